@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from troth.owned import Owned
+from troth.people.models import Person
+
+
+class Interaction(Owned):
+    """One contact between the owner and one person (a group meeting is one row per person)."""
+
+    CHANNELS = [
+        ("meeting", "meeting"),
+        ("call", "call"),
+        ("email", "email"),
+        ("message", "message"),
+        ("event", "event"),
+    ]
+    ME, THEM, UNKNOWN = "me", "them", "unknown"
+    INITIATORS = [(ME, "me"), (THEM, "them"), (UNKNOWN, "unknown")]
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interactions")
+    occurred_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    initiated_by = models.CharField(max_length=8, choices=INITIATORS, default=ME)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True, default="")
+    # where it came from; with external_id it makes re-imports idempotent
+    source = models.CharField(max_length=20, default="manual")
+    external_id = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "person", "occurred_at"], name="interaction_person_time"),
+            models.Index(fields=["owner", "occurred_at"], name="interaction_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id", "person"],
+                condition=~Q(external_id=""),
+                name="interaction_unique_external",
+            )
+        ]
+        ordering = ["-occurred_at", "-id"]

@@ -1,0 +1,144 @@
+"""People, where they work, how to reach them, and the owner's relationship to each.
+
+The owner is also a Person (`is_me`), so favours, promises and needs have two
+Person ends whichever way they run, and "my need" is just a need whose person is me.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from troth.owned import Owned
+
+
+class Tag(Owned):
+    name = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="tag_unique_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(Owned):
+    name = models.CharField(max_length=200)
+    # casefolded, accent-free form used to match "ACME corp" to "Acme Corp"
+    name_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name_key"], name="org_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(Owned):
+    full_name = models.CharField(max_length=200)
+    given_name = models.CharField(max_length=100, blank=True, default="")
+    family_name = models.CharField(max_length=100, blank=True, default="")
+    name_key = models.CharField(max_length=200, db_index=True)
+    is_me = models.BooleanField(default=False)
+    photo = models.BinaryField(null=True, blank=True, editable=False)
+    photo_type = models.CharField(max_length=40, blank=True, default="")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], condition=Q(is_me=True), name="one_me_per_owner")
+        ]
+        indexes = [models.Index(fields=["owner", "name_key"], name="person_owner_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ContactPoint(Owned):
+    EMAIL, PHONE, URL = "email", "phone", "url"
+    KINDS = [(EMAIL, "email"), (PHONE, "phone"), (URL, "url")]
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    # normalised: emails lower-cased, phones E.164, URLs without scheme noise
+    value = models.CharField(max_length=320)
+    label = models.CharField(max_length=40, blank=True, default="")
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "kind", "value"], name="contact_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "value"], name="contact_unique_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class Employment(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="employments")
+    title = models.CharField(max_length=200, blank=True, default="")
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-is_current", "-started_on", "-id"]
+
+
+class Note(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Relationship(Owned):
+    """The owner's side of knowing someone: how it began and how they want it kept."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="relationship")
+    met_how = models.CharField(max_length=300, blank=True, default="")
+    met_on = models.DateField(null=True, blank=True)
+    met_through = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="introduced_to_me"
+    )
+    # The owner's own 1-5 rating; it calibrates the trust score, it never replaces it.
+    closeness = models.PositiveSmallIntegerField(null=True, blank=True)
+    # None: follow the tier's default cadence; 0: no reminders at all.
+    cadence_days = models.PositiveIntegerField(null=True, blank=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closeness__isnull=True) | Q(closeness__gte=1, closeness__lte=5),
+                name="closeness_1_to_5",
+            )
+        ]
+
+
+class Knows(Owned):
+    """An undirected "A knows B" link between two contacts (stored low id first)."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40, default="manual")
+    strength = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "person_a", "person_b"], name="knows_unique"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="knows_ordered"),
+        ]
+        indexes = [models.Index(fields=["owner", "person_b"], name="knows_by_b")]

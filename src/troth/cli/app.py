@@ -1,0 +1,103 @@
+"""The Typer application and what every command shares.
+
+Commands stay thin: parse what was typed, call one service function inside a
+transaction, print the result. A TrothError becomes one line on stderr and
+exit code 2, and because the write was inside `transaction.atomic()`, nothing
+of a failed command is left behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from troth import __version__
+from troth.errors import TrothError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="troth",
+    help="troth: remember people, keep your word, give first.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+)
+# soft_wrap: long one-line messages stay one line when piped (tables still fit the width).
+console = Console(highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    # One plain line (no Rich wrapping) so scripts and people both can read it.
+    typer.echo(f"troth: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """`app.command` that turns a TrothError into one clear line and exit code 2."""
+
+    def decorator(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            try:
+                return fn(*a, **kw)
+            except TrothError as exc:
+                raise fail(str(exc), exc.exit_code) from None
+
+        app.command(*args, **kwargs)(wrapper)
+        return fn
+
+    return decorator
+
+
+def owner():
+    """Start Django, migrate if the schema is behind, and return the local owner."""
+    from django.db import transaction
+
+    from troth import bootstrap
+
+    bootstrap.setup()
+    from troth.owners import local_owner
+
+    with transaction.atomic():
+        return local_owner()
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def created(kind: str, ident: int, text: str) -> None:
+    console.print(f"[green]Added {kind} #{ident}[/green]: {text}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"troth {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """troth: remember people, keep your word, give first.
+
+    Data lives in your user data directory (TROTH_HOME overrides; TROTH_DATABASE_URL
+    selects PostgreSQL). Every listing takes --json.
+    """
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,39 @@
+"""Turning typed words into values, with errors that name the option."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.lib.dates import DateError, parse_date, parse_span
+
+
+def date_option(value: str | None, option: str, *, past: bool = False) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value, timezone.localdate(), past=past)
+    except DateError as exc:
+        raise TrothError(f"{option}: {exc}") from None
+
+
+def when_option(value: str | None, option: str = "--when") -> dt.datetime | None:
+    """A moment in the past: "today"/"now" is now; another day is noon that day, local time."""
+    day = date_option(value, option, past=True)
+    if day is None:
+        return None
+    now = timezone.localtime()
+    if day == now.date():
+        return now
+    if day > now.date():
+        raise TrothError(f"{option} {day} is in the future; log what has happened")
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def span_option(value: str, option: str) -> int:
+    try:
+        return parse_span(value, timezone.localdate())
+    except DateError as exc:
+        raise TrothError(f"{option}: {exc}") from None

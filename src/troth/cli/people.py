@@ -1,0 +1,324 @@
+"""Commands about people: init, add, people, show, edit, delete, tag, note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from django.db import transaction
+from rich.table import Table
+
+from troth import bootstrap, present
+from troth.cli.app import command, console, created, fail, owner, print_json
+from troth.cli.parse import date_option
+from troth.errors import NotFound
+from troth.interactions.models import Interaction
+from troth.ledger.actions import do_delete
+from troth.ledger.models import Commitment, Favor, Need
+from troth.paths import sqlite_path
+from troth.people import actions, queries
+from troth.people.models import Note, Person
+from troth.profile import person_profile
+
+
+@command("init")
+def init() -> None:
+    """Create or migrate the database (safe to run again)."""
+    from django.conf import settings
+
+    bootstrap.configure()
+    applied = bootstrap.migrate()
+    owner()
+    where = settings.DATABASES["default"]
+    location = str(sqlite_path()) if where["ENGINE"].endswith("sqlite3") else where.get("NAME")
+    if applied:
+        console.print(f"Database ready at {location} ({len(applied)} migrations applied).")
+    else:
+        console.print(f"Database at {location} is up to date.")
+
+
+def _via(me_owner, name: str | None) -> Person | None:
+    """The person who introduced us: matched if known, added if new, refused if ambiguous."""
+    if not name:
+        return None
+    try:
+        return queries.resolve_person(me_owner, name, allow_me=True)
+    except NotFound:
+        return actions.do_add_person(me_owner, name)
+
+
+@command("add")
+def add(
+    name: str = typer.Argument(..., help="Full name, e.g. \"Dana Whitfield\"."),
+    email: list[str] = typer.Option([], "--email", "-e", help="Email address (repeatable)."),
+    phone: list[str] = typer.Option([], "--phone", help="Phone number (repeatable)."),
+    url: list[str] = typer.Option([], "--url", help="Profile URL, e.g. LinkedIn (repeatable)."),
+    company: str | None = typer.Option(None, "--company", "-c", help="Where they work now."),
+    title: str | None = typer.Option(None, "--title", "-t", help="Their job title."),
+    met: str = typer.Option("", "--met", help="How or where you met."),
+    met_on: str | None = typer.Option(None, "--met-on", help="When you met (date)."),
+    via: str | None = typer.Option(None, "--via", help="Who introduced you (added if new)."),
+    tag: list[str] = typer.Option([], "--tag", help="Tag (repeatable)."),
+    closeness: int | None = typer.Option(None, "--closeness", help="Your own rating, 1-5."),
+    duplicate: bool = typer.Option(False, "--duplicate", help="Add even if the name exists."),
+) -> None:
+    """Add a person to your network."""
+    me_owner = owner()
+    with transaction.atomic():
+        met_through = _via(me_owner, via)
+        person = actions.do_add_person(
+            me_owner,
+            name,
+            emails=email,
+            phones=phone,
+            urls=url,
+            company=company,
+            title=title,
+            met_how=met,
+            met_on=date_option(met_on, "--met-on", past=True),
+            met_through=met_through,
+            tags=tag,
+            closeness=closeness,
+            allow_duplicate_name=duplicate,
+        )
+    created("person", person.id, person.full_name)
+
+
+def _people_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("id", "name", "company", "title", "tags", "last contact"):
+        table.add_column(col, overflow="fold", justify="right" if col == "id" else "left")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["name"],
+            r["company"] or "",
+            r["title"] or "",
+            ", ".join(r["tags"]),
+            (r["last_contact"] or "")[:10],
+        )
+    return table
+
+
+@command("people")
+def people(
+    query: str | None = typer.Argument(None, help="Search names, emails, companies, titles."),
+    tag: str | None = typer.Option(None, "--tag", help="Only people with this tag."),
+    company: str | None = typer.Option(None, "--company", help="Only people working here."),
+    archived: bool = typer.Option(False, "--archived", help="Include archived people."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many (table: 100)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """List people."""
+    me_owner = owner()
+    shown = limit if limit is not None else (None if as_json else 100)
+    found = queries.list_people(
+        me_owner, query=query, tag=tag, company=company, include_archived=archived,
+        limit=(shown + 1) if shown else None,
+    )
+    more = bool(shown) and len(found) > shown
+    rows = [present.person_row(p) for p in found[:shown]]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("Nobody matches." if (query or tag or company) else
+                      "Your network is empty: add someone with troth add, or try troth demo.")
+        return
+    console.print(_people_table(rows))
+    if more:
+        console.print("[dim]More people match; use --limit N or a search to narrow.[/dim]")
+
+
+def _show_text(data: dict[str, Any]) -> None:
+    head = data["name"]
+    job = ", ".join(x for x in (data["title"], data["company"]) if x)
+    console.print(f"[bold]{head}[/bold] (#{data['id']})" + (f" — {job}" if job else ""))
+    contact = data["emails"] + data["phones"] + data["urls"]
+    if contact:
+        console.print("  " + "  ".join(contact))
+    met = data["met"]
+    bits = [met["how"]] if met["how"] else []
+    if met["through"]:
+        bits.append(f"through {met['through']['name']}")
+    if met["on"]:
+        bits.append(f"on {met['on']}")
+    if bits:
+        console.print("  Met: " + ", ".join(bits))
+    if data["tags"]:
+        console.print("  Tags: " + ", ".join(data["tags"]))
+    if data["closeness"]:
+        console.print(f"  Your closeness rating: {data['closeness']}/5")
+    console.print(
+        f"  {data['interaction_count']} interactions; last contact: "
+        f"{(data['last_contact'] or 'never')[:10]}"
+    )
+    for p in data["open_promises"]:
+        who = "You promised" if p["mine"] else f"{p['from']['name']} promised"
+        due = f" (due {p['due']}{', OVERDUE' if p['overdue'] else ''})" if p["due"] else ""
+        console.print(f"  [yellow]{who}[/yellow]: {p['what']}{due} [dim]promise #{p['id']}[/dim]")
+    for n in data["open_needs"]:
+        console.print(f"  [cyan]Needs[/cyan]: {n['what']} (until {n['expires_on']}) [dim]need #{n['id']}[/dim]")
+    if not data["timeline"]:
+        return
+    table = Table(title="History, newest first", header_style="bold", title_justify="left")
+    for col in ("when", "what", "details", "id"):
+        table.add_column(col, overflow="fold")
+    for row in data["timeline"]:
+        table.add_row(*_timeline_cells(row))
+    console.print(table)
+
+
+def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    kind = row["type"]
+    if kind == "interaction":
+        mins = f", {row['minutes']} min" if row["minutes"] else ""
+        started = " (they started)" if row["started_by"] == "them" else ""
+        return row["when"][:10], f"{row['channel']}{mins}{started}", row["summary"], f"interaction #{row['id']}"
+    if kind == "favor":
+        verb = {"gave": "you gave", "got": "you got"}.get(row["direction"], "favour")
+        return row["when"], f"{verb} {row['kind']}", row["what"], f"favour #{row['id']}"
+    if kind == "promise":
+        who = "you promised" if row["mine"] else "they promised"
+        due = f" (due {row['due']})" if row["due"] else ""
+        return row["made_on"], f"{who}: {row['status']}", row["what"] + due, f"promise #{row['id']}"
+    if kind == "need":
+        return row["noted_on"], f"need: {row['status']}", row["what"], f"need #{row['id']}"
+    if kind == "note":
+        return row["when"][:10], "note", row["text"], f"note #{row['id']}"
+    return (row["when"] or "")[:10], f"introduction: {row['state']}", row["why"], f"intro #{row['id']}"
+
+
+@command("show")
+def show(
+    name: str = typer.Argument(..., help="Name (forgiving) or #id."),
+    limit: int = typer.Option(30, "--limit", help="History rows to show."),
+    all_rows: bool = typer.Option(False, "--all", help="Show the whole history."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Everything about one person, newest first."""
+    me_owner = owner()
+    person = queries.resolve_person(me_owner, name)
+    data = person_profile(me_owner, person, limit=None if all_rows else limit)
+    if as_json:
+        print_json(data)
+    else:
+        _show_text(data)
+
+
+@command("edit")
+def edit(
+    name: str = typer.Argument(..., help="Who to edit (name or #id)."),
+    new_name: str | None = typer.Option(None, "--name", help="Rename."),
+    email: list[str] = typer.Option([], "--email", "-e", help="Add an email address."),
+    phone: list[str] = typer.Option([], "--phone", help="Add a phone number."),
+    url: list[str] = typer.Option([], "--url", help="Add a profile URL."),
+    remove: list[str] = typer.Option([], "--remove", help="Remove an email/phone/URL."),
+    company: str | None = typer.Option(None, "--company", "-c", help="New employer (keeps history)."),
+    title: str | None = typer.Option(None, "--title", "-t", help="Job title."),
+    met: str | None = typer.Option(None, "--met", help="How or where you met."),
+    met_on: str | None = typer.Option(None, "--met-on", help="When you met."),
+    via: str | None = typer.Option(None, "--via", help="Who introduced you."),
+    closeness: int | None = typer.Option(None, "--closeness", help="Your own rating, 1-5."),
+    clear_closeness: bool = typer.Option(False, "--clear-closeness", help="Forget the rating."),
+    archive: bool | None = typer.Option(None, "--archive/--unarchive", help="Hide from lists."),
+) -> None:
+    """Change someone's details."""
+    me_owner = owner()
+    with transaction.atomic():
+        person = queries.resolve_person(me_owner, name)
+        actions.do_edit_person(
+            me_owner,
+            person,
+            name=new_name,
+            emails=email,
+            phones=phone,
+            urls=url,
+            remove_contacts=remove,
+            company=company,
+            title=title,
+            met_how=met,
+            met_on=date_option(met_on, "--met-on", past=True),
+            met_through=_via(me_owner, via),
+            closeness=closeness,
+            clear_closeness=clear_closeness,
+            archived=archive,
+        )
+    console.print(f"Updated {person.full_name} (#{person.id}).")
+
+
+_DELETABLE = {
+    "interaction": (Interaction, "interaction"),
+    "favour": (Favor, "favour"),
+    "promise": (Commitment, "promise"),
+    "need": (Need, "need"),
+    "note": (Note, "note"),
+}
+
+
+@command("delete")
+def delete(
+    name: str | None = typer.Argument(None, help="Person to delete, with all their history."),
+    interaction: int | None = typer.Option(None, "--interaction", help="Delete one interaction."),
+    favour: int | None = typer.Option(None, "--favour", "--favor", help="Delete one favour."),
+    promise: int | None = typer.Option(None, "--promise", help="Delete one promise."),
+    need: int | None = typer.Option(None, "--need", help="Delete one need."),
+    note: int | None = typer.Option(None, "--note", help="Delete one note."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a person (and their history), or one record by id."""
+    me_owner = owner()
+    chosen = {
+        k: v
+        for k, v in {"interaction": interaction, "favour": favour, "promise": promise,
+                     "need": need, "note": note}.items()
+        if v is not None
+    }
+    if bool(name) + len(chosen) != 1:
+        raise fail("name one person, or exactly one of --interaction/--favour/--promise/--need/--note")
+    if name:
+        person = queries.resolve_person(me_owner, name)
+        what = f"{person.full_name} (#{person.id}) and all of their history"
+    else:
+        (label, ident), = chosen.items()
+        what = f"{label} #{ident}"
+    if not yes and not typer.confirm(f"Delete {what}?", default=False):
+        raise fail("nothing deleted", code=1)
+    with transaction.atomic():
+        if name:
+            actions.do_delete_person(me_owner, person)
+        else:
+            model, text = _DELETABLE[label]
+            do_delete(me_owner, model, ident, text)
+    console.print(f"Deleted {what}.")
+
+
+@command("tag")
+def tag(
+    name: str = typer.Argument(..., help="Who to tag."),
+    tags: list[str] = typer.Argument(..., help="One or more tags."),
+    remove: bool = typer.Option(False, "--remove", help="Remove these tags instead."),
+) -> None:
+    """Add (or --remove) tags on a person."""
+    me_owner = owner()
+    with transaction.atomic():
+        person = queries.resolve_person(me_owner, name)
+        if remove:
+            actions.do_tag(me_owner, person, remove=tags)
+        else:
+            actions.do_tag(me_owner, person, add=tags)
+    names = ", ".join(t.name for t in person.tags.order_by("name")) or "none"
+    console.print(f"{person.full_name} (#{person.id}) tags: {names}")
+
+
+@command("note")
+def note(
+    name: str = typer.Argument(..., help="Who the note is about."),
+    text: str = typer.Argument(..., help="The note."),
+) -> None:
+    """Add a note about a person."""
+    me_owner = owner()
+    with transaction.atomic():
+        person = queries.resolve_person(me_owner, name)
+        n = actions.do_add_note(me_owner, person, text)
+    created("note", n.id, f"about {person.full_name}")

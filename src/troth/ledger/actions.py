@@ -1,0 +1,130 @@
+"""Writes to the ledger: favours, promises and needs. Callers own the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
+from troth.people.actions import clean_tag
+from troth.people.models import Person, Tag
+
+# "What two things do you need in the next 30-60 days?" (the seeds): the default horizon.
+DEFAULT_NEED_DAYS = 60
+
+
+def _text(what: str, field: str = "what") -> str:
+    what = what.strip()
+    if not what:
+        raise TrothError(f"{field} must not be empty: say what it is")
+    return what
+
+
+def do_record_favor(
+    owner,
+    giver: Person,
+    receiver: Person,
+    kind: str,
+    what: str,
+    *,
+    on: dt.date | None = None,
+    need: Need | None = None,
+) -> Favor:
+    if kind not in FAVOR_KINDS:
+        raise TrothError(f"unknown favour kind {kind!r}; use one of {', '.join(FAVOR_KINDS)}")
+    if giver.id == receiver.id:
+        raise TrothError("a favour needs two different people")
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise TrothError(f"--when {on} is in the future; record favours once given")
+    if need is not None:
+        if need.person_id != receiver.id:
+            raise TrothError(
+                f"need #{need.id} belongs to {need.person.full_name}, not {receiver.full_name}"
+            )
+        do_close_need(owner, need, Need.MET, met_by=giver)
+    return Favor.objects.create(
+        owner=owner, giver=giver, receiver=receiver, kind=kind, what=what.strip(), given_on=on, need=need
+    )
+
+
+def do_make_promise(
+    owner,
+    debtor: Person,
+    creditor: Person,
+    what: str,
+    *,
+    due: dt.date | None = None,
+    made_on: dt.date | None = None,
+) -> Commitment:
+    if debtor.id == creditor.id:
+        raise TrothError("a promise needs two different people")
+    today = timezone.localdate()
+    made_on = made_on or today
+    if due is not None and due < made_on:
+        raise TrothError(f"--due {due} is before the promise was made ({made_on})")
+    return Commitment.objects.create(
+        owner=owner, debtor=debtor, creditor=creditor, what=_text(what), made_on=made_on, due_on=due
+    )
+
+
+def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment:
+    if status not in {Commitment.KEPT, Commitment.BROKEN, Commitment.RELEASED}:
+        raise TrothError(f"unknown promise status {status!r}")
+    if promise.status != Commitment.OPEN:
+        raise TrothError(
+            f"promise #{promise.id} is already {promise.status}; only open promises change"
+        )
+    promise.status = status
+    promise.status_changed_at = timezone.now()
+    promise.save(update_fields=["status", "status_changed_at"])
+    return promise
+
+
+def do_add_need(
+    owner,
+    person: Person,
+    what: str,
+    *,
+    days: int = DEFAULT_NEED_DAYS,
+    tags: Iterable[str] = (),
+    noted_on: dt.date | None = None,
+) -> Need:
+    if not 1 <= days <= 3650:
+        raise TrothError(f"--for must be between 1 day and 10 years, got {days} days")
+    noted_on = noted_on or timezone.localdate()
+    need = Need.objects.create(
+        owner=owner,
+        person=person,
+        what=_text(what),
+        noted_on=noted_on,
+        expires_on=noted_on + dt.timedelta(days=days),
+    )
+    for name in tags:
+        tag, _ = Tag.objects.get_or_create(owner=owner, name=clean_tag(name))
+        need.tags.add(tag)
+    return need
+
+
+def do_close_need(owner, need: Need, status: str, *, met_by: Person | None = None) -> Need:
+    if status not in {Need.MET, Need.WITHDRAWN, Need.EXPIRED}:
+        raise TrothError(f"unknown need status {status!r}")
+    if need.status != Need.OPEN:
+        raise TrothError(f"need #{need.id} is already {need.status}")
+    if met_by is not None and met_by.id == need.person_id:
+        raise TrothError("someone meeting their own need is not help to record; use --by for who helped")
+    need.status = status
+    need.met_by = met_by
+    need.closed_at = timezone.now()
+    need.save(update_fields=["status", "met_by", "closed_at"])
+    return need
+
+
+def do_delete(owner, model: type, object_id: int, label: str) -> None:
+    deleted, _ = model.objects.filter(owner=owner, id=object_id).delete()
+    if not deleted:
+        raise TrothError(f"no {label} with id {object_id}")

@@ -1,0 +1,77 @@
+"""Forgiving name resolution (pure, no Django).
+
+People type "dana", "Dana W", "José" as "Jose", or "Dana Whitfeild". We try, in
+order: the whole name, whole words (a first or last name alone), then a fuzzy
+match (rapidfuzz). Each step either finds exactly one person, finds several
+(ambiguous: the caller lists them), or falls through to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from troth.lib.text import fold
+
+# Below this similarity a guess is more likely wrong than helpful.
+FUZZY_CUTOFF = 85.0
+# Two fuzzy scores this close are a tie: ask rather than guess.
+FUZZY_TIE_MARGIN = 4.0
+
+
+@dataclass
+class Resolution:
+    match: int | None = None
+    candidates: list[tuple[int, str]] = field(default_factory=list)
+    suggestions: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.match is None and len(self.candidates) > 1
+
+
+def _words_match(query_words: list[str], name_words: list[str]) -> bool:
+    """Every typed word is a name word, or a prefix of one for initials like "Dana W"."""
+    remaining = list(name_words)
+    for q in query_words:
+        hit = next((w for w in remaining if w == q), None)
+        if hit is None:
+            hit = next((w for w in remaining if len(q) <= 2 and w.startswith(q)), None)
+        if hit is None:
+            return False
+        remaining.remove(hit)
+    return True
+
+
+def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
+    q = fold(query).replace(".", "")
+    if not q:
+        return Resolution()
+    folded = [(pid, name, fold(name).replace(".", "")) for pid, name in people]
+
+    exact = [(pid, name) for pid, name, key in folded if key == q]
+    if len(exact) == 1:
+        return Resolution(match=exact[0][0])
+    if exact:
+        return Resolution(candidates=exact)
+
+    qwords = q.split()
+    by_words = [(pid, name) for pid, name, key in folded if _words_match(qwords, key.split())]
+    if len(by_words) == 1:
+        return Resolution(match=by_words[0][0])
+    if by_words:
+        return Resolution(candidates=by_words)
+
+    keys = [key for _pid, _name, key in folded]
+    scored = process.extract(q, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
+    close = [(folded[i][0], folded[i][1], score) for _k, score, i in scored]
+    good = [c for c in close if c[2] >= FUZZY_CUTOFF]
+    if good:
+        top = good[0][2]
+        tied = [(pid, name) for pid, name, score in good if top - score < FUZZY_TIE_MARGIN]
+        if len(tied) == 1:
+            return Resolution(match=tied[0][0])
+        return Resolution(candidates=tied)
+    return Resolution(suggestions=[(pid, name) for pid, name, _s in close[:3]])

@@ -1,0 +1,114 @@
+"""Reads about people, always scoped to one owner."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+
+from troth.errors import Ambiguous, NotFound
+from troth.lib.names import resolve
+from troth.lib.text import fold
+from troth.people.models import ContactPoint, Employment, Organization, Person, Tag
+
+
+def people_for(owner) -> QuerySet[Person]:
+    return Person.objects.filter(owner=owner, is_me=False)
+
+
+def access_person(owner, person_id: int) -> Person:
+    try:
+        return Person.objects.get(owner=owner, id=person_id)
+    except Person.DoesNotExist:
+        raise NotFound(f"no person with id {person_id}") from None
+
+
+def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
+    """Find one person from what the user typed: an id (`12` or `#12`), "me", or a name.
+
+    Raises Ambiguous (listing the candidates) or NotFound (with close suggestions).
+    """
+    text = query.strip()
+    if allow_me and fold(text) in {"me", "myself", "i"}:
+        return Person.objects.get(owner=owner, is_me=True)
+    if text.lstrip("#").isdigit():
+        person = access_person(owner, int(text.lstrip("#")))
+        if person.is_me and not allow_me:
+            raise NotFound(f"#{person.id} is you; name a contact")
+        return person
+    # The common case (exact name) is one indexed lookup; only misses load every name.
+    key = fold(text)
+    exact = list(people_for(owner).filter(name_key=key).values_list("id", "full_name")[:10])
+    if len(exact) == 1:
+        return Person.objects.get(id=exact[0][0])
+    pairs = exact or list(people_for(owner).values_list("id", "full_name"))
+    result = resolve(text, pairs)
+    if result.match is not None:
+        return Person.objects.get(owner=owner, id=result.match)
+    if result.candidates:
+        shown = ", ".join(f"{name} (#{pid})" for pid, name in result.candidates[:8])
+        more = f" and {len(result.candidates) - 8} more" if len(result.candidates) > 8 else ""
+        raise Ambiguous(
+            f"{query!r} matches several people: {shown}{more}; use the full name or the #id",
+            result.candidates,
+        )
+    hint = ""
+    if result.suggestions:
+        hint = " Did you mean " + " or ".join(n for _i, n in result.suggestions) + "?"
+    raise NotFound(f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}")
+
+
+def find_organization(owner, name: str) -> Organization | None:
+    return Organization.objects.filter(owner=owner, name_key=fold(name)).first()
+
+
+def find_by_contact(owner, kind: str, value: str) -> Person | None:
+    cp = ContactPoint.objects.filter(owner=owner, kind=kind, value=value).select_related("person").first()
+    return cp.person if cp else None
+
+
+def list_people(
+    owner,
+    query: str | None = None,
+    tag: str | None = None,
+    company: str | None = None,
+    include_archived: bool = False,
+    limit: int | None = None,
+) -> list[Person]:
+    qs = people_for(owner).select_related("relationship")
+    if not include_archived:
+        qs = qs.filter(relationship__archived=False)
+    if query:
+        key = fold(query)
+        qs = qs.filter(
+            Q(name_key__contains=key)
+            | Q(contact_points__value__icontains=query.strip())
+            | Q(employments__organization__name_key__contains=key, employments__is_current=True)
+            | Q(employments__title__icontains=query.strip(), employments__is_current=True)
+        ).distinct()
+    if tag:
+        qs = qs.filter(tags__owner=owner, tags__name=fold(tag))
+    if company:
+        qs = qs.filter(
+            employments__organization__name_key__contains=fold(company), employments__is_current=True
+        ).distinct()
+    qs = qs.annotate(last_contact=Max("interactions__occurred_at")).order_by("name_key", "id")
+    qs = qs.prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.filter(is_current=True).select_related("organization"),
+            to_attr="current_jobs",
+        ),
+        Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id")),
+    )
+    if limit:
+        qs = qs[:limit]
+    return list(qs)
+
+
+def current_job(person: Person) -> Employment | None:
+    jobs = getattr(person, "current_jobs", None)
+    if jobs is None:
+        jobs = list(
+            Employment.objects.filter(person=person, is_current=True).select_related("organization")
+        )
+    return jobs[0] if jobs else None

@@ -1,0 +1,187 @@
+"""The CLI end to end, in-process, on the test database."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from troth.interactions.models import Interaction
+from troth.ledger.models import Commitment, Favor, Need
+from troth.people.models import Organization, Person
+
+PERSON_FIELDS = {
+    "id", "name", "company", "title", "emails", "phones", "urls", "tags", "closeness",
+    "archived", "last_contact",
+}
+
+
+@pytest.fixture
+def dana(cli):
+    cli(
+        "add", "Dana Whitfield", "--email", "dana@example.org", "--company", "Acme Corp",
+        "--title", "VP Engineering", "--met", "Chicago networking night", "--via", "Sam Ortiz",
+        "--tag", "fintech",
+    )
+    return Person.objects.get(full_name="Dana Whitfield")
+
+
+def test_version(cli):
+    from troth import __version__
+
+    assert cli("--version").stdout.strip() == f"troth {__version__}"
+
+
+def test_add_prints_id_and_creates_via_person(cli, dana):
+    people = cli.json("people")
+    assert {p["name"] for p in people} == {"Dana Whitfield", "Sam Ortiz"}
+    row = next(p for p in people if p["name"] == "Dana Whitfield")
+    assert set(row) == PERSON_FIELDS
+    assert row == row | {
+        "id": dana.id, "company": "Acme Corp", "title": "VP Engineering",
+        "emails": ["dana@example.org"], "tags": ["fintech"],
+    }
+    out = cli("add", "Pat Lee", "--via", "sam").stdout
+    assert "Added person #" in out and "Pat Lee" in out
+    # "sam" was matched, not created again
+    assert Person.objects.filter(full_name__startswith="Sam").count() == 1
+
+
+def test_people_filters_and_table(cli, dana):
+    cli("add", "Lee Park", "--company", "Globex", "--tag", "design")
+    assert [p["name"] for p in cli.json("people", "--tag", "design")] == ["Lee Park"]
+    assert [p["name"] for p in cli.json("people", "--company", "acme")] == ["Dana Whitfield"]
+    assert [p["name"] for p in cli.json("people", "whit")] == ["Dana Whitfield"]
+    table = cli("people").stdout
+    assert "Dana Whitfield" in table and "Acme Corp" in table
+
+
+def test_full_story_of_one_person(cli, dana):
+    cli("log", "dana", "meeting", "--when", "yesterday", "--minutes", "45", "--they-started", "coffee")
+    cli("gave", "Dana", "advice", "resume review")
+    cli("got", "Dana W", "lead", "a role at Globex")
+    cli("promise", "send Dana the salary survey", "--to", "Dana", "--due", "friday")
+    cli("promise", "intro me to Ralph", "--from", "dana whitfeild", "--due", "2026-12-01")
+    cli("need", "dana", "a CPA who knows startups", "--for", "45d", "--tag", "cpa")
+    cli("note", "dana", "Loves trail running")
+    data = cli.json("show", "Dana")
+    assert data["name"] == "Dana Whitfield"
+    assert data["met"]["how"] == "Chicago networking night"
+    assert data["met"]["through"]["name"] == "Sam Ortiz"
+    assert data["interaction_count"] == 1
+    kinds = [row["type"] for row in data["timeline"]]
+    assert sorted(set(kinds)) == ["favor", "interaction", "need", "note", "promise"]
+    whens = [row.get("when") or row.get("made_on") or row.get("noted_on") for row in data["timeline"]]
+    assert whens == sorted(whens, reverse=True), "timeline is newest first"
+    meeting = next(r for r in data["timeline"] if r["type"] == "interaction")
+    assert (meeting["minutes"], meeting["started_by"], meeting["summary"]) == (45, "them", "coffee")
+    assert len(data["open_promises"]) == 2
+    assert data["open_needs"][0]["what"] == "a CPA who knows startups"
+    text = cli("show", "dana").stdout
+    assert "Loves trail running" in text and "Chicago networking night" in text
+
+
+def test_promise_lifecycle(cli, dana):
+    out = cli("promise", "send the survey", "--to", "Dana", "--due", "in 3 days").stdout
+    pid = Commitment.objects.get().id
+    assert f"promise #{pid}" in out
+    due = cli.json("promises", "--mine")[0]["due"]
+    assert due == (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    cli("kept", str(pid))
+    assert cli.json("promises") == []
+    assert cli.json("promises", "--all")[0]["status"] == "kept"
+    r = cli("broke", str(pid), code=2)
+    assert "already kept" in r.stderr
+    cli("promise", "x", "--to", "Dana", "--from", "Dana", code=2)
+    cli("promise", "x", code=2)
+
+
+def test_needs_and_met(cli, dana):
+    cli("need", "me", "intro to hiring managers at Acme")
+    cli("need", "Dana", "a CPA")
+    assert {n["mine"] for n in cli.json("needs")} == {True, False}
+    assert [n["what"] for n in cli.json("needs", "--mine")] == ["intro to hiring managers at Acme"]
+    nid = Need.objects.get(what="a CPA").id
+    cli("met", str(nid), "--by", "me")
+    assert [n["what"] for n in cli.json("needs", "--theirs")] == []
+    need = Need.objects.get(id=nid)
+    assert need.status == "met" and need.met_by.is_me
+
+
+def test_gave_with_need_links_and_closes(cli, dana):
+    cli("need", "Dana", "a CPA")
+    nid = Need.objects.get().id
+    cli("gave", "Dana", "intro", "introduced Pat the CPA", "--need", str(nid))
+    assert Favor.objects.get().need_id == nid
+    assert Need.objects.get().status == "met"
+
+
+def test_edit_tag_delete(cli, dana):
+    cli("edit", "Dana", "--company", "Globex", "--title", "CTO", "--closeness", "4", "--phone", "312 555 0199")
+    data = cli.json("show", "Dana")
+    assert (data["company"], data["title"], data["closeness"]) == ("Globex", "CTO", 4)
+    assert data["phones"] == ["+13125550199"]
+    assert [j["company"] for j in data["jobs"]] == ["Globex", "Acme Corp"]
+    cli("tag", "Dana", "hiring", "Python")
+    assert cli.json("show", "Dana")["tags"] == ["fintech", "hiring", "python"]
+    cli("tag", "Dana", "fintech", "--remove")
+    assert cli.json("show", "Dana")["tags"] == ["hiring", "python"]
+    cli("delete", "Dana", input="n\n", code=1)
+    assert Person.objects.filter(id=dana.id).exists()
+    cli("delete", "Dana", input="y\n")
+    assert not Person.objects.filter(id=dana.id).exists()
+
+
+def test_delete_one_record(cli, dana):
+    cli("log", "Dana", "call")
+    iid = Interaction.objects.get().id
+    cli("delete", "--interaction", str(iid), "--yes")
+    assert not Interaction.objects.exists()
+    r = cli("delete", "--interaction", str(iid), "--yes", code=2)
+    assert f"no interaction with id {iid}" in r.stderr
+    cli("delete", "Dana", "--note", "1", "--yes", code=2)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "Nobody Here"], "nobody called 'Nobody Here'"),
+        (["log", "Dana", "telepathy"], "unknown channel 'telepathy'"),
+        (["log", "Dana", "call", "--when", "someday"], "--when: cannot read date 'someday'"),
+        (["log", "Dana", "call", "--when", "tomorrow"], "in the future"),
+        (["gave", "Dana", "bribe", "x"], "unknown favour kind"),
+        (["promise", "x", "--to", "Dana", "--due", "blursday"], "--due: cannot read date"),
+        (["need", "Dana", "x", "--for", "soon"], "--for: cannot read time span"),
+        (["kept", "999"], "no promise with id 999"),
+        (["met", "999"], "no need with id 999"),
+        (["add", "Zed", "--email", "not-an-email"], "not an email address"),
+        (["add", "Zed", "--closeness", "7"], "closeness must be 1-5"),
+        (["add", "Dana Whitfield"], "already in your network"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(cli, dana, args, message):
+    result = cli(*args, code=2)
+    assert message in result.stderr
+    assert result.stderr.startswith("troth: error: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_ambiguous_name_lists_candidates(cli, dana):
+    cli("add", "Dana Ortiz")
+    result = cli("show", "dana", code=2)
+    assert "Dana Whitfield (#" in result.stderr and "Dana Ortiz (#" in result.stderr
+
+
+def test_failed_command_writes_nothing(cli):
+    # --via would create Sam, then the bad email fails: the whole add rolls back
+    counts = (Person.objects.filter(is_me=False).count(), Organization.objects.count())
+    cli("add", "Dana Whitfield", "--via", "Sam Ortiz", "--company", "Acme", "--email", "bad", code=2)
+    assert (Person.objects.filter(is_me=False).count(), Organization.objects.count()) == counts
+    assert counts == (0, 0)
+
+
+def test_cli_does_not_show_other_owners_data(cli, alice):
+    from troth.people.actions import do_add_person
+
+    do_add_person(alice, "Alice Contact")
+    assert cli.json("people") == []
+    cli("show", "Alice Contact", code=2)

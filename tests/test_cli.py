@@ -10,17 +10,37 @@ from troth.ledger.models import Commitment, Favor, Need
 from troth.people.models import Organization, Person
 
 PERSON_FIELDS = {
-    "id", "name", "company", "title", "emails", "phones", "urls", "tags", "closeness",
-    "archived", "last_contact",
+    "id",
+    "name",
+    "company",
+    "title",
+    "emails",
+    "phones",
+    "urls",
+    "tags",
+    "closeness",
+    "archived",
+    "last_contact",
 }
 
 
 @pytest.fixture
 def dana(cli):
     cli(
-        "add", "Dana Whitfield", "--email", "dana@example.org", "--company", "Acme Corp",
-        "--title", "VP Engineering", "--met", "Chicago networking night", "--via", "Sam Ortiz",
-        "--tag", "fintech",
+        "add",
+        "Dana Whitfield",
+        "--email",
+        "dana@example.org",
+        "--company",
+        "Acme Corp",
+        "--title",
+        "VP Engineering",
+        "--met",
+        "Chicago networking night",
+        "--via",
+        "Sam Ortiz",
+        "--tag",
+        "fintech",
     )
     return Person.objects.get(full_name="Dana Whitfield")
 
@@ -37,8 +57,11 @@ def test_add_prints_id_and_creates_via_person(cli, dana):
     row = next(p for p in people if p["name"] == "Dana Whitfield")
     assert set(row) == PERSON_FIELDS
     assert row == row | {
-        "id": dana.id, "company": "Acme Corp", "title": "VP Engineering",
-        "emails": ["dana@example.org"], "tags": ["fintech"],
+        "id": dana.id,
+        "company": "Acme Corp",
+        "title": "VP Engineering",
+        "emails": ["dana@example.org"],
+        "tags": ["fintech"],
     }
     out = cli("add", "Pat Lee", "--via", "sam").stdout
     assert "Added person #" in out and "Pat Lee" in out
@@ -56,7 +79,17 @@ def test_people_filters_and_table(cli, dana):
 
 
 def test_full_story_of_one_person(cli, dana):
-    cli("log", "dana", "meeting", "--when", "yesterday", "--minutes", "45", "--they-started", "coffee")
+    cli(
+        "log",
+        "dana",
+        "meeting",
+        "--when",
+        "yesterday",
+        "--minutes",
+        "45",
+        "--they-started",
+        "coffee",
+    )
     cli("gave", "Dana", "advice", "resume review")
     cli("got", "Dana W", "lead", "a role at Globex")
     cli("promise", "send Dana the salary survey", "--to", "Dana", "--due", "friday")
@@ -70,7 +103,9 @@ def test_full_story_of_one_person(cli, dana):
     assert data["interaction_count"] == 1
     kinds = [row["type"] for row in data["timeline"]]
     assert sorted(set(kinds)) == ["favor", "interaction", "need", "note", "promise"]
-    whens = [row.get("when") or row.get("made_on") or row.get("noted_on") for row in data["timeline"]]
+    whens = [
+        row.get("when") or row.get("made_on") or row.get("noted_on") for row in data["timeline"]
+    ]
     assert whens == sorted(whens, reverse=True), "timeline is newest first"
     meeting = next(r for r in data["timeline"] if r["type"] == "interaction")
     assert (meeting["minutes"], meeting["started_by"], meeting["summary"]) == (45, "them", "coffee")
@@ -116,7 +151,18 @@ def test_gave_with_need_links_and_closes(cli, dana):
 
 
 def test_edit_tag_delete(cli, dana):
-    cli("edit", "Dana", "--company", "Globex", "--title", "CTO", "--closeness", "4", "--phone", "312 555 0199")
+    cli(
+        "edit",
+        "Dana",
+        "--company",
+        "Globex",
+        "--title",
+        "CTO",
+        "--closeness",
+        "4",
+        "--phone",
+        "312 555 0199",
+    )
     data = cli.json("show", "Dana")
     assert (data["company"], data["title"], data["closeness"]) == ("Globex", "CTO", 4)
     assert data["phones"] == ["+13125550199"]
@@ -174,7 +220,9 @@ def test_ambiguous_name_lists_candidates(cli, dana):
 def test_failed_command_writes_nothing(cli):
     # --via would create Sam, then the bad email fails: the whole add rolls back
     counts = (Person.objects.filter(is_me=False).count(), Organization.objects.count())
-    cli("add", "Dana Whitfield", "--via", "Sam Ortiz", "--company", "Acme", "--email", "bad", code=2)
+    cli(
+        "add", "Dana Whitfield", "--via", "Sam Ortiz", "--company", "Acme", "--email", "bad", code=2
+    )
     assert (Person.objects.filter(is_me=False).count(), Organization.objects.count()) == counts
     assert counts == (0, 0)
 

@@ -21,7 +21,10 @@ def test_phone_becomes_e164(monkeypatch):
 
 
 def test_url_is_canonical():
-    assert normalize_url("http://www.LinkedIn.com/in/dana-w/?trk=abc") == "https://linkedin.com/in/dana-w"
+    assert (
+        normalize_url("http://www.LinkedIn.com/in/dana-w/?trk=abc")
+        == "https://linkedin.com/in/dana-w"
+    )
     assert normalize_url("linkedin.com/in/dana-w") == "https://linkedin.com/in/dana-w"
     with pytest.raises(ContactError):
         normalize_url("not a url")

@@ -42,7 +42,9 @@ def test_promise_validation(alice, dana):
     with pytest.raises(TrothError, match="must not be empty"):
         actions.do_make_promise(alice, me, dana, "  ")
     with pytest.raises(TrothError, match="before the promise was made"):
-        actions.do_make_promise(alice, me, dana, "x", due=timezone.localdate() - dt.timedelta(days=1))
+        actions.do_make_promise(
+            alice, me, dana, "x", due=timezone.localdate() - dt.timedelta(days=1)
+        )
 
 
 def test_other_owner_cannot_reach_promises_or_needs(alice, bob, dana):
@@ -84,12 +86,21 @@ def test_favour_answering_a_need_closes_it(alice, dana):
     with pytest.raises(TrothError, match="unknown favour kind"):
         actions.do_record_favor(alice, me, dana, "bribe", "x")
     with pytest.raises(TrothError, match="in the future"):
-        actions.do_record_favor(alice, me, dana, "lead", "x", on=timezone.localdate() + dt.timedelta(days=2))
+        actions.do_record_favor(
+            alice, me, dana, "lead", "x", on=timezone.localdate() + dt.timedelta(days=2)
+        )
 
 
 def test_log_interaction_validation(alice, dana):
-    i = do_log_interaction(alice, dana, "meeting", minutes=45, they_started=True, summary=" coffee ")
-    assert (i.channel, i.duration_minutes, i.initiated_by, i.summary) == ("meeting", 45, "them", "coffee")
+    i = do_log_interaction(
+        alice, dana, "meeting", minutes=45, they_started=True, summary=" coffee "
+    )
+    assert (i.channel, i.duration_minutes, i.initiated_by, i.summary) == (
+        "meeting",
+        45,
+        "them",
+        "coffee",
+    )
     with pytest.raises(TrothError, match="unknown channel"):
         do_log_interaction(alice, dana, "telepathy")
     with pytest.raises(TrothError, match="--minutes"):

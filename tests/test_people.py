@@ -30,9 +30,17 @@ def test_add_person_with_everything(alice):
         ("url", "https://linkedin.com/in/dana"),
     }
     job = Employment.objects.get(person=dana)
-    assert (job.organization.name, job.title, job.is_current) == ("Acme Corp", "VP Engineering", True)
+    assert (job.organization.name, job.title, job.is_current) == (
+        "Acme Corp",
+        "VP Engineering",
+        True,
+    )
     rel = Relationship.objects.get(person=dana)
-    assert (rel.met_how, rel.met_through_id, rel.closeness) == ("Chicago networking night", sam.id, 3)
+    assert (rel.met_how, rel.met_through_id, rel.closeness) == (
+        "Chicago networking night",
+        sam.id,
+        3,
+    )
     assert sorted(t.name for t in dana.tags.all()) == ["fintech", "hiring"]
     # met through someone means those two know each other
     assert Knows.objects.filter(owner=alice, person_a=sam, person_b=dana).exists()
@@ -41,14 +49,20 @@ def test_add_person_with_everything(alice):
 def test_company_is_matched_not_duplicated(alice):
     a = actions.do_add_person(alice, "A One", company="Acme Corp")
     b = actions.do_add_person(alice, "B Two", company="ACME  corp")
-    assert Employment.objects.get(person=a).organization_id == Employment.objects.get(person=b).organization_id
+    assert (
+        Employment.objects.get(person=a).organization_id
+        == Employment.objects.get(person=b).organization_id
+    )
 
 
 def test_new_employer_keeps_history(alice):
     p = actions.do_add_person(alice, "A One", company="Acme", title="Engineer")
     actions.do_edit_person(alice, p, company="Globex", title="Director")
     jobs = list(Employment.objects.filter(person=p).order_by("id"))
-    assert [(j.organization.name, j.is_current) for j in jobs] == [("Acme", False), ("Globex", True)]
+    assert [(j.organization.name, j.is_current) for j in jobs] == [
+        ("Acme", False),
+        ("Globex", True),
+    ]
     assert jobs[0].ended_on is not None
 
 
@@ -84,7 +98,9 @@ def test_failed_add_leaves_nothing_behind(alice):
 
 
 def test_owners_never_see_each_other(alice, bob):
-    dana = actions.do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme")
+    dana = actions.do_add_person(
+        alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme"
+    )
     # bob can add the same person and email: his network is his own
     actions.do_add_person(bob, "Dana Whitfield", emails=["dana@example.org"], company="Acme")
     assert [p.full_name for p in queries.list_people(bob)] == ["Dana Whitfield"]

@@ -21,7 +21,9 @@ def network_overview(owner, today: dt.date) -> dict[str, Any]:
     open_promises = Commitment.objects.filter(owner=owner, status=Commitment.OPEN)
     open_needs = Need.objects.filter(owner=owner, status=Need.OPEN, expires_on__gte=today)
     busiest = (
-        people.annotate(n=Count("interactions")).filter(n__gt=0).order_by("-n", "id")
+        people.annotate(n=Count("interactions"))
+        .filter(n__gt=0)
+        .order_by("-n", "id")
         .values_list("full_name", flat=True)
         .first()
     )

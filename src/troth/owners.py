@@ -8,14 +8,13 @@ Django user; the same functions give each of them their own "me" Person.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
 from troth.people.models import Person
 
 LOCAL_USERNAME = "local"
 
 
-def do_ensure_me(owner: AbstractBaseUser, name: str = "Me") -> Person:
+def do_ensure_me(owner, name: str = "Me") -> Person:
     """The owner's own Person row (favours, promises and needs point at it)."""
     me = Person.objects.filter(owner=owner, is_me=True).first()
     if me is None:

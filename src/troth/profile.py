@@ -23,7 +23,11 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
         .get()
     )
     data = present.person_row(person)
-    rel = Relationship.objects.filter(owner=owner, person=person).select_related("met_through").first()
+    rel = (
+        Relationship.objects.filter(owner=owner, person=person)
+        .select_related("met_through")
+        .first()
+    )
     data["met"] = {
         "how": rel.met_how if rel else "",
         "on": present.iso(rel.met_on) if rel else None,
@@ -38,7 +42,9 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
             "from": present.iso(e.started_on),
             "to": present.iso(e.ended_on),
         }
-        for e in Employment.objects.filter(owner=owner, person=person).select_related("organization")
+        for e in Employment.objects.filter(owner=owner, person=person).select_related(
+            "organization"
+        )
     ]
     interactions = interactions_with(owner, person).select_related("person")
     data["interaction_count"] = interactions.count()
@@ -54,9 +60,12 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
         for c in promises(owner, status=None, person=person)
     ]
     needs = Need.objects.filter(owner=owner, person=person).select_related("person", "met_by")
-    timeline += [{"type": "need", **present.need_row(n, today)} for n in needs.prefetch_related("tags")]
     timeline += [
-        {"type": "note", **present.note_row(n)} for n in Note.objects.filter(owner=owner, person=person)
+        {"type": "need", **present.need_row(n, today)} for n in needs.prefetch_related("tags")
+    ]
+    timeline += [
+        {"type": "note", **present.note_row(n)}
+        for n in Note.objects.filter(owner=owner, person=person)
     ]
     intros = Introduction.objects.filter(owner=owner).filter(
         Q(introducer=person) | Q(person_a=person) | Q(person_b=person)
@@ -66,7 +75,10 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
         for i in intros.select_related("introducer", "person_a", "person_b")
     ]
     # Dates and datetimes share one ISO prefix, so a plain string sort orders them.
-    timeline.sort(key=lambda row: row.get("when") or row.get("made_on") or row.get("noted_on") or "", reverse=True)
+    timeline.sort(
+        key=lambda row: row.get("when") or row.get("made_on") or row.get("noted_on") or "",
+        reverse=True,
+    )
     if limit:
         timeline = timeline[:limit]
     data["timeline"] = timeline

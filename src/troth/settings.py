@@ -7,6 +7,7 @@ switches to PostgreSQL. The test suite uses `troth.settings_test`.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import dj_database_url
 
@@ -75,7 +76,7 @@ TEMPLATES = [
 ]
 
 
-def _sqlite_database() -> dict:
+def _sqlite_database() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(sqlite_path()),
@@ -90,10 +91,10 @@ def _sqlite_database() -> dict:
     }
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.environ.get("TROTH_DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     return _sqlite_database()
 
 
@@ -108,9 +109,7 @@ LANGUAGE_CODE = "en-us"
 STATIC_URL = "static/"
 STATIC_ROOT = str(data_dir() / "static")
 
-EMAIL_BACKEND = os.environ.get(
-    "TROTH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("TROTH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 LOGGING = {
     "version": 1,

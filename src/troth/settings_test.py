@@ -14,7 +14,7 @@ from troth.settings import DATABASES
 
 _url = os.environ.get("TROTH_TEST_DATABASE_URL")
 if _url:
-    DATABASES["default"] = dj_database_url.parse(_url)
+    DATABASES["default"] = dict(dj_database_url.parse(_url))
 else:
     DATABASES["default"]["TEST"] = {"NAME": None}
 

@@ -52,7 +52,9 @@ def demo(
                 f"your database already holds {existing} people of your own; "
                 "run the demo elsewhere with TROTH_HOME=/tmp/troth-demo troth demo"
             )
-        console.print("[dim]The demo network is already loaded (use --reset to make a new one).[/dim]")
+        console.print(
+            "[dim]The demo network is already loaded (use --reset to make a new one).[/dim]"
+        )
     else:
         if existing and not is_demo:
             raise TrothError(
@@ -61,8 +63,13 @@ def demo(
             )
         per_person = interactions / people if interactions is not None else None
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            TimeRemainingColumn(), console=console, transient=True, disable=as_json,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=as_json,
         ) as bar:
             task = bar.add_task("Simulating the network", total=None)
             network = generate_network(people=people, seed=seed, interactions_per_person=per_person)
@@ -97,11 +104,13 @@ def _print_summary(s: dict) -> None:
     console.print("\n[bold]Try next[/bold]:")
     console.print("  troth people --limit 20            # who is in your network")
     if ex["busiest_contact"]:
-        console.print(f"  troth show \"{ex['busiest_contact']}\"   # everything about one person")
-        console.print(f"  troth log \"{ex['busiest_contact']}\" call \"caught up\" --minutes 20")
+        console.print(f'  troth show "{ex["busiest_contact"]}"   # everything about one person')
+        console.print(f'  troth log "{ex["busiest_contact"]}" call "caught up" --minutes 20')
     console.print("  troth promises --mine              # what you promised, by due date")
     if ex["my_next_promise_id"]:
-        console.print(f"  troth kept {ex['my_next_promise_id']}                      # keep your word")
+        console.print(
+            f"  troth kept {ex['my_next_promise_id']}                      # keep your word"
+        )
     console.print("  troth needs                        # what your contacts need: give first")
     if ex["contact_with_need"]:
-        console.print(f"  troth gave \"{ex['contact_with_need']}\" lead \"...\" --need ID")
+        console.print(f'  troth gave "{ex["contact_with_need"]}" lead "..." --need ID')

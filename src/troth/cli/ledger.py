@@ -24,7 +24,9 @@ def log(
     name: str = typer.Argument(..., help="Who (name or #id)."),
     channel: str = typer.Argument(..., help="|".join(CHANNELS)),
     notes: str = typer.Argument("", help="What happened, in a few words."),
-    when: str | None = typer.Option(None, "--when", help="When (default now): 2026-11-20, yesterday, friday."),
+    when: str | None = typer.Option(
+        None, "--when", help="When (default now): 2026-11-20, yesterday, friday."
+    ),
     minutes: int | None = typer.Option(None, "--minutes", help="How long it lasted."),
     they_started: bool = typer.Option(False, "--they-started", help="They reached out first."),
 ) -> None:
@@ -41,7 +43,11 @@ def log(
             they_started=they_started,
             summary=notes,
         )
-    created("interaction", i.id, f"{i.channel} with {person.full_name} on {timezone.localtime(i.occurred_at):%Y-%m-%d}")
+    created(
+        "interaction",
+        i.id,
+        f"{i.channel} with {person.full_name} on {timezone.localtime(i.occurred_at):%Y-%m-%d}",
+    )
 
 
 def _favor(name: str, kind: str, what: str, when: str | None, need: int | None, gave: bool) -> None:
@@ -92,7 +98,9 @@ def promise(
     what: str = typer.Argument(..., help="What was promised."),
     to: str | None = typer.Option(None, "--to", help="You promised this person."),
     from_: str | None = typer.Option(None, "--from", help="This person promised you."),
-    due: str | None = typer.Option(None, "--due", help="Due date: friday, 2026-12-01, 'in 2 weeks'."),
+    due: str | None = typer.Option(
+        None, "--due", help="Due date: friday, 2026-12-01, 'in 2 weeks'."
+    ),
 ) -> None:
     """Record a promise: yours (--to NAME) or someone's to you (--from NAME)."""
     if bool(to) == bool(from_):
@@ -139,7 +147,9 @@ def list_promises(
     elif rows:
         console.print(_promises_table(rows))
     else:
-        console.print("No promises here. Record one with: troth promise \"...\" --to NAME --due friday")
+        console.print(
+            'No promises here. Record one with: troth promise "..." --to NAME --due friday'
+        )
 
 
 def _close_promise(ident: int, status: str, verb: str) -> None:
@@ -170,7 +180,7 @@ def release(ident: int = typer.Argument(..., help="Promise id.")) -> None:
 @command("need")
 def need(
     name: str = typer.Argument(..., help="Whose need: a name, or 'me'."),
-    what: str = typer.Argument(..., help="What they need, e.g. \"a CPA who knows startups\"."),
+    what: str = typer.Argument(..., help='What they need, e.g. "a CPA who knows startups".'),
     for_: str = typer.Option("60d", "--for", help="How long it matters (default 60d)."),
     tag: list[str] = typer.Option([], "--tag", help="Tag (repeatable), helps matching later."),
 ) -> None:
@@ -185,7 +195,9 @@ def need(
 
 @command("needs")
 def list_needs(
-    mine: bool | None = typer.Option(None, "--mine/--theirs", help="Only yours, or only contacts'."),
+    mine: bool | None = typer.Option(
+        None, "--mine/--theirs", help="Only yours, or only contacts'."
+    ),
     person: str | None = typer.Option(None, "--person", help="Only this person's."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
@@ -201,13 +213,17 @@ def list_needs(
         print_json(rows)
         return
     if not rows:
-        console.print("No open needs. Ask a contact: what two things do you need in the next 30-60 days?")
+        console.print(
+            "No open needs. Ask a contact: what two things do you need in the next 30-60 days?"
+        )
         return
     table = Table(header_style="bold")
     for col in ("id", "whose", "what", "until", "tags"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), r["person"]["name"], r["what"], r["expires_on"], ", ".join(r["tags"]))
+        table.add_row(
+            str(r["id"]), r["person"]["name"], r["what"], r["expires_on"], ", ".join(r["tags"])
+        )
     console.print(table)
 
 

@@ -49,7 +49,7 @@ def _via(me_owner, name: str | None) -> Person | None:
 
 @command("add")
 def add(
-    name: str = typer.Argument(..., help="Full name, e.g. \"Dana Whitfield\"."),
+    name: str = typer.Argument(..., help='Full name, e.g. "Dana Whitfield".'),
     email: list[str] = typer.Option([], "--email", "-e", help="Email address (repeatable)."),
     phone: list[str] = typer.Option([], "--phone", help="Phone number (repeatable)."),
     url: list[str] = typer.Option([], "--url", help="Profile URL, e.g. LinkedIn (repeatable)."),
@@ -113,17 +113,24 @@ def people(
     me_owner = owner()
     shown = limit if limit is not None else (None if as_json else 100)
     found = queries.list_people(
-        me_owner, query=query, tag=tag, company=company, include_archived=archived,
+        me_owner,
+        query=query,
+        tag=tag,
+        company=company,
+        include_archived=archived,
         limit=(shown + 1) if shown else None,
     )
-    more = bool(shown) and len(found) > shown
+    more = shown is not None and len(found) > shown
     rows = [present.person_row(p) for p in found[:shown]]
     if as_json:
         print_json(rows)
         return
     if not rows:
-        console.print("Nobody matches." if (query or tag or company) else
-                      "Your network is empty: add someone with troth add, or try troth demo.")
+        console.print(
+            "Nobody matches."
+            if (query or tag or company)
+            else "Your network is empty: add someone with troth add, or try troth demo."
+        )
         return
     console.print(_people_table(rows))
     if more:
@@ -158,7 +165,9 @@ def _show_text(data: dict[str, Any]) -> None:
         due = f" (due {p['due']}{', OVERDUE' if p['overdue'] else ''})" if p["due"] else ""
         console.print(f"  [yellow]{who}[/yellow]: {p['what']}{due} [dim]promise #{p['id']}[/dim]")
     for n in data["open_needs"]:
-        console.print(f"  [cyan]Needs[/cyan]: {n['what']} (until {n['expires_on']}) [dim]need #{n['id']}[/dim]")
+        console.print(
+            f"  [cyan]Needs[/cyan]: {n['what']} (until {n['expires_on']}) [dim]need #{n['id']}[/dim]"
+        )
     if not data["timeline"]:
         return
     table = Table(title="History, newest first", header_style="bold", title_justify="left")
@@ -174,7 +183,12 @@ def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
     if kind == "interaction":
         mins = f", {row['minutes']} min" if row["minutes"] else ""
         started = " (they started)" if row["started_by"] == "them" else ""
-        return row["when"][:10], f"{row['channel']}{mins}{started}", row["summary"], f"interaction #{row['id']}"
+        return (
+            row["when"][:10],
+            f"{row['channel']}{mins}{started}",
+            row["summary"],
+            f"interaction #{row['id']}",
+        )
     if kind == "favor":
         verb = {"gave": "you gave", "got": "you got"}.get(row["direction"], "favour")
         return row["when"], f"{verb} {row['kind']}", row["what"], f"favour #{row['id']}"
@@ -186,7 +200,12 @@ def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
         return row["noted_on"], f"need: {row['status']}", row["what"], f"need #{row['id']}"
     if kind == "note":
         return row["when"][:10], "note", row["text"], f"note #{row['id']}"
-    return (row["when"] or "")[:10], f"introduction: {row['state']}", row["why"], f"intro #{row['id']}"
+    return (
+        (row["when"] or "")[:10],
+        f"introduction: {row['state']}",
+        row["why"],
+        f"intro #{row['id']}",
+    )
 
 
 @command("show")
@@ -214,7 +233,9 @@ def edit(
     phone: list[str] = typer.Option([], "--phone", help="Add a phone number."),
     url: list[str] = typer.Option([], "--url", help="Add a profile URL."),
     remove: list[str] = typer.Option([], "--remove", help="Remove an email/phone/URL."),
-    company: str | None = typer.Option(None, "--company", "-c", help="New employer (keeps history)."),
+    company: str | None = typer.Option(
+        None, "--company", "-c", help="New employer (keeps history)."
+    ),
     title: str | None = typer.Option(None, "--title", "-t", help="Job title."),
     met: str | None = typer.Option(None, "--met", help="How or where you met."),
     met_on: str | None = typer.Option(None, "--met-on", help="When you met."),
@@ -270,17 +291,24 @@ def delete(
     me_owner = owner()
     chosen = {
         k: v
-        for k, v in {"interaction": interaction, "favour": favour, "promise": promise,
-                     "need": need, "note": note}.items()
+        for k, v in {
+            "interaction": interaction,
+            "favour": favour,
+            "promise": promise,
+            "need": need,
+            "note": note,
+        }.items()
         if v is not None
     }
     if bool(name) + len(chosen) != 1:
-        raise fail("name one person, or exactly one of --interaction/--favour/--promise/--need/--note")
+        raise fail(
+            "name one person, or exactly one of --interaction/--favour/--promise/--need/--note"
+        )
     if name:
         person = queries.resolve_person(me_owner, name)
         what = f"{person.full_name} (#{person.id}) and all of their history"
     else:
-        (label, ident), = chosen.items()
+        ((label, ident),) = chosen.items()
         what = f"{label} #{ident}"
     if not yes and not typer.confirm(f"Delete {what}?", default=False):
         raise fail("nothing deleted", code=1)

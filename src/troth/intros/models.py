@@ -15,8 +15,16 @@ class Introduction(Owned):
     STATES = [
         (s, s)
         for s in (
-            "proposed", "asked", "accepted", "declined", "no_answer", "introduced",
-            "met", "outcome", "thanked", "expired",
+            "proposed",
+            "asked",
+            "accepted",
+            "declined",
+            "no_answer",
+            "introduced",
+            "met",
+            "outcome",
+            "thanked",
+            "expired",
         )
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import Model
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -48,7 +49,13 @@ def do_record_favor(
             )
         do_close_need(owner, need, Need.MET, met_by=giver)
     return Favor.objects.create(
-        owner=owner, giver=giver, receiver=receiver, kind=kind, what=what.strip(), given_on=on, need=need
+        owner=owner,
+        giver=giver,
+        receiver=receiver,
+        kind=kind,
+        what=what.strip(),
+        given_on=on,
+        need=need,
     )
 
 
@@ -116,7 +123,9 @@ def do_close_need(owner, need: Need, status: str, *, met_by: Person | None = Non
     if need.status != Need.OPEN:
         raise TrothError(f"need #{need.id} is already {need.status}")
     if met_by is not None and met_by.id == need.person_id:
-        raise TrothError("someone meeting their own need is not help to record; use --by for who helped")
+        raise TrothError(
+            "someone meeting their own need is not help to record; use --by for who helped"
+        )
     need.status = status
     need.met_by = met_by
     need.closed_at = timezone.now()
@@ -124,7 +133,7 @@ def do_close_need(owner, need: Need, status: str, *, met_by: Person | None = Non
     return need
 
 
-def do_delete(owner, model: type, object_id: int, label: str) -> None:
-    deleted, _ = model.objects.filter(owner=owner, id=object_id).delete()
+def do_delete(owner, model: type[Model], object_id: int, label: str) -> None:
+    deleted, _ = model._default_manager.filter(owner=owner, id=object_id).delete()
     if not deleted:
         raise TrothError(f"no {label} with id {object_id}")

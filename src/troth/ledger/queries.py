@@ -13,9 +13,13 @@ from troth.people.models import Person
 
 def access_promise(owner, promise_id: int) -> Commitment:
     try:
-        return Commitment.objects.select_related("debtor", "creditor").get(owner=owner, id=promise_id)
+        return Commitment.objects.select_related("debtor", "creditor").get(
+            owner=owner, id=promise_id
+        )
     except Commitment.DoesNotExist:
-        raise NotFound(f"no promise with id {promise_id} (list them with: troth promises)") from None
+        raise NotFound(
+            f"no promise with id {promise_id} (list them with: troth promises)"
+        ) from None
 
 
 def access_need(owner, need_id: int) -> Need:
@@ -40,7 +44,11 @@ def need_status(need: Need, today: dt.date) -> str:
 
 
 def promises(
-    owner, *, mine: bool | None = None, status: str | None = Commitment.OPEN, person: Person | None = None
+    owner,
+    *,
+    mine: bool | None = None,
+    status: str | None = Commitment.OPEN,
+    person: Person | None = None,
 ) -> QuerySet[Commitment]:
     qs = Commitment.objects.filter(owner=owner).select_related("debtor", "creditor")
     if mine is True:

@@ -1,10 +1,10 @@
 """Dates as people type them: ISO dates and plain words (pure, no Django).
 
-    parse_date("friday", today)            -> the coming Friday (or today if it is Friday)
-    parse_date("friday", today, past=True) -> the last Friday (or today)
-    parse_date("in 2 weeks", today)        -> today + 14 days
-    parse_date("3 days ago", today)        -> today - 3 days
-    parse_span("45d") -> 45 days;  "6w", "3m", "1y", "2 weeks" work too
+parse_date("friday", today)            -> the coming Friday (or today if it is Friday)
+parse_date("friday", today, past=True) -> the last Friday (or today)
+parse_date("in 2 weeks", today)        -> today + 14 days
+parse_date("3 days ago", today)        -> today - 3 days
+parse_span("45d") -> 45 days;  "6w", "3m", "1y", "2 weeks" work too
 """
 
 from __future__ import annotations
@@ -16,10 +16,27 @@ from dateutil.relativedelta import relativedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _UNITS = {
-    "d": "days", "day": "days", "days": "days",
-    "w": "weeks", "wk": "weeks", "week": "weeks", "weeks": "weeks",
-    "m": "months", "mo": "months", "month": "months", "months": "months",
-    "y": "years", "yr": "years", "year": "years", "years": "years",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "mo": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "yr": "years",
+    "year": "years",
+    "years": "years",
+}
+_STEP = {
+    "days": relativedelta(days=1),
+    "weeks": relativedelta(weeks=1),
+    "months": relativedelta(months=1),
+    "years": relativedelta(years=1),
 }
 _SPAN = re.compile(r"^(\d+)\s*([a-z]+)$")
 _IN = re.compile(r"^in\s+(\d+|a|an|one)\s+([a-z]+)$")
@@ -38,7 +55,7 @@ def _delta(n: int, unit_word: str) -> relativedelta:
     unit = _UNITS.get(unit_word)
     if unit is None:
         raise DateError(f"unknown time unit {unit_word!r} (use days, weeks, months or years)")
-    return relativedelta(**{unit: n})
+    return _STEP[unit] * n
 
 
 def parse_date(text: str, today: dt.date, past: bool = False) -> dt.date:

@@ -109,7 +109,9 @@ def do_add_contact_points(owner, person: Person, points: list[tuple[str, str]]) 
         other = find_by_contact(owner, kind, value)
         if other is not None and other.id != person.id:
             raise TrothError(f"{value} already belongs to {other.full_name} (#{other.id})")
-        has_primary = ContactPoint.objects.filter(person=person, kind=kind, is_primary=True).exists()
+        has_primary = ContactPoint.objects.filter(
+            person=person, kind=kind, is_primary=True
+        ).exists()
         ContactPoint.objects.get_or_create(
             owner=owner,
             person=person,
@@ -250,7 +252,9 @@ def do_add_note(owner, person: Person, text: str, when: dt.datetime | None = Non
     text = text.strip()
     if not text:
         raise TrothError("a note must have some text")
-    return Note.objects.create(owner=owner, person=person, text=text, created_at=when or timezone.now())
+    return Note.objects.create(
+        owner=owner, person=person, text=text, created_at=when or timezone.now()
+    )
 
 
 def do_link_knows(

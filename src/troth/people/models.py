@@ -52,7 +52,9 @@ class Person(Owned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner"], condition=Q(is_me=True), name="one_me_per_owner")
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_me=True), name="one_me_per_owner"
+            )
         ]
         indexes = [models.Index(fields=["owner", "name_key"], name="person_owner_name")]
 
@@ -74,7 +76,9 @@ class ContactPoint(Owned):
     class Meta:
         indexes = [models.Index(fields=["owner", "kind", "value"], name="contact_lookup")]
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "value"], name="contact_unique_per_person")
+            models.UniqueConstraint(
+                fields=["person", "kind", "value"], name="contact_unique_per_person"
+            )
         ]
 
     def __str__(self) -> str:
@@ -83,7 +87,9 @@ class ContactPoint(Owned):
 
 class Employment(Owned):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="employments")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="employments"
+    )
     title = models.CharField(max_length=200, blank=True, default="")
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
@@ -139,6 +145,8 @@ class Knows(Owned):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner", "person_a", "person_b"], name="knows_unique"),
-            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")), name="knows_ordered"),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="knows_ordered"
+            ),
         ]
         indexes = [models.Index(fields=["owner", "person_b"], name="knows_by_b")]

@@ -53,7 +53,9 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     hint = ""
     if result.suggestions:
         hint = " Did you mean " + " or ".join(n for _i, n in result.suggestions) + "?"
-    raise NotFound(f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}")
+    raise NotFound(
+        f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}"
+    )
 
 
 def find_organization(owner, name: str) -> Organization | None:
@@ -61,7 +63,11 @@ def find_organization(owner, name: str) -> Organization | None:
 
 
 def find_by_contact(owner, kind: str, value: str) -> Person | None:
-    cp = ContactPoint.objects.filter(owner=owner, kind=kind, value=value).select_related("person").first()
+    cp = (
+        ContactPoint.objects.filter(owner=owner, kind=kind, value=value)
+        .select_related("person")
+        .first()
+    )
     return cp.person if cp else None
 
 
@@ -88,7 +94,8 @@ def list_people(
         qs = qs.filter(tags__owner=owner, tags__name=fold(tag))
     if company:
         qs = qs.filter(
-            employments__organization__name_key__contains=fold(company), employments__is_current=True
+            employments__organization__name_key__contains=fold(company),
+            employments__is_current=True,
         ).distinct()
     qs = qs.annotate(last_contact=Max("interactions__occurred_at")).order_by("name_key", "id")
     qs = qs.prefetch_related(

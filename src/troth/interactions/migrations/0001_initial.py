@@ -6,34 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField()),
-                ('channel', models.CharField(choices=[('meeting', 'meeting'), ('call', 'call'), ('email', 'email'), ('message', 'message'), ('event', 'event')], max_length=10)),
-                ('initiated_by', models.CharField(choices=[('me', 'me'), ('them', 'them'), ('unknown', 'unknown')], default='me', max_length=8)),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('summary', models.TextField(blank=True, default='')),
-                ('source', models.CharField(default='manual', max_length=20)),
-                ('external_id', models.CharField(blank=True, default='', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "meeting"),
+                            ("call", "call"),
+                            ("email", "email"),
+                            ("message", "message"),
+                            ("event", "event"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "initiated_by",
+                    models.CharField(
+                        choices=[("me", "me"), ("them", "them"), ("unknown", "unknown")],
+                        default="me",
+                        max_length=8,
+                    ),
+                ),
+                ("duration_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("summary", models.TextField(blank=True, default="")),
+                ("source", models.CharField(default="manual", max_length=20)),
+                ("external_id", models.CharField(blank=True, default="", max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['owner', 'person', 'occurred_at'], name='interaction_person_time'), models.Index(fields=['owner', 'occurred_at'], name='interaction_time')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('owner', 'source', 'external_id', 'person'), name='interaction_unique_external')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["owner", "person", "occurred_at"], name="interaction_person_time"
+                    ),
+                    models.Index(fields=["owner", "occurred_at"], name="interaction_time"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("external_id", ""), _negated=True),
+                        fields=("owner", "source", "external_id", "person"),
+                        name="interaction_unique_external",
+                    )
+                ],
             },
         ),
     ]

@@ -6,33 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Introduction',
+            name="Introduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('connector', 'I introduce two people'), ('requester', 'I ask to be introduced')], max_length=10)),
-                ('why', models.TextField(blank=True, default='')),
-                ('state', models.CharField(choices=[('proposed', 'proposed'), ('asked', 'asked'), ('accepted', 'accepted'), ('declined', 'declined'), ('no_answer', 'no_answer'), ('introduced', 'introduced'), ('met', 'met'), ('outcome', 'outcome'), ('thanked', 'thanked'), ('expired', 'expired')], default='proposed', max_length=12)),
-                ('outcome', models.CharField(blank=True, default='', max_length=40)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('introducer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intros_made', to='people.person')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intros_as_a', to='people.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intros_as_b', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("connector", "I introduce two people"),
+                            ("requester", "I ask to be introduced"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("why", models.TextField(blank=True, default="")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("asked", "asked"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                            ("no_answer", "no_answer"),
+                            ("introduced", "introduced"),
+                            ("met", "met"),
+                            ("outcome", "outcome"),
+                            ("thanked", "thanked"),
+                            ("expired", "expired"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                    ),
+                ),
+                ("outcome", models.CharField(blank=True, default="", max_length=40)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "introducer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intros_made",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intros_as_a",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intros_as_b",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('person_a', models.F('person_b')), _negated=True), name='intro_two_people')],
+                "ordering": ["-updated_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a", models.F("person_b")), _negated=True),
+                        name="intro_two_people",
+                    )
+                ],
             },
         ),
     ]

@@ -6,77 +6,213 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.TextField()),
-                ('noted_on', models.DateField()),
-                ('expires_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'open'), ('met', 'met'), ('expired', 'expired'), ('withdrawn', 'withdrawn')], default='open', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('met_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='needs_met', to='people.person')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='people.person')),
-                ('tags', models.ManyToManyField(blank=True, related_name='needs', to='people.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("what", models.TextField()),
+                ("noted_on", models.DateField()),
+                ("expires_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("met", "met"),
+                            ("expired", "expired"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "met_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="needs_met",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="people.person",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="needs", to="people.tag")),
             ],
             options={
-                'ordering': ['expires_on', 'id'],
+                "ordering": ["expires_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Favor',
+            name="Favor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('intro', 'intro'), ('lead', 'lead'), ('advice', 'advice'), ('referral', 'referral'), ('resource', 'resource'), ('endorsement', 'endorsement'), ('time', 'time')], max_length=12)),
-                ('given_on', models.DateField()),
-                ('what', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('giver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favors_given', to='people.person')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('receiver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favors_received', to='people.person')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='favors', to='ledger.need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intro", "intro"),
+                            ("lead", "lead"),
+                            ("advice", "advice"),
+                            ("referral", "referral"),
+                            ("resource", "resource"),
+                            ("endorsement", "endorsement"),
+                            ("time", "time"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("given_on", models.DateField()),
+                ("what", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "giver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favors_given",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "receiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favors_received",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="favors",
+                        to="ledger.need",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on', '-id'],
+                "ordering": ["-given_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.TextField()),
-                ('made_on', models.DateField()),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'open'), ('kept', 'kept'), ('broken', 'broken'), ('released', 'released')], default='open', max_length=10)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('creditor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='promises_held', to='people.person')),
-                ('debtor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='promises_made', to='people.person')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("what", models.TextField()),
+                ("made_on", models.DateField()),
+                ("due_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("kept", "kept"),
+                            ("broken", "broken"),
+                            ("released", "released"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "creditor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="promises_held",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "debtor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="promises_made",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['owner', 'status', 'due_on'], name='promise_open')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('debtor', models.F('creditor')), _negated=True), name='promise_two_people')],
+                "ordering": ["due_on", "id"],
+                "indexes": [
+                    models.Index(fields=["owner", "status", "due_on"], name="promise_open")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("debtor", models.F("creditor")), _negated=True),
+                        name="promise_two_people",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['owner', 'status', 'expires_on'], name='need_open'),
+            model_name="need",
+            index=models.Index(fields=["owner", "status", "expires_on"], name="need_open"),
         ),
         migrations.AddConstraint(
-            model_name='favor',
-            constraint=models.CheckConstraint(condition=models.Q(('giver', models.F('receiver')), _negated=True), name='favor_two_people'),
+            model_name="favor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("giver", models.F("receiver")), _negated=True),
+                name="favor_two_people",
+            ),
         ),
     ]

@@ -1,0 +1,90 @@
+"""The installed `troth` command as a user runs it: a real process on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "troth-home"
+
+
+def run(home: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+    env["TROTH_HOME"] = str(home)
+    return subprocess.run(
+        [TROTH, *args], env=env, input=input, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_first_command_creates_and_migrates_the_database(home):
+    result = run(home, "people", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    db = home / "troth.sqlite3"
+    assert db.exists()
+    # WAL keeps the web app reading while the CLI writes
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_init_is_idempotent(home):
+    first = run(home, "init")
+    assert first.returncode == 0 and "migrations applied" in first.stdout
+    second = run(home, "init")
+    assert second.returncode == 0 and "up to date" in second.stdout
+
+
+def test_a_schema_behind_is_migrated_silently(home):
+    assert run(home, "init").returncode == 0
+    env = {**os.environ, "TROTH_HOME": str(home), "DJANGO_SETTINGS_MODULE": "troth.settings"}
+    env.pop("TROTH_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "troth.manage", "migrate", "intros", "zero", "-v0"],
+        env=env,
+        check=True,
+    )
+    tables = {
+        r[0]
+        for r in sqlite3.connect(home / "troth.sqlite3").execute(
+            "select name from sqlite_master where type='table'"
+        )
+    }
+    assert "intros_introduction" not in tables
+    result = run(home, "add", "Dana Whitfield")
+    assert result.returncode == 0, result.stderr
+    show = run(home, "show", "Dana", "--json")
+    assert json.loads(show.stdout)["name"] == "Dana Whitfield"
+
+
+def test_errors_are_one_line_with_exit_2_and_write_nothing(home):
+    run(home, "add", "Dana Whitfield")
+    bad = run(home, "add", "Sam Ortiz", "--via", "Pat New", "--phone", "12")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("troth: error:") and bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr
+    names = [p["name"] for p in json.loads(run(home, "people", "--json").stdout)]
+    assert names == ["Dana Whitfield"]
+    unknown = run(home, "show", "Zed")
+    assert unknown.returncode == 2 and "troth add" in unknown.stderr
+    usage = run(home, "log")
+    assert usage.returncode == 2
+
+
+def test_version_and_help(home):
+    from troth import __version__
+
+    assert run(home, "--version").stdout.strip() == f"troth {__version__}"
+    helptext = run(home, "--help").stdout
+    for cmd in ("add", "people", "show", "log", "gave", "got", "promise", "need", "demo"):
+        assert cmd in helptext

@@ -4,7 +4,7 @@ from troth import bootstrap
 
 bootstrap.configure()
 
-from troth.cli import demo, ledger, people  # noqa: E402,F401  (registers the commands)
+from troth.cli import people, ledger, demo  # noqa: E402,F401,I001  (registers commands, in help order)
 from troth.cli.app import app, main  # noqa: E402
 
 __all__ = ["app", "main"]

@@ -25,7 +25,7 @@ def _wipe(me_owner) -> None:
     Tag.objects.filter(owner=me_owner).delete()
 
 
-@command("demo")
+@command("demo", rich_help_panel="Setup")
 def demo(
     people: int = typer.Option(300, "--people", help="How many people to simulate."),
     seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same network)."),

@@ -19,7 +19,7 @@ from troth.owners import me_person
 from troth.people.queries import resolve_person
 
 
-@command("log")
+@command("log", rich_help_panel="What happened")
 def log(
     name: str = typer.Argument(..., help="Who (name or #id)."),
     channel: str = typer.Argument(..., help="|".join(CHANNELS)),
@@ -69,7 +69,7 @@ def _favor(name: str, kind: str, what: str, when: str | None, need: int | None, 
     created("favour", f.id, f"{verb} {f.kind}: {f.what}")
 
 
-@command("gave")
+@command("gave", rich_help_panel="What happened")
 def gave(
     name: str = typer.Argument(..., help="Who you helped."),
     kind: str = typer.Argument(..., help="|".join(FAVOR_KINDS)),
@@ -81,7 +81,7 @@ def gave(
     _favor(name, kind, what, when, need, gave=True)
 
 
-@command("got")
+@command("got", rich_help_panel="What happened")
 def got(
     name: str = typer.Argument(..., help="Who helped you."),
     kind: str = typer.Argument(..., help="|".join(FAVOR_KINDS)),
@@ -93,7 +93,7 @@ def got(
     _favor(name, kind, what, when, need, gave=False)
 
 
-@command("promise")
+@command("promise", rich_help_panel="Promises")
 def promise(
     what: str = typer.Argument(..., help="What was promised."),
     to: str | None = typer.Option(None, "--to", help="You promised this person."),
@@ -127,7 +127,7 @@ def _promises_table(rows: list[dict]) -> Table:
     return table
 
 
-@command("promises")
+@command("promises", rich_help_panel="Promises")
 def list_promises(
     mine: bool | None = typer.Option(None, "--mine/--theirs", help="Only yours, or only theirs."),
     all_: bool = typer.Option(False, "--all", help="Include kept, broken and released."),
@@ -159,25 +159,25 @@ def _close_promise(ident: int, status: str, verb: str) -> None:
     console.print(f"Promise #{c.id} {verb}: {c.what}")
 
 
-@command("kept")
+@command("kept", rich_help_panel="Promises")
 def kept(ident: int = typer.Argument(..., help="Promise id.")) -> None:
     """Mark a promise as kept."""
     _close_promise(ident, Commitment.KEPT, "kept")
 
 
-@command("broke")
+@command("broke", rich_help_panel="Promises")
 def broke(ident: int = typer.Argument(..., help="Promise id.")) -> None:
     """Mark a promise as broken."""
     _close_promise(ident, Commitment.BROKEN, "broken")
 
 
-@command("release")
+@command("release", rich_help_panel="Promises")
 def release(ident: int = typer.Argument(..., help="Promise id.")) -> None:
     """Let someone off a promise gracefully (or withdraw your own by agreement)."""
     _close_promise(ident, Commitment.RELEASED, "released")
 
 
-@command("need")
+@command("need", rich_help_panel="Needs")
 def need(
     name: str = typer.Argument(..., help="Whose need: a name, or 'me'."),
     what: str = typer.Argument(..., help='What they need, e.g. "a CPA who knows startups".'),
@@ -193,7 +193,7 @@ def need(
     created("need", n.id, f"{whose} need: {n.what} (until {n.expires_on})")
 
 
-@command("needs")
+@command("needs", rich_help_panel="Needs")
 def list_needs(
     mine: bool | None = typer.Option(
         None, "--mine/--theirs", help="Only yours, or only contacts'."
@@ -227,7 +227,7 @@ def list_needs(
     console.print(table)
 
 
-@command("met")
+@command("met", rich_help_panel="Needs")
 def met(
     ident: int = typer.Argument(..., help="Need id."),
     by: str | None = typer.Option(None, "--by", help="Who met it (a name, or 'me')."),

@@ -21,7 +21,7 @@ from troth.people.models import Note, Person
 from troth.profile import person_profile
 
 
-@command("init")
+@command("init", rich_help_panel="Setup")
 def init() -> None:
     """Create or migrate the database (safe to run again)."""
     from django.conf import settings
@@ -47,7 +47,7 @@ def _via(me_owner, name: str | None) -> Person | None:
         return actions.do_add_person(me_owner, name)
 
 
-@command("add")
+@command("add", rich_help_panel="People")
 def add(
     name: str = typer.Argument(..., help='Full name, e.g. "Dana Whitfield".'),
     email: list[str] = typer.Option([], "--email", "-e", help="Email address (repeatable)."),
@@ -100,7 +100,7 @@ def _people_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-@command("people")
+@command("people", rich_help_panel="People")
 def people(
     query: str | None = typer.Argument(None, help="Search names, emails, companies, titles."),
     tag: str | None = typer.Option(None, "--tag", help="Only people with this tag."),
@@ -208,7 +208,7 @@ def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
     )
 
 
-@command("show")
+@command("show", rich_help_panel="People")
 def show(
     name: str = typer.Argument(..., help="Name (forgiving) or #id."),
     limit: int = typer.Option(30, "--limit", help="History rows to show."),
@@ -225,7 +225,7 @@ def show(
         _show_text(data)
 
 
-@command("edit")
+@command("edit", rich_help_panel="People")
 def edit(
     name: str = typer.Argument(..., help="Who to edit (name or #id)."),
     new_name: str | None = typer.Option(None, "--name", help="Rename."),
@@ -277,7 +277,7 @@ _DELETABLE = {
 }
 
 
-@command("delete")
+@command("delete", rich_help_panel="People")
 def delete(
     name: str | None = typer.Argument(None, help="Person to delete, with all their history."),
     interaction: int | None = typer.Option(None, "--interaction", help="Delete one interaction."),
@@ -321,7 +321,7 @@ def delete(
     console.print(f"Deleted {what}.")
 
 
-@command("tag")
+@command("tag", rich_help_panel="People")
 def tag(
     name: str = typer.Argument(..., help="Who to tag."),
     tags: list[str] = typer.Argument(..., help="One or more tags."),
@@ -339,7 +339,7 @@ def tag(
     console.print(f"{person.full_name} (#{person.id}) tags: {names}")
 
 
-@command("note")
+@command("note", rich_help_panel="People")
 def note(
     name: str = typer.Argument(..., help="Who the note is about."),
     text: str = typer.Argument(..., help="The note."),

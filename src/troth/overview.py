@@ -46,6 +46,7 @@ def network_overview(owner, today: dt.date) -> dict[str, Any]:
         "examples": {
             "busiest_contact": busiest,
             "contact_with_need": needy.person.full_name if needy else None,
+            "contact_need_id": needy.id if needy else None,
             "my_next_promise_id": my_promise.id if my_promise else None,
         },
     }

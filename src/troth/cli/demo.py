@@ -113,4 +113,7 @@ def _print_summary(s: dict) -> None:
         )
     console.print("  troth needs                        # what your contacts need: give first")
     if ex["contact_with_need"]:
-        console.print(f'  troth gave "{ex["contact_with_need"]}" lead "..." --need ID')
+        console.print(
+            f'  troth gave "{ex["contact_with_need"]}" lead "what you did" '
+            f"--need {ex['contact_need_id']}   # answer their need"
+        )

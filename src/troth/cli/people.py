@@ -87,7 +87,12 @@ def add(
 def _people_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(show_lines=False, header_style="bold")
     for col in ("id", "name", "company", "title", "tags", "last contact"):
-        table.add_column(col, overflow="fold", justify="right" if col == "id" else "left")
+        table.add_column(
+            col,
+            overflow="fold",
+            justify="right" if col == "id" else "left",
+            no_wrap=col in ("id", "name", "last contact"),
+        )
     for r in rows:
         table.add_row(
             str(r["id"]),

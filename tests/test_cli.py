@@ -233,3 +233,35 @@ def test_cli_does_not_show_other_owners_data(cli, alice):
     do_add_person(alice, "Alice Contact")
     assert cli.json("people") == []
     cli("show", "Alice Contact", code=2)
+
+
+def test_demo_loads_summarises_and_protects_real_data(cli):
+    from troth.sim.models import SimTruth
+
+    summary = cli.json("demo", "--people", "60", "--seed", "3")
+    assert summary["people"] == Person.objects.filter(is_me=False).count() == 60
+    assert summary["interactions"] == Interaction.objects.count() > 0
+    assert SimTruth.objects.count() == 60
+    text = cli("demo").stdout  # already loaded: summary again, nothing duplicated
+    assert "already loaded" in text and "Try next" in text
+    assert Person.objects.filter(is_me=False).count() == 60
+    again = cli.json("demo", "--people", "40", "--reset")
+    assert again["people"] == 40 == SimTruth.objects.count()
+    # the example commands it prints name real rows
+    example = again["examples"]
+    if example["contact_need_id"]:
+        assert (
+            Need.objects.get(id=example["contact_need_id"]).person.full_name
+            == (example["contact_with_need"])
+        )
+
+
+def test_demo_refuses_to_mix_with_your_own_people(cli):
+    cli("add", "Real Person")
+    result = cli("demo", "--people", "20", code=2)
+    assert "TROTH_HOME" in result.stderr
+    cli("demo", "--people", "20", "--reset", code=2)
+    assert list(Person.objects.filter(is_me=False).values_list("full_name", flat=True)) == [
+        "Real Person"
+    ]
+    cli("demo", "--people", "1", code=2)

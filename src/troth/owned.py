@@ -1,7 +1,8 @@
 """The one rule every user-owned row follows: it carries its owner.
 
-`Owned` is the abstract base for those models; `for_owner` is the only way
-queries start, so a query that forgets the owner does not type-check in review.
+`Owned` is the abstract base for those models. Reads go through each app's
+`queries.py`, which always filter on the owner; a query that forgets it is a
+security bug, and the tests with two owners (alice, bob) exist to catch one.
 """
 
 from __future__ import annotations
@@ -10,17 +11,10 @@ from django.conf import settings
 from django.db import models
 
 
-class OwnedQuerySet(models.QuerySet):
-    def for_owner(self, owner) -> OwnedQuerySet:
-        return self.filter(owner=owner)
-
-
 class Owned(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=True
     )
-
-    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,0 +1,6 @@
+from django.core.management import call_command
+
+
+def test_models_and_migrations_agree(db):
+    # A model change without its migration would break every user's next command.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

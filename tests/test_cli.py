@@ -1,6 +1,7 @@
 """The CLI end to end, in-process, on the test database."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -265,3 +266,72 @@ def test_demo_refuses_to_mix_with_your_own_people(cli):
         "Real Person"
     ]
     cli("demo", "--people", "1", code=2)
+
+
+def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(cli):
+    cli("demo", "--people", "40", "--seed", "5")
+    cli("add", "José Ñúñez-Çelik")
+    result = cli("demo", "--reset", code=2)
+    assert "1 person you added yourself" in result.stderr
+    assert Person.objects.filter(full_name="José Ñúñez-Çelik").exists()
+    cli("delete", "José Ñúñez-Çelik", "--yes")
+    mine = [cli.json("demo", "--people", "40", "--seed", "5", "--reset")["my_open_needs"]]
+    mine.append(cli.json("demo", "--people", "40", "--seed", "5", "--reset")["my_open_needs"])
+    assert mine[0] == mine[1], "a reset must not pile up the owner's simulated needs"
+
+
+def test_demo_json_is_pure_json_when_already_loaded(cli):
+    cli("demo", "--people", "30")
+    result = cli("demo", "--json")
+    assert json.loads(result.stdout)["people"] == 30
+    assert "already loaded" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["need", "Dana", "x", "--for", "99999y"], "too long"),
+        (["promise", "x", "--to", "Dana", "--due", "in 99999 years"], "out of range"),
+        (["log", "Dana", "call", "--when", "0001-01-01"], "out of range"),
+        (["people", "--limit", "-5"], "--limit must be 0"),
+        (["edit", "Dana"], "nothing to change"),
+        (["show", "me"], "'me' is you"),
+        (["show", ""], "give a name or an #id"),
+        (["show", "#99999"], "no person with id 99999"),
+        (["kept", "abc"], "promise id must be a number"),
+        (["note", "Dana", "x" * 10_001], "limited to 10000 characters"),
+        (["add", "Zed", "--phone", "call me"], "not a phone number: 'call me'"),
+    ],
+)
+def test_more_bad_input(cli, dana, args, message):
+    result = cli(*args, code=2)
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_ids_accept_a_hash_and_limit_zero_means_all(cli, dana):
+    cli("promise", "x", "--to", "Dana")
+    pid = Commitment.objects.get().id
+    cli("kept", f"#{pid}")
+    assert Commitment.objects.get().status == "kept"
+    assert len(cli.json("people", "--limit", "0")) == 2
+
+
+def test_new_via_person_is_announced(cli):
+    out = cli("add", "Pat Lee", "--via", "Nobody Atall").stdout
+    nobody = Person.objects.get(full_name="Nobody Atall")
+    assert f"person #{nobody.id}" in out and "who introduced you; new" in out
+
+
+def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli, dana):
+    result = cli("delete", "--promise", "999", code=2)
+    assert "no promise with id 999" in result.stderr
+    result = cli("delete", "Dana", input="", code=1)
+    assert "--yes" in result.stderr
+    assert Person.objects.filter(id=dana.id).exists()
+
+
+def test_same_full_name_advice_is_the_id(cli):
+    cli("add", "Sarah Martinez")
+    cli("add", "Sarah Martinez", "--duplicate")
+    result = cli("show", "Sarah Martinez", code=2)
+    assert result.stderr.rstrip().endswith("use the #id")

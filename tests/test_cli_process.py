@@ -88,3 +88,26 @@ def test_version_and_help(home):
     helptext = run(home, "--help").stdout
     for cmd in ("add", "people", "show", "log", "gave", "got", "promise", "need", "demo"):
         assert cmd in helptext
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TROTH_TIMEZONE", "Nowhere/Bogus", "TROTH_TIMEZONE='Nowhere/Bogus' is not a time zone"),
+        ("TROTH_DATABASE_URL", "bogus://x", "TROTH_DATABASE_URL is not usable"),
+        ("TROTH_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x", "cannot open the database"),
+    ],
+)
+def test_bad_settings_are_one_clear_line(home, variable, value, message):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+    env.update({"TROTH_HOME": str(home), variable: value})
+    result = subprocess.run([TROTH, "people"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_troth_home_that_is_a_file(tmp_path):
+    afile = tmp_path / "not-a-dir"
+    afile.write_text("x")
+    result = run(afile, "people")
+    assert result.returncode == 2 and "check TROTH_HOME" in result.stderr

@@ -37,7 +37,7 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
     data["jobs"] = [
         {
             "company": e.organization.name,
-            "title": e.title,
+            "title": e.title or None,
             "current": e.is_current,
             "from": present.iso(e.started_on),
             "to": present.iso(e.ended_on),

@@ -7,9 +7,11 @@ switches to PostgreSQL. The test suite uses `troth.settings_test`.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from troth.paths import data_dir, sqlite_path
 
@@ -21,6 +23,12 @@ def _envbool(name: str, default: bool = False) -> bool:
 def _local_timezone() -> str:
     explicit = os.environ.get("TROTH_TIMEZONE")
     if explicit:
+        try:
+            zoneinfo.ZoneInfo(explicit)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ImproperlyConfigured(
+                f"TROTH_TIMEZONE={explicit!r} is not a time zone (try Europe/Paris)"
+            ) from None
         return explicit
     try:
         import tzlocal
@@ -94,7 +102,10 @@ def _sqlite_database() -> dict[str, Any]:
 def _database() -> dict[str, Any]:
     url = os.environ.get("TROTH_DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        try:
+            return dict(dj_database_url.parse(url, conn_max_age=60))
+        except Exception as exc:
+            raise ImproperlyConfigured(f"TROTH_DATABASE_URL is not usable: {exc}") from None
     return _sqlite_database()
 
 

@@ -69,6 +69,18 @@ def owner():
         return local_owner()
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def parse_id(value: str, what: str) -> int:
+    """Ids as printed ("12") or as written elsewhere ("#12")."""
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise TrothError(f"{what} id must be a number like 12 or #12, got {value!r}")
+    return int(text)
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

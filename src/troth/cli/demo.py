@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from django.db import transaction
 from django.utils import timezone
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from troth.cli.app import command, console, owner, print_json
+from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
 from troth.overview import network_overview
 from troth.people.models import Person
-from troth.sim.models import SimTruth
 
 
-def _wipe(me_owner) -> None:
-    # Interactions first: one fast DELETE instead of cascading through a million rows.
+def _wipe_demo(me_owner) -> None:
+    """Remove an earlier demo entirely, including the owner's own simulated needs."""
     from troth.interactions.models import Interaction
-    from troth.people.models import Organization, Tag
+    from troth.intros.models import Introduction
+    from troth.ledger.models import Commitment, Favor, Need
+    from troth.people.models import Knows, Organization, Tag
 
-    Interaction.objects.filter(owner=me_owner).delete()
+    # Leaf tables first: one fast DELETE each instead of cascading through a million rows.
+    for model in (Interaction, Favor, Commitment, Introduction, Need, Knows):
+        model.objects.filter(owner=me_owner).delete()
     Person.objects.filter(owner=me_owner, is_me=False).delete()
     Organization.objects.filter(owner=me_owner).delete()
     Tag.objects.filter(owner=me_owner).delete()
@@ -32,7 +37,7 @@ def demo(
     interactions: int | None = typer.Option(
         None, "--interactions", help="Aim for about this many interactions in total."
     ),
-    reset: bool = typer.Option(False, "--reset", help="Replace what is in the database now."),
+    reset: bool = typer.Option(False, "--reset", help="Replace an earlier demo network."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Load a simulated network and show what to try next."""
@@ -45,22 +50,17 @@ def demo(
         raise TrothError("--interactions must not be negative")
     me_owner = owner()
     existing = Person.objects.filter(owner=me_owner, is_me=False).count()
-    is_demo = SimTruth.objects.filter(owner=me_owner).exists()
-    if existing and not reset:
-        if not is_demo:
-            raise TrothError(
-                f"your database already holds {existing} people of your own; "
-                "run the demo elsewhere with TROTH_HOME=/tmp/troth-demo troth demo"
-            )
-        console.print(
-            "[dim]The demo network is already loaded (use --reset to make a new one).[/dim]"
+    # People without a SimTruth row were added by the user: the demo never deletes them.
+    own = Person.objects.filter(owner=me_owner, is_me=False, sim_truth__isnull=True).count()
+    if own:
+        action = "--reset would delete" if reset else "your database already holds"
+        raise TrothError(
+            f"{action} {plural(own, 'person', 'people')} you added yourself; "
+            "run the demo in its own database: TROTH_HOME=/tmp/troth-demo troth demo"
         )
+    if existing and not reset:
+        typer.echo("The demo network is already loaded (--reset makes a new one).", err=as_json)
     else:
-        if existing and not is_demo:
-            raise TrothError(
-                f"--reset would delete {existing} people of your own; "
-                "use TROTH_HOME=/tmp/troth-demo for a separate demo database"
-            )
         per_person = interactions / people if interactions is not None else None
         with Progress(
             TextColumn("{task.description}"),
@@ -79,7 +79,7 @@ def demo(
 
             with transaction.atomic():
                 if existing:
-                    _wipe(me_owner)
+                    _wipe_demo(me_owner)
                 load_network(me_owner, network, progress=progress)
     summary = network_overview(me_owner, timezone.localdate())
     if as_json:
@@ -88,11 +88,12 @@ def demo(
     _print_summary(summary)
 
 
-def _print_summary(s: dict) -> None:
+def _print_summary(s: dict[str, Any]) -> None:
     console.print(
-        f"[bold]Your demo network[/bold]: {s['people']} people at {s['organizations']} organisations, "
-        f"{s['interactions']} interactions ({s['interactions_last_90_days']} in the last 90 days), "
-        f"{s['knows_links']} 'knows' links."
+        f"[bold]Your demo network[/bold]: {plural(s['people'], 'person', 'people')} at "
+        f"{plural(s['organizations'], 'organisation')}, "
+        f"{plural(s['interactions'], 'interaction')} ({s['interactions_last_90_days']} in the "
+        f"last 90 days), {plural(s['knows_links'], 'link')} between people who know each other."
     )
     console.print(
         f"Favours: you gave {s['favours_given']}, received {s['favours_received']}. "
@@ -101,19 +102,26 @@ def _print_summary(s: dict) -> None:
         f"{s['my_open_needs']} of yours. Introductions: {s['introductions']}."
     )
     ex = s["examples"]
-    console.print("\n[bold]Try next[/bold]:")
-    console.print("  troth people --limit 20            # who is in your network")
+    lines = [("troth people --limit 20", "who is in your network")]
     if ex["busiest_contact"]:
-        console.print(f'  troth show "{ex["busiest_contact"]}"   # everything about one person')
-        console.print(f'  troth log "{ex["busiest_contact"]}" call "caught up" --minutes 20')
-    console.print("  troth promises --mine              # what you promised, by due date")
+        name = ex["busiest_contact"]
+        lines += [
+            (f'troth show "{name}"', "everything about one person"),
+            (f'troth log "{name}" call "caught up" --minutes 20', "record a conversation"),
+        ]
+    lines.append(("troth promises --mine", "what you promised, by due date"))
     if ex["my_next_promise_id"]:
-        console.print(
-            f"  troth kept {ex['my_next_promise_id']}                      # keep your word"
-        )
-    console.print("  troth needs                        # what your contacts need: give first")
+        lines.append((f"troth kept {ex['my_next_promise_id']}", "keep your word"))
+    lines.append(("troth needs", "what your contacts need: give first"))
     if ex["contact_with_need"]:
-        console.print(
-            f'  troth gave "{ex["contact_with_need"]}" lead "what you did" '
-            f"--need {ex['contact_need_id']}   # answer their need"
+        lines.append(
+            (
+                f'troth gave "{ex["contact_with_need"]}" lead "what you did" '
+                f"--need {ex['contact_need_id']}",
+                "answer their need",
+            )
         )
+    width = max(len(cmd) for cmd, _ in lines) + 2
+    console.print("\n[bold]Try next[/bold]:")
+    for cmd, why in lines:
+        console.print(f"  {cmd:<{width}}[dim]# {why}[/dim]")

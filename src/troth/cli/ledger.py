@@ -8,7 +8,7 @@ from django.utils import timezone
 from rich.table import Table
 
 from troth import present
-from troth.cli.app import command, console, created, owner, print_json
+from troth.cli.app import command, console, created, owner, parse_id, print_json
 from troth.cli.parse import date_option, span_option, when_option
 from troth.errors import TrothError
 from troth.interactions.actions import CHANNELS, do_log_interaction
@@ -119,7 +119,7 @@ def promise(
 def _promises_table(rows: list[dict]) -> Table:
     table = Table(header_style="bold")
     for col in ("id", "who", "what", "due", "status"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col)
     for r in rows:
         who = f"you → {r['to']['name']}" if r["mine"] else f"{r['from']['name']} → you"
         status = "[red]overdue[/red]" if r["overdue"] else r["status"]
@@ -152,27 +152,28 @@ def list_promises(
         )
 
 
-def _close_promise(ident: int, status: str, verb: str) -> None:
+def _close_promise(ident: str, status: str, verb: str) -> None:
+    pid = parse_id(ident, "promise")
     me_owner = owner()
     with transaction.atomic():
-        c = actions.do_set_promise_status(me_owner, access_promise(me_owner, ident), status)
+        c = actions.do_set_promise_status(me_owner, access_promise(me_owner, pid), status)
     console.print(f"Promise #{c.id} {verb}: {c.what}")
 
 
 @command("kept", rich_help_panel="Promises")
-def kept(ident: int = typer.Argument(..., help="Promise id.")) -> None:
+def kept(ident: str = typer.Argument(..., help="Promise id (12 or #12).")) -> None:
     """Mark a promise as kept."""
     _close_promise(ident, Commitment.KEPT, "kept")
 
 
 @command("broke", rich_help_panel="Promises")
-def broke(ident: int = typer.Argument(..., help="Promise id.")) -> None:
+def broke(ident: str = typer.Argument(..., help="Promise id (12 or #12).")) -> None:
     """Mark a promise as broken."""
     _close_promise(ident, Commitment.BROKEN, "broken")
 
 
 @command("release", rich_help_panel="Promises")
-def release(ident: int = typer.Argument(..., help="Promise id.")) -> None:
+def release(ident: str = typer.Argument(..., help="Promise id (12 or #12).")) -> None:
     """Let someone off a promise gracefully (or withdraw your own by agreement)."""
     _close_promise(ident, Commitment.RELEASED, "released")
 
@@ -219,7 +220,7 @@ def list_needs(
         return
     table = Table(header_style="bold")
     for col in ("id", "whose", "what", "until", "tags"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col)
     for r in rows:
         table.add_row(
             str(r["id"]), r["person"]["name"], r["what"], r["expires_on"], ", ".join(r["tags"])
@@ -229,13 +230,13 @@ def list_needs(
 
 @command("met", rich_help_panel="Needs")
 def met(
-    ident: int = typer.Argument(..., help="Need id."),
+    ident: str = typer.Argument(..., help="Need id (12 or #12)."),
     by: str | None = typer.Option(None, "--by", help="Who met it (a name, or 'me')."),
 ) -> None:
     """Close a need as met."""
     me_owner = owner()
     with transaction.atomic():
-        n = access_need(me_owner, ident)
+        n = access_need(me_owner, parse_id(ident, "need"))
         helper = resolve_person(me_owner, by, allow_me=True) if by else None
         actions.do_close_need(me_owner, n, Need.MET, met_by=helper)
     by_text = f" by {'you' if helper and helper.is_me else helper.full_name}" if helper else ""

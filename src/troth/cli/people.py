@@ -6,12 +6,13 @@ from typing import Any
 
 import typer
 from django.db import transaction
+from django.db.models import Model
 from rich.table import Table
 
 from troth import bootstrap, present
-from troth.cli.app import command, console, created, fail, owner, print_json
+from troth.cli.app import command, console, created, fail, owner, plural, print_json
 from troth.cli.parse import date_option
-from troth.errors import NotFound
+from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
 from troth.ledger.actions import do_delete
 from troth.ledger.models import Commitment, Favor, Need
@@ -37,14 +38,16 @@ def init() -> None:
         console.print(f"Database at {location} is up to date.")
 
 
-def _via(me_owner, name: str | None) -> Person | None:
-    """The person who introduced us: matched if known, added if new, refused if ambiguous."""
+def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
+    """The person who introduced us: matched if known, added if new, refused if ambiguous.
+
+    Returns the person and whether they were just added (so the command can say so)."""
     if not name:
-        return None
+        return None, False
     try:
-        return queries.resolve_person(me_owner, name, allow_me=True)
+        return queries.resolve_person(me_owner, name, allow_me=True), False
     except NotFound:
-        return actions.do_add_person(me_owner, name)
+        return actions.do_add_person(me_owner, name), True
 
 
 @command("add", rich_help_panel="People")
@@ -65,7 +68,7 @@ def add(
     """Add a person to your network."""
     me_owner = owner()
     with transaction.atomic():
-        met_through = _via(me_owner, via)
+        met_through, via_is_new = _via(me_owner, via)
         person = actions.do_add_person(
             me_owner,
             name,
@@ -81,6 +84,8 @@ def add(
             closeness=closeness,
             allow_duplicate_name=duplicate,
         )
+    if met_through is not None and via_is_new:
+        created("person", met_through.id, f"{met_through.full_name} (who introduced you; new)")
     created("person", person.id, person.full_name)
 
 
@@ -89,7 +94,6 @@ def _people_table(rows: list[dict[str, Any]]) -> Table:
     for col in ("id", "name", "company", "title", "tags", "last contact"):
         table.add_column(
             col,
-            overflow="fold",
             justify="right" if col == "id" else "left",
             no_wrap=col in ("id", "name", "last contact"),
         )
@@ -111,12 +115,17 @@ def people(
     tag: str | None = typer.Option(None, "--tag", help="Only people with this tag."),
     company: str | None = typer.Option(None, "--company", help="Only people working here."),
     archived: bool = typer.Option(False, "--archived", help="Include archived people."),
-    limit: int | None = typer.Option(None, "--limit", help="At most this many (table: 100)."),
+    limit: int | None = typer.Option(
+        None, "--limit", help="At most this many; 0 for all (table default: 100)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List people."""
+    if limit is not None and limit < 0:
+        raise TrothError(f"--limit must be 0 (no limit) or more, got {limit}")
     me_owner = owner()
-    shown = limit if limit is not None else (None if as_json else 100)
+    # The table stops at 100 rows by default (a wall of text helps nobody); JSON gets all.
+    shown = (limit or None) if limit is not None else (None if as_json else 100)
     found = queries.list_people(
         me_owner,
         query=query,
@@ -162,7 +171,7 @@ def _show_text(data: dict[str, Any]) -> None:
     if data["closeness"]:
         console.print(f"  Your closeness rating: {data['closeness']}/5")
     console.print(
-        f"  {data['interaction_count']} interactions; last contact: "
+        f"  {plural(data['interaction_count'], 'interaction')}; last contact: "
         f"{(data['last_contact'] or 'never')[:10]}"
     )
     for p in data["open_promises"]:
@@ -177,7 +186,7 @@ def _show_text(data: dict[str, Any]) -> None:
         return
     table = Table(title="History, newest first", header_style="bold", title_justify="left")
     for col in ("when", "what", "details", "id"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col)
     for row in data["timeline"]:
         table.add_row(*_timeline_cells(row))
     console.print(table)
@@ -250,9 +259,13 @@ def edit(
     archive: bool | None = typer.Option(None, "--archive/--unarchive", help="Hide from lists."),
 ) -> None:
     """Change someone's details."""
+    changes = [new_name, company, title, met, met_on, via, closeness, archive]
+    if all(c is None for c in changes) and not (email or phone or url or remove or clear_closeness):
+        raise TrothError("nothing to change: give at least one option (see troth edit --help)")
     me_owner = owner()
     with transaction.atomic():
         person = queries.resolve_person(me_owner, name)
+        met_through, via_is_new = _via(me_owner, via)
         actions.do_edit_person(
             me_owner,
             person,
@@ -265,15 +278,17 @@ def edit(
             title=title,
             met_how=met,
             met_on=date_option(met_on, "--met-on", past=True),
-            met_through=_via(me_owner, via),
+            met_through=met_through,
             closeness=closeness,
             clear_closeness=clear_closeness,
             archived=archive,
         )
+    if met_through is not None and via_is_new:
+        created("person", met_through.id, f"{met_through.full_name} (who introduced you; new)")
     console.print(f"Updated {person.full_name} (#{person.id}).")
 
 
-_DELETABLE = {
+_DELETABLE: dict[str, tuple[type[Model], str]] = {
     "interaction": (Interaction, "interaction"),
     "favour": (Favor, "favour"),
     "promise": (Commitment, "promise"),
@@ -314,14 +329,21 @@ def delete(
         what = f"{person.full_name} (#{person.id}) and all of their history"
     else:
         ((label, ident),) = chosen.items()
+        model, text = _DELETABLE[label]
+        if not model._default_manager.filter(owner=me_owner, id=ident).exists():
+            raise TrothError(f"no {text} with id {ident}")
         what = f"{label} #{ident}"
-    if not yes and not typer.confirm(f"Delete {what}?", default=False):
-        raise fail("nothing deleted", code=1)
+    if not yes:
+        try:
+            confirmed = typer.confirm(f"Delete {what}?", default=False)
+        except typer.Abort:  # no terminal to ask on
+            raise fail("nothing deleted: confirm with --yes when not at a terminal", 1) from None
+        if not confirmed:
+            raise fail("nothing deleted", code=1)
     with transaction.atomic():
         if name:
             actions.do_delete_person(me_owner, person)
         else:
-            model, text = _DELETABLE[label]
             do_delete(me_owner, model, ident, text)
     console.print(f"Deleted {what}.")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
+from troth.people.actions import check_length
 from troth.people.models import Person
 
 CHANNELS = [c for c, _label in Interaction.CHANNELS]
@@ -33,6 +34,7 @@ def do_log_interaction(
         raise TrothError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
         raise TrothError(f"--minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
+    check_length(summary, "the notes")
     when = when or timezone.now()
     if when > timezone.now() + dt.timedelta(minutes=5):
         raise TrothError(f"--when {when.date()} is in the future; log what has happened")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
-from troth.people.actions import clean_tag
+from troth.people.actions import check_length, clean_tag
 from troth.people.models import Person, Tag
 
 # "What two things do you need in the next 30-60 days?" (the seeds): the default horizon.
@@ -21,6 +21,7 @@ def _text(what: str, field: str = "what") -> str:
     what = what.strip()
     if not what:
         raise TrothError(f"{field} must not be empty: say what it is")
+    check_length(what, field)
     return what
 
 
@@ -38,6 +39,7 @@ def do_record_favor(
         raise TrothError(f"unknown favour kind {kind!r}; use one of {', '.join(FAVOR_KINDS)}")
     if giver.id == receiver.id:
         raise TrothError("a favour needs two different people")
+    check_length(what, "what")
     today = timezone.localdate()
     on = on or today
     if on > today:

@@ -31,10 +31,13 @@ def default_region() -> str:
 
 
 def normalize_phone(value: str, region: str | None = None) -> str:
+    region = region or default_region()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ContactError(f"TROTH_PHONE_REGION {region!r} is not a region code (try US, GB, DE)")
     try:
-        number = phonenumbers.parse(value, region or default_region())
-    except phonenumbers.NumberParseException as exc:
-        raise ContactError(f"not a phone number: {value!r} ({exc})") from None
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ContactError(f"not a phone number: {value!r}") from None
     if not phonenumbers.is_possible_number(number):
         raise ContactError(f"not a possible phone number: {value!r}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

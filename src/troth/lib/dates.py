@@ -58,8 +58,24 @@ def _delta(n: int, unit_word: str) -> relativedelta:
     return _STEP[unit] * n
 
 
+# Outside these years a date is a typo, not a plan or a memory.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 def parse_date(text: str, today: dt.date, past: bool = False) -> dt.date:
     """Parse a typed date. `past` decides which way a bare weekday points."""
+    try:
+        day = _parse_date(text, today, past)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise DateError(f"date {text!r} is out of range") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise DateError(f"date {text!r} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+    return day
+
+
+def _parse_date(text: str, today: dt.date, past: bool) -> dt.date:
     s = " ".join(text.strip().lower().split())
     if not s:
         raise DateError("empty date")
@@ -113,4 +129,7 @@ def parse_span(text: str, today: dt.date | None = None) -> int:
         raise DateError(f"cannot read time span {text!r} (try 45d, 6w, 3m, 1y)")
     n, unit = int(m.group(1)), m.group(2)
     start = today or dt.date(2000, 1, 1)
-    return ((start + _delta(n, unit)) - start).days
+    try:
+        return ((start + _delta(n, unit)) - start).days
+    except (OverflowError, ValueError):
+        raise DateError(f"time span {text!r} is too long") from None

@@ -24,6 +24,13 @@ from troth.people.models import (
 from troth.people.queries import find_by_contact, find_organization
 
 MAX_NAME = 200
+# Notes, summaries and promises are for people to read back; longer is a document.
+MAX_TEXT = 10_000
+
+
+def check_length(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise TrothError(f"{what} is limited to {MAX_TEXT} characters (got {len(text)})")
 
 
 def clean_name(name: str, field: str = "name") -> str:
@@ -252,6 +259,7 @@ def do_add_note(owner, person: Person, text: str, when: dt.datetime | None = Non
     text = text.strip()
     if not text:
         raise TrothError("a note must have some text")
+    check_length(text, "a note")
     return Note.objects.create(
         owner=owner, person=person, text=text, created_at=when or timezone.now()
     )

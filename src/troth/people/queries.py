@@ -27,8 +27,12 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     Raises Ambiguous (listing the candidates) or NotFound (with close suggestions).
     """
     text = query.strip()
-    if allow_me and fold(text) in {"me", "myself", "i"}:
-        return Person.objects.get(owner=owner, is_me=True)
+    if not text.lstrip("#"):
+        raise NotFound("give a name or an #id")
+    if fold(text) in {"me", "myself"}:
+        if allow_me:
+            return Person.objects.get(owner=owner, is_me=True)
+        raise NotFound("'me' is you; name one of your contacts here")
     if text.lstrip("#").isdigit():
         person = access_person(owner, int(text.lstrip("#")))
         if person.is_me and not allow_me:
@@ -46,13 +50,17 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     if result.candidates:
         shown = ", ".join(f"{name} (#{pid})" for pid, name in result.candidates[:8])
         more = f" and {len(result.candidates) - 8} more" if len(result.candidates) > 8 else ""
+        same_name = len({fold(name) for _pid, name in result.candidates}) == 1
+        advice = "use the #id" if same_name else "use the full name or the #id"
         raise Ambiguous(
-            f"{query!r} matches several people: {shown}{more}; use the full name or the #id",
-            result.candidates,
+            f"{query!r} matches several people: {shown}{more}; {advice}", result.candidates
         )
+    if text.startswith("#"):
+        raise NotFound(f"no person with id {text}")
     hint = ""
     if result.suggestions:
-        hint = " Did you mean " + " or ".join(n for _i, n in result.suggestions) + "?"
+        shown = " or ".join(f"{n} (#{i})" for i, n in result.suggestions)
+        hint = f" Did you mean {shown}?"
     raise NotFound(
         f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}"
     )

@@ -13,6 +13,7 @@ from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
 from troth.overview import network_overview
 from troth.people.models import Person
+from troth.sim.models import SimTruth
 
 
 def _wipe_demo(me_owner) -> None:
@@ -50,15 +51,17 @@ def demo(
         raise TrothError("--interactions must not be negative")
     me_owner = owner()
     existing = Person.objects.filter(owner=me_owner, is_me=False).count()
-    # People without a SimTruth row were added by the user: the demo never deletes them.
+    loaded = SimTruth.objects.filter(owner=me_owner).exists()
+    # People without a SimTruth row were added by the user: the demo never deletes them,
+    # and never mixes simulated people into a network of real ones.
     own = Person.objects.filter(owner=me_owner, is_me=False, sim_truth__isnull=True).count()
-    if own:
+    if own and (reset or not loaded):
         action = "--reset would delete" if reset else "your database already holds"
         raise TrothError(
             f"{action} {plural(own, 'person', 'people')} you added yourself; "
             "run the demo in its own database: TROTH_HOME=/tmp/troth-demo troth demo"
         )
-    if existing and not reset:
+    if loaded and not reset:
         typer.echo("The demo network is already loaded (--reset makes a new one).", err=as_json)
     else:
         per_person = interactions / people if interactions is not None else None
@@ -96,7 +99,7 @@ def _print_summary(s: dict[str, Any]) -> None:
         f"last 90 days), {plural(s['knows_links'], 'link')} between people who know each other."
     )
     console.print(
-        f"Favours: you gave {s['favours_given']}, received {s['favours_received']}. "
+        f"Favours: you gave {s['favors_given']}, received {s['favors_received']}. "
         f"Promises open: {s['my_open_promises']} of yours ({s['my_overdue_promises']} overdue), "
         f"{s['their_open_promises']} made to you. Open needs: {s['open_needs']} of contacts, "
         f"{s['my_open_needs']} of yours. Introductions: {s['introductions']}."

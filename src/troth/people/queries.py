@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from troth.errors import Ambiguous, NotFound
+from troth.interactions.models import Interaction
 from troth.lib.names import resolve
 from troth.lib.text import fold
 from troth.people.models import ContactPoint, Employment, Organization, Person, Tag
@@ -87,37 +88,63 @@ def list_people(
     include_archived: bool = False,
     limit: int | None = None,
 ) -> list[Person]:
-    qs = people_for(owner).select_related("relationship")
+    """People matching the filters, by name, each with `last_contact` set.
+
+    Two steps keep this fast at 30,000 people and a million interactions: pick the
+    page of ids first, then fetch details and last contacts for that page only.
+    """
+    qs = people_for(owner)
     if not include_archived:
         qs = qs.filter(relationship__archived=False)
     if query:
         key = fold(query)
+        term = query.strip()
+        matching_jobs = Employment.objects.filter(owner=owner, is_current=True).filter(
+            Q(organization__name_key__contains=key) | Q(title__icontains=term)
+        )
         qs = qs.filter(
             Q(name_key__contains=key)
-            | Q(contact_points__value__icontains=query.strip())
-            | Q(employments__organization__name_key__contains=key, employments__is_current=True)
-            | Q(employments__title__icontains=query.strip(), employments__is_current=True)
-        ).distinct()
+            | Q(
+                id__in=ContactPoint.objects.filter(owner=owner, value__icontains=term).values(
+                    "person_id"
+                )
+            )
+            | Q(id__in=matching_jobs.values("person_id"))
+        )
     if tag:
         qs = qs.filter(tags__owner=owner, tags__name=fold(tag))
     if company:
         qs = qs.filter(
-            employments__organization__name_key__contains=fold(company),
-            employments__is_current=True,
-        ).distinct()
-    qs = qs.annotate(last_contact=Max("interactions__occurred_at")).order_by("name_key", "id")
-    qs = qs.prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name")),
-        Prefetch(
-            "employments",
-            queryset=Employment.objects.filter(is_current=True).select_related("organization"),
-            to_attr="current_jobs",
-        ),
-        Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id")),
+            id__in=Employment.objects.filter(
+                owner=owner, is_current=True, organization__name_key__contains=fold(company)
+            ).values("person_id")
+        )
+    ordered_ids = qs.order_by("name_key", "id").values_list("id", flat=True)
+    ids = list(ordered_ids[:limit] if limit else ordered_ids)
+    people: dict[int, Person] = {
+        p.id: p
+        for p in Person.objects.filter(owner=owner, id__in=ids)
+        .select_related("relationship")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.filter(is_current=True).select_related("organization"),
+                to_attr="current_jobs",
+            ),
+            Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id")),
+        )
+    }
+    last = Interaction.objects.filter(owner=owner)
+    if len(ids) < 5000:  # past that, one grouped scan beats a huge IN list
+        last = last.filter(person_id__in=ids)
+    last_by_person = dict(
+        last.values("person_id").annotate(last=Max("occurred_at")).values_list("person_id", "last")
     )
-    if limit:
-        qs = qs[:limit]
-    return list(qs)
+    ordered = [people[i] for i in ids]
+    for p in ordered:
+        p.last_contact = last_by_person.get(p.id)  # type: ignore[attr-defined]
+    return ordered
 
 
 def current_job(person: Person) -> Employment | None:

@@ -1,0 +1,103 @@
+"""The pure trust engine on hand-made histories (no database)."""
+
+import numpy as np
+
+from troth.trust.engine import (
+    BROKEN,
+    CALL,
+    DORMANT,
+    EMAIL,
+    INNER,
+    KEPT,
+    ME,
+    MEETING,
+    STRANGER,
+    THEM,
+    TIERS,
+    History,
+    compute,
+)
+
+TODAY = 20_000.0  # days since 1970
+
+
+def history(n, events, favours=(), promises=()):
+    """events: (person, days_ago, channel, initiator, minutes)"""
+    ev = np.array(events, dtype=float).reshape(-1, 5)
+    h = History(
+        n_people=n,
+        ix_person=ev[:, 0].astype(np.int64),
+        ix_day=TODAY - ev[:, 1],
+        ix_channel=ev[:, 2].astype(np.int64),
+        ix_initiator=ev[:, 3].astype(np.int64),
+        ix_minutes=ev[:, 4],
+    )
+    if favours:  # (person, days_ago, gave)
+        fv = np.array(favours, dtype=float)
+        h.fav_person, h.fav_day, h.fav_gave = (
+            fv[:, 0].astype(np.int64),
+            TODAY - fv[:, 1],
+            fv[:, 2].astype(bool),
+        )
+    if promises:  # (person, mine, status, made_ago, due_ago, changed_ago)
+        pr = np.array(promises, dtype=float)
+        h.pr_person = pr[:, 0].astype(np.int64)
+        h.pr_mine = pr[:, 1].astype(bool)
+        h.pr_status = pr[:, 2].astype(np.int64)
+        h.pr_made_day = TODAY - pr[:, 3]
+        h.pr_due_day = TODAY - pr[:, 4]
+        h.pr_changed_day = TODAY - pr[:, 5]
+    return h
+
+
+def test_empty_history_is_stranger_without_errors():
+    with np.errstate(all="raise"):
+        r = compute(History.empty(3), TODAY)
+    assert list(r.score) == [0.0, 0.0, 0.0]
+    assert all(TIERS[t] == "stranger" for t in r.tier)
+
+
+def test_one_way_email_is_not_a_relationship():
+    r = compute(history(1, [(0, 3, EMAIL, ME, 0), (0, 10, EMAIL, ME, 0)]), TODAY)
+    assert r.tier[0] == STRANGER
+    assert r.score[0] < 5
+
+
+def test_more_time_together_scores_higher():
+    events = [(0, d, MEETING, ME if d % 2 else THEM, 60) for d in range(5, 200, 10)]
+    events += [(1, 30, CALL, THEM, 20), (1, 100, EMAIL, ME, 0)]
+    r = compute(history(2, events), TODAY)
+    assert r.score[0] > r.score[1] > 0
+
+
+def test_as_of_ignores_what_came_later():
+    events = [(0, d, MEETING, THEM, 60) for d in range(1, 60, 3)]
+    h = history(1, events)
+    now, before = compute(h, TODAY), compute(h, TODAY - 61)
+    assert before.score[0] == 0 and before.tier[0] == STRANGER
+    assert now.score[0] > 0
+
+
+def test_silence_cools_a_tie_and_old_strong_ties_turn_dormant():
+    recent = [(0, d, MEETING, THEM, 60) for d in range(2, 300, 7)]
+    old = [(1, d, MEETING, THEM, 60) for d in range(400, 700, 7)]
+    r = compute(history(2, recent + old), TODAY)
+    assert r.score[0] > r.score[1]
+    assert r.tier[1] == DORMANT
+
+
+def test_kept_and_broken_promises_move_the_score():
+    events = [(p, d, CALL, THEM, 30) for p in (0, 1) for d in (10, 40, 70)]
+    kept = [(0, 0, KEPT, 50, 40, 41), (0, 0, KEPT, 30, 20, 21)]
+    broken = [(1, 0, BROKEN, 50, 40, 35), (1, 0, BROKEN, 30, 20, 15)]
+    r = compute(history(2, events, promises=kept + broken), TODAY)
+    assert r.score[0] > r.score[1]
+    assert r.features.their_kept[0] == 2 and r.features.their_broken[1] == 2
+
+
+def test_inner_tier_is_capped_at_five():
+    events = [
+        (p, d, MEETING, THEM if d % 2 else ME, 90) for p in range(8) for d in range(1, 300, 4)
+    ]
+    r = compute(history(8, events), TODAY)
+    assert (r.tier == INNER).sum() == 5

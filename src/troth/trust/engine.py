@@ -59,8 +59,9 @@ class TrustParams:
     w_mutual: float = 0.08
     # The owner's own 1-5 rating calibrates the score; it never replaces it.
     closeness_blend: float = 0.3
-    # Ties scoring this high on the slow memory but silent beyond their cadence are dormant.
+    # Ties this strong on the slow memory but silent this long are dormant.
     dormant_history: float = 0.35
+    dormant_after_days: float = 180.0
     tier_floors: tuple[float, ...] = (70.0, 55.0, 35.0, 20.0)
 
 
@@ -264,9 +265,9 @@ def assign_tiers(
     n = len(score)
     silent = np.nan_to_num(as_of_day - f.last_two_way_day, nan=np.inf)
     # Strong once, silent for months: dormant, worth reconnecting (Levin et al. 2011).
-    dormant = (
-        f.two_way & (pt["history"] >= p.dormant_history) & (pt["frequency"] < 0.25) & (silent > 180)
-    )
+    # Friendships fade "within a matter of a few months" without contact (Roberts &
+    # Dunbar, anchors.md): a once-strong tie silent for longer than that is dormant.
+    dormant = f.two_way & (pt["history"] >= p.dormant_history) & (silent > p.dormant_after_days)
     eligible = f.two_way & ~dormant
     order = np.argsort(-np.where(eligible, score, -1.0), kind="stable")
     rank = np.empty(n, dtype=np.int64)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "troth.ledger",
     "troth.intros",
     "troth.sim",
+    "troth.trust",
 ]
 
 MIDDLEWARE = [

@@ -69,3 +69,80 @@ def favors_with(owner, person: Person) -> QuerySet[Favor]:
         .select_related("giver", "receiver")
         .order_by("-given_on", "-id")
     )
+
+
+def balance(owner, as_of: dt.date) -> list[dict]:
+    """Favours given and received per person up to `as_of`, most out of balance first."""
+    from collections import Counter
+
+    given: Counter[int] = Counter()
+    received: Counter[int] = Counter()
+    names: dict[int, str] = {}
+    rows = Favor.objects.filter(owner=owner, given_on__lte=as_of).select_related(
+        "giver", "receiver"
+    )
+    for f in rows:
+        if f.giver.is_me and not f.receiver.is_me:
+            given[f.receiver_id] += 1
+            names[f.receiver_id] = f.receiver.full_name
+        elif f.receiver.is_me:
+            received[f.giver_id] += 1
+            names[f.giver_id] = f.giver.full_name
+    out = [
+        {
+            "id": pid,
+            "name": names[pid],
+            "given": given[pid],
+            "received": received[pid],
+            "balance": given[pid] - received[pid],
+        }
+        for pid in names
+    ]
+    out.sort(key=lambda r: (r["balance"], r["name"]))
+    return out
+
+
+def follow_through(owner, as_of: dt.date) -> dict:
+    """Promises kept, broken, late and overdue, mine overall and each contact's to me."""
+    mine = {"kept": 0, "broken": 0, "late": 0, "open": 0, "overdue": 0}
+    theirs: dict[int, dict] = {}
+    rows = Commitment.objects.filter(owner=owner, made_on__lte=as_of).select_related(
+        "debtor", "creditor"
+    )
+    for c in rows:
+        changed = c.status_changed_at.date() if c.status_changed_at else None
+        status = c.status if changed and changed <= as_of else Commitment.OPEN
+        if c.debtor.is_me:
+            bucket = mine
+        else:
+            bucket = theirs.setdefault(
+                c.debtor_id,
+                {
+                    "id": c.debtor_id,
+                    "name": c.debtor.full_name,
+                    "kept": 0,
+                    "broken": 0,
+                    "late": 0,
+                    "open": 0,
+                    "overdue": 0,
+                },
+            )
+        if status == Commitment.KEPT:
+            bucket["kept"] += 1
+            if c.due_on and changed and changed > c.due_on:
+                bucket["late"] += 1
+        elif status == Commitment.BROKEN:
+            bucket["broken"] += 1
+        elif status == Commitment.OPEN:
+            bucket["open"] += 1
+            if c.due_on and c.due_on < as_of:
+                bucket["overdue"] += 1
+    for b in [mine, *theirs.values()]:
+        settled = b["kept"] + b["broken"]
+        b["rate"] = round(b["kept"] / settled, 3) if settled else None
+    return {
+        "mine": mine,
+        "theirs": sorted(
+            theirs.values(), key=lambda r: (r["rate"] is None, r["rate"] or 0, r["name"])
+        ),
+    }

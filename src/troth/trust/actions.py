@@ -1,0 +1,89 @@
+"""Computing and caching trust scores. Callers own the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.utils import timezone
+
+from troth.people.models import Person
+from troth.trust.engine import TIER_CAPS, TIERS, TrustParams, TrustResult, compute
+from troth.trust.history import load_history
+from troth.trust.models import TrustScore
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(day: dt.date) -> float:
+    """The end of `day` as engine days (everything on that date counts)."""
+    return float((day - EPOCH).days + 1)
+
+
+def compute_as_of(owner, day: dt.date, person_ids: list[int] | None = None):
+    history, ids = load_history(owner, person_ids)
+    return compute(history, day_number(day)), ids, history
+
+
+def do_recompute_trust(owner, today: dt.date | None = None) -> int:
+    """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
+    today = today or timezone.localdate()
+    history, ids = load_history(owner)
+    now = compute(history, day_number(today))
+    d30 = compute(history, day_number(today - dt.timedelta(days=30)))
+    d90 = compute(history, day_number(today - dt.timedelta(days=90)))
+    stamp = timezone.now()
+    TrustScore.objects.filter(owner=owner).delete()
+    TrustScore.objects.bulk_create(
+        [
+            TrustScore(
+                owner=owner,
+                person_id=int(pid),
+                score=float(now.score[i]),
+                tier=TIERS[int(now.tier[i])],
+                trend_30=float(now.score[i] - d30.score[i]),
+                trend_90=float(now.score[i] - d90.score[i]),
+                as_of=today,
+                computed_at=stamp,
+            )
+            for i, pid in enumerate(ids)
+        ],
+        batch_size=2000,
+    )
+    return len(ids)
+
+
+def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
+    """A single relationship's tier, ranked against the others' cached scores."""
+    tier = int(one.tier[0])
+    if TIERS[tier] in ("dormant", "stranger"):
+        return tier
+    better = TrustScore.objects.filter(owner=owner, score__gt=score).exclude(person_id=exclude)
+    rank = better.exclude(tier__in=["dormant", "stranger"]).count()
+    by_rank = int(np.searchsorted(np.asarray(TIER_CAPS), rank, side="right"))
+    return max(tier, by_rank)
+
+
+def do_update_trust(owner, person: Person, today: dt.date | None = None) -> TrustScore:
+    """Re-score one relationship after something happened (cheap: one person's history)."""
+    today = today or timezone.localdate()
+    history, _ids = load_history(owner, [person.id])
+    params = TrustParams()
+    scores = [
+        compute(history, day_number(today - dt.timedelta(days=d)), params) for d in (0, 30, 90)
+    ]
+    now = scores[0]
+    score = float(now.score[0])
+    row, _ = TrustScore.objects.update_or_create(
+        owner=owner,
+        person=person,
+        defaults={
+            "score": score,
+            "tier": TIERS[tier_among(owner, score, now, person.id)],
+            "trend_30": score - float(scores[1].score[0]),
+            "trend_90": score - float(scores[2].score[0]),
+            "as_of": today,
+            "computed_at": timezone.now(),
+        },
+    )
+    return row

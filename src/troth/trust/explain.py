@@ -1,0 +1,104 @@
+"""Reasons in plain words, strongest first (pure: reads the engine's features)."""
+
+from __future__ import annotations
+
+from troth.trust.engine import TIER_CADENCE_DAYS, TIERS, TrustResult
+
+
+def _n(count: float, one: str, many: str | None = None) -> str:
+    c = int(round(count))
+    return f"{c} {one if c == 1 else (many or one + 's')}"
+
+
+def _span(days: float) -> str:
+    if days < 45:
+        return _n(days, "day")
+    if days < 540:
+        return _n(days / 30.4, "month")
+    return _n(days / 365.25, "year")
+
+
+def reasons(result: TrustResult, i: int, name: str) -> list[str]:
+    """Why person `i` scores what they do, each reason with the weight it carries."""
+    f, p = result.features, result.parts
+    now = result.as_of_day
+    scored: list[tuple[float, str]] = []
+    if f.n_total[i] == 0:
+        return [f"No interactions with {name} recorded yet: a connection is not yet a relationship"]
+    if not f.two_way[i]:
+        scored.append(
+            (1.0, f"Contact has only gone one way so far ({_n(f.n_total[i], 'message')} from you)")
+        )
+    known = now - f.first_day[i]
+    face = f.n_meetings[i] + f.n_calls[i]
+    if face:
+        hours = f.hours[i]
+        extra = f" (about {_n(hours, 'hour')} together)" if hours >= 1 else ""
+        scored.append(
+            (
+                p["frequency"][i] + p["hours"][i],
+                f"You have met or spoken {_n(face, 'time')} in {_span(known)}{extra}",
+            )
+        )
+    written = f.n_written[i] + f.n_events[i]
+    if written:
+        scored.append(
+            (0.5 * p["frequency"][i], f"{_n(written, 'other contact')} (emails, messages, events)")
+        )
+    if known < 90 and f.two_way[i]:
+        scored.append(
+            (0.6, f"You have known each other {_span(known)}: trust like this usually takes months")
+        )
+    gave, got = f.gave[i], f.got[i]
+    if gave or got:
+        text = f"You have given {_n(gave, 'favour')} and received {int(got)}"
+        if got > gave:
+            text += ": it is your turn to give"
+        scored.append((0.4 + 0.1 * (gave + got), text))
+    for who, kept, broken, late in (
+        (name, f.their_kept[i], f.their_broken[i], f.their_late[i]),
+        ("You", f.my_kept[i], f.my_broken[i], f.my_late[i]),
+    ):
+        total = kept + broken
+        if total:
+            to = "to you" if who == name else f"to {name}"
+            late_text = f" ({int(late)} late)" if late else ""
+            scored.append(
+                (
+                    0.5 + 0.2 * total,
+                    f"{who} kept {int(kept)} of {int(total)} promises {to}{late_text}",
+                )
+            )
+    started = f.them_started[i] + f.me_started[i]
+    if started >= 4:
+        share = f.them_started[i] / started
+        if share < 0.2:
+            scored.append(
+                (0.5, f"You start almost every contact ({int(f.me_started[i])} of {int(started)})")
+            )
+        elif share > 0.8:
+            scored.append(
+                (
+                    0.5,
+                    f"{name} starts almost every contact ({int(f.them_started[i])} of {int(started)})",
+                )
+            )
+        else:
+            scored.append((0.3, "You both reach out"))
+    if f.mutual[i]:
+        scored.append(
+            (
+                0.2 + 0.05 * f.mutual[i],
+                f"{name} knows {_n(f.mutual[i], 'other person', 'other people')} in your network",
+            )
+        )
+    if f.closeness[i]:
+        scored.append((0.3, f"You rate your closeness {int(f.closeness[i])}/5"))
+    silent = now - f.last_day[i]
+    cadence = TIER_CADENCE_DAYS[int(result.tier[i])]
+    if TIERS[int(result.tier[i])] == "dormant":
+        scored.append((1.5, f"No contact for {_span(silent)}: a dormant tie, worth reconnecting"))
+    elif cadence and silent > cadence:
+        scored.append((1.2, f"No contact for {_span(silent)}: this tie is cooling"))
+    scored.sort(key=lambda r: -r[0])
+    return [text for _w, text in scored]

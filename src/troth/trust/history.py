@@ -1,0 +1,125 @@
+"""Loading what troth knows into the engine's column arrays, fast.
+
+Raw SQL with a little vendor-specific date arithmetic: a million interactions
+come back as five numbers each, with no model instances on the way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connection
+
+from troth.interactions.models import Interaction
+from troth.ledger.models import Commitment, Favor
+from troth.people.models import Knows, Person, Relationship
+from troth.trust.engine import CHANNELS, INITIATORS, PROMISE_STATUSES, History
+
+
+def _days(column: str) -> str:
+    """SQL giving a datetime column as float days since 1970-01-01 UTC."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column}) / 86400.0"
+    return f"(julianday({column}) - 2440587.5)"
+
+
+def _date_days(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')::float"
+    return f"(julianday({column}) - 2440587.5)"
+
+
+def _code(column: str, names: tuple[str, ...]) -> str:
+    whens = " ".join(f"WHEN '{n}' THEN {i}" for i, n in enumerate(names))
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def _fetch(sql: str, params: list, columns: int) -> np.ndarray:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return np.zeros((0, columns))
+    return np.array(rows, dtype=np.float64)
+
+
+def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, np.ndarray]:
+    """The owner's history for all contacts (or the given ones); returns it with the
+    Person id of each row index."""
+    people = Person.objects.filter(owner=owner, is_me=False)
+    if person_ids is not None:
+        people = people.filter(id__in=person_ids)
+    ids = np.array(sorted(people.values_list("id", flat=True)), dtype=np.int64)
+    n = len(ids)
+    index = {int(pid): i for i, pid in enumerate(ids)}
+    me = Person.objects.get(owner=owner, is_me=True).id
+    only = ""
+    params: list = [owner.id]
+    if person_ids is not None:
+        only = " AND person_id IN (" + ",".join(str(int(i)) for i in ids) + ")" if n else " AND 1=0"
+
+    def rows_to_index(col: np.ndarray) -> np.ndarray:
+        lookup = np.searchsorted(ids, col.astype(np.int64))
+        return lookup.astype(np.int64)
+
+    ix = _fetch(
+        f"SELECT person_id, {_days('occurred_at')}, {_code('channel', CHANNELS)}, "
+        f"{_code('initiated_by', INITIATORS)}, COALESCE(duration_minutes, 0) "
+        f"FROM {Interaction._meta.db_table} WHERE owner_id = %s{only}",
+        params,
+        5,
+    )
+    ix = ix[np.isin(ix[:, 0].astype(np.int64), ids)] if len(ix) else ix
+    fav = _fetch(
+        f"SELECT giver_id, receiver_id, {_date_days('given_on')} FROM {Favor._meta.db_table} "
+        "WHERE owner_id = %s AND (giver_id = %s OR receiver_id = %s)",
+        [owner.id, me, me],
+        3,
+    )
+    pr = _fetch(
+        f"SELECT debtor_id, creditor_id, {_code('status', PROMISE_STATUSES)}, "
+        f"{_date_days('made_on')}, {_date_days('due_on')}, {_days('status_changed_at')} "
+        f"FROM {Commitment._meta.db_table} "
+        "WHERE owner_id = %s AND (debtor_id = %s OR creditor_id = %s)",
+        [owner.id, me, me],
+        6,
+    )
+    fav_gave = fav[:, 0] == me
+    fav_other = np.where(fav_gave, fav[:, 1], fav[:, 0])
+    fav_keep = np.isin(fav_other.astype(np.int64), ids)
+    pr_mine = pr[:, 0] == me
+    pr_other = np.where(pr_mine, pr[:, 1], pr[:, 0])
+    pr_keep = np.isin(pr_other.astype(np.int64), ids)
+    knows = np.zeros(n, dtype=np.int64)
+    links = np.array(
+        list(Knows.objects.filter(owner=owner).values_list("person_a_id", "person_b_id")),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    for column in (0, 1):
+        hit = np.isin(links[:, column], ids)
+        np.add.at(knows, rows_to_index(links[hit, column]), 1)
+    closeness = np.zeros(n, dtype=np.int64)
+    for pid, rating in Relationship.objects.filter(
+        owner=owner, closeness__isnull=False
+    ).values_list("person_id", "closeness"):
+        if pid in index and rating is not None:
+            closeness[index[pid]] = int(rating)
+    history = History(
+        n_people=n,
+        ix_person=rows_to_index(ix[:, 0]),
+        ix_day=ix[:, 1],
+        ix_channel=ix[:, 2].astype(np.int64),
+        ix_initiator=ix[:, 3].astype(np.int64),
+        ix_minutes=ix[:, 4],
+        fav_person=rows_to_index(fav_other[fav_keep]),
+        fav_day=fav[fav_keep, 2] + 0.5,  # a favour on a date counts from midday
+        fav_gave=fav_gave[fav_keep],
+        pr_person=rows_to_index(pr_other[pr_keep]),
+        pr_mine=pr_mine[pr_keep],
+        pr_status=pr[pr_keep, 2].astype(np.int64),
+        pr_made_day=pr[pr_keep, 3],
+        pr_due_day=pr[pr_keep, 4],
+        pr_changed_day=pr[pr_keep, 5],
+        knows_count=knows,
+        closeness=closeness,
+    )
+    return history, ids

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.db import models
+
+from troth.owned import Owned
+from troth.people.models import Person
+
+
+class TrustScore(Owned):
+    """The cached score per relationship, so listing 30,000 people never recomputes."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="trust")
+    score = models.FloatField()
+    tier = models.CharField(max_length=12)
+    trend_30 = models.FloatField(null=True, blank=True)  # change over the last 30 days
+    trend_90 = models.FloatField(null=True, blank=True)
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "-score"], name="trust_by_score"),
+            models.Index(fields=["owner", "tier"], name="trust_by_tier"),
+        ]

@@ -1,0 +1,159 @@
+"""Trust on the real database: loading history, caching, as-of, and the commands."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.interactions.actions import do_log_interaction
+from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
+from troth.ledger.models import Commitment
+from troth.owners import me_person
+from troth.people.actions import do_add_person
+from troth.trust.actions import day_number
+from troth.trust.history import load_history
+from troth.trust.models import TrustScore
+from troth.trust.queries import trust_detail, trust_list
+
+
+def at(days_ago: int, hour: int = 12) -> dt.datetime:
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def network(alice):
+    dana = do_add_person(alice, "Dana Whitfield")
+    sam = do_add_person(alice, "Sam Ortiz")
+    do_add_person(alice, "Lin Connection")  # a LinkedIn-style contact: nothing ever happened
+    for days in range(10, 200, 14):
+        do_log_interaction(
+            alice, dana, "meeting", when=at(days), minutes=60, they_started=days % 28 == 10
+        )
+    do_log_interaction(alice, sam, "email", when=at(5))
+    me = me_person(alice)
+    do_record_favor(
+        alice, me, dana, "lead", "a lead", on=timezone.localdate() - dt.timedelta(days=20)
+    )
+    p = do_make_promise(
+        alice, dana, me, "send the deck", made_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    do_set_promise_status(alice, p, "kept")
+    return alice
+
+
+def test_history_loads_days_the_same_on_every_database(alice):
+    dana = do_add_person(alice, "Dana Whitfield")
+    when = timezone.make_aware(dt.datetime(2026, 3, 1, 18, 0), dt.UTC)
+    do_log_interaction(alice, dana, "call", when=when, minutes=30, they_started=True)
+    history, ids = load_history(alice)
+    assert list(ids) == [dana.id]
+    expected = (when - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() / 86400
+    assert history.ix_day[0] == pytest.approx(expected, abs=1e-4)
+    assert (history.ix_channel[0], history.ix_initiator[0], history.ix_minutes[0]) == (1, 1, 30)
+
+
+def test_scores_tiers_and_reasons(network):
+    rows = {r["name"]: r for r in trust_list(network)}
+    assert (
+        rows["Dana Whitfield"]["score"]
+        > rows["Sam Ortiz"]["score"]
+        >= rows["Lin Connection"]["score"]
+    )
+    assert rows["Lin Connection"]["tier"] == "stranger"
+    assert rows["Sam Ortiz"]["tier"] == "stranger"  # one email from me is not a relationship
+    assert rows["Dana Whitfield"]["tier"] not in ("stranger", "dormant")
+    dana = trust_detail(network, network_person(network, "Dana Whitfield"))
+    text = " | ".join(dana["reasons"])
+    assert "You have met or spoken 14 times" in text
+    assert "You have given 1 favour and received 0" in text
+    assert "Dana kept 1 of 1 promises to you" in text
+    assert dana["facts"]["hours_together"] == 14.0
+
+
+def network_person(owner, name):
+    from troth.people.queries import resolve_person
+
+    return resolve_person(owner, name)
+
+
+def test_as_of_uses_only_what_was_known_then(network):
+    dana = network_person(network, "Dana Whitfield")
+    then = trust_detail(network, dana, timezone.localdate() - dt.timedelta(days=250))
+    assert then["tier"] == "stranger" and then["score"] == 0
+    half = trust_detail(network, dana, timezone.localdate() - dt.timedelta(days=100))
+    assert 0 < half["score"] < trust_detail(network, dana)["score"]
+    assert half["facts"]["favors_given"] == 0  # the favour came later
+    with pytest.raises(TrothError, match="in the future"):
+        trust_detail(network, dana, timezone.localdate() + dt.timedelta(days=1))
+
+
+def test_cache_is_used_and_refreshed_when_something_happens(network):
+    first = trust_list(network)
+    sam = network_person(network, "Sam Ortiz")
+    stamp = TrustScore.objects.get(person=sam).computed_at
+    assert trust_list(network) == first  # nothing changed: served from the cache
+    assert TrustScore.objects.get(person=sam).computed_at == stamp
+    do_log_interaction(network, sam, "call", when=at(1), minutes=30, they_started=True)
+    after = {r["name"]: r for r in trust_list(network)}
+    assert after["Sam Ortiz"]["tier"] != "stranger"
+    assert TrustScore.objects.get(person=sam).computed_at > stamp
+
+
+def test_other_owners_scores_stay_apart(network, bob):
+    assert trust_list(bob) == []
+    do_add_person(bob, "Bob Contact")
+    assert [r["name"] for r in trust_list(bob)] == ["Bob Contact"]
+    assert TrustScore.objects.filter(owner=bob).count() == 1
+
+
+def test_day_number_is_the_end_of_the_day():
+    assert day_number(dt.date(1970, 1, 1)) == 1.0
+
+
+def test_trust_commands(cli):
+    cli("add", "Dana Whitfield")
+    for days in (3, 40, 80, 120):
+        when = (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+        cli("log", "Dana", "meeting", "--when", when, "--minutes", "60", "--they-started")
+    cli("add", "Lin Connection")
+    rows = cli.json("trust")
+    assert [r["name"] for r in rows] == ["Dana Whitfield", "Lin Connection"]
+    assert set(rows[0]) == {"id", "name", "score", "tier", "trend_30", "trend_90"}
+    detail = cli.json("trust", "Dana")
+    assert detail["reasons"] and detail["facts"]["meetings"] == 4
+    assert [r["name"] for r in cli.json("trust", "--tier", "stranger")] == ["Lin Connection"]
+    assert "Dana Whitfield" in cli("trust").stdout
+    verdict = cli.json("ready", "Lin", "--ask", "referral")
+    assert verdict["ready"] is False and verdict["first"]
+    assert cli.json("ready", "Dana", "--ask", "advice")["ready"] is True
+    cli("gave", "Dana", "advice", "resume review")
+    cli("got", "Dana", "lead", "a role")
+    cli("got", "Dana", "intro", "an intro")
+    bal = cli.json("balance")
+    assert (bal["given"], bal["received"]) == (1, 2)
+    assert bal["people"][0]["balance"] == -1
+    cli("promise", "send the deck", "--to", "Dana")
+    cli("kept", str(Commitment.objects.get().id))
+    rel = cli.json("reliability")
+    assert rel["mine"]["kept"] == 1 and rel["mine"]["rate"] == 1.0
+    early = cli.json(
+        "trust", "Dana", "--as-of", (timezone.localdate() - dt.timedelta(days=60)).isoformat()
+    )
+    assert early["facts"]["meetings"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trust", "--tier", "bestie"], "unknown tier 'bestie'"),
+        (["ready", "Dana", "--ask", "money"], "unknown ask 'money'"),
+        (["trust", "--as-of", "in 3 days"], "in the future"),
+        (["trust", "Nobody"], "nobody called 'Nobody'"),
+    ],
+)
+def test_trust_bad_input(cli, args, message):
+    cli("add", "Dana Whitfield")
+    result = cli(*args, code=2)
+    assert message in result.stderr

@@ -1,0 +1,121 @@
+"""Benchmark the trust engine on SQLite: full recompute, one relationship's update, memory.
+
+    python bench/bench_trust.py [--people 30000] [--interactions 1000000]
+
+Targets (issue 3): full recompute for 30,000 people and 1,000,000 interactions
+<= 2 s; one relationship's update after a new interaction <= 10 ms. Each size
+runs in its own process and TROTH_HOME; a tenth-size run is printed beside it
+as the in-run baseline for scaling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_one(people: int, interactions: int) -> dict:
+    home = tempfile.mkdtemp(prefix="troth-bench-trust-")
+    os.environ["TROTH_HOME"] = home
+    os.environ.pop("TROTH_DATABASE_URL", None)
+    from django.db import transaction
+    from django.utils import timezone
+
+    from troth import bootstrap
+
+    bootstrap.setup()
+    from troth.interactions.actions import do_log_interaction
+    from troth.owners import local_owner
+    from troth.people.models import Person
+    from troth.sim.generate import generate_network
+    from troth.sim.load import load_network
+    from troth.trust.actions import day_number, do_recompute_trust, do_update_trust
+    from troth.trust.engine import compute
+    from troth.trust.history import load_history
+    from troth.trust.queries import trust_list
+
+    owner = local_owner()
+    with transaction.atomic():
+        load_network(
+            owner,
+            generate_network(people=people, seed=7, interactions_per_person=interactions / people),
+        )
+    today = timezone.localdate()
+    out: dict = {"people": people, "interactions": interactions}
+
+    t = time.perf_counter()
+    history, _ids = load_history(owner)
+    out["load_history_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    compute(history, day_number(today))
+    out["compute_s"] = time.perf_counter() - t
+
+    with transaction.atomic():
+        t = time.perf_counter()
+        do_recompute_trust(owner, today)
+        out["full_recompute_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    rows = trust_list(owner)
+    out["list_cached_s"] = time.perf_counter() - t
+    out["listed"] = len(rows)
+
+    busiest = list(Person.objects.filter(owner=owner, is_me=False).order_by("id")[:50])
+    times = []
+    for person in busiest:
+        with transaction.atomic():
+            do_log_interaction(owner, person, "call", minutes=15, they_started=True)
+            t = time.perf_counter()
+            do_update_trust(owner, person, today)
+            times.append(time.perf_counter() - t)
+    out["update_one_median_ms"] = statistics.median(times) * 1000
+    out["update_one_p95_ms"] = sorted(times)[int(len(times) * 0.95) - 1] * 1000
+    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.single:
+        print(json.dumps(run_one(args.people, args.interactions)))
+        return
+    results = []
+    for people, interactions in (
+        (args.people // 10, args.interactions // 10),
+        (args.people, args.interactions),
+    ):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--single",
+                "--people",
+                str(people),
+                "--interactions",
+                str(interactions),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    print(f"SQLite, {os.cpu_count()} CPUs (targets: full recompute <= 2 s, one update <= 10 ms)")
+    keys = [k for k in results[0] if k not in ("people", "interactions")]
+    print(f"{'':28}" + "".join(f"{r['people']:>8} ppl/{r['interactions']:>8} ix" for r in results))
+    for k in keys:
+        print(f"{k:28}" + "".join(f"{r[k]:>24.3f}" for r in results))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
 from troth.people.models import Person
@@ -33,23 +34,30 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     d30 = compute(history, day_number(today - dt.timedelta(days=30)))
     d90 = compute(history, day_number(today - dt.timedelta(days=90)))
     stamp = timezone.now()
+    rows = [
+        (
+            owner.id,
+            int(pid),
+            float(now.score[i]),
+            TIERS[int(now.tier[i])],
+            float(now.score[i] - d30.score[i]),
+            float(now.score[i] - d90.score[i]),
+        )
+        for i, pid in enumerate(ids)
+    ]
     TrustScore.objects.filter(owner=owner).delete()
-    TrustScore.objects.bulk_create(
-        [
-            TrustScore(
-                owner=owner,
-                person_id=int(pid),
-                score=float(now.score[i]),
-                tier=TIERS[int(now.tier[i])],
-                trend_30=float(now.score[i] - d30.score[i]),
-                trend_90=float(now.score[i] - d90.score[i]),
-                as_of=today,
-                computed_at=stamp,
-            )
-            for i, pid in enumerate(ids)
-        ],
-        batch_size=2000,
+    # Raw executemany: Django's bulk_create spends most of a second building 30,000 models.
+    table = TrustScore._meta.db_table
+    as_of, computed = (
+        connection.ops.adapt_datefield_value(today),
+        connection.ops.adapt_datetimefield_value(stamp),
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (owner_id, person_id, score, tier, trend_30, trend_90, as_of, computed_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*row, as_of, computed) for row in rows],
+        )
     return len(ids)
 
 

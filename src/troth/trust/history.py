@@ -40,7 +40,7 @@ def _fetch(sql: str, params: list, columns: int) -> np.ndarray:
         rows = cursor.fetchall()
     if not rows:
         return np.zeros((0, columns))
-    return np.array(rows, dtype=np.float64)
+    return np.array(rows, dtype=np.float64)  # NULLs (no due date, never changed) become nan
 
 
 def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, np.ndarray]:

@@ -157,3 +157,10 @@ def test_trust_bad_input(cli, args, message):
     cli("add", "Dana Whitfield")
     result = cli(*args, code=2)
     assert message in result.stderr
+
+
+def test_scores_from_another_engine_version_are_recomputed(network):
+    trust_list(network)
+    TrustScore.objects.filter(owner=network).update(engine_version="0:old", score=-1)
+    assert all(r["score"] >= 0 for r in trust_list(network))
+    assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()

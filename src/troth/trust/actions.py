@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from troth.people.models import Person
-from troth.trust.engine import TIER_CAPS, TIERS, TrustParams, TrustResult, compute
+from troth.trust.engine import ENGINE_VERSION, TIER_CAPS, TIERS, TrustParams, TrustResult, compute
 from troth.trust.history import load_history
 from troth.trust.models import TrustScore
 
@@ -54,9 +54,9 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     )
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (owner_id, person_id, score, tier, trend_30, trend_90, as_of, computed_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [(*row, as_of, computed) for row in rows],
+            f"INSERT INTO {table} (owner_id, person_id, score, tier, trend_30, trend_90, "
+            "as_of, computed_at, engine_version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*row, as_of, computed, ENGINE_VERSION) for row in rows],
         )
     return len(ids)
 
@@ -92,6 +92,7 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> Trus
             "trend_90": score - float(scores[2].score[0]),
             "as_of": today,
             "computed_at": timezone.now(),
+            "engine_version": ENGINE_VERSION,
         },
     )
     return row

@@ -13,6 +13,7 @@ contact and days since first contact pulling in opposite directions.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -311,3 +312,9 @@ def compute(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> Tru
     score = np.round(np.clip(score, 0.0, 100.0), 1)
     tier = assign_tiers(score, f, pt, as_of_day, p)
     return TrustResult(as_of_day=as_of_day, score=score, tier=tier, parts=pt, features=f)
+
+
+# Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
+# defaults. Cached scores made by another version are recomputed, never shown.
+FORMULA = 2
+ENGINE_VERSION = f"{FORMULA}:{hashlib.sha1(repr(TrustParams()).encode()).hexdigest()[:12]}"

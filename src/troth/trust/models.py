@@ -16,6 +16,8 @@ class TrustScore(Owned):
     trend_90 = models.FloatField(null=True, blank=True)
     as_of = models.DateField()
     computed_at = models.DateTimeField()
+    # Scores from another version of the engine are stale whatever their date.
+    engine_version = models.CharField(max_length=40, default="")
 
     class Meta:
         indexes = [

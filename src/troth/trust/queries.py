@@ -13,7 +13,7 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person
 from troth.trust.actions import day_number, do_recompute_trust
-from troth.trust.engine import TIERS, compute
+from troth.trust.engine import ENGINE_VERSION, TIERS, compute
 from troth.trust.explain import reasons
 from troth.trust.history import load_history
 from troth.trust.models import TrustScore
@@ -38,6 +38,7 @@ def is_stale(owner, today: dt.date) -> bool:
     people = Person.objects.filter(owner=owner, is_me=False).count()
     return (
         people != TrustScore.objects.filter(owner=owner).count()
+        or TrustScore.objects.filter(owner=owner).exclude(engine_version=ENGINE_VERSION).exists()
         or Interaction.objects.filter(owner=owner, created_at__gt=since).exists()
         or Favor.objects.filter(owner=owner, created_at__gt=since).exists()
         or Commitment.objects.filter(owner=owner, created_at__gt=since).exists()

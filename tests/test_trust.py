@@ -164,3 +164,19 @@ def test_scores_from_another_engine_version_are_recomputed(network):
     TrustScore.objects.filter(owner=network).update(engine_version="0:old", score=-1)
     assert all(r["score"] >= 0 for r in trust_list(network))
     assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()
+
+
+def test_writes_keep_the_cache_current_without_a_full_recompute(network):
+    trust_list(network)
+    sam = network_person(network, "Sam Ortiz")
+    others = TrustScore.objects.exclude(person=sam).values_list("person_id", "computed_at")
+    before = dict(others)
+    do_log_interaction(network, sam, "meeting", when=at(2), minutes=60, they_started=True)
+    row = TrustScore.objects.get(person=sam)
+    assert row.tier != "stranger" and row.score > 0
+    rows = {r["name"]: r for r in trust_list(network)}
+    assert rows["Sam Ortiz"]["score"] == row.score
+    assert (
+        dict(TrustScore.objects.exclude(person=sam).values_list("person_id", "computed_at"))
+        == before
+    )

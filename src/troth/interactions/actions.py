@@ -10,6 +10,7 @@ from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
 from troth.people.actions import check_length
 from troth.people.models import Person
+from troth.trust.actions import do_note_change
 
 CHANNELS = [c for c, _label in Interaction.CHANNELS]
 # A meeting longer than a day is a typo, not a relationship milestone.
@@ -38,7 +39,7 @@ def do_log_interaction(
     when = when or timezone.now()
     if when > timezone.now() + dt.timedelta(minutes=5):
         raise TrothError(f"--when {when.date()} is in the future; log what has happened")
-    return Interaction.objects.create(
+    interaction = Interaction.objects.create(
         owner=owner,
         person=person,
         occurred_at=when,
@@ -49,6 +50,8 @@ def do_log_interaction(
         source=source,
         external_id=external_id,
     )
+    do_note_change(owner, person)
+    return interaction
 
 
 def do_delete_interaction(owner, interaction_id: int) -> None:

@@ -12,6 +12,7 @@ from troth.errors import TrothError
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
 from troth.people.actions import check_length, clean_tag
 from troth.people.models import Person, Tag
+from troth.trust.actions import do_note_change
 
 # "What two things do you need in the next 30-60 days?" (the seeds): the default horizon.
 DEFAULT_NEED_DAYS = 60
@@ -50,7 +51,7 @@ def do_record_favor(
                 f"need #{need.id} belongs to {need.person.full_name}, not {receiver.full_name}"
             )
         do_close_need(owner, need, Need.MET, met_by=giver)
-    return Favor.objects.create(
+    favor = Favor.objects.create(
         owner=owner,
         giver=giver,
         receiver=receiver,
@@ -59,6 +60,8 @@ def do_record_favor(
         given_on=on,
         need=need,
     )
+    do_note_change(owner, giver, receiver)
+    return favor
 
 
 def do_make_promise(
@@ -76,9 +79,11 @@ def do_make_promise(
     made_on = made_on or today
     if due is not None and due < made_on:
         raise TrothError(f"--due {due} is before the promise was made ({made_on})")
-    return Commitment.objects.create(
+    promise = Commitment.objects.create(
         owner=owner, debtor=debtor, creditor=creditor, what=_text(what), made_on=made_on, due_on=due
     )
+    do_note_change(owner, debtor, creditor)
+    return promise
 
 
 def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment:
@@ -91,6 +96,7 @@ def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment
     promise.status = status
     promise.status_changed_at = timezone.now()
     promise.save(update_fields=["status", "status_changed_at"])
+    do_note_change(owner, promise.debtor, promise.creditor)
     return promise
 
 

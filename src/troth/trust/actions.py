@@ -96,3 +96,15 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> Trus
         },
     )
     return row
+
+
+def do_note_change(owner, *people: Person) -> None:
+    """Keep cached scores current after a write, one relationship at a time.
+
+    Only when the owner uses the cache at all; a full recompute happens anyway
+    on the first `troth trust` of a day."""
+    if not TrustScore.objects.filter(owner=owner).exists():
+        return
+    for person in people:
+        if not person.is_me:
+            do_update_trust(owner, person)

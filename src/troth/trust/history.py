@@ -53,21 +53,25 @@ def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, n
     n = len(ids)
     index = {int(pid): i for i, pid in enumerate(ids)}
     me = Person.objects.get(owner=owner, is_me=True).id
-    only = fav_only = pr_only = ""
+    only = ""
+    fav_where = f"(giver_id = {int(me)} OR receiver_id = {int(me)})"
+    pr_where = f"(debtor_id = {int(me)} OR creditor_id = {int(me)})"
     params: list = [owner.id]
     if person_ids is not None:
         # One relationship's update must not read everyone's ledger (the 10 ms budget).
         listed = ",".join(str(int(i)) for i in ids) or "NULL"
         only = f" AND person_id IN ({listed})"
-        me_list = f"{int(me)}"
+        me_list = str(int(me))
         # Spelled out per side so each half uses its foreign-key index.
-        fav_only = (
-            f" AND ((giver_id = {me_list} AND receiver_id IN ({listed}))"
-            f" OR (receiver_id = {me_list} AND giver_id IN ({listed})))"
+        # The unary + keeps the planner off the owner and "me" indexes (which match
+        # thousands of rows) and on the other person's foreign-key index.
+        fav_where = (
+            f"((+giver_id = {me_list} AND receiver_id IN ({listed}))"
+            f" OR (+receiver_id = {me_list} AND giver_id IN ({listed})))"
         )
-        pr_only = (
-            f" AND ((debtor_id = {me_list} AND creditor_id IN ({listed}))"
-            f" OR (creditor_id = {me_list} AND debtor_id IN ({listed})))"
+        pr_where = (
+            f"((+debtor_id = {me_list} AND creditor_id IN ({listed}))"
+            f" OR (+creditor_id = {me_list} AND debtor_id IN ({listed})))"
         )
 
     def rows_to_index(col: np.ndarray) -> np.ndarray:
@@ -84,16 +88,16 @@ def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, n
     ix = ix[np.isin(ix[:, 0].astype(np.int64), ids)] if len(ix) else ix
     fav = _fetch(
         f"SELECT giver_id, receiver_id, {_date_days('given_on')} FROM {Favor._meta.db_table} "
-        f"WHERE owner_id = %s AND (giver_id = %s OR receiver_id = %s){fav_only}",
-        [owner.id, me, me],
+        f"WHERE +owner_id = %s AND {fav_where}",
+        [owner.id],
         3,
     )
     pr = _fetch(
         f"SELECT debtor_id, creditor_id, {_code('status', PROMISE_STATUSES)}, "
         f"{_date_days('made_on')}, {_date_days('due_on')}, {_days('status_changed_at')} "
         f"FROM {Commitment._meta.db_table} "
-        f"WHERE owner_id = %s AND (debtor_id = %s OR creditor_id = %s){pr_only}",
-        [owner.id, me, me],
+        f"WHERE +owner_id = %s AND {pr_where}",
+        [owner.id],
         6,
     )
     fav_gave = fav[:, 0] == me

@@ -67,12 +67,13 @@ def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
     if TIERS[tier] in ("dormant", "stranger"):
         return tier
     better = TrustScore.objects.filter(owner=owner, score__gt=score).exclude(person_id=exclude)
-    rank = better.exclude(tier__in=["dormant", "stranger"]).count()
+    # Only ranks inside the last Dunbar layer matter: stop counting there.
+    rank = better.exclude(tier__in=["dormant", "stranger"])[: TIER_CAPS[-1]].count()
     by_rank = int(np.searchsorted(np.asarray(TIER_CAPS), rank, side="right"))
     return max(tier, by_rank)
 
 
-def do_update_trust(owner, person: Person, today: dt.date | None = None) -> TrustScore:
+def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None:
     """Re-score one relationship after something happened (cheap: one person's history)."""
     today = today or timezone.localdate()
     history, _ids = load_history(owner, [person.id])
@@ -82,20 +83,18 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> Trus
     ]
     now = scores[0]
     score = float(now.score[0])
-    row, _ = TrustScore.objects.update_or_create(
-        owner=owner,
-        person=person,
-        defaults={
-            "score": score,
-            "tier": TIERS[tier_among(owner, score, now, person.id)],
-            "trend_30": score - float(scores[1].score[0]),
-            "trend_90": score - float(scores[2].score[0]),
-            "as_of": today,
-            "computed_at": timezone.now(),
-            "engine_version": ENGINE_VERSION,
-        },
-    )
-    return row
+    fields = {
+        "score": score,
+        "tier": TIERS[tier_among(owner, score, now, person.id)],
+        "trend_30": score - float(scores[1].score[0]),
+        "trend_90": score - float(scores[2].score[0]),
+        "as_of": today,
+        "computed_at": timezone.now(),
+        "engine_version": ENGINE_VERSION,
+    }
+    # update() then create(): one statement in the common case, no savepoint.
+    if not TrustScore.objects.filter(owner=owner, person=person).update(**fields):
+        TrustScore.objects.create(owner=owner, person=person, **fields)
 
 
 def do_note_change(owner, *people: Person) -> None:

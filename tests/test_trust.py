@@ -68,7 +68,7 @@ def test_scores_tiers_and_reasons(network):
     text = " | ".join(dana["reasons"])
     assert "You have met or spoken 14 times" in text
     assert "You have given 1 favour and received 0" in text
-    assert "Dana kept 1 of 1 promises to you" in text
+    assert "Dana kept 1 of 1 promise to you" in text
     assert dana["facts"]["hours_together"] == 14.0
 
 
@@ -180,3 +180,47 @@ def test_writes_keep_the_cache_current_without_a_full_recompute(network):
         dict(TrustScore.objects.exclude(person=sam).values_list("person_id", "computed_at"))
         == before
     )
+
+
+def test_as_of_leaves_out_links_and_ratings_learned_later(network):
+    from troth.people.actions import do_edit_person, do_link_knows
+
+    lin = network_person(network, "Lin Connection")
+    do_edit_person(network, lin, closeness=5)
+    do_link_knows(network, lin, network_person(network, "Dana Whitfield"))
+    today = trust_detail(network, lin)
+    assert today["score"] > 0  # a 5/5 rating and a shared contact leave a trace today
+    assert any("closeness 5/5" in r for r in today["reasons"])
+    past = trust_detail(network, lin, timezone.localdate() - dt.timedelta(days=400))
+    assert past["score"] == 0 and past["parts"]["mutual"] == 0
+
+
+def test_a_long_silence_is_never_an_active_tier(alice):
+    old = do_add_person(alice, "Old Colleague")
+    for days in (400, 430, 460):
+        do_log_interaction(alice, old, "email", when=at(days), they_started=True)
+    row = trust_detail(alice, old)
+    assert row["tier"] in ("acquaintance", "dormant")
+    assert any("No two-way contact for" in r for r in row["reasons"])
+
+
+def test_ready_verdicts_say_why(cli):
+    from troth.trust.ready import readiness
+
+    facts = {
+        "days_known": 400,
+        "meetings": 6,
+        "calls": 2,
+        "favors_given": 2,
+        "favors_received": 1,
+        "my_promises_broken": 0,
+    }
+    strong = {"score": 80.0, "tier": "close", "facts": facts, "reasons": ["You both reach out"]}
+    ok = readiness("referral", "Dana", strong, [], [])
+    assert ok["ready"] and "clears the 55" in ok["why"][0]
+    owing = readiness("advice", "Dana", strong, [], [("send the deck", True)])
+    assert not owing["ready"] and owing["first"][0] == "Keep your promise first: send the deck"
+    taken = dict(facts, favors_given=0, favors_received=4)
+    verdict = readiness("lead", "Dana", dict(strong, facts=taken), ["a CPA"], [])
+    assert not verdict["ready"]
+    assert verdict["first"] == ["Help with Dana's open need 'a CPA' first"]

@@ -193,3 +193,25 @@ def test_write_scores_round_trip(tmp_path):
     outcome = {tuple(line.split(",")[:2]): line.split(",")[-1] for line in lines}
     assert outcome[("ann@x.org", "bob@x.org")] == "1"
     assert outcome[("cy@x.org", "ann@x.org")] == "0"
+
+
+def test_eval_guards_and_address_normalisation(cli, tmp_path):
+    from troth.trust.persistence import read_log
+
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "timestamp,sender,recipients\n"
+        "2026-01-05 10:00:00,ann@x.com,bob@x.com;Carl <CARL@x.com>\n"
+        "2026-02-05 10:00:00,ANN@x.com,carl@x.com\n"
+        "2026-06-05 10:00:00,Ann Smith <ann@x.com>,bob@x.com\n"
+    )
+    assert sorted(read_log(log).names) == ["ann@x.com", "bob@x.com", "carl@x.com"]
+    late = cli("eval", "persistence", str(log), "--as-of", "2026-09-01", code=2)
+    assert "after the last message" in late.stderr
+    same = cli(
+        "eval", "persistence", str(log), "--as-of", "2026-03-01", "--scores", str(log), code=2
+    )
+    assert "would overwrite the log" in same.stderr
+    assert "timestamp,sender" in log.read_text()
+    long = cli("eval", "persistence", str(log), "--as-of", "2026-03-01", "--horizon", "1y")
+    assert "before the 365-day horizon ends" in long.stderr

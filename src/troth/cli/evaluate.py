@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -19,6 +20,7 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval", rich_help_panel="Trust")
 
+EPOCH = dt.date(1970, 1, 1)
 LABELS = {
     "troth": "troth score",
     "count": "interaction count alone",
@@ -55,7 +57,12 @@ def persistence_command(
         day = date_option(as_of, "--as-of")
         assert day is not None
         days = span_option(horizon, "--horizon")
-        result = persistence(read_log(log), day, days)
+        if scores is not None and scores.resolve() == log.resolve():
+            raise TrothError(
+                f"--scores {scores} would overwrite the log itself; choose another file"
+            )
+        parsed = read_log(log)
+        result = persistence(parsed, day, days)
         if scores is not None:
             try:
                 write_scores(result, scores)
@@ -64,6 +71,19 @@ def persistence_command(
     except TrothError as exc:
         raise fail(str(exc), exc.exit_code) from None
 
+    # The outcome window must lie inside the log, or every pair looks like it went quiet.
+    last = EPOCH + dt.timedelta(days=int(parsed.day.max())) if len(parsed.day) else None
+    window_end = day + dt.timedelta(days=days)
+    if last is None or last < day:
+        raise fail(
+            f"--as-of {day} is after the last message in {log.name} ({last}): nothing to predict"
+        )
+    if last < window_end:
+        typer.echo(
+            f"troth: note: the log ends on {last}, before the {days}-day horizon ends on "
+            f"{window_end}; outcomes after that are unknown and count as no contact",
+            err=True,
+        )
     if as_json:
         print_json(result.summary())
         return

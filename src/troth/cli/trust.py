@@ -193,7 +193,10 @@ def ready(
     person = resolve_person(me_owner, name)
     detail = trust_detail(me_owner, person, day)
     needs = [n.what for n in open_needs(me_owner, day, person)]
-    mine = [c.what for c in promises(me_owner, mine=True, person=person)]
+    mine = [
+        (c.what, c.due_on is not None and c.due_on < day)
+        for c in promises(me_owner, mine=True, person=person)
+    ]
     verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine)
     if as_json:
         print_json({**verdict, "score": detail["score"], "tier": detail["tier"]})

@@ -21,11 +21,6 @@ def day_number(day: dt.date) -> float:
     return float((day - EPOCH).days + 1)
 
 
-def compute_as_of(owner, day: dt.date, person_ids: list[int] | None = None):
-    history, ids = load_history(owner, person_ids)
-    return compute(history, day_number(day)), ids, history
-
-
 def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()

@@ -276,8 +276,9 @@ def assign_tiers(
     # Strong once, silent for months: dormant, worth reconnecting (Levin et al. 2011).
     # Friendships fade "within a matter of a few months" without contact (Roberts &
     # Dunbar, anchors.md): a once-strong tie silent for longer than that is dormant.
-    dormant = f.two_way & (pt["history"] >= p.dormant_history) & (silent > p.dormant_after_days)
-    eligible = f.two_way & ~dormant
+    gone_quiet = f.two_way & (silent > p.dormant_after_days)
+    dormant = gone_quiet & (pt["history"] >= p.dormant_history)
+    eligible = f.two_way & ~gone_quiet
     order = np.argsort(-np.where(eligible, score, -1.0), kind="stable")
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
@@ -285,6 +286,8 @@ def assign_tiers(
     floors = -np.asarray(p.tier_floors)  # ascending for searchsorted
     by_score = np.searchsorted(floors, -score, side="left")
     tier = np.maximum(by_rank, by_score).astype(np.int64)  # 4 == ACQUAINTANCE
+    # A tie silent that long is no longer an active layer, whatever its past score.
+    tier[gone_quiet] = ACQUAINTANCE
     tier[dormant] = DORMANT
     tier[~f.two_way] = STRANGER
     return tier
@@ -316,5 +319,5 @@ def compute(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> Tru
 
 # Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
 # defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 2
+FORMULA = 3
 ENGINE_VERSION = f"{FORMULA}:{hashlib.sha1(repr(TrustParams()).encode()).hexdigest()[:12]}"

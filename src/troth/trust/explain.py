@@ -13,39 +13,45 @@ def _n(count: float, one: str, many: str | None = None) -> str:
 def _span(days: float) -> str:
     if days < 45:
         return _n(days, "day")
-    if days < 540:
-        return _n(days / 30.4, "month")
+    if days < 730:
+        return _n(days / 30.44, "month")
     return _n(days / 365.25, "year")
 
 
 def reasons(result: TrustResult, i: int, name: str) -> list[str]:
-    """Why person `i` scores what they do, each reason with the weight it carries."""
+    """Why person `i` scores what they do, strongest first."""
     f, p = result.features, result.parts
     now = result.as_of_day
     scored: list[tuple[float, str]] = []
     if f.n_total[i] == 0:
-        return [f"No interactions with {name} recorded yet: a connection is not yet a relationship"]
-    if not f.two_way[i]:
         scored.append(
-            (1.0, f"Contact has only gone one way so far ({_n(f.n_total[i], 'message')} from you)")
+            (
+                2.0,
+                f"No interactions with {name} recorded yet: a connection is not yet a relationship",
+            )
+        )
+    elif not f.two_way[i]:
+        scored.append(
+            (2.0, f"Contact has only gone one way so far ({_n(f.n_total[i], 'message')} from you)")
         )
     known = now - f.first_day[i]
     face = f.n_meetings[i] + f.n_calls[i]
     if face:
         hours = f.hours[i]
         extra = f" (about {_n(hours, 'hour')} together)" if hours >= 1 else ""
+        times = "once" if face == 1 else _n(face, "time")
         scored.append(
             (
                 p["frequency"][i] + p["hours"][i],
-                f"You have met or spoken {_n(face, 'time')} in {_span(known)}{extra}",
+                f"You have met or spoken {times} in {_span(known)}{extra}",
             )
         )
     written = f.n_written[i] + f.n_events[i]
-    if written:
+    if written and f.two_way[i]:
         scored.append(
             (0.5 * p["frequency"][i], f"{_n(written, 'other contact')} (emails, messages, events)")
         )
-    if known < 90 and f.two_way[i]:
+    if f.two_way[i] and known < 90:
         scored.append(
             (0.6, f"You have known each other {_span(known)}: trust like this usually takes months")
         )
@@ -63,42 +69,42 @@ def reasons(result: TrustResult, i: int, name: str) -> list[str]:
         if total:
             to = "to you" if who == name else f"to {name}"
             late_text = f" ({int(late)} late)" if late else ""
+            noun = "promise" if total == 1 else "promises"
             scored.append(
                 (
                     0.5 + 0.2 * total,
-                    f"{who} kept {int(kept)} of {int(total)} promises {to}{late_text}",
+                    f"{who} kept {int(kept)} of {int(total)} {noun} {to}{late_text}",
                 )
             )
     started = f.them_started[i] + f.me_started[i]
     if started >= 4:
         share = f.them_started[i] / started
         if share < 0.2:
-            scored.append(
-                (0.5, f"You start almost every contact ({int(f.me_started[i])} of {int(started)})")
-            )
+            text = f"You start almost every contact ({int(f.me_started[i])} of {int(started)})"
+            scored.append((0.5, text))
         elif share > 0.8:
-            scored.append(
-                (
-                    0.5,
-                    f"{name} starts almost every contact ({int(f.them_started[i])} of {int(started)})",
-                )
+            text = (
+                f"{name} starts almost every contact ({int(f.them_started[i])} of {int(started)})"
             )
+            scored.append((0.5, text))
         else:
             scored.append((0.3, "You both reach out"))
     if f.mutual[i]:
-        scored.append(
-            (
-                0.2 + 0.05 * f.mutual[i],
-                f"{name} knows {_n(f.mutual[i], 'other person', 'other people')} in your network",
-            )
-        )
+        others = _n(f.mutual[i], "other person", "other people")
+        scored.append((0.2 + 0.05 * f.mutual[i], f"{name} knows {others} in your network"))
     if f.closeness[i]:
-        scored.append((0.3, f"You rate your closeness {int(f.closeness[i])}/5"))
-    silent = now - f.last_day[i]
+        scored.append(
+            (0.3 + 0.1 * f.closeness[i], f"You rate your closeness {int(f.closeness[i])}/5")
+        )
+    # Silence counts from the last two-way contact: a note nobody answered is not contact.
+    silent = now - f.last_two_way_day[i]
+    tier = TIERS[int(result.tier[i])]
     cadence = TIER_CADENCE_DAYS[int(result.tier[i])]
-    if TIERS[int(result.tier[i])] == "dormant":
-        scored.append((1.5, f"No contact for {_span(silent)}: a dormant tie, worth reconnecting"))
-    elif cadence and silent > cadence:
-        scored.append((1.2, f"No contact for {_span(silent)}: this tie is cooling"))
+    if tier == "dormant":
+        scored.append(
+            (1.5, f"No two-way contact for {_span(silent)}: a dormant tie, worth reconnecting")
+        )
+    elif f.two_way[i] and cadence and silent > cadence:
+        scored.append((1.2, f"No two-way contact for {_span(silent)}: this tie is cooling"))
     scored.sort(key=lambda r: -r[0])
     return [text for _w, text in scored]

@@ -6,6 +6,8 @@ come back as five numbers each, with no model instances on the way.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 from django.db import connection
 from django.db.models import Q
@@ -43,9 +45,15 @@ def _fetch(sql: str, params: list, columns: int) -> np.ndarray:
     return np.array(rows, dtype=np.float64)  # NULLs (no due date, never changed) become nan
 
 
-def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, np.ndarray]:
+def load_history(
+    owner, person_ids: list[int] | None = None, known_on: dt.date | None = None
+) -> tuple[History, np.ndarray]:
     """The owner's history for all contacts (or the given ones); returns it with the
-    Person id of each row index."""
+    Person id of each row index.
+
+    `known_on` (a past date) leaves out what was only learned later and carries no
+    date of its own: "knows" links added afterwards, and closeness ratings (a rating
+    is the owner's view today, not then). Dated events are cut by the engine itself."""
     people = Person.objects.filter(owner=owner, is_me=False)
     if person_ids is not None:
         people = people.filter(id__in=person_ids)
@@ -109,6 +117,9 @@ def load_history(owner, person_ids: list[int] | None = None) -> tuple[History, n
     knows = np.zeros(n, dtype=np.int64)
     knows_rows = Knows.objects.filter(owner=owner)
     rated = Relationship.objects.filter(owner=owner, closeness__isnull=False)
+    if known_on is not None:
+        knows_rows = knows_rows.filter(created_at__date__lte=known_on)
+        rated = rated.none()
     if person_ids is not None:
         knows_rows = knows_rows.filter(
             Q(person_a_id__in=ids.tolist()) | Q(person_b_id__in=ids.tolist())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +154,9 @@ def read_log(path: str | Path) -> Log:
     rec_row: list[int] = []
 
     def person(who: str) -> int:
+        # "Ann Smith <ANN@x.com>" and "ann@x.com" are one person.
+        _display, address = parseaddr(who)
+        who = address.lower() if "@" in address else " ".join(who.split())
         i = index.get(who)
         if i is None:
             i = index[who] = len(names)

@@ -77,7 +77,7 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
             .values_list("person_id", "person__full_name", "score", "tier", "trend_30", "trend_90")
         )
         return [_row(*r) for r in rows]
-    history, ids = load_history(owner)
+    history, ids = load_history(owner, known_on=day)
     now = compute(history, day_number(day))
     d30 = compute(history, day_number(day - dt.timedelta(days=30)))
     d90 = compute(history, day_number(day - dt.timedelta(days=90)))
@@ -103,7 +103,7 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
 
 def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
     day = check_as_of(as_of)
-    history, ids = load_history(owner)
+    history, ids = load_history(owner, known_on=None if day == timezone.localdate() else day)
     i = int(list(ids).index(person.id))
     results = [compute(history, day_number(day - dt.timedelta(days=d))) for d in (0, 30, 90)]
     now = results[0]

@@ -32,58 +32,71 @@ BARS = {
 
 
 def readiness(
-    ask: str, name: str, detail: dict[str, Any], their_needs: list[str], my_open_promises: list[str]
+    ask: str,
+    name: str,
+    detail: dict[str, Any],
+    their_needs: list[str],
+    my_open_promises: list[tuple[str, bool]],
 ) -> dict[str, Any]:
+    """`my_open_promises`: (what, overdue) for each open promise I made to this person."""
     bar = BARS[ask]
     facts = detail["facts"]
     blockers: list[str] = []
     first: list[str] = []
+    big_ask = ask in ("intro", "referral")
     if detail["tier"] == "stranger":
         blockers.append(
             f"You have never had a two-way exchange with {name}: a connection is not a relationship"
         )
         first.append(f"Start a conversation with {name} before asking for anything")
+    elif detail["tier"] == "dormant":
+        blockers.append(f"This tie has gone quiet: reconnect with {name} before asking")
+        first.append(f"Get back in touch with {name}: ask how they are and what they need")
     if detail["score"] < bar.min_score:
         blockers.append(
             f"Trust score {detail['score']:.0f} is below the {bar.min_score:.0f} that asking for "
             f"{PHRASE[ask]} usually needs"
         )
-    known = facts["days_known"] or 0
+    known = facts["days_known"]
     face = facts["meetings"] + facts["calls"]
-    if known < bar.min_days_known or face < bar.min_meetings:
-        met = (
-            f"You have met or spoken {face} time{'s' if face != 1 else ''}, first contact {known} days ago"
-            if facts["days_known"] is not None
-            else "You have never met or spoken"
-        )
-        blockers.append(f"{met}: trust like this usually takes months")
-        first.append(f"Suggest coffee or a call with {name} first")
+    if detail["tier"] != "stranger":
+        if known is not None and known < bar.min_days_known:
+            blockers.append(
+                f"You first had contact {known} days ago: trust like this usually takes months"
+            )
+        if face < bar.min_meetings:
+            times = "never" if face == 0 else ("only once" if face == 1 else f"only {face} times")
+            blockers.append(f"You have met or spoken {times}")
+            first.append(f"Suggest coffee or a call with {name} first")
     gave, got = facts["favors_given"], facts["favors_received"]
-    if ask in ("intro", "referral", "lead") and got > gave:
+    if ask != "advice" and got > gave:
         blockers.append(f"You have taken more than you have given ({gave} given, {got} received)")
-    if ask in ("intro", "referral") and gave == 0:
+    elif big_ask and gave == 0:
         blockers.append("You have not yet given anything to this relationship")
-    if (ask in ("intro", "referral", "lead") and (got > gave or gave == 0)) and their_needs:
-        first.append(f"Help with {name}'s open need '{their_needs[0]}' first")
-    elif ask in ("intro", "referral") and gave == 0:
-        first.append(
-            f"Ask {name} what two things they need in the next 30-60 days, and help with one"
-        )
+    if ask != "advice" and (got > gave or (big_ask and gave == 0)):
+        if their_needs:
+            first.append(f"Help with {name}'s open need '{their_needs[0]}' first")
+        else:
+            first.append(
+                f"Ask {name} what two things they need in the next 30-60 days, and help with one"
+            )
     if facts["my_promises_broken"]:
         blockers.append(f"You broke {facts['my_promises_broken']} promise(s) to {name}")
-    for promise in my_open_promises[:1]:
-        first.insert(0, f"Keep your open promise first: {promise}")
-        if ask in ("intro", "referral"):
-            blockers.append(f"You still owe {name}: {promise}")
+    for what, overdue in my_open_promises:
+        # An overdue promise blocks every ask; an open one only the big asks.
+        if overdue or big_ask:
+            state = "overdue" if overdue else "still open"
+            blockers.append(f"Your promise to {name} is {state}: {what}")
+            first.insert(0, f"Keep your promise first: {what}")
+            break
     ready = not blockers
-    return {
-        "ask": ask,
-        "ready": ready,
-        "why": blockers
-        or [
-            f"{name} trusts you enough for {PHRASE[ask]}: {detail['reasons'][0] if detail['reasons'] else ''}".rstrip(
-                ": "
-            )
-        ],
-        "first": [] if ready else first,
-    }
+    if ready:
+        why = [
+            f"Trust {detail['score']:.0f} clears the {bar.min_score:.0f} that asking for "
+            f"{PHRASE[ask]} needs, and nothing is owed"
+        ]
+        positive = [r for r in detail["reasons"] if not r.startswith(("No ", "Contact has only"))]
+        why += positive[:2]
+    else:
+        why = blockers
+    return {"ask": ask, "ready": ready, "why": why, "first": [] if ready else first}

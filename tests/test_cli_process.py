@@ -111,3 +111,18 @@ def test_troth_home_that_is_a_file(tmp_path):
     afile.write_text("x")
     result = run(afile, "people")
     assert result.returncode == 2 and "check TROTH_HOME" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ready", "Dana"], "Missing option '--ask'"),
+        (["people", "--bogus"], "No such option: --bogus"),
+        (["nosuchcmd"], "No such command 'nosuchcmd'"),
+    ],
+)
+def test_usage_mistakes_are_one_line_too(home, args, message):
+    result = run(home, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("troth: error: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -109,7 +109,18 @@ def root(
 
 
 def main() -> None:
+    """The console script: like `app()`, but usage mistakes are one line too."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(130)
+    except typer.Abort:
+        typer.echo("troth: aborted", err=True)
+        sys.exit(1)
+    except typer.TyperException as exc:  # a missing argument, an unknown option...
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"troth: error: {message}{where}", err=True)
+        sys.exit(getattr(exc, "exit_code", 2) or 2)
+    sys.exit(code if isinstance(code, int) else 0)

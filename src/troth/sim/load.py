@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
+from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
@@ -90,9 +91,7 @@ class _Loader:
         self.progress = progress
         self.vendor = connection.vendor
         if self.vendor not in ("sqlite", "postgresql"):
-            raise NotImplementedError(
-                f"load_network supports SQLite and PostgreSQL, not {self.vendor}"
-            )
+            raise TrothError(f"the demo loader supports SQLite and PostgreSQL, not {self.vendor}")
         self.me_id = me_person(owner).pk
         now = timezone.now().astimezone(dt.UTC)
         self.now = now.strftime("%Y-%m-%d %H:%M:%S") + (

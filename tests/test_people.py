@@ -149,3 +149,38 @@ def test_delete_person_removes_their_history(alice):
     assert not Person.objects.filter(id=p.id).exists()
     assert not Interaction.objects.filter(owner=alice).exists()
     assert not ContactPoint.objects.filter(owner=alice).exists()
+
+
+def test_fast_rows_match_the_model_rows(alice):
+    from troth import present
+    from troth.interactions.actions import do_log_interaction
+
+    sam = actions.do_add_person(alice, "Sam Ortiz", phones=["312 555 0100"], tags=["b", "a"])
+    dana = actions.do_add_person(
+        alice,
+        "Dana Whitfield",
+        emails=["d@example.org", "dana@work.example"],
+        urls=["linkedin.com/in/dana"],
+        company="Acme",
+        title="CTO",
+        closeness=4,
+        met_through=sam,
+    )
+    actions.do_edit_person(alice, dana, company="Globex")  # an old job must not show
+    do_log_interaction(alice, dana, "call")
+    actions.do_add_person(bob_user(), "Not Alices")
+    ids = queries.find_people(alice)
+    slow = [present.person_row(p) for p in queries.list_people(alice)]
+    assert queries.people_rows(alice, ids) == slow
+    assert [r["name"] for r in slow] == ["Dana Whitfield", "Sam Ortiz"]
+    assert slow[0]["company"] == "Globex" and slow[0]["last_contact"] is not None
+
+
+def bob_user():
+    from django.contrib.auth import get_user_model
+
+    from troth.owners import do_ensure_me
+
+    user, _ = get_user_model().objects.get_or_create(username="bob2")
+    do_ensure_me(user)
+    return user

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Model
 from rich.table import Table
 
-from troth import bootstrap, present
+from troth import bootstrap
 from troth.cli.app import command, console, created, fail, owner, plural, print_json
 from troth.cli.parse import date_option
 from troth.errors import NotFound, TrothError
@@ -126,7 +126,7 @@ def people(
     me_owner = owner()
     # The table stops at 100 rows by default (a wall of text helps nobody); JSON gets all.
     shown = (limit or None) if limit is not None else (None if as_json else 100)
-    found = queries.list_people(
+    found = queries.find_people(
         me_owner,
         query=query,
         tag=tag,
@@ -135,7 +135,7 @@ def people(
         limit=(shown + 1) if shown else None,
     )
     more = shown is not None and len(found) > shown
-    rows = [present.person_row(p) for p in found[:shown]]
+    rows = queries.people_rows(me_owner, found[:shown])
     if as_json:
         print_json(rows)
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from troth.errors import Ambiguous, NotFound
@@ -80,19 +82,15 @@ def find_by_contact(owner, kind: str, value: str) -> Person | None:
     return cp.person if cp else None
 
 
-def list_people(
+def find_people(
     owner,
     query: str | None = None,
     tag: str | None = None,
     company: str | None = None,
     include_archived: bool = False,
     limit: int | None = None,
-) -> list[Person]:
-    """People matching the filters, by name, each with `last_contact` set.
-
-    Two steps keep this fast at 30,000 people and a million interactions: pick the
-    page of ids first, then fetch details and last contacts for that page only.
-    """
+) -> list[int]:
+    """Ids of the people matching the filters, in name order (the page to show)."""
     qs = people_for(owner)
     if not include_archived:
         qs = qs.filter(relationship__archived=False)
@@ -102,13 +100,10 @@ def list_people(
         matching_jobs = Employment.objects.filter(owner=owner, is_current=True).filter(
             Q(organization__name_key__contains=key) | Q(title__icontains=term)
         )
+        matching_contacts = ContactPoint.objects.filter(owner=owner, value__icontains=term)
         qs = qs.filter(
             Q(name_key__contains=key)
-            | Q(
-                id__in=ContactPoint.objects.filter(owner=owner, value__icontains=term).values(
-                    "person_id"
-                )
-            )
+            | Q(id__in=matching_contacts.values("person_id"))
             | Q(id__in=matching_jobs.values("person_id"))
         )
     if tag:
@@ -120,7 +115,21 @@ def list_people(
             ).values("person_id")
         )
     ordered_ids = qs.order_by("name_key", "id").values_list("id", flat=True)
-    ids = list(ordered_ids[:limit] if limit else ordered_ids)
+    return list(ordered_ids[:limit] if limit else ordered_ids)
+
+
+def last_contacts(owner, ids: list[int]) -> dict[int, Any]:
+    last = Interaction.objects.filter(owner=owner)
+    if len(ids) < 5000:  # past that, one grouped scan beats a huge IN list
+        last = last.filter(person_id__in=ids)
+    return dict(
+        last.values("person_id").annotate(last=Max("occurred_at")).values_list("person_id", "last")
+    )
+
+
+def list_people(owner, **filters: Any) -> list[Person]:
+    """People matching `find_people` filters as model instances, each with `last_contact`."""
+    ids = find_people(owner, **filters)
     people: dict[int, Person] = {
         p.id: p
         for p in Person.objects.filter(owner=owner, id__in=ids)
@@ -135,16 +144,68 @@ def list_people(
             Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id")),
         )
     }
-    last = Interaction.objects.filter(owner=owner)
-    if len(ids) < 5000:  # past that, one grouped scan beats a huge IN list
-        last = last.filter(person_id__in=ids)
-    last_by_person = dict(
-        last.values("person_id").annotate(last=Max("occurred_at")).values_list("person_id", "last")
-    )
+    last_by_person = last_contacts(owner, ids)
     ordered = [people[i] for i in ids]
     for p in ordered:
         p.last_contact = last_by_person.get(p.id)  # type: ignore[attr-defined]
     return ordered
+
+
+def people_rows(owner, ids: list[int]) -> list[dict[str, Any]]:
+    """The `people --json` rows for these ids, from plain values: no model instances, so
+    30,000 people take about a second instead of ten. Same fields as present.person_row."""
+    from troth.present import iso
+
+    everyone = len(ids) >= 5000  # read the owner's whole tables rather than huge IN lists
+    wanted = set(ids)
+
+    def scoped(qs: QuerySet, field: str = "person_id") -> QuerySet:
+        return qs if everyone else qs.filter(**{f"{field}__in": ids})
+
+    base = {
+        pid: {"id": pid, "name": name, "closeness": closeness, "archived": bool(archived)}
+        for pid, name, closeness, archived in scoped(people_for(owner), "id").values_list(
+            "id", "full_name", "relationship__closeness", "relationship__archived"
+        )
+        if pid in wanted
+    }
+    jobs: dict[int, tuple[str, str]] = {}
+    for pid, org, title in scoped(
+        Employment.objects.filter(owner=owner, is_current=True).order_by("-started_on", "-id")
+    ).values_list("person_id", "organization__name", "title"):
+        jobs.setdefault(pid, (org, title))
+    points: dict[int, dict[str, list[str]]] = {}
+    for pid, kind, value in scoped(
+        ContactPoint.objects.filter(owner=owner).order_by("-is_primary", "id")
+    ).values_list("person_id", "kind", "value"):
+        points.setdefault(pid, {}).setdefault(kind, []).append(value)
+    tags: dict[int, list[str]] = {}
+    tag_links = Person.tags.through.objects.filter(tag__owner=owner).order_by("tag__name")
+    for pid, name in scoped(tag_links).values_list("person_id", "tag__name"):
+        tags.setdefault(pid, []).append(name)
+    last = last_contacts(owner, ids)
+    rows = []
+    for pid in ids:
+        if pid not in base:
+            continue
+        org, title = jobs.get(pid, (None, ""))
+        cp = points.get(pid, {})
+        rows.append(
+            {
+                "id": pid,
+                "name": base[pid]["name"],
+                "company": org,
+                "title": title or None,
+                "emails": cp.get(ContactPoint.EMAIL, []),
+                "phones": cp.get(ContactPoint.PHONE, []),
+                "urls": cp.get(ContactPoint.URL, []),
+                "tags": tags.get(pid, []),
+                "closeness": base[pid]["closeness"],
+                "archived": base[pid]["archived"],
+                "last_contact": iso(last.get(pid)),
+            }
+        )
+    return rows
 
 
 def current_job(person: Person) -> Employment | None:

@@ -7,15 +7,11 @@ TROTH_TEST_DATABASE_URL is set) and real files; nothing of troth is mocked.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from troth.owners import do_ensure_me
-
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
 @pytest.fixture
@@ -60,12 +56,3 @@ class Cli:
 @pytest.fixture
 def cli(db):
     return Cli()
-
-
-@pytest.fixture
-def realdata() -> Path:
-    if not REALDATA.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{REALDATA} is missing: CI must run with shared/ beside the checkout")
-        pytest.skip(f"external test material not present at {REALDATA} (a plain clone has none)")
-    return REALDATA

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "troth.intros",
     "troth.sim",
     "troth.trust",
+    "troth.agenda",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,8 @@ class Favor(Owned):
     need = models.ForeignKey(
         Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="favors"
     )
+    # When the receiver said thank you; the agenda asks until it is set.
+    thanked_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,8 @@ class TrustScore(Owned):
     tier = models.CharField(max_length=12)
     trend_30 = models.FloatField(null=True, blank=True)  # change over the last 30 days
     trend_90 = models.FloatField(null=True, blank=True)
+    # Day of the last contact of any kind (the agenda's cadences run from it).
+    last_contact = models.DateField(null=True, blank=True)
     as_of = models.DateField()
     computed_at = models.DateTimeField()
     # Scores from another version of the engine are stale whatever their date.

@@ -170,6 +170,7 @@ class Network:
     favor_on: NDArray[np.datetime64]
     favor_what: list[str]
     favor_need: Ints  # need index or NONE
+    favor_thanked_on: NDArray[np.datetime64]  # when the owner said thanks; NaT: not (yet)
     # promises: debtor owes creditor
     promise_debtor: Ints
     promise_creditor: Ints
@@ -682,6 +683,19 @@ class _Sim:
         ]
         self.favor_need = np.full(m, NONE, dtype=np.int64)
 
+    def thanks(self) -> None:
+        """The owner thanks most favours within a few days; some slip (the agenda's job)."""
+        rng, s = self.rng, self.s
+        m = len(self.favor_day)
+        day = self.favor_day + rng.integers(0, 4, m)
+        thanked = (
+            (self.favor_receiver == ME)
+            & (rng.random(m) < s.owner_reliability)
+            & (day <= self.today_d)
+        )
+        self.favor_thanked_day = np.where(thanked, day, 0)
+        self.favor_thanked = thanked
+
     def promises(self) -> None:
         rng, s, n = self.rng, self.s, self.n
         years = self.active_days / 365.25
@@ -1057,6 +1071,7 @@ class _Sim:
             favor_receiver=self.favor_receiver,
             favor_kind=self.favor_kind,
             favor_on=_as_dates(self.favor_day),
+            favor_thanked_on=_as_dates(self.favor_thanked_day, missing=~self.favor_thanked),
             favor_what=self.favor_what,
             favor_need=self.favor_need,
             promise_debtor=self.promise_debtor,
@@ -1166,4 +1181,5 @@ def generate_network(
     sim.needs()
     sim.knows()
     sim.introductions()
+    sim.thanks()
     return sim.network()

@@ -537,7 +537,17 @@ class _Loader:
         self.insert(
             "favors",
             Favor,
-            ["owner", "giver", "receiver", "kind", "given_on", "what", "need", "created_at"],
+            [
+                "owner",
+                "giver",
+                "receiver",
+                "kind",
+                "given_on",
+                "what",
+                "need",
+                "thanked_on",
+                "created_at",
+            ],
             zip(
                 itertools.repeat(owner),
                 self.pid(net.favor_giver),
@@ -548,6 +558,7 @@ class _Loader:
                 self.ids(self.need_ids, net.favor_need)
                 if len(self.need_ids)
                 else [None] * len(net.favor_need),
+                self.dates(net.favor_thanked_on),
                 itertools.repeat(now),
             ),
             len(net.favor_giver),

@@ -1,0 +1,397 @@
+"""Gathering today's agenda from what troth knows. Reads only, always scoped to the owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from troth.agenda import plan
+from troth.agenda.models import AgendaMark
+from troth.agenda.plan import Candidate, Item
+from troth.errors import NotFound, TrothError
+from troth.ledger.models import Commitment, Favor, Need
+from troth.people.models import Person, Relationship
+from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
+from troth.trust.models import TrustScore
+from troth.trust.queries import fresh_scores
+
+# Thank within a few days: lateness counts in weeks from the second day.
+THANKS_GRACE_DAYS = 2
+# A favour older than this without thanks is history, not a to-do.
+THANKS_WINDOW_DAYS = 60
+# Their promise: a few days' grace before the one gentle nudge, then two weeks
+# before suggesting a release (never a second chase that embarrasses them).
+NUDGE_GRACE_DAYS = 3
+RELEASE_AFTER_DAYS = 14
+# An undated promise of mine comes up once it is two weeks old.
+UNDATED_AFTER_DAYS = 14
+# A tie that lost this many points in 30 days is "cooling fast" even before its
+# cadence is due (only in the active layers: a fading acquaintance is normal).
+COOLING_DROP = 8.0
+COOLING_TIERS = ("inner", "close", "active")
+# Enough check-in candidates per tier to fill any sensible --limit.
+PER_TIER = 200
+CADENCE_TIERS = ("inner", "close", "active", "network", "acquaintance")
+
+
+@dataclass
+class Agenda:
+    today: dt.date
+    items: list[Item]  # everything worth doing, best first
+    shown: int  # how many the caller asked to see
+
+
+def _tier_cadence(tier: str) -> int:
+    return TIER_CADENCE_DAYS[TIERS.index(tier)]
+
+
+def handled_keys(owner, today: dt.date) -> set[str]:
+    """Keys that must not come back today: done, skipped, or snoozed past today."""
+    marks = AgendaMark.objects.filter(owner=owner).filter(
+        ~Q(status=AgendaMark.SNOOZED) | Q(until__gt=today)
+    )
+    return set(marks.values_list("key", flat=True))
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _due_text(due: dt.date, today: dt.date) -> str:
+    d = (due - today).days
+    if d < 0:
+        return f"{_days(-d)} late"
+    if d == 0:
+        return "due today"
+    return f"due in {_days(d)}"
+
+
+def _my_promises(owner, today: dt.date, window: int, scores: dict[int, float]) -> list[Candidate]:
+    out = []
+    rows = Commitment.objects.filter(
+        owner=owner, status=Commitment.OPEN, debtor__is_me=True
+    ).select_related("creditor")
+    for c in rows.filter(
+        Q(due_on__lte=today + dt.timedelta(days=window))
+        | Q(due_on__isnull=True, made_on__lte=today - dt.timedelta(days=UNDATED_AFTER_DAYS))
+    ):
+        if c.due_on is not None:
+            lateness = (today - c.due_on).days / 14
+            when = _due_text(c.due_on, today)
+        else:
+            age = (today - c.made_on).days
+            lateness = (age - UNDATED_AFTER_DAYS) / 14
+            when = f"no date set, promised {_days(age)} ago"
+        out.append(
+            Candidate(
+                kind="promise",
+                ref=c.id,
+                person_id=c.creditor_id,
+                person=c.creditor.full_name,
+                reason=f"You promised {c.creditor.full_name} “{c.what}” ({when}): keep your word.",
+                key=f"promise:{c.id}:{c.due_on or 'undated'}",
+                importance=max(0.5, scores.get(c.creditor_id, 0.0) / 100),
+                lateness=lateness,
+                due=c.due_on,
+            )
+        )
+    return out
+
+
+# Some favours matter more to a job search than others.
+_FAVOR_IMPORTANCE = {"referral": 1.0, "intro": 0.9, "lead": 0.8, "endorsement": 0.7}
+
+
+def _thanks(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+    out = []
+    rows = Favor.objects.filter(
+        owner=owner,
+        receiver__is_me=True,
+        thanked_on__isnull=True,
+        given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
+    ).select_related("giver")
+    for f in rows:
+        ago = (today - f.given_on).days
+        what = f" ({f.what})" if f.what else ""
+        when = "today" if ago == 0 else f"{_days(ago)} ago"
+        out.append(
+            Candidate(
+                kind="thanks",
+                ref=f.id,
+                person_id=f.giver_id,
+                person=f.giver.full_name,
+                reason=(
+                    f"{f.giver.full_name} gave you {_article(f.kind)}{what} {when}"
+                    " and no thank-you is logged."
+                ),
+                key=f"thanks:{f.id}",
+                importance=max(
+                    _FAVOR_IMPORTANCE.get(f.kind, 0.5), scores.get(f.giver_id, 0.0) / 100
+                ),
+                lateness=(ago - THANKS_GRACE_DAYS) / 7,
+                due=f.given_on + dt.timedelta(days=THANKS_GRACE_DAYS),
+            )
+        )
+    return out
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _needs(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+    needs = list(
+        Need.objects.filter(
+            owner=owner, status=Need.OPEN, expires_on__gte=today, person__is_me=False
+        )
+        .select_related("person")
+        .prefetch_related("tags")
+    )
+    helpers = _helpers_by_tag(owner, {t.id for n in needs for t in n.tags.all()}, scores)
+    out = []
+    for n in needs:
+        left = (n.expires_on - today).days
+        names = []
+        for t in n.tags.all():
+            names += [name for pid, name in helpers.get(t.id, []) if pid != n.person_id]
+        hint = f" {', '.join(dict.fromkeys(names[:2]))} might help." if names else ""
+        out.append(
+            Candidate(
+                kind="need",
+                ref=n.id,
+                person_id=n.person_id,
+                person=n.person.full_name,
+                reason=(
+                    f"{n.person.full_name} needs “{n.what}” within {_days(left)}:"
+                    f" can you or someone you know help?{hint}"
+                ),
+                key=f"need:{n.id}",
+                importance=scores.get(n.person_id, 0.0) / 100,
+                # the closer the horizon, the more waiting costs (60-day horizons)
+                lateness=-left / 60,
+                due=n.expires_on,
+            )
+        )
+    return out
+
+
+def _helpers_by_tag(
+    owner, tag_ids: set[int], scores: dict[int, float]
+) -> dict[int, list[tuple[int, str]]]:
+    """Contacts carrying each tag, strongest ties first (a cheap hint; matching
+    needs to helpers properly is the introductions work)."""
+    if not tag_ids:
+        return {}
+    out: dict[int, list[tuple[int, str]]] = {}
+    through = Person.tags.through
+    rows = through.objects.filter(
+        tag_id__in=tag_ids, person__owner=owner, person__is_me=False
+    ).values_list("tag_id", "person_id", "person__full_name")
+    for tag_id, pid, name in rows:
+        out.setdefault(tag_id, []).append((pid, name))
+    for people in out.values():
+        people.sort(key=lambda p: -scores.get(p[0], 0.0))
+    return out
+
+
+def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
+    """Check-ins due by cadence, ties cooling fast, and dormant ties to reconnect."""
+    overrides = {
+        pid: (days, archived)
+        for pid, days, archived in Relationship.objects.filter(owner=owner)
+        .filter(Q(cadence_days__isnull=False) | Q(archived=True))
+        .values_list("person_id", "cadence_days", "archived")
+    }
+    fields = ("person_id", "person__full_name", "score", "tier", "trend_30", "last_contact")
+    scored = TrustScore.objects.filter(owner=owner, last_contact__isnull=False)
+    rows: dict[int, tuple] = {}
+    for tier in CADENCE_TIERS:
+        due_by = today + dt.timedelta(days=window) - dt.timedelta(days=_tier_cadence(tier))
+        due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score")
+        rows.update((r[0], r) for r in due.values_list(*fields)[:PER_TIER])
+    cooling = scored.filter(tier__in=COOLING_TIERS, trend_30__lte=-COOLING_DROP)
+    dormant = scored.filter(tier="dormant").order_by("-score")[:PER_TIER]
+    own = scored.filter(person_id__in=list(overrides))
+    for qs in (cooling, dormant, own):
+        rows.update((r[0], r) for r in qs.values_list(*fields))
+
+    out = []
+    for pid, name, score, tier, trend, last in rows.values():
+        days, archived = overrides.get(pid, (None, False))
+        if archived:
+            continue
+        silent = (today - last).days
+        if tier == "dormant":
+            if days == 0:
+                continue
+            out.append(
+                Candidate(
+                    kind="reconnect",
+                    ref=pid,
+                    person_id=pid,
+                    person=name,
+                    reason=(
+                        f"{name} was a strong tie and it has been {_days(silent)}:"
+                        " reconnecting a dormant tie is cheap and often valuable."
+                    ),
+                    key=f"reconnect:{pid}:{last}",
+                    importance=score / 100,
+                    lateness=0.0,
+                )
+            )
+            continue
+        if tier == "stranger":
+            continue
+        cadence = plan.cadence_days(_tier_cadence(tier), days)
+        if cadence is None:
+            continue
+        fast = tier in COOLING_TIERS and trend is not None and trend <= -COOLING_DROP
+        if silent + window < cadence and not fast:
+            continue
+        cycle = plan.checkin_cycle(last, cadence, today)
+        rhythm = "your own rhythm" if days is not None else f"{tier} tie"
+        why = f"No contact with {name} for {_days(silent)} ({rhythm}: every {_days(cadence)})"
+        if fast:
+            why += f"; the tie is cooling (down {-trend:.0f} points in 30 days)"
+        out.append(
+            Candidate(
+                kind="checkin",
+                ref=pid,
+                person_id=pid,
+                person=name,
+                reason=why + ".",
+                key=f"checkin:{pid}:{last}:{cycle}",
+                importance=score / 100,
+                lateness=max((silent - cadence) / cadence, 0.0 if fast else -1.0),
+                due=last + dt.timedelta(days=cadence),
+            )
+        )
+    return out
+
+
+def _their_promises(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+    """One gentle nudge for a promise made to me and overdue; after that, a release."""
+    out = []
+    overdue = Commitment.objects.filter(
+        owner=owner,
+        status=Commitment.OPEN,
+        creditor__is_me=True,
+        due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
+    ).select_related("debtor")
+    nudged = dict(
+        AgendaMark.objects.filter(owner=owner, kind="nudge")
+        .exclude(status=AgendaMark.SNOOZED)
+        .values_list("ref", "marked_at")
+    )
+    for c in overdue:
+        name = c.debtor.full_name
+        late = (today - c.due_on).days
+        importance = scores.get(c.debtor_id, 0.0) / 100
+        if c.id not in nudged:
+            out.append(
+                Candidate(
+                    kind="nudge",
+                    ref=c.id,
+                    person_id=c.debtor_id,
+                    person=name,
+                    reason=(
+                        f"{name} promised you “{c.what}” {_days(late)} ago: one gentle,"
+                        " face-saving nudge (once only)."
+                    ),
+                    key=f"nudge:{c.id}",
+                    importance=importance,
+                    lateness=late / 14,
+                    due=c.due_on,
+                )
+            )
+            continue
+        since = (today - timezone.localdate(nudged[c.id])).days
+        if since >= RELEASE_AFTER_DAYS:
+            out.append(
+                Candidate(
+                    kind="release",
+                    ref=c.id,
+                    person_id=c.debtor_id,
+                    person=name,
+                    reason=(
+                        f"{name} has not delivered “{c.what}” {_days(since)} after your"
+                        " nudge: release them from it graciously rather than chase again."
+                    ),
+                    key=f"release:{c.id}",
+                    importance=importance,
+                    lateness=(since - RELEASE_AFTER_DAYS) / 14,
+                )
+            )
+    return out
+
+
+def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]:
+    """Every candidate today, handled ones removed (unranked)."""
+    fresh_scores(owner)
+    handled = handled_keys(owner, today)
+    contacts = _contact_candidates(owner, today, window)
+    # Scores of the people the other items are about (a few dozen at most).
+    people = set(
+        Commitment.objects.filter(owner=owner, status=Commitment.OPEN).values_list(
+            "debtor_id", "creditor_id"
+        )
+    )
+    ids = {p for pair in people for p in pair}
+    ids |= set(
+        Need.objects.filter(owner=owner, status=Need.OPEN, expires_on__gte=today).values_list(
+            "person_id", flat=True
+        )
+    )
+    ids |= set(
+        Favor.objects.filter(
+            owner=owner,
+            thanked_on__isnull=True,
+            given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
+        ).values_list("giver_id", flat=True)
+    )
+    scores = dict(
+        TrustScore.objects.filter(owner=owner, person_id__in=ids).values_list("person_id", "score")
+    )
+    candidates = [
+        *_my_promises(owner, today, window, scores),
+        *_thanks(owner, today, scores),
+        *_needs(owner, today, scores),
+        *contacts,
+        *_their_promises(owner, today, scores),
+    ]
+    return [c for c in candidates if c.key not in handled]
+
+
+def agenda(owner, today: dt.date | None = None, *, window: int = 7, limit: int = 0) -> Agenda:
+    today = today or timezone.localdate()
+    items = plan.rank(agenda_candidates(owner, today, window))
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+
+
+def access_item(owner, item_id: str, today: dt.date | None = None, window: int = 7) -> Candidate:
+    """Today's candidate with this id, handled or not (the caller says which)."""
+    try:
+        kind, ref = plan.parse_item_id(item_id)
+    except ValueError as e:
+        raise NotFound(str(e)) from None
+    today = today or timezone.localdate()
+    fresh_scores(owner)
+    gather = {
+        "promise": lambda: _my_promises(owner, today, window, {}),
+        "thanks": lambda: _thanks(owner, today, {}),
+        "need": lambda: _needs(owner, today, {}),
+        "checkin": lambda: _contact_candidates(owner, today, window),
+        "reconnect": lambda: _contact_candidates(owner, today, window),
+        "nudge": lambda: _their_promises(owner, today, {}),
+        "release": lambda: _their_promises(owner, today, {}),
+    }.get(kind, list)
+    for c in gather():
+        if c.kind == kind and c.ref == ref:
+            return c
+    mark = AgendaMark.objects.filter(owner=owner, kind=kind, ref=ref).order_by("-marked_at").first()
+    if mark is not None and mark.status != AgendaMark.SNOOZED:
+        raise TrothError(f"agenda item {item_id} is already {mark.status}")
+    raise NotFound(f"no agenda item {item_id} today (see: troth agenda --all)")

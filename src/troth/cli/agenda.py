@@ -1,0 +1,159 @@
+"""The daily agenda: what is worth doing today, and handling it."""
+
+from __future__ import annotations
+
+import typer
+from django.db import transaction
+from rich.table import Table
+
+from troth.agenda import actions
+from troth.agenda.plan import Item
+from troth.agenda.queries import access_item, agenda
+from troth.cli.app import command, console, owner, plural, print_json
+from troth.cli.parse import date_option, span_option
+from troth.errors import TrothError
+from troth.interactions.actions import CHANNELS
+from troth.people.queries import resolve_person
+
+LABEL = {
+    "promise": "keep your word",
+    "thanks": "say thanks",
+    "intro": "introduction",
+    "need": "give first",
+    "checkin": "check in",
+    "reconnect": "reconnect",
+    "nudge": "nudge",
+    "release": "release",
+}
+
+
+def item_row(item: Item) -> dict:
+    c = item.candidate
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "person": {"id": c.person_id, "name": c.person},
+        "reason": c.reason,
+        "due": c.due.isoformat() if c.due else None,
+        "priority": round(item.priority, 2),
+    }
+
+
+@command("agenda", rich_help_panel="Follow through")
+def agenda_cmd(
+    days: int = typer.Option(7, "--days", help="Look this many days ahead for things due."),
+    limit: int = typer.Option(0, "--limit", help="How many to show (default 7)."),
+    show_all: bool = typer.Option(False, "--all", help="Show everything worth doing."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Today's few things worth doing, most important first, each with why."""
+    if days < 0 or limit < 0:
+        raise TrothError("--days and --limit must be zero or more")
+    me_owner = owner()
+    with transaction.atomic():
+        result = agenda(me_owner, window=days, limit=limit)
+    shown = result.items if show_all else result.items[: result.shown]
+    more = len(result.items) - len(shown)
+    if as_json:
+        print_json(
+            {
+                "date": result.today.isoformat(),
+                "items": [item_row(i) for i in shown],
+                "more": more,
+            }
+        )
+        return
+    day = f"{result.today:%A} {result.today.day} {result.today:%B %Y}"
+    if not shown:
+        console.print(f"{day}: nothing needs you today. A good day to give first.")
+        return
+    console.print(f"[bold]{day}[/bold]: {plural(len(shown), 'thing')} worth doing")
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("why")
+    for item in shown:
+        table.add_row(item.id, LABEL[item.candidate.kind], item.candidate.reason)
+    console.print(table)
+    if more:
+        console.print(f"{more} more: troth agenda --limit {len(shown) + min(more, 10)} (or --all)")
+    console.print(
+        "[dim]Handle one: troth done ID · troth snooze ID --until DATE · troth skip ID"
+        " · troth draft ID[/dim]"
+    )
+
+
+@command("done", rich_help_panel="Follow through")
+def done(
+    item_id: str = typer.Argument(..., help="The agenda id, like p12 or c7."),
+    channel: str = typer.Option(
+        "message", "--channel", help=f"How you got in touch: {'|'.join(CHANNELS)}."
+    ),
+    notes: str = typer.Option("", "--notes", help="What you said, in a few words."),
+    no_log: bool = typer.Option(False, "--no-log", help="Do not log an interaction."),
+) -> None:
+    """Mark an agenda item done (a promise kept, a thank-you said, a check-in made)."""
+    me_owner = owner()
+    with transaction.atomic():
+        item = access_item(me_owner, item_id)
+        logged = actions.do_done(me_owner, item, channel=channel, notes=notes, log=not no_log)
+    extra = f"; logged interaction #{logged.id}" if logged else ""
+    console.print(f"[green]Done[/green] {item.id}: {LABEL[item.kind]} with {item.person}{extra}")
+
+
+@command("snooze", rich_help_panel="Follow through")
+def snooze(
+    item_id: str = typer.Argument(..., help="The agenda id, like p12 or c7."),
+    until: str = typer.Option(
+        ..., "--until", help="Bring it back on this day (monday, 2026-12-01)."
+    ),
+) -> None:
+    """Hide an agenda item until a later day."""
+    me_owner = owner()
+    day = date_option(until, "--until")
+    assert day is not None
+    with transaction.atomic():
+        item = access_item(me_owner, item_id)
+        actions.do_snooze(me_owner, item, day)
+    console.print(f"Snoozed {item.id} until {day:%A %Y-%m-%d}")
+
+
+@command("skip", rich_help_panel="Follow through")
+def skip(item_id: str = typer.Argument(..., help="The agenda id, like p12 or c7.")) -> None:
+    """Drop an agenda item: it does not come back for the same reason."""
+    me_owner = owner()
+    with transaction.atomic():
+        item = access_item(me_owner, item_id)
+        actions.do_skip(me_owner, item)
+    console.print(f"Skipped {item.id}")
+
+
+@command("cadence", rich_help_panel="Follow through")
+def cadence(
+    name: str = typer.Argument(..., help="Who (name or #id)."),
+    every: str = typer.Argument(
+        ...,
+        help="How often to be in touch: 30d, 6w, 3m; 'off' for never; 'default' for the tier's.",
+    ),
+) -> None:
+    """Set how often you want to be in touch with someone."""
+    me_owner = owner()
+    word = every.strip().lower()
+    days: int | None
+    if word == "off":
+        days = 0
+    elif word == "default":
+        days = None
+    else:
+        days = span_option(every, "cadence")
+        if days <= 0:
+            raise TrothError(f"cadence: {every!r} is not a positive span (try 30d, 6w or 3m)")
+    with transaction.atomic():
+        person = resolve_person(me_owner, name)
+        actions.do_set_cadence(me_owner, person, days)
+    if days == 0:
+        console.print(f"No check-in reminders for {person.full_name}")
+    elif days is None:
+        console.print(f"{person.full_name} follows the tier's default rhythm")
+    else:
+        console.print(f"Check in with {person.full_name} every {plural(days, 'day')}")

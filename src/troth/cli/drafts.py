@@ -1,0 +1,1 @@
+"""Message drafts: one person, one message, editable."""

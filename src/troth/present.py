@@ -76,6 +76,7 @@ def favor_row(f: Favor) -> dict[str, Any]:
         "what": f.what,
         "when": iso(f.given_on),
         "need_id": f.need_id,
+        "thanked_on": iso(f.thanked_on),
     }
 
 

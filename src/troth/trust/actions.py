@@ -21,6 +21,15 @@ def day_number(day: dt.date) -> float:
     return float((day - EPOCH).days + 1)
 
 
+def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
+    """Each person's day of last contact (any kind), for the cache.
+
+    Engine days count from 1970-01-01 UTC; the local date of the contact is
+    close enough for cadences measured in weeks and months."""
+    days = result.features.last_day
+    return [None if np.isnan(d) else EPOCH + dt.timedelta(days=int(np.floor(d))) for d in days]
+
+
 def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()
@@ -29,6 +38,7 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     d30 = compute(history, day_number(today - dt.timedelta(days=30)))
     d90 = compute(history, day_number(today - dt.timedelta(days=90)))
     stamp = timezone.now()
+    last = last_contact_dates(now)
     rows = [
         (
             owner.id,
@@ -37,6 +47,7 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
             TIERS[int(now.tier[i])],
             float(now.score[i] - d30.score[i]),
             float(now.score[i] - d90.score[i]),
+            connection.ops.adapt_datefield_value(last[i]),
         )
         for i, pid in enumerate(ids)
     ]
@@ -50,7 +61,8 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (owner_id, person_id, score, tier, trend_30, trend_90, "
-            "as_of, computed_at, engine_version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "last_contact, as_of, computed_at, engine_version) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(*row, as_of, computed, ENGINE_VERSION) for row in rows],
         )
     return len(ids)
@@ -83,6 +95,7 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
         "tier": TIERS[tier_among(owner, score, now, person.id)],
         "trend_30": score - float(scores[1].score[0]),
         "trend_90": score - float(scores[2].score[0]),
+        "last_contact": last_contact_dates(now)[0],
         "as_of": today,
         "computed_at": timezone.now(),
         "engine_version": ENGINE_VERSION,

@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def drop_cache(apps, schema_editor):
+    # Cached rows from before this column have no last contact; the next command
+    # that needs scores recomputes them all (the cache is rebuilt when empty).
+    apps.get_model("trust", "TrustScore").objects.all().delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("trust", "0002_engine_version"),
@@ -14,4 +20,5 @@ class Migration(migrations.Migration):
             name="last_contact",
             field=models.DateField(blank=True, null=True),
         ),
+        migrations.RunPython(drop_cache, migrations.RunPython.noop),
     ]

@@ -156,6 +156,11 @@ def test_skip_never_brings_the_same_reason_back(alice, dana):
 
 def test_needs_name_people_who_might_help(alice, dana, sam):
     do_tag(alice, sam, ["accounting"])
+    # only a real tie counts as "someone you know"; a stranger with the tag does not
+    need = do_add_need(alice, dana, "a tax adviser", days=20, tags=["accounting"])
+    item = next(i for i in agenda(alice).items if i.id == f"n{need.id}")
+    assert "might help" not in item.candidate.reason
+    do_log_interaction(alice, sam, "meeting", when=_ago(20), minutes=45)
     need = do_add_need(alice, dana, "a good CPA", days=20, tags=["accounting"])
     item = next(i for i in agenda(alice).items if i.id == f"n{need.id}")
     assert "Dana Whitfield needs “a good CPA” within 20 days" in item.candidate.reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from troth.agenda import plan
@@ -32,8 +32,12 @@ UNDATED_AFTER_DAYS = 14
 # cadence is due (only in the active layers: a fading acquaintance is normal).
 COOLING_DROP = 8.0
 COOLING_TIERS = ("inner", "close", "active")
-# Enough check-in candidates per tier to fill any sensible --limit.
+# Enough candidates of each kind to fill any sensible --limit.
 PER_TIER = 200
+PER_KIND = 200
+HELPERS_PER_TAG = 3
+# "Someone you know" who could help: one of your strongest ties (Dunbar's 150).
+HELPER_POOL = 150
 CADENCE_TIERS = ("inner", "close", "active", "network", "acquaintance")
 
 
@@ -69,11 +73,11 @@ def _due_text(due: dt.date, today: dt.date) -> str:
     return f"due in {_days(d)}"
 
 
-def _my_promises(owner, today: dt.date, window: int, scores: dict[int, float]) -> list[Candidate]:
+def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
     out = []
     rows = Commitment.objects.filter(
         owner=owner, status=Commitment.OPEN, debtor__is_me=True
-    ).select_related("creditor")
+    ).select_related("creditor").annotate(tie=F("creditor__trust__score"))
     for c in rows.filter(
         Q(due_on__lte=today + dt.timedelta(days=window))
         | Q(due_on__isnull=True, made_on__lte=today - dt.timedelta(days=UNDATED_AFTER_DAYS))
@@ -93,7 +97,7 @@ def _my_promises(owner, today: dt.date, window: int, scores: dict[int, float]) -
                 person=c.creditor.full_name,
                 reason=f"You promised {c.creditor.full_name} “{c.what}” ({when}): keep your word.",
                 key=f"promise:{c.id}:{c.due_on or 'undated'}",
-                importance=max(0.5, scores.get(c.creditor_id, 0.0) / 100),
+                importance=max(0.5, _tie(c)),
                 lateness=lateness,
                 due=c.due_on,
             )
@@ -105,14 +109,14 @@ def _my_promises(owner, today: dt.date, window: int, scores: dict[int, float]) -
 _FAVOR_IMPORTANCE = {"referral": 1.0, "intro": 0.9, "lead": 0.8, "endorsement": 0.7}
 
 
-def _thanks(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+def _thanks(owner, today: dt.date) -> list[Candidate]:
     out = []
     rows = Favor.objects.filter(
         owner=owner,
         receiver__is_me=True,
         thanked_on__isnull=True,
         given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
-    ).select_related("giver")
+    ).select_related("giver").annotate(tie=F("giver__trust__score"))
     for f in rows:
         ago = (today - f.given_on).days
         what = f" ({f.what})" if f.what else ""
@@ -128,9 +132,7 @@ def _thanks(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
                     " and no thank-you is logged."
                 ),
                 key=f"thanks:{f.id}",
-                importance=max(
-                    _FAVOR_IMPORTANCE.get(f.kind, 0.5), scores.get(f.giver_id, 0.0) / 100
-                ),
+                importance=max(_FAVOR_IMPORTANCE.get(f.kind, 0.5), _tie(f)),
                 lateness=(ago - THANKS_GRACE_DAYS) / 7,
                 due=f.given_on + dt.timedelta(days=THANKS_GRACE_DAYS),
             )
@@ -138,26 +140,35 @@ def _thanks(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
     return out
 
 
+def _tie(row) -> float:
+    """The tie's cached trust score as 0-1 (0 before it was ever scored)."""
+    return (row.tie or 0.0) / 100
+
+
 def _article(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-def _needs(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+def _needs(owner, today: dt.date) -> list[Candidate]:
+    # The strongest ties' needs first: in a big network thousands of needs are
+    # open, and nobody answers an acquaintance's before a close friend's.
     needs = list(
         Need.objects.filter(
             owner=owner, status=Need.OPEN, expires_on__gte=today, person__is_me=False
         )
         .select_related("person")
         .prefetch_related("tags")
+        .annotate(tie=F("person__trust__score"))
+        .order_by(F("person__trust__score").desc(nulls_last=True), "expires_on", "id")[:PER_KIND]
     )
-    helpers = _helpers_by_tag(owner, {t.id for n in needs for t in n.tags.all()}, scores)
+    helpers = _helpers_by_tag(owner, {t.id for n in needs for t in n.tags.all()})
     out = []
     for n in needs:
         left = (n.expires_on - today).days
         names = []
         for t in n.tags.all():
             names += [name for pid, name in helpers.get(t.id, []) if pid != n.person_id]
-        hint = f" {', '.join(dict.fromkeys(names[:2]))} might help." if names else ""
+        hint = f" {', '.join(list(dict.fromkeys(names))[:2])} might help." if names else ""
         out.append(
             Candidate(
                 kind="need",
@@ -169,7 +180,7 @@ def _needs(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
                     f" can you or someone you know help?{hint}"
                 ),
                 key=f"need:{n.id}",
-                importance=scores.get(n.person_id, 0.0) / 100,
+                importance=_tie(n),
                 # the closer the horizon, the more waiting costs (60-day horizons)
                 lateness=-left / 60,
                 due=n.expires_on,
@@ -178,22 +189,29 @@ def _needs(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
     return out
 
 
-def _helpers_by_tag(
-    owner, tag_ids: set[int], scores: dict[int, float]
-) -> dict[int, list[tuple[int, str]]]:
-    """Contacts carrying each tag, strongest ties first (a cheap hint; matching
-    needs to helpers properly is the introductions work)."""
+def _helpers_by_tag(owner, tag_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """Among the owner's strongest ties, who carries each tag, strongest first.
+
+    Only real ties count as "someone you know" (the networking handoff to a
+    stranger helps nobody); matching needs to helpers properly is the
+    introductions work."""
     if not tag_ids:
         return {}
+    top = list(
+        TrustScore.objects.filter(owner=owner)
+        .exclude(tier__in=("dormant", "stranger"))
+        .order_by("-score", "person_id")
+        .values_list("person_id", "person__full_name")[:HELPER_POOL]
+    )
+    rank = {pid: (i, name) for i, (pid, name) in enumerate(top)}
+    rows = Person.tags.through.objects.filter(
+        person_id__in=list(rank), tag_id__in=sorted(tag_ids)
+    ).values_list("tag_id", "person_id")
     out: dict[int, list[tuple[int, str]]] = {}
-    through = Person.tags.through
-    rows = through.objects.filter(
-        tag_id__in=tag_ids, person__owner=owner, person__is_me=False
-    ).values_list("tag_id", "person_id", "person__full_name")
-    for tag_id, pid, name in rows:
-        out.setdefault(tag_id, []).append((pid, name))
-    for people in out.values():
-        people.sort(key=lambda p: -scores.get(p[0], 0.0))
+    for tag_id, pid in sorted(rows, key=lambda r: rank[r[1]][0]):
+        people = out.setdefault(tag_id, [])
+        if len(people) < HELPERS_PER_TAG:
+            people.append((pid, rank[pid][1]))
     return out
 
 
@@ -272,7 +290,7 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
     return out
 
 
-def _their_promises(owner, today: dt.date, scores: dict[int, float]) -> list[Candidate]:
+def _their_promises(owner, today: dt.date) -> list[Candidate]:
     """One gentle nudge for a promise made to me and overdue; after that, a release."""
     out = []
     overdue = Commitment.objects.filter(
@@ -280,7 +298,7 @@ def _their_promises(owner, today: dt.date, scores: dict[int, float]) -> list[Can
         status=Commitment.OPEN,
         creditor__is_me=True,
         due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
-    ).select_related("debtor")
+    ).select_related("debtor").annotate(tie=F("debtor__trust__score"))
     nudged = dict(
         AgendaMark.objects.filter(owner=owner, kind="nudge")
         .exclude(status=AgendaMark.SNOOZED)
@@ -289,7 +307,7 @@ def _their_promises(owner, today: dt.date, scores: dict[int, float]) -> list[Can
     for c in overdue:
         name = c.debtor.full_name
         late = (today - c.due_on).days
-        importance = scores.get(c.debtor_id, 0.0) / 100
+        importance = _tie(c)
         if c.id not in nudged:
             out.append(
                 Candidate(
@@ -332,35 +350,12 @@ def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]
     """Every candidate today, handled ones removed (unranked)."""
     fresh_scores(owner)
     handled = handled_keys(owner, today)
-    contacts = _contact_candidates(owner, today, window)
-    # Scores of the people the other items are about (a few dozen at most).
-    people = set(
-        Commitment.objects.filter(owner=owner, status=Commitment.OPEN).values_list(
-            "debtor_id", "creditor_id"
-        )
-    )
-    ids = {p for pair in people for p in pair}
-    ids |= set(
-        Need.objects.filter(owner=owner, status=Need.OPEN, expires_on__gte=today).values_list(
-            "person_id", flat=True
-        )
-    )
-    ids |= set(
-        Favor.objects.filter(
-            owner=owner,
-            thanked_on__isnull=True,
-            given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
-        ).values_list("giver_id", flat=True)
-    )
-    scores = dict(
-        TrustScore.objects.filter(owner=owner, person_id__in=ids).values_list("person_id", "score")
-    )
     candidates = [
-        *_my_promises(owner, today, window, scores),
-        *_thanks(owner, today, scores),
-        *_needs(owner, today, scores),
-        *contacts,
-        *_their_promises(owner, today, scores),
+        *_my_promises(owner, today, window),
+        *_thanks(owner, today),
+        *_needs(owner, today),
+        *_contact_candidates(owner, today, window),
+        *_their_promises(owner, today),
     ]
     return [c for c in candidates if c.key not in handled]
 
@@ -380,13 +375,13 @@ def access_item(owner, item_id: str, today: dt.date | None = None, window: int =
     today = today or timezone.localdate()
     fresh_scores(owner)
     gather = {
-        "promise": lambda: _my_promises(owner, today, window, {}),
-        "thanks": lambda: _thanks(owner, today, {}),
-        "need": lambda: _needs(owner, today, {}),
+        "promise": lambda: _my_promises(owner, today, window),
+        "thanks": lambda: _thanks(owner, today),
+        "need": lambda: _needs(owner, today),
         "checkin": lambda: _contact_candidates(owner, today, window),
         "reconnect": lambda: _contact_candidates(owner, today, window),
-        "nudge": lambda: _their_promises(owner, today, {}),
-        "release": lambda: _their_promises(owner, today, {}),
+        "nudge": lambda: _their_promises(owner, today),
+        "release": lambda: _their_promises(owner, today),
     }.get(kind, list)
     for c in gather():
         if c.kind == kind and c.ref == ref:

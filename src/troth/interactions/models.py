@@ -47,6 +47,8 @@ class Interaction(Owned):
                 name="interaction_person_cover",
             ),
             models.Index(fields=["owner", "occurred_at"], name="interaction_time"),
+            # "anything new since the scores were cached?" without a million-row scan
+            models.Index(fields=["owner", "created_at"], name="interaction_added"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -24,5 +24,6 @@ class TrustScore(Owned):
     class Meta:
         indexes = [
             models.Index(fields=["owner", "-score"], name="trust_by_score"),
-            models.Index(fields=["owner", "tier"], name="trust_by_tier"),
+            # tier first, then score: the agenda asks for each tier's strongest ties
+            models.Index(fields=["owner", "tier", "-score"], name="trust_by_tier_score"),
         ]

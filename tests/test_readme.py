@@ -36,9 +36,12 @@ def test_the_tour_runs_on_the_demo_data(cli):
                 what="a CPA who knows startups", person__full_name="Wren Halvorsen"
             )
             line = line.replace("<need id>", str(need.id))
+        if "<item id>" in line:
+            line = line.replace("<item id>", cli.json("agenda")["items"][0]["id"])
         words = shlex.split(line, comments=True)
         assert words[0] == "troth", line
         cli(*words[1:], input="y\n")
     wren = cli.json("show", "Wren")
     assert wren["title"] == "CTO" and wren["closeness"] == 3
     assert wren["open_needs"] == []
+    assert wren["cadence_days"] == 14

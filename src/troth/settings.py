@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any
 
 import dj_database_url
@@ -123,6 +124,84 @@ STATIC_URL = "static/"
 STATIC_ROOT = str(data_dir() / "static")
 
 EMAIL_BACKEND = os.environ.get("TROTH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+
+_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def smtp_settings(env: Mapping[str, str] | None = None, fallback: Any = None) -> dict[str, Any]:
+    """Outgoing mail (the daily digest) from TROTH_SMTP_*, under Django's EMAIL_* names.
+
+    TROTH_SMTP_HOST; TROTH_SMTP_PORT (587, or 465 with TROTH_SMTP_SSL=1); TROTH_SMTP_USER and
+    TROTH_SMTP_PASSWORD; TROTH_SMTP_TLS (STARTTLS, on by default when a user is set);
+    TROTH_DIGEST_TO (default: the user's e-mail) and TROTH_DIGEST_FROM. A variable that is not
+    set takes its value from `fallback` (Django's settings, so EMAIL_* set there count) or the
+    defaults above. Read once here for Django, and again by the digest when it sends.
+    """
+    env = os.environ if env is None else env
+
+    def text(var: str) -> str:
+        return env.get(var, "").strip()
+
+    def setting(name: str, default: Any) -> Any:
+        return getattr(fallback, name, default) if fallback is not None else default
+
+    def flag(var: str) -> bool | None:
+        raw = text(var).lower()
+        if not raw:
+            return None
+        if raw in _ON | _OFF:
+            return raw in _ON
+        raise ImproperlyConfigured(f"{var}={raw!r} is neither on nor off (use 1 or 0)")
+
+    host = text("TROTH_SMTP_HOST") or setting("EMAIL_HOST", "")
+    user = text("TROTH_SMTP_USER") or setting("EMAIL_HOST_USER", "")
+    password = env.get("TROTH_SMTP_PASSWORD") or setting("EMAIL_HOST_PASSWORD", "")
+    ssl_flag, tls_flag = flag("TROTH_SMTP_SSL"), flag("TROTH_SMTP_TLS")
+    use_ssl = setting("EMAIL_USE_SSL", False) if ssl_flag is None else ssl_flag
+    if tls_flag is not None:
+        use_tls = tls_flag
+    else:  # STARTTLS whenever a password travels, unless the connection is already SSL
+        use_tls = not use_ssl and (bool(user) or setting("EMAIL_USE_TLS", False))
+    if use_ssl and use_tls:
+        raise ImproperlyConfigured(
+            "TROTH_SMTP_SSL and TROTH_SMTP_TLS are exclusive: SSL from the start (port 465)"
+            " or STARTTLS (port 587), not both"
+        )
+    port_text = text("TROTH_SMTP_PORT")
+    if port_text:
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            raise ImproperlyConfigured(
+                f"TROTH_SMTP_PORT={port_text!r} is not a port number (1-65535)"
+            )
+        port = int(port_text)
+    elif ssl_flag is not None:
+        port = 465 if use_ssl else 587
+    else:
+        port = setting("EMAIL_PORT", 465 if use_ssl else 587)
+    return {
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": setting("EMAIL_TIMEOUT", None) or 10,
+        "TROTH_DIGEST_TO": text("TROTH_DIGEST_TO") or setting("TROTH_DIGEST_TO", ""),
+        "TROTH_DIGEST_FROM": text("TROTH_DIGEST_FROM") or setting("TROTH_DIGEST_FROM", ""),
+    }
+
+
+_smtp = smtp_settings()
+EMAIL_HOST = _smtp["EMAIL_HOST"]  # empty: no server configured (Django's default is localhost)
+EMAIL_PORT = _smtp["EMAIL_PORT"]
+EMAIL_HOST_USER = _smtp["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _smtp["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _smtp["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _smtp["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _smtp["EMAIL_TIMEOUT"]  # seconds: an unreachable server is an error, not a hang
+TROTH_DIGEST_TO = _smtp["TROTH_DIGEST_TO"]
+TROTH_DIGEST_FROM = _smtp["TROTH_DIGEST_FROM"]
 
 LOGGING = {
     "version": 1,

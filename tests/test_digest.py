@@ -1,0 +1,360 @@
+"""`troth digest`: the message, and sending it to a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import email.policy
+import socket
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from troth.agenda.digest import build_digest, do_send_digest
+from troth.agenda.models import DigestLog
+from troth.errors import TrothError
+from troth.ledger.actions import do_make_promise, do_record_favor
+from troth.owners import local_owner, me_person
+from troth.people.actions import do_add_person
+from troth.settings import smtp_settings
+
+SMTP_VARS = (
+    "TROTH_SMTP_HOST",
+    "TROTH_SMTP_PORT",
+    "TROTH_SMTP_USER",
+    "TROTH_SMTP_PASSWORD",
+    "TROTH_SMTP_TLS",
+    "TROTH_SMTP_SSL",
+    "TROTH_DIGEST_TO",
+    "TROTH_DIGEST_FROM",
+)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 2.0.0 Ok: queued"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [
+            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+        ]
+
+
+class NoSuchMailbox(Inbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: no such mailbox"
+
+
+class Server:
+    def __init__(self, handler: Inbox, **kwargs) -> None:
+        self.handler = handler
+        self.port = free_port()
+        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **kwargs)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_mail_settings(monkeypatch, settings):
+    """Start from nothing configured, whatever the developer's environment says."""
+    for var in SMTP_VARS:
+        monkeypatch.delenv(var, raising=False)
+    settings.EMAIL_HOST = ""
+    settings.EMAIL_PORT = 587
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.TROTH_DIGEST_TO = ""
+    settings.TROTH_DIGEST_FROM = ""
+
+
+@pytest.fixture
+def servers():
+    started: list[Server] = []
+
+    def start(handler: Inbox | None = None, **kwargs) -> Server:
+        server = Server(handler or Inbox(), **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        with contextlib.suppress(AssertionError, RuntimeError):  # stopped by the test
+            server.stop()
+
+
+def use(monkeypatch, port: int, **more: str) -> None:
+    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
+    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
+    for name, value in more.items():
+        monkeypatch.setenv(name, value)
+
+
+def things(owner) -> list[str]:
+    """A promise due soon, a late one, and a thank-you owed: agenda ids, in order."""
+    me = me_person(owner)
+    dana = do_add_person(owner, "Dana Whitfield")
+    sam = do_add_person(owner, "Sam Okafor")
+    day = dt.timedelta(days=1)
+    late = do_make_promise(
+        owner, me, sam, "review his CV", made_on=_today() - 9 * day, due=_today() - 2 * day
+    )
+    deck = do_make_promise(
+        owner, me, dana, "send the deck", made_on=_today() - 5 * day, due=_today() + 2 * day
+    )
+    favor = do_record_favor(owner, sam, me, "intro", "to Pat at Acme", on=_today() - 3 * day)
+    return [f"p{late.id}", f"p{deck.id}", f"t{favor.id}"]
+
+
+def subject(n: int) -> str:
+    today = _today()
+    return f"troth: {n} things worth doing today ({today:%A} {today.day} {today:%B})"
+
+
+def one_line_error(result) -> str:
+    assert result.stderr.startswith("troth: error: ") and result.stderr.count("\n") == 1
+    return result.stderr
+
+
+# -- the message --------------------------------------------------------------------
+
+
+def test_digest_prints_the_message_and_records_nothing(cli, monkeypatch):
+    ids = things(local_owner())
+    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
+    out = cli("digest", "--to", "me@example.org").stdout
+    head, body = out.split("\n\n", 1)
+    assert head.splitlines() == [
+        "From: troth@example.org",
+        "To: me@example.org",
+        f"Subject: {subject(3)}",
+    ]
+    firsts = [line.split()[0] for line in body.splitlines() if line.strip()]
+    assert [word for word in firsts if word in ids] == ids  # best first, as in troth agenda
+    assert f"{ids[0]}  keep your word" in body and f"{ids[2]}  say thanks" in body
+    assert "You promised Sam Okafor “review his CV” (2 days late)" in body
+    assert "troth done ID" in body and "troth snooze ID --until DATE" in body
+    assert max(len(line) for line in body.splitlines()) <= 76
+    assert DigestLog.objects.count() == 0
+
+
+def test_digest_json_uses_the_agenda_rows(cli, monkeypatch):
+    ids = things(local_owner())
+    monkeypatch.setenv("TROTH_DIGEST_TO", "me@example.org")
+    data = cli.json("digest")
+    assert set(data) == {"subject", "to", "body", "items"}
+    assert data["subject"] == subject(3) and data["to"] == "me@example.org"
+    assert [i["id"] for i in data["items"]] == ids
+    assert set(data["items"][0]) == {"id", "kind", "person", "reason", "due", "priority"}
+    assert data["items"][1]["person"]["name"] == "Dana Whitfield"
+    flowing = " ".join(data["body"].split())  # the body wraps reasons at 76 columns
+    assert all(i["reason"] in flowing for i in data["items"])
+
+
+def test_an_empty_day_says_so(alice):
+    digest = build_digest(alice)
+    assert digest.subject.startswith("troth: nothing needs you today (")
+    assert digest.items == [] and digest.to == "alice@example.org"
+    assert "give first" in digest.body
+
+
+# -- sending ------------------------------------------------------------------------
+
+
+def test_send_reaches_the_server_and_is_logged(cli, servers, monkeypatch):
+    owner = local_owner()
+    ids = things(owner)
+    server = servers()
+    use(monkeypatch, server.port)
+    result = cli("digest", "--send", "--to", "me@example.org")
+    assert result.stdout == (f"Sent “{subject(3)}” to me@example.org via 127.0.0.1:{server.port}\n")
+    [envelope] = server.handler.envelopes
+    assert envelope.mail_from == "troth@example.org"
+    assert envelope.rcpt_tos == ["me@example.org"]
+    [message] = server.handler.messages
+    assert message["From"] == "troth@example.org"
+    assert message["To"] == "me@example.org"
+    assert message["Subject"] == subject(3)
+    assert message["Auto-Submitted"] == "auto-generated"
+    body = message.get_content()
+    for item_id in ids:
+        assert item_id in body
+    assert "You promised Dana Whitfield “send the deck” (due in 2 days)" in body
+    assert "Sam Okafor gave you an intro (to Pat at Acme) 3 days ago" in body
+    [log] = DigestLog.objects.all()
+    assert (log.owner_id, log.recipient, log.subject, log.items) == (
+        owner.id,
+        "me@example.org",
+        subject(3),
+        3,
+    )
+
+
+def test_send_goes_to_the_account_address_from_django_settings(alice, servers, settings):
+    """No TROTH_SMTP_* at all: Django's EMAIL_* settings are the fallback."""
+    things(alice)
+    server = servers()
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    sent = do_send_digest(alice)
+    assert sent.server == f"127.0.0.1:{server.port}"
+    [envelope] = server.handler.envelopes
+    # no TROTH_DIGEST_FROM: a digest to yourself comes from yourself
+    assert envelope.rcpt_tos == ["alice@example.org"]
+    assert envelope.mail_from == "alice@example.org"
+    assert DigestLog.objects.get(owner=alice).recipient == "alice@example.org"
+
+
+def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(cli, servers, monkeypatch):
+    things(local_owner())
+    server = servers()
+    use(monkeypatch, server.port)
+    cli("digest", "--send", "--to", "me@example.org")
+    assert DigestLog.objects.count() == 1
+    server.stop()
+    result = cli("digest", "--send", "--to", "me@example.org", code=2)
+    assert one_line_error(result).startswith(
+        f"troth: error: cannot send the digest via 127.0.0.1:{server.port}: connection refused"
+    )
+    assert DigestLog.objects.count() == 1
+
+    # a port where nothing ever listened
+    port = free_port()
+    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
+    result = cli("digest", "--send", "--to", "me@example.org", "--json", code=2)
+    assert f"127.0.0.1:{port}: connection refused" in one_line_error(result)
+    assert result.stdout == ""
+    assert DigestLog.objects.count() == 1
+
+
+def test_a_refused_recipient_is_not_marked_sent(cli, servers, monkeypatch):
+    things(local_owner())
+    server = servers(NoSuchMailbox())
+    use(monkeypatch, server.port)
+    result = cli("digest", "--send", "--to", "nobody@example.org", code=2)
+    assert one_line_error(result) == (
+        f"troth: error: cannot send the digest via 127.0.0.1:{server.port}: the server refused"
+        " the recipient nobody@example.org (550 5.1.1 <nobody@example.org>: Recipient address"
+        " rejected: no such mailbox)\n"
+    )
+    assert server.handler.envelopes == []
+    assert DigestLog.objects.count() == 0
+
+
+def _refuse_everyone(server, session, envelope, mechanism, auth_data):
+    return AuthResult(success=False, handled=False)
+
+
+def test_a_refused_login_is_not_marked_sent(cli, servers, monkeypatch):
+    things(local_owner())
+    server = servers(authenticator=_refuse_everyone, auth_require_tls=False)
+    use(
+        monkeypatch,
+        server.port,
+        TROTH_SMTP_USER="digest-user",
+        TROTH_SMTP_PASSWORD="wrong",
+        TROTH_SMTP_TLS="0",
+    )
+    result = cli("digest", "--send", "--to", "me@example.org", code=2)
+    line = one_line_error(result)
+    assert f"via 127.0.0.1:{server.port}: the server refused the login of digest-user (535" in line
+    assert "check TROTH_SMTP_USER and TROTH_SMTP_PASSWORD" in line
+    assert DigestLog.objects.count() == 0
+
+    # with a user, STARTTLS is on by default; this server does not offer it
+    monkeypatch.delenv("TROTH_SMTP_TLS")
+    result = cli("digest", "--send", "--to", "me@example.org", code=2)
+    assert "does not offer STARTTLS (set TROTH_SMTP_TLS=0" in one_line_error(result)
+    assert server.handler.envelopes == [] and DigestLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({}, ["--to", "me@example.org"], "no SMTP server configured: set TROTH_SMTP_HOST"),
+        ({"TROTH_SMTP_HOST": "127.0.0.1"}, [], "no address to send the digest to: use --to"),
+        ({"TROTH_SMTP_HOST": "127.0.0.1"}, ["--to", "me"], "--to: 'me' is not an e-mail address"),
+        (
+            {"TROTH_SMTP_HOST": "127.0.0.1", "TROTH_SMTP_PORT": "smtp"},
+            ["--to", "me@example.org"],
+            "TROTH_SMTP_PORT='smtp' is not a port number (1-65535)",
+        ),
+        (
+            {"TROTH_SMTP_HOST": "127.0.0.1", "TROTH_SMTP_TLS": "maybe"},
+            ["--to", "me@example.org"],
+            "TROTH_SMTP_TLS='maybe' is neither on nor off",
+        ),
+    ],
+)
+def test_bad_mail_settings_are_one_line(cli, monkeypatch, env, args, message):
+    things(local_owner())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = cli("digest", "--send", *args, code=2)
+    assert one_line_error(result).startswith(f"troth: error: {message}")
+    assert DigestLog.objects.count() == 0
+
+
+def test_send_service_errors_are_trotherrors(alice):
+    with pytest.raises(TrothError, match="no SMTP server configured"):
+        do_send_digest(alice)
+
+
+def test_smtp_settings_defaults():
+    plain = smtp_settings({})
+    assert (plain["EMAIL_HOST"], plain["EMAIL_PORT"], plain["EMAIL_TIMEOUT"]) == ("", 587, 10)
+    assert not plain["EMAIL_USE_TLS"] and not plain["EMAIL_USE_SSL"]
+    # a login means STARTTLS unless told otherwise
+    user = smtp_settings({"TROTH_SMTP_USER": "me", "TROTH_SMTP_PASSWORD": "pw"})
+    assert user["EMAIL_USE_TLS"] and user["EMAIL_PORT"] == 587
+    assert not smtp_settings({"TROTH_SMTP_USER": "me", "TROTH_SMTP_TLS": "off"})["EMAIL_USE_TLS"]
+    # SSL from the start: port 465 and no STARTTLS
+    ssl = smtp_settings({"TROTH_SMTP_USER": "me", "TROTH_SMTP_SSL": "1"})
+    assert (ssl["EMAIL_PORT"], ssl["EMAIL_USE_SSL"], ssl["EMAIL_USE_TLS"]) == (465, True, False)
+    assert smtp_settings({"TROTH_SMTP_SSL": "1", "TROTH_SMTP_PORT": "2465"})["EMAIL_PORT"] == 2465
+    with pytest.raises(ImproperlyConfigured, match="exclusive"):
+        smtp_settings({"TROTH_SMTP_SSL": "1", "TROTH_SMTP_TLS": "1"})
+
+    # what the environment leaves unset comes from Django's settings
+    class Django:
+        EMAIL_HOST = "mail.example.org"
+        EMAIL_PORT = 2525
+        EMAIL_USE_TLS = True
+        EMAIL_TIMEOUT = 30
+
+    merged = smtp_settings({"TROTH_SMTP_USER": "me"}, fallback=Django)
+    assert (merged["EMAIL_HOST"], merged["EMAIL_PORT"], merged["EMAIL_HOST_USER"]) == (
+        "mail.example.org",
+        2525,
+        "me",
+    )
+    assert merged["EMAIL_USE_TLS"] and merged["EMAIL_TIMEOUT"] == 30
+    assert smtp_settings({"TROTH_SMTP_HOST": "smtp.other.org"}, Django)["EMAIL_HOST"] == (
+        "smtp.other.org"
+    )

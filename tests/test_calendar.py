@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from troth.agenda import actions
-from troth.agenda.calendar import LABEL, agenda_calendar, uid
+from troth.agenda.calendar import agenda_calendar, uid
 from troth.agenda.queries import access_item
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.owners import local_owner, me_person
@@ -205,9 +205,3 @@ def test_only_the_owners_items_and_nothing_on_an_empty_day(alice, bob):
     assert not {str(e["UID"]) for e in mine.walk("VEVENT")} & {
         str(e["UID"]) for e in theirs.walk("VEVENT")
     }
-
-
-def test_labels_match_the_agenda():
-    from troth.cli.agenda import LABEL as CLI_LABEL
-
-    assert LABEL == CLI_LABEL

@@ -15,21 +15,10 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Todo
 
 from troth import __version__
-from troth.agenda.plan import Item
+from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
 from troth.ledger.models import Commitment, Favor, Need
 
-# What each kind of item asks of you, in a word or three (the agenda's labels).
-LABEL = {
-    "promise": "keep your word",
-    "thanks": "say thanks",
-    "intro": "introduction",
-    "need": "give first",
-    "checkin": "check in",
-    "reconnect": "reconnect",
-    "nudge": "nudge",
-    "release": "release",
-}
 PRODID = f"-//troth//troth {__version__}//EN"
 SUMMARY_WHAT = 80  # characters of a promise or need kept in an event's title
 

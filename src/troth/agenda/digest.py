@@ -20,9 +20,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from troth.agenda.calendar import LABEL
 from troth.agenda.models import DigestLog
-from troth.agenda.plan import Item
+from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
 from troth.errors import TrothError
 from troth.settings import smtp_settings

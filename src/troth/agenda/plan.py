@@ -24,6 +24,17 @@ PREFIX = {
     "release": "x",
 }
 KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
+# What each kind of item asks of you, in a word or three.
+LABEL = {
+    "promise": "keep your word",
+    "thanks": "say thanks",
+    "intro": "introduction",
+    "need": "give first",
+    "checkin": "check in",
+    "reconnect": "reconnect",
+    "nudge": "nudge",
+    "release": "release",
+}
 # How much a kind of item matters before importance and lateness. Keeping your
 # word is never outranked (see rank()); thanks owed come next because a late
 # thank-you is the follow-through failure people remember.

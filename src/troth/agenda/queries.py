@@ -75,9 +75,11 @@ def _due_text(due: dt.date, today: dt.date) -> str:
 
 def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
     out = []
-    rows = Commitment.objects.filter(
-        owner=owner, status=Commitment.OPEN, debtor__is_me=True
-    ).select_related("creditor").annotate(tie=F("creditor__trust__score"))
+    rows = (
+        Commitment.objects.filter(owner=owner, status=Commitment.OPEN, debtor__is_me=True)
+        .select_related("creditor")
+        .annotate(tie=F("creditor__trust__score"))
+    )
     for c in rows.filter(
         Q(due_on__lte=today + dt.timedelta(days=window))
         | Q(due_on__isnull=True, made_on__lte=today - dt.timedelta(days=UNDATED_AFTER_DAYS))
@@ -111,12 +113,16 @@ _FAVOR_IMPORTANCE = {"referral": 1.0, "intro": 0.9, "lead": 0.8, "endorsement": 
 
 def _thanks(owner, today: dt.date) -> list[Candidate]:
     out = []
-    rows = Favor.objects.filter(
-        owner=owner,
-        receiver__is_me=True,
-        thanked_on__isnull=True,
-        given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
-    ).select_related("giver").annotate(tie=F("giver__trust__score"))
+    rows = (
+        Favor.objects.filter(
+            owner=owner,
+            receiver__is_me=True,
+            thanked_on__isnull=True,
+            given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
+        )
+        .select_related("giver")
+        .annotate(tie=F("giver__trust__score"))
+    )
     for f in rows:
         ago = (today - f.given_on).days
         what = f" ({f.what})" if f.what else ""
@@ -293,18 +299,23 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
 def _their_promises(owner, today: dt.date) -> list[Candidate]:
     """One gentle nudge for a promise made to me and overdue; after that, a release."""
     out = []
-    overdue = Commitment.objects.filter(
-        owner=owner,
-        status=Commitment.OPEN,
-        creditor__is_me=True,
-        due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
-    ).select_related("debtor").annotate(tie=F("debtor__trust__score"))
+    overdue = (
+        Commitment.objects.filter(
+            owner=owner,
+            status=Commitment.OPEN,
+            creditor__is_me=True,
+            due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
+        )
+        .select_related("debtor")
+        .annotate(tie=F("debtor__trust__score"))
+    )
     nudged = dict(
         AgendaMark.objects.filter(owner=owner, kind="nudge")
         .exclude(status=AgendaMark.SNOOZED)
         .values_list("ref", "marked_at")
     )
     for c in overdue:
+        assert c.due_on is not None  # the filter asks for a due date before today
         name = c.debtor.full_name
         late = (today - c.due_on).days
         importance = _tie(c)

@@ -7,24 +7,13 @@ from django.db import transaction
 from rich.table import Table
 
 from troth.agenda import actions
-from troth.agenda.plan import Item
+from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import access_item, agenda
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.cli.parse import date_option, span_option
 from troth.errors import TrothError
 from troth.interactions.actions import CHANNELS
 from troth.people.queries import resolve_person
-
-LABEL = {
-    "promise": "keep your word",
-    "thanks": "say thanks",
-    "intro": "introduction",
-    "need": "give first",
-    "checkin": "check in",
-    "reconnect": "reconnect",
-    "nudge": "nudge",
-    "release": "release",
-}
 
 
 def item_row(item: Item) -> dict:

@@ -1,0 +1,538 @@
+"""Message drafts: one person, one message, built from what troth knows. Reads only.
+
+A draft is a plain-text template in the Django template language (autoescape off)
+rendered with facts about one person: their first name, how you met, the last
+conversation, their open need, what they did for you and the open promises both
+ways. The templates ship in `drafts/` next to this module; a file of the same name
+in `<data dir>/drafts/` (TROTH_HOME honoured) replaces one. A first line
+`Subject: ...` becomes the subject. Nothing is ever sent: the user edits and sends.
+
+Facts troth does not have are left out rather than printed as "None": every group
+of facts (`met`, `last`, `job`, `favor`, `need`, `my_promise`, `their_promise`) is
+empty, so false in `{% if %}`, when unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db.models import F
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+
+from troth.agenda.plan import Candidate
+from troth.errors import NotFound, TrothError
+from troth.interactions.models import Interaction
+from troth.ledger.models import Commitment, Favor, Need
+from troth.lib.text import fold
+from troth.owners import me_person
+from troth.paths import data_dir
+from troth.people.models import Person, Relationship
+from troth.people.queries import current_job
+
+# The kinds of draft, in the agenda's order.
+KINDS = ("promise-followup", "thanks", "give", "checkin", "reconnect", "nudge", "release")
+# An agenda item's kind -> the draft it calls for.
+FOR_AGENDA = {
+    "promise": "promise-followup",
+    "thanks": "thanks",
+    "need": "give",
+    "checkin": "checkin",
+    "reconnect": "reconnect",
+    "nudge": "nudge",
+    "release": "release",
+}
+# Other words people type for --kind.
+ALIASES = {**FOR_AGENDA, "followup": "promise-followup", "follow-up": "promise-followup"}
+# Shared by every template, so a sign-off is changed in one place.
+SIGNATURE = "signature.txt"
+PACKAGE_DIR = Path(__file__).resolve().parent / "drafts"
+# A thank-you later than this says sorry for being late.
+LATE_THANKS_DAYS = 7
+
+
+def user_dir() -> Path:
+    """Where the user's own templates live; a file here replaces the shipped one."""
+    return data_dir() / "drafts"
+
+
+def check_kind(kind: str) -> str:
+    word = kind.strip().lower()
+    word = ALIASES.get(word, word)
+    if word not in KINDS:
+        raise TrothError(f"--kind: unknown draft kind {kind!r}; use one of {', '.join(KINDS)}")
+    return word
+
+
+def kind_for_item(item: Candidate) -> str:
+    try:
+        return FOR_AGENDA[item.kind]
+    except KeyError:
+        raise TrothError(f"agenda item {item.id} has no draft yet ({item.kind})") from None
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str  # the file name, like thanks.txt
+    path: Path  # the file in use
+    overridden: bool  # True when the user's own file replaces the shipped one
+
+
+def templates() -> list[Template]:
+    """Every template, with the file in use."""
+    out = []
+    for name in [f"{k}.txt" for k in KINDS] + [SIGNATURE]:
+        own = user_dir() / name
+        out.append(Template(name, own if own.is_file() else PACKAGE_DIR / name, own.is_file()))
+    return out
+
+
+# -- facts ---------------------------------------------------------------------------
+
+
+class Facts(dict):
+    """One group of facts for a template: `{% if need %}` is false when troth knows
+    nothing, `{{ need.what }}` is a field and `{{ need }}` prints the main text."""
+
+    def __init__(self, text: str = "", **fields: Any) -> None:
+        super().__init__({k: ("" if v is None else v) for k, v in fields.items()})
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def ago_phrase(day: dt.date, today: dt.date) -> str:
+    """When something happened, as a person would say it: 'last week', 'in March 2025'."""
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return "a few days ago"
+    if days < 14:
+        return "last week"
+    if days < 45:
+        return "a few weeks ago"
+    if days < 75:
+        return "last month"
+    return f"in {day:%B}" if day.year == today.year or days < 180 else f"in {day:%B %Y}"
+
+
+def due_phrase(due: dt.date, today: dt.date) -> str:
+    """'by Friday' within the week ahead, else 'by 3 March' (the year when it differs)."""
+    days = (due - today).days
+    if days == 0:
+        return "by today"
+    if days == 1:
+        return "by tomorrow"
+    if 1 < days < 7:
+        return f"by {due:%A}"
+    year = f" {due.year}" if due.year != today.year else ""
+    return f"by {due.day} {due:%B}{year}"
+
+
+def first_name(person: Person) -> str:
+    return person.given_name.strip() or person.full_name.split()[0]
+
+
+def second_person(text: str, person: Person) -> str:
+    """My notes name the person; a message to them says 'you':
+    'send Wren the survey' -> 'send you the survey', "review Wren's CV" -> 'review your CV'."""
+    for name in dict.fromkeys((person.full_name.strip(), first_name(person))):
+        if not name:
+            continue
+        text = re.sub(rf"\b{re.escape(name)}(?:'s|’s)(?!\w)", "your", text)
+        text = re.sub(rf"\b{re.escape(name)}\b", "you", text)
+    return text
+
+
+def lower_first(text: str) -> str:
+    """'Forward my resume' -> 'forward my resume' so it continues a sentence
+    (a first word like 'CPA' or 'LinkedIn' keeps its capitals)."""
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and word[0].isupper() and word[1:] == word[1:].lower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).rstrip(".")
+
+
+_PLACES_ONLINE = ("linkedin", "twitter", "x.com", "mastodon", "bluesky", "github")
+_EVENT_WORDS = (
+    "event",
+    "night",
+    "conference",
+    "meetup",
+    "fair",
+    "hackathon",
+    "webinar",
+    "party",
+    "dinner",
+    "summit",
+    "panel",
+    "workshop",
+    "festival",
+    "expo",
+    "demo day",
+    "happy hour",
+    "mixer",
+    "bootcamp",
+    "wedding",
+    "retreat",
+)
+_INTRODUCED_BY = re.compile(r"^(?:introduced|intro'd)\s+by\s+(.+)$", re.I)
+_LABELLED_PLACE = re.compile(r"^(?:conference|meetup|event)\s*:\s*(.+)$", re.I)
+
+
+def met_place(how: str) -> tuple[str, str]:
+    """(where, through) from the free text of how you met, when it reads as a place
+    ('at PyCon US', 'on LinkedIn') or an introduction; ('', '') when it describes
+    the person instead ('college friend')."""
+    how = _clean(how)
+    if not how:
+        return "", ""
+    m = _INTRODUCED_BY.match(how)
+    if m:
+        return "", m.group(1).strip()
+    m = _LABELLED_PLACE.match(how)
+    if m:
+        return f"at {m.group(1).strip()}", ""
+    low = how.lower()
+    if low.split(" ", 1)[0] in ("at", "on", "in", "through", "via"):
+        return how[0].lower() + how[1:], ""
+    if any(low.startswith(site) for site in _PLACES_ONLINE):
+        return f"on {how}", ""
+    if any(re.search(rf"\b{w}", low) for w in _EVENT_WORDS):
+        return (f"at the {how}" if how[0].islower() else f"at {how}"), ""
+    return "", ""
+
+
+def _met(owner, person: Person) -> Facts:
+    rel = (
+        Relationship.objects.filter(owner=owner, person=person)
+        .select_related("met_through")
+        .first()
+    )
+    if rel is None or not (rel.met_how.strip() or rel.met_on or rel.met_through_id):
+        return Facts()
+    where, through = met_place(rel.met_how)
+    if rel.met_through is not None and not rel.met_through.is_me:
+        through = rel.met_through.full_name
+    through_first = through.split()[0] if through else ""
+    parts = [where]
+    if through_first and not where.startswith(("through", "via")):
+        parts.append(f"through {through_first}")
+    if rel.met_on:
+        parts.append(f"in {rel.met_on:%B %Y}")
+    phrase = " ".join(p for p in parts if p)
+    return Facts(
+        phrase,
+        phrase=phrase,
+        how=_clean(rel.met_how),
+        on=rel.met_on,
+        through=through_first,
+        through_name=through,
+    )
+
+
+_CHANNEL_NOUN = {
+    "meeting": "conversation",
+    "call": "call",
+    "email": "emails",
+    "message": "messages",
+    "event": "chat",
+}
+_TOPIC = re.compile(r"(?:\babout\b|\bre\b:?|\bregarding\b|:)\s*(.+)$", re.I)
+
+
+def topic_of(summary: str) -> str:
+    """What a conversation was about, when the note says so ('Call about X' -> 'X')."""
+    m = _TOPIC.search(summary.splitlines()[0] if summary.strip() else "")
+    return _clean(m.group(1)) if m else ""
+
+
+def _last(owner, person: Person, today: dt.date) -> Facts:
+    last = (
+        Interaction.objects.filter(owner=owner, person=person)
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if last is None:
+        return Facts()
+    day = timezone.localtime(last.occurred_at).date()
+    when = ago_phrase(day, today)
+    return Facts(
+        when,
+        date=day,
+        when=when,
+        channel=last.channel,
+        noun=_CHANNEL_NOUN.get(last.channel, "conversation"),
+        summary=last.summary.strip(),
+        topic=topic_of(last.summary),
+    )
+
+
+def _job(person: Person) -> Facts:
+    job = current_job(person)
+    if job is None:
+        return Facts()
+    return Facts(job.organization.name, company=job.organization.name, title=job.title)
+
+
+def _promise(c: Commitment | None, person: Person, today: dt.date) -> Facts:
+    if c is None:
+        return Facts()
+    what = lower_first(second_person(_clean(c.what), person))
+    overdue = c.due_on is not None and c.due_on < today
+    return Facts(
+        what,
+        id=c.id,
+        what=what,
+        made_on=c.made_on,
+        made=ago_phrase(c.made_on, today),
+        due=c.due_on,
+        due_phrase=due_phrase(c.due_on, today) if c.due_on else "",
+        overdue=overdue,
+        days_late=(today - c.due_on).days if overdue and c.due_on else 0,
+    )
+
+
+def _open_promise(owner, person: Person, mine: bool, ref: int | None) -> Commitment | None:
+    """My open promise to them (mine) or theirs to me: the one asked for, else the
+    one due first."""
+    qs = Commitment.objects.filter(owner=owner, status=Commitment.OPEN)
+    if mine:
+        qs = qs.filter(debtor__is_me=True, creditor=person)
+    else:
+        qs = qs.filter(debtor=person, creditor__is_me=True)
+    if ref is not None:
+        chosen = qs.filter(id=ref).first()
+        if chosen is not None:
+            return chosen
+    return qs.order_by(F("due_on").asc(nulls_last=True), "id").first()
+
+
+_FAVOR_NOUN = {
+    "intro": "the introduction",
+    "lead": "the lead",
+    "advice": "your advice",
+    "referral": "the referral",
+    "resource": "what you shared",
+    "endorsement": "vouching for me",
+    "time": "your time",
+}
+# Irregular past tenses a favour's note may start with ('Sent me a lead').
+# fmt: off
+_PAST = {
+    "sent", "put", "was", "did", "spent", "told", "gave", "made", "took", "got",
+    "found", "wrote", "lent", "brought", "met", "paid", "bought", "taught", "showed", "read",
+    "let", "set",
+}
+# fmt: on
+_PREPOSITIONS = ("to", "on", "about", "for", "with", "at", "into", "from", "in")
+
+
+def _is_past(word: str) -> bool:
+    w = word.lower()
+    return w in _PAST or (len(w) > 4 and w.endswith("ed") and not w.endswith("eed"))
+
+
+def _favor(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
+    qs = Favor.objects.filter(owner=owner, giver=person, receiver__is_me=True)
+    f = qs.filter(id=ref).first() if ref is not None else None
+    if f is None:
+        f = qs.order_by(F("thanked_on").asc(nulls_first=True), "-given_on", "-id").first()
+    if f is None:
+        return Facts()
+    what = second_person(_clean(f.what), person)
+    noun = _FAVOR_NOUN.get(f.kind, "your help")
+    first = what.split(" ", 1)[0] if what else ""
+    deed = ""
+    thing = noun
+    if first and _is_past(first):
+        deed = f"you {lower_first(what)}"
+    elif first.lower() in _PREPOSITIONS:
+        thing = f"{noun} {what}"
+    elif first.lower() in (f.kind, noun.split()[-1]):
+        article = "your" if noun.startswith("your") else "the"
+        thing = f"{article} {lower_first(what)}"
+    elif what:
+        thing = f"{noun} ({what})"
+    ago = (today - f.given_on).days
+    return Facts(
+        what or noun,
+        id=f.id,
+        kind=f.kind,
+        what=what,
+        thing=thing,
+        deed=deed,
+        given_on=f.given_on,
+        when=ago_phrase(f.given_on, today),
+        thanked=f.thanked_on is not None,
+        late=f.thanked_on is None and ago > LATE_THANKS_DAYS,
+    )
+
+
+def _need(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
+    qs = Need.objects.filter(owner=owner, person=person, status=Need.OPEN, expires_on__gte=today)
+    n = qs.filter(id=ref).first() if ref is not None else None
+    if n is None:
+        n = qs.order_by("expires_on", "id").first()
+    if n is None:
+        return Facts()
+    what = second_person(_clean(n.what), person)
+    return Facts(
+        what,
+        id=n.id,
+        what=what,
+        noted_on=n.noted_on,
+        when=ago_phrase(n.noted_on, today),
+        expires_on=n.expires_on,
+        days_left=(n.expires_on - today).days,
+        tags=sorted(t.name for t in n.tags.all()),
+    )
+
+
+def _my_name(owner) -> str:
+    me = me_person(owner)
+    name = me.given_name.strip() or me.full_name.strip()
+    return "" if fold(name) in ("me", "myself", "") else name
+
+
+def build_context(
+    owner, person: Person, kind: str, item: Candidate | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Everything a template may use about one of the owner's contacts.
+
+    `item` (an agenda item for this person) picks which promise, favour or need the
+    draft is about; without it the most pressing one is used."""
+    kind = check_kind(kind)
+    if person.owner_id != owner.id:
+        raise NotFound(f"no person with id {person.id}")
+    if person.is_me:
+        raise TrothError("a draft is for one of your contacts, not yourself")
+    if item is not None and item.person_id != person.id:
+        raise TrothError(f"agenda item {item.id} is about {item.person}, not {person.full_name}")
+    today = today or timezone.localdate()
+    # the agenda item says which promise, favour or need the draft is about
+    ref: dict[str, int | None] = dict.fromkeys(("promise", "nudge", "release", "thanks", "need"))
+    if item is not None and item.kind in ref:
+        ref[item.kind] = item.ref
+    theirs = ref["nudge"] if ref["nudge"] is not None else ref["release"]
+    return {
+        "kind": kind,
+        "today": today,
+        "first_name": first_name(person),
+        "name": person.full_name,
+        "my_name": _my_name(owner),
+        "met": _met(owner, person),
+        "last": _last(owner, person, today),
+        "job": _job(person),
+        "favor": _favor(owner, person, ref["thanks"], today),
+        "need": _need(owner, person, ref["need"], today),
+        "my_promise": _promise(_open_promise(owner, person, True, ref["promise"]), person, today),
+        "their_promise": _promise(_open_promise(owner, person, False, theirs), person, today),
+        "item": item.id if item is not None else "",
+    }
+
+
+# -- rendering -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    person: Person
+    kind: str
+    subject: str | None
+    body: str
+    template: Path
+    item: str | None = None
+
+
+def _engine() -> Engine:
+    # debug=True keeps the file and line of a template error (and skips the cache,
+    # so an edited override is used at once).
+    return Engine(
+        dirs=[str(user_dir()), str(PACKAGE_DIR)],
+        debug=True,
+        autoescape=False,
+        string_if_invalid="",
+    )
+
+
+_ON_LINE = re.compile(r" on line \d+")
+
+
+def _template_error(exc: Exception, fallback: Path, message: str = "") -> TrothError:
+    """One line naming the file (an included one when the error is there) and the line."""
+    info = getattr(exc, "template_debug", None) or {}
+    where = str(info.get("name") or fallback)
+    line = f", line {info['line']}" if info.get("line") else ""
+    if not message:
+        message = (str(exc).strip().splitlines() or [type(exc).__name__])[0].strip()
+        message = _ON_LINE.sub("", message.removesuffix("Must be one of:")).strip().rstrip(":")
+    return TrothError(f"draft template {where}{line}: {message}")
+
+
+_SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
+_SPACE_BEFORE = re.compile(r"[ \t]+(?=[.,;:!?)])")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def tidy(text: str) -> str:
+    """Whitespace a template's tags leave behind: doubled spaces, a space before
+    punctuation, trailing spaces and runs of blank lines."""
+    lines = [_SPACE_BEFORE.sub("", _SPACES.sub(" ", line)).rstrip() for line in text.splitlines()]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def split_subject(text: str) -> tuple[str | None, str]:
+    """A first line 'Subject: ...' is the subject; the rest is the body."""
+    head, _, rest = text.partition("\n")
+    if head.lower().startswith("subject:"):
+        subject = " ".join(head.split(":", 1)[1].split())
+        return subject or None, rest.strip()
+    return None, text.strip()
+
+
+def render_draft(
+    owner, person: Person, kind: str, item: Candidate | None = None, today: dt.date | None = None
+) -> Draft:
+    """One message to one person, ready to edit; a broken template is a TrothError
+    naming its file and line."""
+    kind = check_kind(kind)
+    context = build_context(owner, person, kind, item, today)
+    name = f"{kind}.txt"
+    own = user_dir() / name
+    path = own if own.is_file() else PACKAGE_DIR / name
+    try:
+        template = _engine().get_template(name)
+        path = Path(template.origin.name)
+        text = template.render(Context(context, autoescape=False))
+    except TemplateSyntaxError as exc:
+        raise _template_error(exc, path) from None
+    except TemplateDoesNotExist as exc:  # an {% include %} of a file that is not there
+        raise _template_error(exc, path, f"no template called {exc}") from None
+    except UnicodeDecodeError:
+        raise TrothError(f"draft template {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise TrothError(f"draft template {path}: {exc.strerror or exc}") from None
+    except Exception as exc:  # a filter that fails on its value, e.g. {{ name|date:"Y" }}
+        raise _template_error(exc, path) from None
+    subject, body = split_subject(tidy(text))
+    return Draft(
+        person=person,
+        kind=kind,
+        subject=subject,
+        body=body,
+        template=path,
+        item=item.id if item is not None else None,
+    )

@@ -17,6 +17,10 @@ same setting (mean true strength per cell of: contact count, days since last
 contact, meetings and calls, closeness rating, known tie age) is applied to the
 reported seeds. A score near the ceiling is using what the data holds; a target
 above the ceiling measures the simulator's noise, not the score.
+
+For persistence, an *oracle* column: the AUC of ranking the same ties by their
+hidden true strength, zero for ties the simulator made go cold. No score
+computed from the log can know either, so it marks what the simulator allows.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from troth.trust.evaluate import (
     count_baseline,
     history_from_network,
     recency_baseline,
+    roc_auc,
     spearman,
     to_days,
 )
@@ -74,6 +79,7 @@ COLUMNS = (
     "auc",
     "auc_n",
     "auc_r",
+    "auc_o",
 )
 TRAIN_SEEDS = range(1, 9)
 END_DAY = float((TODAY - dt.date(1970, 1, 1)).days)
@@ -98,6 +104,17 @@ def learn_ceiling(people: int, settings: SimSettings) -> dict[int, float]:
         for cell, truth in zip(observable_cells(net), net.strength, strict=True):
             sums.setdefault(int(cell), []).append(float(truth))
     return {cell: float(np.mean(v)) for cell, v in sums.items()}
+
+
+def oracle_persistence(net, h) -> float:
+    """AUC of "in touch again within the horizon" for ties with history before the
+    as-of day, ranked by hidden strength (0 once gone cold)."""
+    as_of = END_DAY - HORIZON
+    before = np.bincount(h.ix_person[h.ix_day <= as_of], minlength=h.n_people) > 0
+    later = (h.ix_day > as_of) & (h.ix_day <= END_DAY)
+    again = np.bincount(h.ix_person[later], minlength=h.n_people) > 0
+    truth = np.where(net.went_cold, 0.0, net.strength)
+    return roc_auc(truth[before], again[before])
 
 
 def run_one(
@@ -132,6 +149,7 @@ def run_one(
         "auc": p.auc["troth"],
         "auc_n": p.auc["count"],
         "auc_r": p.auc["recency"],
+        "auc_o": oracle_persistence(net, h),
         "with_history": float(has.mean()),
         "pairs": float(p.pairs),
     }
@@ -156,7 +174,7 @@ def run(
             if show:
                 print(f"\n{name}  ({people} people, {DAYS} days; rho: Spearman with the truth,")
                 print("  H: ties with any history; _n: count alone, _r: recency alone,")
-                print("  _c: the ceiling learned on seeds 1-8;")
+                print("  _c: the ceiling learned on seeds 1-8; auc_o: the oracle;")
                 print(f"  auc: persistence as of day -{HORIZON}, horizon {HORIZON} d)")
                 print("seed " + " ".join(f"{c:>7}" for c in COLUMNS) + "  hist%  pairs")
                 for seed, r in zip(seeds, rows, strict=True):

@@ -119,7 +119,10 @@ def test_thanks_owed_and_done_logs_the_thank_you(alice, dana):
         alice, dana, me, "intro", "to Acme's CTO", on=_today() - dt.timedelta(days=5)
     )
     item = next(i for i in agenda(alice).items if i.id == f"t{favor.id}")
-    assert "Dana Whitfield gave you an intro (to Acme's CTO) 5 days ago" in item.candidate.reason
+    assert (
+        "Dana Whitfield gave you an introduction (to Acme's CTO) 5 days ago"
+        in item.candidate.reason
+    )
     logged = actions.do_done(alice, item.candidate, channel="email", notes="thanked by email")
     favor.refresh_from_db()
     assert favor.thanked_on == _today()
@@ -257,7 +260,7 @@ def test_agenda_commands_end_to_end(cli):
     assert "ids look like" in cli("skip", "999", code=2).stderr
 
     shown = cli("done", thanks, "--channel", "email")
-    assert "Done" in shown.stdout and "logged interaction" in shown.stdout
+    assert "Done" in shown.stdout and "Logged interaction" in shown.stdout
     assert [i["kind"] for i in cli.json("agenda")["items"]] == ["promise"]
     assert "already done" in cli("done", thanks, code=2).stderr
 
@@ -269,3 +272,35 @@ def test_agenda_commands_end_to_end(cli):
     assert "default" in cli("cadence", "Dana", "default").stdout
     assert "not a positive span" in cli("cadence", "Dana", "0d", code=2).stderr
     assert cli("cadence", "Dana", "soon", code=2).stderr.startswith("troth: error: cadence")
+
+
+def test_a_weekly_checkin_handled_today_stays_handled(alice, dana, sam):
+    """Regression: a 7-day rhythm with the 7-day look-ahead used to come straight back."""
+    do_log_interaction(alice, dana, "meeting", when=_ago(10), minutes=30)
+    do_log_interaction(alice, sam, "meeting", when=_ago(10), minutes=30)
+    actions.do_set_cadence(alice, dana, 7)
+    actions.do_set_cadence(alice, sam, 7)
+    assert {f"c{dana.id}", f"c{sam.id}"} <= set(ids(alice))
+    actions.do_done(alice, access_item(alice, f"c{dana.id}"))
+    do_log_interaction(alice, sam, "message", summary="hi")
+    for day in range(0, 7):
+        later = ids(alice, today=_today() + dt.timedelta(days=day))
+        assert f"c{dana.id}" not in later and f"c{sam.id}" not in later, day
+    with pytest.raises(TrothError, match="already done"):
+        access_item(alice, f"c{dana.id}")
+    assert f"c{dana.id}" in ids(alice, today=_today() + dt.timedelta(days=7))
+
+
+def test_nudge_reason_says_when_it_was_due(alice, dana):
+    me = me_person(alice)
+    theirs = do_make_promise(
+        alice,
+        dana,
+        me,
+        "intro me to Ralph",
+        made_on=_today() - dt.timedelta(days=30),
+        due=_today() - dt.timedelta(days=10),
+    )
+    item = access_item(alice, f"u{theirs.id}")
+    due = _today() - dt.timedelta(days=10)
+    assert f"by {due.day} {due:%B} (10 days ago)" in item.reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import vobject
 from django.utils import timezone
@@ -205,3 +206,11 @@ def test_only_the_owners_items_and_nothing_on_an_empty_day(alice, bob):
     assert not {str(e["UID"]) for e in mine.walk("VEVENT")} & {
         str(e["UID"]) for e in theirs.walk("VEVENT")
     }
+
+
+def test_export_to_standard_output(cli):
+    cli("add", "Dana Whitfield")
+    cli("promise", "send the deck", "--to", "Dana", "--due", "tomorrow")
+    out = cli("calendar", "export", "-").stdout
+    assert out.startswith("BEGIN:VCALENDAR") and "send the deck" in out
+    assert not Path("-").exists()

@@ -335,3 +335,16 @@ def test_same_full_name_advice_is_the_id(cli):
     cli("add", "Sarah Martinez", "--duplicate")
     result = cli("show", "Sarah Martinez", code=2)
     assert result.stderr.rstrip().endswith("use the #id")
+
+
+def test_you_can_name_yourself_and_stay_me(cli):
+    cli("init")
+    assert "Updated Alex Rivera" in cli("edit", "me", "--name", "Alex Rivera").stdout
+    from troth.owners import local_owner, me_person
+
+    me = me_person(local_owner())
+    assert me.full_name == "Alex Rivera" and me.given_name == "Alex" and me.name_key == "me"
+    # still "me" everywhere, never one of your contacts
+    assert "Nobody matches" in cli("people", "Alex Rivera").stdout
+    err = cli("edit", "me", "--closeness", "3", code=2).stderr
+    assert err.startswith("troth: error: for yourself only --name")

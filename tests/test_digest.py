@@ -206,7 +206,7 @@ def test_send_reaches_the_server_and_is_logged(cli, servers, monkeypatch):
     for item_id in ids:
         assert item_id in body
     assert "You promised Dana Whitfield “send the deck” (due in 2 days)" in body
-    assert "Sam Okafor gave you an intro (to Pat at Acme) 3 days ago" in body
+    assert "Sam Okafor gave you an introduction (to Pat at Acme) 3 days ago" in body
     [log] = DigestLog.objects.all()
     assert (log.owner_id, log.recipient, log.subject, log.items) == (
         owner.id,

@@ -165,18 +165,28 @@ def test_each_kind_says_what_troth_knows(alice, dana):
 
 def test_missing_facts_read_naturally(alice):
     sam = do_add_person(alice, "Sam Okafor")  # a name and nothing else
-    bodies = {kind: _render(alice, sam, kind).body for kind in drafts.KINDS}
+    bodies = {kind: _render(alice, sam, kind).body for kind in ("checkin", "give", "reconnect")}
     assert "I was thinking of you. How are things going?" in bodies["checkin"]
-    assert "thank you for your help lately" in bodies["thanks"]
-    assert "what I said I would do for you" in bodies["promise-followup"]
     assert "the one or two things you need most" in bodies["give"]
     assert "It's been far too long. You came to mind" in bodies["reconnect"]
-    assert "I hope all is well.\n" in bodies["nudge"]
-    assert "Please consider yourself off the hook" in bodies["release"]
+    # a draft that would thank, chase or release for something never recorded is refused
+    for kind, why in (
+        ("thanks", "nothing from Sam Okafor is recorded to thank for"),
+        ("promise-followup", "you have no open promise to Sam Okafor"),
+        ("nudge", "Sam Okafor has no open promise to you"),
+        ("release", "Sam Okafor has no open promise to you"),
+    ):
+        with pytest.raises(TrothError, match=f"no {kind} draft: {why}"):
+            drafts.render_draft(alice, sam, kind)
 
     context = drafts.build_context(alice, sam, "checkin")
     for group in ("met", "last", "job", "favor", "need", "my_promise", "their_promise"):
         assert not context[group] and str(context[group]) == ""
+
+    # reconnecting with someone you spoke to yesterday is a check-in
+    do_log_interaction(alice, sam, "call", when=timezone.now() - dt.timedelta(days=1))
+    with pytest.raises(TrothError, match="in touch with Sam Okafor yesterday; try --kind checkin"):
+        drafts.render_draft(alice, sam, "reconnect")
 
 
 def test_a_nameless_me_signs_nothing_and_a_favor_without_a_verb_still_reads(cli):

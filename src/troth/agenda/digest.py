@@ -29,7 +29,7 @@ from troth.settings import smtp_settings
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 WIDTH = 76  # plain-text mail stays readable in any client at this width
 HANDLE = (
-    ("troth done ID", "done it (a contact is logged too)"),
+    ("troth done ID", "done it (check-ins are logged)"),
     ("troth snooze ID --until DATE", "see it again on a later day"),
     ("troth skip ID", "drop it for good"),
     ("troth draft ID", "a short message to start from"),

@@ -427,7 +427,7 @@ def build_context(
     if item is not None and item.kind in ref:
         ref[item.kind] = item.ref
     theirs = ref["nudge"] if ref["nudge"] is not None else ref["release"]
-    return {
+    context = {
         "kind": kind,
         "today": today,
         "first_name": first_name(person),
@@ -442,6 +442,39 @@ def build_context(
         "their_promise": _promise(_open_promise(owner, person, False, theirs), person, today),
         "item": item.id if item is not None else "",
     }
+    _check_facts(context, person)
+    return context
+
+
+# A draft that rests on a fact troth does not have would say something untrue
+# ("thank you for your help" to someone who gave none): refuse and say why. A
+# "give" draft without a known need asks what they need, which is always true.
+_NEEDS_FACT = {
+    "thanks": ("favor", "nothing from {name} is recorded to thank for (troth got NAME KIND ...)"),
+    "promise-followup": ("my_promise", "you have no open promise to {name}"),
+    "nudge": ("their_promise", "{name} has no open promise to you"),
+    "release": ("their_promise", "{name} has no open promise to you"),
+}
+# Reconnecting is for a tie gone quiet; a contact this recent calls for a check-in.
+RECONNECT_AFTER_DAYS = 14
+
+
+def _check_facts(context: dict[str, Any], person: Person) -> None:
+    kind = context["kind"]
+    if kind in _NEEDS_FACT:
+        fact, why = _NEEDS_FACT[kind]
+        if not context[fact]:
+            raise TrothError(f"no {kind} draft: " + why.format(name=person.full_name))
+    last = context["last"]
+    if (
+        kind == "reconnect"
+        and last
+        and (context["today"] - last["date"]).days < RECONNECT_AFTER_DAYS
+    ):
+        raise TrothError(
+            f"no reconnect draft: you were in touch with {person.full_name} {last['when']};"
+            " try --kind checkin"
+        )
 
 
 # -- rendering -----------------------------------------------------------------------

@@ -32,6 +32,12 @@ UNDATED_AFTER_DAYS = 14
 # cadence is due (only in the active layers: a fading acquaintance is normal).
 COOLING_DROP = 8.0
 COOLING_TIERS = ("inner", "close", "active")
+# ...and only when you have not been in touch for a couple of weeks anyway.
+COOLING_MIN_SILENT = 14
+# Reconnecting is suggested once a dormant tie has been quiet this long, so
+# reaching out once does not bring the suggestion straight back.
+RECONNECT_AFTER_DAYS = 90
+CHECKIN_MAX_LATENESS = 0.5
 # Enough candidates of each kind to fill any sensible --limit.
 PER_TIER = 200
 PER_KIND = 200
@@ -139,7 +145,7 @@ def _thanks(owner, today: dt.date) -> list[Candidate]:
                 ),
                 key=f"thanks:{f.id}",
                 importance=max(_FAVOR_IMPORTANCE.get(f.kind, 0.5), _tie(f)),
-                lateness=(ago - THANKS_GRACE_DAYS) / 7,
+                lateness=ago / 7,
                 due=f.given_on + dt.timedelta(days=THANKS_GRACE_DAYS),
             )
         )
@@ -151,8 +157,20 @@ def _tie(row) -> float:
     return (row.tie or 0.0) / 100
 
 
+# What each kind of favour reads as after "gave you".
+_FAVOR_NOUN = {
+    "intro": "an introduction",
+    "lead": "a lead",
+    "advice": "advice",
+    "referral": "a referral",
+    "resource": "a resource",
+    "endorsement": "an endorsement",
+    "time": "their time",
+}
+
+
 def _article(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+    return _FAVOR_NOUN.get(kind, f"a {kind}")
 
 
 def _needs(owner, today: dt.date) -> list[Candidate]:
@@ -221,7 +239,7 @@ def _helpers_by_tag(owner, tag_ids: set[int]) -> dict[int, list[tuple[int, str]]
     return out
 
 
-def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
+def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
     """Check-ins due by cadence, ties cooling fast, and dormant ties to reconnect."""
     overrides = {
         pid: (days, archived)
@@ -233,11 +251,15 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
     scored = TrustScore.objects.filter(owner=owner, last_contact__isnull=False)
     rows: dict[int, tuple] = {}
     for tier in CADENCE_TIERS:
-        due_by = today + dt.timedelta(days=window) - dt.timedelta(days=_tier_cadence(tier))
+        # Check-ins come up when due, never ahead: a weekly tie would otherwise
+        # be back on the list the day after you were in touch.
+        due_by = today - dt.timedelta(days=_tier_cadence(tier))
         due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score")
         rows.update((r[0], r) for r in due.values_list(*fields)[:PER_TIER])
     cooling = scored.filter(tier__in=COOLING_TIERS, trend_30__lte=-COOLING_DROP)
-    dormant = scored.filter(tier="dormant").order_by("-score")[:PER_TIER]
+    dormant = scored.filter(
+        tier="dormant", last_contact__lte=today - dt.timedelta(days=RECONNECT_AFTER_DAYS)
+    ).order_by("-score")[:PER_TIER]
     own = scored.filter(person_id__in=list(overrides))
     for qs in (cooling, dormant, own):
         rows.update((r[0], r) for r in qs.values_list(*fields))
@@ -249,7 +271,7 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
             continue
         silent = (today - last).days
         if tier == "dormant":
-            if days == 0:
+            if days == 0 or silent < RECONNECT_AFTER_DAYS:
                 continue
             out.append(
                 Candidate(
@@ -258,8 +280,9 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
                     person_id=pid,
                     person=name,
                     reason=(
-                        f"{name} was a strong tie and it has been {_days(silent)}:"
-                        " reconnecting a dormant tie is cheap and often valuable."
+                        f"{name} was a strong tie and you have been out of touch"
+                        f" ({_days(silent)} since the last contact): reconnecting a dormant"
+                        " tie is cheap and often valuable."
                     ),
                     key=f"reconnect:{pid}:{last}",
                     importance=score / 100,
@@ -273,7 +296,8 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
         if cadence is None:
             continue
         fast = tier in COOLING_TIERS and trend is not None and trend <= -COOLING_DROP
-        if silent + window < cadence and not fast:
+        fast = fast and silent < cadence
+        if silent < (COOLING_MIN_SILENT if fast else cadence):
             continue
         cycle = plan.checkin_cycle(last, cadence, today)
         rhythm = "your own rhythm" if days is not None else f"{tier} tie"
@@ -289,7 +313,9 @@ def _contact_candidates(owner, today: dt.date, window: int) -> list[Candidate]:
                 reason=why + ".",
                 key=f"checkin:{pid}:{last}:{cycle}",
                 importance=score / 100,
-                lateness=max((silent - cadence) / cadence, 0.0 if fast else -1.0),
+                # a whole period late is as late as it gets: a check-in is never urgent
+                # the way a promise is
+                lateness=min(max((silent - cadence) / cadence, 0.0), CHECKIN_MAX_LATENESS),
                 due=last + dt.timedelta(days=cadence),
             )
         )
@@ -327,8 +353,8 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
                     person_id=c.debtor_id,
                     person=name,
                     reason=(
-                        f"{name} promised you “{c.what}” {_days(late)} ago: one gentle,"
-                        " face-saving nudge (once only)."
+                        f"{name} promised you “{c.what}” by {c.due_on:%-d %B}"
+                        f" ({_days(late)} ago): one gentle, face-saving nudge (once only)."
                     ),
                     key=f"nudge:{c.id}",
                     importance=importance,
@@ -365,7 +391,7 @@ def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]
         *_my_promises(owner, today, window),
         *_thanks(owner, today),
         *_needs(owner, today),
-        *_contact_candidates(owner, today, window),
+        *_contact_candidates(owner, today),
         *_their_promises(owner, today),
     ]
     return [c for c in candidates if c.key not in handled]
@@ -389,8 +415,8 @@ def access_item(owner, item_id: str, today: dt.date | None = None, window: int =
         "promise": lambda: _my_promises(owner, today, window),
         "thanks": lambda: _thanks(owner, today),
         "need": lambda: _needs(owner, today),
-        "checkin": lambda: _contact_candidates(owner, today, window),
-        "reconnect": lambda: _contact_candidates(owner, today, window),
+        "checkin": lambda: _contact_candidates(owner, today),
+        "reconnect": lambda: _contact_candidates(owner, today),
         "nudge": lambda: _their_promises(owner, today),
         "release": lambda: _their_promises(owner, today),
     }.get(kind, list)

@@ -7,7 +7,7 @@ from django.db import transaction
 from rich.table import Table
 
 from troth.agenda import actions
-from troth.agenda.plan import LABEL, Item
+from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Item
 from troth.agenda.queries import access_item, agenda
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.cli.parse import date_option, span_option
@@ -31,7 +31,9 @@ def item_row(item: Item) -> dict:
 @command("agenda", rich_help_panel="Follow through")
 def agenda_cmd(
     days: int = typer.Option(7, "--days", help="Look this many days ahead for things due."),
-    limit: int = typer.Option(0, "--limit", help="How many to show (default 7)."),
+    limit: int = typer.Option(
+        DEFAULT_LIMIT, "--limit", help="How many to show; 0 for all (like --all)."
+    ),
     show_all: bool = typer.Option(False, "--all", help="Show everything worth doing."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -40,8 +42,8 @@ def agenda_cmd(
         raise TrothError("--days and --limit must be zero or more")
     me_owner = owner()
     with transaction.atomic():
-        result = agenda(me_owner, window=days, limit=limit)
-    shown = result.items if show_all else result.items[: result.shown]
+        result = agenda(me_owner, window=days)
+    shown = result.items if show_all or limit == 0 else result.items[:limit]
     more = len(result.items) - len(shown)
     if as_json:
         print_json(
@@ -82,12 +84,20 @@ def done(
     no_log: bool = typer.Option(False, "--no-log", help="Do not log an interaction."),
 ) -> None:
     """Mark an agenda item done (a promise kept, a thank-you said, a check-in made)."""
+    if no_log and notes.strip():
+        raise TrothError("--notes describe the contact that is logged; drop --no-log or --notes")
     me_owner = owner()
     with transaction.atomic():
         item = access_item(me_owner, item_id)
         logged = actions.do_done(me_owner, item, channel=channel, notes=notes, log=not no_log)
-    extra = f"; logged interaction #{logged.id}" if logged else ""
-    console.print(f"[green]Done[/green] {item.id}: {LABEL[item.kind]} with {item.person}{extra}")
+    console.print(f"[green]Done[/green] {item.id} ({LABEL[item.kind]}: {item.person})")
+    if logged:
+        console.print(f"Logged interaction #{logged.id} ({logged.channel}); their rhythm restarts.")
+    if item.kind == "need":
+        console.print(
+            f'Record what you gave with: troth gave "{item.person}" KIND "what"'
+            f" --need {item.ref}  (it closes the need)"
+        )
 
 
 @command("snooze", rich_help_panel="Follow through")

@@ -121,6 +121,8 @@ def main() -> None:
         ctx = getattr(exc, "ctx", None)
         where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if not message.strip():  # `troth` or a group alone: the help was the answer
+            sys.exit(0)
         typer.echo(f"troth: error: {message}{where}", err=True)
         sys.exit(getattr(exc, "exit_code", 2) or 2)
     sys.exit(code if isinstance(code, int) else 0)

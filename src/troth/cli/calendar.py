@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -86,7 +87,9 @@ def _umask() -> int:
 @_one_line_errors
 def export(
     file: Path = typer.Argument(
-        ..., help="The .ics file to write (replaced if it exists).", show_default=False
+        ...,
+        help="The .ics file to write (replaced if it exists); - for standard output.",
+        show_default=False,
     ),
     days: int = typer.Option(14, "--days", help="Include things due up to this many days ahead."),
     todos: bool = typer.Option(
@@ -110,15 +113,23 @@ def export(
     me_owner = owner()
     with transaction.atomic():
         data = agenda_calendar(me_owner, days=days, todos=todos)
+    if str(file) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     written = write_atomically(file, data)
     count = len(Calendar.from_ical(data).walk("VTODO" if todos else "VEVENT"))
     what = plural(count, "to-do") if todos else plural(count, "event")
     span = "today" if days == 0 else f"today and the next {plural(days, 'day')}"
     console.print(f"Wrote {what} ({span}) to {escape(str(written))}")
     if count:
+        apps = (
+            "Apple Calendar or Thunderbird"
+            if todos
+            else "Google Calendar, Apple Calendar or Thunderbird"
+        )
         console.print(
-            "[dim]Import it into Google Calendar, Apple Calendar or Thunderbird; importing a"
-            " newer export updates the same entries.[/dim]"
+            f"[dim]Import it into {apps}; importing a newer export updates the same entries.[/dim]"
         )
 
 

@@ -264,7 +264,13 @@ def edit(
         raise TrothError("nothing to change: give at least one option (see troth edit --help)")
     me_owner = owner()
     with transaction.atomic():
-        person = queries.resolve_person(me_owner, name)
+        # "me" can be edited too: your name signs your drafts, your title and tags
+        # say what you could give; how you met yourself makes no sense.
+        person = queries.resolve_person(me_owner, name, allow_me=True)
+        if person.is_me and any(v is not None for v in (met, met_on, via, closeness, archive)):
+            raise TrothError(
+                "for yourself only --name, --email, --phone, --url, --company and --title apply"
+            )
         met_through, via_is_new = _via(me_owner, via)
         actions.do_edit_person(
             me_owner,

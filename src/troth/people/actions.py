@@ -213,7 +213,8 @@ def do_edit_person(
     if name is not None:
         person.full_name = clean_name(name)
         person.given_name, person.family_name = _split_name(person.full_name)
-        person.name_key = fold(person.full_name)
+        # you stay findable as "me" however you are named
+        person.name_key = "me" if person.is_me else fold(person.full_name)
         person.save()
     do_add_contact_points(owner, person, _normalized_points(emails, phones, urls))
     for value in remove_contacts:

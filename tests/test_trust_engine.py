@@ -1,6 +1,7 @@
 """The pure trust engine on hand-made histories (no database)."""
 
 import numpy as np
+import pytest
 
 from troth.trust.engine import (
     BROKEN,
@@ -16,6 +17,7 @@ from troth.trust.engine import (
     TIERS,
     History,
     compute,
+    summarize,
 )
 
 TODAY = 20_000.0  # days since 1970
@@ -101,3 +103,31 @@ def test_inner_tier_is_capped_at_five():
     ]
     r = compute(history(8, events), TODAY)
     assert (r.tier == INNER).sum() == 5
+
+
+def test_one_summary_serves_every_cut_as_single_computes_do():
+    events = [
+        (p, d, (MEETING, CALL, EMAIL)[d % 3], (ME, THEM)[p % 2], 30)
+        for p in range(4)
+        for d in range(0, 400, 9)
+    ]
+    events += [(2, -5, MEETING, THEM, 60)]  # after the last cut: ignored
+    h = history(5, events)
+    cuts = [TODAY - 90, TODAY - 30, TODAY]
+    contacts = summarize(h, cuts)
+    assert contacts.n_total.shape == (5, 3)
+    for cut in cuts:
+        alone, shared = compute(h, cut), compute(h, cut, contacts=contacts)
+        np.testing.assert_array_equal(alone.score, shared.score)
+        np.testing.assert_array_equal(alone.tier, shared.tier)
+        for name, part in alone.parts.items():
+            np.testing.assert_allclose(part, shared.parts[name], rtol=1e-13, atol=1e-15)
+
+
+def test_a_summary_answers_only_for_its_own_cuts():
+    h = history(1, [(0, 3, CALL, THEM, 10)])
+    contacts = summarize(h, [TODAY - 30, TODAY])
+    with pytest.raises(ValueError, match="not one of the summary's cuts"):
+        compute(h, TODAY - 1, contacts=contacts)
+    with pytest.raises(ValueError, match="ascending"):
+        summarize(h, [TODAY, TODAY - 30])

@@ -5,6 +5,11 @@ function answers "how strong is this tie now?" and "how strong was it then?".
 All work is vectorised over people with `np.bincount`, so a million events
 cost tens of milliseconds.
 
+Interactions reach the features only through `Contacts`, a per-person,
+per-period summary: `summarize` builds it from event arrays, and
+`troth.trust.summary.load_contacts` builds the same with a GROUP BY per period in
+the database, so scoring everyone never moves a million rows into Python.
+
 The score follows Granovetter's "combination of the amount of time, the
 emotional intensity, the intimacy, and the reciprocal services" (anchors.md),
 with the features Gilbert & Karahalios found strongest: days since last
@@ -14,6 +19,7 @@ contact and days since first contact pulling in opposite directions.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,13 +164,102 @@ def _group_min(idx: Ints, values: Floats, n: int) -> Floats:
     return out
 
 
-def features(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> Features:
-    n = h.n_people
-    keep = h.ix_day <= as_of_day
+def memory_of(p: TrustParams) -> tuple[tuple[float, ...], float, float]:
+    """The parameters a summary's decayed sums were taken with."""
+    return (tuple(p.channel_weight), p.half_life_days, p.long_half_life_days)
+
+
+# Contacts fields that add up across periods as they are.
+COUNTED = (
+    "n_meetings",
+    "n_calls",
+    "n_written",
+    "n_events",
+    "n_total",
+    "them_started",
+    "me_started",
+    "minutes",
+)
+
+
+@dataclass
+class Contacts:
+    """Interactions summed per person (rows) and period (columns): each array is
+    [n_people, n_periods].
+
+    Period k holds the events dated in (cuts[k-1], cuts[k]] (period 0: up to
+    cuts[0]); events after the last cut are left out. "As of cuts[k]" combines
+    periods 0..k, so one pass over the interactions scores today and the trends
+    (today-30, today-90) alike. The decayed sums are sum(w * 2**((day - ref_day) / hl))
+    for each half-life hl: relative to one reference day so that an earlier as-of
+    only rescales them (see `upto`)."""
+
+    cuts: Floats  # ascending engine days
+    ref_day: float
+    memory: tuple[tuple[float, ...], float, float]  # memory_of() the params used
+    n_meetings: Floats
+    n_calls: Floats
+    n_written: Floats  # emails and messages
+    n_events: Floats
+    n_total: Floats
+    them_started: Floats
+    me_started: Floats
+    minutes: Floats  # of meetings and calls
+    first_day: Floats  # nan when none in the period
+    last_day: Floats
+    last_two_way_day: Floats
+    frequency: Floats  # decayed with the short half-life, relative to ref_day
+    history: Floats  # the same with the long half-life
+
+    def upto(self, as_of_day: float, p: TrustParams) -> dict[str, Floats]:
+        """Each person's totals as of one of the cuts (1-D arrays)."""
+        if self.memory != memory_of(p):
+            raise ValueError("these contacts were summed with other weights or half-lives")
+        hits = np.flatnonzero(self.cuts == as_of_day)
+        if not len(hits):
+            raise ValueError(f"day {as_of_day} is not one of the summary's cuts {self.cuts}")
+        k = int(hits[0]) + 1  # periods 0..hits[0]
+        total = {name: getattr(self, name)[:, :k].sum(axis=1) for name in COUNTED}
+        # fmin/fmax skip nan (an empty period) without warnings; all-nan stays nan.
+        total["first_day"] = np.fmin.reduce(self.first_day[:, :k], axis=1)
+        total["last_day"] = np.fmax.reduce(self.last_day[:, :k], axis=1)
+        total["last_two_way_day"] = np.fmax.reduce(self.last_two_way_day[:, :k], axis=1)
+        # 2**((day - ref) / hl) * 2**((ref - as_of) / hl) == 2**((day - as_of) / hl);
+        # the factor is exactly 1 when as_of is the reference day.
+        back = self.ref_day - as_of_day
+        total["frequency"] = self.frequency[:, :k].sum(axis=1) * np.exp2(back / p.half_life_days)
+        total["history"] = self.history[:, :k].sum(axis=1) * np.exp2(back / p.long_half_life_days)
+        return total
+
+
+def as_cuts(days: Sequence[float] | Floats) -> Floats:
+    """Cut days as a summary takes them: one or more, strictly ascending."""
+    cuts = np.asarray(days, dtype=np.float64).reshape(-1)
+    if not len(cuts) or np.any(np.diff(cuts) <= 0):
+        raise ValueError(f"cuts must be one or more ascending days, got {list(days)}")
+    return cuts
+
+
+def summarize(
+    h: History, days: Sequence[float] | Floats, p: TrustParams = TrustParams()
+) -> Contacts:
+    """The interactions in `h` as `Contacts`, cut at the given ascending days."""
+    cuts = as_cuts(days)
+    n, m = h.n_people, len(cuts)
+    ref = float(cuts[-1])
+    keep = h.ix_day <= ref
     person, day = h.ix_person[keep], h.ix_day[keep]
     channel, initiator = h.ix_channel[keep], h.ix_initiator[keep]
     minutes = h.ix_minutes[keep]
-    age = as_of_day - day
+    # One bin per (person, period): the first cut on or after the day.
+    group = person * m + np.searchsorted(cuts, day, side="left")
+    size = n * m
+
+    def count(mask: NDArray[np.bool_] | None = None, weights: Floats | None = None) -> Floats:
+        if mask is None:
+            return _count(group, size, weights).reshape(n, m)
+        return _count(group[mask], size, None if weights is None else weights[mask]).reshape(n, m)
+
     weight = np.asarray(p.channel_weight)[channel]
     # Meetings, calls and events are two-way by nature; a written note is two-way
     # only when they wrote (one-way contact is no relationship, anchors.md).
@@ -172,6 +267,38 @@ def features(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> Fe
         (channel == MEETING) | (channel == CALL) | (channel == EVENT) | (initiator == THEM)
     )
     spoken = (channel == MEETING) | (channel == CALL)
+    return Contacts(
+        cuts=cuts,
+        ref_day=ref,
+        memory=memory_of(p),
+        n_meetings=count(channel == MEETING),
+        n_calls=count(channel == CALL),
+        n_written=count((channel == EMAIL) | (channel == MESSAGE)),
+        n_events=count(channel == EVENT),
+        n_total=count(),
+        them_started=count(initiator == THEM),
+        me_started=count(initiator == ME),
+        minutes=count(spoken, minutes),
+        first_day=_group_min(group, day, size).reshape(n, m),
+        last_day=_group_max(group, day, size).reshape(n, m),
+        last_two_way_day=_group_max(group[mutual_contact], day[mutual_contact], size).reshape(n, m),
+        frequency=count(None, weight * np.exp2((day - ref) / p.half_life_days)),
+        history=count(None, weight * np.exp2((day - ref) / p.long_half_life_days)),
+    )
+
+
+def features(
+    h: History,
+    as_of_day: float,
+    p: TrustParams = TrustParams(),
+    contacts: Contacts | None = None,
+) -> Features:
+    """Features as of a day. Interactions come from `contacts` when given (as_of_day
+    must then be one of its cuts), else from the history's own event arrays."""
+    n = h.n_people
+    c = (contacts if contacts is not None else summarize(h, [as_of_day], p)).upto(as_of_day, p)
+    if len(c["n_total"]) != n:
+        raise ValueError(f"contacts cover {len(c['n_total'])} people, the history {n}")
 
     fav = h.fav_day <= as_of_day
     made = h.pr_made_day <= as_of_day
@@ -185,22 +312,21 @@ def features(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> Fe
     # An open promise long past its due date counts against its maker like a broken one.
     failed = (status == BROKEN) | (overdue_open & (as_of_day - h.pr_due_day > 30))
 
-    last_two_way = _group_max(person[mutual_contact], day[mutual_contact], n)
     return Features(
-        n_meetings=_count(person[channel == MEETING], n),
-        n_calls=_count(person[channel == CALL], n),
-        n_written=_count(person[(channel == EMAIL) | (channel == MESSAGE)], n),
-        n_events=_count(person[channel == EVENT], n),
-        n_total=_count(person, n),
-        hours=_count(person[spoken], n, minutes[spoken]) / 60.0,
-        first_day=_group_min(person, day, n),
-        last_day=_group_max(person, day, n),
-        last_two_way_day=last_two_way,
-        two_way=~np.isnan(last_two_way),
-        frequency=_count(person, n, weight * np.exp2(-age / p.half_life_days)),
-        history=_count(person, n, weight * np.exp2(-age / p.long_half_life_days)),
-        them_started=_count(person[initiator == THEM], n),
-        me_started=_count(person[initiator == ME], n),
+        n_meetings=c["n_meetings"],
+        n_calls=c["n_calls"],
+        n_written=c["n_written"],
+        n_events=c["n_events"],
+        n_total=c["n_total"],
+        hours=c["minutes"] / 60.0,
+        first_day=c["first_day"],
+        last_day=c["last_day"],
+        last_two_way_day=c["last_two_way_day"],
+        two_way=~np.isnan(c["last_two_way_day"]),
+        frequency=c["frequency"],
+        history=c["history"],
+        them_started=c["them_started"],
+        me_started=c["me_started"],
         gave=_count(h.fav_person[fav & h.fav_gave], n),
         got=_count(h.fav_person[fav & ~h.fav_gave], n),
         their_kept=_count(h.pr_person[theirs & (status == KEPT)], n),
@@ -293,8 +419,14 @@ def assign_tiers(
     return tier
 
 
-def compute(h: History, as_of_day: float, p: TrustParams = TrustParams()) -> TrustResult:
-    f = features(h, as_of_day, p)
+def compute(
+    h: History,
+    as_of_day: float,
+    p: TrustParams = TrustParams(),
+    contacts: Contacts | None = None,
+) -> TrustResult:
+    """Scores and tiers as of a day; `contacts` as in `features`."""
+    f = features(h, as_of_day, p, contacts)
     pt = parts(f, as_of_day, p)
     raw = sum(w * pt[k] for k, w in _weights(p).items())
     rated = f.closeness > 0

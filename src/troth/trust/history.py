@@ -10,7 +10,6 @@ import datetime as dt
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q
 
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
@@ -121,16 +120,15 @@ def load_history(
         knows_rows = knows_rows.filter(created_at__date__lte=known_on)
         rated = rated.none()
     if person_ids is not None:
-        knows_rows = knows_rows.filter(
-            Q(person_a_id__in=ids.tolist()) | Q(person_b_id__in=ids.tolist())
-        )
         rated = rated.filter(person_id__in=ids.tolist())
-    links = np.array(
-        list(knows_rows.values_list("person_a_id", "person_b_id")), dtype=np.int64
-    ).reshape(-1, 2)
-    for column in (0, 1):
-        hit = np.isin(links[:, column], ids)
-        np.add.at(knows, rows_to_index(links[hit, column]), 1)
+    # One side at a time: each then seeks its own (owner, person_a/b) index, where
+    # "a IN (..) OR b IN (..)" scanned all the owner's links (half of a 9 ms update).
+    for side in ("person_a_id", "person_b_id"):
+        side_rows = knows_rows
+        if person_ids is not None:
+            side_rows = side_rows.filter(**{f"{side}__in": ids.tolist()})
+        linked = np.fromiter(side_rows.values_list(side, flat=True), dtype=np.int64)
+        np.add.at(knows, rows_to_index(linked[np.isin(linked, ids)]), 1)
     closeness = np.zeros(n, dtype=np.int64)
     for pid, rating in rated.values_list("person_id", "closeness"):
         if pid in index and rating is not None:

@@ -9,16 +9,18 @@ from django.db import connection
 from django.utils import timezone
 
 from troth.people.models import Person
-from troth.trust.engine import ENGINE_VERSION, TIER_CAPS, TIERS, TrustParams, TrustResult, compute
-from troth.trust.history import load_history
+from troth.trust.engine import (
+    ENGINE_VERSION,
+    TIER_CAPS,
+    TIERS,
+    TrustParams,
+    TrustResult,
+    compute,
+    summarize,
+)
+from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
-
-EPOCH = dt.date(1970, 1, 1)
-
-
-def day_number(day: dt.date) -> float:
-    """The end of `day` as engine days (everything on that date counts)."""
-    return float((day - EPOCH).days + 1)
+from troth.trust.summary import TREND_DAYS, load_scores
 
 
 def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
@@ -27,45 +29,44 @@ def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
     Engine days count from 1970-01-01 UTC; the local date of the contact is
     close enough for cadences measured in weeks and months."""
     days = result.features.last_day
-    return [None if np.isnan(d) else EPOCH + dt.timedelta(days=int(np.floor(d))) for d in days]
+    known = ~np.isnan(days)
+    # datetime64[D] counts days from 1970-01-01 too; tolist() gives datetime.date.
+    dates = np.floor(np.where(known, days, 0)).astype(np.int64).astype("datetime64[D]")
+    return [d if k else None for d, k in zip(dates.tolist(), known.tolist(), strict=True)]
 
 
 def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()
-    history, ids = load_history(owner)
-    now = compute(history, day_number(today))
-    d30 = compute(history, day_number(today - dt.timedelta(days=30)))
-    d90 = compute(history, day_number(today - dt.timedelta(days=90)))
-    stamp = timezone.now()
-    last = last_contact_dates(now)
-    rows = [
-        (
-            owner.id,
-            int(pid),
-            float(now.score[i]),
-            TIERS[int(now.tier[i])],
-            float(now.score[i] - d30.score[i]),
-            float(now.score[i] - d90.score[i]),
-            connection.ops.adapt_datefield_value(last[i]),
+    ids, (now, d30, d90) = load_scores(owner, today)
+    adapt_date = connection.ops.adapt_datefield_value
+    n = len(ids)
+    # Column lists, not per-row numpy indexing: 30,000 rows in a few milliseconds.
+    rows = list(
+        zip(
+            [owner.id] * n,
+            ids.tolist(),
+            now.score.tolist(),
+            [TIERS[t] for t in now.tier.tolist()],
+            (now.score - d30.score).tolist(),
+            (now.score - d90.score).tolist(),
+            map(adapt_date, last_contact_dates(now)),
+            [adapt_date(today)] * n,
+            [connection.ops.adapt_datetimefield_value(timezone.now())] * n,
+            [ENGINE_VERSION] * n,
+            strict=True,
         )
-        for i, pid in enumerate(ids)
-    ]
+    )
     TrustScore.objects.filter(owner=owner).delete()
     # Raw executemany: Django's bulk_create spends most of a second building 30,000 models.
-    table = TrustScore._meta.db_table
-    as_of, computed = (
-        connection.ops.adapt_datefield_value(today),
-        connection.ops.adapt_datetimefield_value(stamp),
-    )
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (owner_id, person_id, score, tier, trend_30, trend_90, "
-            "last_contact, as_of, computed_at, engine_version) "
+            f"INSERT INTO {TrustScore._meta.db_table} (owner_id, person_id, score, tier, "
+            "trend_30, trend_90, last_contact, as_of, computed_at, engine_version) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [(*row, as_of, computed, ENGINE_VERSION) for row in rows],
+            rows,
         )
-    return len(ids)
+    return n
 
 
 def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
@@ -85,9 +86,10 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
     today = today or timezone.localdate()
     history, _ids = load_history(owner, [person.id])
     params = TrustParams()
-    scores = [
-        compute(history, day_number(today - dt.timedelta(days=d)), params) for d in (0, 30, 90)
-    ]
+    # The same summary as a full recompute, from this one person's rows.
+    as_of = [day_number(today - dt.timedelta(days=d)) for d in TREND_DAYS]
+    contacts = summarize(history, sorted(as_of), params)
+    scores = [compute(history, d, params, contacts) for d in as_of]
     now = scores[0]
     score = float(now.score[0])
     fields = {

@@ -1,7 +1,9 @@
 """Loading what troth knows into the engine's column arrays, fast.
 
-Raw SQL with a little vendor-specific date arithmetic: a million interactions
-come back as five numbers each, with no model instances on the way.
+Raw SQL with a little vendor-specific date arithmetic: interactions come back as
+five numbers each, with no model instances on the way. Scoring everyone skips
+them (`interactions=False`) and has the database sum them instead
+(`troth.trust.summary`); one person's update and the checks still read them here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Knows, Person, Relationship
 from troth.trust.engine import CHANNELS, INITIATORS, PROMISE_STATUSES, History
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(day: dt.date) -> float:
+    """The end of `day` as engine days (everything on that date counts)."""
+    return float((day - EPOCH).days + 1)
 
 
 def _days(column: str) -> str:
@@ -35,7 +44,7 @@ def _code(column: str, names: tuple[str, ...]) -> str:
     return f"CASE {column} {whens} ELSE 0 END"
 
 
-def _fetch(sql: str, params: list, columns: int) -> np.ndarray:
+def _fetch(sql: str, params: list | dict, columns: int) -> np.ndarray:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -45,14 +54,19 @@ def _fetch(sql: str, params: list, columns: int) -> np.ndarray:
 
 
 def load_history(
-    owner, person_ids: list[int] | None = None, known_on: dt.date | None = None
+    owner,
+    person_ids: list[int] | None = None,
+    known_on: dt.date | None = None,
+    interactions: bool = True,
 ) -> tuple[History, np.ndarray]:
     """The owner's history for all contacts (or the given ones); returns it with the
     Person id of each row index.
 
     `known_on` (a past date) leaves out what was only learned later and carries no
     date of its own: "knows" links added afterwards, and closeness ratings (a rating
-    is the owner's view today, not then). Dated events are cut by the engine itself."""
+    is the owner's view today, not then). Dated events are cut by the engine itself.
+    `interactions=False` leaves the interaction arrays empty, for use with
+    `troth.trust.summary.load_contacts`."""
     people = Person.objects.filter(owner=owner, is_me=False)
     if person_ids is not None:
         people = people.filter(id__in=person_ids)
@@ -85,13 +99,15 @@ def load_history(
         lookup = np.searchsorted(ids, col.astype(np.int64))
         return lookup.astype(np.int64)
 
-    ix = _fetch(
-        f"SELECT person_id, {_days('occurred_at')}, {_code('channel', CHANNELS)}, "
-        f"{_code('initiated_by', INITIATORS)}, COALESCE(duration_minutes, 0) "
-        f"FROM {Interaction._meta.db_table} WHERE owner_id = %s{only}",
-        params,
-        5,
-    )
+    ix = np.zeros((0, 5))
+    if interactions:
+        ix = _fetch(
+            f"SELECT person_id, {_days('occurred_at')}, {_code('channel', CHANNELS)}, "
+            f"{_code('initiated_by', INITIATORS)}, COALESCE(duration_minutes, 0) "
+            f"FROM {Interaction._meta.db_table} WHERE owner_id = %s{only}",
+            params,
+            5,
+        )
     ix = ix[np.isin(ix[:, 0].astype(np.int64), ids)] if len(ix) else ix
     fav = _fetch(
         f"SELECT giver_id, receiver_id, {_date_days('given_on')} FROM {Favor._meta.db_table} "

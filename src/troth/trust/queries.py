@@ -12,11 +12,11 @@ from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person
-from troth.trust.actions import day_number, do_recompute_trust
-from troth.trust.engine import ENGINE_VERSION, TIERS, compute
+from troth.trust.actions import do_recompute_trust
+from troth.trust.engine import ENGINE_VERSION, TIERS
 from troth.trust.explain import reasons
-from troth.trust.history import load_history
 from troth.trust.models import TrustScore
+from troth.trust.summary import load_scores
 
 
 def check_as_of(as_of: dt.date | None) -> dt.date:
@@ -77,10 +77,7 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
             .values_list("person_id", "person__full_name", "score", "tier", "trend_30", "trend_90")
         )
         return [_row(*r) for r in rows]
-    history, ids = load_history(owner, known_on=day)
-    now = compute(history, day_number(day))
-    d30 = compute(history, day_number(day - dt.timedelta(days=30)))
-    d90 = compute(history, day_number(day - dt.timedelta(days=90)))
+    ids, (now, d30, d90) = load_scores(owner, day, known_on=day)
     names = dict(
         Person.objects.filter(owner=owner, id__in=list(map(int, ids))).values_list(
             "id", "full_name"
@@ -103,9 +100,10 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
 
 def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
     day = check_as_of(as_of)
-    history, ids = load_history(owner, known_on=None if day == timezone.localdate() else day)
+    # Everyone is scored: a tier is a rank among all the owner's ties.
+    known_on = None if day == timezone.localdate() else day
+    ids, results = load_scores(owner, day, known_on=known_on)
     i = int(list(ids).index(person.id))
-    results = [compute(history, day_number(day - dt.timedelta(days=d))) for d in (0, 30, 90)]
     now = results[0]
     row = _row(
         person.id,

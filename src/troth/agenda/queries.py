@@ -12,8 +12,9 @@ from troth.agenda import plan
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
+from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
-from troth.people.models import Person, Relationship
+from troth.people.models import Relationship
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
@@ -41,9 +42,6 @@ CHECKIN_MAX_LATENESS = 0.5
 # Enough candidates of each kind to fill any sensible --limit.
 PER_TIER = 200
 PER_KIND = 200
-HELPERS_PER_TAG = 3
-# "Someone you know" who could help: one of your strongest ties (Dunbar's 150).
-HELPER_POOL = 150
 CADENCE_TIERS = ("inner", "close", "active", "network", "acquaintance")
 
 
@@ -185,14 +183,13 @@ def _needs(owner, today: dt.date) -> list[Candidate]:
         .annotate(tie=F("person__trust__score"))
         .order_by(F("person__trust__score").desc(nulls_last=True), "expires_on", "id")[:PER_KIND]
     )
-    helpers = _helpers_by_tag(owner, {t.id for n in needs for t in n.tags.all()})
+    # who among the strongest real ties might meet each need (troth.matching, keywords)
+    hints = agenda_hints(owner, needs)
     out = []
     for n in needs:
         left = (n.expires_on - today).days
-        names = []
-        for t in n.tags.all():
-            names += [name for pid, name in helpers.get(t.id, []) if pid != n.person_id]
-        hint = f" {', '.join(list(dict.fromkeys(names))[:2])} might help." if names else ""
+        names = hints.get(n.id, [])
+        hint = f" {', '.join(names)} might help." if names else ""
         out.append(
             Candidate(
                 kind="need",
@@ -210,32 +207,6 @@ def _needs(owner, today: dt.date) -> list[Candidate]:
                 due=n.expires_on,
             )
         )
-    return out
-
-
-def _helpers_by_tag(owner, tag_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
-    """Among the owner's strongest ties, who carries each tag, strongest first.
-
-    Only real ties count as "someone you know" (the networking handoff to a
-    stranger helps nobody); matching needs to helpers properly is the
-    introductions work."""
-    if not tag_ids:
-        return {}
-    top = list(
-        TrustScore.objects.filter(owner=owner)
-        .exclude(tier__in=("dormant", "stranger"))
-        .order_by("-score", "person_id")
-        .values_list("person_id", "person__full_name")[:HELPER_POOL]
-    )
-    rank = {pid: (i, name) for i, (pid, name) in enumerate(top)}
-    rows = Person.tags.through.objects.filter(
-        person_id__in=list(rank), tag_id__in=sorted(tag_ids)
-    ).values_list("tag_id", "person_id")
-    out: dict[int, list[tuple[int, str]]] = {}
-    for tag_id, pid in sorted(rows, key=lambda r: rank[r[1]][0]):
-        people = out.setdefault(tag_id, [])
-        if len(people) < HELPERS_PER_TAG:
-            people.append((pid, rank[pid][1]))
     return out
 
 

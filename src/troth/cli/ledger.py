@@ -200,12 +200,22 @@ def list_needs(
         None, "--mine/--theirs", help="Only yours, or only contacts'."
     ),
     person: str | None = typer.Option(None, "--person", help="Only this person's."),
+    i_can_help: bool = typer.Option(
+        False, "--i-can-help", help="Contacts' needs you could meet yourself, best fit first."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List open needs, soonest horizon first."""
     me_owner = owner()
     today = timezone.localdate()
     who = resolve_person(me_owner, person, allow_me=True) if person else None
+    if i_can_help:
+        if mine:
+            raise TrothError("--i-can-help lists contacts' needs; leave out --mine")
+        from troth.cli.helping import show_i_can_help
+
+        show_i_can_help(me_owner, who, as_json)
+        return
     qs = open_needs(me_owner, today, who)
     if mine is not None:
         qs = qs.filter(person__is_me=mine)

@@ -1,0 +1,151 @@
+"""Needs meet helpers: who could meet a need (troth help), and needs you could meet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from django.db import transaction
+from django.utils import timezone
+from rich.markup import escape
+from rich.table import Table
+
+from troth import present
+from troth.cli.app import command, console, owner, parse_id, print_json
+from troth.errors import TrothError
+from troth.ledger.helpers import HelpResult, needs_i_can_help, who_can_help
+from troth.ledger.queries import access_need
+from troth.people.models import Person
+
+_TIER_NOTE = {
+    "stranger": "stranger: no two-way contact yet, so passing the need to them is a handoff;"
+    " build the tie first, or ask someone who knows them",
+    "dormant": "dormant tie: reconnect before you ask",
+}
+
+
+def help_row(result: HelpResult) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "need": present.need_row(result.need, today),
+        "helpers": [
+            {
+                "person": {"id": h.person_id, "name": h.name},
+                "score": h.score,
+                "match": h.match,
+                "confidence": h.confidence,
+                "trust": h.trust,
+                "tier": h.tier,
+                "stranger": h.stranger,
+                "why": list(h.reasons),
+            }
+            for h in result.helpers
+        ],
+        "me": None
+        if result.me is None
+        else {
+            "score": result.me.score,
+            "confidence": result.me.confidence,
+            "why": list(result.me.reasons),
+        },
+    }
+
+
+@command("help", rich_help_panel="Give first")
+def help_cmd(
+    ident: str = typer.Argument(..., help="Need id (12 or #12), as troth needs prints it."),
+    limit: int = typer.Option(5, "--limit", help="How many people to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Who in your network could meet a need, and why; and what you could give yourself."""
+    if limit < 1:
+        raise TrothError("--limit must be at least 1")
+    me_owner = owner()
+    with transaction.atomic():
+        need = access_need(me_owner, parse_id(ident, "need"))
+        result = who_can_help(me_owner, need, k=limit)
+    row = help_row(result)
+    if as_json:
+        print_json(row)
+        return
+    n = row["need"]
+    whose = "Your need" if n["mine"] else f"{n['person']['name']} needs"
+    tags = f"; tags {', '.join(n['tags'])}" if n["tags"] else ""
+    status = "" if n["status"] == "open" else f" [{n['status']}]"
+    console.print(
+        f"[bold]Need #{n['id']}[/bold]{status}: {escape(whose)} “{escape(n['what'])}”"
+        f" (until {n['expires_on']}{escape(tags)})"
+    )
+    if not result.helpers:
+        console.print(
+            "Nobody in your network matches this need's words yet. Tags and notes help troth"
+            ' find people: troth tag NAME WORD, troth note NAME "..."'
+        )
+    else:
+        console.print("[bold]Who could help[/bold] (best fit first; closer ties break ties)")
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("who", no_wrap=True)
+        table.add_column("why")
+        for h in result.helpers:
+            tie = _TIER_NOTE.get(h.tier) or f"{h.tier} tie, trust {h.trust:.0f}"
+            style = "yellow" if h.tier in _TIER_NOTE else "dim"
+            table.add_row(
+                f"#{h.person_id}",
+                escape(h.name),
+                f"{escape('; '.join(h.reasons))}\n[{style}]{escape(tie)}[/{style}]",
+            )
+        console.print(table)
+    if result.me is not None:
+        console.print(
+            f"[bold]You could help yourself[/bold]: {escape('; '.join(result.me.reasons))}"
+        )
+    if not n["mine"] and n["status"] == "open":
+        console.print(
+            f'[dim]Answered it? troth gave NAME KIND "..." --need {n["id"]} (closes it).'
+            " Asking someone to help? Ask them first, and only pass on a need with"
+            " its owner's blessing.[/dim]"
+        )
+
+
+def i_can_help_rows(me_owner, person: Person | None = None) -> list[dict[str, Any]]:
+    """`troth needs --i-can-help`: contacts' open needs you could meet, best match first."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        found = needs_i_can_help(me_owner, today)
+    return [
+        {
+            **present.need_row(need, today),
+            "score": match.score,
+            "confidence": match.confidence,
+            "why": list(match.reasons),
+        }
+        for need, match in found
+        if person is None or need.person_id == person.id
+    ]
+
+
+def show_i_can_help(me_owner, person: Person | None, as_json: bool) -> None:
+    rows = i_can_help_rows(me_owner, person)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print(
+            "No open need of a contact matches what troth knows about you yet. Your favours"
+            ' given, title and tags are what it matches: troth gave NAME KIND "...".'
+        )
+        return
+    table = Table(header_style="bold")
+    for col in ("id", "whose", "what", "until", "why you"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            escape(r["person"]["name"]),
+            escape(r["what"]),
+            r["expires_on"],
+            escape("; ".join(r["why"][:2])),
+        )
+    console.print(table)
+    console.print("[dim]Who else could help: troth help ID[/dim]")

@@ -1,0 +1,27 @@
+"""Matching needs to the people who could meet them (pure: no Django).
+
+`keywords` holds the interface (`Matcher`, `NeedText`, `Profile`, `Match`) and the
+keyword matcher; the Django side that builds profiles lives in troth.ledger.helpers.
+"""
+
+from troth.matching.keywords import (
+    KeywordMatcher,
+    Match,
+    Matcher,
+    NeedText,
+    Profile,
+    Synonyms,
+    default_synonyms,
+    parse_synonyms,
+)
+
+__all__ = [
+    "KeywordMatcher",
+    "Match",
+    "Matcher",
+    "NeedText",
+    "Profile",
+    "Synonyms",
+    "default_synonyms",
+    "parse_synonyms",
+]

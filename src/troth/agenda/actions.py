@@ -6,11 +6,14 @@ import datetime as dt
 
 from django.utils import timezone
 
+from troth.agenda.intro_items import intro_action
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate
 from troth.errors import TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
+from troth.intros.actions import do_nudge, do_step
+from troth.intros.queries import access_intro
 from troth.ledger.actions import do_set_promise_status
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person, Relationship
@@ -58,12 +61,29 @@ def do_done(
         do_set_promise_status(owner, _promise(owner, item.ref), Commitment.RELEASED)
     elif item.kind == "thanks":
         Favor.objects.filter(owner=owner, id=item.ref).update(thanked_on=today)
+    elif item.kind == "intro":
+        return _intro_done(owner, item, channel=channel, notes=notes, log=log)
     if item.kind in CONTACT_KINDS and log:
         person = Person.objects.get(owner=owner, id=item.person_id)
         return do_log_interaction(
             owner, person, channel, summary=notes.strip() or SUMMARY[item.kind]
         )
     return None
+
+
+def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
+    """Done on an introduction item takes its step, or records its one nudge."""
+    intro = access_intro(owner, item.ref)
+    what, state = intro_action(item.key)
+    if what == "step":
+        do_step(owner, intro, state, notes)
+        return None
+    do_nudge(owner, intro)
+    if not log:
+        return None
+    person = Person.objects.get(owner=owner, id=item.person_id)
+    summary = notes.strip() or f"Gently nudged about introduction #{intro.id}"
+    return do_log_interaction(owner, person, channel, summary=summary)
 
 
 def _promise(owner, promise_id: int) -> Commitment:

@@ -9,9 +9,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from troth.agenda import plan
+from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
+from troth.intros.models import Introduction
 from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
 from troth.people.models import Relationship
@@ -123,6 +125,12 @@ def _thanks(owner, today: dt.date) -> list[Candidate]:
             receiver__is_me=True,
             thanked_on__isnull=True,
             given_on__gte=today - dt.timedelta(days=THANKS_WINDOW_DAYS),
+        )
+        # an introduction's own workflow asks for its thank-you
+        .exclude(
+            id__in=Introduction.objects.filter(owner=owner, favor__isnull=False).values(
+                "favor_id"
+            )
         )
         .select_related("giver")
         .annotate(tie=F("giver__trust__score"))
@@ -364,6 +372,7 @@ def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]
         *_needs(owner, today),
         *_contact_candidates(owner, today),
         *_their_promises(owner, today),
+        *intro_candidates(owner, today),
     ]
     return [c for c in candidates if c.key not in handled]
 
@@ -390,6 +399,7 @@ def access_item(owner, item_id: str, today: dt.date | None = None, window: int =
         "reconnect": lambda: _contact_candidates(owner, today),
         "nudge": lambda: _their_promises(owner, today),
         "release": lambda: _their_promises(owner, today),
+        "intro": lambda: intro_candidates(owner, today),
     }.get(kind, list)
     for c in gather():
         if c.kind == kind and c.ref == ref:

@@ -11,12 +11,14 @@ from rich.table import Table
 from troth.cli.app import command, console, owner, print_json
 from troth.cli.parse import date_option
 from troth.errors import TrothError
+from troth.intros.queries import intro_conduct
 from troth.ledger.queries import balance as balance_rows
-from troth.ledger.queries import follow_through, open_needs, promises
+from troth.ledger.queries import follow_through
 from troth.people.queries import resolve_person
+from troth.trust.asking import ready_to_ask
 from troth.trust.engine import TIERS
 from troth.trust.queries import check_as_of, trust_detail, trust_list
-from troth.trust.ready import ASKS, PHRASE, readiness
+from troth.trust.ready import ASKS, PHRASE
 
 AS_OF_HELP = "Compute as the network stood on this date (only what was known then)."
 
@@ -150,9 +152,12 @@ def reliability(
     day = _as_of(as_of)
     data: dict[str, Any] = follow_through(me_owner, day)
     data["as_of"] = day.isoformat()
+    data["introductions"] = intro_conduct(me_owner, day)
     if name:
         person = resolve_person(me_owner, name)
         data["theirs"] = [r for r in data["theirs"] if r["id"] == person.id]
+        intros = data["introductions"]
+        intros["theirs"] = [r for r in intros["theirs"] if r["id"] == person.id]
     if as_json:
         print_json(data)
         return
@@ -176,6 +181,22 @@ def reliability(
                 f"{r['rate']:.0%}" if r["rate"] is not None else "",
             )
         console.print(table)
+    loops = data["introductions"]
+    me_loops = loops["mine"]
+    if me_loops["closed"] or me_loops["dropped"]:
+        console.print(
+            f"[bold]Your introductions:[/bold] closed the loop {me_loops['closed']} times"
+            f" (followed up, thanked), let {me_loops['dropped']} drop."
+        )
+    if loops["theirs"]:
+        table = Table(
+            title="How contacts handled introductions", header_style="bold", title_justify="left"
+        )
+        for col in ("name", "answered or followed up", "let drop"):
+            table.add_column(col)
+        for r in loops["theirs"][:50]:
+            table.add_row(r["name"], str(r["closed"]), str(r["dropped"]))
+        console.print(table)
 
 
 @command("ready", rich_help_panel="Trust")
@@ -191,20 +212,14 @@ def ready(
     me_owner = owner()
     day = _as_of(as_of)
     person = resolve_person(me_owner, name)
-    detail = trust_detail(me_owner, person, day)
-    needs = [n.what for n in open_needs(me_owner, day, person)]
-    mine = [
-        (c.what, c.due_on is not None and c.due_on < day)
-        for c in promises(me_owner, mine=True, person=person)
-    ]
-    verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine)
+    verdict = ready_to_ask(me_owner, person, ask, day)
     if as_json:
-        print_json({**verdict, "score": detail["score"], "tier": detail["tier"]})
+        print_json(verdict)
         return
     head = "[green]READY[/green]" if verdict["ready"] else "[yellow]NOT YET[/yellow]"
     console.print(
         f"{head} to ask {person.full_name} for {PHRASE[ask]} "
-        f"(trust {detail['score']:.0f}, {detail['tier']})"
+        f"(trust {verdict['score']:.0f}, {verdict['tier']})"
     )
     for why in verdict["why"]:
         console.print(f"  - {why}")

@@ -46,7 +46,8 @@ FAVOR_KINDS = ("intro", "lead", "advice", "referral", "resource", "endorsement",
 PROMISE_STATUSES = ("open", "kept", "broken", "released")
 NEED_STATUSES = ("open", "met", "expired", "withdrawn")
 INTRO_ROLES = ("connector", "requester")
-INTRO_STATES = ("proposed", "accepted", "introduced", "met", "thanked", "declined")
+# The last one only for requests: a request starts as "asked", not "proposed".
+INTRO_STATES = ("proposed", "accepted", "introduced", "met", "thanked", "declined", "asked")
 
 DAY = 86_400
 EPOCH = dt.date(1970, 1, 1)
@@ -988,7 +989,7 @@ class _Sim:
         strong_links = np.flatnonzero(self.strength[self.knows_a] >= 0.5)
         rows = []
         for _ in range(count):
-            state = int(rng.choice(len(INTRO_STATES), p=[0.2, 0.15, 0.2, 0.2, 0.15, 0.1]))
+            state = int(rng.choice(6, p=[0.2, 0.15, 0.2, 0.2, 0.15, 0.1]))
             created = (
                 self.today_d * DAY
                 - int(rng.integers(3, 150)) * DAY
@@ -1019,6 +1020,7 @@ class _Sim:
                     introducer = int(rng.choice(ties))
                     target = int(rng.choice(contacts[contacts != introducer]))
                 why = self._fill(_choose(rng, words.INTRO_WHY_REQUEST))
+                state = 6 if state == 0 else state  # my request starts as "asked"
                 rows.append((1, introducer, ME, target, why, state, created, updated))
         self.intro_rows = rows
 

@@ -101,6 +101,11 @@ class History:
     pr_changed_day: Floats = field(default_factory=lambda: np.zeros(0))  # nan: unchanged
     knows_count: Ints | None = None  # links from each person to others in the network
     closeness: Ints | None = None  # owner's 1-5 rating, 0 when not rated
+    # How each person handled introductions: answered, followed up, thanked (good)
+    # or went silent, never followed up (not good); one row per such step.
+    intro_person: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    intro_day: Floats = field(default_factory=lambda: np.zeros(0))
+    intro_good: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
 
     @classmethod
     def empty(cls, n_people: int) -> History:
@@ -133,6 +138,8 @@ class Features:
     my_kept: Floats
     my_broken: Floats
     my_late: Floats
+    intro_good: Floats  # introduction steps they answered, followed up or thanked
+    intro_bad: Floats  # introduction steps they let drop
     mutual: Floats
     closeness: Floats
 
@@ -335,6 +342,8 @@ def features(
         my_kept=_count(h.pr_person[mine & (status == KEPT)], n),
         my_broken=_count(h.pr_person[mine & failed], n),
         my_late=_count(h.pr_person[mine & late], n),
+        intro_good=_count(h.intro_person[(h.intro_day <= as_of_day) & h.intro_good], n),
+        intro_bad=_count(h.intro_person[(h.intro_day <= as_of_day) & ~h.intro_good], n),
         mutual=(h.knows_count.astype(np.float64) if h.knows_count is not None else np.zeros(n)),
         closeness=(h.closeness.astype(np.float64) if h.closeness is not None else np.zeros(n)),
     )
@@ -364,8 +373,10 @@ def parts(f: Features, as_of_day: float, p: TrustParams = TrustParams()) -> dict
         0,
         1,
     )
-    kept = f.their_kept + f.my_kept
-    broken = f.their_broken + f.my_broken
+    # Closing the loop on an introduction is follow-through like a kept promise;
+    # ignoring one is like a broken one (issue 5).
+    kept = f.their_kept + f.my_kept + f.intro_good
+    broken = f.their_broken + f.my_broken + f.intro_bad
     # Laplace-smoothed keep rate: no record is neutral (0.5), not perfect.
     reliability = (kept + 1.0) / (kept + broken + 2.0)
     return {
@@ -451,5 +462,5 @@ def compute(
 
 # Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
 # defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 3
+FORMULA = 4
 ENGINE_VERSION = f"{FORMULA}:{hashlib.sha1(repr(TrustParams()).encode()).hexdigest()[:12]}"

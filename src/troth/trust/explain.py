@@ -76,6 +76,12 @@ def reasons(result: TrustResult, i: int, name: str) -> list[str]:
                     f"{who} kept {int(kept)} of {int(total)} {noun} {to}{late_text}",
                 )
             )
+    good, bad = f.intro_good[i], f.intro_bad[i]
+    if good or bad:
+        text = f"{name} closed the loop on {int(good)} of {int(good + bad)} introduction steps"
+        if bad:
+            text += f" and let {int(bad)} drop"
+        scored.append((0.5 + 0.2 * (good + bad), text))
     started = f.them_started[i] + f.me_started[i]
     if started >= 4:
         share = f.them_started[i] / started

@@ -14,6 +14,7 @@ import numpy as np
 from django.db import connection
 
 from troth.interactions.models import Interaction
+from troth.intros.models import IntroStep
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Knows, Person, Relationship
 from troth.trust.engine import CHANNELS, INITIATORS, PROMISE_STATUSES, History
@@ -145,6 +146,11 @@ def load_history(
             side_rows = side_rows.filter(**{f"{side}__in": ids.tolist()})
         linked = np.fromiter(side_rows.values_list(side, flat=True), dtype=np.int64)
         np.add.at(knows, rows_to_index(linked[np.isin(linked, ids)]), 1)
+    steps = IntroStep.objects.filter(owner=owner, person_id__in=ids.tolist(), good__isnull=False)
+    if person_ids is None:  # everyone: no need to spell out 30,000 ids
+        steps = IntroStep.objects.filter(owner=owner, person__isnull=False, good__isnull=False)
+    conduct = [(pid, at, good) for pid, at, good in steps.values_list("person_id", "at", "good")]
+    conduct = [row for row in conduct if row[0] in index]
     closeness = np.zeros(n, dtype=np.int64)
     for pid, rating in rated.values_list("person_id", "closeness"):
         if pid in index and rating is not None:
@@ -167,5 +173,8 @@ def load_history(
         pr_changed_day=pr[pr_keep, 5],
         knows_count=knows,
         closeness=closeness,
+        intro_person=np.array([index[r[0]] for r in conduct], dtype=np.int64),
+        intro_day=np.array([r[1].timestamp() / 86400.0 for r in conduct], dtype=np.float64),
+        intro_good=np.array([bool(r[2]) for r in conduct], dtype=bool),
     )
     return history, ids

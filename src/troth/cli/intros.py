@@ -1,0 +1,156 @@
+"""Introductions, double opt-in, for both roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from django.db import transaction
+from django.utils import timezone
+from rich.table import Table
+
+from troth import present
+from troth.cli.app import command, console, owner, parse_id, print_json
+from troth.errors import TrothError
+from troth.intros import actions, flow
+from troth.intros.models import Introduction
+from troth.intros.queries import access_intro, days_since, intros, waiting
+from troth.people.queries import resolve_person
+
+USAGE = (
+    'troth intro propose A B "why" | troth intro ask C --to B "why" | troth intro ID'
+    ' | troth intro ID STEP ["note"]'
+)
+
+
+def intro_row(i: Introduction) -> dict[str, Any]:
+    row = present.intro_row(i)
+    w = waiting(i)
+    row["outcome"] = i.outcome or None
+    row["blurb"] = i.blurb
+    row["anyway"] = i.anyway or None
+    row["waiting_on"] = None if w is None else ("me" if w.on_me else present.person_ref(w.who))
+    row["next"] = None if w is None else w.step
+    row["days_in_state"] = days_since(i, timezone.localdate())
+    row["legal_next"] = flow.words(flow.next_states(i.role, i.state))
+    return row
+
+
+def _title(i: Introduction) -> str:
+    if i.role == flow.CONNECTOR:
+        return f"#{i.id} you introduce {i.person_a.full_name} to {i.person_b.full_name}"
+    return f"#{i.id} {i.introducer.full_name} introduces you to {i.person_b.full_name}"
+
+
+@command("intro", rich_help_panel="Introductions")
+def intro(
+    words: list[str] = typer.Argument(..., help=USAGE, show_default=False),
+    to: str | None = typer.Option(None, "--to", help="ask: who you want to meet."),
+    blurb: str = typer.Option(
+        "", "--blurb", help="ask: a short note about you that they can forward as is."
+    ),
+    a_asked: bool = typer.Option(False, "--a-asked", help="propose: A asked for this."),
+    anyway: str = typer.Option(
+        "", "--anyway", help="Go past the handoff guard, saying why (it is kept)."
+    ),
+    outcome_kind: str = typer.Option(
+        "", "--outcome", help=f"With the outcome step: {'|'.join(flow.OUTCOMES)}."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Introduce two people (propose), ask for an introduction (ask), or move one on.
+
+    Steps: asked, agreed, accepted, declined, no-answer, introduced, followed-up, met,
+    not-met, outcome (--outcome lead|interview|offer|hire|client|friendship|nothing),
+    thanked, withdrawn; only legal ones are taken.
+    """
+    me_owner = owner()
+    head, rest = words[0].lower(), words[1:]
+    with transaction.atomic():
+        if head == "propose":
+            if len(rest) != 3:
+                raise TrothError('usage: troth intro propose A B "why these two should meet"')
+            a = resolve_person(me_owner, rest[0])
+            b = resolve_person(me_owner, rest[1])
+            i = actions.do_propose(me_owner, a, b, rest[2], a_asked=a_asked, anyway=anyway)
+        elif head == "ask":
+            if to is None or len(rest) != 2:
+                raise TrothError('usage: troth intro ask C --to B "why you want to meet B"')
+            c = resolve_person(me_owner, rest[0])
+            b = resolve_person(me_owner, to)
+            i = actions.do_ask(me_owner, c, b, rest[1], blurb=blurb, anyway=anyway)
+        else:
+            i = access_intro(me_owner, parse_id(head, "introduction"))
+            if rest:
+                if len(rest) > 2:
+                    raise TrothError(f'usage: troth intro {i.id} STEP ["note"]')
+                note = rest[1] if len(rest) == 2 else ""
+                i = actions.do_step(me_owner, i, rest[0], note, outcome=outcome_kind)
+    if as_json:
+        row = intro_row(i)
+        row["steps"] = [
+            {
+                "from": flow.word(s.from_state) if s.from_state else None,
+                "to": flow.word(s.state),
+                "at": present.iso(s.at),
+                "note": s.note,
+            }
+            for s in i.steps.all()
+        ]
+        print_json(row)
+        return
+    _story(i)
+
+
+def _story(i: Introduction) -> None:
+    console.print(f"[bold]{_title(i)}[/bold]: {flow.word(i.state)}")
+    console.print(f"  why: {i.why}")
+    if i.blurb:
+        console.print(f"  blurb: {i.blurb}")
+    if i.anyway:
+        console.print(f"  past the handoff guard because: {i.anyway}")
+    for s in i.steps.all():
+        when = timezone.localtime(s.at)
+        note = f": {s.note}" if s.note and s.note != s.state else ""
+        console.print(f"  {when:%Y-%m-%d %H:%M}  {flow.word(s.state)}{note}")
+    if i.outcome:
+        console.print(f"  outcome: {i.outcome}")
+    w = waiting(i)
+    if w is not None:
+        who = "you" if w.on_me else "them"
+        console.print(f"Next ({who}): {w.step}")
+    legal = flow.words(flow.next_states(i.role, i.state))
+    if legal:
+        console.print(f"[dim]Steps from here: troth intro {i.id} {'|'.join(legal)}[/dim]")
+
+
+@command("intros", rich_help_panel="Introductions")
+def intros_cmd(
+    waiting_on_me: bool = typer.Option(
+        False, "--waiting-on-me", help="Only those where the next step is yours."
+    ),
+    stalled: bool = typer.Option(
+        False, "--stalled", help="Only those with no answer for days (crickets)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Your introductions, both roles, newest movement first."""
+    me_owner = owner()
+    rows = intros(me_owner, waiting_on_me=waiting_on_me, stalled=stalled)
+    if as_json:
+        print_json([intro_row(i) for i in rows])
+        return
+    if not rows:
+        console.print("No introductions here.")
+        return
+    table = Table()
+    for col in ("id", "introduction", "state", "days", "next"):
+        table.add_column(col)
+    for i in rows:
+        w = waiting(i)
+        nxt = "" if w is None else ("you: " if w.on_me else "") + w.step
+        title = _title(i).split(" ", 1)[1]
+        table.add_row(
+            str(i.id), title, flow.word(i.state), str(days_since(i, timezone.localdate())), nxt
+        )
+    console.print(table)

@@ -1,0 +1,223 @@
+"""Writes for introductions. Callers own the transaction."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.intros import flow
+from troth.intros.models import Introduction, IntroStep
+from troth.intros.queries import OPEN, closer_paths, tie_of
+from troth.ledger.models import Favor
+from troth.owners import me_person
+from troth.people.actions import check_length
+from troth.people.models import Person
+from troth.trust.actions import do_note_change
+from troth.trust.asking import ready_to_ask
+
+# Introducing people you barely know is the "networking handoff" the seeds warn
+# about: a tie in these tiers is too weak to vouch for.
+WEAK_TIERS = ("acquaintance", "stranger")
+
+
+def _two_contacts(x: Person, y: Person) -> None:
+    if x.is_me or y.is_me:
+        raise TrothError("an introduction is between two of your contacts; you are neither side")
+    if x.id == y.id:
+        raise TrothError(f"cannot introduce {x.full_name} to themselves")
+
+
+def _guard(owner, person: Person, anyway: str, what: str, better: str) -> None:
+    tier, score = tie_of(owner, person)
+    if tier in WEAK_TIERS and not anyway.strip():
+        raise TrothError(
+            f"your tie to {person.full_name} is {tier} (trust {score:.0f}): {what}. {better},"
+            ' or pass --anyway "why" to go ahead'
+        )
+
+
+def _record(owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
+    conduct = flow.conduct(intro.role, old, intro.state) if old else None
+    person = None
+    if conduct is not None:
+        person = {
+            "a": intro.person_a,
+            "b": intro.person_b,
+            "introducer": intro.introducer,
+            "me": me_person(owner),
+        }[conduct.who]
+    step = IntroStep.objects.create(
+        owner=owner,
+        intro=intro,
+        from_state=old,
+        state=intro.state,
+        note=note.strip(),
+        at=intro.updated_at,
+        person=person,
+        good=None if conduct is None else conduct.good,
+    )
+    if person is not None and not person.is_me:
+        do_note_change(owner, person)
+    return step
+
+
+def do_propose(
+    owner, a: Person, b: Person, why: str, *, a_asked: bool = False, anyway: str = ""
+) -> Introduction:
+    """As connector: propose introducing A to B (nothing is sent to anyone yet)."""
+    _two_contacts(a, b)
+    why = why.strip()
+    check_length(why, "why")
+    if not why:
+        raise TrothError("say why these two should meet: it is the heart of the introduction")
+    check_length(anyway, "--anyway")
+    same = Introduction.objects.filter(owner=owner, state__in=OPEN).filter(
+        Q(person_a=a, person_b=b) | Q(person_a=b, person_b=a)
+    )
+    if (existing := same.first()) is not None:
+        raise TrothError(
+            f"introduction #{existing.id} between them is already {flow.word(existing.state)}"
+        )
+    for person in (a, b):
+        _guard(
+            owner,
+            person,
+            anyway,
+            "introducing people you barely know is the networking handoff, and helps nobody",
+            f"Build the tie with {person.given_name or person.full_name} first",
+        )
+    now = timezone.now()
+    intro = Introduction.objects.create(
+        owner=owner,
+        role=Introduction.CONNECTOR,
+        introducer=me_person(owner),
+        person_a=a,
+        person_b=b,
+        why=why,
+        a_asked=a_asked,
+        anyway=anyway.strip(),
+        state=flow.PROPOSED,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(owner, intro, "", "proposed")
+    return intro
+
+
+def do_ask(
+    owner, c: Person, b: Person, why: str, *, blurb: str = "", anyway: str = ""
+) -> Introduction:
+    """As requester: ask C to introduce me to B (C forwards my blurb; B opts in first)."""
+    _two_contacts(c, b)
+    why = why.strip()
+    check_length(why, "why")
+    if not why:
+        raise TrothError("say why you want to meet them: C needs it to ask B")
+    check_length(blurb, "--blurb")
+    check_length(anyway, "--anyway")
+    me = me_person(owner)
+    same = Introduction.objects.filter(
+        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
+    )
+    if (existing := same.first()) is not None:
+        raise TrothError(
+            f"you already asked for an introduction to {b.full_name}"
+            f" (#{existing.id}, {flow.word(existing.state)})"
+        )
+    paths = closer_paths(owner, b, exclude=c)
+    better = (
+        "Find someone closer: "
+        + ", ".join(f"{name} ({tier})" for name, tier in paths[:3])
+        + f" also know{'s' if len(paths) == 1 else ''} {b.full_name}"
+        if paths
+        else f"Build the tie with {c.given_name or c.full_name} first"
+    )
+    _guard(owner, c, anyway, "asking someone you barely know to vouch for you rarely works", better)
+    if not anyway.strip():
+        verdict = ready_to_ask(owner, c, "intro")
+        if not verdict["ready"]:
+            first = verdict["first"][0] if verdict["first"] else better
+            raise TrothError(
+                f"not ready to ask {c.full_name} for an introduction: {verdict['why'][0]}."
+                f' First: {first} (or pass --anyway "why")'
+            )
+    now = timezone.now()
+    intro = Introduction.objects.create(
+        owner=owner,
+        role=Introduction.REQUESTER,
+        introducer=c,
+        person_a=me,
+        person_b=b,
+        why=why,
+        blurb=blurb.strip(),
+        anyway=anyway.strip(),
+        state=flow.ASKED,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(owner, intro, "", "asked")
+    return intro
+
+
+def do_step(
+    owner, intro: Introduction, new: str, note: str = "", outcome: str = ""
+) -> Introduction:
+    """Move an introduction one legal step on, recording when and what it says about
+    whoever acted (responding, following up, thanking; or not)."""
+    new = flow.parse_state(new)
+    try:
+        flow.check_step(intro.role, intro.state, new)
+    except flow.IllegalStep as exc:
+        raise TrothError(f"introduction #{intro.id}: {exc}") from None
+    check_length(note, "the note")
+    if new == flow.OUTCOME:
+        outcome = outcome.strip().lower()
+        if outcome not in flow.OUTCOMES:
+            raise TrothError(f"outcome must be one of {', '.join(flow.OUTCOMES)}, got {outcome!r}")
+        intro.outcome = outcome
+    old = intro.state
+    intro.state = new
+    intro.updated_at = timezone.now()
+    intro.nudged_at = None  # a new step gets its own nudge if it stalls
+    if new == flow.INTRODUCED and intro.favor_id is None:
+        intro.favor = _introduction_favor(owner, intro)
+    if new == flow.THANKED and intro.role == Introduction.REQUESTER and intro.favor_id:
+        Favor.objects.filter(owner=owner, id=intro.favor_id).update(thanked_on=timezone.localdate())
+    intro.save()
+    _record(owner, intro, old, note)
+    return intro
+
+
+def _introduction_favor(owner, intro: Introduction) -> Favor:
+    """An introduction made is a favour: mine to A as connector, C's to me as requester."""
+    if intro.role == Introduction.CONNECTOR:
+        giver, receiver = intro.introducer, intro.person_a
+        what = f"introduced {intro.person_a.full_name} to {intro.person_b.full_name}"
+    else:
+        giver, receiver = intro.introducer, intro.person_a
+        what = f"introduced me to {intro.person_b.full_name}"
+    favor = Favor.objects.create(
+        owner=owner,
+        giver=giver,
+        receiver=receiver,
+        kind="intro",
+        what=what,
+        given_on=timezone.localdate(),
+    )
+    do_note_change(owner, giver, receiver)
+    return favor
+
+
+def do_nudge(owner, intro: Introduction) -> Introduction:
+    """The one gentle nudge a stalled step gets."""
+    if intro.state not in OPEN:
+        raise TrothError(f"introduction #{intro.id} has ended ({flow.word(intro.state)})")
+    if intro.nudged_at is not None:
+        raise TrothError(
+            f"introduction #{intro.id} was already nudged on {intro.nudged_at:%Y-%m-%d};"
+            " one nudge is enough"
+        )
+    intro.nudged_at = timezone.now()
+    intro.save(update_fields=["nudged_at"])
+    return intro

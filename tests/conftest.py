@@ -7,6 +7,8 @@ TROTH_TEST_DATABASE_URL is set) and real files; nothing of troth is mocked.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -56,3 +58,19 @@ class Cli:
 @pytest.fixture
 def cli(db):
     return Cli()
+
+
+# Other projects' test files (vCards, calendars, exports, mail) live beside the
+# checkout, never in it: they are not ours to redistribute (see SOURCES.md there).
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """../shared/realdata; a user's own clone lacks it, so those tests skip, but
+    CI (CI=true) must have it: a skipped importer test there would hide a gap."""
+    if not REALDATA.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: {REALDATA} is missing; the importer tests need it")
+        pytest.skip(f"{REALDATA} is absent (external test files beside the checkout)")
+    return REALDATA

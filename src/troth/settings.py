@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "troth.sim",
     "troth.trust",
     "troth.agenda",
+    "troth.importers",
+    "troth.identity",
 ]
 
 MIDDLEWARE = [

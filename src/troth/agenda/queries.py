@@ -128,9 +128,7 @@ def _thanks(owner, today: dt.date) -> list[Candidate]:
         )
         # an introduction's own workflow asks for its thank-you
         .exclude(
-            id__in=Introduction.objects.filter(owner=owner, favor__isnull=False).values(
-                "favor_id"
-            )
+            id__in=Introduction.objects.filter(owner=owner, favor__isnull=False).values("favor_id")
         )
         .select_related("giver")
         .annotate(tie=F("giver__trust__score"))

@@ -1,0 +1,1 @@
+"""Backup and export: everything the owner has, out (JSON, vCard, CSV) and back in."""

@@ -1,0 +1,1 @@
+"""troth merge and unmerge: one person seen through several sources."""

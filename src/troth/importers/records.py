@@ -1,0 +1,82 @@
+"""What every importer produces (pure: no Django).
+
+A parser reads one file and yields `PersonRecord`s, `InteractionRecord`s and
+`Problem`s; `troth.importers.apply` turns them into people and interactions,
+resolving identities and never duplicating anything on re-import. Keeping the
+parsers pure lets each format be tested on real files without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass
+class PersonRecord:
+    source: str  # "linkedin", "google", "vcard", "ics", "mail", ...
+    # Stable within the source (a profile URL, a vCard UID, an address); "" if none.
+    external_id: str
+    full_name: str
+    given_name: str = ""
+    family_name: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    company: str = ""
+    title: str = ""
+    # When the relationship began, as far as this source knows (LinkedIn "Connected On").
+    met_on: dt.date | None = None
+    met_how: str = ""
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    photo: bytes | None = None
+    where: str = ""  # file:line or file#record, for reports
+
+
+@dataclass
+class InteractionRecord:
+    source: str
+    # Unique within the source (a Message-ID, an event UID + occurrence); the
+    # database keeps (source, external_id, person) unique, so re-import adds nothing.
+    external_id: str
+    when: dt.datetime  # aware
+    channel: str  # meeting, call, email, message, event
+    # The counterpart(s): matched to people by email/URL first, then by name.
+    emails: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    they_started: bool = False
+    minutes: int | None = None
+    summary: str = ""
+    where: str = ""
+
+
+@dataclass
+class Problem:
+    """A record that was skipped, with why (reported, never fatal)."""
+
+    where: str
+    reason: str
+
+
+Record = PersonRecord | InteractionRecord | Problem
+
+
+class Parser(Protocol):
+    """One importer: `detect` says whether a path is its kind (cheaply), `parse`
+    yields what the file holds. A file that cannot be read at all raises
+    ImportFileError (one line naming the file); a bad record is a Problem."""
+
+    name: str
+
+    def detect(self, path: Path) -> bool: ...
+
+    def parse(self, path: Path, **options: object) -> Iterator[Record]: ...
+
+
+class ImportFileError(Exception):
+    """The whole file is unusable (wrong format, unreadable): nothing from it is kept."""

@@ -10,6 +10,11 @@ in `<data dir>/drafts/` (TROTH_HOME honoured) replaces one. A first line
 Facts troth does not have are left out rather than printed as "None": every group
 of facts (`met`, `last`, `job`, `favor`, `need`, `my_promise`, `their_promise`) is
 empty, so false in `{% if %}`, when unknown.
+
+An introduction's drafts (`intro-*`) are about the introduction rather than one
+person: its role and state say which draft is due and who it goes to (B, both, A
+or C); the templates see each side (`a`, `b`, `c`, `other`), the `why`, the
+forwardable `blurb` and the `outcome`.
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from django.db.models import F
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
+from troth.agenda.intro_items import intro_candidates
 from troth.agenda.plan import Candidate
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
+from troth.intros import flow
+from troth.intros.models import Introduction, IntroStep
+from troth.intros.queries import OPEN, access_intro, waiting
 from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.text import fold
 from troth.owners import me_person
@@ -34,8 +43,26 @@ from troth.paths import data_dir
 from troth.people.models import Person, Relationship
 from troth.people.queries import current_job
 
+# An introduction's drafts, in the order its steps come (see intro_plan).
+INTRO_KINDS = (
+    "intro-optin",
+    "intro-double",
+    "intro-nudge",
+    "intro-ask",
+    "intro-followup",
+    "intro-thanks",
+)
 # The kinds of draft, in the agenda's order.
-KINDS = ("promise-followup", "thanks", "give", "checkin", "reconnect", "nudge", "release")
+KINDS = (
+    "promise-followup",
+    "thanks",
+    *INTRO_KINDS,
+    "give",
+    "checkin",
+    "reconnect",
+    "nudge",
+    "release",
+)
 # An agenda item's kind -> the draft it calls for.
 FOR_AGENDA = {
     "promise": "promise-followup",
@@ -47,7 +74,14 @@ FOR_AGENDA = {
     "release": "release",
 }
 # Other words people type for --kind.
-ALIASES = {**FOR_AGENDA, "followup": "promise-followup", "follow-up": "promise-followup"}
+ALIASES = {
+    **FOR_AGENDA,
+    "followup": "promise-followup",
+    "follow-up": "promise-followup",
+    "intro-opt-in": "intro-optin",
+    "intro-follow-up": "intro-followup",
+    "intro-thank-you": "intro-thanks",
+}
 # Shared by every template, so a sign-off is changed in one place.
 SIGNATURE = "signature.txt"
 PACKAGE_DIR = Path(__file__).resolve().parent / "drafts"
@@ -417,6 +451,10 @@ def build_context(
     kind = check_kind(kind)
     if person.owner_id != owner.id:
         raise NotFound(f"no person with id {person.id}")
+    if kind in INTRO_KINDS:
+        raise TrothError(
+            f"an {kind} draft is about an introduction: troth draft iN (list them: troth intros)"
+        )
     if person.is_me:
         raise TrothError("a draft is for one of your contacts, not yourself")
     if item is not None and item.person_id != person.id:
@@ -482,12 +520,14 @@ def _check_facts(context: dict[str, Any], person: Person) -> None:
 
 @dataclass(frozen=True)
 class Draft:
-    person: Person
+    person: Person  # who it goes to (the first of them for an introduction to both)
     kind: str
     subject: str | None
     body: str
     template: Path
     item: str | None = None
+    to: tuple[Person, ...] = ()  # everyone it goes to
+    intro: int | None = None  # the introduction it is about
 
 
 def _engine() -> Engine:
@@ -536,13 +576,9 @@ def split_subject(text: str) -> tuple[str | None, str]:
     return None, text.strip()
 
 
-def render_draft(
-    owner, person: Person, kind: str, item: Candidate | None = None, today: dt.date | None = None
-) -> Draft:
-    """One message to one person, ready to edit; a broken template is a TrothError
-    naming its file and line."""
-    kind = check_kind(kind)
-    context = build_context(owner, person, kind, item, today)
+def _render(kind: str, context: dict[str, Any]) -> tuple[str | None, str, Path]:
+    """(subject, body, file used) of one kind's template; a broken template is a
+    TrothError naming its file and line."""
     name = f"{kind}.txt"
     own = user_dir() / name
     path = own if own.is_file() else PACKAGE_DIR / name
@@ -561,6 +597,33 @@ def render_draft(
     except Exception as exc:  # a filter that fails on its value, e.g. {{ name|date:"Y" }}
         raise _template_error(exc, path) from None
     subject, body = split_subject(tidy(text))
+    return subject, body, path
+
+
+def render_draft(
+    owner, person: Person, kind: str, item: Candidate | None = None, today: dt.date | None = None
+) -> Draft:
+    """One message to one person, ready to edit; a broken template is a TrothError
+    naming its file and line. An introduction's kind drafts the introduction that
+    calls for it to this person (the agenda item's, when it is an introduction)."""
+    kind = check_kind(kind)
+    if kind in INTRO_KINDS:
+        if person.owner_id != owner.id:
+            raise NotFound(f"no person with id {person.id}")
+        if item is not None and item.kind == "intro":
+            intro = access_intro(owner, item.ref)
+        else:
+            intro = intro_for_person(owner, person, kind)
+        draft = render_intro_draft(owner, intro, kind, today)
+        if person.id not in [p.id for p in draft.to]:
+            names = " and ".join(p.full_name for p in draft.to)
+            raise TrothError(
+                f"the {kind} draft for introduction #{intro.id} goes to {names},"
+                f" not {person.full_name}"
+            )
+        return draft
+    context = build_context(owner, person, kind, item, today)
+    subject, body, path = _render(kind, context)
     return Draft(
         person=person,
         kind=kind,
@@ -568,4 +631,296 @@ def render_draft(
         body=body,
         template=path,
         item=item.id if item is not None else None,
+        to=(person,),
+    )
+
+
+# -- introductions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntroPlan:
+    """The draft an introduction's current step calls for."""
+
+    kind: str
+    to: tuple[Person, ...]  # who it goes to
+    about: Person  # the other side: who the message is about
+
+
+def _plan(intro: Introduction) -> IntroPlan | None:
+    a, b, c = intro.person_a, intro.person_b, intro.introducer
+    state = intro.state
+    if intro.role == flow.CONNECTOR:
+        if state == flow.PROPOSED:  # B's opt-in first: nothing reaches B unasked
+            return IntroPlan("intro-optin", (b,), a)
+        if state == flow.ASKED and not intro.a_asked:  # A did not ask: A opts in too
+            return IntroPlan("intro-optin", (a,), b)
+        if state == flow.ACCEPTED:
+            return IntroPlan("intro-double", (a, b), b)
+        if state == flow.INTRODUCED:  # A has not followed up yet
+            return IntroPlan("intro-nudge", (a,), b)
+        return None
+    if state == flow.ASKED:
+        return IntroPlan("intro-ask", (c,), b)
+    if state == flow.INTRODUCED:
+        return IntroPlan("intro-followup", (b,), c)
+    if state in (flow.FOLLOWED_UP, flow.MET, flow.OUTCOME):
+        return IntroPlan("intro-thanks", (c,), b)
+    return None
+
+
+def intro_plan(intro: Introduction) -> IntroPlan:
+    """Which draft the introduction's step calls for and who it goes to; a
+    TrothError naming the state when the step has none."""
+    plan = _plan(intro)
+    if plan is not None:
+        return plan
+    state = flow.word(intro.state)
+    if intro.state in flow.ENDED or intro.state not in flow.STATES:
+        raise TrothError(
+            f"introduction #{intro.id} is {state}: it has ended, so there is nothing to draft"
+        )
+    w = waiting(intro)
+    if w is not None and not w.on_me:
+        raise TrothError(
+            f"introduction #{intro.id} is {state}: waiting for {w.step}; nothing to draft"
+        )
+    raise TrothError(f"introduction #{intro.id} is {state}: no draft for this step")
+
+
+def intro_for_person(owner, person: Person, kind: str) -> Introduction:
+    """The owner's one open introduction whose step calls for this kind of draft to
+    this person."""
+    kind = check_kind(kind)
+    rows = Introduction.objects.filter(owner=owner, state__in=OPEN).select_related(
+        "introducer", "person_a", "person_b"
+    )
+    fits = [
+        i
+        for i in rows
+        if (p := _plan(i)) is not None and p.kind == kind and person.id in [t.id for t in p.to]
+    ]
+    if not fits:
+        raise TrothError(
+            f"no {kind} draft for {person.full_name}: no introduction is at that step with them"
+            " (see troth intros)"
+        )
+    if len(fits) > 1:
+        ids = ", ".join(f"i{i.id}" for i in fits)
+        raise TrothError(
+            f"several introductions call for an {kind} draft to {person.full_name} ({ids});"
+            f" name one: troth draft i{fits[0].id}"
+        )
+    return fits[0]
+
+
+def is_intro_draft_for(intro: Introduction, person: Person) -> bool:
+    """Whether the introduction's step calls for a draft to this person."""
+    plan = _plan(intro)
+    return plan is not None and person.id in [p.id for p in plan.to]
+
+
+def _job_phrase(person: Person) -> tuple[str, str, str]:
+    """(title, company, 'Head of Data at Larkspur Labs' or 'Larkspur Labs')."""
+    job = current_job(person)
+    if job is None:
+        return "", "", ""
+    title, company = job.title.strip(), job.organization.name.strip()
+    if title and company:
+        return title, company, f"{title} at {company}"
+    return title, company, title or company
+
+
+def _full_name(person: Person) -> str:
+    """The name to give someone who does not know them ('' for an unnamed me)."""
+    name = person.full_name.strip()
+    return "" if person.is_me and fold(name) in ("me", "myself", "") else name
+
+
+def _side(owner, person: Person, today: dt.date) -> Facts:
+    """One person in an introduction: `{{ b }}` is their name, `{{ b.described }}`
+    their name with what they do, `{{ b.first_name }}`, `{{ b.job }}`, `{{ b.met }}`,
+    `{{ b.need }}`."""
+    name = _full_name(person)
+    title, company, job = _job_phrase(person)
+    if person.is_me:
+        first = _my_name(owner)
+        met, need = "", ""
+    else:
+        first = first_name(person)
+        met, need = str(_met(owner, person)), str(_need(owner, person, None, today))
+    return Facts(
+        name,
+        id=person.id,
+        name=name,
+        first_name=first,
+        title=title,
+        company=company,
+        job=job,
+        described=f"{name} ({job})" if name and job else name,
+        met=met,
+        need=need,
+    )
+
+
+# Words a "why" may start with that make it a purpose ('learn how her team works'
+# -> 'to learn how her team works').
+# fmt: off
+_PURPOSE_VERBS = {
+    "learn", "talk", "discuss", "ask", "hear", "get", "find", "explore", "understand", "see",
+    "compare", "share", "swap", "trade", "exchange", "chat", "brainstorm", "collaborate",
+    "partner", "pitch", "hire", "recruit", "build", "work", "help", "meet", "connect", "know",
+    "pick", "review", "sell", "buy", "invest", "raise", "mentor", "advise", "study", "plan",
+    "join", "co-found", "cofound", "team", "figure", "start", "grow", "break", "move", "switch",
+}
+# fmt: on
+_BE = {"is": "are", "was": "were", "has": "have"}
+
+
+def to_you(text: str, person: Person) -> str:
+    """A note about someone, said to them: "Wren's team" -> 'your team', 'Wren is'
+    -> 'you are', 'help Wren' -> 'help you'. Left as written when a name is the
+    subject of another verb ('Wren needs ...'), where 'you' would not agree."""
+    names = [n for n in dict.fromkeys((person.full_name.strip(), first_name(person))) if n]
+    out = text
+    for name in names:
+        pattern = rf"\b{re.escape(name)}\b(?!(?:'s|’s)(?!\w))\s+(\w+)"
+        for m in re.finditer(pattern, out):
+            word = m.group(1)
+            if word.lower() not in _BE and len(word) > 2 and re.search(r"[^s]s$", word):
+                return text
+        out = re.sub(rf"\b{re.escape(name)}(?:'s|’s)(?!\w)", "your", out)
+        out = re.sub(
+            rf"\b{re.escape(name)}\s+(is|was|has)\b",
+            lambda m: f"you {_BE[m.group(1).lower()]}",
+            out,
+        )
+        out = re.sub(rf"\b{re.escape(name)}\b", "you", out)
+    return out
+
+
+def _why(text: str) -> Facts:
+    """`{{ why }}` as written (without a closing full stop); `{{ why.to }}` is
+    'to learn how her team works' when the reason reads as a purpose, else empty."""
+    why = _clean(text)
+    if not why:
+        return Facts()
+    low = why.lower()
+    first = low.split(" ", 1)[0]
+    purpose = ""
+    if low.startswith("to ") and len(why) > 3:
+        purpose = "to " + why[3:]
+    elif first in _PURPOSE_VERBS:
+        purpose = "to " + lower_first(why)
+    sentence = why[0].upper() + why[1:] + ("" if why[-1] in "!?" else ".")
+    return Facts(why, to=purpose, sentence=sentence)
+
+
+def _written_blurb(owner, b: Person) -> str:
+    """A note about me that the introducer can forward to B as is, from what troth
+    knows: my name, what I do and why I would like to talk."""
+    me = me_person(owner)
+    name = _full_name(me)
+    title, company, _ = _job_phrase(me)
+    parts = []
+    if name and title:
+        parts.append(f"I'm {name}, {title} at {company}.")
+    elif name and company:
+        parts.append(f"I'm {name} from {company}.")
+    elif name:
+        parts.append(f"I'm {name}.")
+    elif title:
+        parts.append(f"I work as {title} at {company}.")
+    elif company:
+        parts.append(f"I work at {company}.")
+    return " ".join(parts)
+
+
+def _blurb(owner, intro: Introduction, why: Facts) -> Facts:
+    own = intro.blurb.strip()
+    if own:
+        return Facts(own, written=True)
+    parts = [_written_blurb(owner, intro.person_b)]
+    if why["to"]:
+        parts.append(f"I'd love a short conversation with you {why['to']}.")
+    elif why:
+        parts.append(f"I'd love a short conversation with you. The reason: {why}.")
+    parts.append("Twenty minutes on a call, whenever suits you, would be wonderful.")
+    text = " ".join(p for p in parts if p)
+    return Facts(text, written=False)
+
+
+def build_intro_context(
+    owner, intro: Introduction, kind: str | None = None, today: dt.date | None = None
+) -> tuple[IntroPlan, dict[str, Any]]:
+    """The draft an introduction calls for (`kind`, when given, must be it) and
+    everything its template may use."""
+    if intro.owner_id != owner.id:
+        raise NotFound(f"no introduction with id {intro.id} (list them with: troth intros)")
+    plan = intro_plan(intro)
+    if kind is not None:
+        kind = check_kind(kind)
+        if kind != plan.kind:
+            raise TrothError(
+                f"introduction #{intro.id} is {flow.word(intro.state)}: its draft is"
+                f" {plan.kind}, not {kind}"
+                if kind in INTRO_KINDS
+                else f"introduction #{intro.id} calls for an {plan.kind} draft, not {kind}"
+            )
+    today = today or timezone.localdate()
+    when: dict[str, str] = {}
+    for step in IntroStep.objects.filter(owner=owner, intro=intro).order_by("at", "id"):
+        when[step.state] = ago_phrase(timezone.localdate(step.at), today)
+    why_text = intro.why
+    if len(plan.to) == 1:
+        why_text = to_you(_clean(why_text), plan.to[0])
+    why = _why(why_text)
+    blurb = Facts()
+    if plan.kind == "intro-ask":
+        blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b)))
+    sides = {
+        key: _side(owner, p, today)
+        for key, p in (("a", intro.person_a), ("b", intro.person_b), ("c", intro.introducer))
+    }
+    other = next(v for v in sides.values() if v["id"] == plan.about.id)
+    context = {
+        "kind": plan.kind,
+        "today": today,
+        "intro": intro.id,
+        "role": intro.role,
+        "state": intro.state,
+        "first_name": " and ".join(first_name(p) for p in plan.to),
+        "name": " and ".join(p.full_name for p in plan.to),
+        "my_name": _my_name(owner),
+        **sides,
+        "other": other,
+        "why": why,
+        "blurb": blurb,
+        "outcome": Facts(intro.outcome, word=intro.outcome) if intro.outcome else Facts(),
+        "a_asked": intro.a_asked,
+        "when": when,
+        "item": "",
+    }
+    return plan, context
+
+
+def render_intro_draft(
+    owner, intro: Introduction, kind: str | None = None, today: dt.date | None = None
+) -> Draft:
+    """The message an introduction's current step calls for (B's opt-in, the
+    introduction to both, a nudge to A, the ask to C with a forwardable blurb, the
+    follow-up to B, the thank-you to C)."""
+    plan, context = build_intro_context(owner, intro, kind, today)
+    subject, body, path = _render(plan.kind, context)
+    day = context["today"]
+    listed = any(c.ref == intro.id for c in intro_candidates(owner, day))
+    return Draft(
+        person=plan.to[0],
+        kind=plan.kind,
+        subject=subject,
+        body=body,
+        template=path,
+        item=f"i{intro.id}" if listed else None,
+        to=plan.to,
+        intro=intro.id,
     )

@@ -28,6 +28,7 @@ for _module in (
     "trust",
     "evaluate",
     "demo",
+    "web",
 ):
     importlib.import_module(f"troth.cli.{_module}")
 from troth.cli.app import app, main  # noqa: E402

@@ -1,0 +1,1 @@
+"""troth serve: the web app on this machine."""

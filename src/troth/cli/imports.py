@@ -1,1 +1,176 @@
 """troth import: bring a LinkedIn export, an address book, a calendar or mail in."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from troth.cli.app import command, console, owner, plural, print_json
+from troth.errors import TrothError
+
+KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
+STAGES = {"reading": "Reading", "people": "People", "interactions": "Interactions"}
+
+
+def _parser(kind: str):
+    from troth.importers.registry import parser
+
+    try:
+        return parser(kind)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("troth.importers."):
+            raise TrothError(f"importing {kind} files is not available in this version") from None
+        raise TrothError(f"importing {kind} files needs the Python package {exc.name}") from None
+
+
+def _restore(me_owner, path: Path) -> Any:
+    try:
+        module = importlib.import_module("troth.backup.restore")
+    except ModuleNotFoundError as exc:
+        if exc.name != "troth.backup.restore":
+            raise
+        module = None
+    restore = getattr(module, "do_restore", None)
+    if restore is None:
+        raise TrothError(f"{path}: restoring a troth JSON export is not available in this version")
+    return restore(me_owner, path)
+
+
+class _Bar:
+    """A Rich progress bar fed by do_import's (stage, done, total) callbacks."""
+
+    def __init__(self, show: bool) -> None:
+        self.progress: Progress | None = None
+        self.tasks: dict[str, Any] = {}
+        err = Console(stderr=True)
+        if show and err.is_terminal:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+
+    def __enter__(self) -> _Bar:
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress:
+            self.progress.stop()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if self.progress is None:
+            return
+        task = self.tasks.get(stage)
+        if task is None:
+            task = self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
+        self.progress.update(task, completed=done, total=total)
+
+
+def write_report(path: Path, problems: list[Any]) -> None:
+    try:
+        with path.expanduser().open("w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["where", "reason"])
+            for p in problems:
+                out.writerow([p.where, p.reason])
+    except OSError as exc:
+        raise TrothError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+
+
+@command("import", rich_help_panel="Setup")
+def import_(
+    first: str = typer.Argument(
+        ..., metavar="[KIND] PATH", help=f"KIND: {', '.join(KINDS)} (guessed when left out)."
+    ),
+    second: str | None = typer.Argument(None, hidden=True),
+    me: list[str] = typer.Option(
+        [],
+        "--me",
+        help="Your own address or profile URL (repeatable; remembered for later imports).",
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write every skipped record, with where and why, to this CSV."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Bring in a LinkedIn export, Google Contacts, vCards, calendars or mail.
+
+    Running the same import twice changes nothing; a file that cannot be read is
+    rolled back whole, and single bad records are skipped and reported.
+    """
+    from django.db import transaction
+
+    from troth.importers.apply import do_import
+    from troth.importers.detect import detect_kind
+
+    if second is None:
+        kind, path = None, Path(first)
+    else:
+        kind, path = first.lower(), Path(second)
+        if kind not in KINDS:
+            raise TrothError(f"unknown kind {first!r}; use one of {', '.join(KINDS)}")
+    path = path.expanduser()
+    if not path.exists():
+        raise TrothError(f"{path}: no such file or folder")
+    kind = kind or detect_kind(path)
+    me_owner = owner()
+    if kind == "json":
+        with transaction.atomic():
+            result = _restore(me_owner, path)
+        if as_json:
+            print_json(result if isinstance(result, dict) else {"restored": str(path)})
+        else:
+            console.print(f"Restored {escape(str(path))}")
+        return
+    parser = _parser(kind)
+    with _Bar(show=not as_json) as bar:
+        summary = do_import(me_owner, parser, path, options={"me": me}, progress=bar, kind=kind)
+    if report is not None:
+        write_report(report, summary.problems)
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    table = Table(title=f"Imported {escape(str(path))} ({kind})", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("People created", str(summary.people_created))
+    table.add_row("People updated", str(summary.people_updated))
+    table.add_row("People merged", str(summary.people_merged))
+    table.add_row("Interactions added", str(summary.interactions_added))
+    table.add_row("Records skipped", str(summary.skipped))
+    console.print(table)
+    reasons = summary.reasons()
+    for reason, n in list(reasons.items())[:8]:
+        console.print(f"  skipped {n}: {escape(reason)}")
+    if len(reasons) > 8:
+        console.print(f"  and {plural(len(reasons) - 8, 'other reason')}")
+    if report is not None:
+        console.print(f"Wrote {plural(summary.skipped, 'skipped record')} to {escape(str(report))}")
+    elif summary.skipped:
+        console.print("[dim]--report FILE lists every skipped record with where and why.[/dim]")
+    if not (summary.people_created or summary.people_updated or summary.interactions_added):
+        console.print("Nothing new: everything in this file was already here.")

@@ -1,0 +1,143 @@
+"""Reading the CSV files that exports produce (pure: no Django).
+
+Real exports are untidy: a UTF-8 BOM, a "Notes:" preamble before the header
+(LinkedIn since 2021), CRLF or LF, quoted cells running over several lines,
+columns added or dropped over the years. So a table is read by finding the
+header row by its column names and mapping every row by name, never by position.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from troth.importers.records import ImportFileError
+
+# How far into a file a header row may start (LinkedIn's preamble is 3 lines).
+HEADER_SCAN_ROWS = 20
+_SPACES = re.compile(r"\s+")
+
+
+def column_key(name: str) -> str:
+    """How a column name is compared: case, surrounding spaces, quotes and a BOM ignored."""
+    return _SPACES.sub(" ", name.replace("\ufeff", "").strip().strip('"').casefold())
+
+
+def decode(data: bytes, where: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(f"{where}: not valid UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves CSV in the ANSI code page; cp1252 fails only on
+        # five unused bytes, latin-1 on none.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+@dataclass
+class Table:
+    """A CSV table found in a file: its header and its rows, each with its line number."""
+
+    where: str  # the file's name as shown in messages
+    header: list[str]
+    header_line: int
+    columns: dict[str, int]  # column_key -> index
+    _rows: Iterator[list[str]]
+    _reader: Iterable[list[str]]
+
+    def has(self, *names: str) -> bool:
+        return all(column_key(n) in self.columns for n in names)
+
+    def index(self, name: str) -> int | None:
+        return self.columns.get(column_key(name))
+
+    def rows(self) -> Iterator[tuple[int, Row]]:
+        """(line number, row) for every data row; rows with no content are left out."""
+        reader = self._reader
+        try:
+            for cells in self._rows:
+                line = getattr(reader, "line_num", 0)
+                if not any(c.strip() for c in cells):
+                    continue
+                yield line, Row(self.columns, cells)
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", 0)
+            raise ImportFileError(f"{self.where}:{line}: broken CSV ({exc})") from None
+
+
+class Row:
+    """One data row, read by column name; a missing column or cell reads as ""."""
+
+    __slots__ = ("cells", "columns")
+
+    def __init__(self, columns: dict[str, int], cells: list[str]) -> None:
+        self.columns = columns
+        self.cells = cells
+
+    def get(self, name: str) -> str:
+        i = self.columns.get(column_key(name))
+        if i is None or i >= len(self.cells):
+            return ""
+        return self.cells[i].strip()
+
+    def matching(self, pattern: re.Pattern[str]) -> list[str]:
+        """Every non-empty cell whose column key matches `pattern`, in column order."""
+        out = []
+        for key, i in self.columns.items():
+            if pattern.fullmatch(key) and i < len(self.cells) and self.cells[i].strip():
+                out.append(self.cells[i].strip())
+        return out
+
+
+def find_table(text: str, where: str, *required: str) -> Table | None:
+    """The table whose header row holds every `required` column, or None.
+
+    Only the first HEADER_SCAN_ROWS rows are searched, so a file of another
+    kind is rejected quickly."""
+    wanted = {column_key(n) for n in required}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = iter(reader)
+    try:
+        for _ in range(HEADER_SCAN_ROWS):
+            cells = next(rows, None)
+            if cells is None:
+                return None
+            keys = [column_key(c) for c in cells]
+            if wanted <= set(keys):
+                columns: dict[str, int] = {}
+                for i, key in enumerate(keys):
+                    if key and key not in columns:
+                        columns[key] = i
+                return Table(where, cells, reader.line_num, columns, rows, reader)
+    except csv.Error as exc:
+        raise ImportFileError(f"{where}:{reader.line_num}: broken CSV ({exc})") from None
+    return None
+
+
+def header_keys(text: str, rows: int = HEADER_SCAN_ROWS) -> list[set[str]]:
+    """The column keys of the first few rows (for cheap format detection)."""
+    out: list[set[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for cells in reader:
+            out.append({column_key(c) for c in cells})
+            if len(out) >= rows:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def split_multi(value: str) -> list[str]:
+    """Google joins several values in one cell with " ::: "."""
+    return [v.strip() for v in value.split(":::") if v.strip()]

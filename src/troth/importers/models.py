@@ -1,0 +1,50 @@
+"""What imports leave behind: each run, and where each person came from.
+
+`SourceRecord` ties a record of a source ("linkedin", the profile URL) to the
+person it became, so a re-import finds the same person again even when the
+record carries no email, and merges/unmerges can follow where people came from.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from troth.owned import Owned
+from troth.people.models import Person
+
+
+class ImportRun(Owned):
+    kind = models.CharField(max_length=20)
+    path = models.CharField(max_length=1000)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"people_created": .., "people_updated": .., "people_merged": ..,
+    #  "interactions_added": .., "skipped": ..}
+    counts = models.JSONField(default=dict)
+    # every skipped record: [{"where": "Connections.csv:12", "reason": "..."}]
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["owner", "started_at"], name="import_run_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"
+
+
+class SourceRecord(Owned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
+    source = models.CharField(max_length=20)
+    external_id = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id"], name="source_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "person"], name="source_record_person")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

@@ -1,0 +1,118 @@
+"""Which tables hold what an owner has, found from the models themselves.
+
+Every model deriving from `troth.owned.Owned` is the owner's, and so is every
+automatically created many-to-many table between them (Person.tags). Nothing
+is listed by hand, so a model another app adds tomorrow is exported and
+restored without touching this package.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from troth.owned import Owned
+
+# Caches rebuilt from the rest on first read: not exported, emptied on restore.
+# trust.trustscore: `troth.trust.queries.is_stale` finds no rows (or rows that do
+# not match the people) and recomputes every score from interactions, favours and
+# promises, so a restored network scores exactly as it did.
+DERIVED = frozenset({"trust.trustscore"})
+
+
+@dataclass(frozen=True)
+class Table:
+    label: str  # "people.person", "people.person_tags"
+    model: type[models.Model]
+    fields: tuple[models.Field[Any, Any], ...]  # the columns written, owner excluded
+    owned: bool  # has an owner column (else a many-to-many table between owned rows)
+    # For a many-to-many table: the field through which rows belong to the owner.
+    via: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.attname for f in self.fields]
+
+    def rows_of(self, owner: Any) -> models.QuerySet[Any]:
+        manager = self.model._base_manager
+        if self.owned:
+            return manager.filter(owner=owner)
+        return manager.filter(**{f"{self.via}__owner": owner})
+
+
+def is_owned(model: type[models.Model]) -> bool:
+    return issubclass(model, Owned) and not model._meta.abstract and not model._meta.proxy
+
+
+def is_user_fk(field: models.Field[Any, Any]) -> bool:
+    return bool(field.is_relation and field.related_model is get_user_model())
+
+
+def _owned_models() -> list[type[models.Model]]:
+    found = [m for m in apps.get_models() if is_owned(m)]
+    for model in found:
+        if model._meta.parents:
+            raise RuntimeError(f"{model._meta.label}: multi-table inheritance is not supported")
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def _through_tables(model: type[models.Model]) -> list[Table]:
+    out = []
+    for m2m in model._meta.local_many_to_many:
+        through = m2m.remote_field.through
+        if not isinstance(through, type) or not through._meta.auto_created:
+            continue  # an explicit through model is a model of its own (Owned if it is ours)
+        target = m2m.related_model
+        if not (isinstance(target, type) and is_owned(target)):
+            raise RuntimeError(f"{model._meta.label}.{m2m.name} links to rows without an owner")
+        source = m2m.m2m_field_name()
+        out.append(
+            Table(
+                label=through._meta.label_lower,
+                model=through,
+                fields=tuple(through._meta.concrete_fields),
+                owned=False,
+                via=source,
+            )
+        )
+    return out
+
+
+def tables(include_derived: bool = False) -> list[Table]:
+    """Every table of the owner's, each after the tables it refers to."""
+    found: dict[str, Table] = {}
+    for model in _owned_models():
+        label = model._meta.label_lower
+        if label in DERIVED and not include_derived:
+            continue
+        fields = tuple(f for f in model._meta.concrete_fields if f.name != "owner")
+        found[label] = Table(label=label, model=model, fields=fields, owned=True)
+        for through in _through_tables(model):
+            found[through.label] = through
+
+    def edges(nullable_too: bool) -> dict[str, set[str]]:
+        graph: dict[str, set[str]] = {}
+        for label, table in found.items():
+            deps = set()
+            for field in table.fields:
+                target = field.related_model if field.is_relation else None
+                if not isinstance(target, type):
+                    continue
+                other = target._meta.label_lower
+                if other in found and other != label and (nullable_too or not field.null):
+                    deps.add(other)
+            graph[label] = deps
+        return graph
+
+    try:
+        order = list(graphlib.TopologicalSorter(edges(True)).static_order())
+    except graphlib.CycleError:
+        # A cycle must go through a nullable column; order by the required ones.
+        # (Foreign keys are checked at commit, so a restore succeeds either way.)
+        order = list(graphlib.TopologicalSorter(edges(False)).static_order())
+    return [found[label] for label in order]

@@ -141,10 +141,14 @@ def import_(
     if kind == "json":
         with transaction.atomic():
             result = _restore(me_owner, path)
+        counts = result if isinstance(result, dict) else {}
         if as_json:
-            print_json(result if isinstance(result, dict) else {"restored": str(path)})
-        else:
-            console.print(f"Restored {escape(str(path))}")
+            print_json({"kind": "json", "path": str(path), "restored": counts})
+            return
+        console.print(f"Restored {escape(str(path))}")
+        for label, n in counts.items():
+            if n:
+                console.print(f"  {escape(str(label))}: {n}")
         return
     parser = _parser(kind)
     with _Bar(show=not as_json) as bar:

@@ -1,0 +1,391 @@
+"""The import core: idempotence, atomicity, problems, owner scoping, matching, detection."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+
+from troth.errors import TrothError
+from troth.importers.apply import do_import, resolve_identities
+from troth.importers.detect import detect_kind, sniff
+from troth.importers.google import PARSER as GOOGLE
+from troth.importers.linkedin import PARSER as LINKEDIN
+from troth.importers.models import ImportRun, SourceRecord
+from troth.interactions.models import Interaction
+from troth.owners import local_owner
+from troth.people.actions import do_add_person
+from troth.people.models import ContactPoint, Employment, Note, Person
+
+PREAMBLE = (
+    "Notes:\r\n"
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    'are missing."\r\n'
+    "\r\n"
+)
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+
+
+def connections(path: Path, rows: list[str], *, bom: bool = True) -> Path:
+    text = PREAMBLE + HEADER + "".join(r + "\r\n" for r in rows)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    return path
+
+
+def google_csv(path: Path, rows: list[list[str]]) -> Path:
+    header = [
+        "First Name",
+        "Middle Name",
+        "Last Name",
+        "File As",
+        "Organization Name",
+        "Organization Title",
+        "Notes",
+        "Labels",
+        "E-mail 1 - Label",
+        "E-mail 1 - Value",
+        "Phone 1 - Label",
+        "Phone 1 - Value",
+    ]
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerows(rows)
+    return path
+
+
+MODELS = [
+    "people.Person",
+    "people.ContactPoint",
+    "people.Relationship",
+    "people.Employment",
+    "people.Organization",
+    "people.Note",
+    "people.Tag",
+    "interactions.Interaction",
+    "importers.SourceRecord",
+]
+
+
+def snapshot(owner) -> dict[str, list[tuple]]:
+    """Every row the owner has in the tables an import writes (import runs are a log)."""
+    out: dict[str, list[tuple]] = {}
+    for label in MODELS:
+        model = apps.get_model(label)
+        out[label] = sorted(
+            tuple(str(v) for v in row) for row in model.objects.filter(owner=owner).values_list()
+        )
+    through = Person.tags.through
+    out["tags"] = sorted(through.objects.filter(person__owner=owner).values_list())
+    return out
+
+
+def run(owner, parser, path: Path, **options):
+    with transaction.atomic():
+        return do_import(owner, parser, path, options=options)
+
+
+def test_connections_create_people_with_jobs_and_when_met(alice, tmp_path):
+    path = connections(
+        tmp_path / "Connections.csv",
+        [
+            "Dana,Kang,https://www.linkedin.com/in/dana-kang/,,Acme,CTO,15 Dec 2024",
+            "Eli,Moss,,eli@example.org,Bolt,,03 Jan 2023",
+            ",,,,,,01 Jan 2023",
+        ],
+    )
+    summary = run(alice, LINKEDIN, path)
+    assert (summary.people_created, summary.people_updated, summary.interactions_added) == (
+        2,
+        0,
+        0,
+    )
+    assert [p.reason for p in summary.problems] == [
+        "connection with only a date (LinkedIn hides some members)"
+    ]
+    assert summary.problems[0].where.endswith("Connections.csv:7")
+    dana = Person.objects.get(owner=alice, full_name="Dana Kang")
+    assert dana.relationship.met_on == dt.date(2024, 12, 15)
+    assert dana.relationship.met_how == "LinkedIn connection"
+    job = Employment.objects.get(person=dana)
+    assert (job.organization.name, job.title) == ("Acme", "CTO")
+    assert ContactPoint.objects.get(person=dana).value == "https://linkedin.com/in/dana-kang"
+    assert SourceRecord.objects.get(person=dana).external_id == "https://linkedin.com/in/dana-kang"
+    assert not Interaction.objects.filter(owner=alice).exists()
+    run_row = ImportRun.objects.get(owner=alice)
+    assert run_row.counts["people_created"] == 2 and run_row.finished_at is not None
+    assert run_row.problems[0]["where"].endswith(":7")
+
+
+def test_same_import_twice_changes_nothing(alice, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    connections(
+        folder / "Connections.csv",
+        [
+            "Dana,Kang,https://www.linkedin.com/in/dana-kang,,Acme,CTO,15 Dec 2024",
+            "Eli,Moss,,eli@example.org,Bolt,,03 Jan 2023",
+            "Old,Timer,,,,,1/8/18, 6:14 PM",
+        ],
+    )
+    (folder / "Profile.csv").write_text(
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline\nAlice,Liddell,,,,Curious\n"
+    )
+    (folder / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+        "DATE,SUBJECT,CONTENT,FOLDER\n"
+        "c1,,Dana Kang,https://www.linkedin.com/in/dana-kang,Alice Liddell,"
+        "https://www.linkedin.com/in/alice,2025-06-01 14:03:22 UTC,,Coffee next week?,INBOX\n"
+        "c1,,Alice Liddell,https://www.linkedin.com/in/alice,Dana Kang,"
+        "https://www.linkedin.com/in/dana-kang,2025-06-02 09:00:00 UTC,,Yes please,INBOX\n"
+        "c2,Sponsored Conversation,LinkedIn Member,,Alice Liddell,"
+        "https://www.linkedin.com/in/alice,2025-06-03 09:00:00 UTC,,Hi %FIRSTNAME%,INBOX\n"
+        "c3,,,,,,2025-06-04 09:00:00 UTC,,Message request accepted,INBOX\n"
+    )
+    first = run(alice, LINKEDIN, folder)
+    assert (first.people_created, first.interactions_added) == (3, 2)
+    reasons = sorted(p.reason for p in first.problems)
+    assert reasons == ["sponsored message", "system message (no sender or recipient)"]
+    dana = Person.objects.get(owner=alice, full_name="Dana Kang")
+    got = list(
+        Interaction.objects.filter(person=dana)
+        .order_by("occurred_at")
+        .values_list("channel", "initiated_by")
+    )
+    assert got == [("message", "them"), ("message", "me")]
+    before = snapshot(alice)
+    second = run(alice, LINKEDIN, folder)
+    assert (second.people_created, second.people_updated, second.interactions_added) == (0, 0, 0)
+    assert snapshot(alice) == before
+    assert ImportRun.objects.filter(owner=alice).count() == 2
+
+
+def test_a_fatal_error_mid_file_keeps_nothing(cli, tmp_path):
+    rows = [f"P{i},Person,https://linkedin.com/in/p{i},,Acme,,15 Dec 2024" for i in range(50)]
+    rows.append('Broken,Row,,,"' + "x" * 200_000 + '",,15 Dec 2024')
+    rows += [f"Q{i},Person,,,,,15 Dec 2024" for i in range(5)]
+    path = connections(tmp_path / "Connections.csv", rows)
+    result = cli("import", "linkedin", str(path), code=2)
+    error = result.stderr.strip()
+    assert len(error.splitlines()) == 1
+    assert error.startswith(f"troth: error: {path}:55: broken CSV")
+    owner = local_owner()
+    assert not Person.objects.filter(owner=owner, is_me=False).exists()
+    assert not ImportRun.objects.filter(owner=owner).exists()
+
+
+def test_a_broken_file_in_an_export_rolls_back_the_whole_export(alice, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    connections(folder / "Connections.csv", ["Dana,Kang,,,Acme,CTO,15 Dec 2024"])
+    (folder / "messages.csv").write_text("nothing,that,looks,like,messages\n1,2,3,4,5\n")
+    with pytest.raises(TrothError, match=r"messages\.csv: no header row"):
+        run(alice, LINKEDIN, folder)
+    assert not Person.objects.filter(owner=alice, is_me=False).exists()
+
+
+def test_problems_are_reported_in_a_csv(cli, tmp_path):
+    path = connections(
+        tmp_path / "Connections.csv",
+        ["Dana,Kang,,,Acme,CTO,15 Dec 2024", ",,,,,,01 Jan 2023", ",,,,,,02 Jan 2023"],
+    )
+    report = tmp_path / "report.csv"
+    result = cli("import", str(path), "--report", str(report))
+    assert "People created" in result.stdout and "skipped 2" in result.stdout
+    rows = list(csv.reader(report.open()))
+    assert rows[0] == ["where", "reason"]
+    assert [r[0].rsplit(":", 1)[1] for r in rows[1:]] == ["6", "7"]
+    data = cli.json("import", str(path))
+    assert data["people_created"] == 0 and data["skipped"] == 2
+    assert data["problems"][0]["reason"].startswith("connection with only a date")
+
+
+def test_owner_scoping(alice, bob, tmp_path):
+    dana = do_add_person(alice, "Dana Kang", emails=["dana@example.org"], company="Acme")
+    path = google_csv(
+        tmp_path / "contacts.csv",
+        [["Dana", "", "Kang", "", "Other Co", "CEO", "", "", "* Work", "dana@example.org", "", ""]],
+    )
+    alice_before = snapshot(alice)
+    summary = run(bob, GOOGLE, path)
+    assert summary.people_created == 1
+    assert snapshot(alice) == alice_before
+    bobs = Person.objects.get(owner=bob, full_name="Dana Kang")
+    assert bobs.id != dana.id
+    assert ContactPoint.objects.filter(value="dana@example.org").count() == 2
+
+
+def test_matching_by_email_across_two_sources_fills_only_what_is_empty(alice, tmp_path):
+    typed = do_add_person(alice, "Rahul Iyer", company="Flipkart", title="Senior SDE")
+    ContactPoint.objects.create(owner=alice, person=typed, kind="email", value="rahul@example.com")
+    li = connections(
+        tmp_path / "Connections.csv",
+        [
+            "Rahul,Iyer,https://linkedin.com/in/rahul-iyer,rahul@example.com,Google,Staff,05 Jan 2020"
+        ],
+    )
+    first = run(alice, LINKEDIN, li)
+    assert (first.people_created, first.people_updated) == (0, 1)
+    g = google_csv(
+        tmp_path / "google.csv",
+        [
+            [
+                "Rahul",
+                "",
+                "Iyer",
+                "",
+                "Meta",
+                "",
+                "Met at PyCon",
+                "* coworkers ::: * myContacts",
+                "* Home",
+                "RAHUL@example.com ::: rahul.iyer@home.example",
+                "Mobile",
+                "+1 415 555 0101",
+            ]
+        ],
+    )
+    second = run(alice, GOOGLE, g)
+    assert (second.people_created, second.people_updated) == (0, 1)
+    rahul = Person.objects.get(owner=alice, is_me=False)
+    assert rahul.id == typed.id
+    job = Employment.objects.get(person=rahul, is_current=True)
+    assert (job.organization.name, job.title) == ("Flipkart", "Senior SDE")  # what alice typed
+    values = set(ContactPoint.objects.filter(person=rahul).values_list("value", flat=True))
+    assert values == {
+        "rahul@example.com",
+        "rahul.iyer@home.example",
+        "https://linkedin.com/in/rahul-iyer",
+        "+14155550101",
+    }
+    assert set(SourceRecord.objects.filter(person=rahul).values_list("source", flat=True)) == {
+        "linkedin",
+        "google",
+    }
+    assert rahul.relationship.met_on == dt.date(2020, 1, 5)
+    assert [n.text for n in Note.objects.filter(person=rahul)] == ["Met at PyCon"]
+    assert [t.name for t in rahul.tags.all()] == ["coworkers"]
+    before = snapshot(alice)
+    assert run(alice, GOOGLE, g).people_updated == 0
+    assert snapshot(alice) == before
+
+
+def test_reimport_finds_people_by_source_record_without_email(alice, tmp_path):
+    path = connections(tmp_path / "c.csv", ["Anita,Rao,https://linkedin.com/in/anita-rao,,,,"])
+    run(alice, LINKEDIN, path)
+    anita = Person.objects.get(owner=alice, full_name="Anita Rao")
+    ContactPoint.objects.filter(person=anita).delete()  # the user removed the URL
+    again = run(alice, LINKEDIN, path)
+    assert (again.people_created, again.people_updated) == (0, 1)
+    assert Person.objects.filter(owner=alice, is_me=False).count() == 1
+
+
+def test_me_addresses_are_remembered_and_never_a_counterpart(cli, tmp_path):
+    path = google_csv(
+        tmp_path / "contacts.csv",
+        [
+            ["Me", "", "Myself", "", "", "", "", "", "", "me@example.org", "", ""],
+            ["Dana", "", "Kang", "", "", "", "", "", "", "dana@example.org", "", ""],
+        ],
+    )
+    data = cli.json("import", "google", str(path), "--me", "me@example.org")
+    assert data["people_created"] == 1
+    assert data["problems"][0]["reason"] == "this is you (one of your own addresses)"
+    owner = local_owner()
+    me = Person.objects.get(owner=owner, is_me=True)
+    assert list(ContactPoint.objects.filter(person=me).values_list("value", flat=True)) == [
+        "me@example.org"
+    ]
+    again = cli.json("import", str(path))  # remembered without --me
+    assert again["problems"][0]["reason"] == "this is you (one of your own addresses)"
+    result = cli("import", str(path), "--me", "dana@example.org", code=2)
+    assert "belongs to Dana Kang" in result.stderr
+
+
+def test_a_connection_alone_is_a_stranger(cli, tmp_path):
+    path = connections(tmp_path / "Connections.csv", ["Anita,Rao,,,,,20 Jul 2019"])
+    cli("import", str(path))
+    data = cli.json("trust", "Anita Rao")
+    assert data["tier"] == "stranger"
+    assert data["facts"]["interactions"] == 0
+
+
+def test_import_marks_the_trust_cache_stale(cli, tmp_path):
+    path = connections(tmp_path / "Connections.csv", ["Anita,Rao,,,,,20 Jul 2019"])
+    cli("import", str(path))
+    cli("trust", "--json")
+    more = connections(tmp_path / "More.csv", ["Ben,Ode,,,,,20 Jul 2019"])
+    cli("import", str(more))
+    names = {row["name"] for row in cli.json("trust")}
+    assert names == {"Anita Rao", "Ben Ode"}
+
+
+def test_messages_by_name_only_2018_layout(alice, tmp_path):
+    do_add_person(alice, "Angela Stone")
+    path = tmp_path / "Messages.csv"
+    path.write_text(
+        "From,To,Date,Subject,Content,Direction,Folder\n"
+        'Angela Stone,Alice,"1/8/18, 6:14 PM",Hello,Hi &rsquo;there,INCOMING,INBOX\n'
+        'Alice,Angela Stone,"1/9/18, 7:00 AM",Re: Hello,Thanks,OUTGOING,SENT\n'
+        'Nobody Known,Alice,"1/9/18, 7:00 AM",Spam,Buy,INCOMING,INBOX\n'
+    )
+    summary = run(alice, LINKEDIN, path)
+    assert summary.interactions_added == 2
+    assert [p.reason for p in summary.problems] == ["no one in your network matches Nobody Known"]
+    assert run(alice, LINKEDIN, path).interactions_added == 0
+
+
+def test_resolve_identities_hook_is_safe(alice):
+    assert resolve_identities(alice, []) == 0
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\n", "vcard"),
+        (b"\xef\xbb\xbfBEGIN:VCALENDAR\r\n", "ics"),
+        (b"From alice@example.org Mon Jan  1 00:00:00 2024\nFrom: a\n", "mail"),
+        (b"Received: from x\nFrom: a@b.c\n", "mail"),
+        (b'{"format": "troth-export", "version": 1}', "json"),
+        (b"First Name,Last Name,Email Address,Company,Position,Connected On\n", "linkedin"),
+        (b"From,To,Sent At,Message,Direction\n", "linkedin"),
+        (b"\xef\xbb\xbfFirst Name,Middle Name,Last Name,File As,Labels\n", "google"),
+        (b"Name,Given Name,Additional Name,Family Name,Group Membership\n", "google"),
+        (b"just some text\n", None),
+    ],
+)
+def test_sniff(head, kind):
+    assert sniff(head) == kind
+
+
+def test_detect_folders_and_files(tmp_path):
+    maildir = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    assert detect_kind(maildir) == "mail"
+    mh = tmp_path / "mh"
+    mh.mkdir()
+    for n in (1, 2, 3):
+        (mh / str(n)).write_text("From: a@b.c\n\nhi\n")
+    assert detect_kind(mh) == "mail"
+    export = tmp_path / "export"
+    export.mkdir()
+    connections(export / "Connections.csv", [])
+    assert detect_kind(export) == "linkedin"
+    other = tmp_path / "notes.txt"
+    other.write_text("hello\n")
+    with pytest.raises(TrothError, match="cannot tell what kind of file"):
+        detect_kind(other)
+    with pytest.raises(TrothError, match="no such file"):
+        detect_kind(tmp_path / "missing.csv")
+
+
+def test_unknown_kind_and_missing_file_are_one_line(cli, tmp_path):
+    result = cli("import", "excel", str(tmp_path), code=2)
+    assert result.stderr.startswith("troth: error: unknown kind 'excel'")
+    result = cli("import", str(tmp_path / "nope.csv"), code=2)
+    assert "no such file" in result.stderr

@@ -1,0 +1,683 @@
+"""iCalendar (.ics) files -> meetings with the people in them (pure: no Django).
+
+Each VEVENT with attendees becomes, for every occurrence that has happened, one
+"meeting" InteractionRecord per counterpart (each attendee, and the organizer
+when it is not the owner), lasting the event's duration; each counterpart also
+becomes a PersonRecord (name + email) so that apply can create them.
+
+Left out, because they are not relationships:
+
+* rooms and resources (CUTYPE=ROOM/RESOURCE/GROUP, Google resource calendars,
+  names such as "Meeting Room 4");
+* bots: subscribed holiday calendars, Google's contacts' birthdays (a
+  ``...@virtual`` or ``#contacts@group.v.calendar.google.com`` address) and
+  no-reply organizers; an event organized by a bot is skipped whole;
+* declined attendees (PARTSTAT=DECLINED) and non-participants (ROLE);
+* the owner (`me`: their normalised addresses);
+* cancelled events (STATUS:CANCELLED, or a calendar with METHOD:CANCEL) and
+  occurrences after `today`.
+
+Recurring events count each occurrence that happened: RRULE and RDATE expanded
+with python-dateutil, minus EXDATE, an overridden occurrence (RECURRENCE-ID)
+replacing the one it moves (an override without attendees keeps the series'
+attendees). Expansion is bounded: a series counts its last `RECURRENCE_YEARS`
+years (back from its last occurrence up to `today`), at most `MAX_OCCURRENCES` per
+event, and rules more frequent than hourly are refused as a Problem.
+
+Times: TZID (IANA or the file's own VTIMEZONE) as icalendar resolves it;
+floating times are local (the `tz` option, else this machine's zone); all-day
+events start at local midnight and have no duration. The external id of an
+occurrence is the event UID plus the occurrence's original start, so moving
+one occurrence or importing again changes nothing.
+
+The file is split into VCALENDAR blocks by their BEGIN/END lines (several per
+file, a bare VEVENT, a BOM, text after the end are all fine); a block that
+icalendar refuses is retried one event at a time, so one bad event is a
+Problem naming its line and the rest is kept. A file with no calendar at all,
+or none icalendar can read, is an ImportFileError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+import icalendar
+from dateutil import rrule
+from icalendar.prop import vBroken
+
+from troth.importers.records import (
+    ImportFileError,
+    InteractionRecord,
+    PersonRecord,
+    Problem,
+    Record,
+)
+from troth.lib.contact import ContactError, normalize_email
+
+SOURCE = "ics"
+RECURRENCE_YEARS = 5
+MAX_OCCURRENCES = 1000
+# Steps through a rule before giving up (an hourly rule over decades).
+MAX_STEPS = 500_000
+# A duration longer than this is a multi-day block (a conference, a holiday),
+# not a meeting length.
+MAX_MINUTES = 12 * 60
+
+_BOTS = re.compile(
+    r"(no-?reply|do-?not-?reply|donotreply|mailer-daemon|notifications?@|calendar-notification"
+    r"|@group\.v\.calendar\.google\.com$|@import\.calendar\.google\.com$"
+    r"|@group\.calendar\.google\.com$|@resource\.calendar\.google\.com$|@virtual$"
+    r"|#contacts@|#holiday@|#weeknum@|#weather@)",
+    re.I,
+)
+_ROOM = re.compile(
+    r"\b(room|rooms|meeting ?room|conference ?room|boardroom|board room|salle|raum"
+    r"|besprechungsraum|sala|huddle|resource|projector|beamer)\b",
+    re.I,
+)
+_SKIP_CUTYPES = {"ROOM", "RESOURCE", "GROUP"}
+_BIRTHDAY_UID = re.compile(r"^(\d+_)?BIRTHDAY_", re.I)
+_BEGIN = re.compile(r"^BEGIN\s*:\s*(\S+)\s*$", re.I)
+_END = re.compile(r"^END\s*:\s*(\S+)\s*$", re.I)
+_SUB_DAILY = {"SECONDLY", "MINUTELY"}
+# iTIP methods whose VEVENTs are messages about an event, not the event itself.
+_MESSAGES = {"REPLY", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"}
+
+
+@dataclass
+class _Block:
+    line: int
+    name: str  # VCALENDAR or VEVENT (a bare event)
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Unfolded lines with the number of the physical line each begins on.
+    Blank lines inside a fold (some Mozilla exports) are skipped."""
+    found: list[tuple[int, str]] = []
+    for number, line in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if not line.strip():
+            continue
+        if line[0] in " \t" and found:
+            found[-1] = (found[-1][0], found[-1][1] + line[1:])
+        else:
+            found.append((number, line.lstrip(" \t")))
+    return found
+
+
+def split_blocks(text: str) -> list[_Block]:
+    """Top-level VCALENDARs (and bare VEVENTs) by their BEGIN/END lines."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    depth = 0
+    for number, line in _logical_lines(text):
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if current is None:
+            if begin and begin.group(1).upper() in ("VCALENDAR", "VEVENT"):
+                current = _Block(number, begin.group(1).upper(), [(number, line)])
+                depth = 1
+            continue
+        current.lines.append((number, line))
+        if begin:
+            depth += 1
+        elif end:
+            depth -= 1
+            if depth == 0:
+                blocks.append(current)
+                current = None
+    if current is not None:  # cut short: icalendar decides what it can read
+        current.lines.append((current.lines[-1][0], f"END:{current.name}"))
+        blocks.append(current)
+    return blocks
+
+
+@dataclass
+class _Event:
+    component: Any  # icalendar.Event
+    where: str
+    method: str = ""
+
+
+def _parse(lines: list[tuple[int, str]]) -> Any:
+    return icalendar.Calendar.from_ical("\r\n".join(line for _, line in lines) + "\r\n")
+
+
+def _events_of(block: _Block, path: Path) -> tuple[list[_Event], list[Problem], bool]:
+    """The VEVENTs of one block, problems, and whether icalendar read the block
+    whole; a block it refuses is retried event by event (with its time zones,
+    then without them)."""
+    events: list[_Event] = []
+    problems: list[Problem] = []
+    # Where each top-level VEVENT begins, and the block's other parts.
+    starts: list[int] = []
+    header: list[tuple[int, str]] = []
+    zones: list[tuple[int, str]] = []
+    pieces: list[list[tuple[int, str]]] = []
+    depth = 0
+    kind = ""
+    body = block.lines if block.name == "VEVENT" else block.lines[1:-1]
+    for number, line in body:
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if depth == 0 and begin:
+            kind = begin.group(1).upper()
+            if kind == "VEVENT":
+                starts.append(number)
+                pieces.append([])
+        if begin:
+            depth += 1
+        if depth == 0:
+            header.append((number, line))
+        elif kind == "VEVENT":
+            pieces[-1].append((number, line))
+        elif kind == "VTIMEZONE":
+            zones.append((number, line))
+        if end and depth > 0:
+            depth -= 1
+    method = ""
+    for _, line in header:
+        if line.upper().replace(" ", "").startswith("METHOD:"):
+            method = line.split(":", 1)[1].strip().upper()
+    try:
+        parsed = _parse(block.lines)
+        found = [parsed] if parsed.name == "VEVENT" else list(parsed.walk("VEVENT"))
+        found = [c for c in found if c.name == "VEVENT"]
+        if len(found) != len(starts):
+            raise ValueError("events and BEGIN:VEVENT lines disagree")
+        return (
+            [_Event(c, f"{path}:{n}", method) for c, n in zip(found, starts, strict=True)],
+            problems,
+            True,
+        )
+    except Exception:  # icalendar raises many kinds on bad input; retry per event
+        pass
+    head = [(block.line, "BEGIN:VCALENDAR"), *header]
+    for number, piece in zip(starts, pieces, strict=True):
+        where = f"{path}:{number}"
+        error: Exception | None = None
+        for attempt in (zones, []):
+            cleaned = piece if attempt else [(n, _drop_tzid(x)) for n, x in piece]
+            try:
+                parsed = _parse([*head, *attempt, *cleaned, (number, "END:VCALENDAR")])
+                component = next(iter(parsed.walk("VEVENT")))
+            except Exception as exc:
+                error = exc
+                continue
+            events.append(_Event(component, where, method))
+            error = None
+            break
+        if error is not None:
+            problems.append(Problem(where, f"unreadable event: {_one_line(error)}"))
+    return events, problems, False
+
+
+def _drop_tzid(line: str) -> str:
+    """Without a time zone it cannot resolve, an event still has a (floating) time."""
+    return re.sub(r';TZID=(?:"[^"]*"|[^;:]*)', "", line, flags=re.I)
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- time -----------------------------------------------------------------
+
+
+def _local_zone() -> dt.tzinfo:
+    try:
+        import tzlocal
+
+        return tzlocal.get_localzone()
+    except Exception:
+        return dt.UTC
+
+
+def _aware(value: dt.date | dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """A start as an aware datetime: floating times and all-day dates are local."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    return dt.datetime.combine(value, dt.time(), tzinfo=tz)
+
+
+def _key(value: dt.date | dt.datetime, tz: dt.tzinfo) -> str:
+    """A stable spelling of an occurrence's start for ids and matching."""
+    if not isinstance(value, dt.datetime):
+        return value.strftime("%Y%m%d")
+    return _aware(value, tz).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _values(prop: Any) -> list[dt.date | dt.datetime]:
+    """The dates of an RDATE/EXDATE property (one or several lines); a value
+    icalendar could not read ("20131210Z") is read here if it can be."""
+    found: list[dt.date | dt.datetime] = []
+    for item in _list(prop):
+        if isinstance(item, vBroken):
+            found.extend(_raw_dates(str(item)))
+            continue
+        for one in getattr(item, "dts", []):
+            value = one.dt
+            if isinstance(value, tuple):  # a PERIOD: its start
+                value = value[0]
+            if isinstance(value, dt.date):
+                found.append(value)
+    return found
+
+
+def _raw_dates(text: str) -> list[dt.date | dt.datetime]:
+    found: list[dt.date | dt.datetime] = []
+    for match in re.finditer(r"(\d{8})(?:T(\d{6}))?(Z?)", text):
+        try:
+            day = dt.datetime.strptime(match.group(1), "%Y%m%d")
+            if match.group(2):
+                moment = dt.datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+                found.append(moment.replace(tzinfo=dt.UTC) if match.group(3) else moment)
+            else:
+                found.append(day.date())
+        except ValueError:
+            continue
+    return found
+
+
+def _rule_text(prop: Any) -> str:
+    text = str(prop) if isinstance(prop, vBroken) else prop.to_ical().decode()
+    return re.sub(r"[\s\\]+", "", text)
+
+
+def _until_for(rule_text: str, start: dt.date | dt.datetime, tz: dt.tzinfo) -> str:
+    """dateutil wants UNTIL in UTC when the start is aware and floating when it
+    is not; files get this wrong both ways (and give bare dates)."""
+    found = re.search(r"UNTIL=(\d{8})(T(\d{6})(Z?))?", rule_text, re.I)
+    if not found or not isinstance(start, dt.datetime):
+        return rule_text
+    day = dt.datetime.strptime(found.group(1), "%Y%m%d")
+    if found.group(2):
+        until = day.replace(
+            hour=int(found.group(3)[:2]),
+            minute=int(found.group(3)[2:4]),
+            second=int(found.group(3)[4:]),
+        )
+        zone = dt.UTC if found.group(4) else (start.tzinfo or tz)
+    else:
+        until = day.replace(hour=23, minute=59, second=59)
+        zone = start.tzinfo or tz
+    moment = until.replace(tzinfo=zone)
+    if start.tzinfo is not None:
+        spelled = moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    else:
+        spelled = moment.astimezone(tz).strftime("%Y%m%dT%H%M%S")
+    return rule_text[: found.start()] + "UNTIL=" + spelled + rule_text[found.end() :]
+
+
+def _expand(
+    text: str, start: dt.date | dt.datetime, today: dt.date, tz: dt.tzinfo
+) -> list[dt.date | dt.datetime]:
+    """The starts an RRULE gives up to `today`: the last RECURRENCE_YEARS years
+    of them (counted back from the last one that happened), at most
+    MAX_OCCURRENCES. Raises ValueError for a rule that cannot be read."""
+    all_day = not isinstance(start, dt.datetime)
+    first = dt.datetime.combine(start, dt.time()) if all_day else start
+    end_of_today = _aware(today + dt.timedelta(days=1), tz)
+    rule = rrule.rrulestr(_until_for(text, first, tz), dtstart=first)
+    recent: deque[dt.datetime] = deque(maxlen=MAX_OCCURRENCES)
+    for steps, value in enumerate(rule):
+        if _aware(value, tz) >= end_of_today or steps >= MAX_STEPS:
+            break
+        recent.append(value)
+    if not recent:
+        return []
+    since = _aware(recent[-1], tz) - dt.timedelta(days=365 * RECURRENCE_YEARS)
+    return [v.date() if all_day else v for v in recent if _aware(v, tz) > since]
+
+
+def occurrences(
+    event: Any, today: dt.date, tz: dt.tzinfo
+) -> tuple[list[dt.date | dt.datetime], str]:
+    """Starts of the occurrences of `event` up to `today`, and a problem ("" if
+    none): DTSTART, the RRULE's (bounded, see _expand) and RDATE's, minus EXDATE."""
+    start = event["DTSTART"].dt
+    dates: list[dt.date | dt.datetime] = []
+    problem = ""
+    rules = _list(event.get("RRULE"))
+    for prop in rules:
+        text = _rule_text(prop)
+        freq = re.search(r"FREQ=([A-Z]+)", text, re.I)
+        if freq and freq.group(1).upper() in _SUB_DAILY:
+            problem = f"recurrence {freq.group(1).upper()} is too frequent to be meetings"
+            continue
+        try:
+            dates.extend(_expand(text, start, today, tz))
+        except (ValueError, TypeError, OverflowError) as error:
+            problem = f"unreadable recurrence rule {text!r}: {_one_line(error)}"
+    if (
+        not rules
+        or not dates
+        or _key(dates[0], tz) > _key(start, tz)
+        and len(dates) < MAX_OCCURRENCES
+    ):
+        dates.insert(0, start)
+    for value in _values(event.get("RDATE", [])):
+        if not isinstance(start, dt.datetime) and isinstance(value, dt.datetime):
+            value = value.date()
+        dates.append(value)
+    exdates = _values(event.get("EXDATE", []))
+    excluded = {_key(v, tz) for v in exdates}
+    excluded_days = {v.strftime("%Y%m%d") for v in exdates if not isinstance(v, dt.datetime)}
+    seen: set[str] = set()
+    kept: list[dt.date | dt.datetime] = []
+    for value in dates:
+        key = _key(value, tz)
+        day = _aware(value, tz).astimezone(tz).strftime("%Y%m%d")
+        if key in seen or key in excluded or day in excluded_days:
+            continue
+        if _aware(value, tz).astimezone(tz).date() > today:
+            continue
+        seen.add(key)
+        kept.append(value)
+    return kept, problem
+
+
+def _minutes(event: Any, start: dt.date | dt.datetime) -> int | None:
+    if not isinstance(start, dt.datetime):
+        return None  # all-day
+    length: dt.timedelta | None = None
+    end = event.get("DTEND")
+    try:
+        if end is not None and isinstance(end.dt, dt.datetime):
+            first = event["DTSTART"].dt
+            if (first.tzinfo is None) == (end.dt.tzinfo is None):
+                length = end.dt - first
+        elif event.get("DURATION") is not None:
+            length = event["DURATION"].dt
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not isinstance(length, dt.timedelta):
+        return None
+    minutes = round(length.total_seconds() / 60)
+    return minutes if 0 < minutes <= MAX_MINUTES else None
+
+
+# --- people -----------------------------------------------------------------
+
+
+@dataclass
+class _Party:
+    email: str
+    name: str
+
+
+def _param(prop: Any, name: str) -> str:
+    params = getattr(prop, "params", {}) or {}
+    value = params.get(name, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).strip().strip('"').strip()
+
+
+def _address(prop: Any) -> str:
+    """The normalised email of an ATTENDEE/ORGANIZER, "" if it has none."""
+    value = str(prop).strip()
+    value = re.sub(r"^mailto:", "", value, flags=re.I).strip()
+    for candidate in (value, parseaddr(value)[1]):
+        try:
+            return normalize_email(candidate)
+        except ContactError:
+            continue
+    return ""
+
+
+def _clean_name(name: str, email: str) -> str:
+    name = name.strip().strip("'\"").strip()
+    name = re.sub(r"^CN=", "", name, flags=re.I)
+    if "/" in name and "@" not in name:
+        name = name.split("/")[0].strip()  # Lotus Notes "Name/Org/Country"
+    if "@" in name:
+        try:
+            if normalize_email(name) == email or not email:
+                return ""
+        except ContactError:
+            pass
+    if name.lower() in ("no name", "unknown", "none"):
+        return ""
+    return re.sub(r"\s+", " ", name)
+
+
+def _is_bot(email: str, name: str = "") -> bool:
+    return bool(email and _BOTS.search(email)) or name.lower() in ("contacts", "holidays")
+
+
+def _is_room(prop: Any, email: str, name: str) -> bool:
+    if _param(prop, "CUTYPE").upper() in _SKIP_CUTYPES:
+        return True
+    local = email.split("@")[0].replace(".", " ").replace("_", " ").replace("-", " ")
+    return bool(_ROOM.search(name) or _ROOM.search(local))
+
+
+def _party(prop: Any, attendee: bool) -> _Party | None:
+    """A person taking part (perhaps the owner), or None for rooms, bots, people
+    who said no, and entries without an address (nobody can be invited to a
+    meeting without one: a movie calendar's "cast" is not)."""
+    email = _address(prop)
+    name = _clean_name(_param(prop, "CN"), email)
+    if not email:
+        return None
+    if _is_bot(email, name) or _is_room(prop, email, name):
+        return None
+    if attendee:
+        if _param(prop, "PARTSTAT").upper() == "DECLINED":
+            return None
+        if _param(prop, "ROLE").upper() in ("NON-PARTICIPANT", "NONPARTICIPANT"):
+            return None
+    return _Party(email, name)
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+# --- the parser -----------------------------------------------------------------
+
+
+@dataclass
+class _Occurrence:
+    event: _Event
+    start: dt.date | dt.datetime
+    original: str  # the key of the start it was scheduled for
+    override: bool
+    sequence: int
+
+
+class IcsParser:
+    name = "ics"
+
+    def detect(self, path: Path) -> bool:
+        if not path.is_file():
+            return False
+        if path.suffix.lower() in (".ics", ".ical", ".icalendar", ".ifb"):
+            return True
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return False
+        return re.search(rb"^\s*BEGIN\s*:\s*VCALENDAR", head, re.I | re.M) is not None
+
+    def parse(self, path: Path, **options: object) -> Iterator[Record]:
+        me_option = options.get("me") or set()
+        me = {str(m).lower() for m in me_option} if isinstance(me_option, set | list) else set()
+        today = options.get("today")
+        if not isinstance(today, dt.date):
+            today = dt.date.today()
+        tz = options.get("tz")
+        if not isinstance(tz, dt.tzinfo):
+            tz = _local_zone()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ImportFileError(f"{path}: cannot read ({error.strerror})") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        blocks = split_blocks(text)
+        if not blocks:
+            raise ImportFileError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR line)")
+        events: list[_Event] = []
+        problems: list[Problem] = []
+        readable = False
+        for block in blocks:
+            found, bad, whole = _events_of(block, path)
+            events.extend(found)
+            problems.extend(bad)
+            readable = readable or whole or bool(found)
+        if not readable:
+            raise ImportFileError(f"{path}: icalendar cannot read it (not a usable calendar)")
+        yield from problems
+        yield from self._records(events, me, today, tz)
+
+    def _records(
+        self, events: list[_Event], me: set[str], today: dt.date, tz: dt.tzinfo
+    ) -> Iterator[Record]:
+        chosen: dict[tuple[str, str], _Occurrence] = {}
+        masters: dict[str, _Event] = {}
+        # iTIP messages about events (a file of invitations): replies say who
+        # declined, cancellations remove the event or one occurrence of it.
+        answers: dict[tuple[str, str], str] = {}
+        cancelled: set[tuple[str, str]] = set()
+        for event in events:
+            component = event.component
+            uid = str(component.get("UID", "")).strip()
+            if event.method in _MESSAGES:
+                if event.method == "REPLY":
+                    for prop in _list(component.get("ATTENDEE")):
+                        email = _address(prop)
+                        if email:
+                            answers[(uid, email)] = _param(prop, "PARTSTAT").upper()
+                if event.method == "CANCEL":
+                    recurrence = component.get("RECURRENCE-ID")
+                    moment = getattr(recurrence, "dt", None)
+                    key = _key(moment, tz) if isinstance(moment, dt.date) else "*"
+                    cancelled.add((uid, key))
+                continue
+            if "DTSTART" not in component or not isinstance(
+                getattr(component["DTSTART"], "dt", None), dt.date
+            ):
+                yield Problem(event.where, "event has no start time")
+                continue
+            uid = str(component.get("UID", "")).strip() or _made_up_uid(component)
+            sequence = _int(component.get("SEQUENCE"))
+            recurrence = component.get("RECURRENCE-ID")
+            if recurrence is not None and isinstance(getattr(recurrence, "dt", None), dt.date):
+                found = [(component["DTSTART"].dt, _key(recurrence.dt, tz), True)]
+            else:
+                masters.setdefault(uid, event)
+                starts, problem = occurrences(component, today, tz)
+                if problem:
+                    yield Problem(event.where, problem)
+                found = [(start, _key(start, tz), False) for start in starts]
+            for start, original, override in found:
+                key = (uid, original)
+                before = chosen.get(key)
+                candidate = _Occurrence(event, start, original, override, sequence)
+                if before is None or (override, sequence) >= (before.override, before.sequence):
+                    chosen[key] = candidate
+        people: dict[str, PersonRecord] = {}
+        interactions: list[InteractionRecord] = []
+        for (uid, original), occurrence in chosen.items():
+            event = occurrence.event
+            component = event.component
+            when = _aware(occurrence.start, tz)
+            if when.astimezone(tz).date() > today:
+                continue
+            if str(component.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            if (uid, "*") in cancelled or (uid, original) in cancelled:
+                continue
+            if _BIRTHDAY_UID.match(uid):
+                continue
+            organizer_prop = component.get("ORGANIZER")
+            organizer = _address(organizer_prop) if organizer_prop is not None else ""
+            if organizer and _is_bot(organizer):
+                continue
+            attendees = _list(component.get("ATTENDEE"))
+            if not attendees and occurrence.override and uid in masters:
+                attendees = _list(masters[uid].component.get("ATTENDEE"))
+            if not attendees:
+                continue  # not a meeting: nobody was invited
+            present = [
+                p
+                for p in (_party(a, attendee=True) for a in attendees)
+                if p and answers.get((uid, p.email)) != "DECLINED"
+            ]
+            if not present:
+                continue  # only rooms, bots, refusals: not a meeting with anyone
+            parties = [p for p in present if p.email not in me]
+            if organizer_prop is not None:
+                party = _party(organizer_prop, attendee=False)
+                if party is not None and party.email not in me:
+                    parties.append(party)
+            they_started = bool(organizer) and organizer not in me
+            minutes = _minutes(component, occurrence.start)
+            summary = " ".join(str(component.get("SUMMARY", "")).split())
+            seen: set[str] = set()
+            for party in parties:
+                if party.email in seen:
+                    continue
+                seen.add(party.email)
+                interactions.append(
+                    InteractionRecord(
+                        source=SOURCE,
+                        external_id=f"{uid}/{original}",
+                        when=when,
+                        channel="meeting",
+                        emails=[party.email],
+                        names=[party.name] if party.name else [],
+                        they_started=they_started,
+                        minutes=minutes,
+                        summary=summary,
+                        where=event.where,
+                    )
+                )
+                known = people.get(party.email)
+                if known is None:
+                    people[party.email] = PersonRecord(
+                        source=SOURCE,
+                        external_id=party.email,
+                        full_name=party.name or party.email,
+                        emails=[party.email],
+                        where=event.where,
+                    )
+                elif party.name and known.full_name == party.email:
+                    known.full_name = party.name
+        yield from people.values()
+        interactions.sort(key=lambda record: (record.when, record.external_id))
+        yield from interactions
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _made_up_uid(component: Any) -> str:
+    """An event without a UID is known by what it says: same event, same id."""
+    parts = [
+        str(component.get("SUMMARY", "")),
+        component["DTSTART"].to_ical().decode() if "DTSTART" in component else "",
+        str(component.get("ORGANIZER", "")),
+    ]
+    return "hash:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+PARSER = IcsParser()

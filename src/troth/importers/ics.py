@@ -565,8 +565,8 @@ class IcsParser:
                 if event.method == "CANCEL":
                     recurrence = component.get("RECURRENCE-ID")
                     moment = getattr(recurrence, "dt", None)
-                    key = _key(moment, tz) if isinstance(moment, dt.date) else "*"
-                    cancelled.add((uid, key))
+                    which = _key(moment, tz) if isinstance(moment, dt.date) else "*"
+                    cancelled.add((uid, which))
                 continue
             if "DTSTART" not in component or not isinstance(
                 getattr(component["DTSTART"], "dt", None), dt.date

@@ -99,16 +99,16 @@ class Row:
         return out
 
 
-def find_table(text: str, where: str, *required: str) -> Table | None:
+def find_table(text: str, where: str, *required: str, scan: int = HEADER_SCAN_ROWS) -> Table | None:
     """The table whose header row holds every `required` column, or None.
 
-    Only the first HEADER_SCAN_ROWS rows are searched, so a file of another
-    kind is rejected quickly."""
+    Only the first `scan` rows are searched, so a file of another kind is
+    rejected quickly."""
     wanted = {column_key(n) for n in required}
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = iter(reader)
     try:
-        for _ in range(HEADER_SCAN_ROWS):
+        for _ in range(scan):
             cells = next(rows, None)
             if cells is None:
                 return None

@@ -92,7 +92,7 @@ def sniff(head: bytes, name: str = "") -> str | None:
     if "," in text or "\t" in text:
         if which_table(text) is not None:
             return "linkedin"
-        if any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 3)):
+        if any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 1)):
             return "google"
     return None
 

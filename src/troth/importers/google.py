@@ -37,7 +37,8 @@ _SYSTEM_LABELS = {"mycontacts", "my contacts", "other contacts"}
 
 def _find(text: str, where: str) -> csvfiles.Table | None:
     for columns in (CURRENT, CURRENT_ALT, LEGACY):
-        table = csvfiles.find_table(text, where, *columns)
+        # Google writes the header on the first line, always.
+        table = csvfiles.find_table(text, where, *columns, scan=1)
         if table is not None:
             return table
     return None
@@ -96,7 +97,7 @@ class GoogleParser:
         except OSError:
             return False
         text = csvfiles.decode(head, str(path))
-        return any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 3))
+        return any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 1))
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         try:

@@ -1,0 +1,566 @@
+"""Which records are the same person, and how sure we are (pure: no Django).
+
+Two kinds of evidence, in order:
+
+1. a shared contact point (normalised e-mail, profile URL or phone). A profile
+   URL or an e-mail is personal, so with names that agree it is *sure*; a phone
+   is shared by households and switchboards, so it needs a close name too. A
+   shared address under names that disagree (a family mailbox) is only *likely*.
+2. the name and the company. A close name (nicknames: Bob ~ Robert; initials:
+   J. ~ James; one-letter typos; accents and case folded) at the same company is
+   sure; at another company (a changed job) or with no company it is only a
+   suggestion. Namesakes (two John Smiths at different companies) are never
+   merged on their name alone.
+
+Two records with different LinkedIn profile URLs are two people, whatever else.
+
+Not all pairs: records are blocked by family-name key and by (given name, first
+letters of the family name), and each block is scored at once with
+`rapidfuzz.process.cdist`; only pairs above a cutoff are looked at one by one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from nameparser import HumanName
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from troth.lib.text import fold
+
+# Nicknames -> the formal names they stand for. Several formal names are possible
+# for some (Chris, Sam, Alex): two names match when their sets meet.
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "robert": ("bob", "bobby", "rob", "robbie", "bert"),
+    "elizabeth": ("liz", "lizzie", "beth", "betty", "eliza", "libby", "betsy"),
+    "william": ("bill", "billy", "will", "willy", "liam"),
+    "katherine": ("kate", "katie", "kathy", "kat", "kay"),
+    "catherine": ("cathy", "cate", "kate", "katie"),
+    "kathryn": ("kate", "katie", "kathy"),
+    "michael": ("mike", "mikey", "mick", "mickey"),
+    "james": ("jim", "jimmy", "jamie"),
+    "jennifer": ("jen", "jenny", "jenn"),
+    "daniel": ("dan", "danny"),
+    "david": ("dave", "davey"),
+    "matthew": ("matt",),
+    "andrew": ("andy", "drew"),
+    "anthony": ("tony",),
+    "joseph": ("joe", "joey"),
+    "thomas": ("tom", "tommy"),
+    "benjamin": ("ben", "benny"),
+    "jonathan": ("jon", "jonny"),
+    "john": ("jack", "johnny"),
+    "samantha": ("sam", "sammy"),
+    "samuel": ("sam", "sammy"),
+    "rebecca": ("becky", "becca"),
+    "jessica": ("jess", "jessie"),
+    "christina": ("chris", "tina", "christy"),
+    "christine": ("chris", "tina"),
+    "christopher": ("chris", "topher"),
+    "nathan": ("nate", "nat"),
+    "nathaniel": ("nate", "nat"),
+    "natalie": ("nat",),
+    "patrick": ("pat", "paddy"),
+    "patricia": ("pat", "patty", "trish"),
+    "steven": ("steve",),
+    "stephen": ("steve",),
+    "stephanie": ("steph",),
+    "alexander": ("alex", "xander"),
+    "alexandra": ("alex", "sasha"),
+    "victoria": ("vicky", "tori"),
+    "abigail": ("abby", "abbie"),
+    "kimberly": ("kim",),
+    "nicole": ("nikki",),
+    "nicholas": ("nick", "nicky"),
+    "jacob": ("jake",),
+    "henry": ("hank", "harry"),
+    "richard": ("rick", "rich", "dick"),
+    "charles": ("charlie", "chuck"),
+    "edward": ("ed", "eddie", "ted"),
+    "margaret": ("maggie", "meg", "peggy"),
+    "megan": ("meg",),
+    "gregory": ("greg",),
+    "joshua": ("josh",),
+    "susan": ("sue", "suzy"),
+    "timothy": ("tim", "timmy"),
+    "zachary": ("zach", "zack"),
+    "deborah": ("debbie", "deb"),
+    "dmitri": ("dima",),
+    "alejandro": ("alex",),
+    "francisco": ("paco", "pancho"),
+    "jose": ("pepe",),
+    "augustus": ("gus",),
+}
+_FORMS: dict[str, frozenset[str]] = {}
+for _formal, _nicks in _NICKNAMES.items():
+    for _name in (_formal, *_nicks):
+        _FORMS[_name] = _FORMS.get(_name, frozenset({_name})) | {_formal}
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
+_COMPANY_NOISE = re.compile(
+    r"\b(inc|incorporated|llc|ltd|limited|corp|corporation|co|company|gmbh|plc|sa|ag|bv)\b"
+)
+_EMAILISH = re.compile(r"\S+@\S+")
+
+# Addresses anyone can have: their domain says nothing about an employer.
+PERSONAL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+        "hey.com",
+        "fastmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.ru",
+        "yandex.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "zoho.com",
+        "tutanota.com",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "btinternet.com",
+        "orange.fr",
+    }
+)
+_LOCAL_NAME = re.compile(r"^([a-z]{2,})[._]([a-z]{2,})\d*$")
+
+# Above these, blocks are scored pair by pair only on the cdist candidates.
+GIVEN_CUTOFF = 0.88
+FAMILY_CUTOFF = 0.85
+CLOSE_FAMILY = 0.93
+CLOSE_GIVEN = 0.9
+# A name expected fewer times than this by chance (given x family frequency) is rare.
+RARE_NAME = 0.25
+MAX_RARE_GROUP = 3
+# Names borne by more records than this are too common to suggest on the name alone.
+MAX_SUGGEST_GROUP = 6
+# Contact groups bigger than this are a switchboard or a shared mailbox, not a person.
+MAX_CONTACT_GROUP = 6
+
+
+def name_forms(given: str) -> frozenset[str]:
+    """The formal names a given name may stand for: "bob" -> {"bob", "robert"}."""
+    return _FORMS.get(given, frozenset({given}))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One person (or one imported record) as the matcher sees it: plain data."""
+
+    id: int
+    full_name: str
+    given_name: str = ""
+    family_name: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()  # normalised (troth.lib.contact.normalize_url)
+    company: str = ""
+
+
+@dataclass
+class Match:
+    a: int  # the lower id
+    b: int
+    confidence: float  # 0..1
+    sure: bool  # merge automatically; else suggest
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Prepared:
+    given: str  # folded, alphanumeric
+    family: str
+    forms: frozenset[str]
+    named: bool  # False when the "name" was an e-mail address or empty
+    company: str
+    linkedin: frozenset[str]
+    employers: frozenset[str]  # first labels of work e-mail domains ("acme" for acme.com)
+    from_email: bool  # the name was read from an address ("dana.kang@...")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean(text: str) -> str:
+    return " ".join(_NOT_ALNUM.sub(" ", fold(text).replace("'", "")).split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def company_key(company: str) -> str:
+    return " ".join(_COMPANY_NOISE.sub(" ", _clean(company)).split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def split_name(full_name: str, given: str = "", family: str = "") -> tuple[str, str]:
+    """(given, family), folded. Uses the record's own parts when it has them; parses
+    the full name with nameparser only when it is not plain "First Last"."""
+    if given or family:
+        g, f = _clean(given), _clean(family)
+        return (g.split()[0] if g else ""), f
+    text = full_name.strip()
+    words = text.split()
+    if "," not in text and "." not in text and len(words) == 2:
+        return _clean(words[0]), _clean(words[1])
+    parsed = HumanName(text)
+    g, f = _clean(parsed.first), _clean(parsed.last)
+    if not f and not g:
+        return _clean(text), ""
+    return (g.split()[0] if g else ""), f
+
+
+def _canonical(p: _Prepared) -> str:
+    """One spelling per given name: the (first) formal name a nickname stands for."""
+    formal = p.forms - {p.given}
+    return min(formal) if formal else p.given
+
+
+def _prepare(c: Candidate) -> _Prepared:
+    named = bool(c.full_name.strip()) and not _EMAILISH.fullmatch(c.full_name.strip())
+    g, f = split_name(c.full_name, c.given_name, c.family_name) if named else ("", "")
+    g = g.rstrip(".")
+    from_email = False
+    if not (named and (g or f)):
+        for email in c.emails:
+            found = _LOCAL_NAME.match(email.partition("@")[0])
+            if found:
+                g, f, from_email = found.group(1), found.group(2), True
+                break
+    employers = frozenset(
+        domain.split(".")[0]
+        for domain in (e.rpartition("@")[2] for e in c.emails)
+        if domain and domain not in PERSONAL_DOMAINS
+    )
+    return _Prepared(
+        given=g,
+        family=f,
+        forms=name_forms(g) if g else frozenset(),
+        named=bool(g or f),
+        company=company_key(c.company) if c.company else "",
+        linkedin=frozenset(u for u in c.urls if "linkedin.com/in/" in u),
+        employers=employers,
+        from_email=from_email,
+    )
+
+
+def _given_score(a: _Prepared, b: _Prepared) -> tuple[float, str]:
+    if not a.given or not b.given:
+        return 0.5, ""
+    if a.given == b.given:
+        return 1.0, ""
+    if a.forms & b.forms:
+        return 1.0, f"nickname {a.given}~{b.given}"
+    if len(a.given) == 1 or len(b.given) == 1:
+        if a.given[0] == b.given[0]:
+            return 0.85, "initial"
+        return 0.0, ""
+    return JaroWinkler.normalized_similarity(a.given, b.given), ""
+
+
+def _family_score(a: _Prepared, b: _Prepared) -> float:
+    if not a.family or not b.family:
+        return 0.5
+    if a.family == b.family:
+        return 1.0
+    wa, wb = set(a.family.split()), set(b.family.split())
+    if wa <= wb or wb <= wa:  # "garcia" within "garcia lopez"
+        return 0.95
+    return JaroWinkler.normalized_similarity(a.family, b.family)
+
+
+def _name_scores(a: _Prepared, b: _Prepared) -> tuple[float, float, str]:
+    given, why = _given_score(a, b)
+    family = _family_score(a, b)
+    # "Smith John" against "John Smith": the parts swapped
+    swapped = a.given and b.family and a.given == b.family and a.family == b.given
+    if (given < CLOSE_GIVEN or family < CLOSE_FAMILY) and swapped:
+        return 1.0, 1.0, "name parts swapped"
+    return given, family, why
+
+
+def _employer_of(p: _Prepared, company: str) -> bool:
+    """A work address at the company's domain: dana@northwind.com works at Northwind Labs."""
+    squeezed = company.replace(" ", "")
+    return any(
+        label in company.split() or (len(label) >= 4 and squeezed.startswith(label))
+        for label in p.employers
+    )
+
+
+def _compatible(a: _Prepared, b: _Prepared) -> bool:
+    given, family, _why = _name_scores(a, b)
+    return given >= 0.8 and family >= 0.85
+
+
+def _same_company(a: _Prepared, b: _Prepared) -> bool | None:
+    if a.employers & b.employers:
+        return True
+    if a.company and b.company:
+        if a.company == b.company:
+            return True
+        return fuzz.token_set_ratio(a.company, b.company) >= 90
+    for p, company in ((b, a.company), (a, b.company)):
+        if company and p.employers:
+            return _employer_of(p, company)
+    if a.employers and b.employers:
+        return False
+    return None
+
+
+def _judge(
+    a: _Prepared,
+    b: _Prepared,
+    shared: list[str],
+    ca: Candidate,
+    cb: Candidate,
+    rare: bool,
+    common: bool,
+    mailbox_shared: bool,
+) -> Match | None:
+    lo, hi = (ca.id, cb.id) if ca.id < cb.id else (cb.id, ca.id)
+    if a.linkedin and b.linkedin and not (a.linkedin & b.linkedin):
+        return None  # two profiles: two people
+    given, family, why = _name_scores(a, b)
+    reasons = list(shared)
+    if why:
+        reasons.append(why)
+    both_named = a.named and b.named
+    close = given >= CLOSE_GIVEN and family >= CLOSE_FAMILY
+    compatible = not both_named or (given >= 0.8 and family >= 0.85)
+    company = _same_company(a, b)
+    if shared:
+        kinds = {r.split()[1] for r in shared}
+        if mailbox_shared and not close:
+            reasons.append("an address several people use")
+            return Match(lo, hi, 0.5, False, reasons)
+        if compatible and ("url" in kinds or "email" in kinds):
+            return Match(lo, hi, 0.99 if both_named else 0.95, True, reasons)
+        if close:  # a shared phone and a close name
+            return Match(lo, hi, 0.97, True, reasons)
+        reasons.append("but the names differ")
+        return Match(lo, hi, 0.55, False, reasons)
+    if not both_named:
+        return None
+    if close:
+        exact = given == 1.0 and family == 1.0
+        reasons.append("same name" if exact else f"similar name ({given:.2f}/{family:.2f})")
+        if company:
+            reasons.append(f"same company ({ca.company or cb.company or 'work address'})")
+            return Match(lo, hi, 0.95 if exact else 0.92, True, reasons)
+        if company is None and exact and rare:
+            # the only two records with this name, and nothing says otherwise
+            reasons.append("nobody else has this name")
+            return Match(lo, hi, 0.9, True, reasons)
+        if common:  # "John Smith" and "John Smith", nothing else: not worth asking
+            return None
+        if company is None:
+            reasons.append("one has no company")
+            return Match(lo, hi, 0.7 if exact else 0.6, False, reasons)
+        reasons.append(f"different companies ({ca.company} / {cb.company}): changed jobs?")
+        return Match(lo, hi, 0.5 if exact else 0.4, False, reasons)
+    if company and (
+        (given >= CLOSE_GIVEN and family >= 0.85) or (why == "initial" and family == 1.0)
+    ):
+        # a typo in the family name, or an initial, at the same employer
+        reasons.append(f"similar name ({given:.2f}/{family:.2f}), same company")
+        return Match(lo, hi, 0.9, True, reasons)
+    if company and given >= 0.8 and family >= CLOSE_FAMILY:
+        reasons.append(f"similar name ({given:.2f}/{family:.2f}), same company ({ca.company})")
+        return Match(lo, hi, 0.75, False, reasons)
+    return None
+
+
+def _rare_name_groups(
+    prepared: list[_Prepared], keys: list[str]
+) -> tuple[set[str], dict[str, int]]:
+    """Names so rare that all the records bearing them are one person: seen at most
+    MAX_RARE_GROUP times, expected by chance (given x family frequency) at most
+    RARE_NAME times, and nothing in the group says otherwise (one profile URL at
+    most, one company at most)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    given_counts: dict[str, int] = defaultdict(int)
+    family_counts: dict[str, int] = defaultdict(int)
+    for i, p in enumerate(prepared):
+        if p.named and p.given and p.family and len(p.given) > 1:
+            groups[keys[i]].append(i)
+            given_counts[_canonical(p)] += 1
+            family_counts[p.family] += 1
+    total = max(1, sum(len(m) for m in groups.values()))
+    rare: set[str] = set()
+    for key, members in groups.items():
+        if not 2 <= len(members) <= MAX_RARE_GROUP:
+            continue
+        first = prepared[members[0]]
+        chance = given_counts[_canonical(first)] * family_counts[first.family] / total
+        if chance > RARE_NAME:
+            continue
+        urls = set().union(*(prepared[m].linkedin for m in members))
+        companies = {prepared[m].company for m in members if prepared[m].company}
+        employers = set().union(*(prepared[m].employers for m in members))
+        one_employer = len(companies) <= 1 and len(employers) <= 1
+        if one_employer and companies and employers:
+            one_employer = _employer_of(
+                _Prepared("", "", frozenset(), False, "", frozenset(), frozenset(employers), False),
+                *companies,
+            )
+        if len(urls) <= 1 and one_employer:
+            rare.add(key)
+    return rare, {key: len(members) for key, members in groups.items()}
+
+
+def _pairs_in_block(
+    members: list[int], keys: list[str], cutoff: float
+) -> Iterable[tuple[int, int]]:
+    if len(members) == 2:
+        if JaroWinkler.normalized_similarity(keys[0], keys[1]) >= cutoff:
+            yield members[0], members[1]
+        return
+    scores = process.cdist(
+        keys,
+        keys,
+        scorer=JaroWinkler.normalized_similarity,
+        score_cutoff=cutoff,
+        dtype=np.float32,
+    )
+    ii, jj = np.nonzero(np.triu(scores, k=1))
+    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+        yield members[i], members[j]
+
+
+def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = None) -> list[Match]:
+    """Every pair worth merging or suggesting, best first. With `focus` (ids), only
+    pairs with at least one of those people (an import's new records vs everyone)."""
+    prepared = [_prepare(c) for c in people]
+    wanted = None if focus is None else set(focus)
+    pairs: dict[tuple[int, int], list[str]] = {}
+
+    def consider(i: int, j: int) -> list[str]:
+        key = (i, j) if i < j else (j, i)
+        return pairs.setdefault(key, [])
+
+    # 1. shared contact points
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(people):
+        for kind, values in (("email", c.emails), ("phone", c.phones), ("url", c.urls)):
+            for v in set(values):
+                groups[(kind, v)].append(i)
+    shared_boxes: set[int] = set()  # records on an address used under different names
+    for (kind, value), members in groups.items():
+        if len(members) < 2 or len(members) > MAX_CONTACT_GROUP:
+            continue
+        named = [m for m in members if prepared[m].named and not prepared[m].from_email]
+        if any(not _compatible(prepared[x], prepared[y]) for x in named for y in named if x < y):
+            shared_boxes.update(members)
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                consider(members[x], members[y]).append(f"same {kind} {value}")
+
+    # 2. names, blocked. Within a family-name block the family names agree, so only
+    # the given names are compared (in their formal form, so a nickname costs
+    # nothing); within a (formal given name, start of the family name) block only
+    # the family names are (typos). Each block is scored at once by cdist.
+    canon = [_canonical(p) for p in prepared]
+    keys = [f"{canon[i]} {p.family}".strip() for i, p in enumerate(prepared)]
+    by_family: dict[str, list[int]] = defaultdict(list)
+    by_given: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(prepared):
+        if not p.named:
+            continue
+        if p.family:
+            by_family[p.family].append(i)
+        for form in p.forms:
+            by_given[f"{form}:{p.family[:2]}"].append(i)
+
+    def interesting(members: list[int]) -> bool:
+        return len(members) >= 2 and (
+            wanted is None or any(people[m].id in wanted for m in members)
+        )
+
+    for members in by_family.values():
+        if not interesting(members):
+            continue
+        texts = [canon[m] for m in members]
+        for i, j in _pairs_in_block(members, texts, GIVEN_CUTOFF):
+            consider(i, j)
+        # Initials ("J. Smith") score low as strings: compare them by their letter.
+        for m in members:
+            if len(prepared[m].given) == 1:
+                for o in members:
+                    if o != m and prepared[o].given[:1] == prepared[m].given:
+                        consider(m, o)
+    for members in by_given.values():
+        if not interesting(members):
+            continue
+        texts = [prepared[m].family for m in members]
+        for i, j in _pairs_in_block(members, texts, FAMILY_CUTOFF):
+            if prepared[i].family != prepared[j].family or not prepared[i].family:
+                consider(i, j)  # same family: the family block has it already
+
+    one_person, bearing = _rare_name_groups(prepared, keys)
+
+    found: list[Match] = []
+    for (i, j), shared in pairs.items():
+        ci, cj = people[i], people[j]
+        if ci.id == cj.id:
+            continue
+        if wanted is not None and ci.id not in wanted and cj.id not in wanted:
+            continue
+        rare = keys[i] == keys[j] and keys[i] in one_person
+        common = max(bearing.get(keys[i], 0), bearing.get(keys[j], 0)) > MAX_SUGGEST_GROUP
+        mailbox = bool(shared) and (i in shared_boxes or j in shared_boxes)
+        match = _judge(prepared[i], prepared[j], shared, ci, cj, rare, common, mailbox)
+        if match is not None:
+            found.append(match)
+    found.sort(key=lambda m: (-m.confidence, m.a, m.b))
+    return found
+
+
+def _normalized(values: Iterable[str], normalize) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        try:
+            n = normalize(v)
+        except ValueError:
+            continue
+        if n not in out:
+            out.append(n)
+    return tuple(out)
+
+
+def candidate_from_record(ident: int, record) -> Candidate:
+    """A `troth.importers.records.PersonRecord` as a Candidate, contact points
+    normalised the way troth stores them (unusable ones dropped)."""
+    from troth.lib.contact import normalize_email, normalize_phone, normalize_url
+
+    return Candidate(
+        id=ident,
+        full_name=record.full_name,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        emails=_normalized(record.emails, normalize_email),
+        phones=_normalized(record.phones, normalize_phone),
+        urls=_normalized(record.urls, normalize_url),
+        company=record.company,
+    )

@@ -46,6 +46,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -323,11 +324,15 @@ def _expand(
     of them (counted back from the last one that happened), at most
     MAX_OCCURRENCES. Raises ValueError for a rule that cannot be read."""
     all_day = not isinstance(start, dt.datetime)
-    first = dt.datetime.combine(start, dt.time()) if all_day else start
+    first = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
     end_of_today = _aware(today + dt.timedelta(days=1), tz)
     rule = rrule.rrulestr(_until_for(text, first, tz), dtstart=first)
     recent: deque[dt.datetime] = deque(maxlen=MAX_OCCURRENCES)
-    for steps, value in enumerate(rule):
+    given = iter(rule)
+    head = next(given, None)
+    # DTSTART is the first occurrence even when the rule would not give it.
+    values = chain([first], given) if head in (None, first) else chain([first, head], given)
+    for steps, value in enumerate(values):
         if _aware(value, tz) >= end_of_today or steps >= MAX_STEPS:
             break
         recent.append(value)
@@ -356,13 +361,8 @@ def occurrences(
             dates.extend(_expand(text, start, today, tz))
         except (ValueError, TypeError, OverflowError) as error:
             problem = f"unreadable recurrence rule {text!r}: {_one_line(error)}"
-    if (
-        not rules
-        or not dates
-        or _key(dates[0], tz) > _key(start, tz)
-        and len(dates) < MAX_OCCURRENCES
-    ):
-        dates.insert(0, start)
+    if not dates:  # no rule, or none readable: the event itself
+        dates.append(start)
     for value in _values(event.get("RDATE", [])):
         if not isinstance(start, dt.datetime) and isinstance(value, dt.datetime):
             value = value.date()
@@ -568,22 +568,28 @@ class IcsParser:
                     which = _key(moment, tz) if isinstance(moment, dt.date) else "*"
                     cancelled.add((uid, which))
                 continue
-            if "DTSTART" not in component or not isinstance(
-                getattr(component["DTSTART"], "dt", None), dt.date
-            ):
+            start = component.get("DTSTART")
+            if start is None:
                 yield Problem(event.where, "event has no start time")
                 continue
-            uid = str(component.get("UID", "")).strip() or _made_up_uid(component)
+            if isinstance(start, vBroken) or not isinstance(start.dt, dt.date):
+                yield Problem(event.where, f"unreadable start time {str(start)!r}")
+                continue
+            uid = uid or _made_up_uid(component)
             sequence = _int(component.get("SEQUENCE"))
             recurrence = component.get("RECURRENCE-ID")
-            if recurrence is not None and isinstance(getattr(recurrence, "dt", None), dt.date):
-                found = [(component["DTSTART"].dt, _key(recurrence.dt, tz), True)]
-            else:
-                masters.setdefault(uid, event)
-                starts, problem = occurrences(component, today, tz)
-                if problem:
-                    yield Problem(event.where, problem)
-                found = [(start, _key(start, tz), False) for start in starts]
+            try:
+                if recurrence is not None and not isinstance(recurrence, vBroken):
+                    found = [(start.dt, _key(recurrence.dt, tz), True)]
+                else:
+                    masters.setdefault(uid, event)
+                    starts, problem = occurrences(component, today, tz)
+                    if problem:
+                        yield Problem(event.where, problem)
+                    found = [(one, _key(one, tz), False) for one in starts]
+            except Exception as error:  # a value icalendar kept but cannot give
+                yield Problem(event.where, f"unreadable event: {_one_line(error)}")
+                continue
             for start, original, override in found:
                 key = (uid, original)
                 before = chosen.get(key)

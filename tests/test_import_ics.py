@@ -1,0 +1,462 @@
+"""iCalendar importer: every real file in ../shared/realdata/ics, plus synthetic ones.
+
+Pure: the parser yields records; no database is involved. `today` and the local
+zone are fixed so that what "has happened" does not move with the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections import Counter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from troth.importers import ics
+from troth.importers.ics import MAX_OCCURRENCES, PARSER, occurrences
+from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
+
+_ICS = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "ics"
+FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file()) or [
+    "(realdata absent)"
+]
+TODAY = dt.date(2026, 11, 30)
+
+ERROR = "error"
+# What each real file yields with no owner given: (people, meetings, problems),
+# or ERROR for a file icalendar cannot read at all. Most real test calendars
+# have no attendees (nothing to import) or are bots; see the tests below.
+EXPECTED: dict[str, tuple[int, int, int] | str] = {
+    "ical4j_apple_ical1_ozmovies_invalid.ics": (0, 0, 0),  # "attendees" without addresses
+    "ical4j_evolution.ics": (0, 0, 0),
+    "ical4j_exchange2010_organizer_is_attendee.ics": (2, 2, 0),
+    "ical4j_exchange_cdo_quoted_email_cn.ics": (3, 3, 0),
+    "ical4j_google_aus_holidays.ics": (0, 0, 0),  # a bot organizer
+    "ical4j_groupwise7_room_space_in_address.ics": (0, 0, 0),  # only a room invited
+    "ical4j_incoming_itip.ics": (4, 12, 0),
+    "ical4j_korganizer31_name_colon_fold.ics": (0, 0, 0),
+    "ical4j_lotus_notes6_calconnect4.ics": (2, 10, 0),  # 5 daily occurrences x 2
+    "ical4j_multiple_calendars.ics": (4, 8, 0),
+    "ical4j_nextcloud_calendar.ics": (0, 0, 0),
+    "ical4j_oracle_calendar.ics": (1, 1, 0),
+    "ical4j_outlook11_standup.ics": (0, 0, 0),
+    "ical4j_zidestore_quoted_params.ics": (1, 1, 0),
+    "icalendar_attendee_empty_param.ics": (0, 0, 1),  # no DTSTART
+    "icalendar_attendee_multivalue_params.ics": (0, 0, 2),
+    "icalendar_big_bad_calendar.ics": (0, 0, 20),  # 20 empty VEVENTs
+    "icalendar_bom_calendar.ics": (0, 0, 0),
+    "icalendar_broken_ical.ics": (0, 0, 1),
+    "icalendar_davmail_freebusy.ics": (0, 0, 0),  # VFREEBUSY is not a meeting
+    "icalendar_event_with_rsvp.ics": (0, 0, 1),
+    "icalendar_exchange2010_tzid.ics": (0, 0, 0),
+    "icalendar_exchange_cdo.ics": (0, 0, 0),
+    "icalendar_google_apple_location.ics": (0, 0, 0),
+    "icalendar_google_calendar_alarm.ics": (0, 0, 0),  # the ATTENDEE is in a VALARM
+    "icalendar_lotus_notes_attendee_folded.ics": (1, 1, 0),
+    "icalendar_lotus_notes_khal.ics": (1, 1, 0),
+    "icalendar_multiple_vcalendars.ics": (0, 0, 0),
+    "icalendar_organizer_escaped_chars.ics": (0, 0, 1),
+    "icalendar_podio_tab_folding.ics": (0, 0, 0),
+    "icalendar_property_params_blackberry.ics": (3, 3, 0),
+    "icalendar_rfc6868_attendee_caret.ics": (0, 0, 1),
+    "icalendar_rfc7986_conferences.ics": (0, 0, 1),
+    "icalendar_sixt_organizer_no_value.ics": (0, 0, 0),
+    "icalendar_thunderbird_export.ics": (0, 0, 0),
+    "icalendar_tutorial_example.ics": (3, 3, 0),
+    "icalendar_umlaut_organizer.ics": (0, 0, 0),
+    "icalendar_unicode_organizer.ics": (0, 0, 1),
+    "icalendar_whitespace_in_property.ics": (0, 0, 0),
+    "icaljs_attendee_property_params.ics": (0, 0, 0),  # attendees outside any event
+    "icaljs_attendee_unfold.ics": (0, 0, 0),
+    "icaljs_google_birthday.ics": (0, 0, 0),  # the contacts' birthdays bot
+    "icaljs_zimbra_parserv2.ics": (2, 2 * MAX_OCCURRENCES, 0),  # a daily rule without end
+    "icaljs_zimbra_recur_instances.ics": (4, 4 * 66, 0),
+    "libical_incoming.ics": (4, 7, 0),
+    "libical_rfc2446_itip.ics": (4, 1850, 0),
+    "libical_stresstest.ics": ERROR,  # garbage from end to end
+    "vobject_0050.ics": (0, 0, 0),
+    "vobject_ms_tzid.ics": (0, 0, 0),
+    "vobject_tzid_8bit.ics": (0, 0, 0),
+}
+
+
+def parse(path: Path, **options) -> list:
+    options.setdefault("me", set())
+    options.setdefault("today", TODAY)
+    options.setdefault("tz", dt.UTC)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # icalendar warns about guessed TZIDs
+        return list(PARSER.parse(path, **options))
+
+
+def meetings(records: list) -> list[InteractionRecord]:
+    return [r for r in records if isinstance(r, InteractionRecord)]
+
+
+def people(records: list) -> list[PersonRecord]:
+    return [r for r in records if isinstance(r, PersonRecord)]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_real_ics_file(realdata, name):
+    path = realdata / "ics" / name
+    assert name in EXPECTED, f"{name} is new in realdata: say what it should yield"
+    expected = EXPECTED[name]
+    assert PARSER.detect(path)
+    if expected == ERROR:
+        with pytest.raises(ImportFileError) as caught:
+            parse(path)
+        message = str(caught.value)
+        assert message.startswith(f"{path}: ") and "\n" not in message
+        return
+    records = parse(path)
+    found, met = people(records), meetings(records)
+    problems = [r for r in records if isinstance(r, Problem)]
+    assert len(records) == len(found) + len(met) + len(problems)
+    assert (len(found), len(met), len(problems)) == expected, records
+    emails = {p.emails[0] for p in found}
+    for person in found:
+        assert person.source == "ics" and person.emails == [person.external_id]
+        assert person.full_name and person.where.startswith(f"{path}:")
+    for meeting in met:
+        assert meeting.source == "ics" and meeting.channel == "meeting"
+        assert meeting.when.tzinfo is not None and meeting.when.date() <= TODAY
+        assert len(meeting.emails) == 1 and meeting.emails[0] in emails
+        assert meeting.minutes is None or 0 < meeting.minutes <= 12 * 60
+        assert meeting.where.startswith(f"{path}:")
+    # One meeting per person per occurrence, and the same ids every time.
+    keys = [(m.external_id, m.emails[0]) for m in met]
+    assert len(set(keys)) == len(keys)
+    assert [(m.external_id, m.emails[0]) for m in meetings(parse(path))] == keys
+    for problem in problems:
+        assert problem.where.startswith(f"{path}:") and "\n" not in problem.reason
+
+
+def test_bot_calendars_yield_nothing(realdata):
+    root = realdata / "ics"
+    for name in (
+        "ical4j_google_aus_holidays.ics",
+        "icaljs_google_birthday.ics",
+        "icalendar_google_calendar_alarm.ics",
+    ):
+        assert parse(root / name, today=dt.date(2100, 1, 1)) == [], name
+
+
+def test_rooms_and_declined_attendees_are_not_people(realdata):
+    root = realdata / "ics"
+    # GroupWise: the only attendee is a room (CUTYPE=RESOURCE, a space in its address).
+    assert parse(root / "ical4j_groupwise7_room_space_in_address.ics") == []
+    # RFC 2446: E declines (and a room, CUTYPE=ROOM, is invited); neither is anyone.
+    records = parse(root / "libical_rfc2446_itip.ics")
+    everyone = {e for r in meetings(records) for e in r.emails}
+    assert everyone == {"a@example.com", "b@example.com", "c@example.com", "d@example.com"}
+    assert not any("conf" in p.full_name.lower() for p in people(records))
+
+
+def test_organizer_listed_as_attendee_counts_once(realdata):
+    records = parse(realdata / "ics" / "ical4j_exchange2010_organizer_is_attendee.ics")
+    assert sorted((p.full_name, p.emails[0]) for p in people(records)) == [
+        ("Bruce Roberts", "roberts@company.com"),  # CN folded mid-name
+        ("Sam Peter", "sam@company.com"),
+    ]
+    for meeting in meetings(records):
+        assert meeting.minutes == 60 and meeting.they_started
+        assert meeting.external_id == "t21ocubdt9jagerldbkak7uhcg@google.com/20150826T090000Z"
+
+
+def test_quoted_email_names_are_not_names(realdata):
+    records = parse(realdata / "ics" / "ical4j_exchange_cdo_quoted_email_cn.ics")
+    names = {p.emails[0]: p.full_name for p in people(records)}
+    assert names == {
+        "tendjoukian@yahoo.de": "tendjoukian@yahoo.de",  # uppercase MAILTO:, CN "'...'"
+        "meher.t@gmail.com": "meher.t@gmail.com",
+        "meher.tendjoukian@verdisoft.com": "Meher Tendjoukian",
+    }
+    (when,) = {m.when for m in meetings(records)}
+    assert when == dt.datetime(2004, 10, 12, 5, 30, tzinfo=dt.UTC)  # Windows TZID resolved
+    assert {m.minutes for m in meetings(records)} == {90}
+
+
+def test_recurring_real_events_count_each_occurrence(realdata):
+    root = realdata / "ics"
+    lotus = meetings(parse(root / "ical4j_lotus_notes6_calconnect4.ics"))
+    days = sorted({m.when.date() for m in lotus})
+    assert days == [dt.date(2005, 4, d) for d in range(18, 23)]
+    assert {p.full_name for p in people(parse(root / "ical4j_lotus_notes6_calconnect4.ics"))} == {
+        "iCal Chair",  # Notes "iCal Chair/CoffeeBean"
+        "iCal Participant",
+    }
+    # BYDAY with spaces (Exchange CDO), UNTIL in UTC: weekdays 3-22 July 2015.
+    calendar = icalendar.Calendar.from_ical((root / "icalendar_exchange_cdo.ics").read_bytes())
+    event = next(iter(calendar.walk("VEVENT")))
+    starts, problem = occurrences(event, TODAY, dt.UTC)
+    assert problem == "" and len(starts) == 14
+    assert {s.weekday() for s in starts} <= {0, 1, 2, 3, 4}
+    # Zimbra: RDATEs, EXDATEs and moved occurrences of a monthly series.
+    zimbra = [
+        m
+        for m in meetings(parse(root / "icaljs_zimbra_recur_instances.ics"))
+        if m.emails == ["jlal@mozilla.com"]
+    ]
+    by_id = {m.external_id.split("/")[1]: m for m in zimbra}
+    moved = by_id["20121002T170000Z"]  # RECURRENCE-ID: keeps its id, takes its new time
+    assert moved.when == dt.datetime(2012, 10, 2, 22, 0, tzinfo=dt.UTC)
+    assert by_id["20121105T180000Z"].when == dt.datetime(2012, 11, 7, 4, 0, tzinfo=dt.UTC)
+    assert "20121110T180000Z" in by_id and "20121130T180000Z" in by_id  # RDATEs
+    assert "20121204T180000Z" not in by_id  # EXDATE
+    assert "20231123T090000Z" in by_id  # a UTC RDATE
+    # A never-ending daily rule is bounded.
+    parser2 = Counter(m.emails[0] for m in meetings(parse(root / "icaljs_zimbra_parserv2.ics")))
+    assert set(parser2.values()) == {MAX_OCCURRENCES}
+
+
+def test_the_owner_is_left_out(realdata):
+    path = realdata / "ics" / "icalendar_tutorial_example.ics"
+    records = parse(path, me={"me@example.com"})
+    assert sorted(p.emails[0] for p in people(records)) == [
+        "another_friend@example.com",
+        "late_joiner@example.com",
+    ]
+    # Tomorrow's events have not happened yet.
+    assert parse(path, today=dt.date(2020, 1, 1)) == []
+
+
+# --- synthetic files ---------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "cal.ics") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+def calendar(*events: str, method: str = "PUBLISH") -> str:
+    return (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//troth tests//EN\n"
+        f"METHOD:{method}\n" + "".join(events) + "END:VCALENDAR\n"
+    )
+
+
+WEEKLY = """BEGIN:VEVENT
+UID:weekly-1@example.org
+SUMMARY:Weekly sync
+DTSTART;TZID=Europe/Berlin:20261005T100000
+DTEND;TZID=Europe/Berlin:20261005T103000
+RRULE:FREQ=WEEKLY;BYDAY=MO
+EXDATE;TZID=Europe/Berlin:20261019T100000
+ORGANIZER;CN=Owner:mailto:owner@example.org
+ATTENDEE;CN=Owner;PARTSTAT=ACCEPTED:mailto:owner@example.org
+ATTENDEE;CN=Bea Kim;PARTSTAT=ACCEPTED:mailto:Bea.Kim@Example.org
+ATTENDEE;CN=Carl Declined;PARTSTAT=DECLINED:mailto:carl@example.org
+ATTENDEE;CUTYPE=ROOM;CN=Room Spree:mailto:spree@rooms.example.org
+ATTENDEE;CN=Boardroom 4:mailto:board4@example.org
+ATTENDEE;CN=Projector:mailto:resource-77@resource.calendar.google.com
+END:VEVENT
+"""
+
+
+def test_weekly_meeting_with_an_exdate_a_room_and_the_owner(tmp_path):
+    path = write(tmp_path, calendar(WEEKLY))
+    records = parse(path, me={"owner@example.org"}, today=dt.date(2026, 11, 10))
+    (bea,) = people(records)
+    assert (bea.full_name, bea.emails, bea.external_id) == (
+        "Bea Kim",
+        ["bea.kim@example.org"],
+        "bea.kim@example.org",
+    )
+    met = meetings(records)
+    berlin = ZoneInfo("Europe/Berlin")
+    # Mondays 5 Oct - 9 Nov, less the 19 Oct EXDATE; the 16 Nov one is to come.
+    assert [m.when.astimezone(berlin).date() for m in met] == [
+        dt.date(2026, 10, 5),
+        dt.date(2026, 10, 12),
+        dt.date(2026, 10, 26),
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 9),
+    ]
+    assert all(m.when.astimezone(berlin).hour == 10 for m in met)  # across the DST change
+    assert all(m.emails == ["bea.kim@example.org"] and m.names == ["Bea Kim"] for m in met)
+    assert all(m.minutes == 30 and not m.they_started for m in met)
+    assert met[0].external_id == "weekly-1@example.org/20261005T080000Z"
+    assert met[-1].external_id == "weekly-1@example.org/20261109T090000Z"
+    assert all(m.summary == "Weekly sync" and m.where == f"{path}:5" for m in met)
+    # Importing again (a day later) keeps every id.
+    later = meetings(parse(path, me={"owner@example.org"}, today=dt.date(2026, 11, 11)))
+    assert [m.external_id for m in later] == [m.external_id for m in met]
+
+
+def test_someone_elses_invitation_counts_the_organizer(tmp_path):
+    event = """BEGIN:VEVENT
+UID:lunch-7
+DTSTART:20260301T120000Z
+DURATION:PT1H30M
+ORGANIZER;CN=Dana Ortiz:mailto:dana@example.org
+ATTENDEE;CN=Owner;PARTSTAT=ACCEPTED:mailto:owner@example.org
+END:VEVENT
+"""
+    records = parse(write(tmp_path, calendar(event)), me={"owner@example.org"})
+    (meeting,) = meetings(records)
+    assert meeting.emails == ["dana@example.org"] and meeting.they_started
+    assert meeting.minutes == 90
+    assert [p.full_name for p in people(records)] == ["Dana Ortiz"]
+
+
+def test_skipped_events(tmp_path):
+    template = """BEGIN:VEVENT
+UID:{uid}
+DTSTART{start}
+{extra}
+ATTENDEE;CN=Eve Stone:mailto:eve@example.org
+END:VEVENT
+"""
+    events = [
+        template.format(uid="cancelled", start=":20260101T100000Z", extra="STATUS:CANCELLED"),
+        template.format(uid="future", start=":20270101T100000Z", extra="SUMMARY:later"),
+        template.format(
+            uid="bot", start=":20260101T100000Z", extra="ORGANIZER:mailto:no-reply@example.org"
+        ),
+        template.format(
+            uid="holiday",
+            start=";VALUE=DATE:20260101",
+            extra="ORGANIZER:mailto:en.usa#holiday@group.v.calendar.google.com",
+        ),
+        template.format(uid="kept", start=";VALUE=DATE:20260102", extra="SUMMARY:offsite"),
+    ]
+    records = parse(write(tmp_path, calendar(*events)), tz=ZoneInfo("America/New_York"))
+    (kept,) = meetings(records)
+    # All day: local midnight, no minutes.
+    assert kept.external_id == "kept/20260102" and kept.minutes is None
+    assert kept.when == dt.datetime(2026, 1, 2, tzinfo=ZoneInfo("America/New_York"))
+    assert not kept.they_started  # no organizer
+
+
+def test_floating_times_are_local(tmp_path):
+    event = """BEGIN:VEVENT
+UID:floating
+DTSTART:20260310T090000
+DTEND:20260310T094500
+ATTENDEE:mailto:fay@example.org
+END:VEVENT
+"""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    (person, meeting) = parse(write(tmp_path, calendar(event)), tz=tokyo)
+    assert person.full_name == "fay@example.org"
+    assert meeting.when == dt.datetime(2026, 3, 10, 9, 0, tzinfo=tokyo)
+    assert meeting.minutes == 45 and meeting.external_id == "floating/20260310T000000Z"
+
+
+def test_a_moved_occurrence_replaces_the_one_it_moves(tmp_path):
+    master = """BEGIN:VEVENT
+UID:standup
+DTSTART:20260105T090000Z
+DTEND:20260105T091500Z
+RRULE:FREQ=DAILY;COUNT=3
+ATTENDEE:mailto:gus@example.org
+END:VEVENT
+"""
+    moved = """BEGIN:VEVENT
+UID:standup
+RECURRENCE-ID:20260106T090000Z
+DTSTART:20260106T150000Z
+DTEND:20260106T160000Z
+SEQUENCE:2
+END:VEVENT
+"""
+    cancelled = """BEGIN:VEVENT
+UID:standup
+RECURRENCE-ID:20260107T090000Z
+DTSTART:20260107T090000Z
+STATUS:CANCELLED
+END:VEVENT
+"""
+    met = meetings(parse(write(tmp_path, calendar(master, moved, cancelled))))
+    assert [(m.external_id, m.when.hour, m.minutes) for m in met] == [
+        ("standup/20260105T090000Z", 9, 15),
+        ("standup/20260106T090000Z", 15, 60),  # attendees kept from the series
+    ]
+
+
+def test_replies_and_cancellations_in_a_file_of_invitations(tmp_path):
+    request = """BEGIN:VEVENT
+UID:plan-1
+DTSTART:20260201T100000Z
+ORGANIZER:mailto:owner@example.org
+ATTENDEE:mailto:hal@example.org
+ATTENDEE:mailto:ida@example.org
+END:VEVENT
+"""
+    reply = """BEGIN:VEVENT
+UID:plan-1
+ORGANIZER:mailto:owner@example.org
+ATTENDEE;PARTSTAT=DECLINED:mailto:ida@example.org
+END:VEVENT
+"""
+    other = request.replace("plan-1", "plan-2")
+    cancel = "BEGIN:VEVENT\nUID:plan-2\nSEQUENCE:1\nEND:VEVENT\n"
+    text = (
+        calendar(request, other, method="REQUEST")
+        + calendar(reply, method="REPLY")
+        + calendar(cancel, method="CANCEL")
+    )
+    met = meetings(parse(write(tmp_path, text), me={"owner@example.org"}))
+    assert [(m.external_id, m.emails) for m in met] == [
+        ("plan-1/20260201T100000Z", ["hal@example.org"])
+    ]
+
+
+def test_a_bad_event_is_a_problem_and_the_rest_imports(tmp_path):
+    good = "BEGIN:VEVENT\nUID:ok\nDTSTART:20260105T090000Z\nATTENDEE:mailto:jo@example.org\nEND:VEVENT\n"
+    bad = "BEGIN:VEVENT\nUID:bad\nDTSTART:2026-99-99\nATTENDEE:mailto:jo@example.org\nEND:VEVENT\n"
+    never = (
+        "BEGIN:VEVENT\nUID:often\nDTSTART:20260105T090000Z\nRRULE:FREQ=SECONDLY\n"
+        "ATTENDEE:mailto:kai@example.org\nEND:VEVENT\n"
+    )
+    path = tmp_path / "mixed.ics"
+    # A BOM, two calendars, text after the end.
+    path.write_bytes(
+        b"\xef\xbb\xbf" + (calendar(good, bad) + calendar(never) + "trailing words\n").encode()
+    )
+    records = parse(path)
+    problems = [r for r in records if isinstance(r, Problem)]
+    assert [p.where for p in problems] == [f"{path}:10", f"{path}:20"]
+    assert problems[0].reason == "unreadable start time '2026-99-99'"
+    assert "too frequent" in problems[1].reason
+    assert {m.external_id for m in meetings(records)} == {
+        "ok/20260105T090000Z",
+        "often/20260105T090000Z",  # the rule refused, the event itself kept
+    }
+
+
+def test_a_long_series_is_bounded(tmp_path):
+    event = (
+        "BEGIN:VEVENT\nUID:daily\nDTSTART:20000103T090000Z\nRRULE:FREQ=DAILY\n"
+        "ATTENDEE:mailto:lee@example.org\nEND:VEVENT\n"
+    )
+    met = meetings(parse(write(tmp_path, calendar(event))))
+    assert len(met) == MAX_OCCURRENCES
+    assert met[-1].when.date() == TODAY
+    weekly = event.replace("DAILY", "WEEKLY")
+    met = meetings(parse(write(tmp_path, calendar(weekly), "weekly.ics")))
+    first = met[0].when.date()
+    assert TODAY - first <= dt.timedelta(days=365 * ics.RECURRENCE_YEARS)
+    assert len(met) in (260, 261)  # five years of Mondays
+
+
+def test_files_that_are_not_calendars(tmp_path):
+    path = tmp_path / "x.ics"
+    path.write_text("hello\n")
+    with pytest.raises(ImportFileError) as caught:
+        parse(path)
+    assert str(caught.value) == f"{path}: not an iCalendar file (no BEGIN:VCALENDAR line)"
+    garbage = tmp_path / "garbage.ics"
+    garbage.write_text("BEGIN:VCALENDAR\nthese words are no property\nEND:VCALENDAR\n")
+    with pytest.raises(ImportFileError) as caught:
+        parse(garbage)
+    assert str(caught.value).startswith(f"{garbage}: ")
+    assert not PARSER.detect(tmp_path)
+    sniffed = tmp_path / "export.txt"
+    sniffed.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    assert PARSER.detect(sniffed) and parse(sniffed) == []

@@ -14,7 +14,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from troth.paths import data_dir, sqlite_path
+from troth.paths import sqlite_path
 
 
 def _envbool(name: str, default: bool = False) -> bool:
@@ -59,15 +59,25 @@ INSTALLED_APPS = [
     "troth.agenda",
     "troth.importers",
     "troth.identity",
+    "django_htmx",
+    "troth.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Local mode (`troth serve` on 127.0.0.1): the local owner, signed in on loopback only.
+    "troth.web.middleware.LocalOwnerMiddleware",
+    # Everything else needs a signed-in account (the login page is exempt).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # A TrothError escaping a view is a 400 (a NotFound a 404), never a 500.
+    "troth.web.middleware.TrothErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -123,7 +133,19 @@ USE_I18N = False
 LANGUAGE_CODE = "en-us"
 
 STATIC_URL = "static/"
-STATIC_ROOT = str(data_dir() / "static")
+# The web app serves its static files straight from the installed apps through
+# WhiteNoise's finders, so no collectstatic step is needed; a deployment that
+# wants collected files sets TROTH_STATIC_ROOT and runs collectstatic.
+STATIC_ROOT = os.environ.get("TROTH_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# `troth serve` on a loopback address turns this on: requests from 127.0.0.1/::1
+# are the local owner's without a login. Off everywhere else (and in tests).
+TROTH_LOCAL_LOGIN = _envbool("TROTH_LOCAL_LOGIN")
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:today"
+LOGOUT_REDIRECT_URL = "web:login"
 
 EMAIL_BACKEND = os.environ.get("TROTH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 

@@ -1,1 +1,127 @@
-"""troth serve: the web app on this machine."""
+"""troth serve: the web app on this machine.
+
+Local mode (the default, 127.0.0.1): nobody signs in to their own laptop, so a
+request from this machine is the local owner's. Any other address opens troth to
+the network: that needs a real account with a password, a secret key of your own,
+and every request signs in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+import webbrowser
+
+import typer
+
+from troth.cli.app import command, console, owner
+from troth.errors import TrothError
+
+CREATE_ACCOUNT = "python -m troth.manage createsuperuser"
+DEFAULT_KEY_PREFIX = "troth-local-insecure-key"
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _url(host: str, port: int) -> str:
+    shown = host
+    if host in {"0.0.0.0", "::"}:  # every interface: this machine's name reaches it
+        shown = "localhost"
+    elif ":" in host:
+        shown = f"[{host}]"
+    return f"http://{shown}:{port}/"
+
+
+def _check_network_mode(host: str) -> None:
+    """Serving beyond loopback: refuse unless someone can actually sign in, and
+    unless the secret key is the operator's own (the shipped one is public)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    usable = [u for u in get_user_model().objects.filter(is_active=True) if u.has_usable_password()]
+    if not usable:
+        raise TrothError(
+            f"--host {host} opens troth to the network, which needs an account with a password;"
+            f" create one with: {CREATE_ACCOUNT} (or serve on 127.0.0.1)"
+        )
+    if str(settings.SECRET_KEY).startswith(DEFAULT_KEY_PREFIX):
+        raise TrothError(
+            f"--host {host} needs a secret key of your own: set TROTH_SECRET_KEY to a long"
+            " random string (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    allowed = list(settings.ALLOWED_HOSTS)
+    if host not in {"0.0.0.0", "::"} and host not in allowed:
+        settings.ALLOWED_HOSTS = [*allowed, host.strip("[]")]
+
+
+def _load_demo_if_empty(me_owner) -> None:
+    from troth.cli.demo import demo
+    from troth.people.models import Person
+
+    if Person.objects.filter(owner=me_owner, is_me=False).exists():
+        console.print("--demo: your database already holds people; serving them as they are.")
+        return
+    demo(people=300, seed=7, interactions=None, reset=False, as_json=False)
+
+
+@command("serve", rich_help_panel="Setup")
+def serve(
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Address to bind; anything but loopback needs an account and sign-in.",
+    ),
+    demo: bool = typer.Option(
+        False, "--demo", help="Load the demo network if there is no one yet."
+    ),
+    no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
+    threads: int = typer.Option(8, "--threads", help="Worker threads."),
+) -> None:
+    """Serve the web app (migrating first) and print its address."""
+    if not 1 <= port <= 65535:
+        raise TrothError(f"--port must be between 1 and 65535, got {port}")
+    if not 1 <= threads <= 64:
+        raise TrothError(f"--threads must be between 1 and 64, got {threads}")
+    from django.conf import settings
+
+    me_owner = owner()  # migrates when the schema is behind
+    local = is_loopback_host(host)
+    if local:
+        settings.TROTH_LOCAL_LOGIN = True
+        os.environ["TROTH_LOCAL_LOGIN"] = "1"
+    else:
+        settings.TROTH_LOCAL_LOGIN = False
+        _check_network_mode(host)
+    if demo:
+        _load_demo_if_empty(me_owner)
+
+    from django.core.wsgi import get_wsgi_application
+    from waitress import create_server
+
+    app = get_wsgi_application()
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="troth")
+    except OSError as exc:
+        raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    url = _url(host, port)
+    mode = "local mode: no sign-in on this machine" if local else "sign-in required"
+    # The address on stdout, flushed, so scripts (and tests) can wait for it.
+    typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
+    if not no_open:
+        threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    typer.echo("troth stopped.")

@@ -1,0 +1,152 @@
+"""Forms of the web app. They check the shape of what was typed (a date is a date,
+a number a number); the service functions still decide what is allowed, and their
+TrothError becomes a form error next to the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from troth.interactions.actions import CHANNELS, MAX_MINUTES
+from troth.ledger.actions import DEFAULT_NEED_DAYS
+from troth.ledger.models import FAVOR_KINDS
+from troth.lib.dates import DateError, parse_date, parse_span
+from troth.people.actions import MAX_TEXT
+
+TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
+
+
+class DayField(forms.CharField):
+    """A day as a date picker sends it (2026-11-20) or as people type it (friday,
+    yesterday, in 2 weeks). `past` says which way a bare weekday points; `not_after_today`
+    and `after_today` refuse days on the wrong side of today."""
+
+    def __init__(
+        self, *, past: bool = False, not_after_today: bool = False, after_today: bool = False, **kw
+    ) -> None:
+        kw.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kw)
+        self.past, self.not_after_today, self.after_today = past, not_after_today, after_today
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError("that is too long for a date")
+        today = timezone.localdate()
+        try:
+            day = parse_date(text, today, past=self.past)
+        except DateError as exc:
+            raise forms.ValidationError(f"{exc} (try 2026-11-20, yesterday or friday)") from None
+        if self.not_after_today and day > today:
+            raise forms.ValidationError(f"{day} is in the future; record what has happened")
+        if self.after_today and day <= today:
+            raise forms.ValidationError(f"{day} is not after today ({today}): pick a later day")
+        return day
+
+
+class SnoozeForm(forms.Form):
+    until = DayField(label="Snooze until", after_today=True)
+
+
+class DoneForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How you got in touch",
+        choices=[(c, c) for c in CHANNELS],
+        initial="message",
+        required=False,
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=MAX_TEXT)
+
+
+class LogForm(forms.Form):
+    channel = forms.ChoiceField(label="What", choices=[(c, c) for c in CHANNELS], initial="meeting")
+    when = DayField(label="When", required=False, past=True, not_after_today=True)
+    minutes = forms.IntegerField(
+        label="Minutes", required=False, min_value=1, max_value=MAX_MINUTES
+    )
+    they_started = forms.BooleanField(label="They reached out first", required=False)
+    summary = forms.CharField(label="Notes", required=False, widget=TEXT, max_length=MAX_TEXT)
+
+    def when_moment(self) -> dt.datetime | None:
+        """Today is now; another day is noon that day, local time (as on the command line)."""
+        day = self.cleaned_data.get("when")
+        if day is None:
+            return None
+        now = timezone.localtime()
+        if day == now.date():
+            return now
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+class FavorForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=[(k, k) for k in FAVOR_KINDS])
+    what = forms.CharField(label="What", required=False, widget=TEXT, max_length=MAX_TEXT)
+    when = DayField(label="When", required=False, past=True, not_after_today=True)
+    need = forms.TypedChoiceField(
+        label="Answers their need", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, needs: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        field = self.fields["need"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "none")] + [(str(i), text) for i, text in needs]
+        if not needs:
+            field.widget = forms.HiddenInput()
+
+
+class PromiseForm(forms.Form):
+    MINE, THEIRS = "mine", "theirs"
+    direction = forms.ChoiceField(
+        label="Who promised",
+        choices=[(MINE, "I promised them"), (THEIRS, "They promised me")],
+        initial=MINE,
+        widget=forms.RadioSelect,
+    )
+    what = forms.CharField(label="What", widget=TEXT, max_length=MAX_TEXT)
+    due = DayField(label="Due", required=False)
+
+
+class NeedForm(forms.Form):
+    what = forms.CharField(label="What they need", widget=TEXT, max_length=MAX_TEXT)
+    span = forms.CharField(
+        label="For how long",
+        initial=f"{DEFAULT_NEED_DAYS}d",
+        max_length=20,
+        help_text="45d, 6w, 3m",
+        required=False,
+    )
+    tags = forms.CharField(
+        label="Tags", required=False, max_length=300, help_text="comma-separated"
+    )
+
+    def clean_span(self) -> int:
+        text = (self.cleaned_data.get("span") or "").strip()
+        if not text:
+            return DEFAULT_NEED_DAYS
+        try:
+            days = parse_span(text, timezone.localdate())
+        except DateError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not 1 <= days <= 3650:
+            raise forms.ValidationError("between 1 day and 10 years, please")
+        return days
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        return [t.strip() for t in raw.replace(";", ",").split(",") if t.strip()]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", widget=TEXT, max_length=MAX_TEXT)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write the note first.")
+        return text

@@ -1,0 +1,139 @@
+"""The People page's list: the query layer's search (`find_people`) narrowed by the
+cached trust scores and the favour balance, sorted, one page at a time.
+
+Nothing here is per row: every filter and sort reads one column for everyone in a
+single query, and only the page on screen is turned into rows (`people_rows`), so
+30,000 people cost a few bulk reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models.functions import Lower
+
+from troth.ledger.queries import balance
+from troth.people.models import Employment
+from troth.people.queries import find_people, people_rows
+from troth.trust.engine import TIERS
+from troth.trust.models import TrustScore
+
+PER_PAGE = 50
+# column -> what the header says
+SORTS = {"name": "Name", "company": "Company", "score": "Trust", "last": "Last contact"}
+# Strongest ties and latest contacts come first unless the column is flipped.
+NATURAL_DESCENDING = {"score", "last"}
+OWES = {"owes-you": "they owe you a turn", "you-owe": "you owe them a turn"}
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    tag: str = ""
+    company: str = ""
+    tier: str = ""
+    cooling: bool = False
+    owes: str = ""
+    archived: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+    @classmethod
+    def from_query(cls, params) -> Filters:
+        sort = (params.get("sort") or "name").strip()
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        if sort not in SORTS:
+            sort, descending = "name", False
+        tier = (params.get("tier") or "").strip()
+        owes = (params.get("owes") or "").strip()
+        return cls(
+            q=(params.get("q") or "").strip()[:200],
+            tag=(params.get("tag") or "").strip()[:64],
+            company=(params.get("company") or "").strip()[:200],
+            tier=tier if tier in TIERS else "",
+            cooling=params.get("cooling") in {"1", "on", "true"},
+            owes=owes if owes in OWES else "",
+            archived=params.get("archived") in {"1", "on", "true"},
+            sort=sort,
+            descending=descending,
+        )
+
+    @property
+    def sort_param(self) -> str:
+        return ("-" if self.descending else "") + self.sort
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.tag or self.company or self.tier or self.cooling or self.owes)
+
+
+def _trust(owner, ids: list[int] | None) -> dict[int, tuple[float, str, float | None, Any]]:
+    qs = TrustScore.objects.filter(owner=owner)
+    if ids is not None:
+        qs = qs.filter(person_id__in=ids)
+    return {
+        pid: (score, tier, trend, last)
+        for pid, score, tier, trend, last in qs.values_list(
+            "person_id", "score", "tier", "trend_90", "last_contact"
+        )
+    }
+
+
+def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, list[dict]]:
+    ids = find_people(
+        owner,
+        query=f.q or None,
+        tag=f.tag or None,
+        company=f.company or None,
+        include_archived=f.archived,
+    )
+    needs_all_trust = bool(f.tier or f.cooling or f.sort in {"score", "last"})
+    trust = _trust(owner, None) if needs_all_trust else {}
+    if f.tier:
+        ids = [i for i in ids if i in trust and trust[i][1] == f.tier]
+    if f.cooling:
+        ids = [i for i in ids if i in trust and (trust[i][2] or 0) < 0]
+    if f.owes:
+        rows = balance(owner, today)
+        wanted = {
+            r["id"]
+            for r in rows
+            if (r["balance"] > 0 if f.owes == "owes-you" else r["balance"] < 0)
+        }
+        ids = [i for i in ids if i in wanted]
+    if f.sort == "score":
+        # strongest first reads best; unscored people last either way
+        ids.sort(key=lambda i: trust[i][0] if i in trust else -1.0, reverse=not f.descending)
+    elif f.sort == "last":
+        floor = dt.date.min
+        ids.sort(
+            key=lambda i: (trust[i][3] or floor) if i in trust else floor,
+            reverse=not f.descending,
+        )
+    elif f.sort == "company":
+        companies = dict(
+            Employment.objects.filter(owner=owner, is_current=True)
+            .annotate(key=Lower("organization__name"))
+            .values_list("person_id", "key")
+        )
+        ids.sort(key=lambda i: (companies.get(i) is None, companies.get(i) or ""))
+        if f.descending:
+            ids.reverse()
+    elif f.descending:
+        ids.reverse()
+    pager = Paginator(ids, PER_PAGE)
+    page = pager.get_page(number)
+    shown = list(page.object_list)
+    rows = people_rows(owner, shown)
+    on_page = trust if needs_all_trust else _trust(owner, shown)
+    for row in rows:
+        score, tier, trend, _last = on_page.get(row["id"], (None, "", None, None))
+        row["score"] = None if score is None else round(score)
+        row["tier"] = tier
+        row["trend_90"] = None if trend is None else round(trend)
+        row["last_contact"] = (row["last_contact"] or "")[:10] or None
+    return page, rows

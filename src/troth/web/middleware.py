@@ -1,0 +1,86 @@
+"""What every request of the web app goes through before a view sees it.
+
+`LocalOwnerMiddleware`: in local mode (`troth serve` on a loopback address) a
+request from this machine is the local owner's, with no login: nobody should have
+to sign in to their own laptop. It acts only when TROTH_LOCAL_LOGIN is on *and*
+the request comes from a loopback address, so a server (which leaves it off and
+binds elsewhere) always asks for a real account.
+
+`TrothErrorMiddleware`: a TrothError escaping a view is the user's mistake, so it
+becomes a 400 page with its message (a NotFound a 404), never a 500.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from troth.errors import NotFound, TrothError
+
+
+def is_loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+_local_user_id: int | None = None
+
+
+def _local_user():
+    """The local owner, looked up once per process (and again if it was deleted)."""
+    global _local_user_id
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from troth.owners import LOCAL_USERNAME, local_owner
+
+    User = get_user_model()
+    if _local_user_id is not None:
+        user = User.objects.filter(
+            id=_local_user_id, username=LOCAL_USERNAME, is_active=True
+        ).first()
+        if user is not None:
+            return user
+    with transaction.atomic():
+        user = local_owner()
+    _local_user_id = user.id
+    return user
+
+
+class LocalOwnerMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            getattr(settings, "TROTH_LOCAL_LOGIN", False)
+            and is_loopback(request.META.get("REMOTE_ADDR"))
+            and not request.user.is_authenticated
+        ):
+            # No session is written: the owner is implied by where the request comes from.
+            request.user = _local_user()
+            request.troth_local = True  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class TrothErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception))
+        if isinstance(exception, TrothError):
+            return render(request, "web/error.html", {"message": str(exception)}, status=400)
+        return None

@@ -1,0 +1,35 @@
+// troth: the few bits of behaviour htmx does not cover. No framework, no build.
+(function () {
+  "use strict";
+
+  // Copy a draft to the clipboard: <button data-copy="#selector">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var status = button.parentElement.querySelector(".copied");
+    var text = source.value !== undefined ? source.value : source.textContent;
+    function said(message) { if (status) status.textContent = message; }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { said("Copied."); },
+        function () { source.select(); said("Select all and copy (Ctrl+C)."); }
+      );
+    } else {
+      source.select();
+      try { document.execCommand("copy"); said("Copied."); } catch (e) { said("Press Ctrl+C to copy."); }
+    }
+  });
+
+  // "/" jumps to the people search from anywhere (not while typing).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    var search = document.querySelector("[data-search]");
+    event.preventDefault();
+    if (search) { search.focus(); search.select(); }
+    else { window.location.href = "/people/"; }
+  });
+})();

@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from troth.web.views import people, person, today
+
+app_name = "web"
+
+urlpatterns = [
+    path("", today.today, name="today"),
+    path("today/<str:item_id>/done", today.done, name="item-done"),
+    path("today/<str:item_id>/snooze", today.snooze, name="item-snooze"),
+    path("today/<str:item_id>/skip", today.skip, name="item-skip"),
+    path("today/<str:item_id>/draft", today.draft, name="item-draft"),
+    path("people/", people.people, name="people"),
+    path("people/<int:person_id>/", person.person_page, name="person"),
+    path("people/<int:person_id>/photo", person.photo, name="person-photo"),
+    path("people/<int:person_id>/add/<str:kind>", person.quick_add, name="quick-add"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,233 @@
+"""One person: who they are, how strong the tie is and why, everything that
+happened both ways, and quick-add forms that post without leaving the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from troth import present
+from troth.errors import NotFound, TrothError
+from troth.interactions.actions import do_log_interaction
+from troth.intros.models import Introduction
+from troth.intros.queries import waiting
+from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.ledger.queries import access_need, favors_with, open_needs, promises
+from troth.owners import me_person
+from troth.people.actions import do_add_note
+from troth.people.models import Note, Person
+from troth.people.queries import access_person
+from troth.profile import person_profile
+from troth.trust.queries import trust_detail
+from troth.web.forms import FavorForm, LogForm, NeedForm, NoteForm, PromiseForm
+from troth.web.views.common import is_htmx, not_found, owner_of
+
+# The photo types a browser may be handed (never SVG: it can carry script).
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+TIMELINE_ROWS = 100
+# kind -> (form class, the heading of its quick-add form, the button)
+QUICK = {
+    "log": (LogForm, "Log an interaction", "Log it"),
+    "gave": (FavorForm, "You helped them", "Record favour given"),
+    "got": (FavorForm, "They helped you", "Record favour received"),
+    "promise": (PromiseForm, "A promise", "Record promise"),
+    "need": (NeedForm, "Something they need", "Record need"),
+    "note": (NoteForm, "A note", "Add note"),
+}
+
+
+def _person(request: HttpRequest, person_id: int) -> Person:
+    try:
+        person = access_person(owner_of(request), person_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    if person.is_me:  # your own page is Settings' business, not a contact's
+        raise Http404("that is you")
+    return person
+
+
+def initials(name: str) -> str:
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def _need_choices(owner, person: Person, today) -> list[tuple[int, str]]:
+    return [(n.id, n.what[:80]) for n in open_needs(owner, today, person)]
+
+
+def make_form(kind: str, owner, person: Person, data=None) -> forms.Form:
+    cls = QUICK[kind][0]
+    if cls is FavorForm:
+        today = timezone.localdate()
+        whose = person if kind == "gave" else me_person(owner)
+        return FavorForm(data, needs=_need_choices(owner, whose, today), prefix=kind)
+    return cls(data, prefix=kind)
+
+
+def _trust(owner, person: Person) -> dict[str, Any] | None:
+    try:
+        return trust_detail(owner, person)
+    except ValueError:  # not scored (archived or brand new): no score to explain yet
+        return None
+
+
+def records(owner, person: Person) -> dict[str, Any]:
+    """Everything the page lists about them; re-rendered after each quick add."""
+    today = timezone.localdate()
+    profile = person_profile(owner, person, limit=TIMELINE_ROWS)
+    favours = [present.favor_row(f) for f in favors_with(owner, person)]
+    all_promises = [
+        present.promise_row(c, today) for c in promises(owner, status=None, person=person)
+    ]
+    intro_rows = []
+    for i in (
+        Introduction.objects.filter(owner=owner)
+        .filter(Q(introducer=person) | Q(person_a=person) | Q(person_b=person))
+        .select_related("introducer", "person_a", "person_b")
+        .order_by("-updated_at")
+    ):
+        w = waiting(i)
+        intro_rows.append({**present.intro_row(i), "next": w.step if w else ""})
+    return {
+        "profile": profile,
+        "trust": _trust(owner, person),
+        "interactions": [r for r in profile["timeline"] if r["type"] == "interaction"],
+        "gave": [f for f in favours if f["direction"] == "gave"],
+        "got": [f for f in favours if f["direction"] == "got"],
+        "my_promises": [p for p in all_promises if p["mine"]],
+        "their_promises": [p for p in all_promises if not p["mine"]],
+        "intros": intro_rows,
+        "notes": [present.note_row(n) for n in Note.objects.filter(owner=owner, person=person)],
+    }
+
+
+def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] | None = None):
+    owner = owner_of(request)
+    bound = bound or {}
+    quick = [
+        {
+            "kind": kind,
+            "title": title,
+            "button": button,
+            "form": bound.get(kind) or make_form(kind, owner, person),
+        }
+        for kind, (_cls, title, button) in QUICK.items()
+    ]
+    return {
+        "person": person,
+        "initials": initials(person.full_name),
+        "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
+        "quick": quick,
+        "nav": "people",
+        **records(owner, person),
+    }
+
+
+@require_GET
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    return render(request, "web/person.html", _context(request, person))
+
+
+@require_GET
+def photo(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    if person.photo is None or person.photo_type not in PHOTO_TYPES:
+        raise Http404("no photo")
+    response = HttpResponse(bytes(person.photo), content_type=person.photo_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _save(kind: str, owner, person: Person, form: forms.Form) -> str:
+    """Call the one service function for this form; returns what was added."""
+    d = form.cleaned_data
+    if kind == "log":
+        assert isinstance(form, LogForm)
+        i = do_log_interaction(
+            owner,
+            person,
+            d["channel"],
+            when=form.when_moment(),
+            minutes=d.get("minutes"),
+            they_started=bool(d.get("they_started")),
+            summary=d.get("summary") or "",
+        )
+        return f"Logged a {i.channel} with {person.full_name}."
+    if kind in ("gave", "got"):
+        me = me_person(owner)
+        giver, receiver = (me, person) if kind == "gave" else (person, me)
+        need = None
+        if d.get("need"):
+            try:
+                need = access_need(owner, d["need"])
+            except NotFound:
+                form.add_error("need", "That need is not open any more.")
+                raise
+        f = do_record_favor(
+            owner, giver, receiver, d["kind"], d.get("what") or "", on=d.get("when"), need=need
+        )
+        closed = " It closes their need." if need is not None else ""
+        return f"Recorded the {f.kind} {'you gave' if kind == 'gave' else 'you got'}.{closed}"
+    if kind == "promise":
+        me = me_person(owner)
+        mine = d["direction"] == PromiseForm.MINE
+        debtor, creditor = (me, person) if mine else (person, me)
+        c = do_make_promise(owner, debtor, creditor, d["what"], due=d.get("due"))
+        due = f", due {c.due_on:%-d %B}" if c.due_on else ""
+        return f"Recorded the promise{due}."
+    if kind == "need":
+        n = do_add_need(owner, person, d["what"], days=d["span"], tags=d["tags"])
+        return f"Recorded the need, open until {n.expires_on:%-d %B}."
+    do_add_note(owner, person, d["text"])
+    return "Note added."
+
+
+@require_POST
+def quick_add(request: HttpRequest, person_id: int, kind: str) -> HttpResponse:
+    if kind not in QUICK:
+        raise Http404("no such form")
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    form = make_form(kind, owner, person, request.POST)
+    status, done = 400, ""
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                done = _save(kind, owner, person, form)
+            status = 200
+        except NotFound as exc:
+            if not form.errors:  # the need's own message is already next to its field
+                form.add_error(None, str(exc))
+        except TrothError as exc:
+            form.add_error(None, str(exc))
+    if status == 200:
+        if not is_htmx(request):
+            messages.success(request, done)
+            return redirect("web:person", person_id=person.id)
+        form = make_form(kind, owner, person)  # a fresh form for the next one
+    if not is_htmx(request):
+        return render(
+            request, "web/person.html", _context(request, person, {kind: form}), status=status
+        )
+    _cls, title, button = QUICK[kind]
+    context: dict[str, Any] = {
+        "q": {"kind": kind, "title": title, "button": button, "form": form},
+        "person": person,
+        "done": done,
+    }
+    if status == 200:  # the lists change too: swapped in out of band
+        context.update(records(owner, person))
+        context["oob"] = True
+    return render(request, "web/_quick_result.html", context, status=status)

@@ -1,0 +1,210 @@
+"""Today: the agenda, ranked as `troth agenda` ranks it, with done / snooze / skip
+and each item's draft one click away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from troth.agenda import actions, drafts
+from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Candidate
+from troth.agenda.queries import access_item, agenda
+from troth.errors import NotFound, TrothError
+from troth.intros.queries import access_intro
+from troth.people.models import ContactPoint, Person
+from troth.web.forms import DoneForm, SnoozeForm
+from troth.web.views.common import is_htmx, not_found, owner_of, page
+
+# What the page says once an item is handled.
+DONE_TEXT = {
+    "promise": "Promise kept.",
+    "thanks": "Thanked.",
+    "need": "Cleared from today. Record what you gave on their page: it closes the need.",
+    "checkin": "Checked in.",
+    "reconnect": "Reconnected.",
+    "nudge": "Nudged, once.",
+    "release": "Released them from it.",
+    "intro": "Step recorded.",
+}
+
+
+def item_view(c: Candidate, today) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "label": LABEL[c.kind],
+        "person_id": c.person_id,
+        "person": c.person,
+        "reason": c.reason,
+        "due": c.due,
+        "late": c.due is not None and c.due < today,
+        "has_draft": c.kind in drafts.FOR_AGENDA or c.kind == "intro",
+    }
+
+
+def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    owner = owner_of(request)
+    show_all = request.GET.get("all") == "1"
+    with transaction.atomic():
+        result = agenda(owner)
+    shown = result.items if show_all else result.items[:DEFAULT_LIMIT]
+    errors = errors or {}
+    items = [item_view(i.candidate, result.today) for i in shown]
+    for row in items:
+        row["error"] = errors.get(row["id"], "")
+    return {
+        "today": result.today,
+        "items": items,
+        "more": len(result.items) - len(shown),
+        "tomorrow": result.today + dt.timedelta(days=1),
+        "nav": "today",
+    }
+
+
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/today.html", _context(request))
+
+
+def _item_response(
+    request: HttpRequest, item: Candidate, *, error: str = "", done: str = "", status: int = 200
+) -> HttpResponse:
+    """After an action: the item in place (htmx), or back to the page."""
+    today_ = timezone.localdate()
+    if is_htmx(request):
+        context = {
+            "item": item_view(item, today_),
+            "error": error,
+            "done": done,
+            "tomorrow": today_ + dt.timedelta(days=1),
+        }
+        return render(request, "web/_agenda_item.html", context, status=status)
+    if error:
+        return render(request, "web/today.html", _context(request, {item.id: error}), status=status)
+    messages.success(request, f"{item.person}: {done}")
+    return redirect("web:today")
+
+
+def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
+    owner = owner_of(request)
+    try:
+        item = access_item(owner, item_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    form: SnoozeForm | DoneForm
+    if action == "snooze":
+        form = SnoozeForm(request.POST)
+        if not form.is_valid():
+            return _item_response(request, item, error=_first_error(form), status=400)
+    else:
+        form = DoneForm(request.POST)
+        if not form.is_valid():
+            return _item_response(request, item, error=_first_error(form), status=400)
+    try:
+        with transaction.atomic():
+            if action == "done":
+                logged = actions.do_done(
+                    owner,
+                    item,
+                    channel=form.cleaned_data.get("channel") or "message",
+                    notes=form.cleaned_data.get("notes") or "",
+                )
+                text = DONE_TEXT[item.kind]
+                if logged is not None:
+                    text += f" Logged a {logged.channel}; their rhythm restarts."
+            elif action == "snooze":
+                until = form.cleaned_data["until"]
+                actions.do_snooze(owner, item, until)
+                text = f"Snoozed until {until:%A %-d %B}."
+            else:
+                actions.do_skip(owner, item)
+                text = "Skipped: it will not come back for this reason."
+    except TrothError as exc:
+        return _item_response(request, item, error=str(exc), status=400)
+    return _item_response(request, item, done=text)
+
+
+def _first_error(form) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return "That did not look right."
+
+
+@require_POST
+def done(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _act(request, item_id, "done")
+
+
+@require_POST
+def snooze(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _act(request, item_id, "snooze")
+
+
+@require_POST
+def skip(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _act(request, item_id, "skip")
+
+
+def mailto(emails: list[str], subject: str | None, body: str) -> str:
+    """A mailto: link that opens the mail client with the draft filled in (RFC 6068)."""
+    to = ",".join(urllib.parse.quote(e, safe="@") for e in emails)
+    query = {"body": body}
+    if subject:
+        query = {"subject": subject, "body": body}
+    return f"mailto:{to}?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
+
+
+def _emails(owner, people: list[Person]) -> list[str]:
+    out = []
+    for p in people:
+        first = (
+            ContactPoint.objects.filter(owner=owner, person=p, kind=ContactPoint.EMAIL)
+            .order_by("-is_primary", "id")
+            .values_list("value", flat=True)
+            .first()
+        )
+        if first:
+            out.append(first)
+    return out
+
+
+@require_GET
+def draft(request: HttpRequest, item_id: str) -> HttpResponse:
+    owner = owner_of(request)
+    try:
+        with transaction.atomic():
+            item = access_item(owner, item_id)
+            if item.kind == "intro":
+                result = drafts.render_intro_draft(owner, access_intro(owner, item.ref))
+            else:
+                person = Person.objects.get(owner=owner, id=item.person_id)
+                result = drafts.render_draft(owner, person, drafts.kind_for_item(item), item)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    except TrothError as exc:
+        return page(
+            request,
+            "web/error.html",
+            {"message": str(exc)},
+            partial="web/_draft_error.html",
+            status=400,
+        )
+    recipients = list(result.to) or [result.person]
+    emails = _emails(owner, recipients)
+    context = {
+        "item": item_view(item, timezone.localdate()),
+        "draft": result,
+        "recipients": recipients,
+        "mailto": mailto(emails, result.subject, result.body) if emails else "",
+        "nav": "today",
+    }
+    return page(request, "web/draft.html", context, partial="web/_draft.html")

@@ -1,0 +1,486 @@
+"""The web app through Django's test client (real database), and `troth serve` as a
+real process answering HTTP on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from troth.agenda.models import AgendaMark
+from troth.interactions.models import Interaction
+from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.ledger.models import Commitment, Favor, Need
+from troth.owners import LOCAL_USERNAME, me_person
+from troth.people.actions import do_add_person, do_tag
+from troth.people.models import Note, Person
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def dana(alice):
+    return do_add_person(
+        alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme", title="CTO"
+    )
+
+
+@pytest.fixture
+def sam(alice):
+    return do_add_person(alice, "Sam Okafor", company="Larkspur")
+
+
+@pytest.fixture
+def web(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def late_promise(alice, dana):
+    today = TODAY()
+    return do_make_promise(
+        alice,
+        me_person(alice),
+        dana,
+        "send the deck",
+        made_on=today - dt.timedelta(days=20),
+        due=today - dt.timedelta(days=3),
+    )
+
+
+@pytest.fixture
+def favour_got(alice, sam):
+    return do_record_favor(
+        alice, sam, me_person(alice), "lead", "the Acme opening", on=TODAY() - dt.timedelta(days=4)
+    )
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# -- Today -------------------------------------------------------------------------
+
+
+def test_today_lists_the_agenda_in_order_with_reasons(web, late_promise, favour_got):
+    r = web.get("/")
+    assert r.status_code == 200
+    body = text(r)
+    p, t = f"p{late_promise.id}", f"t{favour_got.id}"
+    assert body.index(f'id="item-{p}"') < body.index(f'id="item-{t}"')  # your word first
+    assert "send the deck" in body and "3 days late" in body
+    assert "Sam Okafor gave you a lead" in body
+    assert 'name="csrfmiddlewaretoken"' in body and "htmx.min.js" in body
+
+
+def test_today_is_empty_politely(web):
+    assert "Nothing needs you today" in text(web.get("/"))
+
+
+def test_done_in_place_keeps_the_promise(web, late_promise):
+    r = web.post(f"/today/p{late_promise.id}/done", **HTMX)
+    assert r.status_code == 200
+    assert "Promise kept." in text(r) and "<html" not in text(r)  # only the item
+    late_promise.refresh_from_db()
+    assert late_promise.status == Commitment.KEPT
+    assert f"item-p{late_promise.id}" not in text(web.get("/"))
+
+
+def test_done_without_htmx_redirects_back_with_a_message(web, favour_got):
+    r = web.post(f"/today/t{favour_got.id}/done", follow=True)
+    assert r.status_code == 200 and "Thanked." in text(r)
+    favour_got.refresh_from_db()
+    assert favour_got.thanked_on == TODAY()
+    assert Interaction.objects.filter(person=favour_got.giver).count() == 1  # logged
+
+
+def test_snooze_needs_a_day_after_today(web, favour_got):
+    item = f"t{favour_got.id}"
+    for bad in (
+        "",
+        "not a date",
+        TODAY().isoformat(),
+        (TODAY() - dt.timedelta(days=2)).isoformat(),
+    ):
+        r = web.post(f"/today/{item}/snooze", {"until": bad}, **HTMX)
+        assert r.status_code == 400, bad
+        assert 'class="error"' in text(r) and "Snooze until" in text(r)
+    assert "not after today" in text(web.post(f"/today/{item}/snooze", {"until": TODAY()}, **HTMX))
+    assert not AgendaMark.objects.exists()
+    # without htmx: the whole page again, the message beside the item
+    r = web.post(f"/today/{item}/snooze", {"until": "yesterday"})
+    assert r.status_code == 400 and "<html" in text(r) and f'id="error-{item}"' in text(r)
+    later = TODAY() + dt.timedelta(days=3)
+    r = web.post(f"/today/{item}/snooze", {"until": later.isoformat()}, **HTMX)
+    assert r.status_code == 200 and "Snoozed until" in text(r)
+    assert AgendaMark.objects.get().until == later
+    assert f"item-{item}" not in text(web.get("/"))
+
+
+def test_skip_drops_the_item_and_a_second_action_is_refused(web, alice, dana):
+    need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
+    item = f"n{need.id}"
+    assert f"item-{item}" in text(web.get("/"))
+    r = web.post(f"/today/{item}/skip", **HTMX)
+    assert r.status_code == 200 and "Skipped" in text(r)
+    assert f"item-{item}" not in text(web.get("/"))
+    r = web.post(f"/today/{item}/done", **HTMX)
+    assert r.status_code == 400 and "already skipped" in text(r)
+
+
+def test_unknown_item_ids_are_404(web):
+    for url in ("/today/p999/done", "/today/zz/skip", "/today/p1/snooze"):
+        assert web.post(url, {"until": "2099-01-01"}).status_code == 404
+    assert web.get("/today/c999/draft").status_code == 404
+    assert web.get("/today/p1/done").status_code == 405  # actions are POST only
+
+
+def test_draft_is_one_click_away_with_mailto(web, late_promise):
+    item = f"p{late_promise.id}"
+    assert f'hx-get="/today/{item}/draft"' in text(web.get("/"))
+    r = web.get(f"/today/{item}/draft", **HTMX)
+    body = text(r)
+    assert r.status_code == 200 and "<html" not in body
+    assert "Hi Dana" in body and "Copy to clipboard" in body
+    assert 'href="mailto:dana@example.org?subject=' in body
+    full = web.get(f"/today/{item}/draft")
+    assert "<html" in text(full) and "Hi Dana" in text(full)
+
+
+def test_draft_without_an_email_offers_copy_only(web, favour_got):
+    body = text(web.get(f"/today/t{favour_got.id}/draft", **HTMX))
+    assert "Hi Sam" in body and "mailto:" not in body and "No e-mail address" in body
+
+
+# -- People ------------------------------------------------------------------------
+
+
+def test_people_lists_and_searches(web, alice, dana, sam):
+    r = web.get("/people/")
+    assert r.status_code == 200
+    assert "Dana Whitfield" in text(r) and "Sam Okafor" in text(r) and 'type="search"' in text(r)
+    r = web.get("/people/", {"q": "acme"}, **HTMX)  # company matches too
+    body = text(r)
+    assert r.status_code == 200 and "<html" not in body and 'id="people-results"' in body
+    assert "Dana Whitfield" in body and "Sam Okafor" not in body
+    assert "Nobody matches" in text(web.get("/people/", {"q": "zzzz"}))
+
+
+def test_people_filters_and_sorts(web, alice, dana, sam):
+    do_tag(alice, sam, add=["python"])
+    body = text(web.get("/people/", {"tag": "python"}))
+    assert "Sam Okafor" in body and "Dana Whitfield" not in body
+    body = text(web.get("/people/", {"company": "lark"}))
+    assert "Sam Okafor" in body and "Dana Whitfield" not in body
+    body = text(web.get("/people/", {"sort": "-name"}))
+    assert body.index("Sam Okafor") < body.index("Dana Whitfield")
+    do_record_favor(alice, me_person(alice), dana, "advice", "on pricing")
+    body = text(web.get("/people/", {"owes": "owes-you"}))
+    assert "Dana Whitfield" in body and "Sam Okafor" not in body
+    for params in (
+        {"sort": "score"},
+        {"sort": "-last"},
+        {"sort": "company"},
+        {"tier": "inner"},
+        {"cooling": "1"},
+        {"sort": "bogus", "tier": "bogus", "owes": "bogus", "page": "x"},
+    ):
+        assert web.get("/people/", params).status_code == 200, params
+
+
+def test_people_pages_without_per_row_queries(web, alice, django_assert_max_num_queries):
+    for i in range(120):
+        do_add_person(alice, f"Person {i:03d}", emails=[f"p{i}@example.org"], company=f"Co {i % 7}")
+    with django_assert_max_num_queries(20):
+        r = web.get("/people/")
+    assert "Person 000" in text(r) and "Person 050" not in text(r) and "page 1 of 3" in text(r)
+    r = web.get("/people/", {"page": 3})
+    assert "Person 119" in text(r) and 'rel="prev"' in text(r)
+    with django_assert_max_num_queries(20):
+        web.get("/people/", {"sort": "-score", "page": 2})
+
+
+# -- Person ------------------------------------------------------------------------
+
+
+def test_person_page_shows_everything(web, alice, dana, sam, late_promise):
+    me = me_person(alice)
+    do_record_favor(alice, me, dana, "advice", "on pricing")
+    do_record_favor(alice, dana, me, "intro", "to her CFO")
+    do_make_promise(alice, dana, me, "intro to the CFO", due=TODAY() + dt.timedelta(days=5))
+    do_add_need(alice, dana, "a data lead", days=30)
+    from troth.interactions.actions import do_log_interaction
+    from troth.people.actions import do_add_note
+
+    do_log_interaction(alice, dana, "meeting", minutes=45, summary="coffee at the corner")
+    do_add_note(alice, dana, "prefers morning calls")
+    r = web.get(f"/people/{dana.id}/")
+    body = text(r)
+    assert r.status_code == 200
+    for expected in (
+        "Dana Whitfield",
+        "CTO at Acme",
+        "dana@example.org",
+        "/100",  # the trust score
+        "on pricing",
+        "to her CFO",
+        "send the deck",
+        "intro to the CFO",
+        "a data lead",
+        "coffee at the corner",
+        "prefers morning calls",
+        ">DW<",  # initials without a photo
+        'id="quick-log"',
+        'id="quick-note"',
+    ):
+        assert expected in body, expected
+
+
+def test_photo_is_served_to_its_owner_only(web, client, alice, bob, dana):
+    dana.photo, dana.photo_type = b"\x89PNG fake", "image/png"
+    dana.save()
+    assert f'src="/people/{dana.id}/photo"' in text(web.get(f"/people/{dana.id}/"))
+    r = web.get(f"/people/{dana.id}/photo")
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert r.content == b"\x89PNG fake"
+    dana.photo_type = "image/svg+xml"  # never handed to a browser
+    dana.save()
+    assert web.get(f"/people/{dana.id}/photo").status_code == 404
+    client.force_login(bob)
+    assert client.get(f"/people/{dana.id}/photo").status_code == 404
+
+
+QUICK_OK = [
+    ("log", {"log-channel": "call", "log-minutes": "30", "log-summary": "caught up"}),
+    ("gave", {"gave-kind": "lead", "gave-what": "two candidates"}),
+    ("got", {"got-kind": "advice", "got-what": "on the offer", "got-when": "yesterday"}),
+    (
+        "promise",
+        {"promise-direction": "mine", "promise-what": "send the survey", "promise-due": "friday"},
+    ),
+    ("need", {"need-what": "a CPA", "need-span": "45d", "need-tags": "cpa, tax"}),
+    ("note", {"note-text": "likes hiking"}),
+]
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Interaction.objects.count(),
+        Favor.objects.count(),
+        Commitment.objects.count(),
+        Need.objects.count(),
+        Note.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("kind,data", QUICK_OK, ids=[k for k, _ in QUICK_OK])
+def test_quick_add_creates_the_row_in_place(web, alice, dana, kind, data):
+    before = _counts()
+    r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
+    body = text(r)
+    assert r.status_code == 200, body
+    assert 'class="ok"' in body and f'id="quick-{kind}"' in body
+    assert 'id="person-records" class="records" hx-swap-oob="true"' in body  # lists refreshed
+    after = _counts()
+    assert sum(after) == sum(before) + 1
+    if kind == "log":
+        i = Interaction.objects.get()
+        assert (i.channel, i.duration_minutes, i.summary) == ("call", 30, "caught up")
+        assert "caught up" in body
+    if kind == "got":
+        f = Favor.objects.get()
+        assert f.giver_id == dana.id and f.given_on == TODAY() - dt.timedelta(days=1)
+    if kind == "need":
+        n = Need.objects.get()
+        assert n.expires_on == TODAY() + dt.timedelta(days=45)
+        assert sorted(t.name for t in n.tags.all()) == ["cpa", "tax"]
+    if kind == "promise":
+        assert Commitment.objects.get().debtor.is_me
+
+
+def test_quick_add_without_htmx_redirects_to_the_person(web, dana):
+    r = web.post(f"/people/{dana.id}/add/note", {"note-text": "met at PyCon"}, follow=True)
+    assert r.status_code == 200 and "Note added." in text(r) and "met at PyCon" in text(r)
+
+
+QUICK_BAD = [
+    ("log", {"log-channel": "carrier-pigeon"}, "Select a valid choice"),
+    ("log", {"log-channel": "call", "log-minutes": "0"}, "greater than or equal to 1"),
+    ("log", {"log-channel": "call", "log-minutes": "ten"}, "Enter a whole number"),
+    ("log", {"log-channel": "call", "log-when": "in 2 weeks"}, "in the future"),
+    ("log", {"log-channel": "call", "log-when": "2999-01-01"}, "out of range"),
+    ("log", {"log-channel": "call", "log-when": "someday"}, "try 2026-11-20"),
+    ("gave", {"gave-kind": "bribe"}, "Select a valid choice"),
+    ("gave", {"gave-kind": "lead", "gave-need": "99999"}, "Select a valid choice"),
+    ("promise", {"promise-direction": "mine", "promise-what": ""}, "This field is required"),
+    ("promise", {"promise-direction": "sideways", "promise-what": "x"}, "Select a valid choice"),
+    # the service's own rule, shown as a form error
+    (
+        "promise",
+        {"promise-direction": "theirs", "promise-what": "x", "promise-due": "2000-01-01"},
+        "before the promise was made",
+    ),
+    ("need", {"need-what": "a CPA", "need-span": "forever"}, "span"),
+    ("need", {"need-what": "a CPA", "need-span": "20y"}, "between 1 day and 10 years"),
+    ("note", {"note-text": "   "}, "This field is required"),
+    ("note", {"note-text": "x" * 10_001}, "at most 10000 characters"),
+]
+
+
+@pytest.mark.parametrize("kind,data,message", QUICK_BAD)
+def test_quick_add_rejects_bad_input_and_writes_nothing(web, dana, kind, data, message):
+    before = _counts()
+    r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
+    assert r.status_code == 400
+    assert message in text(r)
+    assert "hx-swap-oob" not in text(r)
+    assert _counts() == before
+    # without htmx the whole page comes back with the form and its error
+    r = web.post(f"/people/{dana.id}/add/{kind}", data)
+    assert r.status_code == 400 and "<html" in text(r) and message in text(r)
+    assert _counts() == before
+
+
+def test_unknown_quick_add_and_me_are_404(web, alice, dana):
+    assert web.post(f"/people/{dana.id}/add/bogus", {}).status_code == 404
+    assert web.get(f"/people/{me_person(alice).id}/").status_code == 404
+
+
+# -- Owners and bad URLs -------------------------------------------------------------
+
+
+def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got):
+    client.force_login(bob)
+    for url in (
+        f"/people/{dana.id}/",
+        f"/people/{dana.id}/photo",
+        f"/today/p{late_promise.id}/draft",
+    ):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        assert "Dana" not in text(r) and "send the deck" not in text(r)
+    for url, data in (
+        (f"/today/p{late_promise.id}/done", {}),
+        (f"/today/t{favour_got.id}/skip", {}),
+        (f"/today/t{favour_got.id}/snooze", {"until": "2099-01-01"}),
+        (f"/people/{dana.id}/add/note", {"note-text": "mine now"}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    assert not Note.objects.exists() and not AgendaMark.objects.exists()
+    late_promise.refresh_from_db()
+    assert late_promise.status == Commitment.OPEN
+    body = text(client.get("/people/"))
+    assert "Dana" not in body and "Sam" not in body
+    assert "send the deck" not in text(client.get("/"))
+
+
+def test_unknown_urls_are_a_404_page(web):
+    r = web.get("/no/such/page")
+    assert r.status_code == 404 and "Not found" in text(r)
+    assert web.get("/people/999999/").status_code == 404
+
+
+# -- Signing in ------------------------------------------------------------------------
+
+
+def test_without_local_mode_every_page_asks_to_sign_in(client, alice):
+    r = client.get("/people/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/")
+    assert client.get("/login/").status_code == 200
+    r = client.post("/login/", {"username": "alice", "password": "wrong"})
+    assert r.status_code == 200 and "error" in text(r)
+    r = client.post("/login/", {"username": "alice", "password": "password"})
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+@override_settings(TROTH_LOCAL_LOGIN=True)
+def test_local_mode_signs_in_the_local_owner_on_loopback_only(client, db):
+    from django.contrib.auth import get_user_model
+
+    r = client.get("/", REMOTE_ADDR="127.0.0.1")
+    assert r.status_code == 200 and "Sign out" not in text(r)
+    local = get_user_model().objects.get(username=LOCAL_USERNAME)
+    assert Person.objects.filter(owner=local, is_me=True).exists()
+    assert client.get("/people/", REMOTE_ADDR="::1").status_code == 200
+    for remote in ("192.0.2.10", "10.0.0.2", ""):
+        r = client.get("/", REMOTE_ADDR=remote)
+        assert r.status_code == 302 and r["Location"].startswith("/login/"), remote
+    # a write from loopback is the local owner's
+    p = do_add_person(local, "Wren Halvorsen")
+    r = client.post(f"/people/{p.id}/add/note", {"note-text": "hello"}, REMOTE_ADDR="127.0.0.1")
+    assert r.status_code == 302 and Note.objects.get().owner_id == local.id
+
+
+@override_settings(TROTH_LOCAL_LOGIN=True)
+def test_local_mode_never_reaches_another_owners_data(client, alice, dana):
+    assert client.get(f"/people/{dana.id}/", REMOTE_ADDR="127.0.0.1").status_code == 404
+
+
+# -- troth serve, for real ---------------------------------------------------------------
+
+TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_troth_serve_answers_http_on_loopback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+    env["TROTH_HOME"] = str(tmp_path / "home")
+    # beyond loopback: refused until an account with a password exists
+    refused = subprocess.run(
+        [TROTH, "serve", "--host", "0.0.0.0", "--no-open", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert "createsuperuser" in refused.stderr and "127.0.0.1" in refused.stderr
+    port = _free_port()
+    proc = subprocess.Popen(
+        [TROTH, "serve", "--port", str(port), "--no-open"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        body = ""
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    assert r.status == 200
+                    body = r.read().decode()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        assert "Nothing needs you today" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/htmx.min.js") as r:
+            assert r.status == 200 and b"htmx" in r.read(200)
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page")
+        assert missing.value.code == 404
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in out

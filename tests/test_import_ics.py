@@ -460,3 +460,17 @@ def test_files_that_are_not_calendars(tmp_path):
     sniffed = tmp_path / "export.txt"
     sniffed.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
     assert PARSER.detect(sniffed) and parse(sniffed) == []
+
+
+def test_people_whose_names_only_sound_like_rooms_are_people(tmp_path):
+    event = """BEGIN:VEVENT
+UID:names
+DTSTART:20260105T090000Z
+ORGANIZER:mailto:owner@example.org
+ATTENDEE;CN=Maria Sala:mailto:maria.sala@example.org
+ATTENDEE;CN=Rooney Park:mailto:rooney@example.org
+ATTENDEE;CN=Conf Rm 12 (8):mailto:confrm12@example.org
+END:VEVENT
+"""
+    records = parse(write(tmp_path, calendar(event)), me="owner@example.org")
+    assert sorted(p.full_name for p in people(records)) == ["Maria Sala", "Rooney Park"]

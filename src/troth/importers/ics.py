@@ -80,8 +80,8 @@ _BOTS = re.compile(
     re.I,
 )
 _ROOM = re.compile(
-    r"\b(room|rooms|meeting ?room|conference ?room|boardroom|board room|salle|raum"
-    r"|besprechungsraum|sala|huddle|resource|projector|beamer)\b",
+    r"\b(room|rooms|meeting ?room|conference ?room|conf ?rm|boardroom|board room"
+    r"|besprechungsraum|huddle|resource|projector|beamer)\b",
     re.I,
 )
 _SKIP_CUTYPES = {"ROOM", "RESOURCE", "GROUP"}
@@ -512,8 +512,7 @@ class IcsParser:
         return re.search(rb"^\s*BEGIN\s*:\s*VCALENDAR", head, re.I | re.M) is not None
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
-        me_option = options.get("me") or set()
-        me = {str(m).lower() for m in me_option} if isinstance(me_option, set | list) else set()
+        me = _owner(options.get("me"))
         today = options.get("today")
         if not isinstance(today, dt.date):
             today = dt.date.today()
@@ -610,28 +609,15 @@ class IcsParser:
                 continue
             if _BIRTHDAY_UID.match(uid):
                 continue
-            organizer_prop = component.get("ORGANIZER")
-            organizer = _address(organizer_prop) if organizer_prop is not None else ""
-            if organizer and _is_bot(organizer):
+            master = masters[uid].component if uid in masters else None
+            try:
+                meeting = _meeting(component, occurrence, uid, master, answers, me)
+            except Exception as error:  # a value icalendar kept but cannot give
+                yield Problem(event.where, f"unreadable event: {_one_line(error)}")
                 continue
-            attendees = _list(component.get("ATTENDEE"))
-            if not attendees and occurrence.override and uid in masters:
-                attendees = _list(masters[uid].component.get("ATTENDEE"))
-            if not attendees:
-                continue  # not a meeting: nobody was invited
-            present = [
-                p
-                for p in (_party(a, attendee=True) for a in attendees)
-                if p and answers.get((uid, p.email)) != "DECLINED"
-            ]
-            if not present:
-                continue  # only rooms, bots, refusals: not a meeting with anyone
-            parties = [p for p in present if p.email not in me]
-            if organizer_prop is not None:
-                party = _party(organizer_prop, attendee=False)
-                if party is not None and party.email not in me:
-                    parties.append(party)
-            they_started = bool(organizer) and organizer not in me
+            if meeting is None:
+                continue
+            parties, they_started = meeting
             minutes = _minutes(component, occurrence.start)
             summary = " ".join(str(component.get("SUMMARY", "")).split())
             seen: set[str] = set()
@@ -667,6 +653,47 @@ class IcsParser:
         yield from people.values()
         interactions.sort(key=lambda record: (record.when, record.external_id))
         yield from interactions
+
+
+def _owner(value: object) -> set[str]:
+    """The `me` option: the owner's addresses, lower-case."""
+    if isinstance(value, str):
+        return {value.lower()}
+    if isinstance(value, set | frozenset | list | tuple):
+        return {str(m).lower() for m in value}
+    return set()
+
+
+def _meeting(
+    component: Any,
+    occurrence: _Occurrence,
+    uid: str,
+    master: Any,
+    answers: dict[tuple[str, str], str],
+    me: set[str],
+) -> tuple[list[_Party], bool] | None:
+    """The counterparts of one occurrence and whether they started it, or None
+    when it is not a meeting with anyone."""
+    organizer_prop = component.get("ORGANIZER")
+    organizer = _address(organizer_prop) if organizer_prop is not None else ""
+    if organizer and _is_bot(organizer):
+        return None
+    attendees = _list(component.get("ATTENDEE"))
+    if not attendees and occurrence.override and master is not None:
+        attendees = _list(master.get("ATTENDEE"))
+    present = [
+        p
+        for p in (_party(a, attendee=True) for a in attendees)
+        if p and answers.get((uid, p.email)) != "DECLINED"
+    ]
+    if not present:
+        return None  # nobody invited, or only rooms, bots and refusals
+    parties = [p for p in present if p.email not in me]
+    if organizer_prop is not None:
+        party = _party(organizer_prop, attendee=False)
+        if party is not None and party.email not in me:
+            parties.append(party)
+    return parties, bool(organizer) and organizer not in me
 
 
 def _int(value: Any) -> int:

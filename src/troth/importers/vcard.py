@@ -376,8 +376,14 @@ class VCardParser:
         return re.search(rb"^\s*BEGIN\s*:\s*VCARD", head, re.I | re.M) is not None
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
-        me_option = options.get("me") or set()
-        me = {str(m).lower() for m in me_option} if isinstance(me_option, set | list) else set()
+        me_option = options.get("me")
+        if isinstance(me_option, str):
+            me_option = {me_option}
+        me = (
+            {str(m).lower() for m in me_option}
+            if isinstance(me_option, set | frozenset | list | tuple)
+            else set()
+        )
         try:
             data = path.read_bytes()
         except OSError as error:

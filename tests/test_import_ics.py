@@ -24,6 +24,7 @@ FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file())
     "(realdata absent)"
 ]
 TODAY = dt.date(2026, 11, 30)
+END_OF_TODAY = dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=dt.UTC)
 
 ERROR = "error"
 # What each real file yields with no owner given: (people, meetings, problems),
@@ -85,7 +86,8 @@ EXPECTED: dict[str, tuple[int, int, int] | str] = {
 
 def parse(path: Path, **options) -> list:
     options.setdefault("me", set())
-    options.setdefault("today", TODAY)
+    if "today" not in options:  # the moment, not the clock, decides what has happened
+        options.setdefault("now", END_OF_TODAY)
     options.setdefault("tz", dt.UTC)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # icalendar warns about guessed TZIDs
@@ -142,7 +144,7 @@ def test_bot_calendars_yield_nothing(realdata):
         "icaljs_google_birthday.ics",
         "icalendar_google_calendar_alarm.ics",
     ):
-        assert parse(root / name, today=dt.date(2100, 1, 1)) == [], name
+        assert parse(root / name, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)) == [], name
 
 
 def test_rooms_and_declined_attendees_are_not_people(realdata):
@@ -192,7 +194,7 @@ def test_recurring_real_events_count_each_occurrence(realdata):
     # BYDAY with spaces (Exchange CDO), UNTIL in UTC: weekdays 3-22 July 2015.
     calendar = icalendar.Calendar.from_ical((root / "icalendar_exchange_cdo.ics").read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
-    starts, problem = occurrences(event, TODAY, dt.UTC)
+    starts, problem = occurrences(event, END_OF_TODAY, dt.UTC)
     assert problem == "" and len(starts) == 14
     assert {s.weekday() for s in starts} <= {0, 1, 2, 3, 4}
     # Zimbra: RDATEs, EXDATEs and moved occurrences of a monthly series.
@@ -474,3 +476,16 @@ END:VEVENT
 """
     records = parse(write(tmp_path, calendar(event)), me="owner@example.org")
     assert sorted(p.full_name for p in people(records)) == ["Maria Sala", "Rooney Park"]
+
+
+def test_a_meeting_later_today_has_not_happened(tmp_path):
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    event = "BEGIN:VEVENT\nUID:{uid}\nDTSTART:{start:%Y%m%dT%H%M%SZ}\nATTENDEE:mailto:mo@example.org\nEND:VEVENT\n"
+    text = calendar(
+        event.format(uid="before", start=now - dt.timedelta(hours=1)),
+        event.format(uid="after", start=now + dt.timedelta(hours=1)),
+    )
+    path = write(tmp_path, text)
+    for options in ({}, {"today": now.date()}):
+        records = list(PARSER.parse(path, me=set(), tz=dt.UTC, **options))
+        assert [m.external_id.split("/")[0] for m in meetings(records)] == ["before"]

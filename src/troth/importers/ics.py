@@ -15,13 +15,16 @@ Left out, because they are not relationships:
 * declined attendees (PARTSTAT=DECLINED) and non-participants (ROLE);
 * the owner (`me`: their normalised addresses);
 * cancelled events (STATUS:CANCELLED, or a calendar with METHOD:CANCEL) and
-  occurrences after `today`.
+  occurrences that have not begun yet: after `now` (an option, for tests), else
+  after the end of `today` or the present moment, whichever is earlier (apply
+  refuses interactions dated in the future, and a meeting later today has not
+  happened).
 
 Recurring events count each occurrence that happened: RRULE and RDATE expanded
 with python-dateutil, minus EXDATE, an overridden occurrence (RECURRENCE-ID)
 replacing the one it moves (an override without attendees keeps the series'
 attendees). Expansion is bounded: a series counts its last `RECURRENCE_YEARS`
-years (back from its last occurrence up to `today`), at most `MAX_OCCURRENCES` per
+years (back from its last occurrence that has begun), at most `MAX_OCCURRENCES` per
 event, and rules more frequent than hourly are refused as a Problem.
 
 Times: TZID (IANA or the file's own VTIMEZONE) as icalendar resolves it;
@@ -318,14 +321,13 @@ def _until_for(rule_text: str, start: dt.date | dt.datetime, tz: dt.tzinfo) -> s
 
 
 def _expand(
-    text: str, start: dt.date | dt.datetime, today: dt.date, tz: dt.tzinfo
+    text: str, start: dt.date | dt.datetime, now: dt.datetime, tz: dt.tzinfo
 ) -> list[dt.date | dt.datetime]:
-    """The starts an RRULE gives up to `today`: the last RECURRENCE_YEARS years
+    """The starts an RRULE gives up to `now`: the last RECURRENCE_YEARS years
     of them (counted back from the last one that happened), at most
     MAX_OCCURRENCES. Raises ValueError for a rule that cannot be read."""
     all_day = not isinstance(start, dt.datetime)
     first = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
-    end_of_today = _aware(today + dt.timedelta(days=1), tz)
     rule = rrule.rrulestr(_until_for(text, first, tz), dtstart=first)
     recent: deque[dt.datetime] = deque(maxlen=MAX_OCCURRENCES)
     given = iter(rule)
@@ -333,7 +335,7 @@ def _expand(
     # DTSTART is the first occurrence even when the rule would not give it.
     values = chain([first], given) if head in (None, first) else chain([first, head], given)
     for steps, value in enumerate(values):
-        if _aware(value, tz) >= end_of_today or steps >= MAX_STEPS:
+        if _aware(value, tz) > now or steps >= MAX_STEPS:
             break
         recent.append(value)
     if not recent:
@@ -343,9 +345,9 @@ def _expand(
 
 
 def occurrences(
-    event: Any, today: dt.date, tz: dt.tzinfo
+    event: Any, now: dt.datetime, tz: dt.tzinfo
 ) -> tuple[list[dt.date | dt.datetime], str]:
-    """Starts of the occurrences of `event` up to `today`, and a problem ("" if
+    """Starts of the occurrences of `event` up to `now`, and a problem ("" if
     none): DTSTART, the RRULE's (bounded, see _expand) and RDATE's, minus EXDATE."""
     start = event["DTSTART"].dt
     dates: list[dt.date | dt.datetime] = []
@@ -358,7 +360,7 @@ def occurrences(
             problem = f"recurrence {freq.group(1).upper()} is too frequent to be meetings"
             continue
         try:
-            dates.extend(_expand(text, start, today, tz))
+            dates.extend(_expand(text, start, now, tz))
         except (ValueError, TypeError, OverflowError) as error:
             problem = f"unreadable recurrence rule {text!r}: {_one_line(error)}"
     if not dates:  # no rule, or none readable: the event itself
@@ -377,7 +379,7 @@ def occurrences(
         day = _aware(value, tz).astimezone(tz).strftime("%Y%m%d")
         if key in seen or key in excluded or day in excluded_days:
             continue
-        if _aware(value, tz).astimezone(tz).date() > today:
+        if _aware(value, tz) > now:
             continue
         seen.add(key)
         kept.append(value)
@@ -513,9 +515,6 @@ class IcsParser:
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         me = _owner(options.get("me"))
-        today = options.get("today")
-        if not isinstance(today, dt.date):
-            today = dt.date.today()
         tz = options.get("tz")
         if not isinstance(tz, dt.tzinfo):
             tz = _local_zone()
@@ -541,10 +540,10 @@ class IcsParser:
         if not readable:
             raise ImportFileError(f"{path}: icalendar cannot read it (not a usable calendar)")
         yield from problems
-        yield from self._records(events, me, today, tz)
+        yield from self._records(events, me, _now(options, tz), tz)
 
     def _records(
-        self, events: list[_Event], me: set[str], today: dt.date, tz: dt.tzinfo
+        self, events: list[_Event], me: set[str], now: dt.datetime, tz: dt.tzinfo
     ) -> Iterator[Record]:
         chosen: dict[tuple[str, str], _Occurrence] = {}
         masters: dict[str, _Event] = {}
@@ -582,7 +581,7 @@ class IcsParser:
                     found = [(start.dt, _key(recurrence.dt, tz), True)]
                 else:
                     masters.setdefault(uid, event)
-                    starts, problem = occurrences(component, today, tz)
+                    starts, problem = occurrences(component, now, tz)
                     if problem:
                         yield Problem(event.where, problem)
                     found = [(one, _key(one, tz), False) for one in starts]
@@ -601,7 +600,7 @@ class IcsParser:
             event = occurrence.event
             component = event.component
             when = _aware(occurrence.start, tz)
-            if when.astimezone(tz).date() > today:
+            if when > now:
                 continue
             if str(component.get("STATUS", "")).upper() == "CANCELLED":
                 continue
@@ -653,6 +652,18 @@ class IcsParser:
         yield from people.values()
         interactions.sort(key=lambda record: (record.when, record.external_id))
         yield from interactions
+
+
+def _now(options: dict[str, object], tz: dt.tzinfo) -> dt.datetime:
+    """The moment up to which occurrences have happened (see the module doc)."""
+    now = options.get("now")
+    if isinstance(now, dt.datetime):
+        return now if now.tzinfo is not None else now.replace(tzinfo=tz)
+    present = dt.datetime.now(tz)
+    today = options.get("today")
+    if not isinstance(today, dt.date):
+        return present
+    return min(present, _aware(today + dt.timedelta(days=1), tz) - dt.timedelta(microseconds=1))
 
 
 def _owner(value: object) -> set[str]:

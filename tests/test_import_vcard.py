@@ -428,3 +428,9 @@ def test_detect_sniffs_content(tmp_path):
     other = tmp_path / "other.txt"
     other.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
     assert not PARSER.detect(other)
+
+
+def test_a_folded_line_after_a_trailing_backslash_is_still_a_fold(tmp_path):
+    text = "BEGIN:VCARD\nVERSION:3.0\nFN:Folded Person\nNOTE:ends with \\\\\n  and goes on\nEND:VCARD\n"
+    (person,) = parse(write(tmp_path, text))
+    assert person.note == "ends with \\ and goes on"

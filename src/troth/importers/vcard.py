@@ -99,8 +99,9 @@ def split_cards(data: bytes) -> tuple[list[_Card], list[Problem], bool]:
     qp_next = False  # ... and its last physical line ended with a soft break
     backslash = False  # the last line ended with "\\" (Android 2.1 multi-line values)
     for number, raw in enumerate(physical, start=1):
-        continuation = qp_next or (bool(stack) and raw[:1] in (b" ", b"\t"))
-        if backslash and stack and raw.strip() and not _PROPERTY.match(raw):
+        folded = raw[:1] in (b" ", b"\t")
+        continuation = qp_next or (bool(stack) and folded)
+        if backslash and stack and raw.strip() and not folded and not _PROPERTY.match(raw):
             backslash = raw.rstrip().endswith(b"\\")
             stack[-1].lines[-1] = stack[-1].lines[-1][:-1] + "\\n" + _decode(raw, charset)
             continue
@@ -401,7 +402,9 @@ class VCardParser:
             try:
                 parsed = read_card(card.lines[1:-1])
             except Exception as error:  # vobject raises many kinds on bad input
-                yield Problem(where, f"unreadable card: {_one_line(error)}")
+                # vobject counts lines within the card; the card's own line is in `where`.
+                reason = re.sub(r"^At line \d+: ", "", _one_line(error))
+                yield Problem(where, f"unreadable card: {reason}")
                 continue
             yield person(parsed, where, me)
 

@@ -1,0 +1,509 @@
+"""Merging two people into one, undoing it, and resolving identities after an import.
+
+Callers own the transaction (wrap in `transaction.atomic()`).
+
+`do_merge` is generic: it walks every relation that points at Person
+(`Person._meta.get_fields(include_hidden=True)`, so links with related_name="+"
+and the tags' through table are included) and moves each row from the merged
+person to the kept one. What cannot move is dropped and kept in the merge's
+snapshot so `do_unmerge` can put it back:
+
+* a row that would duplicate one the kept person has (the same contact point,
+  a "knows" link both had with a third person, the same imported interaction,
+  the same tag): a unique constraint says which;
+* a "knows" link between the two themselves;
+* one-to-one rows (the relationship): the kept person's wins, its empty fields
+  filled from the other's.
+
+A nullable link that would point from the kept person to themselves (the kept
+person "met through" the merged one) is cleared. A non-nullable one (a favour
+or a promise between the two) means they are two people: the merge is refused.
+Cached trust scores are dropped so the next read recomputes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.identity import match
+from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.identity.queries import rejected_pairs
+from troth.people.models import ContactPoint, Employment, Knows, Person
+from troth.trust.models import TrustScore
+
+# Link tables stored as an ordered pair (low id first).
+ORDERED_PAIRS: dict[type[models.Model], tuple[str, str]] = {
+    Knows: ("person_a_id", "person_b_id"),
+    MergeSuggestion: ("person_a_id", "person_b_id"),
+}
+# Caches, recomputed on demand: dropped, never moved or restored.
+CACHES: tuple[type[models.Model], ...] = (TrustScore,)
+# The kept person's own fields the merged one may fill in when empty.
+PERSON_FILL = ("given_name", "family_name", "photo", "photo_type")
+
+
+class _Encoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but datetimes keep their microseconds: restores are exact."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime):
+            return o.isoformat()
+        if isinstance(o, bytes | memoryview):
+            return base64.b64encode(bytes(o)).decode("ascii")
+        return super().default(o)
+
+
+def _plain(data: Any) -> Any:
+    """JSON-safe, with exact datetimes and base64 bytes (what BinaryField reads back)."""
+    return json.loads(json.dumps(data, cls=_Encoder))
+
+
+def _dump(obj: models.Model) -> dict[str, Any]:
+    """One row as Django's serializer writes it (every column, no many-to-many)."""
+    fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+    row: dict[str, Any] = serializers.serialize("python", [obj], fields=fields)[0]
+    return row
+
+
+def _restore(row: dict[str, Any]) -> bool:
+    """Save a dumped row with its own id; False when something it points at is gone."""
+    obj = next(serializers.deserialize("python", [row])).object
+    for f in obj._meta.concrete_fields:
+        if f.related_model is not None and getattr(obj, f.attname) is not None:
+            target = f.related_model._base_manager.filter(pk=getattr(obj, f.attname))
+            if not target.exists():
+                if f.null:
+                    setattr(obj, f.attname, None)
+                else:
+                    return False
+    obj.save_base(raw=True, force_insert=True)
+    return True
+
+
+def _person_relations() -> list[models.ForeignObjectRel]:
+    return [
+        f
+        for f in Person._meta.get_fields(include_hidden=True)
+        if isinstance(f, models.ForeignObjectRel)
+        and not f.many_to_many
+        and f.related_model is not MergeRecord  # history follows below, by hand
+    ]
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _model(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _unique_sets(model: type[models.Model]) -> list[tuple[list[str], Q | None]]:
+    """Each uniqueness rule of a model: its columns, and its condition if partial."""
+    columns = {f.name: f.attname for f in model._meta.concrete_fields}
+    out: list[tuple[list[str], Q | None]] = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            cols = [columns[n] for n in constraint.fields]
+            out.append((cols, constraint.condition))
+    for together in model._meta.unique_together:
+        out.append(([columns[n] for n in together], None))
+    for f in model._meta.concrete_fields:
+        if f.unique and not f.primary_key:
+            out.append(([f.attname], None))
+    return out
+
+
+def _duplicates(
+    model: type[models.Model], pk: int, values: dict[str, Any], changed: set[str]
+) -> bool:
+    """Would this row, with these values, break a unique rule another row holds?"""
+    for cols, condition in _unique_sets(model):
+        if not changed & set(cols):
+            continue
+        others = model._base_manager.filter(**{c: values[c] for c in cols}).exclude(pk=pk)
+        if condition is not None:
+            if not model._base_manager.filter(pk=pk).filter(condition).exists():
+                continue
+            others = others.filter(condition)
+        if others.exists():
+            return True
+    return False
+
+
+@dataclass
+class _Plan:
+    moved: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
+    filled: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _move_rows(
+    owner, keep: Person, other: Person, model: type[models.Model], cols: list[str], plan: _Plan
+) -> None:
+    nullable = {
+        f.attname: f.null
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is Person
+    }
+    person_cols = list(nullable)
+    rows = model._base_manager.filter(
+        Q(*[Q(**{c: other.id}) for c in cols], _connector=Q.OR)
+    ).order_by("pk")
+    for row in rows:
+        before = {c: getattr(row, c) for c in person_cols}
+        after = {c: (keep.id if v == other.id else v) for c, v in before.items()}
+        was_keep = {c for c, v in before.items() if v == keep.id}
+        came = {c for c, v in before.items() if v == other.id}
+        drop = False
+        if was_keep and came:  # a row between the two: after the merge, keep to keep
+            if model in ORDERED_PAIRS:
+                drop = True  # "knows" themselves, a suggestion about themselves
+            else:
+                # a link that can be empty is cleared (nobody met themselves through themselves)
+                for c in came:
+                    if nullable[c]:
+                        after[c] = None
+                if any(after[c] == keep.id for c in came) and all(nullable[c] for c in was_keep):
+                    for c in was_keep:
+                        after[c] = None
+            pointing = [c for c in person_cols if after[c] == keep.id]
+            if not drop and len(pointing) > 1:
+                raise TrothError(
+                    f"{keep.full_name} (#{keep.id}) and {other.full_name} (#{other.id}) "
+                    f"share a {model._meta.verbose_name} (#{row.pk}) between them: they look "
+                    "like two people, so they are not merged"
+                )
+        pair = ORDERED_PAIRS.get(model)
+        if pair and not drop and after[pair[0]] > after[pair[1]]:
+            after[pair[0]], after[pair[1]] = after[pair[1]], after[pair[0]]
+        changed = {c for c in person_cols if after[c] != before[c]}
+        if not drop and model is Employment:
+            # the same job seen twice (the same employer): one row is enough
+            drop = Employment.objects.filter(
+                person=keep,
+                organization_id=row.organization_id,  # type: ignore[attr-defined]
+            ).exists()
+        if not drop:
+            values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
+            values.update(after)
+            drop = _duplicates(model, row.pk, values, changed)
+        if drop:
+            plan.deleted.append(_dump(row))
+            model._base_manager.filter(pk=row.pk).delete()
+            continue
+        model._base_manager.filter(pk=row.pk).update(**{c: after[c] for c in changed})
+        plan.moved.append(
+            {
+                "model": _label(model),
+                "pk": row.pk,
+                "before": {c: before[c] for c in changed},
+                "after": {c: after[c] for c in changed},
+            }
+        )
+
+
+def _merge_one_to_one(
+    keep: Person, other: Person, model: type[models.Model], col: str, plan: _Plan
+) -> None:
+    theirs = model._base_manager.filter(**{col: other.id}).first()
+    if theirs is None:
+        return
+    mine = model._base_manager.filter(**{col: keep.id}).first()
+    if mine is None:
+        model._base_manager.filter(pk=theirs.pk).update(**{col: keep.id})
+        plan.moved.append(
+            {
+                "model": _label(model),
+                "pk": theirs.pk,
+                "before": {col: other.id},
+                "after": {col: keep.id},
+            }
+        )
+        return
+    fill: dict[str, Any] = {}
+    old: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in (col, "owner_id"):
+            continue
+        value = getattr(theirs, f.attname)
+        if f.is_relation and value in (keep.id, other.id):
+            continue
+        current = getattr(mine, f.attname)
+        if current in (None, "") and value not in (None, ""):
+            fill[f.attname] = value
+            old[f.attname] = current
+    if fill:
+        model._base_manager.filter(pk=mine.pk).update(**fill)
+        plan.filled[_label(model)] = {"pk": mine.pk, "before": old, "after": fill}
+    plan.deleted.append(_dump(theirs))
+    model._base_manager.filter(pk=theirs.pk).delete()
+
+
+def _check_pair(owner, keep: Person, other: Person) -> None:
+    for p in (keep, other):
+        if p.owner_id != owner.id:
+            raise TrothError(f"no person with id {p.id}")
+        if p.is_me:
+            raise TrothError("you cannot be merged with a contact ('me' is you)")
+    if keep.id == other.id:
+        raise TrothError(f"{keep.full_name} (#{keep.id}) cannot be merged with themselves")
+
+
+def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
+    """Fold `other` into `keep`: every row that pointed at `other` now points at
+    `keep`, `other` is deleted, and a MergeRecord remembers how to undo it."""
+    _check_pair(owner, keep, other)
+    keep = Person.objects.get(pk=keep.pk)  # fresh values: the snapshot must be exact
+    other = Person.objects.get(pk=other.pk)
+    plan = _Plan()
+    person_row = _dump(other)
+
+    by_model: dict[type[models.Model], list[str]] = defaultdict(list)
+    for rel in _person_relations():
+        model = rel.related_model
+        if model in CACHES:
+            continue
+        col = rel.field.attname
+        if rel.one_to_one:
+            _merge_one_to_one(keep, other, model, col, plan)
+        else:
+            by_model[model].append(col)
+    for model, cols in by_model.items():
+        _move_rows(owner, keep, other, model, cols, plan)
+
+    # the merged person's history of merges follows them
+    for record in MergeRecord.objects.filter(owner=owner, kept=other):
+        MergeRecord.objects.filter(pk=record.pk).update(kept=keep)
+        plan.moved.append(
+            {
+                "model": _label(MergeRecord),
+                "pk": record.pk,
+                "before": {"kept_id": other.id},
+                "after": {"kept_id": keep.id},
+            }
+        )
+
+    fill = {
+        f: getattr(other, f)
+        for f in PERSON_FILL
+        if getattr(keep, f) in (None, "") and getattr(other, f) not in (None, "")
+    }
+    if fill.get("photo") is None:
+        fill.pop("photo_type", None)
+    if fill:
+        plan.filled[_label(Person)] = {
+            "pk": keep.pk,
+            "before": {f: getattr(keep, f) for f in fill},
+            "after": fill,
+        }
+        Person.objects.filter(pk=keep.pk).update(**fill)
+
+    TrustScore.objects.filter(owner=owner, person_id__in=[keep.id, other.id]).delete()
+    Person.objects.filter(pk=other.pk).delete()
+    snapshot = {
+        "person": person_row,
+        "moved": plan.moved,
+        "deleted": plan.deleted,
+        "filled": plan.filled,
+    }
+    return MergeRecord.objects.create(
+        owner=owner,
+        kept=keep,
+        merged_id=other.id,
+        merged_name=other.full_name,
+        reason=reason[:300],
+        snapshot=_plain(snapshot),
+        created_at=timezone.now(),
+    )
+
+
+def _field_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """JSON values back into what the columns hold (dates, bytes...)."""
+    columns = {f.attname: f for f in model._meta.concrete_fields}
+    return {
+        attname: None if value is None else columns[attname].to_python(value)
+        for attname, value in values.items()
+    }
+
+
+def do_unmerge(owner, record: MergeRecord) -> Person:
+    """Undo a merge: the merged person comes back with the same id, with exactly the
+    rows that were moved from them (anything added to the kept person since stays),
+    and the rows the merge dropped."""
+    if record.owner_id != owner.id:
+        raise TrothError(f"no merge with id {record.id}")
+    if record.undone_at is not None:
+        raise TrothError(f"merge #{record.id} was already undone")
+    snap = record.snapshot
+    if Person.objects.filter(pk=record.merged_id).exists():
+        raise TrothError(f"#{record.merged_id} exists again; merge #{record.id} cannot be undone")
+    keep = record.kept
+    _restore(snap["person"])
+    for row in snap["deleted"]:
+        _restore(row)
+    for move in reversed(snap["moved"]):
+        model = _model(move["model"])
+        after = _field_values(model, move["after"])
+        before = _field_values(model, move["before"])
+        # only rows still where the merge put them: later changes win
+        model._base_manager.filter(pk=move["pk"], **after).update(**before)
+    for label, filled in snap["filled"].items():
+        model = _model(label)
+        after = _field_values(model, filled["after"])
+        before = _field_values(model, filled["before"])
+        for attname, value in before.items():
+            model._base_manager.filter(pk=filled["pk"], **{attname: after[attname]}).update(
+                **{attname: value}
+            )
+    MergeRecord.objects.filter(pk=record.pk).update(undone_at=timezone.now())
+    record.refresh_from_db()
+    TrustScore.objects.filter(owner=owner, person_id=keep.id).delete()
+    merged = Person.objects.get(pk=record.merged_id)
+    # Undone means "two people": never merge or suggest them again.
+    do_reject(owner, keep, merged)
+    return merged
+
+
+def do_reject(owner, a: Person, b: Person) -> MergeSuggestion:
+    _check_pair(owner, a, b)
+    low, high = sorted((a.id, b.id))
+    suggestion, _ = MergeSuggestion.objects.update_or_create(
+        owner=owner,
+        person_a_id=low,
+        person_b_id=high,
+        defaults={"status": MergeSuggestion.REJECTED, "decided_at": timezone.now()},
+        create_defaults={
+            "confidence": 0.0,
+            "reasons": [],
+            "status": MergeSuggestion.REJECTED,
+            "created_at": timezone.now(),
+            "decided_at": timezone.now(),
+        },
+    )
+    return suggestion
+
+
+def do_accept(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
+    """Merge on the owner's word, closing the suggestion about the pair if any."""
+    low, high = sorted((keep.id, other.id))
+    MergeSuggestion.objects.filter(owner=owner, person_a_id=low, person_b_id=high).update(
+        status=MergeSuggestion.ACCEPTED, decided_at=timezone.now()
+    )
+    return do_merge(owner, keep, other, reason=reason or "merged by hand")
+
+
+@dataclass
+class ResolveSummary:
+    merged: int
+    suggested: int
+    merges: list[int] = field(default_factory=list)  # MergeRecord ids
+
+
+def candidates(owner) -> list[match.Candidate]:
+    """Every contact of the owner as the matcher sees them (plain values, no models)."""
+    people = Person.objects.filter(owner=owner, is_me=False).values_list(
+        "id", "full_name", "given_name", "family_name"
+    )
+    points: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for pid, kind, value in ContactPoint.objects.filter(owner=owner).values_list(
+        "person_id", "kind", "value"
+    ):
+        points[pid][kind].append(value)
+    companies: dict[int, str] = {}
+    for pid, org in (
+        Employment.objects.filter(owner=owner, is_current=True)
+        .order_by("-started_on", "-id")
+        .values_list("person_id", "organization__name")
+    ):
+        companies.setdefault(pid, org)
+    out = []
+    for pid, full, given, family in people:
+        cp = points.get(pid, {})
+        out.append(
+            match.Candidate(
+                id=pid,
+                full_name=full,
+                given_name=given,
+                family_name=family,
+                emails=tuple(cp.get(ContactPoint.EMAIL, ())),
+                phones=tuple(cp.get(ContactPoint.PHONE, ())),
+                urls=tuple(cp.get(ContactPoint.URL, ())),
+                company=companies.get(pid, ""),
+            )
+        )
+    return out
+
+
+def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSummary:
+    """Find the same person seen twice among the owner's contacts (or between these
+    people and everyone): merge the sure pairs, suggest the likely ones. Pairs the
+    owner rejected (or unmerged) are left alone."""
+    found = match.find_matches(candidates(owner), focus=person_ids)
+    rejected = rejected_pairs(owner)
+    known = set(
+        MergeSuggestion.objects.filter(owner=owner).values_list("person_a_id", "person_b_id")
+    )
+    now_of: dict[int, int] = {}  # merged id -> the person it now lives in
+
+    def current(pid: int) -> int:
+        while pid in now_of:
+            pid = now_of[pid]
+        return pid
+
+    summary = ResolveSummary(merged=0, suggested=0)
+    likely: list[match.Match] = []
+    for m in found:
+        if not m.sure:
+            likely.append(m)
+            continue
+        a, b = current(m.a), current(m.b)
+        if a == b or (min(a, b), max(a, b)) in rejected:
+            continue
+        keep_id, other_id = min(a, b), max(a, b)  # the older record stays
+        try:
+            with transaction.atomic():
+                record = do_merge(
+                    owner,
+                    Person.objects.get(pk=keep_id),
+                    Person.objects.get(pk=other_id),
+                    reason="; ".join(m.reasons),
+                )
+        except TrothError:
+            likely.append(m)
+            continue
+        now_of[other_id] = keep_id
+        summary.merged += 1
+        summary.merges.append(record.id)
+    now = timezone.now()
+    for m in likely:
+        a, b = current(m.a), current(m.b)
+        pair = (min(a, b), max(a, b))
+        if a == b or pair in known:
+            continue
+        known.add(pair)
+        MergeSuggestion.objects.create(
+            owner=owner,
+            person_a_id=pair[0],
+            person_b_id=pair[1],
+            confidence=m.confidence,
+            reasons=m.reasons,
+            created_at=now,
+        )
+        summary.suggested += 1
+    return summary

@@ -1,0 +1,79 @@
+"""Reads about merges and suggestions, always scoped to one owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from troth.errors import NotFound, TrothError
+from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.people.models import Person
+
+
+def access_merge(owner, merge_id: int) -> MergeRecord:
+    try:
+        return MergeRecord.objects.select_related("kept").get(owner=owner, id=merge_id)
+    except MergeRecord.DoesNotExist:
+        raise NotFound(f"no merge with id {merge_id}") from None
+
+
+def latest_merge_into(owner, person: Person) -> MergeRecord:
+    found = (
+        MergeRecord.objects.filter(owner=owner, kept=person, undone_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if found is None:
+        raise TrothError(f"nobody was merged into {person.full_name} (#{person.id})")
+    return found
+
+
+def merges_for(owner) -> QuerySet[MergeRecord]:
+    return MergeRecord.objects.filter(owner=owner).select_related("kept")
+
+
+def open_suggestions(owner) -> QuerySet[MergeSuggestion]:
+    return MergeSuggestion.objects.filter(owner=owner, status=MergeSuggestion.OPEN)
+
+
+def rejected_pairs(owner) -> set[tuple[int, int]]:
+    rows = MergeSuggestion.objects.filter(owner=owner, status=MergeSuggestion.REJECTED)
+    return set(rows.values_list("person_a_id", "person_b_id"))
+
+
+def suggestion_rows(owner) -> list[dict[str, Any]]:
+    rows = open_suggestions(owner).values_list(
+        "id",
+        "person_a_id",
+        "person_a__full_name",
+        "person_b_id",
+        "person_b__full_name",
+        "confidence",
+        "reasons",
+    )
+    return [
+        {
+            "id": sid,
+            "a": {"id": a, "name": a_name},
+            "b": {"id": b, "name": b_name},
+            "confidence": round(conf, 2),
+            "reasons": list(reasons),
+        }
+        for sid, a, a_name, b, b_name, conf, reasons in rows
+    ]
+
+
+def merge_rows(owner) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "kept": {"id": m.kept_id, "name": m.kept.full_name},
+            "merged": {"id": m.merged_id, "name": m.merged_name},
+            "reason": m.reason,
+            "moved": len(m.snapshot.get("moved", [])),
+            "created_at": m.created_at.isoformat(),
+            "undone_at": m.undone_at.isoformat() if m.undone_at else None,
+        }
+        for m in merges_for(owner)
+    ]

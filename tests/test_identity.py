@@ -1,0 +1,403 @@
+"""Identity resolution: the pure matcher, merge and unmerge on the real database, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.db import transaction
+from django.utils import timezone
+
+from troth.errors import NotFound, TrothError
+from troth.identity import actions
+from troth.identity.match import Candidate, candidate_from_record, find_matches
+from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.interactions.actions import do_log_interaction
+from troth.intros.actions import do_propose
+from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.people.actions import (
+    do_add_note,
+    do_add_person,
+    do_edit_person,
+    do_link_knows,
+    do_tag,
+)
+from troth.people.models import ContactPoint, Knows, Person
+from troth.people.queries import access_person
+from troth.sim.dirty import generate_dirty
+from troth.trust.actions import do_recompute_trust
+from troth.trust.models import TrustScore
+
+# ---------------------------------------------------------------- pure matching
+
+
+def pair(a: Candidate, b: Candidate):
+    found = find_matches([a, b])
+    return found[0] if found else None
+
+
+def test_nickname_with_same_company_is_sure():
+    m = pair(
+        Candidate(1, "Robert Kowalski", company="Northwind Labs"),
+        Candidate(2, "Bob Kowalski", company="Northwind Labs Inc."),
+    )
+    assert m is not None and m.sure
+    assert any("nickname" in r for r in m.reasons)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Elizabeth Chen", "Liz Chen"),
+        ("William Ortiz", "Bill Ortiz"),
+        ("Katherine Byrne", "Kate Byrne"),
+        ("Michael Osei", "Mike Osei"),
+        ("James Whitfield", "Jim Whitfield"),
+    ],
+)
+def test_nicknames_table(a: str, b: str):
+    m = pair(Candidate(1, a, company="Acme Corp"), Candidate(2, b, company="ACME corp"))
+    assert m is not None and m.sure
+
+
+def test_typo_and_accents_and_case():
+    m = pair(
+        Candidate(1, "José Álvarez", emails=("jose@acme.com",)),
+        Candidate(2, "jose alvarez", emails=("jose@acme.com",)),
+    )
+    assert m is not None and m.sure
+    m = pair(
+        Candidate(1, "Dana Whitfield", company="Granite Capital"),
+        Candidate(2, "Dana Whitfeild", company="Granite Capital"),
+    )
+    assert m is not None and m.sure
+
+
+def test_initial_at_same_company():
+    m = pair(
+        Candidate(1, "J. Okafor", company="Beacon Health"),
+        Candidate(2, "James Okafor", company="Beacon Health"),
+    )
+    assert m is not None and m.sure and "initial" in m.reasons
+
+
+def test_shared_names_at_different_companies_are_not_merged():
+    people = [
+        Candidate(1, "John Smith", company="Globex", emails=("john@globex.com",)),
+        Candidate(2, "John Smith", company="Initech", emails=("jsmith@initech.com",)),
+    ]
+    assert not any(m.sure for m in find_matches(people))
+
+
+def test_changed_jobs_are_suggested_not_merged_unless_an_address_is_shared():
+    m = pair(
+        Candidate(1, "Priya Raman", company="Hooli"),
+        Candidate(2, "Priya Raman", company="Pied Piper"),
+    )
+    assert m is not None and not m.sure and "changed jobs" in m.reasons[-1]
+    m = pair(
+        Candidate(1, "Priya Raman", company="Hooli", emails=("priya@gmail.com",)),
+        Candidate(2, "Priya Raman", company="Pied Piper", emails=("priya@gmail.com",)),
+    )
+    assert m is not None and m.sure
+
+
+def test_family_mailbox_with_different_names_is_only_suggested():
+    people = [
+        Candidate(1, "John Park", emails=("parks@gmail.com",)),
+        Candidate(2, "Mary Park", emails=("parks@gmail.com",)),
+    ]
+    found = find_matches(people)
+    assert found and not found[0].sure
+
+
+def test_two_linkedin_profiles_are_two_people():
+    people = [
+        Candidate(1, "Ana Ruiz", company="Apex AI", urls=("https://linkedin.com/in/ana-ruiz-1",)),
+        Candidate(2, "Ana Ruiz", company="Apex AI", urls=("https://linkedin.com/in/ana-ruiz-2",)),
+    ]
+    assert find_matches(people) == []
+
+
+def test_focus_limits_pairs_to_those_people():
+    people = [
+        Candidate(1, "Wren Halvorsen", emails=("wren@x.org",)),
+        Candidate(2, "Wren Halvorsen", emails=("wren@x.org",)),
+        Candidate(3, "Ode Banda", emails=("ode@x.org",)),
+        Candidate(4, "Ode Banda", emails=("ode@x.org",)),
+    ]
+    assert {(m.a, m.b) for m in find_matches(people, focus={3})} == {(3, 4)}
+
+
+def _pairwise(truth: list[int], clusters: list[int]) -> tuple[float, float]:
+    from collections import Counter
+
+    pred = Counter(clusters)
+    both = Counter(zip(clusters, truth, strict=True))
+    real = Counter(truth)
+    n_pred = sum(c * (c - 1) // 2 for c in pred.values())
+    n_both = sum(c * (c - 1) // 2 for c in both.values())
+    n_real = sum(c * (c - 1) // 2 for c in real.values())
+    return n_both / max(1, n_pred), n_both / max(1, n_real)
+
+
+def test_dirty_dataset_is_deterministic_and_labelled():
+    a, b = generate_dirty(300, seed=4), generate_dirty(300, seed=4)
+    assert [r.full_name for r in a.records] == [r.full_name for r in b.records]
+    assert len(a.truth) == len(a.records) and a.true_pairs() > 50
+    assert {r.source for r in a.records} == {"linkedin", "google", "vcard", "mail"}
+
+
+def test_matcher_precision_on_a_dirty_dataset():
+    data = generate_dirty(2000, seed=7)
+    people = [candidate_from_record(i, r) for i, r in enumerate(data.records)]
+    parent = list(range(len(people)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for m in find_matches(people):
+        if m.sure:
+            parent[root(m.a)] = root(m.b)
+    precision, recall = _pairwise(data.truth, [root(i) for i in range(len(people))])
+    assert precision >= 0.98
+    assert recall >= 0.75
+
+
+# ---------------------------------------------------------------- merge / unmerge
+
+SKIP = {"identity.mergerecord", "identity.mergesuggestion", "trust.trustscore"}
+
+
+def dump() -> dict[str, list[Any]]:
+    """Every row of every troth table (and Person.tags' links), as plain values."""
+    out: dict[str, list[Any]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if not model.__module__.startswith("troth") and "person_tags" not in label:
+            continue
+        if label in SKIP:
+            continue
+        rows = serializers.serialize("python", model._base_manager.order_by("pk"))
+        out[label] = sorted(
+            ((r["pk"], sorted(r["fields"].items(), key=lambda kv: kv[0])) for r in rows),
+            key=lambda r: r[0],
+        )
+    return out
+
+
+@pytest.fixture
+def network(alice):
+    """Two records of one person (Robert / Bob Lang), with a bit of everything on both."""
+    me = Person.objects.get(owner=alice, is_me=True)
+    keep = do_add_person(
+        alice, "Robert Lang", emails=["robert@lang.dev"], company="Globex", closeness=3
+    )
+    other = do_add_person(
+        alice,
+        "Bob Lang",
+        emails=["bob@gmail.com", "robert@lang.dev"][:1],
+        phones=["+1 312 555 0101"],
+        company="Globex",
+        met_how="PyCon",
+        met_on=dt.date(2023, 5, 1),
+    )
+    ContactPoint.objects.create(owner=alice, person=other, kind="email", value="shared@lang.dev")
+    ContactPoint.objects.create(owner=alice, person=keep, kind="email", value="shared@lang.dev")
+    third = do_add_person(alice, "Carla Nunes", emails=["carla@x.org"])
+    fourth = do_add_person(alice, "Dev Iyer")
+    when = timezone.now() - dt.timedelta(days=3)
+    do_log_interaction(alice, other, "meeting", when=when, minutes=30, summary="coffee")
+    do_log_interaction(alice, other, "email", when=when, source="mail", external_id="<m1@x>")
+    do_log_interaction(alice, keep, "email", when=when, source="mail", external_id="<m1@x>")
+    do_record_favor(alice, other, me, "advice", "pricing advice")
+    do_record_favor(alice, me, other, "intro", "to Carla")
+    do_make_promise(alice, other, me, "send the deck")
+    do_add_need(alice, other, "a CPA", tags=["cpa"])
+    do_add_note(alice, other, "likes trains")
+    do_tag(alice, other, add=["python", "chicago"])
+    do_tag(alice, keep, add=["python"])
+    do_link_knows(alice, other, third)
+    do_link_knows(alice, keep, third)  # both know Carla: one link after the merge
+    do_link_knows(alice, other, fourth)
+    do_link_knows(alice, keep, other)  # a link between the two themselves
+    do_edit_person(alice, third, met_through=other)
+    do_propose(alice, other, fourth, "both into rail", anyway="test")
+    return {"me": me, "keep": keep, "other": other, "third": third, "fourth": fourth}
+
+
+def test_merge_moves_everything_and_unmerge_restores_exactly(alice, network):
+    keep, other = network["keep"], network["other"]
+    do_recompute_trust(alice)
+    before = dump()
+    with transaction.atomic():
+        record = actions.do_merge(alice, keep, other, reason="test")
+    assert not Person.objects.filter(pk=other.id).exists()
+    assert keep.interactions.count() == 2  # the duplicate imported mail is one
+    assert keep.favors_given.count() == 1 and keep.favors_received.count() == 1
+    assert keep.promises_made.count() == 1 and keep.needs.count() == 1
+    assert keep.notes.count() == 1
+    assert set(keep.tags.values_list("name", flat=True)) == {"python", "chicago"}
+    assert set(keep.contact_points.values_list("value", flat=True)) == {
+        "robert@lang.dev",
+        "bob@gmail.com",
+        "+13125550101",
+        "shared@lang.dev",
+    }
+    knows = set(Knows.objects.filter(owner=alice).values_list("person_a_id", "person_b_id"))
+    third, fourth = network["third"], network["fourth"]
+    assert knows == {tuple(sorted((keep.id, third.id))), tuple(sorted((keep.id, fourth.id)))}
+    assert keep.intros_as_a.count() == 1
+    rel = keep.relationship
+    rel.refresh_from_db()
+    assert rel.closeness == 3 and rel.met_how == "PyCon"  # keep's wins, gaps filled
+    assert third.relationship.__class__.objects.get(person=third).met_through_id == keep.id
+    assert not TrustScore.objects.filter(owner=alice, person=keep).exists()  # stale
+
+    # something new after the merge stays with keep
+    later = do_log_interaction(alice, keep, "call", summary="after the merge")
+    with transaction.atomic():
+        back = actions.do_unmerge(alice, record)
+    assert back.id == other.id
+    later.refresh_from_db()
+    assert later.person_id == keep.id
+    later.delete()
+    assert dump() == before
+    record.refresh_from_db()
+    assert record.undone_at is not None
+    # undone means two people: not merged again automatically
+    assert MergeSuggestion.objects.get(owner=alice).status == MergeSuggestion.REJECTED
+    with pytest.raises(TrothError):
+        actions.do_unmerge(alice, record)
+
+
+def test_merge_between_people_with_a_favour_between_them_is_refused(alice):
+    a = do_add_person(alice, "Ana Silva")
+    b = do_add_person(alice, "Ana Silva", allow_duplicate_name=True)
+    do_record_favor(alice, a, b, "advice", "twins?")
+    before = dump()
+    with pytest.raises(TrothError, match="two people"), transaction.atomic():
+        actions.do_merge(alice, a, b)
+    assert dump() == before
+
+
+def test_merge_refuses_self_and_me(alice):
+    a = do_add_person(alice, "Ana Silva")
+    me = Person.objects.get(owner=alice, is_me=True)
+    with pytest.raises(TrothError):
+        actions.do_merge(alice, a, a)
+    with pytest.raises(TrothError):
+        actions.do_merge(alice, a, me)
+
+
+def test_owner_scoped(alice, bob):
+    mine = do_add_person(alice, "Ana Silva")
+    theirs = do_add_person(bob, "Ana Silva")
+    with pytest.raises(NotFound):
+        access_person(alice, theirs.id)
+    with pytest.raises(TrothError):
+        actions.do_merge(alice, mine, theirs)
+    record = actions.do_merge(bob, theirs, do_add_person(bob, "Ana S.", emails=["a@s.org"]))
+    from troth.identity.queries import access_merge
+
+    with pytest.raises(NotFound):
+        access_merge(alice, record.id)
+
+
+def test_resolve_merges_sure_and_suggests_likely(alice):
+    a = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
+    b = do_add_person(alice, "Bob Lang", emails=["rob@lang.dev".upper()][:0], company="Globex")
+    ContactPoint.objects.create(owner=alice, person=b, kind="email", value="rob@lang.dev")
+    c = do_add_person(alice, "Mara Quist", company="Hooli")
+    d = do_add_person(alice, "Mara Quist", company="Initech", allow_duplicate_name=True)
+    summary = actions.do_resolve(alice, [b.id, d.id])
+    assert (summary.merged, summary.suggested) == (1, 1)
+    assert Person.objects.filter(pk=a.id).exists() and not Person.objects.filter(pk=b.id).exists()
+    s = MergeSuggestion.objects.get(owner=alice)
+    assert (s.person_a_id, s.person_b_id) == (c.id, d.id)
+    # again: nothing new
+    assert actions.do_resolve(alice) == actions.ResolveSummary(0, 0)
+    actions.do_reject(alice, c, d)
+    assert actions.do_resolve(alice).suggested == 0
+
+
+def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
+    """Import a dirty dataset the plain way (one person per record), then resolve."""
+    data = generate_dirty(400, seed=11)
+    ids: list[int] = []
+    truth_of: dict[int, int] = {}
+    for rec, truth in zip(data.records, data.truth, strict=True):
+        c = candidate_from_record(0, rec)
+        person = Person.objects.create(
+            owner=alice,
+            full_name=rec.full_name,
+            given_name=rec.given_name,
+            family_name=rec.family_name,
+            name_key=rec.full_name.lower(),
+        )
+        for kind, values in (("email", c.emails), ("phone", c.phones), ("url", c.urls)):
+            for v in values:
+                ContactPoint.objects.create(owner=alice, person=person, kind=kind, value=v)
+        if rec.company:
+            from troth.people.actions import do_set_job
+
+            do_set_job(alice, person, rec.company, None)
+        ids.append(person.id)
+        truth_of[person.id] = truth
+    summary = actions.do_resolve(alice, ids)
+    assert summary.merged > 50
+    # each surviving person stands for the records merged into it
+    members: dict[int, list[int]] = {pid: [pid] for pid in ids}
+    for record in MergeRecord.objects.filter(owner=alice).order_by("id"):
+        members[record.kept_id] += members.pop(record.merged_id)
+    clusters = {pid: root for root, group in members.items() for pid in group}
+    precision, _recall = _pairwise([truth_of[p] for p in ids], [clusters[p] for p in ids])
+    assert precision >= 0.99
+    assert np.isfinite(precision)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_merge_suggestions_unmerge(cli):
+    cli("add", "Robert Lang", "--email", "rob@lang.dev", "--company", "Globex")
+    cli("add", "Bob Lang", "--company", "Hooli")
+    cli("add", "Mara Quist", "--company", "Hooli")
+    from troth.owners import local_owner
+
+    owner = local_owner()
+    rob, bob = (
+        Person.objects.get(owner=owner, full_name="Robert Lang"),
+        Person.objects.get(owner=owner, full_name="Bob Lang"),
+    )
+    MergeSuggestion.objects.create(
+        owner=owner,
+        person_a=rob,
+        person_b=bob,
+        confidence=0.5,
+        reasons=["same name", "changed jobs?"],
+        created_at=timezone.now(),
+    )
+    rows = cli.json("merge", "--suggestions")
+    assert rows[0]["a"]["id"] == rob.id and rows[0]["reasons"]
+    assert "Bob Lang" in cli("merge", "--suggestions").stdout
+    out = cli("merge", "Robert Lang", "Bob", "--yes").stdout
+    assert "Merged" in out
+    assert not Person.objects.filter(pk=bob.id).exists()
+    history = cli.json("merges")
+    assert history[0]["merged"]["id"] == bob.id
+    cli("unmerge", "Robert Lang")
+    assert Person.objects.filter(pk=bob.id).exists()
+    cli("unmerge", str(history[0]["id"]), code=2)  # already undone
+    cli("merge", "Robert Lang", "Robert Lang", "--yes", code=2)
+    cli("merge", "me", "Robert Lang", "--yes", code=2)
+    cli("merge", "--reject", "Robert Lang", "Mara Quist")
+    assert cli.json("merge", "--suggestions") == []
+    cli("merge", "Robert Lang", code=2)

@@ -489,3 +489,13 @@ def test_a_meeting_later_today_has_not_happened(tmp_path):
     for options in ({}, {"today": now.date()}):
         records = list(PARSER.parse(path, me=set(), tz=dt.UTC, **options))
         assert [m.external_id.split("/")[0] for m in meetings(records)] == ["before"]
+
+
+def test_duration_when_dtend_is_unreadable(tmp_path):
+    # Salesforce writes "DTEND: 2024..." (a space), and a DURATION beside it.
+    event = (
+        "BEGIN:VEVENT\nUID:sf\nDTSTART:20260105T090000Z\nDTEND: 20260105T094500Z\n"
+        "DURATION:PT45M\nATTENDEE:mailto:nia@example.org\nEND:VEVENT\n"
+    )
+    (meeting,) = meetings(parse(write(tmp_path, calendar(event))))
+    assert meeting.minutes == 45

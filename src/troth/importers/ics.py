@@ -387,19 +387,28 @@ def occurrences(
 
 
 def _minutes(event: Any, start: dt.date | dt.datetime) -> int | None:
+    """How long the meeting lasted: DTEND - DTSTART, else DURATION; None for
+    all-day events and lengths that are not a meeting's."""
     if not isinstance(start, dt.datetime):
         return None  # all-day
     length: dt.timedelta | None = None
-    end = event.get("DTEND")
     try:
-        if end is not None and isinstance(end.dt, dt.datetime):
-            first = event["DTSTART"].dt
-            if (first.tzinfo is None) == (end.dt.tzinfo is None):
-                length = end.dt - first
-        elif event.get("DURATION") is not None:
-            length = event["DURATION"].dt
-    except (AttributeError, TypeError, ValueError):
-        return None
+        end = event.get("DTEND")
+        first = event["DTSTART"].dt
+        if (
+            end is not None
+            and isinstance(end.dt, dt.datetime)
+            and (first.tzinfo is None) == (end.dt.tzinfo is None)
+        ):
+            length = end.dt - first
+    except (AttributeError, TypeError, ValueError):  # a DTEND icalendar could not read
+        length = None
+    if length is None:
+        try:
+            duration = event.get("DURATION")
+            length = duration.dt if duration is not None else None
+        except (AttributeError, TypeError, ValueError):
+            return None
     if not isinstance(length, dt.timedelta):
         return None
     minutes = round(length.total_seconds() / 60)

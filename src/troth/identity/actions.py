@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Collection
@@ -33,7 +34,7 @@ from typing import Any
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -93,14 +94,31 @@ def _restore(row: dict[str, Any]) -> bool:
     return True
 
 
-def _person_relations() -> list[models.ForeignObjectRel]:
-    return [
-        f
-        for f in Person._meta.get_fields(include_hidden=True)
-        if isinstance(f, models.ForeignObjectRel)
-        and not f.many_to_many
-        and f.related_model is not MergeRecord  # history follows below, by hand
-    ]
+@functools.cache
+def _person_relations() -> tuple[tuple[type[models.Model], str, bool], ...]:
+    """Every (model, column, one-to-one) that points at Person, hidden links included."""
+    out = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if isinstance(rel, models.ForeignObjectRel) and not rel.many_to_many:
+            model = rel.related_model
+            assert model is not None and isinstance(model, type)
+            out.append((model, rel.field.attname, bool(rel.one_to_one)))
+    return tuple(out)
+
+
+def _referencing(person_id: int) -> set[tuple[type[models.Model], str]]:
+    """Which relations hold rows pointing at this person: one query, not one per table."""
+    quote = connection.ops.quote_name
+    relations = _person_relations()
+    sql = " UNION ALL ".join(
+        f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(col)} = %s)"
+        for i, (model, col, _one) in enumerate(relations)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id] * len(relations))
+        hits = [row[0] for row in cursor.fetchall()]
+    return {(relations[i][0], relations[i][1]) for i in hits}
 
 
 def _label(model: type[models.Model]) -> str:
@@ -275,29 +293,17 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
     person_row = _dump(other)
 
     by_model: dict[type[models.Model], list[str]] = defaultdict(list)
-    for rel in _person_relations():
-        model = rel.related_model
-        if model in CACHES:
+    present = _referencing(other.id)
+    for model, col, one_to_one in _person_relations():
+        if model in CACHES or (model, col) not in present:
             continue
-        col = rel.field.attname
-        if rel.one_to_one:
+        if one_to_one:
             _merge_one_to_one(keep, other, model, col, plan)
         else:
             by_model[model].append(col)
+    # (the merged person's own merge history follows them: MergeRecord.kept is one of these)
     for model, cols in by_model.items():
         _move_rows(owner, keep, other, model, cols, plan)
-
-    # the merged person's history of merges follows them
-    for record in MergeRecord.objects.filter(owner=owner, kept=other):
-        MergeRecord.objects.filter(pk=record.pk).update(kept=keep)
-        plan.moved.append(
-            {
-                "model": _label(MergeRecord),
-                "pk": record.pk,
-                "before": {"kept_id": other.id},
-                "after": {"kept_id": keep.id},
-            }
-        )
 
     fill = {
         f: getattr(other, f)
@@ -315,7 +321,13 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
         Person.objects.filter(pk=keep.pk).update(**fill)
 
     TrustScore.objects.filter(owner=owner, person_id__in=[keep.id, other.id]).delete()
-    Person.objects.filter(pk=other.pk).delete()
+    # Nothing points at them any more, so no cascade to collect: one statement. (Foreign
+    # keys are checked at commit, so a row left behind would fail loudly, not dangle.)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(Person._meta.db_table)} WHERE id = %s",
+            [other.id],
+        )
     snapshot = {
         "person": person_row,
         "moved": plan.moved,

@@ -278,6 +278,27 @@ def test_merge_moves_everything_and_unmerge_restores_exactly(alice, network):
         actions.do_unmerge(alice, record)
 
 
+def test_chained_merges_unmerge_in_any_order(alice):
+    a = do_add_person(alice, "Ines Duarte", emails=["ines@a.pt"])
+    b = do_add_person(alice, "Inês Duarte", emails=["ines@b.pt"], allow_duplicate_name=True)
+    c = do_add_person(alice, "I. Duarte", emails=["ines@c.pt"], company="Jetty")
+    for p in (a, b, c):
+        do_log_interaction(alice, p, "call", summary=f"call with #{p.id}")
+    before = dump()
+    first = actions.do_merge(alice, b, c)  # c into b
+    second = actions.do_merge(alice, a, b)  # then b (holding c) into a
+    assert a.interactions.count() == 3
+    first.refresh_from_db()
+    assert first.kept_id == a.id  # the history followed the person
+    actions.do_unmerge(alice, first)  # c comes back out of a
+    assert set(Person.objects.get(pk=c.id).interactions.values_list("summary", flat=True)) == {
+        f"call with #{c.id}"
+    }
+    actions.do_unmerge(alice, second)
+    MergeSuggestion.objects.all().delete()
+    assert dump() == before
+
+
 def test_merge_between_people_with_a_favour_between_them_is_refused(alice):
     a = do_add_person(alice, "Ana Silva")
     b = do_add_person(alice, "Ana Silva", allow_duplicate_name=True)

@@ -329,6 +329,7 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
             [other.id],
         )
     snapshot = {
+        "kept": keep.id,
         "person": person_row,
         "moved": plan.moved,
         "deleted": plan.deleted,
@@ -360,6 +361,7 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
     and the rows the merge dropped."""
     if record.owner_id != owner.id:
         raise TrothError(f"no merge with id {record.id}")
+    record.refresh_from_db()  # a later merge may have moved it to someone else
     if record.undone_at is not None:
         raise TrothError(f"merge #{record.id} was already undone")
     snap = record.snapshot
@@ -369,9 +371,12 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
     _restore(snap["person"])
     for row in snap["deleted"]:
         _restore(row)
+    # If the kept person was merged into someone else since, the rows followed them.
+    kept_then = snap.get("kept", keep.id)
     for move in reversed(snap["moved"]):
         model = _model(move["model"])
-        after = _field_values(model, move["after"])
+        now = {c: (keep.id if v == kept_then else v) for c, v in move["after"].items()}
+        after = _field_values(model, now)
         before = _field_values(model, move["before"])
         # only rows still where the merge put them: later changes win
         model._base_manager.filter(pk=move["pk"], **after).update(**before)

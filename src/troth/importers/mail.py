@@ -1,0 +1,502 @@
+"""Mail: who the owner really corresponds with, from mail headers only (pure: no Django).
+
+Reads an mbox file, a Maildir, a folder tree of single-message files (`.eml`
+files, or numbered files as MH and many archives store them; nested folders
+and Maildir++ sub-folders included) or a single message file. Only headers are
+read (see `troth.importers.mailscan`): From, To, Cc, Date, Message-ID, Subject,
+List-Id, List-Unsubscribe, Precedence, Auto-Submitted, and for bounces
+Return-Path, X-Failed-Recipients and Content-Type.
+
+Options: `me` (required: the owner's addresses; without them nothing can tell
+sent mail from received mail, so an empty `me` raises ImportFileError asking for
+--me ADDRESS), `today` (a date; mail dated more than a day after it is a
+Problem), `workers` (processes for a big mbox; default: all CPUs), `stats` (a
+dict the parser fills with counts: messages, duplicates, excluded by reason,
+problems, correspondents, interactions).
+
+Each message, in this order:
+
+1. No From address (missing header, "From: foo") -> Problem, skipped.
+2. Excluded silently (counted in stats): mailing lists (List-Id or List-Unsubscribe
+   present, Precedence list/bulk/junk), automated mail (Auto-Submitted other than
+   "no"), bounces (Return-Path <>, X-Failed-Recipients, Content-Type
+   multipart/report, a MAILER-DAEMON or postmaster sender) and no-reply senders
+   (noreply, no-reply, donotreply, notifications@, mailer-daemon, ...).
+3. No Date, or one that cannot be read, or one in the future -> Problem, skipped.
+4. Direction: sent by the owner (From is one of `me`) -> the counterparts are the
+   To and Cc addresses other than the owner's (they_started False). Sent by someone
+   else with the owner in To or Cc -> the counterpart is the sender (they_started
+   True). Anything else (list copies, Bcc) is not addressed to the owner: excluded.
+5. Duplicates: the fingerprint is a hash of the sender's address, the Date in UTC
+   to the second and the subject (encoded words decoded, case and spacing folded);
+   the same mail seen twice (in several folders, with different Message-IDs) counts
+   once. The fingerprint is each interaction's external_id, so importing the same
+   mail again adds nothing.
+
+Who becomes a person (a "correspondent"), over the deduplicated messages left:
+an address X (not the owner's) is a correspondent when
+
+- two-way: the owner sent at least one message with X in To or Cc, AND X sent at
+  least one message with the owner in To or Cc; or
+- the owner sent at least 2 messages with X in To (Cc alone does not count); or
+- X sent at least 2 messages with the owner in To (Cc alone does not count).
+
+So someone who only ever cc'd the owner, or whom the owner cc'd, or a one-off
+sender, is not a person. Each correspondent gets one PersonRecord (source "mail",
+external_id the address, their most used display name, or the address when they
+never gave one) and an InteractionRecord (channel "email") for every message
+exchanged with them; nobody else gets interactions.
+
+Memory stays flat in the size of the mailbox: pass 1 writes one compact row per
+message (fingerprint, time, direction, subject) and one per counterpart to a
+temporary SQLite file, which also drops the duplicates; pass 2 counts per address
+there and reads the interactions back in date order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from email.header import decode_header, make_header
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
+
+from troth.importers import mailscan
+from troth.importers.mailscan import Headers
+from troth.importers.records import (
+    ImportFileError,
+    InteractionRecord,
+    PersonRecord,
+    Problem,
+    Record,
+)
+from troth.lib.contact import ContactError, normalize_email
+
+SOURCE = "mail"
+
+_NOREPLY = re.compile(
+    r"^(?:.*no-?reply.*|do-?not-?reply.*|notifications?|notify|alerts?|mailer-daemon|"
+    r"postmaster|bounces?(?:[+-].*)?|.*-bounces?(?:[+-].*)?|daemon|automated|auto-?confirm|"
+    r"mail-?daemon|root)$"
+)
+_PIPERMAIL = re.compile(r"^\s*([^\s@()<>]+) at ([^\s@()<>]+\.[^\s@()<>]+)")
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"^\d+$")
+_MAILDIR_NAME = re.compile(r"^\d+\..+")
+_MESSAGE_KEYS = (b"from", b"to", b"date", b"subject", b"message-id")
+
+# What pass 1 yields per message: ("p", reason) a Problem; ("x", why) excluded;
+# ("m", fingerprint, unix time, outgoing, subject, ((email, name, in To), ...)).
+Classified = tuple[Any, ...]
+
+
+# -- decoding -------------------------------------------------------------------
+
+
+def text(raw: bytes) -> str:
+    """A raw header value as text: UTF-8, else Latin-1 (undecodable bytes never fail)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 encoded words decoded (only when there are any); bad charsets kept raw."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (LookupError, ValueError, UnicodeError, AssertionError):
+        return value
+
+
+def _clean_name(name: str, addr: str) -> str:
+    name = _SPACES.sub(" ", decode_words(name)).strip().strip("'\"").strip()
+    return "" if name.lower() == addr else name
+
+
+@lru_cache(maxsize=8192)
+def addresses(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """(normalised email, display name) for each valid address in an address header."""
+    value = text(raw)
+    if "@" not in value and " at " in value:  # pipermail's "user at example.org (Name)"
+        value = _PIPERMAIL.sub(r"\1@\2", value)
+    found = _parse_addresses(value)
+    if not found and "=?" in value:  # the whole address encoded (seen in spam)
+        found = _parse_addresses(decode_words(value))
+    return found
+
+
+def _parse_addresses(value: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for name, addr in email.utils.getaddresses([value]):
+        try:
+            norm = normalize_email(addr)
+        except ContactError:
+            continue
+        out.append((norm, _clean_name(name, norm)))
+    return tuple(out)
+
+
+def subject_key(subject: str) -> str:
+    return _SPACES.sub(" ", subject).strip().casefold()
+
+
+def fingerprint(sender: str, when: dt.datetime, subject: str) -> str:
+    key = f"{sender}\x00{when.astimezone(dt.UTC):%Y%m%d%H%M%S}\x00{subject_key(subject)}"
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def parse_date(raw: bytes) -> dt.datetime | None:
+    value = text(raw).strip()
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        try:  # "2012-12-08 00:48", as some tools write it
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if when.tzinfo is None:  # "-0000": UTC, origin unknown
+        when = when.replace(tzinfo=dt.UTC)
+    return when
+
+
+# -- pass 1: one message -------------------------------------------------------
+
+
+def _exclusion(h: Headers, sender: str, mine: bool) -> str:
+    if b"list-id" in h or b"list-unsubscribe" in h:
+        return "mailing list"
+    precedence = h.get(b"precedence", b"").strip().lower()
+    if precedence in (b"list", b"bulk", b"junk"):
+        return "mailing list"
+    auto = h.get(b"auto-submitted", b"no").strip().lower()
+    if auto and not auto.startswith(b"no"):
+        return "automated"
+    if (
+        # A null Return-Path marks notifications (bounces, receipts, auto-replies); some
+        # clients write it on the owner's own saved copies too, so not for those.
+        (h.get(b"return-path", b"").replace(b" ", b"") == b"<>" and not mine)
+        or b"x-failed-recipients" in h
+        or h.get(b"content-type", b"").lower().lstrip().startswith(b"multipart/report")
+    ):
+        return "bounce"
+    local = sender.partition("@")[0]
+    if _NOREPLY.match(local):
+        return "bounce" if local in ("mailer-daemon", "postmaster") else "no-reply sender"
+    return ""
+
+
+def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
+    """Decide what one message is (see the module docstring, steps 1-4)."""
+    senders = addresses(h[b"from"]) if b"from" in h else ()
+    if not senders:
+        return ("p", "no From address" if b"from" not in h else "From has no address")
+    sender, _sender_name = senders[0]
+    why = _exclusion(h, sender, sender in me)
+    if why:
+        return ("x", why)
+    if b"date" not in h:
+        return ("p", "no Date")
+    when = parse_date(h[b"date"])
+    if when is None:
+        return ("p", f"unreadable Date {text(h[b'date'])[:60]!r}")
+    ts = when.timestamp()
+    if ts > latest:
+        return ("p", f"Date in the future ({when:%Y-%m-%d})")
+    to = addresses(h[b"to"]) if b"to" in h else ()
+    cc = addresses(h[b"cc"]) if b"cc" in h else ()
+    subject = _SPACES.sub(" ", decode_words(text(h.get(b"subject", b"")))).strip()
+    if sender in me:
+        seen: dict[str, tuple[str, str, bool]] = {}
+        for group, in_to in ((to, True), (cc, False)):
+            for addr, name in group:
+                if addr not in me and addr not in seen:
+                    seen[addr] = (addr, name, in_to)
+        if not seen:
+            return ("x", "to myself")
+        cps = tuple(seen.values())
+        outgoing = True
+    else:
+        in_to = any(addr in me for addr, _ in to)
+        if not in_to and not any(addr in me for addr, _ in cc):
+            return ("x", "not addressed to me")
+        cps = ((sender, _sender_name, in_to),)
+        outgoing = False
+    return ("m", fingerprint(sender, when, subject), int(ts), outgoing, subject[:200], cps)
+
+
+def _classify_at(offset: int, h: Headers, me: frozenset[str], latest: float) -> Classified:
+    return classify(h, me, latest)
+
+
+# -- reading mailboxes ---------------------------------------------------------
+
+
+def looks_like_message(path: Path) -> bool:
+    try:
+        block = mailscan.read_header_block(path)
+    except OSError:
+        return False
+    found = mailscan.parse_block(block, 0, len(block))
+    return sum(key in found for key in _MESSAGE_KEYS) >= 2
+
+
+def _blank(path: Path) -> bool:
+    """Nothing but blank lines (or MMDF's ^A^A^A^A separators): an empty mailbox."""
+    with open(path, "rb") as fh:
+        return not fh.read(4096).strip(b" \t\r\n\x01")
+
+
+def _message_files(root: Path) -> Iterator[Path]:
+    """Every candidate message file under root, sorted; hidden files and the tmp/
+    folders of Maildirs (messages still being delivered) are left out."""
+    for folder, dirs, files in os.walk(root):
+        here = set(dirs)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (d == "tmp" and "cur" in here)
+        )
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _single(path: Path, me: frozenset[str], latest: float) -> Iterator[tuple[str, Classified]]:
+    block = mailscan.read_header_block(path)
+    headers = mailscan.parse_block(block, 0, len(block))
+    yield str(path), classify(headers, me, latest)
+
+
+def _mbox(
+    path: Path, me: frozenset[str], latest: float, workers: int | None
+) -> Iterator[tuple[str, Classified]]:
+    func = partial(_classify_at, me=me, latest=latest)
+    for n, result in enumerate(mailscan.scan_mbox(path, func, workers=workers), 1):
+        yield f"{path}#{n}", result
+
+
+def _walk(
+    root: Path, me: frozenset[str], latest: float, workers: int | None
+) -> Iterator[tuple[str, Classified]]:
+    for path in _message_files(root):
+        try:
+            if mailscan.is_mbox(path):
+                yield from _mbox(path, me, latest, workers)
+            elif looks_like_message(path):
+                yield from _single(path, me, latest)
+            elif not _blank(path):
+                yield str(path), ("p", "not a mail message")
+        except OSError as exc:
+            yield str(path), ("p", f"unreadable: {exc.strerror or exc}")
+
+
+# -- pass 2: correspondents ----------------------------------------------------
+
+
+class _Store:
+    """The deduplicated messages and their counterparts, in a temporary SQLite file."""
+
+    def __init__(self, folder: str) -> None:
+        self.db = sqlite3.connect(os.path.join(folder, "mail.sqlite3"))
+        self.db.executescript(
+            """
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE msg (fp TEXT PRIMARY KEY, ts INTEGER, outgoing INTEGER,
+                              subject TEXT, place TEXT) WITHOUT ROWID;
+            CREATE TABLE cp (fp TEXT, email TEXT, name TEXT, in_to INTEGER,
+                             PRIMARY KEY (fp, email)) WITHOUT ROWID;
+            """
+        )
+        self.msgs: list[tuple[Any, ...]] = []
+        self.cps: list[tuple[Any, ...]] = []
+        self.stored = 0
+
+    def add(self, where: str, m: Classified) -> None:
+        _, fp, ts, outgoing, subject, cps = m
+        self.msgs.append((fp, ts, outgoing, subject, where))
+        self.cps.extend((fp, addr, name, in_to) for addr, name, in_to in cps)
+        if len(self.msgs) >= 5000:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.db:
+            cur = self.db.executemany("INSERT OR IGNORE INTO msg VALUES (?, ?, ?, ?, ?)", self.msgs)
+            self.stored += max(cur.rowcount, 0)
+            self.db.executemany("INSERT OR IGNORE INTO cp VALUES (?, ?, ?, ?)", self.cps)
+        self.msgs.clear()
+        self.cps.clear()
+
+    def correspondents(self) -> dict[str, str]:
+        """Address -> display name of each correspondent (the rule in the docstring)."""
+        rows = self.db.execute(
+            """
+            SELECT cp.email,
+                   SUM(m.outgoing), SUM(m.outgoing AND cp.in_to),
+                   SUM(NOT m.outgoing), SUM(NOT m.outgoing AND cp.in_to)
+            FROM cp JOIN msg m ON m.fp = cp.fp GROUP BY cp.email
+            """
+        )
+        chosen = {
+            addr: ""
+            for addr, out_any, out_to, in_any, in_to in rows
+            if (out_any and in_any) or out_to >= 2 or in_to >= 2
+        }
+        names = self.db.execute(
+            "SELECT email, name, COUNT(*) AS n FROM cp WHERE name != '' "
+            "GROUP BY email, name ORDER BY email, n DESC, name"
+        )
+        for addr, name, _n in names:
+            if addr in chosen and not chosen[addr]:
+                chosen[addr] = name
+        self.db.execute("CREATE TEMP TABLE corr (email TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT INTO corr VALUES (?)", ((a,) for a in chosen))
+        return chosen
+
+    def interactions(self) -> Iterator[tuple[Any, ...]]:
+        return self.db.execute(
+            """
+            SELECT m.fp, m.ts, m.outgoing, m.subject, m.place, cp.email, cp.name
+            FROM msg m JOIN cp ON cp.fp = m.fp JOIN corr ON corr.email = cp.email
+            ORDER BY m.ts, m.fp, cp.email
+            """
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _owner(options: dict[str, object]) -> frozenset[str]:
+    raw = options.get("me") or ()
+    if isinstance(raw, str):
+        raw = [raw]
+    me = set()
+    for value in raw if isinstance(raw, Iterable) else ():
+        try:
+            me.add(normalize_email(str(value)))
+        except ContactError:
+            raise ImportFileError(f"--me {value!r} is not an email address") from None
+    if not me:
+        raise ImportFileError(
+            "mail import needs your own address to tell sent from received mail: "
+            "pass --me ADDRESS (once per address you use)"
+        )
+    return frozenset(me)
+
+
+class MailParser:
+    name = "mail"
+
+    def detect(self, path: Path) -> bool:
+        """mbox (first non-empty line "From "), a Maildir (cur/ and new/), a folder
+        tree holding message files, or a single message file (.eml, or any file
+        whose header block has two of From/To/Date/Subject/Message-ID). A file with
+        no "From " line and no message headers (neomutt's not-an-mbox) is not mail."""
+        path = Path(path)
+        try:
+            if path.is_dir():
+                if (path / "cur").is_dir() and (path / "new").is_dir():
+                    return True
+                for n, file in enumerate(_message_files(path)):
+                    if n >= 200:
+                        return False
+                    if mailscan.is_mbox(file) or looks_like_message(file):
+                        return True
+                return False
+            if not path.is_file():
+                return False
+            if mailscan.is_mbox(path) or looks_like_message(path):
+                return True
+            return path.suffix.lower() in (".mbox", ".mbx", ".eml") and _blank(path)
+        except OSError:
+            return False
+
+    def parse(self, path: Path, **options: object) -> Iterator[Record]:
+        path = Path(path)
+        me = _owner(options)
+        today = options.get("today") or dt.date.today()
+        assert isinstance(today, dt.date)
+        latest = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), dt.UTC).timestamp()
+        workers = options.get("workers")
+        stats = options.get("stats")
+        counts: dict[str, int] = stats if isinstance(stats, dict) else {}
+        for key in ("messages", "problems", "duplicates", "correspondents", "interactions"):
+            counts[key] = 0
+        assert workers is None or isinstance(workers, int)
+
+        if path.is_dir():
+            found = _walk(path, me, latest, workers)
+        elif not path.is_file():
+            raise ImportFileError(f"{path}: no such file or folder")
+        elif _blank(path):
+            return  # an empty mailbox holds nothing
+        elif mailscan.is_mbox(path):
+            found = _mbox(path, me, latest, workers)
+        elif looks_like_message(path):
+            found = _single(path, me, latest)
+        else:
+            raise ImportFileError(
+                f"{path}: not an mbox (no 'From ' separator line) nor a mail message"
+            )
+
+        with tempfile.TemporaryDirectory(prefix="troth-mail-") as folder:
+            store = _Store(folder)
+            try:
+                yield from self._collect(found, store, counts)
+                yield from self._decide(store, counts)
+            finally:
+                store.close()
+
+    def _collect(
+        self, found: Iterable[tuple[str, Classified]], store: _Store, counts: dict[str, int]
+    ) -> Iterator[Record]:
+        kept = 0
+        for where, result in found:
+            counts["messages"] += 1
+            kind = result[0]
+            if kind == "m":
+                store.add(where, result)
+                kept += 1
+            elif kind == "p":
+                counts["problems"] += 1
+                yield Problem(where, result[1])
+            else:
+                key = f"excluded: {result[1]}"
+                counts[key] = counts.get(key, 0) + 1
+        store.flush()
+        counts["duplicates"] = kept - store.stored
+
+    def _decide(self, store: _Store, counts: dict[str, int]) -> Iterator[Record]:
+        chosen = store.correspondents()
+        counts["correspondents"] = len(chosen)
+        for addr in sorted(chosen):
+            yield PersonRecord(
+                source=SOURCE,
+                external_id=addr,
+                full_name=chosen[addr] or addr,
+                emails=[addr],
+                where=f"mail correspondent {addr}",
+            )
+        for fp, ts, outgoing, subject, place, addr, name in store.interactions():
+            counts["interactions"] += 1
+            yield InteractionRecord(
+                source=SOURCE,
+                external_id=fp,
+                when=dt.datetime.fromtimestamp(ts, dt.UTC),
+                channel="email",
+                emails=[addr],
+                names=[name or chosen[addr]] if (name or chosen[addr]) else [],
+                they_started=not outgoing,
+                summary=subject,
+                where=place,
+            )
+
+
+PARSER = MailParser()

@@ -378,8 +378,10 @@ def _judge(
         if company is None:
             reasons.append("one has no company")
             return Match(lo, hi, 0.7 if exact else 0.6, False, reasons)
+        if not exact:  # a near name at another company is mostly someone else (5% right)
+            return None
         reasons.append(f"different companies ({ca.company} / {cb.company}): changed jobs?")
-        return Match(lo, hi, 0.5 if exact else 0.4, False, reasons)
+        return Match(lo, hi, 0.5, False, reasons)
     if company and (
         (given >= CLOSE_GIVEN and family >= 0.85) or (why == "initial" and family == 1.0)
     ):

@@ -70,7 +70,7 @@ def test_connector_drafts_follow_the_steps(alice, pair):
     assert optin.body.startswith("Hi Wren,")
     assert "Dana Whitfield (Larkspur Labs)" in optin.body
     assert "to learn how your team hires data engineers" in optin.body
-    assert "I haven't said anything about you to Dana" in optin.body
+    assert "I won't introduce you or pass on your details unless you say yes" in optin.body
 
     intro = do_step(alice, intro, flow.ASKED)
     intro = do_step(alice, intro, flow.ACCEPTED)
@@ -90,6 +90,8 @@ def test_a_who_did_not_ask_opts_in_too(alice, pair):
     intro = do_step(alice, do_propose(alice, dana, wren, "both hire in fintech"), flow.ASKED)
     second = _draft(alice, intro)
     assert second.kind == "intro-optin" and [p.id for p in second.to] == [dana.id]
+    # true to A: B has been asked too, and nothing happens unless both agree
+    assert "I've asked Wren whether they'd be open to it as well" in second.body
     asked = do_propose(
         alice, wren, do_add_person(alice, "Kim Park"), "x", a_asked=True, anyway="ok"
     )
@@ -99,7 +101,8 @@ def test_a_who_did_not_ask_opts_in_too(alice, pair):
 
 
 def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice, pair):
-    dana, wren = pair
+    dana, _ = pair
+    wren = do_add_person(alice, "Wren Okafor")  # someone I do not know yet
     me = me_person(alice)
     do_edit_person(alice, me, name="Alex Morgan")
     do_set_job(alice, me, "Quarry", "Data Engineer")
@@ -109,7 +112,8 @@ def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice, pair)
     assert "I'm Alex Morgan, Data Engineer at Quarry." in ask.body  # forwardable as is
     assert "-----" in ask.body and "just say so" in ask.body
 
-    own = do_ask(alice, wren, dana, "compare notes", blurb="Alex builds data tools.")
+    kim = do_add_person(alice, "Kim Park")
+    own = do_ask(alice, dana, kim, "compare notes", blurb="Alex builds data tools.")
     assert "Alex builds data tools." in _draft(alice, own).body
 
     for step in (flow.AGREED, flow.ACCEPTED, flow.INTRODUCED):
@@ -120,10 +124,16 @@ def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice, pair)
 
     intro = do_step(alice, intro, flow.FOLLOWED_UP)
     intro = do_step(alice, intro, flow.MET)
-    intro = do_step(alice, intro, flow.OUTCOME, outcome="interview")
+    met = _draft(alice, intro)
+    assert "Wren and I met today." in met.body and "worthwhile" not in met.body
+    intro = do_step(
+        alice, intro, flow.OUTCOME, "Got an interview at Northwind", outcome="interview"
+    )
     thanks = _draft(alice, intro)
     assert thanks.kind == "intro-thanks" and [p.id for p in thanks.to] == [dana.id]
     assert "It led to an interview" in thanks.body
+    assert "In short: got an interview at Northwind." not in thanks.body
+    assert "In short: Got an interview at Northwind." in thanks.body
 
     with pytest.raises(TrothError, match="its draft is intro-thanks, not intro-optin"):
         drafts.render_intro_draft(alice, intro, "intro-optin")

@@ -283,7 +283,7 @@ def test_reliability_lists_introduction_conduct(cli):
 
     owner = local_owner()
     dana = _tie(owner, do_add_person(owner, "Dana Whitfield"))
-    wren = _tie(owner, do_add_person(owner, "Wren Halvorsen"))
+    wren = do_add_person(owner, "Wren Halvorsen")  # someone I do not know yet
     intro = do_ask(owner, dana, wren, "her team")
     do_step(owner, intro, "no-answer")
     data = cli.json("reliability")
@@ -292,3 +292,22 @@ def test_reliability_lists_introduction_conduct(cli):
     ]
     assert "How contacts handled introductions" in cli("reliability").stdout
     assert cli.json("reliability", "Wren")["introductions"]["theirs"] == []
+
+
+def test_asking_to_meet_someone_i_know_well_is_refused(alice, people):
+    pat, wren = _tie(alice, people["pat"]), _tie(alice, people["wren"])
+    with pytest.raises(TrothError, match="you already know Wren Halvorsen .*talk to Wren directly"):
+        do_ask(alice, pat, wren, "her team")
+    intro = do_ask(alice, pat, wren, "her team", anyway="a formal reference")
+    assert intro.anyway == "a formal reference"
+
+
+def test_anyway_is_kept_only_past_the_guard_and_outcome_only_on_its_step(alice, people, cli):
+    dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
+    intro = do_propose(alice, dana, wren, "why", anyway="no guard needed")
+    assert intro.anyway == ""
+    with pytest.raises(TrothError, match="--outcome goes with the outcome step, not asked"):
+        do_step(alice, intro, "asked", outcome="hire")
+    assert access_intro(alice, intro.id).state == flow.PROPOSED
+    err = cli("intro", "propose", "Dana", "Wren", "x", "--anyway", " ", code=2).stderr
+    assert "--anyway needs a reason" in err

@@ -360,8 +360,12 @@ def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli, cli_network):
         "troth: error: no need with id 99999 (list them with: troth needs)"
     ]
     result = cli("help", "abc", code=2)
-    assert result.stderr.startswith("troth: error: need id must be a number")
-    cli("help", str(cli_network.id), "--limit", "0", code=2)
+    assert result.stderr.startswith("troth: error: help: 'abc' is neither a need id nor a command")
+    cli("help", str(cli_network.id), "--limit", "-1", code=2)
+    assert cli.json("help", str(cli_network.id), "--limit", "0")["need"]["id"] == cli_network.id
+    # plain "troth help" and "troth help agenda" are help, as everywhere else
+    assert "Usage:" in cli("help").stdout
+    assert "Today's few things worth doing" in cli("help", "agenda").stdout
 
 
 def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(cli, cli_network, home):
@@ -384,3 +388,19 @@ def test_troth_needs_i_can_help(cli, cli_network):
     assert rows[0]["why"] == ["your title 'Controller' matches CPA ~ controller"]
     assert {"score", "confidence", "why", "person", "what", "tags"} <= set(rows[0])
     cli("needs", "--i-can-help", "--mine", code=2)
+
+
+def test_a_need_for_an_immigration_lawyer_finds_attorneys_too():
+    # "immigration lawyer" is one term of the immigration group; its "lawyer" still asks
+    # for a lawyer, so an attorney comes up even when nobody mentions immigration.
+    people = [
+        Profile(1, titles=("Attorney",)),
+        Profile(2, titles=("Senior Software Engineer",)),
+        Profile(3, titles=("Gardener",), notes=("Loves law and order reruns",)),
+    ]
+    for what in (
+        "a good immigration lawyer",
+        "a patent attorney",
+        "a corporate lawyer for our LLC",
+    ):
+        assert ids(rank(what, people))[:1] == [1], what

@@ -224,3 +224,18 @@ def test_ready_verdicts_say_why(cli):
     verdict = readiness("lead", "Dana", dict(strong, facts=taken), ["a CPA"], [])
     assert not verdict["ready"]
     assert verdict["first"] == ["Help with Dana's open need 'a CPA' first"]
+
+
+def test_ready_as_of_a_past_day_sees_only_what_was_known_then(alice):
+    from troth.ledger.actions import do_add_need
+    from troth.trust.asking import ready_to_ask
+
+    dana = do_add_person(alice, "Dana Whitfield")
+    me = me_person(alice)
+    today = timezone.localdate()
+    do_add_need(alice, dana, "a CPA who knows startups")
+    do_make_promise(alice, me, dana, "send the deck", made_on=today, due=today)
+    now = ready_to_ask(alice, dana, "referral")
+    assert any("a CPA" in f for f in now["first"]) and any("deck" in f for f in now["first"])
+    before = ready_to_ask(alice, dana, "referral", today - dt.timedelta(days=30))
+    assert not any("a CPA" in f or "deck" in f for f in before["first"])

@@ -435,7 +435,8 @@ def _need(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
     )
 
 
-def _my_name(owner) -> str:
+def my_name(owner) -> str:
+    """The owner's first name to sign with ('' until they set one)."""
     me = me_person(owner)
     name = me.given_name.strip() or me.full_name.strip()
     return "" if fold(name) in ("me", "myself", "") else name
@@ -470,7 +471,7 @@ def build_context(
         "today": today,
         "first_name": first_name(person),
         "name": person.full_name,
-        "my_name": _my_name(owner),
+        "my_name": my_name(owner),
         "met": _met(owner, person),
         "last": _last(owner, person, today),
         "job": _job(person),
@@ -744,7 +745,7 @@ def _side(owner, person: Person, today: dt.date) -> Facts:
     name = _full_name(person)
     title, company, job = _job_phrase(person)
     if person.is_me:
-        first = _my_name(owner)
+        first = my_name(owner)
         met, need = "", ""
     else:
         first = first_name(person)
@@ -799,12 +800,15 @@ def to_you(text: str, person: Person) -> str:
     return out
 
 
-def _why(text: str) -> Facts:
-    """`{{ why }}` as written (without a closing full stop); `{{ why.to }}` is
-    'to learn how her team works' when the reason reads as a purpose, else empty."""
+def _why(text: str, names: frozenset[str] = frozenset()) -> Facts:
+    """`{{ why }}` as written (without a closing full stop, its first word lower-cased
+    to go on a sentence unless it is a name); `{{ why.to }}` is 'to learn how her team
+    works' when the reason reads as a purpose, else empty."""
     why = _clean(text)
     if not why:
         return Facts()
+    if why.split(" ", 1)[0] not in names:
+        why = lower_first(why)
     low = why.lower()
     first = low.split(" ", 1)[0]
     purpose = ""
@@ -869,15 +873,23 @@ def build_intro_context(
             )
     today = today or timezone.localdate()
     when: dict[str, str] = {}
+    outcome_note = ""
     for step in IntroStep.objects.filter(owner=owner, intro=intro).order_by("at", "id"):
         when[step.state] = ago_phrase(timezone.localdate(step.at), today)
+        if step.state == flow.OUTCOME:
+            outcome_note = step.note
     why_text = intro.why
     if len(plan.to) == 1:
         why_text = to_you(_clean(why_text), plan.to[0])
-    why = _why(why_text)
+    names = frozenset(
+        w
+        for p in (intro.person_a, intro.person_b, intro.introducer)
+        for w in p.full_name.split() + [first_name(p)]
+    )
+    why = _why(why_text, names)
     blurb = Facts()
     if plan.kind == "intro-ask":
-        blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b)))
+        blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b), names))
     sides = {
         key: _side(owner, p, today)
         for key, p in (("a", intro.person_a), ("b", intro.person_b), ("c", intro.introducer))
@@ -891,12 +903,18 @@ def build_intro_context(
         "state": intro.state,
         "first_name": " and ".join(first_name(p) for p in plan.to),
         "name": " and ".join(p.full_name for p in plan.to),
-        "my_name": _my_name(owner),
+        "my_name": my_name(owner),
         **sides,
         "other": other,
         "why": why,
         "blurb": blurb,
-        "outcome": Facts(intro.outcome, word=intro.outcome) if intro.outcome else Facts(),
+        "outcome": (
+            Facts(intro.outcome, word=intro.outcome, note=_clean(outcome_note))
+            if intro.outcome
+            else Facts()
+        ),
+        # writing to A when A did not ask: B has been asked too (and named A)
+        "to_a": plan.to[0].id == intro.person_a.id and len(plan.to) == 1,
         "a_asked": intro.a_asked,
         "when": when,
         "item": "",

@@ -145,3 +145,5 @@ def draft(
         f" Template: {result.template}]",
         err=True,
     )
+    if not drafts.my_name(me_owner):
+        typer.echo('[unsigned: set your name once with troth edit me --name "..."]', err=True)

@@ -53,13 +53,32 @@ def help_row(result: HelpResult) -> dict[str, Any]:
 
 @command("help", rich_help_panel="Give first")
 def help_cmd(
-    ident: str = typer.Argument(..., help="Need id (12 or #12), as troth needs prints it."),
-    limit: int = typer.Option(5, "--limit", help="How many people to show."),
+    ctx: typer.Context,
+    ident: str | None = typer.Argument(
+        None, help="Need id (12 or #12), as troth needs prints it; a command name shows its help."
+    ),
+    limit: int = typer.Option(5, "--limit", help="How many people to show (0: everyone)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Who in your network could meet a need, and why; and what you could give yourself."""
-    if limit < 1:
-        raise TrothError("--limit must be at least 1")
+    # "troth help" and "troth help agenda" mean what they mean everywhere else.
+    parent = ctx.parent
+    if ident is None or not ident.lstrip("#").isdigit():
+        group = parent.command if parent is not None else None
+        sub = group.get_command(parent, ident) if group and ident else None  # type: ignore[attr-defined]
+        if ident is not None and sub is None:
+            raise TrothError(
+                f"help: {ident!r} is neither a need id nor a command; see troth --help"
+            )
+        if sub is not None and parent is not None:
+            sub_ctx = sub.make_context(ident, [], parent=parent, resilient_parsing=True)
+            typer.echo(sub.get_help(sub_ctx))
+        elif parent is not None:
+            typer.echo(parent.get_help())
+        return
+    if limit < 0:
+        raise TrothError("--limit must be 0 (everyone) or more")
+    limit = limit or 10_000
     me_owner = owner()
     with transaction.atomic():
         need = access_need(me_owner, parse_id(ident, "need"))
@@ -71,7 +90,7 @@ def help_cmd(
     n = row["need"]
     whose = "Your need" if n["mine"] else f"{n['person']['name']} needs"
     tags = f"; tags {', '.join(n['tags'])}" if n["tags"] else ""
-    status = "" if n["status"] == "open" else f" [{n['status']}]"
+    status = "" if n["status"] == "open" else escape(f" [{n['status']}]")
     console.print(
         f"[bold]Need #{n['id']}[/bold]{status}: {escape(whose)} “{escape(n['what'])}”"
         f" (until {n['expires_on']}{escape(tags)})"

@@ -50,8 +50,8 @@ def intro(
         "", "--blurb", help="ask: a short note about you that they can forward as is."
     ),
     a_asked: bool = typer.Option(False, "--a-asked", help="propose: A asked for this."),
-    anyway: str = typer.Option(
-        "", "--anyway", help="Go past the handoff guard, saying why (it is kept)."
+    anyway: str | None = typer.Option(
+        None, "--anyway", help="Go past the handoff guard, saying why (it is kept)."
     ),
     outcome_kind: str = typer.Option(
         "", "--outcome", help=f"With the outcome step: {'|'.join(flow.OUTCOMES)}."
@@ -64,6 +64,9 @@ def intro(
     not-met, outcome (--outcome lead|interview|offer|hire|client|friendship|nothing),
     thanked, withdrawn; only legal ones are taken.
     """
+    if anyway is not None and not anyway.strip():
+        raise TrothError('--anyway needs a reason, e.g. --anyway "she is my cousin"')
+    anyway = anyway or ""
     me_owner = owner()
     head, rest = words[0].lower(), words[1:]
     with transaction.atomic():

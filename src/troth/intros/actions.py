@@ -28,13 +28,21 @@ def _two_contacts(x: Person, y: Person) -> None:
         raise TrothError(f"cannot introduce {x.full_name} to themselves")
 
 
-def _guard(owner, person: Person, anyway: str, what: str, better: str) -> None:
+def _guard(owner, person: Person, anyway: str, what: str, better: str) -> bool:
+    """Refuse a weak tie unless told why; True when the guard was passed with --anyway."""
     tier, score = tie_of(owner, person)
-    if tier in WEAK_TIERS and not anyway.strip():
-        raise TrothError(
-            f"your tie to {person.full_name} is {tier} (trust {score:.0f}): {what}. {better},"
-            ' or pass --anyway "why" to go ahead'
-        )
+    if tier in WEAK_TIERS:
+        if not anyway.strip():
+            raise TrothError(
+                f"your tie to {person.full_name} is {tier} (trust {score:.0f}): {what}. {better},"
+                ' or pass --anyway "why" to go ahead'
+            )
+        return True
+    return False
+
+
+# Ties close enough that asking a third person to introduce you would be odd.
+KNOWN_TIERS = ("inner", "close", "active")
 
 
 def _record(owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
@@ -79,7 +87,7 @@ def do_propose(
         raise TrothError(
             f"introduction #{existing.id} between them is already {flow.word(existing.state)}"
         )
-    for person in (a, b):
+    guarded = [
         _guard(
             owner,
             person,
@@ -87,6 +95,10 @@ def do_propose(
             "introducing people you barely know is the networking handoff, and helps nobody",
             f"Build the tie with {person.given_name or person.full_name} first",
         )
+        for person in (a, b)
+    ]
+    # --anyway is kept only where it went past the guard: it is a reason, not a label.
+    anyway = anyway if any(guarded) else ""
     now = timezone.now()
     intro = Introduction.objects.create(
         owner=owner,
@@ -133,14 +145,24 @@ def do_ask(
         if paths
         else f"Build the tie with {c.given_name or c.full_name} first"
     )
-    _guard(owner, c, anyway, "asking someone you barely know to vouch for you rarely works", better)
+    tier_b, score_b = tie_of(owner, b)
+    if tier_b in KNOWN_TIERS and not anyway.strip():
+        raise TrothError(
+            f"you already know {b.full_name} ({tier_b} tie, trust {score_b:.0f}): talk to"
+            f' {b.given_name or b.full_name} directly, or pass --anyway "why"'
+        )
+    guarded = _guard(
+        owner, c, anyway, "asking someone you barely know to vouch for you rarely works", better
+    )
+    if not guarded and tier_b not in KNOWN_TIERS:
+        anyway = ""
     if not anyway.strip():
         verdict = ready_to_ask(owner, c, "intro")
         if not verdict["ready"]:
             first = verdict["first"][0] if verdict["first"] else better
             raise TrothError(
                 f"not ready to ask {c.full_name} for an introduction: {verdict['why'][0]}."
-                f' First: {first} (or pass --anyway "why")'
+                f' {first[0].upper()}{first[1:]} (or pass --anyway "why")'
             )
     now = timezone.now()
     intro = Introduction.objects.create(
@@ -171,6 +193,11 @@ def do_step(
     except flow.IllegalStep as exc:
         raise TrothError(f"introduction #{intro.id}: {exc}") from None
     check_length(note, "the note")
+    if outcome.strip() and new != flow.OUTCOME:
+        raise TrothError(
+            f"--outcome goes with the outcome step, not {flow.word(new)}:"
+            f" troth intro {intro.id} outcome --outcome {outcome.strip()}"
+        )
     if new == flow.OUTCOME:
         outcome = outcome.strip().lower()
         if outcome not in flow.OUTCOMES:

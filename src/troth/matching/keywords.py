@@ -140,6 +140,8 @@ MODIFIER_FACTOR = 0.75
 HEADED_FIELDS = frozenset({"tag", "title", "past_title"})
 # Two need words side by side in a field, as in the need: a bonus on top of the words.
 PHRASE_WEIGHT = 0.5
+# A need's word that stands inside a multi-word term but means something of its own.
+INNER_WEIGHT = 0.5
 # Each past favour of the kind the need calls for (up to three) multiplies the score by this much more.
 KIND_BOOST = 0.08
 KIND_BOOST_CAP = 3
@@ -458,7 +460,16 @@ class Analyzer:
             if size:
                 term = " ".join(terms[i : i + size])
                 yield Token(term, " ".join(words[i : i + size]), i, i + size)
-                if not query:
+                if query:
+                    # A need for an "immigration lawyer" wants a lawyer too: a word of the
+                    # phrase that has a meaning of its own, outside the phrase's groups,
+                    # is asked for on its own as well.
+                    groups = set(by_term.get(term, ()))
+                    for j in range(i, i + size):
+                        own = by_term.get(terms[j])
+                        if own and _useful(terms[j]) and not groups.intersection(own):
+                            yield Token(terms[j], words[j], j, j + 1, inner=True)
+                else:
                     # A document's "Tax Preparer" also says "tax", but "Account Executive"
                     # must not say "accounting": a word of a multi-word term stands on its
                     # own only when it means nothing else.
@@ -632,6 +643,8 @@ class KeywordIndex:
                 weight = 1.0
             else:
                 weight = UNKNOWN_WEIGHT
+            if tok.inner:  # "lawyer" in "immigration lawyer": wanted, but less than the whole
+                weight *= INNER_WEIGHT
             unit = _Unit(
                 terms={t: (1.0 if t == tok.term else SYNONYM_FACTOR) for t in alike},
                 exact={tok.term: tok.surface},

@@ -505,3 +505,18 @@ def test_a_failed_load_leaves_nothing_behind(alice):
         load_network(alice, net)
     assert not Person.objects.filter(owner=alice, is_me=False).exists()
     assert not Interaction.objects.filter(owner=alice).exists()
+
+
+def test_simulated_introductions_carry_their_legal_steps(alice):
+    from troth.intros import flow
+    from troth.intros.models import Introduction, IntroStep
+
+    load_network(alice, generate_network(people=200, seed=2, today=TODAY))
+    intros = list(Introduction.objects.filter(owner=alice))
+    assert intros
+    for intro in intros:
+        steps = list(IntroStep.objects.filter(intro=intro).order_by("at", "id"))
+        assert steps[0].state == flow.START[intro.role] and steps[-1].state == intro.state
+        for old, new in zip(steps, steps[1:], strict=False):
+            flow.check_step(intro.role, old.state, new.state)  # every step legal
+            assert new.from_state == old.state and new.at >= old.at

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
-from troth.intros.models import Introduction
+from troth.intros.models import Introduction, IntroStep
 from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.text import fold
 from troth.owners import me_person
@@ -622,3 +622,58 @@ class _Loader:
             ),
             len(net.intro_role),
         )
+        self.intro_steps()
+
+    def intro_steps(self) -> None:
+        """Each simulated introduction's story: the legal steps from its start to where it
+        stands, spread between when it began and when it last moved, with what each says
+        about who acted (so `troth intro ID` and the trust score see the same history)."""
+        from troth.intros import flow
+
+        rows = []
+        todo = Introduction.objects.filter(owner_id=self.owner_id, steps__isnull=True)
+        for intro in todo.select_related("person_a", "person_b", "introducer"):
+            path = _legal_path(intro.role, intro.state)
+            if path is None:
+                continue
+            span = intro.updated_at - intro.created_at
+            who = {"a": intro.person_a, "b": intro.person_b, "introducer": intro.introducer}
+            for k, state in enumerate(path):
+                old = path[k - 1] if k else ""
+                conduct = flow.conduct(intro.role, old, state) if old else None
+                person, good = None, None
+                if conduct is not None and conduct.who in who and not who[conduct.who].is_me:
+                    person, good = who[conduct.who], conduct.good
+                at = intro.created_at + span * (k / max(1, len(path) - 1))
+                rows.append(
+                    IntroStep(
+                        owner_id=self.owner_id,
+                        intro=intro,
+                        from_state=old,
+                        state=state,
+                        note="",
+                        at=at,
+                        person=person,
+                        good=good,
+                    )
+                )
+        IntroStep.objects.bulk_create(rows, batch_size=500)
+        self.counts["introduction steps"] = self.counts.get("introduction steps", 0) + len(rows)
+
+
+def _legal_path(role: str, state: str) -> list[str] | None:
+    """The shortest run of legal steps from the role's start to `state` (None if none)."""
+    from troth.intros import flow
+
+    start = flow.START[role]
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == state:
+            return paths[here]
+        for nxt in flow.next_states(role, here):
+            if nxt not in paths:
+                paths[nxt] = [*paths[here], nxt]
+                queue.append(nxt)
+    return None

@@ -64,28 +64,45 @@ class Table:
     def rows(self) -> Iterator[tuple[int, Row]]:
         """(line number, row) for every data row; rows with no content are left out."""
         reader = self._reader
+        lookup = _Lookup(self.columns)
         try:
             for cells in self._rows:
                 line = getattr(reader, "line_num", 0)
-                if not any(c.strip() for c in cells):
+                if not any(cells) or not "".join(cells).strip():
                     continue
-                yield line, Row(self.columns, cells)
+                yield line, Row(lookup, cells)
         except csv.Error as exc:
             line = getattr(reader, "line_num", 0)
             raise ImportFileError(f"{self.where}:{line}: broken CSV ({exc})") from None
 
 
+class _Lookup(dict[str, int | None]):
+    """Column name as written in code -> index, each name folded only once per table."""
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        super().__init__()
+        self.columns = columns
+
+    def __missing__(self, name: str) -> int | None:
+        index = self[name] = self.columns.get(column_key(name))
+        return index
+
+
 class Row:
     """One data row, read by column name; a missing column or cell reads as ""."""
 
-    __slots__ = ("cells", "columns")
+    __slots__ = ("cells", "lookup")
 
-    def __init__(self, columns: dict[str, int], cells: list[str]) -> None:
-        self.columns = columns
+    def __init__(self, lookup: _Lookup, cells: list[str]) -> None:
+        self.lookup = lookup
         self.cells = cells
 
+    @property
+    def columns(self) -> dict[str, int]:
+        return self.lookup.columns
+
     def get(self, name: str) -> str:
-        i = self.columns.get(column_key(name))
+        i = self.lookup[name]
         if i is None or i >= len(self.cells):
             return ""
         return self.cells[i].strip()

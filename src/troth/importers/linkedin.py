@@ -14,6 +14,7 @@ are skipped; an invitation counts only when it carried a message.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import re
@@ -30,8 +31,9 @@ from troth.importers.records import (
     PersonRecord,
     Problem,
     Record,
+    canonical_url,
 )
-from troth.lib.contact import ContactError, normalize_email, normalize_url
+from troth.lib.contact import ContactError, normalize_email
 from troth.lib.text import fold
 
 SOURCE = "linkedin"
@@ -62,11 +64,28 @@ _DATE_FORMATS = (
 )
 
 
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+
+@functools.lru_cache(maxsize=8192)
 def parse_when(text: str) -> dt.datetime | None:
     """A LinkedIn date or timestamp, as an aware datetime (UTC when none is given)."""
     value = " ".join(text.replace("\u202f", " ").split())
     if not value:
         return None
+    parts = value.split(" ")
+    if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit() and len(parts[2]) == 4:
+        month = _MONTHS.get(parts[1][:3].lower())  # 15 Dec 2024: the common case, fast
+        if month:
+            try:
+                return dt.datetime(int(parts[2]), month, int(parts[0]), tzinfo=dt.UTC)
+            except ValueError:
+                return None
     for fmt in _DATE_FORMATS:
         try:
             parsed = dt.datetime.strptime(value, fmt)
@@ -81,13 +100,17 @@ def parse_when(text: str) -> dt.datetime | None:
 
 
 def _url(text: str) -> str:
+    if not text:
+        return ""
     try:
-        return normalize_url(text)
+        return canonical_url(text)
     except ContactError:
         return ""
 
 
 def _email(text: str) -> str:
+    if not text or "@" not in text:
+        return ""
     try:
         return normalize_email(text)
     except ContactError:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from troth.lib.contact import normalize_url
+
 
 @dataclass
 class PersonRecord:
@@ -80,3 +82,26 @@ class Parser(Protocol):
 
 class ImportFileError(Exception):
     """The whole file is unusable (wrong format, unreadable): nothing from it is kept."""
+
+
+def canonical_url(value: str) -> str:
+    """normalize_url, with a fast path for a URL already in its normal form (most
+    LinkedIn profile URLs but for their "www."); raises ContactError like it."""
+    if value.startswith("https://www.linkedin.com/") and value.isprintable():
+        rest = value[25:]
+        if " " not in rest and "?" not in rest and "#" not in rest:
+            rest = rest.rstrip("/")
+            return "https://linkedin.com/" + rest if rest else "https://linkedin.com"
+    if (
+        value.startswith("https://")
+        and value[8:12].lower() != "www."
+        and value == value.strip()
+        and not value.endswith("/")
+        and " " not in value
+        and "?" not in value
+        and "#" not in value
+    ):
+        host = value[8:].partition("/")[0]
+        if "." in host and host == host.lower():
+            return value
+    return normalize_url(value)

@@ -19,6 +19,12 @@ from troth.people.actions import MAX_TEXT
 TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
 
 
+class Form(forms.Form):
+    """Labels without a trailing colon: they sit above their fields."""
+
+    label_suffix = ""
+
+
 class DayField(forms.CharField):
     """A day as a date picker sends it (2026-11-20) or as people type it (friday,
     yesterday, in 2 weeks). `past` says which way a bare weekday points; `not_after_today`
@@ -49,11 +55,11 @@ class DayField(forms.CharField):
         return day
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(Form):
     until = DayField(label="Snooze until", after_today=True)
 
 
-class DoneForm(forms.Form):
+class DoneForm(Form):
     channel = forms.ChoiceField(
         label="How you got in touch",
         choices=[(c, c) for c in CHANNELS],
@@ -63,7 +69,7 @@ class DoneForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, max_length=MAX_TEXT)
 
 
-class LogForm(forms.Form):
+class LogForm(Form):
     channel = forms.ChoiceField(label="What", choices=[(c, c) for c in CHANNELS], initial="meeting")
     when = DayField(label="When", required=False, past=True, not_after_today=True)
     minutes = forms.IntegerField(
@@ -83,7 +89,7 @@ class LogForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-class FavorForm(forms.Form):
+class FavorForm(Form):
     kind = forms.ChoiceField(label="Kind", choices=[(k, k) for k in FAVOR_KINDS])
     what = forms.CharField(label="What", required=False, widget=TEXT, max_length=MAX_TEXT)
     when = DayField(label="When", required=False, past=True, not_after_today=True)
@@ -100,7 +106,7 @@ class FavorForm(forms.Form):
             field.widget = forms.HiddenInput()
 
 
-class PromiseForm(forms.Form):
+class PromiseForm(Form):
     MINE, THEIRS = "mine", "theirs"
     direction = forms.ChoiceField(
         label="Who promised",
@@ -112,7 +118,7 @@ class PromiseForm(forms.Form):
     due = DayField(label="Due", required=False)
 
 
-class NeedForm(forms.Form):
+class NeedForm(Form):
     what = forms.CharField(label="What they need", widget=TEXT, max_length=MAX_TEXT)
     span = forms.CharField(
         label="For how long",
@@ -142,7 +148,7 @@ class NeedForm(forms.Form):
         return [t.strip() for t in raw.replace(";", ",").split(",") if t.strip()]
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(label="Note", widget=TEXT, max_length=MAX_TEXT)
 
     def clean_text(self) -> str:

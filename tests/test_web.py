@@ -407,6 +407,20 @@ def test_without_local_mode_every_page_asks_to_sign_in(client, alice):
     assert client.get("/").status_code == 200
 
 
+def test_a_new_account_gets_its_own_me_on_sign_in(client, db):
+    from django.contrib.auth import get_user_model
+
+    carol = get_user_model().objects.create_user("carol", password="s3cret-enough")
+    assert (
+        client.post("/login/", {"username": "carol", "password": "s3cret-enough"}).status_code
+        == 302
+    )
+    assert Person.objects.filter(owner=carol, is_me=True).exists()
+    wren = do_add_person(carol, "Wren Halvorsen")
+    r = client.post(f"/people/{wren.id}/add/got", {"got-kind": "advice"}, **HTMX)
+    assert r.status_code == 200 and Favor.objects.get().receiver.is_me
+
+
 @override_settings(TROTH_LOCAL_LOGIN=True)
 def test_local_mode_signs_in_the_local_owner_on_loopback_only(client, db):
     from django.contrib.auth import get_user_model
@@ -431,6 +445,19 @@ def test_local_mode_never_reaches_another_owners_data(client, alice, dana):
 
 
 # -- troth serve, for real ---------------------------------------------------------------
+
+
+def test_serve_checks_before_opening_to_the_network(cli, alice, settings):
+    from troth.cli.web import is_loopback_host
+
+    assert all(is_loopback_host(h) for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
+    assert not any(is_loopback_host(h) for h in ("0.0.0.0", "192.168.1.5", "example.org", "::"))
+    for bad in (["--port", "0"], ["--port", "70000"], ["--threads", "0"]):
+        assert "troth: error:" in cli("serve", "--no-open", *bad, code=2).stderr
+    # alice has a password, but the shipped secret key is public: refused
+    result = cli("serve", "--host", "0.0.0.0", "--no-open", code=2)
+    assert "TROTH_SECRET_KEY" in result.stderr
+
 
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 

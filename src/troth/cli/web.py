@@ -4,6 +4,10 @@ Local mode (the default, 127.0.0.1): nobody signs in to their own laptop, so a
 request from this machine is the local owner's. Any other address opens troth to
 the network: that needs a real account with a password, a secret key of your own,
 and every request signs in.
+
+Local mode trusts the loopback address, so never put a reverse proxy on this
+machine in front of it: behind a proxy every request comes from 127.0.0.1. Serve
+with --host (and an account) instead.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from troth.intros.models import Introduction
 from troth.intros.queries import waiting
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.ledger.queries import access_need, favors_with, open_needs, promises
-from troth.owners import me_person
+from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note
 from troth.people.models import Note, Person
 from troth.people.queries import access_person
@@ -70,8 +70,9 @@ def make_form(kind: str, owner, person: Person, data=None) -> forms.Form:
     cls = QUICK[kind][0]
     if cls is FavorForm:
         today = timezone.localdate()
-        whose = person if kind == "gave" else me_person(owner)
-        return FavorForm(data, needs=_need_choices(owner, whose, today), prefix=kind)
+        whose = person if kind == "gave" else Person.objects.filter(owner=owner, is_me=True).first()
+        needs = _need_choices(owner, whose, today) if whose is not None else []
+        return FavorForm(data, needs=needs, prefix=kind)
     return cls(data, prefix=kind)
 
 
@@ -166,7 +167,7 @@ def _save(kind: str, owner, person: Person, form: forms.Form) -> str:
         )
         return f"Logged a {i.channel} with {person.full_name}."
     if kind in ("gave", "got"):
-        me = me_person(owner)
+        me = do_ensure_me(owner)
         giver, receiver = (me, person) if kind == "gave" else (person, me)
         need = None
         if d.get("need"):
@@ -181,7 +182,7 @@ def _save(kind: str, owner, person: Person, form: forms.Form) -> str:
         closed = " It closes their need." if need is not None else ""
         return f"Recorded the {f.kind} {'you gave' if kind == 'gave' else 'you got'}.{closed}"
     if kind == "promise":
-        me = me_person(owner)
+        me = do_ensure_me(owner)
         mine = d["direction"] == PromiseForm.MINE
         debtor, creditor = (me, person) if mine else (person, me)
         c = do_make_promise(owner, debtor, creditor, d["what"], due=d.get("due"))

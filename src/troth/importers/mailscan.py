@@ -60,9 +60,8 @@ _FOLD = re.compile(rb"\r?\n(?=[ \t])")
 # An mbox "From_" separator line: "From sender date", the date with a time and a year.
 _FROM_LINE = re.compile(rb"From (?=[^\n]*\d:\d\d)(?=[^\n]*\b\d{4}\b)")
 
-# A single-message file's header block is read up to this size at most (a file with
-# no blank line after its headers would otherwise be read whole). In an mbox the
-# block is bounded by the next message only: it is scanned in place, never copied.
+# Header blocks are scanned in place (memory-mapped) and copied at most this much
+# at a time; a block ends at its first blank line, or at the next message.
 MAX_HEADER = 4 << 20
 # Mailboxes smaller than this are scanned in-process: starting workers costs more.
 PARALLEL_MIN = 64 << 20
@@ -70,14 +69,15 @@ CHUNK = 32 << 20
 
 
 def parse_block(buf: Any, start: int, end: int) -> Headers:
-    """The wanted fields of the header block buf[start:end]; buf[start] must be the
-    newline just before the first header line (the end of the From_ line, or a
-    newline prepended to a single message). A huge block is read in pieces cut
-    between header lines, so no more than MAX_HEADER bytes are copied at once."""
+    """The wanted fields of the header block buf[start:end], which begins at the
+    newline ending a From_ line or at the first header line itself. A huge block is
+    read in pieces cut between header lines, so no more than MAX_HEADER bytes are
+    copied at once."""
     found: Headers = {}
     while start < end:
         stop = end if end - start <= MAX_HEADER else _cut(buf, start + MAX_HEADER, end)
-        _parse_piece(buf[start:stop], found)
+        piece = buf[start:stop]
+        _parse_piece(piece if piece[:1] == b"\n" else b"\n" + piece, found)
         start = stop
     return found
 
@@ -99,7 +99,7 @@ def _parse_piece(block: bytes, found: Headers) -> None:
         value = block[m.start(2) : m.end(2)]
         if b"\n" in value:
             value = _FOLD.sub(b"", value)
-        value = value.rstrip()
+        value = value.strip()
         if name in found:
             if name in MULTI and value:
                 found[name] = found[name] + b", " + value if found[name] else value
@@ -241,29 +241,23 @@ def _parallel(
             yield from results
 
 
-def read_header_block(path: Path) -> bytes:
-    """The header block of a single-message file, read up to its first blank line
-    (never the whole file); a leading mbox From_ line is dropped. The result starts
-    with a newline, ready for parse_block(block, 0, len(block))."""
-    parts: list[bytes] = []
-    total = 0
-    tail = b""
+def file_headers(path: Path) -> Headers:
+    """The wanted fields of a single-message file (a leading mbox From_ line is
+    skipped). The file is memory-mapped and only its header block is touched, so a
+    big attachment is never read and a huge header block is never copied whole."""
     with open(path, "rb") as fh:
-        while total < MAX_HEADER:
-            piece = fh.read(16384)
-            if not piece:
-                break
-            parts.append(piece)
-            total += len(piece)
-            window = tail + piece
-            if b"\n\n" in window or b"\n\r\n" in window:
-                break
-            tail = window[-2:]
-    data = b"\n" + b"".join(parts)
-    if data.startswith(b"\nFrom "):
-        data = data[data.find(b"\n", 1) :]
-    crlf = b"\r\n" in data[:200]
-    return data[: header_end(data, 0, len(data), crlf)]
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            return {}
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            start = 0
+            if buf[:5] == b"From ":
+                start = buf.find(b"\n")
+                if start < 0:
+                    return {}
+            eol = buf.find(b"\n", 0, 4096)
+            crlf = eol > 0 and buf[eol - 1 : eol] == b"\r"
+            return parse_block(buf, start, header_end(buf, start, size, crlf))
 
 
 def count_boundaries(path: Path) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -203,7 +202,7 @@ def network(alice):
     other = do_add_person(
         alice,
         "Bob Lang",
-        emails=["bob@gmail.com", "robert@lang.dev"][:1],
+        emails=["bob@gmail.com"],
         phones=["+1 312 555 0101"],
         company="Globex",
         met_how="PyCon",
@@ -323,18 +322,24 @@ def test_owner_scoped(alice, bob):
     theirs = do_add_person(bob, "Ana Silva")
     with pytest.raises(NotFound):
         access_person(alice, theirs.id)
-    with pytest.raises(TrothError):
+    with pytest.raises(NotFound):
         actions.do_merge(alice, mine, theirs)
+    with pytest.raises(NotFound):
+        actions.do_merge(alice, theirs, mine)
     record = actions.do_merge(bob, theirs, do_add_person(bob, "Ana S.", emails=["a@s.org"]))
     from troth.identity.queries import access_merge
 
     with pytest.raises(NotFound):
         access_merge(alice, record.id)
+    with pytest.raises(NotFound):
+        actions.do_unmerge(alice, record)
+    assert Person.objects.filter(owner=alice).count() == 2  # me and Ana
 
 
 def test_resolve_merges_sure_and_suggests_likely(alice):
     a = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
-    b = do_add_person(alice, "Bob Lang", emails=["rob@lang.dev".upper()][:0], company="Globex")
+    b = do_add_person(alice, "Bob Lang", company="Globex")
+    # the same address on both (an import writes it; troth add would refuse it)
     ContactPoint.objects.create(owner=alice, person=b, kind="email", value="rob@lang.dev")
     c = do_add_person(alice, "Mara Quist", company="Hooli")
     d = do_add_person(alice, "Mara Quist", company="Initech", allow_duplicate_name=True)
@@ -381,7 +386,6 @@ def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
     clusters = {pid: root for root, group in members.items() for pid in group}
     precision, _recall = _pairwise([truth_of[p] for p in ids], [clusters[p] for p in ids])
     assert precision >= 0.99
-    assert np.isfinite(precision)
 
 
 # ---------------------------------------------------------------- CLI

@@ -38,7 +38,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import NotFound, TrothError
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
@@ -276,7 +276,7 @@ def _merge_one_to_one(
 def _check_pair(owner, keep: Person, other: Person) -> None:
     for p in (keep, other):
         if p.owner_id != owner.id:
-            raise TrothError(f"no person with id {p.id}")
+            raise NotFound(f"no person with id {p.id}")
         if p.is_me:
             raise TrothError("you cannot be merged with a contact ('me' is you)")
     if keep.id == other.id:
@@ -287,8 +287,8 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
     """Fold `other` into `keep`: every row that pointed at `other` now points at
     `keep`, `other` is deleted, and a MergeRecord remembers how to undo it."""
     _check_pair(owner, keep, other)
-    keep = Person.objects.get(pk=keep.pk)  # fresh values: the snapshot must be exact
-    other = Person.objects.get(pk=other.pk)
+    fresh = Person.objects.in_bulk([keep.pk, other.pk])  # the snapshot must be exact
+    keep, other = fresh[keep.pk], fresh[other.pk]
     plan = _Plan()
     person_row = _dump(other)
 
@@ -360,7 +360,7 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
     rows that were moved from them (anything added to the kept person since stays),
     and the rows the merge dropped."""
     if record.owner_id != owner.id:
-        raise TrothError(f"no merge with id {record.id}")
+        raise NotFound(f"no merge with id {record.id}")
     record.refresh_from_db()  # a later merge may have moved it to someone else
     if record.undone_at is not None:
         raise TrothError(f"merge #{record.id} was already undone")
@@ -495,12 +495,8 @@ def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSumma
         keep_id, other_id = min(a, b), max(a, b)  # the older record stays
         try:
             with transaction.atomic():
-                record = do_merge(
-                    owner,
-                    Person.objects.get(pk=keep_id),
-                    Person.objects.get(pk=other_id),
-                    reason="; ".join(m.reasons),
-                )
+                both = Person.objects.in_bulk([keep_id, other_id])
+                record = do_merge(owner, both[keep_id], both[other_id], reason="; ".join(m.reasons))
         except TrothError:
             likely.append(m)
             continue

@@ -354,6 +354,19 @@ def test_resolve_merges_sure_and_suggests_likely(alice):
     assert actions.do_resolve(alice).suggested == 0
 
 
+def test_resolve_after_an_import_never_merges_two_people_already_there(alice):
+    a = do_add_person(alice, "Oisín Lund", emails=["oisin@home.ie"])
+    b = do_add_person(alice, "Oisín Lund", emails=["oisin@work.ie"], allow_duplicate_name=True)
+    # an imported record with both addresses
+    c = do_add_person(alice, "Oisin Lund", allow_duplicate_name=True)
+    for value in ("oisin@home.ie", "oisin@work.ie"):
+        ContactPoint.objects.create(owner=alice, person=c, kind="email", value=value)
+    summary = actions.do_resolve(alice, [c.id])
+    assert summary.merged == 1  # the new record joins one of them...
+    assert Person.objects.filter(pk__in=[a.id, b.id]).count() == 2  # ...never both
+    assert MergeSuggestion.objects.filter(owner=alice, person_a=a, person_b=b).exists()
+
+
 def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
     """Import a dirty dataset the plain way (one person per record), then resolve."""
     data = generate_dirty(400, seed=11)

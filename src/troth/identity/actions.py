@@ -470,8 +470,10 @@ def candidates(owner) -> list[match.Candidate]:
 def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSummary:
     """Find the same person seen twice among the owner's contacts (or between these
     people and everyone): merge the sure pairs, suggest the likely ones. Pairs the
-    owner rejected (or unmerged) are left alone."""
-    found = match.find_matches(candidates(owner), focus=person_ids)
+    owner rejected (or unmerged) are left alone, and with `person_ids` two people who
+    were both there before are never merged automatically, only suggested."""
+    focus = None if person_ids is None else set(person_ids)
+    found = match.find_matches(candidates(owner), focus=focus)
     rejected = rejected_pairs(owner)
     known = set(
         MergeSuggestion.objects.filter(owner=owner).values_list("person_a_id", "person_b_id")
@@ -491,6 +493,11 @@ def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSumma
             continue
         a, b = current(m.a), current(m.b)
         if a == b or (min(a, b), max(a, b)) in rejected:
+            continue
+        if focus is not None and a not in focus and b not in focus:
+            # two people who were there before this import (one may have absorbed a new
+            # record): the owner kept them apart so far, so only suggest it
+            likely.append(m)
             continue
         keep_id, other_id = min(a, b), max(a, b)  # the older record stays
         try:

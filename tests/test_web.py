@@ -234,7 +234,6 @@ def test_person_page_shows_everything(web, alice, dana, sam, late_promise):
         "Dana Whitfield",
         "CTO at Acme",
         "dana@example.org",
-        "/100",  # the trust score
         "on pricing",
         "to her CFO",
         "send the deck",
@@ -247,6 +246,17 @@ def test_person_page_shows_everything(web, alice, dana, sam, late_promise):
         'id="quick-note"',
     ):
         assert expected in body, expected
+
+
+def test_trust_score_and_reasons_load_after_the_page(web, alice, dana):
+    from troth.interactions.actions import do_log_interaction
+
+    do_log_interaction(alice, dana, "meeting", minutes=60)
+    assert f'hx-get="/people/{dana.id}/trust"' in text(web.get(f"/people/{dana.id}/"))
+    r = web.get(f"/people/{dana.id}/trust", **HTMX)
+    assert r.status_code == 200 and "/100" in text(r) and "<html" not in text(r)
+    assert 'class="reasons"' in text(r)
+    assert "/100" in text(web.get(f"/people/{dana.id}/trust"))  # without htmx: a page
 
 
 def test_photo_is_served_to_its_owner_only(web, client, alice, bob, dana):
@@ -367,6 +377,7 @@ def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got
     for url in (
         f"/people/{dana.id}/",
         f"/people/{dana.id}/photo",
+        f"/people/{dana.id}/trust",
         f"/today/p{late_promise.id}/draft",
     ):
         r = client.get(url)

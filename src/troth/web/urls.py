@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/<int:person_id>/", person.person_page, name="person"),
     path("people/<int:person_id>/photo", person.photo, name="person-photo"),
+    path("people/<int:person_id>/trust", person.trust, name="person-trust"),
     path("people/<int:person_id>/add/<str:kind>", person.quick_add, name="quick-add"),
     path(
         "login/",

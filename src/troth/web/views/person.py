@@ -28,7 +28,7 @@ from troth.people.queries import access_person
 from troth.profile import person_profile
 from troth.trust.queries import trust_detail
 from troth.web.forms import FavorForm, LogForm, NeedForm, NoteForm, PromiseForm
-from troth.web.views.common import is_htmx, not_found, owner_of
+from troth.web.views.common import is_htmx, not_found, owner_of, page
 
 # The photo types a browser may be handed (never SVG: it can carry script).
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -84,7 +84,9 @@ def _trust(owner, person: Person) -> dict[str, Any] | None:
 
 
 def records(owner, person: Person) -> dict[str, Any]:
-    """Everything the page lists about them; re-rendered after each quick add."""
+    """Everything the page lists about them; re-rendered after each quick add. The
+    trust score is not here: explaining it scores the whole network (a third of a
+    second at 30,000 people), so the page asks for it separately (`trust`)."""
     today = timezone.localdate()
     profile = person_profile(owner, person, limit=TIMELINE_ROWS)
     favours = [present.favor_row(f) for f in favors_with(owner, person)]
@@ -102,7 +104,6 @@ def records(owner, person: Person) -> dict[str, Any]:
         intro_rows.append({**present.intro_row(i), "next": w.step if w else ""})
     return {
         "profile": profile,
-        "trust": _trust(owner, person),
         "interactions": [r for r in profile["timeline"] if r["type"] == "interaction"],
         "gave": [f for f in favours if f["direction"] == "gave"],
         "got": [f for f in favours if f["direction"] == "got"],
@@ -139,6 +140,14 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     return render(request, "web/person.html", _context(request, person))
+
+
+@require_GET
+def trust(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The trust score with its reasons: loaded into the person page after it shows."""
+    person = _person(request, person_id)
+    context = {"person": person, "trust": _trust(owner_of(request), person), "nav": "people"}
+    return page(request, "web/trust.html", context, partial="web/_trust.html")
 
 
 @require_GET

@@ -36,6 +36,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
@@ -222,6 +223,7 @@ def _move_rows(
             values.update(after)
             drop = _duplicates(model, row.pk, values, changed)
         if drop:
+            _check_droppable(row, keep, other)
             plan.deleted.append(_dump(row))
             model._base_manager.filter(pk=row.pk).delete()
             continue
@@ -233,6 +235,19 @@ def _move_rows(
                 "before": {c: before[c] for c in changed},
                 "after": {c: after[c] for c in changed},
             }
+        )
+
+
+def _check_droppable(row: models.Model, keep: Person, other: Person) -> None:
+    """A duplicate row is only dropped if nothing else hangs on it: deleting it must
+    not cascade to, or clear a link in, rows the snapshot would not restore."""
+    collector = Collector(using=row._state.db or "default")
+    collector.collect([row])
+    others = sum(len(objs) for objs in collector.data.values()) - 1
+    if others or collector.field_updates or any(qs.exists() for qs in collector.fast_deletes):
+        raise TrothError(
+            f"{keep.full_name} (#{keep.id}) and {other.full_name} (#{other.id}) both have "
+            f"{row._meta.verbose_name} #{row.pk} with records attached; merge refused"
         )
 
 
@@ -269,6 +284,7 @@ def _merge_one_to_one(
     if fill:
         model._base_manager.filter(pk=mine.pk).update(**fill)
         plan.filled[_label(model)] = {"pk": mine.pk, "before": old, "after": fill}
+    _check_droppable(theirs, keep, other)
     plan.deleted.append(_dump(theirs))
     model._base_manager.filter(pk=theirs.pk).delete()
 

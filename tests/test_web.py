@@ -213,6 +213,54 @@ def test_people_pages_without_per_row_queries(web, alice, django_assert_max_num_
         web.get("/people/", {"sort": "-score", "page": 2})
 
 
+def test_bulk_tag_adds_and_removes_on_the_ticked_people(web, alice, dana, sam):
+    r = web.post(
+        "/people/tag",
+        {"ids": [dana.id, sam.id], "bulk_tag": "PyCon 2026", "action": "add", "q": "a"},
+        **HTMX,
+    )
+    assert r.status_code == 200 and "Tagged 2 people: pycon-2026." in text(r)
+    assert 'id="people-results"' in text(r) and "<html" not in text(r)
+    assert sorted(p.full_name for p in Person.objects.filter(tags__name="pycon-2026")) == [
+        "Dana Whitfield",
+        "Sam Okafor",
+    ]
+    r = web.post(
+        "/people/tag",
+        {"ids": [sam.id], "bulk_tag": "pycon-2026", "action": "remove", "tag": "pycon-2026"},
+    )
+    assert r.status_code == 302 and r["Location"] == "/people/?tag=pycon-2026"  # the same list
+    assert [p.full_name for p in Person.objects.filter(tags__name="pycon-2026")] == [
+        "Dana Whitfield"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"bulk_tag": "x", "action": "add"}, "Tick the people"),
+        ({"ids": ["1", "abc"], "bulk_tag": "x", "action": "add"}, "not people from this list"),
+        ({"ids": ["1"], "bulk_tag": "", "action": "add"}, "Type the tag"),
+        ({"ids": ["1"], "bulk_tag": "x" * 65, "action": "add"}, "1-64 characters"),
+        ({"ids": ["1"], "bulk_tag": "x", "action": "burn"}, "add or to remove"),
+    ],
+)
+def test_bulk_tag_refuses_bad_input_and_writes_nothing(web, alice, dana, data, message):
+    data = {k: [str(dana.id)] if k == "ids" and v == ["1"] else v for k, v in data.items()}
+    r = web.post("/people/tag", data, **HTMX)
+    assert r.status_code == 400 and message in text(r)
+    assert web.post("/people/tag", data).status_code == 400
+    assert not dana.tags.exists()
+
+
+def test_bulk_tag_on_someone_elses_people_is_404(client, alice, bob, dana):
+    mine = do_add_person(bob, "Bob's Friend")
+    client.force_login(bob)
+    r = client.post("/people/tag", {"ids": [mine.id, dana.id], "bulk_tag": "x", "action": "add"})
+    assert r.status_code == 404
+    assert not mine.tags.exists() and not dana.tags.exists()
+
+
 # -- Person ------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("today/<str:item_id>/skip", today.skip, name="item-skip"),
     path("today/<str:item_id>/draft", today.draft, name="item-draft"),
     path("people/", people.people, name="people"),
+    path("people/tag", people.bulk_tag, name="people-tag"),
     path("people/<int:person_id>/", person.person_page, name="person"),
     path("people/<int:person_id>/photo", person.photo, name="person-photo"),
     path("people/<int:person_id>/trust", person.trust, name="person-trust"),

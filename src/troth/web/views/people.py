@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from urllib.parse import urlencode
 
-from troth.people.models import Tag
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from troth.errors import TrothError
+from troth.people.actions import clean_tag, do_tag
+from troth.people.models import Person, Tag
 from troth.trust.engine import TIERS
 from troth.web.listing import NATURAL_DESCENDING, OWES, SORTS, Filters, people_page
-from troth.web.views.common import owner_of, page
+from troth.web.views.common import is_htmx, owner_of, page
 
 
-def _query(f: Filters, **override) -> str:
-    """The query string of the current view with some parameters changed."""
-    from django.http import QueryDict
-
-    q = QueryDict(mutable=True)
+def _params(f: Filters, **override) -> list[tuple[str, str]]:
+    """The parameters that reproduce the current view, some of them changed."""
     values = {
         "q": f.q,
         "tag": f.tag,
@@ -28,17 +33,17 @@ def _query(f: Filters, **override) -> str:
         "sort": f.sort_param if f.sort_param != "name" else "",
     }
     values.update(override)
-    for key, value in values.items():
-        if value:
-            q[key] = str(value)
-    return q.urlencode()
+    return [(key, str(value)) for key, value in values.items() if value]
 
 
-@require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def _query(f: Filters, **override) -> str:
+    return urlencode(_params(f, **override))
+
+
+def _context(request: HttpRequest, params, **extra) -> dict:
     owner = owner_of(request)
-    f = Filters.from_query(request.GET)
-    pg, rows = people_page(owner, f, request.GET.get("page"), timezone.localdate())
+    f = Filters.from_query(params)
+    pg, rows = people_page(owner, f, params.get("page"), timezone.localdate())
     columns = []
     for key, label in SORTS.items():
         current = f.sort == key
@@ -66,6 +71,67 @@ def people(request: HttpRequest) -> HttpResponse:
         ),
         "prev_query": _query(f, page=pg.previous_page_number()) if pg.has_previous() else "",
         "next_query": _query(f, page=pg.next_page_number()) if pg.has_next() else "",
+        "filter_params": _params(f),
         "nav": "people",
+        **extra,
     }
+    return context
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    context = _context(request, request.GET)
     return page(request, "web/people.html", context, partial="web/_people_results.html")
+
+
+# Bulk tagging works on what a page shows: a few dozen at a time, never a runaway list.
+MAX_BULK = 500
+
+
+@require_POST
+def bulk_tag(request: HttpRequest) -> HttpResponse:
+    """Add (or remove) one tag on the people ticked on the page."""
+    owner = owner_of(request)
+    action = request.POST.get("action", "add")
+    raw_ids = request.POST.getlist("ids")
+    tag = (request.POST.get("bulk_tag") or "").strip()  # "tag" is the filter's
+    error = ""
+    ids: list[int] = []
+    if action not in {"add", "remove"}:
+        error = "Choose to add or to remove the tag."
+    elif not raw_ids:
+        error = "Tick the people to tag first."
+    elif len(raw_ids) > MAX_BULK:
+        error = f"At most {MAX_BULK} people at a time."
+    elif not all(i.isdigit() for i in raw_ids):
+        error = "Those are not people from this list."
+    elif not tag:
+        error = "Type the tag to add or remove."
+    if not error:
+        ids = sorted({int(i) for i in raw_ids})
+        chosen = list(Person.objects.filter(owner=owner, is_me=False, id__in=ids))
+        if len(chosen) != len(ids):  # someone else's, or gone: nothing is written
+            raise Http404("no such person")
+        try:
+            with transaction.atomic():
+                for person in chosen:
+                    if action == "add":
+                        do_tag(owner, person, add=[tag])
+                    else:
+                        do_tag(owner, person, remove=[tag])
+        except TrothError as exc:
+            error = str(exc)
+    if error:
+        if not is_htmx(request):
+            context = _context(request, request.POST, bulk_error=error, bulk_tag=tag)
+            return render(request, "web/people.html", context, status=400)
+        context = _context(request, request.POST, bulk_error=error, bulk_tag=tag)
+        return render(request, "web/_people_results.html", context, status=400)
+    verb = "Tagged" if action == "add" else "Removed the tag from"
+    done = f"{verb} {len(ids)} {'person' if len(ids) == 1 else 'people'}: {clean_tag(tag)}."
+    if not is_htmx(request):
+        messages.success(request, done)
+        query = _query(Filters.from_query(request.POST), page=request.POST.get("page") or "")
+        return redirect(reverse("web:people") + (f"?{query}" if query else ""))
+    context = _context(request, request.POST, bulk_done=done)
+    return render(request, "web/_people_results.html", context)

@@ -22,6 +22,26 @@
     }
   });
 
+  // A header checkbox ticks every row's box: <input data-check-all="ids">.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-check-all]");
+    if (!all) return;
+    var name = all.getAttribute("data-check-all");
+    var table = all.closest("table") || document;
+    table.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
+  // Searches leave empty filters out of the address (it is pushed to the history).
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
+
   // "/" jumps to the people search from anywhere (not while typing).
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -48,14 +48,12 @@ MULTI = frozenset({b"to", b"cc"})
 
 Headers = dict[bytes, bytes]  # lower-case field name -> unfolded raw value
 
-# A wanted header line: "\nname:" then the value and its folded continuation lines.
-# It runs over a lower-cased copy of the block (values are then cut from the
-# original): a case-sensitive pattern that begins with a literal newline lets the
-# regex engine jump from line start to line start, about 8x faster than IGNORECASE.
-_FIELD = re.compile(
-    rb"\n(" + b"|".join(n.encode() for n in WANTED) + rb")[ \t]*:[ \t]*"
-    rb"([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)"
-)
+# A wanted header line: "\nname:" then the value and its folded continuation lines
+# (as in the standard library, no space is allowed before the colon). It runs over
+# a lower-cased copy of the block: a case-sensitive pattern beginning with a literal
+# newline lets the regex engine jump from line start to line start, about 8x faster
+# than IGNORECASE. Values are then cut from the original block at the same offsets.
+_FIELD = re.compile(rb"\n(" + b"|".join(n.encode() for n in WANTED) + rb"):(.*(?:\n[ \t].*)*)")
 _FOLD = re.compile(rb"\r?\n(?=[ \t])")
 # An mbox "From_" separator line: "From sender date", the date with a time and a year.
 _FROM_LINE = re.compile(rb"From (?=[^\n]*\d:\d\d)(?=[^\n]*\b\d{4}\b)")
@@ -95,8 +93,9 @@ def _cut(buf: Any, pos: int, end: int) -> int:
 
 def _parse_piece(block: bytes, found: Headers) -> None:
     for m in _FIELD.finditer(block.lower()):
-        name = m.group(1)
-        value = block[m.start(2) : m.end(2)]
+        name = m[1]
+        start, end = m.span(2)
+        value = block[start:end]  # from the original: lower() keeps every offset
         if b"\n" in value:
             value = _FOLD.sub(b"", value)
         value = value.strip()

@@ -304,6 +304,7 @@ def test_trust_score_and_reasons_load_after_the_page(web, alice, dana):
     r = web.get(f"/people/{dana.id}/trust", **HTMX)
     assert r.status_code == 200 and "/100" in text(r) and "<html" not in text(r)
     assert 'class="reasons"' in text(r)
+    assert '<svg class="spark' in text(r) and "today" in text(r)  # the 90-day trend
     assert "/100" in text(web.get(f"/people/{dana.id}/trust"))  # without htmx: a page
 
 

@@ -142,11 +142,45 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "web/person.html", _context(request, person))
 
 
+SPARK_W, SPARK_H = 120, 32
+
+
+def sparkline(trust: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The score 90 days ago, 30 days ago and today as a small line, on a scale at
+    least 10 points tall so a small drift shows as small."""
+    if not trust or trust.get("trend_30") is None or trust.get("trend_90") is None:
+        return None
+    score = float(trust["score"])
+    values = [score - trust["trend_90"], score - trust["trend_30"], score]
+    days = [0, 60, 90]
+
+    mid = (max(values) + min(values)) / 2
+    span = max(10.0, max(values) - min(values))
+    low = mid - span / 2
+
+    def y(v: float) -> float:
+        return round(SPARK_H - 3 - (v - low) / span * (SPARK_H - 6), 1)
+
+    points = " ".join(
+        f"{round(d / 90 * (SPARK_W - 4) + 2, 1)},{y(v)}" for d, v in zip(days, values, strict=True)
+    )
+    a, b, c = (round(v) for v in values)
+    return {
+        "points": points,
+        "w": SPARK_W,
+        "h": SPARK_H,
+        "last": points.split()[-1].split(","),
+        "label": f"Trust {a} ninety days ago, {b} thirty days ago, {c} today",
+        "rising": c >= a,
+    }
+
+
 @require_GET
 def trust(request: HttpRequest, person_id: int) -> HttpResponse:
     """The trust score with its reasons: loaded into the person page after it shows."""
     person = _person(request, person_id)
-    context = {"person": person, "trust": _trust(owner_of(request), person), "nav": "people"}
+    detail = _trust(owner_of(request), person)
+    context = {"person": person, "trust": detail, "spark": sparkline(detail), "nav": "people"}
     return page(request, "web/trust.html", context, partial="web/_trust.html")
 
 

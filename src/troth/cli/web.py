@@ -39,7 +39,7 @@ def _url(host: str, port: int) -> str:
     shown = host
     if host in {"0.0.0.0", "::"}:  # every interface: this machine's name reaches it
         shown = "localhost"
-    elif ":" in host:
+    elif ":" in host and not host.startswith("["):
         shown = f"[{host}]"
     return f"http://{shown}:{port}/"
 
@@ -61,9 +61,19 @@ def _check_network_mode(host: str) -> None:
             f"--host {host} needs a secret key of your own: set TROTH_SECRET_KEY to a long"
             " random string (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
-    allowed = list(settings.ALLOWED_HOSTS)
-    if host not in {"0.0.0.0", "::"} and host not in allowed:
-        settings.ALLOWED_HOSTS = [*allowed, host.strip("[]")]
+
+
+def _allow_host(host: str) -> None:
+    """Requests must name the address served (Django checks the Host header; a
+    wildcard address is reached by names the operator lists in TROTH_ALLOWED_HOSTS)."""
+    from django.conf import settings
+
+    bare = host.strip("[]")
+    if bare in {"0.0.0.0", "::"}:
+        return
+    name = f"[{bare}]" if ":" in bare else bare
+    if name not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, name]
 
 
 def _load_demo_if_empty(me_owner) -> None:
@@ -97,6 +107,7 @@ def serve(
         raise TrothError(f"--threads must be between 1 and 64, got {threads}")
     from django.conf import settings
 
+    host = host.strip().strip("[]")
     me_owner = owner()  # migrates when the schema is behind
     local = is_loopback_host(host)
     if local:
@@ -105,6 +116,7 @@ def serve(
     else:
         settings.TROTH_LOCAL_LOGIN = False
         _check_network_mode(host)
+    _allow_host(host)
     if demo:
         _load_demo_if_empty(me_owner)
 

@@ -539,6 +539,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _start(env: dict, *args: str) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [TROTH, "serve", "--port", str(port), "--no-open", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return proc, port
+
+
+def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
+    """The page's final address and body, once the server answers (90 s at most)."""
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stdout.read() if proc.stdout else "serve exited")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.geturl(), r.read().decode()
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    out, _ = proc.communicate(timeout=20)
+    return out
+
+
 def test_troth_serve_answers_http_on_loopback(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(tmp_path / "home")
@@ -552,33 +585,30 @@ def test_troth_serve_answers_http_on_loopback(tmp_path):
     )
     assert refused.returncode == 2
     assert "createsuperuser" in refused.stderr and "127.0.0.1" in refused.stderr
-    port = _free_port()
-    proc = subprocess.Popen(
-        [TROTH, "serve", "--port", str(port), "--no-open"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc, port = _start(env)
     try:
-        deadline = time.monotonic() + 90
-        body = ""
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-                    assert r.status == 200
-                    body = r.read().decode()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.3)
+        url, body = _get(proc, f"http://127.0.0.1:{port}/")
+        assert url == f"http://127.0.0.1:{port}/"  # local mode: no sign-in
         assert "Nothing needs you today" in body
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/htmx.min.js") as r:
-            assert r.status == 200 and b"htmx" in r.read(200)
+        _url, js = _get(proc, f"http://127.0.0.1:{port}/static/web/htmx.min.js")
+        assert "htmx" in js[:200]
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page")
         assert missing.value.code == 404
     finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=20)
+        out = _stop(proc)
     assert f"http://127.0.0.1:{port}/" in out
+
+    # with an account and a secret key of one's own it serves the network, behind sign-in
+    env.update(DJANGO_SUPERUSER_PASSWORD="a long enough password", TROTH_SECRET_KEY="k" * 50)
+    subprocess.run(
+        [sys.executable, "-m", "troth.manage", "createsuperuser", "--noinput",
+         "--username", "dana", "--email", "dana@example.org"],
+        env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    proc, port = _start(env, "--host", "0.0.0.0")
+    try:
+        url, body = _get(proc, f"http://127.0.0.1:{port}/people/")
+        assert url.endswith("/login/?next=/people/") and "Sign in" in body
+    finally:
+        _stop(proc)

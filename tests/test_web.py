@@ -141,6 +141,23 @@ def test_skip_drops_the_item_and_a_second_action_is_refused(web, alice, dana):
     assert r.status_code == 400 and "already skipped" in text(r)
 
 
+def test_done_on_a_need_leads_to_recording_the_favour(web, alice, dana):
+    need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
+    r = web.post(f"/today/n{need.id}/done", **HTMX)
+    link = f"/people/{dana.id}/?need={need.id}#quick-gave"
+    assert r.status_code == 200 and link in text(r)
+    page = text(web.get(f"/people/{dana.id}/", {"need": need.id}))
+    assert f'<option value="{need.id}" selected>' in page
+    r = web.post(
+        f"/people/{dana.id}/add/gave",
+        {"gave-kind": "intro", "gave-what": "to Pat, a CPA", "gave-need": need.id},
+        **HTMX,
+    )
+    assert r.status_code == 200 and "It closes their need." in text(r)
+    need.refresh_from_db()
+    assert need.status == Need.MET
+
+
 def test_unknown_item_ids_are_404(web):
     for url in ("/today/p999/done", "/today/zz/skip", "/today/p1/snooze"):
         assert web.post(url, {"until": "2099-01-01"}).status_code == 404

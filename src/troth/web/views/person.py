@@ -116,13 +116,21 @@ def records(owner, person: Person) -> dict[str, Any]:
 
 def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] | None = None):
     owner = owner_of(request)
-    bound = bound or {}
+    bound = dict(bound or {})
+    # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
+    need = request.GET.get("need", "")
+    if "gave" not in bound and need.isdigit():
+        form = make_form("gave", owner, person)
+        if any(str(value) == need for value, _label in form.fields["need"].choices):  # type: ignore[attr-defined]
+            form.initial["need"] = need
+            bound["gave"] = form
     quick = [
         {
             "kind": kind,
             "title": title,
             "button": button,
             "form": bound.get(kind) or make_form(kind, owner, person),
+            "open": kind in bound,
         }
         for kind, (_cls, title, button) in QUICK.items()
     ]

@@ -27,7 +27,7 @@ from troth.web.views.common import is_htmx, not_found, owner_of, page
 DONE_TEXT = {
     "promise": "Promise kept.",
     "thanks": "Thanked.",
-    "need": "Cleared from today. Record what you gave on their page: it closes the need.",
+    "need": "Cleared from today.",
     "checkin": "Checked in.",
     "reconnect": "Reconnected.",
     "nudge": "Nudged, once.",
@@ -36,11 +36,26 @@ DONE_TEXT = {
 }
 
 
+# What the Done button says for each kind (what pressing it records).
+DONE_BUTTON = {
+    "promise": "Kept it",
+    "thanks": "Thanked them",
+    "need": "Clear",
+    "checkin": "Checked in",
+    "reconnect": "Reconnected",
+    "nudge": "Nudged them",
+    "release": "Release them",
+    "intro": "Step done",
+}
+
+
 def item_view(c: Candidate, today) -> dict[str, Any]:
     return {
         "id": c.id,
         "kind": c.kind,
+        "ref": c.ref,
         "label": LABEL[c.kind],
+        "done_button": DONE_BUTTON.get(c.kind, "Done"),
         "person_id": c.person_id,
         "person": c.person,
         "reason": c.reason,

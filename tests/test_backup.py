@@ -6,13 +6,23 @@ files under tmp_path; the round trip compares every column of every table.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from troth.agenda.models import AgendaMark, DigestLog
@@ -262,11 +272,10 @@ def test_a_bad_file_is_one_error_naming_file_and_record_and_writes_nothing(
     with pytest.raises(TrothError, match=message):
         do_restore(network, path)
     assert snapshot(network) == empty
-    result = cli("import", "json", str(path), code=2) if _has_import_json() else None
-    if result is not None:
-        assert result.stderr.startswith("troth: error:") and "bad.json" in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1
-        assert snapshot(network) == empty
+    result = cli("import", "json", str(path), code=2)
+    assert result.stderr.startswith("troth: error:") and "bad.json" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(network) == empty
 
 
 def _get(data: dict[str, Any], label: str, row: int, column: str) -> Any:
@@ -280,9 +289,279 @@ def _set(data: dict[str, Any], label: str, row: int, column: str, value: Any) ->
     return data
 
 
-def _has_import_json() -> bool:
-    from troth.cli import app
-
-    return any(g.name == "import" for g in app.registered_groups) or any(
-        c.name == "import" for c in app.registered_commands
+def test_json_round_trip_through_the_cli(network, cli, tmp_path):
+    path = tmp_path / "all.json"
+    before = snapshot(network)
+    cli("export", "json", str(path))
+    refused = cli("import", "json", str(path), code=2)
+    assert "already has data" in refused.stderr
+    wipe(network)
+    restored = cli("import", "json", str(path), "--json").stdout
+    counts = json.loads(restored)["restored"]
+    assert counts["people.person"] == len(before["people.person"])
+    assert snapshot(network) == before
+    # and again: export what was restored, byte for byte the same tables
+    again = tmp_path / "again.json"
+    cli("export", "json", str(again))
+    assert (
+        json.loads(again.read_text("utf-8"))["tables"]
+        == json.loads(path.read_text("utf-8"))["tables"]
     )
+
+
+# -- vCard -----------------------------------------------------------------------------
+
+
+def test_vcard_export_is_vcard_4_and_every_field_reads_back(network, cli, tmp_path):
+    import vobject
+
+    from troth.backup.vcard_out import person_uid
+    from troth.people.models import ContactPoint, Employment, Note
+
+    path = tmp_path / "people.vcf"
+    out = cli("export", "vcard", str(path)).stdout
+    people = Person.objects.filter(owner=network, is_me=False)
+    assert f"Wrote {people.count()} cards" in out
+    text = path.read_text("utf-8")
+    cards = {c.uid.value: c for c in vobject.readComponents(text)}
+    # PHOTO is a data: URI, which RFC 6350 does not backslash-escape; vobject's vCard 3
+    # behaviour cuts it at the comma, so photos are read with its plain line reader.
+    raw_photos, uid = {}, ""
+    for text_line, n in vobject.base.getLogicalLines(io.StringIO(text)):
+        line = vobject.base.textLineToContentLine(text_line, n)
+        if line.name == "UID":
+            uid = line.value
+        elif line.name == "PHOTO":
+            raw_photos[uid] = line.value
+    assert len(cards) == people.count()
+    assert all(c.version.value == "4.0" for c in cards.values())
+    for person in people:
+        card = cards.pop(person_uid(network, person.pk))
+        assert card.fn.value == person.full_name
+        assert (card.n.value.family, card.n.value.given) == (person.family_name, person.given_name)
+        for kind, prop in (("email", "email"), ("phone", "tel")):
+            points = ContactPoint.objects.filter(person=person, kind=kind)
+            got = sorted(line.value for line in card.contents.get(prop, []))
+            assert got == sorted(p.value for p in points), person
+            for line in card.contents.get(prop, []):
+                point = points.get(value=line.value)
+                assert ("PREF" in line.params) == point.is_primary
+        urls = ContactPoint.objects.filter(person=person, kind="url")
+        assert len(card.contents.get("url", [])) == urls.count()
+        job = Employment.objects.filter(person=person, is_current=True).first()
+        if job is None:
+            assert "org" not in card.contents
+        else:
+            assert card.org.value == [job.organization.name]
+            assert card.contents["title"][0].value == job.title if job.title else True
+        notes = list(
+            Note.objects.filter(person=person)
+            .order_by("created_at", "id")
+            .values_list("text", flat=True)
+        )
+        assert [n.value for n in card.contents.get("note", [])] == notes
+        tags = sorted(person.tags.values_list("name", flat=True))
+        got_tags = card.categories.value if "categories" in card.contents else []
+        assert got_tags == tags
+        if person.photo:
+            uri = raw_photos[person_uid(network, person.pk)]
+            head, _, data = uri.partition(",")
+            assert head == f"data:{person.photo_type};base64"
+            assert base64.b64decode(data) == bytes(person.photo)
+        else:
+            assert "photo" not in card.contents
+    assert not cards
+    wren = next(iter(vobject.readComponents(cli("export", "vcard", "-").stdout)))
+    assert wren.version.value == "4.0"
+    # the same UIDs next time; "me" only when asked
+    with_me = list(vobject.readComponents(cli("export", "vcard", "-", "--me").stdout))
+    assert len(with_me) == people.count() + 1
+
+
+def test_vcard_escapes_and_photo_survive_for_one_tricky_person(network, cli, tmp_path):
+    import vobject
+
+    path = tmp_path / "x.vcf"
+    cli("export", "vcard", str(path))
+    cards = list(vobject.readComponents(path.read_text("utf-8")))
+    zoe = next(c for c in cards if c.fn.value == "Zoë Ångström, Jr.")
+    assert zoe.email.value == "zoe@example.net"
+    assert zoe.categories.value == ["design"]
+    wren = next(c for c in cards if c.fn.value == "Wren Halvorsen")
+    assert [n.value for n in wren.contents["note"]] == ["prefers morning calls,\nnot Fridays; ☕"]
+    assert sorted(wren.categories.value) == ["design", "fintech", "python"]
+    assert wren.org.value == ["Larkspur Labs"] and wren.title.value == "VP Engineering"
+    assert wren.tel.value == "+13125550100"
+    raw = path.read_bytes().decode("utf-8").replace("\r\n ", "")  # CRLF lines, unfolded
+    photo = "PHOTO:data:image/png;base64," + base64.b64encode(PHOTO).decode()
+    assert photo + "\r\n" in raw  # a URI, not escaped text
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def test_csv_export_writes_one_file_per_table_with_headers(network, cli, tmp_path):
+    import csv
+
+    from troth.interactions.models import Interaction
+    from troth.intros.models import Introduction
+    from troth.ledger.models import Commitment, Favor, Need
+
+    target = tmp_path / "new" / "csv"
+    cli("export", "csv", str(target))
+    expected = {
+        "people.csv": Person.objects.filter(owner=network, is_me=False).count(),
+        "interactions.csv": Interaction.objects.filter(owner=network).count(),
+        "favours.csv": Favor.objects.filter(owner=network).count(),
+        "promises.csv": Commitment.objects.filter(owner=network).count(),
+        "needs.csv": Need.objects.filter(owner=network).count(),
+        "introductions.csv": Introduction.objects.filter(owner=network).count(),
+    }
+    for name, n in expected.items():
+        with open(target / name, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == n, name
+    assert not list(target.glob(".*"))  # no temporary files left
+    with open(target / "people.csv", encoding="utf-8", newline="") as fh:
+        people = {r["full_name"]: r for r in csv.DictReader(fh)}
+    wren = people["Wren Halvorsen"]
+    assert wren["email"] == "wren@example.org" and wren["phone"] == "+13125550100"
+    assert wren["company"] == "Larkspur Labs" and wren["title"] == "VP Engineering"
+    assert wren["tags"] == "design; fintech; python"
+    assert wren["tier"] and float(wren["score"]) >= 0
+    assert people["Zoë Ångström, Jr."]["email"] == "zoe@example.net"
+    with open(target / "needs.csv", encoding="utf-8", newline="") as fh:
+        needs = list(csv.DictReader(fh))
+    cpa = next(r for r in needs if r["person"] == "Wren Halvorsen")
+    assert cpa["what"] == "a CPA who knows startups" and cpa["tags"] == "cpa"
+    assert int(cpa["person_id"]) == Person.objects.get(owner=network, full_name=cpa["person"]).pk
+    with open(target / "favours.csv", encoding="utf-8", newline="") as fh:
+        favours = list(csv.DictReader(fh))
+    got = next(r for r in favours if r["what"] == 'told me how to price, "gently"')
+    assert got["giver"] == "Zoë Ångström, Jr." and got["kind"] == "advice"
+    # a file where the directory should be is one clear error
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("export", "csv", str(blocker), code=2)
+    assert "it is a file" in result.stderr
+
+
+# -- backup ----------------------------------------------------------------------------
+
+
+def _writer_db(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT)")
+    db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER, pad TEXT)")
+    db.commit()
+    db.close()
+
+
+def test_backup_is_consistent_while_another_connection_writes(tmp_path):
+    from troth.backup.sqlite_backup import backup_file
+
+    source = tmp_path / "live.sqlite3"
+    _writer_db(source)
+    stop = threading.Event()
+    written = [0]
+
+    def write() -> None:
+        db = sqlite3.connect(source, timeout=20)
+        db.execute("PRAGMA journal_mode=WAL")
+        while not stop.is_set():
+            with db:  # one transaction: a parent and its child arrive together
+                cur = db.execute("INSERT INTO parent (name) VALUES (?)", (f"p{written[0]}",))
+                db.execute(
+                    "INSERT INTO child (parent_id, pad) VALUES (?, ?)", (cur.lastrowid, "x" * 500)
+                )
+            written[0] += 1
+        db.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while written[0] < 200:
+            time.sleep(0.01)
+        results = []
+        for i in range(3):
+            results.append(backup_file(source, tmp_path / f"copy{i}.sqlite3"))
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    counts = []
+    for result in results:
+        assert result.size == result.path.stat().st_size > 0
+        assert not Path(f"{result.path}-wal").exists()
+        copy = sqlite3.connect(result.path)
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        parents = copy.execute("SELECT count(*) FROM parent").fetchone()[0]
+        children = copy.execute("SELECT count(*) FROM child").fetchone()[0]
+        orphans = copy.execute(
+            "SELECT count(*) FROM child WHERE parent_id NOT IN (SELECT id FROM parent)"
+        ).fetchone()[0]
+        copy.close()
+        assert parents == children >= 200 and orphans == 0
+        counts.append(parents)
+    assert counts == sorted(counts) and counts[-1] <= written[0]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
+
+
+def test_backup_refuses_what_it_cannot_copy(tmp_path):
+    from troth.backup.sqlite_backup import backup_file
+
+    with pytest.raises(TrothError, match="there is no database at"):
+        backup_file(tmp_path / "missing.sqlite3", tmp_path / "copy.sqlite3")
+    source = tmp_path / "db.sqlite3"
+    _writer_db(source)
+    with pytest.raises(TrothError, match="onto itself"):
+        backup_file(source, source)
+    with pytest.raises(TrothError, match="does not exist"):
+        backup_file(source, tmp_path / "no" / "such" / "dir.sqlite3")
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database" * 100)
+    with pytest.raises(TrothError):
+        backup_file(garbage, tmp_path / "copy.sqlite3")
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_troth_backup_command_in_process(cli, tmp_path):
+    target = tmp_path / "backup.sqlite3"
+    result = cli("backup", str(target), code=2)
+    if connection.vendor == "sqlite":  # the suite's database lives in memory
+        assert "in memory" in result.stderr
+    else:
+        assert "pg_dump" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
+
+
+def test_troth_backup_command_on_a_real_sqlite_file(tmp_path):
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+    env["TROTH_HOME"] = str(home)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([TROTH, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    assert run("add", "Wren Halvorsen", "--tag", "fintech").returncode == 0
+    target = tmp_path / "copy.sqlite3"
+    result = run("backup", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "integrity check ok" in result.stdout and str(target) in result.stdout
+    copy = sqlite3.connect(target)
+    names = [r[0] for r in copy.execute("SELECT full_name FROM people_person ORDER BY id")]
+    copy.close()
+    assert names == ["Me", "Wren Halvorsen"]
+    # the copy is a working troth database
+    env["TROTH_HOME"] = str(tmp_path / "restored")
+    (tmp_path / "restored").mkdir()
+    shutil.copy(target, tmp_path / "restored" / "troth.sqlite3")
+    shown = run("people", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert [p["name"] for p in json.loads(shown.stdout)] == ["Wren Halvorsen"]

@@ -13,7 +13,7 @@ import typer
 from django.db import transaction
 from rich.markup import escape
 
-from troth.cli.app import app, console, fail, owner, plural
+from troth.cli.app import app, command, console, fail, owner, plural
 from troth.errors import TrothError
 
 export_app = typer.Typer(
@@ -73,3 +73,85 @@ def export_json(
         counts = write_export(me_owner, fh)
     console.print(f"Exported {_summary(counts)} to {escape(str(file))}")
     console.print("[dim]Restore it into an empty database with: troth import json FILE[/dim]")
+
+
+@export_app.command("vcard")
+@_one_line_errors
+def export_vcard(
+    file: Path = typer.Argument(
+        ...,
+        help="The .vcf file to write (replaced if it exists); - for standard output.",
+        show_default=False,
+    ),
+    include_me: bool = typer.Option(False, "--me", help="Include your own card."),
+) -> None:
+    """Everyone as vCard 4.0, for Apple Contacts, Google Contacts or Thunderbird.
+
+    Names, e-mails, phones, links, company and title, notes, tags (CATEGORIES) and
+    photos. Each card keeps its UID, so importing a newer export updates the same cards.
+    """
+    from troth.backup.files import write_bytes_atomically
+    from troth.backup.vcard_out import vcards
+
+    me_owner = owner()
+    with transaction.atomic():
+        text, n = vcards(me_owner, include_me=include_me)
+    data = text.encode("utf-8")
+    if str(file) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    written = write_bytes_atomically(file, data)
+    console.print(f"Wrote {plural(n, 'card')} to {escape(str(written))}")
+
+
+@export_app.command("csv")
+@_one_line_errors
+def export_csv(
+    directory: Path = typer.Argument(
+        ..., help="The directory to write into (created if missing).", show_default=False
+    ),
+) -> None:
+    """One CSV file per kind of record (people, interactions, favours, promises, needs,
+    introductions, notes): UTF-8 with a header row, for a spreadsheet."""
+    from troth.backup.csv_out import write_csv
+
+    me_owner = owner()
+    with transaction.atomic():
+        counts = write_csv(me_owner, directory)
+    for name, n in counts.items():
+        console.print(f"{escape(str(directory / name))}: {plural(n, 'row')}")
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return plural(n, "byte")
+    size = n / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+@command("backup", rich_help_panel="Setup")
+def backup(
+    file: Path = typer.Argument(
+        ..., help="The copy to write (replaced if it exists).", show_default=False
+    ),
+) -> None:
+    """A consistent copy of the SQLite database, safe while troth is running.
+
+    Uses SQLite's online backup, checks the copy (PRAGMA integrity_check) and only
+    then puts it in place. Restore by copying it back to troth.sqlite3 in the data
+    directory while troth is not running. On PostgreSQL, use pg_dump.
+    """
+    from troth import bootstrap
+    from troth.backup.sqlite_backup import backup_django
+
+    bootstrap.setup()
+    result = backup_django(file)
+    console.print(
+        f"Backed up the database to {escape(str(result.path))}"
+        f" ({_size(result.size)}, {plural(result.tables, 'table')}; integrity check ok)"
+    )

@@ -42,14 +42,50 @@
     });
   });
 
-  // "/" jumps to the people search from anywhere (not while typing).
+  // Keyboard shortcuts (never while typing): "/" search people, "g t" Today,
+  // "g p" People, "j"/"k" next/previous agenda item, "l" log an interaction on a
+  // person's page, "?" this list.
+  var pending = "";
+  function typing(target) {
+    var tag = (target.tagName || "").toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+  function moveItem(step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll("ol.agenda > li"));
+    if (!items.length) return;
+    var current = items.findIndex(function (li) { return li.contains(document.activeElement); });
+    var next = items[Math.max(0, Math.min(items.length - 1, current + step))];
+    var target = next.querySelector(".who") || next;
+    target.focus();
+    next.scrollIntoView({ block: "nearest" });
+  }
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-    var tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
-    var search = document.querySelector("[data-search]");
-    event.preventDefault();
-    if (search) { search.focus(); search.select(); }
-    else { window.location.href = "/people/"; }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var key = event.key;
+    if (pending === "g") {
+      pending = "";
+      if (key === "t") { window.location.href = "/"; event.preventDefault(); }
+      else if (key === "p") { window.location.href = "/people/"; event.preventDefault(); }
+      return;
+    }
+    if (key === "g") { pending = "g"; setTimeout(function () { pending = ""; }, 1500); return; }
+    if (key === "/") {
+      event.preventDefault();
+      var search = document.querySelector("[data-search]");
+      if (search) { search.focus(); search.select(); } else { window.location.href = "/people/"; }
+    } else if (key === "j" || key === "k") {
+      moveItem(key === "j" ? 1 : -1);
+    } else if (key === "l") {
+      var panel = document.querySelector("#quick-log");
+      if (panel) {
+        event.preventDefault();
+        panel.closest("details").open = true;
+        var first = panel.querySelector("select, textarea, input:not([type=hidden])");
+        if (first) first.focus();
+      }
+    } else if (key === "?") {
+      var help = document.getElementById("shortcuts");
+      if (help && help.showModal) help.showModal();
+    }
   });
 })();

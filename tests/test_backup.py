@@ -565,3 +565,25 @@ def test_troth_backup_command_on_a_real_sqlite_file(tmp_path):
     shown = run("people", "--json")
     assert shown.returncode == 0, shown.stderr
     assert [p["name"] for p in json.loads(shown.stdout)] == ["Wren Halvorsen"]
+
+
+def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(network, cli, tmp_path):
+    """A fresh PostgreSQL database starts every sequence at 1: after a restore with
+    explicit ids the sequences must be moved past them, or the next insert collides."""
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    wipe(network)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables():
+                db_table = table.model._meta.db_table
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", [db_table]
+                )
+    local_owner()
+    do_restore(network, path)
+    cli("add", "Someone New", "--tag", "brand-new-tag")
+    cli("log", "Someone New", "call", "first call")
+    cli("need", "Someone New", "a new need")
+    newest = Person.objects.get(owner=network, full_name="Someone New")
+    assert newest.tags.get().name == "brand-new-tag"

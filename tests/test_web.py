@@ -430,6 +430,61 @@ def test_quick_add_rejects_bad_input_and_writes_nothing(web, dana, kind, data, m
     assert _counts() == before
 
 
+def test_keep_break_or_release_a_promise_from_the_page(web, alice, dana, sam, late_promise):
+    theirs = do_make_promise(alice, dana, me_person(alice), "intro to the CFO")
+    url = f"/people/{dana.id}/promises"
+    assert f"{url}/{late_promise.id}/kept" in text(web.get(f"/people/{dana.id}/"))
+    r = web.post(f"{url}/{late_promise.id}/kept", **HTMX)
+    assert r.status_code == 200 and "Promise kept: send the deck" in text(r)
+    assert 'id="person-records"' in text(r)
+    late_promise.refresh_from_db()
+    assert late_promise.status == Commitment.KEPT
+    r = web.post(f"{url}/{late_promise.id}/broken", **HTMX)  # only open promises change
+    assert r.status_code == 400 and "already kept" in text(r)
+    r = web.post(f"{url}/{theirs.id}/released", follow=True)
+    assert "Promise released" in text(r)
+    theirs.refresh_from_db()
+    assert theirs.status == Commitment.RELEASED
+    assert web.post(f"{url}/{theirs.id}/forgotten").status_code == 404
+    assert web.post(f"/people/{sam.id}/promises/{theirs.id}/kept").status_code == 404
+
+
+def test_add_a_person_from_the_browser(web, alice, dana):
+    assert web.get("/people/add").status_code == 200
+    r = web.post(
+        "/people/add",
+        {
+            "name": "Wren Halvorsen",
+            "email": "Wren@Example.org",
+            "company": "Larkspur Labs",
+            "title": "VP Engineering",
+            "met_how": "Chicago networking night",
+            "met_on": "2026-01-15",
+            "tags": "fintech, python",
+            "closeness": "3",
+        },
+    )
+    wren = Person.objects.get(full_name="Wren Halvorsen")
+    assert r.status_code == 302 and r["Location"] == f"/people/{wren.id}/"
+    page = text(web.get(r["Location"]))
+    assert "wren@example.org" in page and "VP Engineering at Larkspur Labs" in page
+    assert "Chicago networking night" in page
+    for data, message in (
+        ({"name": ""}, "This field is required"),
+        ({"name": "Dana Whitfield"}, "already in your network"),
+        ({"name": "X", "email": "not-an-email"}, "not-an-email"),
+        ({"name": "X", "title": "CTO"}, "Where do they hold that title?"),
+        ({"name": "X", "closeness": "9"}, "Select a valid choice"),
+        ({"name": "X", "met_on": "in 3 days"}, "in the future"),
+    ):
+        before = Person.objects.count()
+        r = web.post("/people/add", data)
+        assert r.status_code == 400 and message in text(r), data
+        assert Person.objects.count() == before
+    r = web.post("/people/add", {"name": "Dana Whitfield", "duplicate": "on"})
+    assert r.status_code == 302 and Person.objects.filter(full_name="Dana Whitfield").count() == 2
+
+
 def test_unknown_quick_add_and_me_are_404(web, alice, dana):
     assert web.post(f"/people/{dana.id}/add/bogus", {}).status_code == 404
     assert web.get(f"/people/{me_person(alice).id}/").status_code == 404

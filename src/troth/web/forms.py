@@ -22,7 +22,9 @@ TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
 class Form(forms.Form):
     """Labels without a trailing colon: they sit above their fields."""
 
-    label_suffix = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class DayField(forms.CharField):
@@ -156,3 +158,38 @@ class NoteForm(Form):
         if not text:
             raise forms.ValidationError("Write the note first.")
         return text
+
+
+class PersonForm(Form):
+    name = forms.CharField(label="Full name", max_length=200)
+    email = forms.CharField(label="E-mail", required=False, max_length=320)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    company = forms.CharField(label="Company", required=False, max_length=200)
+    title = forms.CharField(label="Job title", required=False, max_length=200)
+    met_how = forms.CharField(
+        label="How you met", required=False, max_length=300, help_text="Chicago networking night"
+    )
+    met_on = DayField(label="When you met", required=False, past=True, not_after_today=True)
+    tags = forms.CharField(
+        label="Tags", required=False, max_length=300, help_text="comma-separated"
+    )
+    closeness = forms.TypedChoiceField(
+        label="How close are you",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "not rated")] + [(str(i), f"{i} of 5") for i in range(1, 6)],
+    )
+    duplicate = forms.BooleanField(
+        label="A different person with the same name as someone you know", required=False
+    )
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        return [t.strip() for t in raw.replace(";", ",").split(",") if t.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("title") and not data.get("company"):
+            self.add_error("company", "Where do they hold that title?")
+        return data

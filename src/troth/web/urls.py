@@ -13,10 +13,16 @@ urlpatterns = [
     path("today/<str:item_id>/draft", today.draft, name="item-draft"),
     path("people/", people.people, name="people"),
     path("people/tag", people.bulk_tag, name="people-tag"),
+    path("people/add", people.add_person, name="people-add"),
     path("people/<int:person_id>/", person.person_page, name="person"),
     path("people/<int:person_id>/photo", person.photo, name="person-photo"),
     path("people/<int:person_id>/trust", person.trust, name="person-trust"),
     path("people/<int:person_id>/add/<str:kind>", person.quick_add, name="quick-add"),
+    path(
+        "people/<int:person_id>/promises/<int:promise_id>/<str:status>",
+        person.promise_status,
+        name="promise-status",
+    ),
     path(
         "login/",
         auth_views.LoginView.as_view(

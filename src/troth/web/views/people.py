@@ -10,12 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from troth.errors import TrothError
-from troth.people.actions import clean_tag, do_tag
+from troth.people.actions import clean_tag, do_add_person, do_tag
 from troth.people.models import Person, Tag
 from troth.trust.engine import TIERS
+from troth.web.forms import PersonForm
 from troth.web.listing import NATURAL_DESCENDING, OWES, SORTS, Filters, people_page
 from troth.web.views.common import is_htmx, owner_of, page
 
@@ -135,3 +136,40 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("web:people") + (f"?{query}" if query else ""))
     context = _context(request, request.POST, bulk_done=done)
     return render(request, "web/_people_results.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def add_person(request: HttpRequest) -> HttpResponse:
+    """A new contact, through the same `do_add_person` as `troth add`."""
+    owner = owner_of(request)
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    person = do_add_person(
+                        owner,
+                        d["name"],
+                        emails=[d["email"]] if d["email"] else [],
+                        phones=[d["phone"]] if d["phone"] else [],
+                        company=d["company"] or None,
+                        title=d["title"] or None,
+                        met_how=d["met_how"],
+                        met_on=d["met_on"],
+                        tags=d["tags"],
+                        closeness=d["closeness"],
+                        allow_duplicate_name=d["duplicate"],
+                    )
+            except TrothError as exc:
+                form.add_error(
+                    None, str(exc).replace("use troth edit, or --duplicate", "tick the last box")
+                )
+            else:
+                messages.success(request, f"Added {person.full_name}.")
+                return redirect("web:person", person_id=person.id)
+        status = 400
+    else:
+        form = PersonForm(initial={"name": request.GET.get("name", "")[:200]})
+        status = 200
+    return render(request, "web/add_person.html", {"form": form, "nav": "people"}, status=status)

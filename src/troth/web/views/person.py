@@ -19,8 +19,14 @@ from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
 from troth.intros.queries import waiting
-from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
-from troth.ledger.queries import access_need, favors_with, open_needs, promises
+from troth.ledger.actions import (
+    do_add_need,
+    do_make_promise,
+    do_record_favor,
+    do_set_promise_status,
+)
+from troth.ledger.models import Commitment
+from troth.ledger.queries import access_need, access_promise, favors_with, open_needs, promises
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note
 from troth.people.models import Note, Person
@@ -244,6 +250,44 @@ def _save(kind: str, owner, person: Person, form: forms.Form) -> str:
         return f"Recorded the need, open until {n.expires_on:%-d %B}."
     do_add_note(owner, person, d["text"])
     return "Note added."
+
+
+PROMISE_STATUS = {
+    Commitment.KEPT: "kept",
+    Commitment.BROKEN: "marked broken",
+    Commitment.RELEASED: "released",
+}
+
+
+@require_POST
+def promise_status(request: HttpRequest, person_id: int, promise_id: int, status: str):
+    """Keep, break or release an open promise shown on the person's page."""
+    if status not in PROMISE_STATUS:
+        raise Http404("no such change")
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    try:
+        promise = access_promise(owner, promise_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    if person.id not in (promise.debtor_id, promise.creditor_id):
+        raise Http404("not a promise with this person")
+    error, done = "", ""
+    try:
+        with transaction.atomic():
+            do_set_promise_status(owner, promise, status)
+        done = f"Promise {PROMISE_STATUS[status]}: {promise.what}"
+    except TrothError as exc:
+        error = str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect("web:person", person_id=person.id)
+    context = {"person": person, "records_error": error, "records_done": done}
+    context.update(records(owner, person))
+    return render(request, "web/_person_records.html", context, status=400 if error else 200)
 
 
 @require_POST

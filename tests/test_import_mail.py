@@ -557,9 +557,10 @@ def test_me_is_required_and_checked(tmp_path):
     path = mbox(tmp_path / "box", msg(BOB, OWNER, "x", "Mon, 3 Jun 2024 10:00:00 +0000"))
     with pytest.raises(ImportFileError, match="--me ADDRESS"):
         list(PARSER.parse(path))
-    with pytest.raises(ImportFileError, match="not an email address"):
-        list(PARSER.parse(path, me={"owner"}))
-    records, _ = parse(path, me={"OWNER@Example.org"})  # case does not matter
+    with pytest.raises(ImportFileError, match="--me ADDRESS"):
+        list(PARSER.parse(path, me={"owner", "+1 202 555 0100"}))
+    # case does not matter; the owner's other contact points are ignored
+    records, _ = parse(path, me=["OWNER@Example.org", "+12025550100", "https://x.example/o"])
     assert not kinds(records, Problem)
 
 

@@ -8,8 +8,9 @@ List-Id, List-Unsubscribe, Precedence, Auto-Submitted, and for bounces
 Return-Path, X-Failed-Recipients and Content-Type.
 
 Options: `me` (required: the owner's addresses; without them nothing can tell
-sent mail from received mail, so an empty `me` raises ImportFileError asking for
---me ADDRESS), `today` (a date; mail dated more than a day after it is a
+sent mail from received mail, so a `me` without any email address raises
+ImportFileError asking for --me ADDRESS; other values, phones or URLs, are
+ignored), `today` (a date; mail dated more than a day after it is a
 Problem), `workers` (processes for a big mbox; default: all CPUs), `stats` (a
 dict the parser fills with counts: messages, duplicates, excluded by reason,
 problems, correspondents, interactions).
@@ -444,6 +445,9 @@ class _Store:
 
 
 def _owner(options: dict[str, object]) -> frozenset[str]:
+    """The owner's addresses from the `me` option. Values that are not email
+    addresses (the importer core may pass all the owner's contact points, phones
+    and profile URLs included) are ignored; at least one address is required."""
     raw = options.get("me") or ()
     if isinstance(raw, str):
         raw = [raw]
@@ -452,7 +456,7 @@ def _owner(options: dict[str, object]) -> frozenset[str]:
         try:
             me.add(normalize_email(str(value)))
         except ContactError:
-            raise ImportFileError(f"--me {value!r} is not an email address") from None
+            continue
     if not me:
         raise ImportFileError(
             "mail import needs your own address to tell sent from received mail: "

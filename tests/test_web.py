@@ -449,6 +449,19 @@ def test_keep_break_or_release_a_promise_from_the_page(web, alice, dana, sam, la
     assert web.post(f"/people/{sam.id}/promises/{theirs.id}/kept").status_code == 404
 
 
+def test_withdraw_a_need_that_no_longer_matters(web, alice, dana, sam):
+    need = do_add_need(alice, dana, "a data lead", days=30)
+    url = f"/people/{dana.id}/needs/{need.id}/withdraw"
+    assert url in text(web.get(f"/people/{dana.id}/"))
+    r = web.post(url, **HTMX)
+    assert r.status_code == 200 and "Need withdrawn: a data lead" in text(r)
+    need.refresh_from_db()
+    assert need.status == Need.WITHDRAWN
+    r = web.post(url, **HTMX)
+    assert r.status_code == 400 and "already withdrawn" in text(r)
+    assert web.post(f"/people/{sam.id}/needs/{need.id}/withdraw").status_code == 404
+
+
 def test_add_a_person_from_the_browser(web, alice, dana):
     assert web.get("/people/add").status_code == 200
     r = web.post(
@@ -509,6 +522,9 @@ def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got
         (f"/today/t{favour_got.id}/skip", {}),
         (f"/today/t{favour_got.id}/snooze", {"until": "2099-01-01"}),
         (f"/people/{dana.id}/add/note", {"note-text": "mine now"}),
+        (f"/people/{dana.id}/promises/{late_promise.id}/kept", {}),
+        (f"/people/{dana.id}/needs/1/withdraw", {}),
+        ("/people/tag", {"ids": [dana.id], "bulk_tag": "x", "action": "add"}),
     ):
         assert client.post(url, data).status_code == 404, url
     assert not Note.objects.exists() and not AgendaMark.objects.exists()

@@ -19,6 +19,11 @@ urlpatterns = [
     path("people/<int:person_id>/trust", person.trust, name="person-trust"),
     path("people/<int:person_id>/add/<str:kind>", person.quick_add, name="quick-add"),
     path(
+        "people/<int:person_id>/needs/<int:need_id>/withdraw",
+        person.withdraw_need,
+        name="need-withdraw",
+    ),
+    path(
         "people/<int:person_id>/promises/<int:promise_id>/<str:status>",
         person.promise_status,
         name="promise-status",

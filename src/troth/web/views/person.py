@@ -21,11 +21,12 @@ from troth.intros.models import Introduction
 from troth.intros.queries import waiting
 from troth.ledger.actions import (
     do_add_need,
+    do_close_need,
     do_make_promise,
     do_record_favor,
     do_set_promise_status,
 )
-from troth.ledger.models import Commitment
+from troth.ledger.models import Commitment, Need
 from troth.ledger.queries import access_need, access_promise, favors_with, open_needs, promises
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note
@@ -279,14 +280,39 @@ def promise_status(request: HttpRequest, person_id: int, promise_id: int, status
         done = f"Promise {PROMISE_STATUS[status]}: {promise.what}"
     except TrothError as exc:
         error = str(exc)
+    return _records_response(request, person, error, done)
+
+
+@require_POST
+def withdraw_need(request: HttpRequest, person_id: int, need_id: int):
+    """An open need that no longer matters (met needs close by recording the favour)."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    try:
+        need = access_need(owner, need_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    if need.person_id != person.id:
+        raise Http404("not this person's need")
+    error, done = "", ""
+    try:
+        with transaction.atomic():
+            do_close_need(owner, need, Need.WITHDRAWN)
+        done = f"Need withdrawn: {need.what}"
+    except TrothError as exc:
+        error = str(exc)
+    return _records_response(request, person, error, done)
+
+
+def _records_response(request: HttpRequest, person: Person, error: str, done: str):
     if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:
             messages.success(request, done)
         return redirect("web:person", person_id=person.id)
-    context = {"person": person, "records_error": error, "records_done": done}
-    context.update(records(owner, person))
+    context: dict[str, Any] = {"person": person, "records_error": error, "records_done": done}
+    context.update(records(owner_of(request), person))
     return render(request, "web/_person_records.html", context, status=400 if error else 200)
 
 

@@ -76,6 +76,16 @@ def _allow_host(host: str) -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, name]
 
 
+def _has_desktop() -> bool:
+    """Open a browser only where one can appear: on Linux without a display,
+    `webbrowser` would start a text browser in this very terminal."""
+    import sys
+
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _load_demo_if_empty(me_owner) -> None:
     from troth.cli.demo import demo
     from troth.people.models import Person
@@ -132,7 +142,7 @@ def serve(
     mode = "local mode: no sign-in on this machine" if local else "sign-in required"
     # The address on stdout, flushed, so scripts (and tests) can wait for it.
     typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
-    if not no_open:
+    if not no_open and _has_desktop():
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
     try:
         server.run()

@@ -418,6 +418,8 @@ def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path):
         msg("donotreply@bank.example", OWNER, "Statement", day),
         msg(BOB, "dev@lists.example.com", "to the list, not me", day),
         msg(BOB, OWNER, "not automated", day, extra="Auto-Submitted: no\n"),
+        # the owner answering a notification: no counterpart
+        msg(OWNER, "notifications@github.example", "Re: PR", day),
     )
     records, stats = parse(path)
     assert stats["excluded: mailing list"] == 3
@@ -425,6 +427,7 @@ def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path):
     assert stats["excluded: bounce"] == 4
     assert stats["excluded: no-reply sender"] == 3
     assert stats["excluded: not addressed to me"] == 1
+    assert stats["excluded: no counterpart"] == 1
     assert sorted(talks(records)) == [
         ("bob@example.com", False, "hello"),
         ("bob@example.com", True, "not automated"),

@@ -25,7 +25,8 @@ Each message, in this order:
    (noreply, no-reply, donotreply, notifications@, mailer-daemon, ...).
 3. No Date, or one that cannot be read, or one in the future -> Problem, skipped.
 4. Direction: sent by the owner (From is one of `me`) -> the counterparts are the
-   To and Cc addresses other than the owner's (they_started False). Sent by someone
+   To and Cc addresses other than the owner's and no-reply ones (they_started
+   False). Sent by someone
    else with the owner in To or Cc -> the counterpart is the sender (they_started
    True). Anything else (list copies, Bcc) is not addressed to the owner: excluded.
 5. Duplicates: the fingerprint is a hash of the sender's address, the Date in UTC
@@ -257,6 +258,10 @@ def _exclusion(h: Headers, sender: str, mine: bool) -> str:
     return ""
 
 
+def _no_reply(addr: str) -> bool:
+    return bool(_NOREPLY.match(addr.partition("@")[0]))
+
+
 def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
     """Decide what one message is (see the module docstring, steps 1-4)."""
     senders = addresses(h[b"from"]) if b"from" in h else ()
@@ -271,7 +276,10 @@ def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
     when = parse_date(h[b"date"])
     if when is None:
         return ("p", f"unreadable Date {text(h[b'date'])[:60]!r}")
-    ts = when.timestamp()
+    try:
+        ts = when.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return ("p", f"unreadable Date {text(h[b'date'])[:60]!r}")
     if ts > latest:
         return ("p", f"Date in the future ({when:%Y-%m-%d})")
     to = addresses(h[b"to"]) if b"to" in h else ()
@@ -281,10 +289,10 @@ def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
         seen: dict[str, tuple[str, str, bool]] = {}
         for group, in_to in ((to, True), (cc, False)):
             for addr, name in group:
-                if addr not in me and addr not in seen:
+                if addr not in me and addr not in seen and not _no_reply(addr):
                     seen[addr] = (addr, name, in_to)
         if not seen:
-            return ("x", "to myself")
+            return ("x", "no counterpart")  # to myself, or a reply to a no-reply address
         cps = tuple(seen.values())
         outgoing = True
     else:

@@ -10,10 +10,10 @@ Return-Path, X-Failed-Recipients and Content-Type.
 Options: `me` (required: the owner's addresses; without them nothing can tell
 sent mail from received mail, so a `me` without any email address raises
 ImportFileError asking for --me ADDRESS; other values, phones or URLs, are
-ignored), `today` (a date; mail dated more than a day after it is a
-Problem), `workers` (processes for a big mbox; default: one per idle CPU), `stats` (a
-dict the parser fills with counts: messages, duplicates, excluded by reason,
-problems, correspondents, interactions).
+ignored), `today` (a date; mail dated more than a day after it is a Problem),
+`workers` (processes for a big mbox; default: one per idle CPU), `stats` (a dict
+the parser fills with counts: messages, duplicates, excluded by reason, problems,
+correspondents, interactions).
 
 Each message, in this order:
 

@@ -554,6 +554,8 @@ def test_parallel_scan_gives_the_same_results_in_order(tmp_path):
     a, _ = parse(path, workers=1)
     b, _ = parse(path, workers=2)
     assert a == b
+    # by default, small mailboxes are scanned in-process
+    assert mailscan.default_workers(path.stat().st_size) == 1
 
 
 def test_me_is_required_and_checked(tmp_path):

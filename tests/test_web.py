@@ -352,6 +352,27 @@ QUICK_OK = [
 ]
 
 
+def test_keep_in_touch_sets_the_rhythm_and_archives(web, alice, dana):
+    from troth.people.models import Relationship
+
+    r = web.post(f"/people/{dana.id}/add/keep", {"keep-cadence": "14"}, **HTMX)
+    assert r.status_code == 200 and "Check in: every two weeks." in text(r)
+    rel = Relationship.objects.get(person=dana)
+    assert (rel.cadence_days, rel.archived) == (14, False)
+    assert '<option value="14" selected>' in text(web.get(f"/people/{dana.id}/"))
+    r = web.post(
+        f"/people/{dana.id}/add/keep", {"keep-cadence": "0", "keep-archived": "on"}, **HTMX
+    )
+    assert "never remind me. Archived." in text(r)
+    rel.refresh_from_db()
+    assert (rel.cadence_days, rel.archived) == (0, True)
+    web.post(f"/people/{dana.id}/add/keep", {"keep-cadence": ""}, **HTMX)
+    rel.refresh_from_db()
+    assert (rel.cadence_days, rel.archived) == (None, False)
+    r = web.post(f"/people/{dana.id}/add/keep", {"keep-cadence": "-3"}, **HTMX)
+    assert r.status_code == 400 and "Select a valid choice" in text(r)
+
+
 def _counts() -> tuple[int, ...]:
     return (
         Interaction.objects.count(),

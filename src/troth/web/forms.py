@@ -193,3 +193,25 @@ class PersonForm(Form):
         if data.get("title") and not data.get("company"):
             self.add_error("company", "Where do they hold that title?")
         return data
+
+
+# Keep-in-touch rhythms offered on a person's page ("" = the tier's default, 0 = never).
+CADENCES = [
+    ("", "the tier's rhythm"),
+    ("7", "every week"),
+    ("14", "every two weeks"),
+    ("30", "every month"),
+    ("91", "every three months"),
+    ("182", "every six months"),
+    ("365", "every year"),
+    ("0", "never remind me"),
+]
+
+
+class KeepForm(Form):
+    cadence = forms.TypedChoiceField(
+        label="Check in", choices=CADENCES, coerce=int, empty_value=None, required=False
+    )
+    archived = forms.BooleanField(
+        label="Archived (hidden from lists and the agenda)", required=False
+    )

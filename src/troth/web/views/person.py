@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth import present
+from troth.agenda.actions import do_set_cadence
 from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
@@ -29,12 +30,20 @@ from troth.ledger.actions import (
 from troth.ledger.models import Commitment, Need
 from troth.ledger.queries import access_need, access_promise, favors_with, open_needs, promises
 from troth.owners import do_ensure_me
-from troth.people.actions import do_add_note
-from troth.people.models import Note, Person
+from troth.people.actions import do_add_note, do_edit_person
+from troth.people.models import Note, Person, Relationship
 from troth.people.queries import access_person
 from troth.profile import person_profile
 from troth.trust.queries import trust_detail
-from troth.web.forms import FavorForm, LogForm, NeedForm, NoteForm, PromiseForm
+from troth.web.forms import (
+    CADENCES,
+    FavorForm,
+    KeepForm,
+    LogForm,
+    NeedForm,
+    NoteForm,
+    PromiseForm,
+)
 from troth.web.views.common import is_htmx, not_found, owner_of, page
 
 # The photo types a browser may be handed (never SVG: it can carry script).
@@ -48,6 +57,7 @@ QUICK = {
     "promise": (PromiseForm, "A promise", "Record promise"),
     "need": (NeedForm, "Something they need", "Record need"),
     "note": (NoteForm, "A note", "Add note"),
+    "keep": (KeepForm, "Keep in touch", "Save"),
 }
 
 
@@ -75,6 +85,13 @@ def _need_choices(owner, person: Person, today) -> list[tuple[int, str]]:
 
 def make_form(kind: str, owner, person: Person, data=None) -> forms.Form:
     cls = QUICK[kind][0]
+    if cls is KeepForm:
+        rel = Relationship.objects.filter(owner=owner, person=person).first()
+        initial = {
+            "cadence": "" if rel is None or rel.cadence_days is None else str(rel.cadence_days),
+            "archived": bool(rel and rel.archived),
+        }
+        return KeepForm(data, prefix=kind, initial=initial)
     if cls is FavorForm:
         today = timezone.localdate()
         whose = person if kind == "gave" else Person.objects.filter(owner=owner, is_me=True).first()
@@ -249,6 +266,11 @@ def _save(kind: str, owner, person: Person, form: forms.Form) -> str:
     if kind == "need":
         n = do_add_need(owner, person, d["what"], days=d["span"], tags=d["tags"])
         return f"Recorded the need, open until {n.expires_on:%-d %B}."
+    if kind == "keep":
+        do_set_cadence(owner, person, d["cadence"])
+        do_edit_person(owner, person, archived=d["archived"])
+        rhythm = dict(CADENCES)["" if d["cadence"] is None else str(d["cadence"])]
+        return f"Check in: {rhythm}." + (" Archived." if d["archived"] else "")
     do_add_note(owner, person, d["text"])
     return "Note added."
 

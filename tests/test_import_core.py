@@ -389,3 +389,26 @@ def test_unknown_kind_and_missing_file_are_one_line(cli, tmp_path):
     assert result.stderr.startswith("troth: error: unknown kind 'excel'")
     result = cli("import", str(tmp_path / "nope.csv"), code=2)
     assert "no such file" in result.stderr
+
+
+def test_the_same_person_twice_across_chunks(alice, tmp_path):
+    """Records for one person far apart in a big file (past a chunk of 2,000) still
+    make one person with one current job, and a second run changes nothing."""
+    do_add_person(alice, "Known Person", emails=["known@example.org"])
+    rows = [["Known", "", "Person", "", "", "", "", "", "", "known@example.org", "", ""]]
+    rows += [
+        ["P", "", f"N{i}", "", "", "", "", "", "", f"p{i}@example.org", "", ""] for i in range(2100)
+    ]
+    rows.append(["P", "", "N1", "", "Acme", "CTO", "later note", "", "", "p1@example.org", "", ""])
+    rows.append(["P", "", "N1", "", "Other", "CEO", "", "", "", "p1@example.org", "", ""])
+    path = google_csv(tmp_path / "big.csv", rows)
+    summary = run(alice, GOOGLE, path)
+    assert (summary.people_created, summary.people_updated) == (2100, 2)
+    p1 = Person.objects.get(owner=alice, full_name="P N1")
+    jobs = list(Employment.objects.filter(person=p1).values_list("organization__name", "title"))
+    assert jobs == [("Acme", "CTO")]
+    assert [n.text for n in Note.objects.filter(person=p1)] == ["later note"]
+    before = snapshot(alice)
+    again = run(alice, GOOGLE, path)
+    assert (again.people_created, again.people_updated) == (0, 0)
+    assert snapshot(alice) == before

@@ -37,3 +37,20 @@ class DigestLog(Owned):
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+class CalendarToken(Owned):
+    """The secret in the owner's calendar subscription URL (/calendar/<token>.ics).
+
+    Only a SHA-256 digest of the token is stored: the URL is shown once, when it is
+    made, and a stolen database or backup does not hand out the feed. One per owner;
+    making a new one replaces (revokes) the old."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="calendar_token_one_per_owner"),
+        ]

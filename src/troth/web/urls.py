@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from troth.web.views import people, person, today
+from troth.web.views import settings as settings_views
 
 app_name = "web"
 
@@ -28,6 +29,13 @@ urlpatterns = [
         person.promise_status,
         name="promise-status",
     ),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/identity", settings_views.identity, name="settings-identity"),
+    path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),
+    path("settings/digest", settings_views.send_digest, name="settings-digest"),
+    path("settings/calendar/new", settings_views.calendar_new, name="calendar-new"),
+    path("settings/calendar/revoke", settings_views.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", settings_views.calendar_feed, name="calendar-feed"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -522,7 +522,10 @@ def test_encoded_names_and_broken_headers(tmp_path):
 
 def test_mbox_escaping_crlf_and_huge_headers(tmp_path):
     day = "Mon, 3 Jun 2024 10:00:00 +0000"
-    body = "Hi\n\n>From the escaped line\nFrom time to time, an unescaped one\n\nbye\n"
+    body = (
+        "Hi\n\n>From the escaped line\nFrom time to time, an unescaped one\n\n"
+        "From 10:30 to 12:00 on 3 June 2024 we meet\n\nbye\n"
+    )
     huge = "".join(f"X-Trace-{n}: {'y' * 200}\n" for n in range(30000))  # ~6.5 MB
     messages = [
         msg(BOB, OWNER, "one", day, body=body),

@@ -2,10 +2,11 @@
 
 `mailbox.mbox` parses every message completely (bodies, MIME parts) to hand out
 a handful of headers; a 1 GB mailbox takes minutes. Here the file is memory-mapped
-and walked with `bytes.find`: the next "From " separator line, the blank line that
-ends the header block, and, inside that block only, one regular expression that
-picks out the wanted header lines (folded continuation lines included). Bodies are
-never copied or decoded, so memory stays flat whatever the size of the mailbox.
+and walked in place: `find` gives the next "From " separator line, and one regular
+expression runs over the header block only, picking out the wanted header lines
+(folded continuation lines included) and stopping at the blank line that ends the
+block. Bodies are never read by Python, copied or decoded, so memory stays flat
+whatever the size of the mailbox: only the ranges being scanned are mapped.
 
 Big mailboxes are cut at message boundaries into ranges that a process pool scans
 in parallel; results come back in file order.
@@ -15,6 +16,10 @@ like an mbox "From_" line (it carries a time hh:mm and a four-digit year), so an
 unescaped "From time to time" in a body does not split a message (the standard
 library's `mailbox.mbox` does split there). Escaped ">From " body lines are never
 separators. CRLF mailboxes work too.
+
+Measured by bench/bench_mail.py (200,000 messages, 1.13 GB, on a shared 2-CPU
+machine): about 17-21 us of CPU per message against the standard library's
+210-225 us, so 10-13x on one core; memory 67 MiB for 20,000 or 200,000 messages.
 """
 
 from __future__ import annotations
@@ -54,18 +59,23 @@ _VALUE = rb"(.*(?:\n[ \t].*)*)"  # the rest of the line and its folded continuat
 # space before the colon), or the blank line that ends the header block. The regex
 # runs in place over the memory-mapped mailbox: nothing is copied but the values.
 # It begins with a literal newline, so the engine jumps from line start to line
-# start; the names alone are case-insensitive (a scoped flag: IGNORECASE over the
-# whole pattern is several times slower).
-# A class of the names' first letters, both cases, lets most line starts (folded
-# continuations, Received, DKIM...) fail on one test: the scan runs 30% faster.
+# start; a class of the names' initials then lets most lines (folded continuations,
+# Received, DKIM...) fail on one test (30% faster); the names alone are
+# case-insensitive (a scoped flag: IGNORECASE over the whole pattern is several
+# times slower).
 _INITIALS = b"".join(sorted({bytes([c]) for n in WANTED for c in (ord(n[0]), ord(n[0].upper()))}))
 _FIELD = re.compile(
     rb"\n(?=[" + _INITIALS + rb"\r\n])(?:(?i:(" + _NAMES + rb")):" + _VALUE + rb"|(?=(\r?\n)))"
 )
 _FIRST = re.compile(rb"(?i:(" + _NAMES + rb")):" + _VALUE)  # a header at the very start
 _FOLD = re.compile(rb"\r?\n(?=[ \t])")
-# An mbox "From_" separator line: "From sender date", the date with a time and a year.
-_FROM_LINE = re.compile(rb"From (?=[^\n]*\d:\d\d)(?=[^\n]*\b\d{4}\b)")
+# An mbox "From_" separator line: "From sender date", the date as ctime writes it,
+# more or less ("Sat Jul  8 10:27 MET 2000", "Wed Mar 13 12:13:37 +0000 2024"): a day
+# or month name, a time hh:mm and a four-digit year.
+_FROM_LINE = re.compile(
+    rb"From (?=[^\n]*\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+    rb"|Oct|Nov|Dec)\b)(?=[^\n]* \d?\d:\d\d)(?=[^\n]*\b\d{4}\b)"
+)
 
 # Mailboxes smaller than this are scanned in-process: starting workers costs more.
 PARALLEL_MIN = 64 << 20
@@ -199,9 +209,9 @@ def scan_mbox(
 ) -> Iterator[T]:
     """func(offset, headers) for every message of the mbox at path, in file order.
 
-    With more than one worker (default: see default_workers)
-    ranges are scanned by a process pool; func must then be picklable (a module-level
-    function or a functools.partial of one) and so must what it returns.
+    With more than one worker (default: see default_workers) ranges are scanned by
+    a process pool; func must then be picklable (a module-level function or a
+    functools.partial of one) and so must what it returns.
     """
     size = path.stat().st_size
     if size == 0:

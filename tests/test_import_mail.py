@@ -9,6 +9,7 @@ import datetime as dt
 import email.parser
 import email.policy
 import mailbox
+import os
 import re
 from pathlib import Path
 
@@ -473,6 +474,7 @@ def test_mh_and_eml_trees(tmp_path):
     (root / "sent").mkdir()
     (root / "inbox/1").write_text(msg(BOB, OWNER, "Q", "Mon, 3 Jun 2024 10:00:00 +0000"))
     (root / "inbox/.mh_sequences").write_text("unseen: 1\n")
+    os.mkfifo(root / "inbox/pipe")  # never opened (it would block)
     (root / "sent/2.eml").write_text(msg(OWNER, BOB, "A", "Mon, 3 Jun 2024 11:00:00 +0000"))
     assert PARSER.detect(root) and PARSER.detect(root / "sent/2.eml")
     records, stats = parse(root)

@@ -334,8 +334,9 @@ def _message_files(root: Path) -> Iterator[Path]:
             d for d in dirs if not d.startswith(".") and not (d == "tmp" and "cur" in here)
         )
         for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(folder) / name
+            path = Path(folder) / name
+            if not name.startswith(".") and path.is_file():  # no FIFOs, sockets
+                yield path
 
 
 def _one_message_file(path: Path) -> bool:
@@ -373,8 +374,8 @@ def _walk(
                 yield from _single(path, me, latest)
             elif not _blank(path):
                 yield str(path), ("p", "not a mail message")
-        except OSError as exc:
-            yield str(path), ("p", f"unreadable: {exc.strerror or exc}")
+        except (OSError, ValueError) as exc:
+            yield str(path), ("p", f"unreadable: {getattr(exc, 'strerror', None) or exc}")
 
 
 # -- pass 2: correspondents ----------------------------------------------------

@@ -25,7 +25,12 @@ from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
 
 KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
-STAGES = {"reading": "Reading", "people": "People", "interactions": "Interactions"}
+STAGES = {
+    "reading": "Reading",
+    "people": "People",
+    "interactions": "Interactions",
+    "identities": "Same person?",
+}
 
 
 def _parser(kind: str):

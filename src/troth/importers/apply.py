@@ -54,7 +54,7 @@ from troth.people.models import (
 )
 from troth.trust.models import TrustScore
 
-# (stage, done, total): stage is "reading", "people" or "interactions";
+# (stage, done, total): stage is "reading", "people", "interactions" or "identities";
 # total is None while the file is still being read.
 Progress = Callable[[str, int, int | None], None]
 
@@ -199,7 +199,7 @@ def do_import(
         do_add_me_addresses(owner, _strings(options.pop("me", [])))
         importer = _Importer(owner, summary)
         run = ImportRun.objects.create(
-            owner=owner, kind=summary.kind, path=str(path), started_at=timezone.now()
+            owner=owner, kind=summary.kind, path=str(path)[:1000], started_at=timezone.now()
         )
         people, interactions = importer.read(parser, path, options, progress)
         for start in range(0, len(people), PEOPLE_CHUNK):
@@ -211,7 +211,11 @@ def do_import(
             if progress:
                 done = min(start + INTERACTION_CHUNK, len(interactions))
                 progress("interactions", done, len(interactions))
+        if progress and importer.touched:
+            progress("identities", 0, None)
         summary.people_merged = resolve_identities(owner, importer.touched)
+        if progress and importer.touched:
+            progress("identities", 1, 1)
         if summary.people_created or summary.people_updated or summary.interactions_added:
             # Scores are recomputed from scratch on the next read (the cache's
             # staleness check cannot see a changed "met on" date).

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from troth.web.views import people, person, today
+from troth.web.views import insights, people, person, today
 from troth.web.views import settings as settings_views
 
 app_name = "web"
@@ -29,6 +29,9 @@ urlpatterns = [
         person.promise_status,
         name="promise-status",
     ),
+    path("insights/", insights.insights, name="insights"),
+    path("insights/tiers", insights.tiers, name="insights-tiers"),
+    path("insights/network.json", insights.network, name="insights-network"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),

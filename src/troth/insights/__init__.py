@@ -1,0 +1,1 @@
+"""Insights: the charts of give and take, follow-through, tiers and the network."""

@@ -1,0 +1,192 @@
+"""Reading what the Insights page charts, always for one owner.
+
+Each function reads the owner's rows as plain tuples and hands them to the pure
+counting in `troth.insights.series`. The tiers over time are the one costly read:
+the whole network scored as of several past days. They come from one pass over the
+interactions (the trust summary cut at every sampled day), what troth knows today
+applied to each day as the cached 30- and 90-day trends are, and are cached per
+owner, day and state of the trust cache, so a second look costs nothing.
+
+Those reading trust scores refresh the cache first (a tenth of a second at 30,000
+people even when nothing changed); a view that calls several refreshes once and
+passes `refresh=False` to the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from troth.insights import series
+from troth.ledger.models import Commitment, Favor
+from troth.owners import me_person
+from troth.people.models import Knows, Person
+from troth.trust.engine import ENGINE_VERSION, TIERS, TrustParams, compute
+from troth.trust.history import day_number, load_history
+from troth.trust.models import TrustScore
+from troth.trust.queries import fresh_scores
+from troth.trust.summary import load_contacts
+
+MONTHS = 12  # give vs take and follow-through: the last year, month by month
+TIER_POINTS = 6  # tiers over time: today and the ends of the five months before
+COOLING = 10
+NETWORK_DEFAULT = 300
+NETWORK_MAX = 5000
+TIER_CACHE_SECONDS = 24 * 3600
+
+
+def _first_day(months: list[str]) -> dt.date:
+    return dt.date(int(months[0][:4]), int(months[0][5:]), 1)
+
+
+def give_take(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
+    """Favours I gave and received per month, the last `months` months."""
+    keys = series.months_back(today, months)
+    me = me_person(owner)
+    # Counted per day by the database: a few hundred rows instead of every favour.
+    rows = (
+        Favor.objects.filter(owner=owner, given_on__gte=_first_day(keys), given_on__lte=today)
+        .filter(Q(giver=me) | Q(receiver=me))
+        .values_list("given_on", "giver_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return series.give_take(((day, giver == me.id, n) for day, giver, n in rows), keys)
+
+
+def follow_through(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
+    """My promises kept on time, late or broken per month, with the rolling 90-day rate."""
+    keys = series.months_back(today, months)
+    since = _first_day(keys) - dt.timedelta(days=series.ROLLING_DAYS)
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    rows = Commitment.objects.filter(
+        owner=owner,
+        debtor__is_me=True,
+        status__in=[Commitment.KEPT, Commitment.BROKEN],
+        status_changed_at__gte=start,
+    ).values_list("due_on", "status", "status_changed_at")
+    promises = [
+        (due, status, timezone.localdate(changed) if changed else None)
+        for due, status, changed in rows
+    ]
+    return series.follow_through(promises, keys, today)
+
+
+def tiers_now(owner, *, refresh: bool = True) -> dict[str, int]:
+    """How many ties sit in each tier today (from the trust cache, refreshed if stale)."""
+    if refresh:
+        fresh_scores(owner)
+    counts = dict(
+        TrustScore.objects.filter(owner=owner)
+        .values_list("tier")
+        .annotate(n=Count("id"))
+        .values_list("tier", "n")
+    )
+    return {t: counts.get(t, 0) for t in TIERS}
+
+
+def _tier_cache_key(owner, today: dt.date) -> str:
+    # Every write re-scores its tie (computed_at moves) and a stale cache is
+    # recomputed: the newest computed_at says whether anything changed.
+    stamp = TrustScore.objects.filter(owner=owner).aggregate(at=Max("computed_at"))["at"]
+    at = stamp.isoformat() if stamp else "none"
+    return f"troth:insights:tiers:{owner.id}:{today.isoformat()}:{ENGINE_VERSION}:{at}"
+
+
+def tier_history(
+    owner, today: dt.date, points: int = TIER_POINTS, *, refresh: bool = True
+) -> dict[str, Any]:
+    """How many ties sat in each tier on `points` days a month apart (today last)."""
+    if refresh:
+        fresh_scores(owner)
+    key = _tier_cache_key(owner, today)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    days = series.sample_days(today, points)
+    params = TrustParams()
+    history, ids = load_history(owner, interactions=False)
+    snapshots: list[tuple[dt.date, list[str]]] = []
+    if len(ids):
+        contacts = load_contacts(owner, ids, [day_number(d) for d in days], params)
+        for day in days:
+            result = compute(history, day_number(day), params, contacts)
+            snapshots.append((day, [TIERS[t] for t in result.tier.tolist()]))
+    else:
+        snapshots = [(day, []) for day in days]
+    out = series.tier_counts(snapshots, TIERS)
+    cache.set(key, out, TIER_CACHE_SECONDS)
+    return out
+
+
+def cooling(owner, limit: int = COOLING, *, refresh: bool = True) -> list[dict[str, Any]]:
+    """The ties losing strength fastest over 90 days, as `troth trust --cooling` lists them."""
+    if refresh:
+        fresh_scores(owner)
+    # The drops first without the names (sorting 30,000 floats, no join), then the
+    # names of the few shown; a margin lets the pure step break ties by name.
+    rows = list(
+        TrustScore.objects.filter(owner=owner, trend_90__lte=-1)
+        .order_by("trend_90", "trend_30")
+        .values_list("person_id", "score", "tier", "trend_30", "trend_90")[: limit * 2]
+    )
+    names = dict(
+        Person.objects.filter(owner=owner, id__in=[r[0] for r in rows]).values_list(
+            "id", "full_name"
+        )
+    )
+    plain = [
+        {
+            "id": pid,
+            "name": names[pid],
+            "score": round(score, 1),
+            "tier": tier,
+            "trend_30": None if t30 is None else round(t30, 1),
+            "trend_90": round(t90 or 0.0, 1),  # never None: filtered on it
+        }
+        for pid, score, tier, t30, t90 in rows
+    ]
+    return series.cooling(plain, limit)
+
+
+def clamp_limit(value: Any) -> int:
+    """The network size asked for, as a whole number in 1..NETWORK_MAX (default if unreadable)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return NETWORK_DEFAULT
+    return max(1, min(NETWORK_MAX, n))
+
+
+def network(owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True) -> dict[str, Any]:
+    """The strongest `limit` ties (never strangers) and the "knows" links among them."""
+    if refresh:
+        fresh_scores(owner)
+    limit = clamp_limit(limit)
+    top = list(
+        TrustScore.objects.filter(owner=owner)
+        .exclude(tier="stranger")
+        .order_by("-score", "person_id")
+        .values_list("person_id", "person__full_name", "score", "tier")[:limit]
+    )
+    people = [
+        {"id": pid, "name": name, "score": round(score, 1), "tier": tier}
+        for pid, name, score, tier in top
+    ]
+    ids = [pid for pid, _name, _score, _tier in top]
+    links: list[tuple[int, int]] = []
+    if ids:
+        # One side by the index, the other checked here: a second IN list of
+        # thousands of ids would cost the database more than the set lookup.
+        links = list(
+            Knows.objects.filter(owner=owner, person_a_id__in=ids).values_list(
+                "person_a_id", "person_b_id"
+            )
+        )
+    out = series.network(people, links, limit)
+    out["ties"] = TrustScore.objects.filter(owner=owner).exclude(tier="stranger").count()
+    return out

@@ -1,0 +1,248 @@
+/* Insights: draws the page's charts (Chart.js) and the network (force-graph, on a
+   canvas) from the JSON the server put in the page with json_script, or fetched.
+   Every chart has its numbers in a table beside it; the canvases are decoration
+   for those who see them, hidden from screen readers. */
+(function () {
+  "use strict";
+
+  const root = document.documentElement;
+  const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const charts = {};
+
+  function css(name) {
+    return getComputedStyle(root).getPropertyValue(name).trim();
+  }
+
+  function json(id) {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function tierColour(tier) {
+    return css("--tier-" + tier) || "#8c8c8c";
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function theme() {
+    if (!window.Chart) return false;
+    Chart.defaults.color = css("--muted");
+    Chart.defaults.borderColor = css("--line");
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.maintainAspectRatio = false;
+    Chart.defaults.responsive = true;
+    if (reduced) Chart.defaults.animation = false;
+    return true;
+  }
+
+  function draw(id, config) {
+    const canvas = document.getElementById(id);
+    if (!canvas || !window.Chart) return;
+    if (charts[id]) charts[id].destroy();
+    charts[id] = new Chart(canvas, config);
+  }
+
+  function monthLabel(key) {
+    const d = new Date(Number(key.slice(0, 4)), Number(key.slice(5, 7)) - 1, 1);
+    return d.toLocaleDateString(undefined, { month: "short", year: "2-digit" });
+  }
+
+  function giveTake(give) {
+    draw("chart-give", {
+      type: "bar",
+      data: {
+        labels: give.months.map(monthLabel),
+        datasets: [
+          { label: "Given", data: give.given, backgroundColor: css("--series-given") },
+          { label: "Received", data: give.received, backgroundColor: css("--series-received") },
+        ],
+      },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
+
+  function followThrough(follow) {
+    draw("chart-follow", {
+      type: "bar",
+      data: {
+        labels: follow.months.map(monthLabel),
+        datasets: [
+          { label: "Kept on time", data: follow.on_time, backgroundColor: css("--series-on-time"), stack: "s" },
+          { label: "Kept late", data: follow.late, backgroundColor: css("--series-late"), stack: "s" },
+          { label: "Broken", data: follow.broken, backgroundColor: css("--series-broken"), stack: "s" },
+          {
+            label: "On time, last 90 days",
+            type: "line",
+            yAxisID: "rate",
+            data: follow.rate_90.map(function (r) { return r === null ? null : Math.round(r * 100); }),
+            borderColor: css("--fg"),
+            backgroundColor: css("--fg"),
+            pointRadius: 3,
+            spanGaps: true,
+          },
+        ],
+      },
+      options: {
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "promises" } },
+          rate: {
+            position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
+            ticks: { callback: function (v) { return v + "%"; } },
+          },
+        },
+      },
+    });
+  }
+
+  function cooling(rows, personUrl) {
+    if (!rows || !rows.length) return;
+    draw("chart-cooling", {
+      type: "bar",
+      data: {
+        labels: rows.map(function (r) { return r.name; }),
+        datasets: [{ label: "Trust lost over 90 days", data: rows.map(function (r) { return -r.drop; }), backgroundColor: css("--series-broken") }],
+      },
+      options: {
+        indexAxis: "y",
+        plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: "points lost in 90 days" } } },
+        onClick: function (_event, elements) {
+          if (elements.length) window.location.href = personUrl(rows[elements[0].index].id);
+        },
+      },
+    });
+  }
+
+  function tiers(history, shown) {
+    if (!history) return;
+    const names = Object.keys(history.tiers);
+    draw("chart-tiers", {
+      type: "line",
+      data: {
+        labels: history.days,
+        datasets: names.map(function (t) {
+          return {
+            label: t,
+            data: history.tiers[t],
+            borderColor: tierColour(t),
+            backgroundColor: tierColour(t),
+            hidden: shown.indexOf(t) < 0,
+            tension: 0.2,
+          };
+        }),
+      },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+    const box = document.getElementById("tier-history");
+    if (box) box.removeAttribute("aria-busy");
+  }
+
+  // -- the network ------------------------------------------------------------
+
+  let graph = null;
+
+  function networkTable(data, personUrl) {
+    const body = document.querySelector("#network-table tbody");
+    if (!body) return;
+    const top = data.nodes.slice().sort(function (a, b) { return b.degree - a.degree || b.score - a.score; }).slice(0, 15);
+    body.replaceChildren.apply(body, top.map(function (n) {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      const a = document.createElement("a");
+      a.href = personUrl(n.id);
+      a.textContent = n.name;
+      th.appendChild(a);
+      tr.appendChild(th);
+      [n.tier, Math.round(n.score), n.degree].forEach(function (v) {
+        const td = document.createElement("td");
+        td.textContent = v;
+        tr.appendChild(td);
+      });
+      return tr;
+    }));
+  }
+
+  function network(box, personUrl) {
+    const limit = Number(box.dataset.limit) || 300;
+    const status = box.querySelector(".network-status");
+    const summary = document.getElementById("network-summary");
+    fetch(box.dataset.url + "?n=" + limit, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("the server answered " + r.status);
+        return r.json();
+      })
+      .then(function (data) {
+        const nodes = data.nodes.length;
+        if (summary) {
+          summary.textContent = nodes
+            ? "Showing the " + nodes + " strongest of your " + data.ties + " ties and the " +
+              data.links.length + " links among them."
+            : "No ties to draw yet.";
+        }
+        networkTable(data, personUrl);
+        if (!nodes || !window.ForceGraph) {
+          if (status) status.textContent = nodes ? "The network view could not load." : "No ties to draw yet.";
+          return;
+        }
+        if (status) status.remove();
+        const big = nodes > 1000;
+        const line = css("--muted");
+        graph = ForceGraph()(box)
+          .width(box.clientWidth)
+          .height(box.clientHeight)
+          .backgroundColor("rgba(0,0,0,0)")
+          .nodeId("id")
+          .nodeVal(function (n) { return 1 + n.score / 15; })
+          .nodeRelSize(big ? 2 : 3)
+          .nodeColor(function (n) { return tierColour(n.tier); })
+          .nodeLabel(function (n) {
+            return escapeHtml(n.name) + " · " + escapeHtml(n.tier) + " · trust " + Math.round(n.score);
+          })
+          .linkColor(function () { return line; })
+          .linkWidth(big ? 0.3 : 0.6)
+          .enableNodeDrag(!big)
+          .cooldownTime(big ? 6000 : 4000)
+          .d3AlphaDecay(big ? 0.05 : 0.0228)
+          .onNodeClick(function (n) { window.location.href = personUrl(n.id); })
+          .onEngineStop(function () { graph.zoomToFit(reduced ? 0 : 400, 20); })
+          .graphData({ nodes: data.nodes, links: data.links });
+      })
+      .catch(function (err) {
+        if (status) status.textContent = "The network could not be loaded: " + err.message;
+      });
+    window.addEventListener("resize", function () {
+      if (graph) graph.width(box.clientWidth).height(box.clientHeight);
+    });
+  }
+
+  function init() {
+    const series = json("insights-series");
+    const box = document.getElementById("network");
+    const template = box ? box.dataset.personUrl : "/people/0/";
+    const personUrl = function (id) { return template.replace(/0\/$/, id + "/"); };
+    const shown = series ? series.tiers_shown : ["inner", "close", "active", "network", "dormant"];
+    if (theme()) {
+      if (series) {
+        giveTake(series.give);
+        followThrough(series.follow);
+        cooling(series.cooling, personUrl);
+      }
+      tiers(json("insights-tiers"), shown); // the standalone tiers page
+    }
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.target && event.target.id === "tier-history" && theme()) {
+        tiers(json("insights-tiers"), shown);
+      }
+    });
+    if (box) network(box, personUrl);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

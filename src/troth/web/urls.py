@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from troth.web.views import insights, people, person, today
+from troth.web.views import intros as intro_views
 from troth.web.views import settings as settings_views
 
 app_name = "web"
@@ -32,6 +33,10 @@ urlpatterns = [
     path("insights/", insights.insights, name="insights"),
     path("insights/tiers", insights.tiers, name="insights-tiers"),
     path("insights/network.json", insights.network, name="insights-network"),
+    path("intros/", intro_views.intros_page, name="intros"),
+    path("intros/start/<str:kind>", intro_views.start, name="intro-start"),
+    path("intros/<int:intro_id>/step", intro_views.step, name="intro-step"),
+    path("intros/<int:intro_id>/draft", intro_views.draft, name="intro-draft"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),

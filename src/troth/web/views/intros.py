@@ -1,0 +1,372 @@
+"""Introductions: a board by stage, each card saying who, why, what waits on whom,
+the next draft one click away and the legal next steps as buttons; and the two
+ways to start one (propose, as connector; ask, as requester) behind the same
+handoff guard as `troth intro`."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from troth.agenda import drafts
+from troth.errors import NotFound, TrothError
+from troth.intros import flow
+from troth.intros.actions import do_ask, do_propose, do_step
+from troth.intros.models import Introduction
+from troth.intros.queries import access_intro, days_since, intro_conduct, intros, waiting
+from troth.people.actions import MAX_TEXT
+from troth.people.queries import resolve_person
+from troth.web.forms import Form
+from troth.web.views.common import is_htmx, not_found, owner_of, page
+from troth.web.views.today import _emails, mailto
+
+# The board's columns: stages of the double opt-in, both roles side by side.
+COLUMNS = (
+    ("asking", "Asking", (flow.PROPOSED, flow.ASKED, flow.AGREED)),
+    ("agreed", "Agreed", (flow.ACCEPTED,)),
+    ("introduced", "Introduced", (flow.INTRODUCED, flow.FOLLOWED_UP)),
+    ("met", "Met", (flow.MET, flow.OUTCOME)),
+)
+ENDED_SHOWN = 30  # the latest ended ones; the rest are in `troth intros --json`
+
+# What each step's button says (the state it moves to).
+STEP_LABEL = {
+    flow.ASKED: "Asked them",
+    flow.AGREED: "They agreed to ask",
+    flow.ACCEPTED: "Said yes",
+    flow.DECLINED: "Said no",
+    flow.NO_ANSWER: "No answer",
+    flow.INTRODUCED: "Introduced",
+    flow.FOLLOWED_UP: "I followed up",
+    flow.MET: "They met",
+    flow.NOT_MET: "Never followed up",
+    flow.OUTCOME: "Record the outcome",
+    flow.THANKED: "Thanked",
+    flow.WITHDRAWN: "Withdraw",
+}
+STEP_DONE = {
+    flow.ASKED: "Asked.",
+    flow.AGREED: "They agreed to ask.",
+    flow.ACCEPTED: "They said yes.",
+    flow.DECLINED: "They said no: it ends here, quietly.",
+    flow.NO_ANSWER: "No answer: it ends here, quietly.",
+    flow.INTRODUCED: "Introduced: recorded as a favour.",
+    flow.FOLLOWED_UP: "Followed up.",
+    flow.MET: "They met.",
+    flow.NOT_MET: "Never followed up: it ends here.",
+    flow.OUTCOME: "Outcome recorded.",
+    flow.THANKED: "Thanked: the loop is closed.",
+    flow.WITHDRAWN: "Withdrawn.",
+}
+
+_ADD_THEM = re.compile(r" Add them with: troth add .*$")
+_ANYWAY = re.compile(r'(?:or )?pass --anyway "why"(?: to go ahead)?')
+
+
+def web_words(message: str) -> str:
+    """The service's advice names command-line options; here they are form fields."""
+    message = _ANYWAY.sub('give a reason under "Go ahead anyway, because" to go ahead', message)
+    return message.replace("(give a reason", "(or give a reason")
+
+
+class Filters:
+    def __init__(self, data) -> None:
+        self.waiting_on_me = data.get("waiting") == "me"
+        self.stalled = data.get("stalled") == "1"
+
+    @property
+    def query(self) -> str:
+        q = {}
+        if self.waiting_on_me:
+            q["waiting"] = "me"
+        if self.stalled:
+            q["stalled"] = "1"
+        return urllib.parse.urlencode(q)
+
+    @property
+    def any(self) -> bool:
+        return self.waiting_on_me or self.stalled
+
+
+def _title(i: Introduction) -> str:
+    if i.role == flow.CONNECTOR:
+        return f"You introduce {i.person_a.full_name} to {i.person_b.full_name}"
+    return f"{i.introducer.full_name} introduces you to {i.person_b.full_name}"
+
+
+def card(i: Introduction, today, *, error: str = "", done: str = "") -> dict[str, Any]:
+    w = waiting(i)
+    days = days_since(i, today)
+    legal = flow.next_states(i.role, i.state)
+    try:
+        plan: drafts.IntroPlan | None = drafts.intro_plan(i)
+    except TrothError:
+        plan = None
+    people = [p for p in (i.introducer, i.person_a, i.person_b) if not p.is_me]
+    return {
+        "id": i.id,
+        "role": i.role,
+        "title": _title(i),
+        "people": people,
+        "state": flow.word(i.state),
+        "days": days,
+        "why": i.why,
+        "blurb": i.blurb,
+        "anyway": i.anyway,
+        "outcome": i.outcome,
+        "on_me": bool(w and w.on_me),
+        "waiting_on": None if w is None or w.on_me else w.who,
+        "next": w.step if w else "",
+        "stalled": bool(w and not w.on_me and days >= w.days),
+        "nudged": i.nudged_at is not None,
+        "suggested": w.next_state if w and w.on_me else "",
+        "steps": [(s, STEP_LABEL.get(s, flow.word(s))) for s in legal],
+        "needs_outcome": flow.OUTCOME in legal,
+        "draft": None
+        if plan is None
+        else {"kind": plan.kind, "to": ", ".join(p.full_name for p in plan.to)},
+        "error": error,
+        "done": done,
+    }
+
+
+def board(owner, filters: Filters, messages_for: dict[int, dict[str, str]] | None = None):
+    today = timezone.localdate()
+    rows = intros(owner, waiting_on_me=filters.waiting_on_me, stalled=filters.stalled, today=today)
+    messages_for = messages_for or {}
+    cards = {i.id: card(i, today, **messages_for.get(i.id, {})) for i in rows}
+    columns = []
+    for key, label, states in COLUMNS:
+        inside = [cards[i.id] for i in rows if i.state in states]
+        columns.append({"key": key, "label": label, "cards": inside})
+    open_states = {s for _k, _l, states in COLUMNS for s in states}
+    ended = [cards[i.id] for i in rows if i.state not in open_states]
+    return {
+        "columns": columns,
+        "ended": ended[:ENDED_SHOWN],
+        "ended_count": len(ended),
+        "total": len(rows),
+        "filters": filters,
+        "filter_query": filters.query,
+    }
+
+
+# -- forms ----------------------------------------------------------------------------
+
+TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
+NAME = {"autocomplete": "off", "spellcheck": "false"}
+
+
+class ProposeForm(Form):
+    a = forms.CharField(
+        label="Introduce", max_length=200, help_text="a name or #id", widget=forms.TextInput(NAME)
+    )
+    b = forms.CharField(label="to", max_length=200, widget=forms.TextInput(NAME))
+    why = forms.CharField(label="Why these two should meet", widget=TEXT, max_length=MAX_TEXT)
+    a_asked = forms.BooleanField(label="The first one asked me for this", required=False)
+    anyway = forms.CharField(
+        label="Go ahead anyway, because",
+        required=False,
+        max_length=500,
+        help_text="only if troth warns that a tie is too weak",
+    )
+
+
+class AskForm(Form):
+    c = forms.CharField(
+        label="Ask", max_length=200, help_text="who knows them", widget=forms.TextInput(NAME)
+    )
+    b = forms.CharField(label="to introduce you to", max_length=200, widget=forms.TextInput(NAME))
+    why = forms.CharField(label="Why you want to meet them", widget=TEXT, max_length=MAX_TEXT)
+    blurb = forms.CharField(
+        label="A short note about you they can forward as is",
+        required=False,
+        widget=TEXT,
+        max_length=MAX_TEXT,
+    )
+    anyway = forms.CharField(
+        label="Go ahead anyway, because",
+        required=False,
+        max_length=500,
+        help_text="only if troth says to ask someone closer",
+    )
+
+
+class StepForm(Form):
+    step = forms.ChoiceField(choices=[(s, s) for s in flow.STATES])
+    note = forms.CharField(label="Note", required=False, max_length=MAX_TEXT)
+    outcome = forms.ChoiceField(
+        label="What came of it",
+        required=False,
+        choices=[("", "choose…")] + [(o, o) for o in flow.OUTCOMES],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("step") == flow.OUTCOME and not data.get("outcome"):
+            self.add_error("outcome", "Pick what came of it, then press Record the outcome.")
+        return data
+
+
+FORMS: dict[str, type[Form]] = {"propose": ProposeForm, "ask": AskForm}
+
+
+def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
+    owner = owner_of(request)
+    filters = Filters(request.GET)
+    with transaction.atomic():
+        context = board(owner, filters, bound.get("card_messages"))
+        conduct = intro_conduct(owner, timezone.localdate())
+    return {
+        "nav": "intros",
+        **context,
+        "conduct": {
+            "mine": conduct["mine"],
+            "dropped": [r for r in conduct["theirs"] if r["dropped"]][:5],
+        },
+        "propose_form": bound.get("propose") or ProposeForm(prefix="propose"),
+        "ask_form": bound.get("ask") or AskForm(prefix="ask"),
+        "propose_done": bound.get("propose_done", ""),
+        "ask_done": bound.get("ask_done", ""),
+        "outcomes": flow.OUTCOMES,
+    }
+
+
+@require_GET
+def intros_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/intros.html", _context(request))
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    query = Filters(request.GET).query
+    return redirect(reverse("web:intros") + (f"?{query}" if query else ""))
+
+
+@require_POST
+def step(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """Move one introduction one legal step on; an illegal one is a 400 that changes nothing."""
+    owner = owner_of(request)
+    try:
+        intro = access_intro(owner, intro_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    form = StepForm(request.POST)
+    error, done = "", ""
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        if "step" in form.errors:
+            legal = flow.words(flow.next_states(intro.role, intro.state)) or ["nothing"]
+            errors = [f"not a step; from {flow.word(intro.state)} next is {' or '.join(legal)}"]
+        error = errors[0]
+    else:
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                do_step(
+                    owner,
+                    intro,
+                    d["step"],
+                    d.get("note") or "",
+                    outcome=(d.get("outcome") or "") if d["step"] == flow.OUTCOME else "",
+                )
+            done = STEP_DONE.get(d["step"], "Step recorded.")
+        except TrothError as exc:
+            error = str(exc)
+    status = 400 if error else 200
+    if not is_htmx(request) and not error:
+        messages.success(request, f"{_title(intro)}: {done}")
+        return _back(request)
+    context = _context(request, card_messages={intro.id: {"error": error, "done": done}})
+    return page(request, "web/intros.html", context, partial="web/_intro_board.html", status=status)
+
+
+@require_POST
+def start(request: HttpRequest, kind: str) -> HttpResponse:
+    """Propose an introduction (connector) or ask for one (requester)."""
+    if kind not in FORMS:
+        raise Http404("no such form")
+    owner = owner_of(request)
+    form = FORMS[kind](request.POST, prefix=kind)
+    done = ""
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                if kind == "propose":
+                    a = _person(form, owner, "a")
+                    b = _person(form, owner, "b")
+                    i = do_propose(owner, a, b, d["why"], a_asked=d["a_asked"], anyway=d["anyway"])
+                    done = f"Proposed: {_title(i)}. Next: {waiting(i).step}."  # type: ignore[union-attr]
+                else:
+                    c = _person(form, owner, "c")
+                    b = _person(form, owner, "b")
+                    i = do_ask(owner, c, b, d["why"], blurb=d["blurb"], anyway=d["anyway"])
+                    done = f"Asked: {_title(i)}. Send {c.given_name or c.full_name} the note."
+        except _FieldError:
+            pass  # already on the form, next to the name
+        except TrothError as exc:
+            form.add_error(None, web_words(str(exc)))
+    if not form.errors:
+        if not is_htmx(request):
+            messages.success(request, done)
+            return _back(request)
+        fresh = FORMS[kind](prefix=kind)
+        context = _context(request, **{kind: fresh, f"{kind}_done": done})
+        context["oob"] = True
+        return render(request, f"web/_intro_{kind}.html", context)
+    context = _context(request, **{kind: form})
+    return page(request, "web/intros.html", context, partial=f"web/_intro_{kind}.html", status=400)
+
+
+class _FieldError(Exception):
+    pass
+
+
+def _person(form: Form, owner, field: str):
+    """Resolve a typed name as the command line does; its error goes next to the field."""
+    try:
+        return resolve_person(owner, form.cleaned_data[field])
+    except TrothError as exc:
+        form.add_error(field, _ADD_THEM.sub(" Add them first, on the People page.", str(exc)))
+        raise _FieldError from None
+
+
+@require_GET
+def draft(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """The message this introduction's step calls for, to copy or open in the mail app."""
+    owner = owner_of(request)
+    try:
+        with transaction.atomic():
+            intro = access_intro(owner, intro_id)
+            result = drafts.render_intro_draft(owner, intro)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    except TrothError as exc:
+        return page(
+            request,
+            "web/error.html",
+            {"message": str(exc)},
+            partial="web/_draft_error.html",
+            status=400,
+        )
+    recipients = list(result.to) or [result.person]
+    emails = _emails(owner, recipients)
+    context = {
+        "item": {"id": f"i{intro.id}"},
+        "intro": card(intro, timezone.localdate()),
+        "draft": result,
+        "recipients": recipients,
+        "mailto": mailto(emails, result.subject, result.body) if emails else "",
+        "nav": "intros",
+    }
+    return page(request, "web/intro_draft.html", context, partial="web/_draft.html")

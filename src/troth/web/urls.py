@@ -3,6 +3,7 @@ from django.urls import path
 
 from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
+from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
 
 app_name = "web"
@@ -37,6 +38,11 @@ urlpatterns = [
     path("intros/start/<str:kind>", intro_views.start, name="intro-start"),
     path("intros/<int:intro_id>/step", intro_views.step, name="intro-step"),
     path("intros/<int:intro_id>/draft", intro_views.draft, name="intro-draft"),
+    path("needs/", need_views.needs_page, name="needs"),
+    path("needs/add", need_views.add_need, name="needs-add"),
+    path("needs/i-can-help", need_views.i_can_help, name="needs-i-can-help"),
+    path("needs/<int:need_id>/helpers", need_views.helpers, name="need-helpers"),
+    path("needs/<int:need_id>/withdraw", need_views.withdraw, name="needs-withdraw"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),

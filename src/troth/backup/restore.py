@@ -11,15 +11,17 @@ error is one line naming the file and the record.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
 from troth.backup.tables import DERIVED, Table, is_user_fk, tables
@@ -27,13 +29,18 @@ from troth.errors import TrothError
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
-BATCH = 500
+BATCH = 1000
 
 
 @dataclass
 class _Load:
+    """One table of the file: checked for shape before anything is written,
+    decoded and inserted one table at a time (so memory holds one decoded table)."""
+
     table: Table
-    objs: list[models.Model] = field(default_factory=list)
+    columns: list[str]
+    rows: list[Any]
+    ids: set[Any] = field(default_factory=set)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -75,44 +82,92 @@ def _check_header(data: Any, path: Path) -> list[Any]:
     return entries
 
 
-def _decode(
-    path: Path, table: Table, columns: list[str], row: Any, n: int, owner_id: Any
-) -> models.Model:
-    where = f"{path}: {table.label} record {n + 1}"
-    if not isinstance(row, list) or len(row) != len(columns):
-        raise TrothError(f"{where}: expected a list of {len(columns)} values")
-    given = dict(zip(columns, row, strict=True))
-    pk = given.get(table.model._meta.pk.attname)
-    if pk is not None:
-        where = f"{path}: {table.label} #{pk}"
-    values: dict[str, Any] = {}
+def _converter(f: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """JSON value -> Python value for one column: the common types directly
+    (a million rows), anything else through the field's own `to_python`."""
+    target = f.target_field if isinstance(f, models.ForeignKey) else f
+    kind: Any = None
+    if isinstance(target, models.IntegerField | models.AutoField):
+        kind = int
+    elif isinstance(target, models.CharField | models.TextField):
+        kind = str
+    elif isinstance(target, models.BooleanField):
+        kind = bool
+    elif isinstance(target, models.FloatField):
+        kind = float
+    if isinstance(target, models.DateTimeField):
+
+        def instant(value: Any) -> Any:
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    parsed = dt.datetime.fromisoformat(value)
+                    if parsed.tzinfo is not None:
+                        return parsed
+            return f.to_python(value)
+
+        return instant
+    if isinstance(target, models.DateField):
+
+        def day(value: Any) -> Any:
+            if isinstance(value, str) and len(value) == 10:
+                with contextlib.suppress(ValueError):
+                    return dt.date.fromisoformat(value)
+            return f.to_python(value)
+
+        return day
+    if kind is not None:
+        return lambda value: value if type(value) is kind else f.to_python(value)
+    return f.to_python
+
+
+def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tuple[Any, ...]]:
+    """A function turning one row of the file into the values to insert, in
+    `load.table.fields` order (then the owner), or raising a one-line TrothError."""
+    table = load.table
+    at = {c: i for i, c in enumerate(load.columns)}
+    plan: list[tuple[models.Field[Any, Any], int | None, Callable[[Any], Any] | None, Any]] = []
     for f in table.fields:
-        if f.attname in given:
-            value = given[f.attname]
-        elif f.has_default() or f.null:
-            value = f.get_default()
-        else:
-            raise TrothError(f"{where}: no value for {f.attname}")
-        if value is None:
-            if not f.null:
-                raise TrothError(f"{where}: {f.attname} is empty")
-        elif is_user_fk(f):
-            if value != OWNER_MARK:
-                raise TrothError(f"{where}: {f.attname} must be {OWNER_MARK!r}")
-            value = owner_id
-        else:
-            try:
-                value = f.to_python(value)
-            except (ValidationError, TypeError, ValueError) as exc:
-                message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
-                raise TrothError(f"{where}: {f.attname}: {message}") from None
-        values[f.attname] = value
-    if table.owned:
-        values["owner_id"] = owner_id
-    return table.model(**values)
+        i = at.get(f.attname)
+        if i is None and not (f.has_default() or f.null):
+            raise TrothError(f"{path}: table {table.label} has no {f.attname} column")
+        default = f.get_default() if i is None else None
+        convert = None if is_user_fk(f) else _converter(f)
+        plan.append((f, i, convert, default))
+    pk_at = at[table.model._meta.pk.attname]
+    width = len(load.columns)
+
+    def decode(row: Any, n: int) -> tuple[Any, ...]:
+        where = f"{path}: {table.label} record {n + 1}"
+        if not isinstance(row, list) or len(row) != width:
+            raise TrothError(f"{where}: expected a list of {width} values")
+        if row[pk_at] is not None:
+            where = f"{path}: {table.label} #{row[pk_at]}"
+        out = []
+        for f, i, convert, default in plan:
+            value = default if i is None else row[i]
+            if value is None:
+                if not f.null:
+                    raise TrothError(f"{where}: {f.attname} is empty")
+            elif convert is None:  # a user column
+                if value != OWNER_MARK:
+                    raise TrothError(f"{where}: {f.attname} must be {OWNER_MARK!r}")
+                value = owner_id
+            else:
+                try:
+                    value = convert(value)
+                except (ValidationError, TypeError, ValueError) as exc:
+                    message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
+                    raise TrothError(f"{where}: {f.attname}: {message}") from None
+            out.append(value)
+        if table.owned:
+            out.append(owner_id)
+        return tuple(out)
+
+    return decode
 
 
 def _plan(data: Any, path: Path, owner_id: Any) -> list[_Load]:
+    """Check the file's shape and collect each table's ids; nothing is written."""
     entries = _check_header(data, path)
     known = {t.label: t for t in tables(include_derived=True)}
     loads: dict[str, _Load] = {}
@@ -135,48 +190,49 @@ def _plan(data: Any, path: Path, owner_id: Any) -> list[_Load]:
         if unknown or len(set(columns)) != len(columns):
             what = f"unknown column {unknown[0]!r}" if unknown else "a column twice"
             raise TrothError(f"{path}: table {label} has {what}")
-        if table.model._meta.pk.attname not in columns:
+        pk = table.model._meta.pk
+        if pk.attname not in columns:
             raise TrothError(f"{path}: table {label} has no id column")
-        load = _Load(table)
+        load = _Load(table, columns, [] if label in DERIVED else rows)  # caches: rebuilt
         loads[label] = load
-        if label in DERIVED:
-            continue  # a cache: rebuilt from the rest on first use
-        load.objs = [_decode(path, table, columns, row, n, owner_id) for n, row in enumerate(rows)]
-    _check_references(path, list(loads.values()))
+        pk_at, width, convert = columns.index(pk.attname), len(columns), _converter(pk)
+        for n, row in enumerate(load.rows):
+            if not isinstance(row, list) or len(row) != width:
+                raise TrothError(f"{path}: {label} record {n + 1}: expected {width} values")
+            try:
+                ident = convert(row[pk_at])
+            except (ValidationError, TypeError, ValueError):
+                ident = None
+            if ident is None:
+                raise TrothError(f"{path}: {label} record {n + 1}: bad id {row[pk_at]!r}")
+            if ident in load.ids:
+                raise TrothError(f"{path}: {label} #{ident} appears twice")
+            load.ids.add(ident)
+        _decoder(path, load, owner_id)  # every required column is there
     # Insert in dependency order whatever order the file had.
-    order = {t.label: i for i, t in enumerate(known.values())}
+    order = {label: i for i, label in enumerate(known)}
     return sorted(loads.values(), key=lambda load: order[load.table.label])
 
 
-def _check_references(path: Path, loads: list[_Load]) -> None:
+def _check_references(
+    path: Path, load: _Load, rows: list[tuple[Any, ...]], ids: dict[Any, set[Any]]
+) -> None:
     """Every reference points at a row of the file (or, for a table that is not the
-    owner's, at a row in the database), so a mistake is named before anything is written."""
-    ids: dict[type[models.Model], set[Any]] = {}
-    for load in loads:
-        seen: set[Any] = set()
-        for obj in load.objs:
-            if obj.pk in seen:
-                raise TrothError(f"{path}: {load.table.label} #{obj.pk} appears twice")
-            seen.add(obj.pk)
-        ids[load.table.model] = seen
-    ours = {t.model for t in tables(include_derived=True)}
-    for load in loads:
-        for f in load.table.fields:
-            target = f.related_model if f.is_relation else None
-            if not isinstance(target, type) or is_user_fk(f):
-                continue
-            wanted = {getattr(o, f.attname) for o in load.objs} - {None}
-            if target in ours:
-                have = ids.get(target, set())
-            else:
-                have = set(target._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
-            for obj in load.objs:
-                value = getattr(obj, f.attname)
-                if value is not None and value not in have:
-                    raise TrothError(
-                        f"{path}: {load.table.label} #{obj.pk}: {f.attname} {value} refers to"
-                        f" a {target._meta.label_lower} row that is not there"
-                    )
+    owner's, a row already in the database), so a mistake names its record."""
+    for i, f in enumerate(load.table.fields):
+        target = f.related_model if f.is_relation else None
+        if not isinstance(target, type) or is_user_fk(f):
+            continue
+        have = ids.get(target)
+        if have is None:
+            wanted = {row[i] for row in rows} - {None}
+            have = set(target._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+        for row in rows:
+            if row[i] is not None and row[i] not in have:
+                raise TrothError(
+                    f"{path}: {load.table.label} #{row[load.table.pk_index]}: {f.attname} {row[i]} refers to"
+                    f" a {target._meta.label_lower} row that is not there"
+                )
 
 
 def _existing(owner: Any) -> dict[str, int]:
@@ -191,34 +247,71 @@ def _existing(owner: Any) -> dict[str, int]:
     return found
 
 
-def _insert(path: Path, table: Table, objs: Sequence[models.Model]) -> None:
+_PLAIN = (
+    models.IntegerField,
+    models.AutoField,
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.FloatField,
+)
+
+
+def _preparer(f: models.Field[Any, Any], db: Any) -> Callable[[Any], Any] | None:
+    target = f.target_field if isinstance(f, models.ForeignKey) else f
+    if isinstance(target, _PLAIN):
+        return None
+    return lambda value: f.get_db_prep_save(value, db)
+
+
+def _insert(path: Path, table: Table, rows: list[tuple[Any, ...]]) -> None:
     fields = list(table.fields)
     if table.owned:
         fields.append(table.model._meta.get_field("owner"))  # type: ignore[arg-type]
-    # QuerySet._insert is what Model.save() and loaddata use; the stubs omit it.
-    manager = cast(Any, table.model._base_manager)
-    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objs)))
-    for start in range(0, len(objs), size):
-        batch = objs[start : start + size]
-        try:
-            with transaction.atomic():
-                # raw: values go in as given (no auto_now stamping), as loaddata does
-                manager._insert(batch, fields=fields, raw=True)
-        except DatabaseError:
-            for obj in batch:  # find the record to name
-                try:
-                    with transaction.atomic():
-                        manager._insert([obj], fields=fields, raw=True)
-                except DatabaseError as exc:
-                    raise TrothError(
-                        f"{path}: {table.label} #{obj.pk} cannot be restored: {_first_line(exc)}"
-                    ) from None
-            raise
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table.model._meta.db_table),
+        ", ".join(quote(str(f.column)) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+
+    # What the ORM does with each value on save (dates, binary, JSON per backend);
+    # plain numbers, text and booleans already are what the driver takes.
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy, per value
+    preps = [_preparer(f, db) for f in fields]
+
+    def prepared(row: tuple[Any, ...]) -> list[Any]:
+        return [v if p is None or v is None else p(v) for p, v in zip(preps, row, strict=True)]
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            try:
+                with transaction.atomic():
+                    cursor.executemany(sql, [prepared(r) for r in batch])
+            except DatabaseError:
+                for row in batch:  # find the record to name
+                    try:
+                        with transaction.atomic():
+                            cursor.execute(sql, prepared(row))
+                    except DatabaseError as exc:
+                        raise TrothError(
+                            f"{path}: {table.label} #{row[table.pk_index]} cannot be restored:"
+                            f" {_first_line(exc)}"
+                        ) from None
+                raise
 
 
 def do_restore(owner: Any, path: Path) -> dict[str, int]:
-    """Restore an export into `owner`'s empty account; return the rows restored per table."""
+    """Restore an export into `owner`'s empty account; return the rows restored per table.
+
+    All or nothing: any problem is a TrothError naming the file (and the record),
+    raised before the transaction commits.
+    """
     plan = _plan(_read(path), path, owner.pk)
+    ids = {load.table.model: load.ids for load in plan}
+    for table in tables():  # a table the file does not have: no rows (an older export)
+        ids.setdefault(table.model, set())
     with transaction.atomic():
         existing = _existing(owner)
         if existing:
@@ -230,14 +323,20 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
         for table in tables(include_derived=True):
             if table.label in DERIVED:
                 table.rows_of(owner).delete()
-        if any(isinstance(o, Person) and o.is_me for load in plan for o in load.objs):
+        if _has_me(plan):  # the exported "me" replaces the one a fresh database starts with
             Person.objects.filter(owner=owner, is_me=True).delete()
         counts: dict[str, int] = {}
         for load in plan:
             if load.table.label in DERIVED:
                 continue
-            _insert(path, load.table, load.objs)
-            counts[load.table.label] = len(load.objs)
+            decode = _decoder(path, load, owner.pk)
+            for start in range(0, len(load.rows), BATCH):
+                chunk = load.rows[start : start + BATCH]
+                rows = [decode(row, start + n) for n, row in enumerate(chunk)]
+                _check_references(path, load, rows, ids)
+                _insert(path, load.table, rows)
+            counts[load.table.label] = len(load.rows)
+            load.rows = []  # the file's copy is no longer needed
         do_ensure_me(owner)
         # PostgreSQL's sequences do not move for rows inserted with their ids.
         reset = connection.ops.sequence_reset_sql(no_style(), [ld.table.model for ld in plan])
@@ -247,7 +346,15 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
                     cursor.execute(sql)
         try:
             # Foreign keys are checked at commit; check here to report it as ours.
-            connection.check_constraints()
+            connection.check_constraints(table_names=[ld.table.model._meta.db_table for ld in plan])
         except DatabaseError as exc:
             raise TrothError(f"cannot restore {path}: {_first_line(exc)}") from None
     return counts
+
+
+def _has_me(plan: list[_Load]) -> bool:
+    for load in plan:
+        if load.table.model is Person and "is_me" in load.columns:
+            at = load.columns.index("is_me")
+            return any(row[at] is True for row in load.rows)
+    return False

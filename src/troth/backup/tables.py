@@ -35,6 +35,10 @@ class Table:
     via: str = ""
 
     @property
+    def pk_index(self) -> int:
+        return self.columns.index(self.model._meta.pk.attname)
+
+    @property
     def columns(self) -> list[str]:
         return [f.attname for f in self.fields]
 

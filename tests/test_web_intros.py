@@ -107,7 +107,7 @@ def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):
     assert "Why:</strong> both hiring data engineers" in card
     assert "Your move:</strong> ask Wren Halvorsen whether they would like to meet Dana" in card
     # the next draft is one click away, and the suggested step is the primary button
-    assert "Draft: intro-optin to Wren Halvorsen" in card
+    assert "Draft the opt-in request to Wren Halvorsen" in card
     assert f"/intros/{proposed.id}/draft" in card
     assert 'value="asked" class="primary">Asked them' in card and 'value="withdrawn"' in card
     assert 'value="thanked"' not in card
@@ -207,7 +207,7 @@ def test_the_next_draft_with_copy_and_mailto(web, alice, people):
     assert f'data-copy="#body-i{intro.id}"' in page
     assert 'href="mailto:wren@example.org?' in page
     r = web.get(f"/intros/{intro.id}/draft")
-    assert r.status_code == 200 and "<h1>Draft: intro-optin" in text(r)
+    assert r.status_code == 200 and "<h1>Draft the opt-in request" in text(r)
     # a step that waits on someone else has nothing to draft: a 400 with the reason
     do_step(alice, intro, flow.ASKED)
     intro.a_asked = True
@@ -351,5 +351,5 @@ def test_requester_card_reads_from_my_side(web, alice, people):
     card = card_of(page, intro.id)
     assert "Pat Close introduces you to Lee Faraway" in card
     assert "Waiting on" in card and "Pat Close to answer your request to meet Lee Faraway" in card
-    assert "Draft: intro-ask to Pat Close" in card
+    assert "Draft the ask to Pat Close" in card
     assert 'value="agreed"' in card and 'value="followed_up"' not in card

@@ -76,6 +76,7 @@ def test_settings_page_shows_identity_rhythms_digest_and_calendar(web, alice):
     assert 'value="Alice"' in page
     # the tier rhythms are built in: shown read-only, with how to change one person's
     assert "every week" in page and "every month" in page and "Keep in touch" in page
+    assert "a reconnect once quiet for 90 days" in page
     assert "troth cadence NAME 2w" in page
     assert "Server</dt><dd>not set" in page and "Send me the digest now" in page
     assert "No subscription address yet" in page

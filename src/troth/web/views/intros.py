@@ -69,6 +69,16 @@ STEP_DONE = {
     flow.WITHDRAWN: "Withdrawn.",
 }
 
+# What each introduction draft is, in words.
+DRAFT_WORDS = {
+    "intro-optin": "the opt-in request",
+    "intro-double": "the introduction",
+    "intro-nudge": "a nudge",
+    "intro-ask": "the ask",
+    "intro-followup": "your follow-up",
+    "intro-thanks": "a thank-you",
+}
+
 _ADD_THEM = re.compile(r" Add them with: troth add .*$")
 _ANYWAY = re.compile(r'(?:or )?pass --anyway "why"(?: to go ahead)?')
 
@@ -134,7 +144,11 @@ def card(i: Introduction, today, *, error: str = "", done: str = "") -> dict[str
         "needs_outcome": flow.OUTCOME in legal,
         "draft": None
         if plan is None
-        else {"kind": plan.kind, "to": ", ".join(p.full_name for p in plan.to)},
+        else {
+            "kind": plan.kind,
+            "what": DRAFT_WORDS.get(plan.kind, plan.kind),
+            "to": " and ".join(p.full_name for p in plan.to),
+        },
         "error": error,
         "done": done,
     }

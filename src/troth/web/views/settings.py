@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from troth.agenda.calendar import agenda_calendar
 from troth.agenda.digest import do_send_digest, recipient, smtp_config
 from troth.agenda.models import DigestLog
+from troth.agenda.queries import CADENCE_TIERS, RECONNECT_AFTER_DAYS
 from troth.agenda.subscription import (
     calendar_token,
     do_new_calendar_token,
@@ -43,7 +44,7 @@ TIER_MEANING = {
     "active": "about 50",
     "network": "about 150",
     "acquaintance": "everyone else you have met",
-    "dormant": "once strong, quiet for months: a reconnect, not a check-in",
+    "dormant": "once strong, quiet for months",
     "stranger": "never a two-way exchange",
 }
 
@@ -167,7 +168,15 @@ def calendar_context(request: HttpRequest, new_token: str = "") -> dict[str, Any
 def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
     owner = owner_of(request)
     tiers = [
-        {"tier": t, "meaning": TIER_MEANING.get(t, ""), "rhythm": rhythm(d)}
+        {
+            "tier": t,
+            "meaning": TIER_MEANING.get(t, ""),
+            "rhythm": rhythm(d)
+            if t in CADENCE_TIERS
+            else f"a reconnect once quiet for {RECONNECT_AFTER_DAYS} days"
+            if t == "dormant"
+            else "never",
+        }
         for t, d in zip(TIERS, TIER_CADENCE_DAYS, strict=True)
     ]
     return {

@@ -18,6 +18,7 @@ from troth.intros.models import Introduction, IntroStep
 from troth.ledger.actions import do_record_favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_link_knows
+from troth.trust.queries import fresh_scores
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -76,13 +77,17 @@ def column_of(page: str, intro_id: int) -> str:
 # -- the board -------------------------------------------------------------------------
 
 
-def test_empty_board_says_how_to_start(web):
+def test_empty_board_says_how_to_start(web, alice, people):
+    fresh_scores(alice)
     r = web.get("/intros/")
     assert r.status_code == 200
     page = text(r)
     assert 'aria-current="page">Introductions' in page
     assert "No introductions yet" in page
     assert 'id="intro-propose"' in page and 'id="intro-ask"' in page
+    # the strongest ties are offered as you type a name; a stranger is not
+    assert '<option value="Dana Whitfield">' in page and 'list="intro-people"' in page
+    assert '<option value="Kim Stranger">' not in page
 
 
 def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):

@@ -26,6 +26,7 @@ from troth.intros.models import Introduction
 from troth.intros.queries import access_intro, days_since, intro_conduct, intros, waiting
 from troth.people.actions import MAX_TEXT
 from troth.people.queries import resolve_person
+from troth.trust.models import TrustScore
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, not_found, owner_of, page
 from troth.web.views.today import _emails, mailto
@@ -178,7 +179,8 @@ def board(owner, filters: Filters, messages_for: dict[int, dict[str, str]] | Non
 # -- forms ----------------------------------------------------------------------------
 
 TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
-NAME = {"autocomplete": "off", "spellcheck": "false"}
+NAME = {"autocomplete": "off", "spellcheck": "false", "list": "intro-people"}
+SUGGESTED_NAMES = 300  # the strongest ties, offered as you type a name
 
 
 class ProposeForm(Form):
@@ -253,7 +255,19 @@ def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
         "propose_done": bound.get("propose_done", ""),
         "ask_done": bound.get("ask_done", ""),
         "outcomes": flow.OUTCOMES,
+        "people_names": suggested_names(owner),
     }
+
+
+def suggested_names(owner) -> list[str]:
+    """The strongest ties by the cached trust scores (suggestions only: any name or #id
+    can be typed), for the name fields' datalist."""
+    return list(
+        TrustScore.objects.filter(owner=owner, person__is_me=False)
+        .exclude(tier="stranger")
+        .order_by("-score", "person_id")
+        .values_list("person__full_name", flat=True)[:SUGGESTED_NAMES]
+    )
 
 
 @require_GET

@@ -120,6 +120,24 @@ def test_tier_counts_per_day_in_tier_order():
     }
 
 
+def test_tiers_to_show_keeps_the_layers_and_hides_what_would_dwarf_them():
+    counts = {
+        "inner": [5, 5],
+        "close": [10, 9],
+        "active": [35, 30],
+        "network": [100, 80],
+        "acquaintance": [18000, 18500],
+        "dormant": [300, 400],
+        "stranger": [50, 60],
+    }
+    assert series.tiers_to_show(counts) == ["inner", "close", "active", "network", "dormant"]
+    assert series.tiers_to_show({"inner": [0], "dormant": [4], "acquaintance": [5]}) == [
+        "inner",
+        "dormant",
+        "acquaintance",
+    ]
+
+
 def test_cooling_biggest_drops_first_and_only_real_drops():
     rows = [
         {"id": 1, "name": "Ann", "trend_30": -2, "trend_90": -5},

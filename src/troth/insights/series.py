@@ -122,6 +122,23 @@ def tier_counts(
     }
 
 
+LAYERS = ("inner", "close", "active", "network")  # Dunbar's layers: always charted
+
+
+def tiers_to_show(tiers: dict[str, Sequence[int]], factor: int = 4, floor: int = 20) -> list[str]:
+    """The tiers a chart of `tier_counts` shows at first: the Dunbar layers, and
+    any other tier but strangers when it never exceeds `factor` times the largest
+    layer, or `floor` (thousands of acquaintances would flatten the layers onto
+    the axis; a handful flattens nothing)."""
+    top = max((max(tiers[t], default=0) for t in LAYERS if t in tiers), default=0)
+    limit = max(factor * top, floor)
+    return [
+        t
+        for t, counts in tiers.items()
+        if t in LAYERS or (t != "stranger" and max(counts, default=0) <= limit)
+    ]
+
+
 def cooling(rows: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """The ties losing the most over 90 days (then 30), biggest drop first; rows as
     `trust_list` gives them. Only drops of at least a point count."""

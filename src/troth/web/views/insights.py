@@ -9,6 +9,7 @@ cached) and the network (its size is the reader's choice, up to a few thousand).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,15 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from troth.insights import queries
+from troth.insights import queries, series
 from troth.trust.engine import TIERS
 from troth.trust.queries import fresh_scores
 from troth.web.views.common import owner_of, page
 
 NETWORK_SIZES = (100, 300, 1000, 3000, 5000)
-# The tiers a reader sees first in the tiers-over-time chart; acquaintances and
-# strangers outnumber the rest a hundred to one, so they start hidden (one click shows them).
-TIERS_SHOWN = ("inner", "close", "active", "network", "dormant")
 
 
 def _share(part: int, whole: int) -> str:
@@ -101,7 +99,6 @@ def insights(request: HttpRequest) -> HttpResponse:
             "give": give,
             "follow": follow,
             "cooling": [{"id": r["id"], "name": r["name"], "drop": r["trend_90"]} for r in cooling],
-            "tiers_shown": list(TIERS_SHOWN),
         },
         "person_url": reverse("web:person", args=[0]),
         "network_url": reverse("web:insights-network"),
@@ -115,6 +112,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
     shows (seconds at 30,000 people the first time each day, then cached)."""
     owner = owner_of(request)
     history = queries.tier_history(owner, timezone.localdate())
+    history = {**history, "shown": series.tiers_to_show(history["tiers"])}
     rows = [(day, [history["tiers"][t][i] for t in TIERS]) for i, day in enumerate(history["days"])]
     counts, last = history["tiers"], len(history["days"]) - 1
     changes = [
@@ -128,8 +126,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
         "tier_names": TIERS,
         "rows": rows,
         "changes": changes,
-        "since": history["days"][0] if history["days"] else None,
-        "shown": list(TIERS_SHOWN),
+        "since": dt.date.fromisoformat(history["days"][0]) if history["days"] else None,
+        "hidden": [t for t in TIERS if t not in history["shown"]],
     }
     return page(request, "web/insights_tiers.html", context, partial="web/_insights_tiers.html")
 

@@ -110,7 +110,10 @@
       options: {
         indexAxis: "y",
         plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, title: { display: true, text: "points lost in 90 days" } } },
+        scales: {
+          x: { beginAtZero: true, title: { display: true, text: "points lost in 90 days" } },
+          y: { ticks: { autoSkip: false } },
+        },
         onClick: function (_event, elements) {
           if (elements.length) window.location.href = personUrl(rows[elements[0].index].id);
         },
@@ -118,9 +121,10 @@
     });
   }
 
-  function tiers(history, shown) {
+  function tiers(history) {
     if (!history) return;
     const names = Object.keys(history.tiers);
+    const shown = history.shown || names;
     draw("chart-tiers", {
       type: "line",
       data: {
@@ -226,18 +230,17 @@
     const box = document.getElementById("network");
     const template = box ? box.dataset.personUrl : "/people/0/";
     const personUrl = function (id) { return template.replace(/0\/$/, id + "/"); };
-    const shown = series ? series.tiers_shown : ["inner", "close", "active", "network", "dormant"];
     if (theme()) {
       if (series) {
         giveTake(series.give);
         followThrough(series.follow);
         cooling(series.cooling, personUrl);
       }
-      tiers(json("insights-tiers"), shown); // the standalone tiers page
+      tiers(json("insights-tiers")); // the standalone tiers page
     }
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.target && event.target.id === "tier-history" && theme()) {
-        tiers(json("insights-tiers"), shown);
+        tiers(json("insights-tiers"));
       }
     });
     if (box) network(box, personUrl);

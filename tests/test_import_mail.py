@@ -221,11 +221,13 @@ def test_real_maildirs(realdata, name):
 
 
 def test_real_maildir_as_a_real_owner(realdata):
-    """notmuch's own list traffic, seen by one of its regular posters: list copies are
-    excluded, so no one becomes a correspondent from list mail."""
+    """notmuch's own list traffic, seen by one of its regular posters: the copies of
+    his dozen posts carry no list headers, but the list's address is learnt from the
+    List-Id of the others, so the list does not become a correspondent."""
     records, stats = parse(realdata / "maildir/notmuch_corpora", me={"cworth@cworth.org"})
     check_records(records)
     assert stats["excluded: mailing list"] > 200
+    assert not kinds(records, PersonRecord) and not kinds(records, InteractionRecord)
 
 
 @pytest.mark.parametrize("name", MAILDIR_FILES)
@@ -433,6 +435,24 @@ def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path):
         ("bob@example.com", False, "hello"),
         ("bob@example.com", True, "not automated"),
     ]
+
+
+def test_a_list_the_owner_posts_to_is_no_correspondent(tmp_path):
+    day = "Mon, 3 Jun 2024 1{}:00:00 +0000"
+    lst = "Dev list <dev@lists.example.com>"
+    path = mbox(
+        tmp_path / "box",
+        # the owner's own posts, from the Sent folder: no list headers
+        msg(OWNER, lst, "proposal", day.format(0)),
+        msg(OWNER, lst, "proposal v2", day.format(1)),
+        # the list's copy of someone's reply
+        msg(
+            BOB, lst, "Re: proposal", day.format(2), extra="List-Id: Dev <dev.lists.example.com>\n"
+        ),
+    )
+    records, stats = parse(path)
+    assert stats["excluded: mailing list"] == 1
+    assert not kinds(records, PersonRecord) and not kinds(records, InteractionRecord)
 
 
 def test_same_mail_in_two_maildir_folders_counts_once(tmp_path):

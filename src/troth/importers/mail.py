@@ -44,7 +44,8 @@ an address X (not the owner's) is a correspondent when
 - X sent at least 2 messages with the owner in To (Cc alone does not count).
 
 So someone who only ever cc'd the owner, or whom the owner cc'd, or a one-off
-sender, is not a person. Each correspondent gets one PersonRecord (source "mail",
+sender, is not a person; nor is a mailing list the owner posts to (its address is
+learnt from the List-Id of the list's own messages, see list_addresses). Each correspondent gets one PersonRecord (source "mail",
 external_id the address, their most used display name, or the address when they
 never gave one) and an InteractionRecord (channel "email") for every message
 exchanged with them; nobody else gets interactions.
@@ -258,6 +259,27 @@ def _exclusion(h: Headers, sender: str, mine: bool) -> str:
     return ""
 
 
+_LIST_ID = re.compile(r"<([^<>\s]+)>")
+
+
+def list_addresses(h: Headers) -> tuple[str, ...]:
+    """The list's own posting address in a list message: the To or Cc address that
+    List-Id names (List-Id <dev.example.org> names dev@example.org). The owner's own
+    posts, in a Sent folder, carry no List-Id: known this way, the list address
+    never becomes a correspondent, however often the owner wrote to it."""
+    found = _LIST_ID.findall(text(h[b"list-id"]))
+    if not found:
+        return ()
+    ident = found[-1].lower()
+    out = []
+    for field in (b"to", b"cc"):
+        for addr, _name in addresses(h[field]) if field in h else ():
+            local, _, domain = addr.partition("@")
+            if ident == f"{local}.{domain}":
+                out.append(addr)
+    return tuple(out)
+
+
 def _no_reply(addr: str) -> bool:
     return bool(_NOREPLY.match(addr.partition("@")[0]))
 
@@ -270,6 +292,8 @@ def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
     sender, _sender_name = senders[0]
     why = _exclusion(h, sender, sender in me)
     if why:
+        if b"list-id" in h:
+            return ("x", why, list_addresses(h))
         return ("x", why)
     if b"date" not in h:
         return ("p", "no Date")
@@ -398,6 +422,7 @@ class _Store:
         self.msgs: list[tuple[Any, ...]] = []
         self.cps: list[tuple[Any, ...]] = []
         self.stored = 0
+        self.lists: set[str] = set()  # mailing-list addresses seen (one per list)
 
     def add(self, where: str, m: Classified) -> None:
         _, fp, ts, outgoing, subject, cps = m
@@ -427,7 +452,7 @@ class _Store:
         chosen = {
             addr: ""
             for addr, out_any, out_to, in_any, in_to in rows
-            if (out_any and in_any) or out_to >= 2 or in_to >= 2
+            if ((out_any and in_any) or out_to >= 2 or in_to >= 2) and addr not in self.lists
         }
         names = self.db.execute(
             "SELECT email, name, COUNT(*) AS n FROM cp WHERE name != '' "
@@ -551,6 +576,8 @@ class MailParser:
                 counts["problems"] += 1
                 yield Problem(where, result[1])
             else:
+                if len(result) > 2:
+                    store.lists.update(result[2])
                 key = f"excluded: {result[1]}"
                 counts[key] = counts.get(key, 0) + 1
         store.flush()

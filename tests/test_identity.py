@@ -84,6 +84,17 @@ def test_initial_at_same_company():
     assert m is not None and m.sure and "initial" in m.reasons
 
 
+def test_look_alike_names_at_one_domain_are_not_merged():
+    people = [
+        Candidate(i, f"P N{i}", "P", f"N{i}", emails=(f"p{i}@example.org",)) for i in range(300)
+    ]
+    people += [
+        Candidate(900, "Wei Li", company="Hooli", emails=("wei@hooli.com",)),
+        Candidate(901, "Wei Lim", company="Hooli", emails=("wlim@hooli.com",)),
+    ]
+    assert not any(m.sure for m in find_matches(people))
+
+
 def test_shared_names_at_different_companies_are_not_merged():
     people = [
         Candidate(1, "John Smith", company="Globex", emails=("john@globex.com",)),

@@ -84,10 +84,13 @@ from troth.lib.contact import ContactError, normalize_email
 
 SOURCE = "mail"
 
+# Senders (local parts) that are machines: no-reply and notification senders,
+# bounce and daemon addresses, and mailing-list machinery (majordomo, listserv,
+# mailman, owner-LIST, LIST-request, LIST-owner).
 _NOREPLY = re.compile(
     r"^(?:.*no-?reply.*|do-?not-?reply.*|notifications?|notify|alerts?|mailer-daemon|"
     r"postmaster|bounces?(?:[+-].*)?|.*-bounces?(?:[+-].*)?|daemon|automated|auto-?confirm|"
-    r"mail-?daemon|root)$"
+    r"mail-?daemon|root|majordomo|listserv|mailman|owner-.+|.+-request|.+-owner)$"
 )
 _PIPERMAIL = re.compile(r"^\s*([^\s@()<>]+) at ([^\s@()<>]+\.[^\s@()<>]+)")
 _SPACES = re.compile(r"\s+")

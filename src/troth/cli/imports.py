@@ -108,10 +108,13 @@ def write_report(path: Path, problems: list[Any]) -> None:
 
 @command("import", rich_help_panel="Setup")
 def import_(
-    first: str = typer.Argument(
-        ..., metavar="[KIND] PATH", help=f"KIND: {', '.join(KINDS)} (guessed when left out)."
+    args: list[str] = typer.Argument(
+        ...,
+        metavar="[KIND] PATH",
+        help=f"PATH: the file, folder or zip to import. KIND: one of {', '.join(KINDS)};"
+        " leave it out to have it guessed from the file.",
+        show_default=False,
     ),
-    second: str | None = typer.Argument(None, hidden=True),
     me: list[str] = typer.Option(
         [],
         "--me",
@@ -132,12 +135,14 @@ def import_(
     from troth.importers.apply import do_import
     from troth.importers.detect import detect_kind
 
-    if second is None:
-        kind, path = None, Path(first)
-    else:
-        kind, path = first.lower(), Path(second)
+    if len(args) == 1:
+        kind, path = None, Path(args[0])
+    elif len(args) == 2:
+        kind, path = args[0].lower(), Path(args[1])
         if kind not in KINDS:
-            raise TrothError(f"unknown kind {first!r}; use one of {', '.join(KINDS)}")
+            raise TrothError(f"unknown kind {args[0]!r}; use one of {', '.join(KINDS)}")
+    else:
+        raise TrothError(f"give a PATH, or a KIND and a PATH (got {len(args)} arguments)")
     path = path.expanduser()
     if not path.exists():
         raise TrothError(f"{path}: no such file or folder")
@@ -170,7 +175,7 @@ def import_(
     table.add_row("People updated", str(summary.people_updated))
     table.add_row("People merged", str(summary.people_merged))
     table.add_row("Interactions added", str(summary.interactions_added))
-    table.add_row("Records skipped", str(summary.skipped))
+    table.add_row("Records skipped or reported", str(summary.skipped))
     console.print(table)
     reasons = summary.reasons()
     for reason, n in list(reasons.items())[:8]:

@@ -257,7 +257,7 @@ def _exclusion(h: Headers, sender: str, mine: bool) -> str:
     ):
         return "bounce"
     local = sender.partition("@")[0]
-    if _NOREPLY.match(local):
+    if not mine and _NOREPLY.match(local):
         return "bounce" if local in ("mailer-daemon", "postmaster") else "no-reply sender"
     return ""
 

@@ -214,8 +214,12 @@
           .cooldownTime(big ? 6000 : 4000)
           .d3AlphaDecay(big ? 0.05 : 0.0228)
           .onNodeClick(function (n) { window.location.href = personUrl(n.id); })
-          .onEngineStop(function () { graph.zoomToFit(reduced ? 0 : 400, 20); })
+          .onEngineStop(function () {
+            graph.zoomToFit(reduced ? 0 : 400, 20);
+            box.dataset.ready = "1"; // laid out: browser tests wait for this
+          })
           .graphData({ nodes: data.nodes, links: data.links });
+        box.forceGraph = graph; // for browser tests and the curious, from the console
       })
       .catch(function (err) {
         if (status) status.textContent = "The network could not be loaded: " + err.message;

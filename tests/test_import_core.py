@@ -419,3 +419,28 @@ def test_the_same_person_twice_across_chunks(alice, tmp_path):
     again = run(alice, GOOGLE, path)
     assert (again.people_created, again.people_updated) == (0, 0)
     assert snapshot(alice) == before
+
+
+def test_detection_routes_every_real_file_to_its_importer(realdata):
+    """vCards, calendars and mail are other importers' work: detection only names the kind."""
+    expected = {"vcard": "vcard", "ics": "ics", "mbox": "mail", "eml": "mail"}
+    for folder, kind in expected.items():
+        for path in sorted((realdata / folder).iterdir()):
+            if path.suffix == ".txt":  # a licence text beside the vCards
+                with pytest.raises(TrothError, match="cannot tell what kind of file"):
+                    detect_kind(path)
+            else:
+                assert detect_kind(path) == kind, path
+    for folder in sorted((realdata / "maildir").iterdir()):
+        assert detect_kind(folder) == "mail", folder
+
+
+def test_a_json_export_is_restored_not_imported(cli, tmp_path):
+    cli("add", "Dana Kang")
+    exported = tmp_path / "troth.json"
+    cli("export", "json", str(exported))
+    assert detect_kind(exported) == "json"
+    # restoring needs an empty database: the refusal shows the file reached do_restore
+    result = cli("import", str(exported), code=2)
+    assert result.stderr.startswith("troth: error: cannot restore")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -30,8 +30,8 @@ shared with other jobs):
     do_resolve on SQLite, 5,000 records: ~2,200 merges, precision 0.993, 14-28 s
 
 Precision meets the target; recall of automatic merges (0.77-0.82) does not reach
-0.9. Of the true pairs left apart at 5,000 records, 94% share nothing but a
-name: 64% have no company on one side, 30% name two different employers (a
+0.9. Of the true pairs left apart at 5,000 records, 93% share nothing but a
+name: 63% have no company on one side, 30% name two different employers (a
 changed job), and no address in common. Merging those on the name alone is what
 the namesakes forbid; they are suggested instead when the name is not common,
 and accepting the right suggestions reaches 0.90-0.97.

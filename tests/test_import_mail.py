@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from troth.importers import mailscan
-from troth.importers.mail import PARSER, addresses
+from troth.importers.mail import PARSER, addresses, decode_words
 from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
 
 # Collected at import time to parametrize (the realdata fixture still decides
@@ -212,6 +212,17 @@ def test_real_encoded_names_are_decoded(realdata):
     mbox = realdata / "mbox" / "perceval_mbox_iso8859_encoding.mbox"
     (_, headers), *_ = mailscan.scan_mbox(mbox)
     assert addresses(headers[b"from"]) == (("lucíacharlie@wellsfargo.com", "Lucía Charlie"),)
+
+
+def test_decode_words():
+    assert decode_words("plain") == "plain"
+    assert decode_words("Edmond =?UTF-8?B?RGFudMOocw==?=") == "Edmond Dantès"
+    # the space between two encoded words goes, the one beside plain text stays
+    assert decode_words("=?utf-8?q?a?= =?utf-8?q?b?= c") == "ab c"
+    assert decode_words("=?UTF-8?Q?Luc=eda_Charlie?=") == "Lucía Charlie"  # Latin-1 bytes
+    assert decode_words("=?x-unknown?q?abc?=") == "abc"
+    assert decode_words("=?utf-8*en?q?hi?=") == "hi"  # RFC 2231 language
+    assert decode_words("=?utf-8?b?!!!?=") == "=?utf-8?b?!!!?="  # not base64: kept
 
 
 @pytest.mark.parametrize("name", MAILDIRS)

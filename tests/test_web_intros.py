@@ -358,3 +358,26 @@ def test_requester_card_reads_from_my_side(web, alice, people):
     assert "Waiting on" in card and "Pat Close to answer your request to meet Lee Faraway" in card
     assert "Draft the ask to Pat Close" in card
     assert 'value="agreed"' in card and 'value="followed_up"' not in card
+
+
+def test_a_step_gone_quiet_gets_one_nudge(web, client, alice, bob, people):
+    intro = do_propose(alice, people["pat"], people["dana"], "waits on dana")
+    do_step(alice, intro, flow.ASKED)
+    Introduction.objects.filter(id=intro.id).update(
+        updated_at=timezone.now() - dt.timedelta(days=10)
+    )
+    card = card_of(text(web.get("/intros/")), intro.id)
+    assert f'action="/intros/{intro.id}/nudge"' in card and "I nudged Dana (once)" in card
+    r = web.post(f"/intros/{intro.id}/nudge", **HTMX)
+    assert r.status_code == 200
+    card = card_of(text(r), intro.id)
+    assert "Nudged, once." in card and "nudged once" in card and "/nudge" not in card
+    intro.refresh_from_db()
+    nudged_at = intro.nudged_at
+    assert nudged_at is not None
+    r = web.post(f"/intros/{intro.id}/nudge", **HTMX)
+    assert r.status_code == 400 and "one nudge is enough" in text(r)
+    intro.refresh_from_db()
+    assert intro.nudged_at == nudged_at
+    client.force_login(bob)
+    assert client.post(f"/intros/{intro.id}/nudge").status_code == 404

@@ -38,6 +38,7 @@ urlpatterns = [
     path("intros/start/<str:kind>", intro_views.start, name="intro-start"),
     path("intros/<int:intro_id>/step", intro_views.step, name="intro-step"),
     path("intros/<int:intro_id>/draft", intro_views.draft, name="intro-draft"),
+    path("intros/<int:intro_id>/nudge", intro_views.nudge, name="intro-nudge"),
     path("needs/", need_views.needs_page, name="needs"),
     path("needs/add", need_views.add_need, name="needs-add"),
     path("needs/i-can-help", need_views.i_can_help, name="needs-i-can-help"),

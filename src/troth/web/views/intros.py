@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from troth.agenda import drafts
 from troth.errors import NotFound, TrothError
 from troth.intros import flow
-from troth.intros.actions import do_ask, do_propose, do_step
+from troth.intros.actions import do_ask, do_nudge, do_propose, do_step
 from troth.intros.models import Introduction
 from troth.intros.queries import access_intro, days_since, intro_conduct, intros, waiting
 from troth.people.actions import MAX_TEXT
@@ -310,12 +310,40 @@ def step(request: HttpRequest, intro_id: int) -> HttpResponse:
             done = STEP_DONE.get(d["step"], "Step recorded.")
         except TrothError as exc:
             error = str(exc)
-    status = 400 if error else 200
+    return _board_response(request, intro, error, done)
+
+
+def _board_response(request: HttpRequest, intro: Introduction, error: str, done: str):
+    """After a step or a nudge: the board with the card's message (htmx), or back to it."""
     if not is_htmx(request) and not error:
         messages.success(request, f"{_title(intro)}: {done}")
         return _back(request)
     context = _context(request, card_messages={intro.id: {"error": error, "done": done}})
-    return page(request, "web/intros.html", context, partial="web/_intro_board.html", status=status)
+    return page(
+        request,
+        "web/intros.html",
+        context,
+        partial="web/_intro_board.html",
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def nudge(request: HttpRequest, intro_id: int) -> HttpResponse:
+    """The one gentle nudge a step gone quiet gets (sent by you; recorded here)."""
+    owner = owner_of(request)
+    try:
+        intro = access_intro(owner, intro_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    error, done = "", ""
+    try:
+        with transaction.atomic():
+            do_nudge(owner, intro)
+        done = "Nudged, once. If it stays quiet, close it quietly."
+    except TrothError as exc:
+        error = str(exc)
+    return _board_response(request, intro, error, done)
 
 
 @require_POST

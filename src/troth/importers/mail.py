@@ -223,6 +223,37 @@ _MONTHS = {
 }
 
 
+_EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
+
+
+def date_seconds(raw: bytes) -> float | None:
+    """A Date header as seconds since 1970 (UTC), or None if it cannot be read."""
+    m = _DATE.match(text(raw).strip())
+    if m:  # the usual form: arithmetic, no datetime objects
+        day, mon, year, hh, mm, ss, sign, zh, zm = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month and int(hh) < 24 and int(mm) < 60 and int(ss or 0) < 61 and int(zm) < 60:
+            try:
+                days = dt.date(int(year), month, int(day)).toordinal() - _EPOCH_DAY
+            except ValueError:
+                return None
+            offset = int(zh) * 3600 + int(zm) * 60
+            return (
+                days * 86400
+                + int(hh) * 3600
+                + int(mm) * 60
+                + int(ss or 0)
+                + (offset if sign == "-" else -offset)
+            )
+    when = parse_date(raw)
+    if when is None:
+        return None
+    try:
+        return when.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def parse_date(raw: bytes) -> dt.datetime | None:
     value = text(raw).strip()
     m = _DATE.match(value)
@@ -314,15 +345,11 @@ def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
         return ("x", why)
     if b"date" not in h:
         return ("p", "no Date")
-    when = parse_date(h[b"date"])
-    if when is None:
-        return ("p", f"unreadable Date {text(h[b'date'])[:60]!r}")
-    try:
-        ts = when.timestamp()
-    except (OverflowError, ValueError, OSError):
+    ts = date_seconds(h[b"date"])
+    if ts is None:
         return ("p", f"unreadable Date {text(h[b'date'])[:60]!r}")
     if ts > latest:
-        return ("p", f"Date in the future ({when:%Y-%m-%d})")
+        return ("p", f"Date in the future ({dt.datetime.fromtimestamp(ts, dt.UTC):%Y-%m-%d})")
     to = addresses(h[b"to"]) if b"to" in h else ()
     cc = addresses(h[b"cc"]) if b"cc" in h else ()
     subject = _SPACES.sub(" ", decode_words(text(h.get(b"subject", b"")))).strip()

@@ -444,3 +444,17 @@ def test_a_json_export_is_restored_not_imported(cli, tmp_path):
     result = cli("import", str(exported), code=2)
     assert result.stderr.startswith("troth: error: cannot restore")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_folder_of_vcards_is_imported_file_by_file(cli, realdata, tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    for path in sorted((realdata / "vcard" / "android_aosp").glob("*.vcf"))[:5]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "zz_broken.vcf").write_text("this is not a vCard at all\n")
+    first = cli.json("import", str(folder))
+    assert first["kind"] == "vcard" and first["people_created"] > 0
+    broken = [p for p in first["problems"] if p["where"].endswith("zz_broken.vcf")]
+    assert len(broken) == 1 and broken[0]["reason"].startswith("file not imported: ")
+    again = cli.json("import", "vcard", str(folder))
+    assert (again["people_created"], again["people_updated"]) == (0, 0)

@@ -30,6 +30,7 @@ STAGES = {
     "people": "People",
     "interactions": "Interactions",
     "identities": "Same person?",
+    "files": "Files",
 }
 
 
@@ -93,6 +94,46 @@ class _Bar:
         if task is None:
             task = self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
         self.progress.update(task, completed=done, total=total)
+
+
+# A folder of these is imported file by file (each file all or nothing).
+FILE_KINDS = {"vcard": (".vcf", ".vcard"), "ics": (".ics", ".ical", ".ifb")}
+
+
+def files_to_import(path: Path, kind: str) -> list[Path]:
+    if not path.is_dir() or kind not in FILE_KINDS:
+        return [path]
+    found = sorted(
+        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_KINDS[kind]
+    )
+    if not found:
+        raise TrothError(f"{path}: no {'/'.join(FILE_KINDS[kind])} files in this folder")
+    return found
+
+
+def _import_each(
+    me_owner, parser: Any, folder: Path, files: list[Path], kind: str, me: list[str], bar: _Bar
+) -> Any:
+    """Every file of a folder, one transaction each; a file that cannot be read is
+    reported (with its one-line reason) and the others still come in."""
+    from troth.importers.apply import ImportSummary, do_import
+    from troth.importers.records import Problem
+
+    total = ImportSummary(kind=kind, path=str(folder))
+    for i, path in enumerate(files):
+        try:
+            one = do_import(me_owner, parser, path, options={"me": me}, kind=kind)
+        except TrothError as exc:
+            total.problems.append(Problem(str(path), f"file not imported: {exc}"))
+        else:
+            total.people_created += one.people_created
+            total.people_updated += one.people_updated
+            total.people_merged += one.people_merged
+            total.interactions_added += one.interactions_added
+            total.problems.extend(one.problems)
+            total.seconds += one.seconds
+        bar("files", i + 1, len(files))
+    return total
 
 
 def write_report(path: Path, problems: list[Any]) -> None:
@@ -161,8 +202,14 @@ def import_(
                 console.print(f"  {escape(str(label))}: {n}")
         return
     parser = _parser(kind)
+    files = files_to_import(path, kind)
     with _Bar(show=not as_json) as bar:
-        summary = do_import(me_owner, parser, path, options={"me": me}, progress=bar, kind=kind)
+        if len(files) == 1:
+            summary = do_import(
+                me_owner, parser, files[0], options={"me": me}, progress=bar, kind=kind
+            )
+        else:
+            summary = _import_each(me_owner, parser, path, files, kind, me, bar)
     if report is not None:
         write_report(report, summary.problems)
     if as_json:

@@ -437,6 +437,17 @@ def test_cli_merge_suggestions_unmerge(cli):
     rows = cli.json("merge", "--suggestions")
     assert rows[0]["a"]["id"] == rob.id and rows[0]["reasons"]
     assert "Bob Lang" in cli("merge", "--suggestions").stdout
+    mara = Person.objects.get(owner=owner, full_name="Mara Quist")
+    MergeSuggestion.objects.create(
+        owner=owner,
+        person_a=bob,
+        person_b=mara,
+        confidence=0.4,
+        reasons=["why not"],
+        created_at=timezone.now(),
+    )
+    assert "1 more" in cli("merge", "--suggestions", "--limit", "1").stdout
+    assert "Mara" in cli("merge", "--suggestions", "--limit", "0").stdout
     out = cli("merge", "Robert Lang", "Bob", "--yes").stdout
     assert "Merged" in out
     assert not Person.objects.filter(pk=bob.id).exists()
@@ -448,5 +459,6 @@ def test_cli_merge_suggestions_unmerge(cli):
     cli("merge", "Robert Lang", "Robert Lang", "--yes", code=2)
     cli("merge", "me", "Robert Lang", "--yes", code=2)
     cli("merge", "--reject", "Robert Lang", "Mara Quist")
+    cli("merge", "--reject", "Bob Lang", "Mara Quist")
     assert cli.json("merge", "--suggestions") == []
     cli("merge", "Robert Lang", code=2)

@@ -34,6 +34,9 @@ def merge(
         False, "--reject", help="Record that the two are different people."
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    limit: int = typer.Option(
+        50, "--limit", help="Suggestions shown in the table (0: all; --json shows all)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (with --suggestions)."),
 ) -> None:
     """Merge two records of one person (A is kept; troth unmerge undoes it)."""
@@ -51,7 +54,8 @@ def merge(
         table = Table(header_style="bold")
         for col in ("a", "b", "confidence", "why"):
             table.add_column(col, justify="right" if col == "confidence" else "left")
-        for r in rows:
+        shown = rows[:limit] if limit > 0 else rows
+        for r in shown:
             table.add_row(
                 f"{r['a']['name']} (#{r['a']['id']})",
                 f"{r['b']['name']} (#{r['b']['id']})",
@@ -59,6 +63,8 @@ def merge(
                 "; ".join(r["reasons"]),
             )
         console.print(table)
+        if len(shown) < len(rows):
+            console.print(f"... and {len(rows) - len(shown)} more (--limit 0 shows all).")
         console.print("Merge with: troth merge '#A' '#B'  (or --reject '#A' '#B')")
         return
     if not keep or not other:

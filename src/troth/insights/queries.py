@@ -18,7 +18,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from troth.insights import series
@@ -89,10 +90,21 @@ def tiers_now(owner, *, refresh: bool = True) -> dict[str, int]:
     return {t: counts.get(t, 0) for t in TIERS}
 
 
+def _scanned_scores(owner) -> QuerySet[TrustScore]:
+    """The owner's cached scores for a query that reads most of them anyway. On
+    SQLite the unary + keeps the planner off the (owner, score) index, whose row
+    by row lookups made such a query ten times slower than a plain scan of the
+    table (70 ms against 7 at 30,000 people)."""
+    if connection.vendor == "sqlite":
+        table = TrustScore._meta.db_table
+        return TrustScore.objects.extra(where=[f"+{table}.owner_id = %s"], params=[owner.id])
+    return TrustScore.objects.filter(owner=owner)
+
+
 def _tier_cache_key(owner, today: dt.date) -> str:
     # Every write re-scores its tie (computed_at moves) and a stale cache is
     # recomputed: the newest computed_at says whether anything changed.
-    stamp = TrustScore.objects.filter(owner=owner).aggregate(at=Max("computed_at"))["at"]
+    stamp = _scanned_scores(owner).aggregate(at=Max("computed_at"))["at"]
     at = stamp.isoformat() if stamp else "none"
     return f"troth:insights:tiers:{owner.id}:{today.isoformat()}:{ENGINE_VERSION}:{at}"
 
@@ -130,7 +142,8 @@ def cooling(owner, limit: int = COOLING, *, refresh: bool = True) -> list[dict[s
     # The drops first without the names (sorting 30,000 floats, no join), then the
     # names of the few shown; a margin lets the pure step break ties by name.
     rows = list(
-        TrustScore.objects.filter(owner=owner, trend_90__lte=-1)
+        _scanned_scores(owner)
+        .filter(trend_90__lte=-1)
         .order_by("trend_90", "trend_30")
         .values_list("person_id", "score", "tier", "trend_30", "trend_90")[: limit * 2]
     )

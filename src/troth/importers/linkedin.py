@@ -209,7 +209,7 @@ class LinkedInParser:
     def detect(self, path: Path) -> bool:
         if path.is_dir():
             return any(p.name.lower() == "connections.csv" for p in path.iterdir())
-        if path.suffix.lower() == ".zip":
+        if zipfile.is_zipfile(path):
             try:
                 with zipfile.ZipFile(path) as archive:
                     names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
@@ -225,7 +225,7 @@ class LinkedInParser:
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         me = _me_from(options)
-        if path.is_dir() or (path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)):
+        if path.is_dir() or zipfile.is_zipfile(path):
             yield from self._parse_export(path, me)
             return
         text = _read_file(path)

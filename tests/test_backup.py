@@ -587,3 +587,53 @@ def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(network, cl
     cli("need", "Someone New", "a new need")
     newest = Person.objects.get(owner=network, full_name="Someone New")
     assert newest.tags.get().name == "brand-new-tag"
+
+
+def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(network, cli, tmp_path):
+    from troth.backup.jsonstream import NotStreamable, read_stream
+
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    whole = json.loads(path.read_text("utf-8"))
+    for chunk in (1, 7, 4096):
+        header: dict[str, Any] = {}
+        tables_read = []
+        for kind, first, columns, rows in read_stream(path, chunk=chunk):
+            if kind == "header":
+                header = first
+            else:
+                tables_read.append({"model": first, "columns": columns, "rows": list(rows)})
+        assert {**header, "tables": tables_read} == whole
+    # another tool's layout is not streamed (the restore then reads it whole)
+    resorted = tmp_path / "sorted.json"
+    resorted.write_text(json.dumps(whole, sort_keys=True, indent=1), "utf-8")
+    with pytest.raises(NotStreamable):
+        list(read_stream(resorted))
+
+
+def test_a_reformatted_export_still_restores_exactly(network, cli, tmp_path):
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    before = snapshot(network)
+    data = json.loads(path.read_text("utf-8"))
+    data["tables"].reverse()  # any table order, any key order, any layout
+    resorted = tmp_path / "sorted.json"
+    resorted.write_text(json.dumps(data, sort_keys=True, indent=2), "utf-8")
+    wipe(network)
+    local_owner()
+    do_restore(network, resorted)
+    assert snapshot(network) == before
+
+
+def test_a_truncated_export_is_refused_and_writes_nothing(network, cli, tmp_path):
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    raw = path.read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(raw[: len(raw) * 2 // 3])
+    wipe(network)
+    local_owner()
+    empty = snapshot(network)
+    with pytest.raises(TrothError, match=r"cut\.json: not valid JSON \(line \d+"):
+        do_restore(network, cut)
+    assert snapshot(network) == empty

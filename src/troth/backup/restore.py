@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
+from troth.backup.jsonstream import NotStreamable, read_stream
 from troth.backup.tables import DERIVED, Table, is_user_fk, tables
 from troth.errors import TrothError
 from troth.owners import do_ensure_me
@@ -34,13 +36,17 @@ BATCH = 1000
 
 @dataclass
 class _Load:
-    """One table of the file: checked for shape before anything is written,
-    decoded and inserted one table at a time (so memory holds one decoded table)."""
+    """One table of the file: its ids and shape are checked before anything is
+    written; its rows are decoded and inserted a thousand at a time."""
 
     table: Table
     columns: list[str]
-    rows: list[Any]
     ids: set[Any] = field(default_factory=set)
+    has_me: bool = False
+
+
+# (model name, columns, rows) per table, as the file has them (checked by _plan)
+Entry = tuple[Any, Any, Any]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -65,21 +71,41 @@ def _read(path: Path) -> Any:
         raise TrothError(f"{path}: not a troth export (nested too deeply)") from None
 
 
-def _check_header(data: Any, path: Path) -> list[Any]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+def _check_header(header: Any, path: Path) -> None:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise TrothError(f'{path}: not a troth export (no "format": "{FORMAT}")')
-    version = data.get("version")
+    version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise TrothError(f"{path}: bad format version {version!r}")
     if version > VERSION:
         raise TrothError(
-            f"{path}: written by a newer troth ({data.get('troth_version', '?')}, format"
+            f"{path}: written by a newer troth ({header.get('troth_version', '?')}, format"
             f" version {version}); this troth reads version {VERSION}: upgrade troth"
         )
+
+
+def _whole(path: Path, data: Any) -> Iterator[Entry]:
+    """The tables of a file read whole with json.loads."""
+    _check_header(data, path)
     entries = data.get("tables")
     if not isinstance(entries, list):
         raise TrothError(f'{path}: no "tables" list')
-    return entries
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise TrothError(f'{path}: table {i + 1} has no "model" name')
+        yield entry.get("model"), entry.get("columns"), entry.get("rows")
+
+
+def _streamed(path: Path) -> Iterator[Entry]:
+    """The tables of a file in troth's own layout, read a row at a time."""
+    stream = read_stream(path)
+    for kind, first, columns, rows in stream:
+        if kind == "header":
+            if "format" not in first or "version" not in first:
+                raise NotStreamable  # written in another key order: read it whole
+            _check_header(first, path)
+        else:
+            yield first, columns, rows
 
 
 def _converter(f: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -166,24 +192,22 @@ def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tup
     return decode
 
 
-def _plan(data: Any, path: Path, owner_id: Any) -> list[_Load]:
+def _plan(path: Path, entries: Iterable[Entry], owner_id: Any) -> dict[str, _Load]:
     """Check the file's shape and collect each table's ids; nothing is written."""
-    entries = _check_header(data, path)
     known = {t.label: t for t in tables(include_derived=True)}
     loads: dict[str, _Load] = {}
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("model"), str):
+    for i, (model, columns, rows) in enumerate(entries):
+        if not isinstance(model, str):
             raise TrothError(f'{path}: table {i + 1} has no "model" name')
-        label = entry["model"].lower()
+        label = model.lower()
         table = known.get(label)
         if table is None:
-            raise TrothError(f"{path}: unknown table {entry['model']!r} (from another troth?)")
+            raise TrothError(f"{path}: unknown table {model!r} (from another troth?)")
         if label in loads:
             raise TrothError(f"{path}: table {label} appears twice")
-        columns, rows = entry.get("columns"), entry.get("rows")
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
             raise TrothError(f'{path}: table {label} has no "columns" list')
-        if not isinstance(rows, list):
+        if not isinstance(rows, list | Iterator):
             raise TrothError(f'{path}: table {label} has no "rows" list')
         names = set(table.columns)
         unknown = [c for c in columns if c not in names]
@@ -193,10 +217,14 @@ def _plan(data: Any, path: Path, owner_id: Any) -> list[_Load]:
         pk = table.model._meta.pk
         if pk.attname not in columns:
             raise TrothError(f"{path}: table {label} has no id column")
-        load = _Load(table, columns, [] if label in DERIVED else rows)  # caches: rebuilt
+        load = _Load(table, columns)
         loads[label] = load
+        _decoder(path, load, owner_id)  # every required column is there
+        if label in DERIVED:
+            continue  # a cache: rebuilt from the rest on first use
         pk_at, width, convert = columns.index(pk.attname), len(columns), _converter(pk)
-        for n, row in enumerate(load.rows):
+        me_at = columns.index("is_me") if table.model is Person and "is_me" in columns else None
+        for n, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != width:
                 raise TrothError(f"{path}: {label} record {n + 1}: expected {width} values")
             try:
@@ -208,10 +236,21 @@ def _plan(data: Any, path: Path, owner_id: Any) -> list[_Load]:
             if ident in load.ids:
                 raise TrothError(f"{path}: {label} #{ident} appears twice")
             load.ids.add(ident)
-        _decoder(path, load, owner_id)  # every required column is there
-    # Insert in dependency order whatever order the file had.
-    order = {label: i for i, label in enumerate(known)}
-    return sorted(loads.values(), key=lambda load: order[load.table.label])
+            if me_at is not None and row[me_at] is True:
+                load.has_me = True
+    return loads
+
+
+def _scan(path: Path, owner_id: Any) -> tuple[dict[str, _Load], Any]:
+    """Check the file; return its tables and, when it had to be read whole, its data."""
+    try:
+        return _plan(path, _streamed(path), owner_id), None
+    except (NotStreamable, UnicodeDecodeError, RecursionError):
+        pass  # not troth's own layout (or broken): read it whole, for a precise error
+    except OSError as exc:
+        raise TrothError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = _read(path)
+    return _plan(path, _whole(path, data), owner_id), data
 
 
 def _check_references(
@@ -308,8 +347,8 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
     All or nothing: any problem is a TrothError naming the file (and the record),
     raised before the transaction commits.
     """
-    plan = _plan(_read(path), path, owner.pk)
-    ids = {load.table.model: load.ids for load in plan}
+    loads, data = _scan(path, owner.pk)
+    ids = {load.table.model: load.ids for load in loads.values()}
     for table in tables():  # a table the file does not have: no rows (an older export)
         ids.setdefault(table.model, set())
     with transaction.atomic():
@@ -323,38 +362,41 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
         for table in tables(include_derived=True):
             if table.label in DERIVED:
                 table.rows_of(owner).delete()
-        if _has_me(plan):  # the exported "me" replaces the one a fresh database starts with
+        if any(load.has_me for load in loads.values()):
+            # the exported "me" replaces the one a fresh database starts with
             Person.objects.filter(owner=owner, is_me=True).delete()
         counts: dict[str, int] = {}
-        for load in plan:
-            if load.table.label in DERIVED:
-                continue
-            decode = _decoder(path, load, owner.pk)
-            for start in range(0, len(load.rows), BATCH):
-                chunk = load.rows[start : start + BATCH]
-                rows = [decode(row, start + n) for n, row in enumerate(chunk)]
-                _check_references(path, load, rows, ids)
-                _insert(path, load.table, rows)
-            counts[load.table.label] = len(load.rows)
-            load.rows = []  # the file's copy is no longer needed
+        # Foreign keys are checked at commit, so tables go in in the file's order.
+        entries = _whole(path, data) if data is not None else _streamed(path)
+        try:
+            for model, _columns, rows in entries:
+                load = loads.get(str(model).lower())
+                if load is None:
+                    raise NotStreamable
+                if load.table.label in DERIVED:
+                    continue
+                decode = _decoder(path, load, owner.pk)
+                done = 0
+                iterator = iter(rows)
+                while batch := list(itertools.islice(iterator, BATCH)):
+                    decoded = [decode(row, done + n) for n, row in enumerate(batch)]
+                    _check_references(path, load, decoded, ids)
+                    _insert(path, load.table, decoded)
+                    done += len(batch)
+                counts[load.table.label] = done
+        except (NotStreamable, UnicodeDecodeError, OSError):
+            raise TrothError(f"cannot restore {path}: it changed while being read") from None
         do_ensure_me(owner)
         # PostgreSQL's sequences do not move for rows inserted with their ids.
-        reset = connection.ops.sequence_reset_sql(no_style(), [ld.table.model for ld in plan])
+        models_in = [load.table.model for load in loads.values()]
+        reset = connection.ops.sequence_reset_sql(no_style(), models_in)
         if reset:
             with connection.cursor() as cursor:
                 for sql in reset:
                     cursor.execute(sql)
         try:
             # Foreign keys are checked at commit; check here to report it as ours.
-            connection.check_constraints(table_names=[ld.table.model._meta.db_table for ld in plan])
+            connection.check_constraints(table_names=[m._meta.db_table for m in models_in])
         except DatabaseError as exc:
             raise TrothError(f"cannot restore {path}: {_first_line(exc)}") from None
     return counts
-
-
-def _has_me(plan: list[_Load]) -> bool:
-    for load in plan:
-        if load.table.model is Person and "is_me" in load.columns:
-            at = load.columns.index("is_me")
-            return any(row[at] is True for row in load.rows)
-    return False

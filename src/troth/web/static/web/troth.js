@@ -66,6 +66,8 @@
       pending = "";
       if (key === "t") { window.location.href = "/"; event.preventDefault(); }
       else if (key === "p") { window.location.href = "/people/"; event.preventDefault(); }
+      else if (key === "i") { window.location.href = "/intros/"; event.preventDefault(); }
+      else if (key === "n") { window.location.href = "/needs/"; event.preventDefault(); }
       return;
     }
     if (key === "g") { pending = "g"; setTimeout(function () { pending = ""; }, 1500); return; }

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from troth.insights import series
@@ -48,15 +48,15 @@ def give_take(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
     """Favours I gave and received per month, the last `months` months."""
     keys = series.months_back(today, months)
     me = me_person(owner)
-    # Counted per day by the database: a few hundred rows instead of every favour.
-    rows = (
-        Favor.objects.filter(owner=owner, given_on__gte=_first_day(keys), given_on__lte=today)
-        .filter(Q(giver=me) | Q(receiver=me))
-        .values_list("given_on", "giver_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return series.give_take(((day, giver == me.id, n) for day, giver, n in rows), keys)
+    window = Favor.objects.filter(owner=owner, given_on__gte=_first_day(keys), given_on__lte=today)
+    # Counted per day by the database, one side at a time so each uses its own
+    # foreign-key index: a few hundred rows instead of every favour.
+    per_day = [
+        (day, mine, n)
+        for mine, side in ((True, window.filter(giver=me)), (False, window.filter(receiver=me)))
+        for day, n in side.values_list("given_on").annotate(n=Count("id")).order_by()
+    ]
+    return series.give_take(per_day, keys)
 
 
 def follow_through(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
@@ -64,14 +64,20 @@ def follow_through(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any
     keys = series.months_back(today, months)
     since = _first_day(keys) - dt.timedelta(days=series.ROLLING_DAYS)
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    rows = Commitment.objects.filter(
-        owner=owner,
-        debtor__is_me=True,
-        status__in=[Commitment.KEPT, Commitment.BROKEN],
-        status_changed_at__gte=start,
-    ).values_list("due_on", "status", "status_changed_at")
+    rows = (
+        Commitment.objects.filter(
+            owner=owner,
+            debtor=me_person(owner),
+            status__in=[Commitment.KEPT, Commitment.BROKEN],
+            status_changed_at__gte=start,
+        )
+        .order_by()
+        .values_list("due_on", "status", "status_changed_at")
+    )
+    # astimezone() itself: timezone.localdate() checks each value first, ten times slower
+    zone = timezone.get_current_timezone()
     promises = [
-        (due, status, timezone.localdate(changed) if changed else None)
+        (due, status, changed.astimezone(zone).date() if changed else None)
         for due, status, changed in rows
     ]
     return series.follow_through(promises, keys, today)

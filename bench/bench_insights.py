@@ -49,12 +49,15 @@ def main() -> None:
     from django.db import transaction
     from django.test import Client
     from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
+    from troth.insights import queries
     from troth.owners import local_owner
     from troth.people.models import Person
     from troth.sim.generate import generate_network
     from troth.sim.load import load_network
     from troth.trust.actions import do_recompute_trust
+    from troth.trust.queries import fresh_scores
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
@@ -89,6 +92,17 @@ def main() -> None:
     rows = []
     get("/insights/")  # templates, caches, connections warm
     rows.append(("page /insights/", *_time(lambda: get("/insights/"), args.repeats)))
+    # Every request that reads scores first checks the trust cache is current (the
+    # trust engine's cost, shared with Today and People): printed on its own.
+    rows.append(("  of which: fresh_scores()", *_time(lambda: fresh_scores(owner), args.repeats)))
+    today = timezone.localdate()
+    for name, fn in (
+        ("  give_take()", lambda: queries.give_take(owner, today)),
+        ("  follow_through()", lambda: queries.follow_through(owner, today)),
+        ("  tiers_now()", lambda: queries.tiers_now(owner, refresh=False)),
+        ("  cooling()", lambda: queries.cooling(owner, refresh=False)),
+    ):
+        rows.append((name, *_time(fn, args.repeats)))
 
     def tiers_cold() -> None:
         cache.clear()

@@ -40,9 +40,7 @@ def _summaries(give: dict[str, Any], follow: dict[str, Any]) -> dict[str, str]:
             if received > given
             else "give and take are even"
         )
-        give_text = (
-            f"In the last {months} months you gave {given} favours and received {received}: {lean}."
-        )
+        give_text = f"In the last {months} months you gave {given:,} favours and received {received:,}: {lean}."
     else:
         give_text = f"No favours given or received in the last {months} months."
     on_time, late, broken = (sum(follow[k]) for k in ("on_time", "late", "broken"))
@@ -50,8 +48,8 @@ def _summaries(give: dict[str, Any], follow: dict[str, Any]) -> dict[str, str]:
     rate = follow["rate_90"][-1] if follow["rate_90"] else None
     if settled:
         follow_text = (
-            f"In the last {months} months you settled {settled} promises: {on_time} kept on time "
-            f"({_share(on_time, settled)}), {late} kept late, {broken} broken."
+            f"In the last {months} months you settled {settled:,} promises: {on_time:,} kept on "
+            f"time ({_share(on_time, settled)}), {late:,} kept late, {broken:,} broken."
         )
         if rate is not None:
             follow_text += f" Over the last 90 days {rate:.0%} were kept on time."

@@ -185,8 +185,9 @@
         const nodes = data.nodes.length;
         if (summary) {
           summary.textContent = nodes
-            ? "Showing the " + nodes + " strongest of your " + data.ties + " ties and the " +
-              data.links.length + " links among them."
+            ? "Showing the " + nodes.toLocaleString() + " strongest of your " +
+              data.ties.toLocaleString() + " ties and the " + data.links.length.toLocaleString() +
+              " links among them."
             : "No ties to draw yet.";
         }
         networkTable(data, personUrl);

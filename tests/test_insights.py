@@ -253,6 +253,9 @@ def test_insights_page_for_an_empty_network(web):
     assert "No promises of yours were kept or broken" in body
     assert "Nobody is cooling" in body
     assert 'id="insights-series"' in body and "chart.umd.min.js" in body
+    # nothing to chart: no empty axes, no tiers over time to wait for, no network box
+    assert "<canvas" not in body and 'id="tier-history"' not in body and 'id="network"' not in body
+    assert "No ties to draw yet" in body
     tiers = web.get("/insights/tiers", HTTP_HX_REQUEST="true")
     assert tiers.status_code == 200 and "<html" not in text(tiers)
     assert 'id="insights-tiers"' in text(tiers)
@@ -265,10 +268,17 @@ def test_insights_page_on_a_simulated_network(web, alice):
     r = web.get("/insights/")
     assert r.status_code == 200
     body = text(r)
+    assert 'id="tier-history"' in body and 'id="network"' in body
     data = json.loads(
         body.split('id="insights-series" type="application/json">')[1].split("</script>")[0]
     )
     assert len(data["give"]["months"]) == 12 and len(data["follow"]["rate_90"]) == 12
+    # a chart only where there is something to chart
+    give = data["give"]["total_given"] + data["give"]["total_received"]
+    settled = sum(sum(data["follow"][k]) for k in ("on_time", "late", "broken"))
+    assert ('id="chart-give"' in body) == bool(give) and give > 0
+    assert ('id="chart-follow"' in body) == bool(settled)
+    assert ('id="chart-cooling"' in body) == bool(data["cooling"])
     assert "you gave" in body and "favours" in body
     for row in data["cooling"]:  # each cooling tie links to its person page
         assert f'href="/people/{row["id"]}/"' in body

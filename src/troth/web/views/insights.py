@@ -90,6 +90,8 @@ def insights(request: HttpRequest) -> HttpResponse:
         "summary": _summaries(give, follow),
         "tiers": [(t, tiers[t]) for t in TIERS],
         "ties": ties,
+        "people": sum(tiers.values()),
+        "settled": sum(follow["on_time"]) + sum(follow["late"]) + sum(follow["broken"]),
         "cooling": cooling,
         "limit": limit,
         "sizes": sizes,

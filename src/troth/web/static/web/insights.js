@@ -22,6 +22,13 @@
     return css("--tier-" + tier) || "#8c8c8c";
   }
 
+  // "#rrggbb" (as the style sheet gives colours) at an opacity, for hairline links
+  function faded(hex, alpha) {
+    const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+    if (!m) return hex;
+    return "rgba(" + [m[1], m[2], m[3]].map(function (h) { return parseInt(h, 16); }).join(",") + "," + alpha + ")";
+  }
+
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -172,10 +179,54 @@
     }));
   }
 
-  function network(box, personUrl) {
-    const limit = Number(box.dataset.limit) || 300;
-    const status = box.querySelector(".network-status");
+  function setStatus(box, text, busy) {
+    let status = box.querySelector(".network-status");
+    if (!text) {
+      if (status) status.remove();
+      return;
+    }
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "loading network-status";
+      box.appendChild(status);
+    }
+    status.textContent = text;
+    if (busy) {
+      const spinner = document.createElement("span");
+      spinner.className = "spinner";
+      spinner.setAttribute("aria-hidden", "true");
+      status.prepend(spinner);
+    }
+  }
+
+  function makeGraph(box, personUrl) {
+    const g = ForceGraph()(box)
+      .width(box.clientWidth)
+      .height(box.clientHeight)
+      .backgroundColor("rgba(0,0,0,0)")
+      .nodeId("id")
+      .nodeVal(function (n) { return 1 + n.score / 15; })
+      .nodeColor(function (n) { return tierColour(n.tier); })
+      .nodeLabel(function (n) {
+        return escapeHtml(n.name) + " · " + escapeHtml(n.tier) + " · trust " + Math.round(n.score);
+      })
+      .onNodeClick(function (n) { window.location.href = personUrl(n.id); })
+      .onEngineStop(function () {
+        g.zoomToFit(reduced ? 0 : 400, 20);
+        box.dataset.ready = "1"; // laid out: browser tests wait for this
+      });
+    window.addEventListener("resize", function () {
+      g.width(box.clientWidth).height(box.clientHeight);
+    });
+    box.forceGraph = g; // for browser tests and the curious, from the console
+    return g;
+  }
+
+  function network(box, personUrl, limit) {
     const summary = document.getElementById("network-summary");
+    box.dataset.ready = "";
+    box.setAttribute("aria-busy", "true");
+    setStatus(box, "Drawing the network…", true);
     fetch(box.dataset.url + "?n=" + limit, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (!r.ok) throw new Error("the server answered " + r.status);
@@ -191,42 +242,42 @@
             : "No ties to draw yet.";
         }
         networkTable(data, personUrl);
+        box.removeAttribute("aria-busy");
         if (!nodes || !window.ForceGraph) {
-          if (status) status.textContent = nodes ? "The network view could not load." : "No ties to draw yet.";
+          setStatus(box, nodes ? "The network view could not load." : "No ties to draw yet.");
           return;
         }
-        if (status) status.remove();
+        setStatus(box, "");
+        if (!graph) graph = makeGraph(box, personUrl);
+        // thousands of nodes: smaller dots, hairline links, no dragging, a quicker settle
         const big = nodes > 1000;
-        const line = css("--muted");
-        graph = ForceGraph()(box)
-          .width(box.clientWidth)
-          .height(box.clientHeight)
-          .backgroundColor("rgba(0,0,0,0)")
-          .nodeId("id")
-          .nodeVal(function (n) { return 1 + n.score / 15; })
-          .nodeRelSize(big ? 2 : 3)
-          .nodeColor(function (n) { return tierColour(n.tier); })
-          .nodeLabel(function (n) {
-            return escapeHtml(n.name) + " · " + escapeHtml(n.tier) + " · trust " + Math.round(n.score);
-          })
+        const line = faded(css("--muted"), big ? 0.18 : 0.45);
+        graph
+          .nodeRelSize(big ? 2.5 : 3)
           .linkColor(function () { return line; })
-          .linkWidth(big ? 0.3 : 0.6)
+          .linkWidth(big ? 0.4 : 0.7)
           .enableNodeDrag(!big)
           .cooldownTime(big ? 6000 : 4000)
           .d3AlphaDecay(big ? 0.05 : 0.0228)
-          .onNodeClick(function (n) { window.location.href = personUrl(n.id); })
-          .onEngineStop(function () {
-            graph.zoomToFit(reduced ? 0 : 400, 20);
-            box.dataset.ready = "1"; // laid out: browser tests wait for this
-          })
           .graphData({ nodes: data.nodes, links: data.links });
-        box.forceGraph = graph; // for browser tests and the curious, from the console
       })
       .catch(function (err) {
-        if (status) status.textContent = "The network could not be loaded: " + err.message;
+        box.removeAttribute("aria-busy");
+        setStatus(box, "The network could not be loaded: " + err.message);
       });
-    window.addEventListener("resize", function () {
-      if (graph) graph.width(box.clientWidth).height(box.clientHeight);
+  }
+
+  // The size control redraws in place (the form still works without JavaScript).
+  function networkControls(box, personUrl) {
+    const form = document.querySelector(".network-controls");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const n = form.elements.n.value;
+      const url = new URL(window.location.href);
+      url.searchParams.set("n", n);
+      window.history.replaceState(null, "", url);
+      network(box, personUrl, Number(n));
     });
   }
 
@@ -248,7 +299,10 @@
         tiers(json("insights-tiers"));
       }
     });
-    if (box) network(box, personUrl);
+    if (box) {
+      network(box, personUrl, Number(box.dataset.limit) || 300);
+      networkControls(box, personUrl);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

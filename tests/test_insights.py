@@ -310,6 +310,18 @@ def test_network_json_never_shows_another_owners_people(client, alice, bob):
     }
 
 
+def test_tiers_over_time_are_only_the_owners(client, alice, bob):
+    load_network(alice, generate_network(people=30, seed=2, today=timezone.localdate()))
+    client.force_login(bob)
+    body = client.get("/insights/tiers", HTTP_HX_REQUEST="true").content.decode()
+    history = json.loads(body.split('type="application/json">')[1].split("</script>")[0])
+    assert all(n == 0 for counts in history["tiers"].values() for n in counts)
+    client.force_login(alice)
+    body = client.get("/insights/tiers", HTTP_HX_REQUEST="true").content.decode()
+    history = json.loads(body.split('type="application/json">')[1].split("</script>")[0])
+    assert sum(counts[-1] for counts in history["tiers"].values()) == 30
+
+
 def test_network_json_refuses_a_malformed_size(web):
     r = web.get("/insights/network.json?n=lots")
     assert r.status_code == 400 and "whole number" in r.json()["error"]

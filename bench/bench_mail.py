@@ -30,10 +30,11 @@ Figures (200,000 messages, 1.13 GB, 2 CPUs shared with other jobs, 2026-11-30):
     2.4   4,767 (209)            44,422 (21.4)  9.3x      41,184   14,746  3.1x
     3.6   3,333 (209)            43,975 (16.8) 13.2x      30,211    8,735  2.6x  (60k msgs)
     3.6+  3,002 (239)            26,779 (25.6)  8.9x      29,457    8,409  2.8x
+    4.8+  1,977 (278)            19,621 (20.3)  9.9x      14,811    5,705  2.9x  (load 7-8)
     1.5   6,948                  66,783         9.6x      92,962 (13.4x)  28,544  (smaller headers)
 
 So on one core the scanner reads the 13 headers for a tenth of the standard
-library's CPU (10-12x less); the process pool adds about 1.4x when both cores are
+library's CPU (10-14x less); the process pool adds about 1.4x when both cores are
 free and costs when another job holds one (mailscan.default_workers therefore
 counts idle cores). The boundary-only ceiling is 170,000-370,000 msg/s. Peak RSS
 is 67 MiB for 20,000 and for 200,000 messages, scanner and importer alike. The

@@ -19,7 +19,7 @@ separators. CRLF mailboxes work too.
 
 Measured by bench/bench_mail.py (200,000 messages, 1.13 GB, on a shared 2-CPU
 machine): about 17-21 us of CPU per message against the standard library's
-210-225 us, so 10-13x on one core; memory 67 MiB for 20,000 or 200,000 messages.
+210-280 us, so 10-14x on one core; memory 67 MiB for 20,000 or 200,000 messages.
 """
 
 from __future__ import annotations

@@ -637,3 +637,30 @@ def test_a_truncated_export_is_refused_and_writes_nothing(network, cli, tmp_path
     with pytest.raises(TrothError, match=r"cut\.json: not valid JSON \(line \d+"):
         do_restore(network, cut)
     assert snapshot(network) == empty
+
+
+def test_restoring_into_a_second_account_of_the_same_database_names_the_taken_id(
+    network, other, cli, tmp_path
+):
+    bob, _ = other
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    Person.objects.filter(owner=bob, is_me=False).delete()
+    Tag.objects.filter(owner=bob).delete()
+    before = snapshot(bob)
+    with pytest.raises(
+        TrothError,
+        match=r"all\.json: [a-z_.]+ #\d+ cannot be restored: the id is"
+        r" taken by another account's row",
+    ):
+        do_restore(bob, path)
+    assert snapshot(bob) == before
+
+
+def test_export_errors_are_one_line(network, cli, tmp_path):
+    missing = cli("export", "json", str(tmp_path / "no" / "such.json"), code=2)
+    assert "does not exist" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    folder = cli("export", "vcard", str(tmp_path), code=2)
+    assert "it is a directory" in folder.stderr
+    assert not list(tmp_path.iterdir())  # no temporary files left behind

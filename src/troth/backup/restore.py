@@ -334,9 +334,15 @@ def _insert(path: Path, table: Table, rows: list[tuple[Any, ...]]) -> None:
                         with transaction.atomic():
                             cursor.execute(sql, prepared(row))
                     except DatabaseError as exc:
+                        ident = row[table.pk_index]
+                        if table.model._base_manager.filter(pk=ident).exists():
+                            raise TrothError(
+                                f"{path}: {table.label} #{ident} cannot be restored: the id is"
+                                " taken by another account's row in this database; restore"
+                                " into an empty database"
+                            ) from None
                         raise TrothError(
-                            f"{path}: {table.label} #{row[table.pk_index]} cannot be restored:"
-                            f" {_first_line(exc)}"
+                            f"{path}: {table.label} #{ident} cannot be restored: {_first_line(exc)}"
                         ) from None
                 raise
 

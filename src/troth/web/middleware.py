@@ -8,11 +8,16 @@ binds elsewhere) always asks for a real account.
 
 `TrothErrorMiddleware`: a TrothError escaping a view is the user's mistake, so it
 becomes a 400 page with its message (a NotFound a 404), never a 500.
+
+`ServerTimingMiddleware`: every response says how long the app took to make it,
+in a standard `Server-Timing: app;dur=<ms>` header (the browser's network panel
+shows it; bench/bench_web.py reads it to tell server time from queueing).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -84,3 +89,19 @@ class TrothErrorMiddleware:
         if isinstance(exception, TrothError):
             return render(request, "web/error.html", {"message": str(exception)}, status=400)
         return None
+
+
+class ServerTimingMiddleware:
+    """The time from this middleware to the response, as `Server-Timing: app;dur=ms`.
+    Listed first in MIDDLEWARE, so it covers every other middleware, the view and
+    its template (a streamed body is not counted: it is produced after)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        response = self.get_response(request)
+        ms = (time.perf_counter() - start) * 1000
+        response["Server-Timing"] = f"app;dur={ms:.1f}"
+        return response

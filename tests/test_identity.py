@@ -143,6 +143,117 @@ def test_focus_limits_pairs_to_those_people():
     assert {(m.a, m.b) for m in find_matches(people, focus={3})} == {(3, 4)}
 
 
+def crowd(n: int = 20) -> list[Candidate]:
+    """Other people, each with a name of their own: how rare a name is depends on them."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [
+        Candidate(
+            100 + k,
+            f"Ola{letters[k % 26]}{letters[k // 26]} Brun{letters[k % 26]}{letters[k // 26]}",
+            sources=("linkedin",),
+        )
+        for k in range(n)
+    ]
+
+
+def merged(found, *ids: int) -> bool:
+    """Whether the sure matches, closed transitively, put all these ids together."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for m in found:
+        if m.sure:
+            parent[root(m.a)] = root(m.b)
+    return len({root(i) for i in ids}) == 1
+
+
+def test_a_name_each_source_shows_once_is_one_person():
+    wren = [
+        Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
+        Candidate(2, "Wren Halvorsen", emails=("wren.h@gmail.com",), sources=("google",)),
+        Candidate(3, "Wren Halvorsen", emails=("wrenh@outlook.com",), sources=("mail",)),
+    ]
+    found = find_matches(wren + crowd())
+    assert merged(found, 1, 2, 3)
+    assert any("no source lists this name twice" in m.reasons for m in found if m.sure)
+    # without knowing the sources, only the frequency speaks: not rare enough here
+    unsourced = [Candidate(c.id, c.full_name, emails=c.emails, company=c.company) for c in wren]
+    assert not merged(find_matches(unsourced + crowd()), 1, 2, 3)
+
+
+def test_a_namesake_pair_within_one_source_is_never_merged():
+    # two LinkedIn connections of one name (an old export: no profile URLs), same company
+    twins = [
+        Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
+        Candidate(2, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
+    ]
+    assert not any(m.sure for m in find_matches(twins + crowd()))
+    # a rare name twice in one mail archive, and once more elsewhere: not one person
+    people = [
+        Candidate(1, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("mail",)),
+        Candidate(2, "Wren Halvorsen", emails=("wren@outlook.com",), sources=("mail",)),
+        Candidate(3, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
+    ]
+    found = find_matches(people + crowd(40))
+    assert not merged(found, 1, 2) and not merged(found, 1, 3) and not merged(found, 2, 3)
+
+
+def test_one_per_source_weighs_what_merged_records_say_together():
+    people = [
+        # the mail and the address-book record share an address: one person, at Initech
+        Candidate(1, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("mail",)),
+        Candidate(
+            2,
+            "Wren Halvorsen",
+            emails=("wren@gmail.com",),
+            company="Initech",
+            sources=("google",),
+        ),
+        # a LinkedIn connection of that name at another company: someone else
+        Candidate(3, "Wren Halvorsen", company="Globex", sources=("linkedin",)),
+    ]
+    found = find_matches(people + crowd())
+    assert merged(found, 1, 2)
+    assert not merged(found, 1, 3)
+
+
+def test_one_per_source_never_joins_two_linkedin_profiles():
+    people = [
+        Candidate(
+            1, "Wren Halvorsen", urls=("https://linkedin.com/in/wren-1",), sources=("linkedin",)
+        ),
+        Candidate(2, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("google",)),
+        Candidate(
+            3,
+            "Wren Halvorsen",
+            emails=("wren@gmail.com",),
+            urls=("https://linkedin.com/in/wren-2",),
+            sources=("vcard",),
+        ),
+    ]
+    found = find_matches(people + crowd())
+    assert merged(found, 2, 3) and not merged(found, 1, 2)
+
+
+def test_colleagues_with_a_typo_on_the_second_letter_are_compared():
+    # "Lewis" / "Lawis": the (given name, first letters) block splits them
+    m = pair(
+        Candidate(1, "Michael Lewis", emails=("michael.lewis@tessellate.example",)),
+        Candidate(2, "Michael Lawis", company="Tessellate Therapeutics"),
+    )
+    assert m is not None and m.sure
+
+
+def test_candidate_from_record_keeps_the_source():
+    data = generate_dirty(50, seed=3)
+    c = candidate_from_record(0, data.records[0])
+    assert c.sources == (data.records[0].source,)
+
+
 def _pairwise(truth: list[int], clusters: list[int]) -> tuple[float, float]:
     from collections import Counter
 

@@ -1,6 +1,6 @@
 """Which records are the same person, and how sure we are (pure: no Django).
 
-Two kinds of evidence, in order:
+Three kinds of evidence, in order:
 
 1. a shared contact point (normalised e-mail, profile URL or phone). A profile
    URL or an e-mail is personal, so with names that agree it is *sure*; a phone
@@ -11,12 +11,19 @@ Two kinds of evidence, in order:
    sure; at another company (a changed job) or with no company it is only a
    suggestion. Namesakes (two John Smiths at different companies) are never
    merged on their name alone.
+3. the sources, when known (`Candidate.sources`, set by `candidate_from_record`;
+   persons read from the database have none, and this rule leaves them alone):
+   a name that no source shows twice, over the records already merged, that is
+   not common and that nothing contradicts is one person (`_one_per_source`); a
+   name twice in one source is two people.
 
-Two records with different LinkedIn profile URLs are two people, whatever else.
+Two records with different LinkedIn profile URLs are two people, whatever else;
+so are two LinkedIn records sharing no address (an export lists a connection once).
 
-Not all pairs: records are blocked by family-name key and by (given name, first
-letters of the family name), and each block is scored at once with
-`rapidfuzz.process.cdist`; only pairs above a cutoff are looked at one by one.
+Not all pairs: records are blocked by family-name key, by (given name, first
+letters of the family name) and by company or work domain, and each block is
+scored at once with `rapidfuzz.process.cdist`; only pairs above a cutoff are
+looked at one by one.
 """
 
 from __future__ import annotations
@@ -157,9 +164,22 @@ GIVEN_CUTOFF = 0.88
 FAMILY_CUTOFF = 0.85
 CLOSE_FAMILY = 0.93
 CLOSE_GIVEN = 0.9
+# Within one company's records, names this alike are compared (a bigger block is
+# a personal domain or a giant employer: skipped).
+COMPANY_NAME_CUTOFF = 0.85
+MAX_COMPANY_BLOCK = 2000
 # A name expected fewer times than this by chance (given x family frequency) is rare.
 RARE_NAME = 0.25
 MAX_RARE_GROUP = 3
+# With each source showing a name at most once, a name expected fewer times than this
+# by chance is one person (see _one_per_source), up to this many clusters bearing it.
+SOURCE_RARE_NAME = 1.0
+MAX_SOURCE_GROUP = 4
+MAX_ROUNDS = 4
+# Sources that list a person once, by construction: two of their records are two
+# people unless an address says otherwise. (An address book can hold a contact
+# twice, and a mail archive a person under two addresses.)
+ONCE_PER_PERSON = frozenset({"linkedin"})
 # Names borne by more records than this are too common to suggest on the name alone.
 MAX_SUGGEST_GROUP = 6
 # Contact groups bigger than this are a switchboard or a shared mailbox, not a person.
@@ -183,6 +203,9 @@ class Candidate:
     phones: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # normalised (troth.lib.contact.normalize_url)
     company: str = ""
+    # Where the record came from ("linkedin", "google", "mail"...); () when unknown
+    # (a person already in the database may have been merged from several).
+    sources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -382,6 +405,10 @@ def _judge(
         return Match(lo, hi, 0.55, False, reasons)
     if not both_named:
         return None
+    if ONCE_PER_PERSON & set(ca.sources) & set(cb.sources):
+        # A LinkedIn export lists a connection once: two of its records that share no
+        # address are two people, however alike (two connections named Wei Zhang).
+        return None
     if close:
         exact = given == 1.0 and family == 1.0
         reasons.append("same name" if exact else f"similar name ({given:.2f}/{family:.2f})")
@@ -411,13 +438,11 @@ def _judge(
     return None
 
 
-def _rare_name_groups(
+def _name_groups(
     prepared: list[_Prepared], keys: list[str]
-) -> tuple[set[str], dict[str, int]]:
-    """Names so rare that all the records bearing them are one person: seen at most
-    MAX_RARE_GROUP times, expected by chance (given x family frequency) at most
-    RARE_NAME times, and nothing in the group says otherwise (one profile URL at
-    most, one company at most)."""
+) -> tuple[dict[str, list[int]], dict[str, float]]:
+    """The records bearing each full name (formal given name + family name), and how
+    many records would bear it by chance (given x family frequency)."""
     groups: dict[str, list[int]] = defaultdict(list)
     given_counts: dict[str, int] = defaultdict(int)
     family_counts: dict[str, int] = defaultdict(int)
@@ -427,13 +452,32 @@ def _rare_name_groups(
             given_counts[_canonical(p)] += 1
             family_counts[p.family] += 1
     total = max(1, sum(len(m) for m in groups.values()))
+    chance = {}
+    for key, members in groups.items():
+        first = prepared[members[0]]
+        chance[key] = given_counts[_canonical(first)] * family_counts[first.family] / total
+    return groups, chance
+
+
+def _rare_name_groups(
+    people: Sequence[Candidate],
+    prepared: list[_Prepared],
+    groups: dict[str, list[int]],
+    chance: dict[str, float],
+) -> set[str]:
+    """Names so rare that all the records bearing them are one person: seen at most
+    MAX_RARE_GROUP times, expected by chance (given x family frequency) at most
+    RARE_NAME times, and nothing in the group says otherwise (one profile URL at
+    most, one company at most, never twice from one source: a source lists a person
+    once, so two records from it are namesakes)."""
     rare: set[str] = set()
     for key, members in groups.items():
         if not 2 <= len(members) <= MAX_RARE_GROUP:
             continue
-        first = prepared[members[0]]
-        chance = given_counts[_canonical(first)] * family_counts[first.family] / total
-        if chance > RARE_NAME:
+        if chance[key] > RARE_NAME:
+            continue
+        sources = [s for m in members for s in people[m].sources]
+        if len(sources) != len(set(sources)):
             continue
         urls = set().union(*(prepared[m].linkedin for m in members))
         companies = {prepared[m].company for m in members if prepared[m].company}
@@ -446,7 +490,134 @@ def _rare_name_groups(
             )
         if len(urls) <= 1 and one_employer:
             rare.add(key)
-    return rare, {key: len(members) for key, members in groups.items()}
+    return rare
+
+
+@dataclass
+class _Cluster:
+    """What the records already merged into one person say, together."""
+
+    sources: set[str] = field(default_factory=set)
+    unsourced: bool = False  # a record whose source is unknown
+    linkedin: set[str] = field(default_factory=set)
+    companies: set[str] = field(default_factory=set)
+    employers: set[str] = field(default_factory=set)
+
+
+def _clusters_agree(x: _Cluster, y: _Cluster) -> bool:
+    """No employer says they are two people: one side names none, or they share one."""
+    if not (x.companies or x.employers) or not (y.companies or y.employers):
+        return True
+    if x.employers & y.employers:
+        return True
+    for cx in x.companies or {""}:
+        for cy in y.companies or {""}:
+            a = _Prepared("", "", frozenset(), True, cx, frozenset(), frozenset(x.employers), False)
+            b = _Prepared("", "", frozenset(), True, cy, frozenset(), frozenset(y.employers), False)
+            if _same_company(a, b):
+                return True
+    return False
+
+
+def _one_per_source(
+    people: Sequence[Candidate],
+    prepared: list[_Prepared],
+    groups: dict[str, list[int]],
+    chance: dict[str, float],
+    sure: list[tuple[int, int]],
+    wanted: set[int] | None,
+) -> list[tuple[int, int, str]]:
+    """Name groups that are one person because no source lists the name twice.
+
+    A source mostly lists a person once (a LinkedIn export each connection, an
+    address book each contact, a mail archive each correspondent), so two records
+    of one name from one source are taken for namesakes: now and then wrongly (a
+    contact entered twice), which only leaves them apart. The records already merged
+    (`sure`, index pairs) are taken together: when every source shows the name at
+    most once over all the clusters bearing it, nothing contradicts (one LinkedIn
+    profile at most, no two employers that disagree) and the name is expected at
+    most SOURCE_RARE_NAME times by chance, the clusters are one person. Repeated
+    until nothing more joins, so that what one merge gathers (a company, a source)
+    counts in the next. Records of unknown source never join this way. Returns
+    index pairs to merge, with the name."""
+    parent = list(range(len(people)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in sure:
+        parent[root(i)] = root(j)
+    candidates = [
+        (key, members)
+        for key, members in groups.items()
+        if len(members) >= 2 and chance[key] <= SOURCE_RARE_NAME
+    ]
+    joined: list[tuple[int, int, str]] = []
+    for _round in range(MAX_ROUNDS):
+        # the clusters the name groups touch, described once per round
+        touched = {root(m) for _key, members in candidates for m in members}
+        info: dict[int, _Cluster] = {r: _Cluster() for r in touched}
+        for i in range(len(people)):
+            c = info.get(root(i))
+            if c is None:
+                continue
+            srcs = people[i].sources
+            if srcs:
+                c.sources.update(srcs)
+            else:
+                c.unsourced = True
+            p = prepared[i]
+            c.linkedin |= p.linkedin
+            if p.company:
+                c.companies.add(p.company)
+            c.employers |= p.employers
+        changed = False
+        for key, members in candidates:
+            roots: list[int] = []
+            for m in members:
+                r = root(m)
+                if r not in roots:
+                    roots.append(r)
+            if len(roots) < 2 or len(roots) > MAX_SOURCE_GROUP:
+                continue
+            clusters = [info[r] for r in roots]
+            if any(c.unsourced for c in clusters):
+                continue
+            seen: set[str] = set()
+            ok = True
+            for c in clusters:
+                if c.sources & seen:
+                    ok = False  # two of them in one source: namesakes
+                    break
+                seen |= c.sources
+            if not ok or len(set().union(*(c.linkedin for c in clusters))) > 1:
+                continue
+            if not all(
+                _clusters_agree(x, y) for n, x in enumerate(clusters) for y in clusters[n + 1 :]
+            ):
+                continue
+            first = {r: next(m for m in members if root(m) == r) for r in roots}
+            for r in roots[1:]:
+                a, b = first[roots[0]], first[r]
+                if wanted is not None and not {people[a].id, people[b].id} & wanted:
+                    continue
+                joined.append((a, b, key))
+                parent[root(b)] = root(a)
+                changed = True
+            together = _Cluster(
+                sources=seen,
+                linkedin=set().union(*(c.linkedin for c in clusters)),
+                companies=set().union(*(c.companies for c in clusters)),
+                employers=set().union(*(c.employers for c in clusters)),
+            )
+            for r in roots:
+                info[r] = together
+        if not changed:
+            break
+    return joined
 
 
 def _pairs_in_block(
@@ -536,8 +707,24 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
         for i, j in _pairs_in_block(members, texts, FAMILY_CUTOFF):
             if prepared[i].family != prepared[j].family or not prepared[i].family:
                 consider(i, j)  # same family: the family block has it already
+    # Colleagues: at one company (or one work domain), a typo anywhere in the name
+    # ("Lewis" / "Lawis", which the blocks above split on their second letter).
+    by_company: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(prepared):
+        if p.named:
+            # "northwind labs" meets both northwindlabs.com and northwind.com
+            labels = {p.company.replace(" ", ""), p.company.partition(" ")[0]} | p.employers
+            for label in labels - {""}:
+                by_company[label].append(i)
+    for members in by_company.values():
+        if interesting(members) and len(members) <= MAX_COMPANY_BLOCK:
+            texts = [keys[m] for m in members]
+            for i, j in _pairs_in_block(members, texts, COMPANY_NAME_CUTOFF):
+                consider(i, j)
 
-    one_person, bearing = _rare_name_groups(prepared, keys)
+    name_groups, chance = _name_groups(prepared, keys)
+    one_person = _rare_name_groups(people, prepared, name_groups, chance)
+    bearing = {key: len(members) for key, members in name_groups.items()}
 
     found: list[Match] = []
     for (i, j), shared in pairs.items():
@@ -552,6 +739,19 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
         match = _judge(prepared[i], prepared[j], shared, ci, cj, rare, common, mailbox)
         if match is not None:
             found.append(match)
+    index = {c.id: i for i, c in enumerate(people)}
+    sure = [(index[m.a], index[m.b]) for m in found if m.sure]
+    by_pair = {(m.a, m.b): m for m in found}
+    for i, j, _key in _one_per_source(people, prepared, name_groups, chance, sure, wanted):
+        lo, hi = sorted((people[i].id, people[j].id))
+        known = by_pair.get((lo, hi))
+        if known is None:
+            reasons = ["same name", "no source lists this name twice"]
+            by_pair[(lo, hi)] = Match(lo, hi, 0.9, True, reasons)
+            found.append(by_pair[(lo, hi)])
+        elif not known.sure:  # a suggestion ("one has no company"): now sure
+            known.sure, known.confidence = True, 0.9
+            known.reasons.append("no source lists this name twice")
     found.sort(key=lambda m: (-m.confidence, m.a, m.b))
     return found
 
@@ -582,4 +782,5 @@ def candidate_from_record(ident: int, record) -> Candidate:
         phones=_normalized(record.phones, normalize_phone),
         urls=_normalized(record.urls, normalize_url),
         company=record.company,
+        sources=(record.source,) if record.source else (),
     )

@@ -26,4 +26,8 @@ class TrustScore(Owned):
             models.Index(fields=["owner", "-score"], name="trust_by_score"),
             # tier first, then score: the agenda asks for each tier's strongest ties
             models.Index(fields=["owner", "tier", "-score"], name="trust_by_tier_score"),
+            # is the cache stale? one index probe each, not a pass over 30,000 rows
+            models.Index(fields=["owner", "computed_at"], name="trust_by_computed"),
+            models.Index(fields=["owner", "as_of"], name="trust_by_day"),
+            models.Index(fields=["owner", "engine_version"], name="trust_by_version"),
         ]

@@ -68,8 +68,9 @@ def item_view(c: Candidate, today) -> dict[str, Any]:
 def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict[str, Any]:
     owner = owner_of(request)
     show_all = request.GET.get("all") == "1"
-    with transaction.atomic():
-        result = agenda(owner)
+    # No transaction: the agenda only reads (its trust refresh takes its own), and a
+    # transaction on SQLite takes the write lock, one Today page at a time.
+    result = agenda(owner)
     shown = result.items if show_all else result.items[:DEFAULT_LIMIT]
     errors = errors or {}
     items = [item_view(i.candidate, result.today) for i in shown]

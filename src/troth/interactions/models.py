@@ -47,6 +47,9 @@ class Interaction(Owned):
                 name="interaction_person_cover",
             ),
             models.Index(fields=["owner", "occurred_at"], name="interaction_time"),
+            # One person's timeline, newest first (the row id breaks ties in the index
+            # itself): without it SQLite walks the owner's whole time index for them.
+            models.Index(fields=["owner", "person", "occurred_at"], name="interaction_person_time"),
             # "anything new since the scores were cached?" without a million-row scan
             models.Index(fields=["owner", "created_at"], name="interaction_added"),
         ]

@@ -63,11 +63,27 @@ def encode(field: models.Field[Any, Any], value: Any, owner_id: Any) -> Any:
     raise TypeError(f"cannot export {type(value).__name__} from {field}")
 
 
+_PLAIN = (bool, int, float, str)
+
+
+def _encoder(field: models.Field[Any, Any], owner_id: Any) -> Any:
+    """`encode` for one column, with the common cases (plain values) made cheap."""
+    if is_user_fk(field) or isinstance(field, models.JSONField):
+        return lambda value: encode(field, value, owner_id)
+
+    def plain(value: Any) -> Any:
+        if value is None or type(value) in _PLAIN:
+            return value
+        return encode(field, value, owner_id)
+
+    return plain
+
+
 def table_rows(table: Table, owner: Any) -> Iterator[list[Any]]:
-    fields = table.fields
+    encoders = [_encoder(f, owner.pk) for f in table.fields]
     query = table.rows_of(owner).order_by("pk").values_list(*table.columns)
     for row in query.iterator(chunk_size=CHUNK):
-        yield [encode(f, v, owner.pk) for f, v in zip(fields, row, strict=True)]
+        yield [enc(v) for enc, v in zip(encoders, row, strict=True)]
 
 
 def _dump(value: Any) -> str:

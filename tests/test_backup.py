@@ -66,6 +66,7 @@ TOUR = [
     ["tag", "Wren", "python", "design"],
     ["edit", "Wren", "--closeness", "3"],
     ["cadence", "Wren", "2w"],
+    ["intro", "propose", "Wren", "Zoë", "both design people", "--anyway", "they asked me"],
 ]
 
 
@@ -159,6 +160,7 @@ def test_json_round_trip_restores_every_row_exactly(network, other, cli, tmp_pat
             "ledger.need",
             "ledger.need_tags",
             "intros.introduction",
+            "intros.introstep",
             "agenda.agendamark",
             "agenda.digestlog",
             "sim.simtruth",

@@ -3,11 +3,14 @@
 Restores into an owner who has nothing yet but their own "me" person (a fresh
 database): that "me" is replaced by the exported one, so favours, promises and
 needs that point at "me" keep pointing at it. Every row keeps its id; the owner
-becomes the restoring owner. The whole file is read and checked first (format,
-version, tables, columns, values, references between rows); then everything is
-inserted in one transaction, so a bad file leaves the database as it was and the
-error is one line naming the file and the record.
-"""
+becomes the restoring owner; PostgreSQL's sequences are moved past the ids.
+
+The file is read twice, a row at a time when it is in troth's own layout (see
+`troth.backup.jsonstream`; another layout is read whole): first to check its
+format, version, tables, columns and ids, before anything is written; then to
+decode each row, check what it refers to and insert it, a thousand rows at a
+time, all in one transaction. So a bad file leaves the database as it was, and
+the error is one line naming the file and the record."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +22,8 @@ from troth.people.models import Person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 from troth.trust.engine import TIERS
+from troth.trust.models import TrustScore
+from troth.trust.summary import load_scores
 
 D = dt.date
 
@@ -219,12 +222,22 @@ def test_tiers_over_time_end_with_today_and_are_cached(alice, django_assert_max_
     now = queries.tiers_now(alice)
     assert {t: history["tiers"][t][-1] for t in TIERS} == now
     assert sum(now.values()) == Person.objects.filter(owner=alice, is_me=False).count()
-    with django_assert_max_num_queries(12):  # the freshness check and the cache key only
+    with django_assert_max_num_queries(12):  # the freshness check and today's counts only
         assert queries.tier_history(alice, today) == history
-    # a change to the network is a new cache entry, not yesterday's answer
-    someone = Person.objects.filter(owner=alice, is_me=False).first()
-    do_log_interaction(alice, someone, "meeting", when=timezone.now(), minutes=30)
-    assert queries.tier_history(alice, today)["days"] == history["days"]
+    # the past points are the trust engine's own scoring of those days
+    day = dt.date.fromisoformat(history["days"][0])
+    _ids, (then, *_trends) = load_scores(alice, day)
+    scored = Counter(TIERS[t] for t in then.tier.tolist())
+    assert {t: history["tiers"][t][0] for t in TIERS} == {t: scored[t] for t in TIERS}
+    # a meeting logged today moves today's point at once; the past stays cached
+    stranger = TrustScore.objects.filter(owner=alice, tier="stranger").first()
+    assert stranger is not None
+    do_log_interaction(alice, stranger.person, "meeting", when=timezone.now(), minutes=30)
+    with django_assert_max_num_queries(12):
+        after = queries.tier_history(alice, today)
+    assert after["tiers"]["stranger"][-1] == history["tiers"]["stranger"][-1] - 1
+    assert {t: after["tiers"][t][-1] for t in TIERS} == queries.tiers_now(alice)
+    assert all(after["tiers"][t][:-1] == history["tiers"][t][:-1] for t in TIERS)
 
 
 def test_network_is_only_the_owners_and_capped(alice, bob):

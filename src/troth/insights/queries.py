@@ -5,7 +5,7 @@ counting in `troth.insights.series`. The tiers over time are the one costly read
 the whole network scored as of several past days. They come from one pass over the
 interactions (the trust summary cut at every sampled day), what troth knows today
 applied to each day as the cached 30- and 90-day trends are, and are cached per
-owner, day and state of the trust cache, so a second look costs nothing.
+owner and day, so a second look costs nothing; today's point is the trust cache's.
 
 Those reading trust scores refresh the cache first (a tenth of a second at 30,000
 people even when nothing changed); a view that calls several refreshes once and
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from troth.insights import series
@@ -107,38 +107,49 @@ def _scanned_scores(owner) -> QuerySet[TrustScore]:
     return TrustScore.objects.filter(owner=owner)
 
 
-def _tier_cache_key(owner, today: dt.date) -> str:
-    # Every write re-scores its tie (computed_at moves) and a stale cache is
-    # recomputed: the newest computed_at says whether anything changed.
-    stamp = _scanned_scores(owner).aggregate(at=Max("computed_at"))["at"]
-    at = stamp.isoformat() if stamp else "none"
-    return f"troth:insights:tiers:{owner.id}:{today.isoformat()}:{ENGINE_VERSION}:{at}"
+def _past_tiers(owner, days: list[dt.date]) -> dict[str, Any]:
+    """Tier counts on past `days` (ascending): one summary of the interactions cut at
+    every day, then the engine as of each."""
+    params = TrustParams()
+    history, ids = load_history(owner, interactions=False)
+    snapshots: list[tuple[dt.date, list[str]]] = [(day, []) for day in days]
+    if len(ids) and days:
+        contacts = load_contacts(owner, ids, [day_number(d) for d in days], params)
+        snapshots = [
+            (
+                day,
+                [
+                    TIERS[t]
+                    for t in compute(history, day_number(day), params, contacts).tier.tolist()
+                ],
+            )
+            for day in days
+        ]
+    return series.tier_counts(snapshots, TIERS)
 
 
 def tier_history(
     owner, today: dt.date, points: int = TIER_POINTS, *, refresh: bool = True
 ) -> dict[str, Any]:
-    """How many ties sat in each tier on `points` days a month apart (today last)."""
+    """How many ties sat in each tier on `points` days a month apart, today last.
+
+    Today's counts are the trust cache's, as everywhere else. The past days cost
+    seconds at 30,000 people and are cached for the day: a favour or a meeting
+    logged today changes today's point, not last month's; something logged today
+    but dated before the last month's end shows in the past points tomorrow."""
     if refresh:
         fresh_scores(owner)
-    key = _tier_cache_key(owner, today)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
     days = series.sample_days(today, points)
-    params = TrustParams()
-    history, ids = load_history(owner, interactions=False)
-    snapshots: list[tuple[dt.date, list[str]]] = []
-    if len(ids):
-        contacts = load_contacts(owner, ids, [day_number(d) for d in days], params)
-        for day in days:
-            result = compute(history, day_number(day), params, contacts)
-            snapshots.append((day, [TIERS[t] for t in result.tier.tolist()]))
-    else:
-        snapshots = [(day, []) for day in days]
-    out = series.tier_counts(snapshots, TIERS)
-    cache.set(key, out, TIER_CACHE_SECONDS)
-    return out
+    key = f"troth:insights:tiers:{owner.id}:{today.isoformat()}:{points}:{ENGINE_VERSION}"
+    past = cache.get(key)
+    if past is None:
+        past = _past_tiers(owner, days[:-1])
+        cache.set(key, past, TIER_CACHE_SECONDS)
+    now = tiers_now(owner, refresh=False)
+    return {
+        "days": [*past["days"], today.isoformat()],
+        "tiers": {t: [*past["tiers"][t], now[t]] for t in TIERS},
+    }
 
 
 def cooling(owner, limit: int = COOLING, *, refresh: bool = True) -> list[dict[str, Any]]:

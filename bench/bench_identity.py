@@ -49,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from troth.identity import match  # noqa: E402
 from troth.identity.match import Candidate, candidate_from_record, find_matches  # noqa: E402
 from troth.sim.dirty import generate_dirty  # noqa: E402
 
@@ -97,6 +98,52 @@ def email_baseline(people: list[Candidate]) -> list[int]:
     return clusters.labels()
 
 
+def ceilings(truth: list[int], people: list[Candidate]) -> tuple[float, float]:
+    """What the data allows, as recall (read with the ground truth, closed like merges):
+
+    * "name": every true pair that shares a contact point, or whose names match
+      (match._compatible) and that are not two records of one name in one source:
+      the most any rule can reach that needs at least a name and takes a name
+      twice in a source for namesakes;
+    * "unique": of those, the pairs with a shared contact point, the same
+      employer, or a name that no other true person in the data bears and
+      employers that do not disagree. Beyond it, a rule must merge on a name
+      several people bear, or across two employers on the name alone (which the
+      matcher never does: that is what namesakes look like)."""
+    prepared = [match._prepare(c) for c in people]
+    keys = [f"{match._canonical(p)} {p.family}" for p in prepared]
+    bearers: dict[str, set[int]] = {}
+    for k, t in zip(keys, truth, strict=True):
+        bearers.setdefault(k, set()).add(t)
+    members: dict[int, list[int]] = {}
+    for i, t in enumerate(truth):
+        members.setdefault(t, []).append(i)
+    by_name, by_unique = Clusters(len(people)), Clusters(len(people))
+    for group in members.values():
+        for x, i in enumerate(group):
+            for j in group[x + 1 :]:
+                a, b, ca, cb = prepared[i], prepared[j], people[i], people[j]
+                shared = (
+                    set(ca.emails) & set(cb.emails)
+                    or set(ca.urls) & set(cb.urls)
+                    or set(ca.phones) & set(cb.phones)
+                )
+                if shared:
+                    by_name.join(i, j)
+                    by_unique.join(i, j)
+                    continue
+                if not (a.named and b.named and match._compatible(a, b)):
+                    continue
+                if keys[i] == keys[j] and set(ca.sources) & set(cb.sources):
+                    continue
+                by_name.join(i, j)
+                unique = len(bearers[keys[i]]) == 1 or len(bearers[keys[j]]) == 1
+                employer = match._same_company(a, b)
+                if employer or (unique and employer is None):
+                    by_unique.join(i, j)
+    return pairwise(truth, by_name.labels())[1], pairwise(truth, by_unique.labels())[1]
+
+
 def run(size: int, seed: int) -> dict:
     t = time.perf_counter()
     data = generate_dirty(size, seed=seed)
@@ -122,6 +169,7 @@ def run(size: int, seed: int) -> dict:
             clusters.join(m.a, m.b)
     _p, reachable = pairwise(data.truth, clusters.labels())
     base_p, base_r = pairwise(data.truth, email_baseline(people))
+    name_ceiling, unique_ceiling = ceilings(data.truth, people)
     return {
         "records": len(people),
         "people": data.people,
@@ -133,6 +181,8 @@ def run(size: int, seed: int) -> dict:
         "reachable": reachable,
         "base_precision": base_p,
         "base_recall": base_r,
+        "name_ceiling": name_ceiling,
+        "unique_ceiling": unique_ceiling,
         "gen_s": gen_s,
         "norm_s": norm_s,
         "match_s": match_s,
@@ -220,7 +270,7 @@ def main() -> None:
     header = (
         f"{'records':>8} {'seed':>4} {'true pairs':>10} | {'auto P':>7} {'auto R':>7} | "
         f"{'sugg':>6} {'sugg P':>6} {'+sugg R':>7} | {'email P':>7} {'email R':>7} | "
-        f"{'normalise':>9} {'match':>7}"
+        f"{'normalise':>9} {'match':>7} | {'R ceiling: name':>15} {'unique':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -232,7 +282,8 @@ def main() -> None:
                 f"{r['precision']:>7.4f} {r['recall']:>7.4f} | "
                 f"{r['suggested']:>6} {r['suggest_precision']:>6.2f} {r['reachable']:>7.4f} | "
                 f"{r['base_precision']:>7.4f} {r['base_recall']:>7.4f} | "
-                f"{r['norm_s']:>8.2f}s {r['match_s']:>6.2f}s",
+                f"{r['norm_s']:>8.2f}s {r['match_s']:>6.2f}s | "
+                f"{r['name_ceiling']:>15.4f} {r['unique_ceiling']:>6.4f}",
                 flush=True,
             )
     if args.db:

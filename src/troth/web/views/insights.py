@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -63,13 +62,13 @@ def _summaries(give: dict[str, Any], follow: dict[str, Any]) -> dict[str, str]:
 def insights(request: HttpRequest) -> HttpResponse:
     owner = owner_of(request)
     today = timezone.localdate()
-    # One snapshot; a stale trust cache is recomputed whole or not at all.
-    with transaction.atomic():
-        fresh_scores(owner)  # once for everything below that reads trust scores
-        give = queries.give_take(owner, today)
-        follow = queries.follow_through(owner, today)
-        tiers = queries.tiers_now(owner, refresh=False)
-        cooling = queries.cooling(owner, refresh=False)
+    # No transaction: the page only reads, and on SQLite one would take the write
+    # lock (fresh_scores recomputes a stale cache in a transaction of its own).
+    fresh_scores(owner)  # once for everything below that reads trust scores
+    give = queries.give_take(owner, today)
+    follow = queries.follow_through(owner, today)
+    tiers = queries.tiers_now(owner, refresh=False)
+    cooling = queries.cooling(owner, refresh=False)
     limit = queries.clamp_limit(request.GET.get("n", queries.NETWORK_DEFAULT))
     sizes = sorted(set(NETWORK_SIZES) | {limit})
     ties = sum(n for t, n in tiers.items() if t != "stranger")
@@ -114,8 +113,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
     """How many ties sat in each tier, month by month: loaded into the page after it
     shows (seconds at 30,000 people the first time each day, then cached)."""
     owner = owner_of(request)
-    with transaction.atomic():
-        history = queries.tier_history(owner, timezone.localdate())
+    history = queries.tier_history(owner, timezone.localdate())
     history = {**history, "shown": series.tiers_to_show(history["tiers"])}
     rows = [(day, [history["tiers"][t][i] for t in TIERS]) for i, day in enumerate(history["days"])]
     counts, last = history["tiers"], len(history["days"]) - 1
@@ -143,10 +141,7 @@ def network(request: HttpRequest) -> JsonResponse:
     raw = request.GET.get("n", "")
     if raw and not raw.strip().isdigit():
         return JsonResponse({"error": "n must be a whole number of ties"}, status=400)
-    with transaction.atomic():
-        data = queries.network(
-            owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT)
-        )
+    data = queries.network(owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT))
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-cache"
     return response

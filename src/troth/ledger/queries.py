@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from troth.errors import NotFound
 from troth.ledger.models import Commitment, Favor, Need
 from troth.people.models import Person
+from troth.people.queries import owned_rows
 
 
 def access_promise(owner, promise_id: int) -> Commitment:
@@ -31,9 +32,9 @@ def access_need(owner, need_id: int) -> Need:
 
 def open_needs(owner, today: dt.date, person: Person | None = None) -> QuerySet[Need]:
     """Open needs still within their horizon; a need past it has expired, whatever its row says."""
-    qs = Need.objects.filter(owner=owner, status=Need.OPEN, expires_on__gte=today)
-    if person is not None:
-        qs = qs.filter(person=person)
+    qs = Need.objects.filter(status=Need.OPEN, expires_on__gte=today)
+    # one person's: through the person index, not every open need of the owner
+    qs = qs.filter(owner=owner) if person is None else owned_rows(qs.filter(person=person), owner)
     return qs.select_related("person").prefetch_related("tags").order_by("expires_on", "id")
 
 
@@ -50,22 +51,24 @@ def promises(
     status: str | None = Commitment.OPEN,
     person: Person | None = None,
 ) -> QuerySet[Commitment]:
-    qs = Commitment.objects.filter(owner=owner).select_related("debtor", "creditor")
+    qs = Commitment.objects.select_related("debtor", "creditor")
+    if person is None:
+        qs = qs.filter(owner=owner)
+    else:  # one person's: through the debtor and creditor indexes
+        qs = owned_rows(qs.filter(Q(debtor=person) | Q(creditor=person)), owner)
     if mine is True:
         qs = qs.filter(debtor__is_me=True)
     elif mine is False:
         qs = qs.filter(creditor__is_me=True)
     if status:
         qs = qs.filter(status=status)
-    if person is not None:
-        qs = qs.filter(Q(debtor=person) | Q(creditor=person))
     return qs.order_by(F("due_on").asc(nulls_last=True), "id")
 
 
 def favors_with(owner, person: Person) -> QuerySet[Favor]:
+    # through the giver and receiver indexes, not every favour of the owner
     return (
-        Favor.objects.filter(owner=owner)
-        .filter(Q(giver=person) | Q(receiver=person))
+        owned_rows(Favor.objects.filter(Q(giver=person) | Q(receiver=person)), owner)
         .select_related("giver", "receiver")
         .order_by("-given_on", "-id")
     )
@@ -78,16 +81,22 @@ def balance(owner, as_of: dt.date) -> list[dict]:
     given: Counter[int] = Counter()
     received: Counter[int] = Counter()
     names: dict[int, str] = {}
-    rows = Favor.objects.filter(owner=owner, given_on__lte=as_of).select_related(
-        "giver", "receiver"
+    # Plain values, not model instances: every favour of the owner is read.
+    rows = Favor.objects.filter(owner=owner, given_on__lte=as_of).values_list(
+        "giver_id",
+        "giver__is_me",
+        "giver__full_name",
+        "receiver_id",
+        "receiver__is_me",
+        "receiver__full_name",
     )
-    for f in rows:
-        if f.giver.is_me and not f.receiver.is_me:
-            given[f.receiver_id] += 1
-            names[f.receiver_id] = f.receiver.full_name
-        elif f.receiver.is_me:
-            received[f.giver_id] += 1
-            names[f.giver_id] = f.giver.full_name
+    for giver, giver_is_me, giver_name, receiver, receiver_is_me, receiver_name in rows:
+        if giver_is_me and not receiver_is_me:
+            given[receiver] += 1
+            names[receiver] = receiver_name
+        elif receiver_is_me:
+            received[giver] += 1
+            names[giver] = giver_name
     out = [
         {
             "id": pid,

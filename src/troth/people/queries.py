@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 
 from troth.errors import Ambiguous, NotFound
 from troth.interactions.models import Interaction
 from troth.lib.names import resolve
 from troth.lib.text import fold
 from troth.people.models import ContactPoint, Employment, Organization, Person, Tag
+
+
+def owned_rows(qs: QuerySet, owner) -> QuerySet:
+    """`qs.filter(owner=owner)`, spelled so that SQLite leaves the owner index alone.
+
+    For a query that also names a few people (`person_id IN (...)`, one person's
+    favours) the owner index means visiting every one of the owner's rows (10 ms
+    for the contact points of a page of 50 at 30,000 people) where the person
+    index visits a handful (0.1 ms). The same rows, scoped to the owner as ever."""
+    return qs.alias(owner_key=F("owner_id") + 0).filter(owner_key=owner.id)
 
 
 def people_for(owner) -> QuerySet[Person]:
@@ -159,29 +169,37 @@ def people_rows(owner, ids: list[int]) -> list[dict[str, Any]]:
     everyone = len(ids) >= 5000  # read the owner's whole tables rather than huge IN lists
     wanted = set(ids)
 
-    def scoped(qs: QuerySet, field: str = "person_id") -> QuerySet:
-        return qs if everyone else qs.filter(**{f"{field}__in": ids})
+    def scoped(qs: QuerySet, field: str = "person_id", owner_field: str = "owner") -> QuerySet:
+        if everyone:
+            return qs.filter(**{owner_field: owner})
+        # a page of people: through the person index, still only the owner's rows
+        qs = qs.filter(**{f"{field}__in": ids})
+        if owner_field == "owner":
+            return owned_rows(qs, owner)
+        return qs.filter(**{owner_field: owner})
 
     base = {
         pid: {"id": pid, "name": name, "closeness": closeness, "archived": bool(archived)}
-        for pid, name, closeness, archived in scoped(people_for(owner), "id").values_list(
-            "id", "full_name", "relationship__closeness", "relationship__archived"
-        )
+        for pid, name, closeness, archived in scoped(
+            Person.objects.filter(is_me=False), "id"
+        ).values_list("id", "full_name", "relationship__closeness", "relationship__archived")
         if pid in wanted
     }
     jobs: dict[int, tuple[str, str]] = {}
     for pid, org, title in scoped(
-        Employment.objects.filter(owner=owner, is_current=True).order_by("-started_on", "-id")
+        Employment.objects.filter(is_current=True).order_by("-started_on", "-id")
     ).values_list("person_id", "organization__name", "title"):
         jobs.setdefault(pid, (org, title))
     points: dict[int, dict[str, list[str]]] = {}
-    for pid, kind, value in scoped(
-        ContactPoint.objects.filter(owner=owner).order_by("-is_primary", "id")
-    ).values_list("person_id", "kind", "value"):
+    for pid, kind, value in scoped(ContactPoint.objects.order_by("-is_primary", "id")).values_list(
+        "person_id", "kind", "value"
+    ):
         points.setdefault(pid, {}).setdefault(kind, []).append(value)
     tags: dict[int, list[str]] = {}
-    tag_links = Person.tags.through.objects.filter(tag__owner=owner).order_by("tag__name")
-    for pid, name in scoped(tag_links).values_list("person_id", "tag__name"):
+    tag_links = Person.tags.through.objects.order_by("tag__name")
+    for pid, name in scoped(tag_links, owner_field="tag__owner").values_list(
+        "person_id", "tag__name"
+    ):
         tags.setdefault(pid, []).append(name)
     last = last_contacts(owner, ids)
     rows = []

@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from troth.ledger.queries import balance
 from troth.people.models import Employment
-from troth.people.queries import find_people, people_rows
+from troth.people.queries import find_people, owned_rows, people_rows
 from troth.trust.engine import TIERS
 from troth.trust.models import TrustScore
 
@@ -72,9 +72,9 @@ class Filters:
 
 
 def _trust(owner, ids: list[int] | None) -> dict[int, tuple[float, str, float | None, Any]]:
-    qs = TrustScore.objects.filter(owner=owner)
-    if ids is not None:
-        qs = qs.filter(person_id__in=ids)
+    # a page of people: through the person index
+    qs = TrustScore.objects.all()
+    qs = qs.filter(owner=owner) if ids is None else owned_rows(qs.filter(person_id__in=ids), owner)
     return {
         pid: (score, tier, trend, last)
         for pid, score, tier, trend, last in qs.values_list(

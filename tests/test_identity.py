@@ -239,6 +239,18 @@ def test_one_per_source_never_joins_two_linkedin_profiles():
     assert merged(found, 2, 3) and not merged(found, 1, 2)
 
 
+def test_an_initial_joins_the_one_name_it_may_stand_for():
+    wren = [
+        Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
+        Candidate(2, "W. Halvorsen", emails=("wh@gmail.com",), sources=("google",)),
+    ]
+    assert merged(find_matches(wren + crowd()), 1, 2)
+    # W. could be Wren or Wade: left apart
+    wade = Candidate(3, "Wade Halvorsen", emails=("wade@outlook.com",), sources=("mail",))
+    found = find_matches([*wren, wade, *crowd(30)])
+    assert not merged(found, 1, 2) and not merged(found, 2, 3)
+
+
 def test_colleagues_with_a_typo_on_the_second_letter_are_compared():
     # "Lewis" / "Lawis": the (given name, first letters) block splits them
     m = pair(

@@ -620,6 +620,38 @@ def _one_per_source(
     return joined
 
 
+def _variants(
+    prepared: list[_Prepared],
+    keys: list[str],
+    groups: dict[str, list[int]],
+    pairs: dict[tuple[int, int], list[str]],
+) -> dict[str, list[int]]:
+    """The name groups with the records that write the given name as an initial
+    ("J. Okafor"), each in the one group whose name it may stand for ("James
+    Okafor"); an initial that fits two names ("James", "John") stays out. (A
+    one-letter slip, "Andre" for "Andrew", is left out: too often another name.)"""
+    near: dict[int, set[str]] = defaultdict(set)
+    for (i, j), shared in pairs.items():
+        if shared or keys[i] == keys[j]:
+            continue
+        a, b = prepared[i], prepared[j]
+        if not (a.named and b.named and a.family and b.family):
+            continue
+        given, family, _why = _name_scores(a, b)
+        if given < 0.85 or family < CLOSE_FAMILY:
+            continue
+        for x, y in ((i, j), (j, i)):
+            if len(prepared[x].given) == 1 and keys[y] in groups:
+                near[x].add(keys[y])
+    if not near:
+        return groups
+    out = {key: list(members) for key, members in groups.items()}
+    for x, names in near.items():
+        if len(names) == 1:
+            out[next(iter(names))].append(x)
+    return out
+
+
 def _pairs_in_block(
     members: list[int], keys: list[str], cutoff: float
 ) -> Iterable[tuple[int, int]]:
@@ -742,7 +774,8 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
     index = {c.id: i for i, c in enumerate(people)}
     sure = [(index[m.a], index[m.b]) for m in found if m.sure]
     by_pair = {(m.a, m.b): m for m in found}
-    for i, j, _key in _one_per_source(people, prepared, name_groups, chance, sure, wanted):
+    spelled = _variants(prepared, keys, name_groups, pairs)
+    for i, j, _key in _one_per_source(people, prepared, spelled, chance, sure, wanted):
         lo, hi = sorted((people[i].id, people[j].id))
         known = by_pair.get((lo, hi))
         if known is None:

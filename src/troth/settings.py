@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "troth.importers",
     "troth.identity",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "troth.web",
 ]
 
@@ -228,6 +230,33 @@ EMAIL_USE_SSL = _smtp["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _smtp["EMAIL_TIMEOUT"]  # seconds: an unreachable server is an error, not a hang
 TROTH_DIGEST_TO = _smtp["TROTH_DIGEST_TO"]
 TROTH_DIGEST_FROM = _smtp["TROTH_DIGEST_FROM"]
+
+# Background tasks (imports started from the web app, django-tasks): run in the web
+# process by default (one person on a laptop); TROTH_TASKS=database queues them in the
+# database for `troth worker` to run (a server). See troth.importers.tasks.
+TROTH_TASKS = os.environ.get("TROTH_TASKS", "immediate").strip().lower() or "immediate"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TROTH_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TROTH_TASKS={TROTH_TASKS!r}: use immediate or database")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TROTH_TASKS]}}
+
+
+def _upload_mb() -> float:
+    raw = os.environ.get("TROTH_MAX_UPLOAD_MB", "200").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ImproperlyConfigured(f"TROTH_MAX_UPLOAD_MB={raw!r} is not a size in megabytes")
+    return value
+
+
+# The largest file the Import page accepts (a bigger one is refused before it is stored).
+TROTH_MAX_UPLOAD_MB = _upload_mb()
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,13 @@ from troth.people.models import Person
 
 
 class ImportRun(Owned):
+    """One import. The CLI writes it when the file is done; an upload on the web page
+    writes it first ("queued"), and the background task (troth.importers.tasks) moves
+    it through "running" to "done" or "failed"."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(s, s) for s in (QUEUED, RUNNING, DONE, FAILED)]
+
     kind = models.CharField(max_length=20)
     path = models.CharField(max_length=1000)
     started_at = models.DateTimeField()
@@ -23,6 +30,15 @@ class ImportRun(Owned):
     counts = models.JSONField(default=dict)
     # every skipped record: [{"where": "Connections.csv:12", "reason": "..."}]
     problems = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=STATUSES, default=DONE)
+    # the stage it is in or ended in ("reading", "people", ...), and why it failed
+    stage = models.CharField(max_length=20, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    # A web upload: the file as stored (under the data directory, deleted after the
+    # run), the name it had, and the owner's own addresses (--me) for this run.
+    upload = models.CharField(max_length=1000, blank=True, default="")
+    file_name = models.CharField(max_length=255, blank=True, default="")
+    options = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -1,0 +1,249 @@
+"""Imports as background tasks (django-tasks), for the web app's Import page.
+
+The page stores the upload under the data directory (a random name), writes an
+`ImportRun` ("queued") and calls `start`. The task, `run_import(run_id)`, runs
+`do_import` (or a restore, for a troth JSON export) for the owner, moves the run
+through "running" to "done" or "failed" (with the one-line error) and deletes the
+upload. A run is all or nothing: `do_import` works in one transaction, and the
+run's own result is written in the same one, so a failed run wrote nothing.
+
+Where it runs (settings.TASKS, chosen by TROTH_TASKS):
+
+- "immediate" (the default: one person, `troth serve` on a laptop). django-tasks'
+  immediate backend runs a task inline, inside `enqueue`. Called from the upload
+  request that would hold the page until the import ends, so `start` enqueues from
+  a background thread instead: the request answers at once and the page polls the
+  run's progress. The thread is the only worker, in the web process itself; nothing
+  else to start. (TROTH_IMPORT_THREAD = False runs it inline: tests, scripts.)
+- "database" (a server): `enqueue` writes the task to django-tasks-db's table and
+  `troth worker` (its db_worker) runs it, in another process.
+
+Progress: the import holds one write transaction for the whole file, so what it
+wrote is invisible to other connections until it commits, and on SQLite another
+connection cannot write at all meanwhile. The run row therefore gets its status and
+stage outside that transaction (running, then done or failed), and the live figures
+(stage, records done, total) go to a small JSON file beside the upload, replaced
+atomically a few times a second, which the page's status fragment reads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+from django_tasks import task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+
+from troth.errors import TrothError
+from troth.importers.models import ImportRun
+from troth.paths import data_dir
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 0.25  # seconds between two writes of the progress file
+UPLOADS = "uploads"
+
+# Runs started in this process by `start` (immediate backend): run id -> its thread.
+THREADS: dict[int, threading.Thread] = {}
+_threads_lock = threading.Lock()
+
+
+def uploads_dir() -> Path:
+    folder = data_dir() / UPLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def progress_path(run_id: int) -> Path:
+    return data_dir() / UPLOADS / f"run-{run_id}.progress.json"
+
+
+def read_progress(run_id: int) -> dict[str, Any]:
+    """The live figures of a running import ({} when there are none yet)."""
+    try:
+        data = json.loads(progress_path(run_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class ProgressFile:
+    """do_import's progress callback: (stage, done, total) into the progress file,
+    at most every PROGRESS_EVERY seconds, and at once when the stage changes."""
+
+    def __init__(self, run_id: int) -> None:
+        self.path = progress_path(run_id)
+        self.stage = ""
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if stage == self.stage and now - self.last < PROGRESS_EVERY and done != total:
+            return
+        self.stage, self.last = stage, now
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            tmp.write_text(
+                json.dumps({"stage": stage, "done": done, "total": total}), encoding="utf-8"
+            )
+            os.replace(tmp, self.path)
+        except OSError:  # progress is a nicety: never fail an import over it
+            logger.warning("cannot write import progress to %s", self.path, exc_info=True)
+
+
+def _one_line(exc: BaseException, run: ImportRun) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not isinstance(exc, TrothError):
+        text = f"{type(exc).__name__}: {text}"
+    # the stored name is random: say the name the file was uploaded under
+    if run.upload and run.file_name:
+        text = text.replace(run.upload, run.file_name)
+    return text[:1000]
+
+
+def _discard(run: ImportRun) -> None:
+    for path in (Path(run.upload) if run.upload else None, progress_path(run.id)):
+        if path is not None:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                logger.warning("cannot delete %s", path, exc_info=True)
+
+
+def execute(run_id: int) -> dict[str, Any]:
+    """Run one queued import to its end; what `run_import` does."""
+    # Only a queued run starts: a task delivered twice imports once.
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.QUEUED).update(
+        status=ImportRun.RUNNING, stage="reading"
+    )
+    run = ImportRun.objects.select_related("owner").filter(pk=run_id).first()
+    if run is None:
+        return {"run": run_id, "status": "missing"}
+    if not claimed:
+        return {"run": run_id, "status": run.status}
+    try:
+        counts, problems = _work(run)
+    except Exception as exc:
+        error = _one_line(exc, run)
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.FAILED, error=error, finished_at=timezone.now()
+        )
+        _discard(run)
+        if not isinstance(exc, TrothError):
+            logger.exception("import run %s failed", run.pk)
+        return {"run": run.pk, "status": ImportRun.FAILED, "error": error}
+    _discard(run)
+    return {"run": run.pk, "status": ImportRun.DONE, **counts, "skipped": len(problems)}
+
+
+def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    owner = run.owner
+    path = Path(run.upload)
+    if not path.is_file():
+        raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
+    progress = ProgressFile(run.pk)
+    me = [str(a) for a in run.options.get("me", []) if str(a).strip()]
+    if run.kind == "json":
+        from troth.backup.restore import do_restore
+
+        progress("restoring", 0, None)
+        with transaction.atomic():
+            restored = do_restore(owner, path)
+            counts: dict[str, Any] = {"restored": dict(restored)}
+            _finish(run, counts, [])
+        return counts, []
+
+    from troth.importers.apply import do_import
+    from troth.importers.registry import parser
+
+    try:
+        chosen = parser(run.kind)
+    except (KeyError, ModuleNotFoundError):
+        raise TrothError(f"importing {run.kind} files is not available") from None
+    with transaction.atomic():
+        summary = do_import(
+            owner, chosen, path, options={"me": me}, progress=progress, kind=run.kind
+        )
+        # do_import records a run of its own; this upload's run takes its results
+        if summary.run_id is not None and summary.run_id != run.pk:
+            ImportRun.objects.filter(pk=summary.run_id, owner=owner).delete()
+        problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
+        for p in problems:
+            p["where"] = p["where"].replace(run.upload, run.file_name)
+        _finish(run, summary.counts(), problems)
+    return summary.counts(), problems
+
+
+def _finish(run: ImportRun, counts: dict[str, Any], problems: list[dict[str, str]]) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.DONE,
+        stage="done",
+        counts=counts,
+        problems=problems,
+        finished_at=timezone.now(),
+    )
+
+
+@task()
+def run_import(run_id: int) -> dict[str, Any]:
+    """The background task: import the upload of run `run_id` (see `execute`)."""
+    return execute(run_id)
+
+
+def runs_in_thread() -> bool:
+    backend = task_backends[run_import.backend]
+    return isinstance(backend, ImmediateBackend) and getattr(settings, "TROTH_IMPORT_THREAD", True)
+
+
+def _thread_main(run_id: int) -> None:
+    try:
+        close_old_connections()
+        run_import.enqueue(run_id)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def start(run: ImportRun) -> None:
+    """Start a queued run: in a thread of this process (immediate backend), or
+    queued in the database for `troth worker`."""
+    if not runs_in_thread():
+        run_import.enqueue(run.pk)
+        return
+    thread = threading.Thread(
+        target=_thread_main, args=(run.pk,), name=f"troth-import-{run.pk}", daemon=True
+    )
+    with _threads_lock:
+        for rid in [rid for rid, t in THREADS.items() if not t.is_alive()]:
+            del THREADS[rid]
+        THREADS[run.pk] = thread
+    thread.start()
+
+
+def orphaned(run: ImportRun) -> bool:
+    """A run this process was running in a thread that is no longer there (troth was
+    stopped mid-import): it will never finish, so say so."""
+    if run.status not in (ImportRun.QUEUED, ImportRun.RUNNING) or not runs_in_thread():
+        return False
+    thread = THREADS.get(run.pk)
+    if thread is not None and thread.is_alive():
+        return False
+    # Give a just-started thread (and a run queued a moment ago) time to show up.
+    return (timezone.now() - run.started_at).total_seconds() > 30
+
+
+def do_mark_interrupted(run: ImportRun) -> None:
+    ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.QUEUED, ImportRun.RUNNING]).update(
+        status=ImportRun.FAILED,
+        error="interrupted: troth stopped while this import ran; nothing of it was kept,"
+        " upload the file again",
+        finished_at=timezone.now(),
+    )
+    _discard(run)

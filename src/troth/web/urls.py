@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from troth.web.views import imports as import_views
 from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
@@ -44,6 +45,16 @@ urlpatterns = [
     path("needs/i-can-help", need_views.i_can_help, name="needs-i-can-help"),
     path("needs/<int:need_id>/helpers", need_views.helpers, name="need-helpers"),
     path("needs/<int:need_id>/withdraw", need_views.withdraw, name="needs-withdraw"),
+    path("import/", import_views.import_page, name="import"),
+    path("import/upload", import_views.upload, name="import-upload"),
+    path("import/<int:run_id>/", import_views.run_page, name="import-run"),
+    path("import/<int:run_id>/status", import_views.run_status, name="import-status"),
+    path("import/<int:run_id>/report.csv", import_views.report, name="import-report"),
+    path(
+        "import/<int:run_id>/suggestions/<int:suggestion_id>/<str:decision>",
+        import_views.decide,
+        name="import-decide",
+    ),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),

@@ -1,0 +1,428 @@
+"""Import: upload a file (LinkedIn export, Google Contacts, vCard, calendar, mail, a
+troth JSON export), watch it come in, read the summary, and decide the merge
+suggestions it raised.
+
+The upload is refused before it is stored when it is over TROTH_MAX_UPLOAD_MB (413),
+and when its kind cannot be told (400, naming the file). A stored upload gets a
+random name under the data directory and becomes a queued ImportRun, run in the
+background by `troth.importers.tasks` (which deletes the file afterwards); the run's
+page polls a small status fragment every second until the run is done or failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from troth.errors import TrothError
+from troth.identity.actions import do_accept, do_reject
+from troth.identity.models import MergeSuggestion
+from troth.importers import tasks
+from troth.importers.detect import KINDS, detect_kind
+from troth.importers.models import ImportRun
+from troth.lib.contact import ContactError, normalize_email, normalize_url
+from troth.owners import do_ensure_me
+from troth.people.models import ContactPoint
+from troth.web.forms import Form
+from troth.web.views.common import is_htmx, owner_of
+
+PAST_RUNS = 30
+SUGGESTIONS = 50
+REASONS = 10
+MB = 1024 * 1024
+# Content-Length counts the form around the file too (boundaries, the other fields).
+FORM_SLACK = 64 * 1024
+KIND_LABELS = {
+    "": "Tell from the file",
+    "linkedin": "LinkedIn export (Connections.csv, messages.csv or the whole zip)",
+    "google": "Google Contacts CSV",
+    "vcard": "vCard address book (.vcf)",
+    "ics": "Calendar (.ics)",
+    "mail": "Mail (mbox or .eml)",
+    "json": "troth JSON export (restore into an empty account)",
+}
+STAGES = {
+    "reading": "Reading the file",
+    "people": "People",
+    "interactions": "Interactions",
+    "identities": "Looking for the same person twice",
+    "restoring": "Restoring",
+}
+SUPPORTED = (
+    "a LinkedIn export (CSV or zip), a Google Contacts CSV, a vCard (.vcf),"
+    " a calendar (.ics), mail (mbox or .eml) or a troth JSON export"
+)
+
+
+def max_upload_bytes() -> int:
+    return int(float(settings.TROTH_MAX_UPLOAD_MB) * MB)
+
+
+def _mb(n: float) -> str:
+    return f"{n:g} MB"
+
+
+def too_big_message(name: str = "") -> str:
+    what = f"{name} is" if name else "That file is"
+    return (
+        f"{what} larger than the {_mb(float(settings.TROTH_MAX_UPLOAD_MB))} an upload may be;"
+        " nothing was stored (TROTH_MAX_UPLOAD_MB sets the limit)."
+    )
+
+
+class LimitedUpload(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the limit, before any more of it
+    is stored (the temporary file handler after it deletes what it had)."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.too_big = False
+        self.name = ""
+
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.name = file_name
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > self.limit:
+            self.too_big = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        return None
+
+
+def _split_addresses(text: str) -> list[str]:
+    return [a for a in re.split(r"[\s,;]+", text) if a]
+
+
+class ImportForm(Form):
+    file = forms.FileField(
+        label="File",
+        help_text="LinkedIn CSV or zip, Google Contacts CSV, vCard, .ics, mbox or .eml,"
+        " or a troth JSON export",
+    )
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=[(k, KIND_LABELS[k]) for k in ("", *KINDS)],
+        required=False,
+    )
+    me = forms.CharField(
+        label="Your own addresses",
+        required=False,
+        max_length=2000,
+        help_text="E-mail addresses and profile URLs that are you, so your own mail and"
+        " meetings are not taken for someone else's (remembered for later imports)",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_me(self) -> list[str]:
+        out = []
+        for raw in _split_addresses(self.cleaned_data.get("me") or ""):
+            try:
+                if "@" in raw and "/" not in raw:
+                    out.append(normalize_email(raw))
+                else:
+                    out.append(normalize_url(raw))
+            except ContactError:
+                raise forms.ValidationError(
+                    f"{raw} is neither an e-mail address nor a profile URL"
+                ) from None
+        return out
+
+
+def my_addresses(owner) -> str:
+    me = do_ensure_me(owner)
+    values = ContactPoint.objects.filter(
+        owner=owner, person=me, kind__in=[ContactPoint.EMAIL, ContactPoint.URL]
+    ).order_by("kind", "-is_primary", "id")
+    return " ".join(v.value for v in values)
+
+
+def run_row(run: ImportRun) -> dict[str, Any]:
+    counts = run.counts or {}
+    return {
+        "id": run.pk,
+        "name": run.file_name or Path(run.path).name or run.path,
+        "kind": run.kind,
+        "status": run.status,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "created": counts.get("people_created", 0),
+        "updated": counts.get("people_updated", 0),
+        "merged": counts.get("people_merged", 0),
+        "interactions": counts.get("interactions_added", 0),
+        "skipped": counts.get("skipped", 0),
+        "restored": sum((counts.get("restored") or {}).values()),
+        "web": bool(run.file_name),
+        "error": run.error,
+    }
+
+
+def _index_context(request: HttpRequest, form: ImportForm | None = None) -> dict[str, Any]:
+    owner = owner_of(request)
+    if form is None:
+        form = ImportForm(initial={"me": my_addresses(owner)})
+    runs = [run_row(r) for r in ImportRun.objects.filter(owner=owner)[:PAST_RUNS]]
+    return {
+        "nav": "import",
+        "form": form,
+        "runs": runs,
+        "max_mb": _mb(float(settings.TROTH_MAX_UPLOAD_MB)),
+        "max_bytes": max_upload_bytes(),
+        "open_suggestions": MergeSuggestion.objects.filter(
+            owner=owner, status=MergeSuggestion.OPEN
+        ).count(),
+    }
+
+
+@require_GET
+def import_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/import.html", _index_context(request))
+
+
+def _refused(request: HttpRequest, form: ImportForm, message: str, status: int) -> HttpResponse:
+    context = _index_context(request, form)
+    context["refusal"] = message
+    return render(request, "web/import.html", context, status=status)
+
+
+@csrf_exempt  # checked by `_upload` once the upload handlers are in place
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    limit = max_upload_bytes()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + FORM_SLACK:
+        # refused unread: nothing of it reaches the disk
+        form = ImportForm(initial={"me": my_addresses(owner_of(request))})
+        return _refused(request, form, too_big_message(), 413)
+    limiter = LimitedUpload(request, limit)
+    request.upload_handlers = [limiter, TemporaryFileUploadHandler(request)]
+    return _upload(request, limiter)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, limiter: LimitedUpload) -> HttpResponse:
+    owner = owner_of(request)
+    form = ImportForm(request.POST, request.FILES)
+    if limiter.too_big:
+        form = ImportForm(initial={"me": request.POST.get("me", "")})
+        return _refused(request, form, too_big_message(limiter.name), 413)
+    if not form.is_valid():
+        return render(request, "web/import.html", _index_context(request, form), status=400)
+    uploaded: UploadedFile = form.cleaned_data["file"]
+    name = Path(uploaded.name or "upload").name[:255]
+    if uploaded.size is not None and uploaded.size > max_upload_bytes():
+        return _refused(request, form, too_big_message(name), 413)
+    stored = _store(uploaded, name)
+    kind = form.cleaned_data["kind"]
+    if not kind:
+        try:
+            kind = detect_kind(stored)
+        except TrothError:
+            stored.unlink(missing_ok=True)
+            return _refused(
+                request,
+                form,
+                f"{name}: troth cannot tell what kind of file this is. Upload {SUPPORTED},"
+                " or choose what it is.",
+                400,
+            )
+    run = ImportRun.objects.create(
+        owner=owner,
+        kind=kind,
+        path=name,
+        file_name=name,
+        upload=str(stored),
+        started_at=timezone.now(),
+        status=ImportRun.QUEUED,
+        options={"me": form.cleaned_data["me"]},
+    )
+    try:
+        tasks.start(run)
+    except Exception:
+        stored.unlink(missing_ok=True)
+        run.delete()
+        raise
+    return redirect("web:import-run", run_id=run.pk)
+
+
+def _store(uploaded: UploadedFile, name: str) -> Path:
+    """The upload under the data directory, with a random name (its extension kept:
+    detection falls back on it)."""
+    suffix = Path(name).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix):
+        suffix = ""
+    target = tasks.uploads_dir() / f"upload-{secrets.token_urlsafe(16)}{suffix}"
+    with target.open("xb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    return target
+
+
+def _run(request: HttpRequest, run_id: int) -> ImportRun:
+    run = ImportRun.objects.filter(owner=owner_of(request), pk=run_id).first()
+    if run is None:
+        raise Http404(f"no import with id {run_id}")
+    if tasks.orphaned(run):
+        tasks.do_mark_interrupted(run)
+        run.refresh_from_db()
+    return run
+
+
+def suggestion_rows(run: ImportRun) -> tuple[list[dict[str, Any]], int]:
+    """The open merge suggestions this run raised (while it ran), likeliest first."""
+    if run.status != ImportRun.DONE or run.finished_at is None:
+        return [], 0
+    found = MergeSuggestion.objects.filter(
+        owner=run.owner,
+        status=MergeSuggestion.OPEN,
+        created_at__gte=run.started_at,
+        created_at__lte=run.finished_at,
+    ).select_related("person_a", "person_b")
+    total = found.count()
+    return [suggestion_row(s) for s in found[:SUGGESTIONS]], total
+
+
+def suggestion_row(s: MergeSuggestion) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "a": {"id": s.person_a_id, "name": s.person_a.full_name},
+        "b": {"id": s.person_b_id, "name": s.person_b.full_name},
+        "confidence": round(s.confidence * 100),
+        "reasons": "; ".join(str(r) for r in s.reasons),
+    }
+
+
+def status_context(run: ImportRun) -> dict[str, Any]:
+    live = tasks.read_progress(run.pk) if run.status == ImportRun.RUNNING else {}
+    stage = str(live.get("stage") or run.stage or "")
+    done, total = live.get("done"), live.get("total")
+    percent = None
+    if isinstance(done, int) and isinstance(total, int) and total > 0:
+        percent = min(100, round(100 * done / total))
+    problems = run.problems or []
+    reasons: dict[str, int] = {}
+    for p in problems:
+        key = str(p.get("reason", "")).split(":")[0].split(" (")[0]
+        reasons[key] = reasons.get(key, 0) + 1
+    suggestions, suggestions_total = suggestion_rows(run)
+    return {
+        "run": run,
+        "row": run_row(run),
+        "active": run.status in (ImportRun.QUEUED, ImportRun.RUNNING),
+        "stage": STAGES.get(stage, stage),
+        "done": done if isinstance(done, int) else None,
+        "total": total if isinstance(total, int) else None,
+        "percent": percent,
+        "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:REASONS],
+        "more_reasons": max(0, len(reasons) - REASONS),
+        "restored": sorted(((run.counts or {}).get("restored") or {}).items()),
+        "suggestions": suggestions,
+        "suggestions_more": suggestions_total - len(suggestions),
+        "nothing_new": run.status == ImportRun.DONE
+        and run.kind != "json"
+        and not any(
+            (run.counts or {}).get(k)
+            for k in ("people_created", "people_updated", "interactions_added")
+        ),
+    }
+
+
+@require_GET
+def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    return render(request, "web/import_run.html", {"nav": "import", **status_context(run)})
+
+
+@require_GET
+def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The polled fragment: progress while the run is active, then its summary."""
+    run = _run(request, run_id)
+    return render(request, "web/_import_status.html", status_context(run))
+
+
+@require_GET
+def report(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Every skipped record of a run, with where and why (as `troth import --report`)."""
+    run = _run(request, run_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["where", "reason"])
+    for p in run.problems or []:
+        writer.writerow([p.get("where", ""), p.get("reason", "")])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="troth-import-{run.pk}-report.csv"'
+    return response
+
+
+@require_POST
+def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str) -> HttpResponse:
+    """Accept (merge the second into the first, the older record) or reject a suggestion."""
+    owner = owner_of(request)
+    run = _run(request, run_id)
+    if decision not in ("accept", "reject"):
+        raise Http404("no such decision")
+    suggestion = (
+        MergeSuggestion.objects.filter(owner=owner, pk=suggestion_id)
+        .select_related("person_a", "person_b")
+        .first()
+    )
+    if suggestion is None:
+        raise Http404(f"no merge suggestion with id {suggestion_id}")
+    row = suggestion_row(suggestion)
+    error, done = "", ""
+    if suggestion.status != MergeSuggestion.OPEN:
+        error = f"Already decided ({suggestion.status})."
+    else:
+        a, b = suggestion.person_a, suggestion.person_b
+        try:
+            with transaction.atomic():
+                if decision == "accept":
+                    record = do_accept(owner, a, b, reason="merged from the Import page")
+                    done = (
+                        f"Merged {b.full_name} into {a.full_name}"
+                        f" (troth unmerge {record.pk} undoes it)."
+                    )
+                else:
+                    do_reject(owner, a, b)
+                    done = f"Noted: {a.full_name} and {b.full_name} are different people."
+        except TrothError as exc:
+            error = str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect("web:import-run", run_id=run.pk)
+    return render(
+        request,
+        "web/_import_suggestion.html",
+        {"run": run, "s": row, "error": error, "done": done},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,376 @@
+"""The Import page through Django's test client (real database, real files): upload,
+run in the background, summary, re-upload, refusals (too big, unknown kind, a file
+that cannot be read), merge suggestions decided in place, another owner's runs as
+404s, and both ways a run is carried out (a thread of the web process with the
+immediate backend; the database backend and its worker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.importers import tasks
+from troth.importers.models import ImportRun
+from troth.people.actions import do_add_person
+from troth.people.models import ContactPoint, Person
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+FN:Dana Kang
+N:Kang;Dana;;;
+EMAIL;TYPE=INTERNET:dana@acme.example
+ORG:Acme
+TITLE:CTO
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Lee Ortiz
+N:Ortiz;Lee;;;
+EMAIL;TYPE=INTERNET:lee@ortiz.example
+TEL;TYPE=CELL:+1 415 555 0199
+END:VCARD
+"""
+
+CONNECTIONS = (
+    "Notes:\r\n"
+    '"When exporting your connection data, you may notice that some of the email addresses '
+    'are missing."\r\n'
+    "\r\n"
+    "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    "Sam,Rivera,https://www.linkedin.com/in/sam-rivera,,Globex,Engineer,15 Dec 2024\r\n"
+    "Ana,Souza,https://www.linkedin.com/in/ana-souza,ana@souza.example,Initech,PM,1 Mar 2023\r\n"
+    ",,,,,,2 Jan 2020\r\n"
+)
+
+
+def text(response) -> str:
+    return response.content.decode().replace("&#x27;", "'")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "troth-home"
+    monkeypatch.setenv("TROTH_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def inline(settings):
+    """The immediate backend, run inside the upload request (no thread)."""
+    settings.TASKS = IMMEDIATE
+    settings.TROTH_IMPORT_THREAD = False
+
+
+@pytest.fixture
+def web(client, alice, home, inline):
+    client.force_login(alice)
+    return client
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def upload(client, path: Path, kind: str = "", me: str = ""):
+    with path.open("rb") as fh:
+        return client.post("/import/upload", {"file": fh, "kind": kind, "me": me})
+
+
+def stored_uploads(home: Path) -> list[Path]:
+    folder = home / "uploads"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_import_page_and_nav(web, alice):
+    ContactPoint.objects.create(
+        owner=alice,
+        person=Person.objects.get(owner=alice, is_me=True),
+        kind=ContactPoint.EMAIL,
+        value="alice@work.example",
+    )
+    r = web.get("/import/")
+    assert r.status_code == 200
+    page = text(r)
+    assert 'aria-current="page">Import' in page
+    assert 'enctype="multipart/form-data"' in page and 'name="csrfmiddlewaretoken"' in page
+    assert 'value="alice@work.example"' in page  # --me prefilled from Settings
+    assert "Up to 200 MB" in page and "Nothing imported yet" in page
+
+
+def test_upload_vcard_runs_and_summarises(web, alice, tmp_path, home):
+    r = upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert r["Location"] == f"/import/{run.id}/"
+    assert run.status == ImportRun.DONE and run.kind == "vcard"
+    assert run.file_name == "contacts.vcf" and run.path == "contacts.vcf"
+    assert run.counts["people_created"] == 2
+    names = set(Person.objects.filter(owner=alice, is_me=False).values_list("full_name", flat=True))
+    assert names == {"Dana Kang", "Lee Ortiz"}
+    # the upload and its progress file are gone; only one run (not do_import's own too)
+    assert stored_uploads(home) == []
+    assert ImportRun.objects.count() == 1
+    page = text(web.get(f"/import/{run.id}/"))
+    assert "Import of contacts.vcf" in page
+    assert '<dd id="count-created">2</dd>' in page
+    assert "every 1s" not in page  # finished: no more polling
+    listing = text(web.get("/import/"))
+    assert f'href="/import/{run.id}/"' in listing and "2 new, 0 updated" in listing
+
+
+def test_reupload_changes_nothing(web, alice, tmp_path):
+    path = write(tmp_path, "contacts.vcf", VCARD)
+    upload(web, path)
+    before = Person.objects.filter(owner=alice).count()
+    r = upload(web, path)
+    run = ImportRun.objects.filter(owner=alice).first()
+    assert run is not None and r["Location"] == f"/import/{run.id}/"
+    assert run.counts["people_created"] == 0 and run.counts["interactions_added"] == 0
+    assert Person.objects.filter(owner=alice).count() == before
+    assert "Nothing new" in text(web.get(f"/import/{run.id}/"))
+
+
+def test_linkedin_connections_with_skips_and_report(web, alice, tmp_path):
+    r = upload(web, write(tmp_path, "Connections.csv", CONNECTIONS))
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert run.kind == "linkedin" and run.status == ImportRun.DONE
+    assert run.counts["people_created"] == 2
+    assert Person.objects.filter(owner=alice, full_name="Ana Souza").exists()
+    assert run.counts["skipped"] == len(run.problems) >= 1
+    # the report names the file as uploaded, never the random stored name
+    assert all("Connections.csv" in p["where"] for p in run.problems)
+    page = text(web.get(f"/import/{run.id}/status", **HTMX))
+    assert "Skipped, and why" in page and f"/import/{run.id}/report.csv" in page
+    report = web.get(f"/import/{run.id}/report.csv")
+    assert report.status_code == 200 and report["Content-Type"].startswith("text/csv")
+    lines = report.content.decode().splitlines()
+    assert lines[0] == "where,reason" and len(lines) == 1 + len(run.problems)
+
+
+def test_kind_chosen_and_me_addresses(web, alice, tmp_path):
+    path = write(tmp_path, "book.txt", VCARD)
+    r = upload(web, path, kind="vcard", me="alice@home.example")
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert run.kind == "vcard" and run.status == ImportRun.DONE
+    me = Person.objects.get(owner=alice, is_me=True)
+    assert ContactPoint.objects.filter(person=me, value="alice@home.example").exists()
+
+
+def test_bad_me_address_is_a_form_error(web, alice, tmp_path, home):
+    r = upload(web, write(tmp_path, "contacts.vcf", VCARD), me="not an address")
+    assert r.status_code == 400
+    assert "neither an e-mail address nor a profile URL" in text(r)
+    assert not ImportRun.objects.exists() and stored_uploads(home) == []
+
+
+def test_oversized_upload_refused_unstored(web, alice, tmp_path, home, settings):
+    settings.TROTH_MAX_UPLOAD_MB = 0.01  # about 10 KB
+    big = VCARD * 200  # ~60 KB: within the form slack, stopped while it streams in
+    r = upload(web, write(tmp_path, "big.vcf", big))
+    assert r.status_code == 413
+    page = text(r)
+    assert "big.vcf is larger than the 0.01 MB an upload may be" in page
+    assert not ImportRun.objects.exists() and stored_uploads(home) == []
+    assert not Person.objects.filter(owner=alice, is_me=False).exists()
+
+
+def test_oversized_upload_refused_unread(web, alice, tmp_path, home, settings):
+    settings.TROTH_MAX_UPLOAD_MB = 0.01
+    r = upload(web, write(tmp_path, "huge.vcf", VCARD * 1000))  # ~300 KB: Content-Length says
+    assert r.status_code == 413
+    assert "larger than the 0.01 MB" in text(r)
+    assert not ImportRun.objects.exists() and stored_uploads(home) == []
+
+
+def test_wrong_file_type_refused(web, alice, tmp_path, home):
+    r = upload(web, write(tmp_path, "holiday.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
+    assert r.status_code == 400
+    assert "holiday.png: troth cannot tell what kind of file this is" in text(r)
+    assert not ImportRun.objects.exists() and stored_uploads(home) == []
+
+
+def test_empty_form_is_a_form_error(web):
+    r = web.post("/import/upload", {"kind": "bogus"})
+    assert r.status_code == 400
+    page = text(r)
+    assert "This field is required" in page and "Select a valid choice" in page
+
+
+def test_fatal_parse_error_shown_and_nothing_written(web, alice, tmp_path, home):
+    people = Person.objects.count()
+    r = upload(web, write(tmp_path, "contacts.vcf", VCARD), kind="linkedin")
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert run.status == ImportRun.FAILED and run.error
+    assert "\n" not in run.error and "upload-" not in run.error  # one line, the user's name
+    assert "contacts.vcf" in run.error
+    assert Person.objects.count() == people and ImportRun.objects.count() == 1
+    assert stored_uploads(home) == []
+    page = text(web.get(f"/import/{run.id}/"))
+    assert "Not imported" in page and "Nothing from this file was kept" in page
+
+
+def test_other_owner_gets_404(web, client, alice, bob, tmp_path):
+    upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    run = ImportRun.objects.get(owner=alice)
+    a, b = Person.objects.filter(owner=alice, is_me=False).order_by("id")
+    s = MergeSuggestion.objects.create(
+        owner=alice, person_a=a, person_b=b, confidence=0.8, created_at=run.finished_at
+    )
+    client.force_login(bob)
+    for url in (f"/import/{run.id}/", f"/import/{run.id}/status", f"/import/{run.id}/report.csv"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/import/{run.id}/suggestions/{s.id}/accept").status_code == 404
+    # bob's own run does not open alice's suggestion either
+    bobs = ImportRun.objects.create(owner=bob, kind="vcard", path="x", started_at=timezone.now())
+    assert client.post(f"/import/{bobs.id}/suggestions/{s.id}/accept").status_code == 404
+    assert client.post(f"/import/{bobs.id}/suggestions/{s.id}/reject").status_code == 404
+    s.refresh_from_db()
+    assert s.status == MergeSuggestion.OPEN and Person.objects.filter(pk=b.pk).exists()
+    assert "contacts.vcf" not in text(client.get("/import/"))
+    assert client.get("/import/999999/").status_code == 404
+
+
+def _suggest(alice, run, first: str, second: str) -> MergeSuggestion:
+    a = do_add_person(alice, first)
+    b = do_add_person(alice, second)
+    return MergeSuggestion.objects.create(
+        owner=alice,
+        person_a=a,
+        person_b=b,
+        confidence=0.82,
+        reasons=["similar names"],
+        created_at=run.finished_at,
+    )
+
+
+def test_accept_suggestion_merges(web, alice, tmp_path):
+    upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    run = ImportRun.objects.get(owner=alice)
+    s = _suggest(alice, run, "Robert Chen", "Bob Chen")
+    page = text(web.get(f"/import/{run.id}/"))
+    assert "The same person twice?" in page and "Robert Chen" in page and "82% likely" in page
+    r = web.post(f"/import/{run.id}/suggestions/{s.id}/accept", **HTMX)
+    assert r.status_code == 200
+    assert "Merged Bob Chen into Robert Chen" in text(r)
+    # the merged person is gone, and with them the suggestion about the pair (the
+    # merge record keeps both, for troth unmerge)
+    assert not Person.objects.filter(pk=s.person_b_id).exists()
+    assert not MergeSuggestion.objects.filter(pk=s.pk, status=MergeSuggestion.OPEN).exists()
+    assert MergeRecord.objects.filter(owner=alice, kept_id=s.person_a_id).exists()
+    again = web.post(f"/import/{run.id}/suggestions/{s.id}/accept", **HTMX)
+    assert again.status_code == 404  # the merged person (and the suggestion) are gone
+    assert "The same person twice?" not in text(web.get(f"/import/{run.id}/"))
+
+
+def test_reject_suggestion_is_recorded(web, alice, tmp_path):
+    upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    run = ImportRun.objects.get(owner=alice)
+    s = _suggest(alice, run, "Jo March", "Jo Marsh")
+    r = web.post(f"/import/{run.id}/suggestions/{s.id}/reject")  # without htmx: back to the run
+    assert r.status_code == 302 and r["Location"] == f"/import/{run.id}/"
+    s.refresh_from_db()
+    assert s.status == MergeSuggestion.REJECTED and s.decided_at is not None
+    assert Person.objects.filter(pk=s.person_b_id).exists()
+    page = text(web.get(f"/import/{run.id}/"))
+    assert "are different people" in page  # the flash message
+    again = web.post(f"/import/{run.id}/suggestions/{s.id}/accept", **HTMX)
+    assert again.status_code == 400 and "Already decided" in text(again)
+    assert web.post(f"/import/{run.id}/suggestions/{s.id}/maybe").status_code == 404
+
+
+def test_status_fragment_polls_while_running(web, alice, home):
+    run = ImportRun.objects.create(
+        owner=alice,
+        kind="vcard",
+        path="contacts.vcf",
+        file_name="contacts.vcf",
+        started_at=timezone.now(),
+        status=ImportRun.RUNNING,
+        stage="reading",
+    )
+    tasks.uploads_dir()
+    tasks.ProgressFile(run.id)("people", 1500, 3000)
+    r = web.get(f"/import/{run.id}/status", **HTMX)
+    page = text(r)
+    assert r.status_code == 200
+    assert 'hx-trigger="every 1s"' in page and f'hx-get="/import/{run.id}/status"' in page
+    assert "People: 1500 of 3000" in page and 'value="50"' in page
+
+
+def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, settings):
+    settings.TASKS = DATABASE
+    client.force_login(alice)
+    r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert run.status == ImportRun.QUEUED
+    assert DBTaskResult.objects.count() == 1
+    assert len(stored_uploads(home)) == 1  # waiting for the worker
+    page = text(client.get(f"/import/{run.id}/status", **HTMX))
+    assert "Waiting to start" in page and "every 1s" in page
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+    run.refresh_from_db()
+    assert run.status == ImportRun.DONE and run.counts["people_created"] == 2
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert stored_uploads(home) == []
+    assert "Import of contacts.vcf" in text(client.get(f"/import/{run.id}/"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_immediate_backend_runs_in_a_thread(client, tmp_path, home, settings):
+    from django.contrib.auth import get_user_model
+
+    from troth.owners import do_ensure_me
+
+    settings.TASKS = IMMEDIATE
+    settings.TROTH_IMPORT_THREAD = True
+    user = get_user_model().objects.create_user("carol", "carol@example.org", "pw")
+    do_ensure_me(user, "Carol")
+    client.force_login(user)
+    r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=user)
+    thread = tasks.THREADS[run.id]
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    run.refresh_from_db()
+    assert run.status == ImportRun.DONE and run.counts["people_created"] == 2
+    assert Person.objects.filter(owner=user, full_name="Dana Kang").exists()
+    assert stored_uploads(home) == []
+
+
+def test_orphaned_run_is_marked_interrupted(web, alice, home):
+    """A thread run whose process went away (troth stopped mid-import) says so."""
+    settings_thread = tasks.runs_in_thread
+    run = ImportRun.objects.create(
+        owner=alice,
+        kind="vcard",
+        path="contacts.vcf",
+        file_name="contacts.vcf",
+        started_at=timezone.now() - timezone.timedelta(minutes=5),
+        status=ImportRun.RUNNING,
+    )
+    with override_settings(TROTH_IMPORT_THREAD=True):
+        assert settings_thread()
+        page = text(web.get(f"/import/{run.id}/"))
+    run.refresh_from_db()
+    assert run.status == ImportRun.FAILED and "interrupted" in run.error
+    assert "Not imported" in page

@@ -29,6 +29,7 @@ for _module in (
     "evaluate",
     "demo",
     "web",
+    "worker",
 ):
     importlib.import_module(f"troth.cli.{_module}")
 from troth.cli.app import app, main  # noqa: E402

@@ -1,0 +1,56 @@
+"""troth worker: run the background tasks the web app queued (a server's imports).
+
+With TROTH_TASKS=database (set for both `troth serve` and `troth worker`), an
+upload on the Import page is queued in the database and this command runs it:
+django-tasks-db's worker (`db_worker`), with troth's settings and migrations.
+With the default (immediate) backend there is nothing to run: imports happen in
+a thread of `troth serve` itself.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from troth.cli.app import command
+from troth.errors import TrothError
+
+
+@command("worker", rich_help_panel="Setup")
+def worker(
+    once: bool = typer.Option(
+        False, "--once", help="Run every task queued now, then exit (cron, tests)."
+    ),
+    interval: float = typer.Option(
+        1.0, "--interval", help="Seconds between looks at an empty queue.", show_default=True
+    ),
+    max_tasks: int | None = typer.Option(
+        None, "--max-tasks", help="Exit after running this many tasks (restart to free memory)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing."),
+) -> None:
+    """Run queued imports from the web app (when TROTH_TASKS=database)."""
+    from django.core.management import call_command
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    from troth import bootstrap
+
+    if not interval >= 0:
+        raise TrothError(f"--interval {interval}: give a number of seconds, 0 or more")
+    if max_tasks is not None and max_tasks <= 0:
+        raise TrothError(f"--max-tasks {max_tasks}: give a number of tasks, 1 or more")
+    bootstrap.setup()
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        raise TrothError(
+            "troth worker runs tasks queued in the database: set TROTH_TASKS=database for"
+            " both troth serve and troth worker (by default troth serve runs imports itself)"
+        )
+    call_command(
+        "db_worker",
+        batch=once,
+        interval=interval,
+        startup_delay=not once,
+        reload=False,
+        max_tasks=max_tasks,
+        verbosity=0 if quiet else 1,
+    )

@@ -1,0 +1,82 @@
+"""troth worker: runs the imports the web app queued in the database (TROTH_TASKS=database),
+with --once for "what is queued now, then exit"; refuses to run without that backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from troth.importers import tasks
+from troth.importers.models import ImportRun
+from troth.owners import local_owner
+from troth.people.models import Person
+
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+VCARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ruth Okafor\r\nEMAIL:ruth@okafor.example\r\nEND:VCARD\r\n"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
+    stored = tasks.uploads_dir() / f"upload-test-{name}"
+    stored.write_text(content, encoding="utf-8")
+    run = ImportRun.objects.create(
+        owner=owner,
+        kind=kind,
+        path=name,
+        file_name=name,
+        upload=str(stored),
+        started_at=timezone.now(),
+        status=ImportRun.QUEUED,
+    )
+    tasks.start(run)
+    return run
+
+
+def test_worker_once_runs_queued_imports(cli, settings, home):
+    settings.TASKS = DATABASE
+    owner = local_owner()
+    good = queued(owner, VCARD)
+    bad = queued(owner, "BEGIN:VCARD\r\nnot really\r\n", name="broken.ics", kind="ics")
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+    cli("worker", "--once", "--quiet")
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.status == ImportRun.DONE and good.counts["people_created"] == 1
+    assert Person.objects.filter(owner=owner, full_name="Ruth Okafor").exists()
+    assert bad.status == ImportRun.FAILED and "broken.ics" in bad.error
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    assert not list((home / "uploads").iterdir())  # uploads deleted after their runs
+    # nothing left: another pass runs nothing and exits
+    cli("worker", "--once", "--quiet")
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_worker_max_tasks(cli, settings, home):
+    settings.TASKS = DATABASE
+
+    owner = local_owner()
+    first = queued(owner, VCARD, name="a.vcf")
+    second = queued(owner, VCARD, name="b.vcf")
+    cli("worker", "--max-tasks", "1", "--interval", "0", "--quiet")
+    statuses = {r.pk: r.status for r in ImportRun.objects.filter(pk__in=[first.pk, second.pk])}
+    assert sorted(statuses.values()) == [ImportRun.DONE, ImportRun.QUEUED]
+
+
+def test_worker_needs_the_database_backend(cli, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    result = cli("worker", "--once", code=2)
+    assert "TROTH_TASKS=database" in result.stderr
+
+
+def test_worker_bad_options(cli, settings):
+    settings.TASKS = DATABASE
+    assert "--interval" in cli("worker", "--interval", "-1", code=2).stderr
+    assert "--max-tasks" in cli("worker", "--max-tasks", "0", code=2).stderr

@@ -32,10 +32,10 @@ START_TIMEOUT = 120  # seconds: migrating and loading the demo network come firs
 
 
 def _chromium() -> str | None:
-    found = os.environ.get("TROTH_CHROMIUM") or shutil.which("chromium")
-    if not found and Path("/usr/bin/chromium").exists():
-        found = "/usr/bin/chromium"
-    return found
+    """TROTH_CHROMIUM if set (and only it), else Debian's chromium."""
+    chosen = os.environ.get("TROTH_CHROMIUM")
+    candidates = [chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
 def _missing(reason: str) -> None:

@@ -36,6 +36,7 @@ PAGES = {
     "needs": ("/needs/", "Needs"),
     "insights": ("/insights/", "Insights"),
     "settings": ("/settings/", "Settings"),
+    "import": ("/import/", "Import"),
 }
 
 

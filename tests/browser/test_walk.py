@@ -209,5 +209,39 @@ END:VCARD
 """
 
 
-def test_import_a_vcard_file(page, tmp_path):
-    pytest.skip("import page not built yet")
+def test_import_a_vcard_file(page, labels_ok, tmp_path):
+    card = tmp_path / "phone-contacts.vcf"
+    card.write_text(VCARD, encoding="utf-8")
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    page.get_by_role("heading", level=1, name="Import").wait_for()
+    labels_ok(page)
+    upload = page.get_by_role("region", name="Upload a file")
+    upload.get_by_label("File").set_input_files(card)
+    upload.get_by_role("button", name="Import").click()
+
+    # Progress, then the summary, on the import's own page.
+    page.wait_for_url(re.compile(r"/import/\d+/"))
+    page.get_by_role("heading", level=1, name="Import of phone-contacts.vcf").wait_for()
+    summary = page.get_by_role("region", name="Imported")
+    summary.wait_for(timeout=30_000)
+    counts = summary.inner_text()
+    assert re.search(r"People created\s+2\b", counts), counts
+    assert re.search(r"Records skipped\s+0\b", counts), counts
+    labels_ok(page)
+
+    # The new people are there to find, with what the card said.
+    summary.get_by_role("link", name="See your people").click()
+    page.get_by_role("searchbox", name="Search").fill("Brandvold")
+    page.get_by_role("status").filter(has_text="1 person matches").wait_for()
+    page.get_by_role("link", name="Ottilie Brandvold").click()
+    page.get_by_role("heading", level=1, name="Ottilie Brandvold").wait_for()
+    head = page.locator("main header").inner_text()
+    assert "Head of Data at Fjordline Analytics" in head, head
+    assert "ottilie.brandvold@example.net" in head, head
+
+    # Past imports list it.
+    page.goto("/import/")
+    past = page.get_by_role("region", name="Past imports")
+    assert "phone-contacts.vcf" in past.inner_text()
+    assert "2 new" in past.inner_text()

@@ -225,6 +225,7 @@ def run_db(size: int, seed: int) -> dict:
     bootstrap.setup()
     from troth.identity.actions import do_resolve
     from troth.identity.models import MergeRecord
+    from troth.importers.models import SourceRecord
     from troth.lib.text import fold
     from troth.owners import local_owner
     from troth.people.models import ContactPoint, Employment, Organization, Person
@@ -261,6 +262,12 @@ def run_db(size: int, seed: int) -> dict:
             for pid, c in zip(ids, people, strict=True)
             for kind, values in (("email", c.emails), ("phone", c.phones), ("url", c.urls))
             for v in values
+        )
+        # where each record came from, as an import records it (the once-per-source rule)
+        SourceRecord.objects.bulk_create(
+            SourceRecord(owner=owner, person_id=pid, source=r.source, external_id=f"r{i}")
+            for i, (pid, r) in enumerate(zip(ids, data.records, strict=True))
+            if r.source
         )
     t = time.perf_counter()
     with transaction.atomic():

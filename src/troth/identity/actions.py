@@ -43,6 +43,7 @@ from troth.errors import NotFound, TrothError
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
+from troth.importers.models import SourceRecord
 from troth.people.models import ContactPoint, Employment, Knows, Person
 from troth.trust.models import TrustScore
 
@@ -465,6 +466,11 @@ def candidates(owner) -> list[match.Candidate]:
         .values_list("person_id", "organization__name")
     ):
         companies.setdefault(pid, org)
+    # Where each person came from: a source lists a person once, so two people with one
+    # name from the same source are namesakes (match.py's once-per-source rule).
+    sources: dict[int, set[str]] = defaultdict(set)
+    for pid, source in SourceRecord.objects.filter(owner=owner).values_list("person_id", "source"):
+        sources[pid].add(source)
     out = []
     for pid, full, given, family in people:
         cp = points.get(pid, {})
@@ -478,6 +484,7 @@ def candidates(owner) -> list[match.Candidate]:
                 phones=tuple(cp.get(ContactPoint.PHONE, ())),
                 urls=tuple(cp.get(ContactPoint.URL, ())),
                 company=companies.get(pid, ""),
+                sources=tuple(sorted(sources.get(pid, ()))),
             )
         )
     return out

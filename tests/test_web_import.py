@@ -312,7 +312,7 @@ def test_status_fragment_polls_while_running(web, alice, home):
     page = text(r)
     assert r.status_code == 200
     assert 'hx-trigger="every 1s"' in page and f'hx-get="/import/{run.id}/status"' in page
-    assert "People: 1500 of 3000" in page and 'value="50"' in page
+    assert "People: 1,500 of 3,000" in page and 'value="50"' in page
 
 
 def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, settings):
@@ -325,7 +325,7 @@ def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, 
     assert DBTaskResult.objects.count() == 1
     assert len(stored_uploads(home)) == 1  # waiting for the worker
     page = text(client.get(f"/import/{run.id}/status", **HTMX))
-    assert "Waiting to start" in page and "every 1s" in page
+    assert "Waiting to start" in page and "every 1s" in page and "troth worker" in page
     call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
     run.refresh_from_db()
     assert run.status == ImportRun.DONE and run.counts["people_created"] == 2

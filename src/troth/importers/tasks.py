@@ -54,6 +54,9 @@ UPLOADS = "uploads"
 # Runs started in this process by `start` (immediate backend): run id -> its thread.
 THREADS: dict[int, threading.Thread] = {}
 _threads_lock = threading.Lock()
+# One import at a time in this process: a second would wait on SQLite's write lock
+# (and time out) instead of on its turn; it stays "queued" meanwhile.
+_one_at_a_time = threading.Lock()
 
 
 def uploads_dir() -> Path:
@@ -205,8 +208,9 @@ def runs_in_thread() -> bool:
 
 def _thread_main(run_id: int) -> None:
     try:
-        close_old_connections()
-        run_import.enqueue(run_id)
+        with _one_at_a_time:
+            close_old_connections()
+            run_import.enqueue(run_id)
     finally:
         connections.close_all()  # this thread's own connection
 

@@ -323,9 +323,12 @@ def status_context(run: ImportRun) -> dict[str, Any]:
     live = tasks.read_progress(run.pk) if run.status == ImportRun.RUNNING else {}
     stage = str(live.get("stage") or run.stage or "")
     done, total = live.get("done"), live.get("total")
-    percent = None
+    percent, detail = None, ""
     if isinstance(done, int) and isinstance(total, int) and total > 0:
         percent = min(100, round(100 * done / total))
+        detail = f"{done:,} of {total:,}"
+    elif stage == "reading" and isinstance(done, int) and done:
+        detail = f"{done:,} records so far"
     problems = run.problems or []
     reasons: dict[str, int] = {}
     for p in problems:
@@ -336,10 +339,12 @@ def status_context(run: ImportRun) -> dict[str, Any]:
         "run": run,
         "row": run_row(run),
         "active": run.status in (ImportRun.QUEUED, ImportRun.RUNNING),
+        "needs_worker": run.status == ImportRun.QUEUED and not tasks.runs_in_thread(),
         "stage": STAGES.get(stage, stage),
         "done": done if isinstance(done, int) else None,
         "total": total if isinstance(total, int) else None,
         "percent": percent,
+        "detail": detail,
         "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:REASONS],
         "more_reasons": max(0, len(reasons) - REASONS),
         "restored": sorted(((run.counts or {}).get("restored") or {}).items()),

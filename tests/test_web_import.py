@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -374,3 +375,70 @@ def test_orphaned_run_is_marked_interrupted(web, alice, home):
     run.refresh_from_db()
     assert run.status == ImportRun.FAILED and "interrupted" in run.error
     assert "Not imported" in page
+
+
+def test_troth_json_export_restores_into_an_empty_account(client, alice, tmp_path, home, inline):
+    from django.contrib.auth import get_user_model
+
+    from troth.backup.export import write_export
+
+    do_add_person(alice, "Wren Halvorsen", company="Acme")
+    path = tmp_path / "troth.json"
+    with path.open("w", encoding="utf-8") as out:
+        write_export(alice, out)
+    # into an account that has people already: refused whole, said plainly
+    client.force_login(alice)
+    upload(client, path)
+    refused = ImportRun.objects.get(owner=alice)
+    assert refused.kind == "json" and refused.status == ImportRun.FAILED
+    assert "already has data" in refused.error and "troth.json" in refused.error
+    assert Person.objects.filter(owner=alice).count() == 2
+    # into a fresh account on a fresh database (the ids are free again)
+    get_user_model().objects.filter(pk=alice.pk).delete()
+    dora = get_user_model().objects.create_user("dora", "dora@example.org", "pw")
+    client.force_login(dora)
+    r = upload(client, path)
+    run = ImportRun.objects.get(owner=dora)
+    assert r["Location"] == f"/import/{run.id}/"
+    assert run.status == ImportRun.DONE, run.error
+    assert run.counts["restored"]
+    assert Person.objects.filter(owner=dora, full_name="Wren Halvorsen").exists()
+    page = text(client.get(f"/import/{run.id}/"))
+    assert "Imported" in page and "rows restored" in text(client.get("/import/"))
+    assert stored_uploads(home) == []
+
+
+def test_restore_over_the_runs_own_id_moves_the_run(client, alice, tmp_path, home, inline):
+    """The export holds an import run with the id this upload's run has: the restored
+    row keeps it, this run is written again under a new id, and the page follows."""
+    from django.contrib.auth import get_user_model
+
+    from troth.backup.export import write_export
+
+    old = ImportRun.objects.create(
+        owner=alice, kind="vcard", path="a.vcf", started_at=timezone.now()
+    )
+    path = tmp_path / "troth.json"
+    with path.open("w", encoding="utf-8") as out:
+        write_export(alice, out)
+    get_user_model().objects.filter(pk=alice.pk).delete()
+    dora = get_user_model().objects.create_user("dora", "dora@example.org", "pw")
+    client.force_login(dora)
+    # the upload's run gets the next id: make that the exported run's
+    if connection.vendor != "sqlite":
+        pytest.skip("sets SQLite's id sequence")
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
+            [old.id - 1, ImportRun._meta.db_table],
+        )
+    r = upload(client, path)
+    assert r["Location"] == f"/import/{old.id}/"
+    restored = ImportRun.objects.get(pk=old.id)
+    assert restored.owner == dora and restored.path == "a.vcf"
+    mine = ImportRun.objects.get(owner=dora, file_name="troth.json")
+    assert mine.id != old.id and mine.status == ImportRun.DONE
+    moved = client.get(f"/import/{old.id}/")
+    assert moved.status_code == 302 and moved["Location"] == f"/import/{mine.id}/"
+    status = client.get(f"/import/{old.id}/status", **HTMX)
+    assert status["HX-Redirect"] == f"/import/{mine.id}/"

@@ -159,9 +159,7 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
 
         progress("restoring", 0, None)
         with transaction.atomic():
-            restored = do_restore(owner, path)
-            counts: dict[str, Any] = {"restored": dict(restored)}
-            _finish(run, counts, [])
+            counts: dict[str, Any] = {"restored": _restore(run, path, do_restore)}
         return counts, []
 
     from troth.importers.apply import do_import
@@ -183,6 +181,54 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
             p["where"] = p["where"].replace(run.upload, run.file_name)
         _finish(run, summary.counts(), problems)
     return summary.counts(), problems
+
+
+def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:
+    """A restore wants an empty account, and this run's own row is a row of it: the
+    row steps aside while the export comes in, then is written again, done. Under
+    its own id when the export left it free; else under a new one, and a marker
+    file sends the page that polls the old id to the new one."""
+    ImportRun.objects.filter(pk=run.pk).delete()
+    restored = dict(do_restore(run.owner, path))
+    done = {
+        "status": ImportRun.DONE,
+        "stage": "done",
+        "counts": {"restored": restored},
+        "problems": [],
+        "finished_at": timezone.now(),
+    }
+    keep = {
+        f.attname: getattr(run, f.attname)
+        for f in ImportRun._meta.concrete_fields
+        if f.attname not in done and f.attname != "id"
+    }
+    if ImportRun.objects.filter(pk=run.pk).exists():
+        again = ImportRun.objects.create(**keep, **done)
+        # (written now: should the transaction roll back, it names no run and is ignored)
+        _leave_marker(run.pk, again.pk)
+    else:
+        ImportRun.objects.create(id=run.pk, **keep, **done)
+    return restored
+
+
+def _leave_marker(old: int, new: int) -> None:
+    try:
+        moved_path(old).write_text(str(new), encoding="utf-8")
+    except OSError:
+        logger.warning("cannot write %s", moved_path(old), exc_info=True)
+
+
+def moved_path(run_id: int) -> Path:
+    return data_dir() / UPLOADS / f"run-{run_id}.moved"
+
+
+def moved_to(run_id: int) -> int | None:
+    """The id a restored-over run was written again under, if it was."""
+    try:
+        text = moved_path(run_id).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def _finish(run: ImportRun, counts: dict[str, Any], problems: list[dict[str, str]]) -> None:

@@ -30,6 +30,7 @@ from django.core.files.uploadhandler import (
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -285,8 +286,21 @@ def _store(uploaded: UploadedFile, name: str) -> Path:
     return target
 
 
-def _run(request: HttpRequest, run_id: int) -> ImportRun:
-    run = ImportRun.objects.filter(owner=owner_of(request), pk=run_id).first()
+class Moved(Exception):
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+
+
+def _run(request: HttpRequest, run_id: int, *, follow: bool = True) -> ImportRun:
+    """The owner's run (404 for anyone else's). A run a restore wrote again under
+    another id (see tasks._restore) is that one, or `Moved` when not `follow`."""
+    owner = owner_of(request)
+    moved = tasks.moved_to(run_id)
+    if moved is not None and ImportRun.objects.filter(owner=owner, pk=moved).exists():
+        if not follow:
+            raise Moved(moved)
+        run_id = moved
+    run = ImportRun.objects.filter(owner=owner, pk=run_id).first()
     if run is None:
         raise Http404(f"no import with id {run_id}")
     if tasks.orphaned(run):
@@ -361,14 +375,22 @@ def status_context(run: ImportRun) -> dict[str, Any]:
 
 @require_GET
 def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = _run(request, run_id)
+    try:
+        run = _run(request, run_id, follow=False)
+    except Moved as moved:
+        return redirect("web:import-run", run_id=moved.run_id)
     return render(request, "web/import_run.html", {"nav": "import", **status_context(run)})
 
 
 @require_GET
 def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     """The polled fragment: progress while the run is active, then its summary."""
-    run = _run(request, run_id)
+    try:
+        run = _run(request, run_id, follow=False)
+    except Moved as moved:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("web:import-run", args=[moved.run_id])
+        return response
     return render(request, "web/_import_status.html", status_context(run))
 
 

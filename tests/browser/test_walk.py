@@ -64,7 +64,11 @@ def test_today_lists_what_to_do_with_reasons_and_drafts(page, labels_ok):
     message.wait_for()
     body = message.input_value()
     assert person.split()[0] in body, f"the draft should greet {person}: {body[:200]!r}"
-    assert first.get_by_role("button", name="Copy to clipboard").is_visible()
+    # Copy puts the draft on the clipboard and says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    first.get_by_role("button", name="Copy to clipboard").click()
+    expect(first.get_by_role("status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == body
     mail = first.get_by_role("link", name="Open in your mail app")
     if mail.count():
         assert (mail.get_attribute("href") or "").startswith("mailto:")
@@ -90,8 +94,8 @@ def test_find_a_person_then_log_give_and_keep_a_promise(page, labels_ok):
     assert 1 <= count < 300, status.inner_text()
     rows = page.get_by_role("table").get_by_role("row")
     assert rows.count() == min(count, 50) + 1  # with the header row
-    for i in range(1, rows.count()):
-        assert surname.lower() in rows.nth(i).inner_text().lower()
+    # (a row may match by e-mail address, which the table does not show)
+    expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     assert search.input_value() == surname, "results swap in without losing the typing"
 
     page.get_by_role("link", name=name, exact=True).click()

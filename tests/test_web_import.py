@@ -156,6 +156,7 @@ def test_linkedin_connections_with_skips_and_report(web, alice, tmp_path):
     assert run.counts["skipped"] == len(run.problems) >= 1
     # the report names the file as uploaded, never the random stored name
     assert all("Connections.csv" in p["where"] for p in run.problems)
+    assert not any("upload-" in p["where"] + p["reason"] for p in run.problems)
     page = text(web.get(f"/import/{run.id}/status", **HTMX))
     assert "Skipped, and why" in page and f"/import/{run.id}/report.csv" in page
     report = web.get(f"/import/{run.id}/report.csv")

@@ -106,10 +106,15 @@ def _one_line(exc: BaseException, run: ImportRun) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if not isinstance(exc, TrothError):
         text = f"{type(exc).__name__}: {text}"
-    # the stored name is random: say the name the file was uploaded under
+    return _user_name(text, run)[:1000]
+
+
+def _user_name(text: str, run: ImportRun) -> str:
+    """The stored name is random: say the name the file was uploaded under."""
     if run.upload and run.file_name:
         text = text.replace(run.upload, run.file_name)
-    return text[:1000]
+        text = text.replace(Path(run.upload).name, run.file_name)
+    return text
 
 
 def _discard(run: ImportRun) -> None:
@@ -178,7 +183,7 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
             ImportRun.objects.filter(pk=summary.run_id, owner=owner).delete()
         problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
         for p in problems:
-            p["where"] = p["where"].replace(run.upload, run.file_name)
+            p["where"] = _user_name(p["where"], run)
         _finish(run, summary.counts(), problems)
     return summary.counts(), problems
 

@@ -87,7 +87,9 @@ def test_find_a_person_then_log_give_and_keep_a_promise(page, labels_ok):
     name = table.get_by_role("row").nth(3).get_by_role("link").first.inner_text().strip()
     surname = name.split()[-1]
     search = page.get_by_role("searchbox", name="Search")
-    search.press_sequentially(surname, delay=30)
+    page.keyboard.press("/")  # the shortcut for search, from anywhere on the page
+    expect(search).to_be_focused()
+    page.keyboard.type(surname, delay=30)
     page.wait_for_url(re.compile(r"q="))
     status = page.get_by_role("status").filter(has_text="match")
     count = int(status.inner_text().split()[0])
@@ -213,7 +215,7 @@ END:VCARD
 """
 
 
-def test_import_a_vcard_file(page, labels_ok, tmp_path):
+def test_import_a_vcard_file(page, labels_ok, screenshots, tmp_path):
     card = tmp_path / "phone-contacts.vcf"
     card.write_text(VCARD, encoding="utf-8")
     page.goto("/")
@@ -233,6 +235,7 @@ def test_import_a_vcard_file(page, labels_ok, tmp_path):
     assert re.search(r"People created\s+2\b", counts), counts
     assert re.search(r"Records skipped\s+0\b", counts), counts
     labels_ok(page)
+    page.screenshot(path=str(screenshots / "import-summary-1280.png"), full_page=True)
 
     # The new people are there to find, with what the card said.
     summary.get_by_role("link", name="See your people").click()

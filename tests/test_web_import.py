@@ -317,6 +317,9 @@ def test_status_fragment_polls_while_running(web, alice, home):
     assert "People: 1,500 of 3,000" in page and 'value="50"' in page
 
 
+# The worker closes connections it finds inside a transaction, as a long-running
+# process should; so the test runs in autocommit, as the worker does in production.
+@pytest.mark.django_db(transaction=True)
 def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, settings):
     settings.TASKS = DATABASE
     client.force_login(alice)

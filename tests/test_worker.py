@@ -40,6 +40,9 @@ def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -
     return run
 
 
+# The worker closes connections it finds inside a transaction, as a long-running
+# process should; so the test runs in autocommit, as the worker does in production.
+@pytest.mark.django_db(transaction=True)
 def test_worker_once_runs_queued_imports(cli, settings, home):
     settings.TASKS = DATABASE
     owner = local_owner()
@@ -59,6 +62,9 @@ def test_worker_once_runs_queued_imports(cli, settings, home):
     assert DBTaskResult.objects.count() == 2
 
 
+# The worker closes connections it finds inside a transaction, as a long-running
+# process should; so the test runs in autocommit, as the worker does in production.
+@pytest.mark.django_db(transaction=True)
 def test_worker_max_tasks(cli, settings, home):
     settings.TASKS = DATABASE
 

@@ -21,7 +21,7 @@ def tour_lines() -> list[str]:
 
 def test_the_readme_names_both_commands():
     text = README.read_text()
-    assert "pip install -e . && troth demo" in text
+    assert "pip install -e . && troth serve --demo" in text
     assert "pip install -e '.[test]' && pytest" in text
 
 

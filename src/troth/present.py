@@ -7,6 +7,7 @@ without a deprecation. Tables in the CLI are drawn from the same dicts.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.utils import timezone
@@ -17,6 +18,13 @@ from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import need_status
 from troth.people.models import ContactPoint, Note, Person
 from troth.people.queries import current_job
+
+
+def whole(score: float) -> int:
+    """A trust score as shown everywhere (CLI, People, a person's page): the score to
+    one decimal, as the engine reports it, then half up, so 90.5 is 91 in every view
+    (Python's round() and format would say 90)."""
+    return math.floor(round(score, 1) + 0.5)
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -8,6 +8,7 @@ import typer
 from django.db import transaction
 from rich.table import Table
 
+from troth import present
 from troth.cli.app import command, console, owner, print_json
 from troth.cli.parse import date_option
 from troth.errors import TrothError
@@ -56,7 +57,7 @@ def trust(
             print_json(detail)
             return
         console.print(
-            f"[bold]{detail['name']}[/bold]: trust {detail['score']:.0f}/100, {detail['tier']} "
+            f"[bold]{detail['name']}[/bold]: trust {present.whole(detail['score'])}/100, {detail['tier']} "
             f"(30 days: {_trend(detail['trend_30']) or 'n/a'}, 90 days: {_trend(detail['trend_90']) or 'n/a'})"
             f" [dim]as of {detail['as_of']}[/dim]"
         )
@@ -86,7 +87,7 @@ def trust(
         table.add_row(
             str(r["id"]),
             r["name"],
-            f"{r['score']:.0f}",
+            f"{present.whole(r['score'])}",
             r["tier"],
             _trend(r["trend_30"]),
             _trend(r["trend_90"]),
@@ -219,7 +220,7 @@ def ready(
     head = "[green]READY[/green]" if verdict["ready"] else "[yellow]NOT YET[/yellow]"
     console.print(
         f"{head} to ask {person.full_name} for {PHRASE[ask]} "
-        f"(trust {verdict['score']:.0f}, {verdict['tier']})"
+        f"(trust {present.whole(verdict['score'])}, {verdict['tier']})"
     )
     for why in verdict["why"]:
         console.print(f"  - {why}")

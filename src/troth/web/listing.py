@@ -18,8 +18,10 @@ from django.db.models.functions import Lower
 from troth.ledger.queries import balance
 from troth.people.models import Employment
 from troth.people.queries import find_people, owned_rows, people_rows
+from troth.present import whole
 from troth.trust.engine import TIERS
 from troth.trust.models import TrustScore
+from troth.trust.queries import fresh_scores
 
 PER_PAGE = 50
 # column -> what the header says
@@ -84,6 +86,9 @@ def _trust(owner, ids: list[int] | None) -> dict[int, tuple[float, str, float | 
 
 
 def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, list[dict]]:
+    # The list shows and sorts by cached scores: bring them up to date first, as every
+    # other page that shows trust does (a fresh demo would otherwise show none).
+    fresh_scores(owner)
     ids = find_people(
         owner,
         query=f.q or None,
@@ -132,7 +137,7 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
     on_page = trust if needs_all_trust else _trust(owner, shown)
     for row in rows:
         score, tier, trend, _last = on_page.get(row["id"], (None, "", None, None))
-        row["score"] = None if score is None else round(score)
+        row["score"] = None if score is None else whole(score)
         row["tier"] = tier
         row["trend_90"] = None if trend is None else round(trend)
         row["last_contact"] = (row["last_contact"] or "")[:10] or None

@@ -740,3 +740,13 @@ def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(web, 
     from troth.present import whole
 
     assert f">{whole(scores[sam.id])}" in body  # the same whole number as on Sam's page
+
+
+def test_a_long_timeline_says_what_it_leaves_out_and_shows_all_on_request(web, alice, sam):
+    start = timezone.now() - dt.timedelta(days=400)
+    for k in range(105):
+        do_log_interaction(alice, sam, "email", when=start + dt.timedelta(days=k))
+    body = text(web.get(f"/people/{sam.id}/"))
+    assert "The latest 100 of 105 interactions." in body and "?timeline=all" in body
+    body = text(web.get(f"/people/{sam.id}/", {"timeline": "all"}))
+    assert "The latest" not in body and body.count('<span class="badge">email</span>') == 105

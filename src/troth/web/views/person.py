@@ -49,6 +49,8 @@ from troth.web.views.common import is_htmx, not_found, owner_of, page
 # The photo types a browser may be handed (never SVG: it can carry script).
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 TIMELINE_ROWS = 100
+# "Show all" on the timeline: everything a person page can reasonably hold.
+TIMELINE_ALL = 5000
 # kind -> (form class, the heading of its quick-add form, the button)
 QUICK = {
     "log": (LogForm, "Log an interaction", "Log it"),
@@ -107,12 +109,12 @@ def _trust(owner, person: Person) -> dict[str, Any] | None:
         return None
 
 
-def records(owner, person: Person) -> dict[str, Any]:
+def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]:
     """Everything the page lists about them; re-rendered after each quick add. The
     trust score is not here: explaining it scores the whole network (a third of a
     second at 30,000 people), so the page asks for it separately (`trust`)."""
     today = timezone.localdate()
-    profile = person_profile(owner, person, limit=TIMELINE_ROWS)
+    profile = person_profile(owner, person, limit=limit)
     favours = [present.favor_row(f) for f in favors_with(owner, person)]
     all_promises = [
         present.promise_row(c, today) for c in promises(owner, status=None, person=person)
@@ -128,7 +130,9 @@ def records(owner, person: Person) -> dict[str, Any]:
         intro_rows.append({**present.intro_row(i), "next": w.step if w else ""})
     return {
         "profile": profile,
-        "interactions": [r for r in profile["timeline"] if r["type"] == "interaction"],
+        "interactions": (shown := [r for r in profile["timeline"] if r["type"] == "interaction"]),
+        # say when older interactions are left out, never drop them silently
+        "interactions_hidden": max(0, profile["interaction_count"] - len(shown)),
         "gave": [f for f in favours if f["direction"] == "gave"],
         "got": [f for f in favours if f["direction"] == "got"],
         "my_promises": [p for p in all_promises if p["mine"]],
@@ -164,7 +168,11 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
         "quick": quick,
         "nav": "people",
-        **records(owner, person),
+        **records(
+            owner,
+            person,
+            TIMELINE_ALL if request.GET.get("timeline") == "all" else TIMELINE_ROWS,
+        ),
     }
 
 

@@ -172,6 +172,27 @@ def test_needs_name_people_who_might_help(alice, dana, sam):
     assert f"n{need.id}" not in ids(alice, today=_today() + dt.timedelta(days=21))
 
 
+def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(alice, dana, sam):
+    do_tag(alice, sam, ["accounting"])
+    do_log_interaction(alice, sam, "meeting", when=_ago(20), minutes=45)
+    do_add_need(alice, dana, "a good CPA", days=20, tags=["accounting"])
+    do_add_need(alice, sam, "a tax adviser", days=30, tags=["accounting"])
+    do_make_promise(alice, me_person(alice), dana, "the deck", due=_today())
+    full = agenda(alice).items
+    assert any("might help" in i.candidate.reason for i in full)
+    for n in range(len(full) + 1):
+        head = agenda(alice, hints_for=n or None).items
+        assert [i.id for i in head] == [i.id for i in full]
+        assert [i.priority for i in head] == [i.priority for i in full]
+        shown = len(full) if n == 0 else n
+        assert [i.candidate for i in head[:shown]] == [i.candidate for i in full[:shown]]
+        # past the items shown, a need reads as if no one could help
+        assert all("might help" not in i.candidate.reason for i in head[shown:])
+    # an action on a need finds it with its hint, as the full agenda shows it
+    need_item = next(i for i in full if "might help" in i.candidate.reason)
+    assert access_item(alice, need_item.id) == need_item.candidate
+
+
 def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice, dana):
     do_log_interaction(alice, dana, "meeting", when=_ago(40), minutes=60)
     actions.do_set_cadence(alice, dana, 30)

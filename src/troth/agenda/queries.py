@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -177,43 +178,66 @@ def _article(kind: str) -> str:
     return _FAVOR_NOUN.get(kind, f"a {kind}")
 
 
-def _needs(owner, today: dt.date) -> list[Candidate]:
+def _open_needs(owner, today: dt.date) -> list[Need]:
     # The strongest ties' needs first: in a big network thousands of needs are
     # open, and nobody answers an acquaintance's before a close friend's.
-    needs = list(
+    return list(
         Need.objects.filter(
             owner=owner, status=Need.OPEN, expires_on__gte=today, person__is_me=False
         )
         .select_related("person")
-        .prefetch_related("tags")
         .annotate(tie=F("person__trust__score"))
         .order_by(F("person__trust__score").desc(nulls_last=True), "expires_on", "id")[:PER_KIND]
     )
-    # who among the strongest real ties might meet each need (troth.matching, keywords)
-    hints = agenda_hints(owner, needs)
-    out = []
-    for n in needs:
-        left = (n.expires_on - today).days
-        names = hints.get(n.id, [])
-        hint = f" {', '.join(names)} might help." if names else ""
-        out.append(
-            Candidate(
-                kind="need",
-                ref=n.id,
-                person_id=n.person_id,
-                person=n.person.full_name,
-                reason=(
-                    f"{n.person.full_name} needs “{n.what}” within {_days(left)}:"
-                    f" can you or someone you know help?{hint}"
-                ),
-                key=f"need:{n.id}",
-                importance=_tie(n),
-                # the closer the horizon, the more waiting costs (60-day horizons)
-                lateness=-left / 60,
-                due=n.expires_on,
-            )
-        )
-    return out
+
+
+def _need_candidate(n: Need, today: dt.date, helpers: list[str]) -> Candidate:
+    left = (n.expires_on - today).days
+    hint = f" {', '.join(helpers)} might help." if helpers else ""
+    return Candidate(
+        kind="need",
+        ref=n.id,
+        person_id=n.person_id,
+        person=n.person.full_name,
+        reason=(
+            f"{n.person.full_name} needs “{n.what}” within {_days(left)}:"
+            f" can you or someone you know help?{hint}"
+        ),
+        key=f"need:{n.id}",
+        importance=_tie(n),
+        # the closer the horizon, the more waiting costs (60-day horizons)
+        lateness=-left / 60,
+        due=n.expires_on,
+    )
+
+
+def _needs(owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
+    """Contacts' open needs; with `hints`, each reason names who among the strongest
+    real ties might meet it (troth.matching, keywords). The hints never change the
+    ranking, and a need's hint does not depend on the other needs, so a caller showing
+    a few items can leave them out here and add them to the items it shows
+    (`with_hints`): matching 200 needs cost most of the agenda's time."""
+    needs = _open_needs(owner, today)
+    found = agenda_hints(owner, needs) if hints else {}
+    return [_need_candidate(n, today, found.get(n.id, [])) for n in needs]
+
+
+def with_hints(owner, today: dt.date, candidates: list[Candidate]) -> list[Candidate]:
+    """The same candidates, each need's reason with its helper hint (as `_needs` with
+    hints would have written it); only the needs among them are matched."""
+    refs = [c.ref for c in candidates if c.kind == "need"]
+    if not refs:
+        return candidates
+    needs = list(
+        Need.objects.filter(owner=owner, id__in=refs)
+        .select_related("person")
+        .prefetch_related("tags")
+        .annotate(tie=F("person__trust__score"))
+    )
+    needs.sort(key=lambda n: refs.index(n.id))
+    found = agenda_hints(owner, needs)
+    by_id = {n.id: _need_candidate(n, today, found.get(n.id, [])) for n in needs}
+    return [by_id.get(c.ref, c) if c.kind == "need" else c for c in candidates]
 
 
 def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
@@ -360,14 +384,17 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
     return out
 
 
-def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]:
-    """Every candidate today, handled ones removed (unranked)."""
+def agenda_candidates(
+    owner, today: dt.date, window: int = 7, *, hints: bool = True
+) -> list[Candidate]:
+    """Every candidate today, handled ones removed (unranked); without `hints`, the
+    needs' reasons leave out who might help (see `_needs`)."""
     fresh_scores(owner)
     handled = handled_keys(owner, today)
     candidates = [
         *_my_promises(owner, today, window),
         *_thanks(owner, today),
-        *_needs(owner, today),
+        *_needs(owner, today, hints=hints),
         *_contact_candidates(owner, today),
         *_their_promises(owner, today),
         *intro_candidates(owner, today),
@@ -375,9 +402,25 @@ def agenda_candidates(owner, today: dt.date, window: int = 7) -> list[Candidate]
     return [c for c in candidates if c.key not in handled]
 
 
-def agenda(owner, today: dt.date | None = None, *, window: int = 7, limit: int = 0) -> Agenda:
+def agenda(
+    owner,
+    today: dt.date | None = None,
+    *,
+    window: int = 7,
+    limit: int = 0,
+    hints_for: int | None = None,
+) -> Agenda:
+    """Today's agenda, best first. `hints_for`: only the first so many items' needs
+    name who might help (the rest read as if no one could); None: every item's. The
+    items and their order are the same either way."""
     today = today or timezone.localdate()
-    items = plan.rank(agenda_candidates(owner, today, window))
+    items = plan.rank(agenda_candidates(owner, today, window, hints=hints_for is None))
+    if hints_for:
+        head = items[:hints_for]
+        filled = with_hints(owner, today, [i.candidate for i in head])
+        items[: len(head)] = [
+            dataclasses.replace(i, candidate=c) for i, c in zip(head, filled, strict=True)
+        ]
     return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
 
 
@@ -392,7 +435,10 @@ def access_item(owner, item_id: str, today: dt.date | None = None, window: int =
     gather = {
         "promise": lambda: _my_promises(owner, today, window),
         "thanks": lambda: _thanks(owner, today),
-        "need": lambda: _needs(owner, today),
+        # one need's hint alone, not all 200 needs matched (it is the same hint)
+        "need": lambda: with_hints(
+            owner, today, [c for c in _needs(owner, today, hints=False) if c.ref == ref]
+        ),
         "checkin": lambda: _contact_candidates(owner, today),
         "reconnect": lambda: _contact_candidates(owner, today),
         "nudge": lambda: _their_promises(owner, today),

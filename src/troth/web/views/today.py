@@ -70,7 +70,9 @@ def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict
     show_all = request.GET.get("all") == "1"
     # No transaction: the agenda only reads (its trust refresh takes its own), and a
     # transaction on SQLite takes the write lock, one Today page at a time.
-    result = agenda(owner)
+    # Who might help with a need is matched for the items shown only (the order is
+    # the same): matching every open need was most of the page's time.
+    result = agenda(owner, hints_for=None if show_all else DEFAULT_LIMIT)
     shown = result.items if show_all else result.items[:DEFAULT_LIMIT]
     errors = errors or {}
     items = [item_view(i.candidate, result.today) for i in shown]

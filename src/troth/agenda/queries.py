@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from troth.agenda import plan
@@ -17,7 +17,7 @@ from troth.errors import NotFound, TrothError
 from troth.intros.models import Introduction
 from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
-from troth.people.models import Relationship
+from troth.people.models import Person, Relationship
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
@@ -181,14 +181,24 @@ def _article(kind: str) -> str:
 def _open_needs(owner, today: dt.date) -> list[Need]:
     # The strongest ties' needs first: in a big network thousands of needs are
     # open, and nobody answers an acquaintance's before a close friend's.
-    return list(
-        Need.objects.filter(
-            owner=owner, status=Need.OPEN, expires_on__gte=today, person__is_me=False
-        )
+    # Two steps: the ids in order (thousands of open needs sorted by their person's
+    # score, without joining each one's person), then the chosen few in full.
+    me = Person.objects.filter(owner=owner, is_me=True).values("id")
+    tie = TrustScore.objects.filter(person_id=OuterRef("person_id")).values("score")
+    ids = list(
+        Need.objects.filter(owner=owner, status=Need.OPEN, expires_on__gte=today)
+        .exclude(person_id__in=me)
+        .annotate(tie=Subquery(tie))
+        .order_by(F("tie").desc(nulls_last=True), "expires_on", "id")
+        .values_list("id", flat=True)[:PER_KIND]
+    )
+    rows = {
+        n.id: n
+        for n in Need.objects.filter(owner=owner, id__in=ids)
         .select_related("person")
         .annotate(tie=F("person__trust__score"))
-        .order_by(F("person__trust__score").desc(nulls_last=True), "expires_on", "id")[:PER_KIND]
-    )
+    }
+    return [rows[i] for i in ids]
 
 
 def _need_candidate(n: Need, today: dt.date, helpers: list[str]) -> Candidate:
@@ -250,17 +260,19 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
     }
     fields = ("person_id", "person__full_name", "score", "tier", "trend_30", "last_contact")
     scored = TrustScore.objects.filter(owner=owner, last_contact__isnull=False)
+    # Equal scores in the order the rows were scored (their id), whichever index the
+    # database walks: the 200th place must not depend on it.
     rows: dict[int, tuple] = {}
     for tier in CADENCE_TIERS:
         # Check-ins come up when due, never ahead: a weekly tie would otherwise
         # be back on the list the day after you were in touch.
         due_by = today - dt.timedelta(days=_tier_cadence(tier))
-        due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score")
+        due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score", "id")
         rows.update((r[0], r) for r in due.values_list(*fields)[:PER_TIER])
     cooling = scored.filter(tier__in=COOLING_TIERS, trend_30__lte=-COOLING_DROP)
     dormant = scored.filter(
         tier="dormant", last_contact__lte=today - dt.timedelta(days=RECONNECT_AFTER_DAYS)
-    ).order_by("-score")[:PER_TIER]
+    ).order_by("-score", "id")[:PER_TIER]
     own = scored.filter(person_id__in=list(overrides))
     for qs in (cooling, dormant, own):
         rows.update((r[0], r) for r in qs.values_list(*fields))

@@ -178,11 +178,24 @@ def _article(kind: str) -> str:
     return _FAVOR_NOUN.get(kind, f"a {kind}")
 
 
-def _open_needs(owner, today: dt.date) -> list[Need]:
+@dataclass(frozen=True)
+class _NeedRow:
+    id: int
+    person_id: int
+    name: str
+    what: str
+    expires_on: dt.date
+    tie: float | None
+
+
+_NEED_FIELDS = ("id", "person_id", "person__full_name", "what", "expires_on", "tie")
+
+
+def _open_needs(owner, today: dt.date) -> list[_NeedRow]:
     # The strongest ties' needs first: in a big network thousands of needs are
     # open, and nobody answers an acquaintance's before a close friend's.
     # Two steps: the ids in order (thousands of open needs sorted by their person's
-    # score, without joining each one's person), then the chosen few in full.
+    # score, without joining each one's person), then the chosen few as plain rows.
     me = Person.objects.filter(owner=owner, is_me=True).values("id")
     tie = TrustScore.objects.filter(person_id=OuterRef("person_id")).values("score")
     ids = list(
@@ -192,25 +205,30 @@ def _open_needs(owner, today: dt.date) -> list[Need]:
         .order_by(F("tie").desc(nulls_last=True), "expires_on", "id")
         .values_list("id", flat=True)[:PER_KIND]
     )
+    return _need_rows(owner, ids)
+
+
+def _need_rows(owner, ids: list[int]) -> list[_NeedRow]:
+    """These needs of the owner's, in this order."""
     rows = {
-        n.id: n
-        for n in Need.objects.filter(owner=owner, id__in=ids)
-        .select_related("person")
+        r[0]: _NeedRow(*r)
+        for r in Need.objects.filter(owner=owner, id__in=ids)
         .annotate(tie=F("person__trust__score"))
+        .values_list(*_NEED_FIELDS)
     }
-    return [rows[i] for i in ids]
+    return [rows[i] for i in ids if i in rows]
 
 
-def _need_candidate(n: Need, today: dt.date, helpers: list[str]) -> Candidate:
+def _need_candidate(n: _NeedRow, today: dt.date, helpers: list[str]) -> Candidate:
     left = (n.expires_on - today).days
     hint = f" {', '.join(helpers)} might help." if helpers else ""
     return Candidate(
         kind="need",
         ref=n.id,
         person_id=n.person_id,
-        person=n.person.full_name,
+        person=n.name,
         reason=(
-            f"{n.person.full_name} needs “{n.what}” within {_days(left)}:"
+            f"{n.name} needs “{n.what}” within {_days(left)}:"
             f" can you or someone you know help?{hint}"
         ),
         key=f"need:{n.id}",
@@ -221,6 +239,15 @@ def _need_candidate(n: Need, today: dt.date, helpers: list[str]) -> Candidate:
     )
 
 
+def _hints(owner, needs: list[_NeedRow]) -> dict[int, list[str]]:
+    """Who among the strongest real ties might meet each need (troth.matching)."""
+    if not needs:
+        return {}
+    full = Need.objects.filter(owner=owner, id__in=[n.id for n in needs]).prefetch_related("tags")
+    order = {n.id: i for i, n in enumerate(needs)}
+    return agenda_hints(owner, sorted(full, key=lambda n: order[n.id]))
+
+
 def _needs(owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
     """Contacts' open needs; with `hints`, each reason names who among the strongest
     real ties might meet it (troth.matching, keywords). The hints never change the
@@ -228,24 +255,17 @@ def _needs(owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
     a few items can leave them out here and add them to the items it shows
     (`with_hints`): matching 200 needs cost most of the agenda's time."""
     needs = _open_needs(owner, today)
-    found = agenda_hints(owner, needs) if hints else {}
+    found = _hints(owner, needs) if hints else {}
     return [_need_candidate(n, today, found.get(n.id, [])) for n in needs]
 
 
 def with_hints(owner, today: dt.date, candidates: list[Candidate]) -> list[Candidate]:
     """The same candidates, each need's reason with its helper hint (as `_needs` with
     hints would have written it); only the needs among them are matched."""
-    refs = [c.ref for c in candidates if c.kind == "need"]
-    if not refs:
+    needs = _need_rows(owner, [c.ref for c in candidates if c.kind == "need"])
+    if not needs:
         return candidates
-    needs = list(
-        Need.objects.filter(owner=owner, id__in=refs)
-        .select_related("person")
-        .prefetch_related("tags")
-        .annotate(tie=F("person__trust__score"))
-    )
-    needs.sort(key=lambda n: refs.index(n.id))
-    found = agenda_hints(owner, needs)
+    found = _hints(owner, needs)
     by_id = {n.id: _need_candidate(n, today, found.get(n.id, [])) for n in needs}
     return [by_id.get(c.ref, c) if c.kind == "need" else c for c in candidates]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from troth.backup.files import atomic_text
+from troth.lib.files import atomic_text
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction

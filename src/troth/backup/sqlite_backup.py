@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from troth.backup.files import atomic_path
+from troth.lib.files import atomic_path
 from troth.errors import TrothError
 
 

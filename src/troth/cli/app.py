@@ -12,7 +12,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -37,6 +37,20 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     # One plain line (no Rich wrapping) so scripts and people both can read it.
     typer.echo(f"troth: error: {message}", err=True)
     return typer.Exit(code)
+
+
+def one_line_errors(fn: F) -> F:
+    """For subcommands of a Typer group (which `command` does not wrap): a TrothError
+    becomes one line and its exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*a: Any, **kw: Any) -> Any:
+        try:
+            return fn(*a, **kw)
+        except TrothError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+
+    return cast(F, wrapper)
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:

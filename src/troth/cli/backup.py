@@ -3,18 +3,14 @@ other tools read. `troth import json FILE` (in troth.cli.imports) restores an ex
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 from django.db import transaction
 from rich.markup import escape
 
-from troth.cli.app import app, command, console, fail, owner, plural
-from troth.errors import TrothError
+from troth.cli.app import app, command, console, one_line_errors, owner, plural
 
 export_app = typer.Typer(
     name="export",
@@ -22,17 +18,6 @@ export_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(export_app, name="export", rich_help_panel="Setup")
-
-
-def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*a: Any, **kw: Any) -> Any:
-        try:
-            return fn(*a, **kw)
-        except TrothError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-
-    return wrapper
 
 
 def _summary(counts: dict[str, int]) -> str:
@@ -46,7 +31,7 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 @export_app.command("json")
-@_one_line_errors
+@one_line_errors
 def export_json(
     file: Path = typer.Argument(
         ...,
@@ -61,7 +46,7 @@ def export_json(
     they are recomputed from the rest on first use.
     """
     from troth.backup.export import write_export
-    from troth.backup.files import atomic_text
+    from troth.lib.files import atomic_text
 
     me_owner = owner()
     if str(file) == "-":
@@ -76,7 +61,7 @@ def export_json(
 
 
 @export_app.command("vcard")
-@_one_line_errors
+@one_line_errors
 def export_vcard(
     file: Path = typer.Argument(
         ...,
@@ -90,8 +75,8 @@ def export_vcard(
     Names, e-mails, phones, links, company and title, notes, tags (CATEGORIES) and
     photos. Each card keeps its UID, so importing a newer export updates the same cards.
     """
-    from troth.backup.files import write_bytes_atomically
     from troth.backup.vcard_out import vcards
+    from troth.lib.files import write_bytes_atomically
 
     me_owner = owner()
     with transaction.atomic():
@@ -106,7 +91,7 @@ def export_vcard(
 
 
 @export_app.command("csv")
-@_one_line_errors
+@one_line_errors
 def export_csv(
     directory: Path = typer.Argument(
         ..., help="The directory to write into (created if missing).", show_default=False

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import functools
-import os
-import stat
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 from django.db import transaction
 from rich.markup import escape
 
 from troth.cli.agenda import item_row
-from troth.cli.app import app, command, console, fail, owner, plural, print_json
+from troth.cli.app import app, command, console, one_line_errors, owner, plural, print_json
 from troth.errors import TrothError
+from troth.lib.files import write_bytes_atomically
 
 calendar_app = typer.Typer(
     name="calendar",
@@ -29,62 +22,8 @@ calendar_app = typer.Typer(
 app.add_typer(calendar_app, name="calendar", rich_help_panel="Follow through")
 
 
-def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*a: Any, **kw: Any) -> Any:
-        try:
-            return fn(*a, **kw)
-        except TrothError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-
-    return wrapper
-
-
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Replace `path` with `data` in one step: a reader (or a calendar app polling
-    the file) sees the old file or the new one, never half of it."""
-    target = path.expanduser()
-    parent = target.parent
-    if not parent.is_dir():
-        raise TrothError(f"cannot write {path}: the directory {parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise TrothError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file 0600: give it the mode a plain write would (the
-        # umask's, or the replaced file's own).
-        try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if exc.errno == errno.EISDIR or target.is_dir():
-            raise TrothError(f"cannot write {path}: it is a directory; name a file") from None
-        raise TrothError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
-
-
-def _umask() -> int:
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
-
-
 @calendar_app.command("export")
-@_one_line_errors
+@one_line_errors
 def export(
     file: Path = typer.Argument(
         ...,
@@ -117,7 +56,7 @@ def export(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    written = write_atomically(file, data)
+    written = write_bytes_atomically(file, data)
     count = len(Calendar.from_ical(data).walk("VTODO" if todos else "VEVENT"))
     what = plural(count, "to-do") if todos else plural(count, "event")
     span = "today" if days == 0 else f"today and the next {plural(days, 'day')}"

@@ -85,6 +85,8 @@ def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
     rows = (
         Commitment.objects.filter(owner=owner, status=Commitment.OPEN, debtor__is_me=True)
         .select_related("creditor")
+        # only what the reason needs: a person row carries their photo
+        .only("id", "what", "due_on", "made_on", "creditor_id", "creditor__full_name")
         .annotate(tie=F("creditor__trust__score"))
     )
     for c in rows.filter(
@@ -132,6 +134,7 @@ def _thanks(owner, today: dt.date) -> list[Candidate]:
             id__in=Introduction.objects.filter(owner=owner, favor__isnull=False).values("favor_id")
         )
         .select_related("giver")
+        .only("id", "kind", "what", "given_on", "giver_id", "giver__full_name")
         .annotate(tie=F("giver__trust__score"))
     )
     for f in rows:
@@ -366,6 +369,7 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
             due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
         )
         .select_related("debtor")
+        .only("id", "what", "due_on", "debtor_id", "debtor__full_name")
         .annotate(tie=F("debtor__trust__score"))
     )
     nudged = dict(

@@ -64,6 +64,34 @@ IMMEDIATE transaction, one request at a time behind SQLite's write lock (its
 p95). Today is still over the target: its time is the agenda itself (about
 150 ms a request at 30,000 people, most of it `_needs` in troth.agenda.queries
 with the ledger helpers' keyword hints, and the contact candidates).
+
+Today, afterwards (same machine, load average about 1.0-1.2; the other pages
+unchanged, their figures as noisy as shown):
+
+                     client p50/p95    server p50/p95     rps
+            3,000 today      812/980           78/102      24.0
+           30,000 today     1277/1481         125/166      15.4  (175 in an earlier run)
+                  search    1083/1290         101/154      18.6  (128 in that run)
+                  person    1192/1528         110/164      16.2  (171 in that run)
+
+One Today request at a time (`troth serve`, median server time of 20): 68 ms at
+30,000 people, 43 at 3,000. The agenda call alone: at 30,000 people 174 -> 62 ms
+as Today asks for it, 174 -> 99 as the CLI asks for it (every need's hint); at
+3,000, 66 -> 37 and 66 -> 61. The items, their order and the reasons shown are
+the same as before on both databases (compared item by item).
+
+What made the difference: who among the strongest ties might help with a need
+(keyword matching of 200 open needs) is worked out for the items Today shows only,
+not for every need on the list (`agenda(hints_for=...)`; the ranking never used
+it); the 200 open needs are ordered without joining each need's person and read
+as plain rows; promises and favours read only the columns their reasons use;
+three indexes for the agenda's reads (check-ins due per tier by score, unthanked
+favours by date, open needs with their person). Today is still a little over the
+target at 30,000 people: what remains is about 60 ms of reads per request (the
+trust cache's staleness check ~10, ordering the open needs ~11, the contact
+candidates ~15, promises, thanks, introductions), doubled under load by the two
+threads sharing the interpreter; a cache of the candidates keyed by what they
+depend on would be the next step.
 """
 
 from __future__ import annotations

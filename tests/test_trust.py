@@ -7,14 +7,16 @@ from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.interactions.actions import do_log_interaction
+from troth.interactions.models import Interaction
 from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
-from troth.ledger.models import Commitment
+from troth.ledger.models import Commitment, Favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
 from troth.trust.actions import day_number
 from troth.trust.history import load_history
 from troth.trust.models import TrustScore
-from troth.trust.queries import trust_detail, trust_list
+from troth.trust.queries import fresh_scores, is_stale, trust_detail, trust_list
 
 
 def at(days_ago: int, hour: int = 12) -> dt.datetime:
@@ -164,6 +166,76 @@ def test_scores_from_another_engine_version_are_recomputed(network):
     TrustScore.objects.filter(owner=network).update(engine_version="0:old", score=-1)
     assert all(r["score"] >= 0 for r in trust_list(network))
     assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()
+
+
+def _new_interaction(owner, today):
+    dana = network_person(owner, "Dana Whitfield")
+    Interaction.objects.create(owner=owner, person=dana, occurred_at=at(1), channel="call")
+
+
+def _new_favor(owner, today):
+    dana = network_person(owner, "Dana Whitfield")
+    Favor.objects.create(
+        owner=owner, giver=dana, receiver=me_person(owner), kind="lead", given_on=today
+    )
+
+
+def _new_promise(owner, today):
+    sam = network_person(owner, "Sam Ortiz")
+    Commitment.objects.create(
+        owner=owner, debtor=me_person(owner), creditor=sam, what="call back", made_on=today
+    )
+
+
+def _promise_status_changed(owner, today):
+    Commitment.objects.filter(owner=owner).update(status="broken", status_changed_at=timezone.now())
+
+
+def _new_person(owner, today):
+    Person.objects.create(owner=owner, full_name="Ada Newcomer", name_key="ada newcomer")
+
+
+def _older_engine(owner, today):
+    TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
+        engine_version="0:old"
+    )
+
+
+def _newer_engine(owner, today):
+    TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
+        engine_version="99:new"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _new_interaction,
+        _new_favor,
+        _new_promise,
+        _promise_status_changed,
+        _new_person,
+        _older_engine,
+        _newer_engine,
+    ],
+)
+def test_each_change_behind_the_cache_makes_it_stale(network, change):
+    # Written straight to the tables, past the actions that keep the cache current.
+    today = timezone.localdate()
+    fresh_scores(network)
+    assert not is_stale(network, today)
+    change(network, today)
+    assert is_stale(network, today)
+    fresh_scores(network)
+    assert not is_stale(network, today)
+
+
+def test_no_scores_or_a_new_day_is_stale(network, bob):
+    today = timezone.localdate()
+    assert is_stale(bob, today)  # nothing cached yet
+    fresh_scores(network)
+    assert not is_stale(network, today)
+    assert is_stale(network, today + dt.timedelta(days=1))
 
 
 def test_writes_keep_the_cache_current_without_a_full_recompute(network):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -30,26 +30,74 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def is_stale(owner, today: dt.date) -> bool:
-    """Every page that shows trust asks this first, so each test is an index probe
-    (one MAX per query: SQLite answers a lone MIN/MAX from the index's end)."""
-    scores = TrustScore.objects.filter(owner=owner)
-    since = scores.aggregate(at=Max("computed_at"))["at"]
-    if since is None or scores.aggregate(day=Max("as_of"))["day"] < today:
-        return True
-    # Everyone but "me", counted from the owner index (is_me is one row, its own index).
-    everyone = Person.objects.filter(owner=owner)
-    people = everyone.count() - everyone.filter(is_me=True).count()
-    # another engine's scores: two range probes (an OR of the two scans the index)
-    return (
-        people != scores.count()
-        or scores.filter(engine_version__lt=ENGINE_VERSION).exists()
-        or scores.filter(engine_version__gt=ENGINE_VERSION).exists()
-        or Interaction.objects.filter(owner=owner, created_at__gt=since).exists()
-        or Favor.objects.filter(owner=owner, created_at__gt=since).exists()
-        or Commitment.objects.filter(owner=owner, created_at__gt=since).exists()
-        or Commitment.objects.filter(owner=owner, status_changed_at__gt=since).exists()
+@functools.cache
+def _stale_sql() -> str:
+    """The staleness check as one SELECT of scalar subqueries (built once: table and
+    column names come from the models). Each subquery is an index probe on SQLite and
+    PostgreSQL alike: a lone MAX reads an index's end, a COUNT the owner's range of an
+    index, an EXISTS the first entry past a bound (favours and promises have no index
+    on when they were recorded: their MAX reads the owner's rows, a few thousand at
+    most). "since" is a scalar subquery of its own (PostgreSQL: an InitPlan)."""
+    q = connection.ops.quote_name
+
+    def t(model) -> str:
+        return q(model._meta.db_table)
+
+    def c(model, field: str) -> str:
+        return q(model._meta.get_field(field).column)
+
+    def of_owner(model) -> str:
+        return f"FROM {t(model)} WHERE {c(model, 'owner')} = %(owner)s"
+
+    scores, people = of_owner(TrustScore), of_owner(Person)
+    since = f"(SELECT MAX({c(TrustScore, 'computed_at')}) {scores})"
+
+    def newer(model, field: str) -> str:
+        # MAX(x) > since, not EXISTS(... x > since): the same answer (MAX skips NULLs,
+        # and a NULL comparison is not true), but PostgreSQL plans an EXISTS against a
+        # value it only learns when running (the subquery) as if a third of the rows
+        # matched, and scans the table; a MAX is an index probe on both databases.
+        return f"(SELECT MAX({c(model, field)}) {of_owner(model)}) > {since}"
+
+    def version(op: str) -> str:
+        return f"EXISTS (SELECT 1 {scores} AND {c(TrustScore, 'engine_version')} {op} %(version)s)"
+
+    return ",\n".join(
+        [
+            f"SELECT {since}",
+            f"(SELECT MAX({c(TrustScore, 'as_of')}) {scores}) < %(today)s",
+            f"(SELECT COUNT(*) {people})",
+            # "me" is one row, its own (partial unique) index
+            f"(SELECT COUNT(*) {people} AND {c(Person, 'is_me')})",
+            f"(SELECT COUNT(*) {scores})",
+            # another engine's scores: two range probes (an OR of the two scans the index)
+            version("<"),
+            version(">"),
+            newer(Interaction, "created_at"),
+            newer(Favor, "created_at"),
+            newer(Commitment, "created_at"),
+            newer(Commitment, "status_changed_at"),
+        ]
     )
+
+
+def is_stale(owner, today: dt.date) -> bool:
+    """Every page that shows trust asks this first: one round trip to the database,
+    each of its tests an index probe (see `_stale_sql`). Stale when there are no
+    scores, they are from an earlier day or another engine version, someone was
+    added or removed, or an interaction, favour or promise was recorded (or a
+    promise's status changed) since they were computed."""
+    params = {
+        "owner": owner.pk,
+        "today": connection.ops.adapt_datefield_value(today),
+        "version": ENGINE_VERSION,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_stale_sql(), params)
+        row = cursor.fetchone()
+    since, old_day, people, me, scored, *newer = row
+    # Everyone but "me" has a score.
+    return since is None or bool(old_day) or people - me != scored or any(newer)
 
 
 def fresh_scores(owner) -> None:

@@ -82,35 +82,36 @@ def _due_text(due: dt.date, today: dt.date) -> str:
 
 def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
     out = []
+    # Plain rows of only what the reason needs (a person row carries their photo;
+    # model instances cost as much as the query).
     rows = (
         Commitment.objects.filter(owner=owner, status=Commitment.OPEN, debtor__is_me=True)
-        .select_related("creditor")
-        # only what the reason needs: a person row carries their photo
-        .only("id", "what", "due_on", "made_on", "creditor_id", "creditor__full_name")
+        .filter(
+            Q(due_on__lte=today + dt.timedelta(days=window))
+            | Q(due_on__isnull=True, made_on__lte=today - dt.timedelta(days=UNDATED_AFTER_DAYS))
+        )
         .annotate(tie=F("creditor__trust__score"))
+        .values_list("id", "what", "due_on", "made_on", "creditor_id", "creditor__full_name", "tie")
     )
-    for c in rows.filter(
-        Q(due_on__lte=today + dt.timedelta(days=window))
-        | Q(due_on__isnull=True, made_on__lte=today - dt.timedelta(days=UNDATED_AFTER_DAYS))
-    ):
-        if c.due_on is not None:
-            lateness = (today - c.due_on).days / 14
-            when = _due_text(c.due_on, today)
+    for cid, what, due_on, made_on, person_id, name, tie in rows:
+        if due_on is not None:
+            lateness = (today - due_on).days / 14
+            when = _due_text(due_on, today)
         else:
-            age = (today - c.made_on).days
+            age = (today - made_on).days
             lateness = (age - UNDATED_AFTER_DAYS) / 14
             when = f"no date set, promised {_days(age)} ago"
         out.append(
             Candidate(
                 kind="promise",
-                ref=c.id,
-                person_id=c.creditor_id,
-                person=c.creditor.full_name,
-                reason=f"You promised {c.creditor.full_name} “{c.what}” ({when}): keep your word.",
-                key=f"promise:{c.id}:{c.due_on or 'undated'}",
-                importance=max(0.5, _tie(c)),
+                ref=cid,
+                person_id=person_id,
+                person=name,
+                reason=f"You promised {name} “{what}” ({when}): keep your word.",
+                key=f"promise:{cid}:{due_on or 'undated'}",
+                importance=max(0.5, _tie(tie)),
                 lateness=lateness,
-                due=c.due_on,
+                due=due_on,
             )
         )
     return out
@@ -133,36 +134,34 @@ def _thanks(owner, today: dt.date) -> list[Candidate]:
         .exclude(
             id__in=Introduction.objects.filter(owner=owner, favor__isnull=False).values("favor_id")
         )
-        .select_related("giver")
-        .only("id", "kind", "what", "given_on", "giver_id", "giver__full_name")
         .annotate(tie=F("giver__trust__score"))
+        .values_list("id", "kind", "what", "given_on", "giver_id", "giver__full_name", "tie")
     )
-    for f in rows:
-        ago = (today - f.given_on).days
-        what = f" ({f.what})" if f.what else ""
+    for fid, kind, what, given_on, person_id, name, tie in rows:
+        ago = (today - given_on).days
+        said = f" ({what})" if what else ""
         when = "today" if ago == 0 else f"{_days(ago)} ago"
         out.append(
             Candidate(
                 kind="thanks",
-                ref=f.id,
-                person_id=f.giver_id,
-                person=f.giver.full_name,
+                ref=fid,
+                person_id=person_id,
+                person=name,
                 reason=(
-                    f"{f.giver.full_name} gave you {_article(f.kind)}{what} {when}"
-                    " and no thank-you is logged."
+                    f"{name} gave you {_article(kind)}{said} {when} and no thank-you is logged."
                 ),
-                key=f"thanks:{f.id}",
-                importance=max(_FAVOR_IMPORTANCE.get(f.kind, 0.5), _tie(f)),
+                key=f"thanks:{fid}",
+                importance=max(_FAVOR_IMPORTANCE.get(kind, 0.5), _tie(tie)),
                 lateness=ago / 7,
-                due=f.given_on + dt.timedelta(days=THANKS_GRACE_DAYS),
+                due=given_on + dt.timedelta(days=THANKS_GRACE_DAYS),
             )
         )
     return out
 
 
-def _tie(row) -> float:
+def _tie(score: float | None) -> float:
     """The tie's cached trust score as 0-1 (0 before it was ever scored)."""
-    return (row.tie or 0.0) / 100
+    return (score or 0.0) / 100
 
 
 # What each kind of favour reads as after "gave you".
@@ -235,7 +234,7 @@ def _need_candidate(n: _NeedRow, today: dt.date, helpers: list[str]) -> Candidat
             f" can you or someone you know help?{hint}"
         ),
         key=f"need:{n.id}",
-        importance=_tie(n),
+        importance=_tie(n.tie),
         # the closer the horizon, the more waiting costs (60-day horizons)
         lateness=-left / 60,
         due=n.expires_on,
@@ -368,51 +367,49 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
             creditor__is_me=True,
             due_on__lt=today - dt.timedelta(days=NUDGE_GRACE_DAYS),
         )
-        .select_related("debtor")
-        .only("id", "what", "due_on", "debtor_id", "debtor__full_name")
         .annotate(tie=F("debtor__trust__score"))
+        .values_list("id", "what", "due_on", "debtor_id", "debtor__full_name", "tie")
     )
     nudged = dict(
         AgendaMark.objects.filter(owner=owner, kind="nudge")
         .exclude(status=AgendaMark.SNOOZED)
         .values_list("ref", "marked_at")
     )
-    for c in overdue:
-        assert c.due_on is not None  # the filter asks for a due date before today
-        name = c.debtor.full_name
-        late = (today - c.due_on).days
-        importance = _tie(c)
-        if c.id not in nudged:
+    for cid, what, due_on, person_id, name, tie in overdue:
+        assert due_on is not None  # the filter asks for a due date before today
+        late = (today - due_on).days
+        importance = _tie(tie)
+        if cid not in nudged:
             out.append(
                 Candidate(
                     kind="nudge",
-                    ref=c.id,
-                    person_id=c.debtor_id,
+                    ref=cid,
+                    person_id=person_id,
                     person=name,
                     reason=(
-                        f"{name} promised you “{c.what}” by {c.due_on:%-d %B}"
+                        f"{name} promised you “{what}” by {due_on:%-d %B}"
                         f" ({_days(late)} ago): one gentle, face-saving nudge (once only)."
                     ),
-                    key=f"nudge:{c.id}",
+                    key=f"nudge:{cid}",
                     importance=importance,
                     lateness=late / 14,
-                    due=c.due_on,
+                    due=due_on,
                 )
             )
             continue
-        since = (today - timezone.localdate(nudged[c.id])).days
+        since = (today - timezone.localdate(nudged[cid])).days
         if since >= RELEASE_AFTER_DAYS:
             out.append(
                 Candidate(
                     kind="release",
-                    ref=c.id,
-                    person_id=c.debtor_id,
+                    ref=cid,
+                    person_id=person_id,
                     person=name,
                     reason=(
-                        f"{name} has not delivered “{c.what}” {_days(since)} after your"
+                        f"{name} has not delivered “{what}” {_days(since)} after your"
                         " nudge: release them from it graciously rather than chase again."
                     ),
-                    key=f"release:{c.id}",
+                    key=f"release:{cid}",
                     importance=importance,
                     lateness=(since - RELEASE_AFTER_DAYS) / 14,
                 )

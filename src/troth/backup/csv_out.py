@@ -16,11 +16,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from troth.lib.files import atomic_text
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
+from troth.lib.files import atomic_text
 from troth.people.models import ContactPoint, Employment, Note, Person, Relationship
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores

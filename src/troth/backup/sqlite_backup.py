@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from troth.lib.files import atomic_path
 from troth.errors import TrothError
+from troth.lib.files import atomic_path
 
 
 @dataclass(frozen=True)

@@ -249,14 +249,15 @@ def _parallel(
 ) -> Iterator[T]:
     import multiprocessing
 
-    # fork: the workers run only this module's code on their own range, so they need
-    # nothing re-imported (spawn would re-run the caller's __main__, and hang when
-    # that is stdin). Without fork, scan in this process.
-    if "fork" not in multiprocessing.get_all_start_methods():
+    # forkserver: the workers run only this module's code on their own range. Plain
+    # fork copies a parent that may have other threads (a web server's, a database
+    # driver's) holding locks, and a child can then wait forever on one; this hung
+    # the test suite. Where there is no forkserver, scan in this process.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
         for span in ranges:
             yield from _scan_range(path, span, func)
         return
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")
     with ctx.Pool(workers) as pool:
         for results in pool.imap(partial(_scan_range, path, func=func), ranges):
             yield from results

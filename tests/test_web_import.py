@@ -429,13 +429,17 @@ def test_restore_over_the_runs_own_id_moves_the_run(client, alice, tmp_path, hom
     dora = get_user_model().objects.create_user("dora", "dora@example.org", "pw")
     client.force_login(dora)
     # the upload's run gets the next id: make that the exported run's
-    if connection.vendor != "sqlite":
-        pytest.skip("sets SQLite's id sequence")
     with connection.cursor() as cur:
-        cur.execute(
-            "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
-            [old.id - 1, ImportRun._meta.db_table],
-        )
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)",
+                [ImportRun._meta.db_table, old.id],
+            )
+        else:
+            cur.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
+                [old.id - 1, ImportRun._meta.db_table],
+            )
     r = upload(client, path)
     assert r["Location"] == f"/import/{old.id}/"
     restored = ImportRun.objects.get(pk=old.id)

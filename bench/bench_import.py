@@ -10,6 +10,21 @@ the same run: a tenth-size file as the baseline, and the same import again (it
 must add nothing, so this is the cost of recognising everything as known). The
 whole `troth import` command in a new process is timed too (start-up, Django,
 the import, the summary).
+
+Measured 2026-11-30 on a quiet 2-core machine (load average 0.7), SQLite:
+
+                          3,000 conn   30,000 conn
+    import (in process)      0.25 s        2.00 s   (target 5 s)
+      reading the CSV        0.02          0.15
+      people                 0.09          0.99
+      identities             0.12          0.72
+    the same file again      0.06          0.58     (adds nothing)
+    `troth import` command   0.80          2.90     (new process, start-up included)
+    peak RSS                   93 MiB       224 MiB
+
+Under load from other jobs (load average 5-9) the 30,000-connection import
+took 5.8-6.6 s: the time is CPU in one process, so it scales with the share
+of a core it gets.
 """
 
 from __future__ import annotations

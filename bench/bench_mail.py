@@ -32,6 +32,10 @@ Figures (200,000 messages, 1.13 GB, 2 CPUs shared with other jobs, 2026-11-30):
     3.6+  3,002 (239)            26,779 (25.6)  8.9x      29,457    8,409  2.8x
     4.8+  1,977 (278)            19,621 (20.3)  9.9x      14,811    5,705  2.9x  (load 7-8)
     1.5   6,948                  66,783         9.6x      92,962 (13.4x)  28,544  (smaller headers)
+    0.8   6,426 (156)            74,619 (13.4) 11.6x     112,529 (17.5x)  45,328 7.1x  (quiet)
+
+The last row is a quiet machine (load average 0.8, nothing else running), with
+the worker pool started from a forkserver (the rows above used fork).
 
 So on one core the scanner reads the 13 headers for a tenth of the standard
 library's CPU (10-14x less); the process pool adds about 1.4x when both cores are

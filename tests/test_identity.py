@@ -251,6 +251,80 @@ def test_an_initial_joins_the_one_name_it_may_stand_for():
     assert not merged(found, 1, 2) and not merged(found, 2, 3)
 
 
+def test_a_very_rare_name_joins_across_a_changed_job():
+    people = [
+        Candidate(1, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("mail",)),
+        Candidate(
+            2, "Wren Halvorsen", emails=("wren@gmail.com",), company="Initech", sources=("google",)
+        ),
+        Candidate(3, "Wren Halvorsen", company="Globex", sources=("linkedin",)),
+    ]
+    # among 600 other names, one expected by chance 0.015 times: one person, new job
+    found = find_matches(people + crowd(600))
+    assert merged(found, 1, 2, 3)
+    # among 20 (test_one_per_source_weighs_what_merged_records_say_together) it is not
+    # rare enough: two employers stay two people
+    assert not merged(find_matches(people + crowd(20)), 1, 3)
+    # and never when one source shows the name twice
+    twice = [*people, Candidate(4, "Wren Halvorsen", company="Hooli", sources=("linkedin",))]
+    found = find_matches(twice + crowd(600))
+    assert not merged(found, 3, 4) and not merged(found, 1, 3) and not merged(found, 1, 4)
+
+
+def test_a_one_letter_slip_nobody_else_writes_joins_the_name():
+    people = [
+        Candidate(1, "Megan Whitwell", company="Hawthorne Media", sources=("linkedin",)),
+        Candidate(2, "Megna Whitwell", emails=("mwhitwell@gmail.com",), sources=("mail",)),
+        Candidate(3, "Olivia Wesano", company="Blue Harbor", sources=("linkedin",)),
+        Candidate(4, "Olivia Wsano", emails=("olivia.w@gmail.com",), sources=("google",)),
+    ]
+    found = find_matches(people + crowd())
+    assert merged(found, 1, 2) and merged(found, 3, 4) and not merged(found, 1, 3)
+    # spellings both in use are two names: Andre is no slip for Andrew, nor the reverse
+    people = [
+        Candidate(1, "Andrew Whitwell", company="Hawthorne Media", sources=("linkedin",)),
+        Candidate(2, "Andre Whitwell", emails=("andre@gmail.com",), sources=("google",)),
+        Candidate(3, "Andre Whitwell", emails=("aw@outlook.com",), sources=("mail",)),
+        Candidate(4, "Andrew Olsen", sources=("linkedin",)),
+    ]
+    found = find_matches(people + crowd())
+    assert merged(found, 2, 3) and not merged(found, 1, 2)
+
+
+def test_a_slip_in_a_nickname_is_still_the_name():
+    m = pair(
+        Candidate(1, "Daid Torley", company="Radiant Ventures"),
+        Candidate(2, "Dave Torley", company="Radiant Ventures"),
+    )
+    assert m is not None and m.sure
+
+
+def test_hyphenated_given_names_read_alike_from_any_source():
+    people = [
+        Candidate(1, "Seo-yeon Casez", emails=("sc@canopy.example",), sources=("mail",)),
+        Candidate(2, "", given_name="Seo-yeon", family_name="Casez", sources=("google",)),
+        Candidate(
+            3, "seoyeon.casez@gmail.com", emails=("seoyeon.casez@gmail.com",), sources=("vcard",)
+        ),
+    ]
+    assert merged(find_matches(people + crowd()), 1, 2, 3)
+
+
+def test_an_address_alone_names_its_record_by_the_names_others_bear():
+    people = [
+        Candidate(1, "Rachel Bellton", company="Yarrow Studios", sources=("linkedin",)),
+        Candidate(2, "rbellton@icloud.com", emails=("rbellton@icloud.com",), sources=("mail",)),
+        Candidate(3, "Liam Solwood", sources=("linkedin",)),
+        Candidate(4, "", emails=("liamsolwood7@hey.com",), sources=("mail",)),
+    ]
+    found = find_matches(people + crowd())
+    assert merged(found, 1, 2) and merged(found, 3, 4) and not merged(found, 1, 3)
+    # "r" could be Rachel or Robert: left apart
+    robert = Candidate(5, "Robert Bellton", emails=("bob@bellton.net",), sources=("google",))
+    found = find_matches([*people, robert, *crowd()])
+    assert not merged(found, 1, 2) and not merged(found, 2, 5)
+
+
 def test_colleagues_with_a_typo_on_the_second_letter_are_compared():
     # "Lewis" / "Lawis": the (given name, first letters) block splits them
     m = pair(

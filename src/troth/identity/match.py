@@ -11,11 +11,14 @@ Three kinds of evidence, in order:
    sure; at another company (a changed job) or with no company it is only a
    suggestion. Namesakes (two John Smiths at different companies) are never
    merged on their name alone.
-3. the sources, when known (`Candidate.sources`, set by `candidate_from_record`;
-   persons read from the database have none, and this rule leaves them alone):
+3. the sources, when known (`Candidate.sources`: an import record's own, or the
+   sources a stored person's import records came from; a person with none, typed
+   in by hand, is left alone by this rule):
    a name that no source shows twice, over the records already merged, that is
-   not common and that nothing contradicts is one person (`_one_per_source`); a
-   name twice in one source is two people.
+   not common and that nothing contradicts is one person (`_one_per_source`),
+   across two employers too when the name is very rare (a changed job); a name
+   twice in one source is two people. Records named only by an address
+   ("rbellton@...") are read by the family and given names the others bear.
 
 Two records with different LinkedIn profile URLs are two people, whatever else;
 so are two LinkedIn records sharing no address (an export lists a connection once).
@@ -175,6 +178,13 @@ MAX_RARE_GROUP = 3
 # by chance is one person (see _one_per_source), up to this many clusters bearing it.
 SOURCE_RARE_NAME = 1.0
 MAX_SOURCE_GROUP = 4
+# Clusters of a name expected by chance in fewer records than this join even when
+# their employers differ: so rare a name is much likelier one person who changed
+# jobs (median tenure with an employer is 3.9 years, US BLS 2024, and an address
+# book is older than a LinkedIn export) than two people who share it. At 0.02 the
+# dirty benchmark gains 2 points of recall for 0.1-0.3 of precision; at 0.05, 3.5
+# for 0.3-0.5 (bench/bench_identity.py).
+JOB_CHANGE_NAME = 0.02
 MAX_ROUNDS = 4
 # Sources that list a person once, by construction: two of their records are two
 # people unless an address says otherwise. (An address book can hold a contact
@@ -244,17 +254,23 @@ def split_name(full_name: str, given: str = "", family: str = "") -> tuple[str, 
     """(given, family), folded. Uses the record's own parts when it has them; parses
     the full name with nameparser only when it is not plain "First Last"."""
     if given or family:
-        g, f = _clean(given), _clean(family)
-        return (g.split()[0] if g else ""), f
+        return _first_given(given), _clean(family)
     text = full_name.strip()
     words = text.split()
     if "," not in text and "." not in text and len(words) == 2:
-        return _clean(words[0]), _clean(words[1])
+        return _first_given(words[0]), _clean(words[1])
     parsed = HumanName(text)
-    g, f = _clean(parsed.first), _clean(parsed.last)
+    g, f = _first_given(parsed.first), _clean(parsed.last)
     if not f and not g:
         return _clean(text), ""
-    return (g.split()[0] if g else ""), f
+    return g, f
+
+
+def _first_given(given: str) -> str:
+    """The given name as one word: a hyphenated one joined ("Seo-yeon" -> "seoyeon",
+    as addresses write it), of several the first ("Mary Ann" -> "mary")."""
+    g = _clean(given.replace("-", ""))
+    return g.split()[0] if g else ""
 
 
 def _canonical(p: _Prepared) -> str:
@@ -264,7 +280,8 @@ def _canonical(p: _Prepared) -> str:
 
 
 def _prepare(c: Candidate) -> _Prepared:
-    named = bool(c.full_name.strip()) and not _EMAILISH.fullmatch(c.full_name.strip())
+    text = c.full_name.strip()
+    named = bool(c.given_name or c.family_name) or (bool(text) and not _EMAILISH.fullmatch(text))
     g, f = split_name(c.full_name, c.given_name, c.family_name) if named else ("", "")
     g = g.rstrip(".")
     from_email = False
@@ -291,6 +308,41 @@ def _prepare(c: Candidate) -> _Prepared:
     )
 
 
+def _names_from_addresses(people: Sequence[Candidate], prepared: list[_Prepared]) -> None:
+    """Read a name into the records that have none from addresses written without a
+    separator ("rbellton@", "rachelbellton@"), by the family names and the given
+    names the other records bear: the longest known family name the address ends
+    with, after an initial or a known given name. (Addresses with one, "rachel.bellton@",
+    were read by _prepare.) In place."""
+    families = {
+        p.family for p in prepared if p.named and len(p.family) >= 4 and " " not in p.family
+    }
+    givens = {p.given for p in prepared if p.named and len(p.given) > 1}
+    for i, p in enumerate(prepared):
+        if p.named:
+            continue
+        for email in people[i].emails:
+            local = email.partition("@")[0].rstrip("0123456789")
+            if not local.isalpha() or not local.isascii():
+                continue
+            for cut in range(1, len(local) - 3):
+                given, family = local[:cut], local[cut:]
+                if family in families and (cut == 1 or given in givens):
+                    prepared[i] = _Prepared(
+                        given=given,
+                        family=family,
+                        forms=name_forms(given),
+                        named=True,
+                        company=p.company,
+                        linkedin=p.linkedin,
+                        employers=p.employers,
+                        from_email=True,
+                    )
+                    break
+            if prepared[i].named:
+                break
+
+
 def _given_score(a: _Prepared, b: _Prepared) -> tuple[float, str]:
     if not a.given or not b.given:
         return 0.5, ""
@@ -304,6 +356,9 @@ def _given_score(a: _Prepared, b: _Prepared) -> tuple[float, str]:
         return 0.0, ""
     if one_typo(a.given, b.given, 4):
         return 0.95, "typo"
+    # a slip in a nickname or in the name it stands for: "Daid" ~ Dave, "Havk" ~ Henry
+    if any(one_typo(x, y, 4) for x in a.forms for y in b.forms if x != a.given or y != b.given):
+        return 0.95, f"typo, nickname {a.given}~{b.given}"
     # Similar-looking but not one slip of the finger: never "close" on its own.
     return min(JaroWinkler.normalized_similarity(a.given, b.given), 0.89), ""
 
@@ -535,7 +590,8 @@ def _one_per_source(
     contact entered twice), which only leaves them apart. The records already merged
     (`sure`, index pairs) are taken together: when every source shows the name at
     most once over all the clusters bearing it, nothing contradicts (one LinkedIn
-    profile at most, no two employers that disagree) and the name is expected at
+    profile at most, no two employers that disagree, unless the name is expected
+    fewer than JOB_CHANGE_NAME times: a changed job) and the name is expected at
     most SOURCE_RARE_NAME times by chance, the clusters are one person. Repeated
     until nothing more joins, so that what one merge gathers (a company, a source)
     counts in the next. Records of unknown source never join this way. Returns
@@ -595,7 +651,7 @@ def _one_per_source(
                 seen |= c.sources
             if not ok or len(set().union(*(c.linkedin for c in clusters))) > 1:
                 continue
-            if not all(
+            if chance[key] > JOB_CHANGE_NAME and not all(
                 _clusters_agree(x, y) for n, x in enumerate(clusters) for y in clusters[n + 1 :]
             ):
                 continue
@@ -626,10 +682,27 @@ def _variants(
     groups: dict[str, list[int]],
     pairs: dict[tuple[int, int], list[str]],
 ) -> dict[str, list[int]]:
-    """The name groups with the records that write the given name as an initial
-    ("J. Okafor"), each in the one group whose name it may stand for ("James
-    Okafor"); an initial that fits two names ("James", "John") stays out. (A
-    one-letter slip, "Andre" for "Andrew", is left out: too often another name.)"""
+    """The name groups with the records that write the name another way, each in
+    the one group whose name it may stand for: an initial ("J. Okafor" in "James
+    Okafor"; one that fits two names, "James" and "John", stays out), and a slip of
+    one letter that nobody else writes ("Megna Whitwell" in "Megan Whitwell",
+    "Olivia Wsano" in "Olivia Wesano"). A slip into a spelling the data holds twice
+    or more ("Andre" for "Andrew") is left out: that is mostly another name."""
+    given_seen: dict[str, int] = defaultdict(int)
+    family_seen: dict[str, int] = defaultdict(int)
+    for p in prepared:
+        if p.named:
+            given_seen[p.given] += 1
+            family_seen[p.family] += 1
+
+    def slip(x: _Prepared, y: _Prepared) -> bool:
+        """x writes y's name with one letter wrong, in a spelling seen only in x."""
+        if x.family == y.family and x.given != y.given:
+            return given_seen[x.given] == 1 and one_typo(x.given, y.given, 4)
+        if x.given == y.given or x.forms & y.forms:
+            return family_seen[x.family] == 1 and one_typo(x.family, y.family, 5)
+        return False
+
     near: dict[int, set[str]] = defaultdict(set)
     for (i, j), shared in pairs.items():
         if shared or keys[i] == keys[j]:
@@ -641,7 +714,10 @@ def _variants(
         if given < 0.85 or family < CLOSE_FAMILY:
             continue
         for x, y in ((i, j), (j, i)):
-            if len(prepared[x].given) == 1 and keys[y] in groups:
+            if keys[y] not in groups:
+                continue
+            px, py = prepared[x], prepared[y]
+            if len(px.given) == 1 or (len(py.given) > 1 and slip(px, py)):
                 near[x].add(keys[y])
     if not near:
         return groups
@@ -675,6 +751,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
     """Every pair worth merging or suggesting, best first. With `focus` (ids), only
     pairs with at least one of those people (an import's new records vs everyone)."""
     prepared = [_prepare(c) for c in people]
+    _names_from_addresses(people, prepared)
     wanted = None if focus is None else set(focus)
     pairs: dict[tuple[int, int], list[str]] = {}
 
@@ -713,7 +790,8 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
         if p.family:
             by_family[p.family].append(i)
         for form in p.forms:
-            by_given[f"{form}:{p.family[:2]}"].append(i)
+            # the first letter only: a slip in the second ("Wsano" for "Wesano")
+            by_given[f"{form}:{p.family[:1]}"].append(i)
 
     def interesting(members: list[int]) -> bool:
         return len(members) >= 2 and (

@@ -1,9 +1,10 @@
 """A simulated dirty address book: the same people seen through several sources (pure).
 
 Identity resolution is measured on it (bench/bench_identity.py, tests/test_identity.py).
-`generate_dirty` draws true people (names from troth.sim.names, Zipf-weighted so
-common names repeat the way they do in a real network), then writes each into
-some of four sources, the way each source sees people:
+`generate_dirty` draws true people (given names from troth.sim.names, Zipf-weighted
+so common names repeat; family names census-shaped, see _family_pool, or the small
+"crowded" pool as a stress test), then writes each into some of four sources, the
+way each source sees people:
 
 * linkedin: first/last name, current company, profile URL (missing in old
   exports), rarely an e-mail;
@@ -78,8 +79,49 @@ NICKS: dict[str, tuple[str, ...]] = {
 COMPANY_SUFFIXES = ("Inc.", "LLC", "Inc", "Ltd", "Corp.")
 
 
+# Family names, census-shaped (2010 US census: Smith, the commonest, 0.83% of
+# people; the 25 commonest names 8.7%; 239 names a quarter; 6.3 million names in
+# all): the real list as the head, a quarter of people, Zipf 0.55 within it (its
+# first 25 then hold 8.6%); the other three quarters spread evenly over names
+# joined from parts, standing in for the long tail. Two people then share a family
+# name with probability 7e-4, and a whole name (with FIRST_NAMES' Zipf 0.7) 1e-5.
+HEAD_FAMILY_SHARE = 0.25
+HEAD_FAMILY_ZIPF = 0.55
+
+
+@functools.cache
+def _family_pool(names: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """(family names, their probabilities) for DirtySettings.names."""
+    real = words.LAST_NAMES
+    if names == "crowded":
+        # the first versions of this simulator: the real list alone, Zipf 0.6, which
+        # gives 63% of 24,000 people a namesake (the census pool: 14%; 20% and 3%
+        # of 2,400), before the deliberate shared names
+        return real, _zipf(len(real), 0.6)
+    if names != "census":
+        raise ValueError(f"names: 'census' or 'crowded', not {names!r}")
+    taken = {fold(n) for n in real}
+    tail = []
+    for head in words.SURNAME_HEADS:
+        for end in words.SURNAME_TAILS:
+            name = head + end
+            if fold(name) not in taken:
+                taken.add(fold(name))
+                tail.append(name)
+    weights = np.concatenate(
+        [
+            _zipf(len(real), HEAD_FAMILY_ZIPF) * HEAD_FAMILY_SHARE,
+            np.full(len(tail), (1 - HEAD_FAMILY_SHARE) / len(tail)),
+        ]
+    )
+    return (*real, *tail), weights
+
+
 @dataclass
 class DirtySettings:
+    # "census": family names shaped like a census (see _family_pool); "crowded":
+    # the small real list alone, so that most people have a namesake (a stress test)
+    names: str = "census"
     shared_name: float = 0.04  # people given the exact name of someone else
     changed_job: float = 0.2  # people whose older sources show a previous employer
     phone: float = 0.5  # people with a phone number
@@ -164,7 +206,8 @@ def _phone_text(rng: np.random.Generator, e164: str) -> str:
 
 def _people(rng: np.random.Generator, n: int, s: DirtySettings) -> list[_Person]:
     first = rng.choice(len(words.FIRST_NAMES), size=n, p=_zipf(len(words.FIRST_NAMES), 0.7))
-    last = rng.choice(len(words.LAST_NAMES), size=n, p=_zipf(len(words.LAST_NAMES), 0.6))
+    family_names, family_p = _family_pool(s.names)
+    last = rng.choice(len(family_names), size=n, p=family_p)
     # Some formal names that have nicknames but are rare in the pool.
     formal = list(NICKS)
     extra = rng.random(n) < 0.15
@@ -184,7 +227,7 @@ def _people(rng: np.random.Generator, n: int, s: DirtySettings) -> list[_Person]
         p.given = (
             formal[int(rng.integers(len(formal)))] if extra[i] else words.FIRST_NAMES[first[i]]
         )
-        p.family = words.LAST_NAMES[last[i]]
+        p.family = family_names[last[i]]
         if rng.random() < 0.08:
             p.middle = "ABCDEFGHJKLMNPRSTW"[int(rng.integers(18))]
         p.company = f"{words.ORG_FIRST[org_a[i]]} {words.ORG_SECOND[org_b[i]][0]}"

@@ -361,4 +361,25 @@ AREA_CODES: tuple[str, ...] = (
     "513", "412", "215", "267", "202", "703", "571", "301", "410", "919", "984", "704",
     "615", "629", "801", "385", "702", "314", "816", "913", "414", "262", "317",
 )
+
+# Pieces the dirty-address-book simulator (troth.sim.dirty) joins into the long tail
+# of family names (Ash+worth, Kowal+ski, Lind+qvist): a real surname distribution is
+# a few common names and millions of rare ones (6.3 million in the 2010 US census),
+# which 208 real names alone cannot give.
+SURNAME_HEADS: tuple[str, ...] = (
+    "Ash", "Brad", "Carl", "Dal", "Ell", "Fair", "Gold", "Hart", "Ing", "Kent",
+    "Lang", "Mor", "North", "Oak", "Pem", "Rad", "Stan", "Thorn", "Whit", "Wood",
+    "Bell", "Black", "Brook", "Cald", "Craw", "Dun", "Grant", "Holl", "Kirk", "Lind",
+    "Mar", "Nor", "Pen", "Ros", "Sand", "Stock", "Wes", "Win", "Ber", "Kowal",
+    "Nov", "Lew", "Wis", "Zel", "Bor", "Dra", "Kar", "Pet", "Sol", "Ves",
+    "Gal", "Rin", "Tor", "Val", "Bran", "Cor", "Fen", "Hal", "Lor", "Mel",
+    "Ald", "Bar", "Cas", "Dor", "Eck", "Hag", "Jor", "Kel", "Lam", "Mol",
+    "Ost", "Quin", "Rey", "Sev", "Tal", "Wal", "York", "Ever", "Fitz", "Gunn",
+)
+SURNAME_TAILS: tuple[str, ...] = (
+    "wood", "ley", "ford", "ton", "son", "field", "well", "by", "worth", "more",
+    "ridge", "stone", "man", "mann", "berg", "stein", "ski", "sky", "czyk", "enko",
+    "ov", "sen", "strom", "qvist", "ard", "ini", "elli", "etti", "ano", "ez",
+    "ier", "eau", "ing", "ham", "ock", "ette", "ach", "hoff", "dottir", "ovic",
+)
 # fmt: on

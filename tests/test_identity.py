@@ -374,8 +374,10 @@ def test_matcher_precision_on_a_dirty_dataset():
         if m.sure:
             parent[root(m.a)] = root(m.b)
     precision, recall = _pairwise(data.truth, [root(i) for i in range(len(people))])
-    assert precision >= 0.98
-    assert recall >= 0.75
+    # issue 6's targets (this seed gives 0.998 / 0.947; bench/bench_identity.py
+    # measures more seeds and sizes)
+    assert precision >= 0.99
+    assert recall >= 0.9
 
 
 # ---------------------------------------------------------------- merge / unmerge

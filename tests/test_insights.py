@@ -5,6 +5,7 @@ chart libraries served as static files."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 from collections import Counter
 
@@ -333,6 +334,15 @@ def test_tiers_over_time_are_only_the_owners(client, alice, bob):
     body = client.get("/insights/tiers", HTTP_HX_REQUEST="true").content.decode()
     history = json.loads(body.split('type="application/json">')[1].split("</script>")[0])
     assert sum(counts[-1] for counts in history["tiers"].values()) == 30
+
+
+def test_network_json_is_compressed_for_browsers_that_ask(web, alice):
+    load_network(alice, generate_network(people=200, seed=7, today=timezone.localdate()))
+    plain = web.get("/insights/network.json?n=200")
+    packed = web.get("/insights/network.json?n=200", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) < len(plain.content) / 3
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
 
 
 def test_network_json_refuses_a_malformed_size(web):

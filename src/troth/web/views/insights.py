@@ -136,7 +136,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@gzip_page  # about 0.9 MB at 5,000 ties, a tenth of it compressed (no secrets in it to leak)
+@gzip_page  # compressed to about a seventh (no CSRF token or secret in it to leak)
 def network(request: HttpRequest) -> JsonResponse:
     """The strongest N ties and the "knows" links among them, as JSON for the
     network view (?n=N, 1 to 5,000; 300 when not given)."""

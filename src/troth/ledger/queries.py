@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 
 from troth.errors import NotFound
 from troth.ledger.models import Commitment, Favor, Need
@@ -36,6 +36,27 @@ def open_needs(owner, today: dt.date, person: Person | None = None) -> QuerySet[
     # one person's: through the person index, not every open need of the owner
     qs = qs.filter(owner=owner) if person is None else owned_rows(qs.filter(person=person), owner)
     return qs.select_related("person").prefetch_related("tags").order_by("expires_on", "id")
+
+
+def needs_of(owner, person: Person | int | Subquery) -> QuerySet[Need]:
+    """One person's needs, whatever their status, through the person index (a
+    person's page lists the open ones and dates the rest on its timeline). `person`
+    may be an id or a subquery naming one (the owner's own row)."""
+    return owned_rows(Need.objects.filter(person=person), owner)
+
+
+def need_tags(owner, need_ids: list[int]) -> dict[int, list[str]]:
+    """The tags of a few needs by name, as plain strings (a need row shows them)."""
+    tags: dict[int, list[str]] = {i: [] for i in need_ids}
+    if need_ids:
+        rows = (
+            Need.tags.through.objects.filter(need_id__in=need_ids, tag__owner=owner)
+            .order_by("tag__name", "tag_id")
+            .values_list("need_id", "tag__name")
+        )
+        for need_id, name in rows:
+            tags[need_id].append(name)
+    return tags
 
 
 def need_status(need: Need, today: dt.date) -> str:

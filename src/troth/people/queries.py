@@ -10,7 +10,14 @@ from troth.errors import Ambiguous, NotFound
 from troth.interactions.models import Interaction
 from troth.lib.names import resolve
 from troth.lib.text import fold
-from troth.people.models import ContactPoint, Employment, Organization, Person, Tag
+from troth.people.models import (
+    ContactPoint,
+    Employment,
+    Organization,
+    Person,
+    Relationship,
+    Tag,
+)
 
 
 def owned_rows(qs: QuerySet, owner) -> QuerySet:
@@ -233,3 +240,66 @@ def current_job(person: Person) -> Employment | None:
             Employment.objects.filter(person=person, is_current=True).select_related("organization")
         )
     return jobs[0] if jobs else None
+
+
+def person_card(owner, person: Person) -> dict[str, Any]:
+    """Who someone is, for the head of their page, from plain values: their current job
+    (as current_job picks it), contact points, tags, how you met and how you keep in
+    touch. The same fields as present.person_row and person_profile's "met", without
+    model instances (the page reads them on every visit)."""
+    from troth.present import iso
+
+    job = (
+        owned_rows(Employment.objects.filter(person=person, is_current=True), owner)
+        .values_list("organization__name", "title")
+        .first()  # the model's order: the latest started first, as current_job
+    )
+    points: dict[str, list[str]] = {}
+    for kind, value in (
+        owned_rows(ContactPoint.objects.filter(person=person), owner)
+        .order_by("id")
+        .values_list("kind", "value")
+    ):
+        points.setdefault(kind, []).append(value)
+    tags = list(
+        # through the person's links, not every tag of the owner (the owner's still)
+        Person.tags.through.objects.filter(person=person)
+        .alias(tag_owner=F("tag__owner_id") + 0)
+        .filter(tag_owner=owner.id)  # type: ignore[misc]  # the alias is not a field
+        .order_by("tag__name")
+        .values_list("tag__name", flat=True)
+    )
+    rel = (
+        Relationship.objects.filter(owner=owner, person=person)
+        .values(
+            "met_how",
+            "met_on",
+            "met_through_id",
+            "met_through__full_name",
+            "met_through__is_me",
+            "cadence_days",
+            "archived",
+        )
+        .first()
+    )
+    through = None
+    if rel and rel["met_through_id"] is not None:
+        name = "me" if rel["met_through__is_me"] else rel["met_through__full_name"]
+        through = {"id": rel["met_through_id"], "name": name}
+    return {
+        "id": person.id,
+        "name": person.full_name,
+        "company": job[0] if job else None,
+        "title": (job[1] or None) if job else None,
+        "emails": points.get(ContactPoint.EMAIL, []),
+        "phones": points.get(ContactPoint.PHONE, []),
+        "urls": points.get(ContactPoint.URL, []),
+        "tags": tags,
+        "met": {
+            "how": rel["met_how"] if rel else "",
+            "on": iso(rel["met_on"]) if rel else None,
+            "through": through,
+        },
+        "cadence_days": rel["cadence_days"] if rel else None,
+        "archived": bool(rel and rel["archived"]),
+    }

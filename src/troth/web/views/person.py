@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from troth import present
 from troth.agenda.actions import do_set_cadence
 from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
+from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
 from troth.intros.queries import waiting
 from troth.ledger.actions import (
@@ -28,12 +29,18 @@ from troth.ledger.actions import (
     do_set_promise_status,
 )
 from troth.ledger.models import Commitment, Need
-from troth.ledger.queries import access_need, access_promise, favors_with, open_needs, promises
+from troth.ledger.queries import (
+    access_need,
+    access_promise,
+    favors_with,
+    need_tags,
+    needs_of,
+    promises,
+)
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note, do_edit_person
 from troth.people.models import Note, Person, Relationship
-from troth.people.queries import access_person
-from troth.profile import person_profile
+from troth.people.queries import access_person, owned_rows, person_card
 from troth.trust.queries import trust_detail
 from troth.web.forms import (
     CADENCES,
@@ -81,23 +88,43 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
-def _need_choices(owner, person: Person, today) -> list[tuple[int, str]]:
-    return [(n.id, n.what[:80]) for n in open_needs(owner, today, person)]
+def _need_choices(owner, whose: Person | Subquery, today) -> list[tuple[int, str]]:
+    """The open needs a favour may answer, as the favour form lists them."""
+    rows = (
+        needs_of(owner, whose)
+        .filter(status=Need.OPEN, expires_on__gte=today)
+        .order_by("expires_on", "id")
+        .values_list("id", "what")
+    )
+    return [(i, what[:80]) for i, what in rows]
 
 
-def make_form(kind: str, owner, person: Person, data=None) -> forms.Form:
+def make_form(
+    kind: str, owner, person: Person, data=None, known: dict[str, Any] | None = None
+) -> forms.Form:
+    """A quick-add form; `known` holds what records() already read for the page (the
+    keep-in-touch settings and their open needs), so it is not read again."""
+    known = known or {}
     cls = QUICK[kind][0]
     if cls is KeepForm:
-        rel = Relationship.objects.filter(owner=owner, person=person).first()
+        keep = known.get("keep")
+        if keep is None:
+            keep = Relationship.objects.filter(owner=owner, person=person).values(
+                "cadence_days", "archived"
+            ).first() or {"cadence_days": None, "archived": False}
         initial = {
-            "cadence": "" if rel is None or rel.cadence_days is None else str(rel.cadence_days),
-            "archived": bool(rel and rel.archived),
+            "cadence": "" if keep["cadence_days"] is None else str(keep["cadence_days"]),
+            "archived": bool(keep["archived"]),
         }
         return KeepForm(data, prefix=kind, initial=initial)
     if cls is FavorForm:
-        today = timezone.localdate()
-        whose = person if kind == "gave" else Person.objects.filter(owner=owner, is_me=True).first()
-        needs = _need_choices(owner, whose, today) if whose is not None else []
+        if kind == "gave" and "need_choices" in known:
+            needs = known["need_choices"]
+        else:
+            today = timezone.localdate()
+            me = Person.objects.filter(owner=owner, is_me=True).values("id")[:1]
+            whose = person if kind == "gave" else Subquery(me)
+            needs = _need_choices(owner, whose, today)
         return FavorForm(data, needs=needs, prefix=kind)
     return cls(data, prefix=kind)
 
@@ -109,70 +136,178 @@ def _trust(owner, person: Person) -> dict[str, Any] | None:
         return None
 
 
+def _timeline_cut(interactions: list[dict], others: list[Any], limit: int) -> list[dict]:
+    """The interactions among the `limit` newest entries of the whole timeline, as
+    person_profile (`troth show`) cuts it: newest first by the ISO text of each entry's
+    date, equal dates keeping the interactions first; the other entries take places
+    in it but are listed in their own sections."""
+    entries: list[tuple[str, dict | None]] = [(i["when"] or "", i) for i in interactions]
+    entries += [(when or "", None) for when in others]
+    entries.sort(key=lambda e: e[0], reverse=True)
+    return [row for _when, row in entries[:limit] if row is not None]
+
+
 def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]:
     """Everything the page lists about them; re-rendered after each quick add. The
     trust score is not here: explaining it scores the whole network (a third of a
-    second at 30,000 people), so the page asks for it separately (`trust`)."""
+    second at 30,000 people), so the page asks for it separately (`trust`).
+
+    Plain rows, each read once (the page used to take them from person_profile and
+    read favours, promises, needs, notes and introductions a second time): what
+    `troth show` prints, cut to the fields the page shows."""
     today = timezone.localdate()
-    profile = person_profile(owner, person, limit=limit)
-    favours = [present.favor_row(f) for f in favors_with(owner, person)]
+    card = person_card(owner, person)
+    found = list(
+        interactions_with(owner, person).values(
+            "id", "occurred_at", "channel", "initiated_by", "duration_minutes", "summary"
+        )[:limit]
+    )
+    # fewer than asked for: that is all of them, no need to count
+    count = len(found) if len(found) < limit else interactions_with(owner, person).count()
+    timeline = [
+        {
+            "id": i["id"],
+            "when": present.iso(i["occurred_at"]),
+            "channel": i["channel"],
+            "started_by": i["initiated_by"],
+            "minutes": i["duration_minutes"],
+            "summary": i["summary"],
+        }
+        for i in found
+    ]
+    favours = [
+        {
+            "id": f["id"],
+            "direction": "gave"
+            if f["giver__is_me"]
+            else ("got" if f["receiver__is_me"] else "between"),
+            "kind": f["kind"],
+            "what": f["what"],
+            "when": present.iso(f["given_on"]),
+            "thanked_on": present.iso(f["thanked_on"]),
+        }
+        for f in favors_with(owner, person).values(
+            "id", "kind", "what", "given_on", "thanked_on", "giver__is_me", "receiver__is_me"
+        )
+    ]
     all_promises = [
-        present.promise_row(c, today) for c in promises(owner, status=None, person=person)
+        {
+            "id": c["id"],
+            "mine": c["debtor__is_me"],
+            "what": c["what"],
+            "made_on": present.iso(c["made_on"]),
+            "due": present.iso(c["due_on"]),
+            "status": c["status"],
+            "overdue": c["status"] == Commitment.OPEN
+            and c["due_on"] is not None
+            and c["due_on"] < today,
+        }
+        for c in promises(owner, status=None, person=person).values(
+            "id", "what", "made_on", "due_on", "status", "debtor__is_me"
+        )
+    ]
+    needs = list(
+        needs_of(owner, person)
+        .order_by("expires_on", "id")
+        .values("id", "what", "noted_on", "expires_on", "status")
+    )
+    open_rows = [n for n in needs if n["status"] == Need.OPEN and n["expires_on"] >= today]
+    tags = need_tags(owner, [n["id"] for n in open_rows])
+    notes = [
+        {"id": n["id"], "when": present.iso(n["created_at"]), "text": n["text"]}
+        for n in Note.objects.filter(owner=owner, person=person).values("id", "created_at", "text")
     ]
     intro_rows = []
     for i in (
-        Introduction.objects.filter(owner=owner)
-        .filter(Q(introducer=person) | Q(person_a=person) | Q(person_b=person))
+        # through the three person indexes, not every introduction of the owner
+        owned_rows(
+            Introduction.objects.filter(
+                Q(introducer=person) | Q(person_a=person) | Q(person_b=person)
+            ),
+            owner,
+        )
         .select_related("introducer", "person_a", "person_b")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-id")
     ):
         w = waiting(i)
         intro_rows.append({**present.intro_row(i), "next": w.step if w else ""})
+    shown = _timeline_cut(
+        timeline,
+        [f["when"] for f in favours]
+        + [c["made_on"] for c in all_promises]
+        + [present.iso(n["noted_on"]) for n in needs]
+        + [n["when"] for n in notes]
+        + [i["updated_at"] for i in intro_rows],
+        limit,
+    )
+    profile = {
+        **card,
+        "interaction_count": count,
+        "last_contact": timeline[0]["when"] if timeline else None,
+        "open_needs": [
+            {
+                "id": n["id"],
+                "what": n["what"],
+                "expires_on": present.iso(n["expires_on"]),
+                "tags": tags[n["id"]],
+            }
+            for n in open_rows
+        ],
+    }
     return {
         "profile": profile,
-        "interactions": (shown := [r for r in profile["timeline"] if r["type"] == "interaction"]),
+        "interactions": shown,
         # say when older interactions are left out, never drop them silently
-        "interactions_hidden": max(0, profile["interaction_count"] - len(shown)),
+        "interactions_hidden": max(0, count - len(shown)),
         "gave": [f for f in favours if f["direction"] == "gave"],
         "got": [f for f in favours if f["direction"] == "got"],
         "my_promises": [p for p in all_promises if p["mine"]],
         "their_promises": [p for p in all_promises if not p["mine"]],
         "intros": intro_rows,
-        "notes": [present.note_row(n) for n in Note.objects.filter(owner=owner, person=person)],
+        "notes": notes,
+        # for the quick-add forms, so they do not read them again
+        "known": {
+            "keep": {"cadence_days": card["cadence_days"], "archived": card["archived"]},
+            "need_choices": [(n["id"], n["what"][:80]) for n in open_rows],
+        },
     }
 
 
 def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] | None = None):
     owner = owner_of(request)
     bound = dict(bound or {})
+    lists = records(
+        owner,
+        person,
+        TIMELINE_ALL if request.GET.get("timeline") == "all" else TIMELINE_ROWS,
+    )
+    known = lists.pop("known")
     # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
     need = request.GET.get("need", "")
     if "gave" not in bound and need.isdigit():
-        form = make_form("gave", owner, person)
+        form = make_form("gave", owner, person, known=known)
         if any(str(value) == need for value, _label in form.fields["need"].choices):  # type: ignore[attr-defined]
             form.initial["need"] = need
             bound["gave"] = form
-    quick = [
-        {
-            "kind": kind,
-            "title": title,
-            "button": button,
-            "form": bound.get(kind) or make_form(kind, owner, person),
-            "open": kind in bound,
-        }
-        for kind, (_cls, title, button) in QUICK.items()
-    ]
+    quick = []
+    for kind, (_cls, title, button) in QUICK.items():
+        form = bound.get(kind) or make_form(kind, owner, person, known=known)
+        quick.append(
+            {
+                "kind": kind,
+                "title": title,
+                "button": button,
+                "form": form,
+                "open": kind in bound,
+            }
+        )
     return {
         "person": person,
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
         "quick": quick,
         "nav": "people",
-        **records(
-            owner,
-            person,
-            TIMELINE_ALL if request.GET.get("timeline") == "all" else TIMELINE_ROWS,
-        ),
+        **lists,
     }
 
 
@@ -343,6 +478,7 @@ def _records_response(request: HttpRequest, person: Person, error: str, done: st
         return redirect("web:person", person_id=person.id)
     context: dict[str, Any] = {"person": person, "records_error": error, "records_done": done}
     context.update(records(owner_of(request), person))
+    context.pop("known")
     return render(request, "web/_person_records.html", context, status=400 if error else 200)
 
 
@@ -381,5 +517,6 @@ def quick_add(request: HttpRequest, person_id: int, kind: str) -> HttpResponse:
     }
     if status == 200:  # the lists change too: swapped in out of band
         context.update(records(owner, person))
+        context.pop("known")
         context["oob"] = True
     return render(request, "web/_quick_result.html", context, status=status)

@@ -29,7 +29,14 @@ class Need(Owned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["owner", "status", "expires_on"], name="need_open")]
+        indexes = [
+            models.Index(fields=["owner", "status", "expires_on"], name="need_open"),
+            # the agenda orders open needs by their person's score: the person from the
+            # index, not from each row (created in SQL by migration 0003)
+            models.Index(
+                fields=["owner", "status", "expires_on", "person"], name="agenda_need_open_person"
+            ),
+        ]
         ordering = ["expires_on", "id"]
 
 
@@ -51,6 +58,11 @@ class Favor(Owned):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(giver=F("receiver")), name="favor_two_people")
+        ]
+        indexes = [
+            # thank-yous owed: the last 60 days of unthanked favours, not every favour
+            # (created in SQL by migration 0003)
+            models.Index(fields=["owner", "thanked_on", "given_on"], name="agenda_favor_unthanked"),
         ]
         ordering = ["-given_on", "-id"]
 

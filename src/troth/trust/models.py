@@ -30,4 +30,11 @@ class TrustScore(Owned):
             models.Index(fields=["owner", "computed_at"], name="trust_by_computed"),
             models.Index(fields=["owner", "as_of"], name="trust_by_day"),
             models.Index(fields=["owner", "engine_version"], name="trust_by_version"),
+            # the agenda's check-ins due: each tier's strongest ties, the last contact
+            # beside them so ties not yet due are passed over in the index (created in
+            # SQL by agenda migration 0003)
+            models.Index(
+                fields=["owner", "tier", "-score", "id", "last_contact"],
+                name="agenda_checkins_due",
+            ),
         ]

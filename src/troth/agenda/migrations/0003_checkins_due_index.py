@@ -4,7 +4,9 @@ are passed over in the index (at 30,000 people, 18,000 acquaintances were read r
 row for 200 due ones).
 
 It lives on the trust cache's table but serves only the agenda's query, so it is
-created here, in SQL both SQLite and PostgreSQL accept, outside the models' state."""
+created here, in SQL both SQLite and PostgreSQL accept. TrustScore declares it too
+(trust 0006 adds it to the models' state only), so Django knows it: a table SQLite
+rebuilds keeps it, and makemigrations sees it."""
 
 from django.db import migrations
 

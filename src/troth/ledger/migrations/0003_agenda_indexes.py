@@ -1,5 +1,6 @@
 """Two indexes for the agenda's reads of the ledger, created in SQL both SQLite and
-PostgreSQL accept, outside the models' state (they serve the agenda's queries only):
+PostgreSQL accept (Favor and Need declare them too: 0004 adds them to the models'
+state only, so Django knows them):
 
 - favours not yet thanked, by date: the thank-yous owed walk the last 60 days of
   unthanked favours instead of every favour the owner ever recorded;

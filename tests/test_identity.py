@@ -310,6 +310,20 @@ def test_hyphenated_given_names_read_alike_from_any_source():
     assert merged(find_matches(people + crowd()), 1, 2, 3)
 
 
+def test_a_double_given_name_written_without_its_hyphen_is_the_same_name():
+    m = pair(
+        Candidate(1, "Marie-Claire Dubois", company="Umbrella Inc"),
+        Candidate(2, "Marie Claire Dubois", company="Umbrella, Inc."),
+    )
+    assert m is not None and m.sure and "double given name" in m.reasons
+    # but Claire-Marie is not Marie
+    other = pair(
+        Candidate(1, "Claire-Marie Dubois", company="Umbrella Inc"),
+        Candidate(2, "Marie Dubois", company="Umbrella Inc"),
+    )
+    assert other is None or not other.sure
+
+
 def test_an_address_alone_names_its_record_by_the_names_others_bear():
     people = [
         Candidate(1, "Rachel Bellton", company="Yarrow Studios", sources=("linkedin",)),

@@ -237,6 +237,7 @@ class _Prepared:
     linkedin: frozenset[str]
     employers: frozenset[str]  # first labels of work e-mail domains ("acme" for acme.com)
     from_email: bool  # the name was read from an address ("dana.kang@...")
+    head: str = ""  # a double given name's first part: "marie" of Marie-Claire
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -305,7 +306,18 @@ def _prepare(c: Candidate) -> _Prepared:
         linkedin=frozenset(u for u in c.urls if "linkedin.com/in/" in u),
         employers=employers,
         from_email=from_email,
+        head=_head(c) if named else "",
     )
+
+
+def _head(c: Candidate) -> str:
+    """The first part of a hyphenated given name ("Marie-Claire" -> "marie"): the
+    name a source that drops the hyphen ("Marie Claire Dubois") files as the given."""
+    text = c.given_name or (c.full_name.split() or [""])[0]
+    if "-" not in text:
+        return ""
+    first = _clean(text.split("-")[0])
+    return first if len(first) > 1 else ""
 
 
 def _names_from_addresses(people: Sequence[Candidate], prepared: list[_Prepared]) -> None:
@@ -350,6 +362,8 @@ def _given_score(a: _Prepared, b: _Prepared) -> tuple[float, str]:
         return 1.0, ""
     if a.forms & b.forms:
         return 1.0, f"nickname {a.given}~{b.given}"
+    if (a.head and a.head in b.forms) or (b.head and b.head in a.forms):
+        return 1.0, "double given name"
     if len(a.given) == 1 or len(b.given) == 1:
         if a.given[0] == b.given[0]:
             return 0.85, "initial"

@@ -501,6 +501,38 @@ def test_merge_moves_everything_and_unmerge_restores_exactly(alice, network):
         actions.do_unmerge(alice, record)
 
 
+def test_merge_keeps_one_job_per_employer_and_the_kept_current_job(alice):
+    from troth.people.models import Employment
+
+    keep = do_add_person(alice, "Marie-Claire Dubois", company="Umbrella Inc")
+    other = do_add_person(
+        alice, "Marie Claire Dubois", company="Umbrella, Inc.", title="VP Engineering"
+    )
+    before = dump()
+    with transaction.atomic():
+        record = actions.do_merge(alice, keep, other)
+    jobs = list(Employment.objects.filter(person=keep))
+    # one employer spelt two ways: one job, the kept one, with the title only the other knew
+    assert [(j.organization.name, j.title, j.is_current) for j in jobs] == [
+        ("Umbrella Inc", "VP Engineering", True)
+    ]
+    with transaction.atomic():
+        actions.do_unmerge(alice, record)
+    assert dump() == before
+
+    # a changed job: the kept person's current one stays current, the other's is past
+    ana = do_add_person(alice, "Ana Sousa", company="Globex", title="Analyst")
+    twin = do_add_person(alice, "Ana Souza", company="Initech", title="Lead")
+    before = dump()
+    with transaction.atomic():
+        record = actions.do_merge(alice, ana, twin)
+    jobs = {j.organization.name: j.is_current for j in Employment.objects.filter(person=ana)}
+    assert jobs == {"Globex": True, "Initech": False}
+    with transaction.atomic():
+        actions.do_unmerge(alice, record)
+    assert dump() == before
+
+
 def test_chained_merges_unmerge_in_any_order(alice):
     a = do_add_person(alice, "Ines Duarte", emails=["ines@a.pt"])
     b = do_add_person(alice, "Inês Duarte", emails=["ines@b.pt"], allow_duplicate_name=True)
@@ -666,8 +698,13 @@ def test_cli_merge_suggestions_unmerge(cli):
     assert not Person.objects.filter(pk=bob.id).exists()
     history = cli.json("merges")
     assert history[0]["merged"]["id"] == bob.id
-    cli("unmerge", "Robert Lang")
+    out = cli("unmerge", "Robert Lang").stdout
     assert Person.objects.filter(pk=bob.id).exists()
+    assert "marked as different people" in " ".join(out.split())
+    # merging them again after all says that it overrides that mark
+    again = " ".join(cli("merge", "Robert Lang", "#" + str(bob.id), "--yes").stdout.split())
+    assert "Merged" in again and "that mark is gone" in again
+    cli("unmerge", "Robert Lang")
     cli("unmerge", str(history[0]["id"]), code=2)  # already undone
     cli("merge", "Robert Lang", "Robert Lang", "--yes", code=2)
     cli("merge", "me", "Robert Lang", "--yes", code=2)

@@ -39,7 +39,8 @@ def merge(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (with --suggestions)."),
 ) -> None:
-    """Merge two records of one person (A is kept; troth unmerge undoes it)."""
+    """Merge two records of one person: KEEP stays, OTHER is folded into it (troth unmerge
+    undoes it)."""
     me_owner = owner()
     if suggestions:
         if keep or other or reject:
@@ -80,7 +81,11 @@ def merge(
             f"Noted: {a.full_name} (#{a.id}) and {b.full_name} (#{b.id}) are different people."
         )
         return
-    _confirm(f"Merge {b.full_name} (#{b.id}) into {a.full_name} (#{a.id})?", yes)
+    rejected = queries.rejected(me_owner, a, b)
+    question = f"Merge {b.full_name} (#{b.id}) into {a.full_name} (#{a.id})?"
+    if rejected:
+        question = question[:-1] + " You had marked them as different people."
+    _confirm(question, yes)
     with transaction.atomic():
         record = actions.do_accept(me_owner, a, b)
     moved = len(record.snapshot["moved"])
@@ -88,6 +93,7 @@ def merge(
         f"Merged {b.full_name} (#{b.id}) into {a.full_name} (#{a.id}): "
         f"{plural(moved, 'record')} moved. Merge #{record.id}; "
         f"troth unmerge {record.id} undoes it."
+        + (" (They were marked as different people; that mark is gone.)" if rejected else "")
     )
 
 
@@ -135,5 +141,6 @@ def unmerge(
         restored = actions.do_unmerge(me_owner, record)
     console.print(
         f"Unmerged merge #{record.id}: {restored.full_name} (#{restored.id}) is back beside "
-        f"{record.kept.full_name} (#{record.kept_id})."
+        f"{record.kept.full_name} (#{record.kept_id}). They are now marked as different "
+        "people, so troth will not suggest merging them again (troth merge still can)."
     )

@@ -213,12 +213,25 @@ def _move_rows(
         if pair and not drop and after[pair[0]] > after[pair[1]]:
             after[pair[0]], after[pair[1]] = after[pair[1]], after[pair[0]]
         changed = {c for c in person_cols if after[c] != before[c]}
+        also_before: dict[str, Any] = {}
+        also_after: dict[str, Any] = {}
         if not drop and model is Employment:
-            # the same job seen twice (the same employer): one row is enough
-            drop = Employment.objects.filter(
-                person=keep,
-                organization_id=row.organization_id,  # type: ignore[attr-defined]
-            ).exists()
+            twin = _same_job(keep, row)  # type: ignore[arg-type]
+            if twin is not None:
+                # the same job seen twice ("Umbrella Inc" / "Umbrella, Inc."): one row is
+                # enough, the kept one, with the title the other knew if it had none
+                drop = True
+                if not twin.title and row.title:  # type: ignore[attr-defined]
+                    plan.filled[f"{_label(Employment)}:{twin.pk}"] = {
+                        "pk": twin.pk,
+                        "before": {"title": ""},
+                        "after": {"title": row.title},  # type: ignore[attr-defined]
+                    }
+                    Employment.objects.filter(pk=twin.pk).update(title=row.title)  # type: ignore[attr-defined]
+            elif row.is_current and _has_current_job(keep):  # type: ignore[attr-defined]
+                # the kept person's current job stays the current one (as their other
+                # fields win); this one becomes a past job, and comes back on unmerge
+                also_before, also_after = {"is_current": True}, {"is_current": False}
         if not drop:
             values = {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
             values.update(after)
@@ -228,15 +241,33 @@ def _move_rows(
             plan.deleted.append(_dump(row))
             model._base_manager.filter(pk=row.pk).delete()
             continue
-        model._base_manager.filter(pk=row.pk).update(**{c: after[c] for c in changed})
+        model._base_manager.filter(pk=row.pk).update(**{c: after[c] for c in changed}, **also_after)
         plan.moved.append(
             {
                 "model": _label(model),
                 "pk": row.pk,
-                "before": {c: before[c] for c in changed},
-                "after": {c: after[c] for c in changed},
+                "before": {**{c: before[c] for c in changed}, **also_before},
+                "after": {**{c: after[c] for c in changed}, **also_after},
             }
         )
+
+
+def _same_job(keep: Person, row: Employment) -> Employment | None:
+    """The kept person's job at the same employer as this one: the same organization,
+    or one whose name differs only in punctuation and legal form."""
+    jobs = list(Employment.objects.filter(person=keep).select_related("organization"))
+    for job in jobs:
+        if job.organization_id == row.organization_id:
+            return job
+    key = match.company_key(row.organization.name)
+    for job in jobs:
+        if key and match.company_key(job.organization.name) == key:
+            return job
+    return None
+
+
+def _has_current_job(person: Person) -> bool:
+    return Employment.objects.filter(person=person, is_current=True).exists()
 
 
 def _check_droppable(row: models.Model, keep: Person, other: Person) -> None:
@@ -398,7 +429,7 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
         # only rows still where the merge put them: later changes win
         model._base_manager.filter(pk=move["pk"], **after).update(**before)
     for label, filled in snap["filled"].items():
-        model = _model(label)
+        model = _model(label.partition(":")[0])  # "people.employment:42": one row of many
         after = _field_values(model, filled["after"])
         before = _field_values(model, filled["before"])
         for attname, value in before.items():

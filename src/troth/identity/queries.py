@@ -42,6 +42,14 @@ def rejected_pairs(owner) -> set[tuple[int, int]]:
     return set(rows.values_list("person_a_id", "person_b_id"))
 
 
+def rejected(owner, a: Person, b: Person) -> bool:
+    """Whether the owner said these two are different people."""
+    low, high = sorted((a.id, b.id))
+    return MergeSuggestion.objects.filter(
+        owner=owner, person_a_id=low, person_b_id=high, status=MergeSuggestion.REJECTED
+    ).exists()
+
+
 def suggestion_rows(owner) -> list[dict[str, Any]]:
     rows = open_suggestions(owner).values_list(
         "id",

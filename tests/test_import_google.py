@@ -148,3 +148,18 @@ def test_a_linkedin_file_is_not_google(tmp_path):
     path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
     assert not PARSER.detect(path)
     assert detect_kind(path) == "linkedin"
+
+
+def test_a_contacts_file_cut_off_mid_row(alice, tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "First Name,Middle Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value\n"
+        "Dana,,Kang,* myContacts,* Home,dana@example.org\n"
+        "Eli,,Moss,* myContacts,* Home,eli@example.org\n"
+        "Fay,,Li,* myCon"
+    )
+    summary = run(alice, path)
+    assert summary.people_created == 2
+    assert [(p.where, p.reason) for p in summary.problems] == [
+        (f"{path}:4", "row cut short (4 of 6 columns)")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import zipfile
 from pathlib import Path
@@ -230,3 +231,51 @@ def test_not_linkedin(tmp_path):
     bad_zip.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(TrothError, match="not a readable zip"):
         detect_kind(bad_zip)
+
+
+def test_a_file_cut_off_mid_row_skips_that_row_and_says_so(cli, tmp_path):
+    """A Connections.csv that ends inside a row: the short row is a problem naming its
+    line, never a person with half a URL; the rows before it still come in."""
+    path = tmp_path / "trunc.csv"
+    path.write_text(
+        PREAMBLE + "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Dana,Kang,https://www.linkedin.com/in/dana-kang,,Acme,CTO,15 Dec 2024\n"
+        "Jonathan,Smith,https://www.linkedin.com/i"
+    )
+    data = cli.json("import", str(path))
+    assert data["people_created"] == 1
+    assert data["problems"] == [{"where": f"{path}:6", "reason": "row cut short (3 of 7 columns)"}]
+    assert not ContactPoint.objects.filter(value="https://linkedin.com/i").exists()
+    assert not Person.objects.filter(full_name="Jonathan Smith").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "whole", "cut"),
+    [
+        (
+            "messages.csv",
+            "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,"
+            "RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,FOLDER",
+            "a,,Dana,https://linkedin.com/in/dana,Me,https://linkedin.com/in/me,"
+            "2025-06-01 10:00:00 UTC,,Hi,INBOX",
+            "b,,Dana,https://linkedin.com/in/dana,Me,https://linkedin.com/in/me,2025-06",
+        ),
+        (
+            "Invitations.csv",
+            "From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl",
+            'Dana,Me,"1/8/18, 6:14 PM",Hello,INCOMING,https://linkedin.com/in/dana,',
+            'Eli,Me,"1/9/18, 6:14 PM",Hel',
+        ),
+    ],
+)
+def test_messages_and_invitations_cut_off_mid_row(alice, tmp_path, name, header, whole, cut):
+    path = tmp_path / name
+    path.write_text(f"{header}\n{whole}\n{cut}")
+    problems = [
+        r for r in PARSER.parse(path, me=["https://linkedin.com/in/me"]) if isinstance(r, Problem)
+    ]
+    width = len(header.split(","))
+    cells = len(next(csv.reader([cut])))
+    assert [(p.where, p.reason) for p in problems] == [
+        (f"{path}:3", f"row cut short ({cells} of {width} columns)")
+    ]

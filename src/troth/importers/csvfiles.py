@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from troth.importers.records import ImportFileError
+from troth.importers.records import ImportFileError, Problem
 
 # How far into a file a header row may start (LinkedIn's preamble is 3 lines).
 HEADER_SCAN_ROWS = 20
@@ -61,14 +61,29 @@ class Table:
     def index(self, name: str) -> int | None:
         return self.columns.get(column_key(name))
 
-    def rows(self) -> Iterator[tuple[int, Row]]:
-        """(line number, row) for every data row; rows with no content are left out."""
+    @property
+    def width(self) -> int:
+        """How many cells a whole row has: up to the header's last named column."""
+        named = [i for i, cell in enumerate(self.header) if column_key(cell)]
+        return named[-1] + 1 if named else len(self.header)
+
+    def rows(self) -> Iterator[tuple[int, Row] | Problem]:
+        """(line number, row) for every data row; rows with no content are left out,
+        and a row with fewer cells than the header names (a file cut off mid-row, a
+        line broken in two) is a Problem, never a half-read record."""
         reader = self._reader
         lookup = _Lookup(self.columns)
+        width = self.width
         try:
             for cells in self._rows:
                 line = getattr(reader, "line_num", 0)
                 if not any(cells) or not "".join(cells).strip():
+                    continue
+                if len(cells) < width:
+                    yield Problem(
+                        f"{self.where}:{line}",
+                        f"row cut short ({len(cells)} of {width} columns)",
+                    )
                     continue
                 yield line, Row(lookup, cells)
         except csv.Error as exc:

@@ -111,7 +111,11 @@ class GoogleParser:
                 f"{path}: not a Google Contacts CSV (no header row with First Name, Last Name "
                 "and Labels, or Name, Given Name and Family Name)"
             )
-        for line, row in table.rows():
+        for item in table.rows():
+            if isinstance(item, Problem):
+                yield item
+                continue
+            line, row = item
             yield from _contact(row, f"{where}:{line}")
 
 

@@ -248,7 +248,10 @@ class LinkedInParser:
         if profile is not None:
             table = csvfiles.find_table(_member_text(profile), profile.where, *PROFILE[:2])
             if table is not None:
-                for _line, row in table.rows():
+                for item in table.rows():
+                    if isinstance(item, Problem):
+                        continue  # the owner's name is a nicety: a cut row just lacks it
+                    _line, row = item
                     name = _clean(f"{row.get('First Name')} {row.get('Last Name')}")
                     if name:
                         me.names.add(fold(name))
@@ -290,7 +293,11 @@ def _parse_table(kind: str, text: str, where: str, me: Me) -> Iterator[Record]:
 
 
 def _connections(table: csvfiles.Table) -> Iterator[Record]:
-    for line, row in table.rows():
+    for item in table.rows():
+        if isinstance(item, Problem):
+            yield item
+            continue
+        line, row = item
         where = f"{table.where}:{line}"
         first, last = _clean(row.get("First Name")), _clean(row.get("Last Name"))
         full = _clean(f"{first} {last}")
@@ -351,7 +358,12 @@ def _message_id(*parts: str) -> str:
 
 
 def _messages(table: csvfiles.Table, me: Me) -> Iterator[Record]:
-    rows = list(table.rows())
+    rows: list[tuple[int, csvfiles.Row]] = []
+    for item in table.rows():
+        if isinstance(item, Problem):
+            yield item
+        else:
+            rows.append(item)
     if not me.urls and not me.names:
         _guess_me(rows, me)
     for line, row in rows:
@@ -430,7 +442,11 @@ def _guess_me(rows: list[tuple[int, csvfiles.Row]], me: Me) -> None:
 
 
 def _invitations(table: csvfiles.Table, me: Me) -> Iterator[Record]:
-    for line, row in table.rows():
+    for item in table.rows():
+        if isinstance(item, Problem):
+            yield item
+            continue
+        line, row = item
         message = row.get("Message")
         if not message:
             continue  # a click, not a conversation

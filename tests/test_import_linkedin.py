@@ -279,3 +279,27 @@ def test_messages_and_invitations_cut_off_mid_row(alice, tmp_path, name, header,
     assert [(p.where, p.reason) for p in problems] == [
         (f"{path}:3", f"row cut short ({cells} of {width} columns)")
     ]
+
+
+def test_skip_reasons_are_shown_whole_and_grouped_by_kind(cli, tmp_path):
+    """A reason holding a URL is not cut at its colon; many senders no one knows make
+    one line with a few of them as examples."""
+    path = tmp_path / "messages.csv"
+    rows = [
+        f"c{i},,Someone {i},https://www.linkedin.com/in/someone-{i},Me,"
+        f"https://www.linkedin.com/in/me,2025-06-0{i} 10:00:00 UTC,,Hi,INBOX"
+        for i in (1, 2, 3)
+    ]
+    head = "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS"
+    path.write_text(f"{head},DATE,SUBJECT,CONTENT,FOLDER\n" + rows[0] + "\n")
+    one = " ".join(
+        cli("import", str(path), "--me", "https://www.linkedin.com/in/me").stdout.split()
+    )
+    assert "skipped 1: no one in your network matches https://linkedin.com/in/someone-1" in one
+    path.write_text(f"{head},DATE,SUBJECT,CONTENT,FOLDER\n" + "\n".join(rows) + "\n")
+    out = " ".join(cli("import", str(path)).stdout.split())
+    assert (
+        "skipped 3: no one in your network matches (3 different): "
+        "https://linkedin.com/in/someone-1, Someone 1; https://linkedin.com/in/someone-2, "
+        "Someone 2; and 1 more"
+    ) in out

@@ -94,11 +94,11 @@ class ImportSummary:
         }
 
     def reasons(self) -> dict[str, int]:
-        """How many records were skipped for each reason (reasons without their values)."""
-        out: dict[str, int] = defaultdict(int)
-        for p in self.problems:
-            out[p.reason.split(":")[0].split(" (")[0]] += 1
-        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+        """How many records were skipped for each reason, most frequent first.
+
+        A reason is shown whole; problems that differ only in a value (see
+        Problem.group) are one line: the group, then a few of the values."""
+        return reason_counts((p.reason, p.group) for p in self.problems)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +109,47 @@ class ImportSummary:
             "seconds": round(self.seconds, 3),
             "problems": [{"where": p.where, "reason": p.reason} for p in self.problems],
         }
+
+
+EXAMPLES = 2
+
+
+def reason_counts(problems: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """(reason, group) pairs -> {line to show: how many}, most frequent first (see
+    ImportSummary.reasons)."""
+    counts: dict[str, int] = defaultdict(int)
+    examples: dict[str, list[str]] = defaultdict(list)
+    distinct: dict[str, set[str]] = defaultdict(set)
+    for reason, group in problems:
+        key = group or reason
+        counts[key] += 1
+        if group and reason not in distinct[key]:
+            distinct[key].add(reason)
+            if len(examples[key]) < EXAMPLES:
+                examples[key].append(_example(reason, group))
+    out: dict[str, int] = {}
+    for key, n in counts.items():
+        seen = distinct.get(key)
+        if seen and len(seen) == 1:
+            label = next(iter(seen))
+        elif seen:
+            more = len(seen) - len(examples[key])
+            label = f"{key} ({len(seen):,} different): " + "; ".join(examples[key])
+            label += f"; and {more:,} more" if more else ""
+        else:
+            label = key
+        out[label] = n
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _example(reason: str, group: str) -> str:
+    """What sets one problem of a group apart: its value ("not an email address:
+    'x' (contact kept without it)" in group "not an email address (...)" -> 'x')."""
+    if reason.startswith(group):
+        rest = reason[len(group) :].strip(" :")
+    else:
+        rest = reason.partition(": ")[2].split(" (")[0]
+    return rest or reason
 
 
 def resolve_identities(owner, person_ids: Iterable[int]) -> int:
@@ -335,8 +376,8 @@ class _Importer:
         self.known: _Known | None = None
         self.now = timezone.now()
 
-    def problem(self, where: str, reason: str) -> None:
-        self.summary.problems.append(Problem(where, reason))
+    def problem(self, where: str, reason: str, group: str = "") -> None:
+        self.summary.problems.append(Problem(where, reason, group))
 
     # ------------------------------------------------------------ reading
 
@@ -390,7 +431,12 @@ class _Importer:
                 try:
                     point = (kind, normalize(value))
                 except ContactError as exc:
-                    self.problem(rec.where, f"{exc} (person kept without it)")
+                    head = str(exc).partition(": ")[0]
+                    self.problem(
+                        rec.where,
+                        f"{exc} (person kept without it)",
+                        f"{head} (person kept without it)",
+                    )
                     continue
                 if len(point[1]) <= 320 and point not in points:
                     points.append(point)
@@ -439,7 +485,9 @@ class _Importer:
                     local is not None and local is not target
                 ):
                     self.problem(
-                        rec.where, f"{p[1]} already belongs to someone else (not added here)"
+                        rec.where,
+                        f"{p[1]} already belongs to someone else (not added here)",
+                        "already belongs to someone else (not added here)",
                     )
                     continue
                 kept.append(p)
@@ -792,12 +840,18 @@ class _Importer:
                 when = timezone.make_aware(when, dt.UTC)
                 rec.when = when
             if when > limit:
-                self.problem(rec.where, f"dated in the future ({when.date()})")
+                self.problem(
+                    rec.where, f"dated in the future ({when.date()})", "dated in the future"
+                )
                 continue
             pids = self.match(rec)
             if not pids:
                 who = ", ".join([*rec.emails, *rec.urls, *rec.names]) or "nobody named"
-                self.problem(rec.where, f"no one in your network matches {who}")
+                self.problem(
+                    rec.where,
+                    f"no one in your network matches {who}",
+                    "no one in your network matches",
+                )
                 continue
             external = rec.external_id or _fingerprint(rec)
             if len(external) > MAX_EXTERNAL_ID:

@@ -137,7 +137,11 @@ def _contact(row: csvfiles.Row, where: str) -> Iterator[Record]:
     if not full:
         full = emails[0] if emails else company
     for value in bad_emails:
-        yield Problem(where, f"not an email address: {value!r} (contact kept without it)")
+        yield Problem(
+            where,
+            f"not an email address: {value!r} (contact kept without it)",
+            "not an email address (contact kept without it)",
+        )
     if not full:
         yield Problem(where, "contact with no name, email or company")
         return

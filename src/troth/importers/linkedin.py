@@ -390,7 +390,11 @@ def _messages(table: csvfiles.Table, me: Me) -> Iterator[Record]:
             continue
         when = parse_when(row.get("Date"))
         if when is None:
-            yield Problem(where, f"message with an unreadable date {row.get('Date')!r}")
+            yield Problem(
+                where,
+                f"message with an unreadable date {row.get('Date')!r}",
+                "message with an unreadable date",
+            )
             continue
         direction = row.get("Direction").upper()
         if direction in {"OUTGOING", "INCOMING"}:
@@ -453,7 +457,11 @@ def _invitations(table: csvfiles.Table, me: Me) -> Iterator[Record]:
         where = f"{table.where}:{line}"
         when = parse_when(row.get("Sent At"))
         if when is None:
-            yield Problem(where, f"invitation with an unreadable date {row.get('Sent At')!r}")
+            yield Problem(
+                where,
+                f"invitation with an unreadable date {row.get('Sent At')!r}",
+                "invitation with an unreadable date",
+            )
             continue
         incoming = row.get("Direction").upper() == "INCOMING"
         name = row.get("From") if incoming else row.get("To")

@@ -95,6 +95,8 @@ _NOREPLY = re.compile(
 _PIPERMAIL = re.compile(r"^\s*([^\s@()<>]+) at ([^\s@()<>]+\.[^\s@()<>]+)")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"^\d+$")
+# Problems that carry a value: summaries count them by this much of the reason.
+_VALUED = ("unreadable Date", "Date in the future")
 _MESSAGE_KEYS = (b"from", b"to", b"date", b"subject", b"message-id")
 
 # What pass 1 yields per message: ("p", reason) a Problem; ("x", why) excluded;
@@ -618,7 +620,9 @@ class MailParser:
                 kept += 1
             elif kind == "p":
                 counts["problems"] += 1
-                yield Problem(where, result[1])
+                reason = result[1]
+                group = next((g for g in _VALUED if reason.startswith(g)), "")
+                yield Problem(where, reason, group)
             else:
                 if len(result) > 2:
                     store.lists.update(result[2])

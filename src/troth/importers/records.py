@@ -59,10 +59,15 @@ class InteractionRecord:
 
 @dataclass
 class Problem:
-    """A record that was skipped, with why (reported, never fatal)."""
+    """A record that was skipped, with why (reported, never fatal).
+
+    `group`, when the reason carries a value (an address, a date), is the reason
+    without it: summaries count problems by group, so 5,000 different unknown
+    senders make one line, with a few of them as examples."""
 
     where: str
     reason: str
+    group: str = ""
 
 
 Record = PersonRecord | InteractionRecord | Problem

@@ -458,3 +458,41 @@ def test_a_folder_of_vcards_is_imported_file_by_file(cli, realdata, tmp_path):
     assert len(broken) == 1 and broken[0]["reason"].startswith("file not imported: ")
     again = cli.json("import", "vcard", str(folder))
     assert (again["people_created"], again["people_updated"]) == (0, 0)
+
+
+def _said(result) -> str:
+    return " ".join(result.stdout.split())
+
+
+def test_nothing_usable_is_not_nothing_new(cli, tmp_path):
+    """'Nothing new' is for a re-import; a first import that found nothing usable says why."""
+    empty = connections(tmp_path / "Connections.csv", [])
+    said = _said(cli("import", str(empty)))
+    assert "Nothing imported: there are no records in this file." in said
+    assert "Nothing new" not in said
+    assert cli.json("import", str(empty))["nothing_new"].startswith("Nothing imported")
+    mbox = tmp_path / "empty.mbox"
+    mbox.write_text("")
+    assert "there are no records" in _said(cli("import", "mail", str(mbox), "--me", "a@b.org"))
+
+    messages = tmp_path / "messages.csv"
+    messages.write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+        "DATE,SUBJECT,CONTENT,FOLDER\n"
+        "a,,Dana Kang,https://linkedin.com/in/dana,Me,https://linkedin.com/in/me,"
+        "2025-06-01 10:00:00 UTC,,Hi,INBOX\n"
+        "b,,Me,https://linkedin.com/in/me,Dana Kang,https://linkedin.com/in/dana,"
+        "2025-06-02 10:00:00 UTC,,Hello,INBOX\n"
+    )
+    said = _said(cli("import", str(messages), "--me", "https://linkedin.com/in/me"))
+    assert "Nothing imported: all 2 records were skipped (see above)." in said
+    assert "import Connections.csv (or the whole export) first" in said
+
+    people = connections(
+        tmp_path / "Connections.csv", ["Dana,Kang,https://linkedin.com/in/dana,,,,1 Jan 2024"]
+    )
+    cli("import", str(people))
+    assert cli.json("import", str(messages))["interactions_added"] == 2
+    said = _said(cli("import", str(messages)))
+    assert "Nothing new: everything in this file was already here." in said
+    assert "Nothing imported" not in said

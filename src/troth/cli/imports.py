@@ -126,12 +126,7 @@ def _import_each(
         except TrothError as exc:
             total.problems.append(Problem(str(path), f"file not imported: {exc}"))
         else:
-            total.people_created += one.people_created
-            total.people_updated += one.people_updated
-            total.people_merged += one.people_merged
-            total.interactions_added += one.interactions_added
-            total.problems.extend(one.problems)
-            total.seconds += one.seconds
+            total.add(one)
         bar("files", i + 1, len(files))
     return total
 
@@ -233,5 +228,6 @@ def import_(
         console.print(f"Wrote {plural(summary.skipped, 'skipped record')} to {escape(str(report))}")
     elif summary.skipped:
         console.print("[dim]--report FILE lists every skipped record with where and why.[/dim]")
-    if not (summary.people_created or summary.people_updated or summary.interactions_added):
-        console.print("Nothing new: everything in this file was already here.")
+    verdict = summary.nothing_new()
+    if verdict:
+        console.print(escape(verdict))

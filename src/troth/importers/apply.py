@@ -79,6 +79,14 @@ class ImportSummary:
     problems: list[Problem] = field(default_factory=list)
     run_id: int | None = None
     seconds: float = 0.0
+    # records the file held (people and interactions), and how many of them were
+    # usable (a person found or created, an interaction matched to someone)
+    records: int = 0
+    usable: int = 0
+    # interactions with no one in the network (nothing to attach them to)
+    unmatched: int = 0
+    # what a parser left out on purpose, by reason (mailing lists, duplicates...)
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -100,15 +108,70 @@ class ImportSummary:
         Problem.group) are one line: the group, then a few of the values."""
         return reason_counts((p.reason, p.group) for p in self.problems)
 
+    def add(self, other: ImportSummary) -> None:
+        """Add another file's figures (a folder imported file by file)."""
+        self.people_created += other.people_created
+        self.people_updated += other.people_updated
+        self.people_merged += other.people_merged
+        self.interactions_added += other.interactions_added
+        self.problems.extend(other.problems)
+        self.seconds += other.seconds
+        self.records += other.records
+        self.usable += other.usable
+        self.unmatched += other.unmatched
+        for reason, n in other.left_out.items():
+            self.left_out[reason] = self.left_out.get(reason, 0) + n
+
+    def nothing_new(self) -> str:
+        """Why the import changed nothing, in a line or two ("" when it changed something).
+
+        A re-import of what is already here is not the same as a file with nothing
+        usable in it: a first import of a header-only CSV, of a mailbox of list mail,
+        or of LinkedIn messages before any connections must say so, and why."""
+        if self.people_created or self.people_updated or self.interactions_added:
+            return ""
+        if self.people_merged:
+            return ""
+        if self.usable:
+            return "Nothing new: everything in this file was already here."
+        left = sum(self.left_out.values())
+        if not self.records and not self.problems and not left:
+            return "Nothing imported: there are no records in this file."
+        if left and not self.problems:
+            line = "Nothing imported: everything in this file was left out (see above)."
+        elif not left:
+            line = f"Nothing imported: all {_plural(self.skipped, 'record')} skipped (see above)."
+        else:
+            line = "Nothing imported: every record was skipped or left out (see above)."
+        if self.unmatched:
+            if self.kind == "linkedin":
+                line += (
+                    "\nMessages count only with people troth knows: import Connections.csv"
+                    " (or the whole export) first, then this file again."
+                )
+            else:
+                line += (
+                    "\nInteractions count only with people troth knows: import your contacts"
+                    " (an address book, your LinkedIn connections) first, then this file again."
+                )
+        return line
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "path": self.path,
             "run": self.run_id,
             **self.counts(),
+            "records": self.records,
+            "left_out": dict(self.left_out),
+            "nothing_new": self.nothing_new(),
             "seconds": round(self.seconds, 3),
             "problems": [{"where": p.where, "reason": p.reason} for p in self.problems],
         }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s") + (" was" if n == 1 else " were")
 
 
 EXAMPLES = 2
@@ -408,6 +471,7 @@ class _Importer:
             raise TrothError(f"{path}: cannot read ({exc})") from None
         if progress:
             progress("reading", n, n)
+        self.summary.records = len(people) + len(interactions)
         sources = {r.source for r in people}
         if sources:
             self.src = {
@@ -493,6 +557,7 @@ class _Importer:
                 kept.append(p)
                 local_cp[p] = target
             target.add(rec, kept)
+            self.summary.usable += 1
             if sid:
                 local_src[sid] = target
         new = [t for t in targets if t.pid is None]
@@ -846,6 +911,7 @@ class _Importer:
                 continue
             pids = self.match(rec)
             if not pids:
+                self.summary.unmatched += 1
                 who = ", ".join([*rec.emails, *rec.urls, *rec.names]) or "nobody named"
                 self.problem(
                     rec.where,
@@ -853,6 +919,7 @@ class _Importer:
                     "no one in your network matches",
                 )
                 continue
+            self.summary.usable += 1
             external = rec.external_id or _fingerprint(rec)
             if len(external) > MAX_EXTERNAL_ID:
                 external = "sha1:" + hashlib.sha1(external.encode()).hexdigest()

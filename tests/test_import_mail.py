@@ -1,10 +1,11 @@
-"""The mail importer (pure: no database): real mailboxes from other projects' test
+"""The mail importer (pure, but for the last tests, which run `troth import`): real mailboxes from other projects' test
 suites (../shared/realdata, see SOURCES.md there) and synthetic ones with exact
 expectations. The header scanner is checked against the standard library's email
 parser on every real message."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email.parser
 import email.policy
@@ -17,7 +18,13 @@ import pytest
 
 from troth.importers import mailscan
 from troth.importers.mail import PARSER, addresses, decode_words
-from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
+from troth.importers.records import (
+    ImportFileError,
+    InteractionRecord,
+    LeftOut,
+    PersonRecord,
+    Problem,
+)
 
 # Collected at import time to parametrize (the realdata fixture still decides
 # whether the tests run: it skips in a user's clone and fails in CI).
@@ -60,6 +67,8 @@ def check_records(records) -> None:
         elif isinstance(r, PersonRecord):
             assert r.source == "mail" and r.emails == [r.external_id] and r.full_name
             assert "=?" not in r.full_name
+        elif isinstance(r, LeftOut):
+            assert r.reason and r.count > 0
         else:
             assert isinstance(r, Problem) and r.reason and r.where
 
@@ -628,3 +637,52 @@ def test_detect(tmp_path):
     assert not PARSER.detect(tmp_path / "missing")
     with pytest.raises(ImportFileError):
         list(PARSER.parse(tmp_path / "notes.txt", me=ME))
+
+
+def test_what_is_left_out_is_counted_by_reason_everywhere(cli, tmp_path):
+    """Seven messages, two interactions: the five others are counted by why they were
+    left out (not listed one by one), in the summary, in --json and in --report."""
+    day = "Mon, 3 Jun 2024 1{}:00:00 +0000"
+    path = mbox(
+        tmp_path / "seven.mbox",
+        msg(BOB, OWNER, "list", day.format(0), extra="List-Id: <dev.example.com>\n"),
+        msg(BOB, OWNER, "bulk", day.format(1), extra="Precedence: bulk\n"),
+        msg("Service <no-reply@service.example>", OWNER, "Your code", day.format(2)),
+        msg(BOB, OWNER, "Lunch?", day.format(3), mid="a"),
+        msg(OWNER, BOB, "Re: Lunch?", day.format(4)),
+        msg(BOB, OWNER, "Lunch?", day.format(3), mid="b"),  # the same mail filed twice
+        msg(DAVE, OWNER, "Once", day.format(5)),  # a one-off sender
+    )
+    report = tmp_path / "report.csv"
+    said = cli("import", "mail", str(path), "--me", "owner@example.org", "--report", str(report))
+    text = " ".join(said.stdout.split())
+    assert "Left out on purpose │ 5" in text
+    for line in (
+        "left out 2 mailing-list messages",
+        "left out 1 messages from no-reply senders",
+        "left out 1 duplicate messages (the same mail filed twice)",
+        "left out 1 messages with no correspondent (one-offs, Cc only)",
+    ):
+        assert line in text
+    rows = list(csv.reader(report.open(encoding="utf-8")))
+    assert [str(path), "left out: 2 mailing-list messages"] in rows
+    path.with_name("again.mbox").write_bytes(path.read_bytes())
+    data = cli.json("import", "mail", str(path.with_name("again.mbox")))
+    assert data["interactions_added"] == 0 and data["skipped"] == 0
+    assert data["left_out"] == {
+        "mailing-list messages": 2,
+        "messages from no-reply senders": 1,
+        "duplicate messages (the same mail filed twice)": 1,
+        "messages with no correspondent (one-offs, Cc only)": 1,
+    }
+    assert data["nothing_new"].startswith("Nothing new")
+
+
+def test_a_mailbox_of_list_mail_only_says_so(cli, tmp_path):
+    path = mbox(
+        tmp_path / "lists.mbox",
+        msg(BOB, OWNER, "list", "Mon, 3 Jun 2024 10:00:00 +0000", extra="List-Id: <d.e.com>\n"),
+    )
+    text = " ".join(cli("import", str(path), "--me", "owner@example.org").stdout.split())
+    assert "Nothing imported: everything in this file was left out (see above)." in text
+    assert "Nothing new" not in text

@@ -131,13 +131,19 @@ def _import_each(
     return total
 
 
-def write_report(path: Path, problems: list[Any]) -> None:
+def write_report(
+    path: Path, problems: list[Any], left_out: dict[str, int] | None = None, where: str = ""
+) -> None:
+    """Every skipped record (where, why), then one row per reason for what was left
+    out on purpose (counted, not listed: a mailbox leaves out most of itself)."""
     try:
         with path.expanduser().open("w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["where", "reason"])
             for p in problems:
                 out.writerow([p.where, p.reason])
+            for reason, n in (left_out or {}).items():
+                out.writerow([where, f"left out: {n:,} {reason}"])
     except OSError as exc:
         raise TrothError(f"cannot write the report {path}: {exc.strerror or exc}") from None
 
@@ -206,7 +212,7 @@ def import_(
         else:
             summary = _import_each(me_owner, parser, path, files, kind, me, bar)
     if report is not None:
-        write_report(report, summary.problems)
+        write_report(report, summary.problems, summary.left_out, str(path))
     if as_json:
         print_json(summary.as_dict())
         return
@@ -218,12 +224,16 @@ def import_(
     table.add_row("People merged", str(summary.people_merged))
     table.add_row("Interactions added", str(summary.interactions_added))
     table.add_row("Records skipped or reported", str(summary.skipped))
+    if summary.left_out:
+        table.add_row("Left out on purpose", f"{sum(summary.left_out.values()):,}")
     console.print(table)
     reasons = summary.reasons()
     for reason, n in list(reasons.items())[:8]:
-        console.print(f"  skipped {n}: {escape(reason)}")
+        console.print(f"  skipped {n:,}: {escape(reason)}")
     if len(reasons) > 8:
         console.print(f"  and {plural(len(reasons) - 8, 'other reason')}")
+    for reason, n in sorted(summary.left_out.items(), key=lambda kv: (-kv[1], kv[0])):
+        console.print(f"  left out {n:,} {escape(reason)}")
     if report is not None:
         console.print(f"Wrote {plural(summary.skipped, 'skipped record')} to {escape(str(report))}")
     elif summary.skipped:

@@ -34,6 +34,7 @@ from troth.importers.models import ImportRun, SourceRecord
 from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
+    LeftOut,
     Parser,
     PersonRecord,
     Problem,
@@ -347,7 +348,7 @@ def _do_import(
             TrustScore.objects.filter(owner=owner).delete()
         summary.seconds = time.perf_counter() - started
         run.finished_at = timezone.now()
-        run.counts = summary.counts()
+        run.counts = {**summary.counts(), "left_out": dict(summary.left_out)}
         run.problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
         run.save(update_fields=["finished_at", "counts", "problems"])
         summary.run_id = run.id
@@ -461,6 +462,9 @@ class _Importer:
                     people.append(rec)
                 elif isinstance(rec, InteractionRecord):
                     interactions.append(rec)
+                elif isinstance(rec, LeftOut):
+                    left = self.summary.left_out
+                    left[rec.reason] = left.get(rec.reason, 0) + rec.count
                 else:
                     self.summary.problems.append(rec)
                 if progress and n % 1000 == 0:

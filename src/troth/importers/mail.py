@@ -18,9 +18,10 @@ correspondents, interactions).
 Each message, in this order:
 
 1. No From address (missing header, "From: foo") -> Problem, skipped.
-2. Excluded silently (counted in stats): mailing lists (List-Id or List-Unsubscribe
-   present, Precedence list/bulk/junk), automated mail (Auto-Submitted other than
-   "no"), bounces (Return-Path <>, X-Failed-Recipients, Content-Type
+2. Excluded (counted in stats; at the end one `LeftOut` record per reason, the
+   duplicates and the messages with no correspondent included): mailing lists
+   (List-Id or List-Unsubscribe present, Precedence list/bulk/junk), automated mail
+   (Auto-Submitted other than "no"), bounces (Return-Path <>, X-Failed-Recipients, Content-Type
    multipart/report, a MAILER-DAEMON or postmaster sender) and no-reply senders
    (noreply, no-reply, donotreply, notifications@, mailer-daemon, ...).
 3. No Date, or one that cannot be read, or one in the future -> Problem, skipped.
@@ -76,6 +77,7 @@ from troth.importers.mailscan import Headers
 from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
+    LeftOut,
     PersonRecord,
     Problem,
     Record,
@@ -607,6 +609,7 @@ class MailParser:
                 yield from self._decide(store, counts)
             finally:
                 store.close()
+        yield from left_out(counts)
 
     def _collect(
         self, found: Iterable[tuple[str, Classified]], store: _Store, counts: dict[str, int]
@@ -642,8 +645,11 @@ class MailParser:
                 emails=[addr],
                 where=f"mail correspondent {addr}",
             )
+        used, last = 0, None
         for fp, ts, outgoing, subject, place, addr, name in store.interactions():
             counts["interactions"] += 1
+            if fp != last:  # rows come ordered by time then fingerprint
+                used, last = used + 1, fp
             yield InteractionRecord(
                 source=SOURCE,
                 external_id=fp,
@@ -655,6 +661,30 @@ class MailParser:
                 summary=subject,
                 where=place,
             )
+        counts["no correspondent"] = store.stored - used
+
+
+# What a summary says of the messages left out, by the reason counted in stats.
+LEFT_OUT = {
+    "excluded: mailing list": "mailing-list messages",
+    "excluded: automated": "automated messages (auto-replies, notifications)",
+    "excluded: bounce": "bounces and delivery reports",
+    "excluded: no-reply sender": "messages from no-reply senders",
+    "excluded: no counterpart": "messages only to yourself or to no-reply addresses",
+    "excluded: not addressed to me": "messages not addressed to you (Bcc, list copies)",
+    "duplicates": "duplicate messages (the same mail filed twice)",
+    "no correspondent": "messages with no correspondent (one-offs, Cc only)",
+}
+
+
+def left_out(counts: dict[str, int]) -> Iterator[LeftOut]:
+    """The messages left out on purpose, counted by reason (see the module docstring)."""
+    for key, reason in LEFT_OUT.items():
+        if counts.get(key):
+            yield LeftOut(reason, counts[key])
+    for key, n in counts.items():  # a reason classify learns later still gets counted
+        if key.startswith("excluded: ") and key not in LEFT_OUT and n:
+            yield LeftOut(f"messages left out: {key.removeprefix('excluded: ')}", n)
 
 
 PARSER = MailParser()

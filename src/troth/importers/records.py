@@ -70,7 +70,17 @@ class Problem:
     group: str = ""
 
 
-Record = PersonRecord | InteractionRecord | Problem
+@dataclass
+class LeftOut:
+    """Records a parser leaves out on purpose (mailing-list mail, duplicates...),
+    counted by reason rather than listed: a big mailbox leaves out most of itself.
+    `reason` names what was left out, plural ("mailing-list messages")."""
+
+    reason: str
+    count: int
+
+
+Record = PersonRecord | InteractionRecord | Problem | LeftOut
 
 
 class Parser(Protocol):

@@ -184,8 +184,9 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
         problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
         for p in problems:
             p["where"] = _user_name(p["where"], run)
-        _finish(run, summary.counts(), problems)
-    return summary.counts(), problems
+        counts = {**summary.counts(), "left_out": dict(summary.left_out)}
+        _finish(run, counts, problems)
+    return counts, problems
 
 
 def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:

@@ -209,8 +209,13 @@ def test_restore_refuses_an_owner_who_already_has_people(network, cli, tmp_path)
     path = tmp_path / "troth.json"
     cli("export", "json", str(path))
     before = snapshot(network)
-    with pytest.raises(TrothError, match=r"already has data .*people\.person.*empty database"):
+    with pytest.raises(TrothError) as refused:
         do_restore(network, path)
+    message = str(refused.value)
+    assert "your troth database already has data (" in message
+    assert "people" in message and "favours" in message and "empty database" in message
+    assert "TROTH_HOME=" in message
+    assert "people.person" not in message and "." not in message.split("(")[1].split(")")[0]
     assert snapshot(network) == before
 
 
@@ -298,9 +303,14 @@ def test_json_round_trip_through_the_cli(network, cli, tmp_path):
     refused = cli("import", "json", str(path), code=2)
     assert "already has data" in refused.stderr
     wipe(network)
+    said = cli("import", "json", str(path)).stdout
+    assert f"people: {len(before['people.person'])}" in said and "favours:" in said
+    assert "people.person" not in said and "importers." not in said
+    wipe(network)
     restored = cli("import", "json", str(path), "--json").stdout
     counts = json.loads(restored)["restored"]
     assert counts["people.person"] == len(before["people.person"])
+    assert json.loads(restored)["summary"]["people"] == len(before["people.person"])
     assert snapshot(network) == before
     # and again: export what was restored, byte for byte the same tables
     again = tmp_path / "again.json"

@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
 from troth.backup.jsonstream import NotStreamable, read_stream
-from troth.backup.tables import DERIVED, Table, is_user_fk, tables
+from troth.backup.tables import DERIVED, Table, is_user_fk, tables, user_counts
 from troth.errors import TrothError
 from troth.owners import do_ensure_me
 from troth.people.models import Person
@@ -363,10 +363,13 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
     with transaction.atomic():
         existing = _existing(owner)
         if existing:
-            listed = ", ".join(f"{n} {label}" for label, n in sorted(existing.items()))
+            named = list(user_counts(existing).items())
+            listed = ", ".join(f"{n:,} {name}" for name, n in named[:4])
+            listed += f" and {len(named) - 4} more kinds" if len(named) > 4 else ""
             raise TrothError(
-                f"cannot restore {path}: {owner.get_username()} already has data ({listed});"
-                " troth import json restores into an empty database only"
+                f"cannot restore {path}: your troth database already has data ({listed});"
+                " restore only into an empty database (for a fresh one: "
+                f"TROTH_HOME=NEW-FOLDER troth import json {path})"
             )
         for table in tables(include_derived=True):
             if table.label in DERIVED:

@@ -120,3 +120,56 @@ def tables(include_derived: bool = False) -> list[Table]:
         # (Foreign keys are checked at commit, so a restore succeeds either way.)
         order = list(graphlib.TopologicalSorter(edges(False)).static_order())
     return [found[label] for label in order]
+
+
+# What each table holds, as the user knows it (restore summaries, refusals), in the
+# order a summary lists them: what the user cares about first.
+USER_NAMES = {
+    "people.person": "people",
+    "interactions.interaction": "interactions",
+    "ledger.favor": "favours",
+    "ledger.commitment": "promises",
+    "ledger.need": "needs",
+    "intros.introduction": "introductions",
+    "people.contactpoint": "email addresses, phones and links",
+    "people.organization": "organisations",
+    "people.employment": "jobs",
+    "people.relationship": "relationships",
+    "people.note": "notes",
+    "people.tag": "tags",
+    "people.person_tags": "tags on people",
+    "people.knows": "who-knows-whom links",
+    "ledger.need_tags": "tags on needs",
+    "intros.introstep": "introduction steps",
+    "identity.mergesuggestion": "merge suggestions",
+    "identity.mergerecord": "merges (kept for troth unmerge)",
+    "agenda.agendamark": "agenda items done or snoozed",
+    "agenda.digestlog": "digests sent",
+    "agenda.calendartoken": "calendar feed links",
+    "importers.importrun": "past imports",
+    "importers.sourcerecord": "import records (what each import brought)",
+    "sim.simtruth": "simulator records",
+    "trust.trustscore": "trust scores (a cache)",
+}
+
+
+def user_name(label: str) -> str:
+    """A table's label ("ledger.favor") as the user would say it ("favours")."""
+    if label in USER_NAMES:
+        return USER_NAMES[label]
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural)
+    except (LookupError, ValueError):
+        return label
+
+
+def user_counts(counts: dict[str, int]) -> dict[str, int]:
+    """{table label: rows} -> {what the user calls it: rows}, people first, the
+    rest as USER_NAMES orders them; empty tables left out."""
+    order = {label: i for i, label in enumerate(USER_NAMES)}
+    out: dict[str, int] = {}
+    for label in sorted(counts, key=lambda k: (order.get(k, len(order)), k)):
+        if counts[label]:
+            name = user_name(label)
+            out[name] = out.get(name, 0) + counts[label]
+    return out

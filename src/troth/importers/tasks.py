@@ -195,11 +195,14 @@ def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:
     its own id when the export left it free; else under a new one, and a marker
     file sends the page that polls the old id to the new one."""
     ImportRun.objects.filter(pk=run.pk).delete()
+    from troth.backup.tables import user_counts
+
     restored = dict(do_restore(run.owner, path))
     done = {
         "status": ImportRun.DONE,
         "stage": "done",
-        "counts": {"restored": restored},
+        # what the page lists: "people: 12", not the tables' own names
+        "counts": {"restored": user_counts(restored)},
         "problems": [],
         "finished_at": timezone.now(),
     }

@@ -496,3 +496,118 @@ def test_nothing_usable_is_not_nothing_new(cli, tmp_path):
     said = _said(cli("import", str(messages)))
     assert "Nothing new: everything in this file was already here." in said
     assert "Nothing imported" not in said
+
+
+def _mixed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "people.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEMAIL:vera@example.org\r\nEND:VCARD\r\n"
+    )
+    google_csv(folder / "google.csv", [["Gus", "", "Gold", *[""] * 6, "gus@x.org", "", ""]])
+    (folder / "cal.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\n"
+    )
+    (folder / "README.txt").write_text("my contacts, 2024\n")
+    return folder
+
+
+def test_a_mixed_folder_imports_each_file_by_its_own_kind(cli, tmp_path):
+    folder = _mixed_folder(tmp_path)
+    data = cli.json("import", str(folder))
+    assert data["kind"] == "vcard, google, ics"
+    assert data["people_created"] == 2
+    assert not [p for p in data["problems"] if "file not imported" in p["reason"]]
+    assert data["ignored"] == [str(folder / "README.txt")]
+    owner = local_owner()
+    assert Person.objects.filter(owner=owner, full_name="Gus Gold").exists()
+    said = " ".join(cli("import", str(folder)).stdout.split())
+    assert "1 file ignored (not files troth imports): README.txt" in said
+
+
+def test_a_folder_with_a_kind_named_lists_the_files_it_ignores(cli, tmp_path):
+    folder = _mixed_folder(tmp_path)
+    said = " ".join(cli("import", "vcard", str(folder)).stdout.split())
+    assert "3 files ignored (not vCard files): README.txt, cal.ics, google.csv" in said
+    owner = local_owner()
+    assert not Person.objects.filter(owner=owner, full_name="Gus Gold").exists()
+    assert cli.json("import", "vcard", str(folder))["ignored"] == [
+        str(folder / n) for n in ("README.txt", "cal.ics", "google.csv")
+    ]
+
+
+def test_several_paths_are_imported_each_on_its_own(cli, tmp_path):
+    """`troth import A B`: each file by its own kind, each all or nothing; one that
+    fails is one error line (exit 2) and the others still come in."""
+    people = connections(tmp_path / "Connections.csv", ["Dana,Kang,,,Acme,CTO,15 Dec 2024"])
+    cards = tmp_path / "people.vcf"
+    cards.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEND:VCARD\r\n")
+    data = cli.json("import", str(people), str(cards))
+    assert [(d["kind"], d["people_created"]) for d in data] == [("linkedin", 1), ("vcard", 1)]
+    said = cli("import", str(people), str(cards)).stdout
+    assert f"Imported {people} (linkedin)" in said and f"Imported {cards} (vcard)" in said
+    broken = tmp_path / "broken.vcf"
+    broken.write_text("not a vCard\n")
+    other = connections(tmp_path / "more.csv", ["Eli,Moss,,,,,15 Dec 2024"])
+    result = cli("import", "linkedin", str(broken), str(other), code=2)
+    assert result.stderr.startswith(f"troth: error: {broken}: not a LinkedIn")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert Person.objects.filter(owner=local_owner(), full_name="Eli Moss").exists()
+    result = cli("import", "excel", str(people), code=2)
+    assert result.stderr.startswith("troth: error: unknown kind 'excel'")
+
+
+def test_usage_names_kind_and_paths(cli):
+    usage = cli("import", "--help").stdout.split("Usage:")[1].splitlines()[0]
+    assert usage.split() == ["troth", "import", "[OPTIONS]", "[KIND]", "PATH..."]
+
+
+def test_library_warnings_do_not_reach_the_terminal(cli, realdata):
+    """icalendar warns (GloballyUniqueTZIDGuessed) on this file's vendor TZIDs."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        result = cli("import", "ics", str(realdata / "ics" / "ical4j_evolution.ics"))
+    assert not [w for w in seen if "TZID" in str(w.message)]
+    assert "Warning" not in result.stderr and "TZID" not in result.stderr
+
+
+def test_progress_has_units_and_no_made_up_totals(alice, tmp_path):
+    """Every (stage, done, total) a progress bar gets: a known total or None, never 0
+    of 0; mail reports messages as it reads them, and the bar names each unit."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from troth.cli.imports import STAGES, _Count
+    from troth.importers.mail import PARSER as MAIL
+
+    calls: list[tuple[str, int, int | None]] = []
+    empty = connections(tmp_path / "empty.csv", [])
+    with transaction.atomic():
+        do_import(alice, LINKEDIN, empty, progress=lambda *c: calls.append(c))
+    assert not [c for c in calls if c[2] == 0]
+    box = tmp_path / "box.mbox"
+    box.write_text(
+        "From a@example.org Mon Jun  3 10:00:00 2024\nFrom: a@example.org\nTo: me@example.org\n"
+        "Subject: hi\nDate: Mon, 3 Jun 2024 10:00:00 +0000\n\nHello.\n"
+    )
+    with transaction.atomic():
+        do_import(
+            alice,
+            MAIL,
+            box,
+            options={"me": ["me@example.org"]},
+            progress=lambda *c: calls.append(c),
+        )
+    assert ("messages", 1, None) in calls
+    assert {stage for stage, _d, _t in calls} <= set(STAGES)
+    assert all(unit for stage, (_label, unit) in STAGES.items() if stage != "identities")
+    progress = Progress(console=Console(file=io.StringIO()))
+    known = progress.add_task("People", total=2000, completed=1500, unit="people")
+    unknown = progress.add_task("Reading", total=None, completed=210, unit="messages")
+    column = _Count()
+    assert column.render(progress.tasks[known]).plain == "1,500/2,000 people"
+    assert column.render(progress.tasks[unknown]).plain == "210 messages"

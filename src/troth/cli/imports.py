@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,25 +13,29 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperCommand
 
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
 
 KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
+# stage -> (what the bar says, the unit counted)
 STAGES = {
-    "reading": "Reading",
-    "people": "People",
-    "interactions": "Interactions",
-    "identities": "Same person?",
-    "files": "Files",
+    "reading": ("Reading", "records"),
+    "messages": ("Reading", "messages"),
+    "people": ("People", "people"),
+    "interactions": ("Interactions", "interactions"),
+    "identities": ("Same person?", ""),
+    "files": ("Files", "files"),
 }
 
 
@@ -58,6 +63,17 @@ def _restore(me_owner, path: Path) -> Any:
     return restore(me_owner, path)
 
 
+class _Count(ProgressColumn):
+    """ "1,234/5,000 people", or "1,234 messages" while the total is unknown (no
+    made-up totals: the bar then only pulses)."""
+
+    def render(self, task: Task) -> Text:
+        unit = task.fields.get("unit", "")
+        done = f"{int(task.completed):,}"
+        text = done if task.total is None else f"{done}/{int(task.total):,}"
+        return Text(f"{text} {unit}".strip() if unit or task.total is not None else "")
+
+
 class _Bar:
     """A Rich progress bar fed by do_import's (stage, done, total) callbacks."""
 
@@ -70,10 +86,8 @@ class _Bar:
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(),
-                MofNCompleteColumn(),
+                _Count(),
                 TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
                 console=err,
                 transient=True,
             )
@@ -90,39 +104,73 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if self.progress is None:
             return
+        total = total or None  # 0 of 0 says nothing: show a count alone
         task = self.tasks.get(stage)
         if task is None:
-            task = self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
+            label, unit = STAGES.get(stage, (stage.capitalize(), ""))
+            task = self.tasks[stage] = self.progress.add_task(label, total=total, unit=unit)
         self.progress.update(task, completed=done, total=total)
 
 
 # A folder of these is imported file by file (each file all or nothing).
 FILE_KINDS = {"vcard": (".vcf", ".vcard"), "ics": (".ics", ".ical", ".ifb")}
+# What may sit beside them in such a folder and be imported by its own kind.
+FOLDER_KINDS = ("vcard", "ics", "google", "linkedin")
+KIND_NAMES = {
+    "vcard": "vCard",
+    "ics": "calendar",
+    "google": "Google Contacts",
+    "linkedin": "LinkedIn",
+    "mail": "mail",
+}
 
 
-def files_to_import(path: Path, kind: str) -> list[Path]:
+def files_to_import(
+    path: Path, kind: str, chosen: bool = True
+) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """The files to import, each with its kind, and the files of the folder left aside.
+
+    A folder of vCards or calendars is imported file by file. When the user named
+    the KIND, files of other kinds are left aside (and listed); when troth guessed
+    it, each file is imported by its own kind (a .vcf, a Google .csv, an .ics)."""
+    from troth.importers.detect import detect_kind
+
     if not path.is_dir() or kind not in FILE_KINDS:
-        return [path]
-    found = sorted(
-        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_KINDS[kind]
-    )
+        return [(path, kind)], []
+    found: list[tuple[Path, str]] = []
+    ignored: list[Path] = []
+    for p in sorted(path.rglob("*")):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(path).parts):
+            continue
+        own = next((k for k, ends in FILE_KINDS.items() if p.suffix.lower() in ends), None)
+        if own is None and not chosen:
+            try:
+                own = detect_kind(p)
+            except TrothError:
+                own = None
+        if own == kind or (not chosen and own in FOLDER_KINDS):
+            found.append((p, own))
+        else:
+            ignored.append(p)
     if not found:
         raise TrothError(f"{path}: no {'/'.join(FILE_KINDS[kind])} files in this folder")
-    return found
+    return found, ignored
 
 
 def _import_each(
-    me_owner, parser: Any, folder: Path, files: list[Path], kind: str, me: list[str], bar: _Bar
+    me_owner, folder: Path, files: list[tuple[Path, str]], kind: str, me: list[str], bar: _Bar
 ) -> Any:
     """Every file of a folder, one transaction each; a file that cannot be read is
     reported (with its one-line reason) and the others still come in."""
     from troth.importers.apply import ImportSummary, do_import
     from troth.importers.records import Problem
 
-    total = ImportSummary(kind=kind, path=str(folder))
-    for i, path in enumerate(files):
+    kinds = sorted({k for _p, k in files}, key=lambda k: (k != kind, k))
+    total = ImportSummary(kind=", ".join(kinds), path=str(folder))
+    bar("files", 0, len(files))
+    for i, (path, own) in enumerate(files):
         try:
-            one = do_import(me_owner, parser, path, options={"me": me}, kind=kind)
+            one = do_import(me_owner, _parser(own), path, options={"me": me}, kind=own)
         except TrothError as exc:
             total.problems.append(Problem(str(path), f"file not imported: {exc}"))
         else:
@@ -131,8 +179,15 @@ def _import_each(
     return total
 
 
+def ignored_line(folder: Path, kind: str, chosen: bool, ignored: list[Path]) -> str:
+    names = [str(p.relative_to(folder)) for p in ignored]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    why = f"not {KIND_NAMES.get(kind, kind)} files" if chosen else "not files troth imports"
+    return f"{plural(len(names), 'file')} ignored ({why}): {shown}"
+
+
 def write_report(
-    path: Path, problems: list[Any], left_out: dict[str, int] | None = None, where: str = ""
+    path: Path, problems: list[Any], left_out: list[tuple[str, dict[str, int]]] | None = None
 ) -> None:
     """Every skipped record (where, why), then one row per reason for what was left
     out on purpose (counted, not listed: a mailbox leaves out most of itself)."""
@@ -142,19 +197,29 @@ def write_report(
             out.writerow(["where", "reason"])
             for p in problems:
                 out.writerow([p.where, p.reason])
-            for reason, n in (left_out or {}).items():
-                out.writerow([where, f"left out: {n:,} {reason}"])
+            for where, counts in left_out or []:
+                for reason, n in counts.items():
+                    out.writerow([where, f"left out: {n:,} {reason}"])
     except OSError as exc:
         raise TrothError(f"cannot write the report {path}: {exc.strerror or exc}") from None
 
 
-@command("import", rich_help_panel="Setup")
+class _ImportCommand(TyperCommand):
+    """Usage `troth import [OPTIONS] [KIND] PATH...` (Typer would write the one
+    repeated argument as {[KIND] PATH}..., as if KIND could come again)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return ["[OPTIONS]", "[KIND] PATH..."]
+
+
+@command("import", rich_help_panel="Setup", cls=_ImportCommand)
 def import_(
     args: list[str] = typer.Argument(
         ...,
         metavar="[KIND] PATH",
-        help=f"PATH: the file, folder or zip to import. KIND: one of {', '.join(KINDS)};"
-        " leave it out to have it guessed from the file.",
+        help=f"PATH: the file, folder or zip to import (several PATHs: each is imported on"
+        f" its own). KIND: one of {', '.join(KINDS)}; leave it out to have it guessed"
+        " from each file.",
         show_default=False,
     ),
     me: list[str] = typer.Option(
@@ -170,60 +235,113 @@ def import_(
     """Bring in a LinkedIn export, Google Contacts, vCards, calendars or mail.
 
     Running the same import twice changes nothing; a file that cannot be read is
-    rolled back whole, and single bad records are skipped and reported.
+    rolled back whole, and single bad records are skipped and reported. Several
+    PATHs are imported one after the other, each all or nothing.
     """
+    kind, paths = _split(args)
+    for path in paths:
+        if not path.exists():
+            raise TrothError(f"{path}: no such file or folder")
+    me_owner = owner()
+    results: list[dict[str, Any]] = []
+    problems: list[Any] = []
+    left_out: list[tuple[str, dict[str, int]]] = []
+    failed = 0
+    for path in paths:
+        try:
+            # A library's warnings (icalendar guessing a time zone...) are not the
+            # user's business mid-import: the records they concern are imported or
+            # reported like any other.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = _import_path(me_owner, kind, path, me, as_json)
+        except TrothError as exc:
+            if len(paths) == 1:
+                raise
+            typer.echo(f"troth: error: {exc}", err=True)
+            failed += 1
+            results.append({"path": str(path), "error": str(exc)})
+            continue
+        results.append(result["json"])
+        problems.extend(result["problems"])
+        left_out.append((str(path), result["left_out"]))
+    if report is not None:
+        write_report(report, problems, left_out)
+        if not as_json:
+            console.print(
+                f"Wrote {plural(len(problems), 'skipped record')} to {escape(str(report))}"
+            )
+    elif problems and not as_json:
+        console.print("[dim]--report FILE lists every skipped record with where and why.[/dim]")
+    if as_json:
+        print_json(results[0] if len(paths) == 1 else results)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _split(args: list[str]) -> tuple[str | None, list[Path]]:
+    """[KIND] PATH...: a first word naming a kind (and no file of that name) is the KIND."""
+    first = args[0].lower()
+    if len(args) > 1 and first in KINDS and not Path(args[0]).exists():
+        return first, [Path(a).expanduser() for a in args[1:]]
+    if len(args) > 1 and not Path(args[0]).expanduser().exists() and "." not in args[0]:
+        raise TrothError(f"unknown kind {args[0]!r}; use one of {', '.join(KINDS)}")
+    return None, [Path(a).expanduser() for a in args]
+
+
+def _import_path(
+    me_owner, kind: str | None, path: Path, me: list[str], as_json: bool
+) -> dict[str, Any]:
+    """Import (or restore) one PATH and print its summary unless --json."""
     from django.db import transaction
 
     from troth.importers.apply import do_import
     from troth.importers.detect import detect_kind
 
-    if len(args) == 1:
-        kind, path = None, Path(args[0])
-    elif len(args) == 2:
-        kind, path = args[0].lower(), Path(args[1])
-        if kind not in KINDS:
-            raise TrothError(f"unknown kind {args[0]!r}; use one of {', '.join(KINDS)}")
-    else:
-        raise TrothError(f"give a PATH, or a KIND and a PATH (got {len(args)} arguments)")
-    path = path.expanduser()
-    if not path.exists():
-        raise TrothError(f"{path}: no such file or folder")
+    chosen = kind is not None
     kind = kind or detect_kind(path)
-    me_owner = owner()
     if kind == "json":
         with transaction.atomic():
             result = _restore(me_owner, path)
         counts = result if isinstance(result, dict) else {}
-        if as_json:
-            print_json({"kind": "json", "path": str(path), "restored": counts})
-            return
-        console.print(f"Restored {escape(str(path))}")
-        for label, n in counts.items():
-            if n:
-                console.print(f"  {escape(str(label))}: {n}")
-        return
-    parser = _parser(kind)
-    files = files_to_import(path, kind)
+        shown = _restored_names(counts)
+        if not as_json:
+            console.print(f"Restored {escape(str(path))}")
+            for label, n in shown.items():
+                console.print(f"  {escape(label)}: {n:,}")
+        data = {"kind": "json", "path": str(path), "restored": counts, "summary": shown}
+        return {"json": data, "problems": [], "left_out": {}}
+    files, ignored = files_to_import(path, kind, chosen)
     with _Bar(show=not as_json) as bar:
-        if len(files) == 1:
+        if len(files) == 1 and files[0][0] == path:
             summary = do_import(
-                me_owner, parser, files[0], options={"me": me}, progress=bar, kind=kind
+                me_owner, _parser(kind), path, options={"me": me}, progress=bar, kind=kind
             )
         else:
-            summary = _import_each(me_owner, parser, path, files, kind, me, bar)
-    if report is not None:
-        write_report(report, summary.problems, summary.left_out, str(path))
-    if as_json:
-        print_json(summary.as_dict())
-        return
-    table = Table(title=f"Imported {escape(str(path))} ({kind})", show_header=False)
+            summary = _import_each(me_owner, path, files, kind, me, bar)
+    data = summary.as_dict()
+    if ignored:
+        data["ignored"] = [str(p) for p in ignored]
+    if not as_json:
+        _print_summary(summary, path, ignored_line(path, kind, chosen, ignored) if ignored else "")
+    return {"json": data, "problems": summary.problems, "left_out": summary.left_out}
+
+
+def _restored_names(counts: dict[str, int]) -> dict[str, int]:
+    from troth.backup.tables import user_counts
+
+    return user_counts(counts)
+
+
+def _print_summary(summary: Any, path: Path, ignored: str) -> None:
+    table = Table(title=f"Imported {escape(str(path))} ({summary.kind})", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
-    table.add_row("People created", str(summary.people_created))
-    table.add_row("People updated", str(summary.people_updated))
-    table.add_row("People merged", str(summary.people_merged))
-    table.add_row("Interactions added", str(summary.interactions_added))
-    table.add_row("Records skipped or reported", str(summary.skipped))
+    table.add_row("People created", f"{summary.people_created:,}")
+    table.add_row("People updated", f"{summary.people_updated:,}")
+    table.add_row("People merged", f"{summary.people_merged:,}")
+    table.add_row("Interactions added", f"{summary.interactions_added:,}")
+    table.add_row("Records skipped or reported", f"{summary.skipped:,}")
     if summary.left_out:
         table.add_row("Left out on purpose", f"{sum(summary.left_out.values()):,}")
     console.print(table)
@@ -234,10 +352,8 @@ def import_(
         console.print(f"  and {plural(len(reasons) - 8, 'other reason')}")
     for reason, n in sorted(summary.left_out.items(), key=lambda kv: (-kv[1], kv[0])):
         console.print(f"  left out {n:,} {escape(reason)}")
-    if report is not None:
-        console.print(f"Wrote {plural(summary.skipped, 'skipped record')} to {escape(str(report))}")
-    elif summary.skipped:
-        console.print("[dim]--report FILE lists every skipped record with where and why.[/dim]")
+    if ignored:
+        console.print(escape(ignored))
     verdict = summary.nothing_new()
     if verdict:
         console.print(escape(verdict))

@@ -56,8 +56,9 @@ from troth.people.models import (
 )
 from troth.trust.models import TrustScore
 
-# (stage, done, total): stage is "reading", "people", "interactions" or "identities";
-# total is None while the file is still being read.
+# (stage, done, total): stage is "reading" (records), "messages" (mail read so far),
+# "people", "interactions" or "identities"; total is None when it is not known
+# (while a file is being read): no made-up totals.
 Progress = Callable[[str, int, int | None], None]
 
 PEOPLE_CHUNK = 2000
@@ -450,6 +451,10 @@ class _Importer:
     ) -> tuple[list[PersonRecord], list[InteractionRecord]]:
         me_points = sorted(self.me_points)
         options.setdefault("me", [v for _k, v in me_points])
+        if progress and "progress" not in options:
+            # a parser that reads a long time before its first record (mail) says
+            # how far it got, in its own unit: (stage, done) as in Progress
+            options["progress"] = lambda stage, done: progress(stage, done, None)
         if self.me_name and self.me_name != "me":
             options.setdefault("me_names", [Person.objects.get(id=self.me_id).full_name])
         people: list[PersonRecord] = []
@@ -473,7 +478,7 @@ class _Importer:
             raise TrothError(str(exc)) from None
         except (OSError, UnicodeError) as exc:
             raise TrothError(f"{path}: cannot read ({exc})") from None
-        if progress:
+        if progress and n:
             progress("reading", n, n)
         self.summary.records = len(people) + len(interactions)
         sources = {r.source for r in people}

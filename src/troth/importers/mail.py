@@ -11,7 +11,8 @@ Options: `me` (required: the owner's addresses; without them nothing can tell
 sent mail from received mail, so a `me` without any email address raises
 ImportFileError asking for --me ADDRESS; other values, phones or URLs, are
 ignored), `today` (a date; mail dated more than a day after it is a Problem),
-`workers` (processes for a big mbox; default: one per idle CPU), `stats` (a dict
+`workers` (processes for a big mbox; default: one per idle CPU), `progress` (called
+as progress("messages", n) every thousand messages read), `stats` (a dict
 the parser fills with counts: messages, duplicates, excluded by reason, problems,
 correspondents, interactions).
 
@@ -67,7 +68,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -581,6 +582,8 @@ class MailParser:
         assert isinstance(today, dt.date)
         latest = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), dt.UTC).timestamp()
         workers = options.get("workers")
+        progress = options.get("progress")
+        report = progress if callable(progress) else None
         stats = options.get("stats")
         counts: dict[str, int] = stats if isinstance(stats, dict) else {}
         for key in ("messages", "problems", "duplicates", "correspondents", "interactions"):
@@ -605,18 +608,24 @@ class MailParser:
         with tempfile.TemporaryDirectory(prefix="troth-mail-") as folder:
             store = _Store(folder)
             try:
-                yield from self._collect(found, store, counts)
+                yield from self._collect(found, store, counts, report)
                 yield from self._decide(store, counts)
             finally:
                 store.close()
         yield from left_out(counts)
 
     def _collect(
-        self, found: Iterable[tuple[str, Classified]], store: _Store, counts: dict[str, int]
+        self,
+        found: Iterable[tuple[str, Classified]],
+        store: _Store,
+        counts: dict[str, int],
+        report: Callable[[str, int], object] | None = None,
     ) -> Iterator[Record]:
         kept = 0
         for where, result in found:
             counts["messages"] += 1
+            if report is not None and not counts["messages"] % 1000:
+                report("messages", counts["messages"])
             kind = result[0]
             if kind == "m":
                 store.add(where, result)
@@ -632,6 +641,8 @@ class MailParser:
                 key = f"excluded: {result[1]}"
                 counts[key] = counts.get(key, 0) + 1
         store.flush()
+        if report is not None:
+            report("messages", counts["messages"])
         counts["duplicates"] = kept - store.stored
 
     def _decide(self, store: _Store, counts: dict[str, int]) -> Iterator[Record]:

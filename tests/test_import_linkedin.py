@@ -303,3 +303,20 @@ def test_skip_reasons_are_shown_whole_and_grouped_by_kind(cli, tmp_path):
         "https://linkedin.com/in/someone-1, Someone 1; https://linkedin.com/in/someone-2, "
         "Someone 2; and 1 more"
     ) in out
+
+
+def test_a_truncated_zip_is_reported_as_a_broken_zip(cli, tmp_path):
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "Connections.csv",
+            PREAMBLE
+            + "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            + "Dana,Kang,,,Acme,CTO,15 Dec 2024\n" * 200,
+        )
+    cut = tmp_path / "trunc.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    for args in (["linkedin", str(cut)], [str(cut)]):
+        result = cli("import", *args, code=2)
+        assert result.stderr.startswith(f"troth: error: {cut}: not a readable zip archive (")
+        assert len(result.stderr.strip().splitlines()) == 1

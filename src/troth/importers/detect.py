@@ -102,7 +102,7 @@ def _detect_zip(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
     except (zipfile.BadZipFile, OSError) as exc:
-        raise TrothError(f"{path}: not a readable zip file ({exc})") from None
+        raise TrothError(f"{path}: not a readable zip archive ({exc})") from None
     if "connections.csv" in names or "messages.csv" in names:
         return "linkedin"
     raise unknown(path, " (a zip file without a LinkedIn Connections.csv)")

@@ -191,9 +191,21 @@ def _export_members(path: Path) -> dict[str, Member]:
                 if key in EXPORT_FILES or key == "profile.csv":
                     where = f"{path}/{info.filename}"
                     found[key] = Member(where, csvfiles.decode(archive.read(info), where))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError(f"{path}: not a readable zip file ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ImportFileError(f"{path}: not a readable zip archive ({exc})") from None
     return found
+
+
+def _looks_zipped(path: Path) -> bool:
+    """A zip by its first bytes or its name, even when it cannot be opened (cut short
+    in a download): it is then reported as a broken zip, not as a CSV of no kind."""
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _member_text(member: Member) -> str:
@@ -225,7 +237,7 @@ class LinkedInParser:
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         me = _me_from(options)
-        if path.is_dir() or zipfile.is_zipfile(path):
+        if path.is_dir() or zipfile.is_zipfile(path) or _looks_zipped(path):
             yield from self._parse_export(path, me)
             return
         text = _read_file(path)

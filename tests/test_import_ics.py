@@ -1,7 +1,9 @@
 """iCalendar importer: every real file in ../shared/realdata/ics, plus synthetic ones.
 
-Pure: the parser yields records; no database is involved. `today` and the local
-zone are fixed so that what "has happened" does not move with the clock.
+Pure: the parser yields records; no database is involved (except the CLI tests
+at the end). `today` and the local zone are fixed so that what "has happened"
+does not move with the clock. Unless a test says otherwise the owner is
+OUTSIDER, someone in none of the files: the calendar import needs an owner.
 """
 
 from __future__ import annotations
@@ -26,10 +28,17 @@ FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file())
 TODAY = dt.date(2026, 11, 30)
 END_OF_TODAY = dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=dt.UTC)
 
+OUTSIDER = "owner@elsewhere.example"
+NEEDS_ME = (
+    "calendar import needs your own address to leave you out and tell who organised"
+    " each meeting: pass --me ADDRESS"
+)
+
 ERROR = "error"
-# What each real file yields with no owner given: (people, meetings, problems),
-# or ERROR for a file icalendar cannot read at all. Most real test calendars
-# have no attendees (nothing to import) or are bots; see the tests below.
+# What each real file yields when the owner is not in it (OUTSIDER): (people,
+# meetings, problems), or ERROR for a file icalendar cannot read at all. Most
+# real test calendars have no attendees (nothing to import) or are bots; see the
+# tests below.
 EXPECTED: dict[str, tuple[int, int, int] | str] = {
     "ical4j_apple_ical1_ozmovies_invalid.ics": (0, 0, 0),  # "attendees" without addresses
     "ical4j_evolution.ics": (0, 0, 0),
@@ -82,10 +91,31 @@ EXPECTED: dict[str, tuple[int, int, int] | str] = {
     "vobject_ms_tzid.ics": (0, 0, 0),
     "vobject_tzid_8bit.ics": (0, 0, 0),
 }
+# With no owner given: files with meetings need one (NEEDS_ME), unless the owner
+# can be worked out (the address found); the others yield as in EXPECTED. No
+# real file names its calendar after an address, and in most every meeting
+# lists the same two or more people, or there is only one event.
+WITHOUT_ME: dict[str, str] = {
+    "ical4j_exchange2010_organizer_is_attendee.ics": NEEDS_ME,
+    "ical4j_exchange_cdo_quoted_email_cn.ics": NEEDS_ME,
+    "ical4j_incoming_itip.ics": NEEDS_ME,  # one event, five people in every occurrence
+    "ical4j_lotus_notes6_calconnect4.ics": NEEDS_ME,
+    "ical4j_multiple_calendars.ics": NEEDS_ME,  # two events, the same five people
+    "ical4j_oracle_calendar.ics": NEEDS_ME,
+    "ical4j_zidestore_quoted_params.ics": NEEDS_ME,
+    "icalendar_lotus_notes_attendee_folded.ics": NEEDS_ME,
+    "icalendar_lotus_notes_khal.ics": NEEDS_ME,
+    "icalendar_property_params_blackberry.ics": NEEDS_ME,
+    "icalendar_tutorial_example.ics": NEEDS_ME,  # one event: its me@example.com is not sure
+    "icaljs_zimbra_parserv2.ics": NEEDS_ME,
+    "icaljs_zimbra_recur_instances.ics": NEEDS_ME,
+    "libical_incoming.ics": NEEDS_ME,  # a, b and c in both events
+    "libical_rfc2446_itip.ics": "b@example.com",  # the one address in all five events
+}
 
 
 def parse(path: Path, **options) -> list:
-    options.setdefault("me", set())
+    options.setdefault("me", {OUTSIDER})
     if "today" not in options:  # the moment, not the clock, decides what has happened
         options.setdefault("now", END_OF_TODAY)
     options.setdefault("tz", dt.UTC)
@@ -135,6 +165,19 @@ def test_every_real_ics_file(realdata, name):
     assert [(m.external_id, m.emails[0]) for m in meetings(parse(path))] == keys
     for problem in problems:
         assert problem.where.startswith(f"{path}:") and "\n" not in problem.reason
+    # With no owner given: the documented error, the owner worked out, or (no
+    # meeting with anyone) the same as with an owner.
+    without = WITHOUT_ME.get(name)
+    if without == NEEDS_ME:
+        with pytest.raises(ImportFileError) as caught:
+            parse(path, me=set())
+        assert str(caught.value) == f"{path}: {NEEDS_ME}"
+    elif without is not None:
+        inferred = parse(path, me=set())
+        assert inferred == parse(path, me={without})
+        assert without not in {p.emails[0] for p in people(inferred)}
+    else:
+        assert not met and parse(path, me=set()) == records
 
 
 def test_bot_calendars_yield_nothing(realdata):
@@ -487,7 +530,7 @@ def test_a_meeting_later_today_has_not_happened(tmp_path):
     )
     path = write(tmp_path, text)
     for options in ({}, {"today": now.date()}):
-        records = list(PARSER.parse(path, me=set(), tz=dt.UTC, **options))
+        records = list(PARSER.parse(path, me={OUTSIDER}, tz=dt.UTC, **options))
         assert [m.external_id.split("/")[0] for m in meetings(records)] == ["before"]
 
 
@@ -499,3 +542,184 @@ def test_duration_when_dtend_is_unreadable(tmp_path):
     )
     (meeting,) = meetings(parse(write(tmp_path, calendar(event))))
     assert meeting.minutes == 45
+
+
+# --- whose calendar it is ------------------------------------------------------
+
+ME = "me@mine.example"
+
+
+def meeting(uid: str, start: str, organizer: str, *attendees: str, extra: str = "") -> str:
+    """One VEVENT; each address is also its CN's source ("bea@x" -> "Bea")."""
+    lines = [f"BEGIN:VEVENT\nUID:{uid}\nSUMMARY:{uid}\nDTSTART:{start}\nDURATION:PT30M\n", extra]
+    lines.append(f"ORGANIZER;CN={organizer.split('@')[0].title()}:mailto:{organizer}\n")
+    for address in attendees:
+        lines.append(f"ATTENDEE;CN={address.split('@')[0].title()}:mailto:{address}\n")
+    return "".join(lines) + "END:VEVENT\n"
+
+
+# The newcomer's calendar: the owner organises a weekly series with Bea and is
+# invited to Carl's, 14 meetings in all; the owner is an attendee of both.
+OWN_SERIES = meeting(
+    "mine", "20250106T090000Z", ME, ME, "bea@example.org", extra="RRULE:FREQ=WEEKLY;COUNT=7\n"
+)
+CARLS_SERIES = meeting(
+    "carls",
+    "20250107T090000Z",
+    "carl@example.org",
+    "carl@example.org",
+    ME,
+    extra="RRULE:FREQ=WEEKLY;COUNT=7\n",
+)
+
+
+def check_owner_left_out(records: list) -> None:
+    """Only Bea and Carl are people; the owner started the owner's meetings."""
+    assert sorted(p.emails[0] for p in people(records)) == ["bea@example.org", "carl@example.org"]
+    met = meetings(records)
+    assert len(met) == 14 and all(ME not in m.emails for m in met)
+    assert {m.emails[0]: m.they_started for m in met} == {
+        "bea@example.org": False,  # the owner organised: "I started"
+        "carl@example.org": True,
+    }
+
+
+def test_the_owner_from_a_google_calendar_name(tmp_path):
+    """Google names a primary calendar after its owner's address; then even one
+    meeting is enough."""
+    event = meeting("one", "20260105T090000Z", ME, ME, "bea@example.org")
+    text = calendar(event).replace("METHOD:PUBLISH\n", f"METHOD:PUBLISH\nX-WR-CALNAME:{ME}\n")
+    records = parse(write(tmp_path, text), me=set())
+    assert [p.emails for p in people(records)] == [["bea@example.org"]]
+    (met,) = meetings(records)
+    assert met.emails == ["bea@example.org"] and not met.they_started
+    # A folded name in capitals, with the two series: the same as with --me.
+    named = calendar(OWN_SERIES, CARLS_SERIES).replace(
+        "METHOD:PUBLISH\n", "METHOD:PUBLISH\nX-WR-CALNAME:Me@Mine.\n example\n"
+    )
+    path = write(tmp_path, named, "named.ics")
+    check_owner_left_out(parse(path, me=set()))
+    assert parse(path, me=set()) == parse(path, me={ME})
+
+
+def test_calendar_names_that_are_no_owner(tmp_path):
+    event = meeting("one", "20260105T090000Z", ME, ME, "bea@example.org")
+    for name in (
+        "Work",  # not an address
+        "c_1a2b3c@group.calendar.google.com",  # a shared calendar, not a person's
+    ):
+        text = calendar(event).replace("METHOD:PUBLISH\n", f"METHOD:PUBLISH\nX-WR-CALNAME:{name}\n")
+        path = write(tmp_path, text)
+        with pytest.raises(ImportFileError, match="pass --me ADDRESS"):
+            parse(path, me=set())
+    # Two calendars named after two people: whose is it?
+    text = calendar(event).replace("METHOD:PUBLISH\n", f"METHOD:PUBLISH\nX-WR-CALNAME:{ME}\n")
+    other = text.replace(f"X-WR-CALNAME:{ME}", "X-WR-CALNAME:bea@example.org")
+    with pytest.raises(ImportFileError, match="pass --me ADDRESS"):
+        parse(write(tmp_path, text + other.replace("UID:one", "UID:two")), me=set())
+
+
+def test_the_owner_is_the_one_address_in_every_meeting(tmp_path):
+    path = write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES))
+    check_owner_left_out(parse(path, me=set()))
+    assert parse(path, me=set()) == parse(path, me={ME})
+    # Meetings listing one address do not count against anyone: the owner alone
+    # (a reminder), or someone the owner is not listed beside.
+    solo = meeting("solo", "20250301T090000Z", ME, ME)
+    dana = "BEGIN:VEVENT\nUID:dana\nDTSTART:20250302T090000Z\nATTENDEE:mailto:dana@example.org\nEND:VEVENT\n"
+    records = parse(write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES, solo, dana)), me=set())
+    assert sorted(p.emails[0] for p in people(records)) == [
+        "bea@example.org",
+        "carl@example.org",
+        "dana@example.org",
+    ]
+    # An owner who declined one occurrence is still listed in it.
+    declined = CARLS_SERIES.replace(
+        f"ATTENDEE;CN=Me:mailto:{ME}", f"ATTENDEE;CN=Me;PARTSTAT=DECLINED:mailto:{ME}"
+    )
+    check_owner_left_out(parse(write(tmp_path, calendar(OWN_SERIES, declined)), me=set()))
+
+
+def test_the_owner_cannot_always_be_worked_out(tmp_path):
+    cases = {
+        # Bea is in every meeting too: the owner and Bea cannot be told apart.
+        "two-in-all.ics": calendar(
+            OWN_SERIES, meeting("lunch", "20250110T120000Z", "bea@example.org", ME)
+        ),
+        # One meeting (an invitation file): its organizer or its guest?
+        "one.ics": calendar(meeting("one", "20260105T090000Z", ME, ME, "bea@example.org")),
+        # One series, however long: everyone in it is in every occurrence.
+        "series.ics": calendar(OWN_SERIES),
+        # Only meetings with one address each: the owner alone, or without the owner?
+        "single.ics": calendar(
+            "BEGIN:VEVENT\nUID:a\nDTSTART:20250105T090000Z\nATTENDEE:mailto:bea@example.org\nEND:VEVENT\n",
+            "BEGIN:VEVENT\nUID:b\nDTSTART:20250106T090000Z\nATTENDEE:mailto:bea@example.org\nEND:VEVENT\n",
+        ),
+    }
+    for name, text in cases.items():
+        path = write(tmp_path, text, name)
+        with pytest.raises(ImportFileError) as caught:
+            parse(path, me=set())
+        assert str(caught.value) == f"{path}: {NEEDS_ME}", name
+        # Told, it imports. Phones and profile URLs (the core passes all the
+        # owner's contact points) are no address.
+        assert meetings(parse(path, me={ME})), name
+        with pytest.raises(ImportFileError):
+            parse(path, me=["+1 415 555 0100", "https://www.linkedin.com/in/me"])
+
+
+def test_a_calendar_without_meetings_needs_no_owner(tmp_path, realdata):
+    # Nothing would be imported whoever the owner is: nothing to ask.
+    holiday = "BEGIN:VEVENT\nUID:h\nDTSTART;VALUE=DATE:20260101\nSUMMARY:New Year\nEND:VEVENT\n"
+    assert parse(write(tmp_path, calendar(holiday)), me=set()) == []
+    assert parse(realdata / "ics" / "icaljs_google_birthday.ics", me=set()) == []
+
+
+def test_a_given_owner_is_trusted(tmp_path):
+    """With `me`, nothing is worked out: the calendar's name and the meetings'
+    people do not override it, and an owner the file never mentions is fine."""
+    text = calendar(OWN_SERIES, CARLS_SERIES).replace(
+        "METHOD:PUBLISH\n", "METHOD:PUBLISH\nX-WR-CALNAME:bea@example.org\n"
+    )
+    path = write(tmp_path, text)
+    check_owner_left_out(parse(path, me=[ME.upper(), "+1 415 555 0100"]))
+    records = parse(path, me={OUTSIDER})
+    assert sorted(p.emails[0] for p in people(records)) == [
+        "bea@example.org",
+        "carl@example.org",
+        ME,
+    ]
+    assert all(m.they_started for m in meetings(records))  # none organised by OUTSIDER
+
+
+# --- through the command line ----------------------------------------------------
+
+
+def test_import_without_me_through_the_cli(cli, tmp_path):
+    from troth.importers.models import ImportRun
+    from troth.interactions.models import Interaction
+    from troth.people.models import Person
+
+    unsure = write(tmp_path, calendar(OWN_SERIES), "unsure.ics")
+    result = cli("import", str(unsure), code=2)
+    assert result.stderr == f"troth: error: {unsure}: {NEEDS_ME}\n"
+    assert not Person.objects.filter(is_me=False).exists()
+    assert not Interaction.objects.exists() and not ImportRun.objects.exists()
+    # The newcomer's calendar: the owner is worked out, never a contact.
+    cli("import", str(write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES))))
+    assert sorted(Person.objects.filter(is_me=False).values_list("full_name", flat=True)) == [
+        "Bea",
+        "Carl",
+    ]
+    assert Counter(Interaction.objects.values_list("person__full_name", "initiated_by")) == {
+        ("Bea", Interaction.ME): 7,  # the owner organised these
+        ("Carl", Interaction.THEM): 7,
+    }
+    # Told once with --me, troth remembers: the unsure file then imports alone.
+    cli("import", str(unsure), code=2)
+    cli("import", str(unsure), "--me", ME)
+    other = write(tmp_path, calendar(meeting("x", "20250301T090000Z", ME, ME, "eve@example.org")))
+    cli("import", str(other))
+    eve = Interaction.objects.get(person__full_name="Eve")
+    assert eve.initiated_by == Interaction.ME
+    assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()

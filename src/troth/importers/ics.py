@@ -13,12 +13,26 @@ Left out, because they are not relationships:
   ``...@virtual`` or ``#contacts@group.v.calendar.google.com`` address) and
   no-reply organizers; an event organized by a bot is skipped whole;
 * declined attendees (PARTSTAT=DECLINED) and non-participants (ROLE);
-* the owner (`me`: their normalised addresses);
+* the owner (see below);
 * cancelled events (STATUS:CANCELLED, or a calendar with METHOD:CANCEL) and
   occurrences that have not begun yet: after `now` (an option, for tests), else
   after the end of `today` or the present moment, whichever is earlier (apply
   refuses interactions dated in the future, and a meeting later today has not
   happened).
+
+The owner: the `me` option, their email addresses (the CLI's --me values and
+the addresses remembered from earlier imports; phones and profile URLs among
+them are ignored). The owner is left out, and decides the direction: a meeting
+the owner organised is one "I started", anyone else's one "they started".
+Without an address in `me` the owner is worked out from the calendar when it
+says so unambiguously (`_inferred_owner`): a Google Calendar export names the
+calendar after its owner's address (X-WR-CALNAME:someone@example.com); else
+the one address listed in every meeting that lists two or more, when those
+come from at least two events. When it cannot be worked out, and the file has
+meetings with anyone, the file is refused whole (ImportFileError: "FILE:
+calendar import needs your own address ...: pass --me ADDRESS"): without it
+the owner would become a contact and every meeting would look started by the
+other side. A file with no meeting with anyone needs no owner.
 
 Recurring events count each occurrence that happened: RRULE and RDATE expanded
 with python-dateutil, minus EXDATE, an overridden occurrence (RECURRENCE-ID)
@@ -148,6 +162,7 @@ class _Event:
     component: Any  # icalendar.Event
     where: str
     method: str = ""
+    calname: str = ""  # the calendar's X-WR-CALNAME
 
 
 def _parse(lines: list[tuple[int, str]]) -> Any:
@@ -185,10 +200,12 @@ def _events_of(block: _Block, path: Path) -> tuple[list[_Event], list[Problem], 
             zones.append((number, line))
         if end and depth > 0:
             depth -= 1
-    method = ""
+    method = calname = ""
     for _, line in header:
         if line.upper().replace(" ", "").startswith("METHOD:"):
             method = line.split(":", 1)[1].strip().upper()
+        if re.match(r"X-WR-CALNAME\s*[;:]", line, re.I):
+            calname = line.split(":", 1)[1].strip() if ":" in line else ""
     try:
         parsed = _parse(block.lines)
         found = [parsed] if parsed.name == "VEVENT" else list(parsed.walk("VEVENT"))
@@ -196,7 +213,7 @@ def _events_of(block: _Block, path: Path) -> tuple[list[_Event], list[Problem], 
         if len(found) != len(starts):
             raise ValueError("events and BEGIN:VEVENT lines disagree")
         return (
-            [_Event(c, f"{path}:{n}", method) for c, n in zip(found, starts, strict=True)],
+            [_Event(c, f"{path}:{n}", method, calname) for c, n in zip(found, starts, strict=True)],
             problems,
             True,
         )
@@ -214,7 +231,7 @@ def _events_of(block: _Block, path: Path) -> tuple[list[_Event], list[Problem], 
             except Exception as exc:
                 error = exc
                 continue
-            events.append(_Event(component, where, method))
+            events.append(_Event(component, where, method, calname))
             error = None
             break
         if error is not None:
@@ -471,22 +488,24 @@ def _is_room(prop: Any, email: str, name: str) -> bool:
     return bool(_ROOM.search(name) or _ROOM.search(local))
 
 
-def _party(prop: Any, attendee: bool) -> _Party | None:
-    """A person taking part (perhaps the owner), or None for rooms, bots, people
-    who said no, and entries without an address (nobody can be invited to a
-    meeting without one: a movie calendar's "cast" is not)."""
+def _party(prop: Any) -> _Party | None:
+    """A person listed (perhaps the owner), or None for rooms, bots and entries
+    without an address (nobody can be invited to a meeting without one: a movie
+    calendar's "cast" is not)."""
     email = _address(prop)
     name = _clean_name(_param(prop, "CN"), email)
     if not email:
         return None
     if _is_bot(email, name) or _is_room(prop, email, name):
         return None
-    if attendee:
-        if _param(prop, "PARTSTAT").upper() == "DECLINED":
-            return None
-        if _param(prop, "ROLE").upper() in ("NON-PARTICIPANT", "NONPARTICIPANT"):
-            return None
     return _Party(email, name)
+
+
+def _refused(prop: Any) -> bool:
+    """An attendee who said no, or who does not take part."""
+    if _param(prop, "PARTSTAT").upper() == "DECLINED":
+        return True
+    return _param(prop, "ROLE").upper() in ("NON-PARTICIPANT", "NONPARTICIPANT")
 
 
 def _list(value: Any) -> list[Any]:
@@ -548,12 +567,16 @@ class IcsParser:
             readable = readable or whole or bool(found)
         if not readable:
             raise ImportFileError(f"{path}: icalendar cannot read it (not a usable calendar)")
+        # Everything is read before anything is given: a file whose owner is
+        # unknown is refused whole.
+        records = self._records(path, events, me, _now(options, tz), tz)
         yield from problems
-        yield from self._records(events, me, _now(options, tz), tz)
+        yield from records
 
     def _records(
-        self, events: list[_Event], me: set[str], now: dt.datetime, tz: dt.tzinfo
-    ) -> Iterator[Record]:
+        self, path: Path, events: list[_Event], me: set[str], now: dt.datetime, tz: dt.tzinfo
+    ) -> list[Record]:
+        problems: list[Problem] = []
         chosen: dict[tuple[str, str], _Occurrence] = {}
         masters: dict[str, _Event] = {}
         # iTIP messages about events (a file of invitations): replies say who
@@ -577,10 +600,10 @@ class IcsParser:
                 continue
             start = component.get("DTSTART")
             if start is None:
-                yield Problem(event.where, "event has no start time")
+                problems.append(Problem(event.where, "event has no start time"))
                 continue
             if isinstance(start, vBroken) or not isinstance(start.dt, dt.date):
-                yield Problem(event.where, f"unreadable start time {str(start)!r}")
+                problems.append(Problem(event.where, f"unreadable start time {str(start)!r}"))
                 continue
             uid = uid or _made_up_uid(component)
             sequence = _int(component.get("SEQUENCE"))
@@ -592,10 +615,10 @@ class IcsParser:
                     masters.setdefault(uid, event)
                     starts, problem = occurrences(component, now, tz)
                     if problem:
-                        yield Problem(event.where, problem)
+                        problems.append(Problem(event.where, problem))
                     found = [(one, _key(one, tz), False) for one in starts]
             except Exception as error:  # a value icalendar kept but cannot give
-                yield Problem(event.where, f"unreadable event: {_one_line(error)}")
+                problems.append(Problem(event.where, f"unreadable event: {_one_line(error)}"))
                 continue
             for start, original, override in found:
                 key = (uid, original)
@@ -603,8 +626,7 @@ class IcsParser:
                 candidate = _Occurrence(event, start, original, override, sequence)
                 if before is None or (override, sequence) >= (before.override, before.sequence):
                     chosen[key] = candidate
-        people: dict[str, PersonRecord] = {}
-        interactions: list[InteractionRecord] = []
+        held: list[tuple[str, str, _Occurrence, dt.datetime, _Meeting]] = []
         for (uid, original), occurrence in chosen.items():
             event = occurrence.event
             component = event.component
@@ -619,13 +641,26 @@ class IcsParser:
                 continue
             master = masters[uid].component if uid in masters else None
             try:
-                meeting = _meeting(component, occurrence, uid, master, answers, me)
+                meeting = _meeting(component, occurrence, uid, master, answers)
             except Exception as error:  # a value icalendar kept but cannot give
-                yield Problem(event.where, f"unreadable event: {_one_line(error)}")
+                problems.append(Problem(event.where, f"unreadable event: {_one_line(error)}"))
                 continue
-            if meeting is None:
-                continue
-            parties, they_started = meeting
+            if meeting is not None:
+                held.append((uid, original, occurrence, when, meeting))
+        if not me and held:
+            me = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
+            if not me:
+                raise ImportFileError(
+                    f"{path}: calendar import needs your own address to leave you out and "
+                    "tell who organised each meeting: pass --me ADDRESS"
+                )
+        people: dict[str, PersonRecord] = {}
+        interactions: list[InteractionRecord] = []
+        for uid, original, occurrence, when, meeting in held:
+            event = occurrence.event
+            component = event.component
+            parties = [p for p in meeting.parties if p.email not in me]
+            they_started = bool(meeting.organizer) and meeting.organizer not in me
             minutes = _minutes(component, occurrence.start)
             summary = " ".join(str(component.get("SUMMARY", "")).split())
             seen: set[str] = set()
@@ -658,9 +693,8 @@ class IcsParser:
                     )
                 elif party.name and known.full_name == party.email:
                     known.full_name = party.name
-        yield from people.values()
         interactions.sort(key=lambda record: (record.when, record.external_id))
-        yield from interactions
+        return [*problems, *people.values(), *interactions]
 
 
 def _now(options: dict[str, object], tz: dt.tzinfo) -> dt.datetime:
@@ -676,12 +710,62 @@ def _now(options: dict[str, object], tz: dt.tzinfo) -> dt.datetime:
 
 
 def _owner(value: object) -> set[str]:
-    """The `me` option: the owner's addresses, lower-case."""
+    """The `me` option: the owner's email addresses, normalised. The importer core
+    passes all the owner's contact points; phones and profile URLs never appear
+    in a calendar, so they are dropped."""
     if isinstance(value, str):
-        return {value.lower()}
-    if isinstance(value, set | frozenset | list | tuple):
-        return {str(m).lower() for m in value}
+        value = [value]
+    if not isinstance(value, set | frozenset | list | tuple):
+        return set()
+    found: set[str] = set()
+    for item in value:
+        try:
+            found.add(normalize_email(str(item)))
+        except ContactError:
+            continue
+    return found
+
+
+def _inferred_owner(events: list[_Event], meetings: list[tuple[str, _Meeting]]) -> set[str]:
+    """The owner when the calendar says who it is unambiguously, else an empty set.
+
+    1. A Google Calendar export names the primary calendar after its owner's
+       address (X-WR-CALNAME:someone@gmail.com): when the file's calendars name
+       exactly one address, and it is not a shared or group calendar's, it is
+       the owner's.
+    2. Otherwise the owner is in every meeting of their calendar: the one address
+       listed (organizer or attendee, declined or not) in every occurrence that
+       lists two or more, when those come from at least two events and exactly
+       one address is in all of them. One event (an invitation file) cannot
+       tell its organizer from its guest.
+    """
+    named: set[str] = set()
+    for event in events:
+        try:
+            address = normalize_email(re.sub(r"^mailto:", "", event.calname, flags=re.I))
+        except ContactError:
+            continue
+        if not _is_bot(address):
+            named.add(address)
+    if len(named) == 1:
+        return named
+    common: set[str] | None = None
+    uids: set[str] = set()
+    for uid, meeting in meetings:
+        if len(meeting.listed) < 2:
+            continue  # perhaps the owner alone, perhaps someone without the owner
+        uids.add(uid)
+        common = set(meeting.listed) if common is None else common & meeting.listed
+    if common is not None and len(uids) >= 2 and len(common) == 1:
+        return common
     return set()
+
+
+@dataclass
+class _Meeting:
+    parties: list[_Party]  # who took part: present attendees, then the organizer
+    organizer: str  # the organizer's address, "" when none is given
+    listed: frozenset[str]  # every address listed, declined or not (for _inferred_owner)
 
 
 def _meeting(
@@ -690,10 +774,9 @@ def _meeting(
     uid: str,
     master: Any,
     answers: dict[tuple[str, str], str],
-    me: set[str],
-) -> tuple[list[_Party], bool] | None:
-    """The counterparts of one occurrence and whether they started it, or None
-    when it is not a meeting with anyone."""
+) -> _Meeting | None:
+    """Who took part in one occurrence (the owner among them, if listed), or
+    None when it is not a meeting with anyone."""
     organizer_prop = component.get("ORGANIZER")
     organizer = _address(organizer_prop) if organizer_prop is not None else ""
     if organizer and _is_bot(organizer):
@@ -701,19 +784,24 @@ def _meeting(
     attendees = _list(component.get("ATTENDEE"))
     if not attendees and occurrence.override and master is not None:
         attendees = _list(master.get("ATTENDEE"))
-    present = [
-        p
-        for p in (_party(a, attendee=True) for a in attendees)
-        if p and answers.get((uid, p.email)) != "DECLINED"
-    ]
+    present: list[_Party] = []
+    listed: set[str] = set()
+    for prop in attendees:
+        party = _party(prop)
+        if party is None:
+            continue
+        listed.add(party.email)
+        if not _refused(prop) and answers.get((uid, party.email)) != "DECLINED":
+            present.append(party)
     if not present:
         return None  # nobody invited, or only rooms, bots and refusals
-    parties = [p for p in present if p.email not in me]
+    parties = list(present)
     if organizer_prop is not None:
-        party = _party(organizer_prop, attendee=False)
-        if party is not None and party.email not in me:
+        party = _party(organizer_prop)
+        if party is not None:
             parties.append(party)
-    return parties, bool(organizer) and organizer not in me
+            listed.add(party.email)
+    return _Meeting(parties, organizer, frozenset(listed))
 
 
 def _int(value: Any) -> int:

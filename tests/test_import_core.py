@@ -611,3 +611,20 @@ def test_progress_has_units_and_no_made_up_totals(alice, tmp_path):
     column = _Count()
     assert column.render(progress.tasks[known]).plain == "1,500/2,000 people"
     assert column.render(progress.tasks[unknown]).plain == "210 messages"
+
+
+def test_me_address_of_a_contact_says_how_to_fix_it(cli, tmp_path):
+    """The user ended up as a contact of their own (a calendar they organised, say):
+    --me with that address says which contact and what to do, and doing it works."""
+    owner = local_owner()
+    twin = do_add_person(owner, "Me Myself", emails=["me@example.org"])
+    path = connections(tmp_path / "Connections.csv", ["Dana,Kang,,,Acme,CTO,15 Dec 2024"])
+    result = cli("import", str(path), "--me", "me@example.org", code=2)
+    error = result.stderr.strip()
+    assert len(error.splitlines()) == 1
+    assert f"belongs to Me Myself (#{twin.id}), one of your contacts" in error
+    assert f'troth delete "#{twin.id}"' in error and "import again with --me" in error
+    cli("delete", f"#{twin.id}", "--yes")
+    cli("import", str(path), "--me", "me@example.org")
+    me = Person.objects.get(owner=owner, is_me=True)
+    assert ContactPoint.objects.filter(owner=owner, person=me, value="me@example.org").exists()

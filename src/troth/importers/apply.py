@@ -267,7 +267,10 @@ def do_add_me_addresses(owner, addresses: Iterable[str]) -> list[Point]:
         if pid is not None:
             other = Person.objects.get(owner=owner, id=pid)
             raise TrothError(
-                f"--me {value}: that address belongs to {other.full_name} (#{other.id}), not you"
+                f"--me {value}: that address belongs to {other.full_name} (#{other.id}),"
+                " one of your contacts, not to you. If that contact is really you (say, from an"
+                f' earlier calendar import), run troth delete "#{other.id}", then import'
+                " again with --me; if not, leave this address out of --me"
             )
         has_primary = ContactPoint.objects.filter(
             owner=owner, person=me, kind=kind, is_primary=True

@@ -165,6 +165,77 @@ def test_linkedin_connections_with_skips_and_report(web, alice, tmp_path):
     assert lines[0] == "where,reason" and len(lines) == 1 + len(run.problems)
 
 
+MESSAGES = (
+    "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+    "DATE,SUBJECT,CONTENT,FOLDER\n"
+    "a,,Dana Kang,https://linkedin.com/in/dana,Me,https://linkedin.com/in/me,"
+    "2025-06-01 10:00:00 UTC,,Hi,INBOX\n"
+    "b,,Lee Ortiz,https://linkedin.com/in/lee,Me,https://linkedin.com/in/me,"
+    "2025-06-02 10:00:00 UTC,,Hello,INBOX\n"
+)
+
+
+def test_page_says_why_nothing_came_in_and_shows_reasons_whole(web, alice, tmp_path):
+    """The page counts skipped records and says 'nothing new' as the command line does."""
+    path = write(tmp_path, "messages.csv", MESSAGES)
+    upload(web, path, me="https://linkedin.com/in/me")
+    run = ImportRun.objects.get(owner=alice)
+    page = text(web.get(f"/import/{run.id}/status", **HTMX))
+    assert "Nothing imported: all 2 records were skipped" in page
+    assert "import Connections.csv (or the whole export) first" in page
+    assert "Nothing new" not in page
+    # two unknown senders: one line, the reason whole (the URL's colon cuts nothing)
+    assert "2: no one in your network matches" in page and "https://linkedin.com/in/" in page
+
+
+def test_page_lists_mail_left_out_on_purpose(web, alice, tmp_path):
+    mbox = (
+        "From list@lists.example Mon Jun  2 10:00:00 2025\n"
+        "From: Weekly Digest <list@lists.example>\n"
+        "To: alice@home.example\n"
+        "List-Id: <digest.lists.example>\n"
+        "Date: Mon, 2 Jun 2025 10:00:00 +0000\n"
+        "Message-ID: <1@lists.example>\n"
+        "Subject: digest\n\nbody\n\n"
+        "From noreply@shop.example Mon Jun  3 10:00:00 2025\n"
+        "From: Shop <noreply@shop.example>\n"
+        "To: alice@home.example\n"
+        "Date: Tue, 3 Jun 2025 10:00:00 +0000\n"
+        "Message-ID: <2@shop.example>\n"
+        "Subject: your order\n\nbody\n"
+    )
+    upload(web, write(tmp_path, "archive.mbox", mbox), kind="mail", me="alice@home.example")
+    run = ImportRun.objects.get(owner=alice)
+    assert run.status == ImportRun.DONE, run.error
+    page = text(web.get(f"/import/{run.id}/status", **HTMX))
+    assert "Left out on purpose" in page
+    assert sum(run.counts["left_out"].values()) == 2
+    assert "everything in this file was left out" in page
+
+
+def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(web, alice, tmp_path):
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:one@test\r\nDTSTART:20250602T100000Z\r\n"
+        "DTEND:20250602T103000Z\r\nSUMMARY:coffee\r\n"
+        "ORGANIZER:mailto:alice@home.example\r\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:dana@kang.example\r\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@home.example\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    path = write(tmp_path, "cal.ics", ics)
+    upload(web, path)
+    run = ImportRun.objects.get(owner=alice)
+    assert run.status == ImportRun.FAILED and "--me" in run.error
+    page = text(web.get(f"/import/{run.id}/status", **HTMX))
+    assert "Your own addresses" in page
+    assert not Person.objects.filter(owner=alice, is_me=False).exists()
+    upload(web, path, me="alice@home.example")
+    done = ImportRun.objects.filter(owner=alice).first()
+    assert done is not None and done.status == ImportRun.DONE
+    assert list(Person.objects.filter(owner=alice, is_me=False).values_list("full_name", flat=True))
+
+
 def test_kind_chosen_and_me_addresses(web, alice, tmp_path):
     path = write(tmp_path, "book.txt", VCARD)
     r = upload(web, path, kind="vcard", me="alice@home.example")

@@ -158,6 +158,22 @@ class ImportSummary:
                 )
         return line
 
+    def run_counts(self) -> dict[str, Any]:
+        """What an ImportRun keeps of the summary (the web page shows it later)."""
+        return {
+            **self.counts(),
+            "left_out": dict(self.left_out),
+            "nothing_new": self.nothing_new(),
+        }
+
+    def problem_rows(self) -> list[dict[str, str]]:
+        """The skipped records as an ImportRun keeps them (with their group, so that
+        the page counts them by reason as the command line does)."""
+        return [
+            {"where": p.where, "reason": p.reason, **({"group": p.group} if p.group else {})}
+            for p in self.problems
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -352,8 +368,8 @@ def _do_import(
             TrustScore.objects.filter(owner=owner).delete()
         summary.seconds = time.perf_counter() - started
         run.finished_at = timezone.now()
-        run.counts = {**summary.counts(), "left_out": dict(summary.left_out)}
-        run.problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
+        run.counts = summary.run_counts()
+        run.problems = summary.problem_rows()
         run.save(update_fields=["finished_at", "counts", "problems"])
         summary.run_id = run.id
     return summary

@@ -181,10 +181,10 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
         # do_import records a run of its own; this upload's run takes its results
         if summary.run_id is not None and summary.run_id != run.pk:
             ImportRun.objects.filter(pk=summary.run_id, owner=owner).delete()
-        problems = [{"where": p.where, "reason": p.reason} for p in summary.problems]
+        problems = summary.problem_rows()
         for p in problems:
             p["where"] = _user_name(p["where"], run)
-        counts = {**summary.counts(), "left_out": dict(summary.left_out)}
+        counts = summary.run_counts()
         _finish(run, counts, problems)
     return counts, problems
 

@@ -39,6 +39,7 @@ from troth.errors import TrothError
 from troth.identity.actions import do_accept, do_reject
 from troth.identity.models import MergeSuggestion
 from troth.importers import tasks
+from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
 from troth.lib.contact import ContactError, normalize_email, normalize_url
@@ -67,6 +68,7 @@ STAGES = {
     "people": "People",
     "interactions": "Interactions",
     "identities": "Looking for the same person twice",
+    "messages": "Reading messages",
     "restoring": "Restoring",
 }
 SUPPORTED = (
@@ -341,13 +343,16 @@ def status_context(run: ImportRun) -> dict[str, Any]:
     if isinstance(done, int) and isinstance(total, int) and total > 0:
         percent = min(100, round(100 * done / total))
         detail = f"{done:,} of {total:,}"
-    elif stage == "reading" and isinstance(done, int) and done:
-        detail = f"{done:,} records so far"
-    problems = run.problems or []
-    reasons: dict[str, int] = {}
-    for p in problems:
-        key = str(p.get("reason", "")).split(":")[0].split(" (")[0]
-        reasons[key] = reasons.get(key, 0) + 1
+    elif stage in ("reading", "messages") and isinstance(done, int) and done:
+        unit = "messages" if stage == "messages" else "records"
+        detail = f"{done:,} {unit} so far"
+    # counted by reason as the command line counts them (apply.reason_counts): whole
+    # reasons, those differing only in a value (an unknown sender) on one line
+    reasons = reason_counts(
+        (str(p.get("reason", "")), str(p.get("group", ""))) for p in run.problems or []
+    )
+    counts = run.counts or {}
+    left_out = counts.get("left_out") or {}
     suggestions, suggestions_total = suggestion_rows(run)
     return {
         "run": run,
@@ -359,18 +364,29 @@ def status_context(run: ImportRun) -> dict[str, Any]:
         "total": total if isinstance(total, int) else None,
         "percent": percent,
         "detail": detail,
-        "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:REASONS],
+        "reasons": list(reasons.items())[:REASONS],
         "more_reasons": max(0, len(reasons) - REASONS),
+        "left_out": sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])),
         "restored": sorted(((run.counts or {}).get("restored") or {}).items()),
         "suggestions": suggestions,
         "suggestions_more": suggestions_total - len(suggestions),
-        "nothing_new": run.status == ImportRun.DONE
-        and run.kind != "json"
-        and not any(
-            (run.counts or {}).get(k)
-            for k in ("people_created", "people_updated", "interactions_added")
-        ),
+        "nothing_new": _nothing_new(run, counts),
+        # the importers speak the command line's language: say it in the page's
+        "needs_me": run.status == ImportRun.FAILED and "--me" in (run.error or ""),
     }
+
+
+def _nothing_new(run: ImportRun, counts: dict[str, Any]) -> list[str]:
+    """The lines saying why an import changed nothing (ImportSummary.nothing_new), for
+    runs that stored it; older runs: the plain re-import line when nothing changed."""
+    if run.status != ImportRun.DONE or run.kind == "json":
+        return []
+    if "nothing_new" in counts:
+        return [line for line in str(counts["nothing_new"]).splitlines() if line]
+    changed = ("people_created", "people_updated", "people_merged", "interactions_added")
+    if any(counts.get(k) for k in changed):
+        return []
+    return ["Nothing new: everything in this file was already here."]
 
 
 @require_GET

@@ -623,6 +623,42 @@ def test_resolve_after_an_import_never_merges_two_people_already_there(alice):
     assert MergeSuggestion.objects.filter(owner=alice, person_a=a, person_b=b).exists()
 
 
+def test_resolve_after_a_merge_moved_a_suggestion_does_not_suggest_it_twice(alice):
+    from troth.people.actions import do_set_job
+
+    def person(company: str) -> Person:
+        p = Person.objects.create(
+            owner=alice,
+            full_name="Zebulon Quarrington",
+            given_name="Zebulon",
+            family_name="Quarrington",
+            name_key="zebulon quarrington",
+        )
+        do_set_job(alice, p, company, None)
+        return p
+
+    p1, p3, p2 = (
+        person("Riverbend Talent"),
+        person("Copperline Health"),
+        person("Copperline Health"),
+    )
+    # an earlier import left p1 ~ p2 suggested; now p2 merges into p3, which moves that
+    # suggestion onto p1 ~ p3, the very pair this run would suggest
+    MergeSuggestion.objects.create(
+        owner=alice,
+        person_a=p1,
+        person_b=p2,
+        confidence=0.5,
+        reasons=["same name"],
+        created_at=timezone.now(),
+    )
+    with transaction.atomic():
+        summary = actions.do_resolve(alice, [p2.id, p3.id])
+    assert summary.merged == 1 and not Person.objects.filter(pk=p2.id).exists()
+    pairs = list(MergeSuggestion.objects.filter(owner=alice).values_list("person_a", "person_b"))
+    assert pairs == [(p1.id, p3.id)]
+
+
 def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
     """Import a dirty dataset the plain way (one person per record), then resolve."""
     data = generate_dirty(400, seed=11)

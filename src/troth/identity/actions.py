@@ -529,9 +529,6 @@ def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSumma
     focus = None if person_ids is None else set(person_ids)
     found = match.find_matches(candidates(owner), focus=focus)
     rejected = rejected_pairs(owner)
-    known = set(
-        MergeSuggestion.objects.filter(owner=owner).values_list("person_a_id", "person_b_id")
-    )
     now_of: dict[int, int] = {}  # merged id -> the person it now lives in
 
     def current(pid: int) -> int:
@@ -565,6 +562,11 @@ def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSumma
         summary.merged += 1
         summary.merges.append(record.id)
     now = timezone.now()
+    # read after the merges: a merge moves the suggestions about the merged person onto
+    # the kept one, so a pair known before may be another pair now
+    known = set(
+        MergeSuggestion.objects.filter(owner=owner).values_list("person_a_id", "person_b_id")
+    )
     for m in likely:
         a, b = current(m.a), current(m.b)
         pair = (min(a, b), max(a, b))

@@ -275,6 +275,48 @@ def test_matching_by_email_across_two_sources_fills_only_what_is_empty(alice, tm
     assert snapshot(alice) == before
 
 
+def test_a_shared_family_address_joins_nobody_whose_name_differs(alice, tmp_path):
+    row = ["", "", "", "", "", "", "", "* myContacts", "* Home", "lormannfamily@gmail.com", "", ""]
+    g = google_csv(
+        tmp_path / "google.csv",
+        [
+            ["Lauren", *row[1:2], "Lormann", *row[3:]],
+            ["Carlos", *row[1:2], "Wiseau", *row[3:]],
+            ["Laurie", *row[1:2], "Lormann", *row[3:]],  # a nickname: her again
+            ["Carlos", *row[1:2], "Wiseau", *row[3:]],  # entered twice: him again
+        ],
+    )
+    first = run(alice, GOOGLE, g)
+    assert not first.problems
+    people = {
+        p.full_name: p.id for p in Person.objects.filter(owner=alice, is_me=False).order_by("id")
+    }
+    # two people, each holding the address (the nickname's row joined Lauren)
+    assert list(people) == ["Lauren Lormann", "Carlos Wiseau"]
+    holders = set(
+        ContactPoint.objects.filter(owner=alice, value="lormannfamily@gmail.com").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert holders == set(people.values())
+    # identity resolution sees the shared address under two names: a suggestion at most
+    assert first.people_merged == 0
+    # a LinkedIn connection carrying the address joins by name, never the other person
+    li = connections(
+        tmp_path / "Connections.csv",
+        ["Carlos,Wiseau,https://linkedin.com/in/cwiseau,lormannfamily@gmail.com,,,05 Jan 2020"],
+    )
+    second = run(alice, LINKEDIN, li)
+    assert (second.people_created, second.people_updated) == (0, 1)
+    carlos = Person.objects.get(pk=people["Carlos Wiseau"])
+    assert carlos.contact_points.filter(value="https://linkedin.com/in/cwiseau").exists()
+    # and both files again change nothing
+    before = snapshot(alice)
+    assert run(alice, GOOGLE, g).people_updated == 0
+    assert run(alice, LINKEDIN, li).people_updated == 0
+    assert snapshot(alice) == before
+
+
 def test_reimport_finds_people_by_source_record_without_email(alice, tmp_path):
     path = connections(tmp_path / "c.csv", ["Anita,Rao,https://linkedin.com/in/anita-rao,,,,"])
     run(alice, LINKEDIN, path)

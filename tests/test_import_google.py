@@ -129,8 +129,8 @@ def test_current_layout_with_bom_and_primary_markers(alice, realdata, tmp_path):
     people = [r for r in records if isinstance(r, PersonRecord)]
     assert [p.full_name for p in people] == ["José María Álvarez", "Phone Only", "Bad Phone"]
     assert people[0].tags == ["coworkers"]
-    assert people[0].external_id == "email:jose@example.es"
-    assert people[1].external_id == "phone:+44 20 7946 0958"
+    assert people[0].external_id == "email:jose@example.es|jose maria alvarez"
+    assert people[1].external_id == "phone:+44 20 7946 0958|phone only"
     assert not [r for r in records if isinstance(r, Problem)]
     summary = run(alice, path)
     assert summary.people_created == 3

@@ -411,6 +411,21 @@ def _name_scores(a: _Prepared, b: _Prepared) -> tuple[float, float, str]:
     return given, family, why
 
 
+def names_agree(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two (full, given, family) names may be one person's: nicknames, initials,
+    one-letter slips, swapped parts and a missing part all agree; False only when both
+    are names and their given or family names clearly differ (Lauren Lormann and Carlos
+    Wiseau, who share a family mailbox)."""
+    pa = _prepare(Candidate(0, a[0], a[1], a[2]))
+    pb = _prepare(Candidate(0, b[0], b[1], b[2]))
+    if not (pa.named and pb.named) or pa.from_email or pb.from_email:
+        return True
+    given, family, _why = _name_scores(pa, pb)
+    if pa.given and pb.given and given < 0.8:
+        return False
+    return not (pa.family and pb.family and family < 0.85)
+
+
 def _employer_of(p: _Prepared, company: str) -> bool:
     """A work address at the company's domain: dana@northwind.com works at Northwind Labs."""
     squeezed = company.replace(" ", "")

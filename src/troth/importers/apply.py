@@ -30,6 +30,7 @@ from django.utils import timezone
 from nameparser import HumanName
 
 from troth.errors import TrothError
+from troth.identity.match import names_agree
 from troth.importers.models import ImportRun, SourceRecord
 from troth.importers.records import (
     ImportFileError,
@@ -415,6 +416,11 @@ class _Target:
         if rec.external_id and (rec.source, rec.external_id) not in self.sids:
             self.sids.append((rec.source, rec.external_id))
 
+    def name(self) -> tuple[str, str, str]:
+        """(full, given, family) of the first record: who this target is."""
+        rec = self.records[0]
+        return rec.full_name, rec.given_name, rec.family_name
+
     def first(self, attr: str) -> Any:
         for rec in self.records:
             value = getattr(rec, attr)
@@ -441,13 +447,18 @@ class _Importer:
         me = do_ensure_me(owner)
         self.me_id = me.id
         self.me_name = fold(me.full_name)
-        self.cp: dict[Point, int] = {
-            (k, v): pid
-            for k, v, pid in ContactPoint.objects.filter(owner=owner).values_list(
-                "kind", "value", "person_id"
-            )
-        }
-        self.me_points = {p for p, pid in self.cp.items() if pid == self.me_id}
+        # every (person, address) held, and for each address the first person holding
+        # it: an address several people share (a family mailbox) is held by each
+        self.held: set[tuple[int, str, str]] = set()
+        self.cp: dict[Point, int] = {}
+        self.shared: dict[Point, list[int]] = {}  # addresses held by several, all holders
+        for k, v, pid in (
+            ContactPoint.objects.filter(owner=owner)
+            .order_by("id")
+            .values_list("kind", "value", "person_id")
+        ):
+            self._hold(pid, (k, v))
+        self.me_points = {(k, v) for pid, k, v in self.held if pid == self.me_id}
         self.src: dict[tuple[str, str], int] = {}
         self.orgs: dict[str, int] = dict(
             Organization.objects.filter(owner=owner).values_list("name_key", "id")
@@ -538,7 +549,7 @@ class _Importer:
         targets: list[_Target] = []
         by_pid: dict[int, _Target] = {}
         local_src: dict[tuple[str, str], _Target] = {}
-        local_cp: dict[Point, _Target] = {}
+        local_cp: dict[Point, list[_Target]] = {}
         for rec in records:
             if not rec.full_name.strip():
                 self.problem(rec.where, "record with no name")
@@ -552,11 +563,24 @@ class _Importer:
             pid = self.src.get(sid) if sid else None
             if pid is None and sid:
                 target = local_src.get(sid)
+            name = (rec.full_name, rec.given_name, rec.family_name)
             for p in points:
+                # an address joins the record to whoever holds it only when the names
+                # may be one person's: a family mailbox is not a person (identity
+                # resolution sees the shared address and suggests, never merges)
                 if pid is not None or target is not None:
                     break
-                pid = self.cp.get(p)
-                target = local_cp.get(p) if pid is None else None
+                found = self.cp.get(p)
+                if found is not None:
+                    for holder in self.shared.get(p, (found,)):
+                        if holder == self.me_id or names_agree(name, self._name_of(holder)):
+                            pid = holder
+                            break
+                    continue
+                for local in local_cp.get(p, ()):
+                    if names_agree(name, local.name()):
+                        target = local
+                        break
             if pid == self.me_id:
                 self.problem(rec.where, "this is you")
                 continue
@@ -569,22 +593,11 @@ class _Importer:
                 else:
                     target = _Target(None)
                     targets.append(target)
-            kept = []
             for p in points:
-                owner_of = self.cp.get(p)
-                local = local_cp.get(p)
-                if (owner_of is not None and owner_of != target.pid) or (
-                    local is not None and local is not target
-                ):
-                    self.problem(
-                        rec.where,
-                        f"{p[1]} already belongs to someone else (not added here)",
-                        "already belongs to someone else (not added here)",
-                    )
-                    continue
-                kept.append(p)
-                local_cp[p] = target
-            target.add(rec, kept)
+                holders = local_cp.setdefault(p, [])
+                if target not in holders:
+                    holders.append(target)
+            target.add(rec, points)
             self.summary.usable += 1
             if sid:
                 local_src[sid] = target
@@ -669,7 +682,7 @@ class _Importer:
             for kind, value in t.points:
                 points.append((owner_id, pid, kind, value, "", kind not in primary))
                 primary.add(kind)
-                self.cp[(kind, value)] = pid
+                self._hold(pid, (kind, value))
             company = t.first("company")
             org = self._org(company) if company else None
             if org is not None:
@@ -713,6 +726,19 @@ class _Importer:
                 if tag_id is not None:
                     out.append(tag_id)
         return out
+
+    def _hold(self, pid: int, point: Point) -> None:
+        """Note that this person holds this address (the first holder is its owner for
+        matching interactions; each holder is a candidate for a record carrying it)."""
+        self.held.add((pid, *point))
+        first = self.cp.setdefault(point, pid)
+        if first != pid:
+            self.shared.setdefault(point, [first]).append(pid)
+
+    def _name_of(self, pid: int) -> tuple[str, str, str]:
+        """A stored person's (full, given, family) name, as compared with a record's."""
+        key, given, family = self._known().persons.get(pid, ("", "", ""))
+        return key, given, family
 
     def _known(self) -> _Known:
         """What the owner's people already have, read once per import (a few owner-wide
@@ -837,12 +863,12 @@ class _Importer:
                     Relationship.objects.filter(owner=owner, id=rid).update(**fill)
                     changed = True
             for kind, value in t.points:
-                if (kind, value) in self.cp:
+                if (pid, kind, value) in self.held:
                     continue
                 primary = (pid, kind) not in has_primary
                 has_primary.add((pid, kind))
                 points.append((owner_id, pid, kind, value, "", primary))
-                self.cp[(kind, value)] = pid
+                self._hold(pid, (kind, value))
                 changed = True
             company = t.first("company")
             if company and pid not in has_job:

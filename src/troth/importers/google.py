@@ -145,10 +145,12 @@ def _contact(row: csvfiles.Row, where: str) -> Iterator[Record]:
     if not full:
         yield Problem(where, "contact with no name, email or company")
         return
+    # Google's export has no contact id: the first address or phone stands in, with
+    # the name, since two contacts may share one (a family mailbox, a landline)
     if emails:
-        external_id = f"email:{emails[0]}"
+        external_id = f"email:{emails[0]}|{fold(full)}"
     elif phones:
-        external_id = f"phone:{phones[0]}"
+        external_id = f"phone:{phones[0]}|{fold(full)}"
     else:
         external_id = f"name:{fold(full)}"
     note = row.get("Notes").strip()

@@ -19,7 +19,7 @@ through the real importers, `troth import` style, and score the people that resu
 
 Each record also gets a `Trace`: the source record the importer stores for it
 ((source, external_id), worked out the way each parser does: the canonical
-profile URL, else "email:" or "name:...|day" for LinkedIn; "email:", "phone:" or
+profile URL, else "email:" or "name:...|day" for LinkedIn; "email:...|name", "phone:...|name" or
 "name:" for Google; the UID for vCards; the address for mail), then its contact
 points as a fallback. `DirtyFiles.locate` turns what the database holds into the
 person each record ended in; records found by neither are counted, not dropped.
@@ -269,12 +269,12 @@ def _write_google(
             # the parser's external_id (troth.importers.google._contact)
             emails = _normalized(rec.emails, normalize_email)
             phones = [p.strip() for p in rec.phones if p.strip()]
+            full = _clean(" ".join(p for p in (given, middle, family) if p))
             if emails:
-                ids[i] = ("google", f"email:{emails[0]}")
+                ids[i] = ("google", f"email:{emails[0]}|{fold(full)}")
             elif phones:
-                ids[i] = ("google", f"phone:{phones[0]}")
+                ids[i] = ("google", f"phone:{phones[0]}|{fold(full)}")
             else:
-                full = _clean(" ".join(p for p in (given, middle, family) if p))
                 ids[i] = ("google", f"name:{fold(full)}")
     return ids
 

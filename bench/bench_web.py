@@ -65,61 +65,67 @@ p95). Today is still over the target: its time is the agenda itself (about
 150 ms a request at 30,000 people, most of it `_needs` in troth.agenda.queries
 with the ledger helpers' keyword hints, and the contact candidates).
 
-Today, afterwards (same machine, load average about 1.0-1.2; the other pages
-unchanged, their figures as noisy as shown):
+Today, afterwards (same machine, load average about 1.0-1.2): at 30,000 people
+server p50/p95 125/166 (175 in an earlier run); 3,000: 78/102. What made the
+difference: who might help with a need is worked out for the items Today shows
+only, not all 200 open needs; the open needs ordered without joining each need's
+person and read as plain rows; promises and favours read only the columns their
+reasons use; three indexes for the agenda's reads. Items, order and reasons
+unchanged (compared item by item on both databases).
+
+Then the trust cache's staleness check as one query (eight before) and the
+agenda's promises and thank-yous as plain rows (load average 0.8-1.3, back to
+back with the code just before): at 30,000 people Today 112/152 -> 105/142 (144
+in a second run), search 69/118 -> 85/125 (117), Person 88/148 -> 114/166 (166;
+it runs none of the changed code: this benchmark's noise). One call at a time:
+the staleness check 8.6 -> 5.5 ms, my promises 5.5 -> 2.9, their promises
+4.1 -> 1.6, thank-yous 4.4 -> 3.1.
+
+Then the Person page, the one still at the edge of the target. Measured on
+another 2-core machine, about twice as fast as the one above (compare figures
+within this table only), load average 1.8-4.2 from other work (test suites
+running beside), two rounds, each "before" (the code just before, on the same
+databases) and "after" back to back; round 1, round 2's figure in brackets:
 
                      client p50/p95    server p50/p95     rps
-            3,000 today      812/980           78/102      24.0
-           30,000 today     1277/1481         125/166      15.4  (175 in an earlier run)
-                  search    1083/1290         101/154      18.6  (128 in that run)
-                  person    1192/1528         110/164      16.2  (171 in that run)
+    before  3,000 today      676/1015          51/113      28.0
+                  search     324/567           25/57       56.3
+                  person     722/1017          64/104      26.2  (60/76)
+                  trust      134/175           12/15      144.9
+           30,000 today      599/708           57/79       32.3  (55/81)
+                  search     877/1017          76/110      24.8  (42/91)
+                  person     724/795           64/82       27.4  (63/93)
+                  trust      157/224           14/20      123.8
+    after   3,000 today      412/473           37/45       47.9
+                  search     314/488           24/51       60.3
+                  person     276/450           21/45       67.3  (20/46)
+                  trust      188/220           13/20      105.2
+           30,000 today      820/899           75/89       24.2  (88/160)
+                  search     804/917           71/110      25.1  (41/73)
+                  person     250/304           20/29       78.9  (19/33)
+                  trust      165/243           15/20      117.2
 
-One Today request at a time (`troth serve`, median server time of 20): 68 ms at
-30,000 people, 43 at 3,000. The agenda call alone: at 30,000 people 174 -> 62 ms
-as Today asks for it, 174 -> 99 as the CLI asks for it (every need's hint); at
-3,000, 66 -> 37 and 66 -> 61. The items, their order and the reasons shown are
-the same as before on both databases (compared item by item).
+Person at 30,000 people: server p95 82-93 -> 29-33 ms (54 in a run at load
+average 4), requests per second 27 -> 79. Two more runs alone on this machine:
+before 58/70 (load 0.8), after 20/29. Today and search run none of the changed
+code (one Today request at a time: 35 ms before and after); their swings here,
+Today's 160 included, are the other work on the machine. One Person request at
+a time (Django's test client, median of 100 people): 25 -> 8 ms at 30,000
+people; the HTML is byte for byte the same on 1,038 pages of both databases
+(?need= and ?timeline=all included).
 
-What made the difference: who among the strongest ties might help with a need
-(keyword matching of 200 open needs) is worked out for the items Today shows only,
-not for every need on the list (`agenda(hints_for=...)`; the ranking never used
-it); the 200 open needs are ordered without joining each need's person and read
-as plain rows; promises and favours read only the columns their reasons use;
-three indexes for the agenda's reads (check-ins due per tier by score, unthanked
-favours by date, open needs with their person). Today is still a little over the
-target at 30,000 people: what remains is about 60 ms of reads per request (the
-trust cache's staleness check ~10, ordering the open needs ~11, the contact
-candidates ~15, promises, thanks, introductions), doubled under load by the two
-threads sharing the interpreter; a cache of the candidates keyed by what they
-depend on would be the next step.
-
-Then, the trust cache's staleness check as one query (eight before) and the
-agenda's promises and thank-yous read as plain rows. Same machine, load average
-about 0.8-1.3, both runs back to back, "before" the code just before:
-
-                     client p50/p95    server p50/p95     rps
-    before  3,000 today      725/879           68/90       27.4
-           30,000 today     1187/1363         112/152      16.7
-                  search     750/937           69/118      26.0
-                  person     993/1245          88/148      19.5
-                  trust      338/453           31/46       56.6
-    after   3,000 today      675/862           65/87       28.8
-           30,000 today     1099/1270         105/142      18.1  (144 in a second run)
-                  search     895/1011          85/125      22.3  (117)
-                  person    1250/1435         114/166      15.7  (166; code unchanged)
-                  trust      337/389           30/42       59.6  (47)
-
-The Person page runs none of the changed code (its 148 -> 166 is this
-benchmark's noise, as the figures above show). At 30,000 people, one call at
-a time: the staleness check 8.6 -> 5.5 ms (on PostgreSQL, 3,000 people and
-90,000 interactions, about 10 -> 3: each probe is an index probe there too), my
-promises 5.5 -> 2.9, their
-promises 4.1 -> 1.6, thank-yous 4.4 -> 3.1. The agenda's items, their order and
-reasons are unchanged on both databases (compared item by item). What remains
-of Today's reads needs indexes: the people with their own cadence or archived
-(6 ms reading all 30,000 relationships), acquaintances due a check-in (6 ms
-walking 17,000 index entries to find 200 due) and ordering 4,500 open needs by
-their person's score (11 ms, a score lookup per need).
+What made the difference: the page took its header, timeline and open needs
+from person_profile (model instances, each interaction's person row with its
+photo) and then read favours, promises, notes and introductions a second time,
+the relationship three times and the open needs twice more for the quick-add
+forms: 29 queries, each a fraction of a millisecond in SQLite and most of its
+cost Django compiling the SQL and building instances. Now each list is one
+values() query shared with the forms (13 queries; the interactions are counted
+only when a full page of them came back; tags and introductions through the
+person indexes): 10.4 -> 4.4 ms. The seven quick-add forms, rendered through
+Django's widget templates, were the other third of the page (5.9 ms): an
+unbound form's fields are the same HTML for everyone with the same choices and
+initial values, so they are rendered once per process and kept (0.9 ms).
 """
 
 from __future__ import annotations

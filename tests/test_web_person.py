@@ -123,9 +123,7 @@ def test_the_page_shows_only_the_owners_rows(web, alice, bob, busy):
     off the page: every read of it is scoped to the owner."""
     bobs_me = me_person(bob)
     secret = "bob-only"
-    Note.objects.create(
-        owner=bob, person=busy, text=f"{secret} note", created_at=timezone.now()
-    )
+    Note.objects.create(owner=bob, person=busy, text=f"{secret} note", created_at=timezone.now())
     Need.objects.create(
         owner=bob,
         person=busy,

@@ -500,8 +500,10 @@ def candidates(owner) -> list[match.Candidate]:
     # Where each person came from: a source lists a person once, so two people with one
     # name from the same source are namesakes (match.py's once-per-source rule).
     sources: dict[int, set[str]] = defaultdict(set)
+    records: dict[int, int] = defaultdict(int)
     for pid, source in SourceRecord.objects.filter(owner=owner).values_list("person_id", "source"):
         sources[pid].add(source)
+        records[pid] += 1
     out = []
     for pid, full, given, family in people:
         cp = points.get(pid, {})
@@ -516,6 +518,7 @@ def candidates(owner) -> list[match.Candidate]:
                 urls=tuple(cp.get(ContactPoint.URL, ())),
                 company=companies.get(pid, ""),
                 sources=tuple(sorted(sources.get(pid, ()))),
+                weight=max(1, records.get(pid, 0)),
             )
         )
     return out

@@ -216,6 +216,10 @@ class Candidate:
     # Where the record came from ("linkedin", "google", "mail"...); () when unknown
     # (a person already in the database may have been merged from several).
     sources: tuple[str, ...] = ()
+    # How many imported records this stands for (a stored person merged from three
+    # has 3): name frequencies are counted in records, as if nothing were merged yet,
+    # so that how rare a name looks does not depend on how much was merged before.
+    weight: int = 1
 
 
 @dataclass
@@ -523,19 +527,22 @@ def _judge(
 
 
 def _name_groups(
-    prepared: list[_Prepared], keys: list[str]
+    prepared: list[_Prepared], keys: list[str], weights: Sequence[int]
 ) -> tuple[dict[str, list[int]], dict[str, float]]:
     """The records bearing each full name (formal given name + family name), and how
-    many records would bear it by chance (given x family frequency)."""
+    many records would bear it by chance (given x family frequency, in records:
+    `weights`, see Candidate.weight)."""
     groups: dict[str, list[int]] = defaultdict(list)
     given_counts: dict[str, int] = defaultdict(int)
     family_counts: dict[str, int] = defaultdict(int)
+    total = 0
     for i, p in enumerate(prepared):
         if p.named and p.given and p.family and len(p.given) > 1:
             groups[keys[i]].append(i)
-            given_counts[_canonical(p)] += 1
-            family_counts[p.family] += 1
-    total = max(1, sum(len(m) for m in groups.values()))
+            given_counts[_canonical(p)] += weights[i]
+            family_counts[p.family] += weights[i]
+            total += weights[i]
+    total = max(1, total)
     chance = {}
     for key, members in groups.items():
         first = prepared[members[0]]
@@ -861,7 +868,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             for i, j in _pairs_in_block(members, texts, COMPANY_NAME_CUTOFF):
                 consider(i, j)
 
-    name_groups, chance = _name_groups(prepared, keys)
+    name_groups, chance = _name_groups(prepared, keys, [max(1, c.weight) for c in people])
     one_person = _rare_name_groups(people, prepared, name_groups, chance)
     bearing = {key: len(members) for key, members in name_groups.items()}
 

@@ -23,9 +23,22 @@ per second and errors (socket errors and non-200 answers). The same run measures
 3,000-person / 100,000-interaction network first as the baseline. Target (issue 7):
 server time p95 <= 150 ms for Today, People search and Person at 30,000 people.
 
-Measured on a 2-core machine (load average 1.3-2.1 from other work during the
-runs), SQLite, 20 clients, 20 s per page, --threads 2; ms, rps = requests per
-second; no errors in any run. "Before" is the code as this benchmark found it
+Latest (2026-11-30, after the Person page work below; quiet machine, load average
+0.8 at the start, nothing else running; ms; no errors):
+
+                     client p50/p95    server p50/p95     rps
+            3,000 today       345/411           32/38     56.4
+                  search      208/237           19/27     95.0
+                  person      200/226           18/22     98.9
+                  trust       117/133           11/13    168.2
+           30,000 today       522/609           50/59     37.2  (target 150: met)
+                  search      473/562           43/76     41.5  (met)
+                  person      251/294           22/31     79.8  (met)
+                  trust       145/174           13/17    136.4
+
+History, oldest first. Measured on a 2-core machine (load average 1.3-2.1 from other
+work during the runs), SQLite, 20 clients, 20 s per page, --threads 2; ms, rps =
+requests per second; no errors in any run. "Before" is the code as this benchmark found it
 (the same run, on copies of the databases without the new indexes):
 
                      client p50/p95    server p50/p95     rps

@@ -368,11 +368,11 @@ def run_files(size: int, seed: int, names: str = "census") -> dict:
     from django.contrib.auth import get_user_model
 
     from troth.identity.models import MergeSuggestion
+    from troth.identity.queries import where_records_are
     from troth.importers.apply import do_import
-    from troth.importers.models import SourceRecord
     from troth.importers.registry import parser
     from troth.owners import do_ensure_me
-    from troth.people.models import ContactPoint, Person
+    from troth.people.models import Person
     from troth.sim.dirty_files import write_dirty_files
 
     owner = get_user_model().objects.create_user(f"files-{names}-{size}-{seed}")
@@ -403,18 +403,7 @@ def run_files(size: int, seed: int, names: str = "census") -> dict:
                 summary.skipped,
             )
         )
-    source_ids = {
-        (s, e): pid
-        for s, e, pid in SourceRecord.objects.filter(owner=owner).values_list(
-            "source", "external_id", "person_id"
-        )
-    }
-    points = {
-        (k, v): pid
-        for k, v, pid in ContactPoint.objects.filter(owner=owner).values_list(
-            "kind", "value", "person_id"
-        )
-    }
+    source_ids, points = where_records_are(owner)
     located = files.locate(source_ids, points)
     traced = [(pid, t.truth) for pid, t in zip(located.person, files.traces, strict=True) if pid]
     precision, recall = pairwise([t for _p, t in traced], [p for p, _t in traced])

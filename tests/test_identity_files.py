@@ -12,12 +12,12 @@ import pytest
 from django.db import transaction
 
 from troth.identity.models import MergeRecord
+from troth.identity.queries import where_records_are
 from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
-from troth.importers.models import SourceRecord
 from troth.importers.records import LeftOut, PersonRecord, Problem
 from troth.importers.registry import parser
-from troth.people.models import ContactPoint, Person
+from troth.people.models import Person
 from troth.sim.dirty import generate_dirty
 from troth.sim.dirty_files import ORDER, DirtyFiles, write_dirty_files
 
@@ -52,18 +52,7 @@ def import_all(owner, files: DirtyFiles) -> list:
 
 
 def located(owner, files: DirtyFiles):
-    source_ids = {
-        (s, e): pid
-        for s, e, pid in SourceRecord.objects.filter(owner=owner).values_list(
-            "source", "external_id", "person_id"
-        )
-    }
-    points = {
-        (k, v): pid
-        for k, v, pid in ContactPoint.objects.filter(owner=owner).values_list(
-            "kind", "value", "person_id"
-        )
-    }
+    source_ids, points = where_records_are(owner)
     return files.locate(source_ids, points)
 
 

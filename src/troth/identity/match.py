@@ -903,7 +903,8 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
     return found
 
 
-def _normalized(values: Iterable[str], normalize) -> tuple[str, ...]:
+def normalized(values: Iterable[str], normalize) -> tuple[str, ...]:
+    """Each value normalised (troth.lib.contact), unusable ones dropped, repeats once."""
     out: list[str] = []
     for v in values:
         try:
@@ -925,9 +926,9 @@ def candidate_from_record(ident: int, record) -> Candidate:
         full_name=record.full_name,
         given_name=record.given_name,
         family_name=record.family_name,
-        emails=_normalized(record.emails, normalize_email),
-        phones=_normalized(record.phones, normalize_phone),
-        urls=_normalized(record.urls, normalize_url),
+        emails=normalized(record.emails, normalize_email),
+        phones=normalized(record.phones, normalize_phone),
+        urls=normalized(record.urls, normalize_url),
         company=record.company,
         sources=(record.source,) if record.source else (),
     )

@@ -85,3 +85,25 @@ def merge_rows(owner) -> list[dict[str, Any]]:
         }
         for m in merges_for(owner)
     ]
+
+
+def where_records_are(owner) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """Which person holds each imported record ((source, external_id) -> person id) and
+    each contact point ((kind, value) -> person id): how a record is traced to the
+    person it ended in after imports and merges (troth.sim.dirty_files.DirtyFiles.locate)."""
+    from troth.importers.models import SourceRecord
+    from troth.people.models import ContactPoint
+
+    source_ids = {
+        (s, e): pid
+        for s, e, pid in SourceRecord.objects.filter(owner=owner).values_list(
+            "source", "external_id", "person_id"
+        )
+    }
+    points = {
+        (k, v): pid
+        for k, v, pid in ContactPoint.objects.filter(owner=owner).values_list(
+            "kind", "value", "person_id"
+        )
+    }
+    return source_ids, points

@@ -40,8 +40,9 @@ from pathlib import Path
 import numpy as np
 import vobject
 
+from troth.identity.match import normalized
 from troth.importers.records import PersonRecord, canonical_url
-from troth.lib.contact import ContactError, normalize_email, normalize_phone
+from troth.lib.contact import normalize_email, normalize_phone
 from troth.lib.text import fold
 from troth.sim.dirty import DirtySet
 
@@ -176,23 +177,11 @@ def _parts(rec: PersonRecord) -> tuple[str, str, str]:
     return (head, "", tail) if head else (tail, "", "")
 
 
-def _normalized(values: list[str], normalize) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        try:
-            norm = normalize(value)
-        except ContactError:
-            continue
-        if norm not in out:
-            out.append(norm)
-    return out
-
-
 def _points(rec: PersonRecord) -> tuple[Point, ...]:
     return (
-        *(("email", v) for v in _normalized(rec.emails, normalize_email)),
-        *(("url", v) for v in _normalized(rec.urls, canonical_url)),
-        *(("phone", v) for v in _normalized(rec.phones, normalize_phone)),
+        *(("email", v) for v in normalized(rec.emails, normalize_email)),
+        *(("url", v) for v in normalized(rec.urls, canonical_url)),
+        *(("phone", v) for v in normalized(rec.phones, normalize_phone)),
     )
 
 
@@ -217,8 +206,8 @@ def _write_linkedin(
             out.writerow([first, family, url, mail, rec.company, rec.title, when])
             # the parser's external_id (troth.importers.linkedin._connections)
             full = _clean(f"{first} {family}")
-            emails = _normalized([mail], normalize_email) if "@" in mail else []
-            urls = _normalized([url], canonical_url) if url else []
+            emails = normalized([mail], normalize_email) if "@" in mail else []
+            urls = normalized([url], canonical_url) if url else []
             if urls:
                 ids[i] = ("linkedin", urls[0])
             elif emails:
@@ -267,7 +256,7 @@ def _write_google(
                 row[f"Website {n} - Label"], row[f"Website {n} - Value"] = "Profile", value
             out.writerow(row)
             # the parser's external_id (troth.importers.google._contact)
-            emails = _normalized(rec.emails, normalize_email)
+            emails = normalized(rec.emails, normalize_email)
             phones = [p.strip() for p in rec.phones if p.strip()]
             full = _clean(" ".join(p for p in (given, middle, family) if p))
             if emails:
@@ -358,7 +347,7 @@ def _write_mail(
             subject = f"Catching up ({i})"
             fh.write(_message(them, owner, sent, f"sim-{i}-in", subject))
             fh.write(_message(owner, them, replied, f"sim-{i}-out", f"Re: {subject}"))
-            emails = _normalized([addr], normalize_email)
+            emails = normalized([addr], normalize_email)
             ids[i] = ("mail", emails[0]) if emails else None
     return ids
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.ledger import actions
-from troth.ledger.models import Commitment, Need
+from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import access_need, access_promise, need_status, open_needs, promises
 from troth.owners import me_person
 from troth.people.actions import do_add_person
@@ -89,6 +89,24 @@ def test_favour_answering_a_need_closes_it(alice, dana):
         actions.do_record_favor(
             alice, me, dana, "lead", "x", on=timezone.localdate() + dt.timedelta(days=2)
         )
+
+
+def test_a_favour_needs_words_saying_what_it_was(alice, dana):
+    me = me_person(alice)
+    for blank in ("", "   "):
+        with pytest.raises(TrothError, match="what must not be empty"):
+            actions.do_record_favor(alice, me, dana, "intro", blank)
+    assert not Favor.objects.exists()
+    f = actions.do_record_favor(alice, me, dana, "intro", "  to Pat the CPA ")
+    assert f.what == "to Pat the CPA"
+
+
+def test_the_cli_refuses_a_favour_without_words(cli):
+    cli("add", "Dana Whitfield")
+    for command in ("gave", "got"):
+        result = cli(command, "Dana", "intro", code=2)  # one line, exit 2, nothing written
+        assert result.stderr == "troth: error: what must not be empty: say what it is\n"
+    assert not Favor.objects.exists()
 
 
 def test_log_interaction_validation(alice, dana):

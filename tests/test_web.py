@@ -425,6 +425,9 @@ QUICK_BAD = [
     ("log", {"log-channel": "call", "log-when": "someday"}, "try 2026-11-20"),
     ("gave", {"gave-kind": "bribe"}, "Select a valid choice"),
     ("gave", {"gave-kind": "lead", "gave-need": "99999"}, "Select a valid choice"),
+    # a favour with no description is no record of what was done
+    ("gave", {"gave-kind": "intro", "gave-what": ""}, "This field is required"),
+    ("got", {"got-kind": "intro", "got-what": "   "}, "This field is required"),
     ("promise", {"promise-direction": "mine", "promise-what": ""}, "This field is required"),
     ("promise", {"promise-direction": "sideways", "promise-what": "x"}, "Select a valid choice"),
     # the service's own rule, shown as a form error
@@ -589,7 +592,9 @@ def test_a_new_account_gets_its_own_me_on_sign_in(client, db):
     )
     assert Person.objects.filter(owner=carol, is_me=True).exists()
     wren = do_add_person(carol, "Wren Halvorsen")
-    r = client.post(f"/people/{wren.id}/add/got", {"got-kind": "advice"}, **HTMX)
+    r = client.post(
+        f"/people/{wren.id}/add/got", {"got-kind": "advice", "got-what": "on the offer"}, **HTMX
+    )
     assert r.status_code == 200 and Favor.objects.get().receiver.is_me
 
 

@@ -40,7 +40,7 @@ def do_record_favor(
         raise TrothError(f"unknown favour kind {kind!r}; use one of {', '.join(FAVOR_KINDS)}")
     if giver.id == receiver.id:
         raise TrothError("a favour needs two different people")
-    check_length(what, "what")
+    what = _text(what)  # a favour with no words is no record of what was done
     today = timezone.localdate()
     on = on or today
     if on > today:
@@ -56,7 +56,7 @@ def do_record_favor(
         giver=giver,
         receiver=receiver,
         kind=kind,
-        what=what.strip(),
+        what=what,
         given_on=on,
         need=need,
     )

@@ -93,7 +93,8 @@ class LogForm(Form):
 
 class FavorForm(Form):
     kind = forms.ChoiceField(label="Kind", choices=[(k, k) for k in FAVOR_KINDS])
-    what = forms.CharField(label="What", required=False, widget=TEXT, max_length=MAX_TEXT)
+    # required: a favour recorded as a bare "intro" says nothing a month later
+    what = forms.CharField(label="What", widget=TEXT, max_length=MAX_TEXT)
     when = DayField(label="When", required=False, past=True, not_after_today=True)
     need = forms.TypedChoiceField(
         label="Answers their need", required=False, coerce=int, empty_value=None

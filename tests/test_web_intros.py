@@ -86,8 +86,8 @@ def test_empty_board_says_how_to_start(web, alice, people):
     assert "No introductions yet" in page
     assert 'id="intro-propose"' in page and 'id="intro-ask"' in page
     # the strongest ties are offered as you type a name; a stranger is not
-    assert '<option value="Dana Whitfield">' in page and 'list="intro-people"' in page
-    assert '<option value="Kim Stranger">' not in page
+    assert '<option value="Dana Whitfield" label=' in page and 'list="intro-people"' in page
+    assert '<option value="Kim Stranger"' not in page
 
 
 def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):
@@ -381,3 +381,54 @@ def test_a_step_gone_quiet_gets_one_nudge(web, client, alice, bob, people):
     assert intro.nudged_at == nudged_at
     client.force_login(bob)
     assert client.post(f"/intros/{intro.id}/nudge").status_code == 404
+
+
+def test_two_people_with_one_name_are_told_apart_and_chosen_by_suggestion(web, alice, people):
+    acme = _tie(alice, do_add_person(alice, "Sarah White", company="Acme", title="CTO"))
+    globex = _tie(
+        alice,
+        do_add_person(
+            alice, "Sarah White", company="Globex", met_how="at PyCon", allow_duplicate_name=True
+        ),
+    )
+    fresh_scores(alice)
+    page = text(web.get("/intros/"))
+    # each suggestion says who they are, and a shared name carries its #id
+    assert f'<option value="Sarah White (#{acme.id}, Acme, CTO)" label="Acme, CTO">' in page
+    assert (
+        f'<option value="Sarah White (#{globex.id}, Globex)" label="Globex; met at PyCon">' in page
+    )
+    assert '<option value="Dana Whitfield" label="no company recorded">' in page
+    # typing the bare name: the error lists them with their company, in plain words
+    r = web.post(
+        "/intros/start/propose",
+        {"propose-a": "Sarah White", "propose-b": "Wren", "propose-why": "x"},
+        **HTMX,
+    )
+    assert r.status_code == 400
+    body = text(r)
+    assert f"Sarah White (#{acme.id}, Acme, CTO)" in body
+    assert f"Sarah White (#{globex.id}, Globex; met at PyCon)" in body
+    assert "Choose the one you mean from the suggestions" in body and "use the #id" not in body
+    assert not Introduction.objects.exists()
+    # choosing a suggestion picks that person
+    r = web.post(
+        "/intros/start/propose",
+        {
+            "propose-a": f"Sarah White (#{globex.id}, Globex)",
+            "propose-b": "Wren",
+            "propose-why": "both into Rust",
+        },
+        **HTMX,
+    )
+    assert r.status_code == 200, text(r)
+    assert Introduction.objects.get().person_a_id == globex.id
+    # an id that is not the name typed, or not the owner's, is refused
+    for bad in (f"Dana Whitfield (#{globex.id})", "Sarah White (#999999)"):
+        r = web.post(
+            "/intros/start/propose",
+            {"propose-a": bad, "propose-b": "Pat", "propose-why": "x"},
+            **HTMX,
+        )
+        assert r.status_code == 400
+    assert Introduction.objects.count() == 1

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,13 +20,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth.agenda import drafts
-from troth.errors import NotFound, TrothError
+from troth.errors import Ambiguous, NotFound, TrothError
 from troth.intros import flow
 from troth.intros.actions import do_ask, do_nudge, do_propose, do_step
 from troth.intros.models import Introduction
 from troth.intros.queries import access_intro, days_since, intro_conduct, intros, waiting
+from troth.lib.text import fold
 from troth.people.actions import MAX_TEXT
-from troth.people.queries import resolve_person
+from troth.people.models import Employment, Relationship
+from troth.people.queries import people_for, resolve_person
 from troth.trust.models import TrustScore
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, not_found, owner_of, page
@@ -259,15 +262,57 @@ def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
     }
 
 
-def suggested_names(owner) -> list[str]:
+def who_they_are(owner, ids: list[int]) -> dict[int, str]:
+    """A few words telling people apart: current company and title, and how you met
+    ("Acme, CTO; met at PyCon"); only the owner's rows."""
+    jobs: dict[int, str] = {}
+    for pid, org, title in (
+        Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
+        .order_by("-started_on", "-id")
+        .values_list("person_id", "organization__name", "title")
+    ):
+        jobs.setdefault(pid, ", ".join(x for x in (org, title) if x))
+    met = dict(
+        Relationship.objects.filter(owner=owner, person_id__in=ids)
+        .exclude(met_how="")
+        .values_list("person_id", "met_how")
+    )
+    out = {}
+    for pid in ids:
+        parts = [jobs.get(pid, "")] + ([f"met {met[pid]}"] if met.get(pid) else [])
+        out[pid] = "; ".join(p for p in parts if p)
+    return out
+
+
+def suggested_names(owner) -> list[dict[str, str]]:
     """The strongest ties by the cached trust scores (suggestions only: any name or #id
-    can be typed), for the name fields' datalist."""
-    return list(
+    can be typed), for the name fields' datalist. Each says who they are; a name shared
+    with someone else in the network carries its #id, so choosing it is unambiguous."""
+    rows = list(
         TrustScore.objects.filter(owner=owner, person__is_me=False)
         .exclude(tier="stranger")
         .order_by("-score", "person_id")
-        .values_list("person__full_name", flat=True)[:SUGGESTED_NAMES]
+        .values_list("person_id", "person__full_name", "person__name_key")[:SUGGESTED_NAMES]
     )
+    keys = {key for _pid, _name, key in rows}
+    shared = set(
+        people_for(owner)
+        .filter(name_key__in=keys)
+        .values("name_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name_key", flat=True)
+    )
+    about = who_they_are(owner, [pid for pid, _name, _key in rows])
+    out = []
+    for pid, name, key in rows:
+        label = about[pid]
+        if key in shared:
+            value = f"{name} (#{pid}{', ' + label.split(';')[0] if label else ''})"
+        else:
+            value = name
+        out.append({"value": value, "label": label or "no company recorded"})
+    return out
 
 
 @require_GET
@@ -388,13 +433,39 @@ class _FieldError(Exception):
     pass
 
 
+# A suggestion as the datalist offers it: "Sarah White (#97, Acme)".
+_CHOSEN = re.compile(r"^(?P<name>.*?)\s*\(#(?P<id>\d+)(?:,[^)]*)?\)\s*$")
+
+
 def _person(form: Form, owner, field: str):
-    """Resolve a typed name as the command line does; its error goes next to the field."""
+    """Resolve a typed name as the command line does, or a chosen suggestion by its id;
+    its error goes next to the field, in words for someone without a terminal."""
+    text = form.cleaned_data[field]
+    chosen = _CHOSEN.match(text)
     try:
-        return resolve_person(owner, form.cleaned_data[field])
+        if chosen:
+            person = resolve_person(owner, f"#{chosen['id']}")
+            if chosen["name"] and fold(chosen["name"]) != person.name_key:
+                raise NotFound(f"#{person.id} is {person.full_name}, not {chosen['name']}")
+            return person
+        return resolve_person(owner, text)
+    except Ambiguous as exc:
+        ids = [pid for pid, _name in exc.candidates[:8]]
+        about = who_they_are(owner, ids)
+        names = dict(exc.candidates)
+        shown = "; ".join(
+            f"{names[pid]} (#{pid}{', ' + about[pid] if about[pid] else ''})" for pid in ids
+        )
+        more = f" and {len(exc.candidates) - 8} more" if len(exc.candidates) > 8 else ""
+        form.add_error(
+            field,
+            f"More than one person matches {text!r}: {shown}{more}. Choose the one you mean "
+            "from the suggestions as you type, or type the name with its number as shown, "
+            f"e.g. {names[ids[0]]} (#{ids[0]}).",
+        )
     except TrothError as exc:
         form.add_error(field, _ADD_THEM.sub(" Add them first, on the People page.", str(exc)))
-        raise _FieldError from None
+    raise _FieldError
 
 
 @require_GET

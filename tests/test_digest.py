@@ -16,12 +16,12 @@ from aiosmtpd.smtp import AuthResult
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from troth.agenda.digest import build_digest, do_send_digest
+from troth.agenda.digest import build_digest, do_send_digest, own_addresses, recipient
 from troth.agenda.models import DigestLog
 from troth.errors import TrothError
 from troth.ledger.actions import do_make_promise, do_record_favor
 from troth.owners import local_owner, me_person
-from troth.people.actions import do_add_person
+from troth.people.actions import do_add_person, do_edit_person
 from troth.settings import smtp_settings
 
 SMTP_VARS = (
@@ -300,7 +300,11 @@ def test_a_refused_login_is_not_marked_sent(cli, servers, monkeypatch):
 @pytest.mark.parametrize(
     ("env", "args", "message"),
     [
-        ({}, ["--to", "me@example.org"], "no SMTP server configured: set TROTH_SMTP_HOST"),
+        (
+            {},
+            ["--to", "me@example.org"],
+            "no SMTP server configured: fill in the mail server in Settings",
+        ),
         ({"TROTH_SMTP_HOST": "127.0.0.1"}, [], "no address to send the digest to: use --to"),
         ({"TROTH_SMTP_HOST": "127.0.0.1"}, ["--to", "me"], "--to: 'me' is not an e-mail address"),
         (
@@ -361,3 +365,32 @@ def test_smtp_settings_defaults():
     assert smtp_settings({"TROTH_SMTP_HOST": "smtp.other.org"}, Django)["EMAIL_HOST"] == (
         "smtp.other.org"
     )
+
+
+# -- whom it goes to ----------------------------------------------------------------
+
+
+def test_the_digest_goes_to_your_own_address_when_nothing_else_says(cli, servers, monkeypatch):
+    """The local owner has no account e-mail: the address added in Settings (the
+    "me" person's) is where the digest goes, for the CLI as for the web page."""
+    owner = local_owner()
+    things(owner)
+    assert build_digest(owner).to is None
+    do_edit_person(owner, me_person(owner), emails=["me@home.example.org"])
+    do_edit_person(owner, me_person(owner), emails=["me@work.example.org"])
+    assert build_digest(owner).to == "me@home.example.org"  # the first one added
+    assert "To: me@home.example.org" in cli("digest").stdout
+    server = servers()
+    use(monkeypatch, server.port)
+    assert "to me@home.example.org via" in cli("digest", "--send").stdout
+    assert server.handler.envelopes[0].rcpt_tos == ["me@home.example.org"]
+    # an explicit recipient still wins: TROTH_DIGEST_TO, then --to
+    monkeypatch.setenv("TROTH_DIGEST_TO", "digest@example.org")
+    assert build_digest(owner).to == "digest@example.org"
+    assert build_digest(owner, to="other@example.org").to == "other@example.org"
+
+
+def test_the_account_address_comes_before_your_other_addresses(alice):
+    do_edit_person(alice, me_person(alice), emails=["alice@home.example.org"])
+    assert recipient(alice) == "alice@example.org"
+    assert own_addresses(alice) == ["alice@home.example.org"]

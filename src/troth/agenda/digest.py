@@ -7,6 +7,8 @@ refused or unreachable server is one clear error and nothing is marked sent.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 import smtplib
 import socket
 import ssl
@@ -20,13 +22,22 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from troth.agenda.models import DigestLog
+from troth.agenda.models import DigestLog, MailSettings
 from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
 from troth.errors import TrothError
+from troth.people.models import ContactPoint, Person
 from troth.settings import smtp_settings
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Where the SMTP settings came from. Precedence: the owner's own server (Settings)
+# over the operator's TROTH_SMTP_* environment, over Django's EMAIL_* settings. The
+# owner's choice is the more specific one (the environment is the operator's default
+# for everyone on a server, and on a laptop a non-terminal user can only use
+# Settings); an owner's record is used whole or not at all, never merged field by
+# field, so the operator's login never goes to a server the owner named.
+OWNER, ENVIRONMENT = "settings", "environment"
+DEFAULT_PORTS = {MailSettings.STARTTLS: 587, MailSettings.SSL: 465, MailSettings.NONE: 25}
 WIDTH = 76  # plain-text mail stays readable in any client at this width
 HANDLE = (
     ("troth done ID", "done it (check-ins are logged)"),
@@ -55,6 +66,7 @@ class Smtp:
     use_ssl: bool
     timeout: float
     sender: str
+    source: str = ENVIRONMENT  # where these came from: the owner's Settings or the environment
 
     @property
     def where(self) -> str:
@@ -68,9 +80,28 @@ class Sent:
     server: str  # host:port that accepted it
 
 
-def smtp_config() -> Smtp:
-    """The SMTP settings as they are now: TROTH_SMTP_* from the environment first,
-    then Django's EMAIL_* settings (read at call time, not at import)."""
+def mail_settings(owner) -> MailSettings | None:
+    """The owner's own mail server record, if they saved one."""
+    return MailSettings.objects.filter(owner=owner).first()
+
+
+def smtp_config(owner=None) -> Smtp:
+    """The SMTP settings as they are now: the owner's own server (Settings) when it
+    has a host, else TROTH_SMTP_* from the environment, then Django's EMAIL_*
+    settings (read at call time, not at import)."""
+    own = mail_settings(owner) if owner is not None else None
+    if own is not None and own.host:
+        return Smtp(
+            host=own.host,
+            port=own.port or DEFAULT_PORTS[own.security],
+            user=own.username,
+            password=own.password,
+            use_tls=own.security == MailSettings.STARTTLS,
+            use_ssl=own.security == MailSettings.SSL,
+            timeout=float(getattr(settings, "EMAIL_TIMEOUT", None) or 10),
+            sender=own.from_address or (own.username if "@" in own.username else ""),
+            source=OWNER,
+        )
     try:
         s = smtp_settings(fallback=settings)
     except ImproperlyConfigured as exc:
@@ -92,8 +123,19 @@ def smtp_config() -> Smtp:
     )
 
 
+def own_addresses(owner) -> list[str]:
+    """The owner's own e-mail addresses (their "me" person's, as Settings adds
+    them): the primary first, then in the order they were added."""
+    me = Person.objects.filter(owner=owner, is_me=True).first()
+    if me is None:
+        return []
+    points = ContactPoint.objects.filter(owner=owner, person=me, kind=ContactPoint.EMAIL)
+    return list(points.order_by("-is_primary", "id").values_list("value", flat=True))
+
+
 def recipient(owner, to: str | None = None) -> str | None:
-    """--to, else TROTH_DIGEST_TO, else the account's own e-mail address."""
+    """--to; else the owner's chosen address (Settings); else TROTH_DIGEST_TO; else
+    the account's e-mail; else the first of the owner's own addresses."""
     if to is not None:
         address = to.strip()
         try:
@@ -101,6 +143,9 @@ def recipient(owner, to: str | None = None) -> str | None:
         except ValidationError:
             raise TrothError(f"--to: {to!r} is not an e-mail address") from None
         return address
+    own = mail_settings(owner)
+    if own is not None and own.digest_to:
+        return own.digest_to
     try:
         configured = smtp_settings(fallback=settings)["TROTH_DIGEST_TO"]
     except ImproperlyConfigured as exc:
@@ -111,7 +156,111 @@ def recipient(owner, to: str | None = None) -> str | None:
         except ValidationError:
             raise TrothError(f"TROTH_DIGEST_TO={configured!r} is not an e-mail address") from None
         return configured
-    return (getattr(owner, "email", "") or "").strip() or None
+    account = (getattr(owner, "email", "") or "").strip()
+    if account:
+        return account
+    return next(iter(own_addresses(owner)), None)
+
+
+# -- the owner's mail server (Settings) ------------------------------------------------
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def check_host(value: str) -> str:
+    """A host name (smtp.example.org), an IPv4 address or an IPv6 one; '' for none."""
+    host = value.strip().rstrip(".")
+    if not host:
+        return ""
+    if "://" in host or "/" in host:
+        raise TrothError(
+            f"host: {value!r} is a URL; give only the server's name (smtp.example.org)"
+        )
+    if host.count(":") == 1 and host.rsplit(":", 1)[1].isdigit():
+        raise TrothError(f"host: {value!r} has a port in it; put the port in its own field")
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        pass
+    labels = host.split(".")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise TrothError(
+            f"host: {value!r} is not a server name (letters, digits, hyphens and dots,"
+            " like smtp.example.org)"
+        )
+    if labels[-1].isdigit():
+        raise TrothError(f"host: {value!r} is not a valid IP address")
+    return host.lower()
+
+
+def check_port(value: object) -> int | None:
+    """A TCP port (1-65535); None or '' for the security's usual one."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise TrothError(f"port: {value!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def check_address(field: str, value: str) -> str:
+    address = value.strip()
+    if not address:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise TrothError(f"{field}: {value!r} is not an e-mail address") from None
+    return address
+
+
+def do_save_mail_settings(
+    owner,
+    *,
+    host: str,
+    port: object = None,
+    username: str = "",
+    password: str | None = None,
+    security: str = MailSettings.STARTTLS,
+    from_address: str = "",
+    digest_to: str = "",
+) -> MailSettings:
+    """Save the owner's own mail server. `password` None keeps the stored one, ''
+    clears it. Everything is checked before anything is written."""
+    host = check_host(host)
+    port = check_port(port)
+    if security not in DEFAULT_PORTS:
+        raise TrothError(f"security: {security!r} is not one of starttls, ssl, none")
+    username = username.strip()
+    if len(username) > 320:
+        raise TrothError("username: longer than 320 characters")
+    if password is not None and len(password) > 500:
+        raise TrothError("password: longer than 500 characters")
+    from_address = check_address("from address", from_address)
+    digest_to = check_address("send to", digest_to)
+    if not host and (port or username or password or from_address):
+        raise TrothError(
+            "host: needed for the port, username, password and from address to mean"
+            " anything (leave them all empty to use the server's default)"
+        )
+    own, _ = MailSettings.objects.get_or_create(
+        owner=owner, defaults={"updated_at": timezone.now()}
+    )
+    own.host, own.port, own.username, own.security = host, port, username, security
+    own.from_address, own.digest_to = from_address, digest_to
+    if not host:
+        own.password = ""  # no server of your own: nothing to log in to
+    elif password is not None:
+        own.password = password
+    own.updated_at = timezone.now()
+    own.save()
+    return own
+
+
+def do_clear_mail_settings(owner) -> bool:
+    """Forget the owner's own mail server (and its password)."""
+    deleted, _ = MailSettings.objects.filter(owner=owner).delete()
+    return bool(deleted)
 
 
 def _day(today: dt.date) -> str:
@@ -166,25 +315,26 @@ def build_digest(owner, today: dt.date | None = None, *, to: str | None = None) 
     )
 
 
-def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -> Sent:
-    """Build today's digest, send it, and record it once the server accepted it.
-
-    Unlike other actions this one owns its transactions: building the digest is
-    one, the log row another, and the SMTP conversation (up to the timeout)
-    happens between them so no database lock is held while the network answers."""
-    smtp = smtp_config()
+def _ready(owner) -> Smtp:
+    smtp = smtp_config(owner)
     if not smtp.host:
         raise TrothError(
-            "no SMTP server configured: set TROTH_SMTP_HOST (and TROTH_SMTP_PORT, TROTH_SMTP_USER,"
-            " TROTH_SMTP_PASSWORD as your provider asks)"
+            "no SMTP server configured: fill in the mail server in Settings, or set"
+            " TROTH_SMTP_HOST (and TROTH_SMTP_PORT, TROTH_SMTP_USER, TROTH_SMTP_PASSWORD as"
+            " your provider asks)"
         )
-    with transaction.atomic():
-        digest = build_digest(owner, today, to=to)
-    if digest.to is None:
-        raise TrothError(
-            "no address to send the digest to: use --to ADDRESS or set TROTH_DIGEST_TO"
-        )
-    sender = smtp.sender or digest.to  # a digest to yourself, from yourself
+    return smtp
+
+
+NO_RECIPIENT = (
+    "no address to send the digest to: use --to ADDRESS, add an e-mail address of yours"
+    " in Settings, or set TROTH_DIGEST_TO"
+)
+
+
+def _deliver(smtp: Smtp, subject: str, body: str, to: str, what: str) -> None:
+    """One message over SMTP, or one TrothError line saying why not."""
+    sender = smtp.sender or to  # a message to yourself, from yourself
     connection = get_connection(
         SMTP_BACKEND,
         fail_silently=False,
@@ -197,21 +347,33 @@ def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -
         timeout=smtp.timeout,
     )
     message = EmailMessage(
-        digest.subject,
-        digest.body,
+        subject,
+        body,
         sender,
-        [digest.to],
+        [to],
         connection=connection,
         headers={"Auto-Submitted": "auto-generated"},  # RFC 3834: no vacation replies
     )
     try:
         sent = message.send()
     except (smtplib.SMTPException, OSError) as exc:
-        raise TrothError(
-            f"cannot send the digest via {smtp.where}: {_reason(exc, smtp, digest.to)}"
-        ) from None
+        raise TrothError(f"cannot send {what} via {smtp.where}: {_reason(exc, smtp, to)}") from None
     if sent != 1:  # nothing raised, yet nothing accepted: do not pretend
-        raise TrothError(f"cannot send the digest via {smtp.where}: the server accepted nothing")
+        raise TrothError(f"cannot send {what} via {smtp.where}: the server accepted nothing")
+
+
+def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -> Sent:
+    """Build today's digest, send it, and record it once the server accepted it.
+
+    Unlike other actions this one owns its transactions: building the digest is
+    one, the log row another, and the SMTP conversation (up to the timeout)
+    happens between them so no database lock is held while the network answers."""
+    smtp = _ready(owner)
+    with transaction.atomic():
+        digest = build_digest(owner, today, to=to)
+    if digest.to is None:
+        raise TrothError(NO_RECIPIENT)
+    _deliver(smtp, digest.subject, digest.body, digest.to, "the digest")
     with transaction.atomic():
         log = DigestLog.objects.create(
             owner=owner,
@@ -223,10 +385,30 @@ def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -
     return Sent(digest=digest, log=log, server=smtp.where)
 
 
+def do_send_test_message(owner, to: str | None = None) -> tuple[str, str]:
+    """A short message through the mail server the digest would use, to check it;
+    nothing is recorded. Returns (recipient, host:port)."""
+    smtp = _ready(owner)
+    address = recipient(owner, to)
+    if address is None:
+        raise TrothError(NO_RECIPIENT.replace("the digest", "a test message"))
+    body = (
+        "This is a test from troth: the mail server in your settings works,\n"
+        "so your daily digest can reach you here.\n\n-- \ntroth: keep your word, give first.\n"
+    )
+    _deliver(smtp, "troth: test message", body, address, "a test message")
+    return address, smtp.where
+
+
 def _said(code: int, text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return f"{code} {' '.join(text.split())}".strip()
+
+
+def _names(smtp: Smtp, environment: str, owner: str) -> str:
+    """What to change, in the words of where the settings came from."""
+    return owner if smtp.source == OWNER else environment
 
 
 def _reason(exc: BaseException, smtp: Smtp, to: str) -> str:
@@ -237,24 +419,28 @@ def _reason(exc: BaseException, smtp: Smtp, to: str) -> str:
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return (
             f"the server refused the login of {smtp.user} ({_said(exc.smtp_code, exc.smtp_error)});"
-            " check TROTH_SMTP_USER and TROTH_SMTP_PASSWORD"
+            f" check {_names(smtp, 'TROTH_SMTP_USER and TROTH_SMTP_PASSWORD', 'the username and password')}"
         )
     if isinstance(exc, smtplib.SMTPSenderRefused):
         return (
             f"the server refused the sender {exc.sender} ({_said(exc.smtp_code, exc.smtp_error)});"
-            " set TROTH_DIGEST_FROM to an address it accepts"
+            f" set {_names(smtp, 'TROTH_DIGEST_FROM', 'the from address')} to an address it accepts"
         )
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         if smtp.use_tls and "STARTTLS" in str(exc):
-            return "the server does not offer STARTTLS (set TROTH_SMTP_TLS=0 to send unencrypted)"
+            fix = _names(smtp, "set TROTH_SMTP_TLS=0", "choose security: none")
+            return f"the server does not offer STARTTLS ({fix} to send unencrypted)"
         if "AUTH" in str(exc):
-            return "the server does not offer a login (AUTH); unset TROTH_SMTP_USER or use TLS"
+            fix = _names(smtp, "unset TROTH_SMTP_USER", "clear the username")
+            return f"the server does not offer a login (AUTH); {fix} or use TLS"
         return f"the server does not support this: {' '.join(str(exc).split())}"
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"the server said {_said(exc.smtp_code, exc.smtp_error)}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "the server closed the connection" + (
-            " (is it an SSL port? try TROTH_SMTP_SSL=1)" if not smtp.use_ssl else ""
+            f" (is it an SSL port? try {_names(smtp, 'TROTH_SMTP_SSL=1', 'security: SSL/TLS')})"
+            if not smtp.use_ssl
+            else ""
         )
     if isinstance(exc, smtplib.SMTPException):
         return " ".join(str(exc).split()) or type(exc).__name__
@@ -266,7 +452,8 @@ def _reason(exc: BaseException, smtp: Smtp, to: str) -> str:
         return f"no answer within {smtp.timeout:g} s (unreachable, or a firewall drops the port)"
     if isinstance(exc, ssl.SSLError):
         return (
-            f"TLS failed ({exc.reason or exc}); check TROTH_SMTP_SSL, TROTH_SMTP_TLS and the port"
+            f"TLS failed ({exc.reason or exc}); check"
+            f" {_names(smtp, 'TROTH_SMTP_SSL, TROTH_SMTP_TLS', 'the security')} and the port"
         )
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]

@@ -54,3 +54,46 @@ class CalendarToken(Owned):
         constraints = [
             models.UniqueConstraint(fields=["owner"], name="calendar_token_one_per_owner"),
         ]
+
+
+class MailSettings(Owned):
+    """The owner's own outgoing mail server for the digest, set in Settings.
+
+    When `host` is set this whole record is used and the operator's TROTH_SMTP_*
+    environment is not consulted at all (so the operator's login is never sent to
+    a server the owner chose); with no host, the environment's server is used.
+    The password is kept as given: SMTP needs it in clear to log in, and a key to
+    encrypt it would live beside it. It is never rendered back (see the Settings
+    page), but it is part of the owner's backups."""
+
+    STARTTLS, SSL, NONE = "starttls", "ssl", "none"
+    SECURITIES = [(STARTTLS, "STARTTLS"), (SSL, "SSL/TLS"), (NONE, "none")]
+
+    host = models.CharField(max_length=253, blank=True)
+    port = models.PositiveIntegerField(null=True, blank=True)  # None: by security
+    username = models.CharField(max_length=320, blank=True)
+    password = models.CharField(max_length=500, blank=True)
+    security = models.CharField(max_length=8, choices=SECURITIES, default=STARTTLS)
+    from_address = models.CharField(max_length=320, blank=True)
+    digest_to = models.CharField(max_length=320, blank=True)  # empty: your own address
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "mail server settings"
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="mail_settings_one_per_owner"),
+        ]
+
+
+class TierCadence(Owned):
+    """The owner's own check-in rhythm for one tier, replacing the built-in default
+    (troth.trust.engine.TIER_CADENCE_DAYS); no row: the default."""
+
+    tier = models.CharField(max_length=12)
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "check-in rhythms by tier"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "tier"], name="tier_cadence_once"),
+        ]

@@ -7,16 +7,23 @@ import datetime as dt
 from django.utils import timezone
 
 from troth.agenda.intro_items import intro_action
-from troth.agenda.models import AgendaMark
+from troth.agenda.models import AgendaMark, TierCadence
 from troth.agenda.plan import Candidate
+from troth.agenda.queries import (
+    CADENCE_TIERS,
+    MAX_TIER_CADENCE,
+    MIN_TIER_CADENCE,
+    default_tier_cadences,
+)
 from troth.errors import TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.intros.actions import do_nudge, do_step
 from troth.intros.queries import access_intro
-from troth.ledger.actions import do_set_promise_status
+from troth.ledger.actions import do_reopen_promise, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person, Relationship
+from troth.trust.actions import do_note_change
 
 # Doing one of these means getting in touch, so it is logged as an interaction
 # (which also restarts the person's cadence).
@@ -101,6 +108,89 @@ def do_skip(owner, item: Candidate) -> AgendaMark:
     return _mark(owner, item, AgendaMark.SKIPPED)
 
 
+# -- undo -----------------------------------------------------------------------------
+# Handling an item changes a few rows; `before` reads them first and `do_undo` puts
+# them back exactly. The record is plain JSON (the web app signs it into the Undo
+# button). An introduction's step is not undone: the intros service has no step back.
+
+
+def _when(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def undoable(item: Candidate, action: str) -> bool:
+    return not (action == "done" and item.kind == "intro")
+
+
+def before(owner, item: Candidate) -> dict:
+    """What handling `item` may change, as it is now."""
+    mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
+    record: dict = {
+        "key": item.key,
+        "id": item.id,
+        "kind": item.kind,
+        "ref": item.ref,
+        "person": item.person_id,
+        "mark": None
+        if mark is None
+        else {
+            "status": mark.status,
+            "until": _when(mark.until),
+            "marked_at": _when(mark.marked_at),
+            "kind": mark.kind,
+            "ref": mark.ref,
+        },
+    }
+    if item.kind in ("promise", "release"):
+        promise = _promise(owner, item.ref)
+        record["promise_changed_at"] = _when(promise.status_changed_at)
+    if item.kind == "thanks":
+        record["thanked_on"] = _when(
+            Favor.objects.filter(owner=owner, id=item.ref)
+            .values_list("thanked_on", flat=True)
+            .first()
+        )
+    return record
+
+
+def do_undo(owner, record: dict) -> None:
+    """Put back what handling an item changed (`record`: `before`'s, plus `status`, the
+    mark it set, and `interaction`, the id of the contact it logged). Refuses, changing
+    nothing, when the item was handled differently since."""
+    mark = AgendaMark.objects.filter(owner=owner, key=record["key"]).first()
+    if mark is None or mark.status != record["status"]:
+        raise TrothError("that was changed since; there is nothing to undo")
+    done = record["status"] == AgendaMark.DONE
+    if done and record["kind"] in ("promise", "release"):
+        was = Commitment.KEPT if record["kind"] == "promise" else Commitment.RELEASED
+        changed = record.get("promise_changed_at")
+        do_reopen_promise(
+            owner,
+            _promise(owner, record["ref"]),
+            was=was,
+            changed_at=dt.datetime.fromisoformat(changed) if changed else None,
+        )
+    if done and record["kind"] == "thanks":
+        thanked = record.get("thanked_on")
+        Favor.objects.filter(owner=owner, id=record["ref"]).update(
+            thanked_on=dt.date.fromisoformat(thanked) if thanked else None
+        )
+    if record.get("interaction"):
+        Interaction.objects.filter(owner=owner, id=record["interaction"]).delete()
+        person = Person.objects.filter(owner=owner, id=record["person"]).first()
+        if person is not None:
+            do_note_change(owner, person)
+    old = record["mark"]
+    if old is None:
+        mark.delete()
+        return
+    mark.status = old["status"]
+    mark.until = dt.date.fromisoformat(old["until"]) if old["until"] else None
+    mark.marked_at = dt.datetime.fromisoformat(old["marked_at"])
+    mark.kind, mark.ref = old["kind"], old["ref"]
+    mark.save()
+
+
 def do_set_cadence(owner, person: Person, days: int | None) -> Relationship:
     """A person's own keep-in-touch rhythm: days, 0 for never, None for the tier's default."""
     if person.is_me:
@@ -111,3 +201,33 @@ def do_set_cadence(owner, person: Person, days: int | None) -> Relationship:
     rel.cadence_days = days
     rel.save(update_fields=["cadence_days"])
     return rel
+
+
+def check_tier_cadence(tier: str, days: object) -> int:
+    """A tier's rhythm as whole days within the bounds, or one clear error naming the tier."""
+    if tier not in CADENCE_TIERS:
+        raise TrothError(f"{tier!r} has no check-in rhythm (tiers: {', '.join(CADENCE_TIERS)})")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TrothError(f"{tier}: {days!r} is not a whole number of days")
+    if not MIN_TIER_CADENCE <= days <= MAX_TIER_CADENCE:
+        raise TrothError(
+            f"{tier}: {days} days is out of range"
+            f" (from {MIN_TIER_CADENCE} to {MAX_TIER_CADENCE} days, two years)"
+        )
+    return days
+
+
+def do_set_tier_cadence(owner, tier: str, days: int) -> None:
+    """The owner's own check-in rhythm for a tier; the default's value clears the
+    override, so a later change of the defaults still reaches it."""
+    days = check_tier_cadence(tier, days)
+    if days == default_tier_cadences()[tier]:
+        TierCadence.objects.filter(owner=owner, tier=tier).delete()
+        return
+    TierCadence.objects.update_or_create(owner=owner, tier=tier, defaults={"days": days})
+
+
+def do_reset_tier_cadences(owner) -> int:
+    """Back to the built-in rhythms for every tier; how many had been changed."""
+    deleted, _ = TierCadence.objects.filter(owner=owner).delete()
+    return deleted

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from troth.agenda import plan
 from troth.agenda.intro_items import intro_candidates
-from troth.agenda.models import AgendaMark
+from troth.agenda.models import AgendaMark, TierCadence
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
 from troth.intros.models import Introduction
@@ -46,6 +46,9 @@ CHECKIN_MAX_LATENESS = 0.5
 PER_TIER = 200
 PER_KIND = 200
 CADENCE_TIERS = ("inner", "close", "active", "network", "acquaintance")
+# An owner's own rhythm per tier (Settings) is a whole number of days in these bounds;
+# the defaults are Dunbar's contact frequencies (TIER_CADENCE_DAYS, anchors.md).
+MIN_TIER_CADENCE, MAX_TIER_CADENCE = 1, 730
 
 
 @dataclass
@@ -55,8 +58,24 @@ class Agenda:
     shown: int  # how many the caller asked to see
 
 
-def _tier_cadence(tier: str) -> int:
-    return TIER_CADENCE_DAYS[TIERS.index(tier)]
+def default_tier_cadences() -> dict[str, int]:
+    """The built-in check-in rhythm of each tier that has one, in days: weekly,
+    monthly, six-monthly, yearly (Dunbar et al. 2015 via anchors.md; defined in
+    troth.trust.engine.TIER_CADENCE_DAYS)."""
+    return {t: TIER_CADENCE_DAYS[TIERS.index(t)] for t in CADENCE_TIERS}
+
+
+def tier_cadences(owner) -> dict[str, int]:
+    """The owner's check-in rhythm per tier: their own where set, else the default."""
+    days = default_tier_cadences()
+    own = TierCadence.objects.filter(owner=owner, tier__in=CADENCE_TIERS)
+    days.update(own.values_list("tier", "days"))
+    return days
+
+
+def own_tier_cadences(owner) -> set[str]:
+    """The tiers whose rhythm the owner changed."""
+    return set(TierCadence.objects.filter(owner=owner).values_list("tier", flat=True))
 
 
 def handled_keys(owner, today: dt.date) -> set[str]:
@@ -285,10 +304,11 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
     # Equal scores in the order the rows were scored (their id), whichever index the
     # database walks: the 200th place must not depend on it.
     rows: dict[int, tuple] = {}
+    cadence_of = tier_cadences(owner)
     for tier in CADENCE_TIERS:
         # Check-ins come up when due, never ahead: a weekly tie would otherwise
         # be back on the list the day after you were in touch.
-        due_by = today - dt.timedelta(days=_tier_cadence(tier))
+        due_by = today - dt.timedelta(days=cadence_of[tier])
         due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score", "id")
         rows.update((r[0], r) for r in due.values_list(*fields)[:PER_TIER])
     cooling = scored.filter(tier__in=COOLING_TIERS, trend_30__lte=-COOLING_DROP)
@@ -327,7 +347,7 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
             continue
         if tier == "stranger":
             continue
-        cadence = plan.cadence_days(_tier_cadence(tier), days)
+        cadence = plan.cadence_days(cadence_of[tier], days)
         if cadence is None:
             continue
         fast = tier in COOLING_TIERS and trend is not None and trend <= -COOLING_DROP

@@ -74,8 +74,9 @@ def test_settings_page_shows_identity_rhythms_digest_and_calendar(web, alice):
     page = text(r)
     assert 'aria-current="page">Settings' in page
     assert 'value="Alice"' in page
-    # the tier rhythms are built in: shown read-only, with how to change one person's
-    assert "every week" in page and "every month" in page and "Keep in touch" in page
+    # the tier rhythms: editable, with how to change one person's
+    assert 'name="cad-inner" value="7"' in page and 'name="cad-network" value="365"' in page
+    assert "every week, the default" in page and "Keep in touch" in page
     assert "a reconnect once quiet for 90 days" in page
     assert "troth cadence NAME 2w" in page
     assert "Server</dt><dd>not set" in page and "Send me the digest now" in page
@@ -196,6 +197,7 @@ def test_forms_need_csrf(alice):
         "/settings/digest",
         "/settings/calendar/new",
         "/settings/calendar/revoke",
+        "/settings/",
     ):
         assert strict.post(url, {"me-name": "X"}).status_code == 403, url
     assert not CalendarToken.objects.exists()
@@ -245,7 +247,7 @@ def test_send_the_digest_now_over_smtp(web, alice, monkeypatch):
 def test_digest_error_is_shown_and_nothing_recorded(web, alice, monkeypatch):
     r = web.post("/settings/digest", **HTMX)
     assert r.status_code == 400
-    assert "no SMTP server configured: set TROTH_SMTP_HOST" in text(r)
+    assert "no SMTP server configured: fill in the mail server in Settings" in text(r)
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TROTH_SMTP_PORT", str(free_port()))  # nobody listens there
     r = web.post("/settings/digest")
@@ -338,3 +340,93 @@ def test_alices_token_never_serves_bobs_agenda(client, alice, bob):
     client.force_login(bob)
     client.post("/settings/calendar/revoke")
     assert client.get(alices).status_code == 200 and client.get(bobs).status_code == 404
+
+
+# -- the rhythms by tier ---------------------------------------------------------------
+
+
+def rhythms(**days: int) -> dict[str, str]:
+    base = {"inner": 7, "close": 30, "active": 180, "network": 365, "acquaintance": 365}
+    base.update(days)
+    return {"action": "cadence", **{f"cad-{t}": str(d) for t, d in base.items()}}
+
+
+def test_rhythms_are_edited_used_by_the_agenda_and_reset(web, alice, bob):
+    from troth.agenda.models import TierCadence
+    from troth.agenda.queries import tier_cadences
+
+    r = web.post("/settings/", rhythms(inner=10, close=21), **HTMX)
+    assert r.status_code == 200
+    assert "Saved: inner every 10 days, close every 21 days." in text(r)
+    assert 'id="settings-cadence"' in text(r) and "default every week" in text(r)
+    assert tier_cadences(alice)["inner"] == 10 and tier_cadences(alice)["close"] == 21
+    assert tier_cadences(bob)["inner"] == 7  # alice's rhythms are hers
+    # back to a default's value: no override kept
+    web.post("/settings/", rhythms(inner=7, close=21))
+    assert set(TierCadence.objects.filter(owner=alice).values_list("tier", flat=True)) == {"close"}
+    r = web.post("/settings/", {"action": "reset"})
+    assert r.status_code == 302
+    assert not TierCadence.objects.filter(owner=alice).exists()
+    assert "Back to the default rhythms." in text(web.get("/settings/"))
+
+
+def test_the_agenda_follows_the_owners_tier_rhythm(alice):
+    from troth.agenda.actions import do_set_tier_cadence
+    from troth.agenda.queries import agenda
+    from troth.interactions.actions import do_log_interaction
+    from troth.trust.models import TrustScore
+
+    dana = do_add_person(alice, "Dana Whitfield")
+    today = timezone.localdate()
+    now = timezone.now()
+    for ago, theirs in ((80, True), (50, False), (20, True)):
+        do_log_interaction(
+            alice, dana, "meeting", when=now - dt.timedelta(days=ago), they_started=theirs
+        )
+    agenda(alice, today)  # scores the network
+    tier = TrustScore.objects.get(owner=alice, person=dana).tier
+
+    def checkins() -> list[str]:
+        return [i.candidate.kind for i in agenda(alice, today).items if i.candidate.ref == dana.id]
+
+    assert tier in ("inner", "close", "active", "network", "acquaintance"), tier
+    do_set_tier_cadence(alice, tier, 30)
+    assert "checkin" not in checkins()
+    do_set_tier_cadence(alice, tier, 14)
+    assert "checkin" in checkins()
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ({"inner": 0}, "Whole days from 1 to 730 (two years)."),
+        ({"close": 731}, "Whole days from 1 to 730 (two years)."),
+        ({"active": "2.5"}, "Whole days from 1 to 730 (two years)."),
+        ({"network": "often"}, "Whole days from 1 to 730 (two years)."),
+        ({"acquaintance": ""}, "How many days between check-ins?"),
+    ],
+)
+def test_bad_rhythms_are_400_per_field_and_write_nothing(web, alice, days, message):
+    from troth.agenda.models import TierCadence
+
+    data = rhythms(inner=3)
+    data.update({f"cad-{t}": str(v) for t, v in days.items()})
+    r = web.post("/settings/", data, **HTMX)
+    assert r.status_code == 400
+    page = text(r)
+    [tier] = days
+    assert f'id="id_cad-{tier}-error">{message}' in page
+    assert not TierCadence.objects.filter(owner=alice).exists()
+
+
+def test_the_service_checks_tiers_and_days(alice):
+    from troth.agenda.actions import do_set_tier_cadence
+    from troth.errors import TrothError
+
+    for tier, days, message in (
+        ("dormant", 30, "'dormant' has no check-in rhythm"),
+        ("inner", 0, "inner: 0 days is out of range"),
+        ("inner", 2.5, "inner: 2.5 is not a whole number of days"),
+    ):
+        with pytest.raises(TrothError, match=message):
+            do_set_tier_cadence(alice, tier, days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -111,7 +112,6 @@ def test_done_without_htmx_redirects_back_with_a_message(web, favour_got):
 def test_snooze_needs_a_day_after_today(web, favour_got):
     item = f"t{favour_got.id}"
     for bad in (
-        "",
         "not a date",
         TODAY().isoformat(),
         (TODAY() - dt.timedelta(days=2)).isoformat(),
@@ -129,6 +129,146 @@ def test_snooze_needs_a_day_after_today(web, favour_got):
     assert r.status_code == 200 and "Snoozed until" in text(r)
     assert AgendaMark.objects.get().until == later
     assert f"item-{item}" not in text(web.get("/"))
+
+
+def test_snooze_offers_quick_choices_with_a_week_by_default(web, alice, favour_got, late_promise):
+    item = f"t{favour_got.id}"
+    page = text(web.get("/"))
+    week = TODAY() + dt.timedelta(days=7)
+    assert f'<option value="week" selected>next week ({week:%a %-d %b})</option>' in page
+    assert '<option value="tomorrow">' in page and '<option value="month">' in page
+    assert f'<label for="span-{item}">Snooze until</label>' in page
+    assert " required" not in page.split(f'id="until-{item}"')[1].split(">")[0]
+    # nothing chosen: a week; a quick choice; a typed day wins over the choice
+    r = web.post(f"/today/{item}/snooze", {"span": "", "until": ""}, **HTMX)
+    assert r.status_code == 200 and f"Snoozed until {week:%A %-d %B}." in text(r)
+    assert AgendaMark.objects.get().until == week
+    AgendaMark.objects.all().delete()
+    web.post(f"/today/{item}/snooze", {"span": "tomorrow"}, **HTMX)
+    assert AgendaMark.objects.get().until == TODAY() + dt.timedelta(days=1)
+    AgendaMark.objects.all().delete()
+    day = TODAY() + dt.timedelta(days=40)
+    web.post(f"/today/{item}/snooze", {"span": "tomorrow", "until": day.isoformat()}, **HTMX)
+    assert AgendaMark.objects.get().until == day
+    AgendaMark.objects.all().delete()
+    r = web.post(f"/today/{item}/snooze", {"span": "forever"}, **HTMX)
+    assert r.status_code == 400 and "Select a valid choice" in text(r)
+    assert not AgendaMark.objects.exists()
+
+
+def test_the_count_drops_in_place_after_acting(web, alice, favour_got, late_promise):
+    page = text(web.get("/"))
+    assert '<span id="agenda-count">2</span> things worth doing' in page
+    assert '<input type="hidden" id="agenda-left" name="left" value="2">' in page
+    assert page.count('hx-include="#agenda-left"') == 6  # done, skip, snooze of each item
+    r = web.post(f"/today/t{favour_got.id}/skip", {"left": "2"}, **HTMX)
+    body = text(r)
+    assert '<p class="lede" id="agenda-lede" hx-swap-oob="true">' in body
+    assert '<span id="agenda-count">1</span> thing worth doing' in body
+    r = web.post(f"/today/p{late_promise.id}/done", {"left": "1"}, **HTMX)
+    assert "Nothing left on this list" in text(r)
+    r = web.post("/today/undo", {"undo": _undo_of(r), "left": "0"}, **HTMX)
+    assert '<span id="agenda-count">1</span> thing worth doing' in text(r)
+    # an error changes nothing, so no count is sent; nor without one to change
+    r = web.post(f"/today/t{favour_got.id}/done", {"left": "1"}, **HTMX)
+    assert r.status_code == 400 and "agenda-lede" not in text(r)
+    r = web.post(f"/today/p{late_promise.id}/done", {"left": "lots"}, **HTMX)
+    assert r.status_code == 200 and "agenda-lede" not in text(r)
+
+
+def _undo_of(response) -> str:
+    m = re.search(r'name="undo" value="([^"]+)"', text(response))
+    assert m, text(response)
+    return m.group(1)
+
+
+def test_undo_a_kept_promise_on_today_restores_it_exactly(web, alice, late_promise):
+    item = f"p{late_promise.id}"
+    r = web.post(f"/today/{item}/done", **HTMX)
+    body = text(r)
+    assert 'role="status"' in body and "Promise kept." in body
+    assert 'action="/today/undo"' in body and ">Undo</button>" in body
+    assert 'aria-label="Undo: Promise kept."' in body
+    token = _undo_of(r)
+    assert web.post("/today/undo", {"undo": token}).status_code == 302  # CSRF aside, it works
+    late_promise.refresh_from_db()
+    assert (late_promise.status, late_promise.status_changed_at) == (Commitment.OPEN, None)
+    assert not AgendaMark.objects.exists()
+    assert f'id="item-{item}"' in text(web.get("/"))
+    # a second undo of the same thing is refused, changing nothing
+    r = web.post("/today/undo", {"undo": token}, **HTMX)
+    assert r.status_code == 400 and "nothing to undo" in text(r)
+
+
+def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(web, alice, favour_got):
+    item = f"t{favour_got.id}"
+    web.post(f"/today/{item}/snooze", {"span": "tomorrow"}, **HTMX)
+    mark = AgendaMark.objects.get()
+    before = (mark.status, mark.until, mark.marked_at)
+    # the snooze is over: it is back and gets done
+    AgendaMark.objects.filter(id=mark.id).update(until=TODAY())
+    mark.refresh_from_db()
+    before = (mark.status, mark.until, mark.marked_at)
+    r = web.post(f"/today/{item}/done", {"channel": "call", "notes": "thanked her"}, **HTMX)
+    assert r.status_code == 200, text(r)
+    assert Interaction.objects.count() == 1
+    r = web.post("/today/undo", {"undo": _undo_of(r)}, **HTMX)
+    assert r.status_code == 200 and "Undone: it is back on your list." in text(r)
+    assert f'id="item-{item}"' in text(r)
+    favour_got.refresh_from_db()
+    assert favour_got.thanked_on is None and Interaction.objects.count() == 0
+    mark = AgendaMark.objects.get()
+    assert (mark.status, mark.until, mark.marked_at) == before
+
+
+def test_undo_skip_and_snooze(web, alice, dana):
+    need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
+    item = f"n{need.id}"
+    for action, data in (("skip", {}), ("snooze", {"span": "month"})):
+        r = web.post(f"/today/{item}/{action}", data, **HTMX)
+        r = web.post("/today/undo", {"undo": _undo_of(r)}, **HTMX)
+        assert r.status_code == 200 and not AgendaMark.objects.exists()
+    assert f'id="item-{item}"' in text(web.get("/"))
+
+
+def test_undo_is_the_owners_and_needs_a_real_token(web, alice, bob, late_promise):
+    from django.test import Client
+
+    r = web.post(f"/today/p{late_promise.id}/done", **HTMX)
+    token = _undo_of(r)
+    r = web.post("/today/undo", {"undo": token[:-3] + "abc"}, **HTMX)
+    assert r.status_code == 400 and "not an undo troth offered" in text(r)
+    assert web.post("/today/undo", {}, **HTMX).status_code == 400
+    other = Client()
+    other.force_login(bob)
+    assert other.post("/today/undo", {"undo": token}, **HTMX).status_code == 404
+    late_promise.refresh_from_db()
+    assert late_promise.status == Commitment.KEPT
+
+
+def test_undo_needs_csrf(alice, late_promise):
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(alice)
+    assert c.post("/today/undo", {"undo": "x"}, **HTMX).status_code == 403
+    assert (
+        c.post(f"/people/{late_promise.creditor_id}/promises/{late_promise.id}/undo").status_code
+        == 403
+    )
+
+
+def test_an_intro_step_on_today_says_it_cannot_be_undone_here(web, alice, dana, sam):
+    from troth.intros.actions import do_propose
+
+    do_propose(alice, dana, sam, "both hiring", anyway="testing")
+    page = text(web.get("/"))
+    m = re.search(r'id="item-(i[^"]+)"', page)
+    if m is None:
+        pytest.skip("no introduction item on today")
+    r = web.post(f"/today/{m.group(1)}/done", **HTMX)
+    assert r.status_code == 200, text(r)
+    assert "cannot be undone here" in text(r) and 'name="undo"' not in text(r)
 
 
 def test_skip_drops_the_item_and_a_second_action_is_refused(web, alice, dana):
@@ -474,6 +614,31 @@ def test_keep_break_or_release_a_promise_from_the_page(web, alice, dana, sam, la
     assert theirs.status == Commitment.RELEASED
     assert web.post(f"{url}/{theirs.id}/forgotten").status_code == 404
     assert web.post(f"/people/{sam.id}/promises/{theirs.id}/kept").status_code == 404
+
+
+def test_undo_a_promise_marked_on_the_person_page(web, alice, bob, dana, late_promise):
+    from django.test import Client
+
+    url = f"/people/{dana.id}/promises/{late_promise.id}"
+    for status in ("kept", "broken", "released"):
+        r = web.post(f"{url}/{status}", **HTMX)
+        body = text(r)
+        assert r.status_code == 200 and f'action="{url}/undo"' in body
+        assert 'role="status"' in body and ">Undo</button>" in body
+        token = re.search(r'name="undo" value="([^"]+)"', body).group(1)
+        if status == "released":  # someone else's token is not theirs to use
+            other = Client()
+            other.force_login(bob)
+            assert other.post(f"{url}/undo", {"undo": token}, **HTMX).status_code == 404
+        r = web.post(f"{url}/undo", {"undo": token}, **HTMX)
+        assert r.status_code == 200 and "the promise is open again" in text(r)
+        late_promise.refresh_from_db()
+        assert (late_promise.status, late_promise.status_changed_at) == (Commitment.OPEN, None)
+        # used once: the second time it is refused and nothing changes
+        r = web.post(f"{url}/undo", {"undo": token}, **HTMX)
+        assert r.status_code == 400 and "nothing to undo" in text(r)
+    r = web.post(f"{url}/undo", {"undo": "forged"}, **HTMX)
+    assert r.status_code == 400 and "not valid any more" in text(r)
 
 
 def test_withdraw_a_need_that_no_longer_matters(web, alice, dana, sam):

@@ -75,6 +75,35 @@ def test_today_lists_what_to_do_with_reasons_and_drafts(page, labels_ok):
     labels_ok(page)
 
 
+def test_a_stray_tap_on_today_is_undone_from_the_keyboard(page, labels_ok):
+    page.goto("/")
+    items = page.get_by_role("list", name="Agenda").get_by_role("listitem")
+    shown = items.count()
+    count = page.locator("#agenda-count")
+    expect(count).to_have_text(str(shown))
+    first = items.first
+    item_id = first.get_attribute("id")
+    # snoozing offers quick choices, a week by default, and still a day to pick
+    expect(first.get_by_label("Snooze until")).to_have_value("week")
+    first.get_by_role("button", name="Kept it").click()
+    done = page.locator(f"#{item_id}")
+    expect(done.get_by_role("status")).to_contain_text("Promise kept.")
+    expect(count).to_have_text(str(shown - 1))  # the count drops in place
+    expect(done.get_by_role("status")).to_be_focused()  # announced, and focus kept there
+    undo = done.get_by_role("button", name="Undo")
+    for _ in range(3):  # past the person's name (and a need's link), to Undo
+        page.keyboard.press("Tab")
+        if undo.evaluate("b => b === document.activeElement"):
+            break
+    expect(undo).to_be_focused()
+    labels_ok(page)
+    page.keyboard.press("Enter")
+    back = page.locator(f"#{item_id}")
+    expect(back.get_by_role("status")).to_have_text("Undone: it is back on your list.")
+    expect(back.get_by_role("button", name="Kept it")).to_be_visible()
+    expect(count).to_have_text(str(shown))
+
+
 def test_find_a_person_then_log_give_and_keep_a_promise(page, labels_ok):
     page.goto("/people/")
     status = page.get_by_role("status").filter(has_text="people")

@@ -100,6 +100,23 @@ def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment
     return promise
 
 
+def do_reopen_promise(
+    owner, promise: Commitment, *, was: str, changed_at: dt.datetime | None = None
+) -> Commitment:
+    """Undo a keep, break or release: the promise is open again, with the time of its
+    last change as it was (`changed_at`). `was` is the status being undone; anything
+    else means the promise changed since, and nothing is touched."""
+    if promise.status == Commitment.OPEN or promise.status != was:
+        raise TrothError(
+            f"promise #{promise.id} is {promise.status} now, not {was}; nothing to undo"
+        )
+    promise.status = Commitment.OPEN
+    promise.status_changed_at = changed_at
+    promise.save(update_fields=["status", "status_changed_at"])
+    do_note_change(owner, promise.debtor, promise.creditor)
+    return promise
+
+
 def do_add_need(
     owner,
     person: Person,

@@ -4,6 +4,7 @@ TrothError becomes a form error next to the fields."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -57,8 +58,36 @@ class DayField(forms.CharField):
         return day
 
 
+def snooze_choices(today: dt.date) -> list[tuple[str, str, dt.date]]:
+    """The quick snoozes offered on Today: (value, label, day); a week is the default."""
+    month = today.month % 12 + 1
+    year = today.year + (today.month == 12)
+    last = calendar.monthrange(year, month)[1]
+    days = [
+        ("tomorrow", "tomorrow", today + dt.timedelta(days=1)),
+        ("week", "next week", today + dt.timedelta(days=7)),
+        ("month", "next month", dt.date(year, month, min(today.day, last))),
+    ]
+    return [(value, f"{label} ({day:%a %-d %b})", day) for value, label, day in days]
+
+
 class SnoozeForm(Form):
-    until = DayField(label="Snooze until", after_today=True)
+    DEFAULT = "week"
+    span = forms.ChoiceField(
+        label="Snooze until",
+        required=False,
+        choices=[("tomorrow", "tomorrow"), ("week", "next week"), ("month", "next month")],
+    )
+    until = DayField(label="Snooze until", required=False, after_today=True)
+
+    def clean(self) -> dict[str, Any]:
+        """A day typed or picked wins; else the quick choice, else a week from today."""
+        data = super().clean() or {}
+        if data.get("until") is None and "until" not in self.errors:
+            chosen = data.get("span") or self.DEFAULT
+            days = {v: day for v, _label, day in snooze_choices(timezone.localdate())}
+            data["until"] = days[chosen]
+        return data
 
 
 class DoneForm(Form):

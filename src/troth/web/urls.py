@@ -11,6 +11,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", today.today, name="today"),
+    path("today/undo", today.undo, name="item-undo"),
     path("today/<str:item_id>/done", today.done, name="item-done"),
     path("today/<str:item_id>/snooze", today.snooze, name="item-snooze"),
     path("today/<str:item_id>/skip", today.skip, name="item-skip"),
@@ -26,6 +27,11 @@ urlpatterns = [
         "people/<int:person_id>/needs/<int:need_id>/withdraw",
         person.withdraw_need,
         name="need-withdraw",
+    ),
+    path(
+        "people/<int:person_id>/promises/<int:promise_id>/undo",
+        person.promise_undo,
+        name="promise-undo",
     ),
     path(
         "people/<int:person_id>/promises/<int:promise_id>/<str:status>",

@@ -3,12 +3,14 @@ happened both ways, and quick-add forms that post without leaving the page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +31,7 @@ from troth.ledger.actions import (
     do_close_need,
     do_make_promise,
     do_record_favor,
+    do_reopen_promise,
     do_set_promise_status,
 )
 from troth.ledger.models import Commitment, Need
@@ -476,13 +479,60 @@ def promise_status(request: HttpRequest, person_id: int, promise_id: int, status
         raise not_found(exc) from None
     if person.id not in (promise.debtor_id, promise.creditor_id):
         raise Http404("not a promise with this person")
-    error, done = "", ""
+    error, done, undo = "", "", ""
+    was_changed_at = promise.status_changed_at
     try:
         with transaction.atomic():
             do_set_promise_status(owner, promise, status)
         done = f"Promise {PROMISE_STATUS[status]}: {promise.what}"
+        undo = signing.dumps(
+            {
+                "owner": owner.pk,
+                "promise": promise.id,
+                "status": status,
+                "changed_at": was_changed_at.isoformat() if was_changed_at else None,
+            },
+            salt=PROMISE_UNDO_SALT,
+        )
     except TrothError as exc:
         error = str(exc)
+    return _records_response(request, person, error, done, undo=(promise.id, undo))
+
+
+PROMISE_UNDO_SALT = "troth.web.promise.undo"
+
+
+@require_POST
+def promise_undo(request: HttpRequest, person_id: int, promise_id: int):
+    """Open again a promise just kept, broken or released, as it was before."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    try:
+        promise = access_promise(owner, promise_id)
+    except NotFound as exc:
+        raise not_found(exc) from None
+    if person.id not in (promise.debtor_id, promise.creditor_id):
+        raise Http404("not a promise with this person")
+    error, done = "", ""
+    try:
+        record = signing.loads(request.POST.get("undo", ""), salt=PROMISE_UNDO_SALT, max_age=86400)
+    except signing.BadSignature:  # expired, or never one troth offered
+        record = None
+    if record is None or record.get("owner") != owner.pk or record.get("promise") != promise.id:
+        error = "That undo is not valid any more; the promise is as shown."
+    else:
+        changed = record["changed_at"]
+        try:
+            with transaction.atomic():
+                do_reopen_promise(
+                    owner,
+                    promise,
+                    was=record["status"],
+                    changed_at=dt.datetime.fromisoformat(changed) if changed else None,
+                )
+            done = f"Undone: the promise is open again: {promise.what}"
+        except TrothError as exc:
+            error = str(exc)
     return _records_response(request, person, error, done)
 
 
@@ -507,7 +557,14 @@ def withdraw_need(request: HttpRequest, person_id: int, need_id: int):
     return _records_response(request, person, error, done)
 
 
-def _records_response(request: HttpRequest, person: Person, error: str, done: str):
+def _records_response(
+    request: HttpRequest,
+    person: Person,
+    error: str,
+    done: str,
+    undo: tuple[int, str] | None = None,
+):
+    """The person's lists after a change; `undo`: (promise id, token) for its Undo button."""
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -515,6 +572,8 @@ def _records_response(request: HttpRequest, person: Person, error: str, done: st
             messages.success(request, done)
         return redirect("web:person", person_id=person.id)
     context: dict[str, Any] = {"person": person, "records_error": error, "records_done": done}
+    if undo and undo[1]:
+        context["records_undo"] = {"promise": undo[0], "token": undo[1]}
     context.update(records(owner_of(request), person))
     context.pop("known")
     return render(request, "web/_person_records.html", context, status=400 if error else 200)

@@ -8,19 +8,22 @@ import urllib.parse
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth.agenda import actions, drafts
+from troth.agenda.models import AgendaMark
 from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Candidate
 from troth.agenda.queries import access_item, agenda
 from troth.errors import NotFound, TrothError
 from troth.intros.queries import access_intro
 from troth.people.models import ContactPoint, Person
-from troth.web.forms import DoneForm, SnoozeForm
+from troth.web.forms import DoneForm, SnoozeForm, snooze_choices
 from troth.web.views.common import is_htmx, not_found, owner_of, page
 
 # What the page says once an item is handled.
@@ -65,6 +68,15 @@ def item_view(c: Candidate, today) -> dict[str, Any]:
     }
 
 
+def _snooze(today_: dt.date) -> dict[str, Any]:
+    """What every item's snooze form offers: quick choices and the earliest day to pick."""
+    return {
+        "tomorrow": today_ + dt.timedelta(days=1),
+        "snooze_choices": [(v, label) for v, label, _day in snooze_choices(today_)],
+        "snooze_default": SnoozeForm.DEFAULT,
+    }
+
+
 def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict[str, Any]:
     owner = owner_of(request)
     show_all = request.GET.get("all") == "1"
@@ -82,7 +94,7 @@ def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict
         "today": result.today,
         "items": items,
         "more": len(result.items) - len(shown),
-        "tomorrow": result.today + dt.timedelta(days=1),
+        **_snooze(result.today),
         "nav": "today",
     }
 
@@ -92,22 +104,45 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "web/today.html", _context(request))
 
 
+UNDO_SALT = "troth.web.today.undo"
+UNDO_MAX_AGE = 24 * 3600  # an undo offered today is honoured until tomorrow
+
+
+def _undo_token(owner, record: dict[str, Any]) -> str:
+    """The Undo button's value: what to put back, signed, and only for this owner."""
+    return signing.dumps({"owner": owner.pk, **record}, salt=UNDO_SALT, compress=True)
+
+
 def _item_response(
-    request: HttpRequest, item: Candidate, *, error: str = "", done: str = "", status: int = 200
+    request: HttpRequest,
+    item: Candidate,
+    *,
+    error: str = "",
+    done: str = "",
+    undo: str = "",
+    undone: str = "",
+    status: int = 200,
 ) -> HttpResponse:
-    """After an action: the item in place (htmx), or back to the page."""
+    """After an action: the item in place with the new count of what is left (htmx),
+    or back to the page."""
     today_ = timezone.localdate()
     if is_htmx(request):
         context = {
             "item": item_view(item, today_),
             "error": error,
             "done": done,
-            "tomorrow": today_ + dt.timedelta(days=1),
+            "undo": undo,
+            "undone": undone,
+            **_snooze(today_),
         }
+        left = request.POST.get("left", "")
+        if not error and left.isdigit():  # what is left on the page, swapped in out of band
+            context["left"] = max(0, int(left) + (1 if undone else -1))
+            context["oob"] = True
         return render(request, "web/_agenda_item.html", context, status=status)
     if error:
         return render(request, "web/today.html", _context(request, {item.id: error}), status=status)
-    messages.success(request, f"{item.person}: {done}")
+    messages.success(request, f"{item.person}: {done or undone}")
     return redirect("web:today")
 
 
@@ -126,8 +161,10 @@ def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
         form = DoneForm(request.POST)
         if not form.is_valid():
             return _item_response(request, item, error=_first_error(form), status=400)
+    record = actions.before(owner, item) if actions.undoable(item, action) else None
     try:
         with transaction.atomic():
+            logged = None
             if action == "done":
                 logged = actions.do_done(
                     owner,
@@ -138,16 +175,57 @@ def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
                 text = DONE_TEXT[item.kind]
                 if logged is not None:
                     text += f" Logged a {logged.channel}; their rhythm restarts."
+                status = AgendaMark.DONE
             elif action == "snooze":
                 until = form.cleaned_data["until"]
                 actions.do_snooze(owner, item, until)
                 text = f"Snoozed until {until:%A %-d %B}."
+                status = AgendaMark.SNOOZED
             else:
                 actions.do_skip(owner, item)
                 text = "Skipped: it will not come back for this reason."
+                status = AgendaMark.SKIPPED
     except TrothError as exc:
         return _item_response(request, item, error=str(exc), status=400)
-    return _item_response(request, item, done=text)
+    undo = ""
+    if record is not None:
+        record.update(status=status, interaction=logged.id if logged is not None else None)
+        undo = _undo_token(owner, record)
+    return _item_response(request, item, done=text, undo=undo)
+
+
+def _undo_error(request: HttpRequest, message: str) -> HttpResponse:
+    context = {"message": message, "nav": "today"}
+    return page(request, "web/error.html", context, partial="web/_undo_error.html", status=400)
+
+
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    """Put back what Done, Skip or Snooze changed, exactly: the item returns to the list."""
+    owner = owner_of(request)
+    try:
+        record = signing.loads(request.POST.get("undo", ""), salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.SignatureExpired:
+        return _undo_error(request, "That undo has expired; change it on the person's page.")
+    except signing.BadSignature:
+        return _undo_error(request, "That is not an undo troth offered.")
+    if record.get("owner") != owner.pk:
+        raise Http404("not yours to undo")
+    try:
+        with transaction.atomic():
+            actions.do_undo(owner, record)
+    except TrothError as exc:
+        return _undo_error(request, str(exc))
+    try:
+        item = access_item(owner, record["id"])
+    except NotFound:  # back, but no longer due today: say so on the whole page
+        messages.success(request, "Undone.")
+        if is_htmx(request):
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = reverse("web:today")
+            return response
+        return redirect("web:today")
+    return _item_response(request, item, undone="Undone: it is back on your list.")
 
 
 def _first_error(form) -> str:

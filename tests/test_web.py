@@ -551,6 +551,19 @@ def test_quick_add_creates_the_row_in_place(web, alice, dana, kind, data):
         assert Commitment.objects.get().debtor.is_me
 
 
+def test_logging_a_meeting_updates_the_header_in_place(web, alice, dana):
+    page = text(web.get(f"/people/{dana.id}/"))
+    assert '<span id="person-contact">0 interactions; last contact never.</span>' in page
+    r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "meeting"}, **HTMX)
+    assert r.status_code == 200
+    assert (
+        f'<span id="person-contact" hx-swap-oob="true">1 interaction; last contact {TODAY()}.'
+        in text(r)
+    )
+    r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "carrier-pigeon"}, **HTMX)
+    assert r.status_code == 400 and "person-contact" not in text(r)
+
+
 def test_quick_add_without_htmx_redirects_to_the_person(web, dana):
     r = web.post(f"/people/{dana.id}/add/note", {"note-text": "met at PyCon"}, follow=True)
     assert r.status_code == 200 and "Note added." in text(r) and "met at PyCon" in text(r)

@@ -353,6 +353,39 @@ def test_accept_suggestion_merges(web, alice, tmp_path):
     assert "The same person twice?" not in text(web.get(f"/import/{run.id}/"))
 
 
+def test_an_accepted_merge_is_undone_with_a_button(web, client, alice, bob, tmp_path):
+    from django.test import Client
+
+    upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    run = ImportRun.objects.get(owner=alice)
+    s = _suggest(alice, run, "Robert Chen", "Bob Chen")
+    keep, gone = s.person_a_id, s.person_b_id
+    page = text(web.get(f"/import/{run.id}/"))
+    assert "troth unmerge" not in page and "Undo this merge" in page  # the hint, in web words
+    r = web.post(f"/import/{run.id}/suggestions/{s.id}/accept", **HTMX)
+    body = text(r)
+    assert "troth unmerge" not in body
+    record = MergeRecord.objects.get(owner=alice, kept_id=keep)
+    url = f"/import/{run.id}/merges/{record.id}/undo"
+    assert f'action="{url}"' in body and ">Undo this merge</button>" in body
+    # not bob's to undo, not with a GET, and not without the CSRF token
+    other = Client()
+    other.force_login(bob)
+    assert other.post(url, **HTMX).status_code == 404
+    assert web.get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert strict.post(url, **HTMX).status_code == 403
+    assert not Person.objects.filter(pk=gone).exists()
+    r = web.post(url, {"suggestion": str(s.id)}, **HTMX)
+    assert r.status_code == 200, text(r)
+    assert "Undone: Bob Chen and Robert Chen are two people again" in text(r)
+    assert Person.objects.filter(pk=gone, owner=alice).exists()
+    # twice is refused with the reason, a 400 and no change
+    r = web.post(url, **HTMX)
+    assert r.status_code == 400 and "already undone" in text(r)
+
+
 def test_reject_suggestion_is_recorded(web, alice, tmp_path):
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)

@@ -61,6 +61,11 @@ urlpatterns = [
         import_views.decide,
         name="import-decide",
     ),
+    path(
+        "import/<int:run_id>/merges/<int:merge_id>/undo",
+        import_views.unmerge,
+        name="import-unmerge",
+    ),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),

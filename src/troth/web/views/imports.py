@@ -36,8 +36,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from troth.errors import TrothError
-from troth.identity.actions import do_accept, do_reject
-from troth.identity.models import MergeSuggestion
+from troth.identity.actions import do_accept, do_reject, do_unmerge
+from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.importers import tasks
 from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
@@ -439,7 +439,7 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
     if suggestion is None:
         raise Http404(f"no merge suggestion with id {suggestion_id}")
     row = suggestion_row(suggestion)
-    error, done = "", ""
+    error, done, merge_id = "", "", None
     if suggestion.status != MergeSuggestion.OPEN:
         error = f"Already decided ({suggestion.status})."
     else:
@@ -448,10 +448,8 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
             with transaction.atomic():
                 if decision == "accept":
                     record = do_accept(owner, a, b, reason="merged from the Import page")
-                    done = (
-                        f"Merged {b.full_name} into {a.full_name}"
-                        f" (troth unmerge {record.pk} undoes it)."
-                    )
+                    merge_id = record.pk
+                    done = f"Merged {b.full_name} into {a.full_name}."
                 else:
                     do_reject(owner, a, b)
                     done = f"Noted: {a.full_name} and {b.full_name} are different people."
@@ -466,6 +464,46 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
     return render(
         request,
         "web/_import_suggestion.html",
-        {"run": run, "s": row, "error": error, "done": done},
+        {"run": run, "s": row, "error": error, "done": done, "merge_id": merge_id},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
+    """Undo a merge accepted on this page: the merged person comes back as they were,
+    and troth will not suggest the pair again."""
+    owner = owner_of(request)
+    run = _run(request, run_id)
+    record = MergeRecord.objects.filter(owner=owner, pk=merge_id).select_related("kept").first()
+    if record is None:
+        raise Http404(f"no merge with id {merge_id}")
+    row = {
+        "id": request.POST.get("suggestion", "")
+        if request.POST.get("suggestion", "").isdigit()
+        else "",
+        "a": {"id": record.kept_id, "name": record.kept.full_name},
+        "b": {"id": record.merged_id, "name": record.merged_name},
+    }
+    error, done = "", ""
+    try:
+        with transaction.atomic():
+            do_unmerge(owner, record)
+        done = (
+            f"Undone: {record.merged_name} and {record.kept.full_name} are two people again;"
+            " troth will not suggest merging them again."
+        )
+    except TrothError as exc:
+        error = str(exc)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect("web:import-run", run_id=run.pk)
+    return render(
+        request,
+        "web/_import_suggestion.html",
+        {"run": run, "s": row, "error": error, "done": done or error, "unmerged": True},
         status=400 if error else 200,
     )

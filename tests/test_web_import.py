@@ -134,6 +134,35 @@ def test_upload_vcard_runs_and_summarises(web, alice, tmp_path, home):
     assert f'href="/import/{run.id}/"' in listing and "2 new, 0 updated" in listing
 
 
+def test_summary_names_the_people_created_and_updated(web, alice, tmp_path):
+    lee = do_add_person(alice, "Lee Ortiz", emails=["lee@ortiz.example"])
+    upload(web, write(tmp_path, "contacts.vcf", VCARD))
+    run = ImportRun.objects.get(owner=alice)
+    dana = Person.objects.get(owner=alice, full_name="Dana Kang")
+    assert (run.counts["created_ids"], run.counts["updated_ids"]) == ([dana.id], [lee.id])
+    page = text(web.get(f"/import/{run.id}/"))
+    created = page.split('id="created-people"')[1].split("</ul>")[0]
+    assert f'<a href="/people/{dana.id}/">Dana Kang</a>' in created and "Lee" not in created
+    updated = page.split('id="updated-people"')[1].split("</ul>")[0]
+    assert f'<a href="/people/{lee.id}/">Lee Ortiz</a>' in updated
+    assert "more</li>" not in page and 'id="merged-means"' not in page
+    # a big import names the first twenty and says how many more; merged is explained
+    ids = list(
+        Person.objects.filter(owner=alice, is_me=False).order_by("id").values_list("id", flat=True)
+    )
+    run.counts = {**run.counts, "people_created": 45, "created_ids": ids * 15, "people_merged": 1}
+    run.save()
+    page = text(web.get(f"/import/{run.id}/"))
+    created = page.split('id="created-people"')[1].split("</ul>")[0]
+    assert created.count("<li>") == 21 and "<li>and 25 more</li>" in created
+    assert "1 person from this file was found to be someone already in your network" in page
+    # only the owner's people are named, whatever the run holds
+    bobs = do_add_person(run.owner.__class__.objects.create(username="eve"), "Eve Secret")
+    run.counts = {**run.counts, "created_ids": [bobs.id]}
+    run.save()
+    assert "Eve Secret" not in text(web.get(f"/import/{run.id}/"))
+
+
 def test_reupload_changes_nothing(web, alice, tmp_path):
     path = write(tmp_path, "contacts.vcf", VCARD)
     upload(web, path)

@@ -71,6 +71,10 @@ MAX_EXTERNAL_ID = 300
 Point = tuple[str, str]  # (ContactPoint kind, normalised value)
 
 
+# How many of the people an import created (and updated) its run remembers by id.
+PEOPLE_KEPT = 100
+
+
 @dataclass
 class ImportSummary:
     kind: str
@@ -90,6 +94,10 @@ class ImportSummary:
     unmatched: int = 0
     # what a parser left out on purpose, by reason (mailing lists, duplicates...)
     left_out: dict[str, int] = field(default_factory=dict)
+    # who the import created and updated (the web page names them; the first
+    # PEOPLE_KEPT of each are kept with the run, the counts say how many in all)
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -117,6 +125,8 @@ class ImportSummary:
         self.people_updated += other.people_updated
         self.people_merged += other.people_merged
         self.interactions_added += other.interactions_added
+        self.created_ids.extend(other.created_ids)
+        self.updated_ids.extend(other.updated_ids)
         self.problems.extend(other.problems)
         self.seconds += other.seconds
         self.records += other.records
@@ -165,6 +175,8 @@ class ImportSummary:
             **self.counts(),
             "left_out": dict(self.left_out),
             "nothing_new": self.nothing_new(),
+            "created_ids": self.created_ids[:PEOPLE_KEPT],
+            "updated_ids": self.updated_ids[:PEOPLE_KEPT],
         }
 
     def problem_rows(self) -> list[dict[str, str]]:
@@ -706,6 +718,7 @@ class _Importer:
         _insert(Note, ("owner", "person", "text", "created_at"), notes)
         _insert_through(tag_links)
         self.summary.people_created += len(targets)
+        self.summary.created_ids.extend(ids)
         if self.known is not None:  # keep what is known current for later chunks
             known = self.known
             for row, pid in zip(rows, ids, strict=True):
@@ -895,6 +908,7 @@ class _Importer:
                     changed = True
             if changed:
                 self.summary.people_updated += 1
+                self.summary.updated_ids.append(pid)
                 self.touched.add(pid)
         _insert(
             Relationship,

@@ -44,7 +44,7 @@ from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.owners import do_ensure_me
-from troth.people.models import ContactPoint
+from troth.people.models import ContactPoint, Person
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, owner_of
 
@@ -354,7 +354,13 @@ def status_context(run: ImportRun) -> dict[str, Any]:
     counts = run.counts or {}
     left_out = counts.get("left_out") or {}
     suggestions, suggestions_total = suggestion_rows(run)
+    created, created_more = _people_named(run, "created_ids", counts.get("people_created", 0))
+    updated, updated_more = _people_named(run, "updated_ids", counts.get("people_updated", 0))
     return {
+        "created_people": created,
+        "created_more": created_more,
+        "updated_people": updated,
+        "updated_more": updated_more,
         "run": run,
         "row": run_row(run),
         "active": run.status in (ImportRun.QUEUED, ImportRun.RUNNING),
@@ -374,6 +380,24 @@ def status_context(run: ImportRun) -> dict[str, Any]:
         # the importers speak the command line's language: say it in the page's
         "needs_me": run.status == ImportRun.FAILED and "--me" in (run.error or ""),
     }
+
+
+PEOPLE_NAMED = 20  # the people an import created or updated, named on its page
+
+
+def _people_named(run: ImportRun, key: str, count: int) -> tuple[list[dict[str, Any]], int]:
+    """The first people the run created (or updated) who are still there, by name, and
+    how many more it counted; only the run owner's people."""
+    if run.status != ImportRun.DONE:
+        return [], 0
+    ids = [i for i in (run.counts or {}).get(key) or [] if isinstance(i, int)][:PEOPLE_NAMED]
+    names = dict(
+        Person.objects.filter(owner=run.owner, is_me=False, id__in=ids).values_list(
+            "id", "full_name"
+        )
+    )
+    shown = [{"id": i, "name": names[i]} for i in ids if i in names]
+    return shown, max(0, count - len(shown))
 
 
 def _nothing_new(run: ImportRun, counts: dict[str, Any]) -> list[str]:

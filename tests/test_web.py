@@ -337,6 +337,15 @@ def test_people_lists_and_searches(web, alice, dana, sam):
     assert "Nobody matches" in text(web.get("/people/", {"q": "zzzz"}))
 
 
+def test_people_table_says_it_scrolls_sideways_on_a_phone(web, dana):
+    page = text(web.get("/people/"))
+    assert 'class="scroll-hint"' in page and "swipe the table sideways" in page
+    # the scrolling box takes keyboard focus, so it scrolls without a mouse too
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="People' in page
+    css = (Path(__file__).parents[1] / "src/troth/web/static/web/troth.css").read_text()
+    assert ".scroll-hint { display: none; }" in css
+
+
 def test_people_filters_and_sorts(web, alice, dana, sam):
     do_tag(alice, sam, add=["python"])
     body = text(web.get("/people/", {"tag": "python"}))
@@ -551,6 +560,12 @@ def test_quick_add_creates_the_row_in_place(web, alice, dana, kind, data):
         assert Commitment.objects.get().debtor.is_me
 
 
+def test_a_bad_date_gets_one_hint_not_two(web, dana):
+    r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "call", "log-when": "someday"})
+    assert r.status_code == 400
+    assert text(r).count("(try ") == 1 and "cannot read date" in text(r)
+
+
 def test_logging_a_meeting_updates_the_header_in_place(web, alice, dana):
     page = text(web.get(f"/people/{dana.id}/"))
     assert '<span id="person-contact">0 interactions; last contact never.</span>' in page
@@ -575,7 +590,7 @@ QUICK_BAD = [
     ("log", {"log-channel": "call", "log-minutes": "ten"}, "Enter a whole number"),
     ("log", {"log-channel": "call", "log-when": "in 2 weeks"}, "in the future"),
     ("log", {"log-channel": "call", "log-when": "2999-01-01"}, "out of range"),
-    ("log", {"log-channel": "call", "log-when": "someday"}, "try 2026-11-20"),
+    ("log", {"log-channel": "call", "log-when": "someday"}, "(try 2026-12-01, today, yesterday"),
     ("gave", {"gave-kind": "bribe"}, "Select a valid choice"),
     ("gave", {"gave-kind": "lead", "gave-need": "99999"}, "Select a valid choice"),
     # a favour with no description is no record of what was done

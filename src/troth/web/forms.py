@@ -50,7 +50,11 @@ class DayField(forms.CharField):
         try:
             day = parse_date(text, today, past=self.past)
         except DateError as exc:
-            raise forms.ValidationError(f"{exc} (try 2026-11-20, yesterday or friday)") from None
+            # the parser's message brings its own examples: one "(try ...)" is enough
+            message = (
+                str(exc) if "(try " in str(exc) else f"{exc} (try 2026-11-20, yesterday or friday)"
+            )
+            raise forms.ValidationError(message) from None
         if self.not_after_today and day > today:
             raise forms.ValidationError(f"{day} is in the future; record what has happened")
         if self.after_today and day <= today:

@@ -196,6 +196,33 @@ def test_json_round_trip_restores_every_row_exactly(network, other, cli, tmp_pat
     assert newest.pk > max(row[0] for row in before["people.person"])
 
 
+def test_the_mail_password_is_never_exported(network, cli, tmp_path):
+    from django.utils import timezone
+
+    from troth.agenda.models import MailSettings
+
+    MailSettings.objects.create(
+        owner=network,
+        host="smtp.example.org",
+        username="me@example.org",
+        password="hunter2-app-password",
+        updated_at=timezone.now(),
+    )
+    path = tmp_path / "troth.json"
+    cli("export", "json", str(path))
+    text = path.read_text("utf-8")
+    assert "hunter2-app-password" not in text and "smtp.example.org" in text
+    wipe(network)
+    do_restore(network, path)
+    restored = MailSettings.objects.get(owner=network)
+    # everything else comes back; the password is to be typed in again
+    assert (restored.host, restored.username, restored.password) == (
+        "smtp.example.org",
+        "me@example.org",
+        "",
+    )
+
+
 def test_export_to_stdout_is_the_same_document(network, cli, tmp_path):
     path = tmp_path / "a.json"
     cli("export", "json", str(path))

@@ -64,7 +64,8 @@ class MailSettings(Owned):
     a server the owner chose); with no host, the environment's server is used.
     The password is kept as given: SMTP needs it in clear to log in, and a key to
     encrypt it would live beside it. It is never rendered back (see the Settings
-    page), but it is part of the owner's backups."""
+    page) and never exported (troth.backup.tables.SECRETS): after a restore it is
+    typed in again."""
 
     STARTTLS, SSL, NONE = "starttls", "ssl", "none"
     SECURITIES = [(STARTTLS, "STARTTLS"), (SSL, "SSL/TLS"), (NONE, "none")]

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from troth import __version__
-from troth.backup.tables import DERIVED, Table, is_user_fk, tables
+from troth.backup.tables import DERIVED, SECRETS, Table, is_user_fk, tables
 from troth.errors import TrothError
 
 FORMAT = "troth-export"
@@ -79,8 +79,13 @@ def _encoder(field: models.Field[Any, Any], owner_id: Any) -> Any:
     return plain
 
 
+def _blank(_value: Any) -> str:
+    return ""
+
+
 def table_rows(table: Table, owner: Any) -> Iterator[list[Any]]:
-    encoders = [_encoder(f, owner.pk) for f in table.fields]
+    secret = SECRETS.get(table.label, frozenset())
+    encoders = [_blank if f.name in secret else _encoder(f, owner.pk) for f in table.fields]
     query = table.rows_of(owner).order_by("pk").values_list(*table.columns)
     for row in query.iterator(chunk_size=CHUNK):
         yield [enc(v) for enc, v in zip(encoders, row, strict=True)]

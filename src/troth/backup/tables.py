@@ -23,6 +23,9 @@ from troth.owned import Owned
 # not match the people) and recomputes every score from interactions, favours and
 # promises, so a restored network scores exactly as it did.
 DERIVED = frozenset({"trust.trustscore"})
+# Secrets never written to an export (a backup file is copied, mailed, synced): the
+# column is exported empty and a restore leaves it empty, to be typed in again.
+SECRETS: dict[str, frozenset[str]] = {"agenda.mailsettings": frozenset({"password"})}
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,28 @@ def test_your_server_comes_before_the_environment(alice, smtp, monkeypatch):
     assert smtp_config().host == "smtp.operator.example"  # nobody's: the environment
 
 
+def test_a_groups_server_keeps_members_off_their_own_mail_servers(web, alice, smtp, settings):
+    do_save_mail_settings(alice, host="127.0.0.1", port=smtp.port, security="none")
+    settings.TROTH_NETWORK_MODE = True  # troth serve --host
+    settings.TROTH_MEMBER_SMTP = None
+    # what alice saved on her laptop is not used on a group's server...
+    assert smtp_config(alice).source != "settings"
+    # ...and nothing new can be saved: one clear line, nothing written
+    before = MailSettings.objects.get(owner=alice).updated_at
+    r = web.post("/settings/digest", form(smtp.port, host="10.0.0.9"), **HTMX)
+    assert r.status_code == 400 and "TROTH_MEMBER_SMTP=1" in text(r)
+    assert MailSettings.objects.get(owner=alice).updated_at == before
+    page = text(web.get("/settings/"))
+    assert "Save mail server" not in page and "operator's mail server" in page
+    # the operator may allow it
+    settings.TROTH_MEMBER_SMTP = "1"
+    assert smtp_config(alice).source == "settings"
+    assert "Save mail server" in text(web.get("/settings/"))
+    # or forbid it on a laptop too
+    settings.TROTH_NETWORK_MODE, settings.TROTH_MEMBER_SMTP = False, "0"
+    assert smtp_config(alice).source != "settings"
+
+
 def test_the_cli_uses_the_owners_saved_server(cli, smtp):
     owner = local_owner()
     do_save_mail_settings(

@@ -80,6 +80,22 @@ class Sent:
     server: str  # host:port that accepted it
 
 
+def own_servers_allowed() -> bool:
+    """Whether owners may use a mail server of their own (TROTH_MEMBER_SMTP): on a
+    laptop yes; on a group's server only when its operator says so, since a member's
+    server is one the group's machine connects to on that member's word."""
+    choice = getattr(settings, "TROTH_MEMBER_SMTP", None)
+    if choice is None:
+        return not getattr(settings, "TROTH_NETWORK_MODE", False)
+    return str(choice).lower() in {"1", "true", "yes", "on"}
+
+
+OWN_SERVERS_OFF = (
+    "this troth server sends all mail through its operator's mail server; members cannot"
+    " set their own (the operator can allow it with TROTH_MEMBER_SMTP=1)"
+)
+
+
 def mail_settings(owner) -> MailSettings | None:
     """The owner's own mail server record, if they saved one."""
     return MailSettings.objects.filter(owner=owner).first()
@@ -89,7 +105,7 @@ def smtp_config(owner=None) -> Smtp:
     """The SMTP settings as they are now: the owner's own server (Settings) when it
     has a host, else TROTH_SMTP_* from the environment, then Django's EMAIL_*
     settings (read at call time, not at import)."""
-    own = mail_settings(owner) if owner is not None else None
+    own = mail_settings(owner) if owner is not None and own_servers_allowed() else None
     if own is not None and own.host:
         return Smtp(
             host=own.host,
@@ -227,6 +243,8 @@ def do_save_mail_settings(
 ) -> MailSettings:
     """Save the owner's own mail server. `password` None keeps the stored one, ''
     clears it. Everything is checked before anything is written."""
+    if not own_servers_allowed():
+        raise TrothError(OWN_SERVERS_OFF)
     host = check_host(host)
     port = check_port(port)
     if security not in DEFAULT_PORTS:

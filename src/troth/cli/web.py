@@ -125,6 +125,7 @@ def serve(
         os.environ["TROTH_LOCAL_LOGIN"] = "1"
     else:
         settings.TROTH_LOCAL_LOGIN = False
+        settings.TROTH_NETWORK_MODE = True
         _check_network_mode(host)
     _allow_host(host)
     if demo:

@@ -23,6 +23,7 @@ from troth.agenda.actions import do_reset_tier_cadences, do_set_tier_cadence
 from troth.agenda.calendar import agenda_calendar
 from troth.agenda.digest import (
     DEFAULT_PORTS,
+    OWN_SERVERS_OFF,
     OWNER,
     check_address,
     check_host,
@@ -32,6 +33,7 @@ from troth.agenda.digest import (
     do_send_digest,
     do_send_test_message,
     mail_settings,
+    own_servers_allowed,
     recipient,
     smtp_config,
 )
@@ -286,6 +288,8 @@ def digest_context(owner, form: MailForm | None = None) -> dict[str, Any]:
         "mail_form": form or mail_form_for(owner),
         "default_ports": DEFAULT_PORTS,
         "last_digest": last,
+        "own_servers": own_servers_allowed(),
+        "own_servers_off": OWN_SERVERS_OFF,
     }
 
 

@@ -156,3 +156,57 @@ def cadence(
         console.print(f"{person.full_name} follows the tier's default rhythm")
     else:
         console.print(f"Check in with {person.full_name} every {plural(days, 'day')}")
+
+
+@command("rhythms", rich_help_panel="Follow through")
+def rhythms(
+    tier: str | None = typer.Argument(None, help="A tier: inner, close, active or network."),
+    every: str | None = typer.Argument(
+        None, help="How often to check in with that tier: 10d, 6w, 3m; 'default' for troth's."
+    ),
+    reset: bool = typer.Option(False, "--reset", help="Every tier back to troth's rhythm."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The check-in rhythm of each tier (the web app's Settings edits the same)."""
+    from troth.agenda.queries import default_tier_cadences, own_tier_cadences, tier_cadences
+
+    me_owner = owner()
+    if reset:
+        if tier or every:
+            raise TrothError("--reset takes no tier")
+        with transaction.atomic():
+            n = actions.do_reset_tier_cadences(me_owner)
+        console.print(f"Back to troth's rhythms ({plural(n, 'tier')} had your own).")
+    elif tier is not None:
+        if every is None:
+            raise TrothError(f"how often for {tier}? e.g. troth rhythms {tier} 30d")
+        key = tier.strip().lower()
+        days = (
+            default_tier_cadences().get(key, 0)
+            if every.strip().lower() == "default"
+            else span_option(every, "rhythm")
+        )
+        with transaction.atomic():
+            actions.do_set_tier_cadence(me_owner, key, days)
+        console.print(f"Check in with your {key} ties every {plural(days, 'day')}.")
+    days, defaults, own = (
+        tier_cadences(me_owner),
+        default_tier_cadences(),
+        own_tier_cadences(me_owner),
+    )
+    if as_json:
+        print_json(
+            [
+                {"tier": t, "days": d, "default": defaults[t], "yours": t in own}
+                for t, d in days.items()
+            ]
+        )
+        return
+    if tier is None and not reset:
+        table = Table(header_style="bold")
+        for col in ("tier", "every", "troth's default"):
+            table.add_column(col)
+        for t, d in days.items():
+            mark = " (yours)" if t in own else ""
+            table.add_row(t, f"{plural(d, 'day')}{mark}", plural(defaults[t], "day"))
+        console.print(table)

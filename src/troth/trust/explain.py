@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS, TrustResult
 
 
@@ -18,8 +20,12 @@ def _span(days: float) -> str:
     return _n(days / 365.25, "year")
 
 
-def reasons(result: TrustResult, i: int, name: str) -> list[str]:
-    """Why person `i` scores what they do, strongest first."""
+def reasons(
+    result: TrustResult, i: int, name: str, cadences: Sequence[int] | None = None
+) -> list[str]:
+    """Why person `i` scores what they do, strongest first. `cadences`: the check-in
+    rhythm in days per tier (in TIERS order; 0 for none), the owner's own where they
+    set one (troth rhythms, Settings); troth's defaults when not given."""
     f, p = result.features, result.parts
     now = result.as_of_day
     scored: list[tuple[float, str]] = []
@@ -105,7 +111,7 @@ def reasons(result: TrustResult, i: int, name: str) -> list[str]:
     # Silence counts from the last two-way contact: a note nobody answered is not contact.
     silent = now - f.last_two_way_day[i]
     tier = TIERS[int(result.tier[i])]
-    cadence = TIER_CADENCE_DAYS[int(result.tier[i])]
+    cadence = (cadences or TIER_CADENCE_DAYS)[int(result.tier[i])]
     if tier == "dormant":
         scored.append(
             (1.5, f"No two-way contact for {_span(silent)}: a dormant tie, worth reconnecting")

@@ -14,7 +14,15 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person
 from troth.trust.actions import do_recompute_trust, tier_among
-from troth.trust.engine import ENGINE_VERSION, TIERS, TrustParams, TrustResult, compute, summarize
+from troth.trust.engine import (
+    ENGINE_VERSION,
+    TIER_CADENCE_DAYS,
+    TIERS,
+    TrustParams,
+    TrustResult,
+    compute,
+    summarize,
+)
 from troth.trust.explain import reasons
 from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
@@ -192,6 +200,14 @@ def _scored_with_everyone(
     return int(list(ids).index(person.id)), results
 
 
+def _owner_cadences(owner) -> list[int]:
+    """The check-in rhythm of each tier in TIERS order, the owner's own where set."""
+    from troth.agenda.queries import tier_cadences  # the agenda builds on trust
+
+    own = tier_cadences(owner)
+    return [own.get(t, TIER_CADENCE_DAYS[k]) or 0 for k, t in enumerate(TIERS)]
+
+
 def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
     day = check_as_of(as_of)
     if day == timezone.localdate():
@@ -210,7 +226,7 @@ def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[st
     )
     f = now.features
     row["as_of"] = day.isoformat()
-    row["reasons"] = reasons(now, i, person.given_name or person.full_name)
+    row["reasons"] = reasons(now, i, person.given_name or person.full_name, _owner_cadences(owner))
     row["facts"] = {
         "interactions": int(f.n_total[i]),
         "meetings": int(f.n_meetings[i]),

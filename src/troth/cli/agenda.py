@@ -189,7 +189,7 @@ def rhythms(
         with transaction.atomic():
             actions.do_set_tier_cadence(me_owner, key, days)
         console.print(f"Check in with your {key} ties every {plural(days, 'day')}.")
-    days, defaults, own = (
+    rhythm, defaults, own = (
         tier_cadences(me_owner),
         default_tier_cadences(),
         own_tier_cadences(me_owner),
@@ -198,7 +198,7 @@ def rhythms(
         print_json(
             [
                 {"tier": t, "days": d, "default": defaults[t], "yours": t in own}
-                for t, d in days.items()
+                for t, d in rhythm.items()
             ]
         )
         return
@@ -206,7 +206,7 @@ def rhythms(
         table = Table(header_style="bold")
         for col in ("tier", "every", "troth's default"):
             table.add_column(col)
-        for t, d in days.items():
+        for t, d in rhythm.items():
             mark = " (yours)" if t in own else ""
             table.add_row(t, f"{plural(d, 'day')}{mark}", plural(defaults[t], "day"))
         console.print(table)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from troth.errors import NotFound
 
@@ -35,3 +37,25 @@ def page(
     """The whole page, or only `partial` when htmx asked for a piece of it."""
     chosen = partial if partial and is_htmx(request) else template
     return render(request, chosen, context, status=status)
+
+
+def outcome(
+    request: HttpRequest,
+    error: str,
+    done: str,
+    back: str,
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """An action's result: with htmx the fragment, 400 when it failed; without
+    JavaScript a message on the page it came from (`back`, a URL) and a redirect.
+    `context` may be a function, read only when the fragment is drawn."""
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect(back)
+    if callable(context):
+        context = context()
+    return render(request, template, context, status=400 if error else 200)

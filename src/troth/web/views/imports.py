@@ -20,7 +20,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import (
     FileUploadHandler,
@@ -46,7 +45,7 @@ from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.owners import do_ensure_me
 from troth.people.models import ContactPoint, Person
 from troth.web.forms import Form
-from troth.web.views.common import is_htmx, owner_of
+from troth.web.views.common import outcome, owner_of
 
 PAST_RUNS = 30
 SUGGESTIONS = 50
@@ -479,17 +478,13 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
                     done = f"Noted: {a.full_name} and {b.full_name} are different people."
         except TrothError as exc:
             error = str(exc)
-    if not is_htmx(request):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, done)
-        return redirect("web:import-run", run_id=run.pk)
-    return render(
+    return outcome(
         request,
+        error,
+        done,
+        reverse("web:import-run", args=[run.pk]),
         "web/_import_suggestion.html",
         {"run": run, "s": row, "error": error, "done": done, "merge_id": merge_id},
-        status=400 if error else 200,
     )
 
 
@@ -519,15 +514,11 @@ def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
         )
     except TrothError as exc:
         error = str(exc)
-    if not is_htmx(request):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, done)
-        return redirect("web:import-run", run_id=run.pk)
-    return render(
+    return outcome(
         request,
+        error,
+        done,
+        reverse("web:import-run", args=[run.pk]),
         "web/_import_suggestion.html",
         {"run": run, "s": row, "error": error, "done": done or error, "unmerged": True},
-        status=400 if error else 200,
     )

@@ -24,7 +24,7 @@ from troth.ledger.models import Need
 from troth.ledger.queries import access_need, need_status, open_needs
 from troth.owners import do_ensure_me
 from troth.web.forms import NeedForm
-from troth.web.views.common import is_htmx, not_found, owner_of, page
+from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
 
 PER_PAGE = 50
 HELPERS = 5
@@ -129,15 +129,10 @@ def withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
         done = f"Withdrawn: {need.what}"
     except TrothError as exc:
         error = str(exc)
-    if not is_htmx(request):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, done)
-        query = request.GET.get("page", "")
-        return redirect(reverse("web:needs") + (f"?page={query}" if query.isdigit() else ""))
-    return render(
-        request, "web/_needs_lists.html", lists(request, error, done), status=400 if error else 200
+    query = request.GET.get("page", "")
+    back = reverse("web:needs") + (f"?page={query}" if query.isdigit() else "")
+    return outcome(
+        request, error, done, back, "web/_needs_lists.html", lambda: lists(request, error, done)
     )
 
 

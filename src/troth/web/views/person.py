@@ -16,6 +16,7 @@ from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,7 +58,7 @@ from troth.web.forms import (
     NoteForm,
     PromiseForm,
 )
-from troth.web.views.common import is_htmx, not_found, owner_of, page
+from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
 
 # The photo types a browser may be handed (never SVG: it can carry script).
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -565,18 +566,17 @@ def _records_response(
     undo: tuple[int, str] | None = None,
 ):
     """The person's lists after a change; `undo`: (promise id, token) for its Undo button."""
-    if not is_htmx(request):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, done)
-        return redirect("web:person", person_id=person.id)
-    context: dict[str, Any] = {"person": person, "records_error": error, "records_done": done}
-    if undo and undo[1]:
-        context["records_undo"] = {"promise": undo[0], "token": undo[1]}
-    context.update(records(owner_of(request), person))
-    context.pop("known")
-    return render(request, "web/_person_records.html", context, status=400 if error else 200)
+
+    def context() -> dict[str, Any]:
+        out: dict[str, Any] = {"person": person, "records_error": error, "records_done": done}
+        if undo and undo[1]:
+            out["records_undo"] = {"promise": undo[0], "token": undo[1]}
+        out.update(records(owner_of(request), person))
+        out.pop("known")
+        return out
+
+    back = reverse("web:person", args=[person.id])
+    return outcome(request, error, done, back, "web/_person_records.html", context)
 
 
 @require_POST

@@ -74,3 +74,31 @@ def realdata() -> Path:
             pytest.fail(f"CI: {REALDATA} is missing; the importer tests need it")
         pytest.skip(f"{REALDATA} is absent (external test files beside the checkout)")
     return REALDATA
+
+
+SMTP_VARS = (
+    "TROTH_SMTP_HOST",
+    "TROTH_SMTP_PORT",
+    "TROTH_SMTP_USER",
+    "TROTH_SMTP_PASSWORD",
+    "TROTH_SMTP_TLS",
+    "TROTH_SMTP_SSL",
+    "TROTH_DIGEST_TO",
+    "TROTH_DIGEST_FROM",
+)
+
+
+@pytest.fixture
+def no_mail_settings(monkeypatch, settings):
+    """Start from no mail server configured, whatever the developer's environment says
+    (the digest and Settings tests use it for every test)."""
+    for var in SMTP_VARS:
+        monkeypatch.delenv(var, raising=False)
+    settings.EMAIL_HOST = ""
+    settings.EMAIL_PORT = 587
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.TROTH_DIGEST_TO = ""
+    settings.TROTH_DIGEST_FROM = ""

@@ -24,16 +24,7 @@ from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_edit_person
 from troth.settings import smtp_settings
 
-SMTP_VARS = (
-    "TROTH_SMTP_HOST",
-    "TROTH_SMTP_PORT",
-    "TROTH_SMTP_USER",
-    "TROTH_SMTP_PASSWORD",
-    "TROTH_SMTP_TLS",
-    "TROTH_SMTP_SSL",
-    "TROTH_DIGEST_TO",
-    "TROTH_DIGEST_FROM",
-)
+pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 def _today() -> dt.date:
@@ -77,21 +68,6 @@ class Server:
 
     def stop(self) -> None:
         self.controller.stop()
-
-
-@pytest.fixture(autouse=True)
-def no_mail_settings(monkeypatch, settings):
-    """Start from nothing configured, whatever the developer's environment says."""
-    for var in SMTP_VARS:
-        monkeypatch.delenv(var, raising=False)
-    settings.EMAIL_HOST = ""
-    settings.EMAIL_PORT = 587
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.TROTH_DIGEST_TO = ""
-    settings.TROTH_DIGEST_FROM = ""
 
 
 @pytest.fixture

@@ -20,29 +20,8 @@ from troth.errors import TrothError
 from troth.owners import local_owner
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-SMTP_VARS = (
-    "TROTH_SMTP_HOST",
-    "TROTH_SMTP_PORT",
-    "TROTH_SMTP_USER",
-    "TROTH_SMTP_PASSWORD",
-    "TROTH_SMTP_TLS",
-    "TROTH_SMTP_SSL",
-    "TROTH_DIGEST_TO",
-    "TROTH_DIGEST_FROM",
-)
 
-
-@pytest.fixture(autouse=True)
-def no_mail_settings(monkeypatch, settings):
-    for var in SMTP_VARS:
-        monkeypatch.delenv(var, raising=False)
-    settings.EMAIL_HOST = ""
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.TROTH_DIGEST_TO = ""
-    settings.TROTH_DIGEST_FROM = ""
+pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 def free_port() -> int:

@@ -19,7 +19,13 @@ import pytest
 
 from troth.importers import ics
 from troth.importers.ics import MAX_OCCURRENCES, PARSER, occurrences
-from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
+from troth.importers.records import (
+    ImportFileError,
+    InteractionRecord,
+    LeftOut,
+    PersonRecord,
+    Problem,
+)
 
 _ICS = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "ics"
 FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file()) or [
@@ -114,6 +120,11 @@ WITHOUT_ME: dict[str, str] = {
 }
 
 
+def kept(records: list) -> list:
+    """The records but the counts of what was left out on purpose."""
+    return [r for r in records if not isinstance(r, LeftOut)]
+
+
 def parse(path: Path, **options) -> list:
     options.setdefault("me", {OUTSIDER})
     if "today" not in options:  # the moment, not the clock, decides what has happened
@@ -147,7 +158,9 @@ def test_every_real_ics_file(realdata, name):
     records = parse(path)
     found, met = people(records), meetings(records)
     problems = [r for r in records if isinstance(r, Problem)]
-    assert len(records) == len(found) + len(met) + len(problems)
+    left = [r for r in records if isinstance(r, LeftOut)]
+    assert len(records) == len(found) + len(met) + len(problems) + len(left)
+    assert all(r.count > 0 for r in left)
     assert (len(found), len(met), len(problems)) == expected, records
     emails = {p.emails[0] for p in found}
     for person in found:
@@ -187,13 +200,13 @@ def test_bot_calendars_yield_nothing(realdata):
         "icaljs_google_birthday.ics",
         "icalendar_google_calendar_alarm.ics",
     ):
-        assert parse(root / name, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC)) == [], name
+        assert kept(parse(root / name, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC))) == [], name
 
 
 def test_rooms_and_declined_attendees_are_not_people(realdata):
     root = realdata / "ics"
     # GroupWise: the only attendee is a room (CUTYPE=RESOURCE, a space in its address).
-    assert parse(root / "ical4j_groupwise7_room_space_in_address.ics") == []
+    assert kept(parse(root / "ical4j_groupwise7_room_space_in_address.ics")) == []
     # RFC 2446: E declines (and a room, CUTYPE=ROOM, is invited); neither is anyone.
     records = parse(root / "libical_rfc2446_itip.ics")
     everyone = {e for r in meetings(records) for e in r.emails}
@@ -266,7 +279,7 @@ def test_the_owner_is_left_out(realdata):
         "late_joiner@example.com",
     ]
     # Tomorrow's events have not happened yet.
-    assert parse(path, today=dt.date(2020, 1, 1)) == []
+    assert kept(parse(path, today=dt.date(2020, 1, 1))) == []
 
 
 # --- synthetic files ---------------------------------------------------------------
@@ -301,6 +314,35 @@ ATTENDEE;CN=Boardroom 4:mailto:board4@example.org
 ATTENDEE;CN=Projector:mailto:resource-77@resource.calendar.google.com
 END:VEVENT
 """
+
+
+def test_what_a_calendar_leaves_out_is_counted_by_reason(tmp_path):
+    def event(uid: str, start: str, *lines: str) -> str:
+        body = "".join(line + "\n" for line in lines)
+        return (
+            f"BEGIN:VEVENT\nUID:{uid}\nDTSTART:{start}\nDTEND:{start[:-3]}30Z\n{body}END:VEVENT\n"
+        )
+
+    me = "ORGANIZER:mailto:owner@example.org"
+    bea = "ATTENDEE;PARTSTAT=ACCEPTED:mailto:bea@example.org"
+    path = write(
+        tmp_path,
+        calendar(
+            event("met@x", "20261102T100000Z", me, bea),
+            event("later@x", "20261210T100000Z", me, bea),  # to come: not left out, not yet
+            event("off@x", "20261103T100000Z", me, bea, "STATUS:CANCELLED"),
+            event("room@x", "20261104T100000Z", me, "ATTENDEE;CUTYPE=ROOM:mailto:r@x.org"),
+            event("solo@x", "20261105T100000Z", me, "ATTENDEE:mailto:owner@example.org"),
+        ),
+    )
+    records = parse(path, me={"owner@example.org"})
+    left = {r.reason: r.count for r in records if isinstance(r, LeftOut)}
+    assert left == {
+        "cancelled meetings": 1,
+        "events with nobody to meet (rooms, bots, declined, or none)": 1,
+        "meetings with only you": 1,
+    }
+    assert [m.external_id for m in meetings(records)] == ["met@x/20261102T100000Z"]
 
 
 def test_weekly_meeting_with_an_exdate_a_room_and_the_owner(tmp_path):
@@ -504,7 +546,7 @@ def test_files_that_are_not_calendars(tmp_path):
     assert not PARSER.detect(tmp_path)
     sniffed = tmp_path / "export.txt"
     sniffed.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
-    assert PARSER.detect(sniffed) and parse(sniffed) == []
+    assert PARSER.detect(sniffed) and kept(parse(sniffed)) == []
 
 
 def test_people_whose_names_only_sound_like_rooms_are_people(tmp_path):
@@ -671,8 +713,8 @@ def test_the_owner_cannot_always_be_worked_out(tmp_path):
 def test_a_calendar_without_meetings_needs_no_owner(tmp_path, realdata):
     # Nothing would be imported whoever the owner is: nothing to ask.
     holiday = "BEGIN:VEVENT\nUID:h\nDTSTART;VALUE=DATE:20260101\nSUMMARY:New Year\nEND:VEVENT\n"
-    assert parse(write(tmp_path, calendar(holiday)), me=set()) == []
-    assert parse(realdata / "ics" / "icaljs_google_birthday.ics", me=set()) == []
+    assert kept(parse(write(tmp_path, calendar(holiday)), me=set())) == []
+    assert kept(parse(realdata / "ics" / "icaljs_google_birthday.ics", me=set())) == []
 
 
 def test_a_given_owner_is_trusted(tmp_path):

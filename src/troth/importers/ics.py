@@ -59,7 +59,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -74,6 +74,7 @@ from icalendar.prop import vBroken
 from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
+    LeftOut,
     PersonRecord,
     Problem,
     Record,
@@ -627,17 +628,21 @@ class IcsParser:
                 if before is None or (override, sequence) >= (before.override, before.sequence):
                     chosen[key] = candidate
         held: list[tuple[str, str, _Occurrence, dt.datetime, _Meeting]] = []
+        # what is left out on purpose, counted (a calendar of years leaves out thousands)
+        left: Counter[str] = Counter()
         for (uid, original), occurrence in chosen.items():
             event = occurrence.event
             component = event.component
             when = _aware(occurrence.start, tz)
             if when > now:
                 continue
-            if str(component.get("STATUS", "")).upper() == "CANCELLED":
-                continue
-            if (uid, "*") in cancelled or (uid, original) in cancelled:
+            if str(component.get("STATUS", "")).upper() == "CANCELLED" or (
+                (uid, "*") in cancelled or (uid, original) in cancelled
+            ):
+                left["cancelled meetings"] += 1
                 continue
             if _BIRTHDAY_UID.match(uid):
+                left["birthdays and holidays"] += 1
                 continue
             master = masters[uid].component if uid in masters else None
             try:
@@ -647,6 +652,8 @@ class IcsParser:
                 continue
             if meeting is not None:
                 held.append((uid, original, occurrence, when, meeting))
+            else:
+                left["events with nobody to meet (rooms, bots, declined, or none)"] += 1
         if not me and held:
             me = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
             if not me:
@@ -660,6 +667,9 @@ class IcsParser:
             event = occurrence.event
             component = event.component
             parties = [p for p in meeting.parties if p.email not in me]
+            if not parties:
+                left["meetings with only you"] += 1
+                continue
             they_started = bool(meeting.organizer) and meeting.organizer not in me
             minutes = _minutes(component, occurrence.start)
             summary = " ".join(str(component.get("SUMMARY", "")).split())
@@ -694,7 +704,8 @@ class IcsParser:
                 elif party.name and known.full_name == party.email:
                     known.full_name = party.name
         interactions.sort(key=lambda record: (record.when, record.external_id))
-        return [*problems, *people.values(), *interactions]
+        out: list[Record] = [*problems, *(LeftOut(reason, n) for reason, n in sorted(left.items()))]
+        return [*out, *people.values(), *interactions]
 
 
 def _now(options: dict[str, object], tz: dt.tzinfo) -> dt.datetime:

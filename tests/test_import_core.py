@@ -653,6 +653,14 @@ def test_progress_has_units_and_no_made_up_totals(alice, tmp_path):
     column = _Count()
     assert column.render(progress.tasks[known]).plain == "1,500/2,000 people"
     assert column.render(progress.tasks[unknown]).plain == "210 messages"
+    # the time left, while there is a total to reach (the issue asks for an ETA)
+    from troth.cli.imports import _Eta
+
+    eta = _Eta()
+    assert eta.render(progress.tasks[unknown]).plain == ""
+    assert eta.render(progress.tasks[known]).plain.startswith("ETA ")
+    progress.update(known, completed=2000)
+    assert eta.render(progress.tasks[known]).plain == ""
 
 
 def test_me_address_of_a_contact_says_how_to_fix_it(cli, tmp_path):

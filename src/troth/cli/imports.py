@@ -74,6 +74,21 @@ class _Count(ProgressColumn):
         return Text(f"{text} {unit}".strip() if unit or task.total is not None else "")
 
 
+class _Eta(ProgressColumn):
+    """Time left ("ETA 0:00:12") while the total is known; nothing while it is not
+    (a count alone has no end to reach)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None or task.finished:
+            return Text("")
+        left = task.time_remaining
+        if left is None:
+            return Text("ETA -:--:--")
+        minutes, seconds = divmod(int(left), 60)
+        hours, minutes = divmod(minutes, 60)
+        return Text(f"ETA {hours}:{minutes:02d}:{seconds:02d}")
+
+
 class _Bar:
     """A Rich progress bar fed by do_import's (stage, done, total) callbacks."""
 
@@ -88,6 +103,7 @@ class _Bar:
                 BarColumn(),
                 _Count(),
                 TimeElapsedColumn(),
+                _Eta(),
                 console=err,
                 transient=True,
             )

@@ -204,7 +204,10 @@ def smtp_settings(env: Mapping[str, str] | None = None, fallback: Any = None) ->
         )
     port_text = text("TROTH_SMTP_PORT")
     if port_text:
-        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        if (
+            not (port_text.isascii() and port_text.isdigit() and len(port_text) < 6)
+            or not 1 <= int(port_text) <= 65535
+        ):
             raise ImproperlyConfigured(
                 f"TROTH_SMTP_PORT={port_text!r} is not a port number (1-65535)"
             )

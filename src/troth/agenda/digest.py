@@ -26,6 +26,7 @@ from troth.agenda.models import DigestLog, MailSettings
 from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
 from troth.errors import TrothError
+from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
 from troth.settings import smtp_settings
 
@@ -214,7 +215,7 @@ def check_port(value: object) -> int | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not is_number(text) or not 1 <= int(text) <= 65535:
         raise TrothError(f"port: {value!r} is not a port number (1-65535)")
     return int(text)
 

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from troth import __version__
 from troth.errors import TrothError
+from troth.lib.text import is_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +91,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def parse_id(value: str, what: str) -> int:
     """Ids as printed ("12") or as written elsewhere ("#12")."""
     text = value.strip().lstrip("#")
-    if not text.isdigit():
+    if not is_number(text):
         raise TrothError(f"{what} id must be a number like 12 or #12, got {value!r}")
     return int(text)
 

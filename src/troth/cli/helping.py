@@ -15,6 +15,7 @@ from troth.cli.app import command, console, owner, parse_id, print_json
 from troth.errors import TrothError
 from troth.ledger.helpers import HelpResult, needs_i_can_help, who_can_help
 from troth.ledger.queries import access_need
+from troth.lib.text import is_number
 from troth.people.models import Person
 
 _TIER_NOTE = {
@@ -63,7 +64,7 @@ def help_cmd(
     """Who in your network could meet a need, and why; and what you could give yourself."""
     # "troth help" and "troth help agenda" mean what they mean everywhere else.
     parent = ctx.parent
-    if ident is None or not ident.lstrip("#").isdigit():
+    if ident is None or not is_number(ident.lstrip("#")):
         group = parent.command if parent is not None else None
         sub = group.get_command(parent, ident) if group and ident else None  # type: ignore[attr-defined]
         if ident is not None and sub is None:

@@ -9,6 +9,7 @@ from rich.table import Table
 from troth.cli.app import command, console, fail, owner, plural, print_json
 from troth.errors import TrothError
 from troth.identity import actions, queries
+from troth.lib.text import is_number
 from troth.people.queries import resolve_person
 
 
@@ -133,7 +134,7 @@ def unmerge(
     """Undo a merge: both people again, each with their own history."""
     me_owner = owner()
     text = target.strip()
-    if text.isdigit():
+    if is_number(text):
         record = queries.access_merge(me_owner, int(text))
     else:
         record = queries.latest_merge_into(me_owner, resolve_person(me_owner, text))

@@ -34,7 +34,7 @@ from troth.importers.records import (
     canonical_url,
 )
 from troth.lib.contact import ContactError, normalize_email
-from troth.lib.text import fold
+from troth.lib.text import fold, is_number
 
 SOURCE = "linkedin"
 MET_HOW = "LinkedIn connection"
@@ -79,7 +79,7 @@ def parse_when(text: str) -> dt.datetime | None:
     if not value:
         return None
     parts = value.split(" ")
-    if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit() and len(parts[2]) == 4:
+    if len(parts) == 3 and is_number(parts[0], 2) and is_number(parts[2], 4) and len(parts[2]) == 4:
         month = _MONTHS.get(parts[1][:3].lower())  # 15 Dec 2024: the common case, fast
         if month:
             try:

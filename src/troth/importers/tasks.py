@@ -44,6 +44,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
+from troth.lib.text import is_number
 from troth.paths import data_dir
 
 logger = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def moved_to(run_id: int) -> int | None:
         text = moved_path(run_id).read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    return int(text) if text.isdigit() else None
+    return int(text) if is_number(text) else None
 
 
 def _finish(run: ImportRun, counts: dict[str, Any], problems: list[dict[str, str]]) -> None:

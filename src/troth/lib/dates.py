@@ -14,6 +14,8 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
+from troth.lib.text import is_number
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _UNITS = {
     "d": "days",
@@ -122,7 +124,7 @@ def _parse_date(text: str, today: dt.date, past: bool) -> dt.date:
 def parse_span(text: str, today: dt.date | None = None) -> int:
     """A length of time in days: "45d", "6w", "3 months", "1y" (months/years from `today`)."""
     s = " ".join(text.strip().lower().split())
-    if s.isdigit():
+    if is_number(s):
         return int(s)
     m = _SPAN.match(s)
     if not m:

@@ -13,3 +13,10 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", bare.casefold()).strip()
+
+
+def is_number(text: str, most: int = 18) -> bool:
+    """Whether `int(text)` is safe and means what it says: ASCII digits only, at most
+    `most` of them. (str.isdigit() also accepts "²", which int() refuses, and Python
+    refuses to read more than 4,300 digits: either would be a 500, not a 400.)"""
+    return text.isascii() and text.isdigit() and len(text) <= most

@@ -9,7 +9,7 @@ from django.db.models import F, Max, Prefetch, Q, QuerySet
 from troth.errors import Ambiguous, NotFound
 from troth.interactions.models import Interaction
 from troth.lib.names import resolve
-from troth.lib.text import fold
+from troth.lib.text import fold, is_number
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -53,7 +53,7 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
         if allow_me:
             return Person.objects.get(owner=owner, is_me=True)
         raise NotFound("'me' is you; name one of your contacts here")
-    if text.lstrip("#").isdigit():
+    if is_number(text.lstrip("#")):
         person = access_person(owner, int(text.lstrip("#")))
         if person.is_me and not allow_me:
             raise NotFound(f"#{person.id} is you; name a contact")

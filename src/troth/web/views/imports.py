@@ -42,6 +42,7 @@ from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
 from troth.lib.contact import ContactError, normalize_email, normalize_url
+from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.people.models import ContactPoint, Person
 from troth.web.forms import Form
@@ -499,7 +500,7 @@ def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
         raise Http404(f"no merge with id {merge_id}")
     row = {
         "id": request.POST.get("suggestion", "")
-        if request.POST.get("suggestion", "").isdigit()
+        if is_number(request.POST.get("suggestion", ""))
         else "",
         "a": {"id": record.kept_id, "name": record.kept.full_name},
         "b": {"id": record.merged_id, "name": record.merged_name},

@@ -19,6 +19,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from troth.insights import queries, series
+from troth.lib.text import is_number
 from troth.trust.engine import TIERS
 from troth.trust.queries import fresh_scores
 from troth.web.views.common import owner_of, page
@@ -141,7 +142,7 @@ def network(request: HttpRequest) -> JsonResponse:
     """The strongest N ties and the "knows" links among them, as JSON for the
     network view (?n=N, 1 to 5,000; 300 when not given)."""
     raw = request.GET.get("n", "")
-    if raw and not raw.strip().isdigit():
+    if raw and not is_number(raw.strip()):
         return JsonResponse({"error": "n must be a whole number of ties"}, status=400)
     data = queries.network(owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT))
     response = JsonResponse(data)

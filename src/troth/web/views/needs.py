@@ -22,6 +22,7 @@ from troth.ledger.actions import do_add_need, do_close_need
 from troth.ledger.helpers import needs_i_can_help, who_can_help
 from troth.ledger.models import Need
 from troth.ledger.queries import access_need, need_status, open_needs
+from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.web.forms import NeedForm
 from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
@@ -130,7 +131,7 @@ def withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
     except TrothError as exc:
         error = str(exc)
     query = request.GET.get("page", "")
-    back = reverse("web:needs") + (f"?page={query}" if query.isdigit() else "")
+    back = reverse("web:needs") + (f"?page={query}" if is_number(query) else "")
     return outcome(
         request, error, done, back, "web/_needs_lists.html", lambda: lists(request, error, done)
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from troth.errors import TrothError
+from troth.lib.text import is_number
 from troth.people.actions import clean_tag, do_add_person, do_tag
 from troth.people.models import Person, Tag
 from troth.trust.engine import TIERS
@@ -104,7 +105,7 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
         error = "Tick the people to tag first."
     elif len(raw_ids) > MAX_BULK:
         error = f"At most {MAX_BULK} people at a time."
-    elif not all(i.isdigit() for i in raw_ids):
+    elif not all(is_number(i) for i in raw_ids):
         error = "Those are not people from this list."
     elif not tag:
         error = "Type the tag to add or remove."

@@ -44,6 +44,7 @@ from troth.ledger.queries import (
     needs_of,
     promises,
 )
+from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note, do_edit_person
 from troth.people.models import Note, Person, Relationship
@@ -325,7 +326,7 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
     known = lists.pop("known")
     # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
     need = request.GET.get("need", "")
-    if "gave" not in bound and need.isdigit():
+    if "gave" not in bound and is_number(need):
         form = make_form("gave", owner, person, known=known)
         if any(str(value) == need for value, _label in form.fields["need"].choices):  # type: ignore[attr-defined]
             form.initial["need"] = need

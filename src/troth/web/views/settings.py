@@ -55,6 +55,7 @@ from troth.agenda.subscription import (
 )
 from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_url
+from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.people.actions import MAX_NAME, do_edit_person
 from troth.people.models import ContactPoint, Person
@@ -563,7 +564,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         owner = owner_for_calendar_token(token)
         if owner is None:
             raise Http404("no such calendar")
-        if days_text and (not days_text.isdigit() or int(days_text) > MAX_FEED_DAYS):
+        if days_text and (not is_number(days_text) or int(days_text) > MAX_FEED_DAYS):
             return HttpResponseBadRequest(
                 f"days must be a whole number from 0 to {MAX_FEED_DAYS}",
                 content_type="text/plain; charset=utf-8",

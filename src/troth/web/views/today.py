@@ -22,6 +22,7 @@ from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Candidate
 from troth.agenda.queries import access_item, agenda
 from troth.errors import NotFound, TrothError
 from troth.intros.queries import access_intro
+from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
 from troth.web.forms import DoneForm, SnoozeForm, snooze_choices
 from troth.web.views.common import is_htmx, not_found, owner_of, page
@@ -136,7 +137,7 @@ def _item_response(
             **_snooze(today_),
         }
         left = request.POST.get("left", "")
-        if not error and left.isdigit():  # what is left on the page, swapped in out of band
+        if not error and is_number(left, 6):  # what is left on the page, swapped in out of band
             context["left"] = max(0, int(left) + (1 if undone else -1))
             context["oob"] = True
         return render(request, "web/_agenda_item.html", context, status=status)

@@ -1,0 +1,63 @@
+"""Numbers typed or posted that are not plain ASCII digits ("²", "٣") or are too long
+for Python to read (over 4,300 digits) are a clear 4xx or one-line error, never a 500
+(troth.lib.text.is_number). Found by an audit of the web app's new forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from troth.lib.text import is_number
+from troth.people.actions import do_add_person
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ODD = ["²", "٣", "9" * 5000, "1e3", "-1", ""]
+
+
+def test_is_number():
+    assert is_number("12") and is_number("0")
+    assert not any(is_number(x) for x in ODD)
+    assert is_number("9" * 18) and not is_number("9" * 19)
+
+
+@pytest.fixture
+def web(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_web_forms_refuse_odd_numbers_without_a_500(web, alice, odd):
+    dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
+    do_add_person(alice, "Sam Okafor")
+    # the Today count sent back by the page: ignored when unreadable, the action done
+    r = web.post("/today/x1/done", {"left": odd}, **HTMX)
+    assert r.status_code < 500
+    # a mail server's port
+    r = web.post(
+        "/settings/digest",
+        {
+            "action": "save",
+            "mail-host": "smtp.example.org",
+            "mail-port": odd,
+            "mail-security": "none",
+        },
+        **HTMX,
+    )
+    assert r.status_code in (200, 400) if odd == "" else r.status_code == 400
+    # a person typed as an #id in an introduction
+    data = {"propose-a": f"#{odd}", "propose-b": "Sam Okafor", "propose-why": "both hiring"}
+    r = web.post("/intros/start/propose", data, **HTMX)
+    assert r.status_code == 400
+    # bulk tagging with odd ids, the network size, a need's id on a person's page
+    assert web.post("/people/tag", {"ids": [odd], "tag": "x"}).status_code < 500
+    assert web.get(f"/insights/network.json?n={odd}").status_code in (200, 400)
+    assert web.get(f"/people/{dana.id}/?need={odd}").status_code == 200
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 5000])
+def test_cli_refuses_odd_ids_in_one_line(cli, odd):
+    cli("add", "Dana Whitfield")
+    result = cli("show", f"#{odd}", code=2)
+    assert "\n" not in result.stderr.strip() and "Traceback" not in result.stderr
+    result = cli("unmerge", odd, code=2)
+    assert "Traceback" not in result.stderr

@@ -143,6 +143,67 @@ def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(web, alice,
     assert not MailSettings.objects.filter(owner=alice).exists()
 
 
+def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(web, alice, smtp):
+    web.post("/settings/digest", form(smtp.port, security="starttls", host="smtp.good.example"))
+    assert MailSettings.objects.get(owner=alice).password == "s3cret pass"
+    # another server typed in, the password box left empty: the password is not sent there
+    web.post("/settings/digest", form(smtp.port, host="smtp.typo.example", password=""))
+    assert MailSettings.objects.get(owner=alice).password == ""
+    # the same server, another login: the same
+    web.post("/settings/digest", form(smtp.port, host="smtp.good.example", security="starttls"))
+    web.post(
+        "/settings/digest",
+        form(
+            smtp.port,
+            host="smtp.good.example",
+            security="starttls",
+            username="someone-else",
+            password="",
+        ),
+    )
+    assert MailSettings.objects.get(owner=alice).password == ""
+    # the same server and login, but no encryption any more: not in clear either
+    web.post("/settings/digest", form(smtp.port, host="smtp.good.example", security="starttls"))
+    web.post("/settings/digest", form(smtp.port, host="smtp.good.example", password=""))
+    assert MailSettings.objects.get(owner=alice).password == ""
+
+
+def test_a_groups_server_mails_only_the_members_account_address(
+    web, alice, smtp, settings, monkeypatch
+):
+    from troth.owners import do_ensure_me
+    from troth.people.models import ContactPoint
+
+    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TROTH_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("TROTH_SMTP_USER", "digest-user")
+    monkeypatch.setenv("TROTH_SMTP_PASSWORD", "s3cret pass")
+    monkeypatch.setenv("TROTH_SMTP_TLS", "0")
+    settings.TROTH_NETWORK_MODE, settings.TROTH_MEMBER_SMTP = True, "1"
+    # an address typed in Settings is not where the operator's server sends
+    ContactPoint.objects.create(
+        owner=alice, person=do_ensure_me(alice), kind="email", value="victim@example.com"
+    )
+    alice.email = ""
+    alice.save()
+    r = web.post("/settings/digest", {"action": "test"}, **HTMX)
+    assert r.status_code == 400 and "your account has none" in text(r)
+    nothing_but = {"host": "", "port": "", "username": "", "password": "", "from_address": ""}
+    saved = web.post("/settings/digest", form("", **nothing_but, digest_to="victim2@example.com"))
+    assert saved.status_code == 302
+    assert MailSettings.objects.get(owner=alice).digest_to == "victim2@example.com"
+    alice.email = "alice@example.org"
+    alice.save()
+    r = web.post("/settings/digest", {"action": "test"}, **HTMX)
+    assert r.status_code == 400 and "not to victim2@example.com" in text(r)
+    assert smtp.messages == []
+    # the account's own address is fine
+    web.post("/settings/digest", form("", **nothing_but, digest_to=""))
+    r = web.post("/settings/digest", {"action": "test"}, **HTMX)
+    assert r.status_code == 200, text(r)
+    assert [m["To"] for m in smtp.messages] == ["alice@example.org"]
+
+
 def test_a_wrong_port_is_one_clear_line_and_nothing_is_logged(web, alice):
     port = free_port()  # nobody listens there
     web.post("/settings/digest", form(port))

@@ -265,12 +265,20 @@ def do_save_mail_settings(
     own, _ = MailSettings.objects.get_or_create(
         owner=owner, defaults={"updated_at": timezone.now()}
     )
+    moved = (own.host, own.username) != (host, username) or (
+        security == MailSettings.NONE and own.security != MailSettings.NONE
+    )
     own.host, own.port, own.username, own.security = host, port, username, security
     own.from_address, own.digest_to = from_address, digest_to
     if not host:
         own.password = ""  # no server of your own: nothing to log in to
     elif password is not None:
         own.password = password
+    elif moved:
+        # a password is for one login at one server, encrypted: never sent to another
+        # server, or in clear, that somebody chose later (at an open session, say)
+        # without typing it too
+        own.password = ""
     own.updated_at = timezone.now()
     own.save()
     return own
@@ -381,6 +389,26 @@ def _deliver(smtp: Smtp, subject: str, body: str, to: str, what: str) -> None:
         raise TrothError(f"cannot send {what} via {smtp.where}: the server accepted nothing")
 
 
+def _check_recipient(owner, smtp: Smtp, address: str) -> None:
+    """On a group's server, mail through the operator's server goes only to the
+    member's account address (the one the operator gave the account): an address a
+    member merely typed in Settings would let anyone send mail anywhere through the
+    group's server, as often as they click."""
+    if not getattr(settings, "TROTH_NETWORK_MODE", False) or smtp.source == OWNER:
+        return
+    account = (getattr(owner, "email", "") or "").strip()
+    if not account:
+        raise TrothError(
+            "on this troth server mail goes only to your account's e-mail address, and your"
+            " account has none: ask the server's operator to set it"
+        )
+    if address.strip().lower() != account.lower():
+        raise TrothError(
+            f"on this troth server mail goes only to your account's address ({account}),"
+            f" not to {address}"
+        )
+
+
 def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -> Sent:
     """Build today's digest, send it, and record it once the server accepted it.
 
@@ -392,6 +420,7 @@ def do_send_digest(owner, to: str | None = None, today: dt.date | None = None) -
         digest = build_digest(owner, today, to=to)
     if digest.to is None:
         raise TrothError(NO_RECIPIENT)
+    _check_recipient(owner, smtp, digest.to)
     _deliver(smtp, digest.subject, digest.body, digest.to, "the digest")
     with transaction.atomic():
         log = DigestLog.objects.create(
@@ -411,6 +440,7 @@ def do_send_test_message(owner, to: str | None = None) -> tuple[str, str]:
     address = recipient(owner, to)
     if address is None:
         raise TrothError(NO_RECIPIENT.replace("the digest", "a test message"))
+    _check_recipient(owner, smtp, address)
     body = (
         "This is a test from troth: the mail server in your settings works,\n"
         "so your daily digest can reach you here.\n\n-- \ntroth: keep your word, give first.\n"

@@ -221,6 +221,25 @@ def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(web, alice
     assert (mark.status, mark.until, mark.marked_at) == before
 
 
+def test_an_old_undo_never_undoes_a_later_done(web, alice, favour_got):
+    """Done, Undo, Done again: the first Undo (another tab, the back button) is stale
+    and must not take back the second Done, whose logged contact it does not know."""
+    item = f"t{favour_got.id}"
+    first = web.post(f"/today/{item}/done", {"channel": "call", "notes": "first"}, **HTMX)
+    stale = _undo_of(first)
+    assert web.post("/today/undo", {"undo": stale}, **HTMX).status_code == 200
+    second = web.post(f"/today/{item}/done", {"channel": "call", "notes": "second"}, **HTMX)
+    assert second.status_code == 200
+    r = web.post("/today/undo", {"undo": stale}, **HTMX)
+    assert r.status_code == 400 and "nothing to undo" in text(r)
+    favour_got.refresh_from_db()
+    assert favour_got.thanked_on is not None
+    assert list(Interaction.objects.values_list("summary", flat=True)) == ["second"]
+    # the second Done's own Undo still works, and takes its contact with it
+    assert web.post("/today/undo", {"undo": _undo_of(second)}, **HTMX).status_code == 200
+    assert not Interaction.objects.exists()
+
+
 def test_undo_skip_and_snooze(web, alice, dana):
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     item = f"n{need.id}"

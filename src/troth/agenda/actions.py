@@ -153,12 +153,24 @@ def before(owner, item: Candidate) -> dict:
     return record
 
 
+def mark_set_at(owner, item: Candidate) -> str | None:
+    """When the item's mark was set, as an undo record keeps it (see do_undo)."""
+    mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
+    return None if mark is None else _when(mark.marked_at)
+
+
 def do_undo(owner, record: dict) -> None:
     """Put back what handling an item changed (`record`: `before`'s, plus `status`, the
-    mark it set, and `interaction`, the id of the contact it logged). Refuses, changing
-    nothing, when the item was handled differently since."""
-    mark = AgendaMark.objects.filter(owner=owner, key=record["key"]).first()
-    if mark is None or mark.status != record["status"]:
+    mark it set, `set_at`, when it set it, and `interaction`, the id of the contact it
+    logged). Refuses, changing nothing, when the item was handled again since: an old
+    Undo (another tab, the back button) must not undo a later Done, whose contact it
+    does not know."""
+    mark = AgendaMark.objects.select_for_update().filter(owner=owner, key=record["key"]).first()
+    if (
+        mark is None
+        or mark.status != record["status"]
+        or ("set_at" in record and _when(mark.marked_at) != record["set_at"])
+    ):
         raise TrothError("that was changed since; there is nothing to undo")
     done = record["status"] == AgendaMark.DONE
     if done and record["kind"] in ("promise", "release"):

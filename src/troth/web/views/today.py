@@ -190,7 +190,11 @@ def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
         return _item_response(request, item, error=str(exc), status=400)
     undo = ""
     if record is not None:
-        record.update(status=status, interaction=logged.id if logged is not None else None)
+        record.update(
+            status=status,
+            interaction=logged.id if logged is not None else None,
+            set_at=actions.mark_set_at(owner, item),
+        )
         undo = _undo_token(owner, record)
     return _item_response(request, item, done=text, undo=undo)
 

@@ -413,6 +413,14 @@ def test_an_accepted_merge_is_undone_with_a_button(web, client, alice, bob, tmp_
     # twice is refused with the reason, a 400 and no change
     r = web.post(url, **HTMX)
     assert r.status_code == 400 and "already undone" in text(r)
+    # a merge made elsewhere (the command line) is not this page's to undo
+    from troth.identity.actions import do_merge
+
+    a = Person.objects.create(owner=alice, full_name="Ann Lee", name_key="ann lee")
+    b = Person.objects.create(owner=alice, full_name="Ann Li", name_key="ann li")
+    elsewhere = do_merge(alice, a, b, reason="merged by hand")
+    assert web.post(f"/import/{run.id}/merges/{elsewhere.id}/undo", **HTMX).status_code == 404
+    assert not Person.objects.filter(pk=b.id).exists()
 
 
 def test_reject_suggestion_is_recorded(web, alice, tmp_path):

@@ -63,6 +63,7 @@ KIND_LABELS = {
     "mail": "Mail (mbox or .eml)",
     "json": "troth JSON export (restore into an empty account)",
 }
+ACCEPTED_HERE = "merged from the Import page"  # the MergeRecord reason of merges made here
 STAGES = {
     "reading": "Reading the file",
     "people": "People",
@@ -471,7 +472,7 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
         try:
             with transaction.atomic():
                 if decision == "accept":
-                    record = do_accept(owner, a, b, reason="merged from the Import page")
+                    record = do_accept(owner, a, b, reason=ACCEPTED_HERE)
                     merge_id = record.pk
                     done = f"Merged {b.full_name} into {a.full_name}."
                 else:
@@ -496,8 +497,15 @@ def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
     owner = owner_of(request)
     run = _run(request, run_id)
     record = MergeRecord.objects.filter(owner=owner, pk=merge_id).select_related("kept").first()
-    if record is None:
-        raise Http404(f"no merge with id {merge_id}")
+    # only a merge accepted on this run's page (the command line's `troth unmerge` undoes
+    # any): accepted there after the run finished, with the page's own reason
+    if (
+        record is None
+        or record.reason != ACCEPTED_HERE
+        or run.finished_at is None
+        or record.created_at < run.finished_at
+    ):
+        raise Http404(f"no merge with id {merge_id} accepted on this import's page")
     row = {
         "id": request.POST.get("suggestion", "")
         if is_number(request.POST.get("suggestion", ""))

@@ -13,6 +13,7 @@ from troth.people.models import Organization, Person
 PERSON_FIELDS = {
     "id",
     "name",
+    "nickname",
     "company",
     "title",
     "emails",

@@ -68,14 +68,14 @@ def _people(owner: Any) -> Iterator[list[Any]]:
         )
     }
     people = Person.objects.filter(owner=owner, is_me=False).order_by("id")
-    for pid, full, given, family, created in people.values_list(
-        "id", "full_name", "given_name", "family_name", "created_at"
+    for pid, full, given, family, nickname, created in people.values_list(
+        "id", "full_name", "given_name", "family_name", "nickname", "created_at"
     ).iterator(chunk_size=CHUNK):
         org, title = jobs.get(pid, ("", ""))
         tier, score = trust.get(pid, ("", None))
         met_how, met_on, via, closeness, archived = rel.get(pid, ("", None, None, None, False))
         yield [
-            pid, full, given, family,
+            pid, full, given, family, nickname,
             primary.get((pid, ContactPoint.EMAIL), ""),
             primary.get((pid, ContactPoint.PHONE), ""),
             primary.get((pid, ContactPoint.URL), ""),
@@ -117,7 +117,7 @@ def _tags_of_needs(owner: Any) -> dict[int, str]:
 
 
 PEOPLE_HEADER = [
-    "id", "full_name", "given_name", "family_name", "email", "phone", "url", "company",
+    "id", "full_name", "given_name", "family_name", "nickname", "email", "phone", "url", "company",
     "title", "tags", "tier", "score", "met_how", "met_on", "met_through", "closeness",
     "archived", "created_at",
 ]  # fmt: skip

@@ -1,6 +1,6 @@
 """troth export vcard: the people as vCard 4.0 (RFC 6350), written with vobject.
 
-One card per person: FN, N, EMAIL/TEL/URL (the primary first, PREF=1, the label as
+One card per person: FN, N, NICKNAME, EMAIL/TEL/URL (the primary first, PREF=1, the label as
 TYPE), ORG and TITLE of the current job, one NOTE per note (oldest first),
 CATEGORIES (tags), PHOTO as a data: URI, REV, and a UID that stays the same
 from one export to the next (and after a JSON restore, since ids are kept), so
@@ -58,6 +58,8 @@ def person_card(owner: Any, person: Person) -> vobject.base.Component:
     card.add("kind").value = "individual"
     card.add("fn").value = person.full_name
     card.add("n").value = vobject.vcard.Name(family=person.family_name, given=person.given_name)
+    if person.nickname:
+        card.add("nickname").value = person.nickname
     points = sorted(person.contact_points.all(), key=lambda p: (not p.is_primary, p.pk))
     for point in points:
         line = card.add(_PROPERTY[point.kind])

@@ -152,7 +152,7 @@ def people(
 
 
 def _show_text(data: dict[str, Any]) -> None:
-    head = data["name"]
+    head = data["name"] + (f' ("{data["nickname"]}")' if data.get("nickname") else "")
     job = ", ".join(x for x in (data["title"], data["company"]) if x)
     console.print(f"[bold]{head}[/bold] (#{data['id']})" + (f" — {job}" if job else ""))
     contact = data["emails"] + data["phones"] + data["urls"]

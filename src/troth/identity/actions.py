@@ -55,7 +55,7 @@ ORDERED_PAIRS: dict[type[models.Model], tuple[str, str]] = {
 # Caches, recomputed on demand: dropped, never moved or restored.
 CACHES: tuple[type[models.Model], ...] = (TrustScore,)
 # The kept person's own fields the merged one may fill in when empty.
-PERSON_FILL = ("given_name", "family_name", "photo", "photo_type")
+PERSON_FILL = ("given_name", "family_name", "nickname", "photo", "photo_type")
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -483,7 +483,7 @@ class ResolveSummary:
 def candidates(owner) -> list[match.Candidate]:
     """Every contact of the owner as the matcher sees them (plain values, no models)."""
     people = Person.objects.filter(owner=owner, is_me=False).values_list(
-        "id", "full_name", "given_name", "family_name"
+        "id", "full_name", "given_name", "family_name", "nickname"
     )
     points: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for pid, kind, value in ContactPoint.objects.filter(owner=owner).values_list(
@@ -505,7 +505,7 @@ def candidates(owner) -> list[match.Candidate]:
         sources[pid].add(source)
         records[pid] += 1
     out = []
-    for pid, full, given, family in people:
+    for pid, full, given, family, nickname in people:
         cp = points.get(pid, {})
         out.append(
             match.Candidate(
@@ -513,6 +513,7 @@ def candidates(owner) -> list[match.Candidate]:
                 full_name=full,
                 given_name=given,
                 family_name=family,
+                nickname=nickname,
                 emails=tuple(cp.get(ContactPoint.EMAIL, ())),
                 phones=tuple(cp.get(ContactPoint.PHONE, ())),
                 urls=tuple(cp.get(ContactPoint.URL, ())),

@@ -209,6 +209,7 @@ class Candidate:
     full_name: str
     given_name: str = ""
     family_name: str = ""
+    nickname: str = ""  # what they go by, when a source said ("Bobby")
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()  # normalised (troth.lib.contact.normalize_url)
@@ -279,8 +280,9 @@ def _first_given(given: str) -> str:
 
 
 def _canonical(p: _Prepared) -> str:
-    """One spelling per given name: the (first) formal name a nickname stands for."""
-    formal = p.forms - {p.given}
+    """One spelling per given name: the (first) formal name a nickname stands for (from
+    the given name alone: a nickname the source gave only widens what matches)."""
+    formal = name_forms(p.given) - {p.given}
     return min(formal) if formal else p.given
 
 
@@ -301,10 +303,15 @@ def _prepare(c: Candidate) -> _Prepared:
         for domain in (e.rpartition("@")[2] for e in c.emails)
         if domain and domain not in PERSONAL_DOMAINS
     )
+    forms = name_forms(g) if g else frozenset()
+    known_as = _first_given(c.nickname) if c.nickname else ""
+    if known_as and g:
+        # the name they go by is one of their given names' forms: "Bobby" finds them
+        forms = forms | name_forms(known_as)
     return _Prepared(
         given=g,
         family=f,
-        forms=name_forms(g) if g else frozenset(),
+        forms=forms,
         named=bool(g or f),
         company=company_key(c.company) if c.company else "",
         linkedin=frozenset(u for u in c.urls if "linkedin.com/in/" in u),
@@ -851,8 +858,10 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             continue
         texts = [prepared[m].family for m in members]
         for i, j in _pairs_in_block(members, texts, FAMILY_CUTOFF):
-            if prepared[i].family != prepared[j].family or not prepared[i].family:
-                consider(i, j)  # same family: the family block has it already
+            # (a same-family pair is here because a form of their given names meets,
+            # "Teddy" known as Theodore's nickname, which the family block's string
+            # comparison of the given names does not see)
+            consider(i, j)
     # Colleagues: at one company (or one work domain), a typo anywhere in the name
     # ("Lewis" / "Lawis", which the blocks above split on their second letter).
     by_company: dict[str, list[int]] = defaultdict(list)
@@ -926,6 +935,7 @@ def candidate_from_record(ident: int, record) -> Candidate:
         full_name=record.full_name,
         given_name=record.given_name,
         family_name=record.family_name,
+        nickname=record.nickname,
         emails=normalized(record.emails, normalize_email),
         phones=normalized(record.phones, normalize_phone),
         urls=normalized(record.urls, normalize_url),

@@ -445,6 +445,7 @@ class _Target:
 class _Known:
     persons: dict[int, tuple[str, str, str]]
     with_photo: set[int]
+    with_nickname: set[int]
     rels: dict[int, tuple[int, dt.date | None, str]]
     has_job: set[int]
     has_primary: set[tuple[int, str]]
@@ -656,6 +657,7 @@ class _Importer:
                     name,
                     _cut(given, 100),
                     _cut(family, 100),
+                    _cut(t.first("nickname") or "", 100),
                     fold(name),
                     False,
                     photo,
@@ -671,6 +673,7 @@ class _Importer:
                 "full_name",
                 "given_name",
                 "family_name",
+                "nickname",
                 "name_key",
                 "is_me",
                 "photo",
@@ -686,7 +689,7 @@ class _Importer:
         for t, pid, row in zip(targets, ids, rows, strict=True):
             t.pid = pid
             self.touched.add(pid)
-            self.imported_names[row[4]].add(pid)
+            self.imported_names[row[5]].add(pid)
             met_on = t.first("met_on")
             met_how = _cut(t.first("met_how") or "", 300)
             rels.append((owner_id, pid, met_how, adapt_date(met_on), False, now))
@@ -767,6 +770,7 @@ class _Importer:
                     )
                 },
                 with_photo=set(people.filter(photo__isnull=False).values_list("id", flat=True)),
+                with_nickname=set(people.exclude(nickname="").values_list("id", flat=True)),
                 rels={
                     pid: (rid, met_on, met_how)
                     for pid, rid, met_on, met_how in Relationship.objects.filter(
@@ -797,7 +801,7 @@ class _Importer:
         known = self._known()
         row = (
             Person.objects.filter(owner=self.owner, id=pid)
-            .values_list("name_key", "given_name", "family_name", "photo")
+            .values_list("name_key", "given_name", "family_name", "photo", "nickname")
             .first()
         )
         if row is None:
@@ -805,6 +809,8 @@ class _Importer:
         known.persons[pid] = (row[0], row[1], row[2])
         if row[3] is not None:
             known.with_photo.add(pid)
+        if row[4]:
+            known.with_nickname.add(pid)
         for rid, met_on, met_how in Relationship.objects.filter(
             owner=self.owner, person_id=pid
         ).values_list("id", "met_on", "met_how"):
@@ -844,6 +850,10 @@ class _Importer:
             if (given or family) and not old_given and not old_family:
                 person_fields["given_name"] = _cut(given or "", 100)
                 person_fields["family_name"] = _cut(family or "", 100)
+            nickname = t.first("nickname")
+            if nickname and pid not in known.with_nickname:
+                person_fields["nickname"] = _cut(nickname, 100)
+                known.with_nickname.add(pid)
             photo = t.first("photo")
             if photo and pid not in with_photo:
                 person_fields["photo"], person_fields["photo_type"] = photo, _photo_type(photo)

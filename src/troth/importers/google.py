@@ -160,6 +160,7 @@ def _contact(row: csvfiles.Row, where: str) -> Iterator[Record]:
         full_name=full,
         given_name=given,
         family_name=family,
+        nickname=_clean(row.get("Nickname")).split(":::")[0].strip()[:100],
         emails=emails,
         phones=phones,
         urls=urls,

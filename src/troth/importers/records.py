@@ -25,6 +25,7 @@ class PersonRecord:
     full_name: str
     given_name: str = ""
     family_name: str = ""
+    nickname: str = ""  # what they go by ("Bobby"), when the source says
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)

@@ -286,7 +286,7 @@ def _add(items: list[str], value: str | None) -> None:
 
 def person(card: list[_Line], where: str, me: set[str]) -> PersonRecord | Problem:
     """One card's properties -> a PersonRecord (or why not)."""
-    full_name = given = family = company = title = uid = ""
+    full_name = given = family = company = title = uid = nickname = ""
     emails: list[str] = []
     pref_emails: list[str] = []
     phones: list[str] = []
@@ -308,6 +308,8 @@ def person(card: list[_Line], where: str, me: set[str]) -> PersonRecord | Proble
             _add(phones, _phone(_unescape(value)))
         elif name in ("URL", "X-SOCIALPROFILE"):
             _add(urls, _url(_unescape(value)))
+        elif name == "NICKNAME" and not nickname:  # several, comma-separated: the first
+            nickname = _unescape(_split(value, ",")[0]).strip()[:100]
         elif name == "ORG" and not company:
             company = _unescape(_split(value, ";")[0])
         elif name == "TITLE" and not title:
@@ -344,6 +346,7 @@ def person(card: list[_Line], where: str, me: set[str]) -> PersonRecord | Proble
         full_name=full_name,
         given_name=given,
         family_name=family,
+        nickname=nickname,
         emails=emails,
         phones=phones,
         urls=urls,

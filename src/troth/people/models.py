@@ -42,6 +42,9 @@ class Person(Owned):
     full_name = models.CharField(max_length=200)
     given_name = models.CharField(max_length=100, blank=True, default="")
     family_name = models.CharField(max_length=100, blank=True, default="")
+    # what they go by ("Bobby" for Robert): found by search, and a name identity
+    # resolution matches on; from Google's Nickname column or a vCard's NICKNAME
+    nickname = models.CharField(max_length=100, blank=True, default="", db_default="")
     name_key = models.CharField(max_length=200, db_index=True)
     is_me = models.BooleanField(default=False)
     photo = models.BinaryField(null=True, blank=True, editable=False)

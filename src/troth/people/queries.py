@@ -120,6 +120,7 @@ def find_people(
         matching_contacts = ContactPoint.objects.filter(owner=owner, value__icontains=term)
         qs = qs.filter(
             Q(name_key__contains=key)
+            | Q(nickname__icontains=term)
             | Q(id__in=matching_contacts.values("person_id"))
             | Q(id__in=matching_jobs.values("person_id"))
         )
@@ -186,10 +187,18 @@ def people_rows(owner, ids: list[int]) -> list[dict[str, Any]]:
         return qs.filter(**{owner_field: owner})
 
     base = {
-        pid: {"id": pid, "name": name, "closeness": closeness, "archived": bool(archived)}
-        for pid, name, closeness, archived in scoped(
+        pid: {
+            "id": pid,
+            "name": name,
+            "nickname": nickname or None,
+            "closeness": closeness,
+            "archived": bool(archived),
+        }
+        for pid, name, nickname, closeness, archived in scoped(
             Person.objects.filter(is_me=False), "id"
-        ).values_list("id", "full_name", "relationship__closeness", "relationship__archived")
+        ).values_list(
+            "id", "full_name", "nickname", "relationship__closeness", "relationship__archived"
+        )
         if pid in wanted
     }
     jobs: dict[int, tuple[str, str]] = {}
@@ -219,6 +228,7 @@ def people_rows(owner, ids: list[int]) -> list[dict[str, Any]]:
             {
                 "id": pid,
                 "name": base[pid]["name"],
+                "nickname": base[pid]["nickname"],
                 "company": org,
                 "title": title or None,
                 "emails": cp.get(ContactPoint.EMAIL, []),
@@ -289,6 +299,7 @@ def person_card(owner, person: Person) -> dict[str, Any]:
     return {
         "id": person.id,
         "name": person.full_name,
+        "nickname": person.nickname or None,
         "company": job[0] if job else None,
         "title": (job[1] or None) if job else None,
         "emails": points.get(ContactPoint.EMAIL, []),

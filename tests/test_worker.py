@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from troth.importers import tasks
@@ -27,17 +26,7 @@ def home(tmp_path, monkeypatch) -> Path:
 def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
     stored = tasks.uploads_dir() / f"upload-test-{name}"
     stored.write_text(content, encoding="utf-8")
-    run = ImportRun.objects.create(
-        owner=owner,
-        kind=kind,
-        path=name,
-        file_name=name,
-        upload=str(stored),
-        started_at=timezone.now(),
-        status=ImportRun.QUEUED,
-    )
-    tasks.start(run)
-    return run
+    return tasks.do_queue_import(owner, stored, name, kind)
 
 
 # The worker closes connections it finds inside a transaction, as a long-running

@@ -271,6 +271,30 @@ def _thread_main(run_id: int) -> None:
         connections.close_all()  # this thread's own connection
 
 
+def do_queue_import(
+    owner, stored: Path, name: str, kind: str, me: list[str] | None = None
+) -> ImportRun:
+    """Record an upload's import as queued and start it (the Import page's upload).
+    If it cannot start, the run and the stored file are removed: nothing half-made."""
+    run = ImportRun.objects.create(
+        owner=owner,
+        kind=kind,
+        path=name,
+        file_name=name,
+        upload=str(stored),
+        started_at=timezone.now(),
+        status=ImportRun.QUEUED,
+        options={"me": list(me or [])},
+    )
+    try:
+        start(run)
+    except Exception:
+        stored.unlink(missing_ok=True)
+        run.delete()
+        raise
+    return run
+
+
 def start(run: ImportRun) -> None:
     """Start a queued run: in a thread of this process (immediate backend), or
     queued in the database for `troth worker`."""

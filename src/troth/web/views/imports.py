@@ -30,7 +30,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -257,22 +256,7 @@ def _upload(request: HttpRequest, limiter: LimitedUpload) -> HttpResponse:
                 " or choose what it is.",
                 400,
             )
-    run = ImportRun.objects.create(
-        owner=owner,
-        kind=kind,
-        path=name,
-        file_name=name,
-        upload=str(stored),
-        started_at=timezone.now(),
-        status=ImportRun.QUEUED,
-        options={"me": form.cleaned_data["me"]},
-    )
-    try:
-        tasks.start(run)
-    except Exception:
-        stored.unlink(missing_ok=True)
-        run.delete()
-        raise
+    run = tasks.do_queue_import(owner, stored, name, kind, form.cleaned_data["me"])
     return redirect("web:import-run", run_id=run.pk)
 
 

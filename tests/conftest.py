@@ -16,6 +16,54 @@ from django.contrib.auth import get_user_model
 from troth.owners import do_ensure_me
 
 
+def pytest_report_header(config) -> str | None:
+    pinned = os.environ.get("TROTH_TEST_TODAY")
+    return f"troth: clock pinned to {pinned} (TROTH_TEST_TODAY)" if pinned else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_clock():
+    """`TROTH_TEST_TODAY=2028-02-29 pytest` runs the whole suite as if it were that day
+    (time-machine moves every clock the process reads; it keeps ticking from there).
+    bench/pinned_dates.py and .ci/run use it to prove that no test depends on the date
+    it happens to run on: a month-end, a Sunday, a leap day, a year ahead."""
+    pinned = os.environ.get("TROTH_TEST_TODAY")
+    if not pinned:
+        yield None
+        return
+    import datetime as dt
+
+    import time_machine
+
+    day = dt.date.fromisoformat(pinned)
+    # noon in the process's zone: the same calendar day in every time zone troth uses
+    with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=True):
+        yield day
+
+
+@pytest.fixture(autouse=True)
+def troth_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own empty data directory, and the caches that read files from
+    it start empty: a developer's own synonyms.txt or draft templates never change a
+    test's outcome (they did, before this fixture)."""
+    from troth.matching import keywords
+
+    home = tmp_path_factory.mktemp("troth-home")
+    monkeypatch.setenv("TROTH_HOME", str(home))
+    keywords._load.cache_clear()
+    keywords._DEFAULT = None
+    yield home
+    keywords._load.cache_clear()
+    keywords._DEFAULT = None
+
+
+@pytest.fixture
+def web(client, alice):
+    """The Django test client, signed in as alice."""
+    client.force_login(alice)
+    return client
+
+
 @pytest.fixture
 def alice(db):
     user = get_user_model().objects.create_user("alice", "alice@example.org", "password")
@@ -102,3 +150,9 @@ def no_mail_settings(monkeypatch, settings):
     settings.EMAIL_USE_SSL = False
     settings.TROTH_DIGEST_TO = ""
     settings.TROTH_DIGEST_FROM = ""
+
+
+@pytest.fixture
+def home(troth_home) -> Path:
+    """This test's data directory (TROTH_HOME), for tests that put files in it."""
+    return troth_home

@@ -19,12 +19,6 @@ def test_is_number():
     assert is_number("9" * 18) and not is_number("9" * 19)
 
 
-@pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
 @pytest.mark.parametrize("odd", ODD)
 def test_web_forms_refuse_odd_numbers_without_a_500(web, alice, odd):
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,13 +16,6 @@ from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.queries import resolve_person
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own data directory, so no real user's templates leak in."""
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
 
 
 def _today() -> dt.date:

@@ -36,12 +36,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def text(response) -> str:
     return response.content.decode()
 

@@ -4,7 +4,6 @@ introduction to both, the nudge, the follow-up and the thank-you with the outcom
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,12 +16,6 @@ from troth.intros.actions import do_ask, do_propose, do_step
 from troth.ledger.actions import do_record_favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
 
 
 def _tie(owner, person, meetings: int = 6):

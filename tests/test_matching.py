@@ -28,13 +28,6 @@ from troth.sim.generate import generate_network
 from troth.sim.needs_eval import generate_needs_eval, precision_at
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """Each test its own data directory: a synonyms.txt of the developer's never leaks in."""
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
-
-
 def rank(what: str, people: list[Profile], tags: tuple[str, ...] = (), k: int = 5, **kw):
     return KeywordMatcher(**kw).rank(NeedText(what, tags), people, k)
 

@@ -73,12 +73,6 @@ def smtp():
         controller.stop()
 
 
-@pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def text(response) -> str:
     return response.content.decode().replace("&#x27;", "'")
 

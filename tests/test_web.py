@@ -45,12 +45,6 @@ def sam(alice):
 
 
 @pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def late_promise(alice, dana):
     today = TODAY()
     return do_make_promise(

@@ -59,13 +59,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "troth-home"
-    monkeypatch.setenv("TROTH_HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
 def inline(settings):
     """The immediate backend, run inside the upload request (no thread)."""
     settings.TASKS = IMMEDIATE

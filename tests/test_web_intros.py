@@ -57,12 +57,6 @@ def people(alice):
     return made
 
 
-@pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def card_of(page: str, intro_id: int) -> str:
     start = page.index(f'id="intro-{intro_id}"')
     return page[start : page.index("</li>", start)]

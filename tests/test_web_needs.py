@@ -22,12 +22,6 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def dana(alice):
     return do_add_person(alice, "Dana Whitfield", company="Acme", title="CTO")
 

@@ -24,12 +24,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def busy(alice):
     """Someone with more interactions than the page shows, the other entries of their
     timeline (favours, promises, needs, notes, an introduction) dated among them."""

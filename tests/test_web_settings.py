@@ -26,12 +26,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
-@pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def text(response) -> str:
     return response.content.decode()
 

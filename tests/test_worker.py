@@ -3,8 +3,6 @@ with --once for "what is queued now, then exit"; refuses to run without that bac
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -15,12 +13,6 @@ from troth.people.models import Person
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 VCARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ruth Okafor\r\nEMAIL:ruth@okafor.example\r\nEND:VCARD\r\n"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
 
 
 def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -173,7 +174,21 @@ def test_network_keeps_the_strongest_ties_and_their_links():
 # -- owner-scoped reads ----------------------------------------------------------
 
 
-def test_give_take_and_follow_through_from_the_ledger(alice, bob):
+@pytest.mark.parametrize(
+    "day, given_this_month",
+    [
+        # mid-month: both favours of the last two days fall in this month
+        (dt.date(2031, 5, 14), 2),
+        # the first of a month: yesterday's favour fell in last month
+        (dt.date(2031, 5, 1), 1),
+    ],
+)
+def test_give_take_and_follow_through_from_the_ledger(alice, bob, day, given_this_month):
+    with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=False):
+        _give_take_and_follow_through(alice, bob, given_this_month)
+
+
+def _give_take_and_follow_through(alice, bob, given_this_month: int) -> None:
     today = timezone.localdate()
     me = me_person(alice)
     dana = do_add_person(alice, "Dana Whitfield")
@@ -200,8 +215,7 @@ def test_give_take_and_follow_through_from_the_ledger(alice, bob):
 
     give = queries.give_take(alice, today)
     assert len(give["months"]) == queries.MONTHS
-    first_of_month = today.day == 1  # yesterday's favour fell in last month
-    assert give["given"][-1] == (1 if first_of_month else 2)
+    assert give["given"][-1] == given_this_month
     assert give["received"][-1] == 1 and give["total_given"] == 2 and give["total_received"] == 1
     follow = queries.follow_through(alice, today)
     assert (follow["on_time"][-1], follow["late"][-1], follow["broken"][-1]) == (1, 1, 1)

@@ -75,7 +75,13 @@ def demo(
             disable=as_json,
         ) as bar:
             task = bar.add_task("Simulating the network", total=None)
-            network = generate_network(people=people, seed=seed, interactions_per_person=per_person)
+            network = generate_network(
+                people=people,
+                seed=seed,
+                interactions_per_person=per_person,
+                # troth's one clock, so a pinned clock pins the demo too
+                today=timezone.localdate(),
+            )
 
             def progress(stage: str, done: int, total: int) -> None:
                 bar.update(task, description=f"Loading {stage}", completed=done, total=total)

@@ -73,6 +73,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from troth.importers import mailscan
 from troth.importers.mailscan import Headers
 from troth.importers.records import (
@@ -578,7 +580,8 @@ class MailParser:
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         path = Path(path)
         me = _owner(options)
-        today = options.get("today") or dt.date.today()
+        # troth's one clock (TROTH_TIMEZONE), not the system zone's date
+        today = options.get("today") or timezone.localdate()
         assert isinstance(today, dt.date)
         latest = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), dt.UTC).timestamp()
         workers = options.get("workers")

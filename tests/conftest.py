@@ -6,8 +6,10 @@ TROTH_TEST_DATABASE_URL is set) and real files; nothing of troth is mocked.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +33,29 @@ def pinned_clock():
     if not pinned:
         yield None
         return
-    import datetime as dt
-
     import time_machine
 
     day = dt.date.fromisoformat(pinned)
     # noon in the process's zone: the same calendar day in every time zone troth uses
     with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=True):
         yield day
+
+
+# A fixed Wednesday in mid-May, years ahead. Tests that build a simulated network pin the
+# clock here: the simulator moves weekend contacts and fills months by the calendar, so a
+# network built on "today" has another shape on another day.
+FIXED_DAY = dt.date(2031, 5, 14)
+
+
+@pytest.fixture
+def fixed_day() -> Iterator[dt.date]:
+    """Pins every clock of the process to noon of FIXED_DAY (still ticking) for one test.
+    Name it before `web` or `client` in a test's arguments: a session made before the
+    jump would have expired by then."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime.combine(FIXED_DAY, dt.time(12)), tick=True):
+        yield FIXED_DAY
 
 
 @pytest.fixture(autouse=True)

@@ -89,7 +89,7 @@ def wipe(owner: Any) -> None:
 
 
 @pytest.fixture
-def network(cli):
+def network(cli, fixed_day):
     """The local owner (the CLI's) with a small simulated network and a hand-made tour."""
     owner = local_owner()
     load_network(owner, generate_network(people=40, seed=5, today=timezone.localdate()))

@@ -223,7 +223,9 @@ def _give_take_and_follow_through(alice, bob, given_this_month: int) -> None:
     assert Commitment.objects.filter(owner=bob, status="broken").count() == 1
 
 
-def test_tiers_over_time_end_with_today_and_are_cached(alice, django_assert_max_num_queries):
+def test_tiers_over_time_end_with_today_and_are_cached(
+    alice, django_assert_max_num_queries, fixed_day
+):
     today = timezone.localdate()
     load_network(alice, generate_network(people=40, seed=5, today=today))
     history = queries.tier_history(alice, today)
@@ -249,7 +251,7 @@ def test_tiers_over_time_end_with_today_and_are_cached(alice, django_assert_max_
     assert all(after["tiers"][t][:-1] == history["tiers"][t][:-1] for t in TIERS)
 
 
-def test_network_is_only_the_owners_and_capped(alice, bob):
+def test_network_is_only_the_owners_and_capped(alice, bob, fixed_day):
     today = timezone.localdate()
     load_network(alice, generate_network(people=50, seed=3, today=today))
     load_network(bob, generate_network(people=50, seed=4, today=today))
@@ -285,7 +287,7 @@ def test_insights_page_for_an_empty_network(web):
     assert net.status_code == 200 and net.json()["nodes"] == [] and net.json()["links"] == []
 
 
-def test_insights_page_on_a_simulated_network(web, alice):
+def test_insights_page_on_a_simulated_network(fixed_day, web, alice):
     load_network(alice, generate_network(people=60, seed=7, today=timezone.localdate()))
     r = web.get("/insights/")
     assert r.status_code == 200
@@ -312,7 +314,7 @@ def test_insights_page_on_a_simulated_network(web, alice):
     assert all(n["tier"] != "stranger" for n in net["nodes"])
 
 
-def test_network_json_never_shows_another_owners_people(client, alice, bob):
+def test_network_json_never_shows_another_owners_people(fixed_day, client, alice, bob):
     today = timezone.localdate()
     load_network(bob, generate_network(people=40, seed=9, today=today))
     a1, a2 = do_add_person(alice, "Ana One"), do_add_person(alice, "Ana Two")
@@ -332,7 +334,7 @@ def test_network_json_never_shows_another_owners_people(client, alice, bob):
     }
 
 
-def test_tiers_over_time_are_only_the_owners(client, alice, bob):
+def test_tiers_over_time_are_only_the_owners(fixed_day, client, alice, bob):
     load_network(alice, generate_network(people=30, seed=2, today=timezone.localdate()))
     client.force_login(bob)
     body = client.get("/insights/tiers", HTTP_HX_REQUEST="true").content.decode()
@@ -344,7 +346,7 @@ def test_tiers_over_time_are_only_the_owners(client, alice, bob):
     assert sum(counts[-1] for counts in history["tiers"].values()) == 30
 
 
-def test_network_json_is_compressed_for_browsers_that_ask(web, alice):
+def test_network_json_is_compressed_for_browsers_that_ask(fixed_day, web, alice):
     load_network(alice, generate_network(people=200, seed=7, today=timezone.localdate()))
     plain = web.get("/insights/network.json?n=200")
     packed = web.get("/insights/network.json?n=200", HTTP_ACCEPT_ENCODING="gzip, br")

@@ -34,7 +34,7 @@ def test_rhythms_refuse_bad_input_in_one_line(cli):
     assert tier_cadences(local_owner()) == default_tier_cadences()
 
 
-def test_why_a_tie_is_cooling_follows_the_owners_rhythm(alice):
+def test_why_a_tie_is_cooling_follows_the_owners_rhythm(alice, fixed_day):
     from django.utils import timezone
 
     from troth.agenda.actions import do_set_tier_cadence

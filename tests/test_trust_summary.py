@@ -29,7 +29,7 @@ def instant(day: float) -> dt.datetime:
 
 
 @pytest.fixture
-def simulated(alice):
+def simulated(alice, fixed_day):
     """A small simulated network, plus rows on and around the cuts, in the future,
     with unknown initiators and no durations, and a person with no contact at all."""
     today = timezone.localdate()

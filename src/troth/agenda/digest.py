@@ -6,6 +6,7 @@ refused or unreachable server is one clear error and nothing is marked sent.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import re
@@ -385,6 +386,11 @@ def _deliver(smtp: Smtp, subject: str, body: str, to: str, what: str) -> None:
         sent = message.send()
     except (smtplib.SMTPException, OSError) as exc:
         raise TrothError(f"cannot send {what} via {smtp.where}: {_reason(exc, smtp, to)}") from None
+    finally:
+        # Django's backend leaves its socket open when the login or the send fails
+        # after connecting; close it whatever happened (closing twice is harmless)
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.close()
     if sent != 1:  # nothing raised, yet nothing accepted: do not pretend
         raise TrothError(f"cannot send {what} via {smtp.where}: the server accepted nothing")
 

@@ -4,9 +4,15 @@ for Python to read (over 4,300 digits) are a clear 4xx or one-line error, never 
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from troth.ledger.actions import do_make_promise
+from troth.ledger.models import Commitment
 from troth.lib.text import is_number
+from troth.owners import me_person
 from troth.people.actions import do_add_person
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -24,8 +30,18 @@ def test_web_forms_refuse_odd_numbers_without_a_500(web, alice, odd):
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     do_add_person(alice, "Sam Okafor")
     # the Today count sent back by the page: ignored when unreadable, the action done
-    r = web.post("/today/x1/done", {"left": odd}, **HTMX)
-    assert r.status_code < 500
+    late = do_make_promise(
+        alice,
+        me_person(alice),
+        dana,
+        "send the deck",
+        made_on=timezone.localdate() - dt.timedelta(days=10),
+        due=timezone.localdate() - dt.timedelta(days=2),
+    )
+    r = web.post(f"/today/p{late.id}/done", {"left": odd}, **HTMX)
+    assert r.status_code == 200
+    late.refresh_from_db()
+    assert late.status == Commitment.KEPT
     # a mail server's port
     r = web.post(
         "/settings/digest",

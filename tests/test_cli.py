@@ -239,7 +239,7 @@ def test_cli_does_not_show_other_owners_data(cli, alice):
     cli("show", "Alice Contact", code=2)
 
 
-def test_demo_loads_summarises_and_protects_real_data(cli):
+def test_demo_loads_summarises_and_protects_real_data(fixed_day, cli):
     from troth.sim.models import SimTruth
 
     summary = cli.json("demo", "--people", "60", "--seed", "3")
@@ -253,14 +253,15 @@ def test_demo_loads_summarises_and_protects_real_data(cli):
     assert again["people"] == 40 == SimTruth.objects.count()
     # the example commands it prints name real rows
     example = again["examples"]
-    if example["contact_need_id"]:
-        assert (
-            Need.objects.get(id=example["contact_need_id"]).person.full_name
-            == (example["contact_with_need"])
-        )
+    # on the fixed day this seed's network has a contact with an open need
+    assert example["contact_need_id"], "the example names a contact's open need"
+    assert (
+        Need.objects.get(id=example["contact_need_id"]).person.full_name
+        == (example["contact_with_need"])
+    )
 
 
-def test_demo_refuses_to_mix_with_your_own_people(cli):
+def test_demo_refuses_to_mix_with_your_own_people(fixed_day, cli):
     cli("add", "Real Person")
     result = cli("demo", "--people", "20", code=2)
     assert "TROTH_HOME" in result.stderr
@@ -271,7 +272,7 @@ def test_demo_refuses_to_mix_with_your_own_people(cli):
     cli("demo", "--people", "1", code=2)
 
 
-def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(cli):
+def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(fixed_day, cli):
     cli("demo", "--people", "40", "--seed", "5")
     cli("add", "José Ñúñez-Çelik")
     result = cli("demo", "--reset", code=2)
@@ -283,7 +284,7 @@ def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(cli):
     assert mine[0] == mine[1], "a reset must not pile up the owner's simulated needs"
 
 
-def test_demo_json_is_pure_json_when_already_loaded(cli):
+def test_demo_json_is_pure_json_when_already_loaded(fixed_day, cli):
     cli("demo", "--people", "30")
     result = cli("demo", "--json")
     assert json.loads(result.stdout)["people"] == 30

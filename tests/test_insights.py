@@ -304,6 +304,7 @@ def test_insights_page_on_a_simulated_network(fixed_day, web, alice):
     assert ('id="chart-follow"' in body) == bool(settled)
     assert ('id="chart-cooling"' in body) == bool(data["cooling"])
     assert "you gave" in body and "favours" in body
+    assert data["cooling"], "the fixed day's network has cooling ties to link"
     for row in data["cooling"]:  # each cooling tie links to its person page
         assert f'href="/people/{row["id"]}/"' in body
     full = web.get("/insights/tiers")  # without htmx: a page of its own

@@ -25,7 +25,7 @@ def test_the_readme_names_both_commands():
     assert "pip install -e '.[test]' && pytest" in text
 
 
-def test_the_tour_runs_on_the_demo_data(cli):
+def test_the_tour_runs_on_the_demo_data(fixed_day, cli):
     cli("demo")
     for line in tour_lines():
         if "<promise id>" in line:

@@ -740,6 +740,7 @@ def test_unknown_quick_add_and_me_are_404(web, alice, dana):
 
 
 def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got):
+    need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     client.force_login(bob)
     for url in (
         f"/people/{dana.id}/",
@@ -756,16 +757,24 @@ def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got
         (f"/today/t{favour_got.id}/snooze", {"until": "2099-01-01"}),
         (f"/people/{dana.id}/add/note", {"note-text": "mine now"}),
         (f"/people/{dana.id}/promises/{late_promise.id}/kept", {}),
-        (f"/people/{dana.id}/needs/1/withdraw", {}),
+        (f"/people/{dana.id}/needs/{need.id}/withdraw", {}),
         ("/people/tag", {"ids": [dana.id], "bulk_tag": "x", "action": "add"}),
     ):
         assert client.post(url, data).status_code == 404, url
     assert not Note.objects.exists() and not AgendaMark.objects.exists()
+    need.refresh_from_db()
+    assert need.status == Need.OPEN, "bob could not withdraw alice's need"
     late_promise.refresh_from_db()
     assert late_promise.status == Commitment.OPEN
     body = text(client.get("/people/"))
     assert "Dana" not in body and "Sam" not in body
     assert "send the deck" not in text(client.get("/"))
+
+
+def test_a_need_that_does_not_exist_is_a_404_apart_from_isolation(web, dana):
+    """ "Not yours" (test_bob_never_sees_alice) and "no such row" are separate cases."""
+    assert web.post(f"/people/{dana.id}/needs/999999/withdraw", {}).status_code == 404
+    assert web.post("/people/999999/needs/1/withdraw", {}).status_code == 404
 
 
 def test_unknown_urls_are_a_404_page(web):

@@ -25,10 +25,26 @@ from typing import Any
 
 import pytest
 
-TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 START_TIMEOUT = 120  # seconds: migrating and loading the demo network come first
+
+
+# The demo network is simulated around "today": the server runs with its clock pinned to
+# the same fixed day as tests/conftest.py's FIXED_DAY (or TROTH_TEST_TODAY when the whole
+# suite is pinned), so every walk sees the same network whatever day it runs on.
+SERVER_DAY = os.environ.get("TROTH_TEST_TODAY") or "2031-05-14"
+PINNED_TROTH = [
+    sys.executable,
+    "-c",
+    "import datetime as dt, sys, time_machine\n"
+    "day = dt.date.fromisoformat(sys.argv.pop(1))\n"
+    "time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=True).start()\n"
+    "from troth.cli import main\n"
+    "sys.argv[0] = 'troth'\n"
+    "main()",
+    SERVER_DAY,
+]
 
 
 def _chromium() -> str | None:
@@ -87,7 +103,7 @@ def server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         port = _free_port()
         with open(log_path, "w") as log:
             proc = subprocess.Popen(
-                [TROTH, "serve", "--demo", "--no-open", "--port", str(port)],
+                [*PINNED_TROTH, "serve", "--demo", "--no-open", "--port", str(port)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -16,6 +16,7 @@ from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import need_status
+from troth.lib import dates
 from troth.people.models import ContactPoint, Note, Person
 from troth.people.queries import current_job
 
@@ -28,11 +29,8 @@ def whole(score: float) -> int:
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat()
+    """troth.lib.dates.iso in troth's time zone (TROTH_TIMEZONE)."""
+    return dates.iso(value, timezone.get_current_timezone())
 
 
 def person_ref(person: Person | None) -> dict[str, Any] | None:

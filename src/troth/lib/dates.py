@@ -135,3 +135,13 @@ def parse_span(text: str, today: dt.date | None = None) -> int:
         return ((start + _delta(n, unit)) - start).days
     except (OverflowError, ValueError):
         raise DateError(f"time span {text!r} is too long") from None
+
+
+def iso(value: dt.date | dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
+    """ISO 8601 as the --json contract writes it: a date as is, a moment in `zone` (the
+    caller passes troth's zone; this module stays free of Django) to the second."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(zone).isoformat(timespec="seconds")
+    return value.isoformat()

@@ -222,3 +222,19 @@ def test_offered_on_the_web(client, alice):
     assert "Thanked, note sent" in board
     r = client.get(f"/intros/{intro.id}/draft", **HTMX)
     assert r.status_code == 200 and "Ralph is of course free to say no" in r.content.decode()
+
+
+def test_from_a_person_page_to_the_offer_form(client, alice, bob):
+    bernard, _ralph = _mr_big(alice)
+    client.force_login(alice)
+    page = client.get(f"/people/{bernard.id}/").content.decode()
+    link = f"/intros/?offered_by={bernard.id}#intro-offered"
+    assert link in page and "Bernard offered to introduce you to someone" in page
+    form = client.get(f"/intros/?offered_by={bernard.id}").content.decode()
+    assert f'value="Bernard Biggs (#{bernard.id})"' in form
+    # another owner's person, or nonsense, fills in nothing
+    client.force_login(bob)
+    assert (
+        f"(#{bernard.id})" not in client.get(f"/intros/?offered_by={bernard.id}").content.decode()
+    )
+    assert client.get("/intros/?offered_by=x").status_code == 200

@@ -385,7 +385,15 @@ def suggested_names(owner) -> list[dict[str, str]]:
 
 @require_GET
 def intros_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/intros.html", _context(request))
+    bound: dict[str, Any] = {}
+    # From a person's page: "Bernard offered to introduce you" fills in who offered.
+    offered_by = request.GET.get("offered_by", "")
+    if offered_by.isdigit():
+        person = people_for(owner_of(request)).filter(id=int(offered_by), is_me=False).first()
+        if person is not None:
+            initial = {"c": f"{person.full_name} (#{person.id})"}
+            bound["offered"] = OfferedForm(prefix="offered", initial=initial)
+    return render(request, "web/intros.html", _context(request, **bound))
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -117,6 +117,9 @@ def test_a_silent_a_gets_one_nudge_then_a_quiet_close(alice):
     agenda_actions.do_done(alice, nudge)
     close = access_item(alice, f"i{intro.id}", today=later + dt.timedelta(days=flow.OPT_IN_DAYS))
     assert "close it quietly as no-answer" in close.reason
+    intro.refresh_from_db()
+    with pytest.raises(TrothError, match="close it quietly as no-answer, with nothing to send"):
+        drafts.render_intro_draft(alice, intro, today=later + dt.timedelta(days=flow.OPT_IN_DAYS))
     agenda_actions.do_done(alice, close)
     last = IntroStep.objects.filter(intro=intro).last()
     assert last is not None and last.state == flow.NO_ANSWER

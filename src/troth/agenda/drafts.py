@@ -890,6 +890,12 @@ def intro_plan(intro: Introduction, today: dt.date | None = None) -> IntroPlan:
             f"introduction #{intro.id} is {state}: it has ended, so there is nothing to draft"
         )
     w = waiting(intro)
+    due = phase(intro, today or timezone.localdate())
+    if due is not None and due.action == "close":
+        raise TrothError(
+            f"introduction #{intro.id} is {state}: time to close it quietly as"
+            f" {flow.word(due.close)}, with nothing to send (troth done i{intro.id})"
+        )
     if w is not None and not w.on_me:
         raise TrothError(
             f"introduction #{intro.id} is {state}: waiting for {w.step}; nothing to draft"

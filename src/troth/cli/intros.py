@@ -60,7 +60,9 @@ def intro(
     ),
     a_asked: bool = typer.Option(False, "--a-asked", help="propose: A asked for this."),
     anyway: str | None = typer.Option(
-        None, "--anyway", help="Go past the handoff guard, saying why (it is kept)."
+        None,
+        "--anyway",
+        help="Go past the handoff guard or 'not ready to ask', saying why (it is kept).",
     ),
     outcome_kind: str = typer.Option(
         "", "--outcome", help=f"With the outcome step: {'|'.join(flow.OUTCOMES)}."

@@ -151,3 +151,27 @@ def test_the_opt_in_nudge_has_a_draft(cli):
     assert "nudged (once)" in cli("intro", str(intro.id)).stdout
     with pytest.raises(TrothError, match="waiting for"):
         drafts.render_intro_draft(owner, Introduction.objects.get(id=intro.id))
+
+
+def test_the_web_board_asks_a_too(client, alice):
+    sarah, liz = _two(alice)
+    intro = do_propose(alice, sarah, liz, "both run finance teams")
+    for step in (flow.ASKED, flow.ACCEPTED):
+        intro = do_step(alice, intro, step)
+    client.force_login(alice)
+    page = client.get("/intros/").content.decode().replace("&#x27;", "'")
+    card = page[page.index(f'id="intro-{intro.id}"') :]
+    card = card[: card.index("</li>")]
+    assert "now ask Sarah Flores whether they would like to meet Elizabeth Moore" in card
+    assert "Draft the opt-in request to Sarah Flores" in card
+    assert 'value="asked_a" class="primary">Asked the other one too' in card
+    assert 'value="introduced"' not in card
+    hx = {"HTTP_HX_REQUEST": "true"}
+    r = client.post(f"/intros/{intro.id}/step", {"step": "introduced"}, **hx)
+    assert r.status_code == 400
+    intro.refresh_from_db()
+    assert intro.state == flow.ACCEPTED
+    r = client.post(f"/intros/{intro.id}/step", {"step": "agreed"}, **hx)
+    assert r.status_code == 200 and "Both said yes: introduce them." in r.content.decode()
+    r = client.get(f"/intros/{intro.id}/draft", **hx)
+    assert r.status_code == 200 and "Sarah, meet Elizabeth Moore" in r.content.decode()

@@ -429,6 +429,10 @@ def step(request: HttpRequest, intro_id: int) -> HttpResponse:
                     outcome=(d.get("outcome") or "") if d["step"] == flow.OUTCOME else "",
                 )
             done = STEP_DONE.get(d["step"], "Step recorded.")
+            if d["step"] == flow.AGREED and intro.role == flow.CONNECTOR:
+                done = "Both said yes: introduce them."
+            elif d["step"] == flow.AGREED and intro.offered:
+                done = "Thanked, with the note to forward: now it is theirs to do."
         except TrothError as exc:
             error = str(exc)
     return _board_response(request, intro, error, done)

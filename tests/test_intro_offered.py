@@ -238,3 +238,14 @@ def test_from_a_person_page_to_the_offer_form(client, alice, bob):
         f"(#{bernard.id})" not in client.get(f"/intros/?offered_by={bernard.id}").content.decode()
     )
     assert client.get("/intros/?offered_by=x").status_code == 200
+
+
+def test_an_ask_gone_quiet_gets_its_nudge_drafted(alice):
+    bernard, ralph = _mr_big(alice)
+    intro = do_ask(alice, bernard, ralph, "learn how Ralph scaled finance", anyway="he offered")
+    assert drafts.render_intro_draft(alice, intro).kind == "intro-ask"
+    later = timezone.localdate() + dt.timedelta(days=flow.OPT_IN_DAYS)
+    d = drafts.render_intro_draft(alice, intro, today=later)
+    assert d.kind == "intro-remind" and [p.id for p in d.to] == [bernard.id]
+    assert "A few days ago I asked whether you might introduce me to Ralph Okonkwo" in d.body
+    assert "kindly offered" not in d.body and "I won't mention it again" in d.body

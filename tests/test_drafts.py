@@ -146,11 +146,11 @@ def test_each_kind_says_what_troth_knows(alice, dana):
     assert "Are you still at Larkspur Labs?" in reconnect.body
 
     nudge = _render(alice, dana, "nudge")
-    assert "A few weeks ago you kindly offered to intro me to her CFO." in nudge.body
+    assert "A few weeks ago you kindly offered to introduce me to your CFO." in nudge.body
     assert "No pressure at all" in nudge.body
 
     release = _render(alice, dana, "release")
-    assert "When you offered to intro me to her CFO, it was really kind" in release.body
+    assert "When you offered to introduce me to your CFO, it was really kind" in release.body
     assert "off the hook" in release.body
     for d in (thanks, followup, give, reconnect, nudge, release):
         assert d.body.endswith(signed) and d.person == dana

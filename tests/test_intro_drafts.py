@@ -67,6 +67,7 @@ def test_connector_drafts_follow_the_steps(alice, pair):
 
     intro = do_step(alice, intro, flow.ASKED)
     intro = do_step(alice, intro, flow.ACCEPTED)
+    intro = do_step(alice, intro, flow.AGREED)  # Dana, who did not ask, said yes too
     both = _draft(alice, intro)
     assert both.kind == "intro-double" and {p.id for p in both.to} == {dana.id, wren.id}
     assert both.body.startswith("Hi Dana and Wren,")
@@ -81,10 +82,13 @@ def test_connector_drafts_follow_the_steps(alice, pair):
 def test_a_who_did_not_ask_opts_in_too(alice, pair):
     dana, wren = pair
     intro = do_step(alice, do_propose(alice, dana, wren, "both hire in fintech"), flow.ASKED)
+    intro = do_step(alice, intro, flow.ACCEPTED)
     second = _draft(alice, intro)
     assert second.kind == "intro-optin" and [p.id for p in second.to] == [dana.id]
-    # true to A: B has been asked too, and nothing happens unless both agree
-    assert "I've asked Wren whether they'd be open to it as well" in second.body
+    # true to A: B said yes, and nothing happens unless A agrees too
+    assert "Wren would be glad to talk, and I'll only introduce you if you say yes too" in (
+        second.body
+    )
     asked = do_propose(
         alice, wren, do_add_person(alice, "Kim Park"), "x", a_asked=True, anyway="ok"
     )

@@ -106,7 +106,8 @@ def test_connector_walks_the_whole_loop(alice, people):
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "both hiring data engineers")
     assert intro.state == flow.PROPOSED and intro.role == flow.CONNECTOR
-    for step in (flow.ASKED, flow.ACCEPTED, flow.INTRODUCED, flow.MET):
+    # Dana did not ask: after Wren's yes, Dana is asked and says yes too
+    for step in (flow.ASKED, flow.ACCEPTED, flow.ASKED_A, flow.AGREED, flow.INTRODUCED, flow.MET):
         intro = do_step(alice, intro, step)
     favor = Favor.objects.get(id=intro.favor_id)  # the introduction is a favour I gave Dana
     assert favor.giver.is_me and favor.receiver_id == dana.id and favor.kind == "intro"
@@ -119,6 +120,8 @@ def test_connector_walks_the_whole_loop(alice, people):
         "proposed",
         "asked",
         "accepted",
+        "asked_a",
+        "agreed",
         "introduced",
         "met",
         "outcome",
@@ -272,7 +275,7 @@ def test_closing_the_loop_feeds_trust_and_reliability(alice, people, cli):
     # Dana answers and follows up on the next one: her reliability rises
     other = _tie(alice, people["pat"])
     before_dana = trust_detail(alice, dana)["parts"]["reliability"]
-    intro = do_propose(alice, dana, other, "why again")
+    intro = do_propose(alice, dana, other, "why again", a_asked=True)
     for step in ("asked", "accepted", "introduced", "met"):
         intro = do_step(alice, intro, step)
     assert trust_detail(alice, dana)["parts"]["reliability"] > before_dana

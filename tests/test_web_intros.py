@@ -87,10 +87,10 @@ def test_empty_board_says_how_to_start(web, alice, people):
 def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):
     dana, wren, pat = people["dana"], people["wren"], people["pat"]
     proposed = do_propose(alice, dana, wren, "both hiring data engineers")
-    accepted = do_propose(alice, pat, dana, "pat knows the market")
+    accepted = do_propose(alice, pat, dana, "pat knows the market", a_asked=True)
     for s in (flow.ASKED, flow.ACCEPTED):
         do_step(alice, accepted, s)
-    met = do_propose(alice, wren, pat, "same city")
+    met = do_propose(alice, wren, pat, "same city", a_asked=True)
     for s in (flow.ASKED, flow.ACCEPTED, flow.INTRODUCED, flow.MET):
         do_step(alice, met, s)
     max_ = _tie(alice, do_add_person(alice, "Max Ended"))
@@ -174,7 +174,7 @@ def test_an_illegal_step_is_a_400_and_changes_nothing(web, alice, people):
 
 
 def test_the_outcome_step_needs_its_outcome(web, alice, people):
-    intro = do_propose(alice, people["dana"], people["wren"], "why")
+    intro = do_propose(alice, people["dana"], people["wren"], "why", a_asked=True)
     for s in (flow.ASKED, flow.ACCEPTED, flow.INTRODUCED, flow.MET):
         do_step(alice, intro, s)
     r = web.post(f"/intros/{intro.id}/step", {"step": "outcome"}, **HTMX)

@@ -35,7 +35,7 @@ from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
-from troth.intros.queries import OPEN, access_intro, waiting
+from troth.intros.queries import OPEN, access_intro, phase, waiting
 from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.text import fold
 from troth.owners import me_person
@@ -46,9 +46,13 @@ from troth.people.queries import current_job
 # An introduction's drafts, in the order its steps come (see intro_plan).
 INTRO_KINDS = (
     "intro-optin",
+    "intro-optin-nudge",
     "intro-double",
     "intro-nudge",
+    "intro-offered",
     "intro-ask",
+    "intro-remind",
+    "intro-release",
     "intro-followup",
     "intro-thanks",
 )
@@ -175,15 +179,203 @@ def first_name(person: Person) -> str:
     return person.given_name.strip() or person.full_name.split()[0]
 
 
-def second_person(text: str, person: Person) -> str:
-    """My notes name the person; a message to them says 'you':
-    'send Wren the survey' -> 'send you the survey', "review Wren's CV" -> 'review your CV'."""
-    for name in dict.fromkeys((person.full_name.strip(), first_name(person))):
-        if not name:
-            continue
+# -- saying it to them ----------------------------------------------------------------
+# My notes are about a person ("Wren needs a CPA for her side business"); a message
+# to that person says "you" ("you need a CPA for your side business"). These helpers
+# turn one into the other: the name and, in a note about that one person, the
+# pronouns, with the verb after them agreeing ("Kevin runs" -> "you run").
+
+_AGREE = {
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "goes": "go",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+    "doesn't": "don't",
+    "isn’t": "aren’t",
+    "wasn’t": "weren’t",
+    "hasn’t": "haven’t",
+    "doesn’t": "don’t",
+}
+# Words that may stand between a subject and its verb ("Kevin also runs").
+# fmt: off
+_ADVERBS = {
+    "also", "still", "often", "always", "never", "usually", "really", "just", "now",
+    "already", "sometimes", "currently", "recently", "rarely", "mostly", "only",
+}
+# Words that start a clause, so a name right after them is its subject.
+_CLAUSE = (
+    "how", "that", "whether", "if", "because", "when", "where", "while", "since", "why",
+    "what", "and", "but", "so", "as", "once", "until", "where", "who",
+)
+# Words after an object "her" that show it is not possessive ("send her the deck",
+# "help her find a role"): then it is "you", else "your" ("review her CV").
+_AFTER_OBJECT_HER = {
+    "the", "a", "an", "to", "about", "with", "for", "on", "in", "at", "and", "or", "by",
+    "from", "some", "any", "this", "that", "these", "those", "my", "our", "up", "out",
+    "back", "know", "find", "get", "meet", "see", "decide", "understand", "learn",
+    "prepare", "think", "feel", "make", "do", "be", "have", "go", "through", "into",
+    "when", "if", "what", "how", "whether", "again", "soon", "today", "tomorrow",
+}
+# fmt: on
+
+
+def agree(word: str) -> str | None:
+    """A verb after 'you' instead of he/she/a name: 'runs' -> 'run', 'has' -> 'have',
+    'watches' -> 'watch', 'tries' -> 'try'; None when the word does not read as a
+    present-tense verb in the third person (past tenses and modals need no change)."""
+    low = word.lower()
+    if low in _AGREE:
+        out = _AGREE[low]
+        return out[0].upper() + out[1:] if word[0].isupper() else out
+    if len(low) <= 3 or not low.isalpha() or not low.endswith("s"):
+        return None
+    if low.endswith(("ss", "us", "is", "ous")):
+        return None
+    if low.endswith("ies") and low[-4] not in "aeiou":
+        return word[:-3] + "y"
+    if low.endswith(("ches", "shes", "xes", "zzes", "sses", "oes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _case_like(word: str, template: str) -> str:
+    return word[0].upper() + word[1:] if template[:1].isupper() else word
+
+
+def _subject(text: str, subject: str, *, anywhere: bool) -> str:
+    """Replace a subject (a name, or he/she) by 'you' and make its verb agree. A name
+    counts as the subject at the start, after a comma or after a word that starts a
+    clause ('how Kevin runs'); he and she are subjects wherever they stand."""
+    lead = "" if anywhere else rf"(?:^|(?<=[,;:(])\s*|\b(?:{'|'.join(_CLAUSE)})\s+)"
+    pattern = re.compile(
+        rf"(?P<lead>{lead})\b(?P<who>{subject})\b(?P<rest>(?:['’](?:s|ll|d)\b)?)"
+        rf"(?P<adv>(?:\s+(?:{'|'.join(_ADVERBS)}))?)(?P<verb>\s+[\w'’]+)?",
+        0 if not anywhere else re.I,
+    )
+
+    def sub(m: re.Match) -> str:
+        # a name is always capitalised; only He/She at a sentence start becomes You
+        you = _case_like("you", m["who"]) if anywhere else "you"
+        rest = m["rest"]
+        if rest:  # he's -> you're, he'll -> you'll, he'd -> you'd
+            tail = {"s": "re", "ll": "ll", "d": "d"}[rest[1:].lower()]
+            return f"{m['lead']}{you}{rest[0]}{tail}{m['adv']}{m['verb'] or ''}"
+        verb = m["verb"] or ""
+        word = verb.strip()
+        agreed = agree(word) if word else None
+        if agreed is not None:
+            verb = verb[: len(verb) - len(word)] + agreed
+        return f"{m['lead']}{you}{m['adv']}{verb}"
+
+    return pattern.sub(sub, text)
+
+
+def _names(person: Person) -> list[str]:
+    return [n for n in dict.fromkeys((person.full_name.strip(), first_name(person))) if n]
+
+
+def _name_to_you(text: str, person: Person) -> str:
+    """The person's name, said to them: "Wren's" -> 'your', 'Kevin runs' -> 'you run',
+    'help Wren' -> 'help you'."""
+    for name in _names(person):
         text = re.sub(rf"\b{re.escape(name)}(?:'s|’s)(?!\w)", "your", text)
+        text = _subject(text, re.escape(name), anywhere=False)
         text = re.sub(rf"\b{re.escape(name)}\b", "you", text)
     return text
+
+
+# A capitalised word inside a sentence, other than "I": most likely someone else's
+# name, after which he/she/him/her may well mean that someone.
+_OTHER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?!I\b)[A-Z][a-z’']+\b")
+
+
+def _pronouns_to_you(text: str) -> str:
+    """he/she/him/his/her in a note about one person, said to that person; left as
+    written after someone else is named ('introduce me to Ralph and tell him ...')."""
+    other = _OTHER_NAME.search(text)
+    if other is not None:
+        head, tail = text[: other.start()], text[other.start() :]
+        return _pronouns_to_you(head) + tail if head.strip() else text
+    text = _subject(text, "he|she", anywhere=True)
+
+    def her(m: re.Match) -> str:
+        nxt = (m["next"] or "").strip().lower()
+        word = "you" if not nxt or nxt in _AFTER_OBJECT_HER else "your"
+        return _case_like(word, m["her"]) + (m["next"] or "")
+
+    text = re.sub(r"\b(?P<her>[Hh]er)\b(?P<next>\s+\w+)?", her, text)
+    for old, new in (("himself", "yourself"), ("herself", "yourself"), ("hers", "yours")):
+        text = re.sub(rf"\b{old}\b", new, text)
+        text = re.sub(rf"\b{old.capitalize()}\b", new.capitalize(), text)
+    text = re.sub(r"\bhis\b", "your", text)
+    text = re.sub(r"\bHis\b", "Your", text)
+    text = re.sub(r"\bhim\b", "you", text)
+    return re.sub(r"\bHim\b", "You", text)
+
+
+def second_person(text: str, person: Person) -> str:
+    """My notes about one person, said to them: 'send Wren the survey' -> 'send you
+    the survey', "review Wren's CV" -> 'review your CV', 'intro me to his CFO' ->
+    'intro me to your CFO', 'Wren needs a CPA for her business' -> 'you need a CPA for
+    your business'."""
+    return _pronouns_to_you(_name_to_you(text, person))
+
+
+# What a promise's note may start with that the draft already says ("you kindly
+# offered to ..."): 'offered to introduce me' -> 'introduce me'.
+_PROMISE_LEAD = re.compile(
+    r"^(?:(?:he|she|they|i)\s+)?(?:"
+    r"(?:kindly\s+)?(?:offered|promised|agreed|volunteered|said\s+(?:he|she|they|i)\s+would)"
+    r"\s+to\s+"
+    r"|said\s+(?:that\s+)?(?:he|she|they|i)(?:['’](?:d|ll)|\s+(?:would|will))"
+    r"\s+(?:be\s+(?:happy|glad)\s+to\s+)?"
+    r"|(?:will|would|can|could|['’]ll)\s+(?:be\s+(?:happy|glad)\s+to\s+)?"
+    r"|to\s+)",
+    re.I,
+)
+_INTRO_WORD = re.compile(r"^(?:intro|introduct)\b(?='?d?\s)", re.I)
+
+
+def promised_deed(text: str, person: Person) -> str:
+    """A promise's note as the deed that follows 'offered to' or 'promised to', said
+    to its reader: 'offered to introduce me to his friend Ralph' -> 'introduce me to
+    your friend Ralph'; "he'll intro me to Wren's CFO" (to Wren) -> 'introduce me to
+    your CFO'."""
+    text = _clean(text)
+    for name in _names(person):  # 'Bernard offered to ...' about Bernard
+        text = re.sub(
+            rf"^{re.escape(name)}\s+(?=(?:kindly\s+)?\w+ed\s+to\b|will\b|would\b)", "", text
+        )
+    text = re.sub(r"^(?:he|she)(?=['’]ll\s)", "", text, flags=re.I)
+    text = _PROMISE_LEAD.sub("", text, count=1)
+    text = _INTRO_WORD.sub("introduce", text)
+    return lower_first(second_person(text, person))
+
+
+# What a need's note may start with that the draft already says ("you're looking
+# for ..."): 'Wren is looking for a CPA' -> 'a CPA'.
+_NEED_LEAD = re.compile(
+    r"^(?:(?:he|she|they)\s+)?(?:(?:is|are)\s+)?(?:"
+    r"(?:looking|searching|hoping)\s+(?:for|to\s+find)"
+    r"|needs?|wants?|seeks?|seeking|in\s+need\s+of|needs?\s+to\s+find|would\s+like)\s+",
+    re.I,
+)
+
+
+def needed_thing(text: str, person: Person) -> str:
+    """A need's note as the thing looked for, said to its reader: 'Wren is looking for
+    a CPA for her side business' -> 'a CPA for your side business'."""
+    text = _clean(text)
+    for name in _names(person):
+        text = re.sub(rf"^{re.escape(name)}\s+", "", text)
+    text = _NEED_LEAD.sub("", text, count=1)
+    # 'you're looking for an introduction to ...', not '... for intro to ...'
+    text = re.sub(r"^(?:an?\s+)?(?:intro|introduction)s?\s+to\b", "an introduction to", text)
+    return second_person(text, person)
 
 
 def lower_first(text: str) -> str:
@@ -324,7 +516,7 @@ def _job(person: Person) -> Facts:
 def _promise(c: Commitment | None, person: Person, today: dt.date) -> Facts:
     if c is None:
         return Facts()
-    what = lower_first(second_person(_clean(c.what), person))
+    what = promised_deed(c.what, person)
     overdue = c.due_on is not None and c.due_on < today
     return Facts(
         what,
@@ -386,7 +578,10 @@ def _favor(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
         f = qs.order_by(F("thanked_on").asc(nulls_first=True), "-given_on", "-id").first()
     if f is None:
         return Facts()
-    what = second_person(_clean(f.what), person)
+    what = _clean(f.what)
+    for subject in [*_names(person), "he", "she", "He", "She"]:  # 'He sent me ...'
+        what = re.sub(rf"^{re.escape(subject)}\s+(?=\w)", "", what)
+    what = second_person(what, person)
     noun = _FAVOR_NOUN.get(f.kind, "your help")
     first = what.split(" ", 1)[0] if what else ""
     deed = ""
@@ -422,7 +617,7 @@ def _need(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
         n = qs.order_by("expires_on", "id").first()
     if n is None:
         return Facts()
-    what = second_person(_clean(n.what), person)
+    what = needed_thing(n.what, person)
     return Facts(
         what,
         id=n.id,
@@ -648,19 +843,32 @@ class IntroPlan:
     about: Person  # the other side: who the message is about
 
 
-def _plan(intro: Introduction) -> IntroPlan | None:
+def _plan(intro: Introduction, today: dt.date | None = None) -> IntroPlan | None:
     a, b, c = intro.person_a, intro.person_b, intro.introducer
     state = intro.state
+    # The agenda's nudge and release for this introduction have their own drafts.
+    due = phase(intro, today or timezone.localdate())
+    nudge = due is not None and due.action == "nudge"
     if intro.role == flow.CONNECTOR:
         if state == flow.PROPOSED:  # B's opt-in first: nothing reaches B unasked
             return IntroPlan("intro-optin", (b,), a)
-        if state == flow.ASKED and not intro.a_asked:  # A did not ask: A opts in too
+        if state == flow.ASKED and nudge:
+            return IntroPlan("intro-optin-nudge", (b,), a)
+        if state == flow.ACCEPTED and not intro.a_asked:  # A did not ask: A opts in too
             return IntroPlan("intro-optin", (a,), b)
-        if state == flow.ACCEPTED:
+        if state == flow.ASKED_A and nudge:
+            return IntroPlan("intro-optin-nudge", (a,), b)
+        if state in (flow.ACCEPTED, flow.AGREED):
             return IntroPlan("intro-double", (a, b), b)
         if state == flow.INTRODUCED:  # A has not followed up yet
             return IntroPlan("intro-nudge", (a,), b)
         return None
+    if due is not None and due.action == "close" and due.close == flow.RELEASED:
+        return IntroPlan("intro-release", (c,), b)
+    if nudge and state in (flow.ASKED, flow.AGREED, flow.ACCEPTED):
+        return IntroPlan("intro-remind", (c,), b)
+    if state == flow.OFFERED:  # thank C at once, with a note C can forward as is
+        return IntroPlan("intro-offered", (c,), b)
     if state == flow.ASKED:
         return IntroPlan("intro-ask", (c,), b)
     if state == flow.INTRODUCED:
@@ -670,10 +878,10 @@ def _plan(intro: Introduction) -> IntroPlan | None:
     return None
 
 
-def intro_plan(intro: Introduction) -> IntroPlan:
+def intro_plan(intro: Introduction, today: dt.date | None = None) -> IntroPlan:
     """Which draft the introduction's step calls for and who it goes to; a
     TrothError naming the state when the step has none."""
-    plan = _plan(intro)
+    plan = _plan(intro, today)
     if plan is not None:
         return plan
     state = flow.word(intro.state)
@@ -682,9 +890,16 @@ def intro_plan(intro: Introduction) -> IntroPlan:
             f"introduction #{intro.id} is {state}: it has ended, so there is nothing to draft"
         )
     w = waiting(intro)
+    due = phase(intro, today or timezone.localdate())
+    if due is not None and due.action == "close":
+        raise TrothError(
+            f"introduction #{intro.id} is {state}: time to close it quietly as"
+            f" {flow.word(due.close)}, with nothing to send (troth done i{intro.id})"
+        )
     if w is not None and not w.on_me:
         raise TrothError(
             f"introduction #{intro.id} is {state}: waiting for {w.step}; nothing to draft"
+            " until it is time for a nudge (troth intros --stalled)"
         )
     raise TrothError(f"introduction #{intro.id} is {state}: no draft for this step")
 
@@ -715,9 +930,9 @@ def intro_for_person(owner, person: Person, kind: str) -> Introduction:
     return fits[0]
 
 
-def is_intro_draft_for(intro: Introduction, person: Person) -> bool:
+def is_intro_draft_for(intro: Introduction, person: Person, today: dt.date | None = None) -> bool:
     """Whether the introduction's step calls for a draft to this person."""
-    plan = _plan(intro)
+    plan = _plan(intro, today)
     return plan is not None and person.id in [p.id for p in plan.to]
 
 
@@ -775,29 +990,12 @@ _PURPOSE_VERBS = {
     "join", "co-found", "cofound", "team", "figure", "start", "grow", "break", "move", "switch",
 }
 # fmt: on
-_BE = {"is": "are", "was": "were", "has": "have"}
-
-
 def to_you(text: str, person: Person) -> str:
     """A note about someone, said to them: "Wren's team" -> 'your team', 'Wren is'
-    -> 'you are', 'help Wren' -> 'help you'. Left as written when a name is the
-    subject of another verb ('Wren needs ...'), where 'you' would not agree."""
-    names = [n for n in dict.fromkeys((person.full_name.strip(), first_name(person))) if n]
-    out = text
-    for name in names:
-        pattern = rf"\b{re.escape(name)}\b(?!(?:'s|’s)(?!\w))\s+(\w+)"
-        for m in re.finditer(pattern, out):
-            word = m.group(1)
-            if word.lower() not in _BE and len(word) > 2 and re.search(r"[^s]s$", word):
-                return text
-        out = re.sub(rf"\b{re.escape(name)}(?:'s|’s)(?!\w)", "your", out)
-        out = re.sub(
-            rf"\b{re.escape(name)}\s+(is|was|has)\b",
-            lambda m: f"you {_BE[m.group(1).lower()]}",
-            out,
-        )
-        out = re.sub(rf"\b{re.escape(name)}\b", "you", out)
-    return out
+    -> 'you are', 'how Kevin runs on-call' -> 'how you run on-call', 'help Wren' ->
+    'help you'. Only the name changes: in a note about two people a pronoun may
+    mean either of them."""
+    return _name_to_you(text, person)
 
 
 def _why(text: str, names: frozenset[str] = frozenset()) -> Facts:
@@ -845,11 +1043,15 @@ def _blurb(owner, intro: Introduction, why: Facts) -> Facts:
     if own:
         return Facts(own, written=True)
     parts = [_written_blurb(owner, intro.person_b)]
+    if intro.offered:  # B hears whose idea it was
+        parts.append(f"{first_name(intro.introducer)} suggested that we talk.")
     if why["to"]:
         parts.append(f"I'd love a short conversation with you {why['to']}.")
     elif why:
         parts.append(f"I'd love a short conversation with you. The reason: {why}.")
     parts.append("Twenty minutes on a call, whenever suits you, would be wonderful.")
+    if intro.offered:  # and that saying no costs nothing
+        parts.append("And if now isn't a good time, no reply is needed.")
     text = " ".join(p for p in parts if p)
     return Facts(text, written=False)
 
@@ -861,7 +1063,8 @@ def build_intro_context(
     everything its template may use."""
     if intro.owner_id != owner.id:
         raise NotFound(f"no introduction with id {intro.id} (list them with: troth intros)")
-    plan = intro_plan(intro)
+    today = today or timezone.localdate()
+    plan = intro_plan(intro, today)
     if kind is not None:
         kind = check_kind(kind)
         if kind != plan.kind:
@@ -871,10 +1074,11 @@ def build_intro_context(
                 if kind in INTRO_KINDS
                 else f"introduction #{intro.id} calls for an {plan.kind} draft, not {kind}"
             )
-    today = today or timezone.localdate()
     when: dict[str, str] = {}
     outcome_note = ""
     for step in IntroStep.objects.filter(owner=owner, intro=intro).order_by("at", "id"):
+        if step.from_state == step.state:  # the nudge, not a step
+            continue
         when[step.state] = ago_phrase(timezone.localdate(step.at), today)
         if step.state == flow.OUTCOME:
             outcome_note = step.note
@@ -888,7 +1092,7 @@ def build_intro_context(
     )
     why = _why(why_text, names)
     blurb = Facts()
-    if plan.kind == "intro-ask":
+    if plan.kind in ("intro-ask", "intro-offered", "intro-remind"):
         blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b), names))
     sides = {
         key: _side(owner, p, today)
@@ -917,6 +1121,18 @@ def build_intro_context(
         "to_a": plan.to[0].id == intro.person_a.id and len(plan.to) == 1,
         "a_asked": intro.a_asked,
         "when": when,
+        # the opt-in being nudged: when this reader was asked
+        "asked_when": when.get(flow.ASKED_A if intro.state == flow.ASKED_A else flow.ASKED, ""),
+        "offered": intro.offered,
+        "due": (
+            Facts(
+                due_phrase(intro.due_on, today),
+                date=intro.due_on,
+                phrase=due_phrase(intro.due_on, today),
+            )
+            if intro.due_on
+            else Facts()
+        ),
         "item": "",
     }
     return plan, context

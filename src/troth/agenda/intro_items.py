@@ -4,27 +4,19 @@ A step that is mine comes up at once. A step waiting on someone else that has
 not moved for its set number of days (5 for an opt-in, 3 for a follow-up) gets
 one gentle nudge; when the nudge has had as long again, the introduction is
 closed quietly (no answer, or never followed up), which the trust score records.
+An introduction someone offered is their promise: my thank-you (with a note they
+can forward) comes up at once, one nudge a few days after its due date, then a
+graceful release (never a second chase). The timing lives in intros.queries.phase.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from troth.agenda.plan import Candidate
 from troth.intros import flow
 from troth.intros.models import Introduction
-from troth.intros.queries import OPEN, days_since, waiting
-
-# What silence ends in, by role and state.
-_CLOSE = {
-    (flow.CONNECTOR, flow.ASKED): flow.NO_ANSWER,
-    (flow.CONNECTOR, flow.INTRODUCED): flow.NOT_MET,
-    (flow.REQUESTER, flow.ASKED): flow.NO_ANSWER,
-    (flow.REQUESTER, flow.AGREED): flow.NO_ANSWER,
-    (flow.REQUESTER, flow.ACCEPTED): flow.WITHDRAWN,
-}
+from troth.intros.queries import OPEN, phase
 
 
 def intro_candidates(owner, today: dt.date) -> list[Candidate]:
@@ -33,63 +25,76 @@ def intro_candidates(owner, today: dt.date) -> list[Candidate]:
         "introducer", "person_a", "person_b"
     )
     for i in rows:
-        w = waiting(i)
-        if w is None:
+        p = phase(i, today)
+        if p is None:
             continue
-        quiet = days_since(i, today)
+        w = p.waiting
         pair = f"#{i.id} ({_pair(i)})"
-        if w.on_me:
-            person = i.person_b if i.role == flow.CONNECTOR else i.introducer
-            if i.state == flow.INTRODUCED and i.role == flow.REQUESTER:
-                person = i.person_b
+        if p.action == "do":
             out.append(
                 Candidate(
                     kind="intro",
                     ref=i.id,
-                    person_id=person.id,
-                    person=person.full_name,
-                    reason=f"Introduction {pair}: {w.step}.",
+                    person_id=p.who.id,
+                    person=p.who.full_name,
+                    reason=f"Introduction {pair}: {w.step}"
+                    + (
+                        " (within 48 hours, while it is fresh)." if i.state == flow.OFFERED else "."
+                    ),
                     key=f"intro:{i.id}:{i.state}:do:{w.next_state}",
                     importance=0.8,
                     # follow-ups after an introduction are due within days
-                    lateness=quiet / max(flow.FOLLOW_UP_DAYS, 1),
+                    lateness=p.quiet / max(flow.FOLLOW_UP_DAYS, 1),
                 )
             )
-            continue
-        if quiet < w.days or w.who is None:
-            continue
-        close = _CLOSE.get((i.role, i.state))
-        if i.nudged_at is None:
+        elif p.action == "nudge":
+            if i.offered and i.due_on is not None:
+                reason = (
+                    f"Introduction {pair}: {p.who.full_name} offered it by {i.due_on:%-d %B}"
+                    f" ({p.quiet} days ago): one gentle, face-saving nudge (once only)."
+                )
+                grace = flow.OFFER_NUDGE_GRACE_DAYS
+            else:
+                reason = (
+                    f"Introduction {pair}: waiting {p.quiet} days for {w.step}: one gentle nudge."
+                )
+                grace = w.days
             out.append(
                 Candidate(
                     kind="intro",
                     ref=i.id,
-                    person_id=w.who.id,
-                    person=w.who.full_name,
-                    reason=(
-                        f"Introduction {pair}: waiting {quiet} days for {w.step}: one gentle nudge."
-                    ),
+                    person_id=p.who.id,
+                    person=p.who.full_name,
+                    reason=reason,
                     key=f"intro:{i.id}:{i.state}:nudge",
                     importance=0.6,
-                    lateness=(quiet - w.days) / max(w.days, 1),
+                    lateness=(p.quiet - grace) / max(grace, 1),
                 )
             )
-            continue
-        since = (today - timezone.localdate(i.nudged_at)).days
-        if close is not None and since >= w.days:
+        else:
+            if p.close == flow.RELEASED:
+                reason = (
+                    f"Introduction {pair}: no movement {p.since} days after your nudge;"
+                    f" release {p.who.given_name or p.who.full_name} from the offer graciously"
+                    " rather than chase again."
+                )
+                wait = flow.OFFER_RELEASE_DAYS
+            else:
+                reason = (
+                    f"Introduction {pair}: no movement {p.since} days after your nudge;"
+                    f" close it quietly as {flow.word(p.close)}."
+                )
+                wait = w.days
             out.append(
                 Candidate(
                     kind="intro",
                     ref=i.id,
-                    person_id=w.who.id,
-                    person=w.who.full_name,
-                    reason=(
-                        f"Introduction {pair}: no movement {since} days after your nudge;"
-                        f" close it quietly as {flow.word(close)}."
-                    ),
-                    key=f"intro:{i.id}:{i.state}:close:{close}",
+                    person_id=p.who.id,
+                    person=p.who.full_name,
+                    reason=reason,
+                    key=f"intro:{i.id}:{i.state}:close:{p.close}",
                     importance=0.4,
-                    lateness=(since - w.days) / max(w.days, 1),
+                    lateness=(p.since - wait) / max(wait, 1),
                 )
             )
     return out

@@ -11,15 +11,17 @@ from rich.table import Table
 
 from troth import present
 from troth.cli.app import command, console, owner, parse_id, print_json
+from troth.cli.parse import date_option
 from troth.errors import TrothError
 from troth.intros import actions, flow
+from troth.intros.actions import OFFER_DUE_DAYS
 from troth.intros.models import Introduction
 from troth.intros.queries import access_intro, days_since, intros, waiting
 from troth.people.queries import resolve_person
 
 USAGE = (
-    'troth intro propose A B "why" | troth intro ask C --to B "why" | troth intro ID'
-    ' | troth intro ID STEP ["note"]'
+    'troth intro propose A B "why" | troth intro ask C --to B "why"'
+    ' | troth intro offered C --to B "why" | troth intro ID | troth intro ID STEP ["note"]'
 )
 
 
@@ -32,7 +34,9 @@ def intro_row(i: Introduction) -> dict[str, Any]:
     row["waiting_on"] = None if w is None else ("me" if w.on_me else present.person_ref(w.who))
     row["next"] = None if w is None else w.step
     row["days_in_state"] = days_since(i, timezone.localdate())
-    row["legal_next"] = flow.words(flow.next_states(i.role, i.state))
+    row["legal_next"] = flow.words(flow.next_states(i.role, i.state, i.a_asked))
+    row["offered"] = i.offered
+    row["due"] = i.due_on.isoformat() if i.due_on else None
     return row
 
 
@@ -45,13 +49,20 @@ def _title(i: Introduction) -> str:
 @command("intro", rich_help_panel="Introductions")
 def intro(
     words: list[str] = typer.Argument(..., help=USAGE, show_default=False),
-    to: str | None = typer.Option(None, "--to", help="ask: who you want to meet."),
+    to: str | None = typer.Option(None, "--to", help="ask, offered: who you want to meet."),
     blurb: str = typer.Option(
-        "", "--blurb", help="ask: a short note about you that they can forward as is."
+        "", "--blurb", help="ask, offered: a short note about you that they can forward as is."
+    ),
+    due: str | None = typer.Option(
+        None,
+        "--due",
+        help=f"offered: by when they said they would do it (default: in {OFFER_DUE_DAYS} days).",
     ),
     a_asked: bool = typer.Option(False, "--a-asked", help="propose: A asked for this."),
     anyway: str | None = typer.Option(
-        None, "--anyway", help="Go past the handoff guard, saying why (it is kept)."
+        None,
+        "--anyway",
+        help="Go past the handoff guard or 'not ready to ask', saying why (it is kept).",
     ),
     outcome_kind: str = typer.Option(
         "", "--outcome", help=f"With the outcome step: {'|'.join(flow.OUTCOMES)}."
@@ -60,15 +71,21 @@ def intro(
 ) -> None:
     """Introduce two people (propose), ask for an introduction (ask), or move one on.
 
-    Steps: asked, agreed, accepted, declined, no-answer, introduced, followed-up, met,
-    not-met, outcome (--outcome lead|interview|offer|hire|client|friendship|nothing),
-    thanked, withdrawn; only legal ones are taken.
+    `offered` records C's own offer to introduce you (C's promise): thank C at once
+    with a note to forward, one nudge after --due, then a graceful release.
+
+    Steps: asked, asked-a, agreed, accepted, declined, no-answer, introduced,
+    followed-up, met, not-met, outcome (--outcome
+    lead|interview|offer|hire|client|friendship|nothing), thanked, released, withdrawn;
+    only legal ones are taken.
     """
     if anyway is not None and not anyway.strip():
         raise TrothError('--anyway needs a reason, e.g. --anyway "she is my cousin"')
     anyway = anyway or ""
     me_owner = owner()
     head, rest = words[0].lower(), words[1:]
+    if due is not None and head != "offered":
+        raise TrothError(f'--due goes with troth intro offered, not "{words[0]}"')
     with transaction.atomic():
         if head == "propose":
             if len(rest) != 3:
@@ -82,6 +99,17 @@ def intro(
             c = resolve_person(me_owner, rest[0])
             b = resolve_person(me_owner, to)
             i = actions.do_ask(me_owner, c, b, rest[1], blurb=blurb, anyway=anyway)
+        elif head == "offered":
+            if to is None or len(rest) != 2:
+                raise TrothError(
+                    'usage: troth intro offered C --to B "why you would like to meet B"'
+                    " [--due DATE]"
+                )
+            c = resolve_person(me_owner, rest[0])
+            b = resolve_person(me_owner, to)
+            i = actions.do_offered(
+                me_owner, c, b, rest[1], due=date_option(due, "--due"), blurb=blurb
+            )
         else:
             i = access_intro(me_owner, parse_id(head, "introduction"))
             if rest:
@@ -111,9 +139,14 @@ def _story(i: Introduction) -> None:
     if i.blurb:
         console.print(f"  blurb: {i.blurb}")
     if i.anyway:
-        console.print(f"  past the handoff guard because: {i.anyway}")
+        console.print(f"  gone ahead anyway because: {i.anyway}")
+    if i.offered and i.due_on:
+        console.print(f"  offered by {i.introducer.full_name}, due {i.due_on}")
     for s in i.steps.all():
         when = timezone.localtime(s.at)
+        if s.from_state == s.state:  # the one nudge, kept in the story
+            console.print(f"  {when:%Y-%m-%d %H:%M}  nudged (once)")
+            continue
         note = f": {s.note}" if s.note and s.note != s.state else ""
         console.print(f"  {when:%Y-%m-%d %H:%M}  {flow.word(s.state)}{note}")
     if i.outcome:
@@ -122,7 +155,9 @@ def _story(i: Introduction) -> None:
     if w is not None:
         who = "you" if w.on_me else "them"
         console.print(f"Next ({who}): {w.step}")
-    legal = flow.words(flow.next_states(i.role, i.state))
+        if w.on_me:
+            console.print(f"[dim]The message for it: troth draft i{i.id}[/dim]")
+    legal = flow.words(flow.next_states(i.role, i.state, i.a_asked))
     if legal:
         console.print(f"[dim]Steps from here: troth intro {i.id} {'|'.join(legal)}[/dim]")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -154,16 +156,17 @@ def do_ask(
     guarded = _guard(
         owner, c, anyway, "asking someone you barely know to vouch for you rarely works", better
     )
-    if not guarded and tier_b not in KNOWN_TIERS:
+    verdict = ready_to_ask(owner, c, "intro")
+    if not verdict["ready"] and not anyway.strip():
+        first = verdict["first"][0] if verdict["first"] else better
+        raise TrothError(
+            f"not ready to ask {c.full_name} for an introduction: {verdict['why'][0]}."
+            f' {first[0].upper()}{first[1:]} (or pass --anyway "why")'
+        )
+    # --anyway is kept where it went past a guard (a weak tie, someone I already know,
+    # or "not ready to ask"): it is a reason, not a label.
+    if not (guarded or tier_b in KNOWN_TIERS or not verdict["ready"]):
         anyway = ""
-    if not anyway.strip():
-        verdict = ready_to_ask(owner, c, "intro")
-        if not verdict["ready"]:
-            first = verdict["first"][0] if verdict["first"] else better
-            raise TrothError(
-                f"not ready to ask {c.full_name} for an introduction: {verdict['why'][0]}."
-                f' {first[0].upper()}{first[1:]} (or pass --anyway "why")'
-            )
     now = timezone.now()
     intro = Introduction.objects.create(
         owner=owner,
@@ -182,6 +185,63 @@ def do_ask(
     return intro
 
 
+# An offer with no date said is due in two weeks: the agenda's own rhythm for a
+# promise to me (two weeks from the nudge to the release, agenda.queries); no
+# research figure fits an introducer's promise more closely.
+OFFER_DUE_DAYS = 14
+
+
+def do_offered(
+    owner,
+    c: Person,
+    b: Person,
+    why: str,
+    *,
+    due: dt.date | None = None,
+    blurb: str = "",
+) -> Introduction:
+    """C offered, unasked, to introduce me to B: C's promise, kept inside the
+    introduction. My first step is to thank C at once with a note C can forward to
+    B as is, so C has no work to do and B is free to say no."""
+    _two_contacts(c, b)
+    why = why.strip()
+    check_length(why, "why")
+    if not why:
+        raise TrothError("say why you would like to meet them: it goes in the note C forwards")
+    check_length(blurb, "--blurb")
+    today = timezone.localdate()
+    if due is None:
+        due = today + dt.timedelta(days=OFFER_DUE_DAYS)
+    elif due < today:
+        raise TrothError(f"--due {due} is before today ({today}): when should it have happened?")
+    me = me_person(owner)
+    same = Introduction.objects.filter(
+        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
+    )
+    if (existing := same.first()) is not None:
+        raise TrothError(
+            f"an introduction to {b.full_name} is already under way"
+            f" (#{existing.id}, {flow.word(existing.state)})"
+        )
+    now = timezone.now()
+    intro = Introduction.objects.create(
+        owner=owner,
+        role=Introduction.REQUESTER,
+        introducer=c,
+        person_a=me,
+        person_b=b,
+        why=why,
+        blurb=blurb.strip(),
+        offered=True,
+        due_on=due,
+        state=flow.OFFERED,
+        created_at=now,
+        updated_at=now,
+    )
+    _record(owner, intro, "", "offered")
+    return intro
+
+
 def do_step(
     owner, intro: Introduction, new: str, note: str = "", outcome: str = ""
 ) -> Introduction:
@@ -189,7 +249,7 @@ def do_step(
     whoever acted (responding, following up, thanking; or not)."""
     new = flow.parse_state(new)
     try:
-        flow.check_step(intro.role, intro.state, new)
+        flow.check_step(intro.role, intro.state, new, intro.a_asked)
     except flow.IllegalStep as exc:
         raise TrothError(f"introduction #{intro.id}: {exc}") from None
     check_length(note, "the note")
@@ -206,7 +266,10 @@ def do_step(
     old = intro.state
     intro.state = new
     intro.updated_at = timezone.now()
-    intro.nudged_at = None  # a new step gets its own nudge if it stalls
+    # A new step gets its own nudge if it stalls; an offer is one promise, so it
+    # gets one nudge in all (never a second chase).
+    if not intro.offered:
+        intro.nudged_at = None
     if new == flow.INTRODUCED and intro.favor_id is None:
         intro.favor = _introduction_favor(owner, intro)
     if new == flow.THANKED and intro.role == Introduction.REQUESTER and intro.favor_id:
@@ -247,4 +310,13 @@ def do_nudge(owner, intro: Introduction) -> Introduction:
         )
     intro.nudged_at = timezone.now()
     intro.save(update_fields=["nudged_at"])
+    # In the story too, not only on the card: it says the one chase was spent.
+    IntroStep.objects.create(
+        owner=owner,
+        intro=intro,
+        from_state=intro.state,
+        state=intro.state,
+        note="nudged",
+        at=intro.nudged_at,
+    )
     return intro

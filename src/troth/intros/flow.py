@@ -8,6 +8,16 @@ accepted (B opted in) / declined / no answer -> introduced -> followed up (I wro
 to B within days) / not met -> met -> outcome -> thanked (I thanked C and told C
 how it went). Nothing reaches B before B agrees, and a decline or silence ends
 the introduction quietly.
+
+When A did not ask for the introduction, A opts in too, after B: accepted (B said
+yes) -> asked-a (I asked A) -> agreed (A said yes too) / declined / no answer, and
+only then the introduction.
+
+A requester's introduction can also start with C's *offer* ("you need to talk with
+my friend Ralph; I'll set that up"): offered -> agreed once I have thanked C and
+handed C a note to forward (so C has no work left), then as above. C's offer is
+C's promise: after its due date it gets one gentle nudge, then a graceful release
+(released), never a second chase.
 """
 
 from __future__ import annotations
@@ -30,6 +40,9 @@ NOT_MET = "not_met"
 OUTCOME = "outcome"
 THANKED = "thanked"
 WITHDRAWN = "withdrawn"
+OFFERED = "offered"
+RELEASED = "released"
+ASKED_A = "asked_a"
 STATES = (
     PROPOSED,
     ASKED,
@@ -44,6 +57,9 @@ STATES = (
     OUTCOME,
     THANKED,
     WITHDRAWN,
+    OFFERED,
+    RELEASED,
+    ASKED_A,
 )
 OUTCOMES = ("lead", "interview", "offer", "hire", "client", "friendship", "nothing")
 
@@ -58,37 +74,57 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         OUTCOME: (THANKED,),
     },
     REQUESTER: {
+        # C offered: thanking C with a note to forward is my step (agreed); C may
+        # also have moved faster than that.
+        OFFERED: (AGREED, ACCEPTED, DECLINED, INTRODUCED, RELEASED, WITHDRAWN),
         ASKED: (AGREED, DECLINED, NO_ANSWER, WITHDRAWN),
-        AGREED: (ACCEPTED, DECLINED, NO_ANSWER, WITHDRAWN),
-        ACCEPTED: (INTRODUCED, WITHDRAWN),
+        AGREED: (ACCEPTED, DECLINED, NO_ANSWER, RELEASED, WITHDRAWN),
+        ACCEPTED: (INTRODUCED, RELEASED, WITHDRAWN),
         INTRODUCED: (FOLLOWED_UP, NOT_MET),
         FOLLOWED_UP: (MET, OUTCOME, THANKED),
         MET: (OUTCOME, THANKED),
         OUTCOME: (THANKED,),
     },
 }
+# A connector's introduction that A did not ask for: after B's yes, A is asked
+# (asked-a) and answers (agreed when A said yes too; straight to agreed when A
+# already said so).
+A_OPT_IN: dict[str, tuple[str, ...]] = {
+    ACCEPTED: (ASKED_A, AGREED, DECLINED, WITHDRAWN),
+    ASKED_A: (AGREED, DECLINED, NO_ANSWER, WITHDRAWN),
+    AGREED: (INTRODUCED, WITHDRAWN),
+}
 START = {CONNECTOR: PROPOSED, REQUESTER: ASKED}
-ENDED = (DECLINED, NO_ANSWER, NOT_MET, THANKED, WITHDRAWN)
+ENDED = (DECLINED, NO_ANSWER, NOT_MET, THANKED, WITHDRAWN, RELEASED)
 
 # Days without movement before a step is "crickets" (issue 5's defaults): an
 # opt-in waits 5 days, a follow-up after the introduction 3.
 OPT_IN_DAYS = 5
 FOLLOW_UP_DAYS = 3
+# An offer (C's promise) is nudged once a few days after its due date and released
+# two weeks after the nudge: the same rhythm as any promise made to me
+# (agenda.queries NUDGE_GRACE_DAYS, RELEASE_AFTER_DAYS).
+OFFER_NUDGE_GRACE_DAYS = 3
+OFFER_RELEASE_DAYS = 14
 
 
 class IllegalStep(ValueError):
     pass
 
 
-def next_states(role: str, state: str) -> tuple[str, ...]:
+def next_states(role: str, state: str, a_asked: bool = True) -> tuple[str, ...]:
+    """The legal steps from a state; a connector's introduction that A did not ask
+    for waits for A's yes after B's (`a_asked` False)."""
+    if role == CONNECTOR and not a_asked and state in A_OPT_IN:
+        return A_OPT_IN[state]
     return TRANSITIONS[role].get(state, ())
 
 
-def check_step(role: str, state: str, new: str) -> None:
+def check_step(role: str, state: str, new: str, a_asked: bool = True) -> None:
     """Raise IllegalStep naming the current state and the legal next steps."""
     if new not in STATES:
         raise IllegalStep(f"unknown step {new!r}; steps are {', '.join(words(STATES))}")
-    legal = next_states(role, state)
+    legal = next_states(role, state, a_asked)
     if new in legal:
         return
     if not legal:
@@ -123,13 +159,20 @@ def conduct(role: str, old: str, new: str) -> Conduct | None:
     """Responding (even with a no), following up and thanking count for a person;
     silence after an introduction request and never following up count against.
 
-    Connector: B answers the opt-in; A follows up (met) or not; A thanks me.
-    Requester: C answers my ask; B answers the opt-in; I follow up and thank C."""
+    Connector: B answers the opt-in (and A, who did not ask, after B); A follows up
+    (met) or not; A thanks me.
+    Requester: C answers my ask; B answers the opt-in; I follow up and thank C. On
+    C's offer, thanking C at once counts for me, and a released offer against C."""
     if role == CONNECTOR:
         if old == ASKED and new in (ACCEPTED, DECLINED):
             return Conduct("b", True)
         if old == ASKED and new == NO_ANSWER:
             return Conduct("b", False)
+        # only an introduction A did not ask for goes on from accepted to A's answer
+        if old in (ACCEPTED, ASKED_A) and new in (AGREED, DECLINED):
+            return Conduct("a", True)
+        if old == ASKED_A and new == NO_ANSWER:
+            return Conduct("a", False)
         if old == INTRODUCED and new in (MET, OUTCOME):
             return Conduct("a", True)
         if old == INTRODUCED and new == NOT_MET:
@@ -137,6 +180,14 @@ def conduct(role: str, old: str, new: str) -> Conduct | None:
         if new == THANKED:
             return Conduct("a", True)
         return None
+    if old == OFFERED and new == AGREED:
+        return Conduct("me", True)
+    if new == RELEASED:
+        return Conduct("introducer", False)
+    if old == OFFERED and new == INTRODUCED:
+        return Conduct("introducer", True)
+    if old == OFFERED and new in (ACCEPTED, DECLINED):
+        return Conduct("b", True)
     if old == ASKED and new in (AGREED, DECLINED):
         return Conduct("introducer", True)
     if old == ASKED and new == NO_ANSWER:

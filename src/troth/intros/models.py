@@ -29,6 +29,10 @@ class Introduction(Owned):
     blurb = models.TextField(blank=True, default="", db_default="")
     # Connector: A asked for this introduction (else A's opt-in is asked too).
     a_asked = models.BooleanField(default=False, db_default=False)
+    # Requester: C offered this introduction unasked (troth intro offered); the offer
+    # is C's promise, due by `due_on`, after which it gets one nudge, then a release.
+    offered = models.BooleanField(default=False, db_default=False)
+    due_on = models.DateField(null=True, blank=True)
     # Why the handoff guard was overridden (--anyway), kept with the record.
     anyway = models.TextField(blank=True, default="", db_default="")
     state = models.CharField(max_length=12, choices=STATES, default="proposed")

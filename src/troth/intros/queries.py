@@ -70,9 +70,10 @@ def waiting(intro: Introduction) -> Waiting | None:
     a, b, c = intro.person_a, intro.person_b, intro.introducer
     bn, an = b.full_name, a.full_name
     if intro.role == flow.CONNECTOR:
+        then_a = "" if intro.a_asked else f" ({an} did not ask, so is asked after {bn}'s yes)"
         table = {
             flow.PROPOSED: Waiting(
-                True, None, f"ask {bn} whether they would like to meet {an}", flow.ASKED, 0
+                True, None, f"ask {bn} whether they would like to meet {an}{then_a}", flow.ASKED, 0
             ),
             flow.ASKED: Waiting(
                 False,
@@ -83,6 +84,25 @@ def waiting(intro: Introduction) -> Waiting | None:
             ),
             flow.ACCEPTED: Waiting(
                 True, None, f"{bn} said yes: introduce {an} and {bn}", flow.INTRODUCED, 0
+            )
+            if intro.a_asked
+            else Waiting(
+                True,
+                None,
+                f"{bn} said yes: now ask {an} whether they would like to meet {bn}"
+                " (they did not ask for this)",
+                flow.ASKED_A,
+                0,
+            ),
+            flow.ASKED_A: Waiting(
+                False,
+                a,
+                f"{an} to answer whether they would like to meet {bn}",
+                "",
+                flow.OPT_IN_DAYS,
+            ),
+            flow.AGREED: Waiting(
+                True, None, f"both said yes: introduce {an} and {bn}", flow.INTRODUCED, 0
             ),
             flow.INTRODUCED: Waiting(
                 False, a, f"{an} to follow up with {bn}", "", flow.FOLLOW_UP_DAYS
@@ -90,7 +110,15 @@ def waiting(intro: Introduction) -> Waiting | None:
         }
     else:
         cn = c.full_name
+        cf = c.given_name or cn
         table = {
+            flow.OFFERED: Waiting(
+                True,
+                None,
+                f"thank {cf} for the offer and send a short note about you to forward to {bn}",
+                flow.AGREED,
+                0,
+            ),
             flow.ASKED: Waiting(
                 False, c, f"{cn} to answer your request to meet {bn}", "", flow.OPT_IN_DAYS
             ),
@@ -118,9 +146,89 @@ def days_since(intro: Introduction, today: dt.date) -> int:
     return (today - timezone.localdate(intro.updated_at)).days
 
 
-def is_stalled(intro: Introduction, today: dt.date) -> bool:
+# What silence ends in, by role and state (an offer is released instead).
+CLOSE = {
+    (flow.CONNECTOR, flow.ASKED): flow.NO_ANSWER,
+    (flow.CONNECTOR, flow.ASKED_A): flow.NO_ANSWER,
+    (flow.CONNECTOR, flow.INTRODUCED): flow.NOT_MET,
+    (flow.REQUESTER, flow.ASKED): flow.NO_ANSWER,
+    (flow.REQUESTER, flow.AGREED): flow.NO_ANSWER,
+    (flow.REQUESTER, flow.ACCEPTED): flow.WITHDRAWN,
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What an open introduction asks of me on a day: my own step ("do"), the one
+    gentle nudge ("nudge"), or closing it without a second chase ("close")."""
+
+    action: str
+    who: Person  # who the item is about
+    waiting: Waiting
+    quiet: int  # days the step (or, for an offer, its due date) has been waiting
+    since: int = 0  # days since the nudge, for "close"
+    close: str = ""  # the state "close" moves to
+
+
+def phase(intro: Introduction, today: dt.date) -> Phase | None:
+    """Crickets: a step waiting on someone else that has not moved for its set
+    number of days gets one nudge; when the nudge has had as long again, the
+    introduction is closed quietly. An offer is a promise with a due date: one
+    nudge a few days after it, then a graceful release two weeks later, never a
+    second chase (the agenda's rhythm for any promise made to me)."""
     w = waiting(intro)
-    return w is not None and not w.on_me and days_since(intro, today) >= w.days
+    if w is None or intro.state not in OPEN:
+        return None
+    quiet = days_since(intro, today)
+    if w.on_me:
+        if intro.role == flow.CONNECTOR:
+            who = intro.person_a if intro.state == flow.ACCEPTED and not intro.a_asked else None
+            who = who or intro.person_b
+        else:
+            who = intro.person_b if intro.state == flow.INTRODUCED else intro.introducer
+        return Phase("do", who, w, quiet)
+    if w.who is None:
+        return None
+    if _offer_waits_on_c(intro, w):
+        if intro.due_on is None:
+            return None
+        quiet = (today - intro.due_on).days
+        if intro.nudged_at is None:
+            if quiet < flow.OFFER_NUDGE_GRACE_DAYS:
+                return None
+            return Phase("nudge", w.who, w, quiet)
+        since = (today - timezone.localdate(intro.nudged_at)).days
+        if since < flow.OFFER_RELEASE_DAYS:
+            return None
+        return Phase("close", w.who, w, quiet, since, flow.RELEASED)
+    if quiet < w.days:
+        return None
+    if intro.nudged_at is None:
+        return Phase("nudge", w.who, w, quiet)
+    since = (today - timezone.localdate(intro.nudged_at)).days
+    close = CLOSE.get((intro.role, intro.state))
+    if close is None or since < w.days:
+        return None
+    return Phase("close", w.who, w, quiet, since, close)
+
+
+def _offer_waits_on_c(intro: Introduction, w: Waiting) -> bool:
+    return (
+        intro.offered
+        and intro.role == flow.REQUESTER
+        and w.who is not None
+        and w.who.id == intro.introducer_id
+    )
+
+
+def is_stalled(intro: Introduction, today: dt.date) -> bool:
+    """Waiting on someone else past its days (for an offer: past its due date)."""
+    w = waiting(intro)
+    if w is None or w.on_me:
+        return False
+    if _offer_waits_on_c(intro, w):
+        return intro.due_on is not None and today > intro.due_on
+    return days_since(intro, today) >= w.days
 
 
 def intros(

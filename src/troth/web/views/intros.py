@@ -22,9 +22,23 @@ from django.views.decorators.http import require_GET, require_POST
 from troth.agenda import drafts
 from troth.errors import Ambiguous, NotFound, TrothError
 from troth.intros import flow
-from troth.intros.actions import do_ask, do_nudge, do_propose, do_step
+from troth.intros.actions import (
+    OFFER_DUE_DAYS,
+    do_ask,
+    do_nudge,
+    do_offered,
+    do_propose,
+    do_step,
+)
 from troth.intros.models import Introduction
-from troth.intros.queries import access_intro, days_since, intro_conduct, intros, waiting
+from troth.intros.queries import (
+    access_intro,
+    days_since,
+    intro_conduct,
+    intros,
+    is_stalled,
+    waiting,
+)
 from troth.lib.text import fold
 from troth.people.actions import MAX_TEXT
 from troth.people.models import Employment, Relationship
@@ -36,11 +50,23 @@ from troth.web.views.today import _emails, mailto
 
 # The board's columns: stages of the double opt-in, both roles side by side.
 COLUMNS = (
-    ("asking", "Asking", (flow.PROPOSED, flow.ASKED, flow.AGREED)),
+    ("asking", "Asking", (flow.OFFERED, flow.PROPOSED, flow.ASKED, flow.ASKED_A, flow.AGREED)),
     ("agreed", "Agreed", (flow.ACCEPTED,)),
     ("introduced", "Introduced", (flow.INTRODUCED, flow.FOLLOWED_UP)),
     ("met", "Met", (flow.MET, flow.OUTCOME)),
 )
+
+
+def _column(i: Introduction) -> str:
+    """A connector's introduction is agreed only once everyone asked said yes: with
+    A still to opt in it is asking, and A's yes (agreed) makes it agreed."""
+    if i.role == flow.CONNECTOR and i.state == flow.ACCEPTED and not i.a_asked:
+        return "asking"
+    if i.role == flow.CONNECTOR and i.state == flow.AGREED:
+        return "agreed"
+    return next((key for key, _label, states in COLUMNS if i.state in states), "")
+
+
 ENDED_SHOWN = 30  # the latest ended ones; the rest are in `troth intros --json`
 
 # What each step's button says (the state it moves to).
@@ -57,7 +83,13 @@ STEP_LABEL = {
     flow.OUTCOME: "Record the outcome",
     flow.THANKED: "Thanked",
     flow.WITHDRAWN: "Withdraw",
+    flow.ASKED_A: "Asked the other one too",
+    flow.RELEASED: "Let them off the hook",
 }
+# A connector's "agreed" is A's yes, after B's.
+CONNECTOR_LABEL = {flow.AGREED: "They said yes too"}
+# An offer: my first step is the thank-you with a note to forward.
+OFFERED_LABEL = {flow.AGREED: "Thanked, note sent"}
 STEP_DONE = {
     flow.ASKED: "Asked.",
     flow.AGREED: "They agreed to ask.",
@@ -71,14 +103,21 @@ STEP_DONE = {
     flow.OUTCOME: "Outcome recorded.",
     flow.THANKED: "Thanked: the loop is closed.",
     flow.WITHDRAWN: "Withdrawn.",
+    flow.ASKED_A: "Asked.",
+    flow.RELEASED: "Released, graciously: no second chase.",
+    flow.OFFERED: "Offer recorded.",
 }
 
 # What each introduction draft is, in words.
 DRAFT_WORDS = {
     "intro-optin": "the opt-in request",
+    "intro-optin-nudge": "a gentle reminder",
     "intro-double": "the introduction",
     "intro-nudge": "a nudge",
+    "intro-offered": "the thank-you, with a note to forward",
     "intro-ask": "the ask",
+    "intro-remind": "one gentle nudge",
+    "intro-release": "a gracious release",
     "intro-followup": "your follow-up",
     "intro-thanks": "a thank-you",
 }
@@ -121,11 +160,16 @@ def _title(i: Introduction) -> str:
 def card(i: Introduction, today, *, error: str = "", done: str = "") -> dict[str, Any]:
     w = waiting(i)
     days = days_since(i, today)
-    legal = flow.next_states(i.role, i.state)
+    legal = flow.next_states(i.role, i.state, i.a_asked)
     try:
-        plan: drafts.IntroPlan | None = drafts.intro_plan(i)
+        plan: drafts.IntroPlan | None = drafts.intro_plan(i, today)
     except TrothError:
         plan = None
+    labels = {
+        **STEP_LABEL,
+        **(CONNECTOR_LABEL if i.role == flow.CONNECTOR else {}),
+        **(OFFERED_LABEL if i.state == flow.OFFERED else {}),
+    }
     people = [p for p in (i.introducer, i.person_a, i.person_b) if not p.is_me]
     return {
         "id": i.id,
@@ -141,10 +185,12 @@ def card(i: Introduction, today, *, error: str = "", done: str = "") -> dict[str
         "on_me": bool(w and w.on_me),
         "waiting_on": None if w is None or w.on_me else w.who,
         "next": w.step if w else "",
-        "stalled": bool(w and not w.on_me and days >= w.days),
+        "stalled": is_stalled(i, today),
         "nudged": i.nudged_at is not None,
+        "offered": i.offered,
+        "due": i.due_on,
         "suggested": w.next_state if w and w.on_me else "",
-        "steps": [(s, STEP_LABEL.get(s, flow.word(s))) for s in legal],
+        "steps": [(s, labels.get(s, flow.word(s))) for s in legal],
         "needs_outcome": flow.OUTCOME in legal,
         "draft": None
         if plan is None
@@ -164,11 +210,10 @@ def board(owner, filters: Filters, messages_for: dict[int, dict[str, str]] | Non
     messages_for = messages_for or {}
     cards = {i.id: card(i, today, **messages_for.get(i.id, {})) for i in rows}
     columns = []
-    for key, label, states in COLUMNS:
-        inside = [cards[i.id] for i in rows if i.state in states]
+    for key, label, _states in COLUMNS:
+        inside = [cards[i.id] for i in rows if _column(i) == key]
         columns.append({"key": key, "label": label, "cards": inside})
-    open_states = {s for _k, _l, states in COLUMNS for s in states}
-    ended = [cards[i.id] for i in rows if i.state not in open_states]
+    ended = [cards[i.id] for i in rows if not _column(i)]
     return {
         "columns": columns,
         "ended": ended[:ENDED_SHOWN],
@@ -221,6 +266,27 @@ class AskForm(Form):
     )
 
 
+class OfferedForm(Form):
+    c = forms.CharField(
+        label="Who offered", max_length=200, help_text="a name or #id", widget=forms.TextInput(NAME)
+    )
+    b = forms.CharField(label="to introduce you to", max_length=200, widget=forms.TextInput(NAME))
+    why = forms.CharField(label="Why you would like to meet them", widget=TEXT, max_length=MAX_TEXT)
+    due = forms.DateField(
+        label="By when they said",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"empty: in {OFFER_DUE_DAYS} days",
+    )
+    blurb = forms.CharField(
+        label="A short note about you they can forward as is",
+        required=False,
+        widget=TEXT,
+        max_length=MAX_TEXT,
+        help_text="empty: troth writes one from what it knows",
+    )
+
+
 class StepForm(Form):
     step = forms.ChoiceField(choices=[(s, s) for s in flow.STATES])
     note = forms.CharField(label="Note", required=False, max_length=MAX_TEXT)
@@ -237,7 +303,7 @@ class StepForm(Form):
         return data
 
 
-FORMS: dict[str, type[Form]] = {"propose": ProposeForm, "ask": AskForm}
+FORMS: dict[str, type[Form]] = {"propose": ProposeForm, "ask": AskForm, "offered": OfferedForm}
 
 
 def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
@@ -255,8 +321,10 @@ def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
         },
         "propose_form": bound.get("propose") or ProposeForm(prefix="propose"),
         "ask_form": bound.get("ask") or AskForm(prefix="ask"),
+        "offered_form": bound.get("offered") or OfferedForm(prefix="offered"),
         "propose_done": bound.get("propose_done", ""),
         "ask_done": bound.get("ask_done", ""),
+        "offered_done": bound.get("offered_done", ""),
         "outcomes": flow.OUTCOMES,
         "people_names": suggested_names(owner),
     }
@@ -317,7 +385,15 @@ def suggested_names(owner) -> list[dict[str, str]]:
 
 @require_GET
 def intros_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/intros.html", _context(request))
+    bound: dict[str, Any] = {}
+    # From a person's page: "Bernard offered to introduce you" fills in who offered.
+    offered_by = request.GET.get("offered_by", "")
+    if offered_by.isdigit():
+        person = people_for(owner_of(request)).filter(id=int(offered_by), is_me=False).first()
+        if person is not None:
+            initial = {"c": f"{person.full_name} (#{person.id})"}
+            bound["offered"] = OfferedForm(prefix="offered", initial=initial)
+    return render(request, "web/intros.html", _context(request, **bound))
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -353,6 +429,10 @@ def step(request: HttpRequest, intro_id: int) -> HttpResponse:
                     outcome=(d.get("outcome") or "") if d["step"] == flow.OUTCOME else "",
                 )
             done = STEP_DONE.get(d["step"], "Step recorded.")
+            if d["step"] == flow.AGREED and intro.role == flow.CONNECTOR:
+                done = "Both said yes: introduce them."
+            elif d["step"] == flow.AGREED and intro.offered:
+                done = "Thanked, with the note to forward: now it is theirs to do."
         except TrothError as exc:
             error = str(exc)
     return _board_response(request, intro, error, done)
@@ -408,11 +488,19 @@ def start(request: HttpRequest, kind: str) -> HttpResponse:
                     b = _person(form, owner, "b")
                     i = do_propose(owner, a, b, d["why"], a_asked=d["a_asked"], anyway=d["anyway"])
                     done = f"Proposed: {_title(i)}. Next: {waiting(i).step}."  # type: ignore[union-attr]
-                else:
+                elif kind == "ask":
                     c = _person(form, owner, "c")
                     b = _person(form, owner, "b")
                     i = do_ask(owner, c, b, d["why"], blurb=d["blurb"], anyway=d["anyway"])
                     done = f"Asked: {_title(i)}. Send {c.given_name or c.full_name} the note."
+                else:
+                    c = _person(form, owner, "c")
+                    b = _person(form, owner, "b")
+                    i = do_offered(owner, c, b, d["why"], due=d["due"], blurb=d["blurb"])
+                    done = (
+                        f"Recorded {c.given_name or c.full_name}'s offer, due {i.due_on:%-d %B}."
+                        " Next: thank them today, with the note to forward (its draft is on the card)."
+                    )
         except _FieldError:
             pass  # already on the form, next to the name
         except TrothError as exc:

@@ -607,6 +607,7 @@ class _Loader:
                 "outcome",
                 "created_at",
                 "updated_at",
+                "a_asked",
             ],
             zip(
                 itertools.repeat(self.owner_id),
@@ -619,6 +620,8 @@ class _Loader:
                 itertools.repeat(""),
                 self.instants(net.intro_created),
                 self.instants(net.intro_updated),
+                # "{a} asked for someone who knows ...": A asked, so A's opt-in is given
+                [" asked for someone" in why for why in net.intro_why],
             ),
             len(net.intro_role),
         )

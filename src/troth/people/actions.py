@@ -197,6 +197,7 @@ def do_edit_person(
     person: Person,
     *,
     name: str | None = None,
+    nickname: str | None = None,
     emails: Iterable[str] = (),
     phones: Iterable[str] = (),
     urls: Iterable[str] = (),
@@ -216,6 +217,8 @@ def do_edit_person(
         # you stay findable as "me" however you are named
         person.name_key = "me" if person.is_me else fold(person.full_name)
         person.save()
+    if nickname is not None:
+        do_set_nickname(owner, person, nickname)
     do_add_contact_points(owner, person, _normalized_points(emails, phones, urls))
     for value in remove_contacts:
         deleted, _ = ContactPoint.objects.filter(
@@ -244,6 +247,39 @@ def do_edit_person(
         rel.archived = archived
     rel.save()
     return person
+
+
+MAX_NICKNAME = 100  # the column's width
+
+
+def do_set_nickname(owner, person: Person, nickname: str) -> Person:
+    """What they go by ("Bobby"); an empty one forgets it."""
+    text = " ".join(nickname.split())
+    if len(text) > MAX_NICKNAME:
+        raise TrothError(f"nickname is longer than {MAX_NICKNAME} characters")
+    Person.objects.filter(owner=owner, id=person.id).update(nickname=text)
+    person.nickname = text
+    return person
+
+
+def do_leave_job(owner, person: Person) -> None:
+    """They no longer work where they did: the job ends today, kept in their history
+    (a new employer does the same through do_set_job)."""
+    Employment.objects.filter(owner=owner, person=person, is_current=True).update(
+        is_current=False, ended_on=timezone.localdate()
+    )
+
+
+def do_forget_met(owner, person: Person, *, on: bool = False, through: bool = False) -> None:
+    """Forget when you met (`on`) or who introduced you (`through`), which do_edit_person
+    can only set; the "knows" link an introduction made stays (they still know each other)."""
+    changes: dict[str, None] = {}
+    if on:
+        changes["met_on"] = None
+    if through:
+        changes["met_through"] = None
+    if changes:
+        Relationship.objects.filter(owner=owner, person=person).update(**changes)
 
 
 def do_set_cadence(owner, person: Person, days: int | None) -> None:

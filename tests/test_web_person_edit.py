@@ -369,15 +369,47 @@ def test_merge_two_ticked_people_keeping_one(web, alice, dana):
     r = web.post("/people/merge", {"ids": [dana.id, twin.id]})
     assert r.status_code == 400 and "Choose which of the two to keep." in r.content.decode()
     r = web.post("/people/merge", {"ids": [dana.id, twin.id], "keep": twin.id})
-    assert r.status_code == 302 and r["Location"] == f"/people/{twin.id}/"
-    assert not Person.objects.filter(id=dana.id).exists()
     record = MergeRecord.objects.get(owner=alice)
+    assert r.status_code == 302 and r["Location"] == f"/people/{twin.id}/?merged={record.id}"
+    assert not Person.objects.filter(id=dana.id).exists()
     assert record.kept_id == twin.id and record.merged_id == dana.id
     emails = set(ContactPoint.objects.filter(person=twin).values_list("value", flat=True))
     assert emails == {"dana@example.org", "dana.w@example.com", "+13125550101"}
-    page = web.get(f"/people/{twin.id}/").content.decode()
+    page = web.get(r["Location"]).content.decode()
     assert f"Merged Dana Whitfield (#{dana.id}) into Dana Whitfeild (#{twin.id})" in page
     assert f"troth unmerge {record.id} undoes it" in page
+    assert f'action="/people/merges/{record.id}/undo"' in page  # and its Undo, here
+    assert "Undo this merge" not in web.get(f"/people/{twin.id}/").content.decode()
+
+    r = web.post(f"/people/merges/{record.id}/undo")
+    assert r.status_code == 302 and r["Location"] == f"/people/{twin.id}/"
+    back = Person.objects.get(id=dana.id)
+    assert set(back.contact_points.values_list("value", flat=True)) == {
+        "dana@example.org",
+        "+13125550101",
+    }
+    assert "are two people again" in web.get(r["Location"]).content.decode()
+    r = web.post(f"/people/merges/{record.id}/undo")  # twice: one clear line, no 500
+    assert r.status_code == 302
+    assert "was already undone" in web.get(r["Location"]).content.decode()
+    assert (
+        "Undo this merge" not in web.get(f"/people/{twin.id}/?merged={record.id}").content.decode()
+    )
+
+
+def test_only_merges_made_on_people_are_undone_there(web, alice, bob, dana):
+    from troth.identity.actions import do_accept
+
+    twin = do_add_person(alice, "Dana W", allow_duplicate_name=True)
+    record = do_accept(alice, dana, twin)  # troth merge: troth unmerge undoes it
+    assert web.post(f"/people/merges/{record.id}/undo").status_code == 404
+    assert (
+        "Undo this merge" not in web.get(f"/people/{dana.id}/?merged={record.id}").content.decode()
+    )
+    b1, b2 = do_add_person(bob, "B One"), do_add_person(bob, "B Two")
+    theirs = do_accept(bob, b1, b2, reason="merged by hand on the People page")
+    assert web.post(f"/people/merges/{theirs.id}/undo").status_code == 404
+    assert MergeRecord.objects.get(id=theirs.id).undone_at is None
 
 
 @pytest.mark.parametrize("ids", [[], ["1"], ["1", "2", "3"], ["x", "y"]])

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/tag", people.bulk_tag, name="people-tag"),
     path("people/add", people.add_person, name="people-add"),
     path("people/merge", people.merge, name="people-merge"),
+    path("people/merges/<int:merge_id>/undo", people.unmerge, name="people-unmerge"),
     path("people/<int:person_id>/", person.person_page, name="person"),
     path("people/<int:person_id>/photo", person.photo, name="person-photo"),
     path("people/<int:person_id>/trust", person.trust, name="person-trust"),

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from troth.errors import TrothError
 from troth.identity import queries as identity_queries
-from troth.identity.actions import do_accept
+from troth.identity.actions import do_accept, do_unmerge
+from troth.identity.models import MergeRecord
 from troth.interactions.models import Interaction
 from troth.lib.text import is_number
 from troth.people.actions import clean_tag, do_add_person, do_tag
@@ -203,6 +204,11 @@ def add_person(request: HttpRequest) -> HttpResponse:
     return render(request, "web/add_person.html", {"form": form, "nav": "people"}, status=status)
 
 
+# The reason a merge made here carries: the Undo on the kept person's page undoes only
+# these (as the Import page's undoes only its own; `troth unmerge` undoes any).
+MERGED_HERE = "merged by hand on the People page"
+
+
 def _merge_pair(owner, raw_ids: list[str]) -> list[Person]:
     """The two people ticked for a merge, the owner's own; someone else's is a 404."""
     if len(raw_ids) != 2 or not all(is_number(i) for i in raw_ids):
@@ -240,7 +246,7 @@ def merge(request: HttpRequest) -> HttpResponse:
             was_rejected = identity_queries.rejected(owner, keep, other)
             try:
                 with transaction.atomic():
-                    record = do_accept(owner, keep, other)
+                    record = do_accept(owner, keep, other, reason=MERGED_HERE)
             except TrothError as exc:
                 error = str(exc)
             else:
@@ -256,7 +262,8 @@ def merge(request: HttpRequest) -> HttpResponse:
                         else ""
                     ),
                 )
-                return redirect("web:person", person_id=keep.id)
+                # the kept person's page offers the Undo of this merge
+                return redirect(reverse("web:person", args=[keep.id]) + f"?merged={record.id}")
     rows = {r["id"]: r for r in people_rows(owner, [p.id for p in pair])}
     counts = dict(
         Interaction.objects.filter(owner=owner, person_id__in=[p.id for p in pair])
@@ -272,3 +279,29 @@ def merge(request: HttpRequest) -> HttpResponse:
         "nav": "people",
     }
     return render(request, "web/people_merge.html", context, status=400 if error else 200)
+
+
+@require_POST
+def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
+    """Undo a merge made on this page: both people again, each with their own history,
+    and troth will not suggest merging them again (`troth unmerge`)."""
+    owner = owner_of(request)
+    record = (
+        MergeRecord.objects.filter(owner=owner, pk=merge_id, reason=MERGED_HERE)
+        .select_related("kept")
+        .first()
+    )
+    if record is None:
+        raise Http404(f"no merge with id {merge_id} made on the People page")
+    try:
+        with transaction.atomic():
+            merged = do_unmerge(owner, record)
+    except TrothError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:person", person_id=record.kept_id)
+    messages.success(
+        request,
+        f"Undone: {merged.full_name} (#{merged.id}) and {record.kept.full_name} "
+        f"(#{record.kept_id}) are two people again; troth will not suggest merging them again.",
+    )
+    return redirect("web:person", person_id=record.kept_id)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from troth import present
 from troth.agenda.actions import do_set_cadence
 from troth.errors import Ambiguous, NotFound, TrothError
+from troth.identity.models import MergeRecord
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
@@ -74,7 +75,7 @@ from troth.web.forms import (
     split_tags,
 )
 from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
-from troth.web.views.people import who_is_who
+from troth.web.views.people import MERGED_HERE, who_is_who
 
 # The photo types a browser may be handed (never SVG: it can carry script).
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -437,8 +438,23 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
                 "open": kind in bound,
             }
         )
+    merged = request.GET.get("merged", "")
+    merge_undo = None
+    if is_number(merged):  # just merged on People: offer its Undo here
+        merge_undo = (
+            MergeRecord.objects.filter(
+                owner=owner,
+                id=int(merged),
+                kept=person,
+                reason=MERGED_HERE,
+                undone_at__isnull=True,
+            )
+            .values("id", "merged_id", "merged_name")
+            .first()
+        )
     return {
         "person": person,
+        "merge_undo": merge_undo,
         "edit": edit_form(owner, person, card=lists["profile"]),
         "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
@@ -751,7 +767,8 @@ def _edit_initial(card: dict[str, Any]) -> dict[str, Any]:
         "cadence": "" if card["cadence_days"] is None else str(card["cadence_days"]),
         "met_how": card["met"]["how"],
         "met_on": card["met"]["on"] or "",
-        "via": f"#{through['id']}" if through else "",
+        # the name as the page shows it; left as it is, it is not looked up again
+        "via": through["name"] if through else "",
     }
 
 

@@ -112,6 +112,17 @@ def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice, dana):
     assert Knows.objects.filter(owner=alice).count() == 1  # they still know each other
 
 
+def test_a_200_character_name_fits_its_given_name_column(alice, dana):
+    """All one word, it is all given name: cut to the column's 100 characters (PostgreSQL
+    refused it: a 500 on the Add and Edit pages)."""
+    long = do_add_person(alice, "A" * 200)
+    long.refresh_from_db()
+    assert (long.full_name, long.given_name) == ("A" * 200, "A" * 100)
+    do_edit_person(alice, dana, name="B" * 150 + " " + "C" * 49)
+    dana.refresh_from_db()
+    assert (len(dana.given_name), len(dana.family_name)) == (100, 49)
+
+
 # --- editing -------------------------------------------------------------------------
 
 

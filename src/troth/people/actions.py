@@ -106,9 +106,14 @@ def do_set_job(owner, person: Person, company: str | None, title: str | None) ->
     )
 
 
+# The given and family name columns are half as wide as the full name's: a 200-character
+# name with no spaces is all "given name" and must fit (PostgreSQL refuses what is longer).
+MAX_NAME_PART = 100
+
+
 def _split_name(full_name: str) -> tuple[str, str]:
     parsed = HumanName(full_name)
-    return parsed.first or full_name, parsed.last
+    return (parsed.first or full_name)[:MAX_NAME_PART], parsed.last[:MAX_NAME_PART]
 
 
 def do_add_contact_points(owner, person: Person, points: list[tuple[str, str]]) -> None:

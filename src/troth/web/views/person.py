@@ -47,19 +47,12 @@ from troth.ledger.queries import (
 )
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
-from troth.people.actions import (
-    clean_tag,
-    do_add_note,
-    do_add_person,
-    do_delete_person,
-    do_edit_person,
-    do_forget_met,
-    do_leave_job,
-    do_set_job,
-    do_tag,
-)
-from troth.people.models import Employment, Knows, Note, Person, Relationship
-from troth.people.queries import access_person, owned_rows, person_card, resolve_person
+from troth.people import actions as people_actions
+from troth.people import models as people_models
+from troth.people import queries as people_queries
+from troth.people.actions import do_add_note, do_edit_person
+from troth.people.models import Note, Person, Relationship
+from troth.people.queries import access_person, owned_rows, person_card
 from troth.trust.asking import ready_to_ask
 from troth.trust.queries import trust_detail
 from troth.trust.ready import ASKS, PHRASE
@@ -187,7 +180,7 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
     # one side at a time: each seeks its own (owner, person_a/b) index
     for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a")):
         links += list(
-            Knows.objects.filter(owner=owner, **{mine: person}).values(
+            people_models.Knows.objects.filter(owner=owner, **{mine: person}).values(
                 "source", "strength", "created_at", other_id=F(f"{theirs}_id")
             )
         )
@@ -202,7 +195,7 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
     }
     jobs: dict[int, tuple[str, str]] = {}
     for pid, org, title in (
-        Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
+        people_models.Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
         .order_by("-started_on", "-id")
         .values_list("person_id", "organization__name", "title")
     ):
@@ -791,14 +784,14 @@ def _via(owner, person: Person, text: str) -> tuple[Person, bool]:
     """Who introduced you, as `troth edit --via` finds them: a name or #id, added when
     nobody has that name; several people of that name: say who is who."""
     try:
-        return resolve_person(owner, text, allow_me=True), False
+        return people_queries.resolve_person(owner, text, allow_me=True), False
     except Ambiguous as exc:
         raise _Refused("via", who_is_who(owner, text, exc.candidates)) from None
     except NotFound:
         if text.strip().startswith("#"):
             raise _Refused("via", f"no person with id {text.strip()}") from None
         try:
-            return do_add_person(owner, text), True
+            return people_actions.do_add_person(owner, text), True
         except TrothError as exc:
             raise _Refused("via", str(exc)) from None
 
@@ -826,11 +819,11 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
             # between jobs: the old job ends (kept in their history); a title alone
             # goes where the service keeps it
             if form.initial.get("company"):
-                step("company", lambda: do_leave_job(owner, person))
+                step("company", lambda: people_actions.do_leave_job(owner, person))
             if title:
-                step("title", lambda: do_set_job(owner, person, None, title))
+                step("title", lambda: people_actions.do_set_job(owner, person, None, title))
         else:
-            step("company", lambda: do_set_job(owner, person, company, title))
+            step("company", lambda: people_actions.do_set_job(owner, person, company, title))
         done.append("job")
     email, phone = d["add_email"].strip(), d["add_phone"].strip()
     if email:
@@ -849,14 +842,14 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
             step("closeness", lambda: do_edit_person(owner, person, closeness=d["closeness"]))
         done.append("closeness")
     if "tags" in changed:
-        old = {clean_tag(t) for t in split_tags(form.initial.get("tags", ""))}
+        old = {people_actions.clean_tag(t) for t in split_tags(form.initial.get("tags", ""))}
         try:
-            new = {clean_tag(t): t for t in d["tags"]}
+            new = {people_actions.clean_tag(t): t for t in d["tags"]}
         except TrothError as exc:
             raise _Refused("tags", str(exc)) from None
         add = [t for key, t in new.items() if key not in old]
         drop = sorted(old - set(new))
-        step("tags", lambda: do_tag(owner, person, add=add, remove=drop))
+        step("tags", lambda: people_actions.do_tag(owner, person, add=add, remove=drop))
         done.append("tags")
     if "cadence" in changed:
         step("cadence", lambda: do_set_cadence(owner, person, d["cadence"]))
@@ -866,14 +859,14 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
         done.append("how you met")
     if "met_on" in changed:
         if d["met_on"] is None:
-            step("met_on", lambda: do_forget_met(owner, person, on=True))
+            step("met_on", lambda: people_actions.do_forget_met(owner, person, on=True))
         else:
             step("met_on", lambda: do_edit_person(owner, person, met_on=d["met_on"]))
         done.append("when you met")
     if "via" in changed:
         text = d["via"].strip()
         if not text:
-            step("via", lambda: do_forget_met(owner, person, through=True))
+            step("via", lambda: people_actions.do_forget_met(owner, person, through=True))
         else:
             via, added = _via(owner, person, text)
             step("via", lambda: do_edit_person(owner, person, met_through=via))
@@ -955,7 +948,7 @@ def delete(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("web:person", person_id=person.id)
         what = f"{person.full_name} (#{person.id}) and all of their history"
         with transaction.atomic():
-            do_delete_person(owner, person)
+            people_actions.do_delete_person(owner, person)
         messages.success(request, f"Deleted {what}.")
         return _go(request, reverse("web:people"))
     lists = records(owner, person, limit=1)

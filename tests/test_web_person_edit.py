@@ -329,6 +329,8 @@ def test_ready_to_ask_as_troth_ready_says_it(client, local, cli):
         if text and text != "First:":
             assert text in body.replace("&#x27;", "'")
     assert web.get(f"/people/{dana.id}/ready", {"ask": "advice"}).status_code == 200
+    page = web.get(f"/people/{dana.id}/ready")  # no ask chosen yet: the form alone
+    assert page.status_code == 200 and "Ready to ask for" in page.content.decode()
     r = web.get(f"/people/{dana.id}/ready", {"ask": "a kidney"}, **HTMX)
     assert r.status_code == 400 and "unknown ask" in r.content.decode()
 

@@ -976,7 +976,9 @@ def ready(request: HttpRequest, person_id: int) -> HttpResponse:
         "nav": "people",
     }
     status = 200
-    if ask not in ASKS:
+    if not ask:  # the page itself, before an ask is chosen
+        pass
+    elif ask not in ASKS:
         context["ready_error"] = f"unknown ask {ask[:40]!r}; use one of {', '.join(ASKS)}"
         status = 400
     else:

@@ -181,6 +181,7 @@ def test_editing_every_field_through_the_services(web, alice, dana):
     before = Person.objects.get(id=dana.id).updated_at
     r = web.post(f"/people/{dana.id}/edit", form_data(web, dana))
     assert r.status_code == 302 and Person.objects.get(id=dana.id).updated_at == before
+    assert "Nothing to change." in web.get(f"/people/{dana.id}/").content.decode()
 
 
 def test_htmx_edit_reloads_the_page_and_clearing_forgets(web, alice, dana):

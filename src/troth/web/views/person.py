@@ -759,7 +759,8 @@ def _edit_initial(card: dict[str, Any]) -> dict[str, Any]:
         "tags": ", ".join(card["tags"]),
         "cadence": "" if card["cadence_days"] is None else str(card["cadence_days"]),
         "met_how": card["met"]["how"],
-        "met_on": card["met"]["on"] or "",
+        # a date, as the field reads what is sent: an unchanged day is not a change
+        "met_on": dt.date.fromisoformat(card["met"]["on"]) if card["met"]["on"] else None,
         # the name as the page shows it; left as it is, it is not looked up again
         "via": through["name"] if through else "",
     }

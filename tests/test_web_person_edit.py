@@ -492,3 +492,26 @@ def test_people_filters_fold_on_a_phone_unless_one_is_in_use(web, alice, dana):
     page = web.get("/people/").content.decode()
     assert f'title="{"A" * 200}"' in page  # the whole name, even when the cell cuts it
     assert long.full_name in page
+
+
+def test_the_forms_carry_their_csrf_token(alice, dana):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    page = strict.get(f"/people/{dana.id}/").content.decode()
+    form = page[page.index('id="person-edit"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    data = {"edit-name": "Dana Whitfield", "edit-nickname": "Dee"}
+    assert strict.post(f"/people/{dana.id}/edit", data).status_code == 403
+    assert Person.objects.get(id=dana.id).nickname == ""
+    r = strict.post(f"/people/{dana.id}/edit", {**data, "csrfmiddlewaretoken": token.group(1)})
+    assert r.status_code == 302 and Person.objects.get(id=dana.id).nickname == "Dee"
+    # htmx sends the page's token in a header (base.html's hx-headers)
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', page)
+    assert header is not None
+    r = strict.post(
+        f"/people/{dana.id}/archive", {"archived": "1"}, HTTP_X_CSRFTOKEN=header.group(1), **HTMX
+    )
+    assert r.status_code == 200 and Relationship.objects.get(person=dana).archived

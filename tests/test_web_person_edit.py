@@ -361,6 +361,7 @@ def test_another_owners_people_are_not_found(web, alice, bob, dana):
     # "me" has no contact page, so no edit form either
     me = Person.objects.get(owner=alice, is_me=True)
     assert web.post(f"/people/{me.id}/edit", {"edit-name": "X"}).status_code == 404
+    assert web.get("/people/merge", {"ids": [me.id, dana.id]}).status_code == 404
     # introduced by someone else's #id: not found, as for the command line
     r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via=f"#{theirs.id}"))
     assert r.status_code == 400 and f"no person with id #{theirs.id}" in r.content.decode()

@@ -216,9 +216,9 @@ def _merge_pair(owner, raw_ids: list[str]) -> list[Person]:
     ids = [int(i) for i in raw_ids]
     if ids[0] == ids[1]:
         raise TrothError(f"#{ids[0]} is one person already.")
-    found = Person.objects.in_bulk(ids)
+    found = Person.objects.filter(owner=owner, is_me=False).in_bulk(ids)
     pair = [found.get(i) for i in ids]
-    if any(p is None or p.owner_id != owner.id or p.is_me for p in pair):
+    if any(p is None for p in pair):
         raise Http404("no such person")
     return [p for p in pair if p is not None]
 

@@ -156,7 +156,7 @@ def test_the_quick_add_forms_follow_what_changed(web, alice, busy):
     r = web.post(f"/people/{busy.id}/needs/{need.id}/withdraw")
     assert r.status_code == 302
     page = web.get(f"/people/{busy.id}/").content.decode()
-    assert f'<option value="{need.id}">' not in page
+    assert f'<option value="{need.id}">a designer' not in page
     cpa = Need.objects.get(owner=alice, what="a CPA")
     selected = web.get(f"/people/{busy.id}/", {"need": cpa.id}).content.decode()
     assert f'<option value="{cpa.id}" selected>a CPA</option>' in selected

@@ -106,9 +106,14 @@ def do_set_job(owner, person: Person, company: str | None, title: str | None) ->
     )
 
 
+# The given and family name columns are half as wide as the full name's: a 200-character
+# name with no spaces is all "given name" and must fit (PostgreSQL refuses what is longer).
+MAX_NAME_PART = 100
+
+
 def _split_name(full_name: str) -> tuple[str, str]:
     parsed = HumanName(full_name)
-    return parsed.first or full_name, parsed.last
+    return (parsed.first or full_name)[:MAX_NAME_PART], parsed.last[:MAX_NAME_PART]
 
 
 def do_add_contact_points(owner, person: Person, points: list[tuple[str, str]]) -> None:
@@ -197,6 +202,7 @@ def do_edit_person(
     person: Person,
     *,
     name: str | None = None,
+    nickname: str | None = None,
     emails: Iterable[str] = (),
     phones: Iterable[str] = (),
     urls: Iterable[str] = (),
@@ -216,6 +222,8 @@ def do_edit_person(
         # you stay findable as "me" however you are named
         person.name_key = "me" if person.is_me else fold(person.full_name)
         person.save()
+    if nickname is not None:
+        do_set_nickname(owner, person, nickname)
     do_add_contact_points(owner, person, _normalized_points(emails, phones, urls))
     for value in remove_contacts:
         deleted, _ = ContactPoint.objects.filter(
@@ -244,6 +252,39 @@ def do_edit_person(
         rel.archived = archived
     rel.save()
     return person
+
+
+MAX_NICKNAME = 100  # the column's width
+
+
+def do_set_nickname(owner, person: Person, nickname: str) -> Person:
+    """What they go by ("Bobby"); an empty one forgets it."""
+    text = " ".join(nickname.split())
+    if len(text) > MAX_NICKNAME:
+        raise TrothError(f"nickname is longer than {MAX_NICKNAME} characters")
+    Person.objects.filter(owner=owner, id=person.id).update(nickname=text)
+    person.nickname = text
+    return person
+
+
+def do_leave_job(owner, person: Person) -> None:
+    """They no longer work where they did: the job ends today, kept in their history
+    (a new employer does the same through do_set_job)."""
+    Employment.objects.filter(owner=owner, person=person, is_current=True).update(
+        is_current=False, ended_on=timezone.localdate()
+    )
+
+
+def do_forget_met(owner, person: Person, *, on: bool = False, through: bool = False) -> None:
+    """Forget when you met (`on`) or who introduced you (`through`), which do_edit_person
+    can only set; the "knows" link an introduction made stays (they still know each other)."""
+    changes: dict[str, None] = {}
+    if on:
+        changes["met_on"] = None
+    if through:
+        changes["met_through"] = None
+    if changes:
+        Relationship.objects.filter(owner=owner, person=person).update(**changes)
 
 
 def do_set_cadence(owner, person: Person, days: int | None) -> None:

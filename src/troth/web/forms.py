@@ -249,3 +249,57 @@ class KeepForm(Form):
     archived = forms.BooleanField(
         label="Archived (hidden from lists and the agenda)", required=False
     )
+
+
+def split_tags(raw: str) -> list[str]:
+    """Tags as typed in one box: commas or semicolons between them."""
+    return [t.strip() for t in raw.replace(";", ",").split(",") if t.strip()]
+
+
+class PersonEditForm(Form):
+    """Someone's details on their page. Bound with `initial` = what they are now, so
+    `changed_data` names exactly what to change: each change goes through the same
+    service as `troth edit`, `tag` and `cadence`, and its error comes back beside it."""
+
+    name = forms.CharField(label="Full name", max_length=200)
+    nickname = forms.CharField(label="Goes by", required=False, max_length=100)
+    company = forms.CharField(
+        label="Company", required=False, max_length=200, help_text="empty: between jobs"
+    )
+    title = forms.CharField(label="Job title", required=False, max_length=200)
+    add_email = forms.CharField(label="Add an e-mail", required=False, max_length=320)
+    add_phone = forms.CharField(
+        label="Add a phone", required=False, max_length=40, help_text="with the country code"
+    )
+    remove = forms.MultipleChoiceField(
+        label="Remove", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    closeness = forms.TypedChoiceField(
+        label="How close are you",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "not rated")] + [(str(i), f"{i} of 5") for i in range(1, 6)],
+    )
+    tags = forms.CharField(
+        label="Tags", required=False, max_length=1000, help_text="comma-separated"
+    )
+    cadence = forms.TypedChoiceField(
+        label="Check in", choices=CADENCES, coerce=int, empty_value=None, required=False
+    )
+    met_how = forms.CharField(label="How you met", required=False, max_length=300)
+    met_on = DayField(label="When you met", required=False, past=True, not_after_today=True)
+    via = forms.CharField(
+        label="Introduced by", required=False, max_length=200, help_text="a name or #id"
+    )
+
+    def __init__(self, *args: Any, contacts: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        field = self.fields["remove"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(c, c) for c in contacts]
+        if not contacts:
+            field.widget = forms.MultipleHiddenInput()
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags") or "")

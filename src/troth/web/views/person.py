@@ -12,17 +12,18 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import F, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from troth import present
 from troth.agenda.actions import do_set_cadence
-from troth.errors import NotFound, TrothError
+from troth.errors import Ambiguous, NotFound, TrothError
+from troth.identity.models import MergeRecord
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
@@ -46,10 +47,15 @@ from troth.ledger.queries import (
 )
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
+from troth.people import actions as people_actions
+from troth.people import models as people_models
+from troth.people import queries as people_queries
 from troth.people.actions import do_add_note, do_edit_person
 from troth.people.models import Note, Person, Relationship
 from troth.people.queries import access_person, owned_rows, person_card
+from troth.trust.asking import ready_to_ask
 from troth.trust.queries import trust_detail
+from troth.trust.ready import ASKS, PHRASE
 from troth.web.forms import (
     CADENCES,
     FavorForm,
@@ -57,9 +63,12 @@ from troth.web.forms import (
     LogForm,
     NeedForm,
     NoteForm,
+    PersonEditForm,
     PromiseForm,
+    split_tags,
 )
 from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
+from troth.web.views.people import MERGED_HERE, who_is_who
 
 # The photo types a browser may be handed (never SVG: it can carry script).
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -153,6 +162,79 @@ def _timeline_cut(interactions: list[dict], others: list[Any], limit: int) -> li
     entries += [(when or "", None) for when in others]
     entries.sort(key=lambda e: e[0], reverse=True)
     return [row for _when, row in entries[:limit] if row is not None]
+
+
+# How a "knows" link came to be, as the page says it (the link's `source`); a source
+# not listed here (a later importer's or an inference's) is shown by its own name.
+KNOWS_SOURCES = {
+    "manual": "you recorded it",
+    "sim": "from the demo network",
+}
+KNOWS_ROWS = 50
+
+
+def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[dict], int]:
+    """The people this person knows (the `Knows` links, either side), with how each
+    link is known: at most KNOWS_ROWS, strongest first, and how many there are."""
+    links = []
+    # one side at a time: each seeks its own (owner, person_a/b) index
+    for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a")):
+        links += list(
+            people_models.Knows.objects.filter(owner=owner, **{mine: person}).values(
+                "source", "strength", "created_at", other_id=F(f"{theirs}_id")
+            )
+        )
+    links = [k for k in links if k["other_id"] != person.id]
+    links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
+    total = len(links)
+    shown = links[:KNOWS_ROWS]
+    ids = [k["other_id"] for k in shown]
+    people = {
+        p["id"]: p
+        for p in Person.objects.filter(owner=owner, id__in=ids).values("id", "full_name", "is_me")
+    }
+    jobs: dict[int, tuple[str, str]] = {}
+    for pid, org, title in (
+        people_models.Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
+        .order_by("-started_on", "-id")
+        .values_list("person_id", "organization__name", "title")
+    ):
+        jobs.setdefault(pid, (org, title))
+    through_them = set(
+        Relationship.objects.filter(owner=owner, person_id__in=ids, met_through=person).values_list(
+            "person_id", flat=True
+        )
+    )
+    rows = []
+    for k in shown:
+        other = people.get(k["other_id"])
+        if other is None or other["is_me"]:
+            continue
+        pid = other["id"]
+        if k["source"] == "met-through":
+            if pid == met_through_id:
+                how = f"{other['full_name']} introduced you to {person.full_name}"
+            elif pid in through_them:
+                how = f"{person.full_name} introduced you to {other['full_name']}"
+            else:
+                how = "one introduced you to the other"
+        else:
+            how = KNOWS_SOURCES.get(k["source"], f"from {k['source']}")
+        org, title = jobs.get(pid, ("", ""))
+        rows.append(
+            {
+                "id": pid,
+                "name": other["full_name"],
+                "job": " at ".join(x for x in (title, org) if x),
+                "how": how,
+                "strength": k["strength"],
+                # when it was recorded; the demo's links were all made the day it loaded
+                "since": None
+                if k["source"] == "sim"
+                else present.iso(timezone.localdate(k["created_at"])),
+            }
+        )
+    return rows, total
 
 
 def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]:
@@ -262,8 +344,13 @@ def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]
             for n in open_rows
         ],
     }
+    knows, knows_total = knows_rows(
+        owner, person, card["met"]["through"]["id"] if card["met"]["through"] else None
+    )
     return {
         "profile": profile,
+        "knows": knows,
+        "knows_total": knows_total,
         "interactions": shown,
         # say when older interactions are left out, never drop them silently
         "interactions_hidden": max(0, count - len(shown)),
@@ -344,8 +431,25 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
                 "open": kind in bound,
             }
         )
+    merged = request.GET.get("merged", "")
+    merge_undo = None
+    if is_number(merged):  # just merged on People: offer its Undo here
+        merge_undo = (
+            MergeRecord.objects.filter(
+                owner=owner,
+                id=int(merged),
+                kept=person,
+                reason=MERGED_HERE,
+                undone_at__isnull=True,
+            )
+            .values("id", "merged_id", "merged_name")
+            .first()
+        )
     return {
         "person": person,
+        "merge_undo": merge_undo,
+        "edit": edit_form(owner, person, card=lists["profile"]),
+        "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
         "quick": quick,
@@ -618,3 +722,278 @@ def quick_add(request: HttpRequest, person_id: int, kind: str) -> HttpResponse:
         context.pop("known")
         context["oob"] = True
     return render(request, "web/_quick_result.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------
+# Editing a person: the same services as `troth edit`, `tag`, `cadence`, `delete`,
+# `ready` and archive, each error beside the field it is about.
+
+
+def web_words(message: str) -> str:
+    """A service's error, its command-line option names said as the form says them."""
+    for option, field in (
+        ("--title needs --company", "a job title needs a company"),
+        ("--company", "Company"),
+        ("--title", "Job title"),
+    ):
+        message = message.replace(option, field)
+    return message
+
+
+class _Refused(Exception):
+    """A service refused one field's change; the whole edit is rolled back."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _edit_initial(card: dict[str, Any]) -> dict[str, Any]:
+    through = card["met"]["through"]
+    return {
+        "name": card["name"],
+        "nickname": card["nickname"] or "",
+        "company": card["company"] or "",
+        "title": card["title"] or "",
+        "closeness": "" if card["closeness"] is None else str(card["closeness"]),
+        "tags": ", ".join(card["tags"]),
+        "cadence": "" if card["cadence_days"] is None else str(card["cadence_days"]),
+        "met_how": card["met"]["how"],
+        # a date, as the field reads what is sent: an unchanged day is not a change
+        "met_on": dt.date.fromisoformat(card["met"]["on"]) if card["met"]["on"] else None,
+        # the name as the page shows it; left as it is, it is not looked up again
+        "via": through["name"] if through else "",
+    }
+
+
+def edit_form(
+    owner, person: Person, data=None, card: dict[str, Any] | None = None
+) -> PersonEditForm:
+    """The edit form; `card`: person_card's fields when the page already read them."""
+    card = dict(card or person_card(owner, person))
+    closeness = (
+        Relationship.objects.filter(owner=owner, person=person)
+        .values_list("closeness", flat=True)
+        .first()
+    )
+    card["closeness"] = closeness
+    contacts = card["emails"] + card["phones"] + card["urls"]
+    return PersonEditForm(data, initial=_edit_initial(card), contacts=contacts, prefix="edit")
+
+
+def _via(owner, person: Person, text: str) -> tuple[Person, bool]:
+    """Who introduced you, as `troth edit --via` finds them: a name or #id, added when
+    nobody has that name; several people of that name: say who is who."""
+    try:
+        return people_queries.resolve_person(owner, text, allow_me=True), False
+    except Ambiguous as exc:
+        raise _Refused("via", who_is_who(owner, text, exc.candidates)) from None
+    except NotFound:
+        if text.strip().startswith("#"):
+            raise _Refused("via", f"no person with id {text.strip()}") from None
+        try:
+            return people_actions.do_add_person(owner, text), True
+        except TrothError as exc:
+            raise _Refused("via", str(exc)) from None
+
+
+def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
+    """Write what changed, one service call per field; returns what was done."""
+    d, changed = form.cleaned_data, set(form.changed_data)
+    done: list[str] = []
+
+    def step(field: str | None, call: Any) -> None:
+        try:
+            call()
+        except TrothError as exc:
+            raise _Refused(field, web_words(str(exc))) from None
+
+    if "name" in changed:
+        step("name", lambda: do_edit_person(owner, person, name=d["name"]))
+        done.append("name")
+    if "nickname" in changed:
+        step("nickname", lambda: do_edit_person(owner, person, nickname=d["nickname"]))
+        done.append("nickname")
+    if changed & {"company", "title"}:
+        company, title = d["company"].strip(), d["title"].strip()
+        if not company:
+            # between jobs: the old job ends (kept in their history); a title alone
+            # goes where the service keeps it
+            if form.initial.get("company"):
+                step("company", lambda: people_actions.do_leave_job(owner, person))
+            if title:
+                step("title", lambda: people_actions.do_set_job(owner, person, None, title))
+        else:
+            step("company", lambda: people_actions.do_set_job(owner, person, company, title))
+        done.append("job")
+    email, phone = d["add_email"].strip(), d["add_phone"].strip()
+    if email:
+        step("add_email", lambda: do_edit_person(owner, person, emails=[email]))
+        done.append("e-mail")
+    if phone:
+        step("add_phone", lambda: do_edit_person(owner, person, phones=[phone]))
+        done.append("phone")
+    if d["remove"]:
+        step("remove", lambda: do_edit_person(owner, person, remove_contacts=d["remove"]))
+        done.append("contact removed")
+    if "closeness" in changed:
+        if d["closeness"] is None:
+            step("closeness", lambda: do_edit_person(owner, person, clear_closeness=True))
+        else:
+            step("closeness", lambda: do_edit_person(owner, person, closeness=d["closeness"]))
+        done.append("closeness")
+    if "tags" in changed:
+        old = {people_actions.clean_tag(t) for t in split_tags(form.initial.get("tags", ""))}
+        try:
+            new = {people_actions.clean_tag(t): t for t in d["tags"]}
+        except TrothError as exc:
+            raise _Refused("tags", str(exc)) from None
+        add = [t for key, t in new.items() if key not in old]
+        drop = sorted(old - set(new))
+        step("tags", lambda: people_actions.do_tag(owner, person, add=add, remove=drop))
+        done.append("tags")
+    if "cadence" in changed:
+        step("cadence", lambda: do_set_cadence(owner, person, d["cadence"]))
+        done.append("check-in rhythm")
+    if "met_how" in changed:
+        step("met_how", lambda: do_edit_person(owner, person, met_how=d["met_how"]))
+        done.append("how you met")
+    if "met_on" in changed:
+        if d["met_on"] is None:
+            step("met_on", lambda: people_actions.do_forget_met(owner, person, on=True))
+        else:
+            step("met_on", lambda: do_edit_person(owner, person, met_on=d["met_on"]))
+        done.append("when you met")
+    if "via" in changed:
+        text = d["via"].strip()
+        if not text:
+            step("via", lambda: people_actions.do_forget_met(owner, person, through=True))
+        else:
+            via, added = _via(owner, person, text)
+            step("via", lambda: do_edit_person(owner, person, met_through=via))
+            if added:
+                done.append(f"added {via.full_name} (#{via.id}), who introduced you")
+        done.append("who introduced you")
+    return done
+
+
+def _edit_response(request: HttpRequest, person: Person, form: PersonEditForm, status: int):
+    if not is_htmx(request):
+        context = _context(request, person)
+        context.update(edit=form, edit_open=True)
+        return render(request, "web/person.html", context, status=status)
+    return render(request, "web/_person_edit.html", {"person": person, "edit": form}, status=status)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """After a change the whole page shows: a redirect, or htmx's own for its requests."""
+    if is_htmx(request):
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@require_POST
+def edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Change someone's details (`troth edit`, `tag`, `cadence` in one form)."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    form = edit_form(owner, person, request.POST)
+    if not form.is_valid():
+        return _edit_response(request, person, form, 400)
+    try:
+        with transaction.atomic():
+            done = _apply_edit(owner, person, form)
+    except _Refused as exc:
+        person.refresh_from_db()  # the rolled-back changes are not theirs
+        form.add_error(exc.field, str(exc))
+        return _edit_response(request, person, form, 400)
+    message = f"Updated {person.full_name}." if done else "Nothing to change."
+    for note in done:
+        if note.startswith("added "):
+            message += f" {note[0].upper()}{note[1:]}."
+    messages.success(request, message)
+    # the head of the page changes too: the whole page is drawn again
+    return _go(request, reverse("web:person", args=[person.id]))
+
+
+@require_POST
+def archive(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Archive (hide from lists and the agenda) or bring back: `troth edit --archive`."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    value = request.POST.get("archived", "")
+    if value not in ("1", "0"):
+        messages.error(request, "Choose to archive or to bring back.")
+        return redirect("web:person", person_id=person.id)
+    with transaction.atomic():
+        do_edit_person(owner, person, archived=value == "1")
+    messages.success(
+        request,
+        f"Archived {person.full_name}: hidden from lists and the agenda."
+        if value == "1"
+        else f"{person.full_name} is back in your lists and the agenda.",
+    )
+    return _go(request, reverse("web:person", args=[person.id]))
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, person_id: int) -> HttpResponse:
+    """`troth delete NAME`: a page that says what goes, then the delete itself."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.info(request, "Nothing deleted.")
+            return redirect("web:person", person_id=person.id)
+        what = f"{person.full_name} (#{person.id}) and all of their history"
+        with transaction.atomic():
+            people_actions.do_delete_person(owner, person)
+        messages.success(request, f"Deleted {what}.")
+        return _go(request, reverse("web:people"))
+    lists = records(owner, person, limit=1)
+    counts = {
+        "interactions": lists["profile"]["interaction_count"],
+        "favours": len(lists["gave"]) + len(lists["got"]),
+        "promises": len(lists["my_promises"]) + len(lists["their_promises"]),
+        "notes": len(lists["notes"]),
+        "introductions": len(lists["intros"]),
+    }
+    context = {"person": person, "counts": counts, "nav": "people"}
+    return render(request, "web/person_delete.html", context)
+
+
+@require_GET
+def ready(request: HttpRequest, person_id: int) -> HttpResponse:
+    """`troth ready NAME --ask ASK`: READY or NOT YET, why, and what to do first."""
+    owner = owner_of(request)
+    person = _person(request, person_id)
+    ask = request.GET.get("ask", "")
+    context: dict[str, Any] = {
+        "person": person,
+        "asks": [(a, PHRASE[a]) for a in ASKS],
+        "ask": ask,
+        "nav": "people",
+    }
+    status = 200
+    if not ask:  # the page itself, before an ask is chosen
+        pass
+    elif ask not in ASKS:
+        context["ready_error"] = f"unknown ask {ask[:40]!r}; use one of {', '.join(ASKS)}"
+        status = 400
+    else:
+        try:
+            with transaction.atomic():
+                verdict = ready_to_ask(owner, person, ask)
+        except ValueError as exc:  # not scored (only "me", whose page this is not)
+            context["ready_error"] = str(exc)
+            status = 400
+        except TrothError as exc:
+            context["ready_error"] = str(exc)
+            status = 400
+        else:
+            context["verdict"] = {**verdict, "phrase": PHRASE[ask]}
+    return page(
+        request, "web/person_ready.html", context, partial="web/_person_ready.html", status=status
+    )

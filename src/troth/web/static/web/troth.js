@@ -42,9 +42,31 @@
     });
   });
 
+  // A link that opens a folded panel: <a href="#edit" data-open="edit">.
+  function openPanel(id, focus) {
+    var panel = document.getElementById(id);
+    if (!panel) return false;
+    panel.open = true;
+    panel.scrollIntoView({ block: "start" });
+    var first = focus && panel.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-open]");
+    if (link && openPanel(link.getAttribute("data-open"), true)) event.preventDefault();
+  });
+
+  // On a phone the People list comes first: its extra filters start folded unless
+  // one of them is in use (the server leaves data-narrow-closed off then).
+  if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    document.querySelectorAll("details[data-narrow-closed]").forEach(function (d) { d.open = false; });
+  }
+
   // Keyboard shortcuts (never while typing): "/" search people, "g t" Today,
-  // "g p" People, "j"/"k" next/previous agenda item, "l" log an interaction on a
-  // person's page, "?" this list.
+  // "g p" People, "j"/"k" next/previous agenda item, "l" log an interaction and "e"
+  // edit the details on a person's page, "?" this list. "/" finds a search box on
+  // every page (the header's, or People's own), so what is typed next lands in it.
   var pending = "";
   function typing(target) {
     var tag = (target.tagName || "").toLowerCase();
@@ -85,6 +107,8 @@
         var first = panel.querySelector("select, textarea, input:not([type=hidden])");
         if (first) first.focus();
       }
+    } else if (key === "e") {
+      if (openPanel("edit", true)) event.preventDefault();
     } else if (key === "?") {
       var help = document.getElementById("shortcuts");
       if (help && help.showModal) help.showModal();

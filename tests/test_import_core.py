@@ -197,7 +197,7 @@ def test_problems_are_reported_in_a_csv(cli, tmp_path):
     report = tmp_path / "report.csv"
     result = cli("import", str(path), "--report", str(report))
     assert "People created" in result.stdout and "skipped 2" in result.stdout
-    rows = list(csv.reader(report.open()))
+    rows = list(csv.reader(report.read_text().splitlines()))
     assert rows[0] == ["where", "reason"]
     assert [r[0].rsplit(":", 1)[1] for r in rows[1:]] == ["6", "7"]
     data = cli.json("import", str(path))

@@ -927,6 +927,7 @@ def test_troth_serve_answers_http_on_loopback(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page")
         assert missing.value.code == 404
+        missing.value.close()  # the error holds the response's socket
     finally:
         out = _stop(proc)
     assert f"http://127.0.0.1:{port}/" in out

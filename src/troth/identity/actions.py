@@ -565,6 +565,8 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
         raise TrothError(
             f"merge #{record.id} cannot be undone: its record is not valid ({exc})"
         ) from None
+    except TrothError as exc:
+        raise TrothError(f"merge #{record.id} cannot be undone: {exc}") from None
     MergeRecord.objects.filter(pk=record.pk, owner=owner).update(undone_at=timezone.now())
     record.refresh_from_db()
     TrustScore.objects.filter(owner=owner, person_id=keep.id).delete()

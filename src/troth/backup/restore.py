@@ -10,7 +10,15 @@ The file is read twice, a row at a time when it is in troth's own layout (see
 format, version, tables, columns and ids, before anything is written; then to
 decode each row, check what it refers to and insert it, a thousand rows at a
 time, all in one transaction. So a bad file leaves the database as it was, and
-the error is one line naming the file and the record."""
+the error is one line naming the file and the record.
+
+The file is untrusted: on a group's server any member may upload one from the
+Import page. So only the tables of RESTORABLE come in, every row gets the
+restoring owner, every value must be what the export writes in that column (its
+JSON type, length, choices, and for JSON columns their shape), every reference
+must point at a row of the file itself, and what troth would later act on is not
+taken from the file (SCRUBBED: a merge's undo snapshot, an import run's upload
+path and options, its original path but for the file name)."""
 
 from __future__ import annotations
 
@@ -18,23 +26,37 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
 from troth.backup.jsonstream import NotStreamable, read_stream
-from troth.backup.tables import DERIVED, Table, is_user_fk, tables, user_counts
+from troth.backup.tables import DERIVED, RESTORABLE, Table, is_user_fk, tables, user_counts
 from troth.errors import TrothError
+from troth.importers.models import ImportRun
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
 BATCH = 1000
+# The largest id a restore writes: an id near the top of the column would move the
+# shared id sequence there and leave every account of the server without new ids.
+MAX_ID = 2**31 - 1
+
+
+def _is_model(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        return False
+    return True
 
 
 @dataclass
@@ -111,42 +133,196 @@ def _streamed(path: Path) -> Iterator[Entry]:
             yield first, columns, rows
 
 
+def _what(value: Any) -> str:
+    """How a refused JSON value is named in the one-line error."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    kind = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}
+    return f"{kind.get(type(value), type(value).__name__)} {_short(value)}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _limits(f: models.Field[Any, Any]) -> tuple[Any, Any]:
+    """The smallest and largest number a numeric column holds on this database."""
+    low = high = None
+    for v in f.validators:
+        if isinstance(v, MinValueValidator):
+            low = v.limit_value if low is None else max(low, v.limit_value)
+        elif isinstance(v, MaxValueValidator):
+            high = v.limit_value if high is None else min(high, v.limit_value)
+    return low, high
+
+
 def _converter(f: models.Field[Any, Any]) -> Callable[[Any], Any]:
-    """JSON value -> Python value for one column: the common types directly
-    (a million rows), anything else through the field's own `to_python`."""
+    """JSON value -> Python value for one column, the way the export writes it and
+    nothing else: the file is untrusted, so a list where a name goes, "12" where a
+    number goes, a name longer than its column or a status troth does not know is a
+    ValueError (the decoder names the record), never coerced. Common types are
+    checked directly (a million rows); the rest go through the field's `to_python`."""
     target = f.target_field if isinstance(f, models.ForeignKey) else f
-    kind: Any = None
+    if isinstance(target, models.BooleanField):
+
+        def boolean(value: Any) -> Any:
+            if type(value) is bool:
+                return value
+            raise ValueError(f"expected true or false, got {_what(value)}")
+
+        return boolean
     if isinstance(target, models.IntegerField | models.AutoField):
-        kind = int
-    elif isinstance(target, models.CharField | models.TextField):
-        kind = str
-    elif isinstance(target, models.BooleanField):
-        kind = bool
-    elif isinstance(target, models.FloatField):
-        kind = float
+        low, high = _limits(target)
+
+        def integer(value: Any) -> Any:
+            if type(value) is not int:
+                raise ValueError(f"expected a whole number, got {_what(value)}")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ValueError(f"{value} is out of range")
+            return value
+
+        return integer
+    if isinstance(target, models.FloatField):
+
+        def number(value: Any) -> Any:
+            if type(value) not in (int, float) or not math.isfinite(value):
+                raise ValueError(f"expected a number, got {_what(value)}")
+            return float(value)
+
+        return number
+    if isinstance(target, models.CharField | models.TextField):
+        longest = target.max_length if isinstance(target, models.CharField) else None
+        allowed = {str(k) for k, _label in target.flatchoices} if target.choices else None
+
+        def text(value: Any) -> Any:
+            if type(value) is not str:
+                raise ValueError(f"expected text, got {_what(value)}")
+            if longest is not None and len(value) > longest:
+                raise ValueError(f"longer than {longest} characters")
+            if "\x00" in value:
+                raise ValueError("holds a NUL character")
+            if allowed is not None and value not in allowed:
+                raise ValueError(f"{_short(value)} is not one of {', '.join(sorted(allowed))}")
+            return value
+
+        return text
     if isinstance(target, models.DateTimeField):
 
         def instant(value: Any) -> Any:
-            if isinstance(value, str):
-                with contextlib.suppress(ValueError):
-                    parsed = dt.datetime.fromisoformat(value)
-                    if parsed.tzinfo is not None:
-                        return parsed
+            if type(value) is not str:
+                raise ValueError(f"expected a date and time, got {_what(value)}")
+            with contextlib.suppress(ValueError):
+                parsed = dt.datetime.fromisoformat(value)
+                if parsed.tzinfo is not None:
+                    return parsed
             return f.to_python(value)
 
         return instant
     if isinstance(target, models.DateField):
 
         def day(value: Any) -> Any:
-            if isinstance(value, str) and len(value) == 10:
+            if type(value) is not str:
+                raise ValueError(f"expected a date, got {_what(value)}")
+            if len(value) == 10:
                 with contextlib.suppress(ValueError):
                     return dt.date.fromisoformat(value)
             return f.to_python(value)
 
         return day
-    if kind is not None:
-        return lambda value: value if type(value) is kind else f.to_python(value)
+    if isinstance(target, models.BinaryField):
+
+        def binary(value: Any) -> Any:
+            if type(value) is not str:
+                raise ValueError(f"expected base64 text, got {_what(value)}")
+            return f.to_python(value)
+
+        return binary
+    if isinstance(target, models.JSONField):
+        return lambda value: value  # any JSON; its shape is checked by SHAPES
     return f.to_python
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _is_counts(value: Any) -> bool:
+    """An import run's figures as the Import page reads them (it adds them up)."""
+    if not isinstance(value, dict):
+        return False
+    for key, item in value.items():
+        if key in ("restored", "left_out"):
+            ok = isinstance(item, dict) and all(_is_int(n) for n in item.values())
+        elif key in ("created_ids", "updated_ids"):
+            ok = isinstance(item, list) and all(_is_int(n) for n in item)
+        else:
+            ok = item is None or type(item) in (int, float, str, bool)
+        if not ok:
+            return False
+    return True
+
+
+def _is_problems(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(p, dict) and all(isinstance(v, str) for v in p.values()) for p in value
+    )
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# The shape of each JSON column a restore keeps, as the pages that read it expect
+# it (a wrong shape would be a 500 there, not a refusal here); the JSON columns a
+# restore never keeps are in SCRUBBED. Every JSON column of RESTORABLE is in one of
+# the two (tests/test_restore_security.py).
+SHAPES: dict[str, Callable[[Any], bool]] = {
+    "importers.importrun.counts": _is_counts,
+    "importers.importrun.problems": _is_problems,
+    "identity.mergesuggestion.reasons": _is_texts,
+}
+# Columns a restore never takes from the file, whatever it says, and what it writes
+# instead (see _scrub): replay data and paths, which troth would act on later.
+SCRUBBED = frozenset(
+    {
+        # "Undo this merge" replays a snapshot: rows to insert, rows to rewrite.
+        # A file's snapshot is not ours to replay, so a restored merge stays merged.
+        "identity.mergerecord.snapshot",
+        # A run's upload is a file troth reads and deletes; its options feed a run.
+        "importers.importrun.upload",
+        "importers.importrun.options",
+        # Where the file was on the machine that imported it: only its name is kept.
+        "importers.importrun.path",
+    }
+)
+INTERRUPTED = "interrupted before this backup was made; nothing of it was kept"
+
+
+def _scrub(label: str, columns: list[str]) -> Callable[[list[Any]], None] | None:
+    """What a restore does to a row of this table before it is written."""
+    at = {c: i for i, c in enumerate(columns)}
+    if label == "identity.mergerecord":
+        snapshot = at["snapshot"]
+
+        def merge(row: list[Any]) -> None:
+            row[snapshot] = {}
+
+        return merge
+    if label == "importers.importrun":
+        upload, options, path = at["upload"], at["options"], at["path"]
+        status, error, finished = at["status"], at["error"], at["finished_at"]
+
+        def run(row: list[Any]) -> None:
+            row[upload], row[options] = "", {}
+            row[path] = PurePath(str(row[path]).replace("\\", "/")).name
+            if row[status] not in (ImportRun.DONE, ImportRun.FAILED):
+                # no task will ever run it, and the page must not wait for one
+                row[status], row[error] = ImportRun.FAILED, INTERRUPTED
+                row[finished] = row[finished] or row[at["started_at"]]
+
+        return run
+    return None
 
 
 def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tuple[Any, ...]]:
@@ -164,6 +340,7 @@ def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tup
         plan.append((f, i, convert, default))
     pk_at = at[table.model._meta.pk.attname]
     width = len(load.columns)
+    scrub = _scrub(table.label, table.columns)
 
     def decode(row: Any, n: int) -> tuple[Any, ...]:
         where = f"{path}: {table.label} record {n + 1}"
@@ -187,9 +364,14 @@ def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tup
                 except (ValidationError, TypeError, ValueError) as exc:
                     message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
                     raise TrothError(f"{where}: {f.attname}: {message}") from None
+                shape = SHAPES.get(f"{table.label}.{f.attname}")
+                if shape is not None and not shape(value):
+                    raise TrothError(f"{where}: {f.attname}: not what troth writes there")
             out.append(value)
+        if scrub is not None:
+            scrub(out)
         if table.owned:
-            out.append(owner_id)
+            out.append(owner_id)  # the restoring owner's, whatever the file says
         return tuple(out)
 
     return decode
@@ -197,7 +379,7 @@ def _decoder(path: Path, load: _Load, owner_id: Any) -> Callable[[Any, int], tup
 
 def _plan(path: Path, entries: Iterable[Entry], owner_id: Any) -> dict[str, _Load]:
     """Check the file's shape and collect each table's ids; nothing is written."""
-    known = {t.label: t for t in tables(include_derived=True)}
+    known = {t.label: t for t in tables(include_derived=True) if t.label in RESTORABLE}
     loads: dict[str, _Load] = {}
     for i, (model, columns, rows) in enumerate(entries):
         if not isinstance(model, str):
@@ -205,6 +387,11 @@ def _plan(path: Path, entries: Iterable[Entry], owner_id: Any) -> dict[str, _Loa
         label = model.lower()
         table = known.get(label)
         if table is None:
+            if _is_model(label):
+                raise TrothError(
+                    f"{path}: table {label} is not restored: a restore brings back only"
+                    " your own troth records"
+                )
             raise TrothError(f"{path}: unknown table {model!r} (from another troth?)")
         if label in loads:
             raise TrothError(f"{path}: table {label} appears twice")
@@ -234,7 +421,7 @@ def _plan(path: Path, entries: Iterable[Entry], owner_id: Any) -> dict[str, _Loa
                 ident = convert(row[pk_at])
             except (ValidationError, TypeError, ValueError):
                 ident = None
-            if ident is None:
+            if ident is None or (type(ident) is int and not 0 < ident <= MAX_ID):
                 raise TrothError(f"{path}: {label} record {n + 1}: bad id {row[pk_at]!r}")
             if ident in load.ids:
                 raise TrothError(f"{path}: {label} #{ident} appears twice")
@@ -267,8 +454,12 @@ def _check_references(
             continue
         have = ids.get(target)
         if have is None:
-            wanted = {row[i] for row in rows} - {None}
-            have = set(target._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+            # only rows of the file itself: never a row already here (another
+            # owner's, or a table a restore does not bring)
+            raise TrothError(
+                f"{path}: {load.table.label}: {f.attname} refers to {target._meta.label_lower},"
+                " which a restore does not bring"
+            )
         for row in rows:
             if row[i] is not None and row[i] not in have:
                 raise TrothError(
@@ -350,6 +541,28 @@ def _insert(path: Path, table: Table, rows: list[tuple[Any, ...]]) -> None:
                 raise
 
 
+def _advance_sequences(models_in: list[type[models.Model]]) -> None:
+    """PostgreSQL's id sequences do not move for rows inserted with their ids: move
+    each past the largest id now in its table, never back (Django's own reset sets
+    it to the largest id, which hands out again an id a deleted row had, one a
+    merge record still names). SQLite's AUTOINCREMENT follows by itself."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_in:
+            table, column = model._meta.db_table, str(model._meta.pk.column)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            found = cursor.fetchone()
+            if not found or not found[0]:
+                continue
+            cursor.execute(
+                f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX({quote(column)}), 0) FROM"
+                f" {quote(table)}), (SELECT last_value FROM {found[0]}), 1))",
+                [found[0]],
+            )
+
+
 def do_restore(owner: Any, path: Path) -> dict[str, int]:
     """Restore an export into `owner`'s empty account; return the rows restored per table.
 
@@ -399,13 +612,8 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
         except (NotStreamable, UnicodeDecodeError, OSError):
             raise TrothError(f"cannot restore {path}: it changed while being read") from None
         do_ensure_me(owner)
-        # PostgreSQL's sequences do not move for rows inserted with their ids.
         models_in = [load.table.model for load in loads.values()]
-        reset = connection.ops.sequence_reset_sql(no_style(), models_in)
-        if reset:
-            with connection.cursor() as cursor:
-                for sql in reset:
-                    cursor.execute(sql)
+        _advance_sequences(models_in)
         try:
             # Foreign keys are checked at commit; check here to report it as ours.
             connection.check_constraints(table_names=[m._meta.db_table for m in models_in])

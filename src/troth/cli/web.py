@@ -119,6 +119,9 @@ def serve(
 
     host = host.strip().strip("[]")
     me_owner = owner()  # migrates when the schema is behind
+    from troth.importers.tasks import do_interrupt_stale
+
+    do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
     local = is_loopback_host(host)
     if local:
         settings.TROTH_LOCAL_LOGIN = True

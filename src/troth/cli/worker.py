@@ -45,6 +45,12 @@ def worker(
             "troth worker runs tasks queued in the database: set TROTH_TASKS=database for"
             " both troth serve and troth worker (by default troth serve runs imports itself)"
         )
+    from troth.importers.tasks import do_interrupt_stale
+
+    # imports a worker was running when it died: said so, their uploads deleted
+    stale = do_interrupt_stale()
+    if stale and not quiet:
+        typer.echo(f"Marked {stale} import(s) left running by a stopped worker as interrupted.")
     call_command(
         "db_worker",
         batch=once,

@@ -32,7 +32,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -44,6 +46,7 @@ from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
+from troth.owned import Owned
 from troth.people.models import ContactPoint, Employment, Knows, Person
 from troth.trust.models import TrustScore
 
@@ -81,19 +84,158 @@ def _dump(obj: models.Model) -> dict[str, Any]:
     return row
 
 
-def _restore(row: dict[str, Any]) -> bool:
-    """Save a dumped row with its own id; False when something it points at is gone."""
-    obj = next(serializers.deserialize("python", [row])).object
-    for f in obj._meta.concrete_fields:
-        if f.related_model is not None and getattr(obj, f.attname) is not None:
-            target = f.related_model._base_manager.filter(pk=getattr(obj, f.attname))
-            if not target.exists():
-                if f.null:
-                    setattr(obj, f.attname, None)
-                else:
-                    return False
+class _Unsafe(TrothError):
+    """A merge's snapshot that asks for something a merge never does."""
+
+
+def _owned_rows(owner, model: type[models.Model]) -> models.QuerySet[Any]:
+    """The owner's rows of a model a merge moves: by its owner column, or for a
+    many-to-many link table (a person's tags) by the owner of both ends."""
+    manager = model._base_manager
+    if any(f.name == "owner" for f in model._meta.concrete_fields):
+        return manager.filter(owner=owner)
+    links = {
+        f"{f.name}__owner": owner
+        for f in model._meta.concrete_fields
+        if f.is_relation and not f.primary_key
+    }
+    if not links:  # nothing says whose it is: never the owner's
+        return manager.none()
+    return manager.filter(**links)
+
+
+def _check_link(owner, f: models.Field[Any, Any], value: Any) -> Any:
+    """A snapshot's value for a link column: one of the owner's rows (or empty);
+    None when the row is gone. Never a row of someone else's."""
+    if value is None:
+        return None
+    target = f.related_model
+    assert isinstance(target, type)
+    if target is get_user_model():
+        if value != owner.pk:
+            raise _Unsafe(f"{f.model._meta.label_lower}.{f.name} names another account")
+        return value
+    if not issubclass(target, Owned):
+        raise _Unsafe(f"{_label(f.model)}.{f.name} links to {_label(target)}")
+    try:
+        value = target._meta.pk.to_python(value)
+    except (DjangoValidationError, TypeError, ValueError):
+        raise _Unsafe(f"{_label(f.model)}.{f.name}: bad id {value!r}") from None
+    if _owned_rows(owner, target).filter(pk=value).exists():
+        return value
+    if target._base_manager.filter(pk=value).exists():
+        raise _Unsafe(f"{_label(target)} #{value} is not yours")
+    return None  # gone since the merge
+
+
+def _restore(owner, row: Any, allowed: Collection[type[models.Model]]) -> bool:
+    """Put back a row a merge deleted, with its own id, for this owner only; False
+    when something it must point at is gone. The row is checked field by field
+    against its model (one the merge could have deleted), never deserialized as
+    whatever model it names."""
+    if not isinstance(row, dict) or not isinstance(row.get("fields"), dict):
+        raise _Unsafe("a saved row is not a row")
+    try:
+        model = _model(str(row.get("model")))
+    except (LookupError, ValueError):
+        raise _Unsafe(f"unknown model {row.get('model')!r}") from None
+    if model not in allowed:
+        raise _Unsafe(f"a merge never deletes {_label(model)} rows")
+    pk = row.get("pk")
+    if type(pk) is not int or pk <= 0:
+        raise _Unsafe(f"{_label(model)}: bad id {pk!r}")
+    if model._base_manager.filter(pk=pk).exists():
+        raise TrothError(f"{_label(model)} #{pk} is taken again")
+    columns = {f.name: f for f in model._meta.concrete_fields if not f.primary_key}
+    fields = row["fields"]
+    unknown = set(fields) - set(columns)
+    if unknown:
+        raise _Unsafe(f"{_label(model)} has no field {sorted(unknown)[0]!r}")
+    values: dict[str, Any] = {model._meta.pk.attname: pk}
+    for name, f in columns.items():
+        value = fields.get(name)
+        if f.is_relation:
+            if name == "owner":
+                value = owner.pk if value in (None, owner.pk) else value
+            if value is None and not f.null:
+                raise _Unsafe(f"{_label(model)} #{pk} has no {name}")
+            linked = _check_link(owner, f, value)
+            if linked is None and value is not None and not f.null:
+                return False
+            values[f.attname] = linked
+            continue
+        if name not in fields:
+            if not (f.has_default() or f.null):
+                raise _Unsafe(f"{_label(model)} #{pk} has no {name}")
+            values[f.attname] = f.get_default() if f.has_default() else None
+            continue
+        try:
+            values[f.attname] = None if value is None else f.to_python(value)
+        except (DjangoValidationError, TypeError, ValueError):
+            raise _Unsafe(f"{_label(model)} #{pk}: bad {name}") from None
+    if model is Person and values.get("is_me"):
+        raise _Unsafe("'me' is never merged")
+    obj = model(**values)
     obj.save_base(raw=True, force_insert=True)
     return True
+
+
+def _check_columns(
+    owner, model: type[models.Model], values: Any, allowed: Collection[str]
+) -> dict[str, Any]:
+    """A moved or filled row's columns: only those a merge changes on that model,
+    links to the owner's own rows; as the columns hold them."""
+    if not isinstance(values, dict) or not set(values) <= set(allowed):
+        raise _Unsafe(f"{_label(model)}: a merge never changes {sorted(values or ())}")
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    out: dict[str, Any] = {}
+    for attname, value in values.items():
+        f = fields[attname]
+        if f.is_relation:
+            linked = _check_link(owner, f, value)
+            if linked is None and value is not None:
+                raise TrothError(f"{_label(model)}: a row it pointed at is gone")
+            out[attname] = linked
+        else:
+            try:
+                out[attname] = None if value is None else f.to_python(value)
+            except (DjangoValidationError, TypeError, ValueError):
+                raise _Unsafe(f"{_label(model)}: bad {attname}") from None
+    return out
+
+
+@functools.cache
+def _undo_models() -> frozenset[type[models.Model]]:
+    """The models whose rows a merge moves or deletes: those pointing at a person."""
+    return frozenset(model for model, _col, _one in _person_relations() if model not in CACHES)
+
+
+def _movable(model: type[models.Model]) -> set[str]:
+    """The columns of a model a merge moves: its links to a person (and whether a
+    job is the current one, see _move_rows)."""
+    cols = {
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is Person
+    }
+    return cols | ({"is_current"} if model is Employment else set())
+
+
+def _fillable(model: type[models.Model]) -> set[str]:
+    """The columns a merge fills in on the kept person's rows (see do_merge)."""
+    if model is Person:
+        return set(PERSON_FILL)
+    if model is Employment:
+        return {"title"}
+    return {
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name != "owner" and not f.is_relation
+    } | {
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is Person and not f.one_to_one
+    }
 
 
 @functools.cache
@@ -394,55 +536,97 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
     )
 
 
-def _field_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
-    """JSON values back into what the columns hold (dates, bytes...)."""
-    columns = {f.attname: f for f in model._meta.concrete_fields}
-    return {
-        attname: None if value is None else columns[attname].to_python(value)
-        for attname, value in values.items()
-    }
-
-
 def do_unmerge(owner, record: MergeRecord) -> Person:
     """Undo a merge: the merged person comes back with the same id, with exactly the
     rows that were moved from them (anything added to the kept person since stays),
-    and the rows the merge dropped."""
+    and the rows the merge dropped.
+
+    The snapshot is checked, not trusted: only rows of the models a merge touches,
+    only the owner's rows, only the columns a merge changes, and every link to one
+    of the owner's rows. A snapshot asking for anything else (a restore of a crafted
+    file once could) undoes nothing: callers own the transaction, and roll back."""
     if record.owner_id != owner.id:
         raise NotFound(f"no merge with id {record.id}")
     record.refresh_from_db()  # a later merge may have moved it to someone else
     if record.undone_at is not None:
         raise TrothError(f"merge #{record.id} was already undone")
     snap = record.snapshot
+    if not snap:  # a restore never brings a snapshot back (troth.backup.restore)
+        raise TrothError(
+            f"merge #{record.id} cannot be undone: it came from a restored backup, which"
+            " does not keep what undoing needs"
+        )
     if Person.objects.filter(pk=record.merged_id).exists():
         raise TrothError(f"#{record.merged_id} exists again; merge #{record.id} cannot be undone")
     keep = record.kept
-    _restore(snap["person"])
-    for row in snap["deleted"]:
-        _restore(row)
-    # If the kept person was merged into someone else since, the rows followed them.
-    kept_then = snap.get("kept", keep.id)
-    for move in reversed(snap["moved"]):
-        model = _model(move["model"])
-        now = {c: (keep.id if v == kept_then else v) for c, v in move["after"].items()}
-        after = _field_values(model, now)
-        before = _field_values(model, move["before"])
-        # only rows still where the merge put them: later changes win
-        model._base_manager.filter(pk=move["pk"], **after).update(**before)
-    for label, filled in snap["filled"].items():
-        model = _model(label.partition(":")[0])  # "people.employment:42": one row of many
-        after = _field_values(model, filled["after"])
-        before = _field_values(model, filled["before"])
-        for attname, value in before.items():
-            model._base_manager.filter(pk=filled["pk"], **{attname: after[attname]}).update(
-                **{attname: value}
-            )
-    MergeRecord.objects.filter(pk=record.pk).update(undone_at=timezone.now())
+    try:
+        _undo(owner, record, keep, snap)
+    except _Unsafe as exc:
+        raise TrothError(
+            f"merge #{record.id} cannot be undone: its record is not valid ({exc})"
+        ) from None
+    except TrothError as exc:
+        raise TrothError(f"merge #{record.id} cannot be undone: {exc}") from None
+    MergeRecord.objects.filter(pk=record.pk, owner=owner).update(undone_at=timezone.now())
     record.refresh_from_db()
     TrustScore.objects.filter(owner=owner, person_id=keep.id).delete()
-    merged = Person.objects.get(pk=record.merged_id)
+    merged = Person.objects.get(owner=owner, pk=record.merged_id)
     # Undone means "two people": never merge or suggest them again.
     do_reject(owner, keep, merged)
     return merged
+
+
+def _undo(owner, record: MergeRecord, keep: Person, snap: Any) -> None:
+    if keep.owner_id != owner.id:
+        raise _Unsafe("the kept person is not yours")
+    if not isinstance(snap, dict) or not all(
+        isinstance(snap.get(k), t)
+        for k, t in (("person", dict), ("moved", list), ("deleted", list), ("filled", dict))
+    ):
+        raise _Unsafe("parts of it are missing")
+    person = snap["person"]
+    if person.get("model") != _label(Person) or person.get("pk") != record.merged_id:
+        raise _Unsafe("the merged person is not the one the merge names")
+    if not _restore(owner, person, {Person}):
+        raise _Unsafe("the merged person cannot come back")
+    for row in snap["deleted"]:
+        _restore(owner, row, _undo_models())
+    # If the kept person was merged into someone else since, the rows followed them.
+    kept_then = snap.get("kept", keep.id)
+    for move in reversed(snap["moved"]):
+        if not isinstance(move, dict) or type(move.get("pk")) is not int:
+            raise _Unsafe("a moved row is not a row")
+        model = _label_model(move.get("model"), _undo_models())
+        allowed = _movable(model)
+        now = {c: (keep.id if v == kept_then else v) for c, v in (move.get("after") or {}).items()}
+        after = _check_columns(owner, model, now, allowed)
+        before = _check_columns(owner, model, move.get("before"), allowed)
+        # only the owner's rows still where the merge put them: later changes win
+        _owned_rows(owner, model).filter(pk=move["pk"], **after).update(**before)
+    for label, filled in snap["filled"].items():
+        # "people.employment:42": one row of many
+        model = _label_model(str(label).partition(":")[0], {*_undo_models(), Person})
+        if not isinstance(filled, dict) or type(filled.get("pk")) is not int:
+            raise _Unsafe("a filled-in row is not a row")
+        allowed = _fillable(model)
+        after = _check_columns(owner, model, filled.get("after"), allowed)
+        before = _check_columns(owner, model, filled.get("before"), allowed)
+        for attname, value in before.items():
+            if attname not in after:
+                raise _Unsafe(f"{_label(model)}: {attname} was not filled in")
+            _owned_rows(owner, model).filter(pk=filled["pk"], **{attname: after[attname]}).update(
+                **{attname: value}
+            )
+
+
+def _label_model(label: Any, allowed: Collection[type[models.Model]]) -> type[models.Model]:
+    try:
+        model = _model(str(label))
+    except (LookupError, ValueError):
+        raise _Unsafe(f"unknown model {label!r}") from None
+    if model not in allowed:
+        raise _Unsafe(f"a merge never changes {_label(model)} rows")
+    return model
 
 
 def do_reject(owner, a: Person, b: Person) -> MergeSuggestion:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 from troth.errors import NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion
@@ -107,3 +109,20 @@ def where_records_are(owner) -> tuple[dict[tuple[str, str], int], dict[tuple[str
         )
     }
     return source_ids, points
+
+
+def interactions_dropped(owner, since: dt.datetime) -> int:
+    """How many interactions written since `since` the merges made since then
+    dropped: a merge keeps one of two identical interactions (one mail sent to two
+    addresses of a person: one row each, until the two are found to be one person)
+    and keeps the other in its snapshot, so an import counts only what is stored."""
+    dropped = 0
+    records = MergeRecord.objects.filter(owner=owner, created_at__gte=since)
+    for snapshot in records.values_list("snapshot", flat=True).iterator():
+        for row in (snapshot or {}).get("deleted", []):
+            if row.get("model") != "interactions.interaction":
+                continue
+            written = parse_datetime(str((row.get("fields") or {}).get("created_at", "")))
+            if written is not None and written >= since:
+                dropped += 1
+    return dropped

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -41,6 +42,7 @@ from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from django_tasks import task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
+from filelock import FileLock, Timeout
 
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
@@ -51,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.25  # seconds between two writes of the progress file
 UPLOADS = "uploads"
+GRACE = 30  # seconds a fresh run may take to show up in its thread
+UPLOAD_PREFIX = "upload-"  # the stored uploads' names (web.views.imports._store)
 
 # Runs started in this process by `start` (immediate backend): run id -> its thread.
 THREADS: dict[int, threading.Thread] = {}
@@ -118,8 +122,27 @@ def _user_name(text: str, run: ImportRun) -> str:
     return text
 
 
+def own_upload(upload: str) -> Path | None:
+    """The stored upload a run names, if it is one troth made: a regular file
+    named upload-* directly in the uploads folder, its path resolved. A run's
+    `upload` is a column in the database, which a restore or anything else that
+    writes rows may have filled: troth reads and deletes only what passes here."""
+    if not upload:
+        return None
+    folder = uploads_dir().resolve()
+    try:
+        path = Path(upload)
+        resolved = path.resolve(strict=True)
+        mode = path.lstat().st_mode  # the name itself: a link to a file is not ours
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if resolved.parent != folder or not resolved.name.startswith(UPLOAD_PREFIX):
+        return None
+    return resolved if stat.S_ISREG(mode) else None
+
+
 def _discard(run: ImportRun) -> None:
-    for path in (Path(run.upload) if run.upload else None, progress_path(run.id)):
+    for path in (own_upload(run.upload), progress_path(run.id), lock_path(run.id)):
         if path is not None:
             try:
                 path.unlink(missing_ok=True)
@@ -127,8 +150,47 @@ def _discard(run: ImportRun) -> None:
                 logger.warning("cannot delete %s", path, exc_info=True)
 
 
+def lock_path(run_id: int) -> Path:
+    return data_dir() / UPLOADS / f"run-{run_id}.lock"
+
+
+def run_lock(run_id: int) -> FileLock:
+    """Held by the process running the import, from before the run is claimed to
+    after its end: a run is "running" for real only while someone holds it. The
+    operating system drops it when that process dies (kill -9, a crash, a reboot),
+    which is how the next start, the worker or a page visit knows a run was cut off."""
+    uploads_dir()
+    return FileLock(lock_path(run_id), timeout=0)
+
+
+def is_live(run: ImportRun) -> bool:
+    """Is some process (this one or another) running this import now?"""
+    lock = run_lock(run.pk)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:  # cannot tell (a read-only folder): never cut a run short on a guess
+        return True
+    lock.release()
+    return False
+
+
 def execute(run_id: int) -> dict[str, Any]:
     """Run one queued import to its end; what `run_import` does."""
+    lock = run_lock(run_id)
+    try:
+        lock.acquire()
+    except Timeout:  # another process runs it already (a task delivered twice)
+        return {"run": run_id, "status": ImportRun.RUNNING}
+    try:
+        return _execute(run_id)
+    finally:
+        lock.release()
+        lock_path(run_id).unlink(missing_ok=True)
+
+
+def _execute(run_id: int) -> dict[str, Any]:
     # Only a queued run starts: a task delivered twice imports once.
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.QUEUED).update(
         status=ImportRun.RUNNING, stage="reading"
@@ -155,8 +217,8 @@ def execute(run_id: int) -> dict[str, Any]:
 
 def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
     owner = run.owner
-    path = Path(run.upload)
-    if not path.is_file():
+    path = own_upload(run.upload)
+    if path is None:
         raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
     progress = ProgressFile(run.pk)
     me = [str(a) for a in run.options.get("me", []) if str(a).strip()]
@@ -313,14 +375,19 @@ def start(run: ImportRun) -> None:
 
 def orphaned(run: ImportRun) -> bool:
     """A run this process was running in a thread that is no longer there (troth was
-    stopped mid-import): it will never finish, so say so."""
-    if run.status not in (ImportRun.QUEUED, ImportRun.RUNNING) or not runs_in_thread():
-        return False
-    thread = THREADS.get(run.pk)
-    if thread is not None and thread.is_alive():
+    stopped mid-import), or a run nobody holds any more (its process died): it will
+    never finish, so say so."""
+    if run.status not in (ImportRun.QUEUED, ImportRun.RUNNING):
         return False
     # Give a just-started thread (and a run queued a moment ago) time to show up.
-    return (timezone.now() - run.started_at).total_seconds() > 30
+    if (timezone.now() - run.started_at).total_seconds() <= GRACE:
+        return False
+    if run.status == ImportRun.RUNNING:
+        return not is_live(run)  # "running" is claimed only with the lock held (execute)
+    if not runs_in_thread():
+        return False  # queued for `troth worker`, which takes it when it runs
+    thread = THREADS.get(run.pk)
+    return thread is None or not thread.is_alive()
 
 
 def do_mark_interrupted(run: ImportRun) -> None:
@@ -331,3 +398,20 @@ def do_mark_interrupted(run: ImportRun) -> None:
         finished_at=timezone.now(),
     )
     _discard(run)
+
+
+def do_interrupt_stale() -> int:
+    """At start (troth serve, troth worker): every run left "running" by a process
+    that died, and with imports run in serve's own threads every "queued" one too
+    (those threads died with it), is marked interrupted and its upload deleted; a
+    run another live process holds is left alone. Returns how many were marked.
+
+    Every owner's runs: this is the installation looking after itself at start,
+    not a member's request."""
+    stale = [ImportRun.RUNNING, *([ImportRun.QUEUED] if runs_in_thread() else [])]
+    marked = 0
+    for run in ImportRun.objects.filter(status__in=stale).order_by("pk"):
+        if not is_live(run):
+            do_mark_interrupted(run)
+            marked += 1
+    return marked

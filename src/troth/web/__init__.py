@@ -4,8 +4,9 @@ How a page is built (so the next one fits in):
 
 - A view lives in `views/<page>.py`, reads the owner with `owner_of(request)` and
   calls service functions only (queries for reads, `do_*` actions for writes inside
-  `transaction.atomic()`); a `NotFound` becomes a 404 (`not_found`), another
-  owner's row is never found. Its URL goes in `urls.py` under the `web:` namespace.
+  `transaction.atomic()`); a `NotFound` left to escape becomes a 404 and any other
+  `TrothError` a 400 page (`middleware.TrothErrorMiddleware`), another owner's row is
+  never found. Its URL goes in `urls.py` under the `web:` namespace.
 - A template extends `web/base.html` (fill `title` and `content`, pass `nav` so the
   menu marks the page) and links `web/troth.css`; add the page to the nav in
   base.html once it exists.

@@ -6,10 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-
-from troth.errors import NotFound
 
 
 def owner_of(request: HttpRequest):
@@ -20,10 +18,6 @@ def owner_of(request: HttpRequest):
 
 def is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
-
-
-def not_found(exc: NotFound) -> Http404:
-    return Http404(str(exc))
 
 
 def page(

@@ -45,7 +45,7 @@ from troth.people.models import Employment, Relationship
 from troth.people.queries import people_for, resolve_person
 from troth.trust.models import TrustScore
 from troth.web.forms import Form
-from troth.web.views.common import is_htmx, not_found, owner_of, page
+from troth.web.views.common import is_htmx, owner_of, page
 from troth.web.views.today import _emails, mailto
 
 # The board's columns: stages of the double opt-in, both roles side by side.
@@ -405,10 +405,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 def step(request: HttpRequest, intro_id: int) -> HttpResponse:
     """Move one introduction one legal step on; an illegal one is a 400 that changes nothing."""
     owner = owner_of(request)
-    try:
-        intro = access_intro(owner, intro_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    intro = access_intro(owner, intro_id)
     form = StepForm(request.POST)
     error, done = "", ""
     if not form.is_valid():
@@ -457,10 +454,7 @@ def _board_response(request: HttpRequest, intro: Introduction, error: str, done:
 def nudge(request: HttpRequest, intro_id: int) -> HttpResponse:
     """The one gentle nudge a step gone quiet gets (sent by you; recorded here)."""
     owner = owner_of(request)
-    try:
-        intro = access_intro(owner, intro_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    intro = access_intro(owner, intro_id)
     error, done = "", ""
     try:
         with transaction.atomic():
@@ -564,8 +558,8 @@ def draft(request: HttpRequest, intro_id: int) -> HttpResponse:
         with transaction.atomic():
             intro = access_intro(owner, intro_id)
             result = drafts.render_intro_draft(owner, intro)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    except NotFound:
+        raise  # before TrothError below: the middleware answers it with a 404
     except TrothError as exc:
         return page(
             request,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth import present
-from troth.errors import NotFound, TrothError
+from troth.errors import TrothError
 from troth.ledger.actions import do_add_need, do_close_need
 from troth.ledger.helpers import needs_i_can_help, who_can_help
 from troth.ledger.models import Need
@@ -25,7 +25,7 @@ from troth.ledger.queries import access_need, need_status, open_needs
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.web.forms import NeedForm
-from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
+from troth.web.views.common import is_htmx, outcome, owner_of, page
 
 PER_PAGE = 50
 HELPERS = 5
@@ -112,10 +112,7 @@ def add_need(request: HttpRequest) -> HttpResponse:
 
 
 def _need(request: HttpRequest, need_id: int) -> Need:
-    try:
-        return access_need(owner_of(request), need_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    return access_need(owner_of(request), need_id)
 
 
 @require_POST

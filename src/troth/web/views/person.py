@@ -67,7 +67,7 @@ from troth.web.forms import (
     PromiseForm,
     split_tags,
 )
-from troth.web.views.common import is_htmx, not_found, outcome, owner_of, page
+from troth.web.views.common import is_htmx, outcome, owner_of, page
 from troth.web.views.people import MERGED_HERE, who_is_who
 
 # The photo types a browser may be handed (never SVG: it can carry script).
@@ -88,10 +88,7 @@ QUICK = {
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
-    try:
-        person = access_person(owner_of(request), person_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    person = access_person(owner_of(request), person_id)
     if person.is_me:  # your own page is Settings' business, not a contact's
         raise Http404("that is you")
     return person
@@ -579,10 +576,7 @@ def promise_status(request: HttpRequest, person_id: int, promise_id: int, status
         raise Http404("no such change")
     owner = owner_of(request)
     person = _person(request, person_id)
-    try:
-        promise = access_promise(owner, promise_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    promise = access_promise(owner, promise_id)
     if person.id not in (promise.debtor_id, promise.creditor_id):
         raise Http404("not a promise with this person")
     error, done, undo = "", "", ""
@@ -613,10 +607,7 @@ def promise_undo(request: HttpRequest, person_id: int, promise_id: int):
     """Open again a promise just kept, broken or released, as it was before."""
     owner = owner_of(request)
     person = _person(request, person_id)
-    try:
-        promise = access_promise(owner, promise_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    promise = access_promise(owner, promise_id)
     if person.id not in (promise.debtor_id, promise.creditor_id):
         raise Http404("not a promise with this person")
     error, done = "", ""
@@ -647,10 +638,7 @@ def withdraw_need(request: HttpRequest, person_id: int, need_id: int):
     """An open need that no longer matters (met needs close by recording the favour)."""
     owner = owner_of(request)
     person = _person(request, person_id)
-    try:
-        need = access_need(owner, need_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    need = access_need(owner, need_id)
     if need.person_id != person.id:
         raise Http404("not this person's need")
     error, done = "", ""

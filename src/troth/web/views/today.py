@@ -25,7 +25,7 @@ from troth.intros.queries import access_intro
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
 from troth.web.forms import DoneForm, SnoozeForm, snooze_choices
-from troth.web.views.common import is_htmx, not_found, owner_of, page
+from troth.web.views.common import is_htmx, owner_of, page
 
 # What the page says once an item is handled.
 DONE_TEXT = {
@@ -149,10 +149,7 @@ def _item_response(
 
 def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
     owner = owner_of(request)
-    try:
-        item = access_item(owner, item_id)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    item = access_item(owner, item_id)
     form: SnoozeForm | DoneForm
     if action == "snooze":
         form = SnoozeForm(request.POST)
@@ -289,8 +286,8 @@ def draft(request: HttpRequest, item_id: str) -> HttpResponse:
             else:
                 person = Person.objects.get(owner=owner, id=item.person_id)
                 result = drafts.render_draft(owner, person, drafts.kind_for_item(item), item)
-    except NotFound as exc:
-        raise not_found(exc) from None
+    except NotFound:
+        raise  # before TrothError below: the middleware answers it with a 404
     except TrothError as exc:
         return page(
             request,

@@ -139,6 +139,8 @@ USER_NAMES = {
     "people.employment": "jobs",
     "people.relationship": "relationships",
     "people.note": "notes",
+    "people.persondate": "birthdays and other dates",
+    "people.datereminders": "date reminder setting",
     "people.tag": "tags",
     "people.person_tags": "tags on people",
     "people.knows": "who-knows-whom links",

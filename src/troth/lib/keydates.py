@@ -131,6 +131,8 @@ def parse_key_date(text: str, order: str | None = None) -> tuple[int, int, int |
     if m := _NUMERIC.match(value):
         a, b = int(m.group(1)), int(m.group(2))
         year = int(m.group(3)) if m.group(3) else None
+        if a > 12 and b > 12:
+            raise KeyDateError(f"{value!r} is not a date; write it as YYYY-MM-DD or MM-DD")
         if a != b and a <= 12 and b <= 12 and order in ("mdy", "dmy"):
             return check(a, b, year) if order == "mdy" else check(b, a, year)
         if a != b and a <= 12 and b <= 12:

@@ -47,6 +47,7 @@ from troth.ledger.queries import (
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_note, do_edit_person
+from troth.people.dates import dates_for_page
 from troth.people.models import Note, Person, Relationship
 from troth.people.queries import access_person, owned_rows, person_card
 from troth.trust.queries import trust_detail
@@ -348,6 +349,7 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
         "person": person,
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
+        "person_dates": dates_for_page(owner, person, timezone.localdate()),
         "quick": quick,
         "nav": "people",
         **lists,

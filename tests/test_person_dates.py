@@ -356,6 +356,14 @@ def test_reminders_are_off_until_turned_on_then_come_a_few_days_ahead(cli):
         ("Dana Kang", 2),
         ("Raj Iyer", 10),
     ]
+    # its draft: an early happy birthday
+    draft = cli("draft", item.id).stdout
+    assert "Subject: Happy birthday" in draft and "An early happy birthday!" in draft
+    result = cli("draft", "Raj", "--kind", "wishes")
+    assert "Happy birthday" in result.stdout
+    cli("add", "Lee Park")
+    result = cli("draft", "Lee", "--kind", "wishes", code=2)
+    assert "no wishes draft: no birthday or other date of Lee Park's is kept" in result.stderr
     # done: wishes sent (logged as contact), and it does not come back this year
     out = cli("done", item.id).stdout
     assert "Logged interaction" in out

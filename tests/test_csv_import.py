@@ -299,6 +299,19 @@ def test_parse_map_knows_other_names_for_fields():
         parse_map(["name=A", "full_name=B"])
 
 
+def test_a_hand_typed_row_may_stop_at_its_last_filled_cell(tmp_path):
+    path = tmp_path / "typed.csv"
+    path.write_text(
+        "Name,Email,Company,Title\nAna Diaz,ana@example.com\nLee Park\n", encoding="utf-8"
+    )
+    records = parse(path)
+    assert [(r.full_name, r.emails) for r in records if isinstance(r, PersonRecord)] == [
+        ("Ana Diaz", ["ana@example.com"]),
+        ("Lee Park", []),
+    ]
+    assert not [r for r in records if isinstance(r, Problem)]
+
+
 def test_tabs_a_preamble_last_first_names_and_rows_without_a_name(tmp_path):
     path = tmp_path / "attendees.tsv"
     path.write_text(

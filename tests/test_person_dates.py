@@ -397,3 +397,29 @@ def test_the_person_page_lists_their_dates(client, alice):
     other = do_add_person(alice, "Raj Iyer")
     page = client.get(f"/people/{other.id}/").content.decode()
     assert 'id="person-dates"' not in page
+
+
+def test_a_date_on_today_has_a_draft_done_and_undo(client, alice):
+    import re
+
+    from troth.interactions.models import Interaction
+
+    today = timezone.localdate()
+    dana = do_add_person(alice, "Dana Kang")
+    do_set_date(alice, dana, "birthday", f"{today:%m-%d}")
+    do_set_reminders(alice, 2)
+    client.force_login(alice)
+    (row,) = PersonDate.objects.filter(person=dana)
+    page = client.get("/").content.decode()
+    assert "Dana Kang&#x27;s birthday is today" in page and "Sent my wishes" in page
+    draft = client.get(f"/today/d{row.id}/draft").content.decode()
+    assert "Happy birthday!" in draft
+    r = client.post(f"/today/d{row.id}/done", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "Good wishes sent." in r.content.decode()
+    assert Interaction.objects.filter(owner=alice, person=dana).count() == 1
+    token = re.search(r'name="undo" value="([^"]+)"', r.content.decode())
+    assert token is not None
+    r = client.post("/today/undo", {"undo": token.group(1)}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert not Interaction.objects.filter(owner=alice, person=dana).exists()
+    assert "Dana Kang&#x27;s birthday is today" in client.get("/").content.decode()

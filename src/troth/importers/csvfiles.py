@@ -67,10 +67,11 @@ class Table:
         named = [i for i, cell in enumerate(self.header) if column_key(cell)]
         return named[-1] + 1 if named else len(self.header)
 
-    def rows(self) -> Iterator[tuple[int, Row] | Problem]:
+    def rows(self, short_ok: bool = False) -> Iterator[tuple[int, Row] | Problem]:
         """(line number, row) for every data row; rows with no content are left out,
         and a row with fewer cells than the header names (a file cut off mid-row, a
-        line broken in two) is a Problem, never a half-read record."""
+        line broken in two) is a Problem, never a half-read record; with `short_ok`
+        (a file typed by hand, trailing empty cells left out) it is read as it is."""
         reader = self._reader
         lookup = _Lookup(self.columns)
         width = self.width
@@ -79,7 +80,7 @@ class Table:
                 line = getattr(reader, "line_num", 0)
                 if not any(cells) or not "".join(cells).strip():
                     continue
-                if len(cells) < width:
+                if len(cells) < width and not short_ok:
                     yield Problem(
                         f"{self.where}:{line}",
                         f"row cut short ({len(cells)} of {width} columns)",

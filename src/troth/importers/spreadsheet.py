@@ -280,7 +280,8 @@ class SpreadsheetParser:
         where = str(path)
         table, pairs = _find(csvfiles.decode(data, where), where, chosen)
         yield ColumnMap([(table.header[i].strip(), name) for i, name in pairs])
-        rows = list(table.rows())
+        # typed by hand, a row often stops at its last filled cell: missing cells are empty
+        rows = list(table.rows(short_ok=True))
         # 3/4/1980 is March 4 in Outlook's US export and 3 April in a British one: a
         # file's other dates (a 13 or more in first or second place) tell which
         dated = [i for i, name in pairs if name in ("birthday", "anniversary")]

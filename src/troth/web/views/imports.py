@@ -73,7 +73,8 @@ STAGES = {
     "restoring": "Restoring",
 }
 SUPPORTED = (
-    "a LinkedIn export (CSV or zip), a Google Contacts CSV, a vCard (.vcf),"
+    "a LinkedIn export (CSV or zip), a Google Contacts CSV, a CSV of your own with a"
+    " name column, a vCard (.vcf),"
     " a calendar (.ics), mail (mbox or .eml) or a troth JSON export"
 )
 

@@ -360,14 +360,37 @@ def test_detection_keeps_linkedin_and_google_files_as_they_were(realdata, tmp_pa
     assert detect_kind(tmp_path / "numbers.csv") == "csv"
 
 
-def test_the_web_import_page_offers_a_csv_of_your_own(client, db):
-    from django.contrib.auth import get_user_model
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-    user = get_user_model().objects.create_user("carol", "carol@example.org", "pw")
-    client.force_login(user)
+
+def test_the_web_import_page_takes_a_csv_of_your_own_and_shows_its_columns(
+    client, alice, settings, tmp_path, monkeypatch
+):
+    from troth.importers.models import ImportRun
+
+    monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
+    settings.TASKS = IMMEDIATE
+    settings.TROTH_IMPORT_THREAD = False
+    client.force_login(alice)
     page = client.get("/import/")
     assert page.status_code == 200
     assert "A CSV of your own" in page.content.decode()
+    path = write(tmp_path / "mine.csv", [["Full Name", "E-mail"], ["Ana Diaz", "ana@example.com"]])
+    with path.open("rb") as fh:
+        r = client.post("/import/upload", {"file": fh, "kind": "", "me": ""})
+    assert r.status_code == 302
+    run = ImportRun.objects.get(owner=alice)
+    assert (run.kind, run.status, run.counts["people_created"]) == ("csv", ImportRun.DONE, 1)
+    page = client.get(r["Location"]).content.decode()
+    assert "Columns: Full Name → name, E-mail → email" in page
+    # a CSV with no name column: the run fails with the line naming its columns
+    bad = write(tmp_path / "numbers.csv", [["a", "b"], ["1", "2"]])
+    with bad.open("rb") as fh:
+        r = client.post("/import/upload", {"file": fh, "kind": "", "me": ""})
+    failed = ImportRun.objects.filter(owner=alice).latest("id")
+    assert failed.status == ImportRun.FAILED
+    assert "no column troth recognises as a name (its columns: a, b)" in failed.error
+    assert "its columns: a, b" in client.get(r["Location"]).content.decode()
 
 
 def test_the_local_owner_sees_the_mapping_in_the_runs_counts(cli, tmp_path):

@@ -403,3 +403,13 @@ def test_the_local_owner_sees_the_mapping_in_the_runs_counts(cli, tmp_path):
         {"column": "Name", "field": "name"},
         {"column": "Phone", "field": "phone"},
     ]
+
+
+def test_a_noise_file_called_csv_is_one_short_line(cli, tmp_path):
+    noise = ",".join(["x" * 120] + [f"q{i}" for i in range(50)])
+    path = tmp_path / "noise.csv"
+    path.write_text(noise + "\n" + noise + "\n", encoding="utf-8")
+    result = cli("import", str(path), code=2)
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 600
+    assert "(its columns: " + "x" * 39 + "…, q0, q1," in result.stderr
+    assert "q28 and 21 more); say which: --map name=COLUMN" in result.stderr

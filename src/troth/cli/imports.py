@@ -257,7 +257,7 @@ def import_(
         " tags, birthday, nickname, url, ...",
     ),
 ) -> None:
-    """Bring in a LinkedIn export, Google Contacts, vCards, calendars or mail.
+    """Bring in a LinkedIn export, Google Contacts, a CSV of your own, vCards, calendars or mail.
 
     Running the same import twice changes nothing; a file that cannot be read is
     rolled back whole, and single bad records are skipped and reported. Several

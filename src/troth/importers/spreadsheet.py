@@ -200,7 +200,10 @@ def _has_name(pairs: list[tuple[int, str]]) -> bool:
 
 
 def _columns_line(header: list[str]) -> str:
-    shown = [h.strip() for h in header if h.strip()]
+    """The first row's cells for a message: a file that is no table at all has a
+    "header" of noise, so each is cut short and only the first 30 are named."""
+    shown = [" ".join(h.split()) for h in header if h.strip()]
+    shown = [h if len(h) <= 40 else h[:39] + "…" for h in shown]
     more = len(shown) - 30
     return ", ".join(shown[:30]) + (f" and {more} more" if more > 0 else "")
 

@@ -336,7 +336,8 @@ END:VCARD
 
 
 def test_apple_card_with_item_groups(tmp_path):
-    (ada,) = parse(write(tmp_path, APPLE))
+    records = parse(write(tmp_path, APPLE))
+    (ada,) = [r for r in records if isinstance(r, PersonRecord)]
     assert isinstance(ada, PersonRecord)
     assert (ada.full_name, ada.given_name, ada.family_name) == ("Ada Okafor", "Ada", "Okafor")
     assert ada.emails == ["ada@northwind.example"]
@@ -346,7 +347,12 @@ def test_apple_card_with_item_groups(tmp_path):
     assert ada.tags == ["Investors", "London"]
     assert ada.note == "Met at the climate panel, 2023.\nLikes chess."
     assert ada.external_id == "5D3C-APPLE-1"
-    assert ada.source == "vcard" and ada.photo is None  # and the impossible BDAY ignored
+    assert ada.source == "vcard" and ada.photo is None
+    # the impossible BDAY is reported, and the card kept without it
+    assert ada.dates == []
+    assert [p.reason for p in records if isinstance(p, Problem)] == [
+        "birthday is not a date: '1980-02-30' (there is no day 02-30; contact kept without it)"
+    ]
 
 
 def test_a_bad_card_is_a_problem_and_the_rest_imports(tmp_path):

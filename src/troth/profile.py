@@ -12,6 +12,7 @@ from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
 from troth.ledger.models import Need
 from troth.ledger.queries import favors_with, open_needs, promises
+from troth.people.dates import date_row, dates_of
 from troth.people.models import Employment, Note, Person, Relationship
 
 
@@ -34,6 +35,7 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
         "through": present.person_ref(rel.met_through) if rel else None,
     }
     data["cadence_days"] = rel.cadence_days if rel else None
+    data["dates"] = [date_row(d) for d in dates_of(owner, person)]
     data["jobs"] = [
         {
             "company": e.organization.name,

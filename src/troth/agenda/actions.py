@@ -27,8 +27,9 @@ from troth.trust.actions import do_note_change
 
 # Doing one of these means getting in touch, so it is logged as an interaction
 # (which also restarts the person's cadence).
-CONTACT_KINDS = ("thanks", "checkin", "reconnect", "nudge")
+CONTACT_KINDS = ("thanks", "checkin", "reconnect", "nudge", "date")
 SUMMARY = {
+    "date": "Sent my good wishes",
     "thanks": "Said thank you",
     "checkin": "Checked in",
     "reconnect": "Reconnected",

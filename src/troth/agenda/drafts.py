@@ -40,7 +40,7 @@ from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.text import fold
 from troth.owners import me_person
 from troth.paths import data_dir
-from troth.people.models import Person, Relationship
+from troth.people.models import Person, PersonDate, Relationship
 from troth.people.queries import current_job
 
 # An introduction's drafts, in the order its steps come (see intro_plan).
@@ -66,6 +66,7 @@ KINDS = (
     "reconnect",
     "nudge",
     "release",
+    "wishes",
 )
 # An agenda item's kind -> the draft it calls for.
 FOR_AGENDA = {
@@ -76,6 +77,7 @@ FOR_AGENDA = {
     "reconnect": "reconnect",
     "nudge": "nudge",
     "release": "release",
+    "date": "wishes",
 }
 # Other words people type for --kind.
 ALIASES = {
@@ -630,6 +632,30 @@ def _need(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
     )
 
 
+def _occasion(owner, person: Person, ref: int | None, today: dt.date) -> Facts:
+    """The birthday or other date a "wishes" draft is for: the agenda item's, else
+    the person's next one (troth.people.dates)."""
+    from troth.people.dates import key_date
+
+    rows = list(PersonDate.objects.filter(owner=owner, person=person))
+    row = next((r for r in rows if r.id == ref), None) if ref is not None else None
+    if row is None and rows:
+        row = min(rows, key=lambda r: (key_date(r).next_on(today), r.id))
+    if row is None:
+        return Facts()
+    date = key_date(row)
+    on = date.next_on(today)
+    return Facts(
+        date.label or date.kind,
+        what=date.label or date.kind,
+        birthday=date.kind == PersonDate.BIRTHDAY,
+        anniversary=date.kind == PersonDate.ANNIVERSARY,
+        on=on,
+        today=on == today,
+        years=date.age_on(on),
+    )
+
+
 def my_name(owner) -> str:
     """The owner's first name to sign with ('' until they set one)."""
     me = me_person(owner)
@@ -657,7 +683,9 @@ def build_context(
         raise TrothError(f"agenda item {item.id} is about {item.person}, not {person.full_name}")
     today = today or timezone.localdate()
     # the agenda item says which promise, favour or need the draft is about
-    ref: dict[str, int | None] = dict.fromkeys(("promise", "nudge", "release", "thanks", "need"))
+    ref: dict[str, int | None] = dict.fromkeys(
+        ("promise", "nudge", "release", "thanks", "need", "date")
+    )
     if item is not None and item.kind in ref:
         ref[item.kind] = item.ref
     theirs = ref["nudge"] if ref["nudge"] is not None else ref["release"]
@@ -674,6 +702,7 @@ def build_context(
         "need": _need(owner, person, ref["need"], today),
         "my_promise": _promise(_open_promise(owner, person, True, ref["promise"]), person, today),
         "their_promise": _promise(_open_promise(owner, person, False, theirs), person, today),
+        "occasion": _occasion(owner, person, ref["date"], today),
         "item": item.id if item is not None else "",
     }
     _check_facts(context, person)
@@ -688,6 +717,10 @@ _NEEDS_FACT = {
     "promise-followup": ("my_promise", "you have no open promise to {name}"),
     "nudge": ("their_promise", "{name} has no open promise to you"),
     "release": ("their_promise", "{name} has no open promise to you"),
+    "wishes": (
+        "occasion",
+        "no birthday or other date of {name}'s is kept (troth date NAME birthday MM-DD)",
+    ),
 }
 # Reconnecting is for a tie gone quiet; a contact this recent calls for a check-in.
 RECONNECT_AFTER_DAYS = 14

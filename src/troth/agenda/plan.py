@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 # In the order a day should deal with them (issue 4's list).
-KINDS = ("promise", "thanks", "intro", "need", "checkin", "reconnect", "nudge", "release")
+KINDS = ("promise", "thanks", "intro", "need", "date", "checkin", "reconnect", "nudge", "release")
 PREFIX = {
     "promise": "p",
     "thanks": "t",
@@ -22,6 +22,7 @@ PREFIX = {
     "reconnect": "r",
     "nudge": "u",
     "release": "x",
+    "date": "d",
 }
 KIND_OF_PREFIX = {v: k for k, v in PREFIX.items()}
 # What each kind of item asks of you, in a word or three.
@@ -34,6 +35,7 @@ LABEL = {
     "reconnect": "reconnect",
     "nudge": "nudge",
     "release": "release",
+    "date": "remember the day",
 }
 # How much a kind of item matters before importance and lateness. Keeping your
 # word is never outranked (see rank()); thanks owed come next because a late
@@ -47,6 +49,9 @@ KIND_WEIGHT = {
     "reconnect": 2.0,
     "nudge": 2.0,
     "release": 1.5,
+    # a birthday wish is a warm touch, not a duty: above a routine check-in, which
+    # it replaces for that person (rank), below anything owed
+    "date": 3.5,
 }
 # A good day has 3-7 things to do (issue 4); more on request.
 DEFAULT_LIMIT = 7

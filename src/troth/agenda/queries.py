@@ -17,6 +17,7 @@ from troth.errors import NotFound, TrothError
 from troth.intros.models import Introduction
 from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
+from troth.people.dates import reminder_days, upcoming
 from troth.people.models import Person, Relationship
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
 from troth.trust.models import TrustScore
@@ -437,6 +438,33 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
     return out
 
 
+def _dates(owner, today: dt.date) -> list[Candidate]:
+    """Birthdays and other dates coming up, when the owner turned reminders on
+    (`troth dates --remind 3d`; off by default): each once a year, from a few days
+    ahead until the day itself."""
+    ahead = reminder_days(owner)
+    if ahead is None:
+        return []
+    out = []
+    ties = dict(TrustScore.objects.filter(owner=owner).values_list("person_id", "score"))
+    for u in upcoming(owner, today, ahead):
+        out.append(
+            Candidate(
+                kind="date",
+                ref=u.id,
+                person_id=u.person_id,
+                person=u.person,
+                reason=f"{u.text()}: a short note means a lot.",
+                key=f"date:{u.id}:{u.on.isoformat()}",
+                importance=max(0.5, _tie(ties.get(u.person_id))),
+                # due on the day: from `ahead` days before (-1) up to the day (0)
+                lateness=-u.days / max(ahead, 1),
+                due=u.on,
+            )
+        )
+    return out
+
+
 def agenda_candidates(
     owner, today: dt.date, window: int = 7, *, hints: bool = True
 ) -> list[Candidate]:
@@ -451,6 +479,7 @@ def agenda_candidates(
         *_contact_candidates(owner, today),
         *_their_promises(owner, today),
         *intro_candidates(owner, today),
+        *_dates(owner, today),
     ]
     return [c for c in candidates if c.key not in handled]
 
@@ -497,6 +526,7 @@ def access_item(owner, item_id: str, today: dt.date | None = None, window: int =
         "nudge": lambda: _their_promises(owner, today),
         "release": lambda: _their_promises(owner, today),
         "intro": lambda: intro_candidates(owner, today),
+        "date": lambda: _dates(owner, today),
     }.get(kind, list)
     for c in gather():
         if c.kind == kind and c.ref == ref:

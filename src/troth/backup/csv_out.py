@@ -1,7 +1,9 @@
 """troth export csv: one spreadsheet-friendly CSV per kind of record.
 
 UTF-8, a header row, one file per table (people, interactions, favours,
-promises, needs, introductions, notes), each written atomically. People are
+promises, needs, introductions, notes, dates), each written atomically. A
+birthday is written as vCard writes one: 1980-03-14, or --03-14 without a year
+(people.csv has each person's birthday; dates.csv every kept date). People are
 referred to by id and name in the same row so a file reads on its own. Instants
 are ISO 8601 in the local time zone, with their offset.
 """
@@ -21,7 +23,8 @@ from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.files import atomic_text
-from troth.people.models import ContactPoint, Employment, Note, Person, Relationship
+from troth.lib.keydates import KeyDate
+from troth.people.models import ContactPoint, Employment, Note, Person, PersonDate, Relationship
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 
@@ -67,6 +70,12 @@ def _people(owner: Any) -> Iterator[list[Any]]:
             "person_id", "met_how", "met_on", "met_through__full_name", "closeness", "archived"
         )
     }
+    birthdays = {
+        pid: KeyDate(PersonDate.BIRTHDAY, month, day, year).text()
+        for pid, month, day, year in PersonDate.objects.filter(
+            owner=owner, kind=PersonDate.BIRTHDAY
+        ).values_list("person_id", "month", "day", "year")
+    }
     people = Person.objects.filter(owner=owner, is_me=False).order_by("id")
     for pid, full, given, family, nickname, created in people.values_list(
         "id", "full_name", "given_name", "family_name", "nickname", "created_at"
@@ -80,7 +89,7 @@ def _people(owner: Any) -> Iterator[list[Any]]:
             primary.get((pid, ContactPoint.PHONE), ""),
             primary.get((pid, ContactPoint.URL), ""),
             org, title, "; ".join(tags.get(pid, [])), tier, score,
-            met_how, met_on, via, closeness, archived, created,
+            met_how, met_on, via, closeness, archived, created, birthdays.get(pid, ""),
         ]  # fmt: skip
 
 
@@ -119,7 +128,7 @@ def _tags_of_needs(owner: Any) -> dict[int, str]:
 PEOPLE_HEADER = [
     "id", "full_name", "given_name", "family_name", "nickname", "email", "phone", "url", "company",
     "title", "tags", "tier", "score", "met_how", "met_on", "met_through", "closeness",
-    "archived", "created_at",
+    "archived", "created_at", "birthday",
 ]  # fmt: skip
 
 # file name -> (model, columns, the columns holding a person id)
@@ -154,6 +163,9 @@ TABLES: dict[str, tuple[Any, list[str], set[str]]] = {
         {"introducer_id", "person_a_id", "person_b_id"},
     ),
     "notes.csv": (Note, ["id", "created_at", "person_id", "text"], {"person_id"}),
+    "dates.csv": (
+        PersonDate, ["id", "person_id", "kind", "label", "month", "day", "year"], {"person_id"}
+    ),
 }  # fmt: skip
 
 

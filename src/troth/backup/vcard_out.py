@@ -2,7 +2,9 @@
 
 One card per person: FN, N, NICKNAME, EMAIL/TEL/URL (the primary first, PREF=1, the label as
 TYPE), ORG and TITLE of the current job, one NOTE per note (oldest first),
-CATEGORIES (tags), PHOTO as a data: URI, REV, and a UID that stays the same
+CATEGORIES (tags), BDAY and ANNIVERSARY (``--MMDD`` when the year is not known,
+RFC 6350), other dates as Apple's labelled X-ABDATE (what Contacts and troth's
+own importer read back), PHOTO as a data: URI, REV, and a UID that stays the same
 from one export to the next (and after a JSON restore, since ids are kept), so
 an address book that re-imports the file updates its cards instead of adding copies.
 """
@@ -19,7 +21,7 @@ import vobject
 from django.db.models import Prefetch
 
 from troth import __version__
-from troth.people.models import ContactPoint, Employment, Note, Person
+from troth.people.models import ContactPoint, Employment, Note, Person, PersonDate
 
 _TOKEN = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 # troth's labels that vCard spells differently (RFC 6350 TYPE values)
@@ -79,6 +81,7 @@ def person_card(owner: Any, person: Person) -> vobject.base.Component:
     tags = sorted(t.name for t in person.tags.all())
     if tags:
         card.add("categories").value = tags
+    _dates(card, list(person.dates.all()))
     if person.photo:
         data = bytes(person.photo)
         encoded = base64.b64encode(data).decode("ascii")
@@ -87,6 +90,21 @@ def person_card(owner: Any, person: Person) -> vobject.base.Component:
         line.encoded = True  # a URI, not text: no backslash escaping of ";" and ","
     card.add("rev").value = person.updated_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return card
+
+
+def _dates(card: vobject.base.Component, dates: list[PersonDate]) -> None:
+    group = 0
+    for row in sorted(dates, key=lambda d: (d.kind, d.label, d.pk)):
+        # vCard 4.0's date-and-or-time: 19800314, or --0314 for a day without a year
+        value = f"{row.year:04d}" if row.year else "--"
+        value += f"{row.month:02d}{row.day:02d}"
+        if row.kind == PersonDate.OTHER:
+            group += 1
+            line = card.add("x-abdate", group=f"date{group}")
+            line.value = value
+            card.add("x-ablabel", group=f"date{group}").value = row.label
+        else:
+            card.add("bday" if row.kind == PersonDate.BIRTHDAY else "anniversary").value = value
 
 
 def people_for_vcard(owner: Any, include_me: bool = False) -> Any:
@@ -100,6 +118,7 @@ def people_for_vcard(owner: Any, include_me: bool = False) -> Any:
             queryset=Employment.objects.filter(owner=owner).select_related("organization"),
         ),
         Prefetch("notes", queryset=Note.objects.filter(owner=owner)),
+        Prefetch("dates", queryset=PersonDate.objects.filter(owner=owner)),
         "tags",
     )
 

@@ -16,6 +16,7 @@ except TrothError as exc:  # a bad setting: one line, like every other error
 # Importing a command module registers its commands; this order is the help's order.
 for _module in (
     "people",
+    "dates",
     "ledger",
     "helping",
     "intros",

@@ -27,7 +27,7 @@ from typer.core import TyperCommand
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
 
-KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
+KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
 STAGES = {
     "reading": ("Reading", "records"),
@@ -136,6 +136,7 @@ KIND_NAMES = {
     "vcard": "vCard",
     "ics": "calendar",
     "google": "Google Contacts",
+    "csv": "CSV",
     "linkedin": "LinkedIn",
     "mail": "mail",
 }
@@ -247,8 +248,16 @@ def import_(
         None, "--report", help="Write every skipped record, with where and why, to this CSV."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    column_map: list[str] = typer.Option(
+        [],
+        "--map",
+        metavar="FIELD=COLUMN",
+        help="A CSV of your own: read COLUMN as FIELD (repeatable), e.g. --map email='Work"
+        " mail'. Fields: name, first_name, last_name, email, phone, company, title, notes,"
+        " tags, birthday, nickname, url, ...",
+    ),
 ) -> None:
-    """Bring in a LinkedIn export, Google Contacts, vCards, calendars or mail.
+    """Bring in a LinkedIn export, Google Contacts, a CSV of your own, vCards, calendars or mail.
 
     Running the same import twice changes nothing; a file that cannot be read is
     rolled back whole, and single bad records are skipped and reported. Several
@@ -258,6 +267,9 @@ def import_(
     for path in paths:
         if not path.exists():
             raise TrothError(f"{path}: no such file or folder")
+    mapped = _column_map(column_map, kind)
+    if mapped is not None:
+        kind = "csv"
     me_owner = owner()
     results: list[dict[str, Any]] = []
     problems: list[Any] = []
@@ -270,7 +282,7 @@ def import_(
             # reported like any other.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = _import_path(me_owner, kind, path, me, as_json)
+                result = _import_path(me_owner, kind, path, me, as_json, mapped)
         except TrothError as exc:
             if len(paths) == 1:
                 raise
@@ -305,8 +317,28 @@ def _split(args: list[str]) -> tuple[str | None, list[Path]]:
     return None, [Path(a).expanduser() for a in args]
 
 
+def _column_map(items: list[str], kind: str | None) -> dict[str, str] | None:
+    """--map field=Column options, checked before anything is read (None: none given)."""
+    if not items:
+        return None
+    if kind not in (None, "csv"):
+        raise TrothError(f"--map is for a CSV of your own (troth import csv FILE), not {kind}")
+    from troth.importers.records import ImportFileError
+    from troth.importers.spreadsheet import parse_map
+
+    try:
+        return parse_map(items)
+    except ImportFileError as exc:
+        raise TrothError(str(exc)) from None
+
+
 def _import_path(
-    me_owner, kind: str | None, path: Path, me: list[str], as_json: bool
+    me_owner,
+    kind: str | None,
+    path: Path,
+    me: list[str],
+    as_json: bool,
+    mapped: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Import (or restore) one PATH and print its summary unless --json."""
     from django.db import transaction
@@ -330,8 +362,11 @@ def _import_path(
     files, ignored = files_to_import(path, kind, chosen)
     with _Bar(show=not as_json) as bar:
         if len(files) == 1 and files[0][0] == path:
+            options: dict[str, object] = {"me": me}
+            if mapped is not None:
+                options["map"] = mapped
             summary = do_import(
-                me_owner, _parser(kind), path, options={"me": me}, progress=bar, kind=kind
+                me_owner, _parser(kind), path, options=options, progress=bar, kind=kind
             )
         else:
             summary = _import_each(me_owner, path, files, kind, me, bar)
@@ -353,6 +388,8 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     table = Table(title=f"Imported {escape(str(path))} ({summary.kind})", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
+    if summary.mapping:
+        console.print("Columns: " + escape(", ".join(f"{c} → {f}" for c, f in summary.mapping)))
     table.add_row("People created", f"{summary.people_created:,}")
     table.add_row("People updated", f"{summary.people_updated:,}")
     table.add_row("People merged", f"{summary.people_merged:,}")

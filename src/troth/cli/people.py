@@ -168,6 +168,8 @@ def _show_text(data: dict[str, Any]) -> None:
         console.print("  Met: " + ", ".join(bits))
     if data["tags"]:
         console.print("  Tags: " + ", ".join(data["tags"]))
+    if data.get("dates"):
+        console.print("  Dates: " + "; ".join(_date_text(d) for d in data["dates"]))
     if data["closeness"]:
         console.print(f"  Your closeness rating: {data['closeness']}/5")
     console.print(
@@ -383,3 +385,11 @@ def note(
         person = queries.resolve_person(me_owner, name)
         n = actions.do_add_note(me_owner, person, text)
     created("note", n.id, f"about {person.full_name}")
+
+
+def _date_text(row: dict[str, Any]) -> str:
+    """A `troth show` date ({kind, label, month, day, year}) as "birthday 14 March 1980"."""
+    from troth.lib.keydates import KeyDate
+    from troth.people.dates import describe
+
+    return describe(KeyDate(row["kind"], row["month"], row["day"], row["year"], row["label"] or ""))

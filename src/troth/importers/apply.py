@@ -34,6 +34,7 @@ from troth.identity.match import names_agree
 from troth.identity.queries import interactions_dropped
 from troth.importers.models import ImportRun, SourceRecord
 from troth.importers.records import (
+    ColumnMap,
     ImportFileError,
     InteractionRecord,
     LeftOut,
@@ -47,6 +48,7 @@ from troth.lib.contact import ContactError, normalize_email, normalize_phone, no
 from troth.lib.text import fold
 from troth.owners import do_ensure_me
 from troth.people.actions import MAX_NAME, MAX_TEXT, clean_tag
+from troth.people.dates import do_fill_dates
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -99,6 +101,8 @@ class ImportSummary:
     # PEOPLE_KEPT of each are kept with the run, the counts say how many in all)
     created_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+    # how a CSV of the user's own was read: (column, field) pairs (records.ColumnMap)
+    mapping: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -178,7 +182,11 @@ class ImportSummary:
             "nothing_new": self.nothing_new(),
             "created_ids": self.created_ids[:PEOPLE_KEPT],
             "updated_ids": self.updated_ids[:PEOPLE_KEPT],
+            **({"mapping": self.mapping_rows()} if self.mapping else {}),
         }
+
+    def mapping_rows(self) -> list[dict[str, str]]:
+        return [{"column": column, "field": name} for column, name in self.mapping]
 
     def problem_rows(self) -> list[dict[str, str]]:
         """The skipped records as an ImportRun keeps them (with their group, so that
@@ -199,6 +207,7 @@ class ImportSummary:
             "nothing_new": self.nothing_new(),
             "seconds": round(self.seconds, 3),
             "problems": [{"where": p.where, "reason": p.reason} for p in self.problems],
+            **({"mapping": self.mapping_rows()} if self.mapping else {}),
         }
 
 
@@ -513,6 +522,8 @@ class _Importer:
                     people.append(rec)
                 elif isinstance(rec, InteractionRecord):
                     interactions.append(rec)
+                elif isinstance(rec, ColumnMap):
+                    self.summary.mapping = list(rec.columns)
                 elif isinstance(rec, LeftOut):
                     left = self.summary.left_out
                     left[rec.reason] = left.get(rec.reason, 0) + rec.count
@@ -621,6 +632,16 @@ class _Importer:
         seen = [t for t in targets if t.pid is not None]
         self._create(new)
         self._update(seen)
+        self._dates(targets)
+
+    def _dates(self, targets: list[_Target]) -> None:
+        """Birthdays and other dates: filled where missing, never overwritten."""
+        wanted = {t.pid: [d for r in t.records for d in r.dates] for t in targets if t.pid}
+        for pid in do_fill_dates(self.owner, wanted, self.summary.kind):
+            if pid not in self.touched:  # a date was all that was new about them
+                self.summary.people_updated += 1
+                self.summary.updated_ids.append(pid)
+                self.touched.add(pid)
 
     def _org(self, name: str) -> int | None:
         name = _cut(name, MAX_NAME)

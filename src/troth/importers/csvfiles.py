@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from troth.importers.records import ImportFileError, Problem
@@ -67,10 +67,11 @@ class Table:
         named = [i for i, cell in enumerate(self.header) if column_key(cell)]
         return named[-1] + 1 if named else len(self.header)
 
-    def rows(self) -> Iterator[tuple[int, Row] | Problem]:
+    def rows(self, short_ok: bool = False) -> Iterator[tuple[int, Row] | Problem]:
         """(line number, row) for every data row; rows with no content are left out,
         and a row with fewer cells than the header names (a file cut off mid-row, a
-        line broken in two) is a Problem, never a half-read record."""
+        line broken in two) is a Problem, never a half-read record; with `short_ok`
+        (a file typed by hand, trailing empty cells left out) it is read as it is."""
         reader = self._reader
         lookup = _Lookup(self.columns)
         width = self.width
@@ -79,7 +80,7 @@ class Table:
                 line = getattr(reader, "line_num", 0)
                 if not any(cells) or not "".join(cells).strip():
                     continue
-                if len(cells) < width:
+                if len(cells) < width and not short_ok:
                     yield Problem(
                         f"{self.where}:{line}",
                         f"row cut short ({len(cells)} of {width} columns)",
@@ -131,13 +132,21 @@ class Row:
         return out
 
 
-def find_table(text: str, where: str, *required: str, scan: int = HEADER_SCAN_ROWS) -> Table | None:
-    """The table whose header row holds every `required` column, or None.
+def find_table(
+    text: str,
+    where: str,
+    *required: str,
+    scan: int = HEADER_SCAN_ROWS,
+    delimiter: str = ",",
+    accept: Callable[[list[str]], bool] | None = None,
+) -> Table | None:
+    """The table whose header row holds every `required` column (and that `accept`,
+    given the row's cells, accepts), or None.
 
     Only the first `scan` rows are searched, so a file of another kind is
     rejected quickly."""
     wanted = {column_key(n) for n in required}
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = iter(reader)
     try:
         for _ in range(scan):
@@ -145,7 +154,7 @@ def find_table(text: str, where: str, *required: str, scan: int = HEADER_SCAN_RO
             if cells is None:
                 return None
             keys = [column_key(c) for c in cells]
-            if wanted <= set(keys):
+            if wanted <= set(keys) and (accept is None or accept(cells)):
                 columns: dict[str, int] = {}
                 for i, key in enumerate(keys):
                     if key and key not in columns:
@@ -156,10 +165,10 @@ def find_table(text: str, where: str, *required: str, scan: int = HEADER_SCAN_RO
     return None
 
 
-def header_keys(text: str, rows: int = HEADER_SCAN_ROWS) -> list[set[str]]:
+def header_keys(text: str, rows: int = HEADER_SCAN_ROWS, delimiter: str = ",") -> list[set[str]]:
     """The column keys of the first few rows (for cheap format detection)."""
     out: list[set[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:
             out.append({column_key(c) for c in cells})
@@ -173,3 +182,23 @@ def header_keys(text: str, rows: int = HEADER_SCAN_ROWS) -> list[set[str]]:
 def split_multi(value: str) -> list[str]:
     """Google joins several values in one cell with " ::: "."""
     return [v.strip() for v in value.split(":::") if v.strip()]
+
+
+# What spreadsheets separate cells with: Excel in much of Europe writes ";" (the
+# decimal comma takes ","), and a tab-separated export is common too.
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The cell separator of a CSV, from its first lines (csv.Sniffer); "," when unsure."""
+    sample = "\n".join(text[:8192].splitlines()[:HEADER_SCAN_ROWS])
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+    # the Sniffer picks a character that happens to be regular in a one-column
+    # file; a separator the first line does not even hold is not the separator
+    first = sample.split("\n", 1)[0]
+    if found != "," and found not in first and "," in first:
+        return ","
+    return found

@@ -4,7 +4,10 @@ Cheap: the extension and a sniff of the first few kilobytes (a CSV header's
 column names, BEGIN:VCARD, BEGIN:VCALENDAR, an mbox "From " line, mail headers,
 a troth JSON export), or for a folder what it holds (a LinkedIn export, a
 Maildir's cur/new/tmp, .eml or numbered message files). The kind names a
-registry entry (or "json", a troth backup to restore).
+registry entry (or "json", a troth backup to restore). A CSV that is neither
+LinkedIn's nor Google's is "csv" (a spreadsheet of the user's own) when its
+header names people, or when it is called .csv or .tsv: its importer then says
+which columns it found.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from troth.errors import TrothError
 from troth.importers import csvfiles
 from troth.importers.google import looks_like_google
 from troth.importers.linkedin import which_table
+from troth.importers.spreadsheet import looks_like_contacts
 
-KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
+KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 SNIFF_BYTES = 16384
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]")
 _MAIL_HEADERS = (
@@ -43,6 +47,8 @@ _EXTENSIONS = {
     ".mbx": "mail",
     ".eml": "mail",
     ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
 }
 
 
@@ -89,11 +95,13 @@ def sniff(head: bytes, name: str = "") -> str | None:
     first = body.split(b"\n", 1)[0]
     if _HEADER_LINE.match(first) and first.lower().startswith(_MAIL_HEADERS):
         return "mail"
-    if "," in text or "\t" in text:
+    if "," in text or "\t" in text or ";" in text:
         if which_table(text) is not None:
             return "linkedin"
         if any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 1)):
             return "google"
+        if looks_like_contacts(text):
+            return "csv"
     return None
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from troth.lib.contact import normalize_url
+from troth.lib.keydates import KeyDate
 
 
 @dataclass
@@ -38,6 +39,8 @@ class PersonRecord:
     note: str = ""
     photo: bytes | None = None
     where: str = ""  # file:line or file#record, for reports
+    # birthdays, anniversaries and other dates (vCard BDAY, Google's Birthday column)
+    dates: list[KeyDate] = field(default_factory=list)
 
 
 @dataclass
@@ -81,7 +84,20 @@ class LeftOut:
     count: int
 
 
-Record = PersonRecord | InteractionRecord | Problem | LeftOut
+@dataclass
+class ColumnMap:
+    """How a parser read a spreadsheet's columns (a CSV of the user's own making):
+    (column as written in the file, the troth field it fills), in column order.
+    Shown with the import's summary so a wrong guess is seen at once."""
+
+    columns: list[tuple[str, str]]
+
+    def describe(self) -> str:
+        """'Name → name, E-mail → email'."""
+        return ", ".join(f"{column} → {name}" for column, name in self.columns)
+
+
+Record = PersonRecord | InteractionRecord | Problem | LeftOut | ColumnMap
 
 
 class Parser(Protocol):

@@ -15,6 +15,7 @@ from troth.importers.records import Parser
 MODULES = {
     "linkedin": "troth.importers.linkedin",
     "google": "troth.importers.google",
+    "csv": "troth.importers.spreadsheet",
     "vcard": "troth.importers.vcard",
     "ics": "troth.importers.ics",
     "mail": "troth.importers.mail",

@@ -17,8 +17,8 @@ Within a card, vobject's line reader unfolds lines (RFC folding and
 quoted-printable soft breaks) and parses names, groups and parameters; its
 per-version behaviours are not used (they mangle some values, e.g. an FN with a
 comma, and fail a whole card on a bad photo), so values are decoded here: a
-malformed photo is dropped, a birthday is ignored, a contact point that does
-not normalise is dropped, and only a line that cannot be read at all costs the
+malformed photo is dropped, a birthday or anniversary that is not a date is
+reported and dropped (`card_dates`), a contact point that does not normalise is dropped, and only a line that cannot be read at all costs the
 card (reported as a Problem).
 """
 
@@ -40,6 +40,7 @@ import vobject.base
 
 from troth.importers.records import ImportFileError, PersonRecord, Problem, Record
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
+from troth.lib.keydates import ANNIVERSARY, BIRTHDAY, KeyDate, KeyDateError, kind_of, read_date
 
 SOURCE = "vcard"
 
@@ -359,6 +360,43 @@ def person(card: list[_Line], where: str, me: set[str]) -> PersonRecord | Proble
     )
 
 
+# Where address books keep an anniversary (vCard 4 has ANNIVERSARY; 3.0 had none).
+_ANNIVERSARY = ("ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY")
+
+
+def card_dates(card: list[_Line], where: str) -> tuple[list[KeyDate], list[Problem]]:
+    """A card's birthday (BDAY), anniversary and Apple's labelled dates (X-ABDATE with
+    the X-ABLabel of its group); the first of each kind counts, one that is not a
+    date is reported (the contact is kept without it)."""
+    labels = {line.group: _unescape(line.value) for line in card if line.name == "X-ABLABEL"}
+    dates: list[KeyDate] = []
+    problems: list[Problem] = []
+    for line in card:
+        if line.name == "BDAY":
+            kind, label = BIRTHDAY, ""
+        elif line.name in _ANNIVERSARY:
+            kind, label = ANNIVERSARY, ""
+        elif line.name == "X-ABDATE":
+            kind, label = kind_of(labels.get(line.group, "") if line.group else "")
+        else:
+            continue
+        if any(d.kind == kind and d.label == label for d in dates):
+            continue  # vCard 4's ALTID gives one date in several forms: the first is enough
+        value = _unescape(line.value)
+        try:
+            dates.append(read_date(kind, label, value))
+        except KeyDateError as error:
+            what = label or kind
+            problems.append(
+                Problem(
+                    where,
+                    f"{what} is not a date: {value!r} ({error}; contact kept without it)",
+                    "a birthday or other date is not a date (contact kept without it)",
+                )
+            )
+    return dates, problems
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) <= 200 else text[:197] + "..."
@@ -409,7 +447,11 @@ class VCardParser:
                 reason = re.sub(r"^At line \d+: ", "", _one_line(error))
                 yield Problem(where, f"unreadable card: {reason}")
                 continue
-            yield person(parsed, where, me)
+            found = person(parsed, where, me)
+            if isinstance(found, PersonRecord):
+                found.dates, bad = card_dates(parsed, where)
+                yield from bad
+            yield found
 
 
 PARSER = VCardParser()

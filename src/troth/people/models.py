@@ -153,3 +153,56 @@ class Knows(Owned):
             ),
         ]
         indexes = [models.Index(fields=["owner", "person_b"], name="knows_by_b")]
+
+
+class PersonDate(Owned):
+    """A date kept about a person: a birthday, an anniversary, or another with a label.
+
+    Month and day always; the year only when known (vCard's ``--0314`` and many
+    Google birthdays have none). One of each kind and label per person: an import
+    fills a missing one and never overwrites what is there (troth.lib.keydates)."""
+
+    BIRTHDAY, ANNIVERSARY, OTHER = "birthday", "anniversary", "other"
+    KINDS = [(BIRTHDAY, "birthday"), (ANNIVERSARY, "anniversary"), (OTHER, "other")]
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(max_length=12, choices=KINDS)
+    # what an "other" date is ("name day", "started at Acme"); "" for the others
+    label = models.CharField(max_length=60, blank=True, default="")
+    month = models.PositiveSmallIntegerField()
+    day = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # where it came from: "manual", or the import's source ("vcard", "google", "csv")
+    source = models.CharField(max_length=20, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "label"], name="person_date_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12, day__gte=1, day__lte=31),
+                name="person_date_month_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "month", "day"], name="person_date_by_day")]
+        ordering = ["month", "day", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.kind} {self.month:02d}-{self.day:02d}"
+
+
+class DateReminders(Owned):
+    """Whether the agenda reminds the owner of birthdays and other dates, and how
+    many days ahead. No row (the default): no reminders at all."""
+
+    days_before = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="date_reminders_one_per_owner"),
+            models.CheckConstraint(
+                condition=Q(days_before__lte=60), name="date_reminders_at_most_60_days"
+            ),
+        ]

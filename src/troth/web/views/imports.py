@@ -57,6 +57,7 @@ KIND_LABELS = {
     "": "Tell from the file",
     "linkedin": "LinkedIn export (Connections.csv, messages.csv or the whole zip)",
     "google": "Google Contacts CSV",
+    "csv": "A CSV of your own (a Name column, or First Name and Last Name)",
     "vcard": "vCard address book (.vcf)",
     "ics": "Calendar (.ics)",
     "mail": "Mail (mbox or .eml)",
@@ -72,7 +73,8 @@ STAGES = {
     "restoring": "Restoring",
 }
 SUPPORTED = (
-    "a LinkedIn export (CSV or zip), a Google Contacts CSV, a vCard (.vcf),"
+    "a LinkedIn export (CSV or zip), a Google Contacts CSV, a CSV of your own with a"
+    " name column, a vCard (.vcf),"
     " a calendar (.ics), mail (mbox or .eml) or a troth JSON export"
 )
 

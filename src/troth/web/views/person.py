@@ -51,6 +51,7 @@ from troth.people import actions as people_actions
 from troth.people import models as people_models
 from troth.people import queries as people_queries
 from troth.people.actions import do_add_note, do_edit_person
+from troth.people.dates import dates_for_page
 from troth.people.models import Note, Person, Relationship
 from troth.people.queries import access_person, owned_rows, person_card
 from troth.trust.asking import ready_to_ask
@@ -449,6 +450,7 @@ def _context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] 
         "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
+        "person_dates": dates_for_page(owner, person, timezone.localdate()),
         "quick": quick,
         "nav": "people",
         **lists,

@@ -37,6 +37,7 @@ DONE_TEXT = {
     "nudge": "Nudged, once.",
     "release": "Released them from it.",
     "intro": "Step recorded.",
+    "date": "Good wishes sent.",
 }
 
 
@@ -50,6 +51,7 @@ DONE_BUTTON = {
     "nudge": "Nudged them",
     "release": "Release them",
     "intro": "Step done",
+    "date": "Sent my wishes",
 }
 
 

@@ -6,6 +6,7 @@ switches to PostgreSQL. The test suite uses `troth.settings_test`.
 
 from __future__ import annotations
 
+import datetime
 import os
 import zoneinfo
 from collections.abc import Mapping
@@ -18,7 +19,33 @@ from troth.paths import sqlite_path
 
 
 def _envbool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting, strictly (healthchecks' envbool): unset or empty is the default,
+    1/true/yes/on and 0/false/no/off are read, anything else is an error naming the
+    variable, so a typo in a security setting never silently means "off"."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is neither on nor off (use 1 or 0)")
+
+
+def _envint(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number setting, strictly: anything but digits (at least `minimum`) is an
+    error naming the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number of at least {minimum}")
+    return int(raw)
+
+
+def _envlist(name: str, default: str = "") -> list[str]:
+    """A comma-separated setting, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _local_timezone() -> str:
@@ -63,12 +90,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "troth.web",
+    # Login throttling (/login/ and /admin/login/): see "Sign-in" below.
+    "axes",
 ]
 
 MIDDLEWARE = [
     # How long the app took, as a Server-Timing header (outermost: it covers the rest).
     "troth.web.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (see CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy: the pages use no camera, microphone, location, payment...
+    "troth.web.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Local mode (`troth serve` on 127.0.0.1): the local owner, signed in on loopback only.
     "troth.web.middleware.LocalOwnerMiddleware",
+    # An anonymous request may send a small body only (413 before it is read).
+    "troth.web.security.AnonymousBodyLimitMiddleware",
     # Everything else needs a signed-in account (the login page is exempt).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +118,8 @@ MIDDLEWARE = [
     # A TrothError escaping a view is a 400 (a NotFound a 404), never a 500.
     "troth.web.middleware.TrothErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "troth.urls"
@@ -273,3 +310,114 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---------------------------------------------------------------- serving on a network
+# A group's server runs `troth serve --host ... --sign-in` behind a reverse proxy that
+# speaks HTTPS (README, "Security"). These settings are read from the environment so
+# that `python -m troth.manage check --deploy` is clean for that documented setup.
+
+# The proxy's public origin(s), e.g. https://troth.example.org: the browser's sign-in
+# POST carries it as Origin, which Django's CSRF check must accept.
+CSRF_TRUSTED_ORIGINS = _envlist("TROTH_CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"TROTH_CSRF_TRUSTED_ORIGINS: {_origin!r} needs its scheme (https://{_origin})"
+        )
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """TROTH_PROXY_SSL_HEADER names the header the proxy sets to "https" on a request that
+    came in over HTTPS (usually X-Forwarded-Proto). Only set it behind a proxy that
+    always sets or strips that header, or any client could claim HTTPS."""
+    name = os.environ.get("TROTH_PROXY_SSL_HEADER", "").strip()
+    if not name:
+        return None
+    if not all(c.isascii() and (c.isalnum() or c == "-") for c in name):
+        raise ImproperlyConfigured(
+            f"TROTH_PROXY_SSL_HEADER={name!r} is not a header name (try X-Forwarded-Proto)"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+# Cookies (session, CSRF) only ever sent over HTTPS.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _envbool("TROTH_SECURE_COOKIES")
+# Plain-HTTP requests are redirected to HTTPS (behind the proxy: by the forwarded header).
+SECURE_SSL_REDIRECT = _envbool("TROTH_SSL_REDIRECT")
+# HTTP Strict Transport Security: how long browsers must use HTTPS only (0: no header).
+SECURE_HSTS_SECONDS = _envint("TROTH_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _envbool("TROTH_HSTS_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _envbool("TROTH_HSTS_PRELOAD")
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files
+# only, nothing inline, no eval (htmx's eval is off in base.html's htmx-config).
+_CSP_STYLE_HASHES = [
+    # The two style sheets the vendored force-graph.min.js inserts as <style> elements
+    # (tests/test_websec.py recomputes them from the file, so an upgrade cannot skew them).
+    "'sha256-jtRRMYY2VbEXuBKbHvqM1/fPT8vazFrEooXdvwUK4y8='",
+    "'sha256-9xjtvxMT1ApHlgn9ohbh2FNfvK5Tqtzy94BjfXBeMSY='",
+    # ...each inserted empty first, its text added after: the empty sheet is checked too.
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    # templates/500.html: self-contained on purpose (it must render when all else fails).
+    "'sha256-lQgWvw7JURyPM0bqj1Nb2CxYoNQ+JjkCuhPQhfbezEQ='",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", *_CSP_STYLE_HASHES],
+        "img-src": ["'self'", "data:"],  # the favicon is a data: URL
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of troth uses, denied (Permissions-Policy header).
+TROTH_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "browsing-topics=()"
+)
+
+# What a request that is not signed in may send: enough for the sign-in form, nothing
+# like the 1 GiB the server would otherwise buffer (troth.web.security).
+TROTH_ANONYMOUS_BODY_BYTES = _envint("TROTH_ANONYMOUS_BODY_KB", 64, minimum=1) * 1024
+
+# ---------------------------------------------------------------- sign-in
+# Passwords: Django's four validators (as `startproject` ships them), a minimum of 10
+# characters. They apply to every form that sets a password (admin, createsuperuser,
+# changepassword).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling (django-axes) on /login/ and /admin/login/: after TROTH_LOGIN_FAILURES
+# wrong passwords for one account name, that account cannot sign in (not even with the
+# right password) for TROTH_LOGIN_COOLOFF_MINUTES. Counted per account name, not per
+# address: behind a proxy every request comes from the proxy's address. The operator
+# lifts a lock early with `python -m troth.manage axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "troth.web.security.SignInThrottle",  # django-axes' backend (see there)
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _envint("TROTH_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=_envint("TROTH_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_VERBOSE = False  # one warning line per lockout is enough in `troth serve`'s log
+# axes.W006 asks for 'ip_address' in the lockout parameters; a lock per account name
+# cannot be dodged by changing cookies or user agent (its concern), and behind a proxy
+# an address lock would lock out every member at once.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -3,14 +3,14 @@
 UTF-8, a header row, one file per table (people, interactions, favours,
 promises, needs, introductions, notes, dates), each written atomically. A
 birthday is written as vCard writes one: 1980-03-14, or --03-14 without a year
-(people.csv has each person's birthday; dates.csv every kept date). People are
+(people.csv has each person's birthday; dates.csv every kept date). Text that a
+spreadsheet would run as a formula is neutralised (troth.lib.csvsafe). People are
 referred to by id and name in the same row so a file reads on its own. Instants
 are ISO 8601 in the local time zone, with their offset.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +22,7 @@ from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
+from troth.lib import csvsafe
 from troth.lib.files import atomic_text
 from troth.lib.keydates import KeyDate
 from troth.people.models import ContactPoint, Employment, Note, Person, PersonDate, Relationship
@@ -172,7 +173,7 @@ TABLES: dict[str, tuple[Any, list[str], set[str]]] = {
 def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
     n = 0
     with atomic_text(path, newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csvsafe.writer(fh)
         writer.writerow(header)
         for row in rows:
             writer.writerow([cell(v) for v in row])

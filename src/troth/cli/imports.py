@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib
 import warnings
 from pathlib import Path
@@ -26,6 +25,7 @@ from typer.core import TyperCommand
 
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
+from troth.lib import csvsafe
 
 KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
@@ -210,7 +210,7 @@ def write_report(
     out on purpose (counted, not listed: a mailbox leaves out most of itself)."""
     try:
         with path.expanduser().open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
+            out = csvsafe.writer(fh)  # where and why quote the imported file
             out.writerow(["where", "reason"])
             for p in problems:
                 out.writerow([p.where, p.reason])

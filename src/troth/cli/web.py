@@ -7,7 +7,12 @@ and every request signs in.
 
 Local mode trusts the loopback address, so never put a reverse proxy on this
 machine in front of it: behind a proxy every request comes from 127.0.0.1. Serve
-with --host (and an account) instead.
+with --sign-in (and an account) instead: `troth serve --host 127.0.0.1 --sign-in`
+behind a proxy on the same machine, or --host with another address.
+
+The server accepts no request body bigger than the upload limit
+(TROTH_MAX_UPLOAD_MB, plus room for the form around the file): waitress would
+otherwise buffer up to 1 GiB of anyone's request to disk before troth sees it.
 """
 
 from __future__ import annotations
@@ -76,6 +81,15 @@ def _allow_host(host: str) -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, name]
 
 
+def max_body_bytes() -> int:
+    """The largest request body the server takes: an upload at the Import page's limit
+    with room to spare for the multipart form around it (so that an upload just over
+    the limit still reaches troth and gets its clear refusal page)."""
+    from django.conf import settings
+
+    return int(settings.TROTH_MAX_UPLOAD_MB * 1024 * 1024) + 16 * 1024 * 1024
+
+
 def _has_desktop() -> bool:
     """Open a browser only where one can appear: on Linux without a display,
     `webbrowser` would start a text browser in this very terminal."""
@@ -109,6 +123,12 @@ def serve(
     ),
     no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
     threads: int = typer.Option(8, "--threads", help="Worker threads."),
+    sign_in: bool = typer.Option(
+        False,
+        "--sign-in",
+        help="Require sign-in even on a loopback address (behind a reverse proxy on this"
+        " machine, where every request comes from 127.0.0.1).",
+    ),
 ) -> None:
     """Serve the web app (migrating first) and print its address."""
     if not 1 <= port <= 65535:
@@ -122,7 +142,7 @@ def serve(
     from troth.importers.tasks import do_interrupt_stale
 
     do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
-    local = is_loopback_host(host)
+    local = is_loopback_host(host) and not sign_in
     if local:
         settings.TROTH_LOCAL_LOGIN = True
         os.environ["TROTH_LOCAL_LOGIN"] = "1"
@@ -139,7 +159,14 @@ def serve(
 
     app = get_wsgi_application()
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="troth")
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="troth",
+            max_request_body_size=max_body_bytes(),
+        )
     except OSError as exc:
         raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     url = _url(host, port)

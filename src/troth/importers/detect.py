@@ -17,9 +17,10 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from troth.errors import TrothError
-from troth.importers import csvfiles
+from troth.importers import csvfiles, zipsafe
 from troth.importers.google import looks_like_google
 from troth.importers.linkedin import which_table
+from troth.importers.records import ImportFileError
 from troth.importers.spreadsheet import looks_like_contacts
 
 KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
@@ -107,8 +108,10 @@ def sniff(head: bytes, name: str = "") -> str | None:
 
 def _detect_zip(path: Path) -> str:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipsafe.open_zip(path) as archive:  # refuses a directory of millions
             names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
+    except ImportFileError as exc:
+        raise TrothError(str(exc)) from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise TrothError(f"{path}: not a readable zip archive ({exc})") from None
     if "connections.csv" in names or "messages.csv" in names:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from troth.importers import csvfiles
+from troth.importers import csvfiles, zipsafe
 from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
@@ -182,15 +182,19 @@ def _export_members(path: Path) -> dict[str, Member]:
             if child.is_file() and key.endswith(".csv") and key not in found:
                 found[key] = Member(str(child), "")
         return found
+    budget = zipsafe.Budget()  # the zip may be a bomb: limits per member and in total
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipsafe.open_zip(path) as archive:
             for info in archive.infolist():
                 key = PurePosixPath(info.filename).name.lower()
-                if info.is_dir() or not key.endswith(".csv") or key in found:
+                # A crafted entry may have no name at all (is_dir() would fail on it).
+                if not key or info.is_dir() or not key.endswith(".csv") or key in found:
                     continue
                 if key in EXPORT_FILES or key == "profile.csv":
                     where = f"{path}/{info.filename}"
-                    found[key] = Member(where, csvfiles.decode(archive.read(info), where))
+                    data = zipsafe.read_member(archive, info, where, budget)
+                    found[key] = Member(where, csvfiles.decode(data, where))
+                    del data  # only the text stays
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ImportFileError(f"{path}: not a readable zip archive ({exc})") from None
     return found
@@ -223,9 +227,9 @@ class LinkedInParser:
             return any(p.name.lower() == "connections.csv" for p in path.iterdir())
         if zipfile.is_zipfile(path):
             try:
-                with zipfile.ZipFile(path) as archive:
+                with zipsafe.open_zip(path) as archive:
                     names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
-            except (zipfile.BadZipFile, OSError):
+            except (zipfile.BadZipFile, OSError, ImportFileError):
                 return False
             return "connections.csv" in names
         try:

@@ -11,7 +11,6 @@ page polls a small status fragment every second until the run is done or failed.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import secrets
@@ -40,6 +39,7 @@ from troth.importers import tasks
 from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
+from troth.lib import csvsafe
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
@@ -426,7 +426,7 @@ def report(request: HttpRequest, run_id: int) -> HttpResponse:
     """Every skipped record of a run, with where and why (as `troth import --report`)."""
     run = _run(request, run_id)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # file names and rows come from the upload
     writer.writerow(["where", "reason"])
     for p in run.problems or []:
         writer.writerow([p.get("where", ""), p.get("reason", "")])

@@ -299,6 +299,15 @@
         tiers(json("insights-tiers"));
       }
     });
+    // Here, not in an hx-on attribute: the Content-Security-Policy allows no eval.
+    document.body.addEventListener("htmx:responseError", function (event) {
+      const box = event.detail && event.detail.elt;
+      if (box && box.id === "tier-history") {
+        box.removeAttribute("aria-busy");
+        const loading = box.querySelector(".loading");
+        if (loading) loading.textContent = box.dataset.error;
+      }
+    });
     if (box) {
       network(box, personUrl, Number(box.dataset.limit) || 300);
       networkControls(box, personUrl);

@@ -64,10 +64,8 @@ DELETE_ORDER: tuple[type[models.Model], ...] = (
     Organization,
     Tag,
 )
-TABLES: dict[str, type[models.Model]] = {
-    m._meta.label_lower: m
-    for m in (*DELETE_ORDER, MergeRecord)  # type: ignore[attr-defined, misc]
-}
+_ALL: list[type[models.Model]] = [*DELETE_ORDER, MergeRecord]
+TABLES: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in _ALL}
 # Rows the run changed (filled in) and may put back.
 CHANGEABLE: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in (Person, Relationship)}
 # What may point at a person the run created without being the run's own: a cached

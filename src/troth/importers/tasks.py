@@ -140,7 +140,7 @@ def execute(run_id: int) -> dict[str, Any]:
         return {"run": run_id, "status": run.status}
     try:
         counts, problems = _work(run)
-    except Exception as exc:
+    except Exception as exc:  # (do_import has undone what it wrote: see apply._do_import)
         error = _one_line(exc, run)
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.FAILED, error=error, finished_at=timezone.now()
@@ -149,6 +149,10 @@ def execute(run_id: int) -> dict[str, Any]:
         if not isinstance(exc, TrothError):
             logger.exception("import run %s failed", run.pk)
         return {"run": run.pk, "status": ImportRun.FAILED, "error": error}
+    if counts.get("preview") is not None:
+        # a preview waits for the owner's word: the upload stays until then
+        progress_path(run.pk).unlink(missing_ok=True)
+        return {"run": run.pk, "status": ImportRun.PREVIEW}
     _discard(run)
     return {"run": run.pk, "status": ImportRun.DONE, **counts, "skipped": len(problems)}
 
@@ -175,19 +179,61 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
         chosen = parser(run.kind)
     except (KeyError, ModuleNotFoundError):
         raise TrothError(f"importing {run.kind} files is not available") from None
-    with transaction.atomic():
-        summary = do_import(
-            owner, chosen, path, options={"me": me}, progress=progress, kind=run.kind
+    preview = bool(run.options.get("preview"))
+    # Not in one transaction: do_import writes in short ones, under this run (so it
+    # can be undone), and undoes itself should it fail (issue 17 item 7).
+    summary = do_import(
+        owner,
+        chosen,
+        path,
+        options={"me": me},
+        progress=progress,
+        kind=run.kind,
+        run=run,
+        dry_run=preview,
+        force=bool(run.options.get("force")),
+    )
+    problems = summary.problem_rows()
+    for p in problems:
+        p["where"] = _user_name(p["where"], run)
+    counts = summary.run_counts()
+    if preview:
+        counts["preview"] = summary.preview
+        counts["noise"] = summary.noise
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.PREVIEW, stage="preview", counts=counts, problems=problems
         )
-        # do_import records a run of its own; this upload's run takes its results
-        if summary.run_id is not None and summary.run_id != run.pk:
-            ImportRun.objects.filter(pk=summary.run_id, owner=owner).delete()
-        problems = summary.problem_rows()
-        for p in problems:
-            p["where"] = _user_name(p["where"], run)
-        counts = summary.run_counts()
-        _finish(run, counts, problems)
+        return counts, problems
+    _finish(run, counts, problems)
     return counts, problems
+
+
+def do_confirm_import(run: ImportRun, *, force: bool = False) -> None:
+    """The owner saw the preview and said "import it" (`force`: "import anyway", for a
+    file that looks like noise): the same upload is queued again, for real."""
+    if run.status != ImportRun.PREVIEW:
+        raise TrothError(f"import #{run.pk} is not waiting for confirmation ({run.status})")
+    if (run.counts or {}).get("noise") and not force:
+        raise TrothError(
+            "this file does not look like an address book; press Import anyway to import it"
+        )
+    if not run.upload or not Path(run.upload).is_file():
+        raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
+    options = {**(run.options or {}), "preview": False, "force": force}
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).update(
+        status=ImportRun.QUEUED, stage="", counts={}, problems=[], options=options
+    )
+    if claimed:
+        run.refresh_from_db()
+        start(run)
+
+
+def do_cancel_import(run: ImportRun) -> None:
+    """The owner saw the preview and said no: the upload and the run go."""
+    if run.status != ImportRun.PREVIEW:
+        raise TrothError(f"import #{run.pk} is not waiting for confirmation ({run.status})")
+    _discard(run)
+    ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).delete()
 
 
 def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:
@@ -272,10 +318,17 @@ def _thread_main(run_id: int) -> None:
 
 
 def do_queue_import(
-    owner, stored: Path, name: str, kind: str, me: list[str] | None = None
+    owner,
+    stored: Path,
+    name: str,
+    kind: str,
+    me: list[str] | None = None,
+    *,
+    preview: bool = False,
 ) -> ImportRun:
     """Record an upload's import as queued and start it (the Import page's upload).
-    If it cannot start, the run and the stored file are removed: nothing half-made."""
+    If it cannot start, the run and the stored file are removed: nothing half-made.
+    `preview`: a dry run first, that waits for do_confirm_import."""
     run = ImportRun.objects.create(
         owner=owner,
         kind=kind,
@@ -284,7 +337,7 @@ def do_queue_import(
         upload=str(stored),
         started_at=timezone.now(),
         status=ImportRun.QUEUED,
-        options={"me": list(me or [])},
+        options={"me": list(me or []), **({"preview": True} if preview else {})},
     )
     try:
         start(run)

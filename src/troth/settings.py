@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # A TrothError escaping a view is a 400 (a NotFound a 404), never a 500.
     "troth.web.middleware.TrothErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # SQLite's write lock met past the busy timeout: 503 "busy, try again", not a 500.
+    "troth.web.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "troth.urls"
@@ -113,7 +115,7 @@ def _sqlite_database() -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("TROTH_BUSY_TIMEOUT") or 20),
         },
     }
 

@@ -74,8 +74,8 @@ Progress = Callable[[str, int, int | None], None]
 # Records written per transaction: small enough that one chunk holds SQLite's write
 # lock for well under the few hundred ms other requests may wait (issue 17 item 7),
 # big enough that the per-chunk queries stay few.
-PEOPLE_CHUNK = 500
-INTERACTION_CHUNK = 2000
+PEOPLE_CHUNK = 250
+INTERACTION_CHUNK = 1000
 CHANNELS = {c for c, _label in Interaction.CHANNELS}
 MAX_MINUTES = 24 * 60
 MAX_EXTERNAL_ID = 300
@@ -588,6 +588,8 @@ def _pipeline(
             f" {'; '.join(summary.noise)}. Check the file (and its kind); to import it anyway,"
             " use --force (or Import anyway on the Import page)"
         )
+    if people:
+        importer._known()  # read before the first chunk, not inside its transaction
     for start in range(0, len(people), PEOPLE_CHUNK):
         with transaction.atomic():
             importer.people(people[start : start + PEOPLE_CHUNK])
@@ -857,8 +859,28 @@ class _Importer:
                 local_src[sid] = target
         new = [t for t in targets if t.pid is None]
         seen = [t for t in targets if t.pid is not None]
+        self._make_orgs(targets)
         self._create(new)
         self._update(seen)
+
+    def _make_orgs(self, targets: list[_Target]) -> None:
+        """The chunk's new organisations in one insert, not one each (500 new companies
+        one by one kept the write lock for most of a second)."""
+        wanted: dict[str, str] = {}
+        for t in targets:
+            name = _cut(t.first("company") or "", MAX_NAME)
+            key = fold(name) if name else ""
+            if key and key not in self.orgs and key not in wanted:
+                wanted[key] = name
+        if not wanted:
+            return
+        now = _db_instant(timezone.now())
+        rows = [(self.owner.pk, name, key, now) for key, name in wanted.items()]
+        ids = _insert_returning_ids(
+            Organization, ("owner", "name", "name_key", "created_at"), rows, self.owner.pk
+        )
+        self.journal.created(Organization, ids)
+        self.orgs.update(zip(wanted, ids, strict=True))
 
     def _org(self, name: str) -> int | None:
         name = _cut(name, MAX_NAME)

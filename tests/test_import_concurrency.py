@@ -126,6 +126,44 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_
     print(f"writer: {written} writes, longest wait for the lock {max(waits) * 1000:.0f} ms")
 
 
+def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path):
+    """A dry run is one rolled-back transaction: on an SQLite file it runs on a copy,
+    so a writer meanwhile is not kept waiting (the preview of every web upload)."""
+    assert run(home, "add", "Ann Before").returncode == 0
+    db = home / "troth.sqlite3"
+    path = connections_csv(tmp_path / "Connections.csv", 8_000)
+    previewing = subprocess.Popen(
+        [TROTH, "import", "linkedin", str(path), "--dry-run", "--json"],
+        env=env_for(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    owner_id = sqlite3.connect(db).execute("SELECT id FROM auth_user").fetchone()[0]
+    writer = sqlite3.connect(db, timeout=1.0, isolation_level=None)
+    errors, written = [], 0
+    while previewing.poll() is None:
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute(
+                "INSERT INTO people_tag (owner_id, name) VALUES (?, ?)", [owner_id, f"t{written}"]
+            )
+            writer.execute("COMMIT")
+            written += 1
+        except sqlite3.OperationalError as exc:
+            errors.append(str(exc))
+            if writer.in_transaction:
+                writer.execute("ROLLBACK")
+        time.sleep(0.05)
+    out, err = previewing.communicate()
+    assert previewing.returncode == 0, err
+    assert json.loads(out)["people_created"] > 7_000 and json.loads(out)["dry_run"] is True
+    assert errors == [] and written > 5
+    people = sqlite3.connect(db).execute("SELECT count(*) FROM people_person WHERE NOT is_me")
+    assert people.fetchone()[0] == 1
+    assert sorted(p.name for p in home.iterdir() if not p.name.startswith("troth.sqlite3")) == []
+
+
 def test_a_command_that_meets_the_lock_says_busy_in_one_line(home):
     assert run(home, "init").returncode == 0
     holder = sqlite3.connect(home / "troth.sqlite3", isolation_level=None)

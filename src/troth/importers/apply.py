@@ -22,18 +22,22 @@ per chunk, not per record), so 30,000 LinkedIn connections take seconds.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
 import importlib
+import shutil
+import sqlite3
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from nameparser import HumanName
 
@@ -449,20 +453,66 @@ def _dry_run(
     run: ImportRun | None,
 ) -> ImportSummary:
     """The real pipeline in one transaction, rolled back: never a second code path
-    that could disagree with the import itself."""
+    that could disagree with the import itself. On an SQLite file it runs on a copy
+    of the database (see _scratch_copy), so that its one long transaction holds no
+    lock that anyone else waits for."""
     found: list[ImportSummary] = []
-    try:
-        with transaction.atomic():
-            summary = _do_import(owner, parser, path, options, progress, kind, run, True, True)
-            summary.preview = _preview(owner, summary)
-            found.append(summary)
-            raise _DryRun
-    except _DryRun:
-        pass
+    with _scratch_copy():
+        try:
+            with transaction.atomic():
+                summary = _do_import(owner, parser, path, options, progress, kind, run, True, True)
+                summary.preview = _preview(owner, summary)
+                found.append(summary)
+                raise _DryRun
+        except _DryRun:
+            pass
     summary = found[0]
     summary.dry_run = True
     summary.run_id = run.pk if run is not None else None
     return summary
+
+
+@contextlib.contextmanager
+def _scratch_copy() -> Iterator[None]:
+    """On an SQLite file, this thread's connection is pointed at a copy of the
+    database while the block runs, then back.
+
+    A dry run is one transaction (rolled back), and on SQLite a transaction that
+    writes holds the only write lock until it ends: a preview of a big file would
+    keep every other writer waiting for as long as the import itself (issue 17
+    item 7). The copy is made with SQLite's backup API (one consistent snapshot,
+    readers and writers carry on) beside the database, and deleted afterwards.
+    Elsewhere (PostgreSQL, an in-memory database, inside a caller's transaction)
+    the rolled-back transaction runs where it is."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    name = str(wrapper.settings_dict.get("NAME") or "")
+    if (
+        wrapper.vendor != "sqlite"
+        or wrapper.in_atomic_block
+        or not name
+        or name == ":memory:"
+        or "mode=memory" in name
+        or not Path(name).is_file()
+    ):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix=".troth-dry-run-", dir=Path(name).parent)
+    copy = Path(folder) / "copy.sqlite3"
+    source = sqlite3.connect(name, timeout=20)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    scratch = type(wrapper)({**wrapper.settings_dict, "NAME": str(copy)}, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = scratch
+    try:
+        yield
+    finally:
+        scratch.close()
+        connections[DEFAULT_DB_ALIAS] = wrapper
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 EXAMPLES_SHOWN = 5

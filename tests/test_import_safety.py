@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from test_identity import dump
 from troth.importers.apply import do_import
@@ -316,3 +317,43 @@ def test_an_import_stopped_midway_leaves_nothing(me, before_import, tmp_path, re
         do_import(me, parser("google"), path, progress=stop)
     assert state() == before and not ImportRun.objects.exists()
     assert not ImportChange.objects.exists()
+
+
+def test_undo_unmerges_what_identity_resolution_merged(cli, me, tmp_path):
+    """A record that is someone already here (same name, same company: a sure match)
+    is merged into them after the import; the undo puts both back as they were."""
+    robert = do_add_person(me, "Robert Lang", emails=["robert@lang.dev"], company="Globex")
+    before = state()
+    card = tmp_path / "lang.vcf"
+    card.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Robert Lang\nN:Lang;Robert;;;\n"
+        "TEL;TYPE=CELL:+1 312 555 0177\nORG:Globex\nNOTE:met at PyCon\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    data = cli.json("import", str(card))
+    assert data["people_merged"] == 1, data
+    assert Person.objects.filter(owner=me, is_me=False).count() == 1
+    assert robert.contact_points.filter(value="+13125550177").exists()
+    out = cli("import", "--undo", str(data["run"])).stdout
+    assert "1 merge undone" in out
+    assert state() == before
+    from troth.identity.models import MergeRecord, MergeSuggestion
+
+    assert not MergeRecord.objects.exists() and not MergeSuggestion.objects.exists()
+
+
+def test_an_interrupted_run_is_undone_with_force(me, tmp_path, realdata):
+    path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(10))
+    run = ImportRun.objects.create(
+        owner=me, kind="google", path=str(path), started_at=timezone.now(), status="running"
+    )
+    do_import(me, parser("google"), path, run=run)
+    ImportRun.objects.filter(pk=run.pk).update(status="running")  # as if killed before the end
+    from troth.importers.undo import UndoRefused, do_undo_import
+
+    with pytest.raises(UndoRefused, match="still running.*--force"):
+        do_undo_import(me, run.pk)
+    do_undo_import(me, run.pk, force=True)
+    assert not Person.objects.filter(owner=me, is_me=False).exists()
+    run.refresh_from_db()
+    assert run.status == "failed" and run.undone_at is not None

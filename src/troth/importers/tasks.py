@@ -377,6 +377,10 @@ def orphaned(run: ImportRun) -> bool:
 
 
 def do_mark_interrupted(run: ImportRun) -> None:
+    # what its committed chunks wrote goes first: "nothing of it was kept" holds
+    from troth.importers.undo import do_undo_run_quietly
+
+    do_undo_run_quietly(run.owner, run)
     ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.QUEUED, ImportRun.RUNNING]).update(
         status=ImportRun.FAILED,
         error="interrupted: troth stopped while this import ran; nothing of it was kept,"

@@ -300,11 +300,14 @@ def undo_refusal(owner, run: ImportRun) -> str:
     return ""
 
 
-def _can_start(run: ImportRun) -> None:
+def _can_start(run: ImportRun, force: bool = False) -> None:
     if run.undone_at is not None:
         raise UndoRefused(f"import #{run.pk} was already undone")
-    if run.status in (ImportRun.QUEUED, ImportRun.RUNNING):
-        raise UndoRefused(f"import #{run.pk} is still running; undo it once it is done")
+    if run.status in (ImportRun.QUEUED, ImportRun.RUNNING) and not force:
+        raise UndoRefused(
+            f"import #{run.pk} is still running; undo it once it is done (if troth was stopped"
+            " during it, undo what it wrote with --force)"
+        )
     if run.status == ImportRun.PREVIEW:
         raise UndoRefused(f"import #{run.pk} is a preview: nothing of it was written")
     if run.kind == "json":
@@ -327,13 +330,17 @@ def do_undo_import(owner, run_id: int, *, force: bool = False) -> UndoSummary:
     run = ImportRun.objects.filter(owner=owner, pk=run_id).first()
     if run is None:
         raise NotFound(f"no import with id {run_id} (troth imports lists them)")
-    _can_start(run)
+    _can_start(run, force)
     record = _read(run)
     if not force:
         _check(owner, run, record)
     summary = _undo(owner, run, record)
     with transaction.atomic():
-        ImportRun.objects.filter(pk=run.pk).update(undone_at=timezone.now())
+        stopped = run.status in (ImportRun.QUEUED, ImportRun.RUNNING)
+        ImportRun.objects.filter(pk=run.pk).update(
+            undone_at=timezone.now(),
+            **({"status": ImportRun.FAILED, "error": "interrupted"} if stopped else {}),
+        )
     return summary
 
 

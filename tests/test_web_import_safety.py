@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from test_import_safety import garbage_csv, state
 from test_web_import import VCARD, stored_uploads, text, upload, write
@@ -110,3 +111,23 @@ def test_another_owners_run_cannot_be_undone_or_confirmed(web, client, alice, bo
     assert client.post(f"/import/{run.id}/confirm").status_code == 404
     assert client.post(f"/import/{run.id}/cancel").status_code == 404
     assert people(alice) == {"Dana Kang", "Lee Ortiz"}
+
+
+def test_a_preview_run_never_reads_or_deletes_a_file_outside_the_uploads(web, alice, tmp_path):
+    """A run's upload path can come from a restored export: confirming or cancelling
+    such a run neither imports nor deletes a file outside the uploads folder."""
+    secret = write(tmp_path, "contacts.vcf", VCARD)  # someone else's file on the server
+    run = ImportRun.objects.create(
+        owner=alice,
+        kind="vcard",
+        path="x.vcf",
+        file_name="x.vcf",
+        upload=str(secret),
+        started_at=timezone.now(),
+        status=ImportRun.PREVIEW,
+    )
+    r = web.post(f"/import/{run.id}/confirm", follow=True)
+    assert "the uploaded file is gone" in text(r)
+    assert people(alice) == set()
+    web.post(f"/import/{run.id}/cancel")
+    assert secret.exists() and not ImportRun.objects.filter(pk=run.pk).exists()

@@ -217,7 +217,7 @@ def do_confirm_import(run: ImportRun, *, force: bool = False) -> None:
         raise TrothError(
             "this file does not look like an address book; press Import anyway to import it"
         )
-    if not run.upload or not Path(run.upload).is_file():
+    if _own_upload(run) is None:
         raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
     options = {**(run.options or {}), "preview": False, "force": force}
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).update(
@@ -232,8 +232,27 @@ def do_cancel_import(run: ImportRun) -> None:
     """The owner saw the preview and said no: the upload and the run go."""
     if run.status != ImportRun.PREVIEW:
         raise TrothError(f"import #{run.pk} is not waiting for confirmation ({run.status})")
-    _discard(run)
+    upload = _own_upload(run)
+    if upload is not None:
+        upload.unlink(missing_ok=True)
+    progress_path(run.pk).unlink(missing_ok=True)
     ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).delete()
+
+
+def _own_upload(run: ImportRun) -> Path | None:
+    """The run's upload, if it is a file the Import page stored: inside the uploads
+    folder, under the name it gives. A run's `upload` may come from a restored
+    export (security audit C2): a path anywhere else is never read or deleted."""
+    if not run.upload:
+        return None
+    try:
+        path = Path(run.upload).resolve(strict=True)
+        folder = uploads_dir().resolve()
+    except OSError:
+        return None
+    if path.parent != folder or not path.name.startswith("upload-") or not path.is_file():
+        return None
+    return path
 
 
 def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:

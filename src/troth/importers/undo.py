@@ -188,14 +188,16 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
     created = set(record.ids(Person))
     merges = set(record.ids(MergeRecord))
     finished = run.finished_at or timezone.now()
-    present = dict(
-        Person.objects.filter(owner=owner, id__in=created).values_list("id", "full_name")
-    )
+    present: dict[int, str] = {}
+    for chunk in _chunks(created):  # (SQLite allows only so many values in one IN)
+        present.update(
+            Person.objects.filter(owner=owner, id__in=chunk).values_list("id", "full_name")
+        )
     # merged into someone since, by hand (the run's own merges are undone first)
     gone = created - set(present)
-    if gone:
+    for chunk in _chunks(gone):
         by_hand = (
-            MergeRecord.objects.filter(owner=owner, merged_id__in=gone, undone_at__isnull=True)
+            MergeRecord.objects.filter(owner=owner, merged_id__in=chunk, undone_at__isnull=True)
             .exclude(id__in=merges)
             .select_related("kept")
             .order_by("id")
@@ -210,14 +212,13 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
                 " as well"
             )
     # edited since (any save of a person moves updated_at)
-    edited = [
-        (pid, name)
-        for pid, name in Person.objects.filter(
-            owner=owner, id__in=list(present), updated_at__gt=finished
+    edited: list[tuple[int, str]] = []
+    for chunk in _chunks(present):
+        edited += (
+            Person.objects.filter(owner=owner, id__in=chunk, updated_at__gt=finished)
+            .order_by("id")
+            .values_list("id", "full_name")
         )
-        .order_by("id")
-        .values_list("id", "full_name")
-    ]
     if edited:
         raise UndoRefused(
             f"cannot undo import #{run.pk}: {_names(edited)}, whom it created,"

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
@@ -270,10 +270,10 @@ def _gained(
         model = rel.related_model
         if not isinstance(model, type) or model in HARMLESS:
             continue
-        fk = rel.field.attname  # type: ignore[union-attr]
         mine = own_merges if model is MergeRecord else set(record.ids(model))
+        column = str(rel.field.column)  # type: ignore[union-attr]
         for chunk in _chunks(people):
-            for pk, pid in model._base_manager.filter(**{f"{fk}__in": chunk}).values_list("pk", fk):
+            for pk, pid in _select(model, column, chunk):
                 if pk not in mine:
                     counts[model] += 1
                     who.add(pid)
@@ -363,11 +363,7 @@ def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
         if model in (Organization, Tag):
             ids = _unused(model, owner, ids)
         for chunk in _chunks(ids):
-            with transaction.atomic():
-                rows = _rows(model, owner).filter(pk__in=chunk)
-                # count what this table lost, not what its deletion cascaded to
-                n = rows.count()
-                rows.delete()
+            n = _delete(model, owner, chunk)
             if n:
                 label = model._meta.label_lower
                 summary.removed[label] = summary.removed.get(label, 0) + n
@@ -388,6 +384,82 @@ def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
     with transaction.atomic():
         TrustScore.objects.filter(owner=owner).delete()  # a cache: recomputed on read
     return summary
+
+
+# ------------------------------------------------------------------ plain SQL
+# Django's own delete collects every related row through ORM filters that prepare
+# each listed id (46 s for 12,000 people, most of it preparing ids): the undo deletes
+# with plain SQL, checks that nothing still points at what it deleted, and only when
+# something does (a note typed since, with --force) lets Django's delete cascade.
+
+
+def _referrers(model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """(table, column) of every foreign key pointing at this model."""
+    out = []
+    for rel in model._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
+            related = rel.related_model
+            if isinstance(related, type):
+                out.append((related, str(rel.field.column)))  # type: ignore[union-attr]
+    return out
+
+
+def _select(model: type[models.Model], column: str, ids: list[int]) -> list[tuple[int, int]]:
+    """(pk, column) of the rows whose `column` is one of `ids`."""
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    pk = quote(str(model._meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {quote(column)} FROM {quote(model._meta.db_table)}"
+            f" WHERE {quote(column)} IN ({marks})",
+            ids,
+        )
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+
+
+class _StillUsed(Exception):
+    pass
+
+
+def _delete(model: type[models.Model], owner, ids: list[int]) -> int:
+    """Delete the owner's rows of `model` with these ids, in one short transaction."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    if model is PersonTags:
+        person = quote(Person._meta.db_table)
+        mine = f"{quote('person_id')} IN (SELECT id FROM {person} WHERE {quote('owner_id')} = %s)"
+    else:
+        mine = f"{quote('owner_id')} = %s"
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # caches and suggestions about these rows go with them
+                for related, column in _referrers(model):
+                    if related in HARMLESS:
+                        cursor.execute(
+                            f"DELETE FROM {quote(related._meta.db_table)}"
+                            f" WHERE {quote(column)} IN ({marks})",
+                            ids,
+                        )
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN ({marks}) AND {mine}", [*ids, owner.pk]
+                )
+                n = cursor.rowcount
+                for related, column in _referrers(model):
+                    if _select(related, column, ids):
+                        raise _StillUsed
+            return int(n)
+    except _StillUsed:
+        pass
+    with transaction.atomic():  # something still points at them: Django cascades
+        rows = _rows(model, owner).filter(pk__in=ids)
+        n = rows.count()  # what this table lost, not what the deletion cascaded to
+        rows.delete()
+        return n
 
 
 def _unmerge(owner, record: _Record, summary: UndoSummary) -> None:

@@ -150,6 +150,9 @@ class ImportSummary:
         self.interactions_added += other.interactions_added
         self.created_ids.extend(other.created_ids)
         self.updated_ids.extend(other.updated_ids)
+        self.merge_ids.extend(other.merge_ids)
+        self.noise.extend(other.noise)
+        self.dry_run = self.dry_run or other.dry_run
         self.problems.extend(other.problems)
         self.seconds += other.seconds
         self.records += other.records

@@ -4,8 +4,10 @@ The page stores the upload under the data directory (a random name), writes an
 `ImportRun` ("queued") and calls `start`. The task, `run_import(run_id)`, runs
 `do_import` (or a restore, for a troth JSON export) for the owner, moves the run
 through "running" to "done" or "failed" (with the one-line error) and deletes the
-upload. A run is all or nothing: `do_import` works in one transaction, and the
-run's own result is written in the same one, so a failed run wrote nothing.
+upload. A run is all or nothing: `do_import` writes in short transactions under
+the run (which records what it wrote) and undoes what it wrote when it fails, so a
+failed run leaves nothing. An upload is first run as a dry run ("preview", nothing
+written, the upload kept) and imported for real only after `do_confirm_import`.
 
 Where it runs (settings.TASKS, chosen by TROTH_TASKS):
 
@@ -18,10 +20,8 @@ Where it runs (settings.TASKS, chosen by TROTH_TASKS):
 - "database" (a server): `enqueue` writes the task to django-tasks-db's table and
   `troth worker` (its db_worker) runs it, in another process.
 
-Progress: the import holds one write transaction for the whole file, so what it
-wrote is invisible to other connections until it commits, and on SQLite another
-connection cannot write at all meanwhile. The run row therefore gets its status and
-stage outside that transaction (running, then done or failed), and the live figures
+Progress: the run row gets its status and stage in transactions of its own
+(running, then done or failed), and the live figures
 (stage, records done, total) go to a small JSON file beside the upload, replaced
 atomically a few times a second, which the page's status fragment reads.
 """

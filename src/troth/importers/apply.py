@@ -153,6 +153,10 @@ class ImportSummary:
         self.merge_ids.extend(other.merge_ids)
         self.noise.extend(other.noise)
         self.dry_run = self.dry_run or other.dry_run
+        for key, shown in other.preview.items():
+            if isinstance(shown, list):
+                mine = self.preview.setdefault(key, [])
+                mine.extend(shown[: max(0, EXAMPLES_SHOWN - len(mine))])
         self.problems.extend(other.problems)
         self.seconds += other.seconds
         self.records += other.records

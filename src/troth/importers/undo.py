@@ -291,16 +291,6 @@ def _gained(
 # ------------------------------------------------------------------ undo
 
 
-def undo_refusal(owner, run: ImportRun) -> str:
-    """Why this run cannot be undone now ("" when it can): for the page's button."""
-    try:
-        _can_start(run)
-        _check(owner, run, _read(run))
-    except TrothError as exc:
-        return str(exc)
-    return ""
-
-
 def _can_start(run: ImportRun, force: bool = False) -> None:
     if run.undone_at is not None:
         raise UndoRefused(f"import #{run.pk} was already undone")

@@ -380,6 +380,11 @@ def test_the_web_import_page_takes_a_csv_of_your_own_and_shows_its_columns(
         r = client.post("/import/upload", {"file": fh, "kind": "", "me": ""})
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=alice)
+    # an upload is first a preview that writes nothing: the mapping shows there already
+    assert (run.kind, run.status) == ("csv", ImportRun.PREVIEW)
+    assert "Columns: Full Name → name, E-mail → email" in client.get(r["Location"]).content.decode()
+    client.post(f"/import/{run.pk}/confirm")
+    run.refresh_from_db()
     assert (run.kind, run.status, run.counts["people_created"]) == ("csv", ImportRun.DONE, 1)
     page = client.get(r["Location"]).content.decode()
     assert "Columns: Full Name → name, E-mail → email" in page

@@ -80,9 +80,14 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def upload(client, path: Path, kind: str = "", me: str = ""):
+def upload(client, path: Path, kind: str = "", me: str = "", confirm: bool = True):
+    """Upload a file and, once its preview is there, say "Import it" (as a user does)."""
     with path.open("rb") as fh:
-        return client.post("/import/upload", {"file": fh, "kind": kind, "me": me})
+        response = client.post("/import/upload", {"file": fh, "kind": kind, "me": me})
+    run = ImportRun.objects.filter(status=ImportRun.PREVIEW).order_by("-id").first()
+    if confirm and run is not None:
+        client.post(f"/import/{run.pk}/confirm")
+    return response
 
 
 def stored_uploads(home: Path) -> list[Path]:
@@ -467,8 +472,12 @@ def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, 
     assert "Waiting to start" in page and "every 1s" in page and "troth worker" in page
     call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
     run.refresh_from_db()
+    assert run.status == ImportRun.PREVIEW  # the dry run: the owner says go
+    client.post(f"/import/{run.id}/confirm")
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+    run.refresh_from_db()
     assert run.status == ImportRun.DONE and run.counts["people_created"] == 2
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert {r.status for r in DBTaskResult.objects.all()} == {"SUCCESSFUL"}
     assert stored_uploads(home) == []
     assert "Import of contacts.vcf" in text(client.get(f"/import/{run.id}/"))
 
@@ -487,10 +496,13 @@ def test_immediate_backend_runs_in_a_thread(client, tmp_path, home, settings):
     r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=user)
-    thread = tasks.THREADS[run.id]
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-    run.refresh_from_db()
+    for _ in range(2):  # the preview, then the import itself
+        thread = tasks.THREADS[run.id]
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+        run.refresh_from_db()
+        if run.status == ImportRun.PREVIEW:
+            client.post(f"/import/{run.id}/confirm")
     assert run.status == ImportRun.DONE and run.counts["people_created"] == 2
     assert Person.objects.filter(owner=user, full_name="Dana Kang").exists()
     assert stored_uploads(home) == []

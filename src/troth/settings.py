@@ -118,6 +118,8 @@ MIDDLEWARE = [
     # A TrothError escaping a view is a 400 (a NotFound a 404), never a 500.
     "troth.web.middleware.TrothErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # SQLite's write lock met past the busy timeout: 503 "busy, try again", not a 500.
+    "troth.web.busy.DatabaseBusyMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,7 +152,7 @@ def _sqlite_database() -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("TROTH_BUSY_TIMEOUT") or 20),
         },
     }
 

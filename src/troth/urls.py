@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("troth.web.urls")),
 ]
+
+# A lock timeout outside a view is "busy, try again" (503) too (troth.web.busy).
+handler500 = "troth.web.busy.server_error"

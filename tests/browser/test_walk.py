@@ -255,9 +255,13 @@ def test_import_a_vcard_file(page, labels_ok, screenshots, tmp_path):
     upload.get_by_label("File").set_input_files(card)
     upload.get_by_role("button", name="Import").click()
 
-    # Progress, then the summary, on the import's own page.
+    # A preview first (nothing written yet), then progress and the summary, on the
+    # import's own page.
     page.wait_for_url(re.compile(r"/import/\d+/"))
     page.get_by_role("heading", level=1, name="Import of phone-contacts.vcf").wait_for()
+    preview = page.get_by_role("region", name="Preview: nothing is written yet")
+    preview.wait_for(timeout=30_000)
+    preview.get_by_role("button", name="Import it").click()
     summary = page.get_by_role("region", name="Imported")
     summary.wait_for(timeout=30_000)
     counts = summary.inner_text()

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from troth import __version__
 from troth.errors import TrothError
+from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.lib.text import is_number
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,10 @@ app = typer.Typer(
 )
 # soft_wrap: long one-line messages stay one line when piped (tables still fit the width).
 console = Console(highlight=False, soft_wrap=True)
+
+
+# "busy, try again": EX_TEMPFAIL from sysexits.h, so a script can tell it from a mistake
+BUSY_EXIT = 75
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -50,6 +55,10 @@ def one_line_errors(fn: F) -> F:
             return fn(*a, **kw)
         except TrothError as exc:
             raise fail(str(exc), exc.exit_code) from None
+        except Exception as exc:
+            if is_locked(exc):
+                raise fail(BUSY_MESSAGE, BUSY_EXIT) from None
+            raise
 
     return cast(F, wrapper)
 
@@ -64,6 +73,10 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 return fn(*a, **kw)
             except TrothError as exc:
                 raise fail(str(exc), exc.exit_code) from None
+            except Exception as exc:
+                if is_locked(exc):  # SQLite's write lock, past the busy timeout
+                    raise fail(BUSY_MESSAGE, BUSY_EXIT) from None
+                raise
 
         app.command(*args, **kwargs)(wrapper)
         return fn

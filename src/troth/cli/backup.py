@@ -11,6 +11,7 @@ from django.db import transaction
 from rich.markup import escape
 
 from troth.cli.app import app, command, console, one_line_errors, owner, plural
+from troth.errors import TrothError
 
 export_app = typer.Typer(
     name="export",
@@ -128,8 +129,8 @@ def backup(
     """A consistent copy of the SQLite database, safe while troth is running.
 
     Uses SQLite's online backup, checks the copy (PRAGMA integrity_check) and only
-    then puts it in place. Restore by copying it back to troth.sqlite3 in the data
-    directory while troth is not running. On PostgreSQL, use pg_dump.
+    then puts it in place. Put it back with troth restore FILE. On PostgreSQL, use
+    pg_dump.
     """
     from troth import bootstrap
     from troth.backup.sqlite_backup import backup_django
@@ -140,3 +141,42 @@ def backup(
         f"Backed up the database to {escape(str(result.path))}"
         f" ({_size(result.size)}, {plural(result.tables, 'table')}; integrity check ok)"
     )
+
+
+@command("restore", rich_help_panel="Setup")
+def restore(
+    file: Path = typer.Argument(..., help="A file written by troth backup.", show_default=False),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Restore over a database that holds data (it is kept aside, beside it).",
+    ),
+) -> None:
+    """Put a troth backup file back as your database (SQLite).
+
+    The file must be a troth database this version knows; a database that holds data
+    is only replaced with --replace, and the one that was there is always kept aside
+    (troth.sqlite3.before-restore-DATE). Stop troth serve and troth worker first.
+    On PostgreSQL, use pg_restore.
+    """
+    from django.db import connection, connections
+
+    from troth import bootstrap
+    from troth.backup.sqlite_restore import restore_file
+
+    bootstrap.configure()
+    if connection.vendor != "sqlite":
+        raise TrothError(
+            f"troth restore puts back SQLite backups; this database is {connection.vendor}:"
+            " use pg_restore"
+        )
+    target = Path(str(connection.settings_dict["NAME"]))
+    connections.close_all()  # nothing of ours holds the file while it is replaced
+    result = restore_file(file, target, replace=replace)
+    bootstrap.migrate()  # a backup from an older troth is brought forward
+    console.print(
+        f"Restored {escape(str(file))} into {escape(str(result.restored))}"
+        f" ({plural(result.people, 'person', 'people')})"
+    )
+    if result.aside is not None:
+        console.print(f"The database that was there is kept as {escape(str(result.aside))}")

@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand
 
-from troth.cli.app import command, console, owner, plural, print_json
+from troth.cli.app import command, console, owner, parse_id, plural, print_json
 from troth.errors import TrothError
 from troth.lib import csvsafe
 
@@ -175,7 +175,14 @@ def files_to_import(
 
 
 def _import_each(
-    me_owner, folder: Path, files: list[tuple[Path, str]], kind: str, me: list[str], bar: _Bar
+    me_owner,
+    folder: Path,
+    files: list[tuple[Path, str]],
+    kind: str,
+    me: list[str],
+    bar: _Bar,
+    dry_run: bool = False,
+    force: bool = False,
 ) -> Any:
     """Every file of a folder, one transaction each; a file that cannot be read is
     reported (with its one-line reason) and the others still come in."""
@@ -187,7 +194,15 @@ def _import_each(
     bar("files", 0, len(files))
     for i, (path, own) in enumerate(files):
         try:
-            one = do_import(me_owner, _parser(own), path, options={"me": me}, kind=own)
+            one = do_import(
+                me_owner,
+                _parser(own),
+                path,
+                options={"me": me},
+                kind=own,
+                dry_run=dry_run,
+                force=force,
+            )
         except TrothError as exc:
             total.problems.append(Problem(str(path), f"file not imported: {exc}"))
         else:
@@ -232,7 +247,7 @@ class _ImportCommand(TyperCommand):
 @command("import", rich_help_panel="Setup", cls=_ImportCommand)
 def import_(
     args: list[str] = typer.Argument(
-        ...,
+        None,
         metavar="[KIND] PATH",
         help=f"PATH: the file, folder or zip to import (several PATHs: each is imported on"
         f" its own). KIND: one of {', '.join(KINDS)}; leave it out to have it guessed"
@@ -247,6 +262,25 @@ def import_(
     report: Path | None = typer.Option(
         None, "--report", help="Write every skipped record, with where and why, to this CSV."
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Say what would be created, updated, merged and skipped, with examples;"
+        " write nothing.",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Import a file even if its records look like noise; with --undo, undo even"
+        " what was changed since.",
+    ),
+    undo: str | None = typer.Option(
+        None,
+        "--undo",
+        metavar="RUN",
+        help="Undo import RUN (troth imports lists them): remove what it created, put back"
+        " what it changed.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     column_map: list[str] = typer.Option(
         [],
@@ -259,10 +293,18 @@ def import_(
 ) -> None:
     """Bring in a LinkedIn export, Google Contacts, a CSV of your own, vCards, calendars or mail.
 
-    Running the same import twice changes nothing; a file that cannot be read is
-    rolled back whole, and single bad records are skipped and reported. Several
-    PATHs are imported one after the other, each all or nothing.
+    Running the same import twice changes nothing; a file that cannot be read leaves
+    nothing behind, and single bad records are skipped and reported. A file whose
+    records look like noise is refused unless --force. Several PATHs are imported one
+    after the other, each all or nothing. Every import can be undone: --undo RUN.
     """
+    if undo is not None:
+        if args:
+            raise TrothError("--undo RUN takes no PATH: troth import --undo RUN")
+        _undo(parse_id(undo, "import"), force, as_json)
+        return
+    if not args:
+        raise TrothError("name the file to import: troth import PATH (see troth import --help)")
     kind, paths = _split(args)
     for path in paths:
         if not path.exists():
@@ -282,7 +324,7 @@ def import_(
             # reported like any other.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = _import_path(me_owner, kind, path, me, as_json, mapped)
+                result = _import_path(me_owner, kind, path, me, as_json, mapped, dry_run, force)
         except TrothError as exc:
             if len(paths) == 1:
                 raise
@@ -339,6 +381,8 @@ def _import_path(
     me: list[str],
     as_json: bool,
     mapped: dict[str, str] | None = None,
+    dry_run: bool = False,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Import (or restore) one PATH and print its summary unless --json."""
     from django.db import transaction
@@ -349,6 +393,8 @@ def _import_path(
     chosen = kind is not None
     kind = kind or detect_kind(path)
     if kind == "json":
+        if dry_run:
+            raise TrothError(f"{path}: --dry-run does not apply to restoring a troth export")
         with transaction.atomic():
             result = _restore(me_owner, path)
         counts = result if isinstance(result, dict) else {}
@@ -366,10 +412,17 @@ def _import_path(
             if mapped is not None:
                 options["map"] = mapped
             summary = do_import(
-                me_owner, _parser(kind), path, options=options, progress=bar, kind=kind
+                me_owner,
+                _parser(kind),
+                path,
+                options=options,
+                progress=bar,
+                kind=kind,
+                dry_run=dry_run,
+                force=force,
             )
         else:
-            summary = _import_each(me_owner, path, files, kind, me, bar)
+            summary = _import_each(me_owner, path, files, kind, me, bar, dry_run, force)
     data = summary.as_dict()
     if ignored:
         data["ignored"] = [str(p) for p in ignored]
@@ -385,7 +438,9 @@ def _restored_names(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _print_summary(summary: Any, path: Path, ignored: str) -> None:
-    table = Table(title=f"Imported {escape(str(path))} ({summary.kind})", show_header=False)
+    dry = summary.dry_run
+    title = f"{'Dry run of' if dry else 'Imported'} {escape(str(path))} ({summary.kind})"
+    table = Table(title=title, show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     if summary.mapping:
@@ -408,5 +463,122 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     if ignored:
         console.print(escape(ignored))
     verdict = summary.nothing_new()
-    if verdict:
+    if verdict and not dry:
         console.print(escape(verdict))
+    if dry:
+        _print_preview(summary)
+    elif summary.run_id is not None and not verdict:
+        console.print(f"[dim]Undo it with: troth import --undo {summary.run_id}[/dim]")
+
+
+def _print_preview(summary: Any) -> None:
+    """Examples of what the import would do, and whether it would be refused."""
+    preview = summary.preview or {}
+    for key, label in (("created", "would create"), ("updated", "would update")):
+        for p in preview.get(key, []):
+            details = [*p.get("contact", [])[:2]]
+            if p.get("company"):
+                details.append(" at ".join(x for x in (p.get("title"), p["company"]) if x))
+            extra = f" ({'; '.join(details)})" if details else ""
+            console.print(f"  {label}: {escape(p['name'])}{escape(extra)}")
+    for m in preview.get("merged", []):
+        console.print(f"  would merge: {escape(m['merged'])} into {escape(m['into'])}")
+    for p in preview.get("skipped", []):
+        console.print(f"  would skip: {escape(p['where'])}: {escape(p['reason'])}")
+    if summary.noise:
+        console.print(
+            "[bold]This file would be refused[/bold]: it does not look like an address book ("
+            + escape("; ".join(summary.noise))
+            + "). Import it anyway with --force."
+        )
+    console.print("Dry run: nothing was written.")
+
+
+def _undo(run_id: int, force: bool, as_json: bool) -> None:
+    from troth.importers.undo import do_undo_import
+
+    me_owner = owner()
+    done = do_undo_import(me_owner, run_id, force=force)
+    if as_json:
+        print_json(done.as_dict())
+        return
+    parts = [
+        plural(done.people_removed, "person", "people") + " removed",
+        plural(done.removed.get("interactions.interaction", 0), "interaction") + " removed",
+    ]
+    if done.restored:
+        parts.append(plural(done.restored, "change") + " put back")
+    if done.unmerged:
+        parts.append(plural(done.unmerged, "merge") + " undone")
+    if done.kept:
+        parts.append(plural(done.kept, "later change") + " kept")
+    console.print(f"Undid import #{run_id}: {', '.join(parts)}.")
+
+
+@command("imports", rich_help_panel="Setup")
+def imports_(
+    limit: int = typer.Option(30, "--limit", min=1, help="How many runs, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The imports you ran, newest first: id, when, kind, file, counts, status, undone.
+
+    Undo one with troth import --undo ID.
+    """
+    from troth.importers.models import ImportRun
+
+    me_owner = owner()
+    rows = [_run_row(r) for r in ImportRun.objects.filter(owner=me_owner)[:limit]]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("No imports yet.")
+        return
+    table = Table()
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("file", no_wrap=True)
+    table.add_column("what it did")
+    table.add_column("status", no_wrap=True)
+    for r in rows:
+        did = [
+            f"{r[key]:,} {label}"
+            for key, label in (
+                ("people_created", "new"),
+                ("people_updated", "updated"),
+                ("people_merged", "merged"),
+                ("interactions_added", "interactions"),
+                ("skipped", "skipped"),
+            )
+            if r[key]
+        ]
+        table.add_row(
+            str(r["id"]),
+            r["when"][:16].replace("T", " "),
+            r["kind"],
+            escape(r["file"]),
+            ", ".join(did) or "nothing new",
+            r["status"] + (" (undone)" if r["undone"] else ""),
+        )
+    console.print(table)
+
+
+def _run_row(run: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    counts = run.counts or {}
+    return {
+        "id": run.pk,
+        "when": timezone.localtime(run.started_at).isoformat(timespec="seconds"),
+        "kind": run.kind,
+        "file": run.file_name or Path(run.path).name or run.path,
+        "people_created": int(counts.get("people_created", 0) or 0),
+        "people_updated": int(counts.get("people_updated", 0) or 0),
+        "people_merged": int(counts.get("people_merged", 0) or 0),
+        "interactions_added": int(counts.get("interactions_added", 0) or 0),
+        "skipped": int(counts.get("skipped", 0) or 0),
+        "status": run.status,
+        "undone": run.undone_at is not None,
+        "undone_at": run.undone_at.isoformat() if run.undone_at else None,
+    }

@@ -1,12 +1,20 @@
 """Turning a parser's records into people and interactions, once.
 
-`do_import` reads one file in one transaction: a fatal error (ImportFileError,
-or any crash) rolls the whole file back, while a bad record is a Problem that
-is reported and skipped. A person record finds the person it was before (the
-same source record, else a shared email, profile URL or phone) or becomes a new
-person; what the user typed is never overwritten, only empty fields are filled.
-Interactions are keyed by (source, external_id, person), so running the same
-import twice changes nothing.
+`do_import` reads one file, then writes it in short transactions, a chunk of
+records each: on SQLite a transaction holds the database's only write lock, and a
+long import must not keep everyone else (the web app, another command) waiting
+(security audit M3: 12 requests failed with "database is locked" during one 49 s
+import). Every row a chunk writes is recorded with the run (`ImportChange`, in the
+same transaction), so a run can be undone exactly (`troth.importers.undo`), and a
+file that fails half-way undoes itself: a fatal error still leaves nothing behind.
+A bad record is a Problem that is reported and skipped. A person record finds the
+person it was before (the same source record, else a shared email, profile URL or
+phone) or becomes a new person; what the user typed is never overwritten, only
+empty fields are filled. Interactions are keyed by (source, external_id, person),
+so running the same import twice changes nothing.
+
+A dry run (`dry_run=True`) is the same pipeline inside one transaction that is
+rolled back at the end: what it reports is what the import would do.
 
 The work is done in bulk, a chunk of records at a time (a handful of queries
 per chunk, not per record), so 30,000 LinkedIn connections take seconds.
@@ -14,25 +22,30 @@ per chunk, not per record), so 30,000 LinkedIn connections take seconds.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
 import importlib
+import shutil
+import sqlite3
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from nameparser import HumanName
 
 from troth.errors import TrothError
 from troth.identity.match import names_agree
 from troth.identity.queries import interactions_dropped
-from troth.importers.models import ImportRun, SourceRecord
+from troth.importers import sanity
+from troth.importers.models import ImportChange, ImportRun, SourceRecord
 from troth.importers.records import (
     ColumnMap,
     ImportFileError,
@@ -65,8 +78,11 @@ from troth.trust.models import TrustScore
 # (while a file is being read): no made-up totals.
 Progress = Callable[[str, int, int | None], None]
 
-PEOPLE_CHUNK = 2000
-INTERACTION_CHUNK = 5000
+# Records written per transaction: small enough that one chunk holds SQLite's write
+# lock for well under the few hundred ms other requests may wait (issue 17 item 7),
+# big enough that the per-chunk queries stay few.
+PEOPLE_CHUNK = 250
+INTERACTION_CHUNK = 1000
 CHANNELS = {c for c, _label in Interaction.CHANNELS}
 MAX_MINUTES = 24 * 60
 MAX_EXTERNAL_ID = 300
@@ -103,6 +119,13 @@ class ImportSummary:
     updated_ids: list[int] = field(default_factory=list)
     # how a CSV of the user's own was read: (column, field) pairs (records.ColumnMap)
     mapping: list[tuple[str, str]] = field(default_factory=list)
+    # merges identity resolution made (MergeRecord ids)
+    merge_ids: list[int] = field(default_factory=list)
+    # why the records look like noise (troth.importers.sanity), [] when they do not
+    noise: list[str] = field(default_factory=list)
+    # a dry run: nothing was written; `preview` holds examples of what would be
+    dry_run: bool = False
+    preview: dict[str, Any] = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -132,6 +155,13 @@ class ImportSummary:
         self.interactions_added += other.interactions_added
         self.created_ids.extend(other.created_ids)
         self.updated_ids.extend(other.updated_ids)
+        self.merge_ids.extend(other.merge_ids)
+        self.noise.extend(other.noise)
+        self.dry_run = self.dry_run or other.dry_run
+        for key, shown in other.preview.items():
+            if isinstance(shown, list):
+                mine = self.preview.setdefault(key, [])
+                mine.extend(shown[: max(0, EXAMPLES_SHOWN - len(mine))])
         self.problems.extend(other.problems)
         self.seconds += other.seconds
         self.records += other.records
@@ -208,6 +238,8 @@ class ImportSummary:
             "seconds": round(self.seconds, 3),
             "problems": [{"where": p.where, "reason": p.reason} for p in self.problems],
             **({"mapping": self.mapping_rows()} if self.mapping else {}),
+            **({"dry_run": True, "preview": self.preview} if self.dry_run else {}),
+            **({"noise": self.noise} if self.noise else {}),
         }
 
 
@@ -260,30 +292,87 @@ def resolve_identities(owner, person_ids: Iterable[int]) -> int:
     """Where fuzzy identity resolution (same person, different sources, no shared
     address) runs after an import: `troth.identity.actions.do_resolve`, once that
     module provides it. Returns how many people were merged."""
+    return resolve_and_list(owner, person_ids)[0]
+
+
+def resolve_and_list(owner, person_ids: Iterable[int]) -> tuple[int, list[int]]:
+    """resolve_identities, and the merges' ids (MergeRecord) when it says."""
     ids = sorted(set(person_ids))
     if not ids:
-        return 0
+        return 0, []
     try:
         module = importlib.import_module("troth.identity.actions")
     except ModuleNotFoundError as exc:
         if exc.name != "troth.identity.actions":
             raise
-        return 0
+        return 0, []
     resolve = getattr(module, "do_resolve", None)
     if resolve is None:
-        return 0
+        return 0, []
     result = resolve(owner, ids)
     if isinstance(result, int):
-        return result
+        return result, []
+    merges = [int(m) for m in getattr(result, "merges", None) or []]
     merged = getattr(result, "merged", None)
     if isinstance(merged, int):
-        return merged
+        return merged, merges
     if isinstance(merged, Sized):
-        return len(merged)
-    return 0
+        return len(merged), merges
+    return 0, merges
 
 
-def do_add_me_addresses(owner, addresses: Iterable[str]) -> list[Point]:
+class Journal:
+    """What a run writes, recorded with it (ImportChange rows) so that it can be undone.
+
+    `created` notes the ids of new rows of a table, `changed` one existing row's
+    fields before and after; `flush` writes them, inside the transaction that wrote
+    the rows (see _batch)."""
+
+    def __init__(self, run: ImportRun) -> None:
+        self.run = run
+        self.pending: list[ImportChange] = []
+
+    def created(self, model: type[models.Model], ids: Iterable[int]) -> None:
+        ids = [int(i) for i in ids]
+        if ids:
+            self.pending.append(ImportChange(run=self.run, table=model._meta.label_lower, ids=ids))
+
+    def changed(
+        self, model: type[models.Model], row: int, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        self.pending.append(
+            ImportChange(
+                run=self.run,
+                table=model._meta.label_lower,
+                row=row,
+                before=_jsonable(before),
+                after=_jsonable(after),
+            )
+        )
+
+    def flush(self) -> None:
+        if self.pending:
+            ImportChange.objects.bulk_create(self.pending)
+            self.pending = []
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Field values as JSON keeps them (the undo reads them back with the field's
+    to_python). Bytes (a photo) are never kept: only whether there was one."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, dt.datetime | dt.date):
+            out[name] = value.isoformat()
+        elif isinstance(value, bytes | memoryview):
+            out[name] = True
+        else:
+            out[name] = value
+    return out
+
+
+def do_add_me_addresses(
+    owner, addresses: Iterable[str], journal: Journal | None = None
+) -> list[Point]:
     """Record the owner's own addresses (emails, profile URLs) on the me person, so
     this and every later import knows which side of a message is the owner."""
     me = do_ensure_me(owner)
@@ -314,9 +403,11 @@ def do_add_me_addresses(owner, addresses: Iterable[str]) -> list[Point]:
         has_primary = ContactPoint.objects.filter(
             owner=owner, person=me, kind=kind, is_primary=True
         ).exists()
-        ContactPoint.objects.create(
+        made = ContactPoint.objects.create(
             owner=owner, person=me, kind=kind, value=value, is_primary=not has_primary
         )
+        if journal is not None:
+            journal.created(ContactPoint, [made.id])
         existing[(kind, value)] = me.id
     return points
 
@@ -331,6 +422,14 @@ def _point_of(raw: str) -> Point | None:
         return None
 
 
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll its transaction back."""
+
+
+class LooksLikeNoise(TrothError):
+    """The records look like noise (troth.importers.sanity): nothing was written."""
+
+
 def do_import(
     owner,
     parser: Parser,
@@ -339,65 +438,265 @@ def do_import(
     options: dict[str, object] | None = None,
     progress: Progress | None = None,
     kind: str | None = None,
+    run: ImportRun | None = None,
+    dry_run: bool = False,
+    force: bool = False,
 ) -> ImportSummary:
-    """Import one file (or export folder) for `owner`, all or nothing."""
+    """Import one file (or export folder) for `owner`, all or nothing.
+
+    `run`: the ImportRun to record it under (a web upload's); else one is made.
+    `dry_run`: do it all, report it, and write nothing. `force`: import records that
+    look like noise anyway (see troth.importers.sanity)."""
     # Tens of thousands of records stay alive until the end: the cyclic garbage
     # collector would walk them again and again for nothing (a quarter of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _do_import(owner, parser, path, options=options, progress=progress, kind=kind)
+        if dry_run:
+            return _dry_run(owner, parser, path, options, progress, kind, run)
+        return _do_import(owner, parser, path, options, progress, kind, run, force)
     finally:
         if collecting:
             gc.enable()
+
+
+def _dry_run(
+    owner,
+    parser: Parser,
+    path: Path,
+    options: dict[str, object] | None,
+    progress: Progress | None,
+    kind: str | None,
+    run: ImportRun | None,
+) -> ImportSummary:
+    """The real pipeline in one transaction, rolled back: never a second code path
+    that could disagree with the import itself. On an SQLite file it runs on a copy
+    of the database (see _scratch_copy), so that its one long transaction holds no
+    lock that anyone else waits for."""
+    found: list[ImportSummary] = []
+    with _scratch_copy():
+        try:
+            with transaction.atomic():
+                summary = _do_import(owner, parser, path, options, progress, kind, run, True, True)
+                summary.preview = _preview(owner, summary)
+                found.append(summary)
+                raise _DryRun
+        except _DryRun:
+            pass
+    summary = found[0]
+    summary.dry_run = True
+    summary.run_id = run.pk if run is not None else None
+    return summary
+
+
+@contextlib.contextmanager
+def _scratch_copy() -> Iterator[None]:
+    """On an SQLite file, this thread's connection is pointed at a copy of the
+    database while the block runs, then back.
+
+    A dry run is one transaction (rolled back), and on SQLite a transaction that
+    writes holds the only write lock until it ends: a preview of a big file would
+    keep every other writer waiting for as long as the import itself (issue 17
+    item 7). The copy is made with SQLite's backup API (one consistent snapshot,
+    readers and writers carry on) beside the database, and deleted afterwards.
+    Elsewhere (PostgreSQL, an in-memory database, inside a caller's transaction)
+    the rolled-back transaction runs where it is."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    name = str(wrapper.settings_dict.get("NAME") or "")
+    if (
+        wrapper.vendor != "sqlite"
+        or wrapper.in_atomic_block
+        or not name
+        or name == ":memory:"
+        or "mode=memory" in name
+        or not Path(name).is_file()
+    ):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix=".troth-dry-run-", dir=Path(name).parent)
+    copy = Path(folder) / "copy.sqlite3"
+    source = sqlite3.connect(name, timeout=20)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    scratch = type(wrapper)({**wrapper.settings_dict, "NAME": str(copy)}, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = scratch
+    try:
+        yield
+    finally:
+        scratch.close()
+        connections[DEFAULT_DB_ALIAS] = wrapper
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+EXAMPLES_SHOWN = 5
+
+
+def _preview(owner, summary: ImportSummary) -> dict[str, Any]:
+    """A few examples of each thing the (dry) run did, read before it is rolled back."""
+
+    def people(ids: list[int]) -> list[dict[str, Any]]:
+        shown = ids[:EXAMPLES_SHOWN]
+        rows = {
+            p.id: p
+            for p in Person.objects.filter(owner=owner, id__in=shown).prefetch_related(
+                "contact_points", "employments__organization", "tags"
+            )
+        }
+        out = []
+        for pid in shown:
+            p = rows.get(pid)
+            if p is None:
+                continue
+            points = [c.value for c in p.contact_points.all()][:3]
+            jobs = [e for e in p.employments.all() if e.is_current]
+            out.append(
+                {
+                    "name": p.full_name,
+                    "contact": points,
+                    "company": jobs[0].organization.name if jobs else "",
+                    "title": jobs[0].title if jobs else "",
+                    "tags": [t.name for t in p.tags.all()][:5],
+                }
+            )
+        return out
+
+    from troth.identity.models import MergeRecord
+
+    merges = [
+        {"merged": r.merged_name, "into": r.kept.full_name}
+        for r in MergeRecord.objects.filter(
+            owner=owner, id__in=summary.merge_ids[:EXAMPLES_SHOWN]
+        ).select_related("kept")
+    ]
+    return {
+        "created": people(summary.created_ids),
+        "updated": people(summary.updated_ids),
+        "merged": merges,
+        "skipped": [
+            {"where": p.where, "reason": p.reason} for p in summary.problems[:EXAMPLES_SHOWN]
+        ],
+        "reasons": list(summary.reasons().items())[:EXAMPLES_SHOWN],
+    }
 
 
 def _do_import(
     owner,
     parser: Parser,
     path: Path,
-    *,
     options: dict[str, object] | None,
     progress: Progress | None,
     kind: str | None,
+    run: ImportRun | None,
+    force: bool,
+    dry: bool = False,
 ) -> ImportSummary:
     started = time.perf_counter()
     options = dict(options or {})
     summary = ImportSummary(kind=kind or parser.name, path=str(path))
+    made_here = run is None
+    if run is None:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                owner=owner,
+                kind=summary.kind,
+                path=str(path)[:1000],
+                started_at=timezone.now(),
+                status=ImportRun.RUNNING,
+            )
+    journal = Journal(run)
+    try:
+        _pipeline(owner, parser, path, options, progress, summary, journal, force, dry)
+    except BaseException:
+        if not dry:
+            # What the committed chunks wrote is undone: a file that fails half-way
+            # leaves nothing behind.
+            from troth.importers.undo import do_undo_run_quietly
+
+            do_undo_run_quietly(owner, run)
+            if made_here:
+                ImportRun.objects.filter(pk=run.pk).delete()
+        raise
+    summary.seconds = time.perf_counter() - started
     with transaction.atomic():
-        do_add_me_addresses(owner, _strings(options.pop("me", [])))
-        importer = _Importer(owner, summary)
-        run = ImportRun.objects.create(
-            owner=owner, kind=summary.kind, path=str(path)[:1000], started_at=timezone.now()
+        ImportRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            counts=summary.run_counts(),
+            problems=summary.problem_rows(),
+            **({"status": ImportRun.DONE} if made_here else {}),
         )
-        people, interactions = importer.read(parser, path, options, progress)
-        for start in range(0, len(people), PEOPLE_CHUNK):
-            importer.people(people[start : start + PEOPLE_CHUNK])
-            if progress:
-                progress("people", min(start + PEOPLE_CHUNK, len(people)), len(people))
-        for start in range(0, len(interactions), INTERACTION_CHUNK):
-            importer.interactions(interactions[start : start + INTERACTION_CHUNK])
-            if progress:
-                done = min(start + INTERACTION_CHUNK, len(interactions))
-                progress("interactions", done, len(interactions))
-        if progress and importer.touched:
-            progress("identities", 0, None)
-        summary.people_merged = resolve_identities(owner, importer.touched)
-        # one mail to two addresses of a person merged just now: one interaction stays
-        summary.interactions_added -= interactions_dropped(owner, since=run.started_at)
-        if progress and importer.touched:
-            progress("identities", 1, 1)
-        if summary.people_created or summary.people_updated or summary.interactions_added:
-            # Scores are recomputed from scratch on the next read (the cache's
-            # staleness check cannot see a changed "met on" date).
-            TrustScore.objects.filter(owner=owner).delete()
-        summary.seconds = time.perf_counter() - started
-        run.finished_at = timezone.now()
-        run.counts = summary.run_counts()
-        run.problems = summary.problem_rows()
-        run.save(update_fields=["finished_at", "counts", "problems"])
-        summary.run_id = run.id
+    summary.run_id = run.pk
     return summary
+
+
+def _pipeline(
+    owner,
+    parser: Parser,
+    path: Path,
+    options: dict[str, object],
+    progress: Progress | None,
+    summary: ImportSummary,
+    journal: Journal,
+    force: bool,
+    dry: bool,
+) -> None:
+    with transaction.atomic():
+        do_add_me_addresses(owner, _strings(options.pop("me", [])), journal)
+        journal.flush()
+    importer = _Importer(owner, summary, journal)
+    people, interactions = importer.read(parser, path, options, progress)
+    summary.noise = sanity.noise(people)
+    if summary.noise and not force and not dry:
+        raise LooksLikeNoise(
+            f"{path.name}: this does not look like an address book, so nothing was imported:"
+            f" {'; '.join(summary.noise)}. Check the file (and its kind); to import it anyway,"
+            " use --force (or Import anyway on the Import page)"
+        )
+    if people:
+        importer._known()  # read before the first chunk, not inside its transaction
+    for start in range(0, len(people), PEOPLE_CHUNK):
+        with transaction.atomic():
+            importer.people(people[start : start + PEOPLE_CHUNK])
+            journal.flush()
+        if progress:
+            progress("people", min(start + PEOPLE_CHUNK, len(people)), len(people))
+    for start in range(0, len(interactions), INTERACTION_CHUNK):
+        with transaction.atomic():
+            importer.interactions(interactions[start : start + INTERACTION_CHUNK])
+            journal.flush()
+        if progress:
+            done = min(start + INTERACTION_CHUNK, len(interactions))
+            progress("interactions", done, len(interactions))
+    if progress and importer.touched:
+        progress("identities", 0, None)
+    from troth.identity.models import MergeSuggestion
+
+    last = MergeSuggestion.objects.filter(owner=owner).order_by("-id").values_list("id").first()
+    # identity resolution makes its merges one short transaction each (do_resolve)
+    summary.people_merged, summary.merge_ids = resolve_and_list(owner, importer.touched)
+    # one mail to two addresses of a person merged just now: one interaction stays
+    summary.interactions_added -= interactions_dropped(owner, since=journal.run.started_at)
+    with transaction.atomic():
+        journal.created(_merge_record_model(), summary.merge_ids)
+        suggested = MergeSuggestion.objects.filter(owner=owner, id__gt=last[0] if last else 0)
+        journal.created(MergeSuggestion, suggested.values_list("id", flat=True))
+        journal.flush()
+    if progress and importer.touched:
+        progress("identities", 1, 1)
+    if summary.people_created or summary.people_updated or summary.interactions_added:
+        # Scores are recomputed from scratch on the next read (the cache's
+        # staleness check cannot see a changed "met on" date).
+        with transaction.atomic():
+            TrustScore.objects.filter(owner=owner).delete()
+
+
+def _merge_record_model() -> type[models.Model]:
+    from troth.identity.models import MergeRecord
+
+    return MergeRecord
 
 
 def _strings(value: object) -> list[str]:
@@ -466,9 +765,10 @@ class _Known:
 
 
 class _Importer:
-    def __init__(self, owner, summary: ImportSummary) -> None:
+    def __init__(self, owner, summary: ImportSummary, journal: Journal) -> None:
         self.owner = owner
         self.summary = summary
+        self.journal = journal
         me = do_ensure_me(owner)
         self.me_id = me.id
         self.me_name = fold(me.full_name)
@@ -630,6 +930,7 @@ class _Importer:
                 local_src[sid] = target
         new = [t for t in targets if t.pid is None]
         seen = [t for t in targets if t.pid is not None]
+        self._make_orgs(targets)
         self._create(new)
         self._update(seen)
         self._dates(targets)
@@ -643,6 +944,25 @@ class _Importer:
                 self.summary.updated_ids.append(pid)
                 self.touched.add(pid)
 
+    def _make_orgs(self, targets: list[_Target]) -> None:
+        """The chunk's new organisations in one insert, not one each (500 new companies
+        one by one kept the write lock for most of a second)."""
+        wanted: dict[str, str] = {}
+        for t in targets:
+            name = _cut(t.first("company") or "", MAX_NAME)
+            key = fold(name) if name else ""
+            if key and key not in self.orgs and key not in wanted:
+                wanted[key] = name
+        if not wanted:
+            return
+        now = _db_instant(timezone.now())
+        rows = [(self.owner.pk, name, key, now) for key, name in wanted.items()]
+        ids = _insert_returning_ids(
+            Organization, ("owner", "name", "name_key", "created_at"), rows, self.owner.pk
+        )
+        self.journal.created(Organization, ids)
+        self.orgs.update(zip(wanted, ids, strict=True))
+
     def _org(self, name: str) -> int | None:
         name = _cut(name, MAX_NAME)
         if not name:
@@ -650,6 +970,7 @@ class _Importer:
         key = fold(name)
         if key not in self.orgs:
             org = Organization.objects.create(owner=self.owner, name=name, name_key=key)
+            self.journal.created(Organization, [org.id])
             self.orgs[key] = org.id
         return self.orgs[key]
 
@@ -660,6 +981,7 @@ class _Importer:
             return None
         if key not in self.tags:
             self.tags[key] = Tag.objects.create(owner=self.owner, name=key).id
+            self.journal.created(Tag, [self.tags[key]])
         return self.tags[key]
 
     def _create(self, targets: list[_Target]) -> None:
@@ -734,17 +1056,9 @@ class _Importer:
                 notes.append((owner_id, pid, text, now))
             for tag_id in dict.fromkeys(self._tag_ids(t)):
                 tag_links.append((pid, tag_id))
-        _insert(
-            Relationship,
-            ("owner", "person", "met_how", "met_on", "archived", "created_at"),
-            rels,
-        )
-        _insert(ContactPoint, ("owner", "person", "kind", "value", "label", "is_primary"), points)
-        _insert(Employment, ("owner", "person", "organization", "title", "is_current"), jobs)
-        _insert(SourceRecord, ("owner", "person", "source", "external_id", "created_at"), sources)
-        _insert(Note, ("owner", "person", "text", "created_at"), notes)
-        _insert_through(tag_links)
-        self.summary.people_created += len(targets)
+        self.journal.created(Person, ids)
+        self._write(rels, points, jobs, sources, notes, tag_links)
+        self.summary.people_created += len(ids)
         self.summary.created_ids.extend(ids)
         if self.known is not None:  # keep what is known current for later chunks
             known = self.known
@@ -882,9 +1196,14 @@ class _Importer:
             if photo and pid not in with_photo:
                 person_fields["photo"], person_fields["photo_type"] = photo, _photo_type(photo)
             if person_fields:
+                names = ["updated_at", *person_fields]
+                if "photo" in person_fields:
+                    names.remove("photo")  # it was empty: see _update_photo in undo
+                before = Person.objects.filter(owner=owner, id=pid).values(*names).first() or {}
                 Person.objects.filter(owner=owner, id=pid).update(
                     updated_at=self.now, **person_fields
                 )
+                self.journal.changed(Person, pid, before, {"updated_at": self.now, **person_fields})
                 changed = True
             met_on, met_how = t.first("met_on"), _cut(t.first("met_how") or "", 300)
             rel = rels.get(pid)
@@ -908,6 +1227,12 @@ class _Importer:
                     fill["met_how"] = met_how
                 if fill:
                     Relationship.objects.filter(owner=owner, id=rid).update(**fill)
+                    self.journal.changed(
+                        Relationship,
+                        rid,
+                        {k: {"met_on": old_on, "met_how": old_how}[k] for k in fill},
+                        fill,
+                    )
                     changed = True
             for kind, value in t.points:
                 if (pid, kind, value) in self.held:
@@ -944,16 +1269,33 @@ class _Importer:
                 self.summary.people_updated += 1
                 self.summary.updated_ids.append(pid)
                 self.touched.add(pid)
-        _insert(
-            Relationship,
-            ("owner", "person", "met_how", "met_on", "archived", "created_at"),
-            new_rels,
-        )
-        _insert(ContactPoint, ("owner", "person", "kind", "value", "label", "is_primary"), points)
-        _insert(Employment, ("owner", "person", "organization", "title", "is_current"), jobs)
-        _insert(SourceRecord, ("owner", "person", "source", "external_id", "created_at"), sources)
-        _insert(Note, ("owner", "person", "text", "created_at"), new_notes)
-        _insert_through(tag_links)
+        self._write(new_rels, points, jobs, sources, new_notes, tag_links)
+
+    def _write(
+        self,
+        rels: list[tuple],
+        points: list[tuple],
+        jobs: list[tuple],
+        sources: list[tuple],
+        notes: list[tuple],
+        tag_links: list[tuple[int, int]],
+    ) -> None:
+        """Insert what people gain (new or seen before), and note every new row."""
+        owner_id, journal = self.owner.pk, self.journal
+        for model, names, rows in (
+            (
+                Relationship,
+                ("owner", "person", "met_how", "met_on", "archived", "created_at"),
+                rels,
+            ),
+            (ContactPoint, ("owner", "person", "kind", "value", "label", "is_primary"), points),
+            (Employment, ("owner", "person", "organization", "title", "is_current"), jobs),
+            (SourceRecord, ("owner", "person", "source", "external_id", "created_at"), sources),
+            (Note, ("owner", "person", "text", "created_at"), notes),
+        ):
+            journal.created(model, _insert_returning_ids(model, names, rows, owner_id))
+        through = Person.tags.through
+        journal.created(through, _insert_returning_ids(through, ("person", "tag"), tag_links, None))
 
     # ------------------------------------------------------------ interactions
 
@@ -1061,7 +1403,7 @@ class _Importer:
                     now,
                 )
             )
-        _insert(
+        ids = _insert_returning_ids(
             Interaction,
             (
                 "owner",
@@ -1076,8 +1418,11 @@ class _Importer:
                 "created_at",
             ),
             new,
+            owner.pk,
         )
-        self.summary.interactions_added += len(new)
+        self.journal.created(Interaction, ids)
+        # what was stored, as the database reports it (issue 17 item 11)
+        self.summary.interactions_added += len(ids)
 
 
 def _fingerprint(rec: InteractionRecord) -> str:
@@ -1110,27 +1455,11 @@ def _db_instant(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _insert(model: type[models.Model], names: tuple[str, ...], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(_column(model, n)) for n in names)
-    marks = ", ".join(["%s"] * len(names))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows
-        )
-
-
-def _insert_through(links: list[tuple[int, int]]) -> None:
-    through = Person.tags.through
-    _insert(through, ("person", "tag"), links)
-
-
 def _insert_returning_ids(
-    model: type[models.Model], names: tuple[str, ...], rows: list[tuple], owner_id: int
+    model: type[models.Model], names: tuple[str, ...], rows: list[tuple], owner_id: int | None
 ) -> list[int]:
-    """Insert rows and return their new ids, in row order."""
+    """Insert rows and return their new ids, in row order (`owner_id`: the rows'
+    owner, None for a table without an owner column: Person.tags' links)."""
     if not rows:
         return []
     quote = connection.ops.quote_name
@@ -1143,11 +1472,10 @@ def _insert_returning_ids(
             # From the first INSERT to the commit this transaction holds SQLite's
             # write lock, and AUTOINCREMENT ids only grow: ours are the newest.
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_marks}", rows)
-            cursor.execute(
-                f"SELECT id FROM {table} WHERE {quote(_column(model, 'owner'))} = %s "
-                "ORDER BY id DESC LIMIT %s",
-                [owner_id, len(rows)],
-            )
+            where, params = "", [len(rows)]
+            if owner_id is not None:
+                where, params = f"WHERE {quote(_column(model, 'owner'))} = %s ", [owner_id, *params]
+            cursor.execute(f"SELECT id FROM {table} {where}ORDER BY id DESC LIMIT %s", params)
             ids = [r[0] for r in cursor.fetchall()][::-1]
         else:
             # RETURNING follows the order of VALUES (what bulk_create relies on too).

@@ -19,7 +19,10 @@ class ImportRun(Owned):
     it through "running" to "done" or "failed"."""
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUSES = [(s, s) for s in (QUEUED, RUNNING, DONE, FAILED)]
+    # A web upload is first imported as a dry run (rolled back): "preview" waits for
+    # the owner to confirm it (the upload stays on disk until then).
+    PREVIEW = "preview"
+    STATUSES = [(s, s) for s in (QUEUED, RUNNING, DONE, FAILED, PREVIEW)]
 
     kind = models.CharField(max_length=20)
     path = models.CharField(max_length=1000)
@@ -39,6 +42,8 @@ class ImportRun(Owned):
     upload = models.CharField(max_length=1000, blank=True, default="")
     file_name = models.CharField(max_length=255, blank=True, default="")
     options = models.JSONField(default=dict)
+    # When `troth import --undo` (or the page's button) removed what this run did.
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -64,3 +69,29 @@ class SourceRecord(Owned):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+class ImportChange(models.Model):
+    """What one run wrote, so that it can be undone exactly (troth.importers.undo).
+
+    Either the ids of rows the run created in one table (`ids`, one entry per table
+    per batch), or one existing row it changed (`row`), with the fields it set
+    (`after`) and the values they had (`before`). Written in the same transaction
+    as the rows themselves, so a run's record is never behind what it wrote.
+
+    Not `Owned` on purpose: it is replay data, reached only through its run (which
+    is), never exported, and never brought in by a restore (security audit C1: an
+    uploaded file must not carry instructions that an undo would follow)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    table = models.CharField(max_length=100)  # a model label: "people.contactpoint"
+    ids = models.JSONField(default=list)
+    row = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "table"], name="import_change_run")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} {self.table}"

@@ -4,8 +4,10 @@ The page stores the upload under the data directory (a random name), writes an
 `ImportRun` ("queued") and calls `start`. The task, `run_import(run_id)`, runs
 `do_import` (or a restore, for a troth JSON export) for the owner, moves the run
 through "running" to "done" or "failed" (with the one-line error) and deletes the
-upload. A run is all or nothing: `do_import` works in one transaction, and the
-run's own result is written in the same one, so a failed run wrote nothing.
+upload. A run is all or nothing: `do_import` writes in short transactions under
+the run (which records what it wrote) and undoes what it wrote when it fails, so a
+failed run leaves nothing. An upload is first run as a dry run ("preview", nothing
+written, the upload kept) and imported for real only after `do_confirm_import`.
 
 Where it runs (settings.TASKS, chosen by TROTH_TASKS):
 
@@ -18,10 +20,8 @@ Where it runs (settings.TASKS, chosen by TROTH_TASKS):
 - "database" (a server): `enqueue` writes the task to django-tasks-db's table and
   `troth worker` (its db_worker) runs it, in another process.
 
-Progress: the import holds one write transaction for the whole file, so what it
-wrote is invisible to other connections until it commits, and on SQLite another
-connection cannot write at all meanwhile. The run row therefore gets its status and
-stage outside that transaction (running, then done or failed), and the live figures
+Progress: the run row gets its status and stage in transactions of its own
+(running, then done or failed), and the live figures
 (stage, records done, total) go to a small JSON file beside the upload, replaced
 atomically a few times a second, which the page's status fragment reads.
 """
@@ -202,7 +202,7 @@ def _execute(run_id: int) -> dict[str, Any]:
         return {"run": run_id, "status": run.status}
     try:
         counts, problems = _work(run)
-    except Exception as exc:
+    except Exception as exc:  # (do_import has undone what it wrote: see apply._do_import)
         error = _one_line(exc, run)
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.FAILED, error=error, finished_at=timezone.now()
@@ -211,6 +211,10 @@ def _execute(run_id: int) -> dict[str, Any]:
         if not isinstance(exc, TrothError):
             logger.exception("import run %s failed", run.pk)
         return {"run": run.pk, "status": ImportRun.FAILED, "error": error}
+    if counts.get("preview") is not None:
+        # a preview waits for the owner's word: the upload stays until then
+        progress_path(run.pk).unlink(missing_ok=True)
+        return {"run": run.pk, "status": ImportRun.PREVIEW}
     _discard(run)
     return {"run": run.pk, "status": ImportRun.DONE, **counts, "skipped": len(problems)}
 
@@ -237,19 +241,80 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
         chosen = parser(run.kind)
     except (KeyError, ModuleNotFoundError):
         raise TrothError(f"importing {run.kind} files is not available") from None
-    with transaction.atomic():
-        summary = do_import(
-            owner, chosen, path, options={"me": me}, progress=progress, kind=run.kind
+    preview = bool(run.options.get("preview"))
+    # Not in one transaction: do_import writes in short ones, under this run (so it
+    # can be undone), and undoes itself should it fail (issue 17 item 7).
+    summary = do_import(
+        owner,
+        chosen,
+        path,
+        options={"me": me},
+        progress=progress,
+        kind=run.kind,
+        run=run,
+        dry_run=preview,
+        force=bool(run.options.get("force")),
+    )
+    problems = summary.problem_rows()
+    for p in problems:
+        p["where"] = _user_name(p["where"], run)
+    counts = summary.run_counts()
+    if preview:
+        counts["preview"] = summary.preview
+        counts["noise"] = summary.noise
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.PREVIEW, stage="preview", counts=counts, problems=problems
         )
-        # do_import records a run of its own; this upload's run takes its results
-        if summary.run_id is not None and summary.run_id != run.pk:
-            ImportRun.objects.filter(pk=summary.run_id, owner=owner).delete()
-        problems = summary.problem_rows()
-        for p in problems:
-            p["where"] = _user_name(p["where"], run)
-        counts = summary.run_counts()
-        _finish(run, counts, problems)
+        return counts, problems
+    _finish(run, counts, problems)
     return counts, problems
+
+
+def do_confirm_import(run: ImportRun, *, force: bool = False) -> None:
+    """The owner saw the preview and said "import it" (`force`: "import anyway", for a
+    file that looks like noise): the same upload is queued again, for real."""
+    if run.status != ImportRun.PREVIEW:
+        raise TrothError(f"import #{run.pk} is not waiting for confirmation ({run.status})")
+    if (run.counts or {}).get("noise") and not force:
+        raise TrothError(
+            "this file does not look like an address book; press Import anyway to import it"
+        )
+    if _own_upload(run) is None:
+        raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
+    options = {**(run.options or {}), "preview": False, "force": force}
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).update(
+        status=ImportRun.QUEUED, stage="", counts={}, problems=[], options=options
+    )
+    if claimed:
+        run.refresh_from_db()
+        start(run)
+
+
+def do_cancel_import(run: ImportRun) -> None:
+    """The owner saw the preview and said no: the upload and the run go."""
+    if run.status != ImportRun.PREVIEW:
+        raise TrothError(f"import #{run.pk} is not waiting for confirmation ({run.status})")
+    upload = _own_upload(run)
+    if upload is not None:
+        upload.unlink(missing_ok=True)
+    progress_path(run.pk).unlink(missing_ok=True)
+    ImportRun.objects.filter(pk=run.pk, status=ImportRun.PREVIEW).delete()
+
+
+def _own_upload(run: ImportRun) -> Path | None:
+    """The run's upload, if it is a file the Import page stored: inside the uploads
+    folder, under the name it gives. A run's `upload` may come from a restored
+    export (security audit C2): a path anywhere else is never read or deleted."""
+    if not run.upload:
+        return None
+    try:
+        path = Path(run.upload).resolve(strict=True)
+        folder = uploads_dir().resolve()
+    except OSError:
+        return None
+    if path.parent != folder or not path.name.startswith("upload-") or not path.is_file():
+        return None
+    return path
 
 
 def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:
@@ -334,10 +399,17 @@ def _thread_main(run_id: int) -> None:
 
 
 def do_queue_import(
-    owner, stored: Path, name: str, kind: str, me: list[str] | None = None
+    owner,
+    stored: Path,
+    name: str,
+    kind: str,
+    me: list[str] | None = None,
+    *,
+    preview: bool = False,
 ) -> ImportRun:
     """Record an upload's import as queued and start it (the Import page's upload).
-    If it cannot start, the run and the stored file are removed: nothing half-made."""
+    If it cannot start, the run and the stored file are removed: nothing half-made.
+    `preview`: a dry run first, that waits for do_confirm_import."""
     run = ImportRun.objects.create(
         owner=owner,
         kind=kind,
@@ -346,7 +418,7 @@ def do_queue_import(
         upload=str(stored),
         started_at=timezone.now(),
         status=ImportRun.QUEUED,
-        options={"me": list(me or [])},
+        options={"me": list(me or []), **({"preview": True} if preview else {})},
     )
     try:
         start(run)
@@ -391,6 +463,10 @@ def orphaned(run: ImportRun) -> bool:
 
 
 def do_mark_interrupted(run: ImportRun) -> None:
+    # what its committed chunks wrote goes first: "nothing of it was kept" holds
+    from troth.importers.undo import do_undo_run_quietly
+
+    do_undo_run_quietly(run.owner, run)
     ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.QUEUED, ImportRun.RUNNING]).update(
         status=ImportRun.FAILED,
         error="interrupted: troth stopped while this import ran; nothing of it was kept,"

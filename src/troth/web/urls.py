@@ -62,6 +62,9 @@ urlpatterns = [
     path("import/<int:run_id>/", import_views.run_page, name="import-run"),
     path("import/<int:run_id>/status", import_views.run_status, name="import-status"),
     path("import/<int:run_id>/report.csv", import_views.report, name="import-report"),
+    path("import/<int:run_id>/confirm", import_views.confirm, name="import-confirm"),
+    path("import/<int:run_id>/cancel", import_views.cancel, name="import-cancel"),
+    path("import/<int:run_id>/undo", import_views.undo, name="import-undo"),
     path(
         "import/<int:run_id>/suggestions/<int:suggestion_id>/<str:decision>",
         import_views.decide,

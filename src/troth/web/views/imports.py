@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import (
     FileUploadHandler,
@@ -39,6 +40,7 @@ from troth.importers import tasks
 from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
+from troth.importers.undo import do_undo_import
 from troth.lib import csvsafe
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import is_number
@@ -71,6 +73,7 @@ STAGES = {
     "identities": "Looking for the same person twice",
     "messages": "Reading messages",
     "restoring": "Restoring",
+    "preview": "Preview",
 }
 SUPPORTED = (
     "a LinkedIn export (CSV or zip), a Google Contacts CSV, a CSV of your own with a"
@@ -169,6 +172,7 @@ def my_addresses(owner) -> str:
 def run_row(run: ImportRun) -> dict[str, Any]:
     counts = run.counts or {}
     return {
+        "undone": run.undone_at is not None,
         "id": run.pk,
         "name": run.file_name or Path(run.path).name or run.path,
         "kind": run.kind,
@@ -258,7 +262,11 @@ def _upload(request: HttpRequest, limiter: LimitedUpload) -> HttpResponse:
                 " or choose what it is.",
                 400,
             )
-    run = tasks.do_queue_import(owner, stored, name, kind, form.cleaned_data["me"])
+    # Every file is first imported as a dry run, and shown, before anything is written
+    # (issue 18 item 3); a troth export restores only into an empty account anyway.
+    run = tasks.do_queue_import(
+        owner, stored, name, kind, form.cleaned_data["me"], preview=kind != "json"
+    )
     return redirect("web:import-run", run_id=run.pk)
 
 
@@ -343,7 +351,11 @@ def status_context(run: ImportRun) -> dict[str, Any]:
     suggestions, suggestions_total = suggestion_rows(run)
     created, created_more = _people_named(run, "created_ids", counts.get("people_created", 0))
     updated, updated_more = _people_named(run, "updated_ids", counts.get("people_updated", 0))
+    preview = counts.get("preview") if run.status == ImportRun.PREVIEW else None
     return {
+        "preview": preview,
+        "noise": counts.get("noise") or [],
+        "undoable": run.status == ImportRun.DONE and run.kind != "json" and not run.undone_at,
         "created_people": created,
         "created_more": created_more,
         "updated_people": updated,
@@ -517,3 +529,49 @@ def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
         "web/_import_suggestion.html",
         {"run": run, "s": row, "error": error, "done": done or error, "unmerged": True},
     )
+
+
+@require_POST
+def confirm(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Import a previewed upload for real ("Import it", or "Import anyway" for a file
+    that looks like noise)."""
+    run = _run(request, run_id)
+    try:
+        tasks.do_confirm_import(run, force=request.POST.get("force") == "1")
+    except TrothError as exc:
+        messages.error(request, str(exc))
+    return redirect("web:import-run", run_id=run.pk)
+
+
+@require_POST
+def cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Drop a previewed upload: nothing was written, and the file goes too."""
+    run = _run(request, run_id)
+    try:
+        tasks.do_cancel_import(run)
+    except TrothError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:import-run", run_id=run.pk)
+    messages.success(request, f"Not imported: {run_row(run)['name']} was not kept.")
+    return redirect("web:import")
+
+
+@require_POST
+def undo(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Undo this import: what it created goes, what it changed is put back (see
+    troth.importers.undo); refused, with why, when that is no longer safe."""
+    owner = owner_of(request)
+    run = _run(request, run_id)
+    force = request.POST.get("force") == "1"
+    try:
+        done = do_undo_import(owner, run.pk, force=force)
+    except TrothError as exc:
+        messages.error(request, str(exc).replace("use --force", "press Undo anyway"))
+        return redirect(reverse("web:import-run", args=[run.pk]) + "?undo=refused")
+    messages.success(
+        request,
+        f"Undone: {done.people_removed} {'person' if done.people_removed == 1 else 'people'}"
+        f" and {done.as_dict()['interactions_removed']} interactions removed,"
+        f" {done.restored} change{'' if done.restored == 1 else 's'} put back.",
+    )
+    return redirect("web:import-run", run_id=run.pk)

@@ -1,0 +1,154 @@
+"""troth restore: put a `troth backup` file back as the database.
+
+A backup is a whole SQLite database (troth.backup.sqlite_backup). Before it replaces
+anything, the file is checked: it must be an SQLite database that passes its
+integrity check and is troth's, at a schema this version knows (every migration it
+records is one of ours; an older one is brought forward by the next command, a newer
+one is refused: this version cannot read it). The database it replaces must be empty
+(nothing but the owner's own record) unless `replace`, and the database that was
+there is always kept aside, as a consistent copy, beside it.
+
+The restored file is copied with SQLite's backup API into a temporary file beside the
+database, checked again, and only then renamed into place, the old -wal and -shm
+files removed first (a stale write-ahead log would be replayed into the restored
+file). Other troth processes (`troth serve`, `troth worker`) must be stopped: they
+would go on writing to the file that was moved aside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from troth.errors import TrothError
+from troth.lib.files import atomic_path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables every troth database has had since its first migration.
+TROTH_TABLES = ("people_person", "interactions_interaction", "django_migrations")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path  # the database, now the backup's content
+    aside: Path | None  # where the database that was there was kept
+    people: int  # people in the restored database (owners' own records excluded)
+
+
+def _known_migrations() -> set[tuple[str, str]]:
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return set(loader.disk_migrations)
+
+
+def _troth_apps() -> set[str]:
+    from django.apps import apps
+
+    return {a.label for a in apps.get_app_configs() if a.name.startswith("troth")}
+
+
+def check_backup(path: Path) -> int:
+    """Refuse (TrothError, one line) a file that is not a troth backup this version
+    can restore; return how many people it holds."""
+    if not path.is_file():
+        raise TrothError(f"{path}: no such file")
+    with path.open("rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise TrothError(f"{path}: not a troth backup (not an SQLite database)")
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise TrothError(f"{path}: cannot open it ({exc})") from None
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise TrothError(f"{path}: the file is damaged (integrity check: {problems[0]})")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = [t for t in TROTH_TABLES if t not in names]
+        if missing:
+            raise TrothError(f"{path}: not a troth backup (no {missing[0]} table)")
+        ours = _troth_apps()
+        recorded = {
+            (app, name)
+            for app, name in conn.execute("SELECT app, name FROM django_migrations")
+            if app in ours
+        }
+        unknown = sorted(recorded - _known_migrations())
+        if unknown:
+            app, name = unknown[0]
+            raise TrothError(
+                f"{path}: made by a newer version of troth (schema {app}.{name} is unknown"
+                " here); upgrade troth, then restore it"
+            )
+        (people,) = conn.execute("SELECT count(*) FROM people_person WHERE NOT is_me").fetchone()
+        return int(people)
+    except sqlite3.Error as exc:
+        raise TrothError(f"{path}: not a troth backup ({exc})") from None
+    finally:
+        conn.close()
+
+
+def holds_data(path: Path) -> int:
+    """How many rows of anyone's data the database at `path` holds (the owners' own
+    records, which every database has, not counted); 0 for no database."""
+    if not path.is_file():
+        return 0
+    from troth.backup.tables import tables
+
+    conn = sqlite3.connect(path, timeout=20)
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        total = 0
+        for table in tables():
+            db_table = table.model._meta.db_table
+            if db_table not in names:
+                continue
+            where = " WHERE NOT is_me" if table.label == "people.person" else ""
+            (n,) = conn.execute(f'SELECT count(*) FROM "{db_table}"{where}').fetchone()
+            total += int(n)
+        return total
+    finally:
+        conn.close()
+
+
+def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
+    """Make `target` (the SQLite database) a copy of `backup` (see the module docstring)."""
+    from troth.backup.sqlite_backup import backup_file
+
+    backup = backup.expanduser()
+    if target.exists() and backup.resolve() == target.resolve():
+        raise TrothError(f"{backup} is the database itself; name a backup file")
+    people = check_backup(backup)
+    rows = holds_data(target)
+    if rows and not replace:
+        raise TrothError(
+            f"the database at {target} is not empty ({rows:,} rows); restore over it with"
+            " --replace (it is kept aside beside it), or set TROTH_HOME to a new folder"
+        )
+    aside: Path | None = None
+    if target.is_file():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}")
+        backup_file(target, aside)  # a consistent copy, even with a -wal beside it
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        source = sqlite3.connect(f"file:{backup.resolve()}?mode=ro", uri=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+            if [r[0] for r in dest.execute("PRAGMA integrity_check")] != ["ok"]:
+                raise TrothError(f"the copy of {backup} failed its integrity check")
+        except sqlite3.Error as exc:
+            raise TrothError(f"cannot copy {backup}: {exc}") from None
+        finally:
+            dest.close()
+            source.close()
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{target}{suffix}").unlink()
+    return RestoreResult(restored=target, aside=aside, people=people)

@@ -1,0 +1,492 @@
+"""Undoing an import run: remove exactly what it created, put back what it changed.
+
+Every run records what it wrote (`ImportChange`, see troth.importers.apply.Journal):
+the ids of the rows it created, table by table, and for each existing row it
+changed, the fields it set and their values before. `do_undo_import` reads that
+record and nothing else, so everything the run did not write (people added by hand,
+later imports, other members' rows) stays as it is.
+
+It refuses, with one line saying what and how to go on, when undoing is no longer
+safe: a person the run created was merged by hand, edited, or has gained things the
+run did not bring (a note typed since, a later import's e-mail), or a row it changed
+was changed again since. `force=True` goes ahead anyway: those people go with what
+they gained, and rows changed since keep their later values.
+
+The work is done in short transactions (like the import itself, so that SQLite's
+write lock is never held long); an undo cut short can simply be run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from troth.errors import NotFound, TrothError
+from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.importers.models import ImportChange, ImportRun, SourceRecord
+from troth.interactions.models import Interaction
+from troth.people.models import (
+    ContactPoint,
+    Employment,
+    Note,
+    Organization,
+    Person,
+    Relationship,
+    Tag,
+)
+from troth.trust.models import TrustScore
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+SHOWN = 3  # people named in a refusal
+
+PersonTags: type[models.Model] = Person.tags.through
+# What an import creates, in the order an undo deletes it (what points at a person
+# before the person; organisations and tags last, and only when nothing uses them).
+# Only these tables are ever touched: a record naming another is ignored.
+DELETE_ORDER: tuple[type[models.Model], ...] = (
+    Interaction,
+    PersonTags,
+    Note,
+    SourceRecord,
+    Employment,
+    ContactPoint,
+    Relationship,
+    MergeSuggestion,
+    Person,
+    Organization,
+    Tag,
+)
+_ALL: list[type[models.Model]] = [*DELETE_ORDER, MergeRecord]
+TABLES: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in _ALL}
+# Rows the run changed (filled in) and may put back.
+CHANGEABLE: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in (Person, Relationship)}
+# What may point at a person the run created without being the run's own: a cached
+# score, and suggestions (both go with the person, and neither is anyone's work).
+HARMLESS = {TrustScore, MergeSuggestion}
+WHAT = {
+    Interaction: ("interaction", "interactions"),
+    PersonTags: ("tag", "tags"),
+    Note: ("note", "notes"),
+    SourceRecord: ("source record", "source records"),
+    Employment: ("job", "jobs"),
+    ContactPoint: ("e-mail, phone or link", "e-mails, phones or links"),
+    Relationship: ("relationship record", "relationship records"),
+    MergeRecord: ("merge", "merges"),
+}
+
+
+class UndoRefused(TrothError):
+    """Undoing the run is not safe (or not possible); nothing was changed."""
+
+
+@dataclass
+class UndoSummary:
+    run_id: int
+    removed: dict[str, int] = field(default_factory=dict)  # table label -> rows deleted
+    restored: int = 0  # rows put back as they were
+    kept: int = 0  # rows changed since and left so (force)
+    unmerged: int = 0
+
+    @property
+    def people_removed(self) -> int:
+        return self.removed.get("people.person", 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run_id,
+            "people_removed": self.people_removed,
+            "interactions_removed": self.removed.get("interactions.interaction", 0),
+            "removed": dict(self.removed),
+            "restored": self.restored,
+            "kept_later_changes": self.kept,
+            "unmerged": self.unmerged,
+        }
+
+
+@dataclass
+class _Record:
+    created: dict[str, list[int]]
+    changes: list[ImportChange]
+
+    def ids(self, model: type[models.Model]) -> list[int]:
+        return self.created.get(model._meta.label_lower, [])
+
+
+def _read(run: ImportRun) -> _Record:
+    created: dict[str, list[int]] = defaultdict(list)
+    changes: list[ImportChange] = []
+    for change in ImportChange.objects.filter(run=run).order_by("id"):
+        if change.table not in TABLES:
+            continue
+        if change.row is None:
+            created[change.table].extend(int(i) for i in change.ids if isinstance(i, int))
+        elif change.table in CHANGEABLE:
+            changes.append(change)
+    return _Record(dict(created), changes)
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _rows(model: type[models.Model], owner) -> models.QuerySet[Any]:
+    """The owner's rows of a table (Person.tags' links belong through their person)."""
+    if model is PersonTags:
+        return PersonTags._base_manager.filter(person__owner=owner)
+    return model._base_manager.filter(owner=owner)
+
+
+def _plural(n: int, what: tuple[str, str]) -> str:
+    return f"{n:,} {what[0] if n == 1 else what[1]}"
+
+
+def _names(people: list[tuple[int, str]]) -> str:
+    shown = ", ".join(f"{name} (#{pid})" for pid, name in people[:SHOWN])
+    more = len(people) - SHOWN
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+def _value(model: type[models.Model], name: str, raw: Any) -> Any:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found.to_python(raw)
+
+
+def _as_left(model: type[models.Model], change: ImportChange) -> dict[str, Any]:
+    """The fields the run set, as it left them (a photo: only that there was one)."""
+    return {k: _value(model, k, v) for k, v in change.after.items() if k != "photo"}
+
+
+def _still_as_left(model: type[models.Model], owner, change: ImportChange) -> bool | None:
+    """Whether the row is still as the run left it (None: the row is gone)."""
+    left = _as_left(model, change)
+    current = _rows(model, owner).filter(pk=change.row).values(*left, "pk").first()
+    if current is None:
+        return None
+    if (
+        "photo" in change.after
+        and not _rows(model, owner).filter(pk=change.row, photo__isnull=False).exists()
+    ):
+        return False
+    return all(current[k] == v for k, v in left.items())
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _check(owner, run: ImportRun, record: _Record) -> None:
+    created = set(record.ids(Person))
+    merges = set(record.ids(MergeRecord))
+    finished = run.finished_at or timezone.now()
+    present: dict[int, str] = {}
+    for chunk in _chunks(created):  # (SQLite allows only so many values in one IN)
+        present.update(
+            Person.objects.filter(owner=owner, id__in=chunk).values_list("id", "full_name")
+        )
+    # merged into someone since, by hand (the run's own merges are undone first)
+    gone = created - set(present)
+    for chunk in _chunks(gone):
+        by_hand = (
+            MergeRecord.objects.filter(owner=owner, merged_id__in=chunk, undone_at__isnull=True)
+            .exclude(id__in=merges)
+            .select_related("kept")
+            .order_by("id")
+        )
+        first = by_hand.first()
+        if first is not None:
+            raise UndoRefused(
+                f"cannot undo import #{run.pk}: {first.merged_name} (#{first.merged_id}), whom it"
+                f" created, was merged into {first.kept.full_name} (#{first.kept_id}) since"
+                f" (merge #{first.pk}). Undo that merge first (troth unmerge {first.pk}), or"
+                f" use --force to remove what this import brought to {first.kept.full_name}"
+                " as well"
+            )
+    # edited since (any save of a person moves updated_at)
+    edited: list[tuple[int, str]] = []
+    for chunk in _chunks(present):
+        edited += (
+            Person.objects.filter(owner=owner, id__in=chunk, updated_at__gt=finished)
+            .order_by("id")
+            .values_list("id", "full_name")
+        )
+    if edited:
+        raise UndoRefused(
+            f"cannot undo import #{run.pk}: {_names(edited)}, whom it created,"
+            f" {'was' if len(edited) == 1 else 'were'} edited since (by hand or by a later"
+            " import). Undo later imports first (troth imports lists them), or use --force"
+            " to remove them with those changes"
+        )
+    extra = _gained(owner, run, record, list(present))
+    if extra:
+        counts, people = extra
+        what = ", ".join(_plural(n, WHAT.get(m, ("row", "rows"))) for m, n in counts.items())
+        raise UndoRefused(
+            f"cannot undo import #{run.pk}: {_names(people)}, whom it created,"
+            f" {'has' if len(people) == 1 else 'have'} gained {what} since (by hand or by a"
+            " later import). Undo later imports first (troth imports lists them), or use"
+            " --force to remove those too"
+        )
+    for change in record.changes:
+        model = CHANGEABLE[change.table]
+        if _still_as_left(model, owner, change) is False:
+            pid = change.row if model is Person else _person_of(model, owner, change.row)
+            name = (
+                Person.objects.filter(owner=owner, id=pid or 0)
+                .values_list("full_name", flat=True)
+                .first()
+            )
+            who = f"{name or 'someone'} (#{pid})"
+            raise UndoRefused(
+                f"cannot undo import #{run.pk}: it filled in details of {who} that were"
+                " changed again since (by hand or by a later import). Undo later imports"
+                " first, or use --force to keep the later values and undo the rest"
+            )
+
+
+def _person_of(model: type[models.Model], owner, pk: int | None) -> int | None:
+    return _rows(model, owner).filter(pk=pk).values_list("person_id", flat=True).first()
+
+
+def _gained(
+    owner, run: ImportRun, record: _Record, people: list[int]
+) -> tuple[dict[type[models.Model], int], list[tuple[int, str]]] | None:
+    """Rows pointing at the people the run created that the run did not write."""
+    counts: dict[type[models.Model], int] = defaultdict(int)
+    who: set[int] = set()
+    own_merges = set(record.ids(MergeRecord))
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        model = rel.related_model
+        if not isinstance(model, type) or model in HARMLESS:
+            continue
+        mine = own_merges if model is MergeRecord else set(record.ids(model))
+        column = str(rel.field.column)  # type: ignore[union-attr]
+        for chunk in _chunks(people):
+            for pk, pid in _select(model, column, chunk):
+                if pk not in mine:
+                    counts[model] += 1
+                    who.add(pid)
+    if not counts:
+        return None
+    names = sorted(
+        Person.objects.filter(owner=owner, id__in=sorted(who)[:SHOWN]).values_list(
+            "id", "full_name"
+        )
+    )
+    names += [(pid, "") for pid in sorted(who)[SHOWN:]]
+    return dict(counts), names
+
+
+# ------------------------------------------------------------------ undo
+
+
+def _can_start(run: ImportRun, force: bool = False) -> None:
+    if run.undone_at is not None:
+        raise UndoRefused(f"import #{run.pk} was already undone")
+    if run.status in (ImportRun.QUEUED, ImportRun.RUNNING) and not force:
+        raise UndoRefused(
+            f"import #{run.pk} is still running; undo it once it is done (if troth was stopped"
+            " during it, undo what it wrote with --force)"
+        )
+    if run.status == ImportRun.PREVIEW:
+        raise UndoRefused(f"import #{run.pk} is a preview: nothing of it was written")
+    if run.kind == "json":
+        raise UndoRefused(
+            f"import #{run.pk} restored a troth export; it cannot be undone (troth restore"
+            " a backup instead)"
+        )
+    if run.status == ImportRun.DONE and not ImportChange.objects.filter(run=run).exists():
+        counts = run.counts or {}
+        if any(counts.get(k) for k in ("people_created", "people_updated", "interactions_added")):
+            raise UndoRefused(
+                f"import #{run.pk} has no record of what it wrote (it ran before troth kept"
+                " one, or came from a restore): it cannot be undone"
+            )
+
+
+def do_undo_import(owner, run_id: int, *, force: bool = False) -> UndoSummary:
+    """Undo run `run_id` of `owner` (see the module's docstring). Callers do not wrap
+    it in a transaction: it makes its own short ones."""
+    run = ImportRun.objects.filter(owner=owner, pk=run_id).first()
+    if run is None:
+        raise NotFound(f"no import with id {run_id} (troth imports lists them)")
+    _can_start(run, force)
+    record = _read(run)
+    if not force:
+        _check(owner, run, record)
+    summary = _undo(owner, run, record)
+    with transaction.atomic():
+        stopped = run.status in (ImportRun.QUEUED, ImportRun.RUNNING)
+        ImportRun.objects.filter(pk=run.pk).update(
+            undone_at=timezone.now(),
+            **({"status": ImportRun.FAILED, "error": "interrupted"} if stopped else {}),
+        )
+    return summary
+
+
+def do_undo_run_quietly(owner, run: ImportRun) -> None:
+    """A failed import undoes what its committed chunks wrote, and forgets its record.
+    Never raises (the import's own error is the one to report)."""
+    try:
+        _undo(owner, run, _read(run))
+        ImportChange.objects.filter(run=run).delete()
+    except Exception:
+        logger.exception("could not undo what the failed import run %s wrote", run.pk)
+
+
+def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
+    summary = UndoSummary(run_id=run.pk)
+    _unmerge(owner, record, summary)
+    for model in DELETE_ORDER:
+        ids = record.ids(model)
+        if model in (Organization, Tag):
+            ids = _unused(model, owner, ids)
+        for chunk in _chunks(ids):
+            n = _delete(model, owner, chunk)
+            if n:
+                label = model._meta.label_lower
+                summary.removed[label] = summary.removed.get(label, 0) + n
+    for change in reversed(record.changes):
+        model = CHANGEABLE[change.table]
+        with transaction.atomic():
+            state = _still_as_left(model, owner, change)
+            if state is None:
+                continue
+            if not state:
+                summary.kept += 1
+                continue
+            before = {k: _value(model, k, v) for k, v in change.before.items()}
+            if "photo" in change.after:
+                before["photo"] = None
+            _rows(model, owner).filter(pk=change.row).update(**before)
+            summary.restored += 1
+    with transaction.atomic():
+        TrustScore.objects.filter(owner=owner).delete()  # a cache: recomputed on read
+    return summary
+
+
+# ------------------------------------------------------------------ plain SQL
+# Django's own delete collects every related row through ORM filters that prepare
+# each listed id (46 s for 12,000 people, most of it preparing ids): the undo deletes
+# with plain SQL, checks that nothing still points at what it deleted, and only when
+# something does (a note typed since, with --force) lets Django's delete cascade.
+
+
+def _referrers(model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """(table, column) of every foreign key pointing at this model."""
+    out = []
+    for rel in model._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one):
+            related = rel.related_model
+            if isinstance(related, type):
+                out.append((related, str(rel.field.column)))  # type: ignore[union-attr]
+    return out
+
+
+def _select(model: type[models.Model], column: str, ids: list[int]) -> list[tuple[int, int]]:
+    """(pk, column) of the rows whose `column` is one of `ids`."""
+    if not ids:
+        return []
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    pk = quote(str(model._meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {quote(column)} FROM {quote(model._meta.db_table)}"
+            f" WHERE {quote(column)} IN ({marks})",
+            ids,
+        )
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+
+
+class _StillUsed(Exception):
+    pass
+
+
+def _delete(model: type[models.Model], owner, ids: list[int]) -> int:
+    """Delete the owner's rows of `model` with these ids, in one short transaction."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    if model is PersonTags:
+        person = quote(Person._meta.db_table)
+        mine = f"{quote('person_id')} IN (SELECT id FROM {person} WHERE {quote('owner_id')} = %s)"
+    else:
+        mine = f"{quote('owner_id')} = %s"
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # caches and suggestions about these rows go with them
+                for related, column in _referrers(model):
+                    if related in HARMLESS:
+                        cursor.execute(
+                            f"DELETE FROM {quote(related._meta.db_table)}"
+                            f" WHERE {quote(column)} IN ({marks})",
+                            ids,
+                        )
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE id IN ({marks}) AND {mine}", [*ids, owner.pk]
+                )
+                n = cursor.rowcount
+                for related, column in _referrers(model):
+                    if _select(related, column, ids):
+                        raise _StillUsed
+            return int(n)
+    except _StillUsed:
+        pass
+    with transaction.atomic():  # something still points at them: Django cascades
+        rows = _rows(model, owner).filter(pk__in=ids)
+        n = rows.count()  # what this table lost, not what the deletion cascaded to
+        rows.delete()
+        return n
+
+
+def _unmerge(owner, record: _Record, summary: UndoSummary) -> None:
+    """The run's own merges, newest first: the people come back as they were."""
+    from troth.identity.actions import do_unmerge
+
+    for merge_id in sorted(record.ids(MergeRecord), reverse=True):
+        with transaction.atomic():
+            merge = MergeRecord.objects.filter(owner=owner, pk=merge_id).first()
+            if merge is None:
+                continue
+            if merge.undone_at is None:
+                last = MergeSuggestion.objects.order_by("-id").values_list("id", flat=True)
+                newest = last.first() or 0
+                do_unmerge(owner, merge)
+                # do_unmerge notes "two people, never suggest again": the run never said so
+                MergeSuggestion.objects.filter(owner=owner, id__gt=newest).delete()
+                summary.unmerged += 1
+            merge.delete()
+
+
+def _unused(model: type[models.Model], owner, ids: list[int]) -> list[int]:
+    """Of these organisations or tags, those nothing points at any more (one the
+    owner has used since stays)."""
+    free = set(ids)
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not free:
+            break
+        # reverse foreign keys, hidden ones included: Person.tags' links point at a tag
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        related = rel.related_model
+        if not isinstance(related, type):
+            continue
+        fk = rel.field.attname  # type: ignore[union-attr]
+        for chunk in _chunks(free):
+            free -= set(
+                related._base_manager.filter(**{f"{fk}__in": chunk}).values_list(fk, flat=True)
+            )
+    return sorted(free)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from troth.errors import Ambiguous, NotFound
 from troth.interactions.models import Interaction
@@ -107,7 +107,8 @@ def find_people(
     include_archived: bool = False,
     limit: int | None = None,
 ) -> list[int]:
-    """Ids of the people matching the filters, in name order (the page to show)."""
+    """Ids of the people matching the filters: in name order, or with a search, the best
+    matches first (see `search_rank`), then in name order."""
     qs = people_for(owner)
     if not include_archived:
         qs = qs.filter(relationship__archived=False)
@@ -132,8 +133,39 @@ def find_people(
                 owner=owner, is_current=True, organization__name_key__contains=fold(company)
             ).values("person_id")
         )
-    ordered_ids = qs.order_by("name_key", "id").values_list("id", flat=True)
+    if query:
+        qs = qs.annotate(rank=search_rank(query)).order_by("rank", "name_key", "id")
+    else:
+        qs = qs.order_by("name_key", "id")
+    ordered_ids = qs.values_list("id", flat=True)
     return list(ordered_ids[:limit] if limit else ordered_ids)
+
+
+def search_rank(query: str) -> Case:
+    """How well a person matches a search, best first, so that "Tom" lists the person
+    who goes by Tom and people named Tom before the eight Customer Success Managers
+    (issue 18): 0 the whole name, the nickname or a whole word of the name; 1 the start
+    of the name or of a word in it, or part of the nickname; 2 elsewhere in the name;
+    3 only the company, title, e-mail or phone."""
+    key = fold(query)
+    term = query.strip()
+    whole_word = (
+        Q(name_key=key)
+        | Q(nickname__iexact=term)
+        | Q(name_key__startswith=f"{key} ")
+        | Q(name_key__endswith=f" {key}")
+        | Q(name_key__contains=f" {key} ")
+    )
+    word_start = (
+        Q(name_key__startswith=key) | Q(name_key__contains=f" {key}") | Q(nickname__icontains=term)
+    )
+    return Case(
+        When(whole_word, then=Value(0)),
+        When(word_start, then=Value(1)),
+        When(name_key__contains=key, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
 
 
 def last_contacts(owner, ids: list[int]) -> dict[int, Any]:

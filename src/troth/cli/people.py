@@ -15,6 +15,7 @@ from troth.cli.parse import date_option
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor, Need
+from troth.lib.names import name_problem
 from troth.paths import sqlite_path
 from troth.people import queries
 from troth.people.models import Note, Person
@@ -50,7 +51,16 @@ def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
     try:
         return queries.resolve_person(me_owner, name, allow_me=True), False
     except NotFound:
+        check_name(name, "--via")
         return actions.do_add_person(me_owner, name), True
+
+
+def check_name(name: str | None, field: str = "name") -> None:
+    """A name with nothing visible in it is refused (lib.names.name_problem, which the
+    importers share)."""
+    problem = name_problem(name) if name is not None else None
+    if problem:
+        raise TrothError(f"{field} {problem}")
 
 
 @command("add", rich_help_panel="People")
@@ -71,6 +81,7 @@ def add(
     """Add a person to your network."""
     from troth.people import actions
 
+    check_name(name)
     me_owner = owner()
     with transaction.atomic():
         met_through, via_is_new = _via(me_owner, via)
@@ -271,6 +282,7 @@ def edit(
         raise TrothError("nothing to change: give at least one option (see troth edit --help)")
     from troth.people import actions
 
+    check_name(new_name, "--name")
     me_owner = owner()
     with transaction.atomic():
         # "me" can be edited too: your name signs your drafts, your title and tags
@@ -354,10 +366,11 @@ def delete(
     if not yes:
         try:
             confirmed = typer.confirm(f"Delete {what}?", default=False)
-        except typer.Abort:  # no terminal to ask on
-            raise fail("nothing deleted: confirm with --yes when not at a terminal", 1) from None
-        if not confirmed:
-            raise fail("nothing deleted", code=1)
+        except typer.Abort:  # no terminal to ask on, or no answer
+            raise fail("nothing deleted: confirm with --yes when not at a terminal") from None
+        if not confirmed:  # a clear "no" is an answer, not an error
+            console.print("Nothing deleted.")
+            return
     with transaction.atomic():
         if name:
             actions.do_delete_person(me_owner, person)

@@ -68,7 +68,11 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     if result.match is not None:
         return Person.objects.get(owner=owner, id=result.match)
     if result.candidates:
-        shown = ", ".join(f"{name} (#{pid})" for pid, name in result.candidates[:8])
+        jobs = _jobs(owner, [pid for pid, _name in result.candidates[:8]])
+        shown = ", ".join(
+            f"{name} (#{pid}{', ' + jobs[pid] if jobs.get(pid) else ''})"
+            for pid, name in result.candidates[:8]
+        )
         more = f" and {len(result.candidates) - 8} more" if len(result.candidates) > 8 else ""
         same_name = len({fold(name) for _pid, name in result.candidates}) == 1
         advice = "use the #id" if same_name else "use the full name or the #id"
@@ -84,6 +88,18 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     raise NotFound(
         f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}"
     )
+
+
+def _jobs(owner, ids: list[int]) -> dict[int, str]:
+    """'Title at Company' of each person's current job: who is who among namesakes."""
+    out: dict[int, str] = {}
+    rows = Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
+    for pid, title, company in rows.order_by("-started_on", "-id").values_list(
+        "person_id", "title", "organization__name"
+    ):
+        if pid not in out:
+            out[pid] = f"{title} at {company}" if title else company
+    return out
 
 
 def find_organization(owner, name: str) -> Organization | None:

@@ -11,8 +11,9 @@ from importlib import resources
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
-from troth.cli.lazy import MANIFEST, LazyGroup, load_all
+from troth.cli.lazy import MANIFEST, MODULES, LazyGroup, load_all
 
 
 def build_manifest() -> list[dict[str, Any]]:
@@ -36,6 +37,12 @@ def build_manifest() -> list[dict[str, Any]]:
                 "hidden": bool(cmd.hidden),
             }
         )
+    # The order of MODULES, whatever order the modules happened to be imported in (a
+    # test run imports them as its commands run); in a module, the order of its
+    # commands, and command groups after commands, as Typer lists them.
+    where = {module: i for i, module in enumerate(MODULES)}
+    groups = {name for name, cmd in group.commands.items() if isinstance(cmd, TyperGroup)}
+    rows.sort(key=lambda r: (r["name"] in groups, where.get(r["module"], len(where))))
     return rows
 
 

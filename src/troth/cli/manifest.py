@@ -42,7 +42,7 @@ def build_manifest() -> list[dict[str, Any]]:
     # commands, and command groups after commands, as Typer lists them.
     where = {module: i for i, module in enumerate(MODULES)}
     groups = {name for name, cmd in group.commands.items() if isinstance(cmd, TyperGroup)}
-    rows.sort(key=lambda r: (r["name"] in groups, where.get(r["module"], len(where))))
+    rows.sort(key=lambda r: (r["name"] in groups, where.get(str(r["module"]), len(where))))
     return rows
 
 

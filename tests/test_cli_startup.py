@@ -113,3 +113,10 @@ def test_help_has_no_type_noise(cli, args):
     text = cli(*args).stdout
     for noise in ("<bool>", "<str>", "<int>", "<list[str]>"):
         assert noise not in text
+
+
+def test_help_on_a_command_shows_its_options_in_a_fresh_process(tmp_path):
+    # `troth help add` asks the root group for `add` before its module was imported:
+    # it must get the real command, not the one-line stand-in the top-level help uses.
+    out, _ = probe(tmp_path, "help", "add")
+    assert "--email" in out and "--company" in out

@@ -114,13 +114,23 @@ class LazyGroup(TyperGroup):
         return names + [n for n in self.commands if n not in names]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The real command, its module loaded on first use (`troth help add` and shell
+        completion ask here too); None for a name nobody registered."""
+        cmd = self.commands.get(cmd_name)
+        if cmd is None and cmd_name in manifest():
+            self._load(ctx, cmd_name)
+            cmd = self.commands.get(cmd_name)
+        return cmd
+
+    def listed(self, ctx: Any, cmd_name: str) -> Any:
+        """For the top-level help only: the command if loaded, else a stand-in from the
+        manifest with its name, panel and one-line help (no module imported)."""
         cmd = self.commands.get(cmd_name)
         if cmd is not None:
             return cmd
         entry = manifest().get(cmd_name)
         if entry is None:
             return None
-        # Only for listing: resolve_command loads the real command before it runs.
         return TyperCommand(
             name=cmd_name,
             help=entry["help"],
@@ -147,7 +157,7 @@ class LazyGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-def root_help(group: TyperGroup, ctx: Any) -> None:
+def root_help(group: LazyGroup, ctx: Any) -> None:
     """`troth --help`: usage, what troth is, the options, and the commands by panel."""
     import inspect
 
@@ -181,7 +191,7 @@ def root_help(group: TyperGroup, ctx: Any) -> None:
     panel("Options", options, 0)
     panels: dict[str, list[tuple[str, str]]] = {}
     for name in group.list_commands(ctx):
-        cmd = group.get_command(ctx, name)
+        cmd = group.listed(ctx, name)
         if cmd is None or cmd.hidden:
             continue
         text = inspect.cleandoc(cmd.short_help or cmd.help or "").split("\n\n")[0]

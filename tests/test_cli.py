@@ -175,7 +175,7 @@ def test_edit_tag_delete(cli, dana):
     assert cli.json("show", "Dana")["tags"] == ["fintech", "hiring", "python"]
     cli("tag", "Dana", "fintech", "--remove")
     assert cli.json("show", "Dana")["tags"] == ["hiring", "python"]
-    cli("delete", "Dana", input="n\n", code=1)
+    assert "Nothing deleted" in cli("delete", "Dana", input="n\n").stdout
     assert Person.objects.filter(id=dana.id).exists()
     cli("delete", "Dana", input="y\n")
     assert not Person.objects.filter(id=dana.id).exists()
@@ -329,7 +329,7 @@ def test_new_via_person_is_announced(cli):
 def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli, dana):
     result = cli("delete", "--promise", "999", code=2)
     assert "no promise with id 999" in result.stderr
-    result = cli("delete", "Dana", input="", code=1)
+    result = cli("delete", "Dana", input="", code=2)
     assert "--yes" in result.stderr
     assert Person.objects.filter(id=dana.id).exists()
 

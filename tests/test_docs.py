@@ -13,6 +13,7 @@ import pytest
 import typer.main
 
 from troth.cli import app
+from troth.cli.lazy import load_all
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -28,6 +29,7 @@ def _commands(command, prefix: tuple[str, ...] = ()):
             yield from _commands(sub, (*prefix, name))
 
 
+load_all()  # commands load on demand (troth.cli.lazy): here every one is wanted
 COMMANDS = dict(_commands(typer.main.get_command(app)))
 
 

@@ -196,7 +196,7 @@ def test_problems_are_reported_in_a_csv(cli, tmp_path):
     )
     report = tmp_path / "report.csv"
     result = cli("import", str(path), "--report", str(report))
-    assert "People created" in result.stdout and "skipped 2" in result.stdout
+    assert "People added from this file" in result.stdout and "skipped 2" in result.stdout
     rows = list(csv.reader(report.read_text().splitlines()))
     assert rows[0] == ["where", "reason"]
     assert [r[0].rsplit(":", 1)[1] for r in rows[1:]] == ["6", "7"]

@@ -56,7 +56,7 @@ def test_synonyms_find_a_cpa_among_accountants_and_say_so():
     ]
     (match,) = rank("a CPA", people)
     assert match.person_id == 1
-    assert match.reasons == ("title 'Senior Tax Accountant' matches CPA ~ accountant",)
+    assert match.reasons == ("title 'Senior Tax Accountant' matches CPA ~ tax accountant",)
     # without the table, nobody
     assert rank("a CPA", people, synonyms=Synonyms()) == []
 
@@ -252,7 +252,7 @@ def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(al
     sam, pat = result.helpers
     assert not sam.stranger and sam.trust and sam.trust > 0
     assert pat.stranger and pat.tier == "stranger"
-    assert sam.reasons[0] == "title 'Senior Tax Accountant' matches CPA ~ accountant"
+    assert sam.reasons[0] == "title 'Senior Tax Accountant' matches CPA ~ tax accountant"
     assert result.me is None
 
 
@@ -324,7 +324,7 @@ def test_troth_help_lists_who_could_help_and_why(cli, cli_network):
     out = cli("help", str(cli_network.id)).stdout
     assert f"Need #{cli_network.id}" in out and "Dana Whitfield needs" in out
     assert "Sam Okafor" in out and "Pat Lee" in out
-    assert "matches CPA ~ accountant" in out
+    assert "matches CPA ~ tax accountant" in out
     assert "stranger" in out  # Pat: never a two-way exchange
     assert out.index("Sam Okafor") < out.index("Pat Lee") or "Pat Lee" in out
 

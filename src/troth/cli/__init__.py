@@ -1,38 +1,10 @@
-"""The `troth` command line. Django is configured before the command modules import models."""
+"""The `troth` command line.
 
-import importlib
+Nothing here starts Django: `troth --version` and `troth --help` answer at once,
+and a command configures Django and imports its own module only when it runs
+(troth.cli.lazy).
+"""
 
-import typer
-
-from troth import bootstrap
-from troth.errors import TrothError
-
-try:
-    bootstrap.configure()
-except TrothError as exc:  # a bad setting: one line, like every other error
-    typer.echo(f"troth: error: {exc}", err=True)
-    raise SystemExit(2) from None
-
-# Importing a command module registers its commands; this order is the help's order.
-for _module in (
-    "people",
-    "dates",
-    "ledger",
-    "helping",
-    "intros",
-    "agenda",
-    "drafts",
-    "calendar",
-    "imports",
-    "identity",
-    "backup",
-    "trust",
-    "evaluate",
-    "demo",
-    "web",
-    "worker",
-):
-    importlib.import_module(f"troth.cli.{_module}")
-from troth.cli.app import app, main  # noqa: E402
+from troth.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -6,14 +6,17 @@ import typer
 from django.db import transaction
 from rich.table import Table
 
-from troth.agenda import actions
 from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Item
 from troth.agenda.queries import access_item, agenda
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.cli.parse import date_option, span_option
 from troth.errors import TrothError
-from troth.interactions.actions import CHANNELS
+from troth.interactions.models import Interaction
 from troth.people.queries import resolve_person
+
+# The write services (troth.agenda.actions) are imported by the commands that write:
+# listing the agenda does not need them or what they import.
+CHANNELS = [c for c, _label in Interaction.CHANNELS]
 
 
 def item_row(item: Item) -> dict:
@@ -86,6 +89,8 @@ def done(
     """Mark an agenda item done (a promise kept, a thank-you said, a check-in made)."""
     if no_log and notes.strip():
         raise TrothError("--notes describe the contact that is logged; drop --no-log or --notes")
+    from troth.agenda import actions
+
     me_owner = owner()
     with transaction.atomic():
         item = access_item(me_owner, item_id)
@@ -108,6 +113,8 @@ def snooze(
     ),
 ) -> None:
     """Hide an agenda item until a later day."""
+    from troth.agenda import actions
+
     me_owner = owner()
     day = date_option(until, "--until")
     assert day is not None
@@ -120,6 +127,8 @@ def snooze(
 @command("skip", rich_help_panel="Follow through")
 def skip(item_id: str = typer.Argument(..., help="The agenda id, like p12 or c7.")) -> None:
     """Drop an agenda item: it does not come back for the same reason."""
+    from troth.agenda import actions
+
     me_owner = owner()
     with transaction.atomic():
         item = access_item(me_owner, item_id)
@@ -136,6 +145,8 @@ def cadence(
     ),
 ) -> None:
     """Set how often you want to be in touch with someone."""
+    from troth.agenda import actions
+
     me_owner = owner()
     word = every.strip().lower()
     days: int | None
@@ -168,6 +179,7 @@ def rhythms(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The check-in rhythm of each tier (the web app's Settings edits the same)."""
+    from troth.agenda import actions
     from troth.agenda.queries import default_tier_cadences, own_tier_cadences, tier_cadences
 
     me_owner = owner()

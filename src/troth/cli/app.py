@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from troth import __version__
+from troth.cli.lazy import LazyGroup
 from troth.errors import TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.lib.text import is_number
@@ -28,9 +29,47 @@ app = typer.Typer(
     name="troth",
     help="troth: remember people, keep your word, give first.",
     no_args_is_help=True,
+    cls=LazyGroup,
     rich_markup_mode="rich",
     pretty_exceptions_show_locals=False,
 )
+
+
+def _quiet_types() -> None:
+    """`--help` without Typer's type labels (`--yes <bool>`, `--to <str>`, `words <list[str]>`):
+    a flag shows nothing, a value a plain word (TEXT, N), as click always did.
+
+    Typer (0.2x) prints `<type>` beside every option and offers no setting to turn it
+    off short of a metavar on each option, so its one method is wrapped here."""
+    from typer.core import TyperArgument, TyperOption
+
+    words = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH", "datetime": "DATE"}
+
+    for cls in (TyperOption, TyperArgument):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "quiet", False):
+            continue  # an older Typer: nothing to hide
+
+        def display_type_rich(self: Any, ctx: Any, _original: Any = original) -> str | None:
+            if isinstance(self, TyperArgument) or getattr(self, "is_flag", False):
+                return None  # an argument's name says what it is; a flag takes no value
+            if getattr(self, "metavar", None) is not None:
+                return _original(self, ctx)
+            label = _original(self, ctx)
+            if not label:
+                return label
+            bare = label.rstrip(".").strip("<>")
+            if bare.startswith("list["):  # a repeatable option: its element's word
+                bare = bare.removeprefix("list[").removesuffix("]")
+            if bare == "bool":
+                return None
+            return words.get(bare, bare)
+
+        display_type_rich.quiet = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_quiet_types()
 # soft_wrap: long one-line messages stay one line when piped (tables still fit the width).
 console = Console(highlight=False, soft_wrap=True)
 

@@ -120,10 +120,21 @@ def _size(n: int) -> str:
     return f"{size:.1f} GB"
 
 
+def _may_replace(file: Path) -> bool:
+    """Ask before a backup replaces a file (perhaps the only good copy); with nobody at
+    the keyboard to ask, refuse rather than guess."""
+    if not sys.stdin.isatty():
+        raise TrothError(f"{file} exists; pass --yes to replace it (or name a new file)")
+    return typer.confirm(f"{file} exists. Replace it?", default=False)
+
+
 @command("backup", rich_help_panel="Setup")
 def backup(
     file: Path = typer.Argument(
-        ..., help="The copy to write (replaced if it exists).", show_default=False
+        ..., help="The copy to write (asks before replacing a file).", show_default=False
+    ),
+    yes: bool = typer.Option(
+        False, "--yes", "--force", "-y", help="Replace FILE if it exists, without asking."
     ),
 ) -> None:
     """A consistent copy of the SQLite database, safe while troth is running.
@@ -135,6 +146,9 @@ def backup(
     from troth import bootstrap
     from troth.backup.sqlite_backup import backup_django
 
+    if file.is_file() and not yes and not _may_replace(file):
+        console.print(f"Nothing written: {escape(str(file))} is as it was.")
+        return
     bootstrap.setup()
     result = backup_django(file)
     console.print(

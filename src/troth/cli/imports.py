@@ -445,14 +445,24 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     table.add_column("count", justify="right")
     if summary.mapping:
         console.print("Columns: " + escape(", ".join(f"{c} → {f}" for c, f in summary.mapping)))
-    table.add_row("People created", f"{summary.people_created:,}")
-    table.add_row("People updated", f"{summary.people_updated:,}")
-    table.add_row("People merged", f"{summary.people_merged:,}")
+    # Each label says what its number counts: "created 7, merged 1" read as 8 people
+    # when 6 were new (one of the 7 was someone already here and was merged into them).
+    table.add_row("People added from this file", f"{summary.people_created:,}")
+    table.add_row("People already here, brought up to date", f"{summary.people_updated:,}")
+    table.add_row("Merged into someone already here", f"{summary.people_merged:,}")
     table.add_row("Interactions added", f"{summary.interactions_added:,}")
     table.add_row("Records skipped or reported", f"{summary.skipped:,}")
     if summary.left_out:
         table.add_row("Left out on purpose", f"{sum(summary.left_out.values()):,}")
     console.print(table)
+    if summary.people_merged:
+        console.print(
+            f"  merged {summary.people_merged:,}: "
+            + ("a person" if summary.people_merged == 1 else "people")
+            + " from this file turned out to be someone already in your network; what the"
+            " file said went to that person instead of a second entry (troth merges lists"
+            " them, troth unmerge undoes one)"
+        )
     reasons = summary.reasons()
     for reason, n in list(reasons.items())[:8]:
         console.print(f"  skipped {n:,}: {escape(reason)}")

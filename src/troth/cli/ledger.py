@@ -101,17 +101,27 @@ def promise(
     due: str | None = typer.Option(
         None, "--due", help="Due date: friday, 2026-12-01, 'in 2 weeks'."
     ),
+    made: str | None = typer.Option(
+        None, "--made", help="When it was promised, if not today: '3 days ago', 2026-11-20."
+    ),
 ) -> None:
     """Record a promise: yours (--to NAME) or someone's to you (--from NAME)."""
     if bool(to) == bool(from_):
         raise TrothError("say who: --to NAME (your promise) or --from NAME (theirs), not both")
+    made_on = date_option(made, "--made", past=True)
+    if made_on is not None and made_on > timezone.localdate():
+        raise TrothError(f"--made {made_on} is in the future; record a promise once it is made")
     me_owner = owner()
     with transaction.atomic():
         me = me_person(me_owner)
         other = resolve_person(me_owner, to or from_ or "")
         debtor, creditor = (me, other) if to else (other, me)
-        c = actions.do_make_promise(me_owner, debtor, creditor, what, due=date_option(due, "--due"))
+        c = actions.do_make_promise(
+            me_owner, debtor, creditor, what, due=date_option(due, "--due"), made_on=made_on
+        )
     due_text = f", due {c.due_on}" if c.due_on else ""
+    if made_on is not None:
+        due_text += f", made {c.made_on}"
     who = f"you to {other.full_name}" if to else f"{other.full_name} to you"
     created("promise", c.id, f"{c.what} ({who}{due_text})")
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+import typer
 from django.utils import timezone
 
 from troth.errors import TrothError
-from troth.lib.dates import DateError, parse_date, parse_span
+from troth.lib.dates import DateError, date_order, parse_span, read_date
 
 
 def date_option(value: str | None, option: str, *, past: bool = False) -> dt.date | None:
+    """A typed date; a numeric one that reads two ways (03/04/2026) follows TROTH_DATE_ORDER
+    or the locale, and the command says which reading it used (on stderr, so that --json
+    output stays clean)."""
     if value is None:
         return None
     try:
-        return parse_date(value, timezone.localdate(), past=past)
+        day, note = read_date(value, timezone.localdate(), past=past, order=date_order())
     except DateError as exc:
         raise TrothError(f"{option}: {exc}") from None
+    if note:
+        typer.echo(f"troth: {option} {note}", err=True)
+    return day
 
 
 def when_option(value: str | None, option: str = "--when") -> dt.datetime | None:

@@ -14,12 +14,14 @@ from troth.cli.app import command, console, created, fail, owner, plural, print_
 from troth.cli.parse import date_option
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
-from troth.ledger.actions import do_delete
 from troth.ledger.models import Commitment, Favor, Need
+from troth.lib.names import name_problem
 from troth.paths import sqlite_path
-from troth.people import actions, queries
+from troth.people import queries
 from troth.people.models import Note, Person
-from troth.profile import person_profile
+
+# The write services are imported inside the commands that use them: they bring
+# in the trust engine and numpy, which listing and showing people do not need.
 
 
 @command("init", rich_help_panel="Setup")
@@ -42,12 +44,23 @@ def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
     """The person who introduced us: matched if known, added if new, refused if ambiguous.
 
     Returns the person and whether they were just added (so the command can say so)."""
+    from troth.people import actions
+
     if not name:
         return None, False
     try:
         return queries.resolve_person(me_owner, name, allow_me=True), False
     except NotFound:
+        check_name(name, "--via")
         return actions.do_add_person(me_owner, name), True
+
+
+def check_name(name: str | None, field: str = "name") -> None:
+    """A name with nothing visible in it is refused (lib.names.name_problem, which the
+    importers share)."""
+    problem = name_problem(name) if name is not None else None
+    if problem:
+        raise TrothError(f"{field} {problem}")
 
 
 @command("add", rich_help_panel="People")
@@ -66,6 +79,9 @@ def add(
     duplicate: bool = typer.Option(False, "--duplicate", help="Add even if the name exists."),
 ) -> None:
     """Add a person to your network."""
+    from troth.people import actions
+
+    check_name(name)
     me_owner = owner()
     with transaction.atomic():
         met_through, via_is_new = _via(me_owner, via)
@@ -232,6 +248,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Everything about one person, newest first."""
+    from troth.profile import person_profile
+
     me_owner = owner()
     person = queries.resolve_person(me_owner, name)
     data = person_profile(me_owner, person, limit=None if all_rows else limit)
@@ -264,6 +282,9 @@ def edit(
     changes = [new_name, company, title, met, met_on, via, closeness, archive]
     if all(c is None for c in changes) and not (email or phone or url or remove or clear_closeness):
         raise TrothError("nothing to change: give at least one option (see troth edit --help)")
+    from troth.people import actions
+
+    check_name(new_name, "--name")
     me_owner = owner()
     with transaction.atomic():
         # "me" can be edited too: your name signs your drafts, your title and tags
@@ -316,6 +337,9 @@ def delete(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a person (and their history), or one record by id."""
+    from troth.ledger.actions import do_delete
+    from troth.people import actions
+
     me_owner = owner()
     chosen = {
         k: v
@@ -344,10 +368,11 @@ def delete(
     if not yes:
         try:
             confirmed = typer.confirm(f"Delete {what}?", default=False)
-        except typer.Abort:  # no terminal to ask on
-            raise fail("nothing deleted: confirm with --yes when not at a terminal", 1) from None
-        if not confirmed:
-            raise fail("nothing deleted", code=1)
+        except typer.Abort:  # no terminal to ask on, or no answer
+            raise fail("nothing deleted: confirm with --yes when not at a terminal") from None
+        if not confirmed:  # a clear "no" is an answer, not an error
+            console.print("Nothing deleted.")
+            return
     with transaction.atomic():
         if name:
             actions.do_delete_person(me_owner, person)
@@ -363,6 +388,8 @@ def tag(
     remove: bool = typer.Option(False, "--remove", help="Remove these tags instead."),
 ) -> None:
     """Add (or --remove) tags on a person."""
+    from troth.people import actions
+
     me_owner = owner()
     with transaction.atomic():
         person = queries.resolve_person(me_owner, name)
@@ -380,6 +407,8 @@ def note(
     text: str = typer.Argument(..., help="The note."),
 ) -> None:
     """Add a note about a person."""
+    from troth.people import actions
+
     me_owner = owner()
     with transaction.atomic():
         person = queries.resolve_person(me_owner, name)

@@ -5,10 +5,16 @@ parse_date("friday", today, past=True) -> the last Friday (or today)
 parse_date("in 2 weeks", today)        -> today + 14 days
 parse_date("3 days ago", today)        -> today - 3 days
 parse_span("45d") -> 45 days;  "6w", "3m", "1y", "2 weeks" work too
+read_date("03/04/2026", today, order="DMY") -> 2026-04-03 and a note saying so
+
+Slash (or dot) dates are read month first or day first: 12/31/2026 and 31/12/2026
+can only mean one day; 03/04/2026 follows `order` (MDY or DMY, see date_order) and
+the note says which reading was used, so that the command can tell the user.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -43,6 +49,40 @@ _STEP = {
 _SPAN = re.compile(r"^(\d+)\s*([a-z]+)$")
 _IN = re.compile(r"^in\s+(\d+|a|an|one)\s+([a-z]+)$")
 _AGO = re.compile(r"^(\d+|a|an|one)\s+([a-z]+)\s+ago$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+MDY, DMY = "MDY", "DMY"
+# Where month/day/year is the custom (CLDR's short date patterns); every other place
+# that writes day and month in numbers puts the day first (or the year first, which
+# is never ambiguous).
+_MONTH_FIRST_TERRITORIES = frozenset({"US", "PH", "PR", "GU", "AS", "MP", "UM", "VI", "FM", "MH"})
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS += ("August", "September", "October", "November", "December")
+
+
+def date_order(environ: dict[str, str] | None = None) -> str:
+    """MDY or DMY for numeric dates: TROTH_DATE_ORDER when set, else the locale's
+    territory (LC_ALL, LC_TIME, LANG: en_GB -> DMY, en_US -> MDY), else US-style MDY."""
+    import os
+
+    env = os.environ if environ is None else environ
+    chosen = env.get("TROTH_DATE_ORDER", "").strip().upper()
+    if chosen in {MDY, DMY}:
+        return chosen
+    for var in ("LC_ALL", "LC_TIME", "LANG"):
+        value = env.get(var, "")
+        if not value:
+            continue
+        m = re.match(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b", value)
+        if m is None:  # C, POSIX, or a bare language: nothing to say where
+            return MDY
+        return MDY if m.group(1).upper() in _MONTH_FIRST_TERRITORIES else DMY
+    return MDY
+
+
+def spoken(day: dt.date) -> str:
+    """12 March 2026: a date nobody can misread."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class DateError(ValueError):
@@ -64,17 +104,66 @@ def _delta(n: int, unit_word: str) -> relativedelta:
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
-def parse_date(text: str, today: dt.date, past: bool = False) -> dt.date:
-    """Parse a typed date. `past` decides which way a bare weekday points."""
+def parse_date(text: str, today: dt.date, past: bool = False, order: str | None = None) -> dt.date:
+    """Parse a typed date. `past` decides which way a bare weekday points. Without an
+    `order`, a numeric date that reads two ways is refused, naming both readings."""
+    return read_date(text, today, past, order)[0]
+
+
+def read_date(
+    text: str, today: dt.date, past: bool = False, order: str | None = MDY
+) -> tuple[dt.date, str | None]:
+    """`parse_date` and, for a numeric date that could be read two ways, a note saying
+    how it was read ("03/04/2026 read as 4 March 2026 (day first)")."""
+    note = None
     try:
-        day = _parse_date(text, today, past)
+        numeric = _numeric_date(text.strip(), order)
+        if numeric is not None:
+            day, note = numeric
+        else:
+            day = _parse_date(text, today, past)
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, DateError):
             raise
         raise DateError(f"date {text!r} is out of range") from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise DateError(f"date {text!r} is out of range ({MIN_YEAR}-{MAX_YEAR})")
-    return day
+    return day, note
+
+
+def _numeric_date(s: str, order: str | None) -> tuple[dt.date, str | None] | None:
+    """12/31/2026, 31/12/2026, 31.12.2026 or 2026/12/31; None when `s` is not one."""
+    m = _YEAR_FIRST.match(s)
+    if m:
+        return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4))), None
+    m = _NUMERIC.match(s)
+    if m is None:
+        return None
+    first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    readings = []
+    for month, day, how in ((first, second, MDY), (second, first, DMY)):
+        with contextlib.suppress(ValueError):  # no 13th month, no 31 April
+            readings.append((dt.date(year, month, day), how))
+    if not readings:
+        raise DateError(
+            f"cannot read date {s!r}: neither month/day/year nor day/month/year (try 2026-12-31)"
+        )
+    dates = {d for d, _how in readings}
+    if len(dates) == 1:  # 12/31/2026, 31/12/2026, 05/05/2026: one day whichever way
+        return readings[0][0], None
+    if order is None:
+        first_way, second_way = (d for d, _how in readings)
+        raise DateError(
+            f"{s} could be {spoken(first_way)} or {spoken(second_way)}: write "
+            f"{first_way.isoformat()} or {second_way.isoformat()}"
+        )
+    chosen = next(d for d, how in readings if how == order)
+    way = "month first" if order == MDY else "day first"
+    other = "DMY" if order == MDY else "MDY"
+    return chosen, (
+        f"{s} read as {spoken(chosen)} ({way}; TROTH_DATE_ORDER={other} reads it the other way, "
+        f"or write {chosen.isoformat()})"
+    )
 
 
 def _parse_date(text: str, today: dt.date, past: bool) -> dt.date:

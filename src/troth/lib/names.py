@@ -8,6 +8,7 @@ match (rapidfuzz). Each step either finds exactly one person, finds several
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,29 @@ from troth.lib.text import fold
 FUZZY_CUTOFF = 85.0
 # Two fuzzy scores this close are a tie: ask rather than guess.
 FUZZY_TIE_MARGIN = 4.0
+
+
+# Characters that print nothing: control and format characters (zero-width space and
+# joiners, bidi marks, the BOM), separators, unassigned and private-use code points,
+# combining marks with nothing to combine with...
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+# ...and the few "letters" and symbols that are blank by design (Hangul fillers, the
+# blank Braille cell, the Mongolian vowel separator), a known way to fake an empty name.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name ("has no visible characters"), or None.
+
+    The one check that adding a person (CLI and web) and every importer share: a name
+    needs something to read. One made only of zero-width, control or format characters
+    looks empty in every list yet is not empty to the database (issue 18: a vCard
+    whose FN was three zero-width spaces became person #317 with an invisible name)."""
+    if not name or not name.strip():
+        return "is empty"
+    if all(c in _BLANK_GLYPHS or unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in name):
+        return "has no visible characters (only zero-width, control or format characters)"
+    return None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from troth.errors import Ambiguous, NotFound
@@ -70,7 +70,11 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     if result.match is not None:
         return Person.objects.get(owner=owner, id=result.match)
     if result.candidates:
-        shown = ", ".join(f"{name} (#{pid})" for pid, name in result.candidates[:8])
+        jobs = _jobs(owner, [pid for pid, _name in result.candidates[:8]])
+        shown = ", ".join(
+            f"{name} (#{pid}{', ' + jobs[pid] if jobs.get(pid) else ''})"
+            for pid, name in result.candidates[:8]
+        )
         more = f" and {len(result.candidates) - 8} more" if len(result.candidates) > 8 else ""
         same_name = len({fold(name) for _pid, name in result.candidates}) == 1
         advice = "use the #id" if same_name else "use the full name or the #id"
@@ -86,6 +90,18 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     raise NotFound(
         f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}"
     )
+
+
+def _jobs(owner, ids: list[int]) -> dict[int, str]:
+    """'Title at Company' of each person's current job: who is who among namesakes."""
+    out: dict[int, str] = {}
+    rows = Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
+    for pid, title, company in rows.order_by("-started_on", "-id").values_list(
+        "person_id", "title", "organization__name"
+    ):
+        if pid not in out:
+            out[pid] = f"{title} at {company}" if title else company
+    return out
 
 
 def find_organization(owner, name: str) -> Organization | None:
@@ -109,7 +125,8 @@ def find_people(
     include_archived: bool = False,
     limit: int | None = None,
 ) -> list[int]:
-    """Ids of the people matching the filters, in name order (the page to show)."""
+    """Ids of the people matching the filters: in name order, or with a search, the best
+    matches first (see `search_rank`), then in name order."""
     qs = people_for(owner)
     if not include_archived:
         qs = qs.filter(relationship__archived=False)
@@ -134,8 +151,39 @@ def find_people(
                 owner=owner, is_current=True, organization__name_key__contains=fold(company)
             ).values("person_id")
         )
-    ordered_ids = qs.order_by("name_key", "id").values_list("id", flat=True)
+    if query:
+        qs = qs.annotate(rank=search_rank(query)).order_by("rank", "name_key", "id")
+    else:
+        qs = qs.order_by("name_key", "id")
+    ordered_ids = qs.values_list("id", flat=True)
     return list(ordered_ids[:limit] if limit else ordered_ids)
+
+
+def search_rank(query: str) -> Case:
+    """How well a person matches a search, best first, so that "Tom" lists the person
+    who goes by Tom and people named Tom before the eight Customer Success Managers
+    (issue 18): 0 the whole name, the nickname or a whole word of the name; 1 the start
+    of the name or of a word in it, or part of the nickname; 2 elsewhere in the name;
+    3 only the company, title, e-mail or phone."""
+    key = fold(query)
+    term = query.strip()
+    whole_word = (
+        Q(name_key=key)
+        | Q(nickname__iexact=term)
+        | Q(name_key__startswith=f"{key} ")
+        | Q(name_key__endswith=f" {key}")
+        | Q(name_key__contains=f" {key} ")
+    )
+    word_start = (
+        Q(name_key__startswith=key) | Q(name_key__contains=f" {key}") | Q(nickname__icontains=term)
+    )
+    return Case(
+        When(whole_word, then=Value(0)),
+        When(word_start, then=Value(1)),
+        When(name_key__contains=key, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
 
 
 def last_contacts(owner, ids: list[int]) -> dict[int, Any]:

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from troth.errors import TrothError
+from troth.trust.activity import HORIZON_DAYS, ActivityInputs, Model, activity, from_events
 from troth.trust.engine import (
     CALL,
     EMAIL,
@@ -43,10 +44,8 @@ from troth.trust.engine import (
     Floats,
     History,
     Ints,
-    TrustParams,
-    compute,
 )
-from troth.trust.evaluate import count_baseline, recency_baseline, roc_auc
+from troth.trust.evaluate import roc_auc
 
 REQUIRED = ("timestamp", "sender", "recipients")
 OPTIONAL = ("channel",)
@@ -80,6 +79,7 @@ CHANNEL_NAMES: dict[str, int] = {
 SIM_CHANNELS = ("meeting", "call", "email", "message", "event")  # troth.sim.generate.CHANNELS
 
 _UTC = dt.UTC
+EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass
@@ -92,6 +92,7 @@ class Log:
     day: Floats  # float days since 1970-01-01 UTC
     channel: Ints
     rows: int  # messages (CSV data rows)
+    fanout: Floats  # how many recipients the entry's message had
 
 
 @dataclass
@@ -102,7 +103,7 @@ class PersistenceResult:
     owners: int
     pairs: int
     positives: int
-    auc: dict[str, float]  # troth, count, recency
+    auc: dict[str, float]  # troth (activity), count, recency, decay_30, decay_90
     # per pair (same order everywhere)
     owner: Ints = field(repr=False)
     person: Ints = field(repr=False)
@@ -111,6 +112,8 @@ class PersistenceResult:
     days_since_last: Floats = field(repr=False)
     outcome: NDArray[np.bool_] = field(repr=False)
     names: list[str] = field(repr=False)
+    decay_30: Floats = field(repr=False)  # decayed counts, half-life 30 and 90 days
+    decay_90: Floats = field(repr=False)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -201,7 +204,9 @@ def read_log(path: str | Path) -> Log:
                 recipients = [r.strip() for r in row[r_col].split(";")]
                 recipients = [r for r in recipients if r]
                 if not recipients:
-                    raise TrothError(f"{name} line {line}: no recipients")
+                    raise TrothError(
+                        f"{name} line {line}: no recipients (the recipients field is empty)"
+                    )
                 if c_col is not None:
                     raw = row[c_col].strip().lower()
                     ch = channels.get(raw)
@@ -225,6 +230,7 @@ def read_log(path: str | Path) -> Log:
             raise TrothError(f"{name}: not UTF-8 text") from None
 
     rows = np.asarray(rec_row, dtype=np.int64)
+    fanout = np.bincount(rows, minlength=len(row_day)).astype(np.float64)[rows]
     sender_arr = np.asarray(row_sender, dtype=np.int64)[rows]
     recipient_arr = np.asarray(rec, dtype=np.int64)
     keep = sender_arr != recipient_arr  # a note to oneself is no tie
@@ -235,7 +241,32 @@ def read_log(path: str | Path) -> Log:
         day=np.asarray(row_day, dtype=np.float64)[rows][keep],
         channel=np.asarray(row_channel, dtype=np.int64)[rows][keep],
         rows=len(row_day),
+        fanout=fanout[keep],
     )
+
+
+def check_span(log: Log, name: str, as_of: dt.date) -> None:
+    """A log must hold more than one sender and messages on both sides of `as_of`."""
+    if not log.rows:
+        raise TrothError(f"{name}: no messages after the header")
+    senders = np.unique(log.sender)
+    if len(senders) < 2:
+        only = log.names[int(senders[0])] if len(senders) else "nobody"
+        raise TrothError(
+            f"{name}: sender: every message is from {only}; persistence compares the ties"
+            " of several people, so the log needs at least two senders"
+        )
+    first = EPOCH + dt.timedelta(days=int(np.floor(log.day.min())))
+    last = EPOCH + dt.timedelta(days=int(np.floor(log.day.max())))
+    if as_of <= first:
+        raise TrothError(
+            f"--as-of {as_of} is on or before the first message in {name} ({first}):"
+            " nothing to score from"
+        )
+    if as_of > last:
+        raise TrothError(
+            f"--as-of {as_of} is after the last message in {name} ({last}): nothing to predict"
+        )
 
 
 def _day_number(day: dt.date) -> float:
@@ -249,6 +280,7 @@ class PairHistory:
     history: History
     owner: Ints  # per pair
     person: Ints  # per pair
+    fanout: Floats  # per event of `history`: recipients of its message
 
 
 def pair_history(log: Log, owners: NDArray[np.bool_] | None = None) -> PairHistory:
@@ -266,15 +298,17 @@ def pair_history(log: Log, owners: NDArray[np.bool_] | None = None) -> PairHisto
     )
     day = np.concatenate([log.day, log.day])
     channel = np.concatenate([log.channel, log.channel])
+    fanout = np.concatenate([log.fanout, log.fanout])
     # Events (no initiator) count for both sides without anyone starting them.
     initiator[np.concatenate([log.channel, log.channel]) == EVENT] = UNKNOWN
     keep = owners[own]
-    own, other, initiator, day, channel = (
+    own, other, initiator, day, channel, fanout = (
         own[keep],
         other[keep],
         initiator[keep],
         day[keep],
         channel[keep],
+        fanout[keep],
     )
     key = own * n + other
     pairs, pair_of = np.unique(key, return_inverse=True)
@@ -286,7 +320,7 @@ def pair_history(log: Log, owners: NDArray[np.bool_] | None = None) -> PairHisto
         ix_initiator=initiator,
         ix_minutes=np.zeros(len(day)),
     )
-    return PairHistory(history, (pairs // n).astype(np.int64), (pairs % n).astype(np.int64))
+    return PairHistory(history, (pairs // n).astype(np.int64), (pairs % n).astype(np.int64), fanout)
 
 
 def _subset(h: History, keep: NDArray[np.bool_]) -> History:
@@ -300,20 +334,22 @@ def _subset(h: History, keep: NDArray[np.bool_]) -> History:
     )
 
 
-def persistence(
-    log: Log,
-    as_of: dt.date,
-    horizon_days: int = 90,
-    params: TrustParams | None = None,
-) -> PersistenceResult:
-    """Score every pair from the events before `as_of`; outcome: any contact in
-    [as_of, as_of + horizon) (whole UTC days)."""
-    if horizon_days < 1:
-        raise TrothError(f"the horizon must be at least one day, got {horizon_days}")
-    p = params or TrustParams()
+@dataclass
+class PairsAsOf:
+    """Every pair with contact before a date: its activity inputs and its outcome."""
+
+    owner: Ints
+    person: Ints
+    inputs: ActivityInputs
+    outcome: NDArray[np.bool_]
+    as_of_day: float
+
+
+def pairs_as_of(log: Log, as_of: dt.date, horizon_days: int = HORIZON_DAYS) -> PairsAsOf:
+    """Pairs whose owner sent something before `as_of` and who had contact before it;
+    the outcome is any contact in [as_of, as_of + horizon) (whole UTC days)."""
     start = _day_number(as_of)
     before = log.day < start
-    # owners: whoever sent something before the date
     owners = np.zeros(len(log.names), dtype=bool)
     owners[log.sender[before]] = True
     ph = pair_history(log, owners)
@@ -322,43 +358,83 @@ def persistence(
     future = (h.ix_day >= start) & (h.ix_day < start + horizon_days)
     seen = np.bincount(h.ix_person[past], minlength=h.n_people) > 0
     outcome_all = np.bincount(h.ix_person[future], minlength=h.n_people) > 0
-    hp = _subset(h, past)
-    # Everything strictly before the date counts; the engine keeps `day <= as_of_day`.
-    as_of_day = np.nextafter(start, -np.inf)
-    result = compute(hp, as_of_day, p)
-    count = count_baseline(hp, as_of_day)
-    recency = recency_baseline(hp, as_of_day)
     idx = np.flatnonzero(seen)
-    score, count, recency, outcome = result.score[idx], count[idx], recency[idx], outcome_all[idx]
+    # Number the seen pairs 0..len(idx)-1 so every sum is over them alone.
+    renumber = np.full(h.n_people, -1, np.int64)
+    renumber[idx] = np.arange(len(idx))
+    spoken = (h.ix_channel == MEETING) | (h.ix_channel == CALL) | (h.ix_channel == EVENT)
+    inputs = from_events(
+        renumber[h.ix_person[past]],
+        h.ix_day[past],
+        h.ix_initiator[past],
+        len(idx),
+        start,
+        recipients=ph.fanout[past],
+        two_way=spoken[past],
+        owner_of_tie=ph.owner[idx],
+    )
+    return PairsAsOf(ph.owner[idx], ph.person[idx], inputs, outcome_all[idx], start)
+
+
+def persistence(
+    log: Log,
+    as_of: dt.date,
+    horizon_days: int = HORIZON_DAYS,
+    model: Model | None = None,
+) -> PersistenceResult:
+    """Score every pair from the events before `as_of` with troth's activity model
+    and the baselines; outcome: any contact in [as_of, as_of + horizon)."""
+    if horizon_days < 1:
+        raise TrothError(f"the horizon must be at least one day, got {horizon_days}")
+    pa = pairs_as_of(log, as_of, horizon_days)
+    x, outcome = pa.inputs, pa.outcome
+    score = np.round(100.0 * activity(x, pa.as_of_day, model), 2)
+    count = x.n_total
+    since = pa.as_of_day - x.last_day
     auc = {
         "troth": roc_auc(score, outcome),
         "count": roc_auc(count, outcome),
-        "recency": roc_auc(recency, outcome),
+        "recency": roc_auc(-since, outcome),
+        "decay_30": roc_auc(x.decayed[30.0], outcome),
+        "decay_90": roc_auc(x.decayed[90.0], outcome),
     }
     return PersistenceResult(
         as_of=as_of,
         horizon_days=horizon_days,
         rows=log.rows,
-        owners=int(len(np.unique(ph.owner[idx]))),
-        pairs=len(idx),
+        owners=int(len(np.unique(pa.owner))),
+        pairs=len(outcome),
         positives=int(outcome.sum()),
         auc=auc,
-        owner=ph.owner[idx],
-        person=ph.person[idx],
+        owner=pa.owner,
+        person=pa.person,
         score=score,
         count=count,
-        days_since_last=-recency,  # recency is minus the days since the last contact
+        days_since_last=since,
         outcome=outcome,
         names=log.names,
+        decay_30=x.decayed[30.0],
+        decay_90=x.decayed[90.0],
     )
 
 
 def write_scores(result: PersistenceResult, path: str | Path) -> None:
-    """One row per pair: owner, person, troth_score, count, days_since_last, outcome."""
+    """One row per pair: owner, person, troth's activity (0-100), the baselines, outcome."""
     names = result.names
     with Path(path).open("w", newline="", encoding="utf-8") as out:
         w = csv.writer(out)
-        w.writerow(["owner", "person", "troth_score", "count", "days_since_last", "outcome"])
+        w.writerow(
+            [
+                "owner",
+                "person",
+                "troth_activity",
+                "count",
+                "days_since_last",
+                "decayed_30",
+                "decayed_90",
+                "outcome",
+            ]
+        )
         w.writerows(
             zip(
                 [names[i] for i in result.owner.tolist()],
@@ -366,6 +442,8 @@ def write_scores(result: PersistenceResult, path: str | Path) -> None:
                 result.score.tolist(),
                 result.count.astype(np.int64).tolist(),
                 np.round(result.days_since_last, 2).tolist(),
+                np.round(result.decay_30, 4).tolist(),
+                np.round(result.decay_90, 4).tolist(),
                 result.outcome.astype(np.int64).tolist(),
                 strict=True,
             )

@@ -145,3 +145,32 @@ def test_activity_beats_every_baseline_on_the_real_log(enron, day):
     r = persistence(enron, dt.date.fromisoformat(day), 90)
     best = max(r.auc[k] for k in ("count", "recency", "decay_30", "decay_90"))
     assert r.auc["troth"] > best, r.auc
+
+
+def test_the_app_scores_activity_as_the_log_does():
+    """The database summary path (engine.compute) and a message log (from_events) give
+    one tie the same activity, and the model uses only what the app can compute."""
+    from troth.trust.activity import APP_FEATURES
+    from troth.trust.engine import History, compute, summarize
+
+    assert set(shipped_model().names) <= set(APP_FEATURES)
+    rng = np.random.default_rng(4)
+    n = 40
+    person = rng.integers(0, n, 600)
+    day = DAY0 - rng.uniform(1, 500, 600)
+    h = History(
+        n_people=n,
+        ix_person=person,
+        ix_day=day,
+        ix_channel=np.full(600, 2),
+        ix_initiator=rng.integers(0, 2, 600),
+        ix_minutes=np.zeros(600),
+    )
+    # as of DAY0 and 30 and 90 days before, from one summary, as the app scores trends
+    cuts = [DAY0 - 90, DAY0 - 30, DAY0]
+    contacts = summarize(h, cuts)
+    for cut in cuts:
+        app = compute(h, cut, contacts=contacts).activity
+        x = from_events(person, day, h.ix_initiator, n, cut)
+        log = np.where(x.n_total > 0, np.round(100 * activity(x, cut), 1), 0.0)
+        np.testing.assert_allclose(app, log, atol=0.051)

@@ -32,6 +32,14 @@ HALF_LIVES = (30.0, 90.0, 365.0)
 # A reply is the other side writing back within this many days.
 REPLY_DAYS = 7.0
 HORIZON_DAYS = 90
+# "Months with contact": distinct 30-day spans counted back from the day, over 12 spans.
+MONTH_DAYS, MONTHS = 30.0, 12
+# Spans a summary keeps as bits: 12 months as of any day up to 90 days back (the trends).
+MASK_SPANS = MONTHS + 4
+# What the database summary (troth.trust.summary) provides for the app's own ties:
+# a shipped model must use only these (tests hold it to that). Recipients per
+# message, replies and the owner's pace are known only in a message log.
+APP_FEATURES = ("log_decayed_30", "log_months_active", "overdue")
 # Initiator codes as in engine.INITIATORS (kept here so this module stands alone).
 ME, THEM, UNKNOWN = 0, 1, 2
 
@@ -53,7 +61,7 @@ class ActivityInputs:
     # app does not know how many others a message went to and gives 0.
     crowd: Floats
     direct: Floats  # decayed like decayed[90], each contact weighted 1 / its recipients
-    months_active: Floats  # distinct 30-day spans of the last year with contact
+    months_active: Floats  # distinct 30-day spans of the last 360 days with contact
     weeks_active: Floats  # distinct 7-day spans of the last 13 weeks with contact
     days_active: Floats  # distinct days with contact, ever
     # The owner's own pace, the same for all their ties: decayed[30] summed over
@@ -116,9 +124,9 @@ def from_events(
     own_d = np.bincount(owner_of_tie, weights=d30, minlength=n_own).astype(np.float64)
     own_last = np.full(n_own, -np.inf)
     np.fmax.at(own_last, owner_of_tie, last_day)
-    span = np.floor(age / 30.0)
-    recent = age < 365.0
-    spans = np.unique(tie[recent] * 13 + span[recent].astype(np.int64))
+    span = np.floor(age / MONTH_DAYS)
+    recent = age < MONTH_DAYS * MONTHS
+    spans = np.unique(tie[recent] * MONTHS + span[recent].astype(np.int64))
     wk = age < 91.0
     weeks = np.unique(tie[wk] * 13 + np.floor(age[wk] / 7.0).astype(np.int64))
     days = np.unique(tie * 1_000_000 + np.floor(age).astype(np.int64))
@@ -134,12 +142,55 @@ def from_events(
         replies=np.bincount(t_s[answered], minlength=n_ties).astype(np.float64)[:n_ties],
         crowd=count(None, np.log2(np.maximum(rec, 1.0))),
         direct=count(None, np.exp2(-age / 90.0) / np.maximum(rec, 1.0)),
-        months_active=np.bincount(spans // 13, minlength=n_ties).astype(np.float64)[:n_ties],
+        months_active=np.bincount(spans // MONTHS, minlength=n_ties).astype(np.float64)[:n_ties],
         weeks_active=np.bincount(weeks // 13, minlength=n_ties).astype(np.float64)[:n_ties],
         days_active=np.bincount(days // 1_000_000, minlength=n_ties).astype(np.float64)[:n_ties],
         owner_decayed=own_d[owner_of_tie],
         owner_last_day=own_last[owner_of_tie],
     )
+
+
+def app_inputs(
+    n_total: Floats, first_day: Floats, last_day: Floats, decayed_30: Floats, months: Floats
+) -> ActivityInputs:
+    """Inputs from what the app's summary holds (APP_FEATURES need no more); the
+    rest is left unknown (nan) so a model that needed it would say so in every score."""
+    unknown = np.full(len(n_total), np.nan)
+    return ActivityInputs(
+        n_total=n_total,
+        n_me=unknown,
+        n_them=unknown,
+        decayed={hl: (decayed_30 if hl == 30.0 else unknown) for hl in HALF_LIVES},
+        first_day=first_day,
+        last_day=last_day,
+        last_me_day=unknown,
+        last_them_day=unknown,
+        replies=unknown,
+        crowd=unknown,
+        direct=unknown,
+        months_active=months,
+        weeks_active=unknown,
+        days_active=unknown,
+        owner_decayed=unknown,
+        owner_last_day=unknown,
+    )
+
+
+def month_bits(age: Floats) -> Ints:
+    """Each contact's 30-day span counted back from a day, as one bit (0 when older
+    than the spans kept); OR them per tie and `months_from_bits` counts the months."""
+    span = np.floor(np.maximum(age, 0.0) / MONTH_DAYS).astype(np.int64)
+    return np.where(span < MASK_SPANS, np.left_shift(1, np.minimum(span, MASK_SPANS - 1)), 0)
+
+
+def months_from_bits(bits: Ints, back_days: float) -> Floats:
+    """Months with contact as of `back_days` before the day the bits count from."""
+    shift = int(np.floor(back_days / MONTH_DAYS))
+    window = (np.right_shift(bits, shift)) & ((1 << MONTHS) - 1)
+    counts = np.zeros(len(window), np.float64)
+    for k in range(MONTHS):
+        counts += (window >> k) & 1
+    return counts
 
 
 # The features, in the order of the model's coefficients, with what each says.
@@ -257,3 +308,46 @@ def activity(x: ActivityInputs, as_of_day: float, m: Model | None = None) -> Flo
     """Probability (0-1) of any contact within HORIZON_DAYS after `as_of_day`."""
     m = m or shipped_model()
     return m.probability(select(features(x, as_of_day), m))
+
+
+def reasons(
+    n_total: float,
+    first_day: float,
+    last_day: float,
+    decayed_30: float,
+    months: float,
+    as_of_day: float,
+    m: Model | None = None,
+) -> list[str]:
+    """One tie's activity in words: each feature the model uses, what it is for this
+    tie, and whether it raises or lowers the chance against the average tie the
+    model was fitted on (its term's sign in the log-odds), strongest first."""
+    if n_total <= 0:
+        return ["Never in touch: no chance to read yet"]
+    m = m or shipped_model()
+    x = app_inputs(
+        np.asarray([n_total]),
+        np.asarray([first_day]),
+        np.asarray([last_day]),
+        np.asarray([decayed_30]),
+        np.asarray([months]),
+    )
+    X = select(features(x, as_of_day), m)
+    terms = m.contributions(X)[0]
+    since = as_of_day - last_day
+    gap = (last_day - first_day) / max(n_total - 1, 1)
+    words = {
+        "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
+        "log_months_active": f"In touch in {months:.0f} of the last 12 months",
+        "overdue": (
+            f"Silent for {since:.0f} days against a usual gap of {gap:.0f} days"
+            if n_total > 1
+            else f"One contact so far, {since:.0f} days ago"
+        ),
+    }
+    out = []
+    for k in np.argsort(-np.abs(terms)):
+        name = m.names[int(k)]
+        effect = "raises" if terms[k] > 0 else "lowers"
+        out.append(f"{words.get(name, FEATURES[name])}: {effect} the chance of contact")
+    return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -79,10 +80,12 @@ def from_events(
     recipients: Floats | None = None,
     two_way: NDArray[np.bool_] | None = None,
     owner_of_tie: Ints | None = None,
+    full: bool = True,
 ) -> ActivityInputs:
     """Sums from events dated before `as_of_day` (strictly). `two_way` marks contacts
     that count for both directions (meetings and calls); `recipients` each message's
-    number of recipients (default 1)."""
+    number of recipients (default 1). `full=False` computes only what APP_FEATURES
+    read (the rest is nan), which is all a shipped model needs and much faster."""
     keep = day < as_of_day
     tie, day, initiator = tie[keep], day[keep], initiator[keep]
     rec = np.ones(len(day)) if recipients is None else recipients[keep]
@@ -105,6 +108,18 @@ def from_events(
     np.minimum.at(first, tie, day)
     first[np.isinf(first)] = np.nan
     age = as_of_day - day
+    if not full:
+        bits = np.zeros(n_ties, np.int64)
+        np.bitwise_or.at(bits, tie, month_bits(age))
+        quick = app_inputs(
+            count(),
+            first,
+            last(np.ones(len(day), bool)),
+            count(None, np.exp2(-age / 30.0)),
+            months_from_bits(bits, 0.0),
+        )
+        quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
+        return quick
     # Replies: consecutive contacts of one tie, started by different sides, close in time.
     order = np.lexsort((day, tie))
     t_s, d_s, i_s = tie[order], day[order], initiator[order]
@@ -218,42 +233,56 @@ FEATURES: dict[str, str] = {
 }
 
 
-def features(x: ActivityInputs, as_of_day: float) -> Floats:
-    """The model's inputs, one row per tie, columns as FEATURES (never-contacted
-    ties get the values of a single contact long ago; callers score only ties with
-    some contact)."""
+def features(x: ActivityInputs, as_of_day: float, names: Sequence[str] | None = None) -> Floats:
+    """The model's inputs, one row per tie, columns `names` (default: all FEATURES, in
+    order). Never-contacted ties get the values of a single contact long ago; callers
+    score only ties with some contact."""
     n = np.maximum(x.n_total, 1.0)
-    age = np.nan_to_num(as_of_day - x.first_day, nan=3650.0)
-    since = np.nan_to_num(as_of_day - x.last_day, nan=3650.0)
-    since_me = np.where(np.isnan(x.last_me_day), age, as_of_day - x.last_me_day)
-    since_them = np.where(np.isnan(x.last_them_day), age, as_of_day - x.last_them_day)
-    # The usual gap between contacts; a single contact has none.
-    gap = np.where(x.n_total > 1, (x.last_day - x.first_day) / np.maximum(x.n_total - 1, 1), 0.0)
-    gap = np.nan_to_num(gap, nan=0.0)
-    overdue = np.where(x.n_total > 1, np.log1p(since) - np.log1p(gap), 0.0)
-    cols = {
-        "log_decayed_30": np.log1p(x.decayed[30.0]),
-        "log_decayed_90": np.log1p(x.decayed[90.0]),
-        "log_decayed_365": np.log1p(x.decayed[365.0]),
-        "log_days_since": np.log1p(since),
-        "log_days_since_me": np.log1p(np.maximum(since_me, 0.0)),
-        "log_days_since_them": np.log1p(np.maximum(since_them, 0.0)),
-        "never_me": np.isnan(x.last_me_day).astype(np.float64),
-        "never_them": np.isnan(x.last_them_day).astype(np.float64),
-        "reciprocity": np.minimum(x.n_me, x.n_them) / n,
-        "reply_share": x.replies / n,
-        "log_tie_age": np.log1p(np.maximum(age, 0.0)),
+
+    def age() -> Floats:
+        return np.nan_to_num(as_of_day - x.first_day, nan=3650.0)
+
+    def since() -> Floats:
+        return np.nan_to_num(as_of_day - x.last_day, nan=3650.0)
+
+    def since_side(last: Floats) -> Floats:
+        return np.maximum(np.where(np.isnan(last), age(), as_of_day - last), 0.0)
+
+    def overdue() -> Floats:
+        # The usual gap between contacts; a single contact has none.
+        gap = (x.last_day - x.first_day) / np.maximum(x.n_total - 1, 1)
+        gap = np.nan_to_num(np.where(x.n_total > 1, gap, 0.0), nan=0.0)
+        return np.where(x.n_total > 1, np.log1p(since()) - np.log1p(gap), 0.0)
+
+    cols: dict[str, Callable[[], Floats]] = {
+        "log_decayed_30": lambda: np.log1p(x.decayed[30.0]),
+        "log_decayed_90": lambda: np.log1p(x.decayed[90.0]),
+        "log_decayed_365": lambda: np.log1p(x.decayed[365.0]),
+        "log_days_since": lambda: np.log1p(since()),
+        "log_days_since_me": lambda: np.log1p(since_side(x.last_me_day)),
+        "log_days_since_them": lambda: np.log1p(since_side(x.last_them_day)),
+        "never_me": lambda: np.isnan(x.last_me_day).astype(np.float64),
+        "never_them": lambda: np.isnan(x.last_them_day).astype(np.float64),
+        "reciprocity": lambda: np.minimum(x.n_me, x.n_them) / n,
+        "reply_share": lambda: x.replies / n,
+        "log_tie_age": lambda: np.log1p(np.maximum(age(), 0.0)),
         "overdue": overdue,
-        "single": (x.n_total <= 1).astype(np.float64),
-        "crowd": x.crowd / n,
-        "log_direct_90": np.log1p(x.direct),
-        "log_months_active": np.log1p(x.months_active),
-        "log_weeks_active": np.log1p(x.weeks_active),
-        "log_days_active": np.log1p(x.days_active),
-        "log_owner_pace": np.log1p(x.owner_decayed),
-        "log_owner_since": np.log1p(np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)),
+        "single": lambda: (x.n_total <= 1).astype(np.float64),
+        "crowd": lambda: x.crowd / n,
+        "log_direct_90": lambda: np.log1p(x.direct),
+        "log_months_active": lambda: np.log1p(x.months_active),
+        "log_weeks_active": lambda: np.log1p(x.weeks_active),
+        "log_days_active": lambda: np.log1p(x.days_active),
+        "log_owner_pace": lambda: np.log1p(x.owner_decayed),
+        "log_owner_since": lambda: np.log1p(
+            np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)
+        ),
     }
-    return np.column_stack([cols[k] for k in FEATURES])
+    wanted = list(FEATURES) if names is None else list(names)
+    out = np.empty((len(x.n_total), len(wanted)))
+    for j, name in enumerate(wanted):
+        out[:, j] = cols[name]()
+    return out
 
 
 @dataclass(frozen=True)
@@ -298,16 +327,10 @@ def shipped_model() -> Model:
     return model_from_dict(json.loads(text))
 
 
-def select(X: Floats, m: Model) -> Floats:
-    """The columns of `features` the model uses, in its order."""
-    names = list(FEATURES)
-    return X[:, [names.index(n) for n in m.names]]
-
-
 def activity(x: ActivityInputs, as_of_day: float, m: Model | None = None) -> Floats:
     """Probability (0-1) of any contact within HORIZON_DAYS after `as_of_day`."""
     m = m or shipped_model()
-    return m.probability(select(features(x, as_of_day), m))
+    return m.probability(features(x, as_of_day, m.names))
 
 
 def reasons(
@@ -332,7 +355,7 @@ def reasons(
         np.asarray([decayed_30]),
         np.asarray([months]),
     )
-    X = select(features(x, as_of_day), m)
+    X = features(x, as_of_day, m.names)
     terms = m.contributions(X)[0]
     since = as_of_day - last_day
     gap = (last_day - first_day) / max(n_total - 1, 1)

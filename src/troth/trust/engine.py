@@ -29,7 +29,6 @@ from troth.trust.activity import (
     app_inputs,
     month_bits,
     months_from_bits,
-    select,
     shipped_model,
 )
 from troth.trust.activity import (
@@ -515,7 +514,7 @@ def activity_of(f: Features, as_of_day: float) -> Floats:
     seen = f.n_total > 0
     if seen.any():
         m = shipped_model()
-        X = select(features_of_activity(x, as_of_day), m)
+        X = features_of_activity(x, as_of_day, m.names)
         out[seen] = 100.0 * m.probability(X[seen])
     return np.round(out, 1)
 

@@ -31,7 +31,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from troth.errors import TrothError
-from troth.trust.activity import HORIZON_DAYS, ActivityInputs, Model, activity, from_events
+from troth.trust.activity import (
+    APP_FEATURES,
+    HORIZON_DAYS,
+    ActivityInputs,
+    Model,
+    activity,
+    from_events,
+    shipped_model,
+)
 from troth.trust.engine import (
     CALL,
     EMAIL,
@@ -140,6 +148,39 @@ def parse_timestamp(text: str) -> float:
     return moment.timestamp() / DAY_SECONDS
 
 
+def _plain_utc(stamp: str) -> str | None:
+    """`YYYY-MM-DD[ T]HH:MM:SS` in UTC (a trailing Z, +00:00 or UTC dropped), or None
+    when the stamp needs the careful reading (another offset, anything unusual)."""
+    s = stamp.strip()
+    for suffix in ("Z", "+00:00", " UTC"):
+        if s.endswith(suffix):
+            s = s[: -len(suffix)]
+            break
+    if len(s) != 19 or s[4] != "-" or s[7] != "-" or s[10] not in "T " or s[13] != ":":
+        return None
+    if not (s[:4].isdigit() and s[11:13].isdigit() and s[17:19].isdigit()):
+        return None
+    return s
+
+
+def _read_plain(fast: list[tuple[int, int, str, str]], name: str) -> Floats:
+    """Days of the plain stamps at once; any numpy refuses is read one by one so the
+    error names its line."""
+    try:
+        moments = np.array([f[3] for f in fast], dtype="datetime64[s]")
+        if not np.isnat(moments).any():
+            return moments.astype(np.int64).astype(np.float64) / DAY_SECONDS
+    except ValueError:
+        pass
+    out = np.empty(len(fast))
+    for k, (_row, line, stamp, _plain) in enumerate(fast):
+        try:
+            out[k] = parse_timestamp(stamp)
+        except (ValueError, OverflowError):
+            raise TrothError(f"{name} line {line}: cannot read timestamp {stamp!r}") from None
+    return out
+
+
 def read_log(path: str | Path) -> Log:
     """Read a generic log CSV; any bad row is a TrothError naming the file and line."""
     path = Path(path)
@@ -156,7 +197,18 @@ def read_log(path: str | Path) -> Log:
     rec: list[int] = []
     rec_row: list[int] = []
 
-    def person(who: str) -> int:
+    raw_index: dict[str, int] = {}
+    fast: list[tuple[int, int, str, str]] = []  # (row, line, stamp, plain UTC text)
+
+    def person(raw: str) -> int:
+        # The same spelling again: a dict hit, not another parse (a million-row log
+        # repeats a few thousand addresses).
+        i = raw_index.get(raw)
+        if i is None:
+            i = raw_index[raw] = _person(raw)
+        return i
+
+    def _person(who: str) -> int:
         # "Ann Smith <ANN@x.com>" and "ann@x.com" are one person.
         _display, address = parseaddr(who)
         who = address.lower() if "@" in address else " ".join(who.split())
@@ -192,12 +244,18 @@ def read_log(path: str | Path) -> Log:
                         f"{name} line {line}: {len(row)} field(s), expected at least {width}"
                     )
                 stamp = row[t_col]
-                try:
-                    day = parse_timestamp(stamp)
-                except (ValueError, OverflowError):
-                    raise TrothError(
-                        f"{name} line {line}: cannot read timestamp {stamp!r}"
-                    ) from None
+                plain = _plain_utc(stamp)
+                if plain is None:
+                    try:
+                        day = parse_timestamp(stamp)
+                    except (ValueError, OverflowError):
+                        raise TrothError(
+                            f"{name} line {line}: cannot read timestamp {stamp!r}"
+                        ) from None
+                else:
+                    # read all at once below (numpy), a tenth of the time of one by one
+                    day = np.nan
+                    fast.append((len(row_day), line, stamp, plain))
                 sender = row[s_col].strip()
                 if not sender:
                     raise TrothError(f"{name} line {line}: no sender")
@@ -229,6 +287,10 @@ def read_log(path: str | Path) -> Log:
         except UnicodeDecodeError:
             raise TrothError(f"{name}: not UTF-8 text") from None
 
+    day_arr = np.asarray(row_day, dtype=np.float64)
+    if fast:
+        at = np.fromiter((f[0] for f in fast), np.int64, len(fast))
+        day_arr[at] = _read_plain(fast, name)
     rows = np.asarray(rec_row, dtype=np.int64)
     fanout = np.bincount(rows, minlength=len(row_day)).astype(np.float64)[rows]
     sender_arr = np.asarray(row_sender, dtype=np.int64)[rows]
@@ -238,7 +300,7 @@ def read_log(path: str | Path) -> Log:
         names=names,
         sender=sender_arr[keep],
         recipient=recipient_arr[keep],
-        day=np.asarray(row_day, dtype=np.float64)[rows][keep],
+        day=day_arr[rows][keep],
         channel=np.asarray(row_channel, dtype=np.int64)[rows][keep],
         rows=len(row_day),
         fanout=fanout[keep],
@@ -345,9 +407,12 @@ class PairsAsOf:
     as_of_day: float
 
 
-def pairs_as_of(log: Log, as_of: dt.date, horizon_days: int = HORIZON_DAYS) -> PairsAsOf:
+def pairs_as_of(
+    log: Log, as_of: dt.date, horizon_days: int = HORIZON_DAYS, full: bool = True
+) -> PairsAsOf:
     """Pairs whose owner sent something before `as_of` and who had contact before it;
-    the outcome is any contact in [as_of, as_of + horizon) (whole UTC days)."""
+    the outcome is any contact in [as_of, as_of + horizon) (whole UTC days). `full`
+    as in `activity.from_events`."""
     start = _day_number(as_of)
     before = log.day < start
     owners = np.zeros(len(log.names), dtype=bool)
@@ -372,6 +437,7 @@ def pairs_as_of(log: Log, as_of: dt.date, horizon_days: int = HORIZON_DAYS) -> P
         recipients=ph.fanout[past],
         two_way=spoken[past],
         owner_of_tie=ph.owner[idx],
+        full=full,
     )
     return PairsAsOf(ph.owner[idx], ph.person[idx], inputs, outcome_all[idx], start)
 
@@ -386,9 +452,10 @@ def persistence(
     and the baselines; outcome: any contact in [as_of, as_of + horizon)."""
     if horizon_days < 1:
         raise TrothError(f"the horizon must be at least one day, got {horizon_days}")
-    pa = pairs_as_of(log, as_of, horizon_days)
+    m = model or shipped_model()
+    pa = pairs_as_of(log, as_of, horizon_days, full=not set(m.names) <= set(APP_FEATURES))
     x, outcome = pa.inputs, pa.outcome
-    score = np.round(100.0 * activity(x, pa.as_of_day, model), 2)
+    score = np.round(100.0 * activity(x, pa.as_of_day, m), 2)
     count = x.n_total
     since = pa.as_of_day - x.last_day
     auc = {

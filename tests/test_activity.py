@@ -174,3 +174,44 @@ def test_the_app_scores_activity_as_the_log_does():
         x = from_events(person, day, h.ix_initiator, n, cut)
         log = np.where(x.n_total > 0, np.round(100 * activity(x, cut), 1), 0.0)
         np.testing.assert_allclose(app, log, atol=0.051)
+
+
+# -- in the app ---------------------------------------------------------------------------
+
+
+def _meetings(cli, name: str, days_ago: list[int]) -> None:
+    from django.utils import timezone
+
+    cli("add", name)
+    for d in days_ago:
+        when = (timezone.localdate() - dt.timedelta(days=d)).isoformat()
+        cli("log", name, "meeting", "--when", when, "--minutes", "60", "--they-started")
+
+
+def test_troth_trust_shows_activity_and_its_reasons(cli):
+    _meetings(cli, "Dana Whitfield", [3, 33, 63, 93, 123, 153])
+    _meetings(cli, "Olde Friend", [400, 430, 460])
+    dana, olde = cli.json("trust", "Dana"), cli.json("trust", "Olde")
+    assert dana["activity"] > olde["activity"] > 0
+    assert (
+        "In touch in 6 of the last 12 months: raises the chance of contact"
+        in (dana["activity_reasons"])
+    )
+    assert any("lowers the chance" in r for r in olde["activity_reasons"])
+    text = cli("trust", "Dana").stdout
+    assert "Activity" in text and "within 90 days" in text
+
+
+def test_a_tie_whose_activity_falls_is_cooling_on_the_agenda(cli):
+    """Weekly for half a year, then five weeks of silence: the chance of contact fell by
+    more than COOLING_DROP in 30 days, so the agenda says so before the (own, 60-day)
+    rhythm is due."""
+    from troth.agenda.queries import COOLING_DROP
+
+    _meetings(cli, "Wes Weekly", [35 + 7 * k for k in range(26)])
+    cli("cadence", "Wes", "60d")
+    row = next(r for r in cli.json("trust") if r["name"] == "Wes Weekly")
+    assert row["activity_trend_30"] <= -COOLING_DROP
+    items = cli.json("agenda", "--limit", "20")["items"]
+    why = [i for i in items if (i.get("person") or {}).get("name") == "Wes Weekly"]
+    assert why and "the chance of contact fell" in why[0]["reason"], items

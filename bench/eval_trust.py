@@ -44,7 +44,7 @@ from troth.trust.evaluate import (
     spearman,
     to_days,
 )
-from troth.trust.persistence import persistence, read_log, write_network_log
+from troth.trust.persistence import Log, persistence, read_log, write_network_log
 
 TODAY = dt.date(2025, 6, 1)
 DAYS = 540
@@ -191,13 +191,70 @@ def run(
     return means
 
 
+REAL_LOG = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "logs"
+
+
+def log_shape(log: Log) -> dict[str, float]:
+    """What issue 16 compares between the simulator and real mail: the gaps between
+    one pair's contacts (days; quartiles), the share of ties where only one side ever
+    wrote, and recipients per message (mean, and the share sent to more than one)."""
+    n = len(log.names)
+    a, b = np.minimum(log.sender, log.recipient), np.maximum(log.sender, log.recipient)
+    pair = a * n + b
+    order = np.lexsort((log.day, pair))
+    p, d = pair[order], log.day[order]
+    same = p[1:] == p[:-1]
+    gaps = np.diff(d)[same]
+    gaps = gaps[gaps > 1 / 24]  # copies of one message to several people are one contact
+    directed = np.unique(log.sender * n + log.recipient)
+    forward = np.isin(directed, log.recipient * n + log.sender)
+    # one unordered tie is one-way when only one of its two directions occurs
+    ties = len(np.unique(pair))
+    two_way = int(forward.sum()) // 2
+    messages = log.fanout  # per (message, recipient) entry: its message's recipients
+    per_message = 1.0 / messages  # each message's entries sum to one
+    return {
+        "gap_q1": float(np.percentile(gaps, 25)),
+        "gap_median": float(np.median(gaps)),
+        "gap_q3": float(np.percentile(gaps, 75)),
+        "one_way_share": 1.0 - two_way / ties,
+        "recipients_mean": float(np.sum(per_message * messages) / np.sum(per_message)),
+        "multi_share": float(np.sum(per_message * (messages > 1)) / np.sum(per_message)),
+    }
+
+
+def compare_with_real(seed: int = 11, people: int = 500) -> None:
+    """The simulator's log beside the real one, on the signals issue 16 names."""
+    real = REAL_LOG / "enron_train_log.csv"
+    rows = []
+    if real.exists():
+        rows.append(("real (Enron, 12 mailboxes)", log_shape(read_log(real))))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sim.csv"
+        write_network_log(generate_network(people, seed=seed, days=DAYS, today=TODAY), path)
+        rows.append((f"simulator (default, seed {seed})", log_shape(read_log(path))))
+    print("\nThe simulator against real mail (gaps between a pair's contacts in days):")
+    print(f"{'':30} {'gap q1':>7} {'median':>7} {'q3':>7} {'one-way':>8} {'recip.':>7} {'>1':>6}")
+    for name, r in rows:
+        print(
+            f"{name:30} {r['gap_q1']:7.1f} {r['gap_median']:7.1f} {r['gap_q3']:7.1f} "
+            f"{100 * r['one_way_share']:7.0f}% {r['recipients_mean']:7.1f} "
+            f"{100 * r['multi_share']:5.0f}%"
+        )
+    if len(rows) == 1:
+        print(f"(the real log is not at {real}; only the simulator shown)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[11, 12, 13, 14, 15])
     ap.add_argument("--people", type=int, default=500)
+    ap.add_argument("--compare-only", action="store_true", help="only the real-vs-sim table")
     args = ap.parse_args()
     started = time.perf_counter()
-    run(args.seeds, people=args.people)
+    compare_with_real(args.seeds[0], args.people)
+    if not args.compare_only:
+        run(args.seeds, people=args.people)
     print(f"\n{time.perf_counter() - started:.1f} s")
 
 

@@ -122,7 +122,16 @@ def test_trust_commands(cli):
     cli("add", "Lin Connection")
     rows = cli.json("trust")
     assert [r["name"] for r in rows] == ["Dana Whitfield", "Lin Connection"]
-    assert set(rows[0]) == {"id", "name", "score", "tier", "trend_30", "trend_90"}
+    assert set(rows[0]) == {
+        "id",
+        "name",
+        "score",
+        "tier",
+        "trend_30",
+        "trend_90",
+        "activity",
+        "activity_trend_30",
+    }
     detail = cli.json("trust", "Dana")
     assert detail["reasons"] and detail["facts"]["meetings"] == 4
     assert [r["name"] for r in cli.json("trust", "--tier", "stranger")] == ["Lin Connection"]

@@ -33,9 +33,10 @@ NUDGE_GRACE_DAYS = 3
 RELEASE_AFTER_DAYS = 14
 # An undated promise of mine comes up once it is two weeks old.
 UNDATED_AFTER_DAYS = 14
-# A tie that lost this many points in 30 days is "cooling fast" even before its
-# cadence is due (only in the active layers: a fading acquaintance is normal).
-COOLING_DROP = 8.0
+# A tie whose activity (the chance of contact within 90 days, trust.activity) fell
+# this many points in 30 days is "cooling fast" even before its cadence is due
+# (only in the active layers: a fading acquaintance is normal).
+COOLING_DROP = 15.0
 COOLING_TIERS = ("inner", "close", "active")
 # ...and only when you have not been in touch for a couple of weeks anyway.
 COOLING_MIN_SILENT = 14
@@ -300,7 +301,14 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
         .filter(Q(cadence_days__isnull=False) | Q(archived=True))
         .values_list("person_id", "cadence_days", "archived")
     }
-    fields = ("person_id", "person__full_name", "score", "tier", "trend_30", "last_contact")
+    fields = (
+        "person_id",
+        "person__full_name",
+        "score",
+        "tier",
+        "activity_trend_30",
+        "last_contact",
+    )
     scored = TrustScore.objects.filter(owner=owner, last_contact__isnull=False)
     # Equal scores in the order the rows were scored (their id), whichever index the
     # database walks: the 200th place must not depend on it.
@@ -312,7 +320,7 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
         due_by = today - dt.timedelta(days=cadence_of[tier])
         due = scored.filter(tier=tier, last_contact__lte=due_by).order_by("-score", "id")
         rows.update((r[0], r) for r in due.values_list(*fields)[:PER_TIER])
-    cooling = scored.filter(tier__in=COOLING_TIERS, trend_30__lte=-COOLING_DROP)
+    cooling = scored.filter(tier__in=COOLING_TIERS, activity_trend_30__lte=-COOLING_DROP)
     dormant = scored.filter(
         tier="dormant", last_contact__lte=today - dt.timedelta(days=RECONNECT_AFTER_DAYS)
     ).order_by("-score", "id")[:PER_TIER]
@@ -359,7 +367,9 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
         rhythm = "your own rhythm" if days is not None else f"{tier} tie"
         why = f"No contact with {name} for {_days(silent)} ({rhythm}: every {_days(cadence)})"
         if fast:
-            why += f"; the tie is cooling (down {-trend:.0f} points in 30 days)"
+            why += (
+                f"; the tie is cooling (the chance of contact fell {-trend:.0f} points in 30 days)"
+            )
         out.append(
             Candidate(
                 kind="checkin",

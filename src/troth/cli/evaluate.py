@@ -22,9 +22,11 @@ app.add_typer(eval_app, name="eval", rich_help_panel="Trust")
 
 EPOCH = dt.date(1970, 1, 1)
 LABELS = {
-    "troth": "troth score",
+    "troth": "troth activity",
     "count": "interaction count alone",
     "recency": "recency alone",
+    "decay_30": "decayed count, half-life 30 days",
+    "decay_90": "decayed count, half-life 90 days",
 }
 
 
@@ -46,12 +48,14 @@ def persistence_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """ROC AUC for "will this pair interact again?": troth score vs count and recency.
+    """ROC AUC for "will this pair interact again?": troth's activity vs the baselines.
 
     Every sender in the log is an owner; every pair with contact before --as-of is
     scored from that contact alone, and the outcome is any contact within --horizon.
+    This measures troth's activity (will we stay in touch?), not trust (would they
+    vouch for me?).
     """
-    from troth.trust.persistence import persistence, read_log, write_scores
+    from troth.trust.persistence import check_span, persistence, read_log, write_scores
 
     try:
         day = date_option(as_of, "--as-of")
@@ -62,6 +66,7 @@ def persistence_command(
                 f"--scores {scores} would overwrite the log itself; choose another file"
             )
         parsed = read_log(log)
+        check_span(parsed, log.name, day)
         result = persistence(parsed, day, days)
         if scores is not None:
             try:
@@ -72,12 +77,8 @@ def persistence_command(
         raise fail(str(exc), exc.exit_code) from None
 
     # The outcome window must lie inside the log, or every pair looks like it went quiet.
-    last = EPOCH + dt.timedelta(days=int(parsed.day.max())) if len(parsed.day) else None
+    last = EPOCH + dt.timedelta(days=int(parsed.day.max()))
     window_end = day + dt.timedelta(days=days)
-    if last is None or last < day:
-        raise fail(
-            f"--as-of {day} is after the last message in {log.name} ({last}): nothing to predict"
-        )
     if last < window_end:
         typer.echo(
             f"troth: note: the log ends on {last}, before the {days}-day horizon ends on "

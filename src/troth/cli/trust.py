@@ -63,6 +63,12 @@ def trust(
         )
         for reason in detail["reasons"]:
             console.print(f"  - {reason}")
+        console.print(
+            f"Activity {present.whole(detail['activity'])}/100: the chance you are in touch"
+            " within 90 days (how troth reads your rhythm, not how much they trust you)"
+        )
+        for reason in detail["activity_reasons"]:
+            console.print(f"  - {reason}")
         return
     with transaction.atomic():
         rows = trust_list(me_owner, day)
@@ -78,9 +84,11 @@ def trust(
         console.print("Nobody here yet." if not (tier or cooling) else "Nobody matches.")
         return
     table = Table(header_style="bold")
-    for col in ("id", "name", "score", "tier", "30d", "90d"):
+    for col in ("id", "name", "score", "tier", "30d", "90d", "activity"):
         table.add_column(
-            col, justify="right" if col in ("id", "score", "30d", "90d") else "left", no_wrap=True
+            col,
+            justify="right" if col in ("id", "score", "30d", "90d", "activity") else "left",
+            no_wrap=True,
         )
     shown = rows[:limit] if limit else rows
     for r in shown:
@@ -91,6 +99,7 @@ def trust(
             r["tier"],
             _trend(r["trend_30"]),
             _trend(r["trend_90"]),
+            "" if r["activity"] is None else f"{present.whole(r['activity'])}",
         )
     console.print(table)
     if len(shown) < len(rows):

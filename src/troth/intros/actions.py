@@ -17,10 +17,11 @@ from troth.people.actions import check_length
 from troth.people.models import Person
 from troth.trust.actions import do_note_change
 from troth.trust.asking import ready_to_ask
+from troth.trust.warmth import COLD_TIERS
 
 # Introducing people you barely know is the "networking handoff" the seeds warn
-# about: a tie in these tiers is too weak to vouch for.
-WEAK_TIERS = ("acquaintance", "stranger")
+# about: a tie that is not warm (troth.trust.warmth, the one rule) is too weak to vouch for.
+WEAK_TIERS = COLD_TIERS
 
 
 def _two_contacts(x: Person, y: Person) -> None:

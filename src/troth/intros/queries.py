@@ -14,6 +14,7 @@ from troth.intros.models import Introduction, IntroStep
 from troth.people.models import Knows, Person
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
+from troth.trust.warmth import WARM_TIERS
 
 OPEN = tuple(s for s in flow.STATES if s not in flow.ENDED)
 
@@ -47,8 +48,7 @@ def closer_paths(owner, target: Person, exclude: Person | None = None) -> list[t
     if exclude is not None:
         ids.discard(exclude.id)
     rows = (
-        TrustScore.objects.filter(owner=owner, person_id__in=ids)
-        .exclude(tier__in=("acquaintance", "stranger", "dormant"))
+        TrustScore.objects.filter(owner=owner, person_id__in=ids, tier__in=WARM_TIERS)
         .order_by("-score")
         .values_list("person__full_name", "tier")
     )

@@ -25,13 +25,14 @@ from troth.owners import me_person
 from troth.people.models import Employment, Note, Person
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
+from troth.trust.warmth import WARM_TIERS
 
 # Of two people who fit a need alike, the stronger tie first: a trust score of 100
 # multiplies the match by 1.5, a stranger's (about 0) leaves it as it is.
 TRUST_BOOST = 0.5
-# Tiers that are not "someone you know" right now.
+# Tiers that are not "someone you know" right now. Who is a warm tie, worth
+# suggesting as a helper, is trust's one rule (troth.trust.warmth).
 STRANGER_TIERS = ("stranger",)
-COLD_TIERS = ("dormant",)
 # The agenda's hint and `needs --i-can-help` speak only of evidence at least this
 # strong (the matcher's confidence, 0-1): a known skill word in a title or tag, a
 # synonym there, or the need's own word in a title; not a word in passing in a note.
@@ -212,10 +213,10 @@ def who_can_help(owner, need: Need, k: int = 5, matcher: Matcher | None = None) 
 
 
 def _strongest_ties(owner, limit: int = HELPER_POOL) -> list[int]:
-    """The owner's strongest real ties (not dormant, not strangers), strongest first."""
+    """The owner's strongest warm ties (`troth.trust.warmth`: the handoff guard would
+    let you ask them), strongest first."""
     return list(
-        TrustScore.objects.filter(owner=owner)
-        .exclude(tier__in=(*STRANGER_TIERS, *COLD_TIERS))
+        TrustScore.objects.filter(owner=owner, tier__in=WARM_TIERS)
         .exclude(person__relationship__archived=True)
         .order_by("-score", "person_id")
         .values_list("person_id", flat=True)[:limit]

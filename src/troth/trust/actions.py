@@ -50,6 +50,8 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
             [TIERS[t] for t in now.tier.tolist()],
             (now.score - d30.score).tolist(),
             (now.score - d90.score).tolist(),
+            now.activity.tolist(),
+            (now.activity - d30.activity).tolist(),
             map(adapt_date, last_contact_dates(now)),
             [adapt_date(today)] * n,
             [connection.ops.adapt_datetimefield_value(timezone.now())] * n,
@@ -62,8 +64,9 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {TrustScore._meta.db_table} (owner_id, person_id, score, tier, "
-            "trend_30, trend_90, last_contact, as_of, computed_at, engine_version) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "trend_30, trend_90, activity, activity_trend_30, last_contact, as_of, "
+            "computed_at, engine_version) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
     return n
@@ -97,6 +100,8 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
         "tier": TIERS[tier_among(owner, score, now, person.id)],
         "trend_30": score - float(scores[1].score[0]),
         "trend_90": score - float(scores[2].score[0]),
+        "activity": float(now.activity[0]),
+        "activity_trend_30": float(now.activity[0] - scores[1].activity[0]),
         "last_contact": last_contact_dates(now)[0],
         "as_of": today,
         "computed_at": timezone.now(),

@@ -25,6 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from troth.trust.activity import (
+    app_inputs,
+    month_bits,
+    months_from_bits,
+    shipped_model,
+)
+from troth.trust.activity import (
+    features as features_of_activity,
+)
+
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
@@ -42,6 +52,8 @@ TIER_CAPS = (5, 15, 50, 150)
 # Keep-in-touch cadence per tier in days: weekly, monthly, six-monthly, yearly
 # (Dunbar et al. 2015 contact frequencies, anchors.md); acquaintances yearly at most.
 TIER_CADENCE_DAYS = (7, 30, 180, 365, 365, 180, 0)
+# The activity model's short memory (troth.trust.activity, "log_decayed_30").
+ACTIVITY_HALF_LIFE = 30.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,8 @@ class Features:
     intro_bad: Floats  # introduction steps they let drop
     mutual: Floats
     closeness: Floats
+    recent: Floats  # contacts decayed with a 30-day half-life (activity)
+    months_active: Floats  # 30-day spans of the last 360 days with contact (activity)
 
 
 @dataclass
@@ -151,6 +165,9 @@ class TrustResult:
     tier: Ints  # index into TIERS
     parts: dict[str, Floats]  # each part 0-1, before weighting
     features: Features
+    # How likely any contact is within 90 days, 0-100 (troth.trust.activity): the
+    # second question, beside trust's "would they vouch for me?"; 0 when never in touch.
+    activity: Floats
 
 
 def _count(idx: Ints, n: int, weights: Floats | None = None) -> Floats:
@@ -161,6 +178,12 @@ def _group_max(idx: Ints, values: Floats, n: int) -> Floats:
     out = np.full(n, -np.inf)
     np.maximum.at(out, idx, values)
     out[np.isinf(out)] = np.nan
+    return out
+
+
+def _group_or(idx: Ints, bits: Ints, n: int) -> Ints:
+    out = np.zeros(n, np.int64)
+    np.bitwise_or.at(out, idx, bits)
     return out
 
 
@@ -217,6 +240,11 @@ class Contacts:
     last_two_way_day: Floats
     frequency: Floats  # decayed with the short half-life, relative to ref_day
     history: Floats  # the same with the long half-life
+    # For activity (troth.trust.activity): contacts decayed with a 30-day half-life,
+    # unweighted, relative to ref_day; and the 30-day spans back from ref_day that
+    # had contact, as bits (activity.month_bits), OR-ed.
+    recent: Floats
+    months: Ints
 
     def upto(self, as_of_day: float, p: TrustParams) -> dict[str, Floats]:
         """Each person's totals as of one of the cuts (1-D arrays)."""
@@ -236,6 +264,9 @@ class Contacts:
         back = self.ref_day - as_of_day
         total["frequency"] = self.frequency[:, :k].sum(axis=1) * np.exp2(back / p.half_life_days)
         total["history"] = self.history[:, :k].sum(axis=1) * np.exp2(back / p.long_half_life_days)
+        total["recent"] = self.recent[:, :k].sum(axis=1) * np.exp2(back / ACTIVITY_HALF_LIFE)
+        bits = np.bitwise_or.reduce(self.months[:, :k], axis=1)
+        total["months_active"] = months_from_bits(bits, back)
         return total
 
 
@@ -291,6 +322,8 @@ def summarize(
         last_two_way_day=_group_max(group[mutual_contact], day[mutual_contact], size).reshape(n, m),
         frequency=count(None, weight * np.exp2((day - ref) / p.half_life_days)),
         history=count(None, weight * np.exp2((day - ref) / p.long_half_life_days)),
+        recent=count(None, np.exp2((day - ref) / ACTIVITY_HALF_LIFE)),
+        months=_group_or(group, month_bits(ref - day), size).reshape(n, m),
     )
 
 
@@ -346,6 +379,8 @@ def features(
         intro_bad=_count(h.intro_person[(h.intro_day <= as_of_day) & ~h.intro_good], n),
         mutual=(h.knows_count.astype(np.float64) if h.knows_count is not None else np.zeros(n)),
         closeness=(h.closeness.astype(np.float64) if h.closeness is not None else np.zeros(n)),
+        recent=c["recent"],
+        months_active=c["months_active"],
     )
 
 
@@ -414,7 +449,12 @@ def assign_tiers(
     # Friendships fade "within a matter of a few months" without contact (Roberts &
     # Dunbar, anchors.md): a once-strong tie silent for longer than that is dormant.
     gone_quiet = f.two_way & (silent > p.dormant_after_days)
-    dormant = gone_quiet & (pt["history"] >= p.dormant_history)
+    # Once warm (by its score or its long memory), now quiet: dormant. A quiet tie
+    # below the network floor is an acquaintance, as its score says, so every tier
+    # but "dormant" is one band of scores (issue 18: tiers agree with scores).
+    dormant = gone_quiet & (
+        (pt["history"] >= p.dormant_history) | (score >= p.tier_floors[NETWORK])
+    )
     eligible = f.two_way & ~gone_quiet
     order = np.argsort(-np.where(eligible, score, -1.0), kind="stable")
     rank = np.empty(n, dtype=np.int64)
@@ -457,10 +497,34 @@ def compute(
     score = np.where(f.two_way, score, 100.0 * trace)
     score = np.round(np.clip(score, 0.0, 100.0), 1)
     tier = assign_tiers(score, f, pt, as_of_day, p)
-    return TrustResult(as_of_day=as_of_day, score=score, tier=tier, parts=pt, features=f)
+    return TrustResult(
+        as_of_day=as_of_day,
+        score=score,
+        tier=tier,
+        parts=pt,
+        features=f,
+        activity=activity_of(f, as_of_day),
+    )
+
+
+def activity_of(f: Features, as_of_day: float) -> Floats:
+    """The activity model (troth.trust.activity) on what the summary holds, 0-100."""
+    x = app_inputs(f.n_total, f.first_day, f.last_day, f.recent, f.months_active)
+    out = np.zeros(len(f.n_total))
+    seen = f.n_total > 0
+    if seen.any():
+        m = shipped_model()
+        X = features_of_activity(x, as_of_day, m.names)
+        out[seen] = 100.0 * m.probability(X[seen])
+    return np.round(out, 1)
 
 
 # Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
 # defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 4
-ENGINE_VERSION = f"{FORMULA}:{hashlib.sha1(repr(TrustParams()).encode()).hexdigest()[:12]}"
+FORMULA = 5
+ENGINE_VERSION = (
+    f"{FORMULA}:"
+    + hashlib.sha1(
+        (repr(TrustParams()) + repr(shipped_model().coef.tolist())).encode()
+    ).hexdigest()[:12]
+)

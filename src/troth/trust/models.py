@@ -14,6 +14,10 @@ class TrustScore(Owned):
     tier = models.CharField(max_length=12)
     trend_30 = models.FloatField(null=True, blank=True)  # change over the last 30 days
     trend_90 = models.FloatField(null=True, blank=True)
+    # Activity, 0-100: how likely any contact is within 90 days (trust.activity),
+    # and its change over the last 30 days; cooling and check-ins read these.
+    activity = models.FloatField(null=True, blank=True)
+    activity_trend_30 = models.FloatField(null=True, blank=True)
     # Day of the last contact of any kind (the agenda's cadences run from it).
     last_contact = models.DateField(null=True, blank=True)
     as_of = models.DateField()

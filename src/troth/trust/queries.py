@@ -14,6 +14,7 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person
 from troth.trust.actions import do_recompute_trust, tier_among
+from troth.trust.activity import reasons as activity_reasons
 from troth.trust.engine import (
     ENGINE_VERSION,
     TIER_CADENCE_DAYS,
@@ -122,7 +123,14 @@ def fresh_scores(owner) -> None:
 
 
 def _row(
-    pid: int, name: str, score: float, tier: str, t30: float | None, t90: float | None
+    pid: int,
+    name: str,
+    score: float,
+    tier: str,
+    t30: float | None,
+    t90: float | None,
+    activity: float | None = None,
+    activity_t30: float | None = None,
 ) -> dict[str, Any]:
     return {
         "id": pid,
@@ -131,6 +139,9 @@ def _row(
         "tier": tier,
         "trend_30": None if t30 is None else round(t30, 1),
         "trend_90": None if t90 is None else round(t90, 1),
+        # will we be in touch within 90 days? (0-100; trust.activity)
+        "activity": None if activity is None else round(activity, 1),
+        "activity_trend_30": None if activity_t30 is None else round(activity_t30, 1),
     }
 
 
@@ -143,7 +154,16 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
         rows = (
             TrustScore.objects.filter(owner=owner)
             .order_by("-score", "person__name_key")
-            .values_list("person_id", "person__full_name", "score", "tier", "trend_30", "trend_90")
+            .values_list(
+                "person_id",
+                "person__full_name",
+                "score",
+                "tier",
+                "trend_30",
+                "trend_90",
+                "activity",
+                "activity_trend_30",
+            )
         )
         return [_row(*r) for r in rows]
     ids, (now, d30, d90) = load_scores(owner, day, known_on=day)
@@ -160,6 +180,8 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
             TIERS[int(now.tier[i])],
             float(now.score[i] - d30.score[i]),
             float(now.score[i] - d90.score[i]),
+            float(now.activity[i]),
+            float(now.activity[i] - d30.activity[i]),
         )
         for i, pid in enumerate(ids)
     ]
@@ -223,6 +245,8 @@ def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[st
         TIERS[int(now.tier[i])],
         float(now.score[i] - results[1].score[i]),
         float(now.score[i] - results[2].score[i]),
+        float(now.activity[i]),
+        float(now.activity[i] - results[1].activity[i]),
     )
     f = now.features
     row["as_of"] = day.isoformat()
@@ -244,4 +268,12 @@ def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[st
         "days_known": None if f.n_total[i] == 0 else round(float(now.as_of_day - f.first_day[i])),
     }
     row["parts"] = {k: round(float(v[i]), 3) for k, v in now.parts.items()}
+    row["activity_reasons"] = activity_reasons(
+        float(f.n_total[i]),
+        float(f.first_day[i]),
+        float(f.last_day[i]),
+        float(f.recent[i]),
+        float(f.months_active[i]),
+        now.as_of_day,
+    )
     return row

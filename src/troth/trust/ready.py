@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from troth.trust.warmth import is_warm
+
 ASKS = ("advice", "lead", "intro", "referral")
 PHRASE = {
     "advice": "advice",
@@ -40,10 +42,10 @@ def readiness(
 ) -> dict[str, Any]:
     """`my_open_promises`: (what, overdue) for each open promise I made to this person."""
     bar = BARS[ask]
+    big_ask = ask in ("intro", "referral")
     facts = detail["facts"]
     blockers: list[str] = []
     first: list[str] = []
-    big_ask = ask in ("intro", "referral")
     if detail["tier"] == "stranger":
         blockers.append(
             f"You have never had a two-way exchange with {name}: a connection is not a relationship"
@@ -52,6 +54,14 @@ def readiness(
     elif detail["tier"] == "dormant":
         blockers.append(f"This tie has gone quiet: reconnect with {name} before asking")
         first.append(f"Get back in touch with {name}: ask how they are and what they need")
+    elif big_ask and not is_warm(detail["tier"]):
+        # The handoff guard's rule (troth.trust.warmth): nobody outside the warm
+        # layers is ready to vouch, whatever single number clears its bar.
+        blockers.append(
+            f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"
+            " rarely vouches for you"
+        )
+        first.append(f"Build the tie with {name} first: meet, help, keep in touch")
     if detail["score"] < bar.min_score:
         blockers.append(
             f"Trust score {detail['score']:.0f} is below the {bar.min_score:.0f} that asking for "

@@ -19,7 +19,9 @@ from django.db import connection
 
 from troth.interactions.models import Interaction
 from troth.people.models import Person
+from troth.trust.activity import MASK_SPANS, MONTH_DAYS
 from troth.trust.engine import (
+    ACTIVITY_HALF_LIFE,
     CALL,
     CHANNELS,
     EMAIL,
@@ -53,7 +55,19 @@ def _instant(day: float) -> Any:
 
 
 # What `_contacts_sql` returns after the person id, in order.
-SUMS = ("total", "calls", "events", "written", "them", "unknown", "minutes", "frequency", "history")
+SUMS = (
+    "total",
+    "calls",
+    "events",
+    "written",
+    "them",
+    "unknown",
+    "minutes",
+    "frequency",
+    "history",
+    "recent",
+    "months",
+)
 DAYS = ("first", "last", "two_way")
 
 
@@ -106,6 +120,12 @@ def _contacts_sql(first_period: bool) -> str:
         + f" ELSE {_float('%(w0)s')} END"
     )
     ago = f"({_float(_days('i.occurred_at'))} - {_float('%(ref)s')})"
+    month = f"(-{ago} / {MONTH_DAYS})"
+    span = (
+        f"CAST(FLOOR({month}) AS INTEGER)"
+        if connection.vendor == "postgresql"
+        else f"CAST({month} AS INTEGER)"  # never negative: truncation is floor
+    )
     return (
         f"SELECT {person}, COUNT(*), "
         f"COUNT(*) FILTER (WHERE {channel_is('i', CALL)}), "
@@ -117,6 +137,11 @@ def _contacts_sql(first_period: bool) -> str:
         f"(WHERE NOT {channel_is('i', EMAIL, MESSAGE, EVENT)}), 0), "
         f"SUM(({weight}) * POWER(2, {ago} / {_float('%(short)s')})), "
         f"SUM(({weight}) * POWER(2, {ago} / {_float('%(long)s')})), "
+        # activity: unweighted contacts with a 30-day half-life, and the 30-day spans
+        # back from the reference day with contact as bits (a SUM of DISTINCT bits is
+        # their OR; activity.month_bits does the same in numpy)
+        f"SUM(POWER(2, {ago} / {_float('%(recent)s')})), "
+        f"SUM(DISTINCT CASE WHEN {span} < {MASK_SPANS} THEN 1 << {span} ELSE 0 END), "
         f"{_days('MIN(i.occurred_at)')}, {_days('MAX(i.occurred_at)')}, {_days(last_two_way)} "
         f"FROM {source} GROUP BY {person}"
     )
@@ -139,6 +164,7 @@ def load_contacts(
         "ref": float(cuts_arr[-1]),
         "short": float(p.half_life_days),
         "long": float(p.long_half_life_days),
+        "recent": ACTIVITY_HALF_LIFE,
         **{f"w{k}": float(w) for k, w in enumerate(p.channel_weight)},
     }
     # A person without contact in a period: zero sums, no days.
@@ -172,6 +198,8 @@ def load_contacts(
         last_two_way_day=got["two_way"],
         frequency=got["frequency"],
         history=got["history"],
+        recent=got["recent"],
+        months=got["months"].astype(np.int64),
     )
 
 

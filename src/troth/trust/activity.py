@@ -1,0 +1,376 @@
+"""Activity: how likely are we to be in touch again in the next 90 days? (pure: numpy only)
+
+This is the first of troth's two questions (the second, "would they vouch for me?",
+is the trust score in `engine`). It is a logistic regression fitted on a real
+message log by `bench/fit_activity.py` (scikit-learn, at development time only);
+the package ships its coefficients in `activity_model.json` and evaluates them here
+with numpy. The features are the ones the tie-strength literature names (anchors.md):
+decayed counts (edge weight), days since the last contact in each direction,
+reciprocity, replies, tie age, the rhythm of contact, and how many others each
+message went to. Every feature is a plain number a sentence can state, and the
+reasons troth prints are each feature's share of the model's log-odds.
+
+Inputs come as `ActivityInputs`, per tie sums that both a message log
+(`from_events`) and the database (`troth.trust.summary`) produce.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from numpy.typing import NDArray
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+
+# The half-lives of the decayed counts, in days; the fitted model names the ones it uses.
+HALF_LIVES = (30.0, 90.0, 365.0)
+# A reply is the other side writing back within this many days.
+REPLY_DAYS = 7.0
+HORIZON_DAYS = 90
+# "Months with contact": distinct 30-day spans counted back from the day, over 12 spans.
+MONTH_DAYS, MONTHS = 30.0, 12
+# Spans a summary keeps as bits: 12 months as of any day up to 90 days back (the trends).
+MASK_SPANS = MONTHS + 4
+# What the database summary (troth.trust.summary) provides for the app's own ties:
+# a shipped model must use only these (tests hold it to that). Recipients per
+# message, replies and the owner's pace are known only in a message log.
+APP_FEATURES = ("log_decayed_30", "log_months_active", "overdue")
+# Initiator codes as in engine.INITIATORS (kept here so this module stands alone).
+ME, THEM, UNKNOWN = 0, 1, 2
+
+
+@dataclass
+class ActivityInputs:
+    """Per tie sums as of one day (1-D arrays, one entry per tie)."""
+
+    n_total: Floats
+    n_me: Floats  # contacts I started (or two-way ones: meetings, calls)
+    n_them: Floats  # contacts they started (or two-way ones)
+    decayed: dict[float, Floats]  # half-life -> sum of 2**(-(as_of - day) / hl)
+    first_day: Floats  # nan when never
+    last_day: Floats
+    last_me_day: Floats
+    last_them_day: Floats
+    replies: Floats  # contacts that answered the other side's within REPLY_DAYS
+    # Sum over contacts of log2 of the message's recipients (0: one-to-one); the
+    # app does not know how many others a message went to and gives 0.
+    crowd: Floats
+    direct: Floats  # decayed like decayed[90], each contact weighted 1 / its recipients
+    months_active: Floats  # distinct 30-day spans of the last 360 days with contact
+    weeks_active: Floats  # distinct 7-day spans of the last 13 weeks with contact
+    days_active: Floats  # distinct days with contact, ever
+    # The owner's own pace, the same for all their ties: decayed[30] summed over
+    # every tie of the owner, and days since their last contact with anyone.
+    owner_decayed: Floats
+    owner_last_day: Floats
+
+
+def from_events(
+    tie: Ints,
+    day: Floats,
+    initiator: Ints,
+    n_ties: int,
+    as_of_day: float,
+    recipients: Floats | None = None,
+    two_way: NDArray[np.bool_] | None = None,
+    owner_of_tie: Ints | None = None,
+    full: bool = True,
+) -> ActivityInputs:
+    """Sums from events dated before `as_of_day` (strictly). `two_way` marks contacts
+    that count for both directions (meetings and calls); `recipients` each message's
+    number of recipients (default 1). `full=False` computes only what APP_FEATURES
+    read (the rest is nan), which is all a shipped model needs and much faster."""
+    keep = day < as_of_day
+    tie, day, initiator = tie[keep], day[keep], initiator[keep]
+    rec = np.ones(len(day)) if recipients is None else recipients[keep]
+    both = np.zeros(len(day), bool) if two_way is None else two_way[keep]
+    mine = (initiator == ME) | both
+    theirs = (initiator == THEM) | both
+
+    def count(mask: NDArray[np.bool_] | None = None, w: Floats | None = None) -> Floats:
+        t = tie if mask is None else tie[mask]
+        ww = w if (w is None or mask is None) else w[mask]
+        return np.bincount(t, weights=ww, minlength=n_ties).astype(np.float64)[:n_ties]
+
+    def last(mask: NDArray[np.bool_]) -> Floats:
+        out = np.full(n_ties, -np.inf)
+        np.maximum.at(out, tie[mask], day[mask])
+        out[np.isinf(out)] = np.nan
+        return out
+
+    first = np.full(n_ties, np.inf)
+    np.minimum.at(first, tie, day)
+    first[np.isinf(first)] = np.nan
+    age = as_of_day - day
+    if not full:
+        bits = np.zeros(n_ties, np.int64)
+        np.bitwise_or.at(bits, tie, month_bits(age))
+        quick = app_inputs(
+            count(),
+            first,
+            last(np.ones(len(day), bool)),
+            count(None, np.exp2(-age / 30.0)),
+            months_from_bits(bits, 0.0),
+        )
+        quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
+        return quick
+    # Replies: consecutive contacts of one tie, started by different sides, close in time.
+    order = np.lexsort((day, tie))
+    t_s, d_s, i_s = tie[order], day[order], initiator[order]
+    answered = np.zeros(len(order), bool)
+    if len(order) > 1:
+        answered[1:] = (
+            (t_s[1:] == t_s[:-1])
+            & (i_s[1:] != i_s[:-1])
+            & (i_s[1:] != UNKNOWN)
+            & (d_s[1:] - d_s[:-1] <= REPLY_DAYS)
+        )
+    d30 = count(None, np.exp2(-age / 30.0))
+    last_day = last(np.ones(len(day), bool))
+    if owner_of_tie is None:
+        owner_of_tie = np.zeros(n_ties, np.int64)
+    n_own = int(owner_of_tie.max()) + 1 if n_ties else 1
+    own_d = np.bincount(owner_of_tie, weights=d30, minlength=n_own).astype(np.float64)
+    own_last = np.full(n_own, -np.inf)
+    np.fmax.at(own_last, owner_of_tie, last_day)
+    span = np.floor(age / MONTH_DAYS)
+    recent = age < MONTH_DAYS * MONTHS
+    spans = np.unique(tie[recent] * MONTHS + span[recent].astype(np.int64))
+    wk = age < 91.0
+    weeks = np.unique(tie[wk] * 13 + np.floor(age[wk] / 7.0).astype(np.int64))
+    days = np.unique(tie * 1_000_000 + np.floor(age).astype(np.int64))
+    return ActivityInputs(
+        n_total=count(),
+        n_me=count(mine),
+        n_them=count(theirs),
+        decayed={hl: count(None, np.exp2(-age / hl)) for hl in HALF_LIVES},
+        first_day=first,
+        last_day=last_day,
+        last_me_day=last(mine),
+        last_them_day=last(theirs),
+        replies=np.bincount(t_s[answered], minlength=n_ties).astype(np.float64)[:n_ties],
+        crowd=count(None, np.log2(np.maximum(rec, 1.0))),
+        direct=count(None, np.exp2(-age / 90.0) / np.maximum(rec, 1.0)),
+        months_active=np.bincount(spans // MONTHS, minlength=n_ties).astype(np.float64)[:n_ties],
+        weeks_active=np.bincount(weeks // 13, minlength=n_ties).astype(np.float64)[:n_ties],
+        days_active=np.bincount(days // 1_000_000, minlength=n_ties).astype(np.float64)[:n_ties],
+        owner_decayed=own_d[owner_of_tie],
+        owner_last_day=own_last[owner_of_tie],
+    )
+
+
+def app_inputs(
+    n_total: Floats, first_day: Floats, last_day: Floats, decayed_30: Floats, months: Floats
+) -> ActivityInputs:
+    """Inputs from what the app's summary holds (APP_FEATURES need no more); the
+    rest is left unknown (nan) so a model that needed it would say so in every score."""
+    unknown = np.full(len(n_total), np.nan)
+    return ActivityInputs(
+        n_total=n_total,
+        n_me=unknown,
+        n_them=unknown,
+        decayed={hl: (decayed_30 if hl == 30.0 else unknown) for hl in HALF_LIVES},
+        first_day=first_day,
+        last_day=last_day,
+        last_me_day=unknown,
+        last_them_day=unknown,
+        replies=unknown,
+        crowd=unknown,
+        direct=unknown,
+        months_active=months,
+        weeks_active=unknown,
+        days_active=unknown,
+        owner_decayed=unknown,
+        owner_last_day=unknown,
+    )
+
+
+def month_bits(age: Floats) -> Ints:
+    """Each contact's 30-day span counted back from a day, as one bit (0 when older
+    than the spans kept); OR them per tie and `months_from_bits` counts the months."""
+    span = np.floor(np.maximum(age, 0.0) / MONTH_DAYS).astype(np.int64)
+    return np.where(span < MASK_SPANS, np.left_shift(1, np.minimum(span, MASK_SPANS - 1)), 0)
+
+
+def months_from_bits(bits: Ints, back_days: float) -> Floats:
+    """Months with contact as of `back_days` before the day the bits count from."""
+    shift = int(np.floor(back_days / MONTH_DAYS))
+    window = (np.right_shift(bits, shift)) & ((1 << MONTHS) - 1)
+    counts = np.zeros(len(window), np.float64)
+    for k in range(MONTHS):
+        counts += (window >> k) & 1
+    return counts
+
+
+# The features, in the order of the model's coefficients, with what each says.
+FEATURES: dict[str, str] = {
+    "log_decayed_30": "contacts in the last weeks (30-day half-life)",
+    "log_decayed_90": "contacts in the last months (90-day half-life)",
+    "log_decayed_365": "contacts over the last years (365-day half-life)",
+    "log_days_since": "days since the last contact",
+    "log_days_since_me": "days since you last wrote",
+    "log_days_since_them": "days since they last wrote",
+    "never_me": "you never wrote",
+    "never_them": "they never wrote",
+    "reciprocity": "both of you write (the smaller side's share)",
+    "reply_share": "share of contacts that answered the other",
+    "log_tie_age": "how long you have known each other",
+    "overdue": "silence against your usual rhythm",
+    "single": "only one contact so far",
+    "crowd": "messages went to many people at once",
+    "log_direct_90": "contacts addressed to few people (90-day half-life)",
+    "log_months_active": "months of the last year with contact",
+    "log_weeks_active": "weeks of the last quarter with contact",
+    "log_days_active": "days with contact, ever",
+    "log_owner_pace": "how much you are in touch with anyone lately",
+    "log_owner_since": "days since you were last in touch with anyone",
+}
+
+
+def features(x: ActivityInputs, as_of_day: float, names: Sequence[str] | None = None) -> Floats:
+    """The model's inputs, one row per tie, columns `names` (default: all FEATURES, in
+    order). Never-contacted ties get the values of a single contact long ago; callers
+    score only ties with some contact."""
+    n = np.maximum(x.n_total, 1.0)
+
+    def age() -> Floats:
+        return np.nan_to_num(as_of_day - x.first_day, nan=3650.0)
+
+    def since() -> Floats:
+        return np.nan_to_num(as_of_day - x.last_day, nan=3650.0)
+
+    def since_side(last: Floats) -> Floats:
+        return np.maximum(np.where(np.isnan(last), age(), as_of_day - last), 0.0)
+
+    def overdue() -> Floats:
+        # The usual gap between contacts; a single contact has none.
+        gap = (x.last_day - x.first_day) / np.maximum(x.n_total - 1, 1)
+        gap = np.nan_to_num(np.where(x.n_total > 1, gap, 0.0), nan=0.0)
+        return np.where(x.n_total > 1, np.log1p(since()) - np.log1p(gap), 0.0)
+
+    cols: dict[str, Callable[[], Floats]] = {
+        "log_decayed_30": lambda: np.log1p(x.decayed[30.0]),
+        "log_decayed_90": lambda: np.log1p(x.decayed[90.0]),
+        "log_decayed_365": lambda: np.log1p(x.decayed[365.0]),
+        "log_days_since": lambda: np.log1p(since()),
+        "log_days_since_me": lambda: np.log1p(since_side(x.last_me_day)),
+        "log_days_since_them": lambda: np.log1p(since_side(x.last_them_day)),
+        "never_me": lambda: np.isnan(x.last_me_day).astype(np.float64),
+        "never_them": lambda: np.isnan(x.last_them_day).astype(np.float64),
+        "reciprocity": lambda: np.minimum(x.n_me, x.n_them) / n,
+        "reply_share": lambda: x.replies / n,
+        "log_tie_age": lambda: np.log1p(np.maximum(age(), 0.0)),
+        "overdue": overdue,
+        "single": lambda: (x.n_total <= 1).astype(np.float64),
+        "crowd": lambda: x.crowd / n,
+        "log_direct_90": lambda: np.log1p(x.direct),
+        "log_months_active": lambda: np.log1p(x.months_active),
+        "log_weeks_active": lambda: np.log1p(x.weeks_active),
+        "log_days_active": lambda: np.log1p(x.days_active),
+        "log_owner_pace": lambda: np.log1p(x.owner_decayed),
+        "log_owner_since": lambda: np.log1p(
+            np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)
+        ),
+    }
+    wanted = list(FEATURES) if names is None else list(names)
+    out = np.empty((len(x.n_total), len(wanted)))
+    for j, name in enumerate(wanted):
+        out[:, j] = cols[name]()
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    names: tuple[str, ...]
+    mean: Floats
+    scale: Floats
+    coef: Floats  # per standardised feature
+    intercept: float
+    meta: dict[str, object]
+
+    def log_odds(self, X: Floats) -> Floats:
+        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(self, X: Floats) -> Floats:
+        return 1.0 / (1.0 + np.exp(-self.log_odds(X)))
+
+    def contributions(self, X: Floats) -> Floats:
+        """Each feature's share of the log-odds against the average tie in the
+        fitting data (they sum to log_odds - intercept)."""
+        return ((X - self.mean) / self.scale) * self.coef
+
+
+def model_from_dict(d: dict) -> Model:
+    names = tuple(d["features"])
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"the activity model uses unknown features {unknown}")
+    return Model(
+        names=names,
+        mean=np.asarray(d["mean"], dtype=np.float64),
+        scale=np.asarray(d["scale"], dtype=np.float64),
+        coef=np.asarray(d["coef"], dtype=np.float64),
+        intercept=float(d["intercept"]),
+        meta={k: v for k, v in d.items() if k not in ("mean", "scale", "coef", "intercept")},
+    )
+
+
+@functools.cache
+def shipped_model() -> Model:
+    text = resources.files("troth.trust").joinpath("activity_model.json").read_text("utf-8")
+    return model_from_dict(json.loads(text))
+
+
+def activity(x: ActivityInputs, as_of_day: float, m: Model | None = None) -> Floats:
+    """Probability (0-1) of any contact within HORIZON_DAYS after `as_of_day`."""
+    m = m or shipped_model()
+    return m.probability(features(x, as_of_day, m.names))
+
+
+def reasons(
+    n_total: float,
+    first_day: float,
+    last_day: float,
+    decayed_30: float,
+    months: float,
+    as_of_day: float,
+    m: Model | None = None,
+) -> list[str]:
+    """One tie's activity in words: each feature the model uses, what it is for this
+    tie, and whether it raises or lowers the chance against the average tie the
+    model was fitted on (its term's sign in the log-odds), strongest first."""
+    if n_total <= 0:
+        return ["Never in touch: no chance to read yet"]
+    m = m or shipped_model()
+    x = app_inputs(
+        np.asarray([n_total]),
+        np.asarray([first_day]),
+        np.asarray([last_day]),
+        np.asarray([decayed_30]),
+        np.asarray([months]),
+    )
+    X = features(x, as_of_day, m.names)
+    terms = m.contributions(X)[0]
+    since = as_of_day - last_day
+    gap = (last_day - first_day) / max(n_total - 1, 1)
+    words = {
+        "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
+        "log_months_active": f"In touch in {months:.0f} of the last 12 months",
+        "overdue": (
+            f"Silent for {since:.0f} days against a usual gap of {gap:.0f} days"
+            if n_total > 1
+            else f"One contact so far, {since:.0f} days ago"
+        ),
+    }
+    out = []
+    for k in np.argsort(-np.abs(terms)):
+        name = m.names[int(k)]
+        effect = "raises" if terms[k] > 0 else "lowers"
+        out.append(f"{words.get(name, FEATURES[name])}: {effect} the chance of contact")
+    return out

@@ -441,10 +441,23 @@ def _ask(port: int, head: str, body: bytes = b"") -> str:
 def served(tmp_path):
     """`troth serve --sign-in` as a proxy's backend: an account, a key, an upload limit
     of 1 MB; yields the port."""
+    yield from _serve(tmp_path, {})
+
+
+@pytest.fixture
+def served_behind_proxy(tmp_path):
+    """`troth serve` with exactly the README's production environment; yields the port."""
+    env = production_env()
+    env.pop("TROTH_TASKS", None)  # no worker here: nothing is imported
+    yield from _serve(tmp_path, env)
+
+
+def _serve(tmp_path: Path, extra: dict[str, str]):
     env = {
         "TROTH_SECRET_KEY": secrets.token_urlsafe(50),
         "TROTH_MAX_UPLOAD_MB": "1",
         "DJANGO_SUPERUSER_PASSWORD": "quiet-meadow-lantern-42",
+        **extra,
     }
     assert manage("migrate", "-v0", env=env, home=tmp_path).returncode == 0
     made = manage(
@@ -498,3 +511,16 @@ def test_the_real_server_caps_bodies(served):
     started = time.monotonic()
     assert " 413 " in _ask(port, head).split("\r\n")[0]
     assert time.monotonic() - started < 5
+
+
+def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy):
+    """Through waitress, not the test client: waitress drops forwarded headers from
+    clients it does not trust, which once made every request behind the README's proxy
+    look like plain HTTP (a redirect loop, and no HSTS)."""
+    port = served_behind_proxy
+    host = "Host: troth.example.org\r\n"
+    proxied = _ask(port, f"GET /login/ HTTP/1.1\r\n{host}X-Forwarded-Proto: https\r\n\r\n")
+    assert " 200 " in proxied.split("\r\n")[0], proxied
+    assert "strict-transport-security: max-age=31536000" in proxied.lower()
+    plain = _ask(port, f"GET /login/ HTTP/1.1\r\n{host}X-Forwarded-Proto: http\r\n\r\n")
+    assert " 301 " in plain.split("\r\n")[0] and "https://troth.example.org/login/" in plain

@@ -21,6 +21,7 @@ import ipaddress
 import os
 import threading
 import webbrowser
+from typing import Any
 
 import typer
 
@@ -110,6 +111,32 @@ def _load_demo_if_empty(me_owner) -> None:
     demo(people=300, seed=7, interactions=None, reset=False, as_json=False)
 
 
+# The forwarded headers waitress itself can be told to trust (waitress.proxy_headers).
+WAITRESS_PROXY_HEADERS = frozenset(
+    {"forwarded", "x-forwarded-by", "x-forwarded-for", "x-forwarded-host"}
+    | {"x-forwarded-port", "x-forwarded-proto"}
+)
+
+
+def proxy_options() -> dict[str, Any]:
+    """waitress drops X-Forwarded-* headers that come from a client it does not trust
+    before Django sees them, so behind the README's HTTPS proxy (TROTH_PROXY_SSL_HEADER)
+    every request looked like plain HTTP: SSL redirects looped and HSTS was never sent
+    (found by a security review). Trust the proxy's address (TROTH_TRUSTED_PROXY, default
+    127.0.0.1: the proxy on this machine) for that one header, and nothing else."""
+    from django.conf import settings
+
+    header = settings.SECURE_PROXY_SSL_HEADER
+    if not header:
+        return {}
+    name = header[0].removeprefix("HTTP_").replace("_", "-").lower()
+    proxy = os.environ.get("TROTH_TRUSTED_PROXY", "127.0.0.1").strip() or "127.0.0.1"
+    if name in WAITRESS_PROXY_HEADERS:
+        return {"trusted_proxy": proxy, "trusted_proxy_headers": {name}, "trusted_proxy_count": 1}
+    # a header of the proxy's own naming: waitress passes it on as it is
+    return {"clear_untrusted_proxy_headers": False}
+
+
 @command("serve", rich_help_panel="Setup")
 def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
@@ -166,6 +193,7 @@ def serve(
             threads=threads,
             ident="troth",
             max_request_body_size=max_body_bytes(),
+            **proxy_options(),
         )
     except OSError as exc:
         raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

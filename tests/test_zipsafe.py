@@ -196,6 +196,24 @@ def test_a_zip_announcing_millions_of_entries_is_refused_before_it_is_opened(cli
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_zip_that_hides_its_entries_behind_a_small_count_is_refused(cli, tmp_path):
+    """The end record says 1 entry, the central directory holds 12,001: zipfile would
+    read them all (a security review built a million this way)."""
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("Connections.csv", "First Name,Last Name\n")
+        for i in range(12_000):
+            zf.writestr(f"x{i}", b"")
+    data = bytearray(path.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)  # entries on disk, in total: a lie
+    path.write_bytes(bytes(data))
+    assert zipsafe.member_count(path) > zipsafe.MAX_MEMBERS
+    result = cli("import", str(path), code=2)
+    assert "is not an export troth reads (10,000 at most)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 # ---------------------------------------------------------------- the Import page
 
 

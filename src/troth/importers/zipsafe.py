@@ -45,6 +45,8 @@ _METHODS = {1: "shrink", 6: "implode", 9: "deflate64", 93: "zstandard", 98: "PPM
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _ZIP64_LOCATOR = b"PK\x06\x07"
+# The smallest central-directory entry: a 46-byte header with no name (APPNOTE 4.3.12).
+_MIN_ENTRY = 46
 
 
 def _mib(n: int) -> str:
@@ -52,9 +54,13 @@ def _mib(n: int) -> str:
 
 
 def member_count(path: Path) -> int | None:
-    """How many entries the archive's end record announces, read from the last bytes
-    of the file without building the central directory; None when no end record is
-    found (ZipFile then reports the file as not a zip)."""
+    """How many entries the archive may hold, read from the last bytes of the file
+    without building the central directory: the count its end record announces, or
+    as many as the directory's announced size leaves room for, whichever is more
+    (Python's zipfile reads the whole directory whatever the count says, so a zip that
+    claimed 1 entry and held a million got past a check of the count alone: found by a
+    security review). None when no end record is found (ZipFile then reports the file
+    as not a zip)."""
     try:
         with path.open("rb") as fh:
             fh.seek(0, 2)
@@ -66,6 +72,7 @@ def member_count(path: Path) -> int | None:
             if at < 0 or len(tail) - at < _EOCD_SIZE:
                 return None
             entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+            directory = struct.unpack("<I", tail[at + 12 : at + 16])[0]
             locator = tail[at - 20 : at] if at >= 20 else b""
             if locator.startswith(_ZIP64_LOCATOR):
                 # Zip64: the real count is in the zip64 end record the locator points to.
@@ -74,7 +81,8 @@ def member_count(path: Path) -> int | None:
                 record = fh.read(56)
                 if len(record) == 56 and record.startswith(b"PK\x06\x06"):
                     entries = max(entries, struct.unpack("<Q", record[32:40])[0])
-            return entries
+                    directory = max(directory, struct.unpack("<Q", record[40:48])[0])
+            return max(entries, directory // _MIN_ENTRY)
     except OSError:
         return None
 

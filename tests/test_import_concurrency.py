@@ -233,7 +233,21 @@ def test_restore_refuses_what_is_not_a_troth_backup(home, tmp_path):
             "INSERT INTO django_migrations (app, name, applied) VALUES"
             " ('people', '9999_from_the_future', '2030-01-01')"
         )
+    # a trigger that would make an account a superuser inside the live database
+    trap = tmp_path / "trap.sqlite3"
+    assert run(home, "backup", str(trap)).returncode == 0
+    with sqlite3.connect(trap) as conn:
+        conn.execute(
+            "CREATE TRIGGER promote AFTER UPDATE OF last_login ON auth_user"
+            " BEGIN UPDATE auth_user SET is_superuser = 1; END"
+        )
+    view = tmp_path / "view.sqlite3"
+    assert run(home, "backup", str(view)).returncode == 0
+    with sqlite3.connect(view) as conn:
+        conn.execute("CREATE VIEW everyone AS SELECT * FROM people_note")
     for path, says in (
+        (trap, "it holds a trigger, 'promote', which troth never makes"),
+        (view, "it holds a view, 'everyone', which troth never makes"),
         (tmp_path / "missing.sqlite3", "no such file"),
         (text, "not a troth backup (not an SQLite database)"),
         (other, "not a troth backup (no people_person table)"),

@@ -182,3 +182,29 @@ def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path):
     assert [s for s, _e in found] == ["failed", "failed"]
     assert all(e.startswith("interrupted") for _s, e in found)
     assert not list(uploads.glob("upload-*"))
+
+
+def test_a_dry_runs_copy_left_by_a_dead_process_is_removed_and_a_live_one_kept(
+    db, tmp_path, monkeypatch
+):
+    """A preview works on a whole copy of an SQLite database (every member's rows); one
+    left by a crash stayed for good. Start-up removes copies whose lock nobody holds."""
+    from django.db import connection
+    from filelock import FileLock
+
+    from troth.importers.apply import SCRATCH_PREFIX
+    from troth.importers.tasks import do_remove_stale_scratch
+
+    database = tmp_path / "troth.sqlite3"
+    database.write_bytes(b"")
+    dead, live = tmp_path / f"{SCRATCH_PREFIX}dead", tmp_path / f"{SCRATCH_PREFIX}live"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "copy.sqlite3").write_bytes(b"every member's rows")
+    elsewhere = tmp_path / "keep-me"
+    elsewhere.mkdir()
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with FileLock(live / "lock", timeout=0):
+        assert do_remove_stale_scratch() == 1
+    assert not dead.exists() and live.exists() and elsewhere.exists()

@@ -39,6 +39,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
+from filelock import FileLock
 from nameparser import HumanName
 
 from troth.errors import TrothError
@@ -489,6 +490,10 @@ def _dry_run(
     return summary
 
 
+# A dry run's copy of the database lives in a folder named so beside it.
+SCRATCH_PREFIX = ".troth-dry-run-"
+
+
 @contextlib.contextmanager
 def _scratch_copy() -> Iterator[None]:
     """On an SQLite file, this thread's connection is pointed at a copy of the
@@ -513,8 +518,12 @@ def _scratch_copy() -> Iterator[None]:
     ):
         yield
         return
-    folder = tempfile.mkdtemp(prefix=".troth-dry-run-", dir=Path(name).parent)
+    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=Path(name).parent)
     copy = Path(folder) / "copy.sqlite3"
+    # held while the copy is in use: a start-up clean-up (tasks.do_remove_stale_scratch)
+    # deletes only copies whose lock nobody holds, i.e. left by a process that died
+    held = FileLock(Path(folder) / "lock", timeout=0)
+    held.acquire()
     source = sqlite3.connect(name, timeout=20)
     target = sqlite3.connect(copy)
     try:
@@ -529,6 +538,7 @@ def _scratch_copy() -> Iterator[None]:
     finally:
         scratch.close()
         connections[DEFAULT_DB_ALIAS] = wrapper
+        held.release()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import stat
 import threading
 import time
@@ -476,6 +477,33 @@ def do_mark_interrupted(run: ImportRun) -> None:
     _discard(run)
 
 
+def do_remove_stale_scratch() -> int:
+    """Delete the copies of the database that dry runs (previews) left when their
+    process died: each is a whole copy, every member's rows included, and it stayed
+    on disk for good (found by a security review). A copy whose lock a live process
+    holds is in use and stays. Returns how many were deleted."""
+    from django.db import connection
+
+    from troth.importers.apply import SCRATCH_PREFIX
+
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or not name or not Path(name).is_file():
+        return 0
+    removed = 0
+    for folder in Path(name).parent.glob(SCRATCH_PREFIX + "*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        lock = FileLock(folder / "lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            continue  # a live dry run
+        lock.release()
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 def do_interrupt_stale() -> int:
     """At start (troth serve, troth worker): every run left "running" by a process
     that died, and with imports run in serve's own threads every "queued" one too
@@ -484,6 +512,7 @@ def do_interrupt_stale() -> int:
 
     Every owner's runs: this is the installation looking after itself at start,
     not a member's request."""
+    do_remove_stale_scratch()
     stale = [ImportRun.RUNNING, *([ImportRun.QUEUED] if runs_in_thread() else [])]
     marked = 0
     for run in ImportRun.objects.filter(status__in=stale).order_by("pk"):

@@ -554,3 +554,26 @@ def test_an_untampered_merge_still_undoes_exactly(scene, own_merge):
     assert back.tags.get().name == "golf"
     assert Note.objects.get(owner=m, person=back).text == "plays golf"
     assert back.contact_points.get().value == "zed@work.example"
+
+
+@pytest.mark.parametrize(("month", "day"), [(2, 31), (4, 31), (13, 1)])
+def test_a_date_that_is_no_day_of_the_year_is_refused(scene, tmp_path, month, day):
+    """Each column passed alone; 31 February then broke the person's page with a 500."""
+    data = copy.deepcopy(scene.data)
+    person = next(r for r in rows(data, "people.person") if not r["is_me"])
+    template = {c: None for c in entry(data, "people.persondate")["columns"]}
+    date_row = {
+        **template,
+        "id": 1,
+        "person_id": person["id"],
+        "kind": "birthday",
+        "label": "",
+        "month": month,
+        "day": day,
+        "source": "vcard",
+        "created_at": person["created_at"],
+    }
+    set_rows(data, "people.persondate", [date_row])
+    with pytest.raises(TrothError, match=r"people\.persondate #1: "):
+        do_restore(scene.mallory, write(tmp_path, data))
+    assert nothing_of_mallory(scene.mallory)

@@ -432,8 +432,8 @@ def _delete(model: type[models.Model], owner, ids: list[int]) -> int:
                     if related in HARMLESS:
                         cursor.execute(
                             f"DELETE FROM {quote(related._meta.db_table)}"
-                            f" WHERE {quote(column)} IN ({marks})",
-                            ids,
+                            f" WHERE {quote(column)} IN ({marks}) AND {quote('owner_id')} = %s",
+                            [*ids, owner.pk],
                         )
                 cursor.execute(
                     f"DELETE FROM {table} WHERE id IN ({marks}) AND {mine}", [*ids, owner.pk]

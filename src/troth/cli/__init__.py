@@ -30,6 +30,7 @@ for _module in (
     "demo",
     "web",
     "worker",
+    "paths",
 ):
     importlib.import_module(f"troth.cli.{_module}")
 from troth.cli.app import app, main  # noqa: E402

@@ -26,6 +26,7 @@ from typer.core import TyperCommand
 
 from troth.cli.app import command, console, owner, plural, print_json
 from troth.errors import TrothError
+from troth.warmpaths.queries import fresh_links
 
 KINDS = ("linkedin", "google", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
@@ -281,6 +282,7 @@ def import_(
         results.append(result["json"])
         problems.extend(result["problems"])
         left_out.append((str(path), result["left_out"]))
+    fresh_links(me_owner)  # who knows whom, from what just came in (warm paths)
     if report is not None:
         write_report(report, problems, left_out)
         if not as_json:

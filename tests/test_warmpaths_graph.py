@@ -136,9 +136,7 @@ def test_strength_decays_by_recency_but_keeps_a_floor():
     assert infer.strength(mail=1) < infer.strength(mail_cc=1)
     # an employer overlap alone is weak and not enough for a hop
     assert infer.strength(employer=True) == pytest.approx(infer.EMPLOYER)
-    assert not infer.confirmed(
-        mail=0, mail_cc=0, meetings=0, records=0, knows=False, manual=False
-    )
+    assert not infer.confirmed(mail=0, mail_cc=0, meetings=0, records=0, knows=False, manual=False)
     # what the user said wins
     assert infer.strength(mail=50, manual=1) == pytest.approx(0.2)
     assert infer.strength(manual=5) == 1.0

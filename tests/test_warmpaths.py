@@ -388,3 +388,58 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(me, net, cli, args, sa
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0], result.stderr
     assert list(Link.objects.order_by("id").values()) == before
+
+
+def test_ask_starts_the_requester_workflow_with_the_first_hop(me, net, cli):
+    out = cli(
+        "path",
+        "Tess Target",
+        "--ask",
+        "--why",
+        "she hires data engineers",
+        "--anyway",
+        "we talk weekly",
+    )
+    assert "Asked Cleo Cole to introduce you to Tess Target" in out.stdout
+    intro = Introduction.objects.get(owner=me)
+    assert (intro.role, intro.introducer_id, intro.person_b_id) == (
+        Introduction.REQUESTER,
+        net["cleo"].id,
+        net["tess"].id,
+    )
+    assert intro.why == "she hires data engineers"
+    # asking again is the workflow's own refusal: one line, exit 2, nothing more written
+    cli("path", "Tess Target", "--ask", "--why", "again", "--anyway", "x", code=2)
+    assert Introduction.objects.filter(owner=me).count() == 1
+
+
+def test_ask_along_a_longer_path_never_commits_the_second_connector(me, net, cli):
+    far, mo = do_add_person(me, "Fay Far"), do_add_person(me, "Mo Middle")
+    # Mo: a real but faint tie of mine (one exchange each way), below the first-hop floor
+    do_log_interaction(me, mo, "email", when=_ago(30))
+    do_log_interaction(me, mo, "email", when=_ago(29), they_started=True)
+    do_knows(me, net["cleo"], mo, strength=4)
+    do_knows(me, mo, far, strength=5)
+    data = cli.json("path", "Fay Far")
+    assert [h["id"] for h in data["paths"][0]["hops"]] == [net["cleo"].id, mo.id, far.id]
+    assert data["paths"][0]["hops"][1]["tier"] not in ("inner", "close", "active", "stranger")
+    cli("path", "Fay Far", "--ask", "--why", "she runs the meetup", "--anyway", "ok")
+    intro = Introduction.objects.get(owner=me)
+    assert intro.introducer_id == net["cleo"].id and intro.person_b_id == far.id
+    assert "would you be comfortable asking Mo Middle whether" in intro.why
+    # nothing was asked of Mo: no introduction names Mo
+    assert not Introduction.objects.filter(owner=me, introducer=mo).exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("path", "Tess Target", "--ask"), "--ask needs --why"),
+        (("path", "Tess Target", "--why", "x"), "go with --ask"),
+        (("path", "Tess Target", "--floor", "inner", "--ask", "--why", "x"), "no warm path"),
+    ],
+)
+def test_bad_asks(me, net, cli, args, says):
+    result = cli(*args, code=2)
+    assert says in result.stderr
+    assert not Introduction.objects.filter(owner=me).exists()

@@ -87,6 +87,14 @@ def path(
     floor: str = typer.Option(
         queries.DEFAULT_FLOOR, "--floor", help="Weakest tier of yours a first hop may be."
     ),
+    ask: bool = typer.Option(
+        False, "--ask", help="Ask the best path's first hop for the introduction (needs --why)."
+    ),
+    why: str = typer.Option("", "--why", help="--ask: why you want to meet them."),
+    blurb: str = typer.Option("", "--blurb", help="--ask: a short note about you to forward."),
+    anyway: str = typer.Option(
+        "", "--anyway", help="--ask: go ahead past the introduction workflow's guards, saying why."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Warm paths to a person or a company, through people who know you at every hop."""
@@ -94,9 +102,27 @@ def path(
         raise TrothError("name a TARGET or --company NAME (one of them)")
     if not 1 <= hops <= MAX_HOPS:
         raise TrothError(f"--hops must be 1 to {MAX_HOPS}, got {hops}")
+    if ask and not why.strip():
+        raise TrothError(
+            '--ask needs --why "why you want to meet them" (the connector passes it on)'
+        )
+    if not ask and (why or blurb or anyway):
+        raise TrothError("--why, --blurb and --anyway go with --ask")
     me_owner = owner()
     person = queries.resolve_target(me_owner, target) if target is not None else None
     result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor)
+    if ask:
+        with transaction.atomic():
+            intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
+        result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
+        if not as_json:
+            console.print(
+                f"Asked {escape(intro.introducer.full_name)} to introduce you to"
+                f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
+                f" {escape(intro.why)}"
+            )
+            console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
+            return
     if as_json:
         print_json(result)
         return

@@ -297,3 +297,28 @@ def do_forget(owner, a: Person, b: Person) -> Link:
     _score(link, timezone.localdate())
     link.save()
     return link
+
+
+def do_ask_best_path(
+    owner, result: dict[str, Any], why: str, *, blurb: str = "", anyway: str = ""
+) -> Introduction:
+    """Start the requester workflow (`intros.do_ask`) with the best path's first hop.
+
+    For a longer path the ask never commits the second connector: the first is asked
+    whether they would be comfortable asking the second (issue 12)."""
+    from troth.intros.actions import do_ask
+
+    if not result["paths"]:
+        raise TrothError("no warm path to ask along: build one first (see the closest people)")
+    hops = result["paths"][0]["hops"]
+    ids = [h["id"] for h in hops]
+    people = {p.id: p for p in Person.objects.filter(owner=owner, id__in=ids)}
+    first, target = people[ids[0]], people[ids[-1]]
+    why = why.strip()
+    if len(hops) > 2 and why:
+        second = hops[1]["name"]
+        why = (
+            f"{why} (through {second}: would you be comfortable asking {second} whether"
+            f" they would be open to an introduction to {target.full_name}?)"
+        )
+    return do_ask(owner, first, target, why, blurb=blurb, anyway=anyway)

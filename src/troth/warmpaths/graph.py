@@ -31,6 +31,10 @@ class Graph:
     indptr: np.ndarray  # int64, n + 1
     indices: np.ndarray  # int32 neighbours
     weights: np.ndarray  # float32 link strengths, same order as indices
+    # Hops-to-target per node, FAR everywhere between searches: allocating a fresh
+    # array per search costs more than the search (page faults on a busy machine), so
+    # each search marks what it touched and resets it. One search at a time per Graph.
+    scratch: np.ndarray
 
     @property
     def n(self) -> int:
@@ -52,7 +56,12 @@ def build(
     data = np.concatenate((w, w))
     m = csr_array((data, (rows, cols)), shape=(n, n))
     m.sort_indices()
-    return Graph(m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data.astype(np.float32))
+    return Graph(
+        m.indptr.astype(np.int64),
+        m.indices.astype(np.int32),
+        m.data.astype(np.float32),
+        np.full(n, FAR, dtype=np.int8),
+    )
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,14 @@ def _neighbours(g: Graph, frontier: np.ndarray) -> np.ndarray:
 
 def distances_to(
     g: Graph, targets: np.ndarray, levels: int, passable: np.ndarray | None
-) -> np.ndarray:
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Edges from each node to the nearest target (FAR beyond `levels`), walking only
-    through passable nodes (targets themselves need not be)."""
-    dist = np.full(g.n, FAR, dtype=np.int8)
+    through passable nodes (targets themselves need not be); in `g.scratch`, with the
+    nodes marked (for `_reset`)."""
+    dist = g.scratch
     dist[targets] = 0
     frontier = np.unique(targets)
+    marked = [frontier]
     for level in range(1, levels + 1):
         if len(frontier) == 0:
             break
@@ -107,8 +118,14 @@ def distances_to(
         if passable is not None:
             near = near[passable[near]]
         dist[near] = level
+        marked.append(near)
         frontier = near
-    return dist
+    return dist, marked
+
+
+def _reset(g: Graph, marked: list[np.ndarray]) -> None:
+    for nodes in marked:
+        g.scratch[nodes] = FAR
 
 
 def search(
@@ -133,13 +150,38 @@ def search(
     rank = {int(t): int(r) for t, r in targets}
     tnodes = np.fromiter(rank, dtype=np.int64)
     inner = max_hops - 1
-    dist = distances_to(g, tnodes, inner, passable)
+    # Meet in the middle: the reverse pass stops one level short (its last level would
+    # be about 20 times the size of the one before), and the first hops are tested
+    # against it through their own neighbours, all at once.
+    dist, marked = distances_to(g, tnodes, max(inner - 1, 0), passable)
+    try:
+        return _search(g, first_hops, rank, dist, inner, passable, top)
+    finally:
+        _reset(g, marked)
+
+
+def _search(
+    g: Graph,
+    first_hops: Sequence[tuple[int, float]],
+    rank: dict[int, int],
+    dist: np.ndarray,
+    inner: int,
+    passable: np.ndarray | None,
+    top: int,
+) -> list[Found]:
+    firsts = np.fromiter((int(c) for c, _t in first_hops), dtype=np.int64)
+    ties = [float(t) for _c, t in first_hops]
+    hopeful = dist[firsts] == 0
+    if inner >= 1:
+        starts = g.indptr[firsts]
+        lens = g.indptr[firsts + 1] - starts
+        near = dist[_neighbours(g, firsts)] <= inner - 1
+        owner = np.repeat(np.arange(len(firsts)), lens)
+        hopeful |= np.bincount(owner[near], minlength=len(firsts)) > 0
     best: dict[int, Found] = {}
-    for c, tie in first_hops:
-        c = int(c)
-        if dist[c] > inner:
-            continue
-        found = _walk(g, c, float(tie), rank, dist, inner, passable)
+    for k in np.flatnonzero(hopeful).tolist():
+        c = int(firsts[k])
+        found = _walk(g, c, ties[k], rank, dist, inner, passable)
         if found is not None:
             best[c] = found
     return sorted(best.values(), key=Found.key)[:top]

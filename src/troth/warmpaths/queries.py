@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
+from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
 from troth.people.models import ContactPoint, Employment, Organization, Person
@@ -27,8 +28,9 @@ from troth.warmpaths.models import InferencePass, Link
 
 DEFAULT_HOPS = 3
 DEFAULT_FLOOR = "active"  # my first hop: someone I am in active touch with, or closer
-# A tie this close needs no connector: "just ask them".
-CLOSE_TIERS = ("inner", "close")
+# A tie this close needs no connector: "just ask them" (the introductions workflow
+# draws the same line: asking a third person to introduce you would be odd).
+CLOSE_TIERS = KNOWN_TIERS
 # Below this a link between two of my people is too faint to carry an ask.
 LINK_FLOOR = 0.2
 TOP = 5

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Field, Max, Q
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -31,7 +32,7 @@ EVIDENCE_FIELDS = (
     "intros_met",
     "knows_source",
     "knows_strength",
-    "employer",
+    "employer_id",
     "overlap_from",
     "overlap_to",
     "first_seen",
@@ -209,6 +210,7 @@ def do_infer_links(
     overlaps = _overlaps(owner, me_id)
 
     links = {(lk.person_a_id, lk.person_b_id): lk for lk in Link.objects.filter(owner=owner)}
+    before = {key: _values(lk) for key, lk in links.items()}
     wanted = set(met) | set(intros) | set(knows) | set(overlaps)
     for found in observed.values():
         wanted.update(found)
@@ -239,13 +241,8 @@ def do_infer_links(
         link.overlap_from = overlap.start if overlap else None
         link.overlap_to = overlap.end if overlap else None
         _score(link, today)
-    new_ids = {id(x) for x in created}
     Link.objects.bulk_create(created, batch_size=2000)
-    Link.objects.bulk_update(
-        [lk for lk in links.values() if id(lk) not in new_ids],
-        [*EVIDENCE_FIELDS, "updated_at"],
-        batch_size=2000,
-    )
+    _save_changed([lk for key, lk in links.items() if key in before and _values(lk) != before[key]])
     now = timezone.now()
     InferencePass.objects.update_or_create(
         owner=owner, defaults={"interactions_max_id": max(top, mark), "ran_at": now}
@@ -255,6 +252,38 @@ def do_infer_links(
         "new": len(created),
         "touched": len(links) if touched is None else len(touched),
     }
+
+
+def _values(link: Link) -> tuple[Any, ...]:
+    return tuple(getattr(link, name) for name in EVIDENCE_FIELDS)
+
+
+def _save_changed(changed: list[Link]) -> None:
+    """One plain UPDATE per changed row, sent as one executemany: Django's bulk_update
+    builds a CASE per field and row, minutes for the tens of thousands of links a
+    daily re-decay touches."""
+    if not changed:
+        return
+    fields = [
+        cast(Field, Link._meta.get_field(name.removesuffix("_id"))) for name in EVIDENCE_FIELDS
+    ]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote(Link._meta.db_table)} SET {sets}, {quote('updated_at')} = %s WHERE id = %s"
+    )
+    now = Link._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    rows = [
+        [
+            *(f.get_db_prep_value(getattr(lk, f.attname), connection) for f in fields),
+            now,
+            lk.pk,
+        ]
+        for lk in changed
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _two(owner, a: Person, b: Person) -> tuple[Person, Person]:

@@ -282,7 +282,6 @@ def import_(
         results.append(result["json"])
         problems.extend(result["problems"])
         left_out.append((str(path), result["left_out"]))
-    fresh_links(me_owner)  # who knows whom, from what just came in (warm paths)
     if report is not None:
         write_report(report, problems, left_out)
         if not as_json:
@@ -337,6 +336,7 @@ def _import_path(
             )
         else:
             summary = _import_each(me_owner, path, files, kind, me, bar)
+    fresh_links(me_owner)  # who knows whom, from what just came in (warm paths)
     data = summary.as_dict()
     if ignored:
         data["ignored"] = [str(p) for p in ignored]

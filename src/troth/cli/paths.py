@@ -85,7 +85,9 @@ def path(
         queries.DEFAULT_HOPS, "--hops", help=f"Most edges from you (1 to {MAX_HOPS})."
     ),
     floor: str = typer.Option(
-        queries.DEFAULT_FLOOR, "--floor", help="Weakest tier of yours a first hop may be."
+        queries.DEFAULT_FLOOR,
+        "--floor",
+        help="Weakest tier of yours a first hop may be: inner, close, active, network, acquaintance or dormant.",
     ),
     ask: bool = typer.Option(
         False, "--ask", help="Ask the best path's first hop for the introduction (needs --why)."

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "troth.agenda",
     "troth.importers",
     "troth.identity",
+    "troth.warmpaths",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",

@@ -62,6 +62,8 @@ RESTORABLE = frozenset(
         "people.tag",
         "sim.simtruth",
         "trust.trustscore",  # DERIVED: accepted in a file, never written
+        "warmpaths.inferencepass",
+        "warmpaths.link",
     }
 )
 

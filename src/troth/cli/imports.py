@@ -26,6 +26,7 @@ from typer.core import TyperCommand
 from troth.cli.app import command, console, owner, parse_id, plural, print_json
 from troth.errors import TrothError
 from troth.lib import csvsafe
+from troth.warmpaths.queries import fresh_links
 
 KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
@@ -423,6 +424,8 @@ def _import_path(
             )
         else:
             summary = _import_each(me_owner, path, files, kind, me, bar, dry_run, force)
+    if not dry_run:
+        fresh_links(me_owner)  # who knows whom, from what just came in (warm paths)
     data = summary.as_dict()
     if ignored:
         data["ignored"] = [str(p) for p in ignored]

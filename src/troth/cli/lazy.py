@@ -43,6 +43,7 @@ MODULES = (
     "demo",
     "web",
     "worker",
+    "paths",
 )
 MANIFEST = "commands.json"
 

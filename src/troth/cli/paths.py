@@ -1,0 +1,171 @@
+"""Warm paths: who knows whom (`troth knows`) and the way in (`troth path`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from django.db import transaction
+from rich.markup import escape
+
+from troth.cli.app import command, console, owner, print_json
+from troth.errors import TrothError
+from troth.people.queries import resolve_person
+from troth.warmpaths import actions, queries
+from troth.warmpaths.graph import MAX_HOPS
+
+
+@command("knows", rich_help_panel="Warm paths")
+def knows(
+    a: str = typer.Argument(..., help="A person (name or #id)."),
+    b: str | None = typer.Argument(None, help="Who A knows; leave out to list whom A knows."),
+    how: str = typer.Option("", "--how", help='How they know each other ("worked at Acme").'),
+    strength: int | None = typer.Option(
+        None, "--strength", help="1 (barely) to 5 (very well); wins over what troth inferred."
+    ),
+    forget: bool = typer.Option(
+        False, "--forget", help="A and B do not know each other: stays so after re-imports."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Who knows whom among your people: list, add by hand, or forget a link."""
+    me_owner = owner()
+    if b is None:
+        if forget or how or strength is not None:
+            raise TrothError("--forget, --how and --strength need two people: troth knows A B")
+        person = resolve_person(me_owner, a)
+        rows = queries.whom_knows(me_owner, person)
+        if as_json:
+            print_json({"person": {"id": person.id, "name": person.full_name}, "knows": rows})
+            return
+        if not rows:
+            console.print(f"troth knows of nobody {escape(person.full_name)} knows yet.")
+            return
+        console.print(f"[bold]{escape(person.full_name)}[/bold] knows:")
+        for row in rows:
+            console.print(
+                f"  {escape(row['name'])} (#{row['id']}) strength {row['strength']:.2f}"
+                f": {escape('; '.join(row['evidence']))}"
+            )
+        return
+    with transaction.atomic():
+        pa, pb = resolve_person(me_owner, a), resolve_person(me_owner, b)
+        if forget:
+            if how or strength is not None:
+                raise TrothError("--forget takes no --how or --strength")
+            link = actions.do_forget(me_owner, pa, pb)
+            said = f"Forgot that {pa.full_name} and {pb.full_name} know each other"
+        else:
+            link = actions.do_knows(me_owner, pa, pb, how=how, strength=strength)
+            said = f"Noted: {pa.full_name} and {pb.full_name} know each other"
+    if as_json:
+        print_json(
+            {
+                "a": {"id": pa.id, "name": pa.full_name},
+                "b": {"id": pb.id, "name": pb.full_name},
+                "forgotten": link.forgotten,
+                "strength": round(link.strength, 3),
+            }
+        )
+        return
+    console.print(escape(said))
+
+
+def _hop_line(i: int, hop: dict[str, Any]) -> str:
+    who = f"{escape(hop['name'])} (#{hop['id']}, {hop['tier']})"
+    why = "; ".join(hop["evidence"]) or "no evidence recorded"
+    return f"    {'you ->' if i == 0 else '  ->'} {who}: {escape(why)}"
+
+
+@command("path", rich_help_panel="Warm paths")
+def path(
+    target: str | None = typer.Argument(None, help="The person (name, #id or email address)."),
+    company: str | None = typer.Option(None, "--company", help="Anyone at this organisation."),
+    hops: int = typer.Option(
+        queries.DEFAULT_HOPS, "--hops", help=f"Most edges from you (1 to {MAX_HOPS})."
+    ),
+    floor: str = typer.Option(
+        queries.DEFAULT_FLOOR,
+        "--floor",
+        help="Weakest tier of yours a first hop may be: inner, close, active, network, acquaintance or dormant.",
+    ),
+    ask: bool = typer.Option(
+        False, "--ask", help="Ask the best path's first hop for the introduction (needs --why)."
+    ),
+    why: str = typer.Option("", "--why", help="--ask: why you want to meet them."),
+    blurb: str = typer.Option("", "--blurb", help="--ask: a short note about you to forward."),
+    anyway: str = typer.Option(
+        "", "--anyway", help="--ask: go ahead past the introduction workflow's guards, saying why."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Warm paths to a person or a company, through people who know you at every hop."""
+    if (target is None) == (company is None):
+        raise TrothError("name a TARGET or --company NAME (one of them)")
+    if not 1 <= hops <= MAX_HOPS:
+        raise TrothError(f"--hops must be 1 to {MAX_HOPS}, got {hops}")
+    if ask and not why.strip():
+        raise TrothError(
+            '--ask needs --why "why you want to meet them" (the connector passes it on)'
+        )
+    if not ask and (why or blurb or anyway):
+        raise TrothError("--why, --blurb and --anyway go with --ask")
+    me_owner = owner()
+    person = queries.resolve_target(me_owner, target) if target is not None else None
+    result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor)
+    if ask:
+        with transaction.atomic():
+            intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
+        result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
+        if not as_json:
+            console.print(
+                f"Asked {escape(intro.introducer.full_name)} to introduce you to"
+                f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
+                f" {escape(intro.why)}"
+            )
+            console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
+            return
+    if as_json:
+        print_json(result)
+        return
+    goal = result["target"]
+    name = goal.get("name") or f"someone at {goal['company']}"
+    for row in goal.get("direct", []):
+        was = "" if row["current"] else ", worked there"
+        console.print(
+            f"You know {escape(row['name'])} (#{row['id']}, {row['tier']}{was}) yourself: just ask them."
+        )
+    if not result["paths"] and goal.get("direct"):
+        return
+    if not result["paths"]:
+        console.print(
+            f"No warm path to {escape(name)} within {hops} hops through people you know"
+            f" ({floor} or closer first)."
+        )
+        closest = result.get("closest", [])
+        if closest:
+            console.print("Closest people to build one with (give first):")
+            for row in closest:
+                needs = "; ".join(row["open_needs"])
+                give = f" - they need: {escape(needs)}" if needs else ""
+                console.print(
+                    f"  {escape(row['name'])} (#{row['id']}, {row['tier']}):"
+                    f" {escape('; '.join(row['evidence']))}{give}"
+                )
+        else:
+            console.print(
+                "Nobody you know is known to know them yet: add what you know with troth knows A B."
+            )
+        return
+    console.print(f"[bold]Warm paths to {escape(name)}[/bold]")
+    for n, p in enumerate(result["paths"], 1):
+        console.print(
+            f"{n}. weakest hop {p['weakest']:.2f}, {p['length']} hop{'s' if p['length'] != 1 else ''}"
+        )
+        for i, hop in enumerate(p["hops"]):
+            console.print(_hop_line(i, hop))
+        wanted = p["hops"][0].get("open_needs") or []
+        if wanted:
+            console.print(
+                f"    give first: {escape(p['hops'][0]['name'])} needs {escape('; '.join(wanted))}"
+            )

@@ -1,0 +1,353 @@
+"""Writes for warm paths (`do_*`; callers own the transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Field, Max, Q
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.interactions.models import Interaction
+from troth.intros.models import Introduction
+from troth.people.models import Employment, Knows, Person, Relationship
+from troth.warmpaths import infer
+from troth.warmpaths.models import InferencePass, Link
+
+# Introductions whose two people were put in touch and got at least as far as
+# meeting (or an outcome after it): they know each other.
+REACHED_MET = ("met", "outcome", "thanked")
+# As requester, the connector agreed to introduce me: the connector knows the target.
+CONNECTOR_KNEW = ("introduced", "followed_up", "met", "outcome", "thanked")
+CHUNK = 900  # SQLite's bound-parameter limit, with room to spare
+
+EVIDENCE_FIELDS = (
+    "mail_together",
+    "mail_cc",
+    "meetings",
+    "met_through",
+    "intros_met",
+    "knows_source",
+    "knows_strength",
+    "employer_id",
+    "overlap_from",
+    "overlap_to",
+    "first_seen",
+    "last_seen",
+    "strength",
+    "usable",
+    "computed_on",
+)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _chunks(items: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _rows_of(owner, keys: set[tuple[str, str]]) -> list[tuple[str, str, int, dt.datetime, str]]:
+    """Every interaction row of these (source, external_id) groups."""
+    by_source: dict[str, list[str]] = {}
+    for source, ext in keys:
+        by_source.setdefault(source, []).append(ext)
+    rows: list[tuple[str, str, int, dt.datetime, str]] = []
+    for source, exts in by_source.items():
+        for part in _chunks(sorted(exts)):
+            rows.extend(
+                Interaction.objects.filter(owner=owner, source=source, external_id__in=part)
+                .values_list("source", "external_id", "person_id", "occurred_at", "channel")
+                .iterator(chunk_size=5000)
+            )
+    return rows
+
+
+def _keys_of_people(owner, people: set[int]) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for part in _chunks(sorted(people)):
+        keys.update(
+            Interaction.objects.filter(owner=owner, person_id__in=part)
+            .exclude(external_id="")
+            .values_list("source", "external_id")
+            .distinct()
+        )
+    return keys
+
+
+def _observed(
+    owner, me_id: int, mark: int, people: Iterable[int] | None, full: bool
+) -> tuple[set[int] | None, dict[str, dict[tuple[int, int], infer.Seen]]]:
+    """Co-occurrence counts for every pair touching a changed person (None: everyone)."""
+    if full:
+        rows = list(
+            Interaction.objects.filter(owner=owner)
+            .exclude(external_id="")
+            .values_list("source", "external_id", "person_id", "occurred_at", "channel")
+            .iterator(chunk_size=20000)
+        )
+        touched: set[int] | None = None
+    else:
+        new_keys = set(
+            Interaction.objects.filter(owner=owner, id__gt=mark)
+            .exclude(external_id="")
+            .values_list("source", "external_id")
+            .distinct()
+        )
+        touched = {pid for _s, _e, pid, _t, _c in _rows_of(owner, new_keys)}
+        touched.update(people or ())
+        touched.discard(me_id)
+        rows = _rows_of(owner, _keys_of_people(owner, touched)) if touched else []
+    codes: dict[tuple[str, str], int] = {}
+    found: dict[str, dict[tuple[int, int], infer.Seen]] = {}
+    for kind, channels in (("mail", ("email", "message")), ("meeting", ("meeting", "event"))):
+        picked = [r for r in rows if r[4] in channels and r[2] != me_id]
+        groups = [codes.setdefault((r[0], r[1]), len(codes)) for r in picked]
+        found[kind] = infer.co_occurrences(
+            groups,
+            [r[2] for r in picked],
+            [r[3].timestamp() for r in picked],
+            only=touched,
+        )
+    return touched, found
+
+
+def _records(owner, me_id: int) -> tuple[dict, dict, dict]:
+    """troth's own records: met through, introductions that reached "met", Knows rows."""
+    met: dict[tuple[int, int], int] = {}
+    for pid, via in Relationship.objects.filter(owner=owner, met_through__isnull=False).values_list(
+        "person_id", "met_through_id"
+    ):
+        if me_id not in (pid, via) and pid != via:
+            key = _pair(pid, via)
+            met[key] = met.get(key, 0) + 1
+    intros: dict[tuple[int, int], int] = {}
+    rows = Introduction.objects.filter(owner=owner).filter(
+        Q(role=Introduction.CONNECTOR, state__in=REACHED_MET)
+        | Q(role=Introduction.REQUESTER, state__in=CONNECTOR_KNEW)
+    )
+    for role, a, b, c in rows.values_list("role", "person_a_id", "person_b_id", "introducer_id"):
+        x, y = (a, b) if role == Introduction.CONNECTOR else (c, b)
+        if me_id not in (x, y) and x != y:
+            key = _pair(x, y)
+            intros[key] = intros.get(key, 0) + 1
+    knows = {
+        (a, b): (source, strength)
+        for a, b, source, strength in Knows.objects.filter(owner=owner).values_list(
+            "person_a_id", "person_b_id", "source", "strength"
+        )
+    }
+    return met, intros, knows
+
+
+def _overlaps(owner, me_id: int) -> dict[tuple[int, int], infer.Overlap]:
+    jobs = [
+        (pid, org, start, end, current)
+        for pid, org, start, end, current in Employment.objects.filter(owner=owner)
+        .exclude(person_id=me_id)
+        .values_list("person_id", "organization_id", "started_on", "ended_on", "is_current")
+    ]
+    return infer.employer_overlaps(jobs)
+
+
+def _score(link: Link, today: dt.date) -> None:
+    days = (today - timezone.localtime(link.last_seen).date()).days if link.last_seen else None
+    by_hand = link.manual_at is not None
+    link.strength = infer.strength(
+        mail=link.mail_together,
+        mail_cc=link.mail_cc,
+        meetings=link.meetings,
+        days_since_last=days,
+        records=link.met_through + link.intros_met,
+        knows=(link.knows_strength if link.knows_strength is not None else infer.KNOWS_DEFAULT)
+        if link.knows_source
+        else None,
+        employer=link.employer_id is not None,
+        manual=link.manual_strength,
+        by_hand=by_hand and link.manual_strength is None,
+    )
+    link.usable = infer.confirmed(
+        mail=link.mail_together,
+        mail_cc=link.mail_cc,
+        meetings=link.meetings,
+        records=link.met_through + link.intros_met,
+        knows=bool(link.knows_source),
+        manual=by_hand,
+    )
+    link.computed_on = today
+
+
+def do_infer_links(
+    owner,
+    since: int | None = None,
+    *,
+    people: Iterable[int] | None = None,
+    full: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """Recompute who knows whom from what troth stores, incrementally.
+
+    Co-occurrence is recounted for the people touched by interactions newer than
+    the last pass (or than interaction id `since`), plus `people`; `full` recounts
+    everyone. troth's own records (met through, introductions, Knows, employment)
+    are small and re-read every pass. Every link's strength is re-decayed to
+    `today`. Never touches `forgotten` nor what the user said by hand.
+    """
+    today = today or timezone.localdate()
+    me_id = Person.objects.get(owner=owner, is_me=True).id
+    state = InferencePass.objects.filter(owner=owner).first()
+    mark = since if since is not None else (state.interactions_max_id if state else 0)
+    top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
+    if state is None and since is None and not people:
+        full = True
+    touched, observed = _observed(owner, me_id, mark, people, full)
+    met, intros, knows = _records(owner, me_id)
+    overlaps = _overlaps(owner, me_id)
+
+    links = {(lk.person_a_id, lk.person_b_id): lk for lk in Link.objects.filter(owner=owner)}
+    before = {key: _values(lk) for key, lk in links.items()}
+    wanted = set(met) | set(intros) | set(knows) | set(overlaps)
+    for found in observed.values():
+        wanted.update(found)
+    created: list[Link] = []
+    for key in wanted - set(links):
+        link = Link(owner=owner, person_a_id=key[0], person_b_id=key[1])
+        links[key] = link
+        created.append(link)
+    for key, link in links.items():
+        if full or touched is None or key[0] in touched or key[1] in touched:
+            mail = observed["mail"].get(key)
+            meet = observed["meeting"].get(key)
+            link.mail_together = mail.count if mail else 0
+            link.meetings = meet.count if meet else 0
+            seen = [s for s in (mail, meet) if s is not None]
+            link.first_seen = (
+                dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
+            )
+            link.last_seen = (
+                dt.datetime.fromtimestamp(max(s.last for s in seen), dt.UTC) if seen else None
+            )
+        link.met_through = met.get(key, 0)
+        link.intros_met = intros.get(key, 0)
+        source, strength = knows.get(key, ("", None))
+        link.knows_source, link.knows_strength = source, strength
+        overlap = overlaps.get(key)
+        link.employer_id = overlap.org_id if overlap else None
+        link.overlap_from = overlap.start if overlap else None
+        link.overlap_to = overlap.end if overlap else None
+        _score(link, today)
+    Link.objects.bulk_create(created, batch_size=2000)
+    _save_changed([lk for key, lk in links.items() if key in before and _values(lk) != before[key]])
+    now = timezone.now()
+    InferencePass.objects.update_or_create(
+        owner=owner, defaults={"interactions_max_id": max(top, mark), "ran_at": now}
+    )
+    return {
+        "links": sum(1 for lk in links.values() if not lk.forgotten),
+        "new": len(created),
+        "touched": len(links) if touched is None else len(touched),
+    }
+
+
+def _values(link: Link) -> tuple[Any, ...]:
+    return tuple(getattr(link, name) for name in EVIDENCE_FIELDS)
+
+
+def _save_changed(changed: list[Link]) -> None:
+    """One plain UPDATE per changed row, sent as one executemany: Django's bulk_update
+    builds a CASE per field and row, minutes for the tens of thousands of links a
+    daily re-decay touches."""
+    if not changed:
+        return
+    fields = [
+        cast(Field, Link._meta.get_field(name.removesuffix("_id"))) for name in EVIDENCE_FIELDS
+    ]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    sql = (
+        f"UPDATE {quote(Link._meta.db_table)} SET {sets}, {quote('updated_at')} = %s WHERE id = %s"
+    )
+    now = Link._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    rows = [
+        [
+            *(f.get_db_prep_value(getattr(lk, f.attname), connection) for f in fields),
+            now,
+            lk.pk,
+        ]
+        for lk in changed
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _two(owner, a: Person, b: Person) -> tuple[Person, Person]:
+    if a.owner_id != owner.id or b.owner_id != owner.id:
+        raise TrothError("no such person")  # never reached through resolve_person
+    if a.id == b.id:
+        raise TrothError(f"{a.full_name} and {b.full_name} are the same person")
+    if a.is_me or b.is_me:
+        raise TrothError("that is you: your own ties come from the trust engine, not from knows")
+    return (a, b) if a.id < b.id else (b, a)
+
+
+def do_knows(owner, a: Person, b: Person, *, how: str = "", strength: int | None = None) -> Link:
+    """By hand: A and B know each other (a forgotten link comes back: the user said so)."""
+    a, b = _two(owner, a, b)
+    if strength is not None and not 1 <= strength <= 5:
+        raise TrothError(f"--strength must be 1 to 5, got {strength}")
+    how = how.strip()
+    if len(how) > 300:
+        raise TrothError("--how is too long (300 characters at most)")
+    link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
+    link.manual_how = how or link.manual_how
+    if strength is not None:
+        link.manual_strength = strength
+    link.manual_at = timezone.now()
+    link.forgotten = False
+    _score(link, timezone.localdate())
+    link.save()
+    return link
+
+
+def do_forget(owner, a: Person, b: Person) -> Link:
+    """A and B do not know each other, whatever the mail says: stays so after re-imports."""
+    a, b = _two(owner, a, b)
+    link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
+    link.forgotten = True
+    link.manual_strength = None
+    link.manual_how = ""
+    link.manual_at = None
+    _score(link, timezone.localdate())
+    link.save()
+    return link
+
+
+def do_ask_best_path(
+    owner, result: dict[str, Any], why: str, *, blurb: str = "", anyway: str = ""
+) -> Introduction:
+    """Start the requester workflow (`intros.do_ask`) with the best path's first hop.
+
+    For a longer path the ask never commits the second connector: the first is asked
+    whether they would be comfortable asking the second (issue 12)."""
+    from troth.intros.actions import do_ask
+
+    if not result["paths"]:
+        raise TrothError("no warm path to ask along: build one first (see the closest people)")
+    hops = result["paths"][0]["hops"]
+    ids = [h["id"] for h in hops]
+    people = {p.id: p for p in Person.objects.filter(owner=owner, id__in=ids)}
+    first, target = people[ids[0]], people[ids[-1]]
+    why = why.strip()
+    if len(hops) > 2 and why:
+        second = hops[1]["name"]
+        why = (
+            f"{why} (through {second}: would you be comfortable asking {second} whether"
+            f" they would be open to an introduction to {target.full_name}?)"
+        )
+    return do_ask(owner, first, target, why, blurb=blurb, anyway=anyway)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WarmPathsConfig(AppConfig):
+    name = "troth.warmpaths"
+    label = "warmpaths"

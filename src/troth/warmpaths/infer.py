@@ -1,0 +1,223 @@
+"""Who knows whom, from what troth already stores (pure: no Django).
+
+The inputs are plain arrays and tuples so the same code serves the database
+(`actions.do_infer_links`), the benchmarks and the tests:
+
+- co-occurrence: one row per (group, person, time), where a group is one message
+  or one meeting (troth stores one interaction per person per message/meeting, and
+  the rows sharing `source` + `external_id` are its co-recipients or co-attendees);
+- employment overlap: the same organisation with overlapping dates;
+- strength: each link's evidence counts, decayed by how long ago it was last seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# A message or meeting with more than this many of my people is a list blast or an
+# all-hands, not evidence that any two of them know each other (issue 12; folk skips
+# more than 20 recipients, paths-and-groups-anchors.md [S36]).
+MAX_GROUP = 10
+
+# An organisation with more of my people than this says nothing about any two of them
+# (everyone at a 5,000-person employer does not know everyone); it would also make
+# the pair count explode.
+MAX_EMPLOYER_GROUP = 50
+
+# Links between my contacts are bridging ties from my side, and "nine in ten bridges
+# this year are gone next year", a half-life near 110 days (Burt 2002, anchors.md).
+HALF_LIFE_DAYS = 110.0
+# An old but real tie is dormant, not gone (Levin, Walter & Murnighan 2011, anchors.md):
+# decay never takes observed evidence below this share of its undecayed strength.
+DECAY_FLOOR = 0.3
+# Per observation; writing to the other with me in copy is a direct exchange between
+# them (stronger than being copied together), a meeting is time spent together.
+WEIGHTS = {"mail": 1.0, "mail_cc": 2.0, "meeting": 1.5}
+# Observations saturate: about 4 weighted observations give 63%, 12 give 95%.
+SCALE = 4.0
+# troth's own records that two people met (I was introduced through one of them, or
+# an introduction between them reached "met"): solid, and they do not fade like mail.
+RECORD = 0.6
+# A `people.Knows` row (simulator or by hand) without a strength of its own.
+KNOWS_DEFAULT = 0.5
+# Same employer, overlapping dates: "may know", never enough alone for a path hop.
+EMPLOYER = 0.15
+
+
+@dataclass
+class Seen:
+    """How often two people appeared together, and when first and last (epoch seconds)."""
+
+    count: int
+    first: float
+    last: float
+
+
+Pair = tuple[int, int]
+
+
+def co_occurrences(
+    groups: Sequence[int] | np.ndarray,
+    people: Sequence[int] | np.ndarray,
+    when: Sequence[float] | np.ndarray,
+    *,
+    max_group: int = MAX_GROUP,
+    only: Iterable[int] | None = None,
+) -> dict[Pair, Seen]:
+    """Pairs (low id first) of people in the same group, counted once per group.
+
+    `groups[i]`, `people[i]`, `when[i]` describe one row. Groups of one person, or of
+    more than `max_group` distinct people, are no evidence. With `only`, just the pairs
+    touching one of those people are returned (an incremental pass: their counts are
+    complete as long as every group of theirs was passed in).
+    """
+    g = np.asarray(groups, dtype=np.int64)
+    p = np.asarray(people, dtype=np.int64)
+    t = np.asarray(when, dtype=np.float64)
+    out: dict[Pair, Seen] = {}
+    if len(g) == 0:
+        return out
+    order = np.lexsort((p, g))
+    g, p, t = g[order], p[order], t[order]
+    cuts = np.flatnonzero(np.diff(g)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(g)]))
+    sizes = ends - starts
+    keep = set(only) if only is not None else None
+    for s, e in zip(starts[sizes > 1].tolist(), ends[sizes > 1].tolist(), strict=True):
+        members = np.unique(p[s:e]).tolist()
+        if not 2 <= len(members) <= max_group:
+            continue
+        stamp = float(t[s:e].min())
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if keep is not None and a not in keep and b not in keep:
+                    continue
+                seen = out.get((a, b))
+                if seen is None:
+                    out[(a, b)] = Seen(1, stamp, stamp)
+                else:
+                    seen.count += 1
+                    seen.first = min(seen.first, stamp)
+                    seen.last = max(seen.last, stamp)
+    return out
+
+
+@dataclass(frozen=True)
+class Overlap:
+    org_id: int
+    start: dt.date | None  # None: the dates are unknown, both simply work there now
+    end: dt.date | None  # None: still overlapping
+
+
+Job = tuple[int, int, dt.date | None, dt.date | None, bool]  # person, org, start, end, current
+
+
+def employer_overlaps(
+    jobs: Iterable[Job], *, max_group: int = MAX_EMPLOYER_GROUP
+) -> dict[Pair, Overlap]:
+    """Pairs who worked at the same organisation at the same time (the longest overlap
+    when they shared several). Dates unknown on either side: only two current
+    employees count, with no dates (both there now); anything else is unknowable."""
+    by_org: dict[int, list[Job]] = {}
+    for job in jobs:
+        by_org.setdefault(job[1], []).append(job)
+    out: dict[Pair, Overlap] = {}
+    for org, rows in by_org.items():
+        if len({r[0] for r in rows}) > max_group:
+            continue
+        for i, (pa, _o, sa, ea, ca) in enumerate(rows):
+            for pb, _o2, sb, eb, cb in rows[i + 1 :]:
+                if pa == pb:
+                    continue
+                found = _overlap(org, sa, ea, ca, sb, eb, cb)
+                if found is None:
+                    continue
+                key = (min(pa, pb), max(pa, pb))
+                old = out.get(key)
+                if old is None or _days(found) > _days(old):
+                    out[key] = found
+    return out
+
+
+def _overlap(
+    org: int,
+    sa: dt.date | None,
+    ea: dt.date | None,
+    ca: bool,
+    sb: dt.date | None,
+    eb: dt.date | None,
+    cb: bool,
+) -> Overlap | None:
+    if sa is None or sb is None:
+        return Overlap(org, None, None) if ca and cb and ea is None and eb is None else None
+    end_a = None if ca and ea is None else ea
+    end_b = None if cb and eb is None else eb
+    if (end_a is None and not ca) or (end_b is None and not cb):
+        return None  # a past job without an end date: when it ended is unknown
+    start = max(sa, sb)
+    ends = [d for d in (end_a, end_b) if d is not None]
+    end = min(ends) if ends else None
+    if end is not None and end < start:
+        return None
+    return Overlap(org, start, end)
+
+
+def _days(o: Overlap) -> int:
+    if o.start is None:
+        return 0
+    return ((o.end or dt.date.max) - o.start).days if o.end else 10**6
+
+
+def decay(days_since_last: float, half_life: float = HALF_LIFE_DAYS) -> float:
+    """Share of observed evidence left after this many days, never below DECAY_FLOOR."""
+    fade = 0.5 ** (max(days_since_last, 0.0) / half_life)
+    return DECAY_FLOOR + (1.0 - DECAY_FLOOR) * fade
+
+
+def strength(
+    *,
+    mail: int = 0,
+    mail_cc: int = 0,
+    meetings: int = 0,
+    days_since_last: float | None = None,
+    records: int = 0,
+    knows: float | None = None,
+    employer: bool = False,
+    manual: int | None = None,
+    by_hand: bool = False,
+) -> float:
+    """A link's strength in [0, 1]. What the user set by hand (1-5) wins; otherwise
+    each kind of evidence is a probability-like score and they combine as a noisy-or
+    (independent reasons to believe the two know each other)."""
+    if manual is not None:
+        return max(0.0, min(1.0, manual / 5.0))
+    parts = []
+    weighted = mail * WEIGHTS["mail"] + mail_cc * WEIGHTS["mail_cc"] + meetings * WEIGHTS["meeting"]
+    if weighted > 0:
+        observed = 1.0 - math.exp(-weighted / SCALE)
+        parts.append(observed * decay(days_since_last or 0.0))
+    if records:
+        parts.append(1.0 - (1.0 - RECORD) ** records)
+    if knows is not None:
+        parts.append(max(0.0, min(1.0, knows)))
+    if employer:
+        parts.append(EMPLOYER)
+    if by_hand:  # "they know each other", said without a strength
+        parts.append(KNOWS_DEFAULT)
+    missing = 1.0
+    for part in parts:
+        missing *= 1.0 - part
+    return 1.0 - missing
+
+
+def confirmed(
+    *, mail: int, mail_cc: int, meetings: int, records: int, knows: bool, manual: bool
+) -> bool:
+    """Enough to route a path through: anything but an employer overlap alone."""
+    return bool(mail or mail_cc or meetings or records or knows or manual)

@@ -1,0 +1,79 @@
+"""The evidence that two of the owner's people know each other.
+
+One row per pair (low person id first), owner-scoped. Counts are recomputed from
+the interactions on each pass (`actions.do_infer_links`); what the user said by hand
+(`manual_*`) and `forgotten` are never overwritten by a pass, so a link the user
+removed stays removed however often the same mail is imported again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from troth.owned import Owned
+from troth.people.models import Organization, Person
+
+
+class Link(Owned):
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Evidence counts per source.
+    mail_together = models.PositiveIntegerField(default=0)  # co-recipients of one message
+    mail_cc = models.PositiveIntegerField(default=0)  # one wrote to the other, me in copy
+    meetings = models.PositiveIntegerField(default=0)  # co-attendees of one meeting
+    met_through = models.PositiveIntegerField(default=0)  # I met one through the other
+    intros_met = models.PositiveIntegerField(default=0)  # introductions that reached "met"
+    # `people.Knows` (simulator or by hand in older versions): read, not moved.
+    knows_source = models.CharField(max_length=40, blank=True, default="")
+    knows_strength = models.FloatField(null=True, blank=True)
+    # Same employer with overlapping dates: weak, "may know".
+    employer = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overlap_from = models.DateField(null=True, blank=True)
+    overlap_to = models.DateField(null=True, blank=True)
+    # Said by hand (`troth knows A B`): it wins over what was inferred.
+    manual_strength = models.PositiveSmallIntegerField(null=True, blank=True)
+    manual_how = models.CharField(max_length=300, blank=True, default="")
+    manual_at = models.DateTimeField(null=True, blank=True)
+    first_seen = models.DateTimeField(null=True, blank=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    # 0-1, recency-decayed as of `computed_on`; `usable`: not an employer overlap alone.
+    strength = models.FloatField(default=0.0)
+    usable = models.BooleanField(default=False)
+    computed_on = models.DateField(null=True, blank=True)
+    forgotten = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "person_a", "person_b"], name="warmpaths_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="warmpaths_link_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(manual_strength__isnull=True)
+                | Q(manual_strength__gte=1, manual_strength__lte=5),
+                name="warmpaths_manual_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "person_b"], name="warmpaths_link_by_b"),
+            models.Index(fields=["owner", "updated_at"], name="warmpaths_link_changed"),
+        ]
+
+
+class InferencePass(Owned):
+    """Where the last inference pass stopped: interactions with a higher id are new
+    evidence for the next pass (ids only grow)."""
+
+    interactions_max_id = models.BigIntegerField(default=0)
+    ran_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="warmpaths_one_pass_per_owner")
+        ]

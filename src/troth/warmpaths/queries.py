@@ -1,0 +1,366 @@
+"""Reads for warm paths, always scoped to one owner: links with their evidence in
+words, and the path search (the graph arrays built from the owner's rows, the
+search itself in the pure `graph.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from troth.errors import NotFound, TrothError
+from troth.interactions.models import Interaction
+from troth.intros.actions import KNOWN_TIERS
+from troth.ledger.queries import open_needs
+from troth.lib.text import fold
+from troth.people.models import ContactPoint, Employment, Organization, Person
+from troth.people.queries import resolve_person
+from troth.trust.engine import TIERS
+from troth.trust.models import TrustScore
+from troth.trust.queries import fresh_scores
+from troth.warmpaths import graph
+from troth.warmpaths.actions import do_infer_links
+from troth.warmpaths.models import InferencePass, Link
+
+DEFAULT_HOPS = 3
+DEFAULT_FLOOR = "active"  # my first hop: someone I am in active touch with, or closer
+# A tie this close needs no connector: "just ask them" (the introductions workflow
+# draws the same line: asking a third person to introduce you would be odd).
+CLOSE_TIERS = KNOWN_TIERS
+# Below this a link between two of my people is too faint to carry an ask.
+LINK_FLOOR = 0.2
+TOP = 5
+SOURCE_WORDS = {"sim": "the simulated network", "manual": "marked by hand"}
+
+
+def fresh_links(owner) -> None:
+    """Run an inference pass when interactions arrived since the last one, or the
+    strengths were decayed on an earlier day (like trust's `fresh_scores`)."""
+    state = InferencePass.objects.filter(owner=owner).first()
+    top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
+    today = timezone.localdate()
+    stale_day = Link.objects.filter(owner=owner).exclude(computed_on=today).exists()
+    if state is None or top > state.interactions_max_id or stale_day:
+        with transaction.atomic():
+            do_infer_links(owner, today=today)
+
+
+def _month(value: dt.datetime | dt.date, today: dt.date) -> str:
+    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+    return f"{day:%B}" if day.year == today.year else f"{day:%B %Y}"
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None:
+        return "now"
+    if end is None:
+        return f"since {start.year}"
+    return f"{start.year}" if start.year == end.year else f"{start.year}-{end.year}"
+
+
+def _times(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def evidence(link: Link, today: dt.date) -> list[str]:
+    """Why troth thinks the two know each other, in words, strongest reason first."""
+    said: list[str] = []
+    if link.manual_at is not None:
+        how = f": {link.manual_how}" if link.manual_how else ""
+        level = f" (strength {link.manual_strength}/5)" if link.manual_strength else ""
+        said.append(f"you said they know each other{how}{level}")
+    seen: list[str] = []
+    if link.mail_cc:
+        seen.append(f"wrote to each other with you in copy {_times(link.mail_cc, 'time', 'times')}")
+    if link.mail_together:
+        seen.append(f"Cc'd together on {_times(link.mail_together, 'message', 'messages')}")
+    if link.meetings:
+        seen.append(f"in {_times(link.meetings, 'meeting', 'meetings')} together")
+    if seen and link.last_seen is not None:
+        seen[-1] += f", last in {_month(link.last_seen, today)}"
+    said.extend(seen)
+    if link.intros_met:
+        said.append(
+            "introduced to each other through you"
+            if link.intros_met == 1
+            else f"introduced to each other {link.intros_met} times through you"
+        )
+    if link.met_through:
+        said.append("you met one of them through the other")
+    if link.knows_source:
+        said.append(
+            f"known to know each other ({SOURCE_WORDS.get(link.knows_source, link.knows_source)})"
+        )
+    if link.employer_id is not None:
+        name = link.employer.name if link.employer else "the same employer"
+        span = _span(link.overlap_from, link.overlap_to)
+        words = f"both at {name} now" if span == "now" else f"worked together at {name} {span}"
+        if not link.usable:
+            words += " (may know each other: not enough alone for a path)"
+        said.append(words)
+    return said
+
+
+def _link_row(link: Link, me_side: int, today: dt.date, names: dict[int, str]) -> dict[str, Any]:
+    other = link.person_b_id if link.person_a_id == me_side else link.person_a_id
+    return {
+        "id": other,
+        "name": names.get(other, ""),
+        "strength": round(link.strength, 3),
+        "usable": link.usable,
+        "first_seen": link.first_seen.isoformat() if link.first_seen else None,
+        "last_seen": link.last_seen.isoformat() if link.last_seen else None,
+        "evidence": evidence(link, today),
+    }
+
+
+def whom_knows(owner, person: Person) -> list[dict[str, Any]]:
+    """Whom `person` knows among my people, strongest first, each with its evidence."""
+    fresh_links(owner)
+    today = timezone.localdate()
+    links = list(
+        Link.objects.filter(owner=owner, forgotten=False)
+        .filter(Q(person_a=person) | Q(person_b=person))
+        .select_related("employer")
+    )
+    ids = {lk.person_a_id for lk in links} | {lk.person_b_id for lk in links}
+    names = dict(Person.objects.filter(owner=owner, id__in=ids).values_list("id", "full_name"))
+    rows = [_link_row(lk, person.id, today, names) for lk in links]
+    rows.sort(key=lambda r: (-r["strength"], r["name"], r["id"]))
+    return rows
+
+
+def _check(hops: int, floor: str) -> None:
+    if not 1 <= hops <= graph.MAX_HOPS:
+        raise TrothError(f"--hops must be 1 to {graph.MAX_HOPS}, got {hops}")
+    usable = TIERS[:-1]  # never through a stranger
+    if floor not in usable:
+        raise TrothError(f"--floor must be one of {', '.join(usable)}, got {floor!r}")
+
+
+def resolve_target(owner, text: str) -> Person:
+    """A person by #id, name or email address."""
+    value = text.strip()
+    if "@" in value and " " not in value:
+        found = ContactPoint.objects.filter(
+            owner=owner, kind=ContactPoint.EMAIL, value=value.lower()
+        ).values_list("person_id", flat=True)
+        ids = sorted(set(found))
+        if len(ids) > 1:
+            raise TrothError(f"{value} belongs to several people: use the #id")
+        if not ids:
+            raise NotFound(f"nobody with the address {value}")
+        person = Person.objects.get(owner=owner, id=ids[0])
+        if person.is_me:
+            raise TrothError(f"{value} is your own address: name someone else")
+        return person
+    return resolve_person(owner, value)
+
+
+def _ties(owner) -> dict[int, tuple[str, float]]:
+    fresh_scores(owner)
+    return {
+        pid: (tier, score)
+        for pid, tier, score in TrustScore.objects.filter(owner=owner).values_list(
+            "person_id", "tier", "score"
+        )
+    }
+
+
+def _needs(owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for need in open_needs(owner, today).filter(person_id__in=ids):
+        out.setdefault(need.person_id, []).append(need.what)
+    return out
+
+
+def find_paths(
+    owner,
+    target: Person | None = None,
+    company: str | None = None,
+    *,
+    hops: int = DEFAULT_HOPS,
+    floor: str = DEFAULT_FLOOR,
+) -> dict[str, Any]:
+    """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
+    ranking). Raises TrothError for a target that needs no path or a company with
+    nobody; an empty `paths` comes with the closest people and what I could give them."""
+    _check(hops, floor)
+    today = timezone.localdate()
+    ties = _ties(owner)
+    me = Person.objects.get(owner=owner, is_me=True)
+    names: dict[int, str]
+    if company is not None:
+        org = Organization.objects.filter(owner=owner, name_key=fold(company)).first()
+        jobs = (
+            list(
+                Employment.objects.filter(owner=owner, organization=org)
+                .exclude(person=me)
+                .values_list("person_id", "is_current")
+            )
+            if org
+            else []
+        )
+        if not jobs:
+            raise TrothError(f"nobody at {company!r} in your network")
+        ranks: dict[int, int] = {}
+        for pid, current in jobs:
+            ranks[pid] = min(ranks.get(pid, 1), 0 if current else 1)
+        target_json: dict[str, Any] = {
+            "company": org.name if org else company,
+            "people": len(ranks),
+        }
+    else:
+        assert target is not None
+        if target.is_me:
+            raise TrothError("that is you: name someone else")
+        tier = ties.get(target.id, ("stranger", 0.0))[0]
+        if tier in CLOSE_TIERS:
+            raise TrothError(
+                f"{target.full_name} is already one of your {tier} ties: just ask them"
+            )
+        ranks = {target.id: 0}
+        target_json = {"id": target.id, "name": target.full_name, "tier": tier}
+
+    direct: list[dict[str, Any]] = []
+    if company is not None:
+        # My own ties there need no connector: "just ask them", listed apart.
+        cut = TIERS.index(floor)
+        mine = [pid for pid in ranks if ties.get(pid, ("stranger", 0.0))[0] in TIERS[: cut + 1]]
+        known = dict(Person.objects.filter(owner=owner, id__in=mine).values_list("id", "full_name"))
+        for pid in sorted(mine, key=lambda p: (ranks[p], -ties[p][1], p)):
+            tier = ties[pid][0]
+            direct.append(
+                {"id": pid, "name": known.get(pid, ""), "tier": tier, "current": ranks[pid] == 0}
+            )
+            del ranks[pid]
+        target_json["direct"] = direct
+
+    fresh_links(owner)
+    links = list(
+        Link.objects.filter(
+            owner=owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
+        ).values_list("person_a_id", "person_b_id", "strength")
+    )
+    ids = np.unique(
+        np.fromiter([*(x for a, b, _ in links for x in (a, b)), *ties, *ranks], dtype=np.int64)
+    )
+    index = {int(pid): i for i, pid in enumerate(ids.tolist())}
+    la = np.array([index[a] for a, _b, _w in links], dtype=np.int64)
+    lb = np.array([index[b] for _a, b, _w in links], dtype=np.int64)
+    lw = np.array([w for _a, _b, w in links], dtype=np.float32)
+    g = graph.build(len(ids), la, lb, lw)
+    cut = TIERS.index(floor)
+    passable = np.zeros(len(ids), dtype=bool)
+    first: list[tuple[int, float]] = []
+    for pid, (tier, score) in ties.items():
+        if pid in index and tier in TIERS and tier != "stranger":
+            passable[index[pid]] = True
+            # a person target is not their own connector; a company's people can be
+            if TIERS.index(tier) <= cut and (company is not None or pid not in ranks):
+                first.append((index[pid], score / 100.0))
+    found = graph.search(
+        g,
+        first,
+        [(index[pid], r) for pid, r in ranks.items()],
+        max_hops=hops,
+        passable=passable,
+        top=TOP,
+    )
+    people = {int(ids[n]) for f in found for n in f.nodes}
+    names = dict(Person.objects.filter(owner=owner, id__in=people).values_list("id", "full_name"))
+    pair_links = _links_between(owner, found, ids)
+    needs = _needs(owner, [int(ids[f.nodes[0]]) for f in found], today)
+    paths = []
+    for f in found:
+        steps = []
+        prev: int | None = None
+        for pos, node in enumerate(f.nodes):
+            pid = int(ids[node])
+            tier, score = ties.get(pid, ("stranger", 0.0))
+            if prev is None:
+                why = [f"your tie: {tier}, trust {round(score)}/100"]
+            else:
+                lk = pair_links.get((min(prev, pid), max(prev, pid)))
+                why = evidence(lk, today) if lk else []
+            step = {
+                "id": pid,
+                "name": names.get(pid, ""),
+                "tier": tier,
+                "strength": round(f.weights[pos], 3),
+                "evidence": why,
+            }
+            if prev is None:
+                step["open_needs"] = needs.get(pid, [])
+            steps.append(step)
+            prev = pid
+        paths.append(
+            {
+                "hops": steps,
+                "weakest": round(f.weakest, 3),
+                "length": f.hops,
+                "total": round(f.total, 3),
+            }
+        )
+    result: dict[str, Any] = {
+        "target": target_json,
+        "hops": hops,
+        "floor": floor,
+        "paths": paths,
+    }
+    if not paths and not direct and ranks:
+        result["closest"] = _closest(owner, set(ranks), ties, today)
+    return result
+
+
+def _links_between(owner, found: list[graph.Found], ids: np.ndarray) -> dict[tuple[int, int], Link]:
+    pairs: set[tuple[int, int]] = set()
+    for f in found:
+        people = [int(ids[n]) for n in f.nodes]
+        pairs.update((min(a, b), max(a, b)) for a, b in zip(people, people[1:], strict=False))
+    if not pairs:
+        return {}
+    q = Q()
+    for a, b in pairs:
+        q |= Q(person_a_id=a, person_b_id=b)
+    return {
+        (lk.person_a_id, lk.person_b_id): lk
+        for lk in Link.objects.filter(owner=owner).filter(q).select_related("employer")
+    }
+
+
+def _closest(
+    owner, targets: set[int], ties: dict[int, tuple[str, float]], today: dt.date
+) -> list[dict[str, Any]]:
+    """No warm path: my people linked to the target (any evidence, the weak kind
+    included), best tie first, never strangers, with their open needs (what I could
+    give them first)."""
+    links = (
+        Link.objects.filter(owner=owner, forgotten=False)
+        .filter(Q(person_a_id__in=targets) | Q(person_b_id__in=targets))
+        .select_related("employer")
+    )
+    near: dict[int, Link] = {}
+    for lk in links:
+        for pid in (lk.person_a_id, lk.person_b_id):
+            if pid in targets or ties.get(pid, ("stranger", 0.0))[0] == "stranger":
+                continue  # never a stranger, even as "the closest"
+            if pid not in near or lk.strength > near[pid].strength:
+                near[pid] = lk
+    order = sorted(near, key=lambda pid: (-ties[pid][1], pid))[:TOP]
+    names = dict(Person.objects.filter(owner=owner, id__in=order).values_list("id", "full_name"))
+    needs = _needs(owner, order, today)
+    return [
+        {
+            "id": pid,
+            "name": names.get(pid, ""),
+            "tier": ties[pid][0],
+            "evidence": evidence(near[pid], today),
+            "open_needs": needs.get(pid, []),
+        }
+        for pid in order
+    ]

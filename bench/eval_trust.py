@@ -138,7 +138,8 @@ def run_one(
     ceiling = np.array([table.get(int(c), fallback) for c in observable_cells(net)])
     path = folder / f"log-{seed}.csv"
     write_network_log(net, path)
-    p = persistence(read_log(path), TODAY - dt.timedelta(days=HORIZON), HORIZON, params)
+    # persistence scores activity (the shipped model), not the trust params
+    p = persistence(read_log(path), TODAY - dt.timedelta(days=HORIZON), HORIZON)
     return {
         "rho": spearman(score, truth),
         "rho_n": spearman(count, truth),

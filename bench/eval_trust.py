@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from troth.sim.generate import SimSettings, generate_network
+from troth.sim.generate import MAIL_LIKE, SimSettings, generate_network
 from troth.trust.engine import TrustParams, compute
 from troth.trust.evaluate import (
     count_baseline,
@@ -66,6 +66,8 @@ SETTINGS: dict[str, SimSettings] = {
         burst_shape=4.0,
         cadence_days=tuple(0.5 * d for d in DEFAULT.cadence_days),
     ),
+    # tuned so its log looks like real mail (see compare_with_real)
+    "mail-like": MAIL_LIKE,
 }
 COLUMNS = (
     "rho",
@@ -136,7 +138,8 @@ def run_one(
     ceiling = np.array([table.get(int(c), fallback) for c in observable_cells(net)])
     path = folder / f"log-{seed}.csv"
     write_network_log(net, path)
-    p = persistence(read_log(path), TODAY - dt.timedelta(days=HORIZON), HORIZON, params)
+    # persistence scores activity (the shipped model), not the trust params
+    p = persistence(read_log(path), TODAY - dt.timedelta(days=HORIZON), HORIZON)
     return {
         "rho": spearman(score, truth),
         "rho_n": spearman(count, truth),
@@ -230,9 +233,17 @@ def compare_with_real(seed: int = 11, people: int = 500) -> None:
     if real.exists():
         rows.append(("real (Enron, 12 mailboxes)", log_shape(read_log(real))))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "sim.csv"
-        write_network_log(generate_network(people, seed=seed, days=DAYS, today=TODAY), path)
-        rows.append((f"simulator (default, seed {seed})", log_shape(read_log(path))))
+        for name in ("default", "mail-like"):
+            path = Path(tmp) / f"{name}.csv"
+            net = generate_network(
+                people, seed=seed, days=DAYS, today=TODAY, settings=SETTINGS[name]
+            )
+            write_network_log(net, path)
+            rows.append((f"simulator ({name}, seed {seed})", log_shape(read_log(path))))
+    # Measured (seed 11, 500 people): real 4.9 / 96% / 4.0; default 9.1 / 69% / 1.0;
+    # mail-like 4.9 / 94% / 3.9. The default keeps one-to-one contacts and slower
+    # rhythms because the demo and the app's tests are built on it; the mail-like
+    # preset is the one to check a score meant for real mail against.
     print("\nThe simulator against real mail (gaps between a pair's contacts in days):")
     print(f"{'':30} {'gap q1':>7} {'median':>7} {'q3':>7} {'one-way':>8} {'recip.':>7} {'>1':>6}")
     for name, r in rows:

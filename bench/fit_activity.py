@@ -1,7 +1,7 @@
 """Fit troth's activity model on a real message log and check it honestly.
 
     pip install -e '.[fit]'      # scikit-learn: needed here only, never at run time
-    python bench/fit_activity.py [LOG] [--write]
+    python bench/fit_activity.py [LOG] [--write] [--explore]
 
 The model answers "will this pair be in touch within 90 days?" from the features in
 `troth.trust.activity` (decayed counts, days since the last contact overall and in
@@ -53,6 +53,33 @@ FOLDS = 5
 # (recipients per message, the owner's pace, replies and reciprocity each lowered
 # the margin on some date), and the app can compute these three from its summary.
 USE = ("log_decayed_30", "log_months_active", "overdue")
+# `--explore`: forward-in-time margins of other feature sets (issue 16's ideas), so
+# the search can be rerun. Measured 2026-12-06, margin over the best baseline on
+# 2001-04-01, 05-01, 08-01, 09-01, 10-01:
+#   shipped three                          +0.012 +0.014 +0.037 +0.028 +0.015
+#   + decayed 365 d + weeks active         +0.017 +0.017 +0.039 +0.026 +0.017 (best worst date;
+#                                          the app's summary has neither feature)
+#   all twenty                             -0.068 -0.081 +0.034 +0.032 +0.020
+#   + the owner's pace and silence         -0.073 -0.069 +0.038 +0.027 +0.010
+#   + recipients (crowd, direct counts)    -0.049 -0.063 +0.010 +0.003 -0.002
+#   + each direction's silence             -0.002 -0.011 +0.026 +0.031 +0.021
+#   + reciprocity, replies within 7 days   +0.013 +0.012 +0.036 +0.027 +0.014
+#   gap-normalised silence, prior 30 d (k=2) in place of overdue: +0.015 +0.011 +0.029 +0.034 +0.020
+#   C from 0.001 to 1: within 0.003; training on the last 6 months only: no better
+#   monotone HistGradientBoosting, no interactions (additive), the shipped three:
+#                                          +0.003 -0.017 +0.030 +0.030 +0.022
+# Features about the owner and about recipients flip sign between the log's early
+# months (few mailboxes, little mail) and its later ones, so a model that uses them
+# is the best on later dates and the worst on early ones.
+EXPLORE: dict[str, tuple[str, ...]] = {
+    "shipped": USE,
+    "+365,weeks": USE + ("log_decayed_365", "log_weeks_active"),
+    "+since,sides": USE + ("log_days_since", "log_days_since_me", "log_days_since_them"),
+    "+reciprocity,replies": USE + ("reciprocity", "reply_share"),
+    "+recipients": USE + ("crowd", "log_direct_90"),
+    "+owner": USE + ("log_owner_pace", "log_owner_since"),
+    "all": tuple(FEATURES),
+}
 
 
 def months(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -64,14 +91,17 @@ def months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def samples(log, dates, use=USE):
-    """Per date: features, outcome, owner, person and the baselines of its pairs."""
+    """Per date: features, outcome, owner, person and the baselines of its pairs
+    (`all_X`: every feature in FEATURES, for --explore)."""
     out = {}
     for d in dates:
         pa = pairs_as_of(log, d, HORIZON_DAYS)
         x = pa.inputs
         cols = [list(FEATURES).index(n) for n in use]
+        every = features(x, pa.as_of_day)
         out[d] = {
-            "X": features(x, pa.as_of_day)[:, cols],
+            "all_X": every,
+            "X": every[:, cols],
             "y": pa.outcome,
             "owner": pa.owner,
             "person": pa.person,
@@ -120,10 +150,30 @@ def report(rows, title):
         )
 
 
+def explore(data, dates) -> None:
+    """Forward-in-time margin over the best baseline of each EXPLORE feature set."""
+    print("\nOther feature sets, forward in time: margin over the best baseline")
+    print(f"{'features':<22} " + " ".join(f"{d.isoformat():>10}" for d in EVAL_DATES) + "  worst")
+    names = list(FEATURES)
+    for label, use in EXPLORE.items():
+        cols = [names.index(n) for n in use]
+        margins = []
+        for d in EVAL_DATES:
+            train = [t for t in dates if t + dt.timedelta(days=HORIZON_DAYS) <= d]
+            X = np.vstack([data[t]["all_X"][:, cols] for t in train])
+            y = np.concatenate([data[t]["y"] for t in train])
+            s = data[d]
+            auc = roc_auc(predict(fit(X, y), s["all_X"][:, cols]), s["y"])
+            margins.append(auc - max(baselines(s).values()))
+        cells = " ".join(f"{m:+10.3f}" for m in margins)
+        print(f"{label:<22} {cells}  {min(margins):+.3f}", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("log", nargs="?", default=str(DEFAULT_LOG))
     ap.add_argument("--write", action="store_true", help="write the shipped model")
+    ap.add_argument("--explore", action="store_true", help="margins of other feature sets")
     args = ap.parse_args()
     t0 = time.perf_counter()
     log = read_log(args.log)
@@ -145,6 +195,8 @@ def main() -> int:
              baselines(s))
         )  # fmt: skip
     report(rows, "Forward in time (fitted on outcomes known before each date)")
+    if args.explore:
+        explore(data, dates)
 
     # Leave mailboxes out: fold by owner, a pair and its mirror in one fold.
     rows = []

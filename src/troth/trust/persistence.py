@@ -562,26 +562,33 @@ def write_network_log(
 ) -> None:
     """A simulated network's interactions as a generic log, the owner as `owner`.
 
-    Contacts they started are sent by them to the owner; the rest by the owner."""
+    Contacts they started are sent by them to the owner; the rest by the owner. The
+    owner's e-mails at one instant are one message to all their people (the
+    simulator's group mail, `SimSettings.group_share`)."""
     labels = np.asarray(person_labels(net), dtype=object)
     people = labels[net.ix_person]
     from_them = net.ix_initiator == THEM
     sender = np.where(from_them, people, owner)
     recipient = np.where(from_them, owner, people)
-    stamps = np.datetime_as_string(net.ix_at.astype("datetime64[s]"), unit="s")
+    stamps = [s + "Z" for s in np.datetime_as_string(net.ix_at.astype("datetime64[s]"), unit="s")]
     channel = np.asarray(SIM_CHANNELS, dtype=object)[net.ix_channel]
+    group = (~from_them) & (channel == "email")
+    rows: list[list[str]] = []
+    joined: dict[str, list[str]] = {}
+    for stamp, who, to, ch, g in zip(
+        stamps, sender.tolist(), recipient.tolist(), channel.tolist(), group.tolist(), strict=True
+    ):
+        if g and stamp in joined:
+            if to not in joined[stamp][2].split(";"):
+                joined[stamp][2] += ";" + to
+            continue
+        rows.append([stamp, who, to, ch])
+        if g:
+            joined[stamp] = rows[-1]
     with Path(path).open("w", newline="", encoding="utf-8") as out:
         w = csv.writer(out)
         w.writerow(["timestamp", "sender", "recipients", "channel"])
-        w.writerows(
-            zip(
-                [s + "Z" for s in stamps.tolist()],
-                sender.tolist(),
-                recipient.tolist(),
-                channel.tolist(),
-                strict=True,
-            )
-        )
+        w.writerows(rows)
 
 
 def owner_history(log: Log, owner: str, before: dt.date | None = None) -> tuple[History, list[str]]:

@@ -892,7 +892,7 @@ def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
         try:
             with urllib.request.urlopen(url, timeout=5) as r:
                 return r.geturl(), r.read().decode()
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first answer
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)

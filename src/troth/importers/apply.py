@@ -26,13 +26,12 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import importlib
 import shutil
 import sqlite3
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from django.utils import timezone
 from nameparser import HumanName
 
 from troth.errors import TrothError
+from troth.identity.actions import do_resolve
 from troth.identity.match import names_agree
 from troth.identity.queries import interactions_dropped
 from troth.importers import sanity
@@ -289,36 +289,19 @@ def _example(reason: str, group: str) -> str:
 
 
 def resolve_identities(owner, person_ids: Iterable[int]) -> int:
-    """Where fuzzy identity resolution (same person, different sources, no shared
-    address) runs after an import: `troth.identity.actions.do_resolve`, once that
-    module provides it. Returns how many people were merged."""
+    """Fuzzy identity resolution (same person, different sources, no shared address)
+    after an import, through `troth.identity.actions.do_resolve`. Returns how many
+    people were merged."""
     return resolve_and_list(owner, person_ids)[0]
 
 
 def resolve_and_list(owner, person_ids: Iterable[int]) -> tuple[int, list[int]]:
-    """resolve_identities, and the merges' ids (MergeRecord) when it says."""
+    """resolve_identities, and the merges' ids (MergeRecord)."""
     ids = sorted(set(person_ids))
     if not ids:
         return 0, []
-    try:
-        module = importlib.import_module("troth.identity.actions")
-    except ModuleNotFoundError as exc:
-        if exc.name != "troth.identity.actions":
-            raise
-        return 0, []
-    resolve = getattr(module, "do_resolve", None)
-    if resolve is None:
-        return 0, []
-    result = resolve(owner, ids)
-    if isinstance(result, int):
-        return result, []
-    merges = [int(m) for m in getattr(result, "merges", None) or []]
-    merged = getattr(result, "merged", None)
-    if isinstance(merged, int):
-        return merged, merges
-    if isinstance(merged, Sized):
-        return len(merged), merges
-    return 0, merges
+    result = do_resolve(owner, ids)
+    return result.merged, list(result.merges)
 
 
 class Journal:
@@ -447,17 +430,9 @@ def do_import(
     `run`: the ImportRun to record it under (a web upload's); else one is made.
     `dry_run`: do it all, report it, and write nothing. `force`: import records that
     look like noise anyway (see troth.importers.sanity)."""
-    # Tens of thousands of records stay alive until the end: the cyclic garbage
-    # collector would walk them again and again for nothing (a quarter of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        if dry_run:
-            return _dry_run(owner, parser, path, options, progress, kind, run)
-        return _do_import(owner, parser, path, options, progress, kind, run, force)
-    finally:
-        if collecting:
-            gc.enable()
+    if dry_run:
+        return _dry_run(owner, parser, path, options, progress, kind, run)
+    return _do_import(owner, parser, path, options, progress, kind, run, force)
 
 
 def _dry_run(
@@ -657,6 +632,28 @@ def _pipeline(
         )
     if people:
         importer._known()  # read before the first chunk, not inside its transaction
+    # Tens of thousands of records stay alive until the end: the cyclic garbage
+    # collector would walk them again and again for nothing. gc.freeze() takes what
+    # exists now out of its sight until the import ends, and leaves collection on:
+    # web imports run in a thread of `troth serve`, whose requests need it (turning
+    # it off, as this did before, switched it off for the whole server).
+    gc.freeze()
+    try:
+        _write(owner, importer, people, interactions, progress, summary, journal)
+    finally:
+        gc.unfreeze()
+
+
+def _write(
+    owner,
+    importer: _Importer,
+    people: list[PersonRecord],
+    interactions: list[InteractionRecord],
+    progress: Progress | None,
+    summary: ImportSummary,
+    journal: Journal,
+) -> None:
+    """The records read, written in chunks; identities resolved."""
     for start in range(0, len(people), PEOPLE_CHUNK):
         with transaction.atomic():
             importer.people(people[start : start + PEOPLE_CHUNK])

@@ -382,8 +382,15 @@ def test_messages_by_name_only_2018_layout(alice, tmp_path):
     assert run(alice, LINKEDIN, path).interactions_added == 0
 
 
-def test_resolve_identities_hook_is_safe(alice):
+def test_resolve_identities_merges_two_records_of_one_person(alice):
     assert resolve_identities(alice, []) == 0
+    kept = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
+    # an imported record of the same man: another name form, the same address
+    twin = do_add_person(alice, "Bob Lang", company="Globex")
+    ContactPoint.objects.create(owner=alice, person=twin, kind="email", value="rob@lang.dev")
+    assert resolve_identities(alice, [twin.id]) == 1
+    assert Person.objects.filter(pk=kept.id).exists()
+    assert not Person.objects.filter(pk=twin.id).exists()
 
 
 @pytest.mark.parametrize(

@@ -192,7 +192,7 @@ def test_a_dry_runs_copy_left_by_a_dead_process_is_removed_and_a_live_one_kept(
     from django.db import connection
     from filelock import FileLock
 
-    from troth.importers.apply import SCRATCH_PREFIX
+    from troth.importers.preview import SCRATCH_PREFIX
     from troth.importers.tasks import do_remove_stale_scratch
 
     database = tmp_path / "troth.sqlite3"

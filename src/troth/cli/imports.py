@@ -388,7 +388,7 @@ def _import_path(
     """Import (or restore) one PATH and print its summary unless --json."""
     from django.db import transaction
 
-    from troth.importers.apply import do_import
+    from troth.importers.apply import collector_paused, do_import
     from troth.importers.detect import detect_kind
 
     chosen = kind is not None
@@ -407,7 +407,7 @@ def _import_path(
         data = {"kind": "json", "path": str(path), "restored": counts, "summary": shown}
         return {"json": data, "problems": [], "left_out": {}}
     files, ignored = files_to_import(path, kind, chosen)
-    with _Bar(show=not as_json) as bar:
+    with _Bar(show=not as_json) as bar, collector_paused():
         if len(files) == 1 and files[0][0] == path:
             options: dict[str, object] = {"me": me}
             if mapped is not None:

@@ -484,7 +484,7 @@ def do_remove_stale_scratch() -> int:
     holds is in use and stays. Returns how many were deleted."""
     from django.db import connection
 
-    from troth.importers.apply import SCRATCH_PREFIX
+    from troth.importers.preview import SCRATCH_PREFIX
 
     name = str(connection.settings_dict.get("NAME") or "")
     if connection.vendor != "sqlite" or not name or not Path(name).is_file():

@@ -1,6 +1,6 @@
 """Undoing an import run: remove exactly what it created, put back what it changed.
 
-Every run records what it wrote (`ImportChange`, see troth.importers.apply.Journal):
+Every run records what it wrote (`ImportChange`, see troth.importers.journal.Journal):
 the ids of the rows it created, table by table, and for each existing row it
 changed, the fields it set and their values before. `do_undo_import` reads that
 record and nothing else, so everything the run did not write (people added by hand,

@@ -1,0 +1,857 @@
+"""The records a parser read, written as people and interactions in bulk.
+
+A person record finds the person it was before (the same source record, else a
+shared email, profile URL or phone) or becomes a new person; what the user typed is
+never overwritten, only empty fields are filled. Interactions are keyed by (source,
+external_id, person), so running the same import twice changes nothing. The work is
+done a chunk of records at a time (a handful of queries per chunk, not per record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+from nameparser import HumanName
+
+from troth.errors import TrothError
+from troth.identity.match import names_agree
+from troth.importers.journal import Journal
+from troth.importers.models import SourceRecord
+from troth.importers.records import (
+    ColumnMap,
+    ImportFileError,
+    InteractionRecord,
+    LeftOut,
+    Parser,
+    PersonRecord,
+    Problem,
+    canonical_url,
+)
+from troth.importers.summary import ImportSummary
+from troth.interactions.models import Interaction
+from troth.lib.contact import ContactError, normalize_email, normalize_phone
+from troth.lib.text import fold
+from troth.owners import do_ensure_me
+from troth.people.actions import MAX_NAME, MAX_TEXT, clean_tag
+from troth.people.dates import do_fill_dates
+from troth.people.models import (
+    ContactPoint,
+    Employment,
+    Note,
+    Organization,
+    Person,
+    Relationship,
+    Tag,
+)
+
+# (stage, done, total): stage is "reading" (records), "messages" (mail read so far),
+# "people", "interactions" or "identities"; total is None when it is not known
+# (while a file is being read): no made-up totals.
+Progress = Callable[[str, int, int | None], None]
+
+# Records written per transaction: small enough that one chunk holds SQLite's write
+# lock for well under the few hundred ms other requests may wait (issue 17 item 7),
+# big enough that the per-chunk queries stay few.
+PEOPLE_CHUNK = 250
+INTERACTION_CHUNK = 1000
+CHANNELS = {c for c, _label in Interaction.CHANNELS}
+MAX_MINUTES = 24 * 60
+MAX_EXTERNAL_ID = 300
+
+Point = tuple[str, str]  # (ContactPoint kind, normalised value)
+
+
+def _photo_type(data: bytes) -> str:
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    return "application/octet-stream"
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text[:limit]
+
+
+@dataclass
+class _Target:
+    """One person a chunk's records resolve to: existing (pid) or about to be created."""
+
+    pid: int | None
+    records: list[PersonRecord] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    sids: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, rec: PersonRecord, points: list[Point]) -> None:
+        self.records.append(rec)
+        for p in points:
+            if p not in self.points:
+                self.points.append(p)
+        if rec.external_id and (rec.source, rec.external_id) not in self.sids:
+            self.sids.append((rec.source, rec.external_id))
+
+    def name(self) -> tuple[str, str, str]:
+        """(full, given, family) of the first record: who this target is."""
+        rec = self.records[0]
+        return rec.full_name, rec.given_name, rec.family_name
+
+    def first(self, attr: str) -> Any:
+        for rec in self.records:
+            value = getattr(rec, attr)
+            if value:
+                return value
+        return None
+
+
+@dataclass
+class _Known:
+    persons: dict[int, tuple[str, str, str]]
+    with_photo: set[int]
+    with_nickname: set[int]
+    rels: dict[int, tuple[int, dt.date | None, str]]
+    has_job: set[int]
+    has_primary: set[tuple[int, str]]
+    notes: set[tuple[int, str]]
+    tagged: set[tuple[int, int]]
+
+
+class _Importer:
+    def __init__(self, owner, summary: ImportSummary, journal: Journal) -> None:
+        self.owner = owner
+        self.summary = summary
+        self.journal = journal
+        me = do_ensure_me(owner)
+        self.me_id = me.id
+        self.me_name = fold(me.full_name)
+        # every (person, address) held, and for each address the first person holding
+        # it: an address several people share (a family mailbox) is held by each
+        self.held: set[tuple[int, str, str]] = set()
+        self.cp: dict[Point, int] = {}
+        self.shared: dict[Point, list[int]] = {}  # addresses held by several, all holders
+        for k, v, pid in (
+            ContactPoint.objects.filter(owner=owner)
+            .order_by("id")
+            .values_list("kind", "value", "person_id")
+        ):
+            self._hold(pid, (k, v))
+        self.me_points = {(k, v) for pid, k, v in self.held if pid == self.me_id}
+        self.src: dict[tuple[str, str], int] = {}
+        self.orgs: dict[str, int] = dict(
+            Organization.objects.filter(owner=owner).values_list("name_key", "id")
+        )
+        self.tags: dict[str, int] = dict(Tag.objects.filter(owner=owner).values_list("name", "id"))
+        self.imported_names: dict[str, set[int]] = defaultdict(set)
+        self.owner_names: dict[str, list[int]] | None = None
+        # people created or changed: what identity resolution looks at afterwards
+        self.touched: set[int] = set()
+        self.known: _Known | None = None
+        self.now = timezone.now()
+
+    def problem(self, where: str, reason: str, group: str = "") -> None:
+        self.summary.problems.append(Problem(where, reason, group))
+
+    # ------------------------------------------------------------ reading
+
+    def read(
+        self, parser: Parser, path: Path, options: dict[str, object], progress: Progress | None
+    ) -> tuple[list[PersonRecord], list[InteractionRecord]]:
+        me_points = sorted(self.me_points)
+        options.setdefault("me", [v for _k, v in me_points])
+        if progress and "progress" not in options:
+            # a parser that reads a long time before its first record (mail) says
+            # how far it got, in its own unit: (stage, done) as in Progress
+            options["progress"] = lambda stage, done: progress(stage, done, None)
+        if self.me_name and self.me_name != "me":
+            options.setdefault("me_names", [Person.objects.get(id=self.me_id).full_name])
+        people: list[PersonRecord] = []
+        interactions: list[InteractionRecord] = []
+        n = 0
+        try:
+            for rec in parser.parse(path, **options):
+                n += 1
+                if isinstance(rec, PersonRecord):
+                    people.append(rec)
+                elif isinstance(rec, InteractionRecord):
+                    interactions.append(rec)
+                elif isinstance(rec, ColumnMap):
+                    self.summary.mapping = list(rec.columns)
+                elif isinstance(rec, LeftOut):
+                    left = self.summary.left_out
+                    left[rec.reason] = left.get(rec.reason, 0) + rec.count
+                else:
+                    self.summary.problems.append(rec)
+                if progress and n % 1000 == 0:
+                    progress("reading", n, None)
+        except ImportFileError as exc:
+            raise TrothError(str(exc)) from None
+        except (OSError, UnicodeError) as exc:
+            raise TrothError(f"{path}: cannot read ({exc})") from None
+        if progress and n:
+            progress("reading", n, n)
+        self.summary.records = len(people) + len(interactions)
+        sources = {r.source for r in people}
+        if sources:
+            self.src = {
+                (s, e): pid
+                for s, e, pid in SourceRecord.objects.filter(
+                    owner=self.owner, source__in=sources
+                ).values_list("source", "external_id", "person_id")
+            }
+        return people, interactions
+
+    # ------------------------------------------------------------ people
+
+    def _points(self, rec: PersonRecord) -> list[Point]:
+        points: list[Point] = []
+        for kind, values, normalize in (
+            (ContactPoint.EMAIL, rec.emails, normalize_email),
+            (ContactPoint.URL, rec.urls, canonical_url),
+            (ContactPoint.PHONE, rec.phones, normalize_phone),
+        ):
+            for value in values:
+                try:
+                    point = (kind, normalize(value))
+                except ContactError as exc:
+                    head = str(exc).partition(": ")[0]
+                    self.problem(
+                        rec.where,
+                        f"{exc} (person kept without it)",
+                        f"{head} (person kept without it)",
+                    )
+                    continue
+                if len(point[1]) <= 320 and point not in points:
+                    points.append(point)
+        return points
+
+    def people(self, records: list[PersonRecord]) -> None:
+        targets: list[_Target] = []
+        by_pid: dict[int, _Target] = {}
+        local_src: dict[tuple[str, str], _Target] = {}
+        local_cp: dict[Point, list[_Target]] = {}
+        for rec in records:
+            if not rec.full_name.strip():
+                self.problem(rec.where, "record with no name")
+                continue
+            points = self._points(rec)
+            if any(p in self.me_points for p in points):
+                self.problem(rec.where, "this is you (one of your own addresses)")
+                continue
+            sid = (rec.source, rec.external_id) if rec.external_id else None
+            target: _Target | None = None
+            pid = self.src.get(sid) if sid else None
+            if pid is None and sid:
+                target = local_src.get(sid)
+            name = (rec.full_name, rec.given_name, rec.family_name)
+            for p in points:
+                # an address joins the record to whoever holds it only when the names
+                # may be one person's: a family mailbox is not a person (identity
+                # resolution sees the shared address and suggests, never merges)
+                if pid is not None or target is not None:
+                    break
+                found = self.cp.get(p)
+                if found is not None:
+                    for holder in self.shared.get(p, (found,)):
+                        if holder == self.me_id or names_agree(name, self._name_of(holder)):
+                            pid = holder
+                            break
+                    continue
+                for local in local_cp.get(p, ()):
+                    if names_agree(name, local.name()):
+                        target = local
+                        break
+            if pid == self.me_id:
+                self.problem(rec.where, "this is you")
+                continue
+            if target is None:
+                if pid is not None:
+                    target = by_pid.get(pid)
+                    if target is None:
+                        target = by_pid[pid] = _Target(pid)
+                        targets.append(target)
+                else:
+                    target = _Target(None)
+                    targets.append(target)
+            for p in points:
+                holders = local_cp.setdefault(p, [])
+                if target not in holders:
+                    holders.append(target)
+            target.add(rec, points)
+            self.summary.usable += 1
+            if sid:
+                local_src[sid] = target
+        new = [t for t in targets if t.pid is None]
+        seen = [t for t in targets if t.pid is not None]
+        self._make_orgs(targets)
+        self._create(new)
+        self._update(seen)
+        self._dates(targets)
+
+    def _dates(self, targets: list[_Target]) -> None:
+        """Birthdays and other dates: filled where missing, never overwritten."""
+        wanted = {t.pid: [d for r in t.records for d in r.dates] for t in targets if t.pid}
+        for pid in do_fill_dates(self.owner, wanted, self.summary.kind):
+            if pid not in self.touched:  # a date was all that was new about them
+                self.summary.people_updated += 1
+                self.summary.updated_ids.append(pid)
+                self.touched.add(pid)
+
+    def _make_orgs(self, targets: list[_Target]) -> None:
+        """The chunk's new organisations in one insert, not one each (500 new companies
+        one by one kept the write lock for most of a second)."""
+        wanted: dict[str, str] = {}
+        for t in targets:
+            name = _cut(t.first("company") or "", MAX_NAME)
+            key = fold(name) if name else ""
+            if key and key not in self.orgs and key not in wanted:
+                wanted[key] = name
+        if not wanted:
+            return
+        now = _db_instant(timezone.now())
+        rows = [(self.owner.pk, name, key, now) for key, name in wanted.items()]
+        ids = _insert_returning_ids(
+            Organization, ("owner", "name", "name_key", "created_at"), rows, self.owner.pk
+        )
+        self.journal.created(Organization, ids)
+        self.orgs.update(zip(wanted, ids, strict=True))
+
+    def _org(self, name: str) -> int | None:
+        name = _cut(name, MAX_NAME)
+        if not name:
+            return None
+        key = fold(name)
+        if key not in self.orgs:
+            org = Organization.objects.create(owner=self.owner, name=name, name_key=key)
+            self.journal.created(Organization, [org.id])
+            self.orgs[key] = org.id
+        return self.orgs[key]
+
+    def _tag(self, name: str) -> int | None:
+        try:
+            key = clean_tag(name)
+        except TrothError:
+            return None
+        if key not in self.tags:
+            self.tags[key] = Tag.objects.create(owner=self.owner, name=key).id
+            self.journal.created(Tag, [self.tags[key]])
+        return self.tags[key]
+
+    def _create(self, targets: list[_Target]) -> None:
+        if not targets:
+            return
+        owner_id = self.owner.pk
+        now = _db_instant(self.now)
+        rows = []
+        for t in targets:
+            name = _cut(t.records[0].full_name, MAX_NAME)
+            given, family = t.first("given_name") or "", t.first("family_name") or ""
+            if not given and not family:
+                parsed = HumanName(name)
+                given, family = parsed.first or name, parsed.last
+            photo = t.first("photo")
+            rows.append(
+                (
+                    owner_id,
+                    name,
+                    _cut(given, 100),
+                    _cut(family, 100),
+                    _cut(t.first("nickname") or "", 100),
+                    fold(name),
+                    False,
+                    photo,
+                    _photo_type(photo) if photo else "",
+                    now,
+                    now,
+                )
+            )
+        ids = _insert_returning_ids(
+            Person,
+            (
+                "owner",
+                "full_name",
+                "given_name",
+                "family_name",
+                "nickname",
+                "name_key",
+                "is_me",
+                "photo",
+                "photo_type",
+                "created_at",
+                "updated_at",
+            ),
+            rows,
+            owner_id,
+        )
+        rels, points, jobs, sources, notes, tag_links = [], [], [], [], [], []
+        adapt_date = connection.ops.adapt_datefield_value
+        for t, pid, row in zip(targets, ids, rows, strict=True):
+            t.pid = pid
+            self.touched.add(pid)
+            self.imported_names[row[5]].add(pid)
+            met_on = t.first("met_on")
+            met_how = _cut(t.first("met_how") or "", 300)
+            rels.append((owner_id, pid, met_how, adapt_date(met_on), False, now))
+            primary: set[str] = set()
+            for kind, value in t.points:
+                points.append((owner_id, pid, kind, value, "", kind not in primary))
+                primary.add(kind)
+                self._hold(pid, (kind, value))
+            company = t.first("company")
+            org = self._org(company) if company else None
+            if org is not None:
+                jobs.append((owner_id, pid, org, _cut(t.first("title") or "", 200), True))
+            for sid in t.sids:
+                if len(sid[1]) <= MAX_EXTERNAL_ID:
+                    self.src[sid] = pid
+                    sources.append((owner_id, pid, sid[0], sid[1], now))
+            for text in dict.fromkeys(r.note.strip()[:MAX_TEXT] for r in t.records if r.note):
+                notes.append((owner_id, pid, text, now))
+            for tag_id in dict.fromkeys(self._tag_ids(t)):
+                tag_links.append((pid, tag_id))
+        self.journal.created(Person, ids)
+        self._write(rels, points, jobs, sources, notes, tag_links)
+        self.summary.people_created += len(ids)
+        self.summary.created_ids.extend(ids)
+        if self.known is not None:  # keep what is known current for later chunks
+            known = self.known
+            for row, pid in zip(rows, ids, strict=True):
+                known.persons[pid] = (row[4], row[2], row[3])
+                if row[6] is not None:
+                    known.with_photo.add(pid)
+            known.has_job.update(j[1] for j in jobs)
+            known.has_primary.update((p[1], p[2]) for p in points if p[5])
+            known.notes.update((n[1], n[2]) for n in notes)
+            known.tagged.update(tag_links)
+            # known.rels is filled on demand (see _update): the new rows' ids are not read
+
+    def _tag_ids(self, t: _Target) -> list[int]:
+        out = []
+        for rec in t.records:
+            for name in rec.tags:
+                tag_id = self._tag(name)
+                if tag_id is not None:
+                    out.append(tag_id)
+        return out
+
+    def _hold(self, pid: int, point: Point) -> None:
+        """Note that this person holds this address (the first holder is its owner for
+        matching interactions; each holder is a candidate for a record carrying it)."""
+        self.held.add((pid, *point))
+        first = self.cp.setdefault(point, pid)
+        if first != pid:
+            self.shared.setdefault(point, [first]).append(pid)
+
+    def _name_of(self, pid: int) -> tuple[str, str, str]:
+        """A stored person's (full, given, family) name, as compared with a record's."""
+        key, given, family = self._known().persons.get(pid, ("", "", ""))
+        return key, given, family
+
+    def _known(self) -> _Known:
+        """What the owner's people already have, read once per import (a few owner-wide
+        queries beat one `id IN (...)` per chunk: Django prepares every listed id)."""
+        if self.known is None:
+            owner = self.owner
+            people = Person.objects.filter(owner=owner, is_me=False)
+            self.known = _Known(
+                persons={
+                    pid: (key, given, family)
+                    for pid, key, given, family in people.values_list(
+                        "id", "name_key", "given_name", "family_name"
+                    )
+                },
+                with_photo=set(people.filter(photo__isnull=False).values_list("id", flat=True)),
+                with_nickname=set(people.exclude(nickname="").values_list("id", flat=True)),
+                rels={
+                    pid: (rid, met_on, met_how)
+                    for pid, rid, met_on, met_how in Relationship.objects.filter(
+                        owner=owner
+                    ).values_list("person_id", "id", "met_on", "met_how")
+                },
+                has_job=set(
+                    Employment.objects.filter(owner=owner, is_current=True).values_list(
+                        "person_id", flat=True
+                    )
+                ),
+                has_primary=set(
+                    ContactPoint.objects.filter(owner=owner, is_primary=True).values_list(
+                        "person_id", "kind"
+                    )
+                ),
+                notes=set(Note.objects.filter(owner=owner).values_list("person_id", "text")),
+                tagged=set(
+                    Person.tags.through.objects.filter(person__owner=owner).values_list(
+                        "person_id", "tag_id"
+                    )
+                ),
+            )
+        return self.known
+
+    def _read_person(self, pid: int) -> bool:
+        """Add one person (created earlier in this import) to what is known."""
+        known = self._known()
+        row = (
+            Person.objects.filter(owner=self.owner, id=pid)
+            .values_list("name_key", "given_name", "family_name", "photo", "nickname")
+            .first()
+        )
+        if row is None:
+            return False
+        known.persons[pid] = (row[0], row[1], row[2])
+        if row[3] is not None:
+            known.with_photo.add(pid)
+        if row[4]:
+            known.with_nickname.add(pid)
+        for rid, met_on, met_how in Relationship.objects.filter(
+            owner=self.owner, person_id=pid
+        ).values_list("id", "met_on", "met_how"):
+            known.rels[pid] = (rid, met_on, met_how)
+        return True
+
+    def _update(self, targets: list[_Target]) -> None:
+        """Fill what is empty on people seen before; never overwrite what is there.
+
+        Reads plain values, not model instances: a re-import of 30,000 people
+        that changes nothing should cost little more than reading them."""
+        if not targets:
+            return
+        owner = self.owner
+        owner_id = owner.pk
+        now = _db_instant(self.now)
+        known = self._known()
+        persons, with_photo, rels = known.persons, known.with_photo, known.rels
+        has_job, has_primary, notes, tagged = (
+            known.has_job,
+            known.has_primary,
+            known.notes,
+            known.tagged,
+        )
+        adapt_date = connection.ops.adapt_datefield_value
+        new_rels, points, jobs, sources, new_notes, tag_links = [], [], [], [], [], []
+        for t in targets:
+            pid = t.pid
+            assert pid is not None
+            if pid not in persons and not self._read_person(pid):
+                continue  # deleted meanwhile
+            key, old_given, old_family = persons[pid]
+            self.imported_names[key].add(pid)
+            changed = False
+            person_fields: dict[str, Any] = {}
+            given, family = t.first("given_name"), t.first("family_name")
+            if (given or family) and not old_given and not old_family:
+                person_fields["given_name"] = _cut(given or "", 100)
+                person_fields["family_name"] = _cut(family or "", 100)
+            nickname = t.first("nickname")
+            if nickname and pid not in known.with_nickname:
+                person_fields["nickname"] = _cut(nickname, 100)
+                known.with_nickname.add(pid)
+            photo = t.first("photo")
+            if photo and pid not in with_photo:
+                person_fields["photo"], person_fields["photo_type"] = photo, _photo_type(photo)
+            if person_fields:
+                names = ["updated_at", *person_fields]
+                if "photo" in person_fields:
+                    names.remove("photo")  # it was empty: see _update_photo in undo
+                before = Person.objects.filter(owner=owner, id=pid).values(*names).first() or {}
+                Person.objects.filter(owner=owner, id=pid).update(
+                    updated_at=self.now, **person_fields
+                )
+                self.journal.changed(Person, pid, before, {"updated_at": self.now, **person_fields})
+                changed = True
+            met_on, met_how = t.first("met_on"), _cut(t.first("met_how") or "", 300)
+            rel = rels.get(pid)
+            if rel is None:
+                found = (
+                    Relationship.objects.filter(owner=owner, person_id=pid)
+                    .values_list("id", "met_on", "met_how")
+                    .first()
+                )
+                if found is not None:
+                    rel = rels[pid] = found
+            if rel is None:
+                new_rels.append((owner_id, pid, met_how, adapt_date(met_on), False, now))
+                changed = True
+            else:
+                rid, old_on, old_how = rel
+                fill: dict[str, Any] = {}
+                if met_on and old_on is None:
+                    fill["met_on"] = met_on
+                if met_how and not old_how:
+                    fill["met_how"] = met_how
+                if fill:
+                    Relationship.objects.filter(owner=owner, id=rid).update(**fill)
+                    self.journal.changed(
+                        Relationship,
+                        rid,
+                        {k: {"met_on": old_on, "met_how": old_how}[k] for k in fill},
+                        fill,
+                    )
+                    changed = True
+            for kind, value in t.points:
+                if (pid, kind, value) in self.held:
+                    continue
+                primary = (pid, kind) not in has_primary
+                has_primary.add((pid, kind))
+                points.append((owner_id, pid, kind, value, "", primary))
+                self._hold(pid, (kind, value))
+                changed = True
+            company = t.first("company")
+            if company and pid not in has_job:
+                org = self._org(company)
+                if org is not None:
+                    jobs.append((owner_id, pid, org, _cut(t.first("title") or "", 200), True))
+                    has_job.add(pid)
+                    changed = True
+            for sid in t.sids:
+                if sid not in self.src and len(sid[1]) <= MAX_EXTERNAL_ID:
+                    self.src[sid] = pid
+                    sources.append((owner_id, pid, sid[0], sid[1], now))
+                    changed = True
+            for rec in t.records:
+                text = rec.note.strip()[:MAX_TEXT]
+                if text and (pid, text) not in notes:
+                    notes.add((pid, text))
+                    new_notes.append((owner_id, pid, text, now))
+                    changed = True
+            for tag_id in self._tag_ids(t):
+                if (pid, tag_id) not in tagged:
+                    tagged.add((pid, tag_id))
+                    tag_links.append((pid, tag_id))
+                    changed = True
+            if changed:
+                self.summary.people_updated += 1
+                self.summary.updated_ids.append(pid)
+                self.touched.add(pid)
+        self._write(new_rels, points, jobs, sources, new_notes, tag_links)
+
+    def _write(
+        self,
+        rels: list[tuple],
+        points: list[tuple],
+        jobs: list[tuple],
+        sources: list[tuple],
+        notes: list[tuple],
+        tag_links: list[tuple[int, int]],
+    ) -> None:
+        """Insert what people gain (new or seen before), and note every new row."""
+        owner_id, journal = self.owner.pk, self.journal
+        for model, names, rows in (
+            (
+                Relationship,
+                ("owner", "person", "met_how", "met_on", "archived", "created_at"),
+                rels,
+            ),
+            (ContactPoint, ("owner", "person", "kind", "value", "label", "is_primary"), points),
+            (Employment, ("owner", "person", "organization", "title", "is_current"), jobs),
+            (SourceRecord, ("owner", "person", "source", "external_id", "created_at"), sources),
+            (Note, ("owner", "person", "text", "created_at"), notes),
+        ):
+            journal.created(model, _insert_returning_ids(model, names, rows, owner_id))
+        through = Person.tags.through
+        journal.created(through, _insert_returning_ids(through, ("person", "tag"), tag_links, None))
+
+    # ------------------------------------------------------------ interactions
+
+    def _names(self) -> dict[str, list[int]]:
+        if self.owner_names is None:
+            names: dict[str, list[int]] = defaultdict(list)
+            for key, pid in Person.objects.filter(owner=self.owner, is_me=False).values_list(
+                "name_key", "id"
+            ):
+                names[key].append(pid)
+            self.owner_names = names
+        return self.owner_names
+
+    def match(self, rec: InteractionRecord) -> list[int]:
+        """The people an interaction was with: by address first, then by exact name."""
+        found: list[int] = []
+        for kind, values, normalize in (
+            (ContactPoint.EMAIL, rec.emails, normalize_email),
+            (ContactPoint.URL, rec.urls, canonical_url),
+        ):
+            for value in values:
+                try:
+                    point = (kind, normalize(value))
+                except ContactError:
+                    continue
+                pid = self.cp.get(point)
+                if pid is not None and pid != self.me_id and pid not in found:
+                    found.append(pid)
+        if found:
+            return found
+        for name in rec.names:
+            key = fold(name)
+            if not key or key == self.me_name:
+                continue
+            here = self.imported_names.get(key, set())
+            ids = list(here) if len(here) == 1 else self._names().get(key, [])
+            if len(ids) == 1 and ids[0] != self.me_id and ids[0] not in found:
+                found.append(ids[0])
+        return found
+
+    def interactions(self, records: list[InteractionRecord]) -> None:
+        owner = self.owner
+        limit = timezone.now() + dt.timedelta(minutes=5)
+        wanted: list[tuple[InteractionRecord, str, int]] = []
+        for rec in records:
+            if rec.channel not in CHANNELS:
+                self.problem(rec.where, f"unknown channel {rec.channel!r}")
+                continue
+            when = rec.when
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when, dt.UTC)
+                rec.when = when
+            if when > limit:
+                self.problem(
+                    rec.where, f"dated in the future ({when.date()})", "dated in the future"
+                )
+                continue
+            pids = self.match(rec)
+            if not pids:
+                self.summary.unmatched += 1
+                who = ", ".join([*rec.emails, *rec.urls, *rec.names]) or "nobody named"
+                self.problem(
+                    rec.where,
+                    f"no one in your network matches {who}",
+                    "no one in your network matches",
+                )
+                continue
+            self.summary.usable += 1
+            external = rec.external_id or _fingerprint(rec)
+            if len(external) > MAX_EXTERNAL_ID:
+                external = "sha1:" + hashlib.sha1(external.encode()).hexdigest()
+            for pid in pids:
+                wanted.append((rec, external, pid))
+        existing: set[tuple[str, str, int]] = set()
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for rec, external, _pid in wanted:
+            by_source[rec.source].add(external)
+        for source, externals in by_source.items():
+            ordered = sorted(externals)
+            for start in range(0, len(ordered), 900):
+                rows = Interaction.objects.filter(
+                    owner=owner, source=source, external_id__in=ordered[start : start + 900]
+                ).values_list("external_id", "person_id")
+                existing.update((source, e, p) for e, p in rows)
+        new = []
+        # created_at is when the row was written (the trust cache's staleness check reads it)
+        now = _db_instant(timezone.now())
+        for rec, external, pid in wanted:
+            key = (rec.source, external, pid)
+            if key in existing:
+                continue
+            existing.add(key)
+            minutes = rec.minutes if rec.minutes and 0 < rec.minutes <= MAX_MINUTES else None
+            new.append(
+                (
+                    owner.pk,
+                    pid,
+                    _db_instant(rec.when),
+                    rec.channel,
+                    Interaction.THEM if rec.they_started else Interaction.ME,
+                    minutes,
+                    rec.summary.strip()[:MAX_TEXT],
+                    rec.source[:20],
+                    external,
+                    now,
+                )
+            )
+        ids = _insert_returning_ids(
+            Interaction,
+            (
+                "owner",
+                "person",
+                "occurred_at",
+                "channel",
+                "initiated_by",
+                "duration_minutes",
+                "summary",
+                "source",
+                "external_id",
+                "created_at",
+            ),
+            new,
+            owner.pk,
+        )
+        self.journal.created(Interaction, ids)
+        # what was stored, as the database reports it (issue 17 item 11)
+        self.summary.interactions_added += len(ids)
+
+
+def _fingerprint(rec: InteractionRecord) -> str:
+    """An id for a record that came without one, from what it says."""
+    parts = [
+        rec.when.isoformat(),
+        rec.channel,
+        *sorted(rec.emails),
+        *sorted(rec.urls),
+        *sorted(rec.names),
+        rec.summary,
+    ]
+    return "fp:" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- raw inserts
+# Django's bulk_create spends most of its time building and preparing model
+# instances (about 30 s for 30,000 connections' five rows each); plain rows
+# through executemany take a fraction of that.
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.Field) or found.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return found.column
+
+
+def _db_instant(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _insert_returning_ids(
+    model: type[models.Model], names: tuple[str, ...], rows: list[tuple], owner_id: int | None
+) -> list[int]:
+    """Insert rows and return their new ids, in row order (`owner_id`: the rows'
+    owner, None for a table without an owner column: Person.tags' links)."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(_column(model, n)) for n in names)
+    row_marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # From the first INSERT to the commit this transaction holds SQLite's
+            # write lock, and AUTOINCREMENT ids only grow: ours are the newest.
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_marks}", rows)
+            where, params = "", [len(rows)]
+            if owner_id is not None:
+                where, params = f"WHERE {quote(_column(model, 'owner'))} = %s ", [owner_id, *params]
+            cursor.execute(f"SELECT id FROM {table} {where}ORDER BY id DESC LIMIT %s", params)
+            ids = [r[0] for r in cursor.fetchall()][::-1]
+        else:
+            # RETURNING follows the order of VALUES (what bulk_create relies on too).
+            per = max(1, 30_000 // len(names))
+            for start in range(0, len(rows), per):
+                batch = rows[start : start + per]
+                params = [v for row in batch for v in row]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES "
+                    + ", ".join([row_marks] * len(batch))
+                    + " RETURNING id",
+                    params,
+                )
+                ids.extend(r[0] for r in cursor.fetchall())
+    if len(ids) != len(rows):
+        raise RuntimeError(f"inserted {len(rows)} rows into {table} but found {len(ids)} ids")
+    return ids

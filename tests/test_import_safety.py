@@ -27,7 +27,9 @@ from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Person
 from troth.sim.names import FIRST_NAMES, LAST_NAMES, ORG_PLACES
 
-BOOKKEEPING = {"importers.importrun", "importers.importchange"}
+# the runs' own records, and where the warm paths' link inference last stopped (a marker
+# of derived data, past ids that are never reused)
+BOOKKEEPING = {"importers.importrun", "importers.importchange", "warmpaths.inferencepass"}
 
 
 def state() -> dict:

@@ -71,6 +71,13 @@ CHANGEABLE: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in (Pe
 # What may point at a person the run created without being the run's own: a cached
 # score, and suggestions (both go with the person, and neither is anyone's work).
 HARMLESS = {TrustScore, MergeSuggestion}
+
+
+def _harmless(model: type[models.Model]) -> bool:
+    """Rows computed from others (a model says so with `derived = True`, as the warm
+    paths' links do, apps above this one) or caches: they go with the people they are
+    about and never make an undo unsafe."""
+    return model in HARMLESS or bool(getattr(model, "derived", False))
 WHAT = {
     Interaction: ("interaction", "interactions"),
     PersonTags: ("tag", "tags"),
@@ -268,7 +275,7 @@ def _gained(
         if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
             continue
         model = rel.related_model
-        if not isinstance(model, type) or model in HARMLESS:
+        if not isinstance(model, type) or _harmless(model):
             continue
         mine = own_merges if model is MergeRecord else set(record.ids(model))
         column = str(rel.field.column)  # type: ignore[union-attr]
@@ -429,7 +436,7 @@ def _delete(model: type[models.Model], owner, ids: list[int]) -> int:
             with connection.cursor() as cursor:
                 # caches and suggestions about these rows go with them
                 for related, column in _referrers(model):
-                    if related in HARMLESS:
+                    if _harmless(related):
                         cursor.execute(
                             f"DELETE FROM {quote(related._meta.db_table)}"
                             f" WHERE {quote(column)} IN ({marks}) AND {quote('owner_id')} = %s",

@@ -16,6 +16,10 @@ from troth.people.models import Organization, Person
 
 
 class Link(Owned):
+    # computed from interactions, jobs and introductions: an import's undo removes the
+    # links of the people it removes without calling that unsafe (importers.undo)
+    derived = True
+
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     # Evidence counts per source.

@@ -359,3 +359,23 @@ def test_an_interrupted_run_is_undone_with_force(me, tmp_path, realdata):
     assert not Person.objects.filter(owner=me, is_me=False).exists()
     run.refresh_from_db()
     assert run.status == "failed" and run.undone_at is not None
+
+
+def test_undo_takes_back_the_birthdays_an_import_brought(cli, me, before_import, tmp_path):
+    """The dates an import writes are its own rows: its undo removes them instead of
+    refusing because the people it created "gained rows" (found by a newcomer)."""
+    existing = do_add_person(me, "Pia Sommer", emails=["pia@example.org"])
+    start = state()
+    path = tmp_path / "attendees.csv"
+    path.write_text(
+        "Name,Email,Company,Birthday\n"
+        "Mina Keller,mina@example.org,Acme,1980-03-14\n"
+        "Otto Ruf,otto@example.org,Acme,--07-01\n"
+        "Pia Sommer,pia@example.org,,1975-12-24\n",
+        encoding="utf-8",
+    )
+    cli("import", str(path))
+    assert existing.dates.count() == 1  # a date for someone already there, too
+    run = ImportRun.objects.filter(owner=me).latest("id")
+    cli("import", "--undo", str(run.pk))
+    assert state() == start

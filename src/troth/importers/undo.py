@@ -37,6 +37,7 @@ from troth.people.models import (
     Note,
     Organization,
     Person,
+    PersonDate,
     Relationship,
     Tag,
 )
@@ -59,6 +60,7 @@ DELETE_ORDER: tuple[type[models.Model], ...] = (
     Employment,
     ContactPoint,
     Relationship,
+    PersonDate,
     MergeSuggestion,
     Person,
     Organization,
@@ -78,6 +80,8 @@ def _harmless(model: type[models.Model]) -> bool:
     paths' links do, apps above this one) or caches: they go with the people they are
     about and never make an undo unsafe."""
     return model in HARMLESS or bool(getattr(model, "derived", False))
+
+
 WHAT = {
     Interaction: ("interaction", "interactions"),
     PersonTags: ("tag", "tags"),
@@ -86,6 +90,7 @@ WHAT = {
     Employment: ("job", "jobs"),
     ContactPoint: ("e-mail, phone or link", "e-mails, phones or links"),
     Relationship: ("relationship record", "relationship records"),
+    PersonDate: ("date", "dates"),
     MergeRecord: ("merge", "merges"),
 }
 

@@ -48,6 +48,7 @@ from troth.people.models import (
     Note,
     Organization,
     Person,
+    PersonDate,
     Relationship,
     Tag,
 )
@@ -300,7 +301,16 @@ class _Importer:
     def _dates(self, targets: list[_Target]) -> None:
         """Birthdays and other dates: filled where missing, never overwritten."""
         wanted = {t.pid: [d for r in t.records for d in r.dates] for t in targets if t.pid}
-        for pid in do_fill_dates(self.owner, wanted, self.summary.kind):
+        mine = PersonDate.objects.filter(owner=self.owner)
+        before = mine.order_by("-id").values_list("id", flat=True).first() or 0
+        got = do_fill_dates(self.owner, wanted, self.summary.kind)
+        if got:
+            # the run's own rows, so that its undo removes them (and does not take them
+            # for something added since: found by a newcomer's review)
+            self.journal.created(
+                PersonDate, mine.filter(id__gt=before).values_list("id", flat=True)
+            )
+        for pid in got:
             if pid not in self.touched:  # a date was all that was new about them
                 self.summary.people_updated += 1
                 self.summary.updated_ids.append(pid)

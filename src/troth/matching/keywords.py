@@ -3,7 +3,7 @@
 A need ("a CPA who knows startups", tags cpa, startups) is matched against
 people's profiles: titles, companies, industry, tags, notes, the favours they
 gave and their names. Text is folded (case and accents), split into words and
-lightly stemmed (plurals, -ing, -er), so "Taxes" finds "tax" and "recruiting"
+stemmed (Snowball English, by PyStemmer), so "Taxes" finds "tax" and "recruiting"
 finds "Recruiter". Multi-word terms from the synonyms table ("talent
 acquisition", "account executive") are read as one term, so an Account
 Executive is not taken for an accountant. Synonyms (`synonyms.txt`, extended by
@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import Stemmer
 from numpy.typing import NDArray
 
 from troth.errors import TrothError
@@ -152,11 +154,11 @@ FAVOR_KINDS = ("intro", "lead", "advice", "referral", "resource", "endorsement",
 # -- text -------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*(?:\+\+|#)?")
-_VOWELS = set("aeiouy")
 # Words whose endings carry meaning: "accounting" is not "account", "staffing" not "staff".
 _KEEP = frozenset(
     {
         "accounting",
+        "accountant",  # Snowball's "account": an account manager is no accountant
         "marketing",
         "staffing",
         "founder",  # not "found"
@@ -169,35 +171,31 @@ _KEEP = frozenset(
 )
 
 
+# A PyStemmer object is not thread-safe (the web server answers on several threads):
+# one per thread.
+_stemmers = threading.local()
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer for folded words: plurals, -ing, -er, then a final -e.
+    """A folded word's Snowball English (Porter2) stem, by PyStemmer.
 
     "taxes" -> "tax", "recruiting" and "recruiter" -> "recruit", "nursing" and
-    "nurse" -> "nurs", "engineering" -> "engin" (like "engineer"); short words, numbers and a few words whose ending is
-    the point ("accounting") are left alone. Both sides of a match go through it, so
-    an odd stem is harmless as long as it is the same one.
+    "nurse" -> "nurs", "engineering" -> "engin" (like "engineer"). Words with digits or
+    signs ("c++", "401k") and the few whose ending is the point (`_KEEP`: "accounting",
+    and their plurals) are left alone. Unlike the hand-written stemmer this replaced,
+    Snowball leaves agent nouns whole ("banker" is not "banking") and acronym plurals
+    too ("cpas"): the synonyms table joins those that matter. Both sides of a match go through it, so an odd stem is harmless as
+    long as it is the same one.
     """
-    if len(word) <= 3 or not word.isalpha() or word in _KEEP:
+    if not word.isalpha() or word in _KEEP:
         return word
-    w = word
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "xes", "zes", "ches", "shes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix, shortest in (("ing", 3), ("er", 4)):
-        if w.endswith(suffix) and w not in _KEEP:
-            base = w[: -len(suffix)]
-            if len(base) < shortest or not _VOWELS.intersection(base):
-                continue
-            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
-                base = base[:-1]  # planning -> plan
-            w = base
-    if len(w) >= 4 and w.endswith("e") and w not in _KEEP:
-        w = w[:-1]  # nurse -> nurs, like nursing
-    return w
+    if word[-1] == "s" and word[:-1] in _KEEP:
+        return word[:-1]  # "founders", "accountants"
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def _terms(words: Iterable[str]) -> set[str]:
@@ -396,53 +394,41 @@ def _load(user: tuple[str, int, int] | None) -> Synonyms:
 # -- analysis ---------------------------------------------------------------------------
 
 
+# How many texts an analyzer remembers of each kind (analysed, compiled, names).
+CACHE_SIZE = 200_000
+
+
 class Analyzer:
     """Text to tokens: folding, stemming, the synonyms table's multi-word terms, stopwords."""
 
     def __init__(self, synonyms: Synonyms) -> None:
         self.synonyms = synonyms
-        self._cache: dict[tuple[str, bool], tuple[Token, ...]] = {}
-        self._compiled: dict[tuple[str, str], tuple] = {}
-        self._names: dict[str, tuple[str, ...]] = {}
+        # Titles, companies, tags and names repeat across thousands of people: each is
+        # analysed once, the least recently used forgotten past the bound. Per analyzer
+        # (the results depend on its synonyms), so not lru_cache on the methods, which
+        # would share one cache across analyzers and keep each alive.
+        self.analyze = functools.lru_cache(maxsize=CACHE_SIZE)(self._analyze)
+        self.compiled = functools.lru_cache(maxsize=CACHE_SIZE)(self._compiled)
+        self.name_terms = functools.lru_cache(maxsize=CACHE_SIZE)(self._name_terms)
 
-    def analyze(self, text: str, *, query: bool = False) -> tuple[Token, ...]:
-        key = (text, query)
-        hit = self._cache.get(key)
-        if hit is None:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            hit = self._cache[key] = tuple(self._tokens(text, query))
-        return hit
+    def _analyze(self, text: str, query: bool = False) -> tuple[Token, ...]:
+        return tuple(self._tokens(text, query))
 
-    def compiled(
+    def _compiled(
         self, kind: str, text: str
     ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[tuple[str, str], float], ...]]:
-        """A field's terms and neighbouring pairs with their weights (cached: titles,
-        companies and tags repeat across thousands of people)."""
-        key = (kind, text)
-        hit = self._compiled.get(key)
-        if hit is None:
-            if len(self._compiled) > 200_000:
-                self._compiled.clear()
-            w = FIELD_WEIGHT[kind]
-            tokens = self.analyze(text)
-            found: dict[str, float] = {}
-            for tok, f in zip(tokens, _head_factors(kind, tokens), strict=True):
-                old = found.get(tok.term, 0.0)
-                found[tok.term] = max(old, w * f)
-            pairs = {(a, b): w for a, b, _ in self.pairs(tokens)}
-            hit = self._compiled[key] = (tuple(found.items()), tuple(pairs.items()))
-        return hit
+        """A field's terms and neighbouring pairs with their weights."""
+        w = FIELD_WEIGHT[kind]
+        tokens = self.analyze(text)
+        found: dict[str, float] = {}
+        for tok, f in zip(tokens, _head_factors(kind, tokens), strict=True):
+            old = found.get(tok.term, 0.0)
+            found[tok.term] = max(old, w * f)
+        pairs = {(a, b): w for a, b, _ in self.pairs(tokens)}
+        return tuple(found.items()), tuple(pairs.items())
 
-    def name_terms(self, name: str) -> tuple[str, ...]:
-        hit = self._names.get(name)
-        if hit is None:
-            if len(self._names) > 200_000:
-                self._names.clear()
-            hit = self._names[name] = tuple(
-                dict.fromkeys(t for t in (fold(w) for w in _WORD.findall(name)) if _useful(t))
-            )
-        return hit
+    def _name_terms(self, name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t in (fold(w) for w in _WORD.findall(name)) if _useful(t)))
 
     def _tokens(self, text: str, query: bool) -> Iterator[Token]:
         words = _WORD.findall(unicodedata.normalize("NFC", text))
@@ -930,19 +916,18 @@ class KeywordMatcher:
 
     def __init__(self, synonyms: Synonyms | None = None) -> None:
         self.analyzer = Analyzer(default_synonyms() if synonyms is None else synonyms)
-        self._last: tuple[Sequence[Profile], int, KeywordIndex] | None = None
+        self._last: tuple[tuple[Profile, ...], KeywordIndex] | None = None
 
     def index(self, candidates: Sequence[Profile]) -> KeywordIndex:
-        """The candidates indexed; asking again with the same (unchanged) sequence object
-        reuses the index, so one pool can be queried several ways for the price of one."""
-        if (
-            self._last is not None
-            and self._last[0] is candidates
-            and self._last[1] == len(candidates)
-        ):
-            return self._last[2]
-        index = KeywordIndex(self.analyzer, candidates)
-        self._last = (candidates, len(candidates), index)
+        """The candidates indexed. A caller querying one pool many ways holds the index
+        (`index.rank(...)`); the last one is also reused when the same profiles are asked
+        about again, in the same order, whatever sequence holds them (compared by
+        content, so a list edited in place is indexed afresh)."""
+        pool = tuple(candidates)
+        if self._last is not None and self._last[0] == pool:
+            return self._last[1]
+        index = KeywordIndex(self.analyzer, pool)
+        self._last = (pool, index)
         return index
 
     def rank(self, need: NeedText, candidates: Sequence[Profile], k: int) -> list[Match]:

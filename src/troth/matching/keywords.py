@@ -3,7 +3,7 @@
 A need ("a CPA who knows startups", tags cpa, startups) is matched against
 people's profiles: titles, companies, industry, tags, notes, the favours they
 gave and their names. Text is folded (case and accents), split into words and
-lightly stemmed (plurals, -ing, -er), so "Taxes" finds "tax" and "recruiting"
+stemmed (Snowball English, by PyStemmer), so "Taxes" finds "tax" and "recruiting"
 finds "Recruiter". Multi-word terms from the synonyms table ("talent
 acquisition", "account executive") are read as one term, so an Account
 Executive is not taken for an accountant. Synonyms (`synonyms.txt`, extended by
@@ -19,26 +19,51 @@ kind the need calls for (an intro, a referral) gets a small boost once the topic
 matches. Profiles go into an inverted index once; each need then costs a few
 numpy operations over the postings of its words, whatever the number of people.
 
-`Matcher` is the interface: a semantic matcher can sit beside this one later.
+`Matcher` is the interface: a semantic matcher can sit beside this one later. Words and
+stems live in troth.matching.text, the synonyms table in troth.matching.synonyms, the
+reasons' wording in troth.matching.reasons.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from troth.errors import TrothError
 from troth.lib.text import fold
+from troth.matching.reasons import _gave, _reason, _within
+from troth.matching.synonyms import (
+    Synonyms,
+    _load,
+    default_synonyms,
+    parse_synonyms,
+)
+from troth.matching.text import _WORD, WEAK, Token, _useful, need_kind, stem
+
+# The text and the synonyms moved to their own modules (troth.matching.text, .synonyms);
+# what callers imported from here still is.
+__all__ = [
+    "FAVOR_KINDS",
+    "KeywordIndex",
+    "KeywordMatcher",
+    "Match",
+    "Matcher",
+    "NeedText",
+    "Profile",
+    "Synonyms",
+    "_load",
+    "default_matcher",
+    "default_synonyms",
+    "need_kind",
+    "parse_synonyms",
+    "stem",
+]
 
 # -- what goes in and what comes out ------------------------------------------------
 
@@ -149,251 +174,11 @@ MAX_REASONS = 4
 
 FAVOR_KINDS = ("intro", "lead", "advice", "referral", "resource", "endorsement", "time")
 
-# -- text -------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[^\W_]+(?:&[^\W_]+)*(?:\+\+|#)?")
-_VOWELS = set("aeiouy")
-# Words whose endings carry meaning: "accounting" is not "account", "staffing" not "staff".
-_KEEP = frozenset(
-    {
-        "accounting",
-        "marketing",
-        "staffing",
-        "founder",  # not "found"
-        "news",
-        "series",
-        "analysis",
-        "business",
-        "sales",
-    }
-)
-
-
-@functools.lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light English stemmer for folded words: plurals, -ing, -er, then a final -e.
-
-    "taxes" -> "tax", "recruiting" and "recruiter" -> "recruit", "nursing" and
-    "nurse" -> "nurs", "engineering" -> "engin" (like "engineer"); short words, numbers and a few words whose ending is
-    the point ("accounting") are left alone. Both sides of a match go through it, so
-    an odd stem is harmless as long as it is the same one.
-    """
-    if len(word) <= 3 or not word.isalpha() or word in _KEEP:
-        return word
-    w = word
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "xes", "zes", "ches", "shes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix, shortest in (("ing", 3), ("er", 4)):
-        if w.endswith(suffix) and w not in _KEEP:
-            base = w[: -len(suffix)]
-            if len(base) < shortest or not _VOWELS.intersection(base):
-                continue
-            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
-                base = base[:-1]  # planning -> plan
-            w = base
-    if len(w) >= 4 and w.endswith("e") and w not in _KEEP:
-        w = w[:-1]  # nurse -> nurs, like nursing
-    return w
-
-
-def _terms(words: Iterable[str]) -> set[str]:
-    return {stem(fold(w)) for w in words}
-
-
-def _terms_of(text: str) -> frozenset[str]:
-    """The stemmed terms of a whitespace-separated word list."""
-    return frozenset(_terms(text.split()))
-
-
-# Words that carry no topic. Favour words ("intro", "referral") say what kind of help
-# is wanted, not who could give it; they are read separately (see need_kind).
-STOPWORDS = _terms_of(
-    """
-        a an the and or of for to in on at by with from into about as is are was were be
-        been being i me my mine we our us you your they them their he she his her him it
-        its this that these those who whom whose which what when where why how someone
-        somebody anyone anybody person people folk folks good great real really very new
-        some any more most other just also only need needs needed want wants looking look
-        find finding help helping helps get getting got can could would will should do does
-        doing done has have had know knows knowing known knew like next month months week
-        weeks year years day days intro intros introduction introductions introduce
-        introduced referral referrals refer referred recommendation reference references
-        endorsement endorse advice feedback warm quick small big few two three one ask
-        asked please thing things something anything work works working worked job role
-        position
-    """
-)
-# Seniority and generic title words: kept, but they weigh little.
-WEAK = _terms_of(
-    """
-        senior sr junior jr lead leader principal staff chief head associate assistant vp
-        vice president director manager management executive officer specialist coordinator
-        intern ii iii iv team global regional remote freelance freelancer contractor
-        contract part time full
-    """
-)
-
-# Words that say which kind of favour would meet a need, most specific first.
-_KIND_WORDS: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = tuple(
-    (kind, _terms_of(words), phrases)
-    for kind, words, phrases in (
-        ("referral", "referral refer referred", ("put my name forward",)),
-        ("intro", "intro introduction introduce connect", ("who knows", "someone at")),
-        ("endorsement", "reference recommendation endorsement endorse vouch", ()),
-        ("lead", "lead leads opening openings contractor freelancer freelance gig", ()),
-        ("resource", "example examples template templates list testers", ()),
-        ("advice", "advice advise feedback review mentor guidance tips", ("mock interview",)),
-        ("time", "moving speaker volunteer volunteers", ("a hand",)),
-    )
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def need_kind(text: str) -> str | None:
-    """The favour kind a need's words ask for, or None."""
-    folded = fold(text)
-    words = {stem(w) for w in _WORD.findall(folded)}
-    for kind, terms, phrases in _KIND_WORDS:
-        if words & terms or any(p in folded for p in phrases):
-            return kind
-    return None
-
-
-@dataclass(frozen=True)
-class Token:
-    term: str  # folded and stemmed; a multi-word term joins its words with one space
-    surface: str  # as written
-    pos: int  # index of its first word
-    end: int  # index after its last word
-    inner: bool = False  # a word of a multi-word term, also indexed on its own
-
-
-# -- synonyms ---------------------------------------------------------------------------
-
-PACKAGE_SYNONYMS = "synonyms.txt"
-
-
-@dataclass(frozen=True)
-class Synonyms:
-    """Groups of terms that mean alike, each term folded and stemmed."""
-
-    groups: tuple[frozenset[str], ...] = ()
-    lines: tuple[str, ...] = ()  # where each group came from (file:line)
-
-    @functools.cached_property
-    def by_term(self) -> dict[str, tuple[int, ...]]:
-        out: dict[str, list[int]] = {}
-        for g, terms in enumerate(self.groups):
-            for t in terms:
-                out.setdefault(t, []).append(g)
-        return {t: tuple(gs) for t, gs in out.items()}
-
-    @functools.cached_property
-    def phrases(self) -> frozenset[str]:
-        return frozenset(t for terms in self.groups for t in terms if " " in t)
-
-    @functools.cached_property
-    def longest(self) -> int:
-        return max((p.count(" ") + 1 for p in self.phrases), default=1)
-
-    def alike(self, term: str) -> set[str]:
-        """The term and every term sharing a group with it."""
-        out = {term}
-        for g in self.by_term.get(term, ()):
-            out |= self.groups[g]
-        return out
-
-    def extended(self, other: Synonyms) -> Synonyms:
-        return Synonyms(self.groups + other.groups, self.lines + other.lines)
-
-
-def normalise_term(text: str) -> str:
-    """A synonym term as matching sees it: folded, stemmed words joined by spaces."""
-    return " ".join(stem(w) for w in _WORD.findall(fold(unicodedata.normalize("NFC", text))))
-
-
-def parse_synonyms(text: str, source: str) -> Synonyms:
-    """One group per line, `term = term = ...`; `#` starts a comment. A malformed line
-    is a TrothError naming `source` and the line number."""
-    groups: list[frozenset[str]] = []
-    lines: list[str] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        where = f"{source}:{number}"
-        parts = [p.strip() for p in line.split("=")]
-        if len(parts) < 2:
-            raise TrothError(
-                f"{where}: a synonym line joins two or more terms with '=' "
-                f"(like: cpa = accountant), got {line!r}"
-            )
-        terms: list[str] = []
-        for part in parts:
-            if not part:
-                raise TrothError(
-                    f"{where}: empty term in {line!r} (two '=' in a row, or one at an end)"
-                )
-            term = normalise_term(part)
-            if not term:
-                raise TrothError(f"{where}: {part!r} has no letters or digits")
-            terms.append(term)
-        group = frozenset(terms)
-        if len(group) < 2:
-            raise TrothError(
-                f"{where}: {line!r} says a term is like itself; name two different terms"
-            )
-        groups.append(group)
-        lines.append(where)
-    return Synonyms(tuple(groups), tuple(lines))
-
-
-def read_synonyms(path: Path) -> Synonyms:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TrothError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise TrothError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    return parse_synonyms(text, str(path))
-
-
-def package_synonyms_path() -> Path:
-    return Path(str(resources.files("troth.matching").joinpath(PACKAGE_SYNONYMS)))
-
-
-def user_synonyms_path() -> Path:
-    """The user's own table: `synonyms.txt` in the data directory (TROTH_HOME honoured)."""
-    from troth.paths import data_dir
-
-    return data_dir() / "synonyms.txt"
-
-
-def default_synonyms() -> Synonyms:
-    """The shipped table extended by the user's file when there is one (re-read when it changes)."""
-    user = user_synonyms_path()
-    try:
-        st = user.stat()
-    except FileNotFoundError:
-        return _load(None)
-    except OSError as exc:
-        raise TrothError(f"{user}: cannot read it ({exc.strerror or exc})") from None
-    return _load((str(user), st.st_mtime_ns, st.st_size))
-
-
-@functools.lru_cache(maxsize=8)
-def _load(user: tuple[str, int, int] | None) -> Synonyms:
-    table = read_synonyms(package_synonyms_path())
-    if user is not None:
-        table = table.extended(read_synonyms(Path(user[0])))
-    return table
-
-
 # -- analysis ---------------------------------------------------------------------------
+
+
+# How many texts an analyzer remembers of each kind (analysed, compiled, names).
+CACHE_SIZE = 200_000
 
 
 class Analyzer:
@@ -401,48 +186,32 @@ class Analyzer:
 
     def __init__(self, synonyms: Synonyms) -> None:
         self.synonyms = synonyms
-        self._cache: dict[tuple[str, bool], tuple[Token, ...]] = {}
-        self._compiled: dict[tuple[str, str], tuple] = {}
-        self._names: dict[str, tuple[str, ...]] = {}
+        # Titles, companies, tags and names repeat across thousands of people: each is
+        # analysed once, the least recently used forgotten past the bound. Per analyzer
+        # (the results depend on its synonyms), so not lru_cache on the methods, which
+        # would share one cache across analyzers and keep each alive.
+        self.analyze = functools.lru_cache(maxsize=CACHE_SIZE)(self._analyze)
+        self.compiled = functools.lru_cache(maxsize=CACHE_SIZE)(self._compiled)
+        self.name_terms = functools.lru_cache(maxsize=CACHE_SIZE)(self._name_terms)
 
-    def analyze(self, text: str, *, query: bool = False) -> tuple[Token, ...]:
-        key = (text, query)
-        hit = self._cache.get(key)
-        if hit is None:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            hit = self._cache[key] = tuple(self._tokens(text, query))
-        return hit
+    def _analyze(self, text: str, query: bool = False) -> tuple[Token, ...]:
+        return tuple(self._tokens(text, query))
 
-    def compiled(
+    def _compiled(
         self, kind: str, text: str
     ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[tuple[str, str], float], ...]]:
-        """A field's terms and neighbouring pairs with their weights (cached: titles,
-        companies and tags repeat across thousands of people)."""
-        key = (kind, text)
-        hit = self._compiled.get(key)
-        if hit is None:
-            if len(self._compiled) > 200_000:
-                self._compiled.clear()
-            w = FIELD_WEIGHT[kind]
-            tokens = self.analyze(text)
-            found: dict[str, float] = {}
-            for tok, f in zip(tokens, _head_factors(kind, tokens), strict=True):
-                old = found.get(tok.term, 0.0)
-                found[tok.term] = max(old, w * f)
-            pairs = {(a, b): w for a, b, _ in self.pairs(tokens)}
-            hit = self._compiled[key] = (tuple(found.items()), tuple(pairs.items()))
-        return hit
+        """A field's terms and neighbouring pairs with their weights."""
+        w = FIELD_WEIGHT[kind]
+        tokens = self.analyze(text)
+        found: dict[str, float] = {}
+        for tok, f in zip(tokens, _head_factors(kind, tokens), strict=True):
+            old = found.get(tok.term, 0.0)
+            found[tok.term] = max(old, w * f)
+        pairs = {(a, b): w for a, b, _ in self.pairs(tokens)}
+        return tuple(found.items()), tuple(pairs.items())
 
-    def name_terms(self, name: str) -> tuple[str, ...]:
-        hit = self._names.get(name)
-        if hit is None:
-            if len(self._names) > 200_000:
-                self._names.clear()
-            hit = self._names[name] = tuple(
-                dict.fromkeys(t for t in (fold(w) for w in _WORD.findall(name)) if _useful(t))
-            )
-        return hit
+    def _name_terms(self, name: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t in (fold(w) for w in _WORD.findall(name)) if _useful(t)))
 
     def _tokens(self, text: str, query: bool) -> Iterator[Token]:
         words = _WORD.findall(unicodedata.normalize("NFC", text))
@@ -512,10 +281,6 @@ def _head_factors(kind: str, tokens: Sequence[Token]) -> list[float]:
         1.0 if j == head or (t.inner and t.pos >= tokens[head].pos) else MODIFIER_FACTOR
         for j, t in enumerate(tokens)
     ]
-
-
-def _useful(term: str) -> bool:
-    return len(term) > 1 and not term.isdigit() and term not in STOPWORDS
 
 
 def _fields(p: Profile) -> Iterator[tuple[str, str]]:
@@ -859,70 +624,6 @@ def _add(table: dict, key: object, row: int, w: float) -> None:
     rows[row] = w if old is None else old + w - old * w
 
 
-def _within(part: str, whole: str) -> bool:
-    return f" {fold(part)} " in f" {fold(whole)} "
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _reason(field_kind: str, text: str, said: list[str], me: bool) -> str:
-    what = ", ".join(said)
-    if field_kind == "tag":
-        plain = not any("~" in s for s in said)
-        who = "you are tagged" if me else "tagged"
-        return f"{who} {text}" if plain else f"{who} {text} ({what})"
-    if field_kind == "title":
-        return f"{'your ' if me else ''}title '{text}' matches {what}"
-    if field_kind == "past_title":
-        return f"{'your ' if me else ''}earlier title '{text}' matches {what}"
-    if field_kind == "company":
-        return f"{'you work' if me else 'works'} at {text} ({what})"
-    if field_kind == "past_company":
-        return f"{'you' if me else 'they'} worked at {text} ({what})"
-    if field_kind == "industry":
-        return f"industry '{text}' matches {what}"
-    if field_kind == "note":
-        return f"note '{_short(text)}' mentions {what}"
-    if field_kind == "favour":
-        return f"{'you gave' if me else 'gave you'} '{_short(text)}' ({what})"
-    return f"name matches {what}"
-
-
-_KIND_ONE = {
-    "intro": "an intro",
-    "lead": "a lead",
-    "advice": "advice",
-    "referral": "a referral",
-    "resource": "a resource",
-    "endorsement": "an endorsement",
-    "time": "their time",
-}
-_KIND_MANY = {
-    "intro": "intros",
-    "lead": "leads",
-    "advice": "pieces of advice",
-    "referral": "referrals",
-    "resource": "resources",
-    "endorsement": "endorsements",
-    "time": "favours of time",
-}
-
-
-def _gave(kind: str, count: int, me: bool) -> str:
-    if me:
-        thing = (
-            ("your time" if kind == "time" else _KIND_ONE[kind])
-            if count == 1
-            else f"{count} {_KIND_MANY[kind]}"
-        )
-        return f"you gave {thing} before"
-    thing = _KIND_ONE[kind] if count == 1 else f"{count} {_KIND_MANY[kind]}"
-    return f"gave you {thing}"
-
-
 class KeywordMatcher:
     """Keyword matching with synonyms (see the module docstring)."""
 
@@ -930,19 +631,18 @@ class KeywordMatcher:
 
     def __init__(self, synonyms: Synonyms | None = None) -> None:
         self.analyzer = Analyzer(default_synonyms() if synonyms is None else synonyms)
-        self._last: tuple[Sequence[Profile], int, KeywordIndex] | None = None
+        self._last: tuple[tuple[Profile, ...], KeywordIndex] | None = None
 
     def index(self, candidates: Sequence[Profile]) -> KeywordIndex:
-        """The candidates indexed; asking again with the same (unchanged) sequence object
-        reuses the index, so one pool can be queried several ways for the price of one."""
-        if (
-            self._last is not None
-            and self._last[0] is candidates
-            and self._last[1] == len(candidates)
-        ):
-            return self._last[2]
-        index = KeywordIndex(self.analyzer, candidates)
-        self._last = (candidates, len(candidates), index)
+        """The candidates indexed. A caller querying one pool many ways holds the index
+        (`index.rank(...)`); the last one is also reused when the same profiles are asked
+        about again, in the same order, whatever sequence holds them (compared by
+        content, so a list edited in place is indexed afresh)."""
+        pool = tuple(candidates)
+        if self._last is not None and self._last[0] == pool:
+            return self._last[1]
+        index = KeywordIndex(self.analyzer, pool)
+        self._last = (pool, index)
         return index
 
     def rank(self, need: NeedText, candidates: Sequence[Profile], k: int) -> list[Match]:

@@ -59,6 +59,7 @@ from troth.importers.records import (
 from troth.interactions.models import Interaction
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
 from troth.lib.text import fold
+from troth.owned import rows_rewritten
 from troth.owners import do_ensure_me
 from troth.people.actions import MAX_NAME, MAX_TEXT, clean_tag
 from troth.people.dates import do_fill_dates
@@ -71,7 +72,6 @@ from troth.people.models import (
     Relationship,
     Tag,
 )
-from troth.trust.models import TrustScore
 
 # (stage, done, total): stage is "reading" (records), "messages" (mail read so far),
 # "people", "interactions" or "identities"; total is None when it is not known
@@ -690,7 +690,7 @@ def _pipeline(
         # Scores are recomputed from scratch on the next read (the cache's
         # staleness check cannot see a changed "met on" date).
         with transaction.atomic():
-            TrustScore.objects.filter(owner=owner).delete()
+            rows_rewritten.send(ImportRun, owner=owner, person_ids=None)
 
 
 def _merge_record_model() -> type[models.Model]:

@@ -31,6 +31,7 @@ from troth.errors import NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.importers.models import ImportChange, ImportRun, SourceRecord
 from troth.interactions.models import Interaction
+from troth.owned import rows_rewritten
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -372,7 +373,9 @@ def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
             _rows(model, owner).filter(pk=change.row).update(**before)
             summary.restored += 1
     with transaction.atomic():
-        TrustScore.objects.filter(owner=owner).delete()  # a cache: recomputed on read
+        rows_rewritten.send(
+            ImportRun, owner=owner, person_ids=None
+        )  # caches: derived again on read
     return summary
 
 

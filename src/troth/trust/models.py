@@ -42,3 +42,21 @@ class TrustScore(Owned):
                 name="agenda_checkins_due",
             ),
         ]
+
+
+class TierCadence(Owned):
+    """The owner's own check-in rhythm for one tier, replacing the built-in default
+    (troth.trust.engine.TIER_CADENCE_DAYS); no row: the default. Trust's reasons
+    read it and the agenda plans by it, so it lives here, below the agenda."""
+
+    tier = models.CharField(max_length=12)
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        # Moved from the agenda app without moving its data (migrations
+        # agenda 0005 and trust 0008 change only Django's state).
+        db_table = "agenda_tiercadence"
+        verbose_name_plural = "check-in rhythms by tier"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "tier"], name="tier_cadence_once"),
+        ]

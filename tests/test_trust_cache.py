@@ -120,6 +120,15 @@ def test_an_introduction_step(net):
     assert moved(before, check_current(owner), p["wren"])
 
 
+def test_a_closeness_rating(net):
+    from troth.people.actions import do_edit_person
+
+    owner, p = net
+    before = shown(owner)
+    do_edit_person(owner, p["kim"], closeness=5)
+    assert moved(before, check_current(owner), p["kim"])
+
+
 def test_who_knows_whom(net):
     owner, p = net
     before = shown(owner)

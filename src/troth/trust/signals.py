@@ -25,7 +25,6 @@ from troth.intros.models import IntroStep
 from troth.ledger.models import Commitment, Favor
 from troth.owned import rows_rewritten
 from troth.people.models import Knows, Person, Relationship
-from troth.trust.actions import do_invalidate, do_update_trust
 from troth.trust.models import TrustScore
 
 # model -> the people one of its rows concerns
@@ -51,6 +50,8 @@ def note_change(owner, person_ids: Iterable[int]) -> None:
     recompute happens anyway on the first read of a day)."""
     if not TrustScore.objects.filter(owner=owner).exists():
         return
+    from troth.trust.actions import do_update_trust  # numpy: only when a score changes
+
     people = Person.objects.filter(owner=owner, id__in=list(person_ids), is_me=False)
     for pid in people.values_list("id", flat=True):
         do_update_trust(owner, pid)
@@ -99,6 +100,14 @@ def _deleted(sender: type[models.Model], instance: Any, origin: Any = None, **_:
         return
     done |= ids
     note_change(instance.owner, ids)
+
+
+def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
+    # Imported here: the app registry loads this module at every start, and a read
+    # command must not pay for numpy (tests/test_cli_startup.py).
+    from troth.trust.actions import do_invalidate as invalidate
+
+    invalidate(owner, person_ids)
 
 
 def _rewritten(sender: Any, owner: Any, person_ids: Iterable[int] | None = None, **_: Any) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_add_need, do_record_favor
 from troth.ledger.helpers import agenda_hints, needs_i_can_help, who_can_help
@@ -268,7 +268,8 @@ def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(al
 
 
 def test_who_can_help_refuses_another_owners_need(bob, network):
-    with pytest.raises(ValueError):
+    # "no need with id", as for one that does not exist: bob learns nothing of alice's
+    with pytest.raises(NotFound, match=f"no need with id {network['need'].id}"):
         who_can_help(bob, network["need"])
 
 

@@ -302,9 +302,9 @@ def test_tiny_networks_still_generate(people):
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="people must be at least 1, got 0"):
         generate_network(people=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="interactions_per_person must not be negative"):
         generate_network(people=10, interactions_per_person=-1)
 
 

@@ -325,8 +325,8 @@ def rhythms(**days: int) -> dict[str, str]:
 
 
 def test_rhythms_are_edited_used_by_the_agenda_and_reset(web, alice, bob):
-    from troth.agenda.models import TierCadence
     from troth.agenda.queries import tier_cadences
+    from troth.trust.models import TierCadence
 
     r = web.post("/settings/", rhythms(inner=10, close=21), **HTMX)
     assert r.status_code == 200
@@ -380,7 +380,7 @@ def test_the_agenda_follows_the_owners_tier_rhythm(alice):
     ],
 )
 def test_bad_rhythms_are_400_per_field_and_write_nothing(web, alice, days, message):
-    from troth.agenda.models import TierCadence
+    from troth.trust.models import TierCadence
 
     data = rhythms(inner=3)
     data.update({f"cad-{t}": str(v) for t, v in days.items()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 
 
 class Owned(models.Model):
@@ -18,3 +19,11 @@ class Owned(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Sent by writers that go past the ORM's per-row signals (bulk inserts, raw SQL,
+# queryset updates: imports, their undo, merges), so that what is derived from an
+# owner's rows is dropped and derived again on the next read. Keyword arguments:
+# `owner`, and `person_ids` (None: any of the owner's people). The trust cache
+# listens (troth.trust.signals); the writers need not know who does.
+rows_rewritten = Signal()

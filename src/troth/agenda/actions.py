@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from troth.agenda.intro_items import intro_action
-from troth.agenda.models import AgendaMark, TierCadence
+from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate
 from troth.agenda.queries import (
     CADENCE_TIERS,
@@ -23,7 +23,7 @@ from troth.intros.queries import access_intro
 from troth.ledger.actions import do_reopen_promise, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Person, Relationship
-from troth.trust.actions import do_note_change
+from troth.trust.models import TierCadence
 
 # Doing one of these means getting in touch, so it is logged as an interaction
 # (which also restarts the person's cadence).
@@ -190,9 +190,6 @@ def do_undo(owner, record: dict) -> None:
         )
     if record.get("interaction"):
         Interaction.objects.filter(owner=owner, id=record["interaction"]).delete()
-        person = Person.objects.filter(owner=owner, id=record["person"]).first()
-        if person is not None:
-            do_note_change(owner, person)
     old = record["mark"]
     if old is None:
         mark.delete()

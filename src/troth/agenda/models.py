@@ -84,17 +84,3 @@ class MailSettings(Owned):
         constraints = [
             models.UniqueConstraint(fields=["owner"], name="mail_settings_one_per_owner"),
         ]
-
-
-class TierCadence(Owned):
-    """The owner's own check-in rhythm for one tier, replacing the built-in default
-    (troth.trust.engine.TIER_CADENCE_DAYS); no row: the default."""
-
-    tier = models.CharField(max_length=12)
-    days = models.PositiveIntegerField()
-
-    class Meta:
-        verbose_name_plural = "check-in rhythms by tier"
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "tier"], name="tier_cadence_once"),
-        ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from troth.agenda import plan
 from troth.agenda.intro_items import intro_candidates
-from troth.agenda.models import AgendaMark, TierCadence
+from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
 from troth.intros.models import Introduction
@@ -20,7 +20,7 @@ from troth.ledger.models import Commitment, Favor, Need
 from troth.people.dates import reminder_days, upcoming
 from troth.people.models import Person, Relationship
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
-from troth.trust.models import TrustScore
+from troth.trust.models import TierCadence, TrustScore
 from troth.trust.queries import fresh_scores
 
 # Thank within a few days: lateness counts in weeks from the second day.

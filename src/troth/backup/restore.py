@@ -39,7 +39,15 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
 from troth.backup.jsonstream import NotStreamable, read_stream
-from troth.backup.tables import DERIVED, RESTORABLE, Table, is_user_fk, tables, user_counts
+from troth.backup.tables import (
+    DERIVED,
+    RENAMED,
+    RESTORABLE,
+    Table,
+    is_user_fk,
+    tables,
+    user_counts,
+)
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
 from troth.owners import do_ensure_me
@@ -404,7 +412,7 @@ def _plan(path: Path, entries: Iterable[Entry], owner_id: Any) -> dict[str, _Loa
     for i, (model, columns, rows) in enumerate(entries):
         if not isinstance(model, str):
             raise TrothError(f'{path}: table {i + 1} has no "model" name')
-        label = model.lower()
+        label = RENAMED.get(model.lower(), model.lower())
         table = known.get(label)
         if table is None:
             if _is_model(label):
@@ -615,7 +623,8 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
         entries = _whole(path, data) if data is not None else _streamed(path)
         try:
             for model, _columns, rows in entries:
-                load = loads.get(str(model).lower())
+                label = str(model).lower()
+                load = loads.get(RENAMED.get(label, label))
                 if load is None:
                     raise NotStreamable
                 if load.table.label in DERIVED:

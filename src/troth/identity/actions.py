@@ -46,17 +46,17 @@ from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
-from troth.owned import Owned
+from troth.owned import Owned, rows_rewritten
 from troth.people.models import ContactPoint, Employment, Knows, Person
-from troth.trust.models import TrustScore
 
 # Link tables stored as an ordered pair (low id first).
 ORDERED_PAIRS: dict[type[models.Model], tuple[str, str]] = {
     Knows: ("person_a_id", "person_b_id"),
     MergeSuggestion: ("person_a_id", "person_b_id"),
 }
-# Caches, recomputed on demand: dropped, never moved or restored.
-CACHES: tuple[type[models.Model], ...] = (TrustScore,)
+# Caches, recomputed on demand: dropped, never moved or restored. Named by label:
+# identity sits below trust, and tells it of a merge through troth.owned.rows_rewritten.
+CACHES = frozenset({"trust.trustscore"})
 # The kept person's own fields the merged one may fill in when empty.
 PERSON_FILL = ("given_name", "family_name", "nickname", "photo", "photo_type")
 
@@ -207,7 +207,9 @@ def _check_columns(
 @functools.cache
 def _undo_models() -> frozenset[type[models.Model]]:
     """The models whose rows a merge moves or deletes: those pointing at a person."""
-    return frozenset(model for model, _col, _one in _person_relations() if model not in CACHES)
+    return frozenset(
+        model for model, _col, _one in _person_relations() if model._meta.label_lower not in CACHES
+    )
 
 
 def _movable(model: type[models.Model]) -> set[str]:
@@ -485,7 +487,7 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
     by_model: dict[type[models.Model], list[str]] = defaultdict(list)
     present = _referencing(other.id)
     for model, col, one_to_one in _person_relations():
-        if model in CACHES or (model, col) not in present:
+        if model._meta.label_lower in CACHES or (model, col) not in present:
             continue
         if one_to_one:
             _merge_one_to_one(keep, other, model, col, plan)
@@ -510,7 +512,7 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
         }
         Person.objects.filter(pk=keep.pk).update(**fill)
 
-    TrustScore.objects.filter(owner=owner, person_id__in=[keep.id, other.id]).delete()
+    rows_rewritten.send(Person, owner=owner, person_ids=[keep.id, other.id])
     # Nothing points at them any more, so no cascade to collect: one statement. (Foreign
     # keys are checked at commit, so a row left behind would fail loudly, not dangle.)
     with connection.cursor() as cursor:
@@ -569,7 +571,7 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
         raise TrothError(f"merge #{record.id} cannot be undone: {exc}") from None
     MergeRecord.objects.filter(pk=record.pk, owner=owner).update(undone_at=timezone.now())
     record.refresh_from_db()
-    TrustScore.objects.filter(owner=owner, person_id=keep.id).delete()
+    rows_rewritten.send(Person, owner=owner, person_ids=[keep.id])
     merged = Person.objects.get(owner=owner, pk=record.merged_id)
     # Undone means "two people": never merge or suggest them again.
     do_reject(owner, keep, merged)

@@ -47,9 +47,9 @@ from troth.importers.summary import ImportSummary
 from troth.importers.summary import reason_counts as reason_counts  # (web.views.imports)
 from troth.importers.writer import INTERACTION_CHUNK, PEOPLE_CHUNK, Point, Progress, _Importer
 from troth.lib.contact import ContactError, normalize_email, normalize_url
+from troth.owned import rows_rewritten
 from troth.owners import do_ensure_me
 from troth.people.models import ContactPoint, Person
-from troth.trust.models import TrustScore
 
 
 @contextlib.contextmanager
@@ -325,7 +325,7 @@ def _write(
         # Scores are recomputed from scratch on the next read (the cache's
         # staleness check cannot see a changed "met on" date).
         with transaction.atomic():
-            TrustScore.objects.filter(owner=owner).delete()
+            rows_rewritten.send(ImportRun, owner=owner, person_ids=None)
 
 
 def _merge_record_model() -> type[models.Model]:

@@ -31,6 +31,7 @@ from troth.errors import NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.importers.models import ImportChange, ImportRun, SourceRecord
 from troth.interactions.models import Interaction
+from troth.owned import rows_rewritten
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -41,7 +42,6 @@ from troth.people.models import (
     Relationship,
     Tag,
 )
-from troth.trust.models import TrustScore
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +70,9 @@ _ALL: list[type[models.Model]] = [*DELETE_ORDER, MergeRecord]
 TABLES: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in _ALL}
 # Rows the run changed (filled in) and may put back.
 CHANGEABLE: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in (Person, Relationship)}
-# What may point at a person the run created without being the run's own: a cached
-# score, and suggestions (both go with the person, and neither is anyone's work).
-HARMLESS = {TrustScore, MergeSuggestion}
+# What may point at a person the run created without being the run's own: suggestions,
+# and models marked `derived` (the trust cache, the warm paths' links), none anyone's work.
+HARMLESS = {MergeSuggestion}
 
 
 def _harmless(model: type[models.Model]) -> bool:
@@ -384,7 +384,9 @@ def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
             _rows(model, owner).filter(pk=change.row).update(**before)
             summary.restored += 1
     with transaction.atomic():
-        TrustScore.objects.filter(owner=owner).delete()  # a cache: recomputed on read
+        rows_rewritten.send(
+            ImportRun, owner=owner, person_ids=None
+        )  # caches: derived again on read
     return summary
 
 

@@ -10,7 +10,6 @@ from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
 from troth.people.actions import check_length
 from troth.people.models import Person
-from troth.trust.actions import do_note_change
 
 CHANNELS = [c for c, _label in Interaction.CHANNELS]
 # A meeting longer than a day is a typo, not a relationship milestone.
@@ -50,7 +49,6 @@ def do_log_interaction(
         source=source,
         external_id=external_id,
     )
-    do_note_change(owner, person)
     return interaction
 
 

@@ -15,7 +15,6 @@ from troth.ledger.models import Favor
 from troth.owners import me_person
 from troth.people.actions import check_length
 from troth.people.models import Person
-from troth.trust.actions import do_note_change
 from troth.trust.asking import ready_to_ask
 from troth.trust.warmth import COLD_TIERS
 
@@ -68,8 +67,6 @@ def _record(owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
         person=person,
         good=None if conduct is None else conduct.good,
     )
-    if person is not None and not person.is_me:
-        do_note_change(owner, person)
     return step
 
 
@@ -296,7 +293,6 @@ def _introduction_favor(owner, intro: Introduction) -> Favor:
         what=what,
         given_on=timezone.localdate(),
     )
-    do_note_change(owner, giver, receiver)
     return favor
 
 

@@ -12,7 +12,6 @@ from troth.errors import TrothError
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
 from troth.people.actions import check_length, clean_tag
 from troth.people.models import Person, Tag
-from troth.trust.actions import do_note_change
 
 # "What two things do you need in the next 30-60 days?" (the seeds): the default horizon.
 DEFAULT_NEED_DAYS = 60
@@ -60,7 +59,6 @@ def do_record_favor(
         given_on=on,
         need=need,
     )
-    do_note_change(owner, giver, receiver)
     return favor
 
 
@@ -82,7 +80,6 @@ def do_make_promise(
     promise = Commitment.objects.create(
         owner=owner, debtor=debtor, creditor=creditor, what=_text(what), made_on=made_on, due_on=due
     )
-    do_note_change(owner, debtor, creditor)
     return promise
 
 
@@ -96,7 +93,6 @@ def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment
     promise.status = status
     promise.status_changed_at = timezone.now()
     promise.save(update_fields=["status", "status_changed_at"])
-    do_note_change(owner, promise.debtor, promise.creditor)
     return promise
 
 
@@ -113,7 +109,6 @@ def do_reopen_promise(
     promise.status = Commitment.OPEN
     promise.status_changed_at = changed_at
     promise.save(update_fields=["status", "status_changed_at"])
-    do_note_change(owner, promise.debtor, promise.creditor)
     return promise
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from troth.errors import NotFound
 from troth.ledger.models import Favor, Need
 from troth.ledger.queries import open_needs
 from troth.matching.keywords import Match, Matcher, NeedText, Profile, default_matcher
@@ -174,7 +175,7 @@ def who_can_help(owner, need: Need, k: int = 5, matcher: Matcher | None = None) 
     owner could meet it themself. Never the person with the need; never another owner's
     people."""
     if need.owner_id != owner.id:  # callers pass access_need's result; this is a backstop
-        raise ValueError("need belongs to another owner")
+        raise NotFound(f"no need with id {need.id}")
     if k < 1:
         raise ValueError("k must be at least 1")
     fresh_scores(owner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection
@@ -84,10 +85,11 @@ def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
     return max(tier, by_rank)
 
 
-def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None:
+def do_update_trust(owner, person: Person | int, today: dt.date | None = None) -> None:
     """Re-score one relationship after something happened (cheap: one person's history)."""
     today = today or timezone.localdate()
-    history, _ids = load_history(owner, [person.id])
+    person_id = person if isinstance(person, int) else person.id
+    history, _ids = load_history(owner, [person_id])
     params = TrustParams()
     # The same summary as a full recompute, from this one person's rows.
     as_of = [day_number(today - dt.timedelta(days=d)) for d in TREND_DAYS]
@@ -97,7 +99,7 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
     score = float(now.score[0])
     fields = {
         "score": score,
-        "tier": TIERS[tier_among(owner, score, now, person.id)],
+        "tier": TIERS[tier_among(owner, score, now, person_id)],
         "trend_30": score - float(scores[1].score[0]),
         "trend_90": score - float(scores[2].score[0]),
         "activity": float(now.activity[0]),
@@ -108,17 +110,16 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
         "engine_version": ENGINE_VERSION,
     }
     # update() then create(): one statement in the common case, no savepoint.
-    if not TrustScore.objects.filter(owner=owner, person=person).update(**fields):
-        TrustScore.objects.create(owner=owner, person=person, **fields)
+    if not TrustScore.objects.filter(owner=owner, person_id=person_id).update(**fields):
+        TrustScore.objects.create(owner=owner, person_id=person_id, **fields)
 
 
-def do_note_change(owner, *people: Person) -> None:
-    """Keep cached scores current after a write, one relationship at a time.
-
-    Only when the owner uses the cache at all; a full recompute happens anyway
-    on the first `troth trust` of a day."""
-    if not TrustScore.objects.filter(owner=owner).exists():
-        return
-    for person in people:
-        if not person.is_me:
-            do_update_trust(owner, person)
+def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
+    """Drop the cached scores of these people (None: all the owner's) after a write
+    the per-row signals do not see (troth.trust.signals). The next read finds rows
+    missing (`troth.trust.queries.is_stale`) and recomputes everyone: a bulk change
+    can move every tier, which are ranks among all the owner's ties."""
+    rows = TrustScore.objects.filter(owner=owner)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    rows.delete()

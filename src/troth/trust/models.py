@@ -9,6 +9,9 @@ from troth.people.models import Person
 class TrustScore(Owned):
     """The cached score per relationship, so listing 30,000 people never recomputes."""
 
+    # a cache of what the other tables say: an import's undo removes it with the people
+    derived = True
+
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="trust")
     score = models.FloatField()
     tier = models.CharField(max_length=12)
@@ -41,4 +44,22 @@ class TrustScore(Owned):
                 fields=["owner", "tier", "-score", "id", "last_contact"],
                 name="agenda_checkins_due",
             ),
+        ]
+
+
+class TierCadence(Owned):
+    """The owner's own check-in rhythm for one tier, replacing the built-in default
+    (troth.trust.engine.TIER_CADENCE_DAYS); no row: the default. Trust's reasons
+    read it and the agenda plans by it, so it lives here, below the agenda."""
+
+    tier = models.CharField(max_length=12)
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        # Moved from the agenda app without moving its data (migrations
+        # agenda 0005 and trust 0008 change only Django's state).
+        db_table = "agenda_tiercadence"
+        verbose_name_plural = "check-in rhythms by tier"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "tier"], name="tier_cadence_once"),
         ]

@@ -26,8 +26,12 @@ from troth.trust.engine import (
 )
 from troth.trust.explain import reasons
 from troth.trust.history import day_number, load_history
-from troth.trust.models import TrustScore
+from troth.trust.models import TierCadence, TrustScore
 from troth.trust.summary import TREND_DAYS, load_scores
+
+
+class NotScored(TrothError):
+    """The person has no score to show: "me", or someone not in the owner's network."""
 
 
 def check_as_of(as_of: dt.date | None) -> dt.date:
@@ -199,7 +203,7 @@ def _scored_alone(owner, person: Person, day: dt.date) -> tuple[int, list[TrustR
     fresh_scores(owner)
     history, ids = load_history(owner, [person.id])
     if len(ids) != 1:
-        raise ValueError(f"#{person.id} is not scored")  # "me"
+        raise NotScored(f"#{person.id} is not scored")  # "me"
     params = TrustParams()
     as_of = [day_number(day - dt.timedelta(days=d)) for d in TREND_DAYS]
     contacts = summarize(history, sorted(as_of), params)
@@ -219,14 +223,15 @@ def _scored_with_everyone(
     owner, person: Person, day: dt.date, known_on: dt.date | None
 ) -> tuple[int, list[TrustResult]]:
     ids, results = load_scores(owner, day, known_on=known_on)
-    return int(list(ids).index(person.id)), results
+    at = ids.tolist()
+    if person.id not in at:
+        raise NotScored(f"#{person.id} is not scored")  # "me"
+    return at.index(person.id), results
 
 
 def _owner_cadences(owner) -> list[int]:
     """The check-in rhythm of each tier in TIERS order, the owner's own where set."""
-    from troth.agenda.queries import tier_cadences  # the agenda builds on trust
-
-    own = tier_cadences(owner)
+    own = dict(TierCadence.objects.filter(owner=owner).values_list("tier", "days"))
     return [own.get(t, TIER_CADENCE_DAYS[k]) or 0 for k, t in enumerate(TIERS)]
 
 

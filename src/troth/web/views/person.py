@@ -55,7 +55,7 @@ from troth.people.dates import dates_for_page
 from troth.people.models import Note, Person, Relationship
 from troth.people.queries import access_person, owned_rows, person_card
 from troth.trust.asking import ready_to_ask
-from troth.trust.queries import trust_detail
+from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
 from troth.web.forms import (
     CADENCES,
@@ -147,7 +147,7 @@ def make_form(
 def _trust(owner, person: Person) -> dict[str, Any] | None:
     try:
         return trust_detail(owner, person)
-    except ValueError:  # not scored (archived or brand new): no score to explain yet
+    except NotScored:  # "me": no score to explain
         return None
 
 

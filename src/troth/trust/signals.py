@@ -1,0 +1,122 @@
+"""The one place the trust cache learns that something behind a score changed.
+
+Every model the score is computed from (`troth.trust.history.load_history`) is
+listed in FEEDS with the people a row concerns. Saving or deleting one re-scores
+those people at once, in the writer's own transaction, as a cheap one-tie update
+(`do_update_trust`, about 10 ms at 30,000 people): the apps that write need not
+know that trust exists. Writers that go past the ORM's per-row signals (imports,
+their undo, merges) send `troth.owned.rows_rewritten` instead, which drops the
+scores concerned; `troth.trust.queries.fresh_scores` then recomputes on the next
+read, and its staleness check also catches rows written by anything else.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from troth.interactions.models import Interaction
+from troth.intros.models import IntroStep
+from troth.ledger.models import Commitment, Favor
+from troth.owned import rows_rewritten
+from troth.people.models import Knows, Person, Relationship
+from troth.trust.models import TrustScore
+
+# model -> the people one of its rows concerns
+FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
+    Interaction: lambda r: (r.person_id,),
+    Favor: lambda r: (r.giver_id, r.receiver_id),
+    Commitment: lambda r: (r.debtor_id, r.creditor_id),
+    # a step without a verdict on anyone's follow-through does not count
+    IntroStep: lambda r: (r.person_id,) if r.good is not None else (),
+    Relationship: lambda r: (r.person_id,),  # the owner's closeness rating
+    Knows: lambda r: (r.person_a_id, r.person_b_id),
+}
+# One deletion (its `origin`) can take a million rows with it (`troth demo --reset`
+# empties the interactions table): past this many people, the owner's scores are
+# dropped once and recomputed on the next read instead of re-scored one by one.
+ONE_BY_ONE = 20
+_ALL = frozenset({0})  # this deletion has dropped the owner's scores already
+_deleting: weakref.WeakKeyDictionary[Any, set[int] | frozenset[int]] = weakref.WeakKeyDictionary()
+
+
+def note_change(owner, person_ids: Iterable[int]) -> None:
+    """Re-score these people now, if the owner uses the cache at all (a full
+    recompute happens anyway on the first read of a day)."""
+    if not TrustScore.objects.filter(owner=owner).exists():
+        return
+    from troth.trust.actions import do_update_trust  # numpy: only when a score changes
+
+    people = Person.objects.filter(owner=owner, id__in=list(person_ids), is_me=False)
+    for pid in people.values_list("id", flat=True):
+        do_update_trust(owner, pid)
+
+
+def _people(sender: type[models.Model], row: Any) -> set[int]:
+    return {pid for pid in FEEDS[sender](row) if pid is not None}
+
+
+def _saved(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
+    if raw:  # loaddata: rows as stored, nothing happened
+        return
+    ids = _people(sender, instance)
+    if ids:
+        note_change(instance.owner, ids)
+
+
+def _model_of(origin: Any) -> type[models.Model] | None:
+    if isinstance(origin, models.Model):
+        return type(origin)
+    return getattr(origin, "model", None)
+
+
+def _deleted(sender: type[models.Model], instance: Any, origin: Any = None, **_: Any) -> None:
+    ids = _people(sender, instance)
+    if not ids:
+        return
+    try:
+        done = _deleting.setdefault(origin, set())
+    except TypeError:  # no origin (or one that cannot be weakly referenced)
+        done = set()
+    if done is _ALL:
+        return
+    ids -= done
+    if not ids:
+        return
+    if _model_of(origin) in (Person, get_user_model()):
+        # People (or an owner) are going: re-scoring now could write a score for a
+        # person about to be deleted. Drop the scores; the next read recomputes.
+        do_invalidate(instance.owner_id, ids)
+        done |= ids
+        return
+    if len(done) + len(ids) > ONE_BY_ONE:
+        do_invalidate(instance.owner_id)
+        _deleting[origin] = _ALL
+        return
+    done |= ids
+    note_change(instance.owner, ids)
+
+
+def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
+    # Imported here: the app registry loads this module at every start, and a read
+    # command must not pay for numpy (tests/test_cli_startup.py).
+    from troth.trust.actions import do_invalidate as invalidate
+
+    invalidate(owner, person_ids)
+
+
+def _rewritten(sender: Any, owner: Any, person_ids: Iterable[int] | None = None, **_: Any) -> None:
+    do_invalidate(owner, person_ids)
+
+
+def connect() -> None:
+    """Called once from TrustConfig.ready()."""
+    for model in FEEDS:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"trust-saved-{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"trust-deleted-{model.__name__}")
+    rows_rewritten.connect(_rewritten, dispatch_uid="trust-rewritten")

@@ -10,6 +10,7 @@ from nameparser import HumanName
 
 from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
+from troth.lib.names import name_problem
 from troth.lib.text import fold
 from troth.people.models import (
     ContactPoint,
@@ -37,6 +38,11 @@ def clean_name(name: str, field: str = "name") -> str:
     name = " ".join(name.split())
     if not name:
         raise TrothError(f"{field} must not be empty")
+    # zero-width, control or format characters only: empty to read, not to the database
+    # (the CLI and the importers refuse it with the same words: lib.names.name_problem)
+    problem = name_problem(name)
+    if problem:
+        raise TrothError(f"{field} {problem}")
     if len(name) > MAX_NAME:
         raise TrothError(f"{field} is longer than {MAX_NAME} characters")
     return name

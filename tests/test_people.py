@@ -85,15 +85,15 @@ def test_bad_input_names_the_field(alice):
         actions.do_add_person(alice, "X", closeness=9)
     with pytest.raises(TrothError, match="name must not be empty"):
         actions.do_add_person(alice, "   ")
-    with pytest.raises(TrothError, match="--title needs --company"):
-        actions.do_add_person(alice, "X", title="CEO")
+    with pytest.raises(TrothError, match="company must not be empty"):
+        actions.do_add_person(alice, "X", company="  ", title="CEO")
 
 
 def test_failed_add_leaves_nothing_behind(alice):
     before = Person.objects.filter(owner=alice).count()
     with pytest.raises(TrothError), transaction.atomic():
-        # the person row is written before the title check fails
-        actions.do_add_person(alice, "Half Written", title="CEO")
+        # the person row is written before the company check fails
+        actions.do_add_person(alice, "Half Written", company=" ", title="CEO")
     assert Person.objects.filter(owner=alice).count() == before
 
 

@@ -48,7 +48,7 @@ def person_row(person: Person) -> dict[str, Any]:
         "id": person.id,
         "name": person.full_name,
         "nickname": person.nickname or None,
-        "company": job.organization.name if job else None,
+        "company": (job.company or None) if job else None,
         "title": (job.title or None) if job else None,
         "emails": [p.value for p in points if p.kind == ContactPoint.EMAIL],
         "phones": [p.value for p in points if p.kind == ContactPoint.PHONE],

@@ -38,7 +38,7 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
     data["dates"] = [date_row(d) for d in dates_of(owner, person)]
     data["jobs"] = [
         {
-            "company": e.organization.name,
+            "company": e.company or None,
             "title": e.title or None,
             "current": e.is_current,
             "from": present.iso(e.started_on),

@@ -18,10 +18,13 @@ from troth.agenda.queries import (
 from troth.errors import TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
+from troth.intros import flow
 from troth.intros.actions import do_nudge, do_step
+from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import access_intro
 from troth.ledger.actions import do_reopen_promise, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
+from troth.owned import rows_rewritten
 from troth.people.models import Person, Relationship
 from troth.trust.models import TierCadence
 
@@ -80,17 +83,25 @@ def do_done(
 
 
 def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
-    """Done on an introduction item takes its step, or records its one nudge."""
+    """Done on an introduction item takes its step, or records its one nudge. Each is a
+    message to the item's person (asking, introducing, the thank-you after an offer,
+    the nudge, the graceful release), so it is logged as contact with them, as done
+    on a check-in is, and the tie's activity and trust see it; a quiet close (no
+    answer, never followed up) is no contact and logs nothing."""
     intro = access_intro(owner, item.ref)
     what, state = intro_action(item.key)
     if what == "step":
         do_step(owner, intro, state, notes)
-        return None
-    do_nudge(owner, intro)
-    if not log:
-        return None
+        quiet_close = item.key.split(":")[3] == "close" and state != flow.RELEASED
+        if quiet_close or not log:
+            return None
+        summary = notes.strip() or f"Introduction #{intro.id}: {flow.word(state)}"
+    else:
+        do_nudge(owner, intro)
+        if not log:
+            return None
+        summary = notes.strip() or f"Gently nudged about introduction #{intro.id}"
     person = Person.objects.get(owner=owner, id=item.person_id)
-    summary = notes.strip() or f"Gently nudged about introduction #{intro.id}"
     return do_log_interaction(owner, person, channel, summary=summary)
 
 
@@ -112,7 +123,8 @@ def do_skip(owner, item: Candidate) -> AgendaMark:
 # -- undo -----------------------------------------------------------------------------
 # Handling an item changes a few rows; `before` reads them first and `do_undo` puts
 # them back exactly. The record is plain JSON (the web app signs it into the Undo
-# button). An introduction's step is not undone: the intros service has no step back.
+# button). An introduction's step is undone by putting back its fields, deleting the
+# step it recorded and the favour an "introduced" step made.
 
 
 def _when(value: dt.date | dt.datetime | None) -> str | None:
@@ -120,7 +132,7 @@ def _when(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def undoable(item: Candidate, action: str) -> bool:
-    return not (action == "done" and item.kind == "intro")
+    return True
 
 
 def before(owner, item: Candidate) -> dict:
@@ -145,6 +157,26 @@ def before(owner, item: Candidate) -> dict:
     if item.kind in ("promise", "release"):
         promise = _promise(owner, item.ref)
         record["promise_changed_at"] = _when(promise.status_changed_at)
+    if item.kind == "intro":
+        intro = Introduction.objects.get(owner=owner, id=item.ref)
+        record["intro"] = {
+            "state": intro.state,
+            "outcome": intro.outcome,
+            "nudged_at": _when(intro.nudged_at),
+            "updated_at": _when(intro.updated_at),
+            "favor": intro.favor_id,
+            "thanked_on": _when(
+                Favor.objects.filter(owner=owner, id=intro.favor_id)
+                .values_list("thanked_on", flat=True)
+                .first()
+            )
+            if intro.favor_id
+            else None,
+            "last_step": IntroStep.objects.filter(owner=owner, intro=intro)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first(),
+        }
     if item.kind == "thanks":
         record["thanked_on"] = _when(
             Favor.objects.filter(owner=owner, id=item.ref)
@@ -188,6 +220,8 @@ def do_undo(owner, record: dict) -> None:
         Favor.objects.filter(owner=owner, id=record["ref"]).update(
             thanked_on=dt.date.fromisoformat(thanked) if thanked else None
         )
+    if done and record.get("intro"):
+        _undo_intro(owner, record["ref"], record["intro"])
     if record.get("interaction"):
         Interaction.objects.filter(owner=owner, id=record["interaction"]).delete()
     old = record["mark"]
@@ -199,6 +233,33 @@ def do_undo(owner, record: dict) -> None:
     mark.marked_at = dt.datetime.fromisoformat(old["marked_at"])
     mark.kind, mark.ref = old["kind"], old["ref"]
     mark.save()
+
+
+def _undo_intro(owner, intro_id: int, was: dict) -> None:
+    """An introduction as it was before done took its step or its nudge."""
+    intro = Introduction.objects.select_related("introducer", "person_a", "person_b").get(
+        owner=owner, id=intro_id
+    )
+    made = intro.favor_id if intro.favor_id != was["favor"] else None
+    intro.state, intro.outcome = was["state"], was["outcome"]
+    intro.nudged_at = dt.datetime.fromisoformat(was["nudged_at"]) if was["nudged_at"] else None
+    intro.updated_at = dt.datetime.fromisoformat(was["updated_at"])
+    intro.favor_id = was["favor"]
+    intro.save()
+    steps = IntroStep.objects.filter(owner=owner, intro=intro)
+    if was["last_step"] is not None:
+        steps = steps.filter(id__gt=was["last_step"])
+    steps.delete()
+    if made is not None:  # the favour an "introduced" step recorded
+        Favor.objects.filter(owner=owner, id=made).delete()
+    if was["favor"] is not None:
+        thanked = was["thanked_on"]
+        Favor.objects.filter(owner=owner, id=was["favor"]).update(
+            thanked_on=dt.date.fromisoformat(thanked) if thanked else None
+        )
+    # a queryset update sends no signal: the trust cache hears of it this way
+    people = [p.id for p in (intro.introducer, intro.person_a, intro.person_b) if not p.is_me]
+    rows_rewritten.send(Introduction, owner=owner, person_ids=people)
 
 
 def do_set_cadence(owner, person: Person, days: int | None) -> Relationship:

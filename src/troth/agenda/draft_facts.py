@@ -117,7 +117,7 @@ def _job(person: Person) -> Facts:
     job = current_job(person)
     if job is None:
         return Facts()
-    return Facts(job.organization.name, company=job.organization.name, title=job.title)
+    return Facts(job.company, company=job.company, title=job.title)
 
 
 def _promise(c: Commitment | None, person: Person, today: dt.date) -> Facts:
@@ -259,7 +259,7 @@ def _job_phrase(person: Person) -> tuple[str, str, str]:
     job = current_job(person)
     if job is None:
         return "", "", ""
-    title, company = job.title.strip(), job.organization.name.strip()
+    title, company = job.title.strip(), job.company.strip()
     if title and company:
         return title, company, f"{title} at {company}"
     return title, company, title or company

@@ -73,7 +73,8 @@ def person_card(owner: Any, person: Person) -> vobject.base.Component:
             line.params["PREF"] = ["1"]
     jobs = [e for e in person.employments.all() if e.is_current]
     if jobs:
-        card.add("org").value = [jobs[0].organization.name]
+        if jobs[0].organization_id:  # a headline job (a title alone) has no ORG
+            card.add("org").value = [jobs[0].company]
         if jobs[0].title:
             card.add("title").value = jobs[0].title
     for note in sorted(person.notes.all(), key=lambda n: (n.created_at, n.pk)):

@@ -70,7 +70,9 @@ def add(
     phone: list[str] = typer.Option([], "--phone", help="Phone number (repeatable)."),
     url: list[str] = typer.Option([], "--url", help="Profile URL, e.g. LinkedIn (repeatable)."),
     company: str | None = typer.Option(None, "--company", "-c", help="Where they work now."),
-    title: str | None = typer.Option(None, "--title", "-t", help="Their job title."),
+    title: str | None = typer.Option(
+        None, "--title", "-t", help="Their job title (alone: between jobs)."
+    ),
     met: str = typer.Option("", "--met", help="How or where you met."),
     met_on: str | None = typer.Option(None, "--met-on", help="When you met (date)."),
     via: str | None = typer.Option(None, "--via", help="Who introduced you (added if new)."),
@@ -270,7 +272,9 @@ def edit(
     company: str | None = typer.Option(
         None, "--company", "-c", help="New employer (keeps history)."
     ),
-    title: str | None = typer.Option(None, "--title", "-t", help="Job title."),
+    title: str | None = typer.Option(
+        None, "--title", "-t", help="Job title (alone: between jobs)."
+    ),
     met: str | None = typer.Option(None, "--met", help="How or where you met."),
     met_on: str | None = typer.Option(None, "--met-on", help="When you met."),
     via: str | None = typer.Option(None, "--via", help="Who introduced you."),

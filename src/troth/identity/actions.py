@@ -46,6 +46,7 @@ from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
+from troth.lib.text import fold
 from troth.owned import Owned, rows_rewritten
 from troth.people.models import ContactPoint, Employment, Knows, Person
 
@@ -398,14 +399,21 @@ def _move_rows(
 
 def _same_job(keep: Person, row: Employment) -> Employment | None:
     """The kept person's job at the same employer as this one: the same organization,
-    or one whose name differs only in punctuation and legal form."""
+    or one whose name differs only in punctuation and legal form. A headline job (a
+    title with no employer) is the same as a headline with that title, or none."""
     jobs = list(Employment.objects.filter(person=keep).select_related("organization"))
+    if row.organization_id is None:
+        title = fold(row.title)
+        for job in jobs:
+            if job.organization_id is None and (not title or fold(job.title) in (title, "")):
+                return job
+        return None
     for job in jobs:
         if job.organization_id == row.organization_id:
             return job
-    key = match.company_key(row.organization.name)
+    key = match.company_key(row.company)
     for job in jobs:
-        if key and match.company_key(job.organization.name) == key:
+        if key and job.organization_id and match.company_key(job.company) == key:
             return job
     return None
 
@@ -680,6 +688,7 @@ def candidates(owner) -> list[match.Candidate]:
     for pid, org in (
         Employment.objects.filter(owner=owner, is_current=True)
         .order_by("-started_on", "-id")
+        .exclude(organization=None)  # a headline job (a title alone) names no employer
         .values_list("person_id", "organization__name")
     ):
         companies.setdefault(pid, org)

@@ -91,7 +91,7 @@ def _preview(owner, summary: ImportSummary) -> dict[str, Any]:
                 {
                     "name": p.full_name,
                     "contact": points,
-                    "company": jobs[0].organization.name if jobs else "",
+                    "company": jobs[0].company if jobs else "",
                     "title": jobs[0].title if jobs else "",
                     "tags": [t.name for t in p.tags.all()][:5],
                 }

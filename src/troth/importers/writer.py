@@ -38,6 +38,7 @@ from troth.importers.records import (
 from troth.importers.summary import ImportSummary
 from troth.interactions.models import Interaction
 from troth.lib.contact import ContactError, normalize_email, normalize_phone
+from troth.lib.names import name_problem
 from troth.lib.text import fold
 from troth.owners import do_ensure_me
 from troth.people.actions import MAX_NAME, MAX_TEXT, clean_tag
@@ -243,6 +244,10 @@ class _Importer:
         for rec in records:
             if not rec.full_name.strip():
                 self.problem(rec.where, "record with no name")
+                continue
+            invisible = name_problem(rec.full_name)
+            if invisible:
+                self.problem(rec.where, f"name {invisible}")
                 continue
             points = self._points(rec)
             if any(p in self.me_points for p in points):

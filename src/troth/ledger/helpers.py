@@ -105,7 +105,8 @@ def profiles(owner, ids: Collection[int] | None = None) -> list[Profile]:
     ):
         if title:
             (titles if current else past_titles).setdefault(pid, []).append(title)
-        (companies if current else past_companies).setdefault(pid, []).append(org)
+        if org:  # None: a headline job, a title alone
+            (companies if current else past_companies).setdefault(pid, []).append(org)
     tags: dict[int, list[str]] = {}
     links = Person.tags.through.objects.all()
     links = (

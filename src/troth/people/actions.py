@@ -10,6 +10,7 @@ from nameparser import HumanName
 
 from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
+from troth.lib.names import name_problem
 from troth.lib.text import fold
 from troth.people.models import (
     ContactPoint,
@@ -37,6 +38,11 @@ def clean_name(name: str, field: str = "name") -> str:
     name = " ".join(name.split())
     if not name:
         raise TrothError(f"{field} must not be empty")
+    # zero-width, control or format characters only: empty to read, not to the database
+    # (the CLI and the importers refuse it with the same words: lib.names.name_problem)
+    problem = name_problem(name)
+    if problem:
+        raise TrothError(f"{field} {problem}")
     if len(name) > MAX_NAME:
         raise TrothError(f"{field} is longer than {MAX_NAME} characters")
     return name
@@ -71,26 +77,39 @@ def do_get_or_create_organization(owner, name: str) -> Organization:
 
 
 def do_set_job(owner, person: Person, company: str | None, title: str | None) -> None:
-    """Record where someone works now; a new employer ends the old job rather than erasing it."""
+    """Record where someone works now; a new employer ends the old job rather than erasing it.
+
+    A title without a company is a "headline" job (someone between jobs, or whose
+    employer you do not know): current, no organisation, shown as the title alone. A
+    company given later fills in that job's employer (you learnt where they hold the
+    title); an empty title with no company ends a headline, which has nothing left."""
     current = (
         Employment.objects.filter(owner=owner, person=person, is_current=True)
         .select_related("organization")
         .first()
     )
     if company is None:
-        if current is None:
-            if title:
-                raise TrothError("--title needs --company (where do they hold that title?)")
+        if title is None:
             return
-        if title is not None:
-            current.title = title.strip()
-            current.save(update_fields=["title"])
+        text = title.strip()
+        if current is None:
+            if text:
+                Employment.objects.create(
+                    owner=owner, person=person, organization=None, title=text, is_current=True
+                )
+            return
+        if not text and current.organization_id is None:
+            do_leave_job(owner, person)
+            return
+        current.title = text
+        current.save(update_fields=["title"])
         return
     org = do_get_or_create_organization(owner, company)
-    if current and current.organization_id == org.id:
+    if current and current.organization_id in (org.id, None):
+        current.organization = org
         if title is not None:
             current.title = title.strip()
-            current.save(update_fields=["title"])
+        current.save(update_fields=["organization", "title"])
         return
     if current:
         current.is_current = False

@@ -90,8 +90,10 @@ class ContactPoint(Owned):
 
 class Employment(Owned):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    # None: a "headline" job, a title with no employer (someone between jobs, "Product
+    # designer, open to work"), shown as the title alone
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="employments"
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="employments"
     )
     title = models.CharField(max_length=200, blank=True, default="")
     started_on = models.DateField(null=True, blank=True)
@@ -100,6 +102,11 @@ class Employment(Owned):
 
     class Meta:
         ordering = ["-is_current", "-started_on", "-id"]
+
+    @property
+    def company(self) -> str:
+        """The employer's name; "" for a headline job (a title alone)."""
+        return self.organization.name if self.organization is not None else ""
 
 
 class Note(Owned):

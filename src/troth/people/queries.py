@@ -100,7 +100,7 @@ def _jobs(owner, ids: list[int]) -> dict[int, str]:
         "person_id", "title", "organization__name"
     ):
         if pid not in out:
-            out[pid] = f"{title} at {company}" if title else company
+            out[pid] = " at ".join(x for x in (title, company) if x)  # no company: a headline
     return out
 
 

@@ -222,11 +222,7 @@ class PersonForm(Form):
         raw = self.cleaned_data.get("tags") or ""
         return [t.strip() for t in raw.replace(";", ",").split(",") if t.strip()]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("title") and not data.get("company"):
-            self.add_error("company", "Where do they hold that title?")
-        return data
+    # a title without a company is allowed: a headline job (someone between jobs)
 
 
 # Keep-in-touch rhythms offered on a person's page ("" = the tier's default, 0 = never).

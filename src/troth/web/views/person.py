@@ -807,11 +807,11 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
     if changed & {"company", "title"}:
         company, title = d["company"].strip(), d["title"].strip()
         if not company:
-            # between jobs: the old job ends (kept in their history); a title alone
-            # goes where the service keeps it
+            # between jobs: the old job ends (kept in their history); a title alone is
+            # a headline job, and clearing a headline's title ends it (as troth edit)
             if form.initial.get("company"):
                 step("company", lambda: people_actions.do_leave_job(owner, person))
-            if title:
+            if title or form.initial.get("title"):
                 step("title", lambda: people_actions.do_set_job(owner, person, None, title))
         else:
             step("company", lambda: people_actions.do_set_job(owner, person, company, title))

@@ -516,3 +516,22 @@ def test_the_forms_carry_their_csrf_token(alice, dana):
         f"/people/{dana.id}/archive", {"archived": "1"}, HTTP_X_CSRFTOKEN=header.group(1), **HTMX
     )
     assert r.status_code == 200 and Relationship.objects.get(person=dana).archived
+
+
+def test_saving_another_field_keeps_a_rhythm_set_on_the_command_line(web, alice):
+    from troth.agenda.actions import do_set_cadence
+    from troth.people.models import Relationship
+
+    wren = do_add_person(alice, "Wren Halvorsen")
+    do_set_cadence(alice, wren, 42)  # troth cadence Wren 6w
+    page = web.get(f"/people/{wren.id}/").content.decode()
+    assert re.search(r'<option value="42" selected>every 42 days', page)
+    form = {
+        "edit-name": "Wren Halvorsen",
+        "edit-nickname": "Wrenny",
+        "edit-cadence": "42",
+    }
+    assert web.post(f"/people/{wren.id}/edit", form).status_code in (200, 302)
+    wren.refresh_from_db()
+    assert wren.nickname == "Wrenny"
+    assert Relationship.objects.get(owner=alice, person=wren).cadence_days == 42

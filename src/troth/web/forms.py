@@ -296,6 +296,14 @@ class PersonEditForm(Form):
         field.choices = [(c, c) for c in contacts]
         if not contacts:
             field.widget = forms.MultipleHiddenInput()
+        # A rhythm set with `troth cadence` (say 6w: 42 days) is offered as it is, so that
+        # saving the form for another field keeps it (it was reset to the tier's: found by
+        # a newcomer's review).
+        own = str(self.initial.get("cadence") or "")
+        rhythm = self.fields["cadence"]
+        assert isinstance(rhythm, forms.TypedChoiceField)
+        if own and own not in dict(CADENCES):
+            rhythm.choices = [*CADENCES, (own, f"every {own} days (your own rhythm)")]
 
     def clean_tags(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags") or "")

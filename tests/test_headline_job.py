@@ -107,7 +107,7 @@ def test_drafts_and_namesakes_read_a_headline(cli):
     do_add_person(owner, "Jo Pike", company="Acme", allow_duplicate_name=True)
     said = cli("show", "Jo Pike", code=2)
     assert "Data Analyst" in said.output and "at None" not in said.output
-    from troth.agenda.drafts import _job, _job_phrase
+    from troth.agenda.draft_facts import _job, _job_phrase
 
     assert _job_phrase(jo) == ("Data Analyst", "", "Data Analyst")
     assert _job(jo)["company"] == ""

@@ -26,7 +26,6 @@ from typer.core import TyperCommand
 from troth.cli.app import command, console, owner, parse_id, plural, print_json
 from troth.errors import TrothError
 from troth.lib import csvsafe
-from troth.warmpaths.queries import fresh_links
 
 KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
@@ -424,8 +423,9 @@ def _import_path(
             )
         else:
             summary = _import_each(me_owner, path, files, kind, me, bar, dry_run, force)
-    if not dry_run:
-        fresh_links(me_owner)  # who knows whom, from what just came in (warm paths)
+    # Who knows whom is inferred when `troth knows` or `troth path` next asks
+    # (warmpaths.queries.fresh_links), as after a web upload: a pass here, after a
+    # 12,000-person LinkedIn import, kept other writers from SQLite's lock for seconds.
     data = summary.as_dict()
     if ignored:
         data["ignored"] = [str(p) for p in ignored]

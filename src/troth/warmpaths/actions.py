@@ -241,7 +241,9 @@ def do_infer_links(
         link.overlap_from = overlap.start if overlap else None
         link.overlap_to = overlap.end if overlap else None
         _score(link, today)
-    Link.objects.bulk_create(created, batch_size=2000)
+    # one short transaction per batch (bulk_create alone makes one of all its batches)
+    for start in range(0, len(created), 500):
+        Link.objects.bulk_create(created[start : start + 500])
     _save_changed([lk for key, lk in links.items() if key in before and _values(lk) != before[key]])
     now = timezone.now()
     InferencePass.objects.update_or_create(
@@ -282,8 +284,8 @@ def _save_changed(changed: list[Link]) -> None:
         for lk in changed
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def _two(owner, a: Person, b: Person) -> tuple[Person, Person]:

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -45,8 +44,10 @@ def fresh_links(owner) -> None:
     today = timezone.localdate()
     stale_day = Link.objects.filter(owner=owner).exclude(computed_on=today).exists()
     if state is None or top > state.interactions_max_id or stale_day:
-        with transaction.atomic():
-            do_infer_links(owner, today=today)
+        # no transaction around the pass: its writes go in short batches, so that on
+        # SQLite it never holds the write lock for long (a pass after a 12,000-person
+        # import held it for seconds); a pass cut short is simply run again
+        do_infer_links(owner, today=today)
 
 
 def _month(value: dt.datetime | dt.date, today: dt.date) -> str:

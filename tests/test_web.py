@@ -846,14 +846,12 @@ def test_serve_checks_before_opening_to_the_network(cli, alice, settings):
     assert not any(is_loopback_host(h) for h in ("0.0.0.0", "192.168.1.5", "example.org", "::"))
     for bad in (["--port", "0"], ["--port", "70000"], ["--threads", "0"]):
         assert "troth: error:" in cli("serve", "--no-open", *bad, code=2).stderr
-    from troth.cli.web import _allow_host, _url
+    from troth.cli.web import _url, allowed_hosts
 
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]  # through the fixture, so it is undone after
-    _allow_host("::1")
-    _allow_host("192.168.1.5")
-    _allow_host("0.0.0.0")
-    assert {"[::1]", "192.168.1.5"} <= set(settings.ALLOWED_HOSTS)
-    assert "0.0.0.0" not in settings.ALLOWED_HOSTS
+    assert allowed_hosts("::1", "127.0.0.1") == "127.0.0.1,[::1]"
+    assert allowed_hosts("192.168.1.5", "127.0.0.1,localhost") == "127.0.0.1,localhost,192.168.1.5"
+    assert allowed_hosts("0.0.0.0", "troth.example.org") == "troth.example.org"
+    assert allowed_hosts("127.0.0.1", "127.0.0.1,localhost") == "127.0.0.1,localhost"
     assert (
         _url("::1", 8000) == "http://[::1]:8000/" and _url("0.0.0.0", 80) == "http://localhost:80/"
     )

@@ -45,6 +45,10 @@ MODULES = (
     "worker",
 )
 MANIFEST = "commands.json"
+# Modules that import no model at the top and start Django themselves: `troth serve`
+# decides local or network mode from its arguments, into the environment, before
+# Django reads its settings.
+STARTS_DJANGO_ITSELF = {"web"}
 
 
 @cache
@@ -61,7 +65,8 @@ def load_module(module: str) -> None:
     """Import one command module, with Django configured first (the modules import models)."""
     from troth import bootstrap
 
-    bootstrap.configure()
+    if module not in STARTS_DJANGO_ITSELF:
+        bootstrap.configure()
     importlib.import_module(f"troth.cli.{module}")
 
 

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -28,7 +29,7 @@ from troth.owners import LOCAL_USERNAME, me_person
 from troth.people.actions import do_add_person, do_tag
 from troth.people.models import Note, Person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 
@@ -666,7 +667,9 @@ def test_undo_a_promise_marked_on_the_person_page(web, alice, bob, dana, late_pr
         body = text(r)
         assert r.status_code == 200 and f'action="{url}/undo"' in body
         assert 'role="status"' in body and ">Undo</button>" in body
-        token = re.search(r'name="undo" value="([^"]+)"', body).group(1)
+        found = re.search(r'name="undo" value="([^"]+)"', body)
+        assert found is not None
+        token = found.group(1)
         if status == "released":  # someone else's token is not theirs to use
             other = Client()
             other.force_login(bob)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,7 @@ from troth.people.actions import (
 )
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 

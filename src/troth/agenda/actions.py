@@ -22,6 +22,7 @@ from troth.intros.actions import do_nudge, do_step
 from troth.intros.queries import access_intro
 from troth.ledger.actions import do_reopen_promise, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
+from troth.owned import Owner
 from troth.people.models import Person, Relationship
 from troth.trust.actions import do_note_change
 
@@ -37,7 +38,7 @@ SUMMARY = {
 }
 
 
-def _mark(owner, item: Candidate, status: str, until: dt.date | None = None) -> AgendaMark:
+def _mark(owner: Owner, item: Candidate, status: str, until: dt.date | None = None) -> AgendaMark:
     existing = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     if existing is not None and existing.status != AgendaMark.SNOOZED:
         raise TrothError(f"agenda item {item.id} is already {existing.status}")
@@ -57,7 +58,7 @@ def _mark(owner, item: Candidate, status: str, until: dt.date | None = None) -> 
 
 
 def do_done(
-    owner, item: Candidate, *, channel: str = "message", notes: str = "", log: bool = True
+    owner: Owner, item: Candidate, *, channel: str = "message", notes: str = "", log: bool = True
 ) -> Interaction | None:
     """Mark an item done and do what "done" means for it: a promise is kept, a
     favour thanked, a promise to me released; getting in touch is logged."""
@@ -79,7 +80,9 @@ def do_done(
     return None
 
 
-def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
+def _intro_done(
+    owner: Owner, item: Candidate, *, channel: str, notes: str, log: bool
+) -> Interaction | None:
     """Done on an introduction item takes its step, or records its one nudge."""
     intro = access_intro(owner, item.ref)
     what, state = intro_action(item.key)
@@ -94,18 +97,18 @@ def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
     return do_log_interaction(owner, person, channel, summary=summary)
 
 
-def _promise(owner, promise_id: int) -> Commitment:
+def _promise(owner: Owner, promise_id: int) -> Commitment:
     return Commitment.objects.select_related("debtor", "creditor").get(owner=owner, id=promise_id)
 
 
-def do_snooze(owner, item: Candidate, until: dt.date) -> AgendaMark:
+def do_snooze(owner: Owner, item: Candidate, until: dt.date) -> AgendaMark:
     today = timezone.localdate()
     if until <= today:
         raise TrothError(f"--until {until} is not after today ({today}); snooze into the future")
     return _mark(owner, item, AgendaMark.SNOOZED, until)
 
 
-def do_skip(owner, item: Candidate) -> AgendaMark:
+def do_skip(owner: Owner, item: Candidate) -> AgendaMark:
     return _mark(owner, item, AgendaMark.SKIPPED)
 
 
@@ -123,7 +126,7 @@ def undoable(item: Candidate, action: str) -> bool:
     return not (action == "done" and item.kind == "intro")
 
 
-def before(owner, item: Candidate) -> dict:
+def before(owner: Owner, item: Candidate) -> dict:
     """What handling `item` may change, as it is now."""
     mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     record: dict = {
@@ -154,13 +157,13 @@ def before(owner, item: Candidate) -> dict:
     return record
 
 
-def mark_set_at(owner, item: Candidate) -> str | None:
+def mark_set_at(owner: Owner, item: Candidate) -> str | None:
     """When the item's mark was set, as an undo record keeps it (see do_undo)."""
     mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     return None if mark is None else _when(mark.marked_at)
 
 
-def do_undo(owner, record: dict) -> None:
+def do_undo(owner: Owner, record: dict) -> None:
     """Put back what handling an item changed (`record`: `before`'s, plus `status`, the
     mark it set, `set_at`, when it set it, and `interaction`, the id of the contact it
     logged). Refuses, changing nothing, when the item was handled again since: an old
@@ -204,7 +207,7 @@ def do_undo(owner, record: dict) -> None:
     mark.save()
 
 
-def do_set_cadence(owner, person: Person, days: int | None) -> Relationship:
+def do_set_cadence(owner: Owner, person: Person, days: int | None) -> Relationship:
     """A person's own keep-in-touch rhythm: days, 0 for never, None for the tier's default."""
     if person.is_me:
         raise TrothError("a cadence is for someone else, not yourself")
@@ -230,7 +233,7 @@ def check_tier_cadence(tier: str, days: object) -> int:
     return days
 
 
-def do_set_tier_cadence(owner, tier: str, days: int) -> None:
+def do_set_tier_cadence(owner: Owner, tier: str, days: int) -> None:
     """The owner's own check-in rhythm for a tier; the default's value clears the
     override, so a later change of the defaults still reaches it."""
     days = check_tier_cadence(tier, days)
@@ -240,7 +243,7 @@ def do_set_tier_cadence(owner, tier: str, days: int) -> None:
     TierCadence.objects.update_or_create(owner=owner, tier=tier, defaults={"days": days})
 
 
-def do_reset_tier_cadences(owner) -> int:
+def do_reset_tier_cadences(owner: Owner) -> int:
     """Back to the built-in rhythms for every tier; how many had been changed."""
     deleted, _ = TierCadence.objects.filter(owner=owner).delete()
     return deleted

@@ -8,6 +8,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.engine import (
     ENGINE_VERSION,
@@ -35,7 +36,7 @@ def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
     return [d if k else None for d, k in zip(dates.tolist(), known.tolist(), strict=True)]
 
 
-def do_recompute_trust(owner, today: dt.date | None = None) -> int:
+def do_recompute_trust(owner: Owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()
     ids, (now, d30, d90) = load_scores(owner, today)
@@ -72,7 +73,7 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     return n
 
 
-def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
+def tier_among(owner: Owner, score: float, one: TrustResult, exclude: int) -> int:
     """A single relationship's tier, ranked against the others' cached scores."""
     tier = int(one.tier[0])
     if TIERS[tier] in ("dormant", "stranger"):
@@ -84,7 +85,7 @@ def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
     return max(tier, by_rank)
 
 
-def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None:
+def do_update_trust(owner: Owner, person: Person, today: dt.date | None = None) -> None:
     """Re-score one relationship after something happened (cheap: one person's history)."""
     today = today or timezone.localdate()
     history, _ids = load_history(owner, [person.id])
@@ -112,7 +113,7 @@ def do_update_trust(owner, person: Person, today: dt.date | None = None) -> None
         TrustScore.objects.create(owner=owner, person=person, **fields)
 
 
-def do_note_change(owner, *people: Person) -> None:
+def do_note_change(owner: Owner, *people: Person) -> None:
     """Keep cached scores current after a write, one relationship at a time.
 
     Only when the owner uses the cache at all; a full recompute happens anyway

@@ -59,7 +59,7 @@ def fixed_day() -> Iterator[dt.date]:
 
 
 @pytest.fixture(autouse=True)
-def troth_home(tmp_path_factory, monkeypatch) -> Path:
+def troth_home(tmp_path_factory, monkeypatch) -> Iterator[Path]:
     """Every test gets its own empty data directory, and the caches that read files from
     it start empty: a developer's own synonyms.txt or draft templates never change a
     test's outcome (they did, before this fixture)."""

@@ -391,7 +391,7 @@ def test_vcard_export_is_vcard_4_and_every_field_reads_back(network, cli, tmp_pa
         if job is None:
             assert "org" not in card.contents
         else:
-            assert card.org.value == [job.organization.name]
+            assert card.org.value == [job.company]
             assert card.contents["title"][0].value == job.title if job.title else True
         notes = list(
             Note.objects.filter(person=person)

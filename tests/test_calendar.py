@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import vobject
 from django.utils import timezone
@@ -55,7 +56,7 @@ def export(cli, path, *args: str) -> bytes:
     return path.read_bytes()
 
 
-def by_summary(cal: Calendar, name: str = "VEVENT") -> dict[str, object]:
+def by_summary(cal: Calendar, name: str = "VEVENT") -> dict[str, Any]:
     return {str(c["SUMMARY"]): c for c in cal.walk(name)}
 
 

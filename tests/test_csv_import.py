@@ -73,7 +73,7 @@ def test_the_newcomers_plain_csv_imports_and_says_how_it_read_it(cli, tmp_path):
         (ContactPoint.EMAIL, "hugo@example.de")
     ]
     job = Employment.objects.get(person=hugo)
-    assert (job.organization.name, job.title) == ("Brandt GmbH", "CEO")
+    assert (job.company, job.title) == ("Brandt GmbH", "CEO")
     data = cli.json("import", str(path))
     assert data["kind"] == "csv"
     assert data["mapping"] == [
@@ -264,7 +264,7 @@ def test_a_file_with_no_name_column_is_one_line_naming_its_columns(cli, tmp_path
     assert "Columns: Who → name, Contact info → email, Where → company" in result.stdout
     ana = Person.objects.get(full_name="Ana Diaz")
     assert ana.contact_points.get().value == "ana@example.com"
-    assert Employment.objects.get(person=ana).organization.name == "Acme"
+    assert Employment.objects.get(person=ana).company == "Acme"
 
 
 def test_map_mistakes_are_one_line_each(cli, tmp_path):

@@ -194,7 +194,8 @@ def test_a_request_that_meets_the_lock_gets_503(tmp_path):
     except sqlite3.OperationalError:
         assert server_error(request).status_code == 503
     htmx = RequestFactory().post("/log", HTTP_HX_REQUEST="true")
-    assert middleware.process_exception(htmx, exc).content.decode().startswith("Busy:")
+    busy = middleware.process_exception(htmx, exc)
+    assert busy is not None and busy.content.decode().startswith("Busy:")
 
 
 def test_restore_a_backup(home, tmp_path):

@@ -113,7 +113,7 @@ def test_connections_create_people_with_jobs_and_when_met(alice, tmp_path):
     assert dana.relationship.met_on == dt.date(2024, 12, 15)
     assert dana.relationship.met_how == "LinkedIn connection"
     job = Employment.objects.get(person=dana)
-    assert (job.organization.name, job.title) == ("Acme", "CTO")
+    assert (job.company, job.title) == ("Acme", "CTO")
     assert ContactPoint.objects.get(person=dana).value == "https://linkedin.com/in/dana-kang"
     assert SourceRecord.objects.get(person=dana).external_id == "https://linkedin.com/in/dana-kang"
     assert not Interaction.objects.filter(owner=alice).exists()
@@ -255,7 +255,7 @@ def test_matching_by_email_across_two_sources_fills_only_what_is_empty(alice, tm
     rahul = Person.objects.get(owner=alice, is_me=False)
     assert rahul.id == typed.id
     job = Employment.objects.get(person=rahul, is_current=True)
-    assert (job.organization.name, job.title) == ("Flipkart", "Senior SDE")  # what alice typed
+    assert (job.company, job.title) == ("Flipkart", "Senior SDE")  # what alice typed
     values = set(ContactPoint.objects.filter(person=rahul).values_list("value", flat=True))
     assert values == {
         "rahul@example.com",

@@ -96,7 +96,7 @@ def test_legacy_layout_has_77_columns_and_imports_by_name(alice, realdata, tmp_p
         "https://dana.example",
     }
     job = Employment.objects.get(person=dana)
-    assert (job.organization.name, job.title) == ("Acme", "CTO")
+    assert (job.company, job.title) == ("Acme", "CTO")
     assert sorted(t.name for t in dana.tags.all()) == ["founders", "starred"]
     assert Note.objects.get(person=dana).text == "Met at PyCon\nlikes tea"
     assert Person.objects.filter(owner=alice, full_name="solo@example.org").exists()

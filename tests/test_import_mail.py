@@ -13,6 +13,7 @@ import mailbox
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -312,7 +313,7 @@ def _real_messages(realdata: Path):
         if not path.stat().st_size or not mailscan.is_mbox(path):
             continue
         data = path.read_bytes()
-        found = list(mailscan.scan_mbox(path, workers=1))
+        found: list[tuple[int, Any]] = list(mailscan.scan_mbox(path, workers=1))
         ends = [offset for offset, _ in found[1:]] + [len(data)]
         for (offset, headers), end in zip(found, ends, strict=True):
             yield f"{name}@{offset}", data[offset:end], headers
@@ -325,7 +326,7 @@ def _real_messages(realdata: Path):
 
 def test_scanner_matches_the_stdlib_parser_on_every_real_message(realdata):
     checked = 0
-    mismatches = []
+    mismatches: list[tuple[Any, ...]] = []
     for label, raw, ours in _real_messages(realdata):
         if not ours and b":" not in raw.split(b"\n", 2)[-1][:200]:
             continue  # not mail (a README)
@@ -595,7 +596,7 @@ def test_mbox_escaping_crlf_and_huge_headers(tmp_path):
     ]
     for crlf in (False, True):
         path = mbox(tmp_path / f"box{crlf}", *messages, crlf=crlf)
-        scanned = list(mailscan.scan_mbox(path, workers=1))
+        scanned: list[tuple[int, Any]] = list(mailscan.scan_mbox(path, workers=1))
         assert [h[b"subject"] for _, h in scanned] == [b"one", b"two", b"three"]
         assert scanned[2][1][b"to"] == b"Owner <owner@example.org>"
         records, _ = parse(path)
@@ -612,8 +613,8 @@ def test_parallel_scan_gives_the_same_results_in_order(tmp_path):
         for n in range(3000)
     ]
     path = mbox(tmp_path / "box", *messages)
-    one = list(mailscan.scan_mbox(path, workers=1))
-    two = list(mailscan.scan_mbox(path, workers=2, chunk=64 << 10))
+    one: list[tuple[int, Any]] = list(mailscan.scan_mbox(path, workers=1))
+    two: list[tuple[int, Any]] = list(mailscan.scan_mbox(path, workers=2, chunk=64 << 10))
     assert len(one) == 3000 and one == two
     a, _ = parse(path, workers=1)
     b, _ = parse(path, workers=2)

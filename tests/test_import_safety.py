@@ -18,6 +18,7 @@ from django.utils import timezone
 from test_identity import dump
 from troth.importers.apply import do_import
 from troth.importers.models import ImportChange, ImportRun
+from troth.importers.records import PersonRecord
 from troth.importers.registry import parser
 from troth.importers.sanity import looks_like_name, noise
 from troth.interactions.actions import do_log_interaction
@@ -255,7 +256,7 @@ def test_real_address_books_pass_the_sanity_check(realdata, tmp_path):
     header = google_header(realdata)
     path = google_file(tmp_path / "contacts.csv", header, people_rows(400))
     google = list(parser("google").parse(path))
-    people = [r for r in google if hasattr(r, "full_name")]
+    people = [r for r in google if isinstance(r, PersonRecord)]
     assert len(people) == 400 and noise(people) == []
     # LinkedIn's 2021 export: no URL column, e-mails mostly hidden (real header)
     spec = realdata / "linkedin" / "header_specimens" / "Connections_2021-03_notes_no_url.csv"
@@ -268,11 +269,11 @@ def test_real_address_books_pass_the_sanity_check(realdata, tmp_path):
     ]
     conn = tmp_path / "Connections.csv"
     conn.write_text("\n".join([*lines[: head + 1], *body]) + "\n", encoding="utf-8")
-    linkedin = [r for r in parser("linkedin").parse(conn) if hasattr(r, "full_name")]
+    linkedin = [r for r in parser("linkedin").parse(conn) if isinstance(r, PersonRecord)]
     assert len(linkedin) == 300 and noise(linkedin) == []
     # and the real peer fixture
     peer = realdata / "linkedin" / "peer_fixtures" / "sixhops_Connections.csv"
-    assert noise([r for r in parser("linkedin").parse(peer) if hasattr(r, "full_name")]) == []
+    assert noise([r for r in parser("linkedin").parse(peer) if isinstance(r, PersonRecord)]) == []
 
 
 @pytest.mark.parametrize(

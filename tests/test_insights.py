@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import json
 from collections import Counter
+from collections.abc import Sequence
 
 import pytest
 import time_machine
@@ -120,7 +121,7 @@ def test_tier_counts_per_day_in_tier_order():
 
 
 def test_tiers_to_show_keeps_the_layers_and_hides_what_would_dwarf_them():
-    counts = {
+    counts: dict[str, Sequence[int]] = {
         "inner": [5, 5],
         "close": [10, 9],
         "active": [35, 30],

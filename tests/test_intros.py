@@ -109,6 +109,7 @@ def test_connector_walks_the_whole_loop(alice, people):
     # Dana did not ask: after Wren's yes, Dana is asked and says yes too
     for step in (flow.ASKED, flow.ACCEPTED, flow.ASKED_A, flow.AGREED, flow.INTRODUCED, flow.MET):
         intro = do_step(alice, intro, step)
+    assert intro.favor_id is not None
     favor = Favor.objects.get(id=intro.favor_id)  # the introduction is a favour I gave Dana
     assert favor.giver.is_me and favor.receiver_id == dana.id and favor.kind == "intro"
     with pytest.raises(TrothError, match="outcome must be one of lead"):
@@ -185,6 +186,7 @@ def test_requester_thanks_close_the_favour(alice, people):
     intro = do_ask(alice, pat, wren, "her team")
     for step in (flow.AGREED, flow.ACCEPTED, flow.INTRODUCED):
         intro = do_step(alice, intro, step)
+    assert intro.favor_id is not None
     favor = Favor.objects.get(id=intro.favor_id)
     assert favor.giver_id == pat.id and favor.receiver.is_me and favor.thanked_on is None
     # the introduction's own workflow asks for the thank-you, not a second agenda item

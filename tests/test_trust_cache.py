@@ -66,7 +66,12 @@ def net(alice):
             continue
         for k in range(6):
             do_log_interaction(
-                alice, person, "meeting", when=ago(15 + 20 * k), minutes=60, they_started=k % 2
+                alice,
+                person,
+                "meeting",
+                when=ago(15 + 20 * k),
+                minutes=60,
+                they_started=bool(k % 2),
             )
         do_record_favor(alice, me, person, "advice", "on their deck", on=timezone.localdate())
     do_link_knows(alice, people["dana"], people["sam"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,7 +103,7 @@ def test_readiness_turns_on_the_tier_not_only_the_score():
         "favors_received": 0,
         "my_promises_broken": 0,
     }
-    detail = {"tier": "acquaintance", "score": 70.0, "facts": facts, "reasons": []}
+    detail: dict[str, Any] = {"tier": "acquaintance", "score": 70.0, "facts": facts, "reasons": []}
     assert not readiness("referral", "Ann", detail, [], [])["ready"]
     assert readiness("referral", "Ann", {**detail, "tier": "close"}, [], [])["ready"]
     assert np.isfinite(detail["score"])

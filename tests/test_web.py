@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -28,7 +29,7 @@ from troth.owners import LOCAL_USERNAME, me_person
 from troth.people.actions import do_add_person, do_tag
 from troth.people.models import Note, Person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 
@@ -667,7 +668,9 @@ def test_undo_a_promise_marked_on_the_person_page(web, alice, bob, dana, late_pr
         body = text(r)
         assert r.status_code == 200 and f'action="{url}/undo"' in body
         assert 'role="status"' in body and ">Undo</button>" in body
-        token = re.search(r'name="undo" value="([^"]+)"', body).group(1)
+        found = re.search(r'name="undo" value="([^"]+)"', body)
+        assert found is not None
+        token = found.group(1)
         if status == "released":  # someone else's token is not theirs to use
             other = Client()
             other.force_login(bob)
@@ -847,14 +850,12 @@ def test_serve_checks_before_opening_to_the_network(cli, alice, settings):
     assert not any(is_loopback_host(h) for h in ("0.0.0.0", "192.168.1.5", "example.org", "::"))
     for bad in (["--port", "0"], ["--port", "70000"], ["--threads", "0"]):
         assert "troth: error:" in cli("serve", "--no-open", *bad, code=2).stderr
-    from troth.cli.web import _allow_host, _url
+    from troth.cli.web import _url, allowed_hosts
 
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]  # through the fixture, so it is undone after
-    _allow_host("::1")
-    _allow_host("192.168.1.5")
-    _allow_host("0.0.0.0")
-    assert {"[::1]", "192.168.1.5"} <= set(settings.ALLOWED_HOSTS)
-    assert "0.0.0.0" not in settings.ALLOWED_HOSTS
+    assert allowed_hosts("::1", "127.0.0.1") == "127.0.0.1,[::1]"
+    assert allowed_hosts("192.168.1.5", "127.0.0.1,localhost") == "127.0.0.1,localhost,192.168.1.5"
+    assert allowed_hosts("0.0.0.0", "troth.example.org") == "troth.example.org"
+    assert allowed_hosts("127.0.0.1", "127.0.0.1,localhost") == "127.0.0.1,localhost"
     assert (
         _url("::1", 8000) == "http://[::1]:8000/" and _url("0.0.0.0", 80) == "http://localhost:80/"
     )

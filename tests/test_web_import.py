@@ -6,7 +6,9 @@ immediate backend; the database backend and its worker)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +23,7 @@ from troth.importers.models import ImportRun
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint, Person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -331,6 +333,7 @@ def test_other_owner_gets_404(web, client, alice, bob, tmp_path):
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     a, b = Person.objects.filter(owner=alice, is_me=False).order_by("id")
+    assert run.finished_at is not None
     s = MergeSuggestion.objects.create(
         owner=alice, person_a=a, person_b=b, confidence=0.8, created_at=run.finished_at
     )
@@ -516,7 +519,7 @@ def test_orphaned_run_is_marked_interrupted(web, alice, home):
         kind="vcard",
         path="contacts.vcf",
         file_name="contacts.vcf",
-        started_at=timezone.now() - timezone.timedelta(minutes=5),
+        started_at=timezone.now() - dt.timedelta(minutes=5),
         status=ImportRun.RUNNING,
     )
     with override_settings(TROTH_IMPORT_THREAD=True):

@@ -148,7 +148,8 @@ def test_a_legal_step_moves_the_card(web, alice, people):
     assert "Asked." in card_of(page, intro.id)
     intro.refresh_from_db()
     assert intro.state == flow.ASKED
-    assert IntroStep.objects.filter(intro=intro).last().note == "wrote to Wren"
+    step = IntroStep.objects.filter(intro=intro).last()
+    assert step is not None and step.note == "wrote to Wren"
     # without htmx: back to the board with a message
     r = web.post(f"/intros/{intro.id}/step", {"step": "accepted"}, follow=True)
     assert r.status_code == 200 and "They said yes." in text(r)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,7 @@ from troth.people.actions import (
 )
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 
@@ -154,7 +155,7 @@ def test_editing_every_field_through_the_services(web, alice, dana):
         "Whitfield-Park",
     )
     jobs = Employment.objects.filter(owner=alice, person=dana).order_by("id")
-    assert [(j.organization.name, j.title, j.is_current) for j in jobs] == [
+    assert [(j.company, j.title, j.is_current) for j in jobs] == [
         ("Acme", "CTO", False),  # a new employer ends the old job, as troth edit does
         ("Globex", "VP Engineering", True),
     ]
@@ -220,7 +221,7 @@ def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
     body = r.content.decode()
     assert r.status_code == 400
     assert words in field_error(body, field)
-    assert Employment.objects.get(person=dana, is_current=True).organization.name == "Acme"
+    assert Employment.objects.get(person=dana, is_current=True).company == "Acme"
     # without JavaScript: the whole page, the form open with its error
     r = web.post(f"/people/{dana.id}/edit", data)
     assert r.status_code == 400 and '<details class="edit-panel" id="edit" open>' in (

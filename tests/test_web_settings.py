@@ -402,4 +402,4 @@ def test_the_service_checks_tiers_and_days(alice):
         ("inner", 2.5, "inner: 2.5 is not a whole number of days"),
     ):
         with pytest.raises(TrothError, match=message):
-            do_set_tier_cadence(alice, tier, days)
+            do_set_tier_cadence(alice, tier, days)  # type: ignore[arg-type]  # 2.5 on purpose

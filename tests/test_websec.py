@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -150,10 +151,10 @@ PROXY = {
     "SECURE_HSTS_SECONDS": 31536000,
     "ALLOWED_HOSTS": ["troth.example.org"],
 }
-FORWARDED = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "troth.example.org"}
+FORWARDED: dict[str, Any] = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "troth.example.org"}
 
 
-def sign_in_through_the_proxy(alice) -> tuple[Client, object]:
+def sign_in_through_the_proxy(alice) -> tuple[Client, Any]:
     client = Client(enforce_csrf_checks=True)
     page = client.get("/login/", **FORWARDED)
     token = page.cookies["csrftoken"].value

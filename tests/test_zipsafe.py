@@ -17,7 +17,7 @@ import pytest
 from troth.importers import zipsafe
 from troth.importers.linkedin import PARSER
 from troth.importers.models import ImportRun
-from troth.importers.records import ImportFileError
+from troth.importers.records import ImportFileError, PersonRecord
 from troth.people.models import Person
 
 MIB = 1024 * 1024
@@ -137,7 +137,7 @@ def test_a_member_without_a_name_is_passed_over(tmp_path):
     size = struct.unpack_from("<L", data, end + 12)[0]
     struct.pack_into("<L", data, end + 12, size - 1)  # the central directory's size
     path.write_bytes(bytes(data))
-    people = [r for r in PARSER.parse(path) if getattr(r, "full_name", None)]
+    people = [r for r in PARSER.parse(path) if isinstance(r, PersonRecord) and r.full_name]
     assert [p.full_name for p in people] == ["Dana Kang"]
 
 
@@ -208,7 +208,7 @@ def test_a_zip_that_hides_its_entries_behind_a_small_count_is_refused(cli, tmp_p
     end = data.rindex(b"PK\x05\x06")
     struct.pack_into("<HH", data, end + 8, 1, 1)  # entries on disk, in total: a lie
     path.write_bytes(bytes(data))
-    assert zipsafe.member_count(path) > zipsafe.MAX_MEMBERS
+    assert (zipsafe.member_count(path) or 0) > zipsafe.MAX_MEMBERS
     result = cli("import", str(path), code=2)
     assert "is not an export troth reads (10,000 at most)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

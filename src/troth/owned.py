@@ -7,9 +7,21 @@ security bug, and the tests with two owners (alice, bob) exist to catch one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Who a row belongs to: the signed-in user on a server, the local user on a laptop.
+# Every `queries`/`actions` function that takes `owner` says so with this type. It is
+# the configured user model (settings.AUTH_USER_MODEL, Django's User), not
+# AbstractBaseUser: django-stubs types each `owner` foreign key as User, so a lookup
+# `filter(owner=owner)` with an AbstractBaseUser does not type-check.
+Owner: TypeAlias = "User"
 
 
 class Owned(models.Model):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from troth.people.models import Person
+from troth.owned import Owner
+from troth.people.models import ContactPoint, Person
 
 LOCAL_USERNAME = "local"
 
 
-def do_ensure_me(owner, name: str = "Me") -> Person:
+def do_ensure_me(owner: Owner, name: str = "Me") -> Person:
     """The owner's own Person row (favours, promises and needs point at it)."""
     me = Person.objects.filter(owner=owner, is_me=True).first()
     if me is None:
@@ -32,5 +33,16 @@ def local_owner():
     return user
 
 
-def me_person(owner) -> Person:
+def me_person(owner: Owner) -> Person:
     return Person.objects.get(owner=owner, is_me=True)
+
+
+def own_addresses(owner: Owner) -> list[tuple[str, str]]:
+    """(kind, value) of the owner's own contact points (e-mail, URL, phone), primary
+    first within a kind. Read-only: pages read it on GET, and an owner whose own
+    Person is not there yet simply has none."""
+    return list(
+        ContactPoint.objects.filter(owner=owner, person__owner=owner, person__is_me=True)
+        .order_by("kind", "-is_primary", "id")
+        .values_list("kind", "value")
+    )

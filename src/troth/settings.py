@@ -187,8 +187,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # `troth serve` on a loopback address turns this on: requests from 127.0.0.1/::1
 # are the local owner's without a login. Off everywhere else (and in tests).
 TROTH_LOCAL_LOGIN = _envbool("TROTH_LOCAL_LOGIN")
-# `troth serve --host` (a group's server) turns this on.
-TROTH_NETWORK_MODE = False
+# `troth serve --host` (a group's server) turns this on, in the environment before Django starts.
+TROTH_NETWORK_MODE = _envbool("TROTH_NETWORK_MODE")
 # Whether a member may save a mail server of their own (Settings): "1" yes, "0" no;
 # unset: yes on a laptop, no on a group's server, where it would let any member make
 # the server connect to any host and port (troth.agenda.digest.own_servers_allowed).

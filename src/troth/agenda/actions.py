@@ -24,7 +24,7 @@ from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import access_intro
 from troth.ledger.actions import do_reopen_promise, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
-from troth.owned import rows_rewritten
+from troth.owned import Owner, rows_rewritten
 from troth.people.models import Person, Relationship
 from troth.trust.models import TierCadence
 
@@ -40,7 +40,7 @@ SUMMARY = {
 }
 
 
-def _mark(owner, item: Candidate, status: str, until: dt.date | None = None) -> AgendaMark:
+def _mark(owner: Owner, item: Candidate, status: str, until: dt.date | None = None) -> AgendaMark:
     existing = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     if existing is not None and existing.status != AgendaMark.SNOOZED:
         raise TrothError(f"agenda item {item.id} is already {existing.status}")
@@ -60,7 +60,7 @@ def _mark(owner, item: Candidate, status: str, until: dt.date | None = None) -> 
 
 
 def do_done(
-    owner, item: Candidate, *, channel: str = "message", notes: str = "", log: bool = True
+    owner: Owner, item: Candidate, *, channel: str = "message", notes: str = "", log: bool = True
 ) -> Interaction | None:
     """Mark an item done and do what "done" means for it: a promise is kept, a
     favour thanked, a promise to me released; getting in touch is logged."""
@@ -82,7 +82,9 @@ def do_done(
     return None
 
 
-def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
+def _intro_done(
+    owner: Owner, item: Candidate, *, channel: str, notes: str, log: bool
+) -> Interaction | None:
     """Done on an introduction item takes its step, or records its one nudge. Each is a
     message to the item's person (asking, introducing, the thank-you after an offer,
     the nudge, the graceful release), so it is logged as contact with them, as done
@@ -105,18 +107,18 @@ def _intro_done(owner, item: Candidate, *, channel: str, notes: str, log: bool):
     return do_log_interaction(owner, person, channel, summary=summary)
 
 
-def _promise(owner, promise_id: int) -> Commitment:
+def _promise(owner: Owner, promise_id: int) -> Commitment:
     return Commitment.objects.select_related("debtor", "creditor").get(owner=owner, id=promise_id)
 
 
-def do_snooze(owner, item: Candidate, until: dt.date) -> AgendaMark:
+def do_snooze(owner: Owner, item: Candidate, until: dt.date) -> AgendaMark:
     today = timezone.localdate()
     if until <= today:
         raise TrothError(f"--until {until} is not after today ({today}); snooze into the future")
     return _mark(owner, item, AgendaMark.SNOOZED, until)
 
 
-def do_skip(owner, item: Candidate) -> AgendaMark:
+def do_skip(owner: Owner, item: Candidate) -> AgendaMark:
     return _mark(owner, item, AgendaMark.SKIPPED)
 
 
@@ -135,7 +137,7 @@ def undoable(item: Candidate, action: str) -> bool:
     return True
 
 
-def before(owner, item: Candidate) -> dict:
+def before(owner: Owner, item: Candidate) -> dict:
     """What handling `item` may change, as it is now."""
     mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     record: dict = {
@@ -186,13 +188,13 @@ def before(owner, item: Candidate) -> dict:
     return record
 
 
-def mark_set_at(owner, item: Candidate) -> str | None:
+def mark_set_at(owner: Owner, item: Candidate) -> str | None:
     """When the item's mark was set, as an undo record keeps it (see do_undo)."""
     mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     return None if mark is None else _when(mark.marked_at)
 
 
-def do_undo(owner, record: dict) -> None:
+def do_undo(owner: Owner, record: dict) -> None:
     """Put back what handling an item changed (`record`: `before`'s, plus `status`, the
     mark it set, `set_at`, when it set it, and `interaction`, the id of the contact it
     logged). Refuses, changing nothing, when the item was handled again since: an old
@@ -235,7 +237,7 @@ def do_undo(owner, record: dict) -> None:
     mark.save()
 
 
-def _undo_intro(owner, intro_id: int, was: dict) -> None:
+def _undo_intro(owner: Owner, intro_id: int, was: dict) -> None:
     """An introduction as it was before done took its step or its nudge."""
     intro = Introduction.objects.select_related("introducer", "person_a", "person_b").get(
         owner=owner, id=intro_id
@@ -262,7 +264,7 @@ def _undo_intro(owner, intro_id: int, was: dict) -> None:
     rows_rewritten.send(Introduction, owner=owner, person_ids=people)
 
 
-def do_set_cadence(owner, person: Person, days: int | None) -> Relationship:
+def do_set_cadence(owner: Owner, person: Person, days: int | None) -> Relationship:
     """A person's own keep-in-touch rhythm: days, 0 for never, None for the tier's default."""
     if person.is_me:
         raise TrothError("a cadence is for someone else, not yourself")
@@ -288,7 +290,7 @@ def check_tier_cadence(tier: str, days: object) -> int:
     return days
 
 
-def do_set_tier_cadence(owner, tier: str, days: int) -> None:
+def do_set_tier_cadence(owner: Owner, tier: str, days: int) -> None:
     """The owner's own check-in rhythm for a tier; the default's value clears the
     override, so a later change of the defaults still reaches it."""
     days = check_tier_cadence(tier, days)
@@ -298,7 +300,7 @@ def do_set_tier_cadence(owner, tier: str, days: int) -> None:
     TierCadence.objects.update_or_create(owner=owner, tier=tier, defaults={"days": days})
 
 
-def do_reset_tier_cadences(owner) -> int:
+def do_reset_tier_cadences(owner: Owner) -> int:
     """Back to the built-in rhythms for every tier; how many had been changed."""
     deleted, _ = TierCadence.objects.filter(owner=owner).delete()
     return deleted

@@ -17,6 +17,7 @@ from troth.errors import NotFound, TrothError
 from troth.intros.models import Introduction
 from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
+from troth.owned import Owner
 from troth.people.dates import reminder_days, upcoming
 from troth.people.models import Person, Relationship
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
@@ -67,7 +68,7 @@ def default_tier_cadences() -> dict[str, int]:
     return {t: TIER_CADENCE_DAYS[TIERS.index(t)] for t in CADENCE_TIERS}
 
 
-def tier_cadences(owner) -> dict[str, int]:
+def tier_cadences(owner: Owner) -> dict[str, int]:
     """The owner's check-in rhythm per tier: their own where set, else the default."""
     days = default_tier_cadences()
     own = TierCadence.objects.filter(owner=owner, tier__in=CADENCE_TIERS)
@@ -75,12 +76,12 @@ def tier_cadences(owner) -> dict[str, int]:
     return days
 
 
-def own_tier_cadences(owner) -> set[str]:
+def own_tier_cadences(owner: Owner) -> set[str]:
     """The tiers whose rhythm the owner changed."""
     return set(TierCadence.objects.filter(owner=owner).values_list("tier", flat=True))
 
 
-def handled_keys(owner, today: dt.date) -> set[str]:
+def handled_keys(owner: Owner, today: dt.date) -> set[str]:
     """Keys that must not come back today: done, skipped, or snoozed past today."""
     marks = AgendaMark.objects.filter(owner=owner).filter(
         ~Q(status=AgendaMark.SNOOZED) | Q(until__gt=today)
@@ -101,7 +102,7 @@ def _due_text(due: dt.date, today: dt.date) -> str:
     return f"due in {_days(d)}"
 
 
-def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
+def _my_promises(owner: Owner, today: dt.date, window: int) -> list[Candidate]:
     out = []
     # Plain rows of only what the reason needs (a person row carries their photo;
     # model instances cost as much as the query).
@@ -142,7 +143,7 @@ def _my_promises(owner, today: dt.date, window: int) -> list[Candidate]:
 _FAVOR_IMPORTANCE = {"referral": 1.0, "intro": 0.9, "lead": 0.8, "endorsement": 0.7}
 
 
-def _thanks(owner, today: dt.date) -> list[Candidate]:
+def _thanks(owner: Owner, today: dt.date) -> list[Candidate]:
     out = []
     rows = (
         Favor.objects.filter(
@@ -214,7 +215,7 @@ class _NeedRow:
 _NEED_FIELDS = ("id", "person_id", "person__full_name", "what", "expires_on", "tie")
 
 
-def _open_needs(owner, today: dt.date) -> list[_NeedRow]:
+def _open_needs(owner: Owner, today: dt.date) -> list[_NeedRow]:
     # The strongest ties' needs first: in a big network thousands of needs are
     # open, and nobody answers an acquaintance's before a close friend's.
     # Two steps: the ids in order (thousands of open needs sorted by their person's
@@ -231,7 +232,7 @@ def _open_needs(owner, today: dt.date) -> list[_NeedRow]:
     return _need_rows(owner, ids)
 
 
-def _need_rows(owner, ids: list[int]) -> list[_NeedRow]:
+def _need_rows(owner: Owner, ids: list[int]) -> list[_NeedRow]:
     """These needs of the owner's, in this order."""
     rows = {
         r[0]: _NeedRow(*r)
@@ -262,7 +263,7 @@ def _need_candidate(n: _NeedRow, today: dt.date, helpers: list[str]) -> Candidat
     )
 
 
-def _hints(owner, needs: list[_NeedRow]) -> dict[int, list[str]]:
+def _hints(owner: Owner, needs: list[_NeedRow]) -> dict[int, list[str]]:
     """Who among the strongest real ties might meet each need (troth.matching)."""
     if not needs:
         return {}
@@ -271,7 +272,7 @@ def _hints(owner, needs: list[_NeedRow]) -> dict[int, list[str]]:
     return agenda_hints(owner, sorted(full, key=lambda n: order[n.id]))
 
 
-def _needs(owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
+def _needs(owner: Owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
     """Contacts' open needs; with `hints`, each reason names who among the strongest
     real ties might meet it (troth.matching, keywords). The hints never change the
     ranking, and a need's hint does not depend on the other needs, so a caller showing
@@ -282,7 +283,7 @@ def _needs(owner, today: dt.date, *, hints: bool = True) -> list[Candidate]:
     return [_need_candidate(n, today, found.get(n.id, [])) for n in needs]
 
 
-def with_hints(owner, today: dt.date, candidates: list[Candidate]) -> list[Candidate]:
+def with_hints(owner: Owner, today: dt.date, candidates: list[Candidate]) -> list[Candidate]:
     """The same candidates, each need's reason with its helper hint (as `_needs` with
     hints would have written it); only the needs among them are matched."""
     needs = _need_rows(owner, [c.ref for c in candidates if c.kind == "need"])
@@ -293,7 +294,7 @@ def with_hints(owner, today: dt.date, candidates: list[Candidate]) -> list[Candi
     return [by_id.get(c.ref, c) if c.kind == "need" else c for c in candidates]
 
 
-def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
+def _contact_candidates(owner: Owner, today: dt.date) -> list[Candidate]:
     """Check-ins due by cadence, ties cooling fast, and dormant ties to reconnect."""
     overrides = {
         pid: (days, archived)
@@ -388,7 +389,7 @@ def _contact_candidates(owner, today: dt.date) -> list[Candidate]:
     return out
 
 
-def _their_promises(owner, today: dt.date) -> list[Candidate]:
+def _their_promises(owner: Owner, today: dt.date) -> list[Candidate]:
     """One gentle nudge for a promise made to me and overdue; after that, a release."""
     out = []
     overdue = (
@@ -448,7 +449,7 @@ def _their_promises(owner, today: dt.date) -> list[Candidate]:
     return out
 
 
-def _dates(owner, today: dt.date) -> list[Candidate]:
+def _dates(owner: Owner, today: dt.date) -> list[Candidate]:
     """Birthdays and other dates coming up, when the owner turned reminders on
     (`troth dates --remind 3d`; off by default): each once a year, from a few days
     ahead until the day itself."""
@@ -476,7 +477,7 @@ def _dates(owner, today: dt.date) -> list[Candidate]:
 
 
 def agenda_candidates(
-    owner, today: dt.date, window: int = 7, *, hints: bool = True
+    owner: Owner, today: dt.date, window: int = 7, *, hints: bool = True
 ) -> list[Candidate]:
     """Every candidate today, handled ones removed (unranked); without `hints`, the
     needs' reasons leave out who might help (see `_needs`)."""
@@ -495,7 +496,7 @@ def agenda_candidates(
 
 
 def agenda(
-    owner,
+    owner: Owner,
     today: dt.date | None = None,
     *,
     window: int = 7,
@@ -516,7 +517,9 @@ def agenda(
     return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
 
 
-def access_item(owner, item_id: str, today: dt.date | None = None, window: int = 7) -> Candidate:
+def access_item(
+    owner: Owner, item_id: str, today: dt.date | None = None, window: int = 7
+) -> Candidate:
     """Today's candidate with this id, handled or not (the caller says which)."""
     try:
         kind, ref = plan.parse_item_id(item_id)

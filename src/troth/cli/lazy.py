@@ -46,6 +46,10 @@ MODULES = (
     "paths",
 )
 MANIFEST = "commands.json"
+# Modules that import no model at the top and start Django themselves: `troth serve`
+# decides local or network mode from its arguments, into the environment, before
+# Django reads its settings.
+STARTS_DJANGO_ITSELF = {"web"}
 
 
 @cache
@@ -62,7 +66,8 @@ def load_module(module: str) -> None:
     """Import one command module, with Django configured first (the modules import models)."""
     from troth import bootstrap
 
-    bootstrap.configure()
+    if module not in STARTS_DJANGO_ITSELF:
+        bootstrap.configure()
     importlib.import_module(f"troth.cli.{module}")
 
 

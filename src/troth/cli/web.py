@@ -69,17 +69,45 @@ def _check_network_mode(host: str) -> None:
         )
 
 
-def _allow_host(host: str) -> None:
-    """Requests must name the address served (Django checks the Host header; a
-    wildcard address is reached by names the operator lists in TROTH_ALLOWED_HOSTS)."""
+def allowed_hosts(host: str, listed: str) -> str:
+    """TROTH_ALLOWED_HOSTS for serving `host`: requests must name the address served
+    (Django checks the Host header); a wildcard address is reached by the names the
+    operator lists in TROTH_ALLOWED_HOSTS, so `listed` is kept as it is."""
+    bare = host.strip("[]")
+    names = [n for n in listed.split(",") if n]
+    if bare in {"0.0.0.0", "::"}:
+        return ",".join(names)
+    name = f"[{bare}]" if ":" in bare else bare
+    return ",".join(names if name in names else [*names, name])
+
+
+def decide_mode(host: str, local: bool) -> None:
+    """Put the mode into the environment that settings.py reads: called before Django
+    starts, so settings are never changed while the server runs."""
+    os.environ["TROTH_LOCAL_LOGIN"] = "1" if local else "0"
+    os.environ["TROTH_NETWORK_MODE"] = "0" if local else "1"
+    os.environ["TROTH_ALLOWED_HOSTS"] = allowed_hosts(
+        host, os.environ.get("TROTH_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    )
+
+
+def _check_mode_took(host: str, local: bool) -> None:
+    """Django was started before serve could set the mode (troth serve called inside a
+    process that already runs troth): refuse rather than serve with the wrong mode."""
     from django.conf import settings
 
-    bare = host.strip("[]")
-    if bare in {"0.0.0.0", "::"}:
-        return
-    name = f"[{bare}]" if ":" in bare else bare
-    if name not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, name]
+    name = host.strip("[]")
+    name = f"[{name}]" if ":" in name else name
+    took = (
+        bool(settings.TROTH_LOCAL_LOGIN) == local
+        and bool(settings.TROTH_NETWORK_MODE) == (not local)
+        and (name in {"0.0.0.0", "[::]"} or name in settings.ALLOWED_HOSTS)
+    )
+    if not took:
+        raise TrothError(
+            "troth serve must start in a process of its own (Django was already started"
+            " with another mode); run it from the shell"
+        )
 
 
 def max_body_bytes() -> int:
@@ -162,22 +190,19 @@ def serve(
         raise TrothError(f"--port must be between 1 and 65535, got {port}")
     if not 1 <= threads <= 64:
         raise TrothError(f"--threads must be between 1 and 64, got {threads}")
-    from django.conf import settings
-
     host = host.strip().strip("[]")
+    local = is_loopback_host(host) and not sign_in
+    from django.apps import apps
+
+    if not apps.ready:  # decided before Django reads its settings (owner() starts it)
+        decide_mode(host, local)
     me_owner = owner()  # migrates when the schema is behind
     from troth.importers.tasks import do_interrupt_stale
 
     do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
-    local = is_loopback_host(host) and not sign_in
-    if local:
-        settings.TROTH_LOCAL_LOGIN = True
-        os.environ["TROTH_LOCAL_LOGIN"] = "1"
-    else:
-        settings.TROTH_LOCAL_LOGIN = False
-        settings.TROTH_NETWORK_MODE = True
+    if not local:
         _check_network_mode(host)
-    _allow_host(host)
+    _check_mode_took(host, local)
     if demo:
         _load_demo_if_empty(me_owner)
 

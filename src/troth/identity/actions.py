@@ -47,7 +47,7 @@ from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
 from troth.lib.text import fold
-from troth.owned import Owned, rows_rewritten
+from troth.owned import Owned, Owner, rows_rewritten
 from troth.people.models import ContactPoint, Employment, Knows, Person
 
 # Link tables stored as an ordered pair (low id first).
@@ -89,7 +89,7 @@ class _Unsafe(TrothError):
     """A merge's snapshot that asks for something a merge never does."""
 
 
-def _owned_rows(owner, model: type[models.Model]) -> models.QuerySet[Any]:
+def _owned_rows(owner: Owner, model: type[models.Model]) -> models.QuerySet[Any]:
     """The owner's rows of a model a merge moves: by its owner column, or for a
     many-to-many link table (a person's tags) by the owner of both ends."""
     manager = model._base_manager
@@ -105,7 +105,7 @@ def _owned_rows(owner, model: type[models.Model]) -> models.QuerySet[Any]:
     return manager.filter(**links)
 
 
-def _check_link(owner, f: models.Field[Any, Any], value: Any) -> Any:
+def _check_link(owner: Owner, f: models.Field[Any, Any], value: Any) -> Any:
     """A snapshot's value for a link column: one of the owner's rows (or empty);
     None when the row is gone. Never a row of someone else's."""
     if value is None:
@@ -129,7 +129,7 @@ def _check_link(owner, f: models.Field[Any, Any], value: Any) -> Any:
     return None  # gone since the merge
 
 
-def _restore(owner, row: Any, allowed: Collection[type[models.Model]]) -> bool:
+def _restore(owner: Owner, row: Any, allowed: Collection[type[models.Model]]) -> bool:
     """Put back a row a merge deleted, with its own id, for this owner only; False
     when something it must point at is gone. The row is checked field by field
     against its model (one the merge could have deleted), never deserialized as
@@ -182,7 +182,7 @@ def _restore(owner, row: Any, allowed: Collection[type[models.Model]]) -> bool:
 
 
 def _check_columns(
-    owner, model: type[models.Model], values: Any, allowed: Collection[str]
+    owner: Owner, model: type[models.Model], values: Any, allowed: Collection[str]
 ) -> dict[str, Any]:
     """A moved or filled row's columns: only those a merge changes on that model,
     links to the owner's own rows; as the columns hold them."""
@@ -319,7 +319,12 @@ class _Plan:
 
 
 def _move_rows(
-    owner, keep: Person, other: Person, model: type[models.Model], cols: list[str], plan: _Plan
+    owner: Owner,
+    keep: Person,
+    other: Person,
+    model: type[models.Model],
+    cols: list[str],
+    plan: _Plan,
 ) -> None:
     nullable = {
         f.attname: f.null
@@ -473,7 +478,7 @@ def _merge_one_to_one(
     model._base_manager.filter(pk=theirs.pk).delete()
 
 
-def _check_pair(owner, keep: Person, other: Person) -> None:
+def _check_pair(owner: Owner, keep: Person, other: Person) -> None:
     for p in (keep, other):
         if p.owner_id != owner.id:
             raise NotFound(f"no person with id {p.id}")
@@ -483,7 +488,7 @@ def _check_pair(owner, keep: Person, other: Person) -> None:
         raise TrothError(f"{keep.full_name} (#{keep.id}) cannot be merged with themselves")
 
 
-def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
+def do_merge(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
     """Fold `other` into `keep`: every row that pointed at `other` now points at
     `keep`, `other` is deleted, and a MergeRecord remembers how to undo it."""
     _check_pair(owner, keep, other)
@@ -546,7 +551,7 @@ def do_merge(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRe
     )
 
 
-def do_unmerge(owner, record: MergeRecord) -> Person:
+def do_unmerge(owner: Owner, record: MergeRecord) -> Person:
     """Undo a merge: the merged person comes back with the same id, with exactly the
     rows that were moved from them (anything added to the kept person since stays),
     and the rows the merge dropped.
@@ -586,7 +591,7 @@ def do_unmerge(owner, record: MergeRecord) -> Person:
     return merged
 
 
-def _undo(owner, record: MergeRecord, keep: Person, snap: Any) -> None:
+def _undo(owner: Owner, record: MergeRecord, keep: Person, snap: Any) -> None:
     if keep.owner_id != owner.id:
         raise _Unsafe("the kept person is not yours")
     if not isinstance(snap, dict) or not all(
@@ -639,7 +644,7 @@ def _label_model(label: Any, allowed: Collection[type[models.Model]]) -> type[mo
     return model
 
 
-def do_reject(owner, a: Person, b: Person) -> MergeSuggestion:
+def do_reject(owner: Owner, a: Person, b: Person) -> MergeSuggestion:
     _check_pair(owner, a, b)
     low, high = sorted((a.id, b.id))
     suggestion, _ = MergeSuggestion.objects.update_or_create(
@@ -658,7 +663,7 @@ def do_reject(owner, a: Person, b: Person) -> MergeSuggestion:
     return suggestion
 
 
-def do_accept(owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
+def do_accept(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> MergeRecord:
     """Merge on the owner's word, closing the suggestion about the pair if any."""
     low, high = sorted((keep.id, other.id))
     MergeSuggestion.objects.filter(owner=owner, person_a_id=low, person_b_id=high).update(
@@ -674,7 +679,7 @@ class ResolveSummary:
     merges: list[int] = field(default_factory=list)  # MergeRecord ids
 
 
-def candidates(owner) -> list[match.Candidate]:
+def candidates(owner: Owner) -> list[match.Candidate]:
     """Every contact of the owner as the matcher sees them (plain values, no models)."""
     people = Person.objects.filter(owner=owner, is_me=False).values_list(
         "id", "full_name", "given_name", "family_name", "nickname"
@@ -720,7 +725,7 @@ def candidates(owner) -> list[match.Candidate]:
     return out
 
 
-def do_resolve(owner, person_ids: Collection[int] | None = None) -> ResolveSummary:
+def do_resolve(owner: Owner, person_ids: Collection[int] | None = None) -> ResolveSummary:
     """Find the same person seen twice among the owner's contacts (or between these
     people and everyone): merge the sure pairs, suggest the likely ones. Pairs the
     owner rejected (or unmerged) are left alone, and with `person_ids` two people who

@@ -10,17 +10,18 @@ from django.utils.dateparse import parse_datetime
 
 from troth.errors import NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.owned import Owner
 from troth.people.models import Person
 
 
-def access_merge(owner, merge_id: int) -> MergeRecord:
+def access_merge(owner: Owner, merge_id: int) -> MergeRecord:
     try:
         return MergeRecord.objects.select_related("kept").get(owner=owner, id=merge_id)
     except MergeRecord.DoesNotExist:
         raise NotFound(f"no merge with id {merge_id}") from None
 
 
-def latest_merge_into(owner, person: Person) -> MergeRecord:
+def latest_merge_into(owner: Owner, person: Person) -> MergeRecord:
     found = (
         MergeRecord.objects.filter(owner=owner, kept=person, undone_at__isnull=True)
         .order_by("-created_at", "-id")
@@ -31,20 +32,20 @@ def latest_merge_into(owner, person: Person) -> MergeRecord:
     return found
 
 
-def merges_for(owner) -> QuerySet[MergeRecord]:
+def merges_for(owner: Owner) -> QuerySet[MergeRecord]:
     return MergeRecord.objects.filter(owner=owner).select_related("kept")
 
 
-def open_suggestions(owner) -> QuerySet[MergeSuggestion]:
+def open_suggestions(owner: Owner) -> QuerySet[MergeSuggestion]:
     return MergeSuggestion.objects.filter(owner=owner, status=MergeSuggestion.OPEN)
 
 
-def rejected_pairs(owner) -> set[tuple[int, int]]:
+def rejected_pairs(owner: Owner) -> set[tuple[int, int]]:
     rows = MergeSuggestion.objects.filter(owner=owner, status=MergeSuggestion.REJECTED)
     return set(rows.values_list("person_a_id", "person_b_id"))
 
 
-def rejected(owner, a: Person, b: Person) -> bool:
+def rejected(owner: Owner, a: Person, b: Person) -> bool:
     """Whether the owner said these two are different people."""
     low, high = sorted((a.id, b.id))
     return MergeSuggestion.objects.filter(
@@ -52,7 +53,7 @@ def rejected(owner, a: Person, b: Person) -> bool:
     ).exists()
 
 
-def suggestion_rows(owner) -> list[dict[str, Any]]:
+def suggestion_rows(owner: Owner) -> list[dict[str, Any]]:
     rows = open_suggestions(owner).values_list(
         "id",
         "person_a_id",
@@ -74,7 +75,7 @@ def suggestion_rows(owner) -> list[dict[str, Any]]:
     ]
 
 
-def merge_rows(owner) -> list[dict[str, Any]]:
+def merge_rows(owner: Owner) -> list[dict[str, Any]]:
     return [
         {
             "id": m.id,
@@ -89,7 +90,9 @@ def merge_rows(owner) -> list[dict[str, Any]]:
     ]
 
 
-def where_records_are(owner) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+def where_records_are(
+    owner: Owner,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
     """Which person holds each imported record ((source, external_id) -> person id) and
     each contact point ((kind, value) -> person id): how a record is traced to the
     person it ended in after imports and merges (troth.sim.dirty_files.DirtyFiles.locate)."""
@@ -111,7 +114,7 @@ def where_records_are(owner) -> tuple[dict[tuple[str, str], int], dict[tuple[str
     return source_ids, points
 
 
-def interactions_dropped(owner, since: dt.datetime) -> int:
+def interactions_dropped(owner: Owner, since: dt.datetime) -> int:
     """How many interactions written since `since` the merges made since then
     dropped: a merge keeps one of two identical interactions (one mail sent to two
     addresses of a person: one row each, until the two are found to be one person)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from troth.insights import series
 from troth.ledger.models import Commitment, Favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.models import Knows, Person
 from troth.trust.engine import ENGINE_VERSION, TIERS, TrustParams, compute
@@ -44,7 +45,7 @@ def _first_day(months: list[str]) -> dt.date:
     return dt.date(int(months[0][:4]), int(months[0][5:]), 1)
 
 
-def give_take(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
+def give_take(owner: Owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
     """Favours I gave and received per month, the last `months` months."""
     keys = series.months_back(today, months)
     me = me_person(owner)
@@ -59,7 +60,7 @@ def give_take(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
     return series.give_take(per_day, keys)
 
 
-def follow_through(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
+def follow_through(owner: Owner, today: dt.date, months: int = MONTHS) -> dict[str, Any]:
     """My promises kept on time, late or broken per month, with the rolling 90-day rate."""
     keys = series.months_back(today, months)
     since = _first_day(keys) - dt.timedelta(days=series.ROLLING_DAYS)
@@ -83,7 +84,7 @@ def follow_through(owner, today: dt.date, months: int = MONTHS) -> dict[str, Any
     return series.follow_through(promises, keys, today)
 
 
-def tiers_now(owner, *, refresh: bool = True) -> dict[str, int]:
+def tiers_now(owner: Owner, *, refresh: bool = True) -> dict[str, int]:
     """How many ties sit in each tier today (from the trust cache, refreshed if stale)."""
     if refresh:
         fresh_scores(owner)
@@ -96,7 +97,7 @@ def tiers_now(owner, *, refresh: bool = True) -> dict[str, int]:
     return {t: counts.get(t, 0) for t in TIERS}
 
 
-def _scanned_scores(owner) -> QuerySet[TrustScore]:
+def _scanned_scores(owner: Owner) -> QuerySet[TrustScore]:
     """The owner's cached scores for a query that reads most of them anyway. On
     SQLite the unary + keeps the planner off the (owner, score) index, whose row
     by row lookups made such a query ten times slower than a plain scan of the
@@ -107,7 +108,7 @@ def _scanned_scores(owner) -> QuerySet[TrustScore]:
     return TrustScore.objects.filter(owner=owner)
 
 
-def _past_tiers(owner, days: list[dt.date]) -> dict[str, Any]:
+def _past_tiers(owner: Owner, days: list[dt.date]) -> dict[str, Any]:
     """Tier counts on past `days` (ascending): one summary of the interactions cut at
     every day, then the engine as of each."""
     params = TrustParams()
@@ -129,7 +130,7 @@ def _past_tiers(owner, days: list[dt.date]) -> dict[str, Any]:
 
 
 def tier_history(
-    owner, today: dt.date, points: int = TIER_POINTS, *, refresh: bool = True
+    owner: Owner, today: dt.date, points: int = TIER_POINTS, *, refresh: bool = True
 ) -> dict[str, Any]:
     """How many ties sat in each tier on `points` days a month apart, today last.
 
@@ -152,7 +153,7 @@ def tier_history(
     }
 
 
-def cooling(owner, limit: int = COOLING, *, refresh: bool = True) -> list[dict[str, Any]]:
+def cooling(owner: Owner, limit: int = COOLING, *, refresh: bool = True) -> list[dict[str, Any]]:
     """The ties losing strength fastest over 90 days, as `troth trust --cooling` lists them."""
     if refresh:
         fresh_scores(owner)
@@ -192,7 +193,7 @@ def clamp_limit(value: Any) -> int:
     return max(1, min(NETWORK_MAX, n))
 
 
-def network(owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True) -> dict[str, Any]:
+def network(owner: Owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True) -> dict[str, Any]:
     """The strongest `limit` ties (never strangers) and the "knows" links among them."""
     if refresh:
         fresh_scores(owner)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.actions import check_length
 from troth.people.models import Person
 
@@ -17,7 +18,7 @@ MAX_MINUTES = 24 * 60
 
 
 def do_log_interaction(
-    owner,
+    owner: Owner,
     person: Person,
     channel: str,
     *,
@@ -52,7 +53,7 @@ def do_log_interaction(
     return interaction
 
 
-def do_delete_interaction(owner, interaction_id: int) -> None:
+def do_delete_interaction(owner: Owner, interaction_id: int) -> None:
     deleted, _ = Interaction.objects.filter(owner=owner, id=interaction_id).delete()
     if not deleted:
         raise NotFound(f"no interaction with id {interaction_id}")

@@ -12,6 +12,7 @@ from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import OPEN, closer_paths, tie_of
 from troth.ledger.models import Favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import check_length
 from troth.people.models import Person
@@ -30,7 +31,7 @@ def _two_contacts(x: Person, y: Person) -> None:
         raise TrothError(f"cannot introduce {x.full_name} to themselves")
 
 
-def _guard(owner, person: Person, anyway: str, what: str, better: str) -> bool:
+def _guard(owner: Owner, person: Person, anyway: str, what: str, better: str) -> bool:
     """Refuse a weak tie unless told why; True when the guard was passed with --anyway."""
     tier, score = tie_of(owner, person)
     if tier in WEAK_TIERS:
@@ -47,7 +48,7 @@ def _guard(owner, person: Person, anyway: str, what: str, better: str) -> bool:
 KNOWN_TIERS = ("inner", "close", "active")
 
 
-def _record(owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
+def _record(owner: Owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
     conduct = flow.conduct(intro.role, old, intro.state) if old else None
     person = None
     if conduct is not None:
@@ -71,7 +72,7 @@ def _record(owner, intro: Introduction, old: str, note: str = "") -> IntroStep:
 
 
 def do_propose(
-    owner, a: Person, b: Person, why: str, *, a_asked: bool = False, anyway: str = ""
+    owner: Owner, a: Person, b: Person, why: str, *, a_asked: bool = False, anyway: str = ""
 ) -> Introduction:
     """As connector: propose introducing A to B (nothing is sent to anyone yet)."""
     _two_contacts(a, b)
@@ -118,7 +119,7 @@ def do_propose(
 
 
 def do_ask(
-    owner, c: Person, b: Person, why: str, *, blurb: str = "", anyway: str = ""
+    owner: Owner, c: Person, b: Person, why: str, *, blurb: str = "", anyway: str = ""
 ) -> Introduction:
     """As requester: ask C to introduce me to B (C forwards my blurb; B opts in first)."""
     _two_contacts(c, b)
@@ -190,7 +191,7 @@ OFFER_DUE_DAYS = 14
 
 
 def do_offered(
-    owner,
+    owner: Owner,
     c: Person,
     b: Person,
     why: str,
@@ -241,7 +242,7 @@ def do_offered(
 
 
 def do_step(
-    owner, intro: Introduction, new: str, note: str = "", outcome: str = ""
+    owner: Owner, intro: Introduction, new: str, note: str = "", outcome: str = ""
 ) -> Introduction:
     """Move an introduction one legal step on, recording when and what it says about
     whoever acted (responding, following up, thanking; or not)."""
@@ -277,7 +278,7 @@ def do_step(
     return intro
 
 
-def _introduction_favor(owner, intro: Introduction) -> Favor:
+def _introduction_favor(owner: Owner, intro: Introduction) -> Favor:
     """An introduction made is a favour: mine to A as connector, C's to me as requester."""
     if intro.role == Introduction.CONNECTOR:
         giver, receiver = intro.introducer, intro.person_a
@@ -296,7 +297,7 @@ def _introduction_favor(owner, intro: Introduction) -> Favor:
     return favor
 
 
-def do_nudge(owner, intro: Introduction) -> Introduction:
+def do_nudge(owner: Owner, intro: Introduction) -> Introduction:
     """The one gentle nudge a stalled step gets."""
     if intro.state not in OPEN:
         raise TrothError(f"introduction #{intro.id} has ended ({flow.word(intro.state)})")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from troth.errors import NotFound
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
+from troth.owned import Owner
 from troth.people.models import Knows, Person
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
@@ -19,7 +20,7 @@ from troth.trust.warmth import WARM_TIERS
 OPEN = tuple(s for s in flow.STATES if s not in flow.ENDED)
 
 
-def access_intro(owner, intro_id: int) -> Introduction:
+def access_intro(owner: Owner, intro_id: int) -> Introduction:
     try:
         return Introduction.objects.select_related(
             "introducer", "person_a", "person_b", "favor"
@@ -30,7 +31,7 @@ def access_intro(owner, intro_id: int) -> Introduction:
         ) from None
 
 
-def tie_of(owner, person: Person) -> tuple[str, float]:
+def tie_of(owner: Owner, person: Person) -> tuple[str, float]:
     """The owner's tier and trust score with this person, from the fresh cache."""
     fresh_scores(owner)
     row = TrustScore.objects.filter(owner=owner, person=person).values_list("tier", "score")
@@ -38,7 +39,9 @@ def tie_of(owner, person: Person) -> tuple[str, float]:
     return (found[0], found[1]) if found else ("stranger", 0.0)
 
 
-def closer_paths(owner, target: Person, exclude: Person | None = None) -> list[tuple[str, str]]:
+def closer_paths(
+    owner: Owner, target: Person, exclude: Person | None = None
+) -> list[tuple[str, str]]:
     """My contacts who know `target`, strongest tie first, as (name, tier): a better
     person to ask than a weak tie."""
     fresh_scores(owner)
@@ -232,7 +235,11 @@ def is_stalled(intro: Introduction, today: dt.date) -> bool:
 
 
 def intros(
-    owner, *, waiting_on_me: bool = False, stalled: bool = False, today: dt.date | None = None
+    owner: Owner,
+    *,
+    waiting_on_me: bool = False,
+    stalled: bool = False,
+    today: dt.date | None = None,
 ) -> list[Introduction]:
     today = today or timezone.localdate()
     rows = list(
@@ -247,7 +254,7 @@ def intros(
     return rows
 
 
-def intro_conduct(owner, as_of: dt.date) -> dict:
+def intro_conduct(owner: Owner, as_of: dt.date) -> dict:
     """How each person (and I) handled introductions up to a day: steps answered,
     followed up or thanked (`closed`) and steps let drop (`dropped`)."""
     mine = {"closed": 0, "dropped": 0}

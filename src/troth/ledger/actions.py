@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
+from troth.owned import Owner
 from troth.people.actions import check_length, clean_tag
 from troth.people.models import Person, Tag
 
@@ -26,7 +27,7 @@ def _text(what: str, field: str = "what") -> str:
 
 
 def do_record_favor(
-    owner,
+    owner: Owner,
     giver: Person,
     receiver: Person,
     kind: str,
@@ -63,7 +64,7 @@ def do_record_favor(
 
 
 def do_make_promise(
-    owner,
+    owner: Owner,
     debtor: Person,
     creditor: Person,
     what: str,
@@ -83,7 +84,7 @@ def do_make_promise(
     return promise
 
 
-def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment:
+def do_set_promise_status(owner: Owner, promise: Commitment, status: str) -> Commitment:
     if status not in {Commitment.KEPT, Commitment.BROKEN, Commitment.RELEASED}:
         raise TrothError(f"unknown promise status {status!r}")
     if promise.status != Commitment.OPEN:
@@ -97,7 +98,7 @@ def do_set_promise_status(owner, promise: Commitment, status: str) -> Commitment
 
 
 def do_reopen_promise(
-    owner, promise: Commitment, *, was: str, changed_at: dt.datetime | None = None
+    owner: Owner, promise: Commitment, *, was: str, changed_at: dt.datetime | None = None
 ) -> Commitment:
     """Undo a keep, break or release: the promise is open again, with the time of its
     last change as it was (`changed_at`). `was` is the status being undone; anything
@@ -113,7 +114,7 @@ def do_reopen_promise(
 
 
 def do_add_need(
-    owner,
+    owner: Owner,
     person: Person,
     what: str,
     *,
@@ -137,7 +138,7 @@ def do_add_need(
     return need
 
 
-def do_close_need(owner, need: Need, status: str, *, met_by: Person | None = None) -> Need:
+def do_close_need(owner: Owner, need: Need, status: str, *, met_by: Person | None = None) -> Need:
     if status not in {Need.MET, Need.WITHDRAWN, Need.EXPIRED}:
         raise TrothError(f"unknown need status {status!r}")
     if need.status != Need.OPEN:
@@ -153,7 +154,7 @@ def do_close_need(owner, need: Need, status: str, *, met_by: Person | None = Non
     return need
 
 
-def do_delete(owner, model: type[Model], object_id: int, label: str) -> None:
+def do_delete(owner: Owner, model: type[Model], object_id: int, label: str) -> None:
     deleted, _ = model._default_manager.filter(owner=owner, id=object_id).delete()
     if not deleted:
         raise TrothError(f"no {label} with id {object_id}")

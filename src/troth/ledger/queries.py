@@ -8,11 +8,12 @@ from django.db.models import F, Q, QuerySet, Subquery
 
 from troth.errors import NotFound
 from troth.ledger.models import Commitment, Favor, Need
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.people.queries import owned_rows
 
 
-def access_promise(owner, promise_id: int) -> Commitment:
+def access_promise(owner: Owner, promise_id: int) -> Commitment:
     try:
         return Commitment.objects.select_related("debtor", "creditor").get(
             owner=owner, id=promise_id
@@ -23,14 +24,14 @@ def access_promise(owner, promise_id: int) -> Commitment:
         ) from None
 
 
-def access_need(owner, need_id: int) -> Need:
+def access_need(owner: Owner, need_id: int) -> Need:
     try:
         return Need.objects.select_related("person", "met_by").get(owner=owner, id=need_id)
     except Need.DoesNotExist:
         raise NotFound(f"no need with id {need_id} (list them with: troth needs)") from None
 
 
-def open_needs(owner, today: dt.date, person: Person | None = None) -> QuerySet[Need]:
+def open_needs(owner: Owner, today: dt.date, person: Person | None = None) -> QuerySet[Need]:
     """Open needs still within their horizon; a need past it has expired, whatever its row says."""
     qs = Need.objects.filter(status=Need.OPEN, expires_on__gte=today)
     # one person's: through the person index, not every open need of the owner
@@ -38,14 +39,14 @@ def open_needs(owner, today: dt.date, person: Person | None = None) -> QuerySet[
     return qs.select_related("person").prefetch_related("tags").order_by("expires_on", "id")
 
 
-def needs_of(owner, person: Person | int | Subquery) -> QuerySet[Need]:
+def needs_of(owner: Owner, person: Person | int | Subquery) -> QuerySet[Need]:
     """One person's needs, whatever their status, through the person index (a
     person's page lists the open ones and dates the rest on its timeline). `person`
     may be an id or a subquery naming one (the owner's own row)."""
     return owned_rows(Need.objects.filter(person=person), owner)
 
 
-def need_tags(owner, need_ids: list[int]) -> dict[int, list[str]]:
+def need_tags(owner: Owner, need_ids: list[int]) -> dict[int, list[str]]:
     """The tags of a few needs by name, as plain strings (a need row shows them)."""
     tags: dict[int, list[str]] = {i: [] for i in need_ids}
     if need_ids:
@@ -66,7 +67,7 @@ def need_status(need: Need, today: dt.date) -> str:
 
 
 def promises(
-    owner,
+    owner: Owner,
     *,
     mine: bool | None = None,
     status: str | None = Commitment.OPEN,
@@ -86,7 +87,7 @@ def promises(
     return qs.order_by(F("due_on").asc(nulls_last=True), "id")
 
 
-def favors_with(owner, person: Person) -> QuerySet[Favor]:
+def favors_with(owner: Owner, person: Person) -> QuerySet[Favor]:
     # through the giver and receiver indexes, not every favour of the owner
     return (
         owned_rows(Favor.objects.filter(Q(giver=person) | Q(receiver=person)), owner)
@@ -95,7 +96,7 @@ def favors_with(owner, person: Person) -> QuerySet[Favor]:
     )
 
 
-def balance(owner, as_of: dt.date) -> list[dict]:
+def balance(owner: Owner, as_of: dt.date) -> list[dict]:
     """Favours given and received per person up to `as_of`, most out of balance first."""
     from collections import Counter
 
@@ -132,7 +133,7 @@ def balance(owner, as_of: dt.date) -> list[dict]:
     return out
 
 
-def follow_through(owner, as_of: dt.date) -> dict:
+def follow_through(owner: Owner, as_of: dt.date) -> dict:
     """Promises kept, broken, late and overdue, mine overall and each contact's to me."""
     mine = {"kept": 0, "broken": 0, "late": 0, "open": 0, "overdue": 0}
     theirs: dict[int, dict] = {}

@@ -12,6 +12,7 @@ from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
 from troth.lib.names import name_problem
 from troth.lib.text import fold
+from troth.owned import Owner
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -68,7 +69,7 @@ def _normalized_points(
     return points
 
 
-def do_get_or_create_organization(owner, name: str) -> Organization:
+def do_get_or_create_organization(owner: Owner, name: str) -> Organization:
     name = clean_name(name, "company")
     org = find_organization(owner, name)
     if org is None:
@@ -76,7 +77,7 @@ def do_get_or_create_organization(owner, name: str) -> Organization:
     return org
 
 
-def do_set_job(owner, person: Person, company: str | None, title: str | None) -> None:
+def do_set_job(owner: Owner, person: Person, company: str | None, title: str | None) -> None:
     """Record where someone works now; a new employer ends the old job rather than erasing it.
 
     A title without a company is a "headline" job (someone between jobs, or whose
@@ -135,7 +136,7 @@ def _split_name(full_name: str) -> tuple[str, str]:
     return (parsed.first or full_name)[:MAX_NAME_PART], parsed.last[:MAX_NAME_PART]
 
 
-def do_add_contact_points(owner, person: Person, points: list[tuple[str, str]]) -> None:
+def do_add_contact_points(owner: Owner, person: Person, points: list[tuple[str, str]]) -> None:
     for kind, value in points:
         other = find_by_contact(owner, kind, value)
         if other is not None and other.id != person.id:
@@ -152,7 +153,9 @@ def do_add_contact_points(owner, person: Person, points: list[tuple[str, str]]) 
         )
 
 
-def do_tag(owner, person: Person, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+def do_tag(
+    owner: Owner, person: Person, add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> None:
     for name in add:
         tag, _ = Tag.objects.get_or_create(owner=owner, name=clean_tag(name))
         person.tags.add(tag)
@@ -162,7 +165,7 @@ def do_tag(owner, person: Person, add: Iterable[str] = (), remove: Iterable[str]
 
 
 def do_add_person(
-    owner,
+    owner: Owner,
     name: str,
     *,
     emails: Iterable[str] = (),
@@ -217,7 +220,7 @@ def check_closeness(closeness: int | None) -> None:
 
 
 def do_edit_person(
-    owner,
+    owner: Owner,
     person: Person,
     *,
     name: str | None = None,
@@ -276,7 +279,7 @@ def do_edit_person(
 MAX_NICKNAME = 100  # the column's width
 
 
-def do_set_nickname(owner, person: Person, nickname: str) -> Person:
+def do_set_nickname(owner: Owner, person: Person, nickname: str) -> Person:
     """What they go by ("Bobby"); an empty one forgets it."""
     text = " ".join(nickname.split())
     if len(text) > MAX_NICKNAME:
@@ -286,7 +289,7 @@ def do_set_nickname(owner, person: Person, nickname: str) -> Person:
     return person
 
 
-def do_leave_job(owner, person: Person) -> None:
+def do_leave_job(owner: Owner, person: Person) -> None:
     """They no longer work where they did: the job ends today, kept in their history
     (a new employer does the same through do_set_job)."""
     Employment.objects.filter(owner=owner, person=person, is_current=True).update(
@@ -294,7 +297,7 @@ def do_leave_job(owner, person: Person) -> None:
     )
 
 
-def do_forget_met(owner, person: Person, *, on: bool = False, through: bool = False) -> None:
+def do_forget_met(owner: Owner, person: Person, *, on: bool = False, through: bool = False) -> None:
     """Forget when you met (`on`) or who introduced you (`through`), which do_edit_person
     can only set; the "knows" link an introduction made stays (they still know each other)."""
     changes: dict[str, None] = {}
@@ -306,17 +309,17 @@ def do_forget_met(owner, person: Person, *, on: bool = False, through: bool = Fa
         Relationship.objects.filter(owner=owner, person=person).update(**changes)
 
 
-def do_set_cadence(owner, person: Person, days: int | None) -> None:
+def do_set_cadence(owner: Owner, person: Person, days: int | None) -> None:
     Relationship.objects.filter(owner=owner, person=person).update(cadence_days=days)
 
 
-def do_delete_person(owner, person: Person) -> None:
+def do_delete_person(owner: Owner, person: Person) -> None:
     if person.is_me:
         raise TrothError("you cannot delete yourself")
     Person.objects.filter(owner=owner, id=person.id).delete()
 
 
-def do_add_note(owner, person: Person, text: str, when: dt.datetime | None = None) -> Note:
+def do_add_note(owner: Owner, person: Person, text: str, when: dt.datetime | None = None) -> Note:
     text = text.strip()
     if not text:
         raise TrothError("a note must have some text")
@@ -327,7 +330,7 @@ def do_add_note(owner, person: Person, text: str, when: dt.datetime | None = Non
 
 
 def do_link_knows(
-    owner, a: Person, b: Person, source: str = "manual", strength: float | None = None
+    owner: Owner, a: Person, b: Person, source: str = "manual", strength: float | None = None
 ) -> Knows:
     if a.id == b.id:
         raise TrothError("a person cannot know themselves")

@@ -12,6 +12,7 @@ from troth.interactions.models import Interaction
 from troth.lib.dates import iso
 from troth.lib.names import resolve
 from troth.lib.text import fold, is_number
+from troth.owned import Owner
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -22,7 +23,7 @@ from troth.people.models import (
 )
 
 
-def owned_rows(qs: QuerySet, owner) -> QuerySet:
+def owned_rows(qs: QuerySet, owner: Owner) -> QuerySet:
     """`qs.filter(owner=owner)`, spelled so that SQLite leaves the owner index alone.
 
     For a query that also names a few people (`person_id IN (...)`, one person's
@@ -32,18 +33,18 @@ def owned_rows(qs: QuerySet, owner) -> QuerySet:
     return qs.alias(owner_key=F("owner_id") + 0).filter(owner_key=owner.id)
 
 
-def people_for(owner) -> QuerySet[Person]:
+def people_for(owner: Owner) -> QuerySet[Person]:
     return Person.objects.filter(owner=owner, is_me=False)
 
 
-def access_person(owner, person_id: int) -> Person:
+def access_person(owner: Owner, person_id: int) -> Person:
     try:
         return Person.objects.get(owner=owner, id=person_id)
     except Person.DoesNotExist:
         raise NotFound(f"no person with id {person_id}") from None
 
 
-def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
+def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Person:
     """Find one person from what the user typed: an id (`12` or `#12`), "me", or a name.
 
     Raises Ambiguous (listing the candidates) or NotFound (with close suggestions).
@@ -92,7 +93,7 @@ def resolve_person(owner, query: str, *, allow_me: bool = False) -> Person:
     )
 
 
-def _jobs(owner, ids: list[int]) -> dict[int, str]:
+def _jobs(owner: Owner, ids: list[int]) -> dict[int, str]:
     """'Title at Company' of each person's current job: who is who among namesakes."""
     out: dict[int, str] = {}
     rows = Employment.objects.filter(owner=owner, person_id__in=ids, is_current=True)
@@ -104,11 +105,11 @@ def _jobs(owner, ids: list[int]) -> dict[int, str]:
     return out
 
 
-def find_organization(owner, name: str) -> Organization | None:
+def find_organization(owner: Owner, name: str) -> Organization | None:
     return Organization.objects.filter(owner=owner, name_key=fold(name)).first()
 
 
-def find_by_contact(owner, kind: str, value: str) -> Person | None:
+def find_by_contact(owner: Owner, kind: str, value: str) -> Person | None:
     cp = (
         ContactPoint.objects.filter(owner=owner, kind=kind, value=value)
         .select_related("person")
@@ -118,7 +119,7 @@ def find_by_contact(owner, kind: str, value: str) -> Person | None:
 
 
 def find_people(
-    owner,
+    owner: Owner,
     query: str | None = None,
     tag: str | None = None,
     company: str | None = None,
@@ -186,7 +187,7 @@ def search_rank(query: str) -> Case:
     )
 
 
-def last_contacts(owner, ids: list[int]) -> dict[int, Any]:
+def last_contacts(owner: Owner, ids: list[int]) -> dict[int, Any]:
     last = Interaction.objects.filter(owner=owner)
     if len(ids) < 5000:  # past that, one grouped scan beats a huge IN list
         last = last.filter(person_id__in=ids)
@@ -195,7 +196,7 @@ def last_contacts(owner, ids: list[int]) -> dict[int, Any]:
     )
 
 
-def list_people(owner, **filters: Any) -> list[Person]:
+def list_people(owner: Owner, **filters: Any) -> list[Person]:
     """People matching `find_people` filters as model instances, each with `last_contact`."""
     ids = find_people(owner, **filters)
     people: dict[int, Person] = {
@@ -219,7 +220,7 @@ def list_people(owner, **filters: Any) -> list[Person]:
     return ordered
 
 
-def people_rows(owner, ids: list[int]) -> list[dict[str, Any]]:
+def people_rows(owner: Owner, ids: list[int]) -> list[dict[str, Any]]:
     """The `people --json` rows for these ids, from plain values: no model instances, so
     30,000 people take about a second instead of ten. Same fields as present.person_row."""
 
@@ -301,7 +302,7 @@ def current_job(person: Person) -> Employment | None:
     return jobs[0] if jobs else None
 
 
-def person_card(owner, person: Person) -> dict[str, Any]:
+def person_card(owner: Owner, person: Person) -> dict[str, Any]:
     """Who someone is, for the head of their page, from plain values: their current job
     (as current_job picks it), contact points, tags, how you met and how you keep in
     touch. The same fields as present.person_row and person_profile's "met", without

@@ -9,6 +9,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.engine import (
     ENGINE_VERSION,
@@ -36,7 +37,7 @@ def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
     return [d if k else None for d, k in zip(dates.tolist(), known.tolist(), strict=True)]
 
 
-def do_recompute_trust(owner, today: dt.date | None = None) -> int:
+def do_recompute_trust(owner: Owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()
     ids, (now, d30, d90) = load_scores(owner, today)
@@ -73,7 +74,7 @@ def do_recompute_trust(owner, today: dt.date | None = None) -> int:
     return n
 
 
-def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
+def tier_among(owner: Owner, score: float, one: TrustResult, exclude: int) -> int:
     """A single relationship's tier, ranked against the others' cached scores."""
     tier = int(one.tier[0])
     if TIERS[tier] in ("dormant", "stranger"):
@@ -85,7 +86,7 @@ def tier_among(owner, score: float, one: TrustResult, exclude: int) -> int:
     return max(tier, by_rank)
 
 
-def do_update_trust(owner, person: Person | int, today: dt.date | None = None) -> None:
+def do_update_trust(owner: Owner, person: Person | int, today: dt.date | None = None) -> None:
     """Re-score one relationship after something happened (cheap: one person's history)."""
     today = today or timezone.localdate()
     person_id = person if isinstance(person, int) else person.id
@@ -114,7 +115,7 @@ def do_update_trust(owner, person: Person | int, today: dt.date | None = None) -
         TrustScore.objects.create(owner=owner, person_id=person_id, **fields)
 
 
-def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
+def do_invalidate(owner: Owner, person_ids: Iterable[int] | None = None) -> None:
     """Drop the cached scores of these people (None: all the owner's) after a write
     the per-row signals do not see (troth.trust.signals). The next read finds rows
     missing (`troth.trust.queries.is_stale`) and recomputes everyone: a bulk change

@@ -12,6 +12,7 @@ from django.utils import timezone
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.actions import do_recompute_trust, tier_among
 from troth.trust.activity import reasons as activity_reasons
@@ -53,19 +54,19 @@ def _stale_sql() -> str:
     most). "since" is a scalar subquery of its own (PostgreSQL: an InitPlan)."""
     q = connection.ops.quote_name
 
-    def t(model) -> str:
+    def t(model: Any) -> str:
         return q(model._meta.db_table)
 
-    def c(model, field: str) -> str:
+    def c(model: Any, field: str) -> str:
         return q(model._meta.get_field(field).column)
 
-    def of_owner(model) -> str:
+    def of_owner(model: Any) -> str:
         return f"FROM {t(model)} WHERE {c(model, 'owner')} = %(owner)s"
 
     scores, people = of_owner(TrustScore), of_owner(Person)
     since = f"(SELECT MAX({c(TrustScore, 'computed_at')}) {scores})"
 
-    def newer(model, field: str) -> str:
+    def newer(model: Any, field: str) -> str:
         # MAX(x) > since, not EXISTS(... x > since): the same answer (MAX skips NULLs,
         # and a NULL comparison is not true), but PostgreSQL plans an EXISTS against a
         # value it only learns when running (the subquery) as if a third of the rows
@@ -94,7 +95,7 @@ def _stale_sql() -> str:
     )
 
 
-def is_stale(owner, today: dt.date) -> bool:
+def is_stale(owner: Owner, today: dt.date) -> bool:
     """Every page that shows trust asks this first: one round trip to the database,
     each of its tests an index probe (see `_stale_sql`). Stale when there are no
     scores, they are from an earlier day or another engine version, someone was
@@ -113,7 +114,7 @@ def is_stale(owner, today: dt.date) -> bool:
     return since is None or bool(old_day) or people - me != scored or any(newer)
 
 
-def fresh_scores(owner) -> None:
+def fresh_scores(owner: Owner) -> None:
     """Recompute the cache if it is stale. Safe outside a transaction, so pages that
     only read need not take one: SQLite transactions here are IMMEDIATE (they take
     the write lock), which would make every such page wait for the others. The
@@ -149,7 +150,7 @@ def _row(
     }
 
 
-def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+def trust_list(owner: Owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Everyone with score, tier and trend, strongest first."""
     day = check_as_of(as_of)
     if day == timezone.localdate():
@@ -193,7 +194,7 @@ def trust_list(owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def _scored_alone(owner, person: Person, day: dt.date) -> tuple[int, list[TrustResult]]:
+def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list[TrustResult]]:
     """Today's score for one relationship from its own history, as `do_update_trust`
     computes it: everything but the tier depends on this person's rows only. The
     tier is a rank among all the owner's ties, so it comes from the trust cache
@@ -220,7 +221,7 @@ def _scored_alone(owner, person: Person, day: dt.date) -> tuple[int, list[TrustR
 
 
 def _scored_with_everyone(
-    owner, person: Person, day: dt.date, known_on: dt.date | None
+    owner: Owner, person: Person, day: dt.date, known_on: dt.date | None
 ) -> tuple[int, list[TrustResult]]:
     ids, results = load_scores(owner, day, known_on=known_on)
     at = ids.tolist()
@@ -229,13 +230,13 @@ def _scored_with_everyone(
     return at.index(person.id), results
 
 
-def _owner_cadences(owner) -> list[int]:
+def _owner_cadences(owner: Owner) -> list[int]:
     """The check-in rhythm of each tier in TIERS order, the owner's own where set."""
     own = dict(TierCadence.objects.filter(owner=owner).values_list("tier", "days"))
     return [own.get(t, TIER_CADENCE_DAYS[k]) or 0 for k, t in enumerate(TIERS)]
 
 
-def trust_detail(owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
+def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
     day = check_as_of(as_of)
     if day == timezone.localdate():
         i, results = _scored_alone(owner, person, day)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
+from troth.owned import Owner
 from troth.people.models import Employment, Knows, Person, Relationship
 from troth.warmpaths import infer
 from troth.warmpaths.models import InferencePass, Link
@@ -52,7 +53,9 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _rows_of(owner, keys: set[tuple[str, str]]) -> list[tuple[str, str, int, dt.datetime, str]]:
+def _rows_of(
+    owner: Owner, keys: set[tuple[str, str]]
+) -> list[tuple[str, str, int, dt.datetime, str]]:
     """Every interaction row of these (source, external_id) groups."""
     by_source: dict[str, list[str]] = {}
     for source, ext in keys:
@@ -68,7 +71,7 @@ def _rows_of(owner, keys: set[tuple[str, str]]) -> list[tuple[str, str, int, dt.
     return rows
 
 
-def _keys_of_people(owner, people: set[int]) -> set[tuple[str, str]]:
+def _keys_of_people(owner: Owner, people: set[int]) -> set[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     for part in _chunks(sorted(people)):
         keys.update(
@@ -81,7 +84,7 @@ def _keys_of_people(owner, people: set[int]) -> set[tuple[str, str]]:
 
 
 def _observed(
-    owner, me_id: int, mark: int, people: Iterable[int] | None, full: bool
+    owner: Owner, me_id: int, mark: int, people: Iterable[int] | None, full: bool
 ) -> tuple[set[int] | None, dict[str, dict[tuple[int, int], infer.Seen]]]:
     """Co-occurrence counts for every pair touching a changed person (None: everyone)."""
     if full:
@@ -117,7 +120,7 @@ def _observed(
     return touched, found
 
 
-def _records(owner, me_id: int) -> tuple[dict, dict, dict]:
+def _records(owner: Owner, me_id: int) -> tuple[dict, dict, dict]:
     """troth's own records: met through, introductions that reached "met", Knows rows."""
     met: dict[tuple[int, int], int] = {}
     for pid, via in Relationship.objects.filter(owner=owner, met_through__isnull=False).values_list(
@@ -145,7 +148,7 @@ def _records(owner, me_id: int) -> tuple[dict, dict, dict]:
     return met, intros, knows
 
 
-def _overlaps(owner, me_id: int) -> dict[tuple[int, int], infer.Overlap]:
+def _overlaps(owner: Owner, me_id: int) -> dict[tuple[int, int], infer.Overlap]:
     jobs = [
         (pid, org, start, end, current)
         for pid, org, start, end, current in Employment.objects.filter(owner=owner)
@@ -183,7 +186,7 @@ def _score(link: Link, today: dt.date) -> None:
 
 
 def do_infer_links(
-    owner,
+    owner: Owner,
     since: int | None = None,
     *,
     people: Iterable[int] | None = None,
@@ -288,7 +291,7 @@ def _save_changed(changed: list[Link]) -> None:
             cursor.executemany(sql, rows[start : start + 1000])
 
 
-def _two(owner, a: Person, b: Person) -> tuple[Person, Person]:
+def _two(owner: Owner, a: Person, b: Person) -> tuple[Person, Person]:
     if a.owner_id != owner.id or b.owner_id != owner.id:
         raise TrothError("no such person")  # never reached through resolve_person
     if a.id == b.id:
@@ -298,7 +301,9 @@ def _two(owner, a: Person, b: Person) -> tuple[Person, Person]:
     return (a, b) if a.id < b.id else (b, a)
 
 
-def do_knows(owner, a: Person, b: Person, *, how: str = "", strength: int | None = None) -> Link:
+def do_knows(
+    owner: Owner, a: Person, b: Person, *, how: str = "", strength: int | None = None
+) -> Link:
     """By hand: A and B know each other (a forgotten link comes back: the user said so)."""
     a, b = _two(owner, a, b)
     if strength is not None and not 1 <= strength <= 5:
@@ -317,7 +322,7 @@ def do_knows(owner, a: Person, b: Person, *, how: str = "", strength: int | None
     return link
 
 
-def do_forget(owner, a: Person, b: Person) -> Link:
+def do_forget(owner: Owner, a: Person, b: Person) -> Link:
     """A and B do not know each other, whatever the mail says: stays so after re-imports."""
     a, b = _two(owner, a, b)
     link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
@@ -331,7 +336,7 @@ def do_forget(owner, a: Person, b: Person) -> Link:
 
 
 def do_ask_best_path(
-    owner, result: dict[str, Any], why: str, *, blurb: str = "", anyway: str = ""
+    owner: Owner, result: dict[str, Any], why: str, *, blurb: str = "", anyway: str = ""
 ) -> Introduction:
     """Start the requester workflow (`intros.do_ask`) with the best path's first hop.
 

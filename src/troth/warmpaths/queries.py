@@ -16,6 +16,7 @@ from troth.interactions.models import Interaction
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
+from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import resolve_person
 from troth.trust.engine import TIERS
@@ -36,7 +37,7 @@ TOP = 5
 SOURCE_WORDS = {"sim": "the simulated network", "manual": "marked by hand"}
 
 
-def fresh_links(owner) -> None:
+def fresh_links(owner: Owner) -> None:
     """Run an inference pass when interactions arrived since the last one, or the
     strengths were decayed on an earlier day (like trust's `fresh_scores`)."""
     state = InferencePass.objects.filter(owner=owner).first()
@@ -119,7 +120,7 @@ def _link_row(link: Link, me_side: int, today: dt.date, names: dict[int, str]) -
     }
 
 
-def whom_knows(owner, person: Person) -> list[dict[str, Any]]:
+def whom_knows(owner: Owner, person: Person) -> list[dict[str, Any]]:
     """Whom `person` knows among my people, strongest first, each with its evidence."""
     fresh_links(owner)
     today = timezone.localdate()
@@ -143,7 +144,7 @@ def _check(hops: int, floor: str) -> None:
         raise TrothError(f"--floor must be one of {', '.join(usable)}, got {floor!r}")
 
 
-def resolve_target(owner, text: str) -> Person:
+def resolve_target(owner: Owner, text: str) -> Person:
     """A person by #id, name or email address."""
     value = text.strip()
     if "@" in value and " " not in value:
@@ -162,7 +163,7 @@ def resolve_target(owner, text: str) -> Person:
     return resolve_person(owner, value)
 
 
-def _ties(owner) -> dict[int, tuple[str, float]]:
+def _ties(owner: Owner) -> dict[int, tuple[str, float]]:
     fresh_scores(owner)
     return {
         pid: (tier, score)
@@ -172,7 +173,7 @@ def _ties(owner) -> dict[int, tuple[str, float]]:
     }
 
 
-def _needs(owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
+def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for need in open_needs(owner, today).filter(person_id__in=ids):
         out.setdefault(need.person_id, []).append(need.what)
@@ -180,7 +181,7 @@ def _needs(owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
 
 
 def find_paths(
-    owner,
+    owner: Owner,
     target: Person | None = None,
     company: str | None = None,
     *,
@@ -318,7 +319,9 @@ def find_paths(
     return result
 
 
-def _links_between(owner, found: list[graph.Found], ids: np.ndarray) -> dict[tuple[int, int], Link]:
+def _links_between(
+    owner: Owner, found: list[graph.Found], ids: np.ndarray
+) -> dict[tuple[int, int], Link]:
     pairs: set[tuple[int, int]] = set()
     for f in found:
         people = [int(ids[n]) for n in f.nodes]
@@ -335,7 +338,7 @@ def _links_between(owner, found: list[graph.Found], ids: np.ndarray) -> dict[tup
 
 
 def _closest(
-    owner, targets: set[int], ties: dict[int, tuple[str, float]], today: dt.date
+    owner: Owner, targets: set[int], ties: dict[int, tuple[str, float]], today: dt.date
 ) -> list[dict[str, Any]]:
     """No warm path: my people linked to the target (any evidence, the weak kind
     included), best tie first, never strangers, with their open needs (what I could

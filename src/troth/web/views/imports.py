@@ -44,7 +44,8 @@ from troth.importers.undo import do_undo_import
 from troth.lib import csvsafe
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import is_number
-from troth.owners import do_ensure_me
+from troth.owned import Owner
+from troth.owners import own_addresses
 from troth.people.models import ContactPoint, Person
 from troth.web.forms import Form
 from troth.web.views.common import outcome, owner_of
@@ -161,12 +162,10 @@ class ImportForm(Form):
         return out
 
 
-def my_addresses(owner) -> str:
-    me = do_ensure_me(owner)
-    values = ContactPoint.objects.filter(
-        owner=owner, person=me, kind__in=[ContactPoint.EMAIL, ContactPoint.URL]
-    ).order_by("kind", "-is_primary", "id")
-    return " ".join(v.value for v in values)
+def my_addresses(owner: Owner) -> str:
+    """The owner's own e-mail addresses and profile URLs, as the import form shows them."""
+    kinds = {ContactPoint.EMAIL, ContactPoint.URL}
+    return " ".join(value for kind, value in own_addresses(owner) if kind in kinds)
 
 
 def run_row(run: ImportRun) -> dict[str, Any]:

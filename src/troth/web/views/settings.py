@@ -56,7 +56,7 @@ from troth.agenda.subscription import (
 from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import is_number
-from troth.owners import do_ensure_me
+from troth.owners import do_ensure_me, own_addresses
 from troth.people.actions import MAX_NAME, do_edit_person
 from troth.people.models import ContactPoint, Person
 from troth.trust.engine import TIERS
@@ -236,18 +236,16 @@ def _me(owner) -> Person:
 
 def identity_context(owner, form: IdentityForm | None = None) -> dict[str, Any]:
     me = _me(owner)
-    points = list(
-        ContactPoint.objects.filter(owner=owner, person=me).order_by("kind", "-is_primary", "id")
-    )
-    linkedin = next((p.value for p in points if p.kind == "url" and is_linkedin(p.value)), "")
+    points = own_addresses(owner)
+    linkedin = next((v for k, v in points if k == ContactPoint.URL and is_linkedin(v)), "")
     if form is None:
         form = IdentityForm(initial={"name": me.full_name, "linkedin": linkedin}, prefix="me")
     return {
         "me": me,
         "identity_form": form,
-        "emails": [p.value for p in points if p.kind == ContactPoint.EMAIL],
-        "urls": [p.value for p in points if p.kind == ContactPoint.URL],
-        "phones": [p.value for p in points if p.kind == ContactPoint.PHONE],
+        "emails": [v for k, v in points if k == ContactPoint.EMAIL],
+        "urls": [v for k, v in points if k == ContactPoint.URL],
+        "phones": [v for k, v in points if k == ContactPoint.PHONE],
         "account_email": getattr(owner, "email", "") or "",
     }
 

@@ -307,6 +307,8 @@ def person_card(owner: Owner, person: Person) -> dict[str, Any]:
     (as current_job picks it), contact points, tags, how you met and how you keep in
     touch. The same fields as present.person_row and person_profile's "met", without
     model instances (the page reads them on every visit)."""
+    if person.owner_id != owner.id:  # every row below is the owner's; so is the person
+        raise NotFound(f"no person with id {person.id}")
 
     job = (
         owned_rows(Employment.objects.filter(person=person, is_current=True), owner)
@@ -338,6 +340,7 @@ def person_card(owner: Owner, person: Person) -> dict[str, Any]:
             "met_through__is_me",
             "cadence_days",
             "archived",
+            "closeness",
         )
         .first()
     )
@@ -362,4 +365,5 @@ def person_card(owner: Owner, person: Person) -> dict[str, Any]:
         },
         "cadence_days": rel["cadence_days"] if rel else None,
         "archived": bool(rel and rel["archived"]),
+        "closeness": rel["closeness"] if rel else None,
     }

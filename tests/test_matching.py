@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
+from troth.helping import agenda_hints, needs_i_can_help, who_can_help
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_add_need, do_record_favor
-from troth.ledger.helpers import agenda_hints, needs_i_can_help, who_can_help
 from troth.ledger.models import Need
 from troth.matching.keywords import (
     KeywordMatcher,

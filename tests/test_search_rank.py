@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from troth.helping import who_can_help
 from troth.ledger.actions import do_add_need
-from troth.ledger.helpers import who_can_help
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
 from troth.people.queries import find_people

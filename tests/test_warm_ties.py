@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from troth.errors import TrothError
+from troth.helping import _strongest_ties
 from troth.intros.actions import do_propose
-from troth.ledger.helpers import _strongest_ties
 from troth.people.models import Person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network

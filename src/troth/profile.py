@@ -1,4 +1,10 @@
-"""Everything about one person, newest first: what `troth show` prints."""
+"""Everything about one person, newest first: one read (`person_timeline`) that both
+`troth show` (`person_profile`, its JSON) and the person page (`web.views.person.records`)
+render, so the two can never list different things.
+
+It lives here, above the domain apps, and not in `people.queries`: it reads interactions,
+the ledger and introductions, which sit above `people` in the layers `.importlinter`
+enforces."""
 
 from __future__ import annotations
 
@@ -10,31 +16,222 @@ from django.utils import timezone
 from troth import present
 from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
-from troth.ledger.models import Need
-from troth.ledger.queries import favors_with, open_needs, promises
+from troth.intros.queries import waiting
+from troth.ledger.models import Commitment, Need
+from troth.ledger.queries import favors_with, need_tags, needs_of, promises
+from troth.owned import Owner
 from troth.people.dates import date_row, dates_of
-from troth.people.models import Employment, Note, Person, Relationship
+from troth.people.models import Employment, Note, Person
+from troth.people.queries import owned_rows, person_card
 
 
-def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, Any]:
+def _ref(pid: int | None, name: str | None, is_me: bool | None) -> dict[str, Any] | None:
+    """present.person_ref from plain values."""
+    if pid is None:
+        return None
+    return {"id": pid, "name": "me" if is_me else name}
+
+
+def _sort_key(row: dict[str, Any]) -> str:
+    # Dates and datetimes share one ISO prefix, so a plain string sort orders them.
+    return row.get("when") or row.get("made_on") or row.get("noted_on") or ""
+
+
+def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[str, Any]:
+    """One person's records as plain rows (the `--json` contract's fields), each read
+    once and owner-scoped:
+
+    - `card`: person_card (who they are, how you met, how you keep in touch);
+    - `interactions`: the `limit` newest (all when None), `interaction_count` all of them;
+    - `favours`, `promises`, `needs`, `notes`, `intros`: all of them, in their own order;
+    - `timeline`: all of the above merged newest first and cut to `limit` entries, each
+      row with its `type`; the interactions in it are those the page lists.
+    """
     today = timezone.localdate()
-    person = (
-        Person.objects.filter(owner=owner, id=person.id)
-        .prefetch_related("tags", "contact_points")
-        .get()
+    card = person_card(owner, person)
+    me = person.is_me
+    ref = _ref(person.id, person.full_name, me)
+    found = interactions_with(owner, person).values(
+        "id", "occurred_at", "channel", "initiated_by", "duration_minutes", "summary", "source"
     )
-    data = present.person_row(person)
-    rel = (
-        Relationship.objects.filter(owner=owner, person=person)
-        .select_related("met_through")
-        .first()
+    rows = list(found[:limit] if limit else found)
+    # fewer than asked for: that is all of them, no need to count
+    count = (
+        len(rows) if not limit or len(rows) < limit else interactions_with(owner, person).count()
     )
-    data["met"] = {
-        "how": rel.met_how if rel else "",
-        "on": present.iso(rel.met_on) if rel else None,
-        "through": present.person_ref(rel.met_through) if rel else None,
+    interactions = [
+        {
+            "id": i["id"],
+            "person": ref,
+            "when": present.iso(i["occurred_at"]),
+            "channel": i["channel"],
+            "started_by": i["initiated_by"],
+            "minutes": i["duration_minutes"],
+            "summary": i["summary"],
+            "source": i["source"],
+        }
+        for i in rows
+    ]
+    favours = [
+        {
+            "id": f["id"],
+            "giver": _ref(f["giver_id"], f["giver__full_name"], f["giver__is_me"]),
+            "receiver": _ref(f["receiver_id"], f["receiver__full_name"], f["receiver__is_me"]),
+            "direction": "gave"
+            if f["giver__is_me"]
+            else ("got" if f["receiver__is_me"] else "between"),
+            "kind": f["kind"],
+            "what": f["what"],
+            "when": present.iso(f["given_on"]),
+            "need_id": f["need_id"],
+            "thanked_on": present.iso(f["thanked_on"]),
+        }
+        for f in favors_with(owner, person).values(
+            "id",
+            "kind",
+            "what",
+            "given_on",
+            "thanked_on",
+            "need_id",
+            "giver_id",
+            "giver__full_name",
+            "giver__is_me",
+            "receiver_id",
+            "receiver__full_name",
+            "receiver__is_me",
+        )
+    ]
+    all_promises = [
+        {
+            "id": c["id"],
+            "mine": c["debtor__is_me"],
+            "from": _ref(c["debtor_id"], c["debtor__full_name"], c["debtor__is_me"]),
+            "to": _ref(c["creditor_id"], c["creditor__full_name"], c["creditor__is_me"]),
+            "what": c["what"],
+            "made_on": present.iso(c["made_on"]),
+            "due": present.iso(c["due_on"]),
+            "status": c["status"],
+            # as present.promise_row says it
+            "overdue": c["status"] == Commitment.OPEN
+            and c["due_on"] is not None
+            and c["due_on"] < today,
+            "changed_at": present.iso(c["status_changed_at"]),
+        }
+        for c in promises(owner, status=None, person=person).values(
+            "id",
+            "what",
+            "made_on",
+            "due_on",
+            "status",
+            "status_changed_at",
+            "debtor_id",
+            "debtor__full_name",
+            "debtor__is_me",
+            "creditor_id",
+            "creditor__full_name",
+            "creditor__is_me",
+        )
+    ]
+    need_values = list(
+        needs_of(owner, person)
+        .order_by("expires_on", "id")
+        .values(
+            "id",
+            "what",
+            "noted_on",
+            "expires_on",
+            "status",
+            "met_by_id",
+            "met_by__full_name",
+            "met_by__is_me",
+        )
+    )
+    tags = need_tags(owner, [n["id"] for n in need_values])
+    needs: list[dict[str, Any]] = [
+        {
+            "id": n["id"],
+            "person": ref,
+            "mine": me,
+            "what": n["what"],
+            "tags": tags[n["id"]],
+            "noted_on": present.iso(n["noted_on"]),
+            "expires_on": present.iso(n["expires_on"]),
+            # as ledger.queries.need_status: past its horizon an open need has expired
+            "status": Need.EXPIRED
+            if n["status"] == Need.OPEN and n["expires_on"] < today
+            else n["status"],
+            "met_by": _ref(n["met_by_id"], n["met_by__full_name"], n["met_by__is_me"]),
+        }
+        for n in need_values
+    ]
+    notes = [
+        {"id": n["id"], "when": present.iso(n["created_at"]), "text": n["text"]}
+        for n in Note.objects.filter(owner=owner, person=person).values("id", "created_at", "text")
+    ]
+    intros = []
+    for i in (
+        # through the three person indexes, not every introduction of the owner
+        owned_rows(
+            Introduction.objects.filter(
+                Q(introducer=person) | Q(person_a=person) | Q(person_b=person)
+            ),
+            owner,
+        )
+        .select_related("introducer", "person_a", "person_b")
+        .order_by("-updated_at", "-id")
+    ):
+        w = waiting(i)
+        row = {"when": present.iso(i.updated_at), **present.intro_row(i)}
+        intros.append({**row, "next": w.step if w else ""})
+    timeline: list[dict[str, Any]] = [{"type": "interaction", **r} for r in interactions]
+    timeline += [{"type": "favor", **r} for r in favours]
+    timeline += [{"type": "promise", **r} for r in all_promises]
+    timeline += [{"type": "need", **r} for r in needs]
+    timeline += [{"type": "note", **r} for r in notes]
+    timeline += [{"type": "introduction", **r} for r in intros]
+    # stable: on equal dates the interactions stay first
+    timeline.sort(key=_sort_key, reverse=True)
+    if limit:
+        timeline = timeline[:limit]
+    return {
+        "card": card,
+        "interaction_count": count,
+        "last_contact": interactions[0]["when"] if interactions else None,
+        "interactions": interactions,
+        "favours": favours,
+        "promises": all_promises,
+        "needs": needs,
+        "notes": notes,
+        "intros": intros,
+        "timeline": timeline,
     }
-    data["cadence_days"] = rel.cadence_days if rel else None
+
+
+# The person fields of `troth show --json`, in present.person_row's order.
+_PERSON_FIELDS = (
+    "id",
+    "name",
+    "nickname",
+    "company",
+    "title",
+    "emails",
+    "phones",
+    "urls",
+    "tags",
+    "closeness",
+    "archived",
+)
+
+
+def person_profile(owner: Owner, person: Person, limit: int | None = 50) -> dict[str, Any]:
+    """`troth show --json`: person_timeline rendered as the README's contract, plus the
+    dates and the job history the page reads on its own."""
+    read = person_timeline(owner, person, limit=limit)
+    card = read["card"]
+    data: dict[str, Any] = {key: card[key] for key in _PERSON_FIELDS}
+    data["last_contact"] = read["last_contact"]
+    data["met"] = card["met"]
+    data["cadence_days"] = card["cadence_days"]
     data["dates"] = [date_row(d) for d in dates_of(owner, person)]
     data["jobs"] = [
         {
@@ -48,45 +245,10 @@ def person_profile(owner, person: Person, limit: int | None = 50) -> dict[str, A
             "organization"
         )
     ]
-    interactions = interactions_with(owner, person).select_related("person")
-    data["interaction_count"] = interactions.count()
-    last = interactions.first()
-    data["last_contact"] = present.iso(last.occurred_at) if last else None
-
-    timeline: list[dict[str, Any]] = []
-    sliced = interactions[:limit] if limit else interactions
-    timeline += [{"type": "interaction", **present.interaction_row(i)} for i in sliced]
-    timeline += [{"type": "favor", **present.favor_row(f)} for f in favors_with(owner, person)]
-    timeline += [
-        {"type": "promise", **present.promise_row(c, today)}
-        for c in promises(owner, status=None, person=person)
-    ]
-    needs = Need.objects.filter(owner=owner, person=person).select_related("person", "met_by")
-    timeline += [
-        {"type": "need", **present.need_row(n, today)} for n in needs.prefetch_related("tags")
-    ]
-    timeline += [
-        {"type": "note", **present.note_row(n)}
-        for n in Note.objects.filter(owner=owner, person=person)
-    ]
-    intros = Introduction.objects.filter(owner=owner).filter(
-        Q(introducer=person) | Q(person_a=person) | Q(person_b=person)
-    )
-    timeline += [
-        {"type": "introduction", "when": present.iso(i.updated_at), **present.intro_row(i)}
-        for i in intros.select_related("introducer", "person_a", "person_b")
-    ]
-    # Dates and datetimes share one ISO prefix, so a plain string sort orders them.
-    timeline.sort(
-        key=lambda row: row.get("when") or row.get("made_on") or row.get("noted_on") or "",
-        reverse=True,
-    )
-    if limit:
-        timeline = timeline[:limit]
-    data["timeline"] = timeline
-    # Open items come from their own queries so a long timeline cannot push them out.
-    data["open_promises"] = [
-        present.promise_row(c, today) for c in promises(owner, status="open", person=person)
-    ]
-    data["open_needs"] = [present.need_row(n, today) for n in open_needs(owner, today, person)]
+    data["interaction_count"] = read["interaction_count"]
+    # `next` is the page's (what the introduction waits for), not the JSON contract's
+    data["timeline"] = [{k: v for k, v in row.items() if k != "next"} for row in read["timeline"]]
+    # Open items come from the whole lists, so a long timeline cannot push them out.
+    data["open_promises"] = [p for p in read["promises"] if p["status"] == Commitment.OPEN]
+    data["open_needs"] = [n for n in read["needs"] if n["status"] == Need.OPEN]
     return data

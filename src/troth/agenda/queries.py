@@ -14,8 +14,8 @@ from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
+from troth.helping import agenda_hints
 from troth.intros.models import Introduction
-from troth.ledger.helpers import agenda_hints
 from troth.ledger.models import Commitment, Favor, Need
 from troth.owned import Owner
 from troth.people.dates import reminder_days, upcoming

@@ -16,21 +16,6 @@ from troth.people.models import Person
 from troth.sim.models import SimTruth
 
 
-def _wipe_demo(me_owner) -> None:
-    """Remove an earlier demo entirely, including the owner's own simulated needs."""
-    from troth.interactions.models import Interaction
-    from troth.intros.models import Introduction
-    from troth.ledger.models import Commitment, Favor, Need
-    from troth.people.models import Knows, Organization, Tag
-
-    # Leaf tables first: one fast DELETE each instead of cascading through a million rows.
-    for model in (Interaction, Favor, Commitment, Introduction, Need, Knows):
-        model.objects.filter(owner=me_owner).delete()
-    Person.objects.filter(owner=me_owner, is_me=False).delete()
-    Organization.objects.filter(owner=me_owner).delete()
-    Tag.objects.filter(owner=me_owner).delete()
-
-
 @command("demo", rich_help_panel="Setup")
 def demo(
     people: int = typer.Option(300, "--people", help="How many people to simulate."),
@@ -42,6 +27,7 @@ def demo(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Load a simulated network and show what to try next."""
+    from troth.sim.actions import do_wipe_demo
     from troth.sim.generate import generate_network
     from troth.sim.load import load_network
 
@@ -88,7 +74,7 @@ def demo(
 
             with transaction.atomic():
                 if existing:
-                    _wipe_demo(me_owner)
+                    do_wipe_demo(me_owner)
                 load_network(me_owner, network, progress=progress)
     summary = network_overview(me_owner, timezone.localdate())
     if as_json:

@@ -13,7 +13,7 @@ from rich.table import Table
 from troth import present
 from troth.cli.app import command, console, owner, parse_id, print_json
 from troth.errors import TrothError
-from troth.ledger.helpers import HelpResult, needs_i_can_help, who_can_help
+from troth.helping import HelpResult, needs_i_can_help, who_can_help
 from troth.ledger.queries import access_need
 from troth.lib.text import is_number
 from troth.people.models import Person

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Model
 from rich.table import Table
 
-from troth import bootstrap
+from troth import bootstrap, present
 from troth.cli.app import command, console, created, fail, owner, plural, print_json
 from troth.cli.parse import date_option
 from troth.errors import NotFound, TrothError
@@ -153,7 +153,7 @@ def people(
         limit=(shown + 1) if shown else None,
     )
     more = shown is not None and len(found) > shown
-    rows = queries.people_rows(me_owner, found[:shown])
+    rows = present.people_rows(me_owner, found[:shown])
     if as_json:
         print_json(rows)
         return

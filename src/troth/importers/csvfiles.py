@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from troth.importers.records import ImportFileError, Problem
 
@@ -202,3 +203,29 @@ def sniff_delimiter(text: str) -> str:
     if found != "," and found not in first and "," in first:
         return ","
     return found
+
+
+# How much of a file `detect` reads to recognise an export by its header.
+DETECT_BYTES = 16384
+
+
+def head_text(path: Path) -> str | None:
+    """The start of a file as text, for a parser's `detect`; None when it is not a
+    file that can be read."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(DETECT_BYTES)
+    except OSError:
+        return None
+    return decode(head, str(path))
+
+
+def read_text(path: Path) -> str:
+    """A whole CSV file as text, or one clear ImportFileError naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return decode(data, str(path))

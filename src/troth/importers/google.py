@@ -22,7 +22,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from troth.importers import csvfiles
-from troth.importers.records import ImportFileError, PersonRecord, Problem, Record
+from troth.importers.records import (
+    ImportFileError,
+    PersonRecord,
+    Problem,
+    Record,
+    bad_email,
+    clean,
+    contact_id,
+)
 from troth.lib.contact import ContactError, normalize_email
 from troth.lib.keydates import BIRTHDAY, KeyDate, KeyDateError, is_blank, kind_of, read_date
 from troth.lib.text import fold
@@ -105,23 +113,14 @@ class GoogleParser:
     name = SOURCE
 
     def detect(self, path: Path) -> bool:
-        if not path.is_file():
-            return False
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(16384)
-        except OSError:
-            return False
-        text = csvfiles.decode(head, str(path))
-        return any(looks_like_google(keys) for keys in csvfiles.header_keys(text, 1))
+        text = csvfiles.head_text(path)
+        return text is not None and any(
+            looks_like_google(keys) for keys in csvfiles.header_keys(text, 1)
+        )
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
         where = str(path)
-        table = _find(csvfiles.decode(data, where), where)
+        table = _find(csvfiles.read_text(path), where)
         if table is None:
             raise ImportFileError(
                 f"{path}: not a Google Contacts CSV (no header row with First Name, Last Name "
@@ -136,50 +135,34 @@ class GoogleParser:
             yield from _contact(row, f"{where}:{line}")
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _contact(row: csvfiles.Row, where: str) -> Iterator[Record]:
-    given = _clean(row.get("First Name") or row.get("Given Name"))
-    middle = _clean(row.get("Middle Name") or row.get("Additional Name"))
-    family = _clean(row.get("Last Name") or row.get("Family Name"))
-    full = _clean(row.get("Name")) or _clean(" ".join(p for p in (given, middle, family) if p))
+    given = clean(row.get("First Name") or row.get("Given Name"))
+    middle = clean(row.get("Middle Name") or row.get("Additional Name"))
+    family = clean(row.get("Last Name") or row.get("Family Name"))
+    full = clean(row.get("Name")) or clean(" ".join(p for p in (given, middle, family) if p))
     emails, bad_emails = _emails(row)
     phones = _multi(row, _PHONES)
     urls = _multi(row, _SITES)
-    company = _clean(row.get("Organization Name") or next(iter(row.matching(_ORG_NAMES)), ""))
-    title = _clean(row.get("Organization Title") or next(iter(row.matching(_ORG_TITLES)), ""))
-    full = full or _clean(row.get("File As")) or _clean(row.get("Nickname"))
+    company = clean(row.get("Organization Name") or next(iter(row.matching(_ORG_NAMES)), ""))
+    title = clean(row.get("Organization Title") or next(iter(row.matching(_ORG_TITLES)), ""))
+    full = full or clean(row.get("File As")) or clean(row.get("Nickname"))
     if not full:
         full = emails[0] if emails else company
     for value in bad_emails:
-        yield Problem(
-            where,
-            f"not an email address: {value!r} (contact kept without it)",
-            "not an email address (contact kept without it)",
-        )
+        yield bad_email(where, value)
     if not full:
         yield Problem(where, "contact with no name, email or company")
         return
-    # Google's export has no contact id: the first address or phone stands in, with
-    # the name, since two contacts may share one (a family mailbox, a landline)
-    if emails:
-        external_id = f"email:{emails[0]}|{fold(full)}"
-    elif phones:
-        external_id = f"phone:{phones[0]}|{fold(full)}"
-    else:
-        external_id = f"name:{fold(full)}"
     note = row.get("Notes").strip()
     dates: list[KeyDate] = []
     yield from _dates(row, where, dates)
     yield PersonRecord(
         source=SOURCE,
-        external_id=external_id,
+        external_id=contact_id(full, emails, phones),  # Google's export has no id
         full_name=full,
         given_name=given,
         family_name=family,
-        nickname=_clean(row.get("Nickname")).split(":::")[0].strip()[:100],
+        nickname=clean(row.get("Nickname")).split(":::")[0].strip()[:100],
         emails=emails,
         phones=phones,
         urls=urls,

@@ -232,12 +232,8 @@ class LinkedInParser:
             except (zipfile.BadZipFile, OSError, ImportFileError):
                 return False
             return "connections.csv" in names
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(16384)
-        except OSError:
-            return False
-        return which_table(csvfiles.decode(head, str(path))) is not None
+        text = csvfiles.head_text(path)
+        return text is not None and which_table(text) is not None
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         me = _me_from(options)

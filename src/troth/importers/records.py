@@ -16,6 +16,7 @@ from typing import Protocol
 
 from troth.lib.contact import normalize_url
 from troth.lib.keydates import KeyDate
+from troth.lib.text import fold
 
 
 @dataclass
@@ -137,3 +138,29 @@ def canonical_url(value: str) -> str:
         if "." in host and host == host.lower():
             return value
     return normalize_url(value)
+
+
+def clean(text: str) -> str:
+    """A name, company or title cell with its runs of white space folded to one space."""
+    return " ".join(text.split())
+
+
+def contact_id(full_name: str, emails: list[str], phones: list[str]) -> str:
+    """The external id of a contact row from an export with no contact id of its own
+    (Google's CSV, a spreadsheet): the first address or phone stands in, with the name,
+    since two contacts may share one (a family mailbox, a landline)."""
+    key = fold(full_name)
+    if emails:
+        return f"email:{emails[0]}|{key}"
+    if phones:
+        return f"phone:{phones[0]}|{key}"
+    return f"name:{key}"
+
+
+def bad_email(where: str, value: str) -> Problem:
+    """An address cell that is not an e-mail address: reported, the contact kept."""
+    return Problem(
+        where,
+        f"not an email address: {value!r} (contact kept without it)",
+        "not an email address (contact kept without it)",
+    )

@@ -24,7 +24,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from troth.importers import csvfiles
-from troth.importers.records import ColumnMap, ImportFileError, PersonRecord, Problem, Record
+from troth.importers.records import (
+    ColumnMap,
+    ImportFileError,
+    PersonRecord,
+    Problem,
+    Record,
+    bad_email,
+    clean,
+    contact_id,
+)
 from troth.lib.contact import ContactError, normalize_email
 from troth.lib.keydates import (
     ANNIVERSARY,
@@ -264,24 +273,14 @@ class SpreadsheetParser:
     name = SOURCE
 
     def detect(self, path: Path) -> bool:
-        if not path.is_file():
-            return False
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(16384)
-        except OSError:
-            return False
-        return looks_like_contacts(csvfiles.decode(head, str(path)))
+        text = csvfiles.head_text(path)
+        return text is not None and looks_like_contacts(text)
 
     def parse(self, path: Path, **options: object) -> Iterator[Record]:
         raw = options.get("map") or {}
         chosen = dict(raw) if isinstance(raw, dict) else parse_map(_strings(raw))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
         where = str(path)
-        table, pairs = _find(csvfiles.decode(data, where), where, chosen)
+        table, pairs = _find(csvfiles.read_text(path), where, chosen)
         yield ColumnMap([(table.header[i].strip(), name) for i, name in pairs])
         # typed by hand, a row often stops at its last filled cell: missing cells are empty
         rows = list(table.rows(short_ok=True))
@@ -308,10 +307,6 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _contact(
     cells: list[str], pairs: list[tuple[int, str]], where: str, order: str | None = None
 ) -> Iterator[Record]:
@@ -323,7 +318,7 @@ def _contact(
 
     def one(name: str) -> str:
         found = values.get(name)
-        return _clean(csvfiles.split_multi(found[0])[0]) if found else ""
+        return clean(csvfiles.split_multi(found[0])[0]) if found else ""
 
     given, middle, family = one("first_name"), one("middle_name"), one("last_name")
     full = one("name") or " ".join(p for p in (given, middle, family) if p)
@@ -340,11 +335,7 @@ def _contact(
             try:
                 email = normalize_email(value)
             except ContactError:
-                yield Problem(
-                    where,
-                    f"not an email address: {value!r} (contact kept without it)",
-                    "not an email address (contact kept without it)",
-                )
+                yield bad_email(where, value)
                 continue
             if email not in emails:
                 emails.append(email)
@@ -373,15 +364,9 @@ def _contact(
     if not full:
         yield Problem(where, "row with no name, email or company")
         return
-    if emails:
-        external_id = f"email:{emails[0]}|{fold(full)}"
-    elif phones:
-        external_id = f"phone:{phones[0]}|{fold(full)}"
-    else:
-        external_id = f"name:{fold(full)}"
     yield PersonRecord(
         source=SOURCE,
-        external_id=external_id,
+        external_id=contact_id(full, emails, phones),
         full_name=full,
         given_name=given,
         family_name=family,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -71,15 +72,36 @@ def _record(owner: Owner, intro: Introduction, old: str, note: str = "") -> Intr
     return step
 
 
+def _why(why: str, missing: str) -> str:
+    """The reason an introduction is for, stripped; `missing`: what to say when empty."""
+    why = why.strip()
+    check_length(why, "why")
+    if not why:
+        raise TrothError(missing)
+    return why
+
+
+def _open_request(owner: Owner, me: Person, b: Person) -> Introduction | None:
+    """An introduction to B that I asked for or was offered, still under way."""
+    return Introduction.objects.filter(
+        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
+    ).first()
+
+
+def _create(owner: Owner, note: str, **fields: Any) -> Introduction:
+    """A new introduction, made and touched now, with its first step recorded."""
+    now = timezone.now()
+    intro = Introduction.objects.create(owner=owner, created_at=now, updated_at=now, **fields)
+    _record(owner, intro, "", note)
+    return intro
+
+
 def do_propose(
     owner: Owner, a: Person, b: Person, why: str, *, a_asked: bool = False, anyway: str = ""
 ) -> Introduction:
     """As connector: propose introducing A to B (nothing is sent to anyone yet)."""
     _two_contacts(a, b)
-    why = why.strip()
-    check_length(why, "why")
-    if not why:
-        raise TrothError("say why these two should meet: it is the heart of the introduction")
+    why = _why(why, "say why these two should meet: it is the heart of the introduction")
     check_length(anyway, "--anyway")
     same = Introduction.objects.filter(owner=owner, state__in=OPEN).filter(
         Q(person_a=a, person_b=b) | Q(person_a=b, person_b=a)
@@ -100,9 +122,9 @@ def do_propose(
     ]
     # --anyway is kept only where it went past the guard: it is a reason, not a label.
     anyway = anyway if any(guarded) else ""
-    now = timezone.now()
-    intro = Introduction.objects.create(
-        owner=owner,
+    return _create(
+        owner,
+        "proposed",
         role=Introduction.CONNECTOR,
         introducer=me_person(owner),
         person_a=a,
@@ -111,11 +133,7 @@ def do_propose(
         a_asked=a_asked,
         anyway=anyway.strip(),
         state=flow.PROPOSED,
-        created_at=now,
-        updated_at=now,
     )
-    _record(owner, intro, "", "proposed")
-    return intro
 
 
 def do_ask(
@@ -123,17 +141,11 @@ def do_ask(
 ) -> Introduction:
     """As requester: ask C to introduce me to B (C forwards my blurb; B opts in first)."""
     _two_contacts(c, b)
-    why = why.strip()
-    check_length(why, "why")
-    if not why:
-        raise TrothError("say why you want to meet them: C needs it to ask B")
+    why = _why(why, "say why you want to meet them: C needs it to ask B")
     check_length(blurb, "--blurb")
     check_length(anyway, "--anyway")
     me = me_person(owner)
-    same = Introduction.objects.filter(
-        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
-    )
-    if (existing := same.first()) is not None:
+    if (existing := _open_request(owner, me, b)) is not None:
         raise TrothError(
             f"you already asked for an introduction to {b.full_name}"
             f" (#{existing.id}, {flow.word(existing.state)})"
@@ -166,9 +178,9 @@ def do_ask(
     # or "not ready to ask"): it is a reason, not a label.
     if not (guarded or tier_b in KNOWN_TIERS or not verdict["ready"]):
         anyway = ""
-    now = timezone.now()
-    intro = Introduction.objects.create(
-        owner=owner,
+    return _create(
+        owner,
+        "asked",
         role=Introduction.REQUESTER,
         introducer=c,
         person_a=me,
@@ -177,11 +189,7 @@ def do_ask(
         blurb=blurb.strip(),
         anyway=anyway.strip(),
         state=flow.ASKED,
-        created_at=now,
-        updated_at=now,
     )
-    _record(owner, intro, "", "asked")
-    return intro
 
 
 # An offer with no date said is due in two weeks: the agenda's own rhythm for a
@@ -203,10 +211,7 @@ def do_offered(
     introduction. My first step is to thank C at once with a note C can forward to
     B as is, so C has no work to do and B is free to say no."""
     _two_contacts(c, b)
-    why = why.strip()
-    check_length(why, "why")
-    if not why:
-        raise TrothError("say why you would like to meet them: it goes in the note C forwards")
+    why = _why(why, "say why you would like to meet them: it goes in the note C forwards")
     check_length(blurb, "--blurb")
     today = timezone.localdate()
     if due is None:
@@ -214,17 +219,14 @@ def do_offered(
     elif due < today:
         raise TrothError(f"--due {due} is before today ({today}): when should it have happened?")
     me = me_person(owner)
-    same = Introduction.objects.filter(
-        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
-    )
-    if (existing := same.first()) is not None:
+    if (existing := _open_request(owner, me, b)) is not None:
         raise TrothError(
             f"an introduction to {b.full_name} is already under way"
             f" (#{existing.id}, {flow.word(existing.state)})"
         )
-    now = timezone.now()
-    intro = Introduction.objects.create(
-        owner=owner,
+    return _create(
+        owner,
+        "offered",
         role=Introduction.REQUESTER,
         introducer=c,
         person_a=me,
@@ -234,11 +236,7 @@ def do_offered(
         offered=True,
         due_on=due,
         state=flow.OFFERED,
-        created_at=now,
-        updated_at=now,
     )
-    _record(owner, intro, "", "offered")
-    return intro
 
 
 def do_step(

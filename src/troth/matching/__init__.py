@@ -2,7 +2,7 @@
 
 `keywords` holds the interface (`Matcher`, `NeedText`, `Profile`, `Match`) and the
 keyword matcher, `text` the words and stems, `synonyms` the synonyms table, `reasons`
-how a match is explained; the Django side that builds profiles lives in troth.ledger.helpers.
+how a match is explained; the Django side that builds profiles lives in troth.helping.
 """
 
 from troth.matching.keywords import KeywordMatcher, Match, Matcher, NeedText, Profile

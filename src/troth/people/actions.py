@@ -300,17 +300,20 @@ def do_leave_job(owner: Owner, person: Person) -> None:
 def do_forget_met(owner: Owner, person: Person, *, on: bool = False, through: bool = False) -> None:
     """Forget when you met (`on`) or who introduced you (`through`), which do_edit_person
     can only set; the "knows" link an introduction made stays (they still know each other)."""
-    changes: dict[str, None] = {}
+    rel = Relationship.objects.filter(owner=owner, person=person).first()
+    if rel is None or not (on or through):
+        return
+    fields = []
     if on:
-        changes["met_on"] = None
+        rel.met_on = None
+        fields.append("met_on")
     if through:
-        changes["met_through"] = None
-    if changes:
-        Relationship.objects.filter(owner=owner, person=person).update(**changes)
-
-
-def do_set_cadence(owner: Owner, person: Person, days: int | None) -> None:
-    Relationship.objects.filter(owner=owner, person=person).update(cadence_days=days)
+        rel.met_through = None
+        fields.append("met_through")
+    # save(), not a queryset update: post_save is how the trust cache hears of every
+    # write to a Relationship (troth.trust.signals), whichever of its columns a score
+    # reads now or later
+    rel.save(update_fields=fields)
 
 
 def do_delete_person(owner: Owner, person: Person) -> None:

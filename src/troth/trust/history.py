@@ -14,10 +14,10 @@ import numpy as np
 from django.db import connection
 
 from troth.interactions.models import Interaction
-from troth.intros.models import IntroStep
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Knows, Person, Relationship
 from troth.trust.engine import CHANNELS, INITIATORS, PROMISE_STATUSES, History
+from troth.trust.sources import CONDUCT
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -146,11 +146,9 @@ def load_history(
             side_rows = side_rows.filter(**{f"{side}__in": ids.tolist()})
         linked = np.fromiter(side_rows.values_list(side, flat=True), dtype=np.int64)
         np.add.at(knows, rows_to_index(linked[np.isin(linked, ids)]), 1)
-    steps = IntroStep.objects.filter(owner=owner, person_id__in=ids.tolist(), good__isnull=False)
-    if person_ids is None:  # everyone: no need to spell out 30,000 ids
-        steps = IntroStep.objects.filter(owner=owner, person__isnull=False, good__isnull=False)
-    conduct = [(pid, at, good) for pid, at, good in steps.values_list("person_id", "at", "good")]
-    conduct = [row for row in conduct if row[0] in index]
+    # everyone: no need to spell out 30,000 ids
+    wanted = None if person_ids is None else ids.tolist()
+    conduct = [row for reader in CONDUCT for row in reader(owner, wanted) if row[0] in index]
     closeness = np.zeros(n, dtype=np.int64)
     for pid, rating in rated.values_list("person_id", "closeness"):
         if pid in index and rating is not None:

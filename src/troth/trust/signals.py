@@ -1,7 +1,8 @@
 """The one place the trust cache learns that something behind a score changed.
 
 Every model the score is computed from (`troth.trust.history.load_history`) is
-listed in FEEDS with the people a row concerns. Saving or deleting one re-scores
+listed in FEEDS with the people a row concerns (a model of an app above trust, an
+introduction's steps, is added by that app through `feed`). Saving or deleting one re-scores
 those people at once, in the writer's own transaction, as a cheap one-tie update
 (`do_update_trust`, about 10 ms at 30,000 people): the apps that write need not
 know that trust exists. Writers that go past the ORM's per-row signals (imports,
@@ -21,7 +22,6 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 from troth.interactions.models import Interaction
-from troth.intros.models import IntroStep
 from troth.ledger.models import Commitment, Favor
 from troth.owned import rows_rewritten
 from troth.people.models import Knows, Person, Relationship
@@ -32,8 +32,6 @@ FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
     Interaction: lambda r: (r.person_id,),
     Favor: lambda r: (r.giver_id, r.receiver_id),
     Commitment: lambda r: (r.debtor_id, r.creditor_id),
-    # a step without a verdict on anyone's follow-through does not count
-    IntroStep: lambda r: (r.person_id,) if r.good is not None else (),
     Relationship: lambda r: (r.person_id,),  # the owner's closeness rating
     Knows: lambda r: (r.person_a_id, r.person_b_id),
 }
@@ -114,9 +112,21 @@ def _rewritten(sender: Any, owner: Any, person_ids: Iterable[int] | None = None,
     do_invalidate(owner, person_ids)
 
 
+def _connect(model: type[models.Model]) -> None:
+    post_save.connect(_saved, sender=model, dispatch_uid=f"trust-saved-{model.__name__}")
+    post_delete.connect(_deleted, sender=model, dispatch_uid=f"trust-deleted-{model.__name__}")
+
+
+def feed(model: type[models.Model], people: Callable[[Any], Iterable[int | None]]) -> None:
+    """A model of an app above trust that scores are computed from (its rows reach the
+    engine through a reader registered in trust.history): its writes re-score the
+    people `people(row)` names, as FEEDS' do. Called from that app's ready()."""
+    FEEDS[model] = people
+    _connect(model)
+
+
 def connect() -> None:
     """Called once from TrustConfig.ready()."""
     for model in FEEDS:
-        post_save.connect(_saved, sender=model, dispatch_uid=f"trust-saved-{model.__name__}")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"trust-deleted-{model.__name__}")
+        _connect(model)
     rows_rewritten.connect(_rewritten, dispatch_uid="trust-rewritten")

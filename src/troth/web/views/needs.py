@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from troth import present
 from troth.errors import TrothError
+from troth.helping import needs_i_can_help, who_can_help
 from troth.ledger.actions import do_add_need, do_close_need
-from troth.ledger.helpers import needs_i_can_help, who_can_help
 from troth.ledger.models import Need
 from troth.ledger.queries import access_need, need_status, open_needs
 from troth.lib.text import is_number

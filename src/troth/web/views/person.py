@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,9 +25,6 @@ from troth.agenda.actions import do_set_cadence
 from troth.errors import Ambiguous, NotFound, TrothError
 from troth.identity.models import MergeRecord
 from troth.interactions.actions import do_log_interaction
-from troth.interactions.queries import interactions_with
-from troth.intros.models import Introduction
-from troth.intros.queries import waiting
 from troth.ledger.actions import (
     do_add_need,
     do_close_need,
@@ -40,10 +37,7 @@ from troth.ledger.models import Commitment, Need
 from troth.ledger.queries import (
     access_need,
     access_promise,
-    favors_with,
-    need_tags,
     needs_of,
-    promises,
 )
 from troth.lib.text import is_number
 from troth.owners import do_ensure_me
@@ -52,8 +46,9 @@ from troth.people import models as people_models
 from troth.people import queries as people_queries
 from troth.people.actions import do_add_note, do_edit_person
 from troth.people.dates import dates_for_page
-from troth.people.models import Note, Person, Relationship
-from troth.people.queries import access_person, owned_rows, person_card
+from troth.people.models import Person, Relationship
+from troth.people.queries import access_person, person_card
+from troth.profile import person_timeline
 from troth.trust.asking import ready_to_ask
 from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
@@ -151,17 +146,6 @@ def _trust(owner, person: Person) -> dict[str, Any] | None:
         return None
 
 
-def _timeline_cut(interactions: list[dict], others: list[Any], limit: int) -> list[dict]:
-    """The interactions among the `limit` newest entries of the whole timeline, as
-    person_profile (`troth show`) cuts it: newest first by the ISO text of each entry's
-    date, equal dates keeping the interactions first; the other entries take places
-    in it but are listed in their own sections."""
-    entries: list[tuple[str, dict | None]] = [(i["when"] or "", i) for i in interactions]
-    entries += [(when or "", None) for when in others]
-    entries.sort(key=lambda e: e[0], reverse=True)
-    return [row for _when, row in entries[:limit] if row is not None]
-
-
 # How a "knows" link came to be, as the page says it (the link's `source`); a source
 # not listed here (a later importer's or an inference's) is shown by its own name.
 KNOWS_SOURCES = {
@@ -240,128 +224,43 @@ def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]
     trust score is not here: explaining it scores the whole network (a third of a
     second at 30,000 people), so the page asks for it separately (`trust`).
 
-    Plain rows, each read once (the page used to take them from person_profile and
-    read favours, promises, needs, notes and introductions a second time): what
-    `troth show` prints, cut to the fields the page shows."""
+    The rows are profile.person_timeline's, the read `troth show` prints, grouped into
+    the page's sections: the interactions listed are those among the `limit` newest
+    entries of the whole timeline; the other entries take places in it but are listed
+    in their own sections."""
     today = timezone.localdate()
-    card = person_card(owner, person)
-    found = list(
-        interactions_with(owner, person).values(
-            "id", "occurred_at", "channel", "initiated_by", "duration_minutes", "summary"
-        )[:limit]
-    )
-    # fewer than asked for: that is all of them, no need to count
-    count = len(found) if len(found) < limit else interactions_with(owner, person).count()
-    timeline = [
-        {
-            "id": i["id"],
-            "when": present.iso(i["occurred_at"]),
-            "channel": i["channel"],
-            "started_by": i["initiated_by"],
-            "minutes": i["duration_minutes"],
-            "summary": i["summary"],
-        }
-        for i in found
-    ]
-    favours = [
-        {
-            "id": f["id"],
-            "direction": "gave"
-            if f["giver__is_me"]
-            else ("got" if f["receiver__is_me"] else "between"),
-            "kind": f["kind"],
-            "what": f["what"],
-            "when": present.iso(f["given_on"]),
-            "thanked_on": present.iso(f["thanked_on"]),
-        }
-        for f in favors_with(owner, person).values(
-            "id", "kind", "what", "given_on", "thanked_on", "giver__is_me", "receiver__is_me"
-        )
-    ]
-    all_promises = [
-        {
-            "id": c["id"],
-            "mine": c["debtor__is_me"],
-            "what": c["what"],
-            "made_on": present.iso(c["made_on"]),
-            "due": present.iso(c["due_on"]),
-            "status": c["status"],
-            "overdue": c["status"] == Commitment.OPEN
-            and c["due_on"] is not None
-            and c["due_on"] < today,
-        }
-        for c in promises(owner, status=None, person=person).values(
-            "id", "what", "made_on", "due_on", "status", "debtor__is_me"
-        )
-    ]
-    needs = list(
-        needs_of(owner, person)
-        .order_by("expires_on", "id")
-        .values("id", "what", "noted_on", "expires_on", "status")
-    )
-    open_rows = [n for n in needs if n["status"] == Need.OPEN and n["expires_on"] >= today]
-    tags = need_tags(owner, [n["id"] for n in open_rows])
-    notes = [
-        {"id": n["id"], "when": present.iso(n["created_at"]), "text": n["text"]}
-        for n in Note.objects.filter(owner=owner, person=person).values("id", "created_at", "text")
-    ]
-    intro_rows = []
-    for i in (
-        # through the three person indexes, not every introduction of the owner
-        owned_rows(
-            Introduction.objects.filter(
-                Q(introducer=person) | Q(person_a=person) | Q(person_b=person)
-            ),
-            owner,
-        )
-        .select_related("introducer", "person_a", "person_b")
-        .order_by("-updated_at", "-id")
-    ):
-        w = waiting(i)
-        intro_rows.append({**present.intro_row(i), "next": w.step if w else ""})
-    shown = _timeline_cut(
-        timeline,
-        [f["when"] for f in favours]
-        + [c["made_on"] for c in all_promises]
-        + [present.iso(n["noted_on"]) for n in needs]
-        + [n["when"] for n in notes]
-        + [i["updated_at"] for i in intro_rows],
-        limit,
-    )
-    profile = {
-        **card,
-        "interaction_count": count,
-        "last_contact": timeline[0]["when"] if timeline else None,
-        "open_needs": [
-            {
-                "id": n["id"],
-                "what": n["what"],
-                "expires_on": present.iso(n["expires_on"]),
-                "tags": tags[n["id"]],
-            }
-            for n in open_rows
-        ],
-    }
+    read = person_timeline(owner, person, limit=limit)
+    card = read["card"]
+    shown = [row for row in read["timeline"] if row["type"] == "interaction"]
+    open_rows = [n for n in read["needs"] if n["status"] == Need.OPEN]
+    favours, all_promises = read["favours"], read["promises"]
     knows, knows_total = knows_rows(
         owner, person, card["met"]["through"]["id"] if card["met"]["through"] else None
     )
     return {
-        "profile": profile,
+        "profile": {
+            **card,
+            "interaction_count": read["interaction_count"],
+            "last_contact": read["last_contact"],
+            "open_needs": open_rows,
+        },
         "knows": knows,
         "knows_total": knows_total,
         "interactions": shown,
         # say when older interactions are left out, never drop them silently
-        "interactions_hidden": max(0, count - len(shown)),
+        "interactions_hidden": max(0, read["interaction_count"] - len(shown)),
         "gave": [f for f in favours if f["direction"] == "gave"],
         "got": [f for f in favours if f["direction"] == "got"],
         "my_promises": [p for p in all_promises if p["mine"]],
         "their_promises": [p for p in all_promises if not p["mine"]],
-        "intros": intro_rows,
-        "notes": notes,
+        "intros": read["intros"],
+        "notes": read["notes"],
         # for the quick-add forms, so they do not read them again
         "known": {
             "keep": {"cadence_days": card["cadence_days"], "archived": card["archived"]},
-            "need_choices": [(n["id"], n["what"][:80]) for n in open_rows],
+            "need_choices": [
+                (n["id"], n["what"][:80]) for n in open_rows if n["expires_on"] >= today.isoformat()
+            ],
         },
     }
 
@@ -760,13 +659,7 @@ def edit_form(
     owner, person: Person, data=None, card: dict[str, Any] | None = None
 ) -> PersonEditForm:
     """The edit form; `card`: person_card's fields when the page already read them."""
-    card = dict(card or person_card(owner, person))
-    closeness = (
-        Relationship.objects.filter(owner=owner, person=person)
-        .values_list("closeness", flat=True)
-        .first()
-    )
-    card["closeness"] = closeness
+    card = card or person_card(owner, person)
     contacts = card["emails"] + card["phones"] + card["urls"]
     return PersonEditForm(data, initial=_edit_initial(card), contacts=contacts, prefix="edit")
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from troth.web.views import groups as group_views
 from troth.web.views import imports as import_views
 from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
@@ -82,6 +83,26 @@ urlpatterns = [
     path("settings/calendar/new", settings_views.calendar_new, name="calendar-new"),
     path("settings/calendar/revoke", settings_views.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", settings_views.calendar_feed, name="calendar-feed"),
+    path("groups/", group_views.groups_page, name="groups"),
+    path("groups/<slug:slug>/", group_views.group_page, name="group"),
+    path("groups/<slug:slug>/invite", group_views.invite, name="group-invite"),
+    path("groups/<slug:slug>/leave", group_views.leave, name="group-leave"),
+    path(
+        "groups/<slug:slug>/invitations/<int:invitation_id>/revoke",
+        group_views.revoke,
+        name="group-revoke",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/role",
+        group_views.member_role,
+        name="group-role",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/remove",
+        group_views.member_remove,
+        name="group-remove",
+    ),
+    path("join/<str:token>", group_views.join, name="join"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,78 @@
+"""Groups, memberships (with a role) and single-use, expiring invitations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Group(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # "Acme Alumni" and "acme alumni" would be two groups nobody can tell apart
+            models.UniqueConstraint(Lower("name"), name="group_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    ORGANISER = "organiser"
+    MEMBER = "member"
+    ROLES = [(ORGANISER, "organiser"), (MEMBER, "member")]
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    # Deleting an account removes its memberships with it (and nothing of the group's).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    role = models.CharField(max_length=12, choices=ROLES, default=MEMBER)
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["group_id", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_once_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail. Only the SHA-256 digest of its token is stored: the
+    link is shown (or mailed) once, and a database dump cannot be used to join."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    # The role the invited person gets on joining (an organiser can be invited as one).
+    role = models.CharField(max_length=12, choices=Membership.ROLES, default=Membership.MEMBER)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "email"])]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.group_id} for {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

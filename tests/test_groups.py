@@ -149,7 +149,9 @@ def _client(user) -> Client:
 def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(circle, alice):
     page = _client(alice).post(f"/groups/{circle.slug}/invite", {"email": "dana@example.org"})
     assert page.status_code == 200
-    link = re.search(r'value="(http://testserver/join/[^"]+)"', page.content.decode())[1]
+    found = re.search(r'value="(http://testserver/join/[^"]+)"', page.content.decode())
+    assert found, "the page shows the invitation link"
+    link = found[1]
     stranger = Client()
     form = stranger.get(link.removeprefix("http://testserver"))
     assert form.status_code == 200 and b"dana@example.org" in form.content

@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from troth.errors import Forbidden, NotFound, TrothError
-from troth.groups.models import Group, Invitation, Membership
+from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Invitation, Membership
 from troth.owners import do_ensure_me
 
 TOKEN_BYTES = 32
@@ -221,3 +222,157 @@ def do_remove_member(group: Group, user_id: int) -> None:
     ):
         raise Forbidden(f"{group.name} needs an organiser: promote someone else first")
     membership.delete()
+
+
+# ---------------------------------------------------------------- profile and needs
+
+# The essay's question asks for two things; a third waits until one is closed.
+MAX_OPEN_NEEDS = 2
+HORIZON_DAYS = (7, 90)  # "the next 30-60 days", with room either side
+LIST_MAX = 30  # companies or fields a profile names
+ITEM_MAX = 80
+
+
+def _text(value: str, what: str, limit: int, *, required: bool = False, lines: bool = False) -> str:
+    """A member's words, checked: one line (spaces folded) unless `lines`."""
+    value = value.strip() if lines else " ".join(value.split())
+    if required and not value:
+        raise TrothError(f"{what}: say what it is")
+    if len(value) > limit:
+        raise TrothError(f"{what}: at most {limit} characters, got {len(value)}")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+        raise TrothError(f"{what}: cannot hold control characters")
+    return value
+
+
+def _items(values: Sequence[str] | str, what: str) -> list[str]:
+    """A list a member typed, one per line or comma-separated; duplicates dropped."""
+    if isinstance(values, str):
+        values = re.split(r"[\n,;]", values)
+    items: list[str] = []
+    for raw in values:
+        item = _text(raw, what, ITEM_MAX)
+        if item and item.casefold() not in (i.casefold() for i in items):
+            items.append(item)
+    if len(items) > LIST_MAX:
+        raise TrothError(f"{what}: at most {LIST_MAX}, got {len(items)}")
+    return items
+
+
+def do_publish_profile(
+    membership: Membership,
+    *,
+    headline: str = "",
+    offers: str = "",
+    companies: Sequence[str] | str = "",
+    fields: Sequence[str] | str = "",
+    now: datetime | None = None,
+) -> GroupProfile:
+    """Publish (or replace) what this member shows the group; empty fields publish nothing."""
+    values = {
+        "headline": _text(headline, "headline", 200),
+        "offers": _text(offers, "what you can offer", 1000, lines=True),
+        "companies": _items(companies, "companies"),
+        "fields": _items(fields, "fields"),
+        "updated_at": now or timezone.now(),
+    }
+    profile, _ = GroupProfile.objects.update_or_create(membership=membership, defaults=values)
+    return profile
+
+
+def do_post_need(
+    membership: Membership, text: str, *, days: int = 60, now: datetime | None = None
+) -> GroupNeed:
+    now = now or timezone.now()
+    text = _text(text, "the need", 500, required=True)
+    low, high = HORIZON_DAYS
+    if not low <= days <= high:
+        raise TrothError(f"a need's horizon is {low} to {high} days, got {days}")
+    open_needs = GroupNeed.objects.select_for_update().filter(
+        group=membership.group,
+        author=membership.user,
+        status=GroupNeed.OPEN,
+        expires_on__gte=timezone.localdate(now),
+    )
+    if len(open_needs) >= MAX_OPEN_NEEDS:
+        raise TrothError(
+            f"you have {MAX_OPEN_NEEDS} open needs in {membership.group.name}: close one"
+            " (met, or no longer needed) before posting another"
+        )
+    return GroupNeed.objects.create(
+        group=membership.group,
+        author=membership.user,
+        text=text,
+        posted_at=now,
+        expires_on=timezone.localdate(now) + timedelta(days=days),
+    )
+
+
+def _own_need(membership: Membership, need_id: int) -> GroupNeed:
+    need = (
+        GroupNeed.objects.select_for_update()
+        .filter(id=need_id, group=membership.group, author=membership.user)
+        .first()
+    )
+    if need is None:
+        raise NotFound(f"no need #{need_id} of yours in {membership.group.name}")
+    return need
+
+
+def do_close_need(
+    membership: Membership,
+    need_id: int,
+    outcome: str,
+    *,
+    met_by: int | None = None,
+    now: datetime | None = None,
+) -> GroupNeed:
+    """The owner closes a need as met (by a member, or by someone outside) or as no
+    longer needed."""
+    need = _own_need(membership, need_id)
+    if need.status != GroupNeed.OPEN:
+        raise TrothError(f"need #{need_id} is closed already ({need.get_status_display()})")
+    if outcome not in (GroupNeed.MET, GroupNeed.DROPPED):
+        raise TrothError(f"a need closes as met or dropped, not {outcome!r}")
+    helper = None
+    if met_by is not None:
+        if outcome != GroupNeed.MET:
+            raise TrothError("only a met need has someone who met it")
+        found = Membership.objects.filter(group=membership.group, user_id=met_by).first()
+        if found is None or met_by == membership.user_id:
+            raise NotFound(f"no other member #{met_by} in {membership.group.name}")
+        helper = found.user
+    need.status = outcome
+    need.closed_at = now or timezone.now()
+    need.met_by = helper
+    need.save(update_fields=["status", "closed_at", "met_by"])
+    return need
+
+
+def do_offer_help(
+    membership: Membership, need_id: int, note: str = "", *, now: datetime | None = None
+) -> HelpOffer:
+    """ "I can help" on another member's open need in the same group."""
+    now = now or timezone.now()
+    need = GroupNeed.objects.filter(id=need_id, group=membership.group).first()
+    if need is None:
+        raise NotFound(f"no need #{need_id} in {membership.group.name}")
+    if need.author_id == membership.user_id:
+        raise TrothError("that is your own need")
+    if need.status != GroupNeed.OPEN or need.expires_on < timezone.localdate(now):
+        raise TrothError(f"need #{need_id} is no longer open")
+    note = _text(note, "your note", 500)
+    offer, created = HelpOffer.objects.get_or_create(
+        need=need, helper=membership.user, defaults={"note": note, "created_at": now}
+    )
+    if not created:
+        raise TrothError(f"you offered help on need #{need_id} already")
+    return offer
+
+
+def do_withdraw_offer(membership: Membership, need_id: int) -> None:
+    deleted, _ = HelpOffer.objects.filter(
+        need_id=need_id, need__group=membership.group, helper=membership.user
+    ).delete()
+    if not deleted:
+        raise NotFound(f"no offer of yours on need #{need_id}")

@@ -76,3 +76,67 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class GroupProfile(models.Model):
+    """What a member chooses to publish in one group: a headline, what they can offer,
+    and the companies and fields they can reach and are willing to introduce into
+    (names of companies, never names of people). Nothing else of theirs is shared."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
+    headline = models.CharField(max_length=200, blank=True)
+    offers = models.TextField(blank=True)
+    companies = models.JSONField(default=list)
+    fields = models.JSONField(default=list)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"profile of membership {self.membership_id}"
+
+
+class GroupNeed(models.Model):
+    """A need a member posts to a group: the essay's "what two things do you need in
+    the next 30-60 days?". It expires; its owner closes it."""
+
+    OPEN = "open"
+    MET = "met"
+    DROPPED = "dropped"  # no longer needed
+    STATUSES = [(OPEN, "open"), (MET, "met"), (DROPPED, "no longer needed")]
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="needs")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_needs"
+    )
+    text = models.CharField(max_length=500)
+    posted_at = models.DateTimeField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=10, choices=STATUSES, default=OPEN)
+    closed_at = models.DateTimeField(null=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["expires_on", "id"]
+        indexes = [models.Index(fields=["group", "status", "expires_on"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class HelpOffer(models.Model):
+    """ "I can help" from one member on another's need; the need's owner sees who."""
+
+    need = models.ForeignKey(GroupNeed, on_delete=models.CASCADE, related_name="offers")
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_offers"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["need", "helper"], name="offer_once")]
+
+    def __str__(self) -> str:
+        return f"offer by {self.helper_id} on need {self.need_id}"

@@ -4,14 +4,15 @@ runs the command already holds the database) take a group found by `find_group`.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from troth.errors import NotFound
-from troth.groups.models import Group, Invitation, Membership
+from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Invitation, Membership
 
 
 def find_group(text: str) -> Group:
@@ -90,4 +91,121 @@ def members(group: Group, now: datetime | None = None) -> dict[str, Any]:
         "group": {"slug": group.slug, "name": group.name},
         "members": people,
         "invitations": pending,
+    }
+
+
+# ---------------------------------------------------------------- profiles and the board
+
+# The matcher explains a match in a contact's words ("works at Acme"); a published
+# profile says what a member can reach, so its reasons are told that way.
+_REWORDS = (
+    (re.compile(r"^works at "), "can reach "),
+    (re.compile(r"^tagged "), "can reach the field "),
+    (re.compile(r"^title "), "headline "),
+    (re.compile(r"^note "), "offers "),
+)
+# Below this a match is noise. Lower than for a contact's CRM record: a published
+# profile is the member's own word about what they can reach, so a company the need
+# names (the matcher's 0.15 for an employer) or a word of their offer (0.25) counts.
+MIN_CONFIDENCE = 0.15
+
+
+def _reword(reason: str) -> str:
+    for pattern, words in _REWORDS:
+        if pattern.match(reason):
+            return pattern.sub(words, reason, count=1)
+    return reason
+
+
+def profile_of(membership: Membership) -> GroupProfile | None:
+    return GroupProfile.objects.filter(membership=membership).first()
+
+
+def _published(group: Group) -> list[tuple[GroupProfile, str]]:
+    return [
+        (p, p.membership.user.username)
+        for p in GroupProfile.objects.filter(membership__group=group).select_related(
+            "membership__user"
+        )
+    ]
+
+
+def board(membership: Membership, today: date | None = None) -> dict[str, Any]:
+    """The group's open needs as one member sees them: each need, who posted it, how
+    many offered help, and which members' published profiles say they can reach what
+    it asks for. The need's owner also sees who offered and their notes."""
+    from troth.matching.keywords import NeedText, Profile, default_matcher
+
+    group = membership.group
+    today = today or timezone.localdate()
+    needs = list(
+        GroupNeed.objects.filter(group=group, status=GroupNeed.OPEN, expires_on__gte=today)
+        .select_related("author")
+        .annotate(offer_count=Count("offers"))
+        .order_by("expires_on", "id")
+    )
+    offered = set(
+        HelpOffer.objects.filter(need__in=needs, helper=membership.user).values_list(
+            "need_id", flat=True
+        )
+    )
+    mine = [n.id for n in needs if n.author_id == membership.user_id]
+    offers: dict[int, list[dict[str, Any]]] = {}
+    for offer in HelpOffer.objects.filter(need_id__in=mine).select_related("helper"):
+        offers.setdefault(offer.need_id, []).append(
+            {
+                "user_id": offer.helper_id,
+                "username": offer.helper.username,
+                "note": offer.note,
+                "at": offer.created_at.isoformat(),
+            }
+        )
+    published = _published(group)
+    names = {p.membership.user_id: name for p, name in published}
+    candidates = [
+        Profile(
+            id=p.membership.user_id,
+            name=name,
+            titles=(p.headline,) if p.headline else (),
+            companies=tuple(p.companies),
+            tags=tuple(p.fields),
+            notes=(p.offers,) if p.offers else (),
+        )
+        for p, name in published
+    ]
+    matcher = default_matcher()
+    rows = []
+    for need in needs:
+        reach = []
+        if candidates:
+            for match in matcher.rank(
+                NeedText(what=need.text, person_id=need.author_id), candidates, k=5
+            ):
+                if match.person_id == need.author_id or match.confidence < MIN_CONFIDENCE:
+                    continue
+                reach.append(
+                    {
+                        "user_id": match.person_id,
+                        "username": names[match.person_id],
+                        "reasons": [_reword(r) for r in match.reasons[:2]],
+                    }
+                )
+        rows.append(
+            {
+                "id": need.id,
+                "text": need.text,
+                "author": need.author.username,
+                "mine": need.author_id == membership.user_id,
+                "posted_at": need.posted_at.isoformat(),
+                "expires_on": need.expires_on.isoformat(),
+                "offers": need.offer_count,
+                "offered": need.id in offered,
+                "offer_list": offers.get(need.id, []),
+                "reach": reach,
+            }
+        )
+    return {
+        "needs": rows,
+        "mine_open": len(mine),
+        "profiles": len(published),
     }

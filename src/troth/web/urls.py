@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from troth.web.views import group_board, insights, people, person, today
 from troth.web.views import groups as group_views
 from troth.web.views import imports as import_views
-from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
@@ -102,6 +102,24 @@ urlpatterns = [
         group_views.member_remove,
         name="group-remove",
     ),
+    path("groups/<slug:slug>/needs/", group_board.needs_board, name="group-needs"),
+    path("groups/<slug:slug>/needs/post", group_board.post_need, name="group-need-post"),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/close",
+        group_board.close_need,
+        name="group-need-close",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/offer",
+        group_board.offer_help,
+        name="group-need-offer",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/withdraw",
+        group_board.withdraw_offer,
+        name="group-need-withdraw",
+    ),
+    path("groups/<slug:slug>/profile", group_board.profile, name="group-profile"),
     path("join/<str:token>", group_views.join, name="join"),
     path(
         "login/",

@@ -87,6 +87,7 @@ def test_the_board_points_needs_at_members_who_published_they_can_reach_it(circl
     row = next(n for n in board["needs"] if n["id"] == need.id)
     assert [r["username"] for r in row["reach"]] == ["bob"]
     assert any(reason.startswith("can reach Stripe") for reason in row["reach"][0]["reasons"])
+    actions.do_waive_give_first(circle, bob.id)  # a member new to the group: see give first
     unrelated = actions.do_post_need(_m(circle, bob), "Someone in payments")
     row = next(n for n in queries.board(_m(circle, bob))["needs"] if n["id"] == unrelated.id)
     assert row["reach"] == []  # bob's own profile is never offered for bob's own need

@@ -22,7 +22,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from troth.errors import Forbidden, NotFound, TrothError
-from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Invitation, Membership
+from troth.groups.models import (
+    Attendance,
+    Group,
+    GroupNeed,
+    GroupProfile,
+    HelpOffer,
+    Invitation,
+    Meeting,
+    Membership,
+)
 from troth.owners import do_ensure_me
 
 TOKEN_BYTES = 32
@@ -229,6 +238,11 @@ def do_remove_member(group: Group, user_id: int) -> None:
 # The essay's question asks for two things; a third waits until one is closed.
 MAX_OPEN_NEEDS = 2
 HORIZON_DAYS = (7, 90)  # "the next 30-60 days", with room either side
+# "Give first" (issue 13; ../shared/research/paths-and-groups-anchors.md, part A idea 3:
+# give-before-you-ask). Two meetings: BNI lets a visitor attend at most twice before
+# joining (part B, [B7]), so two meetings is where a newcomer stops being a visitor;
+# it is also a bar met without having anything to offer yet.
+GIVE_FIRST_MEETINGS = 2
 LIST_MAX = 30  # companies or fields a profile names
 ITEM_MAX = 80
 
@@ -280,11 +294,33 @@ def do_publish_profile(
     return profile
 
 
+def may_ask(membership: Membership) -> bool:
+    """Whether "give first" lets this member post needs yet."""
+    return (
+        not membership.group.give_first
+        or membership.role == Membership.ORGANISER
+        or membership.give_first_waived
+        or HelpOffer.objects.filter(
+            need__group=membership.group, helper_id=membership.user_id
+        ).exists()
+        or Attendance.objects.filter(
+            meeting__group=membership.group, user_id=membership.user_id, attended=True
+        ).count()
+        >= GIVE_FIRST_MEETINGS
+    )
+
+
 def do_post_need(
     membership: Membership, text: str, *, days: int = 60, now: datetime | None = None
 ) -> GroupNeed:
     now = now or timezone.now()
     text = _text(text, "the need", 500, required=True)
+    if not may_ask(membership):
+        raise TrothError(
+            f"give first: in {membership.group.name} a new member's needs open after they"
+            f" have offered help once or come to {GIVE_FIRST_MEETINGS} meetings (an"
+            " organiser can waive it)"
+        )
     low, high = HORIZON_DAYS
     if not low <= days <= high:
         raise TrothError(f"a need's horizon is {low} to {high} days, got {days}")
@@ -376,3 +412,106 @@ def do_withdraw_offer(membership: Membership, need_id: int) -> None:
     ).delete()
     if not deleted:
         raise NotFound(f"no offer of yours on need #{need_id}")
+
+
+def do_set_give_first(group: Group, *, on: bool) -> None:
+    group.give_first = on
+    group.save(update_fields=["give_first"])
+
+
+def do_waive_give_first(group: Group, user_id: int, *, waived: bool = True) -> Membership:
+    membership = Membership.objects.filter(group=group, user_id=user_id).first()
+    if membership is None:
+        raise NotFound(f"no member #{user_id} in {group.name}")
+    membership.give_first_waived = waived
+    membership.save(update_fields=["give_first_waived"])
+    return membership
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def do_schedule_meeting(
+    group: Group, title: str, starts_at: datetime, *, place: str = "", now: datetime | None = None
+) -> Meeting:
+    now = now or timezone.now()
+    title = _text(title, "the meeting's title", 120, required=True)
+    if starts_at < now - timedelta(days=1):
+        raise TrothError("a meeting is scheduled for a time to come")
+    return Meeting.objects.create(
+        group=group,
+        title=title,
+        starts_at=starts_at,
+        place=_text(place, "the place", 200),
+        created_at=now,
+    )
+
+
+def meeting_in(group: Group, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.filter(group=group, id=meeting_id).first()
+    if meeting is None:
+        raise NotFound(f"no meeting #{meeting_id} in {group.name}")
+    return meeting
+
+
+def do_rsvp(
+    membership: Membership, meeting_id: int, answer: str, *, now: datetime | None = None
+) -> Attendance:
+    meeting = meeting_in(membership.group, meeting_id)
+    if answer not in (Attendance.YES, Attendance.NO, Attendance.MAYBE):
+        raise TrothError(f"an answer is yes, no or maybe, not {answer!r}")
+    if meeting.starts_at <= (now or timezone.now()):
+        raise TrothError("that meeting has started: the organiser marks who came")
+    row, _ = Attendance.objects.update_or_create(
+        meeting=meeting, user_id=membership.user_id, defaults={"rsvp": answer}
+    )
+    return row
+
+
+def do_mark_attendance(
+    group: Group, meeting_id: int, came: set[int], *, now: datetime | None = None
+) -> int:
+    """The organiser marks who came (every other member: did not). Returns how many came."""
+    meeting = meeting_in(group, meeting_id)
+    if meeting.starts_at > (now or timezone.now()):
+        raise TrothError("attendance is marked once the meeting has started")
+    members = set(Membership.objects.filter(group=group).values_list("user_id", flat=True))
+    strangers = came - members
+    if strangers:
+        raise NotFound(f"not members of {group.name}: {', '.join(map(str, sorted(strangers)))}")
+    for user_id in members:
+        Attendance.objects.update_or_create(
+            meeting=meeting, user_id=user_id, defaults={"attended": user_id in came}
+        )
+    return len(came)
+
+
+def next_meeting(group: Group, now: datetime | None = None) -> Meeting | None:
+    return (
+        Meeting.objects.filter(group=group, starts_at__gt=now or timezone.now())
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+# A carried need stays open this long after the meeting it is carried to.
+CARRY_DAYS = 30
+
+
+def do_carry_need(
+    membership: Membership, need_id: int, *, now: datetime | None = None
+) -> GroupNeed:
+    """Carry an open need forward to the next meeting: it stays open until CARRY_DAYS
+    after that meeting."""
+    now = now or timezone.now()
+    need = _own_need(membership, need_id)
+    if need.status != GroupNeed.OPEN:
+        raise TrothError(f"need #{need_id} is closed already ({need.get_status_display()})")
+    meeting = next_meeting(membership.group, now)
+    if meeting is None:
+        raise TrothError(f"{membership.group.name} has no meeting scheduled to carry it to")
+    until = timezone.localdate(meeting.starts_at) + timedelta(days=CARRY_DAYS)
+    need.expires_on = max(need.expires_on, until)
+    need.carried += 1
+    need.save(update_fields=["expires_on", "carried"])
+    return need

@@ -11,6 +11,9 @@ class Group(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField()
+    # "Give first": a new member's needs wait until they have offered help once or
+    # attended meetings (GIVE_FIRST_MEETINGS); an organiser can waive it per member.
+    give_first = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
@@ -35,6 +38,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=12, choices=ROLES, default=MEMBER)
     joined_at = models.DateTimeField()
+    give_first_waived = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["group_id", "joined_at", "id"]
@@ -111,6 +115,7 @@ class GroupNeed(models.Model):
     posted_at = models.DateTimeField()
     expires_on = models.DateField()
     status = models.CharField(max_length=10, choices=STATUSES, default=OPEN)
+    carried = models.PositiveSmallIntegerField(default=0)  # times carried to a next meeting
     closed_at = models.DateTimeField(null=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -140,3 +145,42 @@ class HelpOffer(models.Model):
 
     def __str__(self) -> str:
         return f"offer by {self.helper_id} on need {self.need_id}"
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class Attendance(models.Model):
+    """A member's answer to a meeting (RSVP) and, after it, whether they came (the
+    organiser marks it)."""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+    ANSWERS = [(YES, "yes"), (NO, "no"), (MAYBE, "maybe")]
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_attendance"
+    )
+    rsvp = models.CharField(max_length=5, choices=ANSWERS, blank=True)
+    attended = models.BooleanField(null=True)  # None: not marked yet
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.meeting_id}"

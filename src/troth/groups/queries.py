@@ -5,14 +5,24 @@ runs the command already holds the database) take a group found by `find_group`.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from statistics import median
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from troth.errors import NotFound
-from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Invitation, Membership
+from troth.groups.models import (
+    Attendance,
+    Group,
+    GroupNeed,
+    GroupProfile,
+    HelpOffer,
+    Invitation,
+    Meeting,
+    Membership,
+)
 
 
 def find_group(text: str) -> Group:
@@ -71,6 +81,7 @@ def members(group: Group, now: datetime | None = None) -> dict[str, Any]:
             "email": m.user.email,
             "role": m.role,
             "joined_at": m.joined_at.isoformat(),
+            "give_first_waived": m.give_first_waived,
         }
         for m in Membership.objects.filter(group=group)
         .select_related("user")
@@ -199,6 +210,7 @@ def board(membership: Membership, today: date | None = None) -> dict[str, Any]:
                 "posted_at": need.posted_at.isoformat(),
                 "expires_on": need.expires_on.isoformat(),
                 "offers": need.offer_count,
+                "carried": need.carried,
                 "offered": need.id in offered,
                 "offer_list": offers.get(need.id, []),
                 "reach": reach,
@@ -209,3 +221,124 @@ def board(membership: Membership, today: date | None = None) -> dict[str, Any]:
         "mine_open": len(mine),
         "profiles": len(published),
     }
+
+
+# ---------------------------------------------------------------- meetings and dashboard
+
+
+def meetings(membership: Membership, now: datetime | None = None) -> dict[str, Any]:
+    """Upcoming meetings with the member's own answer and the count of yeses; past ones
+    (the last ten) with how many came."""
+    now = now or timezone.now()
+    rows = Meeting.objects.filter(group=membership.group).annotate(
+        yes=Count("attendance", filter=Q(attendance__rsvp=Attendance.YES)),
+        came=Count("attendance", filter=Q(attendance__attended=True)),
+        marked=Count("attendance", filter=Q(attendance__attended__isnull=False)),
+    )
+    mine = dict(
+        Attendance.objects.filter(
+            meeting__group=membership.group, user_id=membership.user_id
+        ).values_list("meeting_id", "rsvp")
+    )
+
+    def row(m: Any) -> dict[str, Any]:  # a Meeting with the counts annotated
+        return {
+            "id": m.id,
+            "title": m.title,
+            "starts_at": m.starts_at,
+            "place": m.place,
+            "yes": m.yes,
+            "came": m.came,
+            "marked": bool(m.marked),
+            "my_rsvp": mine.get(m.id, ""),
+        }
+
+    return {
+        "upcoming": [row(m) for m in rows.filter(starts_at__gt=now).order_by("starts_at", "id")],
+        "past": [
+            row(m) for m in rows.filter(starts_at__lte=now).order_by("-starts_at", "-id")[:10]
+        ],
+    }
+
+
+def attendance_sheet(group: Group, meeting_id: int) -> list[dict[str, Any]]:
+    """Every member with their answer and whether they came, for the organiser."""
+    marks = {
+        a.user_id: a for a in Attendance.objects.filter(meeting_id=meeting_id, meeting__group=group)
+    }
+    return [
+        {
+            "user_id": m.user_id,
+            "username": m.user.username,
+            "rsvp": marks[m.user_id].rsvp if m.user_id in marks else "",
+            "attended": marks[m.user_id].attended if m.user_id in marks else None,
+        }
+        for m in Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+# A member who has done nothing in the group for this long is "quiet" (issue 13).
+QUIET_DAYS = 60
+
+
+def dashboard(group: Group, now: datetime | None = None) -> dict[str, Any]:
+    """The organiser's figures: attendance, needs posted and met within 30 and 60 days,
+    how fast a need gets its first offer, and members quiet for 60 days. Counts of what
+    happened in the group only: nothing of any member's own troth."""
+    now = now or timezone.now()
+    memberships = list(Membership.objects.filter(group=group).select_related("user"))
+    past = list(
+        Meeting.objects.filter(group=group, starts_at__lte=now)
+        .annotate(
+            came=Count("attendance", filter=Q(attendance__attended=True)),
+            marked=Count("attendance", filter=Q(attendance__attended__isnull=False)),
+        )
+        .order_by("-starts_at", "-id")[:6]
+    )
+    figures: dict[str, Any] = {"members": len(memberships)}
+    figures["meetings"] = [
+        {
+            "title": m.title,
+            "date": timezone.localdate(m.starts_at).isoformat(),
+            "came": m.came if m.marked else None,
+        }
+        for m in past
+    ]
+    for days in (30, 60):
+        since = now - timedelta(days=days)
+        posted = GroupNeed.objects.filter(group=group, posted_at__gte=since)
+        figures[f"needs_posted_{days}d"] = posted.count()
+        figures[f"needs_met_{days}d"] = posted.filter(status=GroupNeed.MET).count()
+        figures[f"offers_{days}d"] = HelpOffer.objects.filter(
+            need__group=group, created_at__gte=since
+        ).count()
+    waits = []
+    for need in GroupNeed.objects.filter(group=group, posted_at__gte=now - timedelta(days=90)):
+        first = need.offers.order_by("created_at").values_list("created_at", flat=True).first()
+        if first is not None:
+            waits.append((first - need.posted_at).total_seconds() / 86400)
+    figures["median_days_to_first_offer"] = round(median(waits), 1) if waits else None
+    since = now - timedelta(days=QUIET_DAYS)
+    active = (
+        set(
+            GroupNeed.objects.filter(group=group, posted_at__gte=since).values_list(
+                "author_id", flat=True
+            )
+        )
+        | set(
+            HelpOffer.objects.filter(need__group=group, created_at__gte=since).values_list(
+                "helper_id", flat=True
+            )
+        )
+        | set(
+            Attendance.objects.filter(
+                meeting__group=group, meeting__starts_at__gte=since, attended=True
+            ).values_list("user_id", flat=True)
+        )
+    )
+    figures["quiet"] = sorted(
+        m.user.username for m in memberships if m.user_id not in active and m.joined_at <= since
+    )
+    return figures

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from troth.web.views import group_board, insights, people, person, today
+from troth.web.views import group_board, group_meetings, insights, people, person, today
 from troth.web.views import groups as group_views
 from troth.web.views import imports as import_views
 from troth.web.views import intros as intro_views
@@ -119,7 +119,35 @@ urlpatterns = [
         group_board.withdraw_offer,
         name="group-need-withdraw",
     ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/carry",
+        group_board.carry_need,
+        name="group-need-carry",
+    ),
     path("groups/<slug:slug>/profile", group_board.profile, name="group-profile"),
+    path("groups/<slug:slug>/meetings/new", group_meetings.schedule, name="group-schedule"),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/rsvp",
+        group_meetings.rsvp,
+        name="group-rsvp",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/attendance",
+        group_meetings.attendance,
+        name="group-attendance",
+    ),
+    path("groups/<slug:slug>/give-first", group_meetings.give_first, name="group-give-first"),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/waive",
+        group_meetings.waive,
+        name="group-waive",
+    ),
+    path("groups/<slug:slug>/dashboard", group_meetings.dashboard, name="group-dashboard"),
+    path(
+        "groups/<slug:slug>/dashboard.csv",
+        group_meetings.dashboard_csv,
+        name="group-dashboard-csv",
+    ),
     path("join/<str:token>", group_views.join, name="join"),
     path(
         "login/",

@@ -131,3 +131,13 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/group_profile.html", context, status=400)
     messages.success(request, f"Published in {membership.group.name}.")
     return redirect("web:group-needs", slug=slug)
+
+
+@require_POST
+def carry_need(request: HttpRequest, slug: str, need_id: int) -> HttpResponse:
+    return _act(
+        request,
+        slug,
+        lambda m: actions.do_carry_need(m, need_id),
+        "Carried to the next meeting: it stays open until a month after it.",
+    )

@@ -34,7 +34,7 @@ def groups_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, Any]:
+def group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, Any]:
     membership = access.access_membership(request.user, slug)
     organiser = membership.role == Membership.ORGANISER
     data = queries.members(membership.group)
@@ -46,6 +46,9 @@ def _group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, A
         "nav": "groups",
         "group": membership.group,
         "me": membership,
+        "may_ask": actions.may_ask(membership),
+        "give_first_meetings": actions.GIVE_FIRST_MEETINGS,
+        "meetings": queries.meetings(membership),
         "organiser": organiser,
         "members": data["members"],
         "invitations": data["invitations"],
@@ -54,7 +57,7 @@ def _group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, A
 
 
 def group_page(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "web/group.html", _group_context(request, slug))
+    return render(request, "web/group.html", group_context(request, slug))
 
 
 @require_POST
@@ -70,11 +73,11 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 as_organiser=request.POST.get("role") == Membership.ORGANISER,
             )
     except TrothError as exc:
-        context = _group_context(request, slug, invite_error=str(exc), invite_email=email)
+        context = group_context(request, slug, invite_error=str(exc), invite_email=email)
         return render(request, "web/group.html", context, status=400)
     link = request.build_absolute_uri(reverse("web:join", args=[token]))
     # Shown once: only the token's digest is kept, so the link rides on this page.
-    context = _group_context(request, slug, new_link=link, new_email=invitation.email)
+    context = group_context(request, slug, new_link=link, new_email=invitation.email)
     return render(request, "web/group.html", context)
 
 

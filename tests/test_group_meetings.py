@@ -123,6 +123,16 @@ def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice, bob):
     sheet = _client(alice).get(f"/groups/{circle.slug}/dashboard.csv")
     rows = list(csv.reader(io.StringIO(sheet.content.decode())))
     assert rows[0] == ["measure", "value"] and ["members", "2"] in rows
+    # a user name a spreadsheet would compute (Django allows "-2+3") stays text
+    Membership.objects.create(
+        group=circle,
+        user=type(bob).objects.create_user("-2+3", "m@example.org", "x"),
+        joined_at=timezone.now() - dt.timedelta(days=100),
+    )
+    sheet = _client(alice).get(f"/groups/{circle.slug}/dashboard.csv")
+    rows = list(csv.reader(io.StringIO(sheet.content.decode())))
+    quiet = next(row[1] for row in rows if row[0] == "quiet for 60 days")
+    assert quiet == "'-2+3; bob", rows
     for url in ("dashboard", "dashboard.csv", f"meetings/{_meeting(circle, -1).id}/attendance"):
         assert _client(bob).get(f"/groups/{circle.slug}/{url}").status_code == 403, url
 

@@ -116,9 +116,9 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     for key, value in figures.items():
         if key == "meetings":
             for m in value:
-                writer.writerow([f"came to {m['title']} on {m['date']}", _cell(m["came"])])
+                writer.writerow([_cell(f"came to {m['title']} on {m['date']}"), _cell(m["came"])])
         elif key == "quiet":
-            writer.writerow([f"quiet for {queries.QUIET_DAYS} days", "; ".join(value)])
+            writer.writerow([f"quiet for {queries.QUIET_DAYS} days", _cell("; ".join(value))])
         else:
             writer.writerow([key, _cell(value)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -127,6 +127,9 @@ def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _cell(value: Any) -> str:
-    """A value for the CSV; a text a spreadsheet would run as a formula is quoted."""
+    """A value for the CSV; a text a spreadsheet would run as a formula (members choose
+    meeting titles and user names such as "-x" or "@y") gets a leading apostrophe."""
+    if isinstance(value, int):
+        return str(value)
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

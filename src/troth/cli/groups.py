@@ -101,11 +101,15 @@ def invite(
     organiser: bool = typer.Option(
         False, "--organiser", help="Make them an organiser when they join."
     ),
+    send: bool = typer.Option(
+        False, "--send", help="E-mail the link (TROTH_SMTP_* settings) instead of printing it."
+    ),
 ) -> None:
-    """Invite an address to a group: prints a single-use link that expires.
+    """Invite an address to a group: a single-use link that expires.
 
-    Send the link to them yourself; it is shown once (only a digest is kept). A new
-    invitation to the same address withdraws the previous link.
+    The link is printed (send it yourself) or mailed with --send; it is never shown
+    again (only a digest is kept). A new invitation to the same address withdraws the
+    previous link.
     """
     _setup()
     from troth.groups.actions import do_invite
@@ -117,14 +121,29 @@ def invite(
             "say where members reach this server: --url https://troth.example.org"
             " (or set TROTH_PUBLIC_URL)"
         )
+    from troth.agenda.digest import do_send_server_mail
+
     with transaction.atomic():
         found = find_group(group)
         invitation, token = do_invite(found, email, as_organiser=organiser)
+        link = f"{base}/join/{token}"
+        if send:  # a failed send keeps no invitation: nothing half-written
+            do_send_server_mail(
+                f"You are invited to {found.name} on troth",
+                f"You are invited to join {found.name}.\n\n"
+                f"Open this link to choose a user name and a password; it works once, until"
+                f" {invitation.expires_at:%Y-%m-%d}:\n{link}\n",
+                invitation.email,
+                "the invitation",
+            )
+    if send:
+        console.print(f"Sent the invitation to {escape(invitation.email)}.")
+        return
     console.print(
         f"Invited {escape(invitation.email)} to {escape(found.name)}"
         f" (until {invitation.expires_at:%Y-%m-%d %H:%M} UTC). Their link, shown once:"
     )
-    typer.echo(f"{base}/join/{token}")
+    typer.echo(link)
 
 
 @group_app.command("members")
@@ -193,3 +212,37 @@ def remove(
         found = find_group(group)
         do_remove_member(found, _user(account).id)
     console.print(f"Removed {escape(account)} from {escape(found.name)}")
+
+
+@group_app.command("remind")
+@one_line_errors
+def remind(
+    url: str | None = typer.Option(
+        None, "--url", help="The server's address as members reach it (default TROTH_PUBLIC_URL)."
+    ),
+) -> None:
+    """Close introduction asks unanswered for 14 days, and e-mail the reminders due.
+
+    Each ask or offer gets at most two reminders (after 5 and 10 days). Run it daily
+    (cron, or a timer beside `troth worker`); a failed send marks nothing, so the next
+    run tries again.
+    """
+    _setup()
+    from troth.agenda.digest import do_send_server_mail
+    from troth.groups.introductions import do_expire_and_remind, reminder_mail
+
+    base = (url or settings.TROTH_PUBLIC_URL).rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise TrothError(
+            "say where members reach this server: --url https://troth.example.org"
+            " (or set TROTH_PUBLIC_URL)"
+        )
+    with transaction.atomic():
+        expired, due = do_expire_and_remind()
+        for intro in due:
+            to, subject, body = reminder_mail(intro, base)
+            if to:
+                do_send_server_mail(subject, body, to, "a reminder")
+    console.print(
+        f"{plural(expired, 'introduction ask')} expired, {plural(len(due), 'reminder')} sent"
+    )

@@ -48,3 +48,16 @@ def access_member(group: Group, user_id: int) -> Membership:
     if membership is None:
         raise NotFound(f"no member #{user_id} in {group.name}")
     return membership
+
+
+def display_name(user: Any) -> str:
+    """How a member is named to their groups: the name they gave when they joined (their
+    own "me" in their troth), else their user name. Nothing else of their troth."""
+    from troth.people.models import Person
+
+    name = (
+        Person.objects.filter(owner_id=user.id, is_me=True)
+        .values_list("full_name", flat=True)
+        .first()
+    )
+    return name if name and name != "Me" else user.username

@@ -247,7 +247,9 @@ LIST_MAX = 30  # companies or fields a profile names
 ITEM_MAX = 80
 
 
-def _text(value: str, what: str, limit: int, *, required: bool = False, lines: bool = False) -> str:
+def clean_text(
+    value: str, what: str, limit: int, *, required: bool = False, lines: bool = False
+) -> str:
     """A member's words, checked: one line (spaces folded) unless `lines`."""
     value = value.strip() if lines else " ".join(value.split())
     if required and not value:
@@ -265,7 +267,7 @@ def _items(values: Sequence[str] | str, what: str) -> list[str]:
         values = re.split(r"[\n,;]", values)
     items: list[str] = []
     for raw in values:
-        item = _text(raw, what, ITEM_MAX)
+        item = clean_text(raw, what, ITEM_MAX)
         if item and item.casefold() not in (i.casefold() for i in items):
             items.append(item)
     if len(items) > LIST_MAX:
@@ -284,8 +286,8 @@ def do_publish_profile(
 ) -> GroupProfile:
     """Publish (or replace) what this member shows the group; empty fields publish nothing."""
     values = {
-        "headline": _text(headline, "headline", 200),
-        "offers": _text(offers, "what you can offer", 1000, lines=True),
+        "headline": clean_text(headline, "headline", 200),
+        "offers": clean_text(offers, "what you can offer", 1000, lines=True),
         "companies": _items(companies, "companies"),
         "fields": _items(fields, "fields"),
         "updated_at": now or timezone.now(),
@@ -314,7 +316,7 @@ def do_post_need(
     membership: Membership, text: str, *, days: int = 60, now: datetime | None = None
 ) -> GroupNeed:
     now = now or timezone.now()
-    text = _text(text, "the need", 500, required=True)
+    text = clean_text(text, "the need", 500, required=True)
     if not may_ask(membership):
         raise TrothError(
             f"give first: in {membership.group.name} a new member's needs open after they"
@@ -397,7 +399,7 @@ def do_offer_help(
         raise TrothError("that is your own need")
     if need.status != GroupNeed.OPEN or need.expires_on < timezone.localdate(now):
         raise TrothError(f"need #{need_id} is no longer open")
-    note = _text(note, "your note", 500)
+    note = clean_text(note, "your note", 500)
     offer, created = HelpOffer.objects.get_or_create(
         need=need, helper=membership.user, defaults={"note": note, "created_at": now}
     )
@@ -435,14 +437,14 @@ def do_schedule_meeting(
     group: Group, title: str, starts_at: datetime, *, place: str = "", now: datetime | None = None
 ) -> Meeting:
     now = now or timezone.now()
-    title = _text(title, "the meeting's title", 120, required=True)
+    title = clean_text(title, "the meeting's title", 120, required=True)
     if starts_at < now - timedelta(days=1):
         raise TrothError("a meeting is scheduled for a time to come")
     return Meeting.objects.create(
         group=group,
         title=title,
         starts_at=starts_at,
-        place=_text(place, "the place", 200),
+        place=clean_text(place, "the place", 200),
         created_at=now,
     )
 

@@ -39,6 +39,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=ROLES, default=MEMBER)
     joined_at = models.DateTimeField()
     give_first_waived = models.BooleanField(default=False)
+    # As a connector: at most this many introduction asks in 30 days, and a pause.
+    intro_capacity = models.PositiveSmallIntegerField(default=4)
+    intros_paused = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["group_id", "joined_at", "id"]
@@ -184,3 +187,74 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} at {self.meeting_id}"
+
+
+class MemberIntro(models.Model):
+    """An introduction between members of a group, double opt-in at every step: the
+    connector agrees first (or offered), then asks the person to be met, privately,
+    outside troth; only once that person agreed is anything about them shared with
+    the requester, in the connector's words. Each member's side of it is also kept in
+    their own troth (a promise while it is under way, a favour once made)."""
+
+    ASKED = "asked"  # the requester asked the connector
+    OFFERED = "offered"  # the connector offered ("I can introduce you")
+    AGREED = "agreed"  # connector and requester both willing: the connector asks
+    TARGET_AGREED = "target_agreed"  # the person to meet said yes: shared now
+    INTRODUCED = "introduced"
+    THANKED = "thanked"
+    DECLINED = "declined"
+    TARGET_DECLINED = "target_declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    STATES = [
+        (ASKED, "asked"),
+        (OFFERED, "offered"),
+        (AGREED, "agreed"),
+        (TARGET_AGREED, "they said yes"),
+        (INTRODUCED, "introduced"),
+        (THANKED, "thanked"),
+        (DECLINED, "declined"),
+        (TARGET_DECLINED, "not this time"),
+        (EXPIRED, "expired"),
+        (WITHDRAWN, "withdrawn"),
+    ]
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="intros")
+    need = models.ForeignKey(GroupNeed, null=True, on_delete=models.SET_NULL, related_name="intros")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    connector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    ask = models.CharField(max_length=500)  # what the requester wants, in their words
+    hint = models.CharField(max_length=300, blank=True)  # the connector's, without names
+    shared = models.CharField(max_length=500, blank=True)  # once the person agreed
+    state = models.CharField(max_length=16, choices=STATES)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True)  # the connector's first answer
+    expires_at = models.DateTimeField()
+    reminders = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    # Each side's record in their own troth (their own rows, their own ids).
+    requester_promise = models.ForeignKey(
+        "ledger.Commitment", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connector_promise = models.ForeignKey(
+        "ledger.Commitment", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requester_favor = models.ForeignKey(
+        "ledger.Favor", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["group", "connector", "created_at"]),
+            models.Index(fields=["state", "expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"intro {self.id} in {self.group_id} ({self.state})"

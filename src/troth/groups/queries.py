@@ -21,6 +21,7 @@ from troth.groups.models import (
     HelpOffer,
     Invitation,
     Meeting,
+    MemberIntro,
     Membership,
 )
 
@@ -342,3 +343,58 @@ def dashboard(group: Group, now: datetime | None = None) -> dict[str, Any]:
         m.user.username for m in memberships if m.user_id not in active and m.joined_at <= since
     )
     return figures
+
+
+# ---------------------------------------------------------------- member introductions
+
+# What the other side sees of the person to be met: nothing until they agreed.
+_SHARED_FROM = {"target_agreed", "introduced", "thanked"}
+
+
+def member_intros(membership: Membership) -> dict[str, Any]:
+    """This member's introductions in the group, as requester or connector: the ones
+    waiting on them first, then those under way, then the last ones closed."""
+    from troth.groups.access import display_name
+
+    rows = (
+        MemberIntro.objects.filter(group=membership.group)
+        .filter(Q(requester_id=membership.user_id) | Q(connector_id=membership.user_id))
+        .select_related("requester", "connector")
+        .order_by("-updated_at", "-id")
+    )
+    waiting: list[dict[str, Any]] = []
+    under_way: list[dict[str, Any]] = []
+    closed: list[dict[str, Any]] = []
+    names: dict[int, str] = {}
+
+    def name(user: Any) -> str:
+        if user.id not in names:
+            names[user.id] = display_name(user)
+        return names[user.id]
+
+    for intro in rows[:200]:
+        role = "requester" if intro.requester_id == membership.user_id else "connector"
+        other = intro.connector if role == "requester" else intro.requester
+        row = {
+            "id": intro.id,
+            "role": role,
+            "state": intro.state,
+            "state_words": intro.get_state_display(),
+            "other": name(other),
+            "ask": intro.ask,
+            "hint": intro.hint,
+            "shared": intro.shared if intro.state in _SHARED_FROM else "",
+            "need_id": intro.need_id,
+            "expires_at": intro.expires_at,
+            "outcome": intro.outcome,
+        }
+        on_me = (role == "connector" and intro.state in ("asked", "agreed", "target_agreed")) or (
+            role == "requester" and intro.state in ("offered", "introduced")
+        )
+        if on_me:
+            waiting.append(row)
+        elif intro.state in ("asked", "offered", "agreed", "target_agreed"):
+            under_way.append(row)
+        elif len(closed) < 20:
+            closed.append(row)
+    return {"waiting": waiting, "under_way": under_way, "closed": closed}

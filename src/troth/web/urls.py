@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from troth.web.views import group_board, group_meetings, insights, people, person, today
+from troth.web.views import (
+    group_board,
+    group_intros,
+    group_meetings,
+    insights,
+    people,
+    person,
+    today,
+)
 from troth.web.views import groups as group_views
 from troth.web.views import imports as import_views
 from troth.web.views import intros as intro_views
@@ -147,6 +155,23 @@ urlpatterns = [
         "groups/<slug:slug>/dashboard.csv",
         group_meetings.dashboard_csv,
         name="group-dashboard-csv",
+    ),
+    path("groups/<slug:slug>/intros/", group_intros.intros_page, name="group-intros"),
+    path("groups/<slug:slug>/intros/ask", group_intros.ask, name="group-intro-ask"),
+    path(
+        "groups/<slug:slug>/intros/settings",
+        group_intros.connector_settings,
+        name="group-intro-settings",
+    ),
+    path(
+        "groups/<slug:slug>/intros/<int:intro_id>/<str:name>",
+        group_intros.step,
+        name="group-intro-step",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/intro-offer",
+        group_intros.offer,
+        name="group-intro-offer",
     ),
     path("join/<str:token>", group_views.join, name="join"),
     path(

@@ -21,3 +21,7 @@ class Ambiguous(TrothError):
     def __init__(self, message: str, candidates: list[tuple[int, str]]):
         super().__init__(message)
         self.candidates = candidates
+
+
+class Forbidden(TrothError):
+    """Known to the user but not theirs to do (the web answers 403)."""

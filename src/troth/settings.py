@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "troth.importers",
     "troth.identity",
     "troth.warmpaths",
+    "troth.groups",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -390,6 +391,11 @@ TROTH_PERMISSIONS_POLICY = (
 TROTH_ANONYMOUS_BODY_BYTES = _envint("TROTH_ANONYMOUS_BODY_KB", 64, minimum=1) * 1024
 
 # ---------------------------------------------------------------- sign-in
+# How long a group invitation link stays usable (troth.groups).
+TROTH_INVITATION_DAYS = _envint("TROTH_INVITATION_DAYS", 7, minimum=1)
+# The server's address as members reach it (https://troth.example.org), for links made
+# outside a request: `troth group invite` prints one.
+TROTH_PUBLIC_URL = os.environ.get("TROTH_PUBLIC_URL", "").strip()
 # Passwords: Django's four validators (as `startproject` ships them), a minimum of 10
 # characters. They apply to every form that sets a password (admin, createsuperuser,
 # changepassword).

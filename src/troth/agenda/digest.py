@@ -513,3 +513,9 @@ def _reason(exc: BaseException, smtp: Smtp, to: str) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def do_send_server_mail(subject: str, body: str, to: str, what: str) -> None:
+    """One plain message through the server's own mail settings (TROTH_SMTP_*), for
+    the group server's invitations and reminders; one TrothError line when it fails."""
+    _deliver(_ready(None), subject, body, to, what)

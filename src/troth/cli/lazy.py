@@ -44,6 +44,7 @@ MODULES = (
     "web",
     "worker",
     "paths",
+    "groups",
 )
 MANIFEST = "commands.json"
 # Modules that import no model at the top and start Django themselves: `troth serve`

@@ -7,7 +7,8 @@ the request comes from a loopback address, so a server (which leaves it off and
 binds elsewhere) always asks for a real account.
 
 `TrothErrorMiddleware`: a TrothError escaping a view is the user's mistake, so it
-becomes a 400 page with its message (a NotFound a 404), never a 500.
+becomes a 400 page with its message (a NotFound a 404, a Forbidden a 403), never a
+500.
 
 `ServerTimingMiddleware`: every response says how long the app took to make it,
 in a standard `Server-Timing: app;dur=<ms>` header (the browser's network panel
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from troth.errors import NotFound, TrothError
+from troth.errors import Forbidden, NotFound, TrothError
 
 
 def is_loopback(address: str | None) -> bool:
@@ -86,6 +87,8 @@ class TrothErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(str(exception))
+        if isinstance(exception, Forbidden):
+            return render(request, "web/error.html", {"message": str(exception)}, status=403)
         if isinstance(exception, TrothError):
             return render(request, "web/error.html", {"message": str(exception)}, status=400)
         return None

@@ -1,8 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from troth.web.views import (
+    group_board,
+    group_intros,
+    group_meetings,
+    insights,
+    people,
+    person,
+    today,
+)
+from troth.web.views import groups as group_views
 from troth.web.views import imports as import_views
-from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
@@ -82,6 +91,89 @@ urlpatterns = [
     path("settings/calendar/new", settings_views.calendar_new, name="calendar-new"),
     path("settings/calendar/revoke", settings_views.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", settings_views.calendar_feed, name="calendar-feed"),
+    path("groups/", group_views.groups_page, name="groups"),
+    path("groups/<slug:slug>/", group_views.group_page, name="group"),
+    path("groups/<slug:slug>/invite", group_views.invite, name="group-invite"),
+    path("groups/<slug:slug>/leave", group_views.leave, name="group-leave"),
+    path(
+        "groups/<slug:slug>/invitations/<int:invitation_id>/revoke",
+        group_views.revoke,
+        name="group-revoke",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/role",
+        group_views.member_role,
+        name="group-role",
+    ),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/remove",
+        group_views.member_remove,
+        name="group-remove",
+    ),
+    path("groups/<slug:slug>/needs/", group_board.needs_board, name="group-needs"),
+    path("groups/<slug:slug>/needs/post", group_board.post_need, name="group-need-post"),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/close",
+        group_board.close_need,
+        name="group-need-close",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/offer",
+        group_board.offer_help,
+        name="group-need-offer",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/withdraw",
+        group_board.withdraw_offer,
+        name="group-need-withdraw",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/carry",
+        group_board.carry_need,
+        name="group-need-carry",
+    ),
+    path("groups/<slug:slug>/profile", group_board.profile, name="group-profile"),
+    path("groups/<slug:slug>/meetings/new", group_meetings.schedule, name="group-schedule"),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/rsvp",
+        group_meetings.rsvp,
+        name="group-rsvp",
+    ),
+    path(
+        "groups/<slug:slug>/meetings/<int:meeting_id>/attendance",
+        group_meetings.attendance,
+        name="group-attendance",
+    ),
+    path("groups/<slug:slug>/give-first", group_meetings.give_first, name="group-give-first"),
+    path(
+        "groups/<slug:slug>/members/<int:user_id>/waive",
+        group_meetings.waive,
+        name="group-waive",
+    ),
+    path("groups/<slug:slug>/dashboard", group_meetings.dashboard, name="group-dashboard"),
+    path(
+        "groups/<slug:slug>/dashboard.csv",
+        group_meetings.dashboard_csv,
+        name="group-dashboard-csv",
+    ),
+    path("groups/<slug:slug>/intros/", group_intros.intros_page, name="group-intros"),
+    path("groups/<slug:slug>/intros/ask", group_intros.ask, name="group-intro-ask"),
+    path(
+        "groups/<slug:slug>/intros/settings",
+        group_intros.connector_settings,
+        name="group-intro-settings",
+    ),
+    path(
+        "groups/<slug:slug>/intros/<int:intro_id>/<str:name>",
+        group_intros.step,
+        name="group-intro-step",
+    ),
+    path(
+        "groups/<slug:slug>/needs/<int:need_id>/intro-offer",
+        group_intros.offer,
+        name="group-intro-offer",
+    ),
+    path("join/<str:token>", group_views.join, name="join"),
     path(
         "login/",
         auth_views.LoginView.as_view(

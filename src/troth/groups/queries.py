@@ -1,0 +1,400 @@
+"""Reads about groups. Functions taking a `user` read only that user's groups; the
+operator's reads (for `troth group ...` on the server's own machine, where whoever
+runs the command already holds the database) take a group found by `find_group`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from troth.errors import NotFound
+from troth.groups.models import (
+    Attendance,
+    Group,
+    GroupNeed,
+    GroupProfile,
+    HelpOffer,
+    Invitation,
+    Meeting,
+    MemberIntro,
+    Membership,
+)
+
+
+def find_group(text: str) -> Group:
+    """A group by slug or by name (any case), for the operator."""
+    text = text.strip()
+    group = (
+        Group.objects.filter(slug=text).first() or Group.objects.filter(name__iexact=text).first()
+    )
+    if group is None:
+        raise NotFound(f"no group named {text!r} (troth group list shows them)")
+    return group
+
+
+def all_groups() -> list[dict[str, Any]]:
+    rows = Group.objects.annotate(
+        members=Count("memberships", distinct=True),
+        organisers=Count(
+            "memberships", filter=Q(memberships__role=Membership.ORGANISER), distinct=True
+        ),
+    ).order_by("name")
+    return [
+        {
+            "slug": g.slug,
+            "name": g.name,
+            "members": g.members,
+            "organisers": g.organisers,
+            "created_at": g.created_at.isoformat(),
+        }
+        for g in rows
+    ]
+
+
+def groups_of(user: Any) -> list[dict[str, Any]]:
+    """The groups this user belongs to, with their role in each."""
+    rows = (
+        Membership.objects.filter(user_id=user.id)
+        .select_related("group")
+        .annotate(members=Count("group__memberships"))
+        .order_by("group__name")
+    )
+    return [
+        {"slug": m.group.slug, "name": m.group.name, "role": m.role, "members": m.members}
+        for m in rows
+    ]
+
+
+def members(group: Group, now: datetime | None = None) -> dict[str, Any]:
+    """Members (organisers first) and invitations still open, with e-mail addresses:
+    what the operator and the group's organisers see. Never anything of a member's
+    own troth."""
+    now = now or timezone.now()
+    people = [
+        {
+            "user_id": m.user_id,
+            "username": m.user.username,
+            "email": m.user.email,
+            "role": m.role,
+            "joined_at": m.joined_at.isoformat(),
+            "give_first_waived": m.give_first_waived,
+        }
+        for m in Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("-role", "joined_at", "id")  # "organiser" sorts after "member": reversed
+    ]
+    pending = [
+        {
+            "id": inv.id,
+            "email": inv.email,
+            "invited_at": inv.created_at.isoformat(),
+            "expires_at": inv.expires_at.isoformat(),
+        }
+        for inv in Invitation.objects.filter(
+            group=group, accepted_at=None, revoked_at=None, expires_at__gt=now
+        ).order_by("created_at", "id")
+    ]
+    return {
+        "group": {"slug": group.slug, "name": group.name},
+        "members": people,
+        "invitations": pending,
+    }
+
+
+# ---------------------------------------------------------------- profiles and the board
+
+# The matcher explains a match in a contact's words ("works at Acme"); a published
+# profile says what a member can reach, so its reasons are told that way.
+_REWORDS = (
+    (re.compile(r"^works at "), "can reach "),
+    (re.compile(r"^tagged "), "can reach the field "),
+    (re.compile(r"^title "), "headline "),
+    (re.compile(r"^note "), "offers "),
+)
+# Below this a match is noise. Lower than for a contact's CRM record: a published
+# profile is the member's own word about what they can reach, so a company the need
+# names (the matcher's 0.15 for an employer) or a word of their offer (0.25) counts.
+MIN_CONFIDENCE = 0.15
+
+
+def _reword(reason: str) -> str:
+    for pattern, words in _REWORDS:
+        if pattern.match(reason):
+            return pattern.sub(words, reason, count=1)
+    return reason
+
+
+def profile_of(membership: Membership) -> GroupProfile | None:
+    return GroupProfile.objects.filter(membership=membership).first()
+
+
+def _published(group: Group) -> list[tuple[GroupProfile, str]]:
+    return [
+        (p, p.membership.user.username)
+        for p in GroupProfile.objects.filter(membership__group=group).select_related(
+            "membership__user"
+        )
+    ]
+
+
+def board(membership: Membership, today: date | None = None) -> dict[str, Any]:
+    """The group's open needs as one member sees them: each need, who posted it, how
+    many offered help, and which members' published profiles say they can reach what
+    it asks for. The need's owner also sees who offered and their notes."""
+    from troth.matching.keywords import NeedText, Profile, default_matcher
+
+    group = membership.group
+    today = today or timezone.localdate()
+    needs = list(
+        GroupNeed.objects.filter(group=group, status=GroupNeed.OPEN, expires_on__gte=today)
+        .select_related("author")
+        .annotate(offer_count=Count("offers"))
+        .order_by("expires_on", "id")
+    )
+    offered = set(
+        HelpOffer.objects.filter(need__in=needs, helper=membership.user).values_list(
+            "need_id", flat=True
+        )
+    )
+    mine = [n.id for n in needs if n.author_id == membership.user_id]
+    offers: dict[int, list[dict[str, Any]]] = {}
+    for offer in HelpOffer.objects.filter(need_id__in=mine).select_related("helper"):
+        offers.setdefault(offer.need_id, []).append(
+            {
+                "user_id": offer.helper_id,
+                "username": offer.helper.username,
+                "note": offer.note,
+                "at": offer.created_at.isoformat(),
+            }
+        )
+    published = _published(group)
+    names = {p.membership.user_id: name for p, name in published}
+    candidates = [
+        Profile(
+            id=p.membership.user_id,
+            name=name,
+            titles=(p.headline,) if p.headline else (),
+            companies=tuple(p.companies),
+            tags=tuple(p.fields),
+            notes=(p.offers,) if p.offers else (),
+        )
+        for p, name in published
+    ]
+    matcher = default_matcher()
+    rows = []
+    for need in needs:
+        reach = []
+        if candidates:
+            for match in matcher.rank(
+                NeedText(what=need.text, person_id=need.author_id), candidates, k=5
+            ):
+                if match.person_id == need.author_id or match.confidence < MIN_CONFIDENCE:
+                    continue
+                reach.append(
+                    {
+                        "user_id": match.person_id,
+                        "username": names[match.person_id],
+                        "reasons": [_reword(r) for r in match.reasons[:2]],
+                    }
+                )
+        rows.append(
+            {
+                "id": need.id,
+                "text": need.text,
+                "author": need.author.username,
+                "mine": need.author_id == membership.user_id,
+                "posted_at": need.posted_at.isoformat(),
+                "expires_on": need.expires_on.isoformat(),
+                "offers": need.offer_count,
+                "carried": need.carried,
+                "offered": need.id in offered,
+                "offer_list": offers.get(need.id, []),
+                "reach": reach,
+            }
+        )
+    return {
+        "needs": rows,
+        "mine_open": len(mine),
+        "profiles": len(published),
+    }
+
+
+# ---------------------------------------------------------------- meetings and dashboard
+
+
+def meetings(membership: Membership, now: datetime | None = None) -> dict[str, Any]:
+    """Upcoming meetings with the member's own answer and the count of yeses; past ones
+    (the last ten) with how many came."""
+    now = now or timezone.now()
+    rows = Meeting.objects.filter(group=membership.group).annotate(
+        yes=Count("attendance", filter=Q(attendance__rsvp=Attendance.YES)),
+        came=Count("attendance", filter=Q(attendance__attended=True)),
+        marked=Count("attendance", filter=Q(attendance__attended__isnull=False)),
+    )
+    mine = dict(
+        Attendance.objects.filter(
+            meeting__group=membership.group, user_id=membership.user_id
+        ).values_list("meeting_id", "rsvp")
+    )
+
+    def row(m: Any) -> dict[str, Any]:  # a Meeting with the counts annotated
+        return {
+            "id": m.id,
+            "title": m.title,
+            "starts_at": m.starts_at,
+            "place": m.place,
+            "yes": m.yes,
+            "came": m.came,
+            "marked": bool(m.marked),
+            "my_rsvp": mine.get(m.id, ""),
+        }
+
+    return {
+        "upcoming": [row(m) for m in rows.filter(starts_at__gt=now).order_by("starts_at", "id")],
+        "past": [
+            row(m) for m in rows.filter(starts_at__lte=now).order_by("-starts_at", "-id")[:10]
+        ],
+    }
+
+
+def attendance_sheet(group: Group, meeting_id: int) -> list[dict[str, Any]]:
+    """Every member with their answer and whether they came, for the organiser."""
+    marks = {
+        a.user_id: a for a in Attendance.objects.filter(meeting_id=meeting_id, meeting__group=group)
+    }
+    return [
+        {
+            "user_id": m.user_id,
+            "username": m.user.username,
+            "rsvp": marks[m.user_id].rsvp if m.user_id in marks else "",
+            "attended": marks[m.user_id].attended if m.user_id in marks else None,
+        }
+        for m in Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+# A member who has done nothing in the group for this long is "quiet" (issue 13).
+QUIET_DAYS = 60
+
+
+def dashboard(group: Group, now: datetime | None = None) -> dict[str, Any]:
+    """The organiser's figures: attendance, needs posted and met within 30 and 60 days,
+    how fast a need gets its first offer, and members quiet for 60 days. Counts of what
+    happened in the group only: nothing of any member's own troth."""
+    now = now or timezone.now()
+    memberships = list(Membership.objects.filter(group=group).select_related("user"))
+    past = list(
+        Meeting.objects.filter(group=group, starts_at__lte=now)
+        .annotate(
+            came=Count("attendance", filter=Q(attendance__attended=True)),
+            marked=Count("attendance", filter=Q(attendance__attended__isnull=False)),
+        )
+        .order_by("-starts_at", "-id")[:6]
+    )
+    figures: dict[str, Any] = {"members": len(memberships)}
+    figures["meetings"] = [
+        {
+            "title": m.title,
+            "date": timezone.localdate(m.starts_at).isoformat(),
+            "came": m.came if m.marked else None,
+        }
+        for m in past
+    ]
+    for days in (30, 60):
+        since = now - timedelta(days=days)
+        posted = GroupNeed.objects.filter(group=group, posted_at__gte=since)
+        figures[f"needs_posted_{days}d"] = posted.count()
+        figures[f"needs_met_{days}d"] = posted.filter(status=GroupNeed.MET).count()
+        figures[f"offers_{days}d"] = HelpOffer.objects.filter(
+            need__group=group, created_at__gte=since
+        ).count()
+    waits = []
+    for need in GroupNeed.objects.filter(group=group, posted_at__gte=now - timedelta(days=90)):
+        first = need.offers.order_by("created_at").values_list("created_at", flat=True).first()
+        if first is not None:
+            waits.append((first - need.posted_at).total_seconds() / 86400)
+    figures["median_days_to_first_offer"] = round(median(waits), 1) if waits else None
+    since = now - timedelta(days=QUIET_DAYS)
+    active = (
+        set(
+            GroupNeed.objects.filter(group=group, posted_at__gte=since).values_list(
+                "author_id", flat=True
+            )
+        )
+        | set(
+            HelpOffer.objects.filter(need__group=group, created_at__gte=since).values_list(
+                "helper_id", flat=True
+            )
+        )
+        | set(
+            Attendance.objects.filter(
+                meeting__group=group, meeting__starts_at__gte=since, attended=True
+            ).values_list("user_id", flat=True)
+        )
+    )
+    figures["quiet"] = sorted(
+        m.user.username for m in memberships if m.user_id not in active and m.joined_at <= since
+    )
+    return figures
+
+
+# ---------------------------------------------------------------- member introductions
+
+# What the other side sees of the person to be met: nothing until they agreed.
+_SHARED_FROM = {"target_agreed", "introduced", "thanked"}
+
+
+def member_intros(membership: Membership) -> dict[str, Any]:
+    """This member's introductions in the group, as requester or connector: the ones
+    waiting on them first, then those under way, then the last ones closed."""
+    from troth.groups.access import display_name
+
+    rows = (
+        MemberIntro.objects.filter(group=membership.group)
+        .filter(Q(requester_id=membership.user_id) | Q(connector_id=membership.user_id))
+        .select_related("requester", "connector")
+        .order_by("-updated_at", "-id")
+    )
+    waiting: list[dict[str, Any]] = []
+    under_way: list[dict[str, Any]] = []
+    closed: list[dict[str, Any]] = []
+    names: dict[int, str] = {}
+
+    def name(user: Any) -> str:
+        if user.id not in names:
+            names[user.id] = display_name(user)
+        return names[user.id]
+
+    for intro in rows[:200]:
+        role = "requester" if intro.requester_id == membership.user_id else "connector"
+        other = intro.connector if role == "requester" else intro.requester
+        row = {
+            "id": intro.id,
+            "role": role,
+            "state": intro.state,
+            "state_words": intro.get_state_display(),
+            "other": name(other),
+            "ask": intro.ask,
+            "hint": intro.hint,
+            "shared": intro.shared if intro.state in _SHARED_FROM else "",
+            "need_id": intro.need_id,
+            "expires_at": intro.expires_at,
+            "outcome": intro.outcome,
+        }
+        on_me = (role == "connector" and intro.state in ("asked", "agreed", "target_agreed")) or (
+            role == "requester" and intro.state in ("offered", "introduced")
+        )
+        if on_me:
+            waiting.append(row)
+        elif intro.state in ("asked", "offered", "agreed", "target_agreed"):
+            under_way.append(row)
+        elif len(closed) < 20:
+            closed.append(row)
+    return {"waiting": waiting, "under_way": under_way, "closed": closed}

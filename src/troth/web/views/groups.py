@@ -1,0 +1,153 @@
+"""Groups in the web app: my groups, a group's members (organisers also invite,
+promote and remove), and the invitation page where a new member signs up.
+
+Thin views: what a member may reach is decided by troth.groups.access, what changes
+by troth.groups.actions. A member sees the group's members by user name and role;
+e-mail addresses and open invitations are for organisers only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from troth.errors import TrothError
+from troth.groups import access, actions, queries
+from troth.groups.models import Membership
+from troth.web.views.common import owner_of
+
+# Signing in after sign-up: django-axes adds a backend, so login() must be told which.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def groups_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/groups.html", {"nav": "groups", "groups": queries.groups_of(request.user)}
+    )
+
+
+def group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, Any]:
+    membership = access.access_membership(request.user, slug)
+    organiser = membership.role == Membership.ORGANISER
+    data = queries.members(membership.group)
+    if not organiser:  # addresses and invitations are the organisers' to see
+        for m in data["members"]:
+            m.pop("email")
+        data["invitations"] = []
+    return {
+        "nav": "groups",
+        "group": membership.group,
+        "me": membership,
+        "may_ask": actions.may_ask(membership),
+        "give_first_meetings": actions.GIVE_FIRST_MEETINGS,
+        "meetings": queries.meetings(membership),
+        "organiser": organiser,
+        "members": data["members"],
+        "invitations": data["invitations"],
+        **extra,
+    }
+
+
+def group_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "web/group.html", group_context(request, slug))
+
+
+@require_POST
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    email = request.POST.get("email", "")
+    group = access.access_group_as_organiser(request.user, slug)  # 404 / 403 first
+    try:
+        with transaction.atomic():
+            invitation, token = actions.do_invite(
+                group,
+                email,
+                by=request.user,
+                as_organiser=request.POST.get("role") == Membership.ORGANISER,
+            )
+    except TrothError as exc:
+        context = group_context(request, slug, invite_error=str(exc), invite_email=email)
+        return render(request, "web/group.html", context, status=400)
+    link = request.build_absolute_uri(reverse("web:join", args=[token]))
+    # Shown once: only the token's digest is kept, so the link rides on this page.
+    context = group_context(request, slug, new_link=link, new_email=invitation.email)
+    return render(request, "web/group.html", context)
+
+
+@require_POST
+def revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    with transaction.atomic():
+        group = access.access_group_as_organiser(request.user, slug)
+        actions.do_revoke_invitation(group, invitation_id)
+    messages.success(request, "Invitation withdrawn: its link no longer works.")
+    return redirect("web:group", slug=slug)
+
+
+@require_POST
+def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    with transaction.atomic():
+        group = access.access_group_as_organiser(request.user, slug)
+        membership = actions.do_set_role(group, user_id, request.POST.get("role", ""))
+    messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+    return redirect("web:group", slug=slug)
+
+
+@require_POST
+def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    with transaction.atomic():
+        group = access.access_group_as_organiser(request.user, slug)
+        name = access.access_member(group, user_id).user.get_username()
+        actions.do_remove_member(group, user_id)
+    messages.success(request, f"{name} is no longer a member of {group.name}.")
+    return redirect("web:group", slug=slug)
+
+
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    with transaction.atomic():
+        group = access.access_group(request.user, slug)
+        actions.do_remove_member(group, owner_of(request).id)
+    messages.success(request, f"You left {group.name}. Your own troth is untouched.")
+    return redirect("web:groups")
+
+
+@login_not_required  # the invitation link is how someone without an account gets one
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = actions.open_invitation(token)  # NotFound: 404; used/expired: 400
+    signed_in = request.user.is_authenticated
+    context: dict[str, Any] = {"invitation": invitation, "signed_in": signed_in}
+    if request.method == "GET":
+        return render(request, "web/join.html", context)
+    if signed_in:
+        membership = actions.do_join(token, request.user)
+        messages.success(request, f"Welcome to {membership.group.name}.")
+        return redirect("web:group", slug=membership.group.slug)
+    password = request.POST.get("password", "")
+    try:
+        if password != request.POST.get("password2", ""):
+            raise TrothError("password: the two passwords differ")
+        user = actions.do_sign_up(
+            token,
+            username=request.POST.get("username", ""),
+            password=password,
+            name=request.POST.get("name", ""),
+        )
+    except TrothError as exc:
+        context.update(error=str(exc), username=request.POST.get("username", ""))
+        context["name"] = request.POST.get("name", "")
+        return render(request, "web/join.html", context, status=400)
+    login(request, user, backend=MODEL_BACKEND)
+    messages.success(
+        request,
+        f"Welcome to {invitation.group.name}. Your troth is empty and yours alone:"
+        " import your contacts to begin.",
+    )
+    return redirect("web:group", slug=invitation.group.slug)

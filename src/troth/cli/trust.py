@@ -17,7 +17,7 @@ from troth.ledger.queries import balance as balance_rows
 from troth.ledger.queries import follow_through
 from troth.people.queries import resolve_person
 from troth.trust.asking import ready_to_ask
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.trust.queries import check_as_of, trust_detail, trust_list
 from troth.trust.ready import ASKS, PHRASE
 

@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from troth.lib.text import fold
 
 # Below this similarity a guess is more likely wrong than helpful.
@@ -87,6 +85,10 @@ def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
         return Resolution(match=by_words[0][0])
     if by_words:
         return Resolution(candidates=by_words)
+
+    # rapidfuzz is imported only here: most look-ups end at an exact or word match,
+    # and every read command imports this module (issue 18 item 6).
+    from rapidfuzz import fuzz, process
 
     keys = [key for _pid, _name, key in folded]
     scored = process.extract(q, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=60)

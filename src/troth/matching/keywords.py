@@ -31,10 +31,15 @@ import math
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-from numpy.typing import NDArray
+# numpy is imported inside the methods that compute: the agenda and the web import this
+# module on every start, and most calls never match a need (issue 18 item 6).
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Postings = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 from troth.lib.text import fold
 from troth.matching.reasons import _gave, _reason, _within
@@ -323,13 +328,12 @@ class _Unit:
         return next(iter(self.exact.values()))
 
 
-Postings = tuple[NDArray[np.int64], NDArray[np.float64]]
-
-
 class KeywordIndex:
     """Candidates indexed once: term -> (candidate rows, field weight)."""
 
     def __init__(self, analyzer: Analyzer, candidates: Sequence[Profile]) -> None:
+        import numpy as np  # lazily, see the note at the imports
+
         self.analyzer = analyzer
         self.candidates = list(candidates)
         self.n = len(self.candidates)
@@ -381,6 +385,8 @@ class KeywordIndex:
         }
 
     def _postings(self, table: Mapping, key: object, tag: str) -> Postings | None:
+        import numpy as np  # lazily, see the note at the imports
+
         cached = self._arrays.get((tag, key))
         if cached is None:
             rows = table.get(key)
@@ -446,6 +452,8 @@ class KeywordIndex:
         return units
 
     def vector(self, unit: _Unit) -> tuple[NDArray[np.float64], int]:
+        import numpy as np  # lazily, see the note at the imports
+
         """Each candidate's evidence for the unit (0-1), and how many candidates use the
         need's own words: how rare the word is that the need chose, synonyms aside."""
         v = np.zeros(self.n)
@@ -474,6 +482,8 @@ class KeywordIndex:
         self, need: NeedText
     ) -> tuple[NDArray[np.float64], list[tuple[_Unit, float, NDArray[np.float64]]]]:
         """Every candidate's score for the need, and each unit's idf and evidence."""
+        import numpy as np  # lazily, see the note at the imports
+
         key = (need.what, need.tags, need.kind)
         cached = self._scored.get(key)
         if cached is None:
@@ -505,6 +515,8 @@ class KeywordIndex:
         *,
         explain: bool = True,
     ) -> list[Match]:
+        import numpy as np  # lazily, see the note at the imports
+
         total, used = self.score(need)
         if among is not None:
             keep = np.zeros(self.n, dtype=bool)

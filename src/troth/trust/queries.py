@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,21 +14,16 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
 from troth.people.models import Person
-from troth.trust.actions import do_recompute_trust, tier_among
-from troth.trust.activity import reasons as activity_reasons
-from troth.trust.engine import (
-    ENGINE_VERSION,
-    TIER_CADENCE_DAYS,
-    TIERS,
-    TrustParams,
-    TrustResult,
-    compute,
-    summarize,
-)
-from troth.trust.explain import reasons
-from troth.trust.history import day_number, load_history
+from troth.trust.constants import ENGINE_VERSION, TIER_CADENCE_DAYS, TIERS, TrustParams
 from troth.trust.models import TierCadence, TrustScore
-from troth.trust.summary import TREND_DAYS, load_scores
+
+if TYPE_CHECKING:
+    from troth.trust.engine import TrustResult
+
+# The engine, its history loader and the recompute (numpy, a fifth of a read command's
+# start-up) are imported inside the functions that compute: the agenda, people and
+# the web ask for fresh scores on every call, and the cache is current on most of them
+# (issue 18 item 6, bench/bench_cli_startup.py).
 
 
 class NotScored(TrothError):
@@ -122,6 +117,8 @@ def fresh_scores(owner: Owner) -> None:
     requests arriving together recompute once."""
     today = timezone.localdate()
     if is_stale(owner, today):
+        from troth.trust.actions import do_recompute_trust
+
         with transaction.atomic():
             if is_stale(owner, today):
                 do_recompute_trust(owner, today)
@@ -171,6 +168,8 @@ def trust_list(owner: Owner, as_of: dt.date | None = None) -> list[dict[str, Any
             )
         )
         return [_row(*r) for r in rows]
+    from troth.trust.summary import load_scores
+
     ids, (now, d30, d90) = load_scores(owner, day, known_on=day)
     names = dict(
         Person.objects.filter(owner=owner, id__in=list(map(int, ids))).values_list(
@@ -201,6 +200,11 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
     (refreshed first when stale): the cached tier when the cache holds this very
     score, else ranked against the cached scores as an update ranks it. Scoring the
     whole network for one person took a third of a second at 30,000 people."""
+    from troth.trust.actions import tier_among
+    from troth.trust.engine import compute, summarize
+    from troth.trust.history import day_number, load_history
+    from troth.trust.summary import TREND_DAYS
+
     fresh_scores(owner)
     history, ids = load_history(owner, [person.id])
     if len(ids) != 1:
@@ -223,6 +227,8 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
 def _scored_with_everyone(
     owner: Owner, person: Person, day: dt.date, known_on: dt.date | None
 ) -> tuple[int, list[TrustResult]]:
+    from troth.trust.summary import load_scores
+
     ids, results = load_scores(owner, day, known_on=known_on)
     at = ids.tolist()
     if person.id not in at:
@@ -237,6 +243,9 @@ def _owner_cadences(owner: Owner) -> list[int]:
 
 
 def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
+    from troth.trust.activity import reasons as activity_reasons
+    from troth.trust.explain import reasons
+
     day = check_as_of(as_of)
     if day == timezone.localdate():
         i, results = _scored_alone(owner, person, day)

@@ -10,7 +10,7 @@ never suggests as a helper someone it would then refuse to ask (issue 18).
 
 from __future__ import annotations
 
-from troth.trust.engine import NETWORK, TIERS
+from troth.trust.constants import NETWORK, TIERS
 
 WARM_TIERS: tuple[str, ...] = TIERS[: NETWORK + 1]
 COLD_TIERS: tuple[str, ...] = TIERS[NETWORK + 1 :]

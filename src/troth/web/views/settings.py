@@ -59,7 +59,7 @@ from troth.lib.text import is_number
 from troth.owners import do_ensure_me, own_addresses
 from troth.people.actions import MAX_NAME, do_edit_person
 from troth.people.models import ContactPoint, Person
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, owner_of, page
 

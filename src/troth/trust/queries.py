@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -16,6 +18,7 @@ from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.constants import ENGINE_VERSION, TIER_CADENCE_DAYS, TIERS, TrustParams
 from troth.trust.models import TierCadence, TrustScore
+from troth.trust.warmth import WARM_MIN_DAYS, WARM_TIERS, is_warm
 
 if TYPE_CHECKING:
     from troth.trust.engine import TrustResult
@@ -292,3 +295,47 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         now.as_of_day,
     )
     return row
+
+
+def tie_history(
+    owner: Owner, ids: Iterable[int], day: dt.date | None = None
+) -> dict[int, tuple[int | None, int]]:
+    """Per person: days since the first contact (None: never) and the number of distinct
+    weeks in touch, as of `day` (today), for the warm-tie rule (troth.trust.warmth).
+    One GROUP BY; the weeks are counted only for ties younger than WARM_MIN_DAYS (their
+    every contact falls in that window), the others are warm by age already."""
+    day = day or timezone.localdate()
+    wanted = list(ids)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    mine = Interaction.objects.filter(owner=owner, person_id__in=wanted, occurred_at__lt=end)
+    firsts = dict(
+        mine.values("person_id")
+        .annotate(first=Min("occurred_at"))
+        .values_list("person_id", "first")
+    )
+    out: dict[int, tuple[int | None, int]] = dict.fromkeys(wanted, (None, 0))
+    young: dict[int, set[tuple[int, int]]] = {}
+    for pid, first in firsts.items():
+        days = (day - timezone.localdate(first)).days
+        out[pid] = (days, 0)
+        if days < WARM_MIN_DAYS:
+            young[pid] = set()
+    if young:
+        for pid, when in mine.filter(person_id__in=list(young)).values_list(
+            "person_id", "occurred_at"
+        ):
+            young[pid].add(timezone.localdate(when).isocalendar()[:2])
+        for pid, weeks in young.items():
+            out[pid] = (out[pid][0], len(weeks))
+    return out
+
+
+def warm_among(owner: Owner, ids: Iterable[int] | None = None) -> list[int]:
+    """The owner's warm ties (troth.trust.warmth: a warm tier and a history), among `ids`
+    when given, strongest first. Reads the trust cache: callers refresh it first."""
+    rows = TrustScore.objects.filter(owner=owner, tier__in=WARM_TIERS)
+    if ids is not None:
+        rows = rows.filter(person_id__in=list(ids))
+    tiers = list(rows.order_by("-score", "person_id").values_list("person_id", "tier"))
+    history = tie_history(owner, [pid for pid, _ in tiers])
+    return [pid for pid, tier in tiers if is_warm(tier, *history[pid])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troth.trust.warmth import is_warm
+from troth.trust.warmth import WARM_TIERS, is_warm, why_not_warm
 
 ASKS = ("advice", "lead", "intro", "referral")
 PHRASE = {
@@ -39,8 +39,11 @@ def readiness(
     detail: dict[str, Any],
     their_needs: list[str],
     my_open_promises: list[tuple[str, bool]],
+    weeks_in_touch: int = 0,
 ) -> dict[str, Any]:
-    """`my_open_promises`: (what, overdue) for each open promise I made to this person."""
+    """`my_open_promises`: (what, overdue) for each open promise I made to this person;
+    `weeks_in_touch`: distinct weeks with contact (troth.trust.queries.tie_history), for
+    the warm-tie rule."""
     bar = BARS[ask]
     big_ask = ask in ("intro", "referral")
     facts = detail["facts"]
@@ -54,13 +57,18 @@ def readiness(
     elif detail["tier"] == "dormant":
         blockers.append(f"This tie has gone quiet: reconnect with {name} before asking")
         first.append(f"Get back in touch with {name}: ask how they are and what they need")
-    elif big_ask and not is_warm(detail["tier"]):
+    elif big_ask and not is_warm(detail["tier"], facts["days_known"], weeks_in_touch):
         # The handoff guard's rule (troth.trust.warmth): nobody outside the warm
-        # layers is ready to vouch, whatever single number clears its bar.
-        blockers.append(
-            f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"
-            " rarely vouches for you"
-        )
+        # layers, or known too briefly, is ready to vouch, whatever number clears its bar.
+        if detail["tier"] in WARM_TIERS:
+            blockers.append(
+                f"{name} is a new tie: {why_not_warm(detail['tier'], facts['days_known'], weeks_in_touch)}"
+            )
+        else:
+            blockers.append(
+                f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"
+                " rarely vouches for you"
+            )
         first.append(f"Build the tie with {name} first: meet, help, keep in touch")
     if detail["score"] < bar.min_score:
         blockers.append(

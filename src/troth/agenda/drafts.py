@@ -51,6 +51,7 @@ from troth.agenda.draft_grammar import (
     ago_phrase,
     due_phrase,
     first_name,
+    to_reader,
     to_you,
 )
 
@@ -500,7 +501,10 @@ def build_intro_context(
     why = _why(why_text, names)
     blurb = Facts()
     if plan.kind in ("intro-ask", "intro-offered", "intro-remind"):
-        blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b), names))
+        # the note is read by B: "he" and "his" in the reason are B's, said as "you"
+        # (issue 18 item 11), unless the reason names the introducer too
+        about_b = to_reader(_clean(intro.why), intro.person_b, (intro.introducer,))
+        blurb = _blurb(owner, intro, _why(about_b, names))
     sides = {
         key: _side(owner, p, today)
         for key, p in (("a", intro.person_a), ("b", intro.person_b), ("c", intro.introducer))

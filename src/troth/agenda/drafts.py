@@ -63,7 +63,7 @@ from troth.agenda.draft_grammar import needed_thing as needed_thing
 from troth.agenda.draft_grammar import promised_deed as promised_deed
 from troth.agenda.draft_grammar import second_person as second_person
 from troth.agenda.draft_grammar import topic_of as topic_of
-from troth.agenda.intro_items import intro_candidates
+from troth.agenda.intro_items import TELL_STATES, intro_candidates
 from troth.agenda.plan import Candidate
 from troth.errors import NotFound, TrothError
 from troth.intros import flow
@@ -84,6 +84,7 @@ INTRO_KINDS = (
     "intro-release",
     "intro-followup",
     "intro-thanks",
+    "intro-closed",
 )
 # The kinds of draft, in the agenda's order.
 KINDS = (
@@ -377,6 +378,8 @@ def _plan(intro: Introduction, today: dt.date | None = None) -> IntroPlan | None
     # The agenda's nudge and release for this introduction have their own drafts.
     due = phase(intro, today or timezone.localdate())
     nudge = due is not None and due.action == "nudge"
+    if intro.role == flow.CONNECTOR and intro.a_asked and state in TELL_STATES:
+        return IntroPlan("intro-closed", (a,), b)  # A asked: A hears it is not happening
     if intro.role == flow.CONNECTOR:
         if state == flow.PROPOSED:  # B's opt-in first: nothing reaches B unasked
             return IntroPlan("intro-optin", (b,), a)

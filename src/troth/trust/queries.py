@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -280,10 +281,14 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         "their_promises_broken": int(f.their_broken[i]),
         "my_promises_kept": int(f.my_kept[i]),
         "my_promises_broken": int(f.my_broken[i]),
+        # whole days back from the end of the day: a contact today is 0 days ago, not
+        # the 1 that rounding 0.6 of a day made ("first had contact 1 days ago")
         "days_since_contact": None
         if f.n_total[i] == 0
-        else round(float(now.as_of_day - f.last_day[i])),
-        "days_known": None if f.n_total[i] == 0 else round(float(now.as_of_day - f.first_day[i])),
+        else max(math.floor(float(now.as_of_day - f.last_day[i])), 0),
+        "days_known": None
+        if f.n_total[i] == 0
+        else max(math.floor(float(now.as_of_day - f.first_day[i])), 0),
     }
     row["parts"] = {k: round(float(v[i]), 3) for k, v in now.parts.items()}
     row["activity_reasons"] = activity_reasons(

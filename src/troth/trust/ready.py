@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from troth.lib.text import count
 from troth.trust.warmth import WARM_TIERS, is_warm, why_not_warm
 
 ASKS = ("advice", "lead", "intro", "referral")
@@ -80,7 +81,8 @@ def readiness(
     if detail["tier"] != "stranger":
         if known is not None and known < bar.min_days_known:
             blockers.append(
-                f"You first had contact {known} days ago: trust like this usually takes months"
+                f"You first had contact {'today' if known == 0 else count(known, 'day') + ' ago'}:"
+                " trust like this usually takes months"
             )
         if face < bar.min_meetings:
             times = "never" if face == 0 else ("only once" if face == 1 else f"only {face} times")

@@ -52,6 +52,6 @@ def ready_to_ask(owner, person: Person, ask: str, day: dt.date | None = None) ->
             or (c.status_changed_at is not None and _date(c.status_changed_at) > day)
         )
     ]
-    _days, weeks = tie_history(owner, [person.id], day)[person.id]
-    verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine, weeks)
+    history = tie_history(owner, [person.id], day)[person.id]
+    verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine, history)
     return {**verdict, "score": detail["score"], "tier": detail["tier"]}

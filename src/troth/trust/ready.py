@@ -40,14 +40,16 @@ def readiness(
     detail: dict[str, Any],
     their_needs: list[str],
     my_open_promises: list[tuple[str, bool]],
-    weeks_in_touch: int = 0,
+    history: tuple[int | None, int] | None = None,
 ) -> dict[str, Any]:
     """`my_open_promises`: (what, overdue) for each open promise I made to this person;
-    `weeks_in_touch`: distinct weeks with contact (troth.trust.queries.tie_history), for
-    the warm-tie rule."""
+    `history`: (days since the first contact, distinct weeks in touch) as
+    troth.trust.queries.tie_history gives them, for the warm-tie rule (the facts' days
+    and no weeks when not given)."""
     bar = BARS[ask]
     big_ask = ask in ("intro", "referral")
     facts = detail["facts"]
+    known_for = history if history is not None else (facts["days_known"], 0)
     blockers: list[str] = []
     first: list[str] = []
     if detail["tier"] == "stranger":
@@ -58,13 +60,11 @@ def readiness(
     elif detail["tier"] == "dormant":
         blockers.append(f"This tie has gone quiet: reconnect with {name} before asking")
         first.append(f"Get back in touch with {name}: ask how they are and what they need")
-    elif big_ask and not is_warm(detail["tier"], facts["days_known"], weeks_in_touch):
+    elif big_ask and not is_warm(detail["tier"], *known_for):
         # The handoff guard's rule (troth.trust.warmth): nobody outside the warm
         # layers, or known too briefly, is ready to vouch, whatever number clears its bar.
         if detail["tier"] in WARM_TIERS:
-            blockers.append(
-                f"{name} is a new tie: {why_not_warm(detail['tier'], facts['days_known'], weeks_in_touch)}"
-            )
+            blockers.append(f"{name} is a new tie: {why_not_warm(detail['tier'], *known_for)}")
         else:
             blockers.append(
                 f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"

@@ -171,8 +171,9 @@ def test_asking_a_weak_tie_points_to_someone_closer(alice, people):
     do_link_knows(alice, pat, wren)
     with pytest.raises(TrothError, match=r"Find someone closer: Pat Close \(\w+\) also knows Wren"):
         do_ask(alice, kim, wren, "learn about her team")
-    # a real tie that is not ready yet (never given anything, met once) gets the ready check
-    do_log_interaction(alice, dana, "meeting", when=_ago(3), minutes=30)
+    # a real tie that is not ready yet (never given anything, met twice) gets the ready
+    # check; known for months, so it is no new tie (troth.trust.warmth)
+    do_log_interaction(alice, dana, "meeting", when=_ago(100), minutes=30)
     do_log_interaction(alice, dana, "message", when=_ago(2), they_started=True)
     with pytest.raises(TrothError, match="not ready to ask Dana Whitfield for an introduction"):
         do_ask(alice, dana, wren, "learn about her team")

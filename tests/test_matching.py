@@ -244,8 +244,9 @@ def network(alice, bob):
     sam = do_add_person(alice, "Sam Okafor", company="Summit Labs", title="Senior Tax Accountant")
     pat = do_add_person(alice, "Pat Lee", company="Northwind", title="Bookkeeper")
     kim = do_add_person(alice, "Kim Park", company="Globex", title="Gardener")
-    do_log_interaction(alice, sam, "meeting", when=_ago(10), minutes=60)
-    do_log_interaction(alice, kim, "meeting", when=_ago(10), minutes=60)
+    # known for months: a warm tie has a history (troth.trust.warmth)
+    do_log_interaction(alice, sam, "meeting", when=_ago(100), minutes=60)
+    do_log_interaction(alice, kim, "meeting", when=_ago(100), minutes=60)
     # bob's own CPA must never show up for alice
     do_add_person(bob, "Bob's Accountant", company="Acme Corp", title="CPA", tags=["cpa"])
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30, tags=["cpa"])

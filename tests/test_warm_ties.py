@@ -20,7 +20,7 @@ from troth.trust.asking import ready_to_ask
 from troth.trust.engine import DORMANT, STRANGER, TIERS, compute
 from troth.trust.evaluate import history_from_network
 from troth.trust.models import TrustScore
-from troth.trust.queries import fresh_scores
+from troth.trust.queries import fresh_scores, tie_history
 from troth.trust.ready import readiness
 from troth.trust.warmth import COLD_TIERS, WARM_TIERS, is_warm
 
@@ -31,7 +31,9 @@ END = float((TODAY - dt.date(1970, 1, 1)).days)
 def test_the_rule():
     assert WARM_TIERS == ("inner", "close", "active", "network")
     assert COLD_TIERS == ("acquaintance", "dormant", "stranger")
-    assert is_warm("network") and not is_warm("acquaintance") and not is_warm("dormant")
+    # a tie known for a year counts by its tier alone (the history rule: test_warm_history)
+    assert is_warm("network", 365, 1)
+    assert not is_warm("acquaintance", 365, 1) and not is_warm("dormant", 365, 1)
 
 
 @pytest.mark.parametrize("seed", [41, 42, 43])
@@ -72,7 +74,8 @@ def test_helpers_are_only_warm_ties(network):
     """The agenda's helper pool is the handoff guard's warm ties, nobody it would refuse."""
     pool = _strongest_ties(network)
     tiers = dict(TrustScore.objects.filter(owner=network).values_list("person_id", "tier"))
-    assert pool and all(is_warm(tiers[pid]) for pid in pool)
+    history = tie_history(network, pool)
+    assert pool and all(is_warm(tiers[pid], *history[pid]) for pid in pool)
     assert any(t == "acquaintance" for t in tiers.values())
 
 

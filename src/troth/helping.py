@@ -25,8 +25,7 @@ from troth.matching.keywords import Match, Matcher, NeedText, Profile, default_m
 from troth.owners import me_person
 from troth.people.models import Employment, Note, Person
 from troth.trust.models import TrustScore
-from troth.trust.queries import fresh_scores
-from troth.trust.warmth import WARM_TIERS
+from troth.trust.queries import fresh_scores, warm_among
 
 # Of two people who fit a need alike, the stronger tie first: a trust score of 100
 # multiplies the match by 1.5, a stranger's (about 0) leaves it as it is.
@@ -217,12 +216,13 @@ def who_can_help(owner, need: Need, k: int = 5, matcher: Matcher | None = None) 
 def _strongest_ties(owner, limit: int = HELPER_POOL) -> list[int]:
     """The owner's strongest warm ties (`troth.trust.warmth`: the handoff guard would
     let you ask them), strongest first."""
-    return list(
-        TrustScore.objects.filter(owner=owner, tier__in=WARM_TIERS)
-        .exclude(person__relationship__archived=True)
-        .order_by("-score", "person_id")
-        .values_list("person_id", flat=True)[:limit]
+    warm = warm_among(owner)
+    archived = set(
+        Person.objects.filter(owner=owner, id__in=warm, relationship__archived=True).values_list(
+            "id", flat=True
+        )
     )
+    return [pid for pid in warm if pid not in archived][:limit]
 
 
 def needs_i_can_help(

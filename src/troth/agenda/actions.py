@@ -92,7 +92,11 @@ def _intro_done(
     answer, never followed up) is no contact and logs nothing."""
     intro = access_intro(owner, item.ref)
     what, state = intro_action(item.key)
-    if what == "step":
+    if what == "tell":  # A heard that it is not happening: a message to A, no step
+        if not log:
+            return None
+        summary = notes.strip() or f"Told them introduction #{intro.id} is not happening"
+    elif what == "step":
         do_step(owner, intro, state, notes)
         quiet_close = item.key.split(":")[3] == "close" and state != flow.RELEASED
         if quiet_close or not log:

@@ -351,6 +351,18 @@ _PURPOSE_VERBS = {
     "join", "co-found", "cofound", "team", "figure", "start", "grow", "break", "move", "switch",
 }
 # fmt: on
+def to_reader(text: str, person: Named, others: tuple[Named, ...] = ()) -> str:
+    """A reason to meet `person`, in a note they will read: the name and the pronouns
+    said to them ("learn how he scaled finance at his company" -> 'learn how you
+    scaled finance at your company'), as `second_person` does; but when one of
+    `others` (the introducer) is named in it, a pronoun may mean them, so only the name
+    changes, as `to_you` does."""
+    text = _name_to_you(text, person)
+    if any(re.search(rf"\b{re.escape(n)}\b", text) for o in others for n in _names(o)):
+        return text
+    return _pronouns_to_you(text)
+
+
 def to_you(text: str, person: Named) -> str:
     """A note about someone, said to them: "Wren's team" -> 'your team', 'Wren is'
     -> 'you are', 'how Kevin runs on-call' -> 'how you run on-call', 'help Wren' ->

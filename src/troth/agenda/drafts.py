@@ -51,6 +51,7 @@ from troth.agenda.draft_grammar import (
     ago_phrase,
     due_phrase,
     first_name,
+    to_reader,
     to_you,
 )
 
@@ -62,7 +63,7 @@ from troth.agenda.draft_grammar import needed_thing as needed_thing
 from troth.agenda.draft_grammar import promised_deed as promised_deed
 from troth.agenda.draft_grammar import second_person as second_person
 from troth.agenda.draft_grammar import topic_of as topic_of
-from troth.agenda.intro_items import intro_candidates
+from troth.agenda.intro_items import TELL_STATES, intro_candidates
 from troth.agenda.plan import Candidate
 from troth.errors import NotFound, TrothError
 from troth.intros import flow
@@ -83,6 +84,7 @@ INTRO_KINDS = (
     "intro-release",
     "intro-followup",
     "intro-thanks",
+    "intro-closed",
 )
 # The kinds of draft, in the agenda's order.
 KINDS = (
@@ -376,6 +378,8 @@ def _plan(intro: Introduction, today: dt.date | None = None) -> IntroPlan | None
     # The agenda's nudge and release for this introduction have their own drafts.
     due = phase(intro, today or timezone.localdate())
     nudge = due is not None and due.action == "nudge"
+    if intro.role == flow.CONNECTOR and intro.a_asked and state in TELL_STATES:
+        return IntroPlan("intro-closed", (a,), b)  # A asked: A hears it is not happening
     if intro.role == flow.CONNECTOR:
         if state == flow.PROPOSED:  # B's opt-in first: nothing reaches B unasked
             return IntroPlan("intro-optin", (b,), a)
@@ -500,7 +504,10 @@ def build_intro_context(
     why = _why(why_text, names)
     blurb = Facts()
     if plan.kind in ("intro-ask", "intro-offered", "intro-remind"):
-        blurb = _blurb(owner, intro, _why(to_you(_clean(intro.why), intro.person_b), names))
+        # the note is read by B: "he" and "his" in the reason are B's, said as "you"
+        # (issue 18 item 11), unless the reason names the introducer too
+        about_b = to_reader(_clean(intro.why), intro.person_b, (intro.introducer,))
+        blurb = _blurb(owner, intro, _why(about_b, names))
     sides = {
         key: _side(owner, p, today)
         for key, p in (("a", intro.person_a), ("b", intro.person_b), ("c", intro.introducer))

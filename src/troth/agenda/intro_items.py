@@ -7,16 +7,27 @@ closed quietly (no answer, or never followed up), which the trust score records.
 An introduction someone offered is their promise: my thank-you (with a note they
 can forward) comes up at once, one nudge a few days after its due date, then a
 graceful release (never a second chase). The timing lives in intros.queries.phase.
+When an introduction A asked me for ends without B (no answer, or a no), A hears it
+from me: "crickets" left the person who asked waiting (issue 18 item 11).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from troth.agenda.plan import Candidate
 from troth.intros import flow
 from troth.intros.models import Introduction
 from troth.intros.queries import OPEN, phase
+from troth.lib.text import count
+
+# Telling A that an introduction they asked for is not happening is worth doing for this
+# long after it ended; later it would reopen something A has let go.
+TELL_WINDOW_DAYS = 30
+# How an introduction A asked for can end without B: A is told.
+TELL_STATES = (flow.NO_ANSWER, flow.DECLINED)
 
 
 def intro_candidates(owner, today: dt.date) -> list[Candidate]:
@@ -51,12 +62,13 @@ def intro_candidates(owner, today: dt.date) -> list[Candidate]:
             if i.offered and i.due_on is not None:
                 reason = (
                     f"Introduction {pair}: {p.who.full_name} offered it by {i.due_on:%-d %B}"
-                    f" ({p.quiet} days ago): one gentle, face-saving nudge (once only)."
+                    f" ({count(p.quiet, 'day')} ago): one gentle, face-saving nudge (once only)."
                 )
                 grace = flow.OFFER_NUDGE_GRACE_DAYS
             else:
                 reason = (
-                    f"Introduction {pair}: waiting {p.quiet} days for {w.step}: one gentle nudge."
+                    f"Introduction {pair}: waiting {count(p.quiet, 'day')} for {w.step}:"
+                    " one gentle nudge."
                 )
                 grace = w.days
             out.append(
@@ -74,16 +86,18 @@ def intro_candidates(owner, today: dt.date) -> list[Candidate]:
         else:
             if p.close == flow.RELEASED:
                 reason = (
-                    f"Introduction {pair}: no movement {p.since} days after your nudge;"
+                    f"Introduction {pair}: no movement {count(p.since, 'day')} after your nudge;"
                     f" release {p.who.given_name or p.who.full_name} from the offer graciously"
                     " rather than chase again."
                 )
                 wait = flow.OFFER_RELEASE_DAYS
             else:
                 reason = (
-                    f"Introduction {pair}: no movement {p.since} days after your nudge;"
+                    f"Introduction {pair}: no movement {count(p.since, 'day')} after your nudge;"
                     f" close it quietly as {flow.word(p.close)}."
                 )
+                if _tells_a(i, p.close):
+                    reason += f" Then let {_first(i.person_a)} know, kindly."
                 wait = w.days
             out.append(
                 Candidate(
@@ -97,6 +111,51 @@ def intro_candidates(owner, today: dt.date) -> list[Candidate]:
                     lateness=(p.since - wait) / max(wait, 1),
                 )
             )
+    return out + _tell_candidates(owner, today)
+
+
+def _first(p) -> str:
+    return p.given_name or p.full_name
+
+
+def _tells_a(i: Introduction, state: str) -> bool:
+    """A asked me for this introduction and B did not take it up: A should hear so."""
+    return i.role == flow.CONNECTOR and i.a_asked and state in TELL_STATES
+
+
+def _tell_candidates(owner, today: dt.date) -> list[Candidate]:
+    """Introductions A asked for that ended without B lately: tell A (the key holds the
+    state, so `troth done` marks this once)."""
+    since = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=TELL_WINDOW_DAYS), dt.time())
+    )
+    rows = Introduction.objects.filter(
+        owner=owner,
+        role=flow.CONNECTOR,
+        a_asked=True,
+        state__in=TELL_STATES,
+        updated_at__gte=since,
+    ).select_related("person_a", "person_b")
+    out = []
+    for i in rows:
+        b = i.person_b.given_name or i.person_b.full_name
+        what = "did not answer" if i.state == flow.NO_ANSWER else "said no"
+        days = max((today - timezone.localdate(i.updated_at)).days, 0)
+        out.append(
+            Candidate(
+                kind="intro",
+                ref=i.id,
+                person_id=i.person_a.id,
+                person=i.person_a.full_name,
+                reason=(
+                    f"Introduction #{i.id} ({_pair(i)}): {b} {what}; let"
+                    f" {_first(i.person_a)} know kindly, so they are not left waiting."
+                ),
+                key=f"intro:{i.id}:{i.state}:tell",
+                importance=0.5,
+                lateness=days / 7,
+            )
+        )
     return out
 
 
@@ -107,8 +166,11 @@ def _pair(i: Introduction) -> str:
 
 
 def intro_action(key: str) -> tuple[str, str]:
-    """From an intro item's key, what `done` does: ('step', state) or ('nudge', '')."""
+    """From an intro item's key, what `done` does: ('step', state), ('tell', '') or
+    ('nudge', '')."""
     parts = key.split(":")
     if len(parts) >= 5 and parts[3] in ("do", "close"):
         return "step", parts[4]
+    if len(parts) >= 4 and parts[3] == "tell":
+        return "tell", ""
     return "nudge", ""

@@ -14,13 +14,12 @@ from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
 from troth.errors import NotFound, TrothError
-from troth.helping import agenda_hints
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
 from troth.owned import Owner
 from troth.people.dates import reminder_days, upcoming
 from troth.people.models import Person, Relationship
-from troth.trust.engine import TIER_CADENCE_DAYS, TIERS
+from troth.trust.constants import TIER_CADENCE_DAYS, TIERS
 from troth.trust.models import TierCadence, TrustScore
 from troth.trust.queries import fresh_scores
 
@@ -267,6 +266,10 @@ def _hints(owner: Owner, needs: list[_NeedRow]) -> dict[int, list[str]]:
     """Who among the strongest real ties might meet each need (troth.matching)."""
     if not needs:
         return {}
+    # The matcher (troth.matching) is imported only when a need is shown: most of
+    # `troth agenda`'s start-up otherwise (issue 18 item 6).
+    from troth.helping import agenda_hints
+
     full = Need.objects.filter(owner=owner, id__in=[n.id for n in needs]).prefetch_related("tags")
     order = {n.id: i for i, n in enumerate(needs)}
     return agenda_hints(owner, sorted(full, key=lambda n: order[n.id]))

@@ -18,12 +18,17 @@ import typer
 from rich.console import Console
 
 from troth import __version__
+from troth.cli.coerce import install as plain_options
 from troth.cli.lazy import LazyGroup
 from troth.errors import TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.lib.text import is_number
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Plain options (str, int, bool, list[str]) are read without pydantic, which Typer
+# would import for them: a fifth of a read command's start-up (troth.cli.coerce).
+plain_options()
 
 app = typer.Typer(
     name="troth",

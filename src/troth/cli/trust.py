@@ -17,7 +17,7 @@ from troth.ledger.queries import balance as balance_rows
 from troth.ledger.queries import follow_through
 from troth.people.queries import resolve_person
 from troth.trust.asking import ready_to_ask
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.trust.queries import check_as_of, trust_detail, trust_list
 from troth.trust.ready import ASKS, PHRASE
 
@@ -31,9 +31,12 @@ def _as_of(value: str | None):
 def _trend(value: float | None) -> str:
     if value is None:
         return ""
-    if abs(value) < 0.5:
+    # rounded once, as scores are (present.whole), then "=" for no change: -0.5 printed
+    # with :.0f read "-0" (issue 18 item 11)
+    n = present.whole(value)
+    if n == 0:
         return "="
-    return f"[green]+{value:.0f}[/green]" if value > 0 else f"[red]{value:.0f}[/red]"
+    return f"[green]+{n}[/green]" if n > 0 else f"[red]{n}[/red]"
 
 
 @command("trust", rich_help_panel="Trust")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from troth.errors import TrothError
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
-from troth.intros.queries import OPEN, closer_paths, tie_of
+from troth.intros.queries import OPEN, closer_paths, tie_of, why_not_warm_tie
 from troth.ledger.models import Favor
 from troth.owned import Owner
 from troth.owners import me_person
@@ -33,12 +33,18 @@ def _two_contacts(x: Person, y: Person) -> None:
 
 
 def _guard(owner: Owner, person: Person, anyway: str, what: str, better: str) -> bool:
-    """Refuse a weak tie unless told why; True when the guard was passed with --anyway."""
-    tier, score = tie_of(owner, person)
-    if tier in WEAK_TIERS:
+    """Refuse a tie that is not warm (troth.trust.warmth: a cold tier, or a tie too new
+    to have been tested) unless told why; True when the guard was passed with --anyway."""
+    tier, score, why = why_not_warm_tie(owner, person)
+    if why:
         if not anyway.strip():
+            state = (
+                f"is {tier} (trust {score:.0f})"
+                if tier in WEAK_TIERS
+                else f"is new ({tier}, trust {score:.0f}; {why})"
+            )
             raise TrothError(
-                f"your tie to {person.full_name} is {tier} (trust {score:.0f}): {what}. {better},"
+                f"your tie to {person.full_name} {state}: {what}. {better},"
                 ' or pass --anyway "why" to go ahead'
             )
         return True

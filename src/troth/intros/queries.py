@@ -14,8 +14,8 @@ from troth.intros.models import Introduction, IntroStep
 from troth.owned import Owner
 from troth.people.models import Knows, Person
 from troth.trust.models import TrustScore
-from troth.trust.queries import fresh_scores
-from troth.trust.warmth import WARM_TIERS
+from troth.trust.queries import fresh_scores, tie_history, warm_among
+from troth.trust.warmth import why_not_warm
 
 OPEN = tuple(s for s in flow.STATES if s not in flow.ENDED)
 
@@ -39,6 +39,14 @@ def tie_of(owner: Owner, person: Person) -> tuple[str, float]:
     return (found[0], found[1]) if found else ("stranger", 0.0)
 
 
+def why_not_warm_tie(owner: Owner, person: Person) -> tuple[str, float, str]:
+    """The tie's tier and score, and why it is not a warm tie ("" when it is: the one
+    rule, troth.trust.warmth, with the history that rule asks for)."""
+    tier, score = tie_of(owner, person)
+    days_known, weeks = tie_history(owner, [person.id])[person.id]
+    return tier, score, why_not_warm(tier, days_known, weeks)
+
+
 def closer_paths(
     owner: Owner, target: Person, exclude: Person | None = None
 ) -> list[tuple[str, str]]:
@@ -50,12 +58,12 @@ def closer_paths(
     ids.discard(target.id)
     if exclude is not None:
         ids.discard(exclude.id)
-    rows = (
-        TrustScore.objects.filter(owner=owner, person_id__in=ids, tier__in=WARM_TIERS)
-        .order_by("-score")
-        .values_list("person__full_name", "tier")
+    warm = warm_among(owner, ids)[:5]  # strongest first
+    rows = TrustScore.objects.filter(owner=owner, person_id__in=warm).values_list(
+        "person_id", "person__full_name", "tier"
     )
-    return list(rows[:5])
+    found = {pid: (name, tier) for pid, name, tier in rows}
+    return [found[pid] for pid in warm]
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dateutil import parser as dateparser
-
 BIRTHDAY, ANNIVERSARY, OTHER = "birthday", "anniversary", "other"
 KINDS = (BIRTHDAY, ANNIVERSARY, OTHER)
 MAX_LABEL = 60
@@ -146,6 +144,10 @@ def parse_key_date(text: str, order: str | None = None) -> tuple[int, int, int |
         raise KeyDateError(f"{value!r} is not a date; write it as YYYY-MM-DD or MM-DD")
     # Month names in English ("14 March 1980", "Mar 14"): dateutil reads them; a
     # year it filled in itself differs between two defaults, a year it read does not.
+    # dateutil's parser (a few milliseconds to import) only for month names: the
+    # agenda imports this module on every start (issue 18 item 6).
+    from dateutil import parser as dateparser
+
     try:
         one = dateparser.parse(value, default=_DEFAULT_A)
         two = dateparser.parse(value, default=_DEFAULT_B)

@@ -12,12 +12,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from troth.lib.text import fold
 
 # Below this similarity a guess is more likely wrong than helpful.
 FUZZY_CUTOFF = 85.0
+# "Did you mean": each word typed this close to a word of the name (Jaro-Winkler, 0-1),
+# among the best few whole-name matches.
+SUGGEST_SIMILARITY = 0.84
+SUGGEST_SHORTLIST = 25
 # Two fuzzy scores this close are a tie: ask rather than guess.
 FUZZY_TIE_MARGIN = 4.0
 
@@ -88,6 +90,10 @@ def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
     if by_words:
         return Resolution(candidates=by_words)
 
+    # rapidfuzz is imported only here: most look-ups end at an exact or word match,
+    # and every read command imports this module (issue 18 item 6).
+    from rapidfuzz import fuzz, process
+
     keys = [key for _pid, _name, key in folded]
     scored = process.extract(q, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
     close = [(folded[i][0], folded[i][1], score) for _k, score, i in scored]
@@ -98,4 +104,28 @@ def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
         if len(tied) == 1:
             return Resolution(match=tied[0][0])
         return Resolution(candidates=tied)
-    return Resolution(suggestions=[(pid, name) for pid, name, _s in close[:3]])
+    return Resolution(suggestions=_suggestions(qwords, keys, folded))
+
+
+def _suggestions(
+    qwords: list[str], keys: list[str], folded: list[tuple[int, str, str]]
+) -> list[tuple[int, str]]:
+    """Close spellings of the name typed, for "did you mean": each word typed near a
+    word of the name (Jaro-Winkler SUGGEST_SIMILARITY or more: "Ralf" for Ralph,
+    "Bernhard" for Bernard). The whole-string score alone offered "Sarah Chen" for
+    "Ralph" (found by a newcomer's review, issue 18 item 11)."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler
+
+    shortlist = process.extract(
+        " ".join(qwords), keys, scorer=fuzz.WRatio, limit=SUGGEST_SHORTLIST, score_cutoff=45
+    )
+    ranked = []
+    for key, whole, i in shortlist:
+        words = key.split()
+        near = [max(JaroWinkler.similarity(q, w) for w in words) for q in qwords]
+        closeness = sum(near) / len(near)
+        if min(near) >= SUGGEST_SIMILARITY:
+            ranked.append((-closeness, -whole, i))
+    ranked.sort()
+    return [(folded[i][0], folded[i][1]) for _c, _w, i in ranked[:3]]

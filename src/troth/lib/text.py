@@ -20,3 +20,9 @@ def is_number(text: str, most: int = 18) -> bool:
     `most` of them. (str.isdigit() also accepts "²", which int() refuses, and Python
     refuses to read more than 4,300 digits: either would be a 500, not a 400.)"""
     return text.isascii() and text.isdigit() and len(text) <= most
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """'1 day', '3 days', '0 days': a number with its noun in agreement (the agenda,
+    readiness and Settings said "1 days ago")."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -31,10 +31,15 @@ import math
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-from numpy.typing import NDArray
+# numpy is imported inside the methods that compute: the agenda and the web import this
+# module on every start, and most calls never match a need (issue 18 item 6).
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Postings = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 from troth.lib.text import fold
 from troth.matching.reasons import _gave, _reason, _within
@@ -167,6 +172,12 @@ HEADED_FIELDS = frozenset({"tag", "title", "past_title"})
 PHRASE_WEIGHT = 0.5
 # A need's word that stands inside a multi-word term but means something of its own.
 INNER_WEIGHT = 0.5
+# Someone whose current job title is what the need asks for (its own skill words, not
+# a word inside a longer term) does the work every day: for "a tax accountant", a CPA
+# in practice before a controller or an analyst tagged cpa (issue 18 item 7: the CPA
+# ranked 15th behind them, as a tag and a title weigh the same). The title's evidence
+# for that word counts this much again.
+JOB_WEIGHT = 0.5
 # Each past favour of the kind the need calls for (up to three) multiplies the score by this much more.
 KIND_BOOST = 0.08
 KIND_BOOST_CAP = 3
@@ -314,6 +325,8 @@ class _Unit:
     weight: float
     groups: set[int]
     pair: tuple[str, str] | None = None
+    # only words inside a longer term of the need ("tax" in "tax accountant")
+    inner: bool = False
     # capitalised words past the first, folded -> as written: the only ones that may
     # match a person's name
     proper: dict[str, str] = field(default_factory=dict)
@@ -323,13 +336,12 @@ class _Unit:
         return next(iter(self.exact.values()))
 
 
-Postings = tuple[NDArray[np.int64], NDArray[np.float64]]
-
-
 class KeywordIndex:
     """Candidates indexed once: term -> (candidate rows, field weight)."""
 
     def __init__(self, analyzer: Analyzer, candidates: Sequence[Profile]) -> None:
+        import numpy as np  # lazily, see the note at the imports
+
         self.analyzer = analyzer
         self.candidates = list(candidates)
         self.n = len(self.candidates)
@@ -337,6 +349,7 @@ class KeywordIndex:
         terms: dict[str, dict[int, float]] = {}
         pairs: dict[tuple[str, str], dict[int, float]] = {}
         names: dict[str, dict[int, float]] = {}
+        jobs: dict[str, dict[int, float]] = {}  # terms of current titles only
         compiled = analyzer.compiled
         name_weight = FIELD_WEIGHT["name"]
         for i, p in enumerate(self.candidates):
@@ -347,6 +360,10 @@ class KeywordIndex:
             local_pairs: dict[tuple[str, str], dict[str, float]] = {}
             for kind, text in _fields(p):
                 field_terms, field_pairs = compiled(kind, text)
+                if kind == "title":
+                    for term, w in field_terms:
+                        job_rows = jobs.setdefault(term, {})
+                        job_rows[i] = max(w, job_rows.get(i, 0.0))
                 for term, w in field_terms:
                     by_kind = local.get(term)
                     if by_kind is None:
@@ -372,6 +389,7 @@ class KeywordIndex:
         self._terms = terms
         self._pairs = pairs
         self._names = names
+        self._jobs = jobs
         self._arrays: dict[object, Postings] = {}
         self._scored: dict[tuple, tuple] = {}
         self._evidence_cache: dict[int, tuple[dict, dict]] = {}
@@ -381,6 +399,8 @@ class KeywordIndex:
         }
 
     def _postings(self, table: Mapping, key: object, tag: str) -> Postings | None:
+        import numpy as np  # lazily, see the note at the imports
+
         cached = self._arrays.get((tag, key))
         if cached is None:
             rows = table.get(key)
@@ -415,6 +435,7 @@ class KeywordIndex:
                 exact={tok.term: tok.surface},
                 weight=weight,
                 groups=groups,
+                inner=tok.inner,
                 proper=(
                     {fold(tok.surface): tok.surface}
                     if tok.pos > 0 and tok.surface[:1].isupper() and " " not in tok.surface
@@ -433,6 +454,7 @@ class KeywordIndex:
                         )
                     other.exact.setdefault(tok.term, tok.surface)
                     other.groups |= groups
+                    other.inner = other.inner and tok.inner
                     other.proper.update(unit.proper)
                     break
             else:
@@ -448,6 +470,8 @@ class KeywordIndex:
     def vector(self, unit: _Unit) -> tuple[NDArray[np.float64], int]:
         """Each candidate's evidence for the unit (0-1), and how many candidates use the
         need's own words: how rare the word is that the need chose, synonyms aside."""
+        import numpy as np  # lazily, see the note at the imports
+
         v = np.zeros(self.n)
         if unit.pair is not None:
             post = self._postings(self._pairs, unit.pair, "pair")
@@ -470,10 +494,24 @@ class KeywordIndex:
                 own[idx] = True
         return v, int(own.sum()) or int(np.count_nonzero(v))
 
+    def _job_vector(self, unit: _Unit) -> NDArray[np.float64]:
+        """Each candidate's evidence for the unit in a current job title (0-1)."""
+        import numpy as np  # lazily, see the note at the imports
+
+        v = np.zeros(self.n)
+        for term, factor in unit.terms.items():
+            post = self._postings(self._jobs, term, "job")
+            if post is not None:
+                idx, w = post
+                v[idx] = np.maximum(v[idx], w * factor)
+        return v
+
     def score(
         self, need: NeedText
     ) -> tuple[NDArray[np.float64], list[tuple[_Unit, float, NDArray[np.float64]]]]:
         """Every candidate's score for the need, and each unit's idf and evidence."""
+        import numpy as np  # lazily, see the note at the imports
+
         key = (need.what, need.tags, need.kind)
         cached = self._scored.get(key)
         if cached is None:
@@ -486,6 +524,8 @@ class KeywordIndex:
                 idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
                 total += unit.weight * idf * v
                 used.append((unit, idf, v))
+                if unit.pair is None and not unit.inner and unit.weight >= 1.0:
+                    total += JOB_WEIGHT * unit.weight * idf * self._job_vector(unit)
             kind = need.kind or need_kind(need.what)
             if kind in self.gave:
                 total *= 1 + KIND_BOOST * self.gave[kind]
@@ -505,6 +545,8 @@ class KeywordIndex:
         *,
         explain: bool = True,
     ) -> list[Match]:
+        import numpy as np  # lazily, see the note at the imports
+
         total, used = self.score(need)
         if among is not None:
             keep = np.zeros(self.n, dtype=bool)

@@ -11,7 +11,7 @@ from troth.errors import TrothError
 from troth.ledger.models import Commitment, Need
 from troth.ledger.queries import open_needs, promises
 from troth.people.models import Person
-from troth.trust.queries import trust_detail
+from troth.trust.queries import tie_history, trust_detail
 from troth.trust.ready import ASKS, readiness
 
 
@@ -52,5 +52,6 @@ def ready_to_ask(owner, person: Person, ask: str, day: dt.date | None = None) ->
             or (c.status_changed_at is not None and _date(c.status_changed_at) > day)
         )
     ]
-    verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine)
+    history = tie_history(owner, [person.id], day)[person.id]
+    verdict = readiness(ask, person.given_name or person.full_name, detail, needs, mine, history)
     return {**verdict, "score": detail["score"], "tier": detail["tier"]}

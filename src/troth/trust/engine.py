@@ -18,7 +18,6 @@ contact and days since first contact pulling in opposite directions.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,61 +33,40 @@ from troth.trust.activity import (
 from troth.trust.activity import (
     features as features_of_activity,
 )
+from troth.trust.constants import (  # noqa: F401  (re-exported: the engine's names)
+    ACQUAINTANCE,
+    ACTIVE,
+    ACTIVITY_HALF_LIFE,
+    BROKEN,
+    CALL,
+    CHANNELS,
+    CLOSE,
+    DORMANT,
+    EMAIL,
+    ENGINE_VERSION,
+    EVENT,
+    FORMULA,
+    INITIATORS,
+    INNER,
+    KEPT,
+    ME,
+    MEETING,
+    MESSAGE,
+    NETWORK,
+    OPEN,
+    PROMISE_STATUSES,
+    RELEASED,
+    STRANGER,
+    THEM,
+    TIER_CADENCE_DAYS,
+    TIER_CAPS,
+    TIERS,
+    UNKNOWN,
+    TrustParams,
+)
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
-
-CHANNELS = ("meeting", "call", "email", "message", "event")
-MEETING, CALL, EMAIL, MESSAGE, EVENT = range(5)
-INITIATORS = ("me", "them", "unknown")
-ME, THEM, UNKNOWN = range(3)
-PROMISE_STATUSES = ("open", "kept", "broken", "released")
-OPEN, KEPT, BROKEN, RELEASED = range(4)
-
-TIERS = ("inner", "close", "active", "network", "acquaintance", "dormant", "stranger")
-INNER, CLOSE, ACTIVE, NETWORK, ACQUAINTANCE, DORMANT, STRANGER = range(7)
-# Dunbar's layers: about 5 / 15 / 50 / 150 people (cumulative), anchors.md.
-TIER_CAPS = (5, 15, 50, 150)
-# Keep-in-touch cadence per tier in days: weekly, monthly, six-monthly, yearly
-# (Dunbar et al. 2015 contact frequencies, anchors.md); acquaintances yearly at most.
-TIER_CADENCE_DAYS = (7, 30, 180, 365, 365, 180, 0)
-# The activity model's short memory (troth.trust.activity, "log_decayed_30").
-ACTIVITY_HALF_LIFE = 30.0
-
-
-@dataclass(frozen=True)
-class TrustParams:
-    # A meeting carries more than an email (Gilbert & Karahalios: intensity and intimacy).
-    channel_weight: tuple[float, ...] = (1.0, 0.8, 0.25, 0.3, 0.5)
-    # Bridging ties lose half their strength in about 110 days (Burt 2002, anchors.md).
-    half_life_days: float = 110.0
-    # A slower memory so an old strong tie reads as dormant, not as a stranger.
-    long_half_life_days: float = 730.0
-    # Hall (2018): ~50 hours from acquaintance to casual friend, ~200 to close friend.
-    # The scale is lower than 50 h: a logged history rarely holds more than a few
-    # dozen hours, so the part saturates at about 15 h (tuned on simulated networks).
-    hours_scale: float = 15.0
-    # Referral-grade trust takes 3-6 months of contact (practitioners, anchors.md).
-    duration_scale_days: float = 365.0
-    # Weights of the parts (sum to 1); tuned on simulated networks, checked on other seeds.
-    # Seeds 1-5 of the default simulator; reported on seeds 11-15 and other settings
-    # (bench/eval_trust.py). The long memory carries most: strength is lasting.
-    w_frequency: float = 0.10
-    w_history: float = 0.25
-    w_hours: float = 0.20
-    w_duration: float = 0.05
-    w_reciprocity: float = 0.10
-    w_reliability: float = 0.20
-    w_mutual: float = 0.10
-    # The owner's own 1-5 rating calibrates the score; it never replaces it.
-    # Marsden & Campbell: closeness is the best single indicator (anchors.md).
-    closeness_blend: float = 0.4
-    # Ties this strong on the slow memory but silent this long are dormant.
-    dormant_history: float = 0.35
-    dormant_after_days: float = 180.0
-    # Scaled with the weights: a tie with no ratings, favours or people in common tops out
-    # near 75, so the floors sit at about the same share of that as before.
-    tier_floors: tuple[float, ...] = (63.0, 50.0, 32.0, 18.0)
 
 
 @dataclass
@@ -517,14 +495,3 @@ def activity_of(f: Features, as_of_day: float) -> Floats:
         X = features_of_activity(x, as_of_day, m.names)
         out[seen] = 100.0 * m.probability(X[seen])
     return np.round(out, 1)
-
-
-# Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
-# defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 5
-ENGINE_VERSION = (
-    f"{FORMULA}:"
-    + hashlib.sha1(
-        (repr(TrustParams()) + repr(shipped_model().coef.tolist())).encode()
-    ).hexdigest()[:12]
-)

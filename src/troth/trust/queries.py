@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -14,21 +17,17 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
 from troth.people.models import Person
-from troth.trust.actions import do_recompute_trust, tier_among
-from troth.trust.activity import reasons as activity_reasons
-from troth.trust.engine import (
-    ENGINE_VERSION,
-    TIER_CADENCE_DAYS,
-    TIERS,
-    TrustParams,
-    TrustResult,
-    compute,
-    summarize,
-)
-from troth.trust.explain import reasons
-from troth.trust.history import day_number, load_history
+from troth.trust.constants import ENGINE_VERSION, TIER_CADENCE_DAYS, TIERS, TrustParams
 from troth.trust.models import TierCadence, TrustScore
-from troth.trust.summary import TREND_DAYS, load_scores
+from troth.trust.warmth import WARM_MIN_DAYS, WARM_TIERS, is_warm
+
+if TYPE_CHECKING:
+    from troth.trust.engine import TrustResult
+
+# The engine, its history loader and the recompute (numpy, a fifth of a read command's
+# start-up) are imported inside the functions that compute: the agenda, people and
+# the web ask for fresh scores on every call, and the cache is current on most of them
+# (issue 18 item 6, bench/bench_cli_startup.py).
 
 
 class NotScored(TrothError):
@@ -122,6 +121,8 @@ def fresh_scores(owner: Owner) -> None:
     requests arriving together recompute once."""
     today = timezone.localdate()
     if is_stale(owner, today):
+        from troth.trust.actions import do_recompute_trust
+
         with transaction.atomic():
             if is_stale(owner, today):
                 do_recompute_trust(owner, today)
@@ -171,6 +172,8 @@ def trust_list(owner: Owner, as_of: dt.date | None = None) -> list[dict[str, Any
             )
         )
         return [_row(*r) for r in rows]
+    from troth.trust.summary import load_scores
+
     ids, (now, d30, d90) = load_scores(owner, day, known_on=day)
     names = dict(
         Person.objects.filter(owner=owner, id__in=list(map(int, ids))).values_list(
@@ -201,6 +204,11 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
     (refreshed first when stale): the cached tier when the cache holds this very
     score, else ranked against the cached scores as an update ranks it. Scoring the
     whole network for one person took a third of a second at 30,000 people."""
+    from troth.trust.actions import tier_among
+    from troth.trust.engine import compute, summarize
+    from troth.trust.history import day_number, load_history
+    from troth.trust.summary import TREND_DAYS
+
     fresh_scores(owner)
     history, ids = load_history(owner, [person.id])
     if len(ids) != 1:
@@ -223,6 +231,8 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
 def _scored_with_everyone(
     owner: Owner, person: Person, day: dt.date, known_on: dt.date | None
 ) -> tuple[int, list[TrustResult]]:
+    from troth.trust.summary import load_scores
+
     ids, results = load_scores(owner, day, known_on=known_on)
     at = ids.tolist()
     if person.id not in at:
@@ -237,6 +247,9 @@ def _owner_cadences(owner: Owner) -> list[int]:
 
 
 def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> dict[str, Any]:
+    from troth.trust.activity import reasons as activity_reasons
+    from troth.trust.explain import reasons
+
     day = check_as_of(as_of)
     if day == timezone.localdate():
         i, results = _scored_alone(owner, person, day)
@@ -268,10 +281,14 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         "their_promises_broken": int(f.their_broken[i]),
         "my_promises_kept": int(f.my_kept[i]),
         "my_promises_broken": int(f.my_broken[i]),
+        # whole days back from the end of the day: a contact today is 0 days ago, not
+        # the 1 that rounding 0.6 of a day made ("first had contact 1 days ago")
         "days_since_contact": None
         if f.n_total[i] == 0
-        else round(float(now.as_of_day - f.last_day[i])),
-        "days_known": None if f.n_total[i] == 0 else round(float(now.as_of_day - f.first_day[i])),
+        else max(math.floor(float(now.as_of_day - f.last_day[i])), 0),
+        "days_known": None
+        if f.n_total[i] == 0
+        else max(math.floor(float(now.as_of_day - f.first_day[i])), 0),
     }
     row["parts"] = {k: round(float(v[i]), 3) for k, v in now.parts.items()}
     row["activity_reasons"] = activity_reasons(
@@ -283,3 +300,47 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         now.as_of_day,
     )
     return row
+
+
+def tie_history(
+    owner: Owner, ids: Iterable[int], day: dt.date | None = None
+) -> dict[int, tuple[int | None, int]]:
+    """Per person: days since the first contact (None: never) and the number of distinct
+    weeks in touch, as of `day` (today), for the warm-tie rule (troth.trust.warmth).
+    One GROUP BY; the weeks are counted only for ties younger than WARM_MIN_DAYS (their
+    every contact falls in that window), the others are warm by age already."""
+    day = day or timezone.localdate()
+    wanted = list(ids)
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    mine = Interaction.objects.filter(owner=owner, person_id__in=wanted, occurred_at__lt=end)
+    firsts = dict(
+        mine.values("person_id")
+        .annotate(first=Min("occurred_at"))
+        .values_list("person_id", "first")
+    )
+    out: dict[int, tuple[int | None, int]] = dict.fromkeys(wanted, (None, 0))
+    young: dict[int, set[tuple[int, int]]] = {}
+    for pid, first in firsts.items():
+        days = (day - timezone.localdate(first)).days
+        out[pid] = (days, 0)
+        if days < WARM_MIN_DAYS:
+            young[pid] = set()
+    if young:
+        for pid, when in mine.filter(person_id__in=list(young)).values_list(
+            "person_id", "occurred_at"
+        ):
+            young[pid].add(timezone.localdate(when).isocalendar()[:2])
+        for pid, weeks in young.items():
+            out[pid] = (out[pid][0], len(weeks))
+    return out
+
+
+def warm_among(owner: Owner, ids: Iterable[int] | None = None) -> list[int]:
+    """The owner's warm ties (troth.trust.warmth: a warm tier and a history), among `ids`
+    when given, strongest first. Reads the trust cache: callers refresh it first."""
+    rows = TrustScore.objects.filter(owner=owner, tier__in=WARM_TIERS)
+    if ids is not None:
+        rows = rows.filter(person_id__in=list(ids))
+    tiers = list(rows.order_by("-score", "person_id").values_list("person_id", "tier"))
+    history = tie_history(owner, [pid for pid, _ in tiers])
+    return [pid for pid, tier in tiers if is_warm(tier, *history[pid])]

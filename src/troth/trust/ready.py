@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troth.trust.warmth import is_warm
+from troth.lib.text import count
+from troth.trust.warmth import WARM_TIERS, is_warm, why_not_warm
 
 ASKS = ("advice", "lead", "intro", "referral")
 PHRASE = {
@@ -39,11 +40,16 @@ def readiness(
     detail: dict[str, Any],
     their_needs: list[str],
     my_open_promises: list[tuple[str, bool]],
+    history: tuple[int | None, int] | None = None,
 ) -> dict[str, Any]:
-    """`my_open_promises`: (what, overdue) for each open promise I made to this person."""
+    """`my_open_promises`: (what, overdue) for each open promise I made to this person;
+    `history`: (days since the first contact, distinct weeks in touch) as
+    troth.trust.queries.tie_history gives them, for the warm-tie rule (the facts' days
+    and no weeks when not given)."""
     bar = BARS[ask]
     big_ask = ask in ("intro", "referral")
     facts = detail["facts"]
+    known_for = history if history is not None else (facts["days_known"], 0)
     blockers: list[str] = []
     first: list[str] = []
     if detail["tier"] == "stranger":
@@ -54,13 +60,16 @@ def readiness(
     elif detail["tier"] == "dormant":
         blockers.append(f"This tie has gone quiet: reconnect with {name} before asking")
         first.append(f"Get back in touch with {name}: ask how they are and what they need")
-    elif big_ask and not is_warm(detail["tier"]):
+    elif big_ask and not is_warm(detail["tier"], *known_for):
         # The handoff guard's rule (troth.trust.warmth): nobody outside the warm
-        # layers is ready to vouch, whatever single number clears its bar.
-        blockers.append(
-            f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"
-            " rarely vouches for you"
-        )
+        # layers, or known too briefly, is ready to vouch, whatever number clears its bar.
+        if detail["tier"] in WARM_TIERS:
+            blockers.append(f"{name} is a new tie: {why_not_warm(detail['tier'], *known_for)}")
+        else:
+            blockers.append(
+                f"{name} is an {detail['tier']}, not a warm tie: someone you barely know"
+                " rarely vouches for you"
+            )
         first.append(f"Build the tie with {name} first: meet, help, keep in touch")
     if detail["score"] < bar.min_score:
         blockers.append(
@@ -72,7 +81,8 @@ def readiness(
     if detail["tier"] != "stranger":
         if known is not None and known < bar.min_days_known:
             blockers.append(
-                f"You first had contact {known} days ago: trust like this usually takes months"
+                f"You first had contact {'today' if known == 0 else count(known, 'day') + ' ago'}:"
+                " trust like this usually takes months"
             )
         if face < bar.min_meetings:
             times = "never" if face == 0 else ("only once" if face == 1 else f"only {face} times")

@@ -15,6 +15,7 @@ from troth.interactions.actions import CHANNELS, MAX_MINUTES
 from troth.ledger.actions import DEFAULT_NEED_DAYS
 from troth.ledger.models import FAVOR_KINDS
 from troth.lib.dates import DateError, parse_date, parse_span
+from troth.lib.text import count
 from troth.people.actions import MAX_TEXT
 
 TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
@@ -303,7 +304,13 @@ class PersonEditForm(Form):
         rhythm = self.fields["cadence"]
         assert isinstance(rhythm, forms.TypedChoiceField)
         if own and own not in dict(CADENCES):
-            rhythm.choices = [*CADENCES, (own, f"every {own} days (your own rhythm)")]
+            rhythm.choices = [
+                *CADENCES,
+                (
+                    own,
+                    f"every {count(int(own), 'day') if own.isdigit() else own} (your own rhythm)",
+                ),
+            ]
 
     def clean_tags(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags") or "")

@@ -19,7 +19,7 @@ from troth.ledger.queries import balance
 from troth.people.models import Employment
 from troth.people.queries import find_people, owned_rows
 from troth.present import people_rows, whole
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from troth.insights import queries, series
 from troth.lib.text import is_number
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.trust.queries import fresh_scores
 from troth.web.views.common import owner_of, page
 

@@ -120,6 +120,7 @@ DRAFT_WORDS = {
     "intro-release": "a gracious release",
     "intro-followup": "your follow-up",
     "intro-thanks": "a thank-you",
+    "intro-closed": "a kind word that it is not happening",
 }
 
 _ADD_THEM = re.compile(r" Add them with: troth add .*$")
@@ -478,18 +479,15 @@ def start(request: HttpRequest, kind: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 if kind == "propose":
-                    a = _person(form, owner, "a")
-                    b = _person(form, owner, "b")
+                    a, b = _people(form, owner, "a", "b")
                     i = do_propose(owner, a, b, d["why"], a_asked=d["a_asked"], anyway=d["anyway"])
                     done = f"Proposed: {_title(i)}. Next: {waiting(i).step}."  # type: ignore[union-attr]
                 elif kind == "ask":
-                    c = _person(form, owner, "c")
-                    b = _person(form, owner, "b")
+                    c, b = _people(form, owner, "c", "b")
                     i = do_ask(owner, c, b, d["why"], blurb=d["blurb"], anyway=d["anyway"])
                     done = f"Asked: {_title(i)}. Send {c.given_name or c.full_name} the note."
                 else:
-                    c = _person(form, owner, "c")
-                    b = _person(form, owner, "b")
+                    c, b = _people(form, owner, "c", "b")
                     i = do_offered(owner, c, b, d["why"], due=d["due"], blurb=d["blurb"])
                     done = (
                         f"Recorded {c.given_name or c.full_name}'s offer, due {i.due_on:%-d %B}."
@@ -517,6 +515,20 @@ class _FieldError(Exception):
 
 # A suggestion as the datalist offers it: "Sarah White (#97, Acme)".
 _CHOSEN = re.compile(r"^(?P<name>.*?)\s*\(#(?P<id>\d+)(?:,[^)]*)?\)\s*$")
+
+
+def _people(form: Form, owner, *fields: str) -> list:
+    """Each named field resolved; every field's error is shown at once (with its close
+    matches), not only the first one's."""
+    found, failed = [], False
+    for field in fields:
+        try:
+            found.append(_person(form, owner, field))
+        except _FieldError:
+            failed = True
+    if failed:
+        raise _FieldError
+    return found
 
 
 def _person(form: Form, owner, field: str):

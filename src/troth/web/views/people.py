@@ -22,7 +22,7 @@ from troth.lib.text import is_number
 from troth.people.actions import clean_tag, do_add_person, do_tag
 from troth.people.models import Person, Tag
 from troth.present import people_rows
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.web.forms import PersonForm
 from troth.web.listing import NATURAL_DESCENDING, OWES, SORTS, Filters, people_page
 from troth.web.views.common import is_htmx, owner_of, page

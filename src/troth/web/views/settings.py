@@ -55,11 +55,11 @@ from troth.agenda.subscription import (
 )
 from troth.errors import TrothError
 from troth.lib.contact import ContactError, normalize_email, normalize_url
-from troth.lib.text import is_number
+from troth.lib.text import count, is_number
 from troth.owners import do_ensure_me, own_addresses
 from troth.people.actions import MAX_NAME, do_edit_person
 from troth.people.models import ContactPoint, Person
-from troth.trust.engine import TIERS
+from troth.trust.constants import TIERS
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, owner_of, page
 
@@ -80,9 +80,13 @@ TIER_MEANING = {
 def rhythm(days: int) -> str:
     if days <= 0:
         return "never"
-    return {7: "every week", 30: "every month", 180: "every six months", 365: "every year"}.get(
-        days, f"every {days} days"
-    )
+    return {
+        1: "every day",
+        7: "every week",
+        30: "every month",
+        180: "every six months",
+        365: "every year",
+    }.get(days, f"every {count(days, 'day')}")
 
 
 class IdentityForm(Form):

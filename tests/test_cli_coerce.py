@@ -1,0 +1,84 @@
+"""Plain options are read without pydantic (troth.cli.coerce, issue 18 item 6), to the
+same values and messages as Typer's own adapters, which read everything else."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+from typer._adapters import build_leaf_adapter
+from typer.models import OptionInfo
+
+from troth.cli import coerce
+
+INPUTS = [
+    "12", " 12 ", "+5", "-3", "1_000", "12.0", "007", "2.5", "abc", "", "٣", "0x10", "1e3",
+    "1__0", "_1", "true", "no", " On ", "Y", "maybe", "0", "1", "2", "x", " y ",
+]  # fmt: skip
+
+
+def typers(annotation, value):
+    try:
+        return ("ok", build_leaf_adapter(annotation, OptionInfo()).validate_python(value))
+    except ValidationError as exc:
+        return ("error", exc.errors()[0]["msg"])
+
+
+def ours(convert, value):
+    try:
+        return ("ok", convert(value))
+    except ValueError as exc:
+        return ("error", str(exc))
+
+
+@pytest.mark.parametrize("value", INPUTS)
+@pytest.mark.parametrize("annotation", [int, str, bool])
+def test_plain_coercion_matches_typers_adapters(annotation, value):
+    assert ours(coerce.PLAIN[annotation], value) == typers(annotation, value)
+
+
+def test_only_plain_options_take_the_short_way():
+    info = OptionInfo()
+    assert coerce.plain_coercion(int, info, None) is coerce.to_int
+    assert coerce.plain_coercion(list[str], info, None) is coerce.to_str_list
+    assert coerce.plain_coercion(float, info, None) is None
+    assert coerce.plain_coercion(int, OptionInfo(min=1), None) is None
+    assert coerce.plain_coercion(str, OptionInfo(parser=str.upper), None) is None
+    assert coerce.install()  # Typer's internals are the ones it was written for
+
+
+def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(tmp_path):
+    probe = (
+        "import json, sys\n"
+        "sys.argv = ['troth', *json.loads(sys.argv[1])]\n"
+        "from troth.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(json.dumps({'pydantic': 'pydantic' in sys.modules, 'code': code}), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TROTH_HOME": str(tmp_path)}
+    env.pop("TROTH_DATABASE_URL", None)
+
+    def run(*args):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, json.dumps(list(args))],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        lines = done.stderr.strip().splitlines()
+        return lines[:-1], json.loads(lines[-1])
+
+    run("people")  # the first command migrates the new home
+    errors, state = run("people", "--limit", "5")
+    assert state == {"pydantic": False, "code": 0}
+    errors, state = run("people", "--limit", "lots")
+    assert state["code"] == 2
+    assert errors == [
+        "troth: error: Invalid value for '--limit': Input should be a valid integer,"
+        " unable to parse string as an integer (see troth people --help)"
+    ]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "troth.importers",
     "troth.identity",
     "troth.warmpaths",
+    "troth.sync",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",

@@ -239,11 +239,12 @@ level = warning
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.binary, "--config", str(self.conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.root / "radicale.log", "ab"),  # noqa: SIM115
-        )
+        with open(self.root / "radicale.log", "ab") as log:  # the child keeps its own copy
+            self.proc = subprocess.Popen(
+                [self.binary, "--config", str(self.conf)],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         _wait_port(self.port, self.proc)
 
     def stop(self) -> None:

@@ -38,8 +38,9 @@ from troth.sync.models import SeenMail, Source, SyncRun
 from troth.sync.secrets import reveal, seal
 
 LEASE = dt.timedelta(minutes=30)  # longer than any sync; a dead process's lease ends
-# Minutes to wait after 1, 2, 3... failures in a row (then the last, every 6 hours).
-BACKOFF = (15, 30, 60, 120, 240, 360)
+# Minutes to wait after 1, 2, 3... failures in a row (then the last: twice a day), never
+# less than the source's own schedule: a wrong password is not tried 96 times a day.
+BACKOFF = (30, 60, 120, 240, 480, 720)
 MIN_EVERY, MAX_EVERY = 5, 7 * 24 * 60
 
 
@@ -233,7 +234,8 @@ def do_sync(
                 last_sync_at=started,
                 last_error=_one_line(exc),
                 failures=failures,
-                next_sync_at=timezone.now() + backoff(failures),
+                next_sync_at=timezone.now()
+                + max(backoff(failures), dt.timedelta(minutes=source.every_minutes)),
                 lease_until=None,
                 lease_token="",
             )

@@ -21,7 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
+DOVECOT = shutil.which("dovecot") or (
+    "/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None
+)
 RADICALE = shutil.which("radicale")
 USER = "sam"
 PASSWORD = "app-password-1"

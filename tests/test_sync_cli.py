@@ -122,3 +122,40 @@ def test_due_sources_are_queued_once_and_failing_ones_back_off(db, dovecot):
     assert failing.failures == 1 and "cannot connect" in failing.last_error
     assert broken.pk in do_enqueue_due(later + dt.timedelta(minutes=15))
     assert Source.objects.get(pk=broken.pk).failures == 2
+
+
+def test_backup_never_holds_the_secret_and_a_restore_asks_again(alice, dovecot, tmp_path):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from troth.backup.export import write_export
+    from troth.backup.restore import do_restore
+    from troth.owners import do_ensure_me
+    from troth.sync.actions import do_add_imap, do_sync
+    from troth.sync.models import SeenMail
+    from troth.sync.secrets import SecretLost
+
+    fill(dovecot)
+    source = do_add_imap(
+        alice, host="127.0.0.1", port=dovecot.port, security="none",
+        username=USER, password=PASSWORD, me=[ME],
+    )  # fmt: skip
+    do_sync(alice, source)
+    out = io.StringIO()
+    with transaction.atomic():
+        write_export(alice, out)
+    text = out.getvalue()
+    assert Source.objects.get(pk=source.pk).secret not in text and PASSWORD not in text
+    path = tmp_path / "backup.json"
+    path.write_text(text)
+    alice.delete()
+    dana = get_user_model().objects.create_user("dana", "dana@example.org", "x")
+    do_ensure_me(dana, "Dana")
+    do_restore(dana, path)
+    restored = Source.objects.get(owner=dana)
+    assert restored.secret == "" and restored.state == {} and restored.lease_until is None
+    assert SeenMail.objects.filter(owner=dana).count() == 4
+    with pytest.raises(SecretLost, match="is not stored"):
+        do_sync(dana, restored)

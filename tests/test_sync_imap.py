@@ -56,7 +56,9 @@ def fill(server: Dovecot, realdata: Path | None = None) -> int:
     server.deliver("", "m3", message("Bob Stone <bob@example.net>", ME, "Your CV", 7))
     server.deliver("Sent", "s1", message(ME, "bob@example.net", "Re: Your CV", 6))
     server.deliver(
-        "", "l1", message("dev@lists.example.org", ME, "[dev] news", 5, List_Id="<dev.lists.example.org>")
+        "",
+        "l1",
+        message("dev@lists.example.org", ME, "[dev] news", 5, List_Id="<dev.lists.example.org>"),
     )
     n = 0
     if realdata is not None:
@@ -155,6 +157,7 @@ def test_wrong_password_then_fixed(alice, dovecot):
         do_sync(alice, source)
     failed = Source.objects.get(pk=source.pk)
     assert failed.failures == 1 and "login refused" in failed.last_error
+    assert failed.next_sync_at and failed.last_sync_at
     assert failed.next_sync_at > failed.last_sync_at  # it waits before trying again
     assert failed.lease_until is None
     assert Interaction.objects.filter(owner=alice).count() == 0

@@ -70,7 +70,9 @@ def _secret(given: str | None, prompt: str) -> str:
 def add(
     kind: str = typer.Argument(..., help="imap, caldav or ics.", show_default=False),
     address: str = typer.Argument(
-        None, help="ics: the calendar's secret address (asked for when left out).", show_default=False
+        None,
+        help="ics: the calendar's secret address (asked for when left out).",
+        show_default=False,
     ),
     host: str = typer.Option("", "--host", help="imap: the server, as imap.example.org."),
     port: int | None = typer.Option(None, "--port", help="imap: 993 for tls, 143 otherwise."),

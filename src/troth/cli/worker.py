@@ -17,7 +17,6 @@ import typer
 from troth.cli.app import command
 from troth.errors import TrothError
 
-
 SCHEDULE_EVERY = 60.0  # seconds between two looks for due sources
 
 

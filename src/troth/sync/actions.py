@@ -209,9 +209,7 @@ def backoff(failures: int) -> dt.timedelta:
     return dt.timedelta(minutes=BACKOFF[min(failures, len(BACKOFF)) - 1])
 
 
-def do_sync(
-    owner: Owner, source: Source, progress: Progress | None = None
-) -> SyncRun:
+def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> SyncRun:
     """Sync one source now (see the module docstring). Raises Busy when another
     process is syncing it; a failure is recorded on the source and its run, then
     raised (a TrothError with one line)."""
@@ -403,7 +401,9 @@ def _sync_caldav(
 
     password = reveal(source.secret, f"source {source.pk}'s password")
     state = dict(source.state)
-    fetched = calendars.fetch_changed(source.url, source.username, password, state.get("calendars", {}))
+    fetched = calendars.fetch_changed(
+        source.url, source.username, password, state.get("calendars", {})
+    )
     counts: dict[str, Any] = {"calendars": len(fetched.tokens), "events": len(fetched.events)}
     if fetched.events:
         data = b"\r\n".join(fetched.events)
@@ -420,4 +420,3 @@ _SYNCS: dict[str, Callable[[Owner, Source, SyncRun, Progress | None], dict[str, 
     Source.ICS: _sync_ics,
     Source.CALDAV: _sync_caldav,
 }
-

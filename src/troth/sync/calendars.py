@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import caldav
+from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
 from troth.sync.imap import SyncError
@@ -24,11 +24,13 @@ class Changed:
 def fetch_changed(url: str, username: str, password: str, tokens: dict[str, str]) -> Changed:
     out = Changed()
     try:
-        with caldav.DAVClient(url=url, username=username, password=password, timeout=TIMEOUT) as client:
+        with DAVClient(url=url, username=username, password=password, timeout=TIMEOUT) as client:
             principal = client.principal()
             for calendar in principal.calendars():
                 key = str(calendar.url)
-                found = calendar.objects_by_sync_token(sync_token=tokens.get(key), load_objects=True)
+                found = calendar.objects_by_sync_token(
+                    sync_token=tokens.get(key), load_objects=True
+                )
                 for obj in found:
                     data = obj.data
                     if data:
@@ -39,7 +41,9 @@ def fetch_changed(url: str, username: str, password: str, tokens: dict[str, str]
             f"CalDAV {url}: login refused for {username!r}: wrong user name or password"
         ) from None
     except dav_error.DAVError as exc:
-        raise SyncError(f"CalDAV {url}: the server's answer cannot be used ({_said(exc)})") from None
+        raise SyncError(
+            f"CalDAV {url}: the server's answer cannot be used ({_said(exc)})"
+        ) from None
     except OSError as exc:
         raise SyncError(f"CalDAV {url}: cannot connect ({exc.strerror or _said(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - the HTTP stack's own errors (niquests, lxml)

@@ -79,7 +79,7 @@ def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer
             raise SyncError(f"ICS address {where}: no such host") from None
         text = getattr(reason, "strerror", None) or str(reason)
         raise SyncError(f"ICS address {where}: cannot connect ({text})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SyncError(f"ICS address {where}: no answer within {TIMEOUT:.0f} s") from None
     except OSError as exc:
         raise SyncError(f"ICS address {where}: {exc.strerror or exc}") from None

@@ -18,6 +18,7 @@ troth.importers.mail.classify): the same rules, whatever the mail came from.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -85,7 +86,7 @@ def connect(account: Account) -> IMAPClient:
         raise SyncError(f"IMAP {where}: no such host {account.host!r}") from None
     except ssl.SSLError as exc:
         raise SyncError(f"IMAP {where}: TLS failed ({exc.reason or exc})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SyncError(f"IMAP {where}: no answer within {TIMEOUT:.0f} s") from None
     except OSError as exc:
         raise SyncError(f"IMAP {where}: cannot connect ({exc.strerror or exc})") from None
@@ -117,10 +118,8 @@ def _close(client: IMAPClient) -> None:
     try:
         client.logout()
     except Exception:  # noqa: BLE001 - closing a broken connection: nothing to say
-        try:
+        with contextlib.suppress(Exception):
             client.shutdown()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def _said(exc: BaseException) -> str:
@@ -201,7 +200,9 @@ def _folder(
     try:
         info = client.select_folder(folder, readonly=True)
     except (IMAPClientError, OSError) as exc:
-        raise SyncError(f"IMAP {account.where()}: cannot open folder {folder!r} ({_said(exc)})") from None
+        raise SyncError(
+            f"IMAP {account.where()}: cannot open folder {folder!r} ({_said(exc)})"
+        ) from None
     validity = int(info.get(b"UIDVALIDITY", 0))
     uidnext = info.get(b"UIDNEXT")
     low = 1

@@ -66,9 +66,7 @@ class SyncedMail:
                 store.stored = 0  # from here: what this sync adds
                 yield from mail.PARSER._collect(self.new, store, counts, report)
                 self.lists |= store.lists
-                self.new_fps = {
-                    r[1] for _w, r in self.new if r[0] == "m" and r[1] not in known
-                }
+                self.new_fps = {r[1] for _w, r in self.new if r[0] == "m" and r[1] not in known}
                 yield from self._chosen(mail.PARSER._decide(store, counts), counts)
             finally:
                 store.close()

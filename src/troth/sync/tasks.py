@@ -56,9 +56,9 @@ def do_enqueue_due(now: dt.datetime | None = None) -> list[int]:
         if source is None:
             continue
         with transaction.atomic():
-            claimed = Source.objects.filter(
-                pk=source_id, next_sync_at=source.next_sync_at
-            ).update(next_sync_at=now + dt.timedelta(minutes=source.every_minutes))
+            claimed = Source.objects.filter(pk=source_id, next_sync_at=source.next_sync_at).update(
+                next_sync_at=now + dt.timedelta(minutes=source.every_minutes)
+            )
         if claimed:
             sync_source.enqueue(source_id)
             queued.append(source_id)

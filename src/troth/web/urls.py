@@ -6,6 +6,7 @@ from troth.web.views import insights, people, person, today
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
+from troth.web.views import sources as sources_views
 
 app_name = "web"
 
@@ -82,6 +83,9 @@ urlpatterns = [
     path("settings/calendar/new", settings_views.calendar_new, name="calendar-new"),
     path("settings/calendar/revoke", settings_views.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", settings_views.calendar_feed, name="calendar-feed"),
+    path("settings/sources/add", sources_views.add, name="source-add"),
+    path("settings/sources/<int:source_id>/remove", sources_views.remove, name="source-remove"),
+    path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),
     path(
         "login/",
         auth_views.LoginView.as_view(

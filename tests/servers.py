@@ -182,6 +182,13 @@ service stats {{
                 break
             time.sleep(0.05)
         pid_file.unlink(missing_ok=True)
+        # its login processes may outlive the master for a moment: stopped means refused
+        while time.monotonic() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+            except OSError:
+                return
+            time.sleep(0.05)
 
     def close(self) -> None:
         self.stop()

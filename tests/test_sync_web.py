@@ -56,3 +56,13 @@ def test_bad_input_and_other_owners(web, alice, bob):
     assert web.post(f"/settings/sources/{theirs.pk}/sync", **HX).status_code == 404
     assert web.post(f"/settings/sources/{theirs.pk}/remove", **HX).status_code == 404
     assert Source.objects.filter(pk=theirs.pk).exists()
+
+
+def test_today_names_a_source_that_keeps_failing_once(web, alice):
+    Source.objects.create(
+        owner=alice, kind="ics", label="https://cal.example/…", failures=1, last_error="HTTP 404"
+    )
+    assert b"keeps failing" not in web.get("/").content  # one failure: not yet
+    Source.objects.filter(owner=alice).update(failures=3)
+    page = web.get("/").content.decode()
+    assert page.count("keeps failing") == 1 and "HTTP 404" in page

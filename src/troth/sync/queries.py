@@ -37,9 +37,10 @@ def due(now: dt.datetime | None = None) -> list[tuple[int, int]]:
     )
 
 
-def failing(owner: Owner) -> list[Source]:
-    """Sources whose last sync failed: said on Today until one succeeds."""
-    return list(sources(owner).exclude(last_error=""))
+def failing(owner: Owner, at_least: int = 1) -> list[Source]:
+    """Sources whose last `at_least` syncs in a row failed (Today names those that
+    keep failing, once each, until a sync succeeds)."""
+    return list(sources(owner).exclude(last_error="").filter(failures__gte=at_least))
 
 
 def runs(owner: Owner, source_id: int, limit: int = 10) -> QuerySet[SyncRun]:

@@ -3,6 +3,8 @@ reason, another owner's source a 404, and a password is never rendered back."""
 
 from __future__ import annotations
 
+import pytest
+
 from test_sync_calendars import ME, calendar, event, http  # noqa: F401 - the fixture
 from troth.interactions.models import Interaction
 from troth.sync.models import Source
@@ -66,3 +68,25 @@ def test_today_names_a_source_that_keeps_failing_once(web, alice):
     Source.objects.filter(owner=alice).update(failures=3)
     page = web.get("/").content.decode()
     assert page.count("keeps failing") == 1 and "HTTP 404" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_once_runs_the_due_sources(cli, settings, http):  # noqa: F811
+    """`troth worker --once` with the database queue: a due source is queued and synced."""
+    from django_tasks_db.models import DBTaskResult
+
+    from troth.owners import local_owner
+    from troth.sync.actions import do_add_ics
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    base, served = http
+    served.pages["/w.ics"] = ("text/calendar", calendar(event("k1", "ann@example.com", 2)))
+    owner = local_owner()
+    source = do_add_ics(owner, url=f"{base}/w.ics", me=[ME])
+    out = cli("worker", "--once").stdout
+    assert "Queued the sync of 1 source(s)." in out
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+    assert Interaction.objects.filter(owner=owner).count() == 1
+    assert Source.objects.get(pk=source.pk).last_ok_at is not None
+    cli("worker", "--once", "--quiet")  # not due again: nothing queued
+    assert DBTaskResult.objects.count() == 1

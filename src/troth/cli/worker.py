@@ -10,35 +10,10 @@ calendar source when it is due (troth sources; every 15 minutes by default).
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from troth.cli.app import command
 from troth.errors import TrothError
-
-SCHEDULE_EVERY = 60.0  # seconds between two looks for due sources
-
-
-def _schedule_syncs() -> None:
-    """A thread that queues due sources' syncs while the worker runs (db_worker
-    blocks this thread; the queued tasks run in it like any other)."""
-    import threading
-
-    from django.db import close_old_connections
-
-    def loop() -> None:
-        from troth.sync.tasks import do_enqueue_due
-
-        while not stop.wait(SCHEDULE_EVERY):
-            try:
-                close_old_connections()
-                do_enqueue_due()
-            except Exception:  # noqa: BLE001 - a bad minute must not end the schedule
-                logging.getLogger(__name__).exception("could not queue the due syncs")
-
-    stop = threading.Event()
-    threading.Thread(target=loop, name="troth-sync-schedule", daemon=True).start()
 
 
 @command("worker", rich_help_panel="Setup")
@@ -78,13 +53,13 @@ def worker(
     if stale and not quiet:
         typer.echo(f"Marked {stale} import(s) left running by a stopped worker as interrupted.")
     # mail and calendar sources (troth sources): each due one queued as a task
-    from troth.sync.tasks import do_enqueue_due
+    from troth.sync.tasks import do_enqueue_due, start_schedule
 
     queued = do_enqueue_due()
     if queued and not quiet:
         typer.echo(f"Queued the sync of {len(queued)} source(s).")
     if not once:
-        _schedule_syncs()
+        start_schedule()
     call_command(
         "db_worker",
         batch=once,

@@ -2,7 +2,8 @@
 
 `troth worker` (TROTH_TASKS=database) looks for due sources every minute
 (`do_enqueue_due`) and queues one `sync_source` task for each; its db_worker runs
-them, in this process or any other worker's. Queuing moves the source's next sync
+them, in this process or any other worker's. `troth serve` with the immediate
+backend (a laptop) runs the same schedule in a thread of its own while it is open. Queuing moves the source's next sync
 time forward first (a conditional UPDATE), so two schedulers looking at once queue
 it once; and the sync itself takes the source's lease (troth.sync.actions), so two
 workers never sync one source at the same time, whatever was queued.
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -63,3 +65,28 @@ def do_enqueue_due(now: dt.datetime | None = None) -> list[int]:
             sync_source.enqueue(source_id)
             queued.append(source_id)
     return queued
+
+
+SCHEDULE_EVERY = 60.0  # seconds between two looks for due sources
+
+
+def start_schedule(every: float = SCHEDULE_EVERY) -> threading.Event:
+    """A daemon thread that queues the due sources' syncs every `every` seconds, for
+    as long as the process runs: in `troth worker` (the tasks go to the database
+    queue its db_worker runs) and in `troth serve` with the immediate backend (each
+    sync then runs in this thread, while the web app is open). Set the returned
+    event to stop it."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            try:
+                close_old_connections()
+                do_enqueue_due()
+            except Exception:  # a bad minute must not end the schedule
+                logger.exception("could not run the due syncs")
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=loop, name="troth-sync-schedule", daemon=True).start()
+    return stop

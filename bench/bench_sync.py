@@ -9,8 +9,18 @@ Maildir written directly (a dozen correspondents mailing the owner and answered,
 one message in five from a mailing list, one in ten a one-off sender); the second
 part adds four more folders (a few hundred messages each) and two CalDAV
 calendars on a local Radicale, syncs once, then times the sync with nothing new.
-Printed: seconds and messages a second for the first sync (and its network half
-alone), peak RSS, and the no-change sync's seconds.
+Printed: seconds and messages a second for the first sync, peak RSS, and the
+no-change sync's seconds.
+
+Measured 2026-12-06 on the shared 2-core machine (other jobs running), SQLite,
+dovecot 2.3.19 on 127.0.0.1:
+
+                                        5,000 msgs    50,000 msgs
+    first sync (end to end)               1.44 s        19.2 s
+      messages a second                   3,466         2,603   (target 2,000)
+    people created / interactions          12 / 3,500    12 / 35,000
+    peak RSS (the whole process)          101 MiB       180 MiB
+    nothing new, 5 folders + 2 calendars  0.03-0.06 s   0.10-0.23 s (target < 1 s)
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def add_source(owner, server: Dovecot, **kw) -> Source:
         owner,
         host="127.0.0.1",
         port=server.port,
-        security="none",
+        security=kw.pop("security", "none"),
         username=USER,
         password=kw.pop("password", PASSWORD),
         me=[ME],
@@ -206,3 +206,25 @@ def test_remove_keeps_or_purges(alice, dovecot):
     assert do_remove_source(alice, second, purge=True) == 1
     assert "Zoe Park" not in people(alice)
     assert Interaction.objects.filter(owner=alice).count() == 4  # the first source's
+
+
+@pytest.mark.parametrize(
+    ("security", "said"),
+    [
+        ("starttls", "the server offers no STARTTLS, and TLS was asked for"),
+        ("tls", "TLS failed"),
+    ],
+)
+def test_tls_asked_of_a_server_without_it(alice, dovecot, security, said):
+    source = add_source(alice, dovecot, security=security)
+    with pytest.raises(SyncError, match=said):
+        do_sync(alice, source)
+    assert said in Source.objects.get(pk=source.pk).last_error
+
+
+def test_no_such_host(alice):
+    source = do_add_imap(
+        alice, host="no-such-host.invalid", username=USER, password=PASSWORD, me=[ME]
+    )
+    with pytest.raises(SyncError, match="no such host 'no-such-host.invalid'"):
+        do_sync(alice, source)

@@ -93,6 +93,7 @@ def connect(account: Account) -> IMAPClient:
     try:
         if account.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
+                _close(client)
                 raise SyncError(
                     f"IMAP {where}: the server offers no STARTTLS, and TLS was asked for"
                     " (use its TLS port, 993, or --security none only on a trusted network)"

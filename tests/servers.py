@@ -8,6 +8,7 @@ except under CI=true, where a skipped server test would hide a gap (see `need`).
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -39,6 +40,19 @@ def need(binary: str | None, what: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI: {reason}")
     pytest.skip(reason)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc; none where there is no /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.parent.name))
+    return found
 
 
 def free_port() -> int:
@@ -167,13 +181,21 @@ service stats {{
         self._fix_owner()
         subprocess.run([self.binary, "-c", str(self.conf)], check=True)
         _wait_port(self.port)
+        # the master writes its pid file only after it is listening: stop() needs it
+        end = time.monotonic() + 15
+        while not (self.root / "run" / "master.pid").exists() and time.monotonic() < end:
+            time.sleep(0.02)
 
     def stop(self) -> None:
         pid_file = self.root / "run" / "master.pid"
         if not pid_file.exists():
             return
         pid = int(pid_file.read_text().strip())
+        children = _children(pid)  # the session processes (imap) die with it: a crash
         os.kill(pid, signal.SIGTERM)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         end = time.monotonic() + 10
         while time.monotonic() < end:
             try:
@@ -205,8 +227,15 @@ service stats {{
         os.replace(tmp, where / name)
 
     def reset_uidvalidity(self, folder: str = "") -> None:
-        """Forget the folder's UIDs (server stopped): dovecot hands out a new UIDVALIDITY."""
+        """Forget the folder's UIDs (server stopped): dovecot hands out a new UIDVALIDITY.
+        It takes the time in seconds: wait for a second the old one was not made in."""
         base = self.maildir / (f".{folder}" if folder else "")
+        uidlist = base / "dovecot-uidlist"
+        if uidlist.exists():
+            header = uidlist.read_text().split("\n", 1)[0].split()
+            old = next((int(w[1:]) for w in header if w.startswith("V")), 0)
+            while int(time.time()) <= old:
+                time.sleep(0.05)
         for path in base.iterdir():
             if path.name.startswith("dovecot") and path.is_file():
                 path.unlink()

@@ -228,3 +228,25 @@ def test_no_such_host(alice):
     )
     with pytest.raises(SyncError, match="no such host 'no-such-host.invalid'"):
         do_sync(alice, source)
+
+
+def test_server_stopped_mid_sync_then_back(alice, dovecot):
+    """The server goes away between two batches: one clear line, nothing written, and the
+    next sync reads everything once."""
+    fill(dovecot)
+    for i in range(2500):  # more than one batch (imap.BATCH)
+        dovecot.deliver("", f"b{i}", message(f"p{i % 50}@example.com", ME, f"note {i}", 2))
+
+    def stop_half_way(stage: str, done: int, total: int | None) -> None:
+        if stage == "messages" and done == 1000:
+            dovecot.stop()
+
+    source = add_source(alice, dovecot)
+    with pytest.raises(SyncError, match="the connection broke"):
+        do_sync(alice, source, progress=stop_half_way)
+    assert not Interaction.objects.filter(owner=alice).exists()
+    assert Source.objects.get(pk=source.pk).state == {}
+    dovecot.start()
+    run = do_sync(alice, Source.objects.get(pk=source.pk))
+    assert run.counts["messages"] == 2505
+    assert Interaction.objects.filter(owner=alice).count() == 4 + 2500

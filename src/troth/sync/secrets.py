@@ -91,3 +91,18 @@ def reveal(token: str, what: str) -> str:
             f"{what} cannot be decrypted: the secret key changed or was lost ({key_path()});"
             " type it again"
         ) from None
+
+
+# A stored value that `seal` encrypted, told from one saved in clear before troth
+# encrypted it (the SMTP password of older versions), which is still read as it is.
+TAG = "fernet:"
+
+
+def seal_tagged(value: str) -> str:
+    return TAG + seal(value) if value else ""
+
+
+def open_tagged(stored: str, what: str) -> str:
+    if not stored.startswith(TAG):
+        return stored  # saved in clear by an older version: encrypted at the next save
+    return reveal(stored.removeprefix(TAG), what)

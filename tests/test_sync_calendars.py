@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from servers import PASSWORD, RADICALE, USER, Radicale, need
+from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.people.models import Person
 from troth.sync.actions import do_add_caldav, do_add_ics, do_sync
@@ -163,3 +164,28 @@ def test_caldav_wrong_password_and_stopped_server(alice, radicale):
     with pytest.raises(SyncError, match="CalDAV"):
         do_sync(alice, Source.objects.get(pk=source.pk))
     assert Source.objects.get(pk=source.pk).failures == 2
+
+
+def test_caldav_server_answering_garbage(alice, http):
+    """A web server that is no CalDAV server (it knows no PROPFIND): one line, failing."""
+    base, served = http
+    served.pages["/dav/"] = ("text/html", b"<html>hello</html>")
+    source = do_add_caldav(alice, url=f"{base}/dav/", username=USER, password=PASSWORD, me=[ME])
+    with pytest.raises(SyncError, match=r"^CalDAV http://127\.0\.0\.1:\d+/dav/: ") as caught:
+        do_sync(alice, source)
+    assert "\n" not in str(caught.value), str(caught.value)
+    assert Source.objects.get(pk=source.pk).failures == 1
+
+
+def test_ics_address_without_an_owner_says_which_source(alice, http):
+    """Two people meet and neither is known to be the owner: the calendar import asks
+    for --me, naming the source (not a temporary file)."""
+    base, served = http
+    served.pages["/x/c.ics"] = (
+        "text/calendar",
+        calendar(event("o1", "ann@example.com", 3).replace(ME, "zed@example.com")),
+    )
+    source = do_add_ics(alice, url=f"{base}/x/c.ics")
+    with pytest.raises(TrothError, match=r"^http://127\.0\.0\.1/…: calendar import needs your own"):
+        do_sync(alice, source)
+    assert "/tmp" not in Source.objects.get(pk=source.pk).last_error

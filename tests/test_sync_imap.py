@@ -250,3 +250,16 @@ def test_server_stopped_mid_sync_then_back(alice, dovecot):
     run = do_sync(alice, Source.objects.get(pk=source.pk))
     assert run.counts["messages"] == 2505
     assert Interaction.objects.filter(owner=alice).count() == 4 + 2500
+
+
+def test_default_folders_by_special_use_or_name():
+    from troth.sync.imap import default_folders
+
+    gmail = [
+        ((b"\\HasNoChildren",), b"/", "INBOX"),
+        ((b"\\HasNoChildren", b"\\Sent"), b"/", "[Gmail]/Sent Mail"),
+        ((b"\\HasNoChildren", b"\\All"), b"/", "[Gmail]/All Mail"),
+    ]
+    assert default_folders(gmail) == ["[Gmail]/All Mail"]  # it holds the other two
+    plain = [((), b".", "INBOX"), ((), b".", "INBOX.Drafts"), ((), b".", "Sent Items")]
+    assert default_folders(plain) == ["INBOX", "Sent Items"]  # no SPECIAL-USE: by name

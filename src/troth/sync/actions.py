@@ -359,15 +359,18 @@ def _import_calendar(
     with tempfile.TemporaryDirectory(prefix="troth-sync-") as folder:
         path = Path(folder) / "calendar.ics"
         path.write_bytes(data)
-        summary = do_import(
-            owner,
-            ICS,
-            path,
-            options={"me": list(source.me)},
-            progress=progress,
-            kind="ics",
-            force=True,
-        )
+        try:
+            summary = do_import(
+                owner,
+                ICS,
+                path,
+                options={"me": list(source.me)},
+                progress=progress,
+                kind="ics",
+                force=True,
+            )
+        except TrothError as exc:  # "FILE: ..." names a temporary file: say the source
+            raise TrothError(str(exc).replace(str(path), source.label)) from None
     for problem in summary.problems:  # the temporary file's name means nothing to anyone
         problem.where = problem.where.replace(str(path), source.label)
     run.import_run_id = summary.run_id

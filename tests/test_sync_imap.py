@@ -261,5 +261,6 @@ def test_default_folders_by_special_use_or_name():
         ((b"\\HasNoChildren", b"\\All"), b"/", "[Gmail]/All Mail"),
     ]
     assert default_folders(gmail) == ["[Gmail]/All Mail"]  # it holds the other two
-    plain = [((), b".", "INBOX"), ((), b".", "INBOX.Drafts"), ((), b".", "Sent Items")]
+    none: tuple[bytes, ...] = ()
+    plain = [(none, b".", "INBOX"), (none, b".", "INBOX.Drafts"), (none, b".", "Sent Items")]
     assert default_folders(plain) == ["INBOX", "Sent Items"]  # no SPECIAL-USE: by name

@@ -18,10 +18,15 @@ from troth.agenda.digest import do_save_mail_settings, smtp_config
 from troth.agenda.models import DigestLog, MailSettings
 from troth.errors import TrothError
 from troth.owners import local_owner
+from troth.sync.secrets import open_tagged
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
+
+
+def opened(stored: str) -> str:
+    return open_tagged(stored, "the password")
 
 
 def free_port() -> int:
@@ -97,12 +102,13 @@ def test_save_then_send_the_digest_and_a_test_message(web, alice, smtp):
     assert r.status_code == 200, text(r)
     assert "Saved: the digest goes through 127.0.0.1." in text(r)
     own = MailSettings.objects.get(owner=alice)
-    assert (own.host, own.port, own.security, own.password) == (
+    assert (own.host, own.port, own.security, opened(own.password)) == (
         "127.0.0.1",
         smtp.port,
         "none",
         "s3cret pass",
     )
+    assert "s3cret" not in own.password  # encrypted at rest (issue 14)
     page = text(web.get("/settings/"))
     assert f"127.0.0.1:{smtp.port} (unencrypted) (yours, saved here)" in page
     assert "s3cret pass" not in page and "set (not shown)" in page
@@ -125,7 +131,7 @@ def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(web, alice,
     web.post("/settings/digest", form(smtp.port))
     r = web.post("/settings/digest", form(smtp.port, password="", username="digest-user"))
     assert r.status_code == 302
-    assert MailSettings.objects.get(owner=alice).password == "s3cret pass"
+    assert opened(MailSettings.objects.get(owner=alice).password) == "s3cret pass"
     page = text(web.get("/settings/"))
     assert "A password is saved (not shown)." in page and "Forget the saved password" in page
     assert 'type="password" name="mail-password"' in page and "s3cret" not in page
@@ -139,7 +145,7 @@ def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(web, alice,
 
 def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(web, alice, smtp):
     web.post("/settings/digest", form(smtp.port, security="starttls", host="smtp.good.example"))
-    assert MailSettings.objects.get(owner=alice).password == "s3cret pass"
+    assert opened(MailSettings.objects.get(owner=alice).password) == "s3cret pass"
     # another server typed in, the password box left empty: the password is not sent there
     web.post("/settings/digest", form(smtp.port, host="smtp.typo.example", password=""))
     assert MailSettings.objects.get(owner=alice).password == ""

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "troth.identity",
     "troth.warmpaths",
     "troth.groups",
+    "troth.sync",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",

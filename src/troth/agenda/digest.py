@@ -30,6 +30,7 @@ from troth.errors import TrothError
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
 from troth.settings import smtp_settings
+from troth.sync.secrets import SecretLost, open_tagged, seal_tagged
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Where the SMTP settings came from. Precedence: the owner's own server (Settings)
@@ -103,6 +104,19 @@ def mail_settings(owner) -> MailSettings | None:
     return MailSettings.objects.filter(owner=owner).first()
 
 
+# Encrypted, a password of this length fills the column (500 characters) and no more.
+MAX_PASSWORD = 300
+
+
+def _password(own: MailSettings) -> str:
+    """The saved password in clear, to log in with; "" when the key that encrypted it
+    is lost (the page then says no password is saved: it is typed again)."""
+    try:
+        return open_tagged(own.password, "your mail server's password")
+    except SecretLost:
+        return ""
+
+
 def smtp_config(owner=None) -> Smtp:
     """The SMTP settings as they are now: the owner's own server (Settings) when it
     has a host, else TROTH_SMTP_* from the environment, then Django's EMAIL_*
@@ -113,7 +127,7 @@ def smtp_config(owner=None) -> Smtp:
             host=own.host,
             port=own.port or DEFAULT_PORTS[own.security],
             user=own.username,
-            password=own.password,
+            password=_password(own),
             use_tls=own.security == MailSettings.STARTTLS,
             use_ssl=own.security == MailSettings.SSL,
             timeout=float(getattr(settings, "EMAIL_TIMEOUT", None) or 10),
@@ -254,8 +268,8 @@ def do_save_mail_settings(
     username = username.strip()
     if len(username) > 320:
         raise TrothError("username: longer than 320 characters")
-    if password is not None and len(password) > 500:
-        raise TrothError("password: longer than 500 characters")
+    if password is not None and len(password) > MAX_PASSWORD:
+        raise TrothError(f"password: longer than {MAX_PASSWORD} characters")
     from_address = check_address("from address", from_address)
     digest_to = check_address("send to", digest_to)
     if not host and (port or username or password or from_address):
@@ -274,7 +288,7 @@ def do_save_mail_settings(
     if not host:
         own.password = ""  # no server of your own: nothing to log in to
     elif password is not None:
-        own.password = password
+        own.password = seal_tagged(password)  # encrypted at rest (troth.sync.secrets)
     elif moved:
         # a password is for one login at one server, encrypted: never sent to another
         # server, or in clear, that somebody chose later (at an open session, say)

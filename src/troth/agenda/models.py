@@ -62,8 +62,9 @@ class MailSettings(Owned):
     When `host` is set this whole record is used and the operator's TROTH_SMTP_*
     environment is not consulted at all (so the operator's login is never sent to
     a server the owner chose); with no host, the environment's server is used.
-    The password is kept as given: SMTP needs it in clear to log in, and a key to
-    encrypt it would live beside it. It is never rendered back (see the Settings
+    The password is kept encrypted (troth.sync.secrets: Fernet, with a key kept
+    outside the database; one saved in clear by an older version is read as it is
+    and encrypted at the next save). It is never rendered back (see the Settings
     page) and never exported (troth.backup.tables.SECRETS): after a restore it is
     typed in again."""
 

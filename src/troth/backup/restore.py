@@ -300,10 +300,25 @@ ROW_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
 }
 
 
+def _is_counterparts(value: Any) -> bool:
+    """A synced message's counterparts: [[email, display name, in To], ...]."""
+    return isinstance(value, list) and all(
+        isinstance(c, list)
+        and len(c) == 3
+        and isinstance(c[0], str)
+        and isinstance(c[1], str)
+        and isinstance(c[2], bool)
+        for c in value
+    )
+
+
 SHAPES: dict[str, Callable[[Any], bool]] = {
     "importers.importrun.counts": _is_counts,
     "importers.importrun.problems": _is_problems,
     "identity.mergesuggestion.reasons": _is_texts,
+    "sync.source.folders": _is_texts,
+    "sync.source.me": _is_texts,
+    "sync.seenmail.counterparts": _is_counterparts,
 }
 # Columns a restore never takes from the file, whatever it says, and what it writes
 # instead (see _scrub): replay data and paths, which troth would act on later.
@@ -317,6 +332,12 @@ SCRUBBED = frozenset(
         "importers.importrun.options",
         # Where the file was on the machine that imported it: only its name is kept.
         "importers.importrun.path",
+        # A sync source's memory of the server (UIDs, sync tokens, ETags) and figures:
+        # a restored source starts afresh (reading everything again adds nothing twice).
+        "sync.source.state",
+        "sync.source.last_counts",
+        "sync.source.added_total",
+        "sync.syncrun.counts",
     }
 )
 INTERRUPTED = "interrupted before this backup was made; nothing of it was kept"
@@ -345,6 +366,22 @@ def _scrub(label: str, columns: list[str]) -> Callable[[list[Any]], None] | None
                 row[finished] = row[finished] or row[at["started_at"]]
 
         return run
+    if label == "sync.source":
+        state, counts, total = at["state"], at["last_counts"], at["added_total"]
+        lease, token = at["lease_until"], at["lease_token"]
+
+        def source(row: list[Any]) -> None:
+            row[state], row[counts], row[total] = {}, {}, {}
+            row[lease], row[token] = None, ""
+
+        return source
+    if label == "sync.syncrun":
+        counts = at["counts"]
+
+        def sync_run(row: list[Any]) -> None:
+            row[counts] = {}
+
+        return sync_run
     return None
 
 

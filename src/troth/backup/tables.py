@@ -25,7 +25,10 @@ from troth.owned import Owned
 DERIVED = frozenset({"trust.trustscore"})
 # Secrets never written to an export (a backup file is copied, mailed, synced): the
 # column is exported empty and a restore leaves it empty, to be typed in again.
-SECRETS: dict[str, frozenset[str]] = {"agenda.mailsettings": frozenset({"password"})}
+SECRETS: dict[str, frozenset[str]] = {
+    "agenda.mailsettings": frozenset({"password"}),
+    "sync.source": frozenset({"secret"}),  # encrypted, but never exported either
+}
 # What a restore accepts, listed by hand on purpose: an uploaded export is untrusted
 # (a member's restore on a group's server), so only the owner's own troth records
 # come in, never a table named only because the file names it (auth.*, sessions,
@@ -63,6 +66,9 @@ RESTORABLE = frozenset(
         "people.relationship",
         "people.tag",
         "sim.simtruth",
+        "sync.seenmail",
+        "sync.source",
+        "sync.syncrun",
         "trust.tiercadence",
         "trust.trustscore",  # DERIVED: accepted in a file, never written
         "warmpaths.inferencepass",

@@ -43,6 +43,7 @@ MODULES = (
     "demo",
     "web",
     "worker",
+    "sync",
     "paths",
     "groups",
 )

@@ -200,6 +200,12 @@ def serve(
     from troth.importers.tasks import do_interrupt_stale
 
     do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
+    from troth.importers.tasks import runs_in_thread
+
+    if runs_in_thread():  # no troth worker on a laptop: mail and calendars sync from here
+        from troth.sync.tasks import start_schedule
+
+        start_schedule()
     if not local:
         _check_network_mode(host)
     _check_mode_took(host, local)

@@ -4,7 +4,8 @@ With TROTH_TASKS=database (set for both `troth serve` and `troth worker`), an
 upload on the Import page is queued in the database and this command runs it:
 django-tasks-db's worker (`db_worker`), with troth's settings and migrations.
 With the default (immediate) backend there is nothing to run: imports happen in
-a thread of `troth serve` itself.
+a thread of `troth serve` itself. The worker also queues the sync of each mail and
+calendar source when it is due (troth sources; every 15 minutes by default).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def worker(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing."),
 ) -> None:
-    """Run queued imports from the web app (when TROTH_TASKS=database)."""
+    """Run queued imports and due mail and calendar syncs (when TROTH_TASKS=database)."""
     from django.core.management import call_command
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
@@ -51,6 +52,14 @@ def worker(
     stale = do_interrupt_stale()
     if stale and not quiet:
         typer.echo(f"Marked {stale} import(s) left running by a stopped worker as interrupted.")
+    # mail and calendar sources (troth sources): each due one queued as a task
+    from troth.sync.tasks import do_enqueue_due, start_schedule
+
+    queued = do_enqueue_due()
+    if queued and not quiet:
+        typer.echo(f"Queued the sync of {len(queued)} source(s).")
+    if not once:
+        start_schedule()
     call_command(
         "db_worker",
         batch=once,

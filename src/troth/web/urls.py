@@ -15,6 +15,7 @@ from troth.web.views import imports as import_views
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
+from troth.web.views import sources as sources_views
 
 app_name = "web"
 
@@ -174,6 +175,9 @@ urlpatterns = [
         name="group-intro-offer",
     ),
     path("join/<str:token>", group_views.join, name="join"),
+    path("settings/sources/add", sources_views.add, name="source-add"),
+    path("settings/sources/<int:source_id>/remove", sources_views.remove, name="source-remove"),
+    path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,425 @@
+"""Writes of the sync app: adding and removing sources, and running one sync.
+
+A sync runs in two halves: reading (the network: IMAP headers, a CalDAV
+collection, an ICS address), with nothing written, then writing what was read
+through the file import's pipeline (`troth.importers.apply.do_import`: all or
+nothing, recorded as an ImportRun, undoable). The source's state (UIDs, sync
+tokens, ETags) moves on only once the writing succeeded, so a sync that fails
+anywhere is simply done again next time: nothing lost, nothing twice.
+
+One sync per source at a time, across processes and machines: a lease on the
+source row, taken by one conditional UPDATE (the database decides, not a lock in
+one process's memory), given back at the end, and expiring by itself if the
+process died. A source that keeps failing waits longer each time (BACKOFF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets as random_tokens
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from troth.errors import TrothError
+from troth.importers.apply import do_import
+from troth.importers.writer import Progress
+from troth.lib.contact import ContactError, normalize_email
+from troth.owned import Owner
+from troth.owners import own_addresses
+from troth.sync import icsurl, imap
+from troth.sync.models import SeenMail, Source, SyncRun
+from troth.sync.secrets import reveal, seal
+
+LEASE = dt.timedelta(minutes=30)  # longer than any sync; a dead process's lease ends
+# Minutes to wait after 1, 2, 3... failures in a row (then the last: twice a day), never
+# less than the source's own schedule: a wrong password is not tried 96 times a day.
+BACKOFF = (30, 60, 120, 240, 480, 720)
+MIN_EVERY, MAX_EVERY = 5, 7 * 24 * 60
+
+
+class Busy(TrothError):
+    exit_code = 75  # EX_TEMPFAIL, as the CLI's "database busy"
+
+
+def _me(values: list[str]) -> list[str]:
+    out = []
+    for raw in values:
+        try:
+            out.append(normalize_email(raw))
+        except ContactError:
+            raise TrothError(f"--me {raw!r} is not an email address") from None
+    return sorted(set(out))
+
+
+def _every(minutes: int) -> int:
+    if not MIN_EVERY <= minutes <= MAX_EVERY:
+        raise TrothError(f"--every {minutes}: give minutes between {MIN_EVERY} and {MAX_EVERY}")
+    return minutes
+
+
+def do_add_imap(
+    owner: Owner,
+    *,
+    host: str,
+    username: str,
+    password: str,
+    port: int | None = None,
+    security: str = "tls",
+    folders: list[str] | None = None,
+    me: list[str] | None = None,
+    every: int = 15,
+) -> Source:
+    host = host.strip()
+    if not host or any(c.isspace() for c in host) or "/" in host:
+        raise TrothError(f"--host {host!r}: give the IMAP server's name, as imap.example.org")
+    if security not in ("tls", "starttls", "none"):
+        raise TrothError(f"--security {security!r}: use tls, starttls or none")
+    if port is None:
+        port = 993 if security == "tls" else 143
+    if not 0 < port < 65536:
+        raise TrothError(f"--port {port}: not a port number")
+    if not username.strip():
+        raise TrothError("--user: give the account's login (often the address itself)")
+    if not password:
+        raise TrothError("--password: give the account's (app) password")
+    addresses = _me(me or [])
+    if not addresses and not any(k == "email" for k, _v in own_addresses(owner)):
+        addresses = _me([username]) if "@" in username else []
+    if not addresses:
+        raise TrothError("mail sync needs your own address: pass --me ADDRESS")
+    return Source.objects.create(
+        owner=owner,
+        kind=Source.IMAP,
+        label=f"{username.strip()} at {host}",
+        host=host,
+        port=port,
+        security=security,
+        username=username.strip(),
+        secret=seal(password),
+        folders=[f.strip() for f in folders or [] if f.strip()],
+        me=addresses,
+        every_minutes=_every(every),
+        next_sync_at=timezone.now(),
+    )
+
+
+def do_add_ics(owner: Owner, *, url: str, me: list[str] | None = None, every: int = 15) -> Source:
+    url = icsurl.check_url(url)
+    return Source.objects.create(
+        owner=owner,
+        kind=Source.ICS,
+        label=icsurl.shown(url),
+        secret=seal(url),
+        me=_me(me or []),
+        every_minutes=_every(every),
+        next_sync_at=timezone.now(),
+    )
+
+
+def do_add_caldav(
+    owner: Owner,
+    *,
+    url: str,
+    username: str,
+    password: str,
+    me: list[str] | None = None,
+    every: int = 15,
+) -> Source:
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        raise TrothError(f"--url {url[:80]!r}: give the CalDAV server's http(s) address")
+    if not password:
+        raise TrothError("--password: give the account's (app) password")
+    return Source.objects.create(
+        owner=owner,
+        kind=Source.CALDAV,
+        label=f"{username.strip()} at {icsurl.shown(url).removesuffix('/…')}",
+        url=url,
+        username=username.strip(),
+        secret=seal(password),
+        me=_me(me or []),
+        every_minutes=_every(every),
+        next_sync_at=timezone.now(),
+    )
+
+
+def do_set_secret(owner: Owner, source: Source, value: str) -> None:
+    """A password (or ICS address) typed again: after a lost key, or a changed password."""
+    if not value:
+        raise TrothError("give the password (or, for an ICS source, the address)")
+    if source.kind == Source.ICS:
+        value = icsurl.check_url(value)
+    Source.objects.filter(owner=owner, pk=source.pk).update(
+        secret=seal(value), failures=0, next_sync_at=timezone.now()
+    )
+
+
+def do_remove_source(owner: Owner, source: Source, *, purge: bool = False) -> int:
+    """Remove a source. What it imported stays (each sync is an ordinary import, which
+    `troth import --undo` can still take back) unless `purge`: then every import it
+    made is undone, newest first. Returns how many imports were undone."""
+    undone = 0
+    if purge:
+        from troth.importers.undo import do_undo_import
+
+        run_ids = list(
+            SyncRun.objects.filter(owner=owner, source=source, import_run__isnull=False)
+            .order_by("-started_at", "-id")
+            .values_list("import_run_id", flat=True)
+        )
+        for run_id in run_ids:
+            assert run_id is not None
+            do_undo_import(owner, run_id, force=True)
+            undone += 1
+    with transaction.atomic():
+        Source.objects.filter(owner=owner, pk=source.pk).delete()
+    return undone
+
+
+# -- one sync ----------------------------------------------------------------------
+
+
+def _take_lease(source: Source) -> str | None:
+    now = timezone.now()
+    token = random_tokens.token_hex(16)
+    with transaction.atomic():
+        taken = (
+            Source.objects.filter(pk=source.pk)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .update(lease_until=now + LEASE, lease_token=token)
+        )
+    return token if taken else None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if not isinstance(exc, TrothError):
+        text = f"{type(exc).__name__}: {text}"
+    return text[:500]
+
+
+def backoff(failures: int) -> dt.timedelta:
+    return dt.timedelta(minutes=BACKOFF[min(failures, len(BACKOFF)) - 1])
+
+
+def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> SyncRun:
+    """Sync one source now (see the module docstring). Raises Busy when another
+    process is syncing it; a failure is recorded on the source and its run, then
+    raised (a TrothError with one line)."""
+    token = _take_lease(source)
+    if token is None:
+        raise Busy(f"source {source.pk} ({source.label}) is being synced already: try later")
+    started = timezone.now()
+    with transaction.atomic():
+        run = SyncRun.objects.create(owner=owner, source=source, started_at=started)
+    clock = time.perf_counter()
+    try:
+        counts = _SYNCS[source.kind](owner, source, run, progress)
+    except BaseException as exc:
+        failures = source.failures + 1
+        with transaction.atomic():
+            SyncRun.objects.filter(pk=run.pk).update(
+                status=SyncRun.FAILED, error=_one_line(exc), finished_at=timezone.now()
+            )
+            Source.objects.filter(pk=source.pk).update(
+                last_sync_at=started,
+                last_error=_one_line(exc),
+                failures=failures,
+                next_sync_at=timezone.now()
+                + max(backoff(failures), dt.timedelta(minutes=source.every_minutes)),
+                lease_until=None,
+                lease_token="",
+            )
+        raise
+    counts["seconds"] = round(time.perf_counter() - clock, 3)
+    with transaction.atomic():
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=SyncRun.DONE, counts=counts, finished_at=timezone.now()
+        )
+        fresh = Source.objects.get(pk=source.pk)
+        total = dict(fresh.added_total)
+        for key in ("people_created", "interactions_added"):
+            total[key] = total.get(key, 0) + int(counts.get(key, 0))
+        Source.objects.filter(pk=source.pk, lease_token=token).update(
+            last_sync_at=started,
+            last_ok_at=timezone.now(),
+            last_error="",
+            failures=0,
+            last_counts=counts,
+            added_total=total,
+            next_sync_at=started + dt.timedelta(minutes=source.every_minutes),
+            lease_until=None,
+            lease_token="",
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _imported(summary: Any) -> dict[str, Any]:
+    return {
+        "people_created": summary.people_created,
+        "people_updated": summary.people_updated,
+        "interactions_added": summary.interactions_added,
+        "problems": len(summary.problems),
+        "left_out": dict(summary.left_out),
+    }
+
+
+def _sync_imap(
+    owner: Owner, source: Source, run: SyncRun, progress: Progress | None
+) -> dict[str, Any]:
+    from troth.sync.mailsync import SyncedMail
+
+    account = imap.Account(
+        source.host,
+        int(source.port or 993),
+        source.security,
+        source.username,
+        reveal(source.secret, f"source {source.pk}'s password"),
+    )
+    me = frozenset(source.me) | {v for k, v in own_addresses(owner) if k == "email"}
+    today = timezone.localdate()
+    latest = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), dt.UTC).timestamp()
+    state = dict(source.state)
+    fetched = imap.fetch_new(
+        account,
+        list(source.folders),
+        state.get("folders", {}),
+        me,
+        latest,
+        (lambda stage, done, total: progress(stage, done, total)) if progress else None,
+    )
+    counts: dict[str, Any] = {
+        "messages": len(fetched.messages),
+        "folders": fetched.folders,
+        "rescanned": fetched.rescanned,
+    }
+    chosen_before = set(state.get("chosen", []))
+    parser = SyncedMail(
+        SeenMail.objects.filter(owner=owner, source=source)
+        .values_list("fp", "ts", "outgoing", "subject", "counterparts")
+        .iterator(chunk_size=5000),
+        fetched.messages,
+        set(state.get("lists", [])),
+        chosen_before,
+    )
+    kept = [r for _w, r in fetched.messages if r[0] == "m"]
+    if fetched.messages:
+        summary = do_import(
+            owner,
+            parser,
+            Path(f"imap {source.label}"),
+            options={"me": list(source.me)},
+            progress=progress,
+            kind="mail",
+            force=True,  # mail is never an address book: the noise rules do not apply
+        )
+        counts.update(_imported(summary))
+        run.import_run_id = summary.run_id
+    seen = {}
+    for r in kept:
+        if r[1] in parser.new_fps and r[1] not in seen:
+            _m, fp, ts, outgoing, subject, cps = r[:6]
+            seen[fp] = SeenMail(
+                owner=owner,
+                source=source,
+                fp=fp,
+                ts=ts,
+                outgoing=outgoing,
+                subject=subject,
+                counterparts=[list(c) for c in cps],
+            )
+    folders = dict(state.get("folders", {}))
+    for folder in fetched.rescanned:
+        folders.pop(folder, None)
+    folders.update(fetched.state)
+    state["folders"] = folders
+    state["lists"] = sorted(parser.lists)
+    if parser.chosen or kept:
+        state["chosen"] = sorted(parser.chosen | chosen_before)
+    with transaction.atomic():
+        SeenMail.objects.bulk_create(list(seen.values()), batch_size=2000, ignore_conflicts=True)
+        Source.objects.filter(pk=source.pk).update(state=state)
+        SyncRun.objects.filter(pk=run.pk).update(import_run_id=run.import_run_id)
+    return counts
+
+
+def _import_calendar(
+    owner: Owner, source: Source, run: SyncRun, data: bytes, progress: Progress | None
+) -> dict[str, Any]:
+    from troth.importers.ics import PARSER as ICS
+
+    with tempfile.TemporaryDirectory(prefix="troth-sync-") as folder:
+        path = Path(folder) / "calendar.ics"
+        path.write_bytes(data)
+        try:
+            summary = do_import(
+                owner,
+                ICS,
+                path,
+                options={"me": list(source.me)},
+                progress=progress,
+                kind="ics",
+                force=True,
+            )
+        except TrothError as exc:  # "FILE: ..." names a temporary file: say the source
+            raise TrothError(str(exc).replace(str(path), source.label)) from None
+    for problem in summary.problems:  # the temporary file's name means nothing to anyone
+        problem.where = problem.where.replace(str(path), source.label)
+    run.import_run_id = summary.run_id
+    return _imported(summary)
+
+
+def _sync_ics(
+    owner: Owner, source: Source, run: SyncRun, progress: Progress | None
+) -> dict[str, Any]:
+    url = reveal(source.secret, f"source {source.pk}'s address")
+    state = dict(source.state)
+    answer = icsurl.fetch(url, state)
+    counts: dict[str, Any] = {"changed": answer.changed}
+    if answer.changed and answer.sha != state.get("sha"):
+        counts.update(_import_calendar(owner, source, run, answer.data, progress))
+        counts["bytes"] = len(answer.data)
+    elif answer.changed:
+        counts["changed"] = False  # the same calendar again (a server without ETags)
+    if answer.changed:
+        state.update(etag=answer.etag, last_modified=answer.last_modified, sha=answer.sha)
+    with transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(state=state)
+        SyncRun.objects.filter(pk=run.pk).update(import_run_id=run.import_run_id)
+    return counts
+
+
+def _sync_caldav(
+    owner: Owner, source: Source, run: SyncRun, progress: Progress | None
+) -> dict[str, Any]:
+    from troth.sync import calendars
+
+    password = reveal(source.secret, f"source {source.pk}'s password")
+    state = dict(source.state)
+    fetched = calendars.fetch_changed(
+        source.url, source.username, password, state.get("calendars", {})
+    )
+    counts: dict[str, Any] = {"calendars": len(fetched.tokens), "events": len(fetched.events)}
+    if fetched.events:
+        data = b"\r\n".join(fetched.events)
+        counts.update(_import_calendar(owner, source, run, data, progress))
+    state["calendars"] = fetched.tokens
+    with transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(state=state)
+        SyncRun.objects.filter(pk=run.pk).update(import_run_id=run.import_run_id)
+    return counts
+
+
+_SYNCS: dict[str, Callable[[Owner, Source, SyncRun, Progress | None], dict[str, Any]]] = {
+    Source.IMAP: _sync_imap,
+    Source.ICS: _sync_ics,
+    Source.CALDAV: _sync_caldav,
+}

@@ -1,0 +1,100 @@
+"""A calendar's private ICS address (Google's, Outlook's, iCloud's "secret address"),
+read over HTTP only when it changed.
+
+The request carries the ETag and Last-Modified of the last answer (If-None-Match,
+If-Modified-Since): a server that has nothing new answers 304 and nothing is read.
+A server that ignores them answers the whole calendar again, and an unchanged
+body (same SHA-256) is not imported again either. What comes back must be a
+calendar: a web page (a sign-in page, an expired address) or anything without
+BEGIN:VCALENDAR is refused in one line, and nothing over MAX_BYTES is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from troth.sync.imap import SyncError
+
+MAX_BYTES = 20 << 20  # a decade of a busy calendar is a few MB
+TIMEOUT = 30.0
+
+
+@dataclass
+class Answer:
+    changed: bool
+    data: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    sha: str = ""
+
+
+def shown(url: str) -> str:
+    """The address without its secret part (path, query): what the owner is shown."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}/…"
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme == "webcal":  # what calendar apps hand out: HTTPS underneath
+        url = "https" + url[len("webcal") :]
+        parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"{url[:80]!r} is not an http(s) or webcal address")
+    return url
+
+
+def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer:
+    where = shown(url)
+    headers = {"User-Agent": "troth (calendar sync)", "Accept": "text/calendar, */*;q=0.5"}
+    if state.get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if state.get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
+    request = urllib.request.Request(check_url(url), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            data = response.read(max_bytes + 1)
+            kind = response.headers.get("Content-Type", "")
+            etag = response.headers.get("ETag", "")
+            modified = response.headers.get("Last-Modified", "")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return Answer(changed=False)
+        if exc.code in (401, 403, 404, 410):
+            raise SyncError(
+                f"ICS address {where}: HTTP {exc.code} {exc.reason}: the address is wrong or no"
+                " longer valid (calendars hand out a new one when it is reset)"
+            ) from None
+        raise SyncError(f"ICS address {where}: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, socket.gaierror):
+            raise SyncError(f"ICS address {where}: no such host") from None
+        text = getattr(reason, "strerror", None) or str(reason)
+        raise SyncError(f"ICS address {where}: cannot connect ({text})") from None
+    except TimeoutError:
+        raise SyncError(f"ICS address {where}: no answer within {TIMEOUT:.0f} s") from None
+    except OSError as exc:
+        raise SyncError(f"ICS address {where}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise SyncError(
+            f"ICS address {where}: the answer is over {max_bytes >> 20} MB, more than any"
+            " calendar: not imported"
+        )
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").upper()
+    if not head.startswith(b"BEGIN:VCALENDAR"):
+        if "html" in kind.lower() or head.startswith((b"<!DOCTYPE", b"<HTML")) or b"<HTML" in head:
+            raise SyncError(
+                f"ICS address {where}: it answered a web page (HTML), not a calendar: use the"
+                " calendar's secret address in iCal format"
+            )
+        raise SyncError(f"ICS address {where}: the answer is not a calendar (no BEGIN:VCALENDAR)")
+    sha = hashlib.sha256(data).hexdigest()
+    return Answer(True, data, etag, modified, sha)

@@ -1,0 +1,236 @@
+"""Mail over IMAP, headers only: what is new in each folder since the last sync.
+
+The network half of a mail sync (the writing half is troth.sync.mailsync). For each
+folder it remembers UIDVALIDITY and the highest UID seen; a sync asks only for UIDs
+above it (and asks nothing when UIDNEXT says there is none), and a changed
+UIDVALIDITY means the server renumbered the folder: it is read again from the
+start, which the fingerprints make idempotent.
+
+Only header fields are fetched, with BODY.PEEK (nothing is marked read), a batch of
+UIDs per command: the six that identify a message and its people (From, To, Cc,
+Date, Message-ID, In-Reply-To) and those the mail import needs to leave out what it
+leaves out on purpose (Subject for the duplicate fingerprint; List-Id,
+List-Unsubscribe, Precedence, Auto-Submitted, Return-Path, X-Failed-Recipients and
+Content-Type for mailing lists, automated mail and bounces). Each header block goes
+through the file import's own scanner and classifier (troth.importers.mailscan,
+troth.importers.mail.classify): the same rules, whatever the mail came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from troth.errors import TrothError
+from troth.importers import mailscan
+from troth.importers.mail import Classified, classify
+
+FIELDS = (
+    "FROM TO CC DATE MESSAGE-ID IN-REPLY-TO SUBJECT LIST-ID LIST-UNSUBSCRIBE PRECEDENCE"
+    " AUTO-SUBMITTED RETURN-PATH X-FAILED-RECIPIENTS CONTENT-TYPE"
+)
+FETCH = f"BODY.PEEK[HEADER.FIELDS ({FIELDS})]"
+# UIDs per FETCH: one round trip per batch; a batch's headers are a few hundred KB.
+BATCH = 2000
+TIMEOUT = 30.0  # seconds for connecting and for each answer
+# Folders named Sent by the common servers and clients, for a server without SPECIAL-USE.
+SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "INBOX.Sent", "INBOX/Sent")
+
+
+class SyncError(TrothError):
+    """A sync that could not run: one line saying why (host, login, folder...)."""
+
+
+@dataclass
+class Fetched:
+    """What a sync read: the classified new messages, the mailing-list addresses
+    learnt, and each folder's new state (kept only once what was read is written)."""
+
+    messages: list[tuple[str, Classified]] = field(default_factory=list)
+    state: dict[str, dict[str, int]] = field(default_factory=dict)
+    folders: list[str] = field(default_factory=list)
+    rescanned: list[str] = field(default_factory=list)  # UIDVALIDITY changed
+
+
+@dataclass
+class Account:
+    host: str
+    port: int
+    security: str  # tls | starttls | none
+    username: str
+    password: str
+
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def connect(account: Account) -> IMAPClient:
+    """Connected and logged in, or a SyncError in one line."""
+    where = account.where()
+    try:
+        client = IMAPClient(
+            account.host,
+            port=account.port,
+            ssl=account.security == "tls",
+            ssl_context=ssl.create_default_context() if account.security == "tls" else None,
+            timeout=TIMEOUT,
+        )
+    except socket.gaierror:
+        raise SyncError(f"IMAP {where}: no such host {account.host!r}") from None
+    except ssl.SSLError as exc:
+        raise SyncError(f"IMAP {where}: TLS failed ({exc.reason or exc})") from None
+    except TimeoutError:
+        raise SyncError(f"IMAP {where}: no answer within {TIMEOUT:.0f} s") from None
+    except OSError as exc:
+        raise SyncError(f"IMAP {where}: cannot connect ({exc.strerror or exc})") from None
+    try:
+        if account.security == "starttls":
+            if b"STARTTLS" not in client.capabilities():
+                _close(client)
+                raise SyncError(
+                    f"IMAP {where}: the server offers no STARTTLS, and TLS was asked for"
+                    " (use its TLS port, 993, or --security none only on a trusted network)"
+                )
+            client.starttls(ssl.create_default_context())
+        client.login(account.username, account.password)
+    except LoginError:
+        _close(client)
+        raise SyncError(
+            f"IMAP {where}: login refused for {account.username!r}: wrong user name or"
+            " password (many providers want an app password)"
+        ) from None
+    except ssl.SSLError as exc:
+        _close(client)
+        raise SyncError(f"IMAP {where}: TLS failed ({exc.reason or exc})") from None
+    except (IMAPClientError, OSError) as exc:
+        _close(client)
+        raise SyncError(f"IMAP {where}: {_said(exc)}") from None
+    return client
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - closing a broken connection: nothing to say
+        with contextlib.suppress(Exception):
+            client.shutdown()
+
+
+def _said(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    return text[:300]
+
+
+def default_folders(listing: list[tuple[tuple[bytes, ...], Any, str]]) -> list[str]:
+    """The inbox and the Sent folder (by SPECIAL-USE, else by name); on Gmail only
+    All Mail, which holds both (reading them too would fetch each message twice)."""
+    names = [name for _flags, _sep, name in listing]
+    for flags, _sep, name in listing:
+        if b"\\All" in flags:
+            return [name]
+    chosen = [next((n for n in names if n.upper() == "INBOX"), "INBOX")]
+    sent = [name for flags, _sep, name in listing if b"\\Sent" in flags]
+    if not sent:
+        lowered = {n.lower(): n for n in names}
+        sent = [lowered[s.lower()] for s in SENT_NAMES if s.lower() in lowered][:1]
+    chosen.extend(s for s in sent if s not in chosen)
+    return chosen
+
+
+def fetch_new(
+    account: Account,
+    asked: list[str],
+    state: dict[str, dict[str, int]],
+    me: frozenset[str],
+    latest: float,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> Fetched:
+    """Every message above each folder's remembered UID, classified."""
+    client = connect(account)
+    out = Fetched()
+    try:
+        try:
+            listing = client.list_folders()
+        except (IMAPClientError, OSError) as exc:
+            raise SyncError(f"IMAP {account.where()}: cannot list folders ({_said(exc)})") from None
+        names = {name for _f, _s, name in listing}
+        if asked:
+            missing = [f for f in asked if f not in names and f.upper() != "INBOX"]
+            if missing:
+                raise SyncError(
+                    f"IMAP {account.where()}: no folder {missing[0]!r} on the server (it has:"
+                    f" {', '.join(sorted(names)[:12])})"
+                )
+            out.folders = list(asked)
+        else:
+            out.folders = default_folders(listing)
+        done = 0
+        for folder in out.folders:
+            for where, result in _folder(
+                client, account, folder, state.get(folder), out, me, latest
+            ):
+                out.messages.append((where, result))
+                done += 1
+                if progress is not None and not done % 1000:
+                    progress("messages", done, None)
+    finally:
+        _close(client)
+    if progress is not None:
+        progress("messages", len(out.messages), None)
+    return out
+
+
+def _folder(
+    client: IMAPClient,
+    account: Account,
+    folder: str,
+    known: dict[str, int] | None,
+    out: Fetched,
+    me: frozenset[str],
+    latest: float,
+) -> Iterator[tuple[str, Classified]]:
+    try:
+        info = client.select_folder(folder, readonly=True)
+    except (IMAPClientError, OSError) as exc:
+        raise SyncError(
+            f"IMAP {account.where()}: cannot open folder {folder!r} ({_said(exc)})"
+        ) from None
+    validity = int(info.get(b"UIDVALIDITY", 0))
+    uidnext = info.get(b"UIDNEXT")
+    low = 1
+    if known and known.get("uidvalidity") == validity:
+        low = int(known.get("uid", 0)) + 1
+    elif known:
+        out.rescanned.append(folder)
+    highest = low - 1
+    if uidnext is None or int(uidnext) > low:
+        try:
+            uids = sorted(u for u in client.search(["UID", f"{low}:*"]) if u >= low)
+        except (IMAPClientError, OSError) as exc:
+            raise SyncError(f"IMAP {account.where()}: {folder}: {_said(exc)}") from None
+        for start in range(0, len(uids), BATCH):
+            batch = uids[start : start + BATCH]
+            try:
+                answer = client.fetch(batch, [FETCH])
+            except (IMAPClientError, OSError) as exc:
+                raise SyncError(
+                    f"IMAP {account.where()}: {folder}: the connection broke ({_said(exc)})"
+                ) from None
+            for uid in batch:
+                data = answer.get(uid)
+                if data is None:  # expunged meanwhile
+                    continue
+                raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
+                headers = mailscan.parse_block(raw, 0, len(raw))
+                yield f"{folder} UID {uid}", classify(headers, me, latest)
+            highest = max(highest, batch[-1])
+    out.state[folder] = {"uidvalidity": validity, "uid": highest}

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from troth.web.views import (
+    account,
     group_board,
     group_intros,
     group_meetings,
@@ -174,6 +175,18 @@ urlpatterns = [
         name="group-intro-offer",
     ),
     path("join/<str:token>", group_views.join, name="join"),
+    path("account/", account.account_page, name="account"),
+    path("account/email", account.change_email, name="account-email"),
+    path("account/password", account.password_change, name="account-password"),
+    path("account/delete", account.delete_account, name="account-delete"),
+    path("password-reset/", account.password_reset, name="password-reset"),
+    path("password-reset/sent", account.password_reset_done, name="password-reset-done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("password-reset/done", account.password_reset_complete, name="password-reset-complete"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -186,3 +186,29 @@ def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice, bob):
     assert (
         as_bob.get(f"/groups/{circle.slug}/profile").content.decode().count("mock interviews") == 1
     )
+
+
+def test_a_long_board_comes_a_page_at_a_time_with_my_needs_first(circle, alice, bob):
+    from django.contrib.auth import get_user_model
+
+    from troth.groups.queries import BOARD_PAGE
+
+    User = get_user_model()
+    for i in range(BOARD_PAGE + 3):
+        user = User.objects.create_user(f"member{i}", f"m{i}@example.org", "x")
+        m = Membership.objects.create(
+            group=circle, user=user, joined_at=timezone.now(), give_first_waived=True
+        )
+        actions.do_post_need(m, f"need number {i}", days=30 + i)
+    mine = actions.do_post_need(_m(circle, alice), "alice's own need", days=90)  # closes last
+    first = queries.board(_m(circle, alice))
+    assert (first["total"], first["pages"], len(first["needs"])) == (BOARD_PAGE + 4, 2, BOARD_PAGE)
+    assert first["needs"][0]["id"] == mine.id and first["mine_open"] == 1
+    second = queries.board(_m(circle, alice), page=2)
+    assert len(second["needs"]) == 4
+    seen = {n["id"] for n in first["needs"]} | {n["id"] for n in second["needs"]}
+    assert len(seen) == BOARD_PAGE + 4
+    assert queries.board(_m(circle, alice), page=99)["page"] == 2
+    page = _client(alice).get(f"/groups/{circle.slug}/needs/?page=2").content.decode()
+    assert "Page 2 of 2" in page and "← Previous" in page
+    assert _client(alice).get(f"/groups/{circle.slug}/needs/?page=-1").status_code == 200

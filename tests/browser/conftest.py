@@ -214,3 +214,37 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if folder is not None:
         count = len(list(folder.glob("*.png")))
         terminalreporter.write_line(f"browser screenshots: {count} in {folder}")
+
+
+@pytest.fixture(scope="session")
+def start_server(chromium_path: str) -> Iterator[Callable[..., str]]:
+    """Start another `troth ...` server process (pinned to SERVER_DAY) for tests that
+    need a server set up their own way: start(args, env, log_path) -> base URL. Each
+    one is stopped at the end of the session."""
+    started: list[subprocess.Popen] = []
+
+    def start(args: list[str], env: dict[str, str], log_path: Path) -> str:
+        for _attempt in range(3):
+            port = _free_port()
+            with open(log_path, "w") as log:
+                proc = subprocess.Popen(
+                    [*PINNED_TROTH, *args, "--port", str(port)],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            started.append(proc)
+            url = _wait_for_url(proc, log_path)
+            if url:
+                return url.rstrip("/")
+        pytest.fail(f"troth {' '.join(args)} did not start:\n{log_path.read_text()}")
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

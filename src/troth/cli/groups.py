@@ -246,3 +246,30 @@ def remind(
     console.print(
         f"{plural(expired, 'introduction ask')} expired, {plural(len(due), 'reminder')} sent"
     )
+
+
+@group_app.command("demo")
+@one_line_errors
+def demo_group(
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Load a demo networking group of 30 simulated members that you organise.
+
+    Each member has a network of their own, a published profile, needs, offers,
+    meetings and introductions in every state. `troth serve --group` loads it and
+    opens it in the browser. Simulated members cannot sign in.
+    """
+    from troth.cli.app import owner
+    from troth.sim.group_demo import demo_counts, do_load_demo_group
+
+    me_owner = owner()
+    group = do_load_demo_group(me_owner)
+    counts = demo_counts(group)
+    if as_json:
+        print_json({"group": {"slug": group.slug, "name": group.name}, **counts})
+        return
+    console.print(
+        f"{escape(group.name)}: {plural(counts['members'], 'member')},"
+        f" {plural(counts['needs'], 'need')}, {plural(counts['meetings'], 'meeting')},"
+        f" {plural(counts['introductions'], 'introduction')}. See it: troth serve, then Groups."
+    )

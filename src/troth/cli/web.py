@@ -176,6 +176,11 @@ def serve(
     demo: bool = typer.Option(
         False, "--demo", help="Load the demo network if there is no one yet."
     ),
+    group: bool = typer.Option(
+        False,
+        "--group",
+        help="Also load a demo networking group of 30 members that you organise (implies --demo).",
+    ),
     no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
     threads: int = typer.Option(8, "--threads", help="Worker threads."),
     sign_in: bool = typer.Option(
@@ -209,8 +214,13 @@ def serve(
     if not local:
         _check_network_mode(host)
     _check_mode_took(host, local)
-    if demo:
+    if demo or group:
         _load_demo_if_empty(me_owner)
+    if group:
+        from troth.sim.group_demo import do_load_demo_group
+
+        found = do_load_demo_group(me_owner)
+        console.print(f"--group: {found.name} is under Groups.")
 
     from django.core.wsgi import get_wsgi_application
     from waitress import create_server

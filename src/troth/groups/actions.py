@@ -74,7 +74,7 @@ def do_create_group(name: str, *, organiser: Any = None, now: datetime | None = 
     return group
 
 
-def _clean_email(email: str) -> str:
+def clean_email(email: str) -> str:
     email = email.strip()
     try:
         validate_email(email)
@@ -95,7 +95,7 @@ def do_invite(
     """Invite an address; returns the invitation and its token (shown or mailed once,
     never stored). A newer invitation to the same address replaces the open one."""
     now = now or timezone.now()
-    email = _clean_email(email)
+    email = clean_email(email)
     if Membership.objects.filter(group=group, user__email__iexact=email).exists():
         raise TrothError(f"{email} is a member of {group.name} already")
     Invitation.objects.filter(

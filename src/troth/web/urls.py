@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from troth.web.views import (
+    account,
     group_board,
     group_intros,
     group_meetings,
@@ -178,6 +179,18 @@ urlpatterns = [
     path("settings/sources/add", sources_views.add, name="source-add"),
     path("settings/sources/<int:source_id>/remove", sources_views.remove, name="source-remove"),
     path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),
+    path("account/", account.account_page, name="account"),
+    path("account/email", account.change_email, name="account-email"),
+    path("account/password", account.password_change, name="account-password"),
+    path("account/delete", account.delete_account, name="account-delete"),
+    path("password-reset/", account.password_reset, name="password-reset"),
+    path("password-reset/sent", account.password_reset_done, name="password-reset-done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("password-reset/done", account.password_reset_complete, name="password-reset-complete"),
     path(
         "login/",
         auth_views.LoginView.as_view(

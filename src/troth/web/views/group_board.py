@@ -20,8 +20,8 @@ from troth.groups import access, actions, queries
 from troth.groups.models import Membership
 
 
-def _board_context(membership: Membership, **extra: Any) -> dict[str, Any]:
-    data = queries.board(membership)
+def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
+    data = queries.board(membership, page=page)
     members = queries.members(membership.group)["members"]
     return {
         "nav": "groups",
@@ -37,7 +37,9 @@ def _board_context(membership: Membership, **extra: Any) -> dict[str, Any]:
 
 def needs_board(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access.access_membership(request.user, slug)
-    return render(request, "web/group_needs.html", _board_context(membership))
+    raw = request.GET.get("page", "1")
+    page = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return render(request, "web/group_needs.html", _board_context(membership, page))
 
 
 def _act(request: HttpRequest, slug: str, do: Any, done: str, **form: Any) -> HttpResponse:

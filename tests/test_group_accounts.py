@@ -1,0 +1,157 @@
+"""A member's own account on a server: change the address, change and reset the
+password (the reset mail through a real SMTP server on 127.0.0.1), delete the account
+and everything it owns; none of it in local mode."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from troth.errors import Forbidden, TrothError
+from troth.groups import accounts, actions
+from troth.groups.models import Membership
+from troth.people.actions import do_add_person
+from troth.people.models import Person
+
+STRONG = "correct horse battery staple 9"
+pytestmark = pytest.mark.usefixtures("no_mail_settings")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.envelopes: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 2.0.0 Ok: queued"
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
+    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def dana(db):
+    user = get_user_model().objects.create_user("dana", "dana@example.org", STRONG)
+    return user
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_change_the_address_with_the_password(dana, bob):
+    with pytest.raises(TrothError, match="not your current password"):
+        accounts.do_change_email(dana, "d@example.org", "wrong")
+    with pytest.raises(TrothError, match="another account"):
+        accounts.do_change_email(dana, "BOB@example.org", STRONG)
+    with pytest.raises(TrothError, match="not an e-mail address"):
+        accounts.do_change_email(dana, "nope", STRONG)
+    accounts.do_change_email(dana, "Dana@Example.ORG", STRONG)
+    dana.refresh_from_db()
+    assert dana.email == "Dana@example.org"
+    page = _client(dana).post("/account/email", {"email": "x", "password": STRONG})
+    assert page.status_code == 400 and "not an e-mail address" in page.content.decode()
+
+
+def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob):
+    do_add_person(dana, "Ralph Chen")
+    do_add_person(bob, "Ralph Chen")
+    group = actions.do_create_group("Job Club", organiser=dana)
+    Membership.objects.create(group=group, user=bob, joined_at=timezone.now())
+    with pytest.raises(TrothError, match="only organiser"):
+        accounts.do_delete_account(dana, STRONG)
+    actions.do_set_role(group, bob.id, "organiser")
+    bad = _client(dana).post("/account/delete", {"password": "wrong"})
+    assert bad.status_code == 400 and get_user_model().objects.filter(id=dana.id).exists()
+    done = _client(dana).post("/account/delete", {"password": STRONG})
+    assert done.status_code == 200 and "deleted" in done.content.decode()
+    assert not get_user_model().objects.filter(username="dana").exists()
+    assert not Person.objects.filter(owner_id=dana.id).exists()
+    assert Person.objects.filter(owner=bob, full_name="Ralph Chen").exists()
+    assert list(
+        Membership.objects.filter(group=group).values_list("user__username", flat=True)
+    ) == ["bob"]
+
+
+def test_the_local_owner_has_no_account_to_delete(db):
+    from troth.owners import local_owner
+
+    with pytest.raises(Forbidden):
+        accounts.do_delete_account(local_owner(), "")
+
+
+@override_settings(TROTH_LOCAL_LOGIN=True)
+def test_local_mode_has_no_account_pages(db):
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    assert client.get("/account/").status_code == 404
+    assert "Your account" not in client.get("/settings/").content.decode()
+
+
+def test_change_the_password(dana):
+    client = _client(dana)
+    bad = client.post(
+        "/account/password",
+        {"old_password": STRONG, "new_password1": "short", "new_password2": "short"},
+    )
+    assert bad.status_code == 200 and "too short" in bad.content.decode()  # Django's form
+    new = "another long passphrase 7"
+    done = client.post(
+        "/account/password", {"old_password": STRONG, "new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    dana.refresh_from_db()
+    assert dana.check_password(new)
+
+
+def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox):
+    anonymous = Client()
+    assert anonymous.get("/login/").content.decode().count("Forgot your password?") == 1
+    sent = anonymous.post("/password-reset/", {"email": "dana@example.org"})
+    assert sent.status_code == 302
+    unknown = anonymous.post("/password-reset/", {"email": "nobody@example.org"})
+    assert unknown.status_code == 302 and unknown["Location"] == sent["Location"]  # no hint
+    [envelope] = inbox.envelopes
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["To"] == "dana@example.org"
+    found = re.search(r"http://testserver(/password-reset/[^/\s]+/[^/\s]+/)", message.get_content())
+    assert found, message.get_content()
+    form = anonymous.get(found[1], follow=True)
+    assert form.status_code == 200 and "Choose a new password" in form.content.decode()
+    new = "a brand new passphrase 42"
+    done = anonymous.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    dana.refresh_from_db()
+    assert dana.check_password(new)
+    again = Client().get(found[1], follow=True)
+    assert "was used already" in again.content.decode()
+
+
+def test_a_reset_mail_that_fails_says_nothing_to_the_asker(dana, monkeypatch):
+    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("TROTH_SMTP_PORT", str(s.getsockname()[1]))
+    answer = Client().post("/password-reset/", {"email": "dana@example.org"})
+    assert answer.status_code == 302  # the same as for an unknown address

@@ -517,3 +517,10 @@ def do_carry_need(
     need.carried += 1
     need.save(update_fields=["expires_on", "carried"])
     return need
+
+
+def do_share_follow_through(membership: Membership, *, on: bool) -> Membership:
+    """The member's consent to show their follow-through band to the group."""
+    membership.share_follow_through = on
+    membership.save(update_fields=["share_follow_through"])
+    return membership

@@ -249,6 +249,7 @@ def do_offer_intro(
         ask=need.text,
         hint=hint,
         state=MemberIntro.OFFERED,
+        offered=True,
         created_at=now,
         updated_at=now,
         expires_at=now + timedelta(days=ASK_DAYS),

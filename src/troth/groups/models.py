@@ -42,6 +42,8 @@ class Membership(models.Model):
     # As a connector: at most this many introduction asks in 30 days, and a pause.
     intro_capacity = models.PositiveSmallIntegerField(default=4)
     intros_paused = models.BooleanField(default=False)
+    # Consent: the member's follow-through band is shown to the group only when on.
+    share_follow_through = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["group_id", "joined_at", "id"]
@@ -231,6 +233,8 @@ class MemberIntro(models.Model):
     hint = models.CharField(max_length=300, blank=True)  # the connector's, without names
     shared = models.CharField(max_length=500, blank=True)  # once the person agreed
     state = models.CharField(max_length=16, choices=STATES)
+    # Started as the connector's offer (the requester answers first), not an ask.
+    offered = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True)  # the connector's first answer

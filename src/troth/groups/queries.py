@@ -417,3 +417,46 @@ def member_intros(membership: Membership) -> dict[str, Any]:
         elif len(closed) < 20:
             closed.append(row)
     return {"waiting": waiting, "under_way": under_way, "closed": closed}
+
+
+# ---------------------------------------------------------------- follow-through
+
+
+def follow_through(group: Group, now: datetime | None = None) -> dict[int, Any]:
+    """Every member's loops in the group over the last six months (troth.groups.bands),
+    by user id. What the page shows of it depends on each member's consent."""
+    from troth.groups.bands import ANSWER_DAYS, WINDOW_DAYS, Loops
+
+    now = now or timezone.now()
+    since = now - timedelta(days=WINDOW_DAYS)
+    week = timedelta(days=ANSWER_DAYS)
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(user_id: int, field: str, n: int = 1) -> None:
+        counts.setdefault(user_id, {})[field] = counts.get(user_id, {}).get(field, 0) + n
+
+    for intro in MemberIntro.objects.filter(group=group, created_at__gte=since):
+        # whoever the first answer was up to: the connector for an ask, the requester
+        # for an offer; a loop once answered, or once a week has gone by unanswered
+        answerer = intro.requester_id if intro.offered else intro.connector_id
+        if intro.answered_at is not None or now - intro.created_at > week:
+            add(answerer, "to_answer")
+            if intro.answered_at is not None and intro.answered_at - intro.created_at <= week:
+                add(answerer, "answered")
+        if intro.requester_favor_id is not None and (
+            intro.state == MemberIntro.THANKED or now - intro.updated_at > week
+        ):
+            add(intro.requester_id, "to_thank")
+            if intro.state == MemberIntro.THANKED:
+                add(intro.requester_id, "thanked")
+                add(intro.requester_id, "thanks_given")
+                if intro.outcome:
+                    add(intro.requester_id, "outcomes")
+    today = timezone.localdate(now)
+    for need in GroupNeed.objects.filter(group=group, posted_at__gte=since):
+        if need.status != GroupNeed.OPEN:
+            add(need.author_id, "needs_ended")
+            add(need.author_id, "needs_closed")
+        elif need.expires_on < today:
+            add(need.author_id, "needs_ended")
+    return {user_id: Loops(**fields) for user_id, fields in counts.items()}

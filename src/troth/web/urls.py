@@ -98,6 +98,11 @@ urlpatterns = [
     path("groups/<slug:slug>/invite", group_views.invite, name="group-invite"),
     path("groups/<slug:slug>/leave", group_views.leave, name="group-leave"),
     path(
+        "groups/<slug:slug>/follow-through",
+        group_views.share_follow_through,
+        name="group-follow-through",
+    ),
+    path(
         "groups/<slug:slug>/invitations/<int:invitation_id>/revoke",
         group_views.revoke,
         name="group-revoke",

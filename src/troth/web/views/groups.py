@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from troth.errors import TrothError
 from troth.groups import access, actions, queries
+from troth.groups.bands import Loops, band
 from troth.groups.models import Membership
 from troth.web.views.common import owner_of
 
@@ -42,6 +43,16 @@ def group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, An
         for m in data["members"]:
             m.pop("email")
         data["invitations"] = []
+    loops = queries.follow_through(membership.group)
+    sharing = set(
+        Membership.objects.filter(group=membership.group, share_follow_through=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    for m in data["members"]:
+        # a band is shown only with its member's consent (their own always, to them)
+        if m["user_id"] in sharing or m["user_id"] == membership.user_id:
+            m["band"] = band(loops.get(m["user_id"], Loops()))
     return {
         "nav": "groups",
         "group": membership.group,
@@ -151,3 +162,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         " import your contacts to begin.",
     )
     return redirect("web:group", slug=invitation.group.slug)
+
+
+@require_POST
+def share_follow_through(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = access.access_membership(request.user, slug)
+    on = request.POST.get("share") == "1"
+    with transaction.atomic():
+        actions.do_share_follow_through(membership, on=on)
+    messages.success(
+        request,
+        "Your follow-through band is shown to the group."
+        if on
+        else "Your follow-through band is yours alone again.",
+    )
+    return redirect("web:group", slug=slug)

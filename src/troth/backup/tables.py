@@ -43,6 +43,7 @@ RESTORABLE = frozenset(
         "identity.mergerecord",
         "identity.mergesuggestion",
         "importers.importrun",
+        "importers.messageparticipant",
         "importers.sourcerecord",
         "interactions.interaction",
         "intros.introduction",

@@ -11,12 +11,14 @@ from django.db.models import Field, Max, Q
 from django.utils import timezone
 
 from troth.errors import TrothError
+from troth.importers.models import MessageParticipant
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.owned import Owner
-from troth.people.models import Employment, Knows, Person, Relationship
+from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 from troth.warmpaths import infer
 from troth.warmpaths.models import InferencePass, Link
+from troth.warmpaths.signals import ALL
 
 # Introductions whose two people were put in touch and got at least as far as
 # meeting (or an outcome after it): they know each other.
@@ -83,10 +85,79 @@ def _keys_of_people(owner: Owner, people: set[int]) -> set[tuple[str, str]]:
     return keys
 
 
+PartRow = tuple[str, str, str, str, str, dt.datetime]  # source, id, address, role, mine, when
+
+
+def _holders(owner: Owner) -> dict[str, int]:
+    """E-mail address -> the one person holding it. An address several people share
+    (a family mailbox) cannot say which of them was on a message: left out."""
+    holders: dict[str, set[int]] = {}
+    for value, pid in ContactPoint.objects.filter(owner=owner, kind=ContactPoint.EMAIL).values_list(
+        "value", "person_id"
+    ):
+        holders.setdefault(value, set()).add(pid)
+    return {value: next(iter(pids)) for value, pids in holders.items() if len(pids) == 1}
+
+
+def _participant_rows(owner: Owner, keys: set[tuple[str, str]] | None) -> list[PartRow]:
+    """Everyone on these messages (None: on every message) by address."""
+    fields = ("source", "external_id", "address", "role", "owner_role", "occurred_at")
+    rows = MessageParticipant.objects.filter(owner=owner)
+    if keys is None:
+        return list(rows.values_list(*fields).iterator(chunk_size=20000))
+    by_source: dict[str, list[str]] = {}
+    for source, ext in keys:
+        by_source.setdefault(source, []).append(ext)
+    out: list[PartRow] = []
+    for source, exts in by_source.items():
+        for part in _chunks(sorted(exts)):
+            out.extend(rows.filter(source=source, external_id__in=part).values_list(*fields))
+    return out
+
+
+def _touched(
+    owner: Owner, state: InferencePass | None, mark: int, holders: dict[str, int]
+) -> set[int]:
+    """The people with new evidence since the last pass: on new interactions' or new
+    participants' messages, with a new address, or rewritten by a merge."""
+    new_keys = set(
+        Interaction.objects.filter(owner=owner, id__gt=mark)
+        .exclude(external_id="")
+        .values_list("source", "external_id")
+        .distinct()
+    )
+    touched = {pid for _s, _e, pid, _t, _c in _rows_of(owner, new_keys)}
+    if state is not None:
+        part_keys = set(
+            MessageParticipant.objects.filter(owner=owner, id__gt=state.participants_max_id)
+            .values_list("source", "external_id")
+            .distinct()
+        )
+        for row in _participant_rows(owner, part_keys):
+            if row[2] in holders:
+                touched.add(holders[row[2]])
+        touched.update(
+            ContactPoint.objects.filter(
+                owner=owner, kind=ContactPoint.EMAIL, id__gt=state.points_max_id
+            ).values_list("person_id", flat=True)
+        )
+        touched.update(pid for pid in state.pending if isinstance(pid, int))
+    return touched
+
+
 def _observed(
-    owner: Owner, me_id: int, mark: int, people: Iterable[int] | None, full: bool
+    owner: Owner,
+    me_id: int,
+    state: InferencePass | None,
+    mark: int,
+    people: Iterable[int] | None,
+    full: bool,
 ) -> tuple[set[int] | None, dict[str, dict[tuple[int, int], infer.Seen]]]:
-    """Co-occurrence counts for every pair touching a changed person (None: everyone)."""
+    """Co-occurrence counts for every pair touching a changed person (None: everyone):
+    "mail" and "meeting" from the interactions of one message or meeting and from
+    who was on a message with whom (MessageParticipant), "mail_cc" from the messages
+    one of them wrote to the other with me in copy."""
+    holders = _holders(owner)
     if full:
         rows = list(
             Interaction.objects.filter(owner=owner)
@@ -94,18 +165,38 @@ def _observed(
             .values_list("source", "external_id", "person_id", "occurred_at", "channel")
             .iterator(chunk_size=20000)
         )
+        parts = _participant_rows(owner, None)
         touched: set[int] | None = None
     else:
-        new_keys = set(
-            Interaction.objects.filter(owner=owner, id__gt=mark)
-            .exclude(external_id="")
-            .values_list("source", "external_id")
-            .distinct()
-        )
-        touched = {pid for _s, _e, pid, _t, _c in _rows_of(owner, new_keys)}
+        touched = _touched(owner, state, mark, holders)
         touched.update(people or ())
         touched.discard(me_id)
-        rows = _rows_of(owner, _keys_of_people(owner, touched)) if touched else []
+        keys = _keys_of_people(owner, touched) if touched else set()
+        rows = _rows_of(owner, keys) if touched else []
+        mine = [a for a, pid in holders.items() if pid in touched]
+        part_keys: set[tuple[str, str]] = set()
+        for part in _chunks(sorted(mine)):
+            part_keys.update(
+                MessageParticipant.objects.filter(owner=owner, address__in=part)
+                .values_list("source", "external_id")
+                .distinct()
+            )
+        part_keys |= keys  # a message matched by name rather than address
+        parts = _participant_rows(owner, part_keys) if part_keys else []
+    # who was on a message with whom: the same groups as the message's interactions
+    copied: dict[tuple[str, str], tuple[int | None, list[int], float]] = {}
+    for source, ext, addr, role, owner_role, when in parts:
+        pid = holders.get(addr)
+        if pid is None or pid == me_id:
+            continue
+        rows.append((source, ext, pid, when, "email"))
+        if owner_role == MessageParticipant.CC:
+            sender, to, stamp = copied.get((source, ext), (None, [], when.timestamp()))
+            if role == MessageParticipant.FROM:
+                sender = pid
+            elif role == MessageParticipant.TO:
+                to.append(pid)
+            copied[(source, ext)] = (sender, to, stamp)
     codes: dict[tuple[str, str], int] = {}
     found: dict[str, dict[tuple[int, int], infer.Seen]] = {}
     for kind, channels in (("mail", ("email", "message")), ("meeting", ("meeting", "event"))):
@@ -117,6 +208,9 @@ def _observed(
             [r[3].timestamp() for r in picked],
             only=touched,
         )
+    found["mail_cc"] = infer.copied_exchanges(
+        ((s, to, t) for s, to, t in copied.values() if s is not None), only=touched
+    )
     return touched, found
 
 
@@ -206,9 +300,13 @@ def do_infer_links(
     state = InferencePass.objects.filter(owner=owner).first()
     mark = since if since is not None else (state.interactions_max_id if state else 0)
     top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
-    if state is None and since is None and not people:
+    if (state is None and since is None and not people) or (
+        state is not None and ALL in (state.pending or [])
+    ):
         full = True
-    touched, observed = _observed(owner, me_id, mark, people, full)
+    top_part = MessageParticipant.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
+    top_point = ContactPoint.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
+    touched, observed = _observed(owner, me_id, state, mark, people, full)
     met, intros, knows = _records(owner, me_id)
     overlaps = _overlaps(owner, me_id)
 
@@ -226,9 +324,13 @@ def do_infer_links(
         if full or touched is None or key[0] in touched or key[1] in touched:
             mail = observed["mail"].get(key)
             meet = observed["meeting"].get(key)
-            link.mail_together = mail.count if mail else 0
+            cc = observed["mail_cc"].get(key)
+            # a message one wrote to the other with me in copy has them on it together
+            # too: counted once, as the stronger kind
+            link.mail_cc = cc.count if cc else 0
+            link.mail_together = max(0, (mail.count if mail else 0) - link.mail_cc)
             link.meetings = meet.count if meet else 0
-            seen = [s for s in (mail, meet) if s is not None]
+            seen = [s for s in (mail, meet, cc) if s is not None]
             link.first_seen = (
                 dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
             )
@@ -250,7 +352,14 @@ def do_infer_links(
     _save_changed([lk for key, lk in links.items() if key in before and _values(lk) != before[key]])
     now = timezone.now()
     InferencePass.objects.update_or_create(
-        owner=owner, defaults={"interactions_max_id": max(top, mark), "ran_at": now}
+        owner=owner,
+        defaults={
+            "interactions_max_id": max(top, mark),
+            "participants_max_id": top_part,
+            "points_max_id": top_point,
+            "pending": [],
+            "ran_at": now,
+        },
     )
     return {
         "links": sum(1 for lk in links.values() if not lk.forgotten),

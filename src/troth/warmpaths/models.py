@@ -75,6 +75,13 @@ class InferencePass(Owned):
     evidence for the next pass (ids only grow)."""
 
     interactions_max_id = models.BigIntegerField(default=0)
+    # The same for who was on a message with whom (importers.MessageParticipant),
+    # and for e-mail addresses: a new address can make old messages someone's.
+    participants_max_id = models.BigIntegerField(default=0)
+    points_max_id = models.BigIntegerField(default=0)
+    # People whose rows were rewritten since (a merge or its undo moved their
+    # interactions and addresses): recounted by the next pass.
+    pending = models.JSONField(default=list, blank=True)
     ran_at = models.DateTimeField()
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
+from troth.importers.models import MessageParticipant
 from troth.interactions.models import Interaction
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
@@ -44,11 +45,22 @@ def fresh_links(owner: Owner) -> None:
     top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
     today = timezone.localdate()
     stale_day = Link.objects.filter(owner=owner).exclude(computed_on=today).exists()
-    if state is None or top > state.interactions_max_id or stale_day:
+    if (
+        state is None
+        or top > state.interactions_max_id
+        or stale_day
+        or state.pending
+        or _newer(MessageParticipant, owner, state.participants_max_id)
+        or _newer(ContactPoint, owner, state.points_max_id)
+    ):
         # no transaction around the pass: its writes go in short batches, so that on
         # SQLite it never holds the write lock for long (a pass after a 12,000-person
         # import held it for seconds); a pass cut short is simply run again
         do_infer_links(owner, today=today)
+
+
+def _newer(model: type[MessageParticipant] | type[ContactPoint], owner: Owner, mark: int) -> bool:
+    return model.objects.filter(owner=owner, id__gt=mark).exists()
 
 
 def _month(value: dt.datetime | dt.date, today: dt.date) -> str:

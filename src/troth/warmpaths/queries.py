@@ -156,6 +156,12 @@ def _check(hops: int, floor: str) -> None:
         raise TrothError(f"--floor must be one of {', '.join(usable)}, got {floor!r}")
 
 
+def check_options(hops: int, floor: str) -> None:
+    """--hops and --floor as find_paths takes them, else a TrothError (for callers
+    that must tell bad input from a target that needs no path)."""
+    _check(hops, floor)
+
+
 def resolve_target(owner: Owner, text: str) -> Person:
     """A person by #id, name or email address."""
     value = text.strip()
@@ -380,3 +386,31 @@ def _closest(
         }
         for pid in order
     ]
+
+
+def ask_draft(result: dict[str, Any], via: int, to: int | None = None) -> dict[str, Any]:
+    """The best path of `result` through first hop `via` (and ending at `to`, for a
+    company's paths), with a draft of the ask for the introductions workflow: why,
+    in the owner's words to edit, and a note about the owner the connector can
+    forward. A longer path never commits the second connector: the first is asked
+    whether they would be comfortable asking them (as `do_ask_best_path`)."""
+    for found in result["paths"]:
+        hops = found["hops"]
+        if hops[0]["id"] == via and (to is None or hops[-1]["id"] == to):
+            break
+    else:
+        raise TrothError("that path is not among the warm paths any more: find them again")
+    target = hops[-1]["name"]
+    why = f"I would like to meet {target} about [what you are asking]."
+    if len(hops) > 2:
+        second = hops[1]["name"]
+        why += (
+            f" Would you be comfortable asking {second} whether they would be open to an"
+            f" introduction to {target}?"
+        )
+    # forwarded to the target as is: what is asked, and what the owner offers them
+    blurb = (
+        f"[Who you are, in a line] would like to meet {target} about [what you are"
+        " asking], and can offer [what you could do for them]."
+    )
+    return {"path": found, "connector": hops[0], "target": hops[-1], "why": why, "blurb": blurb}

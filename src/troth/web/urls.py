@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from troth.web.views import imports as import_views
-from troth.web.views import insights, people, person, today
+from troth.web.views import insights, paths, people, person, today
 from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
@@ -29,6 +29,9 @@ urlpatterns = [
     path("people/<int:person_id>/archive", person.archive, name="person-archive"),
     path("people/<int:person_id>/delete", person.delete, name="person-delete"),
     path("people/<int:person_id>/ready", person.ready, name="person-ready"),
+    path("people/<int:person_id>/paths", paths.person_paths, name="person-paths"),
+    path("paths/", paths.company_paths, name="paths"),
+    path("paths/ask", paths.ask, name="paths-ask"),
     path(
         "people/<int:person_id>/needs/<int:need_id>/withdraw",
         person.withdraw_need,

@@ -152,6 +152,8 @@ def _observed(
     mark: int,
     people: Iterable[int] | None,
     full: bool,
+    *,
+    before: dt.datetime | None = None,
 ) -> tuple[set[int] | None, dict[str, dict[tuple[int, int], infer.Seen]]]:
     """Co-occurrence counts for every pair touching a changed person (None: everyone):
     "mail" and "meeting" from the interactions of one message or meeting and from
@@ -159,13 +161,17 @@ def _observed(
     one of them wrote to the other with me in copy."""
     holders = _holders(owner)
     if full:
+        stored = Interaction.objects.filter(owner=owner).exclude(external_id="")
+        if before is not None:  # as of a past day (links_as_of)
+            stored = stored.filter(occurred_at__lt=before)
         rows = list(
-            Interaction.objects.filter(owner=owner)
-            .exclude(external_id="")
-            .values_list("source", "external_id", "person_id", "occurred_at", "channel")
-            .iterator(chunk_size=20000)
+            stored.values_list(
+                "source", "external_id", "person_id", "occurred_at", "channel"
+            ).iterator(chunk_size=20000)
         )
         parts = _participant_rows(owner, None)
+        if before is not None:
+            parts = [r for r in parts if r[5] < before]
         touched: set[int] | None = None
     else:
         touched = _touched(owner, state, mark, holders)
@@ -214,8 +220,11 @@ def _observed(
     return touched, found
 
 
-def _records(owner: Owner, me_id: int) -> tuple[dict, dict, dict]:
-    """troth's own records: met through, introductions that reached "met", Knows rows."""
+def _records(
+    owner: Owner, me_id: int, *, before: dt.datetime | None = None
+) -> tuple[dict, dict, dict]:
+    """troth's own records: met through, introductions that reached "met", Knows rows
+    (`before`: only introductions started before then)."""
     met: dict[tuple[int, int], int] = {}
     for pid, via in Relationship.objects.filter(owner=owner, met_through__isnull=False).values_list(
         "person_id", "met_through_id"
@@ -228,6 +237,8 @@ def _records(owner: Owner, me_id: int) -> tuple[dict, dict, dict]:
         Q(role=Introduction.CONNECTOR, state__in=REACHED_MET)
         | Q(role=Introduction.REQUESTER, state__in=CONNECTOR_KNEW)
     )
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
     for role, a, b, c in rows.values_list("role", "person_a_id", "person_b_id", "introducer_id"):
         x, y = (a, b) if role == Introduction.CONNECTOR else (c, b)
         if me_id not in (x, y) and x != y:
@@ -279,6 +290,77 @@ def _score(link: Link, today: dt.date) -> None:
     link.computed_on = today
 
 
+Observed = dict[str, dict[tuple[int, int], infer.Seen]]
+
+
+def _fill(
+    link: Link,
+    key: tuple[int, int],
+    observed: Observed | None,
+    met: dict[tuple[int, int], int],
+    intros: dict[tuple[int, int], int],
+    knows: dict[tuple[int, int], tuple[str, float | None]],
+    overlaps: dict[tuple[int, int], infer.Overlap],
+) -> None:
+    """A link's evidence from one pass's counts (`observed` None: its co-occurrence
+    counts stay as they are, nobody on them changed)."""
+    if observed is not None:
+        mail = observed["mail"].get(key)
+        meet = observed["meeting"].get(key)
+        cc = observed["mail_cc"].get(key)
+        # a message one wrote to the other with me in copy has them on it together
+        # too: counted once, as the stronger kind
+        link.mail_cc = cc.count if cc else 0
+        link.mail_together = max(0, (mail.count if mail else 0) - link.mail_cc)
+        link.meetings = meet.count if meet else 0
+        seen = [s for s in (mail, meet, cc) if s is not None]
+        link.first_seen = (
+            dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
+        )
+        link.last_seen = (
+            dt.datetime.fromtimestamp(max(s.last for s in seen), dt.UTC) if seen else None
+        )
+    link.met_through = met.get(key, 0)
+    link.intros_met = intros.get(key, 0)
+    source, strength = knows.get(key, ("", None))
+    link.knows_source, link.knows_strength = source, strength
+    overlap = overlaps.get(key)
+    link.employer_id = overlap.org_id if overlap else None
+    link.overlap_from = overlap.start if overlap else None
+    link.overlap_to = overlap.end if overlap else None
+
+
+def links_as_of(owner: Owner, day: dt.date) -> dict[tuple[int, int], Link]:
+    """Who knew whom on a past day, in memory (nothing is written): evidence seen
+    before the end of that day, decayed to it; what the user said by hand counts if
+    said by then, and a forgotten link stays forgotten."""
+    end = dt.datetime.combine(
+        day + dt.timedelta(days=1), dt.time(), timezone.get_current_timezone()
+    )
+    me_id = Person.objects.get(owner=owner, is_me=True).id
+    _touched_none, observed = _observed(owner, me_id, None, 0, None, True, before=end)
+    met, intros, knows = _records(owner, me_id, before=end)
+    overlaps = _overlaps(owner, me_id)
+    stored = {(lk.person_a_id, lk.person_b_id): lk for lk in Link.objects.filter(owner=owner)}
+    wanted = set(met) | set(intros) | set(knows) | set(overlaps)
+    for found in observed.values():
+        wanted.update(found)
+    wanted |= {k for k, lk in stored.items() if lk.manual_at is not None and lk.manual_at < end}
+    out: dict[tuple[int, int], Link] = {}
+    for key in wanted:
+        old = stored.get(key)
+        if old is not None and old.forgotten:
+            continue
+        link = Link(owner=owner, person_a_id=key[0], person_b_id=key[1])
+        if old is not None and old.manual_at is not None and old.manual_at < end:
+            link.manual_strength, link.manual_how = old.manual_strength, old.manual_how
+            link.manual_at = old.manual_at
+        _fill(link, key, observed, met, intros, knows, overlaps)
+        _score(link, day)
+        out[key] = link
+    return out
+
+
 def do_infer_links(
     owner: Owner,
     since: int | None = None,
@@ -321,30 +403,8 @@ def do_infer_links(
         links[key] = link
         created.append(link)
     for key, link in links.items():
-        if full or touched is None or key[0] in touched or key[1] in touched:
-            mail = observed["mail"].get(key)
-            meet = observed["meeting"].get(key)
-            cc = observed["mail_cc"].get(key)
-            # a message one wrote to the other with me in copy has them on it together
-            # too: counted once, as the stronger kind
-            link.mail_cc = cc.count if cc else 0
-            link.mail_together = max(0, (mail.count if mail else 0) - link.mail_cc)
-            link.meetings = meet.count if meet else 0
-            seen = [s for s in (mail, meet, cc) if s is not None]
-            link.first_seen = (
-                dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
-            )
-            link.last_seen = (
-                dt.datetime.fromtimestamp(max(s.last for s in seen), dt.UTC) if seen else None
-            )
-        link.met_through = met.get(key, 0)
-        link.intros_met = intros.get(key, 0)
-        source, strength = knows.get(key, ("", None))
-        link.knows_source, link.knows_strength = source, strength
-        overlap = overlaps.get(key)
-        link.employer_id = overlap.org_id if overlap else None
-        link.overlap_from = overlap.start if overlap else None
-        link.overlap_to = overlap.end if overlap else None
+        recount = full or touched is None or key[0] in touched or key[1] in touched
+        _fill(link, key, observed if recount else None, met, intros, knows, overlaps)
         _score(link, today)
     # one short transaction per batch (bulk_create alone makes one of all its batches)
     for start in range(0, len(created), 500):

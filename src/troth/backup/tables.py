@@ -68,6 +68,7 @@ RESTORABLE = frozenset(
         "trust.trustscore",  # DERIVED: accepted in a file, never written
         "warmpaths.inferencepass",
         "warmpaths.link",
+        "warmpaths.plannedask",
     }
 )
 

@@ -17,7 +17,7 @@ from troth.intros.models import Introduction
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 from troth.warmpaths import infer
-from troth.warmpaths.models import InferencePass, Link
+from troth.warmpaths.models import InferencePass, Link, PlannedAsk
 from troth.warmpaths.signals import ALL
 
 # Introductions whose two people were put in touch and got at least as far as
@@ -527,3 +527,38 @@ def do_ask_best_path(
             f" they would be open to an introduction to {target.full_name}?)"
         )
     return do_ask(owner, first, target, why, blurb=blurb, anyway=anyway)
+
+
+def do_plan_checkin(owner: Owner, result: dict[str, Any]) -> PlannedAsk | None:
+    """`troth path ... --plan`: when the best path's first hop is cooling, a check-in
+    with them goes on the agenda and the ask waits (None: they are not cooling, ask
+    now). Planning the same ask again while it is open adds nothing."""
+    from troth.warmpaths.load import PLAN_DAYS
+
+    if not result["paths"]:
+        raise TrothError("no warm path to plan for: build one first (see the closest people)")
+    hops = result["paths"][0]["hops"]
+    first = hops[0]
+    if not first.get("cooling"):
+        return None
+    goal = result["target"]
+    target_id = goal.get("id")
+    company = "" if target_id is not None else str(goal.get("company", ""))[:200]
+    since = timezone.now() - dt.timedelta(days=PLAN_DAYS)
+    open_plan = PlannedAsk.objects.filter(
+        owner=owner,
+        connector_id=first["id"],
+        target_id=target_id,
+        company=company,
+        created_at__gte=since,
+    ).first()
+    if open_plan is not None:
+        return open_plan
+    return PlannedAsk.objects.create(
+        owner=owner,
+        connector_id=first["id"],
+        target_id=target_id,
+        company=company,
+        why=str(first["cooling"])[:300],
+        created_at=timezone.now(),
+    )

@@ -88,3 +88,21 @@ class InferencePass(Owned):
         constraints = [
             models.UniqueConstraint(fields=["owner"], name="warmpaths_one_pass_per_owner")
         ]
+
+
+class PlannedAsk(Owned):
+    """`troth path ... --plan`: the best path's first hop is cooling, so the ask waits
+    and a check-in with them goes on the agenda first (issue 12: warm the connector
+    first). The check-in shows until the owner is in touch with the connector again
+    (any interaction after `created_at`), marks it done, or `PLAN_DAYS` pass."""
+
+    connector = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.CharField(max_length=200, blank=True, default="")
+    why = models.CharField(max_length=300, blank=True, default="")  # why the tie is cooling
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"], name="warmpaths_plan_time")]

@@ -22,9 +22,9 @@ from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import resolve_person
 from troth.trust.engine import TIERS
 from troth.trust.models import TrustScore
-from troth.trust.queries import fresh_scores
-from troth.warmpaths import graph
-from troth.warmpaths.actions import do_infer_links
+from troth.trust.queries import check_as_of, fresh_scores, trust_list
+from troth.warmpaths import graph, load
+from troth.warmpaths.actions import do_infer_links, links_as_of
 from troth.warmpaths.models import InferencePass, Link
 
 DEFAULT_HOPS = 3
@@ -181,14 +181,72 @@ def resolve_target(owner: Owner, text: str) -> Person:
     return resolve_person(owner, value)
 
 
-def _ties(owner: Owner) -> dict[int, tuple[str, float]]:
-    fresh_scores(owner)
-    return {
-        pid: (tier, score)
-        for pid, tier, score in TrustScore.objects.filter(owner=owner).values_list(
-            "person_id", "tier", "score"
+def _ties(owner: Owner, day: dt.date) -> tuple[dict[int, tuple[str, float]], dict[int, Any]]:
+    """(tier, score) of each of my ties as of `day`, and each one's activity change
+    over 30 days (what cooling reads)."""
+    if day != timezone.localdate():
+        rows = trust_list(owner, day)
+        return (
+            {r["id"]: (r["tier"], float(r["score"])) for r in rows},
+            {r["id"]: r["activity_trend_30"] for r in rows},
         )
-    }
+    fresh_scores(owner)
+    ties: dict[int, tuple[str, float]] = {}
+    trends: dict[int, Any] = {}
+    for pid, tier, score, trend in TrustScore.objects.filter(owner=owner).values_list(
+        "person_id", "tier", "score", "activity_trend_30"
+    ):
+        ties[pid] = (tier, score)
+        trends[pid] = trend
+    return ties, trends
+
+
+class _Links:
+    """The links a search reads: today's stored rows, or (as of a past day) the ones
+    `links_as_of` works out in memory."""
+
+    def __init__(self, owner: Owner, day: dt.date) -> None:
+        self.owner = owner
+        self.memory: dict[tuple[int, int], Link] | None = None
+        if day != timezone.localdate():
+            self.memory = links_as_of(owner, day)
+        else:
+            fresh_links(owner)
+
+    def edges(self) -> list[tuple[int, int, float]]:
+        if self.memory is not None:
+            return [
+                (a, b, lk.strength)
+                for (a, b), lk in self.memory.items()
+                if lk.usable and lk.strength >= LINK_FLOOR
+            ]
+        return list(
+            Link.objects.filter(
+                owner=self.owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
+            ).values_list("person_a_id", "person_b_id", "strength")
+        )
+
+    def between(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Link]:
+        if not pairs:
+            return {}
+        if self.memory is not None:
+            return {k: self.memory[k] for k in pairs if k in self.memory}
+        q = Q()
+        for a, b in pairs:
+            q |= Q(person_a_id=a, person_b_id=b)
+        return {
+            (lk.person_a_id, lk.person_b_id): lk
+            for lk in Link.objects.filter(owner=self.owner).filter(q).select_related("employer")
+        }
+
+    def touching(self, targets: set[int]) -> list[Link]:
+        if self.memory is not None:
+            return [lk for (a, b), lk in self.memory.items() if a in targets or b in targets]
+        return list(
+            Link.objects.filter(owner=self.owner, forgotten=False)
+            .filter(Q(person_a_id__in=targets) | Q(person_b_id__in=targets))
+            .select_related("employer")
+        )
 
 
 def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
@@ -205,13 +263,16 @@ def find_paths(
     *,
     hops: int = DEFAULT_HOPS,
     floor: str = DEFAULT_FLOOR,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
-    ranking). Raises TrothError for a target that needs no path or a company with
-    nobody; an empty `paths` comes with the closest people and what I could give them."""
+    ranking; a path whose first hop is loaded, see load.py, ranks as if its weakest
+    hop were half as strong, and says why). Raises TrothError for a target that needs
+    no path or a company with nobody; an empty `paths` comes with the closest people
+    and what I could give them. `as_of`: the ties and links as they stood that day."""
     _check(hops, floor)
-    today = timezone.localdate()
-    ties = _ties(owner)
+    today = check_as_of(as_of)
+    ties, trends = _ties(owner, today)
     me = Person.objects.get(owner=owner, is_me=True)
     names: dict[int, str]
     if company is not None:
@@ -260,12 +321,8 @@ def find_paths(
             del ranks[pid]
         target_json["direct"] = direct
 
-    fresh_links(owner)
-    links = list(
-        Link.objects.filter(
-            owner=owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
-        ).values_list("person_a_id", "person_b_id", "strength")
-    )
+    source = _Links(owner, today)
+    links = source.edges()
     ids = np.unique(
         np.fromiter([*(x for a, b, _ in links for x in (a, b)), *ties, *ranks], dtype=np.int64)
     )
@@ -289,11 +346,24 @@ def find_paths(
         [(index[pid], r) for pid, r in ranks.items()],
         max_hops=hops,
         passable=passable,
-        top=TOP,
+        top=TOP * 2,  # room for the loaded ones to drop below others
     )
     people = {int(ids[n]) for f in found for n in f.nodes}
     names = dict(Person.objects.filter(owner=owner, id__in=people).values_list("id", "full_name"))
-    pair_links = _links_between(owner, found, ids)
+    firsts = {int(ids[f.nodes[0]]): names.get(int(ids[f.nodes[0]]), "") for f in found}
+    loads = load.connector_load(owner, me.id, firsts, today)
+    found.sort(
+        key=lambda f: (
+            -f.weakest * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
+            f.hops,
+            -f.total,
+        )
+    )
+    found = found[:TOP]
+    cold = load.cooling(
+        owner, {int(ids[f.nodes[0]]): firsts[int(ids[f.nodes[0]])] for f in found}, today, trends
+    )
+    pair_links = _links_between(source, found, ids)
     needs = _needs(owner, [int(ids[f.nodes[0]]) for f in found], today)
     paths = []
     for f in found:
@@ -316,6 +386,7 @@ def find_paths(
             }
             if prev is None:
                 step["open_needs"] = needs.get(pid, [])
+                step["cooling"] = cold.get(pid)
             steps.append(step)
             prev = pid
         paths.append(
@@ -324,48 +395,43 @@ def find_paths(
                 "weakest": round(f.weakest, 3),
                 "length": f.hops,
                 "total": round(f.total, 3),
+                # why this path ranks lower than its weakest hop alone would say
+                "load": loads[int(ids[f.nodes[0]])],
             }
         )
     result: dict[str, Any] = {
         "target": target_json,
         "hops": hops,
         "floor": floor,
+        "as_of": today.isoformat(),
         "paths": paths,
     }
     if not paths and not direct and ranks:
-        result["closest"] = _closest(owner, set(ranks), ties, today)
+        result["closest"] = _closest(owner, source, set(ranks), ties, today)
     return result
 
 
 def _links_between(
-    owner: Owner, found: list[graph.Found], ids: np.ndarray
+    source: _Links, found: list[graph.Found], ids: np.ndarray
 ) -> dict[tuple[int, int], Link]:
     pairs: set[tuple[int, int]] = set()
     for f in found:
         people = [int(ids[n]) for n in f.nodes]
         pairs.update((min(a, b), max(a, b)) for a, b in zip(people, people[1:], strict=False))
-    if not pairs:
-        return {}
-    q = Q()
-    for a, b in pairs:
-        q |= Q(person_a_id=a, person_b_id=b)
-    return {
-        (lk.person_a_id, lk.person_b_id): lk
-        for lk in Link.objects.filter(owner=owner).filter(q).select_related("employer")
-    }
+    return source.between(pairs)
 
 
 def _closest(
-    owner: Owner, targets: set[int], ties: dict[int, tuple[str, float]], today: dt.date
+    owner: Owner,
+    source: _Links,
+    targets: set[int],
+    ties: dict[int, tuple[str, float]],
+    today: dt.date,
 ) -> list[dict[str, Any]]:
     """No warm path: my people linked to the target (any evidence, the weak kind
     included), best tie first, never strangers, with their open needs (what I could
     give them first)."""
-    links = (
-        Link.objects.filter(owner=owner, forgotten=False)
-        .filter(Q(person_a_id__in=targets) | Q(person_b_id__in=targets))
-        .select_related("employer")
-    )
+    links = source.touching(targets)
     near: dict[int, Link] = {}
     for lk in links:
         for pid in (lk.person_a_id, lk.person_b_id):

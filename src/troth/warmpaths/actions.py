@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Field, Max, Q
+from django.db.models import F, Field, Max, Q
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -409,8 +409,10 @@ def do_infer_links(
     # one short transaction per batch (bulk_create alone makes one of all its batches)
     for start in range(0, len(created), 500):
         Link.objects.bulk_create(created[start : start + 500])
-    _save_changed([lk for key, lk in links.items() if key in before and _values(lk) != before[key]])
+    changed = [lk for key, lk in links.items() if key in before and _values(lk) != before[key]]
+    _save_changed(changed)
     now = timezone.now()
+    version = (state.links_version if state else 0) + (1 if created or changed else 0)
     InferencePass.objects.update_or_create(
         owner=owner,
         defaults={
@@ -418,6 +420,8 @@ def do_infer_links(
             "participants_max_id": top_part,
             "points_max_id": top_point,
             "pending": [],
+            "links_version": version,
+            "decayed_on": today,
             "ran_at": now,
         },
     )
@@ -460,6 +464,11 @@ def _save_changed(changed: list[Link]) -> None:
             cursor.executemany(sql, rows[start : start + 1000])
 
 
+def bump_links_version(owner: Owner) -> None:
+    """The owner's links changed outside a pass: cached search graphs are stale."""
+    InferencePass.objects.filter(owner=owner).update(links_version=F("links_version") + 1)
+
+
 def _two(owner: Owner, a: Person, b: Person) -> tuple[Person, Person]:
     if a.owner_id != owner.id or b.owner_id != owner.id:
         raise TrothError("no such person")  # never reached through resolve_person
@@ -488,6 +497,7 @@ def do_knows(
     link.forgotten = False
     _score(link, timezone.localdate())
     link.save()
+    bump_links_version(owner)
     return link
 
 
@@ -501,6 +511,7 @@ def do_forget(owner: Owner, a: Person, b: Person) -> Link:
     link.manual_at = None
     _score(link, timezone.localdate())
     link.save()
+    bump_links_version(owner)
     return link
 
 

@@ -82,6 +82,11 @@ class InferencePass(Owned):
     # People whose rows were rewritten since (a merge or its undo moved their
     # interactions and addresses): recounted by the next pass.
     pending = models.JSONField(default=list, blank=True)
+    # Bumped by every write to the owner's links (a pass that changed any, by hand,
+    # a merge, an undone import): the path search's cached graph is this version's.
+    links_version = models.BigIntegerField(default=0)
+    # The day the pass decayed every link's strength to (their `computed_on`).
+    decayed_on = models.DateField(null=True, blank=True)
     ran_at = models.DateTimeField()
 
     class Meta:

@@ -8,12 +8,10 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
-from troth.importers.models import MessageParticipant
-from troth.interactions.models import Interaction
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
@@ -21,46 +19,20 @@ from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import resolve_person
 from troth.trust.engine import TIERS
-from troth.trust.models import TrustScore
-from troth.trust.queries import check_as_of, fresh_scores, trust_list
+from troth.trust.queries import check_as_of
 from troth.warmpaths import graph, load
-from troth.warmpaths.actions import do_infer_links, links_as_of
-from troth.warmpaths.models import InferencePass, Link
+from troth.warmpaths.models import Link
+from troth.warmpaths.network import LINK_FLOOR as LINK_FLOOR
+from troth.warmpaths.network import Links, forget_network, network, ties_of
+from troth.warmpaths.network import fresh_links as fresh_links  # (what tests and views call)
 
 DEFAULT_HOPS = 3
 DEFAULT_FLOOR = "active"  # my first hop: someone I am in active touch with, or closer
 # A tie this close needs no connector: "just ask them" (the introductions workflow
 # draws the same line: asking a third person to introduce you would be odd).
 CLOSE_TIERS = KNOWN_TIERS
-# Below this a link between two of my people is too faint to carry an ask.
-LINK_FLOOR = 0.2
 TOP = 5
 SOURCE_WORDS = {"sim": "the simulated network", "manual": "marked by hand"}
-
-
-def fresh_links(owner: Owner) -> None:
-    """Run an inference pass when interactions arrived since the last one, or the
-    strengths were decayed on an earlier day (like trust's `fresh_scores`)."""
-    state = InferencePass.objects.filter(owner=owner).first()
-    top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
-    today = timezone.localdate()
-    stale_day = Link.objects.filter(owner=owner).exclude(computed_on=today).exists()
-    if (
-        state is None
-        or top > state.interactions_max_id
-        or stale_day
-        or state.pending
-        or _newer(MessageParticipant, owner, state.participants_max_id)
-        or _newer(ContactPoint, owner, state.points_max_id)
-    ):
-        # no transaction around the pass: its writes go in short batches, so that on
-        # SQLite it never holds the write lock for long (a pass after a 12,000-person
-        # import held it for seconds); a pass cut short is simply run again
-        do_infer_links(owner, today=today)
-
-
-def _newer(model: type[MessageParticipant] | type[ContactPoint], owner: Owner, mark: int) -> bool:
-    return model.objects.filter(owner=owner, id__gt=mark).exists()
 
 
 def _month(value: dt.datetime | dt.date, today: dt.date) -> str:
@@ -181,76 +153,10 @@ def resolve_target(owner: Owner, text: str) -> Person:
     return resolve_person(owner, value)
 
 
-def _ties(owner: Owner, day: dt.date) -> tuple[dict[int, tuple[str, float]], dict[int, Any]]:
-    """(tier, score) of each of my ties as of `day`, and each one's activity change
-    over 30 days (what cooling reads)."""
-    if day != timezone.localdate():
-        rows = trust_list(owner, day)
-        return (
-            {r["id"]: (r["tier"], float(r["score"])) for r in rows},
-            {r["id"]: r["activity_trend_30"] for r in rows},
-        )
-    fresh_scores(owner)
-    ties: dict[int, tuple[str, float]] = {}
-    trends: dict[int, Any] = {}
-    for pid, tier, score, trend in TrustScore.objects.filter(owner=owner).values_list(
-        "person_id", "tier", "score", "activity_trend_30"
-    ):
-        ties[pid] = (tier, score)
-        trends[pid] = trend
-    return ties, trends
-
-
-class _Links:
-    """The links a search reads: today's stored rows, or (as of a past day) the ones
-    `links_as_of` works out in memory."""
-
-    def __init__(self, owner: Owner, day: dt.date) -> None:
-        self.owner = owner
-        self.memory: dict[tuple[int, int], Link] | None = None
-        if day != timezone.localdate():
-            self.memory = links_as_of(owner, day)
-        else:
-            fresh_links(owner)
-
-    def edges(self) -> list[tuple[int, int, float]]:
-        if self.memory is not None:
-            return [
-                (a, b, lk.strength)
-                for (a, b), lk in self.memory.items()
-                if lk.usable and lk.strength >= LINK_FLOOR
-            ]
-        return list(
-            Link.objects.filter(
-                owner=self.owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
-            ).values_list("person_a_id", "person_b_id", "strength")
-        )
-
-    def between(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Link]:
-        if not pairs:
-            return {}
-        if self.memory is not None:
-            return {k: self.memory[k] for k in pairs if k in self.memory}
-        q = Q()
-        for a, b in pairs:
-            q |= Q(person_a_id=a, person_b_id=b)
-        return {
-            (lk.person_a_id, lk.person_b_id): lk
-            for lk in Link.objects.filter(owner=self.owner).filter(q).select_related("employer")
-        }
-
-    def touching(self, targets: set[int]) -> list[Link]:
-        if self.memory is not None:
-            return [lk for (a, b), lk in self.memory.items() if a in targets or b in targets]
-        return list(
-            Link.objects.filter(owner=self.owner, forgotten=False)
-            .filter(Q(person_a_id__in=targets) | Q(person_b_id__in=targets))
-            .select_related("employer")
-        )
-
-
 def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
+    if not ids:
+        return out
     for need in open_needs(owner, today).filter(person_id__in=ids):
         out.setdefault(need.person_id, []).append(need.what)
     return out
@@ -264,6 +170,7 @@ def find_paths(
     hops: int = DEFAULT_HOPS,
     floor: str = DEFAULT_FLOOR,
     as_of: dt.date | None = None,
+    retried: bool = False,
 ) -> dict[str, Any]:
     """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
     ranking; a path whose first hop is loaded, see load.py, ranks as if its weakest
@@ -272,7 +179,7 @@ def find_paths(
     and what I could give them. `as_of`: the ties and links as they stood that day."""
     _check(hops, floor)
     today = check_as_of(as_of)
-    ties, trends = _ties(owner, today)
+    scored, ties, trends = ties_of(owner, today)
     me = Person.objects.get(owner=owner, is_me=True)
     names: dict[int, str]
     if company is not None:
@@ -321,35 +228,31 @@ def find_paths(
             del ranks[pid]
         target_json["direct"] = direct
 
-    source = _Links(owner, today)
-    links = source.edges()
-    ids = np.unique(
-        np.fromiter([*(x for a, b, _ in links for x in (a, b)), *ties, *ranks], dtype=np.int64)
-    )
-    index = {int(pid): i for i, pid in enumerate(ids.tolist())}
-    la = np.array([index[a] for a, _b, _w in links], dtype=np.int64)
-    lb = np.array([index[b] for _a, b, _w in links], dtype=np.int64)
-    lw = np.array([w for _a, _b, w in links], dtype=np.float32)
-    g = graph.build(len(ids), la, lb, lw)
-    cut = TIERS.index(floor)
-    passable = np.zeros(len(ids), dtype=bool)
-    first: list[tuple[int, float]] = []
-    for pid, (tier, score) in ties.items():
-        if pid in index and tier in TIERS and tier != "stranger":
-            passable[index[pid]] = True
-            # a person target is not their own connector; a company's people can be
-            if TIERS.index(tier) <= cut and (company is not None or pid not in ranks):
-                first.append((index[pid], score / 100.0))
-    found = graph.search(
-        g,
-        first,
-        [(index[pid], r) for pid, r in ranks.items()],
-        max_hops=hops,
-        passable=passable,
-        top=TOP * 2,  # room for the loaded ones to drop below others
-    )
+    net = network(owner, today, scored)  # after the checks: bad input runs no pass
+    source, ids, index = net.source, net.ids, net.index
+    # a person target is not their own connector; a company's people can be
+    first = [
+        (node, weight)
+        for node, pid, weight in net.first_hops(floor)
+        if company is not None or pid not in ranks
+    ]
+    goals = [(index[pid], r) for pid, r in ranks.items() if pid in index]
+    with net.lock:  # one search at a time per graph (its scratch array)
+        found = graph.search(
+            net.g,
+            first,
+            goals,
+            max_hops=hops,
+            passable=net.passable,
+            top=TOP * 2,  # room for the loaded ones to drop below others
+        )
     people = {int(ids[n]) for f in found for n in f.nodes}
     names = dict(Person.objects.filter(owner=owner, id__in=people).values_list("id", "full_name"))
+    if len(names) < len(people) and not retried:
+        # someone on a path was deleted since the cached graph was built (a deletion
+        # bumps no version): build it again, once
+        forget_network(owner)
+        return find_paths(owner, target, company, hops=hops, floor=floor, as_of=as_of, retried=True)
     firsts = {int(ids[f.nodes[0]]): names.get(int(ids[f.nodes[0]]), "") for f in found}
     loads = load.connector_load(owner, me.id, firsts, today)
     found.sort(
@@ -412,7 +315,7 @@ def find_paths(
 
 
 def _links_between(
-    source: _Links, found: list[graph.Found], ids: np.ndarray
+    source: Links, found: list[graph.Found], ids: np.ndarray
 ) -> dict[tuple[int, int], Link]:
     pairs: set[tuple[int, int]] = set()
     for f in found:
@@ -423,7 +326,7 @@ def _links_between(
 
 def _closest(
     owner: Owner,
-    source: _Links,
+    source: Links,
     targets: set[int],
     ties: dict[int, tuple[str, float]],
     today: dt.date,

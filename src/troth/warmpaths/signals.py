@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import F
+
 from troth.owned import rows_rewritten
 
 ALL = "all"  # in `pending`: recount everyone (rows went away)
@@ -31,8 +33,11 @@ def _rewritten(
         pending = [ALL]
     elif ALL not in pending:
         pending = sorted({*pending, *(int(p) for p in person_ids)})
-    if pending != state.pending:
-        InferencePass.objects.filter(pk=state.pk).update(pending=pending)
+    # links may have moved or gone with the rows (a merge moves them in SQL): the
+    # search's cached graph is stale whatever the next pass finds
+    InferencePass.objects.filter(pk=state.pk).update(
+        pending=pending, links_version=F("links_version") + 1
+    )
 
 
 def connect() -> None:

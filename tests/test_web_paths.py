@@ -143,3 +143,13 @@ def test_another_owners_people_are_not_found(web, alice, bob):
     theirs = _net(bob)
     assert web.get(f"/people/{theirs['tess'].id}/paths").status_code == 404
     assert web.get(f"/paths/ask?via={theirs['cleo'].id}&to={theirs['tess'].id}").status_code == 404
+
+
+def test_a_loaded_connector_says_why_on_the_page(web, alice):
+    from troth.ledger.actions import do_record_favor
+
+    net = _net(alice)
+    mine = Person.objects.get(owner=alice, is_me=True)
+    do_record_favor(alice, net["cleo"], mine, "advice", "the portfolio review")
+    html = web.get(f"/people/{net['tess'].id}/paths").content.decode()
+    assert "Ranked lower: you still owe Cleo a thank-you for the portfolio review" in html

@@ -240,7 +240,7 @@ def network(owner: Owner, day: dt.date, scored: Any = None) -> Network:
     fresh_links(owner)
     state = (
         InferencePass.objects.filter(owner=owner)
-        .values_list("pk", "links_version", "decayed_on")
+        .values_list("pk", "links_version", "decayed_on", "ran_at")
         .first()
     )
     key = (state, scored)

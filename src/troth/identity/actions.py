@@ -44,27 +44,13 @@ from django.utils import timezone
 from troth.errors import NotFound, TrothError
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
 from troth.lib.text import fold
 from troth.owned import Owned, Owner, rows_rewritten
-from troth.people.models import ContactPoint, Employment, Knows, Person
+from troth.people.models import ContactPoint, Employment, Person
 
-# Link tables stored as an ordered pair (low id first).
-ORDERED_PAIRS: dict[type[models.Model], tuple[str, str]] = {
-    Knows: ("person_a_id", "person_b_id"),
-    MergeSuggestion: ("person_a_id", "person_b_id"),
-}
-# The same, named by label for the apps above identity: the warm paths' links.
-ORDERED_PAIR_LABELS: dict[str, tuple[str, str]] = {"warmpaths.link": ("person_a_id", "person_b_id")}
-# Link rows whose pair both people had: the merged person's row is dropped (and comes
-# back on unmerge), and what the user said on it is carried to the kept person's row
-# when that row has nothing said: (the fields said together, a flag that wins). The
-# counted evidence needs no carrying: the interactions and addresses it is counted
-# from moved to the kept person, and the next pass recounts them (warmpaths.signals).
-COMBINED: dict[str, tuple[tuple[str, ...], str]] = {
-    "warmpaths.link": (("manual_strength", "manual_how", "manual_at"), "forgotten")
-}
 # Caches, recomputed on demand: dropped, never moved or restored. Named by label:
 # identity sits below trust, and tells it of a merge through troth.owned.rows_rewritten.
 CACHES = frozenset({"trust.trustscore"})
@@ -351,7 +337,7 @@ def _move_rows(
         was_keep = {c for c, v in before.items() if v == keep.id}
         came = {c for c, v in before.items() if v == other.id}
         drop = False
-        pair = _pair_columns(model)
+        pair = pair_columns(model)
         if was_keep and came:  # a row between the two: after the merge, keep to keep
             if pair is not None:
                 drop = True  # "knows" themselves, a suggestion about themselves
@@ -399,7 +385,7 @@ def _move_rows(
             drop = _duplicates(model, row.pk, values, changed)
         if drop:
             if pair is not None and not between and _label(model) in COMBINED:
-                _combine(model, row, after, pair, plan)
+                combine(model, row, after, pair, plan.filled)
             _check_droppable(row, keep, other)
             plan.deleted.append(_dump(row))
             model._base_manager.filter(pk=row.pk).delete()
@@ -489,48 +475,6 @@ def _merge_one_to_one(
     _check_droppable(theirs, keep, other)
     plan.deleted.append(_dump(theirs))
     model._base_manager.filter(pk=theirs.pk).delete()
-
-
-def _pair_columns(model: type[models.Model]) -> tuple[str, str] | None:
-    return ORDERED_PAIRS.get(model) or ORDERED_PAIR_LABELS.get(_label(model))
-
-
-def _combine(
-    model: type[models.Model],
-    row: models.Model,
-    after: dict[str, Any],
-    pair: tuple[str, str],
-    plan: _Plan,
-) -> None:
-    """Carry what the user said on a dropped pair row to the kept person's row of the
-    same pair (see COMBINED), recorded so that unmerge takes it back."""
-    said, flag = COMBINED[_label(model)]
-    twin = (
-        model._base_manager.filter(
-            owner_id=row.owner_id,  # type: ignore[attr-defined]
-            **{pair[0]: after[pair[0]], pair[1]: after[pair[1]]},
-        )
-        .exclude(pk=row.pk)
-        .first()
-    )
-    if twin is None or getattr(twin, said[-1]) is not None:
-        return  # nothing to carry into, or the kept row's own word wins
-    fill: dict[str, Any] = {}
-    if getattr(row, said[-1]) is not None:
-        fill = {f: getattr(row, f) for f in said}
-        if getattr(twin, flag):
-            fill[flag] = False  # said to know each other: as `troth knows` does
-    elif getattr(row, flag) and not getattr(twin, flag):
-        fill = {flag: True}  # said not to: stays so, whatever the mail says
-    if not fill:
-        return
-    key = f"{_label(model)}:{twin.pk}"
-    plan.filled[key] = {
-        "pk": twin.pk,
-        "before": {f: getattr(twin, f) for f in fill},
-        "after": fill,
-    }
-    model._base_manager.filter(pk=twin.pk).update(**fill)
 
 
 def _check_pair(owner: Owner, keep: Person, other: Person) -> None:

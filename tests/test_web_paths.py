@@ -153,3 +153,25 @@ def test_a_loaded_connector_says_why_on_the_page(web, alice):
     do_record_favor(alice, net["cleo"], mine, "advice", "the portfolio review")
     html = web.get(f"/people/{net['tess'].id}/paths").content.decode()
     assert "Ranked lower: you still owe Cleo a thank-you for the portfolio review" in html
+
+
+def test_check_in_first_with_a_cooling_connector(web, alice):
+    from troth.warmpaths.models import PlannedAsk
+
+    cleo, tess = do_add_person(alice, "Cleo Cole"), do_add_person(alice, "Tess Target")
+    for i in range(12):  # a close tie, but the last contact was 50 days ago
+        do_log_interaction(
+            alice, cleo, "meeting", when=_ago(50 + 9 * i), minutes=60, they_started=i % 2 == 1
+        )
+    do_knows(alice, cleo, tess, strength=4)
+    html = web.get(f"/people/{tess.id}/paths").content.decode()
+    assert "Your tie with Cleo Cole is cooling" in html
+    assert 'action="/paths/plan"' in html
+    done = web.post("/paths/plan", {"via": cleo.id, "to": tess.id}, follow=True)
+    assert done.status_code == 200
+    assert "A check-in with Cleo Cole is on Today&#x27;s agenda" in done.content.decode()
+    plan = PlannedAsk.objects.get(owner=alice)
+    assert (plan.connector_id, plan.target_id) == (cleo.id, tess.id)
+    assert web.post("/paths/plan", {"via": "x", "to": tess.id}).status_code == 400
+    assert web.get(f"/paths/plan?via={cleo.id}&to={tess.id}").status_code == 405
+    assert PlannedAsk.objects.filter(owner=alice).count() == 1

@@ -540,15 +540,19 @@ def do_ask_best_path(
     return do_ask(owner, first, target, why, blurb=blurb, anyway=anyway)
 
 
-def do_plan_checkin(owner: Owner, result: dict[str, Any]) -> PlannedAsk | None:
-    """`troth path ... --plan`: when the best path's first hop is cooling, a check-in
-    with them goes on the agenda and the ask waits (None: they are not cooling, ask
-    now). Planning the same ask again while it is open adds nothing."""
+def do_plan_checkin(
+    owner: Owner, result: dict[str, Any], via: int | None = None
+) -> PlannedAsk | None:
+    """`troth path ... --plan`: when the best path's first hop (or the path through
+    `via`) is cooling, a check-in with them goes on the agenda and the ask waits
+    (None: they are not cooling, ask now). Planning the same ask again while it is
+    open adds nothing."""
     from troth.warmpaths.load import PLAN_DAYS
 
-    if not result["paths"]:
+    paths = [p for p in result["paths"] if via is None or p["hops"][0]["id"] == via]
+    if not paths:
         raise TrothError("no warm path to plan for: build one first (see the closest people)")
-    hops = result["paths"][0]["hops"]
+    hops = paths[0]["hops"]
     first = hops[0]
     if not first.get("cooling"):
         return None

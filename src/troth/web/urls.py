@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/<int:person_id>/paths", paths.person_paths, name="person-paths"),
     path("paths/", paths.company_paths, name="paths"),
     path("paths/ask", paths.ask, name="paths-ask"),
+    path("paths/plan", paths.plan, name="paths-plan"),
     path(
         "people/<int:person_id>/needs/<int:need_id>/withdraw",
         person.withdraw_need,

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from troth.errors import TrothError
 from troth.people.queries import access_person
-from troth.warmpaths import queries
+from troth.warmpaths import actions, queries
 from troth.warmpaths.graph import MAX_HOPS
 from troth.web.views.common import is_htmx, owner_of
 from troth.web.views.intros import AskForm
@@ -78,8 +81,10 @@ def company_paths(request: HttpRequest) -> HttpResponse:
     return _render(request, context)
 
 
-def _id(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
-    raw = request.GET.get(name, "").strip()
+def _id(
+    request: HttpRequest, name: str, *, required: bool = True, post: bool = False
+) -> int | None:
+    raw = (request.POST if post else request.GET).get(name, "").strip()
     if not raw and not required:
         return None
     if not raw.isdigit():
@@ -109,3 +114,25 @@ def ask(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "draft": draft, "target": target}
     return render(request, "web/paths_ask.html", context)
+
+
+@require_POST
+def plan(request: HttpRequest) -> HttpResponse:
+    """ "Check in first": the path's first hop is cooling, so a check-in with them goes
+    on Today's agenda and the ask waits (`troth path ... --plan`)."""
+    owner = owner_of(request)
+    via, to = _id(request, "via", post=True), _id(request, "to", post=True)
+    assert via is not None and to is not None
+    target = access_person(owner, to)
+    result = queries.find_paths(owner, target)
+    with transaction.atomic():
+        planned = actions.do_plan_checkin(owner, result, via)
+    connector = access_person(owner, via).full_name
+    if planned is None:
+        messages.success(request, f"{connector} is not cooling: no check-in needed, ask now.")
+    else:
+        messages.success(
+            request,
+            f"A check-in with {connector} is on Today's agenda; ask after you have been in touch.",
+        )
+    return redirect(reverse("web:person-paths", args=[target.id]))

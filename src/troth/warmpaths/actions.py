@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.db import connection
+from django.db import connection, models, transaction
 from django.db.models import F, Field, Max, Q
 from django.utils import timezone
 
@@ -406,9 +406,7 @@ def do_infer_links(
         recount = full or touched is None or key[0] in touched or key[1] in touched
         _fill(link, key, observed if recount else None, met, intros, knows, overlaps)
         _score(link, today)
-    # one short transaction per batch (bulk_create alone makes one of all its batches)
-    for start in range(0, len(created), 500):
-        Link.objects.bulk_create(created[start : start + 500])
+    _insert_new(created)
     changed = [lk for key, lk in links.items() if key in before and _values(lk) != before[key]]
     _save_changed(changed)
     now = timezone.now()
@@ -434,6 +432,46 @@ def do_infer_links(
 
 def _values(link: Link) -> tuple[Any, ...]:
     return tuple(getattr(link, name) for name in EVIDENCE_FIELDS)
+
+
+def _adapter(field: Field) -> Any:
+    """How one column's Python value goes to the database, without Django's per-value
+    preparation (ints, floats, text and booleans go as they are)."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    return None
+
+
+def _insert_new(created: list[Link]) -> None:
+    """New links as plain INSERTs, a thousand per executemany, each batch its own
+    short transaction: bulk_create prepared every value of every row through the
+    field (3.4 million calls, 30 of the 49 s a first pass over 146,658 links took)."""
+    if not created:
+        return
+    fields = [f for f in Link._meta.concrete_fields if not f.primary_key]
+    adapters = [_adapter(cast(Field, f)) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(Link._meta.db_table)} ({columns}) VALUES ({marks})"
+    now = timezone.now()
+    rows = []
+    for lk in created:
+        lk.updated_at = now  # auto_now, as save() would set it
+        rows.append(
+            [
+                value if adapt is None or value is None else adapt(value)
+                for value, adapt in zip(
+                    (getattr(lk, f.attname) for f in fields), adapters, strict=True
+                )
+            ]
+        )
+    for start in range(0, len(rows), 1000):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def _save_changed(changed: list[Link]) -> None:

@@ -23,6 +23,7 @@ from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
     LeftOut,
+    ParticipantsRecord,
     PersonRecord,
     Problem,
 )
@@ -70,6 +71,9 @@ def check_records(records) -> None:
             assert "=?" not in r.full_name
         elif isinstance(r, LeftOut):
             assert r.reason and r.count > 0
+        elif isinstance(r, ParticipantsRecord):  # who was on a small message (warm paths)
+            assert r.source == "mail" and re.fullmatch(r"[0-9a-f]{32}", r.external_id)
+            assert 2 <= len(r.parties) <= 10 and r.owner_role in ("from", "to", "cc")
         else:
             assert isinstance(r, Problem) and r.reason and r.where
 

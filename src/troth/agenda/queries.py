@@ -479,6 +479,39 @@ def _dates(owner: Owner, today: dt.date) -> list[Candidate]:
     return out
 
 
+def _checkins(owner: Owner, today: dt.date) -> list[Candidate]:
+    """Contact candidates and the check-ins `troth path --plan` asked for (the
+    connector first, the ask after): one item per person, a check-in already due
+    saying what it is for."""
+    from troth.warmpaths.load import planned_checkins  # no numpy: read commands stay quick
+
+    planned = {r.id: r for r in planned_checkins(owner, today)}
+    out = []
+    for c in _contact_candidates(owner, today):
+        plan = planned.pop(c.person_id, None) if c.kind == "checkin" else None
+        if plan is not None:
+            c = dataclasses.replace(
+                c,
+                reason=f"{c.reason} Then ask them to introduce you to {plan.goal}: the ask"
+                " waits until you have been in touch.",
+            )
+        out.append(c)
+    out.extend(
+        Candidate(
+            kind="checkin",
+            ref=r.id,
+            person_id=r.id,
+            person=r.name,
+            reason=r.reason,
+            key=f"warmup:{r.plan}",
+            importance=r.importance,
+            lateness=0.0,
+        )
+        for r in planned.values()
+    )
+    return out
+
+
 def agenda_candidates(
     owner: Owner, today: dt.date, window: int = 7, *, hints: bool = True
 ) -> list[Candidate]:
@@ -490,7 +523,7 @@ def agenda_candidates(
         *_my_promises(owner, today, window),
         *_thanks(owner, today),
         *_needs(owner, today, hints=hints),
-        *_contact_candidates(owner, today),
+        *_checkins(owner, today),
         *_their_promises(owner, today),
         *intro_candidates(owner, today),
         *_dates(owner, today),
@@ -537,7 +570,7 @@ def access_item(
         "need": lambda: with_hints(
             owner, today, [c for c in _needs(owner, today, hints=False) if c.ref == ref]
         ),
-        "checkin": lambda: _contact_candidates(owner, today),
+        "checkin": lambda: _checkins(owner, today),
         "reconnect": lambda: _contact_candidates(owner, today),
         "nudge": lambda: _their_promises(owner, today),
         "release": lambda: _their_promises(owner, today),

@@ -281,6 +281,13 @@ def _is_texts(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _is_pending(value: Any) -> bool:
+    """warmpaths.inferencepass.pending: person ids, or "all" (see warmpaths.signals)."""
+    return isinstance(value, list) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or v == "all" for v in value
+    )
+
+
 # The shape of each JSON column a restore keeps, as the pages that read it expect
 # it (a wrong shape would be a 500 there, not a refusal here); the JSON columns a
 # restore never keeps are in SCRUBBED. Every JSON column of RESTORABLE is in one of
@@ -319,6 +326,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "sync.source.folders": _is_texts,
     "sync.source.me": _is_texts,
     "sync.seenmail.counterparts": _is_counterparts,
+    "warmpaths.inferencepass.pending": _is_pending,
 }
 # Columns a restore never takes from the file, whatever it says, and what it writes
 # instead (see _scrub): replay data and paths, which troth would act on later.

@@ -46,6 +46,7 @@ RESTORABLE = frozenset(
         "identity.mergerecord",
         "identity.mergesuggestion",
         "importers.importrun",
+        "importers.messageparticipant",
         "importers.sourcerecord",
         "interactions.interaction",
         "intros.introduction",
@@ -73,6 +74,7 @@ RESTORABLE = frozenset(
         "trust.trustscore",  # DERIVED: accepted in a file, never written
         "warmpaths.inferencepass",
         "warmpaths.link",
+        "warmpaths.plannedask",
     }
 )
 

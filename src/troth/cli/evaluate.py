@@ -105,3 +105,7 @@ def persistence_command(
         console.print("AUC needs pairs that did and pairs that did not interact again.")
     if scores is not None:
         console.print(f"Wrote {plural(result.pairs, 'pair')} to {scores}")
+
+
+# `troth eval knows` lives with the warm paths' evaluation; importing it registers it.
+from troth.cli import evaluate_knows as _knows  # noqa: E402, F401

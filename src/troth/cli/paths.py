@@ -9,6 +9,7 @@ from django.db import transaction
 from rich.markup import escape
 
 from troth.cli.app import command, console, owner, print_json
+from troth.cli.parse import date_option
 from troth.errors import TrothError
 from troth.people.queries import resolve_person
 from troth.warmpaths import actions, queries
@@ -97,6 +98,14 @@ def path(
     anyway: str = typer.Option(
         "", "--anyway", help="--ask: go ahead past the introduction workflow's guards, saying why."
     ),
+    plan: bool = typer.Option(
+        False,
+        "--plan",
+        help="If the best first hop is cooling, put a check-in with them on the agenda; the ask waits.",
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The paths as they stood on this day (YYYY-MM-DD)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Warm paths to a person or a company, through people who know you at every hop."""
@@ -110,9 +119,30 @@ def path(
         )
     if not ask and (why or blurb or anyway):
         raise TrothError("--why, --blurb and --anyway go with --ask")
+    day = date_option(as_of, "--as-of", past=True)
+    if day is not None and (ask or plan):
+        raise TrothError("--as-of looks at the past: it cannot --ask or --plan")
     me_owner = owner()
     person = queries.resolve_target(me_owner, target) if target is not None else None
-    result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor)
+    result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor, as_of=day)
+    if plan:
+        with transaction.atomic():
+            planned = actions.do_plan_checkin(me_owner, result)
+        first = result["paths"][0]["hops"][0]
+        result["planned"] = (
+            {"plan": planned.id, "connector": first["id"], "why": first["cooling"]}
+            if planned is not None
+            else None
+        )
+        if planned is not None:
+            ask = False  # the ask waits for the check-in
+            if not as_json:
+                console.print(
+                    f"{escape(first['name'])} is cooling ({escape(first['cooling'])}): a check-in"
+                    " with them is on your agenda (troth agenda); ask after you have been in touch."
+                )
+        elif not as_json:
+            console.print(f"{escape(first['name'])} is not cooling: no check-in needed first.")
     if ask:
         with transaction.atomic():
             intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
@@ -164,6 +194,12 @@ def path(
         )
         for i, hop in enumerate(p["hops"]):
             console.print(_hop_line(i, hop))
+        if p["load"]:
+            console.print(f"    ranked lower: {escape('; '.join(p['load']))}")
+        if p["hops"][0].get("cooling"):
+            console.print(
+                f"    cooling: {escape(p['hops'][0]['cooling'])} (--plan puts a check-in first)"
+            )
         wanted = p["hops"][0].get("open_needs") or []
         if wanted:
             console.print(

@@ -44,17 +44,13 @@ from django.utils import timezone
 from troth.errors import NotFound, TrothError
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import rejected_pairs
 from troth.importers.models import SourceRecord
 from troth.lib.text import fold
 from troth.owned import Owned, Owner, rows_rewritten
-from troth.people.models import ContactPoint, Employment, Knows, Person
+from troth.people.models import ContactPoint, Employment, Person
 
-# Link tables stored as an ordered pair (low id first).
-ORDERED_PAIRS: dict[type[models.Model], tuple[str, str]] = {
-    Knows: ("person_a_id", "person_b_id"),
-    MergeSuggestion: ("person_a_id", "person_b_id"),
-}
 # Caches, recomputed on demand: dropped, never moved or restored. Named by label:
 # identity sits below trust, and tells it of a merge through troth.owned.rows_rewritten.
 CACHES = frozenset({"trust.trustscore"})
@@ -341,8 +337,9 @@ def _move_rows(
         was_keep = {c for c, v in before.items() if v == keep.id}
         came = {c for c, v in before.items() if v == other.id}
         drop = False
+        pair = pair_columns(model)
         if was_keep and came:  # a row between the two: after the merge, keep to keep
-            if model in ORDERED_PAIRS:
+            if pair is not None:
                 drop = True  # "knows" themselves, a suggestion about themselves
             else:
                 # a link that can be empty is cleared (nobody met themselves through themselves)
@@ -359,7 +356,7 @@ def _move_rows(
                     f"share a {model._meta.verbose_name} (#{row.pk}) between them: they look "
                     "like two people, so they are not merged"
                 )
-        pair = ORDERED_PAIRS.get(model)
+        between = drop
         if pair and not drop and after[pair[0]] > after[pair[1]]:
             after[pair[0]], after[pair[1]] = after[pair[1]], after[pair[0]]
         changed = {c for c in person_cols if after[c] != before[c]}
@@ -387,6 +384,8 @@ def _move_rows(
             values.update(after)
             drop = _duplicates(model, row.pk, values, changed)
         if drop:
+            if pair is not None and not between and _label(model) in COMBINED:
+                combine(model, row, after, pair, plan.filled)
             _check_droppable(row, keep, other)
             plan.deleted.append(_dump(row))
             model._base_manager.filter(pk=row.pk).delete()

@@ -41,6 +41,7 @@ from troth.identity.queries import interactions_dropped
 from troth.importers import sanity
 from troth.importers.journal import Journal
 from troth.importers.models import ImportRun
+from troth.importers.participants import PARTICIPANT_CHUNK, do_store_participants
 from troth.importers.preview import _preview, _scratch_copy
 from troth.importers.records import InteractionRecord, Parser, PersonRecord
 from troth.importers.summary import ImportSummary
@@ -305,6 +306,12 @@ def _write(
         if progress:
             done = min(start + INTERACTION_CHUNK, len(interactions))
             progress("interactions", done, len(interactions))
+    for start in range(0, len(importer.participants), PARTICIPANT_CHUNK):
+        with transaction.atomic():
+            do_store_participants(
+                owner, importer.participants[start : start + PARTICIPANT_CHUNK], journal
+            )
+            journal.flush()
     if progress and importer.touched:
         progress("identities", 0, None)
     from troth.identity.models import MergeSuggestion

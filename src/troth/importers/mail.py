@@ -52,6 +52,13 @@ external_id the address, their most used display name, or the address when they
 never gave one) and an InteractionRecord (channel "email") for every message
 exchanged with them; nobody else gets interactions.
 
+Who was on a message with whom (warm paths' evidence, issue 12): every kept message
+with two to MAX_PARTICIPANTS people on it besides the owner, incoming mail included,
+also yields one ParticipantsRecord: the sender, To and Cc addresses other than the
+owner's and no-reply ones, and where the owner was (from, to or cc). These are not
+interactions (the owner did not correspond with a co-recipient); the import keeps
+them by address (importers.MessageParticipant).
+
 Memory stays flat in the size of the mailbox: pass 1 writes one compact row per
 message (fingerprint, time, direction, subject) and one per counterpart to a
 temporary SQLite file, which also drops the duplicates; pass 2 counts per address
@@ -81,6 +88,7 @@ from troth.importers.records import (
     ImportFileError,
     InteractionRecord,
     LeftOut,
+    ParticipantsRecord,
     PersonRecord,
     Problem,
     Record,
@@ -379,8 +387,45 @@ def classify(h: Headers, me: frozenset[str], latest: float) -> Classified:
     return ("m", fingerprint(sender, ts, subject), int(ts), outgoing, subject[:200], cps)
 
 
+# A message with more people on it than this (the owner aside) is a blast or an
+# announcement, no evidence that any two of them know each other (issue 12: "at most
+# 10"; folk skips mail with more than 20 recipients, paths-and-groups-anchors.md [S36]).
+MAX_PARTICIPANTS = 10
+
+
+def parties(h: Headers, me: frozenset[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Where the owner is on a message ("from", "to" or "cc") and everyone else on
+    it as (address, role), the sender first; no-reply addresses left out, each
+    address once (its first role: from, then to, then cc)."""
+    seen: dict[str, str] = {}
+    owner_role = ""
+    for field, role in ((b"from", "from"), (b"to", "to"), (b"cc", "cc")):
+        found = addresses(h[field]) if field in h else ()
+        if field == b"from":
+            found = found[:1]
+        for addr, _name in found:
+            if addr in me:
+                owner_role = owner_role or role
+            elif addr not in seen and not _no_reply(addr):
+                seen[addr] = role
+    return owner_role, tuple(seen.items())
+
+
+def classify_with_parties(h: Headers, me: frozenset[str], latest: float) -> Classified:
+    """`classify`, and for a message kept with two to MAX_PARTICIPANTS other people
+    on it, two more items: where the owner is on it and the others (see `parties`).
+    `classify` itself keeps its shape for the callers that only need it."""
+    found = classify(h, me, latest)
+    if found[0] != "m":
+        return found
+    owner_role, others = parties(h, me)
+    if owner_role and 2 <= len(others) <= MAX_PARTICIPANTS:
+        return (*found, owner_role, others)
+    return found
+
+
 def _classify_at(offset: int, h: Headers, me: frozenset[str], latest: float) -> Classified:
-    return classify(h, me, latest)
+    return classify_with_parties(h, me, latest)
 
 
 # -- reading mailboxes ---------------------------------------------------------
@@ -427,7 +472,7 @@ def _one_message_file(path: Path) -> bool:
 
 
 def _single(path: Path, me: frozenset[str], latest: float) -> Iterator[tuple[str, Classified]]:
-    yield str(path), classify(mailscan.file_headers(path), me, latest)
+    yield str(path), classify_with_parties(mailscan.file_headers(path), me, latest)
 
 
 def _mbox(
@@ -468,17 +513,23 @@ class _Store:
                               subject TEXT, place TEXT) WITHOUT ROWID;
             CREATE TABLE cp (fp TEXT, email TEXT, name TEXT, in_to INTEGER,
                              PRIMARY KEY (fp, email)) WITHOUT ROWID;
+            CREATE TABLE party (fp TEXT, email TEXT, role TEXT, owner_role TEXT,
+                                PRIMARY KEY (fp, email)) WITHOUT ROWID;
             """
         )
         self.msgs: list[tuple[Any, ...]] = []
         self.cps: list[tuple[Any, ...]] = []
+        self.parties: list[tuple[Any, ...]] = []
         self.stored = 0
         self.lists: set[str] = set()  # mailing-list addresses seen (one per list)
 
     def add(self, where: str, m: Classified) -> None:
-        _, fp, ts, outgoing, subject, cps = m
+        _, fp, ts, outgoing, subject, cps = m[:6]
         self.msgs.append((fp, ts, outgoing, subject, where))
         self.cps.extend((fp, addr, name, in_to) for addr, name, in_to in cps)
+        if len(m) > 6:  # classify_with_parties: everyone on a small message
+            owner_role, others = m[6], m[7]
+            self.parties.extend((fp, addr, role, owner_role) for addr, role in others)
         if len(self.msgs) >= 5000:
             self.flush()
 
@@ -487,8 +538,10 @@ class _Store:
             cur = self.db.executemany("INSERT OR IGNORE INTO msg VALUES (?, ?, ?, ?, ?)", self.msgs)
             self.stored += max(cur.rowcount, 0)
             self.db.executemany("INSERT OR IGNORE INTO cp VALUES (?, ?, ?, ?)", self.cps)
+            self.db.executemany("INSERT OR IGNORE INTO party VALUES (?, ?, ?, ?)", self.parties)
         self.msgs.clear()
         self.cps.clear()
+        self.parties.clear()
 
     def correspondents(self) -> dict[str, str]:
         """Address -> display name of each correspondent (the rule in the docstring)."""
@@ -522,6 +575,17 @@ class _Store:
             SELECT m.fp, m.ts, m.outgoing, m.subject, m.place, cp.email, cp.name
             FROM msg m JOIN cp ON cp.fp = m.fp JOIN corr ON corr.email = cp.email
             ORDER BY m.ts, m.fp, cp.email
+            """
+        )
+
+    def participants(self) -> Iterator[tuple[Any, ...]]:
+        """(fingerprint, time, where, owner's role, address, role) of every small
+        message's people, a message's rows together, in time order."""
+        return self.db.execute(
+            """
+            SELECT m.fp, m.ts, m.place, p.owner_role, p.email, p.role
+            FROM party p JOIN msg m ON m.fp = p.fp
+            ORDER BY m.ts, m.fp, p.email
             """
         )
 
@@ -676,6 +740,27 @@ class MailParser:
                 where=place,
             )
         counts["no correspondent"] = store.stored - used
+        yield from _participants(store)
+
+
+def _participants(store: _Store) -> Iterator[ParticipantsRecord]:
+    """One ParticipantsRecord per small message (see MessageParticipant)."""
+    current: ParticipantsRecord | None = None
+    for fp, ts, place, owner_role, addr, role in store.participants():
+        if current is None or current.external_id != fp:
+            if current is not None:
+                yield current
+            current = ParticipantsRecord(
+                source=SOURCE,
+                external_id=fp,
+                when=dt.datetime.fromtimestamp(ts, dt.UTC),
+                parties=[],
+                owner_role=owner_role,
+                where=place,
+            )
+        current.parties.append((addr, role))
+    if current is not None:
+        yield current
 
 
 # What a summary says of the messages left out, by the reason counted in stats.

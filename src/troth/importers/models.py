@@ -95,3 +95,43 @@ class ImportChange(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} {self.table}"
+
+
+class MessageParticipant(Owned):
+    """One address on a small message besides the owner's (the sender, a To or a Cc
+    recipient), written by the mail import for every message with two to
+    `MAX_PARTICIPANTS` other people on it, incoming mail included.
+
+    Not an interaction with the owner (the trust engine never reads it): it is the
+    evidence of who knows whom among the owner's people ("A wrote to B with me in
+    copy", "A and B on a small message together") that the warm paths' inference
+    reads (troth.warmpaths.actions). Kept by address, not by person, so that an
+    address that becomes a person later (a vCard import, a merge) counts from then
+    on without re-importing the mail. (source, external_id) is the message's, the
+    same as its interactions'."""
+
+    FROM, TO, CC = "from", "to", "cc"
+    ROLES = [(r, r) for r in (FROM, TO, CC)]
+
+    source = models.CharField(max_length=20)
+    external_id = models.CharField(max_length=300)
+    occurred_at = models.DateTimeField()
+    address = models.CharField(max_length=254)
+    role = models.CharField(max_length=4, choices=ROLES)
+    # Where the owner was on it: "to", "cc", or "from" (the owner sent it).
+    owner_role = models.CharField(max_length=4, choices=ROLES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id", "address"],
+                name="message_participant_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["owner", "address"], name="message_participant_address"),
+            models.Index(fields=["owner", "source", "external_id"], name="message_participant_msg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id} {self.role} {self.address}"

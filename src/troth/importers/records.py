@@ -63,6 +63,22 @@ class InteractionRecord:
 
 
 @dataclass
+class ParticipantsRecord:
+    """Everyone on one small message besides the owner, by address: evidence of who
+    knows whom among the owner's people (warm paths), never an interaction with the
+    owner. `external_id` is the message's, as on its InteractionRecords; `parties`
+    are (address, role) with role "from", "to" or "cc"; `owner_role` is where the
+    owner was on it ("from" when the owner sent it)."""
+
+    source: str
+    external_id: str
+    when: dt.datetime  # aware
+    parties: list[tuple[str, str]]
+    owner_role: str
+    where: str = ""
+
+
+@dataclass
 class Problem:
     """A record that was skipped, with why (reported, never fatal).
 
@@ -98,7 +114,7 @@ class ColumnMap:
         return ", ".join(f"{column} → {name}" for column, name in self.columns)
 
 
-Record = PersonRecord | InteractionRecord | Problem | LeftOut | ColumnMap
+Record = PersonRecord | InteractionRecord | ParticipantsRecord | Problem | LeftOut | ColumnMap
 
 
 class Parser(Protocol):

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion
-from troth.importers.models import ImportChange, ImportRun, SourceRecord
+from troth.importers.models import ImportChange, ImportRun, MessageParticipant, SourceRecord
 from troth.interactions.models import Interaction
 from troth.owned import rows_rewritten
 from troth.people.models import (
@@ -53,6 +53,7 @@ PersonTags: type[models.Model] = Person.tags.through
 # before the person; organisations and tags last, and only when nothing uses them).
 # Only these tables are ever touched: a record naming another is ignored.
 DELETE_ORDER: tuple[type[models.Model], ...] = (
+    MessageParticipant,
     Interaction,
     PersonTags,
     Note,
@@ -83,6 +84,7 @@ def _harmless(model: type[models.Model]) -> bool:
 
 
 WHAT = {
+    MessageParticipant: ("message participant", "message participants"),
     Interaction: ("interaction", "interactions"),
     PersonTags: ("tag", "tags"),
     Note: ("note", "notes"),
@@ -384,9 +386,9 @@ def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
             _rows(model, owner).filter(pk=change.row).update(**before)
             summary.restored += 1
     with transaction.atomic():
-        rows_rewritten.send(
-            ImportRun, owner=owner, person_ids=None
-        )  # caches: derived again on read
+        # caches: derived again on read; `removed`: rows went away, which the warm
+        # paths' marks of what is new cannot see (they recount everything)
+        rows_rewritten.send(ImportRun, owner=owner, person_ids=None, removed=True)
     return summary
 
 

@@ -31,6 +31,7 @@ from troth.importers.records import (
     InteractionRecord,
     LeftOut,
     Parser,
+    ParticipantsRecord,
     PersonRecord,
     Problem,
     canonical_url,
@@ -159,6 +160,7 @@ class _Importer:
         self.touched: set[int] = set()
         self.known: _Known | None = None
         self.now = timezone.now()
+        self.participants: list[ParticipantsRecord] = []
 
     def problem(self, where: str, reason: str, group: str = "") -> None:
         self.summary.problems.append(Problem(where, reason, group))
@@ -186,6 +188,8 @@ class _Importer:
                     people.append(rec)
                 elif isinstance(rec, InteractionRecord):
                     interactions.append(rec)
+                elif isinstance(rec, ParticipantsRecord):
+                    self.participants.append(rec)  # written by importers.participants
                 elif isinstance(rec, ColumnMap):
                     self.summary.mapping = list(rec.columns)
                 elif isinstance(rec, LeftOut):

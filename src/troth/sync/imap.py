@@ -30,7 +30,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from troth.errors import TrothError
 from troth.importers import mailscan
-from troth.importers.mail import Classified, classify
+from troth.importers.mail import Classified, classify_with_parties
 
 FIELDS = (
     "FROM TO CC DATE MESSAGE-ID IN-REPLY-TO SUBJECT LIST-ID LIST-UNSUBSCRIBE PRECEDENCE"
@@ -231,6 +231,6 @@ def _folder(
                     continue
                 raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
                 headers = mailscan.parse_block(raw, 0, len(raw))
-                yield f"{folder} UID {uid}", classify(headers, me, latest)
+                yield f"{folder} UID {uid}", classify_with_parties(headers, me, latest)
             highest = max(highest, batch[-1])
     out.state[folder] = {"uidvalidity": validity, "uid": highest}

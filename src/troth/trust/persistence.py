@@ -101,6 +101,9 @@ class Log:
     channel: Ints
     rows: int  # messages (CSV data rows)
     fanout: Floats  # how many recipients the entry's message had
+    # which message (CSV data row, from 0) each entry is of: who was on a message
+    # together (warmpaths.evaluate); empty for a log built without it
+    row: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass
@@ -334,6 +337,7 @@ def read_log(path: str | Path) -> Log:
         channel=np.asarray(row_channel, dtype=np.int64)[rows][keep],
         rows=len(row_day),
         fanout=fanout[keep],
+        row=rows[keep],
     )
 
 

@@ -108,6 +108,34 @@ def co_occurrences(
     return out
 
 
+def copied_exchanges(
+    messages: Iterable[tuple[int, Sequence[int], float]],
+    *,
+    only: Iterable[int] | None = None,
+) -> dict[Pair, Seen]:
+    """Pairs (low id first) where one wrote to the other with me in copy: each
+    message is (sender, the people it was addressed to, time), one of the messages
+    where I was only in Cc; each sender-addressee pair counts once per message.
+    With `only`, just the pairs touching one of those people."""
+    keep = set(only) if only is not None else None
+    out: dict[Pair, Seen] = {}
+    for sender, addressees, stamp in messages:
+        for other in set(addressees):
+            if other == sender:
+                continue
+            if keep is not None and sender not in keep and other not in keep:
+                continue
+            key = (min(sender, other), max(sender, other))
+            seen = out.get(key)
+            if seen is None:
+                out[key] = Seen(1, stamp, stamp)
+            else:
+                seen.count += 1
+                seen.first = min(seen.first, stamp)
+                seen.last = max(seen.last, stamp)
+    return out
+
+
 @dataclass(frozen=True)
 class Overlap:
     org_id: int

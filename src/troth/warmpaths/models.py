@@ -75,9 +75,39 @@ class InferencePass(Owned):
     evidence for the next pass (ids only grow)."""
 
     interactions_max_id = models.BigIntegerField(default=0)
+    # The same for who was on a message with whom (importers.MessageParticipant),
+    # and for e-mail addresses: a new address can make old messages someone's.
+    participants_max_id = models.BigIntegerField(default=0)
+    points_max_id = models.BigIntegerField(default=0)
+    # People whose rows were rewritten since (a merge or its undo moved their
+    # interactions and addresses): recounted by the next pass.
+    pending = models.JSONField(default=list, blank=True)
+    # Bumped by every write to the owner's links (a pass that changed any, by hand,
+    # a merge, an undone import): the path search's cached graph is this version's.
+    links_version = models.BigIntegerField(default=0)
+    # The day the pass decayed every link's strength to (their `computed_on`).
+    decayed_on = models.DateField(null=True, blank=True)
     ran_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner"], name="warmpaths_one_pass_per_owner")
         ]
+
+
+class PlannedAsk(Owned):
+    """`troth path ... --plan`: the best path's first hop is cooling, so the ask waits
+    and a check-in with them goes on the agenda first (issue 12: warm the connector
+    first). The check-in shows until the owner is in touch with the connector again
+    (any interaction after `created_at`), marks it done, or `PLAN_DAYS` pass."""
+
+    connector = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.CharField(max_length=200, blank=True, default="")
+    why = models.CharField(max_length=300, blank=True, default="")  # why the tie is cooling
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"], name="warmpaths_plan_time")]

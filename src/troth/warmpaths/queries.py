@@ -8,11 +8,10 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
-from troth.interactions.models import Interaction
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
@@ -20,35 +19,20 @@ from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import resolve_person
 from troth.trust.engine import TIERS
-from troth.trust.models import TrustScore
-from troth.trust.queries import fresh_scores
-from troth.warmpaths import graph
-from troth.warmpaths.actions import do_infer_links
-from troth.warmpaths.models import InferencePass, Link
+from troth.trust.queries import check_as_of
+from troth.warmpaths import graph, load
+from troth.warmpaths.models import Link
+from troth.warmpaths.network import LINK_FLOOR as LINK_FLOOR
+from troth.warmpaths.network import Links, forget_network, network, ties_of
+from troth.warmpaths.network import fresh_links as fresh_links  # (what tests and views call)
 
 DEFAULT_HOPS = 3
 DEFAULT_FLOOR = "active"  # my first hop: someone I am in active touch with, or closer
 # A tie this close needs no connector: "just ask them" (the introductions workflow
 # draws the same line: asking a third person to introduce you would be odd).
 CLOSE_TIERS = KNOWN_TIERS
-# Below this a link between two of my people is too faint to carry an ask.
-LINK_FLOOR = 0.2
 TOP = 5
 SOURCE_WORDS = {"sim": "the simulated network", "manual": "marked by hand"}
-
-
-def fresh_links(owner: Owner) -> None:
-    """Run an inference pass when interactions arrived since the last one, or the
-    strengths were decayed on an earlier day (like trust's `fresh_scores`)."""
-    state = InferencePass.objects.filter(owner=owner).first()
-    top = Interaction.objects.filter(owner=owner).aggregate(m=Max("id"))["m"] or 0
-    today = timezone.localdate()
-    stale_day = Link.objects.filter(owner=owner).exclude(computed_on=today).exists()
-    if state is None or top > state.interactions_max_id or stale_day:
-        # no transaction around the pass: its writes go in short batches, so that on
-        # SQLite it never holds the write lock for long (a pass after a 12,000-person
-        # import held it for seconds); a pass cut short is simply run again
-        do_infer_links(owner, today=today)
 
 
 def _month(value: dt.datetime | dt.date, today: dt.date) -> str:
@@ -144,6 +128,12 @@ def _check(hops: int, floor: str) -> None:
         raise TrothError(f"--floor must be one of {', '.join(usable)}, got {floor!r}")
 
 
+def check_options(hops: int, floor: str) -> None:
+    """--hops and --floor as find_paths takes them, else a TrothError (for callers
+    that must tell bad input from a target that needs no path)."""
+    _check(hops, floor)
+
+
 def resolve_target(owner: Owner, text: str) -> Person:
     """A person by #id, name or email address."""
     value = text.strip()
@@ -163,18 +153,10 @@ def resolve_target(owner: Owner, text: str) -> Person:
     return resolve_person(owner, value)
 
 
-def _ties(owner: Owner) -> dict[int, tuple[str, float]]:
-    fresh_scores(owner)
-    return {
-        pid: (tier, score)
-        for pid, tier, score in TrustScore.objects.filter(owner=owner).values_list(
-            "person_id", "tier", "score"
-        )
-    }
-
-
 def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
+    if not ids:
+        return out
     for need in open_needs(owner, today).filter(person_id__in=ids):
         out.setdefault(need.person_id, []).append(need.what)
     return out
@@ -187,13 +169,17 @@ def find_paths(
     *,
     hops: int = DEFAULT_HOPS,
     floor: str = DEFAULT_FLOOR,
+    as_of: dt.date | None = None,
+    retried: bool = False,
 ) -> dict[str, Any]:
     """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
-    ranking). Raises TrothError for a target that needs no path or a company with
-    nobody; an empty `paths` comes with the closest people and what I could give them."""
+    ranking; a path whose first hop is loaded, see load.py, ranks as if its weakest
+    hop were half as strong, and says why). Raises TrothError for a target that needs
+    no path or a company with nobody; an empty `paths` comes with the closest people
+    and what I could give them. `as_of`: the ties and links as they stood that day."""
     _check(hops, floor)
-    today = timezone.localdate()
-    ties = _ties(owner)
+    today = check_as_of(as_of)
+    scored, ties, trends = ties_of(owner, today)
     me = Person.objects.get(owner=owner, is_me=True)
     names: dict[int, str]
     if company is not None:
@@ -242,40 +228,45 @@ def find_paths(
             del ranks[pid]
         target_json["direct"] = direct
 
-    fresh_links(owner)
-    links = list(
-        Link.objects.filter(
-            owner=owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
-        ).values_list("person_a_id", "person_b_id", "strength")
-    )
-    ids = np.unique(
-        np.fromiter([*(x for a, b, _ in links for x in (a, b)), *ties, *ranks], dtype=np.int64)
-    )
-    index = {int(pid): i for i, pid in enumerate(ids.tolist())}
-    la = np.array([index[a] for a, _b, _w in links], dtype=np.int64)
-    lb = np.array([index[b] for _a, b, _w in links], dtype=np.int64)
-    lw = np.array([w for _a, _b, w in links], dtype=np.float32)
-    g = graph.build(len(ids), la, lb, lw)
-    cut = TIERS.index(floor)
-    passable = np.zeros(len(ids), dtype=bool)
-    first: list[tuple[int, float]] = []
-    for pid, (tier, score) in ties.items():
-        if pid in index and tier in TIERS and tier != "stranger":
-            passable[index[pid]] = True
-            # a person target is not their own connector; a company's people can be
-            if TIERS.index(tier) <= cut and (company is not None or pid not in ranks):
-                first.append((index[pid], score / 100.0))
-    found = graph.search(
-        g,
-        first,
-        [(index[pid], r) for pid, r in ranks.items()],
-        max_hops=hops,
-        passable=passable,
-        top=TOP,
-    )
+    net = network(owner, today, scored)  # after the checks: bad input runs no pass
+    source, ids, index = net.source, net.ids, net.index
+    # a person target is not their own connector; a company's people can be
+    first = [
+        (node, weight)
+        for node, pid, weight in net.first_hops(floor)
+        if company is not None or pid not in ranks
+    ]
+    goals = [(index[pid], r) for pid, r in ranks.items() if pid in index]
+    with net.lock:  # one search at a time per graph (its scratch array)
+        found = graph.search(
+            net.g,
+            first,
+            goals,
+            max_hops=hops,
+            passable=net.passable,
+            top=TOP * 2,  # room for the loaded ones to drop below others
+        )
     people = {int(ids[n]) for f in found for n in f.nodes}
     names = dict(Person.objects.filter(owner=owner, id__in=people).values_list("id", "full_name"))
-    pair_links = _links_between(owner, found, ids)
+    if len(names) < len(people) and not retried:
+        # someone on a path was deleted since the cached graph was built (a deletion
+        # bumps no version): build it again, once
+        forget_network(owner)
+        return find_paths(owner, target, company, hops=hops, floor=floor, as_of=as_of, retried=True)
+    firsts = {int(ids[f.nodes[0]]): names.get(int(ids[f.nodes[0]]), "") for f in found}
+    loads = load.connector_load(owner, me.id, firsts, today)
+    found.sort(
+        key=lambda f: (
+            -f.weakest * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
+            f.hops,
+            -f.total,
+        )
+    )
+    found = found[:TOP]
+    cold = load.cooling(
+        owner, {int(ids[f.nodes[0]]): firsts[int(ids[f.nodes[0]])] for f in found}, today, trends
+    )
+    pair_links = _links_between(source, found, ids)
     needs = _needs(owner, [int(ids[f.nodes[0]]) for f in found], today)
     paths = []
     for f in found:
@@ -298,6 +289,7 @@ def find_paths(
             }
             if prev is None:
                 step["open_needs"] = needs.get(pid, [])
+                step["cooling"] = cold.get(pid)
             steps.append(step)
             prev = pid
         paths.append(
@@ -306,48 +298,43 @@ def find_paths(
                 "weakest": round(f.weakest, 3),
                 "length": f.hops,
                 "total": round(f.total, 3),
+                # why this path ranks lower than its weakest hop alone would say
+                "load": loads[int(ids[f.nodes[0]])],
             }
         )
     result: dict[str, Any] = {
         "target": target_json,
         "hops": hops,
         "floor": floor,
+        "as_of": today.isoformat(),
         "paths": paths,
     }
     if not paths and not direct and ranks:
-        result["closest"] = _closest(owner, set(ranks), ties, today)
+        result["closest"] = _closest(owner, source, set(ranks), ties, today)
     return result
 
 
 def _links_between(
-    owner: Owner, found: list[graph.Found], ids: np.ndarray
+    source: Links, found: list[graph.Found], ids: np.ndarray
 ) -> dict[tuple[int, int], Link]:
     pairs: set[tuple[int, int]] = set()
     for f in found:
         people = [int(ids[n]) for n in f.nodes]
         pairs.update((min(a, b), max(a, b)) for a, b in zip(people, people[1:], strict=False))
-    if not pairs:
-        return {}
-    q = Q()
-    for a, b in pairs:
-        q |= Q(person_a_id=a, person_b_id=b)
-    return {
-        (lk.person_a_id, lk.person_b_id): lk
-        for lk in Link.objects.filter(owner=owner).filter(q).select_related("employer")
-    }
+    return source.between(pairs)
 
 
 def _closest(
-    owner: Owner, targets: set[int], ties: dict[int, tuple[str, float]], today: dt.date
+    owner: Owner,
+    source: Links,
+    targets: set[int],
+    ties: dict[int, tuple[str, float]],
+    today: dt.date,
 ) -> list[dict[str, Any]]:
     """No warm path: my people linked to the target (any evidence, the weak kind
     included), best tie first, never strangers, with their open needs (what I could
     give them first)."""
-    links = (
-        Link.objects.filter(owner=owner, forgotten=False)
-        .filter(Q(person_a_id__in=targets) | Q(person_b_id__in=targets))
-        .select_related("employer")
-    )
+    links = source.touching(targets)
     near: dict[int, Link] = {}
     for lk in links:
         for pid in (lk.person_a_id, lk.person_b_id):
@@ -368,3 +355,31 @@ def _closest(
         }
         for pid in order
     ]
+
+
+def ask_draft(result: dict[str, Any], via: int, to: int | None = None) -> dict[str, Any]:
+    """The best path of `result` through first hop `via` (and ending at `to`, for a
+    company's paths), with a draft of the ask for the introductions workflow: why,
+    in the owner's words to edit, and a note about the owner the connector can
+    forward. A longer path never commits the second connector: the first is asked
+    whether they would be comfortable asking them (as `do_ask_best_path`)."""
+    for found in result["paths"]:
+        hops = found["hops"]
+        if hops[0]["id"] == via and (to is None or hops[-1]["id"] == to):
+            break
+    else:
+        raise TrothError("that path is not among the warm paths any more: find them again")
+    target = hops[-1]["name"]
+    why = f"I would like to meet {target} about [what you are asking]."
+    if len(hops) > 2:
+        second = hops[1]["name"]
+        why += (
+            f" Would you be comfortable asking {second} whether they would be open to an"
+            f" introduction to {target}?"
+        )
+    # forwarded to the target as is: what is asked, and what the owner offers them
+    blurb = (
+        f"[Who you are, in a line] would like to meet {target} about [what you are"
+        " asking], and can offer [what you could do for them]."
+    )
+    return {"path": found, "connector": hops[0], "target": hops[-1], "why": why, "blurb": blurb}

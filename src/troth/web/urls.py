@@ -7,6 +7,7 @@ from troth.web.views import (
     group_intros,
     group_meetings,
     insights,
+    paths,
     people,
     person,
     today,
@@ -40,6 +41,10 @@ urlpatterns = [
     path("people/<int:person_id>/archive", person.archive, name="person-archive"),
     path("people/<int:person_id>/delete", person.delete, name="person-delete"),
     path("people/<int:person_id>/ready", person.ready, name="person-ready"),
+    path("people/<int:person_id>/paths", paths.person_paths, name="person-paths"),
+    path("paths/", paths.company_paths, name="paths"),
+    path("paths/ask", paths.ask, name="paths-ask"),
+    path("paths/plan", paths.plan, name="paths-plan"),
     path(
         "people/<int:person_id>/needs/<int:need_id>/withdraw",
         person.withdraw_need,

@@ -52,7 +52,7 @@ FOLDS = 5
 # hand while developing); the others in FEATURES did not help on every date
 # (recipients per message, the owner's pace, replies and reciprocity each lowered
 # the margin on some date), and the app can compute these three from its summary.
-USE = ("log_decayed_30", "log_months_active", "overdue")
+USE = ("log_decayed_30", "log_decayed_365", "log_months_active", "log_spans_active", "overdue")
 # `--explore`: forward-in-time margins of other feature sets (issue 16's ideas), so
 # the search can be rerun. Measured 2026-12-06, margin over the best baseline on
 # 2001-04-01, 05-01, 08-01, 09-01, 10-01:
@@ -73,7 +73,14 @@ USE = ("log_decayed_30", "log_months_active", "overdue")
 # is the best on later dates and the worst on early ones.
 EXPLORE: dict[str, tuple[str, ...]] = {
     "shipped": USE,
-    "+365,weeks": USE + ("log_decayed_365", "log_weeks_active"),
+    "the earlier three": ("log_decayed_30", "log_months_active", "overdue"),
+    "weeks for spans": (
+        "log_decayed_30",
+        "log_decayed_365",
+        "log_months_active",
+        "log_weeks_active",
+        "overdue",
+    ),
     "+since,sides": USE + ("log_days_since", "log_days_since_me", "log_days_since_them"),
     "+reciprocity,replies": USE + ("reciprocity", "reply_share"),
     "+recipients": USE + ("crowd", "log_direct_90"),

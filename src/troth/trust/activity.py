@@ -122,7 +122,8 @@ def from_events(
     first[np.isinf(first)] = np.nan
     age = as_of_day - day
     span_mask = np.zeros(n_ties, np.int64)
-    np.bitwise_or.at(span_mask, tie, span_bits(age))
+    near = age < SPAN_DAYS * SPAN_BITS  # older contacts have no span bit: skip them (speed)
+    np.bitwise_or.at(span_mask, tie[near], span_bits(age[near]))
     spans_active = spans_from_bits(span_mask, 0.0)
     if not full:
         bits = np.zeros(n_ties, np.int64)

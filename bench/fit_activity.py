@@ -62,11 +62,13 @@ USE = ("log_decayed_30", "log_decayed_365", "log_months_active", "log_spans_acti
 #   7-day weeks of the last 13 in place of 5-day spans (which the trends need: 30
 #   and 90 days are whole numbers of spans)  +0.017 +0.017 +0.039 +0.026 +0.017
 #   10- or 15-day spans                    worst date +0.015, +0.013
-#   all twenty                             -0.068 -0.081 +0.034 +0.032 +0.020
-#   + the owner's pace and silence         -0.073 -0.069 +0.038 +0.027 +0.010
-#   + recipients (crowd, direct counts)    -0.049 -0.063 +0.010 +0.003 -0.002
-#   + each direction's silence             -0.002 -0.011 +0.026 +0.031 +0.021
-#   + reciprocity, replies within 7 days   +0.013 +0.012 +0.036 +0.027 +0.014
+#   (each "+" below is added to the shipped five, as --explore runs them)
+#   all twenty-one                         -0.069 -0.081 +0.036 +0.032 +0.019
+#   + the owner's pace and silence         -0.079 -0.075 +0.040 +0.030 +0.010
+#   + recipients (crowd, direct counts)    -0.048 -0.059 +0.007 -0.001 +0.000
+#   + each direction's silence             -0.002 -0.011 +0.025 +0.032 +0.022
+#   + reciprocity, replies within 7 days   +0.016 +0.015 +0.038 +0.026 +0.017
+#   (on the earlier three)
 #   gap-normalised silence, prior 30 d (k=2) in place of overdue: +0.015 +0.011 +0.029 +0.034 +0.020
 # Tried on the five (a script outside the repository, same samples and fits):
 #   + median gap, or silence against it    +0.017 at best on the worst date
@@ -78,6 +80,10 @@ USE = ("log_decayed_30", "log_decayed_365", "log_months_active", "log_spans_acti
 #   + distinct days, weeks or months in other windows, shorter half-lives (3-14 d),
 #     reciprocity in the last 90/365 days: none above +0.017 on the worst date
 #   + a feature's percentile among the owner's ties, or among the date's pairs: worse
+#   + contacts "missed" in the silence (days since the last contact times the pace
+#     of a 180-day memory, log1p): +0.026 +0.018 +0.030 +0.022 +0.027, the best mean
+#     but fragile: with the 180-day count beside it, -0.083 -0.109; with the 365-day
+#     pace as well, -0.005 -0.053; the 90-day pace, -0.035 -0.092
 #   training dates weighted by recency (half-lives 90-730 d), equally per date, by
 #     positives, or only from 2000-06 / 2000-09: worst date +0.011 to +0.016
 #   a pairwise ranking fit (AUC's own loss): +0.015 +0.001 +0.025 +0.028 +0.012

@@ -215,9 +215,7 @@ def test_every_answer_carries_the_policies(client, alice):
         response = client.get(url)
         csp = response["Content-Security-Policy"]
         # django-csp does not promise an order of directives: read them as a mapping
-        policy = dict(
-            (part.split(None, 1) + [""])[:2] for part in csp.split(";") if part.strip()
-        )
+        policy = dict((part.split(None, 1) + [""])[:2] for part in csp.split(";") if part.strip())
         assert policy["default-src"] == "'self'" and policy["script-src"] == "'self'", url
         assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp

@@ -6,6 +6,10 @@ The log is written once to a temporary file: senders and recipients drawn from a
 heavy-tailed popularity (a few people write and receive most mail, as in real
 mailboxes), 1-3 recipients per message with an occasional announcement to 20-60,
 over two years. The whole command runs in its own process, as a user runs it.
+
+Measured 2026-12-06 on this shared 2-core machine, two runs each, back to back:
+10.3 and 8.6 s with the activity model of five features (its 365-day memory and
+5-day spans added), 12.3 and 9.7 s with the earlier three: the same within noise.
 """
 
 from __future__ import annotations

@@ -205,12 +205,6 @@ def serve(
     from troth.importers.tasks import do_interrupt_stale
 
     do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
-    from troth.importers.tasks import runs_in_thread
-
-    if runs_in_thread():  # no troth worker on a laptop: mail and calendars sync from here
-        from troth.sync.tasks import start_schedule
-
-        start_schedule()
     if not local:
         _check_network_mode(host)
     _check_mode_took(host, local)
@@ -244,10 +238,19 @@ def serve(
     typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
     if not no_open and _has_desktop():
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+    from troth.importers.tasks import runs_in_thread
+
+    schedule = None
+    if runs_in_thread():  # no troth worker on a laptop: mail and calendars sync from here
+        from troth.sync.tasks import start_schedule
+
+        schedule = start_schedule()  # only once the server runs, and only while it does
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        if schedule is not None:
+            schedule.set()
         server.close()
     typer.echo("troth stopped.")

@@ -58,14 +58,19 @@ def worker(
     queued = do_enqueue_due()
     if queued and not quiet:
         typer.echo(f"Queued the sync of {len(queued)} source(s).")
-    if not once:
-        start_schedule()
-    call_command(
-        "db_worker",
-        batch=once,
-        interval=interval,
-        startup_delay=not once,
-        reload=False,
-        max_tasks=max_tasks,
-        verbosity=0 if quiet else 1,
-    )
+    # the schedule thread lives exactly as long as the worker (a worker run inside
+    # another process, as the tests do, must not leave it polling behind)
+    schedule = None if once else start_schedule()
+    try:
+        call_command(
+            "db_worker",
+            batch=once,
+            interval=interval,
+            startup_delay=not once,
+            reload=False,
+            max_tasks=max_tasks,
+            verbosity=0 if quiet else 1,
+        )
+    finally:
+        if schedule is not None:
+            schedule.set()

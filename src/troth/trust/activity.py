@@ -37,10 +37,22 @@ HORIZON_DAYS = 90
 MONTH_DAYS, MONTHS = 30.0, 12
 # Spans a summary keeps as bits: 12 months as of any day up to 90 days back (the trends).
 MASK_SPANS = MONTHS + 4
+# "Spans with contact" at a finer grain: distinct 5-day spans of the last 90 days. Five
+# days, not a week, because the trends look back 30 and 90 days, whole numbers of
+# spans, so one set of bits counted from today serves all three days (as months do).
+# Measured on the real log, 5-day spans read as well as 7-day weeks (bench/fit_activity.py).
+SPAN_DAYS, SPANS = 5.0, 18
+SPAN_BITS = SPANS + 18  # 90 days of trend back: 36 bits, a BIGINT in the database
 # What the database summary (troth.trust.summary) provides for the app's own ties:
 # a shipped model must use only these (tests hold it to that). Recipients per
 # message, replies and the owner's pace are known only in a message log.
-APP_FEATURES = ("log_decayed_30", "log_months_active", "overdue")
+APP_FEATURES = (
+    "log_decayed_30",
+    "log_decayed_365",
+    "log_months_active",
+    "log_spans_active",
+    "overdue",
+)
 # Initiator codes as in engine.INITIATORS (kept here so this module stands alone).
 ME, THEM, UNKNOWN = 0, 1, 2
 
@@ -65,6 +77,7 @@ class ActivityInputs:
     months_active: Floats  # distinct 30-day spans of the last 360 days with contact
     weeks_active: Floats  # distinct 7-day spans of the last 13 weeks with contact
     days_active: Floats  # distinct days with contact, ever
+    spans_active: Floats  # distinct SPAN_DAYS spans of the last 90 days with contact
     # The owner's own pace, the same for all their ties: decayed[30] summed over
     # every tie of the owner, and days since their last contact with anyone.
     owner_decayed: Floats
@@ -108,6 +121,10 @@ def from_events(
     np.minimum.at(first, tie, day)
     first[np.isinf(first)] = np.nan
     age = as_of_day - day
+    span_mask = np.zeros(n_ties, np.int64)
+    near = age < SPAN_DAYS * SPAN_BITS  # older contacts have no span bit: skip them (speed)
+    np.bitwise_or.at(span_mask, tie[near], span_bits(age[near]))
+    spans_active = spans_from_bits(span_mask, 0.0)
     if not full:
         bits = np.zeros(n_ties, np.int64)
         np.bitwise_or.at(bits, tie, month_bits(age))
@@ -116,7 +133,9 @@ def from_events(
             first,
             last(np.ones(len(day), bool)),
             count(None, np.exp2(-age / 30.0)),
+            count(None, np.exp2(-age / 365.0)),
             months_from_bits(bits, 0.0),
+            spans_active,
         )
         quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
         return quick
@@ -160,13 +179,20 @@ def from_events(
         months_active=np.bincount(spans // MONTHS, minlength=n_ties).astype(np.float64)[:n_ties],
         weeks_active=np.bincount(weeks // 13, minlength=n_ties).astype(np.float64)[:n_ties],
         days_active=np.bincount(days // 1_000_000, minlength=n_ties).astype(np.float64)[:n_ties],
+        spans_active=spans_active,
         owner_decayed=own_d[owner_of_tie],
         owner_last_day=own_last[owner_of_tie],
     )
 
 
 def app_inputs(
-    n_total: Floats, first_day: Floats, last_day: Floats, decayed_30: Floats, months: Floats
+    n_total: Floats,
+    first_day: Floats,
+    last_day: Floats,
+    decayed_30: Floats,
+    decayed_365: Floats,
+    months: Floats,
+    spans: Floats,
 ) -> ActivityInputs:
     """Inputs from what the app's summary holds (APP_FEATURES need no more); the
     rest is left unknown (nan) so a model that needed it would say so in every score."""
@@ -175,7 +201,7 @@ def app_inputs(
         n_total=n_total,
         n_me=unknown,
         n_them=unknown,
-        decayed={hl: (decayed_30 if hl == 30.0 else unknown) for hl in HALF_LIVES},
+        decayed={30.0: decayed_30, 90.0: unknown, 365.0: decayed_365},
         first_day=first_day,
         last_day=last_day,
         last_me_day=unknown,
@@ -186,6 +212,7 @@ def app_inputs(
         months_active=months,
         weeks_active=unknown,
         days_active=unknown,
+        spans_active=spans,
         owner_decayed=unknown,
         owner_last_day=unknown,
     )
@@ -204,6 +231,23 @@ def months_from_bits(bits: Ints, back_days: float) -> Floats:
     window = (np.right_shift(bits, shift)) & ((1 << MONTHS) - 1)
     counts = np.zeros(len(window), np.float64)
     for k in range(MONTHS):
+        counts += (window >> k) & 1
+    return counts
+
+
+def span_bits(age: Floats) -> Ints:
+    """As `month_bits`, for SPAN_DAYS spans (SPAN_BITS of them)."""
+    span = np.floor(np.maximum(age, 0.0) / SPAN_DAYS).astype(np.int64)
+    return np.where(span < SPAN_BITS, np.left_shift(1, np.minimum(span, SPAN_BITS - 1)), 0)
+
+
+def spans_from_bits(bits: Ints, back_days: float) -> Floats:
+    """SPAN_DAYS spans with contact among the SPANS before `back_days` before the day
+    the bits count from (`back_days` a multiple of SPAN_DAYS, as the trends are)."""
+    shift = int(np.floor(back_days / SPAN_DAYS))
+    window = (np.right_shift(bits, shift)) & ((1 << SPANS) - 1)
+    counts = np.zeros(len(window), np.float64)
+    for k in range(SPANS):
         counts += (window >> k) & 1
     return counts
 
@@ -228,6 +272,7 @@ FEATURES: dict[str, str] = {
     "log_months_active": "months of the last year with contact",
     "log_weeks_active": "weeks of the last quarter with contact",
     "log_days_active": "days with contact, ever",
+    "log_spans_active": "5-day spans of the last 90 days with contact",
     "log_owner_pace": "how much you are in touch with anyone lately",
     "log_owner_since": "days since you were last in touch with anyone",
 }
@@ -273,6 +318,7 @@ def features(x: ActivityInputs, as_of_day: float, names: Sequence[str] | None = 
         "log_months_active": lambda: np.log1p(x.months_active),
         "log_weeks_active": lambda: np.log1p(x.weeks_active),
         "log_days_active": lambda: np.log1p(x.days_active),
+        "log_spans_active": lambda: np.log1p(x.spans_active),
         "log_owner_pace": lambda: np.log1p(x.owner_decayed),
         "log_owner_since": lambda: np.log1p(
             np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)
@@ -283,6 +329,12 @@ def features(x: ActivityInputs, as_of_day: float, names: Sequence[str] | None = 
     for j, name in enumerate(wanted):
         out[:, j] = cols[name]()
     return out
+
+
+# A feature whose term moves the log-odds by less than this (under 1% of the chance
+# near the middle) is left out of the reasons: the shipped fit gives the long memory
+# and the 5-day spans small weights, and "raises the chance" should mean it does.
+NEGLIGIBLE = 0.05
 
 
 @dataclass(frozen=True)
@@ -338,7 +390,9 @@ def reasons(
     first_day: float,
     last_day: float,
     decayed_30: float,
+    decayed_365: float,
     months: float,
+    spans: float,
     as_of_day: float,
     m: Model | None = None,
 ) -> list[str]:
@@ -353,7 +407,9 @@ def reasons(
         np.asarray([first_day]),
         np.asarray([last_day]),
         np.asarray([decayed_30]),
+        np.asarray([decayed_365]),
         np.asarray([months]),
+        np.asarray([spans]),
     )
     X = features(x, as_of_day, m.names)
     terms = m.contributions(X)[0]
@@ -361,15 +417,21 @@ def reasons(
     gap = (last_day - first_day) / max(n_total - 1, 1)
     words = {
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
+        "log_decayed_365": f"Contact over the last year (365-day half-life) weighs {decayed_365:.1f}",
         "log_months_active": f"In touch in {months:.0f} of the last 12 months",
+        "log_spans_active": (
+            f"In touch in {spans:.0f} of the last {SPANS} five-day spans (90 days)"
+        ),
         "overdue": (
             f"Silent for {since:.0f} days against a usual gap of {gap:.0f} days"
             if n_total > 1
             else f"One contact so far, {since:.0f} days ago"
         ),
     }
-    out = []
+    out: list[str] = []
     for k in np.argsort(-np.abs(terms)):
+        if abs(terms[k]) < NEGLIGIBLE and out:
+            break  # a term this small raises or lowers nothing a reader would notice
         name = m.names[int(k)]
         effect = "raises" if terms[k] > 0 else "lowers"
         out.append(f"{words.get(name, FEATURES[name])}: {effect} the chance of contact")

@@ -29,8 +29,10 @@ TIER_CAPS = (5, 15, 50, 150)
 # Keep-in-touch cadence per tier in days: weekly, monthly, six-monthly, yearly
 # (Dunbar et al. 2015 contact frequencies, anchors.md); acquaintances yearly at most.
 TIER_CADENCE_DAYS = (7, 30, 180, 365, 365, 180, 0)
-# The activity model's short memory (troth.trust.activity, "log_decayed_30").
+# The activity model's short and long memories (troth.trust.activity,
+# "log_decayed_30" and "log_decayed_365").
 ACTIVITY_HALF_LIFE = 30.0
+ACTIVITY_LONG_HALF_LIFE = 365.0
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from troth.trust.activity import (
     month_bits,
     months_from_bits,
     shipped_model,
+    span_bits,
+    spans_from_bits,
 )
 from troth.trust.activity import (
     features as features_of_activity,
@@ -37,6 +39,7 @@ from troth.trust.constants import (  # noqa: F401  (re-exported: the engine's na
     ACQUAINTANCE,
     ACTIVE,
     ACTIVITY_HALF_LIFE,
+    ACTIVITY_LONG_HALF_LIFE,
     BROKEN,
     CALL,
     CHANNELS,
@@ -134,6 +137,8 @@ class Features:
     closeness: Floats
     recent: Floats  # contacts decayed with a 30-day half-life (activity)
     months_active: Floats  # 30-day spans of the last 360 days with contact (activity)
+    lasting: Floats  # contacts decayed with a 365-day half-life (activity)
+    spans_active: Floats  # 5-day spans of the last 90 days with contact (activity)
 
 
 @dataclass
@@ -223,6 +228,9 @@ class Contacts:
     # had contact, as bits (activity.month_bits), OR-ed.
     recent: Floats
     months: Ints
+    # The same with a 365-day half-life, and 5-day spans as bits (activity.span_bits).
+    lasting: Floats
+    spans: Ints
 
     def upto(self, as_of_day: float, p: TrustParams) -> dict[str, Floats]:
         """Each person's totals as of one of the cuts (1-D arrays)."""
@@ -245,6 +253,10 @@ class Contacts:
         total["recent"] = self.recent[:, :k].sum(axis=1) * np.exp2(back / ACTIVITY_HALF_LIFE)
         bits = np.bitwise_or.reduce(self.months[:, :k], axis=1)
         total["months_active"] = months_from_bits(bits, back)
+        total["lasting"] = self.lasting[:, :k].sum(axis=1) * np.exp2(back / ACTIVITY_LONG_HALF_LIFE)
+        total["spans_active"] = spans_from_bits(
+            np.bitwise_or.reduce(self.spans[:, :k], axis=1), back
+        )
         return total
 
 
@@ -302,6 +314,8 @@ def summarize(
         history=count(None, weight * np.exp2((day - ref) / p.long_half_life_days)),
         recent=count(None, np.exp2((day - ref) / ACTIVITY_HALF_LIFE)),
         months=_group_or(group, month_bits(ref - day), size).reshape(n, m),
+        lasting=count(None, np.exp2((day - ref) / ACTIVITY_LONG_HALF_LIFE)),
+        spans=_group_or(group, span_bits(ref - day), size).reshape(n, m),
     )
 
 
@@ -359,6 +373,8 @@ def features(
         closeness=(h.closeness.astype(np.float64) if h.closeness is not None else np.zeros(n)),
         recent=c["recent"],
         months_active=c["months_active"],
+        lasting=c["lasting"],
+        spans_active=c["spans_active"],
     )
 
 
@@ -487,7 +503,9 @@ def compute(
 
 def activity_of(f: Features, as_of_day: float) -> Floats:
     """The activity model (troth.trust.activity) on what the summary holds, 0-100."""
-    x = app_inputs(f.n_total, f.first_day, f.last_day, f.recent, f.months_active)
+    x = app_inputs(
+        f.n_total, f.first_day, f.last_day, f.recent, f.lasting, f.months_active, f.spans_active
+    )
     out = np.zeros(len(f.n_total))
     seen = f.n_total > 0
     if seen.any():

@@ -296,7 +296,9 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         float(f.first_day[i]),
         float(f.last_day[i]),
         float(f.recent[i]),
+        float(f.lasting[i]),
         float(f.months_active[i]),
+        float(f.spans_active[i]),
         now.as_of_day,
     )
     return row

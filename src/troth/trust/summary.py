@@ -19,9 +19,10 @@ from django.db import connection
 
 from troth.interactions.models import Interaction
 from troth.people.models import Person
-from troth.trust.activity import MASK_SPANS, MONTH_DAYS
+from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
 from troth.trust.engine import (
     ACTIVITY_HALF_LIFE,
+    ACTIVITY_LONG_HALF_LIFE,
     CALL,
     CHANNELS,
     EMAIL,
@@ -67,6 +68,8 @@ SUMS = (
     "history",
     "recent",
     "months",
+    "lasting",
+    "spans",
 )
 DAYS = ("first", "last", "two_way")
 
@@ -120,12 +123,19 @@ def _contacts_sql(first_period: bool) -> str:
         + f" ELSE {_float('%(w0)s')} END"
     )
     ago = f"({_float(_days('i.occurred_at'))} - {_float('%(ref)s')})"
-    month = f"(-{ago} / {MONTH_DAYS})"
-    span = (
-        f"CAST(FLOOR({month}) AS INTEGER)"
-        if connection.vendor == "postgresql"
-        else f"CAST({month} AS INTEGER)"  # never negative: truncation is floor
-    )
+
+    def span_of(days: float) -> str:
+        back = f"(-{ago} / {days})"
+        return (
+            f"CAST(FLOOR({back}) AS INTEGER)"
+            if connection.vendor == "postgresql"
+            else f"CAST({back} AS INTEGER)"  # never negative: truncation is floor
+        )
+
+    span, five = span_of(MONTH_DAYS), span_of(SPAN_DAYS)
+    # 36 bits of 5-day spans overflow PostgreSQL's 32-bit integer: shift a BIGINT
+    # (SQLite's integers are 64-bit already).
+    one = "CAST(1 AS BIGINT)" if connection.vendor == "postgresql" else "1"
     return (
         f"SELECT {person}, COUNT(*), "
         f"COUNT(*) FILTER (WHERE {channel_is('i', CALL)}), "
@@ -142,6 +152,9 @@ def _contacts_sql(first_period: bool) -> str:
         # their OR; activity.month_bits does the same in numpy)
         f"SUM(POWER(2, {ago} / {_float('%(recent)s')})), "
         f"SUM(DISTINCT CASE WHEN {span} < {MASK_SPANS} THEN 1 << {span} ELSE 0 END), "
+        # the long memory (365-day half-life) and the 5-day spans, likewise
+        f"SUM(POWER(2, {ago} / {_float('%(lasting)s')})), "
+        f"SUM(DISTINCT CASE WHEN {five} < {SPAN_BITS} THEN {one} << {five} ELSE 0 END), "
         f"{_days('MIN(i.occurred_at)')}, {_days('MAX(i.occurred_at)')}, {_days(last_two_way)} "
         f"FROM {source} GROUP BY {person}"
     )
@@ -165,6 +178,7 @@ def load_contacts(
         "short": float(p.half_life_days),
         "long": float(p.long_half_life_days),
         "recent": ACTIVITY_HALF_LIFE,
+        "lasting": ACTIVITY_LONG_HALF_LIFE,
         **{f"w{k}": float(w) for k, w in enumerate(p.channel_weight)},
     }
     # A person without contact in a period: zero sums, no days.
@@ -200,6 +214,8 @@ def load_contacts(
         history=got["history"],
         recent=got["recent"],
         months=got["months"].astype(np.int64),
+        lasting=got["lasting"],
+        spans=got["spans"].astype(np.int64),
     )
 
 

@@ -165,7 +165,7 @@ def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice, bob):
         == 302
     )
     page = as_alice.get(f"/groups/{circle.slug}/needs/").content.decode()
-    assert "bob can help" in page and "me!" in page
+    assert "Bob can help" in page and "me!" in page
     bad = as_alice.post(f"/groups/{circle.slug}/needs/post", {"text": "x" * 501})
     assert bad.status_code == 400 and "at most 500" in bad.content.decode()
     bad = as_alice.post(f"/groups/{circle.slug}/needs/post", {"text": "y", "days": "99999999"})

@@ -28,7 +28,7 @@ def test_the_demo_group_has_members_with_networks_needs_and_introductions(fixed_
     assert MemberIntro.objects.filter(group=group, connector=alice, state="asked").exists()
 
 
-def test_every_page_of_the_demo_group_renders_for_its_organiser(fixed_day, alice, cli):
+def test_every_page_of_the_demo_group_renders_for_its_organiser(fixed_day, cli):
     out = cli("group", "demo", "--json")
     assert '"members": 30' in out.stdout
     group = Group.objects.get(name=DEMO_NAME)
@@ -40,3 +40,9 @@ def test_every_page_of_the_demo_group_renders_for_its_organiser(fixed_day, alice
             page = client.get(f"/groups/{group.slug}/{url}")
             assert page.status_code == 200, url
     assert organiser.username == "local"
+
+
+def test_the_demo_group_is_not_added_beside_real_accounts_unasked(fixed_day, alice, cli):
+    err = cli("group", "demo", code=2)
+    assert "1 account of real people" in err.stderr and "TROTH_HOME" in err.stderr
+    assert not Group.objects.exists()

@@ -113,6 +113,7 @@ def test_capacity_pause_and_give_first(circle, alice, bob, carol):
         introductions.do_ask_member(_m(circle, carol), bob.id, "an accountant")
     with pytest.raises(TrothError, match="0 to 50"):
         introductions.do_set_connector(_m(circle, bob), capacity=99)
+    actions.do_post_need(_m(circle, alice), "a designer")  # something bob could help with
     with pytest.raises(TrothError, match="give first"):  # bob has not given yet
         introductions.do_ask_member(_m(circle, bob), carol.id, "a designer")
     introductions.do_set_connector(_m(circle, bob), paused=False)
@@ -173,7 +174,7 @@ def test_introductions_in_the_browser(circle, alice, bob):
     actions.do_publish_profile(_m(circle, bob), companies="Stripe")
     need = actions.do_post_need(_m(circle, alice), "An introduction to someone at Stripe")
     board = _client(alice).get(f"/groups/{circle.slug}/needs/").content.decode()
-    assert "Ask bob for an introduction" in board
+    assert "Ask Bob for an introduction" in board
     asked = _client(alice).post(
         f"/groups/{circle.slug}/intros/ask", {"connector": str(bob.id), "need": str(need.id)}
     )

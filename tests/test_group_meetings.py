@@ -42,14 +42,15 @@ def _meeting(group, days: float, title: str = "Leads and needs") -> Meeting:
 
 
 def test_give_first_opens_a_members_needs_after_an_offer(circle, alice, bob):
+    need = actions.do_post_need(_m(circle, alice), "A designer")  # organisers are exempt
     with pytest.raises(TrothError, match="give first"):
         actions.do_post_need(_m(circle, bob), "An intro to a CFO")
-    need = actions.do_post_need(_m(circle, alice), "A designer")  # organisers are exempt
     actions.do_offer_help(_m(circle, bob), need.id)
     assert actions.do_post_need(_m(circle, bob), "An intro to a CFO").author == bob
 
 
 def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(circle, alice, bob):
+    actions.do_post_need(_m(circle, alice), "A designer")  # something bob could give to
     for days in (-14, -7):
         meeting = _meeting(circle, days)
         actions.do_mark_attendance(circle, meeting.id, {bob.id})
@@ -160,7 +161,7 @@ def test_meetings_in_the_browser(circle, alice, bob):
     )
     assert answer.status_code == 302
     page = _client(alice).get(f"/groups/{circle.slug}/").content.decode()
-    assert "1 coming" in page and "Let bob post needs now" in page
+    assert "1 coming" in page and "Let Bob post needs now" in page
     assert _client(alice).post(f"/groups/{circle.slug}/members/{bob.id}/waive").status_code == 302
     assert _m(circle, bob).give_first_waived
 
@@ -175,3 +176,15 @@ def test_carrying_a_need_in_the_browser(circle, alice, bob):
     assert _client(alice).post(url).status_code == 302
     assert GroupNeed.objects.get(id=need.id).carried == 1
     assert "carried 1×" in _client(bob).get(f"/groups/{circle.slug}/needs/").content.decode()
+
+
+def test_give_first_asks_nothing_of_a_member_with_no_chance_to_give(circle, alice, bob):
+    """A new group: nobody else needs anything and it has not met: nothing to give to."""
+    assert actions.may_ask(_m(circle, bob))
+    actions.do_post_need(_m(circle, bob), "An intro to a CFO")
+    need = actions.do_post_need(_m(circle, alice), "A designer")
+    assert not actions.may_ask(_m(circle, bob))  # now there is someone to help first
+    actions.do_close_need(_m(circle, alice), need.id, "dropped")
+    for days in (-14, -7):  # two meetings since bob joined, and he came to neither
+        _meeting(circle, days)
+    assert not actions.may_ask(_m(circle, bob))

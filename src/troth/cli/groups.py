@@ -252,6 +252,7 @@ def remind(
 @one_line_errors
 def demo_group(
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    yes: bool = typer.Option(False, "--yes", help="Load it even beside accounts of real people."),
 ) -> None:
     """Load a demo networking group of 30 simulated members that you organise.
 
@@ -263,6 +264,15 @@ def demo_group(
     from troth.sim.group_demo import demo_counts, do_load_demo_group
 
     me_owner = owner()
+    from django.contrib.auth import get_user_model
+
+    real = [u for u in get_user_model().objects.exclude(id=me_owner.id) if u.has_usable_password()]
+    if real and not yes:
+        raise TrothError(
+            f"this troth has {plural(len(real), 'account')} of real people: the demo group would"
+            " add 29 simulated members beside them. Try it in a data directory of its own"
+            " (TROTH_HOME=/tmp/troth-demo troth serve --group), or pass --yes"
+        )
     group = do_load_demo_group(me_owner)
     counts = demo_counts(group)
     if as_json:

@@ -213,8 +213,7 @@ def serve(
     if group:
         from troth.sim.group_demo import do_load_demo_group
 
-        found = do_load_demo_group(me_owner)
-        console.print(f"--group: {found.name} is under Groups.")
+        demo_group = do_load_demo_group(me_owner)
 
     from django.core.wsgi import get_wsgi_application
     from waitress import create_server
@@ -236,6 +235,8 @@ def serve(
     mode = "local mode: no sign-in on this machine" if local else "sign-in required"
     # The address on stdout, flushed, so scripts (and tests) can wait for it.
     typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
+    if group:
+        typer.echo(f"{demo_group.name}: {url}groups/{demo_group.slug}/")
     if not no_open and _has_desktop():
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
     from troth.importers.tasks import runs_in_thread

@@ -61,3 +61,19 @@ def display_name(user: Any) -> str:
         .first()
     )
     return name if name and name != "Me" else user.username
+
+
+def display_names(user_ids: Any) -> dict[int, str]:
+    """display_name for many members at once (one query), by user id."""
+    from django.contrib.auth import get_user_model
+
+    from troth.people.models import Person
+
+    ids = set(user_ids)
+    names = dict(
+        Person.objects.filter(owner_id__in=ids, is_me=True).values_list("owner_id", "full_name")
+    )
+    usernames = dict(get_user_model().objects.filter(id__in=ids).values_list("id", "username"))
+    return {
+        i: (names[i] if names.get(i) and names[i] != "Me" else usernames.get(i, "?")) for i in ids
+    }

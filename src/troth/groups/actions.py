@@ -296,20 +296,36 @@ def do_publish_profile(
     return profile
 
 
-def may_ask(membership: Membership) -> bool:
-    """Whether "give first" lets this member post needs yet."""
-    return (
-        not membership.group.give_first
+def may_ask(membership: Membership, now: datetime | None = None) -> bool:
+    """Whether "give first" lets this member post needs yet. It asks nothing of a
+    member who has had no chance to give: while nobody else has an open need and the
+    group has not met GIVE_FIRST_MEETINGS times since they joined, they may ask."""
+    group = membership.group
+    if (
+        not group.give_first
         or membership.role == Membership.ORGANISER
         or membership.give_first_waived
-        or HelpOffer.objects.filter(
-            need__group=membership.group, helper_id=membership.user_id
-        ).exists()
-        or Attendance.objects.filter(
-            meeting__group=membership.group, user_id=membership.user_id, attended=True
-        ).count()
-        >= GIVE_FIRST_MEETINGS
+    ):
+        return True
+    if HelpOffer.objects.filter(need__group=group, helper_id=membership.user_id).exists():
+        return True
+    came = Attendance.objects.filter(
+        meeting__group=group, user_id=membership.user_id, attended=True
+    ).count()
+    if came >= GIVE_FIRST_MEETINGS:
+        return True
+    now = now or timezone.now()
+    others_need = (
+        GroupNeed.objects.filter(
+            group=group, status=GroupNeed.OPEN, expires_on__gte=timezone.localdate(now)
+        )
+        .exclude(author_id=membership.user_id)
+        .exists()
     )
+    met_since = Meeting.objects.filter(
+        group=group, starts_at__gte=membership.joined_at, starts_at__lte=now
+    ).count()
+    return not others_need and met_since < GIVE_FIRST_MEETINGS
 
 
 def do_post_need(

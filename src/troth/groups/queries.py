@@ -75,18 +75,25 @@ def members(group: Group, now: datetime | None = None) -> dict[str, Any]:
     what the operator and the group's organisers see. Never anything of a member's
     own troth."""
     now = now or timezone.now()
+    rows = list(
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("-role", "joined_at", "id")  # "organiser" sorts after "member": reversed
+    )
+    from troth.groups.access import display_names
+
+    names = display_names(m.user_id for m in rows)
     people = [
         {
             "user_id": m.user_id,
             "username": m.user.username,
+            "name": names[m.user_id],
             "email": m.user.email,
             "role": m.role,
             "joined_at": m.joined_at.isoformat(),
             "give_first_waived": m.give_first_waived,
         }
-        for m in Membership.objects.filter(group=group)
-        .select_related("user")
-        .order_by("-role", "joined_at", "id")  # "organiser" sorts after "member": reversed
+        for m in rows
     ]
     pending = [
         {
@@ -185,12 +192,20 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
             {
                 "user_id": offer.helper_id,
                 "username": offer.helper.username,
+                "name": "",  # filled below, with every name on the page at once
                 "note": offer.note,
                 "at": offer.created_at.isoformat(),
             }
         )
     published = _published(group)
-    names = {p.membership.user_id: name for p, name in published}
+    usernames = {p.membership.user_id: name for p, name in published}
+    from troth.groups.access import display_names
+
+    names = display_names(
+        {p.membership.user_id for p, _ in published}
+        | {n.author_id for n in needs}
+        | {h for rows in offers.values() for h in (o["user_id"] for o in rows)}
+    )
     candidates = [
         Profile(
             id=p.membership.user_id,
@@ -214,7 +229,8 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
                 reach.append(
                     {
                         "user_id": match.person_id,
-                        "username": names[match.person_id],
+                        "username": usernames[match.person_id],
+                        "name": names[match.person_id],
                         "reasons": [_reword(r) for r in match.reasons[:2]],
                     }
                 )
@@ -222,14 +238,14 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
             {
                 "id": need.id,
                 "text": need.text,
-                "author": need.author.username,
+                "author": names[need.author_id],
                 "mine": need.author_id == membership.user_id,
                 "posted_at": need.posted_at.isoformat(),
                 "expires_on": need.expires_on.isoformat(),
                 "offers": need.offer_count,
                 "carried": need.carried,
                 "offered": need.id in offered,
-                "offer_list": offers.get(need.id, []),
+                "offer_list": [{**o, "name": names[o["user_id"]]} for o in offers.get(need.id, [])],
                 "reach": reach,
             }
         )
@@ -283,13 +299,17 @@ def meetings(membership: Membership, now: datetime | None = None) -> dict[str, A
 
 def attendance_sheet(group: Group, meeting_id: int) -> list[dict[str, Any]]:
     """Every member with their answer and whether they came, for the organiser."""
+    from troth.groups.access import display_names
+
     marks = {
         a.user_id: a for a in Attendance.objects.filter(meeting_id=meeting_id, meeting__group=group)
     }
+    names = display_names(Membership.objects.filter(group=group).values_list("user_id", flat=True))
     return [
         {
             "user_id": m.user_id,
             "username": m.user.username,
+            "name": names[m.user_id],
             "rsvp": marks[m.user_id].rsvp if m.user_id in marks else "",
             "attended": marks[m.user_id].attended if m.user_id in marks else None,
         }
@@ -340,6 +360,19 @@ def dashboard(group: Group, now: datetime | None = None) -> dict[str, Any]:
         if first is not None:
             waits.append((first - need.posted_at).total_seconds() / 86400)
     figures["median_days_to_first_offer"] = round(median(waits), 1) if waits else None
+    # member introductions: how fast the first answer came, and how many made were thanked
+    recent = list(MemberIntro.objects.filter(group=group, created_at__gte=now - timedelta(days=90)))
+    answers = [
+        (i.answered_at - i.created_at).total_seconds() / 86400
+        for i in recent
+        if i.answered_at is not None
+    ]
+    figures["introductions_90d"] = len(recent)
+    figures["median_days_to_intro_answer"] = round(median(answers), 1) if answers else None
+    made = [i for i in recent if i.state in (MemberIntro.INTRODUCED, MemberIntro.THANKED)]
+    thanked = sum(i.state == MemberIntro.THANKED for i in made)
+    figures["introductions_made_90d"] = len(made)
+    figures["share_thanked"] = round(thanked / len(made), 2) if made else None
     since = now - timedelta(days=QUIET_DAYS)
     active = (
         set(
@@ -397,6 +430,7 @@ def member_intros(membership: Membership) -> dict[str, Any]:
         row = {
             "id": intro.id,
             "role": role,
+            "offered": intro.offered,
             "state": intro.state,
             "state_words": intro.get_state_display(),
             "other": name(other),

@@ -112,16 +112,24 @@ def do_load_demo_group(
                 fields=fields,
                 now=now,
             )
+
         # meetings: three past (with attendance), one coming
+        def evening(day: dt.date) -> dt.datetime:  # meetings at 18:30, local time
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(18, 30)))
+
         for weeks in (6, 4, 2):
-            starts = now - dt.timedelta(weeks=weeks)
+            starts = evening(today - dt.timedelta(weeks=weeks))
             meeting = actions.do_schedule_meeting(
                 group, "Leads and needs", starts, place="Library, room 2", now=starts
             )
             came = {m.user_id for m in people if rng.random() < 0.7}
             actions.do_mark_attendance(group, meeting.id, came, now=now)
         coming = actions.do_schedule_meeting(
-            group, "Leads and needs", now + dt.timedelta(days=5), place="Library, room 2", now=now
+            group,
+            "Leads and needs",
+            evening(today + dt.timedelta(days=5)),
+            place="Library, room 2",
+            now=now,
         )
         for m in people[1:]:
             if rng.random() < 0.6:
@@ -146,10 +154,12 @@ def do_load_demo_group(
             for m in rng.sample(helpers, k=rng.choice((0, 1, 1, 2))):
                 if not HelpOffer.objects.filter(need=need, helper_id=m.user_id).exists():
                     actions.do_offer_help(m, need.id, "I may know someone", now=now)
+        # the organiser takes the demo's asks beyond the default four a month
+        introductions.do_set_connector(people[0], capacity=12)
         for k, need in enumerate(needs[: len(states)]):
             requester = next(m for m in people if m.user_id == need.author_id)
             connector = rng.choice([m for m in people if m.user_id != need.author_id])
-            if k < 2:  # the organiser has asks waiting on them
+            if k < 2 or k in (5, 6):  # the organiser: asks waiting, one made, one thanked
                 connector = people[0] if requester is not people[0] else people[1]
             _walk(requester, connector, need.id, states[k], rng)
     return group

@@ -92,7 +92,7 @@ def waive(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     group = access.access_group_as_organiser(request.user, slug)
     with transaction.atomic():
         membership = actions.do_waive_give_first(group, user_id)
-    messages.success(request, f"{membership.user.get_username()} can post needs now.")
+    messages.success(request, f"{access.display_name(membership.user)} can post needs now.")
     return redirect("web:group", slug=slug)
 
 

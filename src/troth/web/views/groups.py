@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from troth.errors import TrothError
 from troth.groups import access, actions, queries
+from troth.groups.access import display_name
 from troth.groups.bands import Loops, band
 from troth.groups.models import Membership
 from troth.web.views.common import owner_of
@@ -106,7 +107,7 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     with transaction.atomic():
         group = access.access_group_as_organiser(request.user, slug)
         membership = actions.do_set_role(group, user_id, request.POST.get("role", ""))
-    messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+    messages.success(request, f"{display_name(membership.user)} is now {membership.role}.")
     return redirect("web:group", slug=slug)
 
 
@@ -114,7 +115,7 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     with transaction.atomic():
         group = access.access_group_as_organiser(request.user, slug)
-        name = access.access_member(group, user_id).user.get_username()
+        name = display_name(access.access_member(group, user_id).user)
         actions.do_remove_member(group, user_id)
     messages.success(request, f"{name} is no longer a member of {group.name}.")
     return redirect("web:group", slug=slug)

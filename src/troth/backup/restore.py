@@ -43,6 +43,7 @@ from troth.backup.tables import (
     DERIVED,
     RENAMED,
     RESTORABLE,
+    SECRETS,
     Table,
     is_user_fk,
     tables,
@@ -352,8 +353,27 @@ INTERRUPTED = "interrupted before this backup was made; nothing of it was kept"
 
 
 def _scrub(label: str, columns: list[str]) -> Callable[[list[Any]], None] | None:
-    """What a restore does to a row of this table before it is written."""
+    """What a restore does to a row of this table before it is written. A secret
+    column (backup.tables.SECRETS) is always emptied: an export never holds one, so a
+    file that does was made to smuggle one in (say another member's encrypted password,
+    from a leaked copy of the database, for this server to decrypt and send
+    wherever the row says)."""
     at = {c: i for i, c in enumerate(columns)}
+    secret = [at[c] for c in sorted(SECRETS.get(label, ())) if c in at]
+    rest = _scrub_columns(label, at)
+    if not secret:
+        return rest
+
+    def scrub(row: list[Any]) -> None:
+        for i in secret:
+            row[i] = ""
+        if rest is not None:
+            rest(row)
+
+    return scrub
+
+
+def _scrub_columns(label: str, at: dict[str, int]) -> Callable[[list[Any]], None] | None:
     if label == "identity.mergerecord":
         snapshot = at["snapshot"]
 

@@ -197,3 +197,30 @@ def test_introductions_in_the_browser(circle, alice, bob):
     assert saved.status_code == 302 and _m(circle, bob).intro_capacity == 2
     bad = _client(bob).post(f"/groups/{circle.slug}/intros/settings", {"capacity": "x"})
     assert bad.status_code == 400
+
+
+def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(circle, alice, bob):
+    """bob takes the address of jane (in alice's troth), then the name of sam (also in
+    it): what lands in alice's troth lands on a Person of bob's own, every time."""
+    from troth.people.actions import do_add_person
+
+    jane = do_add_person(alice, "Jane Roe", emails=["jane@corp.test"])
+    sam = do_add_person(alice, "Sam Lee", emails=["sam@corp.test"])
+    bob.email = "jane@corp.test"
+    bob.save()
+    first = actions.do_post_need(_m(circle, alice), "A mentor in product")
+    offer = introductions.do_offer_intro(_m(circle, bob), first.id, "a VP I know")
+    introductions.do_answer_offer(_m(circle, alice), offer.id, True)
+    promise = Commitment.objects.get(owner=alice)
+    assert promise.debtor_id not in (jane.id, sam.id) and promise.debtor.full_name == "Bob"
+    assert not promise.debtor.contact_points.exists()  # jane's address stays jane's
+    Person.objects.filter(owner=bob, is_me=True).update(full_name="Sam Lee")
+    bob.email = "bob-evil@a.test"
+    bob.save()
+    second = actions.do_post_need(_m(circle, alice), "A designer")
+    offer = introductions.do_offer_intro(_m(circle, bob), second.id, "a designer friend")
+    introductions.do_answer_offer(_m(circle, alice), offer.id, True)
+    again = Commitment.objects.filter(owner=alice).order_by("-id").first()
+    assert again is not None and again.debtor_id == promise.debtor_id  # the same Person
+    assert not sam.contact_points.filter(value="bob-evil@a.test").exists()
+    assert not Commitment.objects.filter(owner=alice, debtor__in=[jane, sam]).exists()

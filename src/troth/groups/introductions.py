@@ -24,12 +24,13 @@ from django.utils import timezone
 from troth.errors import NotFound, TrothError
 from troth.groups.access import display_name
 from troth.groups.actions import clean_text, may_ask
-from troth.groups.models import GroupNeed, HelpOffer, MemberIntro, Membership
+from troth.groups.models import GroupNeed, HelpOffer, MemberContact, MemberIntro, Membership
 from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
 from troth.ledger.models import Commitment
 from troth.owners import me_person
-from troth.people.actions import do_add_contact_points, do_add_person
+from troth.people.actions import do_add_person
 from troth.people.models import Person
+from troth.people.queries import find_by_contact
 
 # PushFar's mentoring requests expire after 14 days unanswered, with two reminders
 # (../shared/research/paths-and-groups-anchors.md, part B [B22]); issue 13 asks the same.
@@ -77,30 +78,28 @@ def _move(intro: MemberIntro, expected: tuple[str, ...], new: str, now: datetime
 
 
 def _contact(owner: Any, member: Any, group_name: str) -> Person:
-    """The Person for another member in `owner`'s own troth: found by their account's
-    address, else by their name (the address then added), else added."""
-    email = (member.email or "").strip()
-    name = display_name(member)
-    if email:
-        found = (
-            Person.objects.filter(owner=owner, is_me=False, contact_points__kind="email")
-            .filter(contact_points__value__iexact=email)
-            .first()
-        )
-        if found is not None:
-            return found
-    twin = Person.objects.filter(owner=owner, is_me=False, full_name__iexact=name).first()
-    if twin is not None:
-        if email:
-            do_add_contact_points(owner, twin, [("email", email.lower())])
-        return twin
-    return do_add_person(
+    """The Person for another member in `owner`'s own troth: the one made for them
+    the first time (MemberContact), else a new one. Never found by their name or
+    address: a member chooses both, and matching on them would let one member write
+    onto someone in another's troth (a security review's M2). Their address goes on
+    the new Person only when nobody in the owner's troth has it already; identity
+    resolution may then suggest a merge, which the owner decides."""
+    link = (
+        MemberContact.objects.filter(holder=owner, member=member).select_related("person").first()
+    )
+    if link is not None and link.person.owner_id == owner.id:
+        return link.person
+    email = (member.email or "").strip().lower()
+    free = bool(email) and find_by_contact(owner, "email", email) is None
+    person = do_add_person(
         owner,
-        name,
-        emails=[email] if email else [],
+        display_name(member),
+        emails=[email] if free else [],
         met_how=f"member of {group_name}",
         allow_duplicate_name=True,
     )
+    MemberContact.objects.update_or_create(holder=owner, member=member, defaults={"person": person})
+    return person
 
 
 def _what(intro: MemberIntro) -> str:

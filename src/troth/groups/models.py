@@ -262,3 +262,24 @@ class MemberIntro(models.Model):
 
     def __str__(self) -> str:
         return f"intro {self.id} in {self.group_id} ({self.state})"
+
+
+class MemberContact(models.Model):
+    """Which Person in `holder`'s own troth stands for another member of a group,
+    made the first time the two work on an introduction together. Found again by
+    this link only, never by a name or an address the other member typed: those are
+    theirs to change, and must not steer what lands on whom in someone else's troth.
+    Not Owned: a restore of the holder's troth does not carry it (a new Person is
+    made next time, which the holder can merge)."""
+
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["holder", "member"], name="member_contact_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.holder_id}'s troth"

@@ -61,18 +61,32 @@ def _client(user) -> Client:
     return client
 
 
-def test_change_the_address_with_the_password(dana, bob):
+def test_a_new_address_counts_only_once_its_mailed_link_is_opened(dana, bob, inbox):
     with pytest.raises(TrothError, match="not your current password"):
-        accounts.do_change_email(dana, "d@example.org", "wrong")
+        accounts.do_request_email_change(dana, "d@example.org", "wrong")
     with pytest.raises(TrothError, match="another account"):
-        accounts.do_change_email(dana, "BOB@example.org", STRONG)
+        accounts.do_request_email_change(dana, "BOB@example.org", STRONG)
     with pytest.raises(TrothError, match="not an e-mail address"):
-        accounts.do_change_email(dana, "nope", STRONG)
-    accounts.do_change_email(dana, "Dana@Example.ORG", STRONG)
+        accounts.do_request_email_change(dana, "nope", STRONG)
+    client = _client(dana)
+    page = client.post("/account/email", {"email": "x", "password": STRONG})
+    assert page.status_code == 400 and "not an e-mail address" in page.content.decode()
+    asked = client.post("/account/email", {"email": "Dana@Example.ORG", "password": STRONG})
+    assert asked.status_code == 302
+    dana.refresh_from_db()
+    assert dana.email == "dana@example.org"  # unchanged until the link is opened
+    [envelope] = inbox.envelopes
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["To"] == "Dana@example.org"
+    found = re.search(r"http://testserver(/account/email/confirm/\S+)", message.get_content())
+    assert found, message.get_content()
+    assert _client(bob).get(found[1]).status_code == 404  # another account's link
+    assert client.get(found[1]).status_code == 302
     dana.refresh_from_db()
     assert dana.email == "Dana@example.org"
-    page = _client(dana).post("/account/email", {"email": "x", "password": STRONG})
-    assert page.status_code == 400 and "not an e-mail address" in page.content.decode()
+    stale = client.get(found[1])  # the address changed since: the link is spent
+    assert stale.status_code == 400 and "changed since" in stale.content.decode()
+    assert client.get("/account/email/confirm/forged:token").status_code == 404
 
 
 def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob):

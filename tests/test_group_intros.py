@@ -224,3 +224,13 @@ def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(ci
     assert again is not None and again.debtor_id == promise.debtor_id  # the same Person
     assert not sam.contact_points.filter(value="bob-evil@a.test").exists()
     assert not Commitment.objects.filter(owner=alice, debtor__in=[jane, sam]).exists()
+
+
+def test_asks_withdrawn_before_an_answer_do_not_use_up_a_connector(circle, alice, bob, carol):
+    introductions.do_set_connector(_m(circle, alice), capacity=2)
+    for k in range(4):  # bob asks and withdraws, again and again
+        intro = introductions.do_ask_member(_m(circle, bob), alice.id, f"ask {k}")
+        introductions.do_withdraw(_m(circle, bob), intro.id)
+    introductions.do_ask_member(_m(circle, carol), alice.id, "a lawyer")  # still room
+    row = queries.member_intros(_m(circle, alice))["waiting"][0]
+    assert row["other"] == "Carol Diaz (carol)"  # a chosen name, with the account's

@@ -248,3 +248,22 @@ def test_the_operators_bad_input_is_one_line_and_exit_2(cli, alice):
     assert "--url" in err.stderr
     cli("group", "role", "job-club", "nobody", "member", code=2)
     assert Invitation.objects.count() == 0
+
+
+def test_an_invitation_opens_only_for_its_own_address(circle, other, alice, carol):
+    _, token = actions.do_invite(circle, "dave@example.org")
+    with pytest.raises(Forbidden, match="for dave@example.org"):
+        actions.do_join(token, carol)  # signed in as someone else, link in hand
+    answer = _client(carol).post(f"/join/{token}")
+    assert answer.status_code == 403
+    assert not Membership.objects.filter(group=circle, user=carol).exists()
+    dave = get_user_model().objects.create_user("dave", "Dave@example.org", "x")
+    actions.do_join(token, dave)
+    assert Membership.objects.filter(group=circle, user=dave).exists()
+
+
+def test_the_operator_is_told_when_a_name_is_also_anothers_address(cli, alice, bob):
+    get_user_model().objects.create_user("bob@example.org", "mallory@example.org", "x")
+    cli("group", "create", "Job Club", "--organiser", "alice")
+    err = cli("group", "role", "job-club", "bob@example.org", "organiser", code=2)
+    assert "user name of bob@example.org" in err.stderr and "address of bob" in err.stderr

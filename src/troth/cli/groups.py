@@ -35,9 +35,16 @@ def _user(text: str):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    user = User.objects.filter(username=text).first() or (
-        User.objects.filter(email__iexact=text).first() if "@" in text else None
-    )
+    by_name = User.objects.filter(username=text).first()
+    by_address = User.objects.filter(email__iexact=text).first() if "@" in text else None
+    if by_name and by_address and by_name.id != by_address.id:
+        # a member may choose another's address as their user name: say so, pick neither
+        raise TrothError(
+            f"{text!r} is the user name of {by_name.username} (#{by_name.id}) and the"
+            f" address of {by_address.username} (#{by_address.id}): use the user name of"
+            " the one you mean"
+        )
+    user = by_name or by_address
     if user is None:
         raise NotFound(f"no account named {text!r}")
     return user

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
 
-from troth.errors import Forbidden, TrothError
+from troth.errors import Forbidden, NotFound, TrothError
 from troth.groups.actions import clean_email
 from troth.groups.models import Membership
 from troth.owners import LOCAL_USERNAME
@@ -21,16 +22,51 @@ def _check_password(user: Any, password: str) -> None:
         raise TrothError("password: that is not your current password")
 
 
-def do_change_email(user: Any, email: str, password: str) -> Any:
-    """A new address for the account (invitations, reminders and resets go there)."""
-    _check_password(user, password)
+# A confirmation link for a new address works this long, and only for the address
+# the account had when it was asked for (a later change makes it stale).
+EMAIL_LINK_SECONDS = 2 * 24 * 3600
+_EMAIL_SALT = "troth.groups.accounts.email"
+
+
+def _new_address(user: Any, email: str) -> str:
     email = clean_email(email)
     taken = get_user_model().objects.filter(email__iexact=email).exclude(id=user.id)
     if taken.exists():
         raise TrothError(f"e-mail: {email} belongs to another account here")
+    return email
+
+
+def do_request_email_change(user: Any, email: str, password: str) -> tuple[str, str]:
+    """Ask to move the account to a new address: returns (address, token). Nothing
+    changes until the link with the token, mailed to the new address, is opened:
+    the server's mail goes to the account's address, so a member must show it is
+    theirs (otherwise any member could have the server mail anyone, as anyone)."""
+    _check_password(user, password)
+    email = _new_address(user, email)
+    token = signing.TimestampSigner(salt=_EMAIL_SALT).sign_object(
+        {"user": user.id, "was": user.email or "", "new": email}
+    )
+    return email, token
+
+
+def do_confirm_email_change(user: Any, token: str) -> str:
+    """Open a confirmation link: the account takes the new address."""
+    try:
+        data = signing.TimestampSigner(salt=_EMAIL_SALT).unsign_object(
+            token, max_age=EMAIL_LINK_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise TrothError("this confirmation link has expired: ask for a new one") from None
+    except signing.BadSignature:
+        raise NotFound("this confirmation link is not valid: check it was copied whole") from None
+    if data.get("user") != user.id:
+        raise NotFound("this confirmation link is for another account: sign in as that one")
+    if data.get("was") != (user.email or ""):
+        raise TrothError("your address changed since this link was made: ask for a new one")
+    email = _new_address(user, data["new"])
     user.email = email
     user.save(update_fields=["email"])
-    return user
+    return email
 
 
 def do_delete_account(user: Any, password: str) -> None:

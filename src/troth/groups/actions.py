@@ -193,6 +193,13 @@ def do_join(token: str, user: Any, *, now: datetime | None = None) -> Membership
     now = now or timezone.now()
     with transaction.atomic():
         invitation = open_invitation(token, now=now, lock=True)
+        # the invitation is for one address: another account holding the link (it
+        # was forwarded, or seen over a shoulder) does not get in with it
+        if (user.email or "").strip().lower() != invitation.email.lower():
+            raise Forbidden(
+                f"this invitation is for {invitation.email}, and you are signed in as"
+                f" {user.get_username()}: sign in with that address's account"
+            )
         return _join(invitation, user, now)
 
 

@@ -159,11 +159,17 @@ def _check_load(connector: Membership, now: datetime) -> None:
     name = display_name(connector.user)
     if connector.intros_paused:
         raise TrothError(f"{name} is not taking introduction asks right now: ask someone else")
-    recent = MemberIntro.objects.filter(
-        group=connector.group,
-        connector_id=connector.user_id,
-        created_at__gte=now - timedelta(days=CAPACITY_WINDOW_DAYS),
-    ).count()
+    recent = (
+        MemberIntro.objects.filter(
+            group=connector.group,
+            connector_id=connector.user_id,
+            created_at__gte=now - timedelta(days=CAPACITY_WINDOW_DAYS),
+        )
+        # an ask withdrawn before the connector answered cost them nothing, and must not
+        # let one member use up a connector's month for everyone else
+        .exclude(state=MemberIntro.WITHDRAWN, answered_at=None)
+        .count()
+    )
     if recent >= connector.intro_capacity:
         raise TrothError(
             f"{name} has had {recent} introduction asks in the last {CAPACITY_WINDOW_DAYS} days,"

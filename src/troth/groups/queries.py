@@ -420,8 +420,10 @@ def member_intros(membership: Membership) -> dict[str, Any]:
     names: dict[int, str] = {}
 
     def name(user: Any) -> str:
+        # the user name too: a display name is the member's to choose, even another's
         if user.id not in names:
-            names[user.id] = display_name(user)
+            shown = display_name(user)
+            names[user.id] = shown if shown == user.username else f"{shown} ({user.username})"
         return names[user.id]
 
     for intro in rows[:200]:

@@ -191,6 +191,7 @@ urlpatterns = [
     path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),
     path("account/", account.account_page, name="account"),
     path("account/email", account.change_email, name="account-email"),
+    path("account/email/confirm/<str:token>", account.confirm_email, name="account-email-confirm"),
     path("account/password", account.password_change, name="account-password"),
     path("account/delete", account.delete_account, name="account-delete"),
     path("password-reset/", account.password_reset, name="password-reset"),

@@ -38,17 +38,43 @@ def account_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def change_email(request: HttpRequest) -> HttpResponse:
+    """Mail a confirmation link to the new address; the account keeps its address
+    until the link is opened."""
+    from django.urls import reverse
+
+    from troth.agenda.digest import do_send_server_mail
+
     user = _server_account(request)
     try:
-        with transaction.atomic():
-            accounts.do_change_email(
-                user, request.POST.get("email", ""), request.POST.get("password", "")
-            )
+        email, token = accounts.do_request_email_change(
+            user, request.POST.get("email", ""), request.POST.get("password", "")
+        )
+        link = request.build_absolute_uri(reverse("web:account-email-confirm", args=[token]))
+        do_send_server_mail(
+            "Confirm your new troth address",
+            f"Open this link, signed in as {user.get_username()}, to make {email} the address"
+            f" of your troth account (it works for two days):\n\n{link}\n\n"
+            "If you did not ask for this, ignore this message: nothing changes.\n",
+            email,
+            "the confirmation",
+        )
     except TrothError as exc:
         context = {"nav": "settings", "account": user, "email_error": str(exc)}
         context["email_value"] = request.POST.get("email", "")
         return render(request, "web/account.html", context, status=400)
-    messages.success(request, f"Your address is now {user.email}.")
+    messages.success(
+        request,
+        f"A link to confirm was sent to {email}; your address stays"
+        f" {user.email or 'as it is'} until you open it.",
+    )
+    return redirect("web:account")
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    user = _server_account(request)
+    with transaction.atomic():
+        email = accounts.do_confirm_email_change(user, token)
+    messages.success(request, f"Your address is now {email}.")
     return redirect("web:account")
 
 

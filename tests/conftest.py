@@ -67,6 +67,9 @@ def troth_home(tmp_path_factory, monkeypatch) -> Iterator[Path]:
 
     home = tmp_path_factory.mktemp("troth-home")
     monkeypatch.setenv("TROTH_HOME", str(home))
+    # the encryption key then comes from this home (encryption.key), never the developer's
+    monkeypatch.delenv("TROTH_ENCRYPTION_KEY", raising=False)
+    monkeypatch.delenv("TROTH_ENCRYPTION_KEY_FILE", raising=False)
     keywords._load.cache_clear()
     keywords._DEFAULT = None
     yield home

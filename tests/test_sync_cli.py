@@ -78,7 +78,7 @@ def test_lost_key_asks_for_the_password_again(cli, dovecot, monkeypatch):
     sid = add(cli, dovecot)
     key_path().unlink()  # a new machine, a wiped key store
     failed = cli("sync", str(sid), code=2)
-    assert "cannot be decrypted: the secret key changed or was lost" in failed.stderr
+    assert "cannot be decrypted: the encryption key changed or was lost" in failed.stderr
     assert "type it again" in failed.stderr
     cli("sources", "password", str(sid), "--password", PASSWORD)
     assert "2 new people" in cli("sync", str(sid)).stdout

@@ -1,5 +1,5 @@
 """The secrets at rest (troth.sync.secrets): Fernet with a key outside the database,
-from TROTH_SECRET_KEY, TROTH_SECRET_KEY_FILE or the data directory; the saved SMTP
+from TROTH_ENCRYPTION_KEY, TROTH_ENCRYPTION_KEY_FILE or the data directory; the saved SMTP
 password encrypted the same way (one saved in clear earlier still works)."""
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ def test_round_trip_and_a_changed_key(monkeypatch):
     token = seal("app-password")
     assert token and "app-password" not in token
     assert reveal(token, "x") == "app-password"
-    monkeypatch.setenv("TROTH_SECRET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("TROTH_ENCRYPTION_KEY", Fernet.generate_key().decode())
     with pytest.raises(SecretLost, match="source 3's password cannot be decrypted"):
         reveal(token, "source 3's password")
 
 
 def test_key_from_the_environment_or_a_file(monkeypatch, tmp_path):
     key = Fernet.generate_key()
-    monkeypatch.setenv("TROTH_SECRET_KEY", key.decode())
+    monkeypatch.setenv("TROTH_ENCRYPTION_KEY", key.decode())
     assert Fernet(key).decrypt(seal("a").encode()) == b"a"
     assert not key_path().exists()  # nothing written when the key is given
-    monkeypatch.delenv("TROTH_SECRET_KEY")
-    monkeypatch.setenv("TROTH_SECRET_KEY_FILE", str(tmp_path / "missing.key"))
+    monkeypatch.delenv("TROTH_ENCRYPTION_KEY")
+    monkeypatch.setenv("TROTH_ENCRYPTION_KEY_FILE", str(tmp_path / "missing.key"))
     with pytest.raises(TrothError, match="missing.key: no such file"):
         seal("a")
     (tmp_path / "bad.key").write_text("not a key\n")
-    monkeypatch.setenv("TROTH_SECRET_KEY_FILE", str(tmp_path / "bad.key"))
+    monkeypatch.setenv("TROTH_ENCRYPTION_KEY_FILE", str(tmp_path / "bad.key"))
     with pytest.raises(TrothError, match="is not a Fernet key"):
         seal("a")
 

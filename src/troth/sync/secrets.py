@@ -3,12 +3,16 @@
 Fernet (the cryptography package: AES-128-CBC with an HMAC), never home-made. The
 key comes from, in this order:
 
-- TROTH_SECRET_KEY: the key itself (a server: an environment variable, from the
+- TROTH_ENCRYPTION_KEY: the key itself (a server: an environment variable, from the
   service manager or a secrets store);
-- TROTH_SECRET_KEY_FILE: a file holding it;
-- else `secret.key` in the data directory (TROTH_HOME on a laptop), made on first
+- TROTH_ENCRYPTION_KEY_FILE: a file holding it;
+- else `encryption.key` in the data directory (TROTH_HOME on a laptop), made on first
   use, readable by its owner only (0600). It is not in the database, so a copy of
   the database or a backup file alone reveals no password.
+
+It is not TROTH_SECRET_KEY, Django's signing key: one key for two jobs would mean
+that rotating the signing key after a leak silently loses every stored password,
+and Django's key is not a Fernet key anyway (a security review's M4).
 
 A lost or changed key cannot decrypt what the old one encrypted: `reveal` then
 says which source needs its password typed again, never a stack trace.
@@ -24,7 +28,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from troth.errors import TrothError
 from troth.paths import data_dir
 
-KEY_FILE = "secret.key"
+KEY_FILE = "encryption.key"
 
 
 class SecretLost(TrothError):
@@ -32,25 +36,25 @@ class SecretLost(TrothError):
 
 
 def key_path() -> Path:
-    named = os.environ.get("TROTH_SECRET_KEY_FILE", "").strip()
+    named = os.environ.get("TROTH_ENCRYPTION_KEY_FILE", "").strip()
     return Path(named).expanduser() if named else data_dir() / KEY_FILE
 
 
 def _key() -> bytes:
-    raw = os.environ.get("TROTH_SECRET_KEY", "").strip()
+    raw = os.environ.get("TROTH_ENCRYPTION_KEY", "").strip()
     if raw:
         return raw.encode("ascii")
     path = key_path()
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
-        if os.environ.get("TROTH_SECRET_KEY_FILE", "").strip():
+        if os.environ.get("TROTH_ENCRYPTION_KEY_FILE", "").strip():
             raise TrothError(
-                f"TROTH_SECRET_KEY_FILE={path}: no such file (make one with: python -c"
+                f"TROTH_ENCRYPTION_KEY_FILE={path}: no such file (make one with: python -c"
                 ' "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
             ) from None
     except OSError as exc:
-        raise TrothError(f"cannot read the secret key {path}: {exc.strerror or exc}") from None
+        raise TrothError(f"cannot read the encryption key {path}: {exc.strerror or exc}") from None
     key = Fernet.generate_key()
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_EXCL: two processes starting at once cannot each write a different key
@@ -68,7 +72,7 @@ def _fernet() -> Fernet:
         return Fernet(_key())
     except ValueError:
         raise TrothError(
-            "the secret key (TROTH_SECRET_KEY or its file) is not a Fernet key:"
+            "the encryption key (TROTH_ENCRYPTION_KEY or its file) is not a Fernet key:"
             " 32 url-safe base64-encoded bytes"
         ) from None
 
@@ -88,7 +92,7 @@ def reveal(token: str, what: str) -> str:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
         raise SecretLost(
-            f"{what} cannot be decrypted: the secret key changed or was lost ({key_path()});"
+            f"{what} cannot be decrypted: the encryption key changed or was lost ({key_path()});"
             " type it again"
         ) from None
 

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.db import close_old_connections, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from troth.errors import TrothError
@@ -146,6 +147,14 @@ def remove(request: HttpRequest, source_id: int) -> HttpResponse:
     return _section(request, 200, sources_done=done)
 
 
+# Syncs this process runs in threads at once ("Sync now" with the immediate backend).
+# A cap on this process's own threads and connections, not state shared between
+# requests: each click past it is told to try again (a security review's H2: twenty
+# slow sources of one member held twenty threads and database connections).
+SYNC_THREADS = 3
+_threads = threading.BoundedSemaphore(SYNC_THREADS)
+
+
 def _run(source_id: int) -> None:
     from troth.sync.tasks import sync_source
 
@@ -154,6 +163,7 @@ def _run(source_id: int) -> None:
         sync_source.call(source_id)
     finally:
         connections.close_all()
+        _threads.release()
 
 
 @require_POST
@@ -166,7 +176,15 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
     from troth.importers.tasks import runs_in_thread
     from troth.sync.tasks import sync_source
 
+    if found.lease_until is not None and found.lease_until > timezone.now():
+        return _section(request, 409, sources_error=f"{found.label} is syncing already.")
     if runs_in_thread():  # troth serve on a laptop: its own thread, the page answers now
+        if not _threads.acquire(blocking=False):
+            return _section(
+                request,
+                503,
+                sources_error="Other syncs are running: try again in a minute.",
+            )
         threading.Thread(
             target=_run, args=(found.pk,), name=f"troth-sync-{found.pk}", daemon=True
         ).start()

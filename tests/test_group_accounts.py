@@ -169,3 +169,20 @@ def test_a_reset_mail_that_fails_says_nothing_to_the_asker(dana, monkeypatch):
         monkeypatch.setenv("TROTH_SMTP_PORT", str(s.getsockname()[1]))
     answer = Client().post("/password-reset/", {"email": "dana@example.org"})
     assert answer.status_code == 302  # the same as for an unknown address
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox):
+    for _ in range(2):  # anyone who knows the user name can do this
+        Client().post("/login/", {"username": "dana", "password": "wrong"})
+    locked = Client().post("/login/", {"username": "dana", "password": STRONG})
+    assert locked.status_code == 429
+    Client().post("/password-reset/", {"email": "dana@example.org"})
+    message = email.message_from_bytes(inbox.envelopes[0].content, policy=email.policy.default)
+    link = re.search(r"http://testserver(/password-reset/\S+/\S+/)", message.get_content())
+    assert link, message.get_content()
+    client = Client()
+    form = client.get(link[1], follow=True)
+    new = "a fresh passphrase for dana 8"
+    client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert Client().post("/login/", {"username": "dana", "password": new}).status_code == 302

@@ -414,7 +414,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # wrong passwords for one account name, that account cannot sign in (not even with the
 # right password) for TROTH_LOGIN_COOLOFF_MINUTES. Counted per account name, not per
 # address: behind a proxy every request comes from the proxy's address. The operator
-# lifts a lock early with `python -m troth.manage axes_reset_username NAME`.
+# lifts a lock early with `python -m troth.manage axes_reset_username NAME`; a member
+# lifts their own by choosing a new password from "Forgot your password?"'s mail.
 AUTHENTICATION_BACKENDS = [
     "troth.web.security.SignInThrottle",  # django-axes' backend (see there)
     "django.contrib.auth.backends.ModelBackend",

@@ -127,7 +127,22 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="web/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+
+
+class ResetAndUnlock(auth_views.PasswordResetConfirmView):
+    """A new password chosen from the mailed link also lifts a sign-in lock on the
+    account: the lock counts wrong passwords by account name, so anyone who knows a
+    member's user name can lock them out; the mailbox is how they get back in."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response
+
+
+password_reset_confirm = ResetAndUnlock.as_view(
     template_name="web/password_reset_confirm.html",
     success_url=reverse_lazy("web:password-reset-complete"),
 )

@@ -186,3 +186,10 @@ def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox):
     new = "a fresh passphrase for dana 8"
     client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert Client().post("/login/", {"username": "dana", "password": new}).status_code == 302
+
+
+def test_reset_mails_to_one_address_are_limited(dana, inbox):
+    for _ in range(6):
+        answer = Client().post("/password-reset/", {"email": "dana@example.org"})
+        assert answer.status_code == 302  # the same answer every time
+    assert len(inbox.envelopes) == accounts.RESET_MAILS_PER_HOUR

@@ -88,3 +88,26 @@ def do_delete_account(user: Any, password: str) -> None:
                     " organiser first"
                 )
         user.delete()
+
+
+# Reset mails to one address: at most this many an hour. Anyone may ask for one, for
+# any address, so without a limit the form mails a member as often as someone clicks.
+RESET_MAILS_PER_HOUR = 3
+
+
+def reset_mail_allowed(address: str, now: Any = None) -> bool:
+    """Record a reset mail to `address` if one more is allowed this hour."""
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from troth.groups.models import ResetMail
+
+    now = now or timezone.now()
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    ResetMail.objects.filter(sent_at__lt=now - timedelta(hours=1)).delete()
+    if ResetMail.objects.filter(digest=digest).count() >= RESET_MAILS_PER_HOUR:
+        return False
+    ResetMail.objects.create(digest=digest, sent_at=now)
+    return True

@@ -283,3 +283,15 @@ class MemberContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} in {self.holder_id}'s troth"
+
+
+class ResetMail(models.Model):
+    """A password-reset mail sent, by a digest of its address: how many went to one
+    address lately (accounts.reset_mail_allowed), in the database, so the limit holds
+    across every server process."""
+
+    digest = models.CharField(max_length=64, db_index=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"reset mail at {self.sent_at:%Y-%m-%d %H:%M}"

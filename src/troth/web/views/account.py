@@ -109,6 +109,12 @@ class ServerMailPasswordResetForm(PasswordResetForm):
     ) -> None:
         from troth.agenda.digest import do_send_server_mail
 
+        if not accounts.reset_mail_allowed(to_email):
+            log.warning(
+                "password reset mail not sent: %s reset mails this hour already",
+                accounts.RESET_MAILS_PER_HOUR,
+            )
+            return
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         try:

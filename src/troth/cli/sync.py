@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -52,12 +53,13 @@ def sources(
     table.add_column("added", justify="right", no_wrap=True)
     table.add_column("state", overflow="fold", ratio=2)
     for row in rows:
-        last = (row["last_sync_at"] or "never")[:16].replace("T", " ")
+        last = (row["last_sync_at"] or "never")[:16].replace("T", "\n")  # date, then time
         added = f"{row['last_added']['interactions_added']} / {row['added_total'].get('interactions_added', 0)}"
         state = "syncing" if row["syncing"] else "ok"
         if row["last_error"]:
             state = f"[red]failing ({row['failures']}x): {escape(row['last_error'])}[/red]"
-        source = f"{escape(row['label'])}\n[dim]{KIND_NAMES.get(row['kind'], row['kind'])}[/dim]"
+        name = re.sub(r"\bhttps?://", "", row["label"])  # the kind below says what it is
+        source = f"{escape(name)}\n[dim]{KIND_NAMES.get(row['kind'], row['kind'])}[/dim]"
         table.add_row(str(row["id"]), source, last, added, state)
     console.print(table)
     console.print("[dim]added: interactions, last sync / all syncs[/dim]")

@@ -58,6 +58,19 @@ def shown(url: str) -> str:
 
 
 def check_url(url: str) -> str:
+    """The address as fetched (webcal: is HTTPS), or one line saying what is wrong with
+    it, including an address this server may not connect to (troth.sync.netguard)."""
+    url = _normal(url)
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise SyncError(f"{shown(url)}: the port is not a number") from None
+    netguard.check_host(parts.hostname or "", port)
+    return url
+
+
+def _normal(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme == "webcal":  # what calendar apps hand out: HTTPS underneath
@@ -65,11 +78,6 @@ def check_url(url: str) -> str:
         parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError(f"{url[:80]!r} is not an http(s) or webcal address")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise SyncError(f"{shown(url)}: the port is not a number") from None
-    netguard.check_host(parts.hostname, port)
     return url
 
 
@@ -80,7 +88,8 @@ def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer
         headers["If-None-Match"] = state["etag"]
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
-    request = urllib.request.Request(check_url(url), headers=headers)
+    # not check_url: the connection itself checks the address it connects to
+    request = urllib.request.Request(_normal(url), headers=headers)
     try:
         # every connection, redirects included, to an allowed address only (netguard)
         with netguard.opener().open(request, timeout=TIMEOUT) as response:

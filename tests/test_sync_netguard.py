@@ -280,3 +280,80 @@ def test_web_form_has_a_label(web, alice, local):
     )
     assert bad.status_code == 400 and b"HTTP 404 Not Found" in bad.content
     assert Source.objects.count() == 1
+
+
+def _self_signed(folder, name: str) -> tuple[str, str]:
+    """A certificate for `name` (and its key), signed by itself, as PEM files."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_tls_still_checked_against_the_name(tmp_path, monkeypatch):
+    """The connection goes to the address checked, but the certificate must still be
+    the name's: a certificate for localhost is good for https://localhost, not for
+    https://127.0.0.1, and not at all unless trusted."""
+    import ssl
+
+    from troth.sync import icsurl
+
+    cert, key = _self_signed(tmp_path, "localhost")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            body = calendar()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        with pytest.raises(SyncError, match="certificate verify failed"):
+            icsurl.fetch(f"https://localhost:{port}/c.ics", {})  # not trusted
+        monkeypatch.setenv("SSL_CERT_FILE", cert)
+        assert icsurl.fetch(f"https://localhost:{port}/c.ics", {}).changed
+        with pytest.raises(SyncError, match="certificate verify failed: IP address mismatch"):
+            icsurl.fetch(f"https://127.0.0.1:{port}/c.ics", {})
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -64,6 +64,8 @@ def local() -> Iterator[Local]:
             self.end_headers()
             self.wfile.write(body)
 
+        do_PROPFIND = do_GET  # noqa: N815 - CalDAV's first request, answered the same
+
         def log_message(self, *args: object) -> None:
             pass
 
@@ -166,6 +168,15 @@ def test_redirect_to_a_private_address_refused(alice, local, public_name, server
     local.redirect_to = f"http://{NAME}:{local.port}/cal.ics"
     source = do_add_ics(alice, url=f"http://{NAME}:{local.port}/away", me=[ME])
     assert do_sync(alice, source).counts["interactions_added"] == 1
+
+
+def test_caldav_redirect_to_a_private_address_refused(alice, local, public_name, server_mode):
+    from troth.sync import calendars
+
+    local.redirect_to = f"http://localhost:{local.port}/secret"
+    with pytest.raises(SyncError, match=r"localhost \(127\.0\.0\.1\) is not a public address"):
+        calendars.fetch_changed(f"http://{NAME}:{local.port}/away", USER, PASSWORD, {})
+    assert local.asked == ["/away"]  # never /secret
 
 
 def test_a_name_that_changes_its_answer_gets_nowhere(alice, local, public_name, server_mode):

@@ -195,6 +195,10 @@ TROTH_NETWORK_MODE = _envbool("TROTH_NETWORK_MODE")
 # unset: yes on a laptop, no on a group's server, where it would let any member make
 # the server connect to any host and port (troth.agenda.digest.own_servers_allowed).
 TROTH_MEMBER_SMTP = os.environ.get("TROTH_MEMBER_SMTP", "").strip().lower() or None
+# Whether members' sources (IMAP, CalDAV, ICS) may reach loopback, link-local and private
+# addresses on a group's server (off: only public ones, see troth.sync.netguard); a laptop
+# allows them whatever this says.
+TROTH_SOURCES_PRIVATE = _envbool("TROTH_SOURCES_PRIVATE")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -20,6 +21,7 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources", rich_help_panel="Setup")
 
 KINDS = ("imap", "caldav", "ics")
+KIND_NAMES = {"imap": "IMAP mail", "caldav": "CalDAV calendar", "ics": "ICS address"}
 PASSWORD_HELP = "The (app) password; asked for when not given (or TROTH_SOURCE_PASSWORD)."
 
 
@@ -43,20 +45,24 @@ def sources(
     if not rows:
         console.print("No sources yet: troth sources add imap|caldav|ics ...")
         return
+    # Five columns, the kind under the source's name: readable in 80 columns.
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("#", "kind", "source", "last sync", "added (last / all)", "state"):
-        table.add_column(col)
+    table.add_column("#", justify="right")
+    table.add_column("source", overflow="fold", ratio=3)
+    table.add_column("last sync", no_wrap=True)
+    table.add_column("added", justify="right", no_wrap=True)
+    table.add_column("state", overflow="fold", ratio=2)
     for row in rows:
-        last = (row["last_sync_at"] or "never")[:16].replace("T", " ")
-        added = (
-            f"{row['last_added']['interactions_added']} / "
-            f"{row['added_total'].get('interactions_added', 0)} interactions"
-        )
+        last = (row["last_sync_at"] or "never")[:16].replace("T", "\n")  # date, then time
+        added = f"{row['last_added']['interactions_added']} / {row['added_total'].get('interactions_added', 0)}"
         state = "syncing" if row["syncing"] else "ok"
         if row["last_error"]:
             state = f"[red]failing ({row['failures']}x): {escape(row['last_error'])}[/red]"
-        table.add_row(str(row["id"]), row["kind"], escape(row["label"]), last, added, state)
+        name = re.sub(r"\bhttps?://", "", row["label"])  # the kind below says what it is
+        source = f"{escape(name)}\n[dim]{KIND_NAMES.get(row['kind'], row['kind'])}[/dim]"
+        table.add_row(str(row["id"]), source, last, added, state)
     console.print(table)
+    console.print("[dim]added: interactions, last sync / all syncs[/dim]")
 
 
 def _secret(given: str | None, prompt: str) -> str:
@@ -87,6 +93,12 @@ def add(
     ),
     me: list[str] = typer.Option([], "--me", help="Your own address (repeat), as troth import."),
     every: int = typer.Option(15, "--every", help="Minutes between two syncs by the worker."),
+    label: str = typer.Option(
+        "", "--label", help="Your name for it, shown in troth sources (as 'work calendar')."
+    ),
+    no_check: bool = typer.Option(
+        False, "--no-check", help="ics: add it without fetching it once first."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Add a source: troth sources add imap --host H --user U --me ADDRESS."""
@@ -112,6 +124,7 @@ def add(
                 folders=folder,
                 me=me,
                 every=every,
+                label=label,
             )
     elif kind == "caldav":
         if not url or not user:
@@ -119,12 +132,20 @@ def add(
         secret = _secret(password, "CalDAV password")
         with transaction.atomic():
             source = actions.do_add_caldav(
-                me_owner, url=url, username=user, password=secret, me=me, every=every
+                me_owner,
+                url=url,
+                username=user,
+                password=secret,
+                me=me,
+                every=every,
+                label=label,
             )
     else:
         link = address or _secret(None, "The calendar's secret ICS address")
-        with transaction.atomic():
-            source = actions.do_add_ics(me_owner, url=link, me=me, every=every)
+        # one write, after one fetch (no transaction held open while the network answers)
+        source = actions.do_add_ics(
+            me_owner, url=link, me=me, every=every, label=label, check=not no_check
+        )
     if as_json:
         print_json(as_row(source))
         return

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,7 +34,7 @@ from troth.importers.writer import Progress
 from troth.lib.contact import ContactError, normalize_email
 from troth.owned import Owner
 from troth.owners import own_addresses
-from troth.sync import icsurl, imap
+from troth.sync import icsurl, imap, netguard
 from troth.sync.models import SeenMail, Source, SyncRun
 from troth.sync.secrets import reveal, seal
 
@@ -58,6 +59,14 @@ def _me(values: list[str]) -> list[str]:
     return sorted(set(out))
 
 
+def _label(given: str | None, default: str) -> str:
+    """The owner's own name for a source (--label), shown beside the address."""
+    text = " ".join((given or "").split())
+    if len(text) > 80:
+        raise TrothError(f"--label {text[:40]!r}...: keep it under 80 characters")
+    return f"{text}: {default}" if text else default
+
+
 def _every(minutes: int) -> int:
     if not MIN_EVERY <= minutes <= MAX_EVERY:
         raise TrothError(f"--every {minutes}: give minutes between {MIN_EVERY} and {MAX_EVERY}")
@@ -75,6 +84,7 @@ def do_add_imap(
     folders: list[str] | None = None,
     me: list[str] | None = None,
     every: int = 15,
+    label: str | None = None,
 ) -> Source:
     host = host.strip()
     if not host or any(c.isspace() for c in host) or "/" in host:
@@ -94,10 +104,11 @@ def do_add_imap(
         addresses = _me([username]) if "@" in username else []
     if not addresses:
         raise TrothError("mail sync needs your own address: pass --me ADDRESS")
+    netguard.check_host(host, port)
     return Source.objects.create(
         owner=owner,
         kind=Source.IMAP,
-        label=f"{username.strip()} at {host}",
+        label=_label(label, f"{username.strip()} at {host}:{port}"),
         host=host,
         port=port,
         security=security,
@@ -110,12 +121,26 @@ def do_add_imap(
     )
 
 
-def do_add_ics(owner: Owner, *, url: str, me: list[str] | None = None, every: int = 15) -> Source:
+def do_add_ics(
+    owner: Owner,
+    *,
+    url: str,
+    me: list[str] | None = None,
+    every: int = 15,
+    label: str | None = None,
+    check: bool = True,
+) -> Source:
+    """Add an ICS address; with `check`, after one fetch that answered a calendar (an
+    address that answers 404 or a web page is refused now, in the line the sync would
+    give, rather than at the first sync)."""
     url = icsurl.check_url(url)
+    every = _every(every)
+    if check:
+        icsurl.fetch(url, {})
     return Source.objects.create(
         owner=owner,
         kind=Source.ICS,
-        label=icsurl.shown(url),
+        label=_label(label, icsurl.shown(url)),
         secret=seal(url),
         me=_me(me or []),
         every_minutes=_every(every),
@@ -131,16 +156,23 @@ def do_add_caldav(
     password: str,
     me: list[str] | None = None,
     every: int = 15,
+    label: str | None = None,
 ) -> Source:
     url = url.strip()
-    if not url.startswith(("http://", "https://")):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TrothError(f"--url {url[:80]!r}: give the CalDAV server's http(s) address")
     if not password:
         raise TrothError("--password: give the account's (app) password")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise TrothError(f"--url {url[:80]!r}: the port is not a number") from None
+    netguard.check_host(parts.hostname, port)
     return Source.objects.create(
         owner=owner,
         kind=Source.CALDAV,
-        label=f"{username.strip()} at {icsurl.shown(url).removesuffix('/…')}",
+        label=_label(label, f"{username.strip()} at {icsurl.shown(url).split('/…')[0]}"),
         url=url,
         username=username.strip(),
         secret=seal(password),

@@ -12,12 +12,14 @@ BEGIN:VCALENDAR is refused in one line, and nothing over MAX_BYTES is read.
 from __future__ import annotations
 
 import hashlib
+import http
 import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from troth.sync import netguard
 from troth.sync.imap import SyncError
 
 MAX_BYTES = 20 << 20  # a decade of a busy calendar is a few MB
@@ -34,12 +36,41 @@ class Answer:
 
 
 def shown(url: str) -> str:
-    """The address without its secret part (path, query): what the owner is shown."""
+    """The address without its secret part (path, query): what the owner is shown,
+    with the port and a hint that tells two addresses of one host apart: the last 4
+    characters of the path (after a common ending such as /basic.ics), never enough
+    of a secret address to guess the rest."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or '?'}/…"
+    where = parts.hostname or "?"
+    if ":" in where:
+        where = f"[{where}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None:
+        where += f":{port}"
+    path = parts.path.rstrip("/")
+    for ending in ("/basic.ics", "/full.ics", "/calendar.ics", ".ics"):
+        path = path.removesuffix(ending)
+    hint = path.rsplit("/", 1)[-1][-4:]
+    return f"{parts.scheme}://{where}/…{hint}"
 
 
 def check_url(url: str) -> str:
+    """The address as fetched (webcal: is HTTPS), or one line saying what is wrong with
+    it, including an address this server may not connect to (troth.sync.netguard)."""
+    url = _normal(url)
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise SyncError(f"{shown(url)}: the port is not a number") from None
+    netguard.check_host(parts.hostname or "", port)
+    return url
+
+
+def _normal(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme == "webcal":  # what calendar apps hand out: HTTPS underneath
@@ -57,27 +88,36 @@ def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer
         headers["If-None-Match"] = state["etag"]
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
-    request = urllib.request.Request(check_url(url), headers=headers)
+    # not check_url: the connection itself checks the address it connects to
+    request = urllib.request.Request(_normal(url), headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        # every connection, redirects included, to an allowed address only (netguard)
+        with netguard.opener().open(request, timeout=TIMEOUT) as response:
             data = response.read(max_bytes + 1)
             kind = response.headers.get("Content-Type", "")
             etag = response.headers.get("ETag", "")
             modified = response.headers.get("Last-Modified", "")
+    except netguard.Refused as exc:
+        raise SyncError(f"ICS address {where}: {exc}") from None
     except urllib.error.HTTPError as exc:
+        exc.close()
+        # the standard phrase, not the server's: nothing it answered is repeated
+        reason = _phrase(exc.code)
         if exc.code == 304:
             return Answer(changed=False)
         if exc.code in (401, 403, 404, 410):
             raise SyncError(
-                f"ICS address {where}: HTTP {exc.code} {exc.reason}: the address is wrong or no"
+                f"ICS address {where}: HTTP {exc.code} {reason}: the address is wrong or no"
                 " longer valid (calendars hand out a new one when it is reset)"
             ) from None
-        raise SyncError(f"ICS address {where}: HTTP {exc.code} {exc.reason}") from None
+        raise SyncError(f"ICS address {where}: HTTP {exc.code} {reason}") from None
     except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, socket.gaierror):
+        why = exc.reason
+        if isinstance(why, socket.gaierror):
             raise SyncError(f"ICS address {where}: no such host") from None
-        text = getattr(reason, "strerror", None) or str(reason)
+        if isinstance(why, TimeoutError):
+            raise SyncError(f"ICS address {where}: no answer within {TIMEOUT:.0f} s") from None
+        text = getattr(why, "strerror", None) or str(why)
         raise SyncError(f"ICS address {where}: cannot connect ({text})") from None
     except TimeoutError:
         raise SyncError(f"ICS address {where}: no answer within {TIMEOUT:.0f} s") from None
@@ -98,3 +138,10 @@ def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer
         raise SyncError(f"ICS address {where}: the answer is not a calendar (no BEGIN:VCALENDAR)")
     sha = hashlib.sha256(data).hexdigest()
     return Answer(True, data, etag, modified, sha)
+
+
+def _phrase(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return ""

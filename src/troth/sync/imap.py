@@ -25,12 +25,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from imapclient import IMAPClient
+from imapclient import IMAPClient, imap4, tls
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from troth.errors import TrothError
 from troth.importers import mailscan
 from troth.importers.mail import Classified, classify_with_parties
+from troth.sync import netguard
 
 FIELDS = (
     "FROM TO CC DATE MESSAGE-ID IN-REPLY-TO SUBJECT LIST-ID LIST-UNSUBSCRIBE PRECEDENCE"
@@ -71,11 +72,34 @@ class Account:
         return f"{self.host}:{self.port}"
 
 
+class _TLS(tls.IMAP4_TLS):
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock = netguard.connect(self.host, self.port, timeout or self._timeout)
+        return tls.wrap_socket(sock, self.ssl_context, self.host)  # the name's certificate
+
+
+class _Plain(imap4.IMAP4WithTimeout):
+    # STARTTLS (imaplib) wraps this socket with server_hostname=self.host: still the name
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        return netguard.connect(self.host, self.port, timeout or self._timeout)
+
+
+class _Client(IMAPClient):
+    """imapclient whose connection goes to an address troth.sync.netguard allowed,
+    resolved once, checked and connected to (no second lookup that could differ)."""
+
+    def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
+        connect_timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _TLS(self.host, self.port, self.ssl_context, connect_timeout)
+        return _Plain(self.host, self.port, connect_timeout)
+
+
 def connect(account: Account) -> IMAPClient:
     """Connected and logged in, or a SyncError in one line."""
     where = account.where()
     try:
-        client = IMAPClient(
+        client = _Client(
             account.host,
             port=account.port,
             ssl=account.security == "tls",
@@ -84,6 +108,8 @@ def connect(account: Account) -> IMAPClient:
         )
     except socket.gaierror:
         raise SyncError(f"IMAP {where}: no such host {account.host!r}") from None
+    except netguard.Refused as exc:
+        raise SyncError(f"IMAP {where}: {exc}") from None
     except ssl.SSLError as exc:
         raise SyncError(f"IMAP {where}: TLS failed ({exc.reason or exc})") from None
     except TimeoutError:

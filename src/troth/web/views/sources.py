@@ -45,6 +45,12 @@ class SourceForm(Form):
         required=False, max_length=2000, label="Address (CalDAV server, or the secret ICS address)"
     )
     user = forms.CharField(required=False, max_length=300, label="Login")
+    label = forms.CharField(
+        required=False,
+        max_length=80,
+        label="Label",
+        help_text="your name for it, as 'work calendar' (optional)",
+    )
     password = forms.CharField(
         required=False, max_length=500, widget=forms.PasswordInput(render_value=False)
     )
@@ -95,6 +101,10 @@ def add(request: HttpRequest) -> HttpResponse:
         return _section(request, 400, source_form=form)
     d = form.cleaned_data
     try:
+        if d["kind"] == "ics":  # one fetch first (troth sources add ics), outside a transaction
+            made = actions.do_add_ics(
+                owner, url=d["url"], me=_split(d["me"]), every=d["every"], label=d["label"]
+            )
         with transaction.atomic():
             if d["kind"] == "imap":
                 if not d["host"] or not d["user"]:
@@ -109,6 +119,7 @@ def add(request: HttpRequest) -> HttpResponse:
                     folders=_split(d["folders"]),
                     me=_split(d["me"]),
                     every=d["every"],
+                    label=d["label"],
                 )
             elif d["kind"] == "caldav":
                 if not d["url"] or not d["user"]:
@@ -120,9 +131,8 @@ def add(request: HttpRequest) -> HttpResponse:
                     password=d["password"],
                     me=_split(d["me"]),
                     every=d["every"],
+                    label=d["label"],
                 )
-            else:
-                made = actions.do_add_ics(owner, url=d["url"], me=_split(d["me"]), every=d["every"])
     except TrothError as exc:
         form.add_error(None, str(exc))
         return _section(request, 400, source_form=form)

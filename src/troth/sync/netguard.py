@@ -1,0 +1,185 @@
+"""Where a member's source may make the server connect (server-side request forgery).
+
+On a group's server (TROTH_NETWORK_MODE) any member can add an IMAP, CalDAV or ICS
+source, and the server then connects wherever that member said: to its own database
+on 127.0.0.1:5432, a cloud's metadata service on 169.254.169.254, or the LAN behind
+it. There, a source may reach only public addresses (`ipaddress` `is_global`) unless
+the operator sets TROTH_SOURCES_PRIVATE=1. On a laptop everything is allowed: the
+owner is the one whose machine it is.
+
+The check runs when a source is added (one clear line) and again at every connection,
+on the addresses the name resolves to *at that moment*, and the connection is made to
+one of the addresses just checked, never to the name resolved a second time: a name
+that answers a public address for the check and 127.0.0.1 for the connection (DNS
+rebinding) gets nowhere, and neither does a redirect, since each one is a new
+connection through the same check. TLS is still verified against the host's name.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+
+from troth.errors import TrothError
+
+_ON = {"1", "true", "yes", "on"}
+
+
+class Refused(TrothError):
+    """A source's address that this server will not connect to: one line."""
+
+
+def private_allowed() -> bool:
+    """Whether sources may reach loopback, link-local and private addresses: on a
+    laptop yes; on a group's server only when its operator says so."""
+    if not getattr(settings, "TROTH_NETWORK_MODE", False):
+        return True
+    return str(getattr(settings, "TROTH_SOURCES_PRIVATE", "") or "").strip().lower() in _ON
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone says nothing
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip.is_global and not ip.is_multicast
+
+
+def _refused(host: str, address: str) -> Refused:
+    shown = host if host == address else f"{host} ({address})"
+    return Refused(
+        f"{shown} is not a public address: this troth server connects sources only to public"
+        " ones (its operator can allow private addresses with TROTH_SOURCES_PRIVATE=1)"
+    )
+
+
+def addresses(host: str, port: int) -> list[tuple[Any, ...]]:
+    """getaddrinfo's answers for host:port that a source may connect to, in its order;
+    Refused when there are answers but none is allowed; socket.gaierror as getaddrinfo."""
+    host = host.strip("[]")
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if private_allowed():
+        return infos
+    allowed = [info for info in infos if is_public(str(info[4][0]))]
+    if not allowed and infos:
+        raise _refused(host, str(infos[0][4][0]))
+    return allowed
+
+
+def check_host(host: str, port: int) -> None:
+    """At add time: refuse a host that is, or resolves only to, a disallowed address.
+    A name that does not resolve now passes (the connection checks it again)."""
+    if private_allowed():
+        return
+    try:
+        addresses(host, port)
+    except (socket.gaierror, UnicodeError):
+        return
+
+
+def connect(
+    host: str, port: int, timeout: float | None = None, source: Any = None
+) -> socket.socket:
+    """A TCP connection to an allowed address of host:port (socket.create_connection,
+    which would resolve the name again, is exactly what must not happen here)."""
+    last: OSError | None = None
+    for family, kind, proto, _name, sockaddr in addresses(host, port):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source:
+                sock.bind(source)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            last = exc
+            sock.close()
+    raise last or OSError(f"no address for {host}")
+
+
+def _create_connection(
+    address: tuple[str, int], timeout: Any = None, source: Any = None
+) -> socket.socket:
+    host, port = address
+    # socket's "global default" sentinel is not a number: then no timeout of our own
+    return connect(host, port, timeout if isinstance(timeout, int | float) else None, source)
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _create_connection
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    # HTTPSConnection.connect calls HTTPConnection.connect, which uses this, then wraps
+    # the socket with server_hostname=self.host: the certificate is checked as usual.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _create_connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> Any:
+        # the context only (check_hostname is gone from Python 3.12): it verifies the
+        # certificate and the host's name, as urllib's default does
+        return self.do_open(_HTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 5
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        if not newurl.lower().startswith(("http://", "https://")):
+            raise Refused("the address redirects to something that is not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def opener() -> urllib.request.OpenerDirector:
+    """urllib's opener for http(s) only (no ftp:, file:, data:), without proxies from
+    the environment (a proxy would connect for us, unchecked), each connection and
+    each redirect through the check above."""
+    built = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler({}),
+        urllib.request.UnknownHandler(),
+        _HTTPHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _Redirects(),
+        urllib.request.HTTPErrorProcessor(),
+        _HTTPSHandler(context=ssl.create_default_context()),
+    ):
+        built.add_handler(handler)
+    return built
+
+
+def caldav_resolver() -> Any:
+    """A resolver for niquests (the caldav library's HTTP stack) that answers only
+    allowed addresses: every connection of the session, redirects included."""
+    from urllib3.contrib.resolver.system import SystemResolver
+
+    class Guarded(SystemResolver):
+        def getaddrinfo(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            infos = super().getaddrinfo(host, port, *args, **kwargs)
+            if private_allowed() or host is None:
+                return infos
+            name = host.decode("ascii") if isinstance(host, bytes) else str(host)
+            allowed = [i for i in infos if is_public(str(i[4][0]))]
+            if not allowed and infos:
+                raise _refused(name, str(infos[0][4][0]))
+            return allowed
+
+    return Guarded()

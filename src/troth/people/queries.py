@@ -63,8 +63,14 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
     exact = list(people_for(owner).filter(name_key=key).values_list("id", "full_name")[:10])
     if len(exact) == 1:
         return Person.objects.get(id=exact[0][0])
-    pairs = exact or list(people_for(owner).values_list("id", "full_name"))
-    result = resolve(text, pairs)
+    nicknames: dict[int, str] = {}
+    if exact:
+        pairs = exact
+    else:
+        rows = people_for(owner).values_list("id", "full_name", "nickname")
+        pairs = [(pid, name) for pid, name, _nick in rows]
+        nicknames = {pid: nick for pid, _name, nick in rows if nick}
+    result = resolve(text, pairs, nicknames)
     if result.match is not None:
         return Person.objects.get(owner=owner, id=result.match)
     if result.candidates:

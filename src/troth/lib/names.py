@@ -152,6 +152,22 @@ def resolve(
         if len(tied) == 1:
             return Resolution(match=tied[0][0])
         return Resolution(candidates=tied)
+    return Resolution(suggestions=_suggest(qwords, keys, folded))
+
+
+def suggest(query: str, people: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Close spellings of `query` among `people` (at most 3): the "did you mean" of
+    `troth show`, also offered when a search finds nobody ("melisa": Melissa Martin)."""
+    q = fold(query).replace(".", "")
+    if not q:
+        return []
+    folded = [(pid, name, fold(name).replace(".", "")) for pid, name in people]
+    return _suggest(q.split(), [key for _pid, _name, key in folded], folded)
+
+
+def _suggest(
+    qwords: list[str], keys: list[str], folded: list[tuple[int, str, str]]
+) -> list[tuple[int, str]]:
     suggestions = _suggestions(qwords, keys, folded)
     if not suggestions:
         # Nobody close in spelling: name those who share a word with what was typed
@@ -162,7 +178,7 @@ def resolve(
             for pid, name, key in folded
             if any(_word_close(q, w) for q in qwords if len(q) > 1 for w in key.split())
         ][:3]
-    return Resolution(suggestions=suggestions)
+    return suggestions
 
 
 def _suggestions(

@@ -266,6 +266,9 @@ def show(
 def edit(
     name: str = typer.Argument(..., help="Who to edit (name or #id)."),
     new_name: str | None = typer.Option(None, "--name", help="Rename."),
+    nickname: str | None = typer.Option(
+        None, "--nickname", help='What they go by ("Tom"); "" clears it.'
+    ),
     email: list[str] = typer.Option([], "--email", "-e", help="Add an email address."),
     phone: list[str] = typer.Option([], "--phone", help="Add a phone number."),
     url: list[str] = typer.Option([], "--url", help="Add a profile URL."),
@@ -284,7 +287,7 @@ def edit(
     archive: bool | None = typer.Option(None, "--archive/--unarchive", help="Hide from lists."),
 ) -> None:
     """Change someone's details."""
-    changes = [new_name, company, title, met, met_on, via, closeness, archive]
+    changes = [new_name, nickname, company, title, met, met_on, via, closeness, archive]
     if all(c is None for c in changes) and not (email or phone or url or remove or clear_closeness):
         raise TrothError("nothing to change: give at least one option (see troth edit --help)")
     from troth.people import actions
@@ -297,13 +300,15 @@ def edit(
         person = queries.resolve_person(me_owner, name, allow_me=True)
         if person.is_me and any(v is not None for v in (met, met_on, via, closeness, archive)):
             raise TrothError(
-                "for yourself only --name, --email, --phone, --url, --company and --title apply"
+                "for yourself only --name, --nickname, --email, --phone, --url, --company"
+                " and --title apply"
             )
         met_through, via_is_new = _via(me_owner, via)
         actions.do_edit_person(
             me_owner,
             person,
             name=new_name,
+            nickname=nickname,  # the web's "Goes by" goes through the same action
             emails=email,
             phones=phone,
             urls=url,

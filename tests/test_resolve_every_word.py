@@ -29,6 +29,7 @@ def test_the_cli_refuses_and_writes_nothing(cli):
     for args in (
         ("show", "Dana Whitfield"),
         ("log", "Dana Whitfield", "call", "test", "--minutes", "5"),
+        ("path", "Dana Whitfield"),
     ):
         out = cli(*args, code=2)
         assert "nobody called 'Dana Whitfield'" in out.stderr

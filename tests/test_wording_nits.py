@@ -37,9 +37,10 @@ def test_ready_and_trust_count_the_same_days(cli):
             assert "first had contact today" in ready and "first had contact today" in trust
             continue
         n = int(days.group(1))
-        days = f"{n} day{'' if n == 1 else 's'}"
-        assert f"known each other {days}" in trust, (ready, trust)
-        assert "One contact so far" not in trust or f"One contact so far, {days} ago" in trust
+        said = f"{n} day{'' if n == 1 else 's'}"
+        assert f"known each other {said}" in trust, (ready, trust)
+        assert "One contact so far" not in trust or f"One contact so far, {said} ago" in trust
+
 
 def test_silent_for_one_day_is_singular():
     lines = activity_reasons(2, 100.0, 109.0, 1.0, 1.0, 1.0, 1.0, 110.0)

@@ -162,7 +162,9 @@ def people(
             console.print("Your network is empty: add someone with troth add, or try troth demo.")
             return
         close = queries.close_spellings(me_owner, query) if query else []
-        hint = " Did you mean " + " or ".join(f"{n} (#{i})" for i, n in close) + "?" if close else ""
+        hint = (
+            " Did you mean " + " or ".join(f"{n} (#{i})" for i, n in close) + "?" if close else ""
+        )
         console.print("Nobody matches." + hint, markup=False)
         return
     console.print(_people_table(rows))

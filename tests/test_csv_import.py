@@ -241,12 +241,12 @@ def test_headers_as_people_write_them():
 def test_a_file_with_no_name_column_is_one_line_naming_its_columns(cli, tmp_path):
     path = write(
         tmp_path / "stuff.csv",
-        [["Who", "Contact info", "Where"], ["Ana Diaz", "ana@example.com", "Acme"]],
+        [["Guest", "Contact info", "Where"], ["Ana Diaz", "ana@example.com", "Acme"]],
     )
     result = cli("import", str(path), code=2)
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(
-        f"troth: error: {path}: no column troth recognises as a name (its columns: Who,"
+        f"troth: error: {path}: no column troth recognises as a name (its columns: Guest,"
         " Contact info, Where); say which: --map name=COLUMN"
     )
     assert not Person.objects.filter(is_me=False).exists()
@@ -255,13 +255,13 @@ def test_a_file_with_no_name_column_is_one_line_naming_its_columns(cli, tmp_path
         "import",
         str(path),
         "--map",
-        "name=Who",
+        "name=Guest",
         "--map",
         "email=Contact info",
         "--map",
         "company=where",
     )
-    assert "Columns: Who → name, Contact info → email, Where → company" in result.stdout
+    assert "Columns: Guest → name, Contact info → email, Where → company" in result.stdout
     ana = Person.objects.get(full_name="Ana Diaz")
     assert ana.contact_points.get().value == "ana@example.com"
     assert Employment.objects.get(person=ana).company == "Acme"

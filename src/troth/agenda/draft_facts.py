@@ -317,31 +317,33 @@ def _why(text: str, names: frozenset[str] = frozenset()) -> Facts:
     return Facts(why, to=purpose, sentence=sentence)
 
 
-def _written_blurb(owner, b: Person) -> str:
+def _written_blurb(owner, introducer: Person) -> str:
     """A note about me that the introducer can forward to B as is, from what troth
-    knows: my name, what I do and why I would like to talk."""
+    knows: my name and what I do. A title with no company is said without a dangling
+    "at" ("I'm Alex Rivera, Data engineer at." in issue 18's review); with neither a
+    name nor a job the note says whose contact I am, so B still knows who is writing."""
     me = me_person(owner)
     name = _full_name(me)
     title, company, _ = _job_phrase(me)
-    parts = []
+    at = f" at {company}" if company else ""
     if name and title:
-        parts.append(f"I'm {name}, {title} at {company}.")
-    elif name and company:
-        parts.append(f"I'm {name} from {company}.")
-    elif name:
-        parts.append(f"I'm {name}.")
-    elif title:
-        parts.append(f"I work as {title} at {company}.")
-    elif company:
-        parts.append(f"I work at {company}.")
-    return " ".join(parts)
+        return f"I'm {name}, {title}{at}."
+    if name and company:
+        return f"I'm {name} from {company}."
+    if name:
+        return f"I'm {name}."
+    if title:
+        return f"I work as {title}{at}."
+    if company:
+        return f"I work at {company}."
+    return f"I'm a friend of {first_name(introducer)}'s."
 
 
 def _blurb(owner, intro: Introduction, why: Facts) -> Facts:
     own = intro.blurb.strip()
     if own:
         return Facts(own, written=True)
-    parts = [_written_blurb(owner, intro.person_b)]
+    parts = [_written_blurb(owner, intro.introducer)]
     if intro.offered:  # B hears whose idea it was
         parts.append(f"{first_name(intro.introducer)} suggested that we talk.")
     if why["to"]:

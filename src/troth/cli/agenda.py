@@ -73,7 +73,8 @@ def agenda_cmd(
         table.add_row(item.id, LABEL[item.candidate.kind], item.candidate.reason)
     console.print(table)
     if more:
-        console.print(f"{more} more: troth agenda --limit {len(shown) + min(more, 10)} (or --all)")
+        # the command that shows them all, not a few more (issue 18: "91 more: --limit 17")
+        console.print(f"{more} more: troth agenda --all shows all {len(shown) + more}")
     console.print(
         "[dim]Handle one: troth done ID · troth snooze ID --until DATE · troth skip ID"
         " · troth draft ID[/dim]"

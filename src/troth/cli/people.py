@@ -158,11 +158,14 @@ def people(
         print_json(rows)
         return
     if not rows:
-        console.print(
-            "Nobody matches."
-            if (query or tag or company)
-            else "Your network is empty: add someone with troth add, or try troth demo."
+        if not (query or tag or company):
+            console.print("Your network is empty: add someone with troth add, or try troth demo.")
+            return
+        close = queries.close_spellings(me_owner, query) if query else []
+        hint = (
+            " Did you mean " + " or ".join(f"{n} (#{i})" for i, n in close) + "?" if close else ""
         )
+        console.print("Nobody matches." + hint, markup=False)
         return
     console.print(_people_table(rows))
     if more:
@@ -265,6 +268,9 @@ def show(
 def edit(
     name: str = typer.Argument(..., help="Who to edit (name or #id)."),
     new_name: str | None = typer.Option(None, "--name", help="Rename."),
+    nickname: str | None = typer.Option(
+        None, "--nickname", help='What they go by ("Tom"); "" clears it.'
+    ),
     email: list[str] = typer.Option([], "--email", "-e", help="Add an email address."),
     phone: list[str] = typer.Option([], "--phone", help="Add a phone number."),
     url: list[str] = typer.Option([], "--url", help="Add a profile URL."),
@@ -283,7 +289,7 @@ def edit(
     archive: bool | None = typer.Option(None, "--archive/--unarchive", help="Hide from lists."),
 ) -> None:
     """Change someone's details."""
-    changes = [new_name, company, title, met, met_on, via, closeness, archive]
+    changes = [new_name, nickname, company, title, met, met_on, via, closeness, archive]
     if all(c is None for c in changes) and not (email or phone or url or remove or clear_closeness):
         raise TrothError("nothing to change: give at least one option (see troth edit --help)")
     from troth.people import actions
@@ -296,13 +302,15 @@ def edit(
         person = queries.resolve_person(me_owner, name, allow_me=True)
         if person.is_me and any(v is not None for v in (met, met_on, via, closeness, archive)):
             raise TrothError(
-                "for yourself only --name, --email, --phone, --url, --company and --title apply"
+                "for yourself only --name, --nickname, --email, --phone, --url, --company"
+                " and --title apply"
             )
         met_through, via_is_new = _via(me_owner, via)
         actions.do_edit_person(
             me_owner,
             person,
             name=new_name,
+            nickname=nickname,  # the web's "Goes by" goes through the same action
             emails=email,
             phones=phone,
             urls=url,

@@ -54,7 +54,7 @@ SOURCE = "csv"
 # there is "Mr." or "Dr.").
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "fullname", "display name", "contact name", "contact",
-             "person", "contact full name"),
+             "person", "contact full name", "who"),
     "first_name": ("first name", "firstname", "given name", "forename", "first", "given"),
     "last_name": ("last name", "lastname", "surname", "family name", "last", "family"),
     "middle_name": ("middle name", "additional name", "middle"),
@@ -173,12 +173,17 @@ def parse_map(items: Iterable[str]) -> dict[str, str]:
 
 
 def mapping(
-    header: list[str], chosen: Mapping[str, str] | None = None, fuzzy: bool = True
+    header: list[str],
+    chosen: Mapping[str, str] | None = None,
+    fuzzy: bool = True,
+    email_columns: frozenset[int] = frozenset(),
 ) -> list[tuple[int, str]]:
     """(column index, field) for the columns troth will read, in column order.
 
     `chosen` ({field: column} from --map) wins: its columns are read as named and
-    are not guessed for anything else; a field mapped to "" is not read at all."""
+    are not guessed for anything else; a field mapped to "" is not read at all.
+    `email_columns`: columns whose values are mostly e-mail addresses, read as e-mail
+    whatever their header says (see `email_columns`)."""
     chosen = dict(chosen or {})
     keys = [csvfiles.column_key(h) for h in header]
     taken: dict[int, str] = {}
@@ -186,6 +191,9 @@ def mapping(
         if column:
             index = keys.index(csvfiles.column_key(column))
             taken[index] = name
+    if "email" not in chosen or chosen["email"]:
+        for index in email_columns:
+            taken.setdefault(index, "email")
     best: dict[str, tuple[tuple[int, int], int]] = {}
     multi: list[tuple[int, str]] = []
     for i, cell in enumerate(header):
@@ -202,6 +210,32 @@ def mapping(
     pairs = list(taken.items()) + multi + [(i, name) for name, (_r, i) in best.items()]
     # a file with a whole name never needs its parts guessed from "First"/"Last" too
     return sorted(pairs)
+
+
+# A column is e-mail when more than half of its filled cells (of the first rows) are
+# addresses: "Contact" holding anna@example.se was taken as the name (issue 18).
+EMAIL_SHARE = 0.5
+EMAIL_SAMPLE = 200
+
+
+def email_columns(header: list[str], rows: list[list[str]]) -> frozenset[int]:
+    """Indexes of the columns whose values are mostly e-mail addresses."""
+    out = set()
+    sample = rows[:EMAIL_SAMPLE]
+    for i in range(len(header)):
+        values = [r[i].strip() for r in sample if i < len(r) and r[i].strip()]
+        if not values:
+            continue
+        addresses = 0
+        for value in values:
+            try:
+                normalize_email(value)
+            except ContactError:
+                continue
+            addresses += 1
+        if addresses / len(values) > EMAIL_SHARE:
+            out.add(i)
+    return frozenset(out)
 
 
 def _has_name(pairs: list[tuple[int, str]]) -> bool:
@@ -281,9 +315,23 @@ class SpreadsheetParser:
         chosen = dict(raw) if isinstance(raw, dict) else parse_map(_strings(raw))
         where = str(path)
         table, pairs = _find(csvfiles.read_text(path), where, chosen)
-        yield ColumnMap([(table.header[i].strip(), name) for i, name in pairs])
         # typed by hand, a row often stops at its last filled cell: missing cells are empty
         rows = list(table.rows(short_ok=True))
+        # a header says what a column was meant for, its values what it holds: a column
+        # of addresses is e-mail, never the name, whatever its header ("Contact")
+        emails = email_columns(
+            table.header, [item[1].cells for item in rows if not isinstance(item, Problem)]
+        )
+        if any(i in emails and name != "email" for i, name in pairs):
+            pairs = mapping(table.header, chosen, email_columns=emails)
+            if not _has_name(pairs):
+                raise ImportFileError(
+                    f"{where}: no column troth recognises as a name (its columns:"
+                    f" {_columns_line(table.header)}; "
+                    f"{', '.join(table.header[i].strip() for i in sorted(emails))} holds"
+                    " e-mail addresses); say which: --map name=COLUMN"
+                )
+        yield ColumnMap([(table.header[i].strip(), name) for i, name in pairs])
         # 3/4/1980 is March 4 in Outlook's US export and 3 April in a British one: a
         # file's other dates (a 13 or more in first or second place) tell which
         dated = [i for i, name in pairs if name in ("birthday", "anniversary")]

@@ -9,7 +9,7 @@ match (rapidfuzz). Each step either finds exactly one person, finds several
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from troth.lib.text import fold
@@ -71,11 +71,45 @@ def _words_match(query_words: list[str], name_words: list[str]) -> bool:
     return True
 
 
-def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
+def _word_close(q: str, w: str) -> bool:
+    """A typed word stands for a word of the name: the same, its start ("Whit" for
+    Whitfield), or a slip of a letter or two ("Whitfeild", "Laurne"). Short words must
+    be exact or a prefix: one letter changed in "Kang" is another name."""
+    if q == w or w.startswith(q):
+        return True
+    if min(len(q), len(w)) < 4:
+        return False
+    from rapidfuzz.distance import OSA
+
+    return OSA.distance(q, w) <= (1 if max(len(q), len(w)) <= 6 else 2)
+
+
+def _every_word_close(query_words: list[str], name_words: list[str]) -> bool:
+    """Each typed word matches a different word of the name (or the nickname). A fuzzy
+    score over the whole string alone took "Dana Whitfield" for Dana Kang, the only
+    Dana, and wrote to her (issue 18, a newcomer's review): "Whitfield" is no slip of
+    "Kang", so the surname typed must be there too."""
+    remaining = list(name_words)
+    for q in query_words:
+        hit = next((w for w in remaining if _word_close(q, w)), None)
+        if hit is None:
+            return False
+        remaining.remove(hit)
+    return True
+
+
+def resolve(
+    query: str,
+    people: Sequence[tuple[int, str]],
+    nicknames: Mapping[int, str] | None = None,
+) -> Resolution:
+    """`nicknames`: what some people go by ("Tom"), a word that may stand for their
+    given name in the fuzzy step."""
     q = fold(query).replace(".", "")
     if not q:
         return Resolution()
     folded = [(pid, name, fold(name).replace(".", "")) for pid, name in people]
+    nick = {pid: fold(n).replace(".", "").split() for pid, n in (nicknames or {}).items() if n}
 
     exact = [(pid, name) for pid, name, key in folded if key == q]
     if len(exact) == 1:
@@ -97,14 +131,54 @@ def resolve(query: str, people: Sequence[tuple[int, str]]) -> Resolution:
     keys = [key for _pid, _name, key in folded]
     scored = process.extract(q, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
     close = [(folded[i][0], folded[i][1], score) for _k, score, i in scored]
-    good = [c for c in close if c[2] >= FUZZY_CUTOFF]
+    good = [
+        c
+        for c in close
+        if c[2] >= FUZZY_CUTOFF
+        and _every_word_close(qwords, fold(c[1]).replace(".", "").split() + nick.get(c[0], []))
+    ]
+    # Everyone whose name holds every typed word in some form (a prefix, a slip, the
+    # nickname), when the whole-string score missed them: "Tom Berg" for Thomas Berg
+    # who goes by Tom.
+    if not good and nick:
+        good = [
+            (pid, name, FUZZY_CUTOFF)
+            for pid, name, key in folded
+            if pid in nick and _every_word_close(qwords, key.split() + nick[pid])
+        ]
     if good:
         top = good[0][2]
         tied = [(pid, name) for pid, name, score in good if top - score < FUZZY_TIE_MARGIN]
         if len(tied) == 1:
             return Resolution(match=tied[0][0])
         return Resolution(candidates=tied)
-    return Resolution(suggestions=_suggestions(qwords, keys, folded))
+    return Resolution(suggestions=_suggest(qwords, keys, folded))
+
+
+def suggest(query: str, people: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Close spellings of `query` among `people` (at most 3): the "did you mean" of
+    `troth show`, also offered when a search finds nobody ("melisa": Melissa Martin)."""
+    q = fold(query).replace(".", "")
+    if not q:
+        return []
+    folded = [(pid, name, fold(name).replace(".", "")) for pid, name in people]
+    return _suggest(q.split(), [key for _pid, _name, key in folded], folded)
+
+
+def _suggest(
+    qwords: list[str], keys: list[str], folded: list[tuple[int, str, str]]
+) -> list[tuple[int, str]]:
+    suggestions = _suggestions(qwords, keys, folded)
+    if not suggestions:
+        # Nobody close in spelling: name those who share a word with what was typed
+        # ("Dana Whitfield": did you mean Dana Kang?), so the reader sees who is there
+        # without troth guessing for them.
+        suggestions = [
+            (pid, name)
+            for pid, name, key in folded
+            if any(_word_close(q, w) for q in qwords if len(q) > 1 for w in key.split())
+        ][:3]
+    return suggestions
 
 
 def _suggestions(

@@ -8,7 +8,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from troth.errors import Ambiguous, NotFound
 from troth.lib.dates import iso
-from troth.lib.names import resolve
+from troth.lib.names import resolve, suggest
 from troth.lib.text import fold, is_number
 from troth.owned import Owner
 from troth.people.models import (
@@ -63,8 +63,14 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
     exact = list(people_for(owner).filter(name_key=key).values_list("id", "full_name")[:10])
     if len(exact) == 1:
         return Person.objects.get(id=exact[0][0])
-    pairs = exact or list(people_for(owner).values_list("id", "full_name"))
-    result = resolve(text, pairs)
+    nicknames: dict[int, str] = {}
+    if exact:
+        pairs = exact
+    else:
+        rows = people_for(owner).values_list("id", "full_name", "nickname")
+        pairs = [(pid, name) for pid, name, _nick in rows]
+        nicknames = {pid: nick for pid, _name, nick in rows if nick}
+    result = resolve(text, pairs, nicknames)
     if result.match is not None:
         return Person.objects.get(owner=owner, id=result.match)
     if result.candidates:
@@ -88,6 +94,14 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
     raise NotFound(
         f"nobody called {query!r} in your network.{hint} Add them with: troth add {query!r}"
     )
+
+
+def close_spellings(owner: Owner, query: str) -> list[tuple[int, str]]:
+    """(id, name) of up to 3 people whose names are close spellings of `query`, for a
+    search that found nobody: the same "did you mean" as `troth show` (issue 18)."""
+    if not query or not query.strip():
+        return []
+    return suggest(query, list(people_for(owner).values_list("id", "full_name")))
 
 
 def _jobs(owner: Owner, ids: list[int]) -> dict[int, str]:

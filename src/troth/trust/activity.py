@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -82,6 +83,12 @@ class ActivityInputs:
     # every tie of the owner, and days since their last contact with anyone.
     owner_decayed: Floats
     owner_last_day: Floats
+
+
+def _days(count: float) -> str:
+    """'1 day', '12 days' ("Silent for 1 days" in issue 18's review)."""
+    n = round(count)
+    return f"{n:.0f} day{'' if n == 1 else 's'}"
 
 
 def from_events(
@@ -423,9 +430,10 @@ def reasons(
             f"In touch in {spans:.0f} of the last {SPANS} five-day spans (90 days)"
         ),
         "overdue": (
-            f"Silent for {since:.0f} days against a usual gap of {gap:.0f} days"
+            f"Silent for {_days(math.floor(since))} against a usual gap of {_days(gap)}"
             if n_total > 1
-            else f"One contact so far, {since:.0f} days ago"
+            # whole days, as `troth ready` counts them
+            else f"One contact so far, {_days(math.floor(since))} ago"
         ),
     }
     out: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from troth.trust.engine import TIER_CADENCE_DAYS, TIERS, TrustResult
@@ -40,7 +41,11 @@ def reasons(
         scored.append(
             (2.0, f"Contact has only gone one way so far ({_n(f.n_total[i], 'message')} from you)")
         )
-    known = now - f.first_day[i]
+    # whole days, rounded down as `troth ready` and the JSON's days_known count them:
+    # "first had contact 1 day ago" there and "known each other 2 days" here disagreed
+    age = float(now - f.first_day[i])  # NaN for someone never in touch
+    known = max(math.floor(age), 0) if math.isfinite(age) else 0
+    span = "since today" if known < 1 else f"in {_span(known)}"
     face = f.n_meetings[i] + f.n_calls[i]
     if face:
         hours = f.hours[i]
@@ -49,7 +54,7 @@ def reasons(
         scored.append(
             (
                 p["frequency"][i] + p["hours"][i],
-                f"You have met or spoken {times} in {_span(known)}{extra}",
+                f"You have met or spoken {times} {span}{extra}",
             )
         )
     written = f.n_written[i] + f.n_events[i]
@@ -59,7 +64,15 @@ def reasons(
         )
     if f.two_way[i] and known < 90:
         scored.append(
-            (0.6, f"You have known each other {_span(known)}: trust like this usually takes months")
+            (
+                0.6,
+                (
+                    f"You have known each other {_span(known)}"
+                    if known >= 1
+                    else "You first had contact today"
+                )
+                + ": trust like this usually takes months",
+            )
         )
     gave, got = f.gave[i], f.got[i]
     if gave or got:

@@ -50,8 +50,9 @@ def why_not_warm(tier: str, days_known: int | None, weeks_in_touch: int) -> str:
     if days_known is None:
         return "you have never been in touch"
     first = "today" if days_known == 0 else f"{days_known} day{'s' if days_known != 1 else ''} ago"
-    weeks = f"{weeks_in_touch} week{'s' if weeks_in_touch != 1 else ''}"
+    weeks = f"{weeks_in_touch} different week{'s' if weeks_in_touch != 1 else ''}"
     return (
-        f"you first had contact {first}, in touch in {weeks} since: a tie counts as warm"
+        f"you first had contact {first} and have been in touch in {weeks} so far:"
+        " a tie counts as warm"
         f" after {WARM_MIN_DAYS // 30} months or contact in {WARM_MIN_WEEKS} different weeks"
     )

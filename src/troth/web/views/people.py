@@ -21,6 +21,7 @@ from troth.interactions.models import Interaction
 from troth.lib.text import is_number
 from troth.people.actions import clean_tag, do_add_person, do_tag
 from troth.people.models import Person, Tag
+from troth.people.queries import close_spellings
 from troth.present import people_rows
 from troth.trust.constants import TIERS
 from troth.web.forms import PersonForm
@@ -95,6 +96,12 @@ def _context(request: HttpRequest, params, **extra) -> dict:
         "prev_query": _query(f, page=pg.previous_page_number()) if pg.has_previous() else "",
         "next_query": _query(f, page=pg.next_page_number()) if pg.has_next() else "",
         "filter_params": _params(f),
+        # a search that found nobody: close spellings, as `troth show` suggests them
+        "did_you_mean": (
+            [{"id": pid, "name": name} for pid, name in close_spellings(owner, f.q)]
+            if f.q and not rows
+            else []
+        ),
         "nav": "people",
         **extra,
     }

@@ -20,6 +20,7 @@ from troth.groups.models import (
     GroupNeed,
     HelpOffer,
     Invitation,
+    JoinRequest,
     Meeting,
     MemberIntro,
     Membership,
@@ -40,6 +41,8 @@ ORGANISER_ONLY = {
     "group-waive",
     "group-dashboard",
     "group-dashboard-csv",
+    "group-join-link",
+    "group-join-request",
 }
 
 
@@ -75,10 +78,13 @@ def world(alice, bob):
         now=timezone.now() - dt.timedelta(days=1),
     )
     invitation, _ = actions.do_invite(circle, "dave@example.org")
+    join = actions.do_request_to_join(
+        actions.do_new_join_link(circle), email="erin@example.org", name="Erin"
+    )
     return {
         "alice": alice, "bob": bob, "carol": carol, "circle": circle, "other": other,
         "need": need, "theirs": theirs, "intro": intro, "meeting": meeting,
-        "invitation": invitation,
+        "invitation": invitation, "join": join,
     }  # fmt: skip
 
 
@@ -90,6 +96,8 @@ def _url(route: str, slug: str, w: dict) -> str:
         "invitation_id": w["invitation"].id,
         "user_id": w["bob"].id,
         "name": "agree",
+        "request_id": w["join"].id,
+        "decision": "approve",
     }
     path = route.replace("<slug:slug>", slug)
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m[1]]), path)
@@ -97,7 +105,7 @@ def _url(route: str, slug: str, w: dict) -> str:
 
 def _snapshot() -> tuple:
     return (
-        list(Group.objects.values_list("id", "name", "give_first")),
+        list(Group.objects.values_list("id", "name", "give_first", "join_digest")),
         list(
             Membership.objects.values_list(
                 "id", "role", "give_first_waived", "share_follow_through"
@@ -108,6 +116,7 @@ def _snapshot() -> tuple:
         list(MemberIntro.objects.values_list("id", "state")),
         list(Meeting.objects.values_list("id", "title")),
         list(Invitation.objects.values_list("id", "revoked_at")),
+        list(JoinRequest.objects.values_list("id", "decided_at")),
     )
 
 
@@ -149,7 +158,7 @@ def test_another_groups_ids_are_not_found_from_ones_own_group(world):
     before = _snapshot()
     carol = _client(world["carol"])
     for name, route in _group_patterns():
-        if not re.search(r"<int:(need|intro|meeting|invitation)_id>", route):
+        if not re.search(r"<int:(need|intro|meeting|invitation|request)_id>", route):
             continue
         url = _url(route, world["other"].slug, world)
         answer = carol.post(url, {"outcome": "dropped", "answer": "yes", "shared": "x"})

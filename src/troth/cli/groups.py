@@ -129,20 +129,15 @@ def invite(
             " (or set TROTH_PUBLIC_URL)"
         )
     from troth.agenda.digest import do_send_server_mail
+    from troth.groups.tasks import invitation_mail
 
     with transaction.atomic():
         found = find_group(group)
         invitation, token = do_invite(found, email, as_organiser=organiser)
         link = f"{base}/join/{token}"
         if send:  # a failed send keeps no invitation: nothing half-written
-            do_send_server_mail(
-                f"You are invited to {found.name} on troth",
-                f"You are invited to join {found.name}.\n\n"
-                f"Open this link to choose a user name and a password; it works once, until"
-                f" {invitation.expires_at:%Y-%m-%d}:\n{link}\n",
-                invitation.email,
-                "the invitation",
-            )
+            subject, body = invitation_mail(found.name, f"{invitation.expires_at:%Y-%m-%d}", link)
+            do_send_server_mail(subject, body, invitation.email, "the invitation")
     if send:
         console.print(f"Sent the invitation to {escape(invitation.email)}.")
         return

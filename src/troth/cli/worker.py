@@ -61,6 +61,16 @@ def worker(
     # the schedule thread lives exactly as long as the worker (a worker run inside
     # another process, as the tests do, must not leave it polling behind)
     schedule = None if once else start_schedule()
+    # introduction reminders of the groups on this server, hourly, once the server's
+    # address is known (the mails link to it)
+    from django.conf import settings
+
+    from troth.groups.tasks import start_reminders
+
+    base = settings.TROTH_PUBLIC_URL.rstrip("/")
+    reminders = (
+        start_reminders(base) if base.startswith(("http://", "https://")) and not once else None
+    )
     try:
         call_command(
             "db_worker",
@@ -74,3 +84,5 @@ def worker(
     finally:
         if schedule is not None:
             schedule.set()
+        if reminders is not None:
+            reminders.set()

@@ -29,6 +29,7 @@ from troth.groups.models import (
     GroupProfile,
     HelpOffer,
     Invitation,
+    JoinRequest,
     Meeting,
     Membership,
 )
@@ -547,3 +548,74 @@ def do_share_follow_through(membership: Membership, *, on: bool) -> Membership:
     membership.share_follow_through = on
     membership.save(update_fields=["share_follow_through"])
     return membership
+
+
+# ---------------------------------------------------------------- the join link
+
+# Open requests a group holds at once: a join link is public, and must not let anyone
+# fill an organiser's list (or the database) with requests.
+MAX_OPEN_REQUESTS = 200
+
+
+def do_new_join_link(group: Group) -> str:
+    """A fresh join link token for the group (the old link stops working)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    group.join_digest = digest_of(token)
+    group.save(update_fields=["join_digest"])
+    return token
+
+
+def do_close_join_link(group: Group) -> None:
+    group.join_digest = ""
+    group.save(update_fields=["join_digest"])
+
+
+def group_for_join_link(token: str) -> Group:
+    if not TOKEN_SHAPE.fullmatch(token or ""):
+        raise NotFound("this join link is not valid: check that it was copied whole")
+    group = Group.objects.filter(join_digest=digest_of(token)).exclude(join_digest="").first()
+    if group is None:
+        raise NotFound("this join link is not valid, or the group closed it")
+    return group
+
+
+def do_request_to_join(
+    token: str, *, email: str, name: str, note: str = "", now: datetime | None = None
+) -> JoinRequest:
+    """Ask to be invited, through the join link. One open request per address."""
+    now = now or timezone.now()
+    group = group_for_join_link(token)
+    email = clean_email(email)
+    name = clean_text(name, "your name", 120, required=True)
+    note = clean_text(note, "a word to the organisers", 500)
+    if Membership.objects.filter(group=group, user__email__iexact=email).exists():
+        raise TrothError(f"{email} is a member of {group.name} already: sign in")
+    open_requests = JoinRequest.objects.filter(group=group, decided_at=None)
+    if open_requests.filter(email__iexact=email).exists():
+        raise TrothError("you asked already: the organisers will answer by mail")
+    if open_requests.count() >= MAX_OPEN_REQUESTS:
+        raise TrothError(f"{group.name} has many requests waiting: try again later")
+    return JoinRequest.objects.create(
+        group=group, email=email, name=name, note=note, created_at=now
+    )
+
+
+def do_decide_join_request(
+    group: Group, request_id: int, approve: bool, *, by: Any = None, now: datetime | None = None
+) -> tuple[JoinRequest, Invitation | None, str]:
+    """An organiser answers a request: approved, it becomes an invitation to the
+    address (returned with its token, to mail or to show); declined, it closes."""
+    now = now or timezone.now()
+    found = (
+        JoinRequest.objects.select_for_update()
+        .filter(group=group, id=request_id, decided_at=None)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no open join request #{request_id} in {group.name}")
+    found.decided_at, found.approved = now, approve
+    found.save(update_fields=["decided_at", "approved"])
+    if not approve:
+        return found, None, ""
+    invitation, token = do_invite(group, found.email, by=by, now=now)
+    return found, invitation, token

@@ -14,6 +14,10 @@ class Group(models.Model):
     # "Give first": a new member's needs wait until they have offered help once or
     # attended meetings (GIVE_FIRST_MEETINGS); an organiser can waive it per member.
     give_first = models.BooleanField(default=True)
+    # The group's join link (shared by the organisers, e.g. on a meetup page): only the
+    # digest of its token is kept; empty when there is none. A request through it waits
+    # for an organiser, who answers it with an invitation to the address given.
+    join_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -295,3 +299,24 @@ class ResetMail(models.Model):
 
     def __str__(self) -> str:
         return f"reset mail at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class JoinRequest(models.Model):
+    """Someone asking, through the group's join link, to be invited. No account is made
+    from a public link: an organiser who approves sends an invitation to the address,
+    and opening it proves the address is theirs."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=120)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True)
+    approved = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["group", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"join request to {self.group_id} from {self.email}"

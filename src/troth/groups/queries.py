@@ -20,6 +20,7 @@ from troth.groups.models import (
     GroupProfile,
     HelpOffer,
     Invitation,
+    JoinRequest,
     Meeting,
     MemberIntro,
     Membership,
@@ -496,3 +497,11 @@ def follow_through(group: Group, now: datetime | None = None) -> dict[int, Any]:
         elif need.expires_on < today:
             add(need.author_id, "needs_ended")
     return {user_id: Loops(**fields) for user_id, fields in counts.items()}
+
+
+def join_requests(group: Group) -> list[dict[str, Any]]:
+    """Requests through the join link waiting for an organiser."""
+    return [
+        {"id": r.id, "name": r.name, "email": r.email, "note": r.note, "at": r.created_at}
+        for r in JoinRequest.objects.filter(group=group, decided_at=None).order_by("created_at")
+    ]

@@ -186,6 +186,13 @@ urlpatterns = [
         name="group-intro-offer",
     ),
     path("join/<str:token>", group_views.join, name="join"),
+    path("join-group/<str:token>", group_views.join_group, name="join-group"),
+    path("groups/<slug:slug>/join-link", group_views.join_link, name="group-join-link"),
+    path(
+        "groups/<slug:slug>/join-requests/<int:request_id>/<str:decision>",
+        group_views.join_request,
+        name="group-join-request",
+    ),
     path("settings/sources/add", sources_views.add, name="source-add"),
     path("settings/sources/<int:source_id>/remove", sources_views.remove, name="source-remove"),
     path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),

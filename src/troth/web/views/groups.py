@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from troth.errors import TrothError
-from troth.groups import access, actions, queries
+from troth.errors import NotFound, TrothError
+from troth.groups import access, actions, queries, tasks
 from troth.groups.access import display_name
 from troth.groups.bands import Loops, band
 from troth.groups.models import Membership
@@ -64,6 +64,7 @@ def group_context(request: HttpRequest, slug: str, **extra: Any) -> dict[str, An
         "organiser": organiser,
         "members": data["members"],
         "invitations": data["invitations"],
+        "join_requests": queries.join_requests(membership.group) if organiser else [],
         **extra,
     }
 
@@ -75,6 +76,7 @@ def group_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     email = request.POST.get("email", "")
+    send = request.POST.get("send") == "1"
     group = access.access_group_as_organiser(request.user, slug)  # 404 / 403 first
     try:
         with transaction.atomic():
@@ -90,7 +92,73 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     link = request.build_absolute_uri(reverse("web:join", args=[token]))
     # Shown once: only the token's digest is kept, so the link rides on this page.
     context = group_context(request, slug, new_link=link, new_email=invitation.email)
+    if send:
+        context.update(_mail_invitation(group.name, invitation, link))
     return render(request, "web/group.html", context)
+
+
+def _mail_invitation(group_name: str, invitation: Any, link: str) -> dict[str, str]:
+    """Mail (or queue) an invitation; what to tell the organiser either way."""
+    subject, body = tasks.invitation_mail(group_name, f"{invitation.expires_at:%Y-%m-%d}", link)
+    try:
+        return {
+            "mail_done": tasks.mail_now_or_queue(invitation.email, subject, body, "the invitation")
+        }
+    except TrothError as exc:
+        return {"mail_error": f"{exc}: send the link yourself"}
+
+
+@require_POST
+def join_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Make a new join link (the old one stops working), or close it."""
+    with transaction.atomic():
+        group = access.access_group_as_organiser(request.user, slug)
+        if request.POST.get("action") == "close":
+            actions.do_close_join_link(group)
+            messages.success(request, "The join link is closed: it no longer works.")
+            return redirect("web:group", slug=slug)
+        token = actions.do_new_join_link(group)
+    link = request.build_absolute_uri(reverse("web:join-group", args=[token]))
+    return render(request, "web/group.html", group_context(request, slug, join_link=link))
+
+
+@require_POST
+def join_request(request: HttpRequest, slug: str, request_id: int, decision: str) -> HttpResponse:
+    """Approve (an invitation to the address, mailed or shown) or decline a request."""
+    if decision not in ("approve", "decline"):
+        raise NotFound(f"no decision {decision!r}")
+    with transaction.atomic():
+        group = access.access_group_as_organiser(request.user, slug)
+        found, invitation, token = actions.do_decide_join_request(
+            group, request_id, decision == "approve", by=request.user
+        )
+    if invitation is None:
+        messages.success(request, f"Declined {found.name}'s request.")
+        return redirect("web:group", slug=slug)
+    link = request.build_absolute_uri(reverse("web:join", args=[token]))
+    context = group_context(request, slug, new_link=link, new_email=invitation.email)
+    if request.POST.get("send") == "1":
+        context.update(_mail_invitation(group.name, invitation, link))
+    return render(request, "web/group.html", context)
+
+
+@login_not_required  # the join link is for people without an account here
+@require_http_methods(["GET", "POST"])
+def join_group(request: HttpRequest, token: str) -> HttpResponse:
+    group = actions.group_for_join_link(token)  # NotFound: 404
+    context: dict[str, Any] = {"group": group, "form": {}}
+    if request.method == "GET":
+        return render(request, "web/join_group.html", context)
+    form = {k: request.POST.get(k, "") for k in ("name", "email", "note")}
+    try:
+        with transaction.atomic():
+            actions.do_request_to_join(
+                token, email=form["email"], name=form["name"], note=form["note"]
+            )
+    except TrothError as exc:
+        context.update(form=form, error=str(exc))
+        return render(request, "web/join_group.html", context, status=400)
+    return render(request, "web/join_group.html", {"group": group, "asked": True})
 
 
 @require_POST

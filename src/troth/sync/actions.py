@@ -73,6 +73,20 @@ def _every(minutes: int) -> int:
     return minutes
 
 
+# Sources one owner may have: a mailbox or two and a few calendars is what people have;
+# a limit keeps one member from giving the server hundreds of connections to keep up
+# (a security review's H2).
+MAX_SOURCES = 12
+
+
+def _room(owner: Owner) -> None:
+    if Source.objects.filter(owner=owner).count() >= MAX_SOURCES:
+        raise TrothError(
+            f"you have {MAX_SOURCES} sources already, as many as troth keeps:"
+            " remove one (troth sources remove ID) to add another"
+        )
+
+
 def do_add_imap(
     owner: Owner,
     *,
@@ -86,6 +100,7 @@ def do_add_imap(
     every: int = 15,
     label: str | None = None,
 ) -> Source:
+    _room(owner)
     host = host.strip()
     if not host or any(c.isspace() for c in host) or "/" in host:
         raise TrothError(f"--host {host!r}: give the IMAP server's name, as imap.example.org")
@@ -133,6 +148,7 @@ def do_add_ics(
     """Add an ICS address; with `check`, after one fetch that answered a calendar (an
     address that answers 404 or a web page is refused now, in the line the sync would
     give, rather than at the first sync)."""
+    _room(owner)
     url = icsurl.check_url(url)
     every = _every(every)
     if check:
@@ -158,6 +174,7 @@ def do_add_caldav(
     every: int = 15,
     label: str | None = None,
 ) -> Source:
+    _room(owner)
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

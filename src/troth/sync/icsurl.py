@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import http
 import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from troth.sync import netguard
@@ -81,6 +83,28 @@ def _normal(url: str) -> str:
     return url
 
 
+# The whole answer within this long: the timeout above is per read, and a server
+# sending a byte at a time would otherwise hold a sync (and its thread) for hours.
+READ_SECONDS = 120.0
+
+
+def _read_within(response: Any, limit: int, where: str) -> bytes:
+    deadline = time.monotonic() + READ_SECONDS
+    parts: list[bytes] = []
+    got = 0
+    while got < limit:
+        if time.monotonic() > deadline:
+            raise SyncError(
+                f"ICS address {where}: still reading after {READ_SECONDS:.0f} s: not imported"
+            )
+        chunk = response.read1(min(65536, limit - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
 def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer:
     where = shown(url)
     headers = {"User-Agent": "troth (calendar sync)", "Accept": "text/calendar, */*;q=0.5"}
@@ -93,7 +117,7 @@ def fetch(url: str, state: dict[str, str], max_bytes: int = MAX_BYTES) -> Answer
     try:
         # every connection, redirects included, to an allowed address only (netguard)
         with netguard.opener().open(request, timeout=TIMEOUT) as response:
-            data = response.read(max_bytes + 1)
+            data = _read_within(response, max_bytes + 1, where)
             kind = response.headers.get("Content-Type", "")
             etag = response.headers.get("ETag", "")
             modified = response.headers.get("Last-Modified", "")

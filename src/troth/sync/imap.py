@@ -19,11 +19,13 @@ troth.importers.mail.classify): the same rules, whatever the mail came from.
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import socket
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imapclient import IMAPClient, imap4, tls
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -72,13 +74,67 @@ class Account:
         return f"{self.host}:{self.port}"
 
 
-class _TLS(tls.IMAP4_TLS):
+# What one sync may read, whatever the server sends (a security review's H2: a server
+# answering a 600 MB header took the web process to 2 GB; one sending a byte every
+# second and a half kept a sync going for minutes). A message's header fields are a
+# few hundred bytes; 50,000 of them about 20 MB. The whole sync ends well within the
+# source's 30-minute lease (troth.sync.actions.LEASE).
+MAX_LITERAL = 1 << 20
+MAX_SYNC_BYTES = 256 << 20
+SYNC_SECONDS = 20 * 60
+
+
+# typed as imaplib's class, a plain mixin at run time (before IMAP4_TLS in the order)
+_Mixin: Any = imaplib.IMAP4 if TYPE_CHECKING else object
+
+
+class _Bounded(_Mixin):
+    """imaplib's reads, bounded: no literal over MAX_LITERAL, no more than
+    MAX_SYNC_BYTES in all, nothing after the sync's deadline (checked between the
+    socket's reads, so a server that trickles cannot stretch one read either)."""
+
+    deadline = 0.0
+    taken = 0
+
+    def _over(self, what: str) -> SyncError:
+        return SyncError(f"IMAP {self.host}: {what}: the sync stopped, nothing of it was kept")
+
+    def _spend(self, n: int) -> None:
+        self.taken += n
+        if self.taken > MAX_SYNC_BYTES:
+            raise self._over(f"the server sent more than {MAX_SYNC_BYTES >> 20} MB of headers")
+        if self.deadline and time.monotonic() > self.deadline:
+            raise self._over(f"still reading after {SYNC_SECONDS // 60} minutes")
+
+    def read(self, size: int) -> bytes:
+        if size > MAX_LITERAL:
+            raise self._over(f"the server announced {size:,} bytes for one message's headers")
+        parts: list[bytes] = []
+        left = size
+        while left > 0:
+            self._spend(0)
+            chunk = self.file.read1(min(left, 65536))
+            if not chunk:
+                break
+            parts.append(chunk)
+            left -= len(chunk)
+            self._spend(len(chunk))
+        return b"".join(parts)
+
+    def readline(self) -> bytes:
+        self._spend(0)
+        line = super().readline()  # imaplib refuses a line over its _MAXLINE itself
+        self._spend(len(line))
+        return line
+
+
+class _TLS(_Bounded, tls.IMAP4_TLS):
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
         sock = netguard.connect(self.host, self.port, timeout or self._timeout)
         return tls.wrap_socket(sock, self.ssl_context, self.host)  # the name's certificate
 
 
-class _Plain(imap4.IMAP4WithTimeout):
+class _Plain(_Bounded, imap4.IMAP4WithTimeout):
     # STARTTLS (imaplib) wraps this socket with server_hostname=self.host: still the name
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
         return netguard.connect(self.host, self.port, timeout or self._timeout)
@@ -90,9 +146,13 @@ class _Client(IMAPClient):
 
     def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
         connect_timeout = getattr(self._timeout, "connect", None)
+        imap: _Bounded
         if self.ssl:
-            return _TLS(self.host, self.port, self.ssl_context, connect_timeout)
-        return _Plain(self.host, self.port, connect_timeout)
+            imap = _TLS(self.host, self.port, self.ssl_context, connect_timeout)
+        else:
+            imap = _Plain(self.host, self.port, connect_timeout)
+        imap.deadline = time.monotonic() + SYNC_SECONDS
+        return imap
 
 
 def connect(account: Account) -> IMAPClient:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
@@ -25,6 +25,9 @@ from troth.groups.models import (
     MemberIntro,
     Membership,
 )
+
+if TYPE_CHECKING:
+    from troth.matching.keywords import Profile
 
 
 def find_group(text: str) -> Group:
@@ -141,12 +144,29 @@ def profile_of(membership: Membership) -> GroupProfile | None:
     return GroupProfile.objects.filter(membership=membership).first()
 
 
-def _published(group: Group) -> list[tuple[GroupProfile, str]]:
+def _published(group: Group) -> list[Profile]:
+    """The group's published profiles as the matcher reads them: values, no model
+    instances (a group of 200 made 600 of them on every look at the board)."""
+    from troth.matching.keywords import Profile
+
+    rows = GroupProfile.objects.filter(membership__group=group).values_list(
+        "membership__user_id",
+        "membership__user__username",
+        "headline",
+        "offers",
+        "companies",
+        "fields",
+    )
     return [
-        (p, p.membership.user.username)
-        for p in GroupProfile.objects.filter(membership__group=group).select_related(
-            "membership__user"
+        Profile(
+            id=user_id,
+            name=username,
+            titles=(headline,) if headline else (),
+            companies=tuple(companies),
+            tags=tuple(fields),
+            notes=(offers,) if offers else (),
         )
+        for user_id, username, headline, offers, companies, fields in rows
     ]
 
 
@@ -160,7 +180,7 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
     own first, then the soonest to expire): each need, who posted it, how many offered
     help, and which members' published profiles say they can reach what it asks for.
     The need's owner also sees who offered and their notes."""
-    from troth.matching.keywords import NeedText, Profile, default_matcher
+    from troth.matching.keywords import NeedText, default_matcher
 
     group = membership.group
     today = today or timezone.localdate()
@@ -198,26 +218,15 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
                 "at": offer.created_at.isoformat(),
             }
         )
-    published = _published(group)
-    usernames = {p.membership.user_id: name for p, name in published}
+    candidates = _published(group)
+    usernames = {p.id: p.name for p in candidates}
     from troth.groups.access import display_names
 
     names = display_names(
-        {p.membership.user_id for p, _ in published}
+        set(usernames)
         | {n.author_id for n in needs}
         | {h for rows in offers.values() for h in (o["user_id"] for o in rows)}
     )
-    candidates = [
-        Profile(
-            id=p.membership.user_id,
-            name=name,
-            titles=(p.headline,) if p.headline else (),
-            companies=tuple(p.companies),
-            tags=tuple(p.fields),
-            notes=(p.offers,) if p.offers else (),
-        )
-        for p, name in published
-    ]
     # one index of the published profiles for every need on the board
     index = default_matcher().index(candidates) if candidates else None
     rows = []
@@ -256,7 +265,7 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
         "page": page,
         "pages": pages,
         "mine_open": mine_open,
-        "profiles": len(published),
+        "profiles": len(candidates),
     }
 
 

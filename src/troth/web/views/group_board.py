@@ -22,7 +22,13 @@ from troth.groups.models import Membership
 
 def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
     data = queries.board(membership, page=page)
-    members = queries.members(membership.group)["members"]
+    # the "met by" choices are for the member's own needs only: the whole membership
+    # is read when one of theirs is on this page, not on every look at the board
+    members = (
+        queries.members(membership.group)["members"]
+        if any(n["mine"] for n in data["needs"])
+        else []
+    )
     return {
         "nav": "groups",
         "group": membership.group,

@@ -226,6 +226,29 @@ service stats {{
             os.chown(tmp, self.uid, self.gid)
         os.replace(tmp, where / name)
 
+    def uidvalidity(self, folder: str = "INBOX") -> int:
+        """The folder's UIDVALIDITY as the running server tells it."""
+        from imapclient import IMAPClient
+
+        with IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=10) as client:
+            client.login(USER, PASSWORD)
+            return int(client.select_folder(folder, readonly=True)[b"UIDVALIDITY"])
+
+    def new_uidvalidity(self, folder: str = "") -> int:
+        """Restart with a UIDVALIDITY other than the one the folder has now, and return
+        it. Dovecot picks a new one from the clock when it finds no index; on a loaded
+        machine it has kept the old one once (CI), so this checks and tries again."""
+        name = folder or "INBOX"
+        old = self.uidvalidity(name)
+        for _attempt in range(5):
+            self.stop()
+            self.reset_uidvalidity(folder)
+            self.start()
+            new = self.uidvalidity(name)
+            if new != old:
+                return new
+        raise AssertionError(f"dovecot kept UIDVALIDITY {old} after 5 resets")
+
     def reset_uidvalidity(self, folder: str = "") -> None:
         """Forget the folder's UIDs (server stopped): dovecot hands out a new UIDVALIDITY.
         It takes the time in seconds: wait for a second the old one was not made in

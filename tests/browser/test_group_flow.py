@@ -138,7 +138,7 @@ def test_invite_sign_up_need_offer_accept_and_the_dashboard(browser, group_serve
         .get_by_role("listitem")
         .filter(has_text="An introduction to someone at Stripe")
     )
-    need.get_by_label("I can introduce them to (no names yet)").fill("a product lead at Stripe")
+    need.get_by_label(re.compile("How you could help")).fill("a product lead at Stripe")
     need.get_by_role("button", name="Offer an introduction").click()
     expect(erin.get_by_role("status")).to_contain_text("Offered")
 

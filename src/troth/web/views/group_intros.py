@@ -76,7 +76,10 @@ def offer(request: HttpRequest, slug: str, need_id: int) -> HttpResponse:
     return _act(
         request,
         slug,
-        lambda m: introductions.do_offer_intro(m, need_id, request.POST.get("hint", "")),
+        # the board's one form sends its words as "note"
+        lambda m: introductions.do_offer_intro(
+            m, need_id, request.POST.get("hint") or request.POST.get("note", "")
+        ),
         "Offered. They say yes first; then you ask the person, privately.",
     )
 

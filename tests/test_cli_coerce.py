@@ -59,8 +59,10 @@ def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(tmp_path)
         "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
         "print(json.dumps({'pydantic': 'pydantic' in sys.modules, 'code': code}), file=sys.stderr)\n"
     )
-    env = {**os.environ, "TROTH_HOME": str(tmp_path)}
-    env.pop("TROTH_DATABASE_URL", None)
+    # a user's shell: none of the test run's own settings (on the PostgreSQL pass they
+    # would point the command at the test server's database)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+    env["TROTH_HOME"] = str(tmp_path)
 
     def run(*args):
         done = subprocess.run(

@@ -277,8 +277,7 @@ def run_db(size: int, seed: int, names: str = "census") -> dict:
     from django.db import transaction
 
     from troth.identity.actions import do_resolve
-    from troth.identity.models import MergeRecord
-    from troth.importers.models import SourceRecord
+    from troth.identity.models import MergeRecord, SourceRecord
     from troth.lib.text import fold
     from troth.owners import local_owner
     from troth.people.models import ContactPoint, Employment, Organization, Person

@@ -160,7 +160,7 @@ def _snapshot(owner) -> dict[str, list[tuple]]:
         "people.Employment",
         "people.Relationship",
         "interactions.Interaction",
-        "importers.SourceRecord",
+        "identity.SourceRecord",
         "identity.MergeRecord",
         "identity.MergeSuggestion",
     ):

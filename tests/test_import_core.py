@@ -12,11 +12,12 @@ from django.apps import apps
 from django.db import transaction
 
 from troth.errors import TrothError
+from troth.identity.models import SourceRecord
 from troth.importers.apply import do_import, resolve_identities
 from troth.importers.detect import detect_kind, sniff
 from troth.importers.google import PARSER as GOOGLE
 from troth.importers.linkedin import PARSER as LINKEDIN
-from troth.importers.models import ImportRun, SourceRecord
+from troth.importers.models import ImportRun
 from troth.interactions.models import Interaction
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
@@ -68,7 +69,7 @@ MODELS = [
     "people.Note",
     "people.Tag",
     "interactions.Interaction",
-    "importers.SourceRecord",
+    "identity.SourceRecord",
 ]
 
 

@@ -36,7 +36,10 @@ SECRETS: dict[str, frozenset[str]] = {
 # tests/test_restore_security.py fails until every owned table is.
 # Tables that moved to another app since older exports were written: old label ->
 # the current one, so those files still restore.
-RENAMED = {"agenda.tiercadence": "trust.tiercadence"}
+RENAMED = {
+    "agenda.tiercadence": "trust.tiercadence",
+    "importers.sourcerecord": "identity.sourcerecord",
+}
 RESTORABLE = frozenset(
     {
         "agenda.agendamark",
@@ -45,9 +48,9 @@ RESTORABLE = frozenset(
         "agenda.mailsettings",
         "identity.mergerecord",
         "identity.mergesuggestion",
+        "identity.sourcerecord",
         "importers.importrun",
         "importers.messageparticipant",
-        "importers.sourcerecord",
         "interactions.interaction",
         "intros.introduction",
         "intros.introstep",
@@ -203,7 +206,7 @@ USER_NAMES = {
     "agenda.digestlog": "digests sent",
     "agenda.calendartoken": "calendar feed links",
     "importers.importrun": "past imports",
-    "importers.sourcerecord": "import records (what each import brought)",
+    "identity.sourcerecord": "import records (what each import brought)",
     "sim.simtruth": "simulator records",
     "trust.trustscore": "trust scores (a cache)",
 }

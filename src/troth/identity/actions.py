@@ -43,10 +43,9 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.identity import match
-from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
 from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import rejected_pairs
-from troth.importers.models import SourceRecord
 from troth.lib.text import fold
 from troth.owned import Owned, Owner, rows_rewritten
 from troth.people.models import ContactPoint, Employment, Person

@@ -54,3 +54,28 @@ class MergeSuggestion(Owned):
         ]
         indexes = [models.Index(fields=["owner", "status"], name="merge_suggestion_status")]
         ordering = ["-confidence", "id"]
+
+
+class SourceRecord(Owned):
+    """A record of a source ("linkedin", the profile URL) tied to the person it became,
+    so a re-import finds the same person again even when the record carries no email,
+    and merges and unmerges can follow where people came from. Identity's, though the
+    importers write it (issue 19: it sat in importers, and identity reached up for it).
+    The table keeps its old name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
+    source = models.CharField(max_length=20)
+    external_id = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "importers_sourcerecord"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "external_id"], name="source_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "person"], name="source_record_person")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"

@@ -96,7 +96,7 @@ def where_records_are(
     """Which person holds each imported record ((source, external_id) -> person id) and
     each contact point ((kind, value) -> person id): how a record is traced to the
     person it ended in after imports and merges (troth.sim.dirty_files.DirtyFiles.locate)."""
-    from troth.importers.models import SourceRecord
+    from troth.identity.models import SourceRecord
     from troth.people.models import ContactPoint
 
     source_ids = {

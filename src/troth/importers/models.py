@@ -1,8 +1,6 @@
-"""What imports leave behind: each run, and where each person came from.
+"""What imports leave behind: each run, and what it changed (for undo).
 
-`SourceRecord` ties a record of a source ("linkedin", the profile URL) to the
-person it became, so a re-import finds the same person again even when the
-record carries no email, and merges/unmerges can follow where people came from.
+Where each person came from (`SourceRecord`) is identity's: troth.identity.models.
 """
 
 from __future__ import annotations
@@ -10,7 +8,6 @@ from __future__ import annotations
 from django.db import models
 
 from troth.owned import Owned
-from troth.people.models import Person
 
 
 class ImportRun(Owned):
@@ -51,24 +48,6 @@ class ImportRun(Owned):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.path}"
-
-
-class SourceRecord(Owned):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
-    source = models.CharField(max_length=20)
-    external_id = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owner", "source", "external_id"], name="source_record_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["owner", "person"], name="source_record_person")]
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.external_id}"
 
 
 class ImportChange(models.Model):

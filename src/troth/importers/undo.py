@@ -28,8 +28,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
-from troth.identity.models import MergeRecord, MergeSuggestion
-from troth.importers.models import ImportChange, ImportRun, MessageParticipant, SourceRecord
+from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
+from troth.importers.models import ImportChange, ImportRun, MessageParticipant
 from troth.interactions.models import Interaction
 from troth.owned import rows_rewritten
 from troth.people.models import (
@@ -69,6 +69,9 @@ DELETE_ORDER: tuple[type[models.Model], ...] = (
 )
 _ALL: list[type[models.Model]] = [*DELETE_ORDER, MergeRecord]
 TABLES: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in _ALL}
+# Journals written before SourceRecord moved to identity (importers 0005 rewrites them;
+# a journal read in between still finds its table).
+TABLES["importers.sourcerecord"] = SourceRecord
 # Rows the run changed (filled in) and may put back.
 CHANGEABLE: dict[str, type[models.Model]] = {m._meta.label_lower: m for m in (Person, Relationship)}
 # What may point at a person the run created without being the run's own: suggestions,

@@ -23,8 +23,8 @@ from nameparser import HumanName
 
 from troth.errors import TrothError
 from troth.identity.match import names_agree
+from troth.identity.models import SourceRecord
 from troth.importers.journal import Journal
-from troth.importers.models import SourceRecord
 from troth.importers.records import (
     ColumnMap,
     ImportFileError,

@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -176,3 +177,46 @@ def no_mail_settings(monkeypatch, settings):
 def home(troth_home) -> Path:
     """This test's data directory (TROTH_HOME), for tests that put files in it."""
     return troth_home
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 (aiosmtpd) received: the group server's
+    invitations, reminders, resets and confirmations."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.envelopes.append(envelope)
+        return "250 2.0.0 Ok: queued"
+
+    def messages(self) -> list[Any]:
+        import email
+        import email.policy
+
+        return [
+            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+        ]
+
+    def texts(self) -> list[str]:
+        return [m.get_content() for m in self.messages()]
+
+
+@pytest.fixture
+def inbox(monkeypatch) -> Iterator[Inbox]:
+    """An SMTP server on a free port of 127.0.0.1, and TROTH_SMTP_* pointing at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
+    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
+    yield handler
+    controller.stop()

@@ -10,7 +10,6 @@ import re
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -23,30 +22,6 @@ from troth.people.models import Person
 
 STRONG = "correct horse battery staple 9"
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 2.0.0 Ok: queued"
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
-    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

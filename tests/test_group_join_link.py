@@ -5,13 +5,10 @@ through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
@@ -20,36 +17,6 @@ from troth.groups import actions, introductions, tasks
 from troth.groups.models import Invitation, JoinRequest, MemberIntro, Membership
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 2.0.0 Ok: queued"
-
-    def texts(self) -> list[str]:
-        return [
-            email.message_from_bytes(e.content, policy=email.policy.default).get_content()
-            for e in self.envelopes
-        ]
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
-    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

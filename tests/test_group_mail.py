@@ -4,48 +4,16 @@ asks (troth group remind), through a real SMTP server on 127.0.0.1 (aiosmtpd).""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from troth.groups import actions, introductions
 from troth.groups.models import Invitation, MemberIntro, Membership
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 2.0.0 Ok: queued"
-
-    def messages(self) -> list:
-        return [
-            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
-        ]
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
-    monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
-    yield handler
-    controller.stop()
 
 
 def test_an_invitation_sent_by_mail_carries_a_link_that_works(cli, inbox, alice):

@@ -115,7 +115,9 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_
     assert importing.returncode == 0, err
     assert json.loads(out)["people_created"] > 10_000
     assert errors == [], errors
-    assert written > 10 and waits, "the import was over before the writer could try"
+    # a handful of writes is enough to show they interleave with the import: how many
+    # fit depends on the machine (two test workers share CI's two cores)
+    assert written >= 5 and waits, "the import was over before the writer could try"
     assert max(waits) < 2.0
     for done in cli_runs:
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

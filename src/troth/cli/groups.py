@@ -31,6 +31,17 @@ def _setup() -> None:
     bootstrap.setup()
 
 
+def _public_url(url: str | None) -> str:
+    """Where members reach this server, for links in mails: --url, else TROTH_PUBLIC_URL."""
+    base = (url or settings.TROTH_PUBLIC_URL).rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise TrothError(
+            "say where members reach this server: --url https://troth.example.org"
+            " (or set TROTH_PUBLIC_URL)"
+        )
+    return base
+
+
 def _user(text: str):
     from django.contrib.auth import get_user_model
 
@@ -122,12 +133,7 @@ def invite(
     from troth.groups.actions import do_invite
     from troth.groups.queries import find_group
 
-    base = (url or settings.TROTH_PUBLIC_URL).rstrip("/")
-    if not base.startswith(("https://", "http://")):
-        raise TrothError(
-            "say where members reach this server: --url https://troth.example.org"
-            " (or set TROTH_PUBLIC_URL)"
-        )
+    base = _public_url(url)
     from troth.agenda.digest import do_send_server_mail
     from troth.groups.tasks import invitation_mail
 
@@ -230,23 +236,11 @@ def remind(
     run tries again.
     """
     _setup()
-    from troth.agenda.digest import do_send_server_mail
-    from troth.groups.introductions import do_expire_and_remind, reminder_mail
+    from troth.groups.introductions import do_remind
 
-    base = (url or settings.TROTH_PUBLIC_URL).rstrip("/")
-    if not base.startswith(("https://", "http://")):
-        raise TrothError(
-            "say where members reach this server: --url https://troth.example.org"
-            " (or set TROTH_PUBLIC_URL)"
-        )
-    with transaction.atomic():
-        expired, due = do_expire_and_remind()
-        for intro in due:
-            to, subject, body = reminder_mail(intro, base)
-            if to:
-                do_send_server_mail(subject, body, to, "a reminder")
+    expired, reminded = do_remind(_public_url(url))
     console.print(
-        f"{plural(expired, 'introduction ask')} expired, {plural(len(due), 'reminder')} sent"
+        f"{plural(expired, 'introduction ask')} expired, {plural(reminded, 'reminder')} sent"
     )
 
 

@@ -445,3 +445,20 @@ def reminder_mail(intro: MemberIntro, base_url: str) -> tuple[str, str, str]:
         f"{link}\n"
     )
     return to.email, f"Reminder: an introduction waits on you in {intro.group.name}", body
+
+
+def do_remind(base_url: str, now: datetime | None = None) -> tuple[int, int]:
+    """Close the stale asks and mail the reminders due, all or nothing: a failed send
+    (one TrothError line) marks nothing, so the next run tries again. Returns how many
+    expired and how many were reminded. `troth group remind` and `troth worker` both."""
+    from django.db import transaction
+
+    from troth.agenda.digest import do_send_server_mail
+
+    with transaction.atomic():
+        expired, due = do_expire_and_remind(now)
+        for intro in due:
+            to, subject, body = reminder_mail(intro, base_url)
+            if to:
+                do_send_server_mail(subject, body, to, "a reminder")
+    return expired, len(due)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -25,18 +25,11 @@ def send_group_mail(to: str, subject: str, body: str, what: str) -> str:
 
 @task()
 def remind_members(base_url: str) -> str:
-    """Close introduction asks unanswered for 14 days and mail the reminders due (what
-    `troth group remind` does), for `troth worker`'s hourly schedule."""
-    from troth.agenda.digest import do_send_server_mail
-    from troth.groups.introductions import do_expire_and_remind, reminder_mail
+    """`troth group remind` for `troth worker`'s hourly schedule."""
+    from troth.groups.introductions import do_remind
 
-    with transaction.atomic():
-        expired, due = do_expire_and_remind()
-        for intro in due:
-            to, subject, body = reminder_mail(intro, base_url)
-            if to:
-                do_send_server_mail(subject, body, to, "a reminder")
-    return f"{expired} expired, {len(due)} reminded"
+    expired, reminded = do_remind(base_url)
+    return f"{expired} expired, {reminded} reminded"
 
 
 def invitation_mail(group_name: str, expires: str, link: str) -> tuple[str, str]:

@@ -46,6 +46,7 @@ MODULES = (
     "sync",
     "paths",
     "groups",
+    "tokens",
 )
 MANIFEST = "commands.json"
 # Modules that import no model at the top and start Django themselves: `troth serve`

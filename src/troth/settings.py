@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "troth.groups",
     "troth.sync",
     "troth.tokens",
+    "troth.webhooks",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",

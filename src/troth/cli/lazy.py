@@ -47,6 +47,7 @@ MODULES = (
     "paths",
     "groups",
     "tokens",
+    "webhooks",
 )
 MANIFEST = "commands.json"
 # Modules that import no model at the top and start Django themselves: `troth serve`

@@ -246,6 +246,10 @@ def serve(
         from troth.sync.tasks import start_schedule
 
         schedule = start_schedule()  # only once the server runs, and only while it does
+    from troth.webhooks.actions import start_deliveries
+
+    # webhook deliveries: sent by this process on a laptop, by troth worker on a server
+    deliveries = start_deliveries() if runs_in_thread() else None
     try:
         server.run()
     except KeyboardInterrupt:
@@ -253,5 +257,7 @@ def serve(
     finally:
         if schedule is not None:
             schedule.set()
+        if deliveries is not None:
+            deliveries.set()
         server.close()
     typer.echo("troth stopped.")

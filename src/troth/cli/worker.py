@@ -29,7 +29,7 @@ def worker(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing."),
 ) -> None:
-    """Run queued imports and due mail and calendar syncs (when TROTH_TASKS=database)."""
+    """Run queued imports, due mail and calendar syncs and webhook deliveries (TROTH_TASKS=database)."""
     from django.core.management import call_command
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
@@ -71,6 +71,11 @@ def worker(
     reminders = (
         start_reminders(base) if base.startswith(("http://", "https://")) and not once else None
     )
+    # webhook deliveries (troth webhooks): sent from a thread of their own, retried
+    # with backoff; with --once, what is due now is sent after the queue
+    from troth.webhooks.actions import do_deliver_due, do_emit_due_promises, start_deliveries
+
+    deliveries = None if once else start_deliveries()
     try:
         call_command(
             "db_worker",
@@ -81,8 +86,13 @@ def worker(
             max_tasks=max_tasks,
             verbosity=0 if quiet else 1,
         )
+        if once:
+            do_emit_due_promises()
+            do_deliver_due()
     finally:
         if schedule is not None:
             schedule.set()
         if reminders is not None:
             reminders.set()
+        if deliveries is not None:
+            deliveries.set()

@@ -42,6 +42,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
+from troth.events import emit
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
 from troth.identity.pairs import COMBINED, combine, pair_columns
@@ -538,7 +539,7 @@ def do_merge(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> 
         "deleted": plan.deleted,
         "filled": plan.filled,
     }
-    return MergeRecord.objects.create(
+    record = MergeRecord.objects.create(
         owner=owner,
         kept=keep,
         merged_id=other.id,
@@ -547,6 +548,8 @@ def do_merge(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> 
         snapshot=_plain(snapshot),
         created_at=timezone.now(),
     )
+    emit(owner, "person.merged", keep, removed={"id": other.id, "name": other.full_name})
+    return record
 
 
 def do_unmerge(owner: Owner, record: MergeRecord) -> Person:

@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from troth.errors import TrothError
+from troth.events import emit
 from troth.identity.actions import do_resolve
 from troth.identity.queries import interactions_dropped
 from troth.importers import sanity
@@ -242,6 +243,13 @@ def _do_import(
             problems=summary.problem_rows(),
             **({"status": ImportRun.DONE} if made_here else {}),
         )
+        if not dry:
+            emit(
+                owner,
+                "import.finished",
+                None,
+                run={"id": run.pk, "kind": summary.kind, "counts": summary.run_counts()},
+            )
     summary.run_id = run.pk
     return summary
 

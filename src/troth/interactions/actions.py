@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
+from troth.events import emit
 from troth.interactions.models import Interaction
 from troth.owned import Owner
 from troth.people.actions import check_length
@@ -50,6 +51,7 @@ def do_log_interaction(
         source=source,
         external_id=external_id,
     )
+    emit(owner, "interaction.logged", interaction)
     return interaction
 
 

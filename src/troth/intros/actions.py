@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from troth.errors import TrothError
+from troth.events import emit
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import OPEN, closer_paths, tie_of, why_not_warm_tie
@@ -74,6 +75,9 @@ def _record(owner: Owner, intro: Introduction, old: str, note: str = "") -> Intr
         at=intro.updated_at,
         person=person,
         good=None if conduct is None else conduct.good,
+    )
+    emit(
+        owner, "intro.step", intro, step={"from": old or None, "to": intro.state, "note": step.note}
     )
     return step
 

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from troth.errors import TrothError
+from troth.events import emit
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
 from troth.owned import Owner
 from troth.people.actions import check_length, clean_tag
@@ -60,6 +61,7 @@ def do_record_favor(
         given_on=on,
         need=need,
     )
+    emit(owner, "favour.recorded", favor)
     return favor
 
 
@@ -81,6 +83,7 @@ def do_make_promise(
     promise = Commitment.objects.create(
         owner=owner, debtor=debtor, creditor=creditor, what=_text(what), made_on=made_on, due_on=due
     )
+    emit(owner, "promise.made", promise)
     return promise
 
 
@@ -94,6 +97,7 @@ def do_set_promise_status(owner: Owner, promise: Commitment, status: str) -> Com
     promise.status = status
     promise.status_changed_at = timezone.now()
     promise.save(update_fields=["status", "status_changed_at"])
+    emit(owner, f"promise.{status}", promise)
     return promise
 
 
@@ -135,6 +139,7 @@ def do_add_need(
     for name in tags:
         tag, _ = Tag.objects.get_or_create(owner=owner, name=clean_tag(name))
         need.tags.add(tag)
+    emit(owner, "need.opened", need)
     return need
 
 
@@ -151,6 +156,7 @@ def do_close_need(owner: Owner, need: Need, status: str, *, met_by: Person | Non
     need.met_by = met_by
     need.closed_at = timezone.now()
     need.save(update_fields=["status", "met_by", "closed_at"])
+    emit(owner, "need.met" if status == Need.MET else "need.closed", need)
     return need
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from nameparser import HumanName
 
 from troth.errors import TrothError
+from troth.events import emit
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
 from troth.lib.names import name_problem
 from troth.lib.text import fold
@@ -156,12 +157,21 @@ def do_add_contact_points(owner: Owner, person: Person, points: list[tuple[str, 
 def do_tag(
     owner: Owner, person: Person, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> None:
+    if _tag(owner, person, add, remove):
+        emit(owner, "person.updated", person)
+
+
+def _tag(owner: Owner, person: Person, add: Iterable[str], remove: Iterable[str]) -> bool:
+    """Whether anything was asked for (do_tag says so once; do_add_person says
+    person.created instead)."""
+    add = list(add)
     for name in add:
         tag, _ = Tag.objects.get_or_create(owner=owner, name=clean_tag(name))
         person.tags.add(tag)
     drop = [clean_tag(n) for n in remove]
     if drop:
         person.tags.remove(*Tag.objects.filter(owner=owner, name__in=drop))
+    return bool(add or drop)
 
 
 def do_add_person(
@@ -208,9 +218,10 @@ def do_add_person(
     )
     do_add_contact_points(owner, person, points)
     do_set_job(owner, person, company, title)
-    do_tag(owner, person, add=tags)
+    _tag(owner, person, tags, ())
     if met_through is not None and not met_through.is_me:
         do_link_knows(owner, person, met_through, source="met-through")
+    emit(owner, "person.created", person)
     return person
 
 
@@ -245,7 +256,7 @@ def do_edit_person(
         person.name_key = "me" if person.is_me else fold(person.full_name)
         person.save()
     if nickname is not None:
-        do_set_nickname(owner, person, nickname)
+        _set_nickname(person, nickname)
     do_add_contact_points(owner, person, _normalized_points(emails, phones, urls))
     for value in remove_contacts:
         deleted, _ = ContactPoint.objects.filter(
@@ -273,6 +284,7 @@ def do_edit_person(
     if archived is not None:
         rel.archived = archived
     rel.save()
+    emit(owner, "person.updated", person)
     return person
 
 
@@ -281,12 +293,17 @@ MAX_NICKNAME = 100  # the column's width
 
 def do_set_nickname(owner: Owner, person: Person, nickname: str) -> Person:
     """What they go by ("Bobby"); an empty one forgets it."""
+    _set_nickname(person, nickname)
+    emit(owner, "person.updated", person)
+    return person
+
+
+def _set_nickname(person: Person, nickname: str) -> None:
     text = " ".join(nickname.split())
     if len(text) > MAX_NICKNAME:
         raise TrothError(f"nickname is longer than {MAX_NICKNAME} characters")
-    Person.objects.filter(owner=owner, id=person.id).update(nickname=text)
+    Person.objects.filter(owner=person.owner_id, id=person.id).update(nickname=text)
     person.nickname = text
-    return person
 
 
 def do_leave_job(owner: Owner, person: Person) -> None:
@@ -319,6 +336,7 @@ def do_forget_met(owner: Owner, person: Person, *, on: bool = False, through: bo
 def do_delete_person(owner: Owner, person: Person) -> None:
     if person.is_me:
         raise TrothError("you cannot delete yourself")
+    emit(owner, "person.deleted", None, person={"id": person.id, "name": person.full_name})
     Person.objects.filter(owner=owner, id=person.id).delete()
 
 

@@ -148,20 +148,23 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def opener() -> urllib.request.OpenerDirector:
+def opener(*, redirects: bool = True) -> urllib.request.OpenerDirector:
     """urllib's opener for http(s) only (no ftp:, file:, data:), without proxies from
     the environment (a proxy would connect for us, unchecked), each connection and
-    each redirect through the check above."""
+    each redirect through the check above. Without `redirects` a 3xx is an answer
+    like any other error (a webhook's POST: troth.webhooks.send)."""
     built = urllib.request.OpenerDirector()
-    for handler in (
+    handlers: list[urllib.request.BaseHandler] = [
         urllib.request.ProxyHandler({}),
         urllib.request.UnknownHandler(),
         _HTTPHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
-        _Redirects(),
         urllib.request.HTTPErrorProcessor(),
         _HTTPSHandler(context=ssl.create_default_context()),
-    ):
+    ]
+    if redirects:
+        handlers.append(_Redirects())
+    for handler in handlers:
         built.add_handler(handler)
     return built
 

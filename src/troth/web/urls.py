@@ -18,6 +18,7 @@ from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
 from troth.web.views import sources as sources_views
+from troth.web.views import webhooks as webhooks_views
 
 app_name = "web"
 
@@ -196,6 +197,10 @@ urlpatterns = [
     path("settings/sources/add", sources_views.add, name="source-add"),
     path("settings/sources/<int:source_id>/remove", sources_views.remove, name="source-remove"),
     path("settings/sources/<int:source_id>/sync", sources_views.sync_now, name="source-sync"),
+    path("settings/webhooks/add", webhooks_views.add, name="webhook-add"),
+    path("settings/webhooks/<int:webhook_id>/remove", webhooks_views.remove, name="webhook-remove"),
+    path("settings/webhooks/<int:webhook_id>/enable", webhooks_views.enable, name="webhook-enable"),
+    path("settings/webhooks/<int:webhook_id>/ping", webhooks_views.ping, name="webhook-ping"),
     path("account/", account.account_page, name="account"),
     path("account/email", account.change_email, name="account-email"),
     path("account/email/confirm/<str:token>", account.confirm_email, name="account-email-confirm"),

@@ -1,0 +1,108 @@
+"""Sending one delivery: the signed POST and what the receiver answered.
+
+The signature follows the scheme Stripe and GitHub made familiar: a header
+
+    Troth-Signature: t=1767225600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+
+where v1 is HMAC-SHA256, keyed with the subscription's secret, of the timestamp, a
+dot and the exact body bytes. A receiver recomputes it, compares in constant time and
+refuses a timestamp older than a few minutes (a replayed delivery). Each delivery
+also says `Troth-Event` (the kind), `Troth-Event-Id` (the same for every retry: a
+receiver that saw it already can answer 200 and do nothing) and `Troth-Delivery`.
+
+The connection goes through troth.sync.netguard like a source's: on a group's
+server a member's webhook cannot reach the server's own database or the LAN, DNS
+rebinding included. Redirects are not followed (a POST that is redirected is a
+misconfigured address, and following it would be a way around the check).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+import troth
+from troth import present
+from troth.webhooks.models import Event
+
+TIMEOUT = 10.0  # seconds for one attempt
+READ_AT_MOST = 64 * 1024  # of the receiver's answer (the log keeps its start)
+SIGNATURE_HEADER = "Troth-Signature"
+
+
+def body_of(event: Event) -> bytes:
+    return json.dumps(
+        {
+            "id": str(event.uid),
+            "type": event.kind,
+            "created_at": present.iso(event.created_at),
+            "data": event.data,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify(
+    secret: str, body: bytes, header: str, *, tolerance: int = 300, now: float | None = None
+) -> bool:
+    """What a receiver does (and the tests, as a receiver): check a signature header."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        stamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs((now if now is not None else time.time()) - stamp) > tolerance:
+        return False
+    expected = sign(secret, body, stamp).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+@dataclass
+class Answer:
+    ok: bool
+    status: int | None = None
+    text: str = ""
+    error: str = ""
+
+
+def post(url: str, secret: str, event: Event, delivery_id: int, attempt: int) -> Answer:
+    from troth.sync import netguard
+
+    body = body_of(event)
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": f"troth-webhooks/{troth.__version__}",
+            "Troth-Event": event.kind,
+            "Troth-Event-Id": str(event.uid),
+            "Troth-Delivery": f"{delivery_id}.{attempt}",
+            SIGNATURE_HEADER: sign(secret, body, int(time.time())),
+        },
+    )
+    opener = netguard.opener(redirects=False)  # a 3xx is a failure, never a second request
+    try:
+        with opener.open(request, timeout=TIMEOUT) as response:
+            text = response.read(READ_AT_MOST).decode("utf-8", "replace")
+            return Answer(ok=200 <= response.status < 300, status=response.status, text=text)
+    except urllib.error.HTTPError as exc:
+        text = exc.read(READ_AT_MOST).decode("utf-8", "replace") if exc.fp else ""
+        return Answer(ok=False, status=exc.code, text=text, error=f"HTTP {exc.code} {exc.reason}")
+    except netguard.Refused as exc:
+        return Answer(ok=False, error=str(exc))
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Answer(ok=False, error=f"could not deliver: {reason}")

@@ -17,9 +17,7 @@ ROUTERS = [
     "troth.api.agenda",
     "troth.api.trust",
     "troth.api.intros",
-    "troth.api.imports",
-    "troth.api.groups",
-    "troth.api.tokens",
+    # imports and exports, the group server: not yet (see the report)
     # "troth.api.webhooks",  (the lead's, issue 15's webhooks)
 ]
 

@@ -19,9 +19,7 @@ class Api:
         self.owner = owner
         self.client = Client()
 
-    def __call__(
-        self, method: str, path: str, body: Any = None, **headers: str
-    ) -> Any:
+    def __call__(self, method: str, path: str, body: Any = None, **headers: str) -> Any:
         url = path if path.startswith("/api/") else "/api/v1" + path
         kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self.raw}"}
         kwargs.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})

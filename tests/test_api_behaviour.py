@@ -4,9 +4,9 @@ limit (429 with Retry-After), the docs page under the app's CSP, busy SQLite (50
 from __future__ import annotations
 
 import pytest
-from api_helpers import Api
 from django.test import Client
 
+from api_helpers import Api
 from troth.api.models import RateWindow
 from troth.people.actions import do_add_person
 
@@ -114,10 +114,9 @@ def test_docs_and_document_need_no_token_and_load_nothing_from_elsewhere():
 def test_busy_database_is_503_not_500(alice):
     """SQLite's lock past the busy timeout reaches the client as 503 + Retry-After."""
     from django.db import OperationalError
+    from django.test import RequestFactory
 
     from troth.api.core import api as ninja_api
-
-    from django.test import RequestFactory
 
     request = RequestFactory().get("/api/v1/people")
     r = ninja_api.on_exception(request, OperationalError("database is locked"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from api_helpers import Api
 from django.utils import timezone
 
+from api_helpers import Api
 from troth.ledger.models import Commitment, Need
 from troth.owners import local_owner, me_person
 from troth.people.models import Person
@@ -30,7 +30,9 @@ def add(api, name: str, **fields) -> dict:
 
 
 def test_people_add_search_show_edit_tag_note_delete(api, cli):
-    dana = add(api, "Dana Kang", emails=["dana@example.org"], company="Acme", title="CTO", tags=["fintech"])
+    dana = add(
+        api, "Dana Kang", emails=["dana@example.org"], company="Acme", title="CTO", tags=["fintech"]
+    )
     assert dana["company"] == "Acme" and dana["emails"] == ["dana@example.org"]
     add(api, "Eli Stone", company="Birch", via_id=dana["id"])
     # the same rows as troth people --json (one presenter)
@@ -79,7 +81,9 @@ def test_people_bad_input_names_the_field(api):
         assert r.status_code == status, (body, r.content)
         assert words in r.json()["error"], (body, r.json())
     r = api.client.post(
-        "/api/v1/people", "{oops", content_type="application/json",
+        "/api/v1/people",
+        "{oops",
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {api.raw}",
     )
     assert r.status_code == 400 and r.json() == {"error": "body: not valid JSON"}
@@ -102,22 +106,44 @@ def test_merge(api):
 def test_interactions_favours_promises_needs(api):
     dana = add(api, "Dana Kang")
     me = me_person(api.owner)
-    i = api("POST", "/interactions", {"person_id": dana["id"], "channel": "call", "minutes": 30, "summary": "coffee"})
+    i = api(
+        "POST",
+        "/interactions",
+        {"person_id": dana["id"], "channel": "call", "minutes": 30, "summary": "coffee"},
+    )
     assert i.status_code == 201 and i.json()["minutes"] == 30
-    assert api("POST", "/interactions", {"person_id": dana["id"], "channel": "fax"}).status_code == 422
+    assert (
+        api("POST", "/interactions", {"person_id": dana["id"], "channel": "fax"}).status_code == 422
+    )
     future = (timezone.now() + dt.timedelta(days=3)).isoformat()
     r = api("POST", "/interactions", {"person_id": dana["id"], "channel": "call", "when": future})
     assert r.status_code == 400 and "future" in r.json()["error"]
     assert api("POST", "/interactions", {"person_id": me.id, "channel": "call"}).status_code == 404
-    assert [x["id"] for x in api.get("/interactions", person_id=dana["id"]).json()["items"]] == [i.json()["id"]]
+    assert [x["id"] for x in api.get("/interactions", person_id=dana["id"]).json()["items"]] == [
+        i.json()["id"]
+    ]
 
-    need = api("POST", "/needs", {"person_id": dana["id"], "what": "a CPA", "days": 30, "tags": ["cpa"]})
+    need = api(
+        "POST", "/needs", {"person_id": dana["id"], "what": "a CPA", "days": 30, "tags": ["cpa"]}
+    )
     assert need.status_code == 201 and need.json()["tags"] == ["cpa"]
-    assert api("POST", "/needs", {"person_id": dana["id"], "what": "x", "days": 0}).status_code == 400
+    assert (
+        api("POST", "/needs", {"person_id": dana["id"], "what": "x", "days": 0}).status_code == 400
+    )
     mine = api("POST", "/needs", {"person_id": me.id, "what": "intro to Larkspur"}).json()
     assert mine["mine"] is True
     assert [n["id"] for n in api.get("/needs", mine="true").json()["items"]] == [mine["id"]]
-    f = api("POST", "/favours", {"person_id": dana["id"], "direction": "gave", "kind": "intro", "what": "Pat", "need_id": need.json()["id"]})
+    f = api(
+        "POST",
+        "/favours",
+        {
+            "person_id": dana["id"],
+            "direction": "gave",
+            "kind": "intro",
+            "what": "Pat",
+            "need_id": need.json()["id"],
+        },
+    )
     assert f.status_code == 201 and f.json()["direction"] == "gave"
     assert Need.objects.get(id=need.json()["id"]).status == Need.MET
     assert api.get("/favours", direction="gave").json()["items"][0]["id"] == f.json()["id"]
@@ -126,7 +152,9 @@ def test_interactions_favours_promises_needs(api):
     assert r.status_code == 200 and r.json()["met_by"]["id"] == dana["id"]
     assert api("POST", f"/needs/{mine['id']}/met", {}).status_code == 400  # already met
 
-    p = api("POST", "/promises", {"to_id": dana["id"], "what": "send the deck", "due": "2999-01-01"})
+    p = api(
+        "POST", "/promises", {"to_id": dana["id"], "what": "send the deck", "due": "2999-01-01"}
+    )
     assert p.status_code == 201 and p.json()["from"] == {"id": me.id, "name": "me"}
     theirs = api("POST", "/promises", {"from_id": dana["id"], "what": "intro to CFO"}).json()
     assert [x["id"] for x in api.get("/promises", mine="false").json()["items"]] == [theirs["id"]]
@@ -138,8 +166,18 @@ def test_interactions_favours_promises_needs(api):
     assert again.status_code == 400 and "already broken" in again.json()["error"]
     assert api.get("/promises").json()["items"] == []
     assert len(api.get("/promises", all="true").json()["items"]) == 2
-    assert api("POST", "/promises", {"to_id": dana["id"], "from_id": dana["id"], "what": "x"}).status_code == 400
-    for kind, ident in (("interactions", i.json()["id"]), ("favours", f.json()["id"]), ("promises", theirs["id"]), ("needs", mine["id"])):
+    assert (
+        api(
+            "POST", "/promises", {"to_id": dana["id"], "from_id": dana["id"], "what": "x"}
+        ).status_code
+        == 400
+    )
+    for kind, ident in (
+        ("interactions", i.json()["id"]),
+        ("favours", f.json()["id"]),
+        ("promises", theirs["id"]),
+        ("needs", mine["id"]),
+    ):
         assert api("DELETE", f"/{kind}/{ident}").status_code == 204
         assert api("DELETE", f"/{kind}/{ident}").status_code == 404
     assert Commitment.objects.filter(owner=api.owner).count() == 1
@@ -150,7 +188,16 @@ def test_agenda_done_snooze_skip_draft_cadence(api, cli):
     eli = add(api, "Eli Stone")
     today = timezone.localdate()
     for who in (dana, eli):
-        api("POST", "/promises", {"to_id": who["id"], "what": "send the deck", "made_on": str(today - dt.timedelta(days=9)), "due": str(today - dt.timedelta(days=2))})
+        api(
+            "POST",
+            "/promises",
+            {
+                "to_id": who["id"],
+                "what": "send the deck",
+                "made_on": str(today - dt.timedelta(days=9)),
+                "due": str(today - dt.timedelta(days=2)),
+            },
+        )
     page = api.get("/agenda").json()
     assert page["date"] == today.isoformat()
     # the rows of troth agenda --all --json
@@ -168,7 +215,11 @@ def test_agenda_done_snooze_skip_draft_cadence(api, cli):
     r = api("POST", f"/agenda/{second}/snooze", {"until": str(today)})
     assert r.status_code == 400 and "until" in r.json()["error"]
     r = api("POST", f"/agenda/{second}/snooze", {"until": str(today + dt.timedelta(days=3))})
-    assert r.json() == {"id": second, "status": "snoozed", "until": str(today + dt.timedelta(days=3))}
+    assert r.json() == {
+        "id": second,
+        "status": "snoozed",
+        "until": str(today + dt.timedelta(days=3)),
+    }
     assert second not in [x["id"] for x in api.get("/agenda").json()["items"]]
     assert api("POST", "/agenda/zz9/skip").status_code == 404
     r = api("PUT", f"/people/{dana['id']}/cadence", {"days": 14})
@@ -179,7 +230,11 @@ def test_agenda_done_snooze_skip_draft_cadence(api, cli):
 def test_trust_balance_reliability_ready(api, cli):
     dana = add(api, "Dana Kang")
     api("POST", "/interactions", {"person_id": dana["id"], "channel": "meeting", "minutes": 60})
-    api("POST", "/favours", {"person_id": dana["id"], "direction": "got", "kind": "advice", "what": "CV"})
+    api(
+        "POST",
+        "/favours",
+        {"person_id": dana["id"], "direction": "got", "kind": "advice", "what": "CV"},
+    )
     rows = api.get("/trust").json()["items"]
     assert rows == cli.json("trust")
     detail = api.get(f"/people/{dana['id']}/trust").json()
@@ -196,9 +251,23 @@ def test_trust_balance_reliability_ready(api, cli):
 def test_introductions_and_steps(api, cli):
     dana = add(api, "Dana Kang")
     eli = add(api, "Eli Stone")
-    r = api("POST", "/intros", {"kind": "propose", "a_id": dana["id"], "b_id": eli["id"], "why": "both in fintech"})
+    r = api(
+        "POST",
+        "/intros",
+        {"kind": "propose", "a_id": dana["id"], "b_id": eli["id"], "why": "both in fintech"},
+    )
     assert r.status_code == 400 and "barely know" in r.json()["error"]  # the handoff guard
-    r = api("POST", "/intros", {"kind": "propose", "a_id": dana["id"], "b_id": eli["id"], "why": "both in fintech", "anyway": "old friends"})
+    r = api(
+        "POST",
+        "/intros",
+        {
+            "kind": "propose",
+            "a_id": dana["id"],
+            "b_id": eli["id"],
+            "why": "both in fintech",
+            "anyway": "old friends",
+        },
+    )
     assert r.status_code == 201, r.content
     intro = r.json()
     assert intro["state"] == "proposed" and intro["steps"][0]["to"] == "proposed"

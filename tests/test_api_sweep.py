@@ -9,10 +9,10 @@ import json
 from typing import Any
 
 import pytest
-from api_helpers import Api
 from django.test import Client
 from django.utils import timezone
 
+from api_helpers import Api
 from troth.intros.actions import do_propose
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.owners import me_person
@@ -92,7 +92,11 @@ def example(doc: dict[str, Any], schema: dict[str, Any], ids: dict[str, Any], na
     if kind == "array":
         return [example(doc, schema.get("items", {}), ids, name)]
     if kind == "object":
-        return {k: example(doc, v, ids, k) for k, v in schema.get("properties", {}).items() if k in schema.get("required", [])}
+        return {
+            k: example(doc, v, ids, k)
+            for k, v in schema.get("properties", {}).items()
+            if k in schema.get("required", [])
+        }
     if kind == "integer":
         return 1
     if kind == "boolean":
@@ -132,7 +136,9 @@ def requests_for(
         return [(url, None, aimed)]
     schema = resolve(doc, content["schema"])
     fields = schema.get("properties", {})
-    required = {k: example(doc, v, ids, k) for k, v in fields.items() if k in schema.get("required", [])}
+    required = {
+        k: example(doc, v, ids, k) for k, v in fields.items() if k in schema.get("required", [])
+    }
     optional_ids = [k for k in fields if k.endswith("_id") and k not in required]
     bodies = [required | {k: example(doc, fields[k], ids, k)} for k in optional_ids] or [required]
     return [(url, body, aimed or any(k.endswith("_id") for k in body)) for body in bodies]
@@ -165,7 +171,9 @@ def test_another_owners_ids_are_not_found_on_every_route(alice, bob):
                 continue
             r = api(method, url, body)
             tried.append(f"{method} {path}")
-            assert r.status_code == 404, f"{method} {url} {body}: {r.status_code} {r.content[:300]!r}"
+            assert r.status_code == 404, (
+                f"{method} {url} {body}: {r.status_code} {r.content[:300]!r}"
+            )
             assert "error" in r.json()
     assert counts(alice) == before  # and nothing of alice's changed
     # the routes that name something: people, each ledger kind, the agenda, intros
@@ -176,7 +184,7 @@ def test_lists_show_only_the_owners_rows(alice, bob):
     world(alice, "Alice's")
     world(bob, "Bob's")
     api = Api(bob)
-    for method, path, op, _doc in operations():
+    for method, path, _op, _doc in operations():
         if method != "GET" or "{" in path or path.endswith(("openapi.json", "docs")):
             continue
         r = api("GET", path)
@@ -210,9 +218,16 @@ def test_no_token_no_answer(alice):
         if path.endswith(("openapi.json", "docs")):
             continue
         url, body, _ = requests_for(method, path, op, doc, mine)[0]
-        for header in ({}, {"HTTP_AUTHORIZATION": "Bearer troth_nope"}, {"HTTP_AUTHORIZATION": "Basic YTpi"}):
+        for header in (
+            {},
+            {"HTTP_AUTHORIZATION": "Bearer troth_nope"},
+            {"HTTP_AUTHORIZATION": "Basic YTpi"},
+        ):
             r = getattr(client, method.lower())(
-                url, json.dumps(body) if body is not None else None, content_type="application/json", **header
+                url,
+                json.dumps(body) if body is not None else None,
+                content_type="application/json",
+                **header,
             )
             assert r.status_code == 401, f"{method} {url} {header}: {r.status_code}"
             assert r["WWW-Authenticate"].startswith("Bearer")

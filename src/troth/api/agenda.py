@@ -12,7 +12,7 @@ from pydantic import Field
 
 from troth import present
 from troth.agenda.queries import access_item, agenda
-from troth.api.core import In, Out, answers, atomic_write, owner, paginate
+from troth.api.core import In, Out, answers, atomic_write, owner, page, window
 from troth.api.people import contact
 from troth.api.schemas import InteractionRow, PersonRef
 from troth.errors import TrothError
@@ -38,18 +38,20 @@ class AgendaPage(Out):
 
 
 @router.get("/agenda", response=answers(AgendaPage), summary="Today's agenda")
-def today(
-    request: HttpRequest, days: int = 7, limit: int = 50, cursor: str | None = None
-) -> dict:
+def today(request: HttpRequest, days: int = 7, limit: int = 50, cursor: str | None = None) -> dict:
     """`troth agenda --all --json`, most important first, in pages: `days` ahead for
     things due."""
     if not 0 <= days <= 366:
         raise TrothError(f"days: between 0 and 366, got {days}")
     who = owner(request)
-    with atomic_write():  # the scores it reads are brought up to date first
-        result = agenda(who, window=days, hints_for=None)
-    rows = [present.agenda_item_row(i) for i in result.items]
-    return {"date": result.today.isoformat(), **paginate(request, rows, cursor, limit)}
+    offset, limit = window(request, cursor, limit)
+    # No transaction: a read (the scores it needs are refreshed on their own, see
+    # trust.queries.fresh_scores), and only this page's needs are matched to helpers
+    # (the order is the same either way), as the Today page does.
+    result = agenda(who, window=days, hints_for=offset + limit)
+    rows = [present.agenda_item_row(i) for i in result.items[offset : offset + limit]]
+    more = len(result.items) > offset + limit
+    return {"date": result.today.isoformat(), **page(request, rows, offset, limit, more)}
 
 
 class DoneIn(In):
@@ -133,15 +135,14 @@ def item_draft(request: HttpRequest, item_id: str, kind: str | None = None) -> d
 
     who = owner(request)
     chosen = drafts.check_kind(kind) if kind is not None else None
-    with atomic_write():
-        item = access_item(who, item_id)
-        if item.kind == "intro":
-            if chosen is not None and chosen not in drafts.INTRO_KINDS:
-                raise TrothError(f"kind: {item_id} is an introduction; use an intro-... kind")
-            result = drafts.render_intro_draft(who, access_intro(who, item.ref), chosen)
-        else:
-            person = Person.objects.get(owner=who, id=item.person_id)
-            result = drafts.render_draft(who, person, chosen or drafts.kind_for_item(item), item)
+    item = access_item(who, item_id)
+    if item.kind == "intro":
+        if chosen is not None and chosen not in drafts.INTRO_KINDS:
+            raise TrothError(f"kind: {item_id} is an introduction; use an intro-... kind")
+        result = drafts.render_intro_draft(who, access_intro(who, item.ref), chosen)
+    else:
+        person = Person.objects.get(owner=who, id=item.person_id)
+        result = drafts.render_draft(who, person, chosen or drafts.kind_for_item(item), item)
     return present.draft_row(result)
 
 

@@ -239,9 +239,7 @@ _CURSOR_SALT = "troth.api.cursor"
 def _filters_key(request: HttpRequest) -> str:
     """What a cursor is bound to: the path and the filters, not the paging itself."""
     query = sorted((k, v) for k, v in request.GET.items() if k not in ("cursor", "limit"))
-    return hashlib.blake2b(
-        json.dumps([request.path, query]).encode(), digest_size=8
-    ).hexdigest()
+    return hashlib.blake2b(json.dumps([request.path, query]).encode(), digest_size=8).hexdigest()
 
 
 def read_cursor(request: HttpRequest, cursor: str | None) -> int:

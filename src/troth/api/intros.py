@@ -60,7 +60,9 @@ def list_intros(
 ) -> dict:
     """`troth intros [--waiting-on-me] [--stalled] --json`: both roles."""
     who = owner(request)
-    rows = [present.intro_full_row(i) for i in intros(who, waiting_on_me=waiting_on_me, stalled=stalled)]
+    rows = [
+        present.intro_full_row(i) for i in intros(who, waiting_on_me=waiting_on_me, stalled=stalled)
+    ]
     return paginate(request, rows, cursor, limit)
 
 
@@ -112,9 +114,7 @@ def start_intro(request: HttpRequest, payload: IntroIn) -> Status:
             if payload.kind == "ask":
                 i = actions.do_ask(who, c, b, payload.why, blurb=payload.blurb, anyway=anyway)
             else:
-                i = actions.do_offered(
-                    who, c, b, payload.why, due=payload.due, blurb=payload.blurb
-                )
+                i = actions.do_offered(who, c, b, payload.why, due=payload.due, blurb=payload.blurb)
     return Status(201, present.intro_story_row(i))
 
 

@@ -13,7 +13,17 @@ from ninja import Router, Status
 from pydantic import Field
 
 from troth import present
-from troth.api.core import In, Out, answers, atomic_write, delete_owned, owner, page, paginate, window
+from troth.api.core import (
+    In,
+    Out,
+    answers,
+    atomic_write,
+    delete_owned,
+    owner,
+    page,
+    paginate,
+    window,
+)
 from troth.api.people import contact
 from troth.api.schemas import FavorRow, InteractionRow, NeedRow, PromiseRow
 from troth.errors import TrothError
@@ -137,8 +147,8 @@ class FavorIn(In):
     direction: Literal["gave", "got"] = Field(
         ..., description="gave: you helped them; got: they helped you"
     )
-    kind: Literal["intro", "lead", "advice", "referral", "resource", "endorsement", "time"] = (
-        Field(..., description="|".join(FAVOR_KINDS))
+    kind: Literal["intro", "lead", "advice", "referral", "resource", "endorsement", "time"] = Field(
+        ..., description="|".join(FAVOR_KINDS)
     )
     what: str
     when: dt.date | None = Field(None, description="Default: today.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Status
 from django.utils import timezone
+from ninja import Router, Status
 from pydantic import Field
 
 from troth import present
@@ -263,9 +263,7 @@ class MergeOut(Out):
     moved: int
 
 
-@router.post(
-    "/people/{person_id}/merge", response=answers(MergeOut), summary="Merge two records"
-)
+@router.post("/people/{person_id}/merge", response=answers(MergeOut), summary="Merge two records")
 def merge(request: HttpRequest, person_id: int, payload: MergeIn) -> dict:
     """`troth merge KEEP OTHER --yes`: `other_id` is folded into this person
     (`troth unmerge` undoes it)."""

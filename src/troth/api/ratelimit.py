@@ -33,25 +33,19 @@ def check(token: AccessToken) -> None:
         return
     clock = time.time()
     minute = int(clock // 60)
-    with transaction.atomic():
-        updated = RateWindow.objects.filter(token_id=token.id, minute=minute).update(
-            count=F("count") + 1
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateWindow.objects.create(token_id=token.id, minute=minute, count=1)
-            except IntegrityError:  # another process made this minute's row first
-                RateWindow.objects.filter(token_id=token.id, minute=minute).update(
-                    count=F("count") + 1
-                )
-            else:
-                # the token's earlier minutes are of no further use
-                RateWindow.objects.filter(token_id=token.id, minute__lt=minute).delete()
-        count = (
-            RateWindow.objects.filter(token_id=token.id, minute=minute)
-            .values_list("count", flat=True)
-            .first()
-        )
+    # Each statement commits on its own (no transaction around them): on SQLite a
+    # transaction takes the write lock at BEGIN, and every request would hold it for
+    # longer than the one UPDATE that needs it.
+    mine = RateWindow.objects.filter(token_id=token.id, minute=minute)
+    if not mine.update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                RateWindow.objects.create(token_id=token.id, minute=minute, count=1)
+        except IntegrityError:  # another process made this minute's row first
+            mine.update(count=F("count") + 1)
+        else:
+            # the token's earlier minutes are of no further use
+            RateWindow.objects.filter(token_id=token.id, minute__lt=minute).delete()
+    count = mine.values_list("count", flat=True).first()
     if count is not None and count > cap:
         raise Throttled(wait=max(1, math.ceil((minute + 1) * 60 - clock)))

@@ -9,11 +9,11 @@ from typing import Any, Literal, get_args
 from django.http import HttpRequest
 from ninja import Router
 
-from troth.api.core import Out, answers, atomic_write, owner, paginate
+from troth.api.core import Out, answers, owner, paginate
 from troth.api.people import contact
 from troth.trust.constants import TIERS
-from troth.trust.ready import ASKS
 from troth.trust.queries import check_as_of
+from troth.trust.ready import ASKS
 
 router = Router(tags=["trust"])
 
@@ -54,8 +54,7 @@ def trust_list(
 
     who = owner(request)
     day = check_as_of(as_of)
-    with atomic_write():
-        rows = rows_for(who, day)
+    rows = rows_for(who, day)  # a read: no transaction (see trust.queries.fresh_scores)
     if tier:
         rows = [r for r in rows if r["tier"] == tier]
     if cooling:
@@ -105,8 +104,7 @@ def trust_detail(request: HttpRequest, person_id: int, as_of: dt.date | None = N
     who = owner(request)
     person = contact(who, person_id)
     day = check_as_of(as_of)
-    with atomic_write():
-        return detail_for(who, person, day)
+    return detail_for(who, person, day)
 
 
 class BalanceRow(Out):
@@ -205,7 +203,6 @@ def reliability(
     return data
 
 
-
 class Ready(Out):
     ask: str
     ready: bool
@@ -216,13 +213,11 @@ class Ready(Out):
 
 
 @router.get("/people/{person_id}/ready", response=answers(Ready), summary="Ready to ask?")
-def ready(
-    request: HttpRequest, person_id: int, ask: Ask, as_of: dt.date | None = None
-) -> dict:
+def ready(request: HttpRequest, person_id: int, ask: Ask, as_of: dt.date | None = None) -> dict:
     """`troth ready NAME --ask ASK --json`: READY or NOT YET, why, and what to do first."""
     from troth.trust.asking import ready_to_ask
+
     who = owner(request)
     person = contact(who, person_id)
     day = check_as_of(as_of)
-    with atomic_write():
-        return ready_to_ask(who, person, ask, day)
+    return ready_to_ask(who, person, ask, day)

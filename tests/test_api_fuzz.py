@@ -44,13 +44,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def token(db, settings):
+def token(db, settings, home):
     """An owner with a few of everything (so small ids often exist), and their token."""
     from django.contrib.auth import get_user_model
 
     from troth.owners import do_ensure_me
 
     settings.TROTH_API_RATE_LIMIT = 0
+    # an upload that gets through is imported inside its request (no thread)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TROTH_IMPORT_THREAD = False
     user = get_user_model().objects.create_user("fuzz", "fuzz@example.org", "password")
     do_ensure_me(user, "Fuzz")
     people = [do_add_person(user, f"Person {n}", emails=[f"p{n}@example.org"]) for n in range(4)]

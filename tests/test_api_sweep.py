@@ -57,6 +57,16 @@ def world(owner: Any, prefix: str) -> dict[str, Any]:
 
     interaction = do_log_interaction(owner, dana, "call")
     intro = do_propose(owner, dana, eli, "both in fintech", anyway="testing")
+    from troth.importers.models import ImportRun
+
+    run = ImportRun.objects.create(
+        owner=owner,
+        kind="vcard",
+        path="a.vcf",
+        file_name="a.vcf",
+        status=ImportRun.PREVIEW,
+        started_at=timezone.now(),
+    )
     return {
         "person_id": dana.id,
         "other_id": eli.id,
@@ -66,6 +76,7 @@ def world(owner: Any, prefix: str) -> dict[str, Any]:
         "note_id": note.id,
         "interaction_id": interaction.id,
         "intro_id": intro.id,
+        "import_id": run.id,
         "item_id": f"p{promise.id}",
         "tag": "x",
     }
@@ -145,6 +156,7 @@ def requests_for(
 
 
 def counts(owner: Any) -> dict[str, int]:
+    from troth.importers.models import ImportRun
     from troth.interactions.models import Interaction
     from troth.intros.models import Introduction
     from troth.ledger.models import Commitment, Favor, Need
@@ -152,7 +164,7 @@ def counts(owner: Any) -> dict[str, int]:
 
     return {
         m.__name__: m.objects.filter(owner=owner).count()
-        for m in (Person, Interaction, Favor, Commitment, Need, Note, Introduction)
+        for m in (Person, Interaction, Favor, Commitment, Need, Note, Introduction, ImportRun)
     } | {
         "open promises": Commitment.objects.filter(owner=owner, status="open").count(),
         "open needs": Need.objects.filter(owner=owner, status="open").count(),

@@ -314,3 +314,24 @@ def intro_story_row(i: Introduction) -> dict[str, Any]:
         for s in i.steps.all()
     ]
     return row
+
+
+def import_run_row(run: Any) -> dict[str, Any]:
+    """`troth imports --json` (and the API's imports): one import run and its counts."""
+    from pathlib import Path
+
+    counts = run.counts or {}
+    return {
+        "id": run.pk,
+        "when": timezone.localtime(run.started_at).isoformat(timespec="seconds"),
+        "kind": run.kind,
+        "file": run.file_name or Path(run.path).name or run.path,
+        "people_created": int(counts.get("people_created", 0) or 0),
+        "people_updated": int(counts.get("people_updated", 0) or 0),
+        "people_merged": int(counts.get("people_merged", 0) or 0),
+        "interactions_added": int(counts.get("interactions_added", 0) or 0),
+        "skipped": int(counts.get("skipped", 0) or 0),
+        "status": run.status,
+        "undone": run.undone_at is not None,
+        "undone_at": run.undone_at.isoformat() if run.undone_at else None,
+    }

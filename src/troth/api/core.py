@@ -156,7 +156,9 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 def _field(loc: Sequence[Any]) -> str:
     # ("body", "payload", "name") -> "name"; ("query", "limit") -> "limit"
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file")]
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]  # where it was: the name says enough
     if parts and parts[0] == "payload":
         parts = parts[1:]
     return ".".join(parts) or "body"

@@ -82,8 +82,8 @@ def show_import(request: HttpRequest, import_id: int) -> dict:
 def upload(
     request: HttpRequest,
     file: File[UploadedFile],
-    kind: str = Form("", description="Empty: told from the file."),  # type: ignore[assignment]
-    me: str = Form("", description="Your own addresses, space separated."),  # type: ignore[assignment]
+    kind: str = Form("", description="Empty: told from the file."),
+    me: str = Form("", description="Your own addresses, space separated."),
 ) -> Status:
     """`troth import FILE`: multipart/form-data with `file`; the run starts at once and
     stops at its preview (confirm it with POST /imports/{id}/confirm)."""

@@ -57,8 +57,10 @@ def world(owner: Any, prefix: str) -> dict[str, Any]:
 
     interaction = do_log_interaction(owner, dana, "call")
     intro = do_propose(owner, dana, eli, "both in fintech", anyway="testing")
+    from troth.groups.actions import do_create_group
     from troth.importers.models import ImportRun
 
+    group = do_create_group(f"{prefix} circle", organiser=owner)
     run = ImportRun.objects.create(
         owner=owner,
         kind="vcard",
@@ -77,6 +79,7 @@ def world(owner: Any, prefix: str) -> dict[str, Any]:
         "interaction_id": interaction.id,
         "intro_id": intro.id,
         "import_id": run.id,
+        "slug": group.slug,
         "item_id": f"p{promise.id}",
         "tag": "x",
     }

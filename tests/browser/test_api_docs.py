@@ -34,14 +34,15 @@ def test_docs_render_under_the_policy_and_offline(browser: Any, server: str) -> 
     context.add_init_script(WATCH)
     elsewhere: list[str] = []
     # offline: any request that leaves the server is recorded and refused
-    context.route(
-        "**/*",
-        lambda route: (
+
+    def only_here(route: Any) -> None:
+        if route.request.url.startswith(server):
             route.continue_()
-            if route.request.url.startswith(server)
-            else (elsewhere.append(route.request.url), route.abort())
-        ),
-    )
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_here)
     page = context.new_page()
     console: list[str] = []
     page.on(

@@ -18,7 +18,8 @@ ROUTERS = [
     "troth.api.trust",
     "troth.api.intros",
     "troth.api.imports",
-    # exports and the group server: not yet
+    "troth.api.groups",
+    # exports: not yet
     # "troth.api.webhooks",  (the lead's, issue 15's webhooks)
 ]
 

@@ -70,3 +70,17 @@ def test_cancel_and_refusals(api, alice, bob):
     assert r.status_code == 400 and r.json()["error"].startswith("kind:")
     r = api.client.post("/api/v1/imports", {}, HTTP_AUTHORIZATION=f"Bearer {api.raw}")
     assert r.status_code == 422 and "file" in r.json()["error"]
+
+
+def test_exports_are_the_commands_bytes(api, alice, bob):
+    from troth.people.actions import do_add_person
+
+    do_add_person(alice, "Dana Kang", emails=["dana@acme.example"])
+    r = api.get("/export/vcard")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/vcard")
+    assert b"FN:Dana Kang" in r.content and b"BEGIN:VCARD" in r.content
+    r = api.get("/export/json")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+    assert "Dana Kang" in r.content.decode()
+    # another owner's export has none of it
+    assert b"Dana" not in Api(bob, name="bob's").get("/export/json").content

@@ -19,7 +19,7 @@ ROUTERS = [
     "troth.api.intros",
     "troth.api.imports",
     "troth.api.groups",
-    # exports: not yet
+    "troth.api.exports",
     # "troth.api.webhooks",  (the lead's, issue 15's webhooks)
 ]
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
+from troth.agenda.plan import Item
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
@@ -246,3 +247,91 @@ def people_rows(owner: Owner, ids: list[int]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def agenda_item_row(item: Item) -> dict[str, Any]:
+    """One item of `troth agenda --json` (and of the API's agenda)."""
+    c = item.candidate
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "person": {"id": c.person_id, "name": c.person},
+        "reason": c.reason,
+        "due": c.due.isoformat() if c.due else None,
+        "priority": round(item.priority, 2),
+    }
+
+
+def draft_row(result: Any) -> dict[str, Any]:
+    """`troth draft --json`: an agenda.drafts.Draft as a row (`intro` and `to` only for
+    an introduction's draft)."""
+    person = result.person
+    row: dict[str, Any] = {
+        "person": {"id": person.id, "name": person.full_name},
+        "kind": result.kind,
+        "subject": result.subject,
+        "body": result.body,
+        "template": str(result.template),
+        "item": result.item,
+    }
+    if result.intro is not None:
+        row["intro"] = result.intro
+        row["to"] = [{"id": p.id, "name": p.full_name} for p in result.to]
+    return row
+
+
+def intro_full_row(i: Introduction) -> dict[str, Any]:
+    """`troth intros --json`: intro_row with where it stands and what may come next."""
+    from troth.intros import flow
+    from troth.intros.queries import days_since, waiting
+
+    row = intro_row(i)
+    w = waiting(i)
+    row["outcome"] = i.outcome or None
+    row["blurb"] = i.blurb
+    row["anyway"] = i.anyway or None
+    row["waiting_on"] = None if w is None else ("me" if w.on_me else person_ref(w.who))
+    row["next"] = None if w is None else w.step
+    row["days_in_state"] = days_since(i, timezone.localdate())
+    row["legal_next"] = flow.words(flow.next_states(i.role, i.state, i.a_asked))
+    row["offered"] = i.offered
+    row["due"] = i.due_on.isoformat() if i.due_on else None
+    return row
+
+
+def intro_story_row(i: Introduction) -> dict[str, Any]:
+    """`troth intro ID --json`: intro_full_row and its steps, oldest first."""
+    from troth.intros import flow
+
+    row = intro_full_row(i)
+    row["steps"] = [
+        {
+            "from": flow.word(s.from_state) if s.from_state else None,
+            "to": flow.word(s.state),
+            "at": iso(s.at),
+            "note": s.note,
+        }
+        for s in i.steps.all()
+    ]
+    return row
+
+
+def import_run_row(run: Any) -> dict[str, Any]:
+    """`troth imports --json` (and the API's imports): one import run and its counts."""
+    from pathlib import Path
+
+    counts = run.counts or {}
+    return {
+        "id": run.pk,
+        "when": timezone.localtime(run.started_at).isoformat(timespec="seconds"),
+        "kind": run.kind,
+        "file": run.file_name or Path(run.path).name or run.path,
+        "people_created": int(counts.get("people_created", 0) or 0),
+        "people_updated": int(counts.get("people_updated", 0) or 0),
+        "people_merged": int(counts.get("people_merged", 0) or 0),
+        "interactions_added": int(counts.get("interactions_added", 0) or 0),
+        "skipped": int(counts.get("skipped", 0) or 0),
+        "status": run.status,
+        "undone": run.undone_at is not None,
+        "undone_at": run.undone_at.isoformat() if run.undone_at else None,
+    }

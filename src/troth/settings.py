@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "troth.sync",
     "troth.tokens",
     "troth.webhooks",
+    "troth.api",
+    # django-ninja: in INSTALLED_APPS so its docs page uses the Swagger UI files it ships
+    # (served by WhiteNoise), not a CDN: the docs work offline and under our CSP.
+    "ninja",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -396,6 +400,10 @@ TROTH_PERMISSIONS_POLICY = (
 # What a request that is not signed in may send: enough for the sign-in form, nothing
 # like the 1 GiB the server would otherwise buffer (troth.web.security).
 TROTH_ANONYMOUS_BODY_BYTES = _envint("TROTH_ANONYMOUS_BODY_KB", 64, minimum=1) * 1024
+
+# The HTTP API (troth.api): requests a minute per token (0: no limit), counted in the
+# database so the limit holds across server processes (troth.api.ratelimit).
+TROTH_API_RATE_LIMIT = _envint("TROTH_API_RATE_LIMIT", 600)
 
 # ---------------------------------------------------------------- sign-in
 # How long a group invitation link stays usable (troth.groups).

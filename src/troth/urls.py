@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from troth.api.urls import urls as api_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls),
     path("", include("troth.web.urls")),
 ]
 

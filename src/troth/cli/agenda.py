@@ -20,15 +20,10 @@ CHANNELS = [c for c, _label in Interaction.CHANNELS]
 
 
 def item_row(item: Item) -> dict:
-    c = item.candidate
-    return {
-        "id": c.id,
-        "kind": c.kind,
-        "person": {"id": c.person_id, "name": c.person},
-        "reason": c.reason,
-        "due": c.due.isoformat() if c.due else None,
-        "priority": round(item.priority, 2),
-    }
+    """Kept for callers of the CLI's name; the row is troth.present's (one presenter)."""
+    from troth.present import agenda_item_row
+
+    return agenda_item_row(item)
 
 
 @command("agenda", rich_help_panel="Follow through")

@@ -119,17 +119,9 @@ def draft(
                 result = drafts.render_draft(me_owner, person, chosen, item)
     person = result.person
     if as_json:
-        row: dict[str, object] = {
-            "person": {"id": person.id, "name": person.full_name},
-            "kind": result.kind,
-            "subject": result.subject,
-            "body": result.body,
-            "template": str(result.template),
-            "item": result.item,
-        }
-        if result.intro is not None:
-            row["intro"] = result.intro
-            row["to"] = [{"id": p.id, "name": p.full_name} for p in result.to]
+        from troth.present import draft_row
+
+        row = draft_row(result)
         print_json(row)
         return
     # The message alone on stdout (pipe it to a clipboard); the note on stderr.

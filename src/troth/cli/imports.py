@@ -578,20 +578,6 @@ def imports_(
 
 
 def _run_row(run: Any) -> dict[str, Any]:
-    from django.utils import timezone
+    from troth.present import import_run_row  # one presenter for the CLI and the API
 
-    counts = run.counts or {}
-    return {
-        "id": run.pk,
-        "when": timezone.localtime(run.started_at).isoformat(timespec="seconds"),
-        "kind": run.kind,
-        "file": run.file_name or Path(run.path).name or run.path,
-        "people_created": int(counts.get("people_created", 0) or 0),
-        "people_updated": int(counts.get("people_updated", 0) or 0),
-        "people_merged": int(counts.get("people_merged", 0) or 0),
-        "interactions_added": int(counts.get("interactions_added", 0) or 0),
-        "skipped": int(counts.get("skipped", 0) or 0),
-        "status": run.status,
-        "undone": run.undone_at is not None,
-        "undone_at": run.undone_at.isoformat() if run.undone_at else None,
-    }
+    return import_run_row(run)

@@ -26,18 +26,7 @@ USAGE = (
 
 
 def intro_row(i: Introduction) -> dict[str, Any]:
-    row = present.intro_row(i)
-    w = waiting(i)
-    row["outcome"] = i.outcome or None
-    row["blurb"] = i.blurb
-    row["anyway"] = i.anyway or None
-    row["waiting_on"] = None if w is None else ("me" if w.on_me else present.person_ref(w.who))
-    row["next"] = None if w is None else w.step
-    row["days_in_state"] = days_since(i, timezone.localdate())
-    row["legal_next"] = flow.words(flow.next_states(i.role, i.state, i.a_asked))
-    row["offered"] = i.offered
-    row["due"] = i.due_on.isoformat() if i.due_on else None
-    return row
+    return present.intro_full_row(i)  # one presenter for the CLI and the API
 
 
 def _title(i: Introduction) -> str:
@@ -118,16 +107,7 @@ def intro(
                 note = rest[1] if len(rest) == 2 else ""
                 i = actions.do_step(me_owner, i, rest[0], note, outcome=outcome_kind)
     if as_json:
-        row = intro_row(i)
-        row["steps"] = [
-            {
-                "from": flow.word(s.from_state) if s.from_state else None,
-                "to": flow.word(s.state),
-                "at": present.iso(s.at),
-                "note": s.note,
-            }
-            for s in i.steps.all()
-        ]
+        row = present.intro_story_row(i)
         print_json(row)
         return
     _story(i)

@@ -50,6 +50,23 @@ def content_length(request: HttpRequest) -> int | None:
     return value if value >= 0 else -1
 
 
+def _api_token(request: HttpRequest) -> bool:
+    """A request to the HTTP API with a live token is signed in too (troth.api checks the
+    token again, and whether it may write); asked only of a body over the cap."""
+    if not request.path.startswith("/api/"):
+        return False
+    size = content_length(request)
+    cap = int(getattr(settings, "TROTH_ANONYMOUS_BODY_BYTES", 64 * 1024))
+    if size is not None and 0 <= size <= cap:
+        return False  # small enough either way: no lookup
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return False
+    from troth.tokens.queries import authenticate
+
+    return authenticate(header[7:].strip()) is not None
+
+
 class AnonymousBodyLimitMiddleware:
     """After authentication (and local mode) in MIDDLEWARE, before any view or the CSRF
     check reads the body."""
@@ -58,7 +75,7 @@ class AnonymousBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated and not _api_token(request):
             cap = int(getattr(settings, "TROTH_ANONYMOUS_BODY_BYTES", 64 * 1024))
             size = content_length(request)
             if size is not None and (size < 0 or size > cap):

@@ -18,6 +18,7 @@ from troth.web.views import intros as intro_views
 from troth.web.views import needs as need_views
 from troth.web.views import settings as settings_views
 from troth.web.views import sources as sources_views
+from troth.web.views import tokens as token_views
 from troth.web.views import webhooks as webhooks_views
 
 app_name = "web"
@@ -96,6 +97,8 @@ urlpatterns = [
     path("settings/identity", settings_views.identity, name="settings-identity"),
     path("settings/identity/remove", settings_views.remove_contact, name="settings-remove"),
     path("settings/digest", settings_views.send_digest, name="settings-digest"),
+    path("settings/tokens/add", token_views.add, name="token-add"),
+    path("settings/tokens/<int:token_id>/revoke", token_views.revoke, name="token-revoke"),
     path("settings/calendar/new", settings_views.calendar_new, name="calendar-new"),
     path("settings/calendar/revoke", settings_views.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", settings_views.calendar_feed, name="calendar-feed"),

@@ -63,6 +63,7 @@ from troth.trust.constants import TIERS
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, owner_of, page
 from troth.web.views.sources import sources_context
+from troth.web.views.tokens import tokens_context
 from troth.web.views.webhooks import webhooks_context
 
 FEED_DAYS = 30  # how far ahead the subscribed feed looks (troth calendar export: 14 by default)
@@ -350,6 +351,7 @@ def _context(request: HttpRequest, **bound: Any) -> dict[str, Any]:
         **calendar_context(request, bound.get("new_token", "")),
         **sources_context(owner),
         **webhooks_context(owner),
+        **tokens_context(owner),
         "digest_error": bound.get("digest_error", ""),
         "digest_done": bound.get("digest_done", ""),
         "identity_done": bound.get("identity_done", ""),

@@ -1,0 +1,303 @@
+"""The pieces every router of the API shares: the NinjaAPI itself, bearer-token
+authentication, the one place errors become JSON, ETags and cursor pagination.
+
+Every answer that is not a 2xx or 304 is `{"error": "..."}` with a message naming
+the field or the thing that was wrong; troth's own errors (troth.errors) are mapped
+once here, not in the endpoints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.security import HttpBearer
+from pydantic import ConfigDict
+
+from troth.errors import Ambiguous, Forbidden, NotFound, TrothError
+from troth.lib.busy import BUSY_MESSAGE, is_locked
+from troth.owned import Owner
+from troth.tokens.models import AccessToken
+from troth.tokens.queries import authenticate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_RETRY_AFTER = 5  # seconds, as the web app's troth.web.busy
+
+
+class Out(Schema):
+    """An answer's schema: exactly the fields the presenter returns, no more (an extra
+    field is an error, so the OpenAPI document can never fall behind a presenter)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class In(Schema):
+    """A request body: an unknown field is refused (422 naming it), not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Out):
+    error: str
+
+
+# The error answers every operation may give, documented once.
+ERRORS: dict[int, type[Schema]] = {
+    code: Error for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)
+}
+
+
+def answers(schema: Any, status: int = 200) -> dict[int, Any]:
+    """An operation's `response=`: its answer and every error."""
+    return {status: schema, **ERRORS}
+
+
+# ---------------------------------------------------------------- authentication
+
+
+class ReadOnlyToken(HttpError):
+    def __init__(self) -> None:
+        super().__init__(403, "this token is read-only: make a token without --read-only to write")
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer troth_...`, a personal access token (troth.tokens). No
+    session or cookie is ever accepted here, so there is no CSRF to check: a browser
+    cannot attach the header on its own."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if header and not header.lower().startswith("bearer "):
+            raise AuthenticationError(401, "Authorization: use 'Bearer <token>'")
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
+        found = authenticate(token.strip())
+        if found is None:
+            raise AuthenticationError(401, "Authorization: no such live token")
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise ReadOnlyToken()
+        from troth.api.ratelimit import check
+
+        check(found)
+        return found
+
+
+def owner(request: HttpRequest) -> Owner:
+    """The owner of the token the request came with: the only owner an endpoint uses
+    (never request.user, which local mode sets for any loopback request)."""
+    token: AccessToken = request.auth  # type: ignore[attr-defined]
+    return token.owner
+
+
+# ---------------------------------------------------------------- the API
+
+
+class TrothAPI(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            return with_etag(request, response)
+        return response
+
+
+def with_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A strong ETag from the body; If-None-Match naming it gets 304 with no body.
+    Computed from what was read, so it costs no extra query; it saves the client the
+    transfer and the parsing (the common case of polling for changes)."""
+    tag = '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Authorization"
+    wanted = request.headers.get("If-None-Match", "")
+    if wanted and (wanted.strip() == "*" or tag in [t.strip() for t in wanted.split(",")]):
+        not_modified = HttpResponseNotModified()
+        for header in ("ETag", "Cache-Control", "Vary"):
+            not_modified[header] = response[header]
+        return not_modified
+    return response
+
+
+api = TrothAPI(
+    title="troth",
+    version="1",
+    description=(
+        "The HTTP API of troth: the same service layer and the same JSON fields as the"
+        " command line's --json. Authenticate with a personal access token"
+        " (`troth tokens add NAME`, or Settings > Tokens) as `Authorization: Bearer TOKEN`."
+    ),
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return api.create_response(request, {"error": message}, status=status)
+
+
+def _field(loc: Sequence[Any]) -> str:
+    # ("body", "payload", "name") -> "name"; ("query", "limit") -> "limit"
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]  # where it was: the name says enough
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 naming every field that was wrong (the first few)."""
+    problems = [f"{_field(e.get('loc', ()))}: {e.get('msg', 'not valid')}" for e in exc.errors]
+    message = "; ".join(problems[:5]) or "the request is not valid"
+    if len(problems) > 5:
+        message += f" (and {len(problems) - 5} more)"
+    return _error(request, message, 422)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, str(exc), 429)
+    response["Retry-After"] = str(exc.wait or 60)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message
+    if message == "Unauthorized":  # ninja's own: no Authorization header at all
+        message = "Authorization: send 'Bearer <token>' (make one with troth tokens add NAME)"
+    response = _error(request, message, 401)
+    response["WWW-Authenticate"] = 'Bearer realm="troth"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = exc.message
+    if message == "Cannot parse request body":  # ninja's words for a body that is not JSON
+        message = "body: not valid JSON"
+    return _error(request, message, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, str(exc) or "not found", 404)
+
+
+@api.exception_handler(TrothError)
+def _troth_error(request: HttpRequest, exc: TrothError) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        return _error(request, str(exc), 404)
+    if isinstance(exc, Forbidden):
+        return _error(request, str(exc), 403)
+    if isinstance(exc, Ambiguous):
+        return _error(request, str(exc), 409)
+    return _error(request, str(exc), 400)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    return _error(request, "that conflicts with something already recorded", 409)
+
+
+@api.exception_handler(Exception)
+def _other(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_locked(exc):  # SQLite's write lock past the busy timeout: as the web app
+        response = _error(request, BUSY_MESSAGE, 503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
+    raise exc  # a bug: Django's handler500 (logged, a plain 500)
+
+
+# ---------------------------------------------------------------- pagination
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+_CURSOR_SALT = "troth.api.cursor"
+
+
+def _filters_key(request: HttpRequest) -> str:
+    """What a cursor is bound to: the path and the filters, not the paging itself."""
+    query = sorted((k, v) for k, v in request.GET.items() if k not in ("cursor", "limit"))
+    return hashlib.blake2b(json.dumps([request.path, query]).encode(), digest_size=8).hexdigest()
+
+
+def read_cursor(request: HttpRequest, cursor: str | None) -> int:
+    """The offset an opaque cursor stands for. Signed, so a client cannot make one up,
+    and bound to the list and filters it was made for."""
+    if not cursor:
+        return 0
+    try:
+        data = signing.loads(cursor, salt=_CURSOR_SALT)
+        offset = int(data["o"])
+        if data["f"] != _filters_key(request) or offset < 0:
+            raise ValueError
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        raise HttpError(
+            400, "cursor: not one this list gave out (take `next` from the previous page)"
+        ) from None
+    return offset
+
+
+def make_cursor(request: HttpRequest, offset: int) -> str:
+    return signing.dumps({"o": offset, "f": _filters_key(request)}, salt=_CURSOR_SALT)
+
+
+def page(
+    request: HttpRequest, rows: Sequence[T], offset: int, limit: int, more: bool
+) -> dict[str, Any]:
+    """A page of `rows` (already cut to `limit`); `more` says whether any follow."""
+    return {
+        "items": list(rows),
+        "next": make_cursor(request, offset + limit) if more else None,
+    }
+
+
+def window(request: HttpRequest, cursor: str | None, limit: int) -> tuple[int, int]:
+    """(offset, limit) from a request's `cursor` and `limit`."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise HttpError(422, f"limit: between 1 and {MAX_LIMIT}, got {limit}")
+    return read_cursor(request, cursor), limit
+
+
+def paginate(request: HttpRequest, rows: Sequence[T], cursor: str | None, limit: int) -> dict:
+    """Paging a list that is read whole (small lists: promises, needs, trust rows)."""
+    offset, limit = window(request, cursor, limit)
+    return page(request, rows[offset : offset + limit], offset, limit, len(rows) > offset + limit)
+
+
+def atomic_write() -> Any:
+    """Every write endpoint runs in one transaction: nothing half-written."""
+    return transaction.atomic()
+
+
+def delete_owned(who: Owner, model: type[Model], object_id: int, label: str) -> None:
+    """`troth delete --LABEL ID`: one of the owner's rows; anyone else's is not found."""
+    from troth.ledger.actions import do_delete
+
+    with atomic_write():
+        if not model._default_manager.filter(owner=who, id=object_id).exists():
+            raise NotFound(f"no {label} with id {object_id}")
+        do_delete(who, model, object_id, label)

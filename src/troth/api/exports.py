@@ -1,0 +1,65 @@
+"""Exports (`troth export json` and `troth export vcard`): the owner's whole troth as
+a file, the same bytes the command writes."""
+
+from __future__ import annotations
+
+import io
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from troth.api.core import ERRORS, owner
+
+router = Router(tags=["exports"])
+
+
+def _file(content_type: str, description: str, kind: str = "string") -> dict:
+    """The OpenAPI answer of an endpoint that sends a file, not a row of the API."""
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {content_type: {"schema": {"type": kind}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/export/json",
+    response={200: None, **ERRORS},
+    openapi_extra=_file(
+        "application/json", "Everything, as troth import json restores it.", "object"
+    ),
+    summary="Everything, as JSON",
+)
+def export_json(request: HttpRequest) -> HttpResponse:
+    """`troth export json`: every row with its id (trust scores are recomputed from
+    the rest); `troth import json` restores it into an empty database."""
+    from troth.backup.export import write_export
+
+    out = io.StringIO()
+    with transaction.atomic():  # one consistent snapshot of every table
+        write_export(owner(request), out)
+    response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="troth-export.json"'
+    return response
+
+
+@router.get(
+    "/export/vcard",
+    response={200: None, **ERRORS},
+    openapi_extra=_file("text/vcard", "Everyone as vCard 4.0."),
+    summary="Everyone, as vCards",
+)
+def export_vcard(request: HttpRequest, me: bool = False) -> HttpResponse:
+    """`troth export vcard [--me]`: names, e-mails, phones, links, job, notes, tags,
+    photos; each card keeps its UID."""
+    from troth.backup.vcard_out import vcards
+
+    with transaction.atomic():
+        text, _n = vcards(owner(request), include_me=me)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="troth.vcf"'
+    return response

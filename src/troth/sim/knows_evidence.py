@@ -10,7 +10,8 @@ module adds those to a simulated network, so the warm-path study
   more of them for a stronger tie, and only where I see them (I am on a thread with
   two people in proportion to my own ties with them: a stranger is never there);
 - **noise** on that evidence: other people copied on the same message (usually
-  someone who knows one of them, sometimes anyone: neither may know them), threads
+  someone who knows one of them, sometimes anyone I am in touch with: neither may
+  know them), threads
   among people who do not know each other at all (scheduling, a recruiter's
   round-robin), and list blasts and all-hands too big to say anything;
 - **hidden ties**: a tie drawn zero messages (Poisson) leaves no trace; shared
@@ -73,8 +74,10 @@ def with_knows_evidence(
     f = s.visibility_floor
     seen = (f + mine[a]) * (f + mine[b]) / (f + 1.0) ** 2
     seen[(mine[a] == 0) | (mine[b] == 0)] = 0.0
-    neighbours = _adjacency(n, a, b)
+    neighbours = [side[mine[side] > 0] for side in _adjacency(n, a, b)]
 
+    # who else is on a message: people I am in touch with (never a stranger)
+    weight = mine / mine.sum() if mine.sum() > 0 else np.full(n, 1.0 / n)
     groups: list[list[int]] = []
     channels: list[int] = []
     days: list[int] = []
@@ -90,13 +93,12 @@ def with_knows_evidence(
                     if len(side) and rng.random() < s.extra_from_neighbours:
                         members.append(int(side[rng.integers(len(side))]))
                     else:
-                        members.append(int(rng.integers(n)))
+                        members.append(int(rng.choice(n, p=weight)))
                 groups.append(members)
                 channels.append(kind)
                 days.append(int(rng.integers(start_d, last)))
 
     # threads among people who may not know each other at all
-    weight = mine / mine.sum() if mine.sum() > 0 else np.full(n, 1.0 / n)
     for _ in range(rng.poisson(s.noise_threads_per_person * n)):
         size = int(rng.integers(2, 5))
         groups.append(rng.choice(n, size=size, replace=False, p=weight).tolist())

@@ -39,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import Machine, record  # noqa: E402
-
 from troth.warmpaths import graph  # noqa: E402  (pure: no Django needed)
 
 
@@ -110,7 +109,10 @@ def main() -> None:
     ap.add_argument("--first-hops", type=int, default=150)
     ap.add_argument("--lib-queries", type=int, default=10, help="queries asked of each library")
     ap.add_argument(
-        "--nx-nodes", type=int, default=100_000, help="networkx's own graph, if the full one won't fit"
+        "--nx-nodes",
+        type=int,
+        default=100_000,
+        help="networkx's own graph, if the full one won't fit",
     )
     ap.add_argument("--no-libraries", action="store_true")
     ap.add_argument("--seed", type=int, default=12)
@@ -192,9 +194,7 @@ def igraph_lines(n, lo, hi, w, first_hops, asked) -> dict:
         lambda t: G.get_shortest_path(me, t, weights="cost"),
         asked,
     )
-    del G
-    gc.collect()
-    return out
+    return out  # the graph goes with this frame
 
 
 def rustworkx_lines(n, lo, hi, w, first_hops, asked) -> dict:
@@ -221,9 +221,7 @@ def rustworkx_lines(n, lo, hi, w, first_hops, asked) -> dict:
         lambda t: rx.graph_dijkstra_shortest_paths(G, me, target=t, weight_fn=float),
         asked,
     )
-    del G
-    gc.collect()
-    return out
+    return out  # the graph goes with this frame
 
 
 def available_mb() -> float:
@@ -275,9 +273,7 @@ def networkx_lines(n, lo, hi, w, first_hops, asked, label: str) -> dict:
         asked,
     )
     out[f"networkx{label} MB"] = round(added)
-    del G
-    gc.collect()
-    return out
+    return out  # the graph goes with this frame
 
 
 if __name__ == "__main__":

@@ -54,7 +54,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-record", action="store_true")
     ap.add_argument(
-        "--evidence", type=float, default=1.0,
+        "--evidence",
+        type=float,
+        default=1.0,
         help="scale the evidence of true ties (messages and meetings per tie) by this",
     )
     ap.add_argument("--show", type=int, default=0, help="print this many of troth's paths")
@@ -145,7 +147,9 @@ def main() -> None:
         )
     strong = {k for k in visible if truth[k] >= 0.5}
     if strong:
-        print(f"    recall of strong true ties (>= 0.5): {len(inferred & strong) / len(strong):.3f}")
+        print(
+            f"    recall of strong true ties (>= 0.5): {len(inferred & strong) / len(strong):.3f}"
+        )
 
     # (b) troth's top path against fewest hops
     _scored, ties, _trends = ties_of(owner, today)
@@ -214,9 +218,12 @@ def main() -> None:
             if args.show > 0:
                 args.show -= 1
                 print(
-                    "    path", [h["tier"] for h in result["paths"][0]["hops"]],
-                    "inferred", [h["strength"] for h in result["paths"][0]["hops"]],
-                    "true", [round(x, 2) for x in hop_strengths(ours)],
+                    "    path",
+                    [h["tier"] for h in result["paths"][0]["hops"]],
+                    "inferred",
+                    [h["strength"] for h in result["paths"][0]["hops"]],
+                    "true",
+                    [round(x, 2) for x in hop_strengths(ours)],
                 )
         base = _fewest_hops(wn, ids[t], strict=True, rng=rng)
         loose = _fewest_hops(wn, ids[t], strict=False, rng=rng)
@@ -244,8 +251,10 @@ def main() -> None:
     ours_l = statistics.fmean(min(r["ours"]) for r in with_loose) if with_loose else 0.0
     coverage = len(found) / len(reachable) if reachable else 0.0
     false_hops = sum(1 for r in rows if r["ours"] and min(r["ours"][1:] or [1]) == 0.0)
-    print(f"(b) {len(rows)} targets ({len(targets) - len(rows)} refused), query p50 "
-          f"{statistics.median(times):.1f} ms")
+    print(
+        f"(b) {len(rows)} targets ({len(targets) - len(rows)} refused), query p50 "
+        f"{statistics.median(times):.1f} ms"
+    )
     print(
         f"    a true path through active-or-better ties (every hop >= {WARM}) exists for "
         f"{len(reachable)}: troth found a path for {len(found)} ({coverage:.1%})"
@@ -351,9 +360,7 @@ _LOOSE: dict[int, tuple] = {}
 WARM = 0.5
 
 
-def _truly_reachable(
-    target: int, true_first: list[int], adj, contact, floor: float = 0.0
-) -> bool:
+def _truly_reachable(target: int, true_first: list[int], adj, contact, floor: float = 0.0) -> bool:
     """A true path: my first hop truly active or closer, true ties of at least
     `floor` after it, only my contacts in the middle, at most 3 edges."""
     near = {target}

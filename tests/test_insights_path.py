@@ -53,6 +53,7 @@ def test_the_network_json_draws_and_marks_a_path(web, alice):
     assert [p["name"] for p in data["path"]] == ["Dan Dee", "Rob Roe", "Tess Target"]
     tess = next(n for n in data["nodes"] if n["id"] == net["tess"].id)
     assert tess["tier"] == "stranger"
+    assert data["extra"] == 1  # drawn for the path, not one of the strongest ties
     marked = {(lk["source"], lk["target"]) for lk in data["links"] if lk.get("path")}
     ids = [net[k].id for k in ("dan", "rob", "tess")]
     assert marked == {(min(a, b), max(a, b)) for a, b in zip(ids, ids[1:], strict=False)}

@@ -22,6 +22,7 @@ TODAY = dt.date(2030, 3, 1)
 
 
 def _groups(net) -> dict[int, set[int]]:
+    assert net.ix_group is not None
     out: dict[int, set[int]] = defaultdict(set)
     for g, p in zip(net.ix_group.tolist(), net.ix_person.tolist(), strict=True):
         if g >= 0:
@@ -33,9 +34,10 @@ def test_evidence_is_added_beside_the_truth_and_never_names_a_stranger():
     net = generate_network(people=400, seed=3, today=TODAY)
     out = with_knows_evidence(net, seed=1)
     assert net.ix_group is None  # the plain network is untouched
+    assert out.ix_group is not None
     added = len(out.ix_person) - len(net.ix_person)
     assert added > 0 and len(out.ix_group) == len(out.ix_person)
-    assert (out.ix_group == -1).sum() == len(net.ix_person)
+    assert int(np.count_nonzero(out.ix_group == -1)) == len(net.ix_person)
     assert np.all(np.diff(out.ix_at.astype(np.int64)) >= 0)  # still in time order
     np.testing.assert_array_equal(out.knows_a, net.knows_a)  # the truth is unchanged
     groups = _groups(out)
@@ -72,7 +74,8 @@ def test_loaded_groups_share_an_external_id_and_troth_infers_true_ties(alice):
     load_network(alice, net)
     Knows.objects.filter(owner=alice).delete()  # troth must find the ties itself
     rows = Interaction.objects.filter(owner=alice).exclude(external_id="")
-    assert rows.count() == int((net.ix_group >= 0).sum())
+    assert net.ix_group is not None
+    assert rows.count() == int(np.count_nonzero(net.ix_group >= 0))
     assert rows.values("external_id").distinct().count() == len(_groups(net))
     do_infer_links(alice, full=True, today=TODAY)
     ids = list(

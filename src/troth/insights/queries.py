@@ -274,6 +274,7 @@ def _add_path(out: dict[str, Any], on_path: dict[int, str], owner: Owner) -> Non
             owner=owner, person_id__in=list(on_path)
         ).values_list("person_id", "score", "tier")
     }
+    out["extra"] = sum(1 for pid in on_path if pid not in shown)  # drawn, not a strongest tie
     for pid, name in on_path.items():
         if pid not in shown:
             score, tier = scores.get(pid, (0.0, "stranger"))

@@ -130,7 +130,11 @@ def _append(
     """The evidence rows (one per person per group, at one instant) merged into the
     network's interactions, sorted by time like them."""
     sizes = np.array([len(set(g)) for g in groups], dtype=np.int64)
-    person = np.concatenate([np.array(sorted(set(g)), dtype=np.int64) for g in groups]) if groups else np.empty(0, np.int64)
+    person = (
+        np.concatenate([np.array(sorted(set(g)), dtype=np.int64) for g in groups])
+        if groups
+        else np.empty(0, np.int64)
+    )
     group = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
     when = np.array(days, dtype=np.int64) * DAY + rng.integers(8 * 3600, 19 * 3600, len(groups))
     channel = np.repeat(np.array(channels, dtype=np.int64), sizes)
@@ -138,7 +142,9 @@ def _append(
     initiator = np.where(channel == EVENT, 2, 1)  # mostly someone else's thread or invite
     old_group = net.ix_group if net.ix_group is not None else np.full(len(net.ix_person), -1)
     base = int(old_group.max()) + 1 if len(old_group) else 0
-    at = np.concatenate((net.ix_at.astype("datetime64[s]").astype(np.int64), np.repeat(when, sizes)))
+    at = np.concatenate(
+        (net.ix_at.astype("datetime64[s]").astype(np.int64), np.repeat(when, sizes))
+    )
     order = np.argsort(at, kind="stable")
     return dataclasses.replace(
         net,

@@ -262,7 +262,7 @@
         const nodes = data.nodes.length;
         if (summary) {
           summary.textContent = nodes
-            ? "Showing the " + nodes.toLocaleString() + " strongest of your " +
+            ? "Showing the " + (nodes - (data.extra || 0)).toLocaleString() + " strongest of your " +
               data.ties.toLocaleString() + " ties and the " + data.links.length.toLocaleString() +
               " links among them."
             : "No ties to draw yet.";

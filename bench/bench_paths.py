@@ -1,32 +1,53 @@
-"""Benchmark the warm path search on a synthetic graph, beside networkx in the same run.
+"""Benchmark the warm path search on a synthetic graph, beside networkx, igraph and rustworkx.
 
-    pip install networkx            # bench only: troth does not depend on it
+    pip install -e '.[bench]'       # networkx, igraph, rustworkx: bench only, not troth's
     python bench/bench_paths.py [--nodes 1000000] [--links 10000000] [--queries 200]
 
 Target (issue 12): on a 1,000,000-person, 10,000,000-link graph, one hop-bounded
 search (3 edges from me, 150 first hops) p95 <= 5 ms. The same random targets are
-then asked of networkx on the same graph: `shortest_path` (unweighted, bidirectional
-BFS: the fewest hops, what LinkedIn shows) and `dijkstra_path` with weights
--ln(strength) (the most reliable path, anchors.md "Paths"), both unbounded. The
-graph is uniform random (every node about 20 links), "me" is a node outside it whose
-first hops are 150 random nodes with random trust.
+then asked of the libraries on the same graph, in the same run: the fewest hops
+(unweighted shortest path: what LinkedIn shows) and the most reliable path (Dijkstra
+with weights -ln(strength), anchors.md "Paths"), both unbounded. The graph is
+uniform random (every node about 20 links); "me" is a node outside it whose first
+hops are 150 random nodes with random trust (a node of the libraries' graphs).
+networkx's Dijkstra is its bidirectional one (its one-way Dijkstra took 1.5 s a query
+on 20,000 nodes); igraph and rustworkx have one-way searches that stop at the target.
+rustworkx reads each edge's weight through a Python callable, its API's only way.
+
+Memory: each line says how much resident memory the library's graph added. networkx
+keeps a dict per node and per edge (about 300 MB per million links, plus the nodes):
+it gets the same graph when the machine has room for it (under half of what is
+available), else a graph of its own with `--nx-nodes` nodes and the same mean degree,
+where troth's search is timed again for a like-for-like line. The libraries answer
+`--lib-queries` of the targets (their unbounded searches take seconds each).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import math
-import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import Machine, record  # noqa: E402
 from troth.warmpaths import graph  # noqa: E402  (pure: no Django needed)
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux), to say what each library's graph costs."""
+    for row in Path("/proc/self/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return float("nan")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -50,20 +71,8 @@ def line(label: str, times: list[float], found: int, total: int) -> str:
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--nodes", type=int, default=1_000_000)
-    ap.add_argument("--links", type=int, default=10_000_000)
-    ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--first-hops", type=int, default=150)
-    ap.add_argument("--nx-queries", type=int, default=20, help="queries asked of networkx")
-    ap.add_argument("--no-networkx", action="store_true")
-    ap.add_argument("--seed", type=int, default=12)
-    args = ap.parse_args()
-    rng = np.random.default_rng(args.seed)
-    n, m = args.nodes, args.links
-
-    start = time.perf_counter()
+def random_graph(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, ...]:
+    """Uniform random links, each pair once, with strengths in [0.2, 1)."""
     a = rng.integers(0, n, size=m, dtype=np.int64)
     b = rng.integers(0, n, size=m, dtype=np.int64)
     keep = a != b
@@ -71,55 +80,200 @@ def main() -> None:
     pairs = np.unique(lo * n + hi)  # each pair once
     lo, hi = pairs // n, pairs % n
     w = rng.uniform(0.2, 1.0, size=len(lo)).astype(np.float32)
-    del a, b, keep, pairs
+    return lo, hi, w
+
+
+def troth_lines(
+    label: str, g: graph.Graph, first_hops: list, targets: list[int], n: int
+) -> dict[str, float]:
+    passable = np.ones(n, dtype=bool)
+    out = {}
+
+    def ours(target: int, hops: int):
+        return graph.search(g, first_hops, [(target, 0)], max_hops=hops, passable=passable)
+
+    ours(targets[0], 3)  # warm up numpy
+    for hops in (3, 4):
+        times, results = timed(lambda t, h=hops: ours(t, h), targets)
+        found = sum(bool(r) for r in results)
+        print(line(f"troth bounded search, {hops} edges{label}", times, found, len(targets)))
+        out[f"troth {hops} edges{label} p95 ms"] = round(pct(times, 95), 2)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--nodes", type=int, default=1_000_000)
+    ap.add_argument("--links", type=int, default=10_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--first-hops", type=int, default=150)
+    ap.add_argument("--lib-queries", type=int, default=10, help="queries asked of each library")
+    ap.add_argument(
+        "--nx-nodes",
+        type=int,
+        default=100_000,
+        help="networkx's own graph, if the full one won't fit",
+    )
+    ap.add_argument("--no-libraries", action="store_true")
+    ap.add_argument("--seed", type=int, default=12)
+    args = ap.parse_args()
+    machine = Machine.read()
+    print(machine.line())
+    rng = np.random.default_rng(args.seed)
+    n, m = args.nodes, args.links
+    figures: dict[str, object] = {}
+
+    before = rss_mb()
+    start = time.perf_counter()
+    lo, hi, w = random_graph(rng, n, m)
     g = graph.build(n, lo, hi, w)
     built = time.perf_counter() - start
-    print(f"graph: {n:,} nodes, {len(lo):,} links, CSR built in {built:.1f} s")
+    print(
+        f"graph: {n:,} nodes, {len(lo):,} links, CSR built in {built:.1f} s,"
+        f" about {rss_mb() - before:.0f} MB resident with the edge arrays"
+    )
 
     firsts = rng.choice(n, size=args.first_hops, replace=False)
     first_hops = [
         (int(c), float(t)) for c, t in zip(firsts, rng.uniform(0.4, 1.0, len(firsts)), strict=True)
     ]
     targets = rng.choice(n, size=args.queries, replace=False).tolist()
-    passable = np.ones(n, dtype=bool)
-
-    def ours(target: int, hops: int = 3):
-        return graph.search(g, first_hops, [(target, 0)], max_hops=hops, passable=passable)
-
-    ours(targets[0])  # warm up numpy
-    for hops in (3, 4):
-        times, results = timed(lambda t, h=hops: ours(t, h), targets)
-        print(
-            line(
-                f"troth bounded search, {hops} edges",
-                times,
-                sum(bool(r) for r in results),
-                len(targets),
+    figures.update(troth_lines("", g, first_hops, targets, n))
+    asked = targets[: args.lib_queries]
+    if not args.no_libraries:
+        figures.update(igraph_lines(n, lo, hi, w, first_hops, asked))
+        figures.update(rustworkx_lines(n, lo, hi, w, first_hops, asked))
+        del g
+        gc.collect()
+        need_mb = 300 * len(lo) / 1e6 + 600 * n / 1e6
+        if need_mb < available_mb() / 2:
+            figures.update(networkx_lines(n, lo, hi, w, first_hops, asked, ""))
+        else:
+            print(
+                f"networkx would need about {need_mb:,.0f} MB for this graph, more than half of"
+                f" the {available_mb():,.0f} MB available: it gets a smaller graph of its own"
             )
-        )
-    print(f"peak memory so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+            figures.update(networkx_small(args, rng, m_per_n=m / n))
+    record("bench_paths", machine, figures, note=f"{n:,} nodes, {len(lo):,} links")
 
-    if args.no_networkx:
-        return
+
+def _lib_rows(label: str, short: Callable, reliable: Callable, asked: list[int]) -> dict:
+    out = {}
+    for kind, fn in (("fewest hops", short), ("dijkstra -ln strength", reliable)):
+        times, results = timed(fn, asked)
+        print(line(f"{label} {kind}", times, sum(bool(r) for r in results), len(asked)))
+        out[f"{label} {kind} p50 ms"] = round(statistics.median(times), 1)
+    return out
+
+
+def igraph_lines(n, lo, hi, w, first_hops, asked) -> dict:
+    try:
+        import igraph as ig
+    except ImportError:
+        print("igraph is not installed (pip install igraph): skipped")
+        return {}
+    before = rss_mb()
+    start = time.perf_counter()
+    me = n
+    edges = np.column_stack(
+        (
+            np.concatenate((lo, np.full(len(first_hops), me))),
+            np.concatenate((hi, [c for c, _t in first_hops])),
+        )
+    )
+    cost = np.concatenate((-np.log(w.astype(np.float64)), [-math.log(t) for _c, t in first_hops]))
+    G = ig.Graph(n=n + 1, edges=edges, directed=False)
+    G.es["cost"] = cost.tolist()
+    print(
+        f"igraph {ig.__version__} graph built in {time.perf_counter() - start:.1f} s,"
+        f" {rss_mb() - before:.0f} MB resident"
+    )
+    out = _lib_rows(
+        "igraph",
+        lambda t: G.get_shortest_path(me, t),
+        lambda t: G.get_shortest_path(me, t, weights="cost"),
+        asked,
+    )
+    return out  # the graph goes with this frame
+
+
+def rustworkx_lines(n, lo, hi, w, first_hops, asked) -> dict:
+    try:
+        import rustworkx as rx
+    except ImportError:
+        print("rustworkx is not installed (pip install rustworkx): skipped")
+        return {}
+    before = rss_mb()
+    start = time.perf_counter()
+    me = n
+    G = rx.PyGraph(multigraph=False)
+    G.add_nodes_from(range(n + 1))
+    cost = (-np.log(w.astype(np.float64))).tolist()
+    G.add_edges_from(list(zip(lo.tolist(), hi.tolist(), cost, strict=True)))
+    G.add_edges_from([(me, c, -math.log(t)) for c, t in first_hops])
+    print(
+        f"rustworkx {rx.__version__} graph built in {time.perf_counter() - start:.1f} s,"
+        f" {rss_mb() - before:.0f} MB resident"
+    )
+    out = _lib_rows(
+        "rustworkx",
+        lambda t: rx.graph_dijkstra_shortest_paths(G, me, target=t, default_weight=1.0),
+        lambda t: rx.graph_dijkstra_shortest_paths(G, me, target=t, weight_fn=float),
+        asked,
+    )
+    return out  # the graph goes with this frame
+
+
+def available_mb() -> float:
+    for row in Path("/proc/meminfo").read_text().splitlines():
+        if row.startswith("MemAvailable:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def networkx_small(args, rng, *, m_per_n: float) -> dict:
+    n = args.nx_nodes
+    lo, hi, w = random_graph(rng, n, int(n * m_per_n))
+    g = graph.build(n, lo, hi, w)
+    firsts = rng.choice(n, size=args.first_hops, replace=False)
+    first_hops = [
+        (int(c), float(t)) for c, t in zip(firsts, rng.uniform(0.4, 1.0, len(firsts)), strict=True)
+    ]
+    targets = rng.choice(n, size=args.queries, replace=False).tolist()
+    label = f" ({n:,} nodes)"
+    print(f"networkx's own graph: {n:,} nodes, {len(lo):,} links (same mean degree)")
+    out = troth_lines(label, g, first_hops, targets, n)
+    out.update(networkx_lines(n, lo, hi, w, first_hops, targets[: args.lib_queries], label))
+    return out
+
+
+def networkx_lines(n, lo, hi, w, first_hops, asked, label: str) -> dict:
     try:
         import networkx as nx
     except ImportError:
         print("networkx is not installed (pip install networkx): skipped")
-        return
+        return {}
+    before = rss_mb()
     start = time.perf_counter()
     G = nx.Graph()
     G.add_nodes_from(range(n + 1))
     me = n  # a node of its own, linked to the first hops
-    cost = -np.log(w)
+    cost = -np.log(w.astype(np.float64))
     G.add_weighted_edges_from(zip(lo.tolist(), hi.tolist(), cost.tolist(), strict=True))
     G.add_weighted_edges_from((me, c, -math.log(t)) for c, t in first_hops)
-    print(f"networkx graph built in {time.perf_counter() - start:.1f} s")
-    asked = targets[: args.nx_queries]
-    times, results = timed(lambda t: nx.shortest_path(G, me, t), asked)
-    print(line("networkx shortest_path (fewest hops)", times, len(results), len(asked)))
-    times, results = timed(lambda t: nx.dijkstra_path(G, me, t, weight="weight"), asked)
-    print(line("networkx dijkstra_path (-ln strength)", times, len(results), len(asked)))
-    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    added = rss_mb() - before
+    print(
+        f"networkx {nx.__version__} graph built in {time.perf_counter() - start:.1f} s,"
+        f" {added:,.0f} MB resident"
+    )
+    out = _lib_rows(
+        f"networkx{label}",
+        lambda t: nx.shortest_path(G, me, t),
+        lambda t: nx.bidirectional_dijkstra(G, me, t, weight="weight")[1],
+        asked,
+    )
+    out[f"networkx{label} MB"] = round(added)
+    return out  # the graph goes with this frame
 
 
 if __name__ == "__main__":

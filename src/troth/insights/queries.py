@@ -15,6 +15,7 @@ passes `refresh=False` to the rest.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -22,6 +23,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from troth.errors import NotFound, TrothError
 from troth.insights import series
 from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
@@ -32,6 +34,8 @@ from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 from troth.trust.summary import load_contacts
+from troth.warmpaths.models import Link
+from troth.warmpaths.network import LINK_FLOOR
 
 MONTHS = 12  # give vs take and follow-through: the last year, month by month
 TIER_POINTS = 6  # tiers over time: today and the ends of the five months before
@@ -193,11 +197,22 @@ def clamp_limit(value: Any) -> int:
     return max(1, min(NETWORK_MAX, n))
 
 
-def network(owner: Owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True) -> dict[str, Any]:
-    """The strongest `limit` ties (never strangers) and the "knows" links among them."""
+def network(
+    owner: Owner,
+    limit: int = NETWORK_DEFAULT,
+    *,
+    refresh: bool = True,
+    path: Sequence[int] = (),
+) -> dict[str, Any]:
+    """The strongest `limit` ties (never strangers) and who among them knows whom:
+    the "knows" rows and the links a warm path may use (warmpaths: usable, at or above
+    its floor). `path`: the people of one warm path, first hop first (what "Show on the
+    network" passes): each is drawn even when not among the strongest (a target may be
+    a stranger), with the hops between them, and listed in order as `path`."""
     if refresh:
         fresh_scores(owner)
     limit = clamp_limit(limit)
+    on_path = _path_people(owner, path)
     top = list(
         TrustScore.objects.filter(owner=owner)
         .exclude(tier="stranger")
@@ -208,7 +223,7 @@ def network(owner: Owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True)
         {"id": pid, "name": name, "score": round(score, 1), "tier": tier}
         for pid, name, score, tier in top
     ]
-    ids = [pid for pid, _name, _score, _tier in top]
+    ids = [pid for pid, _name, _score, _tier in top] + list(on_path)
     links: list[tuple[int, int]] = []
     if ids:
         # One side by the index, the other checked here: a second IN list of
@@ -218,6 +233,59 @@ def network(owner: Owner, limit: int = NETWORK_DEFAULT, *, refresh: bool = True)
                 "person_a_id", "person_b_id"
             )
         )
+        links += Link.objects.filter(
+            owner=owner,
+            person_a_id__in=ids,
+            forgotten=False,
+            usable=True,
+            strength__gte=LINK_FLOOR,
+        ).values_list("person_a_id", "person_b_id")
     out = series.network(people, links, limit)
+    if on_path:
+        _add_path(out, on_path, owner)
     out["ties"] = TrustScore.objects.filter(owner=owner).exclude(tier="stranger").count()
     return out
+
+
+MAX_PATH = 5  # a warm path has at most four hops after me, each one person
+
+
+def _path_people(owner: Owner, path: Sequence[int]) -> dict[int, str]:
+    """The path's people in order (id -> name), the owner's only: anyone else's id,
+    or the owner's own, is "no such person" (TrothError, a 400)."""
+    if len(path) > MAX_PATH:
+        raise TrothError(f"path: at most {MAX_PATH} people, got {len(path)}")
+    if len(set(path)) != len(path):
+        raise TrothError("path: a person appears twice")
+    found = dict(
+        Person.objects.filter(owner=owner, id__in=path, is_me=False).values_list("id", "full_name")
+    )
+    for pid in path:
+        if pid not in found:
+            raise NotFound(f"path: no such person #{pid}")
+    return {pid: found[pid] for pid in path}
+
+
+def _add_path(out: dict[str, Any], on_path: dict[int, str], owner: Owner) -> None:
+    shown = {n["id"] for n in out["nodes"]}
+    scores = {
+        pid: (score, tier)
+        for pid, score, tier in TrustScore.objects.filter(
+            owner=owner, person_id__in=list(on_path)
+        ).values_list("person_id", "score", "tier")
+    }
+    out["extra"] = sum(1 for pid in on_path if pid not in shown)  # drawn, not a strongest tie
+    for pid, name in on_path.items():
+        if pid not in shown:
+            score, tier = scores.get(pid, (0.0, "stranger"))
+            out["nodes"].append(
+                {"id": pid, "name": name, "score": round(score, 1), "tier": tier, "degree": 0}
+            )
+    order = list(on_path)
+    hops = {(min(a, b), max(a, b)) for a, b in zip(order, order[1:], strict=False)}
+    for link in out["links"]:
+        link["path"] = (link["source"], link["target"]) in hops
+    have = {(lk["source"], lk["target"]) for lk in out["links"]}
+    for a, b in sorted(hops - have):
+        out["links"].append({"source": a, "target": b, "path": True})
+    out["path"] = [{"id": pid, "name": name} for pid, name in on_path.items()]

@@ -210,6 +210,9 @@ class Network:
     knows_a: Ints
     knows_b: Ints
     knows_strength: Floats
+    # one message or meeting several people were on with me: rows with one group id
+    # (-1: none) load with one external_id (sim/knows_evidence.py adds them)
+    ix_group: Ints | None = None
 
     @property
     def people(self) -> int:

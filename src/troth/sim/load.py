@@ -466,7 +466,7 @@ class _Loader:
             duration.tolist(),
             np.array(net.summaries, dtype=object)[net.ix_summary].tolist(),
             itertools.repeat("sim"),
-            itertools.repeat(""),
+            self.group_ids(),
             itertools.repeat(self.now),
         )
         with self.indexes_rebuilt_after(Interaction, total):
@@ -488,6 +488,14 @@ class _Loader:
                 rows,
                 total,
             )
+
+    def group_ids(self) -> Iterator[str]:
+        """Each interaction's external_id: the rows of one simulated message or
+        meeting share one (how troth stores co-recipients), the rest have none."""
+        group = self.net.ix_group
+        if group is None:
+            return itertools.repeat("")
+        return (f"sim-{g}" if g >= 0 else "" for g in group.tolist())
 
     def needs(self) -> None:
         net = self.net

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from troth.errors import NotFound, TrothError
 from troth.insights import queries, series
 from troth.lib.text import is_number
 from troth.trust.constants import TIERS
@@ -106,8 +107,23 @@ def insights(request: HttpRequest) -> HttpResponse:
         },
         "person_url": reverse("web:person", args=[0]),
         "network_url": reverse("web:insights-network"),
+        # a warm path to draw ("Show on the network"): checked by the JSON it fetches
+        "path": request.GET.get("path", "")[:100],
     }
     return page(request, "web/insights.html", context)
+
+
+def path_ids(raw: str) -> list[int]:
+    """?path=12,34,56: person ids, first hop first (empty: no path)."""
+    raw = raw.strip()
+    if not raw:
+        return []
+    parts = raw.split(",")
+    if len(parts) > queries.MAX_PATH or not all(p.strip().isdigit() for p in parts):
+        raise TrothError(
+            f"path: up to {queries.MAX_PATH} person ids separated by commas, got {raw[:40]!r}"
+        )
+    return [int(p) for p in parts]
 
 
 @require_GET
@@ -140,11 +156,20 @@ def tiers(request: HttpRequest) -> HttpResponse:
 @gzip_page  # compressed to about a seventh (no CSRF token or secret in it to leak)
 def network(request: HttpRequest) -> JsonResponse:
     """The strongest N ties and the "knows" links among them, as JSON for the
-    network view (?n=N, 1 to 5,000; 300 when not given)."""
+    network view (?n=N, 1 to 5,000; 300 when not given; ?path=ID,ID,...: one warm
+    path's people, first hop first, drawn and marked)."""
     raw = request.GET.get("n", "")
     if raw and not is_number(raw.strip()):
         return JsonResponse({"error": "n must be a whole number of ties"}, status=400)
-    data = queries.network(owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT))
+    try:
+        path = path_ids(request.GET.get("path", ""))
+        data = queries.network(
+            owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT), path=path
+        )
+    except NotFound as exc:  # another owner's person is not found, like one that never was
+        return JsonResponse({"error": str(exc)}, status=404)
+    except TrothError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-cache"
     return response

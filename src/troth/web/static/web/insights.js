@@ -179,6 +179,26 @@
     }));
   }
 
+  // The highlighted path in words, in order from you (the drawing alone says it to no
+  // screen reader); the list is what the browser test reads.
+  function showPath(path) {
+    const holder = document.getElementById("network-path");
+    if (!holder) return;
+    const list = holder.querySelector("ol");
+    if (!path || !path.length) {
+      holder.hidden = true;
+      list.replaceChildren();
+      return;
+    }
+    list.replaceChildren.apply(list, ["You"].concat(path).map(function (p) {
+      const li = document.createElement("li");
+      li.textContent = typeof p === "string" ? p : p.name;
+      if (typeof p !== "string") li.dataset.id = p.id;
+      return li;
+    }));
+    holder.hidden = false;
+  }
+
   function setStatus(box, text, busy) {
     let status = box.querySelector(".network-status");
     if (!text) {
@@ -227,21 +247,28 @@
     box.dataset.ready = "";
     box.setAttribute("aria-busy", "true");
     setStatus(box, "Drawing the network…", true);
-    fetch(box.dataset.url + "?n=" + limit, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    const path = box.dataset.path || "";
+    const query = "?n=" + limit + (path ? "&path=" + encodeURIComponent(path) : "");
+    fetch(box.dataset.url + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
-        if (!r.ok) throw new Error("the server answered " + r.status);
+        if (!r.ok) {
+          return r.json().catch(function () { return {}; }).then(function (body) {
+            throw new Error(body.error || "the server answered " + r.status);
+          });
+        }
         return r.json();
       })
       .then(function (data) {
         const nodes = data.nodes.length;
         if (summary) {
           summary.textContent = nodes
-            ? "Showing the " + nodes.toLocaleString() + " strongest of your " +
+            ? "Showing the " + (nodes - (data.extra || 0)).toLocaleString() + " strongest of your " +
               data.ties.toLocaleString() + " ties and the " + data.links.length.toLocaleString() +
               " links among them."
             : "No ties to draw yet.";
         }
         networkTable(data, personUrl);
+        showPath(data.path);
         box.removeAttribute("aria-busy");
         if (!nodes || !window.ForceGraph) {
           setStatus(box, nodes ? "The network view could not load." : "No ties to draw yet.");
@@ -251,11 +278,26 @@
         if (!graph) graph = makeGraph(box, personUrl);
         // thousands of nodes: smaller dots, hairline links, no dragging, a quicker settle
         const big = nodes > 1000;
-        const line = faded(css("--muted"), big ? 0.18 : 0.45);
+        // a warm path to show: its people and hops stand out, everything else fades
+        const onPath = new Set((data.path || []).map(function (p) { return p.id; }));
+        const line = faded(css("--muted"), onPath.size ? 0.12 : big ? 0.18 : 0.45);
+        const accent = css("--accent") || "#1f5f8b";
         graph
           .nodeRelSize(big ? 2.5 : 3)
-          .linkColor(function () { return line; })
-          .linkWidth(big ? 0.4 : 0.7)
+          .nodeColor(function (n) {
+            const colour = tierColour(n.tier);
+            return !onPath.size || onPath.has(n.id) ? colour : faded(colour, 0.25);
+          })
+          .nodeVal(function (n) { return (onPath.has(n.id) ? 4 : 1) + n.score / 15; })
+          .nodeCanvasObjectMode(function (n) { return onPath.has(n.id) ? "after" : undefined; })
+          .nodeCanvasObject(function (n, ctx, scale) {
+            ctx.font = 12 / scale + "px sans-serif";
+            ctx.fillStyle = css("--fg") || "#1d1f23";
+            ctx.textAlign = "center";
+            ctx.fillText(n.name, n.x, n.y - 10 / scale - 4);
+          })
+          .linkColor(function (l) { return l.path ? accent : line; })
+          .linkWidth(function (l) { return l.path ? 3 : big ? 0.4 : 0.7; })
           .enableNodeDrag(!big)
           .cooldownTime(big ? 6000 : 4000)
           .d3AlphaDecay(big ? 0.05 : 0.0228)

@@ -1,0 +1,380 @@
+"""How good are troth's warm paths? The simulator's hidden truth against what troth infers.
+
+    python bench/eval_paths.py [--people 2000] [--targets 200] [--seed 7]
+
+Issue 12, "Quality". The simulator knows who truly knows whom and how strongly
+(`knows_*`); `sim/knows_evidence.py` adds the noisy evidence troth would see
+(messages and meetings several contacts were on with me, strangers copied in,
+threads among people who do not know each other, list blasts) and the companies
+give the employer overlaps. The network is loaded into a fresh database through
+the demo's loader, the true `Knows` rows are removed, and troth infers the links
+and scores the trust itself, as it would on imported mail and calendars. Reported:
+
+(a) precision and recall of the inferred links at the default threshold (what a
+    path may use: `usable` evidence, strength >= network.LINK_FLOOR), over every
+    true tie and over the true ties I could see at all (both ends are my contacts);
+(b) for random targets (people troth does not refuse as close ties), the true
+    strength of the weakest hop of troth's top path (`find_paths`, defaults: 3
+    edges, first hop active or better) against a fewest-hops baseline over the same
+    links and the same first hops (what LinkedIn shows: the shortest chain, ties
+    broken at random), and against "LinkedIn as such": fewest hops over every link
+    troth stored (employer overlaps included) from any contact, strangers too.
+    A hop's true strength is the simulator's: my tie with the first hop, then the
+    true "knows" strength of each link (0 when the two do not know each other).
+
+Target: troth's weakest hop on average >= 1.5x the baseline's, with paths found for
+>= 80% of the targets that have a true path (first hop truly active or closer,
+true ties after it, no stranger in the middle, at most 3 edges).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import Machine, record  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--people", type=int, default=2000)
+    ap.add_argument("--targets", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-record", action="store_true")
+    ap.add_argument(
+        "--evidence",
+        type=float,
+        default=1.0,
+        help="scale the evidence of true ties (messages and meetings per tie) by this",
+    )
+    ap.add_argument("--show", type=int, default=0, help="print this many of troth's paths")
+    args = ap.parse_args()
+    m = Machine.read()
+    print(m.line())
+    os.environ["TROTH_HOME"] = tempfile.mkdtemp(prefix="troth-eval-paths-")
+    from troth import bootstrap
+
+    bootstrap.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from troth.errors import TrothError
+    from troth.owners import local_owner
+    from troth.people.models import Knows, Person
+    from troth.sim.generate import ACTIVE, STRANGER, generate_network
+    from troth.sim.knows_evidence import EvidenceSettings, with_knows_evidence
+    from troth.sim.load import load_network
+    from troth.trust.queries import fresh_scores
+    from troth.warmpaths import graph, queries
+    from troth.warmpaths.models import Link
+    from troth.warmpaths.network import LINK_FLOOR, fresh_links, network, ties_of
+
+    started = time.perf_counter()
+    owner = local_owner()
+    today = timezone.localdate()
+    base = EvidenceSettings()
+    evidence = dataclasses.replace(
+        base,
+        mail_per_tie=base.mail_per_tie * args.evidence,
+        meetings_per_tie=base.meetings_per_tie * args.evidence,
+    )
+    net = with_knows_evidence(
+        generate_network(people=args.people, seed=args.seed, today=today), settings=evidence
+    )
+    with transaction.atomic():
+        load_network(owner, net)
+        Knows.objects.filter(owner=owner).delete()  # the truth: troth must infer it
+    fresh_scores(owner)
+    fresh_links(owner)
+    ids = list(
+        Person.objects.filter(owner=owner, is_me=False).order_by("id").values_list("id", flat=True)
+    )
+    assert len(ids) == net.people
+    index = {pid: i for i, pid in enumerate(ids)}
+    print(
+        f"network: {net.people:,} people, {len(net.ix_person):,} interactions, "
+        f"{len(net.knows_a):,} true ties; loaded and inferred in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+    # (a) precision and recall of the links a path may use
+    truth = {
+        (int(a), int(b)): float(w)
+        for a, b, w in zip(net.knows_a, net.knows_b, net.knows_strength, strict=True)
+    }
+    inferred = {
+        (min(index[a], index[b]), max(index[a], index[b]))
+        for a, b in Link.objects.filter(
+            owner=owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
+        ).values_list("person_a_id", "person_b_id")
+    }
+    contact = net.layer != STRANGER
+    visible = {k for k in truth if contact[k[0]] and contact[k[1]]}
+    hits = len(inferred & set(truth))
+    precision = hits / len(inferred) if inferred else 0.0
+    recall = hits / len(truth)
+    recall_visible = len(inferred & visible) / len(visible) if visible else 0.0
+    print(f"(a) inferred links at the default threshold (usable, strength >= {LINK_FLOOR}):")
+    print(
+        f"    {len(inferred):,} inferred, {hits:,} true: precision {precision:.3f}, "
+        f"recall {recall:.3f} of {len(truth):,} true ties, "
+        f"{recall_visible:.3f} of the {len(visible):,} between two of my contacts"
+    )
+    scored = [
+        ((min(index[a], index[b]), max(index[a], index[b])), w)
+        for a, b, w in Link.objects.filter(owner=owner, forgotten=False, usable=True).values_list(
+            "person_a_id", "person_b_id", "strength"
+        )
+    ]
+    for cut in (0.1, 0.2, 0.25, 0.3, 0.4, 0.5):
+        kept = {k for k, w in scored if w >= cut}
+        right = len(kept & set(truth))
+        print(
+            f"    at strength >= {cut}: {len(kept):,} links, precision "
+            f"{right / max(len(kept), 1):.3f}, recall {right / len(truth):.3f}"
+        )
+    strong = {k for k in visible if truth[k] >= 0.5}
+    if strong:
+        print(
+            f"    recall of strong true ties (>= 0.5): {len(inferred & strong) / len(strong):.3f}"
+        )
+
+    # (b) troth's top path against fewest hops
+    _scored, ties, _trends = ties_of(owner, today)
+    wn = network(owner, today)
+    adj: dict[int, list[tuple[int, float]]] = collections.defaultdict(list)
+    for (a, b), w in truth.items():
+        adj[a].append((b, w))
+        adj[b].append((a, w))
+    true_w = {(a, b): w for (a, b), w in truth.items()}
+
+    def hop_strengths(path: list[int]) -> list[float]:
+        """True strengths along a path of sim indices (path[0] my first hop)."""
+        out = [float(net.strength[path[0]]) if contact[path[0]] else 0.0]
+        for x, y in zip(path, path[1:], strict=False):
+            out.append(true_w.get((min(x, y), max(x, y)), 0.0))
+        return out
+
+    # The oracle: the same graph and first hops with the true strengths, searched by
+    # troth's own max-min search: the best weakest hop any ranking could pick here.
+    nodes_true = np.array([index.get(int(p), -1) for p in wn.ids.tolist()])
+    src = np.repeat(np.arange(wn.g.n), np.diff(wn.g.indptr))
+    dst = wn.g.indices.astype(np.int64)
+    half = src < dst
+    oracle_w = [
+        true_w.get((min(nodes_true[x], nodes_true[y]), max(nodes_true[x], nodes_true[y])), 0.0)
+        for x, y in zip(src[half].tolist(), dst[half].tolist(), strict=True)
+    ]
+    og = graph.build(wn.g.n, src[half], dst[half], oracle_w)
+    oracle_firsts = [
+        (node, float(net.strength[index[pid]])) for node, pid, _w in wn.first_hops("active")
+    ]
+
+    def oracle(target_pid: int) -> float | None:
+        found = graph.search(
+            og,
+            [(c, w) for c, w in oracle_firsts if int(wn.ids[c]) != target_pid],
+            [(wn.index[target_pid], 0)] if target_pid in wn.index else [],
+            max_hops=3,
+            passable=wn.passable,
+            top=1,
+        )
+        return found[0].weakest if found else None
+
+    rng = np.random.default_rng(args.seed)
+    eligible = [
+        i for i, pid in enumerate(ids) if ties.get(pid, ("stranger", 0))[0] in queries.CLOSE_TIERS
+    ]
+    close = set(eligible)
+    pool = [i for i in range(net.people) if i not in close]
+    targets = rng.choice(pool, size=min(args.targets, len(pool)), replace=False).tolist()
+    true_first = [i for i in range(net.people) if net.layer[i] <= ACTIVE]
+
+    rows = []
+    times = []
+    for t in targets:
+        person = Person.objects.get(owner=owner, id=ids[t])
+        start = time.perf_counter()
+        try:
+            result = queries.find_paths(owner, person)
+        except TrothError:
+            continue
+        times.append((time.perf_counter() - start) * 1000)
+        ours = None
+        if result["paths"]:
+            ours = [index[h["id"]] for h in result["paths"][0]["hops"]]
+            if args.show > 0:
+                args.show -= 1
+                print(
+                    "    path",
+                    [h["tier"] for h in result["paths"][0]["hops"]],
+                    "inferred",
+                    [h["strength"] for h in result["paths"][0]["hops"]],
+                    "true",
+                    [round(x, 2) for x in hop_strengths(ours)],
+                )
+        base = _fewest_hops(wn, ids[t], strict=True, rng=rng)
+        loose = _fewest_hops(wn, ids[t], strict=False, rng=rng)
+        rows.append(
+            {
+                "target": t,
+                "reachable": _truly_reachable(t, true_first, adj, contact, WARM),
+                "any": _truly_reachable(t, true_first, adj, contact),
+                "ours": hop_strengths(ours) if ours else None,
+                "base": hop_strengths([index[p] for p in base]) if base else None,
+                "loose": hop_strengths([index[p] for p in loose]) if loose else None,
+                "oracle": oracle(ids[t]),
+            }
+        )
+
+    reachable = [r for r in rows if r["reachable"]]
+    found = [r for r in reachable if r["ours"]]
+    anyway = [r for r in rows if r["any"]]
+    found_any = [r for r in anyway if r["ours"]]
+    both = [r for r in rows if r["ours"] and r["base"]]
+    with_loose = [r for r in rows if r["ours"] and r["loose"]]
+    ours_mean = statistics.fmean(min(r["ours"]) for r in both) if both else 0.0
+    base_mean = statistics.fmean(min(r["base"]) for r in both) if both else 0.0
+    loose_mean = statistics.fmean(min(r["loose"]) for r in with_loose) if with_loose else 0.0
+    ours_l = statistics.fmean(min(r["ours"]) for r in with_loose) if with_loose else 0.0
+    coverage = len(found) / len(reachable) if reachable else 0.0
+    false_hops = sum(1 for r in rows if r["ours"] and min(r["ours"][1:] or [1]) == 0.0)
+    print(
+        f"(b) {len(rows)} targets ({len(targets) - len(rows)} refused), query p50 "
+        f"{statistics.median(times):.1f} ms"
+    )
+    print(
+        f"    a true path through active-or-better ties (every hop >= {WARM}) exists for "
+        f"{len(reachable)}: troth found a path for {len(found)} ({coverage:.1%})"
+    )
+    print(
+        f"    a true path through any true ties exists for {len(anyway)}: troth found a path "
+        f"for {len(found_any)} ({len(found_any) / max(len(anyway), 1):.1%}); troth found "
+        f"paths for {sum(1 for r in rows if r['ours'])} in all, {false_hops} of them through a "
+        "pair who do not truly know each other"
+    )
+    oracle_mean = statistics.fmean(r["oracle"] or 0.0 for r in both) if both else 0.0
+    ratio = ours_mean / base_mean if base_mean else float("inf")
+    ratio_l = ours_l / loose_mean if loose_mean else float("inf")
+    print(
+        f"    true weakest hop, mean over the {len(both)} targets both found: troth "
+        f"{ours_mean:.3f}, fewest hops {base_mean:.3f}: {ratio:.2f}x; the best any ranking"
+        f" could pick on troth's links: {oracle_mean:.3f} ({oracle_mean / max(base_mean, 1e-9):.2f}x)"
+    )
+    print(
+        f"    against LinkedIn as such (any link, any contact) over {len(with_loose)}: troth "
+        f"{ours_l:.3f}, fewest hops {loose_mean:.3f}: {ratio_l:.2f}x"
+    )
+    print(
+        f"    targets: weakest >= 1.5x the baseline's: {'MET' if ratio >= 1.5 else 'MISSED'}; "
+        f"coverage >= 80%: {'MET' if coverage >= 0.8 else 'MISSED'}"
+    )
+    if not args.no_record:
+        record(
+            "eval_paths",
+            m,
+            {
+                "people": net.people,
+                "evidence x": args.evidence,
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "recall visible": round(recall_visible, 3),
+                "weakest troth": round(ours_mean, 3),
+                "weakest fewest-hops": round(base_mean, 3),
+                "ratio": round(ratio, 2),
+                "oracle ratio": round(oracle_mean / max(base_mean, 1e-9), 2),
+                "ratio LinkedIn-like": round(ratio_l, 2),
+                "coverage": f"{len(found)}/{len(reachable)}",
+            },
+        )
+
+
+def _fewest_hops(wn, target_pid: int, *, strict: bool, rng: np.random.Generator) -> list[int]:
+    """A shortest chain (person ids, first hop first) from me to the target, at most
+    3 edges, ties broken at random. `strict`: troth's own graph and first hops (active
+    or closer), only through my contacts; else every stored link, employer overlaps
+    included, from any contact of mine, strangers too (what LinkedIn shows)."""
+    from troth.warmpaths.models import Link
+
+    if strict:
+        firsts = {int(wn.ids[node]) for node, _pid, _w in wn.first_hops("active")}
+        nbrs: dict[int, list[int]] = collections.defaultdict(list)
+        g = wn.g
+        for node in range(g.n):
+            lo, hi = int(g.indptr[node]), int(g.indptr[node + 1])
+            nbrs[int(wn.ids[node])] = [int(wn.ids[j]) for j in g.indices[lo:hi].tolist()]
+        passable = {int(wn.ids[i]) for i in np.flatnonzero(wn.passable).tolist()}
+    else:
+        cache = _LOOSE.get(id(wn))
+        if cache is None:
+            nbrs = collections.defaultdict(list)
+            for a, b in Link.objects.filter(owner=wn.source.owner, forgotten=False).values_list(
+                "person_a_id", "person_b_id"
+            ):
+                nbrs[a].append(b)
+                nbrs[b].append(a)
+            firsts = set(wn.ties)
+            cache = _LOOSE[id(wn)] = (nbrs, firsts)
+        nbrs, firsts = cache
+        passable = None
+    firsts.discard(target_pid)
+    # breadth first from the target, 2 levels (the first hop is the third edge)
+    dist = {target_pid: 0}
+    frontier = [target_pid]
+    for level in (1, 2):
+        nxt = []
+        for u in frontier:
+            for v in nbrs.get(u, ()):
+                if v not in dist and (passable is None or v in passable):
+                    dist[v] = level
+                    nxt.append(v)
+        frontier = nxt
+    best = [f for f in firsts if f in dist]
+    if not best:
+        return []
+    d = min(dist[f] for f in best)
+    here = int(rng.choice(sorted(f for f in best if dist[f] == d)))
+    path = [here]
+    while here != target_pid:
+        step = sorted(v for v in nbrs[here] if dist.get(v, 99) == dist[here] - 1)
+        here = int(rng.choice(step))
+        path.append(here)
+    return path
+
+
+_LOOSE: dict[int, tuple] = {}
+# The simulator's floor of the "active" layer: a true tie at least this strong is an
+# active-or-better tie (SimSettings.layer_floors).
+WARM = 0.5
+
+
+def _truly_reachable(target: int, true_first: list[int], adj, contact, floor: float = 0.0) -> bool:
+    """A true path: my first hop truly active or closer, true ties of at least
+    `floor` after it, only my contacts in the middle, at most 3 edges."""
+    near = {target}
+    frontier = {target}
+    for _level in (1, 2):
+        nxt = set()
+        for u in frontier:
+            for v, w in adj.get(u, ()):
+                if v not in near and contact[v] and w >= floor:
+                    nxt.add(v)
+        near |= nxt
+        frontier = nxt
+    return any(f in near and f != target for f in true_first)
+
+
+if __name__ == "__main__":
+    main()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "troth.warmpaths",
     "troth.groups",
     "troth.sync",
+    "troth.backup",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",

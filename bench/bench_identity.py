@@ -30,6 +30,15 @@ disagree. Beyond "unique" a rule has to merge on a name several people bear, or
 across two employers on the name alone: what namesakes look like (the matcher
 does the latter only for very rare names, JOB_CHANGE_NAME below).
 
+Nicknames (issue 19): the simulator draws them from Wiktionary's diminutives
+(troth.sim.diminutives), which the matcher does not read; "nick pairs" counts the true
+pairs whose given names differ by such a nickname, "nick R" the share merged and
+"known" the share whose two names the matcher's table links at all. `--nicks hand` is
+the simulator's earlier table (every pair inside troth's own: known 1.00) and
+`--nickname-table troth` the matcher without the nicknames package; DEVELOPERS.md
+("Nicknames") has the four side by side. The figures below predate the change (hand
+nicknames, troth's table); the history is in bench/RESULTS.md.
+
 Names (`--names`): "census" (the target's dataset) draws family names shaped
 like the 2010 US census, a real head and a long tail (troth.sim.dirty._family_pool):
 3% of 2,400 people and 14% of 24,000 bear a name someone else bears too, before

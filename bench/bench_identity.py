@@ -30,6 +30,15 @@ disagree. Beyond "unique" a rule has to merge on a name several people bear, or
 across two employers on the name alone: what namesakes look like (the matcher
 does the latter only for very rare names, JOB_CHANGE_NAME below).
 
+Nicknames (issue 19): the simulator draws them from Wiktionary's diminutives
+(troth.sim.diminutives), which the matcher does not read; "nick pairs" counts the true
+pairs whose given names differ by such a nickname, "nick R" the share merged and
+"known" the share whose two names the matcher's table links at all. `--nicks hand` is
+the simulator's earlier table (every pair inside troth's own: known 1.00) and
+`--nickname-table troth` the matcher without the nicknames package; DEVELOPERS.md
+("Nicknames") has the four side by side. The figures below predate the change (hand
+nicknames, troth's table); the history is in bench/RESULTS.md.
+
 Names (`--names`): "census" (the target's dataset) draws family names shaped
 like the 2010 US census, a real head and a long tail (troth.sim.dirty._family_pool):
 3% of 2,400 people and 14% of 24,000 bear a name someone else bears too, before
@@ -130,9 +139,13 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from machine import Machine, record  # noqa: E402
 from troth.identity import match  # noqa: E402
 from troth.identity.match import Candidate, candidate_from_record, find_matches  # noqa: E402
+from troth.identity.names import NICKNAME_TABLES, use_nickname_table  # noqa: E402
+from troth.lib.text import fold  # noqa: E402
 from troth.sim.dirty import DirtySettings, generate_dirty  # noqa: E402
 
 
@@ -193,7 +206,7 @@ def ceilings(truth: list[int], people: list[Candidate]) -> tuple[float, float]:
       several people bear, or across two employers on the name alone (which the
       matcher never does: that is what namesakes look like)."""
     prepared = [match._prepare(c) for c in people]
-    keys = [f"{match._canonical(p)} {p.family}" for p in prepared]
+    keys = [f"{c} {p.family}" for c, p in zip(match._canonicals(prepared), prepared, strict=True)]
     bearers: dict[str, set[int]] = {}
     for k, t in zip(keys, truth, strict=True):
         bearers.setdefault(k, set()).add(t)
@@ -226,9 +239,37 @@ def ceilings(truth: list[int], people: list[Candidate]) -> tuple[float, float]:
     return pairwise(truth, by_name.labels())[1], pairwise(truth, by_unique.labels())[1]
 
 
-def run(size: int, seed: int, names: str = "census") -> dict:
+def nickname_pairs(data, labels: list[int], settings: DirtySettings) -> tuple[int, float, float]:
+    """The true pairs whose given names differ by a nickname the simulator drew (one
+    record says "Rob", the other "Robert" or "Bobby"): how many, the share merged,
+    and the share whose two given names the matcher's nickname table links at all
+    (before issue 19 the simulator drew from a table inside the matcher's: 1.0)."""
+    table = settings.nick_table()
+    nick_of = {fold(n): fold(f) for f, nicks in table.items() for n in nicks}
+    formal = {fold(f) for f in table}
+    groups: dict[int, list[int]] = {}
+    for i, t in enumerate(data.truth):
+        groups.setdefault(t, []).append(i)
+    given = [match.split_name(r.full_name, r.given_name, r.family_name)[0] for r in data.records]
+    total = merged = linked = 0
+    for members in groups.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                a, b = given[i], given[j]
+                if a == b or not (a in nick_of or b in nick_of):
+                    continue
+                if not ({nick_of.get(a, a), nick_of.get(b, b)} <= formal):
+                    continue  # an initial or a typo on one side, not a nickname
+                total += 1
+                merged += labels[i] == labels[j]
+                linked += bool(match.name_forms(a) & match.name_forms(b))
+    return total, merged / total if total else 1.0, linked / total if total else 1.0
+
+
+def run(size: int, seed: int, names: str = "census", nicks: str = "wiktionary") -> dict:
     t = time.perf_counter()
-    data = generate_dirty(size, seed=seed, settings=DirtySettings(names=names))
+    settings = DirtySettings(names=names, nicks=nicks)
+    data = generate_dirty(size, seed=seed, settings=settings)
     gen_s = time.perf_counter() - t
     t = time.perf_counter()
     people = [candidate_from_record(i, r) for i, r in enumerate(data.records)]
@@ -245,6 +286,7 @@ def run(size: int, seed: int, names: str = "census") -> dict:
             suggested += 1
             right += data.truth[m.a] == data.truth[m.b]
     precision, recall = pairwise(data.truth, clusters.labels())
+    nick_pairs, nick_recall, nick_linked = nickname_pairs(data, clusters.labels(), settings)
     # what the owner would reach by accepting every right suggestion too
     for m in found:
         if not m.sure and data.truth[m.a] == data.truth[m.b]:
@@ -258,6 +300,9 @@ def run(size: int, seed: int, names: str = "census") -> dict:
         "true_pairs": data.true_pairs(),
         "precision": precision,
         "recall": recall,
+        "nick_pairs": nick_pairs,
+        "nick_recall": nick_recall,
+        "nick_linked": nick_linked,
         "suggested": suggested,
         "suggest_precision": right / suggested if suggested else 0.0,
         "reachable": reachable,
@@ -457,6 +502,22 @@ def main() -> None:
         choices=["census", "crowded"],
         help="family-name pools (troth.sim.dirty._family_pool); the first is the target's",
     )
+    parser.add_argument(
+        "--nicks",
+        nargs="+",
+        default=["wiktionary"],
+        choices=["wiktionary", "hand"],
+        help="where the simulator's nicknames come from (troth.sim.dirty.NICKS): Wiktionary, "
+        "which the matcher does not read, or its earlier hand table, all inside troth's own",
+    )
+    parser.add_argument(
+        "--nickname-table",
+        nargs="+",
+        default=["package"],
+        choices=NICKNAME_TABLES,
+        help="the matcher's nickname table (troth.identity.names): the nicknames package "
+        "with troth's pairs over it, or troth's own table alone",
+    )
     parser.add_argument("--db", type=int, default=0, help="also time do_resolve on SQLite")
     parser.add_argument(
         "--files",
@@ -469,31 +530,51 @@ def main() -> None:
         "--only-files", action="store_true", help="with --files: skip the matcher's table"
     )
     args = parser.parse_args()
+    machine = Machine.read()
     print(
         f"Identity resolution, dirty dataset, {os.cpu_count()} CPUs "
         "(targets: auto precision >= 0.99, recall >= 0.9, 50,000 records <= 30 s)"
     )
+    print(machine.line())
     header = (
-        f"{'names':>7} {'records':>8} {'seed':>4} {'true pairs':>10} | {'auto P':>7} {'auto R':>7} | "
+        f"{'table':>7} {'nicks':>10} {'names':>7} {'records':>8} {'seed':>4} {'true pairs':>10} | "
+        f"{'auto P':>7} {'auto R':>7} | {'nick pairs':>10} {'nick R':>6} {'known':>5} | "
         f"{'sugg':>6} {'sugg P':>6} {'+sugg R':>7} | {'email P':>7} {'email R':>7} | "
         f"{'normalise':>9} {'match':>7} | {'R ceiling: name':>15} {'unique':>6}"
     )
     if not args.only_files:
         print(header)
         print("-" * len(header))
-    for names in [] if args.only_files else args.names:
-        for size in args.sizes:
-            for seed in args.seeds:
-                r = run(size, seed, names)
-                print(
-                    f"{names:>7} {r['records']:>8} {seed:>4} {r['true_pairs']:>10} | "
-                    f"{r['precision']:>7.4f} {r['recall']:>7.4f} | "
-                    f"{r['suggested']:>6} {r['suggest_precision']:>6.2f} {r['reachable']:>7.4f} | "
-                    f"{r['base_precision']:>7.4f} {r['base_recall']:>7.4f} | "
-                    f"{r['norm_s']:>8.2f}s {r['match_s']:>6.2f}s | "
-                    f"{r['name_ceiling']:>15.4f} {r['unique_ceiling']:>6.4f}",
-                    flush=True,
-                )
+    figures: dict[str, object] = {}
+    for table in [] if args.only_files else args.nickname_table:
+        use_nickname_table(table)
+        for nicks in args.nicks:
+            for names in args.names:
+                for size in args.sizes:
+                    got = []
+                    for seed in args.seeds:
+                        r = run(size, seed, names, nicks)
+                        got.append(r)
+                        print(
+                            f"{table:>7} {nicks:>10} {names:>7} {r['records']:>8} {seed:>4} "
+                            f"{r['true_pairs']:>10} | {r['precision']:>7.4f} {r['recall']:>7.4f} | "
+                            f"{r['nick_pairs']:>10} {r['nick_recall']:>6.3f} {r['nick_linked']:>5.2f} | "
+                            f"{r['suggested']:>6} {r['suggest_precision']:>6.2f} "
+                            f"{r['reachable']:>7.4f} | "
+                            f"{r['base_precision']:>7.4f} {r['base_recall']:>7.4f} | "
+                            f"{r['norm_s']:>8.2f}s {r['match_s']:>6.2f}s | "
+                            f"{r['name_ceiling']:>15.4f} {r['unique_ceiling']:>6.4f}",
+                            flush=True,
+                        )
+                    key = f"{table}/{nicks}/{names}/{size}"
+                    figures[f"{key} P"] = f"{sum(r['precision'] for r in got) / len(got):.4f}"
+                    figures[f"{key} R"] = f"{sum(r['recall'] for r in got) / len(got):.4f}"
+                    figures[f"{key} nick R"] = (
+                        f"{sum(r['nick_recall'] for r in got) / len(got):.3f}"
+                    )
+    use_nickname_table(args.nickname_table[0])
+    if figures:
+        record("bench_identity", machine, figures, note=f"seeds {args.seeds}")
     for size in args.files:
         print_files(size, args.seeds[0], args.names[0])
     if args.db:

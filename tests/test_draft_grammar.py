@@ -6,7 +6,6 @@ you run on-call")."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,12 +14,6 @@ from troth.agenda import drafts
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from troth.importers.records import PersonRecord
 from troth.importers.registry import parser
 from troth.importers.sanity import looks_like_name, noise
 from troth.interactions.actions import do_log_interaction
-from troth.ledger.actions import FAVOR_KINDS, do_record_favor
+from troth.ledger.actions import do_record_favor
+from troth.ledger.models import FAVOR_KINDS
 from troth.owners import local_owner
 from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Person

@@ -6,7 +6,6 @@ graceful release and never a second chase. CLI, service and web."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,12 +23,6 @@ from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
 
 
 def _mr_big(owner):

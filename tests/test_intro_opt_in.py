@@ -5,7 +5,6 @@ opt-in's nudge has a draft (`troth draft i8` used to say "nothing to draft")."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,12 +20,6 @@ from troth.intros.models import Introduction, IntroStep
 from troth.ledger.actions import do_record_favor
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path))
-    return tmp_path
 
 
 def _tie(owner, person):

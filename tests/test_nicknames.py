@@ -97,15 +97,16 @@ def test_the_person_page_and_show_say_what_they_go_by(client, cli):
 def test_a_known_nickname_lets_identity_resolution_match():
     with_it = find_matches(
         [
-            Candidate(1, "Theodore Okafor", nickname="Teddy", company="Acme"),
-            Candidate(2, "Teddy Okafor", company="Acme"),
+            Candidate(1, "Jonathan Okafor", nickname="Jonty", company="Acme"),
+            Candidate(2, "Jonty Okafor", company="Acme"),
         ]
     )
     without = find_matches(
         [
-            Candidate(1, "Theodore Okafor", company="Acme"),
-            Candidate(2, "Teddy Okafor", company="Acme"),
+            Candidate(1, "Jonathan Okafor", company="Acme"),
+            Candidate(2, "Jonty Okafor", company="Acme"),
         ]
     )
     assert any(m.sure for m in with_it)
-    assert not any(m.sure for m in without)  # "Teddy" is in no nickname table
+    # "Jonty" is in no nickname table troth reads ("Teddy" was in none before the package)
+    assert not any(m.sure for m in without)

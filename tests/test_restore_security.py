@@ -36,12 +36,6 @@ INLINE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacke
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def scene(db, home):
     """An operator (superuser), bob with a friend and a note, and a real export of
     carol's (two people merged on the Import page, an import run, a note) whose rows

@@ -13,8 +13,7 @@ from troth.ledger.models import Commitment, Favor
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.models import Person
-from troth.trust.actions import day_number
-from troth.trust.history import load_history
+from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores, is_stale, trust_detail, trust_list
 

@@ -54,7 +54,7 @@ def test_the_hop_bound_counts_my_own_edge():
     g = _graph(5, [(0, 1, 0.9), (1, 2, 0.9), (2, 3, 0.9)])
     assert graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=3) == []
     assert graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=4)[0].nodes == (0, 1, 2, 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_hops"):
         graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=5)
 
 

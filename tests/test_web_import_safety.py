@@ -4,8 +4,6 @@ writes nothing, then imported on the owner's word (or dropped); a file of noise 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
@@ -16,13 +14,6 @@ from troth.people.actions import do_add_note
 from troth.people.models import Person
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "troth-home"
-    monkeypatch.setenv("TROTH_HOME", str(folder))
-    return folder
 
 
 @pytest.fixture

@@ -31,12 +31,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def web(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def local(client, db):
     """The command line's owner (the local one), signed in to the web too, so the two
     can be compared on the same people."""

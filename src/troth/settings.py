@@ -15,6 +15,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from troth.lib.flags import FlagError, parse_flag
 from troth.paths import sqlite_path
 
 
@@ -22,14 +23,16 @@ def _envbool(name: str, default: bool = False) -> bool:
     """A yes/no setting, strictly (healthchecks' envbool): unset or empty is the default,
     1/true/yes/on and 0/false/no/off are read, anything else is an error naming the
     variable, so a typo in a security setting never silently means "off"."""
-    raw = os.environ.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is neither on nor off (use 1 or 0)")
+    flag = _envflag(name)
+    return default if flag is None else flag
+
+
+def _envflag(name: str) -> bool | None:
+    """A yes/no setting that may be left unsaid (None), read by troth.lib.flags."""
+    try:
+        return parse_flag(name, os.environ.get(name))
+    except FlagError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 def _envint(name: str, default: int, minimum: int = 0) -> int:
@@ -95,6 +98,7 @@ INSTALLED_APPS = [
     # django-ninja: in INSTALLED_APPS so its docs page uses the Swagger UI files it ships
     # (served by WhiteNoise), not a CDN: the docs work offline and under our CSP.
     "ninja",
+    "troth.backup",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -200,7 +204,7 @@ TROTH_NETWORK_MODE = _envbool("TROTH_NETWORK_MODE")
 # Whether a member may save a mail server of their own (Settings): "1" yes, "0" no;
 # unset: yes on a laptop, no on a group's server, where it would let any member make
 # the server connect to any host and port (troth.agenda.digest.own_servers_allowed).
-TROTH_MEMBER_SMTP = os.environ.get("TROTH_MEMBER_SMTP", "").strip().lower() or None
+TROTH_MEMBER_SMTP = _envflag("TROTH_MEMBER_SMTP")
 # Whether members' sources (IMAP, CalDAV, ICS) may reach loopback, link-local and private
 # addresses on a group's server (off: only public ones, see troth.sync.netguard); a laptop
 # allows them whatever this says.
@@ -210,9 +214,6 @@ LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "web:login"
 
 EMAIL_BACKEND = os.environ.get("TROTH_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-
-
-_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def smtp_settings(env: Mapping[str, str] | None = None, fallback: Any = None) -> dict[str, Any]:
@@ -233,12 +234,10 @@ def smtp_settings(env: Mapping[str, str] | None = None, fallback: Any = None) ->
         return getattr(fallback, name, default) if fallback is not None else default
 
     def flag(var: str) -> bool | None:
-        raw = text(var).lower()
-        if not raw:
-            return None
-        if raw in _ON | _OFF:
-            return raw in _ON
-        raise ImproperlyConfigured(f"{var}={raw!r} is neither on nor off (use 1 or 0)")
+        try:
+            return parse_flag(var, text(var))
+        except FlagError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
 
     host = text("TROTH_SMTP_HOST") or setting("EMAIL_HOST", "")
     user = text("TROTH_SMTP_USER") or setting("EMAIL_HOST_USER", "")

@@ -27,6 +27,7 @@ from troth.agenda.models import DigestLog, MailSettings
 from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
 from troth.errors import TrothError
+from troth.lib.flags import parse_flag
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
 from troth.settings import smtp_settings
@@ -87,10 +88,10 @@ def own_servers_allowed() -> bool:
     """Whether owners may use a mail server of their own (TROTH_MEMBER_SMTP): on a
     laptop yes; on a group's server only when its operator says so, since a member's
     server is one the group's machine connects to on that member's word."""
-    choice = getattr(settings, "TROTH_MEMBER_SMTP", None)
+    choice = parse_flag("TROTH_MEMBER_SMTP", getattr(settings, "TROTH_MEMBER_SMTP", None))
     if choice is None:
         return not getattr(settings, "TROTH_NETWORK_MODE", False)
-    return str(choice).lower() in {"1", "true", "yes", "on"}
+    return choice
 
 
 OWN_SERVERS_OFF = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from pathlib import Path
 from typing import Any
@@ -50,17 +49,11 @@ def _parser(kind: str):
         raise TrothError(f"importing {kind} files needs the Python package {exc.name}") from None
 
 
-def _restore(me_owner, path: Path) -> Any:
-    try:
-        module = importlib.import_module("troth.backup.restore")
-    except ModuleNotFoundError as exc:
-        if exc.name != "troth.backup.restore":
-            raise
-        module = None
-    restore = getattr(module, "do_restore", None)
-    if restore is None:
-        raise TrothError(f"{path}: restoring a troth JSON export is not available in this version")
-    return restore(me_owner, path)
+def _restore(me_owner, path: Path) -> dict[str, int]:
+    # imported here, not at the top: `troth import` of a vCard never loads the restore
+    from troth.backup.restore import do_restore
+
+    return do_restore(me_owner, path)
 
 
 class _Count(ProgressColumn):

@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from troth.identity.names import one_typo
-from troth.identity.records import Candidate, _canonical, _Prepared
+from troth.identity.records import Candidate, _Prepared
 from troth.identity.scoring import CLOSE_FAMILY, _employer_of, _name_scores, _same_company
 
 # A name expected fewer times than this by chance (given x family frequency) is rare.
@@ -40,11 +40,12 @@ MAX_ROUNDS = 4
 
 
 def _name_groups(
-    prepared: list[_Prepared], keys: list[str], weights: Sequence[int]
+    prepared: list[_Prepared], keys: list[str], weights: Sequence[int], canon: Sequence[str]
 ) -> tuple[dict[str, list[int]], dict[str, float]]:
     """The records bearing each full name (formal given name + family name), and how
     many records would bear it by chance (given x family frequency, in records:
-    `weights`, see Candidate.weight)."""
+    `weights`, see Candidate.weight; `canon`: each record's formal given name,
+    records._canonicals)."""
     groups: dict[str, list[int]] = defaultdict(list)
     given_counts: dict[str, int] = defaultdict(int)
     family_counts: dict[str, int] = defaultdict(int)
@@ -52,14 +53,14 @@ def _name_groups(
     for i, p in enumerate(prepared):
         if p.named and p.given and p.family and len(p.given) > 1:
             groups[keys[i]].append(i)
-            given_counts[_canonical(p)] += weights[i]
+            given_counts[canon[i]] += weights[i]
             family_counts[p.family] += weights[i]
             total += weights[i]
     total = max(1, total)
     chance = {}
     for key, members in groups.items():
         first = prepared[members[0]]
-        chance[key] = given_counts[_canonical(first)] * family_counts[first.family] / total
+        chance[key] = given_counts[canon[members[0]]] * family_counts[first.family] / total
     return groups, chance
 
 

@@ -52,6 +52,7 @@ from troth.identity.records import (
     Candidate,
     Match,
     _canonical,
+    _canonicals,
     _names_from_addresses,
     _prepare,
     candidate_from_record,
@@ -77,6 +78,7 @@ __all__ = [
     "_compatible",
     "_prepare",
     "_canonical",
+    "_canonicals",
     "_same_company",
     "_one_per_source",
 ]
@@ -132,7 +134,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
     # the given names are compared (in their formal form, so a nickname costs
     # nothing); within a (formal given name, start of the family name) block only
     # the family names are (typos). Each block is scored at once by cdist.
-    canon = [_canonical(p) for p in prepared]
+    canon = _canonicals(prepared)
     keys = [f"{canon[i]} {p.family}".strip() for i, p in enumerate(prepared)]
     by_family: dict[str, list[int]] = defaultdict(list)
     by_given: dict[str, list[int]] = defaultdict(list)
@@ -186,7 +188,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             for i, j in _pairs_in_block(members, texts, COMPANY_NAME_CUTOFF):
                 consider(i, j)
 
-    name_groups, chance = _name_groups(prepared, keys, [max(1, c.weight) for c in people])
+    name_groups, chance = _name_groups(prepared, keys, [max(1, c.weight) for c in people], canon)
     one_person = _rare_name_groups(people, prepared, name_groups, chance)
     bearing = {key: len(members) for key, members in name_groups.items()}
 

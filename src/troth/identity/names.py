@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from nameparser import HumanName
 from rapidfuzz.distance import OSA
 
 from troth.lib.text import fold
 
-# Nicknames -> the formal names they stand for. Several formal names are possible
-# for some (Chris, Sam, Alex): two names match when their sets meet.
+# Nicknames and the formal names they stand for: the `nicknames` package's table
+# (carltonnorthern/nicknames: 1,151 formal names, 2,691 "has_nickname" pairs, kept up
+# by others), with troth's own pairs below laid over it: those the package lacks
+# ("liam", "dima", "paco") and those troth's users met. Several formal names are
+# possible for some (Chris, Sam, Alex): two names match when their sets meet.
+# bench/bench_identity.py --nickname-table compares it with troth's table alone.
 _NICKNAMES: dict[str, tuple[str, ...]] = {
     "robert": ("bob", "bobby", "rob", "robbie", "bert"),
     "elizabeth": ("liz", "lizzie", "beth", "betty", "eliza", "libby", "betsy"),
@@ -76,11 +81,76 @@ _NICKNAMES: dict[str, tuple[str, ...]] = {
     "augustus": ("gus",),
 }
 
-_FORMS: dict[str, frozenset[str]] = {}
+# The package's relation is loose (a genealogist's list: "bill" has the nickname
+# "robert" as well as the other way round, so William and Robert would meet at
+# "bill"). Of its pairs troth keeps those whose nickname is shorter than the formal
+# name, and drops the ones below, where the "nickname" is a given name of its own
+# today (Emily is not Amelia; found among the simulator's 222 given names, the
+# names two of which met through the package: troth.sim.names.FIRST_NAMES).
+_NOT_NICKNAMES = frozenset(
+    {
+        ("aaron", "erin"),
+        ("amelia", "amy"),
+        ("amelia", "emily"),
+        ("bryanna", "ana"),
+        ("bryanna", "anna"),
+        ("emeline", "emily"),
+        ("emeline", "emma"),
+        ("emily", "emma"),
+        ("hannah", "anna"),
+        ("helene", "ella"),
+        ("johannah", "hannah"),
+        ("johannah", "joan"),
+        ("johnathan", "john"),
+        ("johnathan", "nathan"),
+        ("johnathon", "john"),
+        ("jonathan", "john"),
+        ("jonathan", "nathan"),
+        ("jonathon", "john"),
+        ("marcus", "mark"),
+    }
+)
 
-for _formal, _nicks in _NICKNAMES.items():
-    for _name in (_formal, *_nicks):
-        _FORMS[_name] = _FORMS.get(_name, frozenset({_name})) | {_formal}
+NICKNAME_TABLES = ("package", "troth")  # the package with troth's overlay; troth's alone
+_table = "package"
+
+
+def use_nickname_table(table: str) -> None:
+    """Which table name_forms reads (bench/bench_identity.py compares them)."""
+    if table not in NICKNAME_TABLES:
+        raise ValueError(f"nickname table: one of {NICKNAME_TABLES}, not {table!r}")
+    global _table
+    _table = table
+    _forms.cache_clear()
+
+
+def _pairs(table: str) -> Iterator[tuple[str, str]]:
+    """(formal, nickname) pairs, folded as split_name folds a given name."""
+    if table == "package":
+        # read when the matcher first needs it, not when troth starts (a CSV of 2,700
+        # lines); its four initials ("k.c.") are no given names
+        from nicknames import NickNamer
+
+        for canonical, variants in NickNamer.default_lookup().items():
+            f = _first_given(canonical)
+            for variant in variants:
+                n = _first_given(variant)
+                if variant.isalpha() and len(n) < len(f) and (f, n) not in _NOT_NICKNAMES:
+                    yield f, n
+    for formal, nicks in _NICKNAMES.items():
+        for nick in nicks:
+            yield formal, nick
+
+
+@functools.cache
+def _forms(table: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for formal, nick in _pairs(table):
+        if formal and nick and formal != nick:
+            out.setdefault(nick, {nick}).add(formal)
+            out.setdefault(formal, {formal})
+    return {name: frozenset(forms) for name, forms in out.items()}
+
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
 
@@ -91,7 +161,7 @@ _COMPANY_NOISE = re.compile(
 
 def name_forms(given: str) -> frozenset[str]:
     """The formal names a given name may stand for: "bob" -> {"bob", "robert"}."""
-    return _FORMS.get(given, frozenset({given}))
+    return _forms(_table).get(given) or frozenset({given})
 
 
 @functools.lru_cache(maxsize=1 << 16)

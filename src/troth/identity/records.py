@@ -6,7 +6,8 @@ address when the record has none)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from troth.identity.names import _clean, _first_given, company_key, name_forms, split_name
@@ -103,11 +104,28 @@ class _Prepared:
     head: str = ""  # a double given name's first part: "marie" of Marie-Claire
 
 
-def _canonical(p: _Prepared) -> str:
-    """One spelling per given name: the (first) formal name a nickname stands for (from
-    the given name alone: a nickname the source gave only widens what matches)."""
+def _canonical(p: _Prepared, seen: Mapping[str, int] | None = None) -> str:
+    """One spelling per given name: the formal name a nickname stands for (from the
+    given name alone: a nickname the source gave only widens what matches). Of several,
+    the one the batch's records bear most (`seen`: given name -> records): the nickname
+    table lists Ben under Benedict, Benjamin and Bennett, and in an address book of
+    Benjamins a Ben is counted with them; the first alphabetically on a tie. A name
+    the batch bears more often than any formal name it may stand for is its own: the
+    package lists Megan under Margarita, but a Megan is mostly a Megan (and her typos
+    are compared with "megan", not "margarita")."""
     formal = name_forms(p.given) - {p.given}
-    return min(formal) if formal else p.given
+    if not formal:
+        return p.given
+    if not seen:
+        return min(formal)
+    best = min(formal, key=lambda f: (-seen.get(f, 0), f))
+    return p.given if seen.get(p.given, 0) > seen.get(best, 0) else best
+
+
+def _canonicals(prepared: Sequence[_Prepared]) -> list[str]:
+    """_canonical of each record, by the given names the whole batch bears."""
+    seen = Counter(p.given for p in prepared if p.named and p.given)
+    return [_canonical(p, seen) for p in prepared]
 
 
 def _prepare(c: Candidate) -> _Prepared:

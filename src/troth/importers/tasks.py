@@ -2,7 +2,8 @@
 
 The page stores the upload under the data directory (a random name), writes an
 `ImportRun` ("queued") and calls `start`. The task, `run_import(run_id)`, runs
-`do_import` (or a restore, for a troth JSON export) for the owner, moves the run
+`do_import` (or, for a troth JSON export, the restore troth.backup registers in
+`RUNNERS`) for the owner, moves the run
 through "running" to "done" or "failed" (with the one-line error) and deletes the
 upload. A run is all or nothing: `do_import` writes in short transactions under
 the run (which records what it wrote) and undoes what it wrote when it fails, so a
@@ -35,6 +36,7 @@ import shutil
 import stat
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,19 @@ PROGRESS_EVERY = 0.25  # seconds between two writes of the progress file
 UPLOADS = "uploads"
 GRACE = 30  # seconds a fresh run may take to show up in its thread
 UPLOAD_PREFIX = "upload-"  # the stored uploads' names (web.views.imports._store)
+
+# Kinds of upload another app carries out instead of `do_import`: a troth JSON export
+# is restored by troth.backup, a layer above the importers (it reads every app's
+# tables), which registers its runner when Django starts (backup.apps). A runner
+# gets the run and its checked upload, and returns the run's counts; it runs in one
+# transaction, and a TrothError it raises fails the run with its one line.
+Runner = Callable[[ImportRun, Path, "ProgressFile"], dict[str, Any]]
+RUNNERS: dict[str, Runner] = {}
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    RUNNERS[kind] = runner
+
 
 # Runs started in this process by `start` (immediate backend): run id -> its thread.
 THREADS: dict[int, threading.Thread] = {}
@@ -227,13 +242,11 @@ def _work(run: ImportRun) -> tuple[dict[str, Any], list[dict[str, str]]]:
         raise TrothError(f"{run.file_name}: the uploaded file is gone; upload it again")
     progress = ProgressFile(run.pk)
     me = [str(a) for a in run.options.get("me", []) if str(a).strip()]
-    if run.kind == "json":
-        from troth.backup.restore import do_restore
-
-        progress("restoring", 0, None)
+    runner = RUNNERS.get(run.kind)
+    if runner is not None:
+        # a kind another app carries out (a troth export: backup's restore), all at once
         with transaction.atomic():
-            counts: dict[str, Any] = {"restored": _restore(run, path, do_restore)}
-        return counts, []
+            return runner(run, path, progress), []
 
     from troth.importers.apply import do_import
     from troth.importers.registry import parser
@@ -318,38 +331,8 @@ def _own_upload(run: ImportRun) -> Path | None:
     return path
 
 
-def _restore(run: ImportRun, path: Path, do_restore: Any) -> dict[str, int]:
-    """A restore wants an empty account, and this run's own row is a row of it: the
-    row steps aside while the export comes in, then is written again, done. Under
-    its own id when the export left it free; else under a new one, and a marker
-    file sends the page that polls the old id to the new one."""
-    ImportRun.objects.filter(pk=run.pk).delete()
-    from troth.backup.tables import user_counts
-
-    restored = dict(do_restore(run.owner, path))
-    done = {
-        "status": ImportRun.DONE,
-        "stage": "done",
-        # what the page lists: "people: 12", not the tables' own names
-        "counts": {"restored": user_counts(restored)},
-        "problems": [],
-        "finished_at": timezone.now(),
-    }
-    keep = {
-        f.attname: getattr(run, f.attname)
-        for f in ImportRun._meta.concrete_fields
-        if f.attname not in done and f.attname != "id"
-    }
-    if ImportRun.objects.filter(pk=run.pk).exists():
-        again = ImportRun.objects.create(**keep, **done)
-        # (written now: should the transaction roll back, it names no run and is ignored)
-        _leave_marker(run.pk, again.pk)
-    else:
-        ImportRun.objects.create(id=run.pk, **keep, **done)
-    return restored
-
-
-def _leave_marker(old: int, new: int) -> None:
+def leave_marker(old: int, new: int) -> None:
+    """Tell the page that polls run `old` that it now goes on as run `new`."""
     try:
         moved_path(old).write_text(str(new), encoding="utf-8")
     except OSError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -262,11 +263,11 @@ def intros(
     return rows
 
 
-def intro_conduct(owner: Owner, as_of: dt.date) -> dict:
+def intro_conduct(owner: Owner, as_of: dt.date) -> dict[str, Any]:
     """How each person (and I) handled introductions up to a day: steps answered,
     followed up or thanked (`closed`) and steps let drop (`dropped`)."""
     mine = {"closed": 0, "dropped": 0}
-    theirs: dict[int, dict] = {}
+    theirs: dict[int, dict[str, Any]] = {}
     steps = IntroStep.objects.filter(
         owner=owner, person__isnull=False, good__isnull=False
     ).select_related("person")

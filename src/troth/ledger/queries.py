@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import F, Q, QuerySet, Subquery
 
@@ -96,7 +97,7 @@ def favors_with(owner: Owner, person: Person) -> QuerySet[Favor]:
     )
 
 
-def balance(owner: Owner, as_of: dt.date) -> list[dict]:
+def balance(owner: Owner, as_of: dt.date) -> list[dict[str, Any]]:
     """Favours given and received per person up to `as_of`, most out of balance first."""
     from collections import Counter
 
@@ -133,10 +134,10 @@ def balance(owner: Owner, as_of: dt.date) -> list[dict]:
     return out
 
 
-def follow_through(owner: Owner, as_of: dt.date) -> dict:
+def follow_through(owner: Owner, as_of: dt.date) -> dict[str, Any]:
     """Promises kept, broken, late and overdue, mine overall and each contact's to me."""
     mine = {"kept": 0, "broken": 0, "late": 0, "open": 0, "overdue": 0}
-    theirs: dict[int, dict] = {}
+    theirs: dict[int, dict[str, Any]] = {}
     rows = Commitment.objects.filter(owner=owner, made_on__lte=as_of).select_related(
         "debtor", "creditor"
     )

@@ -27,8 +27,7 @@ from typing import Any
 from django.conf import settings
 
 from troth.errors import TrothError
-
-_ON = {"1", "true", "yes", "on"}
+from troth.lib.flags import parse_flag
 
 
 class Refused(TrothError):
@@ -40,7 +39,9 @@ def private_allowed() -> bool:
     laptop yes; on a group's server only when its operator says so."""
     if not getattr(settings, "TROTH_NETWORK_MODE", False):
         return True
-    return str(getattr(settings, "TROTH_SOURCES_PRIVATE", "") or "").strip().lower() in _ON
+    return bool(
+        parse_flag("TROTH_SOURCES_PRIVATE", getattr(settings, "TROTH_SOURCES_PRIVATE", None))
+    )
 
 
 def is_public(address: str) -> bool:

@@ -289,7 +289,7 @@ class Moved(Exception):
 
 def _run(request: HttpRequest, run_id: int, *, follow: bool = True) -> ImportRun:
     """The owner's run (404 for anyone else's). A run a restore wrote again under
-    another id (see tasks._restore) is that one, or `Moved` when not `follow`."""
+    another id (see backup.upload.restore_upload) is that one, or `Moved` when not `follow`."""
     owner = owner_of(request)
     moved = tasks.moved_to(run_id)
     if moved is not None and ImportRun.objects.filter(owner=owner, pk=moved).exists():

@@ -869,10 +869,7 @@ def ready(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 verdict = ready_to_ask(owner, person, ask)
-        except ValueError as exc:  # not scored (only "me", whose page this is not)
-            context["ready_error"] = str(exc)
-            status = 400
-        except TrothError as exc:
+        except TrothError as exc:  # an unknown ask, or NotScored (only "me")
             context["ready_error"] = str(exc)
             status = 400
         else:

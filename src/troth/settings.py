@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "troth.groups",
     "troth.sync",
     "troth.tokens",
+    "troth.dav",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -111,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # CardDAV (/dav/): HTTP Basic with a personal access token, before local mode and the
+    # anonymous body limit (troth.dav.auth).
+    "troth.dav.auth.DavAuthMiddleware",
     # Local mode (`troth serve` on 127.0.0.1): the local owner, signed in on loopback only.
     "troth.web.middleware.LocalOwnerMiddleware",
     # An anonymous request may send a small body only (413 before it is read).

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # CardDAV: your people as an address book for a phone (troth.dav)
+    path("", include("troth.dav.urls")),
     path("", include("troth.web.urls")),
 ]
 

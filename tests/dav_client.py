@@ -56,7 +56,8 @@ class Answer:
     def responses(self) -> dict[str, ET.Element]:
         """{href: its <d:response>} of a multistatus."""
         return {
-            r.findtext("d:href", namespaces=NS): r for r in self.xml().findall("d:response", NS)
+            r.findtext("d:href", namespaces=NS) or "": r
+            for r in self.xml().findall("d:response", NS)
         }
 
 

@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from servers import need
 
+from servers import need
 from troth.people.actions import do_add_person, do_delete_person, do_edit_person
 from troth.tokens.actions import do_create_token
 

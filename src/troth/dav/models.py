@@ -25,6 +25,9 @@ class AddressBook(Owned):
             models.UniqueConstraint(fields=["owner"], name="dav_addressbook_one_per_owner"),
         ]
 
+    def __str__(self) -> str:
+        return f"address book: {self.notes} notes"
+
 
 class SyncState(models.Model):
     """What the book held when a sync-token was handed out (RFC 6578): every card's
@@ -49,3 +52,6 @@ class SyncState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "token"], name="dav_syncstate_one_token"),
         ]
+
+    def __str__(self) -> str:
+        return f"sync state {self.token}"

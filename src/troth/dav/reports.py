@@ -13,6 +13,7 @@ from xml.etree.ElementTree import Element
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from troth.dav import queries
@@ -77,11 +78,13 @@ def snapshot(owner: Owner, token: str) -> dict[int, str] | None:
     return out
 
 
-def _xml(body: str, status: int) -> HttpResponse:
+def _xml(body: str, status: int) -> HttpResponseBase:
     return HttpResponse(body, status=status, content_type=XML)
 
 
-def report(request: HttpRequest, owner: Owner, place: Place, root: Element | None) -> HttpResponse:
+def report(
+    request: HttpRequest, owner: Owner, place: Place, root: Element | None
+) -> HttpResponseBase:
     if root is None:
         raise BadXML("a REPORT needs a body")
     if place.kind not in ("book", "card") or root.tag not in SUPPORTED:
@@ -120,7 +123,7 @@ def _wants_data(how: str, names: list[str]) -> bool:
 
 def _multiget(
     owner: Owner, place: Place, hrefs: list[str], how: str, names: list[str]
-) -> HttpResponse:
+) -> HttpResponseBase:
     from troth.dav.views import href_card_id
 
     wanted: dict[int, str] = {}
@@ -154,7 +157,7 @@ def _multiget(
     return StreamingHttpResponse(parts(), status=207, content_type=XML)
 
 
-def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponse:
+def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponseBase:
     level = (root.findtext(tag(DAV, "sync-level")) or "1").strip()
     if level not in ("1", "infinite"):
         raise BadXML("sync-level is 1 or infinite")
@@ -190,7 +193,7 @@ def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponse:
 
 def _query(
     request: HttpRequest, owner: Owner, place: Place, root: Element, how: str, names: list[str]
-) -> HttpResponse:
+) -> HttpResponseBase:
     from troth.dav.cardfilter import CardFilter, UnsupportedFilter
 
     try:

@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from troth.dav import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     re_path(r"^\.well-known/carddav/?$", views.well_known, name="dav-well-known"),
     re_path(r"^dav/?$", views.dav, name="dav-root"),
     re_path(r"^dav/(?P<rest>.+)$", views.dav, name="dav"),
+    path("settings/phone", views.phone_settings, name="dav-settings"),
 ]

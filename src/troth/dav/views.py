@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote, unquote, urlsplit
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -28,9 +30,13 @@ from django.http import (
     HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from troth.dav import queries, reports
+from troth.dav.actions import do_set_card_notes
 from troth.dav.auth import REALM
 from troth.dav.xml import (
     CARD,
@@ -45,31 +51,31 @@ from troth.dav.xml import (
     parse,
     requested_props,
     response,
-    status_response,
     tag,
     text,
 )
+from troth.errors import TrothError
 from troth.owned import Owner
 
 BOOK = "contacts"
 VCARD = "text/vcard; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 READ = ("OPTIONS", "GET", "HEAD", "PROPFIND", "REPORT")
-WRITE = ("PUT", "DELETE", "PROPPATCH", "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST")
-WRITE += ("PATCH", "MKCALENDAR", "ACL", "BIND", "UNBIND", "REBIND")
+WRITE: tuple[str, ...] = ("PUT", "DELETE", "PROPPATCH", "MKCOL", "MOVE", "COPY", "LOCK")
+WRITE += ("UNLOCK", "POST", "PATCH", "MKCALENDAR", "ACL", "BIND", "UNBIND", "REBIND")
 
 
-def _xml(body: str, status: int = 207) -> HttpResponse:
+def _xml(body: str, status: int = 207) -> HttpResponseBase:
     return HttpResponse(body, status=status, content_type=XML)
 
 
-def _plain(message: str, status: int) -> HttpResponse:
+def _plain(message: str, status: int) -> HttpResponseBase:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 @csrf_exempt  # token-authenticated on every request (troth.dav.auth); no cookies involved
 @login_not_required
-def well_known(request: HttpRequest) -> HttpResponse:
+def well_known(request: HttpRequest) -> HttpResponseBase:
     return HttpResponsePermanentRedirect(_root(request))
 
 
@@ -122,7 +128,7 @@ def href_card_id(place: Place, url: str) -> int | None:
 
 @csrf_exempt  # token-authenticated on every request (troth.dav.auth); no cookies involved
 @login_not_required  # the DAV views check the token themselves, and never a session
-def dav(request: HttpRequest, rest: str = "") -> HttpResponse:
+def dav(request: HttpRequest, rest: str = "") -> HttpResponseBase:
     token = getattr(request, "dav_token", None)
     if getattr(request, "dav_locked", False):
         answer = _plain("Too many failed sign-ins for this account: try again later.", 429)
@@ -175,7 +181,7 @@ def dav(request: HttpRequest, rest: str = "") -> HttpResponse:
         return _plain(f"Bad request: {e}.", 400)
 
 
-def _get(request: HttpRequest, owner: Owner, place: Place) -> HttpResponse:
+def _get(request: HttpRequest, owner: Owner, place: Place) -> HttpResponseBase:
     if place.kind != "card":
         return _plain(f"troth's CardDAV address book is at {place.book}", 200)
     assert place.person_id is not None
@@ -263,21 +269,23 @@ def select(props: dict[str, str], how: str, names: list[str]) -> tuple[dict, lis
     return {n: props[n] for n in names if n in props}, [n for n in names if n not in props]
 
 
-def _propfind(request: HttpRequest, owner: Owner, place: Place, root) -> HttpResponse:
+def _propfind(request: HttpRequest, owner: Owner, place: Place, root) -> HttpResponseBase:
     if root is not None and root.tag != tag(DAV, "propfind"):
         raise BadXML("a PROPFIND body is a DAV:propfind element")
     how, names = requested_props(root)
     one = depth(request) == 1
     if place.kind == "card":
         assert place.person_id is not None
-        tags = queries.etags(owner, [place.person_id])
-        if place.person_id not in tags:
+        one_tag = queries.etags(owner, [place.person_id])
+        if place.person_id not in one_tag:
             return _plain("Not found.", 404)
-        found, missing = select(card_props(tags[place.person_id]), how, names)
+        found, missing = select(card_props(one_tag[place.person_id]), how, names)
         return _xml(HEAD + response(place.card(place.person_id), found, missing) + TAIL)
     needs_tags = place.kind == "book" or (place.kind == "principal" and one)
     # Only the book's own properties (or its cards) need every card's ETag.
-    tags = queries.etags(owner) if needs_tags and _wants_tags(place, how, names, one) else None
+    tags: dict[int, str] | None = None
+    if needs_tags and _wants_tags(place, how, names, one):
+        tags = queries.etags(owner)
     sync = how == "prop" and tag(DAV, "sync-token") in names
 
     def parts() -> Iterator[str]:
@@ -307,4 +315,14 @@ def _wants_tags(place: Place, how: str, names: list[str], one: bool) -> bool:
     return how != "prop" or any(n in costly for n in names)
 
 
-__all__ = ["dav", "well_known", "status_response"]
+@require_POST
+def phone_settings(request: HttpRequest) -> HttpResponseBase:
+    """Settings' "Add troth to your phone": which notes go on the cards. A signed-in
+    page like the rest of Settings (session and CSRF), not a DAV request."""
+    try:
+        with transaction.atomic():
+            do_set_card_notes(request.user, request.POST.get("notes", ""))  # type: ignore[arg-type]
+    except TrothError as e:
+        return _plain(str(e), 400)
+    messages.success(request, "Saved: your phone gets the new cards at its next sync.")
+    return redirect("/settings/#settings-phone")

@@ -59,6 +59,12 @@ def _group(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
     return out
 
 
+def _sorted(values: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]]:
+    if not values:
+        return []
+    return sorted(values, key=repr) if len(values) > 1 else values
+
+
 def etags(owner: Owner, person_ids: Iterable[int] | None = None) -> dict[int, str]:
     """{person id: ETag (quoted, as HTTP writes it)} for the people on the book, or
     for those of `person_ids` that are on it."""
@@ -80,52 +86,38 @@ def etags(owner: Owner, person_ids: Iterable[int] | None = None) -> dict[int, st
     if not rows:
         return {}
     ids = [row[0] for row in rows]
-    # One id list for every related read; chunked so PostgreSQL and SQLite get
-    # a bounded IN list (SQLite's limit is 32,766 parameters).
-    points: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    jobs: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    notes: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    dates: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    tags: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     with_notes = notes_setting(owner) == AddressBook.NOTES_ALL
+    # The whole book (every sync asks): one query per table, by owner, no id list.
+    # A few cards (a multiget's chunk): by person id.
+    scopes = [None] if person_ids is None else [ids[i : i + 5000] for i in range(0, len(ids), 5000)]
+    related: list[dict[int, list[tuple[Any, ...]]]] = [defaultdict(list) for _ in range(5)]
     through = Person.tags.through
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for target, rows_ in (
-            (
-                points,
-                ContactPoint.objects.filter(owner=owner, person_id__in=chunk).values_list(
-                    "person_id", "pk", "kind", "value", "label", "is_primary"
-                ),
+    for chunk in scopes:
+        where = {} if chunk is None else {"person_id__in": chunk}
+        reads = [
+            ContactPoint.objects.filter(owner=owner, **where).values_list(
+                "person_id", "pk", "kind", "value", "label", "is_primary"
             ),
-            (
-                jobs,
-                Employment.objects.filter(
-                    owner=owner, person_id__in=chunk, is_current=True
-                ).values_list("person_id", "pk", "organization_id", "organization__name", "title"),
+            Employment.objects.filter(owner=owner, is_current=True, **where).values_list(
+                "person_id", "pk", "organization_id", "organization__name", "title"
             ),
-            (
-                dates,
-                PersonDate.objects.filter(owner=owner, person_id__in=chunk).values_list(
-                    "person_id", "pk", "kind", "label", "year", "month", "day"
-                ),
+            PersonDate.objects.filter(owner=owner, **where).values_list(
+                "person_id", "pk", "kind", "label", "year", "month", "day"
             ),
-            (
-                tags,
-                through.objects.filter(
-                    person_id__in=chunk, person__owner=owner, tag__owner=owner
-                ).values_list("person_id", "tag__name"),
+            through.objects.filter(person__owner=owner, tag__owner=owner, **where).values_list(
+                "person_id", "tag__name"
             ),
-        ):
-            for key, values in _group(rows_).items():
-                target[key].extend(values)
+        ]
         if with_notes:
-            for key, values in _group(
-                Note.objects.filter(owner=owner, person_id__in=chunk).values_list(
+            reads.append(
+                Note.objects.filter(owner=owner, **where).values_list(
                     "person_id", "pk", "created_at", "text"
                 )
-            ).items():
-                notes[key].extend(values)
+            )
+        for target, read in zip(related, reads, strict=False):
+            for key, values in _group(read).items():
+                target[key].extend(values)
+    points, jobs, dates, tags, notes = related
     # Employment's own ordering decides which current job the card shows; the
     # hash keeps them all, sorted, so any change to any of them moves it.
     head = f"{CARD_FORMAT}\x1f{__version__}\x1f{owner.get_username()}\x1f{with_notes}"
@@ -134,11 +126,11 @@ def etags(owner: Owner, person_ids: Iterable[int] | None = None) -> dict[int, st
         pid = row[0]
         parts = (
             row,
-            sorted(points.get(pid, ()), key=repr),
-            sorted(jobs.get(pid, ()), key=repr),
-            sorted(notes.get(pid, ()), key=repr),
-            sorted(dates.get(pid, ()), key=repr),
-            sorted(tags.get(pid, ()), key=repr),
+            _sorted(points.get(pid)),
+            _sorted(jobs.get(pid)),
+            _sorted(notes.get(pid)),
+            _sorted(dates.get(pid)),
+            _sorted(tags.get(pid)),
         )
         digest = hashlib.sha256(f"{head}\x1e{parts!r}".encode()).hexdigest()[:32]
         out[pid] = f'"{digest}"'

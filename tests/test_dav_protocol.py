@@ -192,3 +192,37 @@ def test_one_owner_never_reaches_another_book(book, live_server, bob, alice):
     # alice's token with bob's name is refused
     _, alices = do_create_token(alice, "laptop")
     assert Client(live_server.url, "bob", alices).request("GET", "/dav/bob/").status == 401
+
+
+QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">
+ <D:prop><D:getetag/><C:address-data/></D:prop>
+ <C:filter test="anyof">{filters}</C:filter>
+</C:addressbook-query>"""
+
+
+def test_addressbook_query_filters_on_the_card(book):
+    client, wren = book
+
+    def query(filters: str):
+        body = QUERY.format(filters=filters).encode()
+        return client.request("REPORT", "/dav/alice/contacts/", body, depth="1")
+
+    found = query(
+        '<C:prop-filter name="EMAIL"><C:text-match match-type="contains">WREN@</C:text-match>'
+        "</C:prop-filter>"
+    )
+    assert found.status == 207 and list(found.responses()) == [f"/dav/alice/contacts/{wren.pk}.vcf"]
+    nobody = query('<C:prop-filter name="FN"><C:text-match>Nobody</C:text-match></C:prop-filter>')
+    assert nobody.responses() == {}
+    no_title = query('<C:prop-filter name="TITLE"><C:is-not-defined/></C:prop-filter>')
+    assert len(no_title.responses()) == 1  # Thaddeus: Wren has a title
+    refused = query('<C:prop-filter name="TEL"><C:param-filter name="TYPE"/></C:prop-filter>')
+    assert refused.status == 403 and b"supported-filter" in refused.body
+
+
+def test_options_says_what_it_is(book):
+    client, _ = book
+    answer = client.request("OPTIONS", "/dav/alice/contacts/")
+    assert answer.status == 200 and "addressbook" in answer.headers["dav"]
+    assert "PROPFIND" in answer.headers["allow"]

@@ -120,9 +120,10 @@ def card_id(name: str) -> int | None:
 def href_card_id(place: Place, url: str) -> int | None:
     """The person id a client's href names, when it is a card of this book."""
     path = unquote(urlsplit(url.strip()).path)
-    if not path.startswith(place.book):
+    book = unquote(place.book)  # an account name like a@b.example is quoted in hrefs
+    if not path.startswith(book):
         return None
-    rest = path[len(place.book) :]
+    rest = path[len(book) :]
     return card_id(rest) if "/" not in rest else None
 
 

@@ -94,7 +94,7 @@ def etags(owner: Owner, person_ids: Iterable[int] | None = None) -> dict[int, st
     through = Person.tags.through
     for chunk in scopes:
         where = {} if chunk is None else {"person_id__in": chunk}
-        reads = [
+        reads: list[Any] = [
             ContactPoint.objects.filter(owner=owner, **where).values_list(
                 "person_id", "pk", "kind", "value", "label", "is_primary"
             ),

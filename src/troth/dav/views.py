@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote, unquote, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
@@ -133,7 +134,7 @@ def dav(request: HttpRequest, rest: str = "") -> HttpResponseBase:
     token = getattr(request, "dav_token", None)
     if getattr(request, "dav_locked", False):
         answer = _plain("Too many failed sign-ins for this account: try again later.", 429)
-        answer["Retry-After"] = "900"
+        answer["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
         return answer
     if token is None:
         answer = _plain(
@@ -164,7 +165,7 @@ def dav(request: HttpRequest, rest: str = "") -> HttpResponseBase:
         return _plain("Not found.", 404)
     if method == "OPTIONS":
         answer = HttpResponse(status=200)
-        answer["Allow"] = ", ".join(READ + WRITE)
+        answer["Allow"] = ", ".join(READ)  # the book is read-only
         answer["DAV"] = "1, 3, addressbook"
         return answer
     if method in ("GET", "HEAD"):

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     # (served by WhiteNoise), not a CDN: the docs work offline and under our CSP.
     "ninja",
     "troth.backup",
+    "troth.dav",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -120,6 +121,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # CardDAV (/dav/): HTTP Basic with a personal access token, before local mode and the
+    # anonymous body limit (troth.dav.auth).
+    "troth.dav.auth.DavAuthMiddleware",
     # Local mode (`troth serve` on 127.0.0.1): the local owner, signed in on loopback only.
     "troth.web.middleware.LocalOwnerMiddleware",
     # An anonymous request may send a small body only (413 before it is read).

@@ -6,6 +6,8 @@ from troth.api.urls import urls as api_urls
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls),
+    # CardDAV: your people as an address book for a phone (troth.dav)
+    path("", include("troth.dav.urls")),
     path("", include("troth.web.urls")),
 ]
 

@@ -46,6 +46,7 @@ RESTORABLE = frozenset(
         "agenda.calendartoken",
         "agenda.digestlog",
         "agenda.mailsettings",
+        "dav.addressbook",
         "identity.mergerecord",
         "identity.mergesuggestion",
         "identity.sourcerecord",

@@ -52,7 +52,8 @@ def _url(value: str) -> str:
     return value if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) else f"https://{value}"
 
 
-def person_card(owner: Any, person: Person) -> vobject.base.Component:
+def person_card(owner: Any, person: Person, notes: bool = True) -> vobject.base.Component:
+    """`notes`: False leaves the notes off (the CardDAV book's default, troth.dav)."""
     card = vobject.vCard()
     card.add("version").value = "4.0"
     card.add("prodid").value = f"-//troth//troth {__version__}//EN"
@@ -77,7 +78,7 @@ def person_card(owner: Any, person: Person) -> vobject.base.Component:
             card.add("org").value = [jobs[0].company]
         if jobs[0].title:
             card.add("title").value = jobs[0].title
-    for note in sorted(person.notes.all(), key=lambda n: (n.created_at, n.pk)):
+    for note in sorted(person.notes.all(), key=lambda n: (n.created_at, n.pk)) if notes else ():
         card.add("note").value = note.text
     tags = sorted(t.name for t in person.tags.all())
     if tags:

@@ -1,0 +1,220 @@
+"""People search in the database: which people a search finds, through an index on
+each database, and kept up to date by the database itself (issue 20).
+
+A search finds a person by their name, nickname, a current job's company or title,
+or a contact point (e-mail, phone, address). Three characters or more match anywhere
+in those ("tom" finds Tomlinson and Atomics); one or two characters match the start
+of a word only ("to" finds Tom and Tomlinson, not Atomics): two letters occur inside
+most names, so "anywhere" listed half the network and no index can answer it fast.
+
+SQLite: FTS5 tables with the trigram tokenizer (SQLite 3.34+), one per searched table
+(`people_person`, `people_contactpoint`, `people_employment`, `people_organization`),
+each row keyed by its source row's id and kept current by triggers on that table, so
+every write (the actions, imports' bulk inserts, merges' bulk updates, the demo
+loader, restores) is seen by the next search without anything to remember. Each text
+is indexed with a space in front, so that " to" (three characters) finds a word that
+starts with "to". A trigger is dropped when Django rebuilds its table (SQLite's way of
+altering a column), so after every migrate `ensure_index` puts back whatever is missing
+and, if anything was, fills the index anew from the tables.
+
+PostgreSQL: the same columns through pg_trgm GIN indexes (created by the migration),
+which the planner uses for LIKE '%tom%' and for a word start (LIKE 'to%' OR
+LIKE '% to%'); PostgreSQL keeps indexes current itself.
+
+Ranking (names and nicknames first) stays in `troth.people.queries.search_rank`.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from troth.lib.text import fold
+from troth.owned import Owner
+
+# (FTS table, source table, the indexed column, the source's expression for it)
+SQLITE_INDEXES = (
+    ("troth_search_person", "people_person", "name", "' ' || {row}.name_key"),
+    ("troth_search_nickname", "people_person", "name", "' ' || {row}.nickname"),
+    ("troth_search_contact", "people_contactpoint", "name", "' ' || {row}.value"),
+    ("troth_search_title", "people_employment", "name", "' ' || {row}.title"),
+    ("troth_search_org", "people_organization", "name", "' ' || {row}.name_key"),
+)
+# which source column's change means a row is indexed anew
+WATCHED = {
+    "troth_search_person": "name_key",
+    "troth_search_nickname": "nickname",
+    "troth_search_contact": "value",
+    "troth_search_title": "title",
+    "troth_search_org": "name_key",
+}
+TRIGGER_PREFIX = "troth_search_"
+
+
+def _sqlite_schema() -> dict[str, str]:
+    """name -> CREATE statement of every FTS table and trigger the index needs (the
+    exact text SQLite keeps in sqlite_master, so that a backup's can be compared)."""
+    out: dict[str, str] = {}
+    for fts, source, column, expr in SQLITE_INDEXES:
+        out[fts] = f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, tokenize='trigram')"
+        new = expr.format(row="new")
+        watched = WATCHED[fts]
+        out[f"{fts}_ai"] = (
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {source} BEGIN "
+            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, {new}); END"
+        )
+        out[f"{fts}_ad"] = (
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {source} BEGIN "
+            f"DELETE FROM {fts} WHERE rowid = old.id; END"
+        )
+        out[f"{fts}_au"] = (
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {watched} ON {source} "
+            f"WHEN old.{watched} IS NOT new.{watched} BEGIN "
+            f"DELETE FROM {fts} WHERE rowid = old.id; "
+            f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, {new}); END"
+        )
+    return out
+
+
+SQLITE_SCHEMA = _sqlite_schema()
+
+# PostgreSQL: (index name, table, indexed expression) for the lookups `_pg_ids` makes
+PG_INDEXES = (
+    ("troth_search_person_trgm", "people_person", "name_key"),
+    ("troth_search_nickname_trgm", "people_person", "UPPER(nickname)"),
+    ("troth_search_contact_trgm", "people_contactpoint", "UPPER(value)"),
+    ("troth_search_title_trgm", "people_employment", "UPPER(title)"),
+    ("troth_search_org_trgm", "people_organization", "name_key"),
+)
+
+
+def ensure_index(conn: BaseDatabaseWrapper | None = None) -> bool:
+    """Create whatever part of the search index is missing (and, on SQLite, fill the
+    index anew if anything was: writes made while a trigger was missing are in the
+    tables, not in the index). True when something was made. Cheap when all is there."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+                " AND name LIKE 'troth_search_%'"
+            )
+            present = {r[0] for r in cursor.fetchall()}
+            missing = [name for name in SQLITE_SCHEMA if name not in present]
+            if not missing:
+                return False
+            for name, sql in SQLITE_SCHEMA.items():
+                if name in missing:
+                    cursor.execute(sql)
+            for fts, source, column, expr in SQLITE_INDEXES:
+                cursor.execute(f"DELETE FROM {fts}")
+                cursor.execute(
+                    f"INSERT INTO {fts}(rowid, {column}) SELECT id, {expr.format(row=source)}"
+                    f" FROM {source}"
+                )
+            return True
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'troth_search_%%'"
+            )
+            present = {r[0] for r in cursor.fetchall()}
+            missing_pg = [ix for ix in PG_INDEXES if ix[0] not in present]
+            if not missing_pg:
+                return False
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            for name, table, expr in missing_pg:
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expr} gin_trgm_ops)"
+                )
+            return True
+    return False
+
+
+def is_our_trigger(name: str, sql: str) -> bool:
+    """A trigger exactly as `ensure_index` makes it (a backup may hold these and no other)."""
+    return SQLITE_SCHEMA.get(name) == sql and name.startswith(TRIGGER_PREFIX)
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _sqlite_ids(owner: Owner, query: str) -> tuple[str, list[object]] | None:
+    key, term = fold(query), query.strip().lower()
+    short = len(key) < 3
+    if short:
+        # a word's start: the space in front of every indexed text and word makes
+        # " to" a trigram; a single letter (" t") is still too short for one
+        key, term = " " + key, " " + term
+        if len(key) < 3:
+            return None
+    names = _phrase(key)
+    # the nickname, title and contact points are indexed as written: the query folded
+    # (accents off) and as typed, so "josé" and "jose" both find "José" in a name
+    raw = names if term == key else f"{_phrase(key)} OR {_phrase(term)}"
+    sql = (
+        "SELECT rowid FROM troth_search_person WHERE troth_search_person MATCH %s"
+        " UNION SELECT rowid FROM troth_search_nickname WHERE troth_search_nickname MATCH %s"
+        " UNION SELECT c.person_id FROM people_contactpoint c WHERE c.owner_id = %s AND c.id IN"
+        " (SELECT rowid FROM troth_search_contact WHERE troth_search_contact MATCH %s)"
+        " UNION SELECT e.person_id FROM people_employment e WHERE e.owner_id = %s"
+        " AND e.is_current AND (e.id IN"
+        " (SELECT rowid FROM troth_search_title WHERE troth_search_title MATCH %s)"
+        " OR e.organization_id IN"
+        " (SELECT rowid FROM troth_search_org WHERE troth_search_org MATCH %s))"
+    )
+    return sql, [names, raw, owner.id, raw, owner.id, raw, names]
+
+
+def _like_any(column: str, text: str, short: bool, *, upper: bool) -> tuple[str, list[object]]:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    col = f"UPPER({column})" if upper else column
+    if upper:
+        escaped = escaped.upper()
+    if short:
+        return f"({col} LIKE %s OR {col} LIKE %s)", [f"{escaped}%", f"% {escaped}%"]
+    return f"{col} LIKE %s", [f"%{escaped}%"]
+
+
+def _pg_ids(owner: Owner, query: str) -> tuple[str, list[object]]:
+    key, term = fold(query), query.strip()
+    short = len(key) < 3
+    name, p1 = _like_any("p.name_key", key, short, upper=False)
+    nick, p2 = _like_any("p.nickname", term, short, upper=True)
+    value, p3 = _like_any("c.value", term, short, upper=True)
+    title, p4 = _like_any("e.title", term, short, upper=True)
+    org, p5 = _like_any("o.name_key", key, short, upper=False)
+    sql = (
+        f"SELECT p.id FROM people_person p WHERE p.owner_id = %s AND ({name} OR {nick})"
+        f" UNION SELECT c.person_id FROM people_contactpoint c WHERE c.owner_id = %s AND {value}"
+        " UNION SELECT e.person_id FROM people_employment e"
+        " LEFT JOIN people_organization o ON o.id = e.organization_id"
+        f" WHERE e.owner_id = %s AND e.is_current AND ({title} OR {org})"
+    )
+    return sql, [owner.id, *p1, *p2, owner.id, *p3, owner.id, *p4, *p5]
+
+
+def matching(owner: Owner, query: str) -> Q:
+    """The people a search finds, as a filter on the owner's Person rows (the caller
+    scopes the people to the owner; every table read here is scoped as well)."""
+    if connection.vendor == "sqlite":
+        found = _sqlite_ids(owner, query)
+        if found is None:
+            return _scan(owner, query)
+        return Q(id__in=RawSQL(*found))
+    if connection.vendor == "postgresql":
+        return Q(id__in=RawSQL(*_pg_ids(owner, query)))
+    return _scan(owner, query)  # pragma: no cover - troth runs on SQLite or PostgreSQL
+
+
+def _scan(owner: Owner, query: str) -> Q:
+    """A single letter: the start of a word of a name or nickname, read row by row."""
+    key, term = fold(query), query.strip()
+    return (
+        Q(name_key__startswith=key)
+        | Q(name_key__contains=f" {key}")
+        | Q(nickname__istartswith=term)
+        | Q(nickname__icontains=f" {term}")
+    )

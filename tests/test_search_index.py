@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction

@@ -159,13 +159,17 @@ def _sqlite_ids(owner: Owner, query: str) -> tuple[str, list[object]] | None:
         " UNION SELECT rowid FROM troth_search_nickname WHERE troth_search_nickname MATCH %s"
         " UNION SELECT c.person_id FROM people_contactpoint c WHERE c.owner_id = %s AND c.id IN"
         " (SELECT rowid FROM troth_search_contact WHERE troth_search_contact MATCH %s)"
+        # two arms, not one with OR: each reaches the jobs through its own index
+        # (the id, the organization) instead of all the owner's jobs
         " UNION SELECT e.person_id FROM people_employment e WHERE e.owner_id = %s"
-        " AND e.is_current AND (e.id IN"
+        " AND e.is_current AND e.id IN"
         " (SELECT rowid FROM troth_search_title WHERE troth_search_title MATCH %s)"
-        " OR e.organization_id IN"
-        " (SELECT rowid FROM troth_search_org WHERE troth_search_org MATCH %s))"
+        # (owner_id + 0: the organization index, not all the owner's jobs)
+        " UNION SELECT e.person_id FROM people_employment e WHERE e.owner_id + 0 = %s"
+        " AND e.is_current AND e.organization_id IN"
+        " (SELECT rowid FROM troth_search_org WHERE troth_search_org MATCH %s)"
     )
-    return sql, [names, raw, owner.id, raw, owner.id, raw, names]
+    return sql, [names, raw, owner.id, raw, owner.id, raw, owner.id, names]
 
 
 def _like_any(column: str, text: str, short: bool, *, upper: bool) -> tuple[str, list[object]]:

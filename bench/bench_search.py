@@ -70,8 +70,7 @@ def main() -> None:
     print(f"{len(queries)} queries ({len(two)} of two letters), ms, best of 3 each")
     print(f"  baseline, no query: {baseline:.1f}")
     print(
-        f"  all: median {statistics.median(allt):.1f}, p95 {pct(allt, 95):.1f},"
-        f" max {max(allt):.1f}"
+        f"  all: median {statistics.median(allt):.1f}, p95 {pct(allt, 95):.1f}, max {max(allt):.1f}"
     )
     if two:
         print(

@@ -143,6 +143,7 @@ def test_an_import_is_found_and_its_undo_forgotten(alice, tmp_path):
     from troth.importers.undo import do_undo_import
 
     with transaction.atomic():
+        assert summary.run_id is not None
         do_undo_import(alice, summary.run_id)
     assert found(alice, "oxbow") == []
 

@@ -59,7 +59,13 @@ WATCHED = {
 # and finds them all, its name part is the person's name, found by the name; and at
 # about 45 characters each it was most of the index's cost (an import of 30,000
 # LinkedIn connections writes 30,000 of them: 0.6 s more).
-WHEN = {"troth_search_contact": "{row}.kind <> 'url'"}
+# Empty nicknames and titles (most of an import's) are left out too: an FTS5 row
+# costs its insert even with nothing in it to find.
+WHEN = {
+    "troth_search_contact": "{row}.kind <> 'url'",
+    "troth_search_nickname": "{row}.nickname <> ''",
+    "troth_search_title": "{row}.title <> ''",
+}
 TRIGGER_PREFIX = "troth_search_"
 
 

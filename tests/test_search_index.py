@@ -234,3 +234,21 @@ def test_postgresql_has_the_trigram_indexes(db):
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'troth_search_%%'")
         assert {r[0] for r in cursor.fetchall()} == {name for name, *_ in PG_INDEXES}
     assert ensure_index() is False
+
+
+def test_bulk_writes_index_once_at_the_end_and_a_failure_leaves_all_as_it_was(alice):
+    from troth.people.search import bulk_writes
+
+    kept = do_add_person(alice, "Vera Kept")
+    with transaction.atomic(), bulk_writes(deletes=True):
+        made = [do_add_person(alice, f"Bulk Person{i}", company="Bulkhead") for i in range(5)]
+        do_delete_person(alice, kept)
+        do_set_nickname(alice, made[0], "Firsty")  # updated while unindexed: indexed once
+    assert sorted(found(alice, "bulkhead")) == sorted(p.id for p in made)
+    assert found(alice, "firsty") == [made[0].id]
+    assert found(alice, "vera") == []
+    with pytest.raises(RuntimeError, match="boom"), transaction.atomic(), bulk_writes():
+        do_add_person(alice, "Never Was")
+        raise RuntimeError("boom")
+    later = do_add_person(alice, "Wendy After")  # the triggers are back
+    assert found(alice, "wendy") == [later.id] and found(alice, "never") == []

@@ -26,6 +26,8 @@ Ranking (names and nicknames first) stays in `troth.people.queries.search_rank`.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -147,8 +149,8 @@ def ensure_index(conn: BaseDatabaseWrapper | None = None) -> bool:
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'troth_search_%%'"
             )
-            present = {r[0] for r in cursor.fetchall()}
-            missing_pg = [ix for ix in PG_INDEXES if ix[0] not in present]
+            indexes = {r[0] for r in cursor.fetchall()}
+            missing_pg = [ix for ix in PG_INDEXES if ix[0] not in indexes]
             if not missing_pg:
                 return False
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -252,3 +254,52 @@ def _scan(owner: Owner, query: str) -> Q:
         | Q(nickname__istartswith=term)
         | Q(nickname__icontains=f" {term}")
     )
+
+
+@contextlib.contextmanager
+def bulk_writes(*, deletes: bool = False, any_ids: bool = False) -> Iterator[None]:
+    """Write many rows without the per-row triggers, and index them once at the end.
+
+    On SQLite a trigger that writes to an FTS5 table inside a savepoint (every nested
+    `transaction.atomic()`) makes FTS5 flush its pending index at every row: 30,000
+    rows took 19 s that way against 1.2 s inserted and then indexed in one statement.
+    Inside the caller's transaction (DDL is transactional in SQLite: a failure rolls
+    the triggers back with the rows), the insert triggers (and with `deletes` the
+    delete triggers) are dropped for the block and put back after it, and the rows
+    inserted meanwhile (ids above the largest before, or with `any_ids` any id not
+    yet indexed: a restore keeps its file's ids) are indexed in one statement per
+    table; with `deletes`, index rows whose source row is gone are removed. The
+    update triggers stay. Elsewhere (PostgreSQL) nothing to do."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_writes needs a transaction")
+    kinds = ("_ai", "_ad") if deletes else ("_ai",)
+    dropped = [n for n in SQLITE_SCHEMA if n.endswith(kinds)]
+    with connection.cursor() as cursor:
+        before: dict[str, int] = {}
+        for _fts, source, _column, _expr in SQLITE_INDEXES:
+            if source not in before:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {source}")
+                before[source] = 0 if any_ids else int(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'troth_search_%'"
+        )
+        present = {r[0] for r in cursor.fetchall()}
+        for name in dropped:
+            if name in present:
+                cursor.execute(f"DROP TRIGGER {name}")
+    yield
+    with connection.cursor() as cursor:
+        for name in dropped:
+            cursor.execute(SQLITE_SCHEMA[name])
+        for fts, source, column, expr in SQLITE_INDEXES:
+            if deletes:
+                cursor.execute(f"DELETE FROM {fts} WHERE rowid NOT IN (SELECT id FROM {source})")
+            where = f" AND {WHEN[fts].format(row=source)}" if fts in WHEN else ""
+            cursor.execute(
+                f"INSERT INTO {fts}(rowid, {column}) SELECT id, {expr.format(row=source)}"
+                f" FROM {source} WHERE id > %s{where} AND id NOT IN (SELECT rowid FROM {fts})",
+                [before[source]],
+            )

@@ -260,7 +260,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--warmup", type=int, default=3, help="seconds per page, not counted")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=8, help="troth serve --threads")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="troth serve --threads (2: as issue 20 measured)"
+    )
     parser.add_argument(
         "--workers", default="1,2", help="troth serve --workers, each figure measured in turn"
     )

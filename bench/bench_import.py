@@ -13,8 +13,12 @@ the import, the summary). The machine line (bench/machine.py) comes first and
 each run is appended to bench/RESULTS.md; the history before issue 20 is in this
 file's git history.
 
-The import writes the search index as it goes (the triggers of
-troth.people.search): names, titles and e-mails, about 0.1-0.2 s of the 30,000.
+The import also writes the search index (troth.people.search.bulk_writes: names,
+nicknames, titles and e-mails, indexed once per chunk): measured back to back with
+the code before it on 2026-12-06 (a machine at load 11-18, about four times slower
+than issue 20's), 14.2 s before and 18.4 s after for the 30,000, most of the
+difference the trigram index of 30,000 distinct names. Still to do: the import
+was over its target before the index too.
 """
 
 from __future__ import annotations

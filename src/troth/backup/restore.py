@@ -53,6 +53,7 @@ from troth.errors import TrothError
 from troth.importers.models import ImportRun
 from troth.owners import do_ensure_me
 from troth.people.models import Person
+from troth.people.search import bulk_writes
 
 BATCH = 1000
 # The largest id a restore writes: an id near the top of the column would move the
@@ -666,7 +667,8 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
     ids = {load.table.model: load.ids for load in loads.values()}
     for table in tables():  # a table the file does not have: no rows (an older export)
         ids.setdefault(table.model, set())
-    with transaction.atomic():
+    # the search index: the restored rows (with their file's ids) indexed once at the end
+    with transaction.atomic(), bulk_writes(deletes=True, any_ids=True):
         existing = _existing(owner)
         if existing:
             named = list(user_counts(existing).items())

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from troth.errors import TrothError
 from troth.lib.files import atomic_path
+from troth.people.search import is_our_trigger
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Tables every troth database has had since its first migration.
@@ -70,9 +71,18 @@ def check_backup(path: Path) -> int:
         # troth's migrations create no trigger or view: one in a backup would run or be
         # read inside the live database (a crafted file made its account a superuser on
         # the next sign-in and copied other accounts' notes: found by a security review)
-        active = conn.execute(
-            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') LIMIT 1"
-        ).fetchone()
+        # (the search index's triggers excepted, each exactly as troth makes it: they
+        # write only to the search index; troth.people.search)
+        active = next(
+            (
+                (kind, name)
+                for kind, name, sql in conn.execute(
+                    "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+                )
+                if not (kind == "trigger" and is_our_trigger(name, sql))
+            ),
+            None,
+        )
         if active:
             raise TrothError(
                 f"{path}: not a troth backup (it holds a {active[0]}, {active[1]!r}, which"

@@ -182,7 +182,12 @@ def serve(
         help="Also load a demo networking group of 30 members that you organise (implies --demo).",
     ),
     no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
-    threads: int = typer.Option(8, "--threads", help="Worker threads."),
+    threads: int = typer.Option(8, "--threads", help="Worker threads (in each process)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Processes serving requests (Linux and macOS): on a server, one per core.",
+    ),
     sign_in: bool = typer.Option(
         False,
         "--sign-in",
@@ -195,6 +200,10 @@ def serve(
         raise TrothError(f"--port must be between 1 and 65535, got {port}")
     if not 1 <= threads <= 64:
         raise TrothError(f"--threads must be between 1 and 64, got {threads}")
+    if not 1 <= workers <= 64:
+        raise TrothError(f"--workers must be between 1 and 64, got {workers}")
+    if workers > 1 and not hasattr(os, "fork"):
+        raise TrothError("--workers needs a system that can fork processes (Linux, macOS)")
     host = host.strip().strip("[]")
     local = is_loopback_host(host) and not sign_in
     from django.apps import apps
@@ -219,16 +228,20 @@ def serve(
     from waitress import create_server
 
     app = get_wsgi_application()
+    options = {
+        "threads": threads,
+        "ident": "troth",
+        "max_request_body_size": max_body_bytes(),
+        **proxy_options(),
+    }
+    pool = None
     try:
-        server = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="troth",
-            max_request_body_size=max_body_bytes(),
-            **proxy_options(),
-        )
+        if workers > 1:
+            from troth.web.workers import Pool
+
+            pool = Pool(app, host, port, workers, options)
+        else:
+            server = create_server(app, host=host, port=port, **options)
     except OSError as exc:
         raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     url = _url(host, port)
@@ -242,16 +255,23 @@ def serve(
     from troth.importers.tasks import runs_in_thread
 
     schedule = None
-    if runs_in_thread():  # no troth worker on a laptop: mail and calendars sync from here
+    # Threads of this process: with --workers it only forks and watches the workers
+    # (a thread running at a fork is not safe to copy), and a server with workers runs
+    # troth worker for syncs and deliveries (README: production).
+    in_process = runs_in_thread() and pool is None
+    if in_process:  # no troth worker on a laptop: mail and calendars sync from here
         from troth.sync.tasks import start_schedule
 
         schedule = start_schedule()  # only once the server runs, and only while it does
     from troth.webhooks.actions import start_deliveries
 
     # webhook deliveries: sent by this process on a laptop, by troth worker on a server
-    deliveries = start_deliveries() if runs_in_thread() else None
+    deliveries = start_deliveries() if in_process else None
     try:
-        server.run()
+        if pool is not None:
+            pool.run()
+        else:
+            server.run()
     except KeyboardInterrupt:
         pass
     finally:
@@ -259,5 +279,8 @@ def serve(
             schedule.set()
         if deliveries is not None:
             deliveries.set()
-        server.close()
+        if pool is not None:
+            pool.close()
+        else:
+            server.close()
     typer.echo("troth stopped.")

@@ -52,6 +52,7 @@ from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.owned import rows_rewritten
 from troth.owners import do_ensure_me
 from troth.people.models import ContactPoint, Person
+from troth.people.search import bulk_writes
 
 
 @contextlib.contextmanager
@@ -302,13 +303,13 @@ def _write(
 ) -> None:
     """The records read, written in chunks; identities resolved."""
     for start in range(0, len(people), PEOPLE_CHUNK):
-        with transaction.atomic():
+        with transaction.atomic(), bulk_writes():  # indexed for search once per chunk
             importer.people(people[start : start + PEOPLE_CHUNK])
             journal.flush()
         if progress:
             progress("people", min(start + PEOPLE_CHUNK, len(people)), len(people))
     for start in range(0, len(interactions), INTERACTION_CHUNK):
-        with transaction.atomic():
+        with transaction.atomic(), bulk_writes():
             importer.interactions(interactions[start : start + INTERACTION_CHUNK])
             journal.flush()
         if progress:

@@ -18,6 +18,7 @@ from troth.people.models import (
     Person,
     Relationship,
 )
+from troth.people.search import matching
 
 
 def owned_rows(qs: QuerySet, owner: Owner) -> QuerySet:
@@ -142,19 +143,8 @@ def find_people(
     qs = people_for(owner)
     if not include_archived:
         qs = qs.filter(relationship__archived=False)
-    if query:
-        key = fold(query)
-        term = query.strip()
-        matching_jobs = Employment.objects.filter(owner=owner, is_current=True).filter(
-            Q(organization__name_key__contains=key) | Q(title__icontains=term)
-        )
-        matching_contacts = ContactPoint.objects.filter(owner=owner, value__icontains=term)
-        qs = qs.filter(
-            Q(name_key__contains=key)
-            | Q(nickname__icontains=term)
-            | Q(id__in=matching_contacts.values("person_id"))
-            | Q(id__in=matching_jobs.values("person_id"))
-        )
+    if query and query.strip():
+        qs = qs.filter(matching(owner, query))
     if tag:
         qs = qs.filter(tags__owner=owner, tags__name=fold(tag))
     if company:
@@ -163,7 +153,7 @@ def find_people(
                 owner=owner, is_current=True, organization__name_key__contains=fold(company)
             ).values("person_id")
         )
-    if query:
+    if query and query.strip():
         qs = qs.annotate(rank=search_rank(query)).order_by("rank", "name_key", "id")
     else:
         qs = qs.order_by("name_key", "id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 
 from troth.interactions.models import Interaction
@@ -12,6 +12,7 @@ from troth.intros.models import Introduction, IntroStep
 from troth.ledger.models import Commitment, Favor, Need
 from troth.owned import Owner, rows_rewritten
 from troth.people.models import Knows, Organization, Person, Tag
+from troth.people.search import bulk_writes
 
 
 def _bulk_delete(qs: QuerySet[Any]) -> None:
@@ -54,13 +55,15 @@ def _delete_people(owner: Owner) -> None:
 def do_wipe_demo(owner: Owner) -> None:
     """Remove an earlier demo entirely, including the owner's own simulated needs; the
     owner's cached trust scores are dropped once (the next read recomputes them)."""
-    # The owner's whole tables first, each in one statement, in an order that leaves
-    # nothing pointing at a deleted row (an introduction's steps, then it; its favour).
-    for model in (IntroStep, Introduction, Interaction, Commitment, Knows, Favor):
-        _bulk_delete(model.objects.filter(owner=owner))
-    Need.objects.filter(owner=owner).delete()  # their tags go with them
-    _delete_people(owner)
-    Organization.objects.filter(owner=owner).delete()
-    Tag.objects.filter(owner=owner).delete()
+    # the search index: its rows of the deleted people removed once, not row by row
+    with transaction.atomic(), bulk_writes(deletes=True):
+        # The owner's whole tables first, each in one statement, in an order that leaves
+        # nothing pointing at a deleted row (an introduction's steps, then it; its favour).
+        for model in (IntroStep, Introduction, Interaction, Commitment, Knows, Favor):
+            _bulk_delete(model.objects.filter(owner=owner))
+        Need.objects.filter(owner=owner).delete()  # their tags go with them
+        _delete_people(owner)
+        Organization.objects.filter(owner=owner).delete()
+        Tag.objects.filter(owner=owner).delete()
     # the per-row signals that would have told the trust cache were skipped: tell it once
     rows_rewritten.send(Person, owner=owner, person_ids=None)

@@ -39,6 +39,7 @@ from troth.people.models import (
     Relationship,
     Tag,
 )
+from troth.people.search import bulk_writes
 from troth.sim import names as words
 from troth.sim.generate import (
     CHANNELS,
@@ -79,7 +80,7 @@ def load_network(owner: Any, network: Network, progress: Progress | None = None)
     counts for those two are of rows created. Runs in a savepoint of the
     caller's transaction (or its own transaction): it loads all or nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(), bulk_writes():  # the search index: filled once at the end
         return _Loader(owner, network, progress).run()
 
 

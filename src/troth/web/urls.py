@@ -6,6 +6,7 @@ from troth.web.views import (
     group_board,
     group_intros,
     group_meetings,
+    health,
     insights,
     paths,
     people,
@@ -25,6 +26,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", today.today, name="today"),
+    path("healthz", health.healthz, name="healthz"),
     path("today/undo", today.undo, name="item-undo"),
     path("today/<str:item_id>/done", today.done, name="item-done"),
     path("today/<str:item_id>/snooze", today.snooze, name="item-snooze"),

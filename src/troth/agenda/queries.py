@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from troth.agenda import plan
+from troth.agenda import plan, snapshot
 from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
@@ -541,16 +541,51 @@ def agenda(
 ) -> Agenda:
     """Today's agenda, best first. `hints_for`: only the first so many items' needs
     name who might help (the rest read as if no one could); None: every item's. The
-    items and their order are the same either way."""
-    today = today or timezone.localdate()
+    items and their order are the same either way.
+
+    Today's is read from its snapshot (troth.agenda.snapshot) when nothing that feeds
+    it changed since it was ranked, else computed and stored; any other day is
+    computed afresh."""
+    current = timezone.localdate()
+    today = today or current
+    if today != current:
+        return _computed(owner, today, window, limit, hints_for)
+    items = snapshot.read(owner, today, window)
+    if items is None:
+        # Trust first: the agenda ranks by the cached scores (agenda_candidates
+        # refreshes them too; a recompute there would drop the placeholder).
+        fresh_scores(owner)
+        token = snapshot.begin(owner, today, window)
+        items = _ranked(owner, today, window, snapshot.HINTED)
+        snapshot.store(owner, token, items)
+    want = len(items) if hints_for is None else hints_for
+    if want > snapshot.HINTED:
+        _fill_hints(owner, today, items, snapshot.HINTED, want)
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+
+
+def _computed(
+    owner: Owner, today: dt.date, window: int, limit: int, hints_for: int | None
+) -> Agenda:
+    """The agenda computed from the rows, as a snapshot is built (no snapshot)."""
+    items = _ranked(owner, today, window, hints_for)
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+
+
+def _ranked(owner: Owner, today: dt.date, window: int, hints_for: int | None) -> list[Item]:
     items = plan.rank(agenda_candidates(owner, today, window, hints=hints_for is None))
     if hints_for:
-        head = items[:hints_for]
-        filled = with_hints(owner, today, [i.candidate for i in head])
-        items[: len(head)] = [
-            dataclasses.replace(i, candidate=c) for i, c in zip(head, filled, strict=True)
-        ]
-    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+        _fill_hints(owner, today, items, 0, hints_for)
+    return items
+
+
+def _fill_hints(owner: Owner, today: dt.date, items: list[Item], start: int, end: int) -> None:
+    """Give the needs among items[start:end] their helper hints, in place."""
+    part = items[start:end]
+    filled = with_hints(owner, today, [i.candidate for i in part])
+    items[start : start + len(part)] = [
+        dataclasses.replace(i, candidate=c) for i, c in zip(part, filled, strict=True)
+    ]
 
 
 def access_item(

@@ -539,9 +539,10 @@ def agenda(
     limit: int = 0,
     hints_for: int | None = None,
 ) -> Agenda:
-    """Today's agenda, best first. `hints_for`: only the first so many items' needs
-    name who might help (the rest read as if no one could); None: every item's. The
-    items and their order are the same either way.
+    """Today's agenda, best first. `hints_for`: the first so many items' needs name
+    who might help (and today's first snapshot.HINTED always do; the rest read as if
+    no one could); None: every item's. The items and their order are the same
+    either way.
 
     Today's is read from its snapshot (troth.agenda.snapshot) when nothing that feeds
     it changed since it was ranked, else computed and stored; any other day is

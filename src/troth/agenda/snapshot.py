@@ -84,7 +84,9 @@ def _table(label: str) -> str:
 
 
 def trigger_names() -> list[str]:
-    return [f"{PREFIX}_{_table(label)}_{op}" for label in FED_BY for op in ("ins", "upd", "del")]
+    """Every trigger `install_triggers` makes on this database."""
+    ops = ["ins", "upd", "del"] + (["trunc"] if connection.vendor == "postgresql" else [])
+    return [f"{PREFIX}_{_table(label)}_{op}" for label in FED_BY for op in ops]
 
 
 def _sqlite_sql(table: str, via: tuple[str, str] | None) -> list[str]:

@@ -1,5 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+
+
+def _install_triggers(using: str = "default", **_: Any) -> None:
+    # Imported here: every command starts Django, few of them migrate.
+    from troth.agenda.snapshot import install_triggers
+
+    install_triggers(using)
 
 
 class AgendaConfig(AppConfig):
@@ -9,8 +18,4 @@ class AgendaConfig(AppConfig):
     def ready(self) -> None:
         # The snapshot's triggers are remade after every migrate: SQLite drops a
         # table's triggers whenever Django rebuilds that table (troth.agenda.snapshot).
-        from troth.agenda import snapshot
-
-        post_migrate.connect(
-            snapshot._post_migrate, sender=self, dispatch_uid="agenda-snapshot-triggers"
-        )
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="agenda-snapshot")

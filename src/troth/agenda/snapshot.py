@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
 
 from django.apps import apps
 from django.db import connection, connections, transaction
@@ -189,10 +188,6 @@ def installed_triggers() -> set[str]:
                 [PREFIX + "%"],
             )
         return {r[0] for r in cursor.fetchall()}
-
-
-def _post_migrate(using: str = "default", **_: Any) -> None:
-    install_triggers(using)
 
 
 # --- storing and reading ------------------------------------------------------------

@@ -52,7 +52,7 @@ def fresh(owner) -> list[tuple]:
 
 
 def stored(owner) -> bool:
-    return AgendaSnapshot.objects.filter(owner=owner, items__isnull=False).exists()
+    return AgendaSnapshot.objects.filter(owner=owner, head__isnull=False).exists()
 
 
 class Steps:

@@ -105,8 +105,12 @@ class AgendaSnapshot(Owned):
     # the trust engine's version and the items' format: a snapshot from other code
     # is not read (a new trust engine rescores everyone first)
     version = models.CharField(max_length=80)
-    # JSON; NULL while a build is under way (an empty agenda is "[]")
-    items = models.TextField(null=True, blank=True)  # noqa: DJ001
+    # The ranked items as JSON: the first HEAD (troth.agenda.snapshot) in `head`, NULL
+    # while a build is under way (an empty agenda is "[]"), the rest in `rest`, so
+    # a page showing seven decodes a few rows, not a thousand.
+    head = models.TextField(null=True, blank=True)  # noqa: DJ001
+    rest = models.TextField(blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
     built_at = models.DateTimeField()
 
     class Meta:

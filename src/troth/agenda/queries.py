@@ -56,8 +56,13 @@ MIN_TIER_CADENCE, MAX_TIER_CADENCE = 1, 730
 @dataclass
 class Agenda:
     today: dt.date
-    items: list[Item]  # everything worth doing, best first
+    items: list[Item]  # everything worth doing, best first (or the first `upto`)
     shown: int  # how many the caller asked to see
+    total: int = -1  # how many items there are, whether or not all are in `items`
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.items)
 
 
 def default_tier_cadences() -> dict[str, int]:
@@ -538,8 +543,10 @@ def agenda(
     window: int = 7,
     limit: int = 0,
     hints_for: int | None = None,
+    upto: int | None = None,
 ) -> Agenda:
-    """Today's agenda, best first. `hints_for`: the first so many items' needs name
+    """Today's agenda, best first. `upto`: the caller shows only the first so many
+    items, and the rest may be left out of `items` (`total` counts them all). `hints_for`: the first so many items' needs name
     who might help (and today's first snapshot.HINTED always do; the rest read as if
     no one could); None: every item's. The items and their order are the same
     either way.
@@ -551,18 +558,21 @@ def agenda(
     today = today or current
     if today != current:
         return _computed(owner, today, window, limit, hints_for)
-    items = snapshot.read(owner, today, window)
-    if items is None:
+    found = snapshot.read(owner, today, window, upto)
+    if found is not None:
+        items, total = found
+    else:
         # Trust first: the agenda ranks by the cached scores (agenda_candidates
         # refreshes them too; a recompute there would drop the placeholder).
         fresh_scores(owner)
         token = snapshot.begin(owner, today, window)
         items = _ranked(owner, today, window, snapshot.HINTED)
         snapshot.store(owner, token, items)
+        total = len(items)
     want = len(items) if hints_for is None else hints_for
     if want > snapshot.HINTED:
         _fill_hints(owner, today, items, snapshot.HINTED, want)
-    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT, total=total)
 
 
 def _computed(

@@ -73,6 +73,8 @@ PREFIX = "troth_agenda_stale"
 # The items whose needs carry their helper hints in the snapshot: the page and the
 # command show this many by default (plan.DEFAULT_LIMIT); more are matched on read.
 HINTED = 7
+# The items a read decodes when it needs only the first few (`read(upto=...)`).
+HEAD = 50
 # What a stored snapshot must carry to be read: the trust engine it was ranked with
 # (a new engine rescores everyone first) and the layout of its items (`_encode`).
 VERSION = f"{ENGINE_VERSION}|items-1"
@@ -217,7 +219,7 @@ def _encode(items: list[Item]) -> str:
 
 
 def _decode(text: str) -> list[Item]:
-    out = []
+    out: list[Item] = []
     for priority, kind, ref, pid, person, reason, key, importance, lateness, due in json.loads(
         text
     ):
@@ -228,21 +230,34 @@ def _decode(text: str) -> list[Item]:
     return out
 
 
-def read(owner: Owner, day: dt.date, window: int) -> list[Item] | None:
-    """The stored agenda for this day and window, or None (absent, stale or mid-build).
+def read(
+    owner: Owner, day: dt.date, window: int, upto: int | None = None
+) -> tuple[list[Item], int] | None:
+    """The stored agenda for this day and window and the number of its items, or
+    None (absent, stale or mid-build). With `upto` (at most HEAD) only the first
+    `upto` items are decoded and returned.
 
     A snapshot present is current: it was ranked after the trust cache was made
     fresh for this day, and any write that would make that cache stale (an
     interaction, favour, promise, person) deletes it, so the caller need not ask
     `troth.trust.queries.is_stale` first."""
+    whole = upto is None or upto > HEAD
+    columns = ("head", "total", "rest") if whole else ("head", "total")
     row = (
         AgendaSnapshot.objects.filter(
-            owner=owner, day=day, window=window, version=VERSION, items__isnull=False
+            owner=owner, day=day, window=window, version=VERSION, head__isnull=False
         )
-        .values_list("items", flat=True)
+        .values_list(*columns)
         .first()
     )
-    return None if row is None else _decode(row)
+    if row is None:
+        return None
+    items = _decode(row[0])
+    if whole:
+        items += _decode(row[2])
+    else:
+        del items[upto:]
+    return items, row[1]
 
 
 def begin(owner: Owner, day: dt.date, window: int) -> str:
@@ -265,8 +280,11 @@ def begin(owner: Owner, day: dt.date, window: int) -> str:
 def store(owner: Owner, token: str, items: list[Item]) -> bool:
     """Fill in the placeholder `begin` made, if no write has deleted it since."""
     return bool(
-        AgendaSnapshot.objects.filter(owner=owner, token=token, items__isnull=True).update(
-            items=_encode(items), built_at=timezone.now()
+        AgendaSnapshot.objects.filter(owner=owner, token=token, head__isnull=True).update(
+            head=_encode(items[:HEAD]),
+            rest=_encode(items[HEAD:]),
+            total=len(items),
+            built_at=timezone.now(),
         )
     )
 

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from machine import Machine, record  # noqa: E402
 
+
 def run_one(people: int, interactions: int) -> dict:
     home = tempfile.mkdtemp(prefix="troth-bench-trust-")
     os.environ["TROTH_HOME"] = home

@@ -9,14 +9,15 @@ whole process <= 0.5 s (with issue 14's start-up work); on PostgreSQL within 1.2
 SQLite, same data, same run.
 
 Printed per database and size (a tenth-size run beside the full one):
-- warm: `agenda()` as `troth agenda` asks for it, read from its snapshot
-  (troth.agenda.snapshot), median of 20;
+- warm: `agenda()` as `troth agenda` and Today ask for it, read from its snapshot
+  (troth.agenda.snapshot), median of 20, wall and this process's CPU time (the CPU
+  figure is what others' load on a shared machine does not inflate);
 - baseline: the same agenda computed from the rows (what every read cost before the
   snapshot, and what a read after a change still costs): the in-run baseline;
 - rebuild: the first read after a write that feeds it (an interaction logged, so the
   tie is re-scored and the snapshot dropped), median of 5;
 - today p50/p95: the Today page through Django's test client (middleware, view,
-  template; no socket), 50 requests;
+  template; no socket), 50 requests, and its CPU p50;
 - cli: `troth agenda --json` as a new process, wall and CPU seconds (CPU is what
   the load of others sharing the machine does not inflate), median of 3.
 
@@ -97,12 +98,14 @@ def run_one(people: int, interactions: int, postgres: str | None) -> dict:
     out["first_read_s"] = round(time.perf_counter() - t, 2)
     out["items"] = len(first.items)
 
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(20):
-        t = time.perf_counter()
-        agenda(owner, hints_for=7)
+        t, c = time.perf_counter(), time.process_time()
+        agenda(owner, hints_for=7, upto=7)
         warm.append(time.perf_counter() - t)
+        warm_cpu.append(time.process_time() - c)
     out["warm_ms"] = _median_ms(warm)
+    out["warm_cpu_ms"] = _median_ms(warm_cpu)
 
     base = []
     for _ in range(5):
@@ -124,14 +127,16 @@ def run_one(people: int, interactions: int, postgres: str | None) -> dict:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(owner)
     assert client.get("/").status_code == 200
-    pages = []
+    pages, pages_cpu = [], []
     for _ in range(50):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get("/")
         pages.append(time.perf_counter() - t)
+        pages_cpu.append(time.process_time() - c)
         assert response.status_code == 200
     out["today_p50_ms"] = _median_ms(pages)
     out["today_p95_ms"] = _p95_ms(pages)
+    out["today_cpu_p50_ms"] = _median_ms(pages_cpu)
 
     troth = Path(sys.executable).with_name("troth")
     wall, cpu = [], []
@@ -185,7 +190,14 @@ def main() -> None:
     for label, r in runs:
         if r in full:
             db = label.split()[0]
-            for key in ("warm_ms", "rebuild_ms", "baseline_computed_ms", "today_p50_ms"):
+            for key in (
+                "warm_ms",
+                "warm_cpu_ms",
+                "rebuild_ms",
+                "baseline_computed_ms",
+                "today_p50_ms",
+                "today_cpu_p50_ms",
+            ):
                 figures[f"{db} {key}"] = r[key]
             figures[f"{db} cli_wall_s"] = r["cli_wall_s"]
             figures[f"{db} cli_cpu_s"] = r["cli_cpu_s"]

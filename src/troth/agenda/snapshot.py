@@ -166,7 +166,16 @@ def install_triggers(using: str = "default") -> None:
     with conn.cursor() as cursor:
         existing = set(conn.introspection.table_names(cursor))
         if AgendaSnapshot._meta.db_table not in existing:
-            return  # migrating towards an older state: nothing to keep current
+            # Migrated back past the snapshot: its triggers would fail every write.
+            for label in FED_BY:
+                table = _table(label)
+                if table not in existing:
+                    continue
+                for op in ("ins", "upd", "del", "trunc"):
+                    name = f"{PREFIX}_{table}_{op}"
+                    on = f" ON {table}" if conn.vendor == "postgresql" else ""
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+            return
         for label, via in FED_BY.items():
             table = _table(label)
             if table not in existing:

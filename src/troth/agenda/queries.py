@@ -607,7 +607,16 @@ def access_item(
         kind, ref = plan.parse_item_id(item_id)
     except ValueError as e:
         raise NotFound(str(e)) from None
-    today = today or timezone.localdate()
+    current = timezone.localdate()
+    today = today or current
+    if today == current:
+        # Today's stored agenda holds every open item as a fresh computation would
+        # (troth.agenda.snapshot): one row instead of gathering the kind again.
+        found = snapshot.read(owner, today, window)
+        for item in found[0] if found else ():
+            c = item.candidate
+            if c.kind == kind and c.ref == ref:
+                return with_hints(owner, today, [c])[0] if kind == "need" else c
     fresh_scores(owner)
     gather = {
         "promise": lambda: _my_promises(owner, today, window),

@@ -44,6 +44,9 @@ COOLING_MIN_SILENT = 14
 # reaching out once does not bring the suggestion straight back.
 RECONNECT_AFTER_DAYS = 90
 CHECKIN_MAX_LATENESS = 0.5
+# Days ahead a promise counts as due soon: what Today and `troth agenda` use, and the
+# one window whose agenda is kept (troth.agenda.snapshot).
+WINDOW = 7
 # Enough candidates of each kind to fill any sensible --limit.
 PER_TIER = 200
 PER_KIND = 200
@@ -546,17 +549,18 @@ def agenda(
     upto: int | None = None,
 ) -> Agenda:
     """Today's agenda, best first. `upto`: the caller shows only the first so many
-    items, and the rest may be left out of `items` (`total` counts them all). `hints_for`: the first so many items' needs name
-    who might help (and today's first snapshot.HINTED always do; the rest read as if
-    no one could); None: every item's. The items and their order are the same
-    either way.
+    items, and the rest may be left out of `items` (`total` counts them all).
+    `hints_for`: the first so many items' needs name who might help (and today's
+    first snapshot.HINTED always do; the rest read as if no one could); None: every
+    item's. The items and their order are the same either way.
 
-    Today's is read from its snapshot (troth.agenda.snapshot) when nothing that feeds
-    it changed since it was ranked, else computed and stored; any other day is
-    computed afresh."""
+    Today's agenda with the usual window is read from its snapshot
+    (troth.agenda.snapshot) when nothing that feeds it changed since it was ranked,
+    else computed and stored; any other day or window (the calendar feed's) is
+    computed afresh, so it does not replace the one Today reads."""
     current = timezone.localdate()
     today = today or current
-    if today != current:
+    if today != current or window != WINDOW:
         return _computed(owner, today, window, limit, hints_for)
     found = snapshot.read(owner, today, window, upto)
     if found is not None:
@@ -609,7 +613,7 @@ def access_item(
         raise NotFound(str(e)) from None
     current = timezone.localdate()
     today = today or current
-    if today == current:
+    if today == current and window == WINDOW:
         # Today's stored agenda holds every open item as a fresh computation would
         # (troth.agenda.snapshot): one row instead of gathering the kind again.
         found = snapshot.read(owner, today, window)

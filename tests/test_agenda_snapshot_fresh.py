@@ -263,8 +263,13 @@ def test_owners_snapshots_are_their_own(cli, fixed_day):
 
 
 @pytest.mark.parametrize("label", list(snapshot.FED_BY))
-def test_every_fed_by_table_has_its_three_triggers(db, label):
+def test_every_fed_by_table_has_its_triggers(db, label):
     table = snapshot._table(label)
     names = snapshot.installed_triggers()
-    for op in ("ins", "upd", "del"):
-        assert f"{snapshot.PREFIX}_{table}_{op}" in names
+    ops = {"upd", "del"} | ({"trunc"} if connection.vendor == "postgresql" else set())
+    # SQLite leaves out the INSERTs of tables that bulk writers fill row by row
+    # (snapshot.SQLITE_UNTRIGGERED_INSERTS): signals cover those
+    if connection.vendor == "postgresql" or label not in snapshot.SQLITE_UNTRIGGERED_INSERTS:
+        ops.add("ins")
+    every = {f"{snapshot.PREFIX}_{table}_{op}" for op in ("ins", "upd", "del", "trunc")}
+    assert names & every == {f"{snapshot.PREFIX}_{table}_{op}" for op in ops}

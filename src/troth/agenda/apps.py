@@ -19,3 +19,6 @@ class AgendaConfig(AppConfig):
         # The snapshot's triggers are remade after every migrate: SQLite drops a
         # table's triggers whenever Django rebuilds that table (troth.agenda.snapshot).
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="agenda-snapshot")
+        from troth.agenda import snapshot
+
+        snapshot.connect()

@@ -85,3 +85,35 @@ class MailSettings(Owned):
         constraints = [
             models.UniqueConstraint(fields=["owner"], name="mail_settings_one_per_owner"),
         ]
+
+
+class AgendaSnapshot(Owned):
+    """Today's ranked agenda, kept so a read is one row instead of a dozen queries
+    over the whole network (issue 20). A cache: never exported, emptied on restore
+    (troth.backup.tables.DERIVED).
+
+    It is valid for `day` only, and only while nothing it was computed from has
+    changed: database triggers on every table the agenda reads delete the owner's
+    row on any insert, update or delete (troth.agenda.snapshot), so raw SQL, bulk
+    loads, imports, restores and other processes all invalidate it as the ORM does.
+    `token` marks one build: a build stores its items only if its own placeholder
+    row is still there, so a write that lands while it computes is never hidden."""
+
+    day = models.DateField()
+    window = models.PositiveIntegerField()
+    token = models.CharField(max_length=32)
+    # the trust engine's version and the items' format: a snapshot from other code
+    # is not read (a new trust engine rescores everyone first)
+    version = models.CharField(max_length=80)
+    # The ranked items as JSON: the first HEAD (troth.agenda.snapshot) in `head`, NULL
+    # while a build is under way (an empty agenda is "[]"), the rest in `rest`, so
+    # a page showing seven decodes a few rows, not a thousand.
+    head = models.TextField(null=True, blank=True)  # noqa: DJ001
+    rest = models.TextField(blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner"], name="agenda_snapshot_one_per_owner"),
+        ]

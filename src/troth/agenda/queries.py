@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from troth.agenda import plan
+from troth.agenda import plan, snapshot
 from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
@@ -44,6 +44,9 @@ COOLING_MIN_SILENT = 14
 # reaching out once does not bring the suggestion straight back.
 RECONNECT_AFTER_DAYS = 90
 CHECKIN_MAX_LATENESS = 0.5
+# Days ahead a promise counts as due soon: what Today and `troth agenda` use, and the
+# one window whose agenda is kept (troth.agenda.snapshot).
+WINDOW = 7
 # Enough candidates of each kind to fill any sensible --limit.
 PER_TIER = 200
 PER_KIND = 200
@@ -56,8 +59,13 @@ MIN_TIER_CADENCE, MAX_TIER_CADENCE = 1, 730
 @dataclass
 class Agenda:
     today: dt.date
-    items: list[Item]  # everything worth doing, best first
+    items: list[Item]  # everything worth doing, best first (or the first `upto`)
     shown: int  # how many the caller asked to see
+    total: int = -1  # how many items there are, whether or not all are in `items`
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.items)
 
 
 def default_tier_cadences() -> dict[str, int]:
@@ -538,19 +546,61 @@ def agenda(
     window: int = 7,
     limit: int = 0,
     hints_for: int | None = None,
+    upto: int | None = None,
 ) -> Agenda:
-    """Today's agenda, best first. `hints_for`: only the first so many items' needs
-    name who might help (the rest read as if no one could); None: every item's. The
-    items and their order are the same either way."""
-    today = today or timezone.localdate()
+    """Today's agenda, best first. `upto`: the caller shows only the first so many
+    items, and the rest may be left out of `items` (`total` counts them all).
+    `hints_for`: the first so many items' needs name who might help (and today's
+    first snapshot.HINTED always do; the rest read as if no one could); None: every
+    item's. The items and their order are the same either way.
+
+    Today's agenda with the usual window is read from its snapshot
+    (troth.agenda.snapshot) when nothing that feeds it changed since it was ranked,
+    else computed and stored; any other day or window (the calendar feed's) is
+    computed afresh, so it does not replace the one Today reads."""
+    current = timezone.localdate()
+    today = today or current
+    if today != current or window != WINDOW:
+        return _computed(owner, today, window, limit, hints_for)
+    found = snapshot.read(owner, today, window, upto)
+    if found is not None:
+        items, total = found
+    else:
+        # Trust first: the agenda ranks by the cached scores (agenda_candidates
+        # refreshes them too; a recompute there would drop the placeholder).
+        fresh_scores(owner)
+        token = snapshot.begin(owner, today, window)
+        items = _ranked(owner, today, window, snapshot.HINTED)
+        snapshot.store(owner, token, items)
+        total = len(items)
+    want = len(items) if hints_for is None else hints_for
+    if want > snapshot.HINTED:
+        _fill_hints(owner, today, items, snapshot.HINTED, want)
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT, total=total)
+
+
+def _computed(
+    owner: Owner, today: dt.date, window: int, limit: int, hints_for: int | None
+) -> Agenda:
+    """The agenda computed from the rows, as a snapshot is built (no snapshot)."""
+    items = _ranked(owner, today, window, hints_for)
+    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+
+
+def _ranked(owner: Owner, today: dt.date, window: int, hints_for: int | None) -> list[Item]:
     items = plan.rank(agenda_candidates(owner, today, window, hints=hints_for is None))
     if hints_for:
-        head = items[:hints_for]
-        filled = with_hints(owner, today, [i.candidate for i in head])
-        items[: len(head)] = [
-            dataclasses.replace(i, candidate=c) for i, c in zip(head, filled, strict=True)
-        ]
-    return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
+        _fill_hints(owner, today, items, 0, hints_for)
+    return items
+
+
+def _fill_hints(owner: Owner, today: dt.date, items: list[Item], start: int, end: int) -> None:
+    """Give the needs among items[start:end] their helper hints, in place."""
+    part = items[start:end]
+    filled = with_hints(owner, today, [i.candidate for i in part])
+    items[start : start + len(part)] = [
+        dataclasses.replace(i, candidate=c) for i, c in zip(part, filled, strict=True)
+    ]
 
 
 def access_item(
@@ -561,7 +611,16 @@ def access_item(
         kind, ref = plan.parse_item_id(item_id)
     except ValueError as e:
         raise NotFound(str(e)) from None
-    today = today or timezone.localdate()
+    current = timezone.localdate()
+    today = today or current
+    if today == current and window == WINDOW:
+        # Today's stored agenda holds every open item as a fresh computation would
+        # (troth.agenda.snapshot): one row instead of gathering the kind again.
+        found = snapshot.read(owner, today, window)
+        for item in found[0] if found else ():
+            c = item.candidate
+            if c.kind == kind and c.ref == ref:
+                return with_hints(owner, today, [c])[0] if kind == "need" else c
     fresh_scores(owner)
     gather = {
         "promise": lambda: _my_promises(owner, today, window),

@@ -23,6 +23,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from troth.agenda.snapshot import is_our_trigger as is_agenda_trigger
 from troth.errors import TrothError
 from troth.lib.files import atomic_path
 from troth.people.search import is_our_trigger
@@ -71,15 +72,19 @@ def check_backup(path: Path) -> int:
         # troth's migrations create no trigger or view: one in a backup would run or be
         # read inside the live database (a crafted file made its account a superuser on
         # the next sign-in and copied other accounts' notes: found by a security review)
-        # (the search index's triggers excepted, each exactly as troth makes it: they
-        # write only to the search index; troth.people.search)
+        # (the search index's and the stored agenda's triggers excepted, each exactly as
+        # troth makes it: they write only to the search index or drop a stored agenda;
+        # troth.people.search, troth.agenda.snapshot)
         active = next(
             (
                 (kind, name)
                 for kind, name, sql in conn.execute(
                     "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
                 )
-                if not (kind == "trigger" and is_our_trigger(name, sql))
+                if not (
+                    kind == "trigger"
+                    and (is_our_trigger(name, sql) or is_agenda_trigger(name, sql))
+                )
             ),
             None,
         )

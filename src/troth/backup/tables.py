@@ -22,7 +22,9 @@ from troth.owned import Owned
 # trust.trustscore: `troth.trust.queries.is_stale` finds no rows (or rows that do
 # not match the people) and recomputes every score from interactions, favours and
 # promises, so a restored network scores exactly as it did.
-DERIVED = frozenset({"trust.trustscore"})
+# agenda.agendasnapshot: today's ranked agenda, rebuilt on the first read after any
+# change (troth.agenda.snapshot).
+DERIVED = frozenset({"trust.trustscore", "agenda.agendasnapshot"})
 # Secrets never written to an export (a backup file is copied, mailed, synced): the
 # column is exported empty and a restore leaves it empty, to be typed in again.
 SECRETS: dict[str, frozenset[str]] = {
@@ -43,6 +45,7 @@ RENAMED = {
 RESTORABLE = frozenset(
     {
         "agenda.agendamark",
+        "agenda.agendasnapshot",  # DERIVED: accepted in a file, never written
         "agenda.calendartoken",
         "agenda.digestlog",
         "agenda.mailsettings",

@@ -43,9 +43,9 @@ def agenda_cmd(
     # way): matching every open need cost most of the command (issue 18 item 6).
     hints_for = None if show_all or limit == 0 else limit
     with transaction.atomic():
-        result = agenda(me_owner, window=days, hints_for=hints_for)
+        result = agenda(me_owner, window=days, hints_for=hints_for, upto=hints_for)
     shown = result.items if show_all or limit == 0 else result.items[:limit]
-    more = len(result.items) - len(shown)
+    more = result.total - len(shown)
     if as_json:
         print_json(
             {

@@ -35,9 +35,11 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils import timezone
 
+from troth.dbstats import analyze
 from troth.errors import TrothError
 from troth.events import emit
 from troth.identity.actions import do_resolve
+from troth.identity.models import SourceRecord
 from troth.identity.queries import interactions_dropped
 from troth.importers import sanity
 from troth.importers.journal import Journal
@@ -48,10 +50,11 @@ from troth.importers.records import InteractionRecord, Parser, PersonRecord
 from troth.importers.summary import ImportSummary
 from troth.importers.summary import reason_counts as reason_counts  # (web.views.imports)
 from troth.importers.writer import INTERACTION_CHUNK, PEOPLE_CHUNK, Point, Progress, _Importer
+from troth.interactions.models import Interaction
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.owned import rows_rewritten
 from troth.owners import do_ensure_me
-from troth.people.models import ContactPoint, Person
+from troth.people.models import ContactPoint, Employment, Person
 from troth.people.search import bulk_writes
 
 
@@ -337,6 +340,12 @@ def _write(
         journal.flush()
     if progress and importer.touched:
         progress("identities", 1, 1)
+    # A big import leaves PostgreSQL's planner statistics behind (troth.dbstats).
+    with transaction.atomic():
+        analyze(
+            [Person, ContactPoint, Employment, Interaction, SourceRecord],
+            rows=summary.people_created + summary.people_updated + summary.interactions_added,
+        )
     if summary.people_created or summary.people_updated or summary.interactions_added:
         # Scores are recomputed from scratch on the next read (the cache's
         # staleness check cannot see a changed "met on" date).

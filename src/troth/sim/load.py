@@ -23,6 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
+from troth.agenda.snapshot import drop
+from troth.dbstats import analyze
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction, IntroStep
@@ -265,6 +267,14 @@ class _Loader:
         self.needs()
         self.ledger()
         self.introductions()
+        # Raw inserts past the ORM: the stored agenda goes (troth.agenda.snapshot).
+        drop(self.owner)
+        # COPY leaves PostgreSQL's planner without statistics (troth.dbstats).
+        analyze(
+            [Person, ContactPoint, Employment, Knows, Interaction, Need, Favor, Commitment,
+             Introduction, IntroStep, Relationship, Note, Tag, Organization],
+            rows=sum(self.counts.values()),
+        )  # fmt: skip
         return self.counts
 
     def tags(self) -> None:

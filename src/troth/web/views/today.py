@@ -88,7 +88,11 @@ def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict
     # transaction on SQLite takes the write lock, one Today page at a time.
     # Who might help with a need is matched for the items shown only (the order is
     # the same): matching every open need was most of the page's time.
-    result = agenda(owner, hints_for=None if show_all else DEFAULT_LIMIT)
+    result = agenda(
+        owner,
+        hints_for=None if show_all else DEFAULT_LIMIT,
+        upto=None if show_all else DEFAULT_LIMIT,
+    )
     shown = result.items if show_all else result.items[:DEFAULT_LIMIT]
     errors = errors or {}
     items = [item_view(i.candidate, result.today) for i in shown]
@@ -97,7 +101,7 @@ def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict
     return {
         "today": result.today,
         "items": items,
-        "more": len(result.items) - len(shown),
+        "more": result.total - len(shown),
         **_snooze(result.today),
         # a mail or calendar source that keeps failing: one line each, saying why
         "failing_sources": failing(owner, at_least=2),

@@ -318,8 +318,9 @@ def rhythm_chance(
     big_t = np.maximum(np.nan_to_num(as_of_day - first_day, nan=0.0), 0.0)
     t = np.clip(np.nan_to_num(last_day - first_day, nan=0.0), 0.0, big_t)
     silence = (r + x) * (np.log(alpha + big_t) - np.log(alpha + t))
-    odds_gone = np.where(x > 0, a / (b + np.maximum(x - 1.0, 0.0)) * np.exp(silence), 0.0)
-    alive = 1.0 / (1.0 + odds_gone)
+    # the odds that the tie has ended, in logs (a long silence overflows them otherwise)
+    log_odds_gone = np.log(a) - np.log(b + np.maximum(x - 1.0, 0.0)) + silence
+    alive = np.where(x > 0, np.exp(-np.logaddexp(0.0, log_odds_gone)), 1.0)
     writes = -np.expm1((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon)))
     return alive * writes
 

@@ -69,6 +69,10 @@ def test_the_rhythm_reason_states_the_models_own_chance():
     expected = chance(12, 200, 3)
     assert f"a {expected:.0%} chance of contact within 90 days" in said, said
     assert said.startswith("12 contacts over 197 days, the last 3 days ago")
+    single = reasons(1, DAY0 - 10.5, DAY0 - 10.5, 1.0, 1.0, 1.0, 1.0, DAY0)
+    said = next(line for line in single if "like it" in line)
+    assert said.startswith("A single contact, 10 days ago: at the rhythm of ties like it a ")
+    assert f"a {chance(1, 10.5, 10.5):.0%} chance" in said
 
 
 # -- the real log, fitted before each date only --------------------------------------

@@ -7,7 +7,9 @@ the package ships its coefficients in `activity_model.json` and evaluates them h
 with numpy. The features are the ones the tie-strength literature names (anchors.md):
 decayed counts (edge weight), days since the last contact in each direction,
 reciprocity, replies, tie age, the rhythm of contact, and how many others each
-message went to. Every feature is a plain number a sentence can state, and the
+message went to; and one that is itself a small fitted model, `rhythm_chance`
+(BG/NBD, from marketing's "will this customer buy again?"), whose four parameters
+ship beside the coefficients. Every feature is a plain number a sentence can state, and the
 reasons troth prints are each feature's share of the model's log-odds.
 
 Inputs come as `ActivityInputs`, per tie sums that both a message log
@@ -496,6 +498,9 @@ def reasons(
             f"{times} over {_days(max(last_day - first_day, 0.0))}, the last "
             f"{_days(math.floor(since))} ago: at that rhythm a {rhythm:.0%} chance of "
             f"contact within {HORIZON_DAYS} days"
+            if n_total > 1
+            else f"A single contact, {_days(math.floor(since))} ago: at the rhythm of ties"
+            f" like it a {rhythm:.0%} chance of contact within {HORIZON_DAYS} days"
         ),
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
         "log_decayed_365": f"Contact over the last year (365-day half-life) weighs {decayed_365:.1f}",

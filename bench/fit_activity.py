@@ -1,20 +1,24 @@
 """Fit troth's activity model on a real message log and check it honestly.
 
-    pip install -e '.[fit]'      # scikit-learn: needed here only, never at run time
+    pip install -e '.[fit]'      # scikit-learn and scipy: here only, never at run time
     python bench/fit_activity.py [LOG] [--write] [--explore]
 
 The model answers "will this pair be in touch within 90 days?" from the features in
 `troth.trust.activity` (decayed counts, days since the last contact overall and in
 each direction, reciprocity, replies, recipients per message, tie age, rhythm). A
-logistic regression on standardised features: its coefficients are all that ships
-(`src/troth/trust/activity_model.json`, with this script's name, the data and the
-date), evaluated with numpy at run time.
+logistic regression on standardised features: its coefficients and the rhythm's
+four parameters are all that ships (`src/troth/trust/activity_model.json`, with this
+script's name, the data and the date), evaluated with numpy at run time.
 
 Samples: every pair with contact before each month's first day (as `troth eval
-persistence` scores them), outcome any contact in the 90 days after. Checked two
-ways, on every evaluation date, beside count, recency and decayed frequency:
+persistence` scores them), outcome any contact in the 90 days after. The rhythm's
+four parameters (`activity.rhythm_chance`, BG/NBD) are fitted first by scipy, then the
+regression over its log-odds and the other features; both are refitted for every
+check. Checked two ways, on every evaluation date, beside count, recency and decayed
+frequency (a few minutes: 40-odd fits of the rhythm):
 - forward in time: fitted only on samples whose 90-day outcome was known before the
-  evaluation date (nothing from the date or after it);
+  evaluation date (nothing from the date or after it); then the same on every other
+  month from 2001-02, which chose nothing;
 - leave mailboxes out: the log's senders are separable, so pairs are grouped by
   their owner and every owner's pairs are scored by a model fitted on the other
   owners' pairs (5 folds; a pair and its mirror image share an outcome, so each

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from troth.trust import constants, engine
-from troth.trust.activity import shipped_model
+from troth.trust.activity import RHYTHM_PARAMS, shipped_model
 
 PROBE = """
 import json, sys
@@ -44,11 +44,12 @@ def probe(home, *args: str) -> tuple[str, dict[str, bool]]:
 def test_the_engine_version_is_the_engines_own_formula():
     # The version cached scores carry: computed without numpy, it must stay the hash
     # the engine always wrote, or every cache would be recomputed for nothing.
+    m = shipped_model()
+    rhythm = dict(zip(RHYTHM_PARAMS, m.rhythm or (), strict=False))
+    numbers = m.coef.tolist() + [v for _k, v in sorted(rhythm.items())]
     numpy_made = (
         f"{constants.FORMULA}:"
-        + hashlib.sha1(
-            (repr(constants.TrustParams()) + repr(shipped_model().coef.tolist())).encode()
-        ).hexdigest()[:12]
+        + hashlib.sha1((repr(constants.TrustParams()) + repr(numbers)).encode()).hexdigest()[:12]
     )
     assert numpy_made == constants.ENGINE_VERSION
     assert engine.ENGINE_VERSION is constants.ENGINE_VERSION

@@ -72,18 +72,22 @@ class TrustParams:
 
 # Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
 # defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 5
+FORMULA = 6
 
 
 @functools.cache
-def _shipped_coefficients() -> list[float]:
+def _shipped_numbers() -> list[float]:
     """The activity model's coefficients as `shipped_model().coef.tolist()` gives them
-    (floats), read from the same file without numpy; a test holds the two equal."""
+    (floats), then its rhythm's parameters, read from the same file without numpy; a
+    test holds the coefficients equal to the model's."""
     text = resources.files("troth.trust").joinpath("activity_model.json").read_text("utf-8")
-    return [float(c) for c in json.loads(text)["coef"]]
+    model = json.loads(text)
+    return [float(c) for c in model["coef"]] + [
+        float(v) for _k, v in sorted(model.get("rhythm", {}).items())
+    ]
 
 
 ENGINE_VERSION = (
     f"{FORMULA}:"
-    + hashlib.sha1((repr(TrustParams()) + repr(_shipped_coefficients())).encode()).hexdigest()[:12]
+    + hashlib.sha1((repr(TrustParams()) + repr(_shipped_numbers())).encode()).hexdigest()[:12]
 )

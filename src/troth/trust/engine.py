@@ -32,9 +32,6 @@ from troth.trust.activity import (
     span_bits,
     spans_from_bits,
 )
-from troth.trust.activity import (
-    features as features_of_activity,
-)
 from troth.trust.constants import (  # noqa: F401  (re-exported: the engine's names)
     ACQUAINTANCE,
     ACTIVE,
@@ -510,6 +507,6 @@ def activity_of(f: Features, as_of_day: float) -> Floats:
     seen = f.n_total > 0
     if seen.any():
         m = shipped_model()
-        X = features_of_activity(x, as_of_day, m.names)
+        X = m.features(x, as_of_day)
         out[seen] = 100.0 * m.probability(X[seen])
     return np.round(out, 1)

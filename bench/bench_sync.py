@@ -12,8 +12,13 @@ calendars on a local Radicale, syncs once, then times the sync with nothing new.
 Printed: seconds and messages a second for the first sync, peak RSS, and the
 no-change sync's seconds.
 
+Memory (issue 14, "memory flat"): each size runs in a process of its own
+(`--sizes 5000,50000,200000`), which prints its RSS just before the first sync (the
+baseline: Django, the database, nothing synced yet) and its peak RSS after it.
+The mail is delivered from a generator, so the peak is the sync's own.
+
 Measured 2026-12-06 on the shared 2-core machine (other jobs running), SQLite,
-dovecot 2.3.19 on 127.0.0.1:
+dovecot 2.3.19 on 127.0.0.1, before the sync was written batch by batch:
 
                                         5,000 msgs    50,000 msgs
     first sync (end to end)               1.44 s        19.2 s
@@ -21,6 +26,8 @@ dovecot 2.3.19 on 127.0.0.1:
     people created / interactions          12 / 3,500    12 / 35,000
     peak RSS (the whole process)          101 MiB       180 MiB
     nothing new, 5 folders + 2 calendars  0.03-0.06 s   0.10-0.23 s (target < 1 s)
+
+Figures since then: bench/RESULTS.md (machine.record).
 """
 
 from __future__ import annotations
@@ -30,20 +37,30 @@ import email.utils
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from machine import Machine, record  # noqa: E402
 from servers import DOVECOT, PASSWORD, RADICALE, USER, Dovecot, Radicale  # noqa: E402
 
 ME = "sam@example.org"
 
 
-def mails(n: int, now: float) -> list[tuple[str, bytes]]:
-    out = []
+def rss_mib() -> float:
+    """The process's resident memory now (Linux), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def mails(n: int, now: float) -> Iterator[tuple[str, bytes]]:
     for i in range(n):
         when = email.utils.formatdate(now - (n - i) * 600, localtime=False)
         k = i % 10
@@ -64,16 +81,34 @@ def mails(n: int, now: float) -> list[tuple[str, bytes]]:
             f"Message-ID: <{i}@bench.example>\r\n{extra}Received: from a (b) by c\r\n"
             f"\r\n{'A body line that is never read.' * 20}\r\n"
         ).encode()
-        out.append((f"{i}.bench", data))
-    return out
+        yield f"{i}.bench", data
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=50_000)
+    ap.add_argument("--sizes", help="several sizes, one process each: 5000,50000,200000")
+    ap.add_argument("--no-idle", action="store_true", help="skip the nothing-new part")
     args = ap.parse_args()
     if not DOVECOT or not RADICALE:
         sys.exit("needs dovecot and radicale: apt-get install -y dovecot-imapd radicale")
+    if args.sizes:
+        machine = Machine.read()
+        print(machine.line())
+        figures: dict[str, object] = {}
+        for size in (int(s) for s in args.sizes.split(",")):
+            out = subprocess.run(
+                [sys.executable, __file__, "--messages", str(size), "--no-idle"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            print(f"--- {size:,} messages\n{out.rstrip()}")
+            for line in out.splitlines():
+                if line.startswith("figures:"):
+                    before, peak, rate = line.split()[1:4]
+                    figures[f"{size} msgs RSS before/peak MiB"] = f"{before}/{peak}"
+                    figures[f"{size} msgs/s"] = rate
+        record("bench_sync", machine, figures)
+        return
     home = tempfile.mkdtemp(prefix="troth-bench-sync-")
     os.environ["TROTH_HOME"] = home
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "troth.settings")
@@ -95,6 +130,8 @@ def main() -> None:
             owner, host="127.0.0.1", port=server.port, security="none",
             username=USER, password=PASSWORD, me=[ME],
         )  # fmt: skip
+        before = rss_mib()
+        print(f"RSS before the first sync (the baseline) {before:,.0f} MiB")
         started = time.perf_counter()
         run = do_sync(owner, source)
         first = time.perf_counter() - started
@@ -106,6 +143,9 @@ def main() -> None:
         )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  peak RSS {rss:,.0f} MiB")
+        print(f"figures: {before:.0f} {rss:.0f} {n / first:.0f}")
+        if args.no_idle:
+            return
 
         # five folders and two calendars, nothing new
         for folder in ("Archive", "Work", "Travel"):

@@ -63,8 +63,9 @@ def display_name(user: Any) -> str:
     return name if name and name != "Me" else user.username
 
 
-def display_names(user_ids: Any) -> dict[int, str]:
-    """display_name for many members at once (one query), by user id."""
+def display_names(user_ids: Any, usernames: dict[int, str] | None = None) -> dict[int, str]:
+    """display_name for many members at once (one query), by user id. `usernames`:
+    those already read (the board has them): only the others are asked for."""
     from django.contrib.auth import get_user_model
 
     from troth.people.models import Person
@@ -73,7 +74,13 @@ def display_names(user_ids: Any) -> dict[int, str]:
     names = dict(
         Person.objects.filter(owner_id__in=ids, is_me=True).values_list("owner_id", "full_name")
     )
-    usernames = dict(get_user_model().objects.filter(id__in=ids).values_list("id", "username"))
+    usernames = {i: u for i, u in (usernames or {}).items() if i in ids}
+    if len(usernames) < len(ids):
+        usernames.update(
+            get_user_model()
+            .objects.filter(id__in=ids - set(usernames))
+            .values_list("id", "username")
+        )
     return {
         i: (names[i] if names.get(i) and names[i] != "Me" else usernames.get(i, "?")) for i in ids
     }

@@ -22,21 +22,14 @@ from troth.groups.models import Membership
 
 def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
     data = queries.board(membership, page=page)
-    # the "met by" choices are for the member's own needs only: the whole membership
-    # is read when one of theirs is on this page, not on every look at the board
-    members = (
-        queries.members(membership.group)["members"]
-        if any(n["mine"] for n in data["needs"])
-        else []
-    )
     return {
         "nav": "groups",
         "group": membership.group,
         "board": data,
         "can_post": data["mine_open"] < actions.MAX_OPEN_NEEDS,
         "max_open": actions.MAX_OPEN_NEEDS,
-        "others": [m for m in members if m["user_id"] != membership.user_id],
-        "has_profile": queries.profile_of(membership) is not None,
+        "others": data["others"],  # the "met by" choices (queries.board)
+        "has_profile": data["has_profile"],
         **extra,
     }
 

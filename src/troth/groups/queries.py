@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from troth.errors import NotFound
@@ -147,26 +147,42 @@ def profile_of(membership: Membership) -> GroupProfile | None:
 def _published(group: Group) -> list[Profile]:
     """The group's published profiles as the matcher reads them: values, no model
     instances (a group of 200 made 600 of them on every look at the board)."""
+
+    return [p for p, _shown in _published_named(group)]
+
+
+def _published_named(group: Group) -> list[tuple[Profile, str]]:
+    """_published, each with the member's display name (access.display_names's rule:
+    their own name in their troth, else the username), in the same query."""
+    from troth.groups.access import OWN_NAME, own_name
     from troth.matching.keywords import Profile
 
-    rows = GroupProfile.objects.filter(membership__group=group).values_list(
-        "membership__user_id",
-        "membership__user__username",
-        "headline",
-        "offers",
-        "companies",
-        "fields",
+    rows = (
+        GroupProfile.objects.filter(membership__group=group)
+        .annotate(own_name=own_name("membership__user_id"))
+        .values_list(
+            "membership__user_id",
+            "membership__user__username",
+            "headline",
+            "offers",
+            "companies",
+            "fields",
+            "own_name",
+        )
     )
     return [
-        Profile(
-            id=user_id,
-            name=username,
-            titles=(headline,) if headline else (),
-            companies=tuple(companies),
-            tags=tuple(fields),
-            notes=(offers,) if offers else (),
+        (
+            Profile(
+                id=user_id,
+                name=username,
+                titles=(headline,) if headline else (),
+                companies=tuple(companies),
+                tags=tuple(fields),
+                notes=(offers,) if offers else (),
+            ),
+            own if own and own != OWN_NAME else username,
         )
-        for user_id, username, headline, offers, companies, fields in rows
+        for user_id, username, headline, offers, companies, fields, own in rows
     ]
 
 
@@ -196,23 +212,15 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
     needs = list(
         open_needs.annotate(
             offer_count=Count("offers"),
+            offered=Exists(HelpOffer.objects.filter(need=OuterRef("pk"), helper_id=me)),
             is_mine=Case(
                 When(author_id=membership.user_id, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-        )
-        .order_by("-is_mine", "expires_on", "id")[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
+        ).order_by("-is_mine", "expires_on", "id")[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
     )
-    offered = (
-        set(
-            HelpOffer.objects.filter(need__in=needs, helper_id=me).values_list(
-                "need_id", flat=True
-            )
-        )
-        if needs
-        else set()
-    )
+    offered = {n.id for n in needs if n.offered}
     mine = [n.id for n in needs if n.author_id == me]
     offers: dict[int, list[dict[str, Any]]] = {}
     if mine:
@@ -226,8 +234,10 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
                     "at": offer.created_at.isoformat(),
                 }
             )
-    candidates = _published(group) if needs else []
+    named = _published_named(group) if needs else []
+    candidates = [p for p, _shown in named]
     usernames = {p.id: p.name for p in candidates}
+    known = {p.id: shown for p, shown in named}
     has_profile = (
         me in usernames
         if candidates
@@ -256,14 +266,16 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
         usernames.update(others)
     from troth.groups.access import display_names
 
-    # the names this page shows, and only those
-    names = display_names(
+    # the names this page shows (those of published members came with their profiles)
+    shown = (
         {n.author_id for n in needs}
         | {m.person_id for found in reached.values() for m in found}
         | {h for rows in offers.values() for h in (o["user_id"] for o in rows)}
-        | {u for u, _name in others},
-        usernames,
+        | {u for u, _name in others}
     )
+    names = {i: known[i] for i in shown if i in known}
+    if len(names) < len(shown):
+        names.update(display_names(shown - set(names), usernames))
     rows = []
     for need in needs:
         reach = [

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from troth.errors import NotFound, TrothError
@@ -22,6 +23,10 @@ from troth.groups.models import Membership
 
 def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
     data = queries.board(membership, page=page)
+    base = reverse("web:group-needs", args=[membership.group.slug])
+    for need in data["needs"]:
+        # web.urls: groups/SLUG/needs/ID/close, offer, withdraw, carry, intro-offer
+        need["url"] = f"{base}{need['id']}/"
     return {
         "nav": "groups",
         "group": membership.group,

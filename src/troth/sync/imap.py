@@ -42,6 +42,9 @@ FIELDS = (
 FETCH = f"BODY.PEEK[HEADER.FIELDS ({FIELDS})]"
 # UIDs per FETCH: one round trip per batch; a batch's headers are a few hundred KB.
 BATCH = 2000
+# UIDs per SEARCH: the answer lists at most this many numbers, whatever the folder holds
+# (a few round trips more on a sparse folder, such as Gmail's All Mail, than one search).
+SEARCH_WINDOW = 20_000
 TIMEOUT = 30.0  # seconds for connecting and for each answer
 # Folders named Sent by the common servers and clients, for a server without SPECIAL-USE.
 SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "INBOX.Sent", "INBOX/Sent")
@@ -311,21 +314,40 @@ def _folder(
     highest = low - 1
     out.state[folder] = {"uidvalidity": validity, "uid": highest}
     if uidnext is None or int(uidnext) > low:
+        for uids in _searched(client, account, folder, low, uidnext):
+            for start in range(0, len(uids), BATCH):
+                batch = uids[start : start + BATCH]
+                try:
+                    answer = client.fetch(batch, [FETCH])
+                except (IMAPClientError, OSError) as exc:
+                    raise SyncError(
+                        f"IMAP {account.where()}: {folder}: the connection broke ({_said(exc)})"
+                    ) from None
+                highest = max(highest, batch[-1])
+                out.state[folder] = {"uidvalidity": validity, "uid": highest}
+                yield _classified(folder, batch, answer, me, latest)
+
+
+def _searched(
+    client: IMAPClient, account: Account, folder: str, low: int, uidnext: Any
+) -> Iterator[list[int]]:
+    """The folder's UIDs from `low` up, a window of the UID space at a time: one SEARCH
+    answer for a whole 50,000-message folder (its line, then its list of numbers) was
+    the sync's peak memory (120 MiB against 103 between batches), and would grow with
+    the mailbox; a window's answer does not. Without UIDNEXT, one search as before."""
+    top = int(uidnext) if uidnext is not None else None
+    start = low
+    while top is None or start < top:
+        end = "*" if top is None else str(min(start + SEARCH_WINDOW, top) - 1)
         try:
-            uids = sorted(u for u in client.search(["UID", f"{low}:*"]) if u >= low)
+            found = client.search(["UID", f"{start}:{end}"])
         except (IMAPClientError, OSError) as exc:
             raise SyncError(f"IMAP {account.where()}: {folder}: {_said(exc)}") from None
-        for start in range(0, len(uids), BATCH):
-            batch = uids[start : start + BATCH]
-            try:
-                answer = client.fetch(batch, [FETCH])
-            except (IMAPClientError, OSError) as exc:
-                raise SyncError(
-                    f"IMAP {account.where()}: {folder}: the connection broke ({_said(exc)})"
-                ) from None
-            highest = max(highest, batch[-1])
-            out.state[folder] = {"uidvalidity": validity, "uid": highest}
-            yield _classified(folder, batch, answer, me, latest)
+        # "n:*" always matches the highest UID, even one below n: hence the filter
+        yield sorted(u for u in found if u >= start)
+        if top is None:
+            return
+        start += SEARCH_WINDOW
 
 
 def _classified(

@@ -28,7 +28,17 @@ dovecot 2.3.19 on 127.0.0.1, before the sync was written batch by batch:
     peak RSS (the whole process)          101 MiB       180 MiB
     nothing new, 5 folders + 2 calendars  0.03-0.06 s   0.10-0.23 s (target < 1 s)
 
-Figures since then: bench/RESULTS.md (machine.record).
+Since the sync writes a batch at a time (the same bench, each size in its own
+process, VmHWM reset at the sync's start; 2026-12-06, a very busy shared machine:
+load 11-25, CPU probe 2.5-3.2 s against 0.85-1.0 quiet, so messages a second are
+not comparable with the table above), RSS before / peak during the first sync:
+
+                      before (06dff1b)     batch by batch
+    5,000 messages      96 / 100 MiB         96 / 102 MiB
+    50,000 messages     97 / 152 MiB         97 / 105 MiB
+    200,000 messages         -               99 / 108 MiB
+
+Later figures: bench/RESULTS.md (machine.record).
 """
 
 from __future__ import annotations

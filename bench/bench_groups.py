@@ -39,6 +39,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import Machine, record  # noqa: E402
+
 PASSWORD = "bench passphrase 2031"
 SECRET = "bench-secret-key-not-the-shipped-default-0123456789abcdef"
 
@@ -231,6 +234,9 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else 0.0
 
 
+FIGURES: dict[str, object] = {}  # what machine.record keeps of the run
+
+
 def report(label: str, results: dict, duration: float) -> int:
     errors = 0
     for kind in ("board", "group", "offer", "post"):
@@ -242,6 +248,8 @@ def report(label: str, results: dict, duration: float) -> int:
         errors += len(bad)
         server = [r[2] for r in rows if r[2] is not None]
         client = [r[1] for r in rows]
+        if kind in ("board", "group") and server:
+            FIGURES[f"{label} {kind} p50/p95 ms"] = f"{pct(server, 50):.0f}/{pct(server, 95):.0f}"
         print(
             f"{label:>14} {kind:6} server p50/p95 {pct(server, 50):6.1f}/{pct(server, 95):6.1f} ms"
             f"  client p50/p95 {pct(client, 50):7.1f}/{pct(client, 95):7.1f} ms"
@@ -277,12 +285,16 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--postgres", help="postgres://user@host/name (dropped and made again)")
     args = parser.parse_args()
+    machine = Machine.read()
+    print(machine.line())
     print(
         f"{'PostgreSQL' if args.postgres else 'SQLite'}, {args.clients} clients, {args.duration:g} s each"
     )
     errors = measure(args.baseline, args, args.postgres)
     errors += measure(args.members, args, args.postgres)
     print("errors:", errors)
+    FIGURES["errors"] = errors
+    record("bench_groups", machine, FIGURES, note="PostgreSQL" if args.postgres else "SQLite")
     return 1 if errors else 0
 
 

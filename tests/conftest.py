@@ -71,6 +71,8 @@ def troth_home(tmp_path_factory, monkeypatch) -> Iterator[Path]:
     # the encryption key then comes from this home (encryption.key), never the developer's
     monkeypatch.delenv("TROTH_ENCRYPTION_KEY", raising=False)
     monkeypatch.delenv("TROTH_ENCRYPTION_KEY_FILE", raising=False)
+    # ...and never the developer's OS keyring (test_sync_keyring turns it on, on a file)
+    monkeypatch.setenv("TROTH_KEYRING", "off")
     keywords._load.cache_clear()
     keywords._DEFAULT = None
     yield home

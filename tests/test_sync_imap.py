@@ -231,8 +231,9 @@ def test_no_such_host(alice):
 
 
 def test_server_stopped_mid_sync_then_back(alice, dovecot):
-    """The server goes away between two batches: one clear line, nothing written, and the
-    next sync reads everything once."""
+    """The server goes away between two batches: one clear line, the first batch kept
+    whole (written, remembered, its highest UID kept), and the next sync reads the rest
+    once: nothing lost, nothing twice."""
     fill(dovecot)
     for i in range(2500):  # more than one batch (imap.BATCH)
         dovecot.deliver("", f"b{i}", message(f"p{i % 50}@example.com", ME, f"note {i}", 2))
@@ -244,11 +245,17 @@ def test_server_stopped_mid_sync_then_back(alice, dovecot):
     source = add_source(alice, dovecot)
     with pytest.raises(SyncError, match="the connection broke"):
         do_sync(alice, source, progress=stop_half_way)
-    assert not Interaction.objects.filter(owner=alice).exists()
-    assert Source.objects.get(pk=source.pk).state == {}
+    failed = SyncRun.objects.get(source=source)
+    assert failed.status == SyncRun.FAILED and failed.import_run is not None
+    first = Interaction.objects.filter(owner=alice).count()
+    assert 0 < first < 4 + 2500
+    assert SeenMail.objects.filter(owner=alice).count() == 2000  # one batch, whole
+    kept = Source.objects.get(pk=source.pk)
+    assert kept.state["folders"]["INBOX"]["uid"] == 2000  # imap.BATCH
+    assert kept.added_total["interactions_added"] == first
     dovecot.start()
     run = do_sync(alice, Source.objects.get(pk=source.pk))
-    assert run.counts["messages"] == 2505
+    assert run.counts["messages"] == 2505 - 2000
     assert Interaction.objects.filter(owner=alice).count() == 4 + 2500
 
 

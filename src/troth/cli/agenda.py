@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from django.db import transaction
 from rich.table import Table
@@ -56,6 +58,7 @@ def agenda_cmd(
         )
         return
     day = f"{result.today:%A} {result.today.day} {result.today:%B %Y}"
+    _failing_sources(me_owner)
     if not shown:
         console.print(f"{day}: nothing needs you today. A good day to give first.")
         return
@@ -74,6 +77,20 @@ def agenda_cmd(
         "[dim]Handle one: troth done ID · troth snooze ID --until DATE · troth skip ID"
         " · troth draft ID[/dim]"
     )
+
+
+def _failing_sources(me_owner: Any) -> None:
+    """A mail or calendar source that keeps failing, one line each, as on the web's
+    Today (issue 14: "says why on Today"): the agenda is where a laptop user looks."""
+    from rich.markup import escape
+
+    from troth.sync.queries import failing
+
+    for src in failing(me_owner, at_least=2):
+        console.print(
+            f"[red]Syncing {escape(src.label)} keeps failing ({src.failures} times in a row):"
+            f" {escape(src.last_error)}[/red] (troth sources; troth sync {src.pk})"
+        )
 
 
 @command("done", rich_help_panel="Follow through")

@@ -36,14 +36,17 @@ def sources(
         return
     from troth.sync.queries import as_row
     from troth.sync.queries import sources as list_sources
+    from troth.sync.secrets import key_store
 
     me = owner()
     rows = [as_row(s) for s in list_sources(me)]
     if as_json:
         print_json(rows)
         return
+    keys = f"[dim]passwords encrypted with the key in {escape(key_store())}[/dim]"
     if not rows:
         console.print("No sources yet: troth sources add imap|caldav|ics ...")
+        console.print(keys, overflow="fold")  # a long path folds
         return
     # Five columns, the kind under the source's name: readable in 80 columns.
     table = Table(show_edge=False, pad_edge=False)
@@ -63,6 +66,7 @@ def sources(
         table.add_row(str(row["id"]), source, last, added, state)
     console.print(table)
     console.print("[dim]added: interactions, last sync / all syncs[/dim]")
+    console.print(keys, overflow="fold")  # a long path folds
 
 
 def _secret(given: str | None, prompt: str) -> str:

@@ -63,8 +63,27 @@ def display_name(user: Any) -> str:
     return name if name and name != "Me" else user.username
 
 
-def display_names(user_ids: Any) -> dict[int, str]:
-    """display_name for many members at once (one query), by user id."""
+# The name a member's own person has before they give theirs: not a name to show.
+OWN_NAME = "Me"
+
+
+def own_name(user_ref: str) -> Any:
+    """The member's own name (their is_me person's), as a subquery on `user_ref`, a
+    user id column of the outer query: display_names's first half, for a query that
+    reads members anyway (the board's published profiles), so that it is not a second
+    round trip. Apply display_names's rule to it (OWN_NAME or empty: the username)."""
+    from django.db.models import OuterRef, Subquery
+
+    from troth.people.models import Person
+
+    return Subquery(
+        Person.objects.filter(owner_id=OuterRef(user_ref), is_me=True).values("full_name")[:1]
+    )
+
+
+def display_names(user_ids: Any, usernames: dict[int, str] | None = None) -> dict[int, str]:
+    """display_name for many members at once (one query), by user id. `usernames`:
+    those already read (the board has them): only the others are asked for."""
     from django.contrib.auth import get_user_model
 
     from troth.people.models import Person
@@ -73,7 +92,14 @@ def display_names(user_ids: Any) -> dict[int, str]:
     names = dict(
         Person.objects.filter(owner_id__in=ids, is_me=True).values_list("owner_id", "full_name")
     )
-    usernames = dict(get_user_model().objects.filter(id__in=ids).values_list("id", "username"))
+    usernames = {i: u for i, u in (usernames or {}).items() if i in ids}
+    if len(usernames) < len(ids):
+        usernames.update(
+            get_user_model()
+            .objects.filter(id__in=ids - set(usernames))
+            .values_list("id", "username")
+        )
     return {
-        i: (names[i] if names.get(i) and names[i] != "Me" else usernames.get(i, "?")) for i in ids
+        i: (names[i] if names.get(i) and names[i] != OWN_NAME else usernames.get(i, "?"))
+        for i in ids
     }

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from troth.errors import NotFound
@@ -78,26 +78,36 @@ def members(group: Group, now: datetime | None = None) -> dict[str, Any]:
     """Members (organisers first) and invitations still open, with e-mail addresses:
     what the operator and the group's organisers see. Never anything of a member's
     own troth."""
-    now = now or timezone.now()
-    rows = list(
-        Membership.objects.filter(group=group)
-        .select_related("user")
-        .order_by("-role", "joined_at", "id")  # "organiser" sorts after "member": reversed
-    )
-    from troth.groups.access import display_names
+    from troth.groups.access import OWN_NAME, own_name
 
-    names = display_names(m.user_id for m in rows)
+    now = now or timezone.now()
+    # one query, values only, each member's display name in it (access.own_name): the
+    # group's page shows every member and was three round trips and 200 user rows
+    rows = (
+        Membership.objects.filter(group=group)
+        .annotate(own_name=own_name("user_id"))
+        .order_by("-role", "joined_at", "id")  # "organiser" sorts after "member": reversed
+        .values_list(
+            "user_id",
+            "user__username",
+            "user__email",
+            "role",
+            "joined_at",
+            "give_first_waived",
+            "own_name",
+        )
+    )
     people = [
         {
-            "user_id": m.user_id,
-            "username": m.user.username,
-            "name": names[m.user_id],
-            "email": m.user.email,
-            "role": m.role,
-            "joined_at": m.joined_at.isoformat(),
-            "give_first_waived": m.give_first_waived,
+            "user_id": user_id,
+            "username": username,
+            "name": own if own and own != OWN_NAME else username,
+            "email": email,
+            "role": role,
+            "joined_at": joined_at.isoformat(),
+            "give_first_waived": waived,
         }
-        for m in rows
+        for user_id, username, email, role, joined_at, waived, own in rows
     ]
     pending = [
         {
@@ -147,26 +157,42 @@ def profile_of(membership: Membership) -> GroupProfile | None:
 def _published(group: Group) -> list[Profile]:
     """The group's published profiles as the matcher reads them: values, no model
     instances (a group of 200 made 600 of them on every look at the board)."""
+
+    return [p for p, _shown in _published_named(group)]
+
+
+def _published_named(group: Group) -> list[tuple[Profile, str]]:
+    """_published, each with the member's display name (access.display_names's rule:
+    their own name in their troth, else the username), in the same query."""
+    from troth.groups.access import OWN_NAME, own_name
     from troth.matching.keywords import Profile
 
-    rows = GroupProfile.objects.filter(membership__group=group).values_list(
-        "membership__user_id",
-        "membership__user__username",
-        "headline",
-        "offers",
-        "companies",
-        "fields",
+    rows = (
+        GroupProfile.objects.filter(membership__group=group)
+        .annotate(own_name=own_name("membership__user_id"))
+        .values_list(
+            "membership__user_id",
+            "membership__user__username",
+            "headline",
+            "offers",
+            "companies",
+            "fields",
+            "own_name",
+        )
     )
     return [
-        Profile(
-            id=user_id,
-            name=username,
-            titles=(headline,) if headline else (),
-            companies=tuple(companies),
-            tags=tuple(fields),
-            notes=(offers,) if offers else (),
+        (
+            Profile(
+                id=user_id,
+                name=username,
+                titles=(headline,) if headline else (),
+                companies=tuple(companies),
+                tags=tuple(fields),
+                notes=(offers,) if offers else (),
+            ),
+            own if own and own != OWN_NAME else username,
         )
-        for user_id, username, headline, offers, companies, fields in rows
+        for user_id, username, headline, offers, companies, fields, own in rows
     ]
 
 
@@ -183,73 +209,100 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
     from troth.matching.keywords import NeedText, default_matcher
 
     group = membership.group
+    me = membership.user_id
     today = today or timezone.localdate()
     open_needs = GroupNeed.objects.filter(group=group, status=GroupNeed.OPEN, expires_on__gte=today)
-    total = open_needs.count()
-    mine_open = open_needs.filter(author_id=membership.user_id).count()
+    # Every query is a round trip that waits its turn on a busy server (issue 13's load
+    # test: 20 clients on two cores): the board asks for what it shows in as few as it
+    # can (the two counts in one, no user rows it does not read).
+    counted = open_needs.aggregate(total=Count("id"), mine=Count("id", filter=Q(author_id=me)))
+    total, mine_open = counted["total"], counted["mine"]
     pages = max(1, -(-total // BOARD_PAGE))
     page = min(max(page, 1), pages)
     needs = list(
-        open_needs.select_related("author")
-        .annotate(
+        open_needs.annotate(
             offer_count=Count("offers"),
+            offered=Exists(HelpOffer.objects.filter(need=OuterRef("pk"), helper_id=me)),
             is_mine=Case(
                 When(author_id=membership.user_id, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-        )
-        .order_by("-is_mine", "expires_on", "id")[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
+        ).order_by("-is_mine", "expires_on", "id")[(page - 1) * BOARD_PAGE : page * BOARD_PAGE]
     )
-    offered = set(
-        HelpOffer.objects.filter(need__in=needs, helper=membership.user).values_list(
-            "need_id", flat=True
-        )
-    )
-    mine = [n.id for n in needs if n.author_id == membership.user_id]
+    offered = {n.id for n in needs if n.offered}
+    mine = [n.id for n in needs if n.author_id == me]
     offers: dict[int, list[dict[str, Any]]] = {}
-    for offer in HelpOffer.objects.filter(need_id__in=mine).select_related("helper"):
-        offers.setdefault(offer.need_id, []).append(
-            {
-                "user_id": offer.helper_id,
-                "username": offer.helper.username,
-                "name": "",  # filled below, with every name on the page at once
-                "note": offer.note,
-                "at": offer.created_at.isoformat(),
-            }
-        )
-    candidates = _published(group)
+    if mine:
+        for offer in HelpOffer.objects.filter(need_id__in=mine).select_related("helper"):
+            offers.setdefault(offer.need_id, []).append(
+                {
+                    "user_id": offer.helper_id,
+                    "username": offer.helper.username,
+                    "name": "",  # filled below, with every name on the page at once
+                    "note": offer.note,
+                    "at": offer.created_at.isoformat(),
+                }
+            )
+    named = _published_named(group) if needs else []
+    candidates = [p for p, _shown in named]
     usernames = {p.id: p.name for p in candidates}
-    from troth.groups.access import display_names
-
-    names = display_names(
-        set(usernames)
-        | {n.author_id for n in needs}
-        | {h for rows in offers.values() for h in (o["user_id"] for o in rows)}
+    known = {p.id: shown for p, shown in named}
+    has_profile = (
+        me in usernames
+        if candidates
+        else GroupProfile.objects.filter(membership=membership).exists()
     )
     # one index of the published profiles for every need on the board
     index = default_matcher().index(candidates) if candidates else None
-    rows = []
+    reached: dict[int, list[Any]] = {}
     for need in needs:
-        reach = []
+        reached[need.id] = []
         if index is not None:
             for match in index.rank(NeedText(what=need.text, person_id=need.author_id), k=5):
                 if match.person_id == need.author_id or match.confidence < MIN_CONFIDENCE:
                     continue
-                reach.append(
-                    {
-                        "user_id": match.person_id,
-                        "username": usernames[match.person_id],
-                        "name": names[match.person_id],
-                        "reasons": [_reword(r) for r in match.reasons[:2]],
-                    }
-                )
+                reached[need.id].append(match)
+    # (the "met by" choices, for the member's own needs only: the whole membership is
+    # read when one of theirs is on this page, not on every look at the board)
+    others: list[tuple[int, str]] = []
+    if mine:
+        others = list(
+            Membership.objects.filter(group=group)
+            .exclude(user_id=me)
+            .order_by("-role", "joined_at", "id")  # organisers first, as on the members page
+            .values_list("user_id", "user__username")
+        )
+        usernames.update(others)
+    from troth.groups.access import display_names
+
+    # the names this page shows (those of published members came with their profiles)
+    shown = (
+        {n.author_id for n in needs}
+        | {m.person_id for found in reached.values() for m in found}
+        | {h for rows in offers.values() for h in (o["user_id"] for o in rows)}
+        | {u for u, _name in others}
+    )
+    names = {i: known[i] for i in shown if i in known}
+    if len(names) < len(shown):
+        names.update(display_names(shown - set(names), usernames))
+    rows = []
+    for need in needs:
+        reach = [
+            {
+                "user_id": match.person_id,
+                "username": usernames[match.person_id],
+                "name": names[match.person_id],
+                "reasons": [_reword(r) for r in match.reasons[:2]],
+            }
+            for match in reached[need.id]
+        ]
         rows.append(
             {
                 "id": need.id,
                 "text": need.text,
                 "author": names[need.author_id],
-                "mine": need.author_id == membership.user_id,
+                "mine": need.author_id == me,
                 "posted_at": need.posted_at.isoformat(),
                 "expires_on": need.expires_on.isoformat(),
                 "offers": need.offer_count,
@@ -266,6 +319,8 @@ def board(membership: Membership, today: date | None = None, page: int = 1) -> d
         "pages": pages,
         "mine_open": mine_open,
         "profiles": len(candidates),
+        "has_profile": has_profile,  # the member's own, published here
+        "others": [{"user_id": u, "name": names[u]} for u, _name in others],
     }
 
 

@@ -1,11 +1,13 @@
 """Writes of the sync app: adding and removing sources, and running one sync.
 
-A sync runs in two halves: reading (the network: IMAP headers, a CalDAV
-collection, an ICS address), with nothing written, then writing what was read
-through the file import's pipeline (`troth.importers.apply.do_import`: all or
-nothing, recorded as an ImportRun, undoable). The source's state (UIDs, sync
-tokens, ETags) moves on only once the writing succeeded, so a sync that fails
-anywhere is simply done again next time: nothing lost, nothing twice.
+A sync reads (the network: IMAP headers, a CalDAV collection, an ICS address) and
+writes what it read through the file import's pipeline
+(`troth.importers.apply.do_import`: all or nothing, recorded as an ImportRun,
+undoable). The source's state (UIDs, sync tokens, ETags) moves on only once the
+writing succeeded, so a sync that fails anywhere is simply done again next time:
+nothing lost, nothing twice. Mail is written a batch at a time, as it is read
+(`_MailWriter`): memory stays flat however big the mailbox, each batch is whole
+or absent, and a sync cut short keeps its written batches and goes on from there.
 
 One sync per source at a time, across processes and machines: a lease on the
 source row, taken by one conditional UPDATE (the database decides, not a lock in
@@ -30,6 +32,8 @@ from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.importers.apply import do_import
+from troth.importers.models import ImportChange, ImportRun
+from troth.importers.summary import ImportSummary
 from troth.importers.writer import Progress
 from troth.lib.contact import ContactError, normalize_email
 from troth.owned import Owner
@@ -277,7 +281,10 @@ def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> S
             SyncRun.objects.filter(pk=run.pk).update(
                 status=SyncRun.FAILED, error=_one_line(exc), finished_at=timezone.now()
             )
+            # what the batches written before the failure added (a mail sync keeps them)
+            kept = SyncRun.objects.filter(pk=run.pk).values_list("counts", flat=True).first()
             Source.objects.filter(pk=source.pk).update(
+                added_total=_added(Source.objects.get(pk=source.pk).added_total, kept or {}),
                 last_sync_at=started,
                 last_error=_one_line(exc),
                 failures=failures,
@@ -292,10 +299,7 @@ def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> S
         SyncRun.objects.filter(pk=run.pk).update(
             status=SyncRun.DONE, counts=counts, finished_at=timezone.now()
         )
-        fresh = Source.objects.get(pk=source.pk)
-        total = dict(fresh.added_total)
-        for key in ("people_created", "interactions_added"):
-            total[key] = total.get(key, 0) + int(counts.get(key, 0))
+        total = _added(Source.objects.get(pk=source.pk).added_total, counts)
         Source.objects.filter(pk=source.pk, lease_token=token).update(
             last_sync_at=started,
             last_ok_at=timezone.now(),
@@ -311,6 +315,13 @@ def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> S
     return run
 
 
+def _added(total: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
+    out = dict(total)
+    for key in ("people_created", "interactions_added"):
+        out[key] = out.get(key, 0) + int(counts.get(key, 0))
+    return out
+
+
 def _imported(summary: Any) -> dict[str, Any]:
     return {
         "people_created": summary.people_created,
@@ -321,11 +332,107 @@ def _imported(summary: Any) -> dict[str, Any]:
     }
 
 
+class _MailWriter:
+    """Writes a mail sync batch by batch (troth.sync.imap.fetch_new's `write`).
+
+    Each batch is an ordinary import (`do_import`: all or nothing, a failure undoes
+    it), then, in one transaction, folded into the sync's one ImportRun (its
+    journal moved over, so `troth import --undo` and `--purge` take the whole sync
+    back), its messages remembered (SeenMail) and the folder's UID moved to the
+    batch's highest. A sync that stops half-way (the server gone, the process
+    killed) keeps the batches written; the next one goes on from the last UID kept.
+    A batch written whose UID was not yet kept (killed in between) is read again
+    and adds nothing: interactions, people and SeenMail are keyed by fingerprint."""
+
+    def __init__(
+        self, owner: Owner, source: Source, run: SyncRun, state: dict[str, Any], progress: Any
+    ) -> None:
+        self.owner, self.source, self.run, self.state = owner, source, run, state
+        self.progress = progress
+        self.mail: Any = None  # troth.sync.mailsync.MailStore, made at the first message
+        self.total: ImportSummary | None = None
+        self.folders = dict(state.get("folders", {}))
+
+    def _store(self) -> Any:
+        if self.mail is None:
+            from troth.sync.mailsync import MailStore
+
+            self.mail = MailStore(
+                SeenMail.objects.filter(owner=self.owner, source=self.source)
+                .values_list("fp", "ts", "outgoing", "subject", "counterparts")
+                .iterator(chunk_size=5000),
+                set(self.state.get("lists", [])),
+                set(self.state.get("chosen", [])),
+            )
+        return self.mail
+
+    def __call__(self, messages: list[tuple[str, Any]], folders: dict[str, dict[str, int]]) -> None:
+        if not messages:
+            self.folders.update(folders)
+            return
+        store = self._store()
+        summary = do_import(
+            self.owner,
+            store.batch(messages),
+            Path(f"imap {self.source.label}"),
+            options={"me": list(self.source.me)},
+            progress=self.progress,
+            kind="mail",
+            force=True,  # mail is never an address book: the noise rules do not apply
+        )
+        seen: dict[str, SeenMail] = {}
+        for _w, r in messages:
+            if r[0] == "m" and r[1] in store.fresh and r[1] not in seen:
+                _m, fp, ts, outgoing, subject, cps = r[:6]
+                seen[fp] = SeenMail(
+                    owner=self.owner,
+                    source=self.source,
+                    fp=fp,
+                    ts=ts,
+                    outgoing=outgoing,
+                    subject=subject,
+                    counterparts=[list(c) for c in cps],
+                )
+        self.folders.update(folders)
+        self.state["folders"] = dict(self.folders)
+        self.state["lists"] = sorted(store.store.lists)
+        self.state["chosen"] = sorted(store.chosen)
+        assert summary.run_id is not None
+        with transaction.atomic():
+            if self.total is None:
+                self.total = summary
+                self.run.import_run_id = summary.run_id
+            else:
+                assert self.run.import_run_id is not None
+                self.total.add(summary)
+                ImportChange.objects.filter(run_id=summary.run_id).update(
+                    run_id=self.run.import_run_id
+                )
+                ImportRun.objects.filter(owner=self.owner, pk=summary.run_id).delete()
+            ImportRun.objects.filter(owner=self.owner, pk=self.run.import_run_id).update(
+                finished_at=timezone.now(),
+                counts=self.total.run_counts(),
+                problems=self.total.problem_rows(),
+            )
+            SeenMail.objects.bulk_create(
+                list(seen.values()), batch_size=2000, ignore_conflicts=True
+            )
+            Source.objects.filter(pk=self.source.pk).update(state=self.state)
+            SyncRun.objects.filter(pk=self.run.pk).update(
+                import_run_id=self.run.import_run_id, counts=self.counts()
+            )
+
+    def counts(self) -> dict[str, Any]:
+        return _imported(self.total) if self.total is not None else {}
+
+    def close(self) -> None:
+        if self.mail is not None:
+            self.mail.close()
+
+
 def _sync_imap(
     owner: Owner, source: Source, run: SyncRun, progress: Progress | None
 ) -> dict[str, Any]:
-    from troth.sync.mailsync import SyncedMail
-
     account = imap.Account(
         source.host,
         int(source.port or 993),
@@ -337,64 +444,29 @@ def _sync_imap(
     today = timezone.localdate()
     latest = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), dt.UTC).timestamp()
     state = dict(source.state)
-    fetched = imap.fetch_new(
-        account,
-        list(source.folders),
-        state.get("folders", {}),
-        me,
-        latest,
-        (lambda stage, done, total: progress(stage, done, total)) if progress else None,
-    )
+    write = _MailWriter(owner, source, run, state, progress)
+    try:
+        fetched = imap.fetch_new(
+            account,
+            list(source.folders),
+            state.get("folders", {}),
+            me,
+            latest,
+            write,
+            (lambda stage, done, total: progress(stage, done, total)) if progress else None,
+        )
+    finally:
+        write.close()
     counts: dict[str, Any] = {
-        "messages": len(fetched.messages),
+        "messages": fetched.messages,
         "folders": fetched.folders,
         "rescanned": fetched.rescanned,
+        **write.counts(),
     }
-    chosen_before = set(state.get("chosen", []))
-    parser = SyncedMail(
-        SeenMail.objects.filter(owner=owner, source=source)
-        .values_list("fp", "ts", "outgoing", "subject", "counterparts")
-        .iterator(chunk_size=5000),
-        fetched.messages,
-        set(state.get("lists", [])),
-        chosen_before,
-    )
-    kept = [r for _w, r in fetched.messages if r[0] == "m"]
-    if fetched.messages:
-        summary = do_import(
-            owner,
-            parser,
-            Path(f"imap {source.label}"),
-            options={"me": list(source.me)},
-            progress=progress,
-            kind="mail",
-            force=True,  # mail is never an address book: the noise rules do not apply
-        )
-        counts.update(_imported(summary))
-        run.import_run_id = summary.run_id
-    seen = {}
-    for r in kept:
-        if r[1] in parser.new_fps and r[1] not in seen:
-            _m, fp, ts, outgoing, subject, cps = r[:6]
-            seen[fp] = SeenMail(
-                owner=owner,
-                source=source,
-                fp=fp,
-                ts=ts,
-                outgoing=outgoing,
-                subject=subject,
-                counterparts=[list(c) for c in cps],
-            )
-    folders = dict(state.get("folders", {}))
-    for folder in fetched.rescanned:
-        folders.pop(folder, None)
-    folders.update(fetched.state)
-    state["folders"] = folders
-    state["lists"] = sorted(parser.lists)
-    if parser.chosen or kept:
-        state["chosen"] = sorted(parser.chosen | chosen_before)
+    # the folders with nothing new (or nothing left after the last batch): their state
+    write.folders.update(fetched.state)
+    state["folders"] = write.folders
     with transaction.atomic():
-        SeenMail.objects.bulk_create(list(seen.values()), batch_size=2000, ignore_conflicts=True)
         Source.objects.filter(pk=source.pk).update(state=state)
         SyncRun.objects.filter(pk=run.pk).update(import_run_id=run.import_run_id)
     return counts

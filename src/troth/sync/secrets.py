@@ -6,9 +6,21 @@ key comes from, in this order:
 - TROTH_ENCRYPTION_KEY: the key itself (a server: an environment variable, from the
   service manager or a secrets store);
 - TROTH_ENCRYPTION_KEY_FILE: a file holding it;
-- else `encryption.key` in the data directory (TROTH_HOME on a laptop), made on first
-  use, readable by its owner only (0600). It is not in the database, so a copy of
-  the database or a backup file alone reveals no password.
+- `encryption.key` in the data directory when it exists (made by an earlier troth,
+  or on a machine without a keyring): the key its passwords were sealed with;
+- the operating system's keyring (the `keyring` package: macOS Keychain, Windows
+  Credential Locker, the Secret Service of GNOME or KDE), one entry per data
+  directory, made on first use: on a laptop the key then sits with the user's
+  other passwords, locked with their session, rather than in a file beside the
+  database. Only a real OS keyring counts (a backend of priority 1 or more):
+  keyrings.alt's plain-text file is no safer than our own file, so it is used only
+  when chosen explicitly (PYTHON_KEYRING_BACKEND or keyring's own keyringrc.cfg).
+  TROTH_KEYRING=off leaves the keyring alone;
+- else `encryption.key` in the data directory, made on first use, readable by its
+  owner only (0600). It is not in the database, so a copy of the database or a
+  backup file alone reveals no password.
+
+`key_store()` says which one is in use (`troth sources`, Settings → Sources).
 
 It is not TROTH_SECRET_KEY, Django's signing key: one key for two jobs would mean
 that rotating the signing key after a leak silently loses every stored password,
@@ -22,6 +34,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -40,6 +53,75 @@ def key_path() -> Path:
     return Path(named).expanduser() if named else data_dir() / KEY_FILE
 
 
+SERVICE = "troth"  # the keyring entry: service "troth", user "encryption key <data dir>"
+
+
+def _entry() -> str:
+    return f"encryption key {data_dir()}"
+
+
+def _keyring() -> Any | None:
+    """The OS keyring to keep the key in, or None (see the module docstring)."""
+    if os.environ.get("TROTH_KEYRING", "").strip().lower() in ("0", "off", "no", "false"):
+        return None
+    try:
+        import keyring.backend
+        import keyring.core
+        from keyring.backends import fail, null
+    except ImportError:
+        return None
+    try:
+        # the user's explicit choice first, whatever its priority
+        chosen = keyring.core.load_env() or keyring.core.load_config()
+    except Exception:  # noqa: BLE001 - a broken keyring setting: no keyring, as without one
+        return None
+    if chosen is None:
+        real = [b for b in keyring.backend.get_all_keyring() if b.priority >= 1]
+        chosen = max(real, key=lambda b: b.priority, default=None)
+    if chosen is None or isinstance(chosen, fail.Keyring | null.Keyring):
+        return None
+    return chosen
+
+
+def _name(ring: Any) -> str:
+    cls = type(ring)
+    return getattr(ring, "name", "") or f"{cls.__module__}.{cls.__qualname__}"
+
+
+def key_store(*, where: bool = True) -> str:
+    """Where the key is (or will be made), in a few words: for `troth sources` (and,
+    without the file's path (`where=False`), for the web page, which a group's
+    members see: the server's paths are none of theirs)."""
+    if os.environ.get("TROTH_ENCRYPTION_KEY", "").strip():
+        return "the environment (TROTH_ENCRYPTION_KEY)"
+    path = key_path()
+    if os.environ.get("TROTH_ENCRYPTION_KEY_FILE", "").strip() or path.exists():
+        return f"the file {path}" if where else "a key file"
+    ring = _keyring()
+    if ring is not None:
+        return f"the OS keyring ({_name(ring)})"
+    return f"the file {path}" if where else "a key file"
+
+
+def _from_keyring(ring: Any) -> bytes:
+    from keyring.errors import KeyringError
+
+    try:
+        stored = ring.get_password(SERVICE, _entry())
+        if stored:
+            return str(stored).strip().encode("ascii")
+        key = Fernet.generate_key()
+        ring.set_password(SERVICE, _entry(), key.decode("ascii"))
+        # two processes making it at once: the one kept is the one read back
+        return str(ring.get_password(SERVICE, _entry()) or key.decode()).strip().encode("ascii")
+    except KeyringError as exc:
+        # not a new key file: what the keyring holds would be lost for good
+        raise TrothError(
+            f"the OS keyring ({_name(ring)}) did not answer ({exc}): unlock it and try again,"
+            " or set TROTH_KEYRING=off to keep the key in a file instead"
+        ) from None
+
+
 def _key() -> bytes:
     raw = os.environ.get("TROTH_ENCRYPTION_KEY", "").strip()
     if raw:
@@ -55,6 +137,9 @@ def _key() -> bytes:
             ) from None
     except OSError as exc:
         raise TrothError(f"cannot read the encryption key {path}: {exc.strerror or exc}") from None
+    ring = _keyring()
+    if ring is not None:
+        return _from_keyring(ring)
     key = Fernet.generate_key()
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_EXCL: two processes starting at once cannot each write a different key
@@ -92,8 +177,8 @@ def reveal(token: str, what: str) -> str:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
         raise SecretLost(
-            f"{what} cannot be decrypted: the encryption key changed or was lost ({key_path()});"
-            " type it again"
+            f"{what} cannot be decrypted: the encryption key changed or was lost (in"
+            f" {key_store()}); type it again"
         ) from None
 
 

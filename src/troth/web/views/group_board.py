@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from troth.errors import NotFound, TrothError
@@ -22,21 +23,18 @@ from troth.groups.models import Membership
 
 def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
     data = queries.board(membership, page=page)
-    # the "met by" choices are for the member's own needs only: the whole membership
-    # is read when one of theirs is on this page, not on every look at the board
-    members = (
-        queries.members(membership.group)["members"]
-        if any(n["mine"] for n in data["needs"])
-        else []
-    )
+    base = reverse("web:group-needs", args=[membership.group.slug])
+    for need in data["needs"]:
+        # web.urls: groups/SLUG/needs/ID/close, offer, withdraw, carry, intro-offer
+        need["url"] = f"{base}{need['id']}/"
     return {
         "nav": "groups",
         "group": membership.group,
         "board": data,
         "can_post": data["mine_open"] < actions.MAX_OPEN_NEEDS,
         "max_open": actions.MAX_OPEN_NEEDS,
-        "others": [m for m in members if m["user_id"] != membership.user_id],
-        "has_profile": queries.profile_of(membership) is not None,
+        "others": data["others"],  # the "met by" choices (queries.board)
+        "has_profile": data["has_profile"],
         **extra,
     }
 

@@ -24,6 +24,7 @@ from troth.errors import TrothError
 from troth.owned import Owner
 from troth.sync import actions
 from troth.sync.queries import as_row, source, sources
+from troth.sync.secrets import key_store
 from troth.web.forms import Form
 from troth.web.views.common import is_htmx, owner_of, page
 
@@ -80,6 +81,7 @@ def sources_context(owner: Owner, **bound: Any) -> dict[str, Any]:
         "source_form": bound.get("source_form") or SourceForm(prefix="src"),
         "sources_done": bound.get("sources_done", ""),
         "sources_error": bound.get("sources_error", ""),
+        "key_store": key_store(where=False),
     }
 
 

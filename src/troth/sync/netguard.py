@@ -34,20 +34,53 @@ class Refused(TrothError):
     """A source's address that this server will not connect to: one line."""
 
 
+def on_a_server() -> bool:
+    """Whether this installation serves others, decided from what every process reads:
+    `troth serve --host` sets TROTH_NETWORK_MODE for itself only, while `troth worker`
+    and cron's `troth sync` / `troth webhooks send` (which connect on members' behalf)
+    read the same settings file, where a group's server has TROTH_TASKS=database or
+    TROTH_PUBLIC_URL (README: a group's server in production). A security review found
+    a worker delivering a member's webhook to 127.0.0.1 because only the web process
+    knew it was a server."""
+    return (
+        bool(getattr(settings, "TROTH_NETWORK_MODE", False))
+        or getattr(settings, "TROTH_TASKS", "immediate") == "database"
+        or bool(getattr(settings, "TROTH_PUBLIC_URL", ""))
+    )
+
+
 def private_allowed() -> bool:
     """Whether sources may reach loopback, link-local and private addresses: on a
     laptop yes; on a group's server only when its operator says so."""
-    if not getattr(settings, "TROTH_NETWORK_MODE", False):
+    if not on_a_server():
         return True
     return bool(
         parse_flag("TROTH_SOURCES_PRIVATE", getattr(settings, "TROTH_SOURCES_PRIVATE", None))
     )
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits, which a translator
+# on the way may turn back into that IPv4 address: NAT64's well-known prefix
+# (64:ff9b::10.0.0.1 reaches 10.0.0.1 on an IPv6-only cloud network), SIIT's
+# (::ffff:0:a.b.c.d) and the old IPv4-compatible range (::a.b.c.d). Python calls them
+# all global; the address inside decides.
+_EMBEDS_IPV4 = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96"))
+# Prefixes whose IPv4 address is not simply the last 32 bits: refused outright.
+_NEVER = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b:1::/48",))
+
+
 def is_public(address: str) -> bool:
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone says nothing
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo is not None or any(ip in n for n in _NEVER):
+            return False  # a tunnel to somewhere this check cannot see
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour  # 2002:a9fe:a9fe:: is 169.254.169.254
+        elif any(ip in n for n in _EMBEDS_IPV4):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip.is_global and not ip.is_multicast
 
 
@@ -112,13 +145,15 @@ def _create_connection(
     return connect(host, port, timeout if isinstance(timeout, int | float) else None, source)
 
 
-class _HTTPConnection(http.client.HTTPConnection):
+class HTTPConnection(http.client.HTTPConnection):
+    """http.client's connection, through the check above."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _create_connection
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
+class HTTPSConnection(http.client.HTTPSConnection):
     # HTTPSConnection.connect calls HTTPConnection.connect, which uses this, then wraps
     # the socket with server_hostname=self.host: the certificate is checked as usual.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,14 +163,14 @@ class _HTTPSConnection(http.client.HTTPSConnection):
 
 class _HTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request) -> Any:
-        return self.do_open(_HTTPConnection, req)
+        return self.do_open(HTTPConnection, req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> Any:
         # the context only (check_hostname is gone from Python 3.12): it verifies the
         # certificate and the host's name, as urllib's default does
-        return self.do_open(_HTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+        return self.do_open(HTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

@@ -40,7 +40,7 @@ BACKOFF = [
 ]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 DISABLE_AFTER = 10
-LEASE = dt.timedelta(minutes=2)  # longer than one attempt's timeout
+LEASE = dt.timedelta(minutes=2)  # longer than one attempt can take (send.DEADLINE)
 KEEP = dt.timedelta(days=30)  # events and their deliveries, then pruned
 MAX_SUBSCRIPTIONS = 20  # per owner: each event is one POST per subscription
 SECRET_PREFIX = "whsec_"
@@ -50,9 +50,25 @@ def check_url(url: str) -> str:
     url = url.strip()
     if len(url) > 1000:
         raise TrothError("a webhook's address is at most 1000 characters")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    # Spaces and control characters are refused here, not at sending time (where
+    # http.client refuses them: a security review found one such address stopping
+    # every member's deliveries); so is a percent sign in the host, which this check
+    # and the connection would read differently (%31%32%37.0.0.1 is 127.0.0.1).
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise TrothError(f"{url!r}: an address has no spaces or control characters")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise TrothError(f"{url!r} is not an http(s) address") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise TrothError(f"{url!r} is not an http(s) address")
+    if "%" in host:
+        raise TrothError(f"{url!r}: write the host as it is, without %-escapes")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise TrothError(f"{url!r}: the host is not a valid name") from None
     if parts.username or parts.password:
         raise TrothError(
             "put no user or password in a webhook's address; check its signature instead"
@@ -63,7 +79,7 @@ def check_url(url: str) -> str:
         raise TrothError(f"{url!r} has a bad port") from None
     from troth.sync import netguard
 
-    netguard.check_host(parts.hostname, port)  # on a group's server: public addresses only
+    netguard.check_host(host, port)  # on a group's server: public addresses only
     return url
 
 
@@ -139,46 +155,65 @@ def _claim(now: dt.datetime, limit: int) -> list[int]:
 
 def do_deliver_due(now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]:
     """Send every delivery due by `now`; what happened, counted."""
+    counts = {"delivered": 0, "retrying": 0, "failed": 0}
+    for delivery_id in _claim(now or timezone.now(), limit):
+        try:
+            outcome = _deliver_one(delivery_id)
+        except Exception as exc:  # one delivery never stops the others
+            logger.exception("webhook delivery %s failed", delivery_id)
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=Delivery.FAILED,
+                next_attempt_at=None,
+                lease_until=None,
+                last_error=f"could not be sent: {type(exc).__name__}"[:300],
+            )
+            outcome = "failed"
+        counts[outcome] += 1
+    return counts
+
+
+def _deliver_one(delivery_id: int) -> str:
     from troth.sync.secrets import SecretLost, reveal
     from troth.webhooks.send import post
 
-    counts = {"delivered": 0, "retrying": 0, "failed": 0}
-    for delivery_id in _claim(now or timezone.now(), limit):
-        d = Delivery.objects.select_related("subscription", "event").get(pk=delivery_id)
-        sub = d.subscription
-        attempt = d.attempts + 1
-        if not sub.active:
-            answer_ok, status, text, error = False, None, "", "the webhook is switched off"
-            final = True
+    d = Delivery.objects.select_related("subscription", "event", "subscription__owner").get(
+        pk=delivery_id
+    )
+    sub = d.subscription
+    attempt = d.attempts + 1
+    if not sub.active or not sub.owner.is_active:
+        answer_ok, status, text = False, None, ""
+        error = "the webhook is switched off" if sub.active else "the account is switched off"
+        final = True
+    else:
+        try:
+            secret = reveal(sub.secret, f"webhook #{sub.id}'s secret")
+        except SecretLost as exc:
+            answer_ok, status, text, error, final = False, None, "", str(exc), True
         else:
-            try:
-                secret = reveal(sub.secret, f"webhook #{sub.id}'s secret")
-            except SecretLost as exc:
-                answer_ok, status, text, error, final = False, None, "", str(exc), True
-            else:
-                answer = post(sub.url, secret, d.event, d.id, attempt)
-                answer_ok, status, text, error = answer.ok, answer.status, answer.text, answer.error
-                final = answer_ok or attempt >= MAX_ATTEMPTS
-        at = timezone.now()
-        d.attempts = attempt
-        d.last_attempt_at = at
-        d.last_status = status
-        d.last_response = text[:500]
-        d.last_error = error[:300]
-        d.lease_until = None
-        if answer_ok:
-            d.status, d.delivered_at, d.next_attempt_at = Delivery.DELIVERED, at, None
-            counts["delivered"] += 1
-        elif final:
-            d.status, d.next_attempt_at = Delivery.FAILED, None
-            counts["failed"] += 1
-        else:
-            d.next_attempt_at = at + BACKOFF[attempt - 1]
-            counts["retrying"] += 1
-        with transaction.atomic():
-            d.save()
-            _count_outcome(sub, answer_ok, final)
-    return counts
+            answer = post(sub.url, secret, d.event, d.id, attempt)
+            answer_ok, status, text, error = answer.ok, answer.status, answer.text, answer.error
+            final = answer_ok or attempt >= MAX_ATTEMPTS
+    at = timezone.now()
+    d.attempts = attempt
+    d.last_attempt_at = at
+    d.last_status = status
+    d.last_response = text[:500]
+    d.last_error = error[:300]
+    d.lease_until = None
+    if answer_ok:
+        d.status, d.delivered_at, d.next_attempt_at = Delivery.DELIVERED, at, None
+        outcome = "delivered"
+    elif final:
+        d.status, d.next_attempt_at = Delivery.FAILED, None
+        outcome = "failed"
+    else:
+        d.next_attempt_at = at + BACKOFF[attempt - 1]
+        outcome = "retrying"
+    with transaction.atomic():
+        d.save()
+        _count_outcome(sub, answer_ok, final)
+    return outcome
 
 
 def _count_outcome(sub: Subscription, ok: bool, final: bool) -> None:
@@ -207,7 +242,7 @@ def do_emit_due_promises(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     owners: dict[int, dt.date] = {}
-    for sub in Subscription.objects.filter(active=True).select_related("owner"):
+    for sub in Subscription.objects.filter(active=True, owner__is_active=True):
         if sub.wants("promise.due"):
             since = timezone.localtime(sub.created_at).date()
             owners[sub.owner_id] = min(owners.get(sub.owner_id, since), since)

@@ -61,7 +61,7 @@ def test_etag_and_if_none_match(alice):
     assert "ETag" not in api("POST", f"/people/{dana.id}/notes", {"text": "x"})
 
 
-def test_rate_limit_per_token_then_429(alice, bob, settings):
+def test_rate_limit_per_account_then_429(alice, bob, settings):
     settings.TROTH_API_RATE_LIMIT = 5
     api, other = Api(alice), Api(bob)
     codes = [api.get("/people").status_code for _ in range(7)]
@@ -71,7 +71,7 @@ def test_rate_limit_per_token_then_429(alice, bob, settings):
     assert "error" in r.json()
     assert other.get("/people").status_code == 200  # per token, not per server
     # counted in the database, where every server process sees it
-    assert RateWindow.objects.get(token_id=api.token.id).count == 8
+    assert RateWindow.objects.get(account_id=alice.id).count == 8
     settings.TROTH_API_RATE_LIMIT = 0
     assert api.get("/people").status_code == 200
 
@@ -86,7 +86,7 @@ def test_rate_limit_counts_hold_across_a_new_minute(alice, settings, time_machin
     assert [api.get("/people").status_code for _ in range(3)] == [200, 200, 429]
     time_machine.move_to(start + dt.timedelta(seconds=31), tick=False)
     assert api.get("/people").status_code == 200
-    assert RateWindow.objects.filter(token_id=api.token.id).count() == 1  # old minute gone
+    assert RateWindow.objects.filter(account_id=alice.id).count() == 1  # old minute gone
 
 
 def test_docs_and_document_need_no_token_and_load_nothing_from_elsewhere():

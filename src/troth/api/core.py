@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from troth.errors import Ambiguous, Forbidden, NotFound, TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
@@ -39,10 +39,37 @@ class Out(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def _nul(value: Any, where: str) -> str | None:
+    """The first place in a request body holding a NUL character, if any."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _nul(item, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
 class In(Schema):
-    """A request body: an unknown field is refused (422 naming it), not ignored."""
+    """A request body: an unknown field is refused (422 naming it), not ignored; so is
+    a NUL character anywhere in it (PostgreSQL cannot store one, and no name, note or
+    address holds one: Django's forms refuse it too)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = _nul(data, "")
+        if where:
+            raise ValueError(f"{where}: contains a NUL character")
+        return data
 
 
 class Error(Out):
@@ -83,11 +110,21 @@ class BearerToken(HttpBearer):
         found = authenticate(token.strip())
         if found is None:
             raise AuthenticationError(401, "Authorization: no such live token")
+        for key, value in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in value):
+                raise HttpError(
+                    400, f"query parameter {key.replace(chr(0), '')!r}: contains a NUL character"
+                )
         if found.read_only and request.method not in SAFE_METHODS:
             raise ReadOnlyToken()
         from troth.api.ratelimit import check
 
         check(found)
+        from troth.owners import do_ensure_me
+
+        # An account made by the operator (or in a shell) has no "me" until it first
+        # signs in on the web; the ledger and the agenda need one.
+        do_ensure_me(found.owner)
         return found
 
 

@@ -121,8 +121,8 @@ def show_person(request: HttpRequest, person_id: int, history: int = 30) -> dict
     entries of the timeline; 0 for all)."""
     from troth.profile import person_profile
 
-    if history < 0:
-        raise TrothError(f"history: 0 (all) or more, got {history}")
+    if not 0 <= history <= 100_000:
+        raise TrothError(f"history: 0 (all) to 100000, got {history}")
     who = owner(request)
     return person_profile(who, contact(who, person_id), limit=history or None)
 

@@ -13,6 +13,9 @@ from troth.tokens.models import AccessToken
 from troth.tokens.queries import PREFIX, digest, token_by_name, tokens
 
 NAME_MAX = 100
+# Live tokens per account: each is a key to the whole troth, and the API's rate limit
+# is per account, so more would only be more keys to lose.
+MAX_TOKENS = 20
 
 
 def do_create_token(owner: Owner, name: str, *, read_only: bool = False) -> tuple[AccessToken, str]:
@@ -25,6 +28,9 @@ def do_create_token(owner: Owner, name: str, *, read_only: bool = False) -> tupl
     raw = PREFIX + secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
+            # locked rows, not COUNT(*) FOR UPDATE (which PostgreSQL refuses)
+            if len(tokens(owner).select_for_update().values_list("id", flat=True)) >= MAX_TOKENS:
+                raise TrothError(f"at most {MAX_TOKENS} live tokens: revoke one first")
             token = AccessToken.objects.create(
                 owner=owner,
                 name=name,

@@ -34,12 +34,18 @@ class NotScored(TrothError):
     """The person has no score to show: "me", or someone not in the owner's network."""
 
 
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+
+
 def check_as_of(as_of: dt.date | None) -> dt.date:
     today = timezone.localdate()
     if as_of is None:
         return today
     if as_of > today:
         raise TrothError(f"--as-of {as_of} is in the future; trust is computed from what happened")
+    if as_of < EARLIEST_AS_OF:
+        # the engine looks years back from the day: year 1 has nothing before it
+        raise TrothError(f"--as-of {as_of}: give a day from {EARLIEST_AS_OF.year} on")
     return as_of
 
 

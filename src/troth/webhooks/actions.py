@@ -102,7 +102,8 @@ def do_add_subscription(
     events = check_kinds(list(kinds or []))
     with transaction.atomic():
         if (
-            Subscription.objects.select_for_update().filter(owner=owner).count()
+            # locked rows, not COUNT(*) FOR UPDATE (which PostgreSQL refuses)
+            len(Subscription.objects.select_for_update().filter(owner=owner).values_list("id"))
             >= MAX_SUBSCRIPTIONS
         ):
             raise TrothError(f"at most {MAX_SUBSCRIPTIONS} webhooks: remove one first")

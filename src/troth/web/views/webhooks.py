@@ -6,6 +6,7 @@ put in a flash message, which may travel in a cookie)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -72,38 +73,37 @@ def add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mine(request: HttpRequest, webhook_id: int) -> Any:
-    return subscription(owner_of(request), webhook_id)
+def _on_mine(
+    request: HttpRequest, webhook_id: int, act: Callable[[Any, Any], object], done: str
+) -> HttpResponse:
+    """One of the owner's webhooks, acted on; another's (or none) is not found."""
+    owner = owner_of(request)
+    try:
+        sub = subscription(owner, webhook_id)
+    except NotFound as exc:
+        return _section(request, 404, webhooks_error=str(exc))
+    act(owner, sub)
+    return _section(request, 200, webhooks_done=done)
 
 
 @require_POST
 def remove(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    try:
-        sub = _mine(request, webhook_id)
-    except NotFound as exc:
-        return _section(request, 404, webhooks_error=str(exc))
-    actions.do_remove_subscription(owner_of(request), sub)
-    return _section(request, 200, webhooks_done=f"Removed webhook #{webhook_id}.")
+    return _on_mine(
+        request, webhook_id, actions.do_remove_subscription, f"Removed webhook #{webhook_id}."
+    )
 
 
 @require_POST
 def enable(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    try:
-        sub = _mine(request, webhook_id)
-    except NotFound as exc:
-        return _section(request, 404, webhooks_error=str(exc))
-    actions.do_enable(owner_of(request), sub)
-    return _section(request, 200, webhooks_done=f"Webhook #{webhook_id} is on again.")
+    return _on_mine(request, webhook_id, actions.do_enable, f"Webhook #{webhook_id} is on again.")
 
 
 @require_POST
 def ping(request: HttpRequest, webhook_id: int) -> HttpResponse:
     """Queue a test event; the delivery loop sends it within seconds (the log shows it)."""
-    try:
-        sub = _mine(request, webhook_id)
-    except NotFound as exc:
-        return _section(request, 404, webhooks_error=str(exc))
-    actions.do_ping(owner_of(request), sub)
-    return _section(
-        request, 200, webhooks_done=f"A test event is on its way to webhook #{webhook_id}."
+    return _on_mine(
+        request,
+        webhook_id,
+        actions.do_ping,
+        f"A test event is on its way to webhook #{webhook_id}.",
     )

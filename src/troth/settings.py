@@ -7,9 +7,11 @@ switches to PostgreSQL. The test suite uses `troth.settings_test`.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import os
 import zoneinfo
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -95,9 +97,6 @@ INSTALLED_APPS = [
     "troth.tokens",
     "troth.webhooks",
     "troth.api",
-    # django-ninja: in INSTALLED_APPS so its docs page uses the Swagger UI files it ships
-    # (served by WhiteNoise), not a CDN: the docs work offline and under our CSP.
-    "ninja",
     "troth.backup",
     "troth.dav",
     "django_htmx",
@@ -143,10 +142,20 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "troth.urls"
 
+# django-ninja's Swagger UI files and page, served by troth itself (WhiteNoise), not a
+# CDN: the API docs work offline and under our CSP. Found without importing ninja (not
+# an installed app for that reason): importing it imports pydantic, which every
+# command would then pay for at start-up (issue 18's light start-up).
+_ninja_spec = importlib.util.find_spec("ninja")
+if _ninja_spec is None or not _ninja_spec.submodule_search_locations:
+    raise ImproperlyConfigured("django-ninja is not installed: pip install -e .")
+_NINJA = Path(next(iter(_ninja_spec.submodule_search_locations)))
+STATICFILES_DIRS = [_NINJA / "static"]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [_NINJA / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -17,8 +17,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
 
@@ -172,6 +174,18 @@ def with_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from the files django-ninja ships, served by troth (settings:
+    STATICFILES_DIRS, TEMPLATES), never its CDN page: ninja picks the CDN when it is not
+    an installed app, and it is not one so that importing it (and pydantic) is left to
+    the requests that need it."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api}
+        return render(request, self.template, context)
+
+
 api = TrothAPI(
     title="troth",
     version="1",
@@ -182,6 +196,7 @@ api = TrothAPI(
     ),
     urls_namespace="api",
     auth=BearerToken(),
+    docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -169,10 +169,11 @@ def test_no_token_no_book_and_failures_are_throttled(book, live_server, settings
     # the failure that reaches the limit is the first one refused as such
     assert wrong.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 429
     assert wrong.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 429
-    # the right token is locked out too, until the cool-off; the web sign-in is not
-    # (its count is kept under another name)
-    assert client.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 429
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"carddav:alice"}
+    # a live token still goes through (a phone left with a revoked one must not lock its
+    # owner's new token out); the web sign-in's count is kept under another name
+    assert client.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 207
+    assert wrong.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 401
 
 
 def test_one_owner_never_reaches_another_book(book, live_server, bob, alice):
@@ -226,3 +227,18 @@ def test_options_says_what_it_is(book):
     answer = client.request("OPTIONS", "/dav/alice/contacts/")
     assert answer.status == 200 and "addressbook" in answer.headers["dav"]
     assert "PROPFIND" in answer.headers["allow"]
+
+
+def test_a_client_asking_the_servers_root_is_sent_to_the_book(live_server):
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(live_server.url)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    conn.request("PROPFIND", "/", body=b"<propfind xmlns='DAV:'/>", headers={"Depth": "0"})
+    try:
+        answer = conn.getresponse()
+        answer.read()
+        assert answer.status == 301 and answer.getheader("Location") == "/.well-known/carddav"
+    finally:
+        conn.close()

@@ -145,3 +145,12 @@ def test_ipv6_spellings_of_private_ipv4_addresses_are_not_public(address):
 def test_public_addresses_stay_public():
     assert is_public("93.184.215.14") and is_public("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
     assert is_public("64:ff9b::5db8:d70e")  # NAT64 of a public address
+
+
+def test_a_ping_is_sent_once_and_does_not_count_against_the_webhook(alice, receiver):
+    sub, _ = actions.do_add_subscription(alice, receiver.url)
+    receiver.answers = [500]
+    actions.do_ping(alice, sub)
+    assert actions.do_deliver_due() == {"delivered": 0, "retrying": 0, "failed": 1}
+    sub.refresh_from_db()
+    assert sub.failures_in_row == 0 and sub.active

@@ -19,7 +19,7 @@ from django.dispatch import Signal
 # Every kind a subscription can ask for, with what it means (shown by
 # `troth webhooks kinds`, the Settings form and the README).
 KINDS: dict[str, str] = {
-    "person.created": "a person was added",
+    "person.created": "a person was added (one by one: an import says import.finished)",
     "person.updated": "a person's name, nickname, job, contact points or tags changed",
     "person.deleted": "a person was deleted",
     "person.merged": "two people were merged into one",

@@ -130,7 +130,9 @@ def ping(webhook_id: int = typer.Argument(..., help="The webhook's number.")) ->
         return
     from troth.errors import TrothError
 
-    raise TrothError(f"not delivered: {row['error'] or row['response_status']} (retried later)")
+    raise TrothError(
+        f"not delivered: {row['error'] or row['response_status']}; a test is sent once"
+    )
 
 
 @webhooks_app.command("deliveries")

@@ -30,7 +30,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from troth.tokens.queries import authenticate_basic
 
@@ -64,6 +64,10 @@ class DavAuthMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.dav_token = None  # type: ignore[attr-defined]
         request.dav_locked = False  # type: ignore[attr-defined]
+        if request.method == "PROPFIND" and request.path_info == "/":
+            # A client given the server's address asks its root first; the root is the
+            # web app's Today (which would answer with a CSRF page): point it at the book.
+            return HttpResponsePermanentRedirect("/.well-known/carddav")
         if request.path_info.startswith(PREFIX):
             self._authenticate(request)
         return self.get_response(request)
@@ -75,10 +79,14 @@ class DavAuthMiddleware:
         username, raw = creds
         name = throttle_name(username)
         axes_credentials = {"username": name}
-        if not AxesProxyHandler.is_allowed(request, axes_credentials):
+        # A live token goes through even while the name is locked: the lock is against
+        # guessing, and 256 random bits are not guessed. Without this, a phone still
+        # syncing with a revoked token kept its owner's new token locked out for good
+        # (a newcomer's review); only what fails is held back.
+        token = authenticate_basic(username, raw)
+        if token is None and not AxesProxyHandler.is_allowed(request, axes_credentials):
             request.dav_locked = True  # type: ignore[attr-defined]
             return
-        token = authenticate_basic(username, raw)
         if token is None:
             # axes counts it (its signal handler); its middleware would turn the
             # lockout into the sign-in page's HTML, so the flag it sets is taken

@@ -43,6 +43,22 @@ CHECKS = [
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """The requests go through Django's WSGI handler, whose request signals close the
+    database connection when it is not in autocommit, as it is not inside a test's
+    transaction: on PostgreSQL the next request found it closed. Django's own test client
+    disconnects the same signals for the same reason."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db, settings, home):
     """An owner with a few of everything (so small ids often exist), and their token."""

@@ -143,6 +143,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds of the API mix")
     parser.add_argument("--baseline-duration", type=int, default=20, help="0 to skip")
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="troth serve --workers")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2, help="troth serve --threads")
     parser.add_argument("--token", default=None, help=argparse.SUPPRESS)
@@ -159,7 +160,7 @@ def main() -> None:
     os.environ["TROTH_API_RATE_LIMIT"] = str(10**9)
     results: dict[str, dict] = {}
     with open(home / "bench-serve.log", "a") as log:
-        proc, base = bench_web.serve(home, args.threads, log)
+        proc, base = bench_web.serve(home, args.workers, args.threads, log)
         try:
             t = time.perf_counter()
             fetch(base + "/api/v1/agenda", token)  # the trust cache, templates, connections

@@ -24,7 +24,10 @@ def test_small_writes_and_sqlite_are_left_to_the_database(db):
     assert analyze([Interaction], rows=BULK_ROWS) == (connection.vendor == "postgresql")
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="ANALYZE is run on PostgreSQL only (the PostgreSQL pass runs it)",
+)
 def test_the_demo_loader_leaves_planner_statistics_behind(alice, fixed_day):
     table = Interaction._meta.db_table
     with connection.cursor() as cursor:

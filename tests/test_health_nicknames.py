@@ -73,7 +73,7 @@ def _unknown(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
 
 def test_the_benchmarks_nicknames_are_not_drawn_from_the_matchers_table():
     # Wiktionary's 157 pairs for the simulator's 32 formal names: the matcher knows 101
-    # (measured 2026-12-06). Copying them into troth's table would make recall a
+    # (when this test was written). Copying them into troth's table would make recall a
     # matter of construction again, as it was with the hand table (50 of 50 known).
     unknown = _unknown(NICKS)
     assert len(unknown) >= 40, unknown

@@ -335,3 +335,67 @@ def import_run_row(run: Any) -> dict[str, Any]:
         "undone": run.undone_at is not None,
         "undone_at": run.undone_at.isoformat() if run.undone_at else None,
     }
+
+
+def help_row(result: Any) -> dict[str, Any]:
+    """`troth help NEED --json`: a troth.helping.HelpResult (who could meet a need)."""
+    today = timezone.localdate()
+    return {
+        "need": need_row(result.need, today),
+        "helpers": [
+            {
+                "person": {"id": h.person_id, "name": h.name},
+                "score": h.score,
+                "match": h.match,
+                "confidence": h.confidence,
+                "trust": h.trust,
+                "tier": h.tier,
+                "stranger": h.stranger,
+                "why": list(h.reasons),
+            }
+            for h in result.helpers
+        ],
+        "me": None
+        if result.me is None
+        else {
+            "score": result.me.score,
+            "confidence": result.me.confidence,
+            "why": list(result.me.reasons),
+        },
+    }
+
+
+def i_can_help_rows(me_owner: Owner, person: Person | None = None) -> list[dict[str, Any]]:
+    """`troth needs --i-can-help`: contacts' open needs you could meet, best match first."""
+    from django.db import transaction
+
+    from troth.helping import needs_i_can_help
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        found = needs_i_can_help(me_owner, today)
+    return [
+        {
+            **need_row(need, today),
+            "score": match.score,
+            "confidence": match.confidence,
+            "why": list(match.reasons),
+        }
+        for need, match in found
+        if person is None or need.person_id == person.id
+    ]
+
+
+def rhythm_rows(owner: Owner) -> list[dict[str, Any]]:
+    """`troth rhythms --json`: each tier's check-in rhythm in days, troth's default,
+    and whether it is the owner's own."""
+    from troth.agenda.queries import default_tier_cadences, own_tier_cadences, tier_cadences
+
+    rhythm, defaults, own = (
+        tier_cadences(owner),
+        default_tier_cadences(),
+        own_tier_cadences(owner),
+    )
+    return [
+        {"tier": t, "days": d, "default": defaults[t], "yours": t in own} for t, d in rhythm.items()
+    ]

@@ -8,9 +8,10 @@ once here, not in the endpoints.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core import signing
@@ -279,6 +280,43 @@ def _other(request: HttpRequest, exc: Exception) -> HttpResponse:
         response["Retry-After"] = str(BUSY_RETRY_AFTER)
         return response
     raise exc  # a bug: Django's handler500 (logged, a plain 500)
+
+
+# ---------------------------------------------------------------- unknown query parameters
+
+
+def query_names(view: Callable[..., Any]) -> frozenset[str]:
+    """The query parameters an operation declares (ninja groups them in one model
+    whose source is "query"), by the names a client sends."""
+    operation = getattr(view, "_ninja_operation", None)
+    names: set[str] = set()
+    for model in getattr(operation, "models", ()):
+        if getattr(model, "__ninja_param_source__", None) == "query":
+            names.update(f.alias or n for n, f in model.model_fields.items())
+    return frozenset(names)
+
+
+def refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every operation (api.add_decorator below): a query parameter it does not take is
+    a 422 naming it, not silently ignored (a misspelt filter, `?tags=` for `?tag=`,
+    would otherwise answer the whole unfiltered list as if it were filtered). Runs
+    after the token was checked and the declared parameters validated."""
+    known = query_names(view)
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = sorted(set(request.GET) - known)
+        if unknown:
+            takes = ", ".join(sorted(known)) or "no query parameters"
+            raise HttpError(
+                422, f"{unknown[0]}: unknown query parameter (this endpoint takes {takes})"
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_query, mode="operation")
 
 
 # ---------------------------------------------------------------- pagination

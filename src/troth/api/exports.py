@@ -1,9 +1,13 @@
-"""Exports (`troth export json` and `troth export vcard`): the owner's whole troth as
-a file, the same bytes the command writes."""
+"""Exports (`troth export json`, `troth export vcard` and `troth export csv`): the
+owner's whole troth as a file, the same bytes the command writes."""
 
 from __future__ import annotations
 
 import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Literal
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -64,4 +68,50 @@ def export_vcard(request: HttpRequest, me: bool = False) -> HttpResponse:
         text, _n = vcards(owner(request), include_me=me)
     response = HttpResponse(text.encode("utf-8"), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="troth.vcf"'
+    return response
+
+
+# the files `troth export csv` writes (troth.backup.csv_out), by name without ".csv"
+CsvTable = Literal[
+    "people", "interactions", "favours", "promises", "needs", "introductions", "notes", "dates"
+]
+
+
+@router.get(
+    "/export/csv",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Every CSV file in one zip, or the one `table` asked for.",
+                "content": {
+                    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+    summary="Spreadsheets, as CSV",
+)
+def export_csv(request: HttpRequest, table: CsvTable | None = None) -> HttpResponse:
+    """`troth export csv DIR`: one CSV file per kind of record (UTF-8, a header row;
+    text a spreadsheet would run as a formula is neutralised), the same files the
+    command writes, zipped; `table` sends that one file alone as text/csv."""
+    from troth.backup.csv_out import write_csv
+
+    with tempfile.TemporaryDirectory(prefix="troth-csv-") as tmp:
+        directory = Path(tmp)
+        with transaction.atomic():  # one consistent snapshot (and fresh trust tiers)
+            names = list(write_csv(owner(request), directory))
+        if table is not None:
+            data = (directory / f"{table}.csv").read_bytes()
+            response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="troth-{table}.csv"'
+            return response
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.write(directory / name, name)
+    response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="troth-csv.zip"'
     return response

@@ -129,3 +129,24 @@ def cancel(request: HttpRequest, import_id: int) -> Status:
     who = owner(request)
     tasks.do_cancel_import(_run(who, import_id))
     return Status(204, None)
+
+
+class Undone(Out):
+    run: int
+    people_removed: int
+    interactions_removed: int
+    removed: dict[str, int]
+    restored: int
+    kept_later_changes: int
+    unmerged: int
+
+
+@router.post("/imports/{import_id}/undo", response=answers(Undone), summary="Undo an import")
+def undo(request: HttpRequest, import_id: int, force: bool = False) -> dict:
+    """`troth import --undo ID [--force] --json`: what the import added is removed, what
+    it changed put back, the merges it made undone. Refused (400) when something it
+    wrote was changed since, unless `force` (the later changes are then kept)."""
+    from troth.importers.undo import do_undo_import
+
+    # do_undo_import makes its own short transactions (a big import is undone in chunks)
+    return do_undo_import(owner(request), import_id, force=force).as_dict()

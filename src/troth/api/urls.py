@@ -21,6 +21,9 @@ ROUTERS = [
     "troth.api.groups",
     "troth.api.exports",
     "troth.api.webhooks",
+    "troth.api.identity",
+    "troth.api.helping",
+    "troth.api.groups_write",
 ]
 
 for module in ROUTERS:

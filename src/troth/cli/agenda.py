@@ -223,12 +223,9 @@ def rhythms(
         own_tier_cadences(me_owner),
     )
     if as_json:
-        print_json(
-            [
-                {"tier": t, "days": d, "default": defaults[t], "yours": t in own}
-                for t, d in rhythm.items()
-            ]
-        )
+        from troth.present import rhythm_rows
+
+        print_json(rhythm_rows(me_owner))
         return
     if tier is None and not reset:
         table = Table(header_style="bold")

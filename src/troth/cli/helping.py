@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 from django.db import transaction
-from django.utils import timezone
 from rich.markup import escape
 from rich.table import Table
 
 from troth import present
 from troth.cli.app import command, console, owner, parse_id, print_json
 from troth.errors import TrothError
-from troth.helping import HelpResult, needs_i_can_help, who_can_help
+from troth.helping import who_can_help
 from troth.ledger.queries import access_need
 from troth.lib.text import is_number
 from troth.people.models import Person
@@ -23,33 +20,6 @@ _TIER_NOTE = {
     " build the tie first, or ask someone who knows them",
     "dormant": "dormant tie: reconnect before you ask",
 }
-
-
-def help_row(result: HelpResult) -> dict[str, Any]:
-    today = timezone.localdate()
-    return {
-        "need": present.need_row(result.need, today),
-        "helpers": [
-            {
-                "person": {"id": h.person_id, "name": h.name},
-                "score": h.score,
-                "match": h.match,
-                "confidence": h.confidence,
-                "trust": h.trust,
-                "tier": h.tier,
-                "stranger": h.stranger,
-                "why": list(h.reasons),
-            }
-            for h in result.helpers
-        ],
-        "me": None
-        if result.me is None
-        else {
-            "score": result.me.score,
-            "confidence": result.me.confidence,
-            "why": list(result.me.reasons),
-        },
-    }
 
 
 @command("help", rich_help_panel="Give first")
@@ -84,7 +54,7 @@ def help_cmd(
     with transaction.atomic():
         need = access_need(me_owner, parse_id(ident, "need"))
         result = who_can_help(me_owner, need, k=limit)
-    row = help_row(result)
+    row = present.help_row(result)
     if as_json:
         print_json(row)
         return
@@ -128,25 +98,8 @@ def help_cmd(
         )
 
 
-def i_can_help_rows(me_owner, person: Person | None = None) -> list[dict[str, Any]]:
-    """`troth needs --i-can-help`: contacts' open needs you could meet, best match first."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        found = needs_i_can_help(me_owner, today)
-    return [
-        {
-            **present.need_row(need, today),
-            "score": match.score,
-            "confidence": match.confidence,
-            "why": list(match.reasons),
-        }
-        for need, match in found
-        if person is None or need.person_id == person.id
-    ]
-
-
 def show_i_can_help(me_owner, person: Person | None, as_json: bool) -> None:
-    rows = i_can_help_rows(me_owner, person)
+    rows = present.i_can_help_rows(me_owner, person)
     if as_json:
         print_json(rows)
         return

@@ -21,6 +21,18 @@ def access_merge(owner: Owner, merge_id: int) -> MergeRecord:
         raise NotFound(f"no merge with id {merge_id}") from None
 
 
+def access_suggestion(owner: Owner, suggestion_id: int) -> MergeSuggestion:
+    """One of the owner's merge suggestions (any status); anyone else's is not found."""
+    found = (
+        MergeSuggestion.objects.filter(owner=owner, id=suggestion_id)
+        .select_related("person_a", "person_b")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no merge suggestion with id {suggestion_id}")
+    return found
+
+
 def latest_merge_into(owner: Owner, person: Person) -> MergeRecord:
     found = (
         MergeRecord.objects.filter(owner=owner, kept=person, undone_at__isnull=True)

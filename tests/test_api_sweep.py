@@ -72,7 +72,26 @@ def world(owner: Any, prefix: str) -> dict[str, Any]:
     from troth.webhooks.actions import do_add_subscription
 
     hook, _secret = do_add_subscription(owner, "http://127.0.0.1:9/hook")
+    from troth.identity.actions import do_merge
+    from troth.identity.models import MergeSuggestion
+
+    twin = do_add_person(owner, f"{prefix} Dana K")
+    merge = do_merge(owner, dana, twin)
+    suggestion = MergeSuggestion.objects.create(
+        owner=owner,
+        person_a=dana,
+        person_b=eli,
+        confidence=0.6,
+        reasons=["both in fintech"],
+        created_at=timezone.now(),
+    )
+    from troth.groups.actions import do_post_need
+    from troth.groups.models import Membership
+
+    do_post_need(Membership.objects.get(group=group, user=owner), f"{prefix} group need")
     return {
+        "merge_id": merge.id,
+        "suggestion_id": suggestion.id,
         "webhook_id": hook.id,
         "person_id": dana.id,
         "other_id": eli.id,
@@ -163,16 +182,26 @@ def requests_for(
 
 
 def counts(owner: Any) -> dict[str, int]:
+    from troth.groups.models import GroupNeed, HelpOffer
+    from troth.identity.models import MergeRecord, MergeSuggestion
     from troth.importers.models import ImportRun
     from troth.interactions.models import Interaction
     from troth.intros.models import Introduction
     from troth.ledger.models import Commitment, Favor, Need
     from troth.people.models import Note
+    from troth.trust.models import TierCadence
 
     return {
         m.__name__: m.objects.filter(owner=owner).count()
         for m in (Person, Interaction, Favor, Commitment, Need, Note, Introduction, ImportRun)
     } | {
+        "merges undone": MergeRecord.objects.filter(owner=owner, undone_at__isnull=False).count(),
+        "open suggestions": MergeSuggestion.objects.filter(owner=owner, status="open").count(),
+        "rhythms": TierCadence.objects.filter(owner=owner).count(),
+        "group needs": GroupNeed.objects.filter(author=owner).count(),
+        "open group needs": GroupNeed.objects.filter(author=owner, status="open").count(),
+        "help offers": HelpOffer.objects.filter(need__author=owner).count(),
+        "imports undone": ImportRun.objects.filter(owner=owner, undone_at__isnull=False).count(),
         "open promises": Commitment.objects.filter(owner=owner, status="open").count(),
         "open needs": Need.objects.filter(owner=owner, status="open").count(),
     }

@@ -162,15 +162,18 @@ def do_import(
     run: ImportRun | None = None,
     dry_run: bool = False,
     force: bool = False,
+    announce: bool = True,
 ) -> ImportSummary:
     """Import one file (or export folder) for `owner`, all or nothing.
 
     `run`: the ImportRun to record it under (a web upload's); else one is made.
     `dry_run`: do it all, report it, and write nothing. `force`: import records that
-    look like noise anyway (see troth.importers.sanity)."""
+    look like noise anyway (see troth.importers.sanity). `announce`: emit
+    `import.finished`; a caller that imports in several calls (a sync, a batch at a
+    time) says False and emits it once itself."""
     if dry_run:
         return _dry_run(owner, parser, path, options, progress, kind, run)
-    return _do_import(owner, parser, path, options, progress, kind, run, force)
+    return _do_import(owner, parser, path, options, progress, kind, run, force, announce=announce)
 
 
 def _dry_run(
@@ -212,6 +215,8 @@ def _do_import(
     run: ImportRun | None,
     force: bool,
     dry: bool = False,
+    *,
+    announce: bool = True,
 ) -> ImportSummary:
     started = time.perf_counter()
     options = dict(options or {})
@@ -247,7 +252,7 @@ def _do_import(
             problems=summary.problem_rows(),
             **({"status": ImportRun.DONE} if made_here else {}),
         )
-        if not dry:
+        if announce and not dry:
             emit(
                 owner,
                 "import.finished",

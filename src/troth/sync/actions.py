@@ -293,6 +293,7 @@ def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> S
                 lease_until=None,
                 lease_token="",
             )
+            _announce(owner, source, run.pk, SyncRun.FAILED)  # the batches it kept
         raise
     counts["seconds"] = round(time.perf_counter() - clock, 3)
     with transaction.atomic():
@@ -311,8 +312,37 @@ def do_sync(owner: Owner, source: Source, progress: Progress | None = None) -> S
             lease_until=None,
             lease_token="",
         )
+        _announce(owner, source, run.pk, SyncRun.DONE)
     run.refresh_from_db()
     return run
+
+
+# the counts of an ImportRun that say a sync changed something
+_CHANGED = ("people_created", "people_updated", "people_merged", "interactions_added")
+
+
+def _announce(owner: Owner, source: Source, sync_run_id: int, status: str) -> None:
+    """One `import.finished` for a whole sync run, however many batches it wrote (a
+    webhook subscriber hears of a sync once, not once per 2,000 messages); none when
+    it changed nothing (a source is synced every few minutes, mostly to find nothing
+    new). Called inside the transaction that closes the run."""
+    from troth.events import emit
+
+    import_run_id = (
+        SyncRun.objects.filter(pk=sync_run_id).values_list("import_run_id", flat=True).first()
+    )
+    found = (
+        ImportRun.objects.filter(owner=owner, pk=import_run_id).first() if import_run_id else None
+    )
+    if found is None or not any((found.counts or {}).get(k) for k in _CHANGED):
+        return
+    emit(
+        owner,
+        "import.finished",
+        None,
+        run={"id": found.pk, "kind": found.kind, "counts": found.counts or {}},
+        sync={"source_id": source.pk, "run_id": sync_run_id, "status": status},
+    )
 
 
 def _added(total: dict[str, Any], counts: dict[str, Any]) -> dict[str, Any]:
@@ -379,6 +409,7 @@ class _MailWriter:
             progress=self.progress,
             kind="mail",
             force=True,  # mail is never an address book: the noise rules do not apply
+            announce=False,  # one import.finished for the whole sync (do_sync)
         )
         seen: dict[str, SeenMail] = {}
         for _w, r in messages:
@@ -489,6 +520,7 @@ def _import_calendar(
                 progress=progress,
                 kind="ics",
                 force=True,
+                announce=False,  # do_sync says import.finished, as for mail
             )
         except TrothError as exc:  # "FILE: ..." names a temporary file: say the source
             raise TrothError(str(exc).replace(str(path), source.label)) from None

@@ -26,13 +26,14 @@ LIST_ETAGS = b"""<?xml version="1.0" encoding="utf-8"?>
 <propfind xmlns="DAV:"><prop><resourcetype/><getetag/></prop></propfind>"""
 
 
-def multiget(hrefs: list[str]) -> bytes:
+def multiget(hrefs: list[str], version: str = "4.0") -> bytes:
+    """`version` "3.0": what an older iPhone asks for."""
     inner = "".join(f"<href>{h}</href>" for h in hrefs)
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<CARD:addressbook-multiget xmlns="DAV:" xmlns:CARD="urn:ietf:params:xml:ns:carddav">'
-        f'<prop><getetag/><CARD:address-data content-type="text/vcard" version="4.0"/></prop>'
-        f"{inner}</CARD:addressbook-multiget>"
+        f'<prop><getetag/><CARD:address-data content-type="text/vcard" version="{version}"/>'
+        f"</prop>{inner}</CARD:addressbook-multiget>"
     ).encode()
 
 

@@ -116,3 +116,9 @@ class MemberIntros(Out):
 def my_member_intros(request: HttpRequest, slug: str) -> dict:
     """This member's introductions in the group: waiting on them, under way, closed."""
     return member_intros(access_membership(owner(request), slug))
+
+
+# A member's writes (troth.api.groups_write) go on this same router: ninja gives each
+# router its own URL patterns, so a path shared by two routers (GET and POST
+# /groups/{slug}/needs) would reach only the first one's methods.
+from troth.api import groups_write  # noqa: E402, F401

@@ -3,24 +3,23 @@ introductions, as on the web (troth.web.views.group_board and group_intros): pos
 need, close or carry it, offer help or an introduction on another member's need,
 withdraw an offer, publish a profile, ask a member for an introduction and move one
 on. The member's own membership is reached through troth.groups.access alone (a
-group they are not in is simply not found); troth.groups' actions check and write."""
+group they are not in is simply not found); troth.groups' actions check and write.
+Its endpoints are on troth.api.groups' router (which imports this module)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Status
 from pydantic import Field
 
 from troth.api.core import In, Out, answers, atomic_write, owner
-from troth.api.groups import MemberIntros
+from troth.api.groups import MemberIntros, router
 from troth.groups import actions, introductions
 from troth.groups.access import access_membership
 from troth.groups.models import GroupNeed, GroupProfile, Membership
 from troth.groups.queries import member_intros
-
-router = Router(tags=["groups"])
 
 
 def _membership(request: HttpRequest, slug: str) -> Membership:

@@ -23,7 +23,6 @@ ROUTERS = [
     "troth.api.webhooks",
     "troth.api.identity",
     "troth.api.helping",
-    "troth.api.groups_write",
 ]
 
 for module in ROUTERS:

@@ -7,6 +7,11 @@ RFC 6350), other dates as Apple's labelled X-ABDATE (what Contacts and troth's
 own importer read back), PHOTO as a data: URI, REV, and a UID that stays the same
 from one export to the next (and after a JSON restore, since ids are kept), so
 an address book that re-imports the file updates its cards instead of adding copies.
+
+The CardDAV book also renders vCard 3.0 (RFC 2426) for a client that asks for it
+(older iPhones): the same card in 3.0's spelling, as Apple's Contacts writes it
+(TYPE=pref for PREF=1, PHOTO;ENCODING=b, BDAY as 1980-03-14 or with
+X-APPLE-OMIT-YEAR, the anniversary as a labelled X-ABDATE, no KIND).
 """
 
 from __future__ import annotations
@@ -52,13 +57,21 @@ def _url(value: str) -> str:
     return value if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) else f"https://{value}"
 
 
-def person_card(owner: Any, person: Person, notes: bool = True) -> vobject.base.Component:
-    """`notes`: False leaves the notes off (the CardDAV book's default, troth.dav)."""
+VERSIONS = ("4.0", "3.0")
+
+
+def person_card(
+    owner: Any, person: Person, notes: bool = True, version: str = "4.0"
+) -> vobject.base.Component:
+    """`notes`: False leaves the notes off (the CardDAV book's default, troth.dav).
+    `version`: "4.0", or "3.0" for a CardDAV client that asks for it."""
+    v3 = version == "3.0"
     card = vobject.vCard()
-    card.add("version").value = "4.0"
+    card.add("version").value = version
     card.add("prodid").value = f"-//troth//troth {__version__}//EN"
     card.add("uid").value = person_uid(owner, person.pk)
-    card.add("kind").value = "individual"
+    if not v3:  # KIND is new in 4.0
+        card.add("kind").value = "individual"
     card.add("fn").value = person.full_name
     card.add("n").value = vobject.vcard.Name(family=person.family_name, given=person.given_name)
     if person.nickname:
@@ -67,11 +80,16 @@ def person_card(owner: Any, person: Person, notes: bool = True) -> vobject.base.
     for point in points:
         line = card.add(_PROPERTY[point.kind])
         line.value = _url(point.value) if point.kind == ContactPoint.URL else point.value
+        types = []
         if point.label and _TOKEN.match(point.label):
             label = point.label.lower()
-            line.params["TYPE"] = [_TYPES.get(label, label)]
-        if point.is_primary:
+            types.append(_TYPES.get(label, label))
+        if point.is_primary and v3:
+            types.append("pref")  # 3.0 has no PREF parameter
+        elif point.is_primary:
             line.params["PREF"] = ["1"]
+        if types:
+            line.params["TYPE"] = types
     jobs = [e for e in person.employments.all() if e.is_current]
     if jobs:
         if jobs[0].organization_id:  # a headline job (a title alone) has no ORG
@@ -83,8 +101,15 @@ def person_card(owner: Any, person: Person, notes: bool = True) -> vobject.base.
     tags = sorted(t.name for t in person.tags.all())
     if tags:
         card.add("categories").value = tags
-    _dates(card, list(person.dates.all()))
-    if person.photo:
+    _dates(card, list(person.dates.all()), v3)
+    if person.photo and v3:
+        line = card.add("photo")
+        line.value = bytes(person.photo)  # vobject writes it as base64 for ENCODING=b
+        line.params["ENCODING"] = ["b"]
+        kind = photo_type(line.value, person.photo_type)
+        if kind.startswith("image/"):
+            line.params["TYPE"] = [kind.removeprefix("image/").upper()]
+    elif person.photo:
         data = bytes(person.photo)
         encoded = base64.b64encode(data).decode("ascii")
         line = card.add("photo")
@@ -94,19 +119,30 @@ def person_card(owner: Any, person: Person, notes: bool = True) -> vobject.base.
     return card
 
 
-def _dates(card: vobject.base.Component, dates: list[PersonDate]) -> None:
+# Apple's year for a date without one in vCard 3.0 (with X-APPLE-OMIT-YEAR), a leap
+# year so that 29 February is a date; and its label for an anniversary (3.0 has none)
+_OMIT_YEAR = 1604
+_ANNIVERSARY_LABEL = "_$!<Anniversary>!$_"
+
+
+def _dates(card: vobject.base.Component, dates: list[PersonDate], v3: bool = False) -> None:
     group = 0
     for row in sorted(dates, key=lambda d: (d.kind, d.label, d.pk)):
-        # vCard 4.0's date-and-or-time: 19800314, or --0314 for a day without a year
-        value = f"{row.year:04d}" if row.year else "--"
-        value += f"{row.month:02d}{row.day:02d}"
-        if row.kind == PersonDate.OTHER:
+        if v3:  # ISO 8601 with dashes, as Apple writes 3.0
+            value = f"{row.year or _OMIT_YEAR:04d}-{row.month:02d}-{row.day:02d}"
+        else:  # vCard 4.0's date-and-or-time: 19800314, or --0314 without a year
+            value = f"{row.year:04d}" if row.year else "--"
+            value += f"{row.month:02d}{row.day:02d}"
+        if row.kind == PersonDate.OTHER or (v3 and row.kind != PersonDate.BIRTHDAY):
             group += 1
             line = card.add("x-abdate", group=f"date{group}")
-            line.value = value
-            card.add("x-ablabel", group=f"date{group}").value = row.label
+            label = row.label if row.kind == PersonDate.OTHER else _ANNIVERSARY_LABEL
+            card.add("x-ablabel", group=f"date{group}").value = label
         else:
-            card.add("bday" if row.kind == PersonDate.BIRTHDAY else "anniversary").value = value
+            line = card.add("bday" if row.kind == PersonDate.BIRTHDAY else "anniversary")
+        line.value = value
+        if v3 and not row.year:
+            line.params["X-APPLE-OMIT-YEAR"] = [str(_OMIT_YEAR)]
 
 
 def people_for_vcard(owner: Any, include_me: bool = False) -> Any:

@@ -146,9 +146,14 @@ def ctag(tags: dict[int, str]) -> str:
     return h.hexdigest()[:32]
 
 
-def card_texts(owner: Owner, person_ids: list[int]) -> Iterator[tuple[int, str, str]]:
+def card_texts(
+    owner: Owner, person_ids: list[int], version: str = "4.0"
+) -> Iterator[tuple[int, str, str]]:
     """(person id, ETag, vCard text) for those of `person_ids` on the book, rendered
-    CHUNK at a time so a request for thousands of cards holds a few hundred."""
+    CHUNK at a time so a request for thousands of cards holds a few hundred.
+    `version`: "4.0" or "3.0". The ETag is the same for both: it names the contact's
+    state, which either version renders, and a PROPFIND (which names no version)
+    must list the ETag a client's multiget got, or it would fetch every card again."""
     with_notes = notes_setting(owner) == AddressBook.NOTES_ALL
     on_book = book_people(owner).values("pk")
     for start in range(0, len(person_ids), CHUNK):
@@ -156,5 +161,5 @@ def card_texts(owner: Owner, person_ids: list[int]) -> Iterator[tuple[int, str, 
         tags = etags(owner, chunk)
         people = people_for_vcard(owner).filter(pk__in=chunk).filter(pk__in=on_book)
         for person in people:
-            card = person_card(owner, person, notes=with_notes)
+            card = person_card(owner, person, notes=with_notes, version=version)
             yield person.pk, tags[person.pk], card.serialize()

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from troth.backup.vcard_out import VERSIONS
 from troth.dav import queries
 from troth.dav.models import SyncState
 from troth.dav.xml import (
@@ -82,6 +83,25 @@ def _xml(body: str, status: int) -> HttpResponseBase:
     return HttpResponse(body, status=status, content_type=XML)
 
 
+def card_version(content_type: str | None, version: str | None) -> str | None:
+    """The vCard version a client asks for ("4.0" unless it names 3.0), or None for
+    one troth does not write (another version, or another format such as jCard)."""
+    kind = (content_type or "text/vcard").split(";")[0].strip().lower()
+    if kind not in ("text/vcard", "text/x-vcard", "text/directory"):
+        return None
+    wanted = (version or "").strip() or ("4.0" if kind == "text/vcard" else "3.0")
+    return wanted if wanted in VERSIONS else None
+
+
+def _asked_version(root: Element) -> str | None:
+    """The version a REPORT's <card:address-data content-type=... version=...> asks for."""
+    prop = _prop(root)
+    data = prop.find(tag(CARD, "address-data")) if prop is not None else None
+    if data is None:
+        return "4.0"
+    return card_version(data.get("content-type"), data.get("version"))
+
+
 def report(
     request: HttpRequest, owner: Owner, place: Place, root: Element | None
 ) -> HttpResponseBase:
@@ -89,15 +109,18 @@ def report(
         raise BadXML("a REPORT needs a body")
     if place.kind not in ("book", "card") or root.tag not in SUPPORTED:
         return _xml(error(tag(DAV, "supported-report")), 403)
+    version = _asked_version(root)
+    if version is None:  # RFC 6352 8.7: the precondition it failed
+        return _xml(error(tag(CARD, "supported-address-data")), 403)
     if root.tag == tag(DAV, "sync-collection"):
         if place.kind != "book":
             return _xml(error(tag(DAV, "supported-report")), 403)
-        return _sync_collection(owner, place, root)
+        return _sync_collection(owner, place, root, version)
     how, names = requested_props(_prop(root))
     if root.tag == tag(CARD, "addressbook-multiget"):
         hrefs = [h.text or "" for h in root.findall(tag(DAV, "href"))]
-        return _multiget(owner, place, hrefs, how, names)
-    return _query(request, owner, place, root, how, names)
+        return _multiget(owner, place, hrefs, how, names, version)
+    return _query(request, owner, place, root, how, names, version)
 
 
 def _prop(root: Element) -> Element | None:
@@ -122,7 +145,7 @@ def _wants_data(how: str, names: list[str]) -> bool:
 
 
 def _multiget(
-    owner: Owner, place: Place, hrefs: list[str], how: str, names: list[str]
+    owner: Owner, place: Place, hrefs: list[str], how: str, names: list[str], version: str
 ) -> HttpResponseBase:
     from troth.dav.views import href_card_id
 
@@ -140,7 +163,7 @@ def _multiget(
         yield HEAD
         seen: set[int] = set()
         if data:
-            for pid, etag, card in queries.card_texts(owner, list(wanted)):
+            for pid, etag, card in queries.card_texts(owner, list(wanted), version):
                 seen.add(pid)
                 yield card_response(place, pid, etag, card, how, names)
         else:
@@ -157,7 +180,7 @@ def _multiget(
     return StreamingHttpResponse(parts(), status=207, content_type=XML)
 
 
-def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponseBase:
+def _sync_collection(owner: Owner, place: Place, root: Element, version: str) -> HttpResponseBase:
     level = (root.findtext(tag(DAV, "sync-level")) or "1").strip()
     if level not in ("1", "infinite"):
         raise BadXML("sync-level is 1 or infinite")
@@ -178,7 +201,7 @@ def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponseB
     def parts() -> Iterator[str]:
         yield HEAD
         if data:
-            for pid, etag, card in queries.card_texts(owner, changed):
+            for pid, etag, card in queries.card_texts(owner, changed, version):
                 yield card_response(place, pid, etag, card, how, names)
         else:
             for pid in changed:
@@ -192,7 +215,13 @@ def _sync_collection(owner: Owner, place: Place, root: Element) -> HttpResponseB
 
 
 def _query(
-    request: HttpRequest, owner: Owner, place: Place, root: Element, how: str, names: list[str]
+    request: HttpRequest,
+    owner: Owner,
+    place: Place,
+    root: Element,
+    how: str,
+    names: list[str],
+    version: str,
 ) -> HttpResponseBase:
     from troth.dav.cardfilter import CardFilter, UnsupportedFilter
 
@@ -215,7 +244,7 @@ def _query(
     def parts() -> Iterator[str]:
         yield HEAD
         n = 0
-        for pid, etag, card in queries.card_texts(owner, ids):
+        for pid, etag, card in queries.card_texts(owner, ids, version):
             if limit is not None and n >= limit:
                 break
             if match(card):

@@ -187,7 +187,8 @@ def _get(request: HttpRequest, owner: Owner, place: Place) -> HttpResponseBase:
     if place.kind != "card":
         return _plain(f"troth's CardDAV address book is at {place.book}", 200)
     assert place.person_id is not None
-    cards = list(queries.card_texts(owner, [place.person_id]))
+    version = accepted_version(request.headers.get("Accept", ""))
+    cards = list(queries.card_texts(owner, [place.person_id], version))
     if not cards:
         return _plain("Not found.", 404)
     _, etag, card = cards[0]
@@ -197,6 +198,31 @@ def _get(request: HttpRequest, owner: Owner, place: Place) -> HttpResponseBase:
         answer = HttpResponse(card, content_type=VCARD)
     answer["ETag"] = etag
     return answer
+
+
+def accepted_version(accept: str) -> str:
+    """The vCard version a GET's Accept header prefers: 3.0 when it asks for that
+    (`text/vcard; version=3.0`, or the older `text/x-vcard`, `text/directory`) before
+    4.0, else 4.0 (also when it names neither: a card rather than a 406)."""
+    ranges = []
+    for n, part in enumerate(accept.split(",")):
+        kind, *params = [p.strip() for p in part.split(";")]
+        values = dict(p.split("=", 1) for p in params if "=" in p)
+        values = {k.strip().lower(): v.strip().strip('"') for k, v in values.items()}
+        try:
+            q = float(values.get("q", "1"))
+        except ValueError:
+            q = 0.0
+        ranges.append((-q, n, kind.lower(), values.get("version")))
+    for minus_q, _n, kind, version in sorted(ranges):
+        if minus_q >= 0:  # q=0: not acceptable
+            continue
+        if kind in ("*/*", "text/*"):
+            return "4.0"
+        found = reports.card_version(kind, version)
+        if found is not None:
+            return found
+    return "4.0"
 
 
 def depth(request: HttpRequest) -> int:
@@ -242,6 +268,7 @@ def collection_props(
                 props[tag(DAV, "sync-token")] = text(reports.sync_token(owner, tags))
         props[tag(CARD, "supported-address-data")] = (
             '<card:address-data-type content-type="text/vcard" version="4.0"/>'
+            '<card:address-data-type content-type="text/vcard" version="3.0"/>'
         )
         props[tag(CARD, "max-resource-size")] = "10000000"
         props[tag(DAV, "supported-report-set")] = "".join(

@@ -12,7 +12,8 @@ then, as a client on 127.0.0.1 (http.client, the bodies DAVx5 sends):
   shows it here too)
 - PROPFIND depth 0 on the book (ctag, sync-token: what a client asks each sync)
 - PROPFIND depth 1 (every card's ETag: vdirsyncer's listing)
-- addressbook-multiget of every card (the first sync's download)
+- addressbook-multiget of every card (the first sync's download), in vCard 4.0 and
+  then 3.0 (what an older iPhone asks for)
 - sync-collection with the token from before (nothing changed: a later sync)
 
 Each: seconds, megabytes received; and the server's memory (VmRSS before,
@@ -46,11 +47,13 @@ PROPFIND_1 = b"""<?xml version="1.0" encoding="utf-8"?>
 <propfind xmlns="DAV:"><prop><resourcetype/><getetag/></prop></propfind>"""
 
 
-def multiget(hrefs: list[str]) -> bytes:
+def multiget(hrefs: list[str], version: str | None = None) -> bytes:
+    """`version` "3.0": what an older iPhone asks for."""
     inner = "".join(f"<href>{h}</href>" for h in hrefs)
+    data = f'<CARD:address-data version="{version}"/>' if version else "<CARD:address-data/>"
     return (
         '<?xml version="1.0" encoding="utf-8"?><CARD:addressbook-multiget xmlns="DAV:"'
-        ' xmlns:CARD="urn:ietf:params:xml:ns:carddav"><prop><getetag/><CARD:address-data/>'
+        f' xmlns:CARD="urn:ietf:params:xml:ns:carddav"><prop><getetag/>{data}'
         f"</prop>{inner}</CARD:addressbook-multiget>"
     ).encode()
 
@@ -140,6 +143,12 @@ def measure(base: str, auth: str, pid: int) -> dict[str, object]:
     assert data.count(b"BEGIN:VCARD") == len(hrefs), "a card is missing from the multiget"
     figures["multiget all s"] = round(t, 2)
     figures["multiget MB"] = round(len(data) / 1e6, 1)
+    # the same cards as vCard 3.0 (older iPhones), beside the 4.0 download just above
+    t, data = ask(
+        base, auth, "REPORT", book, multiget([h.decode() for h in hrefs], "3.0"), depth="1"
+    )
+    assert data.count(b"VERSION:3.0") == len(hrefs), "a 3.0 card is missing from the multiget"
+    figures["multiget all vCard 3.0 s"] = round(t, 2)
     t, data = ask(base, auth, "REPORT", book, sync(token), depth="0")
     assert b".vcf" not in data, "nothing changed, yet sync-collection listed cards"
     figures["sync-collection unchanged s"] = round(t, 2)

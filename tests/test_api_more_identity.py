@@ -89,6 +89,13 @@ def test_merges_and_undoing_one_as_the_cli(api, cli):
     # undone once; a second time is refused with the reason, changing nothing
     again = api("POST", f"/merges/{merged['merge_id']}/undo")
     assert again.status_code == 400 and "error" in again.json()
+    # by person, as `troth unmerge NAME`: the latest merge into them
+    r = api("POST", f"/people/{keep.id}/unmerge")
+    assert r.status_code == 400 and "nobody was merged into Robert Chen" in r.json()["error"]
+    second = api("POST", f"/people/{keep.id}/merge", {"other_id": other.id}).json()
+    r = api("POST", f"/people/{keep.id}/unmerge")
+    assert r.status_code == 200 and r.json()["merge_id"] == second["merge_id"], r.content
+    assert r.json()["restored"]["id"] == other.id
 
 
 def test_another_owners_merges_and_suggestions_are_not_found(alice, bob):

@@ -60,6 +60,22 @@ def undo_merge(request: HttpRequest, merge_id: int) -> dict:
     return {"merge_id": record.id, "kept": row(who, kept), "restored": row(who, restored)}
 
 
+@router.post(
+    "/people/{person_id}/unmerge", response=answers(Unmerged), summary="Undo the latest merge"
+)
+def unmerge_latest(request: HttpRequest, person_id: int) -> dict:
+    """`troth unmerge NAME`: undo the latest merge into this person (400 if nobody was
+    merged into them)."""
+    from troth.api.people import contact
+
+    who = owner(request)
+    with atomic_write():
+        record = queries.latest_merge_into(who, contact(who, person_id))
+        restored = actions.do_unmerge(who, record)
+        kept = record.kept
+    return {"merge_id": record.id, "kept": row(who, kept), "restored": row(who, restored)}
+
+
 class SuggestionRow(Out):
     id: int
     a: PersonRef

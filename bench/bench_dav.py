@@ -112,7 +112,7 @@ def main() -> None:
         raw = re.search(r"troth_\S+", made.stdout).group(0)  # type: ignore[union-attr]
         auth = "Basic " + base64.b64encode(f"local:{raw}".encode()).decode()
         with open(home / "serve.log", "w") as log:
-            proc, base = serve(home, 2, log)
+            proc, base = serve(home, 1, 2, log)  # one process, two threads, as before
             try:
                 figures = measure(base, auth, proc.pid)
             finally:

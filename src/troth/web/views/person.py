@@ -328,7 +328,6 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
     return {
         "person": person,
         "merge_undo": merge_undo,
-        "edit": edit_form(owner, person, card=lists["profile"]),
         "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,

@@ -161,11 +161,15 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Change someone's details (`troth edit`, `tag`, `cadence` in one form)."""
+    """Change someone's details (`troth edit`, `tag`, `cadence` in one form). GET: the
+    form, which the page loads when its panel opens (without JavaScript: the page with
+    the panel open)."""
     owner = owner_of(request)
     person = person_of(request, person_id)
+    if request.method == "GET":
+        return _edit_response(request, person, edit_form(owner, person), 200)
     form = edit_form(owner, person, request.POST)
     if not form.is_valid():
         return _edit_response(request, person, form, 400)

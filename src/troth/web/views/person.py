@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -88,12 +89,11 @@ def _need_choices(owner, whose: Person | Subquery, today) -> list[tuple[int, str
     return [(i, what[:80]) for i, what in rows]
 
 
-def make_form(
-    kind: str, owner, person: Person, data=None, known: dict[str, Any] | None = None
-) -> forms.Form:
-    """A quick-add form; `known` holds what records() already read for the page (the
-    keep-in-touch settings and their open needs), so it is not read again."""
-    known = known or {}
+def _quick_inputs(
+    kind: str, owner, person: Person, known: dict[str, Any]
+) -> tuple[dict[str, Any], list[tuple[int, str]] | None]:
+    """What an unbound quick-add form is made from: its initial values and, for a
+    favour, the open needs it may answer (None for the other forms)."""
     cls = QUICK[kind][0]
     if cls is KeepForm:
         keep = known.get("keep")
@@ -105,17 +105,33 @@ def make_form(
             "cadence": "" if keep["cadence_days"] is None else str(keep["cadence_days"]),
             "archived": bool(keep["archived"]),
         }
-        return KeepForm(data, prefix=kind, initial=initial)
+        return initial, None
     if cls is FavorForm:
         if kind == "gave" and "need_choices" in known:
-            needs = known["need_choices"]
-        else:
-            today = timezone.localdate()
-            me = Person.objects.filter(owner=owner, is_me=True).values("id")[:1]
-            whose = person if kind == "gave" else Subquery(me)
-            needs = _need_choices(owner, whose, today)
-        return FavorForm(data, needs=needs, prefix=kind)
-    return cls(data, prefix=kind)
+            return {}, known["need_choices"]
+        today = timezone.localdate()
+        me = Person.objects.filter(owner=owner, is_me=True).values("id")[:1]
+        whose = person if kind == "gave" else Subquery(me)
+        return {}, _need_choices(owner, whose, today)
+    return {}, None
+
+
+def _build(
+    kind: str, data: Any, initial: dict[str, Any], needs: list[tuple[int, str]] | None
+) -> forms.Form:
+    cls = QUICK[kind][0]
+    if needs is not None:
+        return cls(data, prefix=kind, initial=initial, needs=needs)
+    return cls(data, prefix=kind, initial=initial)
+
+
+def make_form(
+    kind: str, owner, person: Person, data=None, known: dict[str, Any] | None = None
+) -> forms.Form:
+    """A quick-add form; `known` holds what records() already read for the page (the
+    keep-in-touch settings and their open needs), so it is not read again."""
+    initial, needs = _quick_inputs(kind, owner, person, known or {})
+    return _build(kind, data, initial, needs)
 
 
 def _trust(owner, person: Person) -> dict[str, Any] | None:
@@ -256,6 +272,20 @@ _FIELDS_HTML_MAX = 512
 _FIELDS_HTML_LOCK = threading.Lock()
 
 
+def _cached_html(key: tuple, render: Callable[[], str]) -> str:
+    with _FIELDS_HTML_LOCK:
+        html = _FIELDS_HTML.get(key)
+        if html is not None:
+            _FIELDS_HTML.move_to_end(key)
+            return html
+    html = render()
+    with _FIELDS_HTML_LOCK:
+        _FIELDS_HTML[key] = html
+        while len(_FIELDS_HTML) > _FIELDS_HTML_MAX:
+            _FIELDS_HTML.popitem(last=False)
+    return html
+
+
 def blank_fields_html(kind: str, form: forms.Form) -> str | None:
     """The rendered fields of an unbound form (web/_quick_fields.html), from the cache
     when the same form was rendered before; None for a bound form (its values and
@@ -269,17 +299,23 @@ def blank_fields_html(kind: str, form: forms.Form) -> str | None:
         tuple(sorted(form.initial.items())),
         tuple(need.choices) if need is not None else (),  # type: ignore[attr-defined]
     )
-    with _FIELDS_HTML_LOCK:
-        html = _FIELDS_HTML.get(key)
-        if html is not None:
-            _FIELDS_HTML.move_to_end(key)
-            return html
-    html = render_to_string("web/_quick_fields.html", {"q": {"form": form}})
-    with _FIELDS_HTML_LOCK:
-        _FIELDS_HTML[key] = html
-        while len(_FIELDS_HTML) > _FIELDS_HTML_MAX:
-            _FIELDS_HTML.popitem(last=False)
-    return html
+    return _cached_html(
+        key, lambda: render_to_string("web/_quick_fields.html", {"q": {"form": form}})
+    )
+
+
+def blank_quick_html(kind: str, owner, person: Person, known: dict[str, Any]) -> str:
+    """The fields of a quick-add form as the page first shows it, without making the
+    form when the same one was rendered before (building seven forms, each copying its
+    fields, cost more than the cached HTML saved)."""
+    initial, needs = _quick_inputs(kind, owner, person, known)
+    key = ("blank", kind, tuple(sorted(initial.items())), tuple(needs or ()))
+
+    def render() -> str:
+        form = _build(kind, None, initial, needs)
+        return render_to_string("web/_quick_fields.html", {"q": {"form": form}})
+
+    return _cached_html(key, render)
 
 
 def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Form] | None = None):
@@ -294,20 +330,22 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
     # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
     need = request.GET.get("need", "")
     if "gave" not in bound and is_number(need):
-        form = make_form("gave", owner, person, known=known)
-        if any(str(value) == need for value, _label in form.fields["need"].choices):  # type: ignore[attr-defined]
-            form.initial["need"] = need
-            bound["gave"] = form
+        gave = make_form("gave", owner, person, known=known)
+        if any(str(value) == need for value, _label in gave.fields["need"].choices):  # type: ignore[attr-defined]
+            gave.initial["need"] = need
+            bound["gave"] = gave
     quick = []
     for kind, (_cls, title, button) in QUICK.items():
-        form = bound.get(kind) or make_form(kind, owner, person, known=known)
+        form = bound.get(kind)
         quick.append(
             {
                 "kind": kind,
                 "title": title,
                 "button": button,
-                "form": form,
-                "fields_html": blank_fields_html(kind, form),
+                "form": form,  # None: a blank form, its fields' HTML from the cache
+                "fields_html": blank_quick_html(kind, owner, person, known)
+                if form is None
+                else blank_fields_html(kind, form),
                 "open": kind in bound,
             }
         )

@@ -164,6 +164,8 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
     links = [k for k in links if k["other_id"] != person.id]
     links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
     total = len(links)
+    if not total:  # nobody: nothing more to read
+        return [], 0
     shown = links[:KNOWS_ROWS]
     ids = [k["other_id"] for k in shown]
     people = {
@@ -181,10 +183,16 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
         .values_list("person_id", "organization__name", "title")
     ):
         jobs.setdefault(pid, (org, title))
-    through_them = set(
-        owned_rows(
-            Relationship.objects.filter(person_id__in=ids, met_through=person), owner
-        ).values_list("person_id", flat=True)
+    # who they introduced you to: asked only about links an introduction made
+    introduced = [k["other_id"] for k in shown if k["source"] == "met-through"]
+    through_them = (
+        set(
+            owned_rows(
+                Relationship.objects.filter(person_id__in=introduced, met_through=person), owner
+            ).values_list("person_id", flat=True)
+        )
+        if introduced
+        else set()
     )
     rows = []
     for k in shown:

@@ -59,7 +59,7 @@ def test_the_web_add_form_refuses_it_with_the_command_lines_words(client, alice,
 def test_edit_details_refuses_it_beside_the_name(client, alice, name):
     client.force_login(alice)
     ann = do_add_person(alice, "Ann Pike")
-    page = client.get(f"/people/{ann.id}/").content.decode()
+    page = client.get(f"/people/{ann.id}/edit").content.decode()
     assert 'name="edit-name"' in page
     r = client.post(f"/people/{ann.id}/edit", form_data(client, ann, name=name))
     assert r.status_code == 400

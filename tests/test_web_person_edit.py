@@ -57,8 +57,9 @@ def dana(alice):
 
 
 def form_data(web, person: Person, **changes: object) -> dict[str, object]:
-    """The edit form as the page fills it in, with some fields changed."""
-    page = web.get(f"/people/{person.id}/").content.decode()
+    """The edit form as the page fills it in (loaded when its panel opens), with some
+    fields changed."""
+    page = web.get(f"/people/{person.id}/edit").content.decode()
     form = page[
         page.index('id="person-edit"') : page.index("</form>", page.index('id="person-edit"'))
     ]
@@ -499,7 +500,7 @@ def test_the_forms_carry_their_csrf_token(alice, dana):
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
-    page = strict.get(f"/people/{dana.id}/").content.decode()
+    page = strict.get(f"/people/{dana.id}/edit").content.decode()
     form = page[page.index('id="person-edit"') :]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
     assert token is not None
@@ -523,7 +524,7 @@ def test_saving_another_field_keeps_a_rhythm_set_on_the_command_line(web, alice)
 
     wren = do_add_person(alice, "Wren Halvorsen")
     do_set_cadence(alice, wren, 42)  # troth cadence Wren 6w
-    page = web.get(f"/people/{wren.id}/").content.decode()
+    page = web.get(f"/people/{wren.id}/edit").content.decode()
     assert re.search(r'<option value="42" selected>every 42 days', page)
     form = {
         "edit-name": "Wren Halvorsen",

@@ -81,7 +81,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    # without autodiscover at start-up: the admin modules of auth, axes and the task
+    # queue are imported with the URLs (troth/urls.py), not by every command (issue 20)
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "troth.people",
     "troth.interactions",
     "troth.ledger",

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from troth.api.urls import urls as api_urls
 
+# settings install the admin as SimpleAdminConfig: the command line never needs the
+# apps' admin modules, so they are found here, where the web app's URLs are read
+admin.autodiscover()
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls),

@@ -1,4 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from troth.importers.models import ImportRun
+    from troth.importers.tasks import ProgressFile
+
+
+def restore_upload(run: ImportRun, path: Path, progress: ProgressFile) -> dict[str, Any]:
+    """troth.backup.upload.restore_upload, imported when an export is restored: every
+    command starts Django, and the restore and the importers' task runner (with what
+    they import) are no part of `troth agenda`'s start-up (issue 20)."""
+    from troth.backup import upload
+
+    return upload.restore_upload(run, path, progress)
 
 
 class BackupConfig(AppConfig):
@@ -10,7 +28,6 @@ class BackupConfig(AppConfig):
     label = "backup"
 
     def ready(self) -> None:
-        from troth.backup.upload import restore_upload
-        from troth.importers.tasks import register_runner
+        from troth.importers.runners import register_runner
 
         register_runner("json", restore_upload)

@@ -36,7 +36,6 @@ import shutil
 import stat
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from filelock import FileLock, Timeout
 
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
+from troth.importers.runners import RUNNERS
 from troth.lib.text import is_number
 from troth.paths import data_dir
 
@@ -58,18 +58,6 @@ PROGRESS_EVERY = 0.25  # seconds between two writes of the progress file
 UPLOADS = "uploads"
 GRACE = 30  # seconds a fresh run may take to show up in its thread
 UPLOAD_PREFIX = "upload-"  # the stored uploads' names (web.views.imports._store)
-
-# Kinds of upload another app carries out instead of `do_import`: a troth JSON export
-# is restored by troth.backup, a layer above the importers (it reads every app's
-# tables), which registers its runner when Django starts (backup.apps). A runner
-# gets the run and its checked upload, and returns the run's counts; it runs in one
-# transaction, and a TrothError it raises fails the run with its one line.
-Runner = Callable[[ImportRun, Path, "ProgressFile"], dict[str, Any]]
-RUNNERS: dict[str, Runner] = {}
-
-
-def register_runner(kind: str, runner: Runner) -> None:
-    RUNNERS[kind] = runner
 
 
 # Runs started in this process by `start` (immediate backend): run id -> its thread.

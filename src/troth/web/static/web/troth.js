@@ -50,8 +50,19 @@
     panel.scrollIntoView({ block: "start" });
     var first = focus && panel.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
+    // a panel whose content loads when it opens (the Person page's edit form): its
+    // first field takes the focus once it is there
+    else if (focus && panel.hasAttribute("hx-get")) panel.setAttribute("data-focus-loaded", "");
     return true;
   }
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-focus-loaded]").forEach(function (panel) {
+      var first = panel.querySelector("input:not([type=hidden]), select, textarea");
+      if (!first) return;
+      panel.removeAttribute("data-focus-loaded");
+      first.focus();
+    });
+  });
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-open]");
     if (link && openPanel(link.getAttribute("data-open"), true)) event.preventDefault();

@@ -39,6 +39,7 @@ def ties(n: int, seed: int = 5):
         rng.uniform(0, 20, n),
         rng.integers(0, 13, n).astype(np.float64),
         rng.integers(0, 19, n).astype(np.float64),
+        np.minimum(total, rng.integers(1, 200, n)).astype(np.float64),
     )
 
 

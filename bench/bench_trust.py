@@ -12,6 +12,20 @@ as the in-run baseline for scaling.
 Measured 2026-12-06 on this shared 2-core machine (other work running), 30,000
 people: full recompute 3.80 s before the activity model's 365-day memory and 5-day
 spans were summed, 3.71 s after; one update 18 / 7.5 ms (median), noise-bound.
+
+Profiled 2026-12-06 (issue 20), CPU seconds of this process (SQLite runs in it), load
+10-11 on 2 cores, 3,000 people / 100,000 interactions: a full recompute 0.40-0.42 s, of
+which `summary.load_contacts` (the GROUP BYs) 0.31-0.39, `load_history` without the
+interactions 0.02-0.07, the engine 0.014-0.019, writing the cache the rest. Per 100,000
+rows: a bare COUNT(*) GROUP BY 0.015 s, each julianday() of the text date 0.016 s more
+(the sums used it nine times per row), a POWER 0.005, a SUM/COUNT(DISTINCT) 0.02-0.03.
+Computing each row's day once in a subquery did not pay (0.30 vs 0.29 s: the outer
+GROUP BY then sorts); nor did spelling a span's bit with one use of the day (SQLite
+shifts 1 out to 0 from 64 on) at 30,000 people: 3.2-4.2 s against 3.2-3.5 s, same run.
+Counting the days with contact (issue 16's rhythm, a COUNT(DISTINCT) per period) costs
+about 5%: 3.2-3.3 s against 3.0-3.4 s before it, same run. The 1-second goal needs the
+sums kept up to date as interactions arrive (or a past that is summed once), not a
+faster query.
 """
 
 from __future__ import annotations

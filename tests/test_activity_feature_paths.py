@@ -70,6 +70,7 @@ def test_the_log_and_the_database_give_the_same_features(alice, fixed_day, tmp_p
                 f.lasting,
                 f.months_active,
                 f.spans_active,
+                f.days_active,
             ),
             r.as_of_day,
             APP_FEATURES,

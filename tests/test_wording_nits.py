@@ -43,7 +43,7 @@ def test_ready_and_trust_count_the_same_days(cli):
 
 
 def test_silent_for_one_day_is_singular():
-    lines = activity_reasons(2, 100.0, 109.0, 1.0, 1.0, 1.0, 1.0, 110.0)
+    lines = activity_reasons(2, 100.0, 109.0, 1.0, 1.0, 1.0, 1.0, 110.0, days=2)
     assert not any("1 days" in line for line in lines)
     assert any("Silent for 1 day against a usual gap of 9 days" in line for line in lines)
 

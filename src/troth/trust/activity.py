@@ -135,6 +135,10 @@ def from_events(
     near = age < SPAN_DAYS * SPAN_BITS  # older contacts have no span bit: skip them (speed)
     np.bitwise_or.at(span_mask, tie[near], span_bits(age[near]))
     spans_active = spans_from_bits(span_mask, 0.0)
+    # Distinct days with contact: whole days back from `as_of_day` (for a day at
+    # midnight, as the app's cuts are, these are calendar days ending at midnight).
+    days = np.unique(tie * 1_000_000 + np.floor(age).astype(np.int64))
+    days_active = np.bincount(days // 1_000_000, minlength=n_ties).astype(np.float64)[:n_ties]
     if not full:
         bits = np.zeros(n_ties, np.int64)
         np.bitwise_or.at(bits, tie, month_bits(age))
@@ -146,6 +150,7 @@ def from_events(
             count(None, np.exp2(-age / 365.0)),
             months_from_bits(bits, 0.0),
             spans_active,
+            days_active,
         )
         quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
         return quick
@@ -173,7 +178,6 @@ def from_events(
     spans = np.unique(tie[recent] * MONTHS + span[recent].astype(np.int64))
     wk = age < 91.0
     weeks = np.unique(tie[wk] * 13 + np.floor(age[wk] / 7.0).astype(np.int64))
-    days = np.unique(tie * 1_000_000 + np.floor(age).astype(np.int64))
     return ActivityInputs(
         n_total=count(),
         n_me=count(mine),
@@ -188,7 +192,7 @@ def from_events(
         direct=count(None, np.exp2(-age / 90.0) / np.maximum(rec, 1.0)),
         months_active=np.bincount(spans // MONTHS, minlength=n_ties).astype(np.float64)[:n_ties],
         weeks_active=np.bincount(weeks // 13, minlength=n_ties).astype(np.float64)[:n_ties],
-        days_active=np.bincount(days // 1_000_000, minlength=n_ties).astype(np.float64)[:n_ties],
+        days_active=days_active,
         spans_active=spans_active,
         owner_decayed=own_d[owner_of_tie],
         owner_last_day=own_last[owner_of_tie],
@@ -203,6 +207,7 @@ def app_inputs(
     decayed_365: Floats,
     months: Floats,
     spans: Floats,
+    days: Floats,
 ) -> ActivityInputs:
     """Inputs from what the app's summary holds (APP_FEATURES need no more); the
     rest is left unknown (nan) so a model that needed it would say so in every score."""
@@ -221,7 +226,7 @@ def app_inputs(
         direct=unknown,
         months_active=months,
         weeks_active=unknown,
-        days_active=unknown,
+        days_active=days,
         spans_active=spans,
         owner_decayed=unknown,
         owner_last_day=unknown,
@@ -285,7 +290,7 @@ FEATURES: dict[str, str] = {
     "log_spans_active": "5-day spans of the last 90 days with contact",
     "log_owner_pace": "how much you are in touch with anyone lately",
     "log_owner_since": "days since you were last in touch with anyone",
-    "rhythm_odds": "how often you have been in touch, over how long, and the silence since",
+    "rhythm_odds": "on how many days you have been in touch, over how long, and the silence since",
 }
 
 # The names of `rhythm_chance`'s parameters in activity_model.json ("rhythm").
@@ -293,7 +298,7 @@ RHYTHM_PARAMS = ("r", "alpha", "a", "b")
 
 
 def rhythm_chance(
-    n_total: Floats,
+    n_days: Floats,
     first_day: Floats,
     last_day: Floats,
     as_of_day: float | Floats,
@@ -302,21 +307,23 @@ def rhythm_chance(
 ) -> Floats:
     """The chance of any contact within `horizon` days by the BG/NBD model of repeat
     contact (Fader, Hardie & Lee 2005, "Counting your customers the easy way"; a
-    tie is a customer, a contact a purchase): while a tie lives, contacts come at a
-    steady rate that differs between ties (gamma-distributed, shape r and rate
-    alpha); after each contact the tie may end for good (chance beta-distributed,
-    a and b). From its n contacts, the days from the first to the last (t) and from
-    the first to now (T), a tie is still alive with chance
-    1 / (1 + a / (b + n - 2) * ((alpha + T) / (alpha + t)) ** (r + n - 1)) (a
-    single contact is alive for sure), and a living tie with its rate's posterior
+    tie is a customer, a day with contact a purchase): while a tie lives, days with
+    contact come at a steady rate that differs between ties (gamma-distributed, shape
+    r and rate alpha); after each such day the tie may end for good (chance
+    beta-distributed, a and b). From its n days with contact, the days from the first
+    contact to the last (t) and from the first to now (T), a tie is still alive with
+    chance 1 / (1 + a / (b + n - 2) * ((alpha + T) / (alpha + t)) ** (r + n - 1)) (a
+    single day of contact is alive for sure), and a living tie with its rate's posterior
     Gamma(r + n - 1, alpha + T) writes within h days with chance
     1 - ((alpha + T) / (alpha + T + h)) ** (r + n - 1). The product is the chance.
 
     Why it carries where plain features did not (bench/fit_activity.py): it weighs
     the silence against the tie's own pace, and its four numbers fitted on the log's
-    first months are close to those fitted on its last."""
+    first months are close to those fitted on its last. It counts days, not
+    messages, because the model's contacts are independent events: a thread of five
+    messages in one afternoon is one contact in a tie's rhythm, not five."""
     r, alpha, a, b = (float(v) for v in params)
-    x = np.maximum(n_total - 1.0, 0.0)  # repeat contacts
+    x = np.maximum(n_days - 1.0, 0.0)  # repeat days with contact
     big_t = np.maximum(np.nan_to_num(as_of_day - first_day, nan=0.0), 0.0)
     t = np.clip(np.nan_to_num(last_day - first_day, nan=0.0), 0.0, big_t)
     silence = (r + x) * (np.log(alpha + big_t) - np.log(alpha + t))
@@ -357,7 +364,9 @@ def features(
     def rhythm_odds() -> Floats:
         if rhythm is None:
             return np.full(len(x.n_total), np.nan)
-        p = rhythm_chance(x.n_total, x.first_day, x.last_day, as_of_day, rhythm)
+        # The rhythm counts days with contact, not messages: five messages on one day
+        # are one contact in a tie's rhythm (a thread is not five meetings).
+        p = rhythm_chance(x.days_active, x.first_day, x.last_day, as_of_day, rhythm)
         p = np.clip(p, 1e-9, 1.0 - 1e-9)
         return np.log(p) - np.log1p(-p)
 
@@ -467,10 +476,13 @@ def reasons(
     spans: float,
     as_of_day: float,
     m: Model | None = None,
+    *,
+    days: float,
 ) -> list[str]:
     """One tie's activity in words: each feature the model uses, what it is for this
     tie, and whether it raises or lowers the chance against the average tie the
-    model was fitted on (its term's sign in the log-odds), strongest first."""
+    model was fitted on (its term's sign in the log-odds), strongest first. `days`:
+    the distinct days with contact, which the rhythm counts."""
     if n_total <= 0:
         return ["Never in touch: no chance to read yet"]
     m = m or shipped_model()
@@ -482,24 +494,26 @@ def reasons(
         np.asarray([decayed_365]),
         np.asarray([months]),
         np.asarray([spans]),
+        np.asarray([days]),
     )
     X = m.features(x, as_of_day)
     terms = m.contributions(X)[0]
     since = as_of_day - last_day
     gap = (last_day - first_day) / max(n_total - 1, 1)
     rhythm = (
-        rhythm_chance(x.n_total, x.first_day, x.last_day, as_of_day, m.rhythm)[0]
+        rhythm_chance(x.days_active, x.first_day, x.last_day, as_of_day, m.rhythm)[0]
         if m.rhythm is not None
         else math.nan
     )
-    times = f"{n_total:.0f} contact{'' if round(n_total) == 1 else 's'}"
+    # the rhythm counts days with contact (several messages in a day are one)
+    once = "A single contact" if n_total <= 1 else "Contact on a single day"
     words = {
         "rhythm_odds": (
-            f"{times} over {_days(max(last_day - first_day, 0.0))}, the last "
-            f"{_days(math.floor(since))} ago: at that rhythm a {rhythm:.0%} chance of "
+            f"In touch on {days:.0f} days over {_days(max(last_day - first_day, 0.0))}, the"
+            f" last {_days(math.floor(since))} ago: at that rhythm a {rhythm:.0%} chance of "
             f"contact within {HORIZON_DAYS} days"
-            if n_total > 1
-            else f"A single contact, {_days(math.floor(since))} ago: at the rhythm of ties"
+            if days > 1
+            else f"{once}, {_days(math.floor(since))} ago: at the rhythm of ties"
             f" like it a {rhythm:.0%} chance of contact within {HORIZON_DAYS} days"
         ),
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",

@@ -136,6 +136,7 @@ class Features:
     months_active: Floats  # 30-day spans of the last 360 days with contact (activity)
     lasting: Floats  # contacts decayed with a 365-day half-life (activity)
     spans_active: Floats  # 5-day spans of the last 90 days with contact (activity)
+    days_active: Floats  # distinct days with contact, ever (activity's rhythm)
 
 
 @dataclass
@@ -167,6 +168,12 @@ def _group_or(idx: Ints, bits: Ints, n: int) -> Ints:
     return out
 
 
+def _count_distinct(idx: Ints, values: Ints, n: int) -> Floats:
+    """Distinct values per group (values are whole days back: 0 <= v < 1,000,000)."""
+    pairs = np.unique(idx * 1_000_000 + values)
+    return _count(pairs // 1_000_000, n)
+
+
 def _group_min(idx: Ints, values: Floats, n: int) -> Floats:
     out = np.full(n, np.inf)
     np.minimum.at(out, idx, values)
@@ -189,6 +196,7 @@ COUNTED = (
     "them_started",
     "me_started",
     "minutes",
+    "days",
 )
 
 
@@ -228,6 +236,10 @@ class Contacts:
     # The same with a 365-day half-life, and 5-day spans as bits (activity.span_bits).
     lasting: Floats
     spans: Ints
+    # Distinct days with contact, counted as whole days back from ref_day (calendar
+    # days when the cuts are midnights, as the app's are: a day then never straddles
+    # two periods, so the periods' counts add up).
+    days: Floats
 
     def upto(self, as_of_day: float, p: TrustParams) -> dict[str, Floats]:
         """Each person's totals as of one of the cuts (1-D arrays)."""
@@ -313,6 +325,7 @@ def summarize(
         months=_group_or(group, month_bits(ref - day), size).reshape(n, m),
         lasting=count(None, np.exp2((day - ref) / ACTIVITY_LONG_HALF_LIFE)),
         spans=_group_or(group, span_bits(ref - day), size).reshape(n, m),
+        days=_count_distinct(group, np.floor(ref - day).astype(np.int64), size).reshape(n, m),
     )
 
 
@@ -372,6 +385,7 @@ def features(
         months_active=c["months_active"],
         lasting=c["lasting"],
         spans_active=c["spans_active"],
+        days_active=c["days"],
     )
 
 
@@ -501,7 +515,14 @@ def compute(
 def activity_of(f: Features, as_of_day: float) -> Floats:
     """The activity model (troth.trust.activity) on what the summary holds, 0-100."""
     x = app_inputs(
-        f.n_total, f.first_day, f.last_day, f.recent, f.lasting, f.months_active, f.spans_active
+        f.n_total,
+        f.first_day,
+        f.last_day,
+        f.recent,
+        f.lasting,
+        f.months_active,
+        f.spans_active,
+        f.days_active,
     )
     out = np.zeros(len(f.n_total))
     seen = f.n_total > 0

@@ -306,6 +306,7 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         float(f.months_active[i]),
         float(f.spans_active[i]),
         now.as_of_day,
+        days=float(f.days_active[i]),
     )
     return row
 

@@ -70,6 +70,7 @@ SUMS = (
     "months",
     "lasting",
     "spans",
+    "days",
 )
 DAYS = ("first", "last", "two_way")
 
@@ -132,7 +133,7 @@ def _contacts_sql(first_period: bool) -> str:
             else f"CAST({back} AS INTEGER)"  # never negative: truncation is floor
         )
 
-    span, five = span_of(MONTH_DAYS), span_of(SPAN_DAYS)
+    span, five, day = span_of(MONTH_DAYS), span_of(SPAN_DAYS), span_of(1.0)
     # 36 bits of 5-day spans overflow PostgreSQL's 32-bit integer: shift a BIGINT
     # (SQLite's integers are 64-bit already).
     one = "CAST(1 AS BIGINT)" if connection.vendor == "postgresql" else "1"
@@ -155,6 +156,9 @@ def _contacts_sql(first_period: bool) -> str:
         # the long memory (365-day half-life) and the 5-day spans, likewise
         f"SUM(POWER(2, {ago} / {_float('%(lasting)s')})), "
         f"SUM(DISTINCT CASE WHEN {five} < {SPAN_BITS} THEN {one} << {five} ELSE 0 END), "
+        # distinct days with contact, whole days back from the reference day as
+        # `summarize` counts them: what the activity rhythm counts (issue 16)
+        f"COUNT(DISTINCT {day}), "
         f"{_days('MIN(i.occurred_at)')}, {_days('MAX(i.occurred_at)')}, {_days(last_two_way)} "
         f"FROM {source} GROUP BY {person}"
     )
@@ -216,6 +220,7 @@ def load_contacts(
         months=got["months"].astype(np.int64),
         lasting=got["lasting"],
         spans=got["spans"].astype(np.int64),
+        days=got["days"],
     )
 
 

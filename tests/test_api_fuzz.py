@@ -8,11 +8,13 @@ suite's SQLite pass stays within a couple of minutes on CI's two cores."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from pytest_django.fixtures import Settings
 from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -60,7 +62,7 @@ def _connection_kept_between_requests():
 
 
 @pytest.fixture
-def token(db, settings, home):
+def token(db: None, settings: Settings, home: Path):
     """An owner with a few of everything (so small ids often exist), and their token."""
     from django.contrib.auth import get_user_model
 
@@ -88,5 +90,5 @@ def token(db, settings, home):
     suppress_health_check=list(HealthCheck),
     derandomize=True,  # the same requests every run: a failure reproduces
 )
-def test_api_conforms_to_its_document(case, token):
+def test_api_conforms_to_its_document(case, token) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -8,6 +8,7 @@ import base64
 
 from troth.dav.actions import do_set_card_notes
 from troth.dav.queries import card_texts, ctag, etags
+from troth.owned import Owner
 from troth.people.actions import (
     do_add_note,
     do_add_person,
@@ -32,7 +33,7 @@ def _card(owner, person) -> tuple[str, str]:
     return etag, text
 
 
-def test_every_edit_that_changes_the_card_moves_its_etag(alice, bob):
+def test_every_edit_that_changes_the_card_moves_its_etag(alice: Owner, bob: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen", emails=["wren@example.org"])
     other = do_add_person(alice, "Pat Ng")
     steps = [
@@ -74,7 +75,7 @@ def _strip_rev(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("REV:"))
 
 
-def test_etags_are_stable_and_the_ctag_follows_the_book(alice):
+def test_etags_are_stable_and_the_ctag_follows_the_book(alice: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen")
     pat = do_add_person(alice, "Pat Ng")
     first = etags(alice)
@@ -88,7 +89,7 @@ def test_etags_are_stable_and_the_ctag_follows_the_book(alice):
     assert set(etags(alice)) == {pat.pk}
 
 
-def test_cards_are_owner_scoped(alice, bob):
+def test_cards_are_owner_scoped(alice: Owner, bob: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen")
     assert list(card_texts(bob, [wren.pk])) == []
     assert etags(bob, [wren.pk]) == {}

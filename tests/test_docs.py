@@ -33,12 +33,12 @@ load_all()  # commands load on demand (troth.cli.lazy): here every one is wanted
 COMMANDS = dict(_commands(typer.main.get_command(app)))
 
 
-def test_the_walk_finds_the_commands():
+def test_the_walk_finds_the_commands() -> None:
     assert {"people", "agenda", "export json", "eval persistence"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS))
-def test_every_command_is_in_the_readme(path):
+def test_every_command_is_in_the_readme(path) -> None:
     assert re.search(rf"troth {re.escape(path)}\b", README), (
         f"`troth {path}` is not in README.md: add it to the tour or its section"
     )
@@ -51,7 +51,7 @@ def _json_list() -> set[str]:
     return {"people"} | set(re.findall(r"`([a-z][a-z ]*)`", match.group(1)))
 
 
-def test_the_readme_lists_every_command_that_takes_json():
+def test_the_readme_lists_every_command_that_takes_json() -> None:
     takes_json = {
         path.split()[0]
         for path, command in COMMANDS.items()

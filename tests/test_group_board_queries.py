@@ -55,7 +55,7 @@ def board_queries(group, user) -> tuple[int, str]:
 
 
 @pytest.mark.django_db
-def test_a_look_at_the_board_costs_the_same_for_a_bigger_group():
+def test_a_look_at_the_board_costs_the_same_for_a_bigger_group() -> None:
     small, small_lead = group_of(8, "small")
     big, big_lead = group_of(40, "big")
     small_n, _ = board_queries(small, small_lead)
@@ -73,7 +73,7 @@ def test_a_look_at_the_board_costs_the_same_for_a_bigger_group():
 
 
 @pytest.mark.django_db
-def test_the_boards_forms_post_where_the_urls_say():
+def test_the_boards_forms_post_where_the_urls_say() -> None:
     group, lead = group_of(6, "forms")
     mine = actions.do_post_need(Membership.objects.get(group=group, user=lead), "A designer")
     other = GroupNeed.objects.filter(group=group).exclude(author=lead).first()
@@ -97,7 +97,7 @@ def test_the_boards_forms_post_where_the_urls_say():
 
 
 @pytest.mark.django_db
-def test_names_on_the_board_are_display_names():
+def test_names_on_the_board_are_display_names() -> None:
     group, lead = group_of(4, "names")
     # a member who never gave their own name is shown by username
     Person.objects.filter(owner__username="names1", is_me=True).update(full_name="Me")

@@ -13,7 +13,7 @@ from troth.importers.tasks import RUNNERS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_no_upward_import_is_ignored():
+def test_no_upward_import_is_ignored() -> None:
     config = configparser.ConfigParser()
     config.read(ROOT / ".importlinter")
     layers = config["importlinter:contract:layers"]
@@ -22,5 +22,5 @@ def test_no_upward_import_is_ignored():
         assert "ignore_imports" not in config[section], section
 
 
-def test_backup_registers_the_restore_of_an_uploaded_export():
+def test_backup_registers_the_restore_of_an_uploaded_export() -> None:
     assert RUNNERS["json"] is restore_upload

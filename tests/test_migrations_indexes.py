@@ -30,7 +30,7 @@ def _orders(cursor, name: str, found: Mapping) -> list[str]:
     return ["DESC" if c.strip().upper().endswith(" DESC") else "ASC" for c in columns]
 
 
-def test_every_declared_index_is_in_the_database(db):
+def test_every_declared_index_is_in_the_database(db: None) -> None:
     checked = []
     with connection.cursor() as cursor:
         for model in apps.get_models():

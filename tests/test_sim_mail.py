@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from troth.sim.generate import MAIL_LIKE, generate_network
+from troth.sim.generate import MAIL_LIKE, SimSettings, generate_network
 from troth.trust.persistence import SIM_OWNER, read_log, write_network_log
 
 TODAY = dt.date(2025, 6, 1)
@@ -25,7 +25,7 @@ def _log_shape():
     return mod.log_shape
 
 
-def _shape(tmp_path, settings=None, seed=11):
+def _shape(tmp_path: Path, settings: SimSettings | None = None, seed: int = 11):
     path = tmp_path / "sim.csv"
     net = generate_network(500, seed=seed, days=540, today=TODAY, settings=settings)
     write_network_log(net, path)
@@ -33,7 +33,7 @@ def _shape(tmp_path, settings=None, seed=11):
     return log, _log_shape()(log)
 
 
-def test_mail_like_log_is_near_the_real_log(tmp_path):
+def test_mail_like_log_is_near_the_real_log(tmp_path: Path) -> None:
     # the Enron log: median gap 4.9 days, 96% one-way ties, 4.0 recipients per message
     _log, r = _shape(tmp_path, MAIL_LIKE)
     assert 3.5 <= r["gap_median"] <= 6.5
@@ -41,14 +41,14 @@ def test_mail_like_log_is_near_the_real_log(tmp_path):
     assert 3.0 <= r["recipients_mean"] <= 5.0
 
 
-def test_default_keeps_one_to_one_contacts(tmp_path):
+def test_default_keeps_one_to_one_contacts(tmp_path: Path) -> None:
     # the demo and the app's tests are built on the default: no group mail there
     log, r = _shape(tmp_path)
     assert r["recipients_mean"] == 1.0
     assert r["gap_median"] > 7.0
 
 
-def test_group_mail_is_one_message_from_the_owner(tmp_path):
+def test_group_mail_is_one_message_from_the_owner(tmp_path: Path) -> None:
     log, _r = _shape(tmp_path, MAIL_LIKE, seed=3)
     owner = log.names.index(SIM_OWNER)
     many = log.fanout > 1

@@ -7,6 +7,7 @@ known that day. Dates are built from today, never fixed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -20,6 +21,9 @@ from troth.people.models import Person
 from troth.warmpaths.actions import do_knows
 from troth.warmpaths.models import PlannedAsk
 from troth.warmpaths.queries import find_paths
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def _ago(days: float) -> dt.datetime:
@@ -45,7 +49,7 @@ def _mail(owner, people: list[Person], ext: str, days: float) -> None:
 
 
 @pytest.fixture
-def me(db):
+def me(db: None):
     from troth.owners import local_owner
 
     return local_owner()
@@ -86,7 +90,7 @@ def _asked(me, connector: Person, target: Person, days: float) -> None:
     )
 
 
-def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(me, net):
+def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(me, net) -> None:
     cleo, dan, tess = net["cleo"], net["dan"], net["tess"]
     assert _firsts(me, tess) == [cleo.id, dan.id]
     _asked(me, cleo, net["zoe"], days=100)  # long ago: no load
@@ -100,7 +104,7 @@ def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(me, n
     ]
 
 
-def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(me, net, cli):
+def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(me, net, cli: Cli) -> None:
     cleo, dan, tess = net["cleo"], net["dan"], net["tess"]
     mine = Person.objects.get(owner=me, is_me=True)
     do_record_favor(
@@ -122,7 +126,7 @@ def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(me, net, cli):
     assert cli.json("path", "Tess Target")["paths"][1]["load"]
 
 
-def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me, db, cli):
+def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me, db: None, cli: Cli) -> None:
     cleo, tess = do_add_person(me, "Cleo Cole"), do_add_person(me, "Tess Target")
     _tie(me, cleo, start=50)  # no contact for 50 days: cooling
     for i in range(6):
@@ -149,7 +153,7 @@ def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me, db, cli):
     assert "Cleo Cole is not cooling: no check-in needed first." in text
 
 
-def test_paths_as_of_a_past_day(me, net, cli):
+def test_paths_as_of_a_past_day(me, net, cli: Cli) -> None:
     tess = net["tess"]
     today = timezone.localdate()
     assert _firsts(me, tess)
@@ -179,13 +183,13 @@ def test_paths_as_of_a_past_day(me, net, cli):
         (("--as-of", "2020-01-01", "--plan"), "cannot --ask or --plan"),
     ],
 )
-def test_bad_as_of(me, net, cli, args, says):
+def test_bad_as_of(me, net, cli: Cli, args, says) -> None:
     result = cli("path", "Tess Target", *args, code=2)
     assert says in result.stderr
     assert not PlannedAsk.objects.exists()
 
 
-def test_a_planned_check_in_not_yet_due_shows_on_its_own_and_can_be_done(me, net):
+def test_a_planned_check_in_not_yet_due_shows_on_its_own_and_can_be_done(me, net) -> None:
     from troth.agenda.actions import do_done
     from troth.agenda.queries import access_item
 

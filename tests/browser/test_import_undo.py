@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,7 +47,9 @@ def found(page: Any, name: str) -> int:
     return page.get_by_role("link", name=name, exact=True).count()
 
 
-def test_undo_an_import_from_its_page(page, labels_ok, screenshots, tmp_path):
+def test_undo_an_import_from_its_page(
+    page: Any, labels_ok: Callable[[Any], None], screenshots: Path, tmp_path: Path
+) -> None:
     card = tmp_path / "ferries.vcf"
     card.write_text(VCARD, encoding="utf-8")
     page.goto("/import/")

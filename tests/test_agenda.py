@@ -31,7 +31,7 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def ids(owner, **kw) -> list[str]:
+def ids(owner: Owner, **kw) -> list[str]:
     return [i.id for i in agenda(owner, **kw).items]
 
 

@@ -30,6 +30,7 @@ from troth.backup.tables import tables
 from troth.identity.actions import do_merge
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Need
+from troth.owned import Owner
 from troth.owners import do_ensure_me, local_owner
 from troth.people.models import Person
 from troth.sim.actions import do_wipe_demo
@@ -48,20 +49,20 @@ def rows(items) -> list[tuple]:
     ]
 
 
-def materialised(owner) -> list[tuple]:
+def materialised(owner: Owner) -> list[tuple]:
     return rows(agenda(owner).items)
 
 
-def fresh(owner) -> list[tuple]:
+def fresh(owner: Owner) -> list[tuple]:
     return rows(_computed(owner, timezone.localdate(), 7, 0, None).items)
 
 
-def stored(owner) -> bool:
+def stored(owner: Owner) -> bool:
     return AgendaSnapshot.objects.filter(owner=owner, head__isnull=False).exists()
 
 
 class Steps:
-    def __init__(self, owner) -> None:
+    def __init__(self, owner: Owner) -> None:
         self.owner = owner
         self.changed: set[str] = set()
         self.done: list[str] = []
@@ -79,7 +80,7 @@ class Steps:
         self.done.append(label)
 
 
-def first(owner, *kinds: str) -> tuple[str, Person]:
+def first(owner: Owner, *kinds: str) -> tuple[str, Person]:
     """The first item of these kinds (in this order of preference) and its person."""
     items = agenda(owner).items
     for kind in kinds:

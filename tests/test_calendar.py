@@ -30,7 +30,7 @@ def _days(n: int) -> dt.date:
     return _today() + dt.timedelta(days=n)
 
 
-def network(owner) -> dict[str, str]:
+def network(owner: Owner) -> dict[str, str]:
     """One of each dated item, made through the real services; agenda id -> date expected."""
     me = me_person(owner)
     dana = do_add_person(owner, "Dana Whitfield")

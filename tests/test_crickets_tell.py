@@ -19,7 +19,7 @@ from troth.owned import Owner
 from troth.people.actions import do_add_person
 
 
-def _items(owner, day: dt.date) -> dict[str, str]:
+def _items(owner: Owner, day: dt.date) -> dict[str, str]:
     return {i.id: i.candidate.reason for i in agenda(owner, today=day, limit=0).items}
 
 

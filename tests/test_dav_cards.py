@@ -26,7 +26,7 @@ PNG = base64.b64decode(
 )
 
 
-def _card(owner, person) -> tuple[str, str]:
+def _card(owner: Owner, person) -> tuple[str, str]:
     ((_, etag, text),) = card_texts(owner, [person.pk])
     assert etags(owner, [person.pk])[person.pk] == etag
     assert etags(owner)[person.pk] == etag  # the whole book's read agrees with one card's

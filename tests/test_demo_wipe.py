@@ -24,7 +24,7 @@ from troth.trust.queries import trust_list
 from troth.trust.summary import load_scores
 
 
-def _owned_counts(owner) -> dict[str, int]:
+def _owned_counts(owner: Owner) -> dict[str, int]:
     return {
         m._meta.label: m._base_manager.filter(owner=owner).count()
         for m in apps.get_models()

@@ -99,7 +99,7 @@ def use(monkeypatch: pytest.MonkeyPatch, port: int, **more: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-def things(owner) -> list[str]:
+def things(owner: Owner) -> list[str]:
     """A promise due soon, a late one, and a thank-you owed: agenda ids, in order."""
     me = me_person(owner)
     dana = do_add_person(owner, "Dana Whitfield")

@@ -69,7 +69,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _render(owner, person, kind, item=None):
+def _render(owner: Owner, person, kind, item=None):
     d = drafts.render_draft(owner, person, kind, item)
     _clean(d.subject or "")
     _clean(d.body)

@@ -44,7 +44,7 @@ def pairwise(truth: list[int], labels: list[int]) -> tuple[float, float]:
     return (right / predicted if predicted else 1.0), (right / real if real else 1.0)
 
 
-def import_all(owner, files: DirtyFiles) -> list:
+def import_all(owner: Owner, files: DirtyFiles) -> list:
     # as `troth import` does it: one do_import per file, --me passed to each
     return [
         do_import(owner, parser(kind), path, options={"me": [files.me]}, kind=kind)
@@ -52,7 +52,7 @@ def import_all(owner, files: DirtyFiles) -> list:
     ]
 
 
-def located(owner, files: DirtyFiles):
+def located(owner: Owner, files: DirtyFiles):
     source_ids, points = where_records_are(owner)
     return files.locate(source_ids, points)
 
@@ -153,7 +153,7 @@ def test_importing_everything_again_changes_nothing(alice: Owner, written) -> No
     assert _snapshot(alice) == before
 
 
-def _snapshot(owner) -> dict[str, list[tuple]]:
+def _snapshot(owner: Owner) -> dict[str, list[tuple]]:
     from django.apps import apps
 
     out = {}

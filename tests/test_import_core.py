@@ -78,7 +78,7 @@ MODELS = [
 ]
 
 
-def snapshot(owner) -> dict[str, list[tuple]]:
+def snapshot(owner: Owner) -> dict[str, list[tuple]]:
     """Every row the owner has in the tables an import writes (import runs are a log)."""
     out: dict[str, list[tuple]] = {}
     for label in MODELS:
@@ -91,7 +91,7 @@ def snapshot(owner) -> dict[str, list[tuple]]:
     return out
 
 
-def run(owner, parser, path: Path, **options):
+def run(owner: Owner, parser, path: Path, **options):
     with transaction.atomic():
         return do_import(owner, parser, path, options=options)
 

@@ -18,7 +18,7 @@ from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Note, Person
 
 
-def run(owner, path: Path):
+def run(owner: Owner, path: Path):
     with transaction.atomic():
         return do_import(owner, PARSER, path)
 

@@ -20,6 +20,7 @@ from pytest_django.fixtures import Settings
 
 from troth.importers import tasks
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.models import Person
 
@@ -51,7 +52,7 @@ def victims(tmp_path: Path, home: Path) -> list[Path]:
     return [outside, database, beside]
 
 
-def run_of(owner, upload: str, status: str = ImportRun.RUNNING, **extra) -> ImportRun:
+def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra) -> ImportRun:
     return ImportRun.objects.create(
         owner=owner,
         kind="vcard",

@@ -31,7 +31,7 @@ PREAMBLE = (
 )
 
 
-def run(owner, path: Path, **options):
+def run(owner: Owner, path: Path, **options):
     with transaction.atomic():
         return do_import(owner, PARSER, path, options=options)
 

@@ -24,7 +24,7 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _net(owner) -> dict[str, Person]:
+def _net(owner: Owner) -> dict[str, Person]:
     """Dan (a close tie) knows Rob, who knows Tess, a stranger to me; the links are
     troth's (said by hand), with no Knows row behind them."""
     dan, rob = do_add_person(owner, "Dan Dee"), do_add_person(owner, "Rob Roe")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from conftest import Cli
 
 
-def _tie(owner, person, meetings: int = 6):
+def _tie(owner: Owner, person, meetings: int = 6):
     """A months-long tie with giving both ways, so the handoff guard lets it through."""
     for k in range(meetings):
         do_log_interaction(
@@ -52,7 +52,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _draft(owner, intro, kind=None):
+def _draft(owner: Owner, intro, kind=None):
     d = drafts.render_intro_draft(owner, intro, kind)
     _clean(d.subject or "")
     _clean(d.body)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def _mr_big(owner):
+def _mr_big(owner: Owner):
     """The walkthrough's story: one board meeting with Bernard, who offered Ralph."""
     bernard = do_add_person(
         owner, "Bernard Biggs", company="Biggs Capital", title="Managing Partner"
@@ -46,7 +46,7 @@ def _mr_big(owner):
     return bernard, ralph
 
 
-def _ids(owner, day: dt.date) -> dict[str, str]:
+def _ids(owner: Owner, day: dt.date) -> dict[str, str]:
     return {i.id: i.candidate.reason for i in agenda(owner, today=day, limit=0).items}
 
 

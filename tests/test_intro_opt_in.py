@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from conftest import Cli
 
 
-def _tie(owner, person):
+def _tie(owner: Owner, person):
     for k in range(6):
         do_log_interaction(
             owner,
@@ -42,7 +42,7 @@ def _tie(owner, person):
     return person
 
 
-def _two(owner):
+def _two(owner: Owner):
     sarah = _tie(owner, do_add_person(owner, "Sarah Flores"))
     liz = _tie(owner, do_add_person(owner, "Elizabeth Moore"))
     return sarah, liz

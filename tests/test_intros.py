@@ -88,7 +88,7 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person, meetings: int = 6):
+def _tie(owner: Owner, person, meetings: int = 6):
     """A real, months-long tie with giving both ways."""
     for k in range(meetings):
         do_log_interaction(

@@ -44,7 +44,7 @@ def google(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     return path
 
 
-def run(owner, parser, path: Path):
+def run(owner: Owner, parser, path: Path):
     with transaction.atomic():
         return do_import(owner, parser, path)
 

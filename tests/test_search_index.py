@@ -34,7 +34,7 @@ from troth.people.queries import find_people
 from troth.people.search import SQLITE_SCHEMA, ensure_index
 
 
-def found(owner, query: str) -> list[int]:
+def found(owner: Owner, query: str) -> list[int]:
     return find_people(owner, query=query)
 
 

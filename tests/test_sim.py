@@ -312,7 +312,7 @@ def test_bad_arguments_are_refused() -> None:
 # -- loading (database) ------------------------------------------------------------
 
 
-def _db_counts(owner) -> dict[str, int]:
+def _db_counts(owner: Owner) -> dict[str, int]:
     return {
         "people": Person.objects.filter(owner=owner, is_me=False).count(),
         "relationships": Relationship.objects.filter(owner=owner).count(),
@@ -355,7 +355,7 @@ def _expected(net: Network) -> dict[str, int]:
     }
 
 
-def _assert_owned_by(owner) -> None:
+def _assert_owned_by(owner: Owner) -> None:
     """No row of this owner points at a person of someone else."""
     people = Person.objects.filter(owner=owner)
     checks = [

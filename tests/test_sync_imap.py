@@ -71,7 +71,7 @@ def fill(server: Dovecot, realdata: Path | None = None) -> int:
     return 5 + n
 
 
-def add_source(owner, server: Dovecot, **kw) -> Source:
+def add_source(owner: Owner, server: Dovecot, **kw) -> Source:
     return do_add_imap(
         owner,
         host="127.0.0.1",
@@ -84,7 +84,7 @@ def add_source(owner, server: Dovecot, **kw) -> Source:
     )
 
 
-def people(owner) -> set[str]:
+def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 

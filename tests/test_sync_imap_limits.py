@@ -58,7 +58,7 @@ class Hostile:
         self.sock.close()
 
 
-def _source(owner, port: int) -> Source:
+def _source(owner: Owner, port: int) -> Source:
     return do_add_imap(
         owner, host="127.0.0.1", port=port, security="none", username="sam",
         password="pw", me=["sam@example.org"],

@@ -80,7 +80,7 @@ def test_scores_tiers_and_reasons(network) -> None:
     assert dana["facts"]["hours_together"] == 14.0
 
 
-def network_person(owner, name):
+def network_person(owner: Owner, name):
     from troth.people.queries import resolve_person
 
     return resolve_person(owner, name)
@@ -183,7 +183,7 @@ def test_scores_from_another_engine_version_are_recomputed(network) -> None:
     assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()
 
 
-def _new_interaction(owner, today) -> None:
+def _new_interaction(owner: Owner, today) -> None:
     dana = network_person(owner, "Dana Whitfield")
     # bulk_create: no post_save, so troth.trust.signals does not hear of it
     Interaction.objects.bulk_create(
@@ -191,14 +191,14 @@ def _new_interaction(owner, today) -> None:
     )
 
 
-def _new_favor(owner, today) -> None:
+def _new_favor(owner: Owner, today) -> None:
     dana = network_person(owner, "Dana Whitfield")
     Favor.objects.bulk_create(
         [Favor(owner=owner, giver=dana, receiver=me_person(owner), kind="lead", given_on=today)]
     )
 
 
-def _new_promise(owner, today) -> None:
+def _new_promise(owner: Owner, today) -> None:
     sam = network_person(owner, "Sam Ortiz")
     Commitment.objects.bulk_create(
         [
@@ -209,21 +209,21 @@ def _new_promise(owner, today) -> None:
     )
 
 
-def _promise_status_changed(owner, today) -> None:
+def _promise_status_changed(owner: Owner, today) -> None:
     Commitment.objects.filter(owner=owner).update(status="broken", status_changed_at=timezone.now())
 
 
-def _new_person(owner, today) -> None:
+def _new_person(owner: Owner, today) -> None:
     Person.objects.create(owner=owner, full_name="Ada Newcomer", name_key="ada newcomer")
 
 
-def _older_engine(owner, today) -> None:
+def _older_engine(owner: Owner, today) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="0:old"
     )
 
 
-def _newer_engine(owner, today) -> None:
+def _newer_engine(owner: Owner, today) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="99:new"
     )

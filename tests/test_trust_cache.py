@@ -42,17 +42,17 @@ def ago(days: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
-def truth(owner) -> dict[int, float]:
+def truth(owner: Owner) -> dict[int, float]:
     """Everyone's score computed from scratch now, past any cache."""
     ids, (now, _d30, _d90) = load_scores(owner, timezone.localdate())
     return {int(i): float(s) for i, s in zip(ids.tolist(), now.score.tolist(), strict=True)}
 
 
-def shown(owner) -> dict[int, float]:
+def shown(owner: Owner) -> dict[int, float]:
     return {r["id"]: r["score"] for r in trust_list(owner)}
 
 
-def check_current(owner) -> dict[int, float]:
+def check_current(owner: Owner) -> dict[int, float]:
     """What trust_list shows is the truth (it rounds to one decimal)."""
     seen = shown(owner)
     assert seen == pytest.approx(truth(owner), abs=0.051)
@@ -172,7 +172,7 @@ def test_a_merge_and_its_undo(net) -> None:
     assert check_current(owner) == pytest.approx(before, abs=0.051)
 
 
-def _calendar(owner, tmp_path: Path, start: dt.datetime):
+def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime):
     stamp = start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     me = "me@example.org"
     text = (

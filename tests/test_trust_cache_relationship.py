@@ -21,7 +21,7 @@ from troth.trust.queries import trust_list
 from troth.trust.summary import load_scores
 
 
-def _truth(owner) -> dict[int, float]:
+def _truth(owner: Owner) -> dict[int, float]:
     ids, (now, _d30, _d90) = load_scores(owner, timezone.localdate())
     return {int(i): float(s) for i, s in zip(ids.tolist(), now.score.tolist(), strict=True)}
 

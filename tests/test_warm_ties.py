@@ -64,7 +64,7 @@ def network(fixed_day: dt.date, alice: Owner):
     return alice
 
 
-def _someone(owner, tier: str) -> Person:
+def _someone(owner: Owner, tier: str) -> Person:
     row = TrustScore.objects.filter(owner=owner, tier=tier).order_by("-score").first()
     # the network is built on a fixed day, so it has a tie of every tier these tests ask for
     assert row is not None, f"the simulated network has no {tier} tie"

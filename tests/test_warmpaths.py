@@ -31,7 +31,7 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def tie(owner, person: Person, n: int = 12) -> None:
+def tie(owner: Owner, person: Person, n: int = 12) -> None:
     """A two-way tie of n recent meetings (one every 9 days), so the trust engine
     ranks it near the top."""
     for i in range(n):
@@ -40,19 +40,19 @@ def tie(owner, person: Person, n: int = 12) -> None:
         )
 
 
-def message(owner, people: list[Person], ext: str, days: float = 10) -> None:
+def message(owner: Owner, people: list[Person], ext: str, days: float = 10) -> None:
     """One message of mine to several people: one row each, sharing source + external_id,
     the way the mail importer stores it."""
     for p in people:
         do_log_interaction(owner, p, "email", when=_ago(days), source="mail", external_id=ext)
 
 
-def link(owner, a: Person, b: Person) -> Link | None:
+def link(owner: Owner, a: Person, b: Person) -> Link | None:
     lo, hi = sorted((a.id, b.id))
     return Link.objects.filter(owner=owner, person_a_id=lo, person_b_id=hi).first()
 
 
-def evidence_of(owner, a: Person, b: Person) -> list[str]:
+def evidence_of(owner: Owner, a: Person, b: Person) -> list[str]:
     rows = [r for r in whom_knows(owner, a) if r["id"] == b.id]
     return rows[0]["evidence"] if rows else []
 

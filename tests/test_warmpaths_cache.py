@@ -23,14 +23,14 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person) -> None:
+def _tie(owner: Owner, person: Person) -> None:
     for i in range(12):
         do_log_interaction(
             owner, person, "meeting", when=_ago(3 + 9 * i), minutes=60, they_started=i % 2 == 1
         )
 
 
-def _firsts(owner, target: Person) -> list[int]:
+def _firsts(owner: Owner, target: Person) -> list[int]:
     return [p["hops"][0]["id"] for p in find_paths(owner, target)["paths"]]
 
 

@@ -16,6 +16,7 @@ from troth.agenda.queries import agenda
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import do_knows
@@ -30,7 +31,7 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person, start: float = 3) -> None:
+def _tie(owner: Owner, person: Person, start: float = 3) -> None:
     """A two-way tie of twelve meetings, one every 9 days, the last `start` days ago."""
     for i in range(12):
         do_log_interaction(
@@ -43,7 +44,7 @@ def _tie(owner, person: Person, start: float = 3) -> None:
         )
 
 
-def _mail(owner, people: list[Person], ext: str, days: float) -> None:
+def _mail(owner: Owner, people: list[Person], ext: str, days: float) -> None:
     for p in people:
         do_log_interaction(owner, p, "email", when=_ago(days), source="mail", external_id=ext)
 

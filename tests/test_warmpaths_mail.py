@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from troth.importers import mail, mailscan
 from troth.importers.models import ImportRun, MessageParticipant
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.models import InferencePass, Link
@@ -27,12 +28,12 @@ TEST_19 = ("eml", "mailparser_mail_test_19.eml")
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
 
 
-def _link(owner, a: Person, b: Person) -> Link | None:
+def _link(owner: Owner, a: Person, b: Person) -> Link | None:
     lo, hi = sorted((a.id, b.id))
     return Link.objects.filter(owner=owner, person_a_id=lo, person_b_id=hi).first()
 
 
-def _people(owner, *names_and_addresses: tuple[str, str]) -> list[Person]:
+def _people(owner: Owner, *names_and_addresses: tuple[str, str]) -> list[Person]:
     return [do_add_person(owner, name, emails=[addr]) for name, addr in names_and_addresses]
 
 

@@ -19,13 +19,13 @@ from troth.warmpaths.models import InferencePass, Link
 from troth.warmpaths.queries import fresh_links, whom_knows
 
 
-def _message(owner, people: list[Person], ext: str, days: float) -> None:
+def _message(owner: Owner, people: list[Person], ext: str, days: float) -> None:
     when = timezone.now() - dt.timedelta(days=days)
     for p in people:
         do_log_interaction(owner, p, "email", when=when, source="mail", external_id=ext)
 
 
-def _pairs(owner) -> dict[tuple[int, int], Link]:
+def _pairs(owner: Owner) -> dict[tuple[int, int], Link]:
     return {(lk.person_a_id, lk.person_b_id): lk for lk in Link.objects.filter(owner=owner)}
 
 

@@ -29,7 +29,7 @@ def web(client: Client, alice: Owner, home: Path, settings: Settings):
     return client
 
 
-def people(owner) -> set[str]:
+def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 

@@ -30,7 +30,7 @@ def text(response) -> str:
     return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
-def _tie(owner, person, meetings: int = 6):
+def _tie(owner: Owner, person, meetings: int = 6):
     """A real, months-long tie with giving both ways (as tests/test_intros.py builds one)."""
     for k in range(meetings):
         do_log_interaction(

@@ -23,14 +23,14 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person, n: int = 12) -> None:
+def _tie(owner: Owner, person: Person, n: int = 12) -> None:
     for i in range(n):
         do_log_interaction(
             owner, person, "meeting", when=_ago(3 + 9 * i), minutes=60, they_started=i % 2 == 1
         )
 
 
-def _net(owner) -> dict[str, Person]:
+def _net(owner: Owner) -> dict[str, Person]:
     """Cleo (a close tie) wrote to Tess six times with me in copy, more or less;
     Dan (a close tie) knows Rob, who knows Tess: a longer path. Tess works at Acme."""
     cleo, dan = do_add_person(owner, "Cleo Cole"), do_add_person(owner, "Dan Dee")

@@ -33,7 +33,7 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def me_points(owner) -> list[tuple[str, str]]:
+def me_points(owner: Owner) -> list[tuple[str, str]]:
     return sorted(
         ContactPoint.objects.filter(owner=owner, person=me_person(owner)).values_list(
             "kind", "value"

@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from troth.importers import tasks
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.models import Person
 
@@ -22,7 +23,7 @@ DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 VCARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ruth Okafor\r\nEMAIL:ruth@okafor.example\r\nEND:VCARD\r\n"
 
 
-def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
+def queued(owner: Owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
     stored = tasks.uploads_dir() / f"upload-test-{name}"
     stored.write_text(content, encoding="utf-8")
     return tasks.do_queue_import(owner, stored, name, kind)

@@ -18,6 +18,7 @@ from troth.ledger.models import Commitment
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_tag
+from troth.people.models import Person
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -36,12 +37,12 @@ def ids(owner: Owner, **kw) -> list[str]:
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield")
 
 
 @pytest.fixture
-def sam(alice: Owner):
+def sam(alice: Owner) -> Person:
     return do_add_person(alice, "Sam Okafor")
 
 
@@ -91,7 +92,9 @@ def test_rank_puts_my_promises_first_and_drops_redundant_checkins() -> None:
 # -- gathering from the database -----------------------------------------------------
 
 
-def test_overdue_promise_comes_first_and_done_keeps_it(alice: Owner, dana, sam) -> None:
+def test_overdue_promise_comes_first_and_done_keeps_it(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     me = me_person(alice)
     today = _today()
     late = do_make_promise(
@@ -118,7 +121,7 @@ def test_overdue_promise_comes_first_and_done_keeps_it(alice: Owner, dana, sam) 
     assert f"p{late.id}" not in ids(alice)
 
 
-def test_thanks_owed_and_done_logs_the_thank_you(alice: Owner, dana) -> None:
+def test_thanks_owed_and_done_logs_the_thank_you(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(
         alice, dana, me, "intro", "to Acme's CTO", on=_today() - dt.timedelta(days=5)
@@ -138,7 +141,7 @@ def test_thanks_owed_and_done_logs_the_thank_you(alice: Owner, dana) -> None:
     assert f"t{given.id}" not in ids(alice)
 
 
-def test_snooze_hides_until_the_day_and_refuses_the_past(alice: Owner, dana) -> None:
+def test_snooze_hides_until_the_day_and_refuses_the_past(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(alice, dana, me, "lead", "x", on=_today() - dt.timedelta(days=3))
     item = access_item(alice, f"t{favor.id}")
@@ -154,7 +157,7 @@ def test_snooze_hides_until_the_day_and_refuses_the_past(alice: Owner, dana) -> 
         actions.do_skip(alice, item)
 
 
-def test_skip_never_brings_the_same_reason_back(alice: Owner, dana) -> None:
+def test_skip_never_brings_the_same_reason_back(alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a CPA", days=30)
     item = access_item(alice, f"n{need.id}")
     actions.do_skip(alice, item)
@@ -162,7 +165,7 @@ def test_skip_never_brings_the_same_reason_back(alice: Owner, dana) -> None:
     assert f"n{need.id}" not in ids(alice, today=_today() + dt.timedelta(days=10))
 
 
-def test_needs_name_people_who_might_help(alice: Owner, dana, sam) -> None:
+def test_needs_name_people_who_might_help(alice: Owner, dana: Person, sam: Person) -> None:
     do_tag(alice, sam, ["accounting"])
     # only a real tie counts as "someone you know"; a stranger with the tag does not
     need = do_add_need(alice, dana, "a tax adviser", days=20, tags=["accounting"])
@@ -178,7 +181,7 @@ def test_needs_name_people_who_might_help(alice: Owner, dana, sam) -> None:
 
 
 def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(
-    alice: Owner, dana, sam
+    alice: Owner, dana: Person, sam: Person
 ) -> None:
     do_tag(alice, sam, ["accounting"])
     do_log_interaction(alice, sam, "meeting", when=_ago(100), minutes=45)  # known for months
@@ -201,7 +204,7 @@ def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(
     assert access_item(alice, need_item.id) == need_item.candidate
 
 
-def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice: Owner, dana) -> None:
+def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice: Owner, dana: Person) -> None:
     do_log_interaction(alice, dana, "meeting", when=_ago(40), minutes=60)
     actions.do_set_cadence(alice, dana, 30)
     item = next(i for i in agenda(alice).items if i.candidate.kind == "checkin")
@@ -218,7 +221,9 @@ def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice: Owner, dan
     assert f"c{dana.id}" not in ids(alice, today=_today() + dt.timedelta(days=400))
 
 
-def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(alice: Owner, dana, sam) -> None:
+def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     do_log_interaction(alice, dana, "call", when=_ago(50), minutes=20)
     do_log_interaction(alice, sam, "call", when=_ago(50), minutes=20)
     actions.do_set_cadence(alice, dana, 30)
@@ -235,7 +240,7 @@ def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(alice: Owner, d
     assert f"c{sam.id}" in ids(alice, today=_today() + dt.timedelta(days=10))
 
 
-def test_their_overdue_promise_gets_one_nudge_then_a_release(alice: Owner, dana) -> None:
+def test_their_overdue_promise_gets_one_nudge_then_a_release(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     theirs = do_make_promise(
         alice,
@@ -257,7 +262,7 @@ def test_their_overdue_promise_gets_one_nudge_then_a_release(alice: Owner, dana)
     assert theirs.status == Commitment.RELEASED
 
 
-def test_owners_never_see_each_others_items(alice: Owner, bob: Owner, dana) -> None:
+def test_owners_never_see_each_others_items(alice: Owner, bob: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(alice, dana, me, "lead", "x", on=_today() - dt.timedelta(days=3))
     assert ids(bob) == []
@@ -303,7 +308,9 @@ def test_agenda_commands_end_to_end(cli: Cli) -> None:
     assert cli("cadence", "Dana", "soon", code=2).stderr.startswith("troth: error: cadence")
 
 
-def test_a_weekly_checkin_handled_today_stays_handled(alice: Owner, dana, sam) -> None:
+def test_a_weekly_checkin_handled_today_stays_handled(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     """Regression: a 7-day rhythm with the 7-day look-ahead used to come straight back."""
     do_log_interaction(alice, dana, "meeting", when=_ago(10), minutes=30)
     do_log_interaction(alice, sam, "meeting", when=_ago(10), minutes=30)
@@ -320,7 +327,7 @@ def test_a_weekly_checkin_handled_today_stays_handled(alice: Owner, dana, sam) -
     assert f"c{dana.id}" in ids(alice, today=_today() + dt.timedelta(days=7))
 
 
-def test_nudge_reason_says_when_it_was_due(alice: Owner, dana) -> None:
+def test_nudge_reason_says_when_it_was_due(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     theirs = do_make_promise(
         alice,

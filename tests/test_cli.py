@@ -34,7 +34,7 @@ PERSON_FIELDS = {
 
 
 @pytest.fixture
-def dana(cli: Cli):
+def dana(cli: Cli) -> Person:
     cli(
         "add",
         "Dana Whitfield",
@@ -60,7 +60,7 @@ def test_version(cli: Cli) -> None:
     assert cli("--version").stdout.strip() == f"troth {__version__}"
 
 
-def test_add_prints_id_and_creates_via_person(cli: Cli, dana) -> None:
+def test_add_prints_id_and_creates_via_person(cli: Cli, dana: Person) -> None:
     people = cli.json("people")
     assert {p["name"] for p in people} == {"Dana Whitfield", "Sam Ortiz"}
     row = next(p for p in people if p["name"] == "Dana Whitfield")
@@ -78,7 +78,7 @@ def test_add_prints_id_and_creates_via_person(cli: Cli, dana) -> None:
     assert Person.objects.filter(full_name__startswith="Sam").count() == 1
 
 
-def test_people_filters_and_table(cli: Cli, dana) -> None:
+def test_people_filters_and_table(cli: Cli, dana: Person) -> None:
     cli("add", "Lee Park", "--company", "Globex", "--tag", "design")
     assert [p["name"] for p in cli.json("people", "--tag", "design")] == ["Lee Park"]
     assert [p["name"] for p in cli.json("people", "--company", "acme")] == ["Dana Whitfield"]
@@ -87,7 +87,7 @@ def test_people_filters_and_table(cli: Cli, dana) -> None:
     assert "Dana Whitfield" in table and "Acme Corp" in table
 
 
-def test_full_story_of_one_person(cli: Cli, dana) -> None:
+def test_full_story_of_one_person(cli: Cli, dana: Person) -> None:
     cli(
         "log",
         "dana",
@@ -126,7 +126,7 @@ def test_full_story_of_one_person(cli: Cli, dana) -> None:
     assert "Loves trail running" in text and "Chicago networking night" in text
 
 
-def test_promise_lifecycle(cli: Cli, dana) -> None:
+def test_promise_lifecycle(cli: Cli, dana: Person) -> None:
     out = cli("promise", "send the survey", "--to", "Dana", "--due", "in 3 days").stdout
     pid = Commitment.objects.get().id
     assert f"promise #{pid}" in out
@@ -141,7 +141,7 @@ def test_promise_lifecycle(cli: Cli, dana) -> None:
     cli("promise", "x", code=2)
 
 
-def test_needs_and_met(cli: Cli, dana) -> None:
+def test_needs_and_met(cli: Cli, dana: Person) -> None:
     cli("need", "me", "intro to hiring managers at Acme")
     cli("need", "Dana", "a CPA")
     assert {n["mine"] for n in cli.json("needs")} == {True, False}
@@ -153,7 +153,7 @@ def test_needs_and_met(cli: Cli, dana) -> None:
     assert need.status == "met" and need.met_by is not None and need.met_by.is_me
 
 
-def test_gave_with_need_links_and_closes(cli: Cli, dana) -> None:
+def test_gave_with_need_links_and_closes(cli: Cli, dana: Person) -> None:
     cli("need", "Dana", "a CPA")
     nid = Need.objects.get().id
     cli("gave", "Dana", "intro", "introduced Pat the CPA", "--need", str(nid))
@@ -161,7 +161,7 @@ def test_gave_with_need_links_and_closes(cli: Cli, dana) -> None:
     assert Need.objects.get().status == "met"
 
 
-def test_edit_tag_delete(cli: Cli, dana) -> None:
+def test_edit_tag_delete(cli: Cli, dana: Person) -> None:
     cli(
         "edit",
         "Dana",
@@ -188,7 +188,7 @@ def test_edit_tag_delete(cli: Cli, dana) -> None:
     assert not Person.objects.filter(id=dana.id).exists()
 
 
-def test_delete_one_record(cli: Cli, dana) -> None:
+def test_delete_one_record(cli: Cli, dana: Person) -> None:
     cli("log", "Dana", "call")
     iid = Interaction.objects.get().id
     cli("delete", "--interaction", str(iid), "--yes")
@@ -215,14 +215,14 @@ def test_delete_one_record(cli: Cli, dana) -> None:
         (["add", "Dana Whitfield"], "already in your network"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(cli: Cli, dana, args, message) -> None:
+def test_bad_input_is_one_line_exit_2(cli: Cli, dana: Person, args, message) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr
     assert result.stderr.startswith("troth: error: ")
     assert result.stderr.count("\n") == 1
 
 
-def test_ambiguous_name_lists_candidates(cli: Cli, dana) -> None:
+def test_ambiguous_name_lists_candidates(cli: Cli, dana: Person) -> None:
     cli("add", "Dana Ortiz")
     result = cli("show", "dana", code=2)
     assert "Dana Whitfield (#" in result.stderr and "Dana Ortiz (#" in result.stderr
@@ -316,12 +316,12 @@ def test_demo_json_is_pure_json_when_already_loaded(fixed_day: dt.date, cli: Cli
         (["add", "Zed", "--phone", "call me"], "not a phone number: 'call me'"),
     ],
 )
-def test_more_bad_input(cli: Cli, dana, args, message) -> None:
+def test_more_bad_input(cli: Cli, dana: Person, args, message) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_ids_accept_a_hash_and_limit_zero_means_all(cli: Cli, dana) -> None:
+def test_ids_accept_a_hash_and_limit_zero_means_all(cli: Cli, dana: Person) -> None:
     cli("promise", "x", "--to", "Dana")
     pid = Commitment.objects.get().id
     cli("kept", f"#{pid}")
@@ -335,7 +335,7 @@ def test_new_via_person_is_announced(cli: Cli) -> None:
     assert f"person #{nobody.id}" in out and "who introduced you; new" in out
 
 
-def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli: Cli, dana) -> None:
+def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli: Cli, dana: Person) -> None:
     result = cli("delete", "--promise", "999", code=2)
     assert "no promise with id 999" in result.stderr
     result = cli("delete", "Dana", input="", code=2)

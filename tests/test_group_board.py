@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.groups import actions, queries
-from troth.groups.models import GroupNeed, GroupProfile, HelpOffer, Membership
+from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Membership
 from troth.owned import Owner
 from troth.owners import do_ensure_me
 
@@ -33,7 +33,7 @@ def circle(alice: Owner, bob: Owner):
 
 
 @pytest.fixture
-def other(carol):
+def other(carol) -> Group:
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
 
@@ -122,7 +122,7 @@ def test_offers_go_to_the_needs_owner_only(circle, alice: Owner, bob: Owner, car
 
 
 def test_no_member_reaches_a_need_or_a_group_not_theirs(
-    circle, other, alice: Owner, bob: Owner, carol
+    circle, other: Group, alice: Owner, bob: Owner, carol
 ) -> None:
     need = actions.do_post_need(_m(circle, alice), "A lawyer")
     theirs = actions.do_post_need(_m(other, carol), "An accountant")

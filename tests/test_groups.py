@@ -41,7 +41,7 @@ def circle(alice: Owner, bob: Owner):
 
 
 @pytest.fixture
-def other(carol):
+def other(carol) -> Group:
     """Acme Alumni: carol organises, alone."""
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
@@ -130,7 +130,7 @@ def test_group_names_are_checked_and_unique_in_any_case(db: None) -> None:
 
 
 def test_access_hides_other_groups_and_reserves_organiser_work(
-    circle, other, alice: Owner, bob: Owner, carol
+    circle, other: Group, alice: Owner, bob: Owner, carol
 ) -> None:
     assert access.access_group(bob, circle.slug) == circle
     with pytest.raises(NotFound) as missing:
@@ -188,7 +188,7 @@ def test_members_see_names_but_only_organisers_see_addresses(
 
 
 def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(
-    circle, other, alice: Owner, bob: Owner, carol
+    circle, other: Group, alice: Owner, bob: Owner, carol
 ) -> None:
     bob_id = bob.id
     invitation, _ = actions.do_invite(circle, "x@example.org")
@@ -267,7 +267,9 @@ def test_the_operators_bad_input_is_one_line_and_exit_2(cli: Cli, alice: Owner) 
     assert Invitation.objects.count() == 0
 
 
-def test_an_invitation_opens_only_for_its_own_address(circle, other, alice: Owner, carol) -> None:
+def test_an_invitation_opens_only_for_its_own_address(
+    circle, other: Group, alice: Owner, carol
+) -> None:
     _, token = actions.do_invite(circle, "dave@example.org")
     with pytest.raises(Forbidden, match="for dave@example.org"):
         actions.do_join(token, carol)  # signed in as someone else, link in hand

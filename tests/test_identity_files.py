@@ -19,7 +19,7 @@ from troth.importers.records import LeftOut, PersonRecord, Problem
 from troth.importers.registry import parser
 from troth.owned import Owner
 from troth.people.models import Person
-from troth.sim.dirty import generate_dirty
+from troth.sim.dirty import DirtySet, generate_dirty
 from troth.sim.dirty_files import ORDER, DirtyFiles, write_dirty_files
 
 RECORDS = 300
@@ -27,7 +27,7 @@ ME = "me@troth.example"
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, DirtyFiles]:
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[DirtySet, DirtyFiles]:
     data = generate_dirty(RECORDS, seed=1)
     files = write_dirty_files(data, tmp_path_factory.mktemp("dirty"), ME, seed=1)
     return data, files
@@ -57,7 +57,7 @@ def located(owner: Owner, files: DirtyFiles):
     return files.locate(source_ids, points)
 
 
-def test_every_source_gets_its_file_in_its_format(written) -> None:
+def test_every_source_gets_its_file_in_its_format(written: tuple[DirtySet, DirtyFiles]) -> None:
     data, files = written
     assert [k for k, _p in files.in_order()] == list(ORDER)
     assert sum(files.written.values()) == len(data.records) == len(files.traces)
@@ -77,7 +77,9 @@ def test_every_source_gets_its_file_in_its_format(written) -> None:
     assert mbox.count(b"\nMessage-ID: <") == 2 * files.written["mail"]
 
 
-def test_every_file_reads_with_no_problems_and_every_record_has_its_id(written) -> None:
+def test_every_file_reads_with_no_problems_and_every_record_has_its_id(
+    written: tuple[DirtySet, DirtyFiles],
+) -> None:
     _data, files = written
     for kind, path in files.in_order():
         found: dict[tuple[str, str], PersonRecord] = {}
@@ -98,7 +100,9 @@ def test_every_file_reads_with_no_problems_and_every_record_has_its_id(written) 
         assert wanted == set(found), kind
 
 
-def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(written) -> None:
+def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(
+    written: tuple[DirtySet, DirtyFiles],
+) -> None:
     data, files = written
     stats: dict[str, int] = {}
     records = list(parser("mail").parse(files.paths["mail"], me=[ME], stats=stats))
@@ -115,7 +119,9 @@ def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(written) -> N
             assert rec.full_name == rec.external_id
 
 
-def test_imported_people_match_the_truth(alice: Owner, written) -> None:
+def test_imported_people_match_the_truth(
+    alice: Owner, written: tuple[DirtySet, DirtyFiles]
+) -> None:
     data, files = written
     with transaction.atomic():
         first = import_all(alice, files)
@@ -136,7 +142,9 @@ def test_imported_people_match_the_truth(alice: Owner, written) -> None:
     assert people == len(set(labels))
 
 
-def test_importing_everything_again_changes_nothing(alice: Owner, written) -> None:
+def test_importing_everything_again_changes_nothing(
+    alice: Owner, written: tuple[DirtySet, DirtyFiles]
+) -> None:
     _data, files = written
     with transaction.atomic():
         import_all(alice, files)

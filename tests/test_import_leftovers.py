@@ -67,7 +67,7 @@ def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra) 
 
 @pytest.mark.parametrize("backend", ["thread", "database"])
 def test_opening_a_crafted_run_leaves_every_file_but_its_own_upload_alone(
-    client: Client, settings: Settings, home, tmp_path: Path, backend
+    client: Client, settings: Settings, home: Path, tmp_path: Path, backend
 ) -> None:
     settings.TASKS = IMMEDIATE if backend == "thread" else DATABASE
     settings.TROTH_IMPORT_THREAD = True
@@ -90,7 +90,7 @@ def test_opening_a_crafted_run_leaves_every_file_but_its_own_upload_alone(
 
 
 def test_a_queued_run_naming_a_file_elsewhere_never_reads_it(
-    settings: Settings, home, tmp_path: Path
+    settings: Settings, home: Path, tmp_path: Path
 ) -> None:
     settings.TASKS, settings.TROTH_IMPORT_THREAD = IMMEDIATE, False
     owner = local_owner()
@@ -108,7 +108,7 @@ def test_a_queued_run_naming_a_file_elsewhere_never_reads_it(
 # process should; so the test runs in autocommit, as the worker does in production.
 @pytest.mark.django_db(transaction=True)
 def test_worker_start_marks_runs_a_dead_worker_left_running(
-    cli: Cli, settings: Settings, home, tmp_path: Path
+    cli: Cli, settings: Settings, home: Path, tmp_path: Path
 ) -> None:
     settings.TASKS = DATABASE
     owner = local_owner()

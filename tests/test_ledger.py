@@ -14,17 +14,18 @@ from troth.ledger.queries import access_need, access_promise, need_status, open_
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
 
 if TYPE_CHECKING:
     from conftest import Cli
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield")
 
 
-def test_promises_both_ways(alice: Owner, dana) -> None:
+def test_promises_both_ways(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     today = timezone.localdate()
     mine = actions.do_make_promise(alice, me, dana, "send the salary survey", due=today)
@@ -42,7 +43,7 @@ def test_promises_both_ways(alice: Owner, dana) -> None:
     assert list(promises(alice)) == []
 
 
-def test_promise_validation(alice: Owner, dana) -> None:
+def test_promise_validation(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     with pytest.raises(TrothError, match="two different people"):
         actions.do_make_promise(alice, me, me, "x")
@@ -54,7 +55,7 @@ def test_promise_validation(alice: Owner, dana) -> None:
         )
 
 
-def test_other_owner_cannot_reach_promises_or_needs(alice: Owner, bob: Owner, dana) -> None:
+def test_other_owner_cannot_reach_promises_or_needs(alice: Owner, bob: Owner, dana: Person) -> None:
     c = actions.do_make_promise(alice, me_person(alice), dana, "x")
     n = actions.do_add_need(alice, dana, "a CPA")
     with pytest.raises(NotFound):
@@ -65,7 +66,7 @@ def test_other_owner_cannot_reach_promises_or_needs(alice: Owner, bob: Owner, da
     assert list(open_needs(bob, timezone.localdate())) == []
 
 
-def test_needs_expire_at_their_horizon(alice: Owner, dana) -> None:
+def test_needs_expire_at_their_horizon(alice: Owner, dana: Person) -> None:
     today = timezone.localdate()
     n = actions.do_add_need(alice, dana, "a CPA who knows startups", days=45, tags=["CPA"])
     assert n.expires_on == today + dt.timedelta(days=45)
@@ -80,7 +81,7 @@ def test_needs_expire_at_their_horizon(alice: Owner, dana) -> None:
         actions.do_add_need(alice, dana, "x", days=0)
 
 
-def test_favour_answering_a_need_closes_it(alice: Owner, dana) -> None:
+def test_favour_answering_a_need_closes_it(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     n = actions.do_add_need(alice, dana, "a CPA")
     f = actions.do_record_favor(alice, me, dana, "intro", "introduced Pat the CPA", need=n)
@@ -98,7 +99,7 @@ def test_favour_answering_a_need_closes_it(alice: Owner, dana) -> None:
         )
 
 
-def test_a_favour_needs_words_saying_what_it_was(alice: Owner, dana) -> None:
+def test_a_favour_needs_words_saying_what_it_was(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     for blank in ("", "   "):
         with pytest.raises(TrothError, match="what must not be empty"):
@@ -116,7 +117,7 @@ def test_the_cli_refuses_a_favour_without_words(cli: Cli) -> None:
     assert not Favor.objects.exists()
 
 
-def test_log_interaction_validation(alice: Owner, dana) -> None:
+def test_log_interaction_validation(alice: Owner, dana: Person) -> None:
     i = do_log_interaction(
         alice, dana, "meeting", minutes=45, they_started=True, summary=" coffee "
     )

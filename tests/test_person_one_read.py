@@ -35,12 +35,12 @@ ROWS = 12  # interactions logged
 
 
 @pytest.fixture
-def local(db: None):
+def local(db: None) -> Owner:
     return local_owner()
 
 
 @pytest.fixture
-def kit(local):
+def kit(local: Owner):
     """Someone with a bit of everything, dated among their interactions."""
     today = timezone.localdate()
     now = timezone.now()
@@ -71,7 +71,9 @@ def kit(local):
     return kit
 
 
-def test_show_and_the_page_list_the_same_things(cli: Cli, client: Client, local, kit) -> None:
+def test_show_and_the_page_list_the_same_things(
+    cli: Cli, client: Client, local: Owner, kit
+) -> None:
     shown = cli.json("show", "Kit Marlowe", "--limit", str(TIMELINE_ROWS))
     client.force_login(local)
     response = client.get(f"/people/{kit.id}/")
@@ -98,7 +100,7 @@ def test_show_and_the_page_list_the_same_things(cli: Cli, client: Client, local,
     assert f"{ROWS} interactions" in text and "OVERDUE" in text and "overdue" in page.lower()
 
 
-def test_a_short_cut_is_the_same_cut(cli: Cli, local, kit) -> None:
+def test_a_short_cut_is_the_same_cut(cli: Cli, local: Owner, kit) -> None:
     """Cut to ten entries, the other entries take places among the interactions: the
     page's list and `troth show --limit 10` keep the same ones."""
     shown = cli.json("show", "Kit Marlowe", "--limit", "10")
@@ -110,7 +112,7 @@ def test_a_short_cut_is_the_same_cut(cli: Cli, local, kit) -> None:
     assert page["profile"]["interaction_count"] == shown["interaction_count"] == ROWS
 
 
-def test_the_plain_rows_are_the_json_contracts_rows(local, kit) -> None:
+def test_the_plain_rows_are_the_json_contracts_rows(local: Owner, kit) -> None:
     """Each row of the one read equals present's row for the same model instance, so
     `troth show --json` did not change when it stopped reading model instances."""
     today = timezone.localdate()
@@ -144,7 +146,7 @@ def test_the_plain_rows_are_the_json_contracts_rows(local, kit) -> None:
     assert all("next" not in row for row in profile["timeline"])
 
 
-def test_another_owners_person_is_not_read(local, kit, bob: Owner) -> None:
+def test_another_owners_person_is_not_read(local: Owner, kit, bob: Owner) -> None:
     from troth.errors import NotFound
 
     with pytest.raises(NotFound, match="no person with id"):

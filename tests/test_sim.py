@@ -89,7 +89,7 @@ def test_same_seed_same_network_and_another_seed_differs() -> None:
     assert not np.array_equal(a.strength, c.strength)
 
 
-def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net) -> None:
+def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net: Network) -> None:
     # anchors.md: 5 / 15 / 50 / 150 cumulative, i.e. 5, 10, 35, 100 per layer
     assert layer_sizes(500)[:4] == [5, 10, 35, 100]
     assert np.bincount(net.layer, minlength=len(LAYERS)).tolist() == layer_sizes(500)
@@ -106,14 +106,14 @@ def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net) -> None:
     assert net.strength.min() >= 0 and net.strength.max() <= 1
 
 
-def test_cold_and_stranger_shares(net) -> None:
+def test_cold_and_stranger_shares(net: Network) -> None:
     assert 0.10 <= net.went_cold.mean() <= 0.15
     assert not net.went_cold[net.layer == STRANGER].any()
     # "were strong once": most cold ties come from the named layers
     assert (net.layer[net.went_cold] <= NETWORK).mean() > 0.5
 
 
-def test_strong_ties_have_more_interactions_and_more_meetings(net) -> None:
+def test_strong_ties_have_more_interactions_and_more_meetings(net: Network) -> None:
     per_person = _counts(net, net.ix_person)
     meetings = _counts(net, net.ix_person[net.ix_channel == MEETING])
     warm = ~net.went_cold
@@ -139,7 +139,7 @@ def test_strong_ties_have_more_interactions_and_more_meetings(net) -> None:
     assert share[0] > share[1] + 0.2
 
 
-def test_meetings_and_calls_have_plausible_durations(net) -> None:
+def test_meetings_and_calls_have_plausible_durations(net: Network) -> None:
     talk = np.isin(net.ix_channel, [0, 1])
     assert ((net.ix_duration[talk] >= 20) & (net.ix_duration[talk] <= 120)).all()
     written = np.isin(net.ix_channel, [2, 3])
@@ -148,7 +148,7 @@ def test_meetings_and_calls_have_plausible_durations(net) -> None:
     assert "" in net.summaries and all(len(s) < 120 for s in net.summaries)
 
 
-def test_cold_ties_go_quiet_at_their_cold_date(net) -> None:
+def test_cold_ties_go_quiet_at_their_cold_date(net: Network) -> None:
     cold = np.flatnonzero(net.went_cold)
     assert len(cold)
     at_day = net.ix_at.astype("datetime64[D]")
@@ -161,7 +161,7 @@ def test_cold_ties_go_quiet_at_their_cold_date(net) -> None:
     assert (_counts(net, net.ix_person)[cold] > 0).mean() > 0.5
 
 
-def test_strangers_have_no_history(net) -> None:
+def test_strangers_have_no_history(net: Network) -> None:
     strangers = set(np.flatnonzero(net.layer == STRANGER).tolist())
     assert len(strangers) == 50
     assert not strangers & set(net.ix_person.tolist())
@@ -169,7 +169,7 @@ def test_strangers_have_no_history(net) -> None:
     assert not strangers & (set(net.promise_debtor.tolist()) | set(net.promise_creditor.tolist()))
 
 
-def test_everything_happens_inside_the_window(net) -> None:
+def test_everything_happens_inside_the_window(net: Network) -> None:
     start = np.datetime64(TODAY) - np.timedelta64(net.days, "D")
     today = np.datetime64(TODAY)
     assert (net.ix_at >= start).all() and (net.ix_at < today).all()
@@ -179,7 +179,7 @@ def test_everything_happens_inside_the_window(net) -> None:
     assert np.all(np.diff(net.ix_at.astype(np.int64)) >= 0)  # sorted by time
 
 
-def test_knows_links_are_undirected_without_self_links_or_duplicates(net) -> None:
+def test_knows_links_are_undirected_without_self_links_or_duplicates(net: Network) -> None:
     a, b = net.knows_a, net.knows_b
     assert len(a) > net.people  # a connected-looking graph
     assert (a < b).all()
@@ -200,7 +200,7 @@ def test_knows_links_are_undirected_without_self_links_or_duplicates(net) -> Non
         assert (min(i, j), max(i, j)) in pairs
 
 
-def test_people_look_real(net) -> None:
+def test_people_look_real(net: Network) -> None:
     assert len(set(net.full_name)) < net.people  # some share a full name
     firsts = Counter(net.given_name)
     assert firsts.most_common(1)[0][1] >= 3  # several share a first name
@@ -240,7 +240,7 @@ def test_vocabularies_match_the_models() -> None:
     assert {t for _, t in words.ORG_SECOND + words.CLASSIC_ORGS} <= tags
 
 
-def test_the_ledger_is_lively_and_consistent(net) -> None:
+def test_the_ledger_is_lively_and_consistent(net: Network) -> None:
     today = np.datetime64(TODAY)
     status = net.promise_status
     mine = net.promise_debtor == ME

@@ -88,7 +88,7 @@ def http() -> Iterator[tuple[str, Served]]:
     thread.join(5)
 
 
-def test_ics_address_only_when_changed(alice: Owner, http) -> None:
+def test_ics_address_only_when_changed(alice: Owner, http: tuple[str, Served]) -> None:
     base, served = http
     e1 = event("e1", "ann@example.com", 3)  # made once: made again a minute on, it moves
     served.pages["/secret/basic.ics"] = ("text/calendar", calendar(e1))
@@ -120,7 +120,7 @@ def test_ics_address_only_when_changed(alice: Owner, http) -> None:
     ],
 )
 def test_ics_address_refuses_what_is_not_a_calendar(
-    alice: Owner, http, path, kind, body, said
+    alice: Owner, http: tuple[str, Served], path, kind, body, said
 ) -> None:
     base, served = http
     if kind:
@@ -169,7 +169,7 @@ def test_caldav_wrong_password_and_stopped_server(alice: Owner, radicale) -> Non
     assert Source.objects.get(pk=source.pk).failures == 2
 
 
-def test_caldav_server_answering_garbage(alice: Owner, http) -> None:
+def test_caldav_server_answering_garbage(alice: Owner, http: tuple[str, Served]) -> None:
     """A web server that is no CalDAV server (it knows no PROPFIND): one line, failing."""
     base, served = http
     served.pages["/dav/"] = ("text/html", b"<html>hello</html>")
@@ -180,7 +180,9 @@ def test_caldav_server_answering_garbage(alice: Owner, http) -> None:
     assert Source.objects.get(pk=source.pk).failures == 1
 
 
-def test_ics_address_without_an_owner_says_which_source(alice: Owner, http) -> None:
+def test_ics_address_without_an_owner_says_which_source(
+    alice: Owner, http: tuple[str, Served]
+) -> None:
     """Two people meet and neither is known to be the owner: the calendar import asks
     for --me, naming the source (not a temporary file)."""
     base, served = http

@@ -35,7 +35,7 @@ def stored_key(home: Path) -> str | None:
 
 
 def test_the_key_lives_in_the_keyring_not_in_a_file(
-    file_keyring, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    file_keyring: Path, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert key_store() == f"the OS keyring ({NAME})"
     token = seal("app-password")
@@ -58,7 +58,7 @@ def test_the_key_lives_in_the_keyring_not_in_a_file(
         reveal(token, "source 4's password")
 
 
-def test_a_key_file_already_there_stays_the_key(file_keyring, home: Path) -> None:
+def test_a_key_file_already_there_stays_the_key(file_keyring: Path, home: Path) -> None:
     """An earlier troth (or a machine without a keyring) made encryption.key: the
     passwords it sealed stay readable, whatever keyring appears later."""
     key = Fernet.generate_key()
@@ -70,7 +70,7 @@ def test_a_key_file_already_there_stays_the_key(file_keyring, home: Path) -> Non
 
 
 def test_keyring_off_or_only_a_plain_text_one(
-    file_keyring, monkeypatch: pytest.MonkeyPatch, home: Path
+    file_keyring: Path, monkeypatch: pytest.MonkeyPatch, home: Path
 ) -> None:
     monkeypatch.setenv("TROTH_KEYRING", "off")
     seal("pw")
@@ -83,7 +83,7 @@ def test_keyring_off_or_only_a_plain_text_one(
     assert "PlaintextKeyring" not in key_store()
 
 
-def test_troth_sources_says_where_the_key_is(file_keyring, tmp_path: Path) -> None:
+def test_troth_sources_says_where_the_key_is(file_keyring: Path, tmp_path: Path) -> None:
     """As a user runs it: a real process, its own home, the keyring it was told to use."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update(TROTH_HOME=str(tmp_path / "home"), COLUMNS="200")

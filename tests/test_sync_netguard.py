@@ -89,7 +89,7 @@ def local() -> Iterator[Local]:
 
 
 @pytest.fixture
-def public_name(monkeypatch: pytest.MonkeyPatch, local) -> list[str]:
+def public_name(monkeypatch: pytest.MonkeyPatch, local: Local) -> list[str]:
     """NAME resolves to PUBLIC (a public host), whose connections reach `local`; the
     answers returned are counted in the list (the test may change what comes next)."""
     real_getaddrinfo = socket.getaddrinfo
@@ -127,7 +127,7 @@ def test_which_addresses_are_public() -> None:
         assert is_public(public), public
 
 
-def test_local_server_refused_on_a_group_server(alice: Owner, local, server_mode) -> None:
+def test_local_server_refused_on_a_group_server(alice: Owner, local: Local, server_mode) -> None:
     with pytest.raises(
         Refused, match=r"^127\.0\.0\.1 is not a public address: .*TROTH_SOURCES_PRIVATE=1"
     ):
@@ -137,7 +137,7 @@ def test_local_server_refused_on_a_group_server(alice: Owner, local, server_mode
     assert not Source.objects.exists() and local.asked == []
 
 
-def test_checked_again_at_each_connection(alice: Owner, local, settings: Settings) -> None:
+def test_checked_again_at_each_connection(alice: Owner, local: Local, settings: Settings) -> None:
     """Added when it was allowed (or by a name that resolved elsewhere then): the
     connection is refused all the same, and nothing reaches the server."""
     by_ip = do_add_ics(alice, url=f"{local.base}/secret", me=[ME], check=False)
@@ -153,7 +153,7 @@ def test_checked_again_at_each_connection(alice: Owner, local, settings: Setting
 
 @pytest.mark.parametrize("private", ["local", "operator"])
 def test_allowed_on_a_laptop_or_when_the_operator_says_so(
-    alice: Owner, local, settings: Settings, private
+    alice: Owner, local: Local, settings: Settings, private
 ) -> None:
     if private == "operator":
         settings.TROTH_NETWORK_MODE = True
@@ -164,7 +164,7 @@ def test_allowed_on_a_laptop_or_when_the_operator_says_so(
 
 
 def test_redirect_to_a_private_address_refused(
-    alice: Owner, local, public_name, server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode
 ) -> None:
     local.redirect_to = f"{local.base}/secret"
     with pytest.raises(
@@ -183,7 +183,7 @@ def test_redirect_to_a_private_address_refused(
 
 
 def test_caldav_redirect_to_a_private_address_refused(
-    alice: Owner, local, public_name, server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode
 ) -> None:
     from troth.sync import calendars
 
@@ -194,7 +194,7 @@ def test_caldav_redirect_to_a_private_address_refused(
 
 
 def test_a_name_that_changes_its_answer_gets_nowhere(
-    alice: Owner, local, public_name, server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode
 ) -> None:
     """DNS rebinding: public when checked, 127.0.0.1 when connecting. The connection
     goes to an address checked at that moment, so it is refused."""
@@ -205,7 +205,7 @@ def test_a_name_that_changes_its_answer_gets_nowhere(
 
 
 def test_error_does_not_repeat_what_the_server_answered(
-    alice: Owner, local, settings: Settings
+    alice: Owner, local: Local, settings: Settings
 ) -> None:
     with pytest.raises(SyncError) as caught:
         do_add_ics(alice, url=f"{local.base}/secret", me=[ME])
@@ -213,7 +213,9 @@ def test_error_does_not_repeat_what_the_server_answered(
     assert not Source.objects.exists()
 
 
-def test_caldav_and_imap_refused_too(alice: Owner, local, server_mode, settings: Settings) -> None:
+def test_caldav_and_imap_refused_too(
+    alice: Owner, local: Local, server_mode, settings: Settings
+) -> None:
     with pytest.raises(Refused, match="^127.0.0.1 is not a public address"):
         do_add_caldav(alice, url=f"{local.base}/dav/", username=USER, password=PASSWORD)
     with pytest.raises(Refused, match=r"^localhost \(127\.0\.0\.1\) is not a public address"):
@@ -235,7 +237,7 @@ def test_caldav_and_imap_refused_too(alice: Owner, local, server_mode, settings:
     assert local.asked == []  # the CalDAV client never reached the server either
 
 
-def test_web_add_refused_in_one_line(web: Client, alice: Owner, local, server_mode) -> None:
+def test_web_add_refused_in_one_line(web: Client, alice: Owner, local: Local, server_mode) -> None:
     answer = web.post(
         "/settings/sources/add",
         {"src-kind": "ics", "src-url": f"{local.base}/cal.ics", "src-every": "15"},
@@ -249,7 +251,7 @@ def test_web_add_refused_in_one_line(web: Client, alice: Owner, local, server_mo
 
 
 def test_ics_sources_told_apart_in_80_columns(
-    cli: Cli, local, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, local: Local, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = cli.json("sources", "add", "ics", f"{local.base}/cal.ics", "--me", ME)
     assert first["label"] == f"http://127.0.0.1:{local.port}/…cal"
@@ -263,7 +265,7 @@ def test_ics_sources_told_apart_in_80_columns(
     assert "ICS address" in out
 
 
-def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli: Cli, local) -> None:
+def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli: Cli, local: Local) -> None:
     failed = cli("sources", "add", "ics", f"{local.base}/nothing-here.ics", "--me", ME, code=2)
     assert failed.stderr.strip().count("\n") == 0
     assert "HTTP 404 Not Found: the address is wrong or no longer valid" in failed.stderr
@@ -273,7 +275,7 @@ def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli: Cli, local) -> 
     assert local.asked == ["/nothing-here.ics"]  # --no-check fetched nothing
 
 
-def test_label_for_every_kind(cli: Cli, alice: Owner, local) -> None:
+def test_label_for_every_kind(cli: Cli, alice: Owner, local: Local) -> None:
     row = cli.json(
         "sources", "add", "caldav", "--url", f"{local.base}/dav/", "--user", USER,
         "--password", PASSWORD, "--label", "  home   calendar ",
@@ -289,7 +291,7 @@ def test_label_for_every_kind(cli: Cli, alice: Owner, local) -> None:
     assert "--label" in too_long.stderr
 
 
-def test_web_form_has_a_label(web: Client, alice: Owner, local) -> None:
+def test_web_form_has_a_label(web: Client, alice: Owner, local: Local) -> None:
     assert b'name="src-label"' in web.get("/settings/").content
     added = web.post(
         "/settings/sources/add",

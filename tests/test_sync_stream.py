@@ -57,7 +57,7 @@ def spread(server: Dovecot) -> None:
 
 
 def test_batches_give_the_file_imports_result(
-    alice: Owner, bob: Owner, dovecot, realdata: Path, tmp_path: Path, small_batches
+    alice: Owner, bob: Owner, dovecot, realdata: Path, tmp_path: Path, small_batches: None
 ) -> None:
     fill(dovecot, realdata)
     spread(dovecot)
@@ -90,7 +90,7 @@ def test_batches_give_the_file_imports_result(
 
 
 def test_cut_between_batches_goes_on_from_the_last_kept(
-    alice: Owner, dovecot, small_batches
+    alice: Owner, dovecot, small_batches: None
 ) -> None:
     spread(dovecot)
     source = add_source(alice, dovecot)

@@ -39,19 +39,19 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     return do_add_person(
         alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme", title="CTO"
     )
 
 
 @pytest.fixture
-def sam(alice: Owner):
+def sam(alice: Owner) -> Person:
     return do_add_person(alice, "Sam Okafor", company="Larkspur")
 
 
 @pytest.fixture
-def late_promise(alice: Owner, dana):
+def late_promise(alice: Owner, dana: Person) -> Commitment:
     today = TODAY()
     return do_make_promise(
         alice,
@@ -64,7 +64,7 @@ def late_promise(alice: Owner, dana):
 
 
 @pytest.fixture
-def favour_got(alice: Owner, sam):
+def favour_got(alice: Owner, sam: Person) -> Favor:
     return do_record_favor(
         alice, sam, me_person(alice), "lead", "the Acme opening", on=TODAY() - dt.timedelta(days=4)
     )
@@ -78,7 +78,7 @@ def text(response) -> str:
 
 
 def test_today_lists_the_agenda_in_order_with_reasons(
-    web: Client, late_promise, favour_got
+    web: Client, late_promise: Commitment, favour_got: Favor
 ) -> None:
     r = web.get("/")
     assert r.status_code == 200
@@ -94,7 +94,7 @@ def test_today_is_empty_politely(web: Client) -> None:
     assert "Nothing needs you today" in text(web.get("/"))
 
 
-def test_done_in_place_keeps_the_promise(web: Client, late_promise) -> None:
+def test_done_in_place_keeps_the_promise(web: Client, late_promise: Commitment) -> None:
     r = web.post(f"/today/p{late_promise.id}/done", **HTMX)
     assert r.status_code == 200
     assert "Promise kept." in text(r) and "<html" not in text(r)  # only the item
@@ -103,7 +103,7 @@ def test_done_in_place_keeps_the_promise(web: Client, late_promise) -> None:
     assert f"item-p{late_promise.id}" not in text(web.get("/"))
 
 
-def test_done_without_htmx_redirects_back_with_a_message(web: Client, favour_got) -> None:
+def test_done_without_htmx_redirects_back_with_a_message(web: Client, favour_got: Favor) -> None:
     r = web.post(f"/today/t{favour_got.id}/done", follow=True)
     assert r.status_code == 200 and "Thanked." in text(r)
     favour_got.refresh_from_db()
@@ -111,7 +111,7 @@ def test_done_without_htmx_redirects_back_with_a_message(web: Client, favour_got
     assert Interaction.objects.filter(person=favour_got.giver).count() == 1  # logged
 
 
-def test_snooze_needs_a_day_after_today(web: Client, favour_got) -> None:
+def test_snooze_needs_a_day_after_today(web: Client, favour_got: Favor) -> None:
     item = f"t{favour_got.id}"
     for bad in (
         "not a date",
@@ -134,7 +134,7 @@ def test_snooze_needs_a_day_after_today(web: Client, favour_got) -> None:
 
 
 def test_snooze_offers_quick_choices_with_a_week_by_default(
-    web: Client, alice: Owner, favour_got, late_promise
+    web: Client, alice: Owner, favour_got: Favor, late_promise: Commitment
 ) -> None:
     item = f"t{favour_got.id}"
     page = text(web.get("/"))
@@ -161,7 +161,7 @@ def test_snooze_offers_quick_choices_with_a_week_by_default(
 
 
 def test_the_count_drops_in_place_after_acting(
-    web: Client, alice: Owner, favour_got, late_promise
+    web: Client, alice: Owner, favour_got: Favor, late_promise: Commitment
 ) -> None:
     page = text(web.get("/"))
     assert '<span id="agenda-count">2</span> things worth doing' in page
@@ -189,7 +189,7 @@ def _undo_of(response) -> str:
 
 
 def test_undo_a_kept_promise_on_today_restores_it_exactly(
-    web: Client, alice: Owner, late_promise
+    web: Client, alice: Owner, late_promise: Commitment
 ) -> None:
     item = f"p{late_promise.id}"
     r = web.post(f"/today/{item}/done", **HTMX)
@@ -209,7 +209,7 @@ def test_undo_a_kept_promise_on_today_restores_it_exactly(
 
 
 def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(
-    web: Client, alice: Owner, favour_got
+    web: Client, alice: Owner, favour_got: Favor
 ) -> None:
     item = f"t{favour_got.id}"
     web.post(f"/today/{item}/snooze", {"span": "tomorrow"}, **HTMX)
@@ -231,7 +231,9 @@ def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(
     assert (mark.status, mark.until, mark.marked_at) == before
 
 
-def test_an_old_undo_never_undoes_a_later_done(web: Client, alice: Owner, favour_got) -> None:
+def test_an_old_undo_never_undoes_a_later_done(
+    web: Client, alice: Owner, favour_got: Favor
+) -> None:
     """Done, Undo, Done again: the first Undo (another tab, the back button) is stale
     and must not take back the second Done, whose logged contact it does not know."""
     item = f"t{favour_got.id}"
@@ -250,7 +252,7 @@ def test_an_old_undo_never_undoes_a_later_done(web: Client, alice: Owner, favour
     assert not Interaction.objects.exists()
 
 
-def test_undo_skip_and_snooze(web: Client, alice: Owner, dana) -> None:
+def test_undo_skip_and_snooze(web: Client, alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     item = f"n{need.id}"
     for action, data in (("skip", {}), ("snooze", {"span": "month"})):
@@ -261,7 +263,7 @@ def test_undo_skip_and_snooze(web: Client, alice: Owner, dana) -> None:
 
 
 def test_undo_is_the_owners_and_needs_a_real_token(
-    web: Client, alice: Owner, bob: Owner, late_promise
+    web: Client, alice: Owner, bob: Owner, late_promise: Commitment
 ) -> None:
     from django.test import Client
 
@@ -277,7 +279,7 @@ def test_undo_is_the_owners_and_needs_a_real_token(
     assert late_promise.status == Commitment.KEPT
 
 
-def test_undo_needs_csrf(alice: Owner, late_promise) -> None:
+def test_undo_needs_csrf(alice: Owner, late_promise: Commitment) -> None:
     from django.test import Client
 
     c = Client(enforce_csrf_checks=True)
@@ -289,7 +291,9 @@ def test_undo_needs_csrf(alice: Owner, late_promise) -> None:
     )
 
 
-def test_an_intro_step_on_today_can_be_undone(web: Client, alice: Owner, dana, sam) -> None:
+def test_an_intro_step_on_today_can_be_undone(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     from troth.intros.actions import do_propose
 
     do_propose(alice, dana, sam, "both hiring", anyway="testing")
@@ -304,7 +308,7 @@ def test_an_intro_step_on_today_can_be_undone(web: Client, alice: Owner, dana, s
 
 
 def test_skip_drops_the_item_and_a_second_action_is_refused(
-    web: Client, alice: Owner, dana
+    web: Client, alice: Owner, dana: Person
 ) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     item = f"n{need.id}"
@@ -316,7 +320,9 @@ def test_skip_drops_the_item_and_a_second_action_is_refused(
     assert r.status_code == 400 and "already skipped" in text(r)
 
 
-def test_done_on_a_need_leads_to_recording_the_favour(web: Client, alice: Owner, dana) -> None:
+def test_done_on_a_need_leads_to_recording_the_favour(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     r = web.post(f"/today/n{need.id}/done", **HTMX)
     link = f"/people/{dana.id}/?need={need.id}#quick-gave"
@@ -340,7 +346,7 @@ def test_unknown_item_ids_are_404(web: Client) -> None:
     assert web.get("/today/p1/done").status_code == 405  # actions are POST only
 
 
-def test_draft_is_one_click_away_with_mailto(web: Client, late_promise) -> None:
+def test_draft_is_one_click_away_with_mailto(web: Client, late_promise: Commitment) -> None:
     item = f"p{late_promise.id}"
     assert f'hx-get="/today/{item}/draft"' in text(web.get("/"))
     r = web.get(f"/today/{item}/draft", **HTMX)
@@ -352,7 +358,7 @@ def test_draft_is_one_click_away_with_mailto(web: Client, late_promise) -> None:
     assert "<html" in text(full) and "Hi Dana" in text(full)
 
 
-def test_draft_without_an_email_offers_copy_only(web: Client, favour_got) -> None:
+def test_draft_without_an_email_offers_copy_only(web: Client, favour_got: Favor) -> None:
     body = text(web.get(f"/today/t{favour_got.id}/draft", **HTMX))
     assert "Hi Sam" in body and "mailto:" not in body and "No e-mail address" in body
 
@@ -360,7 +366,7 @@ def test_draft_without_an_email_offers_copy_only(web: Client, favour_got) -> Non
 # -- People ------------------------------------------------------------------------
 
 
-def test_people_lists_and_searches(web: Client, alice: Owner, dana, sam) -> None:
+def test_people_lists_and_searches(web: Client, alice: Owner, dana: Person, sam: Person) -> None:
     r = web.get("/people/")
     assert r.status_code == 200
     assert "Dana Whitfield" in text(r) and "Sam Okafor" in text(r) and 'type="search"' in text(r)
@@ -371,7 +377,7 @@ def test_people_lists_and_searches(web: Client, alice: Owner, dana, sam) -> None
     assert "Nobody matches" in text(web.get("/people/", {"q": "zzzz"}))
 
 
-def test_people_table_says_it_scrolls_sideways_on_a_phone(web: Client, dana) -> None:
+def test_people_table_says_it_scrolls_sideways_on_a_phone(web: Client, dana: Person) -> None:
     page = text(web.get("/people/"))
     assert 'class="scroll-hint"' in page and "swipe the table sideways" in page
     # the scrolling box takes keyboard focus, so it scrolls without a mouse too
@@ -380,7 +386,7 @@ def test_people_table_says_it_scrolls_sideways_on_a_phone(web: Client, dana) -> 
     assert ".scroll-hint { display: none; }" in css
 
 
-def test_people_filters_and_sorts(web: Client, alice: Owner, dana, sam) -> None:
+def test_people_filters_and_sorts(web: Client, alice: Owner, dana: Person, sam: Person) -> None:
     do_tag(alice, sam, add=["python"])
     body = text(web.get("/people/", {"tag": "python"}))
     assert "Sam Okafor" in body and "Dana Whitfield" not in body
@@ -419,7 +425,7 @@ def test_people_pages_without_per_row_queries(
 
 
 def test_bulk_tag_adds_and_removes_on_the_ticked_people(
-    web: Client, alice: Owner, dana, sam
+    web: Client, alice: Owner, dana: Person, sam: Person
 ) -> None:
     r = web.post(
         "/people/tag",
@@ -453,7 +459,7 @@ def test_bulk_tag_adds_and_removes_on_the_ticked_people(
     ],
 )
 def test_bulk_tag_refuses_bad_input_and_writes_nothing(
-    web: Client, alice: Owner, dana, data, message
+    web: Client, alice: Owner, dana: Person, data, message
 ) -> None:
     data = {k: [str(dana.id)] if k == "ids" and v == ["1"] else v for k, v in data.items()}
     r = web.post("/people/tag", data, **HTMX)
@@ -463,7 +469,7 @@ def test_bulk_tag_refuses_bad_input_and_writes_nothing(
 
 
 def test_bulk_tag_on_someone_elses_people_is_404(
-    client: Client, alice: Owner, bob: Owner, dana
+    client: Client, alice: Owner, bob: Owner, dana: Person
 ) -> None:
     mine = do_add_person(bob, "Bob's Friend")
     client.force_login(bob)
@@ -475,7 +481,9 @@ def test_bulk_tag_on_someone_elses_people_is_404(
 # -- Person ------------------------------------------------------------------------
 
 
-def test_person_page_shows_everything(web: Client, alice: Owner, dana, sam, late_promise) -> None:
+def test_person_page_shows_everything(
+    web: Client, alice: Owner, dana: Person, sam: Person, late_promise: Commitment
+) -> None:
     me = me_person(alice)
     do_record_favor(alice, me, dana, "advice", "on pricing")
     do_record_favor(alice, dana, me, "intro", "to her CFO")
@@ -507,7 +515,9 @@ def test_person_page_shows_everything(web: Client, alice: Owner, dana, sam, late
         assert expected in body, expected
 
 
-def test_trust_score_and_reasons_load_after_the_page(web: Client, alice: Owner, dana) -> None:
+def test_trust_score_and_reasons_load_after_the_page(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     from troth.interactions.actions import do_log_interaction
 
     do_log_interaction(alice, dana, "meeting", minutes=60)
@@ -520,7 +530,7 @@ def test_trust_score_and_reasons_load_after_the_page(web: Client, alice: Owner, 
 
 
 def test_photo_is_served_to_its_owner_only(
-    web: Client, client: Client, alice: Owner, bob: Owner, dana
+    web: Client, client: Client, alice: Owner, bob: Owner, dana: Person
 ) -> None:
     dana.photo, dana.photo_type = b"\x89PNG fake", "image/png"
     dana.save()
@@ -548,7 +558,9 @@ QUICK_OK = [
 ]
 
 
-def test_keep_in_touch_sets_the_rhythm_and_archives(web: Client, alice: Owner, dana) -> None:
+def test_keep_in_touch_sets_the_rhythm_and_archives(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     from troth.people.models import Relationship
 
     r = web.post(f"/people/{dana.id}/add/keep", {"keep-cadence": "14"}, **HTMX)
@@ -580,7 +592,9 @@ def _counts() -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("kind,data", QUICK_OK, ids=[k for k, _ in QUICK_OK])
-def test_quick_add_creates_the_row_in_place(web: Client, alice: Owner, dana, kind, data) -> None:
+def test_quick_add_creates_the_row_in_place(
+    web: Client, alice: Owner, dana: Person, kind, data
+) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
     body = text(r)
@@ -604,13 +618,15 @@ def test_quick_add_creates_the_row_in_place(web: Client, alice: Owner, dana, kin
         assert Commitment.objects.get().debtor.is_me
 
 
-def test_a_bad_date_gets_one_hint_not_two(web: Client, dana) -> None:
+def test_a_bad_date_gets_one_hint_not_two(web: Client, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "call", "log-when": "someday"})
     assert r.status_code == 400
     assert text(r).count("(try ") == 1 and "cannot read date" in text(r)
 
 
-def test_logging_a_meeting_updates_the_header_in_place(web: Client, alice: Owner, dana) -> None:
+def test_logging_a_meeting_updates_the_header_in_place(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     page = text(web.get(f"/people/{dana.id}/"))
     assert '<span id="person-contact">0 interactions; last contact never.</span>' in page
     r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "meeting"}, **HTMX)
@@ -623,7 +639,7 @@ def test_logging_a_meeting_updates_the_header_in_place(web: Client, alice: Owner
     assert r.status_code == 400 and "person-contact" not in text(r)
 
 
-def test_quick_add_without_htmx_redirects_to_the_person(web: Client, dana) -> None:
+def test_quick_add_without_htmx_redirects_to_the_person(web: Client, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/add/note", {"note-text": "met at PyCon"}, follow=True)
     assert r.status_code == 200 and "Note added." in text(r) and "met at PyCon" in text(r)
 
@@ -657,7 +673,7 @@ QUICK_BAD = [
 
 @pytest.mark.parametrize("kind,data,message", QUICK_BAD)
 def test_quick_add_rejects_bad_input_and_writes_nothing(
-    web: Client, dana, kind, data, message
+    web: Client, dana: Person, kind, data, message
 ) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
@@ -672,7 +688,7 @@ def test_quick_add_rejects_bad_input_and_writes_nothing(
 
 
 def test_keep_break_or_release_a_promise_from_the_page(
-    web: Client, alice: Owner, dana, sam, late_promise
+    web: Client, alice: Owner, dana: Person, sam: Person, late_promise: Commitment
 ) -> None:
     theirs = do_make_promise(alice, dana, me_person(alice), "intro to the CFO")
     url = f"/people/{dana.id}/promises"
@@ -693,7 +709,7 @@ def test_keep_break_or_release_a_promise_from_the_page(
 
 
 def test_undo_a_promise_marked_on_the_person_page(
-    web: Client, alice: Owner, bob: Owner, dana, late_promise
+    web: Client, alice: Owner, bob: Owner, dana: Person, late_promise: Commitment
 ) -> None:
     from django.test import Client
 
@@ -721,7 +737,9 @@ def test_undo_a_promise_marked_on_the_person_page(
     assert r.status_code == 400 and "not valid any more" in text(r)
 
 
-def test_withdraw_a_need_that_no_longer_matters(web: Client, alice: Owner, dana, sam) -> None:
+def test_withdraw_a_need_that_no_longer_matters(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     need = do_add_need(alice, dana, "a data lead", days=30)
     url = f"/people/{dana.id}/needs/{need.id}/withdraw"
     assert url in text(web.get(f"/people/{dana.id}/"))
@@ -734,7 +752,7 @@ def test_withdraw_a_need_that_no_longer_matters(web: Client, alice: Owner, dana,
     assert web.post(f"/people/{sam.id}/needs/{need.id}/withdraw").status_code == 404
 
 
-def test_add_a_person_from_the_browser(web: Client, alice: Owner, dana) -> None:
+def test_add_a_person_from_the_browser(web: Client, alice: Owner, dana: Person) -> None:
     assert web.get("/people/add").status_code == 200
     r = web.post(
         "/people/add",
@@ -770,7 +788,7 @@ def test_add_a_person_from_the_browser(web: Client, alice: Owner, dana) -> None:
     assert r.status_code == 302 and Person.objects.filter(full_name="Dana Whitfield").count() == 2
 
 
-def test_unknown_quick_add_and_me_are_404(web: Client, alice: Owner, dana) -> None:
+def test_unknown_quick_add_and_me_are_404(web: Client, alice: Owner, dana: Person) -> None:
     assert web.post(f"/people/{dana.id}/add/bogus", {}).status_code == 404
     assert web.get(f"/people/{me_person(alice).id}/").status_code == 404
 
@@ -779,7 +797,12 @@ def test_unknown_quick_add_and_me_are_404(web: Client, alice: Owner, dana) -> No
 
 
 def test_bob_never_sees_alice(
-    client: Client, alice: Owner, bob: Owner, dana, late_promise, favour_got
+    client: Client,
+    alice: Owner,
+    bob: Owner,
+    dana: Person,
+    late_promise: Commitment,
+    favour_got: Favor,
 ) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     client.force_login(bob)
@@ -812,7 +835,9 @@ def test_bob_never_sees_alice(
     assert "send the deck" not in text(client.get("/"))
 
 
-def test_a_need_that_does_not_exist_is_a_404_apart_from_isolation(web: Client, dana) -> None:
+def test_a_need_that_does_not_exist_is_a_404_apart_from_isolation(
+    web: Client, dana: Person
+) -> None:
     """ "Not yours" (test_bob_never_sees_alice) and "no such row" are separate cases."""
     assert web.post(f"/people/{dana.id}/needs/999999/withdraw", {}).status_code == 404
     assert web.post("/people/999999/needs/1/withdraw", {}).status_code == 404
@@ -873,7 +898,9 @@ def test_local_mode_signs_in_the_local_owner_on_loopback_only(client: Client, db
 
 
 @override_settings(TROTH_LOCAL_LOGIN=True)
-def test_local_mode_never_reaches_another_owners_data(client: Client, alice: Owner, dana) -> None:
+def test_local_mode_never_reaches_another_owners_data(
+    client: Client, alice: Owner, dana: Person
+) -> None:
     assert client.get(f"/people/{dana.id}/", REMOTE_ADDR="127.0.0.1").status_code == 404
 
 
@@ -989,7 +1016,7 @@ def test_troth_serve_answers_http_on_loopback(tmp_path: Path) -> None:
 
 
 def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(
-    web: Client, alice: Owner, dana, sam
+    web: Client, alice: Owner, dana: Person, sam: Person
 ) -> None:
     from troth.trust.models import TrustScore
 
@@ -1007,7 +1034,7 @@ def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(
 
 
 def test_a_long_timeline_says_what_it_leaves_out_and_shows_all_on_request(
-    web: Client, alice: Owner, sam
+    web: Client, alice: Owner, sam: Person
 ) -> None:
     start = timezone.now() - dt.timedelta(days=400)
     for k in range(105):

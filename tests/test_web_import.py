@@ -70,7 +70,7 @@ def inline(settings: Settings) -> None:
 
 
 @pytest.fixture
-def web(client: Client, alice: Owner, home: Path, inline):
+def web(client: Client, alice: Owner, home: Path, inline: None):
     client.force_login(alice)
     return client
 
@@ -551,7 +551,7 @@ def test_orphaned_run_is_marked_interrupted(web, alice: Owner, home: Path) -> No
 
 
 def test_troth_json_export_restores_into_an_empty_account(
-    client: Client, alice: Owner, tmp_path: Path, home: Path, inline
+    client: Client, alice: Owner, tmp_path: Path, home: Path, inline: None
 ) -> None:
     from django.contrib.auth import get_user_model
 
@@ -585,7 +585,7 @@ def test_troth_json_export_restores_into_an_empty_account(
 
 
 def test_restore_over_the_runs_own_id_moves_the_run(
-    client: Client, alice: Owner, tmp_path: Path, home: Path, inline
+    client: Client, alice: Owner, tmp_path: Path, home: Path, inline: None
 ) -> None:
     """The export holds an import run with the id this upload's run has: the restored
     row keeps it, this run is written again under a new id, and the page follows."""

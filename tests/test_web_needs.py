@@ -16,6 +16,7 @@ from troth.ledger.models import Need
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_tag
+from troth.people.models import Person
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
@@ -25,7 +26,7 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield", company="Acme", title="CTO")
 
 
@@ -37,11 +38,13 @@ def pat(alice: Owner):
 
 
 @pytest.fixture
-def cpa_need(alice: Owner, dana):
+def cpa_need(alice: Owner, dana: Person) -> Need:
     return do_add_need(alice, dana, "a CPA who knows startups", tags=["accounting"])
 
 
-def test_needs_page_lists_mine_and_my_contacts(web: Client, alice: Owner, dana, cpa_need) -> None:
+def test_needs_page_lists_mine_and_my_contacts(
+    web: Client, alice: Owner, dana: Person, cpa_need: Need
+) -> None:
     mine = do_add_need(alice, me_person(alice), "intro to hiring managers at Larkspur")
     closed = do_add_need(alice, dana, "an old need")
     do_close_need(alice, closed, Need.WITHDRAWN)
@@ -70,7 +73,9 @@ def test_empty_needs_page(web: Client) -> None:
     assert "Nothing open" in page and "None of your contacts has an open need" in page
 
 
-def test_who_could_help_and_why(web: Client, alice: Owner, dana, pat, cpa_need) -> None:
+def test_who_could_help_and_why(
+    web: Client, alice: Owner, dana: Person, pat, cpa_need: Need
+) -> None:
     r = web.get(f"/needs/{cpa_need.id}/helpers", **HTMX)
     assert r.status_code == 200
     page = text(r)
@@ -91,7 +96,7 @@ def test_helpers_for_my_own_need_point_to_recording_what_i_got(
     assert "record what you got" in page
 
 
-def test_i_can_help(web: Client, alice: Owner, dana) -> None:
+def test_i_can_help(web: Client, alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     do_edit_person(alice, me, company="Ledgerly", title="CPA")
     do_tag(alice, me, ["accounting"])
@@ -143,7 +148,7 @@ def test_add_need_errors_are_400_and_write_nothing(
     assert not Need.objects.exists()
 
 
-def test_withdraw(web: Client, alice: Owner, dana, cpa_need) -> None:
+def test_withdraw(web: Client, alice: Owner, dana: Person, cpa_need: Need) -> None:
     r = web.post(f"/needs/{cpa_need.id}/withdraw", **HTMX)
     assert r.status_code == 200
     page = text(r)
@@ -156,7 +161,7 @@ def test_withdraw(web: Client, alice: Owner, dana, cpa_need) -> None:
     assert r.status_code == 200 and "is already withdrawn" in text(r)
 
 
-def test_forms_need_csrf(alice: Owner, cpa_need) -> None:
+def test_forms_need_csrf(alice: Owner, cpa_need: Need) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -167,7 +172,9 @@ def test_forms_need_csrf(alice: Owner, cpa_need) -> None:
     assert cpa_need.status == Need.OPEN and Need.objects.count() == 1
 
 
-def test_bob_gets_404_for_alices_needs(client: Client, alice: Owner, bob: Owner, cpa_need) -> None:
+def test_bob_gets_404_for_alices_needs(
+    client: Client, alice: Owner, bob: Owner, cpa_need: Need
+) -> None:
     client.force_login(bob)
     page = text(client.get("/needs/"))
     assert "a CPA who knows startups" not in page

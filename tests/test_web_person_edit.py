@@ -47,7 +47,7 @@ def local(client: Client, db: None):
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     return do_add_person(
         alice,
         "Dana Whitfield",
@@ -92,7 +92,7 @@ def field_error(body: str, field: str) -> str:
 # --- the services the page needs and the command line did not have -----------------
 
 
-def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice: Owner, dana) -> None:
+def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice: Owner, dana: Person) -> None:
     do_set_nickname(alice, dana, "  Dee  ")
     assert Person.objects.get(id=dana.id).nickname == "Dee"
     with pytest.raises(TrothError, match="nickname is longer than 100"):
@@ -112,7 +112,7 @@ def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice: Owner, dana) -
     assert Knows.objects.filter(owner=alice).count() == 1  # they still know each other
 
 
-def test_a_200_character_name_fits_its_given_name_column(alice: Owner, dana) -> None:
+def test_a_200_character_name_fits_its_given_name_column(alice: Owner, dana: Person) -> None:
     """All one word, it is all given name: cut to the column's 100 characters (PostgreSQL
     refused it: a 500 on the Add and Edit pages)."""
     long = do_add_person(alice, "A" * 200)
@@ -126,7 +126,7 @@ def test_a_200_character_name_fits_its_given_name_column(alice: Owner, dana) -> 
 # --- editing -------------------------------------------------------------------------
 
 
-def test_editing_every_field_through_the_services(web: Client, alice: Owner, dana) -> None:
+def test_editing_every_field_through_the_services(web: Client, alice: Owner, dana: Person) -> None:
     lee = do_add_person(alice, "Lee Chen")
     data = form_data(
         web,
@@ -184,7 +184,9 @@ def test_editing_every_field_through_the_services(web: Client, alice: Owner, dan
     assert "Nothing to change." in web.get(f"/people/{dana.id}/").content.decode()
 
 
-def test_htmx_edit_reloads_the_page_and_clearing_forgets(web: Client, alice: Owner, dana) -> None:
+def test_htmx_edit_reloads_the_page_and_clearing_forgets(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     lee = do_add_person(alice, "Lee Chen")
     do_edit_person(alice, dana, met_on=TODAY() - dt.timedelta(days=3), met_through=lee)
     data = form_data(web, dana, company="", title="", closeness="", met_on="", via="", tags="")
@@ -214,7 +216,7 @@ def test_htmx_edit_reloads_the_page_and_clearing_forgets(web: Client, alice: Own
     ],
 )
 def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
-    web: Client, alice: Owner, dana, changes, field, words
+    web: Client, alice: Owner, dana: Person, changes, field, words
 ) -> None:
     # a good change in the same form is not written either
     if changes.get("met_on") == "IN_3_DAYS":
@@ -258,7 +260,7 @@ def test_service_errors_are_the_command_lines(client: Client, local, cli: Cli) -
 
 
 def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who(
-    web: Client, alice: Owner, dana
+    web: Client, alice: Owner, dana: Person
 ) -> None:
     r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via="Ravi Patel"))
     assert r.status_code == 302
@@ -299,7 +301,7 @@ def test_a_title_alone_is_what_troth_edit_title_makes_of_it(
 # --- archive, delete, ready ----------------------------------------------------------
 
 
-def test_archive_and_bring_back(web: Client, alice: Owner, dana) -> None:
+def test_archive_and_bring_back(web: Client, alice: Owner, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/archive", {"archived": "1"})
     assert r.status_code == 302 and Relationship.objects.get(person=dana).archived
     assert "Bring back" in web.get(f"/people/{dana.id}/").content.decode()
@@ -310,7 +312,7 @@ def test_archive_and_bring_back(web: Client, alice: Owner, dana) -> None:
     assert web.get(f"/people/{dana.id}/archive").status_code == 405
 
 
-def test_delete_asks_first_then_deletes_everything(web: Client, alice: Owner, dana) -> None:
+def test_delete_asks_first_then_deletes_everything(web: Client, alice: Owner, dana: Person) -> None:
     do_log_interaction(alice, dana, "call")
     page = web.get(f"/people/{dana.id}/delete").content.decode()
     assert "Delete Dana Whitfield?" in page and "1 interaction," in page
@@ -347,7 +349,9 @@ def test_ready_to_ask_as_troth_ready_says_it(client: Client, local, cli: Cli) ->
 # --- another owner's people ----------------------------------------------------------
 
 
-def test_another_owners_people_are_not_found(web: Client, alice: Owner, bob: Owner, dana) -> None:
+def test_another_owners_people_are_not_found(
+    web: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     theirs = do_add_person(bob, "Bob's Friend", emails=["friend@example.org"])
     mine = do_add_person(alice, "Kit Marlowe")
     for method, url, data in [
@@ -379,7 +383,7 @@ def test_another_owners_people_are_not_found(web: Client, alice: Owner, bob: Own
 # --- merging from People -------------------------------------------------------------
 
 
-def test_merge_two_ticked_people_keeping_one(web: Client, alice: Owner, dana) -> None:
+def test_merge_two_ticked_people_keeping_one(web: Client, alice: Owner, dana: Person) -> None:
     twin = do_add_person(
         alice, "Dana Whitfeild", emails=["dana.w@example.com"], allow_duplicate_name=True
     )
@@ -421,7 +425,7 @@ def test_merge_two_ticked_people_keeping_one(web: Client, alice: Owner, dana) ->
 
 
 def test_only_merges_made_on_people_are_undone_there(
-    web: Client, alice: Owner, bob: Owner, dana
+    web: Client, alice: Owner, bob: Owner, dana: Person
 ) -> None:
     from troth.identity.actions import do_accept
 
@@ -438,13 +442,15 @@ def test_only_merges_made_on_people_are_undone_there(
 
 
 @pytest.mark.parametrize("ids", [[], ["1"], ["1", "2", "3"], ["x", "y"]])
-def test_merge_needs_exactly_two(web: Client, alice: Owner, dana, ids) -> None:
+def test_merge_needs_exactly_two(web: Client, alice: Owner, dana: Person, ids) -> None:
     r = web.get("/people/merge", {"ids": ids})
     assert r.status_code == 302 and r["Location"] == "/people/"
     assert "Tick exactly two people to merge." in web.get("/people/").content.decode()
 
 
-def test_merging_one_person_with_themselves_is_refused(web: Client, alice: Owner, dana) -> None:
+def test_merging_one_person_with_themselves_is_refused(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     r = web.post("/people/merge", {"ids": [dana.id, dana.id], "keep": dana.id})
     assert r.status_code == 302 and Person.objects.filter(id=dana.id).exists()
     assert "is one person already" in web.get("/people/").content.decode()
@@ -454,7 +460,7 @@ def test_merging_one_person_with_themselves_is_refused(web: Client, alice: Owner
 
 
 def test_who_they_know_with_how_each_link_is_known(
-    web: Client, alice: Owner, bob: Owner, dana
+    web: Client, alice: Owner, bob: Owner, dana: Person
 ) -> None:
     lee = do_add_person(alice, "Lee Chen", company="Initech", title="CFO", met_through=dana)
     kim = do_add_person(alice, "Kim Ode")
@@ -475,7 +481,7 @@ def test_who_they_know_with_how_each_link_is_known(
     assert "is known to know Nobody Known yet" in web.get(f"/people/{empty.id}/").content.decode()
 
 
-def test_who_could_help_on_each_open_need(web: Client, alice: Owner, dana) -> None:
+def test_who_could_help_on_each_open_need(web: Client, alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a tax accountant", days=30, tags=["cpa"])
     do_add_person(alice, "Sam Okafor", company="Bellwether Accounting", title="CPA", tags=["cpa"])
     page = web.get(f"/people/{dana.id}/").content.decode()
@@ -488,7 +494,7 @@ def test_who_could_help_on_each_open_need(web: Client, alice: Owner, dana) -> No
 # --- small things on People and Today -------------------------------------------------
 
 
-def test_slash_has_a_people_search_on_every_page(web: Client, alice: Owner, dana) -> None:
+def test_slash_has_a_people_search_on_every_page(web: Client, alice: Owner, dana: Person) -> None:
     today = web.get("/").content.decode()
     assert today.count("data-search") == 1 and 'class="nav-search"' in today
     person = web.get(f"/people/{dana.id}/").content.decode()
@@ -498,7 +504,7 @@ def test_slash_has_a_people_search_on_every_page(web: Client, alice: Owner, dana
 
 
 def test_people_filters_fold_on_a_phone_unless_one_is_in_use(
-    web: Client, alice: Owner, dana
+    web: Client, alice: Owner, dana: Person
 ) -> None:
     page = web.get("/people/").content.decode()
     assert "data-narrow-closed" in page
@@ -509,7 +515,7 @@ def test_people_filters_fold_on_a_phone_unless_one_is_in_use(
     assert long.full_name in page
 
 
-def test_the_forms_carry_their_csrf_token(alice: Owner, dana) -> None:
+def test_the_forms_carry_their_csrf_token(alice: Owner, dana: Person) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)

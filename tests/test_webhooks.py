@@ -19,6 +19,7 @@ from troth.ledger.actions import do_make_promise, do_set_promise_status
 from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_person, do_delete_person, do_edit_person
+from troth.people.models import Person
 from troth.present import person_row
 from troth.webhooks import actions
 from troth.webhooks.models import Delivery, Event, Subscription
@@ -68,7 +69,7 @@ def receiver():
 
 
 @pytest.fixture
-def me(alice: Owner):
+def me(alice: Owner) -> Person:
     return do_ensure_me(alice)
 
 
@@ -107,7 +108,7 @@ def test_a_signature_too_old_is_refused(alice: Owner, receiver) -> None:
     assert not verify(secret, got["body"], "v1=abc")
 
 
-def test_only_the_kinds_asked_for_are_sent(alice: Owner, me, receiver) -> None:
+def test_only_the_kinds_asked_for_are_sent(alice: Owner, me: Person, receiver) -> None:
     actions.do_add_subscription(alice, receiver.url, ["promise.kept"])
     dana = do_add_person(alice, "Dana Whitfield")
     promise = do_make_promise(alice, me, dana, "send the deck")
@@ -254,7 +255,7 @@ def test_owners_are_kept_apart(alice: Owner, bob: Owner, receiver) -> None:
 
 
 def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(
-    alice: Owner, me, receiver
+    alice: Owner, me: Person, receiver
 ) -> None:
     today = timezone.localdate()
     dana = do_add_person(alice, "Dana Whitfield")
@@ -308,7 +309,7 @@ def test_webhooks_never_go_into_a_backup(alice: Owner) -> None:
     assert not labels & {"webhooks.subscription", "webhooks.event", "webhooks.delivery"}
 
 
-def test_every_action_says_its_event(alice: Owner, me, receiver, tmp_path: Path) -> None:
+def test_every_action_says_its_event(alice: Owner, me: Person, receiver, tmp_path: Path) -> None:
     from troth.identity.actions import do_merge
     from troth.interactions.actions import do_log_interaction
     from troth.intros.actions import do_propose, do_step

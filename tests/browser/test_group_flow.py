@@ -93,7 +93,7 @@ def _sign_up(browser: Any, base: str, link: str, username: str, name: str) -> An
 
 
 def test_invite_sign_up_need_offer_accept_and_the_dashboard(
-    browser: Any, group_server, labels_ok: Callable[[Any], None]
+    browser: Any, group_server: str, labels_ok: Callable[[Any], None]
 ) -> None:
     olivia = _person(browser, group_server)
     olivia.goto("/groups/job-club/")

@@ -119,7 +119,7 @@ def test_one_sender_only(cli: Cli, tmp_path: Path) -> None:
     ("as_of", "words"),
     [("2024-06-01", "before the first message"), ("2025-05-01", "after the last message")],
 )
-def test_a_date_outside_the_log(cli: Cli, tmp_path: Path, as_of, words) -> None:
+def test_a_date_outside_the_log(cli: Cli, tmp_path: Path, as_of: str, words: str) -> None:
     err = _run(cli, tmp_path, GOOD, as_of=as_of)
     assert f"--as-of {as_of} is on or {words}" in err or f"--as-of {as_of} is {words}" in err
     assert "log.csv" in err
@@ -143,7 +143,7 @@ def enron(realdata: Path):
 
 
 @pytest.mark.parametrize("day", ["2001-04-01", "2001-05-01", "2001-08-01", "2001-10-01"])
-def test_activity_beats_every_baseline_on_the_real_log(enron, day) -> None:
+def test_activity_beats_every_baseline_on_the_real_log(enron, day: str) -> None:
     """The shipped model was fitted on this log (all monthly dates), so this is not the
     honest check: bench/fit_activity.py fits before each date and on other mailboxes.
     It does catch a shipped model that no longer reads the log it came from."""

@@ -19,7 +19,7 @@ def _analyzed(table: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
         (tuples,) = cursor.fetchone()
-    return tuples > 0  # -1 (PostgreSQL 14+) or 0: never analyzed
+    return bool(tuples > 0)  # -1 (PostgreSQL 14+) or 0: never analyzed
 
 
 def test_small_writes_and_sqlite_are_left_to_the_database(db: None) -> None:

@@ -301,7 +301,7 @@ def _bad(tmp_path: Path, data: Any) -> Path:
     ids=["json", "shape", "version", "model", "value", "reference", "constraint", "null"],
 )
 def test_a_bad_file_is_one_error_naming_file_and_record_and_writes_nothing(
-    network, cli: Cli, tmp_path: Path, spoil, message
+    network, cli: Cli, tmp_path: Path, spoil, message: str
 ) -> None:
     _, data = _exported(cli, tmp_path)
     wipe(network)

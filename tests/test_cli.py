@@ -215,7 +215,9 @@ def test_delete_one_record(cli: Cli, dana: Person) -> None:
         (["add", "Dana Whitfield"], "already in your network"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(cli: Cli, dana: Person, args, message) -> None:
+def test_bad_input_is_one_line_exit_2(
+    cli: Cli, dana: Person, args: list[str], message: str
+) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr
     assert result.stderr.startswith("troth: error: ")
@@ -316,7 +318,7 @@ def test_demo_json_is_pure_json_when_already_loaded(fixed_day: dt.date, cli: Cli
         (["add", "Zed", "--phone", "call me"], "not a phone number: 'call me'"),
     ],
 )
-def test_more_bad_input(cli: Cli, dana: Person, args, message) -> None:
+def test_more_bad_input(cli: Cli, dana: Person, args, message: str) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr and result.stderr.count("\n") == 1
 

@@ -98,7 +98,7 @@ def test_version_and_help(home) -> None:
         ("TROTH_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x", "cannot open the database"),
     ],
 )
-def test_bad_settings_are_one_clear_line(home, variable, value, message) -> None:
+def test_bad_settings_are_one_clear_line(home, variable: str, value: str, message: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update({"TROTH_HOME": str(home), variable: value})
     result = subprocess.run([TROTH, "people"], env=env, capture_output=True, text=True, timeout=60)
@@ -121,7 +121,7 @@ def test_troth_home_that_is_a_file(tmp_path: Path) -> None:
         (["nosuchcmd"], "No such command 'nosuchcmd'"),
     ],
 )
-def test_usage_mistakes_are_one_line_too(home, args, message) -> None:
+def test_usage_mistakes_are_one_line_too(home, args: list[str], message: str) -> None:
     result = run(home, *args)
     assert result.returncode == 2
     assert result.stderr.startswith("troth: error: ") and message in result.stderr

@@ -50,7 +50,7 @@ def test_ambiguous_names_show_each_ones_job(cli: Cli) -> None:
         " \u00a0 ",
     ],
 )
-def test_a_name_with_nothing_visible_is_refused(cli: Cli, name) -> None:
+def test_a_name_with_nothing_visible_is_refused(cli: Cli, name: str) -> None:
     assert name_problem(name)
     err = cli("add", name, code=2).stderr
     assert "name has no visible characters" in err or "name is empty" in err
@@ -58,7 +58,7 @@ def test_a_name_with_nothing_visible_is_refused(cli: Cli, name) -> None:
 
 
 @pytest.mark.parametrize("name", ["Zoë", "李小龍", "O'Neill-Ärnlöv", "X Æ A-12", "\u200bAnna"])
-def test_real_names_pass(name) -> None:
+def test_real_names_pass(name: str) -> None:
     assert name_problem(name) is None
 
 
@@ -96,7 +96,7 @@ def test_backup_over_a_file_asks_first_and_refuses_without_a_terminal(tmp_path: 
     target = tmp_path / "precious.sqlite3"
     target.write_bytes(b"my only other copy")
 
-    def run(*args: str, stdin: int = subprocess.DEVNULL) -> subprocess.CompletedProcess:
+    def run(*args: str, stdin: int = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [TROTH, "backup", str(target), *args],
             env=env,

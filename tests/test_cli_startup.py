@@ -50,7 +50,7 @@ def probe(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
 
 
 @pytest.mark.parametrize("option", ["--version", "--help"])
-def test_version_and_help_do_not_start_django(tmp_path: Path, option) -> None:
+def test_version_and_help_do_not_start_django(tmp_path: Path, option: str) -> None:
     out, loaded = probe(tmp_path, option)
     assert "troth" in out
     assert not loaded["django"], f"troth {option} imported Django"
@@ -114,7 +114,7 @@ def test_an_unknown_command_is_one_line(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["add", "--help"], ["import", "--help"]])
-def test_help_has_no_type_noise(cli: Cli, args) -> None:
+def test_help_has_no_type_noise(cli: Cli, args: list[str]) -> None:
     text = cli(*args).stdout
     for noise in ("<bool>", "<str>", "<int>", "<list[str]>"):
         assert noise not in text

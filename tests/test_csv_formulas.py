@@ -42,7 +42,7 @@ def test_formulas_get_a_leading_quote(value) -> None:
 @pytest.mark.parametrize(
     "value", ["Dana Kang", "", "-3", "+33612345678", "12.5", "a=b", "user@example.org", 7, None]
 )
-def test_everything_else_is_left_alone(value) -> None:
+def test_everything_else_is_left_alone(value: str | int | None) -> None:
     """Plain numbers run nothing and must stay numbers; text without a formula start too."""
     assert safe_cell(value) == value
 

@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings
 from troth.errors import TrothError
 from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
-from troth.importers.records import ColumnMap, ImportFileError, PersonRecord, Problem
+from troth.importers.records import ColumnMap, ImportFileError, PersonRecord, Problem, Record
 from troth.importers.spreadsheet import PARSER as SHEET
 from troth.importers.spreadsheet import header_key, mapping, parse_map
 from troth.owned import Owner
@@ -54,11 +54,11 @@ def write(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = F
     return path
 
 
-def parse(path: Path, **options: object) -> list:
+def parse(path: Path, **options: object) -> list[Record]:
     return list(SHEET.parse(path, **options))
 
 
-def columns(records: list) -> list[tuple[str, str]]:
+def columns(records: list[Record]) -> list[tuple[str, str]]:
     (found,) = [r for r in records if isinstance(r, ColumnMap)]
     return found.columns
 

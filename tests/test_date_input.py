@@ -21,7 +21,7 @@ DAY = dt.date(2026, 12, 6)
 
 @pytest.mark.parametrize("text", ["12/31/2026", "31/12/2026", "31.12.2026", "2026/12/31"])
 @pytest.mark.parametrize("order", [MDY, DMY, None])
-def test_a_numeric_date_that_reads_one_way_is_read_that_way(text, order) -> None:
+def test_a_numeric_date_that_reads_one_way_is_read_that_way(text: str, order) -> None:
     assert read_date(text, DAY, order=order) == (dt.date(2026, 12, 31), None)
 
 
@@ -42,7 +42,7 @@ def test_without_an_order_an_ambiguous_date_is_refused_naming_both_readings() ->
 
 
 @pytest.mark.parametrize("text", ["32/13/2026", "00/00/2026", "13/13/2026"])
-def test_an_impossible_numeric_date_is_one_clear_error(text) -> None:
+def test_an_impossible_numeric_date_is_one_clear_error(text: str) -> None:
     with pytest.raises(DateError, match="neither month/day/year nor day/month/year"):
         parse_date(text, DAY, order=MDY)
 

@@ -32,7 +32,7 @@ WEDNESDAY = dt.date(2026, 11, 25)
         ("next week", False, dt.date(2026, 11, 29)),
     ],
 )
-def test_parse_date(text, past, expected) -> None:
+def test_parse_date(text: str, past: bool, expected) -> None:
     assert parse_date(text, SUNDAY, past=past) == expected
 
 
@@ -42,7 +42,7 @@ def test_weekday_from_midweek() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "someday", "in 2 fortnights", "2026-13-45", "next blursday"])
-def test_bad_dates_are_refused_with_the_text(text) -> None:
+def test_bad_dates_are_refused_with_the_text(text: str) -> None:
     with pytest.raises(DateError) as exc:
         parse_date(text, SUNDAY)
     if text.strip():

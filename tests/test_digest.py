@@ -314,7 +314,7 @@ def test_a_refused_login_is_not_marked_sent(
     ],
 )
 def test_bad_mail_settings_are_one_line(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, env, args, message
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, env, args, message: str
 ) -> None:
     things(local_owner())
     for name, value in env.items():

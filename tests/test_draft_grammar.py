@@ -39,7 +39,7 @@ def kevin(alice: Owner) -> Person:
         ("boss", None),
     ],
 )
-def test_a_verb_agrees_with_you(word, base) -> None:
+def test_a_verb_agrees_with_you(word: str, base: str | None) -> None:
     assert drafts.agree(word) == base
 
 
@@ -60,7 +60,7 @@ def test_a_verb_agrees_with_you(word, base) -> None:
         ("Kevin ran the migration", "you ran the migration"),
     ],
 )
-def test_to_you_turns_the_name_and_its_verb(kevin: Person, note, said) -> None:
+def test_to_you_turns_the_name_and_its_verb(kevin: Person, note: str, said: str) -> None:
     assert drafts.to_you(note, kevin) == said
 
 
@@ -89,7 +89,7 @@ def test_to_you_leaves_pronouns_in_a_note_about_two_people(kevin: Person) -> Non
         ),
     ],
 )
-def test_a_promise_reads_as_the_deed(kevin: Person, note, deed) -> None:
+def test_a_promise_reads_as_the_deed(kevin: Person, note: str, deed: str) -> None:
     assert drafts.promised_deed(note, kevin) == deed
 
 
@@ -103,7 +103,7 @@ def test_a_promise_reads_as_the_deed(kevin: Person, note, deed) -> None:
         ("intro to hiring managers at Larkspur", "an introduction to hiring managers at Larkspur"),
     ],
 )
-def test_a_need_reads_as_the_thing_looked_for(kevin: Person, note, thing) -> None:
+def test_a_need_reads_as_the_thing_looked_for(kevin: Person, note: str, thing: str) -> None:
     assert drafts.needed_thing(note, kevin) == thing
 
 
@@ -117,7 +117,9 @@ def test_a_need_reads_as_the_thing_looked_for(kevin: Person, note, thing) -> Non
         ("send him the deck", "send you the deck"),
     ],
 )
-def test_second_person_turns_pronouns_in_a_note_about_one_person(kevin: Person, note, said) -> None:
+def test_second_person_turns_pronouns_in_a_note_about_one_person(
+    kevin: Person, note: str, said: str
+) -> None:
     assert drafts.second_person(note, kevin) == said
 
 

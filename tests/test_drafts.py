@@ -289,7 +289,7 @@ def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home: Path) -> 
     ],
 )
 def test_a_broken_template_is_one_line_naming_file_and_line(
-    cli_dana, home: Path, text, line, message
+    cli_dana, home: Path, text: str, line: int, message: str
 ) -> None:
     own = home / "drafts"
     own.mkdir()

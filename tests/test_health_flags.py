@@ -20,12 +20,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "troth"
     [("1", True), (" Yes ", True), ("ON", True), (True, True), ("0", False), ("off", False)]
     + [(False, False), ("", None), ("  ", None), (None, None)],
 )
-def test_a_flag_is_read_one_way(raw, want) -> None:
+def test_a_flag_is_read_one_way(raw: str | bool | None, want: bool | None) -> None:
     assert parse_flag("TROTH_X", raw) is want
 
 
 @pytest.mark.parametrize("raw", ["yse", "2", "enabled", "o n"])
-def test_a_typo_is_an_error_naming_the_variable(raw) -> None:
+def test_a_typo_is_an_error_naming_the_variable(raw: str) -> None:
     with pytest.raises(FlagError, match=r"^TROTH_X=.* is neither on nor off"):
         parse_flag("TROTH_X", raw)
 

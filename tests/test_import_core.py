@@ -420,7 +420,7 @@ def test_resolve_identities_merges_two_records_of_one_person(alice: Owner) -> No
         (b"just some text\n", None),
     ],
 )
-def test_sniff(head, kind) -> None:
+def test_sniff(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
 
 

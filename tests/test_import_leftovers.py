@@ -67,7 +67,7 @@ def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra) 
 
 @pytest.mark.parametrize("backend", ["thread", "database"])
 def test_opening_a_crafted_run_leaves_every_file_but_its_own_upload_alone(
-    client: Client, settings: Settings, home: Path, tmp_path: Path, backend
+    client: Client, settings: Settings, home: Path, tmp_path: Path, backend: str
 ) -> None:
     settings.TASKS = IMMEDIATE if backend == "thread" else DATABASE
     settings.TROTH_IMPORT_THREAD = True

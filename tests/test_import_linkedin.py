@@ -132,7 +132,7 @@ def test_real_headers_make_an_export_folder_and_zip(
         ("someday", None),
     ],
 )
-def test_dates(text, expected) -> None:
+def test_dates(text: str, expected) -> None:
     assert parse_when(text) == expected
 
 
@@ -278,7 +278,7 @@ def test_a_file_cut_off_mid_row_skips_that_row_and_says_so(cli: Cli, tmp_path: P
     ],
 )
 def test_messages_and_invitations_cut_off_mid_row(
-    alice: Owner, tmp_path: Path, name, header, whole, cut
+    alice: Owner, tmp_path: Path, name: str, header: str, whole: str, cut: str
 ) -> None:
     path = tmp_path / name
     path.write_text(f"{header}\n{whole}\n{cut}")

@@ -306,7 +306,7 @@ def test_real_address_books_pass_the_sanity_check(realdata: Path, tmp_path: Path
         ("", False),
     ],
 )
-def test_looks_like_name(name, ok) -> None:
+def test_looks_like_name(name: str, ok: bool) -> None:
     assert looks_like_name(name) is ok
 
 

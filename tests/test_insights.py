@@ -188,7 +188,7 @@ def test_network_keeps_the_strongest_ties_and_their_links() -> None:
     ],
 )
 def test_give_take_and_follow_through_from_the_ledger(
-    alice: Owner, bob: Owner, day, given_this_month
+    alice: Owner, bob: Owner, day, given_this_month: int
 ) -> None:
     with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=False):
         _give_take_and_follow_through(alice, bob, given_this_month)
@@ -396,7 +396,7 @@ def test_insights_asks_for_a_sign_in_beyond_local_mode(client: Client, alice: Ow
         ("web/insights.css", b"--tier-inner"),
     ],
 )
-def test_vendored_files_are_served(web: Client, path, needle) -> None:
+def test_vendored_files_are_served(web: Client, path: str, needle: bytes) -> None:
     r = web.get(f"/static/{path}")
     assert r.status_code == 200
     assert needle in r.getvalue()  # a file response: its streamed content

@@ -181,7 +181,7 @@ def test_synonym_lines_allow_comments_and_multi_word_terms() -> None:
         ("tax = Taxes", "x.txt:2: 'tax = Taxes' says a term is like itself"),
     ],
 )
-def test_a_malformed_synonym_line_names_the_file_and_line(text, message) -> None:
+def test_a_malformed_synonym_line_names_the_file_and_line(text: str, message: str) -> None:
     with pytest.raises(TrothError) as err:
         parse_synonyms(f"# comment\n{text}\n", "x.txt")
     assert str(err.value).startswith(message)

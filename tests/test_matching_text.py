@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 
-from troth.matching.keywords import KeywordMatcher, NeedText, Profile, Synonyms, stem
+from troth.matching.keywords import KeywordMatcher, Match, NeedText, Profile, Synonyms, stem
 
 
-def ids(matches) -> list[int]:
+def ids(matches: list[Match]) -> list[int]:
     return [m.person_id for m in matches]
 
 

@@ -66,12 +66,12 @@ def dates_of(person: Person) -> list[tuple]:
         ("--0229", (2, 29, None)),
     ],
 )
-def test_dates_as_exports_and_people_write_them(text, expected) -> None:
+def test_dates_as_exports_and_people_write_them(text: str, expected) -> None:
     assert parse_key_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["2026-13-32", "2026-02-30", "3/4/1980", "soon", "", "--1301"])
-def test_what_is_not_a_date_or_could_be_two(text) -> None:
+def test_what_is_not_a_date_or_could_be_two(text: str) -> None:
     with pytest.raises(KeyDateError):
         parse_key_date(text)
 
@@ -283,7 +283,7 @@ def test_troth_date_sets_changes_and_forgets_a_date(cli: Cli) -> None:
         (("birthday", "03-14", "--forget"), "--forget takes no date"),
     ],
 )
-def test_troth_date_mistakes_are_one_line(cli: Cli, args, message) -> None:
+def test_troth_date_mistakes_are_one_line(cli: Cli, args: tuple[str, ...], message: str) -> None:
     cli("add", "Dana Kang")
     result = cli("date", "Dana", *args, code=2)
     assert result.stderr.startswith(f"troth: error: {message}"), result.stderr

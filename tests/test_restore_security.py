@@ -210,7 +210,7 @@ def test_fields_that_are_not_the_models_are_refused(scene, tmp_path: Path) -> No
     ],
 )
 def test_a_value_of_the_wrong_kind_is_refused_naming_the_record(
-    scene, tmp_path: Path, label, values, error
+    scene, tmp_path: Path, label: str, values, error: str
 ) -> None:
     before = state(scene)
     with pytest.raises(TrothError, match=rf"backup\.json: {label} #\d+: {error}"):
@@ -557,7 +557,9 @@ def test_an_untampered_merge_still_undoes_exactly(scene, own_merge) -> None:
 
 
 @pytest.mark.parametrize(("month", "day"), [(2, 31), (4, 31), (13, 1)])
-def test_a_date_that_is_no_day_of_the_year_is_refused(scene, tmp_path: Path, month, day) -> None:
+def test_a_date_that_is_no_day_of_the_year_is_refused(
+    scene, tmp_path: Path, month: int, day: int
+) -> None:
     """Each column passed alone; 31 February then broke the person's page with a 500."""
     data = copy.deepcopy(scene.data)
     person = next(r for r in rows(data, "people.person") if not r["is_me"])

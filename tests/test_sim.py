@@ -296,7 +296,7 @@ def test_interactions_per_person_hits_a_total() -> None:
 
 
 @pytest.mark.parametrize("people", [1, 2, 3, 10, 31])
-def test_tiny_networks_still_generate(people) -> None:
+def test_tiny_networks_still_generate(people: int) -> None:
     net = generate_network(people=people, seed=1, today=TODAY)
     assert net.people == people
     assert (net.knows_a < net.knows_b).all()

@@ -252,7 +252,7 @@ def test_a_refused_login_names_the_settings_fields(web: Client, smtp) -> None:
     ],
 )
 def test_bad_values_are_400_with_the_field_and_write_nothing(
-    web: Client, alice: Owner, field, value, message
+    web: Client, alice: Owner, field: str, value: str, message: str
 ) -> None:
     r = web.post("/settings/digest", form(25, **{field: value}), **HTMX)
     assert r.status_code == 400

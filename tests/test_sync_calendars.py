@@ -120,7 +120,7 @@ def test_ics_address_only_when_changed(alice: Owner, http: tuple[str, Served]) -
     ],
 )
 def test_ics_address_refuses_what_is_not_a_calendar(
-    alice: Owner, http: tuple[str, Served], path, kind, body, said
+    alice: Owner, http: tuple[str, Served], path: str, kind: str, body, said: str
 ) -> None:
     base, served = http
     if kind:

@@ -104,7 +104,7 @@ def test_lost_key_asks_for_the_password_again(
         (["sync"], "no sources to sync"),
     ],
 )
-def test_bad_input_is_one_line(cli: Cli, args, said) -> None:
+def test_bad_input_is_one_line(cli: Cli, args: list[str], said: str) -> None:
     result = cli(*args, code=2)
     assert said in result.stderr and result.stderr.strip().count("\n") == 0
 

@@ -218,7 +218,7 @@ def test_remove_keeps_or_purges(alice: Owner, dovecot) -> None:
         ("tls", "TLS failed"),
     ],
 )
-def test_tls_asked_of_a_server_without_it(alice: Owner, dovecot, security, said) -> None:
+def test_tls_asked_of_a_server_without_it(alice: Owner, dovecot, security: str, said: str) -> None:
     source = add_source(alice, dovecot, security=security)
     with pytest.raises(SyncError, match=said):
         do_sync(alice, source)

@@ -31,7 +31,8 @@ def file_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def stored_key(home: Path) -> str | None:
     from keyrings.alt.file import PlaintextKeyring
 
-    return PlaintextKeyring().get_password("troth", f"encryption key {home}")
+    key: str | None = PlaintextKeyring().get_password("troth", f"encryption key {home}")
+    return key
 
 
 def test_the_key_lives_in_the_keyring_not_in_a_file(

@@ -153,7 +153,7 @@ def test_checked_again_at_each_connection(alice: Owner, local: Local, settings: 
 
 @pytest.mark.parametrize("private", ["local", "operator"])
 def test_allowed_on_a_laptop_or_when_the_operator_says_so(
-    alice: Owner, local: Local, settings: Settings, private
+    alice: Owner, local: Local, settings: Settings, private: str
 ) -> None:
     if private == "operator":
         settings.TROTH_NETWORK_MODE = True

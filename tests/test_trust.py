@@ -170,7 +170,7 @@ def test_trust_commands(cli: Cli) -> None:
         (["trust", "Nobody"], "nobody called 'Nobody'"),
     ],
 )
-def test_trust_bad_input(cli: Cli, args, message) -> None:
+def test_trust_bad_input(cli: Cli, args: list[str], message: str) -> None:
     cli("add", "Dana Whitfield")
     result = cli(*args, code=2)
     assert message in result.stderr

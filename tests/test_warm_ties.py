@@ -38,7 +38,7 @@ def test_the_rule() -> None:
 
 
 @pytest.mark.parametrize("seed", [41, 42, 43])
-def test_tiers_are_bands_of_scores(seed) -> None:
+def test_tiers_are_bands_of_scores(seed: int) -> None:
     """Every tier but dormant and stranger (states, explained in the README) holds one
     band of scores: no acquaintance scores above a network tie, and so on down."""
     net = generate_network(600, seed=seed, days=720, today=TODAY)
@@ -81,7 +81,7 @@ def test_helpers_are_only_warm_ties(network) -> None:
 
 
 @pytest.mark.parametrize("tier", ["acquaintance", "dormant"])
-def test_the_handoff_guard_refuses_what_is_not_warm(network, tier) -> None:
+def test_the_handoff_guard_refuses_what_is_not_warm(network, tier: str) -> None:
     cold = _someone(network, tier)
     warm = _someone(network, "active")
     with pytest.raises(TrothError, match=f"is {tier}"):

@@ -391,7 +391,7 @@ def test_knows_by_hand_and_forget_from_the_cli(me: Owner, net, cli: Cli) -> None
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    me: Owner, net, cli: Cli, args, says
+    me: Owner, net, cli: Cli, args: tuple[str, ...], says: str
 ) -> None:
     before = list(Link.objects.order_by("id").values())
     result = cli(*args, code=2)
@@ -451,7 +451,7 @@ def test_ask_along_a_longer_path_never_commits_the_second_connector(
         (("path", "Tess Target", "--floor", "inner", "--ask", "--why", "x"), "no warm path"),
     ],
 )
-def test_bad_asks(me: Owner, net, cli: Cli, args, says) -> None:
+def test_bad_asks(me: Owner, net, cli: Cli, args: tuple[str, ...], says: str) -> None:
     result = cli(*args, code=2)
     assert says in result.stderr
     assert not Introduction.objects.filter(owner=me).exists()

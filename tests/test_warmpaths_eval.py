@@ -114,7 +114,9 @@ def test_the_real_log(realdata: Path, cli: Cli, tmp_path: Path) -> None:
         (("--as-of", "2020-01-01"), "on or before the first message"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, cli: Cli, args, says) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     result = cli("eval", "knows", str(_log(tmp_path)), *args, code=2)
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
 

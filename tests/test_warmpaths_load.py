@@ -188,7 +188,9 @@ def test_paths_as_of_a_past_day(me: Owner, net: dict[str, Person], cli: Cli) -> 
         (("--as-of", "2020-01-01", "--plan"), "cannot --ask or --plan"),
     ],
 )
-def test_bad_as_of(me: Owner, net: dict[str, Person], cli: Cli, args, says) -> None:
+def test_bad_as_of(
+    me: Owner, net: dict[str, Person], cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     result = cli("path", "Tess Target", *args, code=2)
     assert says in result.stderr
     assert not PlannedAsk.objects.exists()

@@ -459,7 +459,7 @@ def test_bulk_tag_adds_and_removes_on_the_ticked_people(
     ],
 )
 def test_bulk_tag_refuses_bad_input_and_writes_nothing(
-    web: Client, alice: Owner, dana: Person, data, message
+    web: Client, alice: Owner, dana: Person, data, message: str
 ) -> None:
     data = {k: [str(dana.id)] if k == "ids" and v == ["1"] else v for k, v in data.items()}
     r = web.post("/people/tag", data, **HTMX)

@@ -252,7 +252,7 @@ def test_propose_through_the_form(web: Client, alice: Owner, people) -> None:
     ],
 )
 def test_propose_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, people, data, message
+    web: Client, alice: Owner, people, data, message: str
 ) -> None:
     r = web.post("/intros/start/propose", data, **HTMX)
     assert r.status_code == 400

@@ -140,7 +140,7 @@ def test_add_my_need(web: Client, alice: Owner) -> None:
     ],
 )
 def test_add_need_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, data, message
+    web: Client, alice: Owner, data, message: str
 ) -> None:
     r = web.post("/needs/add", data, **HTMX)
     assert r.status_code == 400

@@ -216,7 +216,7 @@ def test_htmx_edit_reloads_the_page_and_clearing_forgets(
     ],
 )
 def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
-    web: Client, alice: Owner, dana: Person, changes, field, words
+    web: Client, alice: Owner, dana: Person, changes, field: str, words: str
 ) -> None:
     # a good change in the same form is not written either
     if changes.get("met_on") == "IN_3_DAYS":

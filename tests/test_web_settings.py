@@ -128,7 +128,7 @@ def test_identity_saves_name_email_and_linkedin(web: Client, alice: Owner) -> No
     ],
 )
 def test_identity_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, data, message
+    web: Client, alice: Owner, data, message: str
 ) -> None:
     r = web.post("/settings/identity", data, **HTMX)
     assert r.status_code == 400
@@ -395,7 +395,7 @@ def test_the_agenda_follows_the_owners_tier_rhythm(alice: Owner) -> None:
     ],
 )
 def test_bad_rhythms_are_400_per_field_and_write_nothing(
-    web: Client, alice: Owner, days, message
+    web: Client, alice: Owner, days, message: str
 ) -> None:
     from troth.trust.models import TierCadence
 

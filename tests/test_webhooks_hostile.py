@@ -60,7 +60,7 @@ def test_a_worker_on_a_groups_server_does_not_deliver_to_private_addresses(
     ],
 )
 def test_addresses_that_would_fail_at_sending_time_are_refused_when_added(
-    alice: Owner, url
+    alice: Owner, url: str
 ) -> None:
     with pytest.raises(TrothError):
         actions.do_add_subscription(alice, url)
@@ -146,7 +146,7 @@ def test_a_receiver_that_drips_its_answer_is_cut_at_the_deadline(
         "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
     ],
 )
-def test_ipv6_spellings_of_private_ipv4_addresses_are_not_public(address) -> None:
+def test_ipv6_spellings_of_private_ipv4_addresses_are_not_public(address: str) -> None:
     assert not is_public(address)
 
 

@@ -133,7 +133,9 @@ def test_the_settings_come_from_the_environment(tmp_path: Path) -> None:
         ("TROTH_PROXY_SSL_HEADER", "X-Forwarded-Proto: https", "is not a header name"),
     ],
 )
-def test_a_typo_is_an_error_naming_the_variable(tmp_path: Path, name, value, says) -> None:
+def test_a_typo_is_an_error_naming_the_variable(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
     result = manage("check", env={name: value}, home=tmp_path)
     assert result.returncode != 0
     assert says in result.stderr
@@ -350,7 +352,7 @@ def test_the_test_clients_login_still_works(alice_pw) -> None:
 
 
 @pytest.mark.parametrize("password", ["1", "password", "12345678901", "alice2026x", "short9!"])
-def test_weak_passwords_are_refused(db: None, password) -> None:
+def test_weak_passwords_are_refused(db: None, password: str) -> None:
     user = get_user_model()(username="alice2026x", email="alice@example.org")
     with pytest.raises(ValidationError):
         validate_password(password, user)

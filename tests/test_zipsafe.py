@@ -184,7 +184,7 @@ def test_an_encrypted_zip_is_one_clear_line(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("method", "name"), [(9, "deflate64"), (98, "PPMd"), (42, "method 42")])
 def test_an_unsupported_compression_is_one_clear_line(
-    cli: Cli, tmp_path: Path, method, name
+    cli: Cli, tmp_path: Path, method: int, name: str
 ) -> None:
     path = small_zip(tmp_path / "export.zip")
     patch_headers(path, method=method)
@@ -249,7 +249,7 @@ def web(
 
 @pytest.mark.parametrize("kind", ["bomb", "encrypted", "deflate64"])
 def test_the_import_page_fails_the_run_with_the_line_never_a_500(
-    web, alice: Owner, tmp_path: Path, kind
+    web, alice: Owner, tmp_path: Path, kind: str
 ) -> None:
     if kind == "bomb":
         path = bomb(tmp_path / "export.zip", 24 * MIB)

@@ -44,7 +44,8 @@ def found(page: Any, name: str) -> int:
     """How many people named `name` the People page lists for a search of it."""
     page.goto(f"/people/?q={name.split()[-1]}")
     page.get_by_role("heading", level=1, name="People").wait_for()
-    return page.get_by_role("link", name=name, exact=True).count()
+    count: int = page.get_by_role("link", name=name, exact=True).count()
+    return count
 
 
 def test_undo_an_import_from_its_page(

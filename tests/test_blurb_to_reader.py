@@ -17,6 +17,7 @@ from troth.intros.actions import do_ask, do_offered
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
+from troth.people.models import Person
 
 
 @dataclass
@@ -46,7 +47,7 @@ def test_the_reason_is_said_to_the_reader() -> None:
     )
 
 
-def _story(alice: Owner):
+def _story(alice: Owner) -> tuple[Person, Person]:
     bernard = do_add_person(alice, "Bernard Biggs", company="Biggs Capital")
     ralph = do_add_person(alice, "Ralph Okonkwo", company="Ledgerline", title="CFO")
     me = me_person(alice)

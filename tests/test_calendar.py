@@ -54,7 +54,7 @@ def network(owner: Owner) -> dict[str, str]:
     }
 
 
-def export(cli: Cli, path, *args: str) -> bytes:
+def export(cli: Cli, path: Path, *args: str) -> bytes:
     result = cli("calendar", "export", str(path), *args)
     assert f"to {path}" in result.stdout
     return path.read_bytes()

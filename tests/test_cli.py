@@ -318,7 +318,7 @@ def test_demo_json_is_pure_json_when_already_loaded(fixed_day: dt.date, cli: Cli
         (["add", "Zed", "--phone", "call me"], "not a phone number: 'call me'"),
     ],
 )
-def test_more_bad_input(cli: Cli, dana: Person, args, message: str) -> None:
+def test_more_bad_input(cli: Cli, dana: Person, args: list[str], message: str) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr and result.stderr.count("\n") == 1
 

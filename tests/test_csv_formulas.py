@@ -35,7 +35,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.mark.parametrize("value", PAYLOADS)
-def test_formulas_get_a_leading_quote(value) -> None:
+def test_formulas_get_a_leading_quote(value: str) -> None:
     assert safe_cell(value) == "'" + value
 
 

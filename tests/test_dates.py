@@ -32,7 +32,7 @@ WEDNESDAY = dt.date(2026, 11, 25)
         ("next week", False, dt.date(2026, 11, 29)),
     ],
 )
-def test_parse_date(text: str, past: bool, expected) -> None:
+def test_parse_date(text: str, past: bool, expected: dt.date) -> None:
     assert parse_date(text, SUNDAY, past=past) == expected
 
 

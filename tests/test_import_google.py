@@ -14,11 +14,12 @@ from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
 from troth.importers.google import PARSER
 from troth.importers.records import PersonRecord, Problem
+from troth.importers.summary import ImportSummary
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Note, Person
 
 
-def run(owner: Owner, path: Path):
+def run(owner: Owner, path: Path) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, PARSER, path)
 

@@ -24,6 +24,7 @@ from troth.intros.queries import access_intro, intro_conduct, is_stalled
 from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
+from troth.people.models import Person
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def _mr_big(owner: Owner):
+def _mr_big(owner: Owner) -> tuple[Person, Person]:
     """The walkthrough's story: one board meeting with Bernard, who offered Ralph."""
     bernard = do_add_person(
         owner, "Bernard Biggs", company="Biggs Capital", title="Managing Partner"

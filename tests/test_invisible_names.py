@@ -67,7 +67,7 @@ def test_the_web_add_form_refuses_it_with_the_command_lines_words(
 
 
 @pytest.mark.parametrize("name", [INVISIBLE, "\u200e\u200f", "\x07"])
-def test_edit_details_refuses_it_beside_the_name(client: Client, alice: Owner, name) -> None:
+def test_edit_details_refuses_it_beside_the_name(client: Client, alice: Owner, name: str) -> None:
     client.force_login(alice)
     ann = do_add_person(alice, "Ann Pike")
     page = client.get(f"/people/{ann.id}/").content.decode()

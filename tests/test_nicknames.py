@@ -16,6 +16,8 @@ from troth.backup.vcard_out import person_card
 from troth.identity.match import Candidate, find_matches
 from troth.importers.apply import do_import
 from troth.importers.google import PARSER as GOOGLE
+from troth.importers.records import Parser
+from troth.importers.summary import ImportSummary
 from troth.importers.vcard import PARSER as VCARD
 from troth.owned import Owner
 from troth.people.actions import do_add_person
@@ -44,7 +46,7 @@ def google(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     return path
 
 
-def run(owner: Owner, parser, path: Path):
+def run(owner: Owner, parser: Parser, path: Path) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, parser, path)
 

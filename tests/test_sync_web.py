@@ -84,7 +84,11 @@ def test_today_names_a_source_that_keeps_failing_once(web: Client, alice: Owner)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_once_runs_the_due_sources(cli: Cli, settings: Settings, http) -> None:  # noqa: F811
+def test_worker_once_runs_the_due_sources(
+    cli: Cli,
+    settings: Settings,
+    http: tuple[str, Served],  # noqa: F811
+) -> None:
     """`troth worker --once` with the database queue: a due source is queued and synced."""
     from django_tasks_db.models import DBTaskResult
 

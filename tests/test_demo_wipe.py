@@ -33,7 +33,7 @@ def _owned_counts(owner: Owner) -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(fixed_day: dt.date, alice: Owner):
+def demo(fixed_day: dt.date, alice: Owner) -> Owner:
     network = generate_network(people=60, seed=5, today=fixed_day)
     with transaction.atomic():
         load_network(alice, network)
@@ -42,7 +42,7 @@ def demo(fixed_day: dt.date, alice: Owner):
     return alice
 
 
-def test_the_wipe_leaves_only_me(demo, bob: Owner) -> None:
+def test_the_wipe_leaves_only_me(demo: Owner, bob: Owner) -> None:
     alice = demo
     ben = do_add_person(bob, "Ben Other")
     do_log_interaction(bob, ben, "meeting", when=timezone.now(), minutes=30)
@@ -67,7 +67,7 @@ def test_the_wipe_leaves_only_me(demo, bob: Owner) -> None:
             assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_after_a_reset_the_scores_are_the_truth(demo, fixed_day: dt.date) -> None:
+def test_after_a_reset_the_scores_are_the_truth(demo: Owner, fixed_day: dt.date) -> None:
     alice = demo
     with transaction.atomic():
         do_wipe_demo(alice)

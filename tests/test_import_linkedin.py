@@ -16,6 +16,7 @@ from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
 from troth.importers.linkedin import PARSER, parse_when, which_table
 from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
+from troth.importers.summary import ImportSummary
 from troth.interactions.models import Interaction
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Person
@@ -31,7 +32,7 @@ PREAMBLE = (
 )
 
 
-def run(owner: Owner, path: Path, **options):
+def run(owner: Owner, path: Path, **options: object) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, PARSER, path, options=options)
 
@@ -132,7 +133,7 @@ def test_real_headers_make_an_export_folder_and_zip(
         ("someday", None),
     ],
 )
-def test_dates(text: str, expected) -> None:
+def test_dates(text: str, expected: dt.datetime | tuple[int, int, int | None]) -> None:
     assert parse_when(text) == expected
 
 

@@ -23,12 +23,13 @@ from troth.ledger.actions import do_record_favor
 from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
 
 if TYPE_CHECKING:
     from conftest import Cli
 
 
-def _tie(owner: Owner, person):
+def _tie(owner: Owner, person: Person) -> Person:
     for k in range(6):
         do_log_interaction(
             owner,
@@ -42,7 +43,7 @@ def _tie(owner: Owner, person):
     return person
 
 
-def _two(owner: Owner):
+def _two(owner: Owner) -> tuple[Person, Person]:
     sarah = _tie(owner, do_add_person(owner, "Sarah Flores"))
     liz = _tie(owner, do_add_person(owner, "Elizabeth Moore"))
     return sarah, liz

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from conftest import Cli
 
 
-def dates_of(person: Person) -> list[tuple]:
+def dates_of(person: Person) -> list[tuple[str, str, int, int, int | None]]:
     return sorted(
         PersonDate.objects.filter(person=person).values_list(
             "kind", "label", "month", "day", "year"
@@ -92,7 +92,7 @@ def test_the_next_time_a_date_comes_round() -> None:
 
 
 def test_every_real_vcard_with_a_date_gives_it(realdata: Path) -> None:
-    found: dict[str, list[tuple]] = {}
+    found: dict[str, list[tuple[str, str, int, int, int | None]]] = {}
     problems = []
     for path in sorted((realdata / "vcard").rglob("*.vcf")):
         try:

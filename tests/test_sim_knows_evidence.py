@@ -13,7 +13,7 @@ import numpy as np
 from troth.interactions.models import Interaction
 from troth.owned import Owner
 from troth.people.models import Knows, Person
-from troth.sim.generate import STRANGER, generate_network
+from troth.sim.generate import STRANGER, Network, generate_network
 from troth.sim.knows_evidence import EvidenceSettings, with_knows_evidence
 from troth.sim.load import load_network
 from troth.warmpaths.actions import do_infer_links
@@ -22,7 +22,7 @@ from troth.warmpaths.models import Link
 TODAY = dt.date(2030, 3, 1)
 
 
-def _groups(net) -> dict[int, set[int]]:
+def _groups(net: Network) -> dict[int, set[int]]:
     assert net.ix_group is not None
     out: dict[int, set[int]] = defaultdict(set)
     for g, p in zip(net.ix_group.tolist(), net.ix_person.tolist(), strict=True):

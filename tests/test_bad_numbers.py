@@ -32,7 +32,7 @@ def test_is_number() -> None:
 
 
 @pytest.mark.parametrize("odd", ODD)
-def test_web_forms_refuse_odd_numbers_without_a_500(web: Client, alice: Owner, odd) -> None:
+def test_web_forms_refuse_odd_numbers_without_a_500(web: Client, alice: Owner, odd: str) -> None:
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     do_add_person(alice, "Sam Okafor")
     # the Today count sent back by the page: ignored when unreadable, the action done
@@ -71,7 +71,7 @@ def test_web_forms_refuse_odd_numbers_without_a_500(web: Client, alice: Owner, o
 
 
 @pytest.mark.parametrize("odd", ["²", "9" * 5000])
-def test_cli_refuses_odd_ids_in_one_line(cli: Cli, odd) -> None:
+def test_cli_refuses_odd_ids_in_one_line(cli: Cli, odd: str) -> None:
     cli("add", "Dana Whitfield")
     result = cli("show", f"#{odd}", code=2)
     assert "\n" not in result.stderr.strip() and "Traceback" not in result.stderr

@@ -21,7 +21,7 @@ DAY = dt.date(2026, 12, 6)
 
 @pytest.mark.parametrize("text", ["12/31/2026", "31/12/2026", "31.12.2026", "2026/12/31"])
 @pytest.mark.parametrize("order", [MDY, DMY, None])
-def test_a_numeric_date_that_reads_one_way_is_read_that_way(text: str, order) -> None:
+def test_a_numeric_date_that_reads_one_way_is_read_that_way(text: str, order: str | None) -> None:
     assert read_date(text, DAY, order=order) == (dt.date(2026, 12, 31), None)
 
 
@@ -60,7 +60,9 @@ def test_an_impossible_numeric_date_is_one_clear_error(text: str) -> None:
         ({"LANG": "en_US.UTF-8", "TROTH_DATE_ORDER": "DMY"}, DMY),
     ],
 )
-def test_the_order_comes_from_troth_date_order_then_the_locale(env, order) -> None:
+def test_the_order_comes_from_troth_date_order_then_the_locale(
+    env: dict[str, str], order: str
+) -> None:
     assert date_order(env) == order
 
 

@@ -5,6 +5,7 @@ changes the card's text must move it, and nothing else may."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from troth.dav.actions import do_set_card_notes
 from troth.dav.queries import card_texts, ctag, etags
@@ -26,7 +27,7 @@ PNG = base64.b64decode(
 )
 
 
-def _card(owner: Owner, person) -> tuple[str, str]:
+def _card(owner: Owner, person: Person) -> tuple[str, str]:
     ((_, etag, text),) = card_texts(owner, [person.pk])
     assert etags(owner, [person.pk])[person.pk] == etag
     assert etags(owner)[person.pk] == etag  # the whole book's read agrees with one card's
@@ -36,7 +37,7 @@ def _card(owner: Owner, person) -> tuple[str, str]:
 def test_every_edit_that_changes_the_card_moves_its_etag(alice: Owner, bob: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen", emails=["wren@example.org"])
     other = do_add_person(alice, "Pat Ng")
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: do_set_nickname(alice, wren, "Ren"),
         lambda: do_edit_person(alice, wren, phones=["+1 312 555 0100"]),
         lambda: do_edit_person(alice, wren, urls=["linkedin.com/in/wren"]),

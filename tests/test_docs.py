@@ -7,7 +7,9 @@ without a word in the README, or when the README's list of `--json` commands fal
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -18,7 +20,7 @@ from troth.cli.lazy import load_all
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(command, prefix: tuple[str, ...] = ()):
+def _commands(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
     """(path, click command) for every visible command, groups walked into."""
     subcommands = getattr(command, "commands", None)
     if subcommands is None:
@@ -38,7 +40,7 @@ def test_the_walk_finds_the_commands() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS))
-def test_every_command_is_in_the_readme(path) -> None:
+def test_every_command_is_in_the_readme(path: str) -> None:
     assert re.search(rf"troth {re.escape(path)}\b", README), (
         f"`troth {path}` is not in README.md: add it to the tour or its section"
     )

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -52,7 +52,7 @@ def victims(tmp_path: Path, home: Path) -> list[Path]:
     return [outside, database, beside]
 
 
-def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra) -> ImportRun:
+def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra: Any) -> ImportRun:
     return ImportRun.objects.create(
         owner=owner,
         kind="vcard",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -16,16 +18,19 @@ TODAY = dt.date(2025, 6, 1)
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "eval_trust.py"
 
 
-def _log_shape():
+def _log_shape() -> Callable[[Any], dict[str, float]]:
     spec = importlib.util.spec_from_file_location("eval_trust_bench", BENCH)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
-    return mod.log_shape
+    shape: Callable[[Any], dict[str, float]] = mod.log_shape
+    return shape
 
 
-def _shape(tmp_path: Path, settings: SimSettings | None = None, seed: int = 11):
+def _shape(
+    tmp_path: Path, settings: SimSettings | None = None, seed: int = 11
+) -> tuple[Any, dict[str, float]]:
     path = tmp_path / "sim.csv"
     net = generate_network(500, seed=seed, days=540, today=TODAY, settings=settings)
     write_network_log(net, path)

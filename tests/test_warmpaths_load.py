@@ -7,7 +7,7 @@ known that day. Dates are built from today, never fixed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
@@ -72,7 +72,7 @@ def net(me: Owner) -> dict[str, Person]:
     return {"cleo": cleo, "dan": dan, "tess": tess, "zoe": zoe}
 
 
-def _firsts(me: Owner, target: Person, **options) -> list[int]:
+def _firsts(me: Owner, target: Person, **options: Any) -> list[int]:
     return [p["hops"][0]["id"] for p in find_paths(me, target, **options)["paths"]]
 
 

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from troth.groups import actions
-from troth.groups.models import GroupNeed, HelpOffer, Membership
+from troth.groups.models import Group, GroupNeed, HelpOffer, Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
 COMPANIES = ["Acme Corp", "Globex", "Initech", "Hooli"]
 
 
-def group_of(n: int, name: str):
+def group_of(n: int, name: str) -> tuple[Group, Owner]:
     User = get_user_model()
     lead = User.objects.create_user(f"{name}0", f"{name}0@example.org", "pw")
     do_ensure_me(lead, f"Lead of {name}")
@@ -43,7 +44,7 @@ def group_of(n: int, name: str):
     return group, lead
 
 
-def board_queries(group, user) -> tuple[int, str]:
+def board_queries(group: Group, user: Owner) -> tuple[int, str]:
     client = Client()
     client.force_login(user)
     url = reverse("web:group-needs", args=[group.slug])

@@ -18,7 +18,7 @@ def _column(model: Any, name: str) -> str:
     return field.column
 
 
-def _orders(cursor, name: str, found: Mapping) -> list[str]:
+def _orders(cursor: Any, name: str, found: Mapping[str, Any]) -> list[str]:
     if "orders" in found:
         return [o.upper() for o in found["orders"]]
     # SQLite's introspection reads no order from an index created as `ON table (...)`

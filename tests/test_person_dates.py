@@ -66,7 +66,9 @@ def dates_of(person: Person) -> list[tuple[str, str, int, int, int | None]]:
         ("--0229", (2, 29, None)),
     ],
 )
-def test_dates_as_exports_and_people_write_them(text: str, expected) -> None:
+def test_dates_as_exports_and_people_write_them(
+    text: str, expected: tuple[int, int, int | None]
+) -> None:
     assert parse_key_date(text) == expected
 
 

@@ -7,6 +7,7 @@ that undoes whole, and a sync cut between two batches goes on from the last one 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from troth.sync.models import SeenMail, Source, SyncRun
 
 
 @pytest.fixture
-def dovecot(tmp_path: Path):
+def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
@@ -57,7 +58,7 @@ def spread(server: Dovecot) -> None:
 
 
 def test_batches_give_the_file_imports_result(
-    alice: Owner, bob: Owner, dovecot, realdata: Path, tmp_path: Path, small_batches: None
+    alice: Owner, bob: Owner, dovecot: Dovecot, realdata: Path, tmp_path: Path, small_batches: None
 ) -> None:
     fill(dovecot, realdata)
     spread(dovecot)
@@ -90,7 +91,7 @@ def test_batches_give_the_file_imports_result(
 
 
 def test_cut_between_batches_goes_on_from_the_last_kept(
-    alice: Owner, dovecot, small_batches: None
+    alice: Owner, dovecot: Dovecot, small_batches: None
 ) -> None:
     spread(dovecot)
     source = add_source(alice, dovecot)

@@ -10,6 +10,7 @@ import random
 import struct
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,7 @@ def patch_headers(path: Path, *, flags: int | None = None, method: int | None = 
     path.write_bytes(bytes(data))
 
 
-def peak_while(func) -> tuple[BaseException | None, int]:
+def peak_while(func: Callable[[], object]) -> tuple[BaseException | None, int]:
     """Run func; the exception it raised and the peak of Python memory meanwhile."""
     tracemalloc.start()
     error: BaseException | None = None
@@ -239,7 +240,7 @@ def web(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     settings: Settings,
-):
+) -> Client:
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "troth-home"))
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False  # the run happens inside the upload request
@@ -249,7 +250,7 @@ def web(
 
 @pytest.mark.parametrize("kind", ["bomb", "encrypted", "deflate64"])
 def test_the_import_page_fails_the_run_with_the_line_never_a_500(
-    web, alice: Owner, tmp_path: Path, kind: str
+    web: Client, alice: Owner, tmp_path: Path, kind: str
 ) -> None:
     if kind == "bomb":
         path = bomb(tmp_path / "export.zip", 24 * MIB)

@@ -11,21 +11,27 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from pytest_django.fixtures import Settings
 
+from troth.owned import Owner
+
+if TYPE_CHECKING:
+    from typer.testing import Result
 from troth.owners import do_ensure_me
 
 
-def pytest_report_header(config) -> str | None:
+def pytest_report_header(config: pytest.Config) -> str | None:
     pinned = os.environ.get("TROTH_TEST_TODAY")
     return f"troth: clock pinned to {pinned} (TROTH_TEST_TODAY)" if pinned else None
 
 
 @pytest.fixture(scope="session", autouse=True)
-def pinned_clock():
+def pinned_clock() -> Iterator[dt.date | None]:
     """`TROTH_TEST_TODAY=2028-02-29 pytest` runs the whole suite as if it were that day
     (time-machine moves every clock the process reads; it keeps ticking from there).
     bench/pinned_dates.py and .ci/run use it to prove that no test depends on the date
@@ -60,7 +66,9 @@ def fixed_day() -> Iterator[dt.date]:
 
 
 @pytest.fixture(autouse=True)
-def troth_home(tmp_path_factory, monkeypatch) -> Iterator[Path]:
+def troth_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Every test gets its own empty data directory, and the caches that read files from
     it start empty: a developer's own synonyms.txt or draft templates never change a
     test's outcome (they did, before this fixture)."""
@@ -81,21 +89,21 @@ def troth_home(tmp_path_factory, monkeypatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def web(client, alice):
+def web(client: Client, alice: Owner) -> Client:
     """The Django test client, signed in as alice."""
     client.force_login(alice)
     return client
 
 
 @pytest.fixture
-def alice(db):
+def alice(db: None) -> Owner:
     user = get_user_model().objects.create_user("alice", "alice@example.org", "password")
     do_ensure_me(user, "Alice")
     return user
 
 
 @pytest.fixture
-def bob(db):
+def bob(db: None) -> Owner:
     user = get_user_model().objects.create_user("bob", "bob@example.org", "password")
     do_ensure_me(user, "Bob")
     return user
@@ -112,7 +120,7 @@ class Cli:
         self.app = app
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, code: int = 0):
+    def __call__(self, *args: str, input: str | None = None, code: int = 0) -> Result:
         result = self.runner.invoke(self.app, list(args), input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
@@ -122,12 +130,12 @@ class Cli:
         )
         return result
 
-    def json(self, *args: str):
+    def json(self, *args: str) -> Any:
         return json.loads(self(*args, "--json").stdout)
 
 
 @pytest.fixture
-def cli(db):
+def cli(db: None) -> Cli:
     return Cli()
 
 
@@ -160,7 +168,7 @@ SMTP_VARS = (
 
 
 @pytest.fixture
-def no_mail_settings(monkeypatch, settings):
+def no_mail_settings(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
     """Start from no mail server configured, whatever the developer's environment says
     (the digest and Settings tests use it for every test)."""
     for var in SMTP_VARS:
@@ -176,7 +184,7 @@ def no_mail_settings(monkeypatch, settings):
 
 
 @pytest.fixture
-def home(troth_home) -> Path:
+def home(troth_home: Path) -> Path:
     """This test's data directory (TROTH_HOME), for tests that put files in it."""
     return troth_home
 
@@ -205,7 +213,7 @@ class Inbox:
 
 
 @pytest.fixture
-def inbox(monkeypatch) -> Iterator[Inbox]:
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """An SMTP server on a free port of 127.0.0.1, and TROTH_SMTP_* pointing at it."""
     import socket
 

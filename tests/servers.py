@@ -61,7 +61,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_port(port: int, proc: subprocess.Popen | None = None, seconds: float = 15) -> None:
+def _wait_port(port: int, proc: subprocess.Popen[bytes] | None = None, seconds: float = 15) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
@@ -267,7 +267,7 @@ class Radicale:
     root: Path
     binary: str
     port: int = 0
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen[bytes] | None = None
 
     def __post_init__(self) -> None:
         self.port = self.port or free_port()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -18,10 +20,13 @@ from troth.trust.activity import (
 )
 from troth.trust.persistence import persistence, read_log
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 DAY0 = 20_000.0  # an engine day (2024-10-04)
 
 
-def test_the_shipped_model_says_where_it_came_from():
+def test_the_shipped_model_says_where_it_came_from() -> None:
     m = shipped_model()
     assert set(m.names) <= set(FEATURES)
     assert len(m.coef) == len(m.mean) == len(m.scale) == len(m.names)
@@ -38,7 +43,7 @@ def _one_tie(days_before: list[float], initiators: list[int] | None = None):
     return from_events(tie, days, init, 1, DAY0)
 
 
-def test_activity_reads_like_its_reasons():
+def test_activity_reads_like_its_reasons() -> None:
     """Recent, regular contact is likelier to go on than the same contact long ago, and
     a tie silent far beyond its usual rhythm is less likely than one on rhythm."""
     recent = activity(_one_tie([3, 10, 40, 70]), DAY0)[0]
@@ -53,7 +58,7 @@ def test_activity_reads_like_its_reasons():
     assert 0 < overdue < recent < 1
 
 
-def test_events_on_or_after_the_day_do_not_count():
+def test_events_on_or_after_the_day_do_not_count() -> None:
     before = _one_tie([10, 40])
     with_future = from_events(
         np.zeros(3, np.int64),
@@ -76,7 +81,7 @@ GOOD = (
 )
 
 
-def _run(cli, tmp_path, text, as_of="2025-02-01"):
+def _run(cli: Cli, tmp_path: Path, text, as_of="2025-02-01"):
     log = tmp_path / "log.csv"
     log.write_text(text, encoding="utf-8")
     out = cli("eval", "persistence", str(log), "--as-of", as_of, code=2)
@@ -84,22 +89,22 @@ def _run(cli, tmp_path, text, as_of="2025-02-01"):
     return out.stderr
 
 
-def test_missing_column(cli, tmp_path):
+def test_missing_column(cli: Cli, tmp_path: Path) -> None:
     err = _run(cli, tmp_path, GOOD.replace("recipients", "to"))
     assert "log.csv line 1: missing column recipients" in err
 
 
-def test_unparseable_timestamp(cli, tmp_path):
+def test_unparseable_timestamp(cli: Cli, tmp_path: Path) -> None:
     err = _run(cli, tmp_path, GOOD.replace("2025-01-03T09:30:00Z", "3rd of Jan"))
     assert "log.csv line 3: cannot read timestamp '3rd of Jan'" in err
 
 
-def test_empty_recipients(cli, tmp_path):
+def test_empty_recipients(cli: Cli, tmp_path: Path) -> None:
     err = _run(cli, tmp_path, GOOD.replace("bob@x.org,ann@x.org,email", "bob@x.org, ; ,email"))
     assert "log.csv line 3: no recipients (the recipients field is empty)" in err
 
 
-def test_one_sender_only(cli, tmp_path):
+def test_one_sender_only(cli: Cli, tmp_path: Path) -> None:
     err = _run(
         cli,
         tmp_path,
@@ -114,13 +119,13 @@ def test_one_sender_only(cli, tmp_path):
     ("as_of", "words"),
     [("2024-06-01", "before the first message"), ("2025-05-01", "after the last message")],
 )
-def test_a_date_outside_the_log(cli, tmp_path, as_of, words):
+def test_a_date_outside_the_log(cli: Cli, tmp_path: Path, as_of: str, words: str) -> None:
     err = _run(cli, tmp_path, GOOD, as_of=as_of)
     assert f"--as-of {as_of} is on or {words}" in err or f"--as-of {as_of} is {words}" in err
     assert "log.csv" in err
 
 
-def test_a_good_log_reports_every_baseline(cli, tmp_path):
+def test_a_good_log_reports_every_baseline(cli: Cli, tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text(GOOD, encoding="utf-8")
     data = json.loads(
@@ -133,12 +138,12 @@ def test_a_good_log_reports_every_baseline(cli, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def enron(realdata):
+def enron(realdata: Path):
     return read_log(realdata / "logs" / "enron_train_log.csv")
 
 
 @pytest.mark.parametrize("day", ["2001-04-01", "2001-05-01", "2001-08-01", "2001-10-01"])
-def test_activity_beats_every_baseline_on_the_real_log(enron, day):
+def test_activity_beats_every_baseline_on_the_real_log(enron, day: str) -> None:
     """The shipped model was fitted on this log (all monthly dates), so this is not the
     honest check: bench/fit_activity.py fits before each date and on other mailboxes.
     It does catch a shipped model that no longer reads the log it came from."""
@@ -147,7 +152,7 @@ def test_activity_beats_every_baseline_on_the_real_log(enron, day):
     assert r.auc["troth"] > best, r.auc
 
 
-def test_the_app_scores_activity_as_the_log_does():
+def test_the_app_scores_activity_as_the_log_does() -> None:
     """The database summary path (engine.compute) and a message log (from_events) give
     one tie the same activity, and the model uses only what the app can compute."""
     from troth.trust.activity import APP_FEATURES
@@ -179,7 +184,7 @@ def test_the_app_scores_activity_as_the_log_does():
 # -- in the app ---------------------------------------------------------------------------
 
 
-def _meetings(cli, name: str, days_ago: list[int]) -> None:
+def _meetings(cli: Cli, name: str, days_ago: list[int]) -> None:
     from django.utils import timezone
 
     cli("add", name)
@@ -188,7 +193,7 @@ def _meetings(cli, name: str, days_ago: list[int]) -> None:
         cli("log", name, "meeting", "--when", when, "--minutes", "60", "--they-started")
 
 
-def test_troth_trust_shows_activity_and_its_reasons(cli):
+def test_troth_trust_shows_activity_and_its_reasons(cli: Cli) -> None:
     _meetings(cli, "Dana Whitfield", [3, 33, 63, 93, 123, 153])
     _meetings(cli, "Olde Friend", [400, 430, 460])
     dana, olde = cli.json("trust", "Dana"), cli.json("trust", "Olde")
@@ -202,7 +207,7 @@ def test_troth_trust_shows_activity_and_its_reasons(cli):
     assert "Activity" in text and "within 90 days" in text
 
 
-def test_a_tie_whose_activity_falls_is_cooling_on_the_agenda(cli):
+def test_a_tie_whose_activity_falls_is_cooling_on_the_agenda(cli: Cli) -> None:
     """Weekly for half a year, then five weeks of silence: the chance of contact fell by
     more than COOLING_DROP in 30 days, so the agenda says so before the (own, 60-day)
     rhythm is due."""

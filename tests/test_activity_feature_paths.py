@@ -5,12 +5,14 @@ database summary (issue 16: the figures the README reports are the app's score).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.trust.activity import APP_FEATURES, activity, app_inputs, features, shipped_model
 from troth.trust.history import day_number
@@ -20,7 +22,9 @@ from troth.trust.summary import EPOCH_UTC, TREND_DAYS, load_scores
 ME = "me@troth.test"
 
 
-def test_the_log_and_the_database_give_the_same_features(alice, fixed_day, tmp_path):
+def test_the_log_and_the_database_give_the_same_features(
+    alice: Owner, fixed_day: dt.date, tmp_path: Path
+) -> None:
     assert set(shipped_model().names) <= set(APP_FEATURES)
     today = timezone.localdate()
     end = day_number(today)  # the end of today, as engine days

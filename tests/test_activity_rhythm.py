@@ -33,7 +33,7 @@ def chance(n: float, first_ago: float, last_ago: float) -> float:
     )  # fmt: skip
 
 
-def test_the_rhythm_reads_silence_against_the_ties_own_pace():
+def test_the_rhythm_reads_silence_against_the_ties_own_pace() -> None:
     # Twenty contacts over 200 days, the last yesterday: very likely to go on.
     busy = chance(20, 200, 1)
     # The same twenty contacts, but silent for 100 days since: far less likely.
@@ -49,12 +49,12 @@ def test_the_rhythm_reads_silence_against_the_ties_own_pace():
     assert silences == sorted(silences, reverse=True)
 
 
-def test_a_single_contact_is_alive_but_unproven():
+def test_a_single_contact_is_alive_but_unproven() -> None:
     once = chance(1, 10, 10)
     assert 0.0 < once < chance(10, 100, 10)
 
 
-def test_a_model_reading_the_rhythm_needs_its_parameters():
+def test_a_model_reading_the_rhythm_needs_its_parameters() -> None:
     text = resources.files("troth.trust").joinpath("activity_model.json").read_text("utf-8")
     d = json.loads(text)
     assert "rhythm_odds" in d["features"] and set(d["rhythm"]) == set(RHYTHM_PARAMS)
@@ -63,7 +63,7 @@ def test_a_model_reading_the_rhythm_needs_its_parameters():
         model_from_dict(d)
 
 
-def test_the_rhythm_reason_states_the_models_own_chance():
+def test_the_rhythm_reason_states_the_models_own_chance() -> None:
     # 12 contacts on 9 days: the rhythm counts the days (issue 16)
     lines = reasons(12, DAY0 - 200, DAY0 - 3, 2.0, 8.0, 6.0, 5.0, DAY0, days=9)
     said = next(line for line in lines if "at that rhythm" in line)
@@ -86,7 +86,7 @@ FIT = Path(__file__).resolve().parents[1] / "bench" / "fit_activity.py"
 
 
 @pytest.fixture(scope="module")
-def fitting(realdata):
+def fitting(realdata: Path):
     spec = importlib.util.spec_from_file_location("fit_activity", FIT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -94,7 +94,7 @@ def fitting(realdata):
     return module, realdata / "logs" / "enron_train_log.csv"
 
 
-def test_activity_fitted_before_each_date_beats_every_baseline(fitting):
+def test_activity_fitted_before_each_date_beats_every_baseline(fitting) -> None:
     """What the README's table says: on each of the issue's five dates, a model (the
     rhythm's four parameters, then the logistic regression) fitted only on outcomes
     known before that date beats the best of count, recency and the decayed counts by

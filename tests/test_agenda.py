@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -14,8 +15,13 @@ from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.ledger.models import Commitment
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_tag
+from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def _today() -> dt.date:
@@ -26,24 +32,24 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def ids(owner, **kw) -> list[str]:
+def ids(owner: Owner, **kw) -> list[str]:
     return [i.id for i in agenda(owner, **kw).items]
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield")
 
 
 @pytest.fixture
-def sam(alice):
+def sam(alice: Owner) -> Person:
     return do_add_person(alice, "Sam Okafor")
 
 
 # -- the pure part ---------------------------------------------------------------
 
 
-def test_item_ids_round_trip_and_bad_ones_name_the_forms():
+def test_item_ids_round_trip_and_bad_ones_name_the_forms() -> None:
     assert plan.parse_item_id("p12") == ("promise", 12)
     assert plan.parse_item_id(" C7 ") == ("checkin", 7)
     for bad in ("12", "q3", "p", "p-1", "promise"):
@@ -51,7 +57,7 @@ def test_item_ids_round_trip_and_bad_ones_name_the_forms():
             plan.parse_item_id(bad)
 
 
-def test_urgency_grows_with_lateness_and_saturates():
+def test_urgency_grows_with_lateness_and_saturates() -> None:
     values = [plan.urgency(x) for x in (-2, -0.5, 0, 0.5, 1, 3)]
     assert values == sorted(values)
     assert values[0] == 0.25 and values[-1] == 2.0
@@ -70,7 +76,7 @@ def _cand(kind, ref, person_id, importance=0.5, lateness=0.0):
     )
 
 
-def test_rank_puts_my_promises_first_and_drops_redundant_checkins():
+def test_rank_puts_my_promises_first_and_drops_redundant_checkins() -> None:
     items = plan.rank(
         [
             _cand("checkin", 1, 1, importance=1.0, lateness=1.0),
@@ -86,7 +92,9 @@ def test_rank_puts_my_promises_first_and_drops_redundant_checkins():
 # -- gathering from the database -----------------------------------------------------
 
 
-def test_overdue_promise_comes_first_and_done_keeps_it(alice, dana, sam):
+def test_overdue_promise_comes_first_and_done_keeps_it(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     me = me_person(alice)
     today = _today()
     late = do_make_promise(
@@ -113,7 +121,7 @@ def test_overdue_promise_comes_first_and_done_keeps_it(alice, dana, sam):
     assert f"p{late.id}" not in ids(alice)
 
 
-def test_thanks_owed_and_done_logs_the_thank_you(alice, dana):
+def test_thanks_owed_and_done_logs_the_thank_you(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(
         alice, dana, me, "intro", "to Acme's CTO", on=_today() - dt.timedelta(days=5)
@@ -133,7 +141,7 @@ def test_thanks_owed_and_done_logs_the_thank_you(alice, dana):
     assert f"t{given.id}" not in ids(alice)
 
 
-def test_snooze_hides_until_the_day_and_refuses_the_past(alice, dana):
+def test_snooze_hides_until_the_day_and_refuses_the_past(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(alice, dana, me, "lead", "x", on=_today() - dt.timedelta(days=3))
     item = access_item(alice, f"t{favor.id}")
@@ -149,7 +157,7 @@ def test_snooze_hides_until_the_day_and_refuses_the_past(alice, dana):
         actions.do_skip(alice, item)
 
 
-def test_skip_never_brings_the_same_reason_back(alice, dana):
+def test_skip_never_brings_the_same_reason_back(alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a CPA", days=30)
     item = access_item(alice, f"n{need.id}")
     actions.do_skip(alice, item)
@@ -157,7 +165,7 @@ def test_skip_never_brings_the_same_reason_back(alice, dana):
     assert f"n{need.id}" not in ids(alice, today=_today() + dt.timedelta(days=10))
 
 
-def test_needs_name_people_who_might_help(alice, dana, sam):
+def test_needs_name_people_who_might_help(alice: Owner, dana: Person, sam: Person) -> None:
     do_tag(alice, sam, ["accounting"])
     # only a real tie counts as "someone you know"; a stranger with the tag does not
     need = do_add_need(alice, dana, "a tax adviser", days=20, tags=["accounting"])
@@ -172,7 +180,9 @@ def test_needs_name_people_who_might_help(alice, dana, sam):
     assert f"n{need.id}" not in ids(alice, today=_today() + dt.timedelta(days=21))
 
 
-def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(alice, dana, sam):
+def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     do_tag(alice, sam, ["accounting"])
     do_log_interaction(alice, sam, "meeting", when=_ago(100), minutes=45)  # known for months
     do_add_need(alice, dana, "a good CPA", days=20, tags=["accounting"])
@@ -194,7 +204,7 @@ def test_hints_for_the_items_shown_only_leave_the_order_and_their_reasons_alone(
     assert access_item(alice, need_item.id) == need_item.candidate
 
 
-def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice, dana):
+def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice: Owner, dana: Person) -> None:
     do_log_interaction(alice, dana, "meeting", when=_ago(40), minutes=60)
     actions.do_set_cadence(alice, dana, 30)
     item = next(i for i in agenda(alice).items if i.candidate.kind == "checkin")
@@ -211,7 +221,9 @@ def test_checkin_follows_the_cadence_and_any_contact_resets_it(alice, dana):
     assert f"c{dana.id}" not in ids(alice, today=_today() + dt.timedelta(days=400))
 
 
-def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(alice, dana, sam):
+def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     do_log_interaction(alice, dana, "call", when=_ago(50), minutes=20)
     do_log_interaction(alice, sam, "call", when=_ago(50), minutes=20)
     actions.do_set_cadence(alice, dana, 30)
@@ -228,7 +240,7 @@ def test_done_on_a_checkin_logs_it_and_skip_waits_a_whole_period(alice, dana, sa
     assert f"c{sam.id}" in ids(alice, today=_today() + dt.timedelta(days=10))
 
 
-def test_their_overdue_promise_gets_one_nudge_then_a_release(alice, dana):
+def test_their_overdue_promise_gets_one_nudge_then_a_release(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     theirs = do_make_promise(
         alice,
@@ -250,7 +262,7 @@ def test_their_overdue_promise_gets_one_nudge_then_a_release(alice, dana):
     assert theirs.status == Commitment.RELEASED
 
 
-def test_owners_never_see_each_others_items(alice, bob, dana):
+def test_owners_never_see_each_others_items(alice: Owner, bob: Owner, dana: Person) -> None:
     me = me_person(alice)
     favor = do_record_favor(alice, dana, me, "lead", "x", on=_today() - dt.timedelta(days=3))
     assert ids(bob) == []
@@ -263,7 +275,7 @@ def test_owners_never_see_each_others_items(alice, bob, dana):
 # -- the commands ------------------------------------------------------------------
 
 
-def test_agenda_commands_end_to_end(cli):
+def test_agenda_commands_end_to_end(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     cli("got", "Dana", "intro", "to the CTO", "--when", "3 days ago")
     cli("promise", "send the deck", "--to", "Dana", "--due", "tomorrow")
@@ -296,7 +308,9 @@ def test_agenda_commands_end_to_end(cli):
     assert cli("cadence", "Dana", "soon", code=2).stderr.startswith("troth: error: cadence")
 
 
-def test_a_weekly_checkin_handled_today_stays_handled(alice, dana, sam):
+def test_a_weekly_checkin_handled_today_stays_handled(
+    alice: Owner, dana: Person, sam: Person
+) -> None:
     """Regression: a 7-day rhythm with the 7-day look-ahead used to come straight back."""
     do_log_interaction(alice, dana, "meeting", when=_ago(10), minutes=30)
     do_log_interaction(alice, sam, "meeting", when=_ago(10), minutes=30)
@@ -313,7 +327,7 @@ def test_a_weekly_checkin_handled_today_stays_handled(alice, dana, sam):
     assert f"c{dana.id}" in ids(alice, today=_today() + dt.timedelta(days=7))
 
 
-def test_nudge_reason_says_when_it_was_due(alice, dana):
+def test_nudge_reason_says_when_it_was_due(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     theirs = do_make_promise(
         alice,

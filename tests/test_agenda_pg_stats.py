@@ -3,11 +3,14 @@ COPY leaves empty; SQLite is left alone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
 from troth.dbstats import BULK_ROWS, analyze
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 
@@ -16,10 +19,10 @@ def _analyzed(table: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
         (tuples,) = cursor.fetchone()
-    return tuples > 0  # -1 (PostgreSQL 14+) or 0: never analyzed
+    return bool(tuples > 0)  # -1 (PostgreSQL 14+) or 0: never analyzed
 
 
-def test_small_writes_and_sqlite_are_left_to_the_database(db):
+def test_small_writes_and_sqlite_are_left_to_the_database(db: None) -> None:
     assert not analyze([Interaction], rows=BULK_ROWS - 1)
     assert analyze([Interaction], rows=BULK_ROWS) == (connection.vendor == "postgresql")
 
@@ -28,7 +31,7 @@ def test_small_writes_and_sqlite_are_left_to_the_database(db):
     "connection.vendor != 'postgresql'",
     reason="ANALYZE is run on PostgreSQL only (the PostgreSQL pass runs it)",
 )
-def test_the_demo_loader_leaves_planner_statistics_behind(alice, fixed_day):
+def test_the_demo_loader_leaves_planner_statistics_behind(alice: Owner, fixed_day: dt.date) -> None:
     table = Interaction._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table} CASCADE")  # an empty table, as on a new server

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -28,12 +30,16 @@ from troth.backup.tables import tables
 from troth.identity.actions import do_merge
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Need
+from troth.owned import Owner
 from troth.owners import do_ensure_me, local_owner
 from troth.people.models import Person
 from troth.sim.actions import do_wipe_demo
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 from troth.trust.actions import do_recompute_trust
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def rows(items) -> list[tuple]:
@@ -43,20 +49,20 @@ def rows(items) -> list[tuple]:
     ]
 
 
-def materialised(owner) -> list[tuple]:
+def materialised(owner: Owner) -> list[tuple]:
     return rows(agenda(owner).items)
 
 
-def fresh(owner) -> list[tuple]:
+def fresh(owner: Owner) -> list[tuple]:
     return rows(_computed(owner, timezone.localdate(), 7, 0, None).items)
 
 
-def stored(owner) -> bool:
+def stored(owner: Owner) -> bool:
     return AgendaSnapshot.objects.filter(owner=owner, head__isnull=False).exists()
 
 
 class Steps:
-    def __init__(self, owner) -> None:
+    def __init__(self, owner: Owner) -> None:
         self.owner = owner
         self.changed: set[str] = set()
         self.done: list[str] = []
@@ -74,7 +80,7 @@ class Steps:
         self.done.append(label)
 
 
-def first(owner, *kinds: str) -> tuple[str, Person]:
+def first(owner: Owner, *kinds: str) -> tuple[str, Person]:
     """The first item of these kinds (in this order of preference) and its person."""
     items = agenda(owner).items
     for kind in kinds:
@@ -96,7 +102,9 @@ END:VCARD
 """
 
 
-def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(cli, fixed_day, tmp_path):
+def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(
+    cli: Cli, fixed_day: dt.date, tmp_path: Path
+) -> None:
     owner = local_owner()
     load_network(owner, generate_network(people=60, seed=5, today=fixed_day))
     step = Steps(owner)
@@ -164,7 +172,7 @@ def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(cli, fixed_d
     # a write past the ORM (raw SQL): the triggers see it too
     _, raw = first(owner, *ANY)
 
-    def raw_write():
+    def raw_write() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Person._meta.db_table} SET full_name = %s WHERE id = %s",
@@ -174,7 +182,7 @@ def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(cli, fixed_d
     step("raw SQL", raw_write)
 
     # a queryset update the trust cache cannot see, then the recompute that moves it
-    def move_contacts():
+    def move_contacts() -> None:
         Interaction.objects.filter(owner=owner, person=raw).update(
             occurred_at=timezone.now() - dt.timedelta(hours=1)
         )
@@ -206,7 +214,9 @@ def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(cli, fixed_d
     assert must_change - step.changed == set()
 
 
-def test_a_restore_into_an_emptied_account_is_seen(cli, fixed_day, tmp_path):
+def test_a_restore_into_an_emptied_account_is_seen(
+    cli: Cli, fixed_day: dt.date, tmp_path: Path
+) -> None:
     owner = local_owner()
     load_network(owner, generate_network(people=30, seed=9, today=fixed_day))
     original = materialised(owner)
@@ -226,7 +236,7 @@ def test_a_restore_into_an_emptied_account_is_seen(cli, fixed_day, tmp_path):
     assert restored == original
 
 
-def test_a_write_during_a_build_is_not_hidden_by_it(cli, fixed_day):
+def test_a_write_during_a_build_is_not_hidden_by_it(cli: Cli, fixed_day: dt.date) -> None:
     owner = local_owner()
     load_network(owner, generate_network(people=30, seed=9, today=fixed_day))
     token = snapshot.begin(owner, fixed_day, 7)
@@ -246,7 +256,7 @@ def first_item(items, kind: str) -> tuple[str, int]:
     raise AssertionError(kind)
 
 
-def test_owners_snapshots_are_their_own(cli, fixed_day):
+def test_owners_snapshots_are_their_own(cli: Cli, fixed_day: dt.date) -> None:
     owner = local_owner()
     load_network(owner, generate_network(people=30, seed=9, today=fixed_day))
     bob = get_user_model().objects.create_user("bob", "bob@example.org", "pw")
@@ -263,7 +273,7 @@ def test_owners_snapshots_are_their_own(cli, fixed_day):
 
 
 @pytest.mark.parametrize("label", list(snapshot.FED_BY))
-def test_every_fed_by_table_has_its_triggers(db, label):
+def test_every_fed_by_table_has_its_triggers(db: None, label) -> None:
     table = snapshot._table(label)
     names = snapshot.installed_triggers()
     ops = {"upd", "del"} | ({"trunc"} if connection.vendor == "postgresql" else set())

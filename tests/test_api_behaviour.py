@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
+from time_machine import TimeMachineFixture
 
 from api_helpers import Api
 from troth.api.models import RateWindow
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 
 pytestmark = pytest.mark.django_db
 
 
-def test_cursor_pages_cover_the_list_once(alice):
+def test_cursor_pages_cover_the_list_once(alice: Owner) -> None:
     for n in range(23):
         do_add_person(alice, f"Person {n:02d}")
     api = Api(alice)
@@ -30,7 +33,7 @@ def test_cursor_pages_cover_the_list_once(alice):
     assert pages == 3 and seen == [f"Person {n:02d}" for n in range(23)]
 
 
-def test_a_cursor_is_opaque_signed_and_bound_to_its_filters(alice):
+def test_a_cursor_is_opaque_signed_and_bound_to_its_filters(alice: Owner) -> None:
     for n in range(5):
         do_add_person(alice, f"Person {n}")
     api = Api(alice)
@@ -46,7 +49,7 @@ def test_a_cursor_is_opaque_signed_and_bound_to_its_filters(alice):
     assert api.get("/people", limit=2, cursor=cursor).status_code == 200
 
 
-def test_etag_and_if_none_match(alice):
+def test_etag_and_if_none_match(alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Kang")
     api = Api(alice)
     first = api.get(f"/people/{dana.id}")
@@ -61,7 +64,7 @@ def test_etag_and_if_none_match(alice):
     assert "ETag" not in api("POST", f"/people/{dana.id}/notes", {"text": "x"})
 
 
-def test_rate_limit_per_account_then_429(alice, bob, settings):
+def test_rate_limit_per_account_then_429(alice: Owner, bob: Owner, settings: Settings) -> None:
     settings.TROTH_API_RATE_LIMIT = 5
     api, other = Api(alice), Api(bob)
     codes = [api.get("/people").status_code for _ in range(7)]
@@ -76,7 +79,9 @@ def test_rate_limit_per_account_then_429(alice, bob, settings):
     assert api.get("/people").status_code == 200
 
 
-def test_rate_limit_counts_hold_across_a_new_minute(alice, settings, time_machine):
+def test_rate_limit_counts_hold_across_a_new_minute(
+    alice: Owner, settings: Settings, time_machine: TimeMachineFixture
+) -> None:
     import datetime as dt
 
     settings.TROTH_API_RATE_LIMIT = 2
@@ -89,7 +94,7 @@ def test_rate_limit_counts_hold_across_a_new_minute(alice, settings, time_machin
     assert RateWindow.objects.filter(account_id=alice.id).count() == 1  # old minute gone
 
 
-def test_docs_and_document_need_no_token_and_load_nothing_from_elsewhere():
+def test_docs_and_document_need_no_token_and_load_nothing_from_elsewhere() -> None:
     client = Client()
     doc = client.get("/api/v1/openapi.json")
     assert doc.status_code == 200 and doc.json()["info"]["title"] == "troth"
@@ -111,7 +116,7 @@ def test_docs_and_document_need_no_token_and_load_nothing_from_elsewhere():
     assert "<script>" not in html.replace(" ", "")  # no inline script for the CSP to refuse
 
 
-def test_busy_database_is_503_not_500(alice):
+def test_busy_database_is_503_not_500(alice: Owner) -> None:
     """SQLite's lock past the busy timeout reaches the client as 503 + Retry-After."""
     from django.db import OperationalError
     from django.test import RequestFactory
@@ -123,7 +128,7 @@ def test_busy_database_is_503_not_500(alice):
     assert r.status_code == 503 and r["Retry-After"] == "5"
 
 
-def test_writes_need_no_csrf_token_only_a_bearer_token(alice):
+def test_writes_need_no_csrf_token_only_a_bearer_token(alice: Owner) -> None:
     """CSRF protects cookies a browser sends on its own; a bearer token it never
     attaches by itself, so the API's writes do not ask for a CSRF token."""
     api = Api(alice)

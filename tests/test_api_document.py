@@ -9,7 +9,7 @@ import json
 from django.test import Client
 
 
-def test_no_key_appears_twice_in_any_object(db):
+def test_no_key_appears_twice_in_any_object(db: None) -> None:
     text = Client().get("/api/v1/openapi.json").content.decode()
     twice: list[str] = []
 

@@ -4,6 +4,7 @@ fields; bad input is a 4xx naming the field, never a 500."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -13,11 +14,14 @@ from troth.ledger.models import Commitment, Need
 from troth.owners import local_owner, me_person
 from troth.people.models import Person
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(db):
+def api(db: None):
     """The local owner's token: the owner the in-process CLI acts for, so the API's
     answers can be compared with the CLI's --json."""
     return Api(local_owner())
@@ -29,7 +33,7 @@ def add(api, name: str, **fields) -> dict:
     return r.json()
 
 
-def test_people_add_search_show_edit_tag_note_delete(api, cli):
+def test_people_add_search_show_edit_tag_note_delete(api, cli: Cli) -> None:
     dana = add(
         api, "Dana Kang", emails=["dana@example.org"], company="Acme", title="CTO", tags=["fintech"]
     )
@@ -63,7 +67,7 @@ def test_people_add_search_show_edit_tag_note_delete(api, cli):
     assert api.get(f"/people/{dana['id']}").status_code == 404
 
 
-def test_people_bad_input_names_the_field(api):
+def test_people_bad_input_names_the_field(api) -> None:
     dana = add(api, "Dana Kang", emails=["dana@example.org"])
     cases = [
         ({"name": ""}, 400, "name"),
@@ -93,7 +97,7 @@ def test_people_bad_input_names_the_field(api):
     assert Person.objects.filter(owner=api.owner).count() == 2  # nothing half-written
 
 
-def test_merge(api):
+def test_merge(api) -> None:
     a = add(api, "Dana Kang", emails=["dana@example.org"])
     b = add(api, "Dana K.", phones=["+1 415 555 0100"], duplicate=True)
     r = api("POST", f"/people/{a['id']}/merge", {"other_id": b["id"]})
@@ -103,7 +107,7 @@ def test_merge(api):
     assert api("POST", f"/people/{a['id']}/merge", {"other_id": a["id"]}).status_code == 400
 
 
-def test_interactions_favours_promises_needs(api):
+def test_interactions_favours_promises_needs(api) -> None:
     dana = add(api, "Dana Kang")
     me = me_person(api.owner)
     i = api(
@@ -183,7 +187,7 @@ def test_interactions_favours_promises_needs(api):
     assert Commitment.objects.filter(owner=api.owner).count() == 1
 
 
-def test_agenda_done_snooze_skip_draft_cadence(api, cli):
+def test_agenda_done_snooze_skip_draft_cadence(api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     eli = add(api, "Eli Stone")
     today = timezone.localdate()
@@ -227,7 +231,7 @@ def test_agenda_done_snooze_skip_draft_cadence(api, cli):
     assert api.get(f"/people/{dana['id']}").json()["cadence_days"] == 14
 
 
-def test_trust_balance_reliability_ready(api, cli):
+def test_trust_balance_reliability_ready(api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     api("POST", "/interactions", {"person_id": dana["id"], "channel": "meeting", "minutes": 60})
     api(
@@ -248,7 +252,7 @@ def test_trust_balance_reliability_ready(api, cli):
     assert ready == cli.json("ready", f"#{dana['id']}", "--ask", "referral")
 
 
-def test_introductions_and_steps(api, cli):
+def test_introductions_and_steps(api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     eli = add(api, "Eli Stone")
     r = api(

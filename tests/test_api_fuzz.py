@@ -8,11 +8,16 @@ suite's SQLite pass stays within a couple of minutes on CI's two cores."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from pytest_django.fixtures import Settings
+from schemathesis import Case
 from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -44,7 +49,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture(autouse=True)
-def _connection_kept_between_requests():
+def _connection_kept_between_requests() -> Iterator[None]:
     """The requests go through Django's WSGI handler, whose request signals close the
     database connection when it is not in autocommit, as it is not inside a test's
     transaction: on PostgreSQL the next request found it closed. Django's own test client
@@ -60,7 +65,7 @@ def _connection_kept_between_requests():
 
 
 @pytest.fixture
-def token(db, settings, home):
+def token(db: None, settings: Settings, home: Path) -> str:
     """An owner with a few of everything (so small ids often exist), and their token."""
     from django.contrib.auth import get_user_model
 
@@ -88,5 +93,5 @@ def token(db, settings, home):
     suppress_health_check=list(HealthCheck),
     derandomize=True,  # the same requests every run: a failure reproduces
 )
-def test_api_conforms_to_its_document(case, token):
+def test_api_conforms_to_its_document(case: Case[Any], token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

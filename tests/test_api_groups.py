@@ -10,12 +10,13 @@ from django.utils import timezone
 from api_helpers import Api
 from troth.groups import actions
 from troth.groups.models import Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 
 pytestmark = pytest.mark.django_db
 
 
-def test_member_sees_groups_board_and_intros_and_nothing_else(alice, bob):
+def test_member_sees_groups_board_and_intros_and_nothing_else(alice: Owner, bob: Owner) -> None:
     carol = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(carol, "Carol")
     circle = actions.do_create_group("Tuesday Circle", organiser=alice)

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from troth.errors import TrothError
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.tokens.actions import MAX_TOKENS, do_create_token
 
 
 @pytest.fixture
-def api(alice):
+def api(alice: Owner):
     _token, raw = do_create_token(alice, "script")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
 
 
-def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api, alice):
+def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api, alice: Owner) -> None:
     r = api.post("/api/v1/people", {"name": "A\x00B"}, content_type="application/json")
     assert r.status_code == 422 and "name: contains a NUL character" in r.json()["error"]
     r = api.post(
@@ -32,7 +34,7 @@ def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api, alice):
     assert not Person.objects.filter(owner=alice, is_me=False).exists()
 
 
-def test_as_of_before_1900_is_one_line(api, alice):
+def test_as_of_before_1900_is_one_line(api, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     for url in (
         "/api/v1/trust?as_of=0001-01-01",
@@ -42,7 +44,7 @@ def test_as_of_before_1900_is_one_line(api, alice):
         assert r.status_code == 400 and "from 1900 on" in r.json()["error"], url
 
 
-def test_history_out_of_range_is_one_line(api, alice):
+def test_history_out_of_range_is_one_line(api, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     r = api.get(f"/api/v1/people/{dana.id}", {"history": 9223372036854775808})
     assert r.status_code in (400, 422)
@@ -50,7 +52,7 @@ def test_history_out_of_range_is_one_line(api, alice):
     assert r.status_code == 400 and "history" in r.json()["error"]
 
 
-def test_an_account_without_me_yet_can_use_the_ledger_and_the_agenda(db):
+def test_an_account_without_me_yet_can_use_the_ledger_and_the_agenda(db: None) -> None:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("made-in-a-shell", "m@example.org", "pw")
@@ -67,7 +69,7 @@ def test_an_account_without_me_yet_can_use_the_ledger_and_the_agenda(db):
     assert r.status_code in (201, 422), r.content  # never a 500
 
 
-def test_the_rate_limit_is_per_account_not_per_token(alice, settings):
+def test_the_rate_limit_is_per_account_not_per_token(alice: Owner, settings: Settings) -> None:
     settings.TROTH_API_RATE_LIMIT = 3
     clients = [
         Client(HTTP_AUTHORIZATION=f"Bearer {do_create_token(alice, f't{i}')[1]}") for i in range(3)
@@ -76,7 +78,7 @@ def test_the_rate_limit_is_per_account_not_per_token(alice, settings):
     assert codes.count(200) == 3 and codes.count(429) == 3
 
 
-def test_at_most_so_many_live_tokens(alice):
+def test_at_most_so_many_live_tokens(alice: Owner) -> None:
     for i in range(MAX_TOKENS):
         do_create_token(alice, f"t{i}")
     with pytest.raises(TrothError, match=f"at most {MAX_TOKENS} live tokens"):

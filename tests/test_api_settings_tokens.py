@@ -7,13 +7,14 @@ import re
 import pytest
 from django.test import Client
 
+from troth.owned import Owner
 from troth.tokens.actions import do_create_token
 from troth.tokens.models import AccessToken
 
 pytestmark = pytest.mark.django_db
 
 
-def test_make_use_and_revoke_a_token_from_settings(web, alice):
+def test_make_use_and_revoke_a_token_from_settings(web: Client, alice: Owner) -> None:
     page = web.get("/settings/")
     assert b"No tokens yet" in page.content
     r = web.post("/settings/tokens/add", {"name": "zapier", "read_only": "on"})
@@ -40,7 +41,7 @@ def test_make_use_and_revoke_a_token_from_settings(web, alice):
     assert api.get("/api/v1/people").status_code == 401
 
 
-def test_bad_names_and_other_owners_tokens(web, alice, bob):
+def test_bad_names_and_other_owners_tokens(web: Client, alice: Owner, bob: Owner) -> None:
     r = web.post("/settings/tokens/add", {"name": "   "})
     assert r.status_code == 400 and b"needs a name" in r.content
     theirs, raw = do_create_token(bob, "phone")

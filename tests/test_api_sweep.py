@@ -15,6 +15,7 @@ from django.utils import timezone
 from api_helpers import Api
 from troth.intros.actions import do_propose
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Person
@@ -207,7 +208,7 @@ def counts(owner: Any) -> dict[str, int]:
     }
 
 
-def test_another_owners_ids_are_not_found_on_every_route(alice, bob):
+def test_another_owners_ids_are_not_found_on_every_route(alice: Owner, bob: Owner) -> None:
     theirs = world(alice, "Alice's")
     world(bob, "Bob's")
     before = counts(alice)
@@ -228,7 +229,7 @@ def test_another_owners_ids_are_not_found_on_every_route(alice, bob):
     assert len(tried) >= 25, tried
 
 
-def test_lists_show_only_the_owners_rows(alice, bob):
+def test_lists_show_only_the_owners_rows(alice: Owner, bob: Owner) -> None:
     world(alice, "Alice's")
     world(bob, "Bob's")
     api = Api(bob)
@@ -240,7 +241,7 @@ def test_lists_show_only_the_owners_rows(alice, bob):
         assert b"Alice" not in r.content, path
 
 
-def test_a_read_only_token_is_refused_on_every_write(alice):
+def test_a_read_only_token_is_refused_on_every_write(alice: Owner) -> None:
     mine = world(alice, "Alice's")
     before = counts(alice)
     api = Api(alice, read_only=True)
@@ -259,7 +260,7 @@ def test_a_read_only_token_is_refused_on_every_write(alice):
     assert api.get("/people").status_code == 200
 
 
-def test_no_token_no_answer(alice):
+def test_no_token_no_answer(alice: Owner) -> None:
     mine = world(alice, "Alice's")
     client = Client()
     for method, path, op, doc in operations():
@@ -282,7 +283,7 @@ def test_no_token_no_answer(alice):
             assert "error" in r.json()
 
 
-def test_a_signed_in_session_is_not_an_api_credential(web, alice):
+def test_a_signed_in_session_is_not_an_api_credential(web: Client, alice: Owner) -> None:
     """The web app's session (and local mode's owner) never authenticates the API:
     without a token a browser's cookie gets 401, so no CSRF question arises."""
     r = web.get("/api/v1/people")

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -34,6 +34,9 @@ from troth.people.models import Person, Tag
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 from troth.trust.queries import trust_list
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -89,7 +92,7 @@ def wipe(owner: Any) -> None:
 
 
 @pytest.fixture
-def network(cli, fixed_day):
+def network(cli: Cli, fixed_day: dt.date):
     """The local owner (the CLI's) with a small simulated network and a hand-made tour."""
     owner = local_owner()
     load_network(owner, generate_network(people=40, seed=5, today=timezone.localdate()))
@@ -114,7 +117,7 @@ def network(cli, fixed_day):
 
 
 @pytest.fixture
-def other(db):
+def other(db: None):
     """Bob, whose rows no export or restore of the local owner may touch."""
     bob = get_user_model().objects.create_user("bob", "bob@example.org", "pw")
     me = do_ensure_me(bob, "Bob")
@@ -123,7 +126,7 @@ def other(db):
     return bob, me
 
 
-def test_tables_are_found_from_the_models_in_dependency_order():
+def test_tables_are_found_from_the_models_in_dependency_order() -> None:
     found = [t.label for t in tables()]
     assert "people.person" in found and "people.person_tags" in found
     assert "trust.trustscore" not in found and "trust.trustscore" in DERIVED
@@ -138,7 +141,9 @@ def test_tables_are_found_from_the_models_in_dependency_order():
     )
 
 
-def test_json_round_trip_restores_every_row_exactly(network, other, cli, tmp_path):
+def test_json_round_trip_restores_every_row_exactly(
+    network, other, cli: Cli, tmp_path: Path
+) -> None:
     owner = network
     bob, _ = other
     scores = trust_list(owner)  # fills the trust cache, which the export leaves out
@@ -196,7 +201,7 @@ def test_json_round_trip_restores_every_row_exactly(network, other, cli, tmp_pat
     assert newest.pk > max(row[0] for row in before["people.person"])
 
 
-def test_the_mail_password_is_never_exported(network, cli, tmp_path):
+def test_the_mail_password_is_never_exported(network, cli: Cli, tmp_path: Path) -> None:
     from django.utils import timezone
 
     from troth.agenda.models import MailSettings
@@ -223,7 +228,7 @@ def test_the_mail_password_is_never_exported(network, cli, tmp_path):
     )
 
 
-def test_export_to_stdout_is_the_same_document(network, cli, tmp_path):
+def test_export_to_stdout_is_the_same_document(network, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     cli("export", "json", str(path))
     printed = cli("export", "json", "-").stdout
@@ -232,7 +237,7 @@ def test_export_to_stdout_is_the_same_document(network, cli, tmp_path):
     assert a == b
 
 
-def test_restore_refuses_an_owner_who_already_has_people(network, cli, tmp_path):
+def test_restore_refuses_an_owner_who_already_has_people(network, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "troth.json"
     cli("export", "json", str(path))
     before = snapshot(network)
@@ -246,7 +251,7 @@ def test_restore_refuses_an_owner_who_already_has_people(network, cli, tmp_path)
     assert snapshot(network) == before
 
 
-def _exported(cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+def _exported(cli: Cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     path = tmp_path / "good.json"
     cli("export", "json", str(path))
     return path, json.loads(path.read_text("utf-8"))
@@ -296,8 +301,8 @@ def _bad(tmp_path: Path, data: Any) -> Path:
     ids=["json", "shape", "version", "model", "value", "reference", "constraint", "null"],
 )
 def test_a_bad_file_is_one_error_naming_file_and_record_and_writes_nothing(
-    network, cli, tmp_path, spoil, message
-):
+    network, cli: Cli, tmp_path: Path, spoil, message: str
+) -> None:
     _, data = _exported(cli, tmp_path)
     wipe(network)
     local_owner()
@@ -323,7 +328,7 @@ def _set(data: dict[str, Any], label: str, row: int, column: str, value: Any) ->
     return data
 
 
-def test_json_round_trip_through_the_cli(network, cli, tmp_path):
+def test_json_round_trip_through_the_cli(network, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "all.json"
     before = snapshot(network)
     cli("export", "json", str(path))
@@ -351,7 +356,9 @@ def test_json_round_trip_through_the_cli(network, cli, tmp_path):
 # -- vCard -----------------------------------------------------------------------------
 
 
-def test_vcard_export_is_vcard_4_and_every_field_reads_back(network, cli, tmp_path):
+def test_vcard_export_is_vcard_4_and_every_field_reads_back(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     import vobject
 
     from troth.backup.vcard_out import person_uid
@@ -417,7 +424,9 @@ def test_vcard_export_is_vcard_4_and_every_field_reads_back(network, cli, tmp_pa
     assert len(with_me) == people.count() + 1
 
 
-def test_vcard_escapes_and_photo_survive_for_one_tricky_person(network, cli, tmp_path):
+def test_vcard_escapes_and_photo_survive_for_one_tricky_person(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     import vobject
 
     path = tmp_path / "x.vcf"
@@ -439,7 +448,9 @@ def test_vcard_escapes_and_photo_survive_for_one_tricky_person(network, cli, tmp
 # -- CSV -------------------------------------------------------------------------------
 
 
-def test_csv_export_writes_one_file_per_table_with_headers(network, cli, tmp_path):
+def test_csv_export_writes_one_file_per_table_with_headers(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     import csv
 
     from troth.interactions.models import Interaction
@@ -497,7 +508,7 @@ def _writer_db(path: Path) -> None:
     db.close()
 
 
-def test_backup_is_consistent_while_another_connection_writes(tmp_path):
+def test_backup_is_consistent_while_another_connection_writes(tmp_path: Path) -> None:
     from troth.backup.sqlite_backup import backup_file
 
     source = tmp_path / "live.sqlite3"
@@ -548,7 +559,7 @@ def test_backup_is_consistent_while_another_connection_writes(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files
 
 
-def test_backup_refuses_what_it_cannot_copy(tmp_path):
+def test_backup_refuses_what_it_cannot_copy(tmp_path: Path) -> None:
     from troth.backup.sqlite_backup import backup_file
 
     with pytest.raises(TrothError, match="there is no database at"):
@@ -566,7 +577,7 @@ def test_backup_refuses_what_it_cannot_copy(tmp_path):
     assert not (tmp_path / "copy.sqlite3").exists()
 
 
-def test_troth_backup_command_in_process(cli, tmp_path):
+def test_troth_backup_command_in_process(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "backup.sqlite3"
     result = cli("backup", str(target), code=2)
     if connection.vendor == "sqlite":  # the suite's database lives in memory
@@ -580,7 +591,7 @@ def test_troth_backup_command_in_process(cli, tmp_path):
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
-def test_troth_backup_command_on_a_real_sqlite_file(tmp_path):
+def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)
@@ -606,7 +617,9 @@ def test_troth_backup_command_on_a_real_sqlite_file(tmp_path):
     assert [p["name"] for p in json.loads(shown.stdout)] == ["Wren Halvorsen"]
 
 
-def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(network, cli, tmp_path):
+def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     """A fresh PostgreSQL database starts every sequence at 1: after a restore with
     explicit ids the sequences must be moved past them, or the next insert collides."""
     path = tmp_path / "all.json"
@@ -628,7 +641,9 @@ def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(network, cl
     assert newest.tags.get().name == "brand-new-tag"
 
 
-def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(network, cli, tmp_path):
+def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     from troth.backup.jsonstream import NotStreamable, read_stream
 
     path = tmp_path / "all.json"
@@ -650,7 +665,7 @@ def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(netw
         list(read_stream(resorted))
 
 
-def test_a_reformatted_export_still_restores_exactly(network, cli, tmp_path):
+def test_a_reformatted_export_still_restores_exactly(network, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "all.json"
     cli("export", "json", str(path))
     before = snapshot(network)
@@ -664,7 +679,9 @@ def test_a_reformatted_export_still_restores_exactly(network, cli, tmp_path):
     assert snapshot(network) == before
 
 
-def test_a_truncated_export_is_refused_and_writes_nothing(network, cli, tmp_path):
+def test_a_truncated_export_is_refused_and_writes_nothing(
+    network, cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "all.json"
     cli("export", "json", str(path))
     raw = path.read_bytes()
@@ -679,8 +696,8 @@ def test_a_truncated_export_is_refused_and_writes_nothing(network, cli, tmp_path
 
 
 def test_restoring_into_a_second_account_of_the_same_database_names_the_taken_id(
-    network, other, cli, tmp_path
-):
+    network, other, cli: Cli, tmp_path: Path
+) -> None:
     bob, _ = other
     path = tmp_path / "all.json"
     cli("export", "json", str(path))
@@ -696,7 +713,7 @@ def test_restoring_into_a_second_account_of_the_same_database_names_the_taken_id
     assert snapshot(bob) == before
 
 
-def test_export_errors_are_one_line(network, cli, tmp_path):
+def test_export_errors_are_one_line(network, cli: Cli, tmp_path: Path) -> None:
     missing = cli("export", "json", str(tmp_path / "no" / "such.json"), code=2)
     assert "does not exist" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1

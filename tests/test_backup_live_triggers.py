@@ -5,11 +5,12 @@ troth never makes."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from test_cli_process import run
 
 
-def test_a_backup_of_a_database_in_use_restores(home, tmp_path):
+def test_a_backup_of_a_database_in_use_restores(home: Path, tmp_path: Path) -> None:
     assert run(home, "add", "Dana Whitfield", "--email", "dana@example.org").returncode == 0
     assert run(home, "agenda", "--json").returncode == 0  # the stored agenda exists now
     names = {

@@ -5,28 +5,34 @@ for Python to read (over 4,300 digits) are a clear 4xx or one-line error, never 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.ledger.actions import do_make_promise
 from troth.ledger.models import Commitment
 from troth.lib.text import is_number
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    from conftest import Cli
+
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 ODD = ["²", "٣", "9" * 5000, "1e3", "-1", ""]
 
 
-def test_is_number():
+def test_is_number() -> None:
     assert is_number("12") and is_number("0")
     assert not any(is_number(x) for x in ODD)
     assert is_number("9" * 18) and not is_number("9" * 19)
 
 
 @pytest.mark.parametrize("odd", ODD)
-def test_web_forms_refuse_odd_numbers_without_a_500(web, alice, odd):
+def test_web_forms_refuse_odd_numbers_without_a_500(web: Client, alice: Owner, odd: str) -> None:
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     do_add_person(alice, "Sam Okafor")
     # the Today count sent back by the page: ignored when unreadable, the action done
@@ -65,7 +71,7 @@ def test_web_forms_refuse_odd_numbers_without_a_500(web, alice, odd):
 
 
 @pytest.mark.parametrize("odd", ["²", "9" * 5000])
-def test_cli_refuses_odd_ids_in_one_line(cli, odd):
+def test_cli_refuses_odd_ids_in_one_line(cli: Cli, odd: str) -> None:
     cli("add", "Dana Whitfield")
     result = cli("show", f"#{odd}", code=2)
     assert "\n" not in result.stderr.strip() and "Traceback" not in result.stderr

@@ -13,12 +13,14 @@ from troth.agenda import drafts
 from troth.interactions.actions import do_log_interaction
 from troth.intros.actions import do_ask
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
+from troth.people.models import Person
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     """A months-long tie with giving both ways: the handoff guard lets an ask through."""
     person = do_add_person(alice, "Dana Whitfield", company="Larkspur Labs")
     for k in range(6):
@@ -28,7 +30,7 @@ def dana(alice):
     return person
 
 
-def test_a_title_without_a_company_has_no_dangling_at(alice, dana):
+def test_a_title_without_a_company_has_no_dangling_at(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     do_edit_person(alice, me, name="Alex Rivera")
     do_set_job(alice, me, None, "Data engineer")
@@ -39,7 +41,7 @@ def test_a_title_without_a_company_has_no_dangling_at(alice, dana):
     assert " at." not in body
 
 
-def test_with_no_name_the_note_says_whose_contact_i_am(alice, dana):
+def test_with_no_name_the_note_says_whose_contact_i_am(alice: Owner, dana: Person) -> None:
     do_edit_person(alice, me_person(alice), name="Me")  # as a fresh install names you
     body = drafts.render_intro_draft(
         alice, do_ask(alice, dana, do_add_person(alice, "Kim Park"), "compare notes")

@@ -14,8 +14,10 @@ from troth.agenda import drafts
 from troth.agenda.draft_grammar import to_reader
 from troth.interactions.actions import do_log_interaction
 from troth.intros.actions import do_ask, do_offered
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
+from troth.people.models import Person
 
 
 @dataclass
@@ -29,7 +31,7 @@ RALPH = P("Ralph Okonkwo", "Ralph")
 BERNARD = P("Bernard Biggs", "Bernard")
 
 
-def test_the_reason_is_said_to_the_reader():
+def test_the_reason_is_said_to_the_reader() -> None:
     assert (
         to_reader("learn how he scaled finance at his company and what he would do next", RALPH)
         == "learn how you scaled finance at your company and what you would do next"
@@ -45,7 +47,7 @@ def test_the_reason_is_said_to_the_reader():
     )
 
 
-def _story(alice):
+def _story(alice: Owner) -> tuple[Person, Person]:
     bernard = do_add_person(alice, "Bernard Biggs", company="Biggs Capital")
     ralph = do_add_person(alice, "Ralph Okonkwo", company="Ledgerline", title="CFO")
     me = me_person(alice)
@@ -58,7 +60,7 @@ def _note(body: str) -> str:
     return body.split("-----")[1]
 
 
-def test_the_offer_thank_you_carries_a_note_that_speaks_to_ralph(alice):
+def test_the_offer_thank_you_carries_a_note_that_speaks_to_ralph(alice: Owner) -> None:
     bernard, ralph = _story(alice)
     why = "learn how he scaled finance at his company and what he would do differently"
     intro = do_offered(alice, bernard, ralph, why)
@@ -67,7 +69,7 @@ def test_the_offer_thank_you_carries_a_note_that_speaks_to_ralph(alice):
     assert " he " not in note and " his " not in note
 
 
-def test_the_ask_carries_the_same_note(alice):
+def test_the_ask_carries_the_same_note(alice: Owner) -> None:
     bernard, ralph = _story(alice)
     for days in (200, 100, 30):
         when = timezone.now() - dt.timedelta(days=days)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import vobject
 from django.utils import timezone
@@ -14,8 +14,12 @@ from troth.agenda import actions
 from troth.agenda.calendar import agenda_calendar, uid
 from troth.agenda.queries import access_item
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def _today() -> dt.date:
@@ -26,7 +30,7 @@ def _days(n: int) -> dt.date:
     return _today() + dt.timedelta(days=n)
 
 
-def network(owner) -> dict[str, str]:
+def network(owner: Owner) -> dict[str, str]:
     """One of each dated item, made through the real services; agenda id -> date expected."""
     me = me_person(owner)
     dana = do_add_person(owner, "Dana Whitfield")
@@ -50,7 +54,7 @@ def network(owner) -> dict[str, str]:
     }
 
 
-def export(cli, path, *args: str) -> bytes:
+def export(cli: Cli, path: Path, *args: str) -> bytes:
     result = cli("calendar", "export", str(path), *args)
     assert f"to {path}" in result.stdout
     return path.read_bytes()
@@ -60,7 +64,7 @@ def by_summary(cal: Calendar, name: str = "VEVENT") -> dict[str, Any]:
     return {str(c["SUMMARY"]): c for c in cal.walk(name)}
 
 
-def test_export_is_a_calendar_both_parsers_accept(cli, tmp_path):
+def test_export_is_a_calendar_both_parsers_accept(cli: Cli, tmp_path: Path) -> None:
     ids = network(local_owner())
     path = tmp_path / "troth.ics"
     data = export(cli, path)
@@ -110,7 +114,9 @@ def test_export_is_a_calendar_both_parsers_accept(cli, tmp_path):
         assert "troth done " in e.description.value
 
 
-def test_uids_are_stable_so_reimporting_updates(cli, tmp_path, alice, bob):
+def test_uids_are_stable_so_reimporting_updates(
+    cli: Cli, tmp_path: Path, alice: Owner, bob: Owner
+) -> None:
     owner = local_owner()
     ids = network(owner)
     first = by_summary(Calendar.from_ical(export(cli, tmp_path / "a.ics")))
@@ -129,7 +135,7 @@ def test_uids_are_stable_so_reimporting_updates(cli, tmp_path, alice, bob):
     assert uid(alice, "promise:1:2026-12-01") == uid(alice, "promise:1:2026-12-01")
 
 
-def test_days_sets_how_far_ahead(cli, tmp_path):
+def test_days_sets_how_far_ahead(cli: Cli, tmp_path: Path) -> None:
     network(local_owner())
     near = by_summary(Calendar.from_ical(export(cli, tmp_path / "near.ics", "--days", "3")))
     assert "Keep your word: send the deck (Dana Whitfield)" in near
@@ -142,7 +148,7 @@ def test_days_sets_how_far_ahead(cli, tmp_path):
     assert not (tmp_path / "x.ics").exists()
 
 
-def test_todos_have_a_due_date_and_their_own_uids(cli, tmp_path):
+def test_todos_have_a_due_date_and_their_own_uids(cli: Cli, tmp_path: Path) -> None:
     network(local_owner())
     events = Calendar.from_ical(export(cli, tmp_path / "events.ics"))
     data = export(cli, tmp_path / "todos.ics", "--todos")
@@ -165,7 +171,7 @@ def test_todos_have_a_due_date_and_their_own_uids(cli, tmp_path):
     ] == _today()
 
 
-def test_bad_path_is_one_line_and_leaves_no_partial_file(cli, tmp_path):
+def test_bad_path_is_one_line_and_leaves_no_partial_file(cli: Cli, tmp_path: Path) -> None:
     network(local_owner())
     missing = tmp_path / "no-such-dir" / "troth.ics"
     result = cli("calendar", "export", str(missing), code=2)
@@ -195,7 +201,7 @@ def test_bad_path_is_one_line_and_leaves_no_partial_file(cli, tmp_path):
     assert good.stat().st_mode & 0o777 == 0o640
 
 
-def test_only_the_owners_items_and_nothing_on_an_empty_day(alice, bob):
+def test_only_the_owners_items_and_nothing_on_an_empty_day(alice: Owner, bob: Owner) -> None:
     network(bob)
     cal = Calendar.from_ical(agenda_calendar(alice, _today(), 14, False))
     assert cal.walk("VEVENT") == [] and str(cal["VERSION"]) == "2.0"
@@ -209,7 +215,7 @@ def test_only_the_owners_items_and_nothing_on_an_empty_day(alice, bob):
     }
 
 
-def test_export_to_standard_output(cli):
+def test_export_to_standard_output(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     cli("promise", "send the deck", "--to", "Dana", "--due", "tomorrow")
     out = cli("calendar", "export", "-").stdout

@@ -1,14 +1,21 @@
 """The CLI end to end, in-process, on the test database."""
 
+from __future__ import annotations
+
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
 
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor, Need
+from troth.owned import Owner
 from troth.people.models import Organization, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 PERSON_FIELDS = {
     "id",
@@ -27,7 +34,7 @@ PERSON_FIELDS = {
 
 
 @pytest.fixture
-def dana(cli):
+def dana(cli: Cli) -> Person:
     cli(
         "add",
         "Dana Whitfield",
@@ -47,13 +54,13 @@ def dana(cli):
     return Person.objects.get(full_name="Dana Whitfield")
 
 
-def test_version(cli):
+def test_version(cli: Cli) -> None:
     from troth import __version__
 
     assert cli("--version").stdout.strip() == f"troth {__version__}"
 
 
-def test_add_prints_id_and_creates_via_person(cli, dana):
+def test_add_prints_id_and_creates_via_person(cli: Cli, dana: Person) -> None:
     people = cli.json("people")
     assert {p["name"] for p in people} == {"Dana Whitfield", "Sam Ortiz"}
     row = next(p for p in people if p["name"] == "Dana Whitfield")
@@ -71,7 +78,7 @@ def test_add_prints_id_and_creates_via_person(cli, dana):
     assert Person.objects.filter(full_name__startswith="Sam").count() == 1
 
 
-def test_people_filters_and_table(cli, dana):
+def test_people_filters_and_table(cli: Cli, dana: Person) -> None:
     cli("add", "Lee Park", "--company", "Globex", "--tag", "design")
     assert [p["name"] for p in cli.json("people", "--tag", "design")] == ["Lee Park"]
     assert [p["name"] for p in cli.json("people", "--company", "acme")] == ["Dana Whitfield"]
@@ -80,7 +87,7 @@ def test_people_filters_and_table(cli, dana):
     assert "Dana Whitfield" in table and "Acme Corp" in table
 
 
-def test_full_story_of_one_person(cli, dana):
+def test_full_story_of_one_person(cli: Cli, dana: Person) -> None:
     cli(
         "log",
         "dana",
@@ -119,7 +126,7 @@ def test_full_story_of_one_person(cli, dana):
     assert "Loves trail running" in text and "Chicago networking night" in text
 
 
-def test_promise_lifecycle(cli, dana):
+def test_promise_lifecycle(cli: Cli, dana: Person) -> None:
     out = cli("promise", "send the survey", "--to", "Dana", "--due", "in 3 days").stdout
     pid = Commitment.objects.get().id
     assert f"promise #{pid}" in out
@@ -134,7 +141,7 @@ def test_promise_lifecycle(cli, dana):
     cli("promise", "x", code=2)
 
 
-def test_needs_and_met(cli, dana):
+def test_needs_and_met(cli: Cli, dana: Person) -> None:
     cli("need", "me", "intro to hiring managers at Acme")
     cli("need", "Dana", "a CPA")
     assert {n["mine"] for n in cli.json("needs")} == {True, False}
@@ -146,7 +153,7 @@ def test_needs_and_met(cli, dana):
     assert need.status == "met" and need.met_by is not None and need.met_by.is_me
 
 
-def test_gave_with_need_links_and_closes(cli, dana):
+def test_gave_with_need_links_and_closes(cli: Cli, dana: Person) -> None:
     cli("need", "Dana", "a CPA")
     nid = Need.objects.get().id
     cli("gave", "Dana", "intro", "introduced Pat the CPA", "--need", str(nid))
@@ -154,7 +161,7 @@ def test_gave_with_need_links_and_closes(cli, dana):
     assert Need.objects.get().status == "met"
 
 
-def test_edit_tag_delete(cli, dana):
+def test_edit_tag_delete(cli: Cli, dana: Person) -> None:
     cli(
         "edit",
         "Dana",
@@ -181,7 +188,7 @@ def test_edit_tag_delete(cli, dana):
     assert not Person.objects.filter(id=dana.id).exists()
 
 
-def test_delete_one_record(cli, dana):
+def test_delete_one_record(cli: Cli, dana: Person) -> None:
     cli("log", "Dana", "call")
     iid = Interaction.objects.get().id
     cli("delete", "--interaction", str(iid), "--yes")
@@ -208,20 +215,22 @@ def test_delete_one_record(cli, dana):
         (["add", "Dana Whitfield"], "already in your network"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(cli, dana, args, message):
+def test_bad_input_is_one_line_exit_2(
+    cli: Cli, dana: Person, args: list[str], message: str
+) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr
     assert result.stderr.startswith("troth: error: ")
     assert result.stderr.count("\n") == 1
 
 
-def test_ambiguous_name_lists_candidates(cli, dana):
+def test_ambiguous_name_lists_candidates(cli: Cli, dana: Person) -> None:
     cli("add", "Dana Ortiz")
     result = cli("show", "dana", code=2)
     assert "Dana Whitfield (#" in result.stderr and "Dana Ortiz (#" in result.stderr
 
 
-def test_failed_command_writes_nothing(cli):
+def test_failed_command_writes_nothing(cli: Cli) -> None:
     # --via would create Sam, then the bad email fails: the whole add rolls back
     counts = (Person.objects.filter(is_me=False).count(), Organization.objects.count())
     cli(
@@ -231,7 +240,7 @@ def test_failed_command_writes_nothing(cli):
     assert counts == (0, 0)
 
 
-def test_cli_does_not_show_other_owners_data(cli, alice):
+def test_cli_does_not_show_other_owners_data(cli: Cli, alice: Owner) -> None:
     from troth.people.actions import do_add_person
 
     do_add_person(alice, "Alice Contact")
@@ -239,7 +248,7 @@ def test_cli_does_not_show_other_owners_data(cli, alice):
     cli("show", "Alice Contact", code=2)
 
 
-def test_demo_loads_summarises_and_protects_real_data(fixed_day, cli):
+def test_demo_loads_summarises_and_protects_real_data(fixed_day: dt.date, cli: Cli) -> None:
     from troth.sim.models import SimTruth
 
     summary = cli.json("demo", "--people", "60", "--seed", "3")
@@ -261,7 +270,7 @@ def test_demo_loads_summarises_and_protects_real_data(fixed_day, cli):
     )
 
 
-def test_demo_refuses_to_mix_with_your_own_people(fixed_day, cli):
+def test_demo_refuses_to_mix_with_your_own_people(fixed_day: dt.date, cli: Cli) -> None:
     cli("add", "Real Person")
     result = cli("demo", "--people", "20", code=2)
     assert "TROTH_HOME" in result.stderr
@@ -272,7 +281,9 @@ def test_demo_refuses_to_mix_with_your_own_people(fixed_day, cli):
     cli("demo", "--people", "1", code=2)
 
 
-def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(fixed_day, cli):
+def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(
+    fixed_day: dt.date, cli: Cli
+) -> None:
     cli("demo", "--people", "40", "--seed", "5")
     cli("add", "José Ñúñez-Çelik")
     result = cli("demo", "--reset", code=2)
@@ -284,7 +295,7 @@ def test_demo_reset_keeps_what_you_added_and_leaves_no_leftovers(fixed_day, cli)
     assert mine[0] == mine[1], "a reset must not pile up the owner's simulated needs"
 
 
-def test_demo_json_is_pure_json_when_already_loaded(fixed_day, cli):
+def test_demo_json_is_pure_json_when_already_loaded(fixed_day: dt.date, cli: Cli) -> None:
     cli("demo", "--people", "30")
     result = cli("demo", "--json")
     assert json.loads(result.stdout)["people"] == 30
@@ -307,12 +318,12 @@ def test_demo_json_is_pure_json_when_already_loaded(fixed_day, cli):
         (["add", "Zed", "--phone", "call me"], "not a phone number: 'call me'"),
     ],
 )
-def test_more_bad_input(cli, dana, args, message):
+def test_more_bad_input(cli: Cli, dana: Person, args: list[str], message: str) -> None:
     result = cli(*args, code=2)
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_ids_accept_a_hash_and_limit_zero_means_all(cli, dana):
+def test_ids_accept_a_hash_and_limit_zero_means_all(cli: Cli, dana: Person) -> None:
     cli("promise", "x", "--to", "Dana")
     pid = Commitment.objects.get().id
     cli("kept", f"#{pid}")
@@ -320,13 +331,13 @@ def test_ids_accept_a_hash_and_limit_zero_means_all(cli, dana):
     assert len(cli.json("people", "--limit", "0")) == 2
 
 
-def test_new_via_person_is_announced(cli):
+def test_new_via_person_is_announced(cli: Cli) -> None:
     out = cli("add", "Pat Lee", "--via", "Nobody Atall").stdout
     nobody = Person.objects.get(full_name="Nobody Atall")
     assert f"person #{nobody.id}" in out and "who introduced you; new" in out
 
 
-def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli, dana):
+def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli: Cli, dana: Person) -> None:
     result = cli("delete", "--promise", "999", code=2)
     assert "no promise with id 999" in result.stderr
     result = cli("delete", "Dana", input="", code=2)
@@ -334,14 +345,14 @@ def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli, dana):
     assert Person.objects.filter(id=dana.id).exists()
 
 
-def test_same_full_name_advice_is_the_id(cli):
+def test_same_full_name_advice_is_the_id(cli: Cli) -> None:
     cli("add", "Sarah Martinez")
     cli("add", "Sarah Martinez", "--duplicate")
     result = cli("show", "Sarah Martinez", code=2)
     assert result.stderr.rstrip().endswith("use the #id")
 
 
-def test_you_can_name_yourself_and_stay_me(cli):
+def test_you_can_name_yourself_and_stay_me(cli: Cli) -> None:
     cli("init")
     assert "Updated Alex Rivera" in cli("edit", "me", "--name", "Alex Rivera").stdout
     from troth.owners import local_owner, me_person

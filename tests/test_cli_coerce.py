@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -37,11 +38,11 @@ def ours(convert, value):
 
 @pytest.mark.parametrize("value", INPUTS)
 @pytest.mark.parametrize("annotation", [int, str, bool])
-def test_plain_coercion_matches_typers_adapters(annotation, value):
+def test_plain_coercion_matches_typers_adapters(annotation, value) -> None:
     assert ours(coerce.PLAIN[annotation], value) == typers(annotation, value)
 
 
-def test_only_plain_options_take_the_short_way():
+def test_only_plain_options_take_the_short_way() -> None:
     info = OptionInfo()
     assert coerce.plain_coercion(int, info, None) is coerce.to_int
     assert coerce.plain_coercion(list[str], info, None) is coerce.to_str_list
@@ -51,7 +52,7 @@ def test_only_plain_options_take_the_short_way():
     assert coerce.install()  # Typer's internals are the ones it was written for
 
 
-def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(tmp_path):
+def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(tmp_path: Path) -> None:
     probe = (
         "import json, sys\n"
         "sys.argv = ['troth', *json.loads(sys.argv[1])]\n"

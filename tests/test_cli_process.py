@@ -16,7 +16,7 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(tmp_path):
+def home(tmp_path: Path):
     return tmp_path / "troth-home"
 
 
@@ -28,7 +28,7 @@ def run(home: Path, *args: str, input: str | None = None) -> subprocess.Complete
     )
 
 
-def test_first_command_creates_and_migrates_the_database(home):
+def test_first_command_creates_and_migrates_the_database(home) -> None:
     result = run(home, "people", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
@@ -38,14 +38,14 @@ def test_first_command_creates_and_migrates_the_database(home):
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_init_is_idempotent(home):
+def test_init_is_idempotent(home) -> None:
     first = run(home, "init")
     assert first.returncode == 0 and "migrations applied" in first.stdout
     second = run(home, "init")
     assert second.returncode == 0 and "up to date" in second.stdout
 
 
-def test_a_schema_behind_is_migrated_silently(home):
+def test_a_schema_behind_is_migrated_silently(home) -> None:
     assert run(home, "init").returncode == 0
     env = {**os.environ, "TROTH_HOME": str(home), "DJANGO_SETTINGS_MODULE": "troth.settings"}
     env.pop("TROTH_DATABASE_URL", None)
@@ -67,7 +67,7 @@ def test_a_schema_behind_is_migrated_silently(home):
     assert json.loads(show.stdout)["name"] == "Dana Whitfield"
 
 
-def test_errors_are_one_line_with_exit_2_and_write_nothing(home):
+def test_errors_are_one_line_with_exit_2_and_write_nothing(home) -> None:
     run(home, "add", "Dana Whitfield")
     bad = run(home, "add", "Sam Ortiz", "--via", "Pat New", "--phone", "12")
     assert bad.returncode == 2
@@ -81,7 +81,7 @@ def test_errors_are_one_line_with_exit_2_and_write_nothing(home):
     assert usage.returncode == 2
 
 
-def test_version_and_help(home):
+def test_version_and_help(home) -> None:
     from troth import __version__
 
     assert run(home, "--version").stdout.strip() == f"troth {__version__}"
@@ -98,7 +98,7 @@ def test_version_and_help(home):
         ("TROTH_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x", "cannot open the database"),
     ],
 )
-def test_bad_settings_are_one_clear_line(home, variable, value, message):
+def test_bad_settings_are_one_clear_line(home, variable: str, value: str, message: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update({"TROTH_HOME": str(home), variable: value})
     result = subprocess.run([TROTH, "people"], env=env, capture_output=True, text=True, timeout=60)
@@ -106,7 +106,7 @@ def test_bad_settings_are_one_clear_line(home, variable, value, message):
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_troth_home_that_is_a_file(tmp_path):
+def test_troth_home_that_is_a_file(tmp_path: Path) -> None:
     afile = tmp_path / "not-a-dir"
     afile.write_text("x")
     result = run(afile, "people")
@@ -121,7 +121,7 @@ def test_troth_home_that_is_a_file(tmp_path):
         (["nosuchcmd"], "No such command 'nosuchcmd'"),
     ],
 )
-def test_usage_mistakes_are_one_line_too(home, args, message):
+def test_usage_mistakes_are_one_line_too(home, args: list[str], message: str) -> None:
     result = run(home, *args)
     assert result.returncode == 2
     assert result.stderr.startswith("troth: error: ") and message in result.stderr

@@ -9,23 +9,27 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from troth.lib.names import name_problem
 from troth.people.models import Person
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
-def test_answering_no_to_delete_is_not_an_error(cli):
+def test_answering_no_to_delete_is_not_an_error(cli: Cli) -> None:
     cli("add", "Thaddeus Moore")
     result = cli("delete", "Thaddeus", input="n\n")  # exit 0
     assert "Nothing deleted" in result.stdout and not result.stderr
     assert Person.objects.filter(full_name="Thaddeus Moore").exists()
 
 
-def test_ambiguous_names_show_each_ones_job(cli):
+def test_ambiguous_names_show_each_ones_job(cli: Cli) -> None:
     cli("add", "Sarah White", "--company", "Marigold", "--title", "Engineer")
     cli("add", "Sarah White", "--company", "Globex", "--duplicate")
     cli("add", "Sarah White", "--duplicate")
@@ -46,7 +50,7 @@ def test_ambiguous_names_show_each_ones_job(cli):
         " \u00a0 ",
     ],
 )
-def test_a_name_with_nothing_visible_is_refused(cli, name):
+def test_a_name_with_nothing_visible_is_refused(cli: Cli, name: str) -> None:
     assert name_problem(name)
     err = cli("add", name, code=2).stderr
     assert "name has no visible characters" in err or "name is empty" in err
@@ -54,18 +58,18 @@ def test_a_name_with_nothing_visible_is_refused(cli, name):
 
 
 @pytest.mark.parametrize("name", ["Zoë", "李小龍", "O'Neill-Ärnlöv", "X Æ A-12", "\u200bAnna"])
-def test_real_names_pass(name):
+def test_real_names_pass(name: str) -> None:
     assert name_problem(name) is None
 
 
-def test_edit_refuses_an_invisible_new_name(cli):
+def test_edit_refuses_an_invisible_new_name(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     err = cli("edit", "Dana", "--name", "\u200b", code=2).stderr
     assert err.startswith("troth: error: --name has no visible characters")
     assert Person.objects.filter(full_name="Dana Whitfield").exists()
 
 
-def test_the_import_summary_says_what_each_count_is(cli, tmp_path):
+def test_the_import_summary_says_what_each_count_is(cli: Cli, tmp_path: Path) -> None:
     cards = tmp_path / "people.vcf"
     cards.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Kang\r\nEMAIL:dana@example.org\r\nEND:VCARD\r\n"
@@ -87,12 +91,12 @@ def _home_with_one_person(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_backup_over_a_file_asks_first_and_refuses_without_a_terminal(tmp_path):
+def test_backup_over_a_file_asks_first_and_refuses_without_a_terminal(tmp_path: Path) -> None:
     env = _home_with_one_person(tmp_path)
     target = tmp_path / "precious.sqlite3"
     target.write_bytes(b"my only other copy")
 
-    def run(*args: str, stdin: int = subprocess.DEVNULL) -> subprocess.CompletedProcess:
+    def run(*args: str, stdin: int = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [TROTH, "backup", str(target), *args],
             env=env,

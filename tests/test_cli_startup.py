@@ -9,11 +9,16 @@ import os
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
 
 from troth import bootstrap
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # Runs the console script's main() in a fresh interpreter, then reports which of the
 # heavy modules were imported (on stderr, after the command's own output).
@@ -30,7 +35,7 @@ print(json.dumps({m: m in sys.modules for m in heavy}), file=sys.stderr)
 """
 
 
-def probe(home, *args: str) -> tuple[str, dict[str, bool]]:
+def probe(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
     env = {**os.environ, "TROTH_HOME": str(home)}
     env.pop("TROTH_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -45,7 +50,7 @@ def probe(home, *args: str) -> tuple[str, dict[str, bool]]:
 
 
 @pytest.mark.parametrize("option", ["--version", "--help"])
-def test_version_and_help_do_not_start_django(tmp_path, option):
+def test_version_and_help_do_not_start_django(tmp_path: Path, option: str) -> None:
     out, loaded = probe(tmp_path, option)
     assert "troth" in out
     assert not loaded["django"], f"troth {option} imported Django"
@@ -53,7 +58,7 @@ def test_version_and_help_do_not_start_django(tmp_path, option):
     assert not (tmp_path / "troth.sqlite3").exists()
 
 
-def test_help_lists_every_command_by_panel(tmp_path):
+def test_help_lists_every_command_by_panel(tmp_path: Path) -> None:
     out, loaded = probe(tmp_path, "--help")
     for name in ("add", "people", "intro", "agenda", "draft", "import", "export", "eval"):
         assert f" {name} " in out
@@ -62,7 +67,7 @@ def test_help_lists_every_command_by_panel(tmp_path):
     assert not loaded["troth.cli.intros"]
 
 
-def test_a_read_command_loads_neither_numpy_nor_the_migration_graph(tmp_path):
+def test_a_read_command_loads_neither_numpy_nor_the_migration_graph(tmp_path: Path) -> None:
     # The first command on a new home migrates (the full way)...
     out, _ = probe(tmp_path, "people")
     assert "Your network is empty" in out
@@ -75,7 +80,7 @@ def test_a_read_command_loads_neither_numpy_nor_the_migration_graph(tmp_path):
     assert not loaded["troth.cli.intros"]
 
 
-def test_commands_json_is_up_to_date():
+def test_commands_json_is_up_to_date() -> None:
     """commands.json feeds `troth --help`; after adding or renaming a command run
     `python -m troth.cli.manifest` to rewrite it."""
     from troth.cli.manifest import build_manifest
@@ -85,7 +90,7 @@ def test_commands_json_is_up_to_date():
 
 
 @pytest.mark.django_db
-def test_shipped_migrations_are_the_loaders():
+def test_shipped_migrations_are_the_loaders() -> None:
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
@@ -93,7 +98,7 @@ def test_shipped_migrations_are_the_loaders():
 
 
 @pytest.mark.django_db
-def test_schema_check_sees_a_missing_migration():
+def test_schema_check_sees_a_missing_migration() -> None:
     assert bootstrap.schema_is_current()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -103,19 +108,19 @@ def test_schema_check_sees_a_missing_migration():
     assert not bootstrap.schema_is_current()
 
 
-def test_an_unknown_command_is_one_line(cli):
+def test_an_unknown_command_is_one_line(cli: Cli) -> None:
     result = cli("no-such-command", code=2)
     assert "No such command" in result.output
 
 
 @pytest.mark.parametrize("args", [["--help"], ["add", "--help"], ["import", "--help"]])
-def test_help_has_no_type_noise(cli, args):
+def test_help_has_no_type_noise(cli: Cli, args: list[str]) -> None:
     text = cli(*args).stdout
     for noise in ("<bool>", "<str>", "<int>", "<list[str]>"):
         assert noise not in text
 
 
-def test_help_on_a_command_shows_its_options_in_a_fresh_process(tmp_path):
+def test_help_on_a_command_shows_its_options_in_a_fresh_process(tmp_path: Path) -> None:
     # `troth help add` asks the root group for `add` before its module was imported:
     # it must get the real command, not the one-line stand-in the top-level help uses.
     out, _ = probe(tmp_path, "help", "add")

@@ -7,12 +7,20 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
+from troth.owned import Owner
 from troth.people.models import ContactPoint, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def _writes(ctx: CaptureQueriesContext) -> list[str]:
@@ -20,7 +28,7 @@ def _writes(ctx: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(verbs)]
 
 
-def test_the_import_page_writes_nothing_on_get(client, db):
+def test_the_import_page_writes_nothing_on_get(client: Client, db: None) -> None:
     carol = get_user_model().objects.create_user("carol", "carol@example.org", "pw")
     client.force_login(carol)  # signing in makes her own Person; the GET must not
     Person.objects.filter(owner=carol, is_me=True).delete()
@@ -31,7 +39,9 @@ def test_the_import_page_writes_nothing_on_get(client, db):
     assert not [sql for sql in _writes(ctx) if "troth_" in sql or "people_" in sql]
 
 
-def test_import_and_settings_show_the_same_own_addresses(web, alice, bob):
+def test_import_and_settings_show_the_same_own_addresses(
+    web: Client, alice: Owner, bob: Owner
+) -> None:
     me = Person.objects.get(owner=alice, is_me=True)
     for kind, value, primary in (
         (ContactPoint.URL, "https://www.linkedin.com/in/alice", False),
@@ -68,7 +78,9 @@ def _busy_port() -> socket.socket:
     return s
 
 
-def test_serve_inside_a_running_django_changes_no_setting(cli, alice, settings):
+def test_serve_inside_a_running_django_changes_no_setting(
+    cli: Cli, alice: Owner, settings: Settings
+) -> None:
     """In a process where Django already runs with other settings, serve refuses
     instead of changing them (it used to set TROTH_LOCAL_LOGIN at run time)."""
     settings.TROTH_LOCAL_LOGIN = False
@@ -81,7 +93,7 @@ def test_serve_inside_a_running_django_changes_no_setting(cli, alice, settings):
     assert dict(os.environ) == before
 
 
-def test_the_mode_is_in_the_environment_before_django_starts(tmp_path):
+def test_the_mode_is_in_the_environment_before_django_starts(tmp_path: Path) -> None:
     """What serve decides is what settings.py reads when Django starts."""
     script = (
         "import sys; from troth.cli.web import decide_mode; decide_mode(sys.argv[1], sys.argv[2] == 'local');"

@@ -5,17 +5,22 @@ asks for now counts for more than the same word as a tag."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from troth.helping import who_can_help
 from troth.ledger.actions import do_add_need
 from troth.matching.keywords import KeywordMatcher, NeedText, Profile
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 
 
-def test_a_cpa_by_title_is_in_the_top_three_for_a_tax_accountant(fixed_day, alice):
+def test_a_cpa_by_title_is_in_the_top_three_for_a_tax_accountant(
+    fixed_day: dt.date, alice: Owner
+) -> None:
     with transaction.atomic():
         load_network(alice, generate_network(people=300, seed=7, today=fixed_day))
         nora = do_add_person(alice, "Nora Needham")
@@ -28,7 +33,7 @@ def test_a_cpa_by_title_is_in_the_top_three_for_a_tax_accountant(fixed_day, alic
     assert helpers[ids.index(sam.id)].stranger
 
 
-def test_the_job_title_outweighs_the_same_word_as_a_tag():
+def test_the_job_title_outweighs_the_same_word_as_a_tag() -> None:
     matcher = KeywordMatcher()
     pool = [
         Profile(id=1, name="Tag Only", titles=("Controller",), tags=("cpa",)),

@@ -15,14 +15,15 @@ from troth.interactions.models import Interaction
 from troth.intros import flow
 from troth.intros.actions import do_propose, do_step
 from troth.intros.queries import access_intro
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 
 
-def _items(owner, day: dt.date) -> dict[str, str]:
+def _items(owner: Owner, day: dt.date) -> dict[str, str]:
     return {i.id: i.candidate.reason for i in agenda(owner, today=day, limit=0).items}
 
 
-def test_a_quiet_close_asks_to_tell_the_person_who_asked(alice):
+def test_a_quiet_close_asks_to_tell_the_person_who_asked(alice: Owner) -> None:
     melissa = do_add_person(alice, "Melissa Grant")
     kevin = do_add_person(alice, "Kevin Watanabe")
     intro = do_propose(
@@ -65,7 +66,7 @@ def test_a_quiet_close_asks_to_tell_the_person_who_asked(alice):
     assert access_intro(alice, intro.id).state == flow.NO_ANSWER  # no step taken
 
 
-def test_a_no_from_b_is_told_too_but_not_when_a_never_asked(alice):
+def test_a_no_from_b_is_told_too_but_not_when_a_never_asked(alice: Owner) -> None:
     a = do_add_person(alice, "Ana Asker")
     b = do_add_person(alice, "Ben Busy")
     c = do_add_person(alice, "Cy Quiet")

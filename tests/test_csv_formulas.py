@@ -7,13 +7,20 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from troth.lib.csvsafe import safe_cell
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Note, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 PAYLOADS = [
     "=cmd|' /C calc'!A0",
@@ -28,14 +35,14 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.mark.parametrize("value", PAYLOADS)
-def test_formulas_get_a_leading_quote(value):
+def test_formulas_get_a_leading_quote(value: str) -> None:
     assert safe_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize(
     "value", ["Dana Kang", "", "-3", "+33612345678", "12.5", "a=b", "user@example.org", 7, None]
 )
-def test_everything_else_is_left_alone(value):
+def test_everything_else_is_left_alone(value: str | int | None) -> None:
     """Plain numbers run nothing and must stay numbers; text without a formula start too."""
     assert safe_cell(value) == value
 
@@ -45,7 +52,7 @@ def rows(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def test_export_csv_neutralises_names_and_notes(cli, tmp_path):
+def test_export_csv_neutralises_names_and_notes(cli: Cli, tmp_path: Path) -> None:
     from troth.owners import local_owner
 
     owner = local_owner()
@@ -63,7 +70,9 @@ def test_export_csv_neutralises_names_and_notes(cli, tmp_path):
     assert all(note.startswith("'") and note[1:2] in "=+-@" for note in notes), notes
 
 
-def test_cli_import_report_neutralises_what_the_file_says(cli, tmp_path, monkeypatch):
+def test_cli_import_report_neutralises_what_the_file_says(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file named like a formula, imported by a relative name: every `where` of the
     report starts with that name."""
     monkeypatch.chdir(tmp_path)
@@ -83,7 +92,13 @@ def test_cli_import_report_neutralises_what_the_file_says(cli, tmp_path, monkeyp
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def test_web_report_csv_neutralises_the_upload_name(client, alice, tmp_path, monkeypatch, settings):
+def test_web_report_csv_neutralises_the_upload_name(
+    client: Client,
+    alice: Owner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False

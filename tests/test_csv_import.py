@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from troth.errors import TrothError
 from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
-from troth.importers.records import ColumnMap, ImportFileError, PersonRecord, Problem
+from troth.importers.records import ColumnMap, ImportFileError, PersonRecord, Problem, Record
 from troth.importers.spreadsheet import PARSER as SHEET
 from troth.importers.spreadsheet import header_key, mapping, parse_map
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.models import ContactPoint, Employment, Person, PersonDate
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # Outlook's "Export to a file > Comma Separated Values" header, as Outlook writes it.
 OUTLOOK = (
@@ -47,16 +54,16 @@ def write(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = F
     return path
 
 
-def parse(path: Path, **options: object) -> list:
+def parse(path: Path, **options: object) -> list[Record]:
     return list(SHEET.parse(path, **options))
 
 
-def columns(records: list) -> list[tuple[str, str]]:
+def columns(records: list[Record]) -> list[tuple[str, str]]:
     (found,) = [r for r in records if isinstance(r, ColumnMap)]
     return found.columns
 
 
-def test_the_newcomers_plain_csv_imports_and_says_how_it_read_it(cli, tmp_path):
+def test_the_newcomers_plain_csv_imports_and_says_how_it_read_it(cli: Cli, tmp_path: Path) -> None:
     """The walkthrough's file: refused as "cannot tell what kind of file" before."""
     path = write(
         tmp_path / "simple.csv",
@@ -86,7 +93,7 @@ def test_the_newcomers_plain_csv_imports_and_says_how_it_read_it(cli, tmp_path):
     assert Person.objects.filter(full_name="Hugo Brandt").count() == 1
 
 
-def test_a_google_style_header_without_labels_is_googles(tmp_path, alice):
+def test_a_google_style_header_without_labels_is_googles(tmp_path: Path, alice: Owner) -> None:
     path = write(
         tmp_path / "contacts.csv",
         [
@@ -109,7 +116,7 @@ def test_a_google_style_header_without_labels_is_googles(tmp_path, alice):
     ) == [("birthday", 7, 1, None)]
 
 
-def test_every_field_from_a_semicolon_spreadsheet_with_a_bom(tmp_path, alice):
+def test_every_field_from_a_semicolon_spreadsheet_with_a_bom(tmp_path: Path, alice: Owner) -> None:
     """Excel in much of Europe separates cells with ";"; csv.Sniffer finds it."""
     path = write(
         tmp_path / "kontakte.csv",
@@ -151,7 +158,7 @@ def test_every_field_from_a_semicolon_spreadsheet_with_a_bom(tmp_path, alice):
     assert sorted(person.tags.values_list("name", flat=True)) == ["berlin", "family"]
 
 
-def test_outlooks_export_maps_its_own_headers(tmp_path):
+def test_outlooks_export_maps_its_own_headers(tmp_path: Path) -> None:
     """Outlook's "Title" is Mr./Dr.: its "Job Title" is the job; "E-mail Type" and
     "E-mail Display Name" describe the address, they are not one; "0/0/00" is no birthday."""
     header = next(csv.reader([OUTLOOK]))
@@ -221,7 +228,7 @@ def test_outlooks_export_maps_its_own_headers(tmp_path):
     )
 
 
-def test_headers_as_people_write_them():
+def test_headers_as_people_write_them() -> None:
     assert header_key("E-mail 2 - Value") == "email"
     assert header_key("  EMAIL_ADDRESS ") == "email address"
     assert header_key("E-mail 1 - Label") == ""  # describes the address next to it
@@ -238,7 +245,9 @@ def test_headers_as_people_write_them():
     ]
 
 
-def test_a_file_with_no_name_column_is_one_line_naming_its_columns(cli, tmp_path):
+def test_a_file_with_no_name_column_is_one_line_naming_its_columns(
+    cli: Cli, tmp_path: Path
+) -> None:
     path = write(
         tmp_path / "stuff.csv",
         [["Guest", "Contact info", "Where"], ["Ana Diaz", "ana@example.com", "Acme"]],
@@ -267,7 +276,7 @@ def test_a_file_with_no_name_column_is_one_line_naming_its_columns(cli, tmp_path
     assert Employment.objects.get(person=ana).company == "Acme"
 
 
-def test_map_mistakes_are_one_line_each(cli, tmp_path):
+def test_map_mistakes_are_one_line_each(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "people.csv", [["Name", "Mail"], ["Ana Diaz", "ana@example.com"]])
     result = cli("import", str(path), "--map", "shoe=Name", code=2)
     assert result.stderr == (
@@ -289,7 +298,7 @@ def test_map_mistakes_are_one_line_each(cli, tmp_path):
     assert not ContactPoint.objects.filter(person__full_name="Ana Diaz").exists()
 
 
-def test_parse_map_knows_other_names_for_fields():
+def test_parse_map_knows_other_names_for_fields() -> None:
     assert parse_map(["given_name=Vorname", "Family Name=Nachname", "organization=Firma"]) == {
         "first_name": "Vorname",
         "last_name": "Nachname",
@@ -299,7 +308,7 @@ def test_parse_map_knows_other_names_for_fields():
         parse_map(["name=A", "full_name=B"])
 
 
-def test_a_hand_typed_row_may_stop_at_its_last_filled_cell(tmp_path):
+def test_a_hand_typed_row_may_stop_at_its_last_filled_cell(tmp_path: Path) -> None:
     path = tmp_path / "typed.csv"
     path.write_text(
         "Name,Email,Company,Title\nAna Diaz,ana@example.com\nLee Park\n", encoding="utf-8"
@@ -312,7 +321,7 @@ def test_a_hand_typed_row_may_stop_at_its_last_filled_cell(tmp_path):
     assert not [r for r in records if isinstance(r, Problem)]
 
 
-def test_tabs_a_preamble_last_first_names_and_rows_without_a_name(tmp_path):
+def test_tabs_a_preamble_last_first_names_and_rows_without_a_name(tmp_path: Path) -> None:
     path = tmp_path / "attendees.tsv"
     path.write_text(
         "Conference attendees, exported 2026\n\n"
@@ -338,7 +347,9 @@ def test_tabs_a_preamble_last_first_names_and_rows_without_a_name(tmp_path):
     ]
 
 
-def test_detection_keeps_linkedin_and_google_files_as_they_were(realdata, tmp_path):
+def test_detection_keeps_linkedin_and_google_files_as_they_were(
+    realdata: Path, tmp_path: Path
+) -> None:
     for path in sorted((realdata / "linkedin" / "header_specimens").glob("*.csv")):
         assert detect_kind(path) == "linkedin", path
     legacy = realdata / "gcontacts" / "header_specimens" / "google_csv_legacy_77cols.csv"
@@ -364,8 +375,12 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 def test_the_web_import_page_takes_a_csv_of_your_own_and_shows_its_columns(
-    client, alice, settings, tmp_path, monkeypatch
-):
+    client: Client,
+    alice: Owner,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from troth.importers.models import ImportRun
 
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
@@ -386,8 +401,8 @@ def test_the_web_import_page_takes_a_csv_of_your_own_and_shows_its_columns(
     client.post(f"/import/{run.pk}/confirm")
     run.refresh_from_db()
     assert (run.kind, run.status, run.counts["people_created"]) == ("csv", ImportRun.DONE, 1)
-    page = client.get(r["Location"]).content.decode()
-    assert "Columns: Full Name → name, E-mail → email" in page
+    shown = client.get(r["Location"]).content.decode()
+    assert "Columns: Full Name → name, E-mail → email" in shown
     # a CSV with no name column: the run fails with the line naming its columns
     bad = write(tmp_path / "numbers.csv", [["a", "b"], ["1", "2"]])
     with bad.open("rb") as fh:
@@ -398,7 +413,7 @@ def test_the_web_import_page_takes_a_csv_of_your_own_and_shows_its_columns(
     assert "its columns: a, b" in client.get(r["Location"]).content.decode()
 
 
-def test_the_local_owner_sees_the_mapping_in_the_runs_counts(cli, tmp_path):
+def test_the_local_owner_sees_the_mapping_in_the_runs_counts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "simple.csv", [["Name", "Phone"], ["Ana Diaz", "+34 600 000 000"]])
     cli("import", str(path))
     from troth.importers.models import ImportRun
@@ -410,7 +425,7 @@ def test_the_local_owner_sees_the_mapping_in_the_runs_counts(cli, tmp_path):
     ]
 
 
-def test_a_noise_file_called_csv_is_one_short_line(cli, tmp_path):
+def test_a_noise_file_called_csv_is_one_short_line(cli: Cli, tmp_path: Path) -> None:
     noise = ",".join(["x" * 120] + [f"q{i}" for i in range(50)])
     path = tmp_path / "noise.csv"
     path.write_text(noise + "\n" + noise + "\n", encoding="utf-8")

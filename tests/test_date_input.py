@@ -5,6 +5,7 @@ is built from today or fixed in the test; none depends on the day the suite runs
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -12,16 +13,19 @@ from django.utils import timezone
 from troth.ledger.models import Commitment
 from troth.lib.dates import DMY, MDY, DateError, date_order, parse_date, read_date
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 DAY = dt.date(2026, 12, 6)
 
 
 @pytest.mark.parametrize("text", ["12/31/2026", "31/12/2026", "31.12.2026", "2026/12/31"])
 @pytest.mark.parametrize("order", [MDY, DMY, None])
-def test_a_numeric_date_that_reads_one_way_is_read_that_way(text, order):
+def test_a_numeric_date_that_reads_one_way_is_read_that_way(text: str, order: str | None) -> None:
     assert read_date(text, DAY, order=order) == (dt.date(2026, 12, 31), None)
 
 
-def test_an_ambiguous_date_follows_the_order_and_says_so():
+def test_an_ambiguous_date_follows_the_order_and_says_so() -> None:
     day, note = read_date("03/04/2026", DAY, order=MDY)
     assert day == dt.date(2026, 3, 4)
     assert note and "4 March 2026" in note and "month first" in note
@@ -32,13 +36,13 @@ def test_an_ambiguous_date_follows_the_order_and_says_so():
     assert read_date("05/05/2026", DAY, order=DMY) == (dt.date(2026, 5, 5), None)
 
 
-def test_without_an_order_an_ambiguous_date_is_refused_naming_both_readings():
+def test_without_an_order_an_ambiguous_date_is_refused_naming_both_readings() -> None:
     with pytest.raises(DateError, match="4 March 2026 or 3 April 2026"):
         parse_date("03/04/2026", DAY)
 
 
 @pytest.mark.parametrize("text", ["32/13/2026", "00/00/2026", "13/13/2026"])
-def test_an_impossible_numeric_date_is_one_clear_error(text):
+def test_an_impossible_numeric_date_is_one_clear_error(text: str) -> None:
     with pytest.raises(DateError, match="neither month/day/year nor day/month/year"):
         parse_date(text, DAY, order=MDY)
 
@@ -56,11 +60,15 @@ def test_an_impossible_numeric_date_is_one_clear_error(text):
         ({"LANG": "en_US.UTF-8", "TROTH_DATE_ORDER": "DMY"}, DMY),
     ],
 )
-def test_the_order_comes_from_troth_date_order_then_the_locale(env, order):
+def test_the_order_comes_from_troth_date_order_then_the_locale(
+    env: dict[str, str], order: str
+) -> None:
     assert date_order(env) == order
 
 
-def test_the_cli_reads_an_ambiguous_due_date_the_locales_way_and_says_so(cli, monkeypatch):
+def test_the_cli_reads_an_ambiguous_due_date_the_locales_way_and_says_so(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     year = timezone.localdate().year + 1
     cli("add", "Dana Whitfield")
     monkeypatch.setenv("TROTH_DATE_ORDER", "DMY")
@@ -76,7 +84,7 @@ def test_the_cli_reads_an_ambiguous_due_date_the_locales_way_and_says_so(cli, mo
     assert f"due {year}-12-31" in out.stdout and "read as" not in out.stderr
 
 
-def test_a_promise_can_be_back_dated(cli):
+def test_a_promise_can_be_back_dated(cli: Cli) -> None:
     today = timezone.localdate()
     cli("add", "Bernard Biggs")
     # made three days ago, due yesterday: a past due date is fine after the making

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import datetime as dt
 
 import pytest
@@ -30,24 +32,24 @@ WEDNESDAY = dt.date(2026, 11, 25)
         ("next week", False, dt.date(2026, 11, 29)),
     ],
 )
-def test_parse_date(text, past, expected):
+def test_parse_date(text: str, past: bool, expected: dt.date) -> None:
     assert parse_date(text, SUNDAY, past=past) == expected
 
 
-def test_weekday_from_midweek():
+def test_weekday_from_midweek() -> None:
     assert parse_date("monday", WEDNESDAY) == dt.date(2026, 11, 30)
     assert parse_date("monday", WEDNESDAY, past=True) == dt.date(2026, 11, 23)
 
 
 @pytest.mark.parametrize("text", ["", "someday", "in 2 fortnights", "2026-13-45", "next blursday"])
-def test_bad_dates_are_refused_with_the_text(text):
+def test_bad_dates_are_refused_with_the_text(text: str) -> None:
     with pytest.raises(DateError) as exc:
         parse_date(text, SUNDAY)
     if text.strip():
         assert text.split()[-1] in str(exc.value)
 
 
-def test_parse_span():
+def test_parse_span() -> None:
     assert parse_span("45d") == 45
     assert parse_span("6w") == 42
     assert parse_span("30") == 30

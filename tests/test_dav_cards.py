@@ -5,9 +5,11 @@ changes the card's text must move it, and nothing else may."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from troth.dav.actions import do_set_card_notes
 from troth.dav.queries import card_texts, ctag, etags
+from troth.owned import Owner
 from troth.people.actions import (
     do_add_note,
     do_add_person,
@@ -25,17 +27,17 @@ PNG = base64.b64decode(
 )
 
 
-def _card(owner, person) -> tuple[str, str]:
+def _card(owner: Owner, person: Person) -> tuple[str, str]:
     ((_, etag, text),) = card_texts(owner, [person.pk])
     assert etags(owner, [person.pk])[person.pk] == etag
     assert etags(owner)[person.pk] == etag  # the whole book's read agrees with one card's
     return etag, text
 
 
-def test_every_edit_that_changes_the_card_moves_its_etag(alice, bob):
+def test_every_edit_that_changes_the_card_moves_its_etag(alice: Owner, bob: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen", emails=["wren@example.org"])
     other = do_add_person(alice, "Pat Ng")
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: do_set_nickname(alice, wren, "Ren"),
         lambda: do_edit_person(alice, wren, phones=["+1 312 555 0100"]),
         lambda: do_edit_person(alice, wren, urls=["linkedin.com/in/wren"]),
@@ -74,7 +76,7 @@ def _strip_rev(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("REV:"))
 
 
-def test_etags_are_stable_and_the_ctag_follows_the_book(alice):
+def test_etags_are_stable_and_the_ctag_follows_the_book(alice: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen")
     pat = do_add_person(alice, "Pat Ng")
     first = etags(alice)
@@ -88,7 +90,7 @@ def test_etags_are_stable_and_the_ctag_follows_the_book(alice):
     assert set(etags(alice)) == {pat.pk}
 
 
-def test_cards_are_owner_scoped(alice, bob):
+def test_cards_are_owner_scoped(alice: Owner, bob: Owner) -> None:
     wren = do_add_person(alice, "Wren Halvorsen")
     assert list(card_texts(bob, [wren.pk])) == []
     assert etags(bob, [wren.pk]) == {}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from dav_client import (
     BOOK_PROPS,
@@ -18,6 +20,7 @@ from dav_client import (
     prop,
     sync_collection,
 )
+from troth.owned import Owner
 from troth.people.actions import do_add_note, do_add_person, do_delete_person, do_edit_person
 from troth.tokens.actions import do_create_token
 
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def book(live_server, alice):
+def book(live_server: LiveServer, alice: Owner):
     wren = do_add_person(
         alice,
         "Wren Halvorsen",
@@ -39,7 +42,7 @@ def book(live_server, alice):
     return Client(live_server.url, "alice", raw), wren
 
 
-def test_discovery_from_well_known_to_the_book(book):
+def test_discovery_from_well_known_to_the_book(book) -> None:
     client, _ = book
     moved = client.request("PROPFIND", "/.well-known/carddav", FIND_HOME, depth="0")
     assert moved.status == 301 and moved.headers["location"].endswith("/dav/")
@@ -63,7 +66,7 @@ def test_discovery_from_well_known_to_the_book(book):
     assert book_.find(".//d:current-user-privilege-set/d:privilege/d:write", NS) is None
 
 
-def test_cards_etags_and_ctag_follow_edits(book, alice):
+def test_cards_etags_and_ctag_follow_edits(book, alice: Owner) -> None:
     client, wren = book
     listing = client.request("PROPFIND", "/dav/alice/contacts/", LIST_ETAGS, depth="1")
     cards = {h: prop(r, "d:getetag") for h, r in listing.responses().items() if h.endswith(".vcf")}
@@ -103,7 +106,7 @@ def test_cards_etags_and_ctag_follow_edits(book, alice):
     assert "owes me a call" not in client.request("GET", href).body.decode()
 
 
-def test_multiget_returns_the_cards_asked_for(book, alice):
+def test_multiget_returns_the_cards_asked_for(book, alice: Owner) -> None:
     client, wren = book
     href = f"/dav/alice/contacts/{wren.pk}.vcf"
     answer = client.request(
@@ -118,7 +121,7 @@ def test_multiget_returns_the_cards_asked_for(book, alice):
     assert "404" in found["/dav/alice/contacts/999999.vcf"].findtext("d:status", namespaces=NS)
 
 
-def test_sync_collection_reports_changes_and_deletions(book, alice):
+def test_sync_collection_reports_changes_and_deletions(book, alice: Owner) -> None:
     client, wren = book
     first = client.request("REPORT", "/dav/alice/contacts/", sync_collection(""), depth="0")
     assert first.status == 207
@@ -137,13 +140,13 @@ def test_sync_collection_reports_changes_and_deletions(book, alice):
     assert stale.status == 403 and b"valid-sync-token" in stale.body
 
 
-def test_archived_people_leave_the_book(book, alice):
+def test_archived_people_leave_the_book(book, alice: Owner) -> None:
     client, wren = book
     do_edit_person(alice, wren, archived=True)
     assert client.request("GET", f"/dav/alice/contacts/{wren.pk}.vcf").status == 404
 
 
-def test_changes_are_refused_cleanly_and_bad_xml_is_a_400(book):
+def test_changes_are_refused_cleanly_and_bad_xml_is_a_400(book) -> None:
     client, wren = book
     href = f"/dav/alice/contacts/{wren.pk}.vcf"
     for method in ("PUT", "DELETE", "PROPPATCH", "MKCOL", "MOVE", "COPY", "LOCK"):
@@ -159,7 +162,9 @@ def test_changes_are_refused_cleanly_and_bad_xml_is_a_400(book):
     assert client.request("REPORT", "/dav/alice/contacts/", b"<x/>").status == 403
 
 
-def test_no_token_no_book_and_failures_are_throttled(book, live_server, settings):
+def test_no_token_no_book_and_failures_are_throttled(
+    book, live_server: LiveServer, settings: Settings
+) -> None:
     client, _ = book
     answer = client.request("PROPFIND", "/dav/", FIND_HOME, depth="0", auth=False)
     assert answer.status == 401 and answer.headers["www-authenticate"].startswith("Basic realm=")
@@ -176,7 +181,9 @@ def test_no_token_no_book_and_failures_are_throttled(book, live_server, settings
     assert wrong.request("PROPFIND", "/dav/", FIND_HOME, depth="0").status == 401
 
 
-def test_one_owner_never_reaches_another_book(book, live_server, bob, alice):
+def test_one_owner_never_reaches_another_book(
+    book, live_server: LiveServer, bob: Owner, alice: Owner
+) -> None:
     _, wren = book
     _, raw = do_create_token(bob, "phone", read_only=True)
     bobs = Client(live_server.url, "bob", raw)
@@ -202,7 +209,7 @@ QUERY = """<?xml version="1.0" encoding="utf-8"?>
 </C:addressbook-query>"""
 
 
-def test_addressbook_query_filters_on_the_card(book):
+def test_addressbook_query_filters_on_the_card(book) -> None:
     client, wren = book
 
     def query(filters: str):
@@ -222,18 +229,19 @@ def test_addressbook_query_filters_on_the_card(book):
     assert refused.status == 403 and b"supported-filter" in refused.body
 
 
-def test_options_says_what_it_is(book):
+def test_options_says_what_it_is(book) -> None:
     client, _ = book
     answer = client.request("OPTIONS", "/dav/alice/contacts/")
     assert answer.status == 200 and "addressbook" in answer.headers["dav"]
     assert "PROPFIND" in answer.headers["allow"]
 
 
-def test_a_client_asking_the_servers_root_is_sent_to_the_book(live_server):
+def test_a_client_asking_the_servers_root_is_sent_to_the_book(live_server: LiveServer) -> None:
     import http.client
     from urllib.parse import urlsplit
 
     where = urlsplit(live_server.url)
+    assert where.hostname is not None
     conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
     conn.request("PROPFIND", "/", body=b"<propfind xmlns='DAV:'/>", headers={"Depth": "0"})
     try:

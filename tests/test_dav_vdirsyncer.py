@@ -10,8 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from servers import need
+from troth.owned import Owner
 from troth.people.actions import do_add_person, do_delete_person, do_edit_person
 from troth.tokens.actions import do_create_token
 
@@ -45,7 +47,9 @@ def _cards(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in folder.rglob("*.vcf")}
 
 
-def test_vdirsyncer_syncs_the_book_and_follows_changes(live_server, alice, tmp_path):
+def test_vdirsyncer_syncs_the_book_and_follows_changes(
+    live_server: LiveServer, alice: Owner, tmp_path: Path
+) -> None:
     need(VDIRSYNCER, "vdirsyncer")
     wren = do_add_person(
         alice, "Wren Halvorsen", emails=["wren@example.org"], company="Larkspur Labs"

@@ -4,13 +4,15 @@ once and what it then shows is the truth, and another owner's rows are untouched
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
-from troth.owned import Owned
+from troth.owned import Owned, Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person
 from troth.people.models import Person, Relationship
@@ -22,7 +24,7 @@ from troth.trust.queries import trust_list
 from troth.trust.summary import load_scores
 
 
-def _owned_counts(owner) -> dict[str, int]:
+def _owned_counts(owner: Owner) -> dict[str, int]:
     return {
         m._meta.label: m._base_manager.filter(owner=owner).count()
         for m in apps.get_models()
@@ -31,7 +33,7 @@ def _owned_counts(owner) -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(fixed_day, alice):
+def demo(fixed_day: dt.date, alice: Owner) -> Owner:
     network = generate_network(people=60, seed=5, today=fixed_day)
     with transaction.atomic():
         load_network(alice, network)
@@ -40,7 +42,7 @@ def demo(fixed_day, alice):
     return alice
 
 
-def test_the_wipe_leaves_only_me(demo, bob):
+def test_the_wipe_leaves_only_me(demo: Owner, bob: Owner) -> None:
     alice = demo
     ben = do_add_person(bob, "Ben Other")
     do_log_interaction(bob, ben, "meeting", when=timezone.now(), minutes=30)
@@ -65,7 +67,7 @@ def test_the_wipe_leaves_only_me(demo, bob):
             assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_after_a_reset_the_scores_are_the_truth(demo, fixed_day):
+def test_after_a_reset_the_scores_are_the_truth(demo: Owner, fixed_day: dt.date) -> None:
     alice = demo
     with transaction.atomic():
         do_wipe_demo(alice)

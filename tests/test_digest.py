@@ -9,20 +9,26 @@ import email.policy
 import re
 import socket
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from troth.agenda.digest import build_digest, do_send_digest, own_addresses, recipient
 from troth.agenda.models import DigestLog
 from troth.errors import TrothError
 from troth.ledger.actions import do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_edit_person
 from troth.settings import smtp_settings
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
@@ -43,7 +49,7 @@ class Inbox:
     def __init__(self) -> None:
         self.envelopes: list = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server: str, session, envelope):
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
@@ -55,7 +61,7 @@ class Inbox:
 
 
 class NoSuchMailbox(Inbox):
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server: str, session, envelope, address, rcpt_options):
         return f"550 5.1.1 <{address}>: Recipient address rejected: no such mailbox"
 
 
@@ -85,7 +91,7 @@ def servers():
             server.stop()
 
 
-def use(monkeypatch, port: int, **more: str) -> None:
+def use(monkeypatch: pytest.MonkeyPatch, port: int, **more: str) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TROTH_SMTP_PORT", str(port))
     monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
@@ -93,7 +99,7 @@ def use(monkeypatch, port: int, **more: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-def things(owner) -> list[str]:
+def things(owner: Owner) -> list[str]:
     """A promise due soon, a late one, and a thank-you owed: agenda ids, in order."""
     me = me_person(owner)
     dana = do_add_person(owner, "Dana Whitfield")
@@ -122,7 +128,9 @@ def one_line_error(result) -> str:
 # -- the message --------------------------------------------------------------------
 
 
-def test_digest_prints_the_message_and_records_nothing(cli, monkeypatch):
+def test_digest_prints_the_message_and_records_nothing(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ids = things(local_owner())
     monkeypatch.setenv("TROTH_DIGEST_FROM", "troth@example.org")
     out = cli("digest", "--to", "me@example.org").stdout
@@ -143,7 +151,7 @@ def test_digest_prints_the_message_and_records_nothing(cli, monkeypatch):
     assert DigestLog.objects.count() == 0
 
 
-def test_digest_json_uses_the_agenda_rows(cli, monkeypatch):
+def test_digest_json_uses_the_agenda_rows(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = things(local_owner())
     monkeypatch.setenv("TROTH_DIGEST_TO", "me@example.org")
     data = cli.json("digest")
@@ -156,7 +164,7 @@ def test_digest_json_uses_the_agenda_rows(cli, monkeypatch):
     assert all(i["reason"] in flowing for i in data["items"])
 
 
-def test_an_empty_day_says_so(alice):
+def test_an_empty_day_says_so(alice: Owner) -> None:
     digest = build_digest(alice)
     assert digest.subject.startswith("troth: nothing needs you today (")
     assert digest.items == [] and digest.to == "alice@example.org"
@@ -166,7 +174,9 @@ def test_an_empty_day_says_so(alice):
 # -- sending ------------------------------------------------------------------------
 
 
-def test_send_reaches_the_server_and_is_logged(cli, servers, monkeypatch):
+def test_send_reaches_the_server_and_is_logged(
+    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     owner = local_owner()
     ids = things(owner)
     server = servers()
@@ -195,7 +205,9 @@ def test_send_reaches_the_server_and_is_logged(cli, servers, monkeypatch):
     )
 
 
-def test_send_goes_to_the_account_address_from_django_settings(alice, servers, settings):
+def test_send_goes_to_the_account_address_from_django_settings(
+    alice: Owner, servers, settings: Settings
+) -> None:
     """No TROTH_SMTP_* at all: Django's EMAIL_* settings are the fallback."""
     things(alice)
     server = servers()
@@ -210,7 +222,9 @@ def test_send_goes_to_the_account_address_from_django_settings(alice, servers, s
     assert DigestLog.objects.get(owner=alice).recipient == "alice@example.org"
 
 
-def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(cli, servers, monkeypatch):
+def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(
+    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     things(local_owner())
     server = servers()
     use(monkeypatch, server.port)
@@ -232,7 +246,9 @@ def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(cli, servers, m
     assert DigestLog.objects.count() == 1
 
 
-def test_a_refused_recipient_is_not_marked_sent(cli, servers, monkeypatch):
+def test_a_refused_recipient_is_not_marked_sent(
+    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     things(local_owner())
     server = servers(NoSuchMailbox())
     use(monkeypatch, server.port)
@@ -246,11 +262,13 @@ def test_a_refused_recipient_is_not_marked_sent(cli, servers, monkeypatch):
     assert DigestLog.objects.count() == 0
 
 
-def _refuse_everyone(server, session, envelope, mechanism, auth_data):
+def _refuse_everyone(server: str, session, envelope, mechanism, auth_data):
     return AuthResult(success=False, handled=False)
 
 
-def test_a_refused_login_is_not_marked_sent(cli, servers, monkeypatch):
+def test_a_refused_login_is_not_marked_sent(
+    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     things(local_owner())
     server = servers(authenticator=_refuse_everyone, auth_require_tls=False)
     use(
@@ -295,7 +313,9 @@ def test_a_refused_login_is_not_marked_sent(cli, servers, monkeypatch):
         ),
     ],
 )
-def test_bad_mail_settings_are_one_line(cli, monkeypatch, env, args, message):
+def test_bad_mail_settings_are_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, env, args, message: str
+) -> None:
     things(local_owner())
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -304,12 +324,12 @@ def test_bad_mail_settings_are_one_line(cli, monkeypatch, env, args, message):
     assert DigestLog.objects.count() == 0
 
 
-def test_send_service_errors_are_trotherrors(alice):
+def test_send_service_errors_are_trotherrors(alice: Owner) -> None:
     with pytest.raises(TrothError, match="no SMTP server configured"):
         do_send_digest(alice)
 
 
-def test_smtp_settings_defaults():
+def test_smtp_settings_defaults() -> None:
     plain = smtp_settings({})
     assert (plain["EMAIL_HOST"], plain["EMAIL_PORT"], plain["EMAIL_TIMEOUT"]) == ("", 587, 10)
     assert not plain["EMAIL_USE_TLS"] and not plain["EMAIL_USE_SSL"]
@@ -346,7 +366,9 @@ def test_smtp_settings_defaults():
 # -- whom it goes to ----------------------------------------------------------------
 
 
-def test_the_digest_goes_to_your_own_address_when_nothing_else_says(cli, servers, monkeypatch):
+def test_the_digest_goes_to_your_own_address_when_nothing_else_says(
+    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The local owner has no account e-mail: the address added in Settings (the
     "me" person's) is where the digest goes, for the CLI as for the web page."""
     owner = local_owner()
@@ -366,7 +388,7 @@ def test_the_digest_goes_to_your_own_address_when_nothing_else_says(cli, servers
     assert build_digest(owner, to="other@example.org").to == "other@example.org"
 
 
-def test_the_account_address_comes_before_your_other_addresses(alice):
+def test_the_account_address_comes_before_your_other_addresses(alice: Owner) -> None:
     do_edit_person(alice, me_person(alice), emails=["alice@home.example.org"])
     assert recipient(alice) == "alice@example.org"
     assert own_addresses(alice) == ["alice@home.example.org"]

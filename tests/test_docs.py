@@ -7,7 +7,9 @@ without a word in the README, or when the README's list of `--json` commands fal
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -18,7 +20,7 @@ from troth.cli.lazy import load_all
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(command, prefix: tuple[str, ...] = ()):
+def _commands(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
     """(path, click command) for every visible command, groups walked into."""
     subcommands = getattr(command, "commands", None)
     if subcommands is None:
@@ -33,12 +35,12 @@ load_all()  # commands load on demand (troth.cli.lazy): here every one is wanted
 COMMANDS = dict(_commands(typer.main.get_command(app)))
 
 
-def test_the_walk_finds_the_commands():
+def test_the_walk_finds_the_commands() -> None:
     assert {"people", "agenda", "export json", "eval persistence"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("path", sorted(COMMANDS))
-def test_every_command_is_in_the_readme(path):
+def test_every_command_is_in_the_readme(path: str) -> None:
     assert re.search(rf"troth {re.escape(path)}\b", README), (
         f"`troth {path}` is not in README.md: add it to the tour or its section"
     )
@@ -51,7 +53,7 @@ def _json_list() -> set[str]:
     return {"people"} | set(re.findall(r"`([a-z][a-z ]*)`", match.group(1)))
 
 
-def test_the_readme_lists_every_command_that_takes_json():
+def test_the_readme_lists_every_command_that_takes_json() -> None:
     takes_json = {
         path.split()[0]
         for path, command in COMMANDS.items()

@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from troth.agenda import drafts
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
 
 
 @pytest.fixture
-def kevin(alice):
+def kevin(alice: Owner) -> Person:
     return do_add_person(alice, "Kevin Watanabe")
 
 
@@ -37,7 +39,7 @@ def kevin(alice):
         ("boss", None),
     ],
 )
-def test_a_verb_agrees_with_you(word, base):
+def test_a_verb_agrees_with_you(word: str, base: str | None) -> None:
     assert drafts.agree(word) == base
 
 
@@ -58,11 +60,11 @@ def test_a_verb_agrees_with_you(word, base):
         ("Kevin ran the migration", "you ran the migration"),
     ],
 )
-def test_to_you_turns_the_name_and_its_verb(kevin, note, said):
+def test_to_you_turns_the_name_and_its_verb(kevin: Person, note: str, said: str) -> None:
     assert drafts.to_you(note, kevin) == said
 
 
-def test_to_you_leaves_pronouns_in_a_note_about_two_people(kevin):
+def test_to_you_leaves_pronouns_in_a_note_about_two_people(kevin: Person) -> None:
     # "her" may be Melissa: only the name is certain
     assert drafts.to_you("learn how her team hires", kevin) == "learn how her team hires"
 
@@ -87,7 +89,7 @@ def test_to_you_leaves_pronouns_in_a_note_about_two_people(kevin):
         ),
     ],
 )
-def test_a_promise_reads_as_the_deed(kevin, note, deed):
+def test_a_promise_reads_as_the_deed(kevin: Person, note: str, deed: str) -> None:
     assert drafts.promised_deed(note, kevin) == deed
 
 
@@ -101,7 +103,7 @@ def test_a_promise_reads_as_the_deed(kevin, note, deed):
         ("intro to hiring managers at Larkspur", "an introduction to hiring managers at Larkspur"),
     ],
 )
-def test_a_need_reads_as_the_thing_looked_for(kevin, note, thing):
+def test_a_need_reads_as_the_thing_looked_for(kevin: Person, note: str, thing: str) -> None:
     assert drafts.needed_thing(note, kevin) == thing
 
 
@@ -115,11 +117,13 @@ def test_a_need_reads_as_the_thing_looked_for(kevin, note, thing):
         ("send him the deck", "send you the deck"),
     ],
 )
-def test_second_person_turns_pronouns_in_a_note_about_one_person(kevin, note, said):
+def test_second_person_turns_pronouns_in_a_note_about_one_person(
+    kevin: Person, note: str, said: str
+) -> None:
     assert drafts.second_person(note, kevin) == said
 
 
-def test_drafts_read_as_said_to_the_reader(alice, kevin):
+def test_drafts_read_as_said_to_the_reader(alice: Owner, kevin: Person) -> None:
     today = timezone.localdate()
     me = me_person(alice)
     do_make_promise(

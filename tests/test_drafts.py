@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -13,9 +15,13 @@ from troth.agenda.queries import access_item
 from troth.errors import NotFound, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.queries import resolve_person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def _today() -> dt.date:
@@ -27,7 +33,7 @@ def _days_ago(n: int) -> dt.date:
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner):
     """A contact troth knows a lot about."""
     thad = do_add_person(alice, "Thaddeus Brennan")
     dana = do_add_person(
@@ -63,7 +69,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _render(owner, person, kind, item=None):
+def _render(owner: Owner, person, kind, item=None):
     d = drafts.render_draft(owner, person, kind, item)
     _clean(d.subject or "")
     _clean(d.body)
@@ -74,7 +80,7 @@ def _render(owner, person, kind, item=None):
 # -- the pure helpers -------------------------------------------------------------------
 
 
-def test_every_agenda_kind_has_a_draft():
+def test_every_agenda_kind_has_a_draft() -> None:
     # an introduction's item drafts whatever its step calls for (test_intro_drafts.py)
     assert set(drafts.FOR_AGENDA) == set(plan.KINDS) - {"intro"}
     assert set(drafts.FOR_AGENDA.values()) | set(drafts.INTRO_KINDS) == set(drafts.KINDS)
@@ -86,7 +92,7 @@ def test_every_agenda_kind_has_a_draft():
         assert (drafts.PACKAGE_DIR / f"{kind}.txt").is_file()
 
 
-def test_phrases_read_like_a_person_wrote_them():
+def test_phrases_read_like_a_person_wrote_them() -> None:
     today = dt.date(2026, 11, 20)  # a Friday
     assert drafts.ago_phrase(today, today) == "today"
     assert drafts.ago_phrase(dt.date(2026, 11, 19), today) == "yesterday"
@@ -112,7 +118,7 @@ def test_phrases_read_like_a_person_wrote_them():
 # -- each kind, with the facts ------------------------------------------------------------
 
 
-def test_each_kind_says_what_troth_knows(alice, dana):
+def test_each_kind_says_what_troth_knows(alice: Owner, dana) -> None:
     signed = "\nAlice"
     checkin = _render(alice, dana, "checkin")
     assert checkin.subject == "Checking in"
@@ -156,7 +162,7 @@ def test_each_kind_says_what_troth_knows(alice, dana):
         assert d.body.endswith(signed) and d.person == dana
 
 
-def test_missing_facts_read_naturally(alice):
+def test_missing_facts_read_naturally(alice: Owner) -> None:
     sam = do_add_person(alice, "Sam Okafor")  # a name and nothing else
     bodies = {kind: _render(alice, sam, kind).body for kind in ("checkin", "give", "reconnect")}
     assert "I was thinking of you. How are things going?" in bodies["checkin"]
@@ -182,7 +188,7 @@ def test_missing_facts_read_naturally(alice):
         drafts.render_draft(alice, sam, "reconnect")
 
 
-def test_a_nameless_me_signs_nothing_and_a_favor_without_a_verb_still_reads(cli):
+def test_a_nameless_me_signs_nothing_and_a_favor_without_a_verb_still_reads(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     cli("got", "Dana", "lead", "the Acme opening", "--when", "yesterday")
     cli("got", "Dana", "advice", "Advice on my portfolio", "--when", "3 days ago")
@@ -192,7 +198,7 @@ def test_a_nameless_me_signs_nothing_and_a_favor_without_a_verb_still_reads(cli)
     assert out["body"].endswith("Thanks again,")
 
 
-def test_an_agenda_item_picks_which_favour_promise_or_need(alice, dana):
+def test_an_agenda_item_picks_which_favour_promise_or_need(alice: Owner, dana) -> None:
     me = me_person(alice)
     older = do_record_favor(alice, dana, me, "advice", "on my portfolio", on=_days_ago(4))
     item = access_item(alice, f"t{older.id}")
@@ -216,7 +222,7 @@ def test_an_agenda_item_picks_which_favour_promise_or_need(alice, dana):
 
 
 @pytest.fixture
-def cli_dana(cli):
+def cli_dana(cli: Cli):
     cli("add", "Dana Whitfield", "--company", "Acme", "--met", "conference: PyCon US")
     cli("got", "Dana", "intro", "to the CTO", "--when", "3 days ago")
     cli("promise", "send Dana the deck", "--to", "Dana", "--due", "tomorrow")
@@ -224,7 +230,7 @@ def cli_dana(cli):
     return cli
 
 
-def test_draft_by_agenda_id_and_by_name(cli_dana):
+def test_draft_by_agenda_id_and_by_name(cli_dana) -> None:
     cli = cli_dana
     items = {i["kind"]: i for i in cli.json("agenda")["items"]}
     thanks = items["thanks"]["id"]
@@ -247,7 +253,7 @@ def test_draft_by_agenda_id_and_by_name(cli_dana):
     assert "Template:" not in shown.stdout and "promise-followup.txt" in shown.stderr
 
 
-def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home):
+def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home: Path) -> None:
     cli = cli_dana
     own = home / "drafts"
     own.mkdir()
@@ -282,7 +288,9 @@ def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home):
         ("Hello\n{% include 'missing.txt' %}\n", 2, "no template called missing.txt"),
     ],
 )
-def test_a_broken_template_is_one_line_naming_file_and_line(cli_dana, home, text, line, message):
+def test_a_broken_template_is_one_line_naming_file_and_line(
+    cli_dana, home: Path, text: str, line: int, message: str
+) -> None:
     own = home / "drafts"
     own.mkdir()
     (own / "reconnect.txt").write_text(text)
@@ -294,7 +302,7 @@ def test_a_broken_template_is_one_line_naming_file_and_line(cli_dana, home, text
     assert message in err
 
 
-def test_a_broken_signature_names_the_signature(cli_dana, home):
+def test_a_broken_signature_names_the_signature(cli_dana, home: Path) -> None:
     own = home / "drafts"
     own.mkdir()
     (own / "signature.txt").write_text("Jo\n{{ my_name|nope }}\n")
@@ -302,7 +310,7 @@ def test_a_broken_signature_names_the_signature(cli_dana, home):
     assert err.startswith(f"troth: error: draft template {own / 'signature.txt'}, line 2:")
 
 
-def test_bad_input_is_one_clear_line(cli_dana):
+def test_bad_input_is_one_clear_line(cli_dana) -> None:
     cli = cli_dana
     err = cli("draft", "Dana", "--kind", "poem", code=2).stderr
     assert err.startswith("troth: error: --kind: unknown draft kind 'poem'; use one of")
@@ -313,7 +321,7 @@ def test_bad_input_is_one_clear_line(cli_dana):
     assert "name an agenda id" in cli("draft", code=2).stderr
 
 
-def test_another_owners_person_cannot_be_drafted(alice, bob, dana, cli):
+def test_another_owners_person_cannot_be_drafted(alice: Owner, bob: Owner, dana, cli: Cli) -> None:
     with pytest.raises(NotFound):
         resolve_person(bob, f"#{dana.id}")
     with pytest.raises(NotFound, match=f"no person with id {dana.id}"):

@@ -8,6 +8,7 @@ import email
 import email.policy
 import re
 import socket
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,15 +18,19 @@ from django.utils import timezone
 from troth.errors import Forbidden, TrothError
 from troth.groups import accounts, actions
 from troth.groups.models import Membership
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Inbox
 
 STRONG = "correct horse battery staple 9"
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 @pytest.fixture
-def dana(db):
+def dana(db: None):
     user = get_user_model().objects.create_user("dana", "dana@example.org", STRONG)
     return user
 
@@ -36,7 +41,9 @@ def _client(user) -> Client:
     return client
 
 
-def test_a_new_address_counts_only_once_its_mailed_link_is_opened(dana, bob, inbox):
+def test_a_new_address_counts_only_once_its_mailed_link_is_opened(
+    dana, bob: Owner, inbox: Inbox
+) -> None:
     with pytest.raises(TrothError, match="not your current password"):
         accounts.do_request_email_change(dana, "d@example.org", "wrong")
     with pytest.raises(TrothError, match="another account"):
@@ -64,7 +71,7 @@ def test_a_new_address_counts_only_once_its_mailed_link_is_opened(dana, bob, inb
     assert client.get("/account/email/confirm/forged:token").status_code == 404
 
 
-def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob):
+def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob: Owner) -> None:
     do_add_person(dana, "Ralph Chen")
     do_add_person(bob, "Ralph Chen")
     group = actions.do_create_group("Job Club", organiser=dana)
@@ -84,7 +91,7 @@ def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob):
     ) == ["bob"]
 
 
-def test_the_local_owner_has_no_account_to_delete(db):
+def test_the_local_owner_has_no_account_to_delete(db: None) -> None:
     from troth.owners import local_owner
 
     with pytest.raises(Forbidden):
@@ -92,13 +99,13 @@ def test_the_local_owner_has_no_account_to_delete(db):
 
 
 @override_settings(TROTH_LOCAL_LOGIN=True)
-def test_local_mode_has_no_account_pages(db):
+def test_local_mode_has_no_account_pages(db: None) -> None:
     client = Client(REMOTE_ADDR="127.0.0.1")
     assert client.get("/account/").status_code == 404
     assert "Your account" not in client.get("/settings/").content.decode()
 
 
-def test_change_the_password(dana):
+def test_change_the_password(dana) -> None:
     client = _client(dana)
     bad = client.post(
         "/account/password",
@@ -114,7 +121,7 @@ def test_change_the_password(dana):
     assert dana.check_password(new)
 
 
-def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox):
+def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox: Inbox) -> None:
     anonymous = Client()
     assert anonymous.get("/login/").content.decode().count("Forgot your password?") == 1
     sent = anonymous.post("/password-reset/", {"email": "dana@example.org"})
@@ -137,7 +144,9 @@ def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox):
     assert "was used already" in again.content.decode()
 
 
-def test_a_reset_mail_that_fails_says_nothing_to_the_asker(dana, monkeypatch):
+def test_a_reset_mail_that_fails_says_nothing_to_the_asker(
+    dana, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -147,7 +156,7 @@ def test_a_reset_mail_that_fails_says_nothing_to_the_asker(dana, monkeypatch):
 
 
 @override_settings(AXES_FAILURE_LIMIT=2)
-def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox):
+def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox: Inbox) -> None:
     for _ in range(2):  # anyone who knows the user name can do this
         Client().post("/login/", {"username": "dana", "password": "wrong"})
     locked = Client().post("/login/", {"username": "dana", "password": STRONG})
@@ -163,7 +172,7 @@ def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox):
     assert Client().post("/login/", {"username": "dana", "password": new}).status_code == 302
 
 
-def test_reset_mails_to_one_address_are_limited(dana, inbox):
+def test_reset_mails_to_one_address_are_limited(dana, inbox: Inbox) -> None:
     for _ in range(6):
         answer = Client().post("/password-reset/", {"email": "dana@example.org"})
         assert answer.status_code == 302  # the same answer every time

@@ -13,26 +13,27 @@ from django.utils import timezone
 
 from troth.errors import NotFound, TrothError
 from troth.groups import actions, queries
-from troth.groups.models import GroupNeed, GroupProfile, HelpOffer, Membership
+from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 
 
 @pytest.fixture
-def carol(db):
+def carol(db: None):
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol")
     return user
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner):
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
     return group
 
 
 @pytest.fixture
-def other(carol):
+def other(carol) -> Group:
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
 
@@ -46,7 +47,7 @@ def _client(user) -> Client:
     return client
 
 
-def test_two_open_needs_then_a_third_waits_until_one_closes(circle, alice):
+def test_two_open_needs_then_a_third_waits_until_one_closes(circle, alice: Owner) -> None:
     me = _m(circle, alice)
     first = actions.do_post_need(me, "An intro to a hiring manager in fintech", days=30)
     actions.do_post_need(me, "A tax accountant for a small business")
@@ -62,7 +63,9 @@ def test_two_open_needs_then_a_third_waits_until_one_closes(circle, alice):
         actions.do_post_need(me, "   ")
 
 
-def test_an_expired_need_leaves_the_board_and_frees_its_slot(circle, alice, bob):
+def test_an_expired_need_leaves_the_board_and_frees_its_slot(
+    circle, alice: Owner, bob: Owner
+) -> None:
     me = _m(circle, alice)
     then = timezone.now() - dt.timedelta(days=40)
     actions.do_post_need(me, "old need one", days=30, now=then)
@@ -72,7 +75,9 @@ def test_an_expired_need_leaves_the_board_and_frees_its_slot(circle, alice, bob)
     assert [n["text"] for n in board["needs"]] == ["fresh need"]
 
 
-def test_the_board_points_needs_at_members_who_published_they_can_reach_it(circle, alice, bob):
+def test_the_board_points_needs_at_members_who_published_they_can_reach_it(
+    circle, alice: Owner, bob: Owner
+) -> None:
     actions.do_publish_profile(
         _m(circle, bob),
         headline="Accountant",
@@ -93,7 +98,7 @@ def test_the_board_points_needs_at_members_who_published_they_can_reach_it(circl
     assert row["reach"] == []  # bob's own profile is never offered for bob's own need
 
 
-def test_offers_go_to_the_needs_owner_only(circle, alice, bob, carol):
+def test_offers_go_to_the_needs_owner_only(circle, alice: Owner, bob: Owner, carol) -> None:
     Membership.objects.create(group=circle, user=carol, role="member", joined_at=timezone.now())
     need = actions.do_post_need(_m(circle, alice), "A designer for a weekend")
     actions.do_offer_help(_m(circle, bob), need.id, "my sister designs")
@@ -116,7 +121,9 @@ def test_offers_go_to_the_needs_owner_only(circle, alice, bob, carol):
         actions.do_close_need(_m(circle, alice), need.id, "dropped")
 
 
-def test_no_member_reaches_a_need_or_a_group_not_theirs(circle, other, alice, bob, carol):
+def test_no_member_reaches_a_need_or_a_group_not_theirs(
+    circle, other: Group, alice: Owner, bob: Owner, carol
+) -> None:
     need = actions.do_post_need(_m(circle, alice), "A lawyer")
     theirs = actions.do_post_need(_m(other, carol), "An accountant")
     with pytest.raises(NotFound):
@@ -150,7 +157,7 @@ def test_no_member_reaches_a_need_or_a_group_not_theirs(circle, other, alice, bo
     assert GroupNeed.objects.filter(group=circle).count() == 1
 
 
-def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice, bob):
+def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice: Owner, bob: Owner) -> None:
     as_alice, as_bob = _client(alice), _client(bob)
     answer = as_alice.post(
         f"/groups/{circle.slug}/needs/post", {"text": "A mentor in product", "days": "30"}
@@ -188,7 +195,9 @@ def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice, bob):
     )
 
 
-def test_a_long_board_comes_a_page_at_a_time_with_my_needs_first(circle, alice, bob):
+def test_a_long_board_comes_a_page_at_a_time_with_my_needs_first(
+    circle, alice: Owner, bob: Owner
+) -> None:
     from django.contrib.auth import get_user_model
 
     from troth.groups.queries import BOARD_PAGE

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from troth.groups import actions
-from troth.groups.models import GroupNeed, HelpOffer, Membership
+from troth.groups.models import Group, GroupNeed, HelpOffer, Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
 COMPANIES = ["Acme Corp", "Globex", "Initech", "Hooli"]
 
 
-def group_of(n: int, name: str):
+def group_of(n: int, name: str) -> tuple[Group, Owner]:
     User = get_user_model()
     lead = User.objects.create_user(f"{name}0", f"{name}0@example.org", "pw")
     do_ensure_me(lead, f"Lead of {name}")
@@ -43,7 +44,7 @@ def group_of(n: int, name: str):
     return group, lead
 
 
-def board_queries(group, user) -> tuple[int, str]:
+def board_queries(group: Group, user: Owner) -> tuple[int, str]:
     client = Client()
     client.force_login(user)
     url = reverse("web:group-needs", args=[group.slug])
@@ -55,7 +56,7 @@ def board_queries(group, user) -> tuple[int, str]:
 
 
 @pytest.mark.django_db
-def test_a_look_at_the_board_costs_the_same_for_a_bigger_group():
+def test_a_look_at_the_board_costs_the_same_for_a_bigger_group() -> None:
     small, small_lead = group_of(8, "small")
     big, big_lead = group_of(40, "big")
     small_n, _ = board_queries(small, small_lead)
@@ -73,7 +74,7 @@ def test_a_look_at_the_board_costs_the_same_for_a_bigger_group():
 
 
 @pytest.mark.django_db
-def test_the_boards_forms_post_where_the_urls_say():
+def test_the_boards_forms_post_where_the_urls_say() -> None:
     group, lead = group_of(6, "forms")
     mine = actions.do_post_need(Membership.objects.get(group=group, user=lead), "A designer")
     other = GroupNeed.objects.filter(group=group).exclude(author=lead).first()
@@ -97,7 +98,7 @@ def test_the_boards_forms_post_where_the_urls_say():
 
 
 @pytest.mark.django_db
-def test_names_on_the_board_are_display_names():
+def test_names_on_the_board_are_display_names() -> None:
     group, lead = group_of(4, "names")
     # a member who never gave their own name is shown by username
     Person.objects.filter(owner__username="names1", is_me=True).update(full_name="Me")

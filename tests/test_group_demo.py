@@ -3,14 +3,23 @@ with networks of their own, and every page of the group renders for its organise
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.test import Client, override_settings
 
 from troth.groups.models import Group, MemberIntro, Membership
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.sim.group_demo import DEMO_NAME, do_load_demo_group
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_the_demo_group_has_members_with_networks_needs_and_introductions(fixed_day, alice):
+
+def test_the_demo_group_has_members_with_networks_needs_and_introductions(
+    fixed_day: dt.date, alice: Owner
+) -> None:
     group = do_load_demo_group(alice, members=12, people_each=25)
     assert do_load_demo_group(alice) == group  # made once
     members = Membership.objects.filter(group=group).select_related("user")
@@ -28,7 +37,9 @@ def test_the_demo_group_has_members_with_networks_needs_and_introductions(fixed_
     assert MemberIntro.objects.filter(group=group, connector=alice, state="asked").exists()
 
 
-def test_every_page_of_the_demo_group_renders_for_its_organiser(fixed_day, cli):
+def test_every_page_of_the_demo_group_renders_for_its_organiser(
+    fixed_day: dt.date, cli: Cli
+) -> None:
     out = cli("group", "demo", "--json")
     assert '"members": 30' in out.stdout
     group = Group.objects.get(name=DEMO_NAME)
@@ -42,7 +53,9 @@ def test_every_page_of_the_demo_group_renders_for_its_organiser(fixed_day, cli):
     assert organiser.username == "local"
 
 
-def test_the_demo_group_is_not_added_beside_real_accounts_unasked(fixed_day, alice, cli):
+def test_the_demo_group_is_not_added_beside_real_accounts_unasked(
+    fixed_day: dt.date, alice: Owner, cli: Cli
+) -> None:
     err = cli("group", "demo", code=2)
     assert "1 account of real people" in err.stderr and "TROTH_HOME" in err.stderr
     assert not Group.objects.exists()

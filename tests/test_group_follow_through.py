@@ -12,10 +12,11 @@ from django.utils import timezone
 from troth.groups import actions, introductions, queries
 from troth.groups.bands import MIN_LOOPS, Loops, band
 from troth.groups.models import GroupNeed, MemberIntro, Membership
+from troth.owned import Owner
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner):
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(
         group=group, user=bob, joined_at=timezone.now(), give_first_waived=True
@@ -27,7 +28,7 @@ def _m(group, user) -> Membership:
     return Membership.objects.get(group=group, user=user)
 
 
-def test_bands_from_loops():
+def test_bands_from_loops() -> None:
     assert band(Loops(answered=1, to_answer=1)) == ("new", "too early to say")
     assert band(Loops(answered=4, to_answer=4, needs_closed=1, needs_ended=1))[0] == "steady"
     assert band(Loops(answered=3, to_answer=5))[0] == "usually"
@@ -36,7 +37,9 @@ def test_bands_from_loops():
     assert MIN_LOOPS == 3
 
 
-def test_loops_count_answers_within_a_week_thanks_and_needs(circle, alice, bob):
+def test_loops_count_answers_within_a_week_thanks_and_needs(
+    circle, alice: Owner, bob: Owner
+) -> None:
     start = timezone.now() - dt.timedelta(days=30)
     day = dt.timedelta(days=1)
     me, him = _m(circle, alice), _m(circle, bob)
@@ -67,7 +70,7 @@ def test_loops_count_answers_within_a_week_thanks_and_needs(circle, alice, bob):
     assert MemberIntro.objects.filter(offered=True).count() == 1
 
 
-def test_a_band_is_shown_only_with_consent(circle, alice, bob):
+def test_a_band_is_shown_only_with_consent(circle, alice: Owner, bob: Owner) -> None:
     for k in range(3):
         need = actions.do_post_need(_m(circle, bob), f"need {k}")
         actions.do_close_need(_m(circle, bob), need.id, "dropped")

@@ -15,19 +15,20 @@ from troth.errors import NotFound, TrothError
 from troth.groups import actions, introductions, queries
 from troth.groups.models import MemberIntro, Membership
 from troth.ledger.models import Commitment, Favor
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
 
 @pytest.fixture
-def carol(db):
+def carol(db: None):
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol Diaz")
     return user
 
 
 @pytest.fixture
-def circle(alice, bob, carol):
+def circle(alice: Owner, bob: Owner, carol):
     """alice organises; bob and carol are members (give first waived for carol)."""
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     for user in (bob, carol):
@@ -47,7 +48,9 @@ def _client(user) -> Client:
     return client
 
 
-def test_an_ask_goes_through_every_opt_in_and_lands_in_both_troths(circle, alice, bob):
+def test_an_ask_goes_through_every_opt_in_and_lands_in_both_troths(
+    circle, alice: Owner, bob: Owner
+) -> None:
     need = actions.do_post_need(_m(circle, alice), "An introduction to someone at Stripe")
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "", need_id=need.id)
     assert intro.state == "asked" and intro.ask == need.text
@@ -85,7 +88,9 @@ def test_an_ask_goes_through_every_opt_in_and_lands_in_both_troths(circle, alice
     assert Person.objects.filter(owner=alice, full_name="Bob").count() == 1
 
 
-def test_an_offer_waits_for_the_requester_and_a_no_ends_quietly(circle, alice, bob, carol):
+def test_an_offer_waits_for_the_requester_and_a_no_ends_quietly(
+    circle, alice: Owner, bob: Owner, carol
+) -> None:
     need = actions.do_post_need(_m(circle, alice), "A mentor in product")
     with pytest.raises(TrothError, match="no names yet"):
         introductions.do_offer_intro(_m(circle, bob), need.id, "")
@@ -103,7 +108,7 @@ def test_an_offer_waits_for_the_requester_and_a_no_ends_quietly(circle, alice, b
     assert closed["state_words"] == "not this time" and closed["shared"] == ""
 
 
-def test_capacity_pause_and_give_first(circle, alice, bob, carol):
+def test_capacity_pause_and_give_first(circle, alice: Owner, bob: Owner, carol) -> None:
     introductions.do_set_connector(_m(circle, bob), capacity=1)
     introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer")
     with pytest.raises(TrothError, match="as many as they take"):
@@ -123,7 +128,7 @@ def test_capacity_pause_and_give_first(circle, alice, bob, carol):
         introductions.do_ask_member(_m(circle, alice), alice.id, "myself")
 
 
-def test_unanswered_asks_get_two_reminders_then_expire(circle, alice, bob):
+def test_unanswered_asks_get_two_reminders_then_expire(circle, alice: Owner, bob: Owner) -> None:
     start = timezone.now()
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer", now=start)
     reminded = []
@@ -138,7 +143,9 @@ def test_unanswered_asks_get_two_reminders_then_expire(circle, alice, bob):
         introductions.do_answer_ask(_m(circle, bob), intro.id, True)
 
 
-def test_no_member_moves_another_members_introduction(circle, alice, bob, carol):
+def test_no_member_moves_another_members_introduction(
+    circle, alice: Owner, bob: Owner, carol
+) -> None:
     other = actions.do_create_group("Acme Alumni", organiser=carol)
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer")
     for do in (
@@ -170,7 +177,7 @@ def test_no_member_moves_another_members_introduction(circle, alice, bob, carol)
     assert "a lawyer" not in page
 
 
-def test_introductions_in_the_browser(circle, alice, bob):
+def test_introductions_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
     actions.do_publish_profile(_m(circle, bob), companies="Stripe")
     need = actions.do_post_need(_m(circle, alice), "An introduction to someone at Stripe")
     board = _client(alice).get(f"/groups/{circle.slug}/needs/").content.decode()
@@ -199,7 +206,9 @@ def test_introductions_in_the_browser(circle, alice, bob):
     assert bad.status_code == 400
 
 
-def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(circle, alice, bob):
+def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(
+    circle, alice: Owner, bob: Owner
+) -> None:
     """bob takes the address of jane (in alice's troth), then the name of sam (also in
     it): what lands in alice's troth lands on a Person of bob's own, every time."""
     from troth.people.actions import do_add_person
@@ -226,7 +235,9 @@ def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(ci
     assert not Commitment.objects.filter(owner=alice, debtor__in=[jane, sam]).exists()
 
 
-def test_asks_withdrawn_before_an_answer_do_not_use_up_a_connector(circle, alice, bob, carol):
+def test_asks_withdrawn_before_an_answer_do_not_use_up_a_connector(
+    circle, alice: Owner, bob: Owner, carol
+) -> None:
     introductions.do_set_connector(_m(circle, alice), capacity=2)
     for k in range(4):  # bob asks and withdraws, again and again
         intro = introductions.do_ask_member(_m(circle, bob), alice.id, f"ask {k}")

@@ -25,6 +25,7 @@ from troth.groups.models import (
     MemberIntro,
     Membership,
 )
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 
 # Pages a plain member may open; everything else under groups/<slug>/ is an organiser's
@@ -57,7 +58,7 @@ def _group_patterns() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def world(alice, bob):
+def world(alice: Owner, bob: Owner):
     User = get_user_model()
     carol = User.objects.create_user("carol", "carol@example.org", "x")
     do_ensure_me(carol, "Carol")
@@ -126,7 +127,7 @@ def _client(user) -> Client:
     return client
 
 
-def test_every_group_url_is_closed_to_an_outsider(world):
+def test_every_group_url_is_closed_to_an_outsider(world) -> None:
     patterns = _group_patterns()
     assert len(patterns) >= 20  # the sweep found the group pages
     before = _snapshot()
@@ -139,7 +140,7 @@ def test_every_group_url_is_closed_to_an_outsider(world):
     assert _snapshot() == before
 
 
-def test_organiser_tasks_are_refused_to_a_member(world):
+def test_organiser_tasks_are_refused_to_a_member(world) -> None:
     before = _snapshot()
     bob = _client(world["bob"])
     for name, route in _group_patterns():
@@ -152,7 +153,7 @@ def test_organiser_tasks_are_refused_to_a_member(world):
     assert _snapshot() == before
 
 
-def test_another_groups_ids_are_not_found_from_ones_own_group(world):
+def test_another_groups_ids_are_not_found_from_ones_own_group(world) -> None:
     """carol organises her own group: the other group's need, intro, meeting and
     invitation ids, tried under her group's address, are not found."""
     before = _snapshot()
@@ -166,7 +167,7 @@ def test_another_groups_ids_are_not_found_from_ones_own_group(world):
     assert _snapshot() == before
 
 
-def test_a_member_opens_their_own_pages(world):
+def test_a_member_opens_their_own_pages(world) -> None:
     bob = _client(world["bob"])
     for name, route in _group_patterns():
         if name in MEMBER_PAGES:

@@ -7,20 +7,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from troth.errors import NotFound, TrothError
 from troth.groups import actions, introductions, tasks
 from troth.groups.models import Invitation, JoinRequest, MemberIntro, Membership
+from troth.owned import Owner
+
+if TYPE_CHECKING:
+    from conftest import Inbox
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner):
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, joined_at=timezone.now())
     return group
@@ -33,8 +39,8 @@ def _client(user) -> Client:
 
 
 def test_a_join_link_request_waits_for_an_organiser_then_becomes_an_invitation(
-    circle, alice, bob, inbox
-):
+    circle, alice: Owner, bob: Owner, inbox: Inbox
+) -> None:
     organiser = _client(alice)
     page = organiser.post(f"/groups/{circle.slug}/join-link", {"action": "new"})
     found = re.search(r'value="http://testserver(/join-group/[^"]+)"', page.content.decode())
@@ -68,7 +74,7 @@ def test_a_join_link_request_waits_for_an_organiser_then_becomes_an_invitation(
         actions.group_for_join_link(found[1].rsplit("/", 1)[-1])
 
 
-def test_a_declined_request_invites_nobody(circle, alice):
+def test_a_declined_request_invites_nobody(circle, alice: Owner) -> None:
     token = actions.do_new_join_link(circle)
     request = actions.do_request_to_join(token, email="x@example.org", name="X")
     answer = _client(alice).post(f"/groups/{circle.slug}/join-requests/{request.id}/decline")
@@ -78,7 +84,7 @@ def test_a_declined_request_invites_nobody(circle, alice):
         actions.do_request_to_join(token, email="bob@example.org", name="Bob")
 
 
-def test_an_invitation_mailed_from_the_web(circle, alice, inbox):
+def test_an_invitation_mailed_from_the_web(circle, alice: Owner, inbox: Inbox) -> None:
     page = _client(alice).post(
         f"/groups/{circle.slug}/invite", {"email": "dana@example.org", "send": "1"}
     )
@@ -86,7 +92,9 @@ def test_an_invitation_mailed_from_the_web(circle, alice, inbox):
     assert "/join/" in inbox.texts()[0]
 
 
-def test_an_invitation_that_cannot_be_mailed_still_shows_its_link(circle, alice, monkeypatch):
+def test_an_invitation_that_cannot_be_mailed_still_shows_its_link(
+    circle, alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -100,7 +108,9 @@ def test_an_invitation_that_cannot_be_mailed_still_shows_its_link(circle, alice,
     assert 'aria-label="Invitation link for dana@example.org"' in page
 
 
-def test_the_worker_reminders_task_mails_and_closes(circle, alice, bob, inbox, time_machine):
+def test_the_worker_reminders_task_mails_and_closes(
+    circle, alice: Owner, bob: Owner, inbox: Inbox, time_machine: TimeMachineFixture
+) -> None:
     start = timezone.now()
     intro = introductions.do_ask_member(
         Membership.objects.get(group=circle, user=alice), bob.id, "a lawyer", now=start

@@ -6,17 +6,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from troth.groups import actions, introductions
 from troth.groups.models import Invitation, MemberIntro, Membership
+from troth.owned import Owner
+
+if TYPE_CHECKING:
+    from conftest import Cli, Inbox
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
-def test_an_invitation_sent_by_mail_carries_a_link_that_works(cli, inbox, alice):
+def test_an_invitation_sent_by_mail_carries_a_link_that_works(
+    cli: Cli, inbox: Inbox, alice: Owner
+) -> None:
     cli("group", "create", "Job Club")
     out = cli("group", "invite", "job-club", "dana@example.org", "--send", "--url", "https://t.x")
     assert "Sent the invitation to dana@example.org" in out.stdout
@@ -29,7 +37,9 @@ def test_an_invitation_sent_by_mail_carries_a_link_that_works(cli, inbox, alice)
     assert actions.open_invitation(token).email == "dana@example.org"
 
 
-def test_an_invitation_that_cannot_be_sent_is_not_kept(cli, monkeypatch, alice):
+def test_an_invitation_that_cannot_be_sent_is_not_kept(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, alice: Owner
+) -> None:
     cli("group", "create", "Job Club")
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     with socket.socket() as s:  # a port nobody listens on
@@ -42,7 +52,9 @@ def test_an_invitation_that_cannot_be_sent_is_not_kept(cli, monkeypatch, alice):
     assert not Invitation.objects.exists()
 
 
-def test_remind_sends_two_reminders_then_closes_the_ask(cli, inbox, alice, bob, time_machine):
+def test_remind_sends_two_reminders_then_closes_the_ask(
+    cli: Cli, inbox: Inbox, alice: Owner, bob: Owner, time_machine: TimeMachineFixture
+) -> None:
     group = actions.do_create_group("Job Club", organiser=alice)
     Membership.objects.create(group=group, user=bob, joined_at=timezone.now())
     start = timezone.now()

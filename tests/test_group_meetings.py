@@ -14,10 +14,11 @@ from django.utils import timezone
 from troth.errors import NotFound, TrothError
 from troth.groups import actions, queries
 from troth.groups.models import Attendance, GroupNeed, Meeting, Membership
+from troth.owned import Owner
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner):
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(
         group=group, user=bob, role="member", joined_at=timezone.now() - dt.timedelta(days=90)
@@ -41,7 +42,7 @@ def _meeting(group, days: float, title: str = "Leads and needs") -> Meeting:
     return actions.do_schedule_meeting(group, title, starts, now=starts - dt.timedelta(days=7))
 
 
-def test_give_first_opens_a_members_needs_after_an_offer(circle, alice, bob):
+def test_give_first_opens_a_members_needs_after_an_offer(circle, alice: Owner, bob: Owner) -> None:
     need = actions.do_post_need(_m(circle, alice), "A designer")  # organisers are exempt
     with pytest.raises(TrothError, match="give first"):
         actions.do_post_need(_m(circle, bob), "An intro to a CFO")
@@ -49,7 +50,9 @@ def test_give_first_opens_a_members_needs_after_an_offer(circle, alice, bob):
     assert actions.do_post_need(_m(circle, bob), "An intro to a CFO").author == bob
 
 
-def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(circle, alice, bob):
+def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(
+    circle, alice: Owner, bob: Owner
+) -> None:
     actions.do_post_need(_m(circle, alice), "A designer")  # something bob could give to
     for days in (-14, -7):
         meeting = _meeting(circle, days)
@@ -65,7 +68,7 @@ def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(circle, ali
     assert actions.may_ask(_m(circle, bob))
 
 
-def test_rsvp_before_and_attendance_after(circle, alice, bob):
+def test_rsvp_before_and_attendance_after(circle, alice: Owner, bob: Owner) -> None:
     coming = _meeting(circle, 3)
     actions.do_rsvp(_m(circle, bob), coming.id, "yes")
     actions.do_rsvp(_m(circle, bob), coming.id, "maybe")  # a change of mind replaces
@@ -86,7 +89,7 @@ def test_rsvp_before_and_attendance_after(circle, alice, bob):
         actions.do_schedule_meeting(circle, "Late", timezone.now() - dt.timedelta(days=3))
 
 
-def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle, alice):
+def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle, alice: Owner) -> None:
     need = actions.do_post_need(_m(circle, alice), "A tax accountant", days=7)
     with pytest.raises(TrothError, match="no meeting scheduled"):
         actions.do_carry_need(_m(circle, alice), need.id)
@@ -96,7 +99,9 @@ def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle, alice):
     assert carried.expires_on == timezone.localdate(meeting.starts_at) + dt.timedelta(days=30)
 
 
-def test_the_dashboard_counts_what_happened_in_the_group_only(circle, alice, bob):
+def test_the_dashboard_counts_what_happened_in_the_group_only(
+    circle, alice: Owner, bob: Owner
+) -> None:
     need = actions.do_post_need(_m(circle, alice), "A designer")
     GroupNeed.objects.filter(id=need.id).update(posted_at=timezone.now() - dt.timedelta(days=2))
     actions.do_offer_help(_m(circle, bob), need.id)
@@ -118,7 +123,7 @@ def test_the_dashboard_counts_what_happened_in_the_group_only(circle, alice, bob
     assert queries.dashboard(circle)["quiet"] == ["dan"]
 
 
-def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice, bob):
+def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice: Owner, bob: Owner) -> None:
     page = _client(alice).get(f"/groups/{circle.slug}/dashboard")
     assert page.status_code == 200 and "Quiet for 60 days" in page.content.decode()
     sheet = _client(alice).get(f"/groups/{circle.slug}/dashboard.csv")
@@ -138,7 +143,7 @@ def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice, bob):
         assert _client(bob).get(f"/groups/{circle.slug}/{url}").status_code == 403, url
 
 
-def test_meetings_in_the_browser(circle, alice, bob):
+def test_meetings_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
     day = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     done = _client(alice).post(
         f"/groups/{circle.slug}/meetings/new",
@@ -166,7 +171,7 @@ def test_meetings_in_the_browser(circle, alice, bob):
     assert _m(circle, bob).give_first_waived
 
 
-def test_carrying_a_need_in_the_browser(circle, alice, bob):
+def test_carrying_a_need_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
     need = actions.do_post_need(_m(circle, alice), "A tax accountant", days=7)
     url = f"/groups/{circle.slug}/needs/{need.id}/carry"
     refused = _client(alice).post(url)
@@ -178,7 +183,9 @@ def test_carrying_a_need_in_the_browser(circle, alice, bob):
     assert "carried 1×" in _client(bob).get(f"/groups/{circle.slug}/needs/").content.decode()
 
 
-def test_give_first_asks_nothing_of_a_member_with_no_chance_to_give(circle, alice, bob):
+def test_give_first_asks_nothing_of_a_member_with_no_chance_to_give(
+    circle, alice: Owner, bob: Owner
+) -> None:
     """A new group: nobody else needs anything and it has not met: nothing to give to."""
     assert actions.may_ask(_m(circle, bob))
     actions.do_post_need(_m(circle, bob), "An intro to a CFO")

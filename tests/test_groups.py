@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,21 +15,25 @@ from django.utils import timezone
 from troth.errors import Forbidden, NotFound, TrothError
 from troth.groups import access, actions, queries
 from troth.groups.models import Group, Invitation, Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 STRONG = "correct horse battery staple 9"
 
 
 @pytest.fixture
-def carol(db):
+def carol(db: None):
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol")
     return user
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner):
     """Tuesday Circle: alice organises, bob is a member."""
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
@@ -36,7 +41,7 @@ def circle(alice, bob):
 
 
 @pytest.fixture
-def other(carol):
+def other(carol) -> Group:
     """Acme Alumni: carol organises, alone."""
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
@@ -48,7 +53,9 @@ def _token(link: str) -> str:
 # ---------------------------------------------------------------- the service layer
 
 
-def test_invitation_signs_up_once_and_lands_in_an_empty_troth_of_ones_own(circle, alice):
+def test_invitation_signs_up_once_and_lands_in_an_empty_troth_of_ones_own(
+    circle, alice: Owner
+) -> None:
     invitation, token = actions.do_invite(circle, "Dana@Example.ORG", by=alice)
     assert invitation.email == "Dana@example.org" and invitation.digest != token
     assert token not in str(Invitation.objects.values_list().get())  # only the digest kept
@@ -62,7 +69,7 @@ def test_invitation_signs_up_once_and_lands_in_an_empty_troth_of_ones_own(circle
         actions.do_sign_up(token, username="dana2", password=STRONG)
 
 
-def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(circle, alice):
+def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(circle, alice: Owner) -> None:
     now = timezone.now()
     _, old = actions.do_invite(circle, "old@example.org", now=now - timedelta(days=8))
     with pytest.raises(TrothError, match="expired"):
@@ -78,7 +85,7 @@ def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(circle, alice)
     assert get_user_model().objects.filter(username="old").count() == 0
 
 
-def test_sign_up_checks_the_name_the_password_and_an_existing_account(circle, bob):
+def test_sign_up_checks_the_name_the_password_and_an_existing_account(circle, bob: Owner) -> None:
     _, token = actions.do_invite(circle, "eve@example.org")
     with pytest.raises(TrothError, match="password"):
         actions.do_sign_up(token, username="eve", password="short")
@@ -97,7 +104,7 @@ def test_sign_up_checks_the_name_the_password_and_an_existing_account(circle, bo
         actions.do_sign_up(again, username="bobby", password=STRONG)
 
 
-def test_a_group_keeps_an_organiser(circle, alice, bob):
+def test_a_group_keeps_an_organiser(circle, alice: Owner, bob: Owner) -> None:
     with pytest.raises(Forbidden, match="needs an organiser"):
         actions.do_set_role(circle, alice.id, "member")
     with pytest.raises(Forbidden, match="needs an organiser"):
@@ -112,7 +119,7 @@ def test_a_group_keeps_an_organiser(circle, alice, bob):
         actions.do_set_role(circle, bob.id, "owner")
 
 
-def test_group_names_are_checked_and_unique_in_any_case(db):
+def test_group_names_are_checked_and_unique_in_any_case(db: None) -> None:
     actions.do_create_group("Tuesday Circle")
     with pytest.raises(TrothError, match="exists already"):
         actions.do_create_group("  tuesday   circle ")
@@ -122,7 +129,9 @@ def test_group_names_are_checked_and_unique_in_any_case(db):
     assert actions.do_create_group("Tuesday-Circle!").slug == "tuesday-circle-2"
 
 
-def test_access_hides_other_groups_and_reserves_organiser_work(circle, other, alice, bob, carol):
+def test_access_hides_other_groups_and_reserves_organiser_work(
+    circle, other: Group, alice: Owner, bob: Owner, carol
+) -> None:
     assert access.access_group(bob, circle.slug) == circle
     with pytest.raises(NotFound) as missing:
         access.access_group(carol, circle.slug)
@@ -146,7 +155,9 @@ def _client(user) -> Client:
     return client
 
 
-def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(circle, alice):
+def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(
+    circle, alice: Owner
+) -> None:
     page = _client(alice).post(f"/groups/{circle.slug}/invite", {"email": "dana@example.org"})
     assert page.status_code == 200
     found = re.search(r'value="(http://testserver/join/[^"]+)"', page.content.decode())
@@ -166,7 +177,9 @@ def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(cir
     assert Client().get(path).status_code == 400  # used: a clear page, not a 500
 
 
-def test_members_see_names_but_only_organisers_see_addresses(circle, alice, bob):
+def test_members_see_names_but_only_organisers_see_addresses(
+    circle, alice: Owner, bob: Owner
+) -> None:
     as_bob = _client(bob).get(f"/groups/{circle.slug}/").content.decode()
     assert "alice" in as_bob and "alice@example.org" not in as_bob
     assert "Make an invitation link" not in as_bob
@@ -174,7 +187,9 @@ def test_members_see_names_but_only_organisers_see_addresses(circle, alice, bob)
     assert "bob@example.org" in as_alice and "Make an invitation link" in as_alice
 
 
-def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(circle, other, alice, bob, carol):
+def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(
+    circle, other: Group, alice: Owner, bob: Owner, carol
+) -> None:
     bob_id = bob.id
     invitation, _ = actions.do_invite(circle, "x@example.org")
     posts = {
@@ -200,7 +215,7 @@ def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(circle, other, 
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
 
 
-def test_a_member_leaves_and_keeps_their_own_troth(circle, bob):
+def test_a_member_leaves_and_keeps_their_own_troth(circle, bob: Owner) -> None:
     people = Person.objects.filter(owner=bob).count()
     answer = _client(bob).post(f"/groups/{circle.slug}/leave")
     assert answer.status_code == 302
@@ -209,7 +224,7 @@ def test_a_member_leaves_and_keeps_their_own_troth(circle, bob):
     assert queries.groups_of(bob) == []
 
 
-def test_deleting_an_account_takes_its_memberships_not_the_group(circle, bob):
+def test_deleting_an_account_takes_its_memberships_not_the_group(circle, bob: Owner) -> None:
     bob.delete()
     assert Group.objects.filter(id=circle.id).exists()
     assert Membership.objects.filter(group=circle).count() == 1
@@ -218,7 +233,9 @@ def test_deleting_an_account_takes_its_memberships_not_the_group(circle, bob):
 # ---------------------------------------------------------------- the operator's CLI
 
 
-def test_the_operator_creates_invites_and_lists_from_the_command_line(cli, alice):
+def test_the_operator_creates_invites_and_lists_from_the_command_line(
+    cli: Cli, alice: Owner
+) -> None:
     cli("group", "create", "Job Club", "--organiser", "alice")
     cli("group", "create", "job club", code=2)
     out = cli("group", "invite", "job-club", "dana@example.org", "--url", "https://t.example")
@@ -238,7 +255,7 @@ def test_the_operator_creates_invites_and_lists_from_the_command_line(cli, alice
     assert [m["username"] for m in cli.json("group", "members", "job-club")["members"]] == ["dana"]
 
 
-def test_the_operators_bad_input_is_one_line_and_exit_2(cli, alice):
+def test_the_operators_bad_input_is_one_line_and_exit_2(cli: Cli, alice: Owner) -> None:
     cli("group", "create", "Job Club")
     err = cli("group", "invite", "nope", "a@example.org", "--url", "https://t.example", code=2)
     assert err.stderr.strip().startswith("troth: error: no group named 'nope'")
@@ -250,7 +267,9 @@ def test_the_operators_bad_input_is_one_line_and_exit_2(cli, alice):
     assert Invitation.objects.count() == 0
 
 
-def test_an_invitation_opens_only_for_its_own_address(circle, other, alice, carol):
+def test_an_invitation_opens_only_for_its_own_address(
+    circle, other: Group, alice: Owner, carol
+) -> None:
     _, token = actions.do_invite(circle, "dave@example.org")
     with pytest.raises(Forbidden, match="for dave@example.org"):
         actions.do_join(token, carol)  # signed in as someone else, link in hand
@@ -262,7 +281,9 @@ def test_an_invitation_opens_only_for_its_own_address(circle, other, alice, caro
     assert Membership.objects.filter(group=circle, user=dave).exists()
 
 
-def test_the_operator_is_told_when_a_name_is_also_anothers_address(cli, alice, bob):
+def test_the_operator_is_told_when_a_name_is_also_anothers_address(
+    cli: Cli, alice: Owner, bob: Owner
+) -> None:
     get_user_model().objects.create_user("bob@example.org", "mallory@example.org", "x")
     cli("group", "create", "Job Club", "--organiser", "alice")
     err = cli("group", "role", "job-club", "bob@example.org", "organiser", code=2)

@@ -6,16 +6,24 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.test import Client
 
 from test_backup import snapshot, wipe
 from test_web_person_edit import form_data
 from troth.identity.actions import candidates, do_merge
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person, do_set_job
 from troth.people.models import Employment, Person
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_add_and_edit_a_title_alone_from_the_command_line(cli):
+
+def test_add_and_edit_a_title_alone_from_the_command_line(cli: Cli) -> None:
     cli("add", "Jo Pike", "--title", "Data Analyst")
     jo = Person.objects.get(full_name="Jo Pike")
     job = Employment.objects.get(person=jo)
@@ -44,7 +52,7 @@ def test_add_and_edit_a_title_alone_from_the_command_line(cli):
     assert not Employment.objects.filter(person=jo, is_current=True).exists()
 
 
-def test_person_page_people_page_and_edit_details(client, alice):
+def test_person_page_people_page_and_edit_details(client: Client, alice: Owner) -> None:
     client.force_login(alice)
     jo = do_add_person(alice, "Jo Pike", title="Data Analyst")
     page = client.get(f"/people/{jo.id}/").content.decode()
@@ -65,7 +73,7 @@ def test_person_page_people_page_and_edit_details(client, alice):
     assert Employment.objects.get(person=ann).organization is None
 
 
-def test_identity_reads_and_merges_headline_jobs(alice):
+def test_identity_reads_and_merges_headline_jobs(alice: Owner) -> None:
     a = do_add_person(alice, "Jo Pike", title="Data Analyst")
     b = do_add_person(alice, "Jo Pike", title="data analyst", allow_duplicate_name=True)
     c = do_add_person(alice, "Jo Pyke", company="Acme", title="Analyst")
@@ -78,7 +86,7 @@ def test_identity_reads_and_merges_headline_jobs(alice):
     assert [(j.company, j.is_current) for j in jobs] == [("Acme", True), ("", False)]
 
 
-def test_exports_write_the_title_without_a_company(cli, tmp_path):
+def test_exports_write_the_title_without_a_company(cli: Cli, tmp_path: Path) -> None:
     import vobject
 
     owner = local_owner()
@@ -100,7 +108,7 @@ def test_exports_write_the_title_without_a_company(cli, tmp_path):
     assert jo.full_name == "Jo Pike"
 
 
-def test_drafts_and_namesakes_read_a_headline(cli):
+def test_drafts_and_namesakes_read_a_headline(cli: Cli) -> None:
     owner = local_owner()
     jo = do_add_person(owner, "Jo Pike")
     do_set_job(owner, jo, None, "Data Analyst")

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "troth"
 
 
-def test_the_code_map_names_every_app_and_module():
+def test_the_code_map_names_every_app_and_module() -> None:
     text = (ROOT / "DEVELOPERS.md").read_text(encoding="utf-8")
     code_map = text[text.index("## Code map") : text.index("## How work gets done")]
     missing = [

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from troth.agenda.digest import own_servers_allowed
 from troth.lib.flags import FlagError, parse_flag
@@ -19,17 +20,17 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "troth"
     [("1", True), (" Yes ", True), ("ON", True), (True, True), ("0", False), ("off", False)]
     + [(False, False), ("", None), ("  ", None), (None, None)],
 )
-def test_a_flag_is_read_one_way(raw, want):
+def test_a_flag_is_read_one_way(raw: str | bool | None, want: bool | None) -> None:
     assert parse_flag("TROTH_X", raw) is want
 
 
 @pytest.mark.parametrize("raw", ["yse", "2", "enabled", "o n"])
-def test_a_typo_is_an_error_naming_the_variable(raw):
+def test_a_typo_is_an_error_naming_the_variable(raw: str) -> None:
     with pytest.raises(FlagError, match=r"^TROTH_X=.* is neither on nor off"):
         parse_flag("TROTH_X", raw)
 
 
-def test_member_smtp_and_private_sources_read_the_same_way(settings):
+def test_member_smtp_and_private_sources_read_the_same_way(settings: Settings) -> None:
     settings.TROTH_NETWORK_MODE = True
     settings.TROTH_MEMBER_SMTP, settings.TROTH_SOURCES_PRIVATE = "yes", "on"
     assert own_servers_allowed() and private_allowed()
@@ -45,7 +46,7 @@ def test_member_smtp_and_private_sources_read_the_same_way(settings):
 NOT_SETTINGS = {"lib/flags.py", "cli/coerce.py"}
 
 
-def test_no_module_reads_yes_or_no_settings_its_own_way():
+def test_no_module_reads_yes_or_no_settings_its_own_way() -> None:
     spelled = re.compile(r"""["']yes["'].{0,20}["']on["']|["']true["'].{0,20}["']yes["']""")
     found = [
         str(path.relative_to(SRC))

@@ -12,7 +12,7 @@ TESTS = Path(__file__).resolve().parent
 BARE_VALUE_ERROR = re.compile(r"pytest\.raises\(\s*ValueError\s*\)")
 
 
-def test_no_bare_value_error_is_expected():
+def test_no_bare_value_error_is_expected() -> None:
     found = [
         f"{path.relative_to(TESTS)}:{n}"
         for path in sorted(TESTS.rglob("*.py"))

@@ -13,7 +13,7 @@ from troth.importers.runners import RUNNERS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_no_upward_import_is_ignored():
+def test_no_upward_import_is_ignored() -> None:
     config = configparser.ConfigParser()
     config.read(ROOT / ".importlinter")
     layers = config["importlinter:contract:layers"]
@@ -22,6 +22,6 @@ def test_no_upward_import_is_ignored():
         assert "ignore_imports" not in config[section], section
 
 
-def test_backup_registers_the_restore_of_an_uploaded_export():
+def test_backup_registers_the_restore_of_an_uploaded_export() -> None:
     # backup's stand-in, which imports the restore when one runs (issue 20: start-up)
     assert RUNNERS["json"] is backup_apps.restore_upload

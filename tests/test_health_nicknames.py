@@ -21,7 +21,7 @@ def meet(a: str, b: str) -> bool:
     # none of these is in troth's own table: the package brings them
     [("frederick", "fred"), ("penelope", "penny"), ("theodore", "teddy"), ("gerald", "jerry")],
 )
-def test_the_package_brings_nicknames_troth_never_listed(formal: str, nick: str):
+def test_the_package_brings_nicknames_troth_never_listed(formal: str, nick: str) -> None:
     assert meet(formal, nick)
     use_nickname_table("troth")
     try:
@@ -31,7 +31,7 @@ def test_the_package_brings_nicknames_troth_never_listed(formal: str, nick: str)
 
 
 @pytest.mark.parametrize(("formal", "nick"), [("dmitri", "dima"), ("william", "liam")])
-def test_troths_own_pairs_lie_over_the_package(formal: str, nick: str):
+def test_troths_own_pairs_lie_over_the_package(formal: str, nick: str) -> None:
     assert meet(formal, nick)
 
 
@@ -42,11 +42,11 @@ def test_troths_own_pairs_lie_over_the_package(formal: str, nick: str):
     [("william", "robert"), ("amelia", "emily"), ("emily", "emma"), ("marcus", "mark")]
     + [("aaron", "erin"), ("jonathan", "nathan"), ("john", "jonathan"), ("joan", "hannah")],
 )
-def test_two_given_names_do_not_meet_through_the_packages_loose_pairs(a: str, b: str):
+def test_two_given_names_do_not_meet_through_the_packages_loose_pairs(a: str, b: str) -> None:
     assert not meet(a, b)
 
 
-def test_a_nickname_only_the_package_knows_merges_at_one_company():
+def test_a_nickname_only_the_package_knows_merges_at_one_company() -> None:
     found = find_matches(
         [
             Candidate(1, "Frederick Okonkwo", company="Northwind Labs"),
@@ -57,7 +57,7 @@ def test_a_nickname_only_the_package_knows_merges_at_one_company():
     assert any("nickname" in r for r in found[0].reasons)
 
 
-def test_an_unknown_table_is_refused():
+def test_an_unknown_table_is_refused() -> None:
     with pytest.raises(ValueError, match="nickname table"):
         use_nickname_table("mine")
 
@@ -71,7 +71,7 @@ def _unknown(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
     ]
 
 
-def test_the_benchmarks_nicknames_are_not_drawn_from_the_matchers_table():
+def test_the_benchmarks_nicknames_are_not_drawn_from_the_matchers_table() -> None:
     # Wiktionary's 157 pairs for the simulator's 32 formal names: the matcher knows 101
     # (when this test was written). Copying them into troth's table would make recall a
     # matter of construction again, as it was with the hand table (50 of 50 known).
@@ -81,7 +81,7 @@ def test_the_benchmarks_nicknames_are_not_drawn_from_the_matchers_table():
     assert _unknown(HAND_NICKS) == []
 
 
-def test_the_simulator_uses_the_nicknames_it_is_given():
+def test_the_simulator_uses_the_nicknames_it_is_given() -> None:
     records = generate_dirty(3000, seed=2).records
     hand = generate_dirty(3000, seed=2, settings=DirtySettings(nicks="hand")).records
     only_wiktionary = {n for nicks in NICKS.values() for n in nicks} - {

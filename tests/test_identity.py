@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.apps import apps
@@ -18,6 +18,7 @@ from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.interactions.actions import do_log_interaction
 from troth.intros.actions import do_propose
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
+from troth.owned import Owner
 from troth.people.actions import (
     do_add_note,
     do_add_person,
@@ -31,6 +32,9 @@ from troth.sim.dirty import generate_dirty
 from troth.trust.actions import do_recompute_trust
 from troth.trust.models import TrustScore
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 # ---------------------------------------------------------------- pure matching
 
 
@@ -39,7 +43,7 @@ def pair(a: Candidate, b: Candidate):
     return found[0] if found else None
 
 
-def test_nickname_with_same_company_is_sure():
+def test_nickname_with_same_company_is_sure() -> None:
     m = pair(
         Candidate(1, "Robert Kowalski", company="Northwind Labs"),
         Candidate(2, "Bob Kowalski", company="Northwind Labs Inc."),
@@ -58,12 +62,12 @@ def test_nickname_with_same_company_is_sure():
         ("James Whitfield", "Jim Whitfield"),
     ],
 )
-def test_nicknames_table(a: str, b: str):
+def test_nicknames_table(a: str, b: str) -> None:
     m = pair(Candidate(1, a, company="Acme Corp"), Candidate(2, b, company="ACME corp"))
     assert m is not None and m.sure
 
 
-def test_typo_and_accents_and_case():
+def test_typo_and_accents_and_case() -> None:
     m = pair(
         Candidate(1, "José Álvarez", emails=("jose@acme.com",)),
         Candidate(2, "jose alvarez", emails=("jose@acme.com",)),
@@ -76,7 +80,7 @@ def test_typo_and_accents_and_case():
     assert m is not None and m.sure
 
 
-def test_initial_at_same_company():
+def test_initial_at_same_company() -> None:
     m = pair(
         Candidate(1, "J. Okafor", company="Beacon Health"),
         Candidate(2, "James Okafor", company="Beacon Health"),
@@ -84,7 +88,7 @@ def test_initial_at_same_company():
     assert m is not None and m.sure and "initial" in m.reasons
 
 
-def test_look_alike_names_at_one_domain_are_not_merged():
+def test_look_alike_names_at_one_domain_are_not_merged() -> None:
     people = [
         Candidate(i, f"P N{i}", "P", f"N{i}", emails=(f"p{i}@example.org",)) for i in range(300)
     ]
@@ -95,7 +99,7 @@ def test_look_alike_names_at_one_domain_are_not_merged():
     assert not any(m.sure for m in find_matches(people))
 
 
-def test_shared_names_at_different_companies_are_not_merged():
+def test_shared_names_at_different_companies_are_not_merged() -> None:
     people = [
         Candidate(1, "John Smith", company="Globex", emails=("john@globex.com",)),
         Candidate(2, "John Smith", company="Initech", emails=("jsmith@initech.com",)),
@@ -103,7 +107,7 @@ def test_shared_names_at_different_companies_are_not_merged():
     assert not any(m.sure for m in find_matches(people))
 
 
-def test_changed_jobs_are_suggested_not_merged_unless_an_address_is_shared():
+def test_changed_jobs_are_suggested_not_merged_unless_an_address_is_shared() -> None:
     m = pair(
         Candidate(1, "Priya Raman", company="Hooli"),
         Candidate(2, "Priya Raman", company="Pied Piper"),
@@ -116,7 +120,7 @@ def test_changed_jobs_are_suggested_not_merged_unless_an_address_is_shared():
     assert m is not None and m.sure
 
 
-def test_family_mailbox_with_different_names_is_only_suggested():
+def test_family_mailbox_with_different_names_is_only_suggested() -> None:
     people = [
         Candidate(1, "John Park", emails=("parks@gmail.com",)),
         Candidate(2, "Mary Park", emails=("parks@gmail.com",)),
@@ -125,7 +129,7 @@ def test_family_mailbox_with_different_names_is_only_suggested():
     assert found and not found[0].sure
 
 
-def test_two_linkedin_profiles_are_two_people():
+def test_two_linkedin_profiles_are_two_people() -> None:
     people = [
         Candidate(1, "Ana Ruiz", company="Apex AI", urls=("https://linkedin.com/in/ana-ruiz-1",)),
         Candidate(2, "Ana Ruiz", company="Apex AI", urls=("https://linkedin.com/in/ana-ruiz-2",)),
@@ -133,7 +137,7 @@ def test_two_linkedin_profiles_are_two_people():
     assert find_matches(people) == []
 
 
-def test_focus_limits_pairs_to_those_people():
+def test_focus_limits_pairs_to_those_people() -> None:
     people = [
         Candidate(1, "Wren Halvorsen", emails=("wren@x.org",)),
         Candidate(2, "Wren Halvorsen", emails=("wren@x.org",)),
@@ -171,7 +175,7 @@ def merged(found, *ids: int) -> bool:
     return len({root(i) for i in ids}) == 1
 
 
-def test_a_name_each_source_shows_once_is_one_person():
+def test_a_name_each_source_shows_once_is_one_person() -> None:
     wren = [
         Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
         Candidate(2, "Wren Halvorsen", emails=("wren.h@gmail.com",), sources=("google",)),
@@ -185,7 +189,7 @@ def test_a_name_each_source_shows_once_is_one_person():
     assert not merged(find_matches(unsourced + crowd()), 1, 2, 3)
 
 
-def test_a_namesake_pair_within_one_source_is_never_merged():
+def test_a_namesake_pair_within_one_source_is_never_merged() -> None:
     # two LinkedIn connections of one name (an old export: no profile URLs), same company
     twins = [
         Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
@@ -202,7 +206,7 @@ def test_a_namesake_pair_within_one_source_is_never_merged():
     assert not merged(found, 1, 2) and not merged(found, 1, 3) and not merged(found, 2, 3)
 
 
-def test_one_per_source_weighs_what_merged_records_say_together():
+def test_one_per_source_weighs_what_merged_records_say_together() -> None:
     people = [
         # the mail and the address-book record share an address: one person, at Initech
         Candidate(1, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("mail",)),
@@ -221,7 +225,7 @@ def test_one_per_source_weighs_what_merged_records_say_together():
     assert not merged(found, 1, 3)
 
 
-def test_one_per_source_never_joins_two_linkedin_profiles():
+def test_one_per_source_never_joins_two_linkedin_profiles() -> None:
     people = [
         Candidate(
             1, "Wren Halvorsen", urls=("https://linkedin.com/in/wren-1",), sources=("linkedin",)
@@ -239,7 +243,7 @@ def test_one_per_source_never_joins_two_linkedin_profiles():
     assert merged(found, 2, 3) and not merged(found, 1, 2)
 
 
-def test_an_initial_joins_the_one_name_it_may_stand_for():
+def test_an_initial_joins_the_one_name_it_may_stand_for() -> None:
     wren = [
         Candidate(1, "Wren Halvorsen", company="Apex AI", sources=("linkedin",)),
         Candidate(2, "W. Halvorsen", emails=("wh@gmail.com",), sources=("google",)),
@@ -251,7 +255,7 @@ def test_an_initial_joins_the_one_name_it_may_stand_for():
     assert not merged(found, 1, 2) and not merged(found, 2, 3)
 
 
-def test_a_very_rare_name_joins_across_a_changed_job():
+def test_a_very_rare_name_joins_across_a_changed_job() -> None:
     people = [
         Candidate(1, "Wren Halvorsen", emails=("wren@gmail.com",), sources=("mail",)),
         Candidate(
@@ -271,7 +275,7 @@ def test_a_very_rare_name_joins_across_a_changed_job():
     assert not merged(found, 3, 4) and not merged(found, 1, 3) and not merged(found, 1, 4)
 
 
-def test_a_one_letter_slip_nobody_else_writes_joins_the_name():
+def test_a_one_letter_slip_nobody_else_writes_joins_the_name() -> None:
     people = [
         Candidate(1, "Megan Whitwell", company="Hawthorne Media", sources=("linkedin",)),
         Candidate(2, "Megna Whitwell", emails=("mwhitwell@gmail.com",), sources=("mail",)),
@@ -291,7 +295,7 @@ def test_a_one_letter_slip_nobody_else_writes_joins_the_name():
     assert merged(found, 2, 3) and not merged(found, 1, 2)
 
 
-def test_a_slip_in_a_nickname_is_still_the_name():
+def test_a_slip_in_a_nickname_is_still_the_name() -> None:
     m = pair(
         Candidate(1, "Daid Torley", company="Radiant Ventures"),
         Candidate(2, "Dave Torley", company="Radiant Ventures"),
@@ -299,7 +303,7 @@ def test_a_slip_in_a_nickname_is_still_the_name():
     assert m is not None and m.sure
 
 
-def test_hyphenated_given_names_read_alike_from_any_source():
+def test_hyphenated_given_names_read_alike_from_any_source() -> None:
     people = [
         Candidate(1, "Seo-yeon Casez", emails=("sc@canopy.example",), sources=("mail",)),
         Candidate(2, "", given_name="Seo-yeon", family_name="Casez", sources=("google",)),
@@ -310,7 +314,7 @@ def test_hyphenated_given_names_read_alike_from_any_source():
     assert merged(find_matches(people + crowd()), 1, 2, 3)
 
 
-def test_a_double_given_name_written_without_its_hyphen_is_the_same_name():
+def test_a_double_given_name_written_without_its_hyphen_is_the_same_name() -> None:
     m = pair(
         Candidate(1, "Marie-Claire Dubois", company="Umbrella Inc"),
         Candidate(2, "Marie Claire Dubois", company="Umbrella, Inc."),
@@ -324,7 +328,7 @@ def test_a_double_given_name_written_without_its_hyphen_is_the_same_name():
     assert other is None or not other.sure
 
 
-def test_an_address_alone_names_its_record_by_the_names_others_bear():
+def test_an_address_alone_names_its_record_by_the_names_others_bear() -> None:
     people = [
         Candidate(1, "Rachel Bellton", company="Yarrow Studios", sources=("linkedin",)),
         Candidate(2, "rbellton@icloud.com", emails=("rbellton@icloud.com",), sources=("mail",)),
@@ -339,7 +343,7 @@ def test_an_address_alone_names_its_record_by_the_names_others_bear():
     assert not merged(found, 1, 2) and not merged(found, 2, 5)
 
 
-def test_colleagues_with_a_typo_on_the_second_letter_are_compared():
+def test_colleagues_with_a_typo_on_the_second_letter_are_compared() -> None:
     # "Lewis" / "Lawis": the (given name, first letters) block splits them
     m = pair(
         Candidate(1, "Michael Lewis", emails=("michael.lewis@tessellate.example",)),
@@ -348,7 +352,7 @@ def test_colleagues_with_a_typo_on_the_second_letter_are_compared():
     assert m is not None and m.sure
 
 
-def test_candidate_from_record_keeps_the_source():
+def test_candidate_from_record_keeps_the_source() -> None:
     data = generate_dirty(50, seed=3)
     c = candidate_from_record(0, data.records[0])
     assert c.sources == (data.records[0].source,)
@@ -366,14 +370,14 @@ def _pairwise(truth: list[int], clusters: list[int]) -> tuple[float, float]:
     return n_both / max(1, n_pred), n_both / max(1, n_real)
 
 
-def test_dirty_dataset_is_deterministic_and_labelled():
+def test_dirty_dataset_is_deterministic_and_labelled() -> None:
     a, b = generate_dirty(300, seed=4), generate_dirty(300, seed=4)
     assert [r.full_name for r in a.records] == [r.full_name for r in b.records]
     assert len(a.truth) == len(a.records) and a.true_pairs() > 50
     assert {r.source for r in a.records} == {"linkedin", "google", "vcard", "mail"}
 
 
-def test_matcher_precision_on_a_dirty_dataset():
+def test_matcher_precision_on_a_dirty_dataset() -> None:
     data = generate_dirty(2000, seed=7)
     people = [candidate_from_record(i, r) for i, r in enumerate(data.records)]
     parent = list(range(len(people)))
@@ -418,7 +422,7 @@ def dump() -> dict[str, list[Any]]:
 
 
 @pytest.fixture
-def network(alice):
+def network(alice: Owner):
     """Two records of one person (Robert / Bob Lang), with a bit of everything on both."""
     me = Person.objects.get(owner=alice, is_me=True)
     keep = do_add_person(
@@ -457,7 +461,7 @@ def network(alice):
     return {"me": me, "keep": keep, "other": other, "third": third, "fourth": fourth}
 
 
-def test_merge_moves_everything_and_unmerge_restores_exactly(alice, network):
+def test_merge_moves_everything_and_unmerge_restores_exactly(alice: Owner, network) -> None:
     keep, other = network["keep"], network["other"]
     do_recompute_trust(alice)
     before = dump()
@@ -502,7 +506,7 @@ def test_merge_moves_everything_and_unmerge_restores_exactly(alice, network):
         actions.do_unmerge(alice, record)
 
 
-def test_merge_keeps_one_job_per_employer_and_the_kept_current_job(alice):
+def test_merge_keeps_one_job_per_employer_and_the_kept_current_job(alice: Owner) -> None:
     from troth.people.models import Employment
 
     keep = do_add_person(alice, "Marie-Claire Dubois", company="Umbrella Inc")
@@ -534,7 +538,7 @@ def test_merge_keeps_one_job_per_employer_and_the_kept_current_job(alice):
     assert dump() == before
 
 
-def test_chained_merges_unmerge_in_any_order(alice):
+def test_chained_merges_unmerge_in_any_order(alice: Owner) -> None:
     a = do_add_person(alice, "Ines Duarte", emails=["ines@a.pt"])
     b = do_add_person(alice, "Inês Duarte", emails=["ines@b.pt"], allow_duplicate_name=True)
     c = do_add_person(alice, "I. Duarte", emails=["ines@c.pt"], company="Jetty")
@@ -555,7 +559,7 @@ def test_chained_merges_unmerge_in_any_order(alice):
     assert dump() == before
 
 
-def test_merge_between_people_with_a_favour_between_them_is_refused(alice):
+def test_merge_between_people_with_a_favour_between_them_is_refused(alice: Owner) -> None:
     a = do_add_person(alice, "Ana Silva")
     b = do_add_person(alice, "Ana Silva", allow_duplicate_name=True)
     do_record_favor(alice, a, b, "advice", "twins?")
@@ -565,7 +569,7 @@ def test_merge_between_people_with_a_favour_between_them_is_refused(alice):
     assert dump() == before
 
 
-def test_merge_refuses_self_and_me(alice):
+def test_merge_refuses_self_and_me(alice: Owner) -> None:
     a = do_add_person(alice, "Ana Silva")
     me = Person.objects.get(owner=alice, is_me=True)
     with pytest.raises(TrothError):
@@ -574,7 +578,7 @@ def test_merge_refuses_self_and_me(alice):
         actions.do_merge(alice, a, me)
 
 
-def test_owner_scoped(alice, bob):
+def test_owner_scoped(alice: Owner, bob: Owner) -> None:
     mine = do_add_person(alice, "Ana Silva")
     theirs = do_add_person(bob, "Ana Silva")
     with pytest.raises(NotFound):
@@ -593,7 +597,7 @@ def test_owner_scoped(alice, bob):
     assert Person.objects.filter(owner=alice).count() == 2  # me and Ana
 
 
-def test_resolve_merges_sure_and_suggests_likely(alice):
+def test_resolve_merges_sure_and_suggests_likely(alice: Owner) -> None:
     a = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
     b = do_add_person(alice, "Bob Lang", company="Globex")
     # the same address on both (an import writes it; troth add would refuse it)
@@ -611,7 +615,7 @@ def test_resolve_merges_sure_and_suggests_likely(alice):
     assert actions.do_resolve(alice).suggested == 0
 
 
-def test_resolve_after_an_import_never_merges_two_people_already_there(alice):
+def test_resolve_after_an_import_never_merges_two_people_already_there(alice: Owner) -> None:
     a = do_add_person(alice, "Oisín Lund", emails=["oisin@home.ie"])
     b = do_add_person(alice, "Oisín Lund", emails=["oisin@work.ie"], allow_duplicate_name=True)
     # an imported record with both addresses
@@ -624,7 +628,7 @@ def test_resolve_after_an_import_never_merges_two_people_already_there(alice):
     assert MergeSuggestion.objects.filter(owner=alice, person_a=a, person_b=b).exists()
 
 
-def test_resolve_after_a_merge_moved_a_suggestion_does_not_suggest_it_twice(alice):
+def test_resolve_after_a_merge_moved_a_suggestion_does_not_suggest_it_twice(alice: Owner) -> None:
     from troth.people.actions import do_set_job
 
     def person(company: str) -> Person:
@@ -660,7 +664,7 @@ def test_resolve_after_a_merge_moved_a_suggestion_does_not_suggest_it_twice(alic
     assert pairs == [(p1.id, p3.id)]
 
 
-def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
+def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice: Owner) -> None:
     """Import a dirty dataset the plain way (one person per record), then resolve."""
     data = generate_dirty(400, seed=11)
     ids: list[int] = []
@@ -697,7 +701,7 @@ def test_resolve_on_a_small_dirty_dataset_reaches_precision(alice):
 # ---------------------------------------------------------------- CLI
 
 
-def test_cli_merge_suggestions_unmerge(cli):
+def test_cli_merge_suggestions_unmerge(cli: Cli) -> None:
     cli("add", "Robert Lang", "--email", "rob@lang.dev", "--company", "Globex")
     cli("add", "Bob Lang", "--company", "Hooli")
     cli("add", "Mara Quist", "--company", "Hooli")

@@ -17,8 +17,9 @@ from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
 from troth.importers.records import LeftOut, PersonRecord, Problem
 from troth.importers.registry import parser
+from troth.owned import Owner
 from troth.people.models import Person
-from troth.sim.dirty import generate_dirty
+from troth.sim.dirty import DirtySet, generate_dirty
 from troth.sim.dirty_files import ORDER, DirtyFiles, write_dirty_files
 
 RECORDS = 300
@@ -26,7 +27,7 @@ ME = "me@troth.example"
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> tuple[object, DirtyFiles]:
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[DirtySet, DirtyFiles]:
     data = generate_dirty(RECORDS, seed=1)
     files = write_dirty_files(data, tmp_path_factory.mktemp("dirty"), ME, seed=1)
     return data, files
@@ -43,7 +44,7 @@ def pairwise(truth: list[int], labels: list[int]) -> tuple[float, float]:
     return (right / predicted if predicted else 1.0), (right / real if real else 1.0)
 
 
-def import_all(owner, files: DirtyFiles) -> list:
+def import_all(owner: Owner, files: DirtyFiles) -> list:
     # as `troth import` does it: one do_import per file, --me passed to each
     return [
         do_import(owner, parser(kind), path, options={"me": [files.me]}, kind=kind)
@@ -51,12 +52,12 @@ def import_all(owner, files: DirtyFiles) -> list:
     ]
 
 
-def located(owner, files: DirtyFiles):
+def located(owner: Owner, files: DirtyFiles):
     source_ids, points = where_records_are(owner)
     return files.locate(source_ids, points)
 
 
-def test_every_source_gets_its_file_in_its_format(written):
+def test_every_source_gets_its_file_in_its_format(written: tuple[DirtySet, DirtyFiles]) -> None:
     data, files = written
     assert [k for k, _p in files.in_order()] == list(ORDER)
     assert sum(files.written.values()) == len(data.records) == len(files.traces)
@@ -76,7 +77,9 @@ def test_every_source_gets_its_file_in_its_format(written):
     assert mbox.count(b"\nMessage-ID: <") == 2 * files.written["mail"]
 
 
-def test_every_file_reads_with_no_problems_and_every_record_has_its_id(written):
+def test_every_file_reads_with_no_problems_and_every_record_has_its_id(
+    written: tuple[DirtySet, DirtyFiles],
+) -> None:
     _data, files = written
     for kind, path in files.in_order():
         found: dict[tuple[str, str], PersonRecord] = {}
@@ -97,7 +100,9 @@ def test_every_file_reads_with_no_problems_and_every_record_has_its_id(written):
         assert wanted == set(found), kind
 
 
-def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(written):
+def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(
+    written: tuple[DirtySet, DirtyFiles],
+) -> None:
     data, files = written
     stats: dict[str, int] = {}
     records = list(parser("mail").parse(files.paths["mail"], me=[ME], stats=stats))
@@ -114,7 +119,9 @@ def test_mail_is_a_two_way_exchange_so_everyone_is_a_correspondent(written):
             assert rec.full_name == rec.external_id
 
 
-def test_imported_people_match_the_truth(alice, written):
+def test_imported_people_match_the_truth(
+    alice: Owner, written: tuple[DirtySet, DirtyFiles]
+) -> None:
     data, files = written
     with transaction.atomic():
         first = import_all(alice, files)
@@ -135,7 +142,9 @@ def test_imported_people_match_the_truth(alice, written):
     assert people == len(set(labels))
 
 
-def test_importing_everything_again_changes_nothing(alice, written):
+def test_importing_everything_again_changes_nothing(
+    alice: Owner, written: tuple[DirtySet, DirtyFiles]
+) -> None:
     _data, files = written
     with transaction.atomic():
         import_all(alice, files)
@@ -152,7 +161,7 @@ def test_importing_everything_again_changes_nothing(alice, written):
     assert _snapshot(alice) == before
 
 
-def _snapshot(owner) -> dict[str, list[tuple]]:
+def _snapshot(owner: Owner) -> dict[str, list[tuple]]:
     from django.apps import apps
 
     out = {}
@@ -172,7 +181,7 @@ def _snapshot(owner) -> dict[str, list[tuple]]:
     return out
 
 
-def test_files_are_the_same_for_the_same_seed(tmp_path):
+def test_files_are_the_same_for_the_same_seed(tmp_path: Path) -> None:
     data = generate_dirty(60, seed=3)
     today = dt.date(2026, 6, 1)
     one = write_dirty_files(data, tmp_path / "one", seed=3, today=today)

@@ -26,7 +26,7 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(tmp_path):
+def home(tmp_path: Path):
     return tmp_path / "troth-home"
 
 
@@ -74,7 +74,7 @@ def locked_error(tmp_path: Path) -> sqlite3.OperationalError:
     raise AssertionError("the lock was not held")
 
 
-def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_path):
+def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_path: Path) -> None:
     assert run(home, "init").returncode == 0
     db = home / "troth.sqlite3"
     path = connections_csv(tmp_path / "Connections.csv", 12_000)
@@ -128,7 +128,7 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_
     print(f"writer: {written} writes, longest wait for the lock {max(waits) * 1000:.0f} ms")
 
 
-def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path):
+def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path: Path) -> None:
     """A dry run is one rolled-back transaction: on an SQLite file it runs on a copy,
     so a writer meanwhile is not kept waiting (the preview of every web upload)."""
     assert run(home, "add", "Ann Before").returncode == 0
@@ -166,7 +166,7 @@ def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path):
     assert sorted(p.name for p in home.iterdir() if not p.name.startswith("troth.sqlite3")) == []
 
 
-def test_a_command_that_meets_the_lock_says_busy_in_one_line(home):
+def test_a_command_that_meets_the_lock_says_busy_in_one_line(home) -> None:
     assert run(home, "init").returncode == 0
     holder = sqlite3.connect(home / "troth.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -180,7 +180,7 @@ def test_a_command_that_meets_the_lock_says_busy_in_one_line(home):
     assert run(home, "add", "Ann Busy").returncode == 0  # and once the lock is gone
 
 
-def test_a_request_that_meets_the_lock_gets_503(tmp_path):
+def test_a_request_that_meets_the_lock_gets_503(tmp_path: Path) -> None:
     exc = locked_error(tmp_path)
     assert is_locked(exc)
     request = RequestFactory().get("/people/")
@@ -200,7 +200,7 @@ def test_a_request_that_meets_the_lock_gets_503(tmp_path):
     assert busy is not None and busy.content.decode().startswith("Busy:")
 
 
-def test_restore_a_backup(home, tmp_path):
+def test_restore_a_backup(home, tmp_path: Path) -> None:
     assert run(home, "add", "Ann Kept").returncode == 0
     backup = tmp_path / "b.sqlite3"
     assert run(home, "backup", str(backup)).returncode == 0
@@ -223,7 +223,7 @@ def test_restore_a_backup(home, tmp_path):
     assert run(fresh, "restore", str(backup)).returncode == 0
 
 
-def test_restore_refuses_what_is_not_a_troth_backup(home, tmp_path):
+def test_restore_refuses_what_is_not_a_troth_backup(home, tmp_path: Path) -> None:
     assert run(home, "init").returncode == 0
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.apps import apps
@@ -19,9 +20,13 @@ from troth.importers.google import PARSER as GOOGLE
 from troth.importers.linkedin import PARSER as LINKEDIN
 from troth.importers.models import ImportRun
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint, Employment, Note, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 PREAMBLE = (
     "Notes:\r\n"
@@ -73,7 +78,7 @@ MODELS = [
 ]
 
 
-def snapshot(owner) -> dict[str, list[tuple]]:
+def snapshot(owner: Owner) -> dict[str, list[tuple]]:
     """Every row the owner has in the tables an import writes (import runs are a log)."""
     out: dict[str, list[tuple]] = {}
     for label in MODELS:
@@ -86,12 +91,12 @@ def snapshot(owner) -> dict[str, list[tuple]]:
     return out
 
 
-def run(owner, parser, path: Path, **options):
+def run(owner: Owner, parser, path: Path, **options):
     with transaction.atomic():
         return do_import(owner, parser, path, options=options)
 
 
-def test_connections_create_people_with_jobs_and_when_met(alice, tmp_path):
+def test_connections_create_people_with_jobs_and_when_met(alice: Owner, tmp_path: Path) -> None:
     path = connections(
         tmp_path / "Connections.csv",
         [
@@ -123,7 +128,7 @@ def test_connections_create_people_with_jobs_and_when_met(alice, tmp_path):
     assert run_row.problems[0]["where"].endswith(":7")
 
 
-def test_same_import_twice_changes_nothing(alice, tmp_path):
+def test_same_import_twice_changes_nothing(alice: Owner, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     connections(
@@ -166,7 +171,7 @@ def test_same_import_twice_changes_nothing(alice, tmp_path):
     assert ImportRun.objects.filter(owner=alice).count() == 2
 
 
-def test_a_fatal_error_mid_file_keeps_nothing(cli, tmp_path):
+def test_a_fatal_error_mid_file_keeps_nothing(cli: Cli, tmp_path: Path) -> None:
     rows = [f"P{i},Person,https://linkedin.com/in/p{i},,Acme,,15 Dec 2024" for i in range(50)]
     rows.append('Broken,Row,,,"' + "x" * 200_000 + '",,15 Dec 2024')
     rows += [f"Q{i},Person,,,,,15 Dec 2024" for i in range(5)]
@@ -180,7 +185,9 @@ def test_a_fatal_error_mid_file_keeps_nothing(cli, tmp_path):
     assert not ImportRun.objects.filter(owner=owner).exists()
 
 
-def test_a_broken_file_in_an_export_rolls_back_the_whole_export(alice, tmp_path):
+def test_a_broken_file_in_an_export_rolls_back_the_whole_export(
+    alice: Owner, tmp_path: Path
+) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     connections(folder / "Connections.csv", ["Dana,Kang,,,Acme,CTO,15 Dec 2024"])
@@ -190,7 +197,7 @@ def test_a_broken_file_in_an_export_rolls_back_the_whole_export(alice, tmp_path)
     assert not Person.objects.filter(owner=alice, is_me=False).exists()
 
 
-def test_problems_are_reported_in_a_csv(cli, tmp_path):
+def test_problems_are_reported_in_a_csv(cli: Cli, tmp_path: Path) -> None:
     path = connections(
         tmp_path / "Connections.csv",
         ["Dana,Kang,,,Acme,CTO,15 Dec 2024", ",,,,,,01 Jan 2023", ",,,,,,02 Jan 2023"],
@@ -206,7 +213,7 @@ def test_problems_are_reported_in_a_csv(cli, tmp_path):
     assert data["problems"][0]["reason"].startswith("connection with only a date")
 
 
-def test_owner_scoping(alice, bob, tmp_path):
+def test_owner_scoping(alice: Owner, bob: Owner, tmp_path: Path) -> None:
     dana = do_add_person(alice, "Dana Kang", emails=["dana@example.org"], company="Acme")
     path = google_csv(
         tmp_path / "contacts.csv",
@@ -221,7 +228,9 @@ def test_owner_scoping(alice, bob, tmp_path):
     assert ContactPoint.objects.filter(value="dana@example.org").count() == 2
 
 
-def test_matching_by_email_across_two_sources_fills_only_what_is_empty(alice, tmp_path):
+def test_matching_by_email_across_two_sources_fills_only_what_is_empty(
+    alice: Owner, tmp_path: Path
+) -> None:
     typed = do_add_person(alice, "Rahul Iyer", company="Flipkart", title="Senior SDE")
     ContactPoint.objects.create(owner=alice, person=typed, kind="email", value="rahul@example.com")
     li = connections(
@@ -276,7 +285,9 @@ def test_matching_by_email_across_two_sources_fills_only_what_is_empty(alice, tm
     assert snapshot(alice) == before
 
 
-def test_a_shared_family_address_joins_nobody_whose_name_differs(alice, tmp_path):
+def test_a_shared_family_address_joins_nobody_whose_name_differs(
+    alice: Owner, tmp_path: Path
+) -> None:
     row = ["", "", "", "", "", "", "", "* myContacts", "* Home", "lormannfamily@gmail.com", "", ""]
     g = google_csv(
         tmp_path / "google.csv",
@@ -318,7 +329,7 @@ def test_a_shared_family_address_joins_nobody_whose_name_differs(alice, tmp_path
     assert snapshot(alice) == before
 
 
-def test_reimport_finds_people_by_source_record_without_email(alice, tmp_path):
+def test_reimport_finds_people_by_source_record_without_email(alice: Owner, tmp_path: Path) -> None:
     path = connections(tmp_path / "c.csv", ["Anita,Rao,https://linkedin.com/in/anita-rao,,,,"])
     run(alice, LINKEDIN, path)
     anita = Person.objects.get(owner=alice, full_name="Anita Rao")
@@ -328,7 +339,7 @@ def test_reimport_finds_people_by_source_record_without_email(alice, tmp_path):
     assert Person.objects.filter(owner=alice, is_me=False).count() == 1
 
 
-def test_me_addresses_are_remembered_and_never_a_counterpart(cli, tmp_path):
+def test_me_addresses_are_remembered_and_never_a_counterpart(cli: Cli, tmp_path: Path) -> None:
     path = google_csv(
         tmp_path / "contacts.csv",
         [
@@ -350,7 +361,7 @@ def test_me_addresses_are_remembered_and_never_a_counterpart(cli, tmp_path):
     assert "belongs to Dana Kang" in result.stderr
 
 
-def test_a_connection_alone_is_a_stranger(cli, tmp_path):
+def test_a_connection_alone_is_a_stranger(cli: Cli, tmp_path: Path) -> None:
     path = connections(tmp_path / "Connections.csv", ["Anita,Rao,,,,,20 Jul 2019"])
     cli("import", str(path))
     data = cli.json("trust", "Anita Rao")
@@ -358,7 +369,7 @@ def test_a_connection_alone_is_a_stranger(cli, tmp_path):
     assert data["facts"]["interactions"] == 0
 
 
-def test_import_marks_the_trust_cache_stale(cli, tmp_path):
+def test_import_marks_the_trust_cache_stale(cli: Cli, tmp_path: Path) -> None:
     path = connections(tmp_path / "Connections.csv", ["Anita,Rao,,,,,20 Jul 2019"])
     cli("import", str(path))
     cli("trust", "--json")
@@ -368,7 +379,7 @@ def test_import_marks_the_trust_cache_stale(cli, tmp_path):
     assert names == {"Anita Rao", "Ben Ode"}
 
 
-def test_messages_by_name_only_2018_layout(alice, tmp_path):
+def test_messages_by_name_only_2018_layout(alice: Owner, tmp_path: Path) -> None:
     do_add_person(alice, "Angela Stone")
     path = tmp_path / "Messages.csv"
     path.write_text(
@@ -383,7 +394,7 @@ def test_messages_by_name_only_2018_layout(alice, tmp_path):
     assert run(alice, LINKEDIN, path).interactions_added == 0
 
 
-def test_resolve_identities_merges_two_records_of_one_person(alice):
+def test_resolve_identities_merges_two_records_of_one_person(alice: Owner) -> None:
     assert resolve_identities(alice, []) == 0
     kept = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
     # an imported record of the same man: another name form, the same address
@@ -409,11 +420,11 @@ def test_resolve_identities_merges_two_records_of_one_person(alice):
         (b"just some text\n", None),
     ],
 )
-def test_sniff(head, kind):
+def test_sniff(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
 
 
-def test_detect_folders_and_files(tmp_path):
+def test_detect_folders_and_files(tmp_path: Path) -> None:
     maildir = tmp_path / "Mail"
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True)
@@ -435,7 +446,7 @@ def test_detect_folders_and_files(tmp_path):
         detect_kind(tmp_path / "missing.csv")
 
 
-def test_unknown_kind_and_missing_file_are_one_line(cli, tmp_path):
+def test_unknown_kind_and_missing_file_are_one_line(cli: Cli, tmp_path: Path) -> None:
     result = cli("import", "excel", str(tmp_path), code=2)
     assert result.stderr.startswith("troth: error: unknown kind 'excel'")
     result = cli("import", str(tmp_path / "nope.csv"), code=2)
@@ -449,7 +460,7 @@ def _name(i: int) -> tuple[str, str, str]:
     return letters[:6].title(), "", letters[6:14].title()
 
 
-def test_the_same_person_twice_across_chunks(alice, tmp_path):
+def test_the_same_person_twice_across_chunks(alice: Owner, tmp_path: Path) -> None:
     """Records for one person far apart in a big file (past a chunk of 2,000) still
     make one person with one current job, and a second run changes nothing."""
     do_add_person(alice, "Known Person", emails=["known@example.org"])
@@ -471,7 +482,7 @@ def test_the_same_person_twice_across_chunks(alice, tmp_path):
     assert snapshot(alice) == before
 
 
-def test_detection_routes_every_real_file_to_its_importer(realdata):
+def test_detection_routes_every_real_file_to_its_importer(realdata: Path) -> None:
     """vCards, calendars and mail are other importers' work: detection only names the kind."""
     expected = {"vcard": "vcard", "ics": "ics", "mbox": "mail", "eml": "mail"}
     for folder, kind in expected.items():
@@ -481,11 +492,11 @@ def test_detection_routes_every_real_file_to_its_importer(realdata):
                     detect_kind(path)
             else:
                 assert detect_kind(path) == kind, path
-    for folder in sorted((realdata / "maildir").iterdir()):
-        assert detect_kind(folder) == "mail", folder
+    for box in sorted((realdata / "maildir").iterdir()):
+        assert detect_kind(box) == "mail", box
 
 
-def test_a_json_export_is_restored_not_imported(cli, tmp_path):
+def test_a_json_export_is_restored_not_imported(cli: Cli, tmp_path: Path) -> None:
     cli("add", "Dana Kang")
     exported = tmp_path / "troth.json"
     cli("export", "json", str(exported))
@@ -496,7 +507,9 @@ def test_a_json_export_is_restored_not_imported(cli, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_folder_of_vcards_is_imported_file_by_file(cli, realdata, tmp_path):
+def test_a_folder_of_vcards_is_imported_file_by_file(
+    cli: Cli, realdata: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "cards"
     folder.mkdir()
     for path in sorted((realdata / "vcard" / "android_aosp").glob("*.vcf"))[:5]:
@@ -514,7 +527,7 @@ def _said(result) -> str:
     return " ".join(result.stdout.split())
 
 
-def test_nothing_usable_is_not_nothing_new(cli, tmp_path):
+def test_nothing_usable_is_not_nothing_new(cli: Cli, tmp_path: Path) -> None:
     """'Nothing new' is for a re-import; a first import that found nothing usable says why."""
     empty = connections(tmp_path / "Connections.csv", [])
     said = _said(cli("import", str(empty)))
@@ -562,7 +575,7 @@ def _mixed_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_mixed_folder_imports_each_file_by_its_own_kind(cli, tmp_path):
+def test_a_mixed_folder_imports_each_file_by_its_own_kind(cli: Cli, tmp_path: Path) -> None:
     folder = _mixed_folder(tmp_path)
     data = cli.json("import", str(folder))
     assert data["kind"] == "vcard, google, ics"
@@ -575,7 +588,7 @@ def test_a_mixed_folder_imports_each_file_by_its_own_kind(cli, tmp_path):
     assert "1 file ignored (not files troth imports): README.txt" in said
 
 
-def test_a_folder_with_a_kind_named_lists_the_files_it_ignores(cli, tmp_path):
+def test_a_folder_with_a_kind_named_lists_the_files_it_ignores(cli: Cli, tmp_path: Path) -> None:
     folder = _mixed_folder(tmp_path)
     said = " ".join(cli("import", "vcard", str(folder)).stdout.split())
     assert "3 files ignored (not vCard files): README.txt, cal.ics, google.csv" in said
@@ -586,7 +599,7 @@ def test_a_folder_with_a_kind_named_lists_the_files_it_ignores(cli, tmp_path):
     ]
 
 
-def test_several_paths_are_imported_each_on_its_own(cli, tmp_path):
+def test_several_paths_are_imported_each_on_its_own(cli: Cli, tmp_path: Path) -> None:
     """`troth import A B`: each file by its own kind, each all or nothing; one that
     fails is one error line (exit 2) and the others still come in."""
     people = connections(tmp_path / "Connections.csv", ["Dana,Kang,,,Acme,CTO,15 Dec 2024"])
@@ -607,12 +620,12 @@ def test_several_paths_are_imported_each_on_its_own(cli, tmp_path):
     assert result.stderr.startswith("troth: error: unknown kind 'excel'")
 
 
-def test_usage_names_kind_and_paths(cli):
+def test_usage_names_kind_and_paths(cli: Cli) -> None:
     usage = cli("import", "--help").stdout.split("Usage:")[1].splitlines()[0]
     assert usage.split() == ["troth", "import", "[OPTIONS]", "[KIND]", "PATH..."]
 
 
-def test_library_warnings_do_not_reach_the_terminal(cli, realdata):
+def test_library_warnings_do_not_reach_the_terminal(cli: Cli, realdata: Path) -> None:
     """icalendar warns (GloballyUniqueTZIDGuessed) on this file's vendor TZIDs."""
     import warnings
 
@@ -623,7 +636,7 @@ def test_library_warnings_do_not_reach_the_terminal(cli, realdata):
     assert "Warning" not in result.stderr and "TZID" not in result.stderr
 
 
-def test_progress_has_units_and_no_made_up_totals(alice, tmp_path):
+def test_progress_has_units_and_no_made_up_totals(alice: Owner, tmp_path: Path) -> None:
     """Every (stage, done, total) a progress bar gets: a known total or None, never 0
     of 0; mail reports messages as it reads them, and the bar names each unit."""
     import io
@@ -671,7 +684,7 @@ def test_progress_has_units_and_no_made_up_totals(alice, tmp_path):
     assert eta.render(progress.tasks[known]).plain == ""
 
 
-def test_me_address_of_a_contact_says_how_to_fix_it(cli, tmp_path):
+def test_me_address_of_a_contact_says_how_to_fix_it(cli: Cli, tmp_path: Path) -> None:
     """The user ended up as a contact of their own (a calendar they organised, say):
     --me with that address says which contact and what to do, and doing it works."""
     owner = local_owner()

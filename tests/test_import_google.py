@@ -14,10 +14,12 @@ from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
 from troth.importers.google import PARSER
 from troth.importers.records import PersonRecord, Problem
+from troth.importers.summary import ImportSummary
+from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Note, Person
 
 
-def run(owner, path: Path):
+def run(owner: Owner, path: Path) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, PARSER, path)
 
@@ -43,7 +45,7 @@ def write(path: Path, header: list[str], rows: list[dict[str, str]], *, bom: boo
     return path
 
 
-def test_every_real_google_file_imports_or_fails_in_one_line(alice, realdata):
+def test_every_real_google_file_imports_or_fails_in_one_line(alice: Owner, realdata: Path) -> None:
     files = sorted(p for p in (realdata / "gcontacts").rglob("*") if p.is_file())
     assert files
     for path in files:
@@ -57,7 +59,9 @@ def test_every_real_google_file_imports_or_fails_in_one_line(alice, realdata):
             assert "\n" not in str(caught.value)
 
 
-def test_legacy_layout_has_77_columns_and_imports_by_name(alice, realdata, tmp_path):
+def test_legacy_layout_has_77_columns_and_imports_by_name(
+    alice: Owner, realdata: Path, tmp_path: Path
+) -> None:
     header = legacy_header(realdata)
     assert len(header) == 77
     rows = [
@@ -103,7 +107,9 @@ def test_legacy_layout_has_77_columns_and_imports_by_name(alice, realdata, tmp_p
     assert run(alice, path).people_updated == 0
 
 
-def test_current_layout_with_bom_and_primary_markers(alice, realdata, tmp_path):
+def test_current_layout_with_bom_and_primary_markers(
+    alice: Owner, realdata: Path, tmp_path: Path
+) -> None:
     header = current_header(realdata)
     assert header[:3] == ["First Name", "Middle Name", "Last Name"] and "Labels" in header
     rows = [
@@ -143,14 +149,14 @@ def test_current_layout_with_bom_and_primary_markers(alice, realdata, tmp_path):
     assert (again.people_created, again.people_updated) == (0, 0)
 
 
-def test_a_linkedin_file_is_not_google(tmp_path):
+def test_a_linkedin_file_is_not_google(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
     assert not PARSER.detect(path)
     assert detect_kind(path) == "linkedin"
 
 
-def test_a_contacts_file_cut_off_mid_row(alice, tmp_path):
+def test_a_contacts_file_cut_off_mid_row(alice: Owner, tmp_path: Path) -> None:
     path = tmp_path / "contacts.csv"
     path.write_text(
         "First Name,Middle Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value\n"

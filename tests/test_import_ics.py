@@ -12,6 +12,7 @@ import datetime as dt
 import warnings
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -26,6 +27,9 @@ from troth.importers.records import (
     PersonRecord,
     Problem,
 )
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 _ICS = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "ics"
 FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file()) or [
@@ -144,7 +148,7 @@ def people(records: list) -> list[PersonRecord]:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_every_real_ics_file(realdata, name):
+def test_every_real_ics_file(realdata: Path, name) -> None:
     path = realdata / "ics" / name
     assert name in EXPECTED, f"{name} is new in realdata: say what it should yield"
     expected = EXPECTED[name]
@@ -193,7 +197,7 @@ def test_every_real_ics_file(realdata, name):
         assert not met and parse(path, me=set()) == records
 
 
-def test_bot_calendars_yield_nothing(realdata):
+def test_bot_calendars_yield_nothing(realdata: Path) -> None:
     root = realdata / "ics"
     for name in (
         "ical4j_google_aus_holidays.ics",
@@ -203,7 +207,7 @@ def test_bot_calendars_yield_nothing(realdata):
         assert kept(parse(root / name, now=dt.datetime(2100, 1, 1, tzinfo=dt.UTC))) == [], name
 
 
-def test_rooms_and_declined_attendees_are_not_people(realdata):
+def test_rooms_and_declined_attendees_are_not_people(realdata: Path) -> None:
     root = realdata / "ics"
     # GroupWise: the only attendee is a room (CUTYPE=RESOURCE, a space in its address).
     assert kept(parse(root / "ical4j_groupwise7_room_space_in_address.ics")) == []
@@ -214,7 +218,7 @@ def test_rooms_and_declined_attendees_are_not_people(realdata):
     assert not any("conf" in p.full_name.lower() for p in people(records))
 
 
-def test_organizer_listed_as_attendee_counts_once(realdata):
+def test_organizer_listed_as_attendee_counts_once(realdata: Path) -> None:
     records = parse(realdata / "ics" / "ical4j_exchange2010_organizer_is_attendee.ics")
     assert sorted((p.full_name, p.emails[0]) for p in people(records)) == [
         ("Bruce Roberts", "roberts@company.com"),  # CN folded mid-name
@@ -225,7 +229,7 @@ def test_organizer_listed_as_attendee_counts_once(realdata):
         assert meeting.external_id == "t21ocubdt9jagerldbkak7uhcg@google.com/20150826T090000Z"
 
 
-def test_quoted_email_names_are_not_names(realdata):
+def test_quoted_email_names_are_not_names(realdata: Path) -> None:
     records = parse(realdata / "ics" / "ical4j_exchange_cdo_quoted_email_cn.ics")
     names = {p.emails[0]: p.full_name for p in people(records)}
     assert names == {
@@ -238,7 +242,7 @@ def test_quoted_email_names_are_not_names(realdata):
     assert {m.minutes for m in meetings(records)} == {90}
 
 
-def test_recurring_real_events_count_each_occurrence(realdata):
+def test_recurring_real_events_count_each_occurrence(realdata: Path) -> None:
     root = realdata / "ics"
     lotus = meetings(parse(root / "ical4j_lotus_notes6_calconnect4.ics"))
     days = sorted({m.when.date() for m in lotus})
@@ -271,7 +275,7 @@ def test_recurring_real_events_count_each_occurrence(realdata):
     assert set(parser2.values()) == {MAX_OCCURRENCES}
 
 
-def test_the_owner_is_left_out(realdata):
+def test_the_owner_is_left_out(realdata: Path) -> None:
     path = realdata / "ics" / "icalendar_tutorial_example.ics"
     records = parse(path, me={"me@example.com"})
     assert sorted(p.emails[0] for p in people(records)) == [
@@ -316,7 +320,7 @@ END:VEVENT
 """
 
 
-def test_what_a_calendar_leaves_out_is_counted_by_reason(tmp_path):
+def test_what_a_calendar_leaves_out_is_counted_by_reason(tmp_path: Path) -> None:
     def event(uid: str, start: str, *lines: str) -> str:
         body = "".join(line + "\n" for line in lines)
         return (
@@ -345,7 +349,7 @@ def test_what_a_calendar_leaves_out_is_counted_by_reason(tmp_path):
     assert [m.external_id for m in meetings(records)] == ["met@x/20261102T100000Z"]
 
 
-def test_weekly_meeting_with_an_exdate_a_room_and_the_owner(tmp_path):
+def test_weekly_meeting_with_an_exdate_a_room_and_the_owner(tmp_path: Path) -> None:
     path = write(tmp_path, calendar(WEEKLY))
     records = parse(path, me={"owner@example.org"}, today=dt.date(2026, 11, 10))
     (bea,) = people(records)
@@ -375,7 +379,7 @@ def test_weekly_meeting_with_an_exdate_a_room_and_the_owner(tmp_path):
     assert [m.external_id for m in later] == [m.external_id for m in met]
 
 
-def test_someone_elses_invitation_counts_the_organizer(tmp_path):
+def test_someone_elses_invitation_counts_the_organizer(tmp_path: Path) -> None:
     event = """BEGIN:VEVENT
 UID:lunch-7
 DTSTART:20260301T120000Z
@@ -391,7 +395,7 @@ END:VEVENT
     assert [p.full_name for p in people(records)] == ["Dana Ortiz"]
 
 
-def test_skipped_events(tmp_path):
+def test_skipped_events(tmp_path: Path) -> None:
     template = """BEGIN:VEVENT
 UID:{uid}
 DTSTART{start}
@@ -420,7 +424,7 @@ END:VEVENT
     assert not kept.they_started  # no organizer
 
 
-def test_floating_times_are_local(tmp_path):
+def test_floating_times_are_local(tmp_path: Path) -> None:
     event = """BEGIN:VEVENT
 UID:floating
 DTSTART:20260310T090000
@@ -435,7 +439,7 @@ END:VEVENT
     assert meeting.minutes == 45 and meeting.external_id == "floating/20260310T000000Z"
 
 
-def test_a_moved_occurrence_replaces_the_one_it_moves(tmp_path):
+def test_a_moved_occurrence_replaces_the_one_it_moves(tmp_path: Path) -> None:
     master = """BEGIN:VEVENT
 UID:standup
 DTSTART:20260105T090000Z
@@ -466,7 +470,7 @@ END:VEVENT
     ]
 
 
-def test_replies_and_cancellations_in_a_file_of_invitations(tmp_path):
+def test_replies_and_cancellations_in_a_file_of_invitations(tmp_path: Path) -> None:
     request = """BEGIN:VEVENT
 UID:plan-1
 DTSTART:20260201T100000Z
@@ -494,7 +498,7 @@ END:VEVENT
     ]
 
 
-def test_a_bad_event_is_a_problem_and_the_rest_imports(tmp_path):
+def test_a_bad_event_is_a_problem_and_the_rest_imports(tmp_path: Path) -> None:
     good = "BEGIN:VEVENT\nUID:ok\nDTSTART:20260105T090000Z\nATTENDEE:mailto:jo@example.org\nEND:VEVENT\n"
     bad = "BEGIN:VEVENT\nUID:bad\nDTSTART:2026-99-99\nATTENDEE:mailto:jo@example.org\nEND:VEVENT\n"
     never = (
@@ -517,7 +521,7 @@ def test_a_bad_event_is_a_problem_and_the_rest_imports(tmp_path):
     }
 
 
-def test_a_long_series_is_bounded(tmp_path):
+def test_a_long_series_is_bounded(tmp_path: Path) -> None:
     event = (
         "BEGIN:VEVENT\nUID:daily\nDTSTART:20000103T090000Z\nRRULE:FREQ=DAILY\n"
         "ATTENDEE:mailto:lee@example.org\nEND:VEVENT\n"
@@ -532,7 +536,7 @@ def test_a_long_series_is_bounded(tmp_path):
     assert len(met) in (260, 261)  # five years of Mondays
 
 
-def test_files_that_are_not_calendars(tmp_path):
+def test_files_that_are_not_calendars(tmp_path: Path) -> None:
     path = tmp_path / "x.ics"
     path.write_text("hello\n")
     with pytest.raises(ImportFileError) as caught:
@@ -549,7 +553,7 @@ def test_files_that_are_not_calendars(tmp_path):
     assert PARSER.detect(sniffed) and kept(parse(sniffed)) == []
 
 
-def test_people_whose_names_only_sound_like_rooms_are_people(tmp_path):
+def test_people_whose_names_only_sound_like_rooms_are_people(tmp_path: Path) -> None:
     event = """BEGIN:VEVENT
 UID:names
 DTSTART:20260105T090000Z
@@ -563,7 +567,7 @@ END:VEVENT
     assert sorted(p.full_name for p in people(records)) == ["Maria Sala", "Rooney Park"]
 
 
-def test_a_meeting_later_today_has_not_happened(tmp_path):
+def test_a_meeting_later_today_has_not_happened(tmp_path: Path) -> None:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     event = "BEGIN:VEVENT\nUID:{uid}\nDTSTART:{start:%Y%m%dT%H%M%SZ}\nATTENDEE:mailto:mo@example.org\nEND:VEVENT\n"
     text = calendar(
@@ -576,7 +580,7 @@ def test_a_meeting_later_today_has_not_happened(tmp_path):
         assert [m.external_id.split("/")[0] for m in meetings(records)] == ["before"]
 
 
-def test_duration_when_dtend_is_unreadable(tmp_path):
+def test_duration_when_dtend_is_unreadable(tmp_path: Path) -> None:
     # Salesforce writes "DTEND: 2024..." (a space), and a DURATION beside it.
     event = (
         "BEGIN:VEVENT\nUID:sf\nDTSTART:20260105T090000Z\nDTEND: 20260105T094500Z\n"
@@ -626,7 +630,7 @@ def check_owner_left_out(records: list) -> None:
     }
 
 
-def test_the_owner_from_a_google_calendar_name(tmp_path):
+def test_the_owner_from_a_google_calendar_name(tmp_path: Path) -> None:
     """Google names a primary calendar after its owner's address; then even one
     meeting is enough."""
     event = meeting("one", "20260105T090000Z", ME, ME, "bea@example.org")
@@ -644,7 +648,7 @@ def test_the_owner_from_a_google_calendar_name(tmp_path):
     assert parse(path, me=set()) == parse(path, me={ME})
 
 
-def test_calendar_names_that_are_no_owner(tmp_path):
+def test_calendar_names_that_are_no_owner(tmp_path: Path) -> None:
     event = meeting("one", "20260105T090000Z", ME, ME, "bea@example.org")
     for name in (
         "Work",  # not an address
@@ -661,7 +665,7 @@ def test_calendar_names_that_are_no_owner(tmp_path):
         parse(write(tmp_path, text + other.replace("UID:one", "UID:two")), me=set())
 
 
-def test_the_owner_is_the_one_address_in_every_meeting(tmp_path):
+def test_the_owner_is_the_one_address_in_every_meeting(tmp_path: Path) -> None:
     path = write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES))
     check_owner_left_out(parse(path, me=set()))
     assert parse(path, me=set()) == parse(path, me={ME})
@@ -682,7 +686,7 @@ def test_the_owner_is_the_one_address_in_every_meeting(tmp_path):
     check_owner_left_out(parse(write(tmp_path, calendar(OWN_SERIES, declined)), me=set()))
 
 
-def test_the_owner_cannot_always_be_worked_out(tmp_path):
+def test_the_owner_cannot_always_be_worked_out(tmp_path: Path) -> None:
     cases = {
         # Bea is in every meeting too: the owner and Bea cannot be told apart.
         "two-in-all.ics": calendar(
@@ -710,14 +714,14 @@ def test_the_owner_cannot_always_be_worked_out(tmp_path):
             parse(path, me=["+1 415 555 0100", "https://www.linkedin.com/in/me"])
 
 
-def test_a_calendar_without_meetings_needs_no_owner(tmp_path, realdata):
+def test_a_calendar_without_meetings_needs_no_owner(tmp_path: Path, realdata: Path) -> None:
     # Nothing would be imported whoever the owner is: nothing to ask.
     holiday = "BEGIN:VEVENT\nUID:h\nDTSTART;VALUE=DATE:20260101\nSUMMARY:New Year\nEND:VEVENT\n"
     assert kept(parse(write(tmp_path, calendar(holiday)), me=set())) == []
     assert kept(parse(realdata / "ics" / "icaljs_google_birthday.ics", me=set())) == []
 
 
-def test_a_given_owner_is_trusted(tmp_path):
+def test_a_given_owner_is_trusted(tmp_path: Path) -> None:
     """With `me`, nothing is worked out: the calendar's name and the meetings'
     people do not override it, and an owner the file never mentions is fine."""
     text = calendar(OWN_SERIES, CARLS_SERIES).replace(
@@ -737,7 +741,7 @@ def test_a_given_owner_is_trusted(tmp_path):
 # --- through the command line ----------------------------------------------------
 
 
-def test_import_without_me_through_the_cli(cli, tmp_path):
+def test_import_without_me_through_the_cli(cli: Cli, tmp_path: Path) -> None:
     from troth.importers.models import ImportRun
     from troth.interactions.models import Interaction
     from troth.people.models import Person

@@ -11,14 +11,21 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from troth.importers import tasks
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -27,7 +34,7 @@ TROTH = str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(db, tmp_path, monkeypatch) -> Path:
+def home(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
 
@@ -45,7 +52,7 @@ def victims(tmp_path: Path, home: Path) -> list[Path]:
     return [outside, database, beside]
 
 
-def run_of(owner, upload: str, status: str = ImportRun.RUNNING, **extra) -> ImportRun:
+def run_of(owner: Owner, upload: str, status: str = ImportRun.RUNNING, **extra: Any) -> ImportRun:
     return ImportRun.objects.create(
         owner=owner,
         kind="vcard",
@@ -60,8 +67,8 @@ def run_of(owner, upload: str, status: str = ImportRun.RUNNING, **extra) -> Impo
 
 @pytest.mark.parametrize("backend", ["thread", "database"])
 def test_opening_a_crafted_run_leaves_every_file_but_its_own_upload_alone(
-    client, settings, home, tmp_path, backend
-):
+    client: Client, settings: Settings, home: Path, tmp_path: Path, backend: str
+) -> None:
     settings.TASKS = IMMEDIATE if backend == "thread" else DATABASE
     settings.TROTH_IMPORT_THREAD = True
     owner = local_owner()
@@ -82,7 +89,9 @@ def test_opening_a_crafted_run_leaves_every_file_but_its_own_upload_alone(
     assert not ours.exists()  # the run's own upload, in the uploads folder: deleted
 
 
-def test_a_queued_run_naming_a_file_elsewhere_never_reads_it(settings, home, tmp_path):
+def test_a_queued_run_naming_a_file_elsewhere_never_reads_it(
+    settings: Settings, home: Path, tmp_path: Path
+) -> None:
     settings.TASKS, settings.TROTH_IMPORT_THREAD = IMMEDIATE, False
     owner = local_owner()
     outside = tmp_path / "people.vcf"
@@ -98,7 +107,9 @@ def test_a_queued_run_naming_a_file_elsewhere_never_reads_it(settings, home, tmp
 # The worker closes connections it finds inside a transaction, as a long-running
 # process should; so the test runs in autocommit, as the worker does in production.
 @pytest.mark.django_db(transaction=True)
-def test_worker_start_marks_runs_a_dead_worker_left_running(cli, settings, home, tmp_path):
+def test_worker_start_marks_runs_a_dead_worker_left_running(
+    cli: Cli, settings: Settings, home: Path, tmp_path: Path
+) -> None:
     settings.TASKS = DATABASE
     owner = local_owner()
     uploads = tasks.uploads_dir()
@@ -148,7 +159,7 @@ for status in ("running", "queued"):
 """
 
 
-def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path):
+def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path: Path) -> None:
     """A real `troth serve` on a real SQLite file: the runs it was running in its own
     threads when it was killed (running, and queued behind them) are interrupted at
     the next start, their uploads deleted, before the first page is served."""
@@ -185,8 +196,8 @@ def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path):
 
 
 def test_a_dry_runs_copy_left_by_a_dead_process_is_removed_and_a_live_one_kept(
-    db, tmp_path, monkeypatch
-):
+    db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A preview works on a whole copy of an SQLite database (every member's rows); one
     left by a crash stayed for good. Start-up removes copies whose lock nobody holds."""
     from django.db import connection

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import transaction
@@ -15,8 +16,13 @@ from troth.importers.apply import do_import
 from troth.importers.detect import detect_kind
 from troth.importers.linkedin import PARSER, parse_when, which_table
 from troth.importers.records import ImportFileError, InteractionRecord, PersonRecord, Problem
+from troth.importers.summary import ImportSummary
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.models import ContactPoint, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 PREAMBLE = (
     "Notes:\n"
@@ -26,7 +32,7 @@ PREAMBLE = (
 )
 
 
-def run(owner, path: Path, **options):
+def run(owner: Owner, path: Path, **options: object) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, PARSER, path, options=options)
 
@@ -37,7 +43,9 @@ def realdata_files(realdata: Path) -> list[Path]:
     return files
 
 
-def test_every_real_linkedin_file_imports_or_fails_in_one_line(alice, realdata):
+def test_every_real_linkedin_file_imports_or_fails_in_one_line(
+    alice: Owner, realdata: Path
+) -> None:
     for path in realdata_files(realdata):
         if path.suffix == ".csv":
             assert detect_kind(path) == "linkedin", path
@@ -51,7 +59,7 @@ def test_every_real_linkedin_file_imports_or_fails_in_one_line(alice, realdata):
             assert "\n" not in message
 
 
-def test_the_peer_fixture(alice, realdata):
+def test_the_peer_fixture(alice: Owner, realdata: Path) -> None:
     path = realdata / "linkedin" / "peer_fixtures" / "sixhops_Connections.csv"
     summary = run(alice, path)
     assert summary.people_created == 4
@@ -69,7 +77,9 @@ def test_the_peer_fixture(alice, realdata):
     assert run(alice, path).people_created == 0
 
 
-def test_real_headers_make_an_export_folder_and_zip(alice, realdata, tmp_path):
+def test_real_headers_make_an_export_folder_and_zip(
+    alice: Owner, realdata: Path, tmp_path: Path
+) -> None:
     """Every CSV of a real Dec-2024 export (header lines verbatim) as a folder and a zip."""
     catalogue = realdata / "linkedin" / "header_specimens" / "ALL_HEADERS_2024-12_export.tsv"
     folder = tmp_path / "Basic_LinkedInDataExport_12-15-2024"
@@ -123,11 +133,11 @@ def test_real_headers_make_an_export_folder_and_zip(alice, realdata, tmp_path):
         ("someday", None),
     ],
 )
-def test_dates(text, expected):
+def test_dates(text: str, expected: dt.datetime | tuple[int, int, int | None]) -> None:
     assert parse_when(text) == expected
 
 
-def test_old_export_without_url_or_preamble_crlf_and_quirky_names(tmp_path):
+def test_old_export_without_url_or_preamble_crlf_and_quirky_names(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_bytes(
         b"First Name,Last Name,Email Address,Company,Position,Connected On\r\n"
@@ -149,7 +159,7 @@ def test_old_export_without_url_or_preamble_crlf_and_quirky_names(tmp_path):
     assert people[2].emails == ["zoe@example.org"] and people[2].met_on is None
 
 
-def test_messages_layouts_direction_and_skips(alice, tmp_path):
+def test_messages_layouts_direction_and_skips(alice: Owner, tmp_path: Path) -> None:
     Person.objects.filter(owner=alice, is_me=True).update(full_name="Alice Liddell")
     for name, url in (("Dana Kang", "dana-kang"), ("Eli Moss", "eli-moss")):
         Person.objects.create(owner=alice, full_name=name, name_key=name.lower())
@@ -186,7 +196,7 @@ def test_messages_layouts_direction_and_skips(alice, tmp_path):
     assert run(alice, path).interactions_added == 0  # the --me URL was remembered
 
 
-def test_messages_guess_the_owner_when_not_told(tmp_path):
+def test_messages_guess_the_owner_when_not_told(tmp_path: Path) -> None:
     path = tmp_path / "messages.csv"
     path.write_text(
         "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
@@ -207,7 +217,7 @@ def test_messages_guess_the_owner_when_not_told(tmp_path):
     assert [p.reason for p in records if isinstance(p, Problem)] == ["draft message (never sent)"]
 
 
-def test_invitations_count_only_with_a_message(alice, tmp_path):
+def test_invitations_count_only_with_a_message(alice: Owner, tmp_path: Path) -> None:
     Person.objects.create(owner=alice, full_name="Dana Kang", name_key="dana kang")
     path = tmp_path / "Invitations.csv"
     path.write_text(
@@ -222,7 +232,7 @@ def test_invitations_count_only_with_a_message(alice, tmp_path):
     assert (row.initiated_by, row.summary) == ("them", "Invitation: Loved your talk")
 
 
-def test_not_linkedin(tmp_path):
+def test_not_linkedin(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("a,b,c\n1,2,3\n")
     with pytest.raises(ImportFileError, match="not a LinkedIn"):
@@ -233,7 +243,7 @@ def test_not_linkedin(tmp_path):
         detect_kind(bad_zip)
 
 
-def test_a_file_cut_off_mid_row_skips_that_row_and_says_so(cli, tmp_path):
+def test_a_file_cut_off_mid_row_skips_that_row_and_says_so(cli: Cli, tmp_path: Path) -> None:
     """A Connections.csv that ends inside a row: the short row is a problem naming its
     line, never a person with half a URL; the rows before it still come in."""
     path = tmp_path / "trunc.csv"
@@ -268,7 +278,9 @@ def test_a_file_cut_off_mid_row_skips_that_row_and_says_so(cli, tmp_path):
         ),
     ],
 )
-def test_messages_and_invitations_cut_off_mid_row(alice, tmp_path, name, header, whole, cut):
+def test_messages_and_invitations_cut_off_mid_row(
+    alice: Owner, tmp_path: Path, name: str, header: str, whole: str, cut: str
+) -> None:
     path = tmp_path / name
     path.write_text(f"{header}\n{whole}\n{cut}")
     problems = [
@@ -281,7 +293,7 @@ def test_messages_and_invitations_cut_off_mid_row(alice, tmp_path, name, header,
     ]
 
 
-def test_skip_reasons_are_shown_whole_and_grouped_by_kind(cli, tmp_path):
+def test_skip_reasons_are_shown_whole_and_grouped_by_kind(cli: Cli, tmp_path: Path) -> None:
     """A reason holding a URL is not cut at its colon; many senders no one knows make
     one line with a few of them as examples."""
     path = tmp_path / "messages.csv"
@@ -305,7 +317,7 @@ def test_skip_reasons_are_shown_whole_and_grouped_by_kind(cli, tmp_path):
     ) in out
 
 
-def test_a_truncated_zip_is_reported_as_a_broken_zip(cli, tmp_path):
+def test_a_truncated_zip_is_reported_as_a_broken_zip(cli: Cli, tmp_path: Path) -> None:
     whole = tmp_path / "whole.zip"
     with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

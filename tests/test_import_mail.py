@@ -13,7 +13,7 @@ import mailbox
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,6 +27,9 @@ from troth.importers.records import (
     PersonRecord,
     Problem,
 )
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # Collected at import time to parametrize (the realdata fixture still decides
 # whether the tests run: it skips in a user's clone and fails in CI).
@@ -81,7 +84,7 @@ def check_records(records) -> None:
 # -- real files ----------------------------------------------------------------
 
 
-def test_realdata_is_all_there(realdata):
+def test_realdata_is_all_there(realdata: Path) -> None:
     assert len(_files("mbox")) >= 13 and len(_files("eml")) >= 11
     assert len(_files("maildir")) >= 350
     for sub in MAILDIRS:
@@ -106,7 +109,7 @@ EXPECTED_MBOX = {
 
 
 @pytest.mark.parametrize("name", MBOXES)
-def test_real_mbox(realdata, name):
+def test_real_mbox(realdata: Path, name) -> None:
     path = realdata / name
     if path.name == "neomutt_not_an_mbox.mbox":
         # Plain text under an .mbox name: not mail (detect says so, parse refuses).
@@ -124,7 +127,7 @@ def test_real_mbox(realdata, name):
     assert not kinds(records, PersonRecord) and not kinds(records, InteractionRecord)
 
 
-def test_real_mbox_message_counts_match_the_stdlib(realdata):
+def test_real_mbox_message_counts_match_the_stdlib(realdata: Path) -> None:
     for name in EXPECTED_MBOX:
         path = realdata / "mbox" / name
         ours = sum(1 for _ in mailscan.scan_mbox(path, workers=1))
@@ -143,7 +146,7 @@ def test_real_mbox_message_counts_match_the_stdlib(realdata):
             assert ours == theirs, name
 
 
-def test_real_mbox_lists_and_problems(realdata):
+def test_real_mbox_lists_and_problems(realdata: Path) -> None:
     _records, stats = parse(realdata / "mbox" / "perceval_mbox_complex.mbox")
     assert stats["excluded: mailing list"] == 2
     records, _ = parse(realdata / "mbox" / "perceval_mbox_no_fields.mbox")
@@ -154,7 +157,7 @@ def test_real_mbox_lists_and_problems(realdata):
     assert [p.reason for p in kinds(records, Problem)] == ["From has no address"]
 
 
-def test_real_mbox_as_the_owner(realdata):
+def test_real_mbox_as_the_owner(realdata: Path) -> None:
     """Mail::Box's test folder is Mark Overmeer's own mail of 1999-2000: seen as his,
     the people he exchanged mail with become correspondents; list traffic and the
     list robot (majordomo) do not."""
@@ -178,7 +181,7 @@ def test_real_mbox_as_the_owner(realdata):
 
 
 @pytest.mark.parametrize("name", EMLS)
-def test_real_eml(realdata, name):
+def test_real_eml(realdata: Path, name) -> None:
     path = realdata / name
     assert PARSER.detect(path)
     records, stats = parse(path)
@@ -188,7 +191,7 @@ def test_real_eml(realdata, name):
     assert not kinds(records, PersonRecord) and not kinds(records, InteractionRecord)
 
 
-def test_real_eml_exclusions_and_problems(realdata):
+def test_real_eml_exclusions_and_problems(realdata: Path) -> None:
     eml = realdata / "eml"
     _, stats = parse(eml / "mailparser_mail_malformed_2.eml", me={"tanya@infospacemail.com"})
     assert stats["excluded: bounce"] == 1  # postmaster DSN, multipart/report
@@ -207,7 +210,7 @@ def _to_of(path: Path) -> set[str]:
     return {addr for addr, _ in addresses(headers[b"to"])}
 
 
-def test_real_encoded_names_are_decoded(realdata):
+def test_real_encoded_names_are_decoded(realdata: Path) -> None:
     eml = realdata / "eml"
 
     def sender(name: str) -> tuple[str, str]:
@@ -234,7 +237,7 @@ def test_real_encoded_names_are_decoded(realdata):
     assert addresses(headers[b"from"]) == (("lucíacharlie@wellsfargo.com", "Lucía Charlie"),)
 
 
-def test_decode_words():
+def test_decode_words() -> None:
     assert decode_words("plain") == "plain"
     assert decode_words("Edmond =?UTF-8?B?RGFudMOocw==?=") == "Edmond Dantès"
     # the space between two encoded words goes, the one beside plain text stays
@@ -246,7 +249,7 @@ def test_decode_words():
 
 
 @pytest.mark.parametrize("name", MAILDIRS)
-def test_real_maildirs(realdata, name):
+def test_real_maildirs(realdata: Path, name) -> None:
     root = realdata / name
     assert PARSER.detect(root)
     records, stats = parse(root)
@@ -264,7 +267,7 @@ def test_real_maildirs(realdata, name):
         assert problems["multirecip!2,S"] == "From has no address"  # "From:" empty
 
 
-def test_real_maildir_as_a_real_owner(realdata):
+def test_real_maildir_as_a_real_owner(realdata: Path) -> None:
     """notmuch's own list traffic, seen by one of its regular posters: the copies of
     his dozen posts carry no list headers, but the list's address is learnt from the
     List-Id of the others, so the list does not become a correspondent."""
@@ -275,7 +278,7 @@ def test_real_maildir_as_a_real_owner(realdata):
 
 
 @pytest.mark.parametrize("name", MAILDIR_FILES)
-def test_real_maildir_file_alone(realdata, name):
+def test_real_maildir_file_alone(realdata: Path, name) -> None:
     """Each file of the real Maildirs as a single message: no crash, one message."""
     path = realdata / name
     if not PARSER.detect(path):
@@ -328,7 +331,7 @@ def _real_messages(realdata: Path):
         yield name, path.read_bytes(), mailscan.file_headers(path)
 
 
-def test_scanner_matches_the_stdlib_parser_on_every_real_message(realdata):
+def test_scanner_matches_the_stdlib_parser_on_every_real_message(realdata: Path) -> None:
     checked = 0
     mismatches: list[tuple[Any, ...]] = []
     for label, raw, ours in _real_messages(realdata):
@@ -393,7 +396,7 @@ def talks(records) -> list[tuple[str, bool, str]]:
     return [(r.emails[0], r.they_started, r.summary) for r in kinds(records, InteractionRecord)]
 
 
-def test_two_way_exchange_makes_a_person_and_a_one_off_cc_does_not(tmp_path):
+def test_two_way_exchange_makes_a_person_and_a_one_off_cc_does_not(tmp_path: Path) -> None:
     path = mbox(
         tmp_path / "box",
         msg(OWNER, BOB, "Lunch?", "Mon, 3 Jun 2024 10:00:00 +0000", cc=CAROL),
@@ -414,7 +417,7 @@ def test_two_way_exchange_makes_a_person_and_a_one_off_cc_does_not(tmp_path):
     assert not kinds(records, Problem)
 
 
-def test_repeated_direct_mail_rule(tmp_path):
+def test_repeated_direct_mail_rule(tmp_path: Path) -> None:
     path = mbox(
         tmp_path / "box",
         # the owner writes to Erin twice (To): a correspondent
@@ -441,7 +444,7 @@ def test_repeated_direct_mail_rule(tmp_path):
     assert people(records)["erin@example.com"].full_name == "erin@example.com"
 
 
-def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path):
+def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path: Path) -> None:
     day = "Mon, 3 Jun 2024 10:00:00 +0000"
     path = mbox(
         tmp_path / "box",
@@ -481,7 +484,7 @@ def test_lists_automated_bounces_and_noreply_are_excluded(tmp_path):
     ]
 
 
-def test_a_list_the_owner_posts_to_is_no_correspondent(tmp_path):
+def test_a_list_the_owner_posts_to_is_no_correspondent(tmp_path: Path) -> None:
     day = "Mon, 3 Jun 2024 1{}:00:00 +0000"
     lst = "Dev list <dev@lists.example.com>"
     path = mbox(
@@ -499,7 +502,7 @@ def test_a_list_the_owner_posts_to_is_no_correspondent(tmp_path):
     assert not kinds(records, PersonRecord) and not kinds(records, InteractionRecord)
 
 
-def test_same_mail_in_two_maildir_folders_counts_once(tmp_path):
+def test_same_mail_in_two_maildir_folders_counts_once(tmp_path: Path) -> None:
     root = tmp_path / "Mail"
     for folder in ("INBOX", "Archive/2024"):
         for sub in ("cur", "new", "tmp"):
@@ -532,7 +535,7 @@ def test_same_mail_in_two_maildir_folders_counts_once(tmp_path):
     ]
 
 
-def test_mh_and_eml_trees(tmp_path):
+def test_mh_and_eml_trees(tmp_path: Path) -> None:
     root = tmp_path / "archive"
     (root / "inbox").mkdir(parents=True)
     (root / "sent").mkdir()
@@ -553,7 +556,7 @@ def test_mh_and_eml_trees(tmp_path):
     ]
 
 
-def test_encoded_names_and_broken_headers(tmp_path):
+def test_encoded_names_and_broken_headers(tmp_path: Path) -> None:
     path = tmp_path / "box"
     good = [
         msg(
@@ -586,7 +589,7 @@ def test_encoded_names_and_broken_headers(tmp_path):
     assert [p.where for p in kinds(records, Problem)] == [f"{path}#3", f"{path}#4", f"{path}#5"]
 
 
-def test_mbox_escaping_crlf_and_huge_headers(tmp_path):
+def test_mbox_escaping_crlf_and_huge_headers(tmp_path: Path) -> None:
     day = "Mon, 3 Jun 2024 10:00:00 +0000"
     body = (
         "Hi\n\n>From the escaped line\nFrom time to time, an unescaped one\n\n"
@@ -611,7 +614,7 @@ def test_mbox_escaping_crlf_and_huge_headers(tmp_path):
     assert mailscan.file_headers(single)[b"subject"] == b"three"
 
 
-def test_parallel_scan_gives_the_same_results_in_order(tmp_path):
+def test_parallel_scan_gives_the_same_results_in_order(tmp_path: Path) -> None:
     messages = [
         msg(f"p{n % 50}@example.com", OWNER, f"s{n}", f"Mon, 3 Jun 2024 10:{n % 60:02d}:00 +0000")
         for n in range(3000)
@@ -627,7 +630,7 @@ def test_parallel_scan_gives_the_same_results_in_order(tmp_path):
     assert mailscan.default_workers(path.stat().st_size) == 1
 
 
-def test_me_is_required_and_checked(tmp_path):
+def test_me_is_required_and_checked(tmp_path: Path) -> None:
     path = mbox(tmp_path / "box", msg(BOB, OWNER, "x", "Mon, 3 Jun 2024 10:00:00 +0000"))
     with pytest.raises(ImportFileError, match="--me ADDRESS"):
         list(PARSER.parse(path))
@@ -638,7 +641,7 @@ def test_me_is_required_and_checked(tmp_path):
     assert not kinds(records, Problem)
 
 
-def test_detect(tmp_path):
+def test_detect(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("Just some notes.\nFrom here on, more.\n")
     (tmp_path / "card.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nEND:VCARD\n")
     (tmp_path / "empty").mkdir()
@@ -650,7 +653,7 @@ def test_detect(tmp_path):
         list(PARSER.parse(tmp_path / "notes.txt", me=ME))
 
 
-def test_what_is_left_out_is_counted_by_reason_everywhere(cli, tmp_path):
+def test_what_is_left_out_is_counted_by_reason_everywhere(cli: Cli, tmp_path: Path) -> None:
     """Seven messages, two interactions: the five others are counted by why they were
     left out (not listed one by one), in the summary, in --json and in --report."""
     day = "Mon, 3 Jun 2024 1{}:00:00 +0000"
@@ -689,7 +692,7 @@ def test_what_is_left_out_is_counted_by_reason_everywhere(cli, tmp_path):
     assert data["nothing_new"].startswith("Nothing new")
 
 
-def test_a_mailbox_of_list_mail_only_says_so(cli, tmp_path):
+def test_a_mailbox_of_list_mail_only_says_so(cli: Cli, tmp_path: Path) -> None:
     path = mbox(
         tmp_path / "lists.mbox",
         msg(BOB, OWNER, "list", "Mon, 3 Jun 2024 10:00:00 +0000", extra="List-Id: <d.e.com>\n"),

@@ -10,6 +10,7 @@ import io
 import random
 import string
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import transaction
@@ -24,10 +25,14 @@ from troth.importers.sanity import looks_like_name, noise
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_record_favor
 from troth.ledger.models import FAVOR_KINDS
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Person
 from troth.sim.names import FIRST_NAMES, LAST_NAMES, ORG_PLACES
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # the runs' own records, and where the warm paths' link inference last stopped (a marker
 # of derived data, past ids that are never reused)
@@ -74,7 +79,7 @@ def google_file(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pa
 
 
 @pytest.fixture
-def me(db):
+def me(db: None):
     with transaction.atomic():
         return local_owner()
 
@@ -93,8 +98,8 @@ def the_run(me) -> ImportRun:
 
 
 def test_undo_puts_the_database_back_and_keeps_a_later_edit(
-    cli, me, before_import, realdata, tmp_path
-):
+    cli: Cli, me, before_import, realdata: Path, tmp_path: Path
+) -> None:
     dana, other = before_import
     rows = people_rows(120)
     rows.append(
@@ -138,7 +143,9 @@ def test_undo_puts_the_database_back_and_keeps_a_later_edit(
     assert err.strip() == f"troth: error: import #{run.pk} was already undone"
 
 
-def test_undo_refuses_when_a_created_person_was_edited_then_force(cli, me, realdata, tmp_path):
+def test_undo_refuses_when_a_created_person_was_edited_then_force(
+    cli: Cli, me, realdata: Path, tmp_path: Path
+) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(60))
     cli("import", str(path))
     run = the_run(me)
@@ -153,7 +160,9 @@ def test_undo_refuses_when_a_created_person_was_edited_then_force(cli, me, reald
     assert not Person.objects.filter(owner=me, is_me=False).exists()
 
 
-def test_undo_refuses_when_a_created_person_gained_a_note(cli, me, realdata, tmp_path):
+def test_undo_refuses_when_a_created_person_gained_a_note(
+    cli: Cli, me, realdata: Path, tmp_path: Path
+) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(60))
     cli("import", str(path))
     run = the_run(me)
@@ -167,7 +176,9 @@ def test_undo_refuses_when_a_created_person_gained_a_note(cli, me, realdata, tmp
     assert not Person.objects.filter(owner=me, is_me=False).exists()
 
 
-def test_undo_of_a_later_import_first_then_the_earlier_one(cli, me, realdata, tmp_path):
+def test_undo_of_a_later_import_first_then_the_earlier_one(
+    cli: Cli, me, realdata: Path, tmp_path: Path
+) -> None:
     header = google_header(realdata)
     rows = people_rows(60)
     first = google_file(tmp_path / "a.csv", header, rows)
@@ -188,7 +199,9 @@ def test_undo_of_a_later_import_first_then_the_earlier_one(cli, me, realdata, tm
     assert not Person.objects.filter(owner=me, is_me=False).exists()
 
 
-def test_undo_of_another_owners_run_or_no_run(cli, me, alice, realdata, tmp_path):
+def test_undo_of_another_owners_run_or_no_run(
+    cli: Cli, me, alice: Owner, realdata: Path, tmp_path: Path
+) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(5))
     with transaction.atomic():
         do_import(alice, parser("google"), path, kind="google")
@@ -199,7 +212,9 @@ def test_undo_of_another_owners_run_or_no_run(cli, me, alice, realdata, tmp_path
     assert "must be a number" in cli("import", "--undo", "x", code=2).stderr
 
 
-def test_dry_run_writes_nothing_and_shows_examples(cli, me, before_import, realdata, tmp_path):
+def test_dry_run_writes_nothing_and_shows_examples(
+    cli: Cli, me, before_import, realdata: Path, tmp_path: Path
+) -> None:
     rows = people_rows(30)
     dana = {"First Name": "Dana", "Last Name": "Kang", "E-mail 1 - Value": "dana@kang.example"}
     rows.append({**dana, "Organization Name": "Acme"})
@@ -234,7 +249,9 @@ def garbage_csv(path: Path, size: int, seed: int = 3) -> Path:
     return path
 
 
-def test_a_5mb_nonsense_csv_is_refused_and_nothing_written(cli, me, before_import, tmp_path):
+def test_a_5mb_nonsense_csv_is_refused_and_nothing_written(
+    cli: Cli, me, before_import, tmp_path: Path
+) -> None:
     path = garbage_csv(tmp_path / "garbage_hdr.csv", 5 * 1024 * 1024)
     before = state()
     err = cli("import", str(path), code=2).stderr.strip()
@@ -244,7 +261,7 @@ def test_a_5mb_nonsense_csv_is_refused_and_nothing_written(cli, me, before_impor
     assert state() == before and not ImportRun.objects.exists()
 
 
-def test_a_nonsense_csv_comes_in_with_force_and_dry_run_warns(cli, me, tmp_path):
+def test_a_nonsense_csv_comes_in_with_force_and_dry_run_warns(cli: Cli, me, tmp_path: Path) -> None:
     path = garbage_csv(tmp_path / "garbage.csv", 150_000)
     out = cli("import", str(path), "--dry-run").stdout
     assert "This file would be refused" in out
@@ -253,7 +270,7 @@ def test_a_nonsense_csv_comes_in_with_force_and_dry_run_warns(cli, me, tmp_path)
     assert data["people_created"] >= 50 and data["noise"]
 
 
-def test_real_address_books_pass_the_sanity_check(realdata, tmp_path):
+def test_real_address_books_pass_the_sanity_check(realdata: Path, tmp_path: Path) -> None:
     header = google_header(realdata)
     path = google_file(tmp_path / "contacts.csv", header, people_rows(400))
     google = list(parser("google").parse(path))
@@ -289,11 +306,11 @@ def test_real_address_books_pass_the_sanity_check(realdata, tmp_path):
         ("", False),
     ],
 )
-def test_looks_like_name(name, ok):
+def test_looks_like_name(name: str, ok: bool) -> None:
     assert looks_like_name(name) is ok
 
 
-def test_imports_lists_runs(cli, me, realdata, tmp_path):
+def test_imports_lists_runs(cli: Cli, me, realdata: Path, tmp_path: Path) -> None:
     assert "No imports yet." in cli("imports").stdout
     path = google_file(tmp_path / "contacts.csv", google_header(realdata), people_rows(3))
     cli("import", str(path))
@@ -306,7 +323,9 @@ def test_imports_lists_runs(cli, me, realdata, tmp_path):
     assert "contacts.csv" in table and "google" in table
 
 
-def test_an_import_stopped_midway_leaves_nothing(me, before_import, tmp_path, realdata):
+def test_an_import_stopped_midway_leaves_nothing(
+    me, before_import, tmp_path: Path, realdata: Path
+) -> None:
     """People are written in chunks, each committed at once; an import stopped after
     some of them (here Ctrl-C, as the progress bar sees it) undoes what was written."""
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(1200))
@@ -323,7 +342,7 @@ def test_an_import_stopped_midway_leaves_nothing(me, before_import, tmp_path, re
     assert not ImportChange.objects.exists()
 
 
-def test_undo_unmerges_what_identity_resolution_merged(cli, me, tmp_path):
+def test_undo_unmerges_what_identity_resolution_merged(cli: Cli, me, tmp_path: Path) -> None:
     """A record that is someone already here (same name, same company: a sure match)
     is merged into them after the import; the undo puts both back as they were."""
     robert = do_add_person(me, "Robert Lang", emails=["robert@lang.dev"], company="Globex")
@@ -346,7 +365,7 @@ def test_undo_unmerges_what_identity_resolution_merged(cli, me, tmp_path):
     assert not MergeRecord.objects.exists() and not MergeSuggestion.objects.exists()
 
 
-def test_an_interrupted_run_is_undone_with_force(me, tmp_path, realdata):
+def test_an_interrupted_run_is_undone_with_force(me, tmp_path: Path, realdata: Path) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(10))
     run = ImportRun.objects.create(
         owner=me, kind="google", path=str(path), started_at=timezone.now(), status="running"
@@ -363,7 +382,9 @@ def test_an_interrupted_run_is_undone_with_force(me, tmp_path, realdata):
     assert run.status == "failed" and run.undone_at is not None
 
 
-def test_undo_takes_back_the_birthdays_an_import_brought(cli, me, before_import, tmp_path):
+def test_undo_takes_back_the_birthdays_an_import_brought(
+    cli: Cli, me, before_import, tmp_path: Path
+) -> None:
     """The dates an import writes are its own rows: its undo removes them instead of
     refusing because the people it created "gained rows" (found by a newcomer)."""
     existing = do_add_person(me, "Pia Sommer", emails=["pia@example.org"])

@@ -130,7 +130,7 @@ def only(path: Path) -> PersonRecord:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_every_real_vcard_file(realdata, name):
+def test_every_real_vcard_file(realdata: Path, name) -> None:
     path = realdata / "vcard" / name
     assert name in EXPECTED, f"{name} is new in realdata: say what it should yield"
     expected = EXPECTED[name]
@@ -163,7 +163,7 @@ def test_every_real_vcard_file(realdata, name):
     assert len(set(again)) == len(again)
 
 
-def test_shift_jis_names_decode_to_kanji(realdata):
+def test_shift_jis_names_decode_to_kanji(realdata: Path) -> None:
     root = realdata / "vcard" / "android_aosp"
     assert only(root / "v21_japanese_1.vcf").full_name == "安藤ロイド"
     second = only(root / "v21_japanese_2.vcf")
@@ -182,7 +182,7 @@ def test_shift_jis_names_decode_to_kanji(realdata):
     assert only(root / "v40_sort_as.vcf").company == "グーグル"
 
 
-def test_quoted_printable_soft_breaks_are_joined(realdata):
+def test_quoted_printable_soft_breaks_are_joined(realdata: Path) -> None:
     root = realdata / "vcard"
     outlook = only(root / "ezvcard_outlook-2003.vcf")
     assert outlook.note == "This is the note field!!\nSecond line\n\nThird line is empty"
@@ -197,7 +197,7 @@ def test_quoted_printable_soft_breaks_are_joined(realdata):
     assert comment.external_id == "357"  # the UID
 
 
-def test_photos_are_kept_inline_and_uris_ignored(realdata):
+def test_photos_are_kept_inline_and_uris_ignored(realdata: Path) -> None:
     root = realdata / "vcard"
     for name in (
         "ezvcard_John_Doe_IPHONE.vcf",
@@ -228,7 +228,7 @@ def test_photos_are_kept_inline_and_uris_ignored(realdata):
     assert only(root / "vcard_validator" / "missing_photo_param.vcf").photo is None
 
 
-def test_apple_item_groups_and_escaped_urls(realdata):
+def test_apple_item_groups_and_escaped_urls(realdata: Path) -> None:
     root = realdata / "vcard"
     iphone = only(root / "ezvcard_John_Doe_IPHONE.vcf")
     assert iphone.emails == ["john.doe@ibm.com"]  # item1.EMAIL
@@ -251,7 +251,7 @@ def test_apple_item_groups_and_escaped_urls(realdata):
     assert ios.company == "Smith Auto Repair"
 
 
-def test_what_real_cards_say(realdata):
+def test_what_real_cards_say(realdata: Path) -> None:
     root = realdata / "vcard"
     rfc = people(root / "ezvcard_rfc2426-example.vcf")
     assert [p.full_name for p in rfc] == ["Frank Dawson", "Tim Howes"]
@@ -289,7 +289,7 @@ def test_what_real_cards_say(realdata):
     assert only(root / "ezvcard_issue114.vcf").external_id.startswith("8b574c60-")
 
 
-def test_invalid_real_cards_are_problems_with_lines(realdata):
+def test_invalid_real_cards_are_problems_with_lines(realdata: Path) -> None:
     root = realdata / "vcard" / "vcard_validator"
     for name, reason in (
         ("missing_end.vcf", "no END:VCARD"),
@@ -335,7 +335,7 @@ END:VCARD
 """
 
 
-def test_apple_card_with_item_groups(tmp_path):
+def test_apple_card_with_item_groups(tmp_path: Path) -> None:
     records = parse(write(tmp_path, APPLE))
     (ada,) = [r for r in records if isinstance(r, PersonRecord)]
     assert isinstance(ada, PersonRecord)
@@ -355,7 +355,7 @@ def test_apple_card_with_item_groups(tmp_path):
     ]
 
 
-def test_a_bad_card_is_a_problem_and_the_rest_imports(tmp_path):
+def test_a_bad_card_is_a_problem_and_the_rest_imports(tmp_path: Path) -> None:
     text = (
         "# exported by hand\n"
         "BEGIN:VCARD\nVERSION:3.0\nFN:First Person\nEMAIL:first@example.org\nEND:VCARD\n"
@@ -372,7 +372,7 @@ def test_a_bad_card_is_a_problem_and_the_rest_imports(tmp_path):
     assert (third.full_name, third.emails, third.phones) == ("Person Third", [], [])
 
 
-def test_ids_without_uid_are_stable_hashes(tmp_path):
+def test_ids_without_uid_are_stable_hashes(tmp_path: Path) -> None:
     card = "BEGIN:VCARD\nVERSION:3.0\nFN:Sam Lee\nEMAIL:sam@example.org\nNOTE:{}\nEND:VCARD\n"
     one = parse(write(tmp_path, card.format("first note"), "a.vcf"))[0]
     two = parse(write(tmp_path, card.format("edited note"), "b.vcf"))[0]
@@ -381,7 +381,7 @@ def test_ids_without_uid_are_stable_hashes(tmp_path):
     assert other.external_id != one.external_id
 
 
-def test_vcard_21_charsets_and_quoted_printable(tmp_path):
+def test_vcard_21_charsets_and_quoted_printable(tmp_path: Path) -> None:
     text = (
         "BEGIN:VCARD\nVERSION:2.1\n"
         "N;CHARSET=ISO-8859-1:Müller;Jürgen\n"
@@ -400,7 +400,7 @@ def test_vcard_21_charsets_and_quoted_printable(tmp_path):
     assert person.phones == ["+49301234567"]
 
 
-def test_vcard_40_data_uri_photo(tmp_path):
+def test_vcard_40_data_uri_photo(tmp_path: Path) -> None:
     jpeg = JPEG + b"\xe0" + bytes(range(64))
     data = base64.b64encode(jpeg).decode()
     text = (
@@ -412,13 +412,13 @@ def test_vcard_40_data_uri_photo(tmp_path):
     assert person.photo == jpeg
 
 
-def test_the_owners_own_card_is_skipped(tmp_path):
+def test_the_owners_own_card_is_skipped(tmp_path: Path) -> None:
     text = "BEGIN:VCARD\nVERSION:3.0\nFN:Me Myself\nEMAIL:ME@example.org\nEND:VCARD\n"
     (problem,) = parse(write(tmp_path, text), me={"me@example.org"})
     assert isinstance(problem, Problem) and "owner" in problem.reason
 
 
-def test_a_file_without_cards_is_one_line_error(tmp_path):
+def test_a_file_without_cards_is_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.vcf"
     path.write_text("just some text\nEND:VCARD\n")
     with pytest.raises(ImportFileError) as caught:
@@ -427,7 +427,7 @@ def test_a_file_without_cards_is_one_line_error(tmp_path):
     assert not PARSER.detect(tmp_path)  # a folder is not a vCard file
 
 
-def test_detect_sniffs_content(tmp_path):
+def test_detect_sniffs_content(tmp_path: Path) -> None:
     path = tmp_path / "export.txt"
     path.write_text("\nBEGIN:VCARD\nFN:X\nEND:VCARD\n")
     assert PARSER.detect(path)
@@ -436,7 +436,7 @@ def test_detect_sniffs_content(tmp_path):
     assert not PARSER.detect(other)
 
 
-def test_a_folded_line_after_a_trailing_backslash_is_still_a_fold(tmp_path):
+def test_a_folded_line_after_a_trailing_backslash_is_still_a_fold(tmp_path: Path) -> None:
     text = "BEGIN:VCARD\nVERSION:3.0\nFN:Folded Person\nNOTE:ends with \\\\\n  and goes on\nEND:VCARD\n"
     (person,) = parse(write(tmp_path, text))
     assert person.note == "ends with \\ and goes on"

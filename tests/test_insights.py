@@ -13,12 +13,15 @@ from collections.abc import Sequence
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import DjangoAssertNumQueries
 
 from troth.insights import queries, series
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
 from troth.ledger.models import Commitment
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_link_knows
 from troth.people.models import Person
@@ -45,7 +48,7 @@ def text(response) -> str:
 # -- pure series -------------------------------------------------------------------
 
 
-def test_months_and_sample_days():
+def test_months_and_sample_days() -> None:
     assert series.months_back(D(2026, 2, 14), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert series.month_end(D(2024, 2, 3)) == D(2024, 2, 29)
     assert series.month_end(D(2025, 12, 31)) == D(2025, 12, 31)
@@ -57,7 +60,7 @@ def test_months_and_sample_days():
     ]
 
 
-def test_give_take_counts_each_month_and_leaves_others_out():
+def test_give_take_counts_each_month_and_leaves_others_out() -> None:
     months = ["2026-01", "2026-02", "2026-03"]
     favours = [
         (D(2026, 1, 5), True, 1),
@@ -75,7 +78,7 @@ def test_give_take_counts_each_month_and_leaves_others_out():
     }
 
 
-def test_settled_promises_are_on_time_late_or_broken():
+def test_settled_promises_are_on_time_late_or_broken() -> None:
     assert series.settled((D(2026, 1, 10), "kept", D(2026, 1, 10))) == (D(2026, 1, 10), "on_time")
     assert series.settled((D(2026, 1, 10), "kept", D(2026, 1, 11))) == (D(2026, 1, 11), "late")
     assert series.settled((None, "kept", D(2026, 5, 1))) == (D(2026, 5, 1), "on_time")
@@ -84,7 +87,7 @@ def test_settled_promises_are_on_time_late_or_broken():
     assert series.settled((None, "open", None)) is None
 
 
-def test_follow_through_per_month_and_rolling_90_days():
+def test_follow_through_per_month_and_rolling_90_days() -> None:
     months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
     promises = [
         (D(2025, 12, 1), "kept", D(2025, 12, 20)),  # late, before the window: only in rates
@@ -109,7 +112,7 @@ def test_follow_through_per_month_and_rolling_90_days():
     assert series.follow_through([], months[:2], D(2026, 2, 1))["rate_90"] == [None, None]
 
 
-def test_tier_counts_per_day_in_tier_order():
+def test_tier_counts_per_day_in_tier_order() -> None:
     snapshots = [
         (D(2026, 1, 31), ["inner", "close", "close", "stranger"]),
         (D(2026, 2, 28), ["inner", "inner", "dormant", "stranger", "weird"]),
@@ -120,7 +123,7 @@ def test_tier_counts_per_day_in_tier_order():
     }
 
 
-def test_tiers_to_show_keeps_the_layers_and_hides_what_would_dwarf_them():
+def test_tiers_to_show_keeps_the_layers_and_hides_what_would_dwarf_them() -> None:
     counts: dict[str, Sequence[int]] = {
         "inner": [5, 5],
         "close": [10, 9],
@@ -138,7 +141,7 @@ def test_tiers_to_show_keeps_the_layers_and_hides_what_would_dwarf_them():
     ]
 
 
-def test_cooling_biggest_drops_first_and_only_real_drops():
+def test_cooling_biggest_drops_first_and_only_real_drops() -> None:
     rows = [
         {"id": 1, "name": "Ann", "trend_30": -2, "trend_90": -5},
         {"id": 2, "name": "Bo", "trend_30": -1, "trend_90": -12},
@@ -151,7 +154,7 @@ def test_cooling_biggest_drops_first_and_only_real_drops():
     assert [r["id"] for r in series.cooling(rows, 1)] == [2]
 
 
-def test_network_keeps_the_strongest_ties_and_their_links():
+def test_network_keeps_the_strongest_ties_and_their_links() -> None:
     people = [
         {"id": 1, "name": "A", "score": 90, "tier": "inner"},
         {"id": 2, "name": "B", "score": 70, "tier": "close"},
@@ -184,12 +187,14 @@ def test_network_keeps_the_strongest_ties_and_their_links():
         (dt.date(2031, 5, 1), 1),
     ],
 )
-def test_give_take_and_follow_through_from_the_ledger(alice, bob, day, given_this_month):
+def test_give_take_and_follow_through_from_the_ledger(
+    alice: Owner, bob: Owner, day, given_this_month: int
+) -> None:
     with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=False):
         _give_take_and_follow_through(alice, bob, given_this_month)
 
 
-def _give_take_and_follow_through(alice, bob, given_this_month: int) -> None:
+def _give_take_and_follow_through(alice: Owner, bob: Owner, given_this_month: int) -> None:
     today = timezone.localdate()
     me = me_person(alice)
     dana = do_add_person(alice, "Dana Whitfield")
@@ -225,8 +230,8 @@ def _give_take_and_follow_through(alice, bob, given_this_month: int) -> None:
 
 
 def test_tiers_over_time_end_with_today_and_are_cached(
-    alice, django_assert_max_num_queries, fixed_day
-):
+    alice: Owner, django_assert_max_num_queries: DjangoAssertNumQueries, fixed_day: dt.date
+) -> None:
     today = timezone.localdate()
     load_network(alice, generate_network(people=40, seed=5, today=today))
     history = queries.tier_history(alice, today)
@@ -252,7 +257,9 @@ def test_tiers_over_time_end_with_today_and_are_cached(
     assert all(after["tiers"][t][:-1] == history["tiers"][t][:-1] for t in TIERS)
 
 
-def test_network_is_only_the_owners_and_capped(alice, bob, fixed_day):
+def test_network_is_only_the_owners_and_capped(
+    alice: Owner, bob: Owner, fixed_day: dt.date
+) -> None:
     today = timezone.localdate()
     load_network(alice, generate_network(people=50, seed=3, today=today))
     load_network(bob, generate_network(people=50, seed=4, today=today))
@@ -269,7 +276,7 @@ def test_network_is_only_the_owners_and_capped(alice, bob, fixed_day):
 # -- the page ----------------------------------------------------------------------
 
 
-def test_insights_page_for_an_empty_network(web):
+def test_insights_page_for_an_empty_network(web: Client) -> None:
     r = web.get("/insights/")
     assert r.status_code == 200
     body = text(r)
@@ -288,7 +295,9 @@ def test_insights_page_for_an_empty_network(web):
     assert net.status_code == 200 and net.json()["nodes"] == [] and net.json()["links"] == []
 
 
-def test_insights_page_on_a_simulated_network(fixed_day, web, alice):
+def test_insights_page_on_a_simulated_network(
+    fixed_day: dt.date, web: Client, alice: Owner
+) -> None:
     load_network(alice, generate_network(people=60, seed=7, today=timezone.localdate()))
     r = web.get("/insights/")
     assert r.status_code == 200
@@ -316,7 +325,9 @@ def test_insights_page_on_a_simulated_network(fixed_day, web, alice):
     assert all(n["tier"] != "stranger" for n in net["nodes"])
 
 
-def test_network_json_never_shows_another_owners_people(fixed_day, client, alice, bob):
+def test_network_json_never_shows_another_owners_people(
+    fixed_day: dt.date, client: Client, alice: Owner, bob: Owner
+) -> None:
     today = timezone.localdate()
     load_network(bob, generate_network(people=40, seed=9, today=today))
     a1, a2 = do_add_person(alice, "Ana One"), do_add_person(alice, "Ana Two")
@@ -336,7 +347,9 @@ def test_network_json_never_shows_another_owners_people(fixed_day, client, alice
     }
 
 
-def test_tiers_over_time_are_only_the_owners(fixed_day, client, alice, bob):
+def test_tiers_over_time_are_only_the_owners(
+    fixed_day: dt.date, client: Client, alice: Owner, bob: Owner
+) -> None:
     load_network(alice, generate_network(people=30, seed=2, today=timezone.localdate()))
     client.force_login(bob)
     body = client.get("/insights/tiers", HTTP_HX_REQUEST="true").content.decode()
@@ -348,7 +361,9 @@ def test_tiers_over_time_are_only_the_owners(fixed_day, client, alice, bob):
     assert sum(counts[-1] for counts in history["tiers"].values()) == 30
 
 
-def test_network_json_is_compressed_for_browsers_that_ask(fixed_day, web, alice):
+def test_network_json_is_compressed_for_browsers_that_ask(
+    fixed_day: dt.date, web: Client, alice: Owner
+) -> None:
     load_network(alice, generate_network(people=200, seed=7, today=timezone.localdate()))
     plain = web.get("/insights/network.json?n=200")
     packed = web.get("/insights/network.json?n=200", HTTP_ACCEPT_ENCODING="gzip, br")
@@ -357,14 +372,14 @@ def test_network_json_is_compressed_for_browsers_that_ask(fixed_day, web, alice)
     assert json.loads(gzip.decompress(packed.content)) == plain.json()
 
 
-def test_network_json_refuses_a_malformed_size(web):
+def test_network_json_refuses_a_malformed_size(web: Client) -> None:
     r = web.get("/insights/network.json?n=lots")
     assert r.status_code == 400 and "whole number" in r.json()["error"]
     assert web.get("/insights/network.json?n=999999").json()["limit"] == queries.NETWORK_MAX
     assert web.post("/insights/network.json").status_code == 405
 
 
-def test_insights_asks_for_a_sign_in_beyond_local_mode(client, alice):
+def test_insights_asks_for_a_sign_in_beyond_local_mode(client: Client, alice: Owner) -> None:
     for url in ("/insights/", "/insights/tiers", "/insights/network.json"):
         r = client.get(url)
         assert r.status_code == 302 and "/login/" in r["Location"]
@@ -381,7 +396,7 @@ def test_insights_asks_for_a_sign_in_beyond_local_mode(client, alice):
         ("web/insights.css", b"--tier-inner"),
     ],
 )
-def test_vendored_files_are_served(web, path, needle):
+def test_vendored_files_are_served(web: Client, path: str, needle: bytes) -> None:
     r = web.get(f"/static/{path}")
     assert r.status_code == 200
-    assert needle in b"".join(r.streaming_content)
+    assert needle in r.getvalue()  # a file response: its streamed content

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.test import Client
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.models import Knows, Person
@@ -22,7 +24,7 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _net(owner) -> dict[str, Person]:
+def _net(owner: Owner) -> dict[str, Person]:
     """Dan (a close tie) knows Rob, who knows Tess, a stranger to me; the links are
     troth's (said by hand), with no Knows row behind them."""
     dan, rob = do_add_person(owner, "Dan Dee"), do_add_person(owner, "Rob Roe")
@@ -39,7 +41,7 @@ def _path(net: dict[str, Person]) -> str:
     return ",".join(str(net[k].id) for k in ("dan", "rob", "tess"))
 
 
-def test_the_network_json_draws_and_marks_a_path(web, alice):
+def test_the_network_json_draws_and_marks_a_path(web: Client, alice: Owner) -> None:
     net = _net(alice)
     assert not Knows.objects.filter(owner=alice).exists()
     plain = web.get("/insights/network.json?n=5000").json()
@@ -59,7 +61,7 @@ def test_the_network_json_draws_and_marks_a_path(web, alice):
     assert marked == {(min(a, b), max(a, b)) for a, b in zip(ids, ids[1:], strict=False)}
 
 
-def test_a_path_outside_the_strongest_ties_is_still_drawn(web, alice):
+def test_a_path_outside_the_strongest_ties_is_still_drawn(web: Client, alice: Owner) -> None:
     net = _net(alice)
     data = web.get(f"/insights/network.json?n=1&path={_path(net)}").json()
     shown = {n["id"] for n in data["nodes"]}
@@ -67,7 +69,9 @@ def test_a_path_outside_the_strongest_ties_is_still_drawn(web, alice):
     assert sum(1 for lk in data["links"] if lk["path"]) == 2
 
 
-def test_bad_paths_are_4xx_and_another_owners_people_are_not_found(web, alice, bob):
+def test_bad_paths_are_4xx_and_another_owners_people_are_not_found(
+    web: Client, alice: Owner, bob: Owner
+) -> None:
     net = _net(alice)
     theirs = do_add_person(bob, "Bea Bobson")
     for raw, status in (
@@ -85,7 +89,7 @@ def test_bad_paths_are_4xx_and_another_owners_people_are_not_found(web, alice, b
         assert "error" in r.json() and "Bea" not in r.content.decode()
 
 
-def test_show_on_the_network_links_each_path_to_insights(web, alice):
+def test_show_on_the_network_links_each_path_to_insights(web: Client, alice: Owner) -> None:
     net = _net(alice)
     html = web.get(f"/people/{net['tess'].id}/paths").content.decode()
     links = re.findall(r'href="/insights/\?path=([\d,]+)#network-h"', html)

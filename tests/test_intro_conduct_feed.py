@@ -13,6 +13,7 @@ from troth.intros import flow
 from troth.intros.actions import do_propose, do_step
 from troth.intros.conduct import conduct_rows
 from troth.intros.models import IntroStep
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.trust import signals, sources
 from troth.trust.history import load_history
@@ -26,7 +27,7 @@ def test_intros_registers_its_steps_with_trust() -> None:
     assert IntroStep in signals.FEEDS
 
 
-def test_a_step_verdict_reaches_the_score(alice) -> None:
+def test_a_step_verdict_reaches_the_score(alice: Owner) -> None:
     now = timezone.now()
     wren, sam = do_add_person(alice, "Wren Hale"), do_add_person(alice, "Sam Ortiz")
     for person in (wren, sam):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.agenda import actions as agenda_actions
@@ -19,15 +21,16 @@ from troth.intros.actions import do_offered, do_propose, do_step
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import access_intro
 from troth.ledger.models import Favor
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def people(alice):
+def people(alice: Owner):
     bernard = do_add_person(alice, "Bernard Biggs", company="Biggs Capital")
     ralph = do_add_person(alice, "Ralph Okonkwo", company="Ledgerline")
     return bernard, ralph
@@ -37,7 +40,7 @@ def contacts(person) -> list[str]:
     return list(Interaction.objects.filter(person=person).values_list("summary", flat=True))
 
 
-def test_thanks_nudge_and_release_of_an_offer_are_each_logged(alice, people):
+def test_thanks_nudge_and_release_of_an_offer_are_each_logged(alice: Owner, people) -> None:
     bernard, ralph = people
     intro = do_offered(alice, bernard, ralph, "learn how Ralph scaled finance")
     fresh_scores(alice)
@@ -64,7 +67,7 @@ def test_thanks_nudge_and_release_of_an_offer_are_each_logged(alice, people):
     _quiet_close(alice, bernard, ralph)
 
 
-def _quiet_close(alice, bernard, ralph) -> None:
+def _quiet_close(alice: Owner, bernard, ralph) -> None:
     logged = Interaction.objects.count()
     intro = do_propose(alice, bernard, ralph, "both in fintech", anyway="testing")
     intro = do_step(alice, intro, flow.ASKED)
@@ -80,7 +83,9 @@ def _quiet_close(alice, bernard, ralph) -> None:
     assert Interaction.objects.count() == logged
 
 
-def test_undo_on_today_puts_the_step_and_the_contact_back(client, alice, people):
+def test_undo_on_today_puts_the_step_and_the_contact_back(
+    client: Client, alice: Owner, people
+) -> None:
     client.force_login(alice)
     bernard, ralph = people
     intro = do_offered(alice, bernard, ralph, "learn how Ralph scaled finance")

@@ -4,6 +4,8 @@ introduction to both, the nudge, the follow-up and the thank-you with the outcom
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -14,11 +16,15 @@ from troth.interactions.actions import do_log_interaction
 from troth.intros import flow
 from troth.intros.actions import do_ask, do_propose, do_step
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def _tie(owner, person, meetings: int = 6):
+
+def _tie(owner: Owner, person, meetings: int = 6):
     """A months-long tie with giving both ways, so the handoff guard lets it through."""
     for k in range(meetings):
         do_log_interaction(
@@ -34,7 +40,7 @@ def _tie(owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def pair(alice):
+def pair(alice: Owner):
     dana = _tie(alice, do_add_person(alice, "Dana Whitfield", company="Larkspur Labs"))
     wren = _tie(alice, do_add_person(alice, "Wren Halvorsen"))
     do_set_job(alice, wren, "Northwind", "Head of Data")
@@ -46,7 +52,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _draft(owner, intro, kind=None):
+def _draft(owner: Owner, intro, kind=None):
     d = drafts.render_intro_draft(owner, intro, kind)
     _clean(d.subject or "")
     _clean(d.body)
@@ -54,7 +60,7 @@ def _draft(owner, intro, kind=None):
     return d
 
 
-def test_connector_drafts_follow_the_steps(alice, pair):
+def test_connector_drafts_follow_the_steps(alice: Owner, pair) -> None:
     dana, wren = pair
     intro = do_propose(alice, dana, wren, "learn how Wren's team hires data engineers")
     optin = _draft(alice, intro)
@@ -79,7 +85,7 @@ def test_connector_drafts_follow_the_steps(alice, pair):
     assert "whether you two managed to connect" in nudge.body
 
 
-def test_a_who_did_not_ask_opts_in_too(alice, pair):
+def test_a_who_did_not_ask_opts_in_too(alice: Owner, pair) -> None:
     dana, wren = pair
     intro = do_step(alice, do_propose(alice, dana, wren, "both hire in fintech"), flow.ASKED)
     intro = do_step(alice, intro, flow.ACCEPTED)
@@ -97,7 +103,7 @@ def test_a_who_did_not_ask_opts_in_too(alice, pair):
         drafts.render_intro_draft(alice, do_step(alice, asked, flow.ASKED))
 
 
-def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice, pair):
+def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice: Owner, pair) -> None:
     dana, _ = pair
     wren = do_add_person(alice, "Wren Okafor")  # someone I do not know yet
     me = me_person(alice)
@@ -139,7 +145,7 @@ def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice, pair)
         drafts.render_intro_draft(alice, ended)
 
 
-def test_draft_command_takes_an_introduction_id(cli):
+def test_draft_command_takes_an_introduction_id(cli: Cli) -> None:
     from troth.owners import local_owner
 
     alice = local_owner()  # the CLI's owner
@@ -160,7 +166,7 @@ def test_draft_command_takes_an_introduction_id(cli):
     assert "no introduction is at that step with them" in err
 
 
-def test_an_overridden_intro_template_is_used(alice, pair, home):
+def test_an_overridden_intro_template_is_used(alice: Owner, pair, home: Path) -> None:
     dana, wren = pair
     (home / "drafts").mkdir()
     (home / "drafts" / "intro-optin.txt").write_text("Hi {{ first_name }}, meet {{ other }}?\n")

@@ -6,8 +6,10 @@ graceful release and never a second chase. CLI, service and web."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.agenda import actions as agenda_actions
@@ -19,13 +21,18 @@ from troth.intros import flow
 from troth.intros.actions import OFFER_DUE_DAYS, do_ask, do_offered, do_step
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import access_intro, intro_conduct, is_stalled
+from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_edit_person, do_set_job
+from troth.people.models import Person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    from conftest import Cli
+
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def _mr_big(owner):
+def _mr_big(owner: Owner) -> tuple[Person, Person]:
     """The walkthrough's story: one board meeting with Bernard, who offered Ralph."""
     bernard = do_add_person(
         owner, "Bernard Biggs", company="Biggs Capital", title="Managing Partner"
@@ -40,14 +47,14 @@ def _mr_big(owner):
     return bernard, ralph
 
 
-def _ids(owner, day: dt.date) -> dict[str, str]:
+def _ids(owner: Owner, day: dt.date) -> dict[str, str]:
     return {i.id: i.candidate.reason for i in agenda(owner, today=day, limit=0).items}
 
 
 # -- --anyway past "not ready to ask" ---------------------------------------------------
 
 
-def test_anyway_goes_past_not_ready_to_ask_and_is_kept(alice):
+def test_anyway_goes_past_not_ready_to_ask_and_is_kept(alice: Owner) -> None:
     bernard, ralph = _mr_big(alice)
     # met once, today: the warm-tie rule's history (troth.trust.warmth) refuses him as a
     # new tie before the readiness check would; --anyway goes past either
@@ -57,7 +64,7 @@ def test_anyway_goes_past_not_ready_to_ask_and_is_kept(alice):
     assert intro.state == flow.ASKED and intro.anyway == "he offered"
 
 
-def test_anyway_on_the_command_line(cli):
+def test_anyway_on_the_command_line(cli: Cli) -> None:
     owner = local_owner()
     _mr_big(owner)
     why = "learn how Ralph scaled finance"
@@ -68,7 +75,7 @@ def test_anyway_on_the_command_line(cli):
     assert "gone ahead anyway because: he offered" in cli("intro", str(out["id"])).stdout
 
 
-def test_anyway_on_the_web_form(client, alice):
+def test_anyway_on_the_web_form(client: Client, alice: Owner) -> None:
     _mr_big(alice)
     client.force_login(alice)
     data = {"ask-c": "Bernard", "ask-b": "Ralph", "ask-why": "learn how Ralph scaled finance"}
@@ -82,7 +89,7 @@ def test_anyway_on_the_web_form(client, alice):
 # -- the offer ------------------------------------------------------------------------------
 
 
-def test_an_offer_is_his_promise_thanks_at_once_then_one_nudge_then_a_release(alice):
+def test_an_offer_is_his_promise_thanks_at_once_then_one_nudge_then_a_release(alice: Owner) -> None:
     bernard, ralph = _mr_big(alice)
     today = timezone.localdate()
     intro = do_offered(alice, bernard, ralph, "learn how Ralph scaled finance")
@@ -145,7 +152,7 @@ def test_an_offer_is_his_promise_thanks_at_once_then_one_nudge_then_a_release(al
     assert theirs[bernard.id]["dropped"] == 1
 
 
-def test_a_kept_offer_closes_the_loop_with_him(alice):
+def test_a_kept_offer_closes_the_loop_with_him(alice: Owner) -> None:
     bernard, ralph = _mr_big(alice)
     intro = do_offered(alice, bernard, ralph, "learn how Ralph scaled finance")
     for step in (flow.AGREED, flow.ACCEPTED, flow.INTRODUCED, flow.FOLLOWED_UP, flow.MET):
@@ -158,7 +165,7 @@ def test_a_kept_offer_closes_the_loop_with_him(alice):
     assert conduct["mine"]["closed"] >= 2  # thanked him at once, and at the end
 
 
-def test_offer_errors(alice):
+def test_offer_errors(alice: Owner) -> None:
     bernard, ralph = _mr_big(alice)
     today = timezone.localdate()
     with pytest.raises(TrothError, match="before today"):
@@ -173,7 +180,7 @@ def test_offer_errors(alice):
     assert Introduction.objects.filter(owner=alice).count() == 1
 
 
-def test_offered_on_the_command_line(cli):
+def test_offered_on_the_command_line(cli: Cli) -> None:
     owner = local_owner()
     _mr_big(owner)
     why = "learn how Ralph scaled finance"
@@ -193,14 +200,14 @@ def test_offered_on_the_command_line(cli):
     # errors: one line, exit 2, nothing written
     err = cli("intro", "offered", "Bernard", why, code=2).stderr
     assert "usage: troth intro offered C --to B" in err
-    err = cli("intro", "offered", "Bernard", "--to", "Ralph", why, "--due", "yesterday", code=2)
-    assert err.stderr.count("\n") == 1
+    result = cli("intro", "offered", "Bernard", "--to", "Ralph", why, "--due", "yesterday", code=2)
+    assert result.stderr.count("\n") == 1
     err = cli("intro", "propose", "Bernard", "Ralph", why, "--due", "friday", code=2).stderr
     assert "--due goes with troth intro offered" in err
     assert Introduction.objects.filter(owner=owner).count() == 1
 
 
-def test_offered_on_the_web(client, alice):
+def test_offered_on_the_web(client: Client, alice: Owner) -> None:
     _mr_big(alice)
     client.force_login(alice)
     page = client.get("/intros/").content.decode()
@@ -219,7 +226,7 @@ def test_offered_on_the_web(client, alice):
     assert r.status_code == 200 and "Ralph is of course free to say no" in r.content.decode()
 
 
-def test_from_a_person_page_to_the_offer_form(client, alice, bob):
+def test_from_a_person_page_to_the_offer_form(client: Client, alice: Owner, bob: Owner) -> None:
     bernard, _ralph = _mr_big(alice)
     client.force_login(alice)
     page = client.get(f"/people/{bernard.id}/").content.decode()
@@ -235,7 +242,7 @@ def test_from_a_person_page_to_the_offer_form(client, alice, bob):
     assert client.get("/intros/?offered_by=x").status_code == 200
 
 
-def test_an_ask_gone_quiet_gets_its_nudge_drafted(alice):
+def test_an_ask_gone_quiet_gets_its_nudge_drafted(alice: Owner) -> None:
     bernard, ralph = _mr_big(alice)
     intro = do_ask(alice, bernard, ralph, "learn how Ralph scaled finance", anyway="he offered")
     assert drafts.render_intro_draft(alice, intro).kind == "intro-ask"

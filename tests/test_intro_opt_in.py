@@ -5,8 +5,10 @@ opt-in's nudge has a draft (`troth draft i8` used to say "nothing to draft")."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.agenda import actions as agenda_actions
@@ -18,11 +20,16 @@ from troth.intros import flow
 from troth.intros.actions import do_propose, do_step
 from troth.intros.models import Introduction, IntroStep
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
-def _tie(owner, person):
+def _tie(owner: Owner, person: Person) -> Person:
     for k in range(6):
         do_log_interaction(
             owner,
@@ -36,7 +43,7 @@ def _tie(owner, person):
     return person
 
 
-def _two(owner):
+def _two(owner: Owner) -> tuple[Person, Person]:
     sarah = _tie(owner, do_add_person(owner, "Sarah Flores"))
     liz = _tie(owner, do_add_person(owner, "Elizabeth Moore"))
     return sarah, liz
@@ -48,7 +55,7 @@ def _back(intro: Introduction, days: int) -> None:
     Introduction.objects.filter(id=intro.id).update(updated_at=then)
 
 
-def test_a_is_asked_after_b_in_the_command_line(cli):
+def test_a_is_asked_after_b_in_the_command_line(cli: Cli) -> None:
     owner = local_owner()
     _two(owner)
     out = cli.json("intro", "propose", "Sarah", "Elizabeth", "both run finance teams")
@@ -82,7 +89,7 @@ def test_a_is_asked_after_b_in_the_command_line(cli):
     assert ("agreed", "Sarah Flores") in steps  # her answer counts for her
 
 
-def test_a_who_asked_is_not_asked_again(alice):
+def test_a_who_asked_is_not_asked_again(alice: Owner) -> None:
     sarah, liz = _two(alice)
     intro = do_propose(alice, sarah, liz, "both run finance teams", a_asked=True)
     for step in (flow.ASKED, flow.ACCEPTED):
@@ -94,7 +101,7 @@ def test_a_who_asked_is_not_asked_again(alice):
     assert drafts.render_intro_draft(alice, intro).kind == "intro-double"
 
 
-def test_a_silent_a_gets_one_nudge_then_a_quiet_close(alice):
+def test_a_silent_a_gets_one_nudge_then_a_quiet_close(alice: Owner) -> None:
     sarah, liz = _two(alice)
     intro = do_propose(alice, sarah, liz, "both run finance teams")
     for step in (flow.ASKED, flow.ACCEPTED, flow.ASKED_A):
@@ -119,7 +126,7 @@ def test_a_silent_a_gets_one_nudge_then_a_quiet_close(alice):
     assert last.person_id == sarah.id and last.good is False
 
 
-def test_the_opt_in_nudge_has_a_draft(cli):
+def test_the_opt_in_nudge_has_a_draft(cli: Cli) -> None:
     """The walkthrough's crickets: `troth draft i8` on B's stalled opt-in."""
     owner = local_owner()
     melissa = _tie(owner, do_add_person(owner, "Melissa Martin"))
@@ -146,7 +153,7 @@ def test_the_opt_in_nudge_has_a_draft(cli):
         drafts.render_intro_draft(owner, Introduction.objects.get(id=intro.id))
 
 
-def test_the_web_board_asks_a_too(client, alice):
+def test_the_web_board_asks_a_too(client: Client, alice: Owner) -> None:
     sarah, liz = _two(alice)
     intro = do_propose(alice, sarah, liz, "both run finance teams")
     for step in (flow.ASKED, flow.ACCEPTED):
@@ -159,7 +166,7 @@ def test_the_web_board_asks_a_too(client, alice):
     assert "Draft the opt-in request to Sarah Flores" in card
     assert 'value="asked_a" class="primary">Asked the other one too' in card
     assert 'value="introduced"' not in card
-    hx = {"HTTP_HX_REQUEST": "true"}
+    hx: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
     r = client.post(f"/intros/{intro.id}/step", {"step": "introduced"}, **hx)
     assert r.status_code == 400
     intro.refresh_from_db()

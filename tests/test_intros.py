@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -18,8 +19,12 @@ from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import access_intro, intros
 from troth.ledger.actions import do_record_favor
 from troth.ledger.models import Favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_link_knows
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # -- the pure state machine ---------------------------------------------------------------
 
@@ -32,7 +37,7 @@ from troth.people.actions import do_add_person, do_link_knows
         for old, new in itertools.product(flow.STATES, flow.STATES)
     ],
 )
-def test_every_transition_is_legal_or_refused_with_the_way_forward(role, old, new):
+def test_every_transition_is_legal_or_refused_with_the_way_forward(role, old, new) -> None:
     legal = flow.TRANSITIONS[role].get(old, ())
     if new in legal:
         flow.check_step(role, old, new)
@@ -48,7 +53,7 @@ def test_every_transition_is_legal_or_refused_with_the_way_forward(role, old, ne
         assert f"has ended ({flow.word(old)})" in message
 
 
-def test_both_roles_reach_thanks_and_every_end_is_final():
+def test_both_roles_reach_thanks_and_every_end_is_final() -> None:
     for role in flow.ROLES:
         seen, todo = set(), [flow.START[role]]
         while todo:
@@ -64,7 +69,7 @@ def test_both_roles_reach_thanks_and_every_end_is_final():
         flow.check_step(flow.CONNECTOR, flow.PROPOSED, "sent")
 
 
-def test_conduct_credits_responding_and_blames_silence():
+def test_conduct_credits_responding_and_blames_silence() -> None:
     c, r = flow.CONNECTOR, flow.REQUESTER
     assert flow.conduct(c, flow.ASKED, flow.DECLINED) == flow.Conduct("b", True)
     assert flow.conduct(c, flow.ASKED, flow.NO_ANSWER) == flow.Conduct("b", False)
@@ -83,7 +88,7 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person, meetings: int = 6):
+def _tie(owner: Owner, person, meetings: int = 6):
     """A real, months-long tie with giving both ways."""
     for k in range(meetings):
         do_log_interaction(
@@ -95,14 +100,14 @@ def _tie(owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def people(alice):
+def people(alice: Owner):
     return {
         name.split()[0].lower(): do_add_person(alice, name)
         for name in ("Dana Whitfield", "Wren Halvorsen", "Kim Stranger", "Pat Close")
     }
 
 
-def test_connector_walks_the_whole_loop(alice, people):
+def test_connector_walks_the_whole_loop(alice: Owner, people) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "both hiring data engineers")
     assert intro.state == flow.PROPOSED and intro.role == flow.CONNECTOR
@@ -133,7 +138,7 @@ def test_connector_walks_the_whole_loop(alice, people):
     assert intro.outcome == "interview"
 
 
-def test_illegal_steps_change_nothing(alice, people):
+def test_illegal_steps_change_nothing(alice: Owner, people) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     before = IntroStep.objects.count()
@@ -149,7 +154,7 @@ def test_illegal_steps_change_nothing(alice, people):
     assert intro.state == flow.DECLINED and IntroStep.objects.count() == before + 2
 
 
-def test_handoff_guard_refuses_weak_ties_unless_told_why(alice, people):
+def test_handoff_guard_refuses_weak_ties_unless_told_why(alice: Owner, people) -> None:
     dana, kim = _tie(alice, people["dana"]), people["kim"]
     with pytest.raises(TrothError, match="your tie to Kim Stranger is stranger .*handoff"):
         do_propose(alice, dana, kim, "Kim wants a job")
@@ -164,7 +169,7 @@ def test_handoff_guard_refuses_weak_ties_unless_told_why(alice, people):
         do_propose(alice, me_person(alice), dana, "x")
 
 
-def test_asking_a_weak_tie_points_to_someone_closer(alice, people):
+def test_asking_a_weak_tie_points_to_someone_closer(alice: Owner, people) -> None:
     dana, kim, pat = people["dana"], people["kim"], _tie(alice, people["pat"])
     wren = people["wren"]
     do_link_knows(alice, kim, wren)
@@ -182,7 +187,7 @@ def test_asking_a_weak_tie_points_to_someone_closer(alice, people):
     assert intro.person_a.is_me and intro.blurb == "Alex builds data tools"
 
 
-def test_requester_thanks_close_the_favour(alice, people):
+def test_requester_thanks_close_the_favour(alice: Owner, people) -> None:
     pat, wren = _tie(alice, people["pat"]), people["wren"]
     intro = do_ask(alice, pat, wren, "her team")
     for step in (flow.AGREED, flow.ACCEPTED, flow.INTRODUCED):
@@ -198,7 +203,7 @@ def test_requester_thanks_close_the_favour(alice, people):
     assert favor.thanked_on == timezone.localdate()
 
 
-def test_crickets_one_nudge_then_a_quiet_close(alice, people):
+def test_crickets_one_nudge_then_a_quiet_close(alice: Owner, people) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     item = access_item(alice, f"i{intro.id}")
@@ -229,7 +234,7 @@ def test_crickets_one_nudge_then_a_quiet_close(alice, people):
     assert last is not None and last.person_id == wren.id and last.good is False
 
 
-def test_lists_and_owners(alice, bob, people):
+def test_lists_and_owners(alice: Owner, bob: Owner, people) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     assert [i.id for i in intros(alice, waiting_on_me=True)] == [intro.id]
@@ -243,7 +248,7 @@ def test_lists_and_owners(alice, bob, people):
         access_intro(bob, intro.id)
 
 
-def test_intro_commands(cli):
+def test_intro_commands(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     cli("add", "Wren Halvorsen")
     err = cli("intro", "propose", "Dana", "Wren", "both hire", code=2).stderr
@@ -265,7 +270,7 @@ def test_intro_commands(cli):
     assert "usage: troth intro propose" in cli("intro", "propose", "Dana", code=2).stderr
 
 
-def test_closing_the_loop_feeds_trust_and_reliability(alice, people, cli):
+def test_closing_the_loop_feeds_trust_and_reliability(alice: Owner, people, cli: Cli) -> None:
     from troth.trust.queries import trust_detail
 
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
@@ -284,7 +289,7 @@ def test_closing_the_loop_feeds_trust_and_reliability(alice, people, cli):
     assert trust_detail(alice, dana)["parts"]["reliability"] > before_dana
 
 
-def test_reliability_lists_introduction_conduct(cli):
+def test_reliability_lists_introduction_conduct(cli: Cli) -> None:
     from troth.owners import local_owner
 
     owner = local_owner()
@@ -300,7 +305,7 @@ def test_reliability_lists_introduction_conduct(cli):
     assert cli.json("reliability", "Wren")["introductions"]["theirs"] == []
 
 
-def test_asking_to_meet_someone_i_know_well_is_refused(alice, people):
+def test_asking_to_meet_someone_i_know_well_is_refused(alice: Owner, people) -> None:
     pat, wren = _tie(alice, people["pat"]), _tie(alice, people["wren"])
     with pytest.raises(TrothError, match="you already know Wren Halvorsen .*talk to Wren directly"):
         do_ask(alice, pat, wren, "her team")
@@ -308,7 +313,9 @@ def test_asking_to_meet_someone_i_know_well_is_refused(alice, people):
     assert intro.anyway == "a formal reference"
 
 
-def test_anyway_is_kept_only_past_the_guard_and_outcome_only_on_its_step(alice, people, cli):
+def test_anyway_is_kept_only_past_the_guard_and_outcome_only_on_its_step(
+    alice: Owner, people, cli: Cli
+) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why", anyway="no guard needed")
     assert intro.anyway == ""

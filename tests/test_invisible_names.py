@@ -5,18 +5,27 @@ characters) is refused everywhere with the command line's words: by the importer
 from __future__ import annotations
 
 import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 
 from test_web_person_edit import field_error, form_data
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 INVISIBLE = "\u200b\u200b\u200b"  # three zero-width spaces: the walkthrough's person #317
 WORDS = "has no visible characters"
 
 
-def test_a_vcard_whose_name_is_invisible_is_skipped_with_the_reason(cli, tmp_path):
+def test_a_vcard_whose_name_is_invisible_is_skipped_with_the_reason(
+    cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "two.vcf"
     path.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Hugo Brandt\r\nEMAIL:hugo@example.de\r\nEND:VCARD\r\n"
@@ -33,7 +42,7 @@ def test_a_vcard_whose_name_is_invisible_is_skipped_with_the_reason(cli, tmp_pat
     ]
 
 
-def test_a_csv_row_whose_name_is_invisible_is_skipped(cli, tmp_path):
+def test_a_csv_row_whose_name_is_invisible_is_skipped(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(
@@ -45,7 +54,9 @@ def test_a_csv_row_whose_name_is_invisible_is_skipped(cli, tmp_path):
     assert Person.objects.filter(full_name="Ann Pike").exists()
 
 
-def test_the_web_add_form_refuses_it_with_the_command_lines_words(client, alice, cli):
+def test_the_web_add_form_refuses_it_with_the_command_lines_words(
+    client: Client, alice: Owner, cli: Cli
+) -> None:
     client.force_login(alice)
     said = cli("add", INVISIBLE, code=2)
     r = client.post("/people/add", {"name": INVISIBLE})
@@ -56,7 +67,7 @@ def test_the_web_add_form_refuses_it_with_the_command_lines_words(client, alice,
 
 
 @pytest.mark.parametrize("name", [INVISIBLE, "\u200e\u200f", "\x07"])
-def test_edit_details_refuses_it_beside_the_name(client, alice, name):
+def test_edit_details_refuses_it_beside_the_name(client: Client, alice: Owner, name: str) -> None:
     client.force_login(alice)
     ann = do_add_person(alice, "Ann Pike")
     page = client.get(f"/people/{ann.id}/edit").content.decode()

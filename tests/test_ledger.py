@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -8,16 +11,21 @@ from troth.interactions.actions import do_log_interaction
 from troth.ledger import actions
 from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import access_need, access_promise, need_status, open_needs, promises
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
+from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield")
 
 
-def test_promises_both_ways(alice, dana):
+def test_promises_both_ways(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     today = timezone.localdate()
     mine = actions.do_make_promise(alice, me, dana, "send the salary survey", due=today)
@@ -35,7 +43,7 @@ def test_promises_both_ways(alice, dana):
     assert list(promises(alice)) == []
 
 
-def test_promise_validation(alice, dana):
+def test_promise_validation(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     with pytest.raises(TrothError, match="two different people"):
         actions.do_make_promise(alice, me, me, "x")
@@ -47,7 +55,7 @@ def test_promise_validation(alice, dana):
         )
 
 
-def test_other_owner_cannot_reach_promises_or_needs(alice, bob, dana):
+def test_other_owner_cannot_reach_promises_or_needs(alice: Owner, bob: Owner, dana: Person) -> None:
     c = actions.do_make_promise(alice, me_person(alice), dana, "x")
     n = actions.do_add_need(alice, dana, "a CPA")
     with pytest.raises(NotFound):
@@ -58,7 +66,7 @@ def test_other_owner_cannot_reach_promises_or_needs(alice, bob, dana):
     assert list(open_needs(bob, timezone.localdate())) == []
 
 
-def test_needs_expire_at_their_horizon(alice, dana):
+def test_needs_expire_at_their_horizon(alice: Owner, dana: Person) -> None:
     today = timezone.localdate()
     n = actions.do_add_need(alice, dana, "a CPA who knows startups", days=45, tags=["CPA"])
     assert n.expires_on == today + dt.timedelta(days=45)
@@ -73,7 +81,7 @@ def test_needs_expire_at_their_horizon(alice, dana):
         actions.do_add_need(alice, dana, "x", days=0)
 
 
-def test_favour_answering_a_need_closes_it(alice, dana):
+def test_favour_answering_a_need_closes_it(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     n = actions.do_add_need(alice, dana, "a CPA")
     f = actions.do_record_favor(alice, me, dana, "intro", "introduced Pat the CPA", need=n)
@@ -91,7 +99,7 @@ def test_favour_answering_a_need_closes_it(alice, dana):
         )
 
 
-def test_a_favour_needs_words_saying_what_it_was(alice, dana):
+def test_a_favour_needs_words_saying_what_it_was(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     for blank in ("", "   "):
         with pytest.raises(TrothError, match="what must not be empty"):
@@ -101,7 +109,7 @@ def test_a_favour_needs_words_saying_what_it_was(alice, dana):
     assert f.what == "to Pat the CPA"
 
 
-def test_the_cli_refuses_a_favour_without_words(cli):
+def test_the_cli_refuses_a_favour_without_words(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     for command in ("gave", "got"):
         result = cli(command, "Dana", "intro", code=2)  # one line, exit 2, nothing written
@@ -109,7 +117,7 @@ def test_the_cli_refuses_a_favour_without_words(cli):
     assert not Favor.objects.exists()
 
 
-def test_log_interaction_validation(alice, dana):
+def test_log_interaction_validation(alice: Owner, dana: Person) -> None:
     i = do_log_interaction(
         alice, dana, "meeting", minutes=45, they_started=True, summary=" coffee "
     )

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from troth.trust import constants, engine
 from troth.trust.activity import RHYTHM_PARAMS, shipped_model
@@ -27,7 +28,7 @@ print(json.dumps({m: m in sys.modules for m in heavy}), file=sys.stderr)
 """
 
 
-def probe(home, *args: str) -> tuple[str, dict[str, bool]]:
+def probe(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
     env = {**os.environ, "TROTH_HOME": str(home)}
     env.pop("TROTH_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -41,7 +42,7 @@ def probe(home, *args: str) -> tuple[str, dict[str, bool]]:
     return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def test_the_engine_version_is_the_engines_own_formula():
+def test_the_engine_version_is_the_engines_own_formula() -> None:
     # The version cached scores carry: computed without numpy, it must stay the hash
     # the engine always wrote, or every cache would be recomputed for nothing.
     m = shipped_model()
@@ -56,7 +57,7 @@ def test_the_engine_version_is_the_engines_own_formula():
     assert engine.TIERS is constants.TIERS and engine.TrustParams is constants.TrustParams
 
 
-def test_agenda_and_people_load_no_numpy_once_scores_are_current(tmp_path):
+def test_agenda_and_people_load_no_numpy_once_scores_are_current(tmp_path: Path) -> None:
     probe(tmp_path, "add", "Ada Lovelace", "--company", "Analytical Engines")
     probe(tmp_path, "log", "Ada", "meeting", "tea")
     out, _ = probe(tmp_path, "agenda")  # scores the network once (the engine: numpy)
@@ -68,7 +69,7 @@ def test_agenda_and_people_load_no_numpy_once_scores_are_current(tmp_path):
     assert loaded == dict.fromkeys(loaded, False), loaded
 
 
-def test_an_agenda_with_a_need_still_names_who_might_help(tmp_path):
+def test_an_agenda_with_a_need_still_names_who_might_help(tmp_path: Path) -> None:
     probe(tmp_path, "add", "Sam Okafor", "--title", "CPA", "--company", "Bellwether")
     probe(tmp_path, "add", "Rita Moss")
     # known for months: only warm ties are named as helpers (troth.trust.warmth); the

@@ -10,11 +10,15 @@ counted both. This crafted mailbox does exactly that."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troth.identity.models import MergeRecord
 from troth.importers.models import ImportRun
 from troth.interactions.models import Interaction
 from troth.owners import local_owner
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 OWNER = "Owner <owner@example.org>"
 NIA_1 = "Nia Usman <nia.usman@umbrella-corp.example>"
@@ -37,7 +41,7 @@ def mbox(path: Path, *messages: str) -> Path:
     return path
 
 
-def test_one_mail_to_two_addresses_of_one_person_counts_once(cli, tmp_path):
+def test_one_mail_to_two_addresses_of_one_person_counts_once(cli: Cli, tmp_path: Path) -> None:
     path = mbox(
         tmp_path / "nia.mbox",
         # each address is a correspondent of its own (mail both ways)...

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -22,10 +24,14 @@ from troth.matching.keywords import (
     parse_synonyms,
     stem,
 )
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_note, do_add_person, do_set_job, do_tag
 from troth.sim.generate import generate_network
 from troth.sim.needs_eval import generate_needs_eval, precision_at
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def rank(what: str, people: list[Profile], tags: tuple[str, ...] = (), k: int = 5, **kw):
@@ -39,7 +45,7 @@ def ids(matches) -> list[int]:
 # -- the pure matcher --------------------------------------------------------------------
 
 
-def test_stemming_folds_plurals_and_endings_alike():
+def test_stemming_folds_plurals_and_endings_alike() -> None:
     assert stem("taxes") == stem("tax")
     assert stem("recruiting") == stem("recruiter") == stem("recruiters")
     assert stem("nursing") == stem("nurse") == stem("nurses")
@@ -49,7 +55,7 @@ def test_stemming_folds_plurals_and_endings_alike():
     assert stem("founder") != stem("found")
 
 
-def test_synonyms_find_a_cpa_among_accountants_and_say_so():
+def test_synonyms_find_a_cpa_among_accountants_and_say_so() -> None:
     people = [
         Profile(1, "Sam Okafor", titles=("Senior Tax Accountant",)),
         Profile(2, "Pat Lee", titles=("Gardener",)),
@@ -61,7 +67,7 @@ def test_synonyms_find_a_cpa_among_accountants_and_say_so():
     assert rank("a CPA", people, synonyms=Synonyms()) == []
 
 
-def test_multi_word_terms_keep_an_account_executive_from_being_an_accountant():
+def test_multi_word_terms_keep_an_account_executive_from_being_an_accountant() -> None:
     people = [
         Profile(1, titles=("Account Executive",)),
         Profile(2, titles=("Staff Accountant",)),
@@ -73,7 +79,7 @@ def test_multi_word_terms_keep_an_account_executive_from_being_an_accountant():
     assert 1 in ids(rank("a sales rep", people))
 
 
-def test_plurals_and_accents_are_ignored():
+def test_plurals_and_accents_are_ignored() -> None:
     people = [Profile(1, titles=("Recruiter",)), Profile(2, notes=("Café owner in Pilsen",))]
     assert ids(rank("recruiters who place engineers", people)) == [1]
     (match,) = rank("an intro to a cafe OWNER", people)
@@ -81,7 +87,7 @@ def test_plurals_and_accents_are_ignored():
     assert match.reasons == ("note 'Café owner in Pilsen' mentions 'cafe OWNER'",)
 
 
-def test_words_side_by_side_beat_the_same_words_apart():
+def test_words_side_by_side_beat_the_same_words_apart() -> None:
     together = Profile(1, titles=("Vertical Farming Lead",))
     apart = Profile(2, titles=("Farming Lead",), notes=("Obsessed with vertical integration",))
     ranked = rank("advice on vertical farming", [apart, together])
@@ -89,7 +95,7 @@ def test_words_side_by_side_beat_the_same_words_apart():
     assert "'vertical farming'" in ranked[0].reasons[0]
 
 
-def test_tags_and_titles_count_more_than_notes_and_notes_more_than_company_names():
+def test_tags_and_titles_count_more_than_notes_and_notes_more_than_company_names() -> None:
     people = [
         Profile(1, companies=("Translator Inc",)),
         Profile(2, notes=("Her brother is a translator.",)),
@@ -102,7 +108,7 @@ def test_tags_and_titles_count_more_than_notes_and_notes_more_than_company_names
     assert ranked[0].confidence > ranked[2].confidence > ranked[3].confidence
 
 
-def test_reasons_are_plain_words_with_the_favours_of_the_kind_asked():
+def test_reasons_are_plain_words_with_the_favours_of_the_kind_asked() -> None:
     sam = Profile(
         7,
         "Sam Okafor",
@@ -125,14 +131,14 @@ def test_reasons_are_plain_words_with_the_favours_of_the_kind_asked():
     assert need_kind("help moving on Saturday") == "time"
 
 
-def test_names_match_only_as_proper_nouns():
+def test_names_match_only_as_proper_nouns() -> None:
     hope = Profile(1, "Hope Banks", titles=("Teacher",))
     assert rank("advice from the banks", [hope]) == []
     (match,) = rank("an intro to Hope Banks", [hope])
     assert match.reasons in (("name matches Hope, Banks",), ("name matches Banks, Hope",))
 
 
-def test_the_person_with_the_need_and_those_not_among_are_never_returned():
+def test_the_person_with_the_need_and_those_not_among_are_never_returned() -> None:
     people = [Profile(1, tags=("python",)), Profile(2, tags=("python",)), Profile(3)]
     matcher = KeywordMatcher()
     assert ids(matcher.rank(NeedText("python help", person_id=1), people, 5)) == [2]
@@ -140,7 +146,7 @@ def test_the_person_with_the_need_and_those_not_among_are_never_returned():
     assert ids(found) == [1]
 
 
-def test_the_keyword_matcher_is_cheap_per_need_once_indexed():
+def test_the_keyword_matcher_is_cheap_per_need_once_indexed() -> None:
     data = generate_needs_eval(3, people=2000, needs=20)
     index = KeywordMatcher().index(data.profiles)
     assert all(len(index.rank(n, 5)) <= 5 for n in data.needs)
@@ -149,7 +155,7 @@ def test_the_keyword_matcher_is_cheap_per_need_once_indexed():
 # -- the synonyms table --------------------------------------------------------------------
 
 
-def test_synonym_lines_allow_comments_and_multi_word_terms():
+def test_synonym_lines_allow_comments_and_multi_word_terms() -> None:
     table = parse_synonyms("# money\ncpa = Accountants = tax preparer  # note\n\n", "x.txt")
     assert len(table.groups) == 1 and table.lines == ("x.txt:2",)
     people = [
@@ -175,13 +181,13 @@ def test_synonym_lines_allow_comments_and_multi_word_terms():
         ("tax = Taxes", "x.txt:2: 'tax = Taxes' says a term is like itself"),
     ],
 )
-def test_a_malformed_synonym_line_names_the_file_and_line(text, message):
+def test_a_malformed_synonym_line_names_the_file_and_line(text: str, message: str) -> None:
     with pytest.raises(TrothError) as err:
         parse_synonyms(f"# comment\n{text}\n", "x.txt")
     assert str(err.value).startswith(message)
 
 
-def test_the_users_synonyms_file_extends_the_table(home):
+def test_the_users_synonyms_file_extends_the_table(home: Path) -> None:
     sommelier = [Profile(1, titles=("Sommelier",))]
     assert rank("a wine expert for a dinner", sommelier) == []
     (home / "synonyms.txt").write_text("# mine\nwine expert = sommelier = wine\n")
@@ -191,7 +197,7 @@ def test_the_users_synonyms_file_extends_the_table(home):
     assert rank("a CPA", [Profile(2, titles=("Bookkeeper",))])
 
 
-def test_a_malformed_users_synonyms_file_is_an_error_naming_file_and_line(home):
+def test_a_malformed_users_synonyms_file_is_an_error_naming_file_and_line(home: Path) -> None:
     path = home / "synonyms.txt"
     path.write_text("wine = sommelier\n\ncpa accountant\n")
     with pytest.raises(TrothError, match=rf"^{path}:3: a synonym line"):
@@ -201,7 +207,7 @@ def test_a_malformed_users_synonyms_file_is_an_error_naming_file_and_line(home):
 # -- the evaluation set ----------------------------------------------------------------------
 
 
-def test_the_evaluation_set_is_labelled_from_hidden_skills():
+def test_the_evaluation_set_is_labelled_from_hidden_skills() -> None:
     data = generate_needs_eval(101, split="test")
     assert len(data) >= 100
     people = {p.id for p in data.profiles}
@@ -217,14 +223,14 @@ def test_the_evaluation_set_is_labelled_from_hidden_skills():
     assert "Staff Accountant" in test and "Staff Accountant" not in tune
 
 
-def test_the_evaluation_set_leaves_the_simulated_network_alone():
+def test_the_evaluation_set_leaves_the_simulated_network_alone() -> None:
     before = generate_network(people=40, seed=7, today=dt.date(2026, 1, 1))
     generate_needs_eval(7)
     after = generate_network(people=40, seed=7, today=dt.date(2026, 1, 1))
     assert before.full_name == after.full_name and before.title == after.title
 
 
-def test_keyword_matching_beats_the_target_on_a_held_out_seed():
+def test_keyword_matching_beats_the_target_on_a_held_out_seed() -> None:
     data = generate_needs_eval(105, split="test")
     ranked = KeywordMatcher().rank_many(data.needs, data.profiles, 5)
     p5 = [precision_at(ids(m), t) for m, t in zip(ranked, data.truth, strict=True)]
@@ -239,7 +245,7 @@ def _ago(days: int) -> dt.datetime:
 
 
 @pytest.fixture
-def network(alice, bob):
+def network(alice: Owner, bob: Owner):
     dana = do_add_person(alice, "Dana Whitfield", company="Acme Corp", title="CPA", tags=["cpa"])
     sam = do_add_person(alice, "Sam Okafor", company="Summit Labs", title="Senior Tax Accountant")
     pat = do_add_person(alice, "Pat Lee", company="Northwind", title="Bookkeeper")
@@ -253,7 +259,9 @@ def network(alice, bob):
     return {"dana": dana, "sam": sam, "pat": pat, "kim": kim, "need": need}
 
 
-def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(alice, network):
+def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(
+    alice: Owner, network
+) -> None:
     result = who_can_help(alice, network["need"])
     names = [h.name for h in result.helpers]
     assert "Dana Whitfield" not in names
@@ -268,13 +276,13 @@ def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(al
     assert result.me is None
 
 
-def test_who_can_help_refuses_another_owners_need(bob, network):
+def test_who_can_help_refuses_another_owners_need(bob: Owner, network) -> None:
     # "no need with id", as for one that does not exist: bob learns nothing of alice's
     with pytest.raises(NotFound, match=f"no need with id {network['need'].id}"):
         who_can_help(bob, network["need"])
 
 
-def test_what_i_could_give_myself_and_never_on_my_own_need(alice, network):
+def test_what_i_could_give_myself_and_never_on_my_own_need(alice: Owner, network) -> None:
     me = me_person(alice)
     do_set_job(alice, me, "Brightline", "Controller")
     do_record_favor(alice, me, network["kim"], "intro", "introduced Kim to a landscaper")
@@ -291,7 +299,7 @@ def test_what_i_could_give_myself_and_never_on_my_own_need(alice, network):
     assert [h.name for h in result.helpers][:2] == ["Dana Whitfield", "Sam Okafor"]
 
 
-def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(alice, network):
+def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(alice: Owner, network) -> None:
     me = me_person(alice)
     assert needs_i_can_help(alice) == []  # troth knows nothing about me yet
     do_set_job(alice, me, "Brightline", "Bookkeeper")
@@ -305,7 +313,7 @@ def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(alice, network)
     assert needs_i_can_help(alice, today=later) == []
 
 
-def test_the_agenda_hint_names_real_ties_found_through_synonyms(alice, network):
+def test_the_agenda_hint_names_real_ties_found_through_synonyms(alice: Owner, network) -> None:
     from troth.agenda.queries import agenda
 
     item = next(i for i in agenda(alice).items if i.id == f"n{network['need'].id}")
@@ -324,7 +332,7 @@ def test_the_agenda_hint_names_real_ties_found_through_synonyms(alice, network):
 
 
 @pytest.fixture
-def cli_network(cli):
+def cli_network(cli: Cli):
     cli("add", "Dana Whitfield", "--company", "Acme Corp", "--title", "VP Engineering")
     cli("add", "Sam Okafor", "--company", "Summit Labs", "--title", "Senior Tax Accountant")
     cli("add", "Pat Lee", "--company", "Northwind", "--title", "Bookkeeper", "--tag", "startups")
@@ -333,7 +341,7 @@ def cli_network(cli):
     return Need.objects.get(what="a CPA who knows startups")
 
 
-def test_troth_help_lists_who_could_help_and_why(cli, cli_network):
+def test_troth_help_lists_who_could_help_and_why(cli: Cli, cli_network) -> None:
     out = cli("help", str(cli_network.id)).stdout
     assert f"Need #{cli_network.id}" in out and "Dana Whitfield needs" in out
     assert "Sam Okafor" in out and "Pat Lee" in out
@@ -342,7 +350,7 @@ def test_troth_help_lists_who_could_help_and_why(cli, cli_network):
     assert out.index("Sam Okafor") < out.index("Pat Lee") or "Pat Lee" in out
 
 
-def test_troth_help_json(cli, cli_network):
+def test_troth_help_json(cli: Cli, cli_network) -> None:
     data = cli.json("help", f"#{cli_network.id}", "--limit", "1")
     assert data["need"]["id"] == cli_network.id and data["need"]["what"] == cli_network.what
     (helper,) = data["helpers"]
@@ -360,7 +368,7 @@ def test_troth_help_json(cli, cli_network):
     assert data["me"] is None
 
 
-def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli, cli_network):
+def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli: Cli, cli_network) -> None:
     result = cli("help", "99999", code=2)
     assert result.stderr.strip().splitlines() == [
         "troth: error: no need with id 99999 (list them with: troth needs)"
@@ -374,7 +382,9 @@ def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli, cli_network):
     assert "Today's few things worth doing" in cli("help", "agenda").stdout
 
 
-def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(cli, cli_network, home):
+def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(
+    cli: Cli, cli_network, home: Path
+) -> None:
     path = home / "synonyms.txt"
     path.write_text("cpa = \n")
     result = cli("help", str(cli_network.id), code=2)
@@ -383,7 +393,7 @@ def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(cli, cli_net
     )
 
 
-def test_troth_needs_i_can_help(cli, cli_network):
+def test_troth_needs_i_can_help(cli: Cli, cli_network) -> None:
     assert "No open need of a contact matches" in cli("needs", "--i-can-help").stdout
     cli("edit", "me", "--company", "Brightline", "--title", "Controller")
     cli("need", "Sam", "help moving on Saturday")
@@ -396,7 +406,7 @@ def test_troth_needs_i_can_help(cli, cli_network):
     cli("needs", "--i-can-help", "--mine", code=2)
 
 
-def test_a_need_for_an_immigration_lawyer_finds_attorneys_too():
+def test_a_need_for_an_immigration_lawyer_finds_attorneys_too() -> None:
     # "immigration lawyer" is one term of the immigration group; its "lawyer" still asks
     # for a lawyer, so an attorney comes up even when nobody mentions immigration.
     people = [

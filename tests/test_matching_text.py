@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import threading
 
-from troth.matching.keywords import KeywordMatcher, NeedText, Profile, Synonyms, stem
+from troth.matching.keywords import KeywordMatcher, Match, NeedText, Profile, Synonyms, stem
 
 
-def ids(matches) -> list[int]:
+def ids(matches: list[Match]) -> list[int]:
     return [m.person_id for m in matches]
 
 
-def test_snowball_joins_word_families_the_old_stemmer_kept_apart():
+def test_snowball_joins_word_families_the_old_stemmer_kept_apart() -> None:
     # a need for consulting finds a consultant, for management a manager
     people = [Profile(1, titles=("Consultant",)), Profile(2, titles=("Manager",))]
     matcher = KeywordMatcher(Synonyms())
@@ -20,7 +20,7 @@ def test_snowball_joins_word_families_the_old_stemmer_kept_apart():
     assert ids(matcher.rank(NeedText("a hand with management"), people, 5)) == [2]
 
 
-def test_words_whose_ending_carries_meaning_stay_whole_in_the_plural_too():
+def test_words_whose_ending_carries_meaning_stay_whole_in_the_plural_too() -> None:
     assert stem("accounting") != stem("account")
     # Snowball alone reads "accountant" as "account": an account manager is no accountant
     assert stem("accountant") != stem("account")
@@ -30,7 +30,7 @@ def test_words_whose_ending_carries_meaning_stay_whole_in_the_plural_too():
     assert ids(KeywordMatcher(Synonyms()).rank(NeedText("accountants"), people, 5)) == [2]
 
 
-def test_stemming_is_the_same_from_many_threads():
+def test_stemming_is_the_same_from_many_threads() -> None:
     words = [
         f"{w}{suffix}"
         for w in ("recruit", "engineer", "market", "plan")
@@ -51,7 +51,7 @@ def test_stemming_is_the_same_from_many_threads():
     assert seen == [expected] * 8
 
 
-def test_a_pool_edited_in_place_is_indexed_again():
+def test_a_pool_edited_in_place_is_indexed_again() -> None:
     matcher = KeywordMatcher(Synonyms())
     pool = [Profile(1, titles=("Nurse",)), Profile(2, titles=("Plumber",))]
     assert ids(matcher.rank(NeedText("a plumber"), pool, 5)) == [2]
@@ -61,7 +61,7 @@ def test_a_pool_edited_in_place_is_indexed_again():
     assert ids(matcher.rank(NeedText("a plumber"), pool, 5)) == [3]
 
 
-def test_an_equal_pool_reuses_the_index_and_a_held_index_answers_directly():
+def test_an_equal_pool_reuses_the_index_and_a_held_index_answers_directly() -> None:
     matcher = KeywordMatcher(Synonyms())
     pool = [Profile(1, titles=("Nurse",)), Profile(2, titles=("Plumber",))]
     index = matcher.index(pool)
@@ -69,7 +69,7 @@ def test_an_equal_pool_reuses_the_index_and_a_held_index_answers_directly():
     assert ids(index.rank(NeedText("nurse"), 5)) == [1]
 
 
-def test_the_analyzer_caches_are_bounded():
+def test_the_analyzer_caches_are_bounded() -> None:
     matcher = KeywordMatcher(Synonyms())
     analyzer = matcher.analyzer
     for i in range(50):

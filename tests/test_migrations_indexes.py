@@ -18,7 +18,7 @@ def _column(model: Any, name: str) -> str:
     return field.column
 
 
-def _orders(cursor, name: str, found: Mapping) -> list[str]:
+def _orders(cursor: Any, name: str, found: Mapping[str, Any]) -> list[str]:
     if "orders" in found:
         return [o.upper() for o in found["orders"]]
     # SQLite's introspection reads no order from an index created as `ON table (...)`
@@ -30,7 +30,7 @@ def _orders(cursor, name: str, found: Mapping) -> list[str]:
     return ["DESC" if c.strip().upper().endswith(" DESC") else "ASC" for c in columns]
 
 
-def test_every_declared_index_is_in_the_database(db):
+def test_every_declared_index_is_in_the_database(db: None) -> None:
     checked = []
     with connection.cursor() as cursor:
         for model in apps.get_models():

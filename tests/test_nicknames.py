@@ -6,18 +6,26 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import vobject
 from django.db import transaction
+from django.test import Client
 
 from troth.backup.vcard_out import person_card
 from troth.identity.match import Candidate, find_matches
 from troth.importers.apply import do_import
 from troth.importers.google import PARSER as GOOGLE
+from troth.importers.records import Parser
+from troth.importers.summary import ImportSummary
 from troth.importers.vcard import PARSER as VCARD
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.people.queries import find_people
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def google(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
@@ -38,12 +46,14 @@ def google(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     return path
 
 
-def run(owner, parser, path: Path):
+def run(owner: Owner, parser: Parser, path: Path) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, parser, path)
 
 
-def test_google_nicknames_are_kept_found_and_never_overwritten(alice, tmp_path):
+def test_google_nicknames_are_kept_found_and_never_overwritten(
+    alice: Owner, tmp_path: Path
+) -> None:
     typed = do_add_person(alice, "Robert Lang", emails=["rob@lang.dev"])
     path = google(
         tmp_path / "contacts.csv",
@@ -68,7 +78,7 @@ def test_google_nicknames_are_kept_found_and_never_overwritten(alice, tmp_path):
     assert typed.nickname == "Bob"
 
 
-def test_vcard_nickname_in_and_out(alice, tmp_path, cli):
+def test_vcard_nickname_in_and_out(alice: Owner, tmp_path: Path, cli: Cli) -> None:
     path = tmp_path / "people.vcf"
     path.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Katarzyna Nowak\r\nN:Nowak;Katarzyna;;;\r\n"
@@ -81,7 +91,7 @@ def test_vcard_nickname_in_and_out(alice, tmp_path, cli):
     assert card.nickname.value == "Kasia"
 
 
-def test_the_person_page_and_show_say_what_they_go_by(client, cli):
+def test_the_person_page_and_show_say_what_they_go_by(client: Client, cli: Cli) -> None:
     from troth.owners import local_owner
 
     cli("add", "Robert Lang")
@@ -94,7 +104,7 @@ def test_the_person_page_and_show_say_what_they_go_by(client, cli):
     assert "(“Bobby”)" in page
 
 
-def test_a_known_nickname_lets_identity_resolution_match():
+def test_a_known_nickname_lets_identity_resolution_match() -> None:
     with_it = find_matches(
         [
             Candidate(1, "Jonathan Okafor", nickname="Jonty", company="Acme"),

@@ -1,13 +1,16 @@
+from __future__ import annotations
+
 import pytest
 from django.db import transaction
 
 from troth import present
 from troth.errors import Ambiguous, NotFound, TrothError
+from troth.owned import Owner
 from troth.people import actions, queries
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 
 
-def test_add_person_with_everything(alice):
+def test_add_person_with_everything(alice: Owner) -> None:
     sam = actions.do_add_person(alice, "Sam Ortiz")
     dana = actions.do_add_person(
         alice,
@@ -47,7 +50,7 @@ def test_add_person_with_everything(alice):
     assert Knows.objects.filter(owner=alice, person_a=sam, person_b=dana).exists()
 
 
-def test_company_is_matched_not_duplicated(alice):
+def test_company_is_matched_not_duplicated(alice: Owner) -> None:
     a = actions.do_add_person(alice, "A One", company="Acme Corp")
     b = actions.do_add_person(alice, "B Two", company="ACME  corp")
     assert (
@@ -56,7 +59,7 @@ def test_company_is_matched_not_duplicated(alice):
     )
 
 
-def test_new_employer_keeps_history(alice):
+def test_new_employer_keeps_history(alice: Owner) -> None:
     p = actions.do_add_person(alice, "A One", company="Acme", title="Engineer")
     actions.do_edit_person(alice, p, company="Globex", title="Director")
     jobs = list(Employment.objects.filter(person=p).order_by("id"))
@@ -67,7 +70,7 @@ def test_new_employer_keeps_history(alice):
     assert jobs[0].ended_on is not None
 
 
-def test_duplicate_email_and_name_are_refused(alice):
+def test_duplicate_email_and_name_are_refused(alice: Owner) -> None:
     actions.do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     with pytest.raises(TrothError, match="already belongs to Dana Whitfield"):
         actions.do_add_person(alice, "Someone Else", emails=["DANA@example.org"])
@@ -79,7 +82,7 @@ def test_duplicate_email_and_name_are_refused(alice):
     assert queries.resolve_person(alice, f"#{twin.id}") == twin
 
 
-def test_bad_input_names_the_field(alice):
+def test_bad_input_names_the_field(alice: Owner) -> None:
     with pytest.raises(TrothError, match="not an email"):
         actions.do_add_person(alice, "X", emails=["nope"])
     with pytest.raises(TrothError, match="closeness must be 1-5"):
@@ -90,7 +93,7 @@ def test_bad_input_names_the_field(alice):
         actions.do_add_person(alice, "X", company="  ", title="CEO")
 
 
-def test_failed_add_leaves_nothing_behind(alice):
+def test_failed_add_leaves_nothing_behind(alice: Owner) -> None:
     before = Person.objects.filter(owner=alice).count()
     with pytest.raises(TrothError), transaction.atomic():
         # the person row is written before the company check fails
@@ -98,7 +101,7 @@ def test_failed_add_leaves_nothing_behind(alice):
     assert Person.objects.filter(owner=alice).count() == before
 
 
-def test_owners_never_see_each_other(alice, bob):
+def test_owners_never_see_each_other(alice: Owner, bob: Owner) -> None:
     dana = actions.do_add_person(
         alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme"
     )
@@ -117,7 +120,7 @@ def test_owners_never_see_each_other(alice, bob):
     assert [p.id for p in present.list_people(alice, query="carol")] == [carol.id]
 
 
-def test_list_people_filters(alice):
+def test_list_people_filters(alice: Owner) -> None:
     actions.do_add_person(alice, "Dana Whitfield", company="Acme Corp", tags=["fintech"])
     actions.do_add_person(alice, "Sam Ortiz", company="Globex", title="Recruiter")
     actions.do_add_person(alice, "Old Friend", company="Acme Corp")
@@ -131,7 +134,7 @@ def test_list_people_filters(alice):
     assert names(query="globex") == ["Sam Ortiz"]
 
 
-def test_me_is_not_a_contact(alice):
+def test_me_is_not_a_contact(alice: Owner) -> None:
     assert present.list_people(alice) == []
     with pytest.raises(NotFound):
         queries.resolve_person(alice, "me")
@@ -140,7 +143,7 @@ def test_me_is_not_a_contact(alice):
         actions.do_delete_person(alice, queries.resolve_person(alice, "me", allow_me=True))
 
 
-def test_delete_person_removes_their_history(alice):
+def test_delete_person_removes_their_history(alice: Owner) -> None:
     from troth.interactions.actions import do_log_interaction
     from troth.interactions.models import Interaction
 
@@ -152,7 +155,7 @@ def test_delete_person_removes_their_history(alice):
     assert not ContactPoint.objects.filter(owner=alice).exists()
 
 
-def test_fast_rows_match_the_model_rows(alice):
+def test_fast_rows_match_the_model_rows(alice: Owner) -> None:
     from troth import present
     from troth.interactions.actions import do_log_interaction
 

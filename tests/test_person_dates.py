@@ -9,10 +9,12 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import vobject
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
 from troth.agenda.queries import agenda
@@ -25,13 +27,17 @@ from troth.importers.google import PARSER as GOOGLE
 from troth.importers.records import ImportFileError, PersonRecord, Problem
 from troth.importers.vcard import PARSER as VCARD
 from troth.lib.keydates import KeyDate, KeyDateError, parse_key_date, slash_order
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
 from troth.people.dates import do_set_date, do_set_reminders, upcoming
 from troth.people.models import DateReminders, Person, PersonDate
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def dates_of(person: Person) -> list[tuple]:
+
+def dates_of(person: Person) -> list[tuple[str, str, int, int, int | None]]:
     return sorted(
         PersonDate.objects.filter(person=person).values_list(
             "kind", "label", "month", "day", "year"
@@ -60,17 +66,19 @@ def dates_of(person: Person) -> list[tuple]:
         ("--0229", (2, 29, None)),
     ],
 )
-def test_dates_as_exports_and_people_write_them(text, expected):
+def test_dates_as_exports_and_people_write_them(
+    text: str, expected: tuple[int, int, int | None]
+) -> None:
     assert parse_key_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["2026-13-32", "2026-02-30", "3/4/1980", "soon", "", "--1301"])
-def test_what_is_not_a_date_or_could_be_two(text):
+def test_what_is_not_a_date_or_could_be_two(text: str) -> None:
     with pytest.raises(KeyDateError):
         parse_key_date(text)
 
 
-def test_a_files_other_dates_decide_an_ambiguous_one():
+def test_a_files_other_dates_decide_an_ambiguous_one() -> None:
     assert slash_order(["3/4/1980", "12/31/1970"]) == "mdy"
     assert slash_order(["3/4/1980", "31/12/1970"]) == "dmy"
     assert slash_order(["3/4/1980"]) is None
@@ -78,15 +86,15 @@ def test_a_files_other_dates_decide_an_ambiguous_one():
     assert parse_key_date("3/4/1980", "dmy") == (4, 3, 1980)
 
 
-def test_the_next_time_a_date_comes_round():
+def test_the_next_time_a_date_comes_round() -> None:
     leap = KeyDate("birthday", 2, 29, 1980)
     assert leap.next_on(dt.date(2027, 1, 10)) == dt.date(2027, 2, 28)
     assert leap.next_on(dt.date(2028, 2, 29)) == dt.date(2028, 2, 29)
     assert KeyDate("birthday", 1, 5).next_on(dt.date(2026, 12, 6)) == dt.date(2027, 1, 5)
 
 
-def test_every_real_vcard_with_a_date_gives_it(realdata):
-    found: dict[str, list[tuple]] = {}
+def test_every_real_vcard_with_a_date_gives_it(realdata: Path) -> None:
+    found: dict[str, list[tuple[str, str, int, int, int | None]]] = {}
     problems = []
     for path in sorted((realdata / "vcard").rglob("*.vcf")):
         try:
@@ -131,7 +139,9 @@ def google_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def test_google_birthdays_and_events_are_imported_and_a_bad_one_reported(alice, tmp_path):
+def test_google_birthdays_and_events_are_imported_and_a_bad_one_reported(
+    alice: Owner, tmp_path: Path
+) -> None:
     path = google_csv(
         tmp_path / "contacts.csv",
         [
@@ -168,7 +178,7 @@ END:VCARD
 """
 
 
-def test_an_import_fills_dates_in_and_never_overwrites_one(alice, tmp_path):
+def test_an_import_fills_dates_in_and_never_overwrites_one(alice: Owner, tmp_path: Path) -> None:
     dana = do_add_person(alice, "Dana Kang", emails=["dana@example.org"])
     do_set_date(alice, dana, "birthday", "03-14", year=1981)  # what the owner typed
     path = tmp_path / "dana.vcf"
@@ -191,7 +201,7 @@ def test_an_import_fills_dates_in_and_never_overwrites_one(alice, tmp_path):
     assert PersonDate.objects.filter(person=dana).count() == 3
 
 
-def test_dates_follow_a_merge_and_come_back_on_unmerge(alice):
+def test_dates_follow_a_merge_and_come_back_on_unmerge(alice: Owner) -> None:
     keep = do_add_person(alice, "Dana Kang")
     other = do_add_person(alice, "Dana K.")
     do_set_date(alice, keep, "birthday", "1980-03-14")
@@ -216,7 +226,7 @@ def test_dates_follow_a_merge_and_come_back_on_unmerge(alice):
     ]
 
 
-def test_dates_and_the_reminder_setting_are_in_backups(cli, tmp_path):
+def test_dates_and_the_reminder_setting_are_in_backups(cli: Cli, tmp_path: Path) -> None:
     cli("add", "Dana Kang")
     cli("date", "Dana", "birthday", "03-14", "--year", "1980")
     cli("dates", "--remind", "3d")
@@ -242,7 +252,7 @@ def test_dates_and_the_reminder_setting_are_in_backups(cli, tmp_path):
 # ---------------------------------------------------------------- the command line
 
 
-def test_troth_date_sets_changes_and_forgets_a_date(cli):
+def test_troth_date_sets_changes_and_forgets_a_date(cli: Cli) -> None:
     cli("add", "Dana Kang")
     out = cli("date", "Dana", "birthday", "03-14").stdout
     assert out.strip() == "Added Dana Kang's birthday 14 March"
@@ -275,7 +285,7 @@ def test_troth_date_sets_changes_and_forgets_a_date(cli):
         (("birthday", "03-14", "--forget"), "--forget takes no date"),
     ],
 )
-def test_troth_date_mistakes_are_one_line(cli, args, message):
+def test_troth_date_mistakes_are_one_line(cli: Cli, args: tuple[str, ...], message: str) -> None:
     cli("add", "Dana Kang")
     result = cli("date", "Dana", *args, code=2)
     assert result.stderr.startswith(f"troth: error: {message}"), result.stderr
@@ -283,7 +293,7 @@ def test_troth_date_mistakes_are_one_line(cli, args, message):
     assert not PersonDate.objects.exists()
 
 
-def test_vcard_and_csv_exports_carry_the_dates(cli, tmp_path):
+def test_vcard_and_csv_exports_carry_the_dates(cli: Cli, tmp_path: Path) -> None:
     cli("add", "Dana Kang")
     cli("date", "Dana", "birthday", "03-14")
     cli("date", "Dana", "anniversary", "2015-06-20")
@@ -318,7 +328,7 @@ def test_vcard_and_csv_exports_carry_the_dates(cli, tmp_path):
     ]
 
 
-def test_a_csv_of_your_own_brings_birthdays_too(cli, tmp_path):
+def test_a_csv_of_your_own_brings_birthdays_too(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "friends.csv"
     path.write_text("Name,Birthday,Anniversary\nDana Kang,14 March,2015-06-20\n", encoding="utf-8")
     cli("import", str(path))
@@ -329,7 +339,7 @@ def test_a_csv_of_your_own_brings_birthdays_too(cli, tmp_path):
 # ---------------------------------------------------------------- reminders
 
 
-def test_reminders_are_off_until_turned_on_then_come_a_few_days_ahead(cli):
+def test_reminders_are_off_until_turned_on_then_come_a_few_days_ahead(cli: Cli) -> None:
     today = timezone.localdate()
     soon = today + dt.timedelta(days=2)
     later = today + dt.timedelta(days=10)
@@ -377,7 +387,7 @@ def test_reminders_are_off_until_turned_on_then_come_a_few_days_ahead(cli):
     assert not [i for i in agenda(owner, later).items if i.candidate.kind == "date"]
 
 
-def test_reminder_setting_mistakes(cli, alice):
+def test_reminder_setting_mistakes(cli: Cli, alice: Owner) -> None:
     result = cli("dates", "--remind", "90d", code=2)
     assert result.stderr.startswith("troth: error: reminders can look 0 to 60 days ahead")
     result = cli("dates", "--remind", "soon", code=2)
@@ -387,7 +397,7 @@ def test_reminder_setting_mistakes(cli, alice):
     assert upcoming(alice, timezone.localdate(), 30) == []
 
 
-def test_the_person_page_lists_their_dates(client, alice):
+def test_the_person_page_lists_their_dates(client: Client, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Kang")
     today = timezone.localdate()
     soon = today + dt.timedelta(days=3)
@@ -400,7 +410,7 @@ def test_the_person_page_lists_their_dates(client, alice):
     assert 'id="person-dates"' not in page
 
 
-def test_a_date_on_today_has_a_draft_done_and_undo(client, alice):
+def test_a_date_on_today_has_a_draft_done_and_undo(client: Client, alice: Owner) -> None:
     import re
 
     from troth.interactions.models import Interaction

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth import present
@@ -19,22 +21,26 @@ from troth.intros.models import Introduction
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.ledger.models import Favor, Need
 from troth.ledger.queries import promises
+from troth.owned import Owner
 from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Note
 from troth.profile import person_profile, person_timeline
 from troth.web.views.person import TIMELINE_ROWS, records
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 ROWS = 12  # interactions logged
 
 
 @pytest.fixture
-def local(db):
+def local(db: None) -> Owner:
     return local_owner()
 
 
 @pytest.fixture
-def kit(local):
+def kit(local: Owner):
     """Someone with a bit of everything, dated among their interactions."""
     today = timezone.localdate()
     now = timezone.now()
@@ -65,7 +71,9 @@ def kit(local):
     return kit
 
 
-def test_show_and_the_page_list_the_same_things(cli, client, local, kit):
+def test_show_and_the_page_list_the_same_things(
+    cli: Cli, client: Client, local: Owner, kit
+) -> None:
     shown = cli.json("show", "Kit Marlowe", "--limit", str(TIMELINE_ROWS))
     client.force_login(local)
     response = client.get(f"/people/{kit.id}/")
@@ -92,7 +100,7 @@ def test_show_and_the_page_list_the_same_things(cli, client, local, kit):
     assert f"{ROWS} interactions" in text and "OVERDUE" in text and "overdue" in page.lower()
 
 
-def test_a_short_cut_is_the_same_cut(cli, local, kit):
+def test_a_short_cut_is_the_same_cut(cli: Cli, local: Owner, kit) -> None:
     """Cut to ten entries, the other entries take places among the interactions: the
     page's list and `troth show --limit 10` keep the same ones."""
     shown = cli.json("show", "Kit Marlowe", "--limit", "10")
@@ -104,7 +112,7 @@ def test_a_short_cut_is_the_same_cut(cli, local, kit):
     assert page["profile"]["interaction_count"] == shown["interaction_count"] == ROWS
 
 
-def test_the_plain_rows_are_the_json_contracts_rows(local, kit):
+def test_the_plain_rows_are_the_json_contracts_rows(local: Owner, kit) -> None:
     """Each row of the one read equals present's row for the same model instance, so
     `troth show --json` did not change when it stopped reading model instances."""
     today = timezone.localdate()
@@ -138,7 +146,7 @@ def test_the_plain_rows_are_the_json_contracts_rows(local, kit):
     assert all("next" not in row for row in profile["timeline"])
 
 
-def test_another_owners_person_is_not_read(local, kit, bob):
+def test_another_owners_person_is_not_read(local: Owner, kit, bob: Owner) -> None:
     from troth.errors import NotFound
 
     with pytest.raises(NotFound, match="no person with id"):

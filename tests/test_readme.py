@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troth.ledger.models import Commitment, Need
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -19,13 +24,13 @@ def tour_lines() -> list[str]:
     return [line for line in block.group(1).splitlines() if shlex.split(line, comments=True)]
 
 
-def test_the_readme_names_both_commands():
+def test_the_readme_names_both_commands() -> None:
     text = README.read_text()
     assert "pip install -e . && troth serve --demo" in text
     assert "pip install -e '.[test]' && pytest" in text
 
 
-def test_the_tour_runs_on_the_demo_data(fixed_day, cli):
+def test_the_tour_runs_on_the_demo_data(fixed_day: dt.date, cli: Cli) -> None:
     cli("demo")
     for line in tour_lines():
         if "<promise id>" in line:

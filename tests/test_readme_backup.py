@@ -9,7 +9,7 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_the_readme_says_backup_needs_yes_without_a_terminal():
+def test_the_readme_says_backup_needs_yes_without_a_terminal() -> None:
     text = " ".join(README.read_text().split())
     assert "without one (a script, cron) it stops with exit code 2" in text
     assert '"FILE exists; pass --yes to replace it"' in text

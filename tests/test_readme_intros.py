@@ -4,11 +4,16 @@ the demo, and asking Bernard then recording his offer collided)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troth.intros.models import Introduction
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -21,7 +26,7 @@ def intro_lines() -> list[str]:
     return [line for line in block.group(1).splitlines() if shlex.split(line, comments=True)]
 
 
-def test_the_introductions_examples_run_on_the_demo(fixed_day, cli):
+def test_the_introductions_examples_run_on_the_demo(fixed_day: dt.date, cli: Cli) -> None:
     cli("demo")
     assert Introduction.objects.count() == 7  # so a fresh demo's next ids are 8, 9, ...
     # the README's ids are a fresh database's; PostgreSQL's sequences run on across tests

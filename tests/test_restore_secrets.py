@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,12 +25,14 @@ User = get_user_model()
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "home"))
     return tmp_path
 
 
-def test_a_restored_source_keeps_no_secret_even_when_the_file_brings_one(db, home):
+def test_a_restored_source_keeps_no_secret_even_when_the_file_brings_one(
+    db: None, home: Path
+) -> None:
     alice = User.objects.create_user("alice", "alice@example.org", "x")
     do_ensure_me(alice, "Alice")
     with transaction.atomic():

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from troth.backup.export import write_export
 from troth.backup.restore import SCRUBBED, SHAPES, do_restore
@@ -36,7 +38,7 @@ INLINE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacke
 
 
 @pytest.fixture
-def scene(db, home):
+def scene(db: None, home: Path):
     """An operator (superuser), bob with a friend and a note, and a real export of
     carol's (two people merged on the Import page, an import run, a note) whose rows
     are free again (carol left the server): the raw material of every crafted file.
@@ -129,7 +131,7 @@ def nothing_of_mallory(mallory) -> bool:
 # -- what a restore accepts --------------------------------------------------------------
 
 
-def test_every_owned_table_is_listed_and_every_json_column_checked_or_dropped():
+def test_every_owned_table_is_listed_and_every_json_column_checked_or_dropped() -> None:
     owned = {t.label for t in tables(include_derived=True)}
     assert owned <= RESTORABLE, f"add to RESTORABLE (backup/tables.py): {owned - RESTORABLE}"
     assert owned >= RESTORABLE
@@ -159,7 +161,7 @@ SUPERUSER = {
     ],
     ids=lambda t: t["model"],
 )
-def test_a_table_that_is_not_the_owners_own_is_refused(scene, tmp_path, table):
+def test_a_table_that_is_not_the_owners_own_is_refused(scene, tmp_path: Path, table) -> None:
     data = copy.deepcopy(scene.data)
     data["tables"].insert(0, table)
     before = state(scene)
@@ -168,7 +170,7 @@ def test_a_table_that_is_not_the_owners_own_is_refused(scene, tmp_path, table):
     assert state(scene) == before and nothing_of_mallory(scene.mallory)
 
 
-def test_fields_that_are_not_the_models_are_refused(scene, tmp_path):
+def test_fields_that_are_not_the_models_are_refused(scene, tmp_path: Path) -> None:
     """Columns the model does not have (the owner above all), and in a JSON column
     anything but what troth writes there (the Import page adds up a run's counts)."""
     for label, column in (
@@ -208,8 +210,8 @@ def test_fields_that_are_not_the_models_are_refused(scene, tmp_path):
     ],
 )
 def test_a_value_of_the_wrong_kind_is_refused_naming_the_record(
-    scene, tmp_path, label, values, error
-):
+    scene, tmp_path: Path, label: str, values, error: str
+) -> None:
     before = state(scene)
     with pytest.raises(TrothError, match=rf"backup\.json: {label} #\d+: {error}"):
         do_restore(scene.mallory, write(tmp_path, edit(scene.data, label, **values)))
@@ -217,7 +219,7 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_the_record(
 
 
 @pytest.mark.parametrize("bad", ["12", True, 0, -5, 2**31, 2**63 - 1])
-def test_bad_or_huge_ids_are_refused(scene, tmp_path, bad):
+def test_bad_or_huge_ids_are_refused(scene, tmp_path: Path, bad) -> None:
     data = copy.deepcopy(scene.data)
     entry(data, "people.note")["rows"][0][0] = bad
     with pytest.raises(TrothError, match=r"people\.note record 1: bad id"):
@@ -225,7 +227,7 @@ def test_bad_or_huge_ids_are_refused(scene, tmp_path, bad):
     assert nothing_of_mallory(scene.mallory)
 
 
-def test_foreign_keys_into_another_owners_rows_are_refused(scene, tmp_path):
+def test_foreign_keys_into_another_owners_rows_are_refused(scene, tmp_path: Path) -> None:
     """(Held before issue 17 too: kept so that it stays so.) And a merge record's
     snapshot naming bob's rows is dropped, not restored."""
     before = state(scene)
@@ -297,7 +299,7 @@ def crafted_merge(scene) -> dict:
     return data
 
 
-def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(scene, tmp_path):
+def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(scene, tmp_path: Path) -> None:
     before = state(scene)
     do_restore(scene.mallory, write(tmp_path, crafted_merge(scene)))
     record = MergeRecord.objects.get(owner=scene.mallory)
@@ -312,8 +314,8 @@ def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(scene, tmp_path
 
 @pytest.mark.django_db(transaction=True)
 def test_the_audits_attack_through_the_import_page_changes_nothing(
-    scene, client, tmp_path, settings
-):
+    scene, client: Client, tmp_path: Path, settings: Settings
+) -> None:
     """Upload the crafted export on the Import page (restore), then press "Undo this
     merge" on the restored run's page: refused with a message, never a 500."""
     settings.TASKS, settings.TROTH_IMPORT_THREAD = INLINE, False
@@ -337,7 +339,9 @@ def test_the_audits_attack_through_the_import_page_changes_nothing(
     do_add_person(scene.bob, "Added after the attack")  # its id was not taken meanwhile
 
 
-def test_a_restored_run_carries_no_upload_path_nor_options(scene, tmp_path, home):
+def test_a_restored_run_carries_no_upload_path_nor_options(
+    scene, tmp_path: Path, home: Path
+) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
     database = home / "troth.sqlite3"  # the server's own database file
@@ -366,7 +370,7 @@ def test_a_restored_run_carries_no_upload_path_nor_options(scene, tmp_path, home
 # -- ids ----------------------------------------------------------------------------------
 
 
-def test_restores_leave_every_sequence_past_every_id(scene, tmp_path):
+def test_restores_leave_every_sequence_past_every_id(scene, tmp_path: Path) -> None:
     """The next row anyone adds after a restore gets a free id: on PostgreSQL the
     restore moves the sequences past the ids it wrote, and never back to an id a
     deleted row had (which a merge record still names; Django's own reset did that)."""
@@ -510,7 +514,7 @@ TAMPERINGS = [
 
 
 @pytest.mark.parametrize("how", TAMPERINGS)
-def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(scene, own_merge, how):
+def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(scene, own_merge, how) -> None:
     record = own_merge.record
     snap = copy.deepcopy(record.snapshot)
     _tamper(scene, snap, how)
@@ -526,7 +530,9 @@ def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(scene, own_
     assert record.undone_at is None and not Person.objects.filter(pk=own_merge.other_id).exists()
 
 
-def test_undo_of_another_owners_rows_never_changes_them_even_when_it_goes_through(scene, own_merge):
+def test_undo_of_another_owners_rows_never_changes_them_even_when_it_goes_through(
+    scene, own_merge
+) -> None:
     """A "fill" of bob's friend's empty nickname is a column a merge fills: it passes the
     checks, but only mallory's rows are updated, so bob's friend stays as it was."""
     record = own_merge.record
@@ -540,7 +546,7 @@ def test_undo_of_another_owners_rows_never_changes_them_even_when_it_goes_throug
     assert Person.objects.get(pk=scene.friend.pk).nickname == ""
 
 
-def test_an_untampered_merge_still_undoes_exactly(scene, own_merge):
+def test_an_untampered_merge_still_undoes_exactly(scene, own_merge) -> None:
     m = scene.mallory
     with transaction.atomic():
         back = do_unmerge(m, own_merge.record)
@@ -551,7 +557,9 @@ def test_an_untampered_merge_still_undoes_exactly(scene, own_merge):
 
 
 @pytest.mark.parametrize(("month", "day"), [(2, 31), (4, 31), (13, 1)])
-def test_a_date_that_is_no_day_of_the_year_is_refused(scene, tmp_path, month, day):
+def test_a_date_that_is_no_day_of_the_year_is_refused(
+    scene, tmp_path: Path, month: int, day: int
+) -> None:
     """Each column passed alone; 31 February then broke the person's page with a 500."""
     data = copy.deepcopy(scene.data)
     person = next(r for r in rows(data, "people.person") if not r["is_me"])

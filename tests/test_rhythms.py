@@ -3,11 +3,18 @@ Settings edits (troth.agenda.actions.do_set_tier_cadence)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from troth.agenda.queries import default_tier_cadences, tier_cadences
+from troth.owned import Owner
 from troth.owners import local_owner
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_rhythms_show_set_default_and_reset(cli):
+
+def test_rhythms_show_set_default_and_reset(cli: Cli) -> None:
     defaults = default_tier_cadences()
     rows = cli.json("rhythms")
     assert {r["tier"]: r["days"] for r in rows} == defaults
@@ -26,7 +33,7 @@ def test_rhythms_show_set_default_and_reset(cli):
     assert tier_cadences(local_owner()) == defaults
 
 
-def test_rhythms_refuse_bad_input_in_one_line(cli):
+def test_rhythms_refuse_bad_input_in_one_line(cli: Cli) -> None:
     assert "has no check-in rhythm" in cli("rhythms", "stranger", "30d", code=2).stderr
     assert "out of range" in cli("rhythms", "close", "1000d", code=2).stderr
     assert "how often" in cli("rhythms", "close", code=2).stderr
@@ -34,7 +41,7 @@ def test_rhythms_refuse_bad_input_in_one_line(cli):
     assert tier_cadences(local_owner()) == default_tier_cadences()
 
 
-def test_why_a_tie_is_cooling_follows_the_owners_rhythm(alice, fixed_day):
+def test_why_a_tie_is_cooling_follows_the_owners_rhythm(alice: Owner, fixed_day: dt.date) -> None:
     from django.utils import timezone
 
     from troth.agenda.actions import do_set_tier_cadence

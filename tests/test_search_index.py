@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -18,6 +19,7 @@ from troth.backup.tables import tables
 from troth.identity.actions import do_merge, do_unmerge
 from troth.importers.apply import do_import
 from troth.importers.linkedin import PARSER
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.actions import (
     do_add_person,
@@ -32,11 +34,11 @@ from troth.people.queries import find_people
 from troth.people.search import SQLITE_SCHEMA, ensure_index
 
 
-def found(owner, query: str) -> list[int]:
+def found(owner: Owner, query: str) -> list[int]:
     return find_people(owner, query=query)
 
 
-def test_a_new_person_is_found_by_each_field_at_once(alice):
+def test_a_new_person_is_found_by_each_field_at_once(alice: Owner) -> None:
     p = do_add_person(
         alice,
         "Wren Halvorsen",
@@ -50,7 +52,7 @@ def test_a_new_person_is_found_by_each_field_at_once(alice):
     assert found(alice, "Nobody") == []
 
 
-def test_one_or_two_letters_find_the_start_of_a_word(alice):
+def test_one_or_two_letters_find_the_start_of_a_word(alice: Owner) -> None:
     tom = do_add_person(alice, "Tom Baker")
     tomlin = do_add_person(alice, "Ursula Tomlinson")
     atom = do_add_person(alice, "Bea Atomics", company="Tolstoy Partners")
@@ -62,7 +64,7 @@ def test_one_or_two_letters_find_the_start_of_a_word(alice):
     assert set(found(alice, "tom")) == {tom.id, tomlin.id, atom.id}
 
 
-def test_accents_case_and_odd_characters(alice):
+def test_accents_case_and_odd_characters(alice: Owner) -> None:
     jose = do_add_person(alice, "José Ñúñez", title="Señor Analyst")
     do_set_nickname(alice, jose, "Pepé")
     for query in ("jose", "JOSÉ", "nunez", "señor", "pepé", "PEPÉ"):
@@ -71,7 +73,7 @@ def test_accents_case_and_odd_characters(alice):
         assert found(alice, odd) == [], odd
 
 
-def test_renames_nicknames_and_deletes_show_at_once(alice):
+def test_renames_nicknames_and_deletes_show_at_once(alice: Owner) -> None:
     p = do_add_person(alice, "Robert Quill")
     do_edit_person(alice, p, name="Roberta Quillon")
     assert found(alice, "roberta") == [p.id]
@@ -84,7 +86,7 @@ def test_renames_nicknames_and_deletes_show_at_once(alice):
     assert found(alice, "quillon") == []
 
 
-def test_contact_points_added_removed_and_moved(alice):
+def test_contact_points_added_removed_and_moved(alice: Owner) -> None:
     p = do_add_person(alice, "Ann Ode")
     q = do_add_person(alice, "Ben Ode")
     do_edit_person(alice, p, emails=["ann@zephyr.example"])
@@ -99,7 +101,7 @@ def test_contact_points_added_removed_and_moved(alice):
     assert found(alice, "quartz") == []
 
 
-def test_jobs_changed_ended_and_companies_renamed(alice):
+def test_jobs_changed_ended_and_companies_renamed(alice: Owner) -> None:
     p = do_add_person(alice, "Cy Brandt", company="Umberwood", title="Cartographer")
     assert found(alice, "umberwood") == [p.id]
     do_set_job(alice, p, "Glasshouse", "Surveyor")
@@ -113,7 +115,7 @@ def test_jobs_changed_ended_and_companies_renamed(alice):
     assert found(alice, "greenhouse") == [] and found(alice, "surveyor") == []
 
 
-def test_a_merge_and_its_undo(alice):
+def test_a_merge_and_its_undo(alice: Owner) -> None:
     keep = do_add_person(alice, "Dee Marsh")
     other = do_add_person(
         alice, "Deirdre Marsh", emails=["dee@fenland.example"], allow_duplicate_name=True
@@ -127,7 +129,7 @@ def test_a_merge_and_its_undo(alice):
     assert found(alice, "fenland") == [back.id] and found(alice, "deirdre") == [back.id]
 
 
-def test_an_import_is_found_and_its_undo_forgotten(alice, tmp_path):
+def test_an_import_is_found_and_its_undo_forgotten(alice: Owner, tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_text(
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
@@ -150,7 +152,7 @@ def test_an_import_is_found_and_its_undo_forgotten(alice, tmp_path):
     assert found(alice, "oxbow") == []
 
 
-def test_a_restored_export_is_found(alice, tmp_path):
+def test_a_restored_export_is_found(alice: Owner, tmp_path: Path) -> None:
     do_add_person(alice, "Ola Nordvik", company="Fjordline", emails=["ola@fjord.example"])
     out = io.StringIO()
     write_export(alice, out)
@@ -167,7 +169,7 @@ def test_a_restored_export_is_found(alice, tmp_path):
         assert found(alice, query) == [ola.id], query
 
 
-def test_each_owner_finds_only_their_own(alice, bob):
+def test_each_owner_finds_only_their_own(alice: Owner, bob: Owner) -> None:
     mine = do_add_person(alice, "Pat Orchard", company="Shared Co", emails=["pat@shared.example"])
     theirs = do_add_person(bob, "Pat Orchard", company="Shared Co", emails=["pat@shared.example"])
     for query in ("orchard", "shared", "pa", "pat@"):
@@ -181,7 +183,9 @@ sqlite_only = pytest.mark.skipif(
 
 
 @sqlite_only
-def test_a_trigger_dropped_by_a_table_rebuild_is_put_back_and_the_index_refilled(alice):
+def test_a_trigger_dropped_by_a_table_rebuild_is_put_back_and_the_index_refilled(
+    alice: Owner,
+) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER troth_search_person_ai")
     p = do_add_person(alice, "Quentin Lowe")
@@ -200,7 +204,7 @@ def test_a_trigger_dropped_by_a_table_rebuild_is_put_back_and_the_index_refilled
 
 
 @sqlite_only
-def test_a_backup_may_hold_the_search_triggers_exactly_as_troth_makes_them(tmp_path):
+def test_a_backup_may_hold_the_search_triggers_exactly_as_troth_makes_them(tmp_path: Path) -> None:
     path = tmp_path / "backup.sqlite3"
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE people_person (id INTEGER PRIMARY KEY, name_key, nickname, is_me)")
@@ -227,7 +231,7 @@ def test_a_backup_may_hold_the_search_triggers_exactly_as_troth_makes_them(tmp_p
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_postgresql_has_the_trigram_indexes(db):
+def test_postgresql_has_the_trigram_indexes(db: None) -> None:
     from troth.people.search import PG_INDEXES
 
     with connection.cursor() as cursor:
@@ -236,7 +240,7 @@ def test_postgresql_has_the_trigram_indexes(db):
     assert ensure_index() is False
 
 
-def test_bulk_writes_index_once_at_the_end_and_a_failure_leaves_all_as_it_was(alice):
+def test_bulk_writes_index_once_at_the_end_and_a_failure_leaves_all_as_it_was(alice: Owner) -> None:
     from troth.people.search import bulk_writes
 
     kept = do_add_person(alice, "Vera Kept")

@@ -4,19 +4,25 @@ CPA, the enrolled agent and the tax preparer before the controllers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from troth.helping import who_can_help
 from troth.ledger.actions import do_add_need
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
 from troth.people.queries import find_people
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_people_named_or_nicknamed_tom_come_before_customer_success_managers(cli):
+
+def test_people_named_or_nicknamed_tom_come_before_customer_success_managers(cli: Cli) -> None:
     alice = local_owner()  # the CLI's owner
     # Alphabetically every one of these managers comes before the Toms.
     for name in ("Abigail Zielinski", "Daniel Choi", "Jessica Robinson", "Sanjay Smith"):
@@ -40,7 +46,9 @@ def test_people_named_or_nicknamed_tom_come_before_customer_success_managers(cli
     assert {r["name"] for r in rows[:2]} == {"Tom Baker", "Tomás O'Neill-Ärnlöv"}
 
 
-def test_a_tax_accountant_need_finds_the_tax_people_first_in_the_simulated_network(alice):
+def test_a_tax_accountant_need_finds_the_tax_people_first_in_the_simulated_network(
+    alice: Owner,
+) -> None:
     with transaction.atomic():
         load_network(alice, generate_network(people=300, seed=7, today=timezone.localdate()))
         someone = do_add_person(alice, "Nora Needham")

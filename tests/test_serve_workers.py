@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 TROTH = str(Path(sys.executable).parent / "troth")
 
@@ -76,7 +77,7 @@ def user_env(tmp_path: Path) -> dict[str, str]:
 
 
 @linux_only
-def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path):
+def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [TROTH, "serve", "--port", str(port), "--no-open", "--workers", "2", "--threads", "2"],
@@ -110,7 +111,7 @@ def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path):
         )
 
 
-def test_workers_out_of_range_is_one_line(tmp_path):
+def test_workers_out_of_range_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [TROTH, "serve", "--workers", "0", "--no-open"],
         env=user_env(tmp_path),
@@ -122,7 +123,7 @@ def test_workers_out_of_range_is_one_line(tmp_path):
     assert "--workers must be between 1 and 64, got 0" in result.stderr
 
 
-def test_healthz_needs_no_sign_in(client, db):
+def test_healthz_needs_no_sign_in(client: Client, db: None) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
     assert client.post("/healthz").status_code == 405

@@ -16,6 +16,7 @@ from troth.intros.models import Introduction
 from troth.ledger.models import FAVOR_KINDS as LEDGER_FAVOR_KINDS
 from troth.ledger.models import Commitment, Favor, Need
 from troth.lib.text import fold
+from troth.owned import Owner
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -74,7 +75,7 @@ def _rank(x: np.ndarray) -> np.ndarray:
 # -- generation (no database) ------------------------------------------------------
 
 
-def test_same_seed_same_network_and_another_seed_differs():
+def test_same_seed_same_network_and_another_seed_differs() -> None:
     a = generate_network(people=120, seed=3, today=TODAY)
     b = generate_network(people=120, seed=3, today=TODAY)
     c = generate_network(people=120, seed=4, today=TODAY)
@@ -88,7 +89,7 @@ def test_same_seed_same_network_and_another_seed_differs():
     assert not np.array_equal(a.strength, c.strength)
 
 
-def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net):
+def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net: Network) -> None:
     # anchors.md: 5 / 15 / 50 / 150 cumulative, i.e. 5, 10, 35, 100 per layer
     assert layer_sizes(500)[:4] == [5, 10, 35, 100]
     assert np.bincount(net.layer, minlength=len(LAYERS)).tolist() == layer_sizes(500)
@@ -105,14 +106,14 @@ def test_layers_follow_dunbar_at_500_and_scale_for_small_networks(net):
     assert net.strength.min() >= 0 and net.strength.max() <= 1
 
 
-def test_cold_and_stranger_shares(net):
+def test_cold_and_stranger_shares(net: Network) -> None:
     assert 0.10 <= net.went_cold.mean() <= 0.15
     assert not net.went_cold[net.layer == STRANGER].any()
     # "were strong once": most cold ties come from the named layers
     assert (net.layer[net.went_cold] <= NETWORK).mean() > 0.5
 
 
-def test_strong_ties_have_more_interactions_and_more_meetings(net):
+def test_strong_ties_have_more_interactions_and_more_meetings(net: Network) -> None:
     per_person = _counts(net, net.ix_person)
     meetings = _counts(net, net.ix_person[net.ix_channel == MEETING])
     warm = ~net.went_cold
@@ -138,7 +139,7 @@ def test_strong_ties_have_more_interactions_and_more_meetings(net):
     assert share[0] > share[1] + 0.2
 
 
-def test_meetings_and_calls_have_plausible_durations(net):
+def test_meetings_and_calls_have_plausible_durations(net: Network) -> None:
     talk = np.isin(net.ix_channel, [0, 1])
     assert ((net.ix_duration[talk] >= 20) & (net.ix_duration[talk] <= 120)).all()
     written = np.isin(net.ix_channel, [2, 3])
@@ -147,7 +148,7 @@ def test_meetings_and_calls_have_plausible_durations(net):
     assert "" in net.summaries and all(len(s) < 120 for s in net.summaries)
 
 
-def test_cold_ties_go_quiet_at_their_cold_date(net):
+def test_cold_ties_go_quiet_at_their_cold_date(net: Network) -> None:
     cold = np.flatnonzero(net.went_cold)
     assert len(cold)
     at_day = net.ix_at.astype("datetime64[D]")
@@ -160,7 +161,7 @@ def test_cold_ties_go_quiet_at_their_cold_date(net):
     assert (_counts(net, net.ix_person)[cold] > 0).mean() > 0.5
 
 
-def test_strangers_have_no_history(net):
+def test_strangers_have_no_history(net: Network) -> None:
     strangers = set(np.flatnonzero(net.layer == STRANGER).tolist())
     assert len(strangers) == 50
     assert not strangers & set(net.ix_person.tolist())
@@ -168,7 +169,7 @@ def test_strangers_have_no_history(net):
     assert not strangers & (set(net.promise_debtor.tolist()) | set(net.promise_creditor.tolist()))
 
 
-def test_everything_happens_inside_the_window(net):
+def test_everything_happens_inside_the_window(net: Network) -> None:
     start = np.datetime64(TODAY) - np.timedelta64(net.days, "D")
     today = np.datetime64(TODAY)
     assert (net.ix_at >= start).all() and (net.ix_at < today).all()
@@ -178,7 +179,7 @@ def test_everything_happens_inside_the_window(net):
     assert np.all(np.diff(net.ix_at.astype(np.int64)) >= 0)  # sorted by time
 
 
-def test_knows_links_are_undirected_without_self_links_or_duplicates(net):
+def test_knows_links_are_undirected_without_self_links_or_duplicates(net: Network) -> None:
     a, b = net.knows_a, net.knows_b
     assert len(a) > net.people  # a connected-looking graph
     assert (a < b).all()
@@ -199,7 +200,7 @@ def test_knows_links_are_undirected_without_self_links_or_duplicates(net):
         assert (min(i, j), max(i, j)) in pairs
 
 
-def test_people_look_real(net):
+def test_people_look_real(net: Network) -> None:
     assert len(set(net.full_name)) < net.people  # some share a full name
     firsts = Counter(net.given_name)
     assert firsts.most_common(1)[0][1] >= 3  # several share a first name
@@ -226,7 +227,7 @@ def test_people_look_real(net):
     assert len(net.note_person) > 0
 
 
-def test_vocabularies_match_the_models():
+def test_vocabularies_match_the_models() -> None:
     assert tuple(LEDGER_FAVOR_KINDS) == FAVOR_KINDS
     assert set(NEED_STATUSES) == {s for s, _ in Need.STATUSES}
     assert set(PROMISE_STATUSES) == {s for s, _ in Commitment.STATUSES}
@@ -239,7 +240,7 @@ def test_vocabularies_match_the_models():
     assert {t for _, t in words.ORG_SECOND + words.CLASSIC_ORGS} <= tags
 
 
-def test_the_ledger_is_lively_and_consistent(net):
+def test_the_ledger_is_lively_and_consistent(net: Network) -> None:
     today = np.datetime64(TODAY)
     status = net.promise_status
     mine = net.promise_debtor == ME
@@ -288,20 +289,20 @@ def test_the_ledger_is_lively_and_consistent(net):
     assert (net.intro_updated >= net.intro_created).all()
 
 
-def test_interactions_per_person_hits_a_total():
+def test_interactions_per_person_hits_a_total() -> None:
     net = generate_network(people=400, seed=5, today=TODAY, interactions_per_person=20)
     assert abs(len(net.ix_person) - 8000) < 400
     assert not set(np.flatnonzero(net.layer == STRANGER).tolist()) & set(net.ix_person.tolist())
 
 
 @pytest.mark.parametrize("people", [1, 2, 3, 10, 31])
-def test_tiny_networks_still_generate(people):
+def test_tiny_networks_still_generate(people: int) -> None:
     net = generate_network(people=people, seed=1, today=TODAY)
     assert net.people == people
     assert (net.knows_a < net.knows_b).all()
 
 
-def test_bad_arguments_are_refused():
+def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="people must be at least 1, got 0"):
         generate_network(people=0)
     with pytest.raises(ValueError, match="interactions_per_person must not be negative"):
@@ -311,7 +312,7 @@ def test_bad_arguments_are_refused():
 # -- loading (database) ------------------------------------------------------------
 
 
-def _db_counts(owner) -> dict[str, int]:
+def _db_counts(owner: Owner) -> dict[str, int]:
     return {
         "people": Person.objects.filter(owner=owner, is_me=False).count(),
         "relationships": Relationship.objects.filter(owner=owner).count(),
@@ -354,7 +355,7 @@ def _expected(net: Network) -> dict[str, int]:
     }
 
 
-def _assert_owned_by(owner) -> None:
+def _assert_owned_by(owner: Owner) -> None:
     """No row of this owner points at a person of someone else."""
     people = Person.objects.filter(owner=owner)
     checks = [
@@ -383,7 +384,7 @@ def _assert_owned_by(owner) -> None:
 
 
 @pytest.mark.django_db
-def test_load_200_people_matches_counts_and_roundtrips_values(alice):
+def test_load_200_people_matches_counts_and_roundtrips_values(alice: Owner) -> None:
     net = generate_network(people=200, seed=2, today=TODAY)
     stages: list[str] = []
     with transaction.atomic():
@@ -449,7 +450,7 @@ def test_load_200_people_matches_counts_and_roundtrips_values(alice):
 
 
 @pytest.mark.django_db
-def test_two_owners_stay_separate(alice, bob):
+def test_two_owners_stay_separate(alice: Owner, bob: Owner) -> None:
     a = generate_network(people=60, seed=1, today=TODAY)
     b = generate_network(people=90, seed=2, today=TODAY)
     with transaction.atomic():
@@ -465,7 +466,7 @@ def test_two_owners_stay_separate(alice, bob):
 
 
 @pytest.mark.django_db
-def test_loading_twice_reuses_tags_and_organizations(alice):
+def test_loading_twice_reuses_tags_and_organizations(alice: Owner) -> None:
     net = generate_network(people=40, seed=9, today=TODAY)
     load_network(alice, net)
     again = load_network(alice, net)
@@ -476,7 +477,9 @@ def test_loading_twice_reuses_tags_and_organizations(alice):
 
 
 @pytest.mark.django_db
-def test_bulk_path_rebuilds_the_interaction_indexes(alice, monkeypatch):
+def test_bulk_path_rebuilds_the_interaction_indexes(
+    alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Big loads drop and rebuild the interaction indexes on SQLite; they must come back."""
 
     def index_names() -> set[str]:
@@ -497,7 +500,7 @@ def test_bulk_path_rebuilds_the_interaction_indexes(alice, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_failed_load_leaves_nothing_behind(alice):
+def test_a_failed_load_leaves_nothing_behind(alice: Owner) -> None:
     net = generate_network(people=30, seed=9, today=TODAY)
     net.knows_b[0] = net.knows_a[0]  # a self-link violates the Knows check constraint
     # the backends raise different errors
@@ -507,7 +510,7 @@ def test_a_failed_load_leaves_nothing_behind(alice):
     assert not Interaction.objects.filter(owner=alice).exists()
 
 
-def test_simulated_introductions_carry_their_legal_steps(alice):
+def test_simulated_introductions_carry_their_legal_steps(alice: Owner) -> None:
     from troth.intros import flow
     from troth.intros.models import Introduction, IntroStep
 

@@ -11,8 +11,9 @@ from collections import defaultdict
 import numpy as np
 
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.models import Knows, Person
-from troth.sim.generate import STRANGER, generate_network
+from troth.sim.generate import STRANGER, Network, generate_network
 from troth.sim.knows_evidence import EvidenceSettings, with_knows_evidence
 from troth.sim.load import load_network
 from troth.warmpaths.actions import do_infer_links
@@ -21,7 +22,7 @@ from troth.warmpaths.models import Link
 TODAY = dt.date(2030, 3, 1)
 
 
-def _groups(net) -> dict[int, set[int]]:
+def _groups(net: Network) -> dict[int, set[int]]:
     assert net.ix_group is not None
     out: dict[int, set[int]] = defaultdict(set)
     for g, p in zip(net.ix_group.tolist(), net.ix_person.tolist(), strict=True):
@@ -30,7 +31,7 @@ def _groups(net) -> dict[int, set[int]]:
     return out
 
 
-def test_evidence_is_added_beside_the_truth_and_never_names_a_stranger():
+def test_evidence_is_added_beside_the_truth_and_never_names_a_stranger() -> None:
     net = generate_network(people=400, seed=3, today=TODAY)
     out = with_knows_evidence(net, seed=1)
     assert net.ix_group is None  # the plain network is untouched
@@ -60,7 +61,7 @@ def test_evidence_is_added_beside_the_truth_and_never_names_a_stranger():
     assert true_mean > 1.5 * np.mean(false)
 
 
-def test_the_same_seed_gives_the_same_evidence_and_more_evidence_scales():
+def test_the_same_seed_gives_the_same_evidence_and_more_evidence_scales() -> None:
     net = generate_network(people=200, seed=5, today=TODAY)
     a, b = with_knows_evidence(net, seed=2), with_knows_evidence(net, seed=2)
     np.testing.assert_array_equal(a.ix_person, b.ix_person)
@@ -69,7 +70,7 @@ def test_the_same_seed_gives_the_same_evidence_and_more_evidence_scales():
     assert len(more.ix_person) > len(a.ix_person)
 
 
-def test_loaded_groups_share_an_external_id_and_troth_infers_true_ties(alice):
+def test_loaded_groups_share_an_external_id_and_troth_infers_true_ties(alice: Owner) -> None:
     net = with_knows_evidence(generate_network(people=120, seed=7, today=TODAY), seed=3)
     load_network(alice, net)
     Knows.objects.filter(owner=alice).delete()  # troth must find the ties itself

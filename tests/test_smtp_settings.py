@@ -8,19 +8,25 @@ import contextlib
 import email
 import email.policy
 import socket
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from troth.agenda.digest import do_save_mail_settings, smtp_config
 from troth.agenda.models import DigestLog, MailSettings
 from troth.errors import TrothError
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.sync.secrets import open_tagged
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    from conftest import Cli
+
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
@@ -42,11 +48,11 @@ class Inbox:
         self.envelopes: list = []
         self.logins: list[tuple[str, str]] = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server: str, session, envelope):
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
+    def authenticate(self, server: str, session, envelope, mechanism, auth_data):
         login = (auth_data.login.decode(), auth_data.password.decode())
         self.logins.append(login)
         ok = login == ("digest-user", "s3cret pass")
@@ -97,7 +103,7 @@ def form(mail_port, **more: str) -> dict[str, str]:
     return data
 
 
-def test_save_then_send_the_digest_and_a_test_message(web, alice, smtp):
+def test_save_then_send_the_digest_and_a_test_message(web: Client, alice: Owner, smtp) -> None:
     r = web.post("/settings/digest", form(smtp.port), **HTMX)
     assert r.status_code == 200, text(r)
     assert "Saved: the digest goes through 127.0.0.1." in text(r)
@@ -127,7 +133,9 @@ def test_save_then_send_the_digest_and_a_test_message(web, alice, smtp):
     assert DigestLog.objects.filter(owner=alice).count() == 1  # the test is not a digest
 
 
-def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(web, alice, smtp):
+def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(
+    web: Client, alice: Owner, smtp
+) -> None:
     web.post("/settings/digest", form(smtp.port))
     r = web.post("/settings/digest", form(smtp.port, password="", username="digest-user"))
     assert r.status_code == 302
@@ -143,7 +151,9 @@ def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(web, alice,
     assert not MailSettings.objects.filter(owner=alice).exists()
 
 
-def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(web, alice, smtp):
+def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(
+    web: Client, alice: Owner, smtp
+) -> None:
     web.post("/settings/digest", form(smtp.port, security="starttls", host="smtp.good.example"))
     assert opened(MailSettings.objects.get(owner=alice).password) == "s3cret pass"
     # another server typed in, the password box left empty: the password is not sent there
@@ -169,8 +179,8 @@ def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(web, alice, 
 
 
 def test_a_groups_server_mails_only_the_members_account_address(
-    web, alice, smtp, settings, monkeypatch
-):
+    web: Client, alice: Owner, smtp, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from troth.owners import do_ensure_me
     from troth.people.models import ContactPoint
 
@@ -204,7 +214,7 @@ def test_a_groups_server_mails_only_the_members_account_address(
     assert [m["To"] for m in smtp.messages] == ["alice@example.org"]
 
 
-def test_a_wrong_port_is_one_clear_line_and_nothing_is_logged(web, alice):
+def test_a_wrong_port_is_one_clear_line_and_nothing_is_logged(web: Client, alice: Owner) -> None:
     port = free_port()  # nobody listens there
     web.post("/settings/digest", form(port))
     for action in ("test", "send"):
@@ -217,7 +227,7 @@ def test_a_wrong_port_is_one_clear_line_and_nothing_is_logged(web, alice):
     assert not DigestLog.objects.exists()
 
 
-def test_a_refused_login_names_the_settings_fields(web, smtp):
+def test_a_refused_login_names_the_settings_fields(web: Client, smtp) -> None:
     web.post("/settings/digest", form(smtp.port, password="wrong"))
     r = web.post("/settings/digest", {"action": "test"}, **HTMX)
     assert r.status_code == 400
@@ -241,7 +251,9 @@ def test_a_refused_login_names_the_settings_fields(web, smtp):
         ("security", "starttls-please", "Select a valid choice"),
     ],
 )
-def test_bad_values_are_400_with_the_field_and_write_nothing(web, alice, field, value, message):
+def test_bad_values_are_400_with_the_field_and_write_nothing(
+    web: Client, alice: Owner, field: str, value: str, message: str
+) -> None:
     r = web.post("/settings/digest", form(25, **{field: value}), **HTMX)
     assert r.status_code == 400
     page = text(r)
@@ -251,7 +263,7 @@ def test_bad_values_are_400_with_the_field_and_write_nothing(web, alice, field, 
     assert not MailSettings.objects.exists()
 
 
-def test_a_login_without_a_host_is_refused(web):
+def test_a_login_without_a_host_is_refused(web: Client) -> None:
     r = web.post("/settings/digest", form("", host=""), **HTMX)
     assert r.status_code == 400 and "needed for the port, username, password" in text(r)
     assert not MailSettings.objects.exists()
@@ -261,12 +273,14 @@ def test_a_login_without_a_host_is_refused(web):
     assert r.status_code == 200 and "uses the server's default mail settings" in text(r)
 
 
-def test_unknown_action_is_400(web):
+def test_unknown_action_is_400(web: Client) -> None:
     r = web.post("/settings/digest", {"action": "explode"}, **HTMX)
     assert r.status_code == 400 and "unknown action" in text(r)
 
 
-def test_your_server_comes_before_the_environment(alice, smtp, monkeypatch):
+def test_your_server_comes_before_the_environment(
+    alice: Owner, smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "smtp.operator.example")
     monkeypatch.setenv("TROTH_SMTP_USER", "operator")
     monkeypatch.setenv("TROTH_SMTP_PASSWORD", "operator-secret")
@@ -280,7 +294,9 @@ def test_your_server_comes_before_the_environment(alice, smtp, monkeypatch):
     assert smtp_config().host == "smtp.operator.example"  # nobody's: the environment
 
 
-def test_a_groups_server_keeps_members_off_their_own_mail_servers(web, alice, smtp, settings):
+def test_a_groups_server_keeps_members_off_their_own_mail_servers(
+    web: Client, alice: Owner, smtp, settings: Settings
+) -> None:
     do_save_mail_settings(alice, host="127.0.0.1", port=smtp.port, security="none")
     settings.TROTH_NETWORK_MODE = True  # troth serve --host
     settings.TROTH_MEMBER_SMTP = None
@@ -302,7 +318,7 @@ def test_a_groups_server_keeps_members_off_their_own_mail_servers(web, alice, sm
     assert smtp_config(alice).source != "settings"
 
 
-def test_the_cli_uses_the_owners_saved_server(cli, smtp):
+def test_the_cli_uses_the_owners_saved_server(cli: Cli, smtp) -> None:
     owner = local_owner()
     do_save_mail_settings(
         owner,
@@ -320,7 +336,7 @@ def test_the_cli_uses_the_owners_saved_server(cli, smtp):
     assert smtp.messages[0]["From"] == "troth@example.org"
 
 
-def test_service_checks_before_writing(alice):
+def test_service_checks_before_writing(alice: Owner) -> None:
     for kwargs, message in (
         ({"host": "x..y"}, "host: 'x..y' is not a server name"),
         ({"host": "ok.example.org", "port": 70000}, "port: 70000 is not a port number"),
@@ -333,7 +349,9 @@ def test_service_checks_before_writing(alice):
     assert own.host == "::1" and smtp_config(alice).port == 465
 
 
-def test_bob_never_sees_or_uses_alices_server(client, alice, bob, smtp):
+def test_bob_never_sees_or_uses_alices_server(
+    client: Client, alice: Owner, bob: Owner, smtp
+) -> None:
     client.force_login(alice)
     client.post("/settings/digest", form(smtp.port, from_address="alice-relay@example.org"))
     client.force_login(bob)
@@ -348,7 +366,7 @@ def test_bob_never_sees_or_uses_alices_server(client, alice, bob, smtp):
     assert smtp.envelopes == []
 
 
-def test_mail_forms_need_csrf(alice, smtp):
+def test_mail_forms_need_csrf(alice: Owner, smtp) -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
     for data in (form(smtp.port), {"action": "test"}, {"action": "forget"}):

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from troth.owners import local_owner
 from troth.sync.actions import do_add_ics
 from troth.sync.models import Source
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_agenda_names_a_source_that_keeps_failing(cli):
+
+def test_agenda_names_a_source_that_keeps_failing(cli: Cli) -> None:
     me = local_owner()
     source = do_add_ics(me, url="https://calendar.example.org/private-abcd/basic.ics", check=False)
     Source.objects.filter(pk=source.pk).update(failures=1, last_error="ICS: no answer")

@@ -9,12 +9,14 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from servers import PASSWORD, RADICALE, USER, Radicale, need
 from troth.errors import TrothError
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.sync.actions import do_add_caldav, do_add_ics, do_sync
 from troth.sync.imap import SyncError
@@ -86,7 +88,7 @@ def http() -> Iterator[tuple[str, Served]]:
     thread.join(5)
 
 
-def test_ics_address_only_when_changed(alice, http):
+def test_ics_address_only_when_changed(alice: Owner, http: tuple[str, Served]) -> None:
     base, served = http
     e1 = event("e1", "ann@example.com", 3)  # made once: made again a minute on, it moves
     served.pages["/secret/basic.ics"] = ("text/calendar", calendar(e1))
@@ -117,7 +119,9 @@ def test_ics_address_only_when_changed(alice, http):
         ("/gone", "", b"", "HTTP 404"),
     ],
 )
-def test_ics_address_refuses_what_is_not_a_calendar(alice, http, path, kind, body, said):
+def test_ics_address_refuses_what_is_not_a_calendar(
+    alice: Owner, http: tuple[str, Served], path: str, kind: str, body, said: str
+) -> None:
     base, served = http
     if kind:
         served.pages[path] = (kind, body)
@@ -131,14 +135,14 @@ def test_ics_address_refuses_what_is_not_a_calendar(alice, http, path, kind, bod
 
 
 @pytest.fixture
-def radicale(tmp_path):
+def radicale(tmp_path: Path):
     server = Radicale(tmp_path / "radicale", need(RADICALE, "radicale"))
     server.start()
     yield server
     server.stop()
 
 
-def test_caldav_sync_tokens(alice, radicale):
+def test_caldav_sync_tokens(alice: Owner, radicale) -> None:
     from caldav.davclient import DAVClient
 
     with DAVClient(url=radicale.url, username=USER, password=PASSWORD) as client:
@@ -155,7 +159,7 @@ def test_caldav_sync_tokens(alice, radicale):
     assert Interaction.objects.filter(owner=alice).count() == 2
 
 
-def test_caldav_wrong_password_and_stopped_server(alice, radicale):
+def test_caldav_wrong_password_and_stopped_server(alice: Owner, radicale) -> None:
     source = do_add_caldav(alice, url=radicale.url, username=USER, password="nope", me=[ME])
     with pytest.raises(SyncError, match="login refused"):
         do_sync(alice, source)
@@ -165,7 +169,7 @@ def test_caldav_wrong_password_and_stopped_server(alice, radicale):
     assert Source.objects.get(pk=source.pk).failures == 2
 
 
-def test_caldav_server_answering_garbage(alice, http):
+def test_caldav_server_answering_garbage(alice: Owner, http: tuple[str, Served]) -> None:
     """A web server that is no CalDAV server (it knows no PROPFIND): one line, failing."""
     base, served = http
     served.pages["/dav/"] = ("text/html", b"<html>hello</html>")
@@ -176,7 +180,9 @@ def test_caldav_server_answering_garbage(alice, http):
     assert Source.objects.get(pk=source.pk).failures == 1
 
 
-def test_ics_address_without_an_owner_says_which_source(alice, http):
+def test_ics_address_without_an_owner_says_which_source(
+    alice: Owner, http: tuple[str, Served]
+) -> None:
     """Two people meet and neither is known to be the owner: the calendar import asks
     for --me, naming the source (not a temporary file)."""
     base, served = http

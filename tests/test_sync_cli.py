@@ -7,28 +7,34 @@ import datetime as dt
 import json
 import os
 import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from servers import DOVECOT, PASSWORD, USER, Dovecot, need
 from test_sync_imap import ME, fill, message
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.sync.actions import do_add_ics
 from troth.sync.models import Source
 from troth.sync.secrets import key_path
 from troth.sync.tasks import do_enqueue_due
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 @pytest.fixture
-def dovecot(tmp_path):
+def dovecot(tmp_path: Path):
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
     server.close()
 
 
-def add(cli, server: Dovecot, password: str = PASSWORD) -> int:
+def add(cli: Cli, server: Dovecot, password: str = PASSWORD) -> int:
     row = cli.json(
         "sources", "add", "imap", "--host", "127.0.0.1", "--port", str(server.port),
         "--security", "none", "--user", USER, "--password", password, "--me", ME,
@@ -36,7 +42,7 @@ def add(cli, server: Dovecot, password: str = PASSWORD) -> int:
     return int(row["id"])
 
 
-def test_add_list_sync_remove(cli, dovecot, home):
+def test_add_list_sync_remove(cli: Cli, dovecot, home: Path) -> None:
     fill(dovecot)
     sid = add(cli, dovecot)
     listed = cli.json("sources")
@@ -61,7 +67,7 @@ def test_add_list_sync_remove(cli, dovecot, home):
     assert Interaction.objects.count() == 5  # kept without --purge
 
 
-def test_wrong_password_one_line_then_recovers(cli, dovecot):
+def test_wrong_password_one_line_then_recovers(cli: Cli, dovecot) -> None:
     fill(dovecot)
     sid = add(cli, dovecot, password="nope")
     failed = cli("sync", str(sid), code=2)
@@ -73,7 +79,9 @@ def test_wrong_password_one_line_then_recovers(cli, dovecot):
     assert cli.json("sources")[0]["failures"] == 0
 
 
-def test_lost_key_asks_for_the_password_again(cli, dovecot, monkeypatch):
+def test_lost_key_asks_for_the_password_again(
+    cli: Cli, dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fill(dovecot)
     sid = add(cli, dovecot)
     key_path().unlink()  # a new machine, a wiped key store
@@ -96,12 +104,12 @@ def test_lost_key_asks_for_the_password_again(cli, dovecot, monkeypatch):
         (["sync"], "no sources to sync"),
     ],
 )
-def test_bad_input_is_one_line(cli, args, said):
+def test_bad_input_is_one_line(cli: Cli, args: list[str], said: str) -> None:
     result = cli(*args, code=2)
     assert said in result.stderr and result.stderr.strip().count("\n") == 0
 
 
-def test_due_sources_are_queued_once_and_failing_ones_back_off(db, dovecot):
+def test_due_sources_are_queued_once_and_failing_ones_back_off(db: None, dovecot) -> None:
     fill(dovecot)
     owner = local_owner()
     good = Source.objects.create(
@@ -126,7 +134,9 @@ def test_due_sources_are_queued_once_and_failing_ones_back_off(db, dovecot):
     assert Source.objects.get(pk=broken.pk).failures == 2
 
 
-def test_backup_never_holds_the_secret_and_a_restore_asks_again(alice, dovecot, tmp_path):
+def test_backup_never_holds_the_secret_and_a_restore_asks_again(
+    alice: Owner, dovecot, tmp_path: Path
+) -> None:
     import io
 
     from django.contrib.auth import get_user_model

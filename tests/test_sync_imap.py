@@ -16,6 +16,7 @@ from troth.importers.apply import do_import
 from troth.importers.mail import PARSER as MAIL
 from troth.importers.models import ImportRun
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.sync.actions import Busy, do_add_imap, do_remove_source, do_set_secret, do_sync
 from troth.sync.imap import SyncError
@@ -41,7 +42,7 @@ def message(sender: str, to: str, subject: str, days_ago: int, **extra: str) -> 
 
 
 @pytest.fixture
-def dovecot(tmp_path):
+def dovecot(tmp_path: Path):
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
@@ -70,7 +71,7 @@ def fill(server: Dovecot, realdata: Path | None = None) -> int:
     return 5 + n
 
 
-def add_source(owner, server: Dovecot, **kw) -> Source:
+def add_source(owner: Owner, server: Dovecot, **kw) -> Source:
     return do_add_imap(
         owner,
         host="127.0.0.1",
@@ -83,11 +84,11 @@ def add_source(owner, server: Dovecot, **kw) -> Source:
     )
 
 
-def people(owner) -> set[str]:
+def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 
-def test_sync_then_nothing_new_then_more(alice, dovecot, realdata):
+def test_sync_then_nothing_new_then_more(alice: Owner, dovecot, realdata: Path) -> None:
     total = fill(dovecot, realdata)
     source = add_source(alice, dovecot)
     run = do_sync(alice, source)
@@ -123,7 +124,9 @@ def test_sync_then_nothing_new_then_more(alice, dovecot, realdata):
     assert Interaction.objects.filter(owner=alice).count() == 6
 
 
-def test_same_result_as_the_file_import(alice, bob, dovecot, realdata, tmp_path):
+def test_same_result_as_the_file_import(
+    alice: Owner, bob: Owner, dovecot, realdata: Path, tmp_path: Path
+) -> None:
     """The IMAP sync and `troth import` of the same messages agree exactly."""
     fill(dovecot, realdata)
     do_sync(alice, add_source(alice, dovecot))
@@ -134,7 +137,7 @@ def test_same_result_as_the_file_import(alice, bob, dovecot, realdata, tmp_path)
     assert people(bob) == people(alice)
 
 
-def test_changed_uidvalidity_rescans_without_duplicates(alice, dovecot):
+def test_changed_uidvalidity_rescans_without_duplicates(alice: Owner, dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     do_sync(alice, source)
@@ -150,7 +153,7 @@ def test_changed_uidvalidity_rescans_without_duplicates(alice, dovecot):
     assert SeenMail.objects.filter(owner=alice).count() == 5
 
 
-def test_wrong_password_then_fixed(alice, dovecot):
+def test_wrong_password_then_fixed(alice: Owner, dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot, password="wrong")
     with pytest.raises(SyncError, match="login refused for 'sam'"):
@@ -168,7 +171,7 @@ def test_wrong_password_then_fixed(alice, dovecot):
     assert Interaction.objects.filter(owner=alice).count() == 4
 
 
-def test_stopped_server_then_back(alice, dovecot):
+def test_stopped_server_then_back(alice: Owner, dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     dovecot.stop()
@@ -180,7 +183,7 @@ def test_stopped_server_then_back(alice, dovecot):
     assert Interaction.objects.filter(owner=alice).count() == 4
 
 
-def test_vanished_folder_and_one_sync_at_a_time(alice, dovecot):
+def test_vanished_folder_and_one_sync_at_a_time(alice: Owner, dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot, folders=["INBOX", "Projects"])
     with pytest.raises(SyncError, match="no folder 'Projects'"):
@@ -192,7 +195,7 @@ def test_vanished_folder_and_one_sync_at_a_time(alice, dovecot):
         do_sync(alice, Source.objects.get(pk=source.pk))
 
 
-def test_remove_keeps_or_purges(alice, dovecot):
+def test_remove_keeps_or_purges(alice: Owner, dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     do_sync(alice, source)
@@ -215,14 +218,14 @@ def test_remove_keeps_or_purges(alice, dovecot):
         ("tls", "TLS failed"),
     ],
 )
-def test_tls_asked_of_a_server_without_it(alice, dovecot, security, said):
+def test_tls_asked_of_a_server_without_it(alice: Owner, dovecot, security: str, said: str) -> None:
     source = add_source(alice, dovecot, security=security)
     with pytest.raises(SyncError, match=said):
         do_sync(alice, source)
     assert said in Source.objects.get(pk=source.pk).last_error
 
 
-def test_no_such_host(alice):
+def test_no_such_host(alice: Owner) -> None:
     source = do_add_imap(
         alice, host="no-such-host.invalid", username=USER, password=PASSWORD, me=[ME]
     )
@@ -230,7 +233,7 @@ def test_no_such_host(alice):
         do_sync(alice, source)
 
 
-def test_server_stopped_mid_sync_then_back(alice, dovecot):
+def test_server_stopped_mid_sync_then_back(alice: Owner, dovecot) -> None:
     """The server goes away between two batches: one clear line, the first batch kept
     whole (written, remembered, its highest UID kept), and the next sync reads the rest
     once: nothing lost, nothing twice."""
@@ -259,7 +262,7 @@ def test_server_stopped_mid_sync_then_back(alice, dovecot):
     assert Interaction.objects.filter(owner=alice).count() == 4 + 2500
 
 
-def test_default_folders_by_special_use_or_name():
+def test_default_folders_by_special_use_or_name() -> None:
     from troth.sync.imap import default_folders
 
     gmail = [

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.sync import imap
 from troth.sync.actions import do_add_imap, do_sync
 from troth.sync.imap import SyncError
@@ -57,14 +58,14 @@ class Hostile:
         self.sock.close()
 
 
-def _source(owner, port: int) -> Source:
+def _source(owner: Owner, port: int) -> Source:
     return do_add_imap(
         owner, host="127.0.0.1", port=port, security="none", username="sam",
         password="pw", me=["sam@example.org"],
     )  # fmt: skip
 
 
-def test_a_giant_header_is_refused_before_it_is_read(alice):
+def test_a_giant_header_is_refused_before_it_is_read(alice: Owner) -> None:
     def giant(conn) -> None:
         conn.sendall(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {600000000}\r\nFrom: x")
         time.sleep(1)
@@ -80,7 +81,9 @@ def test_a_giant_header_is_refused_before_it_is_read(alice):
     assert not Interaction.objects.filter(owner=alice).exists()
 
 
-def test_a_server_that_trickles_is_stopped_at_the_deadline(alice, monkeypatch):
+def test_a_server_that_trickles_is_stopped_at_the_deadline(
+    alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(imap, "SYNC_SECONDS", 2)
 
     def trickle(conn) -> None:
@@ -103,7 +106,7 @@ def test_a_server_that_trickles_is_stopped_at_the_deadline(alice, monkeypatch):
     assert not Interaction.objects.filter(owner=alice).exists()
 
 
-def test_an_owner_has_a_dozen_sources_at_most(alice):
+def test_an_owner_has_a_dozen_sources_at_most(alice: Owner) -> None:
     from troth.errors import TrothError
     from troth.sync.actions import MAX_SOURCES
 
@@ -114,7 +117,9 @@ def test_an_owner_has_a_dozen_sources_at_most(alice):
     assert Source.objects.filter(owner=alice).count() == MAX_SOURCES
 
 
-def test_an_ics_address_that_trickles_is_stopped(alice, monkeypatch):
+def test_an_ics_address_that_trickles_is_stopped(
+    alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from troth.sync import icsurl
     from troth.sync.actions import do_add_ics
 

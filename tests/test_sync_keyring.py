@@ -19,7 +19,7 @@ NAME = "file PlaintextKeyring"  # as keyring names it
 
 
 @pytest.fixture
-def file_keyring(monkeypatch, tmp_path) -> Path:
+def file_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """keyrings.alt's file keyring, under tmp_path (XDG_DATA_HOME), chosen explicitly."""
     pytest.importorskip("keyrings.alt")
     monkeypatch.delenv("TROTH_KEYRING")  # the test suite's "off" (conftest)
@@ -31,10 +31,13 @@ def file_keyring(monkeypatch, tmp_path) -> Path:
 def stored_key(home: Path) -> str | None:
     from keyrings.alt.file import PlaintextKeyring
 
-    return PlaintextKeyring().get_password("troth", f"encryption key {home}")
+    key: str | None = PlaintextKeyring().get_password("troth", f"encryption key {home}")
+    return key
 
 
-def test_the_key_lives_in_the_keyring_not_in_a_file(file_keyring, home, monkeypatch, tmp_path):
+def test_the_key_lives_in_the_keyring_not_in_a_file(
+    file_keyring: Path, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert key_store() == f"the OS keyring ({NAME})"
     token = seal("app-password")
     assert reveal(token, "x") == "app-password"
@@ -56,7 +59,7 @@ def test_the_key_lives_in_the_keyring_not_in_a_file(file_keyring, home, monkeypa
         reveal(token, "source 4's password")
 
 
-def test_a_key_file_already_there_stays_the_key(file_keyring, home):
+def test_a_key_file_already_there_stays_the_key(file_keyring: Path, home: Path) -> None:
     """An earlier troth (or a machine without a keyring) made encryption.key: the
     passwords it sealed stay readable, whatever keyring appears later."""
     key = Fernet.generate_key()
@@ -67,7 +70,9 @@ def test_a_key_file_already_there_stays_the_key(file_keyring, home):
     assert key_store() == f"the file {key_path()}"
 
 
-def test_keyring_off_or_only_a_plain_text_one(file_keyring, monkeypatch, home):
+def test_keyring_off_or_only_a_plain_text_one(
+    file_keyring: Path, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
     monkeypatch.setenv("TROTH_KEYRING", "off")
     seal("pw")
     assert key_path().exists() and stored_key(home) is None
@@ -79,7 +84,7 @@ def test_keyring_off_or_only_a_plain_text_one(file_keyring, monkeypatch, home):
     assert "PlaintextKeyring" not in key_store()
 
 
-def test_troth_sources_says_where_the_key_is(file_keyring, tmp_path):
+def test_troth_sources_says_where_the_key_is(file_keyring: Path, tmp_path: Path) -> None:
     """As a user runs it: a real process, its own home, the keyring it was told to use."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update(TROTH_HOME=str(tmp_path / "home"), COLUMNS="200")

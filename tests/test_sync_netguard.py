@@ -15,19 +15,27 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from servers import PASSWORD, USER
 from test_sync_calendars import ME, calendar, event
+from troth.owned import Owner
 from troth.sync.actions import do_add_caldav, do_add_ics, do_add_imap, do_sync
 from troth.sync.imap import SyncError
 from troth.sync.models import Source
 from troth.sync.netguard import Refused, is_public
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 PUBLIC = "100.0.0.7"  # a global address; nothing is ever sent to it (see public_name)
 NAME = "calendar.example.com"
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 class Local:
@@ -81,7 +89,7 @@ def local() -> Iterator[Local]:
 
 
 @pytest.fixture
-def public_name(monkeypatch, local) -> list[str]:
+def public_name(monkeypatch: pytest.MonkeyPatch, local: Local) -> list[str]:
     """NAME resolves to PUBLIC (a public host), whose connections reach `local`; the
     answers returned are counted in the list (the test may change what comes next)."""
     real_getaddrinfo = socket.getaddrinfo
@@ -105,13 +113,13 @@ def public_name(monkeypatch, local) -> list[str]:
 
 
 @pytest.fixture
-def server_mode(settings):
+def server_mode(settings: Settings):
     settings.TROTH_NETWORK_MODE = True
     settings.TROTH_SOURCES_PRIVATE = False
     return settings
 
 
-def test_which_addresses_are_public():
+def test_which_addresses_are_public() -> None:
     for private in ("127.0.0.1", "10.1.2.3", "192.168.1.9", "169.254.169.254", "::1", "fe80::1",
                     "::ffff:127.0.0.1", "100.64.0.1", "0.0.0.0", "224.0.0.1"):  # fmt: skip
         assert not is_public(private), private
@@ -119,7 +127,7 @@ def test_which_addresses_are_public():
         assert is_public(public), public
 
 
-def test_local_server_refused_on_a_group_server(alice, local, server_mode):
+def test_local_server_refused_on_a_group_server(alice: Owner, local: Local, server_mode) -> None:
     with pytest.raises(
         Refused, match=r"^127\.0\.0\.1 is not a public address: .*TROTH_SOURCES_PRIVATE=1"
     ):
@@ -129,7 +137,7 @@ def test_local_server_refused_on_a_group_server(alice, local, server_mode):
     assert not Source.objects.exists() and local.asked == []
 
 
-def test_checked_again_at_each_connection(alice, local, settings):
+def test_checked_again_at_each_connection(alice: Owner, local: Local, settings: Settings) -> None:
     """Added when it was allowed (or by a name that resolved elsewhere then): the
     connection is refused all the same, and nothing reaches the server."""
     by_ip = do_add_ics(alice, url=f"{local.base}/secret", me=[ME], check=False)
@@ -144,7 +152,9 @@ def test_checked_again_at_each_connection(alice, local, settings):
 
 
 @pytest.mark.parametrize("private", ["local", "operator"])
-def test_allowed_on_a_laptop_or_when_the_operator_says_so(alice, local, settings, private):
+def test_allowed_on_a_laptop_or_when_the_operator_says_so(
+    alice: Owner, local: Local, settings: Settings, private: str
+) -> None:
     if private == "operator":
         settings.TROTH_NETWORK_MODE = True
         settings.TROTH_SOURCES_PRIVATE = True
@@ -153,7 +163,9 @@ def test_allowed_on_a_laptop_or_when_the_operator_says_so(alice, local, settings
     assert local.asked == ["/cal.ics", "/cal.ics"]  # the check at add time, then the sync
 
 
-def test_redirect_to_a_private_address_refused(alice, local, public_name, server_mode):
+def test_redirect_to_a_private_address_refused(
+    alice: Owner, local: Local, public_name: list[str], server_mode
+) -> None:
     local.redirect_to = f"{local.base}/secret"
     with pytest.raises(
         SyncError, match=r"ICS address http://calendar\.example\.com:\d+/…away: 127"
@@ -170,7 +182,9 @@ def test_redirect_to_a_private_address_refused(alice, local, public_name, server
     assert do_sync(alice, source).counts["interactions_added"] == 1
 
 
-def test_caldav_redirect_to_a_private_address_refused(alice, local, public_name, server_mode):
+def test_caldav_redirect_to_a_private_address_refused(
+    alice: Owner, local: Local, public_name: list[str], server_mode
+) -> None:
     from troth.sync import calendars
 
     local.redirect_to = f"http://localhost:{local.port}/secret"
@@ -179,7 +193,9 @@ def test_caldav_redirect_to_a_private_address_refused(alice, local, public_name,
     assert local.asked == ["/away"]  # never /secret
 
 
-def test_a_name_that_changes_its_answer_gets_nowhere(alice, local, public_name, server_mode):
+def test_a_name_that_changes_its_answer_gets_nowhere(
+    alice: Owner, local: Local, public_name: list[str], server_mode
+) -> None:
     """DNS rebinding: public when checked, 127.0.0.1 when connecting. The connection
     goes to an address checked at that moment, so it is refused."""
     public_name.extend([PUBLIC, "127.0.0.1"])  # the add-time check, then the connection
@@ -188,14 +204,18 @@ def test_a_name_that_changes_its_answer_gets_nowhere(alice, local, public_name, 
     assert local.asked == [] and not Source.objects.exists()
 
 
-def test_error_does_not_repeat_what_the_server_answered(alice, local, settings):
+def test_error_does_not_repeat_what_the_server_answered(
+    alice: Owner, local: Local, settings: Settings
+) -> None:
     with pytest.raises(SyncError) as caught:
         do_add_ics(alice, url=f"{local.base}/secret", me=[ME])
     assert "HTTP 404 Not Found" in str(caught.value) and "INTERNAL" not in str(caught.value)
     assert not Source.objects.exists()
 
 
-def test_caldav_and_imap_refused_too(alice, local, server_mode, settings):
+def test_caldav_and_imap_refused_too(
+    alice: Owner, local: Local, server_mode, settings: Settings
+) -> None:
     with pytest.raises(Refused, match="^127.0.0.1 is not a public address"):
         do_add_caldav(alice, url=f"{local.base}/dav/", username=USER, password=PASSWORD)
     with pytest.raises(Refused, match=r"^localhost \(127\.0\.0\.1\) is not a public address"):
@@ -217,7 +237,7 @@ def test_caldav_and_imap_refused_too(alice, local, server_mode, settings):
     assert local.asked == []  # the CalDAV client never reached the server either
 
 
-def test_web_add_refused_in_one_line(web, alice, local, server_mode):
+def test_web_add_refused_in_one_line(web: Client, alice: Owner, local: Local, server_mode) -> None:
     answer = web.post(
         "/settings/sources/add",
         {"src-kind": "ics", "src-url": f"{local.base}/cal.ics", "src-every": "15"},
@@ -230,7 +250,9 @@ def test_web_add_refused_in_one_line(web, alice, local, server_mode):
 # -- telling sources apart, and the fetch at add time --------------------------------
 
 
-def test_ics_sources_told_apart_in_80_columns(cli, local, monkeypatch):
+def test_ics_sources_told_apart_in_80_columns(
+    cli: Cli, local: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = cli.json("sources", "add", "ics", f"{local.base}/cal.ics", "--me", ME)
     assert first["label"] == f"http://127.0.0.1:{local.port}/…cal"
     second = cli.json(
@@ -243,7 +265,7 @@ def test_ics_sources_told_apart_in_80_columns(cli, local, monkeypatch):
     assert "ICS address" in out
 
 
-def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli, local):
+def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli: Cli, local: Local) -> None:
     failed = cli("sources", "add", "ics", f"{local.base}/nothing-here.ics", "--me", ME, code=2)
     assert failed.stderr.strip().count("\n") == 0
     assert "HTTP 404 Not Found: the address is wrong or no longer valid" in failed.stderr
@@ -253,7 +275,7 @@ def test_ics_add_fetches_once_and_refuses_in_the_syncs_line(cli, local):
     assert local.asked == ["/nothing-here.ics"]  # --no-check fetched nothing
 
 
-def test_label_for_every_kind(cli, alice, local):
+def test_label_for_every_kind(cli: Cli, alice: Owner, local: Local) -> None:
     row = cli.json(
         "sources", "add", "caldav", "--url", f"{local.base}/dav/", "--user", USER,
         "--password", PASSWORD, "--label", "  home   calendar ",
@@ -269,7 +291,7 @@ def test_label_for_every_kind(cli, alice, local):
     assert "--label" in too_long.stderr
 
 
-def test_web_form_has_a_label(web, alice, local):
+def test_web_form_has_a_label(web: Client, alice: Owner, local: Local) -> None:
     assert b'name="src-label"' in web.get("/settings/").content
     added = web.post(
         "/settings/sources/add",
@@ -331,7 +353,9 @@ def _self_signed(folder, name: str) -> tuple[str, str]:
     return str(cert_path), str(key_path)
 
 
-def test_tls_still_checked_against_the_name(tmp_path, monkeypatch):
+def test_tls_still_checked_against_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The connection goes to the address checked, but the certificate must still be
     the name's: a certificate for localhost is good for https://localhost, not for
     https://127.0.0.1, and not at all unless trusted."""

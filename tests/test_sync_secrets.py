@@ -4,16 +4,20 @@ password encrypted the same way (one saved in clear earlier still works)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cryptography.fernet import Fernet
+from django.test import Client
 
 from troth.agenda.digest import do_save_mail_settings, smtp_config
 from troth.agenda.models import MailSettings
 from troth.errors import TrothError
+from troth.owned import Owner
 from troth.sync.secrets import SecretLost, key_path, reveal, seal
 
 
-def test_round_trip_and_a_changed_key(monkeypatch):
+def test_round_trip_and_a_changed_key(monkeypatch: pytest.MonkeyPatch) -> None:
     token = seal("app-password")
     assert token and "app-password" not in token
     assert reveal(token, "x") == "app-password"
@@ -22,7 +26,9 @@ def test_round_trip_and_a_changed_key(monkeypatch):
         reveal(token, "source 3's password")
 
 
-def test_key_from_the_environment_or_a_file(monkeypatch, tmp_path):
+def test_key_from_the_environment_or_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     key = Fernet.generate_key()
     monkeypatch.setenv("TROTH_ENCRYPTION_KEY", key.decode())
     assert Fernet(key).decrypt(seal("a").encode()) == b"a"
@@ -37,7 +43,9 @@ def test_key_from_the_environment_or_a_file(monkeypatch, tmp_path):
         seal("a")
 
 
-def test_smtp_password_encrypted_and_an_old_clear_one_still_read(alice, no_mail_settings):
+def test_smtp_password_encrypted_and_an_old_clear_one_still_read(
+    alice: Owner, no_mail_settings: None
+) -> None:
     do_save_mail_settings(
         alice, host="smtp.example.org", port=587, security="starttls",
         username="me", password="s3cret", from_address="", digest_to="",
@@ -54,7 +62,9 @@ def test_smtp_password_encrypted_and_an_old_clear_one_still_read(alice, no_mail_
         )  # fmt: skip
 
 
-def test_smtp_password_with_a_lost_key_is_typed_again(web, alice, no_mail_settings):
+def test_smtp_password_with_a_lost_key_is_typed_again(
+    web: Client, alice: Owner, no_mail_settings: None
+) -> None:
     do_save_mail_settings(
         alice, host="smtp.example.org", port=587, security="starttls",
         username="me", password="s3cret", from_address="", digest_to="",

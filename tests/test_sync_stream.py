@@ -7,6 +7,8 @@ that undoes whole, and a sync cut between two batches goes on from the last one 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from troth.importers.mail import PARSER as MAIL
 from troth.importers.models import ImportRun, MessageParticipant
 from troth.importers.undo import do_undo_import
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.sync import imap
 from troth.sync.actions import do_sync
@@ -24,7 +27,7 @@ from troth.sync.models import SeenMail, Source, SyncRun
 
 
 @pytest.fixture
-def dovecot(tmp_path):
+def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
@@ -32,7 +35,7 @@ def dovecot(tmp_path):
 
 
 @pytest.fixture
-def small_batches(monkeypatch):
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imap, "BATCH", 3)
 
 
@@ -55,8 +58,8 @@ def spread(server: Dovecot) -> None:
 
 
 def test_batches_give_the_file_imports_result(
-    alice, bob, dovecot, realdata, tmp_path, small_batches
-):
+    alice: Owner, bob: Owner, dovecot: Dovecot, realdata: Path, tmp_path: Path, small_batches: None
+) -> None:
     fill(dovecot, realdata)
     spread(dovecot)
     run = do_sync(alice, add_source(alice, dovecot))
@@ -87,7 +90,9 @@ def test_batches_give_the_file_imports_result(
     assert people(alice) == set()
 
 
-def test_cut_between_batches_goes_on_from_the_last_kept(alice, dovecot, small_batches):
+def test_cut_between_batches_goes_on_from_the_last_kept(
+    alice: Owner, dovecot: Dovecot, small_batches: None
+) -> None:
     spread(dovecot)
     source = add_source(alice, dovecot)
 

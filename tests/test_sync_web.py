@@ -3,16 +3,29 @@ reason, another owner's source a 404, and a password is never rendered back."""
 
 from __future__ import annotations
 
-import pytest
+from typing import TYPE_CHECKING, Any
 
-from test_sync_calendars import ME, calendar, event, http  # noqa: F401 - the fixture
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from test_sync_calendars import ME, Served, calendar, event, http  # noqa: F401 - the fixture
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.sync.models import Source
 
-HX = {"HTTP_HX_REQUEST": "true"}
+if TYPE_CHECKING:
+    from conftest import Cli
+
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def test_sources_section_add_sync_remove(web, alice, http, settings):  # noqa: F811
+def test_sources_section_add_sync_remove(
+    web: Client,
+    alice: Owner,
+    http: tuple[str, Served],  # noqa: F811
+    settings: Settings,
+) -> None:
     settings.TROTH_IMPORT_THREAD = False  # Sync now runs inline: the test reads its result
     base, served = http
     served.pages["/s/cal.ics"] = ("text/calendar", calendar(event("w1", "ann@example.com", 2)))
@@ -34,7 +47,7 @@ def test_sources_section_add_sync_remove(web, alice, http, settings):  # noqa: F
     assert Interaction.objects.filter(owner=alice).count() == 1
 
 
-def test_bad_input_and_other_owners(web, alice, bob):
+def test_bad_input_and_other_owners(web: Client, alice: Owner, bob: Owner) -> None:
     missing = web.post("/settings/sources/add", {"src-kind": "imap", "src-every": "15"}, **HX)
     assert missing.status_code == 400 and b"needs its IMAP server and login" in missing.content
     bad_url = web.post(
@@ -60,7 +73,7 @@ def test_bad_input_and_other_owners(web, alice, bob):
     assert Source.objects.filter(pk=theirs.pk).exists()
 
 
-def test_today_names_a_source_that_keeps_failing_once(web, alice):
+def test_today_names_a_source_that_keeps_failing_once(web: Client, alice: Owner) -> None:
     Source.objects.create(
         owner=alice, kind="ics", label="https://cal.example/…", failures=1, last_error="HTTP 404"
     )
@@ -71,7 +84,11 @@ def test_today_names_a_source_that_keeps_failing_once(web, alice):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_once_runs_the_due_sources(cli, settings, http):  # noqa: F811
+def test_worker_once_runs_the_due_sources(
+    cli: Cli,
+    settings: Settings,
+    http: tuple[str, Served],  # noqa: F811
+) -> None:
     """`troth worker --once` with the database queue: a due source is queued and synced."""
     from django_tasks_db.models import DBTaskResult
 

@@ -5,16 +5,20 @@ cannot hold every thread and database connection (a security review's H2)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
+from troth.owned import Owner
 from troth.sync.models import Source
 from troth.web.views import sources
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def test_a_source_syncing_already_is_not_started_twice(web, alice):
+def test_a_source_syncing_already_is_not_started_twice(web: Client, alice: Owner) -> None:
     busy = Source.objects.create(
         owner=alice, kind="ics", label="busy", lease_until=timezone.now() + dt.timedelta(minutes=5)
     )
@@ -22,7 +26,9 @@ def test_a_source_syncing_already_is_not_started_twice(web, alice):
     assert answer.status_code == 409 and b"syncing already" in answer.content
 
 
-def test_past_the_threads_each_click_is_told_to_try_again(web, alice, settings):
+def test_past_the_threads_each_click_is_told_to_try_again(
+    web: Client, alice: Owner, settings: Settings
+) -> None:
     settings.TROTH_IMPORT_THREAD = True
     idle = Source.objects.create(owner=alice, kind="ics", label="idle")
     taken = 0

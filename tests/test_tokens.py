@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 
 from troth.errors import NotFound, TrothError
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.tokens.actions import do_create_token, do_revoke_token
 from troth.tokens.models import AccessToken
 from troth.tokens.queries import TOUCH_EVERY, authenticate, authenticate_basic, digest, tokens
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_token_is_shown_once_and_kept_as_a_digest(alice):
+
+def test_token_is_shown_once_and_kept_as_a_digest(alice: Owner) -> None:
     token, raw = do_create_token(alice, "  phone  ")
     assert token.name == "phone"
     assert raw.startswith("troth_") and len(raw) > 40
@@ -24,7 +29,7 @@ def test_token_is_shown_once_and_kept_as_a_digest(alice):
     assert found is not None and found.owner == alice and found.last_used_at is not None
 
 
-def test_unknown_malformed_and_revoked_tokens_are_refused(alice):
+def test_unknown_malformed_and_revoked_tokens_are_refused(alice: Owner) -> None:
     token, raw = do_create_token(alice, "script")
     assert authenticate(raw + "x") is None
     assert authenticate(raw[len("troth_") :]) is None  # no prefix
@@ -36,21 +41,21 @@ def test_unknown_malformed_and_revoked_tokens_are_refused(alice):
     assert tokens(alice, include_revoked=True).count() == 1
 
 
-def test_a_deactivated_account_tokens_stop_working(alice):
+def test_a_deactivated_account_tokens_stop_working(alice: Owner) -> None:
     _, raw = do_create_token(alice, "script")
     alice.is_active = False
     alice.save()
     assert authenticate(raw) is None
 
 
-def test_basic_auth_needs_the_tokens_own_account(alice, bob):
+def test_basic_auth_needs_the_tokens_own_account(alice: Owner, bob: Owner) -> None:
     _, raw = do_create_token(alice, "phone")
     assert authenticate_basic("alice", raw) is not None
     assert authenticate_basic("bob", raw) is None  # a token cannot name another account
     assert authenticate_basic("alice", "password") is None  # the password is not a token
 
 
-def test_revoke_only_own_tokens(alice, bob):
+def test_revoke_only_own_tokens(alice: Owner, bob: Owner) -> None:
     token, raw = do_create_token(alice, "phone")
     with pytest.raises(NotFound, match="no live token"):
         do_revoke_token(bob, token.id)
@@ -61,7 +66,7 @@ def test_revoke_only_own_tokens(alice, bob):
     assert authenticate(raw) is None
 
 
-def test_names_are_unique_among_live_tokens(alice, bob):
+def test_names_are_unique_among_live_tokens(alice: Owner, bob: Owner) -> None:
     do_create_token(alice, "phone")
     with pytest.raises(TrothError, match="already have a token named 'phone'"):
         do_create_token(alice, "phone")
@@ -74,7 +79,7 @@ def test_names_are_unique_among_live_tokens(alice, bob):
         do_create_token(alice, "x" * 101)
 
 
-def test_last_used_is_written_at_most_once_a_minute(alice):
+def test_last_used_is_written_at_most_once_a_minute(alice: Owner) -> None:
     token, raw = do_create_token(alice, "busy")
     first = authenticate(raw)
     assert first is not None and first.last_used_at is not None
@@ -92,7 +97,7 @@ def test_last_used_is_written_at_most_once_a_minute(alice):
     )
 
 
-def test_cli_add_list_revoke(cli):
+def test_cli_add_list_revoke(cli: Cli) -> None:
     out = cli("tokens", "add", "phone", "--read-only").stdout
     raw = next(line for line in out.splitlines() if line.startswith("troth_"))
     found = authenticate(raw)
@@ -111,7 +116,7 @@ def test_cli_add_list_revoke(cli):
     assert "already have a token named 'script'" in result.stderr
 
 
-def test_tokens_never_go_into_a_backup(alice):
+def test_tokens_never_go_into_a_backup(alice: Owner) -> None:
     from troth.backup.tables import tables
 
     do_create_token(alice, "phone")

@@ -1,6 +1,9 @@
 """Trust on the real database: loading history, caching, as-of, and the commands."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -10,12 +13,16 @@ from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
 from troth.ledger.models import Commitment, Favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores, is_stale, trust_detail, trust_list
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def at(days_ago: int, hour: int = 12) -> dt.datetime:
@@ -24,7 +31,7 @@ def at(days_ago: int, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture
-def network(alice):
+def network(alice: Owner):
     dana = do_add_person(alice, "Dana Whitfield")
     sam = do_add_person(alice, "Sam Ortiz")
     do_add_person(alice, "Lin Connection")  # a LinkedIn-style contact: nothing ever happened
@@ -44,7 +51,7 @@ def network(alice):
     return alice
 
 
-def test_history_loads_days_the_same_on_every_database(alice):
+def test_history_loads_days_the_same_on_every_database(alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     when = timezone.make_aware(dt.datetime(2026, 3, 1, 18, 0), dt.UTC)
     do_log_interaction(alice, dana, "call", when=when, minutes=30, they_started=True)
@@ -55,7 +62,7 @@ def test_history_loads_days_the_same_on_every_database(alice):
     assert (history.ix_channel[0], history.ix_initiator[0], history.ix_minutes[0]) == (1, 1, 30)
 
 
-def test_scores_tiers_and_reasons(network):
+def test_scores_tiers_and_reasons(network) -> None:
     rows = {r["name"]: r for r in trust_list(network)}
     assert (
         rows["Dana Whitfield"]["score"]
@@ -73,13 +80,13 @@ def test_scores_tiers_and_reasons(network):
     assert dana["facts"]["hours_together"] == 14.0
 
 
-def network_person(owner, name):
+def network_person(owner: Owner, name):
     from troth.people.queries import resolve_person
 
     return resolve_person(owner, name)
 
 
-def test_as_of_uses_only_what_was_known_then(network):
+def test_as_of_uses_only_what_was_known_then(network) -> None:
     dana = network_person(network, "Dana Whitfield")
     then = trust_detail(network, dana, timezone.localdate() - dt.timedelta(days=250))
     assert then["tier"] == "stranger" and then["score"] == 0
@@ -90,7 +97,7 @@ def test_as_of_uses_only_what_was_known_then(network):
         trust_detail(network, dana, timezone.localdate() + dt.timedelta(days=1))
 
 
-def test_cache_is_used_and_refreshed_when_something_happens(network):
+def test_cache_is_used_and_refreshed_when_something_happens(network) -> None:
     first = trust_list(network)
     sam = network_person(network, "Sam Ortiz")
     stamp = TrustScore.objects.get(person=sam).computed_at
@@ -102,18 +109,18 @@ def test_cache_is_used_and_refreshed_when_something_happens(network):
     assert TrustScore.objects.get(person=sam).computed_at > stamp
 
 
-def test_other_owners_scores_stay_apart(network, bob):
+def test_other_owners_scores_stay_apart(network, bob: Owner) -> None:
     assert trust_list(bob) == []
     do_add_person(bob, "Bob Contact")
     assert [r["name"] for r in trust_list(bob)] == ["Bob Contact"]
     assert TrustScore.objects.filter(owner=bob).count() == 1
 
 
-def test_day_number_is_the_end_of_the_day():
+def test_day_number_is_the_end_of_the_day() -> None:
     assert day_number(dt.date(1970, 1, 1)) == 1.0
 
 
-def test_trust_commands(cli):
+def test_trust_commands(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     for days in (3, 40, 80, 120):
         when = (timezone.localdate() - dt.timedelta(days=days)).isoformat()
@@ -163,20 +170,20 @@ def test_trust_commands(cli):
         (["trust", "Nobody"], "nobody called 'Nobody'"),
     ],
 )
-def test_trust_bad_input(cli, args, message):
+def test_trust_bad_input(cli: Cli, args: list[str], message: str) -> None:
     cli("add", "Dana Whitfield")
     result = cli(*args, code=2)
     assert message in result.stderr
 
 
-def test_scores_from_another_engine_version_are_recomputed(network):
+def test_scores_from_another_engine_version_are_recomputed(network) -> None:
     trust_list(network)
     TrustScore.objects.filter(owner=network).update(engine_version="0:old", score=-1)
     assert all(r["score"] >= 0 for r in trust_list(network))
     assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()
 
 
-def _new_interaction(owner, today):
+def _new_interaction(owner: Owner, today) -> None:
     dana = network_person(owner, "Dana Whitfield")
     # bulk_create: no post_save, so troth.trust.signals does not hear of it
     Interaction.objects.bulk_create(
@@ -184,14 +191,14 @@ def _new_interaction(owner, today):
     )
 
 
-def _new_favor(owner, today):
+def _new_favor(owner: Owner, today) -> None:
     dana = network_person(owner, "Dana Whitfield")
     Favor.objects.bulk_create(
         [Favor(owner=owner, giver=dana, receiver=me_person(owner), kind="lead", given_on=today)]
     )
 
 
-def _new_promise(owner, today):
+def _new_promise(owner: Owner, today) -> None:
     sam = network_person(owner, "Sam Ortiz")
     Commitment.objects.bulk_create(
         [
@@ -202,21 +209,21 @@ def _new_promise(owner, today):
     )
 
 
-def _promise_status_changed(owner, today):
+def _promise_status_changed(owner: Owner, today) -> None:
     Commitment.objects.filter(owner=owner).update(status="broken", status_changed_at=timezone.now())
 
 
-def _new_person(owner, today):
+def _new_person(owner: Owner, today) -> None:
     Person.objects.create(owner=owner, full_name="Ada Newcomer", name_key="ada newcomer")
 
 
-def _older_engine(owner, today):
+def _older_engine(owner: Owner, today) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="0:old"
     )
 
 
-def _newer_engine(owner, today):
+def _newer_engine(owner: Owner, today) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="99:new"
     )
@@ -234,7 +241,7 @@ def _newer_engine(owner, today):
         _newer_engine,
     ],
 )
-def test_each_change_behind_the_cache_makes_it_stale(network, change):
+def test_each_change_behind_the_cache_makes_it_stale(network, change) -> None:
     # Written straight to the tables, past the signals that keep the cache current.
     today = timezone.localdate()
     fresh_scores(network)
@@ -245,7 +252,7 @@ def test_each_change_behind_the_cache_makes_it_stale(network, change):
     assert not is_stale(network, today)
 
 
-def test_no_scores_or_a_new_day_is_stale(network, bob):
+def test_no_scores_or_a_new_day_is_stale(network, bob: Owner) -> None:
     today = timezone.localdate()
     assert is_stale(bob, today)  # nothing cached yet
     fresh_scores(network)
@@ -253,7 +260,7 @@ def test_no_scores_or_a_new_day_is_stale(network, bob):
     assert is_stale(network, today + dt.timedelta(days=1))
 
 
-def test_writes_keep_the_cache_current_without_a_full_recompute(network):
+def test_writes_keep_the_cache_current_without_a_full_recompute(network) -> None:
     trust_list(network)
     sam = network_person(network, "Sam Ortiz")
     others = TrustScore.objects.exclude(person=sam).values_list("person_id", "computed_at")
@@ -269,7 +276,7 @@ def test_writes_keep_the_cache_current_without_a_full_recompute(network):
     )
 
 
-def test_as_of_leaves_out_links_and_ratings_learned_later(network):
+def test_as_of_leaves_out_links_and_ratings_learned_later(network) -> None:
     from troth.people.actions import do_edit_person, do_link_knows
 
     lin = network_person(network, "Lin Connection")
@@ -282,7 +289,7 @@ def test_as_of_leaves_out_links_and_ratings_learned_later(network):
     assert past["score"] == 0 and past["parts"]["mutual"] == 0
 
 
-def test_a_long_silence_is_never_an_active_tier(alice):
+def test_a_long_silence_is_never_an_active_tier(alice: Owner) -> None:
     old = do_add_person(alice, "Old Colleague")
     for days in (400, 430, 460):
         do_log_interaction(alice, old, "email", when=at(days), they_started=True)
@@ -291,7 +298,7 @@ def test_a_long_silence_is_never_an_active_tier(alice):
     assert any("No two-way contact for" in r for r in row["reasons"])
 
 
-def test_ready_verdicts_say_why(cli):
+def test_ready_verdicts_say_why(cli: Cli) -> None:
     from troth.trust.ready import readiness
 
     facts = {
@@ -313,7 +320,7 @@ def test_ready_verdicts_say_why(cli):
     assert verdict["first"] == ["Help with Dana's open need 'a CPA' first"]
 
 
-def test_ready_as_of_a_past_day_sees_only_what_was_known_then(alice):
+def test_ready_as_of_a_past_day_sees_only_what_was_known_then(alice: Owner) -> None:
     from troth.ledger.actions import do_add_need
     from troth.trust.asking import ready_to_ask
 

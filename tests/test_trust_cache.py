@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from troth.errors import TrothError
@@ -21,6 +24,7 @@ from troth.interactions.models import Interaction
 from troth.intros import flow
 from troth.intros.actions import do_propose, do_step
 from troth.ledger.actions import do_make_promise, do_record_favor, do_set_promise_status
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_delete_person, do_link_knows
 from troth.people.models import Person
@@ -29,23 +33,26 @@ from troth.trust.models import TierCadence, TrustScore
 from troth.trust.queries import NotScored, is_stale, trust_detail, trust_list
 from troth.trust.summary import load_scores
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 def ago(days: int) -> dt.datetime:
     day = timezone.localdate() - dt.timedelta(days=days)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
-def truth(owner) -> dict[int, float]:
+def truth(owner: Owner) -> dict[int, float]:
     """Everyone's score computed from scratch now, past any cache."""
     ids, (now, _d30, _d90) = load_scores(owner, timezone.localdate())
     return {int(i): float(s) for i, s in zip(ids.tolist(), now.score.tolist(), strict=True)}
 
 
-def shown(owner) -> dict[int, float]:
+def shown(owner: Owner) -> dict[int, float]:
     return {r["id"]: r["score"] for r in trust_list(owner)}
 
 
-def check_current(owner) -> dict[int, float]:
+def check_current(owner: Owner) -> dict[int, float]:
     """What trust_list shows is the truth (it rounds to one decimal)."""
     seen = shown(owner)
     assert seen == pytest.approx(truth(owner), abs=0.051)
@@ -53,7 +60,7 @@ def check_current(owner) -> dict[int, float]:
 
 
 @pytest.fixture
-def net(alice):
+def net(alice: Owner):
     people = {
         name.split()[0].lower(): do_add_person(
             alice, name, emails=[f"{name.split()[0].lower()}@example.org"]
@@ -84,14 +91,14 @@ def moved(before: dict[int, float], after: dict[int, float], person: Person) -> 
     return before.get(person.id) != after.get(person.id)
 
 
-def test_logging_an_interaction(net):
+def test_logging_an_interaction(net) -> None:
     owner, p = net
     before = shown(owner)
     do_log_interaction(owner, p["kim"], "call", when=ago(1), minutes=30, they_started=True)
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_deleting_an_interaction(net):
+def test_deleting_an_interaction(net) -> None:
     owner, p = net
     before = shown(owner)
     newest = Interaction.objects.filter(owner=owner, person=p["dana"]).latest("occurred_at")
@@ -99,14 +106,14 @@ def test_deleting_an_interaction(net):
     assert moved(before, check_current(owner), p["dana"])
 
 
-def test_a_favour(net):
+def test_a_favour(net) -> None:
     owner, p = net
     before = shown(owner)
     do_record_favor(owner, p["kim"], me_person(owner), "lead", "a lead", on=timezone.localdate())
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_a_promise_kept(net):
+def test_a_promise_kept(net) -> None:
     owner, p = net
     promise = do_make_promise(
         owner, p["dana"], me_person(owner), "send the deck", made_on=timezone.localdate()
@@ -116,7 +123,7 @@ def test_a_promise_kept(net):
     assert moved(before, check_current(owner), p["dana"])
 
 
-def test_an_introduction_step(net):
+def test_an_introduction_step(net) -> None:
     owner, p = net
     intro = do_propose(owner, p["dana"], p["wren"], "both hiring data engineers")
     intro = do_step(owner, intro, flow.ASKED)
@@ -125,7 +132,7 @@ def test_an_introduction_step(net):
     assert moved(before, check_current(owner), p["wren"])
 
 
-def test_a_closeness_rating(net):
+def test_a_closeness_rating(net) -> None:
     from troth.people.actions import do_edit_person
 
     owner, p = net
@@ -134,7 +141,7 @@ def test_a_closeness_rating(net):
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_who_knows_whom(net):
+def test_who_knows_whom(net) -> None:
     owner, p = net
     before = shown(owner)
     do_link_knows(owner, p["kim"], p["wren"])
@@ -142,7 +149,7 @@ def test_who_knows_whom(net):
     assert moved(before, after, p["kim"])
 
 
-def test_deleting_someone_rescores_who_knew_them(net):
+def test_deleting_someone_rescores_who_knew_them(net) -> None:
     owner, p = net
     do_link_knows(owner, p["kim"], p["wren"])
     before = check_current(owner)
@@ -151,7 +158,7 @@ def test_deleting_someone_rescores_who_knew_them(net):
     assert p["wren"].id not in after and moved(before, after, p["kim"])
 
 
-def test_a_merge_and_its_undo(net):
+def test_a_merge_and_its_undo(net) -> None:
     from troth.identity.actions import do_merge, do_unmerge
 
     owner, p = net
@@ -165,7 +172,7 @@ def test_a_merge_and_its_undo(net):
     assert check_current(owner) == pytest.approx(before, abs=0.051)
 
 
-def _calendar(owner, tmp_path, start: dt.datetime):
+def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime):
     stamp = start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     me = "me@example.org"
     text = (
@@ -181,7 +188,7 @@ def _calendar(owner, tmp_path, start: dt.datetime):
     return path
 
 
-def test_an_import_and_its_undo(net, tmp_path):
+def test_an_import_and_its_undo(net, tmp_path: Path) -> None:
     from troth.importers.apply import do_import
     from troth.importers.models import ImportRun
     from troth.importers.registry import parser
@@ -200,7 +207,7 @@ def test_an_import_and_its_undo(net, tmp_path):
     assert check_current(owner) == pytest.approx(before, abs=0.051)
 
 
-def test_one_write_rescores_one_tie_not_everyone(net):
+def test_one_write_rescores_one_tie_not_everyone(net) -> None:
     owner, p = net
     stamps = dict(TrustScore.objects.filter(owner=owner).values_list("person_id", "computed_at"))
     do_log_interaction(owner, p["kim"], "call", when=ago(1))
@@ -209,7 +216,7 @@ def test_one_write_rescores_one_tie_not_everyone(net):
     assert {k for k in now if now[k] != stamps[k]} == {p["kim"].id}
 
 
-def test_a_big_deletion_drops_the_scores_once(net, monkeypatch):
+def test_a_big_deletion_drops_the_scores_once(net, monkeypatch: pytest.MonkeyPatch) -> None:
     # More people than re-scored one by one: the owner's scores go, the next read
     # recomputes them all (troth demo --reset empties a million interactions).
     owner, p = net
@@ -221,7 +228,7 @@ def test_a_big_deletion_drops_the_scores_once(net, monkeypatch):
     assert all(moved(before, after, p[k]) for k in ("dana", "sam", "wren"))
 
 
-def test_bob_is_never_touched(net, bob):
+def test_bob_is_never_touched(net, bob: Owner) -> None:
     owner, p = net
     ben = do_add_person(bob, "Ben Other")
     do_log_interaction(bob, ben, "meeting", when=ago(2), minutes=60)
@@ -237,7 +244,7 @@ def test_bob_is_never_touched(net, bob):
 # --- typed errors ---------------------------------------------------------------
 
 
-def test_me_is_not_scored_today_or_then(net):
+def test_me_is_not_scored_today_or_then(net) -> None:
     owner, _p = net
     me = me_person(owner)
     with pytest.raises(NotScored, match=f"#{me.id} is not scored"):
@@ -247,7 +254,7 @@ def test_me_is_not_scored_today_or_then(net):
     assert issubclass(NotScored, TrothError)  # the CLI's one line, exit 2; a 4xx on the web
 
 
-def test_the_person_page_shows_the_score(net, client):
+def test_the_person_page_shows_the_score(net, client: Client) -> None:
     owner, p = net
     client.force_login(owner)
     # only NotScored means "no score yet"; any other error is a bug and shows as one
@@ -260,7 +267,7 @@ def test_the_person_page_shows_the_score(net, client):
 # --- TierCadence in trust -------------------------------------------------------
 
 
-def test_tier_cadence_is_trusts_and_keeps_its_table(alice):
+def test_tier_cadence_is_trusts_and_keeps_its_table(alice: Owner) -> None:
     from troth.agenda.actions import do_set_tier_cadence
     from troth.agenda.queries import tier_cadences
 
@@ -273,7 +280,7 @@ def test_tier_cadence_is_trusts_and_keeps_its_table(alice):
         assert cursor.fetchall() == [("close", 21)]
 
 
-def test_an_older_export_with_the_agenda_label_restores(cli, tmp_path):
+def test_an_older_export_with_the_agenda_label_restores(cli: Cli, tmp_path: Path) -> None:
     from test_backup import wipe
     from troth.agenda.actions import do_set_tier_cadence
     from troth.backup.restore import do_restore

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from troth.agenda.actions import do_set_cadence
 from troth.interactions.actions import do_log_interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person, do_edit_person, do_forget_met
 from troth.people.models import Relationship
 from troth.trust.models import TrustScore
@@ -20,7 +21,7 @@ from troth.trust.queries import trust_list
 from troth.trust.summary import load_scores
 
 
-def _truth(owner) -> dict[int, float]:
+def _truth(owner: Owner) -> dict[int, float]:
     ids, (now, _d30, _d90) = load_scores(owner, timezone.localdate())
     return {int(i): float(s) for i, s in zip(ids.tolist(), now.score.tolist(), strict=True)}
 
@@ -39,7 +40,7 @@ def saved():
 
 
 @pytest.fixture
-def two(alice):
+def two(alice: Owner):
     now = timezone.now()
     lee = do_add_person(alice, "Lee Chen")
     dana = do_add_person(
@@ -57,7 +58,7 @@ def two(alice):
     return dana, lee
 
 
-def test_forgetting_how_you_met_is_a_save_the_cache_hears(alice, two, saved):
+def test_forgetting_how_you_met_is_a_save_the_cache_hears(alice: Owner, two, saved) -> None:
     dana, _lee = two
     do_forget_met(alice, dana, on=True)
     do_forget_met(alice, dana, through=True)
@@ -68,7 +69,7 @@ def test_forgetting_how_you_met_is_a_save_the_cache_hears(alice, two, saved):
     assert len(saved) == 2
 
 
-def test_the_scores_stay_current_through_relationship_writes(alice, two, saved):
+def test_the_scores_stay_current_through_relationship_writes(alice: Owner, two, saved) -> None:
     dana, lee = two
     do_edit_person(alice, dana, closeness=5)  # the one column a score reads
     do_set_cadence(alice, dana, 21)

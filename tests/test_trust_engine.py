@@ -1,5 +1,7 @@
 """The pure trust engine on hand-made histories (no database)."""
 
+from __future__ import annotations
+
 import numpy as np
 import pytest
 
@@ -52,27 +54,27 @@ def history(n, events, favours=(), promises=()):
     return h
 
 
-def test_empty_history_is_stranger_without_errors():
+def test_empty_history_is_stranger_without_errors() -> None:
     with np.errstate(all="raise"):
         r = compute(History.empty(3), TODAY)
     assert list(r.score) == [0.0, 0.0, 0.0]
     assert all(TIERS[t] == "stranger" for t in r.tier)
 
 
-def test_one_way_email_is_not_a_relationship():
+def test_one_way_email_is_not_a_relationship() -> None:
     r = compute(history(1, [(0, 3, EMAIL, ME, 0), (0, 10, EMAIL, ME, 0)]), TODAY)
     assert r.tier[0] == STRANGER
     assert r.score[0] < 5
 
 
-def test_more_time_together_scores_higher():
+def test_more_time_together_scores_higher() -> None:
     events = [(0, d, MEETING, ME if d % 2 else THEM, 60) for d in range(5, 200, 10)]
     events += [(1, 30, CALL, THEM, 20), (1, 100, EMAIL, ME, 0)]
     r = compute(history(2, events), TODAY)
     assert r.score[0] > r.score[1] > 0
 
 
-def test_as_of_ignores_what_came_later():
+def test_as_of_ignores_what_came_later() -> None:
     events = [(0, d, MEETING, THEM, 60) for d in range(1, 60, 3)]
     h = history(1, events)
     now, before = compute(h, TODAY), compute(h, TODAY - 61)
@@ -80,7 +82,7 @@ def test_as_of_ignores_what_came_later():
     assert now.score[0] > 0
 
 
-def test_silence_cools_a_tie_and_old_strong_ties_turn_dormant():
+def test_silence_cools_a_tie_and_old_strong_ties_turn_dormant() -> None:
     recent = [(0, d, MEETING, THEM, 60) for d in range(2, 300, 7)]
     old = [(1, d, MEETING, THEM, 60) for d in range(400, 700, 7)]
     r = compute(history(2, recent + old), TODAY)
@@ -88,7 +90,7 @@ def test_silence_cools_a_tie_and_old_strong_ties_turn_dormant():
     assert r.tier[1] == DORMANT
 
 
-def test_kept_and_broken_promises_move_the_score():
+def test_kept_and_broken_promises_move_the_score() -> None:
     events = [(p, d, CALL, THEM, 30) for p in (0, 1) for d in (10, 40, 70)]
     kept = [(0, 0, KEPT, 50, 40, 41), (0, 0, KEPT, 30, 20, 21)]
     broken = [(1, 0, BROKEN, 50, 40, 35), (1, 0, BROKEN, 30, 20, 15)]
@@ -97,7 +99,7 @@ def test_kept_and_broken_promises_move_the_score():
     assert r.features.their_kept[0] == 2 and r.features.their_broken[1] == 2
 
 
-def test_inner_tier_is_capped_at_five():
+def test_inner_tier_is_capped_at_five() -> None:
     events = [
         (p, d, MEETING, THEM if d % 2 else ME, 90) for p in range(8) for d in range(1, 300, 4)
     ]
@@ -105,7 +107,7 @@ def test_inner_tier_is_capped_at_five():
     assert (r.tier == INNER).sum() == 5
 
 
-def test_one_summary_serves_every_cut_as_single_computes_do():
+def test_one_summary_serves_every_cut_as_single_computes_do() -> None:
     events = [
         (p, d, (MEETING, CALL, EMAIL)[d % 3], (ME, THEM)[p % 2], 30)
         for p in range(4)
@@ -124,7 +126,7 @@ def test_one_summary_serves_every_cut_as_single_computes_do():
             np.testing.assert_allclose(part, shared.parts[name], rtol=1e-13, atol=1e-15)
 
 
-def test_a_summary_answers_only_for_its_own_cuts():
+def test_a_summary_answers_only_for_its_own_cuts() -> None:
     h = history(1, [(0, 3, CALL, THEM, 10)])
     contacts = summarize(h, [TODAY - 30, TODAY])
     with pytest.raises(ValueError, match="not one of the summary's cuts"):

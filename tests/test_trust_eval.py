@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -28,11 +30,14 @@ from troth.trust.persistence import (
     write_scores,
 )
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 TODAY = dt.date(2025, 6, 1)
 END = float((TODAY - dt.date(1970, 1, 1)).days)
 
 
-def test_roc_auc_known_values():
+def test_roc_auc_known_values() -> None:
     assert roc_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0, 0, 1, 1])) == 0.75
     assert roc_auc(np.array([1.0, 2.0, 3.0]), np.array([0, 1, 1])) == 1.0
     assert roc_auc(np.array([3.0, 2.0, 1.0]), np.array([0, 1, 1])) == 0.0
@@ -55,7 +60,7 @@ GOOD = (
 )
 
 
-def test_reads_a_good_log(tmp_path):
+def test_reads_a_good_log(tmp_path: Path) -> None:
     log = read_log(write(tmp_path / "log.csv", GOOD))
     assert log.rows == 4
     assert log.names == ["ann@x.org", "bob@x.org", "cy@x.org"]
@@ -68,20 +73,20 @@ def test_reads_a_good_log(tmp_path):
     assert log.channel.tolist() == [2, 2, 2, 1, 3]  # email, email, email, call, message
 
 
-def test_bad_timestamp_names_the_line(tmp_path):
+def test_bad_timestamp_names_the_line(tmp_path: Path) -> None:
     bad = GOOD.replace("2025-03-01,", "yesterday-ish,")
     with pytest.raises(TrothError, match=r"log\.csv line 6: cannot read timestamp 'yesterday-ish'"):
         read_log(write(tmp_path / "log.csv", bad))
 
 
-def test_missing_columns_are_named(tmp_path):
+def test_missing_columns_are_named(tmp_path: Path) -> None:
     with pytest.raises(TrothError, match=r"missing columns sender, recipients"):
         read_log(write(tmp_path / "log.csv", "timestamp,from,to\n2025-01-01,a,b\n"))
     with pytest.raises(TrothError, match=r"line 2: no recipients"):
         read_log(write(tmp_path / "log.csv", "timestamp,sender,recipients\n2025-01-01,a, ; \n"))
 
 
-def test_pairs_score_as_in_their_owners_own_history(tmp_path):
+def test_pairs_score_as_in_their_owners_own_history(tmp_path: Path) -> None:
     net = generate_network(150, seed=3, days=400, today=TODAY)
     path = tmp_path / "log.csv"
     write_network_log(net, path)
@@ -109,7 +114,7 @@ def test_pairs_score_as_in_their_owners_own_history(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sim_logs(tmp_path_factory):
+def sim_logs(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("logs")
     paths = []
     for seed in (21, 22, 23):
@@ -119,7 +124,7 @@ def sim_logs(tmp_path_factory):
     return paths
 
 
-def test_persistence_on_simulated_logs(sim_logs):
+def test_persistence_on_simulated_logs(sim_logs) -> None:
     """The activity model is fitted on real mail (bench/fit_activity.py); on the
     simulator's logs it still beats recency, but the simulator's ties persist by
     volume more than real ones do, so count wins there (issue 16)."""
@@ -137,7 +142,7 @@ SPARSE = SimSettings(
 
 
 @pytest.mark.parametrize("settings", [SimSettings(), SPARSE], ids=["default", "sparse"])
-def test_recovery_beats_both_baselines(settings):
+def test_recovery_beats_both_baselines(settings: SimSettings) -> None:
     """Spearman with the hidden strength: above count and recency overall, and clearly
     above count on the ties with any history (where the score has something to read)."""
     rho, rho_count, rho_recency, rho_h, rho_h_count = [], [], [], [], []
@@ -158,7 +163,7 @@ def test_recovery_beats_both_baselines(settings):
     assert np.mean(rho_h) > 0.6
 
 
-def test_eval_persistence_command(cli, tmp_path, sim_logs):
+def test_eval_persistence_command(cli: Cli, tmp_path: Path, sim_logs) -> None:
     scores = tmp_path / "scores.csv"
     out = cli(
         "eval", "persistence", str(sim_logs[0]), "--as-of", "2025-03-03", "--scores", str(scores)
@@ -178,7 +183,7 @@ def test_eval_persistence_command(cli, tmp_path, sim_logs):
     assert data["horizon_days"] == 90
 
 
-def test_eval_persistence_bad_input_exits_2(cli, tmp_path):
+def test_eval_persistence_bad_input_exits_2(cli: Cli, tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.csv", GOOD.replace("2025-03-01,", "yesterday-ish,"))
     out = cli("eval", "persistence", str(bad), "--as-of", "2025-03-03", code=2)
     assert "bad.csv line 6: cannot read timestamp 'yesterday-ish'" in out.stderr
@@ -190,7 +195,7 @@ def test_eval_persistence_bad_input_exits_2(cli, tmp_path):
     assert "cannot open" in out.stderr
 
 
-def test_write_scores_round_trip(tmp_path):
+def test_write_scores_round_trip(tmp_path: Path) -> None:
     log = read_log(write(tmp_path / "log.csv", GOOD))
     result = persistence(log, dt.date(2025, 2, 1), 60)
     # owners: ann, bob, cy; pairs: ann-bob, ann-cy, bob-ann, cy-ann; only ann-bob and
@@ -203,7 +208,7 @@ def test_write_scores_round_trip(tmp_path):
     assert outcome[("cy@x.org", "ann@x.org")] == "0"
 
 
-def test_eval_guards_and_address_normalisation(cli, tmp_path):
+def test_eval_guards_and_address_normalisation(cli: Cli, tmp_path: Path) -> None:
     from troth.trust.persistence import read_log
 
     log = tmp_path / "log.csv"

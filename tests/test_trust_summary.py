@@ -5,6 +5,8 @@ never fetches them; `summarize` sums the same rows in numpy. Both must agree,
 field by field and in the scores they lead to, on both back ends.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime as dt
 
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
@@ -29,7 +32,7 @@ def instant(day: float) -> dt.datetime:
 
 
 @pytest.fixture
-def simulated(alice, fixed_day):
+def simulated(alice: Owner, fixed_day: dt.date):
     """A small simulated network, plus rows on and around the cuts, in the future,
     with unknown initiators and no durations, and a person with no contact at all."""
     today = timezone.localdate()
@@ -69,7 +72,7 @@ def simulated(alice, fixed_day):
     return alice, cuts, edge
 
 
-def test_sql_summary_equals_the_engines(simulated):
+def test_sql_summary_equals_the_engines(simulated) -> None:
     owner, cuts, _edge = simulated
     history, ids = load_history(owner)
     assert len(history.ix_day) > 500 and (history.ix_day > cuts[-1]).any()
@@ -98,7 +101,7 @@ def test_sql_summary_equals_the_engines(simulated):
         np.testing.assert_array_equal(rows.tier[same], sql.tier[same])
 
 
-def test_cut_boundaries_the_future_and_strangers(simulated):
+def test_cut_boundaries_the_future_and_strangers(simulated) -> None:
     owner, cuts, edge = simulated
     history, ids = load_history(owner)
     contacts = load_contacts(owner, ids, cuts)
@@ -117,7 +120,7 @@ def test_cut_boundaries_the_future_and_strangers(simulated):
     assert contacts.frequency[never].sum() == 0
 
 
-def test_scores_with_trends_match_the_row_by_row_path(simulated):
+def test_scores_with_trends_match_the_row_by_row_path(simulated) -> None:
     owner, cuts, _edge = simulated
     today = timezone.localdate()
     ids, results = load_scores(owner, today)
@@ -130,7 +133,7 @@ def test_scores_with_trends_match_the_row_by_row_path(simulated):
             np.testing.assert_allclose(part, got.parts[name], rtol=1e-12, atol=1e-12)
 
 
-def test_weights_and_half_lives_are_parameters(simulated):
+def test_weights_and_half_lives_are_parameters(simulated) -> None:
     owner, cuts, _edge = simulated
     p = TrustParams(channel_weight=(0.5, 0.5, 1.0, 1.0, 2.0), half_life_days=30.0)
     history, ids = load_history(owner)

@@ -15,13 +15,15 @@ from troth.helping import _strongest_ties
 from troth.interactions.actions import do_log_interaction
 from troth.intros.actions import do_propose
 from troth.intros.queries import closer_paths, why_not_warm_tie
+from troth.owned import Owner
 from troth.people.actions import do_add_person, do_link_knows
+from troth.people.models import Person
 from troth.trust.asking import ready_to_ask
 from troth.trust.queries import fresh_scores, tie_history
 from troth.trust.warmth import WARM_MIN_DAYS, WARM_TIERS, has_history, is_warm, why_not_warm
 
 
-def test_the_history_rule():
+def test_the_history_rule() -> None:
     assert not has_history(None, 0)
     assert not has_history(0, 1)  # met once, today
     assert not has_history(WARM_MIN_DAYS - 1, 2)
@@ -37,7 +39,7 @@ def _days_ago(n: int) -> dt.datetime:
 
 
 @pytest.fixture
-def small(alice):
+def small(alice: Owner) -> tuple[Owner, Person, Person, Person, Person]:
     """Three contacts: Bernard met once, today, for an hour; Wendy known for a year;
     Fay met four times within three weeks."""
     bernard = do_add_person(alice, "Bernard Biggs", company="Biggs Capital")
@@ -55,7 +57,9 @@ def small(alice):
     return alice, bernard, wendy, fay, ralph
 
 
-def test_a_tie_met_once_today_is_not_warm_anywhere(small):
+def test_a_tie_met_once_today_is_not_warm_anywhere(
+    small: tuple[Owner, Person, Person, Person, Person],
+) -> None:
     alice, bernard, wendy, fay, ralph = small
     tier, _score, why = why_not_warm_tie(alice, bernard)
     # the small network ranks him warm by score alone: the history is what holds him back
@@ -83,7 +87,9 @@ def test_a_tie_met_once_today_is_not_warm_anywhere(small):
     assert any("new tie" in w and "first had contact today" in w for w in verdict["why"])
 
 
-def test_an_old_tie_and_a_fast_one_are_warm_when_their_tier_is(small):
+def test_an_old_tie_and_a_fast_one_are_warm_when_their_tier_is(
+    small: tuple[Owner, Person, Person, Person, Person],
+) -> None:
     alice, _bernard, wendy, fay, ralph = small
     for person in (wendy, fay):
         tier, _score, why = why_not_warm_tie(alice, person)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from troth.errors import TrothError
 from troth.helping import _strongest_ties
 from troth.intros.actions import do_propose
+from troth.owned import Owner
 from troth.people.models import Person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
@@ -28,7 +29,7 @@ TODAY = dt.date(2025, 6, 1)
 END = float((TODAY - dt.date(1970, 1, 1)).days)
 
 
-def test_the_rule():
+def test_the_rule() -> None:
     assert WARM_TIERS == ("inner", "close", "active", "network")
     assert COLD_TIERS == ("acquaintance", "dormant", "stranger")
     # a tie known for a year counts by its tier alone (the history rule: test_warm_history)
@@ -37,7 +38,7 @@ def test_the_rule():
 
 
 @pytest.mark.parametrize("seed", [41, 42, 43])
-def test_tiers_are_bands_of_scores(seed):
+def test_tiers_are_bands_of_scores(seed: int) -> None:
     """Every tier but dormant and stranger (states, explained in the README) holds one
     band of scores: no acquaintance scores above a network tie, and so on down."""
     net = generate_network(600, seed=seed, days=720, today=TODAY)
@@ -54,7 +55,7 @@ def test_tiers_are_bands_of_scores(seed):
 
 
 @pytest.fixture
-def network(fixed_day, alice):
+def network(fixed_day: dt.date, alice: Owner):
     with transaction.atomic():
         load_network(
             alice, generate_network(people=300, seed=11, today=timezone.localdate(), days=720)
@@ -63,14 +64,14 @@ def network(fixed_day, alice):
     return alice
 
 
-def _someone(owner, tier: str) -> Person:
+def _someone(owner: Owner, tier: str) -> Person:
     row = TrustScore.objects.filter(owner=owner, tier=tier).order_by("-score").first()
     # the network is built on a fixed day, so it has a tie of every tier these tests ask for
     assert row is not None, f"the simulated network has no {tier} tie"
     return row.person
 
 
-def test_helpers_are_only_warm_ties(network):
+def test_helpers_are_only_warm_ties(network) -> None:
     """The agenda's helper pool is the handoff guard's warm ties, nobody it would refuse."""
     pool = _strongest_ties(network)
     tiers = dict(TrustScore.objects.filter(owner=network).values_list("person_id", "tier"))
@@ -80,7 +81,7 @@ def test_helpers_are_only_warm_ties(network):
 
 
 @pytest.mark.parametrize("tier", ["acquaintance", "dormant"])
-def test_the_handoff_guard_refuses_what_is_not_warm(network, tier):
+def test_the_handoff_guard_refuses_what_is_not_warm(network, tier: str) -> None:
     cold = _someone(network, tier)
     warm = _someone(network, "active")
     with pytest.raises(TrothError, match=f"is {tier}"):
@@ -89,14 +90,14 @@ def test_the_handoff_guard_refuses_what_is_not_warm(network, tier):
     assert do_propose(network, cold, warm, "both build dashboards", anyway="he asked me").id
 
 
-def test_readiness_for_a_big_ask_needs_a_warm_tie(network):
+def test_readiness_for_a_big_ask_needs_a_warm_tie(network) -> None:
     person = _someone(network, "acquaintance")
     verdict = ready_to_ask(network, person, "intro")
     assert not verdict["ready"]
     assert any("not a warm tie" in w for w in verdict["why"])
 
 
-def test_readiness_turns_on_the_tier_not_only_the_score():
+def test_readiness_turns_on_the_tier_not_only_the_score() -> None:
     """An acquaintance whose single number clears the bar is still not ready to vouch."""
     facts = {
         "days_known": 400,

@@ -5,6 +5,8 @@ the database, owner isolation and every bad input of `troth knows` / `troth path
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.utils import timezone
@@ -12,11 +14,15 @@ from django.utils import timezone
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
 from troth.ledger.actions import do_add_need
+from troth.owned import Owner
 from troth.people.actions import do_add_person, do_link_knows
 from troth.people.models import Employment, Organization, Person, Relationship
 from troth.warmpaths.actions import do_forget, do_infer_links, do_knows
 from troth.warmpaths.models import InferencePass, Link
 from troth.warmpaths.queries import find_paths, fresh_links, whom_knows
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 ZIMBRA = "icaljs_zimbra_recur_instances.ics"  # 67 meetings of the same three attendees
 
@@ -25,7 +31,7 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def tie(owner, person: Person, n: int = 12) -> None:
+def tie(owner: Owner, person: Person, n: int = 12) -> None:
     """A two-way tie of n recent meetings (one every 9 days), so the trust engine
     ranks it near the top."""
     for i in range(n):
@@ -34,19 +40,19 @@ def tie(owner, person: Person, n: int = 12) -> None:
         )
 
 
-def message(owner, people: list[Person], ext: str, days: float = 10) -> None:
+def message(owner: Owner, people: list[Person], ext: str, days: float = 10) -> None:
     """One message of mine to several people: one row each, sharing source + external_id,
     the way the mail importer stores it."""
     for p in people:
         do_log_interaction(owner, p, "email", when=_ago(days), source="mail", external_id=ext)
 
 
-def link(owner, a: Person, b: Person) -> Link | None:
+def link(owner: Owner, a: Person, b: Person) -> Link | None:
     lo, hi = sorted((a.id, b.id))
     return Link.objects.filter(owner=owner, person_a_id=lo, person_b_id=hi).first()
 
 
-def evidence_of(owner, a: Person, b: Person) -> list[str]:
+def evidence_of(owner: Owner, a: Person, b: Person) -> list[str]:
     rows = [r for r in whom_knows(owner, a) if r["id"] == b.id]
     return rows[0]["evidence"] if rows else []
 
@@ -54,7 +60,7 @@ def evidence_of(owner, a: Person, b: Person) -> list[str]:
 # -- inference from stored interactions ------------------------------------------
 
 
-def test_co_recipients_of_my_messages_become_a_link(alice):
+def test_co_recipients_of_my_messages_become_a_link(alice: Owner) -> None:
     a, b, c = (do_add_person(alice, n) for n in ("Ann Archer", "Ben Baker", "Cleo Cole"))
     for i in range(3):
         message(alice, [a, b], f"m{i}", days=40 + i)
@@ -71,7 +77,7 @@ def test_co_recipients_of_my_messages_become_a_link(alice):
     assert words[0].startswith("Cc'd together on 4 messages, last in ")
 
 
-def test_a_message_to_more_than_ten_is_no_evidence(alice):
+def test_a_message_to_more_than_ten_is_no_evidence(alice: Owner) -> None:
     people = [do_add_person(alice, f"Member {i}") for i in range(11)]
     message(alice, people, "blast")
     message(alice, people[:10], "ten")
@@ -80,7 +86,7 @@ def test_a_message_to_more_than_ten_is_no_evidence(alice):
     assert link(alice, people[0], people[10]) is None
 
 
-def test_meeting_co_attendees_and_my_own_rows_are_left_out(alice):
+def test_meeting_co_attendees_and_my_own_rows_are_left_out(alice: Owner) -> None:
     a, b = do_add_person(alice, "Ann Archer"), do_add_person(alice, "Ben Baker")
     for p in (a, b):
         do_log_interaction(
@@ -98,7 +104,7 @@ def test_meeting_co_attendees_and_my_own_rows_are_left_out(alice):
     assert not Link.objects.filter(owner=alice).filter(person_b=me).exists()
 
 
-def test_an_incremental_pass_matches_a_full_one(alice):
+def test_an_incremental_pass_matches_a_full_one(alice: Owner) -> None:
     a, b, c, d = (do_add_person(alice, n) for n in ("Ann", "Ben", "Cleo", "Dov"))
     message(alice, [a, b], "m1", days=30)
     message(alice, [c, d], "m2", days=30)
@@ -129,7 +135,7 @@ def test_an_incremental_pass_matches_a_full_one(alice):
     assert alice_ids
 
 
-def test_troths_own_records_are_evidence(alice):
+def test_troths_own_records_are_evidence(alice: Owner) -> None:
     a, b, c, d = (do_add_person(alice, n) for n in ("Ann", "Ben", "Cleo", "Dov"))
     # I met Ben through Ann
     Relationship.objects.filter(owner=alice, person=b).update(met_through=a)
@@ -155,7 +161,7 @@ def test_troths_own_records_are_evidence(alice):
     assert "introduced to each other through you" in evidence_of(alice, c, d)
 
 
-def test_an_employer_overlap_alone_is_may_know_until_confirmed(alice):
+def test_an_employer_overlap_alone_is_may_know_until_confirmed(alice: Owner) -> None:
     a, b = do_add_person(alice, "Ann"), do_add_person(alice, "Ben")
     acme = Organization.objects.create(owner=alice, name="Acme", name_key="acme")
     Employment.objects.create(
@@ -186,7 +192,7 @@ def test_an_employer_overlap_alone_is_may_know_until_confirmed(alice):
     assert evidence_of(alice, a, b)[0] == "you said they know each other: sat next to each other"
 
 
-def test_a_forgotten_link_stays_forgotten_after_new_mail_and_full_passes(alice):
+def test_a_forgotten_link_stays_forgotten_after_new_mail_and_full_passes(alice: Owner) -> None:
     a, b = do_add_person(alice, "Ann"), do_add_person(alice, "Ben")
     message(alice, [a, b], "m1")
     do_infer_links(alice)
@@ -203,7 +209,7 @@ def test_a_forgotten_link_stays_forgotten_after_new_mail_and_full_passes(alice):
     assert link(alice, a, b).strength == pytest.approx(0.8)  # type: ignore[union-attr]
 
 
-def test_real_calendar_co_attendees(realdata, cli):
+def test_real_calendar_co_attendees(realdata: Path, cli: Cli) -> None:
     from troth.interactions.models import Interaction
 
     cli("import", str(realdata / "ics" / ZIMBRA), "--me", "jlal@mozilla.com")
@@ -232,7 +238,7 @@ def test_real_calendar_co_attendees(realdata, cli):
     assert "meetings together, last in" in out.stdout
 
 
-def test_real_mbox_gives_links_only_between_co_recipients(realdata, cli):
+def test_real_mbox_gives_links_only_between_co_recipients(realdata: Path, cli: Cli) -> None:
     from troth.interactions.models import Interaction
     from troth.owners import local_owner
 
@@ -258,7 +264,7 @@ def test_real_mbox_gives_links_only_between_co_recipients(realdata, cli):
 
 
 @pytest.fixture
-def me(db):
+def me(db: None) -> Owner:
     """The owner the CLI acts for (the local user)."""
     from troth.owners import local_owner
 
@@ -266,11 +272,11 @@ def me(db):
 
 
 @pytest.fixture
-def net(me):
+def net(me: Owner):
     return build_net(me)
 
 
-def build_net(alice) -> dict[str, Person]:
+def build_net(alice: Owner) -> dict[str, Person]:
     """Close ties Cleo and Dan; Cleo knows Tess well (mail), Dan knows Tess (said by
     hand, strength 2); Sam (a stranger to the owner) knows Tess very well."""
     cleo, dan = do_add_person(alice, "Cleo Cole"), do_add_person(alice, "Dan Dee")
@@ -287,7 +293,7 @@ def build_net(alice) -> dict[str, Person]:
     return {"cleo": cleo, "dan": dan, "tess": tess, "sam": sam}
 
 
-def test_paths_rank_by_weakest_hop_with_distinct_first_hops(me, net):
+def test_paths_rank_by_weakest_hop_with_distinct_first_hops(me: Owner, net) -> None:
     found = find_paths(me, net["tess"])
     firsts = [p["hops"][0]["id"] for p in found["paths"]]
     assert firsts[0] == net["cleo"].id and net["dan"].id in firsts
@@ -300,7 +306,7 @@ def test_paths_rank_by_weakest_hop_with_distinct_first_hops(me, net):
     assert all(net["sam"].id not in [h["id"] for h in p["hops"]] for p in found["paths"])
 
 
-def test_the_json_of_a_path(me, net, cli):
+def test_the_json_of_a_path(me: Owner, net, cli: Cli) -> None:
     data = cli.json("path", "tess@example.org")
     assert data["target"] == {"id": net["tess"].id, "name": "Tess Target", "tier": "stranger"}
     assert data["paths"] and {"hops", "weakest", "length", "total"} <= set(data["paths"][0])
@@ -310,7 +316,7 @@ def test_the_json_of_a_path(me, net, cli):
     assert "Warm paths to Tess Target" in text and "you -> Cleo Cole" in text
 
 
-def test_no_warm_path_names_the_closest_and_what_they_need(me, net, cli):
+def test_no_warm_path_names_the_closest_and_what_they_need(me: Owner, net, cli: Cli) -> None:
     do_add_need(me, net["dan"], "a designer for the new site")
     # with the floor at "inner" neither Cleo nor Dan may be asked first
     data = cli.json("path", "Tess Target", "--floor", "inner")
@@ -322,7 +328,7 @@ def test_no_warm_path_names_the_closest_and_what_they_need(me, net, cli):
     assert "No warm path to Tess Target" in text and "a designer for the new site" in text
 
 
-def test_a_company_current_staff_first_and_my_own_ties_apart(me, net, cli):
+def test_a_company_current_staff_first_and_my_own_ties_apart(me: Owner, net, cli: Cli) -> None:
     acme = Organization.objects.create(owner=me, name="Acme", name_key="acme")
     Employment.objects.create(owner=me, person=net["tess"], organization=acme, is_current=True)
     Employment.objects.create(owner=me, person=net["dan"], organization=acme, is_current=False)
@@ -333,7 +339,7 @@ def test_a_company_current_staff_first_and_my_own_ties_apart(me, net, cli):
     assert "You know Dan Dee (#" in cli("path", "--company", "Acme").stdout
 
 
-def test_owner_isolation(alice, bob):
+def test_owner_isolation(alice: Owner, bob: Owner) -> None:
     net = build_net(alice)
     # bob's network: his own Tess-like person known by his close tie
     bc, bt = do_add_person(bob, "Cleo Cole"), do_add_person(bob, "Tess Target")
@@ -354,7 +360,7 @@ def test_owner_isolation(alice, bob):
     assert [r["id"] for r in whom_knows(bob, bt)] == [bc.id]
 
 
-def test_knows_by_hand_and_forget_from_the_cli(me, net, cli):
+def test_knows_by_hand_and_forget_from_the_cli(me: Owner, net, cli: Cli) -> None:
     out = cli("knows", "Cleo Cole", "Dan Dee", "--how", "climbing club", "--strength", "3")
     assert "Noted: Cleo Cole and Dan Dee know each other" in out.stdout
     rows = cli.json("knows", "Cleo Cole")["knows"]
@@ -384,7 +390,9 @@ def test_knows_by_hand_and_forget_from_the_cli(me, net, cli):
         (("path", "nobody@example.org"), "nobody with the address"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_nothing_written(me, net, cli, args, says):
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    me: Owner, net, cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     before = list(Link.objects.order_by("id").values())
     result = cli(*args, code=2)
     lines = result.stderr.strip().splitlines()
@@ -392,7 +400,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(me, net, cli, args, sa
     assert list(Link.objects.order_by("id").values()) == before
 
 
-def test_ask_starts_the_requester_workflow_with_the_first_hop(me, net, cli):
+def test_ask_starts_the_requester_workflow_with_the_first_hop(me: Owner, net, cli: Cli) -> None:
     out = cli(
         "path",
         "Tess Target",
@@ -415,7 +423,9 @@ def test_ask_starts_the_requester_workflow_with_the_first_hop(me, net, cli):
     assert Introduction.objects.filter(owner=me).count() == 1
 
 
-def test_ask_along_a_longer_path_never_commits_the_second_connector(me, net, cli):
+def test_ask_along_a_longer_path_never_commits_the_second_connector(
+    me: Owner, net, cli: Cli
+) -> None:
     far, mo = do_add_person(me, "Fay Far"), do_add_person(me, "Mo Middle")
     # Mo: a real but faint tie of mine (one exchange each way), below the first-hop floor
     do_log_interaction(me, mo, "email", when=_ago(30))
@@ -441,7 +451,7 @@ def test_ask_along_a_longer_path_never_commits_the_second_connector(me, net, cli
         (("path", "Tess Target", "--floor", "inner", "--ask", "--why", "x"), "no warm path"),
     ],
 )
-def test_bad_asks(me, net, cli, args, says):
+def test_bad_asks(me: Owner, net, cli: Cli, args: tuple[str, ...], says: str) -> None:
     result = cli(*args, code=2)
     assert says in result.stderr
     assert not Introduction.objects.filter(owner=me).exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from troth.identity.actions import do_merge
 from troth.interactions.actions import do_log_interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths import network
@@ -22,18 +23,18 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person) -> None:
+def _tie(owner: Owner, person: Person) -> None:
     for i in range(12):
         do_log_interaction(
             owner, person, "meeting", when=_ago(3 + 9 * i), minutes=60, they_started=i % 2 == 1
         )
 
 
-def _firsts(owner, target: Person) -> list[int]:
+def _firsts(owner: Owner, target: Person) -> list[int]:
     return [p["hops"][0]["id"] for p in find_paths(owner, target)["paths"]]
 
 
-def test_the_graph_is_reused_and_rebuilt_when_links_change(alice):
+def test_the_graph_is_reused_and_rebuilt_when_links_change(alice: Owner) -> None:
     cleo, dan = do_add_person(alice, "Cleo Cole"), do_add_person(alice, "Dan Dee")
     tess = do_add_person(alice, "Tess Target")
     _tie(alice, cleo)
@@ -65,7 +66,7 @@ def test_the_graph_is_reused_and_rebuilt_when_links_change(alice):
     assert eve.id in _firsts(alice, tess)
 
 
-def test_a_deleted_connector_and_a_merge_never_come_from_the_cache(alice):
+def test_a_deleted_connector_and_a_merge_never_come_from_the_cache(alice: Owner) -> None:
     cleo, dan = do_add_person(alice, "Cleo Cole"), do_add_person(alice, "Dan Dee")
     dan2 = do_add_person(alice, "Daniel Dee")
     tess = do_add_person(alice, "Tess Target")

@@ -8,11 +8,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from troth.trust.persistence import read_log
 from troth.warmpaths.evaluate import knows_eval
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 LOG = "enron_train_log.csv"
 HEADER = "timestamp,sender,recipients\n"
@@ -50,7 +54,7 @@ def _log(tmp_path: Path) -> Path:
     )
 
 
-def test_the_pairs_the_evidence_and_the_outcomes_of_a_small_log(tmp_path):
+def test_the_pairs_the_evidence_and_the_outcomes_of_a_small_log(tmp_path: Path) -> None:
     result = knows_eval(read_log(_log(tmp_path)), dt.date(2024, 3, 1), 90)
     names = result.names
     got = {
@@ -77,7 +81,7 @@ def test_the_pairs_the_evidence_and_the_outcomes_of_a_small_log(tmp_path):
     assert 0.0 <= result.auc["troth"] <= 1.0 and 0.0 <= result.auc["count"] <= 1.0
 
 
-def test_the_real_log(realdata, cli, tmp_path):
+def test_the_real_log(realdata: Path, cli: Cli, tmp_path: Path) -> None:
     scores = tmp_path / "links.csv"
     data = cli.json(
         "eval",
@@ -110,12 +114,14 @@ def test_the_real_log(realdata, cli, tmp_path):
         (("--as-of", "2020-01-01"), "on or before the first message"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path, cli, args, says):
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     result = cli("eval", "knows", str(_log(tmp_path)), *args, code=2)
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_scores_never_overwrite_the_log(tmp_path, cli):
+def test_scores_never_overwrite_the_log(tmp_path: Path, cli: Cli) -> None:
     path = _log(tmp_path)
     before = path.read_text()
     result = cli("eval", "knows", str(path), "--as-of", "2024-03-01", "--scores", str(path), code=2)

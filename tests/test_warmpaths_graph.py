@@ -15,7 +15,7 @@ def _graph(n, edges):
     return graph.build(n, a, b, w)
 
 
-def test_the_weakest_hop_decides_not_the_total():
+def test_the_weakest_hop_decides_not_the_total() -> None:
     # me -> 0 (0.9) -> 1 (0.95) -> 4: total high, weakest 0.3 on 1-4
     # me -> 2 (0.6) -> 3 (0.6) -> 4: weakest 0.6, lower total
     g = _graph(5, [(0, 1, 0.95), (1, 4, 0.3), (2, 3, 0.6), (3, 4, 0.6)])
@@ -25,7 +25,7 @@ def test_the_weakest_hop_decides_not_the_total():
     assert found[1].weakest == pytest.approx(0.3)
 
 
-def test_fewer_hops_break_a_tie_on_the_weakest_hop_then_the_total():
+def test_fewer_hops_break_a_tie_on_the_weakest_hop_then_the_total() -> None:
     # both weakest 0.5; the two-hop path wins over the three-hop one with a higher total
     g = _graph(6, [(0, 5, 0.5), (1, 2, 0.9), (2, 5, 0.9)])
     found = graph.search(g, [(0, 0.5), (1, 0.5)], [(5, 0)], max_hops=3)
@@ -36,7 +36,7 @@ def test_fewer_hops_break_a_tie_on_the_weakest_hop_then_the_total():
     assert [f.nodes[0] for f in found] == [1, 0]
 
 
-def test_one_path_per_first_hop_and_at_most_five():
+def test_one_path_per_first_hop_and_at_most_five() -> None:
     # first hop 0 reaches the target through 7 people; only its best path is kept
     edges = [(0, k, 0.5 + k / 100) for k in range(1, 8)] + [(k, 9, 0.8) for k in range(1, 8)]
     g = _graph(10, edges)
@@ -50,7 +50,7 @@ def test_one_path_per_first_hop_and_at_most_five():
     assert len({f.nodes[0] for f in found}) == 5
 
 
-def test_the_hop_bound_counts_my_own_edge():
+def test_the_hop_bound_counts_my_own_edge() -> None:
     g = _graph(5, [(0, 1, 0.9), (1, 2, 0.9), (2, 3, 0.9)])
     assert graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=3) == []
     assert graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=4)[0].nodes == (0, 1, 2, 3)
@@ -58,7 +58,7 @@ def test_the_hop_bound_counts_my_own_edge():
         graph.search(g, [(0, 0.9)], [(3, 0)], max_hops=5)
 
 
-def test_never_through_someone_not_passable():
+def test_never_through_someone_not_passable() -> None:
     # 1 is a stranger to me: the strong path through 1 is not taken, the weak one is
     g = _graph(4, [(0, 1, 0.9), (1, 3, 0.9), (0, 2, 0.3), (2, 3, 0.3)])
     passable = [True, False, True, False]
@@ -72,21 +72,21 @@ def test_never_through_someone_not_passable():
     assert found[0].nodes[-1] == 3
 
 
-def test_current_employees_before_alumni():
+def test_current_employees_before_alumni() -> None:
     # target 3 is an alumnus reachable strongly, target 4 a current employee reachable weakly
     g = _graph(5, [(0, 3, 0.9), (1, 4, 0.3)])
     found = graph.search(g, [(0, 0.9), (1, 0.9)], [(3, 1), (4, 0)])
     assert [f.nodes[-1] for f in found] == [4, 3]
 
 
-def test_no_first_hop_or_no_target_is_no_path():
+def test_no_first_hop_or_no_target_is_no_path() -> None:
     g = _graph(3, [(0, 1, 0.9)])
     assert graph.search(g, [], [(1, 0)]) == []
     assert graph.search(g, [(0, 0.9)], []) == []
     assert graph.search(g, [(2, 0.9)], [(1, 0)]) == []
 
 
-def test_co_occurrences_count_each_group_once_and_skip_blasts():
+def test_co_occurrences_count_each_group_once_and_skip_blasts() -> None:
     # group 1: people 10, 11 (11 twice); group 2: 10, 11, 12; group 3: twelve people
     groups = [1, 1, 1, 2, 2, 2] + [3] * 12
     people = [10, 11, 11, 10, 11, 12] + list(range(100, 112))
@@ -104,7 +104,7 @@ def test_co_occurrences_count_each_group_once_and_skip_blasts():
     assert set(only) == {(10, 12), (11, 12)}
 
 
-def test_employer_overlaps():
+def test_employer_overlaps() -> None:
     d = dt.date
     jobs = [
         (1, 7, d(2019, 1, 1), d(2021, 6, 30), False),
@@ -124,7 +124,7 @@ def test_employer_overlaps():
     assert infer.employer_overlaps(many) == {}
 
 
-def test_strength_decays_by_recency_but_keeps_a_floor():
+def test_strength_decays_by_recency_but_keeps_a_floor() -> None:
     fresh = infer.strength(mail=10, days_since_last=0)
     half = infer.strength(mail=10, days_since_last=infer.HALF_LIFE_DAYS)
     old = infer.strength(mail=10, days_since_last=10_000)

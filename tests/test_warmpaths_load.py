@@ -7,6 +7,7 @@ known that day. Dates are built from today, never fixed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
@@ -15,18 +16,22 @@ from troth.agenda.queries import agenda
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import do_knows
 from troth.warmpaths.models import PlannedAsk
 from troth.warmpaths.queries import find_paths
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person, start: float = 3) -> None:
+def _tie(owner: Owner, person: Person, start: float = 3) -> None:
     """A two-way tie of twelve meetings, one every 9 days, the last `start` days ago."""
     for i in range(12):
         do_log_interaction(
@@ -39,20 +44,20 @@ def _tie(owner, person: Person, start: float = 3) -> None:
         )
 
 
-def _mail(owner, people: list[Person], ext: str, days: float) -> None:
+def _mail(owner: Owner, people: list[Person], ext: str, days: float) -> None:
     for p in people:
         do_log_interaction(owner, p, "email", when=_ago(days), source="mail", external_id=ext)
 
 
 @pytest.fixture
-def me(db):
+def me(db: None) -> Owner:
     from troth.owners import local_owner
 
     return local_owner()
 
 
 @pytest.fixture
-def net(me) -> dict[str, Person]:
+def net(me: Owner) -> dict[str, Person]:
     """Cleo and Dan, both close ties, both know Tess: Cleo better (eight messages
     together against Dan's two), so Cleo's path comes first when nothing weighs on
     either, and Dan's when something weighs on Cleo."""
@@ -67,11 +72,11 @@ def net(me) -> dict[str, Person]:
     return {"cleo": cleo, "dan": dan, "tess": tess, "zoe": zoe}
 
 
-def _firsts(me, target: Person, **options) -> list[int]:
+def _firsts(me: Owner, target: Person, **options: Any) -> list[int]:
     return [p["hops"][0]["id"] for p in find_paths(me, target, **options)["paths"]]
 
 
-def _asked(me, connector: Person, target: Person, days: float) -> None:
+def _asked(me: Owner, connector: Person, target: Person, days: float) -> None:
     now = timezone.now()
     Introduction.objects.create(
         owner=me,
@@ -86,7 +91,9 @@ def _asked(me, connector: Person, target: Person, days: float) -> None:
     )
 
 
-def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(me, net):
+def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(
+    me: Owner, net: dict[str, Person]
+) -> None:
     cleo, dan, tess = net["cleo"], net["dan"], net["tess"]
     assert _firsts(me, tess) == [cleo.id, dan.id]
     _asked(me, cleo, net["zoe"], days=100)  # long ago: no load
@@ -100,7 +107,9 @@ def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(me, n
     ]
 
 
-def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(me, net, cli):
+def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(
+    me: Owner, net: dict[str, Person], cli: Cli
+) -> None:
     cleo, dan, tess = net["cleo"], net["dan"], net["tess"]
     mine = Person.objects.get(owner=me, is_me=True)
     do_record_favor(
@@ -122,7 +131,7 @@ def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(me, net, cli):
     assert cli.json("path", "Tess Target")["paths"][1]["load"]
 
 
-def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me, db, cli):
+def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me: Owner, db: None, cli: Cli) -> None:
     cleo, tess = do_add_person(me, "Cleo Cole"), do_add_person(me, "Tess Target")
     _tie(me, cleo, start=50)  # no contact for 50 days: cooling
     for i in range(6):
@@ -149,7 +158,7 @@ def test_plan_warms_a_cooling_first_hop_and_the_ask_waits(me, db, cli):
     assert "Cleo Cole is not cooling: no check-in needed first." in text
 
 
-def test_paths_as_of_a_past_day(me, net, cli):
+def test_paths_as_of_a_past_day(me: Owner, net: dict[str, Person], cli: Cli) -> None:
     tess = net["tess"]
     today = timezone.localdate()
     assert _firsts(me, tess)
@@ -179,13 +188,17 @@ def test_paths_as_of_a_past_day(me, net, cli):
         (("--as-of", "2020-01-01", "--plan"), "cannot --ask or --plan"),
     ],
 )
-def test_bad_as_of(me, net, cli, args, says):
+def test_bad_as_of(
+    me: Owner, net: dict[str, Person], cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     result = cli("path", "Tess Target", *args, code=2)
     assert says in result.stderr
     assert not PlannedAsk.objects.exists()
 
 
-def test_a_planned_check_in_not_yet_due_shows_on_its_own_and_can_be_done(me, net):
+def test_a_planned_check_in_not_yet_due_shows_on_its_own_and_can_be_done(
+    me: Owner, net: dict[str, Person]
+) -> None:
     from troth.agenda.actions import do_done
     from troth.agenda.queries import access_item
 

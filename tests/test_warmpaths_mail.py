@@ -6,14 +6,20 @@ on re-import and removed by the import's undo."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troth.importers import mail, mailscan
 from troth.importers.models import ImportRun, MessageParticipant
 from troth.interactions.models import Interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.models import InferencePass, Link
 from troth.warmpaths.queries import fresh_links, whom_knows
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 # Alice wrote to Daniel with Bob (the owner) and Charles in copy.
 BROKEN_CC = ("maildir", "notmuch_corpora", "broken", "broken-cc")
@@ -22,16 +28,16 @@ TEST_19 = ("eml", "mailparser_mail_test_19.eml")
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
 
 
-def _link(owner, a: Person, b: Person) -> Link | None:
+def _link(owner: Owner, a: Person, b: Person) -> Link | None:
     lo, hi = sorted((a.id, b.id))
     return Link.objects.filter(owner=owner, person_a_id=lo, person_b_id=hi).first()
 
 
-def _people(owner, *names_and_addresses: tuple[str, str]) -> list[Person]:
+def _people(owner: Owner, *names_and_addresses: tuple[str, str]) -> list[Person]:
     return [do_add_person(owner, name, emails=[addr]) for name, addr in names_and_addresses]
 
 
-def test_parties_of_a_real_message_and_classify_keeps_its_shape(realdata):
+def test_parties_of_a_real_message_and_classify_keeps_its_shape(realdata: Path) -> None:
     headers = mailscan.file_headers(realdata.joinpath(*TEST_19))
     me = frozenset({"eve@example.com"})
     plain = mail.classify(headers, me, LATEST)
@@ -51,7 +57,9 @@ def test_parties_of_a_real_message_and_classify_keeps_its_shape(realdata):
     assert mine[6] == "from" and len(mine[7]) == 4
 
 
-def test_cc_to_me_is_a_copied_exchange_and_co_recipients_are_together(realdata, cli):
+def test_cc_to_me_is_a_copied_exchange_and_co_recipients_are_together(
+    realdata: Path, cli: Cli
+) -> None:
     from troth.owners import local_owner
 
     owner = local_owner()
@@ -96,7 +104,7 @@ def test_cc_to_me_is_a_copied_exchange_and_co_recipients_are_together(realdata, 
     assert _link(owner, alice, daniel).mail_cc == 0  # type: ignore[union-attr]
 
 
-def test_an_address_that_becomes_a_person_later_counts_from_then(realdata, cli):
+def test_an_address_that_becomes_a_person_later_counts_from_then(realdata: Path, cli: Cli) -> None:
     from troth.owners import local_owner
 
     owner = local_owner()
@@ -133,7 +141,9 @@ def test_an_address_that_becomes_a_person_later_counts_from_then(realdata, cli):
     assert incremental == full
 
 
-def test_a_message_with_more_than_ten_others_keeps_no_participants(realdata, tmp_path, cli):
+def test_a_message_with_more_than_ten_others_keeps_no_participants(
+    realdata: Path, tmp_path: Path, cli: Cli
+) -> None:
     from troth.owners import local_owner
 
     owner = local_owner()

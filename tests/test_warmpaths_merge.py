@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from troth.identity.actions import do_merge, do_unmerge
 from troth.interactions.actions import do_log_interaction
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import do_forget, do_infer_links, do_knows
@@ -18,13 +19,13 @@ from troth.warmpaths.models import InferencePass, Link
 from troth.warmpaths.queries import fresh_links, whom_knows
 
 
-def _message(owner, people: list[Person], ext: str, days: float) -> None:
+def _message(owner: Owner, people: list[Person], ext: str, days: float) -> None:
     when = timezone.now() - dt.timedelta(days=days)
     for p in people:
         do_log_interaction(owner, p, "email", when=when, source="mail", external_id=ext)
 
 
-def _pairs(owner) -> dict[tuple[int, int], Link]:
+def _pairs(owner: Owner) -> dict[tuple[int, int], Link]:
     return {(lk.person_a_id, lk.person_b_id): lk for lk in Link.objects.filter(owner=owner)}
 
 
@@ -32,7 +33,7 @@ def _key(a: Person, b: Person) -> tuple[int, int]:
     return (min(a.id, b.id), max(a.id, b.id))
 
 
-def test_merge_moves_links_combines_evidence_and_unmerge_restores(alice):
+def test_merge_moves_links_combines_evidence_and_unmerge_restores(alice: Owner) -> None:
     # two records of one woman (a work and a home address), and three other contacts
     x = do_add_person(alice, "Ann Archer", emails=["ann@work.example"])
     y = do_add_person(alice, "Ann Archer-Lee", emails=["ann@home.example"])
@@ -80,7 +81,7 @@ def test_merge_moves_links_combines_evidence_and_unmerge_restores(alice):
     assert after == before
 
 
-def test_a_merge_with_no_links_still_works_and_owners_stay_apart(alice, bob):
+def test_a_merge_with_no_links_still_works_and_owners_stay_apart(alice: Owner, bob: Owner) -> None:
     x = do_add_person(alice, "Ann Archer")
     y = do_add_person(alice, "Ann Archer-Lee")
     z = do_add_person(bob, "Zed Zane")

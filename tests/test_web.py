@@ -14,39 +14,44 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
+from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
 from troth.agenda.models import AgendaMark
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.ledger.models import Commitment, Favor, Need
+from troth.owned import Owner
 from troth.owners import LOCAL_USERNAME, me_person
 from troth.people.actions import do_add_person, do_tag
 from troth.people.models import Note, Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(
         alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme", title="CTO"
     )
 
 
 @pytest.fixture
-def sam(alice):
+def sam(alice: Owner) -> Person:
     return do_add_person(alice, "Sam Okafor", company="Larkspur")
 
 
 @pytest.fixture
-def late_promise(alice, dana):
+def late_promise(alice: Owner, dana: Person) -> Commitment:
     today = TODAY()
     return do_make_promise(
         alice,
@@ -59,7 +64,7 @@ def late_promise(alice, dana):
 
 
 @pytest.fixture
-def favour_got(alice, sam):
+def favour_got(alice: Owner, sam: Person) -> Favor:
     return do_record_favor(
         alice, sam, me_person(alice), "lead", "the Acme opening", on=TODAY() - dt.timedelta(days=4)
     )
@@ -72,7 +77,9 @@ def text(response) -> str:
 # -- Today -------------------------------------------------------------------------
 
 
-def test_today_lists_the_agenda_in_order_with_reasons(web, late_promise, favour_got):
+def test_today_lists_the_agenda_in_order_with_reasons(
+    web: Client, late_promise: Commitment, favour_got: Favor
+) -> None:
     r = web.get("/")
     assert r.status_code == 200
     body = text(r)
@@ -83,11 +90,11 @@ def test_today_lists_the_agenda_in_order_with_reasons(web, late_promise, favour_
     assert 'name="csrfmiddlewaretoken"' in body and "htmx.min.js" in body
 
 
-def test_today_is_empty_politely(web):
+def test_today_is_empty_politely(web: Client) -> None:
     assert "Nothing needs you today" in text(web.get("/"))
 
 
-def test_done_in_place_keeps_the_promise(web, late_promise):
+def test_done_in_place_keeps_the_promise(web: Client, late_promise: Commitment) -> None:
     r = web.post(f"/today/p{late_promise.id}/done", **HTMX)
     assert r.status_code == 200
     assert "Promise kept." in text(r) and "<html" not in text(r)  # only the item
@@ -96,7 +103,7 @@ def test_done_in_place_keeps_the_promise(web, late_promise):
     assert f"item-p{late_promise.id}" not in text(web.get("/"))
 
 
-def test_done_without_htmx_redirects_back_with_a_message(web, favour_got):
+def test_done_without_htmx_redirects_back_with_a_message(web: Client, favour_got: Favor) -> None:
     r = web.post(f"/today/t{favour_got.id}/done", follow=True)
     assert r.status_code == 200 and "Thanked." in text(r)
     favour_got.refresh_from_db()
@@ -104,7 +111,7 @@ def test_done_without_htmx_redirects_back_with_a_message(web, favour_got):
     assert Interaction.objects.filter(person=favour_got.giver).count() == 1  # logged
 
 
-def test_snooze_needs_a_day_after_today(web, favour_got):
+def test_snooze_needs_a_day_after_today(web: Client, favour_got: Favor) -> None:
     item = f"t{favour_got.id}"
     for bad in (
         "not a date",
@@ -126,7 +133,9 @@ def test_snooze_needs_a_day_after_today(web, favour_got):
     assert f"item-{item}" not in text(web.get("/"))
 
 
-def test_snooze_offers_quick_choices_with_a_week_by_default(web, alice, favour_got, late_promise):
+def test_snooze_offers_quick_choices_with_a_week_by_default(
+    web: Client, alice: Owner, favour_got: Favor, late_promise: Commitment
+) -> None:
     item = f"t{favour_got.id}"
     page = text(web.get("/"))
     week = TODAY() + dt.timedelta(days=7)
@@ -151,7 +160,9 @@ def test_snooze_offers_quick_choices_with_a_week_by_default(web, alice, favour_g
     assert not AgendaMark.objects.exists()
 
 
-def test_the_count_drops_in_place_after_acting(web, alice, favour_got, late_promise):
+def test_the_count_drops_in_place_after_acting(
+    web: Client, alice: Owner, favour_got: Favor, late_promise: Commitment
+) -> None:
     page = text(web.get("/"))
     assert '<span id="agenda-count">2</span> things worth doing' in page
     assert '<input type="hidden" id="agenda-left" name="left" value="2">' in page
@@ -177,7 +188,9 @@ def _undo_of(response) -> str:
     return m.group(1)
 
 
-def test_undo_a_kept_promise_on_today_restores_it_exactly(web, alice, late_promise):
+def test_undo_a_kept_promise_on_today_restores_it_exactly(
+    web: Client, alice: Owner, late_promise: Commitment
+) -> None:
     item = f"p{late_promise.id}"
     r = web.post(f"/today/{item}/done", **HTMX)
     body = text(r)
@@ -195,7 +208,9 @@ def test_undo_a_kept_promise_on_today_restores_it_exactly(web, alice, late_promi
     assert r.status_code == 400 and "nothing to undo" in text(r)
 
 
-def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(web, alice, favour_got):
+def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(
+    web: Client, alice: Owner, favour_got: Favor
+) -> None:
     item = f"t{favour_got.id}"
     web.post(f"/today/{item}/snooze", {"span": "tomorrow"}, **HTMX)
     mark = AgendaMark.objects.get()
@@ -216,7 +231,9 @@ def test_undo_thanks_deletes_the_logged_contact_and_restores_a_snooze(web, alice
     assert (mark.status, mark.until, mark.marked_at) == before
 
 
-def test_an_old_undo_never_undoes_a_later_done(web, alice, favour_got):
+def test_an_old_undo_never_undoes_a_later_done(
+    web: Client, alice: Owner, favour_got: Favor
+) -> None:
     """Done, Undo, Done again: the first Undo (another tab, the back button) is stale
     and must not take back the second Done, whose logged contact it does not know."""
     item = f"t{favour_got.id}"
@@ -235,7 +252,7 @@ def test_an_old_undo_never_undoes_a_later_done(web, alice, favour_got):
     assert not Interaction.objects.exists()
 
 
-def test_undo_skip_and_snooze(web, alice, dana):
+def test_undo_skip_and_snooze(web: Client, alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     item = f"n{need.id}"
     for action, data in (("skip", {}), ("snooze", {"span": "month"})):
@@ -245,7 +262,9 @@ def test_undo_skip_and_snooze(web, alice, dana):
     assert f'id="item-{item}"' in text(web.get("/"))
 
 
-def test_undo_is_the_owners_and_needs_a_real_token(web, alice, bob, late_promise):
+def test_undo_is_the_owners_and_needs_a_real_token(
+    web: Client, alice: Owner, bob: Owner, late_promise: Commitment
+) -> None:
     from django.test import Client
 
     r = web.post(f"/today/p{late_promise.id}/done", **HTMX)
@@ -260,7 +279,7 @@ def test_undo_is_the_owners_and_needs_a_real_token(web, alice, bob, late_promise
     assert late_promise.status == Commitment.KEPT
 
 
-def test_undo_needs_csrf(alice, late_promise):
+def test_undo_needs_csrf(alice: Owner, late_promise: Commitment) -> None:
     from django.test import Client
 
     c = Client(enforce_csrf_checks=True)
@@ -272,7 +291,9 @@ def test_undo_needs_csrf(alice, late_promise):
     )
 
 
-def test_an_intro_step_on_today_can_be_undone(web, alice, dana, sam):
+def test_an_intro_step_on_today_can_be_undone(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     from troth.intros.actions import do_propose
 
     do_propose(alice, dana, sam, "both hiring", anyway="testing")
@@ -286,7 +307,9 @@ def test_an_intro_step_on_today_can_be_undone(web, alice, dana, sam):
     assert "cannot be undone here" not in text(r) and 'name="undo"' in text(r)
 
 
-def test_skip_drops_the_item_and_a_second_action_is_refused(web, alice, dana):
+def test_skip_drops_the_item_and_a_second_action_is_refused(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     item = f"n{need.id}"
     assert f"item-{item}" in text(web.get("/"))
@@ -297,7 +320,9 @@ def test_skip_drops_the_item_and_a_second_action_is_refused(web, alice, dana):
     assert r.status_code == 400 and "already skipped" in text(r)
 
 
-def test_done_on_a_need_leads_to_recording_the_favour(web, alice, dana):
+def test_done_on_a_need_leads_to_recording_the_favour(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     r = web.post(f"/today/n{need.id}/done", **HTMX)
     link = f"/people/{dana.id}/?need={need.id}#quick-gave"
@@ -314,14 +339,14 @@ def test_done_on_a_need_leads_to_recording_the_favour(web, alice, dana):
     assert need.status == Need.MET
 
 
-def test_unknown_item_ids_are_404(web):
+def test_unknown_item_ids_are_404(web: Client) -> None:
     for url in ("/today/p999/done", "/today/zz/skip", "/today/p1/snooze"):
         assert web.post(url, {"until": "2099-01-01"}).status_code == 404
     assert web.get("/today/c999/draft").status_code == 404
     assert web.get("/today/p1/done").status_code == 405  # actions are POST only
 
 
-def test_draft_is_one_click_away_with_mailto(web, late_promise):
+def test_draft_is_one_click_away_with_mailto(web: Client, late_promise: Commitment) -> None:
     item = f"p{late_promise.id}"
     assert f'hx-get="/today/{item}/draft"' in text(web.get("/"))
     r = web.get(f"/today/{item}/draft", **HTMX)
@@ -333,7 +358,7 @@ def test_draft_is_one_click_away_with_mailto(web, late_promise):
     assert "<html" in text(full) and "Hi Dana" in text(full)
 
 
-def test_draft_without_an_email_offers_copy_only(web, favour_got):
+def test_draft_without_an_email_offers_copy_only(web: Client, favour_got: Favor) -> None:
     body = text(web.get(f"/today/t{favour_got.id}/draft", **HTMX))
     assert "Hi Sam" in body and "mailto:" not in body and "No e-mail address" in body
 
@@ -341,7 +366,7 @@ def test_draft_without_an_email_offers_copy_only(web, favour_got):
 # -- People ------------------------------------------------------------------------
 
 
-def test_people_lists_and_searches(web, alice, dana, sam):
+def test_people_lists_and_searches(web: Client, alice: Owner, dana: Person, sam: Person) -> None:
     r = web.get("/people/")
     assert r.status_code == 200
     assert "Dana Whitfield" in text(r) and "Sam Okafor" in text(r) and 'type="search"' in text(r)
@@ -352,7 +377,7 @@ def test_people_lists_and_searches(web, alice, dana, sam):
     assert "Nobody matches" in text(web.get("/people/", {"q": "zzzz"}))
 
 
-def test_people_table_says_it_scrolls_sideways_on_a_phone(web, dana):
+def test_people_table_says_it_scrolls_sideways_on_a_phone(web: Client, dana: Person) -> None:
     page = text(web.get("/people/"))
     assert 'class="scroll-hint"' in page and "swipe the table sideways" in page
     # the scrolling box takes keyboard focus, so it scrolls without a mouse too
@@ -361,7 +386,7 @@ def test_people_table_says_it_scrolls_sideways_on_a_phone(web, dana):
     assert ".scroll-hint { display: none; }" in css
 
 
-def test_people_filters_and_sorts(web, alice, dana, sam):
+def test_people_filters_and_sorts(web: Client, alice: Owner, dana: Person, sam: Person) -> None:
     do_tag(alice, sam, add=["python"])
     body = text(web.get("/people/", {"tag": "python"}))
     assert "Sam Okafor" in body and "Dana Whitfield" not in body
@@ -383,7 +408,9 @@ def test_people_filters_and_sorts(web, alice, dana, sam):
         assert web.get("/people/", params).status_code == 200, params
 
 
-def test_people_pages_without_per_row_queries(web, alice, django_assert_max_num_queries):
+def test_people_pages_without_per_row_queries(
+    web: Client, alice: Owner, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     for i in range(120):
         do_add_person(alice, f"Person {i:03d}", emails=[f"p{i}@example.org"], company=f"Co {i % 7}")
     web.get("/people/")  # the first look brings the trust cache up to date
@@ -394,10 +421,12 @@ def test_people_pages_without_per_row_queries(web, alice, django_assert_max_num_
     r = web.get("/people/", {"page": 3})
     assert "Person 119" in text(r) and 'rel="prev"' in text(r)
     with django_assert_max_num_queries(25):
-        web.get("/people/", {"sort": "-score", "page": 2})
+        web.get("/people/", {"sort": "-score", "page": "2"})
 
 
-def test_bulk_tag_adds_and_removes_on_the_ticked_people(web, alice, dana, sam):
+def test_bulk_tag_adds_and_removes_on_the_ticked_people(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     r = web.post(
         "/people/tag",
         {"ids": [dana.id, sam.id], "bulk_tag": "PyCon 2026", "action": "add", "q": "a"},
@@ -429,7 +458,9 @@ def test_bulk_tag_adds_and_removes_on_the_ticked_people(web, alice, dana, sam):
         ({"ids": ["1"], "bulk_tag": "x", "action": "burn"}, "add or to remove"),
     ],
 )
-def test_bulk_tag_refuses_bad_input_and_writes_nothing(web, alice, dana, data, message):
+def test_bulk_tag_refuses_bad_input_and_writes_nothing(
+    web: Client, alice: Owner, dana: Person, data, message: str
+) -> None:
     data = {k: [str(dana.id)] if k == "ids" and v == ["1"] else v for k, v in data.items()}
     r = web.post("/people/tag", data, **HTMX)
     assert r.status_code == 400 and message in text(r)
@@ -437,7 +468,9 @@ def test_bulk_tag_refuses_bad_input_and_writes_nothing(web, alice, dana, data, m
     assert not dana.tags.exists()
 
 
-def test_bulk_tag_on_someone_elses_people_is_404(client, alice, bob, dana):
+def test_bulk_tag_on_someone_elses_people_is_404(
+    client: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     mine = do_add_person(bob, "Bob's Friend")
     client.force_login(bob)
     r = client.post("/people/tag", {"ids": [mine.id, dana.id], "bulk_tag": "x", "action": "add"})
@@ -448,7 +481,9 @@ def test_bulk_tag_on_someone_elses_people_is_404(client, alice, bob, dana):
 # -- Person ------------------------------------------------------------------------
 
 
-def test_person_page_shows_everything(web, alice, dana, sam, late_promise):
+def test_person_page_shows_everything(
+    web: Client, alice: Owner, dana: Person, sam: Person, late_promise: Commitment
+) -> None:
     me = me_person(alice)
     do_record_favor(alice, me, dana, "advice", "on pricing")
     do_record_favor(alice, dana, me, "intro", "to her CFO")
@@ -480,7 +515,9 @@ def test_person_page_shows_everything(web, alice, dana, sam, late_promise):
         assert expected in body, expected
 
 
-def test_trust_score_and_reasons_load_after_the_page(web, alice, dana):
+def test_trust_score_and_reasons_load_after_the_page(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     from troth.interactions.actions import do_log_interaction
 
     do_log_interaction(alice, dana, "meeting", minutes=60)
@@ -492,7 +529,9 @@ def test_trust_score_and_reasons_load_after_the_page(web, alice, dana):
     assert "/100" in text(web.get(f"/people/{dana.id}/trust"))  # without htmx: a page
 
 
-def test_photo_is_served_to_its_owner_only(web, client, alice, bob, dana):
+def test_photo_is_served_to_its_owner_only(
+    web: Client, client: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     dana.photo, dana.photo_type = b"\x89PNG fake", "image/png"
     dana.save()
     assert f'src="/people/{dana.id}/photo"' in text(web.get(f"/people/{dana.id}/"))
@@ -519,7 +558,9 @@ QUICK_OK = [
 ]
 
 
-def test_keep_in_touch_sets_the_rhythm_and_archives(web, alice, dana):
+def test_keep_in_touch_sets_the_rhythm_and_archives(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     from troth.people.models import Relationship
 
     r = web.post(f"/people/{dana.id}/add/keep", {"keep-cadence": "14"}, **HTMX)
@@ -551,7 +592,9 @@ def _counts() -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("kind,data", QUICK_OK, ids=[k for k, _ in QUICK_OK])
-def test_quick_add_creates_the_row_in_place(web, alice, dana, kind, data):
+def test_quick_add_creates_the_row_in_place(
+    web: Client, alice: Owner, dana: Person, kind, data
+) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
     body = text(r)
@@ -575,13 +618,15 @@ def test_quick_add_creates_the_row_in_place(web, alice, dana, kind, data):
         assert Commitment.objects.get().debtor.is_me
 
 
-def test_a_bad_date_gets_one_hint_not_two(web, dana):
+def test_a_bad_date_gets_one_hint_not_two(web: Client, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "call", "log-when": "someday"})
     assert r.status_code == 400
     assert text(r).count("(try ") == 1 and "cannot read date" in text(r)
 
 
-def test_logging_a_meeting_updates_the_header_in_place(web, alice, dana):
+def test_logging_a_meeting_updates_the_header_in_place(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     page = text(web.get(f"/people/{dana.id}/"))
     assert '<span id="person-contact">0 interactions; last contact never.</span>' in page
     r = web.post(f"/people/{dana.id}/add/log", {"log-channel": "meeting"}, **HTMX)
@@ -594,7 +639,7 @@ def test_logging_a_meeting_updates_the_header_in_place(web, alice, dana):
     assert r.status_code == 400 and "person-contact" not in text(r)
 
 
-def test_quick_add_without_htmx_redirects_to_the_person(web, dana):
+def test_quick_add_without_htmx_redirects_to_the_person(web: Client, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/add/note", {"note-text": "met at PyCon"}, follow=True)
     assert r.status_code == 200 and "Note added." in text(r) and "met at PyCon" in text(r)
 
@@ -627,7 +672,9 @@ QUICK_BAD = [
 
 
 @pytest.mark.parametrize("kind,data,message", QUICK_BAD)
-def test_quick_add_rejects_bad_input_and_writes_nothing(web, dana, kind, data, message):
+def test_quick_add_rejects_bad_input_and_writes_nothing(
+    web: Client, dana: Person, kind, data, message
+) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
     assert r.status_code == 400
@@ -640,7 +687,9 @@ def test_quick_add_rejects_bad_input_and_writes_nothing(web, dana, kind, data, m
     assert _counts() == before
 
 
-def test_keep_break_or_release_a_promise_from_the_page(web, alice, dana, sam, late_promise):
+def test_keep_break_or_release_a_promise_from_the_page(
+    web: Client, alice: Owner, dana: Person, sam: Person, late_promise: Commitment
+) -> None:
     theirs = do_make_promise(alice, dana, me_person(alice), "intro to the CFO")
     url = f"/people/{dana.id}/promises"
     assert f"{url}/{late_promise.id}/kept" in text(web.get(f"/people/{dana.id}/"))
@@ -659,7 +708,9 @@ def test_keep_break_or_release_a_promise_from_the_page(web, alice, dana, sam, la
     assert web.post(f"/people/{sam.id}/promises/{theirs.id}/kept").status_code == 404
 
 
-def test_undo_a_promise_marked_on_the_person_page(web, alice, bob, dana, late_promise):
+def test_undo_a_promise_marked_on_the_person_page(
+    web: Client, alice: Owner, bob: Owner, dana: Person, late_promise: Commitment
+) -> None:
     from django.test import Client
 
     url = f"/people/{dana.id}/promises/{late_promise.id}"
@@ -686,7 +737,9 @@ def test_undo_a_promise_marked_on_the_person_page(web, alice, bob, dana, late_pr
     assert r.status_code == 400 and "not valid any more" in text(r)
 
 
-def test_withdraw_a_need_that_no_longer_matters(web, alice, dana, sam):
+def test_withdraw_a_need_that_no_longer_matters(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     need = do_add_need(alice, dana, "a data lead", days=30)
     url = f"/people/{dana.id}/needs/{need.id}/withdraw"
     assert url in text(web.get(f"/people/{dana.id}/"))
@@ -699,7 +752,7 @@ def test_withdraw_a_need_that_no_longer_matters(web, alice, dana, sam):
     assert web.post(f"/people/{sam.id}/needs/{need.id}/withdraw").status_code == 404
 
 
-def test_add_a_person_from_the_browser(web, alice, dana):
+def test_add_a_person_from_the_browser(web: Client, alice: Owner, dana: Person) -> None:
     assert web.get("/people/add").status_code == 200
     r = web.post(
         "/people/add",
@@ -735,7 +788,7 @@ def test_add_a_person_from_the_browser(web, alice, dana):
     assert r.status_code == 302 and Person.objects.filter(full_name="Dana Whitfield").count() == 2
 
 
-def test_unknown_quick_add_and_me_are_404(web, alice, dana):
+def test_unknown_quick_add_and_me_are_404(web: Client, alice: Owner, dana: Person) -> None:
     assert web.post(f"/people/{dana.id}/add/bogus", {}).status_code == 404
     assert web.get(f"/people/{me_person(alice).id}/").status_code == 404
 
@@ -743,7 +796,14 @@ def test_unknown_quick_add_and_me_are_404(web, alice, dana):
 # -- Owners and bad URLs -------------------------------------------------------------
 
 
-def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got):
+def test_bob_never_sees_alice(
+    client: Client,
+    alice: Owner,
+    bob: Owner,
+    dana: Person,
+    late_promise: Commitment,
+    favour_got: Favor,
+) -> None:
     need = do_add_need(alice, dana, "a CPA who knows startups", days=30)
     client.force_login(bob)
     for url in (
@@ -775,13 +835,15 @@ def test_bob_never_sees_alice(client, alice, bob, dana, late_promise, favour_got
     assert "send the deck" not in text(client.get("/"))
 
 
-def test_a_need_that_does_not_exist_is_a_404_apart_from_isolation(web, dana):
+def test_a_need_that_does_not_exist_is_a_404_apart_from_isolation(
+    web: Client, dana: Person
+) -> None:
     """ "Not yours" (test_bob_never_sees_alice) and "no such row" are separate cases."""
     assert web.post(f"/people/{dana.id}/needs/999999/withdraw", {}).status_code == 404
     assert web.post("/people/999999/needs/1/withdraw", {}).status_code == 404
 
 
-def test_unknown_urls_are_a_404_page(web):
+def test_unknown_urls_are_a_404_page(web: Client) -> None:
     r = web.get("/no/such/page")
     assert r.status_code == 404 and "Not found" in text(r)
     assert web.get("/people/999999/").status_code == 404
@@ -790,7 +852,7 @@ def test_unknown_urls_are_a_404_page(web):
 # -- Signing in ------------------------------------------------------------------------
 
 
-def test_without_local_mode_every_page_asks_to_sign_in(client, alice):
+def test_without_local_mode_every_page_asks_to_sign_in(client: Client, alice: Owner) -> None:
     r = client.get("/people/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
     assert client.get("/login/").status_code == 200
@@ -801,7 +863,7 @@ def test_without_local_mode_every_page_asks_to_sign_in(client, alice):
     assert client.get("/").status_code == 200
 
 
-def test_a_new_account_gets_its_own_me_on_sign_in(client, db):
+def test_a_new_account_gets_its_own_me_on_sign_in(client: Client, db: None) -> None:
     from django.contrib.auth import get_user_model
 
     carol = get_user_model().objects.create_user("carol", password="s3cret-enough")
@@ -818,7 +880,7 @@ def test_a_new_account_gets_its_own_me_on_sign_in(client, db):
 
 
 @override_settings(TROTH_LOCAL_LOGIN=True)
-def test_local_mode_signs_in_the_local_owner_on_loopback_only(client, db):
+def test_local_mode_signs_in_the_local_owner_on_loopback_only(client: Client, db: None) -> None:
     from django.contrib.auth import get_user_model
 
     r = client.get("/", REMOTE_ADDR="127.0.0.1")
@@ -836,14 +898,18 @@ def test_local_mode_signs_in_the_local_owner_on_loopback_only(client, db):
 
 
 @override_settings(TROTH_LOCAL_LOGIN=True)
-def test_local_mode_never_reaches_another_owners_data(client, alice, dana):
+def test_local_mode_never_reaches_another_owners_data(
+    client: Client, alice: Owner, dana: Person
+) -> None:
     assert client.get(f"/people/{dana.id}/", REMOTE_ADDR="127.0.0.1").status_code == 404
 
 
 # -- troth serve, for real ---------------------------------------------------------------
 
 
-def test_serve_checks_before_opening_to_the_network(cli, alice, settings):
+def test_serve_checks_before_opening_to_the_network(
+    cli: Cli, alice: Owner, settings: Settings
+) -> None:
     from troth.cli.web import is_loopback_host
 
     assert all(is_loopback_host(h) for h in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
@@ -906,7 +972,7 @@ def _stop(proc: subprocess.Popen) -> str:
     return out
 
 
-def test_troth_serve_answers_http_on_loopback(tmp_path):
+def test_troth_serve_answers_http_on_loopback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(tmp_path / "home")
     # beyond loopback: refused until an account with a password exists
@@ -949,7 +1015,9 @@ def test_troth_serve_answers_http_on_loopback(tmp_path):
         _stop(proc)
 
 
-def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(web, alice, dana, sam):
+def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(
+    web: Client, alice: Owner, dana: Person, sam: Person
+) -> None:
     from troth.trust.models import TrustScore
 
     for k in range(4):
@@ -965,7 +1033,9 @@ def test_people_shows_and_sorts_by_trust_before_any_other_page_computed_it(web, 
     assert f">{whole(scores[sam.id])}" in body  # the same whole number as on Sam's page
 
 
-def test_a_long_timeline_says_what_it_leaves_out_and_shows_all_on_request(web, alice, sam):
+def test_a_long_timeline_says_what_it_leaves_out_and_shows_all_on_request(
+    web: Client, alice: Owner, sam: Person
+) -> None:
     start = timezone.now() - dt.timedelta(days=400)
     for k in range(105):
         do_log_interaction(alice, sam, "email", when=start + dt.timedelta(days=k))

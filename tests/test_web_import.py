@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pytest_django.fixtures import Settings
 
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.importers import tasks
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint, Person
 
@@ -61,14 +63,14 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def inline(settings):
+def inline(settings: Settings) -> None:
     """The immediate backend, run inside the upload request (no thread)."""
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False
 
 
 @pytest.fixture
-def web(client, alice, home, inline):
+def web(client: Client, alice: Owner, home: Path, inline: None):
     client.force_login(alice)
     return client
 
@@ -82,7 +84,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def upload(client, path: Path, kind: str = "", me: str = "", confirm: bool = True):
+def upload(client: Client, path: Path, kind: str = "", me: str = "", confirm: bool = True):
     """Upload a file and, once its preview is there, say "Import it" (as a user does)."""
     with path.open("rb") as fh:
         response = client.post("/import/upload", {"file": fh, "kind": kind, "me": me})
@@ -97,7 +99,7 @@ def stored_uploads(home: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def test_import_page_and_nav(web, alice):
+def test_import_page_and_nav(web, alice: Owner) -> None:
     ContactPoint.objects.create(
         owner=alice,
         person=Person.objects.get(owner=alice, is_me=True),
@@ -113,7 +115,7 @@ def test_import_page_and_nav(web, alice):
     assert "Up to 200 MB" in page and "Nothing imported yet" in page
 
 
-def test_upload_vcard_runs_and_summarises(web, alice, tmp_path, home):
+def test_upload_vcard_runs_and_summarises(web, alice: Owner, tmp_path: Path, home: Path) -> None:
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD))
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=alice)
@@ -134,7 +136,7 @@ def test_upload_vcard_runs_and_summarises(web, alice, tmp_path, home):
     assert f'href="/import/{run.id}/"' in listing and "2 new, 0 updated" in listing
 
 
-def test_summary_names_the_people_created_and_updated(web, alice, tmp_path):
+def test_summary_names_the_people_created_and_updated(web, alice: Owner, tmp_path: Path) -> None:
     lee = do_add_person(alice, "Lee Ortiz", emails=["lee@ortiz.example"])
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
@@ -163,7 +165,7 @@ def test_summary_names_the_people_created_and_updated(web, alice, tmp_path):
     assert "Eve Secret" not in text(web.get(f"/import/{run.id}/"))
 
 
-def test_reupload_changes_nothing(web, alice, tmp_path):
+def test_reupload_changes_nothing(web, alice: Owner, tmp_path: Path) -> None:
     path = write(tmp_path, "contacts.vcf", VCARD)
     upload(web, path)
     before = Person.objects.filter(owner=alice).count()
@@ -175,7 +177,7 @@ def test_reupload_changes_nothing(web, alice, tmp_path):
     assert "Nothing new" in text(web.get(f"/import/{run.id}/"))
 
 
-def test_linkedin_connections_with_skips_and_report(web, alice, tmp_path):
+def test_linkedin_connections_with_skips_and_report(web, alice: Owner, tmp_path: Path) -> None:
     r = upload(web, write(tmp_path, "Connections.csv", CONNECTIONS))
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=alice)
@@ -204,7 +206,9 @@ MESSAGES = (
 )
 
 
-def test_page_says_why_nothing_came_in_and_shows_reasons_whole(web, alice, tmp_path):
+def test_page_says_why_nothing_came_in_and_shows_reasons_whole(
+    web, alice: Owner, tmp_path: Path
+) -> None:
     """The page counts skipped records and says 'nothing new' as the command line does."""
     path = write(tmp_path, "messages.csv", MESSAGES)
     upload(web, path, me="https://linkedin.com/in/me")
@@ -217,7 +221,7 @@ def test_page_says_why_nothing_came_in_and_shows_reasons_whole(web, alice, tmp_p
     assert "2: no one in your network matches" in page and "https://linkedin.com/in/" in page
 
 
-def test_page_lists_mail_left_out_on_purpose(web, alice, tmp_path):
+def test_page_lists_mail_left_out_on_purpose(web, alice: Owner, tmp_path: Path) -> None:
     mbox = (
         "From list@lists.example Mon Jun  2 10:00:00 2025\n"
         "From: Weekly Digest <list@lists.example>\n"
@@ -242,7 +246,9 @@ def test_page_lists_mail_left_out_on_purpose(web, alice, tmp_path):
     assert "everything in this file was left out" in page
 
 
-def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(web, alice, tmp_path):
+def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(
+    web, alice: Owner, tmp_path: Path
+) -> None:
     ics = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
         "BEGIN:VEVENT\r\nUID:one@test\r\nDTSTART:20250602T100000Z\r\n"
@@ -265,7 +271,7 @@ def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(web, ali
     assert list(Person.objects.filter(owner=alice, is_me=False).values_list("full_name", flat=True))
 
 
-def test_kind_chosen_and_me_addresses(web, alice, tmp_path):
+def test_kind_chosen_and_me_addresses(web, alice: Owner, tmp_path: Path) -> None:
     path = write(tmp_path, "book.txt", VCARD)
     r = upload(web, path, kind="vcard", me="alice@home.example")
     assert r.status_code == 302
@@ -275,14 +281,16 @@ def test_kind_chosen_and_me_addresses(web, alice, tmp_path):
     assert ContactPoint.objects.filter(person=me, value="alice@home.example").exists()
 
 
-def test_bad_me_address_is_a_form_error(web, alice, tmp_path, home):
+def test_bad_me_address_is_a_form_error(web, alice: Owner, tmp_path: Path, home: Path) -> None:
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), me="not an address")
     assert r.status_code == 400
     assert "neither an e-mail address nor a profile URL" in text(r)
     assert not ImportRun.objects.exists() and stored_uploads(home) == []
 
 
-def test_oversized_upload_refused_unstored(web, alice, tmp_path, home, settings):
+def test_oversized_upload_refused_unstored(
+    web, alice: Owner, tmp_path: Path, home: Path, settings: Settings
+) -> None:
     settings.TROTH_MAX_UPLOAD_MB = 0.01  # about 10 KB
     big = VCARD * 200  # ~60 KB: within the form slack, stopped while it streams in
     r = upload(web, write(tmp_path, "big.vcf", big))
@@ -293,7 +301,9 @@ def test_oversized_upload_refused_unstored(web, alice, tmp_path, home, settings)
     assert not Person.objects.filter(owner=alice, is_me=False).exists()
 
 
-def test_oversized_upload_refused_unread(web, alice, tmp_path, home, settings):
+def test_oversized_upload_refused_unread(
+    web, alice: Owner, tmp_path: Path, home: Path, settings: Settings
+) -> None:
     settings.TROTH_MAX_UPLOAD_MB = 0.01
     r = upload(web, write(tmp_path, "huge.vcf", VCARD * 1000))  # ~300 KB: Content-Length says
     assert r.status_code == 413
@@ -301,21 +311,23 @@ def test_oversized_upload_refused_unread(web, alice, tmp_path, home, settings):
     assert not ImportRun.objects.exists() and stored_uploads(home) == []
 
 
-def test_wrong_file_type_refused(web, alice, tmp_path, home):
+def test_wrong_file_type_refused(web, alice: Owner, tmp_path: Path, home: Path) -> None:
     r = upload(web, write(tmp_path, "holiday.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
     assert r.status_code == 400
     assert "holiday.png: troth cannot tell what kind of file this is" in text(r)
     assert not ImportRun.objects.exists() and stored_uploads(home) == []
 
 
-def test_empty_form_is_a_form_error(web):
+def test_empty_form_is_a_form_error(web) -> None:
     r = web.post("/import/upload", {"kind": "bogus"})
     assert r.status_code == 400
     page = text(r)
     assert "This field is required" in page and "Select a valid choice" in page
 
 
-def test_fatal_parse_error_shown_and_nothing_written(web, alice, tmp_path, home):
+def test_fatal_parse_error_shown_and_nothing_written(
+    web, alice: Owner, tmp_path: Path, home: Path
+) -> None:
     people = Person.objects.count()
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), kind="linkedin")
     assert r.status_code == 302
@@ -329,7 +341,9 @@ def test_fatal_parse_error_shown_and_nothing_written(web, alice, tmp_path, home)
     assert "Not imported" in page and "Nothing from this file was kept" in page
 
 
-def test_other_owner_gets_404(web, client, alice, bob, tmp_path):
+def test_other_owner_gets_404(
+    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     a, b = Person.objects.filter(owner=alice, is_me=False).order_by("id")
@@ -351,7 +365,7 @@ def test_other_owner_gets_404(web, client, alice, bob, tmp_path):
     assert client.get("/import/999999/").status_code == 404
 
 
-def _suggest(alice, run, first: str, second: str) -> MergeSuggestion:
+def _suggest(alice: Owner, run, first: str, second: str) -> MergeSuggestion:
     a = do_add_person(alice, first)
     b = do_add_person(alice, second)
     return MergeSuggestion.objects.create(
@@ -364,7 +378,7 @@ def _suggest(alice, run, first: str, second: str) -> MergeSuggestion:
     )
 
 
-def test_accept_suggestion_merges(web, alice, tmp_path):
+def test_accept_suggestion_merges(web, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     s = _suggest(alice, run, "Robert Chen", "Bob Chen")
@@ -383,7 +397,9 @@ def test_accept_suggestion_merges(web, alice, tmp_path):
     assert "The same person twice?" not in text(web.get(f"/import/{run.id}/"))
 
 
-def test_an_accepted_merge_is_undone_with_a_button(web, client, alice, bob, tmp_path):
+def test_an_accepted_merge_is_undone_with_a_button(
+    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+) -> None:
     from django.test import Client
 
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
@@ -424,7 +440,7 @@ def test_an_accepted_merge_is_undone_with_a_button(web, client, alice, bob, tmp_
     assert not Person.objects.filter(pk=b.id).exists()
 
 
-def test_reject_suggestion_is_recorded(web, alice, tmp_path):
+def test_reject_suggestion_is_recorded(web, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     s = _suggest(alice, run, "Jo March", "Jo Marsh")
@@ -440,7 +456,7 @@ def test_reject_suggestion_is_recorded(web, alice, tmp_path):
     assert web.post(f"/import/{run.id}/suggestions/{s.id}/maybe").status_code == 404
 
 
-def test_status_fragment_polls_while_running(web, alice, home):
+def test_status_fragment_polls_while_running(web, alice: Owner, home: Path) -> None:
     run = ImportRun.objects.create(
         owner=alice,
         kind="vcard",
@@ -462,7 +478,9 @@ def test_status_fragment_polls_while_running(web, alice, home):
 # The worker closes connections it finds inside a transaction, as a long-running
 # process should; so the test runs in autocommit, as the worker does in production.
 @pytest.mark.django_db(transaction=True)
-def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, settings):
+def test_database_backend_queues_and_worker_runs(
+    client: Client, alice: Owner, tmp_path: Path, home: Path, settings: Settings
+) -> None:
     settings.TASKS = DATABASE
     client.force_login(alice)
     r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
@@ -486,7 +504,9 @@ def test_database_backend_queues_and_worker_runs(client, alice, tmp_path, home, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_immediate_backend_runs_in_a_thread(client, tmp_path, home, settings):
+def test_immediate_backend_runs_in_a_thread(
+    client: Client, tmp_path: Path, home: Path, settings: Settings
+) -> None:
     from django.contrib.auth import get_user_model
 
     from troth.owners import do_ensure_me
@@ -511,7 +531,7 @@ def test_immediate_backend_runs_in_a_thread(client, tmp_path, home, settings):
     assert stored_uploads(home) == []
 
 
-def test_orphaned_run_is_marked_interrupted(web, alice, home):
+def test_orphaned_run_is_marked_interrupted(web, alice: Owner, home: Path) -> None:
     """A thread run whose process went away (troth stopped mid-import) says so."""
     settings_thread = tasks.runs_in_thread
     run = ImportRun.objects.create(
@@ -530,7 +550,9 @@ def test_orphaned_run_is_marked_interrupted(web, alice, home):
     assert "Not imported" in page
 
 
-def test_troth_json_export_restores_into_an_empty_account(client, alice, tmp_path, home, inline):
+def test_troth_json_export_restores_into_an_empty_account(
+    client: Client, alice: Owner, tmp_path: Path, home: Path, inline: None
+) -> None:
     from django.contrib.auth import get_user_model
 
     from troth.backup.export import write_export
@@ -562,7 +584,9 @@ def test_troth_json_export_restores_into_an_empty_account(client, alice, tmp_pat
     assert stored_uploads(home) == []
 
 
-def test_restore_over_the_runs_own_id_moves_the_run(client, alice, tmp_path, home, inline):
+def test_restore_over_the_runs_own_id_moves_the_run(
+    client: Client, alice: Owner, tmp_path: Path, home: Path, inline: None
+) -> None:
     """The export holds an import run with the id this upload's run has: the restored
     row keeps it, this run is written again under a new id, and the page follows."""
     from django.contrib.auth import get_user_model

@@ -4,12 +4,17 @@ writes nothing, then imported on the owner's word (or dropped); a file of noise 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from test_import_safety import garbage_csv, state
 from test_web_import import VCARD, stored_uploads, text, upload, write
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.people.actions import do_add_note
 from troth.people.models import Person
 
@@ -17,18 +22,18 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def web(client, alice, home, settings):
+def web(client: Client, alice: Owner, home: Path, settings: Settings):
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False
     client.force_login(alice)
     return client
 
 
-def people(owner) -> set[str]:
+def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 
-def test_preview_then_import_then_undo(web, alice, tmp_path, home):
+def test_preview_then_import_then_undo(web, alice: Owner, tmp_path: Path, home: Path) -> None:
     before = state()
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), confirm=False)
     run = ImportRun.objects.get(owner=alice)
@@ -56,7 +61,7 @@ def test_preview_then_import_then_undo(web, alice, tmp_path, home):
     assert "(undone)" in text(web.get("/import/"))
 
 
-def test_cancel_a_preview_keeps_nothing(web, alice, tmp_path, home):
+def test_cancel_a_preview_keeps_nothing(web, alice: Owner, tmp_path: Path, home: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD), confirm=False)
     run = ImportRun.objects.get(owner=alice)
     r = web.post(f"/import/{run.id}/cancel", follow=True)
@@ -64,7 +69,7 @@ def test_cancel_a_preview_keeps_nothing(web, alice, tmp_path, home):
     assert not ImportRun.objects.exists() and stored_uploads(home) == [] and people(alice) == set()
 
 
-def test_noise_needs_import_anyway(web, alice, tmp_path):
+def test_noise_needs_import_anyway(web, alice: Owner, tmp_path: Path) -> None:
     path = garbage_csv(tmp_path / "garbage_hdr.csv", 150_000)
     upload(web, path, confirm=False)
     run = ImportRun.objects.get(owner=alice)
@@ -80,7 +85,7 @@ def test_noise_needs_import_anyway(web, alice, tmp_path):
     assert run.status == ImportRun.DONE and len(people(alice)) >= 50
 
 
-def test_undo_refused_then_undo_anyway(web, alice, tmp_path):
+def test_undo_refused_then_undo_anyway(web, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     dana = Person.objects.get(owner=alice, full_name="Dana Kang")
@@ -94,7 +99,9 @@ def test_undo_refused_then_undo_anyway(web, alice, tmp_path):
     assert people(alice) == set()
 
 
-def test_another_owners_run_cannot_be_undone_or_confirmed(web, client, alice, bob, tmp_path):
+def test_another_owners_run_cannot_be_undone_or_confirmed(
+    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     client.force_login(bob)
@@ -104,7 +111,9 @@ def test_another_owners_run_cannot_be_undone_or_confirmed(web, client, alice, bo
     assert people(alice) == {"Dana Kang", "Lee Ortiz"}
 
 
-def test_a_preview_run_never_reads_or_deletes_a_file_outside_the_uploads(web, alice, tmp_path):
+def test_a_preview_run_never_reads_or_deletes_a_file_outside_the_uploads(
+    web, alice: Owner, tmp_path: Path
+) -> None:
     """A run's upload path can come from a restored export: confirming or cancelling
     such a run neither imports nor deletes a file outside the uploads folder."""
     secret = write(tmp_path, "contacts.vcf", VCARD)  # someone else's file on the server

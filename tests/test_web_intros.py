@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
@@ -16,18 +18,19 @@ from troth.intros import flow
 from troth.intros.actions import do_ask, do_propose, do_step
 from troth.intros.models import Introduction, IntroStep
 from troth.ledger.actions import do_record_favor
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_link_knows
 from troth.trust.queries import fresh_scores
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def text(response) -> str:
     return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
-def _tie(owner, person, meetings: int = 6):
+def _tie(owner: Owner, person, meetings: int = 6):
     """A real, months-long tie with giving both ways (as tests/test_intros.py builds one)."""
     for k in range(meetings):
         do_log_interaction(
@@ -45,7 +48,7 @@ def _tie(owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def people(alice):
+def people(alice: Owner):
     made = {
         name.split()[0].lower(): do_add_person(
             alice, name, emails=[f"{name.split()[0].lower()}@example.org"]
@@ -71,7 +74,7 @@ def column_of(page: str, intro_id: int) -> str:
 # -- the board -------------------------------------------------------------------------
 
 
-def test_empty_board_says_how_to_start(web, alice, people):
+def test_empty_board_says_how_to_start(web: Client, alice: Owner, people) -> None:
     fresh_scores(alice)
     r = web.get("/intros/")
     assert r.status_code == 200
@@ -84,7 +87,7 @@ def test_empty_board_says_how_to_start(web, alice, people):
     assert '<option value="Kim Stranger"' not in page
 
 
-def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):
+def test_board_groups_by_stage_and_says_who_it_waits_on(web: Client, alice: Owner, people) -> None:
     dana, wren, pat = people["dana"], people["wren"], people["pat"]
     proposed = do_propose(alice, dana, wren, "both hiring data engineers")
     accepted = do_propose(alice, pat, dana, "pat knows the market", a_asked=True)
@@ -116,7 +119,7 @@ def test_board_groups_by_stage_and_says_who_it_waits_on(web, alice, people):
     assert "How introductions went" in page
 
 
-def test_waiting_and_stalled_filters(web, alice, people):
+def test_waiting_and_stalled_filters(web: Client, alice: Owner, people) -> None:
     dana, wren, pat = people["dana"], people["wren"], people["pat"]
     mine = do_propose(alice, dana, wren, "mine to move")
     theirs = do_propose(alice, pat, dana, "waits on dana")
@@ -139,7 +142,7 @@ def test_waiting_and_stalled_filters(web, alice, people):
 # -- steps -------------------------------------------------------------------------------
 
 
-def test_a_legal_step_moves_the_card(web, alice, people):
+def test_a_legal_step_moves_the_card(web: Client, alice: Owner, people) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why")
     r = web.post(f"/intros/{intro.id}/step", {"step": "asked", "note": "wrote to Wren"}, **HTMX)
     assert r.status_code == 200
@@ -157,7 +160,7 @@ def test_a_legal_step_moves_the_card(web, alice, people):
     assert intro.state == flow.ACCEPTED
 
 
-def test_an_illegal_step_is_a_400_and_changes_nothing(web, alice, people):
+def test_an_illegal_step_is_a_400_and_changes_nothing(web: Client, alice: Owner, people) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why")
     before = IntroStep.objects.count()
     r = web.post(f"/intros/{intro.id}/step", {"step": "thanked"}, **HTMX)
@@ -174,7 +177,7 @@ def test_an_illegal_step_is_a_400_and_changes_nothing(web, alice, people):
     assert intro.state == flow.PROPOSED and IntroStep.objects.count() == before
 
 
-def test_the_outcome_step_needs_its_outcome(web, alice, people):
+def test_the_outcome_step_needs_its_outcome(web: Client, alice: Owner, people) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why", a_asked=True)
     for s in (flow.ASKED, flow.ACCEPTED, flow.INTRODUCED, flow.MET):
         do_step(alice, intro, s)
@@ -198,7 +201,7 @@ def test_the_outcome_step_needs_its_outcome(web, alice, people):
 # -- drafts -----------------------------------------------------------------------------
 
 
-def test_the_next_draft_with_copy_and_mailto(web, alice, people):
+def test_the_next_draft_with_copy_and_mailto(web: Client, alice: Owner, people) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "both hiring data engineers")
     r = web.get(f"/intros/{intro.id}/draft", **HTMX)
     assert r.status_code == 200
@@ -219,7 +222,7 @@ def test_the_next_draft_with_copy_and_mailto(web, alice, people):
 # -- propose and ask ---------------------------------------------------------------------
 
 
-def test_propose_through_the_form(web, alice, people):
+def test_propose_through_the_form(web: Client, alice: Owner, people) -> None:
     r = web.post(
         "/intros/start/propose",
         {"propose-a": "Dana", "propose-b": "Wren", "propose-why": "both hiring data engineers"},
@@ -248,14 +251,16 @@ def test_propose_through_the_form(web, alice, people):
         ({"propose-a": "me", "propose-b": "Dana", "propose-why": "x"}, "'me' is you"),
     ],
 )
-def test_propose_errors_are_400_and_write_nothing(web, alice, people, data, message):
+def test_propose_errors_are_400_and_write_nothing(
+    web: Client, alice: Owner, people, data, message: str
+) -> None:
     r = web.post("/intros/start/propose", data, **HTMX)
     assert r.status_code == 400
     assert message.lower() in text(r).lower()
     assert not Introduction.objects.exists()
 
 
-def test_the_handoff_guard_refuses_with_its_better_move(web, alice, people):
+def test_the_handoff_guard_refuses_with_its_better_move(web: Client, alice: Owner, people) -> None:
     data = {"propose-a": "Dana", "propose-b": "Kim", "propose-why": "Kim wants a job"}
     r = web.post("/intros/start/propose", data, **HTMX)
     assert r.status_code == 400
@@ -269,7 +274,7 @@ def test_the_handoff_guard_refuses_with_its_better_move(web, alice, people):
     assert Introduction.objects.get().anyway == "Kim is my cousin"
 
 
-def test_ask_through_the_form_and_its_guard(web, alice, people):
+def test_ask_through_the_form_and_its_guard(web: Client, alice: Owner, people) -> None:
     kim, wren = people["kim"], people["wren"]
     do_link_knows(alice, kim, wren)
     do_link_knows(alice, people["pat"], wren)
@@ -308,7 +313,7 @@ def test_ask_through_the_form_and_its_guard(web, alice, people):
     assert web.post("/intros/start/nope", {}).status_code == 404
 
 
-def test_forms_need_csrf(alice, people):
+def test_forms_need_csrf(alice: Owner, people) -> None:
     from django.test import Client
 
     intro = do_propose(alice, people["dana"], people["wren"], "why")
@@ -323,7 +328,9 @@ def test_forms_need_csrf(alice, people):
 # -- owners ------------------------------------------------------------------------------
 
 
-def test_bob_gets_404_for_alices_introductions(client, alice, bob, people):
+def test_bob_gets_404_for_alices_introductions(
+    client: Client, alice: Owner, bob: Owner, people
+) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "secret reason")
     client.force_login(bob)
     page = text(client.get("/intros/"))
@@ -344,7 +351,7 @@ def test_bob_gets_404_for_alices_introductions(client, alice, bob, people):
     assert intro.state == flow.PROPOSED and Introduction.objects.count() == 1
 
 
-def test_requester_card_reads_from_my_side(web, alice, people):
+def test_requester_card_reads_from_my_side(web: Client, alice: Owner, people) -> None:
     lee = do_add_person(alice, "Lee Faraway")
     intro = do_ask(alice, people["pat"], lee, "her team", anyway="Pat offered")
     page = text(web.get("/intros/"))
@@ -355,7 +362,9 @@ def test_requester_card_reads_from_my_side(web, alice, people):
     assert 'value="agreed"' in card and 'value="followed_up"' not in card
 
 
-def test_a_step_gone_quiet_gets_one_nudge(web, client, alice, bob, people):
+def test_a_step_gone_quiet_gets_one_nudge(
+    web: Client, client: Client, alice: Owner, bob: Owner, people
+) -> None:
     intro = do_propose(alice, people["pat"], people["dana"], "waits on dana")
     do_step(alice, intro, flow.ASKED)
     Introduction.objects.filter(id=intro.id).update(
@@ -378,7 +387,9 @@ def test_a_step_gone_quiet_gets_one_nudge(web, client, alice, bob, people):
     assert client.post(f"/intros/{intro.id}/nudge").status_code == 404
 
 
-def test_two_people_with_one_name_are_told_apart_and_chosen_by_suggestion(web, alice, people):
+def test_two_people_with_one_name_are_told_apart_and_chosen_by_suggestion(
+    web: Client, alice: Owner, people
+) -> None:
     acme = _tie(alice, do_add_person(alice, "Sarah White", company="Acme", title="CTO"))
     globex = _tie(
         alice,

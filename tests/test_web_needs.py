@@ -5,16 +5,20 @@ added and withdrawn, and another owner's needs as 404s."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.ledger.actions import do_add_need, do_close_need
 from troth.ledger.models import Need
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_tag
+from troth.people.models import Person
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def text(response) -> str:
@@ -22,23 +26,25 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(alice, "Dana Whitfield", company="Acme", title="CTO")
 
 
 @pytest.fixture
-def pat(alice):
+def pat(alice: Owner):
     pat = do_add_person(alice, "Pat Numbers", company="Ledgerly", title="CPA")
     do_tag(alice, pat, ["accounting", "tax"])
     return pat
 
 
 @pytest.fixture
-def cpa_need(alice, dana):
+def cpa_need(alice: Owner, dana: Person) -> Need:
     return do_add_need(alice, dana, "a CPA who knows startups", tags=["accounting"])
 
 
-def test_needs_page_lists_mine_and_my_contacts(web, alice, dana, cpa_need):
+def test_needs_page_lists_mine_and_my_contacts(
+    web: Client, alice: Owner, dana: Person, cpa_need: Need
+) -> None:
     mine = do_add_need(alice, me_person(alice), "intro to hiring managers at Larkspur")
     closed = do_add_need(alice, dana, "an old need")
     do_close_need(alice, closed, Need.WITHDRAWN)
@@ -61,13 +67,15 @@ def test_needs_page_lists_mine_and_my_contacts(web, alice, dana, cpa_need):
     assert page.count('name="csrfmiddlewaretoken"') >= 3
 
 
-def test_empty_needs_page(web):
+def test_empty_needs_page(web: Client) -> None:
     page = text(web.get("/needs/"))
     assert "No open need of a contact matches" in text(web.get("/needs/i-can-help", **HTMX))
     assert "Nothing open" in page and "None of your contacts has an open need" in page
 
 
-def test_who_could_help_and_why(web, alice, dana, pat, cpa_need):
+def test_who_could_help_and_why(
+    web: Client, alice: Owner, dana: Person, pat, cpa_need: Need
+) -> None:
     r = web.get(f"/needs/{cpa_need.id}/helpers", **HTMX)
     assert r.status_code == 200
     page = text(r)
@@ -79,14 +87,16 @@ def test_who_could_help_and_why(web, alice, dana, pat, cpa_need):
     assert r.status_code == 200 and "<h1>Who could help" in text(r)
 
 
-def test_helpers_for_my_own_need_point_to_recording_what_i_got(web, alice, pat):
+def test_helpers_for_my_own_need_point_to_recording_what_i_got(
+    web: Client, alice: Owner, pat
+) -> None:
     mine = do_add_need(alice, me_person(alice), "a CPA for my taxes", tags=["tax"])
     page = text(web.get(f"/needs/{mine.id}/helpers", **HTMX))
     assert f'href="/people/{pat.id}/#quick-got"' in page
     assert "record what you got" in page
 
 
-def test_i_can_help(web, alice, dana):
+def test_i_can_help(web: Client, alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     do_edit_person(alice, me, company="Ledgerly", title="CPA")
     do_tag(alice, me, ["accounting"])
@@ -99,7 +109,7 @@ def test_i_can_help(web, alice, dana):
     assert web.get("/needs/i-can-help").status_code == 200
 
 
-def test_add_my_need(web, alice):
+def test_add_my_need(web: Client, alice: Owner) -> None:
     r = web.post(
         "/needs/add",
         {
@@ -129,14 +139,16 @@ def test_add_my_need(web, alice):
         ({"need-what": "x", "need-span": "20y"}, "between 1 day and 10 years"),
     ],
 )
-def test_add_need_errors_are_400_and_write_nothing(web, alice, data, message):
+def test_add_need_errors_are_400_and_write_nothing(
+    web: Client, alice: Owner, data, message: str
+) -> None:
     r = web.post("/needs/add", data, **HTMX)
     assert r.status_code == 400
     assert message.lower() in text(r).lower()
     assert not Need.objects.exists()
 
 
-def test_withdraw(web, alice, dana, cpa_need):
+def test_withdraw(web: Client, alice: Owner, dana: Person, cpa_need: Need) -> None:
     r = web.post(f"/needs/{cpa_need.id}/withdraw", **HTMX)
     assert r.status_code == 200
     page = text(r)
@@ -149,7 +161,7 @@ def test_withdraw(web, alice, dana, cpa_need):
     assert r.status_code == 200 and "is already withdrawn" in text(r)
 
 
-def test_forms_need_csrf(alice, cpa_need):
+def test_forms_need_csrf(alice: Owner, cpa_need: Need) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -160,7 +172,9 @@ def test_forms_need_csrf(alice, cpa_need):
     assert cpa_need.status == Need.OPEN and Need.objects.count() == 1
 
 
-def test_bob_gets_404_for_alices_needs(client, alice, bob, cpa_need):
+def test_bob_gets_404_for_alices_needs(
+    client: Client, alice: Owner, bob: Owner, cpa_need: Need
+) -> None:
     client.force_login(bob)
     page = text(client.get("/needs/"))
     assert "a CPA who knows startups" not in page

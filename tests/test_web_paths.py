@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.test import Client
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
 from troth.ledger.actions import do_add_need
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import do_knows
@@ -21,14 +23,14 @@ def _ago(days: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner, person: Person, n: int = 12) -> None:
+def _tie(owner: Owner, person: Person, n: int = 12) -> None:
     for i in range(n):
         do_log_interaction(
             owner, person, "meeting", when=_ago(3 + 9 * i), minutes=60, they_started=i % 2 == 1
         )
 
 
-def _net(owner) -> dict[str, Person]:
+def _net(owner: Owner) -> dict[str, Person]:
     """Cleo (a close tie) wrote to Tess six times with me in copy, more or less;
     Dan (a close tie) knows Rob, who knows Tess: a longer path. Tess works at Acme."""
     cleo, dan = do_add_person(owner, "Cleo Cole"), do_add_person(owner, "Dan Dee")
@@ -48,14 +50,14 @@ def _net(owner) -> dict[str, Person]:
     return {"cleo": cleo, "dan": dan, "rob": rob, "tess": tess}
 
 
-def test_person_page_offers_find_a_way_in(web, alice):
+def test_person_page_offers_find_a_way_in(web: Client, alice: Owner) -> None:
     net = _net(alice)
     page = web.get(f"/people/{net['tess'].id}/").content.decode()
     assert "Find a way in" in page
     assert f'hx-get="/people/{net["tess"].id}/paths?panel=1"' in page
 
 
-def test_the_paths_of_a_person_as_chains_with_evidence(web, alice):
+def test_the_paths_of_a_person_as_chains_with_evidence(web: Client, alice: Owner) -> None:
     net = _net(alice)
     response = web.get(f"/people/{net['tess'].id}/paths")
     assert response.status_code == 200
@@ -75,7 +77,7 @@ def test_the_paths_of_a_person_as_chains_with_evidence(web, alice):
     assert "<html" not in panel and 'class="chain"' in panel
 
 
-def test_ask_opens_the_introduction_ask_with_a_draft(web, alice):
+def test_ask_opens_the_introduction_ask_with_a_draft(web: Client, alice: Owner) -> None:
     net = _net(alice)
     dan, rob, tess = net["dan"], net["rob"], net["tess"]
     response = web.get(f"/paths/ask?via={dan.id}&to={tess.id}")
@@ -107,7 +109,7 @@ def test_ask_opens_the_introduction_ask_with_a_draft(web, alice):
     assert rob.id  # (the second connector is only named in the words)
 
 
-def test_company_search(web, alice):
+def test_company_search(web: Client, alice: Owner) -> None:
     net = _net(alice)
     empty = web.get("/paths/")
     assert empty.status_code == 200 and 'name="company"' in empty.content.decode()
@@ -119,7 +121,7 @@ def test_company_search(web, alice):
     assert net
 
 
-def test_bad_input_is_a_4xx_and_a_close_tie_is_just_asked(web, alice):
+def test_bad_input_is_a_4xx_and_a_close_tie_is_just_asked(web: Client, alice: Owner) -> None:
     net = _net(alice)
     tess = net["tess"].id
     for url in (
@@ -138,14 +140,14 @@ def test_bad_input_is_a_4xx_and_a_close_tie_is_just_asked(web, alice):
     assert "just ask them" in close
 
 
-def test_another_owners_people_are_not_found(web, alice, bob):
+def test_another_owners_people_are_not_found(web: Client, alice: Owner, bob: Owner) -> None:
     _net(alice)
     theirs = _net(bob)
     assert web.get(f"/people/{theirs['tess'].id}/paths").status_code == 404
     assert web.get(f"/paths/ask?via={theirs['cleo'].id}&to={theirs['tess'].id}").status_code == 404
 
 
-def test_a_loaded_connector_says_why_on_the_page(web, alice):
+def test_a_loaded_connector_says_why_on_the_page(web: Client, alice: Owner) -> None:
     from troth.ledger.actions import do_record_favor
 
     net = _net(alice)
@@ -155,7 +157,7 @@ def test_a_loaded_connector_says_why_on_the_page(web, alice):
     assert "Ranked lower: you still owe Cleo a thank-you for the portfolio review" in html
 
 
-def test_check_in_first_with_a_cooling_connector(web, alice):
+def test_check_in_first_with_a_cooling_connector(web: Client, alice: Owner) -> None:
     from troth.warmpaths.models import PlannedAsk
 
     cleo, tess = do_add_person(alice, "Cleo Cole"), do_add_person(alice, "Tess Target")

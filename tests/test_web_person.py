@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
@@ -14,6 +15,7 @@ from troth.interactions.models import Interaction
 from troth.intros.actions import do_propose
 from troth.ledger.actions import do_add_need, do_make_promise, do_record_favor
 from troth.ledger.models import Commitment, Favor, Need
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_note, do_add_person, do_set_job
 from troth.people.models import ContactPoint, Note, Tag
@@ -24,7 +26,7 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def busy(alice):
+def busy(alice: Owner):
     """Someone with more interactions than the page shows, the other entries of their
     timeline (favours, promises, needs, notes, an introduction) dated among them."""
     kit = do_add_person(
@@ -68,7 +70,7 @@ def busy(alice):
     return kit
 
 
-def test_the_page_lists_what_troth_show_lists(alice, busy):
+def test_the_page_lists_what_troth_show_lists(alice: Owner, busy) -> None:
     today = TODAY()
     shown = records(alice, busy)
     full = person_profile(alice, busy, limit=TIMELINE_ROWS)
@@ -112,7 +114,7 @@ def test_the_page_lists_what_troth_show_lists(alice, busy):
     assert everything["interactions_hidden"] == 0
 
 
-def test_the_page_shows_only_the_owners_rows(web, alice, bob, busy):
+def test_the_page_shows_only_the_owners_rows(web: Client, alice: Owner, bob: Owner, busy) -> None:
     """Rows of another owner pointing at this person (only a bug could make them) stay
     off the page: every read of it is scoped to the owner."""
     bobs_me = me_person(bob)
@@ -147,7 +149,7 @@ def test_the_page_shows_only_the_owners_rows(web, alice, bob, busy):
     assert "The latest 92 of 103 interactions." in body  # bob's interaction not counted
 
 
-def test_the_quick_add_forms_follow_what_changed(web, alice, busy):
+def test_the_quick_add_forms_follow_what_changed(web: Client, alice: Owner, busy) -> None:
     page = web.get(f"/people/{busy.id}/").content.decode()
     assert page.count('<option value="') > 0 and "a data lead" in page
     need = do_add_need(alice, busy, "a designer", days=20)

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.identity.models import MergeRecord
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import do_add_need
+from troth.owned import Owner
 from troth.people.actions import (
     do_add_person,
     do_edit_person,
@@ -26,12 +28,15 @@ from troth.people.actions import (
 )
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def local(client, db):
+def local(client: Client, db: None):
     """The command line's owner (the local one), signed in to the web too, so the two
     can be compared on the same people."""
     from troth.owners import local_owner
@@ -42,7 +47,7 @@ def local(client, db):
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(
         alice,
         "Dana Whitfield",
@@ -56,7 +61,7 @@ def dana(alice):
     )
 
 
-def form_data(web, person: Person, **changes: object) -> dict[str, object]:
+def form_data(web: Client, person: Person, **changes: object) -> dict[str, object]:
     """The edit form as the page fills it in (loaded when its panel opens), with some
     fields changed."""
     page = web.get(f"/people/{person.id}/edit").content.decode()
@@ -88,7 +93,7 @@ def field_error(body: str, field: str) -> str:
 # --- the services the page needs and the command line did not have -----------------
 
 
-def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice, dana):
+def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice: Owner, dana: Person) -> None:
     do_set_nickname(alice, dana, "  Dee  ")
     assert Person.objects.get(id=dana.id).nickname == "Dee"
     with pytest.raises(TrothError, match="nickname is longer than 100"):
@@ -108,7 +113,7 @@ def test_nickname_leaving_a_job_and_forgetting_how_you_met(alice, dana):
     assert Knows.objects.filter(owner=alice).count() == 1  # they still know each other
 
 
-def test_a_200_character_name_fits_its_given_name_column(alice, dana):
+def test_a_200_character_name_fits_its_given_name_column(alice: Owner, dana: Person) -> None:
     """All one word, it is all given name: cut to the column's 100 characters (PostgreSQL
     refused it: a 500 on the Add and Edit pages)."""
     long = do_add_person(alice, "A" * 200)
@@ -122,7 +127,7 @@ def test_a_200_character_name_fits_its_given_name_column(alice, dana):
 # --- editing -------------------------------------------------------------------------
 
 
-def test_editing_every_field_through_the_services(web, alice, dana):
+def test_editing_every_field_through_the_services(web: Client, alice: Owner, dana: Person) -> None:
     lee = do_add_person(alice, "Lee Chen")
     data = form_data(
         web,
@@ -180,7 +185,9 @@ def test_editing_every_field_through_the_services(web, alice, dana):
     assert "Nothing to change." in web.get(f"/people/{dana.id}/").content.decode()
 
 
-def test_htmx_edit_reloads_the_page_and_clearing_forgets(web, alice, dana):
+def test_htmx_edit_reloads_the_page_and_clearing_forgets(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     lee = do_add_person(alice, "Lee Chen")
     do_edit_person(alice, dana, met_on=TODAY() - dt.timedelta(days=3), met_through=lee)
     data = form_data(web, dana, company="", title="", closeness="", met_on="", via="", tags="")
@@ -210,8 +217,8 @@ def test_htmx_edit_reloads_the_page_and_clearing_forgets(web, alice, dana):
     ],
 )
 def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
-    web, alice, dana, changes, field, words
-):
+    web: Client, alice: Owner, dana: Person, changes, field: str, words: str
+) -> None:
     # a good change in the same form is not written either
     if changes.get("met_on") == "IN_3_DAYS":
         changes = {"met_on": str(TODAY() + dt.timedelta(days=3))}
@@ -228,7 +235,7 @@ def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
     )
 
 
-def test_service_errors_are_the_command_lines(client, local, cli):
+def test_service_errors_are_the_command_lines(client: Client, local, cli: Cli) -> None:
     web, alice = client, local
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     other = do_add_person(alice, "Sam Okafor", emails=["sam@example.org"])
@@ -253,7 +260,9 @@ def test_service_errors_are_the_command_lines(client, local, cli):
     )
 
 
-def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who(web, alice, dana):
+def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via="Ravi Patel"))
     assert r.status_code == 302
     ravi = Person.objects.get(owner=alice, full_name="Ravi Patel")  # added, as --via does
@@ -270,7 +279,9 @@ def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who
     assert Relationship.objects.get(person=dana).met_through_id == ravi.id
 
 
-def test_a_title_alone_is_what_troth_edit_title_makes_of_it(client, local, cli):
+def test_a_title_alone_is_what_troth_edit_title_makes_of_it(
+    client: Client, local, cli: Cli
+) -> None:
     """Between jobs: the form sends a title without a company to the same service as
     `troth edit --title`; whatever the command line allows, the page allows (and when
     it refuses, the page says why beside the title, in the form's words)."""
@@ -291,7 +302,7 @@ def test_a_title_alone_is_what_troth_edit_title_makes_of_it(client, local, cli):
 # --- archive, delete, ready ----------------------------------------------------------
 
 
-def test_archive_and_bring_back(web, alice, dana):
+def test_archive_and_bring_back(web: Client, alice: Owner, dana: Person) -> None:
     r = web.post(f"/people/{dana.id}/archive", {"archived": "1"})
     assert r.status_code == 302 and Relationship.objects.get(person=dana).archived
     assert "Bring back" in web.get(f"/people/{dana.id}/").content.decode()
@@ -302,7 +313,7 @@ def test_archive_and_bring_back(web, alice, dana):
     assert web.get(f"/people/{dana.id}/archive").status_code == 405
 
 
-def test_delete_asks_first_then_deletes_everything(web, alice, dana):
+def test_delete_asks_first_then_deletes_everything(web: Client, alice: Owner, dana: Person) -> None:
     do_log_interaction(alice, dana, "call")
     page = web.get(f"/people/{dana.id}/delete").content.decode()
     assert "Delete Dana Whitfield?" in page and "1 interaction," in page
@@ -317,7 +328,7 @@ def test_delete_asks_first_then_deletes_everything(web, alice, dana):
     assert web.get(f"/people/{dana.id}/delete").status_code == 404
 
 
-def test_ready_to_ask_as_troth_ready_says_it(client, local, cli):
+def test_ready_to_ask_as_troth_ready_says_it(client: Client, local, cli: Cli) -> None:
     web, alice = client, local
     dana = do_add_person(alice, "Dana Whitfield", company="Acme", title="CTO")
     do_log_interaction(alice, dana, "meeting", minutes=60)
@@ -339,7 +350,9 @@ def test_ready_to_ask_as_troth_ready_says_it(client, local, cli):
 # --- another owner's people ----------------------------------------------------------
 
 
-def test_another_owners_people_are_not_found(web, alice, bob, dana):
+def test_another_owners_people_are_not_found(
+    web: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     theirs = do_add_person(bob, "Bob's Friend", emails=["friend@example.org"])
     mine = do_add_person(alice, "Kit Marlowe")
     for method, url, data in [
@@ -371,7 +384,7 @@ def test_another_owners_people_are_not_found(web, alice, bob, dana):
 # --- merging from People -------------------------------------------------------------
 
 
-def test_merge_two_ticked_people_keeping_one(web, alice, dana):
+def test_merge_two_ticked_people_keeping_one(web: Client, alice: Owner, dana: Person) -> None:
     twin = do_add_person(
         alice, "Dana Whitfeild", emails=["dana.w@example.com"], allow_duplicate_name=True
     )
@@ -412,7 +425,9 @@ def test_merge_two_ticked_people_keeping_one(web, alice, dana):
     )
 
 
-def test_only_merges_made_on_people_are_undone_there(web, alice, bob, dana):
+def test_only_merges_made_on_people_are_undone_there(
+    web: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     from troth.identity.actions import do_accept
 
     twin = do_add_person(alice, "Dana W", allow_duplicate_name=True)
@@ -428,13 +443,15 @@ def test_only_merges_made_on_people_are_undone_there(web, alice, bob, dana):
 
 
 @pytest.mark.parametrize("ids", [[], ["1"], ["1", "2", "3"], ["x", "y"]])
-def test_merge_needs_exactly_two(web, alice, dana, ids):
+def test_merge_needs_exactly_two(web: Client, alice: Owner, dana: Person, ids) -> None:
     r = web.get("/people/merge", {"ids": ids})
     assert r.status_code == 302 and r["Location"] == "/people/"
     assert "Tick exactly two people to merge." in web.get("/people/").content.decode()
 
 
-def test_merging_one_person_with_themselves_is_refused(web, alice, dana):
+def test_merging_one_person_with_themselves_is_refused(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     r = web.post("/people/merge", {"ids": [dana.id, dana.id], "keep": dana.id})
     assert r.status_code == 302 and Person.objects.filter(id=dana.id).exists()
     assert "is one person already" in web.get("/people/").content.decode()
@@ -443,7 +460,9 @@ def test_merging_one_person_with_themselves_is_refused(web, alice, dana):
 # --- who they know, who could help ---------------------------------------------------
 
 
-def test_who_they_know_with_how_each_link_is_known(web, alice, bob, dana):
+def test_who_they_know_with_how_each_link_is_known(
+    web: Client, alice: Owner, bob: Owner, dana: Person
+) -> None:
     lee = do_add_person(alice, "Lee Chen", company="Initech", title="CFO", met_through=dana)
     kim = do_add_person(alice, "Kim Ode")
     do_link_knows(alice, dana, kim, strength=0.42)
@@ -463,7 +482,7 @@ def test_who_they_know_with_how_each_link_is_known(web, alice, bob, dana):
     assert "is known to know Nobody Known yet" in web.get(f"/people/{empty.id}/").content.decode()
 
 
-def test_who_could_help_on_each_open_need(web, alice, dana):
+def test_who_could_help_on_each_open_need(web: Client, alice: Owner, dana: Person) -> None:
     need = do_add_need(alice, dana, "a tax accountant", days=30, tags=["cpa"])
     do_add_person(alice, "Sam Okafor", company="Bellwether Accounting", title="CPA", tags=["cpa"])
     page = web.get(f"/people/{dana.id}/").content.decode()
@@ -476,7 +495,7 @@ def test_who_could_help_on_each_open_need(web, alice, dana):
 # --- small things on People and Today -------------------------------------------------
 
 
-def test_slash_has_a_people_search_on_every_page(web, alice, dana):
+def test_slash_has_a_people_search_on_every_page(web: Client, alice: Owner, dana: Person) -> None:
     today = web.get("/").content.decode()
     assert today.count("data-search") == 1 and 'class="nav-search"' in today
     person = web.get(f"/people/{dana.id}/").content.decode()
@@ -485,7 +504,9 @@ def test_slash_has_a_people_search_on_every_page(web, alice, dana):
     assert people.count("data-search") == 1 and 'id="q"' in people  # its own box only
 
 
-def test_people_filters_fold_on_a_phone_unless_one_is_in_use(web, alice, dana):
+def test_people_filters_fold_on_a_phone_unless_one_is_in_use(
+    web: Client, alice: Owner, dana: Person
+) -> None:
     page = web.get("/people/").content.decode()
     assert "data-narrow-closed" in page
     assert "data-narrow-closed" not in web.get("/people/", {"tag": "python"}).content.decode()
@@ -495,7 +516,7 @@ def test_people_filters_fold_on_a_phone_unless_one_is_in_use(web, alice, dana):
     assert long.full_name in page
 
 
-def test_the_forms_carry_their_csrf_token(alice, dana):
+def test_the_forms_carry_their_csrf_token(alice: Owner, dana: Person) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -518,7 +539,9 @@ def test_the_forms_carry_their_csrf_token(alice, dana):
     assert r.status_code == 200 and Relationship.objects.get(person=dana).archived
 
 
-def test_saving_another_field_keeps_a_rhythm_set_on_the_command_line(web, alice):
+def test_saving_another_field_keeps_a_rhythm_set_on_the_command_line(
+    web: Client, alice: Owner
+) -> None:
     from troth.agenda.actions import do_set_cadence
     from troth.people.models import Relationship
 

@@ -9,19 +9,22 @@ import email
 import email.policy
 import re
 import socket
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
 from troth.agenda.models import CalendarToken, DigestLog
 from troth.ledger.actions import do_make_promise
+from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
@@ -30,7 +33,7 @@ def text(response) -> str:
     return response.content.decode()
 
 
-def me_points(owner) -> list[tuple[str, str]]:
+def me_points(owner: Owner) -> list[tuple[str, str]]:
     return sorted(
         ContactPoint.objects.filter(owner=owner, person=me_person(owner)).values_list(
             "kind", "value"
@@ -41,7 +44,9 @@ def me_points(owner) -> list[tuple[str, str]]:
 # -- the page -----------------------------------------------------------------------
 
 
-def test_settings_page_shows_identity_rhythms_digest_and_calendar(web, alice):
+def test_settings_page_shows_identity_rhythms_digest_and_calendar(
+    web: Client, alice: Owner
+) -> None:
     r = web.get("/settings/")
     assert r.status_code == 200
     page = text(r)
@@ -57,7 +62,7 @@ def test_settings_page_shows_identity_rhythms_digest_and_calendar(web, alice):
     assert page.count('name="csrfmiddlewaretoken"') >= 3
 
 
-def test_password_is_never_shown(web, monkeypatch):
+def test_password_is_never_shown(web: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "smtp.example.org")
     monkeypatch.setenv("TROTH_SMTP_USER", "me@example.org")
     monkeypatch.setenv("TROTH_SMTP_PASSWORD", "hunter2-secret")
@@ -66,7 +71,9 @@ def test_password_is_never_shown(web, monkeypatch):
     assert "set (not shown)" in page and "hunter2-secret" not in page
 
 
-def test_a_misconfigured_server_is_said_plainly(web, monkeypatch):
+def test_a_misconfigured_server_is_said_plainly(
+    web: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TROTH_SMTP_PORT", "smtp")
     r = web.get("/settings/")
@@ -77,7 +84,7 @@ def test_a_misconfigured_server_is_said_plainly(web, monkeypatch):
 # -- identities ----------------------------------------------------------------------
 
 
-def test_identity_saves_name_email_and_linkedin(web, alice):
+def test_identity_saves_name_email_and_linkedin(web: Client, alice: Owner) -> None:
     r = web.post(
         "/settings/identity",
         {
@@ -120,14 +127,16 @@ def test_identity_saves_name_email_and_linkedin(web, alice):
         ({"me-name": "Alice", "me-linkedin": "linked in"}, "not a URL"),
     ],
 )
-def test_identity_errors_are_400_and_write_nothing(web, alice, data, message):
+def test_identity_errors_are_400_and_write_nothing(
+    web: Client, alice: Owner, data, message: str
+) -> None:
     r = web.post("/settings/identity", data, **HTMX)
     assert r.status_code == 400
     assert message in text(r).replace("&#x27;", "'")
     assert me_person(alice).full_name == "Alice" and me_points(alice) == []
 
 
-def test_an_address_of_a_contact_is_refused_as_a_form_error(web, alice):
+def test_an_address_of_a_contact_is_refused_as_a_form_error(web: Client, alice: Owner) -> None:
     do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     r = web.post("/settings/identity", {"me-name": "Alice", "me-email": "dana@example.org"}, **HTMX)
     assert r.status_code == 400
@@ -135,7 +144,7 @@ def test_an_address_of_a_contact_is_refused_as_a_form_error(web, alice):
     assert me_points(alice) == []
 
 
-def test_remove_one_of_my_addresses(web, alice):
+def test_remove_one_of_my_addresses(web: Client, alice: Owner) -> None:
     web.post("/settings/identity", {"me-name": "Alice", "me-email": "a@example.org"})
     web.post("/settings/identity", {"me-name": "Alice", "me-email": "b@example.org"})
     r = web.post("/settings/identity/remove", {"value": "a@example.org"}, **HTMX)
@@ -146,7 +155,7 @@ def test_remove_one_of_my_addresses(web, alice):
     assert me_points(alice) == [("email", "b@example.org")]
 
 
-def test_bob_cannot_touch_alices_identity(client, alice, bob):
+def test_bob_cannot_touch_alices_identity(client: Client, alice: Owner, bob: Owner) -> None:
     do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     client.force_login(alice)
     client.post(
@@ -160,7 +169,7 @@ def test_bob_cannot_touch_alices_identity(client, alice, bob):
     assert me_points(alice) == [("email", "alice@home.org")]
 
 
-def test_forms_need_csrf(alice):
+def test_forms_need_csrf(alice: Owner) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -183,7 +192,7 @@ class Inbox:
     def __init__(self) -> None:
         self.envelopes: list = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server: str, session, envelope):
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
@@ -194,7 +203,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_send_the_digest_now_over_smtp(web, alice, monkeypatch):
+def test_send_the_digest_now_over_smtp(
+    web: Client, alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     today = timezone.localdate()
     do_make_promise(
@@ -217,7 +228,9 @@ def test_send_the_digest_now_over_smtp(web, alice, monkeypatch):
     assert DigestLog.objects.filter(owner=alice).count() == 1
 
 
-def test_digest_error_is_shown_and_nothing_recorded(web, alice, monkeypatch):
+def test_digest_error_is_shown_and_nothing_recorded(
+    web: Client, alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     r = web.post("/settings/digest", **HTMX)
     assert r.status_code == 400
     assert "no SMTP server configured: fill in the mail server in Settings" in text(r)
@@ -231,7 +244,7 @@ def test_digest_error_is_shown_and_nothing_recorded(web, alice, monkeypatch):
 # -- the calendar subscription --------------------------------------------------------
 
 
-def make_url(client) -> str:
+def make_url(client: Client) -> str:
     r = client.post("/settings/calendar/new", **HTMX)
     assert r.status_code == 200
     found = re.search(r'id="cal-url" value="(http://testserver/calendar/[^"]+\.ics)"', text(r))
@@ -240,7 +253,7 @@ def make_url(client) -> str:
     return found.group(1).removeprefix("http://testserver")
 
 
-def test_calendar_feed_serves_the_agenda_without_a_login(client, alice):
+def test_calendar_feed_serves_the_agenda_without_a_login(client: Client, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     today = timezone.localdate()
     do_make_promise(
@@ -270,7 +283,7 @@ def test_calendar_feed_serves_the_agenda_without_a_login(client, alice):
     assert client.get(url + "?days=0").status_code == 200
 
 
-def test_regenerate_revokes_the_old_url_and_revoke_stops_it(client, alice):
+def test_regenerate_revokes_the_old_url_and_revoke_stops_it(client: Client, alice: Owner) -> None:
     client.force_login(alice)
     old = make_url(client)
     new = make_url(client)
@@ -285,7 +298,7 @@ def test_regenerate_revokes_the_old_url_and_revoke_stops_it(client, alice):
         assert client.get(bad).status_code == 404
 
 
-def test_calendar_url_without_htmx_is_shown_once_as_a_message(client, alice):
+def test_calendar_url_without_htmx_is_shown_once_as_a_message(client: Client, alice: Owner) -> None:
     client.force_login(alice)
     r = client.post("/settings/calendar/new", follow=True)
     assert r.status_code == 200
@@ -293,7 +306,7 @@ def test_calendar_url_without_htmx_is_shown_once_as_a_message(client, alice):
     assert found and client.get(found.group(1)).status_code == 200
 
 
-def test_alices_token_never_serves_bobs_agenda(client, alice, bob):
+def test_alices_token_never_serves_bobs_agenda(client: Client, alice: Owner, bob: Owner) -> None:
     today = timezone.localdate()
     for owner, what in ((alice, "alice's errand"), (bob, "bob's errand")):
         friend = do_add_person(owner, "Dana Whitfield")
@@ -324,7 +337,9 @@ def rhythms(**days: int) -> dict[str, str]:
     return {"action": "cadence", **{f"cad-{t}": str(d) for t, d in base.items()}}
 
 
-def test_rhythms_are_edited_used_by_the_agenda_and_reset(web, alice, bob):
+def test_rhythms_are_edited_used_by_the_agenda_and_reset(
+    web: Client, alice: Owner, bob: Owner
+) -> None:
     from troth.agenda.queries import tier_cadences
     from troth.trust.models import TierCadence
 
@@ -343,7 +358,7 @@ def test_rhythms_are_edited_used_by_the_agenda_and_reset(web, alice, bob):
     assert "Back to the default rhythms." in text(web.get("/settings/"))
 
 
-def test_the_agenda_follows_the_owners_tier_rhythm(alice):
+def test_the_agenda_follows_the_owners_tier_rhythm(alice: Owner) -> None:
     from troth.agenda.actions import do_set_tier_cadence
     from troth.agenda.queries import agenda
     from troth.interactions.actions import do_log_interaction
@@ -379,7 +394,9 @@ def test_the_agenda_follows_the_owners_tier_rhythm(alice):
         ({"acquaintance": ""}, "How many days between check-ins?"),
     ],
 )
-def test_bad_rhythms_are_400_per_field_and_write_nothing(web, alice, days, message):
+def test_bad_rhythms_are_400_per_field_and_write_nothing(
+    web: Client, alice: Owner, days, message: str
+) -> None:
     from troth.trust.models import TierCadence
 
     data = rhythms(inner=3)
@@ -392,7 +409,7 @@ def test_bad_rhythms_are_400_per_field_and_write_nothing(web, alice, days, messa
     assert not TierCadence.objects.filter(owner=alice).exists()
 
 
-def test_the_service_checks_tiers_and_days(alice):
+def test_the_service_checks_tiers_and_days(alice: Owner) -> None:
     from troth.agenda.actions import do_set_tier_cadence
     from troth.errors import TrothError
 

@@ -7,15 +7,19 @@ import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from troth.errors import NotFound, TrothError
 from troth.ledger.actions import do_make_promise, do_set_promise_status
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_person, do_delete_person, do_edit_person
+from troth.people.models import Person
 from troth.present import person_row
 from troth.webhooks import actions
 from troth.webhooks.models import Delivery, Event, Subscription
@@ -65,11 +69,11 @@ def receiver():
 
 
 @pytest.fixture
-def me(alice):
+def me(alice: Owner) -> Person:
     return do_ensure_me(alice)
 
 
-def test_a_person_added_is_posted_signed_with_the_cli_json_shape(alice, receiver):
+def test_a_person_added_is_posted_signed_with_the_cli_json_shape(alice: Owner, receiver) -> None:
     sub, secret = actions.do_add_subscription(alice, receiver.url)
     assert secret.startswith("whsec_") and secret not in Subscription.objects.get(pk=sub.pk).secret
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"], tags=["cpa"])
@@ -92,7 +96,7 @@ def test_a_person_added_is_posted_signed_with_the_cli_json_shape(alice, receiver
     assert (d.status, d.attempts, d.last_status) == (Delivery.DELIVERED, 1, 200)
 
 
-def test_a_signature_too_old_is_refused(alice, receiver):
+def test_a_signature_too_old_is_refused(alice: Owner, receiver) -> None:
     _, secret = actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
     actions.do_deliver_due()
@@ -104,7 +108,7 @@ def test_a_signature_too_old_is_refused(alice, receiver):
     assert not verify(secret, got["body"], "v1=abc")
 
 
-def test_only_the_kinds_asked_for_are_sent(alice, me, receiver):
+def test_only_the_kinds_asked_for_are_sent(alice: Owner, me: Person, receiver) -> None:
     actions.do_add_subscription(alice, receiver.url, ["promise.kept"])
     dana = do_add_person(alice, "Dana Whitfield")
     promise = do_make_promise(alice, me, dana, "send the deck")
@@ -121,7 +125,7 @@ def test_only_the_kinds_asked_for_are_sent(alice, me, receiver):
     )
 
 
-def test_unknown_kinds_and_bad_addresses_are_refused(alice):
+def test_unknown_kinds_and_bad_addresses_are_refused(alice: Owner) -> None:
     with pytest.raises(TrothError, match="unknown event 'person.exploded'"):
         actions.do_add_subscription(alice, "http://127.0.0.1:9/x", ["person.exploded"])
     for bad in ("ftp://example.org/x", "not a url", "http:///nohost", "http://u:p@127.0.0.1/x"):
@@ -130,7 +134,7 @@ def test_unknown_kinds_and_bad_addresses_are_refused(alice):
     assert not Subscription.objects.exists()
 
 
-def test_an_action_rolled_back_sends_nothing(alice, receiver):
+def test_an_action_rolled_back_sends_nothing(alice: Owner, receiver) -> None:
     actions.do_add_subscription(alice, receiver.url)
     with pytest.raises(RuntimeError), transaction.atomic():
         do_add_person(alice, "Ghost Person")
@@ -139,7 +143,7 @@ def test_an_action_rolled_back_sends_nothing(alice, receiver):
     assert actions.do_deliver_due()["delivered"] == 0 and receiver.requests == []
 
 
-def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(alice, receiver):
+def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(alice: Owner, receiver) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     actions.do_add_subscription(alice, receiver.url)
     do_edit_person(alice, dana, nickname="Dee", title="CFO", company="Acme")
@@ -152,7 +156,7 @@ def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(alice, receive
     assert sent[1]["data"]["person"] == {"id": dana.id, "name": "Dana Whitfield"}
 
 
-def test_a_failed_delivery_is_retried_with_backoff_and_logged(alice, receiver):
+def test_a_failed_delivery_is_retried_with_backoff_and_logged(alice: Owner, receiver) -> None:
     receiver.answers = [500, 503]
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
@@ -176,7 +180,9 @@ def test_a_failed_delivery_is_retried_with_backoff_and_logged(alice, receiver):
     assert len(receiver.requests) == 3 and len(ids) == 1  # the same event each time
 
 
-def test_a_delivery_that_always_fails_gives_up_and_the_webhook_is_switched_off(alice, receiver):
+def test_a_delivery_that_always_fails_gives_up_and_the_webhook_is_switched_off(
+    alice: Owner, receiver
+) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     receiver.answers = [500] * (actions.MAX_ATTEMPTS * actions.DISABLE_AFTER + 5)
     for i in range(actions.DISABLE_AFTER):
@@ -196,7 +202,7 @@ def test_a_delivery_that_always_fails_gives_up_and_the_webhook_is_switched_off(a
     assert sub.active and sub.failures_in_row == 0
 
 
-def test_a_redirect_is_an_answer_not_a_second_request(alice, receiver):
+def test_a_redirect_is_an_answer_not_a_second_request(alice: Owner, receiver) -> None:
     receiver.answers = [302]
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
@@ -206,7 +212,7 @@ def test_a_redirect_is_an_answer_not_a_second_request(alice, receiver):
     assert [r["path"] for r in receiver.requests] == ["/hook"]
 
 
-def test_a_receiver_that_is_not_there_is_an_error_line(alice):
+def test_a_receiver_that_is_not_there_is_an_error_line(alice: Owner) -> None:
     import socket
 
     with socket.socket() as s:
@@ -220,7 +226,9 @@ def test_a_receiver_that_is_not_there_is_an_error_line(alice):
     assert d.last_error.startswith("could not deliver")
 
 
-def test_on_a_groups_server_private_addresses_are_refused(alice, receiver, settings):
+def test_on_a_groups_server_private_addresses_are_refused(
+    alice: Owner, receiver, settings: Settings
+) -> None:
     settings.TROTH_NETWORK_MODE = True
     with pytest.raises(TrothError, match="not a public address"):
         actions.do_add_subscription(alice, receiver.url)
@@ -234,7 +242,7 @@ def test_on_a_groups_server_private_addresses_are_refused(alice, receiver, setti
     assert "not a public address" in d.last_error and receiver.requests == []
 
 
-def test_owners_are_kept_apart(alice, bob, receiver):
+def test_owners_are_kept_apart(alice: Owner, bob: Owner, receiver) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     do_add_person(bob, "Bob's Contact")  # bob subscribes to nothing: nothing queued
     assert not Event.objects.exists()
@@ -246,7 +254,9 @@ def test_owners_are_kept_apart(alice, bob, receiver):
     assert Subscription.objects.filter(pk=sub.pk).exists()
 
 
-def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(alice, me, receiver):
+def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(
+    alice: Owner, me: Person, receiver
+) -> None:
     today = timezone.localdate()
     dana = do_add_person(alice, "Dana Whitfield")
     old = do_make_promise(
@@ -271,7 +281,7 @@ def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(al
     } == {later.id}
 
 
-def test_old_events_are_pruned_unless_still_pending(alice, receiver):
+def test_old_events_are_pruned_unless_still_pending(alice: Owner, receiver) -> None:
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
     receiver.answers = [500]
@@ -285,21 +295,21 @@ def test_old_events_are_pruned_unless_still_pending(alice, receiver):
     assert Event.objects.count() == 1 and Delivery.objects.get().status == Delivery.PENDING
 
 
-def test_at_most_so_many_webhooks(alice):
+def test_at_most_so_many_webhooks(alice: Owner) -> None:
     for i in range(actions.MAX_SUBSCRIPTIONS):
         actions.do_add_subscription(alice, f"http://127.0.0.1:9/{i}")
     with pytest.raises(TrothError, match=f"at most {actions.MAX_SUBSCRIPTIONS} webhooks"):
         actions.do_add_subscription(alice, "http://127.0.0.1:9/more")
 
 
-def test_webhooks_never_go_into_a_backup(alice):
+def test_webhooks_never_go_into_a_backup(alice: Owner) -> None:
     from troth.backup.tables import tables
 
     labels = {t.label for t in tables()}
     assert not labels & {"webhooks.subscription", "webhooks.event", "webhooks.delivery"}
 
 
-def test_every_action_says_its_event(alice, me, receiver, tmp_path):
+def test_every_action_says_its_event(alice: Owner, me: Person, receiver, tmp_path: Path) -> None:
     from troth.identity.actions import do_merge
     from troth.interactions.actions import do_log_interaction
     from troth.intros.actions import do_propose, do_step

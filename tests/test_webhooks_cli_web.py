@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 
 from test_webhooks import Receiver
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.webhooks.models import Subscription
 from troth.webhooks.send import SIGNATURE_HEADER, verify
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 @pytest.fixture
@@ -19,7 +25,7 @@ def receiver():
     r.close()
 
 
-def test_cli_add_ping_log_remove(cli, receiver):
+def test_cli_add_ping_log_remove(cli: Cli, receiver) -> None:
     out = cli("webhooks", "add", receiver.url, "--event", "person.created").stdout
     secret = next(line for line in out.splitlines() if line.startswith("whsec_"))
     [row] = cli.json("webhooks")
@@ -42,7 +48,7 @@ def test_cli_add_ping_log_remove(cli, receiver):
     assert cli.json("webhooks") == []
 
 
-def test_cli_bad_input_is_one_line_and_exit_2(cli, receiver):
+def test_cli_bad_input_is_one_line_and_exit_2(cli: Cli, receiver) -> None:
     r = cli("webhooks", "add", "ftp://example.org/x", code=2)
     assert "is not an http(s) address" in r.stderr
     r = cli("webhooks", "add", receiver.url, "--event", "nope", code=2)
@@ -58,7 +64,9 @@ def test_cli_bad_input_is_one_line_and_exit_2(cli, receiver):
     assert {"person.created", "promise.due", "intro.step"} <= kinds
 
 
-def test_settings_add_shows_the_secret_once_then_remove(web, alice, receiver):
+def test_settings_add_shows_the_secret_once_then_remove(
+    web: Client, alice: Owner, receiver
+) -> None:
     page = web.get("/settings/")
     assert b"Webhooks" in page.content
     r = web.post("/settings/webhooks/add", {"wh-url": receiver.url, "wh-events": ["need.opened"]})
@@ -74,7 +82,9 @@ def test_settings_add_shows_the_secret_once_then_remove(web, alice, receiver):
     assert r.status_code == 200 and not Subscription.objects.exists()
 
 
-def test_settings_bad_input_and_another_owners_webhook(web, alice, bob, receiver):
+def test_settings_bad_input_and_another_owners_webhook(
+    web: Client, alice: Owner, bob: Owner, receiver
+) -> None:
     r = web.post("/settings/webhooks/add", {"wh-url": "javascript:alert(1)"})
     assert r.status_code == 400 and b"is not an http(s) address" in r.content
     r = web.post("/settings/webhooks/add", {"wh-url": receiver.url, "wh-events": ["nope"]})

@@ -9,9 +9,11 @@ import threading
 import time
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from test_webhooks import Receiver
 from troth.errors import TrothError
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.sync.netguard import is_public
 from troth.sync.secrets import seal
@@ -27,8 +29,8 @@ def receiver():
 
 
 def test_a_worker_on_a_groups_server_does_not_deliver_to_private_addresses(
-    alice, receiver, settings
-):
+    alice: Owner, receiver, settings: Settings
+) -> None:
     # troth worker and cron's `troth webhooks send` never see TROTH_NETWORK_MODE (only
     # troth serve --host sets it); the server's settings file says TROTH_TASKS=database
     actions.do_add_subscription(alice, receiver.url)
@@ -57,13 +59,17 @@ def test_a_worker_on_a_groups_server_does_not_deliver_to_private_addresses(
         "http://ex\u00e4mple..com/",
     ],
 )
-def test_addresses_that_would_fail_at_sending_time_are_refused_when_added(alice, url):
+def test_addresses_that_would_fail_at_sending_time_are_refused_when_added(
+    alice: Owner, url: str
+) -> None:
     with pytest.raises(TrothError):
         actions.do_add_subscription(alice, url)
     assert not Subscription.objects.exists()
 
 
-def test_one_delivery_that_cannot_be_sent_never_stops_the_others(alice, bob, receiver):
+def test_one_delivery_that_cannot_be_sent_never_stops_the_others(
+    alice: Owner, bob: Owner, receiver
+) -> None:
     # an address from before the check (or written by hand): sending it raises
     Subscription.objects.create(owner=bob, url="http://exa mple.com/", secret=seal("whsec_x"))
     actions.do_add_subscription(alice, receiver.url)
@@ -109,7 +115,9 @@ class Dripper:
         self.sock.close()
 
 
-def test_a_receiver_that_drips_its_answer_is_cut_at_the_deadline(alice, monkeypatch):
+def test_a_receiver_that_drips_its_answer_is_cut_at_the_deadline(
+    alice: Owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dripper = Dripper()
     monkeypatch.setattr(send, "DEADLINE", 3.0)  # 15 s in use: the test need not wait so long
     try:
@@ -138,16 +146,16 @@ def test_a_receiver_that_drips_its_answer_is_cut_at_the_deadline(alice, monkeypa
         "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
     ],
 )
-def test_ipv6_spellings_of_private_ipv4_addresses_are_not_public(address):
+def test_ipv6_spellings_of_private_ipv4_addresses_are_not_public(address: str) -> None:
     assert not is_public(address)
 
 
-def test_public_addresses_stay_public():
+def test_public_addresses_stay_public() -> None:
     assert is_public("93.184.215.14") and is_public("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
     assert is_public("64:ff9b::5db8:d70e")  # NAT64 of a public address
 
 
-def test_a_ping_is_sent_once_and_does_not_count_against_the_webhook(alice, receiver):
+def test_a_ping_is_sent_once_and_does_not_count_against_the_webhook(alice: Owner, receiver) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     receiver.answers = [500]
     actions.do_ping(alice, sub)

@@ -27,6 +27,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
+from pytest_django.fixtures import Settings
+
+from troth.owned import Owner
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 STATIC = Path(__file__).resolve().parents[1] / "src" / "troth" / "web"
@@ -73,7 +76,7 @@ def production_env() -> dict[str, str]:
 # ---------------------------------------------------------------- HTTPS behind a proxy
 
 
-def test_check_deploy_is_clean_for_the_documented_setup(tmp_path):
+def test_check_deploy_is_clean_for_the_documented_setup(tmp_path: Path) -> None:
     env, serve = documented_setup()
     for name in (
         "TROTH_CSRF_TRUSTED_ORIGINS",
@@ -92,7 +95,7 @@ def test_check_deploy_is_clean_for_the_documented_setup(tmp_path):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-def test_the_settings_come_from_the_environment(tmp_path):
+def test_the_settings_come_from_the_environment(tmp_path: Path) -> None:
     code = (
         "import json; from django.conf import settings as s; print(json.dumps(["
         "s.CSRF_TRUSTED_ORIGINS, s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE,"
@@ -130,14 +133,16 @@ def test_the_settings_come_from_the_environment(tmp_path):
         ("TROTH_PROXY_SSL_HEADER", "X-Forwarded-Proto: https", "is not a header name"),
     ],
 )
-def test_a_typo_is_an_error_naming_the_variable(tmp_path, name, value, says):
+def test_a_typo_is_an_error_naming_the_variable(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
     result = manage("check", env={name: value}, home=tmp_path)
     assert result.returncode != 0
     assert says in result.stderr
 
 
 @pytest.fixture
-def alice_pw(alice):
+def alice_pw(alice: Owner):
     alice.set_password(PASSWORD)
     alice.save()
     return alice
@@ -154,7 +159,7 @@ PROXY = {
 FORWARDED: dict[str, Any] = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "troth.example.org"}
 
 
-def sign_in_through_the_proxy(alice) -> tuple[Client, Any]:
+def sign_in_through_the_proxy(alice: Owner) -> tuple[Client, Any]:
     client = Client(enforce_csrf_checks=True)
     page = client.get("/login/", **FORWARDED)
     token = page.cookies["csrftoken"].value
@@ -167,7 +172,7 @@ def sign_in_through_the_proxy(alice) -> tuple[Client, Any]:
     return client, response
 
 
-def test_sign_in_behind_the_https_proxy_works(alice_pw):
+def test_sign_in_behind_the_https_proxy_works(alice_pw) -> None:
     with override_settings(**PROXY):
         client, response = sign_in_through_the_proxy(alice_pw)
         assert response.status_code == 302 and response["Location"] == "/"
@@ -178,7 +183,7 @@ def test_sign_in_behind_the_https_proxy_works(alice_pw):
         assert today["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw):
+def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw) -> None:
     """What the audit saw (403, CSRF origin): the forwarded header means nothing unless
     TROTH_PROXY_SSL_HEADER names it."""
     with override_settings(ALLOWED_HOSTS=["troth.example.org"]):
@@ -186,7 +191,7 @@ def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw):
     assert response.status_code == 403
 
 
-def test_the_proxy_header_does_not_make_any_origin_good(alice_pw):
+def test_the_proxy_header_does_not_make_any_origin_good(alice_pw) -> None:
     with override_settings(**PROXY):
         client = Client(enforce_csrf_checks=True)
         token = client.get("/login/", **FORWARDED).cookies["csrftoken"].value
@@ -200,7 +205,7 @@ def test_the_proxy_header_does_not_make_any_origin_good(alice_pw):
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, **PROXY)
-def test_plain_http_is_sent_to_https(db):
+def test_plain_http_is_sent_to_https(db: None) -> None:
     response = Client().get("/login/", HTTP_HOST="troth.example.org")
     assert response.status_code == 301
     assert response["Location"] == "https://troth.example.org/login/"
@@ -209,7 +214,7 @@ def test_plain_http_is_sent_to_https(db):
 # ---------------------------------------------------------------- CSP, Permissions-Policy
 
 
-def test_every_answer_carries_the_policies(client, alice):
+def test_every_answer_carries_the_policies(client: Client, alice: Owner) -> None:
     client.force_login(alice)
     for url in ("/", "/people/", "/insights/", "/import/", "/settings/", "/login/", "/nowhere"):
         response = client.get(url)
@@ -228,7 +233,7 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def test_the_style_hashes_match_the_files_they_allow(settings):
+def test_the_style_hashes_match_the_files_they_allow(settings: Settings) -> None:
     """The vendored force-graph inserts two <style> elements; 500.html has one. An upgrade
     of either must update CONTENT_SECURITY_POLICY, or this fails."""
     allowed = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src"]
@@ -245,7 +250,7 @@ def test_the_style_hashes_match_the_files_they_allow(settings):
     assert sorted(found) == sorted(a for a in allowed if a.startswith("'sha256-"))
 
 
-def test_no_template_has_inline_script_or_event_handler():
+def test_no_template_has_inline_script_or_event_handler() -> None:
     """Inline code would be blocked by the policy: it belongs in the static files."""
     for path in (STATIC / "templates").rglob("*.html"):
         text = path.read_text()
@@ -267,7 +272,7 @@ def right(client: Client, url: str = "/login/"):
 
 
 @override_settings(AXES_FAILURE_LIMIT=5)
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw):
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw) -> None:
     client = Client()
     for _ in range(4):
         assert wrong(client).status_code == 200  # the form again, with its error
@@ -281,7 +286,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_the_admin_sign_in_is_throttled_too(alice_pw):
+def test_the_admin_sign_in_is_throttled_too(alice_pw) -> None:
     alice_pw.is_staff = alice_pw.is_superuser = True
     alice_pw.save()
     client = Client()
@@ -293,7 +298,7 @@ def test_the_admin_sign_in_is_throttled_too(alice_pw):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_the_lock_lifts_after_the_cool_off(alice_pw):
+def test_the_lock_lifts_after_the_cool_off(alice_pw) -> None:
     from axes.models import AccessAttempt
 
     client = Client()
@@ -306,7 +311,7 @@ def test_the_lock_lifts_after_the_cool_off(alice_pw):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_one_locked_account_does_not_lock_another(alice_pw, bob):
+def test_one_locked_account_does_not_lock_another(alice_pw, bob: Owner) -> None:
     bob.set_password(PASSWORD)
     bob.save()
     client = Client()
@@ -317,7 +322,7 @@ def test_one_locked_account_does_not_lock_another(alice_pw, bob):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_a_success_before_the_limit_starts_the_count_again(alice_pw):
+def test_a_success_before_the_limit_starts_the_count_again(alice_pw) -> None:
     client = Client()
     wrong(client), wrong(client)
     assert right(client).status_code == 302
@@ -327,7 +332,7 @@ def test_a_success_before_the_limit_starts_the_count_again(alice_pw):
 
 
 @override_settings(AXES_FAILURE_LIMIT=2, TROTH_LOCAL_LOGIN=True)
-def test_local_mode_is_untouched(alice_pw):
+def test_local_mode_is_untouched(alice_pw) -> None:
     """On a laptop requests from this machine are the owner's: no sign-in to throttle."""
     client = Client(REMOTE_ADDR="127.0.0.1")
     for _ in range(3):
@@ -336,7 +341,7 @@ def test_local_mode_is_untouched(alice_pw):
     assert client.get("/people/").status_code == 200
 
 
-def test_the_test_clients_login_still_works(alice_pw):
+def test_the_test_clients_login_still_works(alice_pw) -> None:
     """Client.login() calls authenticate() without a request; axes alone would raise."""
     client = Client()
     assert client.login(username="alice", password=PASSWORD)
@@ -347,17 +352,17 @@ def test_the_test_clients_login_still_works(alice_pw):
 
 
 @pytest.mark.parametrize("password", ["1", "password", "12345678901", "alice2026x", "short9!"])
-def test_weak_passwords_are_refused(db, password):
+def test_weak_passwords_are_refused(db: None, password: str) -> None:
     user = get_user_model()(username="alice2026x", email="alice@example.org")
     with pytest.raises(ValidationError):
         validate_password(password, user)
 
 
-def test_a_good_password_passes(db):
+def test_a_good_password_passes(db: None) -> None:
     validate_password("quiet-meadow-lantern-42", get_user_model()(username="alice"))
 
 
-def test_the_admin_refuses_a_weak_password(client, db):
+def test_the_admin_refuses_a_weak_password(client: Client, db: None) -> None:
     admin = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
     client.force_login(admin)
     response = client.post(
@@ -369,7 +374,7 @@ def test_the_admin_refuses_a_weak_password(client, db):
     assert not get_user_model().objects.filter(username="newbie").exists()
 
 
-def test_createsuperuser_and_changepassword_refuse_1(tmp_path):
+def test_createsuperuser_and_changepassword_refuse_1(tmp_path: Path) -> None:
     """createsuperuser at its prompt and changepassword (both run on a terminal)."""
     script = (
         "from unittest import mock\n"
@@ -406,7 +411,7 @@ def test_createsuperuser_and_changepassword_refuse_1(tmp_path):
 # ---------------------------------------------------------------- anonymous bodies
 
 
-def test_an_anonymous_body_over_64_kib_is_refused_unread(db):
+def test_an_anonymous_body_over_64_kib_is_refused_unread(db: None) -> None:
     client = Client()
     big = {"username": "alice", "password": "x" * (70 * 1024)}
     response = client.post("/login/", big)
@@ -415,7 +420,7 @@ def test_an_anonymous_body_over_64_kib_is_refused_unread(db):
     assert client.post("/login/", {"username": "alice", "password": "x"}).status_code == 200
 
 
-def test_a_signed_in_member_may_send_more(client, alice):
+def test_a_signed_in_member_may_send_more(client: Client, alice: Owner) -> None:
     client.force_login(alice)
     response = client.post("/people/add", {"name": "Dana Kang", "notes": "x" * (100 * 1024)})
     assert response.status_code != 413
@@ -441,14 +446,14 @@ def _ask(port: int, head: str, body: bytes = b"") -> str:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path: Path):
     """`troth serve --sign-in` as a proxy's backend: an account, a key, an upload limit
     of 1 MB; yields the port."""
     yield from _serve(tmp_path, {})
 
 
 @pytest.fixture
-def served_behind_proxy(tmp_path):
+def served_behind_proxy(tmp_path: Path):
     """`troth serve` with exactly the README's production environment; yields the port."""
     env = production_env()
     env.pop("TROTH_TASKS", None)  # no worker here: nothing is imported
@@ -492,7 +497,7 @@ def _serve(tmp_path: Path, extra: dict[str, str]):
         proc.wait(timeout=15)
 
 
-def test_the_real_server_caps_bodies(served):
+def test_the_real_server_caps_bodies(served) -> None:
     port = served
     # Behind --sign-in, loopback is no longer the owner: the page asks to sign in.
     assert " 302 " in _ask(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split("\r\n")[0]
@@ -516,7 +521,7 @@ def test_the_real_server_caps_bodies(served):
     assert time.monotonic() - started < 5
 
 
-def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy):
+def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy) -> None:
     """Through waitress, not the test client: waitress drops forwarded headers from
     clients it does not trust, which once made every request behind the README's proxy
     look like plain HTTP (a redirect loop, and no HSTS)."""

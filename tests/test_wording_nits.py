@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -15,14 +16,17 @@ from troth.people.models import Person
 from troth.trust.activity import reasons as activity_reasons
 from troth.trust.warmth import why_not_warm
 
+if TYPE_CHECKING:
+    from conftest import Cli
 
-def test_a_tie_too_new_says_weeks_plainly():
+
+def test_a_tie_too_new_says_weeks_plainly() -> None:
     why = why_not_warm("network", 9, 1)
     assert "you first had contact 9 days ago and have been in touch in 1 different week" in why
     assert "since:" not in why
 
 
-def test_ready_and_trust_count_the_same_days(cli):
+def test_ready_and_trust_count_the_same_days(cli: Cli) -> None:
     # at several times of day back: rounding and flooring part ways on some of them
     for k, hours in enumerate((20, 28, 34, 40, 46, 52)):
         name = f"Olly Lately{'I' * (k + 1)}"
@@ -42,13 +46,13 @@ def test_ready_and_trust_count_the_same_days(cli):
         assert "One contact so far" not in trust or f"One contact so far, {said} ago" in trust
 
 
-def test_silent_for_one_day_is_singular():
+def test_silent_for_one_day_is_singular() -> None:
     lines = activity_reasons(2, 100.0, 109.0, 1.0, 1.0, 1.0, 1.0, 110.0, days=2)
     assert not any("1 days" in line for line in lines)
     assert any("Silent for 1 day against a usual gap of 9 days" in line for line in lines)
 
 
-def test_the_agenda_offers_the_command_that_shows_everything(cli):
+def test_the_agenda_offers_the_command_that_shows_everything(cli: Cli) -> None:
     cli("demo")
     out = " ".join(cli("agenda", "--limit", "2").stdout.split())
     assert "more: troth agenda --all shows all" in out

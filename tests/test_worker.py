@@ -3,19 +3,27 @@ with --once for "what is queued now, then exit"; refuses to run without that bac
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
 from django_tasks_db.models import DBTaskResult
+from pytest_django.fixtures import Settings
 
 from troth.importers import tasks
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 VCARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ruth Okafor\r\nEMAIL:ruth@okafor.example\r\nEND:VCARD\r\n"
 
 
-def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
+def queued(owner: Owner, content: str, name: str = "people.vcf", kind: str = "vcard") -> ImportRun:
     stored = tasks.uploads_dir() / f"upload-test-{name}"
     stored.write_text(content, encoding="utf-8")
     return tasks.do_queue_import(owner, stored, name, kind)
@@ -24,7 +32,7 @@ def queued(owner, content: str, name: str = "people.vcf", kind: str = "vcard") -
 # The worker closes connections it finds inside a transaction, as a long-running
 # process should; so the test runs in autocommit, as the worker does in production.
 @pytest.mark.django_db(transaction=True)
-def test_worker_once_runs_queued_imports(cli, settings, home):
+def test_worker_once_runs_queued_imports(cli: Cli, settings: Settings, home: Path) -> None:
     settings.TASKS = DATABASE
     owner = local_owner()
     good = queued(owner, VCARD)
@@ -46,7 +54,7 @@ def test_worker_once_runs_queued_imports(cli, settings, home):
 # The worker closes connections it finds inside a transaction, as a long-running
 # process should; so the test runs in autocommit, as the worker does in production.
 @pytest.mark.django_db(transaction=True)
-def test_worker_max_tasks(cli, settings, home):
+def test_worker_max_tasks(cli: Cli, settings: Settings, home: Path) -> None:
     settings.TASKS = DATABASE
 
     owner = local_owner()
@@ -57,13 +65,13 @@ def test_worker_max_tasks(cli, settings, home):
     assert sorted(statuses.values()) == [ImportRun.DONE, ImportRun.QUEUED]
 
 
-def test_worker_needs_the_database_backend(cli, settings):
+def test_worker_needs_the_database_backend(cli: Cli, settings: Settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     result = cli("worker", "--once", code=2)
     assert "TROTH_TASKS=database" in result.stderr
 
 
-def test_worker_bad_options(cli, settings):
+def test_worker_bad_options(cli: Cli, settings: Settings) -> None:
     settings.TASKS = DATABASE
     assert "--interval" in cli("worker", "--interval", "-1", code=2).stderr
     assert "--max-tasks" in cli("worker", "--max-tasks", "0", code=2).stderr

@@ -10,15 +10,23 @@ import random
 import struct
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from troth.importers import zipsafe
 from troth.importers.linkedin import PARSER
 from troth.importers.models import ImportRun
 from troth.importers.records import ImportFileError, PersonRecord
+from troth.owned import Owner
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 MIB = 1024 * 1024
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
@@ -61,7 +69,7 @@ def patch_headers(path: Path, *, flags: int | None = None, method: int | None = 
     path.write_bytes(bytes(data))
 
 
-def peak_while(func) -> tuple[BaseException | None, int]:
+def peak_while(func: Callable[[], object]) -> tuple[BaseException | None, int]:
     """Run func; the exception it raised and the peak of Python memory meanwhile."""
     tracemalloc.start()
     error: BaseException | None = None
@@ -78,7 +86,9 @@ def parse(path: Path) -> None:
     list(PARSER.parse(path))
 
 
-def test_a_member_bigger_than_the_limit_is_refused_before_unpacking(cli, tmp_path):
+def test_a_member_bigger_than_the_limit_is_refused_before_unpacking(
+    cli: Cli, tmp_path: Path
+) -> None:
     path = bomb(tmp_path / "export.zip", zipsafe.MEMBER_LIMIT + MIB)
     assert path.stat().st_size < 1 * MIB  # a small download
     error, peak = peak_while(lambda: parse(path))
@@ -91,7 +101,7 @@ def test_a_member_bigger_than_the_limit_is_refused_before_unpacking(cli, tmp_pat
     assert not Person.objects.filter(is_me=False).exists()
 
 
-def test_a_zip_bomb_under_the_size_limit_is_refused_by_its_ratio(cli, tmp_path):
+def test_a_zip_bomb_under_the_size_limit_is_refused_by_its_ratio(cli: Cli, tmp_path: Path) -> None:
     path = bomb(tmp_path / "export.zip", 24 * MIB)  # about 1000 times its packed size
     error, peak = peak_while(lambda: parse(path))
     assert isinstance(error, ImportFileError) and "refused as a zip bomb" in str(error)
@@ -101,7 +111,7 @@ def test_a_zip_bomb_under_the_size_limit_is_refused_by_its_ratio(cli, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_headers_that_lie_cannot_unpack_more_than_they_say(tmp_path):
+def test_headers_that_lie_cannot_unpack_more_than_they_say(tmp_path: Path) -> None:
     """A member that claims 512 KiB but holds 64 MiB: zipfile stops at the claimed size
     and the CRC then fails, one line; memory stays near the claim, not the content."""
     path = bomb(tmp_path / "export.zip", 64 * MIB)
@@ -123,7 +133,7 @@ def test_headers_that_lie_cannot_unpack_more_than_they_say(tmp_path):
     assert peak < 8 * MIB
 
 
-def test_a_member_without_a_name_is_passed_over(tmp_path):
+def test_a_member_without_a_name_is_passed_over(tmp_path: Path) -> None:
     """A crafted entry with an empty name (zipfile's is_dir() fails on it)."""
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -141,7 +151,7 @@ def test_a_member_without_a_name_is_passed_over(tmp_path):
     assert [p.full_name for p in people] == ["Dana Kang"]
 
 
-def test_every_member_counts_against_one_budget(tmp_path):
+def test_every_member_counts_against_one_budget(tmp_path: Path) -> None:
     """Three ordinary 3 MiB files (random text, no bomb) in an archive allowed 8 MiB."""
     rng = random.Random(7)
     path = tmp_path / "export.zip"
@@ -157,13 +167,13 @@ def test_every_member_counts_against_one_budget(tmp_path):
             zipsafe.read_member(archive, infos[2], infos[2].filename, budget)
 
 
-def test_an_ordinary_export_still_reads(tmp_path):
+def test_an_ordinary_export_still_reads(tmp_path: Path) -> None:
     path = small_zip(tmp_path / "export.zip", HEADER + ROW * 2000, zipfile.ZIP_DEFLATED)
     people = [r for r in PARSER.parse(path) if getattr(r, "full_name", None)]
     assert len(people) == 2000
 
 
-def test_an_encrypted_zip_is_one_clear_line(cli, tmp_path):
+def test_an_encrypted_zip_is_one_clear_line(cli: Cli, tmp_path: Path) -> None:
     path = small_zip(tmp_path / "export.zip")
     patch_headers(path, flags=0x1)
     result = cli("import", "linkedin", str(path), code=2)
@@ -174,7 +184,9 @@ def test_an_encrypted_zip_is_one_clear_line(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("method", "name"), [(9, "deflate64"), (98, "PPMd"), (42, "method 42")])
-def test_an_unsupported_compression_is_one_clear_line(cli, tmp_path, method, name):
+def test_an_unsupported_compression_is_one_clear_line(
+    cli: Cli, tmp_path: Path, method: int, name: str
+) -> None:
     path = small_zip(tmp_path / "export.zip")
     patch_headers(path, method=method)
     result = cli("import", "linkedin", str(path), code=2)
@@ -184,7 +196,9 @@ def test_an_unsupported_compression_is_one_clear_line(cli, tmp_path, method, nam
     )
 
 
-def test_a_zip_announcing_millions_of_entries_is_refused_before_it_is_opened(cli, tmp_path):
+def test_a_zip_announcing_millions_of_entries_is_refused_before_it_is_opened(
+    cli: Cli, tmp_path: Path
+) -> None:
     path = small_zip(tmp_path / "export.zip")
     data = bytearray(path.read_bytes())
     end = data.rindex(b"PK\x05\x06")
@@ -196,7 +210,9 @@ def test_a_zip_announcing_millions_of_entries_is_refused_before_it_is_opened(cli
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_zip_that_hides_its_entries_behind_a_small_count_is_refused(cli, tmp_path):
+def test_a_zip_that_hides_its_entries_behind_a_small_count_is_refused(
+    cli: Cli, tmp_path: Path
+) -> None:
     """The end record says 1 entry, the central directory holds 12,001: zipfile would
     read them all (a security review built a million this way)."""
     path = tmp_path / "export.zip"
@@ -218,7 +234,13 @@ def test_a_zip_that_hides_its_entries_behind_a_small_count_is_refused(cli, tmp_p
 
 
 @pytest.fixture
-def web(client, alice, tmp_path, monkeypatch, settings):
+def web(
+    client: Client,
+    alice: Owner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> Client:
     monkeypatch.setenv("TROTH_HOME", str(tmp_path / "troth-home"))
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False  # the run happens inside the upload request
@@ -227,7 +249,9 @@ def web(client, alice, tmp_path, monkeypatch, settings):
 
 
 @pytest.mark.parametrize("kind", ["bomb", "encrypted", "deflate64"])
-def test_the_import_page_fails_the_run_with_the_line_never_a_500(web, alice, tmp_path, kind):
+def test_the_import_page_fails_the_run_with_the_line_never_a_500(
+    web: Client, alice: Owner, tmp_path: Path, kind: str
+) -> None:
     if kind == "bomb":
         path = bomb(tmp_path / "export.zip", 24 * MIB)
         expected = "refused as a zip bomb"

@@ -23,7 +23,7 @@ def do_ensure_me(owner: Owner, name: str = "Me") -> Person:
     return me
 
 
-def local_owner():
+def local_owner() -> Owner:
     User = get_user_model()
     user, created = User.objects.get_or_create(username=LOCAL_USERNAME)
     if created:

@@ -125,7 +125,7 @@ def server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             proc.wait()
 
 
-def _wait_for_url(proc: subprocess.Popen, log_path: Path) -> str | None:
+def _wait_for_url(proc: subprocess.Popen[str], log_path: Path) -> str | None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         for line in log_path.read_text().splitlines():
@@ -221,7 +221,7 @@ def start_server(chromium_path: str) -> Iterator[Callable[..., str]]:
     """Start another `troth ...` server process (pinned to SERVER_DAY) for tests that
     need a server set up their own way: start(args, env, log_path) -> base URL. Each
     one is stopped at the end of the session."""
-    started: list[subprocess.Popen] = []
+    started: list[subprocess.Popen[str]] = []
 
     def start(args: list[str], env: dict[str, str], log_path: Path) -> str:
         for _attempt in range(3):

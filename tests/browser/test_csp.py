@@ -74,7 +74,7 @@ def test_no_page_breaks_the_content_security_policy(browser: Any, server: str) -
         context.close()
 
 
-def test_a_fragment_swapped_in_by_htmx_stays_within_the_policy(browser: Any, server: str):
+def test_a_fragment_swapped_in_by_htmx_stays_within_the_policy(browser: Any, server: str) -> None:
     """Search as you type on People: htmx fetches and swaps a fragment."""
     context = browser.new_context(viewport=DESKTOP, base_url=server)
     context.add_init_script(WATCH)

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -91,7 +92,9 @@ def _sign_up(browser: Any, base: str, link: str, username: str, name: str) -> An
     return page
 
 
-def test_invite_sign_up_need_offer_accept_and_the_dashboard(browser, group_server, labels_ok):
+def test_invite_sign_up_need_offer_accept_and_the_dashboard(
+    browser: Any, group_server: str, labels_ok: Callable[[Any], None]
+) -> None:
     olivia = _person(browser, group_server)
     olivia.goto("/groups/job-club/")
     assert "/login/" in olivia.url  # nothing without signing in

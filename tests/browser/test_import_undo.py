@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,10 +44,13 @@ def found(page: Any, name: str) -> int:
     """How many people named `name` the People page lists for a search of it."""
     page.goto(f"/people/?q={name.split()[-1]}")
     page.get_by_role("heading", level=1, name="People").wait_for()
-    return page.get_by_role("link", name=name, exact=True).count()
+    count: int = page.get_by_role("link", name=name, exact=True).count()
+    return count
 
 
-def test_undo_an_import_from_its_page(page, labels_ok, screenshots, tmp_path):
+def test_undo_an_import_from_its_page(
+    page: Any, labels_ok: Callable[[Any], None], screenshots: Path, tmp_path: Path
+) -> None:
     card = tmp_path / "ferries.vcf"
     card.write_text(VCARD, encoding="utf-8")
     page.goto("/import/")

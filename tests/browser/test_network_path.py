@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.browser
 TARGET = "David Ionescu"  # reached through several first hops in the demo (seed 7)
 
 
-def test_show_a_path_on_the_network(page, screenshots):
+def test_show_a_path_on_the_network(page: Any, screenshots: Path) -> None:
     page.goto("/people/?q=" + TARGET.replace(" ", "+"))
     page.get_by_role("link", name=TARGET, exact=True).first.click()
     page.get_by_text("Find a way in", exact=True).click()

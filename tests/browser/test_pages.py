@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,7 +63,9 @@ def _settle(pg: Any) -> None:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_at_desktop_and_phone_width(browser, server, screenshots, labels_ok, name):
+def test_page_at_desktop_and_phone_width(
+    browser: Any, server: str, screenshots: Path, labels_ok: Callable[[Any], None], name
+) -> None:
     path, heading = PAGES[name]
     if path is None:
         path, heading = _person_path(browser, server)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +34,9 @@ TARGET = "David Ionescu"
 COMPANY = "Hooli"
 
 
-def test_find_a_way_in_and_open_the_ask(page, screenshots, labels_ok):
+def test_find_a_way_in_and_open_the_ask(
+    page: Any, screenshots: Path, labels_ok: Callable[[Any], None]
+) -> None:
     page.goto("/people/?q=" + TARGET.replace(" ", "+"))
     page.get_by_role("link", name=TARGET, exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TARGET)
@@ -62,7 +67,7 @@ def test_find_a_way_in_and_open_the_ask(page, screenshots, labels_ok):
     page.screenshot(path=str(screenshots / "paths-ask.png"), full_page=True)
 
 
-def test_company_search(page, labels_ok):
+def test_company_search(page: Any, labels_ok: Callable[[Any], None]) -> None:
     page.goto("/paths/")
     labels_ok(page)
     page.get_by_label("Company").fill(COMPANY)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +48,9 @@ def _delete(page: Any, name: str) -> None:
     expect(page.locator(".flash")).to_contain_text(f"Deleted {name[:40]}")
 
 
-def test_edit_a_person_fix_a_mistake_and_see_it_saved(page, screenshots, labels_ok):
+def test_edit_a_person_fix_a_mistake_and_see_it_saved(
+    page: Any, screenshots: Path, labels_ok: Callable[[Any], None]
+) -> None:
     name = f"Jordan Pike {uuid.uuid4().hex[:6]}"
     _add(page, name, **{"Company": "Ledgerline", "Job title": "Analyst"})
     page.wait_for_load_state("networkidle")
@@ -80,7 +84,7 @@ def test_edit_a_person_fix_a_mistake_and_see_it_saved(page, screenshots, labels_
     _delete(page, name)
 
 
-def test_slash_on_today_types_into_the_people_search(page):
+def test_slash_on_today_types_into_the_people_search(page: Any) -> None:
     page.goto("/")
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")
@@ -93,7 +97,7 @@ def test_slash_on_today_types_into_the_people_search(page):
     expect(page.get_by_role("table")).to_contain_text("Melissa Martin")
 
 
-def test_a_long_unbroken_name_does_not_stretch_people(page, screenshots):
+def test_a_long_unbroken_name_does_not_stretch_people(page: Any, screenshots: Path) -> None:
     name = "A" * 200
     _add(page, name)
     page.goto("/people/?q=" + "A" * 60)
@@ -108,7 +112,7 @@ def test_a_long_unbroken_name_does_not_stretch_people(page, screenshots):
     _delete(page, name)
 
 
-def test_people_on_a_phone_starts_with_people(browser, server, screenshots):
+def test_people_on_a_phone_starts_with_people(browser: Any, server: str, screenshots: Path) -> None:
     context = browser.new_context(viewport=PHONE, base_url=server)
     try:
         pg = context.new_page()

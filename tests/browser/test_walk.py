@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +38,9 @@ def quick_panel(page: Any, title: str) -> Any:
     return panel
 
 
-def test_today_lists_what_to_do_with_reasons_and_drafts(page, labels_ok):
+def test_today_lists_what_to_do_with_reasons_and_drafts(
+    page: Any, labels_ok: Callable[[Any], None]
+) -> None:
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Today")
     assert page.get_by_role("link", name="Today").get_attribute("aria-current") == "page"
@@ -75,7 +79,9 @@ def test_today_lists_what_to_do_with_reasons_and_drafts(page, labels_ok):
     labels_ok(page)
 
 
-def test_a_stray_tap_on_today_is_undone_from_the_keyboard(page, labels_ok):
+def test_a_stray_tap_on_today_is_undone_from_the_keyboard(
+    page: Any, labels_ok: Callable[[Any], None]
+) -> None:
     page.goto("/")
     items = page.get_by_role("list", name="Agenda").get_by_role("listitem")
     shown = items.count()
@@ -104,7 +110,9 @@ def test_a_stray_tap_on_today_is_undone_from_the_keyboard(page, labels_ok):
     expect(count).to_have_text(str(shown))
 
 
-def test_find_a_person_then_log_give_and_keep_a_promise(page, labels_ok):
+def test_find_a_person_then_log_give_and_keep_a_promise(
+    page: Any, labels_ok: Callable[[Any], None]
+) -> None:
     page.goto("/people/")
     status = page.get_by_role("status").filter(has_text="people")
     # 300 in the demo, and any another browser test (they share one server, in random
@@ -192,7 +200,9 @@ def test_find_a_person_then_log_give_and_keep_a_promise(page, labels_ok):
         assert expected in text
 
 
-def test_propose_an_introduction_between_two_strong_ties(page, labels_ok):
+def test_propose_an_introduction_between_two_strong_ties(
+    page: Any, labels_ok: Callable[[Any], None]
+) -> None:
     # The two strongest ties (People sorted by trust) are the safest pair to ask.
     page.goto("/people/")
     page.get_by_role("columnheader", name="Trust").get_by_role("link").click()
@@ -249,7 +259,9 @@ END:VCARD
 """
 
 
-def test_import_a_vcard_file(page, labels_ok, screenshots, tmp_path):
+def test_import_a_vcard_file(
+    page: Any, labels_ok: Callable[[Any], None], screenshots: Path, tmp_path: Path
+) -> None:
     card = tmp_path / "phone-contacts.vcf"
     card.write_text(VCARD, encoding="utf-8")
     page.goto("/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -27,6 +28,10 @@ from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner, rows_rewritten
 from troth.people.models import Person, Relationship
 from troth.trust.models import TierCadence
+
+# What handling an item changed, as JSON (it travels through the Undo form and back):
+# `before`'s keys plus the mark's; values are JSON scalars or, for an intro, a dict.
+UndoRecord = dict[str, Any]
 
 # Doing one of these means getting in touch, so it is logged as an interaction
 # (which also restarts the person's cadence).
@@ -141,10 +146,10 @@ def undoable(item: Candidate, action: str) -> bool:
     return True
 
 
-def before(owner: Owner, item: Candidate) -> dict:
+def before(owner: Owner, item: Candidate) -> UndoRecord:
     """What handling `item` may change, as it is now."""
     mark = AgendaMark.objects.filter(owner=owner, key=item.key).first()
-    record: dict = {
+    record: UndoRecord = {
         "key": item.key,
         "id": item.id,
         "kind": item.kind,
@@ -198,7 +203,7 @@ def mark_set_at(owner: Owner, item: Candidate) -> str | None:
     return None if mark is None else _when(mark.marked_at)
 
 
-def do_undo(owner: Owner, record: dict) -> None:
+def do_undo(owner: Owner, record: UndoRecord) -> None:
     """Put back what handling an item changed (`record`: `before`'s, plus `status`, the
     mark it set, `set_at`, when it set it, and `interaction`, the id of the contact it
     logged). Refuses, changing nothing, when the item was handled again since: an old
@@ -241,7 +246,7 @@ def do_undo(owner: Owner, record: dict) -> None:
     mark.save()
 
 
-def _undo_intro(owner: Owner, intro_id: int, was: dict) -> None:
+def _undo_intro(owner: Owner, intro_id: int, was: UndoRecord) -> None:
     """An introduction as it was before done took its step or its nudge."""
     intro = Introduction.objects.select_related("introducer", "person_a", "person_b").get(
         owner=owner, id=intro_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, Subquery
@@ -324,7 +325,8 @@ def _contact_candidates(owner: Owner, today: dt.date) -> list[Candidate]:
     scored = TrustScore.objects.filter(owner=owner, last_contact__isnull=False)
     # Equal scores in the order the rows were scored (their id), whichever index the
     # database walks: the 200th place must not depend on it.
-    rows: dict[int, tuple] = {}
+    # (person_id, full_name, score, tier, activity_trend_30, last_contact)
+    rows: dict[int, tuple[int, str, float, str, float | None, dt.date]] = {}
     cadence_of = tier_cadences(owner)
     for tier in CADENCE_TIERS:
         # Check-ins come up when due, never ahead: a weekly tie would otherwise
@@ -378,7 +380,7 @@ def _contact_candidates(owner: Owner, today: dt.date) -> list[Candidate]:
         cycle = plan.checkin_cycle(last, cadence, today)
         rhythm = "your own rhythm" if days is not None else f"{tier} tie"
         why = f"No contact with {name} for {_days(silent)} ({rhythm}: every {_days(cadence)})"
-        if fast:
+        if fast and trend is not None:  # fast says so; the test tells mypy
             why += (
                 f"; the tie is cooling (the chance of contact fell {-trend:.0f} points in 30 days)"
             )
@@ -622,7 +624,7 @@ def access_item(
             if c.kind == kind and c.ref == ref:
                 return with_hints(owner, today, [c])[0] if kind == "need" else c
     fresh_scores(owner)
-    gather = {
+    gatherers: dict[str, Callable[[], list[Candidate]]] = {
         "promise": lambda: _my_promises(owner, today, window),
         "thanks": lambda: _thanks(owner, today),
         # one need's hint alone, not all 200 needs matched (it is the same hint)
@@ -635,7 +637,8 @@ def access_item(
         "release": lambda: _their_promises(owner, today),
         "intro": lambda: intro_candidates(owner, today),
         "date": lambda: _dates(owner, today),
-    }.get(kind, list)
+    }
+    gather = gatherers.get(kind, list)
     for c in gather():
         if c.kind == kind and c.ref == ref:
             return c

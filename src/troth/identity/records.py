@@ -1,7 +1,7 @@
 """One record as identity matching sees it (pure: no Django): the `Candidate` a caller
 hands in, the `Match` it gets back, and the record prepared for comparison (its name
-split, its nickname forms, its employers read from work addresses, a name read from an
-address when the record has none)."""
+split, its nickname forms (with the given names its own addresses spell), its employers
+read from work addresses, a name read from an address when the record has none)."""
 
 from __future__ import annotations
 
@@ -150,6 +150,10 @@ def _prepare(c: Candidate) -> _Prepared:
     if known_as and g:
         # the name they go by is one of their given names' forms: "Bobby" finds them
         forms = forms | name_forms(known_as)
+    if named and len(g) > 1 and f:
+        # (an initial, "F. Talwell", is read as any name of its letter already:
+        # _variants, troth.identity.groups)
+        forms = forms | _address_givens(c.emails, g, f)
     return _Prepared(
         given=g,
         family=f,
@@ -161,6 +165,25 @@ def _prepare(c: Candidate) -> _Prepared:
         from_email=from_email,
         head=_head(c) if named else "",
     )
+
+
+def _address_givens(emails: Iterable[str], given: str, family: str) -> frozenset[str]:
+    """The given names a record's own addresses spell beside its family name: "Ellie
+    Crawby" writing from elizabeth.crawby@ is also Elizabeth, as a nickname a source
+    gave is ("Bobby"). An address is mostly made under its owner's formal name while
+    the name shown is what they go by, and no nickname table knows every diminutive.
+    Only an address with the record's own family name and a given name of the same
+    first letter: a household's shared address (kim.smith@ on John Smith's record)
+    names someone else. (That leaves out "Bessy" for elizabeth@: a few diminutives
+    are lost, no spouse is taken for the owner.)"""
+    out: frozenset[str] = frozenset()
+    for email in emails:
+        found = _LOCAL_NAME.match(email.partition("@")[0])
+        if found and found.group(2) == family and found.group(1) != given:
+            other = found.group(1)
+            if other[:1] == given[:1]:
+                out = out | name_forms(other)
+    return out
 
 
 def _head(c: Candidate) -> str:

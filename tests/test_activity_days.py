@@ -24,7 +24,7 @@ def history(person: list[int], day: list[float], n: int) -> History:
     )
 
 
-def test_five_messages_on_one_day_are_one_day_of_rhythm():
+def test_five_messages_on_one_day_are_one_day_of_rhythm() -> None:
     # tie 0: five messages one afternoon, 40 days ago, and one 10 days ago; tie 1: the
     # same two days with one message each. Their rhythm is the same.
     afternoon = [DAY0 - 40 + 0.50 + 0.01 * k for k in range(5)]
@@ -46,7 +46,7 @@ def test_five_messages_on_one_day_are_one_day_of_rhythm():
     assert rhythm[0] == rhythm[1]
 
 
-def test_days_are_calendar_days_and_add_up_across_the_periods():
+def test_days_are_calendar_days_and_add_up_across_the_periods() -> None:
     # 23:59 and 00:01 are two days; a message exactly at a cut belongs to the day (and
     # the period) before it, so no day is counted in two periods.
     cuts = [DAY0 - 90, DAY0 - 30, DAY0]

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from test_light_startup import probe
 
@@ -37,7 +38,7 @@ print(json.dumps({m: m in sys.modules for m in watched}), file=sys.stderr)
 """
 
 
-def loaded_by(home, *args: str) -> tuple[str, dict[str, bool]]:
+def loaded_by(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
     env = {**os.environ, "TROTH_HOME": str(home)}
     env.pop("TROTH_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -51,7 +52,7 @@ def loaded_by(home, *args: str) -> tuple[str, dict[str, bool]]:
     return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def test_the_agenda_starts_without_restore_webhooks_or_the_admin(tmp_path):
+def test_the_agenda_starts_without_restore_webhooks_or_the_admin(tmp_path: Path) -> None:
     probe(tmp_path, "add", "Ada Lovelace", "--company", "Analytical Engines")
     probe(tmp_path, "log", "Ada", "meeting", "tea")
     probe(tmp_path, "agenda")  # scores the network once
@@ -61,7 +62,7 @@ def test_the_agenda_starts_without_restore_webhooks_or_the_admin(tmp_path):
         assert loaded == dict.fromkeys(DEFERRED, False), (args, loaded)
 
 
-def test_a_write_still_reaches_the_webhook_recorder(tmp_path):
+def test_a_write_still_reaches_the_webhook_recorder(tmp_path: Path) -> None:
     # the recorder is imported at the first event, not before
     probe(tmp_path, "add", "Ada Lovelace")
     out, loaded = loaded_by(tmp_path, "log", "Ada", "call", "catch-up")

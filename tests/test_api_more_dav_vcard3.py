@@ -9,8 +9,10 @@ import base64
 
 import pytest
 import vobject
+from pytest_django.live_server_helper import LiveServer
 
-from dav_client import NS, Client, multiget, prop
+from dav_client import NS, Answer, Client, multiget, prop
+from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.dates import do_set_date
 from troth.people.models import Person
@@ -25,7 +27,7 @@ PNG = base64.b64decode(
 
 
 @pytest.fixture
-def book(live_server, alice):
+def book(live_server: LiveServer, alice: Owner) -> tuple[Client, Person]:
     wren = do_add_person(
         alice,
         "Wren Halvorsen",
@@ -42,7 +44,7 @@ def book(live_server, alice):
     return Client(live_server.url, "alice", raw), wren
 
 
-def cards(answer) -> dict[str, tuple[str, str]]:
+def cards(answer: Answer) -> dict[str, tuple[str, str]]:
     """{href: (ETag, card text)} of a multistatus."""
     return {
         href: (prop(r, "d:getetag") or "", prop(r, "card:address-data") or "")
@@ -51,7 +53,7 @@ def cards(answer) -> dict[str, tuple[str, str]]:
     }
 
 
-def test_multiget_in_3_0_and_4_0_same_etags(book):
+def test_multiget_in_3_0_and_4_0_same_etags(book: tuple[Client, Person]) -> None:
     client, wren = book
     href = f"{BOOK}{wren.pk}.vcf"
     v4 = cards(client.request("REPORT", BOOK, multiget([href]), depth="1"))[href]
@@ -72,7 +74,7 @@ def test_multiget_in_3_0_and_4_0_same_etags(book):
     assert "PREF=1" in v4[1] and "BDAY:--0314" in v4[1] and "data:image/png;base64," in v4[1]
 
 
-def test_get_follows_accept(book):
+def test_get_follows_accept(book: tuple[Client, Person]) -> None:
     client, wren = book
     href = f"{BOOK}{wren.pk}.vcf"
     for accept, version in (
@@ -94,7 +96,7 @@ def test_get_follows_accept(book):
     assert plain.headers["etag"] == old.headers["etag"]
 
 
-def test_query_and_sync_collection_in_3_0(book):
+def test_query_and_sync_collection_in_3_0(book: tuple[Client, Person]) -> None:
     client, wren = book
     query = (
         b'<?xml version="1.0" encoding="utf-8"?>'
@@ -118,7 +120,7 @@ def test_query_and_sync_collection_in_3_0(book):
     assert all("VERSION:3.0" in text and "VERSION:4.0" not in text for _, text in synced.values())
 
 
-def test_book_says_both_versions_and_refuses_others(book):
+def test_book_says_both_versions_and_refuses_others(book: tuple[Client, Person]) -> None:
     client, wren = book
     body = (
         b'<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"'

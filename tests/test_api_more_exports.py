@@ -8,14 +8,19 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from api_helpers import Api
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +45,7 @@ def vcards(path: Path, domain: str) -> Path:
 
 
 @pytest.fixture
-def api(db):
+def api(db: None) -> Api:
     return Api(local_owner())
 
 
@@ -48,7 +53,7 @@ def latest_run() -> ImportRun:
     return ImportRun.objects.filter(owner=local_owner()).latest("id")
 
 
-def test_undo_an_import_as_the_cli(api, cli, tmp_path):
+def test_undo_an_import_as_the_cli(api: Api, cli: Cli, tmp_path: Path) -> None:
     who = local_owner()
     cli("import", str(vcards(tmp_path / "a.vcf", "a.example")))
     first = latest_run()
@@ -71,7 +76,7 @@ def test_undo_an_import_as_the_cli(api, cli, tmp_path):
     assert r.status_code == 400 and "already undone" in r.json()["error"]
 
 
-def test_undo_refused_after_a_later_edit_unless_force(api, cli, tmp_path):
+def test_undo_refused_after_a_later_edit_unless_force(api: Api, cli: Cli, tmp_path: Path) -> None:
     who = local_owner()
     cli("import", str(vcards(tmp_path / "a.vcf", "a.example")))
     run = latest_run()
@@ -84,7 +89,7 @@ def test_undo_refused_after_a_later_edit_unless_force(api, cli, tmp_path):
     assert r.status_code == 200 and r.json()["people_removed"] == 4, r.content
 
 
-def test_another_owners_import_is_not_found(alice, bob, tmp_path):
+def test_another_owners_import_is_not_found(alice: Owner, bob: Owner, tmp_path: Path) -> None:
     from troth.importers.apply import do_import
     from troth.importers.registry import parser
 
@@ -96,7 +101,7 @@ def test_another_owners_import_is_not_found(alice, bob, tmp_path):
     assert run.undone_at is None and Person.objects.filter(owner=alice, is_me=False).count() == 4
 
 
-def test_csv_export_is_the_commands_files(api, cli, tmp_path, bob):
+def test_csv_export_is_the_commands_files(api: Api, cli: Cli, tmp_path: Path, bob: Owner) -> None:
     who = local_owner()
     dana = do_add_person(who, "Dana Kang", emails=["dana@a.example"], company="Acme")
     do_add_note(who, dana, '=HYPERLINK("http://evil.example","click")')

@@ -13,20 +13,21 @@ from django.utils import timezone
 
 from api_helpers import Api
 from troth.groups import actions
-from troth.groups.models import GroupNeed, GroupProfile, HelpOffer, MemberIntro, Membership
+from troth.groups.models import Group, GroupNeed, GroupProfile, HelpOffer, MemberIntro, Membership
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def circle(alice, bob):
+def circle(alice: Owner, bob: Owner) -> Group:
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
     return group
 
 
-def test_post_offer_withdraw_close_a_need(alice, bob, circle):
+def test_post_offer_withdraw_close_a_need(alice: Owner, bob: Owner, circle: Group) -> None:
     alices, bobs = Api(alice), Api(bob, name="bob's")
     r = alices("POST", f"/groups/{circle.slug}/needs", {"text": "An intro to a CFO", "days": 30})
     assert r.status_code == 201, r.content
@@ -67,7 +68,7 @@ def test_post_offer_withdraw_close_a_need(alice, bob, circle):
     assert GroupNeed.objects.count() == 1
 
 
-def test_carry_profile_and_connector(alice, bob, circle):
+def test_carry_profile_and_connector(alice: Owner, bob: Owner, circle: Group) -> None:
     alices = Api(alice)
     need = alices("POST", f"/groups/{circle.slug}/needs", {"text": "A designer"}).json()
     r = alices("POST", f"/groups/{circle.slug}/needs/{need['id']}/carry")
@@ -92,7 +93,7 @@ def test_carry_profile_and_connector(alice, bob, circle):
     assert r.status_code == 400 and "0 to 50" in r.json()["error"]
 
 
-def test_member_introduction_ask_agree_and_offer(alice, bob, circle):
+def test_member_introduction_ask_agree_and_offer(alice: Owner, bob: Owner, circle: Group) -> None:
     alices, bobs = Api(alice), Api(bob, name="bob's")
     need = alices("POST", f"/groups/{circle.slug}/needs", {"text": "An intro to a CFO"}).json()
     # bob offers an introduction on alice's need; alice accepts it
@@ -125,7 +126,7 @@ def test_member_introduction_ask_agree_and_offer(alice, bob, circle):
     assert r.status_code == 422 and "step" in r.json()["error"]
 
 
-def test_another_group_is_not_found_and_unchanged(alice, bob, circle):
+def test_another_group_is_not_found_and_unchanged(alice: Owner, bob: Owner, circle: Group) -> None:
     carol = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(carol, "Carol")
     other = actions.do_create_group("Acme Alumni", organiser=carol)

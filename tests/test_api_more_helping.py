@@ -4,6 +4,8 @@ the needs you could meet (`troth needs --i-can-help`) and each tier's check-in r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from api_helpers import Api
@@ -12,15 +14,18 @@ from troth.owners import local_owner, me_person
 from troth.people.actions import do_add_person, do_tag
 from troth.trust.models import TierCadence
 
+if TYPE_CHECKING:
+    from conftest import Cli
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(db):
+def api(db: None) -> Api:
     return Api(local_owner())
 
 
-def test_helpers_of_a_need_as_troth_help(api, cli):
+def test_helpers_of_a_need_as_troth_help(api: Api, cli: Cli) -> None:
     who = local_owner()
     dana = do_add_person(who, "Dana Kang", company="Acme", title="Tax accountant")
     eli = do_add_person(who, "Eli Park", title="Accountant")
@@ -39,7 +44,7 @@ def test_helpers_of_a_need_as_troth_help(api, cli):
     assert r.status_code == 400 and r.json()["error"].startswith("limit:")
 
 
-def test_needs_i_can_help_as_the_cli(api, cli):
+def test_needs_i_can_help_as_the_cli(api: Api, cli: Cli) -> None:
     who = local_owner()
     me = me_person(who)
     dana = do_add_person(who, "Dana Kang")
@@ -58,7 +63,7 @@ def test_needs_i_can_help_as_the_cli(api, cli):
     assert only == cli.json("needs", "--i-can-help", "--person", f"#{eli.id}") == []
 
 
-def test_rhythms_read_set_default_and_reset_as_the_cli(api, cli):
+def test_rhythms_read_set_default_and_reset_as_the_cli(api: Api, cli: Cli) -> None:
     who = local_owner()
     assert api.get("/rhythms").json() == cli.json("rhythms")
     r = api("PUT", "/rhythms", {"tier": "close", "days": 21})

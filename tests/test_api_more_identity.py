@@ -4,25 +4,31 @@ owner's merges and suggestions are not found and stay as they were."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.utils import timezone
 
 from api_helpers import Api
 from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(db):
+def api(db: None) -> Api:
     """The local owner's token: the owner the in-process CLI acts for."""
     return Api(local_owner())
 
 
-def suggest(owner, first: str, second: str, confidence: float = 0.8) -> MergeSuggestion:
+def suggest(owner: Owner, first: str, second: str, confidence: float = 0.8) -> MergeSuggestion:
     a = do_add_person(owner, first, emails=[f"{first.split()[0].lower()}@a.example"])
     b = do_add_person(owner, second)
     return MergeSuggestion.objects.create(
@@ -35,7 +41,7 @@ def suggest(owner, first: str, second: str, confidence: float = 0.8) -> MergeSug
     )
 
 
-def test_suggestions_list_accept_dismiss_as_the_cli(api, cli):
+def test_suggestions_list_accept_dismiss_as_the_cli(api: Api, cli: Cli) -> None:
     who = local_owner()
     robert = suggest(who, "Robert Chen", "Bob Chen", 0.9)
     dana = suggest(who, "Dana Kang", "Dana Kong", 0.7)
@@ -69,7 +75,7 @@ def test_suggestions_list_accept_dismiss_as_the_cli(api, cli):
     assert api.get("/merge-suggestions").json()["items"] == [] == cli.json("merge", "--suggestions")
 
 
-def test_merges_and_undoing_one_as_the_cli(api, cli):
+def test_merges_and_undoing_one_as_the_cli(api: Api, cli: Cli) -> None:
     who = local_owner()
     keep = do_add_person(who, "Robert Chen", emails=["robert@a.example"])
     other = do_add_person(who, "Bob Chen", emails=["bob@b.example"])
@@ -98,7 +104,7 @@ def test_merges_and_undoing_one_as_the_cli(api, cli):
     assert r.json()["restored"]["id"] == other.id
 
 
-def test_another_owners_merges_and_suggestions_are_not_found(alice, bob):
+def test_another_owners_merges_and_suggestions_are_not_found(alice: Owner, bob: Owner) -> None:
     theirs = suggest(alice, "Robert Chen", "Bob Chen")
     keep = do_add_person(alice, "Eve Stone")
     gone = do_add_person(alice, "Eve Stone-Smith")

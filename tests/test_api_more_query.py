@@ -8,11 +8,12 @@ import pytest
 
 from api_helpers import Api
 from test_api_sweep import counts, operations, requests_for, world
+from troth.owned import Owner
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_unknown_query_parameter_is_a_422_naming_it_on_every_route(alice):
+def test_an_unknown_query_parameter_is_a_422_naming_it_on_every_route(alice: Owner) -> None:
     mine = world(alice, "Alice's")
     before = counts(alice)
     api = Api(alice)
@@ -33,7 +34,7 @@ def test_an_unknown_query_parameter_is_a_422_naming_it_on_every_route(alice):
     assert counts(alice) == before  # nothing written
 
 
-def test_declared_parameters_still_work_and_the_message_lists_them(alice):
+def test_declared_parameters_still_work_and_the_message_lists_them(alice: Owner) -> None:
     api = Api(alice)
     assert api.get("/people", tag="x", q="dana").status_code == 200
     r = api.get("/people", tags="x")

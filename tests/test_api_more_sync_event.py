@@ -5,13 +5,16 @@ writes several."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from servers import Dovecot
 from test_sync_imap import ME, add_source, dovecot, fill, message  # noqa: F401 (fixture)
 from troth.events import happened
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.sync import imap
 from troth.sync.actions import do_sync
 from troth.sync.models import SyncRun
@@ -20,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def heard():
+def heard() -> Iterator[list[dict[str, Any]]]:
     events: list[dict[str, Any]] = []
 
     def listen(sender: str, **kw: Any) -> None:
@@ -31,7 +34,12 @@ def heard():
     happened.disconnect(listen)
 
 
-def test_one_import_finished_per_sync_run(alice, dovecot, heard, monkeypatch):  # noqa: F811
+def test_one_import_finished_per_sync_run(
+    alice: Owner,
+    dovecot: Dovecot,  # noqa: F811
+    heard: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(imap, "BATCH", 2)  # five messages in two folders: four batches
     fill(dovecot)
     source = add_source(alice, dovecot)

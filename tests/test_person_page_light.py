@@ -7,20 +7,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django.fixtures import DjangoAssertNumQueries
 
+from troth.owned import Owner
 from troth.people.actions import do_add_person, do_link_knows
+from troth.people.models import Person
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def dana(alice):
+def dana(alice: Owner) -> Person:
     return do_add_person(
         alice, "Dana Whitfield", emails=["dana@example.org"], company="Acme", title="CTO"
     )
 
 
-def test_the_page_loads_the_edit_form_when_its_panel_opens(web, dana):
+def test_the_page_loads_the_edit_form_when_its_panel_opens(web: Client, dana: Person) -> None:
     page = web.get(f"/people/{dana.id}/").content.decode()
     assert 'name="edit-name"' not in page
     panel = page[page.index('id="edit"') : page.index("</details>", page.index('id="edit"'))]
@@ -36,7 +40,9 @@ def test_the_page_loads_the_edit_form_when_its_panel_opens(web, dana):
     assert 'value="Acme"' in body
 
 
-def test_without_javascript_the_edit_link_opens_the_page_with_the_form(web, dana):
+def test_without_javascript_the_edit_link_opens_the_page_with_the_form(
+    web: Client, dana: Person
+) -> None:
     page = web.get(f"/people/{dana.id}/").content.decode()
     assert f'href="/people/{dana.id}/edit#edit"' in page
     r = web.get(f"/people/{dana.id}/edit")
@@ -48,15 +54,15 @@ def test_without_javascript_the_edit_link_opens_the_page_with_the_form(web, dana
     assert "Who they know" in body
 
 
-def test_the_edit_form_is_the_owners_alone(web, bob):
+def test_the_edit_form_is_the_owners_alone(web: Client, bob: Owner) -> None:
     theirs = do_add_person(bob, "Someone Else")
     assert web.get(f"/people/{theirs.id}/edit").status_code == 404
     assert web.get(f"/people/{theirs.id}/edit", **HTMX).status_code == 404
 
 
 def test_who_they_know_costs_the_same_queries_for_one_link_or_thirty(
-    web, alice, dana, django_assert_max_num_queries
-):
+    web: Client, alice: Owner, dana: Person, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     do_link_knows(alice, dana, do_add_person(alice, "Lee Chen"))
     with django_assert_max_num_queries(100) as one:
         assert web.get(f"/people/{dana.id}/").status_code == 200

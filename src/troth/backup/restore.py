@@ -56,6 +56,11 @@ from troth.people.models import Person
 from troth.people.search import bulk_writes
 
 BATCH = 1000
+# The largest file read whole with json.loads (one not in the layout troth writes):
+# parsed JSON takes up to ~25 times its size in memory (a 60 MiB file of empty lists
+# took the server to 4.7 GiB for minutes), and any member may upload one. An export
+# as troth writes it is read a row at a time, whatever its size.
+WHOLE_LIMIT = 16 * 1024 * 1024
 # The largest id a restore writes: an id near the top of the column would move the
 # shared id sequence there and leave every account of the server without new ids.
 MAX_ID = 2**31 - 1
@@ -533,8 +538,22 @@ def _scan(path: Path, owner_id: Any) -> tuple[dict[str, _Load], Any]:
         pass  # not troth's own layout (or broken): read it whole, for a precise error
     except OSError as exc:
         raise TrothError(f"cannot read {path}: {exc.strerror or exc}") from None
+    _check_whole_size(path)
     data = _read(path)
     return _plan(path, _whole(path, data), owner_id), data
+
+
+def _check_whole_size(path: Path) -> None:
+    try:
+        size = path.expanduser().stat().st_size
+    except OSError as exc:
+        raise TrothError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size > WHOLE_LIMIT:
+        raise TrothError(
+            f"{path}: not laid out as `troth export json` writes it (its header first, then"
+            f" its tables), and too big to read whole ({size / 2**20:.0f} MiB,"
+            f" {WHOLE_LIMIT // 2**20} MiB at most): export it again with troth export json"
+        )
 
 
 def _check_references(

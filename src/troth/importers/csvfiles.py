@@ -19,12 +19,40 @@ from troth.importers.records import ImportFileError, Problem
 
 # How far into a file a header row may start (LinkedIn's preamble is 3 lines).
 HEADER_SCAN_ROWS = 20
+# The longest line (characters) a CSV may have. Python's csv module caps a cell
+# (field_size_limit) but not the cells of a row: one line of 20 million empty cells
+# (a 60 MiB upload) became lists of 20 million strings, again for every kind tried,
+# and took a group's server to 4.7 GiB for minutes. No export troth reads has a line
+# near this long.
+MAX_LINE = 1 << 20
 _SPACES = re.compile(r"\s+")
 
 
 def column_key(name: str) -> str:
     """How a column name is compared: case, surrounding spaces, quotes and a BOM ignored."""
     return _SPACES.sub(" ", name.replace("\ufeff", "").strip().strip('"').casefold())
+
+
+def long_line(text: str, limit: int = MAX_LINE) -> int | None:
+    """The number of the first line longer than `limit` characters, or None. A
+    line ends at a newline, or at a carriage return (old Mac files); it is found
+    with str.find, without splitting the text into a list of lines."""
+    start, number, size = 0, 1, len(text)
+    while start <= size:
+        end = text.find("\n", start)
+        stop = size if end < 0 else end
+        if stop - start > limit:
+            at = start
+            while at < stop:
+                cr = text.find("\r", at, stop)
+                cr = stop if cr < 0 else cr
+                if cr - at > limit:
+                    return number
+                at = cr + 1
+        if end < 0:
+            return None
+        start, number = end + 1, number + 1
+    return None
 
 
 def decode(data: bytes, where: str) -> str:
@@ -146,6 +174,12 @@ def find_table(
 
     Only the first `scan` rows are searched, so a file of another kind is
     rejected quickly."""
+    too_long = long_line(text)
+    if too_long is not None:
+        raise ImportFileError(
+            f"{where}:{too_long}: a line of more than {MAX_LINE:,} characters; not a table"
+            " troth reads"
+        )
     wanted = {column_key(n) for n in required}
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = iter(reader)
@@ -169,6 +203,8 @@ def find_table(
 def header_keys(text: str, rows: int = HEADER_SCAN_ROWS, delimiter: str = ",") -> list[set[str]]:
     """The column keys of the first few rows (for cheap format detection)."""
     out: list[set[str]] = []
+    if long_line(text) is not None:
+        return out  # no table troth reads (find_table says why)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:

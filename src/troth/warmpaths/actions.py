@@ -220,9 +220,13 @@ def _observed(
     return touched, found
 
 
+Counts = dict[tuple[int, int], int]
+KnowsRows = dict[tuple[int, int], tuple[str, float | None]]
+
+
 def _records(
     owner: Owner, me_id: int, *, before: dt.datetime | None = None
-) -> tuple[dict, dict, dict]:
+) -> tuple[Counts, Counts, KnowsRows]:
     """troth's own records: met through, introductions that reached "met", Knows rows
     (`before`: only introductions started before then)."""
     met: dict[tuple[int, int], int] = {}
@@ -434,7 +438,7 @@ def _values(link: Link) -> tuple[Any, ...]:
     return tuple(getattr(link, name) for name in EVIDENCE_FIELDS)
 
 
-def _adapter(field: Field) -> Any:
+def _adapter(field: Field[Any, Any]) -> Any:
     """How one column's Python value goes to the database, without Django's per-value
     preparation (ints, floats, text and booleans go as they are)."""
     ops = connection.ops
@@ -452,7 +456,7 @@ def _insert_new(created: list[Link]) -> None:
     if not created:
         return
     fields = [f for f in Link._meta.concrete_fields if not f.primary_key]
-    adapters = [_adapter(cast(Field, f)) for f in fields]
+    adapters = [_adapter(cast("Field[Any, Any]", f)) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -481,7 +485,8 @@ def _save_changed(changed: list[Link]) -> None:
     if not changed:
         return
     fields = [
-        cast(Field, Link._meta.get_field(name.removesuffix("_id"))) for name in EVIDENCE_FIELDS
+        cast("Field[Any, Any]", Link._meta.get_field(name.removesuffix("_id")))
+        for name in EVIDENCE_FIELDS
     ]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)

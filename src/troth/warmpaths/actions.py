@@ -33,6 +33,9 @@ EVIDENCE_FIELDS = (
     "meetings",
     "met_through",
     "intros_met",
+    "mail_weight",
+    "meeting_weight",
+    "days_seen",
     "knows_source",
     "knows_strength",
     "employer_id",
@@ -274,6 +277,10 @@ def _score(link: Link, today: dt.date) -> None:
         mail=link.mail_together,
         mail_cc=link.mail_cc,
         meetings=link.meetings,
+        # counts stored before weights were (days_seen 0) until their recount
+        mail_weight=link.mail_weight if link.days_seen else None,
+        meeting_weight=link.meeting_weight if link.days_seen else None,
+        days=link.days_seen or None,
         days_since_last=days,
         records=link.met_through + link.intros_met,
         knows=(link.knows_strength if link.knows_strength is not None else infer.KNOWS_DEFAULT)
@@ -317,7 +324,10 @@ def _fill(
         link.mail_cc = cc.count if cc else 0
         link.mail_together = max(0, (mail.count if mail else 0) - link.mail_cc)
         link.meetings = meet.count if meet else 0
+        link.mail_weight = mail.weight if mail else 0.0
+        link.meeting_weight = meet.weight if meet else 0.0
         seen = [s for s in (mail, meet, cc) if s is not None]
+        link.days_seen = len(set().union(*(s.days for s in seen)))
         link.first_seen = (
             dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
         )

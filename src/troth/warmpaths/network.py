@@ -32,7 +32,7 @@ from troth.warmpaths.models import InferencePass, Link
 # Below this a link between two of my people is too faint to carry an ask. A link's
 # strength is the expected strength of their tie (infer.LinkModel: the chance they
 # know each other times how strong such a tie is, on the simulator's 0-1 scale, then
-# decayed): one message with just the two of them on it (about 0.16) or one small
+# decayed): one message with just the two of them on it (about 0.18) or one small
 # meeting is enough, one message with a third of my people on it (about 0.05 before
 # any decay) or a bigger group is not. Weak links only carry a path when nothing
 # stronger does: paths rank by their weakest hop. Chosen with bench/eval_paths.py

@@ -50,8 +50,8 @@ MEETINGS = {CHANNELS.index("meeting"), CHANNELS.index("event")}
 
 
 def features(seed: int, people: int) -> tuple[np.ndarray, np.ndarray]:
-    """One row per pair seen together (mail weight, meeting weight, log distinct days),
-    and the true strength of their tie (0: they do not know each other)."""
+    """One row per pair seen together (mail weight, meeting weight, log distinct days,
+    same employer), and the true strength of their tie (0: they do not know each other)."""
     net = with_knows_evidence(generate_network(people=people, seed=seed, today=TODAY))
     assert net.ix_group is not None
     keep = net.ix_group >= 0
@@ -61,6 +61,11 @@ def features(seed: int, people: int) -> tuple[np.ndarray, np.ndarray]:
     meeting = np.isin(net.ix_channel[keep], list(MEETINGS))
     mail = infer.co_occurrences(group[~meeting], person[~meeting], when[~meeting])
     meet = infer.co_occurrences(group[meeting], person[meeting], when[meeting])
+    # the same organisation now, as a pass sees the simulator's current employers
+    # (infer.employer_overlaps: both current, an organisation of at most
+    # MAX_EMPLOYER_GROUP of my people)
+    company = net.company
+    sizes = np.bincount(company[company >= 0], minlength=1)
     truth = dict(
         zip(
             zip(net.knows_a.tolist(), net.knows_b.tolist(), strict=True),
@@ -69,12 +74,18 @@ def features(seed: int, people: int) -> tuple[np.ndarray, np.ndarray]:
         )
     )
     keys = sorted(set(mail) | set(meet))
-    x = np.zeros((len(keys), 3))
+    x = np.zeros((len(keys), 4))
     y = np.zeros(len(keys))
     for i, key in enumerate(keys):
         m, t = mail.get(key), meet.get(key)
         days = (m.days if m else set()) | (t.days if t else set())
-        x[i] = (m.weight if m else 0.0, t.weight if t else 0.0, math.log(len(days)))
+        a, b = key
+        colleagues = (
+            company[a] >= 0
+            and company[a] == company[b]
+            and sizes[company[a]] <= infer.MAX_EMPLOYER_GROUP
+        )
+        x[i] = (m.weight if m else 0.0, t.weight if t else 0.0, math.log(len(days)), colleagues)
         y[i] = truth.get(key, 0.0)
     return x, y
 
@@ -95,7 +106,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
 
 def fit_tie(x: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """Least squares of the true strength of true ties on log1p(weights) and log days."""
-    a = np.c_[np.ones(len(x)), np.log1p(x[:, 0]), np.log1p(x[:, 1]), x[:, 2]]
+    a = np.c_[np.ones(len(x)), np.log1p(x[:, 0]), np.log1p(x[:, 1]), x[:, 2:]]
     b, *_ = np.linalg.lstsq(a, strength, rcond=None)
     return b
 
@@ -139,7 +150,7 @@ def main() -> None:
             k = (p >= lo) & (p < hi)
             if k.any():
                 bands.append(f"{lo:.1f}-{min(hi, 1):.1f}: {p[k].mean():.2f}/{yt[k].mean():.2f}")
-        tie = np.clip(np.c_[np.ones(len(xt)), np.log1p(xt[:, :2]), xt[:, 2]] @ t, 0, 1)
+        tie = np.clip(np.c_[np.ones(len(xt)), np.log1p(xt[:, :2]), xt[:, 2:]] @ t, 0, 1)
         expected = p * tie
         corr = float(np.corrcoef(expected, wt)[0, 1])
         print(
@@ -153,14 +164,14 @@ def main() -> None:
     b = fit(x, w > 0)
     t = fit_tie(x[w > 0], w[w > 0])
     p = predict(b, x)
-    expected = p * np.clip(np.c_[np.ones(len(x)), np.log1p(x[:, :2]), x[:, 2]] @ t, 0, 1)
+    expected = p * np.clip(np.c_[np.ones(len(x)), np.log1p(x[:, :2]), x[:, 2:]] @ t, 0, 1)
     for cut in (0.1, 0.2, 0.3):
         k = expected >= cut
         print(
             f"  expected strength >= {cut}: precision {(w[k] > 0).mean():.3f}, recall "
             f"{(w[k] > 0).sum() / (w > 0).sum():.3f} of the true ties seen"
         )
-    names = ("intercept", "mail", "meeting", "log_days")
+    names = ("intercept", "mail", "meeting", "log_days", "employer")
     coefficients = {n: round(float(v), 4) for n, v in zip(names, b, strict=True)}
     coefficients.update({f"tie_{n}": round(float(v), 4) for n, v in zip(names, t, strict=True)})
     coefficients["cc_extra"] = 1.0
@@ -173,9 +184,10 @@ def main() -> None:
                     "data": f"simulator, {args.people} people, seeds {args.seeds}, "
                     "evidence defaults",
                     "features": "mail/meeting: sum of 1/(n-1) over groups of n of my people; "
-                    "log_days: ln(distinct days seen together); chance: logistic over "
-                    "mail, meeting, log_days; tie_*: least squares of a true tie's strength "
-                    "over log1p(mail), log1p(meeting), log_days; cc_extra: not fitted (added "
+                    "log_days: ln(distinct days seen together); employer: 1 for the same "
+                    "organisation at the same time; chance: logistic over mail, meeting, "
+                    "log_days, employer; tie_*: least squares of a true tie's strength over "
+                    "log1p(mail), log1p(meeting), log_days, employer; cc_extra: not fitted (added "
                     "to the mail weight per message one wrote to the other with me in copy)",
                     "coefficients": coefficients,
                 },

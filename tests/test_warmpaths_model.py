@@ -61,6 +61,16 @@ def test_a_small_message_says_more_than_a_big_one_and_days_more_than_one_thread(
     assert infer.strength(employer=True) == pytest.approx(infer.EMPLOYER)
 
 
+def test_colleagues_seen_together_are_likelier_to_know_each_other_but_never_by_employer_alone():
+    seen = infer.strength(mail=1, mail_weight=0.5, days=1)
+    colleagues = infer.strength(mail=1, mail_weight=0.5, days=1, employer=True)
+    assert colleagues > 2 * seen
+    assert colleagues == pytest.approx(infer.MODEL.expected(0.5, 0.0, 0, 1, True))
+    # alone it is the weak "may know", and no path hop
+    assert infer.strength(employer=True) == pytest.approx(infer.EMPLOYER)
+    assert not infer.confirmed(mail=0, mail_cc=0, meetings=0, records=0, knows=False, manual=False)
+
+
 def test_the_strength_is_the_chance_times_the_tie_and_decays():
     m = infer.MODEL
     for weight, days in ((0.2, 1), (1.0, 1), (3.0, 4), (10.0, 12)):
@@ -84,7 +94,7 @@ def test_the_shipped_coefficients_name_their_script_and_load():
     assert (ROOT / data["fitted_by"]).exists()
     model = infer.load_model()
     assert model == infer.MODEL
-    assert model.mail > 0 and model.meeting > 0 and model.log_days > 0
+    assert model.mail > 0 and model.meeting > 0 and model.log_days > 0 and model.employer > 0
     assert model.intercept < 0  # one faint sighting is not a tie
 
 

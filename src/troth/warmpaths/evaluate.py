@@ -86,7 +86,7 @@ def _messages(log: Log) -> list[tuple[float, int, list[int]]]:
     return list(out.values())
 
 
-def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.05) -> KnowsResult:
+def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.03) -> KnowsResult:
     """Score every pair linked from the evidence before `as_of` (see the module
     docstring); the outcome is a direct message between them in the horizon.
     `floor`: the strength a link needs to carry a path (queries.LINK_FLOOR)."""

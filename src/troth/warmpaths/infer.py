@@ -62,41 +62,69 @@ class LinkModel:
     a stronger tie, with diminishing returns). A message where one wrote to the
     other with me in copy is a direct exchange between them and adds `cc_extra` to
     the mail weight on top of its weight as a group (the simulator has no such
-    messages: set by that principle, twice a two-person message, not fitted)."""
+    messages: set by that principle, twice a two-person message, not fitted).
+    Working at the same organisation at the same time (`employer`) is one more
+    feature of both: never evidence alone, but two colleagues seen together are far
+    likelier to know each other than two people copied on the same message."""
 
     intercept: float
     mail: float
     meeting: float
     log_days: float
+    employer: float
     tie_intercept: float
     tie_mail: float
     tie_meeting: float
     tie_log_days: float
+    tie_employer: float
     cc_extra: float
 
-    def chance(self, mail_weight: float, meeting_weight: float, mail_cc: int, days: int) -> float:
+    def chance(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
         """P(they know each other)."""
         z = (
             self.intercept
             + self.mail * (mail_weight + self.cc_extra * mail_cc)
             + self.meeting * meeting_weight
             + self.log_days * math.log(max(days, 1))
+            + (self.employer if employer else 0.0)
         )
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
-    def tie(self, mail_weight: float, meeting_weight: float, mail_cc: int, days: int) -> float:
+    def tie(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
         """E[the tie's strength | they know each other], in [0, 1]."""
         found = (
             self.tie_intercept
             + self.tie_mail * math.log1p(mail_weight + self.cc_extra * mail_cc)
             + self.tie_meeting * math.log1p(meeting_weight)
             + self.tie_log_days * math.log(max(days, 1))
+            + (self.tie_employer if employer else 0.0)
         )
         return max(0.0, min(1.0, found))
 
-    def expected(self, mail_weight: float, meeting_weight: float, mail_cc: int, days: int) -> float:
-        return self.chance(mail_weight, meeting_weight, mail_cc, days) * self.tie(
-            mail_weight, meeting_weight, mail_cc, days
+    def expected(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
+        return self.chance(mail_weight, meeting_weight, mail_cc, days, employer) * self.tie(
+            mail_weight, meeting_weight, mail_cc, days, employer
         )
 
 
@@ -316,14 +344,15 @@ def strength(
             float(meetings) if meeting_weight is None else meeting_weight,
             mail_cc,
             mail + mail_cc + meetings if days is None else days,
+            employer,
         )
         parts.append(observed * decay(days_since_last or 0.0))
     if records:
         parts.append(1.0 - (1.0 - RECORD) ** records)
     if knows is not None:
         parts.append(max(0.0, min(1.0, knows)))
-    if employer:
-        parts.append(EMPLOYER)
+    if employer and not (mail or mail_cc or meetings):
+        parts.append(EMPLOYER)  # with messages or meetings it is a feature of the model
     if by_hand:  # "they know each other", said without a strength
         parts.append(KNOWS_DEFAULT)
     missing = 1.0

@@ -2,6 +2,7 @@
 
     pip install -e '.[bench]'       # networkx, igraph, rustworkx: bench only, not troth's
     python bench/bench_paths.py [--nodes 1000000] [--links 10000000] [--queries 200]
+                                [--against REV] [--no-libraries]
 
 Target (issue 12): on a 1,000,000-person, 10,000,000-link graph, one hop-bounded
 search (3 edges from me, 150 first hops) p95 <= 5 ms. The same random targets are
@@ -28,8 +29,10 @@ import argparse
 import gc
 import math
 import statistics
+import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +86,60 @@ def random_graph(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, 
     return lo, hi, w
 
 
+def baseline_graph(rev: str) -> types.ModuleType:
+    """troth's graph.py as it was at git revision `rev`, to time beside today's."""
+    root = Path(__file__).resolve().parents[1]
+    src = subprocess.run(
+        ["git", "show", f"{rev}:src/troth/warmpaths/graph.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType("graph_at_" + rev.replace("~", "_").replace("^", "_"))
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(src, f"{rev}:graph.py", "exec"), module.__dict__)
+    return module
+
+
+def side_by_side(
+    rev: str, g: graph.Graph, first_hops: list, targets: list[int], n: int
+) -> dict[str, float]:
+    """The search at `rev` and today's on the same graph, first hops and targets,
+    alternating per query (which goes first alternates too) so both see the same
+    load; wall time and the process's CPU time (what preemption on a loaded machine
+    does not inflate); and a check that both find the same paths."""
+    old = baseline_graph(rev)
+    og = old.Graph(g.indptr, g.indices, g.weights, np.full(n, old.FAR, dtype=np.int8))
+    passable = np.ones(n, dtype=bool)
+    out: dict[str, float] = {}
+    for hops in (3, 4):
+        wall: dict[str, list[float]] = {"old": [], "new": []}
+        cpu: dict[str, list[float]] = {"old": [], "new": []}
+        differ = 0
+        for i, t in enumerate(targets):
+            got = {}
+            order = (("new", graph, g), ("old", old, og))
+            for name, mod, gr in order if i % 2 == 0 else order[::-1]:
+                w0, c0 = time.perf_counter(), time.process_time()
+                found = mod.search(gr, first_hops, [(t, 0)], max_hops=hops, passable=passable)
+                wall[name].append((time.perf_counter() - w0) * 1000)
+                cpu[name].append((time.process_time() - c0) * 1000)
+                got[name] = [(f.nodes, round(f.weakest, 6)) for f in found]
+            differ += got["old"] != got["new"]
+        for name in ("old", "new"):
+            label = f"{hops} edges, {'graph.py at ' + rev if name == 'old' else 'this tree'}"
+            print(
+                f"{label:<42} wall p50 {statistics.median(wall[name]):6.2f} p95 "
+                f"{pct(wall[name], 95):6.2f} ms; CPU p50 {statistics.median(cpu[name]):6.2f} "
+                f"p95 {pct(cpu[name], 95):6.2f} mean {statistics.fmean(cpu[name]):6.2f} ms"
+            )
+            out[f"{hops} edges {name} p95 ms"] = round(pct(wall[name], 95), 2)
+            out[f"{hops} edges {name} CPU p95 ms"] = round(pct(cpu[name], 95), 2)
+        print(f"    {differ} of {len(targets)} queries answered differently")
+    return out
+
+
 def troth_lines(
     label: str, g: graph.Graph, first_hops: list, targets: list[int], n: int
 ) -> dict[str, float]:
@@ -115,6 +172,11 @@ def main() -> None:
         help="networkx's own graph, if the full one won't fit",
     )
     ap.add_argument("--no-libraries", action="store_true")
+    ap.add_argument(
+        "--against",
+        metavar="REV",
+        help="also time graph.py as it was at this git revision, query by query beside today's",
+    )
     ap.add_argument("--seed", type=int, default=12)
     args = ap.parse_args()
     machine = Machine.read()
@@ -139,6 +201,8 @@ def main() -> None:
     ]
     targets = rng.choice(n, size=args.queries, replace=False).tolist()
     figures.update(troth_lines("", g, first_hops, targets, n))
+    if args.against:
+        figures.update(side_by_side(args.against, g, first_hops, targets, n))
     asked = targets[: args.lib_queries]
     if not args.no_libraries:
         figures.update(igraph_lines(n, lo, hi, w, first_hops, asked))

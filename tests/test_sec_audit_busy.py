@@ -12,6 +12,9 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path
+from pytest_django.fixtures import Settings
+
+from troth.owned import Owner
 
 LOCKED = "database is locked"
 
@@ -25,26 +28,28 @@ urlpatterns = [path("locked/", locked_view), path("", include("troth.urls"))]
 
 
 @pytest.fixture
-def signed_in(alice, settings):
+def signed_in(alice: Owner, settings: Settings) -> Client:
     settings.ROOT_URLCONF = __name__
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     return client
 
 
-def test_a_view_that_meets_the_lock_answers_503_through_the_real_middleware(signed_in):
+def test_a_view_that_meets_the_lock_answers_503_through_the_real_middleware(
+    signed_in: Client,
+) -> None:
     response = signed_in.get("/locked/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Busy, try again" in response.content.decode()
 
 
-def test_htmx_gets_the_short_line(signed_in):
+def test_htmx_gets_the_short_line(signed_in: Client) -> None:
     response = signed_in.get("/locked/", HTTP_HX_REQUEST="true")
     assert response.status_code == 503 and response.content.decode().startswith("Busy:")
 
 
-def test_the_root_urls_name_the_busy_handler():
+def test_the_root_urls_name_the_busy_handler() -> None:
     import troth.urls
 
     assert troth.urls.handler500 == "troth.web.busy.server_error"

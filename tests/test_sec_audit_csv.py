@@ -8,12 +8,16 @@ csvfiles.MAX_LINE characters is now refused, before the csv module reads it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from troth.importers import csvfiles
 from troth.importers.records import ImportFileError
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 CELLS = (csvfiles.MAX_LINE // 3) + 1000  # "[]," per cell: just over the limit
 
@@ -24,7 +28,7 @@ def one_long_line(path: Path, first: str = "") -> Path:
 
 
 @pytest.mark.parametrize("first", ["", "Name,Email\nAnn,ann@example.org\n"])
-def test_a_line_over_the_limit_is_refused_naming_it(first):
+def test_a_line_over_the_limit_is_refused_naming_it(first: str) -> None:
     text = first + ",".join(["[]"] * CELLS) + "\n"
     with pytest.raises(ImportFileError, match=r"x\.csv:\d: a line of more than 1,048,576"):
         csvfiles.find_table(text, "x.csv", "name")
@@ -32,7 +36,7 @@ def test_a_line_over_the_limit_is_refused_naming_it(first):
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
-def test_long_line_finds_the_line_whatever_ends_it(newline):
+def test_long_line_finds_the_line_whatever_ends_it(newline: str) -> None:
     short = "a,b" + newline
     text = short * 3 + "x" * 11 + newline + short
     found = csvfiles.long_line(text, limit=10)
@@ -42,7 +46,7 @@ def test_long_line_finds_the_line_whatever_ends_it(newline):
     assert csvfiles.long_line("", limit=1) is None
 
 
-def test_an_ordinary_csv_still_reads():
+def test_an_ordinary_csv_still_reads() -> None:
     text = "Name,Email\n" + "".join(f"Person {i},p{i}@example.org\n" for i in range(2000))
     table = csvfiles.find_table(text, "x.csv", "name", "email")
     assert table is not None and table.has("email")
@@ -55,7 +59,9 @@ LONG = "a line of more than 1,048,576 characters"
     ("kind", "says"),
     [("csv", LONG), ("google", LONG), ("linkedin", "not a LinkedIn Connections.csv")],
 )
-def test_the_import_command_says_it_in_one_line(cli, tmp_path, kind, says):
+def test_the_import_command_says_it_in_one_line(
+    cli: Cli, tmp_path: Path, kind: str, says: str
+) -> None:
     path = one_long_line(tmp_path / "contacts.csv", "Name,Email\n")
     result = cli("import", kind, str(path), code=2)
     assert says in result.stderr

@@ -11,17 +11,20 @@ from __future__ import annotations
 import io
 import json
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from pytest_django.fixtures import Settings
 
 from api_helpers import Api
 from troth.backup.export import write_export
 from troth.backup.restore import WHOLE_LIMIT, do_restore
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
+from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.actions import do_add_person
 from troth.people.models import Person
@@ -43,7 +46,7 @@ def rows_of_nothing(path: Path, header_first: bool) -> Path:
     return path
 
 
-def peak_while(fn) -> tuple[int, BaseException | None]:
+def peak_while(fn: Callable[[], object]) -> tuple[int, BaseException | None]:
     """The peak of Python's allocations while fn runs, and what it raised."""
     tracemalloc.start()
     try:
@@ -58,13 +61,15 @@ def peak_while(fn) -> tuple[int, BaseException | None]:
 
 
 @pytest.fixture
-def mallory(db, home):
+def mallory(db: None, home: Path) -> Owner:
     user = User.objects.create_user("mallory", "mallory@example.org", "x")
     do_ensure_me(user, "Mallory")
     return user
 
 
-def test_a_big_file_in_another_layout_is_refused_before_it_is_read(mallory, tmp_path):
+def test_a_big_file_in_another_layout_is_refused_before_it_is_read(
+    mallory: Owner, tmp_path: Path
+) -> None:
     path = rows_of_nothing(tmp_path / "backup.json", header_first=False)
     peak, raised = peak_while(lambda: do_restore(mallory, path))
     assert raised is not None
@@ -74,14 +79,18 @@ def test_a_big_file_in_another_layout_is_refused_before_it_is_read(mallory, tmp_
     assert not Person.objects.filter(owner=mallory, is_me=False).exists()
 
 
-def test_the_same_file_in_troths_layout_is_read_a_row_at_a_time(mallory, tmp_path):
+def test_the_same_file_in_troths_layout_is_read_a_row_at_a_time(
+    mallory: Owner, tmp_path: Path
+) -> None:
     path = rows_of_nothing(tmp_path / "backup.json", header_first=True)
     peak, raised = peak_while(lambda: do_restore(mallory, path))
     assert raised is not None and "people.tag record 1: expected 2 values" in str(raised)
     assert peak < WHOLE_LIMIT
 
 
-def test_a_small_file_in_another_layout_still_restores(mallory, home, tmp_path):
+def test_a_small_file_in_another_layout_still_restores(
+    mallory: Owner, home: Path, tmp_path: Path
+) -> None:
     carol = User.objects.create_user("carol", "carol@example.org", "x")
     do_ensure_me(carol, "Carol")
     do_add_person(carol, "Ann Lee", emails=["ann@lee.example"])
@@ -97,7 +106,9 @@ def test_a_small_file_in_another_layout_still_restores(mallory, home, tmp_path):
     assert Person.objects.get(owner=mallory, is_me=False).full_name == "Ann Lee"
 
 
-def test_the_api_upload_fails_the_run_with_the_line(mallory, home, settings, tmp_path):
+def test_the_api_upload_fails_the_run_with_the_line(
+    mallory: Owner, home: Path, settings: Settings, tmp_path: Path
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -17,7 +17,7 @@ def security_section() -> str:
     return found.group(1)
 
 
-def test_the_security_section_has_each_part_the_issue_asks_for():
+def test_the_security_section_has_each_part_the_issue_asks_for() -> None:
     headings = re.findall(r"^### (.+)$", security_section(), flags=re.M)
     for part in (
         "Serving a group on a network",
@@ -28,7 +28,7 @@ def test_the_security_section_has_each_part_the_issue_asks_for():
         assert any(h.startswith(part) for h in headings), (part, headings)
 
 
-def test_it_names_the_settings_the_audit_found_missing():
+def test_it_names_the_settings_the_audit_found_missing() -> None:
     section = security_section()
     for name in (
         "TROTH_CSRF_TRUSTED_ORIGINS",
@@ -42,7 +42,7 @@ def test_it_names_the_settings_the_audit_found_missing():
         assert name in section, name
 
 
-def test_reporting_says_where_to_write():
+def test_reporting_says_where_to_write() -> None:
     section = security_section()
     reporting = section[section.index("### Reporting a problem") :]
     reporting = reporting.split("\n### ", 1)[0]

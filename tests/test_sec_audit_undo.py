@@ -28,7 +28,7 @@ PersonTags: Any = Person.tags.through
 
 
 @pytest.fixture
-def scene(db):
+def scene(db: None) -> SimpleNamespace:
     bob = User.objects.create_user("bob", "bob@example.org", "x")
     do_ensure_me(bob, "Bob")
     friend = do_add_person(bob, "Bob's friend", company="Acme", tags=["sailing"])
@@ -53,7 +53,7 @@ def scene(db):
     )
 
 
-def bobs_rows(scene) -> tuple[Any, ...]:
+def bobs_rows(scene: SimpleNamespace) -> tuple[Any, ...]:
     note = Note.objects.get(pk=scene.note.pk)
     job = Employment.objects.get(pk=scene.job.pk)
     link = PersonTags.objects.get(pk=scene.link.pk)
@@ -70,8 +70,8 @@ def bobs_rows(scene) -> tuple[Any, ...]:
     ],
 )
 def test_a_moved_row_with_nothing_after_never_reaches_another_members_row(
-    scene, model, row, before
-):
+    scene: SimpleNamespace, model: str, row: str, before: str
+) -> None:
     values: dict[str, Any] = (
         {"is_current": False} if before == "no longer current" else {"person_id": scene.other_id}
     )
@@ -88,7 +88,9 @@ def test_a_moved_row_with_nothing_after_never_reaches_another_members_row(
     assert not Note.objects.filter(owner=scene.mallory).exists()
 
 
-def test_a_complete_user_row_in_a_snapshot_never_becomes_a_superuser(scene):
+def test_a_complete_user_row_in_a_snapshot_never_becomes_a_superuser(
+    scene: SimpleNamespace,
+) -> None:
     """test_restore_security's "superuser row" names only three of auth.user's columns,
     so it was refused for the missing ones even with the check of which models a merge
     deletes taken out; a row with every column would then have made mallory-root. This

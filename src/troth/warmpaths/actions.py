@@ -33,6 +33,9 @@ EVIDENCE_FIELDS = (
     "meetings",
     "met_through",
     "intros_met",
+    "mail_weight",
+    "meeting_weight",
+    "days_seen",
     "knows_source",
     "knows_strength",
     "employer_id",
@@ -220,9 +223,13 @@ def _observed(
     return touched, found
 
 
+Counts = dict[tuple[int, int], int]
+KnowsRows = dict[tuple[int, int], tuple[str, float | None]]
+
+
 def _records(
     owner: Owner, me_id: int, *, before: dt.datetime | None = None
-) -> tuple[dict, dict, dict]:
+) -> tuple[Counts, Counts, KnowsRows]:
     """troth's own records: met through, introductions that reached "met", Knows rows
     (`before`: only introductions started before then)."""
     met: dict[tuple[int, int], int] = {}
@@ -270,6 +277,10 @@ def _score(link: Link, today: dt.date) -> None:
         mail=link.mail_together,
         mail_cc=link.mail_cc,
         meetings=link.meetings,
+        # counts stored before weights were (days_seen 0) until their recount
+        mail_weight=link.mail_weight if link.days_seen else None,
+        meeting_weight=link.meeting_weight if link.days_seen else None,
+        days=link.days_seen or None,
         days_since_last=days,
         records=link.met_through + link.intros_met,
         knows=(link.knows_strength if link.knows_strength is not None else infer.KNOWS_DEFAULT)
@@ -313,7 +324,10 @@ def _fill(
         link.mail_cc = cc.count if cc else 0
         link.mail_together = max(0, (mail.count if mail else 0) - link.mail_cc)
         link.meetings = meet.count if meet else 0
+        link.mail_weight = mail.weight if mail else 0.0
+        link.meeting_weight = meet.weight if meet else 0.0
         seen = [s for s in (mail, meet, cc) if s is not None]
+        link.days_seen = len(set().union(*(s.days for s in seen)))
         link.first_seen = (
             dt.datetime.fromtimestamp(min(s.first for s in seen), dt.UTC) if seen else None
         )
@@ -434,7 +448,7 @@ def _values(link: Link) -> tuple[Any, ...]:
     return tuple(getattr(link, name) for name in EVIDENCE_FIELDS)
 
 
-def _adapter(field: Field) -> Any:
+def _adapter(field: Field[Any, Any]) -> Any:
     """How one column's Python value goes to the database, without Django's per-value
     preparation (ints, floats, text and booleans go as they are)."""
     ops = connection.ops
@@ -452,7 +466,7 @@ def _insert_new(created: list[Link]) -> None:
     if not created:
         return
     fields = [f for f in Link._meta.concrete_fields if not f.primary_key]
-    adapters = [_adapter(cast(Field, f)) for f in fields]
+    adapters = [_adapter(cast("Field[Any, Any]", f)) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -481,7 +495,8 @@ def _save_changed(changed: list[Link]) -> None:
     if not changed:
         return
     fields = [
-        cast(Field, Link._meta.get_field(name.removesuffix("_id"))) for name in EVIDENCE_FIELDS
+        cast("Field[Any, Any]", Link._meta.get_field(name.removesuffix("_id")))
+        for name in EVIDENCE_FIELDS
     ]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)

@@ -4,8 +4,8 @@
 `timestamp,sender,recipients` CSV of `troth eval persistence`) and asks, for every
 pair of people the inference would link from what happened before DATE: do these
 two write to each other directly (one sends, the other is a recipient) within the
-horizon? The ROC AUC of troth's link strength (infer.strength: the counts weighted
-and decayed) is set beside a plain baseline: how many messages of any size the two
+horizon? The ROC AUC of troth's link strength (infer.strength: the chance from the
+messages' weights and distinct days, decayed) is set beside a plain baseline: how many messages of any size the two
 were on together before DATE.
 
 The evidence is what a third person on the message would have seen, the way troth
@@ -13,8 +13,9 @@ sees mail between two of the owner's contacts: only messages with at least three
 people on them (sender and recipients) and at most MAX_GROUP besides the one
 looking (a list blast is no evidence, infer.MAX_GROUP). On such a message the
 sender and each recipient are "one wrote to the other with me in copy" (mail_cc);
-two recipients are "Cc'd together" (mail). A message between just two people is
-never evidence: troth never sees it.
+two recipients are "Cc'd together" (mail). Each message weighs 1/(n-1) for the n
+people on it besides the one looking, as troth weighs a group of n of my people.
+A message between just two people is never evidence: troth never sees it.
 """
 
 from __future__ import annotations
@@ -85,14 +86,14 @@ def _messages(log: Log) -> list[tuple[float, int, list[int]]]:
     return list(out.values())
 
 
-def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.2) -> KnowsResult:
+def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.03) -> KnowsResult:
     """Score every pair linked from the evidence before `as_of` (see the module
     docstring); the outcome is a direct message between them in the horizon.
     `floor`: the strength a link needs to carry a path (queries.LINK_FLOOR)."""
     start = float((as_of - EPOCH).days)
     end = start + horizon_days
-    together: dict[Pair, list[float]] = {}  # count, last day
-    copied: dict[Pair, list[float]] = {}
+    together: dict[Pair, _Seen] = {}
+    copied: dict[Pair, _Seen] = {}
     shared: dict[Pair, int] = {}  # the baseline: messages of any size
     direct: set[Pair] = set()
     evidence = 0
@@ -107,11 +108,12 @@ def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.
                 continue
             evidence += 1
             others = sorted(set(recipients) - {sender})
+            weight = 1.0 / (len(people) - 2)  # n = len(people) - 1 besides the one looking
             for x in others:
-                _seen(copied, (min(sender, x), max(sender, x)), day)
+                _seen(copied, (min(sender, x), max(sender, x)), day, weight)
             for i, x in enumerate(others):
                 for y in others[i + 1 :]:
-                    _seen(together, (x, y), day)
+                    _seen(together, (x, y), day, weight)
         elif day < end:
             for r in recipients:
                 if r != sender:
@@ -120,12 +122,17 @@ def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.
     strength = np.empty(len(pairs))
     count = np.empty(len(pairs))
     outcome = np.zeros(len(pairs), dtype=bool)
+    none = _Seen()
     for i, key in enumerate(pairs):
-        t = together.get(key, [0, -np.inf])
-        c = copied.get(key, [0, -np.inf])
-        last = max(t[1], c[1])
+        t = together.get(key, none)
+        c = copied.get(key, none)
         strength[i] = infer.strength(
-            mail=int(t[0]), mail_cc=int(c[0]), days_since_last=start - last
+            mail=t.count,
+            mail_cc=c.count,
+            # a message one wrote to the other is a group they were on together too
+            mail_weight=t.weight + c.weight,
+            days=len(t.days | c.days),
+            days_since_last=start - max(t.last, c.last),
         )
         count[i] = shared.get(key, 0)
         outcome[i] = key in direct
@@ -149,13 +156,20 @@ def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.
     )
 
 
-def _seen(found: dict[Pair, list[float]], key: Pair, day: float) -> None:
-    old = found.get(key)
-    if old is None:
-        found[key] = [1, day]
-    else:
-        old[0] += 1
-        old[1] = max(old[1], day)
+@dataclass
+class _Seen:
+    count: int = 0
+    weight: float = 0.0
+    last: float = -np.inf
+    days: set[int] = field(default_factory=set)
+
+
+def _seen(found: dict[Pair, _Seen], key: Pair, day: float, weight: float) -> None:
+    seen = found.setdefault(key, _Seen())
+    seen.count += 1
+    seen.weight += weight
+    seen.last = max(seen.last, day)
+    seen.days.add(int(day))
 
 
 def write_scores(result: KnowsResult, path: str | Path) -> None:

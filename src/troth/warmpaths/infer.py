@@ -7,15 +7,22 @@ The inputs are plain arrays and tuples so the same code serves the database
   or one meeting (troth stores one interaction per person per message/meeting, and
   the rows sharing `source` + `external_id` are its co-recipients or co-attendees);
 - employment overlap: the same organisation with overlapping dates;
-- strength: each link's evidence counts, decayed by how long ago it was last seen.
+- strength: the expected strength of their tie (the chance they know each other
+  times how strong such a tie is), from models over the evidence (each message or
+  meeting weighted by how many of my people were on it, and on how many distinct
+  days they were seen together) fitted on the simulator's truth by
+  bench/fit_links.py and shipped in `link_model.json`; decayed by how long ago the
+  evidence was last seen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -35,11 +42,98 @@ HALF_LIFE_DAYS = 110.0
 # An old but real tie is dormant, not gone (Levin, Walter & Murnighan 2011, anchors.md):
 # decay never takes observed evidence below this share of its undecayed strength.
 DECAY_FLOOR = 0.3
-# Per observation; writing to the other with me in copy is a direct exchange between
-# them (stronger than being copied together), a meeting is time spent together.
-WEIGHTS = {"mail": 1.0, "mail_cc": 2.0, "meeting": 1.5}
-# Observations saturate: about 4 weighted observations give 63%, 12 give 95%.
-SCALE = 4.0
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """What I saw of two of my people, as the expected strength of their tie: the
+    chance they know each other times how strong the tie is if they do (the
+    simulator's 0-1 scale, where 0.5 is the floor of an "active" tie).
+
+    Both read the same evidence: the summed weight of the messages and of the
+    meetings they were on together (a group of n of my people weighs 1/(n-1): on a
+    two-person thread both are there for each other, on a ten-person one either may
+    be there for someone else), and the number of distinct days they were seen
+    together (many messages of one thread are one conversation; recurring contact
+    is a tie). The chance is a logistic over the weights and the log of the days;
+    the strength if they know each other a linear model over the logs (more evidence,
+    a stronger tie, with diminishing returns). A message where one wrote to the
+    other with me in copy is a direct exchange between them and adds `cc_extra` to
+    the mail weight on top of its weight as a group (the simulator has no such
+    messages: set by that principle, twice a two-person message, not fitted).
+    Working at the same organisation at the same time (`employer`) is one more
+    feature of both: never evidence alone, but two colleagues seen together are far
+    likelier to know each other than two people copied on the same message."""
+
+    intercept: float
+    mail: float
+    meeting: float
+    log_days: float
+    employer: float
+    tie_intercept: float
+    tie_mail: float
+    tie_meeting: float
+    tie_log_days: float
+    tie_employer: float
+    cc_extra: float
+
+    def chance(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
+        """P(they know each other)."""
+        z = (
+            self.intercept
+            + self.mail * (mail_weight + self.cc_extra * mail_cc)
+            + self.meeting * meeting_weight
+            + self.log_days * math.log(max(days, 1))
+            + (self.employer if employer else 0.0)
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def tie(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
+        """E[the tie's strength | they know each other], in [0, 1]."""
+        found = (
+            self.tie_intercept
+            + self.tie_mail * math.log1p(mail_weight + self.cc_extra * mail_cc)
+            + self.tie_meeting * math.log1p(meeting_weight)
+            + self.tie_log_days * math.log(max(days, 1))
+            + (self.tie_employer if employer else 0.0)
+        )
+        return max(0.0, min(1.0, found))
+
+    def expected(
+        self,
+        mail_weight: float,
+        meeting_weight: float,
+        mail_cc: int,
+        days: int,
+        employer: bool = False,
+    ) -> float:
+        return self.chance(mail_weight, meeting_weight, mail_cc, days, employer) * self.tie(
+            mail_weight, meeting_weight, mail_cc, days, employer
+        )
+
+
+def load_model(path: Path | None = None) -> LinkModel:
+    data = json.loads((path or Path(__file__).with_name("link_model.json")).read_text())
+    return LinkModel(**data["coefficients"])
+
+
+MODEL = load_model()
 # troth's own records that two people met (I was introduced through one of them, or
 # an introduction between them reached "met"): solid, and they do not fade like mail.
 RECORD = 0.6
@@ -51,11 +145,26 @@ EMPLOYER = 0.15
 
 @dataclass
 class Seen:
-    """How often two people appeared together, and when first and last (epoch seconds)."""
+    """How often two people appeared together, and when first and last (epoch seconds);
+    `weight`: the groups' weights (1/(n-1) for a group of n), `days`: the distinct
+    days (epoch day numbers) they were seen together."""
 
     count: int
     first: float
     last: float
+    weight: float = 0.0
+    days: set[int] = field(default_factory=set)
+
+    def add(self, stamp: float, weight: float) -> None:
+        self.count += 1
+        self.first = min(self.first, stamp)
+        self.last = max(self.last, stamp)
+        self.weight += weight
+        self.days.add(int(stamp // DAY))
+
+
+def _new(stamp: float, weight: float) -> Seen:
+    return Seen(1, stamp, stamp, weight, {int(stamp // DAY)})
 
 
 Pair = tuple[int, int]
@@ -94,17 +203,16 @@ def co_occurrences(
         if not 2 <= len(members) <= max_group:
             continue
         stamp = float(t[s:e].min())
+        weight = 1.0 / (len(members) - 1)
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if keep is not None and a not in keep and b not in keep:
                     continue
                 seen = out.get((a, b))
                 if seen is None:
-                    out[(a, b)] = Seen(1, stamp, stamp)
+                    out[(a, b)] = _new(stamp, weight)
                 else:
-                    seen.count += 1
-                    seen.first = min(seen.first, stamp)
-                    seen.last = max(seen.last, stamp)
+                    seen.add(stamp, weight)
     return out
 
 
@@ -128,11 +236,9 @@ def copied_exchanges(
             key = (min(sender, other), max(sender, other))
             seen = out.get(key)
             if seen is None:
-                out[key] = Seen(1, stamp, stamp)
+                out[key] = _new(stamp, 1.0)
             else:
-                seen.count += 1
-                seen.first = min(seen.first, stamp)
-                seen.last = max(seen.last, stamp)
+                seen.add(stamp, 1.0)
     return out
 
 
@@ -213,6 +319,9 @@ def strength(
     mail: int = 0,
     mail_cc: int = 0,
     meetings: int = 0,
+    mail_weight: float | None = None,
+    meeting_weight: float | None = None,
+    days: int | None = None,
     days_since_last: float | None = None,
     records: int = 0,
     knows: float | None = None,
@@ -222,20 +331,28 @@ def strength(
 ) -> float:
     """A link's strength in [0, 1]. What the user set by hand (1-5) wins; otherwise
     each kind of evidence is a probability-like score and they combine as a noisy-or
-    (independent reasons to believe the two know each other)."""
+    (independent reasons to believe the two know each other). Messages and meetings
+    give `MODEL`'s expected strength from their weights and distinct days (without them, as
+    for counts stored before weights were: each counted as a two-person message on
+    a day of its own), decayed by `days_since_last`."""
     if manual is not None:
         return max(0.0, min(1.0, manual / 5.0))
     parts = []
-    weighted = mail * WEIGHTS["mail"] + mail_cc * WEIGHTS["mail_cc"] + meetings * WEIGHTS["meeting"]
-    if weighted > 0:
-        observed = 1.0 - math.exp(-weighted / SCALE)
+    if mail or mail_cc or meetings:
+        observed = MODEL.expected(
+            float(mail + mail_cc) if mail_weight is None else mail_weight,
+            float(meetings) if meeting_weight is None else meeting_weight,
+            mail_cc,
+            mail + mail_cc + meetings if days is None else days,
+            employer,
+        )
         parts.append(observed * decay(days_since_last or 0.0))
     if records:
         parts.append(1.0 - (1.0 - RECORD) ** records)
     if knows is not None:
         parts.append(max(0.0, min(1.0, knows)))
-    if employer:
-        parts.append(EMPLOYER)
+    if employer and not (mail or mail_cc or meetings):
+        parts.append(EMPLOYER)  # with messages or meetings it is a feature of the model
     if by_hand:  # "they know each other", said without a strength
         parts.append(KNOWS_DEFAULT)
     missing = 1.0

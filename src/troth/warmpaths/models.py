@@ -28,6 +28,11 @@ class Link(Owned):
     meetings = models.PositiveIntegerField(default=0)  # co-attendees of one meeting
     met_through = models.PositiveIntegerField(default=0)  # I met one through the other
     intros_met = models.PositiveIntegerField(default=0)  # introductions that reached "met"
+    # What the strength reads (infer.LinkModel): the messages' and meetings' weights
+    # (1/(n-1) for n of my people on one) and the distinct days they were seen together.
+    mail_weight = models.FloatField(default=0.0)
+    meeting_weight = models.FloatField(default=0.0)
+    days_seen = models.PositiveIntegerField(default=0)
     # `people.Knows` (simulator or by hand in older versions): read, not moved.
     knows_source = models.CharField(max_length=40, blank=True, default="")
     knows_strength = models.FloatField(null=True, blank=True)

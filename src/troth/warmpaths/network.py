@@ -29,8 +29,17 @@ from troth.warmpaths import graph
 from troth.warmpaths.actions import do_infer_links, links_as_of
 from troth.warmpaths.models import InferencePass, Link
 
-# Below this a link between two of my people is too faint to carry an ask.
-LINK_FLOOR = 0.2
+# Below this a link between two of my people is too faint to carry an ask. A link's
+# strength is the expected strength of their tie (infer.LinkModel: the chance they
+# know each other times how strong such a tie is, on the simulator's 0-1 scale, then
+# decayed): one message with just the two of them on it (about 0.11, never below
+# 0.03 however old) or one small meeting is enough, one message with a third of my
+# people on it (about 0.026) is not unless the two are colleagues (about 0.32).
+# Weak links only carry a path when nothing stronger does: paths rank by their
+# weakest hop. Chosen with bench/eval_paths.py (seeds 1-5: at 0.05 about 4 points
+# fewer targets reached, with fewer top paths through a pair who do not know each
+# other; at 0.03 as many reached as the earlier model at 0.2, with more precise links).
+LINK_FLOOR = 0.03
 # Owners whose graphs a process keeps (a group server has many; each graph of a
 # 30,000-person network is a few MB).
 CACHED_OWNERS = 8

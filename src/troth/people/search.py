@@ -21,7 +21,9 @@ PostgreSQL: the same columns through pg_trgm GIN indexes (created by the migrati
 which the planner uses for LIKE '%tom%' and for a word start (LIKE 'to%' OR
 LIKE '% to%'); PostgreSQL keeps indexes current itself.
 
-Ranking (names and nicknames first) stays in `troth.people.queries.search_rank`.
+Ranking (names and nicknames first; for a short query the start of the name before
+the start of a later word) stays in `troth.people.queries.search_rank`: plain LIKEs
+on the few rows found here, the same on both databases.
 """
 
 from __future__ import annotations

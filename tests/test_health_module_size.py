@@ -9,11 +9,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "troth"
 LIMIT = 800
 
-# Being split by other engineers right now (issue 19): remove each line when its split
-# lands, so the limit holds for it too.
-BEING_SPLIT = {
-    "importers/writer.py",
-}
+# A module being split in a parallel branch may be named here while the split is under
+# way (issue 19: importers/writer.py and web/views/person.py were); the second test
+# makes sure a name leaves the list once its split lands.
+BEING_SPLIT: set[str] = set()
 
 
 def _lines(path: Path) -> int:

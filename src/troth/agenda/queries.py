@@ -523,11 +523,20 @@ def _checkins(owner: Owner, today: dt.date) -> list[Candidate]:
 
 
 def agenda_candidates(
-    owner: Owner, today: dt.date, window: int = 7, *, hints: bool = True
+    owner: Owner,
+    today: dt.date,
+    window: int = 7,
+    *,
+    hints: bool = True,
+    scores_fresh: bool = False,
 ) -> list[Candidate]:
     """Every candidate today, handled ones removed (unranked); without `hints`, the
-    needs' reasons leave out who might help (see `_needs`)."""
-    fresh_scores(owner)
+    needs' reasons leave out who might help (see `_needs`). `scores_fresh`: the caller
+    has just made the trust cache current (`agenda` does, before its snapshot's
+    placeholder), so its staleness check is not made twice: on PostgreSQL it was a
+    third of the database's time in a rebuild (issue 20)."""
+    if not scores_fresh:
+        fresh_scores(owner)
     handled = handled_keys(owner, today)
     candidates = [
         *_my_promises(owner, today, window),
@@ -572,7 +581,7 @@ def agenda(
         # refreshes them too; a recompute there would drop the placeholder).
         fresh_scores(owner)
         token = snapshot.begin(owner, today, window)
-        items = _ranked(owner, today, window, snapshot.HINTED)
+        items = _ranked(owner, today, window, snapshot.HINTED, scores_fresh=True)
         snapshot.store(owner, token, items)
         total = len(items)
     want = len(items) if hints_for is None else hints_for
@@ -589,8 +598,17 @@ def _computed(
     return Agenda(today=today, items=items, shown=limit or plan.DEFAULT_LIMIT)
 
 
-def _ranked(owner: Owner, today: dt.date, window: int, hints_for: int | None) -> list[Item]:
-    items = plan.rank(agenda_candidates(owner, today, window, hints=hints_for is None))
+def _ranked(
+    owner: Owner,
+    today: dt.date,
+    window: int,
+    hints_for: int | None,
+    *,
+    scores_fresh: bool = False,
+) -> list[Item]:
+    items = plan.rank(
+        agenda_candidates(owner, today, window, hints=hints_for is None, scores_fresh=scores_fresh)
+    )
     if hints_for:
         _fill_hints(owner, today, items, 0, hints_for)
     return items

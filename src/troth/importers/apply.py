@@ -20,7 +20,7 @@ The work is done in bulk, a chunk of records at a time (a handful of queries
 per chunk, not per record), so 30,000 LinkedIn connections take seconds.
 
 This module is the pipeline; its parts sit beside it: the writer of people and
-interactions (writer.py), the record of what a run wrote (journal.py), the counts
+interactions (writer.py, interaction_writer.py, bulkrows.py), the record of what a run wrote (journal.py), the counts
 it reports (summary.py) and a dry run's scratch copy and preview (preview.py).
 """
 

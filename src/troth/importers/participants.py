@@ -14,10 +14,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from troth.importers.bulkrows import db_instant, insert_returning_ids
+from troth.importers.interaction_writer import MAX_EXTERNAL_ID
 from troth.importers.journal import Journal
 from troth.importers.models import MessageParticipant
 from troth.importers.records import ParticipantsRecord
-from troth.importers.writer import MAX_EXTERNAL_ID, _db_instant, _insert_returning_ids
 from troth.lib.contact import ContactError, normalize_email
 from troth.owned import Owner
 
@@ -67,8 +68,8 @@ def do_store_participants(owner: Owner, records: list[ParticipantsRecord], journ
         if (source, ext, addr) in existing:
             continue
         existing.add((source, ext, addr))
-        rows.append((owner.pk, source, ext, _db_instant(when), addr, role, owner_role))
-    ids = _insert_returning_ids(
+        rows.append((owner.pk, source, ext, db_instant(when), addr, role, owner_role))
+    ids = insert_returning_ids(
         MessageParticipant,
         ("owner", "source", "external_id", "occurred_at", "address", "role", "owner_role"),
         rows,

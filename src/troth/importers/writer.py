@@ -5,25 +5,36 @@ shared email, profile URL or phone) or becomes a new person; what the user typed
 never overwritten, only empty fields are filled. Interactions are keyed by (source,
 external_id, person), so running the same import twice changes nothing. The work is
 done a chunk of records at a time (a handful of queries per chunk, not per record).
+
+This module writes the people; the interactions are written by its base class
+(interaction_writer.py) and every row goes in through bulkrows.py's plain INSERTs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 from nameparser import HumanName
 
 from troth.errors import TrothError
 from troth.identity.match import names_agree
 from troth.identity.models import SourceRecord
+from troth.importers.bulkrows import db_instant, insert_returning_ids
+from troth.importers.interaction_writer import (
+    INTERACTION_CHUNK as INTERACTION_CHUNK,
+)
+from troth.importers.interaction_writer import (
+    MAX_EXTERNAL_ID,
+    InteractionWriter,
+    Point,
+)
 from troth.importers.journal import Journal
 from troth.importers.records import (
     ColumnMap,
@@ -37,7 +48,6 @@ from troth.importers.records import (
     canonical_url,
 )
 from troth.importers.summary import ImportSummary
-from troth.interactions.models import Interaction
 from troth.lib.contact import ContactError, normalize_email, normalize_phone
 from troth.lib.names import name_problem
 from troth.lib.text import fold
@@ -62,14 +72,11 @@ Progress = Callable[[str, int, int | None], None]
 
 # Records written per transaction: small enough that one chunk holds SQLite's write
 # lock for well under the few hundred ms other requests may wait (issue 17 item 7),
-# big enough that the per-chunk queries stay few.
-PEOPLE_CHUNK = 250
-INTERACTION_CHUNK = 1000
-CHANNELS = {c for c, _label in Interaction.CHANNELS}
-MAX_MINUTES = 24 * 60
-MAX_EXTERNAL_ID = 300
-
-Point = tuple[str, str]  # (ContactPoint kind, normalised value)
+# big enough that the per-chunk queries stay few. 500, not 250: each chunk also drops
+# and remakes the search index's triggers (people.search.bulk_writes), and 30,000
+# LinkedIn connections took 7.2 s of CPU in chunks of 500 against 7.9 in chunks of
+# 250 (two runs each, a loaded machine); a chunk of 500 is about 40 ms on a quiet one.
+PEOPLE_CHUNK = 500
 
 
 def _photo_type(data: bytes) -> str:
@@ -129,7 +136,9 @@ class _Known:
     tagged: set[tuple[int, int]]
 
 
-class _Importer:
+class _Importer(InteractionWriter):
+    """The people half of an import's writer; the interactions half is its base."""
+
     def __init__(self, owner, summary: ImportSummary, journal: Journal) -> None:
         self.owner = owner
         self.summary = summary
@@ -336,9 +345,9 @@ class _Importer:
                 wanted[key] = name
         if not wanted:
             return
-        now = _db_instant(timezone.now())
+        now = db_instant(timezone.now())
         rows = [(self.owner.pk, name, key, now) for key, name in wanted.items()]
-        ids = _insert_returning_ids(
+        ids = insert_returning_ids(
             Organization, ("owner", "name", "name_key", "created_at"), rows, self.owner.pk
         )
         self.journal.created(Organization, ids)
@@ -369,7 +378,7 @@ class _Importer:
         if not targets:
             return
         owner_id = self.owner.pk
-        now = _db_instant(self.now)
+        now = db_instant(self.now)
         rows = []
         for t in targets:
             name = _cut(t.records[0].full_name, MAX_NAME)
@@ -393,7 +402,7 @@ class _Importer:
                     now,
                 )
             )
-        ids = _insert_returning_ids(
+        ids = insert_returning_ids(
             Person,
             (
                 "owner",
@@ -545,7 +554,7 @@ class _Importer:
             return
         owner = self.owner
         owner_id = owner.pk
-        now = _db_instant(self.now)
+        now = db_instant(self.now)
         known = self._known()
         persons, with_photo, rels = known.persons, known.with_photo, known.rels
         has_job, has_primary, notes, tagged = (
@@ -674,203 +683,6 @@ class _Importer:
             (SourceRecord, ("owner", "person", "source", "external_id", "created_at"), sources),
             (Note, ("owner", "person", "text", "created_at"), notes),
         ):
-            journal.created(model, _insert_returning_ids(model, names, rows, owner_id))
+            journal.created(model, insert_returning_ids(model, names, rows, owner_id))
         through = Person.tags.through
-        journal.created(through, _insert_returning_ids(through, ("person", "tag"), tag_links, None))
-
-    # ------------------------------------------------------------ interactions
-
-    def _names(self) -> dict[str, list[int]]:
-        if self.owner_names is None:
-            names: dict[str, list[int]] = defaultdict(list)
-            for key, pid in Person.objects.filter(owner=self.owner, is_me=False).values_list(
-                "name_key", "id"
-            ):
-                names[key].append(pid)
-            self.owner_names = names
-        return self.owner_names
-
-    def match(self, rec: InteractionRecord) -> list[int]:
-        """The people an interaction was with: by address first, then by exact name."""
-        found: list[int] = []
-        for kind, values, normalize in (
-            (ContactPoint.EMAIL, rec.emails, normalize_email),
-            (ContactPoint.URL, rec.urls, canonical_url),
-        ):
-            for value in values:
-                try:
-                    point = (kind, normalize(value))
-                except ContactError:
-                    continue
-                pid = self.cp.get(point)
-                if pid is not None and pid != self.me_id and pid not in found:
-                    found.append(pid)
-        if found:
-            return found
-        for name in rec.names:
-            key = fold(name)
-            if not key or key == self.me_name:
-                continue
-            here = self.imported_names.get(key, set())
-            ids = list(here) if len(here) == 1 else self._names().get(key, [])
-            if len(ids) == 1 and ids[0] != self.me_id and ids[0] not in found:
-                found.append(ids[0])
-        return found
-
-    def interactions(self, records: list[InteractionRecord]) -> None:
-        owner = self.owner
-        limit = timezone.now() + dt.timedelta(minutes=5)
-        wanted: list[tuple[InteractionRecord, str, int]] = []
-        for rec in records:
-            if rec.channel not in CHANNELS:
-                self.problem(rec.where, f"unknown channel {rec.channel!r}")
-                continue
-            when = rec.when
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when, dt.UTC)
-                rec.when = when
-            if when > limit:
-                self.problem(
-                    rec.where, f"dated in the future ({when.date()})", "dated in the future"
-                )
-                continue
-            pids = self.match(rec)
-            if not pids:
-                self.summary.unmatched += 1
-                who = ", ".join([*rec.emails, *rec.urls, *rec.names]) or "nobody named"
-                self.problem(
-                    rec.where,
-                    f"no one in your network matches {who}",
-                    "no one in your network matches",
-                )
-                continue
-            self.summary.usable += 1
-            external = rec.external_id or _fingerprint(rec)
-            if len(external) > MAX_EXTERNAL_ID:
-                external = "sha1:" + hashlib.sha1(external.encode()).hexdigest()
-            for pid in pids:
-                wanted.append((rec, external, pid))
-        existing: set[tuple[str, str, int]] = set()
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for rec, external, _pid in wanted:
-            by_source[rec.source].add(external)
-        for source, externals in by_source.items():
-            ordered = sorted(externals)
-            for start in range(0, len(ordered), 900):
-                rows = Interaction.objects.filter(
-                    owner=owner, source=source, external_id__in=ordered[start : start + 900]
-                ).values_list("external_id", "person_id")
-                existing.update((source, e, p) for e, p in rows)
-        new = []
-        # created_at is when the row was written (the trust cache's staleness check reads it)
-        now = _db_instant(timezone.now())
-        for rec, external, pid in wanted:
-            key = (rec.source, external, pid)
-            if key in existing:
-                continue
-            existing.add(key)
-            minutes = rec.minutes if rec.minutes and 0 < rec.minutes <= MAX_MINUTES else None
-            new.append(
-                (
-                    owner.pk,
-                    pid,
-                    _db_instant(rec.when),
-                    rec.channel,
-                    Interaction.THEM if rec.they_started else Interaction.ME,
-                    minutes,
-                    rec.summary.strip()[:MAX_TEXT],
-                    rec.source[:20],
-                    external,
-                    now,
-                )
-            )
-        ids = _insert_returning_ids(
-            Interaction,
-            (
-                "owner",
-                "person",
-                "occurred_at",
-                "channel",
-                "initiated_by",
-                "duration_minutes",
-                "summary",
-                "source",
-                "external_id",
-                "created_at",
-            ),
-            new,
-            owner.pk,
-        )
-        self.journal.created(Interaction, ids)
-        # what was stored, as the database reports it (issue 17 item 11)
-        self.summary.interactions_added += len(ids)
-
-
-def _fingerprint(rec: InteractionRecord) -> str:
-    """An id for a record that came without one, from what it says."""
-    parts = [
-        rec.when.isoformat(),
-        rec.channel,
-        *sorted(rec.emails),
-        *sorted(rec.urls),
-        *sorted(rec.names),
-        rec.summary,
-    ]
-    return "fp:" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
-
-
-# ---------------------------------------------------------------- raw inserts
-# Django's bulk_create spends most of its time building and preparing model
-# instances (about 30 s for 30,000 connections' five rows each); plain rows
-# through executemany take a fraction of that.
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    found = model._meta.get_field(name)
-    if not isinstance(found, models.Field) or found.column is None:
-        raise TypeError(f"{model.__name__}.{name} is not a column")
-    return found.column
-
-
-def _db_instant(value: dt.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _insert_returning_ids(
-    model: type[models.Model], names: tuple[str, ...], rows: list[tuple], owner_id: int | None
-) -> list[int]:
-    """Insert rows and return their new ids, in row order (`owner_id`: the rows'
-    owner, None for a table without an owner column: Person.tags' links)."""
-    if not rows:
-        return []
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(_column(model, n)) for n in names)
-    row_marks = "(" + ", ".join(["%s"] * len(names)) + ")"
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # From the first INSERT to the commit this transaction holds SQLite's
-            # write lock, and AUTOINCREMENT ids only grow: ours are the newest.
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_marks}", rows)
-            where, params = "", [len(rows)]
-            if owner_id is not None:
-                where, params = f"WHERE {quote(_column(model, 'owner'))} = %s ", [owner_id, *params]
-            cursor.execute(f"SELECT id FROM {table} {where}ORDER BY id DESC LIMIT %s", params)
-            ids = [r[0] for r in cursor.fetchall()][::-1]
-        else:
-            # RETURNING follows the order of VALUES (what bulk_create relies on too).
-            per = max(1, 30_000 // len(names))
-            for start in range(0, len(rows), per):
-                batch = rows[start : start + per]
-                params = [v for row in batch for v in row]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "
-                    + ", ".join([row_marks] * len(batch))
-                    + " RETURNING id",
-                    params,
-                )
-                ids.extend(r[0] for r in cursor.fetchall())
-    if len(ids) != len(rows):
-        raise RuntimeError(f"inserted {len(rows)} rows into {table} but found {len(ids)} ids")
-    return ids
+        journal.created(through, insert_returning_ids(through, ("person", "tag"), tag_links, None))

@@ -63,6 +63,9 @@ class Favor(Owned):
             # thank-yous owed: the last 60 days of unthanked favours, not every favour
             # (created in SQL by migration 0003)
             models.Index(fields=["owner", "thanked_on", "given_on"], name="agenda_favor_unthanked"),
+            # the trust cache's staleness check (trust.queries._stale_sql) asks for the
+            # latest favour recorded: an index probe, not a read of all the owner's
+            models.Index(fields=["owner", "created_at"], name="favor_added"),
         ]
         ordering = ["-given_on", "-id"]
 
@@ -86,5 +89,11 @@ class Commitment(Owned):
         constraints = [
             models.CheckConstraint(condition=~Q(debtor=F("creditor")), name="promise_two_people")
         ]
-        indexes = [models.Index(fields=["owner", "status", "due_on"], name="promise_open")]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="promise_open"),
+            # the trust cache's staleness check (trust.queries._stale_sql): the latest
+            # promise recorded and the latest change of status, each an index probe
+            models.Index(fields=["owner", "created_at"], name="promise_added"),
+            models.Index(fields=["owner", "status_changed_at"], name="promise_status_changed"),
+        ]
         ordering = ["due_on", "id"]

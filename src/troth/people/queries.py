@@ -171,8 +171,13 @@ def search_rank(query: str) -> Case:
     """How well a person matches a search, best first, so that "Tom" lists the person
     who goes by Tom and people named Tom before the eight Customer Success Managers
     (issue 18): 0 the whole name, the nickname or a whole word of the name; 1 the start
-    of the name or of a word in it, or part of the nickname; 2 elsewhere in the name;
-    3 only the company, title, e-mail or phone."""
+    of the name or of the nickname; 2 the start of a later word of either; 3 elsewhere
+    in the name or nickname; 4 only the company, title, e-mail or phone.
+
+    The start of the name before a later word's (issue 20): `troth people to` lists
+    Toby Zane before Ada Tovar, as the README says, though "ada" sorts first. Plain
+    LIKEs on the person's row, the same on SQLite and PostgreSQL (people.search
+    finds who matches; this orders the few it found)."""
     key = fold(query)
     term = query.strip()
     whole_word = (
@@ -182,14 +187,14 @@ def search_rank(query: str) -> Case:
         | Q(name_key__endswith=f" {key}")
         | Q(name_key__contains=f" {key} ")
     )
-    word_start = (
-        Q(name_key__startswith=key) | Q(name_key__contains=f" {key}") | Q(nickname__icontains=term)
-    )
+    name_start = Q(name_key__startswith=key) | Q(nickname__istartswith=term)
+    word_start = Q(name_key__contains=f" {key}") | Q(nickname__icontains=f" {term}")
     return Case(
         When(whole_word, then=Value(0)),
-        When(word_start, then=Value(1)),
-        When(name_key__contains=key, then=Value(2)),
-        default=Value(3),
+        When(name_start, then=Value(1)),
+        When(word_start, then=Value(2)),
+        When(Q(name_key__contains=key) | Q(nickname__icontains=term), then=Value(3)),
+        default=Value(4),
         output_field=IntegerField(),
     )
 

@@ -406,7 +406,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features no page of troth uses, denied (Permissions-Policy header).
 TROTH_PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
     "browsing-topics=()"
 )

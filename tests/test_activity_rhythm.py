@@ -69,7 +69,7 @@ def test_the_rhythm_reason_states_the_models_own_chance() -> None:
     said = next(line for line in lines if "at that rhythm" in line)
     expected = chance(9, 200, 3)
     assert f"a {expected:.0%} chance of contact within 90 days" in said, said
-    assert said.startswith("In touch on 9 days over 197 days, the last 3 days ago")
+    assert said.startswith("In touch on 9 days across 198 days, the last 3 days ago")
     one_day = reasons(5, DAY0 - 10.5, DAY0 - 10.4, 1.0, 1.0, 1.0, 1.0, DAY0, days=1)
     said = next(line for line in one_day if "like it" in line)
     assert said.startswith("Contact on a single day, 10 days ago: at the rhythm of ties")

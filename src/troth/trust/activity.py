@@ -94,6 +94,13 @@ def _days(count: float) -> str:
     return f"{n:.0f} day{'' if n == 1 else 's'}"
 
 
+def _ago(since: float) -> str:
+    """'today', '1 day ago', '12 days ago': whole days, as `troth ready` counts them
+    ("the last 0 days ago" in a newcomer's review)."""
+    n = math.floor(since)
+    return "today" if n <= 0 else f"{_days(n)} ago"
+
+
 def from_events(
     tie: Ints,
     day: Floats,
@@ -466,6 +473,11 @@ def activity(x: ActivityInputs, as_of_day: float, m: Model | None = None) -> Flo
     return m.probability(m.features(x, as_of_day))
 
 
+# features that count contact which another feature also counts: their own sign can be
+# negative in the fitted model although more contact is never bad news on its own
+COUNTED_WITH_OTHERS = frozenset({"log_months_active", "log_spans_active"})
+
+
 def reasons(
     n_total: float,
     first_day: float,
@@ -509,11 +521,14 @@ def reasons(
     once = "A single contact" if n_total <= 1 else "Contact on a single day"
     words = {
         "rhythm_odds": (
-            f"In touch on {days:.0f} days over {_days(max(last_day - first_day, 0.0))}, the"
-            f" last {_days(math.floor(since))} ago: at that rhythm a {rhythm:.0%} chance of "
+            # the span counts both ends' days, so it is never fewer days than `days`
+            # ("in touch on 2 days over 1 day" in a newcomer's review)
+            f"In touch on {days:.0f} days across"
+            f" {_days(math.floor(max(last_day - first_day, 0.0)) + 1)}, the last"
+            f" {_ago(since)}: at that rhythm a {rhythm:.0%} chance of "
             f"contact within {HORIZON_DAYS} days"
             if days > 1
-            else f"{once}, {_days(math.floor(since))} ago: at the rhythm of ties"
+            else f"{once}, {_ago(since)}: at the rhythm of ties"
             f" like it a {rhythm:.0%} chance of contact within {HORIZON_DAYS} days"
         ),
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
@@ -526,7 +541,7 @@ def reasons(
             f"Silent for {_days(math.floor(since))} against a usual gap of {_days(gap)}"
             if n_total > 1
             # whole days, as `troth ready` counts them
-            else f"One contact so far, {_days(math.floor(since))} ago"
+            else f"One contact so far, {_ago(since)}"
         ),
     }
     out: list[str] = []
@@ -535,5 +550,10 @@ def reasons(
             break  # a term this small raises or lowers nothing a reader would notice
         name = m.names[int(k)]
         effect = "raises" if terms[k] > 0 else "lowers"
+        if name in COUNTED_WITH_OTHERS and terms[k] < 0:
+            # a partial effect: more contact lowers the chance only beside the other
+            # signals, which have already counted that contact (a review read "in touch
+            # in 12 of 18 spans: lowers the chance" as a contradiction)
+            effect = "beside the signals above, lowers"
         out.append(f"{words.get(name, FEATURES[name])}: {effect} the chance of contact")
     return out

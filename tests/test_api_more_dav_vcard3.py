@@ -94,6 +94,7 @@ def test_get_follows_accept(book: tuple[Client, Person]) -> None:
     plain = client.request("GET", href)
     old = client.request("GET", href, headers={"Accept": "text/vcard;version=3.0"})
     assert plain.headers["etag"] == old.headers["etag"]
+    assert old.headers["vary"] == "Accept"  # a cache keeps the two versions apart
 
 
 def test_query_and_sync_collection_in_3_0(book: tuple[Client, Person]) -> None:

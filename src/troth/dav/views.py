@@ -197,6 +197,9 @@ def _get(request: HttpRequest, owner: Owner, place: Place) -> HttpResponseBase:
     else:
         answer = HttpResponse(card, content_type=VCARD)
     answer["ETag"] = etag
+    # the same card comes as vCard 3.0 or 4.0 by the Accept header: a cache must not
+    # hand one client's version to another (the ETag is shared, as PROPFIND names none)
+    answer["Vary"] = "Accept"
     return answer
 
 

@@ -22,6 +22,8 @@ from troth.trust.persistence import persistence, read_log
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.trust.activity import ActivityInputs
+    from troth.trust.persistence import Log
 
 DAY0 = 20_000.0  # an engine day (2024-10-04)
 
@@ -36,7 +38,7 @@ def test_the_shipped_model_says_where_it_came_from() -> None:
     dt.date.fromisoformat(str(m.meta["fitted_on"]))
 
 
-def _one_tie(days_before: list[float], initiators: list[int] | None = None):
+def _one_tie(days_before: list[float], initiators: list[int] | None = None) -> ActivityInputs:
     days = np.asarray([DAY0 - d for d in days_before])
     tie = np.zeros(len(days), np.int64)
     init = np.asarray(initiators or [0] * len(days), np.int64)
@@ -81,7 +83,7 @@ GOOD = (
 )
 
 
-def _run(cli: Cli, tmp_path: Path, text, as_of="2025-02-01"):
+def _run(cli: Cli, tmp_path: Path, text: str, as_of: str = "2025-02-01") -> str:
     log = tmp_path / "log.csv"
     log.write_text(text, encoding="utf-8")
     out = cli("eval", "persistence", str(log), "--as-of", as_of, code=2)
@@ -138,12 +140,12 @@ def test_a_good_log_reports_every_baseline(cli: Cli, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def enron(realdata: Path):
+def enron(realdata: Path) -> Log:
     return read_log(realdata / "logs" / "enron_train_log.csv")
 
 
 @pytest.mark.parametrize("day", ["2001-04-01", "2001-05-01", "2001-08-01", "2001-10-01"])
-def test_activity_beats_every_baseline_on_the_real_log(enron, day: str) -> None:
+def test_activity_beats_every_baseline_on_the_real_log(enron: Log, day: str) -> None:
     """The shipped model was fitted on this log (all monthly dates), so this is not the
     honest check: bench/fit_activity.py fits before each date and on other mailboxes.
     It does catch a shipped model that no longer reads the log it came from."""

@@ -8,6 +8,7 @@ import importlib.util
 import json
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -19,6 +20,9 @@ from troth.trust.activity import (
     rhythm_chance,
     shipped_model,
 )
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 DAY0 = 20_000.0
 PARAMS = shipped_model().rhythm or (0.07, 23.0, 1.8, 1.5)
@@ -86,7 +90,7 @@ FIT = Path(__file__).resolve().parents[1] / "bench" / "fit_activity.py"
 
 
 @pytest.fixture(scope="module")
-def fitting(realdata: Path):
+def fitting(realdata: Path) -> tuple[ModuleType, Path]:
     spec = importlib.util.spec_from_file_location("fit_activity", FIT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -94,7 +98,9 @@ def fitting(realdata: Path):
     return module, realdata / "logs" / "enron_train_log.csv"
 
 
-def test_activity_fitted_before_each_date_beats_every_baseline(fitting) -> None:
+def test_activity_fitted_before_each_date_beats_every_baseline(
+    fitting: tuple[ModuleType, Path],
+) -> None:
     """What the README's table says: on each of the issue's five dates, a model (the
     rhythm's four parameters, then the logistic regression) fitted only on outcomes
     known before that date beats the best of count, recency and the decayed counts by

@@ -21,6 +21,8 @@ from troth.people.actions import do_add_person, do_tag
 from troth.people.models import Person
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from conftest import Cli
 
 
@@ -32,7 +34,7 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def ids(owner: Owner, **kw) -> list[str]:
+def ids(owner: Owner, **kw: Any) -> list[str]:
     return [i.id for i in agenda(owner, **kw).items]
 
 
@@ -63,7 +65,9 @@ def test_urgency_grows_with_lateness_and_saturates() -> None:
     assert values[0] == 0.25 and values[-1] == 2.0
 
 
-def _cand(kind, ref, person_id, importance=0.5, lateness=0.0):
+def _cand(
+    kind: str, ref: int, person_id: int, importance: float = 0.5, lateness: float = 0.0
+) -> plan.Candidate:
     return plan.Candidate(
         kind=kind,
         ref=ref,

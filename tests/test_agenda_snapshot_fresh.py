@@ -11,6 +11,7 @@ checks that they did: a snapshot that missed the write would show the old agenda
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,21 +40,24 @@ from troth.sim.load import load_network
 from troth.trust.actions import do_recompute_trust
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from conftest import Cli
+    from troth.agenda.plan import Item
 
 
-def rows(items) -> list[tuple]:
+def rows(items: list[Item]) -> list[tuple[str, str, str, float, dt.date | None]]:
     return [
         (i.id, i.candidate.reason, i.candidate.key, round(i.priority, 9), i.candidate.due)
         for i in items
     ]
 
 
-def materialised(owner: Owner) -> list[tuple]:
+def materialised(owner: Owner) -> list[tuple[str, str, str, float, dt.date | None]]:
     return rows(agenda(owner).items)
 
 
-def fresh(owner: Owner) -> list[tuple]:
+def fresh(owner: Owner) -> list[tuple[str, str, str, float, dt.date | None]]:
     return rows(_computed(owner, timezone.localdate(), 7, 0, None).items)
 
 
@@ -67,7 +71,7 @@ class Steps:
         self.changed: set[str] = set()
         self.done: list[str] = []
 
-    def __call__(self, label: str, write) -> None:
+    def __call__(self, label: str, write: Callable[[], object]) -> None:
         before = materialised(self.owner)
         assert stored(self.owner), f"{label}: no snapshot stored before the write"
         # the snapshot is what the read served: equal to a fresh computation
@@ -146,7 +150,7 @@ def test_every_write_that_feeds_the_agenda_is_seen_by_the_next_read(
     # handling items: done, snooze, skip
     for verb, extra in (("done", ()), ("snooze", ("--until", "in 3 days")), ("skip", ())):
         item_id, _p = first(owner, "checkin", "reconnect", "thanks", "nudge")
-        step(verb, lambda item_id=item_id, verb=verb, extra=extra: cli(verb, item_id, *extra))
+        step(verb, functools.partial(cli, verb, item_id, *extra))
     # the person: renamed, tagged, their own rhythm, archived, merged, deleted
     _, person = first(owner, *ANY)
     step("rename", lambda: cli("edit", f"#{person.id}", "--name", "Zephyrine Oakhurst"))
@@ -249,7 +253,7 @@ def test_a_write_during_a_build_is_not_hidden_by_it(cli: Cli, fixed_day: dt.date
     assert stored(owner)
 
 
-def first_item(items, kind: str) -> tuple[str, int]:
+def first_item(items: list[Item], kind: str) -> tuple[str, int]:
     for item in items:
         if item.candidate.kind == kind:
             return item.id, item.candidate.person_id
@@ -273,7 +277,7 @@ def test_owners_snapshots_are_their_own(cli: Cli, fixed_day: dt.date) -> None:
 
 
 @pytest.mark.parametrize("label", list(snapshot.FED_BY))
-def test_every_fed_by_table_has_its_triggers(db: None, label) -> None:
+def test_every_fed_by_table_has_its_triggers(db: None, label: str) -> None:
     table = snapshot._table(label)
     names = snapshot.installed_triggers()
     ops = {"upd", "del"} | ({"trunc"} if connection.vendor == "postgresql" else set())

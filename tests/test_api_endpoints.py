@@ -15,25 +15,28 @@ from troth.owners import local_owner, me_person
 from troth.people.models import Person
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from conftest import Cli
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(db: None):
+def api(db: None) -> Api:
     """The local owner's token: the owner the in-process CLI acts for, so the API's
     answers can be compared with the CLI's --json."""
     return Api(local_owner())
 
 
-def add(api, name: str, **fields) -> dict:
+def add(api: Api, name: str, **fields: Any) -> dict[str, Any]:
     r = api("POST", "/people", {"name": name, **fields})
     assert r.status_code == 201, r.content
-    return r.json()
+    out: dict[str, Any] = r.json()
+    return out
 
 
-def test_people_add_search_show_edit_tag_note_delete(api, cli: Cli) -> None:
+def test_people_add_search_show_edit_tag_note_delete(api: Api, cli: Cli) -> None:
     dana = add(
         api, "Dana Kang", emails=["dana@example.org"], company="Acme", title="CTO", tags=["fintech"]
     )
@@ -67,7 +70,7 @@ def test_people_add_search_show_edit_tag_note_delete(api, cli: Cli) -> None:
     assert api.get(f"/people/{dana['id']}").status_code == 404
 
 
-def test_people_bad_input_names_the_field(api) -> None:
+def test_people_bad_input_names_the_field(api: Api) -> None:
     dana = add(api, "Dana Kang", emails=["dana@example.org"])
     cases = [
         ({"name": ""}, 400, "name"),
@@ -97,7 +100,7 @@ def test_people_bad_input_names_the_field(api) -> None:
     assert Person.objects.filter(owner=api.owner).count() == 2  # nothing half-written
 
 
-def test_merge(api) -> None:
+def test_merge(api: Api) -> None:
     a = add(api, "Dana Kang", emails=["dana@example.org"])
     b = add(api, "Dana K.", phones=["+1 415 555 0100"], duplicate=True)
     r = api("POST", f"/people/{a['id']}/merge", {"other_id": b["id"]})
@@ -107,7 +110,7 @@ def test_merge(api) -> None:
     assert api("POST", f"/people/{a['id']}/merge", {"other_id": a["id"]}).status_code == 400
 
 
-def test_interactions_favours_promises_needs(api) -> None:
+def test_interactions_favours_promises_needs(api: Api) -> None:
     dana = add(api, "Dana Kang")
     me = me_person(api.owner)
     i = api(
@@ -187,7 +190,7 @@ def test_interactions_favours_promises_needs(api) -> None:
     assert Commitment.objects.filter(owner=api.owner).count() == 1
 
 
-def test_agenda_done_snooze_skip_draft_cadence(api, cli: Cli) -> None:
+def test_agenda_done_snooze_skip_draft_cadence(api: Api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     eli = add(api, "Eli Stone")
     today = timezone.localdate()
@@ -231,7 +234,7 @@ def test_agenda_done_snooze_skip_draft_cadence(api, cli: Cli) -> None:
     assert api.get(f"/people/{dana['id']}").json()["cadence_days"] == 14
 
 
-def test_trust_balance_reliability_ready(api, cli: Cli) -> None:
+def test_trust_balance_reliability_ready(api: Api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     api("POST", "/interactions", {"person_id": dana["id"], "channel": "meeting", "minutes": 60})
     api(
@@ -252,7 +255,7 @@ def test_trust_balance_reliability_ready(api, cli: Cli) -> None:
     assert ready == cli.json("ready", f"#{dana['id']}", "--ask", "referral")
 
 
-def test_introductions_and_steps(api, cli: Cli) -> None:
+def test_introductions_and_steps(api: Api, cli: Cli) -> None:
     dana = add(api, "Dana Kang")
     eli = add(api, "Eli Stone")
     r = api(

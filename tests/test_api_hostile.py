@@ -14,13 +14,13 @@ from troth.tokens.actions import MAX_TOKENS, do_create_token
 
 
 @pytest.fixture
-def api(alice: Owner):
+def api(alice: Owner) -> Client:
     _token, raw = do_create_token(alice, "script")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
 
 
-def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api, alice: Owner) -> None:
+def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api: Client, alice: Owner) -> None:
     r = api.post("/api/v1/people", {"name": "A\x00B"}, content_type="application/json")
     assert r.status_code == 422 and "name: contains a NUL character" in r.json()["error"]
     r = api.post(
@@ -34,7 +34,7 @@ def test_a_nul_anywhere_in_a_body_or_query_is_named_not_a_500(api, alice: Owner)
     assert not Person.objects.filter(owner=alice, is_me=False).exists()
 
 
-def test_as_of_before_1900_is_one_line(api, alice: Owner) -> None:
+def test_as_of_before_1900_is_one_line(api: Client, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     for url in (
         "/api/v1/trust?as_of=0001-01-01",
@@ -44,7 +44,7 @@ def test_as_of_before_1900_is_one_line(api, alice: Owner) -> None:
         assert r.status_code == 400 and "from 1900 on" in r.json()["error"], url
 
 
-def test_history_out_of_range_is_one_line(api, alice: Owner) -> None:
+def test_history_out_of_range_is_one_line(api: Client, alice: Owner) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     r = api.get(f"/api/v1/people/{dana.id}", {"history": 9223372036854775808})
     assert r.status_code in (400, 422)

@@ -4,6 +4,7 @@ over the anonymous body cap goes through with a token; refusals name the file.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -12,6 +13,9 @@ from api_helpers import Api
 from troth.importers.models import ImportRun
 from troth.owned import Owner
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +31,14 @@ END:VCARD
 
 
 @pytest.fixture
-def api(alice: Owner, home: Path, settings: Settings):
+def api(alice: Owner, home: Path, settings: Settings) -> Api:
     # the immediate backend, run inside the upload request (as tests/test_web_import.py)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.TROTH_IMPORT_THREAD = False
     return Api(alice)
 
 
-def post_file(api: Api, name: str, content: bytes, **form: str):
+def post_file(api: Api, name: str, content: bytes, **form: str) -> Response:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return api.client.post(
@@ -44,7 +48,7 @@ def post_file(api: Api, name: str, content: bytes, **form: str):
     )
 
 
-def test_upload_preview_confirm_and_status(api, alice: Owner) -> None:
+def test_upload_preview_confirm_and_status(api: Api, alice: Owner) -> None:
     # bigger than the 64 KiB an anonymous request may send: the token counts as signed in
     big = VCARD.format(note="x" * 100_000).encode()
     r = post_file(api, "contacts.vcf", big)
@@ -61,7 +65,7 @@ def test_upload_preview_confirm_and_status(api, alice: Owner) -> None:
     assert api("POST", f"/imports/{run['id']}/confirm").status_code == 400  # not a preview now
 
 
-def test_cancel_and_refusals(api, alice: Owner, bob: Owner) -> None:
+def test_cancel_and_refusals(api: Api, alice: Owner, bob: Owner) -> None:
     run = post_file(api, "contacts.vcf", VCARD.format(note="hi").encode()).json()
     other = Api(bob, name="bob's")
     assert other.get(f"/imports/{run['id']}").status_code == 404
@@ -76,7 +80,7 @@ def test_cancel_and_refusals(api, alice: Owner, bob: Owner) -> None:
     assert r.status_code == 422 and "file" in r.json()["error"]
 
 
-def test_exports_are_the_commands_bytes(api, alice: Owner, bob: Owner) -> None:
+def test_exports_are_the_commands_bytes(api: Api, alice: Owner, bob: Owner) -> None:
     from troth.people.actions import do_add_person
 
     do_add_person(alice, "Dana Kang", emails=["dana@acme.example"])

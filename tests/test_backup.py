@@ -36,7 +36,10 @@ from troth.sim.load import load_network
 from troth.trust.queries import trust_list
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from conftest import Cli
+    from troth.owned import Owner
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -92,7 +95,7 @@ def wipe(owner: Any) -> None:
 
 
 @pytest.fixture
-def network(cli: Cli, fixed_day: dt.date):
+def network(cli: Cli, fixed_day: dt.date) -> Owner:
     """The local owner (the CLI's) with a small simulated network and a hand-made tour."""
     owner = local_owner()
     load_network(owner, generate_network(people=40, seed=5, today=timezone.localdate()))
@@ -117,7 +120,7 @@ def network(cli: Cli, fixed_day: dt.date):
 
 
 @pytest.fixture
-def other(db: None):
+def other(db: None) -> tuple[Owner, Person]:
     """Bob, whose rows no export or restore of the local owner may touch."""
     bob = get_user_model().objects.create_user("bob", "bob@example.org", "pw")
     me = do_ensure_me(bob, "Bob")
@@ -142,7 +145,7 @@ def test_tables_are_found_from_the_models_in_dependency_order() -> None:
 
 
 def test_json_round_trip_restores_every_row_exactly(
-    network, other, cli: Cli, tmp_path: Path
+    network: Owner, other: tuple[Owner, Person], cli: Cli, tmp_path: Path
 ) -> None:
     owner = network
     bob, _ = other
@@ -201,7 +204,7 @@ def test_json_round_trip_restores_every_row_exactly(
     assert newest.pk > max(row[0] for row in before["people.person"])
 
 
-def test_the_mail_password_is_never_exported(network, cli: Cli, tmp_path: Path) -> None:
+def test_the_mail_password_is_never_exported(network: Owner, cli: Cli, tmp_path: Path) -> None:
     from django.utils import timezone
 
     from troth.agenda.models import MailSettings
@@ -228,7 +231,7 @@ def test_the_mail_password_is_never_exported(network, cli: Cli, tmp_path: Path) 
     )
 
 
-def test_export_to_stdout_is_the_same_document(network, cli: Cli, tmp_path: Path) -> None:
+def test_export_to_stdout_is_the_same_document(network: Owner, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     cli("export", "json", str(path))
     printed = cli("export", "json", "-").stdout
@@ -237,7 +240,9 @@ def test_export_to_stdout_is_the_same_document(network, cli: Cli, tmp_path: Path
     assert a == b
 
 
-def test_restore_refuses_an_owner_who_already_has_people(network, cli: Cli, tmp_path: Path) -> None:
+def test_restore_refuses_an_owner_who_already_has_people(
+    network: Owner, cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "troth.json"
     cli("export", "json", str(path))
     before = snapshot(network)
@@ -301,7 +306,11 @@ def _bad(tmp_path: Path, data: Any) -> Path:
     ids=["json", "shape", "version", "model", "value", "reference", "constraint", "null"],
 )
 def test_a_bad_file_is_one_error_naming_file_and_record_and_writes_nothing(
-    network, cli: Cli, tmp_path: Path, spoil, message: str
+    network: Owner,
+    cli: Cli,
+    tmp_path: Path,
+    spoil: Callable[[dict[str, Any]], object],
+    message: str,
 ) -> None:
     _, data = _exported(cli, tmp_path)
     wipe(network)
@@ -328,7 +337,7 @@ def _set(data: dict[str, Any], label: str, row: int, column: str, value: Any) ->
     return data
 
 
-def test_json_round_trip_through_the_cli(network, cli: Cli, tmp_path: Path) -> None:
+def test_json_round_trip_through_the_cli(network: Owner, cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "all.json"
     before = snapshot(network)
     cli("export", "json", str(path))
@@ -357,7 +366,7 @@ def test_json_round_trip_through_the_cli(network, cli: Cli, tmp_path: Path) -> N
 
 
 def test_vcard_export_is_vcard_4_and_every_field_reads_back(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     import vobject
 
@@ -425,7 +434,7 @@ def test_vcard_export_is_vcard_4_and_every_field_reads_back(
 
 
 def test_vcard_escapes_and_photo_survive_for_one_tricky_person(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     import vobject
 
@@ -449,7 +458,7 @@ def test_vcard_escapes_and_photo_survive_for_one_tricky_person(
 
 
 def test_csv_export_writes_one_file_per_table_with_headers(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     import csv
 
@@ -596,7 +605,7 @@ def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)
 
-    def run(*args: str) -> subprocess.CompletedProcess:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([TROTH, *args], env=env, capture_output=True, text=True, timeout=120)
 
     assert run("add", "Wren Halvorsen", "--tag", "fintech").returncode == 0
@@ -618,7 +627,7 @@ def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
 
 
 def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     """A fresh PostgreSQL database starts every sequence at 1: after a restore with
     explicit ids the sequences must be moved past them, or the next insert collides."""
@@ -642,7 +651,7 @@ def test_new_rows_after_a_restore_into_a_fresh_database_get_free_ids(
 
 
 def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     from troth.backup.jsonstream import NotStreamable, read_stream
 
@@ -665,7 +674,9 @@ def test_the_stream_reader_reads_what_json_reads_across_any_buffer_boundary(
         list(read_stream(resorted))
 
 
-def test_a_reformatted_export_still_restores_exactly(network, cli: Cli, tmp_path: Path) -> None:
+def test_a_reformatted_export_still_restores_exactly(
+    network: Owner, cli: Cli, tmp_path: Path
+) -> None:
     path = tmp_path / "all.json"
     cli("export", "json", str(path))
     before = snapshot(network)
@@ -680,7 +691,7 @@ def test_a_reformatted_export_still_restores_exactly(network, cli: Cli, tmp_path
 
 
 def test_a_truncated_export_is_refused_and_writes_nothing(
-    network, cli: Cli, tmp_path: Path
+    network: Owner, cli: Cli, tmp_path: Path
 ) -> None:
     path = tmp_path / "all.json"
     cli("export", "json", str(path))
@@ -696,7 +707,7 @@ def test_a_truncated_export_is_refused_and_writes_nothing(
 
 
 def test_restoring_into_a_second_account_of_the_same_database_names_the_taken_id(
-    network, other, cli: Cli, tmp_path: Path
+    network: Owner, other: tuple[Owner, Person], cli: Cli, tmp_path: Path
 ) -> None:
     bob, _ = other
     path = tmp_path / "all.json"
@@ -713,7 +724,7 @@ def test_restoring_into_a_second_account_of_the_same_database_names_the_taken_id
     assert snapshot(bob) == before
 
 
-def test_export_errors_are_one_line(network, cli: Cli, tmp_path: Path) -> None:
+def test_export_errors_are_one_line(network: Owner, cli: Cli, tmp_path: Path) -> None:
     missing = cli("export", "json", str(tmp_path / "no" / "such.json"), code=2)
     assert "does not exist" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pydantic import ValidationError
@@ -16,20 +17,24 @@ from typer.models import OptionInfo
 
 from troth.cli import coerce
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 INPUTS = [
     "12", " 12 ", "+5", "-3", "1_000", "12.0", "007", "2.5", "abc", "", "٣", "0x10", "1e3",
     "1__0", "_1", "true", "no", " On ", "Y", "maybe", "0", "1", "2", "x", " y ",
 ]  # fmt: skip
 
 
-def typers(annotation, value):
+def typers(annotation: type, value: str) -> tuple[str, object]:
     try:
         return ("ok", build_leaf_adapter(annotation, OptionInfo()).validate_python(value))
     except ValidationError as exc:
         return ("error", exc.errors()[0]["msg"])
 
 
-def ours(convert, value):
+def ours(convert: Callable[[str], object], value: str) -> tuple[str, object]:
     try:
         return ("ok", convert(value))
     except ValueError as exc:
@@ -38,7 +43,7 @@ def ours(convert, value):
 
 @pytest.mark.parametrize("value", INPUTS)
 @pytest.mark.parametrize("annotation", [int, str, bool])
-def test_plain_coercion_matches_typers_adapters(annotation, value) -> None:
+def test_plain_coercion_matches_typers_adapters(annotation: type, value: str) -> None:
     assert ours(coerce.PLAIN[annotation], value) == typers(annotation, value)
 
 
@@ -65,7 +70,7 @@ def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(tmp_path:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(tmp_path)
 
-    def run(*args):
+    def run(*args: str) -> tuple[list[str], Any]:
         done = subprocess.run(
             [sys.executable, "-c", probe, json.dumps(list(args))],
             env=env,

@@ -16,11 +16,11 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(tmp_path: Path):
+def home(tmp_path: Path) -> Path:
     return tmp_path / "troth-home"
 
 
-def run(home: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+def run(home: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)
     return subprocess.run(
@@ -28,7 +28,7 @@ def run(home: Path, *args: str, input: str | None = None) -> subprocess.Complete
     )
 
 
-def test_first_command_creates_and_migrates_the_database(home) -> None:
+def test_first_command_creates_and_migrates_the_database(home: Path) -> None:
     result = run(home, "people", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
@@ -38,14 +38,14 @@ def test_first_command_creates_and_migrates_the_database(home) -> None:
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_init_is_idempotent(home) -> None:
+def test_init_is_idempotent(home: Path) -> None:
     first = run(home, "init")
     assert first.returncode == 0 and "migrations applied" in first.stdout
     second = run(home, "init")
     assert second.returncode == 0 and "up to date" in second.stdout
 
 
-def test_a_schema_behind_is_migrated_silently(home) -> None:
+def test_a_schema_behind_is_migrated_silently(home: Path) -> None:
     assert run(home, "init").returncode == 0
     env = {**os.environ, "TROTH_HOME": str(home), "DJANGO_SETTINGS_MODULE": "troth.settings"}
     env.pop("TROTH_DATABASE_URL", None)
@@ -67,7 +67,7 @@ def test_a_schema_behind_is_migrated_silently(home) -> None:
     assert json.loads(show.stdout)["name"] == "Dana Whitfield"
 
 
-def test_errors_are_one_line_with_exit_2_and_write_nothing(home) -> None:
+def test_errors_are_one_line_with_exit_2_and_write_nothing(home: Path) -> None:
     run(home, "add", "Dana Whitfield")
     bad = run(home, "add", "Sam Ortiz", "--via", "Pat New", "--phone", "12")
     assert bad.returncode == 2
@@ -81,7 +81,7 @@ def test_errors_are_one_line_with_exit_2_and_write_nothing(home) -> None:
     assert usage.returncode == 2
 
 
-def test_version_and_help(home) -> None:
+def test_version_and_help(home: Path) -> None:
     from troth import __version__
 
     assert run(home, "--version").stdout.strip() == f"troth {__version__}"
@@ -98,7 +98,9 @@ def test_version_and_help(home) -> None:
         ("TROTH_DATABASE_URL", "postgres://nobody@127.0.0.1:1/x", "cannot open the database"),
     ],
 )
-def test_bad_settings_are_one_clear_line(home, variable: str, value: str, message: str) -> None:
+def test_bad_settings_are_one_clear_line(
+    home: Path, variable: str, value: str, message: str
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update({"TROTH_HOME": str(home), variable: value})
     result = subprocess.run([TROTH, "people"], env=env, capture_output=True, text=True, timeout=60)
@@ -121,7 +123,7 @@ def test_troth_home_that_is_a_file(tmp_path: Path) -> None:
         (["nosuchcmd"], "No such command 'nosuchcmd'"),
     ],
 )
-def test_usage_mistakes_are_one_line_too(home, args: list[str], message: str) -> None:
+def test_usage_mistakes_are_one_line_too(home: Path, args: list[str], message: str) -> None:
     result = run(home, *args)
     assert result.returncode == 2
     assert result.stderr.startswith("troth: error: ") and message in result.stderr

@@ -9,7 +9,7 @@ import email.policy
 import re
 import socket
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -28,6 +28,12 @@ from troth.people.actions import do_add_person, do_edit_person
 from troth.settings import smtp_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    from aiosmtpd.smtp import SMTP, Envelope, Session
+    from typer.testing import Result
+
     from conftest import Cli
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
@@ -40,33 +46,43 @@ def _today() -> dt.date:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class Inbox:
     """An aiosmtpd handler that keeps what it is given."""
 
     def __init__(self) -> None:
-        self.envelopes: list = []
+        self.envelopes: list[Envelope] = []
 
-    async def handle_DATA(self, server: str, session, envelope):
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
     @property
     def messages(self) -> list[EmailMessage]:
         return [
-            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+            # aiosmtpd keeps the raw bytes (decode_data is off)
+            email.message_from_bytes(cast(bytes, e.content), policy=email.policy.default)
+            for e in self.envelopes
         ]
 
 
 class NoSuchMailbox(Inbox):
-    async def handle_RCPT(self, server: str, session, envelope, address, rcpt_options):
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         return f"550 5.1.1 <{address}>: Recipient address rejected: no such mailbox"
 
 
 class Server:
-    def __init__(self, handler: Inbox, **kwargs) -> None:
+    def __init__(self, handler: Inbox, **kwargs: Any) -> None:
         self.handler = handler
         self.port = free_port()
         self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **kwargs)
@@ -77,10 +93,10 @@ class Server:
 
 
 @pytest.fixture
-def servers():
+def servers() -> Iterator[Callable[..., Server]]:
     started: list[Server] = []
 
-    def start(handler: Inbox | None = None, **kwargs) -> Server:
+    def start(handler: Inbox | None = None, **kwargs: Any) -> Server:
         server = Server(handler or Inbox(), **kwargs)
         started.append(server)
         return server
@@ -120,7 +136,7 @@ def subject(n: int) -> str:
     return f"troth: {n} things worth doing today ({today:%A} {today.day} {today:%B})"
 
 
-def one_line_error(result) -> str:
+def one_line_error(result: Result) -> str:
     assert result.stderr.startswith("troth: error: ") and result.stderr.count("\n") == 1
     return result.stderr
 
@@ -175,7 +191,7 @@ def test_an_empty_day_says_so(alice: Owner) -> None:
 
 
 def test_send_reaches_the_server_and_is_logged(
-    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, servers: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     owner = local_owner()
     ids = things(owner)
@@ -206,7 +222,7 @@ def test_send_reaches_the_server_and_is_logged(
 
 
 def test_send_goes_to_the_account_address_from_django_settings(
-    alice: Owner, servers, settings: Settings
+    alice: Owner, servers: Callable[..., Server], settings: Settings
 ) -> None:
     """No TROTH_SMTP_* at all: Django's EMAIL_* settings are the fallback."""
     things(alice)
@@ -223,7 +239,7 @@ def test_send_goes_to_the_account_address_from_django_settings(
 
 
 def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(
-    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, servers: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     things(local_owner())
     server = servers()
@@ -247,7 +263,7 @@ def test_a_stopped_server_is_one_line_and_nothing_is_marked_sent(
 
 
 def test_a_refused_recipient_is_not_marked_sent(
-    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, servers: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     things(local_owner())
     server = servers(NoSuchMailbox())
@@ -262,12 +278,14 @@ def test_a_refused_recipient_is_not_marked_sent(
     assert DigestLog.objects.count() == 0
 
 
-def _refuse_everyone(server: str, session, envelope, mechanism, auth_data):
+def _refuse_everyone(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: object
+) -> AuthResult:
     return AuthResult(success=False, handled=False)
 
 
 def test_a_refused_login_is_not_marked_sent(
-    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, servers: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     things(local_owner())
     server = servers(authenticator=_refuse_everyone, auth_require_tls=False)
@@ -314,7 +332,7 @@ def test_a_refused_login_is_not_marked_sent(
     ],
 )
 def test_bad_mail_settings_are_one_line(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, env, args, message: str
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], args: list[str], message: str
 ) -> None:
     things(local_owner())
     for name, value in env.items():
@@ -367,7 +385,7 @@ def test_smtp_settings_defaults() -> None:
 
 
 def test_the_digest_goes_to_your_own_address_when_nothing_else_says(
-    cli: Cli, servers, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, servers: Callable[..., Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The local owner has no account e-mail: the address added in Settings (the
     "me" person's) is where the digest goes, for the CLI as for the web page."""

@@ -22,6 +22,9 @@ from troth.people.queries import resolve_person
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.agenda.drafts import Draft
+    from troth.agenda.plan import Candidate
+    from troth.people.models import Person
 
 
 def _today() -> dt.date:
@@ -33,7 +36,7 @@ def _days_ago(n: int) -> dt.date:
 
 
 @pytest.fixture
-def dana(alice: Owner):
+def dana(alice: Owner) -> Person:
     """A contact troth knows a lot about."""
     thad = do_add_person(alice, "Thaddeus Brennan")
     dana = do_add_person(
@@ -69,7 +72,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _render(owner: Owner, person, kind, item=None):
+def _render(owner: Owner, person: Person, kind: str, item: Candidate | None = None) -> Draft:
     d = drafts.render_draft(owner, person, kind, item)
     _clean(d.subject or "")
     _clean(d.body)
@@ -118,7 +121,7 @@ def test_phrases_read_like_a_person_wrote_them() -> None:
 # -- each kind, with the facts ------------------------------------------------------------
 
 
-def test_each_kind_says_what_troth_knows(alice: Owner, dana) -> None:
+def test_each_kind_says_what_troth_knows(alice: Owner, dana: Person) -> None:
     signed = "\nAlice"
     checkin = _render(alice, dana, "checkin")
     assert checkin.subject == "Checking in"
@@ -198,7 +201,7 @@ def test_a_nameless_me_signs_nothing_and_a_favor_without_a_verb_still_reads(cli:
     assert out["body"].endswith("Thanks again,")
 
 
-def test_an_agenda_item_picks_which_favour_promise_or_need(alice: Owner, dana) -> None:
+def test_an_agenda_item_picks_which_favour_promise_or_need(alice: Owner, dana: Person) -> None:
     me = me_person(alice)
     older = do_record_favor(alice, dana, me, "advice", "on my portfolio", on=_days_ago(4))
     item = access_item(alice, f"t{older.id}")
@@ -222,7 +225,7 @@ def test_an_agenda_item_picks_which_favour_promise_or_need(alice: Owner, dana) -
 
 
 @pytest.fixture
-def cli_dana(cli: Cli):
+def cli_dana(cli: Cli) -> Cli:
     cli("add", "Dana Whitfield", "--company", "Acme", "--met", "conference: PyCon US")
     cli("got", "Dana", "intro", "to the CTO", "--when", "3 days ago")
     cli("promise", "send Dana the deck", "--to", "Dana", "--due", "tomorrow")
@@ -230,7 +233,7 @@ def cli_dana(cli: Cli):
     return cli
 
 
-def test_draft_by_agenda_id_and_by_name(cli_dana) -> None:
+def test_draft_by_agenda_id_and_by_name(cli_dana: Cli) -> None:
     cli = cli_dana
     items = {i["kind"]: i for i in cli.json("agenda")["items"]}
     thanks = items["thanks"]["id"]
@@ -253,7 +256,7 @@ def test_draft_by_agenda_id_and_by_name(cli_dana) -> None:
     assert "Template:" not in shown.stdout and "promise-followup.txt" in shown.stderr
 
 
-def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home: Path) -> None:
+def test_a_users_own_template_replaces_the_shipped_one(cli_dana: Cli, home: Path) -> None:
     cli = cli_dana
     own = home / "drafts"
     own.mkdir()
@@ -289,7 +292,7 @@ def test_a_users_own_template_replaces_the_shipped_one(cli_dana, home: Path) -> 
     ],
 )
 def test_a_broken_template_is_one_line_naming_file_and_line(
-    cli_dana, home: Path, text: str, line: int, message: str
+    cli_dana: Cli, home: Path, text: str, line: int, message: str
 ) -> None:
     own = home / "drafts"
     own.mkdir()
@@ -302,7 +305,7 @@ def test_a_broken_template_is_one_line_naming_file_and_line(
     assert message in err
 
 
-def test_a_broken_signature_names_the_signature(cli_dana, home: Path) -> None:
+def test_a_broken_signature_names_the_signature(cli_dana: Cli, home: Path) -> None:
     own = home / "drafts"
     own.mkdir()
     (own / "signature.txt").write_text("Jo\n{{ my_name|nope }}\n")
@@ -310,7 +313,7 @@ def test_a_broken_signature_names_the_signature(cli_dana, home: Path) -> None:
     assert err.startswith(f"troth: error: draft template {own / 'signature.txt'}, line 2:")
 
 
-def test_bad_input_is_one_clear_line(cli_dana) -> None:
+def test_bad_input_is_one_clear_line(cli_dana: Cli) -> None:
     cli = cli_dana
     err = cli("draft", "Dana", "--kind", "poem", code=2).stderr
     assert err.startswith("troth: error: --kind: unknown draft kind 'poem'; use one of")
@@ -321,7 +324,9 @@ def test_bad_input_is_one_clear_line(cli_dana) -> None:
     assert "name an agenda id" in cli("draft", code=2).stderr
 
 
-def test_another_owners_person_cannot_be_drafted(alice: Owner, bob: Owner, dana, cli: Cli) -> None:
+def test_another_owners_person_cannot_be_drafted(
+    alice: Owner, bob: Owner, dana: Person, cli: Cli
+) -> None:
     with pytest.raises(NotFound):
         resolve_person(bob, f"#{dana.id}")
     with pytest.raises(NotFound, match=f"no person with id {dana.id}"):

@@ -30,19 +30,19 @@ pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 @pytest.fixture
-def dana(db: None):
+def dana(db: None) -> Owner:
     user = get_user_model().objects.create_user("dana", "dana@example.org", STRONG)
     return user
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 def test_a_new_address_counts_only_once_its_mailed_link_is_opened(
-    dana, bob: Owner, inbox: Inbox
+    dana: Owner, bob: Owner, inbox: Inbox
 ) -> None:
     with pytest.raises(TrothError, match="not your current password"):
         accounts.do_request_email_change(dana, "d@example.org", "wrong")
@@ -71,7 +71,7 @@ def test_a_new_address_counts_only_once_its_mailed_link_is_opened(
     assert client.get("/account/email/confirm/forged:token").status_code == 404
 
 
-def test_deleting_an_account_takes_its_troth_and_nothing_else(dana, bob: Owner) -> None:
+def test_deleting_an_account_takes_its_troth_and_nothing_else(dana: Owner, bob: Owner) -> None:
     do_add_person(dana, "Ralph Chen")
     do_add_person(bob, "Ralph Chen")
     group = actions.do_create_group("Job Club", organiser=dana)
@@ -105,7 +105,7 @@ def test_local_mode_has_no_account_pages(db: None) -> None:
     assert "Your account" not in client.get("/settings/").content.decode()
 
 
-def test_change_the_password(dana) -> None:
+def test_change_the_password(dana: Owner) -> None:
     client = _client(dana)
     bad = client.post(
         "/account/password",
@@ -121,7 +121,7 @@ def test_change_the_password(dana) -> None:
     assert dana.check_password(new)
 
 
-def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox: Inbox) -> None:
+def test_a_forgotten_password_is_reset_by_mail_once(dana: Owner, inbox: Inbox) -> None:
     anonymous = Client()
     assert anonymous.get("/login/").content.decode().count("Forgot your password?") == 1
     sent = anonymous.post("/password-reset/", {"email": "dana@example.org"})
@@ -145,7 +145,7 @@ def test_a_forgotten_password_is_reset_by_mail_once(dana, inbox: Inbox) -> None:
 
 
 def test_a_reset_mail_that_fails_says_nothing_to_the_asker(
-    dana, monkeypatch: pytest.MonkeyPatch
+    dana: Owner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     with socket.socket() as s:
@@ -156,7 +156,9 @@ def test_a_reset_mail_that_fails_says_nothing_to_the_asker(
 
 
 @override_settings(AXES_FAILURE_LIMIT=2)
-def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox: Inbox) -> None:
+def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(
+    dana: Owner, inbox: Inbox
+) -> None:
     for _ in range(2):  # anyone who knows the user name can do this
         Client().post("/login/", {"username": "dana", "password": "wrong"})
     locked = Client().post("/login/", {"username": "dana", "password": STRONG})
@@ -172,7 +174,7 @@ def test_a_new_password_from_the_mailed_link_lifts_a_sign_in_lock(dana, inbox: I
     assert Client().post("/login/", {"username": "dana", "password": new}).status_code == 302
 
 
-def test_reset_mails_to_one_address_are_limited(dana, inbox: Inbox) -> None:
+def test_reset_mails_to_one_address_are_limited(dana: Owner, inbox: Inbox) -> None:
     for _ in range(6):
         answer = Client().post("/password-reset/", {"email": "dana@example.org"})
         assert answer.status_code == 302  # the same answer every time

@@ -19,35 +19,35 @@ from troth.owners import do_ensure_me
 
 
 @pytest.fixture
-def carol(db: None):
+def carol(db: None) -> Owner:
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol")
     return user
 
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner):
+def circle(alice: Owner, bob: Owner) -> Group:
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
     return group
 
 
 @pytest.fixture
-def other(carol) -> Group:
+def other(carol: Owner) -> Group:
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
 
-def _m(group, user) -> Membership:
+def _m(group: Group, user: Owner) -> Membership:
     return Membership.objects.get(group=group, user=user)
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_two_open_needs_then_a_third_waits_until_one_closes(circle, alice: Owner) -> None:
+def test_two_open_needs_then_a_third_waits_until_one_closes(circle: Group, alice: Owner) -> None:
     me = _m(circle, alice)
     first = actions.do_post_need(me, "An intro to a hiring manager in fintech", days=30)
     actions.do_post_need(me, "A tax accountant for a small business")
@@ -64,7 +64,7 @@ def test_two_open_needs_then_a_third_waits_until_one_closes(circle, alice: Owner
 
 
 def test_an_expired_need_leaves_the_board_and_frees_its_slot(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     me = _m(circle, alice)
     then = timezone.now() - dt.timedelta(days=40)
@@ -76,7 +76,7 @@ def test_an_expired_need_leaves_the_board_and_frees_its_slot(
 
 
 def test_the_board_points_needs_at_members_who_published_they_can_reach_it(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     actions.do_publish_profile(
         _m(circle, bob),
@@ -98,7 +98,9 @@ def test_the_board_points_needs_at_members_who_published_they_can_reach_it(
     assert row["reach"] == []  # bob's own profile is never offered for bob's own need
 
 
-def test_offers_go_to_the_needs_owner_only(circle, alice: Owner, bob: Owner, carol) -> None:
+def test_offers_go_to_the_needs_owner_only(
+    circle: Group, alice: Owner, bob: Owner, carol: Owner
+) -> None:
     Membership.objects.create(group=circle, user=carol, role="member", joined_at=timezone.now())
     need = actions.do_post_need(_m(circle, alice), "A designer for a weekend")
     actions.do_offer_help(_m(circle, bob), need.id, "my sister designs")
@@ -122,7 +124,7 @@ def test_offers_go_to_the_needs_owner_only(circle, alice: Owner, bob: Owner, car
 
 
 def test_no_member_reaches_a_need_or_a_group_not_theirs(
-    circle, other: Group, alice: Owner, bob: Owner, carol
+    circle: Group, other: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     need = actions.do_post_need(_m(circle, alice), "A lawyer")
     theirs = actions.do_post_need(_m(other, carol), "An accountant")
@@ -157,7 +159,9 @@ def test_no_member_reaches_a_need_or_a_group_not_theirs(
     assert GroupNeed.objects.filter(group=circle).count() == 1
 
 
-def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice: Owner, bob: Owner) -> None:
+def test_the_board_in_the_browser_posts_offers_and_closes(
+    circle: Group, alice: Owner, bob: Owner
+) -> None:
     as_alice, as_bob = _client(alice), _client(bob)
     answer = as_alice.post(
         f"/groups/{circle.slug}/needs/post", {"text": "A mentor in product", "days": "30"}
@@ -196,7 +200,7 @@ def test_the_board_in_the_browser_posts_offers_and_closes(circle, alice: Owner, 
 
 
 def test_a_long_board_comes_a_page_at_a_time_with_my_needs_first(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     from django.contrib.auth import get_user_model
 

@@ -4,6 +4,7 @@ rank, shown to the group only with the member's consent."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -14,9 +15,12 @@ from troth.groups.bands import MIN_LOOPS, Loops, band
 from troth.groups.models import GroupNeed, MemberIntro, Membership
 from troth.owned import Owner
 
+if TYPE_CHECKING:
+    from troth.groups.models import Group
+
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner):
+def circle(alice: Owner, bob: Owner) -> Group:
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(
         group=group, user=bob, joined_at=timezone.now(), give_first_waived=True
@@ -24,7 +28,7 @@ def circle(alice: Owner, bob: Owner):
     return group
 
 
-def _m(group, user) -> Membership:
+def _m(group: Group, user: Owner) -> Membership:
     return Membership.objects.get(group=group, user=user)
 
 
@@ -38,7 +42,7 @@ def test_bands_from_loops() -> None:
 
 
 def test_loops_count_answers_within_a_week_thanks_and_needs(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     start = timezone.now() - dt.timedelta(days=30)
     day = dt.timedelta(days=1)
@@ -70,7 +74,7 @@ def test_loops_count_answers_within_a_week_thanks_and_needs(
     assert MemberIntro.objects.filter(offered=True).count() == 1
 
 
-def test_a_band_is_shown_only_with_consent(circle, alice: Owner, bob: Owner) -> None:
+def test_a_band_is_shown_only_with_consent(circle: Group, alice: Owner, bob: Owner) -> None:
     for k in range(3):
         need = actions.do_post_need(_m(circle, bob), f"need {k}")
         actions.do_close_need(_m(circle, bob), need.id, "dropped")

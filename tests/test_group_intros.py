@@ -5,6 +5,7 @@ pause, expiry after 14 days with two reminders; and no member reaching another's
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,16 +20,21 @@ from troth.owned import Owner
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from troth.groups.models import Group
+
 
 @pytest.fixture
-def carol(db: None):
+def carol(db: None) -> Owner:
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol Diaz")
     return user
 
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner, carol):
+def circle(alice: Owner, bob: Owner, carol: Owner) -> Group:
     """alice organises; bob and carol are members (give first waived for carol)."""
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     for user in (bob, carol):
@@ -38,18 +44,18 @@ def circle(alice: Owner, bob: Owner, carol):
     return group
 
 
-def _m(group, user) -> Membership:
+def _m(group: Group, user: Owner) -> Membership:
     return Membership.objects.get(group=group, user=user)
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 def test_an_ask_goes_through_every_opt_in_and_lands_in_both_troths(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     need = actions.do_post_need(_m(circle, alice), "An introduction to someone at Stripe")
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "", need_id=need.id)
@@ -89,7 +95,7 @@ def test_an_ask_goes_through_every_opt_in_and_lands_in_both_troths(
 
 
 def test_an_offer_waits_for_the_requester_and_a_no_ends_quietly(
-    circle, alice: Owner, bob: Owner, carol
+    circle: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     need = actions.do_post_need(_m(circle, alice), "A mentor in product")
     with pytest.raises(TrothError, match="no names yet"):
@@ -108,7 +114,9 @@ def test_an_offer_waits_for_the_requester_and_a_no_ends_quietly(
     assert closed["state_words"] == "not this time" and closed["shared"] == ""
 
 
-def test_capacity_pause_and_give_first(circle, alice: Owner, bob: Owner, carol) -> None:
+def test_capacity_pause_and_give_first(
+    circle: Group, alice: Owner, bob: Owner, carol: Owner
+) -> None:
     introductions.do_set_connector(_m(circle, bob), capacity=1)
     introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer")
     with pytest.raises(TrothError, match="as many as they take"):
@@ -128,7 +136,9 @@ def test_capacity_pause_and_give_first(circle, alice: Owner, bob: Owner, carol) 
         introductions.do_ask_member(_m(circle, alice), alice.id, "myself")
 
 
-def test_unanswered_asks_get_two_reminders_then_expire(circle, alice: Owner, bob: Owner) -> None:
+def test_unanswered_asks_get_two_reminders_then_expire(
+    circle: Group, alice: Owner, bob: Owner
+) -> None:
     start = timezone.now()
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer", now=start)
     reminded = []
@@ -144,15 +154,16 @@ def test_unanswered_asks_get_two_reminders_then_expire(circle, alice: Owner, bob
 
 
 def test_no_member_moves_another_members_introduction(
-    circle, alice: Owner, bob: Owner, carol
+    circle: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     other = actions.do_create_group("Acme Alumni", organiser=carol)
     intro = introductions.do_ask_member(_m(circle, alice), bob.id, "a lawyer")
-    for do in (
+    steps: tuple[Callable[[Membership], object], ...] = (
         lambda m: introductions.do_answer_ask(m, intro.id, True),
         lambda m: introductions.do_target_answer(m, intro.id, True, shared="x"),
         lambda m: introductions.do_mark_introduced(m, intro.id),
-    ):
+    )
+    for do in steps:
         with pytest.raises(NotFound):
             do(_m(circle, carol))
         with pytest.raises(NotFound):
@@ -177,7 +188,7 @@ def test_no_member_moves_another_members_introduction(
     assert "a lawyer" not in page
 
 
-def test_introductions_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
+def test_introductions_in_the_browser(circle: Group, alice: Owner, bob: Owner) -> None:
     actions.do_publish_profile(_m(circle, bob), companies="Stripe")
     need = actions.do_post_need(_m(circle, alice), "An introduction to someone at Stripe")
     board = _client(alice).get(f"/groups/{circle.slug}/needs/").content.decode()
@@ -207,7 +218,7 @@ def test_introductions_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
 
 
 def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     """bob takes the address of jane (in alice's troth), then the name of sam (also in
     it): what lands in alice's troth lands on a Person of bob's own, every time."""
@@ -236,7 +247,7 @@ def test_a_member_cannot_steer_an_introduction_onto_someone_in_anothers_troth(
 
 
 def test_asks_withdrawn_before_an_answer_do_not_use_up_a_connector(
-    circle, alice: Owner, bob: Owner, carol
+    circle: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     introductions.do_set_connector(_m(circle, alice), capacity=2)
     for k in range(4):  # bob asks and withdraws, again and again

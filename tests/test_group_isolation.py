@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any, TypedDict
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -57,8 +58,22 @@ def _group_patterns() -> list[tuple[str, str]]:
     return found
 
 
+class World(TypedDict):
+    alice: Owner
+    bob: Owner
+    carol: Owner
+    circle: Group
+    other: Group
+    need: GroupNeed
+    theirs: GroupNeed
+    intro: MemberIntro
+    meeting: Meeting
+    invitation: Invitation
+    join: JoinRequest
+
+
 @pytest.fixture
-def world(alice: Owner, bob: Owner):
+def world(alice: Owner, bob: Owner) -> World:
     User = get_user_model()
     carol = User.objects.create_user("carol", "carol@example.org", "x")
     do_ensure_me(carol, "Carol")
@@ -89,7 +104,7 @@ def world(alice: Owner, bob: Owner):
     }  # fmt: skip
 
 
-def _url(route: str, slug: str, w: dict) -> str:
+def _url(route: str, slug: str, w: World) -> str:
     ids = {
         "need_id": w["need"].id,
         "intro_id": w["intro"].id,
@@ -104,7 +119,7 @@ def _url(route: str, slug: str, w: dict) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m[1]]), path)
 
 
-def _snapshot() -> tuple:
+def _snapshot() -> tuple[list[Any], ...]:
     return (
         list(Group.objects.values_list("id", "name", "give_first", "join_digest")),
         list(
@@ -121,13 +136,13 @@ def _snapshot() -> tuple:
     )
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_every_group_url_is_closed_to_an_outsider(world) -> None:
+def test_every_group_url_is_closed_to_an_outsider(world: World) -> None:
     patterns = _group_patterns()
     assert len(patterns) >= 20  # the sweep found the group pages
     before = _snapshot()
@@ -140,7 +155,7 @@ def test_every_group_url_is_closed_to_an_outsider(world) -> None:
     assert _snapshot() == before
 
 
-def test_organiser_tasks_are_refused_to_a_member(world) -> None:
+def test_organiser_tasks_are_refused_to_a_member(world: World) -> None:
     before = _snapshot()
     bob = _client(world["bob"])
     for name, route in _group_patterns():
@@ -153,7 +168,7 @@ def test_organiser_tasks_are_refused_to_a_member(world) -> None:
     assert _snapshot() == before
 
 
-def test_another_groups_ids_are_not_found_from_ones_own_group(world) -> None:
+def test_another_groups_ids_are_not_found_from_ones_own_group(world: World) -> None:
     """carol organises her own group: the other group's need, intro, meeting and
     invitation ids, tried under her group's address, are not found."""
     before = _snapshot()
@@ -167,7 +182,7 @@ def test_another_groups_ids_are_not_found_from_ones_own_group(world) -> None:
     assert _snapshot() == before
 
 
-def test_a_member_opens_their_own_pages(world) -> None:
+def test_a_member_opens_their_own_pages(world: World) -> None:
     bob = _client(world["bob"])
     for name, route in _group_patterns():
         if name in MEMBER_PAGES:

@@ -21,25 +21,26 @@ from troth.owned import Owner
 
 if TYPE_CHECKING:
     from conftest import Inbox
+    from troth.groups.models import Group
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner):
+def circle(alice: Owner, bob: Owner) -> Group:
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, joined_at=timezone.now())
     return group
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 def test_a_join_link_request_waits_for_an_organiser_then_becomes_an_invitation(
-    circle, alice: Owner, bob: Owner, inbox: Inbox
+    circle: Group, alice: Owner, bob: Owner, inbox: Inbox
 ) -> None:
     organiser = _client(alice)
     page = organiser.post(f"/groups/{circle.slug}/join-link", {"action": "new"})
@@ -74,7 +75,7 @@ def test_a_join_link_request_waits_for_an_organiser_then_becomes_an_invitation(
         actions.group_for_join_link(found[1].rsplit("/", 1)[-1])
 
 
-def test_a_declined_request_invites_nobody(circle, alice: Owner) -> None:
+def test_a_declined_request_invites_nobody(circle: Group, alice: Owner) -> None:
     token = actions.do_new_join_link(circle)
     request = actions.do_request_to_join(token, email="x@example.org", name="X")
     answer = _client(alice).post(f"/groups/{circle.slug}/join-requests/{request.id}/decline")
@@ -84,7 +85,7 @@ def test_a_declined_request_invites_nobody(circle, alice: Owner) -> None:
         actions.do_request_to_join(token, email="bob@example.org", name="Bob")
 
 
-def test_an_invitation_mailed_from_the_web(circle, alice: Owner, inbox: Inbox) -> None:
+def test_an_invitation_mailed_from_the_web(circle: Group, alice: Owner, inbox: Inbox) -> None:
     page = _client(alice).post(
         f"/groups/{circle.slug}/invite", {"email": "dana@example.org", "send": "1"}
     )
@@ -93,7 +94,7 @@ def test_an_invitation_mailed_from_the_web(circle, alice: Owner, inbox: Inbox) -
 
 
 def test_an_invitation_that_cannot_be_mailed_still_shows_its_link(
-    circle, alice: Owner, monkeypatch: pytest.MonkeyPatch
+    circle: Group, alice: Owner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "127.0.0.1")
     with socket.socket() as s:
@@ -109,7 +110,7 @@ def test_an_invitation_that_cannot_be_mailed_still_shows_its_link(
 
 
 def test_the_worker_reminders_task_mails_and_closes(
-    circle, alice: Owner, bob: Owner, inbox: Inbox, time_machine: TimeMachineFixture
+    circle: Group, alice: Owner, bob: Owner, inbox: Inbox, time_machine: TimeMachineFixture
 ) -> None:
     start = timezone.now()
     intro = introductions.do_ask_member(

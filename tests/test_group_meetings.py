@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -16,9 +17,12 @@ from troth.groups import actions, queries
 from troth.groups.models import Attendance, GroupNeed, Meeting, Membership
 from troth.owned import Owner
 
+if TYPE_CHECKING:
+    from troth.groups.models import Group
+
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner):
+def circle(alice: Owner, bob: Owner) -> Group:
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(
         group=group, user=bob, role="member", joined_at=timezone.now() - dt.timedelta(days=90)
@@ -26,23 +30,25 @@ def circle(alice: Owner, bob: Owner):
     return group
 
 
-def _m(group, user) -> Membership:
+def _m(group: Group, user: Owner) -> Membership:
     return Membership.objects.get(group=group, user=user)
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def _meeting(group, days: float, title: str = "Leads and needs") -> Meeting:
+def _meeting(group: Group, days: float, title: str = "Leads and needs") -> Meeting:
     """A meeting `days` from now (negative: in the past), made as if scheduled in time."""
     starts = timezone.now() + dt.timedelta(days=days)
     return actions.do_schedule_meeting(group, title, starts, now=starts - dt.timedelta(days=7))
 
 
-def test_give_first_opens_a_members_needs_after_an_offer(circle, alice: Owner, bob: Owner) -> None:
+def test_give_first_opens_a_members_needs_after_an_offer(
+    circle: Group, alice: Owner, bob: Owner
+) -> None:
     need = actions.do_post_need(_m(circle, alice), "A designer")  # organisers are exempt
     with pytest.raises(TrothError, match="give first"):
         actions.do_post_need(_m(circle, bob), "An intro to a CFO")
@@ -51,7 +57,7 @@ def test_give_first_opens_a_members_needs_after_an_offer(circle, alice: Owner, b
 
 
 def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     actions.do_post_need(_m(circle, alice), "A designer")  # something bob could give to
     for days in (-14, -7):
@@ -68,7 +74,7 @@ def test_give_first_opens_after_two_meetings_or_a_waiver_or_when_off(
     assert actions.may_ask(_m(circle, bob))
 
 
-def test_rsvp_before_and_attendance_after(circle, alice: Owner, bob: Owner) -> None:
+def test_rsvp_before_and_attendance_after(circle: Group, alice: Owner, bob: Owner) -> None:
     coming = _meeting(circle, 3)
     actions.do_rsvp(_m(circle, bob), coming.id, "yes")
     actions.do_rsvp(_m(circle, bob), coming.id, "maybe")  # a change of mind replaces
@@ -89,7 +95,7 @@ def test_rsvp_before_and_attendance_after(circle, alice: Owner, bob: Owner) -> N
         actions.do_schedule_meeting(circle, "Late", timezone.now() - dt.timedelta(days=3))
 
 
-def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle, alice: Owner) -> None:
+def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle: Group, alice: Owner) -> None:
     need = actions.do_post_need(_m(circle, alice), "A tax accountant", days=7)
     with pytest.raises(TrothError, match="no meeting scheduled"):
         actions.do_carry_need(_m(circle, alice), need.id)
@@ -100,7 +106,7 @@ def test_a_need_carried_to_the_next_meeting_stays_open_past_it(circle, alice: Ow
 
 
 def test_the_dashboard_counts_what_happened_in_the_group_only(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     need = actions.do_post_need(_m(circle, alice), "A designer")
     GroupNeed.objects.filter(id=need.id).update(posted_at=timezone.now() - dt.timedelta(days=2))
@@ -123,7 +129,9 @@ def test_the_dashboard_counts_what_happened_in_the_group_only(
     assert queries.dashboard(circle)["quiet"] == ["dan"]
 
 
-def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice: Owner, bob: Owner) -> None:
+def test_the_dashboard_and_its_csv_are_for_organisers(
+    circle: Group, alice: Owner, bob: Owner
+) -> None:
     page = _client(alice).get(f"/groups/{circle.slug}/dashboard")
     assert page.status_code == 200 and "Quiet for 60 days" in page.content.decode()
     sheet = _client(alice).get(f"/groups/{circle.slug}/dashboard.csv")
@@ -143,7 +151,7 @@ def test_the_dashboard_and_its_csv_are_for_organisers(circle, alice: Owner, bob:
         assert _client(bob).get(f"/groups/{circle.slug}/{url}").status_code == 403, url
 
 
-def test_meetings_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
+def test_meetings_in_the_browser(circle: Group, alice: Owner, bob: Owner) -> None:
     day = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     done = _client(alice).post(
         f"/groups/{circle.slug}/meetings/new",
@@ -171,7 +179,7 @@ def test_meetings_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
     assert _m(circle, bob).give_first_waived
 
 
-def test_carrying_a_need_in_the_browser(circle, alice: Owner, bob: Owner) -> None:
+def test_carrying_a_need_in_the_browser(circle: Group, alice: Owner, bob: Owner) -> None:
     need = actions.do_post_need(_m(circle, alice), "A tax accountant", days=7)
     url = f"/groups/{circle.slug}/needs/{need.id}/carry"
     refused = _client(alice).post(url)
@@ -184,7 +192,7 @@ def test_carrying_a_need_in_the_browser(circle, alice: Owner, bob: Owner) -> Non
 
 
 def test_give_first_asks_nothing_of_a_member_with_no_chance_to_give(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     """A new group: nobody else needs anything and it has not met: nothing to give to."""
     assert actions.may_ask(_m(circle, bob))

@@ -26,14 +26,14 @@ STRONG = "correct horse battery staple 9"
 
 
 @pytest.fixture
-def carol(db: None):
+def carol(db: None) -> Owner:
     user = get_user_model().objects.create_user("carol", "carol@example.org", "password")
     do_ensure_me(user, "Carol")
     return user
 
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner):
+def circle(alice: Owner, bob: Owner) -> Group:
     """Tuesday Circle: alice organises, bob is a member."""
     group = actions.do_create_group("Tuesday Circle", organiser=alice)
     Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
@@ -41,7 +41,7 @@ def circle(alice: Owner, bob: Owner):
 
 
 @pytest.fixture
-def other(carol) -> Group:
+def other(carol: Owner) -> Group:
     """Acme Alumni: carol organises, alone."""
     return actions.do_create_group("Acme Alumni", organiser=carol)
 
@@ -54,7 +54,7 @@ def _token(link: str) -> str:
 
 
 def test_invitation_signs_up_once_and_lands_in_an_empty_troth_of_ones_own(
-    circle, alice: Owner
+    circle: Group, alice: Owner
 ) -> None:
     invitation, token = actions.do_invite(circle, "Dana@Example.ORG", by=alice)
     assert invitation.email == "Dana@example.org" and invitation.digest != token
@@ -69,7 +69,9 @@ def test_invitation_signs_up_once_and_lands_in_an_empty_troth_of_ones_own(
         actions.do_sign_up(token, username="dana2", password=STRONG)
 
 
-def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(circle, alice: Owner) -> None:
+def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(
+    circle: Group, alice: Owner
+) -> None:
     now = timezone.now()
     _, old = actions.do_invite(circle, "old@example.org", now=now - timedelta(days=8))
     with pytest.raises(TrothError, match="expired"):
@@ -85,7 +87,9 @@ def test_an_expired_withdrawn_or_unknown_invitation_opens_nothing(circle, alice:
     assert get_user_model().objects.filter(username="old").count() == 0
 
 
-def test_sign_up_checks_the_name_the_password_and_an_existing_account(circle, bob: Owner) -> None:
+def test_sign_up_checks_the_name_the_password_and_an_existing_account(
+    circle: Group, bob: Owner
+) -> None:
     _, token = actions.do_invite(circle, "eve@example.org")
     with pytest.raises(TrothError, match="password"):
         actions.do_sign_up(token, username="eve", password="short")
@@ -104,7 +108,7 @@ def test_sign_up_checks_the_name_the_password_and_an_existing_account(circle, bo
         actions.do_sign_up(again, username="bobby", password=STRONG)
 
 
-def test_a_group_keeps_an_organiser(circle, alice: Owner, bob: Owner) -> None:
+def test_a_group_keeps_an_organiser(circle: Group, alice: Owner, bob: Owner) -> None:
     with pytest.raises(Forbidden, match="needs an organiser"):
         actions.do_set_role(circle, alice.id, "member")
     with pytest.raises(Forbidden, match="needs an organiser"):
@@ -130,7 +134,7 @@ def test_group_names_are_checked_and_unique_in_any_case(db: None) -> None:
 
 
 def test_access_hides_other_groups_and_reserves_organiser_work(
-    circle, other: Group, alice: Owner, bob: Owner, carol
+    circle: Group, other: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     assert access.access_group(bob, circle.slug) == circle
     with pytest.raises(NotFound) as missing:
@@ -149,14 +153,14 @@ def test_access_hides_other_groups_and_reserves_organiser_work(
 # ---------------------------------------------------------------- the web app
 
 
-def _client(user) -> Client:
+def _client(user: Owner) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(
-    circle, alice: Owner
+    circle: Group, alice: Owner
 ) -> None:
     page = _client(alice).post(f"/groups/{circle.slug}/invite", {"email": "dana@example.org"})
     assert page.status_code == 200
@@ -178,7 +182,7 @@ def test_an_organiser_invites_and_the_invited_person_signs_up_in_the_browser(
 
 
 def test_members_see_names_but_only_organisers_see_addresses(
-    circle, alice: Owner, bob: Owner
+    circle: Group, alice: Owner, bob: Owner
 ) -> None:
     as_bob = _client(bob).get(f"/groups/{circle.slug}/").content.decode()
     assert "alice" in as_bob and "alice@example.org" not in as_bob
@@ -188,7 +192,7 @@ def test_members_see_names_but_only_organisers_see_addresses(
 
 
 def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(
-    circle, other: Group, alice: Owner, bob: Owner, carol
+    circle: Group, other: Group, alice: Owner, bob: Owner, carol: Owner
 ) -> None:
     bob_id = bob.id
     invitation, _ = actions.do_invite(circle, "x@example.org")
@@ -215,7 +219,7 @@ def test_no_url_of_a_group_opens_to_a_stranger_or_a_plain_member(
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
 
 
-def test_a_member_leaves_and_keeps_their_own_troth(circle, bob: Owner) -> None:
+def test_a_member_leaves_and_keeps_their_own_troth(circle: Group, bob: Owner) -> None:
     people = Person.objects.filter(owner=bob).count()
     answer = _client(bob).post(f"/groups/{circle.slug}/leave")
     assert answer.status_code == 302
@@ -224,7 +228,7 @@ def test_a_member_leaves_and_keeps_their_own_troth(circle, bob: Owner) -> None:
     assert queries.groups_of(bob) == []
 
 
-def test_deleting_an_account_takes_its_memberships_not_the_group(circle, bob: Owner) -> None:
+def test_deleting_an_account_takes_its_memberships_not_the_group(circle: Group, bob: Owner) -> None:
     bob.delete()
     assert Group.objects.filter(id=circle.id).exists()
     assert Membership.objects.filter(group=circle).count() == 1
@@ -268,7 +272,7 @@ def test_the_operators_bad_input_is_one_line_and_exit_2(cli: Cli, alice: Owner) 
 
 
 def test_an_invitation_opens_only_for_its_own_address(
-    circle, other: Group, alice: Owner, carol
+    circle: Group, other: Group, alice: Owner, carol: Owner
 ) -> None:
     _, token = actions.do_invite(circle, "dave@example.org")
     with pytest.raises(Forbidden, match="for dave@example.org"):

@@ -34,11 +34,12 @@ from troth.trust.models import TrustScore
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.identity.match import Match
 
 # ---------------------------------------------------------------- pure matching
 
 
-def pair(a: Candidate, b: Candidate):
+def pair(a: Candidate, b: Candidate) -> Match | None:
     found = find_matches([a, b])
     return found[0] if found else None
 
@@ -160,7 +161,7 @@ def crowd(n: int = 20) -> list[Candidate]:
     ]
 
 
-def merged(found, *ids: int) -> bool:
+def merged(found: list[Match], *ids: int) -> bool:
     """Whether the sure matches, closed transitively, put all these ids together."""
     parent: dict[int, int] = {}
 
@@ -422,7 +423,7 @@ def dump() -> dict[str, list[Any]]:
 
 
 @pytest.fixture
-def network(alice: Owner):
+def network(alice: Owner) -> dict[str, Person]:
     """Two records of one person (Robert / Bob Lang), with a bit of everything on both."""
     me = Person.objects.get(owner=alice, is_me=True)
     keep = do_add_person(
@@ -461,7 +462,9 @@ def network(alice: Owner):
     return {"me": me, "keep": keep, "other": other, "third": third, "fourth": fourth}
 
 
-def test_merge_moves_everything_and_unmerge_restores_exactly(alice: Owner, network) -> None:
+def test_merge_moves_everything_and_unmerge_restores_exactly(
+    alice: Owner, network: dict[str, Person]
+) -> None:
     keep, other = network["keep"], network["other"]
     do_recompute_trust(alice)
     before = dump()

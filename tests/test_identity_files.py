@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import transaction
@@ -22,6 +23,11 @@ from troth.people.models import Person
 from troth.sim.dirty import DirtySet, generate_dirty
 from troth.sim.dirty_files import ORDER, DirtyFiles, write_dirty_files
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from troth.sim.dirty_files import Located
+
 RECORDS = 300
 ME = "me@troth.example"
 
@@ -33,7 +39,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[DirtySet, DirtyFi
     return data, files
 
 
-def pairs(counter: Counter) -> int:
+def pairs(counter: Counter[int] | Counter[tuple[int, int]]) -> int:
     return sum(n * (n - 1) // 2 for n in counter.values())
 
 
@@ -44,7 +50,7 @@ def pairwise(truth: list[int], labels: list[int]) -> tuple[float, float]:
     return (right / predicted if predicted else 1.0), (right / real if real else 1.0)
 
 
-def import_all(owner: Owner, files: DirtyFiles) -> list:
+def import_all(owner: Owner, files: DirtyFiles) -> list[Any]:
     # as `troth import` does it: one do_import per file, --me passed to each
     return [
         do_import(owner, parser(kind), path, options={"me": [files.me]}, kind=kind)
@@ -52,7 +58,7 @@ def import_all(owner: Owner, files: DirtyFiles) -> list:
     ]
 
 
-def located(owner: Owner, files: DirtyFiles):
+def located(owner: Owner, files: DirtyFiles) -> Located:
     source_ids, points = where_records_are(owner)
     return files.locate(source_ids, points)
 
@@ -161,7 +167,7 @@ def test_importing_everything_again_changes_nothing(
     assert _snapshot(alice) == before
 
 
-def _snapshot(owner: Owner) -> dict[str, list[tuple]]:
+def _snapshot(owner: Owner) -> dict[str, list[tuple[Any, ...]]]:
     from django.apps import apps
 
     out = {}

@@ -26,7 +26,7 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(tmp_path: Path):
+def home(tmp_path: Path) -> Path:
     return tmp_path / "troth-home"
 
 
@@ -37,7 +37,7 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
+def run(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [TROTH, *args], env=env_for(home, **extra), capture_output=True, text=True, timeout=300
     )
@@ -74,7 +74,9 @@ def locked_error(tmp_path: Path) -> sqlite3.OperationalError:
     raise AssertionError("the lock was not held")
 
 
-def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_path: Path) -> None:
+def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(
+    home: Path, tmp_path: Path
+) -> None:
     assert run(home, "init").returncode == 0
     db = home / "troth.sqlite3"
     path = connections_csv(tmp_path / "Connections.csv", 12_000)
@@ -91,7 +93,7 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_
     errors: list[str] = []
     waits: list[float] = []
     written = 0
-    cli_runs: list[subprocess.CompletedProcess] = []
+    cli_runs: list[subprocess.CompletedProcess[str]] = []
     while importing.poll() is None:
         started = time.perf_counter()
         try:
@@ -128,7 +130,7 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(home, tmp_
     print(f"writer: {written} writes, longest wait for the lock {max(waits) * 1000:.0f} ms")
 
 
-def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path: Path) -> None:
+def test_a_dry_run_holds_no_lock_and_writes_nothing(home: Path, tmp_path: Path) -> None:
     """A dry run is one rolled-back transaction: on an SQLite file it runs on a copy,
     so a writer meanwhile is not kept waiting (the preview of every web upload)."""
     assert run(home, "add", "Ann Before").returncode == 0
@@ -166,7 +168,7 @@ def test_a_dry_run_holds_no_lock_and_writes_nothing(home, tmp_path: Path) -> Non
     assert sorted(p.name for p in home.iterdir() if not p.name.startswith("troth.sqlite3")) == []
 
 
-def test_a_command_that_meets_the_lock_says_busy_in_one_line(home) -> None:
+def test_a_command_that_meets_the_lock_says_busy_in_one_line(home: Path) -> None:
     assert run(home, "init").returncode == 0
     holder = sqlite3.connect(home / "troth.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -200,7 +202,7 @@ def test_a_request_that_meets_the_lock_gets_503(tmp_path: Path) -> None:
     assert busy is not None and busy.content.decode().startswith("Busy:")
 
 
-def test_restore_a_backup(home, tmp_path: Path) -> None:
+def test_restore_a_backup(home: Path, tmp_path: Path) -> None:
     assert run(home, "add", "Ann Kept").returncode == 0
     backup = tmp_path / "b.sqlite3"
     assert run(home, "backup", str(backup)).returncode == 0
@@ -223,7 +225,7 @@ def test_restore_a_backup(home, tmp_path: Path) -> None:
     assert run(fresh, "restore", str(backup)).returncode == 0
 
 
-def test_restore_refuses_what_is_not_a_troth_backup(home, tmp_path: Path) -> None:
+def test_restore_refuses_what_is_not_a_troth_backup(home: Path, tmp_path: Path) -> None:
     assert run(home, "init").returncode == 0
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")

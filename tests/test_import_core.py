@@ -26,7 +26,12 @@ from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint, Employment, Note, Person
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from typer.testing import Result
+
     from conftest import Cli
+    from troth.importers.apply import ImportSummary, Parser
 
 PREAMBLE = (
     "Notes:\r\n"
@@ -78,9 +83,9 @@ MODELS = [
 ]
 
 
-def snapshot(owner: Owner) -> dict[str, list[tuple]]:
+def snapshot(owner: Owner) -> dict[str, list[tuple[Any, ...]]]:
     """Every row the owner has in the tables an import writes (import runs are a log)."""
-    out: dict[str, list[tuple]] = {}
+    out: dict[str, list[tuple[Any, ...]]] = {}
     for label in MODELS:
         model = apps.get_model(label)
         out[label] = sorted(
@@ -91,7 +96,7 @@ def snapshot(owner: Owner) -> dict[str, list[tuple]]:
     return out
 
 
-def run(owner: Owner, parser, path: Path, **options):
+def run(owner: Owner, parser: Parser, path: Path, **options: object) -> ImportSummary:
     with transaction.atomic():
         return do_import(owner, parser, path, options=options)
 
@@ -523,7 +528,7 @@ def test_a_folder_of_vcards_is_imported_file_by_file(
     assert (again["people_created"], again["people_updated"]) == (0, 0)
 
 
-def _said(result) -> str:
+def _said(result: Result) -> str:
     return " ".join(result.stdout.split())
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -30,6 +30,7 @@ from troth.importers.records import (
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.importers.records import Record
 
 _ICS = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "ics"
 FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file()) or [
@@ -124,12 +125,12 @@ WITHOUT_ME: dict[str, str] = {
 }
 
 
-def kept(records: list) -> list:
+def kept(records: list[Any]) -> list[Any]:
     """The records but the counts of what was left out on purpose."""
     return [r for r in records if not isinstance(r, LeftOut)]
 
 
-def parse(path: Path, **options) -> list:
+def parse(path: Path, **options: object) -> list[Any]:  # records of every kind, picked by position
     options.setdefault("me", {OUTSIDER})
     if "today" not in options:  # the moment, not the clock, decides what has happened
         options.setdefault("now", END_OF_TODAY)
@@ -139,16 +140,16 @@ def parse(path: Path, **options) -> list:
         return list(PARSER.parse(path, **options))
 
 
-def meetings(records: list) -> list[InteractionRecord]:
+def meetings(records: list[Record]) -> list[InteractionRecord]:
     return [r for r in records if isinstance(r, InteractionRecord)]
 
 
-def people(records: list) -> list[PersonRecord]:
+def people(records: list[Record]) -> list[PersonRecord]:
     return [r for r in records if isinstance(r, PersonRecord)]
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_every_real_ics_file(realdata: Path, name) -> None:
+def test_every_real_ics_file(realdata: Path, name: str) -> None:
     path = realdata / "ics" / name
     assert name in EXPECTED, f"{name} is new in realdata: say what it should yield"
     expected = EXPECTED[name]
@@ -619,7 +620,7 @@ CARLS_SERIES = meeting(
 )
 
 
-def check_owner_left_out(records: list) -> None:
+def check_owner_left_out(records: list[Record]) -> None:
     """Only Bea and Carl are people; the owner started the owner's meetings."""
     assert sorted(p.emails[0] for p in people(records)) == ["bea@example.org", "carl@example.org"]
     met = meetings(records)

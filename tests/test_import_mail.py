@@ -13,7 +13,7 @@ import mailbox
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -29,7 +29,11 @@ from troth.importers.records import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Iterator
+
     from conftest import Cli
+    from troth.importers.mailscan import Headers
+    from troth.importers.records import Record
 
 # Collected at import time to parametrize (the realdata fixture still decides
 # whether the tests run: it skips in a user's clone and fails in CI).
@@ -48,20 +52,23 @@ EMLS = _files("eml")
 MAILDIR_FILES = _files("maildir")
 MAILDIRS = ["maildir/mu_testdir", "maildir/mu_testdir2", "maildir/notmuch_corpora"]
 ME = {"owner@example.org"}
+R = TypeVar("R")
 TODAY = dt.date(2026, 6, 1)
 
 
-def parse(path: Path, me=ME, **options) -> tuple[list, dict]:
-    stats: dict = {}
+def parse(
+    path: Path, me: Collection[str] = ME, **options: object
+) -> tuple[list[Record], dict[str, Any]]:
+    stats: dict[str, Any] = {}
     records = list(PARSER.parse(path, me=me, today=TODAY, stats=stats, **options))
     return records, stats
 
 
-def kinds(records, cls) -> list:
+def kinds(records: Iterable[Record], cls: type[R]) -> list[R]:
     return [r for r in records if isinstance(r, cls)]
 
 
-def check_records(records) -> None:
+def check_records(records: list[Record]) -> None:
     """What every parse must produce, whatever the input."""
     for r in records:
         if isinstance(r, InteractionRecord):
@@ -109,7 +116,7 @@ EXPECTED_MBOX = {
 
 
 @pytest.mark.parametrize("name", MBOXES)
-def test_real_mbox(realdata: Path, name) -> None:
+def test_real_mbox(realdata: Path, name: str) -> None:
     path = realdata / name
     if path.name == "neomutt_not_an_mbox.mbox":
         # Plain text under an .mbox name: not mail (detect says so, parse refuses).
@@ -181,7 +188,7 @@ def test_real_mbox_as_the_owner(realdata: Path) -> None:
 
 
 @pytest.mark.parametrize("name", EMLS)
-def test_real_eml(realdata: Path, name) -> None:
+def test_real_eml(realdata: Path, name: str) -> None:
     path = realdata / name
     assert PARSER.detect(path)
     records, stats = parse(path)
@@ -249,7 +256,7 @@ def test_decode_words() -> None:
 
 
 @pytest.mark.parametrize("name", MAILDIRS)
-def test_real_maildirs(realdata: Path, name) -> None:
+def test_real_maildirs(realdata: Path, name: str) -> None:
     root = realdata / name
     assert PARSER.detect(root)
     records, stats = parse(root)
@@ -278,7 +285,7 @@ def test_real_maildir_as_a_real_owner(realdata: Path) -> None:
 
 
 @pytest.mark.parametrize("name", MAILDIR_FILES)
-def test_real_maildir_file_alone(realdata: Path, name) -> None:
+def test_real_maildir_file_alone(realdata: Path, name: str) -> None:
     """Each file of the real Maildirs as a single message: no crash, one message."""
     path = realdata / name
     if not PARSER.detect(path):
@@ -313,7 +320,7 @@ def _stdlib_headers(raw: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def _real_messages(realdata: Path):
+def _real_messages(realdata: Path) -> Iterator[tuple[str, bytes, Headers]]:
     """(label, raw bytes, scanner headers) for every real message."""
     for name in MBOXES:
         path = realdata / name
@@ -388,11 +395,11 @@ CAROL = "Carol <carol@example.com>"
 DAVE = "dave@example.com"
 
 
-def people(records) -> dict[str, PersonRecord]:
+def people(records: list[Record]) -> dict[str, PersonRecord]:
     return {p.external_id: p for p in kinds(records, PersonRecord)}
 
 
-def talks(records) -> list[tuple[str, bool, str]]:
+def talks(records: list[Record]) -> list[tuple[str, bool, str]]:
     return [(r.emails[0], r.they_started, r.summary) for r in kinds(records, InteractionRecord)]
 
 

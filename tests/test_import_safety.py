@@ -32,6 +32,8 @@ from troth.people.models import Person
 from troth.sim.names import FIRST_NAMES, LAST_NAMES, ORG_PLACES
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from conftest import Cli
 
 # the runs' own records, and where the warm paths' link inference last stopped (a marker
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 BOOKKEEPING = {"importers.importrun", "importers.importchange", "warmpaths.inferencepass"}
 
 
-def state() -> dict:
+def state() -> dict[str, list[Any]]:
     """Every troth table but the import runs' own bookkeeping."""
     return {k: v for k, v in dump().items() if k not in BOOKKEEPING}
 
@@ -79,13 +81,13 @@ def google_file(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pa
 
 
 @pytest.fixture
-def me(db: None):
+def me(db: None) -> Owner:
     with transaction.atomic():
         return local_owner()
 
 
 @pytest.fixture
-def before_import(me):
+def before_import(me: Owner) -> tuple[Person, Person]:
     """Someone the file will update (same e-mail, no phone yet) and someone it will not."""
     dana = do_add_person(me, "Dana Kang", emails=["dana@kang.example"])
     other = do_add_person(me, "Ravi Shah", emails=["ravi@shah.example"], company="Initech")
@@ -93,12 +95,12 @@ def before_import(me):
     return dana, other
 
 
-def the_run(me) -> ImportRun:
+def the_run(me: Owner) -> ImportRun:
     return ImportRun.objects.get(owner=me)
 
 
 def test_undo_puts_the_database_back_and_keeps_a_later_edit(
-    cli: Cli, me, before_import, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, before_import: tuple[Person, Person], realdata: Path, tmp_path: Path
 ) -> None:
     dana, other = before_import
     rows = people_rows(120)
@@ -144,7 +146,7 @@ def test_undo_puts_the_database_back_and_keeps_a_later_edit(
 
 
 def test_undo_refuses_when_a_created_person_was_edited_then_force(
-    cli: Cli, me, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, realdata: Path, tmp_path: Path
 ) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(60))
     cli("import", str(path))
@@ -161,7 +163,7 @@ def test_undo_refuses_when_a_created_person_was_edited_then_force(
 
 
 def test_undo_refuses_when_a_created_person_gained_a_note(
-    cli: Cli, me, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, realdata: Path, tmp_path: Path
 ) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(60))
     cli("import", str(path))
@@ -177,7 +179,7 @@ def test_undo_refuses_when_a_created_person_gained_a_note(
 
 
 def test_undo_of_a_later_import_first_then_the_earlier_one(
-    cli: Cli, me, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, realdata: Path, tmp_path: Path
 ) -> None:
     header = google_header(realdata)
     rows = people_rows(60)
@@ -200,7 +202,7 @@ def test_undo_of_a_later_import_first_then_the_earlier_one(
 
 
 def test_undo_of_another_owners_run_or_no_run(
-    cli: Cli, me, alice: Owner, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, alice: Owner, realdata: Path, tmp_path: Path
 ) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(5))
     with transaction.atomic():
@@ -213,7 +215,7 @@ def test_undo_of_another_owners_run_or_no_run(
 
 
 def test_dry_run_writes_nothing_and_shows_examples(
-    cli: Cli, me, before_import, realdata: Path, tmp_path: Path
+    cli: Cli, me: Owner, before_import: tuple[Person, Person], realdata: Path, tmp_path: Path
 ) -> None:
     rows = people_rows(30)
     dana = {"First Name": "Dana", "Last Name": "Kang", "E-mail 1 - Value": "dana@kang.example"}
@@ -250,7 +252,7 @@ def garbage_csv(path: Path, size: int, seed: int = 3) -> Path:
 
 
 def test_a_5mb_nonsense_csv_is_refused_and_nothing_written(
-    cli: Cli, me, before_import, tmp_path: Path
+    cli: Cli, me: Owner, before_import: tuple[Person, Person], tmp_path: Path
 ) -> None:
     path = garbage_csv(tmp_path / "garbage_hdr.csv", 5 * 1024 * 1024)
     before = state()
@@ -261,7 +263,9 @@ def test_a_5mb_nonsense_csv_is_refused_and_nothing_written(
     assert state() == before and not ImportRun.objects.exists()
 
 
-def test_a_nonsense_csv_comes_in_with_force_and_dry_run_warns(cli: Cli, me, tmp_path: Path) -> None:
+def test_a_nonsense_csv_comes_in_with_force_and_dry_run_warns(
+    cli: Cli, me: Owner, tmp_path: Path
+) -> None:
     path = garbage_csv(tmp_path / "garbage.csv", 150_000)
     out = cli("import", str(path), "--dry-run").stdout
     assert "This file would be refused" in out
@@ -310,7 +314,7 @@ def test_looks_like_name(name: str, ok: bool) -> None:
     assert looks_like_name(name) is ok
 
 
-def test_imports_lists_runs(cli: Cli, me, realdata: Path, tmp_path: Path) -> None:
+def test_imports_lists_runs(cli: Cli, me: Owner, realdata: Path, tmp_path: Path) -> None:
     assert "No imports yet." in cli("imports").stdout
     path = google_file(tmp_path / "contacts.csv", google_header(realdata), people_rows(3))
     cli("import", str(path))
@@ -324,7 +328,7 @@ def test_imports_lists_runs(cli: Cli, me, realdata: Path, tmp_path: Path) -> Non
 
 
 def test_an_import_stopped_midway_leaves_nothing(
-    me, before_import, tmp_path: Path, realdata: Path
+    me: Owner, before_import: tuple[Person, Person], tmp_path: Path, realdata: Path
 ) -> None:
     """People are written in chunks, each committed at once; an import stopped after
     some of them (here Ctrl-C, as the progress bar sees it) undoes what was written."""
@@ -342,7 +346,7 @@ def test_an_import_stopped_midway_leaves_nothing(
     assert not ImportChange.objects.exists()
 
 
-def test_undo_unmerges_what_identity_resolution_merged(cli: Cli, me, tmp_path: Path) -> None:
+def test_undo_unmerges_what_identity_resolution_merged(cli: Cli, me: Owner, tmp_path: Path) -> None:
     """A record that is someone already here (same name, same company: a sure match)
     is merged into them after the import; the undo puts both back as they were."""
     robert = do_add_person(me, "Robert Lang", emails=["robert@lang.dev"], company="Globex")
@@ -365,7 +369,7 @@ def test_undo_unmerges_what_identity_resolution_merged(cli: Cli, me, tmp_path: P
     assert not MergeRecord.objects.exists() and not MergeSuggestion.objects.exists()
 
 
-def test_an_interrupted_run_is_undone_with_force(me, tmp_path: Path, realdata: Path) -> None:
+def test_an_interrupted_run_is_undone_with_force(me: Owner, tmp_path: Path, realdata: Path) -> None:
     path = google_file(tmp_path / "c.csv", google_header(realdata), people_rows(10))
     run = ImportRun.objects.create(
         owner=me, kind="google", path=str(path), started_at=timezone.now(), status="running"
@@ -383,7 +387,7 @@ def test_an_interrupted_run_is_undone_with_force(me, tmp_path: Path, realdata: P
 
 
 def test_undo_takes_back_the_birthdays_an_import_brought(
-    cli: Cli, me, before_import, tmp_path: Path
+    cli: Cli, me: Owner, before_import: tuple[Person, Person], tmp_path: Path
 ) -> None:
     """The dates an import writes are its own rows: its undo removes them instead of
     refusing because the people it created "gained rows" (found by a newcomer)."""

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from troth.importers.records import ImportFileError, PersonRecord, Problem
 from troth.importers.vcard import PARSER
+
+if TYPE_CHECKING:
+    pass
 
 # The same place the `realdata` fixture looks; read here only to name the
 # parameters (the fixture decides whether the tests run, skip or fail).
@@ -114,12 +118,12 @@ JPEG = b"\xff\xd8\xff"
 PNG = b"\x89PNG"
 
 
-def parse(path: Path, **options) -> list:
+def parse(path: Path, **options: object) -> list[Any]:  # records of every kind, picked by position
     options.setdefault("me", set())
     return list(PARSER.parse(path, **options))
 
 
-def people(path: Path, **options) -> list[PersonRecord]:
+def people(path: Path, **options: object) -> list[PersonRecord]:
     return [r for r in parse(path, **options) if isinstance(r, PersonRecord)]
 
 
@@ -130,7 +134,7 @@ def only(path: Path) -> PersonRecord:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_every_real_vcard_file(realdata: Path, name) -> None:
+def test_every_real_vcard_file(realdata: Path, name: str) -> None:
     path = realdata / "vcard" / name
     assert name in EXPECTED, f"{name} is new in realdata: say what it should yield"
     expected = EXPECTED[name]

@@ -9,6 +9,7 @@ import gzip
 import json
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -31,17 +32,22 @@ from troth.trust.engine import TIERS
 from troth.trust.models import TrustScore
 from troth.trust.summary import load_scores
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 D = dt.date
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache() -> Iterator[None]:
     cache.clear()  # the tiers over time are cached per owner and day
     yield
     cache.clear()
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode()
 
 
@@ -188,7 +194,7 @@ def test_network_keeps_the_strongest_ties_and_their_links() -> None:
     ],
 )
 def test_give_take_and_follow_through_from_the_ledger(
-    alice: Owner, bob: Owner, day, given_this_month: int
+    alice: Owner, bob: Owner, day: dt.date, given_this_month: int
 ) -> None:
     with time_machine.travel(dt.datetime.combine(day, dt.time(12)), tick=False):
         _give_take_and_follow_through(alice, bob, given_this_month)

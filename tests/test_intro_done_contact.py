@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -26,21 +26,26 @@ from troth.people.actions import do_add_person
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 
+if TYPE_CHECKING:
+    from troth.people.models import Person
+
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def people(alice: Owner):
+def people(alice: Owner) -> tuple[Person, Person]:
     bernard = do_add_person(alice, "Bernard Biggs", company="Biggs Capital")
     ralph = do_add_person(alice, "Ralph Okonkwo", company="Ledgerline")
     return bernard, ralph
 
 
-def contacts(person) -> list[str]:
+def contacts(person: Person) -> list[str]:
     return list(Interaction.objects.filter(person=person).values_list("summary", flat=True))
 
 
-def test_thanks_nudge_and_release_of_an_offer_are_each_logged(alice: Owner, people) -> None:
+def test_thanks_nudge_and_release_of_an_offer_are_each_logged(
+    alice: Owner, people: tuple[Person, Person]
+) -> None:
     bernard, ralph = people
     intro = do_offered(alice, bernard, ralph, "learn how Ralph scaled finance")
     fresh_scores(alice)
@@ -67,7 +72,7 @@ def test_thanks_nudge_and_release_of_an_offer_are_each_logged(alice: Owner, peop
     _quiet_close(alice, bernard, ralph)
 
 
-def _quiet_close(alice: Owner, bernard, ralph) -> None:
+def _quiet_close(alice: Owner, bernard: Person, ralph: Person) -> None:
     logged = Interaction.objects.count()
     intro = do_propose(alice, bernard, ralph, "both in fintech", anyway="testing")
     intro = do_step(alice, intro, flow.ASKED)
@@ -84,7 +89,7 @@ def _quiet_close(alice: Owner, bernard, ralph) -> None:
 
 
 def test_undo_on_today_puts_the_step_and_the_contact_back(
-    client: Client, alice: Owner, people
+    client: Client, alice: Owner, people: tuple[Person, Person]
 ) -> None:
     client.force_login(alice)
     bernard, ralph = people

@@ -22,9 +22,12 @@ from troth.people.actions import do_add_person, do_edit_person, do_set_job
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.agenda.drafts import Draft
+    from troth.intros.models import Introduction
+    from troth.people.models import Person
 
 
-def _tie(owner: Owner, person, meetings: int = 6):
+def _tie(owner: Owner, person: Person, meetings: int = 6) -> Person:
     """A months-long tie with giving both ways, so the handoff guard lets it through."""
     for k in range(meetings):
         do_log_interaction(
@@ -40,7 +43,7 @@ def _tie(owner: Owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def pair(alice: Owner):
+def pair(alice: Owner) -> tuple[Person, Person]:
     dana = _tie(alice, do_add_person(alice, "Dana Whitfield", company="Larkspur Labs"))
     wren = _tie(alice, do_add_person(alice, "Wren Halvorsen"))
     do_set_job(alice, wren, "Northwind", "Head of Data")
@@ -52,7 +55,7 @@ def _clean(text: str) -> None:
         assert bad not in text, f"{bad!r} in {text!r}"
 
 
-def _draft(owner: Owner, intro, kind=None):
+def _draft(owner: Owner, intro: Introduction, kind: str | None = None) -> Draft:
     d = drafts.render_intro_draft(owner, intro, kind)
     _clean(d.subject or "")
     _clean(d.body)
@@ -60,7 +63,7 @@ def _draft(owner: Owner, intro, kind=None):
     return d
 
 
-def test_connector_drafts_follow_the_steps(alice: Owner, pair) -> None:
+def test_connector_drafts_follow_the_steps(alice: Owner, pair: tuple[Person, Person]) -> None:
     dana, wren = pair
     intro = do_propose(alice, dana, wren, "learn how Wren's team hires data engineers")
     optin = _draft(alice, intro)
@@ -85,7 +88,7 @@ def test_connector_drafts_follow_the_steps(alice: Owner, pair) -> None:
     assert "whether you two managed to connect" in nudge.body
 
 
-def test_a_who_did_not_ask_opts_in_too(alice: Owner, pair) -> None:
+def test_a_who_did_not_ask_opts_in_too(alice: Owner, pair: tuple[Person, Person]) -> None:
     dana, wren = pair
     intro = do_step(alice, do_propose(alice, dana, wren, "both hire in fintech"), flow.ASKED)
     intro = do_step(alice, intro, flow.ACCEPTED)
@@ -103,7 +106,9 @@ def test_a_who_did_not_ask_opts_in_too(alice: Owner, pair) -> None:
         drafts.render_intro_draft(alice, do_step(alice, asked, flow.ASKED))
 
 
-def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(alice: Owner, pair) -> None:
+def test_requester_drafts_carry_a_forwardable_blurb_and_the_outcome(
+    alice: Owner, pair: tuple[Person, Person]
+) -> None:
     dana, _ = pair
     wren = do_add_person(alice, "Wren Okafor")  # someone I do not know yet
     me = me_person(alice)
@@ -166,7 +171,9 @@ def test_draft_command_takes_an_introduction_id(cli: Cli) -> None:
     assert "no introduction is at that step with them" in err
 
 
-def test_an_overridden_intro_template_is_used(alice: Owner, pair, home: Path) -> None:
+def test_an_overridden_intro_template_is_used(
+    alice: Owner, pair: tuple[Person, Person], home: Path
+) -> None:
     dana, wren = pair
     (home / "drafts").mkdir()
     (home / "drafts" / "intro-optin.txt").write_text("Hi {{ first_name }}, meet {{ other }}?\n")

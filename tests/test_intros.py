@@ -25,6 +25,7 @@ from troth.people.actions import do_add_person, do_link_knows
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.people.models import Person
 
 # -- the pure state machine ---------------------------------------------------------------
 
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
         for old, new in itertools.product(flow.STATES, flow.STATES)
     ],
 )
-def test_every_transition_is_legal_or_refused_with_the_way_forward(role, old, new) -> None:
+def test_every_transition_is_legal_or_refused_with_the_way_forward(
+    role: str, old: str, new: str
+) -> None:
     legal = flow.TRANSITIONS[role].get(old, ())
     if new in legal:
         flow.check_step(role, old, new)
@@ -88,7 +91,7 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
-def _tie(owner: Owner, person, meetings: int = 6):
+def _tie(owner: Owner, person: Person, meetings: int = 6) -> Person:
     """A real, months-long tie with giving both ways."""
     for k in range(meetings):
         do_log_interaction(
@@ -100,14 +103,14 @@ def _tie(owner: Owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def people(alice: Owner):
+def people(alice: Owner) -> dict[str, Person]:
     return {
         name.split()[0].lower(): do_add_person(alice, name)
         for name in ("Dana Whitfield", "Wren Halvorsen", "Kim Stranger", "Pat Close")
     }
 
 
-def test_connector_walks_the_whole_loop(alice: Owner, people) -> None:
+def test_connector_walks_the_whole_loop(alice: Owner, people: dict[str, Person]) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "both hiring data engineers")
     assert intro.state == flow.PROPOSED and intro.role == flow.CONNECTOR
@@ -138,7 +141,7 @@ def test_connector_walks_the_whole_loop(alice: Owner, people) -> None:
     assert intro.outcome == "interview"
 
 
-def test_illegal_steps_change_nothing(alice: Owner, people) -> None:
+def test_illegal_steps_change_nothing(alice: Owner, people: dict[str, Person]) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     before = IntroStep.objects.count()
@@ -154,7 +157,9 @@ def test_illegal_steps_change_nothing(alice: Owner, people) -> None:
     assert intro.state == flow.DECLINED and IntroStep.objects.count() == before + 2
 
 
-def test_handoff_guard_refuses_weak_ties_unless_told_why(alice: Owner, people) -> None:
+def test_handoff_guard_refuses_weak_ties_unless_told_why(
+    alice: Owner, people: dict[str, Person]
+) -> None:
     dana, kim = _tie(alice, people["dana"]), people["kim"]
     with pytest.raises(TrothError, match="your tie to Kim Stranger is stranger .*handoff"):
         do_propose(alice, dana, kim, "Kim wants a job")
@@ -169,7 +174,9 @@ def test_handoff_guard_refuses_weak_ties_unless_told_why(alice: Owner, people) -
         do_propose(alice, me_person(alice), dana, "x")
 
 
-def test_asking_a_weak_tie_points_to_someone_closer(alice: Owner, people) -> None:
+def test_asking_a_weak_tie_points_to_someone_closer(
+    alice: Owner, people: dict[str, Person]
+) -> None:
     dana, kim, pat = people["dana"], people["kim"], _tie(alice, people["pat"])
     wren = people["wren"]
     do_link_knows(alice, kim, wren)
@@ -187,7 +194,7 @@ def test_asking_a_weak_tie_points_to_someone_closer(alice: Owner, people) -> Non
     assert intro.person_a.is_me and intro.blurb == "Alex builds data tools"
 
 
-def test_requester_thanks_close_the_favour(alice: Owner, people) -> None:
+def test_requester_thanks_close_the_favour(alice: Owner, people: dict[str, Person]) -> None:
     pat, wren = _tie(alice, people["pat"]), people["wren"]
     intro = do_ask(alice, pat, wren, "her team")
     for step in (flow.AGREED, flow.ACCEPTED, flow.INTRODUCED):
@@ -203,7 +210,7 @@ def test_requester_thanks_close_the_favour(alice: Owner, people) -> None:
     assert favor.thanked_on == timezone.localdate()
 
 
-def test_crickets_one_nudge_then_a_quiet_close(alice: Owner, people) -> None:
+def test_crickets_one_nudge_then_a_quiet_close(alice: Owner, people: dict[str, Person]) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     item = access_item(alice, f"i{intro.id}")
@@ -212,7 +219,9 @@ def test_crickets_one_nudge_then_a_quiet_close(alice: Owner, people) -> None:
     intro.refresh_from_db()
     assert intro.state == flow.ASKED
 
-    ids = lambda day: [i.id for i in agenda(alice, today=day).items]  # noqa: E731
+    def ids(day: dt.date) -> list[str]:
+        return [i.id for i in agenda(alice, today=day).items]
+
     today = timezone.localdate()
     assert f"i{intro.id}" not in ids(today + dt.timedelta(days=4))
     later = today + dt.timedelta(days=5)
@@ -234,7 +243,7 @@ def test_crickets_one_nudge_then_a_quiet_close(alice: Owner, people) -> None:
     assert last is not None and last.person_id == wren.id and last.good is False
 
 
-def test_lists_and_owners(alice: Owner, bob: Owner, people) -> None:
+def test_lists_and_owners(alice: Owner, bob: Owner, people: dict[str, Person]) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why")
     assert [i.id for i in intros(alice, waiting_on_me=True)] == [intro.id]
@@ -270,7 +279,9 @@ def test_intro_commands(cli: Cli) -> None:
     assert "usage: troth intro propose" in cli("intro", "propose", "Dana", code=2).stderr
 
 
-def test_closing_the_loop_feeds_trust_and_reliability(alice: Owner, people, cli: Cli) -> None:
+def test_closing_the_loop_feeds_trust_and_reliability(
+    alice: Owner, people: dict[str, Person], cli: Cli
+) -> None:
     from troth.trust.queries import trust_detail
 
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
@@ -305,7 +316,9 @@ def test_reliability_lists_introduction_conduct(cli: Cli) -> None:
     assert cli.json("reliability", "Wren")["introductions"]["theirs"] == []
 
 
-def test_asking_to_meet_someone_i_know_well_is_refused(alice: Owner, people) -> None:
+def test_asking_to_meet_someone_i_know_well_is_refused(
+    alice: Owner, people: dict[str, Person]
+) -> None:
     pat, wren = _tie(alice, people["pat"]), _tie(alice, people["wren"])
     with pytest.raises(TrothError, match="you already know Wren Halvorsen .*talk to Wren directly"):
         do_ask(alice, pat, wren, "her team")
@@ -314,7 +327,7 @@ def test_asking_to_meet_someone_i_know_well_is_refused(alice: Owner, people) -> 
 
 
 def test_anyway_is_kept_only_past_the_guard_and_outcome_only_on_its_step(
-    alice: Owner, people, cli: Cli
+    alice: Owner, people: dict[str, Person], cli: Cli
 ) -> None:
     dana, wren = _tie(alice, people["dana"]), _tie(alice, people["wren"])
     intro = do_propose(alice, dana, wren, "why", anyway="no guard needed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import pytest
 from django.utils import timezone
@@ -32,13 +32,21 @@ from troth.sim.needs_eval import generate_needs_eval, precision_at
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.matching.keywords import Match
+    from troth.people.models import Person
 
 
-def rank(what: str, people: list[Profile], tags: tuple[str, ...] = (), k: int = 5, **kw):
-    return KeywordMatcher(**kw).rank(NeedText(what, tags), people, k)
+def rank(
+    what: str,
+    people: list[Profile],
+    tags: tuple[str, ...] = (),
+    k: int = 5,
+    synonyms: Synonyms | None = None,
+) -> list[Match]:
+    return KeywordMatcher(synonyms).rank(NeedText(what, tags), people, k)
 
 
-def ids(matches) -> list[int]:
+def ids(matches: list[Match]) -> list[int]:
     return [m.person_id for m in matches]
 
 
@@ -244,8 +252,16 @@ def _ago(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
 
 
+class Network(TypedDict):
+    dana: Person
+    sam: Person
+    pat: Person
+    kim: Person
+    need: Need
+
+
 @pytest.fixture
-def network(alice: Owner, bob: Owner):
+def network(alice: Owner, bob: Owner) -> Network:
     dana = do_add_person(alice, "Dana Whitfield", company="Acme Corp", title="CPA", tags=["cpa"])
     sam = do_add_person(alice, "Sam Okafor", company="Summit Labs", title="Senior Tax Accountant")
     pat = do_add_person(alice, "Pat Lee", company="Northwind", title="Bookkeeper")
@@ -260,7 +276,7 @@ def network(alice: Owner, bob: Owner):
 
 
 def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(
-    alice: Owner, network
+    alice: Owner, network: Network
 ) -> None:
     result = who_can_help(alice, network["need"])
     names = [h.name for h in result.helpers]
@@ -276,13 +292,13 @@ def test_who_can_help_never_names_the_person_in_need_or_another_owners_people(
     assert result.me is None
 
 
-def test_who_can_help_refuses_another_owners_need(bob: Owner, network) -> None:
+def test_who_can_help_refuses_another_owners_need(bob: Owner, network: Network) -> None:
     # "no need with id", as for one that does not exist: bob learns nothing of alice's
     with pytest.raises(NotFound, match=f"no need with id {network['need'].id}"):
         who_can_help(bob, network["need"])
 
 
-def test_what_i_could_give_myself_and_never_on_my_own_need(alice: Owner, network) -> None:
+def test_what_i_could_give_myself_and_never_on_my_own_need(alice: Owner, network: Network) -> None:
     me = me_person(alice)
     do_set_job(alice, me, "Brightline", "Controller")
     do_record_favor(alice, me, network["kim"], "intro", "introduced Kim to a landscaper")
@@ -299,7 +315,9 @@ def test_what_i_could_give_myself_and_never_on_my_own_need(alice: Owner, network
     assert [h.name for h in result.helpers][:2] == ["Dana Whitfield", "Sam Okafor"]
 
 
-def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(alice: Owner, network) -> None:
+def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(
+    alice: Owner, network: Network
+) -> None:
     me = me_person(alice)
     assert needs_i_can_help(alice) == []  # troth knows nothing about me yet
     do_set_job(alice, me, "Brightline", "Bookkeeper")
@@ -313,7 +331,9 @@ def test_needs_i_can_help_lists_only_contacts_needs_i_could_meet(alice: Owner, n
     assert needs_i_can_help(alice, today=later) == []
 
 
-def test_the_agenda_hint_names_real_ties_found_through_synonyms(alice: Owner, network) -> None:
+def test_the_agenda_hint_names_real_ties_found_through_synonyms(
+    alice: Owner, network: Network
+) -> None:
     from troth.agenda.queries import agenda
 
     item = next(i for i in agenda(alice).items if i.id == f"n{network['need'].id}")
@@ -332,7 +352,7 @@ def test_the_agenda_hint_names_real_ties_found_through_synonyms(alice: Owner, ne
 
 
 @pytest.fixture
-def cli_network(cli: Cli):
+def cli_network(cli: Cli) -> Need:
     cli("add", "Dana Whitfield", "--company", "Acme Corp", "--title", "VP Engineering")
     cli("add", "Sam Okafor", "--company", "Summit Labs", "--title", "Senior Tax Accountant")
     cli("add", "Pat Lee", "--company", "Northwind", "--title", "Bookkeeper", "--tag", "startups")
@@ -341,7 +361,7 @@ def cli_network(cli: Cli):
     return Need.objects.get(what="a CPA who knows startups")
 
 
-def test_troth_help_lists_who_could_help_and_why(cli: Cli, cli_network) -> None:
+def test_troth_help_lists_who_could_help_and_why(cli: Cli, cli_network: Need) -> None:
     out = cli("help", str(cli_network.id)).stdout
     assert f"Need #{cli_network.id}" in out and "Dana Whitfield needs" in out
     assert "Sam Okafor" in out and "Pat Lee" in out
@@ -350,7 +370,7 @@ def test_troth_help_lists_who_could_help_and_why(cli: Cli, cli_network) -> None:
     assert out.index("Sam Okafor") < out.index("Pat Lee") or "Pat Lee" in out
 
 
-def test_troth_help_json(cli: Cli, cli_network) -> None:
+def test_troth_help_json(cli: Cli, cli_network: Need) -> None:
     data = cli.json("help", f"#{cli_network.id}", "--limit", "1")
     assert data["need"]["id"] == cli_network.id and data["need"]["what"] == cli_network.what
     (helper,) = data["helpers"]
@@ -368,7 +388,7 @@ def test_troth_help_json(cli: Cli, cli_network) -> None:
     assert data["me"] is None
 
 
-def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli: Cli, cli_network) -> None:
+def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli: Cli, cli_network: Need) -> None:
     result = cli("help", "99999", code=2)
     assert result.stderr.strip().splitlines() == [
         "troth: error: no need with id 99999 (list them with: troth needs)"
@@ -383,7 +403,7 @@ def test_troth_help_unknown_or_bad_id_is_one_line_exit_2(cli: Cli, cli_network) 
 
 
 def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(
-    cli: Cli, cli_network, home: Path
+    cli: Cli, cli_network: Need, home: Path
 ) -> None:
     path = home / "synonyms.txt"
     path.write_text("cpa = \n")
@@ -393,7 +413,7 @@ def test_troth_help_with_a_broken_synonyms_file_names_file_and_line(
     )
 
 
-def test_troth_needs_i_can_help(cli: Cli, cli_network) -> None:
+def test_troth_needs_i_can_help(cli: Cli, cli_network: Need) -> None:
     assert "No open need of a contact matches" in cli("needs", "--i-can-help").stdout
     cli("edit", "me", "--company", "Brightline", "--title", "Controller")
     cli("need", "Sam", "help moving on Saturday")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.db import transaction
 
@@ -8,6 +10,9 @@ from troth.errors import Ambiguous, NotFound, TrothError
 from troth.owned import Owner
 from troth.people import actions, queries
 from troth.people.models import ContactPoint, Employment, Knows, Person, Relationship
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def test_add_person_with_everything(alice: Owner) -> None:
@@ -125,7 +130,10 @@ def test_list_people_filters(alice: Owner) -> None:
     actions.do_add_person(alice, "Sam Ortiz", company="Globex", title="Recruiter")
     actions.do_add_person(alice, "Old Friend", company="Acme Corp")
     actions.do_edit_person(alice, queries.resolve_person(alice, "Old Friend"), archived=True)
-    names = lambda **kw: [p.full_name for p in present.list_people(alice, **kw)]  # noqa: E731
+
+    def names(**kw: Any) -> list[str]:
+        return [p.full_name for p in present.list_people(alice, **kw)]
+
     assert names() == ["Dana Whitfield", "Sam Ortiz"]
     assert names(include_archived=True) == ["Dana Whitfield", "Old Friend", "Sam Ortiz"]
     assert names(tag="FinTech") == ["Dana Whitfield"]
@@ -180,7 +188,7 @@ def test_fast_rows_match_the_model_rows(alice: Owner) -> None:
     assert slow[0]["company"] == "Globex" and slow[0]["last_contact"] is not None
 
 
-def bob_user():
+def bob_user() -> Owner:
     from django.contrib.auth import get_user_model
 
     from troth.owners import do_ensure_me

@@ -30,6 +30,7 @@ from troth.web.views.person import TIMELINE_ROWS, records
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.people.models import Person
 
 ROWS = 12  # interactions logged
 
@@ -40,7 +41,7 @@ def local(db: None) -> Owner:
 
 
 @pytest.fixture
-def kit(local: Owner):
+def kit(local: Owner) -> Person:
     """Someone with a bit of everything, dated among their interactions."""
     today = timezone.localdate()
     now = timezone.now()
@@ -72,7 +73,7 @@ def kit(local: Owner):
 
 
 def test_show_and_the_page_list_the_same_things(
-    cli: Cli, client: Client, local: Owner, kit
+    cli: Cli, client: Client, local: Owner, kit: Person
 ) -> None:
     shown = cli.json("show", "Kit Marlowe", "--limit", str(TIMELINE_ROWS))
     client.force_login(local)
@@ -100,7 +101,7 @@ def test_show_and_the_page_list_the_same_things(
     assert f"{ROWS} interactions" in text and "OVERDUE" in text and "overdue" in page.lower()
 
 
-def test_a_short_cut_is_the_same_cut(cli: Cli, local: Owner, kit) -> None:
+def test_a_short_cut_is_the_same_cut(cli: Cli, local: Owner, kit: Person) -> None:
     """Cut to ten entries, the other entries take places among the interactions: the
     page's list and `troth show --limit 10` keep the same ones."""
     shown = cli.json("show", "Kit Marlowe", "--limit", "10")
@@ -112,7 +113,7 @@ def test_a_short_cut_is_the_same_cut(cli: Cli, local: Owner, kit) -> None:
     assert page["profile"]["interaction_count"] == shown["interaction_count"] == ROWS
 
 
-def test_the_plain_rows_are_the_json_contracts_rows(local: Owner, kit) -> None:
+def test_the_plain_rows_are_the_json_contracts_rows(local: Owner, kit: Person) -> None:
     """Each row of the one read equals present's row for the same model instance, so
     `troth show --json` did not change when it stopped reading model instances."""
     today = timezone.localdate()
@@ -146,7 +147,7 @@ def test_the_plain_rows_are_the_json_contracts_rows(local: Owner, kit) -> None:
     assert all("next" not in row for row in profile["timeline"])
 
 
-def test_another_owners_person_is_not_read(local: Owner, kit, bob: Owner) -> None:
+def test_another_owners_person_is_not_read(local: Owner, kit: Person, bob: Owner) -> None:
     from troth.errors import NotFound
 
     with pytest.raises(NotFound, match="no person with id"):

@@ -12,7 +12,7 @@ import io
 import json
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -33,12 +33,15 @@ from troth.people.actions import do_add_note, do_add_person
 from troth.people.models import Note, Person
 from troth.web.views.imports import ACCEPTED_HERE
 
+if TYPE_CHECKING:
+    from troth.owned import Owner
+
 User = get_user_model()
 INLINE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
-def scene(db: None, home: Path):
+def scene(db: None, home: Path) -> SimpleNamespace:
     """An operator (superuser), bob with a friend and a note, and a real export of
     carol's (two people merged on the Import page, an import run, a note) whose rows
     are free again (carol left the server): the raw material of every crafted file.
@@ -79,34 +82,35 @@ def scene(db: None, home: Path):
     return SimpleNamespace(bob=bob, friend=friend, note=note, mallory=mallory, data=data)
 
 
-def entry(data: dict, label: str) -> dict:
-    return next(t for t in data["tables"] if t["model"] == label)
+def entry(data: dict[str, Any], label: str) -> dict[str, Any]:
+    table: dict[str, Any] = next(t for t in data["tables"] if t["model"] == label)
+    return table
 
 
-def rows(data: dict, label: str) -> list[dict[str, Any]]:
+def rows(data: dict[str, Any], label: str) -> list[dict[str, Any]]:
     t = entry(data, label)
     return [dict(zip(t["columns"], r, strict=True)) for r in t["rows"]]
 
 
-def set_rows(data: dict, label: str, new: list[dict[str, Any]]) -> None:
+def set_rows(data: dict[str, Any], label: str, new: list[dict[str, Any]]) -> None:
     t = entry(data, label)
     t["rows"] = [[r.get(c) for c in t["columns"]] for r in new]
 
 
-def edit(data: dict, label: str, **values: Any) -> dict:
+def edit(data: dict[str, Any], label: str, **values: Any) -> dict[str, Any]:
     """A copy of the file with these values in every row of the table."""
     data = copy.deepcopy(data)
     set_rows(data, label, [{**r, **values} for r in rows(data, label)])
     return data
 
 
-def write(tmp_path: Path, data: dict, name: str = "backup.json") -> Path:
+def write(tmp_path: Path, data: dict[str, Any], name: str = "backup.json") -> Path:
     path = tmp_path / name
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
 
-def state(scene) -> tuple[Any, ...]:
+def state(scene: SimpleNamespace) -> tuple[Any, ...]:
     """What no restore or undo by mallory may change."""
     note = Note.objects.get(pk=scene.note.pk)
     friend = Person.objects.get(pk=scene.friend.pk)
@@ -121,7 +125,7 @@ def state(scene) -> tuple[Any, ...]:
     )
 
 
-def nothing_of_mallory(mallory) -> bool:
+def nothing_of_mallory(mallory: Owner) -> bool:
     return not any(
         t.rows_of(mallory).exclude(**({"is_me": True} if t.model is Person else {})).exists()
         for t in tables(include_derived=True)
@@ -161,7 +165,9 @@ SUPERUSER = {
     ],
     ids=lambda t: t["model"],
 )
-def test_a_table_that_is_not_the_owners_own_is_refused(scene, tmp_path: Path, table) -> None:
+def test_a_table_that_is_not_the_owners_own_is_refused(
+    scene: SimpleNamespace, tmp_path: Path, table: dict[str, Any]
+) -> None:
     data = copy.deepcopy(scene.data)
     data["tables"].insert(0, table)
     before = state(scene)
@@ -170,7 +176,7 @@ def test_a_table_that_is_not_the_owners_own_is_refused(scene, tmp_path: Path, ta
     assert state(scene) == before and nothing_of_mallory(scene.mallory)
 
 
-def test_fields_that_are_not_the_models_are_refused(scene, tmp_path: Path) -> None:
+def test_fields_that_are_not_the_models_are_refused(scene: SimpleNamespace, tmp_path: Path) -> None:
     """Columns the model does not have (the owner above all), and in a JSON column
     anything but what troth writes there (the Import page adds up a run's counts)."""
     for label, column in (
@@ -210,7 +216,7 @@ def test_fields_that_are_not_the_models_are_refused(scene, tmp_path: Path) -> No
     ],
 )
 def test_a_value_of_the_wrong_kind_is_refused_naming_the_record(
-    scene, tmp_path: Path, label: str, values, error: str
+    scene: SimpleNamespace, tmp_path: Path, label: str, values: dict[str, Any], error: str
 ) -> None:
     before = state(scene)
     with pytest.raises(TrothError, match=rf"backup\.json: {label} #\d+: {error}"):
@@ -219,7 +225,7 @@ def test_a_value_of_the_wrong_kind_is_refused_naming_the_record(
 
 
 @pytest.mark.parametrize("bad", ["12", True, 0, -5, 2**31, 2**63 - 1])
-def test_bad_or_huge_ids_are_refused(scene, tmp_path: Path, bad) -> None:
+def test_bad_or_huge_ids_are_refused(scene: SimpleNamespace, tmp_path: Path, bad: object) -> None:
     data = copy.deepcopy(scene.data)
     entry(data, "people.note")["rows"][0][0] = bad
     with pytest.raises(TrothError, match=r"people\.note record 1: bad id"):
@@ -227,7 +233,9 @@ def test_bad_or_huge_ids_are_refused(scene, tmp_path: Path, bad) -> None:
     assert nothing_of_mallory(scene.mallory)
 
 
-def test_foreign_keys_into_another_owners_rows_are_refused(scene, tmp_path: Path) -> None:
+def test_foreign_keys_into_another_owners_rows_are_refused(
+    scene: SimpleNamespace, tmp_path: Path
+) -> None:
     """(Held before issue 17 too: kept so that it stays so.) And a merge record's
     snapshot naming bob's rows is dropped, not restored."""
     before = state(scene)
@@ -255,10 +263,10 @@ def test_foreign_keys_into_another_owners_rows_are_refused(scene, tmp_path: Path
 # -- what a restore keeps of merges and runs ----------------------------------------------
 
 
-def crafted_merge(scene) -> dict:
+def crafted_merge(scene: SimpleNamespace) -> dict[str, Any]:
     """The audit's file: a merge whose snapshot would create a superuser, deface bob's
     note and take bob's friend, accepted on the Import page after the run."""
-    data = copy.deepcopy(scene.data)
+    data: dict[str, Any] = copy.deepcopy(scene.data)
     (merge,) = rows(data, "identity.mergerecord")
     # the merged person comes back under the id the next new person would get
     merge["merged_id"] = max(Person.objects.values_list("pk", flat=True)) + 1
@@ -299,7 +307,9 @@ def crafted_merge(scene) -> dict:
     return data
 
 
-def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(scene, tmp_path: Path) -> None:
+def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(
+    scene: SimpleNamespace, tmp_path: Path
+) -> None:
     before = state(scene)
     do_restore(scene.mallory, write(tmp_path, crafted_merge(scene)))
     record = MergeRecord.objects.get(owner=scene.mallory)
@@ -314,7 +324,7 @@ def test_a_restored_merge_keeps_no_snapshot_and_cannot_be_undone(scene, tmp_path
 
 @pytest.mark.django_db(transaction=True)
 def test_the_audits_attack_through_the_import_page_changes_nothing(
-    scene, client: Client, tmp_path: Path, settings: Settings
+    scene: SimpleNamespace, client: Client, tmp_path: Path, settings: Settings
 ) -> None:
     """Upload the crafted export on the Import page (restore), then press "Undo this
     merge" on the restored run's page: refused with a message, never a 500."""
@@ -340,7 +350,7 @@ def test_the_audits_attack_through_the_import_page_changes_nothing(
 
 
 def test_a_restored_run_carries_no_upload_path_nor_options(
-    scene, tmp_path: Path, home: Path
+    scene: SimpleNamespace, tmp_path: Path, home: Path
 ) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
@@ -370,7 +380,9 @@ def test_a_restored_run_carries_no_upload_path_nor_options(
 # -- ids ----------------------------------------------------------------------------------
 
 
-def test_restores_leave_every_sequence_past_every_id(scene, tmp_path: Path) -> None:
+def test_restores_leave_every_sequence_past_every_id(
+    scene: SimpleNamespace, tmp_path: Path
+) -> None:
     """The next row anyone adds after a restore gets a free id: on PostgreSQL the
     restore moves the sequences past the ids it wrote, and never back to an id a
     deleted row had (which a merge record still names; Django's own reset did that)."""
@@ -412,7 +424,7 @@ def test_restores_leave_every_sequence_past_every_id(scene, tmp_path: Path) -> N
 
 
 @pytest.fixture
-def own_merge(scene):
+def own_merge(scene: SimpleNamespace) -> SimpleNamespace:
     """A real merge of mallory's own, whose snapshot the tests then tamper with (as a
     database written before this fix, or by any other way in, could hold)."""
     m = scene.mallory
@@ -426,7 +438,7 @@ def own_merge(scene):
     return SimpleNamespace(record=record, keep=keep, other_id=other.pk)
 
 
-def _tamper(scene, snap: dict, how: str) -> None:
+def _tamper(scene: SimpleNamespace, snap: dict[str, Any], how: str) -> None:
     bob, friend, note, m = scene.bob, scene.friend, scene.note, scene.mallory
     if how == "superuser row":
         snap["deleted"].append(
@@ -514,7 +526,9 @@ TAMPERINGS = [
 
 
 @pytest.mark.parametrize("how", TAMPERINGS)
-def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(scene, own_merge, how) -> None:
+def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(
+    scene: SimpleNamespace, own_merge: SimpleNamespace, how: str
+) -> None:
     record = own_merge.record
     snap = copy.deepcopy(record.snapshot)
     _tamper(scene, snap, how)
@@ -531,7 +545,7 @@ def test_undo_refuses_a_snapshot_that_reaches_beyond_the_owners_rows(scene, own_
 
 
 def test_undo_of_another_owners_rows_never_changes_them_even_when_it_goes_through(
-    scene, own_merge
+    scene: SimpleNamespace, own_merge: SimpleNamespace
 ) -> None:
     """A "fill" of bob's friend's empty nickname is a column a merge fills: it passes the
     checks, but only mallory's rows are updated, so bob's friend stays as it was."""
@@ -546,7 +560,9 @@ def test_undo_of_another_owners_rows_never_changes_them_even_when_it_goes_throug
     assert Person.objects.get(pk=scene.friend.pk).nickname == ""
 
 
-def test_an_untampered_merge_still_undoes_exactly(scene, own_merge) -> None:
+def test_an_untampered_merge_still_undoes_exactly(
+    scene: SimpleNamespace, own_merge: SimpleNamespace
+) -> None:
     m = scene.mallory
     with transaction.atomic():
         back = do_unmerge(m, own_merge.record)
@@ -558,7 +574,7 @@ def test_an_untampered_merge_still_undoes_exactly(scene, own_merge) -> None:
 
 @pytest.mark.parametrize(("month", "day"), [(2, 31), (4, 31), (13, 1)])
 def test_a_date_that_is_no_day_of_the_year_is_refused(
-    scene, tmp_path: Path, month: int, day: int
+    scene: SimpleNamespace, tmp_path: Path, month: int, day: int
 ) -> None:
     """Each column passed alone; 31 February then broke the person's page with a 500."""
     data = copy.deepcopy(scene.data)

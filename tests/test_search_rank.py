@@ -20,6 +20,7 @@ from troth.sim.load import load_network
 
 if TYPE_CHECKING:
     from conftest import Cli
+    from troth.helping import Helper
 
 
 def test_people_named_or_nicknamed_tom_come_before_customer_success_managers(cli: Cli) -> None:
@@ -62,7 +63,7 @@ def test_a_tax_accountant_need_finds_the_tax_people_first_in_the_simulated_netwo
     by_id = {h.person_id: h for h in helpers}
     assert all(p.id in by_id for p in pros)
 
-    def only_a_title(h, title: str) -> bool:
+    def only_a_title(h: Helper, title: str) -> bool:
         return all(r.startswith(f"title '{title}'") for r in h.reasons)
 
     controllers = [h for h in helpers if only_a_title(h, "Controller")]

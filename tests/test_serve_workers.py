@@ -14,11 +14,16 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pytest
 from django.test import Client
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 TROTH = str(Path(sys.executable).parent / "troth")
+T = TypeVar("T")
 
 linux_only = pytest.mark.skipif(
     not Path("/proc/self/task").is_dir() or not hasattr(os, "fork"),
@@ -29,10 +34,11 @@ linux_only = pytest.mark.skipif(
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
+def _get(proc: subprocess.Popen[str], url: str) -> tuple[str, str]:
     """The page's final address and body, once the server answers (90 s at most)."""
     deadline = time.monotonic() + 90
     while True:
@@ -47,8 +53,9 @@ def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
             time.sleep(0.3)
 
 
-def _stop(proc: subprocess.Popen) -> str:
+def _stop(proc: subprocess.Popen[str]) -> str:
     proc.terminate()
+    out: str
     out, _ = proc.communicate(timeout=30)
     return out
 
@@ -60,7 +67,7 @@ def children(pid: int) -> set[int]:
     return out
 
 
-def wait_for(check, seconds: float = 30.0):
+def wait_for(check: Callable[[], T | Literal[False]], seconds: float = 30.0) -> T:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = check()

@@ -8,7 +8,7 @@ import contextlib
 import email
 import email.policy
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,6 +24,12 @@ from troth.owners import local_owner
 from troth.sync.secrets import open_tagged
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from email.message import EmailMessage
+
+    from aiosmtpd.smtp import SMTP, Envelope, LoginPassword, Session
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from conftest import Cli
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
@@ -38,35 +44,47 @@ def opened(stored: str) -> str:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class Inbox:
     """Keeps what it is given, and the logins it was offered."""
 
+    port: int  # set by the `smtp` fixture once its server listens
+
     def __init__(self) -> None:
-        self.envelopes: list = []
+        self.envelopes: list[Envelope] = []
         self.logins: list[tuple[str, str]] = []
 
-    async def handle_DATA(self, server: str, session, envelope):
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
-    def authenticate(self, server: str, session, envelope, mechanism, auth_data):
+    def authenticate(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        mechanism: str,
+        auth_data: LoginPassword,
+    ) -> AuthResult:
         login = (auth_data.login.decode(), auth_data.password.decode())
         self.logins.append(login)
         ok = login == ("digest-user", "s3cret pass")
         return AuthResult(success=ok, handled=ok)
 
     @property
-    def messages(self):
+    def messages(self) -> list[EmailMessage]:
         return [
-            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+            # aiosmtpd keeps the raw bytes (decode_data is off)
+            email.message_from_bytes(cast(bytes, e.content), policy=email.policy.default)
+            for e in self.envelopes
         ]
 
 
 @pytest.fixture
-def smtp():
+def smtp() -> Iterator[Inbox]:
     """A real SMTP server on 127.0.0.1 that asks for a login (without TLS: loopback)."""
     inbox = Inbox()
     port = free_port()
@@ -78,17 +96,17 @@ def smtp():
         auth_require_tls=False,
     )
     controller.start()
-    inbox.port = port  # type: ignore[attr-defined]
+    inbox.port = port
     yield inbox
     with contextlib.suppress(AssertionError, RuntimeError):
         controller.stop()
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode().replace("&#x27;", "'")
 
 
-def form(mail_port, **more: str) -> dict[str, str]:
+def form(mail_port: int | str, **more: str) -> dict[str, str]:
     data = {
         "action": "save",
         "mail-host": "127.0.0.1",
@@ -103,7 +121,9 @@ def form(mail_port, **more: str) -> dict[str, str]:
     return data
 
 
-def test_save_then_send_the_digest_and_a_test_message(web: Client, alice: Owner, smtp) -> None:
+def test_save_then_send_the_digest_and_a_test_message(
+    web: Client, alice: Owner, smtp: Inbox
+) -> None:
     r = web.post("/settings/digest", form(smtp.port), **HTMX)
     assert r.status_code == 200, text(r)
     assert "Saved: the digest goes through 127.0.0.1." in text(r)
@@ -134,7 +154,7 @@ def test_save_then_send_the_digest_and_a_test_message(web: Client, alice: Owner,
 
 
 def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(
-    web: Client, alice: Owner, smtp
+    web: Client, alice: Owner, smtp: Inbox
 ) -> None:
     web.post("/settings/digest", form(smtp.port))
     r = web.post("/settings/digest", form(smtp.port, password="", username="digest-user"))
@@ -152,7 +172,7 @@ def test_an_empty_password_keeps_the_saved_one_and_the_box_clears_it(
 
 
 def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(
-    web: Client, alice: Owner, smtp
+    web: Client, alice: Owner, smtp: Inbox
 ) -> None:
     web.post("/settings/digest", form(smtp.port, security="starttls", host="smtp.good.example"))
     assert opened(MailSettings.objects.get(owner=alice).password) == "s3cret pass"
@@ -179,7 +199,7 @@ def test_a_saved_password_never_follows_a_new_server_or_a_downgrade(
 
 
 def test_a_groups_server_mails_only_the_members_account_address(
-    web: Client, alice: Owner, smtp, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    web: Client, alice: Owner, smtp: Inbox, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from troth.owners import do_ensure_me
     from troth.people.models import ContactPoint
@@ -227,7 +247,7 @@ def test_a_wrong_port_is_one_clear_line_and_nothing_is_logged(web: Client, alice
     assert not DigestLog.objects.exists()
 
 
-def test_a_refused_login_names_the_settings_fields(web: Client, smtp) -> None:
+def test_a_refused_login_names_the_settings_fields(web: Client, smtp: Inbox) -> None:
     web.post("/settings/digest", form(smtp.port, password="wrong"))
     r = web.post("/settings/digest", {"action": "test"}, **HTMX)
     assert r.status_code == 400
@@ -279,7 +299,7 @@ def test_unknown_action_is_400(web: Client) -> None:
 
 
 def test_your_server_comes_before_the_environment(
-    alice: Owner, smtp, monkeypatch: pytest.MonkeyPatch
+    alice: Owner, smtp: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TROTH_SMTP_HOST", "smtp.operator.example")
     monkeypatch.setenv("TROTH_SMTP_USER", "operator")
@@ -295,7 +315,7 @@ def test_your_server_comes_before_the_environment(
 
 
 def test_a_groups_server_keeps_members_off_their_own_mail_servers(
-    web: Client, alice: Owner, smtp, settings: Settings
+    web: Client, alice: Owner, smtp: Inbox, settings: Settings
 ) -> None:
     do_save_mail_settings(alice, host="127.0.0.1", port=smtp.port, security="none")
     settings.TROTH_NETWORK_MODE = True  # troth serve --host
@@ -318,7 +338,7 @@ def test_a_groups_server_keeps_members_off_their_own_mail_servers(
     assert smtp_config(alice).source != "settings"
 
 
-def test_the_cli_uses_the_owners_saved_server(cli: Cli, smtp) -> None:
+def test_the_cli_uses_the_owners_saved_server(cli: Cli, smtp: Inbox) -> None:
     owner = local_owner()
     do_save_mail_settings(
         owner,
@@ -350,7 +370,7 @@ def test_service_checks_before_writing(alice: Owner) -> None:
 
 
 def test_bob_never_sees_or_uses_alices_server(
-    client: Client, alice: Owner, bob: Owner, smtp
+    client: Client, alice: Owner, bob: Owner, smtp: Inbox
 ) -> None:
     client.force_login(alice)
     client.post("/settings/digest", form(smtp.port, from_address="alice-relay@example.org"))
@@ -366,7 +386,7 @@ def test_bob_never_sees_or_uses_alices_server(
     assert smtp.envelopes == []
 
 
-def test_mail_forms_need_csrf(alice: Owner, smtp) -> None:
+def test_mail_forms_need_csrf(alice: Owner, smtp: Inbox) -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(alice)
     for data in (form(smtp.port), {"action": "test"}, {"action": "forget"}):

@@ -23,11 +23,13 @@ from troth.sync.secrets import key_path
 from troth.sync.tasks import do_enqueue_due
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conftest import Cli
 
 
 @pytest.fixture
-def dovecot(tmp_path: Path):
+def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
@@ -42,7 +44,7 @@ def add(cli: Cli, server: Dovecot, password: str = PASSWORD) -> int:
     return int(row["id"])
 
 
-def test_add_list_sync_remove(cli: Cli, dovecot, home: Path) -> None:
+def test_add_list_sync_remove(cli: Cli, dovecot: Dovecot, home: Path) -> None:
     fill(dovecot)
     sid = add(cli, dovecot)
     listed = cli.json("sources")
@@ -67,7 +69,7 @@ def test_add_list_sync_remove(cli: Cli, dovecot, home: Path) -> None:
     assert Interaction.objects.count() == 5  # kept without --purge
 
 
-def test_wrong_password_one_line_then_recovers(cli: Cli, dovecot) -> None:
+def test_wrong_password_one_line_then_recovers(cli: Cli, dovecot: Dovecot) -> None:
     fill(dovecot)
     sid = add(cli, dovecot, password="nope")
     failed = cli("sync", str(sid), code=2)
@@ -80,7 +82,7 @@ def test_wrong_password_one_line_then_recovers(cli: Cli, dovecot) -> None:
 
 
 def test_lost_key_asks_for_the_password_again(
-    cli: Cli, dovecot, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill(dovecot)
     sid = add(cli, dovecot)
@@ -109,7 +111,7 @@ def test_bad_input_is_one_line(cli: Cli, args: list[str], said: str) -> None:
     assert said in result.stderr and result.stderr.strip().count("\n") == 0
 
 
-def test_due_sources_are_queued_once_and_failing_ones_back_off(db: None, dovecot) -> None:
+def test_due_sources_are_queued_once_and_failing_ones_back_off(db: None, dovecot: Dovecot) -> None:
     fill(dovecot)
     owner = local_owner()
     good = Source.objects.create(
@@ -135,7 +137,7 @@ def test_due_sources_are_queued_once_and_failing_ones_back_off(db: None, dovecot
 
 
 def test_backup_never_holds_the_secret_and_a_restore_asks_again(
-    alice: Owner, dovecot, tmp_path: Path
+    alice: Owner, dovecot: Dovecot, tmp_path: Path
 ) -> None:
     import io
 

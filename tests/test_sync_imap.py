@@ -8,6 +8,7 @@ import datetime as dt
 import email.utils
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,6 +22,10 @@ from troth.people.models import Person
 from troth.sync.actions import Busy, do_add_imap, do_remove_source, do_set_secret, do_sync
 from troth.sync.imap import SyncError
 from troth.sync.models import SeenMail, Source, SyncRun
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 ME = "sam@example.org"
 
@@ -42,7 +47,7 @@ def message(sender: str, to: str, subject: str, days_ago: int, **extra: str) -> 
 
 
 @pytest.fixture
-def dovecot(tmp_path: Path):
+def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
     server = Dovecot(tmp_path / "dovecot", need(DOVECOT, "dovecot"))
     server.start()
     yield server
@@ -71,7 +76,7 @@ def fill(server: Dovecot, realdata: Path | None = None) -> int:
     return 5 + n
 
 
-def add_source(owner: Owner, server: Dovecot, **kw) -> Source:
+def add_source(owner: Owner, server: Dovecot, **kw: Any) -> Source:
     return do_add_imap(
         owner,
         host="127.0.0.1",
@@ -88,7 +93,7 @@ def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 
-def test_sync_then_nothing_new_then_more(alice: Owner, dovecot, realdata: Path) -> None:
+def test_sync_then_nothing_new_then_more(alice: Owner, dovecot: Dovecot, realdata: Path) -> None:
     total = fill(dovecot, realdata)
     source = add_source(alice, dovecot)
     run = do_sync(alice, source)
@@ -125,7 +130,7 @@ def test_sync_then_nothing_new_then_more(alice: Owner, dovecot, realdata: Path) 
 
 
 def test_same_result_as_the_file_import(
-    alice: Owner, bob: Owner, dovecot, realdata: Path, tmp_path: Path
+    alice: Owner, bob: Owner, dovecot: Dovecot, realdata: Path, tmp_path: Path
 ) -> None:
     """The IMAP sync and `troth import` of the same messages agree exactly."""
     fill(dovecot, realdata)
@@ -137,7 +142,7 @@ def test_same_result_as_the_file_import(
     assert people(bob) == people(alice)
 
 
-def test_changed_uidvalidity_rescans_without_duplicates(alice: Owner, dovecot) -> None:
+def test_changed_uidvalidity_rescans_without_duplicates(alice: Owner, dovecot: Dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     do_sync(alice, source)
@@ -153,7 +158,7 @@ def test_changed_uidvalidity_rescans_without_duplicates(alice: Owner, dovecot) -
     assert SeenMail.objects.filter(owner=alice).count() == 5
 
 
-def test_wrong_password_then_fixed(alice: Owner, dovecot) -> None:
+def test_wrong_password_then_fixed(alice: Owner, dovecot: Dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot, password="wrong")
     with pytest.raises(SyncError, match="login refused for 'sam'"):
@@ -171,7 +176,7 @@ def test_wrong_password_then_fixed(alice: Owner, dovecot) -> None:
     assert Interaction.objects.filter(owner=alice).count() == 4
 
 
-def test_stopped_server_then_back(alice: Owner, dovecot) -> None:
+def test_stopped_server_then_back(alice: Owner, dovecot: Dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     dovecot.stop()
@@ -183,7 +188,7 @@ def test_stopped_server_then_back(alice: Owner, dovecot) -> None:
     assert Interaction.objects.filter(owner=alice).count() == 4
 
 
-def test_vanished_folder_and_one_sync_at_a_time(alice: Owner, dovecot) -> None:
+def test_vanished_folder_and_one_sync_at_a_time(alice: Owner, dovecot: Dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot, folders=["INBOX", "Projects"])
     with pytest.raises(SyncError, match="no folder 'Projects'"):
@@ -195,7 +200,7 @@ def test_vanished_folder_and_one_sync_at_a_time(alice: Owner, dovecot) -> None:
         do_sync(alice, Source.objects.get(pk=source.pk))
 
 
-def test_remove_keeps_or_purges(alice: Owner, dovecot) -> None:
+def test_remove_keeps_or_purges(alice: Owner, dovecot: Dovecot) -> None:
     fill(dovecot)
     source = add_source(alice, dovecot)
     do_sync(alice, source)
@@ -218,7 +223,9 @@ def test_remove_keeps_or_purges(alice: Owner, dovecot) -> None:
         ("tls", "TLS failed"),
     ],
 )
-def test_tls_asked_of_a_server_without_it(alice: Owner, dovecot, security: str, said: str) -> None:
+def test_tls_asked_of_a_server_without_it(
+    alice: Owner, dovecot: Dovecot, security: str, said: str
+) -> None:
     source = add_source(alice, dovecot, security=security)
     with pytest.raises(SyncError, match=said):
         do_sync(alice, source)
@@ -233,7 +240,7 @@ def test_no_such_host(alice: Owner) -> None:
         do_sync(alice, source)
 
 
-def test_server_stopped_mid_sync_then_back(alice: Owner, dovecot) -> None:
+def test_server_stopped_mid_sync_then_back(alice: Owner, dovecot: Dovecot) -> None:
     """The server goes away between two batches: one clear line, the first batch kept
     whole (written, remembered, its highest UID kept), and the next sync reads the rest
     once: nothing lost, nothing twice."""

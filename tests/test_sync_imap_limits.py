@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,11 +18,14 @@ from troth.sync.actions import do_add_imap, do_sync
 from troth.sync.imap import SyncError
 from troth.sync.models import Source
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class Hostile:
     """Just enough IMAP to reach a FETCH, then `answer(conn)` misbehaves."""
 
-    def __init__(self, answer) -> None:
+    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
         self.answer = answer
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -66,7 +70,7 @@ def _source(owner: Owner, port: int) -> Source:
 
 
 def test_a_giant_header_is_refused_before_it_is_read(alice: Owner) -> None:
-    def giant(conn) -> None:
+    def giant(conn: socket.socket) -> None:
         conn.sendall(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {600000000}\r\nFrom: x")
         time.sleep(1)
 
@@ -86,7 +90,7 @@ def test_a_server_that_trickles_is_stopped_at_the_deadline(
 ) -> None:
     monkeypatch.setattr(imap, "SYNC_SECONDS", 2)
 
-    def trickle(conn) -> None:
+    def trickle(conn: socket.socket) -> None:
         conn.sendall(b"* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] {5000}\r\n")
         for _ in range(40):  # a byte every quarter second: each read succeeds
             try:
@@ -125,7 +129,7 @@ def test_an_ics_address_that_trickles_is_stopped(
 
     monkeypatch.setattr(icsurl, "READ_SECONDS", 1.0)
 
-    def trickle(conn) -> None:
+    def trickle(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n")
         for _ in range(40):
             try:

@@ -96,13 +96,13 @@ def public_name(monkeypatch: pytest.MonkeyPatch, local: Local) -> list[str]:
     real_connect = socket.socket.connect
     answers: list[str] = []
 
-    def getaddrinfo(host, port, *args, **kwargs):
+    def getaddrinfo(host: str, port: int | str, *args: Any, **kwargs: Any) -> list[Any]:
         if host == NAME:
             address = answers.pop(0) if answers else PUBLIC
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port)))]
         return real_getaddrinfo(host, port, *args, **kwargs)
 
-    def connect(sock, address):
+    def connect(sock: socket.socket, address: Any) -> None:
         if isinstance(address, tuple) and address[0] == PUBLIC:
             address = ("127.0.0.1", address[1])
         return real_connect(sock, address)
@@ -113,7 +113,7 @@ def public_name(monkeypatch: pytest.MonkeyPatch, local: Local) -> list[str]:
 
 
 @pytest.fixture
-def server_mode(settings: Settings):
+def server_mode(settings: Settings) -> Settings:
     settings.TROTH_NETWORK_MODE = True
     settings.TROTH_SOURCES_PRIVATE = False
     return settings
@@ -127,7 +127,9 @@ def test_which_addresses_are_public() -> None:
         assert is_public(public), public
 
 
-def test_local_server_refused_on_a_group_server(alice: Owner, local: Local, server_mode) -> None:
+def test_local_server_refused_on_a_group_server(
+    alice: Owner, local: Local, server_mode: Settings
+) -> None:
     with pytest.raises(
         Refused, match=r"^127\.0\.0\.1 is not a public address: .*TROTH_SOURCES_PRIVATE=1"
     ):
@@ -164,7 +166,7 @@ def test_allowed_on_a_laptop_or_when_the_operator_says_so(
 
 
 def test_redirect_to_a_private_address_refused(
-    alice: Owner, local: Local, public_name: list[str], server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode: Settings
 ) -> None:
     local.redirect_to = f"{local.base}/secret"
     with pytest.raises(
@@ -183,7 +185,7 @@ def test_redirect_to_a_private_address_refused(
 
 
 def test_caldav_redirect_to_a_private_address_refused(
-    alice: Owner, local: Local, public_name: list[str], server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode: Settings
 ) -> None:
     from troth.sync import calendars
 
@@ -194,7 +196,7 @@ def test_caldav_redirect_to_a_private_address_refused(
 
 
 def test_a_name_that_changes_its_answer_gets_nowhere(
-    alice: Owner, local: Local, public_name: list[str], server_mode
+    alice: Owner, local: Local, public_name: list[str], server_mode: Settings
 ) -> None:
     """DNS rebinding: public when checked, 127.0.0.1 when connecting. The connection
     goes to an address checked at that moment, so it is refused."""
@@ -214,7 +216,7 @@ def test_error_does_not_repeat_what_the_server_answered(
 
 
 def test_caldav_and_imap_refused_too(
-    alice: Owner, local: Local, server_mode, settings: Settings
+    alice: Owner, local: Local, server_mode: Settings, settings: Settings
 ) -> None:
     with pytest.raises(Refused, match="^127.0.0.1 is not a public address"):
         do_add_caldav(alice, url=f"{local.base}/dav/", username=USER, password=PASSWORD)
@@ -237,7 +239,9 @@ def test_caldav_and_imap_refused_too(
     assert local.asked == []  # the CalDAV client never reached the server either
 
 
-def test_web_add_refused_in_one_line(web: Client, alice: Owner, local: Local, server_mode) -> None:
+def test_web_add_refused_in_one_line(
+    web: Client, alice: Owner, local: Local, server_mode: Settings
+) -> None:
     answer = web.post(
         "/settings/sources/add",
         {"src-kind": "ics", "src-url": f"{local.base}/cal.ics", "src-every": "15"},
@@ -315,7 +319,7 @@ def test_web_form_has_a_label(web: Client, alice: Owner, local: Local) -> None:
     assert Source.objects.count() == 1
 
 
-def _self_signed(folder, name: str) -> tuple[str, str]:
+def _self_signed(folder: Path, name: str) -> tuple[str, str]:
     """A certificate for `name` (and its key), signed by itself, as PEM files."""
     import datetime as dt
 

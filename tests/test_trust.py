@@ -22,6 +22,8 @@ from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores, is_stale, trust_detail, trust_list
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from conftest import Cli
 
 
@@ -31,7 +33,7 @@ def at(days_ago: int, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture
-def network(alice: Owner):
+def network(alice: Owner) -> Owner:
     dana = do_add_person(alice, "Dana Whitfield")
     sam = do_add_person(alice, "Sam Ortiz")
     do_add_person(alice, "Lin Connection")  # a LinkedIn-style contact: nothing ever happened
@@ -62,7 +64,7 @@ def test_history_loads_days_the_same_on_every_database(alice: Owner) -> None:
     assert (history.ix_channel[0], history.ix_initiator[0], history.ix_minutes[0]) == (1, 1, 30)
 
 
-def test_scores_tiers_and_reasons(network) -> None:
+def test_scores_tiers_and_reasons(network: Owner) -> None:
     rows = {r["name"]: r for r in trust_list(network)}
     assert (
         rows["Dana Whitfield"]["score"]
@@ -80,13 +82,13 @@ def test_scores_tiers_and_reasons(network) -> None:
     assert dana["facts"]["hours_together"] == 14.0
 
 
-def network_person(owner: Owner, name):
+def network_person(owner: Owner, name: str) -> Person:
     from troth.people.queries import resolve_person
 
     return resolve_person(owner, name)
 
 
-def test_as_of_uses_only_what_was_known_then(network) -> None:
+def test_as_of_uses_only_what_was_known_then(network: Owner) -> None:
     dana = network_person(network, "Dana Whitfield")
     then = trust_detail(network, dana, timezone.localdate() - dt.timedelta(days=250))
     assert then["tier"] == "stranger" and then["score"] == 0
@@ -97,7 +99,7 @@ def test_as_of_uses_only_what_was_known_then(network) -> None:
         trust_detail(network, dana, timezone.localdate() + dt.timedelta(days=1))
 
 
-def test_cache_is_used_and_refreshed_when_something_happens(network) -> None:
+def test_cache_is_used_and_refreshed_when_something_happens(network: Owner) -> None:
     first = trust_list(network)
     sam = network_person(network, "Sam Ortiz")
     stamp = TrustScore.objects.get(person=sam).computed_at
@@ -109,7 +111,7 @@ def test_cache_is_used_and_refreshed_when_something_happens(network) -> None:
     assert TrustScore.objects.get(person=sam).computed_at > stamp
 
 
-def test_other_owners_scores_stay_apart(network, bob: Owner) -> None:
+def test_other_owners_scores_stay_apart(network: Owner, bob: Owner) -> None:
     assert trust_list(bob) == []
     do_add_person(bob, "Bob Contact")
     assert [r["name"] for r in trust_list(bob)] == ["Bob Contact"]
@@ -176,14 +178,14 @@ def test_trust_bad_input(cli: Cli, args: list[str], message: str) -> None:
     assert message in result.stderr
 
 
-def test_scores_from_another_engine_version_are_recomputed(network) -> None:
+def test_scores_from_another_engine_version_are_recomputed(network: Owner) -> None:
     trust_list(network)
     TrustScore.objects.filter(owner=network).update(engine_version="0:old", score=-1)
     assert all(r["score"] >= 0 for r in trust_list(network))
     assert not TrustScore.objects.filter(owner=network, engine_version="0:old").exists()
 
 
-def _new_interaction(owner: Owner, today) -> None:
+def _new_interaction(owner: Owner, today: dt.date) -> None:
     dana = network_person(owner, "Dana Whitfield")
     # bulk_create: no post_save, so troth.trust.signals does not hear of it
     Interaction.objects.bulk_create(
@@ -191,14 +193,14 @@ def _new_interaction(owner: Owner, today) -> None:
     )
 
 
-def _new_favor(owner: Owner, today) -> None:
+def _new_favor(owner: Owner, today: dt.date) -> None:
     dana = network_person(owner, "Dana Whitfield")
     Favor.objects.bulk_create(
         [Favor(owner=owner, giver=dana, receiver=me_person(owner), kind="lead", given_on=today)]
     )
 
 
-def _new_promise(owner: Owner, today) -> None:
+def _new_promise(owner: Owner, today: dt.date) -> None:
     sam = network_person(owner, "Sam Ortiz")
     Commitment.objects.bulk_create(
         [
@@ -209,21 +211,21 @@ def _new_promise(owner: Owner, today) -> None:
     )
 
 
-def _promise_status_changed(owner: Owner, today) -> None:
+def _promise_status_changed(owner: Owner, today: dt.date) -> None:
     Commitment.objects.filter(owner=owner).update(status="broken", status_changed_at=timezone.now())
 
 
-def _new_person(owner: Owner, today) -> None:
+def _new_person(owner: Owner, today: dt.date) -> None:
     Person.objects.create(owner=owner, full_name="Ada Newcomer", name_key="ada newcomer")
 
 
-def _older_engine(owner: Owner, today) -> None:
+def _older_engine(owner: Owner, today: dt.date) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="0:old"
     )
 
 
-def _newer_engine(owner: Owner, today) -> None:
+def _newer_engine(owner: Owner, today: dt.date) -> None:
     TrustScore.objects.filter(owner=owner, person=network_person(owner, "Sam Ortiz")).update(
         engine_version="99:new"
     )
@@ -241,7 +243,9 @@ def _newer_engine(owner: Owner, today) -> None:
         _newer_engine,
     ],
 )
-def test_each_change_behind_the_cache_makes_it_stale(network, change) -> None:
+def test_each_change_behind_the_cache_makes_it_stale(
+    network: Owner, change: Callable[[Owner, dt.date], None]
+) -> None:
     # Written straight to the tables, past the signals that keep the cache current.
     today = timezone.localdate()
     fresh_scores(network)
@@ -252,7 +256,7 @@ def test_each_change_behind_the_cache_makes_it_stale(network, change) -> None:
     assert not is_stale(network, today)
 
 
-def test_no_scores_or_a_new_day_is_stale(network, bob: Owner) -> None:
+def test_no_scores_or_a_new_day_is_stale(network: Owner, bob: Owner) -> None:
     today = timezone.localdate()
     assert is_stale(bob, today)  # nothing cached yet
     fresh_scores(network)
@@ -260,7 +264,7 @@ def test_no_scores_or_a_new_day_is_stale(network, bob: Owner) -> None:
     assert is_stale(network, today + dt.timedelta(days=1))
 
 
-def test_writes_keep_the_cache_current_without_a_full_recompute(network) -> None:
+def test_writes_keep_the_cache_current_without_a_full_recompute(network: Owner) -> None:
     trust_list(network)
     sam = network_person(network, "Sam Ortiz")
     others = TrustScore.objects.exclude(person=sam).values_list("person_id", "computed_at")
@@ -276,7 +280,7 @@ def test_writes_keep_the_cache_current_without_a_full_recompute(network) -> None
     )
 
 
-def test_as_of_leaves_out_links_and_ratings_learned_later(network) -> None:
+def test_as_of_leaves_out_links_and_ratings_learned_later(network: Owner) -> None:
     from troth.people.actions import do_edit_person, do_link_knows
 
     lin = network_person(network, "Lin Connection")

@@ -60,7 +60,7 @@ def check_current(owner: Owner) -> dict[int, float]:
 
 
 @pytest.fixture
-def net(alice: Owner):
+def net(alice: Owner) -> tuple[Owner, dict[str, Person]]:
     people = {
         name.split()[0].lower(): do_add_person(
             alice, name, emails=[f"{name.split()[0].lower()}@example.org"]
@@ -91,14 +91,14 @@ def moved(before: dict[int, float], after: dict[int, float], person: Person) -> 
     return before.get(person.id) != after.get(person.id)
 
 
-def test_logging_an_interaction(net) -> None:
+def test_logging_an_interaction(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     before = shown(owner)
     do_log_interaction(owner, p["kim"], "call", when=ago(1), minutes=30, they_started=True)
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_deleting_an_interaction(net) -> None:
+def test_deleting_an_interaction(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     before = shown(owner)
     newest = Interaction.objects.filter(owner=owner, person=p["dana"]).latest("occurred_at")
@@ -106,14 +106,14 @@ def test_deleting_an_interaction(net) -> None:
     assert moved(before, check_current(owner), p["dana"])
 
 
-def test_a_favour(net) -> None:
+def test_a_favour(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     before = shown(owner)
     do_record_favor(owner, p["kim"], me_person(owner), "lead", "a lead", on=timezone.localdate())
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_a_promise_kept(net) -> None:
+def test_a_promise_kept(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     promise = do_make_promise(
         owner, p["dana"], me_person(owner), "send the deck", made_on=timezone.localdate()
@@ -123,7 +123,7 @@ def test_a_promise_kept(net) -> None:
     assert moved(before, check_current(owner), p["dana"])
 
 
-def test_an_introduction_step(net) -> None:
+def test_an_introduction_step(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     intro = do_propose(owner, p["dana"], p["wren"], "both hiring data engineers")
     intro = do_step(owner, intro, flow.ASKED)
@@ -132,7 +132,7 @@ def test_an_introduction_step(net) -> None:
     assert moved(before, check_current(owner), p["wren"])
 
 
-def test_a_closeness_rating(net) -> None:
+def test_a_closeness_rating(net: tuple[Owner, dict[str, Person]]) -> None:
     from troth.people.actions import do_edit_person
 
     owner, p = net
@@ -141,7 +141,7 @@ def test_a_closeness_rating(net) -> None:
     assert moved(before, check_current(owner), p["kim"])
 
 
-def test_who_knows_whom(net) -> None:
+def test_who_knows_whom(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     before = shown(owner)
     do_link_knows(owner, p["kim"], p["wren"])
@@ -149,7 +149,7 @@ def test_who_knows_whom(net) -> None:
     assert moved(before, after, p["kim"])
 
 
-def test_deleting_someone_rescores_who_knew_them(net) -> None:
+def test_deleting_someone_rescores_who_knew_them(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     do_link_knows(owner, p["kim"], p["wren"])
     before = check_current(owner)
@@ -158,7 +158,7 @@ def test_deleting_someone_rescores_who_knew_them(net) -> None:
     assert p["wren"].id not in after and moved(before, after, p["kim"])
 
 
-def test_a_merge_and_its_undo(net) -> None:
+def test_a_merge_and_its_undo(net: tuple[Owner, dict[str, Person]]) -> None:
     from troth.identity.actions import do_merge, do_unmerge
 
     owner, p = net
@@ -172,7 +172,7 @@ def test_a_merge_and_its_undo(net) -> None:
     assert check_current(owner) == pytest.approx(before, abs=0.051)
 
 
-def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime):
+def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime) -> Path:
     stamp = start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     me = "me@example.org"
     text = (
@@ -188,7 +188,7 @@ def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime):
     return path
 
 
-def test_an_import_and_its_undo(net, tmp_path: Path) -> None:
+def test_an_import_and_its_undo(net: tuple[Owner, dict[str, Person]], tmp_path: Path) -> None:
     from troth.importers.apply import do_import
     from troth.importers.models import ImportRun
     from troth.importers.registry import parser
@@ -207,7 +207,7 @@ def test_an_import_and_its_undo(net, tmp_path: Path) -> None:
     assert check_current(owner) == pytest.approx(before, abs=0.051)
 
 
-def test_one_write_rescores_one_tie_not_everyone(net) -> None:
+def test_one_write_rescores_one_tie_not_everyone(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, p = net
     stamps = dict(TrustScore.objects.filter(owner=owner).values_list("person_id", "computed_at"))
     do_log_interaction(owner, p["kim"], "call", when=ago(1))
@@ -216,7 +216,9 @@ def test_one_write_rescores_one_tie_not_everyone(net) -> None:
     assert {k for k in now if now[k] != stamps[k]} == {p["kim"].id}
 
 
-def test_a_big_deletion_drops_the_scores_once(net, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_big_deletion_drops_the_scores_once(
+    net: tuple[Owner, dict[str, Person]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # More people than re-scored one by one: the owner's scores go, the next read
     # recomputes them all (troth demo --reset empties a million interactions).
     owner, p = net
@@ -228,7 +230,7 @@ def test_a_big_deletion_drops_the_scores_once(net, monkeypatch: pytest.MonkeyPat
     assert all(moved(before, after, p[k]) for k in ("dana", "sam", "wren"))
 
 
-def test_bob_is_never_touched(net, bob: Owner) -> None:
+def test_bob_is_never_touched(net: tuple[Owner, dict[str, Person]], bob: Owner) -> None:
     owner, p = net
     ben = do_add_person(bob, "Ben Other")
     do_log_interaction(bob, ben, "meeting", when=ago(2), minutes=60)
@@ -244,7 +246,7 @@ def test_bob_is_never_touched(net, bob: Owner) -> None:
 # --- typed errors ---------------------------------------------------------------
 
 
-def test_me_is_not_scored_today_or_then(net) -> None:
+def test_me_is_not_scored_today_or_then(net: tuple[Owner, dict[str, Person]]) -> None:
     owner, _p = net
     me = me_person(owner)
     with pytest.raises(NotScored, match=f"#{me.id} is not scored"):
@@ -254,7 +256,9 @@ def test_me_is_not_scored_today_or_then(net) -> None:
     assert issubclass(NotScored, TrothError)  # the CLI's one line, exit 2; a 4xx on the web
 
 
-def test_the_person_page_shows_the_score(net, client: Client) -> None:
+def test_the_person_page_shows_the_score(
+    net: tuple[Owner, dict[str, Person]], client: Client
+) -> None:
     owner, p = net
     client.force_login(owner)
     # only NotScored means "no score yet"; any other error is a bug and shows as one

@@ -6,6 +6,7 @@ from scratch gives after each of these writes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db.models.signals import post_save
@@ -20,6 +21,11 @@ from troth.trust.models import TrustScore
 from troth.trust.queries import trust_list
 from troth.trust.summary import load_scores
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from troth.people.models import Person
+
 
 def _truth(owner: Owner) -> dict[int, float]:
     ids, (now, _d30, _d90) = load_scores(owner, timezone.localdate())
@@ -27,11 +33,16 @@ def _truth(owner: Owner) -> dict[int, float]:
 
 
 @pytest.fixture
-def saved():
+def saved() -> Iterator[list[tuple[int, frozenset[str] | None]]]:
     """The Relationship rows post_save reported, as (person id, fields)."""
     seen: list[tuple[int, frozenset[str] | None]] = []
 
-    def record(sender, instance, update_fields=None, **_kwargs) -> None:
+    def record(
+        sender: type[Relationship],
+        instance: Relationship,
+        update_fields: frozenset[str] | None = None,
+        **_kwargs: object,
+    ) -> None:
         seen.append((instance.person_id, update_fields))
 
     post_save.connect(record, sender=Relationship, dispatch_uid="test-relationship-saved")
@@ -40,7 +51,7 @@ def saved():
 
 
 @pytest.fixture
-def two(alice: Owner):
+def two(alice: Owner) -> tuple[Person, Person]:
     now = timezone.now()
     lee = do_add_person(alice, "Lee Chen")
     dana = do_add_person(
@@ -58,7 +69,9 @@ def two(alice: Owner):
     return dana, lee
 
 
-def test_forgetting_how_you_met_is_a_save_the_cache_hears(alice: Owner, two, saved) -> None:
+def test_forgetting_how_you_met_is_a_save_the_cache_hears(
+    alice: Owner, two: tuple[Person, Person], saved: list[tuple[int, frozenset[str] | None]]
+) -> None:
     dana, _lee = two
     do_forget_met(alice, dana, on=True)
     do_forget_met(alice, dana, through=True)
@@ -69,7 +82,9 @@ def test_forgetting_how_you_met_is_a_save_the_cache_hears(alice: Owner, two, sav
     assert len(saved) == 2
 
 
-def test_the_scores_stay_current_through_relationship_writes(alice: Owner, two, saved) -> None:
+def test_the_scores_stay_current_through_relationship_writes(
+    alice: Owner, two: tuple[Person, Person], saved: list[tuple[int, frozenset[str] | None]]
+) -> None:
     dana, lee = two
     do_edit_person(alice, dana, closeness=5)  # the one column a score reads
     do_set_cadence(alice, dana, 21)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -22,10 +24,18 @@ from troth.trust.engine import (
     summarize,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 TODAY = 20_000.0  # days since 1970
 
 
-def history(n, events, favours=(), promises=()):
+def history(
+    n: int,
+    events: Sequence[Sequence[float]],
+    favours: Sequence[Sequence[float]] = (),
+    promises: Sequence[Sequence[float]] = (),
+) -> History:
     """events: (person, days_ago, channel, initiator, minutes)"""
     ev = np.array(events, dtype=float).reshape(-1, 5)
     h = History(

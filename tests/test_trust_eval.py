@@ -45,7 +45,7 @@ def test_roc_auc_known_values() -> None:
     assert np.isnan(roc_auc(np.array([1.0, 2.0]), np.array([1, 1])))
 
 
-def write(path, text):
+def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -114,7 +114,7 @@ def test_pairs_score_as_in_their_owners_own_history(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sim_logs(tmp_path_factory: pytest.TempPathFactory):
+def sim_logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     folder = tmp_path_factory.mktemp("logs")
     paths = []
     for seed in (21, 22, 23):
@@ -124,7 +124,7 @@ def sim_logs(tmp_path_factory: pytest.TempPathFactory):
     return paths
 
 
-def test_persistence_on_simulated_logs(sim_logs) -> None:
+def test_persistence_on_simulated_logs(sim_logs: list[Path]) -> None:
     """The activity model is fitted on real mail (bench/fit_activity.py); on the
     simulator's logs it still beats recency, but the simulator's ties persist by
     volume more than real ones do, so count wins there (issue 16)."""
@@ -163,7 +163,7 @@ def test_recovery_beats_both_baselines(settings: SimSettings) -> None:
     assert np.mean(rho_h) > 0.6
 
 
-def test_eval_persistence_command(cli: Cli, tmp_path: Path, sim_logs) -> None:
+def test_eval_persistence_command(cli: Cli, tmp_path: Path, sim_logs: list[Path]) -> None:
     scores = tmp_path / "scores.csv"
     out = cli(
         "eval", "persistence", str(sim_logs[0]), "--as-of", "2025-03-03", "--scores", str(scores)

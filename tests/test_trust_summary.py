@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -24,6 +25,9 @@ from troth.trust.engine import TrustParams, compute, summarize
 from troth.trust.history import day_number, load_history
 from troth.trust.summary import EPOCH_UTC, TREND_DAYS, load_contacts, load_scores
 
+if TYPE_CHECKING:
+    from troth.people.models import Person
+
 SECOND = dt.timedelta(seconds=1)
 
 
@@ -32,7 +36,7 @@ def instant(day: float) -> dt.datetime:
 
 
 @pytest.fixture
-def simulated(alice: Owner, fixed_day: dt.date):
+def simulated(alice: Owner, fixed_day: dt.date) -> tuple[Owner, list[float], Person]:
     """A small simulated network, plus rows on and around the cuts, in the future,
     with unknown initiators and no durations, and a person with no contact at all."""
     today = timezone.localdate()
@@ -72,7 +76,7 @@ def simulated(alice: Owner, fixed_day: dt.date):
     return alice, cuts, edge
 
 
-def test_sql_summary_equals_the_engines(simulated) -> None:
+def test_sql_summary_equals_the_engines(simulated: tuple[Owner, list[float], Person]) -> None:
     owner, cuts, _edge = simulated
     history, ids = load_history(owner)
     assert len(history.ix_day) > 500 and (history.ix_day > cuts[-1]).any()
@@ -101,7 +105,9 @@ def test_sql_summary_equals_the_engines(simulated) -> None:
         np.testing.assert_array_equal(rows.tier[same], sql.tier[same])
 
 
-def test_cut_boundaries_the_future_and_strangers(simulated) -> None:
+def test_cut_boundaries_the_future_and_strangers(
+    simulated: tuple[Owner, list[float], Person],
+) -> None:
     owner, cuts, edge = simulated
     history, ids = load_history(owner)
     contacts = load_contacts(owner, ids, cuts)
@@ -120,7 +126,9 @@ def test_cut_boundaries_the_future_and_strangers(simulated) -> None:
     assert contacts.frequency[never].sum() == 0
 
 
-def test_scores_with_trends_match_the_row_by_row_path(simulated) -> None:
+def test_scores_with_trends_match_the_row_by_row_path(
+    simulated: tuple[Owner, list[float], Person],
+) -> None:
     owner, cuts, _edge = simulated
     today = timezone.localdate()
     ids, results = load_scores(owner, today)
@@ -133,7 +141,9 @@ def test_scores_with_trends_match_the_row_by_row_path(simulated) -> None:
             np.testing.assert_allclose(part, got.parts[name], rtol=1e-12, atol=1e-12)
 
 
-def test_weights_and_half_lives_are_parameters(simulated) -> None:
+def test_weights_and_half_lives_are_parameters(
+    simulated: tuple[Owner, list[float], Person],
+) -> None:
     owner, cuts, _edge = simulated
     p = TrustParams(channel_weight=(0.5, 0.5, 1.0, 1.0, 2.0), half_life_days=30.0)
     history, ids = load_history(owner)

@@ -55,7 +55,7 @@ def test_tiers_are_bands_of_scores(seed: int) -> None:
 
 
 @pytest.fixture
-def network(fixed_day: dt.date, alice: Owner):
+def network(fixed_day: dt.date, alice: Owner) -> Owner:
     with transaction.atomic():
         load_network(
             alice, generate_network(people=300, seed=11, today=timezone.localdate(), days=720)
@@ -71,7 +71,7 @@ def _someone(owner: Owner, tier: str) -> Person:
     return row.person
 
 
-def test_helpers_are_only_warm_ties(network) -> None:
+def test_helpers_are_only_warm_ties(network: Owner) -> None:
     """The agenda's helper pool is the handoff guard's warm ties, nobody it would refuse."""
     pool = _strongest_ties(network)
     tiers = dict(TrustScore.objects.filter(owner=network).values_list("person_id", "tier"))
@@ -81,7 +81,7 @@ def test_helpers_are_only_warm_ties(network) -> None:
 
 
 @pytest.mark.parametrize("tier", ["acquaintance", "dormant"])
-def test_the_handoff_guard_refuses_what_is_not_warm(network, tier: str) -> None:
+def test_the_handoff_guard_refuses_what_is_not_warm(network: Owner, tier: str) -> None:
     cold = _someone(network, tier)
     warm = _someone(network, "active")
     with pytest.raises(TrothError, match=f"is {tier}"):
@@ -90,7 +90,7 @@ def test_the_handoff_guard_refuses_what_is_not_warm(network, tier: str) -> None:
     assert do_propose(network, cold, warm, "both build dashboards", anyway="he asked me").id
 
 
-def test_readiness_for_a_big_ask_needs_a_warm_tie(network) -> None:
+def test_readiness_for_a_big_ask_needs_a_warm_tie(network: Owner) -> None:
     person = _someone(network, "acquaintance")
     verdict = ready_to_ask(network, person, "intro")
     assert not verdict["ready"]

@@ -272,7 +272,7 @@ def me(db: None) -> Owner:
 
 
 @pytest.fixture
-def net(me: Owner):
+def net(me: Owner) -> dict[str, Person]:
     return build_net(me)
 
 
@@ -293,7 +293,9 @@ def build_net(alice: Owner) -> dict[str, Person]:
     return {"cleo": cleo, "dan": dan, "tess": tess, "sam": sam}
 
 
-def test_paths_rank_by_weakest_hop_with_distinct_first_hops(me: Owner, net) -> None:
+def test_paths_rank_by_weakest_hop_with_distinct_first_hops(
+    me: Owner, net: dict[str, Person]
+) -> None:
     found = find_paths(me, net["tess"])
     firsts = [p["hops"][0]["id"] for p in found["paths"]]
     assert firsts[0] == net["cleo"].id and net["dan"].id in firsts
@@ -306,7 +308,7 @@ def test_paths_rank_by_weakest_hop_with_distinct_first_hops(me: Owner, net) -> N
     assert all(net["sam"].id not in [h["id"] for h in p["hops"]] for p in found["paths"])
 
 
-def test_the_json_of_a_path(me: Owner, net, cli: Cli) -> None:
+def test_the_json_of_a_path(me: Owner, net: dict[str, Person], cli: Cli) -> None:
     data = cli.json("path", "tess@example.org")
     assert data["target"] == {"id": net["tess"].id, "name": "Tess Target", "tier": "stranger"}
     assert data["paths"] and {"hops", "weakest", "length", "total"} <= set(data["paths"][0])
@@ -316,7 +318,9 @@ def test_the_json_of_a_path(me: Owner, net, cli: Cli) -> None:
     assert "Warm paths to Tess Target" in text and "you -> Cleo Cole" in text
 
 
-def test_no_warm_path_names_the_closest_and_what_they_need(me: Owner, net, cli: Cli) -> None:
+def test_no_warm_path_names_the_closest_and_what_they_need(
+    me: Owner, net: dict[str, Person], cli: Cli
+) -> None:
     do_add_need(me, net["dan"], "a designer for the new site")
     # with the floor at "inner" neither Cleo nor Dan may be asked first
     data = cli.json("path", "Tess Target", "--floor", "inner")
@@ -328,7 +332,9 @@ def test_no_warm_path_names_the_closest_and_what_they_need(me: Owner, net, cli: 
     assert "No warm path to Tess Target" in text and "a designer for the new site" in text
 
 
-def test_a_company_current_staff_first_and_my_own_ties_apart(me: Owner, net, cli: Cli) -> None:
+def test_a_company_current_staff_first_and_my_own_ties_apart(
+    me: Owner, net: dict[str, Person], cli: Cli
+) -> None:
     acme = Organization.objects.create(owner=me, name="Acme", name_key="acme")
     Employment.objects.create(owner=me, person=net["tess"], organization=acme, is_current=True)
     Employment.objects.create(owner=me, person=net["dan"], organization=acme, is_current=False)
@@ -360,7 +366,7 @@ def test_owner_isolation(alice: Owner, bob: Owner) -> None:
     assert [r["id"] for r in whom_knows(bob, bt)] == [bc.id]
 
 
-def test_knows_by_hand_and_forget_from_the_cli(me: Owner, net, cli: Cli) -> None:
+def test_knows_by_hand_and_forget_from_the_cli(me: Owner, net: dict[str, Person], cli: Cli) -> None:
     out = cli("knows", "Cleo Cole", "Dan Dee", "--how", "climbing club", "--strength", "3")
     assert "Noted: Cleo Cole and Dan Dee know each other" in out.stdout
     rows = cli.json("knows", "Cleo Cole")["knows"]
@@ -391,7 +397,7 @@ def test_knows_by_hand_and_forget_from_the_cli(me: Owner, net, cli: Cli) -> None
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    me: Owner, net, cli: Cli, args: tuple[str, ...], says: str
+    me: Owner, net: dict[str, Person], cli: Cli, args: tuple[str, ...], says: str
 ) -> None:
     before = list(Link.objects.order_by("id").values())
     result = cli(*args, code=2)
@@ -400,7 +406,9 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert list(Link.objects.order_by("id").values()) == before
 
 
-def test_ask_starts_the_requester_workflow_with_the_first_hop(me: Owner, net, cli: Cli) -> None:
+def test_ask_starts_the_requester_workflow_with_the_first_hop(
+    me: Owner, net: dict[str, Person], cli: Cli
+) -> None:
     out = cli(
         "path",
         "Tess Target",
@@ -424,7 +432,7 @@ def test_ask_starts_the_requester_workflow_with_the_first_hop(me: Owner, net, cl
 
 
 def test_ask_along_a_longer_path_never_commits_the_second_connector(
-    me: Owner, net, cli: Cli
+    me: Owner, net: dict[str, Person], cli: Cli
 ) -> None:
     far, mo = do_add_person(me, "Fay Far"), do_add_person(me, "Mo Middle")
     # Mo: a real but faint tie of mine (one exchange each way), below the first-hop floor
@@ -451,7 +459,9 @@ def test_ask_along_a_longer_path_never_commits_the_second_connector(
         (("path", "Tess Target", "--floor", "inner", "--ask", "--why", "x"), "no warm path"),
     ],
 )
-def test_bad_asks(me: Owner, net, cli: Cli, args: tuple[str, ...], says: str) -> None:
+def test_bad_asks(
+    me: Owner, net: dict[str, Person], cli: Cli, args: tuple[str, ...], says: str
+) -> None:
     result = cli(*args, code=2)
     assert says in result.stderr
     assert not Introduction.objects.filter(owner=me).exists()

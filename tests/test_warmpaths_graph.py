@@ -4,13 +4,17 @@ co-occurrence counting, employment overlap and link strength."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 
 from troth.warmpaths import graph, infer
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def _graph(n, edges):
+
+def _graph(n: int, edges: Sequence[tuple[int, int, float]]) -> graph.Graph:
     a, b, w = zip(*edges, strict=True) if edges else ((), (), ())
     return graph.build(n, a, b, w)
 

@@ -32,6 +32,8 @@ from troth.people.actions import do_add_person, do_tag
 from troth.people.models import Note, Person
 
 if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
     from conftest import Cli
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
@@ -70,7 +72,7 @@ def favour_got(alice: Owner, sam: Person) -> Favor:
     )
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode()
 
 
@@ -182,7 +184,7 @@ def test_the_count_drops_in_place_after_acting(
     assert r.status_code == 200 and "agenda-lede" not in text(r)
 
 
-def _undo_of(response) -> str:
+def _undo_of(response: Response) -> str:
     m = re.search(r'name="undo" value="([^"]+)"', text(response))
     assert m, text(response)
     return m.group(1)
@@ -459,7 +461,7 @@ def test_bulk_tag_adds_and_removes_on_the_ticked_people(
     ],
 )
 def test_bulk_tag_refuses_bad_input_and_writes_nothing(
-    web: Client, alice: Owner, dana: Person, data, message: str
+    web: Client, alice: Owner, dana: Person, data: dict[str, list[str] | str], message: str
 ) -> None:
     data = {k: [str(dana.id)] if k == "ids" and v == ["1"] else v for k, v in data.items()}
     r = web.post("/people/tag", data, **HTMX)
@@ -593,7 +595,7 @@ def _counts() -> tuple[int, ...]:
 
 @pytest.mark.parametrize("kind,data", QUICK_OK, ids=[k for k, _ in QUICK_OK])
 def test_quick_add_creates_the_row_in_place(
-    web: Client, alice: Owner, dana: Person, kind, data
+    web: Client, alice: Owner, dana: Person, kind: str, data: dict[str, str]
 ) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
@@ -673,7 +675,7 @@ QUICK_BAD = [
 
 @pytest.mark.parametrize("kind,data,message", QUICK_BAD)
 def test_quick_add_rejects_bad_input_and_writes_nothing(
-    web: Client, dana: Person, kind, data, message
+    web: Client, dana: Person, kind: str, data: dict[str, str], message: str
 ) -> None:
     before = _counts()
     r = web.post(f"/people/{dana.id}/add/{kind}", data, **HTMX)
@@ -936,10 +938,11 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def _start(env: dict, *args: str) -> tuple[subprocess.Popen, int]:
+def _start(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
     proc = subprocess.Popen(
         [TROTH, "serve", "--port", str(port), "--no-open", *args],
@@ -951,7 +954,7 @@ def _start(env: dict, *args: str) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
-def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
+def _get(proc: subprocess.Popen[str], url: str) -> tuple[str, str]:
     """The page's final address and body, once the server answers (90 s at most)."""
     deadline = time.monotonic() + 90
     while True:
@@ -966,8 +969,9 @@ def _get(proc: subprocess.Popen, url: str) -> tuple[str, str]:
             time.sleep(0.3)
 
 
-def _stop(proc: subprocess.Popen) -> str:
+def _stop(proc: subprocess.Popen[str]) -> str:
     proc.terminate()
+    out: str
     out, _ = proc.communicate(timeout=20)
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -24,6 +24,9 @@ from troth.importers.models import ImportRun
 from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint, Person
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -58,7 +61,7 @@ CONNECTIONS = (
 )
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode().replace("&#x27;", "'")
 
 
@@ -70,7 +73,7 @@ def inline(settings: Settings) -> None:
 
 
 @pytest.fixture
-def web(client: Client, alice: Owner, home: Path, inline: None):
+def web(client: Client, alice: Owner, home: Path, inline: None) -> Client:
     client.force_login(alice)
     return client
 
@@ -84,7 +87,9 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def upload(client: Client, path: Path, kind: str = "", me: str = "", confirm: bool = True):
+def upload(
+    client: Client, path: Path, kind: str = "", me: str = "", confirm: bool = True
+) -> Response:
     """Upload a file and, once its preview is there, say "Import it" (as a user does)."""
     with path.open("rb") as fh:
         response = client.post("/import/upload", {"file": fh, "kind": kind, "me": me})
@@ -99,7 +104,7 @@ def stored_uploads(home: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def test_import_page_and_nav(web, alice: Owner) -> None:
+def test_import_page_and_nav(web: Client, alice: Owner) -> None:
     ContactPoint.objects.create(
         owner=alice,
         person=Person.objects.get(owner=alice, is_me=True),
@@ -115,7 +120,9 @@ def test_import_page_and_nav(web, alice: Owner) -> None:
     assert "Up to 200 MB" in page and "Nothing imported yet" in page
 
 
-def test_upload_vcard_runs_and_summarises(web, alice: Owner, tmp_path: Path, home: Path) -> None:
+def test_upload_vcard_runs_and_summarises(
+    web: Client, alice: Owner, tmp_path: Path, home: Path
+) -> None:
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD))
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=alice)
@@ -136,7 +143,9 @@ def test_upload_vcard_runs_and_summarises(web, alice: Owner, tmp_path: Path, hom
     assert f'href="/import/{run.id}/"' in listing and "2 new, 0 updated" in listing
 
 
-def test_summary_names_the_people_created_and_updated(web, alice: Owner, tmp_path: Path) -> None:
+def test_summary_names_the_people_created_and_updated(
+    web: Client, alice: Owner, tmp_path: Path
+) -> None:
     lee = do_add_person(alice, "Lee Ortiz", emails=["lee@ortiz.example"])
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
@@ -165,7 +174,7 @@ def test_summary_names_the_people_created_and_updated(web, alice: Owner, tmp_pat
     assert "Eve Secret" not in text(web.get(f"/import/{run.id}/"))
 
 
-def test_reupload_changes_nothing(web, alice: Owner, tmp_path: Path) -> None:
+def test_reupload_changes_nothing(web: Client, alice: Owner, tmp_path: Path) -> None:
     path = write(tmp_path, "contacts.vcf", VCARD)
     upload(web, path)
     before = Person.objects.filter(owner=alice).count()
@@ -177,7 +186,9 @@ def test_reupload_changes_nothing(web, alice: Owner, tmp_path: Path) -> None:
     assert "Nothing new" in text(web.get(f"/import/{run.id}/"))
 
 
-def test_linkedin_connections_with_skips_and_report(web, alice: Owner, tmp_path: Path) -> None:
+def test_linkedin_connections_with_skips_and_report(
+    web: Client, alice: Owner, tmp_path: Path
+) -> None:
     r = upload(web, write(tmp_path, "Connections.csv", CONNECTIONS))
     assert r.status_code == 302
     run = ImportRun.objects.get(owner=alice)
@@ -207,7 +218,7 @@ MESSAGES = (
 
 
 def test_page_says_why_nothing_came_in_and_shows_reasons_whole(
-    web, alice: Owner, tmp_path: Path
+    web: Client, alice: Owner, tmp_path: Path
 ) -> None:
     """The page counts skipped records and says 'nothing new' as the command line does."""
     path = write(tmp_path, "messages.csv", MESSAGES)
@@ -221,7 +232,7 @@ def test_page_says_why_nothing_came_in_and_shows_reasons_whole(
     assert "2: no one in your network matches" in page and "https://linkedin.com/in/" in page
 
 
-def test_page_lists_mail_left_out_on_purpose(web, alice: Owner, tmp_path: Path) -> None:
+def test_page_lists_mail_left_out_on_purpose(web: Client, alice: Owner, tmp_path: Path) -> None:
     mbox = (
         "From list@lists.example Mon Jun  2 10:00:00 2025\n"
         "From: Weekly Digest <list@lists.example>\n"
@@ -247,7 +258,7 @@ def test_page_lists_mail_left_out_on_purpose(web, alice: Owner, tmp_path: Path) 
 
 
 def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(
-    web, alice: Owner, tmp_path: Path
+    web: Client, alice: Owner, tmp_path: Path
 ) -> None:
     ics = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
@@ -271,7 +282,7 @@ def test_a_calendar_without_your_address_asks_for_it_in_the_pages_words(
     assert list(Person.objects.filter(owner=alice, is_me=False).values_list("full_name", flat=True))
 
 
-def test_kind_chosen_and_me_addresses(web, alice: Owner, tmp_path: Path) -> None:
+def test_kind_chosen_and_me_addresses(web: Client, alice: Owner, tmp_path: Path) -> None:
     path = write(tmp_path, "book.txt", VCARD)
     r = upload(web, path, kind="vcard", me="alice@home.example")
     assert r.status_code == 302
@@ -281,7 +292,9 @@ def test_kind_chosen_and_me_addresses(web, alice: Owner, tmp_path: Path) -> None
     assert ContactPoint.objects.filter(person=me, value="alice@home.example").exists()
 
 
-def test_bad_me_address_is_a_form_error(web, alice: Owner, tmp_path: Path, home: Path) -> None:
+def test_bad_me_address_is_a_form_error(
+    web: Client, alice: Owner, tmp_path: Path, home: Path
+) -> None:
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), me="not an address")
     assert r.status_code == 400
     assert "neither an e-mail address nor a profile URL" in text(r)
@@ -289,7 +302,7 @@ def test_bad_me_address_is_a_form_error(web, alice: Owner, tmp_path: Path, home:
 
 
 def test_oversized_upload_refused_unstored(
-    web, alice: Owner, tmp_path: Path, home: Path, settings: Settings
+    web: Client, alice: Owner, tmp_path: Path, home: Path, settings: Settings
 ) -> None:
     settings.TROTH_MAX_UPLOAD_MB = 0.01  # about 10 KB
     big = VCARD * 200  # ~60 KB: within the form slack, stopped while it streams in
@@ -302,7 +315,7 @@ def test_oversized_upload_refused_unstored(
 
 
 def test_oversized_upload_refused_unread(
-    web, alice: Owner, tmp_path: Path, home: Path, settings: Settings
+    web: Client, alice: Owner, tmp_path: Path, home: Path, settings: Settings
 ) -> None:
     settings.TROTH_MAX_UPLOAD_MB = 0.01
     r = upload(web, write(tmp_path, "huge.vcf", VCARD * 1000))  # ~300 KB: Content-Length says
@@ -311,14 +324,14 @@ def test_oversized_upload_refused_unread(
     assert not ImportRun.objects.exists() and stored_uploads(home) == []
 
 
-def test_wrong_file_type_refused(web, alice: Owner, tmp_path: Path, home: Path) -> None:
+def test_wrong_file_type_refused(web: Client, alice: Owner, tmp_path: Path, home: Path) -> None:
     r = upload(web, write(tmp_path, "holiday.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
     assert r.status_code == 400
     assert "holiday.png: troth cannot tell what kind of file this is" in text(r)
     assert not ImportRun.objects.exists() and stored_uploads(home) == []
 
 
-def test_empty_form_is_a_form_error(web) -> None:
+def test_empty_form_is_a_form_error(web: Client) -> None:
     r = web.post("/import/upload", {"kind": "bogus"})
     assert r.status_code == 400
     page = text(r)
@@ -326,7 +339,7 @@ def test_empty_form_is_a_form_error(web) -> None:
 
 
 def test_fatal_parse_error_shown_and_nothing_written(
-    web, alice: Owner, tmp_path: Path, home: Path
+    web: Client, alice: Owner, tmp_path: Path, home: Path
 ) -> None:
     people = Person.objects.count()
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), kind="linkedin")
@@ -342,7 +355,7 @@ def test_fatal_parse_error_shown_and_nothing_written(
 
 
 def test_other_owner_gets_404(
-    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+    web: Client, client: Client, alice: Owner, bob: Owner, tmp_path: Path
 ) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
@@ -365,9 +378,10 @@ def test_other_owner_gets_404(
     assert client.get("/import/999999/").status_code == 404
 
 
-def _suggest(alice: Owner, run, first: str, second: str) -> MergeSuggestion:
+def _suggest(alice: Owner, run: ImportRun, first: str, second: str) -> MergeSuggestion:
     a = do_add_person(alice, first)
     b = do_add_person(alice, second)
+    assert run.finished_at is not None
     return MergeSuggestion.objects.create(
         owner=alice,
         person_a=a,
@@ -378,7 +392,7 @@ def _suggest(alice: Owner, run, first: str, second: str) -> MergeSuggestion:
     )
 
 
-def test_accept_suggestion_merges(web, alice: Owner, tmp_path: Path) -> None:
+def test_accept_suggestion_merges(web: Client, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     s = _suggest(alice, run, "Robert Chen", "Bob Chen")
@@ -398,7 +412,7 @@ def test_accept_suggestion_merges(web, alice: Owner, tmp_path: Path) -> None:
 
 
 def test_an_accepted_merge_is_undone_with_a_button(
-    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+    web: Client, client: Client, alice: Owner, bob: Owner, tmp_path: Path
 ) -> None:
     from django.test import Client
 
@@ -440,7 +454,7 @@ def test_an_accepted_merge_is_undone_with_a_button(
     assert not Person.objects.filter(pk=b.id).exists()
 
 
-def test_reject_suggestion_is_recorded(web, alice: Owner, tmp_path: Path) -> None:
+def test_reject_suggestion_is_recorded(web: Client, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     s = _suggest(alice, run, "Jo March", "Jo Marsh")
@@ -456,7 +470,7 @@ def test_reject_suggestion_is_recorded(web, alice: Owner, tmp_path: Path) -> Non
     assert web.post(f"/import/{run.id}/suggestions/{s.id}/maybe").status_code == 404
 
 
-def test_status_fragment_polls_while_running(web, alice: Owner, home: Path) -> None:
+def test_status_fragment_polls_while_running(web: Client, alice: Owner, home: Path) -> None:
     run = ImportRun.objects.create(
         owner=alice,
         kind="vcard",
@@ -531,7 +545,7 @@ def test_immediate_backend_runs_in_a_thread(
     assert stored_uploads(home) == []
 
 
-def test_orphaned_run_is_marked_interrupted(web, alice: Owner, home: Path) -> None:
+def test_orphaned_run_is_marked_interrupted(web: Client, alice: Owner, home: Path) -> None:
     """A thread run whose process went away (troth stopped mid-import) says so."""
     settings_thread = tasks.runs_in_thread
     run = ImportRun.objects.create(

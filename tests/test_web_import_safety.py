@@ -22,7 +22,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 
 @pytest.fixture
-def web(client: Client, alice: Owner, home: Path, settings: Settings):
+def web(client: Client, alice: Owner, home: Path, settings: Settings) -> Client:
     settings.TASKS = IMMEDIATE
     settings.TROTH_IMPORT_THREAD = False
     client.force_login(alice)
@@ -33,7 +33,9 @@ def people(owner: Owner) -> set[str]:
     return set(Person.objects.filter(owner=owner, is_me=False).values_list("full_name", flat=True))
 
 
-def test_preview_then_import_then_undo(web, alice: Owner, tmp_path: Path, home: Path) -> None:
+def test_preview_then_import_then_undo(
+    web: Client, alice: Owner, tmp_path: Path, home: Path
+) -> None:
     before = state()
     r = upload(web, write(tmp_path, "contacts.vcf", VCARD), confirm=False)
     run = ImportRun.objects.get(owner=alice)
@@ -61,7 +63,9 @@ def test_preview_then_import_then_undo(web, alice: Owner, tmp_path: Path, home: 
     assert "(undone)" in text(web.get("/import/"))
 
 
-def test_cancel_a_preview_keeps_nothing(web, alice: Owner, tmp_path: Path, home: Path) -> None:
+def test_cancel_a_preview_keeps_nothing(
+    web: Client, alice: Owner, tmp_path: Path, home: Path
+) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD), confirm=False)
     run = ImportRun.objects.get(owner=alice)
     r = web.post(f"/import/{run.id}/cancel", follow=True)
@@ -69,7 +73,7 @@ def test_cancel_a_preview_keeps_nothing(web, alice: Owner, tmp_path: Path, home:
     assert not ImportRun.objects.exists() and stored_uploads(home) == [] and people(alice) == set()
 
 
-def test_noise_needs_import_anyway(web, alice: Owner, tmp_path: Path) -> None:
+def test_noise_needs_import_anyway(web: Client, alice: Owner, tmp_path: Path) -> None:
     path = garbage_csv(tmp_path / "garbage_hdr.csv", 150_000)
     upload(web, path, confirm=False)
     run = ImportRun.objects.get(owner=alice)
@@ -85,7 +89,7 @@ def test_noise_needs_import_anyway(web, alice: Owner, tmp_path: Path) -> None:
     assert run.status == ImportRun.DONE and len(people(alice)) >= 50
 
 
-def test_undo_refused_then_undo_anyway(web, alice: Owner, tmp_path: Path) -> None:
+def test_undo_refused_then_undo_anyway(web: Client, alice: Owner, tmp_path: Path) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
     dana = Person.objects.get(owner=alice, full_name="Dana Kang")
@@ -100,7 +104,7 @@ def test_undo_refused_then_undo_anyway(web, alice: Owner, tmp_path: Path) -> Non
 
 
 def test_another_owners_run_cannot_be_undone_or_confirmed(
-    web, client: Client, alice: Owner, bob: Owner, tmp_path: Path
+    web: Client, client: Client, alice: Owner, bob: Owner, tmp_path: Path
 ) -> None:
     upload(web, write(tmp_path, "contacts.vcf", VCARD))
     run = ImportRun.objects.get(owner=alice)
@@ -112,7 +116,7 @@ def test_another_owners_run_cannot_be_undone_or_confirmed(
 
 
 def test_a_preview_run_never_reads_or_deletes_a_file_outside_the_uploads(
-    web, alice: Owner, tmp_path: Path
+    web: Client, alice: Owner, tmp_path: Path
 ) -> None:
     """A run's upload path can come from a restored export: confirming or cancelling
     such a run neither imports nor deletes a file outside the uploads folder."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -23,14 +23,19 @@ from troth.owners import me_person
 from troth.people.actions import do_add_person, do_link_knows
 from troth.trust.queries import fresh_scores
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+    from troth.people.models import Person
+
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
-def _tie(owner: Owner, person, meetings: int = 6):
+def _tie(owner: Owner, person: Person, meetings: int = 6) -> Person:
     """A real, months-long tie with giving both ways (as tests/test_intros.py builds one)."""
     for k in range(meetings):
         do_log_interaction(
@@ -48,7 +53,7 @@ def _tie(owner: Owner, person, meetings: int = 6):
 
 
 @pytest.fixture
-def people(alice: Owner):
+def people(alice: Owner) -> dict[str, Person]:
     made = {
         name.split()[0].lower(): do_add_person(
             alice, name, emails=[f"{name.split()[0].lower()}@example.org"]
@@ -74,7 +79,9 @@ def column_of(page: str, intro_id: int) -> str:
 # -- the board -------------------------------------------------------------------------
 
 
-def test_empty_board_says_how_to_start(web: Client, alice: Owner, people) -> None:
+def test_empty_board_says_how_to_start(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     fresh_scores(alice)
     r = web.get("/intros/")
     assert r.status_code == 200
@@ -87,7 +94,9 @@ def test_empty_board_says_how_to_start(web: Client, alice: Owner, people) -> Non
     assert '<option value="Kim Stranger"' not in page
 
 
-def test_board_groups_by_stage_and_says_who_it_waits_on(web: Client, alice: Owner, people) -> None:
+def test_board_groups_by_stage_and_says_who_it_waits_on(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     dana, wren, pat = people["dana"], people["wren"], people["pat"]
     proposed = do_propose(alice, dana, wren, "both hiring data engineers")
     accepted = do_propose(alice, pat, dana, "pat knows the market", a_asked=True)
@@ -119,7 +128,7 @@ def test_board_groups_by_stage_and_says_who_it_waits_on(web: Client, alice: Owne
     assert "How introductions went" in page
 
 
-def test_waiting_and_stalled_filters(web: Client, alice: Owner, people) -> None:
+def test_waiting_and_stalled_filters(web: Client, alice: Owner, people: dict[str, Person]) -> None:
     dana, wren, pat = people["dana"], people["wren"], people["pat"]
     mine = do_propose(alice, dana, wren, "mine to move")
     theirs = do_propose(alice, pat, dana, "waits on dana")
@@ -142,7 +151,7 @@ def test_waiting_and_stalled_filters(web: Client, alice: Owner, people) -> None:
 # -- steps -------------------------------------------------------------------------------
 
 
-def test_a_legal_step_moves_the_card(web: Client, alice: Owner, people) -> None:
+def test_a_legal_step_moves_the_card(web: Client, alice: Owner, people: dict[str, Person]) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why")
     r = web.post(f"/intros/{intro.id}/step", {"step": "asked", "note": "wrote to Wren"}, **HTMX)
     assert r.status_code == 200
@@ -160,7 +169,9 @@ def test_a_legal_step_moves_the_card(web: Client, alice: Owner, people) -> None:
     assert intro.state == flow.ACCEPTED
 
 
-def test_an_illegal_step_is_a_400_and_changes_nothing(web: Client, alice: Owner, people) -> None:
+def test_an_illegal_step_is_a_400_and_changes_nothing(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why")
     before = IntroStep.objects.count()
     r = web.post(f"/intros/{intro.id}/step", {"step": "thanked"}, **HTMX)
@@ -177,7 +188,9 @@ def test_an_illegal_step_is_a_400_and_changes_nothing(web: Client, alice: Owner,
     assert intro.state == flow.PROPOSED and IntroStep.objects.count() == before
 
 
-def test_the_outcome_step_needs_its_outcome(web: Client, alice: Owner, people) -> None:
+def test_the_outcome_step_needs_its_outcome(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "why", a_asked=True)
     for s in (flow.ASKED, flow.ACCEPTED, flow.INTRODUCED, flow.MET):
         do_step(alice, intro, s)
@@ -201,7 +214,9 @@ def test_the_outcome_step_needs_its_outcome(web: Client, alice: Owner, people) -
 # -- drafts -----------------------------------------------------------------------------
 
 
-def test_the_next_draft_with_copy_and_mailto(web: Client, alice: Owner, people) -> None:
+def test_the_next_draft_with_copy_and_mailto(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "both hiring data engineers")
     r = web.get(f"/intros/{intro.id}/draft", **HTMX)
     assert r.status_code == 200
@@ -222,7 +237,7 @@ def test_the_next_draft_with_copy_and_mailto(web: Client, alice: Owner, people) 
 # -- propose and ask ---------------------------------------------------------------------
 
 
-def test_propose_through_the_form(web: Client, alice: Owner, people) -> None:
+def test_propose_through_the_form(web: Client, alice: Owner, people: dict[str, Person]) -> None:
     r = web.post(
         "/intros/start/propose",
         {"propose-a": "Dana", "propose-b": "Wren", "propose-why": "both hiring data engineers"},
@@ -252,7 +267,7 @@ def test_propose_through_the_form(web: Client, alice: Owner, people) -> None:
     ],
 )
 def test_propose_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, people, data, message: str
+    web: Client, alice: Owner, people: dict[str, Person], data: dict[str, str], message: str
 ) -> None:
     r = web.post("/intros/start/propose", data, **HTMX)
     assert r.status_code == 400
@@ -260,7 +275,9 @@ def test_propose_errors_are_400_and_write_nothing(
     assert not Introduction.objects.exists()
 
 
-def test_the_handoff_guard_refuses_with_its_better_move(web: Client, alice: Owner, people) -> None:
+def test_the_handoff_guard_refuses_with_its_better_move(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     data = {"propose-a": "Dana", "propose-b": "Kim", "propose-why": "Kim wants a job"}
     r = web.post("/intros/start/propose", data, **HTMX)
     assert r.status_code == 400
@@ -274,7 +291,9 @@ def test_the_handoff_guard_refuses_with_its_better_move(web: Client, alice: Owne
     assert Introduction.objects.get().anyway == "Kim is my cousin"
 
 
-def test_ask_through_the_form_and_its_guard(web: Client, alice: Owner, people) -> None:
+def test_ask_through_the_form_and_its_guard(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     kim, wren = people["kim"], people["wren"]
     do_link_knows(alice, kim, wren)
     do_link_knows(alice, people["pat"], wren)
@@ -313,7 +332,7 @@ def test_ask_through_the_form_and_its_guard(web: Client, alice: Owner, people) -
     assert web.post("/intros/start/nope", {}).status_code == 404
 
 
-def test_forms_need_csrf(alice: Owner, people) -> None:
+def test_forms_need_csrf(alice: Owner, people: dict[str, Person]) -> None:
     from django.test import Client
 
     intro = do_propose(alice, people["dana"], people["wren"], "why")
@@ -329,7 +348,7 @@ def test_forms_need_csrf(alice: Owner, people) -> None:
 
 
 def test_bob_gets_404_for_alices_introductions(
-    client: Client, alice: Owner, bob: Owner, people
+    client: Client, alice: Owner, bob: Owner, people: dict[str, Person]
 ) -> None:
     intro = do_propose(alice, people["dana"], people["wren"], "secret reason")
     client.force_login(bob)
@@ -351,7 +370,9 @@ def test_bob_gets_404_for_alices_introductions(
     assert intro.state == flow.PROPOSED and Introduction.objects.count() == 1
 
 
-def test_requester_card_reads_from_my_side(web: Client, alice: Owner, people) -> None:
+def test_requester_card_reads_from_my_side(
+    web: Client, alice: Owner, people: dict[str, Person]
+) -> None:
     lee = do_add_person(alice, "Lee Faraway")
     intro = do_ask(alice, people["pat"], lee, "her team", anyway="Pat offered")
     page = text(web.get("/intros/"))
@@ -363,7 +384,7 @@ def test_requester_card_reads_from_my_side(web: Client, alice: Owner, people) ->
 
 
 def test_a_step_gone_quiet_gets_one_nudge(
-    web: Client, client: Client, alice: Owner, bob: Owner, people
+    web: Client, client: Client, alice: Owner, bob: Owner, people: dict[str, Person]
 ) -> None:
     intro = do_propose(alice, people["pat"], people["dana"], "waits on dana")
     do_step(alice, intro, flow.ASKED)
@@ -388,7 +409,7 @@ def test_a_step_gone_quiet_gets_one_nudge(
 
 
 def test_two_people_with_one_name_are_told_apart_and_chosen_by_suggestion(
-    web: Client, alice: Owner, people
+    web: Client, alice: Owner, people: dict[str, Person]
 ) -> None:
     acme = _tie(alice, do_add_person(alice, "Sarah White", company="Acme", title="CTO"))
     globex = _tie(

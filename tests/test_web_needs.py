@@ -5,7 +5,7 @@ added and withdrawn, and another owner's needs as 404s."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -18,10 +18,13 @@ from troth.owners import me_person
 from troth.people.actions import do_add_person, do_edit_person, do_tag
 from troth.people.models import Person
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode().replace("&#x27;", "'")
 
 
@@ -31,7 +34,7 @@ def dana(alice: Owner) -> Person:
 
 
 @pytest.fixture
-def pat(alice: Owner):
+def pat(alice: Owner) -> Person:
     pat = do_add_person(alice, "Pat Numbers", company="Ledgerly", title="CPA")
     do_tag(alice, pat, ["accounting", "tax"])
     return pat
@@ -74,7 +77,7 @@ def test_empty_needs_page(web: Client) -> None:
 
 
 def test_who_could_help_and_why(
-    web: Client, alice: Owner, dana: Person, pat, cpa_need: Need
+    web: Client, alice: Owner, dana: Person, pat: Person, cpa_need: Need
 ) -> None:
     r = web.get(f"/needs/{cpa_need.id}/helpers", **HTMX)
     assert r.status_code == 200
@@ -88,7 +91,7 @@ def test_who_could_help_and_why(
 
 
 def test_helpers_for_my_own_need_point_to_recording_what_i_got(
-    web: Client, alice: Owner, pat
+    web: Client, alice: Owner, pat: Person
 ) -> None:
     mine = do_add_need(alice, me_person(alice), "a CPA for my taxes", tags=["tax"])
     page = text(web.get(f"/needs/{mine.id}/helpers", **HTMX))
@@ -140,7 +143,7 @@ def test_add_my_need(web: Client, alice: Owner) -> None:
     ],
 )
 def test_add_need_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, data, message: str
+    web: Client, alice: Owner, data: dict[str, str], message: str
 ) -> None:
     r = web.post("/needs/add", data, **HTMX)
     assert r.status_code == 400

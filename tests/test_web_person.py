@@ -5,6 +5,7 @@ must follow what changed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -22,11 +23,14 @@ from troth.people.models import ContactPoint, Note, Tag
 from troth.profile import person_profile
 from troth.web.views.person import TIMELINE_ROWS, records
 
+if TYPE_CHECKING:
+    from troth.people.models import Person
+
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def busy(alice: Owner):
+def busy(alice: Owner) -> Person:
     """Someone with more interactions than the page shows, the other entries of their
     timeline (favours, promises, needs, notes, an introduction) dated among them."""
     kit = do_add_person(
@@ -70,7 +74,7 @@ def busy(alice: Owner):
     return kit
 
 
-def test_the_page_lists_what_troth_show_lists(alice: Owner, busy) -> None:
+def test_the_page_lists_what_troth_show_lists(alice: Owner, busy: Person) -> None:
     today = TODAY()
     shown = records(alice, busy)
     full = person_profile(alice, busy, limit=TIMELINE_ROWS)
@@ -114,7 +118,9 @@ def test_the_page_lists_what_troth_show_lists(alice: Owner, busy) -> None:
     assert everything["interactions_hidden"] == 0
 
 
-def test_the_page_shows_only_the_owners_rows(web: Client, alice: Owner, bob: Owner, busy) -> None:
+def test_the_page_shows_only_the_owners_rows(
+    web: Client, alice: Owner, bob: Owner, busy: Person
+) -> None:
     """Rows of another owner pointing at this person (only a bug could make them) stay
     off the page: every read of it is scoped to the owner."""
     bobs_me = me_person(bob)
@@ -149,7 +155,7 @@ def test_the_page_shows_only_the_owners_rows(web: Client, alice: Owner, bob: Own
     assert "The latest 92 of 103 interactions." in body  # bob's interaction not counted
 
 
-def test_the_quick_add_forms_follow_what_changed(web: Client, alice: Owner, busy) -> None:
+def test_the_quick_add_forms_follow_what_changed(web: Client, alice: Owner, busy: Person) -> None:
     page = web.get(f"/people/{busy.id}/").content.decode()
     assert page.count('<option value="') > 0 and "a data lead" in page
     need = do_add_need(alice, busy, "a designer", days=20)

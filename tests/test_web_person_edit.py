@@ -36,7 +36,7 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def local(client: Client, db: None):
+def local(client: Client, db: None) -> Owner:
     """The command line's owner (the local one), signed in to the web too, so the two
     can be compared on the same people."""
     from troth.owners import local_owner
@@ -217,7 +217,7 @@ def test_htmx_edit_reloads_the_page_and_clearing_forgets(
     ],
 )
 def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
-    web: Client, alice: Owner, dana: Person, changes, field: str, words: str
+    web: Client, alice: Owner, dana: Person, changes: dict[str, str], field: str, words: str
 ) -> None:
     # a good change in the same form is not written either
     if changes.get("met_on") == "IN_3_DAYS":
@@ -235,7 +235,7 @@ def test_bad_input_is_a_400_beside_its_field_and_nothing_is_written(
     )
 
 
-def test_service_errors_are_the_command_lines(client: Client, local, cli: Cli) -> None:
+def test_service_errors_are_the_command_lines(client: Client, local: Owner, cli: Cli) -> None:
     web, alice = client, local
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"])
     other = do_add_person(alice, "Sam Okafor", emails=["sam@example.org"])
@@ -280,7 +280,7 @@ def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who
 
 
 def test_a_title_alone_is_what_troth_edit_title_makes_of_it(
-    client: Client, local, cli: Cli
+    client: Client, local: Owner, cli: Cli
 ) -> None:
     """Between jobs: the form sends a title without a company to the same service as
     `troth edit --title`; whatever the command line allows, the page allows (and when
@@ -328,7 +328,7 @@ def test_delete_asks_first_then_deletes_everything(web: Client, alice: Owner, da
     assert web.get(f"/people/{dana.id}/delete").status_code == 404
 
 
-def test_ready_to_ask_as_troth_ready_says_it(client: Client, local, cli: Cli) -> None:
+def test_ready_to_ask_as_troth_ready_says_it(client: Client, local: Owner, cli: Cli) -> None:
     web, alice = client, local
     dana = do_add_person(alice, "Dana Whitfield", company="Acme", title="CTO")
     do_log_interaction(alice, dana, "meeting", minutes=60)
@@ -443,7 +443,7 @@ def test_only_merges_made_on_people_are_undone_there(
 
 
 @pytest.mark.parametrize("ids", [[], ["1"], ["1", "2", "3"], ["x", "y"]])
-def test_merge_needs_exactly_two(web: Client, alice: Owner, dana: Person, ids) -> None:
+def test_merge_needs_exactly_two(web: Client, alice: Owner, dana: Person, ids: str) -> None:
     r = web.get("/people/merge", {"ids": ids})
     assert r.status_code == 302 and r["Location"] == "/people/"
     assert "Tick exactly two people to merge." in web.get("/people/").content.decode()

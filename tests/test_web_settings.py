@@ -9,7 +9,7 @@ import email
 import email.policy
 import re
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,12 +24,16 @@ from troth.owners import me_person
 from troth.people.actions import do_add_person
 from troth.people.models import ContactPoint
 
+if TYPE_CHECKING:
+    from aiosmtpd.smtp import SMTP, Envelope, Session
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 pytestmark = pytest.mark.usefixtures("no_mail_settings")
 
 
-def text(response) -> str:
+def text(response: Response) -> str:
     return response.content.decode()
 
 
@@ -128,7 +132,7 @@ def test_identity_saves_name_email_and_linkedin(web: Client, alice: Owner) -> No
     ],
 )
 def test_identity_errors_are_400_and_write_nothing(
-    web: Client, alice: Owner, data, message: str
+    web: Client, alice: Owner, data: dict[str, str], message: str
 ) -> None:
     r = web.post("/settings/identity", data, **HTMX)
     assert r.status_code == 400
@@ -190,9 +194,9 @@ def test_forms_need_csrf(alice: Owner) -> None:
 
 class Inbox:
     def __init__(self) -> None:
-        self.envelopes: list = []
+        self.envelopes: list[Envelope] = []
 
-    async def handle_DATA(self, server: str, session, envelope):
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 2.0.0 Ok: queued"
 
@@ -200,7 +204,8 @@ class Inbox:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def test_send_the_digest_now_over_smtp(
@@ -223,7 +228,9 @@ def test_send_the_digest_now_over_smtp(
         controller.stop()
     assert r.status_code == 200
     assert f"Sent 1 thing to alice@example.org via 127.0.0.1:{port}." in text(r)
-    message = email.message_from_bytes(inbox.envelopes[0].content, policy=email.policy.default)
+    content = inbox.envelopes[0].content
+    assert isinstance(content, bytes)  # aiosmtpd keeps the raw bytes (decode_data off)
+    message = email.message_from_bytes(content, policy=email.policy.default)
     assert message["To"] == "alice@example.org" and "send the deck" in message.get_content()
     assert DigestLog.objects.filter(owner=alice).count() == 1
 
@@ -395,7 +402,7 @@ def test_the_agenda_follows_the_owners_tier_rhythm(alice: Owner) -> None:
     ],
 )
 def test_bad_rhythms_are_400_per_field_and_write_nothing(
-    web: Client, alice: Owner, days, message: str
+    web: Client, alice: Owner, days: dict[str, str], message: str
 ) -> None:
     from troth.trust.models import TierCadence
 

@@ -8,6 +8,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import transaction
@@ -26,13 +27,17 @@ from troth.webhooks.models import Delivery, Event, Subscription
 from troth.webhooks.queries import deliveries, subscription
 from troth.webhooks.send import SIGNATURE_HEADER, verify
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
 
 class Receiver:
     """An HTTP server on 127.0.0.1 that records what it is sent and answers with the
     statuses it is given, in turn (then 200)."""
 
     def __init__(self) -> None:
-        self.requests: list[dict] = []
+        self.requests: list[dict[str, Any]] = []
         self.answers: list[int] = []
         receiver = self
 
@@ -62,7 +67,7 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
@@ -73,7 +78,9 @@ def me(alice: Owner) -> Person:
     return do_ensure_me(alice)
 
 
-def test_a_person_added_is_posted_signed_with_the_cli_json_shape(alice: Owner, receiver) -> None:
+def test_a_person_added_is_posted_signed_with_the_cli_json_shape(
+    alice: Owner, receiver: Receiver
+) -> None:
     sub, secret = actions.do_add_subscription(alice, receiver.url)
     assert secret.startswith("whsec_") and secret not in Subscription.objects.get(pk=sub.pk).secret
     dana = do_add_person(alice, "Dana Whitfield", emails=["dana@example.org"], tags=["cpa"])
@@ -96,7 +103,7 @@ def test_a_person_added_is_posted_signed_with_the_cli_json_shape(alice: Owner, r
     assert (d.status, d.attempts, d.last_status) == (Delivery.DELIVERED, 1, 200)
 
 
-def test_a_signature_too_old_is_refused(alice: Owner, receiver) -> None:
+def test_a_signature_too_old_is_refused(alice: Owner, receiver: Receiver) -> None:
     _, secret = actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
     actions.do_deliver_due()
@@ -108,7 +115,7 @@ def test_a_signature_too_old_is_refused(alice: Owner, receiver) -> None:
     assert not verify(secret, got["body"], "v1=abc")
 
 
-def test_only_the_kinds_asked_for_are_sent(alice: Owner, me: Person, receiver) -> None:
+def test_only_the_kinds_asked_for_are_sent(alice: Owner, me: Person, receiver: Receiver) -> None:
     actions.do_add_subscription(alice, receiver.url, ["promise.kept"])
     dana = do_add_person(alice, "Dana Whitfield")
     promise = do_make_promise(alice, me, dana, "send the deck")
@@ -134,7 +141,7 @@ def test_unknown_kinds_and_bad_addresses_are_refused(alice: Owner) -> None:
     assert not Subscription.objects.exists()
 
 
-def test_an_action_rolled_back_sends_nothing(alice: Owner, receiver) -> None:
+def test_an_action_rolled_back_sends_nothing(alice: Owner, receiver: Receiver) -> None:
     actions.do_add_subscription(alice, receiver.url)
     with pytest.raises(RuntimeError), transaction.atomic():
         do_add_person(alice, "Ghost Person")
@@ -143,7 +150,9 @@ def test_an_action_rolled_back_sends_nothing(alice: Owner, receiver) -> None:
     assert actions.do_deliver_due()["delivered"] == 0 and receiver.requests == []
 
 
-def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(alice: Owner, receiver) -> None:
+def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(
+    alice: Owner, receiver: Receiver
+) -> None:
     dana = do_add_person(alice, "Dana Whitfield")
     actions.do_add_subscription(alice, receiver.url)
     do_edit_person(alice, dana, nickname="Dee", title="CFO", company="Acme")
@@ -156,7 +165,9 @@ def test_edits_and_deletes_are_sent_and_a_deleted_person_is_named(alice: Owner, 
     assert sent[1]["data"]["person"] == {"id": dana.id, "name": "Dana Whitfield"}
 
 
-def test_a_failed_delivery_is_retried_with_backoff_and_logged(alice: Owner, receiver) -> None:
+def test_a_failed_delivery_is_retried_with_backoff_and_logged(
+    alice: Owner, receiver: Receiver
+) -> None:
     receiver.answers = [500, 503]
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
@@ -181,7 +192,7 @@ def test_a_failed_delivery_is_retried_with_backoff_and_logged(alice: Owner, rece
 
 
 def test_a_delivery_that_always_fails_gives_up_and_the_webhook_is_switched_off(
-    alice: Owner, receiver
+    alice: Owner, receiver: Receiver
 ) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     receiver.answers = [500] * (actions.MAX_ATTEMPTS * actions.DISABLE_AFTER + 5)
@@ -202,7 +213,7 @@ def test_a_delivery_that_always_fails_gives_up_and_the_webhook_is_switched_off(
     assert sub.active and sub.failures_in_row == 0
 
 
-def test_a_redirect_is_an_answer_not_a_second_request(alice: Owner, receiver) -> None:
+def test_a_redirect_is_an_answer_not_a_second_request(alice: Owner, receiver: Receiver) -> None:
     receiver.answers = [302]
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
@@ -227,7 +238,7 @@ def test_a_receiver_that_is_not_there_is_an_error_line(alice: Owner) -> None:
 
 
 def test_on_a_groups_server_private_addresses_are_refused(
-    alice: Owner, receiver, settings: Settings
+    alice: Owner, receiver: Receiver, settings: Settings
 ) -> None:
     settings.TROTH_NETWORK_MODE = True
     with pytest.raises(TrothError, match="not a public address"):
@@ -242,7 +253,7 @@ def test_on_a_groups_server_private_addresses_are_refused(
     assert "not a public address" in d.last_error and receiver.requests == []
 
 
-def test_owners_are_kept_apart(alice: Owner, bob: Owner, receiver) -> None:
+def test_owners_are_kept_apart(alice: Owner, bob: Owner, receiver: Receiver) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     do_add_person(bob, "Bob's Contact")  # bob subscribes to nothing: nothing queued
     assert not Event.objects.exists()
@@ -255,7 +266,7 @@ def test_owners_are_kept_apart(alice: Owner, bob: Owner, receiver) -> None:
 
 
 def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(
-    alice: Owner, me: Person, receiver
+    alice: Owner, me: Person, receiver: Receiver
 ) -> None:
     today = timezone.localdate()
     dana = do_add_person(alice, "Dana Whitfield")
@@ -281,7 +292,7 @@ def test_promise_due_is_sent_once_and_only_for_promises_due_since_subscribing(
     } == {later.id}
 
 
-def test_old_events_are_pruned_unless_still_pending(alice: Owner, receiver) -> None:
+def test_old_events_are_pruned_unless_still_pending(alice: Owner, receiver: Receiver) -> None:
     actions.do_add_subscription(alice, receiver.url)
     do_add_person(alice, "Sam Lee")
     receiver.answers = [500]
@@ -309,7 +320,9 @@ def test_webhooks_never_go_into_a_backup(alice: Owner) -> None:
     assert not labels & {"webhooks.subscription", "webhooks.event", "webhooks.delivery"}
 
 
-def test_every_action_says_its_event(alice: Owner, me: Person, receiver, tmp_path: Path) -> None:
+def test_every_action_says_its_event(
+    alice: Owner, me: Person, receiver: Receiver, tmp_path: Path
+) -> None:
     from troth.identity.actions import do_merge
     from troth.interactions.actions import do_log_interaction
     from troth.intros.actions import do_propose, do_step

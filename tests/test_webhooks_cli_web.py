@@ -15,17 +15,19 @@ from troth.webhooks.models import Subscription
 from troth.webhooks.send import SIGNATURE_HEADER, verify
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conftest import Cli
 
 
 @pytest.fixture
-def receiver():
+def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
 
 
-def test_cli_add_ping_log_remove(cli: Cli, receiver) -> None:
+def test_cli_add_ping_log_remove(cli: Cli, receiver: Receiver) -> None:
     out = cli("webhooks", "add", receiver.url, "--event", "person.created").stdout
     secret = next(line for line in out.splitlines() if line.startswith("whsec_"))
     [row] = cli.json("webhooks")
@@ -48,7 +50,7 @@ def test_cli_add_ping_log_remove(cli: Cli, receiver) -> None:
     assert cli.json("webhooks") == []
 
 
-def test_cli_bad_input_is_one_line_and_exit_2(cli: Cli, receiver) -> None:
+def test_cli_bad_input_is_one_line_and_exit_2(cli: Cli, receiver: Receiver) -> None:
     r = cli("webhooks", "add", "ftp://example.org/x", code=2)
     assert "is not an http(s) address" in r.stderr
     r = cli("webhooks", "add", receiver.url, "--event", "nope", code=2)
@@ -65,7 +67,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(cli: Cli, receiver) -> None:
 
 
 def test_settings_add_shows_the_secret_once_then_remove(
-    web: Client, alice: Owner, receiver
+    web: Client, alice: Owner, receiver: Receiver
 ) -> None:
     page = web.get("/settings/")
     assert b"Webhooks" in page.content
@@ -83,7 +85,7 @@ def test_settings_add_shows_the_secret_once_then_remove(
 
 
 def test_settings_bad_input_and_another_owners_webhook(
-    web: Client, alice: Owner, bob: Owner, receiver
+    web: Client, alice: Owner, bob: Owner, receiver: Receiver
 ) -> None:
     r = web.post("/settings/webhooks/add", {"wh-url": "javascript:alert(1)"})
     assert r.status_code == 400 and b"is not an http(s) address" in r.content

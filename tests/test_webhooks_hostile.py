@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -20,16 +21,19 @@ from troth.sync.secrets import seal
 from troth.webhooks import actions, send
 from troth.webhooks.models import Delivery, Subscription
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 
 @pytest.fixture
-def receiver():
+def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
 
 
 def test_a_worker_on_a_groups_server_does_not_deliver_to_private_addresses(
-    alice: Owner, receiver, settings: Settings
+    alice: Owner, receiver: Receiver, settings: Settings
 ) -> None:
     # troth worker and cron's `troth webhooks send` never see TROTH_NETWORK_MODE (only
     # troth serve --host sets it); the server's settings file says TROTH_TASKS=database
@@ -68,7 +72,7 @@ def test_addresses_that_would_fail_at_sending_time_are_refused_when_added(
 
 
 def test_one_delivery_that_cannot_be_sent_never_stops_the_others(
-    alice: Owner, bob: Owner, receiver
+    alice: Owner, bob: Owner, receiver: Receiver
 ) -> None:
     # an address from before the check (or written by hand): sending it raises
     Subscription.objects.create(owner=bob, url="http://exa mple.com/", secret=seal("whsec_x"))
@@ -155,7 +159,9 @@ def test_public_addresses_stay_public() -> None:
     assert is_public("64:ff9b::5db8:d70e")  # NAT64 of a public address
 
 
-def test_a_ping_is_sent_once_and_does_not_count_against_the_webhook(alice: Owner, receiver) -> None:
+def test_a_ping_is_sent_once_and_does_not_count_against_the_webhook(
+    alice: Owner, receiver: Receiver
+) -> None:
     sub, _ = actions.do_add_subscription(alice, receiver.url)
     receiver.answers = [500]
     actions.do_ping(alice, sub)

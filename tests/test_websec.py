@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +30,11 @@ from django.test import Client, override_settings
 from pytest_django.fixtures import Settings
 
 from troth.owned import Owner
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 STATIC = Path(__file__).resolve().parents[1] / "src" / "troth" / "web"
@@ -54,7 +59,7 @@ def documented_setup() -> tuple[dict[str, str], str]:
     return env, serve
 
 
-def manage(*args: str, env: dict[str, str], home: Path) -> subprocess.CompletedProcess:
+def manage(*args: str, env: dict[str, str], home: Path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     clean.update(env, TROTH_HOME=str(home), DJANGO_SETTINGS_MODULE="troth.settings")
     return subprocess.run(
@@ -142,7 +147,7 @@ def test_a_typo_is_an_error_naming_the_variable(
 
 
 @pytest.fixture
-def alice_pw(alice: Owner):
+def alice_pw(alice: Owner) -> Owner:
     alice.set_password(PASSWORD)
     alice.save()
     return alice
@@ -172,7 +177,7 @@ def sign_in_through_the_proxy(alice: Owner) -> tuple[Client, Any]:
     return client, response
 
 
-def test_sign_in_behind_the_https_proxy_works(alice_pw) -> None:
+def test_sign_in_behind_the_https_proxy_works(alice_pw: Owner) -> None:
     with override_settings(**PROXY):
         client, response = sign_in_through_the_proxy(alice_pw)
         assert response.status_code == 302 and response["Location"] == "/"
@@ -183,7 +188,7 @@ def test_sign_in_behind_the_https_proxy_works(alice_pw) -> None:
         assert today["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw) -> None:
+def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw: Owner) -> None:
     """What the audit saw (403, CSRF origin): the forwarded header means nothing unless
     TROTH_PROXY_SSL_HEADER names it."""
     with override_settings(ALLOWED_HOSTS=["troth.example.org"]):
@@ -191,7 +196,7 @@ def test_without_the_proxy_settings_django_refuses_that_sign_in(alice_pw) -> Non
     assert response.status_code == 403
 
 
-def test_the_proxy_header_does_not_make_any_origin_good(alice_pw) -> None:
+def test_the_proxy_header_does_not_make_any_origin_good(alice_pw: Owner) -> None:
     with override_settings(**PROXY):
         client = Client(enforce_csrf_checks=True)
         token = client.get("/login/", **FORWARDED).cookies["csrftoken"].value
@@ -263,16 +268,16 @@ def test_no_template_has_inline_script_or_event_handler() -> None:
 # ---------------------------------------------------------------- sign-in throttling
 
 
-def wrong(client: Client, url: str = "/login/", username: str = "alice"):
+def wrong(client: Client, url: str = "/login/", username: str = "alice") -> Response:
     return client.post(url, {"username": username, "password": "not it at all"})
 
 
-def right(client: Client, url: str = "/login/"):
+def right(client: Client, url: str = "/login/") -> Response:
     return client.post(url, {"username": "alice", "password": PASSWORD})
 
 
 @override_settings(AXES_FAILURE_LIMIT=5)
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw) -> None:
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw: Owner) -> None:
     client = Client()
     for _ in range(4):
         assert wrong(client).status_code == 200  # the form again, with its error
@@ -286,7 +291,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(alice_pw) 
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_the_admin_sign_in_is_throttled_too(alice_pw) -> None:
+def test_the_admin_sign_in_is_throttled_too(alice_pw: Owner) -> None:
     alice_pw.is_staff = alice_pw.is_superuser = True
     alice_pw.save()
     client = Client()
@@ -298,7 +303,7 @@ def test_the_admin_sign_in_is_throttled_too(alice_pw) -> None:
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_the_lock_lifts_after_the_cool_off(alice_pw) -> None:
+def test_the_lock_lifts_after_the_cool_off(alice_pw: Owner) -> None:
     from axes.models import AccessAttempt
 
     client = Client()
@@ -311,7 +316,7 @@ def test_the_lock_lifts_after_the_cool_off(alice_pw) -> None:
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_one_locked_account_does_not_lock_another(alice_pw, bob: Owner) -> None:
+def test_one_locked_account_does_not_lock_another(alice_pw: Owner, bob: Owner) -> None:
     bob.set_password(PASSWORD)
     bob.save()
     client = Client()
@@ -322,7 +327,7 @@ def test_one_locked_account_does_not_lock_another(alice_pw, bob: Owner) -> None:
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_a_success_before_the_limit_starts_the_count_again(alice_pw) -> None:
+def test_a_success_before_the_limit_starts_the_count_again(alice_pw: Owner) -> None:
     client = Client()
     wrong(client), wrong(client)
     assert right(client).status_code == 302
@@ -332,7 +337,7 @@ def test_a_success_before_the_limit_starts_the_count_again(alice_pw) -> None:
 
 
 @override_settings(AXES_FAILURE_LIMIT=2, TROTH_LOCAL_LOGIN=True)
-def test_local_mode_is_untouched(alice_pw) -> None:
+def test_local_mode_is_untouched(alice_pw: Owner) -> None:
     """On a laptop requests from this machine are the owner's: no sign-in to throttle."""
     client = Client(REMOTE_ADDR="127.0.0.1")
     for _ in range(3):
@@ -341,7 +346,7 @@ def test_local_mode_is_untouched(alice_pw) -> None:
     assert client.get("/people/").status_code == 200
 
 
-def test_the_test_clients_login_still_works(alice_pw) -> None:
+def test_the_test_clients_login_still_works(alice_pw: Owner) -> None:
     """Client.login() calls authenticate() without a request; axes alone would raise."""
     client = Client()
     assert client.login(username="alice", password=PASSWORD)
@@ -446,21 +451,21 @@ def _ask(port: int, head: str, body: bytes = b"") -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path):
+def served(tmp_path: Path) -> Iterator[int]:
     """`troth serve --sign-in` as a proxy's backend: an account, a key, an upload limit
     of 1 MB; yields the port."""
     yield from _serve(tmp_path, {})
 
 
 @pytest.fixture
-def served_behind_proxy(tmp_path: Path):
+def served_behind_proxy(tmp_path: Path) -> Iterator[int]:
     """`troth serve` with exactly the README's production environment; yields the port."""
     env = production_env()
     env.pop("TROTH_TASKS", None)  # no worker here: nothing is imported
     yield from _serve(tmp_path, env)
 
 
-def _serve(tmp_path: Path, extra: dict[str, str]):
+def _serve(tmp_path: Path, extra: dict[str, str]) -> Iterator[int]:
     env = {
         "TROTH_SECRET_KEY": secrets.token_urlsafe(50),
         "TROTH_MAX_UPLOAD_MB": "1",
@@ -497,7 +502,7 @@ def _serve(tmp_path: Path, extra: dict[str, str]):
         proc.wait(timeout=15)
 
 
-def test_the_real_server_caps_bodies(served) -> None:
+def test_the_real_server_caps_bodies(served: int) -> None:
     port = served
     # Behind --sign-in, loopback is no longer the owner: the page asks to sign in.
     assert " 302 " in _ask(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").split("\r\n")[0]
@@ -521,7 +526,7 @@ def test_the_real_server_caps_bodies(served) -> None:
     assert time.monotonic() - started < 5
 
 
-def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy) -> None:
+def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy: int) -> None:
     """Through waitress, not the test client: waitress drops forwarded headers from
     clients it does not trust, which once made every request behind the README's proxy
     look like plain HTTP (a redirect loop, and no HSTS)."""

@@ -64,7 +64,7 @@ def _settle(pg: Any) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_at_desktop_and_phone_width(
-    browser: Any, server: str, screenshots: Path, labels_ok: Callable[[Any], None], name
+    browser: Any, server: str, screenshots: Path, labels_ok: Callable[[Any], None], name: str
 ) -> None:
     path, heading = PAGES[name]
     if path is None:

@@ -113,3 +113,19 @@ def test_a_small_unknown_header_key_is_ignored_and_the_export_restores(
     assert json.loads(path.read_text())["note"]
     do_restore(mallory, path)
     assert Person.objects.get(owner=mallory, is_me=False).full_name == "Ann Lee"
+
+
+def test_a_mistake_in_a_row_stops_the_reading_where_it_is() -> None:
+    """A broken row (not a row cut by the buffer's end) is not read on to the end of
+    the file, one chunk and one decode at a time: the restore reads the file whole
+    for the error's place, under WHOLE_LIMIT, instead."""
+    text = CountedText(
+        HEAD
+        + '"tables": [{"model": "people.tag", "columns": ["id"], "rows": [[1, x]'
+        + " " * (1 << 20)
+        + "]}]}"
+    )
+    with pytest.raises(jsonstream.NotStreamable):
+        for _kind, _model, _columns, rows in jsonstream.read_from(text, chunk=1024):
+            list(rows)
+    assert text.chars <= 2048

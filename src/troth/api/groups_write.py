@@ -140,8 +140,10 @@ def offer_intro(request: HttpRequest, slug: str, need_id: int, payload: IntroOff
 class ProfileIn(In):
     headline: str = ""
     offers: str = Field("", description="What you can offer the group.")
-    companies: list[str] = Field([], description="Companies you can reach.")
-    fields: list[str] = Field([], description="Fields you know.")
+    companies: list[str] = Field(
+        [], max_length=actions.LIST_MAX, description="Companies you can reach."
+    )
+    fields: list[str] = Field([], max_length=actions.LIST_MAX, description="Fields you know.")
 
 
 class ProfileRow(Out):

@@ -38,7 +38,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from troth.backup.export import FORMAT, OWNER_MARK, VERSION
-from troth.backup.jsonstream import NotStreamable, read_stream
+from troth.backup.jsonstream import NotStreamable, TooBig, read_stream
 from troth.backup.tables import (
     DERIVED,
     RENAMED,
@@ -536,11 +536,17 @@ def _scan(path: Path, owner_id: Any) -> tuple[dict[str, _Load], Any]:
         return _plan(path, _streamed(path), owner_id), None
     except (NotStreamable, UnicodeDecodeError, RecursionError):
         pass  # not troth's own layout (or broken): read it whole, for a precise error
+    except TooBig as exc:
+        raise TrothError(_too_big(path, exc)) from None
     except OSError as exc:
         raise TrothError(f"cannot read {path}: {exc.strerror or exc}") from None
     _check_whole_size(path)
     data = _read(path)
     return _plan(path, _whole(path, data), owner_id), data
+
+
+def _too_big(path: Path, exc: TooBig) -> str:
+    return f"{path}: {exc}, more than any export troth writes holds; nothing was restored"
 
 
 def _check_whole_size(path: Path) -> None:
@@ -728,6 +734,8 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
                 counts[load.table.label] = done
         except (NotStreamable, UnicodeDecodeError, OSError):
             raise TrothError(f"cannot restore {path}: it changed while being read") from None
+        except TooBig as exc:  # it changed since _scan read it
+            raise TrothError(_too_big(path, exc)) from None
         do_ensure_me(owner)
         models_in = [load.table.model for load in loads.values()]
         _advance_sequences(models_in)

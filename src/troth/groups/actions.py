@@ -273,13 +273,20 @@ def _items(values: Sequence[str] | str, what: str) -> list[str]:
     """A list a member typed, one per line or comma-separated; duplicates dropped."""
     if isinstance(values, str):
         values = re.split(r"[\n,;]", values)
+    # Counted before any is cleaned: a form or API body of a million names is refused
+    # at once, not cleaned item by item first (blank entries, as a trailing comma
+    # leaves, do not count). Duplicates are dropped through a set, so the work stays
+    # linear in what was sent.
+    given = sum(1 for raw in values if raw.strip())
+    if given > LIST_MAX:
+        raise TrothError(f"{what}: at most {LIST_MAX}, got {given}")
     items: list[str] = []
+    seen: set[str] = set()
     for raw in values:
         item = clean_text(raw, what, ITEM_MAX)
-        if item and item.casefold() not in (i.casefold() for i in items):
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
             items.append(item)
-    if len(items) > LIST_MAX:
-        raise TrothError(f"{what}: at most {LIST_MAX}, got {len(items)}")
     return items
 
 

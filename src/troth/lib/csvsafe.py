@@ -1,7 +1,7 @@
 """CSV that a spreadsheet opens without running anything (pure: no Django).
 
-A cell starting with =, +, -, @, a tab or a carriage return is a formula to Excel,
-LibreOffice and Google Sheets, and names and notes come from imported third-party
+A cell starting with =, +, -, @ (or their fullwidth forms), a tab or a carriage
+return is a formula to Excel, LibreOffice and Google Sheets, and names and notes come from imported third-party
 files (LinkedIn, vCards, uploads): `=HYPERLINK(...)` or `=cmd|...` in a name would
 run when the export is opened. OWASP's CSV-injection rule is to prefix such a
 cell with a single quote, which spreadsheets show as text. Numbers are written as
@@ -18,7 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) too: a spreadsheet that
+# applies NFKC normalisation on input (some CJK locales, some import dialogs)
+# turns them into =, +, - and @ before it decides whether a cell is a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 

@@ -251,6 +251,11 @@ def _url(value: str) -> str | None:
         return None
 
 
+# The largest photo kept: phones and address books export well under 1 MiB; 8 MiB as
+# base64 is under 11 MiB, within a restorable row (an attacker review of issue 17).
+PHOTO_MAX = 8 * 1024 * 1024
+
+
 def _photo(line: _Line, value: str) -> bytes | None:
     kinds = line.kinds()
     value = value.strip()
@@ -261,7 +266,9 @@ def _photo(line: _Line, value: str) -> bytes | None:
     elif not kinds & {"B", "BASE64"}:
         return None  # a URI (or nothing): photos are kept only when inline
     data = re.sub(r"\s+", "", value)
-    if not data:
+    if not data or len(data.rstrip("=")) * 3 // 4 > PHOTO_MAX:
+        # too big is dropped like a malformed one: a backup's row holding it must stay
+        # under the restore's 16 MiB a row (backup/jsonstream.py), as base64 inside JSON
         return None
     try:
         photo = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)

@@ -118,3 +118,39 @@ def test_web_forced_undo_undoes_the_merge_made_since(
     page = client.post(f"/import/{run.id}/undo", {"force": "1"}, follow=True)
     assert page.status_code == 200
     _after(me, older, merged_id)
+
+
+def test_someone_merged_into_the_imports_person_comes_back(
+    me: Owner, cli: Cli, tmp_path: Path
+) -> None:
+    """The other way round: the older Robert folded into the import's one. Without
+    undoing that merge first, the older Robert would go with the import."""
+    older = do_add_person(me, "Robert Chen", emails=["rob@chen.example"])
+    cli("import", str(_csv(tmp_path / "people.csv")))
+    run = ImportRun.objects.filter(owner=me).latest("id")
+    newer = Person.objects.get(owner=me, full_name="Robert Chen", id__gt=older.id)
+    do_accept(me, newer, older)
+    assert not Person.objects.filter(pk=older.id).exists()
+    done = cli.json("import", "--undo", str(run.id), "--force")
+    assert done["unmerged"] == 1 and done["people_removed"] == 4
+    assert not Person.objects.filter(pk=newer.id).exists()
+    back = Person.objects.get(pk=older.id)
+    assert list(back.contact_points.values_list("value", flat=True)) == ["rob@chen.example"]
+    # undone, the merge went with the person it kept: nothing offers to undo it
+    assert not MergeRecord.objects.filter(owner=me, merged_id=older.id).exists()
+
+
+def test_a_merge_that_cannot_be_undone_is_retired(me: Owner, cli: Cli, tmp_path: Path) -> None:
+    """A merge restored from a backup keeps no snapshot: it cannot be undone, so the
+    forced undo marks it undone, saying why, and the merge list offers nothing."""
+    run, older, merged_id = _import_and_merge(me, cli, tmp_path)
+    MergeRecord.objects.filter(owner=me, merged_id=merged_id).update(snapshot={})
+    done = cli.json("import", "--undo", str(run.id), "--force")
+    assert done["unmerged"] == 0
+    merge = MergeRecord.objects.get(owner=me, merged_id=merged_id)
+    assert merge.undone_at is not None
+    assert merge.reason.endswith(f"retired: import #{run.id}, which made the person, was undone")
+    out = cli("unmerge", str(merge.id), code=2)
+    assert "already undone" in out.stderr
+    assert not Person.objects.filter(pk=merged_id).exists()
+    assert Person.objects.filter(pk=older.id).exists()

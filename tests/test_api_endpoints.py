@@ -157,7 +157,7 @@ def test_interactions_favours_promises_needs(api: Api) -> None:
     assert api.get("/favours", direction="got").json()["items"] == []
     r = api("POST", f"/needs/{mine['id']}/met", {"by_id": dana["id"]})
     assert r.status_code == 200 and r.json()["met_by"]["id"] == dana["id"]
-    assert api("POST", f"/needs/{mine['id']}/met", {}).status_code == 400  # already met
+    assert api("POST", f"/needs/{mine['id']}/met", {}).status_code == 409  # already met
 
     p = api(
         "POST", "/promises", {"to_id": dana["id"], "what": "send the deck", "due": "2999-01-01"}
@@ -170,7 +170,7 @@ def test_interactions_favours_promises_needs(api: Api) -> None:
         r = api("POST", f"/promises/{pid}/{verb}")
         assert r.status_code == 200 and r.json()["status"] == status
     again = api("POST", f"/promises/{theirs['id']}/released")
-    assert again.status_code == 400 and "already broken" in again.json()["error"]
+    assert again.status_code == 409 and "already broken" in again.json()["error"]
     assert api.get("/promises").json()["items"] == []
     assert len(api.get("/promises", all="true").json()["items"]) == 2
     assert (
@@ -218,7 +218,7 @@ def test_agenda_done_snooze_skip_draft_cadence(api: Api, cli: Cli) -> None:
     # done on a promise of mine: kept (as troth done), no contact logged for it
     assert r.status_code == 200 and r.json() == {"id": first, "logged": None}
     assert Commitment.objects.get(id=int(first[1:])).status == Commitment.KEPT
-    assert api("POST", f"/agenda/{first}/done", {}).status_code in (400, 404)
+    assert api("POST", f"/agenda/{first}/done", {}).status_code in (404, 409)
     r = api("POST", f"/agenda/{second}/snooze", {"until": str(today)})
     assert r.status_code == 400 and "until" in r.json()["error"]
     r = api("POST", f"/agenda/{second}/snooze", {"until": str(today + dt.timedelta(days=3))})

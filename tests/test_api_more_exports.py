@@ -73,7 +73,7 @@ def test_undo_an_import_as_the_cli(api: Api, cli: Cli, tmp_path: Path) -> None:
     assert {**via_api, "run": second.id} == via_cli
     # undone already: refused, naming it
     r = api("POST", f"/imports/{first.id}/undo")
-    assert r.status_code == 400 and "already undone" in r.json()["error"]
+    assert r.status_code == 409 and "already undone" in r.json()["error"]
 
 
 def test_undo_refused_after_a_later_edit_unless_force(api: Api, cli: Cli, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_post_offer_withdraw_close_a_need(alice: Owner, bob: Owner, circle: Grou
     r = bobs("POST", f"/groups/{circle.slug}/needs/{need['id']}/offer", {"note": "I know two"})
     assert r.status_code == 201 and r.json()["note"] == "I know two", r.content
     again = bobs("POST", f"/groups/{circle.slug}/needs/{need['id']}/offer", {})
-    assert again.status_code == 400 and "already" in again.json()["error"]
+    assert again.status_code == 409 and "already" in again.json()["error"]
     mine = alices.get(f"/groups/{circle.slug}/needs").json()["items"][0]
     assert mine["offers"] == 1 and mine["offer_list"][0]["note"] == "I know two"
     # one's own need: no offering on it, and only its author closes it

@@ -70,7 +70,7 @@ def test_suggestions_list_accept_dismiss_as_the_cli(api: Api, cli: Cli) -> None:
     assert Person.objects.filter(pk=dana.person_b_id).exists()  # nothing merged
     for decision in ("dismiss", "accept"):  # decided: not again
         again = api("POST", f"/merge-suggestions/{dana.id}/{decision}")
-        assert again.status_code == 400
+        assert again.status_code == 409
         assert "was decided already (rejected)" in again.json()["error"]
     assert api.get("/merge-suggestions").json()["items"] == [] == cli.json("merge", "--suggestions")
 
@@ -94,7 +94,7 @@ def test_merges_and_undoing_one_as_the_cli(api: Api, cli: Cli) -> None:
     assert cli.json("merges")[0]["undone_at"] is not None
     # undone once; a second time is refused with the reason, changing nothing
     again = api("POST", f"/merges/{merged['merge_id']}/undo")
-    assert again.status_code == 400 and "error" in again.json()
+    assert again.status_code == 409 and "error" in again.json()
     # by person, as `troth unmerge NAME`: the latest merge into them
     r = api("POST", f"/people/{keep.id}/unmerge")
     assert r.status_code == 400 and "nobody was merged into Robert Chen" in r.json()["error"]

@@ -23,5 +23,10 @@ class Ambiguous(TrothError):
         self.candidates = candidates
 
 
+class Conflict(TrothError):
+    """A fair request the thing is no longer in a state for: done or undone already
+    (the API answers 409, the CLI still exits 2)."""
+
+
 class Forbidden(TrothError):
     """Known to the user but not theirs to do (the web answers 403)."""

@@ -16,7 +16,7 @@ from troth.agenda.queries import (
     MIN_TIER_CADENCE,
     default_tier_cadences,
 )
-from troth.errors import TrothError
+from troth.errors import Conflict, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.intros import flow
@@ -48,7 +48,7 @@ SUMMARY = {
 def _mark(owner: Owner, item: Candidate, status: str, until: dt.date | None = None) -> AgendaMark:
     existing = AgendaMark.objects.filter(owner=owner, key=item.key).first()
     if existing is not None and existing.status != AgendaMark.SNOOZED:
-        raise TrothError(f"agenda item {item.id} is already {existing.status}")
+        raise Conflict(f"agenda item {item.id} is already {existing.status}")
     fields = {
         "kind": item.kind,
         "ref": item.ref,

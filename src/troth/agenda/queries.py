@@ -14,7 +14,7 @@ from troth.agenda import plan, snapshot
 from troth.agenda.intro_items import intro_candidates
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import Candidate, Item
-from troth.errors import NotFound, TrothError
+from troth.errors import Conflict, NotFound
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
 from troth.owned import Owner
@@ -662,5 +662,5 @@ def access_item(
             return c
     mark = AgendaMark.objects.filter(owner=owner, kind=kind, ref=ref).order_by("-marked_at").first()
     if mark is not None and mark.status != AgendaMark.SNOOZED:
-        raise TrothError(f"agenda item {item_id} is already {mark.status}")
+        raise Conflict(f"agenda item {item_id} is already {mark.status}")
     raise NotFound(f"no agenda item {item_id} today (see: troth agenda --all)")

@@ -25,7 +25,7 @@ from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
 
-from troth.errors import Ambiguous, Forbidden, NotFound, TrothError
+from troth.errors import Ambiguous, Conflict, Forbidden, NotFound, TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.owned import Owner
 from troth.tokens.models import AccessToken
@@ -263,7 +263,7 @@ def _troth_error(request: HttpRequest, exc: TrothError) -> HttpResponse:
         return _error(request, str(exc), 404)
     if isinstance(exc, Forbidden):
         return _error(request, str(exc), 403)
-    if isinstance(exc, Ambiguous):
+    if isinstance(exc, (Ambiguous, Conflict)):
         return _error(request, str(exc), 409)
     return _error(request, str(exc), 400)
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from troth.api.core import Out, answers, atomic_write, owner, paginate
 from troth.api.people import row
 from troth.api.schemas import PersonRef, PersonRow
-from troth.errors import TrothError
+from troth.errors import Conflict
 from troth.identity import actions, queries
 from troth.identity.models import MergeSuggestion
 
@@ -51,7 +51,8 @@ class Unmerged(Out):
 @router.post("/merges/{merge_id}/undo", response=answers(Unmerged), summary="Undo a merge")
 def undo_merge(request: HttpRequest, merge_id: int) -> dict:
     """`troth unmerge ID`: both people again, each with their own history; they are
-    then marked as different people, so troth does not suggest the pair again."""
+    then marked as different people, so troth does not suggest the pair again. 409 when
+    it was undone already (with the import that made the merged person, say)."""
     who = owner(request)
     with atomic_write():
         record = queries.access_merge(who, merge_id)
@@ -97,7 +98,7 @@ def list_suggestions(request: HttpRequest, limit: int = 50, cursor: str | None =
 
 def _open(suggestion: MergeSuggestion) -> MergeSuggestion:
     if suggestion.status != MergeSuggestion.OPEN:
-        raise TrothError(
+        raise Conflict(
             f"merge suggestion {suggestion.id} was decided already ({suggestion.status})"
         )
     return suggestion

@@ -145,8 +145,22 @@ class Undone(Out):
 def undo(request: HttpRequest, import_id: int, force: bool = False) -> dict:
     """`troth import --undo ID [--force] --json`: what the import added is removed, what
     it changed put back, the merges it made undone. Refused (400) when something it
-    wrote was changed since, unless `force` (the later changes are then kept)."""
-    from troth.importers.undo import do_undo_import
+    wrote was changed since, unless `force` (the later changes are then kept); 409 when
+    it was undone already."""
+    from troth.importers.undo import UndoRefused, do_undo_import
 
-    # do_undo_import makes its own short transactions (a big import is undone in chunks)
-    return do_undo_import(owner(request), import_id, force=force).as_dict()
+    try:
+        # do_undo_import makes its own short transactions (a big import is undone in chunks)
+        return do_undo_import(owner(request), import_id, force=force).as_dict()
+    except UndoRefused as exc:
+        raise type(exc)(_for_the_api(str(exc))) from None
+
+
+def _for_the_api(message: str) -> str:
+    """A refusal worded for the command line, as the API's caller goes on: `?force=true`
+    for --force, the merge's undo call for `troth unmerge N`."""
+    message = re.sub(r"troth unmerge (\d+)", r"POST /api/v1/merges/\1/undo", message)
+    message = message.replace("troth imports lists them", "GET /api/v1/imports lists them")
+    return message.replace("use --force", "use ?force=true").replace(
+        "with --force", "with ?force=true"
+    )

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from troth.errors import Forbidden, NotFound, TrothError
+from troth.errors import Conflict, Forbidden, NotFound, TrothError
 from troth.groups.models import (
     Attendance,
     Group,
@@ -400,7 +400,7 @@ def do_close_need(
     longer needed."""
     need = _own_need(membership, need_id)
     if need.status != GroupNeed.OPEN:
-        raise TrothError(f"need #{need_id} is closed already ({need.get_status_display()})")
+        raise Conflict(f"need #{need_id} is closed already ({need.get_status_display()})")
     if outcome not in (GroupNeed.MET, GroupNeed.DROPPED):
         raise TrothError(f"a need closes as met or dropped, not {outcome!r}")
     helper = None
@@ -435,7 +435,7 @@ def do_offer_help(
         need=need, helper=membership.user, defaults={"note": note, "created_at": now}
     )
     if not created:
-        raise TrothError(f"you offered help on need #{need_id} already")
+        raise Conflict(f"you offered help on need #{need_id} already")
     return offer
 
 
@@ -539,7 +539,7 @@ def do_carry_need(
     now = now or timezone.now()
     need = _own_need(membership, need_id)
     if need.status != GroupNeed.OPEN:
-        raise TrothError(f"need #{need_id} is closed already ({need.get_status_display()})")
+        raise Conflict(f"need #{need_id} is closed already ({need.get_status_display()})")
     meeting = next_meeting(membership.group, now)
     if meeting is None:
         raise TrothError(f"{membership.group.name} has no meeting scheduled to carry it to")

@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from troth.errors import NotFound, TrothError
+from troth.errors import Conflict, NotFound, TrothError
 from troth.events import emit
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
@@ -565,7 +565,7 @@ def do_unmerge(owner: Owner, record: MergeRecord) -> Person:
         raise NotFound(f"no merge with id {record.id}")
     record.refresh_from_db()  # a later merge may have moved it to someone else
     if record.undone_at is not None:
-        raise TrothError(f"merge #{record.id} was already undone")
+        raise Conflict(f"merge #{record.id} was already undone")
     snap = record.snapshot
     if not snap:  # a restore never brings a snapshot back (troth.backup.restore)
         raise TrothError(

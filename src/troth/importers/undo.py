@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from troth.errors import NotFound, TrothError
+from troth.errors import Conflict, NotFound, TrothError
 from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
 from troth.importers.models import ImportChange, ImportRun, MessageParticipant
 from troth.interactions.models import Interaction
@@ -102,6 +102,10 @@ WHAT = {
 
 class UndoRefused(TrothError):
     """Undoing the run is not safe (or not possible); nothing was changed."""
+
+
+class AlreadyUndone(UndoRefused, Conflict):
+    """The run was undone before (the API answers 409)."""
 
 
 @dataclass
@@ -310,7 +314,7 @@ def _gained(
 
 def _can_start(run: ImportRun, force: bool = False) -> None:
     if run.undone_at is not None:
-        raise UndoRefused(f"import #{run.pk} was already undone")
+        raise AlreadyUndone(f"import #{run.pk} was already undone")
     if run.status in (ImportRun.QUEUED, ImportRun.RUNNING) and not force:
         raise UndoRefused(
             f"import #{run.pk} is still running; undo it once it is done (if troth was stopped"
@@ -365,6 +369,7 @@ def do_undo_run_quietly(owner, run: ImportRun) -> None:
 def _undo(owner, run: ImportRun, record: _Record) -> UndoSummary:
     summary = UndoSummary(run_id=run.pk)
     _unmerge(owner, record, summary)
+    _unmerge_since(owner, run, record, summary)
     for model in DELETE_ORDER:
         ids = record.ids(model)
         if model in (Organization, Tag):
@@ -488,6 +493,43 @@ def _unmerge(owner, record: _Record, summary: UndoSummary) -> None:
                 MergeSuggestion.objects.filter(owner=owner, id__gt=newest).delete()
                 summary.unmerged += 1
             merge.delete()
+
+
+def _unmerge_since(owner, run: ImportRun, record: _Record, summary: UndoSummary) -> None:
+    """Merges made since (by hand, or by a later import) of a person the run created
+    into someone, or of someone into them (only with force: the checks refuse
+    otherwise), newest first. Undone, the person comes back with what the merge moved
+    and then goes with the run, and the filled-in fields of the one kept are put
+    back; left, the merge list would offer to bring back an empty person of an
+    undone import (a newcomer's review), or the person merged into one of the run's
+    would go with them. A merge that cannot be undone (one from a restored backup)
+    is retired: marked undone, its reason saying why."""
+    from troth.identity.actions import do_unmerge
+
+    created = record.ids(Person)
+    own = set(record.ids(MergeRecord))
+    found: set[int] = set()
+    for chunk in _chunks(created):
+        found.update(
+            MergeRecord.objects.filter(owner=owner, undone_at__isnull=True)
+            .filter(models.Q(merged_id__in=chunk) | models.Q(kept_id__in=chunk))
+            .exclude(id__in=own)
+            .values_list("id", flat=True)
+        )
+    for merge_id in sorted(found, reverse=True):
+        with transaction.atomic():
+            merge = MergeRecord.objects.filter(owner=owner, pk=merge_id).first()
+            if merge is None or merge.undone_at is not None:
+                continue
+            try:
+                with transaction.atomic():
+                    do_unmerge(owner, merge)
+                summary.unmerged += 1
+            except TrothError:
+                note = f"; retired: import #{run.pk}, which made the person, was undone"
+                MergeRecord.objects.filter(owner=owner, pk=merge_id).update(
+                    undone_at=timezone.now(), reason=(merge.reason + note)[-300:]
+                )
 
 
 def _unused(model: type[models.Model], owner, ids: list[int]) -> list[int]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import Conflict, TrothError
 from troth.events import emit
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
@@ -117,7 +117,7 @@ def do_propose(
         Q(person_a=a, person_b=b) | Q(person_a=b, person_b=a)
     )
     if (existing := same.first()) is not None:
-        raise TrothError(
+        raise Conflict(
             f"introduction #{existing.id} between them is already {flow.word(existing.state)}"
         )
     guarded = [

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Model
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import Conflict, TrothError
 from troth.events import emit
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
 from troth.owned import Owner
@@ -91,7 +91,7 @@ def do_set_promise_status(owner: Owner, promise: Commitment, status: str) -> Com
     if status not in {Commitment.KEPT, Commitment.BROKEN, Commitment.RELEASED}:
         raise TrothError(f"unknown promise status {status!r}")
     if promise.status != Commitment.OPEN:
-        raise TrothError(
+        raise Conflict(
             f"promise #{promise.id} is already {promise.status}; only open promises change"
         )
     promise.status = status
@@ -147,7 +147,7 @@ def do_close_need(owner: Owner, need: Need, status: str, *, met_by: Person | Non
     if status not in {Need.MET, Need.WITHDRAWN, Need.EXPIRED}:
         raise TrothError(f"unknown need status {status!r}")
     if need.status != Need.OPEN:
-        raise TrothError(f"need #{need.id} is already {need.status}")
+        raise Conflict(f"need #{need.id} is already {need.status}")
     if met_by is not None and met_by.id == need.person_id:
         raise TrothError(
             "someone meeting their own need is not help to record; use --by for who helped"

@@ -11,7 +11,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import NotFound, TrothError
+from troth.errors import Ambiguous, NotFound, TrothError
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
@@ -162,6 +162,36 @@ def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]
     return out
 
 
+SHOWN_COMPANIES = 5  # companies named when a name matches several
+
+
+def _company(owner: Owner, me: Person, company: str) -> Organization | None:
+    """The organisation `company` names: its exact name (case and accents aside), else
+    the one organisation someone works or worked at whose name has a word starting so
+    ("Wayfinder" for "Wayfinder Hospitality", as people search matches names). Several:
+    Ambiguous, naming them. None: nobody is there."""
+    key = fold(company)
+    if not key:
+        return None
+    exact = Organization.objects.filter(owner=owner, name_key=key).first()
+    if exact is not None:
+        return exact
+    staffed = Employment.objects.filter(owner=owner).exclude(person=me).values("organization_id")
+    found = list(
+        Organization.objects.filter(owner=owner, id__in=staffed)
+        .filter(Q(name_key__startswith=key) | Q(name_key__contains=f" {key}"))
+        .order_by("name_key", "id")[: SHOWN_COMPANIES + 1]
+    )
+    if len(found) > 1:
+        names = ", ".join(repr(o.name) for o in found[:SHOWN_COMPANIES])
+        more = " and more" if len(found) > SHOWN_COMPANIES else ""
+        raise Ambiguous(
+            f"{company!r} matches several companies: {names}{more}; name one in full",
+            [(o.id, o.name) for o in found[:SHOWN_COMPANIES]],
+        )
+    return found[0] if found else None
+
+
 def find_paths(
     owner: Owner,
     target: Person | None = None,
@@ -183,7 +213,7 @@ def find_paths(
     me = Person.objects.get(owner=owner, is_me=True)
     names: dict[int, str]
     if company is not None:
-        org = Organization.objects.filter(owner=owner, name_key=fold(company)).first()
+        org = _company(owner, me, company)
         jobs = (
             list(
                 Employment.objects.filter(owner=owner, organization=org)

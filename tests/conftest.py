@@ -30,6 +30,32 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"troth: clock pinned to {pinned} (TROTH_TEST_TODAY)" if pinned else None
 
 
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """An `own_process` test must reach no test database: .ci/run's PostgreSQL pass
+    leaves such tests out (they would run there exactly as in the first pass), so one
+    that did would lose its PostgreSQL run without anyone noticing."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("own_process")
+        and (
+            item.get_closest_marker("django_db") is not None
+            or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+    ]
+    if wrong:
+        raise pytest.UsageError(f"own_process tests that use the test database: {wrong}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def pinned_clock() -> Iterator[dt.date | None]:
     """`TROTH_TEST_TODAY=2028-02-29 pytest` runs the whole suite as if it were that day

@@ -600,6 +600,7 @@ def test_troth_backup_command_in_process(cli: Cli, tmp_path: Path) -> None:
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
+@pytest.mark.own_process
 def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
+# test database)
+pytestmark = pytest.mark.own_process
+
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 

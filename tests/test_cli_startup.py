@@ -49,6 +49,7 @@ def probe(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
     return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
 
 
+@pytest.mark.own_process
 @pytest.mark.parametrize("option", ["--version", "--help"])
 def test_version_and_help_do_not_start_django(tmp_path: Path, option: str) -> None:
     out, loaded = probe(tmp_path, option)
@@ -58,6 +59,7 @@ def test_version_and_help_do_not_start_django(tmp_path: Path, option: str) -> No
     assert not (tmp_path / "troth.sqlite3").exists()
 
 
+@pytest.mark.own_process
 def test_help_lists_every_command_by_panel(tmp_path: Path) -> None:
     out, loaded = probe(tmp_path, "--help")
     for name in ("add", "people", "intro", "agenda", "draft", "import", "export", "eval"):
@@ -67,6 +69,7 @@ def test_help_lists_every_command_by_panel(tmp_path: Path) -> None:
     assert not loaded["troth.cli.intros"]
 
 
+@pytest.mark.own_process
 def test_a_read_command_loads_neither_numpy_nor_the_migration_graph(tmp_path: Path) -> None:
     # The first command on a new home migrates (the full way)...
     out, _ = probe(tmp_path, "people")
@@ -80,6 +83,7 @@ def test_a_read_command_loads_neither_numpy_nor_the_migration_graph(tmp_path: Pa
     assert not loaded["troth.cli.intros"]
 
 
+@pytest.mark.own_process
 def test_commands_json_is_up_to_date() -> None:
     """commands.json feeds `troth --help`; after adding or renaming a command run
     `python -m troth.cli.manifest` to rewrite it."""
@@ -120,6 +124,7 @@ def test_help_has_no_type_noise(cli: Cli, args: list[str]) -> None:
         assert noise not in text
 
 
+@pytest.mark.own_process
 def test_help_on_a_command_shows_its_options_in_a_fresh_process(tmp_path: Path) -> None:
     # `troth help add` asks the root group for `add` before its module was imported:
     # it must get the real command, not the one-line stand-in the top-level help uses.

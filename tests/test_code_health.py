@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -93,6 +94,7 @@ def test_serve_inside_a_running_django_changes_no_setting(
     assert dict(os.environ) == before
 
 
+@pytest.mark.own_process
 def test_the_mode_is_in_the_environment_before_django_starts(tmp_path: Path) -> None:
     """What serve decides is what settings.py reads when Django starts."""
     script = (

@@ -22,6 +22,11 @@ from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.sim.names import FIRST_NAMES, LAST_NAMES
 from troth.web.busy import DatabaseBusyMiddleware, server_error
 
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
+# test database)
+pytestmark = pytest.mark.own_process
+
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 

@@ -159,6 +159,7 @@ for status in ("running", "queued"):
 """
 
 
+@pytest.mark.own_process
 def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path: Path) -> None:
     """A real `troth serve` on a real SQLite file: the runs it was running in its own
     threads when it was killed (running, and queued behind them) are interrupted at

@@ -83,6 +83,7 @@ def user_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.own_process
 @linux_only
 def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     port = _free_port()
@@ -118,6 +119,7 @@ def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.own_process
 def test_workers_out_of_range_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [TROTH, "serve", "--workers", "0", "--no-open"],

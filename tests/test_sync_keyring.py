@@ -14,6 +14,11 @@ from cryptography.fernet import Fernet
 
 from troth.sync.secrets import SecretLost, key_path, key_store, reveal, seal
 
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
+# test database)
+pytestmark = pytest.mark.own_process
+
 BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NAME = "file PlaintextKeyring"  # as keyring names it
 

@@ -976,6 +976,7 @@ def _stop(proc: subprocess.Popen[str]) -> str:
     return out
 
 
+@pytest.mark.own_process
 def test_troth_serve_answers_http_on_loopback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(tmp_path / "home")

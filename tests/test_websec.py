@@ -81,6 +81,7 @@ def production_env() -> dict[str, str]:
 # ---------------------------------------------------------------- HTTPS behind a proxy
 
 
+@pytest.mark.own_process
 def test_check_deploy_is_clean_for_the_documented_setup(tmp_path: Path) -> None:
     env, serve = documented_setup()
     for name in (
@@ -379,6 +380,7 @@ def test_the_admin_refuses_a_weak_password(client: Client, db: None) -> None:
     assert not get_user_model().objects.filter(username="newbie").exists()
 
 
+@pytest.mark.own_process
 def test_createsuperuser_and_changepassword_refuse_1(tmp_path: Path) -> None:
     """createsuperuser at its prompt and changepassword (both run on a terminal)."""
     script = (
@@ -502,6 +504,7 @@ def _serve(tmp_path: Path, extra: dict[str, str]) -> Iterator[int]:
         proc.wait(timeout=15)
 
 
+@pytest.mark.own_process
 def test_the_real_server_caps_bodies(served: int) -> None:
     port = served
     # Behind --sign-in, loopback is no longer the owner: the page asks to sign in.
@@ -526,6 +529,7 @@ def test_the_real_server_caps_bodies(served: int) -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.own_process
 def test_the_real_server_believes_the_proxy_about_https(served_behind_proxy: int) -> None:
     """Through waitress, not the test client: waitress drops forwarded headers from
     clients it does not trust, which once made every request behind the README's proxy

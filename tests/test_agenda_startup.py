@@ -11,7 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from test_light_startup import probe
+
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
+# test database)
+pytestmark = pytest.mark.own_process
 
 # Modules `troth agenda` used to import at start-up and no longer needs.
 DEFERRED = (
@@ -31,10 +38,6 @@ watched = json.loads(sys.argv[2])
 sys.argv = ["troth", *json.loads(sys.argv[1])]
 from troth.cli import main
 
-# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
-# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
-# test database)
-pytestmark = pytest.mark.own_process
 try:
     main()
 except SystemExit:

@@ -17,6 +17,7 @@ import pytest
 # test database)
 pytestmark = pytest.mark.own_process
 
+
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 

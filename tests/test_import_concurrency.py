@@ -27,6 +27,7 @@ from troth.web.busy import DatabaseBusyMiddleware, server_error
 # test database)
 pytestmark = pytest.mark.own_process
 
+
 TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 

@@ -12,18 +12,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from troth.trust import constants, engine
 from troth.trust.activity import RHYTHM_PARAMS, shipped_model
+
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
+# test database)
+pytestmark = pytest.mark.own_process
 
 PROBE = """
 import json, sys
 sys.argv = ["troth", *json.loads(sys.argv[1])]
 from troth.cli import main
 
-# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
-# clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
-# test database)
-pytestmark = pytest.mark.own_process
 try:
     main()
 except SystemExit:

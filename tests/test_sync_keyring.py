@@ -19,6 +19,7 @@ from troth.sync.secrets import SecretLost, key_path, key_store, reveal, seal
 # test database)
 pytestmark = pytest.mark.own_process
 
+
 BACKEND = "keyrings.alt.file.PlaintextKeyring"
 NAME = "file PlaintextKeyring"  # as keyring names it
 

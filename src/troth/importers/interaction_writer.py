@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from typing import Any
 
@@ -33,7 +34,7 @@ INTERACTION_CHUNK = 1000
 Point = tuple[str, str]  # (ContactPoint kind, normalised value)
 
 
-class InteractionWriter:
+class InteractionWriter(ABC):
     """The interactions half of an import's writer (`troth.importers.writer._Importer`
     is one): what it reads of the people half is declared here."""
 
@@ -46,8 +47,9 @@ class InteractionWriter:
     imported_names: dict[str, set[int]]
     owner_names: dict[str, list[int]] | None
 
+    @abstractmethod
     def problem(self, where: str, reason: str, group: str = "") -> None:
-        raise NotImplementedError
+        """Record a row the import could not take (the people half keeps the list)."""
 
     def _names(self) -> dict[str, list[int]]:
         if self.owner_names is None:

@@ -24,6 +24,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from troth.errors import Ambiguous, Conflict, Forbidden, NotFound, TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
@@ -33,6 +34,7 @@ from troth.tokens.queries import authenticate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_RETRY_AFTER = 5  # seconds, as the web app's troth.web.busy
+BODY_PROBLEM = "body_problem"
 
 
 class Out(Schema):
@@ -59,19 +61,40 @@ def _nul(value: Any, where: str) -> str | None:
     return None
 
 
+def _body_problem(where: str, message: str) -> PydanticCustomError:
+    """A problem found in a body before its fields are read, at `where` inside that
+    body: a typed error whose parts survive django-ninja turning errors into dicts, so
+    the handler can put the body's own place in front (a nested object's path)."""
+    return PydanticCustomError(
+        BODY_PROBLEM, "{where}: {message}", {"where": where, "message": message}
+    )
+
+
 class In(Schema):
-    """A request body: an unknown field is refused (422 naming it), not ignored; so is
-    a NUL character anywhere in it (PostgreSQL cannot store one, and no name, note or
-    address holds one: Django's forms refuse it too)."""
+    """A request body: an unknown field is refused (422 naming it and the fields the
+    body takes), not ignored; so is a NUL character anywhere in it (PostgreSQL cannot
+    store one, and no name, note or address holds one: Django's forms refuse it too)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _known_fields_no_nul(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            # Checked here rather than left to extra="forbid" (which stays as the net),
+            # so the answer can say what the body does take: a misspelt field is the
+            # commonest mistake, and its fix is in that list.
+            takes = {f.alias or name for name, f in cls.model_fields.items()}
+            unknown = [str(k) for k in data if k not in takes]
+            if unknown:
+                plural = "s" if len(unknown) > 1 else ""
+                raise _body_problem(
+                    ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else ""),
+                    f"unknown field{plural} (this body takes {', '.join(sorted(takes))})",
+                )
         where = _nul(data, "")
         if where:
-            raise ValueError(f"{where}: contains a NUL character")
+            raise _body_problem(where, "contains a NUL character")
         return data
 
 
@@ -217,10 +240,19 @@ def _field(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _problem(error: dict[str, Any]) -> str:
+    where = _field(error.get("loc", ()))
+    if error.get("type") == BODY_PROBLEM:
+        ctx = error.get("ctx") or {}
+        inside = ctx["where"] if where == "body" else f"{where}.{ctx['where']}"
+        return f"{inside}: {ctx['message']}"
+    return f"{where}: {error.get('msg', 'not valid')}"
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 naming every field that was wrong (the first few)."""
-    problems = [f"{_field(e.get('loc', ()))}: {e.get('msg', 'not valid')}" for e in exc.errors]
+    problems = [_problem(e) for e in exc.errors]
     message = "; ".join(problems[:5]) or "the request is not valid"
     if len(problems) > 5:
         message += f" (and {len(problems) - 5} more)"

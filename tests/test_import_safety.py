@@ -135,6 +135,14 @@ def test_undo_puts_the_database_back_and_keeps_a_later_edit(
     expected["people.note"] = sorted(
         [*before["people.note"], *[r for r in after["people.note"] if r[0] == note.pk]]
     )
+    # the note is on their card: their updated_at moved with it (and nothing else of theirs)
+    was = [r for r in before["people.person"] if r[0] == other.pk]
+    now = [r for r in after["people.person"] if r[0] == other.pk]
+    changed = {k for k, v in now[0][1] if (k, v) not in was[0][1]}
+    assert changed == {"updated_at"}
+    expected["people.person"] = sorted(
+        [*[r for r in before["people.person"] if r[0] != other.pk], *now]
+    )
     assert after == expected
     run.refresh_from_db()
     assert run.undone_at is not None

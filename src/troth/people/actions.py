@@ -14,6 +14,7 @@ from troth.lib.contact import ContactError, normalize_email, normalize_phone, no
 from troth.lib.names import name_problem
 from troth.lib.text import fold
 from troth.owned import Owner
+from troth.people.card_changes import do_touch
 from troth.people.models import (
     ContactPoint,
     Employment,
@@ -302,16 +303,21 @@ def _set_nickname(person: Person, nickname: str) -> None:
     text = " ".join(nickname.split())
     if len(text) > MAX_NICKNAME:
         raise TrothError(f"nickname is longer than {MAX_NICKNAME} characters")
-    Person.objects.filter(owner=person.owner_id, id=person.id).update(nickname=text)
+    Person.objects.filter(owner=person.owner_id, id=person.id).update(
+        nickname=text,
+        updated_at=timezone.now(),  # update() skips auto_now
+    )
     person.nickname = text
 
 
 def do_leave_job(owner: Owner, person: Person) -> None:
     """They no longer work where they did: the job ends today, kept in their history
     (a new employer does the same through do_set_job)."""
-    Employment.objects.filter(owner=owner, person=person, is_current=True).update(
+    ended = Employment.objects.filter(owner=owner, person=person, is_current=True).update(
         is_current=False, ended_on=timezone.localdate()
     )
+    if ended:  # update() sends no signal: the card changed all the same
+        do_touch([person.pk])
 
 
 def do_forget_met(owner: Owner, person: Person, *, on: bool = False, through: bool = False) -> None:

@@ -18,3 +18,6 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_search_index, sender=self)
+        from troth.people import card_changes
+
+        card_changes.connect()

@@ -177,6 +177,8 @@ def do_fill_dates(owner, wanted: Mapping[int, Iterable[KeyDate]], source: str) -
                 f" VALUES ({', '.join(['%s'] * len(columns))})",
                 new,
             )
+    # updated_at is left alone, as for the rest of an import's rows written past the
+    # ORM: the import's undo puts the database back exactly (ETags still move).
     return {row[1] for row in new}
 
 

@@ -121,4 +121,4 @@ def my_member_intros(request: HttpRequest, slug: str) -> dict:
 # A member's writes (troth.api.groups_write) go on this same router: ninja gives each
 # router its own URL patterns, so a path shared by two routers (GET and POST
 # /groups/{slug}/needs) would reach only the first one's methods.
-from troth.api import groups_write  # noqa: E402, F401
+from troth.api import group_meetings, groups_write  # noqa: E402, F401

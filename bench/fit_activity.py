@@ -40,7 +40,14 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from troth.trust.activity import FEATURES, HORIZON_DAYS, RHYTHM_PARAMS, features, rhythm_chance
+from troth.trust.activity import (
+    FEATURES,
+    HORIZON_DAYS,
+    RHYTHM_PARAMS,
+    features,
+    rhythm_chance,
+    rhythm_log_odds,
+)
 from troth.trust.evaluate import roc_auc
 from troth.trust.persistence import pairs_as_of, read_log
 
@@ -219,9 +226,8 @@ def design(s, use, rhythm):
     names = list(FEATURES)
     X = s["all_X"][:, [names.index(n) for n in use]].copy()
     if "rhythm_odds" in use:
-        p = rhythm_chance(*s["rhythm_in"][:3], s["rhythm_in"][3], rhythm)
-        p = np.clip(p, 1e-9, 1 - 1e-9)
-        X[:, use.index("rhythm_odds")] = np.log(p) - np.log1p(-p)
+        # the app's own function (activity.features calls it too): one code path
+        X[:, use.index("rhythm_odds")] = rhythm_log_odds(*s["rhythm_in"], rhythm)
     return X
 
 

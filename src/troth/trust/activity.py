@@ -341,6 +341,20 @@ def rhythm_chance(
     return alive * writes
 
 
+def rhythm_log_odds(
+    n_days: Floats,
+    first_day: Floats,
+    last_day: Floats,
+    as_of_day: float | Floats,
+    params: Sequence[float],
+) -> Floats:
+    """The "rhythm_odds" feature: `rhythm_chance` as log-odds (clipped away from 0 and 1).
+    bench/fit_activity.py calls this same function, so the fit and the app read the
+    rhythm one way."""
+    p = np.clip(rhythm_chance(n_days, first_day, last_day, as_of_day, params), 1e-9, 1.0 - 1e-9)
+    return np.asarray(np.log(p) - np.log1p(-p), dtype=np.float64)
+
+
 def features(
     x: ActivityInputs,
     as_of_day: float,
@@ -373,9 +387,7 @@ def features(
             return np.full(len(x.n_total), np.nan)
         # The rhythm counts days with contact, not messages: five messages on one day
         # are one contact in a tie's rhythm (a thread is not five meetings).
-        p = rhythm_chance(x.days_active, x.first_day, x.last_day, as_of_day, rhythm)
-        p = np.clip(p, 1e-9, 1.0 - 1e-9)
-        return np.log(p) - np.log1p(-p)
+        return rhythm_log_odds(x.days_active, x.first_day, x.last_day, as_of_day, rhythm)
 
     cols: dict[str, Callable[[], Floats]] = {
         "log_decayed_30": lambda: np.log1p(x.decayed[30.0]),

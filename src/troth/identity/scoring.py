@@ -123,6 +123,14 @@ def _judge(
     lo, hi = (ca.id, cb.id) if ca.id < cb.id else (cb.id, ca.id)
     if a.linkedin and b.linkedin and not (a.linkedin & b.linkedin):
         return None  # two profiles: two people
+    if not shared and (
+        not (a.named and b.named) or ONCE_PER_PERSON & set(ca.sources) & set(cb.sources)
+    ):
+        # What the rules below decide without the names, decided before scoring them:
+        # the name blocks of a LinkedIn export hand over tens of thousands of such
+        # pairs, and scoring each (twice: .groups._variants scores them too) was a
+        # good part of an import's identity step (issue 20).
+        return None
     given, family, why = _name_scores(a, b)
     reasons = list(shared)
     if why:
@@ -142,12 +150,9 @@ def _judge(
             return Match(lo, hi, 0.97, True, reasons)
         reasons.append("but the names differ")
         return Match(lo, hi, 0.55, False, reasons)
-    if not both_named:
-        return None
-    if ONCE_PER_PERSON & set(ca.sources) & set(cb.sources):
-        # A LinkedIn export lists a connection once: two of its records that share no
-        # address are two people, however alike (two connections named Wei Zhang).
-        return None
+    # (here both are named, and not both from a source that lists a person once: a
+    # LinkedIn export lists a connection once, so two of its records that share no
+    # address are two people, however alike, two connections named Wei Zhang; see above)
     if close:
         exact = given == 1.0 and family == 1.0
         reasons.append("same name" if exact else f"similar name ({given:.2f}/{family:.2f})")

@@ -42,6 +42,7 @@ from troth.identity.actions import do_resolve
 from troth.identity.models import SourceRecord
 from troth.identity.queries import interactions_dropped
 from troth.importers import sanity
+from troth.importers.bulkrows import import_page_cache
 from troth.importers.journal import Journal
 from troth.importers.models import ImportRun
 from troth.importers.participants import PARTICIPANT_CHUNK, do_store_participants
@@ -295,7 +296,8 @@ def _pipeline(
     # it off, as this did before, switched it off for the whole server).
     gc.freeze()
     try:
-        _write(owner, importer, people, interactions, progress, summary, journal)
+        with import_page_cache():
+            _write(owner, importer, people, interactions, progress, summary, journal)
     finally:
         gc.unfreeze()
 

@@ -10,6 +10,13 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Casefold, strip accents and squeeze spaces: "  José  ÁLVAREZ " -> "jose alvarez"."""
+    if text.isascii():
+        # Most names and companies are ASCII, which has no accents to strip and casefolds
+        # to lower(); str.split() splits on exactly the ASCII characters `\s` matches
+        # (tests/test_text_fold_ascii.py), so this is the same result without the NFKD
+        # pass and the per-character walk: an import folds every name and company
+        # (90,000 calls for 30,000 LinkedIn connections, issue 20).
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", bare.casefold()).strip()

@@ -60,6 +60,13 @@ def main() -> None:
         help="scale the evidence of true ties (messages and meetings per tie) by this",
     )
     ap.add_argument("--show", type=int, default=0, help="print this many of troth's paths")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=50,
+        help="random fewest-hops chains per target: the baseline is their mean (one draw "
+        "made the ratio swing by 0.1 between two runs on the same links)",
+    )
     args = ap.parse_args()
     m = Machine.read()
     print(m.line())
@@ -225,16 +232,25 @@ def main() -> None:
                     "true",
                     [round(x, 2) for x in hop_strengths(ours)],
                 )
-        base = _fewest_hops(wn, ids[t], strict=True, rng=rng)
-        loose = _fewest_hops(wn, ids[t], strict=False, rng=rng)
+        base = _fewest_hops(wn, ids[t], strict=True, rng=rng, draws=args.draws)
+        loose = _fewest_hops(wn, ids[t], strict=False, rng=rng, draws=args.draws)
         rows.append(
             {
                 "target": t,
                 "reachable": _truly_reachable(t, true_first, adj, contact, WARM),
                 "any": _truly_reachable(t, true_first, adj, contact),
                 "ours": hop_strengths(ours) if ours else None,
-                "base": hop_strengths([index[p] for p in base]) if base else None,
-                "loose": hop_strengths([index[p] for p in loose]) if loose else None,
+                # the baseline's expected weakest hop: the mean over its random draws
+                "base": statistics.fmean(
+                    min(hop_strengths([index[p] for p in path])) for path in base
+                )
+                if base
+                else None,
+                "loose": statistics.fmean(
+                    min(hop_strengths([index[p] for p in path])) for path in loose
+                )
+                if loose
+                else None,
                 "oracle": oracle(ids[t]),
             }
         )
@@ -243,11 +259,11 @@ def main() -> None:
     found = [r for r in reachable if r["ours"]]
     anyway = [r for r in rows if r["any"]]
     found_any = [r for r in anyway if r["ours"]]
-    both = [r for r in rows if r["ours"] and r["base"]]
-    with_loose = [r for r in rows if r["ours"] and r["loose"]]
+    both = [r for r in rows if r["ours"] and r["base"] is not None]
+    with_loose = [r for r in rows if r["ours"] and r["loose"] is not None]
     ours_mean = statistics.fmean(min(r["ours"]) for r in both) if both else 0.0
-    base_mean = statistics.fmean(min(r["base"]) for r in both) if both else 0.0
-    loose_mean = statistics.fmean(min(r["loose"]) for r in with_loose) if with_loose else 0.0
+    base_mean = statistics.fmean(r["base"] for r in both) if both else 0.0
+    loose_mean = statistics.fmean(r["loose"] for r in with_loose) if with_loose else 0.0
     ours_l = statistics.fmean(min(r["ours"]) for r in with_loose) if with_loose else 0.0
     coverage = len(found) / len(reachable) if reachable else 0.0
     false_hops = sum(1 for r in rows if r["ours"] and min(r["ours"][1:] or [1]) == 0.0)
@@ -301,21 +317,28 @@ def main() -> None:
         )
 
 
-def _fewest_hops(wn, target_pid: int, *, strict: bool, rng: np.random.Generator) -> list[int]:
-    """A shortest chain (person ids, first hop first) from me to the target, at most
-    3 edges, ties broken at random. `strict`: troth's own graph and first hops (active
-    or closer), only through my contacts; else every stored link, employer overlaps
-    included, from any contact of mine, strangers too (what LinkedIn shows)."""
+def _fewest_hops(
+    wn, target_pid: int, *, strict: bool, rng: np.random.Generator, draws: int
+) -> list[list[int]]:
+    """`draws` shortest chains (person ids, first hop first) from me to the target, at
+    most 3 edges, ties broken at random. `strict`: troth's own graph and first hops
+    (active or closer), only through my contacts; else every stored link, employer
+    overlaps included, from any contact of mine, strangers too (what LinkedIn shows)."""
     from troth.warmpaths.models import Link
 
     if strict:
-        firsts = {int(wn.ids[node]) for node, _pid, _w in wn.first_hops("active")}
-        nbrs: dict[int, list[int]] = collections.defaultdict(list)
-        g = wn.g
-        for node in range(g.n):
-            lo, hi = int(g.indptr[node]), int(g.indptr[node + 1])
-            nbrs[int(wn.ids[node])] = [int(wn.ids[j]) for j in g.indices[lo:hi].tolist()]
-        passable = {int(wn.ids[i]) for i in np.flatnonzero(wn.passable).tolist()}
+        cached = _STRICT.get(id(wn))
+        if cached is None:
+            firsts = {int(wn.ids[node]) for node, _pid, _w in wn.first_hops("active")}
+            nbrs: dict[int, list[int]] = collections.defaultdict(list)
+            g = wn.g
+            for node in range(g.n):
+                lo, hi = int(g.indptr[node]), int(g.indptr[node + 1])
+                nbrs[int(wn.ids[node])] = [int(wn.ids[j]) for j in g.indices[lo:hi].tolist()]
+            passable = {int(wn.ids[i]) for i in np.flatnonzero(wn.passable).tolist()}
+            cached = _STRICT[id(wn)] = (nbrs, firsts, passable)
+        nbrs, firsts, passable = cached
+        firsts = set(firsts)
     else:
         cache = _LOOSE.get(id(wn))
         if cache is None:
@@ -328,6 +351,7 @@ def _fewest_hops(wn, target_pid: int, *, strict: bool, rng: np.random.Generator)
             firsts = set(wn.ties)
             cache = _LOOSE[id(wn)] = (nbrs, firsts)
         nbrs, firsts = cache
+        firsts = set(firsts)
         passable = None
     firsts.discard(target_pid)
     # breadth first from the target, 2 levels (the first hop is the third edge)
@@ -345,16 +369,26 @@ def _fewest_hops(wn, target_pid: int, *, strict: bool, rng: np.random.Generator)
     if not best:
         return []
     d = min(dist[f] for f in best)
-    here = int(rng.choice(sorted(f for f in best if dist[f] == d)))
-    path = [here]
-    while here != target_pid:
-        step = sorted(v for v in nbrs[here] if dist.get(v, 99) == dist[here] - 1)
-        here = int(rng.choice(step))
-        path.append(here)
-    return path
+    starts = sorted(f for f in best if dist[f] == d)
+    paths = []
+    for _ in range(draws):
+        here = int(rng.choice(starts))
+        path = [here]
+        while here != target_pid:
+            step = sorted(
+                v
+                for v in nbrs[here]
+                if dist.get(v, 99) == dist[here] - 1
+                and (passable is None or v in passable or v == target_pid)
+            )
+            here = int(rng.choice(step))
+            path.append(here)
+        paths.append(path)
+    return paths
 
 
 _LOOSE: dict[int, tuple] = {}
+_STRICT: dict[int, tuple] = {}
 # The simulator's floor of the "active" layer: a true tie at least this strong is an
 # active-or-better tie (SimSettings.layer_floors).
 WARM = 0.5

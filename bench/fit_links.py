@@ -49,7 +49,7 @@ TODAY = dt.date(2026, 6, 1)
 MEETINGS = {CHANNELS.index("meeting"), CHANNELS.index("event")}
 
 
-def features(seed: int, people: int) -> tuple[np.ndarray, np.ndarray]:
+def features(seed: int, people: int, explain: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """One row per pair seen together (mail weight, meeting weight, log distinct days,
     same employer), and the true strength of their tie (0: they do not know each other)."""
     net = with_knows_evidence(generate_network(people=people, seed=seed, today=TODAY))
@@ -59,8 +59,8 @@ def features(seed: int, people: int) -> tuple[np.ndarray, np.ndarray]:
     person = net.ix_person[keep]
     when = net.ix_at[keep].astype("datetime64[s]").astype(np.int64).astype(float)
     meeting = np.isin(net.ix_channel[keep], list(MEETINGS))
-    mail = infer.co_occurrences(group[~meeting], person[~meeting], when[~meeting])
-    meet = infer.co_occurrences(group[meeting], person[meeting], when[meeting])
+    mail = infer.co_occurrences(group[~meeting], person[~meeting], when[~meeting], explain=explain)
+    meet = infer.co_occurrences(group[meeting], person[meeting], when[meeting], explain=explain)
     # the same organisation now, as a pass sees the simulator's current employers
     # (infer.employer_overlaps: both current, an organisation of at most
     # MAX_EMPLOYER_GROUP of my people)
@@ -120,11 +120,16 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=1000)
     ap.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103, 104])
     ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--plain",
+        action="store_true",
+        help="weigh every group 1/(n-1), without explaining away (as before)",
+    )
     args = ap.parse_args()
     m = Machine.read()
     print(m.line())
     started = time.perf_counter()
-    data = {s: features(s, args.people) for s in args.seeds}
+    data = {s: features(s, args.people, explain=not args.plain) for s in args.seeds}
     print(
         f"{len(args.seeds)} networks of {args.people:,} people: "
         f"{sum(len(w) for _x, w in data.values()):,} pairs seen together, "
@@ -143,7 +148,8 @@ def main() -> None:
         xt, wt = data[held]
         yt = wt > 0
         p = predict(b, xt)
-        loss = -float(np.mean(np.where(yt, np.log(p), np.log(1 - p))))
+        pc = np.clip(p, 1e-12, 1 - 1e-12)
+        loss = -float(np.mean(np.where(yt, np.log(pc), np.log(1 - pc))))
         days = np.exp(xt[:, 2])
         bands = []
         for lo, hi in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,6 +177,7 @@ def co_occurrences(
     *,
     max_group: int = MAX_GROUP,
     only: Iterable[int] | None = None,
+    explain: bool = False,
 ) -> dict[Pair, Seen]:
     """Pairs (low id first) of people in the same group, counted once per group.
 
@@ -198,21 +199,62 @@ def co_occurrences(
     ends = np.concatenate((cuts, [len(g)]))
     sizes = ends - starts
     keep = set(only) if only is not None else None
+    found: list[tuple[float, list[int]]] = []
     for s, e in zip(starts[sizes > 1].tolist(), ends[sizes > 1].tolist(), strict=True):
         members = np.unique(p[s:e]).tolist()
-        if not 2 <= len(members) <= max_group:
+        if 2 <= len(members) <= max_group:
+            found.append((float(t[s:e].min()), members))
+    prior: dict[Pair, float] | None = None
+    if explain:
+        # the plain counts of every pair on the groups passed in, for the shares below
+        plain = _count(found, None, lambda _g, _a, _b: 1.0 / (len(_g) - 1))
+        prior = {k: MODEL.expected(v.weight, 0.0, 0, len(v.days)) for k, v in plain.items()}
+
+    def weight(group: list[int], a: int, b: int) -> float:
+        if prior is None or len(group) == 2:
+            return 1.0 / (len(group) - 1)
+        return (_share(prior, group, a, b) + _share(prior, group, b, a)) / 2.0
+
+    return _count(found, keep, weight)
+
+
+# How much a pair's plain evidence must weigh before it explains a group away: a
+# share is (EXPLAIN_PRIOR + its prior) over the same summed over the group, so
+# pairs with no more evidence than this split the group evenly, as 1/(n-1) does.
+EXPLAIN_PRIOR = 0.05
+
+
+def _share(prior: dict[Pair, float], group: list[int], a: int, b: int) -> float:
+    """The share of a's presence on this group that b explains."""
+    own = 0.0
+    total = 0.0
+    for o in group:
+        if o == a:
             continue
-        stamp = float(t[s:e].min())
-        weight = 1.0 / (len(members) - 1)
+        v = EXPLAIN_PRIOR + prior.get((min(a, o), max(a, o)), 0.0)
+        total += v
+        if o == b:
+            own = v
+    return own / total
+
+
+def _count(
+    found: list[tuple[float, list[int]]],
+    keep: set[int] | None,
+    weight: Callable[[list[int], int, int], float],
+) -> dict[Pair, Seen]:
+    out: dict[Pair, Seen] = {}
+    for stamp, members in found:
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if keep is not None and a not in keep and b not in keep:
                     continue
+                w = weight(members, a, b)
                 seen = out.get((a, b))
                 if seen is None:
-                    out[(a, b)] = _new(stamp, weight)
+                    out[(a, b)] = _new(stamp, w)
                 else:
-                    seen.add(stamp, weight)
+                    seen.add(stamp, w)
     return out
 
 
@@ -359,6 +401,39 @@ def strength(
     for part in parts:
         missing *= 1.0 - part
     return 1.0 - missing
+
+
+def chances(
+    *,
+    mail: np.ndarray,
+    mail_cc: np.ndarray,
+    meetings: np.ndarray,
+    mail_weight: np.ndarray,
+    meeting_weight: np.ndarray,
+    days: np.ndarray,
+    employer: np.ndarray,
+    certain: np.ndarray,
+) -> np.ndarray:
+    """For many links at once, the chance that the two know each other at all, as
+    `strength` reads their evidence: `MODEL.chance` of their messages and meetings,
+    1 where something says outright that they do (troth's records, a Knows row, the
+    user by hand: `certain`). A link's strength over its chance is how strong the
+    tie is if they do (what graph.Found.score multiplies along a path)."""
+    counted = days > 0  # counts stored before weights were: as `strength` reads them
+    mw = np.where(counted, mail_weight, mail + mail_cc).astype(np.float64)
+    tw = np.where(counted, meeting_weight, meetings).astype(np.float64)
+    d = np.where(counted, days, mail + mail_cc + meetings).astype(np.float64)
+    m = MODEL
+    z = (
+        m.intercept
+        + m.mail * (mw + m.cc_extra * mail_cc)
+        + m.meeting * tw
+        + m.log_days * np.log(np.maximum(d, 1.0))
+        + np.where(employer, m.employer, 0.0)
+    )
+    chance = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+    seen = (mail + mail_cc + meetings) > 0
+    return np.where(certain | ~seen, 1.0, chance)
 
 
 def confirmed(

@@ -287,7 +287,7 @@ def find_paths(
     loads = load.connector_load(owner, me.id, firsts, today)
     found.sort(
         key=lambda f: (
-            -f.weakest * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
+            -f.score * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
             f.hops,
             -f.total,
         )
@@ -326,6 +326,10 @@ def find_paths(
             {
                 "hops": steps,
                 "weakest": round(f.weakest, 3),
+                # what the ranking reads: the expected strength of the weakest hop
+                # (the chance every pair on it knows each other, times the weakest
+                # hop's strength if they do; graph.Found.score)
+                "score": round(f.score, 3),
                 "length": f.hops,
                 "total": round(f.total, 3),
                 # why this path ranks lower than its weakest hop alone would say

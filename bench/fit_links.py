@@ -49,7 +49,7 @@ TODAY = dt.date(2026, 6, 1)
 MEETINGS = {CHANNELS.index("meeting"), CHANNELS.index("event")}
 
 
-def features(seed: int, people: int, explain: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def features(seed: int, people: int, explain: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """One row per pair seen together (mail weight, meeting weight, log distinct days,
     same employer), and the true strength of their tie (0: they do not know each other)."""
     net = with_knows_evidence(generate_network(people=people, seed=seed, today=TODAY))
@@ -121,15 +121,16 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103, 104])
     ap.add_argument("--write", action="store_true")
     ap.add_argument(
-        "--plain",
+        "--explain",
         action="store_true",
-        help="weigh every group 1/(n-1), without explaining away (as before)",
+        help="weigh the groups with explaining away (infer.co_occurrences(explain=True)) "
+        "instead of 1/(n-1)",
     )
     args = ap.parse_args()
     m = Machine.read()
     print(m.line())
     started = time.perf_counter()
-    data = {s: features(s, args.people, explain=not args.plain) for s in args.seeds}
+    data = {s: features(s, args.people, explain=args.explain) for s in args.seeds}
     print(
         f"{len(args.seeds)} networks of {args.people:,} people: "
         f"{sum(len(w) for _x, w in data.values()):,} pairs seen together, "

@@ -15,8 +15,6 @@ from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths import graph, infer
-from troth.warmpaths.actions import do_infer_links
-from troth.warmpaths.models import Link
 from troth.warmpaths.queries import find_paths
 
 DAY = 86400.0
@@ -155,37 +153,6 @@ def _ago(days: float) -> dt.datetime:
 def _message(owner: Owner, people: list[Person], ext: str, days: float) -> None:
     for p in people:
         do_log_interaction(owner, p, "email", when=_ago(days), source="mail", external_id=ext)
-
-
-def _weights(owner: Owner) -> dict[tuple[int, int], tuple[int, float, float]]:
-    return {
-        (lk.person_a_id, lk.person_b_id): (
-            lk.mail_together,
-            round(lk.mail_weight, 9),
-            round(lk.strength, 9),
-        )
-        for lk in Link.objects.filter(owner=owner)
-    }
-
-
-def test_an_incremental_pass_weighs_as_a_full_one(alice: Owner) -> None:
-    a, b, c, d, e = (do_add_person(alice, n) for n in ("Ann A", "Ben B", "Cat C", "Dan D", "Eve E"))
-    for i in range(3):
-        _message(alice, [a, b], f"ab{i}", days=40 + i)
-    _message(alice, [c, d], "cd", days=35)
-    do_infer_links(alice)
-    # new: a message of a, c and d, and one of d and e alone (a, c, d, e touched;
-    # b is not, yet b's messages with a are what explains a on the new one)
-    _message(alice, [a, c, d], "acd", days=5)
-    _message(alice, [d, e], "de", days=4)
-    do_infer_links(alice)
-    incremental = _weights(alice)
-    do_infer_links(alice, full=True)
-    assert _weights(alice) == incremental
-    ac = incremental[tuple(sorted((a.id, c.id)))]  # type: ignore[index]
-    cd = incremental[tuple(sorted((c.id, d.id)))]  # type: ignore[index]
-    # c and d were alone before: on the message of three they explain each other
-    assert cd[1] > 1.5 and ac[1] < 0.5
 
 
 def test_a_path_says_its_score(alice: Owner) -> None:

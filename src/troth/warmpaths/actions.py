@@ -148,28 +148,6 @@ def _touched(
     return touched
 
 
-def _groups_of(
-    owner: Owner, people: set[int], holders: dict[str, int]
-) -> tuple[list[tuple[str, str, int, dt.datetime, str]], list[PartRow]]:
-    """Every interaction row and every participant row of the messages and meetings
-    these people were on (by their interactions or by their addresses)."""
-    if not people:
-        return [], []
-    keys = _keys_of_people(owner, people)
-    rows = _rows_of(owner, keys)
-    mine = [a for a, pid in holders.items() if pid in people]
-    part_keys: set[tuple[str, str]] = set()
-    for part in _chunks(sorted(mine)):
-        part_keys.update(
-            MessageParticipant.objects.filter(owner=owner, address__in=part)
-            .values_list("source", "external_id")
-            .distinct()
-        )
-    part_keys |= keys  # a message matched by name rather than address
-    parts = _participant_rows(owner, part_keys) if part_keys else []
-    return rows, parts
-
-
 def _observed(
     owner: Owner,
     me_id: int,
@@ -202,18 +180,18 @@ def _observed(
         touched = _touched(owner, state, mark, holders)
         touched.update(people or ())
         touched.discard(me_id)
-        rows, parts = _groups_of(owner, touched, holders)
-        # Explaining away (infer.co_occurrences) weighs a pair on a message by how
-        # much each one's other pairs there explain them, which reads every message
-        # of the others on it too: with those, a pair touching a changed person
-        # weighs exactly as in a full pass.
-        others = {r[2] for r in rows} | {holders[r[2]] for r in parts if r[2] in holders}
-        others -= touched | {me_id}
-        if others:
-            more_rows, more_parts = _groups_of(owner, others, holders)
-            known = {(r[0], r[1]) for r in rows} | {(r[0], r[1]) for r in parts}
-            rows += [r for r in more_rows if (r[0], r[1]) not in known]
-            parts += [r for r in more_parts if (r[0], r[1]) not in known]
+        keys = _keys_of_people(owner, touched) if touched else set()
+        rows = _rows_of(owner, keys) if touched else []
+        mine = [a for a, pid in holders.items() if pid in touched]
+        part_keys: set[tuple[str, str]] = set()
+        for part in _chunks(sorted(mine)):
+            part_keys.update(
+                MessageParticipant.objects.filter(owner=owner, address__in=part)
+                .values_list("source", "external_id")
+                .distinct()
+            )
+        part_keys |= keys  # a message matched by name rather than address
+        parts = _participant_rows(owner, part_keys) if part_keys else []
     # who was on a message with whom: the same groups as the message's interactions
     copied: dict[tuple[str, str], tuple[int | None, list[int], float]] = {}
     for source, ext, addr, role, owner_role, when in parts:
@@ -238,7 +216,6 @@ def _observed(
             [r[2] for r in picked],
             [r[3].timestamp() for r in picked],
             only=touched,
-            explain=True,
         )
     found["mail_cc"] = infer.copied_exchanges(
         ((s, to, t) for s, to, t in copied.values() if s is not None), only=touched

@@ -9,7 +9,9 @@ edges left. That visits a few thousand entries of a million-node graph where an
 unbounded shortest-path search would visit all of it (anchors.md, "Paths").
 
 Ranking (issue 12): a path is only as strong as its weakest hop; rank by the
-target's class (current employees before alumni), then the weakest hop, then
+target's class (current employees before alumni), then the expected strength of
+the weakest hop (`Found.score`: with each link's chance that the pair know each
+other at all, a chain of two uncertain links is likelier broken than one), then
 fewer hops, then the total; one path per first hop (asking one connector five
 times is not five paths).
 """

@@ -203,8 +203,8 @@ def find_paths(
     retried: bool = False,
 ) -> dict[str, Any]:
     """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
-    ranking; a path whose first hop is loaded, see load.py, ranks as if its weakest
-    hop were half as strong, and says why). Raises TrothError for a target that needs
+    ranking; a path whose first hop is loaded, see load.py, ranks as if its score
+    were half as strong, and says why). Raises TrothError for a target that needs
     no path or a company with nobody; an empty `paths` comes with the closest people
     and what I could give them. `as_of`: the ties and links as they stood that day."""
     _check(hops, floor)

@@ -32,18 +32,25 @@ Figures (2,000 people, 200 targets, the baseline the mean of 50 draws; 2026-12-0
 a 2-core machine under a load of 8-13: the figures do not depend on it):
 
     seed  precision  coverage     troth  fewest hops  ratio  oracle  top paths via a false pair
-    1     0.703      45/64 70.3%  0.357  0.276        1.29x  1.47x   27 of 91
-    2     0.677      40/53 75.5%  0.319  0.225        1.42x  1.59x   29 of 80
-    3     0.702      42/59 71.2%  0.356  0.279        1.28x  1.39x   20 of 72
-    4     0.707      48/66 72.7%  0.387  0.290        1.34x  1.45x   19 of 79
-    5     0.690      49/57 86.0%  0.377  0.312        1.21x  1.33x   20 of 78
-    mean  0.696      75.1%        0.359  0.276        1.31x  1.45x
+    1     0.703      45/64 70.3%  0.364  0.276        1.32x  1.47x   26 of 91
+    2     0.677      40/53 75.5%  0.313  0.225        1.39x  1.59x   30 of 80
+    3     0.702      42/59 71.2%  0.348  0.279        1.25x  1.39x   21 of 72
+    4     0.707      48/66 72.7%  0.384  0.290        1.33x  1.45x   20 of 79
+    5     0.690      49/57 86.0%  0.378  0.312        1.21x  1.33x   20 of 78
+    mean  0.696      75.1%        0.357  0.276        1.30x  1.45x
 
-Ranking by the weakest hop's expected strength alone (before graph.Found.score) gave
-0.357 on average (1.30x). The oracle (the best weakest hop any ranking could pick on
-troth's links) is 1.33-1.59x: on these links no ranking reaches 1.5x on every seed;
-the rest is in the links (recall of true ties 0.41-0.42, half of those between two
-of my contacts: a tie the simulator drew no message for leaves no trace).
+The oracle (the best weakest hop any ranking could pick on troth's links) is
+1.33-1.59x: on these links no ranking reaches 1.5x on every seed; the rest is in the
+links (recall of true ties 0.41-0.42, half of those between two of my contacts: a
+tie the simulator drew no message for leaves no trace). Tried and left out, the
+numbers deciding: ranking by the expected weakest hop (the chance every pair on the
+path knows each other times the weakest tie) gave 0.359 (1.31x), within the noise,
+and tripled the CPU of a first query on 30,000 people (bench_path_query: 430-460 ms
+against 140-180 ms); explaining away (infer.co_occurrences(explain=True), with that
+ranking) raised troth's weakest hop to 0.366 and link precision to 0.726, but the
+baseline's more (1.19x); a path floor of 0.01 (network.LINK_FLOOR) met both targets
+on seeds 1-2 and 101-102 (1.75-2.08x, 82-85%) at the cost of half the top paths
+going through a pair who do not know each other.
 """
 
 from __future__ import annotations

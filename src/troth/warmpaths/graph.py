@@ -9,9 +9,7 @@ edges left. That visits a few thousand entries of a million-node graph where an
 unbounded shortest-path search would visit all of it (anchors.md, "Paths").
 
 Ranking (issue 12): a path is only as strong as its weakest hop; rank by the
-target's class (current employees before alumni), then the expected strength of
-the weakest hop (`Found.score`: with each link's chance that the pair know each
-other at all, a chain of two uncertain links is likelier broken than one), then
+target's class (current employees before alumni), then the weakest hop, then
 fewer hops, then the total; one path per first hop (asking one connector five
 times is not five paths).
 """
@@ -41,10 +39,6 @@ class Graph:
     # queries ask from the same first hops, and gathering ~3,000 neighbours of 150
     # first hops out of a 10-million-link array was a third of a 4-edge search.
     memo: dict[bytes, _Firsts] = field(default_factory=dict, compare=False, repr=False)
-    # The chance that the two of each link know each other at all (same order as
-    # `weights`, which are expected strengths: the chance times the strength if they
-    # do). None: every link is certain, a path scores by its weakest hop alone.
-    chances: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -56,29 +50,21 @@ def build(
     a: Sequence[int] | np.ndarray,
     b: Sequence[int] | np.ndarray,
     w: Sequence[float] | np.ndarray,
-    chances: Sequence[float] | np.ndarray | None = None,
 ) -> Graph:
-    """An undirected graph of n nodes from edge arrays (node indices 0..n-1, each pair
-    once), with each link's chance (see `Graph.chances`) when it is uncertain."""
+    """An undirected graph of n nodes from edge arrays (node indices 0..n-1, each pair once)."""
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     w = np.asarray(w, dtype=np.float32)
     rows = np.concatenate((a, b))
     cols = np.concatenate((b, a))
-    # one CSR over the edge numbers carries both weights in the same order
-    edge = np.arange(len(w), dtype=np.int64)
-    m = csr_array((np.concatenate((edge, edge)) + 1, (rows, cols)), shape=(n, n))
+    data = np.concatenate((w, w))
+    m = csr_array((data, (rows, cols)), shape=(n, n))
     m.sort_indices()
-    order = m.data.astype(np.int64) - 1
-    c = None
-    if chances is not None:
-        c = np.clip(np.asarray(chances, dtype=np.float32), 1e-6, 1.0)[order]
     return Graph(
         m.indptr.astype(np.int64),
         m.indices.astype(np.int32),
-        w[order],
+        m.data.astype(np.float32),
         np.full(n, FAR, dtype=np.int8),
-        chances=c,
     )
 
 
@@ -116,26 +102,10 @@ class Found:
     nodes: tuple[int, ...]
     weights: tuple[float, ...]
     target_rank: int
-    # the chance that each hop's pair know each other at all (1.0: certain)
-    chances: tuple[float, ...] = ()
 
     @property
     def weakest(self) -> float:
         return min(self.weights)
-
-    @property
-    def score(self) -> float:
-        """The expected strength of the path's weakest hop: the chance that every
-        pair on it knows each other, times the weakest of the hops' strengths if they
-        do. Two uncertain hops are likelier to break the chain than one: ranking by
-        the weakest expected strength alone picked a path through a pair who do not
-        know each other for a quarter of the targets (bench/eval_paths.py)."""
-        if not self.chances:
-            return self.weakest
-        p = 1.0
-        for c in self.chances:
-            p *= c
-        return p * min(w / c for w, c in zip(self.weights, self.chances, strict=True))
 
     @property
     def total(self) -> float:
@@ -147,7 +117,7 @@ class Found:
 
     def key(self) -> tuple[int, float, int, float]:
         """Smaller is better."""
-        return (self.target_rank, -round(self.score, 9), self.hops, -round(self.total, 9))
+        return (self.target_rank, -round(self.weakest, 9), self.hops, -round(self.total, 9))
 
 
 def _neighbours(g: Graph, frontier: np.ndarray) -> np.ndarray:
@@ -257,18 +227,12 @@ def _walk(
 ) -> Found | None:
     """The best path from `start` (reached with weight `tie`) to a target."""
     best: Found | None = None
-    path, weights, chances = [start], [tie], [1.0]
-    uncertain = g.chances
+    path, weights = [start], [tie]
 
     def visit(node: int, left: int) -> None:
         nonlocal best
         if node in rank:  # a target ends the path
-            found = Found(
-                tuple(path),
-                tuple(weights),
-                rank[node],
-                tuple(chances) if uncertain is not None else (),
-            )
+            found = Found(tuple(path), tuple(weights), rank[node])
             if best is None or found.key() < best.key():
                 best = found
             return
@@ -276,19 +240,16 @@ def _walk(
             return
         lo, hi = int(g.indptr[node]), int(g.indptr[node + 1])
         nbrs = g.indices[lo:hi]
+        ws = g.weights[lo:hi]
         ok = dist[nbrs] <= left - 1
-        ws = g.weights[lo:hi][ok].tolist()
-        cs = uncertain[lo:hi][ok].tolist() if uncertain is not None else [1.0] * len(ws)
-        for nxt, w, c in zip(nbrs[ok].tolist(), ws, cs, strict=True):
+        for nxt, w in zip(nbrs[ok].tolist(), ws[ok].tolist(), strict=True):
             if nxt in path:
                 continue
             path.append(nxt)
             weights.append(w)
-            chances.append(c)
             visit(nxt, left - 1)
             path.pop()
             weights.pop()
-            chances.pop()
 
     visit(start, edges_left)
     return best

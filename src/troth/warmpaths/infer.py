@@ -415,39 +415,6 @@ def strength(
     return 1.0 - missing
 
 
-def chances(
-    *,
-    mail: np.ndarray,
-    mail_cc: np.ndarray,
-    meetings: np.ndarray,
-    mail_weight: np.ndarray,
-    meeting_weight: np.ndarray,
-    days: np.ndarray,
-    employer: np.ndarray,
-    certain: np.ndarray,
-) -> np.ndarray:
-    """For many links at once, the chance that the two know each other at all, as
-    `strength` reads their evidence: `MODEL.chance` of their messages and meetings,
-    1 where something says outright that they do (troth's records, a Knows row, the
-    user by hand: `certain`). A link's strength over its chance is how strong the
-    tie is if they do (what graph.Found.score multiplies along a path)."""
-    counted = days > 0  # counts stored before weights were: as `strength` reads them
-    mw = np.where(counted, mail_weight, mail + mail_cc).astype(np.float64)
-    tw = np.where(counted, meeting_weight, meetings).astype(np.float64)
-    d = np.where(counted, days, mail + mail_cc + meetings).astype(np.float64)
-    m = MODEL
-    z = (
-        m.intercept
-        + m.mail * (mw + m.cc_extra * mail_cc)
-        + m.meeting * tw
-        + m.log_days * np.log(np.maximum(d, 1.0))
-        + np.where(employer, m.employer, 0.0)
-    )
-    chance = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-    seen = (mail + mail_cc + meetings) > 0
-    return np.where(certain | ~seen, 1.0, chance)
-
-
 def confirmed(
     *, mail: int, mail_cc: int, meetings: int, records: int, knows: bool, manual: bool
 ) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from troth.importers.models import MessageParticipant
@@ -25,7 +25,7 @@ from troth.people.models import ContactPoint
 from troth.trust.engine import TIERS
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores, trust_list
-from troth.warmpaths import graph, infer
+from troth.warmpaths import graph
 from troth.warmpaths.actions import do_infer_links, links_as_of
 from troth.warmpaths.models import InferencePass, Link
 
@@ -117,72 +117,18 @@ class Links:
         else:
             fresh_links(owner)
 
-    def edges(self) -> tuple[list[tuple[int, int, float]], np.ndarray]:
-        """The links a path may use (person a, person b, strength), and the chance
-        that each pair knows each other at all (infer.chances)."""
+    def edges(self) -> list[tuple[int, int, float]]:
         if self.memory is not None:
-            rows = [
-                (
-                    a,
-                    b,
-                    lk.strength,
-                    lk.mail_together,
-                    lk.mail_cc,
-                    lk.meetings,
-                    lk.mail_weight,
-                    lk.meeting_weight,
-                    lk.days_seen,
-                    lk.employer_id is not None,
-                    bool(lk.met_through or lk.intros_met or lk.knows_source or lk.manual_at),
-                )
+            return [
+                (a, b, lk.strength)
                 for (a, b), lk in self.memory.items()
                 if lk.usable and lk.strength >= LINK_FLOOR
             ]
-        else:
-            rows = list(
-                Link.objects.filter(
-                    owner=self.owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
-                )
-                .annotate(
-                    has_employer=ExpressionWrapper(
-                        Q(employer__isnull=False), output_field=BooleanField()
-                    ),
-                    certain=ExpressionWrapper(
-                        Q(met_through__gt=0)
-                        | Q(intros_met__gt=0)
-                        | ~Q(knows_source="")
-                        | Q(manual_at__isnull=False),
-                        output_field=BooleanField(),
-                    ),
-                )
-                .values_list(
-                    "person_a_id",
-                    "person_b_id",
-                    "strength",
-                    "mail_together",
-                    "mail_cc",
-                    "meetings",
-                    "mail_weight",
-                    "meeting_weight",
-                    "days_seen",
-                    "has_employer",
-                    "certain",
-                )
-            )
-        if not rows:
-            return [], np.empty(0)
-        cols = list(zip(*rows, strict=True))
-        chance = infer.chances(
-            mail=np.asarray(cols[3], dtype=np.float64),
-            mail_cc=np.asarray(cols[4], dtype=np.float64),
-            meetings=np.asarray(cols[5], dtype=np.float64),
-            mail_weight=np.asarray(cols[6], dtype=np.float64),
-            meeting_weight=np.asarray(cols[7], dtype=np.float64),
-            days=np.asarray(cols[8], dtype=np.float64),
-            employer=np.asarray(cols[9], dtype=bool),
-            certain=np.asarray(cols[10], dtype=bool),
+        return list(
+            Link.objects.filter(
+                owner=self.owner, forgotten=False, usable=True, strength__gte=LINK_FLOOR
+            ).values_list("person_a_id", "person_b_id", "strength")
         )
-        return [(r[0], r[1], r[2]) for r in rows], chance
 
     def between(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Link]:
         if not pairs:
@@ -284,14 +230,14 @@ def _ties_entry(
 def _build(owner: Owner, day: dt.date, key: tuple[Any, ...] | None) -> Network:
     _scored, ties, trends = ties_of(owner, day)
     source = Links(owner, day)
-    links, chance = source.edges()
+    links = source.edges()
     ends = np.fromiter((x for a, b, _w in links for x in (a, b)), dtype=np.int64)
     ids = np.unique(np.concatenate((ends, np.fromiter(ties, dtype=np.int64))))
     index = {int(pid): i for i, pid in enumerate(ids.tolist())}
     la = np.searchsorted(ids, ends[0::2])
     lb = np.searchsorted(ids, ends[1::2])
     lw = np.fromiter((w for _a, _b, w in links), dtype=np.float32)
-    g = graph.build(len(ids), la, lb, lw, chance)
+    g = graph.build(len(ids), la, lb, lw)
     passable = np.zeros(len(ids), dtype=bool)
     for pid, (tier, _score) in ties.items():
         if tier in TIERS and tier != "stranger":

@@ -203,8 +203,8 @@ def find_paths(
     retried: bool = False,
 ) -> dict[str, Any]:
     """Warm paths from me to `target` or to anyone at `company` (see graph.py for the
-    ranking; a path whose first hop is loaded, see load.py, ranks as if its score
-    were half as strong, and says why). Raises TrothError for a target that needs
+    ranking; a path whose first hop is loaded, see load.py, ranks as if its weakest
+    hop were half as strong, and says why). Raises TrothError for a target that needs
     no path or a company with nobody; an empty `paths` comes with the closest people
     and what I could give them. `as_of`: the ties and links as they stood that day."""
     _check(hops, floor)
@@ -287,7 +287,7 @@ def find_paths(
     loads = load.connector_load(owner, me.id, firsts, today)
     found.sort(
         key=lambda f: (
-            -f.score * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
+            -f.weakest * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0),
             f.hops,
             -f.total,
         )
@@ -326,10 +326,6 @@ def find_paths(
             {
                 "hops": steps,
                 "weakest": round(f.weakest, 3),
-                # what the ranking reads: the expected strength of the weakest hop
-                # (the chance every pair on it knows each other, times the weakest
-                # hop's strength if they do; graph.Found.score)
-                "score": round(f.score, 3),
                 "length": f.hops,
                 "total": round(f.total, 3),
                 # why this path ranks lower than its weakest hop alone would say

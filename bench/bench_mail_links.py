@@ -68,7 +68,7 @@ def main() -> None:
         print(
             f"import: {imported:.1f} s wall, {imported_cpu:.1f} s CPU in this process; "
             f"{rows:,} interactions, {parts:,} participant rows "
-            f"({', '.join(f'{k} {v}' for k, v in summary.as_dict().get('counts', {}).items())})"
+            f"({', '.join(f'{k} {v}' for k, v in summary.counts().items())})"
         )
         wall0, cpu0 = time.perf_counter(), time.process_time()
         found = do_infer_links(owner)

@@ -40,7 +40,8 @@ def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
 def do_recompute_trust(owner: Owner, today: dt.date | None = None) -> int:
     """Score every relationship as of today (with 30- and 90-day trends) and cache it."""
     today = today or timezone.localdate()
-    ids, (now, d30, d90) = load_scores(owner, today)
+    # keep_past: the owner's summed past (troth.trust.past) is built here when missing
+    ids, (now, d30, d90) = load_scores(owner, today, keep_past=True)
     adapt_date = connection.ops.adapt_datefield_value
     n = len(ids)
     # Column lists, not per-row numpy indexing: 30,000 rows in a few milliseconds.

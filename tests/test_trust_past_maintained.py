@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from troth.backup.export import write_export
@@ -45,7 +45,7 @@ from troth.trust.models import PastBase, TiePast
 from troth.trust.past import REBUILD_DAYS
 from troth.trust.summary import EPOCH_UTC, TREND_DAYS, load_scores
 
-Kept = tuple[int, dt.datetime]
+Kept = tuple[int, int]
 
 
 def instant(day: float) -> dt.datetime:
@@ -70,7 +70,7 @@ def net(alice: Owner, bob: Owner, fixed_day: dt.date) -> Owner:
 
 def kept(owner: Owner) -> Kept:
     row = PastBase.objects.get(owner=owner)
-    return row.pk, row.built_at
+    return row.pk, row.day
 
 
 def base_of(owner: Owner) -> float:
@@ -214,16 +214,30 @@ def _calendar(tmp_path: Path, start: dt.datetime) -> Path:
 
 
 def test_an_import_into_the_past_and_its_undo(net: Owner, tmp_path: Path) -> None:
+    was = kept(net)
     # the meetings straddle the base day: two before it, two after
     path = _calendar(tmp_path, instant(base_of(net) - 13.5))
     with transaction.atomic():
         summary = do_import(net, parser("ics"), path)
     assert summary.interactions_added == 4
-    same(net)
+    # the import names no one: the recompute finds the tie with rows added to its past
+    same(net, was=was)
+    kim = Person.objects.get(owner=net, full_name="Kim Stranger")
+    assert TiePast.objects.get(owner=net, person=kim).total == 2
     run = ImportRun.objects.get(owner=net)
     with transaction.atomic():
         do_undo_import(net, run.pk)
+    # rows removed from no one in particular: summed again
+    assert not PastBase.objects.filter(owner=net).exists()
     same(net)
+
+
+def test_a_sync_adding_recent_rows_keeps_the_past(net: Owner, tmp_path: Path) -> None:
+    was = kept(net)
+    path = _calendar(tmp_path, timezone.now() - dt.timedelta(days=25))
+    with transaction.atomic():
+        do_import(net, parser("ics"), path)
+    same(net, was=was)
 
 
 def test_a_restore_over_a_kept_past(net: Owner, tmp_path: Path) -> None:
@@ -243,14 +257,15 @@ def test_a_restore_over_a_kept_past(net: Owner, tmp_path: Path) -> None:
     assert TiePast.objects.filter(owner=net).count() >= 15
 
 
-def test_a_write_no_one_announced(net: Owner) -> None:
-    # a raw INSERT of a row in the past: the count of rows held no longer matches
-    (person,) = busy(net)
+def test_writes_no_one_announced(net: Owner) -> None:
+    was = kept(net)
+    a, b = busy(net, 2)
+    # rows inserted in bulk: found by their created_at, their tie summed again
     Interaction.objects.bulk_create(
         [
             Interaction(
                 owner=net,
-                person=person,
+                person=a,
                 occurred_at=instant(base_of(net) - 3.1),
                 channel="call",
                 initiated_by="them",
@@ -258,7 +273,13 @@ def test_a_write_no_one_announced(net: Owner) -> None:
             )
         ]
     )
-    was = kept(net)
+    same(net, was=was)
+    # a row deleted behind the signals' back: the rows held no longer match the
+    # table's, and the past is summed again
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Interaction._meta.db_table} WHERE id = %s", [past_rows(net, b)[0].pk]
+        )
     same(net)
     assert kept(net) != was
 

@@ -76,6 +76,7 @@ class PastBase(Owned):
     day = models.IntegerField()
     # memory_of() the parameters the decayed sums were taken with (as JSON)
     memory = models.CharField(max_length=200)
+    # Rows written before this are in the sums (troth.trust.past._added_since).
     built_at = models.DateTimeField()
 
     class Meta:

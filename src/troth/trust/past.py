@@ -17,9 +17,12 @@ as far back as any span reaches) and spans are read from those.
 Kept current in one place, `troth.trust.signals`: a saved, edited or deleted
 interaction on or before the base day re-sums its tie (`refresh_past`; an edit
 also the tie and day it had before), a merge or unmerge re-sums the people it
-names, and a bulk write that names no one (imports, their undo, the demo's wipe)
-drops the past (`drop_past`), to be built again by the next full recompute. A
-deleted person takes their row along (cascade); a restore empties the table
+names, and a bulk write that names no one (an import's undo, the demo's wipe)
+drops the past (`drop_past`), to be built again by the next full recompute. Rows
+only added in bulk (an import, a sync: `rows_rewritten` with `added`) are found
+by the next recompute, which re-sums the ties with rows written since the past
+was summed and dated before its day (`_added_since`).
+A deleted person takes their row along (cascade); a restore empties the table
 (`backup.tables.DERIVED`). As a last guard, `current_past` compares the number of
 rows the past holds with the rows on or before its day and builds it again on a
 difference (a writer that told no one). The past is built again, too, when the
@@ -200,6 +203,23 @@ def _read(owner: Owner, base: int) -> tuple[Past, int]:
     return past, int(past.columns["total"].sum())
 
 
+def _added_since(owner: Owner, row: PastBase) -> list[int]:
+    """The people with rows dated on or before the base day but written after the
+    past was summed (or last checked): an import's, which names no one (its rows
+    reach the table in bulk). One range of the owner's index on created_at."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT person_id FROM {Interaction._meta.db_table} "
+            "WHERE owner_id = %s AND created_at > %s AND occurred_at <= %s",
+            [
+                owner.id,
+                connection.ops.adapt_datetimefield_value(row.built_at),
+                _instant(float(row.day)),
+            ],
+        )
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
 def _rows_until(owner: Owner, base: int) -> int:
     """The owner's interactions on or before the base day: one index range count."""
     with connection.cursor() as cursor:
@@ -225,6 +245,12 @@ def current_past(owner: Owner, first_cut: float, p: TrustParams, build: bool) ->
         and 0 <= first_cut - row.day <= REBUILD_DAYS
         and first_cut == int(first_cut)
     ):
+        added = _added_since(owner, row)
+        if added and not build:
+            return None
+        if added:
+            refresh_past(owner, added)
+            PastBase.objects.filter(pk=row.pk).update(built_at=timezone.now())
         past, held = _read(owner, row.day)
         if held == _rows_until(owner, row.day):
             return past

@@ -13,7 +13,8 @@ read, and its staleness check also catches rows written by anything else.
 The summed past of a full recompute (`troth.trust.past`: each tie's interactions
 before a base day) is kept here too: an interaction saved, edited or deleted on
 or before that day re-sums its tie (an edit also the tie it was moved from), a
-rewrite naming people re-sums theirs, one naming no one drops the past.
+rewrite naming people re-sums theirs, one naming no one drops the past unless
+it only added rows.
 """
 
 from __future__ import annotations
@@ -182,11 +183,21 @@ def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
     invalidate(owner, person_ids)
 
 
-def _rewritten(sender: Any, owner: Any, person_ids: Iterable[int] | None = None, **_: Any) -> None:
+def _rewritten(
+    sender: Any,
+    owner: Any,
+    person_ids: Iterable[int] | None = None,
+    added: bool = False,
+    **_: Any,
+) -> None:
     from troth.trust.past import drop_past, refresh_past
 
     if person_ids is None:
-        drop_past(owner)
+        # Interactions only added in bulk (an import, a sync) are found by the next
+        # recompute (troth.trust.past._added_since); rows changed or removed for no
+        # one in particular (an import's undo, the demo's wipe): sum the past again.
+        if not added:
+            drop_past(owner)
     else:
         person_ids = list(person_ids)
         refresh_past(owner, person_ids)

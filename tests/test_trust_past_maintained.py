@@ -65,6 +65,10 @@ def net(alice: Owner, bob: Owner, fixed_day: dt.date) -> Owner:
     assert base == day_number(today - dt.timedelta(days=max(TREND_DAYS)))
     assert TiePast.objects.filter(owner=alice).count() >= 15
     assert Interaction.objects.filter(owner=alice, occurred_at__gt=instant(base)).exists()
+    # the past reaches into the 30- and 5-day spans counted back from today
+    assert Interaction.objects.filter(
+        owner=alice, occurred_at__lte=instant(base), occurred_at__gt=instant(base - 90)
+    ).exists()
     return alice
 
 

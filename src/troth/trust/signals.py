@@ -74,7 +74,15 @@ def _past_ids(owner_id: int, rows: Iterable[tuple[int | None, Any]]) -> set[int]
     if base is None:
         return set()
     until = EPOCH_UTC + dt.timedelta(days=base)
-    return {pid for pid, at in rows if pid is not None and at is not None and at <= until}
+
+    def before(at: Any) -> bool:
+        # a time given as text or without a zone (saved as is, read back later):
+        # re-sum the tie rather than guess
+        if not isinstance(at, dt.datetime) or at.tzinfo is None:
+            return True
+        return at <= until
+
+    return {pid for pid, at in rows if pid is not None and before(at)}
 
 
 def _interaction_was(sender: Any, instance: Interaction, raw: bool = False, **_: Any) -> None:

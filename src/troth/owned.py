@@ -36,6 +36,8 @@ class Owned(models.Model):
 # Sent by writers that go past the ORM's per-row signals (bulk inserts, raw SQL,
 # queryset updates: imports, their undo, merges), so that what is derived from an
 # owner's rows is dropped and derived again on the next read. Keyword arguments:
-# `owner`, and `person_ids` (None: any of the owner's people). The trust cache
+# `owner`, and `person_ids` (None: any of the owner's people); optionally `removed`
+# (rows went away) or `added` (interactions were only added, none changed or
+# removed: trust's summed past then finds them itself). The trust cache
 # listens (troth.trust.signals); the writers need not know who does.
 rows_rewritten = Signal()

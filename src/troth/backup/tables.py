@@ -24,7 +24,11 @@ from troth.owned import Owned
 # promises, so a restored network scores exactly as it did.
 # agenda.agendasnapshot: today's ranked agenda, rebuilt on the first read after any
 # change (troth.agenda.snapshot).
-DERIVED = frozenset({"trust.trustscore", "agenda.agendasnapshot"})
+# trust.pastbase, trust.tiepast: the interactions before a day summed per tie
+# (troth.trust.past), summed again by the first full recompute.
+DERIVED = frozenset(
+    {"trust.trustscore", "trust.pastbase", "trust.tiepast", "agenda.agendasnapshot"}
+)
 # Secrets never written to an export (a backup file is copied, mailed, synced): the
 # column is exported empty and a restore leaves it empty, to be typed in again.
 SECRETS: dict[str, frozenset[str]] = {
@@ -77,7 +81,9 @@ RESTORABLE = frozenset(
         "sync.seenmail",
         "sync.source",
         "sync.syncrun",
+        "trust.pastbase",  # DERIVED: accepted in a file, never written
         "trust.tiercadence",
+        "trust.tiepast",  # DERIVED: accepted in a file, never written
         "trust.trustscore",  # DERIVED: accepted in a file, never written
         "warmpaths.inferencepass",
         "warmpaths.link",

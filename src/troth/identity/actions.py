@@ -53,7 +53,7 @@ from troth.people.models import ContactPoint, Employment, Person
 
 # Caches, recomputed on demand: dropped, never moved or restored. Named by label:
 # identity sits below trust, and tells it of a merge through troth.owned.rows_rewritten.
-CACHES = frozenset({"trust.trustscore"})
+CACHES = frozenset({"trust.trustscore", "trust.tiepast"})
 # The kept person's own fields the merged one may fill in when empty.
 PERSON_FILL = ("given_name", "family_name", "nickname", "photo", "photo_type")
 
@@ -585,7 +585,8 @@ def do_unmerge(owner: Owner, record: MergeRecord) -> Person:
         raise TrothError(f"merge #{record.id} cannot be undone: {exc}") from None
     MergeRecord.objects.filter(pk=record.pk, owner=owner).update(undone_at=timezone.now())
     record.refresh_from_db()
-    rows_rewritten.send(Person, owner=owner, person_ids=[keep.id])
+    # both: the merged person's rows went back to them (trust's summed past, per tie)
+    rows_rewritten.send(Person, owner=owner, person_ids=[keep.id, record.merged_id])
     merged = Person.objects.get(owner=owner, pk=record.merged_id)
     # Undone means "two people": never merge or suggest them again.
     do_reject(owner, keep, merged)

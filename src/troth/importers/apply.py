@@ -355,9 +355,11 @@ def _write(
         )
     if summary.people_created or summary.people_updated or summary.interactions_added:
         # Scores are recomputed from scratch on the next read (the cache's
-        # staleness check cannot see a changed "met on" date).
+        # staleness check cannot see a changed "met on" date). `added`: no interaction
+        # was changed or removed (merges send their own), which lets trust keep its
+        # summed past (troth.trust.past).
         with transaction.atomic():
-            rows_rewritten.send(ImportRun, owner=owner, person_ids=None)
+            rows_rewritten.send(ImportRun, owner=owner, person_ids=None, added=True)
 
 
 def _merge_record_model() -> type[models.Model]:

@@ -63,3 +63,51 @@ class TierCadence(Owned):
         constraints = [
             models.UniqueConstraint(fields=["owner", "tier"], name="tier_cadence_once"),
         ]
+
+
+class PastBase(Owned):
+    """The day the owner's summed past ends (`troth.trust.past`): the interactions
+    dated on or before `day` (an engine day, a UTC midnight) are kept summed per tie
+    in TiePast, so a full recompute reads those sums and only the newer rows.
+    No row: no past kept (the next full recompute builds one)."""
+
+    derived = True
+
+    day = models.IntegerField()
+    # memory_of() the parameters the decayed sums were taken with (as JSON)
+    memory = models.CharField(max_length=200)
+    # Rows written before this are in the sums (troth.trust.past._added_since).
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner"], name="trust_past_once")]
+
+
+class TiePast(Owned):
+    """One tie's interactions dated on or before the owner's PastBase day, summed as
+    `troth.trust.summary.SUMS` and `DAYS` name them (a column per name, so one more
+    aggregate is one more field): counts and minutes add up, the decayed sums are
+    relative to the base day (rebased exactly when read), first is a minimum, last
+    and two_way maxima. The 30-day and 5-day span bits cannot be shifted to another
+    day, so `day_bits` keeps the days with contact instead: bit j (little-endian)
+    set when there was contact j whole days before the base day (PAST_DAYS of them)."""
+
+    derived = True
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="trust_past")
+    total = models.IntegerField()
+    calls = models.IntegerField()
+    events = models.IntegerField()
+    written = models.IntegerField()
+    them = models.IntegerField()
+    unknown = models.IntegerField()
+    minutes = models.FloatField()
+    frequency = models.FloatField()
+    history = models.FloatField()
+    recent = models.FloatField()
+    lasting = models.FloatField()
+    days = models.IntegerField()
+    first = models.FloatField(null=True)
+    last = models.FloatField(null=True)
+    two_way = models.FloatField(null=True)
+    day_bits = models.BinaryField()

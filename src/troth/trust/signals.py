@@ -9,17 +9,24 @@ know that trust exists. Writers that go past the ORM's per-row signals (imports,
 their undo, merges) send `troth.owned.rows_rewritten` instead, which drops the
 scores concerned; `troth.trust.queries.fresh_scores` then recomputes on the next
 read, and its staleness check also catches rows written by anything else.
+
+The summed past of a full recompute (`troth.trust.past`: each tie's interactions
+before a base day) is kept here too: an interaction saved, edited or deleted on
+or before that day re-sums its tie (an edit also the tie it was moved from), a
+rewrite naming people re-sums theirs, one naming no one drops the past unless
+it only added rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
@@ -41,6 +48,9 @@ FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
 ONE_BY_ONE = 20
 _ALL = frozenset({0})  # this deletion has dropped the owner's scores already
 _deleting: weakref.WeakKeyDictionary[Any, set[int] | frozenset[int]] = weakref.WeakKeyDictionary()
+_past_deleting: weakref.WeakKeyDictionary[Any, set[int] | frozenset[int]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def note_change(owner, person_ids: Iterable[int]) -> None:
@@ -55,6 +65,49 @@ def note_change(owner, person_ids: Iterable[int]) -> None:
         do_update_trust(owner, pid)
 
 
+def _past_ids(owner_id: int, rows: Iterable[tuple[int | None, Any]]) -> set[int]:
+    """The people of these (person id, when) rows that lie in the owner's summed past."""
+    from troth.trust.past import past_day  # numpy: only when an interaction changes
+    from troth.trust.summary import EPOCH_UTC
+
+    base = past_day(owner_id)
+    if base is None:
+        return set()
+    until = EPOCH_UTC + dt.timedelta(days=base)
+
+    def before(at: Any) -> bool:
+        # a time given as text or without a zone (saved as is, read back later):
+        # re-sum the tie rather than guess
+        if not isinstance(at, dt.datetime) or at.tzinfo is None:
+            return True
+        return at <= until
+
+    return {pid for pid, at in rows if pid is not None and before(at)}
+
+
+def _interaction_was(sender: Any, instance: Interaction, raw: bool = False, **_: Any) -> None:
+    """Remember an edited interaction's person and time before the edit: moving a row
+    out of the summed past (a later date, another person) changes that tie's past."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._trust_was = (  # type: ignore[attr-defined]
+        Interaction.objects.filter(pk=instance.pk).values_list("person_id", "occurred_at").first()
+    )
+
+
+def _interaction_saved(instance: Interaction) -> None:
+    rows: list[tuple[int | None, Any]] = [(instance.person_id, instance.occurred_at)]
+    was = getattr(instance, "_trust_was", None)
+    if was is not None:
+        rows.append(was)
+        instance._trust_was = None  # type: ignore[attr-defined]
+    ids = _past_ids(instance.owner_id, rows)
+    if ids:
+        from troth.trust.past import refresh_past
+
+        refresh_past(instance.owner_id, ids)
+
+
 def _people(sender: type[models.Model], row: Any) -> set[int]:
     return {pid for pid in FEEDS[sender](row) if pid is not None}
 
@@ -62,6 +115,8 @@ def _people(sender: type[models.Model], row: Any) -> set[int]:
 def _saved(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     if raw:  # loaddata: rows as stored, nothing happened
         return
+    if sender is Interaction:
+        _interaction_saved(instance)
     ids = _people(sender, instance)
     if ids:
         note_change(instance.owner, ids)
@@ -73,7 +128,35 @@ def _model_of(origin: Any) -> type[models.Model] | None:
     return getattr(origin, "model", None)
 
 
+def _past_deleted(instance: Interaction, origin: Any) -> None:
+    """A deleted interaction in the summed past re-sums its tie, once per deletion
+    (its other rows are gone already: Django sends post_delete after the DELETEs);
+    past ONE_BY_ONE ties the past is dropped. With the people themselves going
+    (or their owner) there is nothing to do: their rows of the past go by cascade."""
+    if _model_of(origin) in (Person, get_user_model()):
+        return
+    ids = _past_ids(instance.owner_id, [(instance.person_id, instance.occurred_at)])
+    if not ids:
+        return
+    from troth.trust.past import drop_past, refresh_past
+
+    try:
+        done = _past_deleting.setdefault(origin, set())
+    except TypeError:
+        done = set()
+    if done is _ALL or ids <= done:
+        return
+    if len(done | ids) > ONE_BY_ONE:
+        drop_past(instance.owner_id)
+        _past_deleting[origin] = _ALL
+        return
+    done |= ids
+    refresh_past(instance.owner_id, ids)
+
+
 def _deleted(sender: type[models.Model], instance: Any, origin: Any = None, **_: Any) -> None:
+    if sender is Interaction:
+        _past_deleted(instance, origin)
     ids = _people(sender, instance)
     if not ids:
         return
@@ -108,7 +191,24 @@ def do_invalidate(owner, person_ids: Iterable[int] | None = None) -> None:
     invalidate(owner, person_ids)
 
 
-def _rewritten(sender: Any, owner: Any, person_ids: Iterable[int] | None = None, **_: Any) -> None:
+def _rewritten(
+    sender: Any,
+    owner: Any,
+    person_ids: Iterable[int] | None = None,
+    added: bool = False,
+    **_: Any,
+) -> None:
+    from troth.trust.past import drop_past, refresh_past
+
+    if person_ids is None:
+        # Interactions only added in bulk (an import, a sync) are found by the next
+        # recompute (troth.trust.past._added_since); rows changed or removed for no
+        # one in particular (an import's undo, the demo's wipe): sum the past again.
+        if not added:
+            drop_past(owner)
+    else:
+        person_ids = list(person_ids)
+        refresh_past(owner, person_ids)
     do_invalidate(owner, person_ids)
 
 
@@ -130,3 +230,4 @@ def connect() -> None:
     for model in FEEDS:
         _connect(model)
     rows_rewritten.connect(_rewritten, dispatch_uid="trust-rewritten")
+    pre_save.connect(_interaction_was, sender=Interaction, dispatch_uid="trust-interaction-was")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection
@@ -39,6 +39,9 @@ from troth.trust.engine import (
     memory_of,
 )
 from troth.trust.history import _days, _fetch, day_number, load_history
+
+if TYPE_CHECKING:
+    from troth.trust.past import Past
 
 EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TREND_DAYS = (0, 30, 90)  # a score and its 30- and 90-day trends
@@ -75,7 +78,7 @@ SUMS = (
 DAYS = ("first", "last", "two_way")
 
 
-def _contacts_sql(first_period: bool) -> str:
+def _contacts_sql(first_period: bool, only: Sequence[int] | None = None) -> str:
     """One period's interactions summed per person, as the engine's `summarize` does.
 
     Unknown channel or initiator strings count as a meeting or as "me", as `_code`
@@ -88,8 +91,11 @@ def _contacts_sql(first_period: bool) -> str:
     one backward probe per person instead of a test on every row. PostgreSQL plans
     by table statistics, stale right after a bulk import, and then ran that same
     shape through the time index once per person (8 s for 100,000 rows); a plain
-    scan grouped by person is linear whatever the statistics say."""
+    scan grouped by person is linear whatever the statistics say.
+
+    `only`: these people alone (one tie's summed past, `troth.trust.past`)."""
     ix = Interaction._meta.db_table
+    listed = ",".join(str(int(i)) for i in only or ()) or "NULL"
 
     def channel_is(t: str, *codes: int) -> str:
         return "(" + " OR ".join(f"{t}.channel = '{CHANNELS[c]}'" for c in codes) + ")"
@@ -113,10 +119,14 @@ def _contacts_sql(first_period: bool) -> str:
             f"{Person._meta.db_table} AS p CROSS JOIN {ix} AS i "
             f"WHERE p.owner_id = %(owner)s AND i.person_id = p.id AND {period('i')}"
         )
+        if only is not None:
+            source += f" AND p.id IN ({listed})"
     else:
         person = "i.person_id"
         last_two_way = f"MAX(i.occurred_at) FILTER (WHERE {two_way('i')})"
         source = f"{ix} AS i WHERE {period('i')}"
+        if only is not None:
+            source += f" AND i.person_id IN ({listed})"
     # Channel weights are parameters; anything unknown weighs as a meeting.
     weight = (
         "CASE i.channel "
@@ -164,11 +174,31 @@ def _contacts_sql(first_period: bool) -> str:
     )
 
 
+def sql_params(owner: Any, ref: float, p: TrustParams) -> dict[str, Any]:
+    """`_contacts_sql`'s parameters but the period's bounds (hi, lo)."""
+    return {
+        "owner": None if owner is None else owner.id,
+        "ref": float(ref),
+        "short": float(p.half_life_days),
+        "long": float(p.long_half_life_days),
+        "recent": ACTIVITY_HALF_LIFE,
+        "lasting": ACTIVITY_LONG_HALF_LIFE,
+        **{f"w{k}": float(w) for k, w in enumerate(p.channel_weight)},
+    }
+
+
 def load_contacts(
-    owner, ids: np.ndarray, cuts: Sequence[float], p: TrustParams | None = None
+    owner,
+    ids: np.ndarray,
+    cuts: Sequence[float],
+    p: TrustParams | None = None,
+    past: Past | None = None,
 ) -> Contacts:
     """The engine's `Contacts` for the people `ids` (ascending Person ids, as
     `load_history` returns them), summed by the database: one GROUP BY per period.
+    With `past` (the owner's summed past, `troth.trust.past`, ending on or before
+    the first cut) the first period reads only the rows after the past's day, and
+    the past's sums are added to it.
 
     Equal to `summarize` on the same rows but for one corner: SQLite's julianday()
     rounds to the millisecond, so a row less than half a millisecond after a cut
@@ -176,15 +206,7 @@ def load_contacts(
     p = p or TrustParams()
     cuts_arr = as_cuts(cuts)
     n, m = len(ids), len(cuts_arr)
-    params = {
-        "owner": owner.id,
-        "ref": float(cuts_arr[-1]),
-        "short": float(p.half_life_days),
-        "long": float(p.long_half_life_days),
-        "recent": ACTIVITY_HALF_LIFE,
-        "lasting": ACTIVITY_LONG_HALF_LIFE,
-        **{f"w{k}": float(w) for k, w in enumerate(p.channel_weight)},
-    }
+    params = sql_params(owner, float(cuts_arr[-1]), p)
     # A person without contact in a period: zero sums, no days.
     sums = np.zeros((len(SUMS), n, m))
     days = np.full((len(DAYS), n, m), np.nan)
@@ -192,12 +214,19 @@ def load_contacts(
         params["hi"] = _instant(float(cuts_arr[k]))
         if k:
             params["lo"] = _instant(float(cuts_arr[k - 1]))
-        rows = _fetch(_contacts_sql(k == 0), params, 1 + len(SUMS) + len(DAYS))
+        elif past is not None:
+            params["lo"] = _instant(float(past.day))
+        first_period = k == 0 and past is None
+        rows = _fetch(_contacts_sql(first_period), params, 1 + len(SUMS) + len(DAYS))
         pid = rows[:, 0].astype(np.int64)
         keep = np.isin(pid, ids)  # not "me", nor anyone left out of `ids`
         at = np.searchsorted(ids, pid[keep])
         sums[:, at, k] = rows[keep, 1 : 1 + len(SUMS)].T
         days[:, at, k] = rows[keep, 1 + len(SUMS) :].T
+    if past is not None:
+        from troth.trust.past import add_past  # a cycle: the past is summed by this module
+
+        add_past(sums, days, ids, past, float(cuts_arr[-1]), p)
     got = dict(zip(SUMS, sums, strict=True)) | dict(zip(DAYS, days, strict=True))
     return Contacts(
         cuts=cuts_arr,
@@ -225,13 +254,22 @@ def load_contacts(
 
 
 def load_scores(
-    owner, day: dt.date, known_on: dt.date | None = None, p: TrustParams | None = None
+    owner,
+    day: dt.date,
+    known_on: dt.date | None = None,
+    p: TrustParams | None = None,
+    keep_past: bool = False,
 ) -> tuple[np.ndarray, list[TrustResult]]:
     """Everyone scored as of `day` and TREND_DAYS before it, from one summary of the
     interactions summed by the database; returns the Person ids and one result per
-    TREND_DAYS entry. `known_on` as in `load_history`."""
+    TREND_DAYS entry. `known_on` as in `load_history`. The owner's summed past is
+    used when it fits the day; `keep_past` (today's recompute) builds it again when
+    it does not (`troth.trust.past.current_past`)."""
+    from troth.trust.past import current_past  # a cycle: the past is summed by this module
+
     p = p or TrustParams()
     history, ids = load_history(owner, known_on=known_on, interactions=False)
     as_of = [day_number(day - dt.timedelta(days=d)) for d in TREND_DAYS]
-    contacts = load_contacts(owner, ids, sorted(as_of), p)
+    past = current_past(owner, min(as_of), p, build=keep_past)
+    contacts = load_contacts(owner, ids, sorted(as_of), p, past)
     return ids, [compute(history, d, p, contacts) for d in as_of]

@@ -65,5 +65,6 @@ def do_wipe_demo(owner: Owner) -> None:
         _delete_people(owner)
         Organization.objects.filter(owner=owner).delete()
         Tag.objects.filter(owner=owner).delete()
-    # the per-row signals that would have told the trust cache were skipped: tell it once
-    rows_rewritten.send(Person, owner=owner, person_ids=None)
+    # the per-row signals that would have told the trust cache were skipped: tell it
+    # once, as rows that went away (the links' next pass recounts, their graph is stale)
+    rows_rewritten.send(Person, owner=owner, person_ids=None, removed=True)

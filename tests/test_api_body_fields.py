@@ -36,3 +36,16 @@ def test_known_fields_still_work(alice: Owner) -> None:
     api = Api(alice)
     r = api("POST", "/people", {"name": "Ann"})
     assert r.status_code in (200, 201), r.content
+
+
+def test_an_unknown_name_is_echoed_short_and_quoted(alice: Owner) -> None:
+    api = Api(alice)
+    huge = "k" * 100_000
+    r = api("POST", "/people", {"name": "Ann", huge: 1, "bad\nname": 2})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert len(error) < 500, len(error)  # not the 100,000-character key again
+    assert error.startswith("'" + "k" * 40 + "'..., 'bad\\nname': unknown fields"), error
+    r = api.get("/people", **{"x" * 5000: "1"})
+    assert r.status_code == 422 and len(r.json()["error"]) < 500
+    assert r.json()["error"].startswith("'" + "x" * 40 + "'...: unknown query parameter")

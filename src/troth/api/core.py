@@ -70,6 +70,17 @@ def _body_problem(where: str, message: str) -> PydanticCustomError:
     )
 
 
+SHOWN_NAME = 40  # characters of an unknown name echoed back in an error
+
+
+def _shown(name: str) -> str:
+    """A name from the request, as an error message may repeat it: short, and quoted
+    when it holds anything but plain printable characters (a newline, a 2 MB key)."""
+    if len(name) <= SHOWN_NAME and name.isprintable():
+        return name
+    return repr(name[:SHOWN_NAME]) + ("..." if len(name) > SHOWN_NAME else "")
+
+
 class In(Schema):
     """A request body: an unknown field is refused (422 naming it and the fields the
     body takes), not ignored; so is a NUL character anywhere in it (PostgreSQL cannot
@@ -85,7 +96,7 @@ class In(Schema):
             # so the answer can say what the body does take: a misspelt field is the
             # commonest mistake, and its fix is in that list.
             takes = {f.alias or name for name, f in cls.model_fields.items()}
-            unknown = [str(k) for k in data if k not in takes]
+            unknown = [_shown(str(k)) for k in data if k not in takes]
             if unknown:
                 plural = "s" if len(unknown) > 1 else ""
                 raise _body_problem(
@@ -341,7 +352,7 @@ def refuse_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
         if unknown:
             takes = ", ".join(sorted(known)) or "no query parameters"
             raise HttpError(
-                422, f"{unknown[0]}: unknown query parameter (this endpoint takes {takes})"
+                422, f"{_shown(unknown[0])}: unknown query parameter (this endpoint takes {takes})"
             )
         return view(request, *args, **kwargs)
 

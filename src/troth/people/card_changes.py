@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -36,8 +37,11 @@ def _part_changed(
 ) -> None:
     if raw:  # loaddata: rows as stored, nothing happened
         return
-    if isinstance(origin, Person) or getattr(origin, "model", None) is Person:
-        return  # the person itself is going
+    going = type(origin) if isinstance(origin, models.Model) else getattr(origin, "model", None)
+    if going is Person or going is get_user_model():
+        # the person (or their owner's whole account) is going: no card to stamp, and
+        # an account's thousands of rows must not each run an UPDATE
+        return
     if instance.person_id is not None:
         do_touch([instance.person_id])
 

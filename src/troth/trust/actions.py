@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from troth.owned import Owner
@@ -21,6 +21,7 @@ from troth.trust.engine import (
     summarize,
 )
 from troth.trust.history import day_number, load_history
+from troth.trust.locking import lock_trust
 from troth.trust.models import TrustScore
 from troth.trust.summary import TREND_DAYS, load_scores
 
@@ -45,6 +46,12 @@ def do_recompute_trust(
     when it is missing or does not fit today; False sums every row (the benchmark's
     "before")."""
     today = today or timezone.localdate()
+    with transaction.atomic():
+        lock_trust(owner.id)
+        return _recompute(owner, today, keep_past)
+
+
+def _recompute(owner: Owner, today: dt.date, keep_past: bool) -> int:
     ids, (now, d30, d90) = load_scores(owner, today, keep_past=keep_past)
     adapt_date = connection.ops.adapt_datefield_value
     n = len(ids)
@@ -115,9 +122,12 @@ def do_update_trust(owner: Owner, person: Person | int, today: dt.date | None = 
         "computed_at": timezone.now(),
         "engine_version": ENGINE_VERSION,
     }
-    # update() then create(): one statement in the common case, no savepoint.
-    if not TrustScore.objects.filter(owner=owner, person_id=person_id).update(**fields):
-        TrustScore.objects.create(owner=owner, person_id=person_id, **fields)
+    # update() then create(): one statement in the common case; the lock keeps two
+    # updates of a new tie from both creating it (troth.trust.locking)
+    with transaction.atomic():
+        lock_trust(owner.id)
+        if not TrustScore.objects.filter(owner=owner, person_id=person_id).update(**fields):
+            TrustScore.objects.create(owner=owner, person_id=person_id, **fields)
 
 
 def do_invalidate(owner: Owner, person_ids: Iterable[int] | None = None) -> None:

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -45,6 +45,7 @@ from troth.owned import Owner
 from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
 from troth.trust.engine import ACTIVITY_HALF_LIFE, ACTIVITY_LONG_HALF_LIFE, TrustParams, memory_of
 from troth.trust.history import _days, _fetch
+from troth.trust.locking import lock_trust
 from troth.trust.models import PastBase, TiePast
 from troth.trust.summary import (
     DAYS,
@@ -152,17 +153,21 @@ def _write(owner_id: int, base: int, only: list[int] | None) -> None:
 
 def build_past(owner: Owner, base: int) -> None:
     """Sum everyone's past up to `base` (an engine day), replacing what was kept."""
-    drop_past(owner)
-    _write(owner.id, base, None)
-    PastBase.objects.create(
-        owner=owner, day=base, memory=_memory(TrustParams()), built_at=timezone.now()
-    )
+    with transaction.atomic():
+        lock_trust(owner.id)
+        drop_past(owner)
+        _write(owner.id, base, None)
+        PastBase.objects.create(
+            owner=owner, day=base, memory=_memory(TrustParams()), built_at=timezone.now()
+        )
 
 
 def drop_past(owner: Owner | int) -> None:
     """Forget the owner's summed past (the next full recompute sums it again)."""
-    TiePast.objects.filter(owner=owner).delete()
-    PastBase.objects.filter(owner=owner).delete()
+    with transaction.atomic():
+        lock_trust(owner if isinstance(owner, int) else owner.id)
+        TiePast.objects.filter(owner=owner).delete()
+        PastBase.objects.filter(owner=owner).delete()
 
 
 def past_day(owner: Owner | int) -> int | None:
@@ -172,15 +177,18 @@ def past_day(owner: Owner | int) -> int | None:
 
 def refresh_past(owner: Owner | int, person_ids: Iterable[int]) -> None:
     """Sum these ties' past again (their rows on or before the base day changed)."""
-    base = past_day(owner)
-    if base is None:
-        return
     ids = sorted({int(i) for i in person_ids})
     if not ids:
         return
     owner_id = owner if isinstance(owner, int) else owner.id
-    TiePast.objects.filter(owner_id=owner_id, person_id__in=ids).delete()
-    _write(owner_id, base, ids)
+    with transaction.atomic():
+        # before reading the base day: a rebuild under way may be moving it
+        lock_trust(owner_id)
+        base = past_day(owner_id)
+        if base is None:
+            return
+        TiePast.objects.filter(owner_id=owner_id, person_id__in=ids).delete()
+        _write(owner_id, base, ids)
 
 
 def _read(owner: Owner, base: int) -> tuple[Past, int]:

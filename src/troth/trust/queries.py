@@ -18,6 +18,7 @@ from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.constants import ENGINE_VERSION, TIER_CADENCE_DAYS, TIERS, TrustParams
+from troth.trust.locking import lock_trust
 from troth.trust.models import TierCadence, TrustScore
 from troth.trust.warmth import WARM_MIN_DAYS, WARM_TIERS, is_warm
 
@@ -124,13 +125,15 @@ def fresh_scores(owner: Owner) -> None:
     """Recompute the cache if it is stale. Safe outside a transaction, so pages that
     only read need not take one: SQLite transactions here are IMMEDIATE (they take
     the write lock), which would make every such page wait for the others. The
-    recompute itself is all or nothing, and checks again once it holds the lock, so
-    requests arriving together recompute once."""
+    recompute itself is all or nothing, and checks again once it holds the lock (the
+    write lock on SQLite, the owner's trust lock on PostgreSQL: troth.trust.locking),
+    so requests arriving together recompute once."""
     today = timezone.localdate()
     if is_stale(owner, today):
         from troth.trust.actions import do_recompute_trust
 
         with transaction.atomic():
+            lock_trust(owner.pk)
             if is_stale(owner, today):
                 do_recompute_trust(owner, today)
 

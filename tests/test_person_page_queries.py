@@ -23,8 +23,8 @@ from troth.people.models import Person
 
 # What a page costs before it reads anything of the person: the session, the user,
 # the person, their job, contact points, tags and relationship, the probe, their
-# interactions, who they know, the favour form's needs and their dates.
-BARE = 12
+# interactions, who they know and the favour form's needs.
+BARE = 11
 # Everything present: the five lists the probe found, a need's tags, who they know's
 # current jobs.
 FULL = BARE + 7
@@ -76,7 +76,13 @@ def test_a_person_with_nothing_but_a_name_costs_one_probe(web: Client, alice: Ow
     # the lists the probe found empty are not read at all (the probe names them inside)
     read = {_outer_table(s) for s in sql}
     # (their needs are: the probe's; "me"'s open needs, for the favour-received form)
-    for table in ("ledger_favor", "ledger_commitment", "people_note", "intros_introduction"):
+    for table in (
+        "ledger_favor",
+        "ledger_commitment",
+        "people_note",
+        "intros_introduction",
+        "people_persondate",
+    ):
         assert table not in read, table
 
 

@@ -21,7 +21,7 @@ from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import favors_with, need_tags, needs_of, promises
 from troth.owned import Owner
 from troth.people.dates import date_row, dates_of
-from troth.people.models import Employment, Note, Person
+from troth.people.models import Employment, Note, Person, PersonDate
 from troth.people.queries import owned_rows, person_card
 
 
@@ -47,15 +47,17 @@ def _intros_of(owner: Owner, person: Person) -> QuerySet[Introduction]:
 
 def _which(owner: Owner, person: Person) -> dict[str, bool]:
     """Which of a person's lists have any rows, in one query: most people have no
-    favours, promises, needs, notes or introductions (at 30,000 people four in five
-    have none of each), and a list's own query, built and run for nothing, cost the
-    Person page more than this probe (issue 20)."""
+    favours, promises, needs, notes, introductions or dates (at 30,000 people four
+    in five have none of each), and a list's own query, built and run for nothing,
+    cost the Person page more than this probe (issue 20)."""
     probes = {
         "favours": favors_with(owner, person),
         "promises": promises(owner, status=None, person=person),
         "needs": needs_of(owner, person),
         "notes": Note.objects.filter(owner=owner, person=person),
         "intros": _intros_of(owner, person),
+        # not a list of the timeline: the page shows their dates under their name
+        "dates": PersonDate.objects.filter(owner=owner, person=person),
     }
     found = (
         Person.objects.filter(id=person.id)
@@ -74,7 +76,8 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
     - `interactions`: the `limit` newest (all when None), `interaction_count` all of them;
     - `favours`, `promises`, `needs`, `notes`, `intros`: all of them, in their own order;
     - `timeline`: all of the above merged newest first and cut to `limit` entries, each
-      row with its `type`; the interactions in it are those the page lists.
+      row with its `type`; the interactions in it are those the page lists;
+    - `has_dates`: whether they have key dates (the page reads them only then).
     """
     today = timezone.localdate()
     card = person_card(owner, person)
@@ -234,6 +237,7 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
         "notes": notes,
         "intros": intros,
         "timeline": timeline,
+        "has_dates": has["dates"],
     }
 
 

@@ -263,6 +263,7 @@ def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]
         "their_promises": [p for p in all_promises if not p["mine"]],
         "intros": read["intros"],
         "notes": read["notes"],
+        "has_dates": read["has_dates"],
         # for the quick-add forms, so they do not read them again
         "known": {
             "keep": {"cadence_days": card["cadence_days"], "archived": card["archived"]},
@@ -336,6 +337,7 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
         TIMELINE_ALL if request.GET.get("timeline") == "all" else TIMELINE_ROWS,
     )
     known = lists.pop("known")
+    has_dates = lists.pop("has_dates")
     # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
     need = request.GET.get("need", "")
     if "gave" not in bound and is_number(need):
@@ -378,7 +380,7 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
         "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
-        "person_dates": dates_for_page(owner, person, timezone.localdate()),
+        "person_dates": dates_for_page(owner, person, timezone.localdate()) if has_dates else [],
         "quick": quick,
         "nav": "people",
         **lists,

@@ -153,25 +153,27 @@ KNOWS_ROWS = 50
 def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[dict], int]:
     """The people this person knows (the `Knows` links, either side), with how each
     link is known: at most KNOWS_ROWS, strongest first, and how many there are."""
-    links = []
-    # one side at a time: each seeks its own (owner, person_a/b) index
-    for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a")):
-        links += list(
-            people_models.Knows.objects.filter(owner=owner, **{mine: person}).values(
-                "source", "strength", "created_at", other_id=F(f"{theirs}_id")
-            )
+    # One query, one side per half of a UNION ALL: each half seeks its own (owner,
+    # person_a/b) index (an OR of the two makes SQLite walk every link of the owner),
+    # and each brings the other person's name, so they are not read again.
+    sides = [
+        people_models.Knows.objects.filter(owner=owner, **{mine: person}).values(
+            "source",
+            "strength",
+            "created_at",
+            other_id=F(f"{theirs}_id"),
+            other_name=F(f"{theirs}__full_name"),
+            other_me=F(f"{theirs}__is_me"),
         )
-    links = [k for k in links if k["other_id"] != person.id]
+        for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a"))
+    ]
+    links = [k for k in sides[0].union(sides[1], all=True) if k["other_id"] != person.id]
     links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
     total = len(links)
     if not total:  # nobody: nothing more to read
         return [], 0
     shown = links[:KNOWS_ROWS]
     ids = [k["other_id"] for k in shown]
-    people = {
-        p["id"]: p
-        for p in Person.objects.filter(owner=owner, id__in=ids).values("id", "full_name", "is_me")
-    }
     # owned_rows: SQLite would otherwise walk the owner index, every job and every
     # relationship of the owner (48 ms of the page at 30,000 people), not these few
     jobs: dict[int, tuple[str, str]] = {}
@@ -196,15 +198,14 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
     )
     rows = []
     for k in shown:
-        other = people.get(k["other_id"])
-        if other is None or other["is_me"]:
+        if k["other_me"]:
             continue
-        pid = other["id"]
+        pid, name = k["other_id"], k["other_name"]
         if k["source"] == "met-through":
             if pid == met_through_id:
-                how = f"{other['full_name']} introduced you to {person.full_name}"
+                how = f"{name} introduced you to {person.full_name}"
             elif pid in through_them:
-                how = f"{person.full_name} introduced you to {other['full_name']}"
+                how = f"{person.full_name} introduced you to {name}"
             else:
                 how = "one introduced you to the other"
         else:
@@ -213,7 +214,7 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
         rows.append(
             {
                 "id": pid,
-                "name": other["full_name"],
+                "name": name,
                 "job": " at ".join(x for x in (title, org) if x),
                 "how": how,
                 "strength": k["strength"],
@@ -262,6 +263,7 @@ def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]
         "their_promises": [p for p in all_promises if not p["mine"]],
         "intros": read["intros"],
         "notes": read["notes"],
+        "has_dates": read["has_dates"],
         # for the quick-add forms, so they do not read them again
         "known": {
             "keep": {"cadence_days": card["cadence_days"], "archived": card["archived"]},
@@ -335,6 +337,7 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
         TIMELINE_ALL if request.GET.get("timeline") == "all" else TIMELINE_ROWS,
     )
     known = lists.pop("known")
+    has_dates = lists.pop("has_dates")
     # ?need=ID (from Today's "record what you gave"): the favour form opens on that need
     need = request.GET.get("need", "")
     if "gave" not in bound and is_number(need):
@@ -377,7 +380,7 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
         "asks": [(a, PHRASE[a]) for a in ASKS],
         "initials": initials(person.full_name),
         "has_photo": person.photo is not None and person.photo_type in PHOTO_TYPES,
-        "person_dates": dates_for_page(owner, person, timezone.localdate()),
+        "person_dates": dates_for_page(owner, person, timezone.localdate()) if has_dates else [],
         "quick": quick,
         "nav": "people",
         **lists,

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # How long the app took, as a Server-Timing header (outermost: it covers the rest).
     "troth.web.middleware.ServerTimingMiddleware",
+    # Every error under /api/ is JSON, those no endpoint wrote too (troth.api.middleware).
+    "troth.api.middleware.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (see CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",

@@ -1,9 +1,9 @@
 """A person's `updated_at` moves when anything on their card changes, not only the
 Person row: a contact point, a job, a note, a date or a tag.
 
-CardDAV clients show the card's REV (`troth.backup.vcard_out`), the API answers
-`updated_at`, and an import's undo keeps the people edited since the import; all
-three mean "the card", and the writers of those rows need not know about any of them.
+CardDAV clients show the card's REV (`troth.backup.vcard_out`), and an import's undo
+keeps the people edited since the import; both mean "the card", and the writers of
+those rows need not know about either.
 Rows an import writes past the ORM are not seen here, on purpose: an import leaves
 the updated_at of people already there alone, so that its undo puts the database
 back exactly (the CardDAV ETag, a hash of the card, moves all the same).

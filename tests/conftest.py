@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from module_data import FIXED_DAY
 from troth.owned import Owner
 
 if TYPE_CHECKING:
@@ -74,10 +75,8 @@ def pinned_clock() -> Iterator[dt.date | None]:
         yield day
 
 
-# A fixed Wednesday in mid-May, years ahead. Tests that build a simulated network pin the
-# clock here: the simulator moves weekend contacts and fills months by the calendar, so a
-# network built on "today" has another shape on another day.
-FIXED_DAY = dt.date(2031, 5, 14)
+# FIXED_DAY, a fixed Wednesday in mid-May years ahead, lives in module_data.py (which
+# builds module-wide data on it too); tests name it through the fixed_day fixture.
 
 
 @pytest.fixture

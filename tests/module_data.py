@@ -1,10 +1,13 @@
-"""Data built once for a whole test module, and the fixed day tests build networks on."""
+"""Data built once for a whole test module, the fixed day tests build networks on, and
+a home with a migrated database for tests that run troth in processes of their own."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
@@ -65,3 +68,10 @@ def kept_for_the_module(
         with blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def migrated_home(migrated_db: Path, home: Path) -> Path:
+    """`home`, created, holding a copy of conftest's `migrated_db`; returns `home`."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_db, home / migrated_db.name)
+    return home

@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from module_data import kept_for_the_module
+from module_data import kept_for_the_module, migrated_home
 from troth.agenda.models import AgendaMark, DigestLog
 from troth.backup.restore import do_restore
 from troth.backup.tables import DERIVED, tables
@@ -624,8 +624,8 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.mark.own_process
-def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path, migrated_db: Path) -> None:
+    home = migrated_home(migrated_db, tmp_path / "home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
@@ -25,11 +25,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from module_data import kept_for_the_module
 from troth.intros.actions import do_propose
 from troth.ledger.actions import do_add_need, do_make_promise
 from troth.owners import me_person
 from troth.people.actions import do_add_note, do_add_person
 from troth.tokens.actions import do_create_token
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoDbBlocker
 
 FUZZ_EXAMPLES = int(os.environ.get("TROTH_FUZZ_EXAMPLES") or 6)
 
@@ -64,17 +68,12 @@ def _connection_kept_between_requests() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def token(db: None, settings: Settings, home: Path) -> str:
-    """An owner with a few of everything (so small ids often exist), and their token."""
+def build_fuzz_owner() -> str:
+    """An owner with a few of everything (so small ids often exist); their token."""
     from django.contrib.auth import get_user_model
 
     from troth.owners import do_ensure_me
 
-    settings.TROTH_API_RATE_LIMIT = 0
-    # an upload that gets through is imported inside its request (no thread)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.TROTH_IMPORT_THREAD = False
     user = get_user_model().objects.create_user("fuzz", "fuzz@example.org", "password")
     do_ensure_me(user, "Fuzz")
     people = [do_add_person(user, f"Person {n}", emails=[f"p{n}@example.org"]) for n in range(4)]
@@ -84,6 +83,27 @@ def token(db: None, settings: Settings, home: Path) -> str:
     do_add_note(user, people[2], "likes tea")
     do_propose(user, people[0], people[1], "both in fintech", anyway="fuzzing")
     return do_create_token(user, "fuzz")[1]
+
+
+@pytest.fixture(scope="module")
+def fuzz_owner(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """Built once for the module (it was built again for each of the ~130 operations);
+    what one operation's requests change is rolled back before the next."""
+    yield from kept_for_the_module(django_db_blocker, tmp_path_factory, build_fuzz_owner, day=None)
+
+
+@pytest.fixture
+def token(fuzz_owner: str, db: None, settings: Settings, home: Path) -> str:
+    """The fuzz owner's API token, with no rate limit and imports inside the request."""
+    settings.TROTH_API_RATE_LIMIT = 0
+    # an upload that gets through is imported inside its request (no thread)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TROTH_IMPORT_THREAD = False
+    return fuzz_owner
 
 
 @schema.parametrize()

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from module_data import kept_for_the_module, migrated_home
 from troth.agenda.models import AgendaMark, DigestLog
 from troth.backup.restore import do_restore
 from troth.backup.tables import DERIVED, tables
@@ -36,7 +37,9 @@ from troth.sim.load import load_network
 from troth.trust.queries import trust_list
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from pytest_django import DjangoDbBlocker
 
     from conftest import Cli
     from troth.owned import Owner
@@ -94,13 +97,23 @@ def wipe(owner: Any) -> None:
             table.rows_of(owner).delete()
 
 
-@pytest.fixture
-def network(cli: Cli, fixed_day: dt.date) -> Owner:
-    """The local owner (the CLI's) with a small simulated network and a hand-made tour."""
+def build_network() -> int:
+    """The local owner (the CLI's) with a small simulated network and a hand-made tour;
+    the owner's id."""
+    # typer's runner, as conftest's Cli runs it (conftest is not importable by name here:
+    # tests/browser has one too)
+    from typer.testing import CliRunner
+
+    from troth.cli import app
+
     owner = local_owner()
     load_network(owner, generate_network(people=40, seed=5, today=timezone.localdate()))
+    runner = CliRunner()
     for args in TOUR:
-        cli(*args)
+        result = runner.invoke(app, args)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == 0, f"troth {' '.join(args)}: {result.stderr}"
     wren = Person.objects.get(owner=owner, full_name="Wren Halvorsen")
     wren.photo, wren.photo_type = PHOTO, "image/png"
     wren.save()
@@ -116,7 +129,24 @@ def network(cli: Cli, fixed_day: dt.date) -> Owner:
     DigestLog.objects.create(
         owner=owner, sent_at=timezone.now(), recipient="me@example.org", subject="Today", items=3
     )
-    return owner
+    return int(owner.pk)
+
+
+@pytest.fixture(scope="module")
+def network_once(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[int]:
+    """Built once per module and worker (it was built before each of 17 tests: the
+    module's set-up time); every test still starts from exactly this network."""
+    yield from kept_for_the_module(django_db_blocker, tmp_path_factory, build_network)
+
+
+@pytest.fixture
+def network(network_once: int, fixed_day: dt.date, db: None) -> Owner:
+    """The network above, for one test (its changes are rolled back after it)."""
+    return get_user_model().objects.get(pk=network_once)
 
 
 @pytest.fixture
@@ -601,8 +631,8 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.mark.own_process
-def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_troth_backup_command_on_a_real_sqlite_file(tmp_path: Path, migrated_db: Path) -> None:
+    home = migrated_home(migrated_db, tmp_path / "home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)
 

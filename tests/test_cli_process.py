@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from module_data import migrated_home
+
 # troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
 # clock): the PostgreSQL pass would repeat these unchanged (conftest checks they use no
 # test database)
@@ -73,7 +75,8 @@ def test_a_schema_behind_is_migrated_silently(home: Path) -> None:
     assert json.loads(show.stdout)["name"] == "Dana Whitfield"
 
 
-def test_errors_are_one_line_with_exit_2_and_write_nothing(home: Path) -> None:
+def test_errors_are_one_line_with_exit_2_and_write_nothing(home: Path, migrated_db: Path) -> None:
+    migrated_home(migrated_db, home)  # the migration is the tests above's subject
     run(home, "add", "Dana Whitfield")
     bad = run(home, "add", "Sam Ortiz", "--via", "Pat New", "--phone", "12")
     assert bad.returncode == 2

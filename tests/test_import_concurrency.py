@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
+from module_data import migrated_home
 from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.sim.names import FIRST_NAMES, LAST_NAMES
 from troth.web.busy import DatabaseBusyMiddleware, server_error
@@ -32,8 +33,10 @@ TROTH = shutil.which("troth") or str(Path(sys.executable).parent / "troth")
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "troth-home"
+def home(tmp_path: Path, migrated_db: Path) -> Path:
+    """A home whose database is already migrated (each test's own copy: the migration
+    is not what these tests are about, and a full one per test cost CI time)."""
+    return migrated_home(migrated_db, tmp_path / "troth-home")
 
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:
@@ -208,7 +211,7 @@ def test_a_request_that_meets_the_lock_gets_503(tmp_path: Path) -> None:
     assert busy is not None and busy.content.decode().startswith("Busy:")
 
 
-def test_restore_a_backup(home: Path, tmp_path: Path) -> None:
+def test_restore_a_backup(home: Path, tmp_path: Path, migrated_db: Path) -> None:
     assert run(home, "add", "Ann Kept").returncode == 0
     backup = tmp_path / "b.sqlite3"
     assert run(home, "backup", str(backup)).returncode == 0
@@ -226,7 +229,7 @@ def test_restore_a_backup(home: Path, tmp_path: Path) -> None:
     kept = sqlite3.connect(aside[0]).execute("SELECT full_name FROM people_person WHERE NOT is_me")
     assert sorted(r[0] for r in kept) == ["Ann Kept", "Bo Later"]
     # into a fresh home: no --replace needed
-    fresh = tmp_path / "fresh"
+    fresh = migrated_home(migrated_db, tmp_path / "fresh")
     assert run(fresh, "init").returncode == 0
     assert run(fresh, "restore", str(backup)).returncode == 0
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from module_data import migrated_home
 from troth.importers import tasks
 from troth.importers.models import ImportRun
 from troth.owned import Owner
@@ -160,12 +161,14 @@ for status in ("running", "queued"):
 
 
 @pytest.mark.own_process
-def test_serve_start_marks_runs_cut_off_when_troth_stopped(tmp_path: Path) -> None:
+def test_serve_start_marks_runs_cut_off_when_troth_stopped(
+    tmp_path: Path, migrated_db: Path
+) -> None:
     """A real `troth serve` on a real SQLite file: the runs it was running in its own
     threads when it was killed (running, and queued behind them) are interrupted at
     the next start, their uploads deleted, before the first page is served."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
-    home = tmp_path / "home"
+    home = migrated_home(migrated_db, tmp_path / "home")
     env.update(TROTH_HOME=str(home), DJANGO_SETTINGS_MODULE="troth.settings")
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=120)
     uploads = home / "uploads"

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 import pytest
 from django.test import Client
 
+from module_data import migrated_home
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -85,7 +87,8 @@ def user_env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.mark.own_process
 @linux_only
-def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+def test_two_workers_serve_and_a_dead_one_is_replaced(tmp_path: Path, migrated_db: Path) -> None:
+    migrated_home(migrated_db, tmp_path / "home")  # user_env's home
     port = _free_port()
     proc = subprocess.Popen(
         [TROTH, "serve", "--port", str(port), "--no-open", "--workers", "2", "--threads", "2"],

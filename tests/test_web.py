@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
+from module_data import migrated_home
 from troth.agenda.models import AgendaMark
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
@@ -977,9 +978,9 @@ def _stop(proc: subprocess.Popen[str]) -> str:
 
 
 @pytest.mark.own_process
-def test_troth_serve_answers_http_on_loopback(tmp_path: Path) -> None:
+def test_troth_serve_answers_http_on_loopback(tmp_path: Path, migrated_db: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
-    env["TROTH_HOME"] = str(tmp_path / "home")
+    env["TROTH_HOME"] = str(migrated_home(migrated_db, tmp_path / "home"))
     # beyond loopback: refused until an account with a password exists
     refused = subprocess.run(
         [TROTH, "serve", "--host", "0.0.0.0", "--no-open", "--port", str(_free_port())],

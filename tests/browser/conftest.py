@@ -70,7 +70,10 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
+def browser(chromium_path: str, django_db_setup: None) -> Iterator[Any]:
+    # The test database first: once Playwright's sync API runs its event loop in this
+    # worker, creating that database (for a later test, in a random order) is refused
+    # as synchronous work inside an event loop (SynchronousOnlyOperation).
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -24,7 +24,8 @@ frequency (a few minutes: 40-odd fits of the rhythm):
   owners' pairs (5 folds; a pair and its mirror image share an outcome, so each
   unordered pair is kept in one fold).
 `--nested` checks recency weights, training windows, regularisation and splines,
-each hyper-parameter chosen on earlier months (about ten minutes; figures below).
+each hyper-parameter chosen on earlier months (figures below; the whole script
+with it ran 20 minutes on two shared, busy cores).
 `--write` refits on every sample up to SHIP_LAST (2001-08-01: later outcome windows
 run into Enron's collapse) and writes the shipped model.
 """

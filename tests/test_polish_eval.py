@@ -36,9 +36,7 @@ def test_a_horizon_of_no_days_is_refused(cli: Cli, tmp_path: Path, command: str)
 
 
 @pytest.mark.parametrize("command", ["knows", "persistence"])
-def test_a_one_sender_log_names_the_command_in_use(
-    cli: Cli, tmp_path: Path, command: str
-) -> None:
+def test_a_one_sender_log_names_the_command_in_use(cli: Cli, tmp_path: Path, command: str) -> None:
     log = _log(tmp_path, ("dan@x.org",))
     result = cli("eval", command, str(log), "--as-of", "2001-01-15", code=2)
     assert f"every message is from dan@x.org; {command} compares the ties" in result.stderr

@@ -372,7 +372,7 @@ def _net_created(summary: ImportSummary) -> None:
     if not summary.merge_ids or not summary.created_ids:
         return
     created = set(summary.created_ids)
-    pairs = _merge_record_model().objects.filter(id__in=summary.merge_ids)
+    pairs = _merge_record_model()._default_manager.filter(id__in=summary.merge_ids)
     # each merge of a person this run created leaves one person fewer (a chain of
     # two rows and someone already here: two merges, both rows' people gone)
     mine = [

@@ -58,3 +58,12 @@ def test_the_cli_keeps_its_flag_name(cli: Cli) -> None:
 def test_one_error_two_phrasings(error: TrothError, cli: str, web: str) -> None:
     assert str(error) == cli
     assert web_text(error) == web
+
+
+def test_a_too_long_option_is_named_by_field_on_the_web() -> None:
+    from troth.people.actions import MAX_TEXT, check_length
+
+    with pytest.raises(FieldError) as refused:
+        check_length("x" * (MAX_TEXT + 1), "--blurb")
+    assert str(refused.value).startswith("--blurb is limited to")
+    assert web_text(refused.value).startswith("blurb is limited to")

@@ -12,6 +12,37 @@ class TrothError(Exception):
 
     exit_code = 2
 
+    @property
+    def web_message(self) -> str:
+        """The message as a web page or the API says it (see `FieldError`)."""
+        return str(self)
+
+
+class FieldError(TrothError):
+    """One input's value is refused. The service names the field, not how it was typed:
+    the CLI says `--floor must be one of ...` (str()), a web page or the API says
+    `floor must be one of ...` (`web_message`), since a web page has no `--floor`."""
+
+    def __init__(self, field: str, problem: str, *, label: str | None = None) -> None:
+        """`field`: the option's and the query parameter's name (`floor`, `due`);
+        `problem`: what follows it (`must be one of ...`, or `: ...` right after the
+        name); `label`: the web's word when it is not the field's name."""
+        self.sep = "" if problem.startswith(":") else " "
+        super().__init__(f"--{field}{self.sep}{problem}")
+        self.field = field
+        self.problem = problem
+        self.label = label or field
+
+    @property
+    def web_message(self) -> str:
+        return f"{self.label}{self.sep}{self.problem}"
+
+
+def web_text(exc: BaseException) -> str:
+    """Any exception's message for a web page or the API: a FieldError's field by its
+    web name, everything else as it is."""
+    return exc.web_message if isinstance(exc, TrothError) else str(exc)
+
 
 class NotFound(TrothError):
     pass

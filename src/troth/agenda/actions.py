@@ -16,7 +16,7 @@ from troth.agenda.queries import (
     MIN_TIER_CADENCE,
     default_tier_cadences,
 )
-from troth.errors import Conflict, TrothError
+from troth.errors import Conflict, FieldError, TrothError
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
 from troth.intros import flow
@@ -123,7 +123,7 @@ def _promise(owner: Owner, promise_id: int) -> Commitment:
 def do_snooze(owner: Owner, item: Candidate, until: dt.date) -> AgendaMark:
     today = timezone.localdate()
     if until <= today:
-        raise TrothError(f"--until {until} is not after today ({today}); snooze into the future")
+        raise FieldError("until", f"{until} is not after today ({today}); snooze into the future")
     return _mark(owner, item, AgendaMark.SNOOZED, until)
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from troth.agenda.models import DigestLog, MailSettings
 from troth.agenda.plan import LABEL, Item
 from troth.agenda.queries import agenda
-from troth.errors import TrothError
+from troth.errors import FieldError, TrothError
 from troth.lib.flags import parse_flag
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
@@ -174,7 +174,7 @@ def recipient(owner, to: str | None = None) -> str | None:
         try:
             validate_email(address)
         except ValidationError:
-            raise TrothError(f"--to: {to!r} is not an e-mail address") from None
+            raise FieldError("to", f": {to!r} is not an e-mail address") from None
         return address
     own = mail_settings(owner)
     if own is not None and own.digest_to:

@@ -65,7 +65,7 @@ from troth.agenda.draft_grammar import second_person as second_person
 from troth.agenda.draft_grammar import topic_of as topic_of
 from troth.agenda.intro_items import TELL_STATES, intro_candidates
 from troth.agenda.plan import Candidate
-from troth.errors import NotFound, TrothError
+from troth.errors import FieldError, NotFound, TrothError
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import OPEN, access_intro, phase, waiting
@@ -132,7 +132,7 @@ def check_kind(kind: str) -> str:
     word = kind.strip().lower()
     word = ALIASES.get(word, word)
     if word not in KINDS:
-        raise TrothError(f"--kind: unknown draft kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise FieldError("kind", f": unknown draft kind {kind!r}; use one of {', '.join(KINDS)}")
     return word
 
 

@@ -26,7 +26,7 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-from troth.errors import Ambiguous, Conflict, Forbidden, NotFound, TrothError
+from troth.errors import Ambiguous, Conflict, Forbidden, NotFound, TrothError, web_text
 from troth.lib.busy import BUSY_MESSAGE, is_locked
 from troth.owned import Owner
 from troth.tokens.models import AccessToken
@@ -272,7 +272,7 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(Throttled)
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    response = _error(request, str(exc), 429)
+    response = _error(request, web_text(exc), 429)
     response["Retry-After"] = str(exc.wait or 60)
     return response
 
@@ -297,18 +297,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, str(exc) or "not found", 404)
+    return _error(request, web_text(exc) or "not found", 404)
 
 
 @api.exception_handler(TrothError)
 def _troth_error(request: HttpRequest, exc: TrothError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        return _error(request, str(exc), 404)
+        return _error(request, web_text(exc), 404)
     if isinstance(exc, Forbidden):
-        return _error(request, str(exc), 403)
+        return _error(request, web_text(exc), 403)
     if isinstance(exc, (Ambiguous, Conflict)):
-        return _error(request, str(exc), 409)
-    return _error(request, str(exc), 400)
+        return _error(request, web_text(exc), 409)
+    return _error(request, web_text(exc), 400)
 
 
 @api.exception_handler(IntegrityError)

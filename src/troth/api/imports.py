@@ -15,7 +15,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 
 from troth import present
 from troth.api.core import Out, answers, atomic_write, owner, paginate
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.importers import tasks
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
@@ -153,7 +153,7 @@ def undo(request: HttpRequest, import_id: int, force: bool = False) -> dict:
         # do_undo_import makes its own short transactions (a big import is undone in chunks)
         return do_undo_import(owner(request), import_id, force=force).as_dict()
     except UndoRefused as exc:
-        raise type(exc)(_for_the_api(str(exc))) from None
+        raise type(exc)(_for_the_api(web_text(exc))) from None
 
 
 def _for_the_api(message: str) -> str:

@@ -74,7 +74,33 @@ def _quiet_types() -> None:
         cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
+def _classic_usage() -> None:
+    """Usage lines name arguments the way click and the README do: `troth add NAME`,
+    `troth people [QUERY]`, an explicit metavar as written (`sources remove ID`).
+
+    Typer (0.2x) draws an argument in the usage line as `{name}` (required) or `[name]`
+    whatever its metavar, so `troth eval persistence --help` read `{log}`; click's own
+    usage line said LOG, as the README's reference does."""
+    from typer.core import TyperArgument
+
+    original = getattr(TyperArgument, "get_usage_pieces", None)
+    if original is None or getattr(original, "classic", False):
+        return
+
+    def get_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        if self.metavar is not None:  # written out in full by its command: `[ID]`
+            return [str(self.metavar)]
+        name = str(self.name).upper()
+        if not self.required:
+            name = f"[{name}]"
+        return [name + ("..." if self.nargs != 1 else "")]
+
+    get_usage_pieces.classic = True  # type: ignore[attr-defined]
+    TyperArgument.get_usage_pieces = get_usage_pieces  # type: ignore[method-assign]
+
+
 _quiet_types()
+_classic_usage()
 # soft_wrap: long one-line messages stay one line when piped (tables still fit the width).
 console = Console(highlight=False, soft_wrap=True)
 

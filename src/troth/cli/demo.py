@@ -29,6 +29,7 @@ def demo(
     """Load a simulated network and show what to try next."""
     from troth.sim.actions import do_wipe_demo
     from troth.sim.generate import generate_network
+    from troth.sim.group_demo import demo_member_people
     from troth.sim.load import load_network
 
     if not 2 <= people <= 200_000:
@@ -39,8 +40,13 @@ def demo(
     existing = Person.objects.filter(owner=me_owner, is_me=False).count()
     loaded = SimTruth.objects.filter(owner=me_owner).exists()
     # People without a SimTruth row were added by the user: the demo never deletes them,
-    # and never mixes simulated people into a network of real ones.
-    own = Person.objects.filter(owner=me_owner, is_me=False, sim_truth__isnull=True).count()
+    # and never mixes simulated people into a network of real ones. The Demo Job Club's
+    # members that `troth group demo` put in are simulated too.
+    own = (
+        Person.objects.filter(owner=me_owner, is_me=False, sim_truth__isnull=True)
+        .exclude(id__in=demo_member_people(me_owner).values("id"))
+        .count()
+    )
     if own and (reset or not loaded):
         action = "--reset would delete" if reset else "your database already holds"
         raise TrothError(

@@ -53,7 +53,7 @@ def knows_command(
                 f"--scores {scores} would overwrite the log itself; choose another file"
             )
         parsed = read_log(log)
-        check_span(parsed, log.name, day)
+        check_span(parsed, log.name, day, "knows")
         result = knows_eval(parsed, day, days)
         if scores is not None:
             try:

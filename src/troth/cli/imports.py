@@ -441,8 +441,8 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     table.add_column("count", justify="right")
     if summary.mapping:
         console.print("Columns: " + escape(", ".join(f"{c} → {f}" for c, f in summary.mapping)))
-    # Each label says what its number counts: "created 7, merged 1" read as 8 people
-    # when 6 were new (one of the 7 was someone already here and was merged into them).
+    # Each label says what its number counts: "added" is people new to the network
+    # (a row merged into someone already here is counted once, as merged, not as added).
     table.add_row("People added from this file", f"{summary.people_created:,}")
     table.add_row("People already here, brought up to date", f"{summary.people_updated:,}")
     table.add_row("Merged into someone already here", f"{summary.people_merged:,}")

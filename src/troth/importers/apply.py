@@ -338,6 +338,7 @@ def _write(
     last = MergeSuggestion.objects.filter(owner=owner).order_by("-id").values_list("id").first()
     # identity resolution makes its merges one short transaction each (do_resolve)
     summary.people_merged, summary.merge_ids = resolve_and_list(owner, importer.touched)
+    _net_created(summary)
     # one mail to two addresses of a person merged just now: one interaction stays
     summary.interactions_added -= interactions_dropped(owner, since=journal.run.started_at)
     with transaction.atomic():
@@ -360,6 +361,29 @@ def _write(
         # summed past (troth.trust.past).
         with transaction.atomic():
             rows_rewritten.send(ImportRun, owner=owner, person_ids=None, added=True)
+
+
+def _net_created(summary: ImportSummary) -> None:
+    """People created = people new to the network, as the dry run's examples count them:
+    a person the file brought who identity resolution then merged with someone (already
+    here, or another row of the file) is one person fewer. Said 3 added and 1 merged
+    for a 3-row file whose one row was someone already here; the CLI, `troth imports`,
+    JSON and the API all read this count."""
+    if not summary.merge_ids or not summary.created_ids:
+        return
+    created = set(summary.created_ids)
+    pairs = _merge_record_model()._default_manager.filter(id__in=summary.merge_ids)
+    # each merge of a person this run created leaves one person fewer (a chain of
+    # two rows and someone already here: two merges, both rows' people gone)
+    mine = [
+        merged
+        for kept, merged in pairs.values_list("kept_id", "merged_id")
+        if kept in created or merged in created
+    ]
+    summary.people_created -= len(mine)
+    gone = set(mine)
+    # the ones merged away are nobody now: the run's list of who it created skips them
+    summary.created_ids = [pid for pid in summary.created_ids if pid not in gone]
 
 
 def _merge_record_model() -> type[models.Model]:

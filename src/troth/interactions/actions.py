@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from troth.errors import NotFound, TrothError
+from troth.errors import FieldError, NotFound, TrothError
 from troth.events import emit
 from troth.interactions.models import Interaction
 from troth.owned import Owner
@@ -35,11 +35,11 @@ def do_log_interaction(
     if channel not in CHANNELS:
         raise TrothError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
-        raise TrothError(f"--minutes must be between 1 and {MAX_MINUTES}, got {minutes}")
+        raise FieldError("minutes", f"must be between 1 and {MAX_MINUTES}, got {minutes}")
     check_length(summary, "the notes")
     when = when or timezone.now()
     if when > timezone.now() + dt.timedelta(minutes=5):
-        raise TrothError(f"--when {when.date()} is in the future; log what has happened")
+        raise FieldError("when", f"{when.date()} is in the future; log what has happened")
     interaction = Interaction.objects.create(
         owner=owner,
         person=person,

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import Conflict, TrothError
+from troth.errors import Conflict, FieldError, TrothError
 from troth.events import emit
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
@@ -227,7 +227,7 @@ def do_offered(
     if due is None:
         due = today + dt.timedelta(days=OFFER_DUE_DAYS)
     elif due < today:
-        raise TrothError(f"--due {due} is before today ({today}): when should it have happened?")
+        raise FieldError("due", f"{due} is before today ({today}): when should it have happened?")
     me = me_person(owner)
     if (existing := _open_request(owner, me, b)) is not None:
         raise TrothError(

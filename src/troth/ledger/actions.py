@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Model
 from django.utils import timezone
 
-from troth.errors import Conflict, TrothError
+from troth.errors import Conflict, FieldError, TrothError
 from troth.events import emit
 from troth.ledger.models import FAVOR_KINDS, Commitment, Favor, Need
 from troth.owned import Owner
@@ -45,7 +45,7 @@ def do_record_favor(
     today = timezone.localdate()
     on = on or today
     if on > today:
-        raise TrothError(f"--when {on} is in the future; record favours once given")
+        raise FieldError("when", f"{on} is in the future; record favours once given")
     if need is not None:
         if need.person_id != receiver.id:
             raise TrothError(
@@ -79,7 +79,7 @@ def do_make_promise(
     today = timezone.localdate()
     made_on = made_on or today
     if due is not None and due < made_on:
-        raise TrothError(f"--due {due} is before the promise was made ({made_on})")
+        raise FieldError("due", f"{due} is before the promise was made ({made_on})")
     promise = Commitment.objects.create(
         owner=owner, debtor=debtor, creditor=creditor, what=_text(what), made_on=made_on, due_on=due
     )
@@ -127,7 +127,7 @@ def do_add_need(
     noted_on: dt.date | None = None,
 ) -> Need:
     if not 1 <= days <= 3650:
-        raise TrothError(f"--for must be between 1 day and 10 years, got {days} days")
+        raise FieldError("for", f"must be between 1 day and 10 years, got {days} days")
     noted_on = noted_on or timezone.localdate()
     need = Need.objects.create(
         owner=owner,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from nameparser import HumanName
 
-from troth.errors import TrothError
+from troth.errors import FieldError, TrothError
 from troth.events import emit
 from troth.lib.contact import ContactError, normalize_email, normalize_phone, normalize_url
 from troth.lib.names import name_problem
@@ -33,8 +33,12 @@ MAX_TEXT = 10_000
 
 
 def check_length(text: str, what: str) -> None:
+    """`what`: a field's name, or an option's (`--blurb`), which the web says as `blurb`."""
     if len(text) > MAX_TEXT:
-        raise TrothError(f"{what} is limited to {MAX_TEXT} characters (got {len(text)})")
+        problem = f"is limited to {MAX_TEXT} characters (got {len(text)})"
+        if what.startswith("--"):
+            raise FieldError(what[2:], problem)
+        raise TrothError(f"{what} {problem}")
 
 
 def clean_name(name: str, field: str = "name") -> str:

@@ -37,6 +37,18 @@ def _reverse(model: type[models.Model]) -> list[Any]:
     ]
 
 
+def _let_go(qs: QuerySet[Any]) -> None:
+    """Rows of other tables that point at `qs` and would be set to NULL on a delete,
+    set to NULL now, since `_bulk_delete` skips Django's collector: a group's member
+    introduction keeps its record of the promise it made in the owner's troth
+    (`troth group demo`), and must not be left pointing at a deleted one."""
+    for rel in _reverse(qs.model):
+        if rel.on_delete is models.SET_NULL:
+            rel.related_model._base_manager.filter(
+                **{f"{rel.field.name}__in": qs.values("id")}
+            ).update(**{rel.field.name: None})
+
+
 def _delete_people(owner: Owner) -> None:
     """The owner's people but "me", and every row that points at them, read from the
     models' own relations (a new model pointing at Person needs no change here)."""
@@ -60,7 +72,9 @@ def do_wipe_demo(owner: Owner) -> None:
         # The owner's whole tables first, each in one statement, in an order that leaves
         # nothing pointing at a deleted row (an introduction's steps, then it; its favour).
         for model in (IntroStep, Introduction, Interaction, Commitment, Knows, Favor):
-            _bulk_delete(model.objects.filter(owner=owner))
+            rows = model.objects.filter(owner=owner)
+            _let_go(rows)
+            _bulk_delete(rows)
         Need.objects.filter(owner=owner).delete()  # their tags go with them
         _delete_people(owner)
         Organization.objects.filter(owner=owner).delete()

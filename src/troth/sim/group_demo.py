@@ -15,12 +15,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from troth.errors import TrothError
 from troth.groups import actions, introductions
-from troth.groups.models import Group, HelpOffer, MemberIntro, Membership
+from troth.groups.models import Group, HelpOffer, MemberContact, MemberIntro, Membership
 from troth.owners import do_ensure_me
+from troth.people.models import Person
 
 DEMO_NAME = "Demo Job Club"
 DEMO_DOMAIN = "demo.invalid"  # RFC 2606: never a real address
@@ -59,6 +61,18 @@ def _reach(network: Any) -> tuple[list[str], list[str]]:
         if field not in fields:
             fields.append(field)
     return companies[:8], fields[:5]
+
+
+def demo_member_people(owner: Any) -> QuerySet[Person]:
+    """The people the group demo put into `owner`'s own troth: the simulated members
+    they worked on an introduction with (`introductions._contact`). Demo rows, as
+    `troth demo --reset` sees them, though they have no SimTruth: found through the
+    member they stand for, a simulated account (a demo address, no password), never
+    by a name, which the owner may have given a real person too."""
+    members = MemberContact.objects.filter(
+        holder=owner, member__email__endswith=f"@{DEMO_DOMAIN}", member__password__startswith="!"
+    )
+    return Person.objects.filter(owner=owner, id__in=members.values("person_id"))
 
 
 def do_load_demo_group(

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import FieldError, TrothError
 from troth.importers.apply import do_import
 from troth.importers.models import ImportChange, ImportRun
 from troth.importers.summary import ImportSummary
@@ -59,7 +59,7 @@ def _me(values: list[str]) -> list[str]:
         try:
             out.append(normalize_email(raw))
         except ContactError:
-            raise TrothError(f"--me {raw!r} is not an email address") from None
+            raise FieldError("me", f"{raw!r} is not an email address") from None
     return sorted(set(out))
 
 
@@ -67,13 +67,13 @@ def _label(given: str | None, default: str) -> str:
     """The owner's own name for a source (--label), shown beside the address."""
     text = " ".join((given or "").split())
     if len(text) > 80:
-        raise TrothError(f"--label {text[:40]!r}...: keep it under 80 characters")
+        raise FieldError("label", f"{text[:40]!r}...: keep it under 80 characters")
     return f"{text}: {default}" if text else default
 
 
 def _every(minutes: int) -> int:
     if not MIN_EVERY <= minutes <= MAX_EVERY:
-        raise TrothError(f"--every {minutes}: give minutes between {MIN_EVERY} and {MAX_EVERY}")
+        raise FieldError("every", f"{minutes}: give minutes between {MIN_EVERY} and {MAX_EVERY}")
     return minutes
 
 
@@ -107,17 +107,17 @@ def do_add_imap(
     _room(owner)
     host = host.strip()
     if not host or any(c.isspace() for c in host) or "/" in host:
-        raise TrothError(f"--host {host!r}: give the IMAP server's name, as imap.example.org")
+        raise FieldError("host", f"{host!r}: give the IMAP server's name, as imap.example.org")
     if security not in ("tls", "starttls", "none"):
-        raise TrothError(f"--security {security!r}: use tls, starttls or none")
+        raise FieldError("security", f"{security!r}: use tls, starttls or none")
     if port is None:
         port = 993 if security == "tls" else 143
     if not 0 < port < 65536:
-        raise TrothError(f"--port {port}: not a port number")
+        raise FieldError("port", f"{port}: not a port number")
     if not username.strip():
-        raise TrothError("--user: give the account's login (often the address itself)")
+        raise FieldError("user", ": give the account's login (often the address itself)")
     if not password:
-        raise TrothError("--password: give the account's (app) password")
+        raise FieldError("password", ": give the account's (app) password")
     addresses = _me(me or [])
     if not addresses and not any(k == "email" for k, _v in own_addresses(owner)):
         addresses = _me([username]) if "@" in username else []
@@ -182,13 +182,13 @@ def do_add_caldav(
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TrothError(f"--url {url[:80]!r}: give the CalDAV server's http(s) address")
+        raise FieldError("url", f"{url[:80]!r}: give the CalDAV server's http(s) address")
     if not password:
-        raise TrothError("--password: give the account's (app) password")
+        raise FieldError("password", ": give the account's (app) password")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise TrothError(f"--url {url[:80]!r}: the port is not a number") from None
+        raise FieldError("url", f"{url[:80]!r}: the port is not a number") from None
     netguard.check_host(parts.hostname, port)
     return Source.objects.create(
         owner=owner,

@@ -341,15 +341,16 @@ def read_log(path: str | Path) -> Log:
     )
 
 
-def check_span(log: Log, name: str, as_of: dt.date) -> None:
-    """A log must hold more than one sender and messages on both sides of `as_of`."""
+def check_span(log: Log, name: str, as_of: dt.date, command: str = "persistence") -> None:
+    """A log must hold more than one sender and messages on both sides of `as_of`.
+    `command`: the evaluation in use (`persistence`, `knows`), named in the refusal."""
     if not log.rows:
         raise TrothError(f"{name}: no messages after the header")
     senders = np.unique(log.sender)
     if len(senders) < 2:
         only = log.names[int(senders[0])] if len(senders) else "nobody"
         raise TrothError(
-            f"{name}: sender: every message is from {only}; persistence compares the ties"
+            f"{name}: sender: every message is from {only}; {command} compares the ties"
             " of several people, so the log needs at least two senders"
         )
     first = EPOCH + dt.timedelta(days=int(np.floor(log.day.min())))
@@ -363,6 +364,12 @@ def check_span(log: Log, name: str, as_of: dt.date) -> None:
         raise TrothError(
             f"--as-of {as_of} is after the last message in {name} ({last}): nothing to predict"
         )
+
+
+def check_horizon(horizon_days: int) -> None:
+    """An outcome window of no days holds no outcome: every pair would count as silent."""
+    if horizon_days < 1:
+        raise TrothError(f"the horizon must be at least one day, got {horizon_days}")
 
 
 def _day_number(day: dt.date) -> float:
@@ -484,8 +491,7 @@ def persistence(
 ) -> PersistenceResult:
     """Score every pair from the events before `as_of` with troth's activity model
     and the baselines; outcome: any contact in [as_of, as_of + horizon)."""
-    if horizon_days < 1:
-        raise TrothError(f"the horizon must be at least one day, got {horizon_days}")
+    check_horizon(horizon_days)
     m = model or shipped_model()
     pa = pairs_as_of(log, as_of, horizon_days, full=not set(m.names) <= set(APP_FEATURES))
     x, outcome = pa.inputs, pa.outcome

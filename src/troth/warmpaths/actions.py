@@ -10,7 +10,7 @@ from django.db import connection, models, transaction
 from django.db.models import F, Field, Max, Q
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import FieldError, TrothError
 from troth.importers.models import MessageParticipant
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
@@ -538,10 +538,10 @@ def do_knows(
     """By hand: A and B know each other (a forgotten link comes back: the user said so)."""
     a, b = _two(owner, a, b)
     if strength is not None and not 1 <= strength <= 5:
-        raise TrothError(f"--strength must be 1 to 5, got {strength}")
+        raise FieldError("strength", f"must be 1 to 5, got {strength}")
     how = how.strip()
     if len(how) > 300:
-        raise TrothError("--how is too long (300 characters at most)")
+        raise FieldError("how", "is too long (300 characters at most)")
     link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
     link.manual_how = how or link.manual_how
     if strength is not None:

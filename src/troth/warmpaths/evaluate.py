@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from troth.trust.evaluate import roc_auc
-from troth.trust.persistence import Log
+from troth.trust.persistence import Log, check_horizon
 from troth.warmpaths import infer
 
 EPOCH = dt.date(1970, 1, 1)
@@ -90,6 +90,7 @@ def knows_eval(log: Log, as_of: dt.date, horizon_days: int, *, floor: float = 0.
     """Score every pair linked from the evidence before `as_of` (see the module
     docstring); the outcome is a direct message between them in the horizon.
     `floor`: the strength a link needs to carry a path (queries.LINK_FLOOR)."""
+    check_horizon(horizon_days)
     start = float((as_of - EPOCH).days)
     end = start + horizon_days
     together: dict[Pair, _Seen] = {}

@@ -11,7 +11,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from troth.errors import Ambiguous, NotFound, TrothError
+from troth.errors import Ambiguous, FieldError, NotFound, TrothError
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.queries import open_needs
 from troth.lib.text import fold
@@ -122,10 +122,10 @@ def whom_knows(owner: Owner, person: Person) -> list[dict[str, Any]]:
 
 def _check(hops: int, floor: str) -> None:
     if not 1 <= hops <= graph.MAX_HOPS:
-        raise TrothError(f"--hops must be 1 to {graph.MAX_HOPS}, got {hops}")
+        raise FieldError("hops", f"must be 1 to {graph.MAX_HOPS}, got {hops}")
     usable = TIERS[:-1]  # never through a stranger
     if floor not in usable:
-        raise TrothError(f"--floor must be one of {', '.join(usable)}, got {floor!r}")
+        raise FieldError("floor", f"must be one of {', '.join(usable)}, got {floor!r}")
 
 
 def check_options(hops: int, floor: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from troth.errors import web_text
 from troth.interactions.actions import CHANNELS, MAX_MINUTES
 from troth.ledger.actions import DEFAULT_NEED_DAYS
 from troth.ledger.models import FAVOR_KINDS
@@ -53,7 +54,9 @@ class DayField(forms.CharField):
         except DateError as exc:
             # the parser's message brings its own examples: one "(try ...)" is enough
             message = (
-                str(exc) if "(try " in str(exc) else f"{exc} (try 2026-11-20, yesterday or friday)"
+                web_text(exc)
+                if "(try " in web_text(exc)
+                else f"{exc} (try 2026-11-20, yesterday or friday)"
             )
             raise forms.ValidationError(message) from None
         if self.not_after_today and day > today:
@@ -175,7 +178,7 @@ class NeedForm(Form):
         try:
             days = parse_span(text, timezone.localdate())
         except DateError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(web_text(exc)) from None
         if not 1 <= days <= 3650:
             raise forms.ValidationError("between 1 day and 10 years, please")
         return days

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from troth.errors import Forbidden, NotFound, TrothError
+from troth.errors import Forbidden, NotFound, TrothError, web_text
 
 
 def is_loopback(address: str | None) -> bool:
@@ -86,11 +86,11 @@ class TrothErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
-            raise Http404(str(exception))
+            raise Http404(web_text(exception))
         if isinstance(exception, Forbidden):
-            return render(request, "web/error.html", {"message": str(exception)}, status=403)
+            return render(request, "web/error.html", {"message": web_text(exception)}, status=403)
         if isinstance(exception, TrothError):
-            return render(request, "web/error.html", {"message": str(exception)}, status=400)
+            return render(request, "web/error.html", {"message": web_text(exception)}, status=400)
         return None
 
 

@@ -19,7 +19,7 @@ from django.template import loader
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.groups import accounts
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
             "the confirmation",
         )
     except TrothError as exc:
-        context = {"nav": "settings", "account": user, "email_error": str(exc)}
+        context = {"nav": "settings", "account": user, "email_error": web_text(exc)}
         context["email_value"] = request.POST.get("email", "")
         return render(request, "web/account.html", context, status=400)
     messages.success(
@@ -87,7 +87,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     try:
         accounts.do_delete_account(user, request.POST.get("password", ""))
     except TrothError as exc:
-        context["error"] = str(exc)
+        context["error"] = web_text(exc)
         return render(request, "web/account_delete.html", context, status=400)
     logout(request)
     return render(request, "web/account_deleted.html", {})

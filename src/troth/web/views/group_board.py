@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.groups import access, actions, queries
 from troth.groups.models import Membership
 
@@ -55,7 +55,7 @@ def _act(request: HttpRequest, slug: str, do: Any, done: str, **form: Any) -> Ht
     except TrothError as exc:
         if isinstance(exc, NotFound):
             raise
-        context = _board_context(membership, error=str(exc), **form)
+        context = _board_context(membership, error=web_text(exc), **form)
         return render(request, "web/group_needs.html", context, status=400)
     messages.success(request, done)
     return redirect("web:group-needs", slug=slug)
@@ -133,7 +133,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                 fields=form["fields"],
             )
     except TrothError as exc:
-        context.update(form=form, error=str(exc))
+        context.update(form=form, error=web_text(exc))
         return render(request, "web/group_profile.html", context, status=400)
     messages.success(request, f"Published in {membership.group.name}.")
     return redirect("web:group-needs", slug=slug)

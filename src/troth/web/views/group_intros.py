@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.groups import access, introductions, queries
 from troth.groups.models import Membership
 
@@ -44,7 +44,7 @@ def _act(
     except TrothError as exc:
         if isinstance(exc, NotFound):
             raise
-        return _page(membership, 400, request, error=str(exc))
+        return _page(membership, 400, request, error=web_text(exc))
     messages.success(request, done)
     return redirect(back or "web:group-intros", slug=slug)
 

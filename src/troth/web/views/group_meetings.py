@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.groups import access, actions, queries
 from troth.web.views.groups import group_context
 
@@ -43,7 +43,9 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 place=request.POST.get("place", ""),
             )
     except TrothError as exc:
-        context = group_context(request, slug, meeting_error=str(exc), meeting_form=request.POST)
+        context = group_context(
+            request, slug, meeting_error=web_text(exc), meeting_form=request.POST
+        )
         return render(request, "web/group.html", context, status=400)
     messages.success(request, f"Scheduled {meeting.title}: members can answer now.")
     return redirect("web:group", slug=slug)

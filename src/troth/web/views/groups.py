@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.groups import access, actions, queries, tasks
 from troth.groups.access import display_name
 from troth.groups.bands import Loops, band
@@ -87,7 +87,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 as_organiser=request.POST.get("role") == Membership.ORGANISER,
             )
     except TrothError as exc:
-        context = group_context(request, slug, invite_error=str(exc), invite_email=email)
+        context = group_context(request, slug, invite_error=web_text(exc), invite_email=email)
         return render(request, "web/group.html", context, status=400)
     link = request.build_absolute_uri(reverse("web:join", args=[token]))
     # Shown once: only the token's digest is kept, so the link rides on this page.
@@ -156,7 +156,7 @@ def join_group(request: HttpRequest, token: str) -> HttpResponse:
                 token, email=form["email"], name=form["name"], note=form["note"]
             )
     except TrothError as exc:
-        context.update(form=form, error=str(exc))
+        context.update(form=form, error=web_text(exc))
         return render(request, "web/join_group.html", context, status=400)
     return render(request, "web/join_group.html", {"group": group, "asked": True})
 
@@ -221,7 +221,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             name=request.POST.get("name", ""),
         )
     except TrothError as exc:
-        context.update(error=str(exc), username=request.POST.get("username", ""))
+        context.update(error=web_text(exc), username=request.POST.get("username", ""))
         context["name"] = request.POST.get("name", "")
         return render(request, "web/join.html", context, status=400)
     login(request, user, backend=MODEL_BACKEND)

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.identity.actions import do_accept, do_reject, do_unmerge
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.importers import tasks
@@ -476,7 +476,7 @@ def decide(request: HttpRequest, run_id: int, suggestion_id: int, decision: str)
                     do_reject(owner, a, b)
                     done = f"Noted: {a.full_name} and {b.full_name} are different people."
         except TrothError as exc:
-            error = str(exc)
+            error = web_text(exc)
     return outcome(
         request,
         error,
@@ -519,7 +519,7 @@ def unmerge(request: HttpRequest, run_id: int, merge_id: int) -> HttpResponse:
             " troth will not suggest merging them again."
         )
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     return outcome(
         request,
         error,
@@ -538,7 +538,7 @@ def confirm(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         tasks.do_confirm_import(run, force=request.POST.get("force") == "1")
     except TrothError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, web_text(exc))
     return redirect("web:import-run", run_id=run.pk)
 
 
@@ -549,7 +549,7 @@ def cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         tasks.do_cancel_import(run)
     except TrothError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, web_text(exc))
         return redirect("web:import-run", run_id=run.pk)
     messages.success(request, f"Not imported: {run_row(run)['name']} was not kept.")
     return redirect("web:import")
@@ -565,7 +565,7 @@ def undo(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         done = do_undo_import(owner, run.pk, force=force)
     except TrothError as exc:
-        messages.error(request, str(exc).replace("use --force", "press Undo anyway"))
+        messages.error(request, web_text(exc).replace("use --force", "press Undo anyway"))
         return redirect(reverse("web:import-run", args=[run.pk]) + "?undo=refused")
     messages.success(
         request,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.insights import queries, series
 from troth.lib.text import is_number
 from troth.trust.constants import TIERS
@@ -167,9 +167,9 @@ def network(request: HttpRequest) -> JsonResponse:
             owner_of(request), queries.clamp_limit(raw or queries.NETWORK_DEFAULT), path=path
         )
     except NotFound as exc:  # another owner's person is not found, like one that never was
-        return JsonResponse({"error": str(exc)}, status=404)
+        return JsonResponse({"error": web_text(exc)}, status=404)
     except TrothError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return JsonResponse({"error": web_text(exc)}, status=400)
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-cache"
     return response

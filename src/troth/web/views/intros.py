@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth.agenda import drafts
-from troth.errors import Ambiguous, NotFound, TrothError
+from troth.errors import Ambiguous, NotFound, TrothError, web_text
 from troth.intros import flow
 from troth.intros.actions import (
     OFFER_DUE_DAYS,
@@ -432,7 +432,7 @@ def step(request: HttpRequest, intro_id: int) -> HttpResponse:
             elif d["step"] == flow.AGREED and intro.offered:
                 done = "Thanked, with the note to forward: now it is theirs to do."
         except TrothError as exc:
-            error = str(exc)
+            error = web_text(exc)
     return _board_response(request, intro, error, done)
 
 
@@ -462,7 +462,7 @@ def nudge(request: HttpRequest, intro_id: int) -> HttpResponse:
             do_nudge(owner, intro)
         done = "Nudged, once. If it stays quiet, close it quietly."
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     return _board_response(request, intro, error, done)
 
 
@@ -496,7 +496,7 @@ def start(request: HttpRequest, kind: str) -> HttpResponse:
         except _FieldError:
             pass  # already on the form, next to the name
         except TrothError as exc:
-            form.add_error(None, web_words(str(exc)))
+            form.add_error(None, web_words(web_text(exc)))
     if not form.errors:
         if not is_htmx(request):
             messages.success(request, done)
@@ -558,7 +558,7 @@ def _person(form: Form, owner, field: str):
             f"e.g. {names[ids[0]]} (#{ids[0]}).",
         )
     except TrothError as exc:
-        form.add_error(field, _ADD_THEM.sub(" Add them first, on the People page.", str(exc)))
+        form.add_error(field, _ADD_THEM.sub(" Add them first, on the People page.", web_text(exc)))
     raise _FieldError
 
 
@@ -576,7 +576,7 @@ def draft(request: HttpRequest, intro_id: int) -> HttpResponse:
         return page(
             request,
             "web/error.html",
-            {"message": str(exc)},
+            {"message": web_text(exc)},
             partial="web/_draft_error.html",
             status=400,
         )

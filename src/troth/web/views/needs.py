@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from troth import present
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.helping import needs_i_can_help, who_can_help
 from troth.ledger.actions import do_add_need, do_close_need
 from troth.ledger.models import Need
@@ -99,7 +99,7 @@ def add_need(request: HttpRequest) -> HttpResponse:
                 )
             done = f"Recorded your need, open until {n.expires_on:%-d %B}."
         except TrothError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, web_text(exc))
     if form.errors:
         context = _context(request, form=form)
         return page(request, "web/needs.html", context, partial="web/_need_form.html", status=400)
@@ -126,7 +126,7 @@ def withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
             do_close_need(owner, need, Need.WITHDRAWN)
         done = f"Withdrawn: {need.what}"
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     query = request.GET.get("page", "")
     back = reverse("web:needs") + (f"?page={query}" if is_number(query) else "")
     return outcome(

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.people.queries import access_person
 from troth.warmpaths import actions, queries
 from troth.warmpaths.graph import MAX_HOPS
@@ -56,7 +56,7 @@ def person_paths(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         context["result"] = queries.find_paths(owner, person, hops=hops, floor=floor)
     except TrothError as exc:
-        context["notice"] = str(exc)  # "already one of your close ties: just ask them"
+        context["notice"] = web_text(exc)  # "already one of your close ties: just ask them"
     return _render(request, context, panel=request.GET.get("panel") == "1")
 
 
@@ -76,7 +76,7 @@ def company_paths(request: HttpRequest) -> HttpResponse:
         context.update(hops=hops, floor=floor)
         context["result"] = queries.find_paths(owner, None, company, hops=hops, floor=floor)
     except TrothError as exc:
-        context["error"] = str(exc)  # "nobody at 'Acme' in your network"
+        context["error"] = web_text(exc)  # "nobody at 'Acme' in your network"
         return _render(request, context, status=400)
     return _render(request, context)
 

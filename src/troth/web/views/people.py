@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.identity import queries as identity_queries
 from troth.identity.actions import do_accept, do_unmerge
 from troth.identity.models import MergeRecord
@@ -157,7 +157,7 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
                     else:
                         do_tag(owner, person, remove=[tag])
         except TrothError as exc:
-            error = str(exc)
+            error = web_text(exc)
     if error:
         if not is_htmx(request):
             context = _context(request, request.POST, bulk_error=error, bulk_tag=tag)
@@ -199,7 +199,8 @@ def add_person(request: HttpRequest) -> HttpResponse:
                     )
             except TrothError as exc:
                 form.add_error(
-                    None, str(exc).replace("use troth edit, or --duplicate", "tick the last box")
+                    None,
+                    web_text(exc).replace("use troth edit, or --duplicate", "tick the last box"),
                 )
             else:
                 messages.success(request, f"Added {person.full_name}.")
@@ -240,7 +241,7 @@ def merge(request: HttpRequest) -> HttpResponse:
     try:
         pair = _merge_pair(owner, params.getlist("ids"))
     except TrothError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, web_text(exc))
         return redirect("web:people")
     keep_id = params.get("keep", "")
     if request.method == "POST":
@@ -255,7 +256,7 @@ def merge(request: HttpRequest) -> HttpResponse:
                 with transaction.atomic():
                     record = do_accept(owner, keep, other, reason=MERGED_HERE)
             except TrothError as exc:
-                error = str(exc)
+                error = web_text(exc)
             else:
                 moved = len(record.snapshot["moved"])
                 messages.success(
@@ -304,7 +305,7 @@ def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
         with transaction.atomic():
             merged = do_unmerge(owner, record)
     except TrothError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, web_text(exc))
         return redirect("web:person", person_id=record.kept_id)
     messages.success(
         request,

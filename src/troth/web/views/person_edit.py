@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from troth.agenda.actions import do_set_cadence
-from troth.errors import Ambiguous, NotFound, TrothError
+from troth.errors import Ambiguous, NotFound, TrothError, web_text
 from troth.people import actions as people_actions
 from troth.people import queries as people_queries
 from troth.people.actions import do_edit_person
@@ -61,7 +61,7 @@ def _via(owner, person: Person, text: str) -> tuple[Person, bool]:
         try:
             return people_actions.do_add_person(owner, text), True
         except TrothError as exc:
-            raise _Refused("via", str(exc)) from None
+            raise _Refused("via", web_text(exc)) from None
 
 
 def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
@@ -73,7 +73,7 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
         try:
             call()
         except TrothError as exc:
-            raise _Refused(field, web_words(str(exc))) from None
+            raise _Refused(field, web_words(web_text(exc))) from None
 
     if "name" in changed:
         step("name", lambda: do_edit_person(owner, person, name=d["name"]))
@@ -114,7 +114,7 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
         try:
             new = {people_actions.clean_tag(t): t for t in d["tags"]}
         except TrothError as exc:
-            raise _Refused("tags", str(exc)) from None
+            raise _Refused("tags", web_text(exc)) from None
         add = [t for key, t in new.items() if key not in old]
         drop = sorted(old - set(new))
         step("tags", lambda: people_actions.do_tag(owner, person, add=add, remove=drop))
@@ -178,7 +178,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             done = _apply_edit(owner, person, form)
     except _Refused as exc:
         person.refresh_from_db()  # the rolled-back changes are not theirs
-        form.add_error(exc.field, str(exc))
+        form.add_error(exc.field, web_text(exc))
         return _edit_response(request, person, form, 400)
     message = f"Updated {person.full_name}." if done else "Nothing to change."
     for note in done:
@@ -258,7 +258,7 @@ def ready(request: HttpRequest, person_id: int) -> HttpResponse:
             with transaction.atomic():
                 verdict = ready_to_ask(owner, person, ask)
         except TrothError as exc:  # an unknown ask, or NotScored (only "me")
-            context["ready_error"] = str(exc)
+            context["ready_error"] = web_text(exc)
             status = 400
         else:
             context["verdict"] = {**verdict, "phrase": PHRASE[ask]}

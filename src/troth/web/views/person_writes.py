@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from troth.agenda.actions import do_set_cadence
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.interactions.actions import do_log_interaction
 from troth.ledger.actions import (
     do_add_need,
@@ -125,7 +125,7 @@ def promise_status(request: HttpRequest, person_id: int, promise_id: int, status
             salt=PROMISE_UNDO_SALT,
         )
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     return _records_response(request, person, error, done, undo=(promise.id, undo))
 
 
@@ -159,7 +159,7 @@ def promise_undo(request: HttpRequest, person_id: int, promise_id: int):
                 )
             done = f"Undone: the promise is open again: {promise.what}"
         except TrothError as exc:
-            error = str(exc)
+            error = web_text(exc)
     return _records_response(request, person, error, done)
 
 
@@ -177,7 +177,7 @@ def withdraw_need(request: HttpRequest, person_id: int, need_id: int):
             do_close_need(owner, need, Need.WITHDRAWN)
         done = f"Need withdrawn: {need.what}"
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     return _records_response(request, person, error, done)
 
 
@@ -217,9 +217,9 @@ def quick_add(request: HttpRequest, person_id: int, kind: str) -> HttpResponse:
             status = 200
         except NotFound as exc:
             if not form.errors:  # the need's own message is already next to its field
-                form.add_error(None, str(exc))
+                form.add_error(None, web_text(exc))
         except TrothError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, web_text(exc))
     if status == 200:
         if not is_htmx(request):
             messages.success(request, done)

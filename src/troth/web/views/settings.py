@@ -53,7 +53,7 @@ from troth.agenda.subscription import (
     do_revoke_calendar_token,
     owner_for_calendar_token,
 )
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import count, is_number
 from troth.owners import do_ensure_me, own_addresses
@@ -122,7 +122,7 @@ class IdentityForm(Form):
         try:
             return normalize_email(value)
         except ContactError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(web_text(exc)) from None
 
     def clean_linkedin(self) -> str:
         value = (self.cleaned_data.get("linkedin") or "").strip()
@@ -131,7 +131,7 @@ class IdentityForm(Form):
         try:
             url = normalize_url(value)
         except ContactError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(web_text(exc)) from None
         host = url.removeprefix("https://").split("/", 1)[0]
         if host != "linkedin.com" and not host.endswith(".linkedin.com"):
             raise forms.ValidationError("That is not a LinkedIn address (linkedin.com/in/...).")
@@ -140,7 +140,7 @@ class IdentityForm(Form):
 
 def _said(exc: TrothError) -> str:
     """A service error under its own field: without the field's name in front."""
-    return str(exc).split(": ", 1)[-1]
+    return web_text(exc).split(": ", 1)[-1]
 
 
 class MailForm(Form):
@@ -280,7 +280,7 @@ def digest_context(owner, form: MailForm | None = None) -> dict[str, Any]:
         smtp = smtp_config(owner)
         to = recipient(owner)
     except TrothError as exc:
-        smtp_error = str(exc)
+        smtp_error = web_text(exc)
     own = mail_settings(owner)
     last = DigestLog.objects.filter(owner=owner).first()
     return {
@@ -393,7 +393,7 @@ def cadence(request: HttpRequest) -> HttpResponse:
                     if form.cleaned_data[tier] != before[tier]:
                         do_set_tier_cadence(owner, tier, form.cleaned_data[tier])
         except TrothError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, web_text(exc))
         else:
             changed = [t for t in CADENCE_TIERS if form.cleaned_data[t] != before[t]]
             done = (
@@ -444,7 +444,7 @@ def identity(request: HttpRequest) -> HttpResponse:
                     remove_contacts=replace,
                 )
         except TrothError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, web_text(exc))
         else:
             done = "Saved. " + (f"Added {d['email']}." if d["email"] else "")
             return _section(
@@ -463,7 +463,7 @@ def remove_contact(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             do_edit_person(owner, _me(owner), remove_contacts=[value])
     except TrothError as exc:
-        error = str(exc)
+        error = web_text(exc)
     if error:
         if not is_htmx(request):
             messages.error(request, error)
@@ -498,7 +498,7 @@ def send_digest(request: HttpRequest) -> HttpResponse:
         else:
             raise TrothError(f"unknown action {action[:40]!r} (send, test, save or forget)")
     except TrothError as exc:
-        return _section(request, partial, 400, "", digest_error=str(exc))
+        return _section(request, partial, 400, "", digest_error=web_text(exc))
     return _section(request, partial, 200, done, digest_done=done)
 
 
@@ -522,9 +522,9 @@ def save_mail(request: HttpRequest) -> HttpResponse:
                     digest_to=d["digest_to"],
                 )
         except TrothError as exc:
-            field = str(exc).split(":", 1)[0]
+            field = web_text(exc).split(":", 1)[0]
             target = {"host": "host", "port": "port", "username": "username"}.get(field)
-            form.add_error(target, _said(exc) if target else str(exc))
+            form.add_error(target, _said(exc) if target else web_text(exc))
         else:
             done = (
                 f"Saved: the digest goes through {own.host}."

@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.owned import Owner
 from troth.sync import actions
 from troth.sync.queries import as_row, source, sources
@@ -136,7 +136,7 @@ def add(request: HttpRequest) -> HttpResponse:
                     label=d["label"],
                 )
     except TrothError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(None, web_text(exc))
         return _section(request, 400, source_form=form)
     return _section(
         request,
@@ -152,7 +152,9 @@ def remove(request: HttpRequest, source_id: int) -> HttpResponse:
         found = source(owner, source_id)
         undone = actions.do_remove_source(owner, found, purge=request.POST.get("purge") == "1")
     except TrothError as exc:
-        return _section(request, 404 if "no source" in str(exc) else 400, sources_error=str(exc))
+        return _section(
+            request, 404 if "no source" in web_text(exc) else 400, sources_error=web_text(exc)
+        )
     done = f"Removed {found.label}" + (
         f", {undone} import(s) undone." if undone else "; what it imported stays."
     )
@@ -184,7 +186,7 @@ def sync_now(request: HttpRequest, source_id: int) -> HttpResponse:
     try:
         found = source(owner, source_id)
     except TrothError as exc:
-        return _section(request, 404, sources_error=str(exc))
+        return _section(request, 404, sources_error=web_text(exc))
     from troth.importers.tasks import runs_in_thread
     from troth.sync.tasks import sync_source
 

@@ -20,7 +20,7 @@ from troth.agenda import actions, drafts
 from troth.agenda.models import AgendaMark
 from troth.agenda.plan import DEFAULT_LIMIT, LABEL, Candidate
 from troth.agenda.queries import access_item, agenda
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.intros.queries import access_intro
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
@@ -193,7 +193,7 @@ def _act(request: HttpRequest, item_id: str, action: str) -> HttpResponse:
                 text = "Skipped: it will not come back for this reason."
                 status = AgendaMark.SKIPPED
     except TrothError as exc:
-        return _item_response(request, item, error=str(exc), status=400)
+        return _item_response(request, item, error=web_text(exc), status=400)
     undo = ""
     if record is not None:
         record.update(
@@ -226,7 +226,7 @@ def undo(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             actions.do_undo(owner, record)
     except TrothError as exc:
-        return _undo_error(request, str(exc))
+        return _undo_error(request, web_text(exc))
     try:
         item = access_item(owner, record["id"])
     except NotFound:  # back, but no longer due today: say so on the whole page
@@ -301,7 +301,7 @@ def draft(request: HttpRequest, item_id: str) -> HttpResponse:
         return page(
             request,
             "web/error.html",
-            {"message": str(exc)},
+            {"message": web_text(exc)},
             partial="web/_draft_error.html",
             status=400,
         )

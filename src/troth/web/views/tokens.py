@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from troth.errors import TrothError
+from troth.errors import TrothError, web_text
 from troth.owned import Owner
 from troth.tokens.actions import NAME_MAX, do_create_token, do_revoke_token
 from troth.tokens.queries import tokens
@@ -52,7 +52,7 @@ def add(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             token, raw = do_create_token(owner, name, read_only=read_only)
     except TrothError as exc:
-        return _section(request, 400, tokens_error=str(exc))
+        return _section(request, 400, tokens_error=web_text(exc))
     # The secret is in this one answer only (never stored, never in a redirect's message).
     done = f"Token {token.name!r} made{' (read-only)' if read_only else ''}."
     return _section(request, 200, token_new=raw, tokens_done=done)
@@ -65,5 +65,5 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         with transaction.atomic():
             token = do_revoke_token(owner, token_id)
     except TrothError as exc:  # not one of yours, or already revoked
-        return _section(request, 404, tokens_error=str(exc))
+        return _section(request, 404, tokens_error=web_text(exc))
     return _section(request, 200, tokens_done=f"Revoked {token.name!r}: it no longer works.")

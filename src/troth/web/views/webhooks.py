@@ -13,7 +13,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from troth.errors import NotFound, TrothError
+from troth.errors import NotFound, TrothError, web_text
 from troth.events import KINDS
 from troth.owned import Owner
 from troth.web.forms import Form
@@ -63,7 +63,7 @@ def add(request: HttpRequest) -> HttpResponse:
             owner_of(request), form.cleaned_data["url"], form.cleaned_data["events"]
         )
     except TrothError as exc:
-        form.add_error("url", str(exc))
+        form.add_error("url", web_text(exc))
         return _section(request, 400, webhook_form=form)
     return _section(
         request,
@@ -81,7 +81,7 @@ def _on_mine(
     try:
         sub = subscription(owner, webhook_id)
     except NotFound as exc:
-        return _section(request, 404, webhooks_error=str(exc))
+        return _section(request, 404, webhooks_error=web_text(exc))
     act(owner, sub)
     return _section(request, 200, webhooks_done=done)
 

@@ -232,7 +232,19 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
                 f" use --force to remove what this import brought to {first.kept.full_name}"
                 " as well"
             )
-    # edited since (any save of a person moves updated_at)
+    extra = _gained(owner, run, record, list(present))
+    if extra:
+        counts, people = extra
+        what = ", ".join(_plural(n, WHAT.get(m, ("row", "rows"))) for m, n in counts.items())
+        raise UndoRefused(
+            f"cannot undo import #{run.pk}: {_names(people)}, whom it created,"
+            f" {'has' if len(people) == 1 else 'have'} gained {what} since (by hand or by a"
+            " later import). Undo later imports first (troth imports lists them), or use"
+            " --force to remove those too"
+        )
+    # edited since (any save of a person moves updated_at, and so does a row added to
+    # their card: troth.people.card_changes; asked after the rows gained, so a note
+    # typed since is named as such)
     edited: list[tuple[int, str]] = []
     for chunk in _chunks(present):
         edited += (
@@ -246,16 +258,6 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
             f" {'was' if len(edited) == 1 else 'were'} edited since (by hand or by a later"
             " import). Undo later imports first (troth imports lists them), or use --force"
             " to remove them with those changes"
-        )
-    extra = _gained(owner, run, record, list(present))
-    if extra:
-        counts, people = extra
-        what = ", ".join(_plural(n, WHAT.get(m, ("row", "rows"))) for m, n in counts.items())
-        raise UndoRefused(
-            f"cannot undo import #{run.pk}: {_names(people)}, whom it created,"
-            f" {'has' if len(people) == 1 else 'have'} gained {what} since (by hand or by a"
-            " later import). Undo later imports first (troth imports lists them), or use"
-            " --force to remove those too"
         )
     for change in record.changes:
         model = CHANGEABLE[change.table]

@@ -134,6 +134,19 @@ def bob(db: None) -> Owner:
     return user
 
 
+@pytest.fixture
+def circle(alice: Owner, bob: Owner) -> Any:
+    """A group organised by alice, bob a member (the groups' tests)."""
+    from django.utils import timezone
+
+    from troth.groups import actions
+    from troth.groups.models import Membership
+
+    group = actions.do_create_group("Tuesday Circle", organiser=alice)
+    Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
+    return group
+
+
 class Cli:
     """Runs troth commands in-process against the test database."""
 

@@ -8,13 +8,13 @@ the formula."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
+from bench_scripts import load_bench_script
 from troth.trust.activity import activity, shipped_model
 from troth.trust.evaluate import roc_auc
 from troth.trust.persistence import pairs_as_of, persistence, read_log
@@ -22,17 +22,12 @@ from troth.trust.persistence import pairs_as_of, persistence, read_log
 if TYPE_CHECKING:
     from types import ModuleType
 
-FIT = Path(__file__).resolve().parents[1] / "bench" / "fit_activity.py"
 AS_OF = dt.date(2001, 5, 1)
 
 
 @pytest.fixture(scope="module")
 def fitting(realdata: Path) -> tuple[ModuleType, Path]:
-    spec = importlib.util.spec_from_file_location("fit_activity_paths", FIT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module, realdata / "logs" / "enron_train_log.csv"
+    return load_bench_script("fit_activity"), realdata / "logs" / "enron_train_log.csv"
 
 
 def test_the_command_ranks_the_unrounded_chance(fitting: tuple[ModuleType, Path]) -> None:

@@ -4,7 +4,6 @@ and the honest check on the real log: fitted before each date only (issue 16).""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from importlib import resources
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from bench_scripts import load_bench_script
 from troth.trust.activity import (
     RHYTHM_PARAMS,
     model_from_dict,
@@ -86,16 +86,10 @@ def test_the_rhythm_reason_states_the_models_own_chance() -> None:
 
 # -- the real log, fitted before each date only --------------------------------------
 
-FIT = Path(__file__).resolve().parents[1] / "bench" / "fit_activity.py"
-
 
 @pytest.fixture(scope="module")
 def fitting(realdata: Path) -> tuple[ModuleType, Path]:
-    spec = importlib.util.spec_from_file_location("fit_activity", FIT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module, realdata / "logs" / "enron_train_log.csv"
+    return load_bench_script("fit_activity"), realdata / "logs" / "enron_train_log.csv"
 
 
 def test_activity_fitted_before_each_date_beats_every_baseline(

@@ -11,17 +11,10 @@ from django.utils import timezone
 
 from api_helpers import Api
 from troth.groups import actions
-from troth.groups.models import Attendance, Group, Membership
+from troth.groups.models import Attendance, Group
 from troth.owned import Owner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def circle(alice: Owner, bob: Owner) -> Group:
-    group = actions.do_create_group("Tuesday Circle", organiser=alice)
-    Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
-    return group
 
 
 def test_a_member_sees_meetings_and_answers(alice: Owner, bob: Owner, circle: Group) -> None:

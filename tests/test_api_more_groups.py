@@ -20,13 +20,6 @@ from troth.owners import do_ensure_me
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def circle(alice: Owner, bob: Owner) -> Group:
-    group = actions.do_create_group("Tuesday Circle", organiser=alice)
-    Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
-    return group
-
-
 def test_post_offer_withdraw_close_a_need(alice: Owner, bob: Owner, circle: Group) -> None:
     alices, bobs = Api(alice), Api(bob, name="bob's")
     r = alices("POST", f"/groups/{circle.slug}/needs", {"text": "An intro to a CFO", "days": 30})

@@ -26,13 +26,6 @@ def carol(db: None) -> Owner:
 
 
 @pytest.fixture
-def circle(alice: Owner, bob: Owner) -> Group:
-    group = actions.do_create_group("Tuesday Circle", organiser=alice)
-    Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
-    return group
-
-
-@pytest.fixture
 def other(carol: Owner) -> Group:
     return actions.do_create_group("Acme Alumni", organiser=carol)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from api_helpers import Api
 from troth.errors import TrothError
@@ -17,13 +16,6 @@ from troth.groups.models import Group, GroupProfile, Membership
 from troth.owned import Owner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def circle(alice: Owner, bob: Owner) -> Group:
-    group = actions.do_create_group("Tuesday Circle", organiser=alice)
-    Membership.objects.create(group=group, user=bob, role="member", joined_at=timezone.now())
-    return group
 
 
 def test_a_list_over_the_limit_is_refused_before_any_name_is_cleaned(

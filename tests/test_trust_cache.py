@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from calendars import weekly_meetings
 from troth.errors import TrothError
 from troth.interactions.actions import do_delete_interaction, do_log_interaction
 from troth.interactions.models import Interaction
@@ -173,19 +174,7 @@ def test_a_merge_and_its_undo(net: tuple[Owner, dict[str, Person]]) -> None:
 
 
 def _calendar(owner: Owner, tmp_path: Path, start: dt.datetime) -> Path:
-    stamp = start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    me = "me@example.org"
-    text = (
-        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//troth tests//EN\nMETHOD:PUBLISH\n"
-        f"X-WR-CALNAME:{me}\n"
-        f"BEGIN:VEVENT\nUID:sync-1\nSUMMARY:sync\nDTSTART:{stamp}\nDURATION:PT60M\n"
-        "RRULE:FREQ=WEEKLY;COUNT=4\n"
-        f"ORGANIZER;CN=Me:mailto:{me}\nATTENDEE;CN=Me:mailto:{me}\n"
-        "ATTENDEE;CN=Kim Stranger:mailto:kim@example.org\nEND:VEVENT\nEND:VCALENDAR\n"
-    )
-    path = tmp_path / "cal.ics"
-    path.write_bytes(text.replace("\n", "\r\n").encode())
-    return path
+    return weekly_meetings(tmp_path, start, "sync-1", "sync")
 
 
 def test_an_import_and_its_undo(net: tuple[Owner, dict[str, Person]], tmp_path: Path) -> None:

@@ -47,6 +47,27 @@ def _in_thread(work: Callable[[], None], errors: list[BaseException]) -> threadi
     return thread
 
 
+def _second_waits_for_first(
+    first: Callable[[], None],
+    second: Callable[[], None],
+    ready: threading.Event,
+    release: threading.Event,
+    who: str,
+) -> None:
+    """Run both, each in a thread of its own: once `first` has set `ready` (and holds
+    its lock), `second` must still be waiting half a second later; then `first` is
+    released, and neither may fail."""
+    errors: list[BaseException] = []
+    a, b = _in_thread(first, errors), _in_thread(second, errors)
+    assert ready.wait(10)
+    time.sleep(0.5)
+    assert b.is_alive(), f"{who} did not wait for the first"
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert errors == []
+
+
 def test_two_refreshes_of_one_ties_past_wait_for_each_other(alice: Owner) -> None:
     _postgres_only()
     today = timezone.localdate()
@@ -55,7 +76,6 @@ def test_two_refreshes_of_one_ties_past_wait_for_each_other(alice: Owner) -> Non
     do_log_interaction(alice, wren, "call", when=long_ago)
     build_past(alice, int(day_number(today - dt.timedelta(days=120))))
     first_wrote, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
     def first() -> None:
         with transaction.atomic():
@@ -68,14 +88,7 @@ def test_two_refreshes_of_one_ties_past_wait_for_each_other(alice: Owner) -> Non
         with transaction.atomic():
             refresh_past(alice.id, [wren.id])
 
-    a, b = _in_thread(first, errors), _in_thread(second, errors)
-    assert first_wrote.wait(10)
-    time.sleep(0.5)
-    assert b.is_alive(), "the second refresh did not wait for the first"
-    release.set()
-    a.join(10)
-    b.join(10)
-    assert errors == []
+    _second_waits_for_first(first, second, first_wrote, release, "the second refresh")
     assert TiePast.objects.filter(owner=alice, person=wren).count() == 1
 
 
@@ -85,7 +98,6 @@ def test_a_stale_cache_read_together_is_recomputed_once(alice: Owner) -> None:
         do_add_person(alice, f"Person {n}")
     holding, release = threading.Event(), threading.Event()
     finished: list[dt.datetime] = []
-    errors: list[BaseException] = []
 
     def first() -> None:  # a recompute under way, holding the owner's trust lock
         with transaction.atomic():
@@ -99,13 +111,6 @@ def test_a_stale_cache_read_together_is_recomputed_once(alice: Owner) -> None:
         holding.wait(10)
         fresh_scores(alice)
 
-    a, b = _in_thread(first, errors), _in_thread(second, errors)
-    assert holding.wait(10)
-    time.sleep(0.5)
-    assert b.is_alive(), "the read did not wait for the recompute under way"
-    release.set()
-    a.join(10)
-    b.join(10)
-    assert errors == []
+    _second_waits_for_first(first, second, holding, release, "the read")
     computed = set(TrustScore.objects.filter(owner=alice).values_list("computed_at", flat=True))
     assert len(computed) == 1 and max(computed) <= finished[0]  # the second did not redo it

@@ -21,6 +21,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from calendars import weekly_meetings
 from troth.backup.export import write_export
 from troth.backup.restore import do_restore
 from troth.backup.tables import tables
@@ -201,20 +202,7 @@ def test_a_merge_and_its_undo(net: Owner) -> None:
 
 
 def _calendar(tmp_path: Path, start: dt.datetime) -> Path:
-    """Four weekly meetings with one new person from `start` on."""
-    stamp = start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    me = "me@example.org"
-    text = (
-        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//troth tests//EN\nMETHOD:PUBLISH\n"
-        f"X-WR-CALNAME:{me}\n"
-        f"BEGIN:VEVENT\nUID:past-1\nSUMMARY:catch-up\nDTSTART:{stamp}\nDURATION:PT60M\n"
-        "RRULE:FREQ=WEEKLY;COUNT=4\n"
-        f"ORGANIZER;CN=Me:mailto:{me}\nATTENDEE;CN=Me:mailto:{me}\n"
-        "ATTENDEE;CN=Kim Stranger:mailto:kim@example.org\nEND:VEVENT\nEND:VCALENDAR\n"
-    )
-    path = tmp_path / "cal.ics"
-    path.write_bytes(text.replace("\n", "\r\n").encode())
-    return path
+    return weekly_meetings(tmp_path, start, "past-1", "catch-up")
 
 
 def test_an_import_into_the_past_and_its_undo(net: Owner, tmp_path: Path) -> None:

@@ -42,6 +42,10 @@ def test_as_of_before_1900_is_one_line(api: Client, alice: Owner) -> None:
     ):
         r = api.get(url)
         assert r.status_code == 400 and "from 1900 on" in r.json()["error"], url
+        # the API's parameter is as_of: the CLI's --as-of means nothing to a client
+        assert r.json()["error"].startswith("as_of 0001-01-01"), r.json()["error"]
+    r = api.get("/api/v1/trust?as_of=2999-01-01")
+    assert r.json()["error"].startswith("as_of 2999-01-01 is in the future"), r.json()
 
 
 def test_history_out_of_range_is_one_line(api: Client, alice: Owner) -> None:

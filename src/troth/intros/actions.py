@@ -261,10 +261,8 @@ def do_step(
         raise TrothError(f"introduction #{intro.id}: {exc}") from None
     check_length(note, "the note")
     if outcome.strip() and new != flow.OUTCOME:
-        raise TrothError(
-            f"--outcome goes with the outcome step, not {flow.word(new)}:"
-            f" troth intro {intro.id} outcome --outcome {outcome.strip()}"
-        )
+        # the CLI's next command in the message, the web's and the API's field name
+        raise FieldError("outcome", f"goes with the outcome step, not {flow.word(new)}")
     if new == flow.OUTCOME:
         outcome = outcome.strip().lower()
         if outcome not in flow.OUTCOMES:

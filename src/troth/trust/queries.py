@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from troth.errors import TrothError
+from troth.errors import FieldError, TrothError
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
@@ -43,10 +43,16 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
     if as_of is None:
         return today
     if as_of > today:
-        raise TrothError(f"--as-of {as_of} is in the future; trust is computed from what happened")
+        raise FieldError(
+            "as-of",
+            f"{as_of} is in the future; trust is computed from what happened",
+            label="as_of",
+        )
     if as_of < EARLIEST_AS_OF:
         # the engine looks years back from the day: year 1 has nothing before it
-        raise TrothError(f"--as-of {as_of}: give a day from {EARLIEST_AS_OF.year} on")
+        raise FieldError(
+            "as-of", f"{as_of}: give a day from {EARLIEST_AS_OF.year} on", label="as_of"
+        )
     return as_of
 
 

@@ -5,6 +5,7 @@ search itself in the pure `graph.py`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import resolve_person
 from troth.trust.engine import TIERS
 from troth.trust.queries import check_as_of
-from troth.warmpaths import graph, load
+from troth.warmpaths import actions, graph, load
 from troth.warmpaths.models import Link
 from troth.warmpaths.network import LINK_FLOOR as LINK_FLOOR
 from troth.warmpaths.network import Links, forget_network, network, ties_of
@@ -118,6 +119,15 @@ def whom_knows(owner: Owner, person: Person) -> list[dict[str, Any]]:
     rows = [_link_row(lk, person.id, today, names) for lk in links]
     rows.sort(key=lambda r: (-r["strength"], r["name"], r["id"]))
     return rows
+
+
+def link_strengths(owner: Owner, person: Person, others: Iterable[int]) -> dict[int, float]:
+    """The strength of `person`'s link with each of `others` as `troth knows` and the
+    path search see it (`actions.links_now`: the pass's own scoring, read now);
+    nothing is written."""
+    return {
+        other: link.strength for other, link in actions.links_now(owner, person.id, others).items()
+    }
 
 
 def _check(hops: int, floor: str) -> None:

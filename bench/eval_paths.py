@@ -87,6 +87,12 @@ def main() -> None:
     )
     ap.add_argument("--show", type=int, default=0, help="print this many of troth's paths")
     ap.add_argument(
+        "--why",
+        action="store_true",
+        help="where recall is lost: the evidence troth has of each true tie on a true warm "
+        "path to a target (every hop >= 0.5), and why the targets it missed were missed",
+    )
+    ap.add_argument(
         "--draws",
         type=int,
         default=50,
@@ -281,6 +287,9 @@ def main() -> None:
             }
         )
 
+    if args.why:
+        _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties)
+
     reachable = [r for r in rows if r["reachable"]]
     found = [r for r in reachable if r["ours"]]
     anyway = [r for r in rows if r["any"]]
@@ -411,6 +420,148 @@ def _fewest_hops(
             path.append(here)
         paths.append(path)
     return paths
+
+
+def _warm_edges(target: int, true_first: list[int], adj, contact) -> set[tuple[int, int]]:
+    """The true ties (low index first) on some true warm path to `target`: my first
+    hop truly active or closer, every tie after it >= WARM, only my contacts in the
+    middle, at most 3 edges."""
+    first = set(true_first)
+    first.discard(target)
+    out: set[tuple[int, int]] = set()
+    for u, w in adj.get(target, ()):  # u: the last hop before the target
+        if w < WARM:
+            continue
+        if u in first:
+            out.add((min(u, target), max(u, target)))
+        if not contact[u]:
+            continue
+        for v, w2 in adj.get(u, ()):
+            if w2 < WARM or v == target or v not in first:
+                continue
+            out.add((min(u, target), max(u, target)))
+            out.add((min(u, v), max(u, v)))
+        for v, w2 in adj.get(u, ()):
+            if w2 < WARM or v == target or not contact[v]:
+                continue
+            for x, w3 in adj.get(v, ()):
+                if w3 < WARM or x in (u, target) or x not in first:
+                    continue
+                for e in ((u, target), (u, v), (v, x)):
+                    out.add((min(e), max(e)))
+    return out
+
+
+def _undecayed(lk) -> float:
+    """The link's strength as if its evidence were seen today (no recency decay)."""
+    from troth.warmpaths import infer
+
+    return infer.strength(
+        mail=lk.mail_together,
+        mail_cc=lk.mail_cc,
+        meetings=lk.meetings,
+        mail_weight=lk.mail_weight if lk.days_seen else None,
+        meeting_weight=lk.meeting_weight if lk.days_seen else None,
+        days=lk.days_seen or None,
+        days_since_last=0.0,
+        records=lk.met_through + lk.intros_met,
+        employer=lk.employer_id is not None,
+    )
+
+
+def _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties) -> None:
+    """Where recall is lost (brief of 2026-12-07): each true tie on a true warm path to
+    one of the targets, by the evidence troth holds of it."""
+    from troth.warmpaths.models import Link
+    from troth.warmpaths.network import LINK_FLOOR
+
+    edges: set[tuple[int, int]] = set()
+    for t in targets:
+        edges |= _warm_edges(t, true_first, adj, contact)
+    links = {
+        (
+            min(index[lk.person_a_id], index[lk.person_b_id]),
+            max(index[lk.person_a_id], index[lk.person_b_id]),
+        ): lk
+        for lk in Link.objects.filter(owner=owner, forgotten=False)
+    }
+    # pairs only ever on a list blast or all-hands (> MAX_GROUP of my people)
+    from troth.warmpaths.infer import MAX_GROUP
+
+    groups: dict[int, list[int]] = collections.defaultdict(list)
+    for g, p in zip(net.ix_group.tolist(), net.ix_person.tolist(), strict=True):
+        if g >= 0:
+            groups[g].append(p)
+    big: dict[int, set[int]] = collections.defaultdict(set)
+    for g, members in groups.items():
+        if len(set(members)) > MAX_GROUP:
+            for p in set(members):
+                big[p].add(g)
+    truth = {
+        (int(a), int(b)): float(w)
+        for a, b, w in zip(net.knows_a, net.knows_b, net.knows_strength, strict=True)
+    }
+    company = net.company
+    kinds: collections.Counter[str] = collections.Counter()
+    strengths: dict[str, list[float]] = collections.defaultdict(list)
+    for e in sorted(edges):
+        lk = links.get(e)
+        a, b = e
+        both_contacts = contact[a] and contact[b]
+        if lk is not None and lk.usable and lk.strength >= LINK_FLOOR:
+            k = "inferred (usable, >= floor)"
+        elif lk is not None and lk.usable and _undecayed(lk) >= LINK_FLOOR:
+            k = "usable evidence under the floor, above it undecayed"
+        elif lk is not None and lk.usable:
+            k = "usable evidence under the floor"
+        elif lk is not None and lk.employer_id is not None:
+            k = "employer overlap only (not usable)"
+        elif big[a] & big[b]:
+            k = "only on a list blast together"
+        elif not both_contacts:
+            k = "no evidence: one end a stranger to me"
+        else:
+            k = "no evidence at all"
+        colleague = company[a] >= 0 and company[a] == company[b]
+        kinds[k] += 1
+        strengths[k].append(truth[e])
+        if colleague:
+            kinds[k + " [same company in the sim]"] += 1
+    total = sum(v for k, v in kinds.items() if "[" not in k)
+    print(f"(why) {total} true ties on true warm paths to the {len(targets)} targets:")
+    for k, v in sorted(kinds.items()):
+        extra = (
+            f", true strength mean {statistics.fmean(strengths[k]):.2f}" if k in strengths else ""
+        )
+        print(f"    {k}: {v} ({v / total:.1%}){extra}")
+    # the targets reachable in truth that troth missed: what stood in the way
+    firsts = {int(wn.ids[node]) for node, _pid, _w in wn.first_hops("active")}
+    missed = [r for r in rows if r["reachable"] and not r["ours"]]
+    reasons: collections.Counter[str] = collections.Counter()
+    for r in missed:
+        t = r["target"]
+        warm = _warm_edges(t, true_first, adj, contact)
+        firsts_true = {x for e in warm for x in e if x in set(true_first) and x != t}
+        if not any(ids[x] in firsts for x in firsts_true):
+            reasons["no true first hop is active+ in troth's trust"] += 1
+            continue
+        lost = collections.Counter()
+        for e in warm:
+            lk = links.get(e)
+            if lk is not None and lk.usable and lk.strength >= LINK_FLOOR:
+                continue
+            if lk is not None and lk.employer_id is not None and not lk.usable:
+                lost["employer only"] += 1
+            elif lk is not None:
+                lost["under the floor"] += 1
+            elif not (contact[e[0]] and contact[e[1]]):
+                lost["stranger end"] += 1
+            else:
+                lost["no evidence"] += 1
+        reasons["links missing: " + ", ".join(sorted(lost))] += 1
+    print(f"    {len(missed)} targets reachable in truth that troth missed:")
+    for k, v in reasons.most_common():
+        print(f"      {v}: {k}")
 
 
 _LOOSE: dict[int, tuple] = {}

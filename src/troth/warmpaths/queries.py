@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError
 from troth.intros.actions import KNOWN_TIERS
-from troth.ledger.queries import open_needs
+from troth.ledger.models import Need
 from troth.lib.text import fold
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Organization, Person
-from troth.people.queries import resolve_person
+from troth.people.queries import owned_rows, resolve_person
 from troth.trust.engine import TIERS
 from troth.trust.queries import check_as_of
 from troth.warmpaths import actions, graph, load
@@ -167,8 +167,13 @@ def _needs(owner: Owner, ids: list[int], today: dt.date) -> dict[int, list[str]]
     out: dict[int, list[str]] = {}
     if not ids:
         return out
-    for need in open_needs(owner, today).filter(person_id__in=ids):
-        out.setdefault(need.person_id, []).append(need.what)
+    # their open needs' words alone, through the person index: open_needs' rows with
+    # each person and tags came through the owner's every open need (2 ms a query)
+    rows = owned_rows(
+        Need.objects.filter(person_id__in=ids, status=Need.OPEN, expires_on__gte=today), owner
+    )
+    for pid, what in rows.order_by("expires_on", "id").values_list("person_id", "what"):
+        out.setdefault(pid, []).append(what)
     return out
 
 

@@ -51,6 +51,25 @@ ranking) raised troth's weakest hop to 0.366 and link precision to 0.726, but th
 baseline's more (1.19x); a path floor of 0.01 (network.LINK_FLOOR) met both targets
 on seeds 1-2 and 101-102 (1.75-2.08x, 82-85%) at the cost of half the top paths
 going through a pair who do not know each other.
+
+Where the recall goes (`--why`, 2026-12-07, seeds 1-5, same figures as above): of
+the true ties on some true warm path to the 200 targets (my first hop truly active
+or closer, every tie after it >= 0.5: 682-728 per seed), troth already infers
+84.6/88.0/86.7/86.0/88.5%; the overall recall of 0.42 is mostly ties between weak
+contacts of mine, which no path needs and the simulator shows me nothing of. The
+rest: an employer overlap alone 3.8/3.8/6.4/5.1/2.7% (issue 12: never a hop alone);
+evidence under the floor 5.1/5.4/3.9/4.7/5.2% (one message with 2-9 others of my
+people; above the floor undecayed only 1.2/1.2/0.4/0.4/0.9%: decay costs little);
+no evidence at all 4.1/2.5/2.8/3.7/3.0% plus one end a stranger to me 1.0/0.3/0.1/
+0.3/0.4%; only on a list blast 0.1% (the cut at 10 loses nothing). Of the 75 targets
+reachable in truth and missed (19/13/17/18/8), 28 lacked nothing but employer-only
+links, 7 had no true first hop troth's trust puts at active or closer, the rest a
+tie with no or faint evidence. Letting employer overlaps alone carry a hop (not
+shipped; organisations of at most 50 of my people) met coverage (89-96%, seeds
+1-5) but took link precision to 0.28-0.31 and put 46-62% of the top paths through
+a pair who do not know each other, ratio 1.27-1.54x: the floor-0.01 failure again;
+only for organisations of at most 5 of my people it added no coverage (seed 1:
+70.3%, 1.33x, precision 0.61).
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ shipped; organisations of at most 50 of my people) met coverage (89-96%, seeds
 a pair who do not know each other, ratio 1.27-1.54x: the floor-0.01 failure again;
 only for organisations of at most 5 of my people it added no coverage (seed 1:
 70.3%, 1.33x, precision 0.61). An employer overlap plus a shared neighbour (focal
-and cyclic closure; not shipped) made 815-1,023 links usable, 6-9% of them true:
+and cyclic closure; not shipped) made 815-1,023 links usable, 6-7% of them true:
 coverage 75.0/81.1/74.6%, 1.38/1.37/1.35x (the baseline fell more than troth rose),
 precision 0.52-0.53, 30-41 top paths through a false pair (seeds 1-3).
 """

@@ -51,6 +51,28 @@ ranking) raised troth's weakest hop to 0.366 and link precision to 0.726, but th
 baseline's more (1.19x); a path floor of 0.01 (network.LINK_FLOOR) met both targets
 on seeds 1-2 and 101-102 (1.75-2.08x, 82-85%) at the cost of half the top paths
 going through a pair who do not know each other.
+
+Where the recall goes (`--why`, 2026-12-07, seeds 1-5, same figures as above): of
+the true ties on some true warm path to the 200 targets (my first hop truly active
+or closer, every tie after it >= 0.5: 682-728 per seed), troth already infers
+84.6/88.0/86.7/86.0/88.5%; the overall recall of 0.42 is mostly ties between weak
+contacts of mine, which no path needs and the simulator shows me nothing of. The
+rest: an employer overlap alone 3.8/3.8/6.4/5.1/2.7% (issue 12: never a hop alone);
+evidence under the floor 5.1/5.4/3.9/4.7/5.2% (one message with 2-9 others of my
+people; above the floor undecayed only 1.2/1.2/0.4/0.4/0.9%: decay costs little);
+no evidence at all 4.1/2.5/2.8/3.7/3.0% plus one end a stranger to me 1.0/0.3/0.1/
+0.3/0.4%; only on a list blast 0.1% (the cut at 10 loses nothing). Of the 75 targets
+reachable in truth and missed (19/13/17/18/8), 28 lacked nothing but employer-only
+links, 7 had no true first hop troth's trust puts at active or closer, the rest a
+tie with no or faint evidence. Letting employer overlaps alone carry a hop (not
+shipped; organisations of at most 50 of my people) met coverage (89-96%, seeds
+1-5) but took link precision to 0.28-0.31 and put 46-62% of the top paths through
+a pair who do not know each other, ratio 1.27-1.54x: the floor-0.01 failure again;
+only for organisations of at most 5 of my people it added no coverage (seed 1:
+70.3%, 1.33x, precision 0.61). An employer overlap plus a shared neighbour (focal
+and cyclic closure; not shipped) made 815-1,023 links usable, 6-7% of them true:
+coverage 75.0/81.1/74.6%, 1.38/1.37/1.35x (the baseline fell more than troth rose),
+precision 0.52-0.53, 30-41 top paths through a false pair (seeds 1-3).
 """
 
 from __future__ import annotations
@@ -86,6 +108,12 @@ def main() -> None:
         help="scale the evidence of true ties (messages and meetings per tie) by this",
     )
     ap.add_argument("--show", type=int, default=0, help="print this many of troth's paths")
+    ap.add_argument(
+        "--why",
+        action="store_true",
+        help="where recall is lost: the evidence troth has of each true tie on a true warm "
+        "path to a target (every hop >= 0.5), and why the targets it missed were missed",
+    )
     ap.add_argument(
         "--draws",
         type=int,
@@ -281,6 +309,9 @@ def main() -> None:
             }
         )
 
+    if args.why:
+        _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties)
+
     reachable = [r for r in rows if r["reachable"]]
     found = [r for r in reachable if r["ours"]]
     anyway = [r for r in rows if r["any"]]
@@ -411,6 +442,148 @@ def _fewest_hops(
             path.append(here)
         paths.append(path)
     return paths
+
+
+def _warm_edges(target: int, true_first: list[int], adj, contact) -> set[tuple[int, int]]:
+    """The true ties (low index first) on some true warm path to `target`: my first
+    hop truly active or closer, every tie after it >= WARM, only my contacts in the
+    middle, at most 3 edges."""
+    first = set(true_first)
+    first.discard(target)
+    out: set[tuple[int, int]] = set()
+    for u, w in adj.get(target, ()):  # u: the last hop before the target
+        if w < WARM:
+            continue
+        if u in first:
+            out.add((min(u, target), max(u, target)))
+        if not contact[u]:
+            continue
+        for v, w2 in adj.get(u, ()):
+            if w2 < WARM or v == target or v not in first:
+                continue
+            out.add((min(u, target), max(u, target)))
+            out.add((min(u, v), max(u, v)))
+        for v, w2 in adj.get(u, ()):
+            if w2 < WARM or v == target or not contact[v]:
+                continue
+            for x, w3 in adj.get(v, ()):
+                if w3 < WARM or x in (u, target) or x not in first:
+                    continue
+                for e in ((u, target), (u, v), (v, x)):
+                    out.add((min(e), max(e)))
+    return out
+
+
+def _undecayed(lk) -> float:
+    """The link's strength as if its evidence were seen today (no recency decay)."""
+    from troth.warmpaths import infer
+
+    return infer.strength(
+        mail=lk.mail_together,
+        mail_cc=lk.mail_cc,
+        meetings=lk.meetings,
+        mail_weight=lk.mail_weight if lk.days_seen else None,
+        meeting_weight=lk.meeting_weight if lk.days_seen else None,
+        days=lk.days_seen or None,
+        days_since_last=0.0,
+        records=lk.met_through + lk.intros_met,
+        employer=lk.employer_id is not None,
+    )
+
+
+def _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties) -> None:
+    """Where recall is lost (brief of 2026-12-07): each true tie on a true warm path to
+    one of the targets, by the evidence troth holds of it."""
+    from troth.warmpaths.models import Link
+    from troth.warmpaths.network import LINK_FLOOR
+
+    edges: set[tuple[int, int]] = set()
+    for t in targets:
+        edges |= _warm_edges(t, true_first, adj, contact)
+    links = {
+        (
+            min(index[lk.person_a_id], index[lk.person_b_id]),
+            max(index[lk.person_a_id], index[lk.person_b_id]),
+        ): lk
+        for lk in Link.objects.filter(owner=owner, forgotten=False)
+    }
+    # pairs only ever on a list blast or all-hands (> MAX_GROUP of my people)
+    from troth.warmpaths.infer import MAX_GROUP
+
+    groups: dict[int, list[int]] = collections.defaultdict(list)
+    for g, p in zip(net.ix_group.tolist(), net.ix_person.tolist(), strict=True):
+        if g >= 0:
+            groups[g].append(p)
+    big: dict[int, set[int]] = collections.defaultdict(set)
+    for g, members in groups.items():
+        if len(set(members)) > MAX_GROUP:
+            for p in set(members):
+                big[p].add(g)
+    truth = {
+        (int(a), int(b)): float(w)
+        for a, b, w in zip(net.knows_a, net.knows_b, net.knows_strength, strict=True)
+    }
+    company = net.company
+    kinds: collections.Counter[str] = collections.Counter()
+    strengths: dict[str, list[float]] = collections.defaultdict(list)
+    for e in sorted(edges):
+        lk = links.get(e)
+        a, b = e
+        both_contacts = contact[a] and contact[b]
+        if lk is not None and lk.usable and lk.strength >= LINK_FLOOR:
+            k = "inferred (usable, >= floor)"
+        elif lk is not None and lk.usable and _undecayed(lk) >= LINK_FLOOR:
+            k = "usable evidence under the floor, above it undecayed"
+        elif lk is not None and lk.usable:
+            k = "usable evidence under the floor"
+        elif lk is not None and lk.employer_id is not None:
+            k = "employer overlap only (not usable)"
+        elif big[a] & big[b]:
+            k = "only on a list blast together"
+        elif not both_contacts:
+            k = "no evidence: one end a stranger to me"
+        else:
+            k = "no evidence at all"
+        colleague = company[a] >= 0 and company[a] == company[b]
+        kinds[k] += 1
+        strengths[k].append(truth[e])
+        if colleague:
+            kinds[k + " [same company in the sim]"] += 1
+    total = sum(v for k, v in kinds.items() if "[" not in k)
+    print(f"(why) {total} true ties on true warm paths to the {len(targets)} targets:")
+    for k, v in sorted(kinds.items()):
+        extra = (
+            f", true strength mean {statistics.fmean(strengths[k]):.2f}" if k in strengths else ""
+        )
+        print(f"    {k}: {v} ({v / total:.1%}){extra}")
+    # the targets reachable in truth that troth missed: what stood in the way
+    firsts = {int(wn.ids[node]) for node, _pid, _w in wn.first_hops("active")}
+    missed = [r for r in rows if r["reachable"] and not r["ours"]]
+    reasons: collections.Counter[str] = collections.Counter()
+    for r in missed:
+        t = r["target"]
+        warm = _warm_edges(t, true_first, adj, contact)
+        firsts_true = {x for e in warm for x in e if x in set(true_first) and x != t}
+        if not any(ids[x] in firsts for x in firsts_true):
+            reasons["no true first hop is active+ in troth's trust"] += 1
+            continue
+        lost = collections.Counter()
+        for e in warm:
+            lk = links.get(e)
+            if lk is not None and lk.usable and lk.strength >= LINK_FLOOR:
+                continue
+            if lk is not None and lk.employer_id is not None and not lk.usable:
+                lost["employer only"] += 1
+            elif lk is not None:
+                lost["under the floor"] += 1
+            elif not (contact[e[0]] and contact[e[1]]):
+                lost["stranger end"] += 1
+            else:
+                lost["no evidence"] += 1
+        reasons["links missing: " + ", ".join(sorted(lost))] += 1
+    print(f"    {len(missed)} targets reachable in truth that troth missed:")
+    for k, v in reasons.most_common():
+        print(f"      {v}: {k}")
 
 
 _LOOSE: dict[int, tuple] = {}

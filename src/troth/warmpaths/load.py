@@ -64,27 +64,29 @@ def connector_load(
         out[pid].append(
             f"you already asked {_first(names[pid])} for {what} in the last {WINDOW_DAYS} days"
         )
+    # every favour between me and them up to `day`, in one query (three counted them
+    # apart: 6 of a warm path query's 20 ms at 30,000 people): what I still owe a
+    # thank-you for, and who gave me more than I gave them
     unthanked: dict[int, str] = {}
-    for giver, what in (
+    got: dict[int, int] = {}
+    gave: dict[int, int] = {}
+    rows = Favor.objects.filter(owner=owner, given_on__lte=day).filter(
+        Q(giver_id__in=ids, receiver_id=me_id) | Q(giver_id=me_id, receiver_id__in=ids)
+    )
+    for giver, receiver, given, thanked, what in rows.order_by("-given_on", "-id").values_list(
+        "giver_id", "receiver_id", "given_on", "thanked_on", "what"
+    ):
+        if giver == me_id:
+            gave[receiver] = gave.get(receiver, 0) + 1
+            continue
+        got[giver] = got.get(giver, 0) + 1
         # a thank-you still owed for something of the last 90 days (older ones are
         # the ledger's business, not a reason to spare someone an ask today)
-        Favor.objects.filter(
-            owner=owner,
-            giver_id__in=ids,
-            receiver_id=me_id,
-            given_on__lte=day,
-            given_on__gte=start,
-        )
-        .filter(Q(thanked_on__isnull=True) | Q(thanked_on__gt=day))
-        .order_by("-given_on", "-id")
-        .values_list("giver_id", "what")
-    ):
-        unthanked.setdefault(giver, what)
+        if given >= start and (thanked is None or thanked > day):
+            unthanked.setdefault(giver, what)
     for pid, what in unthanked.items():
         about = f" for {what}" if what else ""
         out[pid].append(f"you still owe {_first(names[pid])} a thank-you{about}")
-    got = _count(owner, giver=ids, receiver=me_id, day=day, by="giver_id")
-    gave = _count(owner, giver=me_id, receiver=ids, day=day, by="receiver_id")
     for pid in ids:
         if got.get(pid, 0) > gave.get(pid, 0):
             out[pid].append(
@@ -92,22 +94,6 @@ def connector_load(
                 f" {gave.get(pid, 0)} given)"
             )
     return out
-
-
-def _count(
-    owner: Owner, *, giver: int | list[int], receiver: int | list[int], day: dt.date, by: str
-) -> dict[int, int]:
-    """Favours given by `day`, counted by `by` (one side is a list of people)."""
-    rows = Favor.objects.filter(owner=owner, given_on__lte=day)
-    rows = (
-        rows.filter(giver_id__in=giver) if isinstance(giver, list) else rows.filter(giver_id=giver)
-    )
-    rows = (
-        rows.filter(receiver_id__in=receiver)
-        if isinstance(receiver, list)
-        else rows.filter(receiver_id=receiver)
-    )
-    return dict(rows.values(by).annotate(n=Count("id")).values_list(by, "n"))
 
 
 def cooling(

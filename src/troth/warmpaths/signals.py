@@ -40,6 +40,20 @@ def _rewritten(
     )
 
 
+def _knows_changed(sender: Any, instance: Any, **_: Any) -> None:
+    """A Knows row saved outside a pass (an "Introduced by" on the Person page): the
+    next pass rescores its pair, which no mark of new ids would see, so that `troth
+    knows` and the path search agree with the Person page (which reads the row as it
+    is now, `actions.links_now`). Not on delete: a receiver there would make Django
+    fetch every row a person's deletion cascades to, and their links go with them."""
+    _rewritten(sender, instance.owner_id, person_ids=[instance.person_a_id, instance.person_b_id])
+
+
 def connect() -> None:
     """Called once from WarmPathsConfig.ready()."""
+    from django.db.models.signals import post_save
+
+    from troth.people.models import Knows
+
     rows_rewritten.connect(_rewritten, dispatch_uid="warmpaths-rewritten")
+    post_save.connect(_knows_changed, sender=Knows, dispatch_uid="warmpaths-knows-saved")

@@ -34,6 +34,7 @@ from troth.people.queries import access_person, owned_rows, person_card
 from troth.profile import person_timeline
 from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
+from troth.warmpaths.queries import link_strengths
 from troth.web.forms import (
     FavorForm,
     KeepForm,
@@ -168,6 +169,12 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
         for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a"))
     ]
     links = [k for k in sides[0].union(sides[1], all=True) if k["other_id"] != person.id]
+    # the strength `troth knows` and "Find a way in" show for the same pair (the
+    # Knows row's with the other evidence troth has, an employer overlap, how they
+    # met), not the bare Knows row's
+    strengths = link_strengths(owner, person, [k["other_id"] for k in links])
+    for k in links:
+        k["strength"] = strengths.get(k["other_id"], k["strength"])
     links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
     total = len(links)
     if not total:  # nobody: nothing more to read

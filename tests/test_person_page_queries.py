@@ -26,8 +26,11 @@ from troth.people.models import Person
 # interactions, who they know and the favour form's needs.
 BARE = 11
 # Everything present: the five lists the probe found, a need's tags, who they know's
-# current jobs.
-FULL = BARE + 7
+# current jobs; and who they know's strengths scored as a warm-path pass scores them
+# (warmpaths.actions.links_now: the pair's Knows rows, how they met, introductions,
+# employer overlaps and the stored links, a fixed 7 however many people are listed),
+# so the page shows the strength `troth knows` and "Find a way in" show.
+FULL = BARE + 7 + 7
 
 
 def _queries(web: Client, person: Person) -> list[str]:

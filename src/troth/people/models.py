@@ -141,6 +141,16 @@ class Relationship(Owned):
                 name="closeness_1_to_5",
             )
         ]
+        indexes = [
+            # The agenda's rebuild asks for the few ties with a rhythm of their own or
+            # archived: both databases read all 30,000 rows for none without it (2.8 ms
+            # on SQLite, 3.6 on PostgreSQL; issue 20). The condition is the query's own.
+            models.Index(
+                fields=["owner"],
+                condition=Q(cadence_days__isnull=False) | Q(archived=True),
+                name="relationship_overrides",
+            )
+        ]
 
 
 class Knows(Owned):

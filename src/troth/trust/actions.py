@@ -9,6 +9,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from troth.dbstats import analyze
 from troth.owned import Owner
 from troth.people.models import Person
 from troth.trust.engine import (
@@ -83,6 +84,9 @@ def _recompute(owner: Owner, today: dt.date, keep_past: bool) -> int:
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
+    # Every score row is new: without fresh statistics PostgreSQL planned the agenda's
+    # reads of the scores as if the table held a few dozen rows (troth.dbstats).
+    analyze([TrustScore], n)
     return n
 
 

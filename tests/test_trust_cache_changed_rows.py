@@ -22,7 +22,7 @@ from troth.people.actions import do_add_person, do_delete_person
 from troth.people.models import Person
 from troth.sim.generate import generate_network
 from troth.sim.load import load_network
-from troth.trust.actions import VALUES, do_recompute_trust, write_scores
+from troth.trust.actions import VALUES, do_recompute_trust, do_update_trust, write_scores
 from troth.trust.models import TrustScore
 from troth.trust.queries import is_stale
 
@@ -156,3 +156,15 @@ def test_write_scores_removes_the_rows_not_given(net: Owner) -> None:
     left = cached(net)
     assert people[1] not in left
     assert left == {pid: v for pid, v in rows.items() if pid != people[1]}
+
+
+def test_one_tie_rescored_on_a_new_day_leaves_the_rest_stale(net: Owner) -> None:
+    # The first write of a day re-scores its tie as of that day; the other ties are
+    # still yesterday's, so the cache is stale until a full recompute.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    person = Person.objects.filter(owner=net, is_me=False).order_by("id")[2]
+    do_update_trust(net, person, tomorrow)
+    assert is_stale(net, tomorrow)
+    do_recompute_trust(net, tomorrow)
+    assert not is_stale(net, tomorrow)
+    assert cached(net) == from_nothing(net, tomorrow)

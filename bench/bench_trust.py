@@ -44,6 +44,19 @@ biggest part; reading the past (a 30,000-row SELECT, the COUNT that guards it) u
 Scaled to the quiet 2.2 s that is 0.95-1.08 s: at the goal, not clearly under it. The
 rows of the last 90 days (the trends' cuts) are summed on every run, and the cache write
 is the next thing to shrink (only the rows whose values changed, say).
+
+2026-12-07 (issue 20), load 8-11 on 2 cores, CPU probe 0.83-0.88 s, 30,000 people / 1M
+interactions, CPU seconds of the recompute: a recompute on the day of the last one now
+writes only the scores that changed (`trust.actions.write_scores`: one SELECT of the
+old rows, 0.03 s), the knows links and the past's span bits are read without Django's
+row iterator or a cumulative sum, and TrustScore has two indexes fewer. This script,
+commit 1db20a5 and its parent's code (same DB shape), back to back: kept 1.13 vs 1.64,
+as a share of all rows summed in the same run 0.37 vs 0.62; the first recompute of a
+new day (every row's as_of changes, so every row is written) 1.80 vs 1.59, 0.59 vs
+0.60 of all rows: no gain there within the noise. On one copied database, three runs
+each, alternating: same day 0.86-1.05 vs 1.29-1.72, a new day 1.26-1.55 vs 1.47-2.07.
+Left in a same-day recompute: the GROUP BYs of the last 90 days' rows (~0.5 of it, the
+60-day period 0.31, the 30-day 0.17), reading the past 0.12-0.17, the history 0.12.
 """
 
 from __future__ import annotations

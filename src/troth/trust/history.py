@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from troth.interactions.models import Interaction
@@ -144,7 +145,13 @@ def load_history(
         side_rows = knows_rows
         if person_ids is not None:
             side_rows = side_rows.filter(**{f"{side}__in": ids.tolist()})
-        linked = np.fromiter(side_rows.values_list(side, flat=True), dtype=np.int64)
+        # The queryset's own SQL through the cursor: 80,000 links a side at 30,000
+        # people, and Django's row iterator cost 0.1-0.2 s of a full recompute.
+        try:
+            sql, side_params = side_rows.values_list(side).query.sql_with_params()
+        except EmptyResultSet:  # asked for no one
+            continue
+        linked = _fetch(sql, list(side_params), 1)[:, 0].astype(np.int64)
         np.add.at(knows, rows_to_index(linked[np.isin(linked, ids)]), 1)
     # everyone: no need to spell out 30,000 ids
     wanted = None if person_ids is None else ids.tolist()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from troth.owned import Owned
@@ -12,6 +13,11 @@ class TrustScore(Owned):
     # a cache of what the other tables say: an import's undo removes it with the people
     derived = True
 
+    # No index of its own: every index below starts with the owner, and each index
+    # costs a full recompute's write per row (issue 20).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="trust")
     score = models.FloatField()
     tier = models.CharField(max_length=12)
@@ -31,15 +37,14 @@ class TrustScore(Owned):
     class Meta:
         indexes = [
             models.Index(fields=["owner", "-score"], name="trust_by_score"),
-            # tier first, then score: the agenda asks for each tier's strongest ties
-            models.Index(fields=["owner", "tier", "-score"], name="trust_by_tier_score"),
             # is the cache stale? one index probe each, not a pass over 30,000 rows
             models.Index(fields=["owner", "computed_at"], name="trust_by_computed"),
             models.Index(fields=["owner", "as_of"], name="trust_by_day"),
             models.Index(fields=["owner", "engine_version"], name="trust_by_version"),
-            # the agenda's check-ins due: each tier's strongest ties, the last contact
-            # beside them so ties not yet due are passed over in the index (created in
-            # SQL by agenda migration 0003)
+            # tier first, then score: the agenda asks for each tier's strongest ties,
+            # the last contact beside them so ties not yet due are passed over in the
+            # index (created in SQL by agenda migration 0003; it replaced the shorter
+            # (owner, tier, -score), its prefix, which the planners no longer chose)
             models.Index(
                 fields=["owner", "tier", "-score", "id", "last_contact"],
                 name="agenda_checkins_due",

@@ -278,15 +278,12 @@ def add_past(
     keep = np.isin(past.person, ids)
     at = np.searchsorted(ids, past.person[keep])
     half_lives = _half_lives(p)
-    # Days with contact before each day, per tie: a span had contact when the count
-    # grows across it (one cumulative sum instead of a pass over the bits per span).
-    seen = np.zeros((int(keep.sum()), PAST_DAYS + 1), np.int32)
-    np.cumsum(past.day_bits[keep], axis=1, dtype=np.int32, out=seen[:, 1:])
+    day_bits = past.day_bits[keep]
     for k, name in enumerate(SUMS):
         if name in BITS:
             width, count = BITS[name]
             sums[k, at, 0] = (
-                sums[k, at, 0].astype(np.int64) | _span_bits(seen, ref - past.day, width, count)
+                sums[k, at, 0].astype(np.int64) | _span_bits(day_bits, ref - past.day, width, count)
             ).astype(np.float64)
             continue
         value = past.columns[name][keep]
@@ -299,15 +296,18 @@ def add_past(
         days[k, at, 0] = combine(days[k, at, 0], value)
 
 
-def _span_bits(seen: NDArray[np.int32], back: float, width: float, count: int) -> NDArray[np.int64]:
+def _span_bits(
+    day_bits: NDArray[np.bool_], back: float, width: float, count: int
+) -> NDArray[np.int64]:
     """Span bits counted back from the as-of day `back` days after the base day
-    (a whole number), from the days with contact before each day of the past
-    (`seen[:, j]`: days with contact fewer than j days before the base): day j
-    before the base is floor((back + j) / width) spans back."""
-    out = np.zeros(len(seen), np.int64)
+    (a whole number), from the past's days with contact (`day_bits[:, j]`: contact
+    j whole days before the base): day j before the base is floor((back + j) /
+    width) spans back. Each span is one slice of the bits, read once: a cumulative
+    sum over all of them cost 0.1 s at 30,000 ties."""
+    out = np.zeros(len(day_bits), np.int64)
     for span in range(count):
         lo = max(int(np.ceil(span * width - back)), 0)
         hi = min(int(np.ceil((span + 1) * width - back)), PAST_DAYS)
         if lo < hi:
-            out |= (seen[:, hi] > seen[:, lo]).astype(np.int64) << span
+            out |= day_bits[:, lo:hi].any(axis=1).astype(np.int64) << span
     return out

@@ -60,7 +60,7 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
 def _stale_sql() -> str:
     """The staleness check as one SELECT of scalar subqueries (built once: table and
     column names come from the models). Each subquery is an index probe on SQLite and
-    PostgreSQL alike: a lone MAX reads an index's end, a COUNT the owner's range of an
+    PostgreSQL alike: a lone MAX or MIN reads an index's end, a COUNT the owner's range of an
     index, an EXISTS the first entry past a bound (favours and promises too, through
     ledger's favor_added, promise_added and promise_status_changed: without them
     PostgreSQL read all the owner's rows, a third of an agenda rebuild's time in the
@@ -92,7 +92,9 @@ def _stale_sql() -> str:
     return ",\n".join(
         [
             f"SELECT {since}",
-            f"(SELECT MAX({c(TrustScore, 'as_of')}) {scores}) < %(today)s",
+            # MIN: a tie re-scored on a new day (a write, `do_update_trust`) is of today,
+            # the others still of yesterday until a full recompute
+            f"(SELECT MIN({c(TrustScore, 'as_of')}) {scores}) < %(today)s",
             f"(SELECT COUNT(*) {people})",
             # "me" is one row, its own (partial unique) index
             f"(SELECT COUNT(*) {people} AND {c(Person, 'is_me')})",

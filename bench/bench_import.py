@@ -19,6 +19,15 @@ the code before it on 2026-12-06 (a machine at load 11-18, about four times slow
 than issue 20's), 14.2 s before and 18.4 s after for the 30,000, most of the
 difference the trigram index of 30,000 distinct names. Still to do: the import
 was over its target before the index too.
+
+CPU seconds (time.process_time) are printed beside the wall times, for the whole
+import and each phase: on a shared machine the wall times swing by two or three
+times from run to run, the CPU seconds far less. On 2026-12-07 (load 7-9, three
+runs each, interleaved with the code before in the same session), the 30,000 took a
+median of 3.35 s of CPU against 4.08 before (reading 0.26 against 0.46, people
+1.96 against 2.11, identities 0.99 against 1.33): the cyclic collector's first
+threshold raised while an import runs (troth.importers.apply.collector_relaxed),
+and the identity step's pairs decided apart before they are scored.
 """
 
 from __future__ import annotations

@@ -39,9 +39,11 @@ def looks_like_name(text: str) -> bool:
     name = " ".join(text.split())
     if not name or len(name) > NAME_LENGTH or len(name.split()) > NAME_WORDS:
         return False
-    if any(c in NOT_IN_NAMES for c in name):
+    if not NOT_IN_NAMES.isdisjoint(name):
         return False
-    chars = [c for c in name if not c.isspace()]
+    chars = name.replace(" ", "")  # (the only white space left after the join)
+    if chars.isalpha():
+        return True  # letters only, as most names are: nothing to count
     letters = sum(1 for c in chars if c.isalpha())
     return letters >= NAME_LETTERS * len(chars)
 

@@ -260,15 +260,23 @@ def _variants(
         a, b = prepared[i], prepared[j]
         if not (a.named and b.named and a.family and b.family):
             continue
-        given, family, _why = _name_scores(a, b)
-        if given < 0.85 or family < CLOSE_FAMILY:
-            continue
+        # which way round one may stand for the other, asked before the names are
+        # scored: most pairs (a LinkedIn export's name blocks hand over tens of
+        # thousands) are neither, and the cheap test spares scoring them (issue 20)
+        ways = []
         for x, y in ((i, j), (j, i)):
             if keys[y] not in groups:
                 continue
             px, py = prepared[x], prepared[y]
             if len(px.given) == 1 or (len(py.given) > 1 and slip(px, py)):
-                near[x].add(keys[y])
+                ways.append((x, y))
+        if not ways:
+            continue
+        given, family, _why = _name_scores(a, b)
+        if given < 0.85 or family < CLOSE_FAMILY:
+            continue
+        for x, y in ways:
+            near[x].add(keys[y])
     if not near:
         return groups
     out = {key: list(members) for key, members in groups.items()}

@@ -58,7 +58,7 @@ from troth.identity.records import (
     candidate_from_record,
     normalized,
 )
-from troth.identity.scoring import _compatible, _judge, _same_company, names_agree
+from troth.identity.scoring import _compatible, _judge, _same_company, apart, names_agree
 
 # The names, the records, the scoring and the name groups live in their own modules
 # (troth.identity.names, .records, .scoring, .groups); what callers (and the benchmark)
@@ -199,6 +199,8 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             continue
         if wanted is not None and ci.id not in wanted and cj.id not in wanted:
             continue
+        if apart(prepared[i], prepared[j], shared, ci, cj):
+            continue  # (most of a LinkedIn export's pairs: nothing more to weigh)
         rare = keys[i] == keys[j] and keys[i] in one_person
         common = max(bearing.get(keys[i], 0), bearing.get(keys[j], 0)) > MAX_SUGGEST_GROUP
         mailbox = bool(shared) and (i in shared_boxes or j in shared_boxes)

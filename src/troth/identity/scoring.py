@@ -110,6 +110,21 @@ def _same_company(a: _Prepared, b: _Prepared) -> bool | None:
     return None
 
 
+def apart(a: _Prepared, b: _Prepared, shared: list[str], ca: Candidate, cb: Candidate) -> bool:
+    """Two people whatever their names say: _judge's verdict of None, reached without
+    scoring the names (and asked by match.find_matches before it weighs how rare or
+    common the name is)."""
+    if a.linkedin and b.linkedin and not (a.linkedin & b.linkedin):
+        return True  # two profiles: two people
+    # What the rules of _judge decide without the names, decided before scoring them:
+    # the name blocks of a LinkedIn export hand over tens of thousands of such pairs,
+    # and scoring each (twice: .groups._variants scores them too) was a good part of
+    # an import's identity step (issue 20).
+    return not shared and bool(
+        not (a.named and b.named) or ONCE_PER_PERSON & set(ca.sources) & set(cb.sources)
+    )
+
+
 def _judge(
     a: _Prepared,
     b: _Prepared,
@@ -121,15 +136,7 @@ def _judge(
     mailbox_shared: bool,
 ) -> Match | None:
     lo, hi = (ca.id, cb.id) if ca.id < cb.id else (cb.id, ca.id)
-    if a.linkedin and b.linkedin and not (a.linkedin & b.linkedin):
-        return None  # two profiles: two people
-    if not shared and (
-        not (a.named and b.named) or ONCE_PER_PERSON & set(ca.sources) & set(cb.sources)
-    ):
-        # What the rules below decide without the names, decided before scoring them:
-        # the name blocks of a LinkedIn export hand over tens of thousands of such
-        # pairs, and scoring each (twice: .groups._variants scores them too) was a
-        # good part of an import's identity step (issue 20).
+    if apart(a, b, shared, ca, cb):
         return None
     given, family, why = _name_scores(a, b)
     reasons = list(shared)

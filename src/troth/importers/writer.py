@@ -162,6 +162,7 @@ class _Importer(InteractionWriter):
         self.orgs: dict[str, int] = dict(
             Organization.objects.filter(owner=owner).values_list("name_key", "id")
         )
+        self.org_names: dict[str, tuple[str, str]] = {}  # see _org_name
         self.tags: dict[str, int] = dict(Tag.objects.filter(owner=owner).values_list("name", "id"))
         self.imported_names: dict[str, set[int]] = defaultdict(set)
         self.owner_names: dict[str, list[int]] | None = None
@@ -319,6 +320,8 @@ class _Importer(InteractionWriter):
     def _dates(self, targets: list[_Target]) -> None:
         """Birthdays and other dates: filled where missing, never overwritten."""
         wanted = {t.pid: [d for r in t.records for d in r.dates] for t in targets if t.pid}
+        if not any(wanted.values()):
+            return  # (a LinkedIn export has none: no query per chunk for nothing)
         mine = PersonDate.objects.filter(owner=self.owner)
         before = mine.order_by("-id").values_list("id", flat=True).first() or 0
         got = do_fill_dates(self.owner, wanted, self.summary.kind)
@@ -339,8 +342,7 @@ class _Importer(InteractionWriter):
         one by one kept the write lock for most of a second)."""
         wanted: dict[str, str] = {}
         for t in targets:
-            name = _cut(t.first("company") or "", MAX_NAME)
-            key = fold(name) if name else ""
+            name, key = self._org_name(t.first("company") or "")
             if key and key not in self.orgs and key not in wanted:
                 wanted[key] = name
         if not wanted:
@@ -353,11 +355,19 @@ class _Importer(InteractionWriter):
         self.journal.created(Organization, ids)
         self.orgs.update(zip(wanted, ids, strict=True))
 
-    def _org(self, name: str) -> int | None:
-        name = _cut(name, MAX_NAME)
+    def _org_name(self, company: str) -> tuple[str, str]:
+        """(name, key) of a company as a file writes it: a file names a few hundred
+        companies over tens of thousands of rows, each cut and folded once."""
+        found = self.org_names.get(company)
+        if found is None:
+            name = _cut(company, MAX_NAME)
+            found = self.org_names[company] = (name, fold(name) if name else "")
+        return found
+
+    def _org(self, company: str) -> int | None:
+        name, key = self._org_name(company)
         if not name:
             return None
-        key = fold(name)
         if key not in self.orgs:
             org = Organization.objects.create(owner=self.owner, name=name, name_key=key)
             self.journal.created(Organization, [org.id])

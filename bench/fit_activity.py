@@ -491,11 +491,24 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help="write the shipped model")
     ap.add_argument("--explore", action="store_true", help="margins of other feature sets")
     ap.add_argument(
+        "--add",
+        nargs="+",
+        default=[],
+        metavar="FEATURE",
+        help="check the shipped features with these added (not with --write)",
+    )
+    ap.add_argument(
         "--nested",
         action="store_true",
         help="weights, windows, C, splines, chosen on earlier months",
     )
     args = ap.parse_args()
+    unknown = [f for f in args.add if f not in FEATURES]
+    if unknown or (args.add and args.write):
+        ap.error(f"--add: unknown features {unknown}" if unknown else "--add with --write")
+    use = USE + tuple(args.add)
+    if args.add:
+        print("features: " + ", ".join(use))
     t0 = time.perf_counter()
     log = read_log(args.log)
     last = dt.date(1970, 1, 1) + dt.timedelta(days=int(log.day.max()))
@@ -510,7 +523,7 @@ def main() -> int:
     for d in EVAL_DATES:
         s = data[d]
         rows.append(
-            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d), s["y"]),
+            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d, use), s["y"]),
              baselines(s))
         )  # fmt: skip
     report(rows, "Forward in time (fitted on outcomes known before each date)")
@@ -522,7 +535,7 @@ def main() -> int:
             continue
         s = data[d]
         rows.append(
-            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d), s["y"]),
+            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d, use), s["y"]),
              baselines(s))
         )  # fmt: skip
     report(rows, "Forward in time, the other months (not used to choose anything)")
@@ -551,10 +564,14 @@ def main() -> int:
                 )
                 parts.append(subset(u, keep))
             test = fold_of_owner[lo] == k
-            rhythm, model, _n = fit_all(parts)
-            score[test] = predict(model, design(s, USE, rhythm)[test])
+            rhythm, model, _n = fit_all(parts, use)
+            score[test] = predict(model, design(s, use, rhythm)[test])
         rows.append((d, len(s["y"]), int(s["y"].sum()), roc_auc(score, s["y"]), baselines(s)))
     report(rows, "Leave mailboxes out (5 folds by owner, other dates' samples)")
+    if args.add:
+        # a check of features the app cannot compute yet: nothing to ship
+        print(f"({time.perf_counter() - t0:.1f} s)")
+        return 0
 
     # The shipped model: the monthly samples up to SHIP_LAST; then how it reads the
     # five dates (in-sample: they are among its samples).

@@ -86,6 +86,13 @@ class ActivityInputs:
     # every tie of the owner, and days since their last contact with anyone.
     owner_decayed: Floats
     owner_last_day: Floats
+    # The last day the person was on a message someone else sent to both of you (with
+    # 2 to 10 people on it besides you: what the mail import keeps as
+    # importers.MessageParticipant); nan when never. Not a contact between the two of
+    # you, but a sign the person is still around (issue 16: someone who left vanishes
+    # from everything). A log computes it (persistence.pairs_as_of); the app does not
+    # yet, so it is not in APP_FEATURES (None: unknown, and the feature is nan).
+    co_last_day: Floats | None = None
 
 
 def _days(count: float) -> str:
@@ -298,6 +305,7 @@ FEATURES: dict[str, str] = {
     "log_owner_pace": "how much you are in touch with anyone lately",
     "log_owner_since": "days since you were last in touch with anyone",
     "rhythm_odds": "on how many days you have been in touch, over how long, and the silence since",
+    "co_since_contact": "days they were seen on others' mail with you after your last contact",
 }
 
 # The names of `rhythm_chance`'s parameters in activity_model.json ("rhythm").
@@ -389,6 +397,14 @@ def features(
         # are one contact in a tie's rhythm (a thread is not five meetings).
         return rhythm_log_odds(x.days_active, x.first_day, x.last_day, as_of_day, rhythm)
 
+    def co_since_contact() -> Floats:
+        # how much later than the last contact they were last seen on mail with you
+        # (0 when not since, or never): log1p of the days
+        if x.co_last_day is None:
+            return np.full(len(x.n_total), np.nan)
+        later = np.nan_to_num(x.co_last_day - x.last_day, nan=0.0)
+        return np.log1p(np.maximum(later, 0.0))
+
     cols: dict[str, Callable[[], Floats]] = {
         "log_decayed_30": lambda: np.log1p(x.decayed[30.0]),
         "log_decayed_90": lambda: np.log1p(x.decayed[90.0]),
@@ -414,6 +430,7 @@ def features(
             np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)
         ),
         "rhythm_odds": rhythm_odds,
+        "co_since_contact": co_since_contact,
     }
     wanted = list(FEATURES) if names is None else list(names)
     out = np.empty((len(x.n_total), len(wanted)))

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection
+from django.db.models import Max
 
+from troth.importers.models import MessageParticipant
 from troth.interactions.models import Interaction
-from troth.people.models import Person
+from troth.people.models import ContactPoint, Person
 from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
 from troth.trust.engine import (
     ACTIVITY_HALF_LIFE,
@@ -32,6 +34,7 @@ from troth.trust.engine import (
     THEM,
     UNKNOWN,
     Contacts,
+    Floats,
     TrustParams,
     TrustResult,
     as_cuts,
@@ -273,3 +276,40 @@ def load_scores(
     past = current_past(owner, min(as_of), p, build=keep_past)
     contacts = load_contacts(owner, ids, sorted(as_of), p, past)
     return ids, [compute(history, d, p, contacts) for d in as_of]
+
+
+def co_last_days(owner, ids: np.ndarray, cuts: Sequence[float]) -> Floats:
+    """Per person of `ids` (ascending) and cut, the last engine day, at or before the
+    cut, that they were on a message someone else sent to the owner and them: the
+    owner and they both To or Cc, as the mail import keeps such messages
+    (importers.MessageParticipant: 2 to 10 people besides the owner); nan when never.
+    The activity feature `co_since_contact` (issue 16) reads it; a message log gives
+    the same through `persistence.co_recipients_last_day`. An address that several
+    of the owner's people share says nothing of which one was there: left out (as
+    the warm paths' inference does)."""
+    holders: dict[str, set[int]] = {}
+    for value, pid in ContactPoint.objects.filter(owner=owner, kind=ContactPoint.EMAIL).values_list(
+        "value", "person_id"
+    ):
+        holders.setdefault(value, set()).add(pid)
+    person_of = {v: next(iter(pids)) for v, pids in holders.items() if len(pids) == 1}
+    copied = (MessageParticipant.TO, MessageParticipant.CC)
+    rows = MessageParticipant.objects.filter(owner=owner, owner_role__in=copied, role__in=copied)
+    out = np.full((len(ids), len(cuts)), np.nan)
+    for k, cut in enumerate(cuts):
+        last: dict[int, float] = {}
+        upto = rows.filter(occurred_at__lte=EPOCH_UTC + dt.timedelta(days=float(cut)))
+        for address, at in (
+            upto.values("address").annotate(at=Max("occurred_at")).values_list("address", "at")
+        ):
+            who = person_of.get(address)
+            if who is not None:
+                when = (at - EPOCH_UTC).total_seconds() / 86_400.0
+                last[who] = max(when, last.get(who, -np.inf))
+        if last:
+            pids = np.fromiter(last, np.int64, len(last))
+            days = np.fromiter(last.values(), np.float64, len(last))
+            pos = np.searchsorted(ids, pids)
+            hit = (pos < len(ids)) & (ids[np.minimum(pos, len(ids) - 1)] == pids)
+            out[pos[hit], k] = days[hit]
+    return out

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from troth.trust.activity import APP_FEATURES, FEATURES, app_inputs, features
+from troth.trust.activity import APP_FEATURES, app_inputs, features
 from troth.trust.persistence import PairsAsOf, pairs_as_of, read_log
 
 AS_OF = dt.date(2025, 3, 1)
@@ -68,11 +68,12 @@ def test_big_messages_own_mail_and_earlier_copies_do_not_count(tmp_path: Path) -
     assert none == 0.0
 
 
-def test_the_app_does_not_know_it_yet() -> None:
-    # the app keeps these messages (importers.MessageParticipant) but its summary
-    # does not read them: the feature is unknown there, never a silent zero
-    assert "co_since_contact" in FEATURES
-    assert "co_since_contact" not in APP_FEATURES
+def test_the_app_reads_it_and_unknown_is_never_a_silent_zero() -> None:
+    # the app reads the copies (summary.co_last_days); inputs that do not say (None)
+    # give nan, which a model reading the feature would show in every score
+    assert "co_since_contact" in APP_FEATURES
     one = np.ones(1)
     x = app_inputs(one, one, one, one, one, one, one, one)
     assert np.isnan(features(x, 10.0, ["co_since_contact"])).all()
+    seen = app_inputs(one, one, one, one, one, one, one, one, co_last_day=np.asarray([8.0]))
+    assert features(seen, 10.0, ["co_since_contact"])[0, 0] == math.log1p(7.0)

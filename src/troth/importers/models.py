@@ -81,10 +81,11 @@ class MessageParticipant(Owned):
     recipient), written by the mail import for every message with two to
     `MAX_PARTICIPANTS` other people on it, incoming mail included.
 
-    Not an interaction with the owner (the trust engine never reads it): it is the
-    evidence of who knows whom among the owner's people ("A wrote to B with me in
-    copy", "A and B on a small message together") that the warm paths' inference
-    reads (troth.warmpaths.actions). Kept by address, not by person, so that an
+    Not an interaction with the owner: it is the evidence of who knows whom among
+    the owner's people ("A wrote to B with me in copy", "A and B on a small message
+    together") that the warm paths' inference reads (troth.warmpaths.actions), and
+    the activity model's sign that someone is still around (the last message someone
+    else sent to the owner and them: troth.trust.summary.co_last_days). Kept by address, not by person, so that an
     address that becomes a person later (a vCard import, a merge) counts from then
     on without re-importing the mail. (source, external_id) is the message's, the
     same as its interactions'."""

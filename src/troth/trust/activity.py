@@ -48,7 +48,8 @@ SPAN_DAYS, SPANS = 5.0, 18
 SPAN_BITS = SPANS + 18  # 90 days of trend back: 36 bits, a BIGINT in the database
 # What the database summary (troth.trust.summary) provides for the app's own ties:
 # a shipped model must use only these (tests hold it to that). Recipients per
-# message, replies and the owner's pace are known only in a message log.
+# message, replies and the owner's pace are known only in a message log; the copies
+# (co_since_contact) the app reads from importers.MessageParticipant.
 APP_FEATURES = (
     "rhythm_odds",
     "log_decayed_30",
@@ -56,6 +57,7 @@ APP_FEATURES = (
     "log_months_active",
     "log_spans_active",
     "overdue",
+    "co_since_contact",
 )
 # Initiator codes as in engine.INITIATORS (kept here so this module stands alone).
 ME, THEM, UNKNOWN = 0, 1, 2
@@ -90,8 +92,9 @@ class ActivityInputs:
     # 2 to 10 people on it besides you: what the mail import keeps as
     # importers.MessageParticipant); nan when never. Not a contact between the two of
     # you, but a sign the person is still around (issue 16: someone who left vanishes
-    # from everything). A log computes it (persistence.pairs_as_of); the app does not
-    # yet, so it is not in APP_FEATURES (None: unknown, and the feature is nan).
+    # from everything). A log computes it (persistence.pairs_as_of), the app from
+    # importers.MessageParticipant (summary.co_last_days). None: unknown, and the
+    # feature is nan.
     co_last_day: Floats | None = None
 
 
@@ -222,6 +225,7 @@ def app_inputs(
     months: Floats,
     spans: Floats,
     days: Floats,
+    co_last_day: Floats | None = None,
 ) -> ActivityInputs:
     """Inputs from what the app's summary holds (APP_FEATURES need no more); the
     rest is left unknown (nan) so a model that needed it would say so in every score."""
@@ -244,6 +248,7 @@ def app_inputs(
         spans_active=spans,
         owner_decayed=unknown,
         owner_last_day=unknown,
+        co_last_day=co_last_day,
     )
 
 
@@ -519,11 +524,13 @@ def reasons(
     m: Model | None = None,
     *,
     days: float,
+    co_last_day: float = math.nan,
 ) -> list[str]:
     """One tie's activity in words: each feature the model uses, what it is for this
     tie, and whether it raises or lowers the chance against the average tie the
     model was fitted on (its term's sign in the log-odds), strongest first. `days`:
-    the distinct days with contact, which the rhythm counts."""
+    the distinct days with contact, which the rhythm counts; `co_last_day`: the last
+    day they were on someone else's message to you both (nan: never)."""
     if n_total <= 0:
         return ["Never in touch: no chance to read yet"]
     m = m or shipped_model()
@@ -536,6 +543,7 @@ def reasons(
         np.asarray([months]),
         np.asarray([spans]),
         np.asarray([days]),
+        co_last_day=np.asarray([co_last_day]),
     )
     X = m.features(x, as_of_day)
     terms = m.contributions(X)[0]
@@ -571,6 +579,11 @@ def reasons(
             if n_total > 1
             # whole days, as `troth ready` counts them
             else f"One contact so far, {_ago(since)}"
+        ),
+        "co_since_contact": (
+            f"On others' mail with you {_ago(as_of_day - co_last_day)}, after your last contact"
+            if co_last_day > last_day
+            else "Not on others' mail with you since your last contact"
         ),
     }
     out: list[str] = []

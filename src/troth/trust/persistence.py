@@ -480,8 +480,8 @@ def pairs_as_of(
         owner_of_tie=ph.owner[idx],
         full=full,
     )
-    if full:
-        inputs.co_last_day = co_recipients_last_day(log, start, ph.owner[idx], ph.person[idx])
+    # the shipped model reads it (APP_FEATURES): on both paths
+    inputs.co_last_day = co_recipients_last_day(log, start, ph.owner[idx], ph.person[idx])
     return PairsAsOf(ph.owner[idx], ph.person[idx], inputs, outcome_all[idx], start)
 
 

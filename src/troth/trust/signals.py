@@ -31,8 +31,21 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import rows_rewritten
-from troth.people.models import Knows, Person, Relationship
+from troth.people.models import ContactPoint, Knows, Person, Relationship
 from troth.trust.models import TrustScore
+
+
+def _address_holders(r: ContactPoint) -> Iterable[int | None]:
+    """An email address decides whose a copy of a message is (activity's
+    co_since_contact, troth.trust.summary.co_last_days): a new, changed or removed one
+    concerns its person and whoever else holds it (a shared address counts for no one).
+    The other holders of an address it was changed from are not known after the edit;
+    the next day's recompute finds them."""
+    if r.kind != ContactPoint.EMAIL:
+        return ()
+    others = ContactPoint.objects.filter(owner_id=r.owner_id, kind=r.kind, value=r.value)
+    return {r.person_id, *others.values_list("person_id", flat=True)}
+
 
 # model -> the people one of its rows concerns
 FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
@@ -41,6 +54,7 @@ FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
     Commitment: lambda r: (r.debtor_id, r.creditor_id),
     Relationship: lambda r: (r.person_id,),  # the owner's closeness rating
     Knows: lambda r: (r.person_a_id, r.person_b_id),
+    ContactPoint: _address_holders,
 }
 # One deletion (its `origin`) can take a million rows with it (`troth demo --reset`
 # empties the interactions table): past this many people, the owner's scores are

@@ -27,7 +27,7 @@ frequency (a few minutes: 40-odd fits of the rhythm):
 each hyper-parameter chosen on earlier months (figures below; the whole script
 with it ran 20 minutes on two shared, busy cores).
 `--add FEATURE ...` runs the same checks with those features beside the shipped ones
-(for features the app does not compute yet, such as co_since_contact; nothing written).
+(for features the app does not compute yet; nothing written).
 `--write` refits on every sample up to SHIP_LAST (2001-08-01: later outcome windows
 run into Enron's collapse) and writes the shipped model.
 """
@@ -118,6 +118,7 @@ SHIP_LAST = dt.date(2001, 8, 1)
 # margins below are a little flattering); the others in FEATURES did not help on
 # every date (recipients per message, the owner's pace, replies and reciprocity each
 # lowered the margin on some date). The app computes all five from its summary.
+# co_since_contact joined them on 2026-12-07 (issue 16; its figures below, --explore).
 USE = (
     "rhythm_odds",
     "log_decayed_30",
@@ -125,8 +126,9 @@ USE = (
     "log_months_active",
     "log_spans_active",
     "overdue",
+    "co_since_contact",
 )
-FIVE = USE[1:]  # the model before the rhythm (kept for --explore)
+FIVE = USE[1:6]  # the model before the rhythm (kept for --explore)
 # `--explore`: forward-in-time margins of other feature sets (issue 16's ideas), so
 # the search can be rerun. Measured 2026-12-06, margin over the best baseline on
 # 2001-04-01, 05-01, 08-01, 09-01, 10-01:
@@ -253,12 +255,18 @@ FIVE = USE[1:]  # the model before the rhythm (kept for --explore)
 # Its coefficient is positive in every forward fit (+0.09 to +0.24 per standard
 # deviation, 2001-02 to 2001-12): unlike the owner's and recipients' features it
 # does not flip between the log's early and late months, so "seen on mail with you
-# since: raises the chance" stays true. Not shipped yet: the app's summary does not
-# read MessageParticipant (activity.APP_FEATURES; a model using it would score nan in
-# the app). Shipping needs, per person and trend cut, the last such message (the
-# participants' addresses mapped to people as warmpaths.actions does), in Contacts
-# and `summarize` alike, in the trust cache's staleness check, in `reasons`, and in
-# tests/test_activity_feature_paths.py; then `--write` with it in USE.
+# since: raises the chance" stays true. Shipped 2026-12-07 (in USE): the app reads
+# the copies from importers.MessageParticipant (trust.summary.co_last_days, in
+# Contacts and every path that scores; tests/test_activity_co_paths.py holds the
+# app and the log equal). `--write` with it (525.8 s on two busy cores):
+#   forward, the five dates       +0.0399 +0.0364 +0.0472 +0.0304 +0.0384 (as above)
+#   forward, the other months     +0.0458 +0.0472 | +0.0277 +0.0521 +0.0067 +0.0156
+#   leave mailboxes out           +0.0056 +0.0068 +0.0360 +0.0332 +0.0259
+#   shipped, in-sample (this script; `troth eval persistence` prints the same AUCs)
+#                                 +0.0388 +0.0348 +0.0481 +0.0325 +0.0355
+#     (the six before it:         +0.0259 +0.0206 +0.0367 +0.0211 +0.0272)
+#   coefficient +0.249 per standard deviation (third of seven, beside the 30-day
+#   decayed count's +0.261 and overdue's -0.247).
 #   (diagnostic only, not the owner's data: the person's last appearance anywhere in
 #   the log: +0.0657 +0.0569 | +0.0278 +0.0141 +0.0547 +0.0423 +0.0382)
 # The owner's overall activity (a per-owner normaliser), added to the six:
@@ -294,7 +302,7 @@ EXPLORE: dict[str, tuple[str, ...]] = {
     "+recipients": USE + ("crowd", "log_direct_90"),
     "+owner": USE + ("log_owner_pace", "log_owner_since"),
     "+weeks": USE + ("log_weeks_active",),
-    "+co_since_contact": USE + ("co_since_contact",),
+    "without co_since_contact": USE[:6],
     "all": tuple(FEATURES),
 }
 

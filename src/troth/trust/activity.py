@@ -121,11 +121,16 @@ def from_events(
     two_way: NDArray[np.bool_] | None = None,
     owner_of_tie: Ints | None = None,
     full: bool = True,
+    co_last_day: Floats | None = None,
 ) -> ActivityInputs:
     """Sums from events dated before `as_of_day` (strictly). `two_way` marks contacts
     that count for both directions (meetings and calls); `recipients` each message's
     number of recipients (default 1). `full=False` computes only what APP_FEATURES
-    read (the rest is nan), which is all a shipped model needs and much faster."""
+    read (the rest is nan), which is all a shipped model needs and much faster.
+    `co_last_day`: each tie's last copy of someone else's mail (`persistence` reads
+    it from the log); events are no copies, so None means never (as `summarize`)."""
+    if co_last_day is None:
+        co_last_day = np.full(n_ties, np.nan)
     keep = day < as_of_day
     tie, day, initiator = tie[keep], day[keep], initiator[keep]
     rec = np.ones(len(day)) if recipients is None else recipients[keep]
@@ -168,6 +173,7 @@ def from_events(
             months_from_bits(bits, 0.0),
             spans_active,
             days_active,
+            co_last_day=co_last_day,
         )
         quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
         return quick
@@ -213,6 +219,7 @@ def from_events(
         spans_active=spans_active,
         owner_decayed=own_d[owner_of_tie],
         owner_last_day=own_last[owner_of_tie],
+        co_last_day=co_last_day,
     )
 
 

@@ -479,9 +479,9 @@ def pairs_as_of(
         two_way=spoken[past],
         owner_of_tie=ph.owner[idx],
         full=full,
+        # the shipped model reads it (APP_FEATURES): on both paths
+        co_last_day=co_recipients_last_day(log, start, ph.owner[idx], ph.person[idx]),
     )
-    # the shipped model reads it (APP_FEATURES): on both paths
-    inputs.co_last_day = co_recipients_last_day(log, start, ph.owner[idx], ph.person[idx])
     return PairsAsOf(ph.owner[idx], ph.person[idx], inputs, outcome_all[idx], start)
 
 

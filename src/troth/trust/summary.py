@@ -293,7 +293,6 @@ def co_last_days(owner: Any, ids: np.ndarray, cuts: Sequence[float] | Floats) ->
     if not len(ids):
         return out
     mp, cp = MessageParticipant._meta.db_table, ContactPoint._meta.db_table
-    at = _days("mp.occurred_at")
     params: dict[str, Any] = {
         "owner": None if owner is None else owner.id,
         "email": ContactPoint.EMAIL,
@@ -302,9 +301,14 @@ def co_last_days(owner: Any, ids: np.ndarray, cuts: Sequence[float] | Floats) ->
         **{f"c{k}": _instant(float(c)) for k, c in enumerate(cuts_arr)},
     }
     last = len(cuts_arr) - 1
+    # the instants compared as stored (as `_instant`'s bounds are), turned into days
+    # once per person, not once per row (a third of the query's time on SQLite)
     per_cut = ", ".join(
-        f"MAX(CASE WHEN mp.occurred_at <= %(c{k})s THEN {at} END) AS c{k}"
-        for k in range(len(cuts_arr))
+        [
+            f"MAX(CASE WHEN mp.occurred_at <= %(c{k})s THEN mp.occurred_at END) AS c{k}"
+            for k in range(last)
+        ]
+        + [f"MAX(mp.occurred_at) AS c{last}"]  # the WHERE bounds it by the last cut
     )
     only, mine = "", ""
     if len(ids) <= 100:  # a tie's update: only its addresses' rows (the address index)
@@ -318,7 +322,7 @@ def co_last_days(owner: Any, ids: np.ndarray, cuts: Sequence[float] | Floats) ->
     # join the other way round probed the copies once per address book entry
     # (a third more CPU for a full recompute at 30,000 people with no mail at all)
     sql = (
-        f"SELECT cp.person_id, {', '.join(f'MAX(a.c{k})' for k in range(len(cuts_arr)))}"
+        f"SELECT cp.person_id, {', '.join(_days(f'MAX(a.c{k})') for k in range(len(cuts_arr)))}"
         f" FROM (SELECT mp.address AS address, {per_cut} FROM {mp} mp"
         " WHERE mp.owner_id = %(owner)s AND mp.role IN (%(to)s, %(cc)s)"
         f" AND mp.owner_role IN (%(to)s, %(cc)s) AND mp.occurred_at <= %(c{last})s{mine}"

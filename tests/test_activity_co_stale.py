@@ -89,5 +89,11 @@ def test_an_address_added_or_shared_re_scores_its_holders(alice: Owner, fixed_da
     seen = cached_is_fresh()
     assert seen > before  # on mail with the owner 3 days ago, after 60 days of silence
     # the same address on a second person: it says nothing of which one was there
-    ContactPoint.objects.create(owner=alice, person=twin, kind=ContactPoint.EMAIL, value="cy@x.org")
+    shared = ContactPoint.objects.create(
+        owner=alice, person=twin, kind=ContactPoint.EMAIL, value="cy@x.org"
+    )
     assert cached_is_fresh() == before
+    # the twin's copy changed to an address of its own: cy's copies are cy's again
+    shared.value = "twin@x.org"
+    shared.save()
+    assert cached_is_fresh() == seen

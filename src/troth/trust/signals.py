@@ -38,13 +38,28 @@ from troth.trust.models import TrustScore
 def _address_holders(r: ContactPoint) -> Iterable[int | None]:
     """An email address decides whose a copy of a message is (activity's
     co_since_contact, troth.trust.summary.co_last_days): a new, changed or removed one
-    concerns its person and whoever else holds it (a shared address counts for no one).
-    The other holders of an address it was changed from are not known after the edit;
-    the next day's recompute finds them."""
-    if r.kind != ContactPoint.EMAIL:
+    concerns its person and whoever else holds it (a shared address counts for no one),
+    and after an edit whoever holds the address it was (`_address_was`)."""
+    was = getattr(r, "_trust_was", None)
+    r._trust_was = None  # type: ignore[attr-defined]
+    values = [r.value] if r.kind == ContactPoint.EMAIL else []
+    if was is not None and was[0] == ContactPoint.EMAIL:
+        values.append(was[1])
+    if not values:
         return ()
-    others = ContactPoint.objects.filter(owner_id=r.owner_id, kind=r.kind, value=r.value)
+    others = ContactPoint.objects.filter(
+        owner_id=r.owner_id, kind=ContactPoint.EMAIL, value__in=values
+    )
     return {r.person_id, *others.values_list("person_id", flat=True)}
+
+
+def _address_was(sender: Any, instance: ContactPoint, raw: bool = False, **_: Any) -> None:
+    """Remember an edited contact point's kind and value before the edit."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._trust_was = (  # type: ignore[attr-defined]
+        ContactPoint.objects.filter(pk=instance.pk).values_list("kind", "value").first()
+    )
 
 
 # model -> the people one of its rows concerns
@@ -245,3 +260,4 @@ def connect() -> None:
         _connect(model)
     rows_rewritten.connect(_rewritten, dispatch_uid="trust-rewritten")
     pre_save.connect(_interaction_was, sender=Interaction, dispatch_uid="trust-interaction-was")
+    pre_save.connect(_address_was, sender=ContactPoint, dispatch_uid="trust-address-was")

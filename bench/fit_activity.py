@@ -1,7 +1,7 @@
 """Fit troth's activity model on a real message log and check it honestly.
 
     pip install -e '.[fit]'      # scikit-learn and scipy: here only, never at run time
-    python bench/fit_activity.py [LOG] [--write] [--explore] [--nested]
+    python bench/fit_activity.py [LOG] [--write] [--explore] [--nested] [--add FEATURE ...]
 
 The model answers "will this pair be in touch within 90 days?" from the features in
 `troth.trust.activity` (decayed counts, days since the last contact overall and in
@@ -26,6 +26,8 @@ frequency (a few minutes: 40-odd fits of the rhythm):
 `--nested` checks recency weights, training windows, regularisation and splines,
 each hyper-parameter chosen on earlier months (figures below; the whole script
 with it ran 20 minutes on two shared, busy cores).
+`--add FEATURE ...` runs the same checks with those features beside the shipped ones
+(for features the app does not compute yet; nothing written).
 `--write` refits on every sample up to SHIP_LAST (2001-08-01: later outcome windows
 run into Enron's collapse) and writes the shipped model.
 """
@@ -116,6 +118,7 @@ SHIP_LAST = dt.date(2001, 8, 1)
 # margins below are a little flattering); the others in FEATURES did not help on
 # every date (recipients per message, the owner's pace, replies and reciprocity each
 # lowered the margin on some date). The app computes all five from its summary.
+# co_since_contact joined them on 2026-12-07 (issue 16; its figures below, --explore).
 USE = (
     "rhythm_odds",
     "log_decayed_30",
@@ -123,8 +126,9 @@ USE = (
     "log_months_active",
     "log_spans_active",
     "overdue",
+    "co_since_contact",
 )
-FIVE = USE[1:]  # the model before the rhythm (kept for --explore)
+FIVE = USE[1:6]  # the model before the rhythm (kept for --explore)
 # `--explore`: forward-in-time margins of other feature sets (issue 16's ideas), so
 # the search can be rerun. Measured 2026-12-06, margin over the best baseline on
 # 2001-04-01, 05-01, 08-01, 09-01, 10-01:
@@ -224,6 +228,63 @@ FIVE = USE[1:]  # the model before the rhythm (kept for --explore)
 # short histories) and its later ones; features about the owner, recipients, totals
 # and tie age flip sign between them, so a model that uses them is the best on later
 # dates and the worst on early ones.
+# Tried on 2026-12-07 (issue 16's next ideas; forward in time as above, margins on
+# 2001-02, 03 | the five dates | 06, 07, 11, 12; same samples, one sitting), against
+# the shipped  +0.0283 +0.0295 | +0.0258 +0.0207 +0.0361 +0.0196 +0.0296 | +0.0120
+# +0.0319 +0.0016 +0.0033. Each is computed from the owner's own mail only.
+# The contact beyond the tie: both on a message someone else sent to the owner and
+# the person, with 2 to 10 people besides the owner (what the mail import keeps as
+# importers.MessageParticipant; 7.9% of the pairs have one, 3.5% after the tie's last
+# contact). Variants, each added to the six:
+#   days since they were last on such a message      +0.0466 +0.0458 | worst +0.0234
+#   days since seen at all (contact or copy)         +0.0396 +0.0385 | worst +0.0214
+#   co_since_contact: days seen after the tie's last contact, log1p (0 when not)
+#                                                    +0.0493 +0.0498 | worst +0.0309
+#   copies decayed, 30- or 90-day half-life          +0.0404 +0.0361, +0.0437 +0.0442
+#   on any small message with the owner, 30 d        +0.0529 +0.0345
+#   distinct others on the owner's small messages with them, 90 or 365 days
+#                                                    +0.0251 +0.0102, +0.0253 +0.0253
+#   co_since_contact with the 90-day copies, or with the 90-day others
+#                                                    +0.0467 +0.0475, +0.0348 +0.0246
+# Chosen by the worst (then mean) margin on 2001-02, 03: co_since_contact. Through
+# `--add co_since_contact` (this script, 751 s on two busy cores):
+#   forward, the five dates       +0.0399 +0.0364 +0.0472 +0.0304 +0.0384 (worst +0.0304)
+#   forward, the other months     +0.0458 +0.0472 | +0.0277 +0.0521 +0.0067 +0.0156
+#   leave mailboxes out           +0.0056 +0.0068 +0.0360 +0.0332 +0.0259
+#     (the shipped six:           -0.0009 -0.0065 +0.0249 +0.0214 +0.0183)
+# Its coefficient is positive in every forward fit (+0.09 to +0.24 per standard
+# deviation, 2001-02 to 2001-12): unlike the owner's and recipients' features it
+# does not flip between the log's early and late months, so "seen on mail with you
+# since: raises the chance" stays true. Shipped 2026-12-07 (in USE): the app reads
+# the copies from importers.MessageParticipant (trust.summary.co_last_days, in
+# Contacts and every path that scores; tests/test_activity_co_paths.py holds the
+# app and the log equal). `--write` with it (525.8 s on two busy cores):
+#   forward, the five dates       +0.0399 +0.0364 +0.0472 +0.0304 +0.0384 (as above)
+#   forward, the other months     +0.0458 +0.0472 | +0.0277 +0.0521 +0.0067 +0.0156
+#   leave mailboxes out           +0.0056 +0.0068 +0.0360 +0.0332 +0.0259
+#   shipped, in-sample (this script; `troth eval persistence` prints the same AUCs)
+#                                 +0.0388 +0.0348 +0.0481 +0.0325 +0.0355
+#     (the six before it:         +0.0259 +0.0206 +0.0367 +0.0211 +0.0272)
+#   coefficient +0.249 per standard deviation (third of seven, beside the 30-day
+#   decayed count's +0.261 and overdue's -0.247).
+#   (diagnostic only, not the owner's data: the person's last appearance anywhere in
+#   the log: +0.0657 +0.0569 | +0.0278 +0.0141 +0.0547 +0.0423 +0.0382)
+# The owner's overall activity (a per-owner normaliser), added to the six:
+#   the owner's 30-day messages against their 365-day pace  +0.0646 +0.0452 |
+#                               +0.0118 -0.0156 +0.0291 +0.0238 +0.0375
+#   the tie's share of the owner's 30-day mail              +0.0756 +0.0509 |
+#                               -0.0321 -0.0359 +0.0326 +0.0240 +0.0305
+#   the owner's 30-day messages                              +0.0712 +0.0524 |
+#                               +0.0051 -0.0141 +0.0301 +0.0189 +0.0333
+#   chosen on 2001-02, 03: the tie's share, worst -0.0359: the owner's features read
+#   best on the earliest months and worst on April and May, as before. (Across both
+#   ideas the rule on 02, 03 alone would take the tie's share, +0.0509 against
+#   co_since_contact's +0.0493: the two are separate ideas, each chosen within.)
+# Replies by the owner (their messages answered within 7 days, 90-day half-life),
+#   as a count or a share:      worst +0.0200, +0.0198; within 0.0008 everywhere.
+# Ensembles: the mean log-odds of fits on every month, the last 12 and the last 6
+#   (all+12, all+6, all+12+6, 12+6): shipped six worst +0.0197, +0.0154, +0.0172,
+#   +0.0157; with co_since_contact +0.0309, +0.0266, +0.0282, +0.0267 (no gain).
 EXPLORE: dict[str, tuple[str, ...]] = {
     "shipped": USE,
     "without the rhythm": FIVE,
@@ -241,6 +302,7 @@ EXPLORE: dict[str, tuple[str, ...]] = {
     "+recipients": USE + ("crowd", "log_direct_90"),
     "+owner": USE + ("log_owner_pace", "log_owner_since"),
     "+weeks": USE + ("log_weeks_active",),
+    "without co_since_contact": USE[:6],
     "all": tuple(FEATURES),
 }
 
@@ -491,11 +553,24 @@ def main() -> int:
     ap.add_argument("--write", action="store_true", help="write the shipped model")
     ap.add_argument("--explore", action="store_true", help="margins of other feature sets")
     ap.add_argument(
+        "--add",
+        nargs="+",
+        default=[],
+        metavar="FEATURE",
+        help="check the shipped features with these added (not with --write)",
+    )
+    ap.add_argument(
         "--nested",
         action="store_true",
         help="weights, windows, C, splines, chosen on earlier months",
     )
     args = ap.parse_args()
+    unknown = [f for f in args.add if f not in FEATURES]
+    if unknown or (args.add and args.write):
+        ap.error(f"--add: unknown features {unknown}" if unknown else "--add with --write")
+    use = USE + tuple(args.add)
+    if args.add:
+        print("features: " + ", ".join(use))
     t0 = time.perf_counter()
     log = read_log(args.log)
     last = dt.date(1970, 1, 1) + dt.timedelta(days=int(log.day.max()))
@@ -510,7 +585,7 @@ def main() -> int:
     for d in EVAL_DATES:
         s = data[d]
         rows.append(
-            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d), s["y"]),
+            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d, use), s["y"]),
              baselines(s))
         )  # fmt: skip
     report(rows, "Forward in time (fitted on outcomes known before each date)")
@@ -522,7 +597,7 @@ def main() -> int:
             continue
         s = data[d]
         rows.append(
-            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d), s["y"]),
+            (d, len(s["y"]), int(s["y"].sum()), roc_auc(forward(data, dates, d, use), s["y"]),
              baselines(s))
         )  # fmt: skip
     report(rows, "Forward in time, the other months (not used to choose anything)")
@@ -551,10 +626,14 @@ def main() -> int:
                 )
                 parts.append(subset(u, keep))
             test = fold_of_owner[lo] == k
-            rhythm, model, _n = fit_all(parts)
-            score[test] = predict(model, design(s, USE, rhythm)[test])
+            rhythm, model, _n = fit_all(parts, use)
+            score[test] = predict(model, design(s, use, rhythm)[test])
         rows.append((d, len(s["y"]), int(s["y"].sum()), roc_auc(score, s["y"]), baselines(s)))
     report(rows, "Leave mailboxes out (5 folds by owner, other dates' samples)")
+    if args.add:
+        # a check of features the app cannot compute yet: nothing to ship
+        print(f"({time.perf_counter() - t0:.1f} s)")
+        return 0
 
     # The shipped model: the monthly samples up to SHIP_LAST; then how it reads the
     # five dates (in-sample: they are among its samples).

@@ -75,6 +75,7 @@ def test_the_log_and_the_database_give_the_same_features(
                 f.months_active,
                 f.spans_active,
                 f.days_active,
+                co_last_day=f.co_last_day,
             ),
             r.as_of_day,
             APP_FEATURES,

@@ -367,9 +367,10 @@ def _write(
         if progress:
             done = min(start + INTERACTION_CHUNK, len(interactions))
             progress("interactions", done, len(interactions))
+    copies = 0  # MessageParticipant rows stored: activity reads them (co_since_contact)
     for start in range(0, len(importer.participants), PARTICIPANT_CHUNK):
         with transaction.atomic():
-            do_store_participants(
+            copies += do_store_participants(
                 owner, importer.participants[start : start + PARTICIPANT_CHUNK], journal
             )
             journal.flush()
@@ -396,9 +397,10 @@ def _write(
             [Person, ContactPoint, Employment, Interaction, SourceRecord],
             rows=summary.people_created + summary.people_updated + summary.interactions_added,
         )
-    if summary.people_created or summary.people_updated or summary.interactions_added:
-        # Scores are recomputed from scratch on the next read (the cache's
-        # staleness check cannot see a changed "met on" date). `added`: no interaction
+    if summary.people_created or summary.people_updated or summary.interactions_added or copies:
+        # Scores are recomputed from scratch on the next read (the cache's staleness
+        # check cannot see a changed "met on" date, nor mail that only copied someone:
+        # activity's co_since_contact reads those copies). `added`: no interaction
         # was changed or removed (merges send their own), which lets trust keep its
         # summed past (troth.trust.past).
         with transaction.atomic():

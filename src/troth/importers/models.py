@@ -81,10 +81,11 @@ class MessageParticipant(Owned):
     recipient), written by the mail import for every message with two to
     `MAX_PARTICIPANTS` other people on it, incoming mail included.
 
-    Not an interaction with the owner (the trust engine never reads it): it is the
-    evidence of who knows whom among the owner's people ("A wrote to B with me in
-    copy", "A and B on a small message together") that the warm paths' inference
-    reads (troth.warmpaths.actions). Kept by address, not by person, so that an
+    Not an interaction with the owner: it is the evidence of who knows whom among
+    the owner's people ("A wrote to B with me in copy", "A and B on a small message
+    together") that the warm paths' inference reads (troth.warmpaths.actions), and
+    the activity model's sign that someone is still around (the last message someone
+    else sent to the owner and them: troth.trust.summary.co_last_days). Kept by address, not by person, so that an
     address that becomes a person later (a vCard import, a merge) counts from then
     on without re-importing the mail. (source, external_id) is the message's, the
     same as its interactions'."""
@@ -108,7 +109,13 @@ class MessageParticipant(Owned):
             )
         ]
         indexes = [
-            models.Index(fields=["owner", "address"], name="message_participant_address"),
+            # by address, then the columns activity's copies read (trust.summary.
+            # co_last_days): a scan of this index answers it without the table's rows
+            # (0.39 -> 0.05 s CPU for 200,000 rows on SQLite)
+            models.Index(
+                fields=["owner", "address", "role", "owner_role", "occurred_at"],
+                name="message_participant_address",
+            ),
             models.Index(fields=["owner", "source", "external_id"], name="message_participant_msg"),
         ]
 

@@ -25,7 +25,7 @@ from troth.trust.engine import (
 from troth.trust.history import day_number, load_history
 from troth.trust.locking import lock_trust
 from troth.trust.models import TrustScore
-from troth.trust.summary import TREND_DAYS, load_scores
+from troth.trust.summary import TREND_DAYS, co_last_days, load_scores
 
 # person ids per DELETE: well under SQLite's and PostgreSQL's limits on a statement
 CHUNK = 5000
@@ -214,11 +214,12 @@ def do_update_trust(owner: Owner, person: Person | int, today: dt.date | None = 
     """Re-score one relationship after something happened (cheap: one person's history)."""
     today = today or timezone.localdate()
     person_id = person if isinstance(person, int) else person.id
-    history, _ids = load_history(owner, [person_id])
+    history, ids = load_history(owner, [person_id])
     params = TrustParams()
     # The same summary as a full recompute, from this one person's rows.
     as_of = [day_number(today - dt.timedelta(days=d)) for d in TREND_DAYS]
-    contacts = summarize(history, sorted(as_of), params)
+    # the copies (activity's co_since_contact) are not in a history: asked apart
+    contacts = summarize(history, sorted(as_of), params, co_last_days(owner, ids, sorted(as_of)))
     scores = [compute(history, d, params, contacts) for d in as_of]
     now = scores[0]
     score = float(now.score[0])

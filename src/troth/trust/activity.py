@@ -48,7 +48,8 @@ SPAN_DAYS, SPANS = 5.0, 18
 SPAN_BITS = SPANS + 18  # 90 days of trend back: 36 bits, a BIGINT in the database
 # What the database summary (troth.trust.summary) provides for the app's own ties:
 # a shipped model must use only these (tests hold it to that). Recipients per
-# message, replies and the owner's pace are known only in a message log.
+# message, replies and the owner's pace are known only in a message log; the copies
+# (co_since_contact) the app reads from importers.MessageParticipant.
 APP_FEATURES = (
     "rhythm_odds",
     "log_decayed_30",
@@ -56,6 +57,7 @@ APP_FEATURES = (
     "log_months_active",
     "log_spans_active",
     "overdue",
+    "co_since_contact",
 )
 # Initiator codes as in engine.INITIATORS (kept here so this module stands alone).
 ME, THEM, UNKNOWN = 0, 1, 2
@@ -86,6 +88,14 @@ class ActivityInputs:
     # every tie of the owner, and days since their last contact with anyone.
     owner_decayed: Floats
     owner_last_day: Floats
+    # The last day the person was on a message someone else sent to both of you (with
+    # 2 to 10 people on it besides you: what the mail import keeps as
+    # importers.MessageParticipant); nan when never. Not a contact between the two of
+    # you, but a sign the person is still around (issue 16: someone who left vanishes
+    # from everything). A log computes it (persistence.pairs_as_of), the app from
+    # importers.MessageParticipant (summary.co_last_days). None: unknown, and the
+    # feature is nan.
+    co_last_day: Floats | None = None
 
 
 def _days(count: float) -> str:
@@ -111,11 +121,16 @@ def from_events(
     two_way: NDArray[np.bool_] | None = None,
     owner_of_tie: Ints | None = None,
     full: bool = True,
+    co_last_day: Floats | None = None,
 ) -> ActivityInputs:
     """Sums from events dated before `as_of_day` (strictly). `two_way` marks contacts
     that count for both directions (meetings and calls); `recipients` each message's
     number of recipients (default 1). `full=False` computes only what APP_FEATURES
-    read (the rest is nan), which is all a shipped model needs and much faster."""
+    read (the rest is nan), which is all a shipped model needs and much faster.
+    `co_last_day`: each tie's last copy of someone else's mail (`persistence` reads
+    it from the log); events are no copies, so None means never (as `summarize`)."""
+    if co_last_day is None:
+        co_last_day = np.full(n_ties, np.nan)
     keep = day < as_of_day
     tie, day, initiator = tie[keep], day[keep], initiator[keep]
     rec = np.ones(len(day)) if recipients is None else recipients[keep]
@@ -158,6 +173,7 @@ def from_events(
             months_from_bits(bits, 0.0),
             spans_active,
             days_active,
+            co_last_day=co_last_day,
         )
         quick.decayed[90.0] = count(None, np.exp2(-age / 90.0))  # a baseline
         return quick
@@ -203,6 +219,7 @@ def from_events(
         spans_active=spans_active,
         owner_decayed=own_d[owner_of_tie],
         owner_last_day=own_last[owner_of_tie],
+        co_last_day=co_last_day,
     )
 
 
@@ -215,6 +232,7 @@ def app_inputs(
     months: Floats,
     spans: Floats,
     days: Floats,
+    co_last_day: Floats | None = None,
 ) -> ActivityInputs:
     """Inputs from what the app's summary holds (APP_FEATURES need no more); the
     rest is left unknown (nan) so a model that needed it would say so in every score."""
@@ -237,6 +255,7 @@ def app_inputs(
         spans_active=spans,
         owner_decayed=unknown,
         owner_last_day=unknown,
+        co_last_day=co_last_day,
     )
 
 
@@ -298,6 +317,7 @@ FEATURES: dict[str, str] = {
     "log_owner_pace": "how much you are in touch with anyone lately",
     "log_owner_since": "days since you were last in touch with anyone",
     "rhythm_odds": "on how many days you have been in touch, over how long, and the silence since",
+    "co_since_contact": "days they were seen on others' mail with you after your last contact",
 }
 
 # The names of `rhythm_chance`'s parameters in activity_model.json ("rhythm").
@@ -389,6 +409,14 @@ def features(
         # are one contact in a tie's rhythm (a thread is not five meetings).
         return rhythm_log_odds(x.days_active, x.first_day, x.last_day, as_of_day, rhythm)
 
+    def co_since_contact() -> Floats:
+        # how much later than the last contact they were last seen on mail with you
+        # (0 when not since, or never): log1p of the days
+        if x.co_last_day is None:
+            return np.full(len(x.n_total), np.nan)
+        later = np.nan_to_num(x.co_last_day - x.last_day, nan=0.0)
+        return np.log1p(np.maximum(later, 0.0))
+
     cols: dict[str, Callable[[], Floats]] = {
         "log_decayed_30": lambda: np.log1p(x.decayed[30.0]),
         "log_decayed_90": lambda: np.log1p(x.decayed[90.0]),
@@ -414,6 +442,7 @@ def features(
             np.nan_to_num(as_of_day - x.owner_last_day, nan=3650.0)
         ),
         "rhythm_odds": rhythm_odds,
+        "co_since_contact": co_since_contact,
     }
     wanted = list(FEATURES) if names is None else list(names)
     out = np.empty((len(x.n_total), len(wanted)))
@@ -502,11 +531,13 @@ def reasons(
     m: Model | None = None,
     *,
     days: float,
+    co_last_day: float = math.nan,
 ) -> list[str]:
     """One tie's activity in words: each feature the model uses, what it is for this
     tie, and whether it raises or lowers the chance against the average tie the
     model was fitted on (its term's sign in the log-odds), strongest first. `days`:
-    the distinct days with contact, which the rhythm counts."""
+    the distinct days with contact, which the rhythm counts; `co_last_day`: the last
+    day they were on someone else's message to you both (nan: never)."""
     if n_total <= 0:
         return ["Never in touch: no chance to read yet"]
     m = m or shipped_model()
@@ -519,6 +550,7 @@ def reasons(
         np.asarray([months]),
         np.asarray([spans]),
         np.asarray([days]),
+        co_last_day=np.asarray([co_last_day]),
     )
     X = m.features(x, as_of_day)
     terms = m.contributions(X)[0]
@@ -554,6 +586,11 @@ def reasons(
             if n_total > 1
             # whole days, as `troth ready` counts them
             else f"One contact so far, {_ago(since)}"
+        ),
+        "co_since_contact": (
+            f"On others' mail with you {_ago(as_of_day - co_last_day)}, after your last contact"
+            if co_last_day > last_day
+            else "Not on others' mail with you since your last contact"
         ),
     }
     out: list[str] = []

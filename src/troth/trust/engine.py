@@ -137,6 +137,9 @@ class Features:
     lasting: Floats  # contacts decayed with a 365-day half-life (activity)
     spans_active: Floats  # 5-day spans of the last 90 days with contact (activity)
     days_active: Floats  # distinct days with contact, ever (activity's rhythm)
+    # the last day they were on a message someone else sent to you both (activity's
+    # co_since_contact; nan when never)
+    co_last_day: Floats
 
 
 @dataclass
@@ -240,6 +243,10 @@ class Contacts:
     # days when the cuts are midnights, as the app's are: a day then never straddles
     # two periods, so the periods' counts add up).
     days: Floats
+    # The last day, at or before each cut (not per period: the latest so far), that
+    # the person was on a message someone else sent to the owner and them
+    # (troth.trust.summary.co_last_days); nan when never.
+    co_last_day: Floats
 
     def upto(self, as_of_day: float, p: TrustParams) -> dict[str, Floats]:
         """Each person's totals as of one of the cuts (1-D arrays)."""
@@ -266,6 +273,7 @@ class Contacts:
         total["spans_active"] = spans_from_bits(
             np.bitwise_or.reduce(self.spans[:, :k], axis=1), back
         )
+        total["co_last_day"] = np.fmax.reduce(self.co_last_day[:, :k], axis=1)
         return total
 
 
@@ -278,9 +286,14 @@ def as_cuts(days: Sequence[float] | Floats) -> Floats:
 
 
 def summarize(
-    h: History, days: Sequence[float] | Floats, p: TrustParams = TrustParams()
+    h: History,
+    days: Sequence[float] | Floats,
+    p: TrustParams = TrustParams(),
+    co_last_day: Floats | None = None,
 ) -> Contacts:
-    """The interactions in `h` as `Contacts`, cut at the given ascending days."""
+    """The interactions in `h` as `Contacts`, cut at the given ascending days.
+    `co_last_day` ([people, cuts]): the copies' days (`Contacts.co_last_day`),
+    which a history does not hold; None: never."""
     cuts = as_cuts(days)
     n, m = h.n_people, len(cuts)
     ref = float(cuts[-1])
@@ -326,6 +339,7 @@ def summarize(
         lasting=count(None, np.exp2((day - ref) / ACTIVITY_LONG_HALF_LIFE)),
         spans=_group_or(group, span_bits(ref - day), size).reshape(n, m),
         days=_count_distinct(group, np.floor(ref - day).astype(np.int64), size).reshape(n, m),
+        co_last_day=np.full((n, m), np.nan) if co_last_day is None else co_last_day,
     )
 
 
@@ -386,6 +400,7 @@ def features(
         lasting=c["lasting"],
         spans_active=c["spans_active"],
         days_active=c["days"],
+        co_last_day=c["co_last_day"],
     )
 
 
@@ -523,6 +538,7 @@ def activity_of(f: Features, as_of_day: float) -> Floats:
         f.months_active,
         f.spans_active,
         f.days_active,
+        co_last_day=f.co_last_day,
     )
     out = np.zeros(len(f.n_total))
     seen = f.n_total > 0

@@ -479,8 +479,47 @@ def pairs_as_of(
         two_way=spoken[past],
         owner_of_tie=ph.owner[idx],
         full=full,
+        # the shipped model reads it (APP_FEATURES): on both paths
+        co_last_day=co_recipients_last_day(log, start, ph.owner[idx], ph.person[idx]),
     )
     return PairsAsOf(ph.owner[idx], ph.person[idx], inputs, outcome_all[idx], start)
+
+
+# Who else was on a message, as the mail import keeps it (importers.MessageParticipant,
+# `mail.MAX_PARTICIPANTS`): only messages with 2 to 10 people besides the owner.
+CO_MIN, CO_MAX = 2, 10
+
+
+def co_recipients_last_day(log: Log, start: float, owner: Ints, person: Ints) -> Floats:
+    """Per pair (sorted by owner * len(names) + person, as `pairs_as_of` numbers them),
+    the last day before `start` when both were recipients of one message someone else
+    sent, with CO_MIN to CO_MAX recipients (the owner's own inbox: the sender and the
+    other recipients are the 2 to 10 others); nan when never."""
+    n = len(log.names)
+    out = np.full(len(owner), np.nan)
+    if not len(log.row):
+        return out
+    keep = (log.day < start) & (log.fanout >= CO_MIN) & (log.fanout <= CO_MAX)
+    row, who, day = log.row[keep], log.recipient[keep], log.day[keep]
+    order = np.argsort(row, kind="stable")
+    row, who, day = row[order], who[order], day[order]
+    keys, days = [], []
+    # a message's recipients are consecutive: pair each with the next 1..CO_MAX-1
+    for j in range(1, CO_MAX):
+        same = row[j:] == row[:-j]
+        a, b, d = who[:-j][same], who[j:][same], day[j:][same]
+        keys += [a * n + b, b * n + a]
+        days += [d, d]
+    if not keys:
+        return out
+    key, when = np.concatenate(keys), np.concatenate(days)
+    pairs = owner * n + person
+    at = np.searchsorted(pairs, key)
+    hit = (at < len(pairs)) & (pairs[np.minimum(at, len(pairs) - 1)] == key)
+    best = np.full(len(pairs), -np.inf)
+    np.maximum.at(best, at[hit], when[hit])
+    out[np.isfinite(best)] = best[np.isfinite(best)]
+    return out
 
 
 def persistence(

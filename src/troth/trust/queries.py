@@ -225,7 +225,7 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
     from troth.trust.actions import tier_among
     from troth.trust.engine import compute, summarize
     from troth.trust.history import day_number, load_history
-    from troth.trust.summary import TREND_DAYS
+    from troth.trust.summary import TREND_DAYS, co_last_days
 
     fresh_scores(owner)
     history, ids = load_history(owner, [person.id])
@@ -233,7 +233,8 @@ def _scored_alone(owner: Owner, person: Person, day: dt.date) -> tuple[int, list
         raise NotScored(f"#{person.id} is not scored")  # "me"
     params = TrustParams()
     as_of = [day_number(day - dt.timedelta(days=d)) for d in TREND_DAYS]
-    contacts = summarize(history, sorted(as_of), params)
+    # the copies (activity's co_since_contact) are not in a history: asked apart
+    contacts = summarize(history, sorted(as_of), params, co_last_days(owner, ids, sorted(as_of)))
     results = [compute(history, d, params, contacts) for d in as_of]
     now = results[0]
     score = float(now.score[0])
@@ -319,6 +320,7 @@ def trust_detail(owner: Owner, person: Person, as_of: dt.date | None = None) -> 
         float(f.spans_active[i]),
         now.as_of_day,
         days=float(f.days_active[i]),
+        co_last_day=float(f.co_last_day[i]),
     )
     return row
 

@@ -31,8 +31,36 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import rows_rewritten
-from troth.people.models import Knows, Person, Relationship
+from troth.people.models import ContactPoint, Knows, Person, Relationship
 from troth.trust.models import TrustScore
+
+
+def _address_holders(r: ContactPoint) -> Iterable[int | None]:
+    """An email address decides whose a copy of a message is (activity's
+    co_since_contact, troth.trust.summary.co_last_days): a new, changed or removed one
+    concerns its person and whoever else holds it (a shared address counts for no one),
+    and after an edit whoever holds the address it was (`_address_was`)."""
+    was = getattr(r, "_trust_was", None)
+    r._trust_was = None  # type: ignore[attr-defined]
+    values = [r.value] if r.kind == ContactPoint.EMAIL else []
+    if was is not None and was[0] == ContactPoint.EMAIL:
+        values.append(was[1])
+    if not values:
+        return ()
+    others = ContactPoint.objects.filter(
+        owner_id=r.owner_id, kind=ContactPoint.EMAIL, value__in=values
+    )
+    return {r.person_id, *others.values_list("person_id", flat=True)}
+
+
+def _address_was(sender: Any, instance: ContactPoint, raw: bool = False, **_: Any) -> None:
+    """Remember an edited contact point's kind and value before the edit."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._trust_was = (  # type: ignore[attr-defined]
+        ContactPoint.objects.filter(pk=instance.pk).values_list("kind", "value").first()
+    )
+
 
 # model -> the people one of its rows concerns
 FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
@@ -41,6 +69,7 @@ FEEDS: dict[type[models.Model], Callable[[Any], Iterable[int | None]]] = {
     Commitment: lambda r: (r.debtor_id, r.creditor_id),
     Relationship: lambda r: (r.person_id,),  # the owner's closeness rating
     Knows: lambda r: (r.person_a_id, r.person_b_id),
+    ContactPoint: _address_holders,
 }
 # One deletion (its `origin`) can take a million rows with it (`troth demo --reset`
 # empties the interactions table): past this many people, the owner's scores are
@@ -231,3 +260,4 @@ def connect() -> None:
         _connect(model)
     rows_rewritten.connect(_rewritten, dispatch_uid="trust-rewritten")
     pre_save.connect(_interaction_was, sender=Interaction, dispatch_uid="trust-interaction-was")
+    pre_save.connect(_address_was, sender=ContactPoint, dispatch_uid="trust-address-was")

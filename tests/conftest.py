@@ -271,26 +271,38 @@ def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
 
 
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A troth.sqlite3 with every migration applied, made once per test process by
-    `manage migrate` in a user's environment (no TROTH_/DJANGO_ variables). Tests that
-    run troth in processes of their own copy it into their home (`migrated_home`)
-    instead of paying a full migrate each (some 7 s of CPU; issue 19: CI time); the
-    tests of a new or outdated database keep an empty home."""
+def migrated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A troth.sqlite3 with every migration applied, made once per test run by `manage
+    migrate` in a user's environment (no TROTH_/DJANGO_ variables). Tests that run troth
+    in processes of their own copy it into their home (`migrated_home`) instead of paying
+    a full migrate each (some 10 s of CPU; issue 19: CI time); the tests of a new or
+    outdated database keep an empty home. Under xdist the workers share one, made by
+    whichever asks first (pytest-xdist's documented recipe: the workers' common base
+    folder and a file lock), which saves the other worker's migrate."""
     import subprocess
     import sys
 
-    home = tmp_path_factory.mktemp("migrated-home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
-    env.update(TROTH_HOME=str(home), DJANGO_SETTINGS_MODULE="troth.settings")
-    subprocess.run(
-        [sys.executable, "-m", "troth.manage", "migrate", "-v0"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    from filelock import FileLock
+
+    if worker_id == "master":  # not under xdist
+        home = tmp_path_factory.mktemp("migrated-home")
+    else:
+        home = tmp_path_factory.getbasetemp().parent / "migrated-home"
     db = home / "troth.sqlite3"
+    done = home / "migrated"  # written last: a migrate that failed half-way is not reused
+    with FileLock(f"{home}.lock"):
+        if not done.is_file():
+            home.mkdir(exist_ok=True)
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
+            env.update(TROTH_HOME=str(home), DJANGO_SETTINGS_MODULE="troth.settings")
+            subprocess.run(
+                [sys.executable, "-m", "troth.manage", "migrate", "-v0"],
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            done.touch()
     # the process has closed it: nothing is left in a write-ahead log beside it
     assert db.is_file() and not Path(f"{db}-wal").exists()
     return db

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from module_data import migrated_home
 from test_light_startup import probe
 
 # troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
@@ -60,7 +61,10 @@ def loaded_by(home: Path, *args: str) -> tuple[str, dict[str, bool]]:
     return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
 
 
-def test_the_agenda_starts_without_restore_webhooks_or_the_admin(tmp_path: Path) -> None:
+def test_the_agenda_starts_without_restore_webhooks_or_the_admin(
+    tmp_path: Path, migrated_db: Path
+) -> None:
+    migrated_home(migrated_db, tmp_path)  # the first command's migration is not the subject
     probe(tmp_path, "add", "Ada Lovelace", "--company", "Analytical Engines")
     probe(tmp_path, "log", "Ada", "meeting", "tea")
     probe(tmp_path, "agenda")  # scores the network once
@@ -70,7 +74,8 @@ def test_the_agenda_starts_without_restore_webhooks_or_the_admin(tmp_path: Path)
         assert loaded == dict.fromkeys(DEFERRED, False), (args, loaded)
 
 
-def test_a_write_still_reaches_the_webhook_recorder(tmp_path: Path) -> None:
+def test_a_write_still_reaches_the_webhook_recorder(tmp_path: Path, migrated_db: Path) -> None:
+    migrated_home(migrated_db, tmp_path)  # the first command's migration is not the subject
     # the recorder is imported at the first event, not before
     probe(tmp_path, "add", "Ada Lovelace")
     out, loaded = loaded_by(tmp_path, "log", "Ada", "call", "catch-up")

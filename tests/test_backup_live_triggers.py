@@ -7,10 +7,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from module_data import migrated_home
 from test_cli_process import run
 
+# troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
+# clock): the PostgreSQL pass would repeat it unchanged (conftest checks it uses no
+# test database)
+pytestmark = pytest.mark.own_process
 
-def test_a_backup_of_a_database_in_use_restores(home: Path, tmp_path: Path) -> None:
+
+def test_a_backup_of_a_database_in_use_restores(tmp_path: Path, migrated_db: Path) -> None:
+    # on the migrated copy: a new home's migration is test_cli_process's subject
+    home = migrated_home(migrated_db, tmp_path / "home")
     assert run(home, "add", "Dana Whitfield", "--email", "dana@example.org").returncode == 0
     assert run(home, "agenda", "--json").returncode == 0  # the stored agenda exists now
     names = {

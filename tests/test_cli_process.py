@@ -53,8 +53,8 @@ def test_init_is_idempotent(home: Path) -> None:
     assert second.returncode == 0 and "up to date" in second.stdout
 
 
-def test_a_schema_behind_is_migrated_silently(home: Path) -> None:
-    assert run(home, "init").returncode == 0
+def test_a_schema_behind_is_migrated_silently(home: Path, migrated_db: Path) -> None:
+    migrated_home(migrated_db, home)  # up to date (as `troth init` leaves it), then put back
     env = {**os.environ, "TROTH_HOME": str(home), "DJANGO_SETTINGS_MODULE": "troth.settings"}
     env.pop("TROTH_DATABASE_URL", None)
     subprocess.run(

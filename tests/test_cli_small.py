@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from module_data import migrated_home
 from troth.lib.names import name_problem
 from troth.people.models import Person
 
@@ -83,16 +84,22 @@ def test_the_import_summary_says_what_each_count_is(cli: Cli, tmp_path: Path) ->
     assert "People created" not in out
 
 
-def _home_with_one_person(tmp_path: Path) -> dict[str, str]:
+def _home_with_one_person(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
-    env["TROTH_HOME"] = str(tmp_path / "home")
+    # on the migrated copy: the migration of a new home is test_cli_process's subject
+    env["TROTH_HOME"] = str(migrated_home(migrated_db, tmp_path / "home"))
     done = subprocess.run([TROTH, "add", "Wren Halvorsen"], env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     return env
 
 
-def test_backup_over_a_file_asks_first_and_refuses_without_a_terminal(tmp_path: Path) -> None:
-    env = _home_with_one_person(tmp_path)
+# troth in processes of its own, on SQLite, no test database: the PostgreSQL pass would
+# repeat it unchanged
+@pytest.mark.own_process
+def test_backup_over_a_file_asks_first_and_refuses_without_a_terminal(
+    tmp_path: Path, migrated_db: Path
+) -> None:
+    env = _home_with_one_person(tmp_path, migrated_db)
     target = tmp_path / "precious.sqlite3"
     target.write_bytes(b"my only other copy")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from module_data import migrated_home
 from troth.trust import constants, engine
 from troth.trust.activity import RHYTHM_PARAMS, shipped_model
 
@@ -65,7 +66,10 @@ def test_the_engine_version_is_the_engines_own_formula() -> None:
     assert engine.TIERS is constants.TIERS and engine.TrustParams is constants.TrustParams
 
 
-def test_agenda_and_people_load_no_numpy_once_scores_are_current(tmp_path: Path) -> None:
+def test_agenda_and_people_load_no_numpy_once_scores_are_current(
+    tmp_path: Path, migrated_db: Path
+) -> None:
+    migrated_home(migrated_db, tmp_path)  # the first command's migration is not the subject
     probe(tmp_path, "add", "Ada Lovelace", "--company", "Analytical Engines")
     probe(tmp_path, "log", "Ada", "meeting", "tea")
     out, _ = probe(tmp_path, "agenda")  # scores the network once (the engine: numpy)
@@ -77,7 +81,10 @@ def test_agenda_and_people_load_no_numpy_once_scores_are_current(tmp_path: Path)
     assert loaded == dict.fromkeys(loaded, False), loaded
 
 
-def test_an_agenda_with_a_need_still_names_who_might_help(tmp_path: Path) -> None:
+def test_an_agenda_with_a_need_still_names_who_might_help(
+    tmp_path: Path, migrated_db: Path
+) -> None:
+    migrated_home(migrated_db, tmp_path)  # the first command's migration is not the subject
     probe(tmp_path, "add", "Sam Okafor", "--title", "CPA", "--company", "Bellwether")
     probe(tmp_path, "add", "Rita Moss")
     # known for months: only warm ties are named as helpers (troth.trust.warmth); the

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from module_data import migrated_home
 from troth.sync.secrets import SecretLost, key_path, key_store, reveal, seal
 
 # troth runs in processes of its own (its own SQLite home, TROTH_* stripped, the real
@@ -90,10 +91,14 @@ def test_keyring_off_or_only_a_plain_text_one(
     assert "PlaintextKeyring" not in key_store()
 
 
-def test_troth_sources_says_where_the_key_is(file_keyring: Path, tmp_path: Path) -> None:
+def test_troth_sources_says_where_the_key_is(
+    file_keyring: Path, tmp_path: Path, migrated_db: Path
+) -> None:
     """As a user runs it: a real process, its own home, the keyring it was told to use."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
-    env.update(TROTH_HOME=str(tmp_path / "home"), COLUMNS="200")
+    # a migrated copy: a new home's migration is test_cli_process's subject
+    home = migrated_home(migrated_db, tmp_path / "home")
+    env.update(TROTH_HOME=str(home), COLUMNS="200")
     troth = [sys.executable, "-m", "troth"]
     out = subprocess.run([*troth, "sources"], env=env, capture_output=True, text=True, check=True)
     assert f"the key in the OS keyring ({NAME})" in out.stdout

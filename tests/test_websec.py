@@ -102,6 +102,9 @@ def test_check_deploy_is_clean_for_the_documented_setup(tmp_path: Path) -> None:
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
+# settings read by `manage` in processes of their own (TROTH_* stripped, no test
+# database): the PostgreSQL pass would repeat these unchanged
+@pytest.mark.own_process
 def test_the_settings_come_from_the_environment(tmp_path: Path) -> None:
     code = (
         "import json; from django.conf import settings as s; print(json.dumps(["
@@ -140,6 +143,7 @@ def test_the_settings_come_from_the_environment(tmp_path: Path) -> None:
         ("TROTH_PROXY_SSL_HEADER", "X-Forwarded-Proto: https", "is not a header name"),
     ],
 )
+@pytest.mark.own_process
 def test_a_typo_is_an_error_naming_the_variable(
     tmp_path: Path, name: str, value: str, says: str
 ) -> None:

@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from module_data import migrated_home
+
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 START_TIMEOUT = 120  # seconds: migrating and loading the demo network come first
@@ -93,10 +95,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory, migrated_db: Path
+) -> Iterator[str]:
     """`troth serve --demo --no-open` as a user starts it, on a free loopback port
-    with a fresh TROTH_HOME; yields its base URL and stops it afterwards."""
-    home = tmp_path_factory.mktemp("troth-home")
+    with a fresh TROTH_HOME (a copy of the migrated database: a new home's migration is
+    test_cli_process's subject); yields its base URL and stops it afterwards."""
+    home = migrated_home(migrated_db, tmp_path_factory.mktemp("troth-home"))
     log_path = home / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env["TROTH_HOME"] = str(home)

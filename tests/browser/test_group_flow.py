@@ -10,9 +10,12 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from module_data import migrated_home
 
 try:
     from playwright.sync_api import expect
@@ -41,10 +44,12 @@ do_create_group("Job Club", organiser=user)
 
 
 @pytest.fixture(scope="module")
-def group_server(start_server: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+def group_server(
+    start_server: Any, tmp_path_factory: pytest.TempPathFactory, migrated_db: Path
+) -> str:
     """`troth serve --sign-in` (every request signs in, as behind a proxy) on a fresh
-    TROTH_HOME with one organiser and one group."""
-    home = tmp_path_factory.mktemp("troth-group-home")
+    TROTH_HOME (a copy of the migrated database) with one organiser and one group."""
+    home = migrated_home(migrated_db, tmp_path_factory.mktemp("troth-group-home"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TROTH_", "DJANGO_"))}
     env.update(
         TROTH_HOME=str(home),

@@ -37,28 +37,41 @@ from troth.trust.models import TrustScore
 
 def _address_holders(r: ContactPoint) -> Iterable[int | None]:
     """An email address decides whose a copy of a message is (activity's
-    co_since_contact, troth.trust.summary.co_last_days): a new, changed or removed one
-    concerns its person and whoever else holds it (a shared address counts for no one),
-    and after an edit whoever holds the address it was (`_address_was`)."""
+    co_since_contact, troth.trust.summary.co_last_days), and a shared address counts
+    for no one: a new, changed, moved or removed one concerns its person and whoever
+    else holds it only while at most one other does. With two or more others it was
+    shared before and is after: nobody's copies change (re-scoring them all dropped a
+    whole network's scores for one address of 25 holders: the attacker's review).
+    After an edit the same holds of the address it was, and of its person then."""
     was = getattr(r, "_trust_was", None)
     r._trust_was = None  # type: ignore[attr-defined]
-    values = [r.value] if r.kind == ContactPoint.EMAIL else []
+    held = []
+    if r.kind == ContactPoint.EMAIL:
+        held.append((r.value, r.person_id))
     if was is not None and was[0] == ContactPoint.EMAIL:
-        values.append(was[1])
-    if not values:
-        return ()
-    others = ContactPoint.objects.filter(
-        owner_id=r.owner_id, kind=ContactPoint.EMAIL, value__in=values
-    )
-    return {r.person_id, *others.values_list("person_id", flat=True)}
+        held.append((was[1], was[2]))
+    concerned: set[int | None] = set()
+    for value, person_id in held:
+        others = set(
+            ContactPoint.objects.filter(owner_id=r.owner_id, kind=ContactPoint.EMAIL, value=value)
+            .exclude(pk=r.pk)
+            .exclude(person_id=person_id)
+            .values_list("person_id", flat=True)
+            .distinct()[:2]
+        )
+        if len(others) <= 1:
+            concerned |= {person_id, *others}
+    return concerned
 
 
 def _address_was(sender: Any, instance: ContactPoint, raw: bool = False, **_: Any) -> None:
-    """Remember an edited contact point's kind and value before the edit."""
+    """Remember an edited contact point's kind, value and person before the edit."""
     if raw or instance._state.adding or instance.pk is None:
         return
     instance._trust_was = (  # type: ignore[attr-defined]
-        ContactPoint.objects.filter(pk=instance.pk).values_list("kind", "value").first()
+        ContactPoint.objects.filter(pk=instance.pk)
+        .values_list("kind", "value", "person_id")
+        .first()
     )
 
 
@@ -186,29 +199,30 @@ def _past_deleted(instance: Interaction, origin: Any) -> None:
 def _deleted(sender: type[models.Model], instance: Any, origin: Any = None, **_: Any) -> None:
     if sender is Interaction:
         _past_deleted(instance, origin)
-    ids = _people(sender, instance)
-    if not ids:
-        return
+    going = _model_of(origin)
+    if going is get_user_model():
+        return  # the owner goes, and every score of theirs with them (cascade)
     try:
         done = _deleting.setdefault(origin, set())
     except TypeError:  # no origin (or one that cannot be weakly referenced)
         done = set()
     if done is _ALL:
-        return
-    ids -= done
+        return  # before asking whom the row concerns: that may be a query a row
+    ids = _people(sender, instance) - done
     if not ids:
         return
-    if _model_of(origin) in (Person, get_user_model()):
-        # People (or an owner) are going: re-scoring now could write a score for a
-        # person about to be deleted. Drop the scores; the next read recomputes.
-        do_invalidate(instance.owner_id, ids)
-        done |= ids
-        return
     if len(done) + len(ids) > ONE_BY_ONE:
+        # (people going too: deleting 3,000 asked each contact point's holders and
+        # dropped scores row by row, 6,000 queries; the attacker's review)
         do_invalidate(instance.owner_id)
         _deleting[origin] = _ALL
         return
     done |= ids
+    if going is Person:
+        # People are going: re-scoring now could write a score for a person about to
+        # be deleted. Drop the scores; the next read recomputes.
+        do_invalidate(instance.owner_id, ids)
+        return
     note_change(instance.owner, ids)
 
 

@@ -40,6 +40,8 @@ def agenda_cmd(
     """Today's few things worth doing, most important first, each with why."""
     if days < 0 or limit < 0:
         raise TrothError("--days and --limit must be zero or more")
+    if days > 366:  # as the API and the calendar feed (a day past 9999 was a traceback)
+        raise TrothError(f"--days: look 0 to 366 days ahead, not {days}")
     me_owner = owner()
     # Only the shown items' needs are matched to helpers (the order is the same either
     # way): matching every open need cost most of the command (issue 18 item 6).

@@ -144,6 +144,10 @@ def people(
     me_owner = owner()
     # The table stops at 100 rows by default (a wall of text helps nobody); JSON gets all.
     shown = (limit or None) if limit is not None else (None if as_json else 100)
+    if shown is not None:
+        # "at most" this many: more than any database holds is all of them (a limit
+        # past 2**63 reached SQLite as a datatype mismatch)
+        shown = min(shown, 10**9)
     found = queries.find_people(
         me_owner,
         query=query,

@@ -367,6 +367,27 @@ def _column_map(items: list[str], kind: str | None) -> dict[str, str] | None:
         raise TrothError(str(exc)) from None
 
 
+def _detect_or_each(path: Path) -> str:
+    """The kind of PATH; for a folder holding only CSV exports (no vCard, calendar or
+    mail beside them, so no kind for the folder), "vcard": files_to_import then takes
+    each file by its own kind, as it does in a mixed folder (the README's promise; a
+    folder of LinkedIn CSVs alone was refused)."""
+    from troth.importers.detect import detect_kind
+
+    try:
+        return detect_kind(path)
+    except TrothError as exc:
+        refused = exc
+    if path.is_dir():
+        try:
+            files_to_import(path, "vcard", chosen=False)
+        except TrothError:
+            pass  # nothing importable in it either: the folder's own refusal says why
+        else:
+            return "vcard"
+    raise refused
+
+
 def _import_path(
     me_owner,
     kind: str | None,
@@ -381,10 +402,9 @@ def _import_path(
     from django.db import transaction
 
     from troth.importers.apply import collector_paused, do_import
-    from troth.importers.detect import detect_kind
 
     chosen = kind is not None
-    kind = kind or detect_kind(path)
+    kind = kind or _detect_or_each(path)
     if kind == "json":
         if dry_run:
             raise TrothError(f"{path}: --dry-run does not apply to restoring a troth export")

@@ -58,6 +58,19 @@ each, alternating: same day 0.86-1.05 vs 1.29-1.72, a new day 1.26-1.55 vs 1.47-
 Left in a same-day recompute: the GROUP BYs of the last 90 days' rows (~0.5 of it, the
 60-day period 0.31, the 30-day 0.17), reading the past 0.12-0.17, the history 0.12.
 
+2026-12-07 (issue 20, second round), CPU seconds, 30,000 people / 1M interactions. Over
+a summed past the rows since its day (150,000 here) are read once, three packed numbers
+a row, and summed by the engine's `summarize_periods` instead of three GROUP BYs parsing
+each row's date seven times; on SQLite the cached dates are read and written as their
+ISO text. This script, load 4-8, CPU probe 0.50-0.56 s: kept 0.82-0.89 (0.27-0.34 of all
+rows summed, was 0.37), a new day 1.10-1.24 (0.39-0.46, was 0.59). One copied database,
+main's code and this alternating four times, load 8: same day 0.94 -> 0.67 (medians),
+a new day 1.26 -> 1.05. Left in a new day: the write (DELETE 0.11-0.16, INSERT of
+30,000 rows into seven indexes 0.28-0.31), the recent rows 0.2-0.25, reading the past
+0.13-0.17, the history 0.16. Moving as_of alone out of the row would spare little: on a
+new day 75% of the rows change beyond as_of (activity moves daily); giving the other
+quarter their day by UPDATE cost what it saved (1.07-1.18 vs 1.00-1.20, same run).
+
 Issue 16, co_since_contact (each person's last copy of someone else's mail with the
 owner, from importers.MessageParticipant), 2026-12-07, CPU seconds of the process,
 one 30,000-person / 1M-interaction database, the commit before and this one

@@ -295,14 +295,42 @@ def summarize(
     `co_last_day` ([people, cuts]): the copies' days (`Contacts.co_last_day`),
     which a history does not hold; None: never."""
     cuts = as_cuts(days)
-    n, m = h.n_people, len(cuts)
+    keep = h.ix_day <= float(cuts[-1])
+    day = h.ix_day[keep]
+    return summarize_periods(
+        h.n_people,
+        cuts,
+        h.ix_person[keep],
+        day,
+        # One bin per (person, period): the first cut on or after the day.
+        np.searchsorted(cuts, day, side="left"),
+        h.ix_channel[keep],
+        h.ix_initiator[keep],
+        h.ix_minutes[keep],
+        p,
+        co_last_day,
+    )
+
+
+def summarize_periods(
+    n: int,
+    cuts: Floats,
+    person: Ints,
+    day: Floats,
+    period: Ints,
+    channel: Ints,
+    initiator: Ints,
+    minutes: Floats,
+    p: TrustParams = TrustParams(),
+    co_last_day: Floats | None = None,
+) -> Contacts:
+    """`summarize` of interaction columns whose period (the index of the first cut
+    on or after each day, none after the last cut) is already known: a full
+    recompute reads the recent rows with their periods from the database, which
+    compares the instants as stored (`troth.trust.summary`)."""
+    m = len(cuts)
     ref = float(cuts[-1])
-    keep = h.ix_day <= ref
-    person, day = h.ix_person[keep], h.ix_day[keep]
-    channel, initiator = h.ix_channel[keep], h.ix_initiator[keep]
-    minutes = h.ix_minutes[keep]
-    # One bin per (person, period): the first cut on or after the day.
-    group = person * m + np.searchsorted(cuts, day, side="left")
+    group = person * m + period
     size = n * m
 
     def count(mask: NDArray[np.bool_] | None = None, weights: Floats | None = None) -> Floats:

@@ -32,6 +32,7 @@ TIES: list[tuple[str, list[float]]] = [
     ("single recent contact", [3.4]),
     ("burst long ago", [100.2, 100.4, 101.0, 102.0, 103.0, 104.0]),
     ("gone quiet", [400.0, 350.0, 300.0, 250.0, 200.0, 150.0, 120.0]),
+    ("quiet for 130 days", [130.5 + 13.0 * k for k in range(22)]),
     ("silent 105 days", [190.0 - 12 * k for k in range(8)]),
     ("steady weekly", [7.0 * k + 1.5 for k in range(50)]),
     ("steady monthly", [30.0 * k + 10.5 for k in range(12)]),
@@ -164,3 +165,26 @@ def test_a_half_point_score_rounds_one_way_in_ready() -> None:
     assert verdict["ready"], verdict
     assert verdict["why"][0].startswith(f"Trust {whole(76.5)} clears the 40"), verdict
     assert whole(76.5) == 77
+
+
+def test_a_pair_reads_no_direction_its_first_feature_does_not_have() -> None:
+    # Lauren Dvořák in the demo: a recent weight under a typical tie's, no contact in 90
+    # days; the spans' partial term at zero outweighed the weight and the pair "raised"
+    m = shipped_model()
+    typical = math.expm1(float(m.mean[m.names.index("log_decayed_30")]))
+    for back in ([130.5 + 13.0 * k for k in range(22)], [95.0, 96.0], [91.0, 100.0, 110.0]):
+        x = _inputs(back)
+        recent = float(x.decayed[30.0][0])
+        for line in _lines(x):
+            if line.startswith("Recent contact"):
+                said = line.endswith("raises the chance of contact")
+                assert said == (recent > typical), (back, recent, line)
+
+
+def test_a_weight_at_a_typical_ties_never_raises_through_spans_at_zero() -> None:
+    # Lauren Dvořák's figures in the demo: 22 days over 402, silent 130 days, a recent
+    # weight of 0.228 (a typical tie's: 0.228) and no span: the pair's +0.12 was all the
+    # spans' partial term at zero
+    lines = reasons(40, DAY0 - 532, DAY0 - 130, 0.2284, 14.2, 6.0, 0.0, DAY0, days=22)
+    assert not any(line.startswith("Recent contact") for line in lines), lines
+    assert not any("none in the last 90 days: raises" in line for line in lines), lines

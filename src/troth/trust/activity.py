@@ -578,7 +578,8 @@ def reasons(
     tie, and whether it raises or lowers the chance against a typical tie of those the
     model was fitted on: the sign of the change in the model's log-odds when the
     reason's features move from the typical tie's values to this tie's (their terms),
-    strongest first. `days`: the distinct days with contact, which the rhythm counts;
+    strongest first. A pair read together (PARTNERS) gives a reason only when its first
+    feature's own term is not negligible and has that sign. `days`: the distinct days with contact, which the rhythm counts;
     `co_last_day`: the last day they were on someone else's message to you both (nan:
     never)."""
     if n_total <= 0:
@@ -647,6 +648,15 @@ def reasons(
         term = float(sum(terms[index[name]] for name in group))
         if not math.isfinite(term):
             continue  # a feature the app does not know for this tie
+        own = float(terms[index[group[0]]])
+        if len(group) > 1 and (own * term <= 0 or abs(own) < NEGLIGIBLE):
+            # The first feature's own term (its value against a typical tie's, with the
+            # fitted sign that agrees with NATURAL) is what the sentence can say; when it
+            # is small or the partial feature's term outweighs it, the pair's direction
+            # would come from the partial one alone ("Recent contact weighs 0.2, none in
+            # the last 90 days: raises" for Lauren Dvořák, whose 0.2 is a typical tie's).
+            # No sentence states that truly: no reason from the pair.
+            continue
         parts = [words.get(name, FEATURES[name]) for name in group]
         if term > 0 and "log_spans_active" in group[1:] and spans <= 0:
             # the raise is the older contact's weight: no span at zero reads as raising

@@ -188,3 +188,10 @@ def test_a_weight_at_a_typical_ties_never_raises_through_spans_at_zero() -> None
     lines = reasons(40, DAY0 - 532, DAY0 - 130, 0.2284, 14.2, 6.0, 0.0, DAY0, days=22)
     assert not any(line.startswith("Recent contact") for line in lines), lines
     assert not any("none in the last 90 days: raises" in line for line in lines), lines
+
+
+def test_a_chance_takes_the_article_it_is_read_with() -> None:
+    # Wren in the README's tour: one meeting yesterday, "a 8.7% chance"
+    lines = reasons(1, DAY0 - 1.5, DAY0 - 1.5, 1.0, 1.0, 1.0, 1.0, DAY0, days=1)
+    rhythm = next(line for line in lines if line.startswith("A single contact"))
+    assert re.search(r"like it an 8\.\d% chance", rhythm), rhythm

@@ -610,8 +610,11 @@ def reasons(
     typical = {name: _typical(m, name) for name in m.names}
     # the rhythm counts days with contact (several messages in a day are one)
     once = "A single contact" if n_total <= 1 else "Contact on a single day"
+    said = _pct(rhythm)
+    # "an 8.7% chance", "an 11% chance" (as they are read aloud)
+    article = "an" if said.startswith(("8", "11.", "11%", "18")) else "a"
     chance = (
-        f"{_pct(rhythm)} chance of contact within {HORIZON_DAYS} days"
+        f"{article} {said} chance of contact within {HORIZON_DAYS} days"
         f" (a typical tie's: {_pct(typical.get('rhythm_odds', math.nan))})"
     )
     words = {
@@ -620,9 +623,9 @@ def reasons(
             # ("in touch on 2 days over 1 day" in a newcomer's review)
             f"In touch on {days:.0f} days across"
             f" {_days(math.floor(max(last_day - first_day, 0.0)) + 1)}, the last"
-            f" {_ago(since)}: at that rhythm a {chance}"
+            f" {_ago(since)}: at that rhythm {chance}"
             if days > 1
-            else f"{once}, {_ago(since)}: at the rhythm of ties like it a {chance}"
+            else f"{once}, {_ago(since)}: at the rhythm of ties like it {chance}"
         ),
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
         "log_decayed_365": f"Contact over the last year (365-day half-life) weighs {decayed_365:.1f}",

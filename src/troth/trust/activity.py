@@ -610,11 +610,11 @@ def reasons(
     typical = {name: _typical(m, name) for name in m.names}
     # the rhythm counts days with contact (several messages in a day are one)
     once = "A single contact" if n_total <= 1 else "Contact on a single day"
-    said = _pct(rhythm)
+    shown = _pct(rhythm)
     # "an 8.7% chance", "an 11% chance" (as they are read aloud)
-    article = "an" if said.startswith(("8", "11.", "11%", "18")) else "a"
+    article = "an" if shown.startswith(("8", "11.", "11%", "18")) else "a"
     chance = (
-        f"{article} {said} chance of contact within {HORIZON_DAYS} days"
+        f"{article} {shown} chance of contact within {HORIZON_DAYS} days"
         f" (a typical tie's: {_pct(typical.get('rhythm_odds', math.nan))})"
     )
     words = {

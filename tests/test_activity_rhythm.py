@@ -77,11 +77,13 @@ def test_the_rhythm_reason_states_the_models_own_chance() -> None:
     one_day = reasons(5, DAY0 - 10.5, DAY0 - 10.4, 1.0, 1.0, 1.0, 1.0, DAY0, days=1)
     said = next(line for line in one_day if "like it" in line)
     assert said.startswith("Contact on a single day, 10 days ago: at the rhythm of ties")
-    assert f"a {chance(1, 10.5, 10.4):.0%} chance" in said
+    assert (
+        f"a {chance(1, 10.5, 10.4):.1%} chance" in said
+    )  # under 10%: one decimal, to set beside a typical tie's 3.5%
     single = reasons(1, DAY0 - 10.5, DAY0 - 10.5, 1.0, 1.0, 1.0, 1.0, DAY0, days=1)
     said = next(line for line in single if "like it" in line)
     assert said.startswith("A single contact, 10 days ago: at the rhythm of ties like it a ")
-    assert f"a {chance(1, 10.5, 10.5):.0%} chance" in said
+    assert f"a {chance(1, 10.5, 10.5):.1%} chance" in said
 
 
 # -- the real log, fitted before each date only --------------------------------------

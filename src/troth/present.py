@@ -7,7 +7,6 @@ without a deprecation. Tables in the CLI are drawn from the same dicts.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
@@ -19,16 +18,10 @@ from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
 from troth.ledger.queries import need_status
 from troth.lib import dates
+from troth.lib.text import whole as whole  # the one rounding of a score
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Note, Person, Tag
 from troth.people.queries import current_job, find_people, owned_rows
-
-
-def whole(score: float) -> int:
-    """A trust score as shown everywhere (CLI, People, a person's page): the score to
-    one decimal, as the engine reports it, then half up, so 90.5 is 91 in every view
-    (Python's round() and format would say 90)."""
-    return math.floor(round(score, 1) + 0.5)
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -12,7 +12,7 @@ from troth.cli.app import command, console, owner, parse_id, print_json
 from troth.errors import TrothError
 from troth.helping import who_can_help
 from troth.ledger.queries import access_need
-from troth.lib.text import is_number
+from troth.lib.text import is_number, whole
 from troth.people.models import Person
 
 _TIER_NOTE = {
@@ -78,7 +78,9 @@ def help_cmd(
         table.add_column("who", no_wrap=True)
         table.add_column("why")
         for h in result.helpers:
-            tie = _TIER_NOTE.get(h.tier) or f"{h.tier} tie, trust {h.trust:.0f}"
+            tie = _TIER_NOTE.get(h.tier) or f"{h.tier} tie" + (
+                f", trust {whole(h.trust)}" if h.trust is not None else ""
+            )
             style = "yellow" if h.tier in _TIER_NOTE else "dim"
             table.add_row(
                 f"#{h.person_id}",

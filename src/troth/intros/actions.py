@@ -14,6 +14,7 @@ from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
 from troth.intros.queries import OPEN, closer_paths, tie_of, why_not_warm_tie
 from troth.ledger.models import Favor
+from troth.lib.text import whole
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.actions import check_length
@@ -40,9 +41,9 @@ def _guard(owner: Owner, person: Person, anyway: str, what: str, better: str) ->
     if why:
         if not anyway.strip():
             state = (
-                f"is {tier} (trust {score:.0f})"
+                f"is {tier} (trust {whole(score)})"
                 if tier in WEAK_TIERS
-                else f"is new ({tier}, trust {score:.0f}; {why})"
+                else f"is new ({tier}, trust {whole(score)}; {why})"
             )
             raise TrothError(
                 f"your tie to {person.full_name} {state}: {what}. {better},"
@@ -171,7 +172,7 @@ def do_ask(
     tier_b, score_b = tie_of(owner, b)
     if tier_b in KNOWN_TIERS and not anyway.strip():
         raise TrothError(
-            f"you already know {b.full_name} ({tier_b} tie, trust {score_b:.0f}): talk to"
+            f"you already know {b.full_name} ({tier_b} tie, trust {whole(score_b)}): talk to"
             f' {b.given_name or b.full_name} directly, or pass --anyway "why"'
         )
     guarded = _guard(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -33,3 +34,11 @@ def count(n: int, one: str, many: str | None = None) -> str:
     """'1 day', '3 days', '0 days': a number with its noun in agreement (the agenda,
     readiness and Settings said "1 days ago")."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def whole(score: float) -> int:
+    """A trust score as shown everywhere (CLI, People, a person's page, `troth ready`'s
+    verdicts, introductions): the score to one decimal, as the engine reports it, then
+    half up, so 90.5 is 91 in every view (Python's round() and format would say 90:
+    "(trust 77, inner)" beside "Trust 76 clears the 40" in a newcomer's review)."""
+    return math.floor(round(score, 1) + 0.5)

@@ -514,9 +514,50 @@ def activity(x: ActivityInputs, as_of_day: float, m: Model | None = None) -> Flo
     return m.probability(m.features(x, as_of_day))
 
 
-# features that count contact which another feature also counts: their own sign can be
-# negative in the fitted model although more contact is never bad news on its own
+# Which way more of a feature moves the chance on its own, read plainly: more contact,
+# a likelier rhythm, being seen on others' mail raise it; more silence against the rhythm
+# lowers it. A fitted coefficient against this is a partial effect (below).
+NATURAL = {"overdue": -1.0}
+# Features that count contact which another feature also counts: fitted beside it, their
+# own coefficient can run against NATURAL (the shipped spans term is negative), and
+# alone their term would read "in touch in 0 of the last 18 spans: raises the chance"
+# (issue 16's newcomer). Such a term is read together with its partner's, as one reason
+# whose direction is the two terms' sum: what moving both from the typical tie's values
+# to this tie's does to the model's log-odds.
 COUNTED_WITH_OTHERS = frozenset({"log_months_active", "log_spans_active"})
+PARTNERS = {"log_spans_active": "log_decayed_30", "log_months_active": "log_decayed_365"}
+
+
+def _pct(p: float) -> str:
+    """A chance as a reader compares two of them: '3.5%' under 10%, else '42%'."""
+    return f"{p:.1%}" if p < 0.095 else f"{p:.0%}"
+
+
+def _typical(m: Model, name: str) -> float:
+    """The typical tie's value of a feature (the fitting data's mean), in the feature's
+    own units: the reference each reason's direction is measured from."""
+    mean = float(m.mean[m.names.index(name)])
+    if name == "rhythm_odds":
+        return 1.0 / (1.0 + math.exp(-mean))
+    return math.expm1(mean) if name.startswith("log_") or name == "co_since_contact" else mean
+
+
+def reason_groups(m: Model, n_total: float) -> list[tuple[str, ...]]:
+    """The features each reason reads, the first of each group naming it: a partial
+    feature (against NATURAL, see PARTNERS) goes with its partner, and a feature that
+    is absent for this tie (the silence against a rhythm, for a single contact: the
+    model reads 0, which is no fact about the tie) gives no reason."""
+    groups: dict[str, list[str]] = {}
+    for j, name in enumerate(m.names):
+        if name == "overdue" and n_total <= 1:
+            continue
+        partner = PARTNERS.get(name)
+        against = float(np.sign(m.coef[j])) != NATURAL.get(name, 1.0)
+        if partner in m.names and against:
+            groups.setdefault(partner, [partner]).append(name)
+        else:
+            groups.setdefault(name, [name])
+    return [tuple(g) for g in groups.values()]
 
 
 def reasons(
@@ -533,11 +574,14 @@ def reasons(
     days: float,
     co_last_day: float = math.nan,
 ) -> list[str]:
-    """One tie's activity in words: each feature the model uses, what it is for this
-    tie, and whether it raises or lowers the chance against the average tie the
-    model was fitted on (its term's sign in the log-odds), strongest first. `days`:
-    the distinct days with contact, which the rhythm counts; `co_last_day`: the last
-    day they were on someone else's message to you both (nan: never)."""
+    """One tie's activity in words: each reason the model gives, what it is for this
+    tie, and whether it raises or lowers the chance against a typical tie of those the
+    model was fitted on: the sign of the change in the model's log-odds when the
+    reason's features move from the typical tie's values to this tie's (their terms),
+    strongest first. A pair read together (PARTNERS) gives a reason only when its first
+    feature's own term is not negligible and has that sign. `days`: the distinct days with contact, which the rhythm counts;
+    `co_last_day`: the last day they were on someone else's message to you both (nan:
+    never)."""
     if n_total <= 0:
         return ["Never in touch: no chance to read yet"]
     m = m or shipped_model()
@@ -555,25 +599,33 @@ def reasons(
     X = m.features(x, as_of_day)
     terms = m.contributions(X)[0]
     since = as_of_day - last_day
-    gap = (last_day - first_day) / max(n_total - 1, 1)
+    # the usual gap between days with contact, as the rhythm counts them ("a usual gap of
+    # 6 days" counted messages beside "8 days with contact over 85 days")
+    gap = (last_day - first_day) / max(days - 1, 1)
     rhythm = (
         rhythm_chance(x.days_active, x.first_day, x.last_day, as_of_day, m.rhythm)[0]
         if m.rhythm is not None
         else math.nan
     )
+    typical = {name: _typical(m, name) for name in m.names}
     # the rhythm counts days with contact (several messages in a day are one)
     once = "A single contact" if n_total <= 1 else "Contact on a single day"
+    shown = _pct(rhythm)
+    # "an 8.7% chance", "an 11% chance" (as they are read aloud)
+    article = "an" if shown.startswith(("8", "11.", "11%", "18")) else "a"
+    chance = (
+        f"{article} {shown} chance of contact within {HORIZON_DAYS} days"
+        f" (a typical tie's: {_pct(typical.get('rhythm_odds', math.nan))})"
+    )
     words = {
         "rhythm_odds": (
             # the span counts both ends' days, so it is never fewer days than `days`
             # ("in touch on 2 days over 1 day" in a newcomer's review)
             f"In touch on {days:.0f} days across"
             f" {_days(math.floor(max(last_day - first_day, 0.0)) + 1)}, the last"
-            f" {_ago(since)}: at that rhythm a {rhythm:.0%} chance of "
-            f"contact within {HORIZON_DAYS} days"
+            f" {_ago(since)}: at that rhythm {chance}"
             if days > 1
-            else f"{once}, {_ago(since)}: at the rhythm of ties"
-            f" like it a {rhythm:.0%} chance of contact within {HORIZON_DAYS} days"
+            else f"{once}, {_ago(since)}: at the rhythm of ties like it {chance}"
         ),
         "log_decayed_30": f"Recent contact (30-day half-life) weighs {decayed_30:.1f}",
         "log_decayed_365": f"Contact over the last year (365-day half-life) weighs {decayed_365:.1f}",
@@ -581,11 +633,11 @@ def reasons(
         "log_spans_active": (
             f"In touch in {spans:.0f} of the last {SPANS} five-day spans (90 days)"
         ),
-        "overdue": (
-            f"Silent for {_days(math.floor(since))} against a usual gap of {_days(gap)}"
-            if n_total > 1
-            # whole days, as `troth ready` counts them
-            else f"One contact so far, {_ago(since)}"
+        "overdue": (f"Silent for {_days(math.floor(since))}" if since >= 1 else "In touch today")
+        + (
+            f" against a usual gap of {_days(gap)}"
+            if days > 1
+            else " after contact on a single day"
         ),
         "co_since_contact": (
             f"On others' mail with you {_ago(as_of_day - co_last_day)}, after your last contact"
@@ -593,16 +645,36 @@ def reasons(
             else "Not on others' mail with you since your last contact"
         ),
     }
+    index = {name: j for j, name in enumerate(m.names)}
+    said: list[tuple[float, str]] = []
+    for group in reason_groups(m, n_total):
+        term = float(sum(terms[index[name]] for name in group))
+        if not math.isfinite(term):
+            continue  # a feature the app does not know for this tie
+        own = float(terms[index[group[0]]])
+        if len(group) > 1 and (own * term <= 0 or abs(own) < NEGLIGIBLE):
+            # The first feature's own term (its value against a typical tie's, with the
+            # fitted sign that agrees with NATURAL) is what the sentence can say; when it
+            # is small or the partial feature's term outweighs it, the pair's direction
+            # would come from the partial one alone ("Recent contact weighs 0.2, none in
+            # the last 90 days: raises" for Lauren Dvořák, whose 0.2 is a typical tie's).
+            # No sentence states that truly: no reason from the pair.
+            continue
+        parts = [words.get(name, FEATURES[name]) for name in group]
+        if term > 0 and "log_spans_active" in group[1:] and spans <= 0:
+            # the raise is the older contact's weight: no span at zero reads as raising
+            parts[group.index("log_spans_active")] = "though none in the last 90 days"
+        text = ", ".join([parts[0], *(_lower(p) for p in parts[1:])])
+        said.append((term, text))
+    said.sort(key=lambda r: -abs(r[0]))
     out: list[str] = []
-    for k in np.argsort(-np.abs(terms)):
-        if abs(terms[k]) < NEGLIGIBLE and out:
+    for term, text in said:
+        if abs(term) < NEGLIGIBLE and out:
             break  # a term this small raises or lowers nothing a reader would notice
-        name = m.names[int(k)]
-        effect = "raises" if terms[k] > 0 else "lowers"
-        if name in COUNTED_WITH_OTHERS and terms[k] < 0:
-            # a partial effect: more contact lowers the chance only beside the other
-            # signals, which have already counted that contact (a review read "in touch
-            # in 12 of 18 spans: lowers the chance" as a contradiction)
-            effect = "beside the signals above, lowers"
-        out.append(f"{words.get(name, FEATURES[name])}: {effect} the chance of contact")
+        effect = "raises" if term > 0 else "lowers"
+        out.append(f"{text}: {effect} the chance of contact")
     return out
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]

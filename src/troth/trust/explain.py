@@ -122,7 +122,10 @@ def reasons(
             (0.3 + 0.1 * f.closeness[i], f"You rate your closeness {int(f.closeness[i])}/5")
         )
     # Silence counts from the last two-way contact: a note nobody answered is not contact.
-    silent = now - f.last_two_way_day[i]
+    # whole days, rounded down as `troth ready`, the activity reasons and the agenda count
+    # them: rounding said "for 25 days" beside "the last 24 days ago" (a newcomer's review)
+    silent = float(now - f.last_two_way_day[i])  # NaN when never two-way
+    silent = math.floor(silent) if math.isfinite(silent) else silent
     tier = TIERS[int(result.tier[i])]
     cadence = (cadences or TIER_CADENCE_DAYS)[int(result.tier[i])]
     if tier == "dormant":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troth.lib.text import count
+from troth.lib.text import count, whole
 from troth.trust.warmth import WARM_TIERS, is_warm, why_not_warm
 
 ASKS = ("advice", "lead", "intro", "referral")
@@ -73,7 +73,7 @@ def readiness(
         first.append(f"Build the tie with {name} first: meet, help, keep in touch")
     if detail["score"] < bar.min_score:
         blockers.append(
-            f"Trust score {detail['score']:.0f} is below the {bar.min_score:.0f} that asking for "
+            f"Trust score {whole(detail['score'])} is below the {bar.min_score:.0f} that asking for "
             f"{PHRASE[ask]} usually needs"
         )
     known = facts["days_known"]
@@ -112,7 +112,7 @@ def readiness(
     ready = not blockers
     if ready:
         why = [
-            f"Trust {detail['score']:.0f} clears the {bar.min_score:.0f} that asking for "
+            f"Trust {whole(detail['score'])} clears the {bar.min_score:.0f} that asking for "
             f"{PHRASE[ask]} needs, and nothing is owed"
         ]
         positive = [r for r in detail["reasons"] if not r.startswith(("No ", "Contact has only"))]

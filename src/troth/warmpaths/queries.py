@@ -15,7 +15,7 @@ from django.utils import timezone
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError
 from troth.intros.actions import KNOWN_TIERS
 from troth.ledger.models import Need
-from troth.lib.text import fold
+from troth.lib.text import fold, whole
 from troth.owned import Owner
 from troth.people.models import ContactPoint, Employment, Organization, Person
 from troth.people.queries import owned_rows, resolve_person
@@ -321,7 +321,7 @@ def find_paths(
             pid = int(ids[node])
             tier, score = ties.get(pid, ("stranger", 0.0))
             if prev is None:
-                why = [f"your tie: {tier}, trust {round(score)}/100"]
+                why = [f"your tie: {tier}, trust {whole(score)}/100"]
             else:
                 lk = pair_links.get((min(prev, pid), max(prev, pid)))
                 why = evidence(lk, today) if lk else []

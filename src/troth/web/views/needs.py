@@ -22,7 +22,7 @@ from troth.helping import needs_i_can_help, who_can_help
 from troth.ledger.actions import do_add_need, do_close_need
 from troth.ledger.models import Need
 from troth.ledger.queries import access_need, need_status, open_needs
-from troth.lib.text import is_number
+from troth.lib.text import is_number, whole
 from troth.owners import do_ensure_me
 from troth.web.forms import NeedForm
 from troth.web.views.common import is_htmx, outcome, owner_of, page
@@ -148,7 +148,7 @@ def helpers(request: HttpRequest, need_id: int) -> HttpResponse:
             "name": h.name,
             "why": "; ".join(h.reasons),
             "tie": TIER_NOTE.get(h.tier)
-            or f"{h.tier} tie" + (f", trust {h.trust:.0f}" if h.trust is not None else ""),
+            or f"{h.tier} tie" + (f", trust {whole(h.trust)}" if h.trust is not None else ""),
             "warn": h.tier in TIER_NOTE,
         }
         for h in result.helpers

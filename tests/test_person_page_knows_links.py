@@ -14,7 +14,8 @@ from troth.importers.models import MessageParticipant
 from troth.owned import Owner
 from troth.people.actions import do_add_person, do_link_knows
 from troth.warmpaths.actions import do_forget
-from troth.warmpaths.queries import whom_knows
+from troth.warmpaths.queries import known_links, whom_knows
+from troth.web.views.person import KNOWS_ROWS
 
 
 def _shown(web: Client, person_id: int) -> str:
@@ -87,3 +88,22 @@ def test_an_employer_overlap_alone_is_a_may_know_row(
     assert "you recorded it, strength" in section
     assert "· both at Initrode now" in section
     assert section.index("Ben Ode") < section.index("Kim Lund")
+
+
+def test_the_pages_strongest_are_troth_knows_first_ones(
+    fixed_day: dt.date, web: Client, alice: Owner
+) -> None:
+    hub = do_add_person(alice, "Hub Person")
+    many = KNOWS_ROWS + 10
+    for i in range(many):
+        do_link_knows(alice, hub, do_add_person(alice, f"Contact {i:03d}"), strength=i / many)
+    everyone = whom_knows(alice, hub)
+    assert len(everyone) == many
+    shown, total = known_links(alice, hub, KNOWS_ROWS)
+    assert total == many
+    assert [row for _link, row in shown] == everyone[:KNOWS_ROWS]
+    section = _shown(web, hub.id)
+    assert f"The {KNOWS_ROWS} strongest links of {many}." in section
+    assert everyone[0]["name"] in section and everyone[-1]["name"] not in section
+    # fewer than the page's rows: no count needed, the same total
+    assert known_links(alice, hub, many + 1)[1] == many

@@ -34,6 +34,7 @@ from troth.people.queries import access_person, owned_rows, person_card
 from troth.profile import person_timeline
 from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
+from troth.warmpaths.models import Link
 from troth.warmpaths.queries import evidence_parts, known_links
 from troth.web.forms import (
     FavorForm,
@@ -152,7 +153,7 @@ KNOWS_SOURCES = {
 KNOWS_ROWS = 50
 
 
-def _introduced(owner, person: Person, links: list) -> set[int]:
+def _introduced(owner, person: Person, links: list[tuple[Link, dict[str, Any]]]) -> set[int]:
     """Of these links' other people, those `person` introduced you to: asked only
     about links an introduction made."""
     introduced = [
@@ -214,7 +215,7 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
                 "name": name,
                 "job": " at ".join(x for x in (title, org) if x),
                 # the strongest reason, then the others
-                "how": said[0] if said else "",
+                "how": said[0] if said else "known to know each other",
                 "also": "; ".join(said[1:]),
                 "strength": row["strength"],
                 # when they were first seen together, or you said so

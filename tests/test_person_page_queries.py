@@ -23,14 +23,16 @@ from troth.people.models import Person
 
 # What a page costs before it reads anything of the person: the session, the user,
 # the person, their job, contact points, tags and relationship, the probe, their
-# interactions, who they know and the favour form's needs.
-BARE = 11
+# interactions, who they know and the favour form's needs; and the two probes of
+# whether the warm paths' links are current (warmpaths.network.fresh_links: who they
+# know is the links `troth knows` reads, so a pass runs first when they are not).
+BARE = 13
 # Everything present: the five lists the probe found, a need's tags, who they know's
-# current jobs; and who they know's strengths scored as a warm-path pass scores them
-# (warmpaths.actions.links_now: the pair's Knows rows, how they met, introductions,
-# employer overlaps and the stored links, a fixed 7 however many people are listed),
-# so the page shows the strength `troth knows` and "Find a way in" show.
-FULL = BARE + 7 + 7
+# current jobs; and who they know's links read whole with the other people's names
+# (warmpaths.queries.known_links, what `troth knows` reads: the strongest KNOWS_ROWS
+# by id, a fixed 2 however many are listed; was 7 when the page rescored the Knows
+# rows itself), so the page shows what `troth knows` and "Find a way in" show.
+FULL = BARE + 7 + 2
 
 
 def _queries(web: Client, person: Person) -> list[str]:

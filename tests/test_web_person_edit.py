@@ -263,7 +263,9 @@ def test_service_errors_are_the_command_lines(client: Client, local: Owner, cli:
 def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who(
     web: Client, alice: Owner, dana: Person
 ) -> None:
-    r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via="Ravi Patel"))
+    # (a name nobody has is added only when "add them" is ticked: see
+    # test_person_page_knows_via.py for the refusal without it)
+    r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via="Ravi Patel", via_new="on"))
     assert r.status_code == 302
     ravi = Person.objects.get(owner=alice, full_name="Ravi Patel")  # added, as --via does
     assert Relationship.objects.get(person=dana).met_through_id == ravi.id

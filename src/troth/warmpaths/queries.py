@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError
@@ -53,13 +53,15 @@ def _times(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def evidence(link: Link, today: dt.date) -> list[str]:
-    """Why troth thinks the two know each other, in words, strongest reason first."""
-    said: list[str] = []
+def evidence_parts(link: Link, today: dt.date) -> list[tuple[str, str]]:
+    """Why troth thinks the two know each other, strongest reason first, each as
+    (kind, words): kind is "manual", "seen", "intros", "met", "knows" or "employer",
+    so a page may word one kind its own way (the Person page names who introduced whom)."""
+    said: list[tuple[str, str]] = []
     if link.manual_at is not None:
         how = f": {link.manual_how}" if link.manual_how else ""
         level = f" (strength {link.manual_strength}/5)" if link.manual_strength else ""
-        said.append(f"you said they know each other{how}{level}")
+        said.append(("manual", f"you said they know each other{how}{level}"))
     seen: list[str] = []
     if link.mail_cc:
         seen.append(f"wrote to each other with you in copy {_times(link.mail_cc, 'time', 'times')}")
@@ -69,27 +71,34 @@ def evidence(link: Link, today: dt.date) -> list[str]:
         seen.append(f"in {_times(link.meetings, 'meeting', 'meetings')} together")
     if seen and link.last_seen is not None:
         seen[-1] += f", last in {_month(link.last_seen, today)}"
-    said.extend(seen)
+    said.extend(("seen", words) for words in seen)
     if link.intros_met:
         said.append(
-            "introduced to each other through you"
-            if link.intros_met == 1
-            else f"introduced to each other {link.intros_met} times through you"
+            (
+                "intros",
+                "introduced to each other through you"
+                if link.intros_met == 1
+                else f"introduced to each other {link.intros_met} times through you",
+            )
         )
     if link.met_through:
-        said.append("you met one of them through the other")
+        said.append(("met", "you met one of them through the other"))
     if link.knows_source:
-        said.append(
-            f"known to know each other ({SOURCE_WORDS.get(link.knows_source, link.knows_source)})"
-        )
+        words = SOURCE_WORDS.get(link.knows_source, link.knows_source)
+        said.append(("knows", f"known to know each other ({words})"))
     if link.employer_id is not None:
         name = link.employer.name if link.employer else "the same employer"
         span = _span(link.overlap_from, link.overlap_to)
         words = f"both at {name} now" if span == "now" else f"worked together at {name} {span}"
         if not link.usable:
             words += " (may know each other: not enough alone for a path)"
-        said.append(words)
+        said.append(("employer", words))
     return said
+
+
+def evidence(link: Link, today: dt.date) -> list[str]:
+    """Why troth thinks the two know each other, in words, strongest reason first."""
+    return [words for _kind, words in evidence_parts(link, today)]
 
 
 def _link_row(link: Link, me_side: int, today: dt.date, names: dict[int, str]) -> dict[str, Any]:
@@ -105,20 +114,54 @@ def _link_row(link: Link, me_side: int, today: dt.date, names: dict[int, str]) -
     }
 
 
-def whom_knows(owner: Owner, person: Person) -> list[dict[str, Any]]:
-    """Whom `person` knows among my people, strongest first, each with its evidence."""
+def known_links(
+    owner: Owner, person: Person, limit: int | None = None
+) -> tuple[list[tuple[Link, dict[str, Any]]], int]:
+    """Whom `person` knows among my people, strongest first: each link with its row
+    as `troth knows` prints it, at most `limit` of them (None: all), and how many
+    there are. What `troth knows A` and the Person page's "Who they know" both read,
+    so the two agree on who, how strong, why, and which links were forgotten.
+
+    Each side of the pair is read on its own (person_a, person_b): each seeks its
+    own index, where an OR of the two makes SQLite walk every link of the owner. With
+    a `limit`, a hub's thousands of links cost a sort in the database and a count,
+    and only the `limit` strongest are read whole (their ids listed, never all)."""
     fresh_links(owner)
     today = timezone.localdate()
-    links = list(
-        Link.objects.filter(owner=owner, forgotten=False)
-        .filter(Q(person_a=person) | Q(person_b=person))
-        .select_related("employer")
+    sides = [
+        Link.objects.filter(owner=owner, forgotten=False, **{mine: person})
+        for mine in ("person_a", "person_b")
+    ]
+    if limit is None:
+        links = [lk for side in sides for lk in side.select_related("employer")]
+        total = len(links)
+    else:
+        ranked = (
+            sides[0]
+            .values("id", "strength", other=F("person_b_id"))
+            .union(sides[1].values("id", "strength", other=F("person_a_id")), all=True)
+        )
+        ids = [r["id"] for r in ranked.order_by("-strength", "other")[:limit]]
+        total = len(ids) if len(ids) < limit else ranked.count()
+        links = (
+            list(Link.objects.filter(owner=owner, id__in=ids).select_related("employer"))
+            if ids
+            else []
+        )
+    others = {lk.person_b_id if lk.person_a_id == person.id else lk.person_a_id for lk in links}
+    names = (
+        dict(Person.objects.filter(owner=owner, id__in=others).values_list("id", "full_name"))
+        if others
+        else {}
     )
-    ids = {lk.person_a_id for lk in links} | {lk.person_b_id for lk in links}
-    names = dict(Person.objects.filter(owner=owner, id__in=ids).values_list("id", "full_name"))
-    rows = [_link_row(lk, person.id, today, names) for lk in links]
-    rows.sort(key=lambda r: (-r["strength"], r["name"], r["id"]))
-    return rows
+    pairs = [(lk, _link_row(lk, person.id, today, names)) for lk in links]
+    pairs.sort(key=lambda p: (-p[1]["strength"], p[1]["name"], p[1]["id"]))
+    return pairs, total
+
+
+def whom_knows(owner: Owner, person: Person) -> list[dict[str, Any]]:
+    """Whom `person` knows among my people, strongest first, each with its evidence."""
+    return [row for _link, row in known_links(owner, person)[0]]
 
 
 def link_strengths(owner: Owner, person: Person, others: Iterable[int]) -> dict[int, float]:

@@ -292,6 +292,11 @@ class PersonEditForm(Form):
     via = forms.CharField(
         label="Introduced by", required=False, max_length=200, help_text="a name or #id"
     )
+    # A name nobody has is refused unless this is ticked: a typo in "Introduced by"
+    # silently added a person (a newcomer's finding); `troth edit --via` adds and says so.
+    via_new = forms.BooleanField(
+        label="Add them as a new person if nobody has that name", required=False
+    )
 
     def __init__(self, *args: Any, contacts: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.db.models import F, Subquery
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -34,7 +34,8 @@ from troth.people.queries import access_person, owned_rows, person_card
 from troth.profile import person_timeline
 from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
-from troth.warmpaths.queries import link_strengths
+from troth.warmpaths.models import Link
+from troth.warmpaths.queries import evidence_parts, known_links
 from troth.web.forms import (
     FavorForm,
     KeepForm,
@@ -142,52 +143,40 @@ def _trust(owner, person: Person) -> dict[str, Any] | None:
         return None
 
 
-# How a "knows" link came to be, as the page says it (the link's `source`); a source
-# not listed here (a later importer's or an inference's) is shown by its own name.
+# How a `Knows` row came to be, as the page says it (the link's `knows_source`); a
+# source not listed here (a later importer's) is shown by its own name. The link's
+# other evidence is worded as `troth knows` words it (warmpaths.queries.evidence_parts).
 KNOWS_SOURCES = {
     "manual": "you recorded it",
     "sim": "from the demo network",
 }
 KNOWS_ROWS = 50
-# how many of a person's links are rescored as a pass would (the rest keep the stored
-# strength): enough that evidence beyond the Knows row can lift a link into the shown
-# ones, few enough that a hub's page stays cheap
-RESCORED = 4 * KNOWS_ROWS
+
+
+def _introduced(owner, person: Person, links: list[tuple[Link, dict[str, Any]]]) -> set[int]:
+    """Of these links' other people, those `person` introduced you to: asked only
+    about links an introduction made."""
+    introduced = [
+        row["id"] for link, row in links if link.met_through or link.knows_source == "met-through"
+    ]
+    if not introduced:
+        return set()
+    return set(
+        owned_rows(
+            Relationship.objects.filter(person_id__in=introduced, met_through=person), owner
+        ).values_list("person_id", flat=True)
+    )
 
 
 def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[dict], int]:
-    """The people this person knows (the `Knows` links, either side), with how each
-    link is known: at most KNOWS_ROWS, strongest first, and how many there are."""
-    # One query, one side per half of a UNION ALL: each half seeks its own (owner,
-    # person_a/b) index (an OR of the two makes SQLite walk every link of the owner),
-    # and each brings the other person's name, so they are not read again.
-    sides = [
-        people_models.Knows.objects.filter(owner=owner, **{mine: person}).values(
-            "source",
-            "strength",
-            "created_at",
-            other_id=F(f"{theirs}_id"),
-            other_name=F(f"{theirs}__full_name"),
-            other_me=F(f"{theirs}__is_me"),
-        )
-        for mine, theirs in (("person_a", "person_b"), ("person_b", "person_a"))
-    ]
-    links = [k for k in sides[0].union(sides[1], all=True) if k["other_id"] != person.id]
-    # the strength `troth knows` and "Find a way in" show for the same pair (the
-    # Knows row's with the other evidence troth has, an employer overlap, how they
-    # met), not the bare Knows row's. Rescored: the strongest RESCORED by the stored
-    # strength, not every link (a hub's 17,000 links cost 3.9 s of CPU a page, the
-    # attacker's review), since only KNOWS_ROWS are shown.
-    links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
-    strengths = link_strengths(owner, person, [k["other_id"] for k in links[:RESCORED]])
-    for k in links:
-        k["strength"] = strengths.get(k["other_id"], k["strength"])
-    links.sort(key=lambda k: (-(k["strength"] or 0.0), k["other_id"]))
-    total = len(links)
-    if not total:  # nobody: nothing more to read
-        return [], 0
-    shown = links[:KNOWS_ROWS]
-    ids = [k["other_id"] for k in shown]
+    """The people this person knows, as `troth knows` lists them (warmpaths'
+    `known_links`: the links troth infers from mail, meetings, jobs and introductions
+    and those said by hand, forgotten ones left out, with the same strengths and
+    evidence): at most KNOWS_ROWS, strongest first, and how many there are."""
+    links, total = known_links(owner, person, KNOWS_ROWS)
+    if not links:  # nobody: nothing more to read
+        return [], total
+    ids = [row["id"] for _link, row in links]
     # owned_rows: SQLite would otherwise walk the owner index, every job and every
     # relationship of the owner (48 ms of the page at 30,000 people), not these few
     jobs: dict[int, tuple[str, str]] = {}
@@ -199,43 +188,38 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
         .values_list("person_id", "organization__name", "title")
     ):
         jobs.setdefault(pid, (org, title))
-    # who they introduced you to: asked only about links an introduction made
-    introduced = [k["other_id"] for k in shown if k["source"] == "met-through"]
-    through_them = (
-        set(
-            owned_rows(
-                Relationship.objects.filter(person_id__in=introduced, met_through=person), owner
-            ).values_list("person_id", flat=True)
-        )
-        if introduced
-        else set()
-    )
+    through_them = _introduced(owner, person, links)
+    today = timezone.localdate()
     rows = []
-    for k in shown:
-        if k["other_me"]:
-            continue
-        pid, name = k["other_id"], k["other_name"]
-        if k["source"] == "met-through":
-            if pid == met_through_id:
-                how = f"{name} introduced you to {person.full_name}"
-            elif pid in through_them:
-                how = f"{person.full_name} introduced you to {name}"
-            else:
-                how = "one introduced you to the other"
+    for link, row in links:
+        pid, name = row["id"], row["name"]
+        if pid == met_through_id:
+            introduction = f"{name} introduced you to {person.full_name}"
+        elif pid in through_them:
+            introduction = f"{person.full_name} introduced you to {name}"
         else:
-            how = KNOWS_SOURCES.get(k["source"], f"from {k['source']}")
+            introduction = "one introduced you to the other"
+        said: list[str] = []
+        for kind, words in evidence_parts(link, today):
+            if kind == "met" or (kind == "knows" and link.knows_source == "met-through"):
+                words = introduction
+            elif kind == "knows":
+                words = KNOWS_SOURCES.get(link.knows_source, f"from {link.knows_source}")
+            if words not in said:
+                said.append(words)
         org, title = jobs.get(pid, ("", ""))
+        seen = link.first_seen or link.manual_at
         rows.append(
             {
                 "id": pid,
                 "name": name,
                 "job": " at ".join(x for x in (title, org) if x),
-                "how": how,
-                "strength": k["strength"],
-                # when it was recorded; the demo's links were all made the day it loaded
-                "since": None
-                if k["source"] == "sim"
-                else present.iso(timezone.localdate(k["created_at"])),
+                # the strongest reason, then the others
+                "how": said[0] if said else "known to know each other",
+                "also": "; ".join(said[1:]),
+                "strength": row["strength"],
+                # when they were first seen together, or you said so
+                "since": present.iso(timezone.localdate(seen)) if seen else None,
             }
         )
     return rows, total

@@ -48,9 +48,11 @@ class _Refused(Exception):
         self.field = field
 
 
-def _via(owner, person: Person, text: str) -> tuple[Person, bool]:
-    """Who introduced you, as `troth edit --via` finds them: a name or #id, added when
-    nobody has that name; several people of that name: say who is who."""
+def _via(owner, person: Person, text: str, add_new: bool) -> tuple[Person, bool]:
+    """Who introduced you, as `troth edit --via` finds them: a name or #id; several
+    people of that name: say who is who. A name nobody has is added only when the
+    form's "add them" box is ticked (`add_new`): a page has no "(new)" line printed
+    beside the command to catch a typo, so the typo is refused, naming it."""
     try:
         return people_queries.resolve_person(owner, text, allow_me=True), False
     except Ambiguous as exc:
@@ -58,6 +60,12 @@ def _via(owner, person: Person, text: str) -> tuple[Person, bool]:
     except NotFound:
         if text.strip().startswith("#"):
             raise _Refused("via", f"no person with id {text.strip()}") from None
+        if not add_new:
+            raise _Refused(
+                "via",
+                f"nobody called {text.strip()!r} is among your people: check the spelling,"
+                ' or tick "Add them as a new person" to add them',
+            ) from None
         try:
             return people_actions.do_add_person(owner, text), True
         except TrothError as exc:
@@ -136,7 +144,7 @@ def _apply_edit(owner, person: Person, form: PersonEditForm) -> list[str]:
         if not text:
             step("via", lambda: people_actions.do_forget_met(owner, person, through=True))
         else:
-            via, added = _via(owner, person, text)
+            via, added = _via(owner, person, text, d["via_new"])
             step("via", lambda: do_edit_person(owner, person, met_through=via))
             if added:
                 done.append(f"added {via.full_name} (#{via.id}), who introduced you")

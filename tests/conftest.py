@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -306,3 +306,71 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pat
     # the process has closed it: nothing is left in a write-ahead log beside it
     assert db.is_file() and not Path(f"{db}-wal").exists()
     return db
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0913 (pytest-django's own fixture's arguments)
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's test database set-up, except on SQLite: there each worker's
+    in-memory test database is a copy of the run's `migrated_db` (SQLite's backup API,
+    as Django's own parallel runner fills its workers' in-memory databases) instead of
+    a migrate of its own, some 10 s of CPU per worker (issue 19: CI time). The copy is
+    the same schema: troth.settings_test changes no app, only the database and the
+    mail and password back ends, and the triggers and search index post_migrate makes
+    are in the file. PostgreSQL (TROTH_TEST_DATABASE_URL), `--nomigrations` and a
+    second database still take pytest-django's way; tests of migrations migrate the
+    test database themselves, as before."""
+    import sqlite3
+    from contextlib import closing
+
+    from django.conf import settings
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    connection = connections["default"]
+    creation: Any = connection.creation  # (its _get_test_db_name is not in django-stubs)
+    copy = (
+        django_db_use_migrations
+        and aliases == {"default"}
+        and not serialized_aliases  # no test asks for serialized_rollback
+        and connection.vendor == "sqlite"
+        and creation.is_in_memory_db(creation._get_test_db_name())
+    )
+    if copy:
+        source = request.getfixturevalue("migrated_db")
+        with django_db_blocker.unblock():
+            old_name = connection.settings_dict["NAME"]
+            test_name = creation._get_test_db_name()
+            # what Django's create_test_db does around its migrate
+            connection.close()
+            settings.DATABASES["default"]["NAME"] = test_name
+            connection.settings_dict["NAME"] = test_name
+            connection.ensure_connection()
+            with closing(sqlite3.connect(source)) as migrated:
+                migrated.backup(connection.connection)
+        db_cfg: list[Any] = [(connection, old_name, True)]
+    else:
+        if not django_db_use_migrations:
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=cast(Any, aliases),  # a set, as pytest-django's own passes
+                serialized_aliases=serialized_aliases,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)

@@ -530,16 +530,25 @@ def test_immediate_backend_runs_in_a_thread(
     user = get_user_model().objects.create_user("carol", "carol@example.org", "pw")
     do_ensure_me(user, "Carol")
     client.force_login(user)
-    r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
-    assert r.status_code == 302
-    run = ImportRun.objects.get(owner=user)
+    # The import thread waits for its turn (tasks._one_at_a_time) before it touches the
+    # database: held here while the test's own requests and queries run. The test
+    # database is SQLite's in-memory shared cache, where a write that meets another
+    # connection's table lock fails at once ("database table is locked") instead of
+    # waiting out the busy timeout as on troth's own file: the thread's claim of the run
+    # then failed while a request's tail or the `get` below read, and the run stayed
+    # "queued" (seen under load; a probe: the failure after 0.00 s).
+    with tasks._one_at_a_time:
+        r = upload(client, write(tmp_path, "contacts.vcf", VCARD))
+        assert r.status_code == 302
+        run = ImportRun.objects.get(owner=user)
     for _ in range(2):  # the preview, then the import itself
         thread = tasks.THREADS[run.id]
         thread.join(timeout=60)
         assert not thread.is_alive()
         run.refresh_from_db()
         if run.status == ImportRun.PREVIEW:
-            client.post(f"/import/{run.id}/confirm")
+            with tasks._one_at_a_time:
+                client.post(f"/import/{run.id}/confirm")
     assert run.status == ImportRun.DONE and run.counts["people_created"] == 2
     assert Person.objects.filter(owner=user, full_name="Dana Kang").exists()
     assert stored_uploads(home) == []

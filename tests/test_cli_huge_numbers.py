@@ -5,10 +5,13 @@ never a traceback (a newcomer's `troth agenda --days 3000000` and `troth people
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import Cli
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 HUGE = str(2**63 - 1)
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from conftest import Cli
 from troth.owned import Owner
 from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 def test_a_folder_of_linkedin_csvs_alone(

@@ -274,8 +274,10 @@ def main() -> None:
             continue
         times.append((time.perf_counter() - start) * 1000)
         ours = None
+        inferred_weakest = None
         if result["paths"]:
             ours = [index[h["id"]] for h in result["paths"][0]["hops"]]
+            inferred_weakest = float(result["paths"][0]["weakest"])
             if args.show > 0:
                 args.show -= 1
                 print(
@@ -306,11 +308,19 @@ def main() -> None:
                 if loose
                 else None,
                 "oracle": oracle(ids[t]),
+                "inferred_weakest": inferred_weakest,
+                # the "may know" suggestions (an employer overlap alone into the
+                # target), as (colleague, target) sim indices
+                "may_know": [
+                    (index[m["via"][-1]["id"]], index[m["target"]["id"]])
+                    for m in result.get("may_know", [])
+                ],
             }
         )
 
     if args.why:
         _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties)
+        _ranking(rows, scored, truth, net, contact)
 
     reachable = [r for r in rows if r["reachable"]]
     found = [r for r in reachable if r["ours"]]
@@ -584,6 +594,73 @@ def _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ti
     print(f"    {len(missed)} targets reachable in truth that troth missed:")
     for k, v in reasons.most_common():
         print(f"      {v}: {k}")
+
+
+def _spearman(x: list[float], y: list[float]) -> float:
+    if len(x) < 3:
+        return float("nan")
+    rx = np.argsort(np.argsort(x)).astype(float)
+    ry = np.argsort(np.argsort(y)).astype(float)
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def _ranking(rows, scored, truth, net, contact) -> None:
+    """Does troth's inferred strength rank like the truth? The links a path may use,
+    and the weakest hop of each top path; and what the "may know" suggestions of the
+    targets with no path are worth."""
+    from troth.warmpaths.network import LINK_FLOOR
+
+    kept = [(k, w) for k, w in scored if w >= LINK_FLOOR]
+    inferred = [w for _k, w in kept]
+    true = [truth.get(k, 0.0) for k, _w in kept]
+    both = [(w, truth[k]) for k, w in kept if k in truth]
+    print(
+        f"(rank) links >= the floor: Spearman of inferred against true strength "
+        f"{_spearman(inferred, true):.3f} (0 for a false pair), among the true ones "
+        f"{_spearman([a for a, _b in both], [b for _a, b in both]):.3f}"
+    )
+    top = [(r["inferred_weakest"], min(r["ours"])) for r in rows if r["ours"]]
+    false_top = [a for a, b in top if b == 0.0]
+    print(
+        f"    top paths: Spearman of the inferred weakest hop against the true one "
+        f"{_spearman([a for a, _b in top], [b for _a, b in top]):.3f} over {len(top)}; "
+        f"inferred weakest of the {len(false_top)} through a false pair: median "
+        f"{statistics.median(false_top) if false_top else float('nan'):.3f}, of the rest "
+        f"{statistics.median([a for a, b in top if b > 0] or [float('nan')]):.3f}"
+    )
+    for cut in (0.05, 0.1, 0.2):
+        above = [(a, b) for a, b in top if a >= cut]
+        print(
+            f"    top paths with an inferred weakest hop >= {cut}: {len(above)}, "
+            f"{sum(1 for _a, b in above if b == 0.0)} through a false pair, true weakest "
+            f"mean {statistics.fmean([b for _a, b in above]) if above else 0.0:.3f}"
+        )
+    lacking = [r for r in rows if not r["ours"]]
+    offered = [r for r in lacking if r["may_know"]]
+    pairs = [(min(c, t), max(c, t)) for r in offered for c, t in r["may_know"]]
+    right = [truth[p] for p in pairs if p in truth]
+    reach = [r for r in offered if r["reachable"]]
+    print(
+        f"(may know) {len(lacking)} targets without a path: a suggestion for "
+        f"{len(offered)} ({len(reach)} of them reachable in truth through active-or-better "
+        f"ties); {len(right)} of the {len(pairs)} suggested pairs truly know each other"
+        + (f" (true strength mean {statistics.fmean(right):.2f})" if right else "")
+        + f"; at least one right for {sum(1 for r in offered if any((min(c, t), max(c, t)) in truth for c, t in r['may_know']))} targets"
+    )
+    # the share right by how many of my people the organisation has
+    sizes = collections.Counter(
+        int(c) for c, k in zip(net.company, contact, strict=True) if c >= 0 and k
+    )
+    bands: dict[int, list[bool]] = collections.defaultdict(list)
+    for p in pairs:
+        org = int(net.company[p[0]])
+        size = sizes[org] if org >= 0 and org == int(net.company[p[1]]) else 0
+        band = next(b for b in (0, 2, 5, 10, 20, 50, 10**9) if size <= b)
+        bands[band].append(p in truth)
+    print(
+        "    suggested pairs right, by my people at their (simulated) company: "
+        + ", ".join(f"<= {b}: {sum(v)}/{len(v)}" for b, v in sorted(bands.items()))
+    )
 
 
 _LOOSE: dict[int, tuple] = {}

@@ -405,8 +405,9 @@ def find_paths(
         "paths": paths,
     }
     if not paths and not direct and ranks:
-        result["closest"] = _closest(owner, source, set(ranks), ties, today)
-        result["may_know"] = _may_know(owner, net, first, set(ranks), ties, hops, today)
+        touching = source.touching(set(ranks))  # read once for both
+        result["closest"] = _closest(owner, touching, set(ranks), ties, today)
+        result["may_know"] = _may_know(owner, net, first, touching, set(ranks), ties, hops, today)
     return result
 
 
@@ -422,15 +423,14 @@ def _links_between(
 
 def _closest(
     owner: Owner,
-    source: Links,
+    links: list[Link],
     targets: set[int],
     ties: dict[int, tuple[str, float]],
     today: dt.date,
 ) -> list[dict[str, Any]]:
     """No warm path: my people linked to the target (any evidence, the weak kind
     included), best tie first, never strangers, with their open needs (what I could
-    give them first)."""
-    links = source.touching(targets)
+    give them first); `links`: every link touching the targets."""
     near: dict[int, Link] = {}
     for lk in links:
         for pid in (lk.person_a_id, lk.person_b_id):
@@ -457,6 +457,7 @@ def _may_know(
     owner: Owner,
     net: Network,
     first: list[tuple[int, float]],
+    links: list[Link],
     targets: set[int],
     ties: dict[int, tuple[str, float]],
     hops: int,
@@ -472,7 +473,7 @@ def _may_know(
     if hops < 2:
         return []
     overlaps: dict[int, tuple[int, Link]] = {}  # the colleague: (the target, the link)
-    for lk in net.source.touching(targets):
+    for lk in links:
         if lk.usable or lk.forgotten or lk.employer_id is None:
             continue
         for colleague, target in (

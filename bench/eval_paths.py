@@ -73,6 +73,27 @@ only for organisations of at most 5 of my people it added no coverage (seed 1:
 and cyclic closure; not shipped) made 815-1,023 links usable, 6-7% of them true:
 coverage 75.0/81.1/74.6%, 1.38/1.37/1.35x (the baseline fell more than troth rose),
 precision 0.52-0.53, 30-41 top paths through a false pair (seeds 1-3).
+
+The ranking and the "may know" suggestions (`--why`, 2026-12-07, seeds 1/2/3; the
+figures above unchanged on them): the inferred strength ranks like the truth only
+moderately, Spearman 0.617/0.638/0.601 over the links at the floor (a false pair
+counting 0) and 0.407/0.418/0.390 among true ties alone; the top path's inferred
+weakest hop against its true one 0.693/0.709/0.666. The top paths through a pair who
+do not know each other are the faint ones: their weakest inferred hop has a median of
+0.080/0.061/0.091 against 0.301/0.352/0.291 for the rest; of the top paths whose
+weakest hop is under 0.1 two in three go through such a pair (20 of 30, 21 of 30, 12
+of 18). The floor, studied on seeds 101/102 (`--floor`): at 0.1 instead of 0.03 link
+precision 0.865/0.868 (0.688/0.686), recall 0.342/0.341 (0.413/0.420), coverage
+57.4/60.3% (70.6/74.6%), top paths through a false pair 1/5 (20/23), troth's true
+weakest hop 0.506/0.490 (0.373/0.340), but the fewest-hops baseline over the same
+cleaner links rose as much: 1.02/1.04x (1.29/1.18x). A higher floor gives better
+paths and fewer of them, not a better ratio: 0.03 stays. The suggestions (with no
+path, the chain to a colleague of the target at an organisation of at most 10 of my
+people, for the user to confirm with `troth knows`; queries._may_know): offered for
+26/23/22 of the 109/120/128 targets without a path (5/6/5 of them reachable in
+truth), 8 of 32, 1 of 27, 8 of 26 suggested pairs truly know each other, at least
+one right for 6/1/8 targets. The simulator's evidence is more generous than real
+mail (bench/evidence_rates.py: 0.57 of the true ties seen, the Enron log 0.27).
 """
 
 from __future__ import annotations
@@ -121,6 +142,14 @@ def main() -> None:
         help="random fewest-hops chains per target: the baseline is their mean (one draw "
         "made the ratio swing by 0.1 between two runs on the same links)",
     )
+    ap.add_argument(
+        "--floor",
+        type=float,
+        default=None,
+        help="a study of the path floor: search with this link floor instead of "
+        "network.LINK_FLOOR (the targets and the baseline's definition unchanged; "
+        "study it on seeds other than the ones reported)",
+    )
     args = ap.parse_args()
     m = Machine.read()
     print(m.line())
@@ -139,8 +168,14 @@ def main() -> None:
     from troth.sim.load import load_network
     from troth.trust.queries import fresh_scores
     from troth.warmpaths import graph, queries
+    from troth.warmpaths import network as network_module
     from troth.warmpaths.models import Link
-    from troth.warmpaths.network import LINK_FLOOR, fresh_links, network, ties_of
+    from troth.warmpaths.network import fresh_links, network, ties_of
+
+    if args.floor is not None:
+        # read at search time (network.Links.edges) and by _why and _ranking below
+        network_module.LINK_FLOOR = args.floor
+    LINK_FLOOR = network_module.LINK_FLOOR  # noqa: N806
 
     started = time.perf_counter()
     owner = local_owner()
@@ -187,7 +222,7 @@ def main() -> None:
     precision = hits / len(inferred) if inferred else 0.0
     recall = hits / len(truth)
     recall_visible = len(inferred & visible) / len(visible) if visible else 0.0
-    print(f"(a) inferred links at the default threshold (usable, strength >= {LINK_FLOOR}):")
+    print(f"(a) inferred links at the path floor (usable, strength >= {LINK_FLOOR}):")
     print(
         f"    {len(inferred):,} inferred, {hits:,} true: precision {precision:.3f}, "
         f"recall {recall:.3f} of {len(truth):,} true ties, "
@@ -274,8 +309,10 @@ def main() -> None:
             continue
         times.append((time.perf_counter() - start) * 1000)
         ours = None
+        inferred_weakest = None
         if result["paths"]:
             ours = [index[h["id"]] for h in result["paths"][0]["hops"]]
+            inferred_weakest = float(result["paths"][0]["weakest"])
             if args.show > 0:
                 args.show -= 1
                 print(
@@ -306,11 +343,19 @@ def main() -> None:
                 if loose
                 else None,
                 "oracle": oracle(ids[t]),
+                "inferred_weakest": inferred_weakest,
+                # the "may know" suggestions (an employer overlap alone into the
+                # target), as (colleague, target) sim indices
+                "may_know": [
+                    (index[m["via"][-1]["id"]], index[m["target"]["id"]])
+                    for m in result.get("may_know", [])
+                ],
             }
         )
 
     if args.why:
         _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ties)
+        _ranking(rows, scored, truth, net, contact)
 
     reachable = [r for r in rows if r["reachable"]]
     found = [r for r in reachable if r["ours"]]
@@ -584,6 +629,73 @@ def _why(net, owner, index, ids, targets, true_first, adj, contact, rows, wn, ti
     print(f"    {len(missed)} targets reachable in truth that troth missed:")
     for k, v in reasons.most_common():
         print(f"      {v}: {k}")
+
+
+def _spearman(x: list[float], y: list[float]) -> float:
+    if len(x) < 3:
+        return float("nan")
+    rx = np.argsort(np.argsort(x)).astype(float)
+    ry = np.argsort(np.argsort(y)).astype(float)
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def _ranking(rows, scored, truth, net, contact) -> None:
+    """Does troth's inferred strength rank like the truth? The links a path may use,
+    and the weakest hop of each top path; and what the "may know" suggestions of the
+    targets with no path are worth."""
+    from troth.warmpaths.network import LINK_FLOOR
+
+    kept = [(k, w) for k, w in scored if w >= LINK_FLOOR]
+    inferred = [w for _k, w in kept]
+    true = [truth.get(k, 0.0) for k, _w in kept]
+    both = [(w, truth[k]) for k, w in kept if k in truth]
+    print(
+        f"(rank) links >= the floor: Spearman of inferred against true strength "
+        f"{_spearman(inferred, true):.3f} (0 for a false pair), among the true ones "
+        f"{_spearman([a for a, _b in both], [b for _a, b in both]):.3f}"
+    )
+    top = [(r["inferred_weakest"], min(r["ours"])) for r in rows if r["ours"]]
+    false_top = [a for a, b in top if b == 0.0]
+    print(
+        f"    top paths: Spearman of the inferred weakest hop against the true one "
+        f"{_spearman([a for a, _b in top], [b for _a, b in top]):.3f} over {len(top)}; "
+        f"inferred weakest of the {len(false_top)} through a false pair: median "
+        f"{statistics.median(false_top) if false_top else float('nan'):.3f}, of the rest "
+        f"{statistics.median([a for a, b in top if b > 0] or [float('nan')]):.3f}"
+    )
+    for cut in (0.05, 0.1, 0.2):
+        above = [(a, b) for a, b in top if a >= cut]
+        print(
+            f"    top paths with an inferred weakest hop >= {cut}: {len(above)}, "
+            f"{sum(1 for _a, b in above if b == 0.0)} through a false pair, true weakest "
+            f"mean {statistics.fmean([b for _a, b in above]) if above else 0.0:.3f}"
+        )
+    lacking = [r for r in rows if not r["ours"]]
+    offered = [r for r in lacking if r["may_know"]]
+    pairs = [(min(c, t), max(c, t)) for r in offered for c, t in r["may_know"]]
+    right = [truth[p] for p in pairs if p in truth]
+    reach = [r for r in offered if r["reachable"]]
+    print(
+        f"(may know) {len(lacking)} targets without a path: a suggestion for "
+        f"{len(offered)} ({len(reach)} of them reachable in truth through active-or-better "
+        f"ties); {len(right)} of the {len(pairs)} suggested pairs truly know each other"
+        + (f" (true strength mean {statistics.fmean(right):.2f})" if right else "")
+        + f"; at least one right for {sum(1 for r in offered if any((min(c, t), max(c, t)) in truth for c, t in r['may_know']))} targets"
+    )
+    # the share right by how many of my people the organisation has
+    sizes = collections.Counter(
+        int(c) for c, k in zip(net.company, contact, strict=True) if c >= 0 and k
+    )
+    bands: dict[int, list[bool]] = collections.defaultdict(list)
+    for p in pairs:
+        org = int(net.company[p[0]])
+        size = sizes[org] if org >= 0 and org == int(net.company[p[1]]) else 0
+        band = next(b for b in (0, 2, 5, 10, 20, 50, 10**9) if size <= b)
+        bands[band].append(p in truth)
+    print(
+        "    suggested pairs right, by my people at their (simulated) company: "
+        + ", ".join(f"<= {b}: {sum(v)}/{len(v)}" for b, v in sorted(bands.items()))
+    )
 
 
 _LOOSE: dict[int, tuple] = {}

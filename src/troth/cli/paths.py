@@ -186,6 +186,14 @@ def path(
             console.print(
                 "Nobody you know is known to know them yet: add what you know with troth knows A B."
             )
+        for row in result.get("may_know", []):
+            chain = " -> ".join(escape(hop["name"]) for hop in row["via"])
+            colleague = row["via"][-1]["name"]
+            console.print(
+                f"{escape(colleague)} may know {escape(row['target']['name'])}"
+                f" ({escape('; '.join(row['evidence']))}), reached through you -> {chain}:"
+                f" if so, confirm with `{row['confirm']}` to use this path."
+            )
         return
     console.print(f"[bold]Warm paths to {escape(name)}[/bold]")
     for n, p in enumerate(result["paths"], 1):

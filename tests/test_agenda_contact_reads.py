@@ -22,6 +22,7 @@ from troth.agenda.queries import (
     RECONNECT_AFTER_DAYS,
     _contact_candidates,
     _rows_of,
+    agenda_candidates,
     tier_cadences,
 )
 from troth.owned import Owner
@@ -131,3 +132,16 @@ def test_the_candidates_are_read_in_one_round_trip(owner: Owner) -> None:
     scores = [q for q in ctx.captured_queries if "trust_trustscore" in q["sql"]]
     assert len(scores) == 1, [q["sql"][:80] for q in scores]
     assert len(ctx.captured_queries) == 3  # the rhythms of their own, the tiers', the scores
+
+
+def test_a_rebuild_reads_the_marks_and_the_introductions_once(owner: Owner) -> None:
+    # Every round trip of a rebuild is a wait on a busy PostgreSQL server: the marks
+    # (handled keys and the nudges sent) and the introductions (open ones and those to
+    # tell A about) are read once each, and the whole gathering takes a dozen queries.
+    with CaptureQueriesContext(connection) as ctx:
+        candidates = agenda_candidates(owner, FIXED_DAY, hints=False, scores_fresh=True)
+    assert candidates
+    sql = [q["sql"] for q in ctx.captured_queries]
+    for table in ("agenda_agendamark", "intros_introduction"):
+        assert sum(s.startswith(f'SELECT "{table}".') for s in sql) == 1, table
+    assert len(sql) <= 12, [s[:60] for s in sql]

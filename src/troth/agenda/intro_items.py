@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from troth.agenda.plan import Candidate
@@ -32,10 +33,21 @@ TELL_STATES = (flow.NO_ANSWER, flow.DECLINED)
 
 def intro_candidates(owner, today: dt.date) -> list[Candidate]:
     out = []
-    rows = Introduction.objects.filter(owner=owner, state__in=OPEN).select_related(
-        "introducer", "person_a", "person_b"
+    # The open introductions and those to tell A about, in one read (one round trip
+    # fewer in every rebuild of the agenda, issue 20): the two never share a state.
+    since = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=TELL_WINDOW_DAYS), dt.time())
     )
+    rows = Introduction.objects.filter(
+        Q(state__in=OPEN)
+        | Q(role=flow.CONNECTOR, a_asked=True, state__in=TELL_STATES, updated_at__gte=since),
+        owner=owner,
+    ).select_related("introducer", "person_a", "person_b")
+    told = []
     for i in rows:
+        if i.state not in OPEN:
+            told.append(i)
+            continue
         p = phase(i, today)
         if p is None:
             continue
@@ -111,7 +123,7 @@ def intro_candidates(owner, today: dt.date) -> list[Candidate]:
                     lateness=(p.since - wait) / max(wait, 1),
                 )
             )
-    return out + _tell_candidates(owner, today)
+    return out + _tell_candidates(told, today)
 
 
 def _first(p) -> str:
@@ -123,19 +135,9 @@ def _tells_a(i: Introduction, state: str) -> bool:
     return i.role == flow.CONNECTOR and i.a_asked and state in TELL_STATES
 
 
-def _tell_candidates(owner, today: dt.date) -> list[Candidate]:
-    """Introductions A asked for that ended without B lately: tell A (the key holds the
-    state, so `troth done` marks this once)."""
-    since = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=TELL_WINDOW_DAYS), dt.time())
-    )
-    rows = Introduction.objects.filter(
-        owner=owner,
-        role=flow.CONNECTOR,
-        a_asked=True,
-        state__in=TELL_STATES,
-        updated_at__gte=since,
-    ).select_related("person_a", "person_b")
+def _tell_candidates(rows: list[Introduction], today: dt.date) -> list[Candidate]:
+    """Introductions A asked for that ended without B lately (`rows`, read by
+    `intro_candidates`): tell A (the key holds the state, so `troth done` marks this once)."""
     out = []
     for i in rows:
         b = i.person_b.given_name or i.person_b.full_name

@@ -9,6 +9,7 @@ of a failed command is left behind.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 
 from troth import __version__
+from troth.cli import lazy
 from troth.cli.coerce import install as plain_options
 from troth.cli.lazy import LazyGroup
 from troth.errors import TrothError
@@ -208,6 +210,13 @@ def root(
 
 def main() -> None:
     """The console script: like `app()`, but usage mistakes are one line too."""
+    # A command's start-up (Django, every app's models, the command's module) makes
+    # objects that all live until the process ends. The collector's passes over them
+    # while they pile up, and its last pass at exit over everything, were a third of
+    # `troth agenda`'s CPU at 30,000 people (0.55 -> 0.35 s, issue 20): it is off during
+    # start-up (troth.cli.lazy turns it on again, the start-up's objects frozen out of
+    # its sight, before the command runs) and what is left at exit is frozen too.
+    lazy.pause_collector()
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
@@ -223,4 +232,21 @@ def main() -> None:
             sys.exit(0)
         typer.echo(f"troth: error: {message}{where}", err=True)
         sys.exit(getattr(exc, "exit_code", 2) or 2)
+    finally:
+        _leave()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _leave() -> None:
+    """Before the interpreter's own teardown: close the database connections (a frozen
+    connection would not be collected at exit: SQLite's WAL is folded into the file
+    when its last connection closes), then freeze whatever is left."""
+    lazy.resume_collector()
+    if "django.apps" in sys.modules:
+        from django.apps import apps
+
+        if apps.ready:  # a bad setting stops start-up before any connection
+            from django.db import connections
+
+            connections.close_all()
+    gc.freeze()

@@ -16,6 +16,7 @@ numpy and the matching tables before `troth --version` could print a line
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 from functools import cache
@@ -73,6 +74,28 @@ def load_module(module: str) -> None:
     if module not in STARTS_DJANGO_ITSELF:
         bootstrap.configure()
     importlib.import_module(f"troth.cli.{module}")
+    resume_collector()
+
+
+_paused = False
+
+
+def pause_collector() -> None:
+    """No garbage collection while a command starts (the console script's `main`)."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def resume_collector() -> None:
+    """Collect again, once start-up is over: what it made is frozen first (moved where
+    the collector never looks), so the command's own collections do not walk it."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()
 
 
 def load_all() -> None:

@@ -98,13 +98,11 @@ def test_a_mail_preview_that_would_bring_nothing_says_why(web: Client, alice: Ow
 
 
 def test_a_file_with_no_messages_says_so(web: Client, alice: Owner) -> None:
+    # no message in it at all: refused whole, and the page says why
     run = _upload(web, "archive.mbox", "just some text, no messages\n", kind="mail")
-    page = _status(web, run)
-    if run.status == ImportRun.FAILED:  # refused whole: the refusal is the reason
-        assert run.error and run.error in page.replace("&#x27;", "'")
-    else:
-        assert run.status == ImportRun.PREVIEW
-        assert "Nothing would be imported: there are no messages in this file." in page
+    assert run.status == ImportRun.FAILED
+    assert "archive.mbox: not an mbox" in run.error
+    assert run.error in _status(web, run).replace("&#x27;", "'")
 
 
 def test_a_preview_of_what_is_already_here_says_so(web: Client, alice: Owner) -> None:

@@ -541,7 +541,9 @@ def test_nothing_usable_is_not_nothing_new(cli: Cli, tmp_path: Path) -> None:
     assert cli.json("import", str(empty))["nothing_new"].startswith("Nothing imported")
     mbox = tmp_path / "empty.mbox"
     mbox.write_text("")
-    assert "there are no records" in _said(cli("import", "mail", str(mbox), "--me", "a@b.org"))
+    assert "there are no messages in this file" in _said(
+        cli("import", "mail", str(mbox), "--me", "a@b.org")
+    )
 
     messages = tmp_path / "messages.csv"
     messages.write_text(

@@ -44,6 +44,19 @@ def web_text(exc: BaseException) -> str:
     return exc.web_message if isinstance(exc, TrothError) else str(exc)
 
 
+class Worded(TrothError):
+    """A refusal whose command-line words name a flag the web has not (`--map`): a web
+    page and the API say `web` instead."""
+
+    def __init__(self, message: str, web: str) -> None:
+        super().__init__(message)
+        self.web = web
+
+    @property
+    def web_message(self) -> str:
+        return self.web
+
+
 class NotFound(TrothError):
     pass
 

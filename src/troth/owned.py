@@ -7,6 +7,9 @@ security bug, and the tests with two owners (alice, bob) exist to catch one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
@@ -41,3 +44,26 @@ class Owned(models.Model):
 # removed: trust's summed past then finds them itself). The trust cache
 # listens (troth.trust.signals); the writers need not know who does.
 rows_rewritten = Signal()
+
+# The people whose rows a writer is rewriting now, before it sends `rows_rewritten`
+# for them (a merge, its undo). The few rows such a writer still deletes through the
+# ORM (a duplicate interaction, a second closeness rating) fire per-row signals;
+# their listeners skip these people, since what they would derive is dropped a moment
+# later: a merge re-scored the merged person once per such row, then dropped the
+# scores anyway (the attacker's review: three recomputes for one merge).
+_rewriting: ContextVar[frozenset[int]] = ContextVar("troth_rewriting", default=frozenset())
+
+
+@contextmanager
+def rewriting(person_ids: Iterable[int]) -> Iterator[None]:
+    """Within it, these people's rows are being rewritten: `rows_rewritten` follows."""
+    token = _rewriting.set(_rewriting.get() | frozenset(person_ids))
+    try:
+        yield
+    finally:
+        _rewriting.reset(token)
+
+
+def being_rewritten() -> frozenset[int]:
+    """The people a `rewriting` block around this code names (none outside one)."""
+    return _rewriting.get()

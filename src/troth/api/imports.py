@@ -86,7 +86,9 @@ def upload(
     me: str = Form("", description="Your own addresses, space separated."),
 ) -> Status:
     """`troth import FILE`: multipart/form-data with `file`; the run starts at once and
-    stops at its preview (confirm it with POST /imports/{id}/confirm)."""
+    stops at its preview (confirm it with POST /imports/{id}/confirm). A CSV of your own
+    is read by its headers (there is no `--map` here): one with no column headed Name,
+    or First Name and Last Name, fails asking for one."""
     limit = int(float(settings.TROTH_MAX_UPLOAD_MB) * MB)
     name = Path(file.name or "upload").name[:255]
     if file.size is not None and file.size > limit:

@@ -489,7 +489,7 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     if ignored:
         console.print(escape(ignored))
     verdict = summary.nothing_new()
-    if verdict and not dry:
+    if verdict:  # a dry run's says what would happen (ImportSummary.nothing_new)
         console.print(escape(verdict))
     if dry:
         _print_preview(summary)
@@ -541,6 +541,10 @@ def _undo(run_id: int, force: bool, as_json: bool) -> None:
     console.print(f"Undid import #{run_id}: {', '.join(parts)}.")
 
 
+# below this many columns `troth imports` shows the day of a run, not its time
+NARROW = 100
+
+
 @command("imports", rich_help_panel="Setup")
 def imports_(
     limit: int = typer.Option(30, "--limit", min=1, help="How many runs, newest first."),
@@ -560,12 +564,17 @@ def imports_(
     if not rows:
         console.print("No imports yet.")
         return
+    # Every column fits an 80-column terminal: the short ones never wrap, the file name
+    # and the counts wrap (a long name folds) and share what is left, and a narrow
+    # terminal shows the day without the time. A file name that would not wrap made
+    # Rich squeeze id and kind to nothing.
+    narrow = console.width < NARROW
     table = Table()
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("when", no_wrap=True)
     table.add_column("kind", no_wrap=True)
-    table.add_column("file", no_wrap=True)
-    table.add_column("what it did")
+    table.add_column("file", overflow="fold", ratio=3, min_width=8)
+    table.add_column("what it did", overflow="fold", ratio=2, min_width=8)
     table.add_column("status", no_wrap=True)
     for r in rows:
         did = [
@@ -581,7 +590,7 @@ def imports_(
         ]
         table.add_row(
             str(r["id"]),
-            r["when"][:16].replace("T", " "),
+            r["when"][: 10 if narrow else 16].replace("T", " "),
             r["kind"],
             escape(r["file"]),
             ", ".join(did) or "nothing new",

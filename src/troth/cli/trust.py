@@ -17,7 +17,7 @@ from troth.ledger.queries import balance as balance_rows
 from troth.ledger.queries import follow_through
 from troth.people.queries import resolve_person
 from troth.trust.asking import ready_to_ask
-from troth.trust.constants import TIERS
+from troth.trust.constants import TIERS, check_tier
 from troth.trust.queries import check_as_of, trust_detail, trust_list
 from troth.trust.ready import ASKS, PHRASE
 
@@ -49,8 +49,8 @@ def trust(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Trust scores 0-100 with tier, trend and the reasons."""
-    if tier is not None and tier not in TIERS:
-        raise TrothError(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}")
+    if tier is not None:
+        check_tier(tier)
     me_owner = owner()
     day = _as_of(as_of)
     if name:

@@ -48,7 +48,7 @@ from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
 from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import rejected_pairs
 from troth.lib.text import fold
-from troth.owned import Owned, Owner, rows_rewritten
+from troth.owned import Owned, Owner, rewriting, rows_rewritten
 from troth.people.models import ContactPoint, Employment, Person
 
 # Caches, recomputed on demand: dropped, never moved or restored. Named by label:
@@ -498,16 +498,17 @@ def do_merge(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> 
 
     by_model: dict[type[models.Model], list[str]] = defaultdict(list)
     present = _referencing(other.id)
-    for model, col, one_to_one in _person_relations():
-        if model._meta.label_lower in CACHES or (model, col) not in present:
-            continue
-        if one_to_one:
-            _merge_one_to_one(keep, other, model, col, plan)
-        else:
-            by_model[model].append(col)
-    # (the merged person's own merge history follows them: MergeRecord.kept is one of these)
-    for model, cols in by_model.items():
-        _move_rows(owner, keep, other, model, cols, plan)
+    with rewriting([keep.id, other.id]):  # rows_rewritten below says it once for all
+        for model, col, one_to_one in _person_relations():
+            if model._meta.label_lower in CACHES or (model, col) not in present:
+                continue
+            if one_to_one:
+                _merge_one_to_one(keep, other, model, col, plan)
+            else:
+                by_model[model].append(col)
+        # (the merged person's own merge history follows them: MergeRecord.kept is one of these)
+        for model, cols in by_model.items():
+            _move_rows(owner, keep, other, model, cols, plan)
 
     fill = {
         f: getattr(other, f)
@@ -576,7 +577,8 @@ def do_unmerge(owner: Owner, record: MergeRecord) -> Person:
         raise TrothError(f"#{record.merged_id} exists again; merge #{record.id} cannot be undone")
     keep = record.kept
     try:
-        _undo(owner, record, keep, snap)
+        with rewriting([keep.id, record.merged_id]):  # rows_rewritten below says it
+            _undo(owner, record, keep, snap)
     except _Unsafe as exc:
         raise TrothError(
             f"merge #{record.id} cannot be undone: its record is not valid ({exc})"

@@ -367,11 +367,14 @@ def _write(
         if progress:
             done = min(start + INTERACTION_CHUNK, len(interactions))
             progress("interactions", done, len(interactions))
-    copies = 0  # MessageParticipant rows stored: activity reads them (co_since_contact)
+    # the addresses on MessageParticipant rows stored: activity reads them (co_since_contact)
+    copied: set[str] = set()
     for start in range(0, len(importer.participants), PARTICIPANT_CHUNK):
         with transaction.atomic():
-            copies += do_store_participants(
-                owner, importer.participants[start : start + PARTICIPANT_CHUNK], journal
+            copied.update(
+                do_store_participants(
+                    owner, importer.participants[start : start + PARTICIPANT_CHUNK], journal
+                )
             )
             journal.flush()
     if progress and importer.touched:
@@ -397,7 +400,7 @@ def _write(
             [Person, ContactPoint, Employment, Interaction, SourceRecord],
             rows=summary.people_created + summary.people_updated + summary.interactions_added,
         )
-    if summary.people_created or summary.people_updated or summary.interactions_added or copies:
+    if summary.people_created or summary.people_updated or summary.interactions_added:
         # Scores are recomputed from scratch on the next read (the cache's staleness
         # check cannot see a changed "met on" date, nor mail that only copied someone:
         # activity's co_since_contact reads those copies). `added`: no interaction
@@ -405,6 +408,27 @@ def _write(
         # summed past (troth.trust.past).
         with transaction.atomic():
             rows_rewritten.send(ImportRun, owner=owner, person_ids=None, added=True)
+    elif copied:
+        # Only copies of messages (no person, no interaction): they change the activity
+        # of the people holding their addresses, no one else's; dropping every score
+        # for them (person_ids=None) had the next read rewrite the whole cache.
+        with transaction.atomic():
+            rows_rewritten.send(
+                ImportRun, owner=owner, person_ids=address_holders(owner, copied), added=True
+            )
+
+
+def address_holders(owner, addresses: set[str]) -> list[int]:
+    """The owner's people holding any of these e-mail addresses (already normalised)."""
+    wanted = sorted(addresses)
+    found: set[int] = set()
+    for at in range(0, len(wanted), 900):  # SQLite's bound parameters
+        found.update(
+            ContactPoint.objects.filter(
+                owner=owner, kind=ContactPoint.EMAIL, value__in=wanted[at : at + 900]
+            ).values_list("person_id", flat=True)
+        )
+    return sorted(found)
 
 
 def _net_created(summary: ImportSummary) -> None:

@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from troth.errors import TrothError
+from troth.errors import TrothError, Worded
 from troth.importers import csvfiles, zipsafe
 from troth.importers.google import looks_like_google
 from troth.importers.linkedin import which_table
@@ -111,7 +111,7 @@ def _detect_zip(path: Path) -> str:
         with zipsafe.open_zip(path) as archive:  # refuses a directory of millions
             names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
     except ImportFileError as exc:
-        raise TrothError(str(exc)) from None
+        raise Worded(str(exc), exc.web_message) from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise TrothError(f"{path}: not a readable zip archive ({exc})") from None
     if "connections.csv" in names or "messages.csv" in names:

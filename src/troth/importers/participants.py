@@ -27,8 +27,11 @@ PARTICIPANT_CHUNK = 1000
 ROLES = {r for r, _label in MessageParticipant.ROLES}
 
 
-def do_store_participants(owner: Owner, records: list[ParticipantsRecord], journal: Journal) -> int:
-    """Write the rows of these messages that are not there yet; returns how many."""
+def do_store_participants(
+    owner: Owner, records: list[ParticipantsRecord], journal: Journal
+) -> list[str]:
+    """Write the rows of these messages that are not there yet; returns the address of
+    each row written (whose holders' activity the new copies change)."""
     wanted: list[tuple[str, str, dt.datetime, str, str, str]] = []
     for rec in records:
         if (
@@ -49,7 +52,7 @@ def do_store_participants(owner: Owner, records: list[ParticipantsRecord], journ
             seen.add(addr)
             wanted.append((rec.source[:20], rec.external_id, when, addr, role, rec.owner_role))
     if not wanted:
-        return 0
+        return []
     existing: set[tuple[str, str, str]] = set()
     by_source: dict[str, set[str]] = {}
     for source, ext, *_rest in wanted:
@@ -76,4 +79,4 @@ def do_store_participants(owner: Owner, records: list[ParticipantsRecord], journ
         owner.pk,
     )
     journal.created(MessageParticipant, ids)
-    return len(ids)
+    return [row[4] for row in rows]

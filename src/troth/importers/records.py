@@ -130,7 +130,14 @@ class Parser(Protocol):
 
 
 class ImportFileError(Exception):
-    """The whole file is unusable (wrong format, unreadable): nothing from it is kept."""
+    """The whole file is unusable (wrong format, unreadable): nothing from it is kept.
+
+    `web`: the message as the Import page and the API say it, when the command line's
+    names a flag they do not have (`--map`); as `TrothError.web_message`."""
+
+    def __init__(self, message: str, *, web: str | None = None) -> None:
+        super().__init__(message)
+        self.web_message = web or message
 
 
 def canonical_url(value: str) -> str:

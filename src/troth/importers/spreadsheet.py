@@ -242,6 +242,14 @@ def _has_name(pairs: list[tuple[int, str]]) -> bool:
     return any(name in NAME_FIELDS for _i, name in pairs)
 
 
+# The Import page and the API take no --map: there, the file itself says which column
+# holds the names.
+RENAME_FOR_THE_WEB = (
+    'head the column that holds names "Name" (or two columns "First Name" and'
+    ' "Last Name") and upload the file again'
+)
+
+
 def _columns_line(header: list[str]) -> str:
     """The first row's cells for a message: a file that is no table at all has a
     "header" of noise, so each is cut short and only the first 30 are named."""
@@ -290,9 +298,10 @@ def _find(text: str, where: str, chosen: dict[str, str]) -> tuple[csvfiles.Table
                 f"--map {name}={column}: {where} has no column {column!r}"
                 f" (its columns: {_columns_line(first)})"
             )
+    said = f"{where}: no column troth recognises as a name (its columns: {_columns_line(first)});"
     raise ImportFileError(
-        f"{where}: no column troth recognises as a name (its columns: {_columns_line(first)});"
-        " say which: --map name=COLUMN (or first_name=COLUMN last_name=COLUMN)"
+        f"{said} say which: --map name=COLUMN (or first_name=COLUMN last_name=COLUMN)",
+        web=f"{said} {RENAME_FOR_THE_WEB}",
     )
 
 
@@ -325,11 +334,14 @@ class SpreadsheetParser:
         if any(i in emails and name != "email" for i, name in pairs):
             pairs = mapping(table.header, chosen, email_columns=emails)
             if not _has_name(pairs):
-                raise ImportFileError(
+                found = (
                     f"{where}: no column troth recognises as a name (its columns:"
                     f" {_columns_line(table.header)}; "
                     f"{', '.join(table.header[i].strip() for i in sorted(emails))} holds"
-                    " e-mail addresses); say which: --map name=COLUMN"
+                    " e-mail addresses);"
+                )
+                raise ImportFileError(
+                    f"{found} say which: --map name=COLUMN", web=f"{found} {RENAME_FOR_THE_WEB}"
                 )
         yield ColumnMap([(table.header[i].strip(), name) for i, name in pairs])
         # 3/4/1980 is March 4 in Outlook's US export and 3 April in a British one: a

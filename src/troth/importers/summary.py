@@ -102,17 +102,24 @@ class ImportSummary:
             return ""
         if self.people_merged:
             return ""
+        # a preview (dry run) says what *would* happen: the same reasons, in its tense
+        nothing = "Nothing would be imported" if self.dry_run else "Nothing imported"
         if self.usable:
+            if self.dry_run:
+                return "Nothing new would come in: everything in this file is already here."
             return "Nothing new: everything in this file was already here."
         left = sum(self.left_out.values())
         if not self.records and not self.problems and not left:
-            return "Nothing imported: there are no records in this file."
+            what = "messages" if self.kind == "mail" else "records"
+            return f"{nothing}: there are no {what} in this file."
         if left and not self.problems:
-            line = "Nothing imported: everything in this file was left out (see above)."
+            line = f"{nothing}: everything in this file was left out (see above)."
         elif not left:
-            line = f"Nothing imported: all {_plural(self.skipped, 'record')} skipped (see above)."
+            skipped = _plural(self.skipped, "record", would=self.dry_run)
+            line = f"{nothing}: all {skipped} skipped (see above)."
         else:
-            line = "Nothing imported: every record was skipped or left out (see above)."
+            verb = "would be" if self.dry_run else "was"
+            line = f"{nothing}: every record {verb} skipped or left out (see above)."
         if self.unmatched:
             if self.kind == "linkedin":
                 line += (
@@ -165,8 +172,9 @@ class ImportSummary:
         }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s") + (" was" if n == 1 else " were")
+def _plural(n: int, word: str, *, would: bool = False) -> str:
+    verb = " would be" if would else (" was" if n == 1 else " were")
+    return f"{n:,} {word}" + ("" if n == 1 else "s") + verb
 
 
 EXAMPLES = 2

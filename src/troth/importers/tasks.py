@@ -112,7 +112,10 @@ class ProgressFile:
 
 
 def _one_line(exc: BaseException, run: ImportRun) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    # a run is shown on the Import page and by the API: in their words, not the
+    # command line's (a TrothError's or an ImportFileError's `web_message`)
+    said = str(getattr(exc, "web_message", "") or exc).strip()
+    text = said.splitlines()[0] if said else type(exc).__name__
     if not isinstance(exc, TrothError):
         text = f"{type(exc).__name__}: {text}"
     return _user_name(text, run)[:1000]

@@ -23,7 +23,7 @@ from django.db import connection
 from django.utils import timezone
 from nameparser import HumanName
 
-from troth.errors import TrothError
+from troth.errors import TrothError, Worded
 from troth.identity.match import names_agree
 from troth.identity.models import SourceRecord
 from troth.importers.bulkrows import db_instant, insert_returning_ids
@@ -210,7 +210,7 @@ class _Importer(InteractionWriter):
                 if progress and n % 1000 == 0:
                     progress("reading", n, None)
         except ImportFileError as exc:
-            raise TrothError(str(exc)) from None
+            raise Worded(str(exc), exc.web_message) from None
         except (OSError, UnicodeError) as exc:
             raise TrothError(f"{path}: cannot read ({exc})") from None
         if progress and n:

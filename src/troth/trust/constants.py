@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from troth.errors import FieldError
+
 CHANNELS = ("meeting", "call", "email", "message", "event")
 MEETING, CALL, EMAIL, MESSAGE, EVENT = range(5)
 INITIATORS = ("me", "them", "unknown")
@@ -24,6 +26,17 @@ OPEN, KEPT, BROKEN, RELEASED = range(4)
 
 TIERS = ("inner", "close", "active", "network", "acquaintance", "dormant", "stranger")
 INNER, CLOSE, ACTIVE, NETWORK, ACQUAINTANCE, DORMANT, STRANGER = range(7)
+
+
+def check_tier(tier: str) -> str:
+    """A tier a user typed or chose (`--tier`, the People page's `?tier=`), refused in
+    one line naming the field and the tiers when it is none of them: a filter that
+    quietly showed everyone would look like an answer."""
+    if tier not in TIERS:
+        raise FieldError("tier", f": unknown tier {tier[:40]!r}; use one of {', '.join(TIERS)}")
+    return tier
+
+
 # Dunbar's layers: about 5 / 15 / 50 / 150 people (cumulative), anchors.md.
 TIER_CAPS = (5, 15, 50, 150)
 # Keep-in-touch cadence per tier in days: weekly, monthly, six-monthly, yearly

@@ -30,7 +30,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
-from troth.owned import rows_rewritten
+from troth.owned import being_rewritten, rows_rewritten
 from troth.people.models import ContactPoint, Knows, Person, Relationship
 from troth.trust.models import TrustScore
 
@@ -143,7 +143,7 @@ def _interaction_saved(instance: Interaction) -> None:
     if was is not None:
         rows.append(was)
         instance._trust_was = None  # type: ignore[attr-defined]
-    ids = _past_ids(instance.owner_id, rows)
+    ids = _past_ids(instance.owner_id, rows) - being_rewritten()
     if ids:
         from troth.trust.past import refresh_past
 
@@ -151,7 +151,9 @@ def _interaction_saved(instance: Interaction) -> None:
 
 
 def _people(sender: type[models.Model], row: Any) -> set[int]:
-    return {pid for pid in FEEDS[sender](row) if pid is not None}
+    # people a merge is rewriting are left out: its rows_rewritten drops their scores
+    # (and re-sums their past) once, after all its rows (troth.owned.rewriting)
+    return {pid for pid in FEEDS[sender](row) if pid is not None} - being_rewritten()
 
 
 def _saved(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
@@ -178,6 +180,7 @@ def _past_deleted(instance: Interaction, origin: Any) -> None:
     if _model_of(origin) in (Person, get_user_model()):
         return
     ids = _past_ids(instance.owner_id, [(instance.person_id, instance.occurred_at)])
+    ids -= being_rewritten()
     if not ids:
         return
     from troth.trust.past import drop_past, refresh_past
@@ -251,7 +254,8 @@ def _rewritten(
             drop_past(owner)
     else:
         person_ids = list(person_ids)
-        refresh_past(owner, person_ids)
+        if not added:  # interactions only added: found as above, nothing to re-sum
+            refresh_past(owner, person_ids)
     do_invalidate(owner, person_ids)
 
 

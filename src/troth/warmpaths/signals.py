@@ -19,11 +19,12 @@ def _rewritten(
     owner: Any,
     person_ids: Iterable[int] | None = None,
     removed: bool = False,
+    added: bool = False,
     **_: Any,
 ) -> None:
     from troth.warmpaths.models import InferencePass
 
-    if person_ids is None and not removed:
+    if added or (person_ids is None and not removed):
         return  # an import: its new rows have ids above the marks
     state = InferencePass.objects.filter(owner=owner).first()
     if state is None:

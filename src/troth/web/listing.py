@@ -15,11 +15,12 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models.functions import Lower
 
+from troth.errors import FieldError
 from troth.ledger.queries import balance
 from troth.people.models import Employment
 from troth.people.queries import find_people, owned_rows
 from troth.present import people_rows, whole
-from troth.trust.constants import TIERS
+from troth.trust.constants import check_tier
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 
@@ -52,13 +53,19 @@ class Filters:
             sort, descending = "name", False
         tier = (params.get("tier") or "").strip()
         owes = (params.get("owes") or "").strip()
+        # a filter the list cannot apply is a 400 naming it (as `troth trust --tier`),
+        # never the whole list as if it were the answer; the sort falls back to names
+        if tier:
+            check_tier(tier)
+        if owes and owes not in OWES:
+            raise FieldError("owes", f": unknown {owes[:40]!r}; use one of {', '.join(OWES)}")
         return cls(
             q=(params.get("q") or "").strip()[:200],
             tag=(params.get("tag") or "").strip()[:64],
             company=(params.get("company") or "").strip()[:200],
-            tier=tier if tier in TIERS else "",
+            tier=tier,
             cooling=params.get("cooling") in {"1", "on", "true"},
-            owes=owes if owes in OWES else "",
+            owes=owes,
             archived=params.get("archived") in {"1", "on", "true"},
             sort=sort,
             descending=descending,

@@ -400,8 +400,10 @@ def _people_named(run: ImportRun, key: str, count: int) -> tuple[list[dict[str, 
 
 def _nothing_new(run: ImportRun, counts: dict[str, Any]) -> list[str]:
     """The lines saying why an import changed nothing (ImportSummary.nothing_new), for
-    runs that stored it; older runs: the plain re-import line when nothing changed."""
-    if run.status != ImportRun.DONE or run.kind == "json":
+    runs that stored it; older runs: the plain re-import line when nothing changed. A
+    preview says it too (in its tense), or a file that would bring nothing shows only
+    zeros and an "Import it" button."""
+    if run.status not in (ImportRun.DONE, ImportRun.PREVIEW) or run.kind == "json":
         return []
     if "nothing_new" in counts:
         return [line for line in str(counts["nothing_new"]).splitlines() if line]

@@ -122,6 +122,9 @@ MAX_BULK = 500
 def bulk_tag(request: HttpRequest) -> HttpResponse:
     """Add (or remove) one tag on the people ticked on the page."""
     owner = owner_of(request)
+    # the page's filters ride along (to draw the list again): a bad one is refused
+    # before anything is tagged, not after
+    Filters.from_query(request.POST)
     action = request.POST.get("action", "add")
     raw_ids = request.POST.getlist("ids")
     tag = (request.POST.get("bulk_tag") or "").strip()  # "tag" is the filter's

@@ -1,0 +1,38 @@
+"""`troth imports` at an 80-column terminal: every column is there, nothing passes the
+edge, whatever the length of a file's name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+VCARD = "BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nN:;{name};;;\nEND:VCARD\n"
+LONG = "LinkedIn Connections export 2026-12-01 full copy for the networking group.vcf"
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_every_column_fits(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    (tmp_path / LONG).write_text(VCARD.format(name="Dana Kang"), encoding="utf-8")
+    (tmp_path / "b.vcf").write_text(VCARD.format(name="Lee Ortiz"), encoding="utf-8")
+    cli("import", str(tmp_path / LONG))
+    cli("import", str(tmp_path / "b.vcf"))
+    # Rich reads COLUMNS whenever it measures the terminal
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = cli("imports").stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= columns, out
+    header = " ".join(lines[:4])
+    for name in ("id", "when", "kind", "file", "status"):
+        assert f" {name} " in header, out
+    body = "\n".join(lines[3:])
+    # the ids, not squeezed to nothing (any ids: PostgreSQL's sequences go on)
+    assert len(re.findall(r"^│ +\d+ │", body, re.MULTILINE)) == 2, out
+    assert body.count("vcard") == 2 and body.count("done") == 2

@@ -238,6 +238,8 @@ class _Importer(InteractionWriter):
             (ContactPoint.URL, rec.urls, canonical_url),
             (ContactPoint.PHONE, rec.phones, normalize_phone),
         ):
+            if not values:
+                continue
             for value in values:
                 try:
                     point = (kind, normalize(value))
@@ -267,7 +269,7 @@ class _Importer(InteractionWriter):
                 self.problem(rec.where, f"name {invisible}")
                 continue
             points = self._points(rec)
-            if any(p in self.me_points for p in points):
+            if points and not self.me_points.isdisjoint(points):
                 self.problem(rec.where, "this is you (one of your own addresses)")
                 continue
             sid = (rec.source, rec.external_id) if rec.external_id else None

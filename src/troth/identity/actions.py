@@ -684,15 +684,28 @@ class ResolveSummary:
 
 
 def candidates(owner: Owner) -> list[match.Candidate]:
-    """Every contact of the owner as the matcher sees them (plain values, no models)."""
+    """Every contact of the owner as the matcher sees them (plain values, no models).
+
+    Read into plain dicts and lists: this runs after every import over all the
+    owner's people (30,000 after a LinkedIn export), and a dict of defaultdicts per
+    person cost more than the four queries (issue 20)."""
     people = Person.objects.filter(owner=owner, is_me=False).values_list(
         "id", "full_name", "given_name", "family_name", "nickname"
     )
-    points: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    emails: dict[int, list[str]] = {}
+    phones: dict[int, list[str]] = {}
+    urls: dict[int, list[str]] = {}
+    by_kind = {ContactPoint.EMAIL: emails, ContactPoint.PHONE: phones, ContactPoint.URL: urls}
     for pid, kind, value in ContactPoint.objects.filter(owner=owner).values_list(
         "person_id", "kind", "value"
     ):
-        points[pid][kind].append(value)
+        held = by_kind.get(kind)
+        if held is not None:
+            found = held.get(pid)
+            if found is None:
+                held[pid] = [value]
+            else:
+                found.append(value)
     companies: dict[int, str] = {}
     for pid, org in (
         Employment.objects.filter(owner=owner, is_current=True)
@@ -703,14 +716,17 @@ def candidates(owner: Owner) -> list[match.Candidate]:
         companies.setdefault(pid, org)
     # Where each person came from: a source lists a person once, so two people with one
     # name from the same source are namesakes (match.py's once-per-source rule).
-    sources: dict[int, set[str]] = defaultdict(set)
-    records: dict[int, int] = defaultdict(int)
+    sources: dict[int, list[str]] = {}
     for pid, source in SourceRecord.objects.filter(owner=owner).values_list("person_id", "source"):
-        sources[pid].add(source)
-        records[pid] += 1
+        seen = sources.get(pid)
+        if seen is None:
+            sources[pid] = [source]
+        else:
+            seen.append(source)
     out = []
+    none: tuple[str, ...] = ()
     for pid, full, given, family, nickname in people:
-        cp = points.get(pid, {})
+        came = sources.get(pid)
         out.append(
             match.Candidate(
                 id=pid,
@@ -718,12 +734,13 @@ def candidates(owner: Owner) -> list[match.Candidate]:
                 given_name=given,
                 family_name=family,
                 nickname=nickname,
-                emails=tuple(cp.get(ContactPoint.EMAIL, ())),
-                phones=tuple(cp.get(ContactPoint.PHONE, ())),
-                urls=tuple(cp.get(ContactPoint.URL, ())),
+                emails=tuple(emails[pid]) if pid in emails else none,
+                phones=tuple(phones[pid]) if pid in phones else none,
+                urls=tuple(urls[pid]) if pid in urls else none,
                 company=companies.get(pid, ""),
-                sources=tuple(sorted(sources.get(pid, ()))),
-                weight=max(1, records.get(pid, 0)),
+                # each source once; the weight counts every record (see Candidate)
+                sources=tuple(sorted(set(came))) if came else none,
+                weight=len(came) if came else 1,
             )
         )
     return out

@@ -152,12 +152,15 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             wanted is None or any(people[m].id in wanted for m in members)
         )
 
+    # (pairs.setdefault inline, not consider(): a LinkedIn export's blocks hand over
+    # a hundred thousand pairs, issue 20)
+    setdefault = pairs.setdefault
     for members in by_family.values():
         if not interesting(members):
             continue
         texts = [canon[m] for m in members]
         for i, j in _pairs_in_block(members, texts, GIVEN_CUTOFF):
-            consider(i, j)
+            setdefault((i, j) if i < j else (j, i), [])
         # Initials ("J. Smith") score low as strings: compare them by their letter.
         for m in members:
             if len(prepared[m].given) == 1:
@@ -172,7 +175,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             # (a same-family pair is here because a form of their given names meets,
             # "Teddy" known as Theodore's nickname, which the family block's string
             # comparison of the given names does not see)
-            consider(i, j)
+            setdefault((i, j) if i < j else (j, i), [])
     # Colleagues: at one company (or one work domain), a typo anywhere in the name
     # ("Lewis" / "Lawis", which the blocks above split on their second letter).
     by_company: dict[str, list[int]] = defaultdict(list)
@@ -186,7 +189,7 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
         if interesting(members) and len(members) <= MAX_COMPANY_BLOCK:
             texts = [keys[m] for m in members]
             for i, j in _pairs_in_block(members, texts, COMPANY_NAME_CUTOFF):
-                consider(i, j)
+                setdefault((i, j) if i < j else (j, i), [])
 
     name_groups, chance = _name_groups(prepared, keys, [max(1, c.weight) for c in people], canon)
     one_person = _rare_name_groups(people, prepared, name_groups, chance)

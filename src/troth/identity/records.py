@@ -128,6 +128,9 @@ def _canonicals(prepared: Sequence[_Prepared]) -> list[str]:
     return [_canonical(p, seen) for p in prepared]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _prepare(c: Candidate) -> _Prepared:
     text = c.full_name.strip()
     named = bool(c.given_name or c.family_name) or (bool(text) and not _EMAILISH.fullmatch(text))
@@ -140,17 +143,23 @@ def _prepare(c: Candidate) -> _Prepared:
             if found:
                 g, f, from_email = found.group(1), found.group(2), True
                 break
-    employers = frozenset(
-        domain.split(".")[0]
-        for domain in (e.rpartition("@")[2] for e in c.emails)
-        if domain and domain not in PERSONAL_DOMAINS
+    # (the generators only for a record with addresses: most of a LinkedIn export's
+    # have none, and this runs for every contact after every import, issue 20)
+    employers = (
+        frozenset(
+            domain.split(".")[0]
+            for domain in (e.rpartition("@")[2] for e in c.emails)
+            if domain and domain not in PERSONAL_DOMAINS
+        )
+        if c.emails
+        else _NONE
     )
-    forms = name_forms(g) if g else frozenset()
+    forms = name_forms(g) if g else _NONE
     known_as = _first_given(c.nickname) if c.nickname else ""
     if known_as and g:
         # the name they go by is one of their given names' forms: "Bobby" finds them
         forms = forms | name_forms(known_as)
-    if named and len(g) > 1 and f:
+    if named and len(g) > 1 and f and c.emails:
         # (an initial, "F. Talwell", is read as any name of its letter already:
         # _variants, troth.identity.groups)
         forms = forms | _address_givens(c.emails, g, f)
@@ -160,7 +169,7 @@ def _prepare(c: Candidate) -> _Prepared:
         forms=forms,
         named=bool(g or f),
         company=company_key(c.company) if c.company else "",
-        linkedin=frozenset(u for u in c.urls if "linkedin.com/in/" in u),
+        linkedin=frozenset(u for u in c.urls if "linkedin.com/in/" in u) if c.urls else _NONE,
         employers=employers,
         from_email=from_email,
         head=_head(c) if named else "",

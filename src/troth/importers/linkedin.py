@@ -305,22 +305,40 @@ def _parse_table(kind: str, text: str, where: str, me: Me) -> Iterator[Record]:
 
 
 def _connections(table: csvfiles.Table) -> Iterator[Record]:
+    # Each column's place read once, its cells read straight from the row (what
+    # Row.get does, a call fewer per cell: seven cells of 30,000 rows, issue 20).
+    # Table.rows() yields no row shorter than the header's named columns.
+    places = [
+        table.index(name)
+        for name in (
+            "First Name",
+            "Last Name",
+            "URL",
+            "Email Address",
+            "Company",
+            "Position",
+            "Connected On",
+        )
+    ]
     for item in table.rows():
         if isinstance(item, Problem):
             yield item
             continue
         line, row = item
+        cells = row.cells
+        first, last, url_cell, raw_email, company, position, connected_on = (
+            "" if i is None else cells[i].strip() for i in places
+        )
         where = f"{table.where}:{line}"
-        first, last = _clean(row.get("First Name")), _clean(row.get("Last Name"))
+        first, last = _clean(first), _clean(last)
         full = _clean(f"{first} {last}")
-        url = _url(row.get("URL"))
-        raw_email = row.get("Email Address")
+        url = _url(url_cell)
         email = _email(raw_email)
         if not full:
-            what = "only a date" if row.get("Connected On") else "no name"
+            what = "only a date" if connected_on else "no name"
             yield Problem(where, f"connection with {what} (LinkedIn hides some members)")
             continue
-        connected = parse_when(row.get("Connected On"))
+        connected = parse_when(connected_on)
         if url:
             external_id = url
         elif raw_email.startswith("urn:li:member:"):
@@ -339,8 +357,8 @@ def _connections(table: csvfiles.Table) -> Iterator[Record]:
             family_name=last,
             emails=[email] if email else [],
             urls=[url] if url else [],
-            company=_clean(row.get("Company")),
-            title=_clean(row.get("Position")),
+            company=_clean(company),
+            title=_clean(position),
             met_on=connected.date() if connected else None,
             met_how=MET_HOW,
             where=where,

@@ -117,7 +117,10 @@ class _Target:
         return rec.full_name, rec.given_name, rec.family_name
 
     def first(self, attr: str) -> Any:
-        for rec in self.records:
+        records = self.records
+        if len(records) == 1:  # (most targets: one record each)
+            return getattr(records[0], attr) or None
+        for rec in records:
             value = getattr(rec, attr)
             if value:
                 return value
@@ -235,6 +238,8 @@ class _Importer(InteractionWriter):
             (ContactPoint.URL, rec.urls, canonical_url),
             (ContactPoint.PHONE, rec.phones, normalize_phone),
         ):
+            if not values:
+                continue
             for value in values:
                 try:
                     point = (kind, normalize(value))
@@ -264,7 +269,7 @@ class _Importer(InteractionWriter):
                 self.problem(rec.where, f"name {invisible}")
                 continue
             points = self._points(rec)
-            if any(p in self.me_points for p in points):
+            if points and not self.me_points.isdisjoint(points):
                 self.problem(rec.where, "this is you (one of your own addresses)")
                 continue
             sid = (rec.source, rec.external_id) if rec.external_id else None
@@ -391,19 +396,21 @@ class _Importer(InteractionWriter):
         now = db_instant(self.now)
         rows = []
         for t in targets:
+            first = t.first
             name = _cut(t.records[0].full_name, MAX_NAME)
-            given, family = t.first("given_name") or "", t.first("family_name") or ""
+            given, family = first("given_name") or "", first("family_name") or ""
             if not given and not family:
                 parsed = HumanName(name)
                 given, family = parsed.first or name, parsed.last
-            photo = t.first("photo")
+            photo = first("photo")
+            nickname = first("nickname")
             rows.append(
                 (
                     owner_id,
                     name,
-                    _cut(given, 100),
-                    _cut(family, 100),
-                    _cut(t.first("nickname") or "", 100),
+                    _cut(given, 100) if given else "",
+                    _cut(family, 100) if family else "",
+                    _cut(nickname, 100) if nickname else "",
                     fold(name),
                     False,
                     photo,
@@ -432,30 +439,47 @@ class _Importer(InteractionWriter):
         )
         rels, points, jobs, sources, notes, tag_links = [], [], [], [], [], []
         adapt_date = connection.ops.adapt_datefield_value
+        touched, imported_names, src, hold = self.touched, self.imported_names, self.src, self._hold
+        # the same few texts on every row of a file (LinkedIn's "met how", a title):
+        # each cut once (issue 20)
+        cuts: dict[tuple[str, int], str] = {}
         for t, pid, row in zip(targets, ids, rows, strict=True):
             t.pid = pid
-            self.touched.add(pid)
-            self.imported_names[row[5]].add(pid)
-            met_on = t.first("met_on")
-            met_how = _cut(t.first("met_how") or "", 300)
-            rels.append((owner_id, pid, met_how, adapt_date(met_on), False, now))
-            primary: set[str] = set()
-            for kind, value in t.points:
-                points.append((owner_id, pid, kind, value, "", kind not in primary))
-                primary.add(kind)
-                self._hold(pid, (kind, value))
-            company = t.first("company")
+            touched.add(pid)
+            imported_names[row[5]].add(pid)
+            first = t.first
+            met_how = first("met_how")
+            if met_how:
+                met_how = cuts.get((met_how, 300)) or cuts.setdefault(
+                    (met_how, 300), _cut(met_how, 300)
+                )
+            rels.append((owner_id, pid, met_how or "", adapt_date(first("met_on")), False, now))
+            if t.points:
+                primary: set[str] = set()
+                for kind, value in t.points:
+                    points.append((owner_id, pid, kind, value, "", kind not in primary))
+                    primary.add(kind)
+                    hold(pid, (kind, value))
+            company = first("company")
             org = self._org(company) if company else None
             if org is not None:
-                jobs.append((owner_id, pid, org, _cut(t.first("title") or "", 200), True))
+                title = first("title")
+                if title:
+                    title = cuts.get((title, 200)) or cuts.setdefault(
+                        (title, 200), _cut(title, 200)
+                    )
+                jobs.append((owner_id, pid, org, title or "", True))
             for sid in t.sids:
                 if len(sid[1]) <= MAX_EXTERNAL_ID:
-                    self.src[sid] = pid
+                    src[sid] = pid
                     sources.append((owner_id, pid, sid[0], sid[1], now))
-            for text in dict.fromkeys(r.note.strip()[:MAX_TEXT] for r in t.records if r.note):
-                notes.append((owner_id, pid, text, now))
-            for tag_id in dict.fromkeys(self._tag_ids(t)):
-                tag_links.append((pid, tag_id))
+            records = t.records
+            if len(records) > 1 or records[0].note:
+                for text in dict.fromkeys(r.note.strip()[:MAX_TEXT] for r in records if r.note):
+                    notes.append((owner_id, pid, text, now))
+            if len(records) > 1 or records[0].tags:
+                for tag_id in dict.fromkeys(self._tag_ids(t)):
+                    tag_links.append((pid, tag_id))
         self.journal.created(Person, ids)
         self._write(rels, points, jobs, sources, notes, tag_links)
         self.summary.people_created += len(ids)

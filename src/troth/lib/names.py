@@ -42,6 +42,8 @@ def name_problem(name: str) -> str | None:
     whose FN was three zero-width spaces became person #317 with an invisible name)."""
     if not name or not name.strip():
         return "is empty"
+    if name.isascii() and name.isprintable():
+        return None  # (a printable ASCII character besides the space shows: most names)
     if all(c in _BLANK_GLYPHS or unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in name):
         return "has no visible characters (only zero-width, control or format characters)"
     return None

@@ -486,10 +486,13 @@ class _Importer(InteractionWriter):
         self.summary.created_ids.extend(ids)
         if self.known is not None:  # keep what is known current for later chunks
             known = self.known
+            # the rows as written above: 2 given, 3 family, 4 nickname, 5 name key, 7 photo
             for row, pid in zip(rows, ids, strict=True):
-                known.persons[pid] = (row[4], row[2], row[3])
-                if row[6] is not None:
+                known.persons[pid] = (row[5], row[2], row[3])
+                if row[7] is not None:
                     known.with_photo.add(pid)
+                if row[4]:
+                    known.with_nickname.add(pid)
             known.has_job.update(j[1] for j in jobs)
             known.has_primary.update((p[1], p[2]) for p in points if p[5])
             known.notes.update((n[1], n[2]) for n in notes)

@@ -10,8 +10,9 @@ the real values there, runs the SQL and converts the columns as Django would (da
 booleans, JSON). The query stays written in the ORM, so it reads the same, is the
 same on SQLite and PostgreSQL, and `CaptureQueriesContext` still sees it run.
 
-For values() and values_list() querysets whose parameters are ids and dates
-(anything else is part of the statement: a LIMIT, a fixed status)."""
+For querysets of a model's own fields, values() and values_list(), whose
+parameters are ids and dates (anything else is part of the statement: a LIMIT, a
+fixed status)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+)
 
 Arg = int | dt.date
 _Row = TypeVar("_Row")
@@ -31,6 +37,8 @@ _Row = TypeVar("_Row")
 # where Django 5 drops an out-of-range lookup from the SQL) and days long past.
 _INT_BASE = -7_000_001
 _DAY_BASE = dt.date(1901, 2, 3)
+# The ids a database can hold (64 bits, SQLite's and PostgreSQL's bigint).
+_MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
 
 
 def _stand_in(arg: Arg, k: int) -> Arg:
@@ -54,21 +62,35 @@ class _Statement:
         sql, params = self.compiler.as_sql()
         self.sql = sql
         self.params = list(params)
-        self.slots: list[tuple[int, int, bool]] = []
+        # (position, argument, how it is passed: as it is, as the date's ISO text, or
+        # in the type the backend wrapped it in, psycopg's Int4 for an expression's)
+        self.slots: list[tuple[int, int, Callable[[Any], Any] | None]] = []
         for pos, value in enumerate(self.params):
             for k, stand_in in enumerate(stand_ins):
-                if type(value) is type(stand_in) and value == stand_in:
-                    self.slots.append((pos, k, False))
-                elif isinstance(stand_in, dt.date) and value == stand_in.isoformat():
-                    self.slots.append((pos, k, True))
-        missing = set(range(len(stand_ins))) - {k for _pos, k, _iso in self.slots}
+                if isinstance(stand_in, dt.date):
+                    if type(value) is dt.date and value == stand_in:
+                        self.slots.append((pos, k, None))
+                    elif value == stand_in.isoformat():
+                        self.slots.append((pos, k, dt.date.isoformat))
+                elif isinstance(value, int) and not isinstance(value, bool) and value == stand_in:
+                    self.slots.append((pos, k, None if type(value) is int else type(value)))
+        missing = set(range(len(stand_ins))) - {k for _pos, k, _how in self.slots}
         if missing:
             raise ValueError(f"arguments {sorted(missing)} are not parameters of the query")
         self.fields = [s[0] for s in self.compiler.select[0 : self.compiler.col_count]]
         self.converters = self.compiler.get_converters(self.fields)
         self.kind = qs._iterable_class
-        if self.kind not in (ValuesIterable, ValuesListIterable, FlatValuesListIterable):
-            raise TypeError("Prepared reads values() or values_list() querysets")
+        self.model: Any = None
+        if self.kind is ModelIterable:
+            # the model's own columns only, as ModelIterable makes its instances
+            info = self.compiler.klass_info
+            if not info or info.get("related_klass_infos") or self.compiler.annotation_col_map:
+                raise TypeError("Prepared reads a model's own fields, no related or extra ones")
+            self.model = info["model"]
+            self.attnames = [s[0].target.attname for s in self.compiler.select]
+        elif self.kind not in (ValuesIterable, ValuesListIterable, FlatValuesListIterable):
+            raise TypeError("Prepared reads models, values() or values_list() querysets")
+        self.db = qs.db
         if query.selected:
             self.names = list(query.selected)
         else:
@@ -77,14 +99,15 @@ class _Statement:
 
     def run(self, args: tuple[Arg, ...]) -> list[Any]:
         params = list(self.params)
-        for pos, k, iso in self.slots:
-            value = args[k]
-            params[pos] = value.isoformat() if iso else value  # type: ignore[union-attr]
+        for pos, k, how in self.slots:
+            params[pos] = args[k] if how is None else how(args[k])
         with self.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows: Any = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is not None:
+            return [self.model.from_db(self.db, self.attnames, row) for row in rows]
         if self.kind is ValuesIterable:
             names = self.names
             return [dict(zip(names, row, strict=True)) for row in rows]
@@ -106,6 +129,10 @@ class Prepared(Generic[_Row]):
         self.local = threading.local()
 
     def __call__(self, *args: Arg) -> list[_Row]:
+        if any(isinstance(a, int) and not _MIN_ID <= a <= _MAX_ID for a in args):
+            # no row has such an id (Django's own lookups find nothing for one; the
+            # database would refuse it as a parameter): /people/99999999999999999999/
+            return []
         key = tuple(type(a) for a in args)
         statements: dict[tuple[type, ...], _Statement] | None = getattr(
             self.local, "statements", None

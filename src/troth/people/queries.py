@@ -43,11 +43,17 @@ def people_for(owner: Owner) -> QuerySet[Person]:
     return Person.objects.filter(owner=owner, is_me=False)
 
 
+# composed once (troth.prepared): every page of a person reads them first
+_PERSON: Prepared[Person] = Prepared(
+    lambda owner_id, person_id: Person.objects.filter(owner_id=owner_id, id=person_id)
+)
+
+
 def access_person(owner: Owner, person_id: int) -> Person:
-    try:
-        return Person.objects.get(owner=owner, id=person_id)
-    except Person.DoesNotExist:
-        raise NotFound(f"no person with id {person_id}") from None
+    found = _PERSON(owner.id, person_id)
+    if not found:
+        raise NotFound(f"no person with id {person_id}")
+    return found[0]
 
 
 def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Person:

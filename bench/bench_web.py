@@ -2,7 +2,7 @@
 
     python bench/bench_web.py [--people 30000] [--interactions 1000000]
                               [--workers 1,2] [--threads 8] [--duration 10]
-                              [--clients 20] [--baseline 0]
+                              [--clients 20] [--baseline 0] [--pages person,trust]
 
 Builds a simulated network (generate_network + load_network, seed 7) in a troth
 home under /tmp named after its size and seed, and reuses it on the next run.
@@ -228,7 +228,7 @@ def _measure(home: Path, workers: int, args: argparse.Namespace, log) -> dict[st
         first = fetch(base + "/")
         print(f"  first request (trust cache and all): {first * 1000:.0f} ms", file=sys.stderr)
         results = {}
-        for page in PAGES:
+        for page in args.pages:
             paths = home / f"bench-{page}.txt"
             for path in paths.read_text().split()[:5] * workers:  # each process
                 fetch(base + path)
@@ -266,8 +266,14 @@ def main() -> None:
     parser.add_argument(
         "--workers", default="1,2", help="troth serve --workers, each figure measured in turn"
     )
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help="the pages measured, of " + ",".join(PAGES)
+    )
     parser.add_argument("--build", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if unknown := set(args.pages) - set(PAGES):
+        parser.error(f"--pages: no page {', '.join(sorted(unknown))}; one of {', '.join(PAGES)}")
     if args.build:
         build(args.people, args.interactions, Path(args.build))
         return

@@ -23,16 +23,16 @@ from troth.people.models import Person
 
 # What a page costs before it reads anything of the person: the session, the user,
 # the person, their job, contact points, tags and relationship, the probe, their
-# interactions, who they know and the favour form's needs; and the two probes of
+# interactions, who they know (warmpaths.queries.known_links, what `troth knows`
+# reads: the strongest KNOWS_ROWS links whole with the other people's names and how
+# many there are, one statement however many are listed; was 3, and 7 when the page
+# rescored the Knows rows itself) and the favour form's needs; and the one probe of
 # whether the warm paths' links are current (warmpaths.network.fresh_links: who they
 # know is the links `troth knows` reads, so a pass runs first when they are not).
-BARE = 13
+BARE = 12
 # Everything present: the five lists the probe found, a need's tags, who they know's
-# current jobs; and who they know's links read whole with the other people's names
-# (warmpaths.queries.known_links, what `troth knows` reads: the strongest KNOWS_ROWS
-# by id, a fixed 2 however many are listed; was 7 when the page rescored the Knows
-# rows itself), so the page shows what `troth knows` and "Find a way in" show.
-FULL = BARE + 7 + 2
+# current jobs, so the page shows what `troth knows` and "Find a way in" show.
+FULL = BARE + 7
 
 
 def _queries(web: Client, person: Person) -> list[str]:

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from troth import present
+from troth.interactions.models import Interaction
 from troth.interactions.queries import interactions_with
 from troth.intros.models import Introduction
 from troth.intros.queries import waiting
@@ -25,6 +26,7 @@ from troth.owned import Owner
 from troth.people.dates import date_row, dates_of
 from troth.people.models import Employment, Note, Person, PersonDate
 from troth.people.queries import owned_rows, person_card
+from troth.prepared import Prepared
 
 
 def _ref(pid: int | None, name: str | None, is_me: bool | None) -> dict[str, Any] | None:
@@ -93,6 +95,35 @@ def _which(owner: Owner, person: Person) -> dict[str, bool]:
     return {kind: bool(found) for kind, found in zip(_PROBED, row, strict=True)}
 
 
+_INTERACTIONS: dict[int | None, Prepared[dict[str, Any]]] = {}
+
+
+def _newest_interactions(limit: int | None) -> Prepared[dict[str, Any]]:
+    """A person's `limit` newest interactions (all: None), as person_timeline lists
+    them, composed once per limit (troth.prepared: the Person page's every visit)."""
+    read = _INTERACTIONS.get(limit)
+    if read is None:
+
+        def build(owner_id: int, person_id: int) -> QuerySet[Interaction, Any]:
+            found = (
+                Interaction.objects.filter(owner_id=owner_id, person_id=person_id)
+                .order_by("-occurred_at", "-id")  # as interactions_with
+                .values(
+                    "id",
+                    "occurred_at",
+                    "channel",
+                    "initiated_by",
+                    "duration_minutes",
+                    "summary",
+                    "source",
+                )
+            )
+            return found[:limit] if limit else found
+
+        read = _INTERACTIONS.setdefault(limit, Prepared(build))
+    return read
+
+
 def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[str, Any]:
     """One person's records as plain rows (the `--json` contract's fields), each read
     once and owner-scoped:
@@ -109,10 +140,7 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
     has = _which(owner, person)
     me = person.is_me
     ref = _ref(person.id, person.full_name, me)
-    found = interactions_with(owner, person).values(
-        "id", "occurred_at", "channel", "initiated_by", "duration_minutes", "summary", "source"
-    )
-    rows = list(found[:limit] if limit else found)
+    rows = _newest_interactions(limit)(owner.id, person.id)
     # fewer than asked for: that is all of them, no need to count
     count = (
         len(rows) if not limit or len(rows) < limit else interactions_with(owner, person).count()
@@ -144,19 +172,23 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
             "need_id": f["need_id"],
             "thanked_on": present.iso(f["thanked_on"]),
         }
-        for f in (favors_with(owner, person) if has["favours"] else Favor.objects.none()).values(
-            "id",
-            "kind",
-            "what",
-            "given_on",
-            "thanked_on",
-            "need_id",
-            "giver_id",
-            "giver__full_name",
-            "giver__is_me",
-            "receiver_id",
-            "receiver__full_name",
-            "receiver__is_me",
+        for f in (
+            favors_with(owner, person).values(
+                "id",
+                "kind",
+                "what",
+                "given_on",
+                "thanked_on",
+                "need_id",
+                "giver_id",
+                "giver__full_name",
+                "giver__is_me",
+                "receiver_id",
+                "receiver__full_name",
+                "receiver__is_me",
+            )
+            if has["favours"]
+            else ()  # not even composed: composing a query costs more than the probe
         )
     ]
     all_promises = [
@@ -176,37 +208,41 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
             "changed_at": present.iso(c["status_changed_at"]),
         }
         for c in (
-            promises(owner, status=None, person=person)
+            promises(owner, status=None, person=person).values(
+                "id",
+                "what",
+                "made_on",
+                "due_on",
+                "status",
+                "status_changed_at",
+                "debtor_id",
+                "debtor__full_name",
+                "debtor__is_me",
+                "creditor_id",
+                "creditor__full_name",
+                "creditor__is_me",
+            )
             if has["promises"]
-            else Commitment.objects.none()
-        ).values(
-            "id",
-            "what",
-            "made_on",
-            "due_on",
-            "status",
-            "status_changed_at",
-            "debtor_id",
-            "debtor__full_name",
-            "debtor__is_me",
-            "creditor_id",
-            "creditor__full_name",
-            "creditor__is_me",
+            else ()
         )
     ]
-    need_values = list(
-        (needs_of(owner, person) if has["needs"] else Need.objects.none())
-        .order_by("expires_on", "id")
-        .values(
-            "id",
-            "what",
-            "noted_on",
-            "expires_on",
-            "status",
-            "met_by_id",
-            "met_by__full_name",
-            "met_by__is_me",
+    need_values = (
+        list(
+            needs_of(owner, person)
+            .order_by("expires_on", "id")
+            .values(
+                "id",
+                "what",
+                "noted_on",
+                "expires_on",
+                "status",
+                "met_by_id",
+                "met_by__full_name",
+                "met_by__is_me",
+            )
         )
+        if has["needs"]
+        else []
     )
     tags = need_tags(owner, [n["id"] for n in need_values])
     needs: list[dict[str, Any]] = [
@@ -229,14 +265,18 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
     notes = [
         {"id": n["id"], "when": present.iso(n["created_at"]), "text": n["text"]}
         for n in (
-            Note.objects.filter(owner=owner, person=person) if has["notes"] else Note.objects.none()
-        ).values("id", "created_at", "text")
+            Note.objects.filter(owner=owner, person=person).values("id", "created_at", "text")
+            if has["notes"]
+            else ()
+        )
     ]
     intros = []
     for i in (
-        (_intros_of(owner, person) if has["intros"] else Introduction.objects.none())
+        _intros_of(owner, person)
         .select_related("introducer", "person_a", "person_b")
         .order_by("-updated_at", "-id")
+        if has["intros"]
+        else ()
     ):
         w = waiting(i)
         row = {"when": present.iso(i.updated_at), **present.intro_row(i)}

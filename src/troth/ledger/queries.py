@@ -40,7 +40,7 @@ def open_needs(owner: Owner, today: dt.date, person: Person | None = None) -> Qu
     return qs.select_related("person").prefetch_related("tags").order_by("expires_on", "id")
 
 
-def needs_of(owner: Owner, person: Person | int | Subquery) -> QuerySet[Need]:
+def needs_of(owner: Owner | int, person: Person | int | Subquery) -> QuerySet[Need]:
     """One person's needs, whatever their status, through the person index (a
     person's page lists the open ones and dates the rest on its timeline). `person`
     may be an id or a subquery naming one (the owner's own row)."""

@@ -8,6 +8,8 @@ bench/bench_paths.py --db)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -56,33 +58,57 @@ def fresh_links(owner: Owner) -> None:
     since the last one, rows were rewritten under it (a merge, an undone import), or
     the strengths were decayed on an earlier day (like trust's `fresh_scores`).
     Each test is an index probe: this runs before every path query."""
-    state = InferencePass.objects.filter(owner=owner).first()
     today = timezone.localdate()
-    if state is None or state.decayed_on != today or state.pending or _anything_new(state):
+    if _stale(owner, today):
         # no transaction around the pass: its writes go in short batches, so that on
         # SQLite it never holds the write lock for long (a pass after a 12,000-person
         # import held it for seconds); a pass cut short is simply run again
         do_infer_links(owner, today=today)
 
 
-def _anything_new(state: InferencePass) -> bool:
-    """Rows newer than the pass's marks, in one round trip (three probes of the
-    primary keys above each mark)."""
-    quote = connection.ops.quote_name
+@functools.cache
+def _stale_sql() -> str:
+    """The pass's state and whether rows newer than its marks arrived (three probes
+    of the primary keys above each mark), in one statement built once: it runs on
+    every Person page, where the pass read through the ORM and a probe after it cost
+    more to compose than to run (issue 20)."""
+    q = connection.ops.quote_name
+    meta: Any = InferencePass._meta
+
+    def col(name: str) -> str:
+        return "p." + q(meta.get_field(name).column)
+
     probes = [
-        (Interaction, state.interactions_max_id),
-        (MessageParticipant, state.participants_max_id),
-        (ContactPoint, state.points_max_id),
+        (Interaction, "interactions_max_id"),
+        (MessageParticipant, "participants_max_id"),
+        (ContactPoint, "points_max_id"),
     ]
-    sql = "SELECT " + ", ".join(
-        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)}"
-        f" WHERE {quote('id')} > %s AND {quote('owner_id')} = %s)"
-        for model, _mark in probes
+    exists = ", ".join(
+        f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)}"
+        f" WHERE {q('id')} > {col(mark)} AND {q('owner_id')} = %(owner)s)"
+        for model, mark in probes
     )
+    return (
+        f"SELECT {col('decayed_on')}, {col('pending')}, {exists}"
+        f" FROM {q(meta.db_table)} p WHERE {col('owner')} = %(owner)s"
+    )
+
+
+def _stale(owner: Owner, today: dt.date) -> bool:
+    """Whether the links need a pass: none ran yet, one is pending, the strengths
+    were decayed on an earlier day, or anything new arrived since."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for _model, mark in probes for v in (mark, state.owner_id)])
+        cursor.execute(_stale_sql(), {"owner": owner.pk})
         row = cursor.fetchone()
-    return any(row)
+    if row is None:
+        return True
+    decayed_on, pending, *new = row
+    # the raw values, as the fields would read them (a string on SQLite and PostgreSQL)
+    if InferencePass._meta.get_field("decayed_on").to_python(decayed_on) != today:
+        return True
+    if isinstance(pending, str):
+        pending = json.loads(pending)
+    return bool(pending) or any(new)
 
 
 def _ties(owner: Owner, day: dt.date) -> tuple[dict[int, tuple[str, float]], dict[int, Any]]:

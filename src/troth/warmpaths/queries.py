@@ -5,10 +5,12 @@ search itself in the pure `graph.py`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -121,6 +123,70 @@ def _link_row(link: Link, me_side: int, today: dt.date, names: dict[int, str]) -
     }
 
 
+@functools.cache
+def _strongest_sql() -> str:
+    """known_links' one statement for the strongest `limit` links (built once, names
+    from the models): each side of the pair seeks its own index (an OR of the two
+    makes SQLite walk every link of the owner), the two are ranked and cut in the
+    database with their count beside them (a hub's thousands of links cost a sort,
+    never a row each here), and only the kept links are read whole, with the other
+    person's name and the employer's. It was four statements, and composing them
+    through the ORM cost the Person page more than running them (issue 20)."""
+    q = connection.ops.quote_name
+    link = q(Link._meta.db_table)
+
+    def column(model: Any, name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    def col(name: str) -> str:
+        return column(Link, name)
+
+    def side(mine: str, other: str) -> str:
+        return (
+            f"SELECT {col('id')} AS lid, {col(other)} AS other, {col('strength')} AS strength"
+            f" FROM {link} WHERE {col('owner')} = %(owner)s AND {col(mine)} = %(person)s"
+            f" AND NOT {col('forgotten')}"
+        )
+
+    fields = ", ".join(f"l.{q(str(f.column))}" for f in Link._meta.concrete_fields)
+    return (
+        f"SELECT {fields}, p.{column(Person, 'full_name')} AS other_name,"
+        f" o.{column(Organization, 'name')} AS employer_name, r.total AS total"
+        " FROM (SELECT lid, other, strength, total FROM"
+        " (SELECT lid, other, strength, COUNT(*) OVER () AS total FROM"
+        f" ({side('person_a', 'person_b')} UNION ALL {side('person_b', 'person_a')}) AS s)"
+        " AS c ORDER BY strength DESC, other LIMIT %(limit)s) AS r"
+        f" JOIN {link} l ON l.{col('id')} = r.lid"
+        f" LEFT JOIN {q(Person._meta.db_table)} p ON p.{column(Person, 'id')} = r.other"
+        f" AND p.{column(Person, 'owner')} = %(owner)s"
+        f" LEFT JOIN {q(Organization._meta.db_table)} o"
+        f" ON o.{column(Organization, 'id')} = l.{col('employer')}"
+        " ORDER BY r.strength DESC, r.other"
+    )
+
+
+def _strongest(owner: Owner, person: Person, limit: int) -> tuple[list[Link], dict[int, str], int]:
+    """The strongest `limit` of `person`'s links (not forgotten), their other people's
+    names and how many links they have in all, in one statement (`_strongest_sql`)."""
+    rows = list(
+        Link.objects.raw(_strongest_sql(), {"owner": owner.pk, "person": person.id, "limit": limit})
+    )
+    names: dict[int, str] = {}
+    for lk in rows:
+        other = lk.person_b_id if lk.person_a_id == person.id else lk.person_a_id
+        if lk.other_name is not None:  # type: ignore[attr-defined]  # raw()'s extra column
+            names[other] = lk.other_name  # type: ignore[attr-defined]
+        if lk.employer_id is not None:
+            # the employer as select_related would give it (evidence_parts names it)
+            lk.employer = Organization.from_db(
+                None,
+                ["id", "name"],
+                (lk.employer_id, lk.employer_name),  # type: ignore[attr-defined]
+            )
+    total = rows[0].total if rows else 0  # type: ignore[attr-defined]
+    return rows, names, total
+
+
 def known_links(
     owner: Owner, person: Person, limit: int | None = None
 ) -> tuple[list[tuple[Link, dict[str, Any]]], int]:
@@ -132,35 +198,24 @@ def known_links(
     Each side of the pair is read on its own (person_a, person_b): each seeks its
     own index, where an OR of the two makes SQLite walk every link of the owner. With
     a `limit`, a hub's thousands of links cost a sort in the database and a count,
-    and only the `limit` strongest are read whole (their ids listed, never all)."""
+    and only the `limit` strongest are read whole, in one statement (`_strongest`)."""
     fresh_links(owner)
     today = timezone.localdate()
-    sides = [
-        Link.objects.filter(owner=owner, forgotten=False, **{mine: person})
-        for mine in ("person_a", "person_b")
-    ]
     if limit is None:
+        sides = [
+            Link.objects.filter(owner=owner, forgotten=False, **{mine: person})
+            for mine in ("person_a", "person_b")
+        ]
         links = [lk for side in sides for lk in side.select_related("employer")]
         total = len(links)
+        others = {lk.person_b_id if lk.person_a_id == person.id else lk.person_a_id for lk in links}
+        names = (
+            dict(Person.objects.filter(owner=owner, id__in=others).values_list("id", "full_name"))
+            if others
+            else {}
+        )
     else:
-        ranked = (
-            sides[0]
-            .values("id", "strength", other=F("person_b_id"))
-            .union(sides[1].values("id", "strength", other=F("person_a_id")), all=True)
-        )
-        ids = [r["id"] for r in ranked.order_by("-strength", "other")[:limit]]
-        total = len(ids) if len(ids) < limit else ranked.count()
-        links = (
-            list(Link.objects.filter(owner=owner, id__in=ids).select_related("employer"))
-            if ids
-            else []
-        )
-    others = {lk.person_b_id if lk.person_a_id == person.id else lk.person_a_id for lk in links}
-    names = (
-        dict(Person.objects.filter(owner=owner, id__in=others).values_list("id", "full_name"))
-        if others
-        else {}
-    )
+        links, names, total = _strongest(owner, person, limit)
     pairs = [(lk, _link_row(lk, person.id, today, names)) for lk in links]
     pairs.sort(key=lambda p: (-p[1]["strength"], p[1]["name"], p[1]["id"]))
     return pairs, total

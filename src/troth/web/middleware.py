@@ -20,12 +20,15 @@ from __future__ import annotations
 import ipaddress
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from troth.errors import Forbidden, NotFound, TrothError, web_text
+from troth.prepared import Prepared
 
 
 def is_loopback(address: str | None) -> bool:
@@ -40,21 +43,34 @@ def is_loopback(address: str | None) -> bool:
 _local_user_id: int | None = None
 
 
+def _local_user_row(user_id: int) -> QuerySet[Any, Any]:
+    # (imported here: this module is loaded with the settings, before the apps)
+    from django.contrib.auth import get_user_model
+
+    from troth.owners import LOCAL_USERNAME
+
+    return (
+        get_user_model()
+        .objects.filter(id=user_id, username=LOCAL_USERNAME, is_active=True)
+        .order_by("pk")[:1]
+    )
+
+
+# Composed once (troth.prepared): it is read on every request of the local app.
+_LOCAL_USER: Prepared[Any] = Prepared(_local_user_row)
+
+
 def _local_user():
     """The local owner, looked up once per process (and again if it was deleted)."""
     global _local_user_id
-    from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from troth.owners import LOCAL_USERNAME, local_owner
+    from troth.owners import local_owner
 
-    User = get_user_model()
     if _local_user_id is not None:
-        user = User.objects.filter(
-            id=_local_user_id, username=LOCAL_USERNAME, is_active=True
-        ).first()
-        if user is not None:
-            return user
+        found = _LOCAL_USER(_local_user_id)
+        if found:
+            return found[0]
     with transaction.atomic():
         user = local_owner()
     _local_user_id = user.id

@@ -8,12 +8,22 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 
 def owner_of(request: HttpRequest):
     """The signed-in user owns every row a view reads or writes (the middleware
     made sure there is one: the local owner on loopback, else a real login)."""
     return request.user
+
+
+def id_url(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for any pk, at the cost of one reverse: a page that
+    links to fifty people reversed the same pattern fifty times, a tenth of the
+    Person page's time (issue 20). For a pattern whose one argument is an int."""
+    mark = "987654321"
+    head, _, tail = reverse(name, args=[int(mark)]).partition(mark)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def is_htmx(request: HttpRequest) -> bool:

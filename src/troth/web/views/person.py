@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -31,6 +32,7 @@ from troth.people import models as people_models
 from troth.people.dates import dates_for_page
 from troth.people.models import Person, Relationship
 from troth.people.queries import access_person, owned_rows, person_card
+from troth.prepared import Prepared
 from troth.profile import person_timeline
 from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
@@ -45,7 +47,7 @@ from troth.web.forms import (
     PersonEditForm,
     PromiseForm,
 )
-from troth.web.views.common import owner_of, page
+from troth.web.views.common import id_url, owner_of, page
 from troth.web.views.people import MERGED_HERE
 
 # The photo types a browser may be handed (never SVG: it can carry script).
@@ -80,14 +82,37 @@ def initials(name: str) -> str:
     return letters.upper()
 
 
-def _need_choices(owner, whose: Person | Subquery, today) -> list[tuple[int, str]]:
-    """The open needs a favour may answer, as the favour form lists them."""
-    rows = (
-        needs_of(owner, whose)
-        .filter(status=Need.OPEN, expires_on__gte=today)
+def _open_needs(needs: QuerySet[Need], today: dt.date) -> QuerySet[Need, tuple[int, str]]:
+    return (
+        needs.filter(status=Need.OPEN, expires_on__gte=today)
         .order_by("expires_on", "id")
         .values_list("id", "what")
     )
+
+
+# The open needs a favour may answer, theirs (you gave) and yours (you got): composed
+# once (troth.prepared), as the favour forms are on every Person page.
+_THEIR_OPEN_NEEDS: Prepared[tuple[int, str]] = Prepared(
+    lambda owner_id, person_id, today: _open_needs(needs_of(owner_id, person_id), today)
+)
+_MY_OPEN_NEEDS: Prepared[tuple[int, str]] = Prepared(
+    lambda owner_id, today: _open_needs(
+        needs_of(
+            owner_id,
+            Subquery(Person.objects.filter(owner_id=owner_id, is_me=True).values("id")[:1]),
+        ),
+        today,
+    )
+)
+
+
+def _need_choices(owner, person: Person | None, today: dt.date) -> list[tuple[int, str]]:
+    """The open needs a favour may answer, as the favour form lists them: the
+    person's, or with None the owner's own."""
+    if person is None:
+        rows = _MY_OPEN_NEEDS(owner.id, today)
+    else:
+        rows = _THEIR_OPEN_NEEDS(owner.id, person.id, today)
     return [(i, what[:80]) for i, what in rows]
 
 
@@ -112,9 +137,7 @@ def _quick_inputs(
         if kind == "gave" and "need_choices" in known:
             return {}, known["need_choices"]
         today = timezone.localdate()
-        me = Person.objects.filter(owner=owner, is_me=True).values("id")[:1]
-        whose = person if kind == "gave" else Subquery(me)
-        return {}, _need_choices(owner, whose, today)
+        return {}, _need_choices(owner, person if kind == "gave" else None, today)
     return {}, None
 
 
@@ -168,6 +191,21 @@ def _introduced(owner, person: Person, links: list[tuple[Link, dict[str, Any]]])
     )
 
 
+# The current jobs of the people shown under "Who they know" (KNOWS_ROWS ids), composed
+# once (troth.prepared). owned_rows: SQLite would otherwise walk the owner index, every
+# job and every relationship of the owner (48 ms of the page at 30,000 people), not
+# these few.
+_CURRENT_JOBS: Prepared[tuple[int, str, str]] = Prepared(
+    lambda owner_id, *ids: (
+        owned_rows(
+            people_models.Employment.objects.filter(person_id__in=ids, is_current=True), owner_id
+        )
+        .order_by("-started_on", "-id")
+        .values_list("person_id", "organization__name", "title")
+    )
+)
+
+
 def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[dict], int]:
     """The people this person knows, as `troth knows` lists them (warmpaths'
     `known_links`: the links troth infers from mail, meetings, jobs and introductions
@@ -177,19 +215,14 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
     if not links:  # nobody: nothing more to read
         return [], total
     ids = [row["id"] for _link, row in links]
-    # owned_rows: SQLite would otherwise walk the owner index, every job and every
-    # relationship of the owner (48 ms of the page at 30,000 people), not these few
+    # padded with 0 (nobody's id) to KNOWS_ROWS ids: always the one statement
+    ids += [0] * (KNOWS_ROWS - len(ids))
     jobs: dict[int, tuple[str, str]] = {}
-    for pid, org, title in (
-        owned_rows(
-            people_models.Employment.objects.filter(person_id__in=ids, is_current=True), owner
-        )
-        .order_by("-started_on", "-id")
-        .values_list("person_id", "organization__name", "title")
-    ):
+    for pid, org, title in _CURRENT_JOBS(owner.id, *ids):
         jobs.setdefault(pid, (org, title))
     through_them = _introduced(owner, person, links)
     today = timezone.localdate()
+    url = id_url("web:person")
     rows = []
     for link, row in links:
         pid, name = row["id"], row["name"]
@@ -212,6 +245,7 @@ def knows_rows(owner, person: Person, met_through_id: int | None) -> tuple[list[
         rows.append(
             {
                 "id": pid,
+                "url": url(pid),
                 "name": name,
                 "job": " at ".join(x for x in (title, org) if x),
                 # the strongest reason, then the others
@@ -349,6 +383,7 @@ def page_context(request: HttpRequest, person: Person, bound: dict[str, forms.Fo
         quick.append(
             {
                 "kind": kind,
+                "url": reverse("web:quick-add", args=[person.id, kind]),
                 "title": title,
                 "button": button,
                 "form": form,  # None: a blank form, its fields' HTML from the cache

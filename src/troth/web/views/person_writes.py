@@ -231,7 +231,13 @@ def quick_add(request: HttpRequest, person_id: int, kind: str) -> HttpResponse:
         )
     _cls, title, button = QUICK[kind]
     context: dict[str, Any] = {
-        "q": {"kind": kind, "title": title, "button": button, "form": form},
+        "q": {
+            "kind": kind,
+            "url": reverse("web:quick-add", args=[person.id, kind]),
+            "title": title,
+            "button": button,
+            "form": form,
+        },
         "person": person,
         "done": done,
     }

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError

@@ -96,7 +96,10 @@ This script, main's code and this alternating (runs 1-3 without the co_last_days
 change), 30,000 people: new day CPU 1.37/1.22/1.19 -> 0.97/0.95/0.97 s, same day CPU
 0.85/0.75/0.78 -> 0.74/0.70/0.89 s, one update median 70.8/56.1/26.8 -> 48.6/21.2/8.5
 ms, p95 98.7/92.0/45.1 -> 86.5/36.8/16.2 ms (wall, load 12-15: not the 10 ms goal's
-conditions). Left in a new day: the UPDATE 0.2 s (three indexes move: score, the
+conditions). Two more pairs with the co_last_days change, load 5-7, CPU probe 0.5-0.6 s:
+new day CPU 1.16/1.15 -> 0.98/0.87 s (wall 2.3/2.4 -> 2.1/2.2), same day CPU 0.72/0.75
+-> 0.65/0.69, one update median 15.0/16.0 -> 8.0/8.0 ms, p95 22.9/31.2 -> 12.4/15.6 ms.
+Left in a new day: the UPDATE 0.2 s (three indexes move: score, the
 agenda's, as_of), the recent rows 0.25, reading the past 0.13, the history 0.12.
 """
 

@@ -80,6 +80,27 @@ update 7.1-7.3 ms against 6.9. With 200,000 copies added (50,000 messages, 2-6 o
 people on each): full recompute 1.29-1.36 s against 1.10-1.13 (+0.2 s, the copies'
 GROUP BY and the addresses mapped to people; 0.45 s before the covering index), one
 update 4.6 ms against 4.0.
+
+Issue 20, third round (one update, a new day), 2026-12-07, load 8-15 on 2 cores. One
+update, CPU of `do_update_trust` on one copied 30,000-person database (a script outside
+the repository, 200 updates each, alternating): the commit before co_since_contact
+7.4-8.4 ms median, its parent 8.2-8.4, this 5.2-5.5 (p95 10.7-11.4 -> 7.7). The
+copies' read was 0.2-0.5 ms of it; the rest of the ~5 ms over the quiet 4.7 was load.
+Half of `load_history`'s 4 ms was Django building querysets (the tie, "me", both
+sides of its links, its rating, its introductions twice), now plain SQL; likewise
+`tier_among` and the final UPDATE. A new day, CPU of the recompute, same script kind:
+1.09-1.18 -> 0.83-0.92 s: the rows UPDATEd from a staged table in one statement, only
+the columns a day changes (write 0.46 -> 0.28 s), the past's span bits in one reduceat
+(65 -> 20 ms), co_last_days driven by the copies' addresses (36 -> 1 ms without mail).
+This script, main's code and this alternating (runs 1-3 without the co_last_days
+change), 30,000 people: new day CPU 1.37/1.22/1.19 -> 0.97/0.95/0.97 s, same day CPU
+0.85/0.75/0.78 -> 0.74/0.70/0.89 s, one update median 70.8/56.1/26.8 -> 48.6/21.2/8.5
+ms, p95 98.7/92.0/45.1 -> 86.5/36.8/16.2 ms (wall, load 12-15: not the 10 ms goal's
+conditions). Two more pairs with the co_last_days change, load 5-7, CPU probe 0.5-0.6 s:
+new day CPU 1.16/1.15 -> 0.98/0.87 s (wall 2.3/2.4 -> 2.1/2.2), same day CPU 0.72/0.75
+-> 0.65/0.69, one update median 15.0/16.0 -> 8.0/8.0 ms, p95 22.9/31.2 -> 12.4/15.6 ms.
+Left in a new day: the UPDATE 0.2 s (three indexes move: score, the
+agenda's, as_of), the recent rows 0.25, reading the past 0.13, the history 0.12.
 """
 
 from __future__ import annotations

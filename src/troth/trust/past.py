@@ -304,10 +304,19 @@ def _span_bits(
     j whole days before the base): day j before the base is floor((back + j) /
     width) spans back. Each span is one slice of the bits, read once: a cumulative
     sum over all of them cost 0.1 s at 30,000 ties."""
-    out = np.zeros(len(day_bits), np.int64)
+    spans, starts, end = [], [], 0
     for span in range(count):
         lo = max(int(np.ceil(span * width - back)), 0)
         hi = min(int(np.ceil((span + 1) * width - back)), PAST_DAYS)
-        if lo < hi:
-            out |= day_bits[:, lo:hi].any(axis=1).astype(np.int64) << span
+        if lo < hi:  # the spans' slices follow one another: lo is the last one's hi
+            spans.append(span)
+            starts.append(lo)
+            end = hi
+    out = np.zeros(len(day_bits), np.int64)
+    if not spans or not len(day_bits):
+        return out
+    # every slice's "any" in one pass (a loop of slices cost 65 ms at 30,000 ties)
+    hit = np.logical_or.reduceat(day_bits[:, :end], starts, axis=1)
+    for k, span in enumerate(spans):
+        out |= hit[:, k].astype(np.int64) << span
     return out

@@ -425,9 +425,12 @@ def co_last_days(owner: Any, ids: np.ndarray, cuts: Sequence[float] | Floats) ->
         " WHERE mp.owner_id = %(owner)s AND mp.role IN (%(to)s, %(cc)s)"
         f" AND mp.owner_role IN (%(to)s, %(cc)s) AND mp.occurred_at <= %(c{last})s{mine}"
         " GROUP BY mp.address) a"
-        f" JOIN {cp} cp ON cp.owner_id = %(owner)s AND cp.kind = %(email)s"
+        # CROSS JOIN: SQLite keeps the copies' addresses the outer loop. With a plain
+        # JOIN it ran over every email address of the book instead, asking each the
+        # NOT EXISTS below: 35-50 ms of a full recompute with no copies at all.
+        f" CROSS JOIN {cp} cp WHERE cp.owner_id = %(owner)s AND cp.kind = %(email)s"
         f" AND cp.value = a.address{only}"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {cp} other WHERE other.owner_id = cp.owner_id"
+        f" AND NOT EXISTS (SELECT 1 FROM {cp} other WHERE other.owner_id = cp.owner_id"
         " AND other.kind = cp.kind AND other.value = cp.value AND other.person_id <> cp.person_id)"
         " GROUP BY cp.person_id"
     )

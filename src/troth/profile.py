@@ -96,11 +96,17 @@ def _which(owner: Owner, person: Person) -> dict[str, bool]:
 
 
 _INTERACTIONS: dict[int | None, Prepared[dict[str, Any]]] = {}
+# The limits the web pages and the CLI's defaults ask for: only these are kept composed.
+# A limit comes from the caller (the API's ?history= takes 1-100000), and a statement
+# kept for every value anyone asks for would grow without bound (the attacker's review:
+# 14 KB a value a thread); any other limit is composed for its one call.
+_KEPT_LIMITS = frozenset({None, 30, 50, 100, 5000})
 
 
 def _newest_interactions(limit: int | None) -> Prepared[dict[str, Any]]:
     """A person's `limit` newest interactions (all: None), as person_timeline lists
-    them, composed once per limit (troth.prepared: the Person page's every visit)."""
+    them, composed once per limit the app itself uses (troth.prepared: the Person
+    page's every visit)."""
     read = _INTERACTIONS.get(limit)
     if read is None:
 
@@ -120,7 +126,9 @@ def _newest_interactions(limit: int | None) -> Prepared[dict[str, Any]]:
             )
             return found[:limit] if limit else found
 
-        read = _INTERACTIONS.setdefault(limit, Prepared(build))
+        read = Prepared(build)
+        if limit in _KEPT_LIMITS:
+            read = _INTERACTIONS.setdefault(limit, read)
     return read
 
 

@@ -17,7 +17,7 @@ version of this migration has the same schema as one that applies this one.
 from typing import Any
 
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 
 NAME = "message_participant_address"
 BUILDING = "msg_participant_addr_building"  # the new index while it is built
@@ -28,12 +28,29 @@ NEW = ["owner", "address", "role", "owner_role", "occurred_at"]
 def _swap(schema_editor: Any, model: Any, fields: list[str], replaced: list[str]) -> None:
     """Make NAME an index on `fields` instead of `replaced`."""
     wanted = models.Index(fields=fields, name=NAME)
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.remove_index(model, models.Index(fields=replaced, name=NAME))
-        schema_editor.add_index(model, wanted)
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        # atomic = False (for PostgreSQL) took the transaction away here too: without
+        # this one, a build cut short left the index dropped and every later migrate
+        # failing on "no such index" (the attacker's review)
+        with transaction.atomic(using=connection.alias):
+            schema_editor.remove_index(model, models.Index(fields=replaced, name=NAME))
+            schema_editor.add_index(model, wanted)
         return
     building = models.Index(fields=fields, name=BUILDING)
     quote = schema_editor.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, i.indisvalid FROM pg_class c JOIN pg_index i"
+            " ON i.indexrelid = c.oid WHERE c.relname IN (%s, %s)"
+            " AND pg_table_is_visible(c.oid)",
+            [NAME, BUILDING],
+        )
+        found = dict(cursor.fetchall())
+    if found.get(BUILDING) and NAME not in found:
+        # cut short after the old index was dropped: the new one is built and valid
+        schema_editor.rename_index(model, building, wanted)
+        return
     # a build cut short leaves an invalid index behind: a second run starts afresh
     schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote(BUILDING)}")
     schema_editor.add_index(model, building, concurrently=True)

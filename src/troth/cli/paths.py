@@ -55,7 +55,12 @@ def knows(
             if how or strength is not None:
                 raise TrothError("--forget takes no --how or --strength")
             link = actions.do_forget(me_owner, pa, pb)
-            said = f"Forgot that {pa.full_name} and {pb.full_name} know each other"
+            # not "forgot that they know each other": the link may have been a "may
+            # know" nobody confirmed (a newcomer's review)
+            said = (
+                f"Forgot the link between {pa.full_name} and {pb.full_name}:"
+                " imports will not bring it back"
+            )
         else:
             link = actions.do_knows(me_owner, pa, pb, how=how, strength=strength)
             said = f"Noted: {pa.full_name} and {pb.full_name} know each other"
@@ -182,9 +187,21 @@ def path(
                     f"  {escape(row['name'])} (#{row['id']}, {row['tier']}):"
                     f" {escape('; '.join(row['evidence']))}{give}"
                 )
+        elif result.get("strangers"):
+            who = ", ".join(escape(row["name"]) for row in result["strangers"])
+            console.print(
+                f"Only people you are not in touch with are known to know them ({who}):"
+                " troth never goes through a stranger. Get in touch with one of them first,"
+                " or add what you know with troth knows A B."
+            )
         else:
             console.print(
                 "Nobody you know is known to know them yet: add what you know with troth knows A B."
+            )
+        if goal.get("tier") and goal["tier"] != "stranger":
+            console.print(
+                f"You are in touch with {escape(name)} yourself ({goal['tier']}): a warm path"
+                " goes through someone closer to you, who knows them."
             )
         for row in result.get("may_know", []):
             chain = " -> ".join(escape(hop["name"]) for hop in row["via"])

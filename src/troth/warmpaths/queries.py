@@ -462,6 +462,7 @@ def find_paths(
     if not paths and not direct and ranks:
         touching = source.touching(set(ranks))  # read once for both
         result["closest"] = _closest(owner, touching, set(ranks), ties, today)
+        result["strangers"] = _strangers(owner, touching, set(ranks), ties)
         result["may_know"] = _may_know(owner, net, first, touching, set(ranks), ties, hops, today)
     return result
 
@@ -506,6 +507,23 @@ def _closest(
         }
         for pid in order
     ]
+
+
+def _strangers(
+    owner: Owner, links: list[Link], targets: set[int], ties: dict[int, tuple[str, float]]
+) -> list[dict[str, Any]]:
+    """People in my book known to know the target whom I am not in touch with: never a
+    hop, but "nobody you know knows them" would be untrue (a newcomer's review)."""
+    found = sorted(
+        {
+            pid
+            for lk in links
+            for pid in (lk.person_a_id, lk.person_b_id)
+            if pid not in targets and ties.get(pid, ("stranger", 0.0))[0] == "stranger"
+        }
+    )[:TOP]
+    names = dict(Person.objects.filter(owner=owner, id__in=found).values_list("id", "full_name"))
+    return [{"id": pid, "name": names[pid]} for pid in found if pid in names]
 
 
 def _may_know(

@@ -406,9 +406,13 @@ def test_people_filters_and_sorts(web: Client, alice: Owner, dana: Person, sam: 
         {"sort": "company"},
         {"tier": "inner"},
         {"cooling": "1"},
-        {"sort": "bogus", "tier": "bogus", "owes": "bogus", "page": "x"},
+        {"sort": "bogus"},  # a sort falls back to names
     ):
         assert web.get("/people/", params).status_code == 200, params
+    # a filter or page the list cannot apply is a 400 naming it, never the whole list
+    # (tests/test_web_people_bad_filter.py, tests/test_web_people_switches.py)
+    for params in ({"tier": "bogus"}, {"owes": "bogus"}, {"page": "x"}, {"cooling": "maybe"}):
+        assert web.get("/people/", params).status_code == 400, params
 
 
 def test_people_pages_without_per_row_queries(

@@ -32,6 +32,26 @@ NATURAL_DESCENDING = {"score", "last"}
 OWES = {"owes-you": "they owe you a turn", "you-owe": "you owe them a turn"}
 
 
+_ON, _OFF = {"1", "on", "true", "yes"}, {"", "0", "off", "false", "no"}
+
+
+def _switch(params: Any, name: str) -> bool:
+    """A yes/no filter: ?cooling=maybe is a 400 naming it, not the whole list (a
+    newcomer's review: only 1, on and true filtered, anything else showed everyone)."""
+    value = (params.get(name) or "").strip().lower()
+    if value not in _ON | _OFF:
+        raise FieldError(name, f": {value[:40]!r} is neither on nor off (use 1 or 0)")
+    return value in _ON
+
+
+def page_number(value: Any) -> int:
+    """?page=: a whole number from 1 (past the last page shows the last one)."""
+    text = str(value or "1").strip()
+    if not text.isdigit() or int(text) < 1 or len(text) > 9:
+        raise FieldError("page", f": {text[:40]!r} is not a page number (1, 2, ...)")
+    return int(text)
+
+
 @dataclass
 class Filters:
     q: str = ""
@@ -51,7 +71,7 @@ class Filters:
         sort = sort.lstrip("-")
         if sort not in SORTS:
             sort, descending = "name", False
-        tier = (params.get("tier") or "").strip()
+        tier = (params.get("tier") or "").strip().lower()  # names ignore case elsewhere
         owes = (params.get("owes") or "").strip()
         # a filter the list cannot apply is a 400 naming it (as `troth trust --tier`),
         # never the whole list as if it were the answer; the sort falls back to names
@@ -64,9 +84,9 @@ class Filters:
             tag=(params.get("tag") or "").strip()[:64],
             company=(params.get("company") or "").strip()[:200],
             tier=tier,
-            cooling=params.get("cooling") in {"1", "on", "true"},
+            cooling=_switch(params, "cooling"),
             owes=owes,
-            archived=params.get("archived") in {"1", "on", "true"},
+            archived=_switch(params, "archived"),
             sort=sort,
             descending=descending,
         )
@@ -138,7 +158,7 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
     elif f.descending:
         ids.reverse()
     pager = Paginator(ids, PER_PAGE)
-    page = pager.get_page(number)
+    page = pager.get_page(page_number(number))
     shown = list(page.object_list)
     rows = people_rows(owner, shown)
     on_page = trust if needs_all_trust else _trust(owner, shown)

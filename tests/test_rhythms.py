@@ -55,12 +55,12 @@ def test_why_a_tie_is_cooling_follows_the_owners_rhythm(alice: Owner, fixed_day:
         (p, d)
         for p in Person.objects.filter(owner=alice, is_me=False)
         for d in [trust_detail(alice, p)]
-        if any("this tie is cooling" in r for r in d["reasons"])
+        if any("due a check-in" in r for r in d["reasons"])
     ]
     assert cooling, "the simulated network has cooling ties"
     person, detail = cooling[0]
-    # a slower rhythm for that tier: the same silence is no longer cooling
+    # a slower rhythm for that tier: the same silence is no longer due a check-in
     do_set_tier_cadence(alice, detail["tier"], 730)
     again = trust_detail(alice, person)
     assert again["tier"] == detail["tier"]
-    assert not any("this tie is cooling" in r for r in again["reasons"])
+    assert not any("due a check-in" in r for r in again["reasons"])

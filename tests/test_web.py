@@ -93,8 +93,13 @@ def test_today_lists_the_agenda_in_order_with_reasons(
     assert 'name="csrfmiddlewaretoken"' in body and "htmx.min.js" in body
 
 
-def test_today_is_empty_politely(web: Client) -> None:
-    assert "Nothing needs you today" in text(web.get("/"))
+def test_today_is_empty_politely(web: Client, alice: Owner) -> None:
+    # a first day with nobody in the book says how to begin
+    body = text(web.get("/"))
+    assert "troth knows nobody yet" in body and "Nothing needs you today" not in body
+    do_add_person(alice, "Dana Whitfield")
+    body = text(web.get("/"))
+    assert "Nothing needs you today" in body and "knows nobody yet" not in body
 
 
 def test_done_in_place_keeps_the_promise(web: Client, late_promise: Commitment) -> None:
@@ -999,7 +1004,7 @@ def test_troth_serve_answers_http_on_loopback(tmp_path: Path, migrated_db: Path)
     try:
         url, body = _get(proc, f"http://127.0.0.1:{port}/")
         assert url == f"http://127.0.0.1:{port}/"  # local mode: no sign-in
-        assert "Nothing needs you today" in body
+        assert "troth knows nobody yet" in body  # an empty home: how to begin
         _url, js = _get(proc, f"http://127.0.0.1:{port}/static/web/htmx.min.js")
         assert "htmx" in js[:200]
         with pytest.raises(urllib.error.HTTPError) as missing:

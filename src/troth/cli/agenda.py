@@ -62,6 +62,17 @@ def agenda_cmd(
     day = f"{result.today:%A} {result.today.day} {result.today:%B %Y}"
     _failing_sources(me_owner)
     if not shown:
+        from troth.people.queries import people_for
+
+        if not people_for(me_owner).exists():
+            # a first run's empty agenda: say how to begin, not "a good day to give
+            # first" to someone troth knows nobody for (a newcomer's review)
+            console.print(
+                f"{day}: troth knows nobody yet. Add someone (troth add NAME), import an"
+                " address book or a mailbox (troth import FILE), or try it on a made-up"
+                " network (troth demo)."
+            )
+            return
         console.print(f"{day}: nothing needs you today. A good day to give first.")
         return
     console.print(f"[bold]{day}[/bold]: {plural(len(shown), 'thing')} worth doing")

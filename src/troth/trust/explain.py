@@ -133,6 +133,15 @@ def reasons(
             (1.5, f"No two-way contact for {_span(silent)}: a dormant tie, worth reconnecting")
         )
     elif f.two_way[i] and cadence and silent > cadence:
-        scored.append((1.2, f"No two-way contact for {_span(silent)}: this tie is cooling"))
+        # not "cooling": troth keeps that word for a tie whose chance of contact is falling
+        # (the agenda, --cooling, a path's first hop); this is the tier's rhythm (a
+        # newcomer read "cooling" beside "raises the chance of contact")
+        scored.append(
+            (
+                1.2,
+                f"No two-way contact for {_span(silent)}, past the {tier} tier's rhythm"
+                f" of {_span(cadence)}: due a check-in",
+            )
+        )
     scored.sort(key=lambda r: -r[0])
     return [text for _w, text in scored]

@@ -24,6 +24,7 @@ from troth.errors import NotFound, TrothError, web_text
 from troth.intros.queries import access_intro
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
+from troth.people.queries import people_for
 from troth.sync.queries import failing
 from troth.web.forms import DoneForm, SnoozeForm, snooze_choices
 from troth.web.views.common import is_htmx, owner_of, page
@@ -105,6 +106,8 @@ def _context(request: HttpRequest, errors: dict[str, str] | None = None) -> dict
         **_snooze(result.today),
         # a mail or calendar source that keeps failing: one line each, saying why
         "failing_sources": failing(owner, at_least=2),
+        # an empty first day says how to begin (a newcomer's review)
+        "nobody": not items and not people_for(owner).exists(),
         "nav": "today",
     }
 

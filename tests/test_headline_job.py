@@ -13,7 +13,8 @@ from django.test import Client
 
 from test_backup import snapshot, wipe
 from test_web_person_edit import form_data
-from troth.identity.actions import candidates, do_merge
+from troth.identity.actions import do_merge
+from troth.identity.queries import candidates
 from troth.owned import Owner
 from troth.owners import local_owner
 from troth.people.actions import do_add_person, do_set_job

@@ -146,7 +146,7 @@ def test_find_a_person_then_log_give_and_keep_a_promise(
     page.get_by_role("heading", level=1, name=name).wait_for()
     # The trust score and its reasons load after the page.
     trust = page.get_by_role("region", name="Trust")
-    trust.get_by_text("/100").wait_for()
+    trust.locator("p.score").get_by_text("/100").wait_for()  # (the activity line has one too)
     labels_ok(page)
     timeline = page.get_by_role("region", name="Timeline")
 

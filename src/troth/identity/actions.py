@@ -44,12 +44,12 @@ from django.utils import timezone
 from troth.errors import Conflict, NotFound, TrothError
 from troth.events import emit
 from troth.identity import match
-from troth.identity.models import MergeRecord, MergeSuggestion, SourceRecord
+from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.pairs import COMBINED, combine, pair_columns
-from troth.identity.queries import rejected_pairs
+from troth.identity.queries import candidates, rejected_pairs
 from troth.lib.text import fold
 from troth.owned import Owned, Owner, rewriting, rows_rewritten
-from troth.people.models import ContactPoint, Employment, Person
+from troth.people.models import Employment, Person
 
 # Caches, recomputed on demand: dropped, never moved or restored. Named by label:
 # identity sits below trust, and tells it of a merge through troth.owned.rows_rewritten.
@@ -681,69 +681,6 @@ class ResolveSummary:
     merged: int
     suggested: int
     merges: list[int] = field(default_factory=list)  # MergeRecord ids
-
-
-def candidates(owner: Owner) -> list[match.Candidate]:
-    """Every contact of the owner as the matcher sees them (plain values, no models).
-
-    Read into plain dicts and lists: this runs after every import over all the
-    owner's people (30,000 after a LinkedIn export), and a dict of defaultdicts per
-    person cost more than the four queries (issue 20)."""
-    people = Person.objects.filter(owner=owner, is_me=False).values_list(
-        "id", "full_name", "given_name", "family_name", "nickname"
-    )
-    emails: dict[int, list[str]] = {}
-    phones: dict[int, list[str]] = {}
-    urls: dict[int, list[str]] = {}
-    by_kind = {ContactPoint.EMAIL: emails, ContactPoint.PHONE: phones, ContactPoint.URL: urls}
-    for pid, kind, value in ContactPoint.objects.filter(owner=owner).values_list(
-        "person_id", "kind", "value"
-    ):
-        held = by_kind.get(kind)
-        if held is not None:
-            found = held.get(pid)
-            if found is None:
-                held[pid] = [value]
-            else:
-                found.append(value)
-    companies: dict[int, str] = {}
-    for pid, org in (
-        Employment.objects.filter(owner=owner, is_current=True)
-        .order_by("-started_on", "-id")
-        .exclude(organization=None)  # a headline job (a title alone) names no employer
-        .values_list("person_id", "organization__name")
-    ):
-        companies.setdefault(pid, org)
-    # Where each person came from: a source lists a person once, so two people with one
-    # name from the same source are namesakes (match.py's once-per-source rule).
-    sources: dict[int, list[str]] = {}
-    for pid, source in SourceRecord.objects.filter(owner=owner).values_list("person_id", "source"):
-        seen = sources.get(pid)
-        if seen is None:
-            sources[pid] = [source]
-        else:
-            seen.append(source)
-    out = []
-    none: tuple[str, ...] = ()
-    for pid, full, given, family, nickname in people:
-        came = sources.get(pid)
-        out.append(
-            match.Candidate(
-                id=pid,
-                full_name=full,
-                given_name=given,
-                family_name=family,
-                nickname=nickname,
-                emails=tuple(emails[pid]) if pid in emails else none,
-                phones=tuple(phones[pid]) if pid in phones else none,
-                urls=tuple(urls[pid]) if pid in urls else none,
-                company=companies.get(pid, ""),
-                # each source once; the weight counts every record (see Candidate)
-                sources=tuple(sorted(set(came))) if came else none,
-                weight=len(came) if came else 1,
-            )
-        )
-    return out
 
 
 def do_resolve(owner: Owner, person_ids: Collection[int] | None = None) -> ResolveSummary:

@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 
 from troth.errors import FieldError
 from troth.ledger.queries import balance
+from troth.lib.flags import FlagError, parse_flag
 from troth.people.models import Employment
 from troth.people.queries import find_people, owned_rows
 from troth.present import people_rows, whole
@@ -32,16 +33,16 @@ NATURAL_DESCENDING = {"score", "last"}
 OWES = {"owes-you": "they owe you a turn", "you-owe": "you owe them a turn"}
 
 
-_ON, _OFF = {"1", "on", "true", "yes"}, {"", "0", "off", "false", "no"}
-
-
 def _switch(params: Any, name: str) -> bool:
-    """A yes/no filter: ?cooling=maybe is a 400 naming it, not the whole list (a
-    newcomer's review: only 1, on and true filtered, anything else showed everyone)."""
-    value = (params.get(name) or "").strip().lower()
-    if value not in _ON | _OFF:
-        raise FieldError(name, f": {value[:40]!r} is neither on nor off (use 1 or 0)")
-    return value in _ON
+    """A yes/no filter, read as every yes/no setting is (troth.lib.flags): ?cooling=maybe
+    is a 400 naming it, not the whole list (a newcomer's review: only 1, on and true
+    filtered, anything else showed everyone)."""
+    raw = params.get(name)
+    try:
+        return bool(parse_flag(name, raw))
+    except FlagError:
+        shown = str(raw).strip()[:40]
+        raise FieldError(name, f": {shown!r} is neither on nor off (use 1 or 0)") from None
 
 
 def page_number(value: Any) -> int:

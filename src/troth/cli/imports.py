@@ -541,8 +541,9 @@ def _undo(run_id: int, force: bool, as_json: bool) -> None:
     console.print(f"Undid import #{run_id}: {', '.join(parts)}.")
 
 
-# below this many columns `troth imports` shows the day of a run, not its time
-NARROW = 100
+# below this many columns `troth imports` shows the day of a run, not its time, and
+# below VERY_NARROW the day without its year (a server's six-digit ids need the room)
+NARROW, VERY_NARROW = 100, 70
 
 
 @command("imports", rich_help_panel="Setup")
@@ -577,6 +578,9 @@ def imports_(
     table.add_column("what it did", overflow="fold", ratio=2, min_width=8)
     table.add_column("status", no_wrap=True)
     for r in rows:
+        when = r["when"][:16].replace("T", " ")
+        if narrow:
+            when = when[5:10] if console.width < VERY_NARROW else when[:10]
         did = [
             f"{r[key]:,} {label}"
             for key, label in (
@@ -590,7 +594,7 @@ def imports_(
         ]
         table.add_row(
             str(r["id"]),
-            r["when"][: 10 if narrow else 16].replace("T", " "),
+            when,
             r["kind"],
             escape(r["file"]),
             ", ".join(did) or "nothing new",

@@ -150,8 +150,14 @@ def candidates(owner: Owner) -> list[match.Candidate]:
     Read into plain dicts and lists: this runs after every import over all the
     owner's people (30,000 after a LinkedIn export), and a dict of defaultdicts per
     person cost more than the four queries (issue 20)."""
-    people = Person.objects.filter(owner=owner, is_me=False).values_list(
-        "id", "full_name", "given_name", "family_name", "nickname"
+    # in id order: the matcher names each pair in the order it meets them ("nickname
+    # liz~elizabeth"), and PostgreSQL returns rows in the order they lie on disk, which
+    # after deletes and rolled-back writes is not the order they were made in (found by
+    # a whole-rows test that failed only after another test's rollback)
+    people = (
+        Person.objects.filter(owner=owner, is_me=False)
+        .order_by("id")
+        .values_list("id", "full_name", "given_name", "family_name", "nickname")
     )
     emails: dict[int, list[str]] = {}
     phones: dict[int, list[str]] = {}

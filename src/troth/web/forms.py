@@ -16,7 +16,7 @@ from troth.interactions.actions import CHANNELS, MAX_MINUTES
 from troth.ledger.actions import DEFAULT_NEED_DAYS
 from troth.ledger.models import FAVOR_KINDS
 from troth.lib.dates import DateError, parse_date, parse_span
-from troth.lib.text import count
+from troth.lib.text import count, is_number
 from troth.people.actions import MAX_TEXT
 
 TEXT = forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})
@@ -316,7 +316,7 @@ class PersonEditForm(Form):
                 *CADENCES,
                 (
                     own,
-                    f"every {count(int(own), 'day') if own.isdigit() else own} (your own rhythm)",
+                    f"every {count(int(own), 'day') if is_number(own) else own} (your own rhythm)",
                 ),
             ]
 

@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from troth.errors import FieldError
 from troth.ledger.queries import balance
 from troth.lib.flags import FlagError, parse_flag
+from troth.lib.text import is_number
 from troth.people.models import Employment
 from troth.people.queries import find_people, owned_rows
 from troth.present import people_rows, whole
@@ -48,7 +49,8 @@ def _switch(params: Any, name: str) -> bool:
 def page_number(value: Any) -> int:
     """?page=: a whole number from 1 (past the last page shows the last one)."""
     text = str(value or "1").strip()
-    if not text.isdigit() or int(text) < 1 or len(text) > 9:
+    # (is_number, not str.isdigit: "²" passes isdigit and int() refuses it, a 500)
+    if not is_number(text, 9) or int(text) < 1:
         raise FieldError("page", f": {text[:40]!r} is not a page number (1, 2, ...)")
     return int(text)
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from troth.errors import NotFound, TrothError, web_text
 from troth.groups import access, actions, queries
 from troth.groups.models import Membership
+from troth.lib.text import is_number
 
 
 def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def _board_context(membership: Membership, page: int = 1, **extra: Any) -> dict[
 def needs_board(request: HttpRequest, slug: str) -> HttpResponse:
     membership = access.access_membership(request.user, slug)
     raw = request.GET.get("page", "1")
-    page = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    page = int(raw) if is_number(raw, 5) else 1
     return render(request, "web/group_needs.html", _board_context(membership, page))
 
 
@@ -65,7 +66,7 @@ def _act(request: HttpRequest, slug: str, do: Any, done: str, **form: Any) -> Ht
 def post_need(request: HttpRequest, slug: str) -> HttpResponse:
     text = request.POST.get("text", "")
     days_text = request.POST.get("days", "60")
-    days = int(days_text) if days_text.isdigit() and len(days_text) < 4 else -1
+    days = int(days_text) if is_number(days_text, 3) else -1
     return _act(
         request,
         slug,
@@ -79,7 +80,7 @@ def post_need(request: HttpRequest, slug: str) -> HttpResponse:
 def close_need(request: HttpRequest, slug: str, need_id: int) -> HttpResponse:
     outcome = request.POST.get("outcome", "")
     who = request.POST.get("met_by", "")
-    met_by = int(who) if who.isdigit() and len(who) < 12 else None
+    met_by = int(who) if is_number(who, 11) else None
     return _act(
         request,
         slug,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from troth.errors import NotFound, TrothError, web_text
 from troth.groups import access, introductions, queries
 from troth.groups.models import Membership
+from troth.lib.text import is_number
 
 
 def _page(membership: Membership, status: int, request: HttpRequest, **extra: Any) -> HttpResponse:
@@ -50,7 +51,7 @@ def _act(
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if is_number(text, 11) else None
 
 
 @require_POST

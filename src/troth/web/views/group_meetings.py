@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from troth.errors import TrothError, web_text
 from troth.groups import access, actions, queries
+from troth.lib.text import is_number
 from troth.web.views.groups import group_context
 
 
@@ -65,7 +66,7 @@ def attendance(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse
     group = access.access_group_as_organiser(request.user, slug)
     meeting = actions.meeting_in(group, meeting_id)
     if request.method == "POST":
-        came = {int(v) for v in request.POST.getlist("came") if v.isdigit() and len(v) < 12}
+        came = {int(v) for v in request.POST.getlist("came") if is_number(v, 11)}
         with transaction.atomic():
             count = actions.do_mark_attendance(group, meeting_id, came)
         messages.success(request, f"Attendance saved: {count} came.")

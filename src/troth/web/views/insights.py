@@ -119,7 +119,7 @@ def path_ids(raw: str) -> list[int]:
     if not raw:
         return []
     parts = raw.split(",")
-    if len(parts) > queries.MAX_PATH or not all(p.strip().isdigit() for p in parts):
+    if len(parts) > queries.MAX_PATH or not all(is_number(p.strip()) for p in parts):
         raise TrothError(
             f"path: up to {queries.MAX_PATH} person ids separated by commas, got {raw[:40]!r}"
         )

@@ -39,7 +39,7 @@ from troth.intros.queries import (
     is_stalled,
     waiting,
 )
-from troth.lib.text import fold
+from troth.lib.text import fold, is_number
 from troth.people.actions import MAX_TEXT
 from troth.people.models import Employment, Relationship
 from troth.people.queries import people_for, resolve_person
@@ -389,7 +389,7 @@ def intros_page(request: HttpRequest) -> HttpResponse:
     bound: dict[str, Any] = {}
     # From a person's page: "Bernard offered to introduce you" fills in who offered.
     offered_by = request.GET.get("offered_by", "")
-    if offered_by.isdigit():
+    if is_number(offered_by):
         person = people_for(owner_of(request)).filter(id=int(offered_by), is_me=False).first()
         if person is not None:
             initial = {"c": f"{person.full_name} (#{person.id})"}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from troth.errors import TrothError, web_text
+from troth.lib.text import is_number
 from troth.people.queries import access_person
 from troth.warmpaths import actions, queries
 from troth.warmpaths.graph import MAX_HOPS
@@ -27,7 +28,7 @@ MAX_COMPANY = 200
 def _options(request: HttpRequest) -> tuple[int, str]:
     """--hops and --floor from the query string, checked as the CLI checks them."""
     raw = request.GET.get("hops", "").strip() or str(queries.DEFAULT_HOPS)
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_HOPS:
+    if not is_number(raw, 2) or not 1 <= int(raw) <= MAX_HOPS:
         raise TrothError(f"hops must be a whole number from 1 to {MAX_HOPS}, got {raw[:20]!r}")
     floor = request.GET.get("floor", "").strip() or queries.DEFAULT_FLOOR
     queries.check_options(int(raw), floor)
@@ -87,7 +88,7 @@ def _id(
     raw = (request.POST if post else request.GET).get(name, "").strip()
     if not raw and not required:
         return None
-    if not raw.isdigit():
+    if not is_number(raw):
         raise TrothError(f"{name}: a person's id is wanted, got {raw[:20]!r}")
     return int(raw)
 

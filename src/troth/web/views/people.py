@@ -25,7 +25,7 @@ from troth.people.queries import close_spellings
 from troth.present import people_rows
 from troth.trust.constants import TIERS
 from troth.web.forms import PersonForm
-from troth.web.listing import NATURAL_DESCENDING, OWES, SORTS, Filters, people_page
+from troth.web.listing import NATURAL_DESCENDING, OWES, SORTS, Filters, page_number, people_page
 from troth.web.views.common import is_htmx, owner_of, page
 from troth.web.views.intros import who_they_are
 
@@ -125,6 +125,7 @@ def bulk_tag(request: HttpRequest) -> HttpResponse:
     # the page's filters ride along (to draw the list again): a bad one is refused
     # before anything is tagged, not after
     Filters.from_query(request.POST)
+    page_number(request.POST.get("page"))
     action = request.POST.get("action", "add")
     raw_ids = request.POST.getlist("ids")
     tag = (request.POST.get("bulk_tag") or "").strip()  # "tag" is the filter's

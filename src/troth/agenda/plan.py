@@ -71,6 +71,10 @@ class Candidate:
     # 0 = due today, 1 = late by a whole period of its kind, negative = not yet due
     lateness: float
     due: dt.date | None = None
+    # a check-in `troth path --plan` asked for: what comes after it ("Then ask them to
+    # introduce you to ..."); such a check-in stays beside the person's other items
+    # (used while ranking; a stored agenda keeps the reason, which says it)
+    then: str = ""
 
     @property
     def id(self) -> str:
@@ -129,10 +133,15 @@ def rank(candidates: list[Candidate]) -> list[Item]:
     in touch with them anyway."""
     items = [Item(c, priority(c)) for c in candidates]
     busy = {i.candidate.person_id for i in items if i.candidate.kind not in _CONTACT_ONLY}
+    # ... except a check-in `troth path --plan` asked for (it carries the ask that
+    # waits): the command said it was on the agenda (a newcomer's review found it
+    # dropped without a word when the connector had a need of their own)
     items = [
         i
         for i in items
-        if i.candidate.kind not in _CONTACT_ONLY or i.candidate.person_id not in busy
+        if i.candidate.kind not in _CONTACT_ONLY
+        or i.candidate.person_id not in busy
+        or i.candidate.then
     ]
     # one check-in or reconnect per person, the more valuable one
     seen: set[int] = set()

@@ -595,6 +595,10 @@ def _dates(owner: Owner, today: dt.date) -> list[Candidate]:
     return out
 
 
+def _then_ask(goal: str) -> str:
+    return f"Then ask them to introduce you to {goal}: the ask waits until you have been in touch."
+
+
 def _checkins(owner: Owner, today: dt.date) -> list[Candidate]:
     """Contact candidates and the check-ins `troth path --plan` asked for (the
     connector first, the ask after): one item per person, a check-in already due
@@ -606,11 +610,8 @@ def _checkins(owner: Owner, today: dt.date) -> list[Candidate]:
     for c in _contact_candidates(owner, today):
         plan = planned.pop(c.person_id, None) if c.kind == "checkin" else None
         if plan is not None:
-            c = dataclasses.replace(
-                c,
-                reason=f"{c.reason} Then ask them to introduce you to {plan.goal}: the ask"
-                " waits until you have been in touch.",
-            )
+            then = _then_ask(plan.goal)
+            c = dataclasses.replace(c, reason=f"{c.reason} {then}", then=then)
         out.append(c)
     out.extend(
         Candidate(
@@ -622,6 +623,7 @@ def _checkins(owner: Owner, today: dt.date) -> list[Candidate]:
             key=f"warmup:{r.plan}",
             importance=r.importance,
             lateness=0.0,
+            then=_then_ask(r.goal),
         )
         for r in planned.values()
     )

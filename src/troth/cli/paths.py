@@ -11,6 +11,7 @@ from rich.markup import escape
 from troth.cli.app import command, console, owner, print_json
 from troth.cli.parse import date_option
 from troth.errors import TrothError
+from troth.lib.text import count
 from troth.people.queries import resolve_person
 from troth.warmpaths import actions, queries
 from troth.warmpaths.graph import MAX_HOPS
@@ -174,7 +175,7 @@ def path(
         return
     if not result["paths"]:
         console.print(
-            f"No warm path to {escape(name)} within {hops} hops through people you know"
+            f"No warm path to {escape(name)} within {count(hops, 'hop')} through people you know"
             f" ({floor} or closer first)."
         )
         closest = result.get("closest", [])

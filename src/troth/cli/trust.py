@@ -49,6 +49,8 @@ def trust(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Trust scores 0-100 with tier, trend and the reasons."""
+    if limit < 0:  # (as `troth people`: -3 listed everyone, a newcomer found)
+        raise TrothError(f"--limit must be 0 (no limit) or more, got {limit}")
     if tier is not None:
         check_tier(tier)
     me_owner = owner()

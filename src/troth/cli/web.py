@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import threading
 import webbrowser
 from typing import Any
@@ -165,6 +166,19 @@ def proxy_options() -> dict[str, Any]:
     return {"clear_untrusted_proxy_headers": False}
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port in use before the database, the demo and the rest: `serve --demo`
+    on a taken port spent half a minute loading, then said so (a newcomer's review).
+    (Checked again for real when the server binds: someone may take it meanwhile.)"""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        socket.create_server((host, port), family=family).close()
+    except OSError as exc:
+        raise TrothError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another with --port)"
+        ) from None
+
+
 @command("serve", rich_help_panel="Setup")
 def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
@@ -205,6 +219,7 @@ def serve(
     if workers > 1 and not hasattr(os, "fork"):
         raise TrothError("--workers needs a system that can fork processes (Linux, macOS)")
     host = host.strip().strip("[]")
+    _check_port(host, port)
     local = is_loopback_host(host) and not sign_in
     from django.apps import apps
 

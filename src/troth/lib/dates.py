@@ -220,8 +220,9 @@ def parse_span(text: str, today: dt.date | None = None) -> int:
         raise DateError(f"cannot read time span {text!r} (try 45d, 6w, 3m, 1y)")
     n, unit = int(m.group(1)), m.group(2)
     start = today or dt.date(2000, 1, 1)
+    step = _delta(n, unit)  # an unknown unit says so ("2x" was "too long")
     try:
-        return ((start + _delta(n, unit)) - start).days
+        return ((start + step) - start).days
     except (OverflowError, ValueError):
         raise DateError(f"time span {text!r} is too long") from None
 

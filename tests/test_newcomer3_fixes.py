@@ -1,0 +1,55 @@
+"""A newcomer's findings of 2026-12-07: a span with an unknown unit says so (not "too
+long"), `troth trust --limit -3` is refused as `troth people --limit -1` is, "1 hop"
+in the singular, and `troth serve` on a port in use says so before loading anything."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+import pytest
+
+from troth.lib.dates import DateError, parse_span
+from troth.owned import Owner
+from troth.people.actions import do_add_person
+from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2x", "unknown time unit 'x'"),
+        ("3 fortnights", "unknown time unit 'fortnights'"),
+        ("99999999y", "too long"),
+    ],
+)
+def test_a_span_says_what_is_wrong(text: str, says: str) -> None:
+    with pytest.raises(DateError, match=says):
+        parse_span(text)
+
+
+def test_trust_refuses_a_negative_limit(cli: Cli) -> None:
+    result = cli("trust", "--limit", "-3", code=2)
+    assert "--limit must be 0 (no limit) or more, got -3" in result.stderr
+
+
+def test_no_path_within_one_hop_in_the_singular(cli: Cli, alice: Owner) -> None:
+    from troth.owners import local_owner
+
+    do_add_person(local_owner(), "Tess Target")
+    text = cli("path", "Tess Target", "--hops", "1").stdout
+    assert "within 1 hop through" in " ".join(text.split())
+
+
+def test_serve_on_a_port_in_use_says_so_before_loading_anything(cli: Cli) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port), "--demo", "--no-open", code=2)
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "--port" in result.stderr
+    assert not Person.objects.filter(is_me=False).exists()  # no demo loaded

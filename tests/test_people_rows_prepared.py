@@ -24,7 +24,7 @@ def _network(owner: Owner, n: int) -> list[int]:
             owner,
             f"Person {i:03d} Rowe",
             emails=[f"p{i}@example.org"] if i % 3 == 0 else [],
-            phones=["+1 415 555 %04d" % i] if i % 4 == 0 else [],
+            phones=[f"+1 415 555 {i:04d}"] if i % 4 == 0 else [],
             urls=[f"https://example.org/p{i}"] if i % 5 == 0 else [],
             company=f"Org {i % 7}" if i % 2 == 0 else None,
             title="Engineer" if i % 4 == 0 else None,

@@ -166,6 +166,13 @@ def path(
         return
     goal = result["target"]
     name = goal.get("name") or f"someone at {goal['company']}"
+    if result.get("open_ask"):
+        open_ask = result["open_ask"]
+        console.print(
+            f"You already asked {escape(open_ask['connector']['name'])} to introduce you to"
+            f" {escape(name)} (introduction #{open_ask['id']}, {open_ask['state']}): follow it"
+            " with troth intros; another ask waits until that one ends."
+        )
     for row in goal.get("direct", []):
         was = "" if row["current"] else ", worked there"
         console.print(

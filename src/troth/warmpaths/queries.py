@@ -15,7 +15,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError
+from troth.intros import flow
 from troth.intros.actions import KNOWN_TIERS
+from troth.intros.models import Introduction
+from troth.intros.queries import OPEN
 from troth.ledger.models import Need
 from troth.lib.text import fold, whole
 from troth.owned import Owner
@@ -459,12 +462,41 @@ def find_paths(
         "as_of": today.isoformat(),
         "paths": paths,
     }
+    if target is not None and as_of is None:
+        asked = _open_ask(owner, me, target)
+        if asked is not None:
+            result["open_ask"] = asked
     if not paths and not direct and ranks:
         touching = source.touching(set(ranks))  # read once for both
         result["closest"] = _closest(owner, touching, set(ranks), ties, today)
         result["strangers"] = _strangers(owner, touching, set(ranks), ties)
         result["may_know"] = _may_know(owner, net, first, touching, set(ranks), ties, hops, today)
     return result
+
+
+def _open_ask(owner: Owner, me: Person, target: Person) -> dict[str, Any] | None:
+    """The introduction to `target` I asked for and is still under way: a path's "Ask"
+    would be refused (one open ask per person), so the paths say so instead of
+    offering it (a newcomer's review: the Ask was offered, then a 400)."""
+    intro = (
+        Introduction.objects.filter(
+            owner=owner,
+            role=Introduction.REQUESTER,
+            person_a=me,
+            person_b=target,
+            state__in=OPEN,
+        )
+        .select_related("introducer")
+        .order_by("-id")
+        .first()
+    )
+    if intro is None:
+        return None
+    return {
+        "id": intro.id,
+        "connector": {"id": intro.introducer_id, "name": intro.introducer.full_name},
+        "state": flow.word(intro.state),
+    }
 
 
 def _links_between(

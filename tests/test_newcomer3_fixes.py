@@ -5,6 +5,7 @@ in the singular, and `troth serve` on a port in use says so before loading anyth
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -53,3 +54,20 @@ def test_serve_on_a_port_in_use_says_so_before_loading_anything(cli: Cli) -> Non
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port" in result.stderr
     assert not Person.objects.filter(is_me=False).exists()  # no demo loaded
+
+
+def test_several_paths_with_a_mailbox_and_no_me_import_nothing(cli: Cli, tmp_path: Path) -> None:
+    card = tmp_path / "a.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nN:Card;Vera;;;\r\nEND:VCARD\r\n")
+    box = tmp_path / "b.mbox"
+    box.write_text(
+        "From vera@example.org Mon Jan  1 00:00:00 2024\n"
+        "From: Vera Card <vera@example.org>\nTo: me@example.org\n"
+        "Subject: hello\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <1@example.org>\n\nhi\n"
+    )
+    result = cli("import", str(card), str(box), code=2)
+    assert "b.mbox: mail import needs your own address" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert not Person.objects.filter(is_me=False).exists()
+    cli("import", str(card), str(box), "--me", "me@example.org")
+    assert Person.objects.filter(full_name="Vera Card").exists()

@@ -302,6 +302,8 @@ def import_(
     for path in paths:
         if not path.exists():
             raise TrothError(f"{path}: no such file or folder")
+    if not me and len(paths) > 1:
+        _check_mail_has_me(kind, paths)
     mapped = _column_map(column_map, kind)
     if mapped is not None:
         kind = "csv"
@@ -365,6 +367,22 @@ def _column_map(items: list[str], kind: str | None) -> dict[str, str] | None:
         return parse_map(items)
     except ImportFileError as exc:
         raise TrothError(str(exc)) from None
+
+
+def _check_mail_has_me(kind: str | None, paths: list[Path]) -> None:
+    """Several PATHs without --me: a mailbox among them is refused before any file is
+    imported, as a missing file is (a newcomer's review: the vCard before it was
+    imported, then the mailbox refused)."""
+    for path in paths:
+        try:
+            found = kind or _detect_or_each(path)
+        except TrothError:
+            continue  # its own refusal comes in its turn
+        if found == "mail":
+            raise TrothError(
+                f"{path}: mail import needs your own address to tell sent from received"
+                " mail: pass --me ADDRESS (nothing was imported)"
+            )
 
 
 def _detect_or_each(path: Path) -> str:

@@ -71,3 +71,11 @@ def test_several_paths_with_a_mailbox_and_no_me_import_nothing(cli: Cli, tmp_pat
     assert not Person.objects.filter(is_me=False).exists()
     cli("import", str(card), str(box), "--me", "me@example.org")
     assert Person.objects.filter(full_name="Vera Card").exists()
+    # --me is remembered: the next import of several paths needs it no more
+    cli("import", str(card), str(box))
+
+
+@pytest.mark.parametrize("host", ["x" * 70 + ".example", "no such host.invalid"])
+def test_serve_on_a_host_that_is_no_address_says_so(cli: Cli, host: str) -> None:
+    result = cli("serve", "--host", host, "--no-open", code=2)
+    assert "--host" in result.stderr and "not an address to listen on" in result.stderr

@@ -59,6 +59,11 @@ def test_the_cli_says_the_ask_is_under_way(cli: Cli) -> None:
         in text
     )
     cli("path", "Tess Target", "--ask", "--why", "again", code=2)  # refused, as the page says
+    # nor a check-in "then ask" for an ask that would be refused
+    refused = cli("path", "Tess Target", "--plan", code=2)
+    assert (
+        f"you already asked Cleo Cole for this introduction (#{intro.id}, asked)" in refused.stderr
+    )
     Introduction.objects.filter(id=intro.id).update(state="withdrawn")
     assert "open_ask" not in cli.json("path", "Tess Target")
 

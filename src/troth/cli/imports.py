@@ -25,6 +25,7 @@ from typer.core import TyperCommand
 from troth.cli.app import command, console, owner, parse_id, plural, print_json
 from troth.errors import TrothError
 from troth.lib import csvsafe
+from troth.owned import Owner
 
 KINDS = ("linkedin", "google", "csv", "vcard", "ics", "mail", "json")
 # stage -> (what the bar says, the unit counted)
@@ -302,12 +303,12 @@ def import_(
     for path in paths:
         if not path.exists():
             raise TrothError(f"{path}: no such file or folder")
-    if not me and len(paths) > 1:
-        _check_mail_has_me(kind, paths)
     mapped = _column_map(column_map, kind)
     if mapped is not None:
         kind = "csv"
     me_owner = owner()
+    if not me and len(paths) > 1 and not _my_saved_addresses(me_owner):
+        _check_mail_has_me(kind, paths)
     results: list[dict[str, Any]] = []
     problems: list[Any] = []
     left_out: list[tuple[str, dict[str, int]]] = []
@@ -367,6 +368,15 @@ def _column_map(items: list[str], kind: str | None) -> dict[str, str] | None:
         return parse_map(items)
     except ImportFileError as exc:
         raise TrothError(str(exc)) from None
+
+
+def _my_saved_addresses(me_owner: Owner) -> bool:
+    """Whether an earlier --me left my addresses on my own card (imports use them)."""
+    from troth.people.models import ContactPoint
+
+    return ContactPoint.objects.filter(
+        owner=me_owner, person__is_me=True, kind=ContactPoint.EMAIL
+    ).exists()
 
 
 def _check_mail_has_me(kind: str | None, paths: list[Path]) -> None:

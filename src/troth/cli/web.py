@@ -172,6 +172,9 @@ def _check_port(host: str, port: int) -> None:
     (Checked again for real when the server binds: someone may take it meanwhile.)"""
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (OSError, UnicodeError, ValueError) as exc:  # (a label past 63 letters: UnicodeError)
+        raise TrothError(f"--host {host[:80]!r}: not an address to listen on ({exc})") from None
+    try:
         socket.create_server((host, port), family=family).close()
     except OSError as exc:
         raise TrothError(

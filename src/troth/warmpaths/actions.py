@@ -662,6 +662,12 @@ def do_plan_checkin(
     paths = [p for p in result["paths"] if via is None or p["hops"][0]["id"] == via]
     if not paths:
         raise TrothError("no warm path to plan for: build one first (see the closest people)")
+    if result.get("open_ask"):  # (its check-in would say "then ask", which is refused)
+        asked = result["open_ask"]
+        raise TrothError(
+            f"you already asked {asked['connector']['name']} for this introduction"
+            f" (#{asked['id']}, {asked['state']}): follow it with troth intros"
+        )
     hops = paths[0]["hops"]
     first = hops[0]
     if not first.get("cooling"):

@@ -12,7 +12,7 @@ from troth.errors import Conflict, FieldError, TrothError
 from troth.events import emit
 from troth.intros import flow
 from troth.intros.models import Introduction, IntroStep
-from troth.intros.queries import OPEN, closer_paths, tie_of, why_not_warm_tie
+from troth.intros.queries import OPEN, closer_paths, open_request, tie_of, why_not_warm_tie
 from troth.ledger.models import Favor
 from troth.lib.text import whole
 from troth.owned import Owner
@@ -92,13 +92,6 @@ def _why(why: str, missing: str) -> str:
     return why
 
 
-def _open_request(owner: Owner, me: Person, b: Person) -> Introduction | None:
-    """An introduction to B that I asked for or was offered, still under way."""
-    return Introduction.objects.filter(
-        owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
-    ).first()
-
-
 def _create(owner: Owner, note: str, **fields: Any) -> Introduction:
     """A new introduction, made and touched now, with its first step recorded."""
     now = timezone.now()
@@ -156,7 +149,7 @@ def do_ask(
     check_length(blurb, "--blurb")
     check_length(anyway, "--anyway")
     me = me_person(owner)
-    if (existing := _open_request(owner, me, b)) is not None:
+    if (existing := open_request(owner, me, b)) is not None:
         raise TrothError(
             f"you already asked for an introduction to {b.full_name}"
             f" (#{existing.id}, {flow.word(existing.state)})"
@@ -230,7 +223,7 @@ def do_offered(
     elif due < today:
         raise FieldError("due", f"{due} is before today ({today}): when should it have happened?")
     me = me_person(owner)
-    if (existing := _open_request(owner, me, b)) is not None:
+    if (existing := open_request(owner, me, b)) is not None:
         raise TrothError(
             f"an introduction to {b.full_name} is already under way"
             f" (#{existing.id}, {flow.word(existing.state)})"

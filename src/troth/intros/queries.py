@@ -21,6 +21,19 @@ from troth.trust.warmth import why_not_warm
 OPEN = tuple(s for s in flow.STATES if s not in flow.ENDED)
 
 
+def open_request(owner: Owner, me: Person, b: Person) -> Introduction | None:
+    """An introduction to B that I asked for or was offered, still under way (the
+    newest): one at a time, so another ask is refused (and `troth path` says so)."""
+    return (
+        Introduction.objects.filter(
+            owner=owner, role=Introduction.REQUESTER, person_a=me, person_b=b, state__in=OPEN
+        )
+        .select_related("introducer")
+        .order_by("-id")
+        .first()
+    )
+
+
 def access_intro(owner: Owner, intro_id: int) -> Introduction:
     try:
         return Introduction.objects.select_related(

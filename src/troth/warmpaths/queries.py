@@ -17,8 +17,7 @@ from django.utils import timezone
 from troth.errors import Ambiguous, FieldError, NotFound, TrothError
 from troth.intros import flow
 from troth.intros.actions import KNOWN_TIERS
-from troth.intros.models import Introduction
-from troth.intros.queries import OPEN
+from troth.intros.queries import open_request
 from troth.ledger.models import Need
 from troth.lib.text import fold, whole
 from troth.owned import Owner
@@ -478,18 +477,7 @@ def _open_ask(owner: Owner, me: Person, target: Person) -> dict[str, Any] | None
     """The introduction to `target` I asked for and is still under way: a path's "Ask"
     would be refused (one open ask per person), so the paths say so instead of
     offering it (a newcomer's review: the Ask was offered, then a 400)."""
-    intro = (
-        Introduction.objects.filter(
-            owner=owner,
-            role=Introduction.REQUESTER,
-            person_a=me,
-            person_b=target,
-            state__in=OPEN,
-        )
-        .select_related("introducer")
-        .order_by("-id")
-        .first()
-    )
+    intro = open_request(owner, me, target)
     if intro is None:
         return None
     return {

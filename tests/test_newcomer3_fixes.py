@@ -1,10 +1,10 @@
 """A newcomer's findings of 2026-12-07: a span with an unknown unit says so (not "too
 long"), `troth trust --limit -3` is refused as `troth people --limit -1` is, "1 hop"
-in the singular, and `troth serve` on a port in use says so before loading anything."""
+in the singular, and several PATHs with a mailbox and no --me import nothing.
+(`troth serve` on a port in use: tests/test_serve_port_first.py, in processes of its own.)"""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,17 +45,6 @@ def test_no_path_within_one_hop_in_the_singular(cli: Cli, alice: Owner) -> None:
     assert "within 1 hop through" in " ".join(text.split())
 
 
-def test_serve_on_a_port_in_use_says_so_before_loading_anything(cli: Cli) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = cli("serve", "--port", str(port), "--demo", "--no-open", code=2)
-    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
-    assert "--port" in result.stderr
-    assert not Person.objects.filter(is_me=False).exists()  # no demo loaded
-
-
 def test_several_paths_with_a_mailbox_and_no_me_import_nothing(cli: Cli, tmp_path: Path) -> None:
     card = tmp_path / "a.vcf"
     card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nN:Card;Vera;;;\r\nEND:VCARD\r\n")
@@ -73,9 +62,3 @@ def test_several_paths_with_a_mailbox_and_no_me_import_nothing(cli: Cli, tmp_pat
     assert Person.objects.filter(full_name="Vera Card").exists()
     # --me is remembered: the next import of several paths needs it no more
     cli("import", str(card), str(box))
-
-
-@pytest.mark.parametrize("host", ["x" * 70 + ".example", "no such host.invalid"])
-def test_serve_on_a_host_that_is_no_address_says_so(cli: Cli, host: str) -> None:
-    result = cli("serve", "--host", host, "--no-open", code=2)
-    assert "--host" in result.stderr and "not an address to listen on" in result.stderr

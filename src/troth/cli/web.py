@@ -222,12 +222,14 @@ def serve(
     if workers > 1 and not hasattr(os, "fork"):
         raise TrothError("--workers needs a system that can fork processes (Linux, macOS)")
     host = host.strip().strip("[]")
-    _check_port(host, port)
     local = is_loopback_host(host) and not sign_in
     from django.apps import apps
 
     if not apps.ready:  # decided before Django reads its settings (owner() starts it)
         decide_mode(host, local)
+    else:  # already running (inside another troth process): its mode is checked first
+        _check_mode_took(host, local)
+    _check_port(host, port)  # before the migrate and the demo
     me_owner = owner()  # migrates when the schema is behind
     from troth.importers.tasks import do_interrupt_stale
 

@@ -227,9 +227,9 @@ def serve(
 
     if not apps.ready:  # decided before Django reads its settings (owner() starts it)
         decide_mode(host, local)
-    else:  # already running (inside another troth process): its mode is checked first
-        _check_mode_took(host, local)
-    _check_port(host, port)  # before the migrate and the demo
+        # a process of its own (the shell's troth serve): the port before the migrate
+        # and the demo; inside a running Django the checks below come first, as ever
+        _check_port(host, port)
     me_owner = owner()  # migrates when the schema is behind
     from troth.importers.tasks import do_interrupt_stale
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ("2x", "unknown time unit 'x'"),
         ("3 fortnights", "unknown time unit 'fortnights'"),
         ("99999999y", "too long"),
+        ("1" * 5000 + "d", "too long"),
     ],
 )
 def test_a_span_says_what_is_wrong(text: str, says: str) -> None:

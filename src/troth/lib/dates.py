@@ -218,6 +218,8 @@ def parse_span(text: str, today: dt.date | None = None) -> int:
     m = _SPAN.match(s)
     if not m:
         raise DateError(f"cannot read time span {text!r} (try 45d, 6w, 3m, 1y)")
+    if len(m.group(1)) > 9:  # (int() refuses 4,300 digits: a traceback, not an error)
+        raise DateError(f"time span {text[:40]!r} is too long")
     n, unit = int(m.group(1)), m.group(2)
     start = today or dt.date(2000, 1, 1)
     step = _delta(n, unit)  # an unknown unit says so ("2x" was "too long")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -63,6 +64,11 @@ class SourceRecord(Owned):
     importers write it (issue 19: it sat in importers, and identity reached up for it).
     The table keeps its old name."""
 
+    # Served by source_record_unique and source_record_person, which start with it:
+    # no index of the owner alone (people.models.Person's comment: issue 20).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
     source = models.CharField(max_length=20)
     external_id = models.CharField(max_length=300)

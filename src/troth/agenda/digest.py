@@ -30,6 +30,7 @@ from troth.errors import FieldError, TrothError
 from troth.lib.flags import parse_flag
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
+from troth.people.queries import owned_rows
 from troth.settings import smtp_settings
 from troth.sync.secrets import SecretLost, open_tagged, seal_tagged
 
@@ -162,7 +163,7 @@ def own_addresses(owner) -> list[str]:
     me = Person.objects.filter(owner=owner, is_me=True).first()
     if me is None:
         return []
-    points = ContactPoint.objects.filter(owner=owner, person=me, kind=ContactPoint.EMAIL)
+    points = owned_rows(ContactPoint.objects.filter(person=me, kind=ContactPoint.EMAIL), owner)
     return list(points.order_by("-is_primary", "id").values_list("value", flat=True))
 
 

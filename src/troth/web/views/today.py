@@ -24,7 +24,7 @@ from troth.errors import NotFound, TrothError, web_text
 from troth.intros.queries import access_intro
 from troth.lib.text import is_number
 from troth.people.models import ContactPoint, Person
-from troth.people.queries import people_for
+from troth.people.queries import owned_rows, people_for
 from troth.sync.queries import failing
 from troth.web.forms import DoneForm, SnoozeForm, snooze_choices
 from troth.web.views.common import is_htmx, owner_of, page
@@ -277,7 +277,7 @@ def _emails(owner, people: list[Person]) -> list[str]:
     out = []
     for p in people:
         first = (
-            ContactPoint.objects.filter(owner=owner, person=p, kind=ContactPoint.EMAIL)
+            owned_rows(ContactPoint.objects.filter(person=p, kind=ContactPoint.EMAIL), owner)
             .order_by("-is_primary", "id")
             .values_list("value", flat=True)
             .first()

@@ -6,7 +6,6 @@ Person ends whichever way they run, and "my need" is just a need whose person is
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -40,19 +39,17 @@ class Organization(Owned):
 
 
 class Person(Owned):
-    # No index of the owner alone, nor of name_key alone: every read of people is the
-    # owner's and goes through person_owner_name (owner, name_key), which serves both.
-    # Each redundant index was one more b-tree written per person an import adds
-    # (issue 20: 30,000 LinkedIn connections in <= 3 s).
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
     full_name = models.CharField(max_length=200)
     given_name = models.CharField(max_length=100, blank=True, default="")
     family_name = models.CharField(max_length=100, blank=True, default="")
     # what they go by ("Bobby" for Robert): found by search, and a name identity
     # resolution matches on; from Google's Nickname column or a vCard's NICKNAME
     nickname = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # No index of name_key alone: every read of people is the owner's, and a name's
+    # goes through person_owner_name (owner, name_key). It was one more b-tree written
+    # per person an import adds (issue 20: 30,000 LinkedIn connections in <= 3 s).
+    # The owner's own index stays: it is (owner, id) in effect, which "the owner's
+    # people after id N" and "the newest of them" read (person_owner_name is not).
     name_key = models.CharField(max_length=200)
     is_me = models.BooleanField(default=False)
     photo = models.BinaryField(null=True, blank=True, editable=False)
@@ -77,12 +74,9 @@ class ContactPoint(Owned):
     EMAIL, PHONE, URL = "email", "phone", "url"
     KINDS = [(EMAIL, "email"), (PHONE, "phone"), (URL, "url")]
 
-    # Served by contact_lookup (owner, kind, value) and contact_unique_per_person
-    # (person, kind, value), which start with them: no index of either alone (Person's
-    # comment: issue 20).
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    # No index of the person alone: contact_unique_per_person (person, kind, value)
+    # starts with them (Person.name_key's comment: issue 20; the owner's index stays
+    # for the same reason as Person's).
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="contact_points", db_index=False
     )

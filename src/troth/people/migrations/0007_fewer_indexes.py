@@ -1,8 +1,8 @@
 """Drop the indexes that an index starting with the same column already serves
-(issue 20: each was one more b-tree written per row an import adds): the owner's
-alone and name_key's alone on people, the owner's and the person's alone on contact
-points. Only the indexes go: Django's AlterField would rebuild both tables on SQLite
-(a copy of every row, and the triggers on them dropped)."""
+(issue 20: each was one more b-tree written per row an import adds): name_key's
+alone on people, the person's alone on contact points. Only the indexes go: Django's
+AlterField would rebuild both tables on SQLite (a copy of every row, and the
+triggers on them dropped). The owners' own indexes stay (people.models.Person)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -10,9 +10,7 @@ from django.db import migrations, models
 
 # (table, column, index name as Django made it: the same on both databases)
 DROPPED = [
-    ("people_person", "owner_id", "people_person_owner_id_62c3e8e8"),
     ("people_person", "name_key", "people_person_name_key_01f61d18"),
-    ("people_contactpoint", "owner_id", "people_contactpoint_owner_id_7240f49e"),
     ("people_contactpoint", "person_id", "people_contactpoint_person_id_d28ae76a"),
 ]
 
@@ -47,16 +45,6 @@ class Migration(migrations.Migration):
             state_operations=[
                 migrations.AlterField(
                     model_name="contactpoint",
-                    name="owner",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="contactpoint",
                     name="person",
                     field=models.ForeignKey(
                         db_index=False,
@@ -69,16 +57,6 @@ class Migration(migrations.Migration):
                     model_name="person",
                     name="name_key",
                     field=models.CharField(max_length=200),
-                ),
-                migrations.AlterField(
-                    model_name="person",
-                    name="owner",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
                 ),
             ],
         )

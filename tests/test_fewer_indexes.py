@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
@@ -133,13 +133,22 @@ def test_new_ids_are_read_back_and_checked_against_the_owner(alice: Owner, bob: 
     )
     now = db_instant(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     rows = [(bob.id, f"Bob's {i}", "", "", f"bob's {i}", False, "", now, now) for i in range(3)]
-    ids = insert_returning_ids(Person, names, rows, bob.id)
+    with transaction.atomic():
+        ids = insert_returning_ids(Person, names, rows, bob.id)
     got = list(Person.objects.filter(id__in=ids).order_by("id").values_list("full_name", "owner"))
     assert got == [(f"Bob's {i}", bob.id) for i in range(3)]
     if connection.vendor == "sqlite":
         # read back by the newest rowids: rows that are not the owner's are refused
-        with pytest.raises(RuntimeError, match="not all the importer's"):
+        with pytest.raises(RuntimeError, match="not all the importer's"), transaction.atomic():
             insert_returning_ids(Person, names, rows[:1], alice.id)
+    # (a transactional test: no transaction around this one) the newest rows are only
+    # ours while our transaction holds the write lock: refused outside one
+    before = Person.objects.count()
+    with pytest.raises(RuntimeError, match="needs the caller's transaction"):
+        insert_returning_ids(Person, names, rows[:1], bob.id)
+    assert Person.objects.count() == before
+    with transaction.atomic():
+        assert len(insert_returning_ids(Person, names, rows[:1], bob.id)) == 1
 
 
 def _contact_point_plans(captured: list[dict[str, str]]) -> list[str]:

@@ -1,0 +1,75 @@
+"""A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
+again is no second piece of evidence and says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import time_machine
+
+from troth.owned import Owner
+from troth.people.actions import do_add_person
+from troth.people.models import Person
+from troth.warmpaths.actions import links_as_of
+from troth.warmpaths.models import Link
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+
+def _me() -> Owner:
+    from troth.owners import local_owner
+
+    return local_owner()
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _link(a: Person, b: Person) -> Link:
+    low, high = sorted((a.id, b.id))
+    return Link.objects.get(person_a_id=low, person_b_id=high)
+
+
+def test_knows_said_again_changes_nothing_and_says_so(cli: Cli, fixed_day: dt.date) -> None:
+    me = _me()
+    ann, ben = do_add_person(me, "Ann Ames"), do_add_person(me, "Ben Bell")
+    first = _said(cli("knows", "Ann Ames", "Ben Bell").stdout)
+    assert first == "Noted: Ann Ames and Ben Bell know each other (strength 0.50)"
+    stated = _link(ann, ben)
+    again = _said(cli("knows", "Ann Ames", "Ben Bell").stdout)
+    assert "You had already said Ann Ames and Ben Bell know each other" in again
+    assert "nothing changed" in again and "Noted" not in again
+    data = cli.json("knows", "Ann Ames", "Ben Bell")
+    assert (data["strength"], data["changed"]) == (0.5, False)
+    kept = _link(ann, ben)  # nothing written: not even the moment it was said
+    assert (kept.manual_at, kept.updated_at) == (stated.manual_at, stated.updated_at)
+    # an explicit --strength sets it, and says what it was
+    changed = _said(cli("knows", "Ann Ames", "Ben Bell", "--strength", "4").stdout)
+    assert changed == (
+        "Updated: you had already said Ann Ames and Ben Bell know each other;"
+        " strength 0.80 from your 4/5, was 0.50"
+    )
+    assert _link(ann, ben).manual_at == stated.manual_at  # first said then, still
+    same = cli.json("knows", "Ann Ames", "Ben Bell", "--strength", "4")
+    assert (same["strength"], same["changed"]) == (0.8, False)
+    # forgetting twice: the second says so
+    cli("knows", "--forget", "Ann Ames", "Ben Bell")
+    twice = _said(cli("knows", "--forget", "Ann Ames", "Ben Bell").stdout)
+    assert twice == "The link between Ann Ames and Ben Bell was already forgotten: nothing changed"
+
+
+def test_knows_said_again_later_keeps_the_day_it_was_first_said(
+    cli: Cli, fixed_day: dt.date
+) -> None:
+    """Said on the 1st and again on the 10th: on the 5th the link was known (--as-of)."""
+    me = _me()
+    ann, ben = do_add_person(me, "Ann Ames"), do_add_person(me, "Ben Bell")
+    cli("knows", "Ann Ames", "Ben Bell")
+    later = dt.datetime.combine(fixed_day + dt.timedelta(days=10), dt.time(12))
+    with time_machine.travel(later, tick=True):
+        cli("knows", "Ann Ames", "Ben Bell")
+    key = tuple(sorted((ann.id, ben.id)))
+    assert key in links_as_of(me, fixed_day + dt.timedelta(days=5))

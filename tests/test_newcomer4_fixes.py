@@ -1,5 +1,6 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
-again is no second piece of evidence and says so."""
+again is no second piece of evidence and says so; `troth path --plan --ask` refused
+prints nothing first."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import time_machine
+from django.utils import timezone
 
+from troth.interactions.actions import do_log_interaction
+from troth.intros.models import Introduction
 from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import links_as_of
-from troth.warmpaths.models import Link
+from troth.warmpaths.models import Link, PlannedAsk
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -73,3 +77,40 @@ def test_knows_said_again_later_keeps_the_day_it_was_first_said(
         cli("knows", "Ann Ames", "Ben Bell")
     key = tuple(sorted((ann.id, ben.id)))
     assert key in links_as_of(me, fixed_day + dt.timedelta(days=5))
+
+
+def _cleo_knows_tess(me: Owner) -> tuple[Person, Person]:
+    """Cleo, a close tie in touch last week (not cooling), on six small messages with Tess."""
+    cleo, tess = do_add_person(me, "Cleo Cole"), do_add_person(me, "Tess Target")
+    now = timezone.now()
+    for i in range(12):
+        do_log_interaction(me, cleo, "meeting", when=now - dt.timedelta(days=3 + 9 * i))
+    for i in range(6):
+        for p in (cleo, tess):
+            do_log_interaction(
+                me,
+                p,
+                "email",
+                when=now - dt.timedelta(days=5 + i),
+                source="mail",
+                external_id=f"m{i}",
+            )
+    return cleo, tess
+
+
+def test_plan_and_ask_refused_print_nothing_first(cli: Cli, fixed_day: dt.date) -> None:
+    _cleo_knows_tess(_me())
+    for extra in ((), ("--json",)):
+        # Cleo is not cooling, so the ask goes ahead, and the workflow refuses it (nothing
+        # given to Cleo yet): one line on stderr, no "not cooling" line before it
+        refused = cli("path", "Tess Target", "--plan", "--ask", "--why", "design", *extra, code=2)
+        assert refused.stdout == ""
+        assert len(refused.stderr.strip().splitlines()) == 1
+        assert "not ready to ask Cleo Cole for an introduction" in refused.stderr
+    assert not Introduction.objects.exists() and not PlannedAsk.objects.exists()
+    asked = _said(
+        cli(
+            "path", "Tess Target", "--plan", "--ask", "--why", "design", "--anyway", "a test"
+        ).stdout
+    )
+    assert asked.startswith("Cleo Cole is not cooling: no check-in needed first. Asked Cleo Cole")

@@ -112,6 +112,21 @@ def _hop_line(i: int, hop: dict[str, Any]) -> str:
     return f"    {'you ->' if i == 0 else '  ->'} {who}: {escape(why)}"
 
 
+def _plan(me_owner: Any, result: dict[str, Any]) -> str:
+    """--plan: a check-in first when the best first hop is cooling (`result["planned"]`),
+    and what to say about it."""
+    planned = actions.do_plan_checkin(me_owner, result)
+    first = result["paths"][0]["hops"][0]
+    if planned is None:
+        result["planned"] = None
+        return f"{escape(first['name'])} is not cooling: no check-in needed first."
+    result["planned"] = {"plan": planned.id, "connector": first["id"], "why": first["cooling"]}
+    return (
+        f"{escape(first['name'])} is cooling ({escape(first['cooling'])}): a check-in"
+        " with them is on your agenda (troth agenda); ask after you have been in touch."
+    )
+
+
 @command("path", rich_help_panel="Warm paths")
 def path(
     target: str | None = typer.Argument(None, help="The person (name, #id or email address)."),
@@ -159,36 +174,29 @@ def path(
     me_owner = owner()
     person = queries.resolve_target(me_owner, target) if target is not None else None
     result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor, as_of=day)
-    if plan:
+    # One transaction, and nothing printed until both are done: an ask refused after a
+    # plan found the connector not cooling leaves no "no check-in needed" line behind.
+    notes: list[str] = []
+    intro = None
+    if plan or ask:
         with transaction.atomic():
-            planned = actions.do_plan_checkin(me_owner, result)
-        first = result["paths"][0]["hops"][0]
-        result["planned"] = (
-            {"plan": planned.id, "connector": first["id"], "why": first["cooling"]}
-            if planned is not None
-            else None
+            if plan:
+                notes.append(_plan(me_owner, result))
+                ask = ask and result["planned"] is None  # a check-in first: the ask waits
+            if ask:
+                intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
+                result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
+    if not as_json:
+        for note in notes:
+            console.print(note)
+    if intro is not None and not as_json:
+        console.print(
+            f"Asked {escape(intro.introducer.full_name)} to introduce you to"
+            f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
+            f" {escape(intro.why)}"
         )
-        if planned is not None:
-            ask = False  # the ask waits for the check-in
-            if not as_json:
-                console.print(
-                    f"{escape(first['name'])} is cooling ({escape(first['cooling'])}): a check-in"
-                    " with them is on your agenda (troth agenda); ask after you have been in touch."
-                )
-        elif not as_json:
-            console.print(f"{escape(first['name'])} is not cooling: no check-in needed first.")
-    if ask:
-        with transaction.atomic():
-            intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
-        result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
-        if not as_json:
-            console.print(
-                f"Asked {escape(intro.introducer.full_name)} to introduce you to"
-                f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
-                f" {escape(intro.why)}"
-            )
-            console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
-            return
+        console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
+        return
     if as_json:
         print_json(result)
         return

@@ -1,10 +1,11 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
 again is no second piece of evidence and says so; `troth path --plan --ask` refused
-prints nothing first."""
+prints nothing first; a CSV of a header row alone is one line naming it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import time_machine
@@ -114,3 +115,17 @@ def test_plan_and_ask_refused_print_nothing_first(cli: Cli, fixed_day: dt.date) 
         ).stdout
     )
     assert asked.startswith("Cleo Cole is not cooling: no check-in needed first. Asked Cleo Cole")
+
+
+def test_a_csv_of_a_header_row_alone_is_one_line_naming_it(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "people.csv"
+    empty.write_text("name,email\n")
+    out = cli("import", str(empty)).stdout
+    assert "Imported" not in out and "Columns" not in out
+    assert _said(out) == f"Nothing imported: there are no records in {empty} (only a header row)."
+    dry = cli("import", str(empty), "--dry-run").stdout
+    assert _said(dry) == (
+        f"Nothing would be imported: there are no records in {empty} (only a header row)."
+    )
+    data = cli.json("import", str(empty))  # --json: the same figures, valid JSON
+    assert data["records"] == 0 and data["nothing_new"].startswith("Nothing imported")

@@ -1,6 +1,7 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
 again is no second piece of evidence and says so; `troth path --plan --ask` refused
-prints nothing first; a CSV of a header row alone is one line naming it."""
+prints nothing first; a CSV of a header row alone is one line naming it; a calendar's repeating events left
+out count once each."""
 
 from __future__ import annotations
 
@@ -129,3 +130,54 @@ def test_a_csv_of_a_header_row_alone_is_one_line_naming_it(cli: Cli, tmp_path: P
     )
     data = cli.json("import", str(empty))  # --json: the same figures, valid JSON
     assert data["records"] == 0 and data["nothing_new"].startswith("Nothing imported")
+
+
+def _event(uid: str, start: str, *lines: str) -> str:
+    body = "".join(f"{line}\r\n" for line in lines)
+    return f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\n{body}END:VEVENT\r\n"
+
+
+def test_a_repeating_event_left_out_counts_once(
+    cli: Cli, tmp_path: Path, fixed_day: dt.date
+) -> None:
+    """Before the fixed day: a yearly birthday seen three times, a weekly meeting
+    cancelled whole (five weeks), a weekly meeting with nobody but me (four weeks)."""
+    me = "ORGANIZER:mailto:owner@example.org"
+    year = fixed_day.year
+    ics = tmp_path / "cal.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        + _event("BIRTHDAY_bea", f"{year - 2}0301", "RRULE:FREQ=YEARLY", "SUMMARY:Bea's birthday")
+        + _event(
+            "off@x",
+            f"{year - 1}0105T100000Z",
+            "DURATION:PT30M",
+            "RRULE:FREQ=WEEKLY;COUNT=5",
+            "STATUS:CANCELLED",
+            me,
+            "ATTENDEE:mailto:bea@example.org",
+        )
+        + _event(
+            "solo@x",
+            f"{year - 1}0205T100000Z",
+            "DURATION:PT30M",
+            "RRULE:FREQ=WEEKLY;COUNT=4",
+            me,
+            "ATTENDEE:mailto:owner@example.org",
+        )
+        + _event(
+            "met@x",
+            f"{year - 1}0305T100000Z",
+            "DURATION:PT30M",
+            me,
+            "ATTENDEE:mailto:bea@example.org",
+        )
+        + "END:VCALENDAR\r\n"
+    )
+    data = cli.json("import", str(ics), "--me", "owner@example.org")
+    assert data["interactions_added"] == 1
+    assert data["left_out"] == {
+        "birthdays and holidays": 1,
+        "cancelled meetings": 1,
+        "meetings with only you": 1,
+    }

@@ -1,7 +1,7 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
 again is no second piece of evidence and says so; `troth path --plan --ask` refused
 prints nothing first; a CSV of a header row alone is one line naming it; a calendar's repeating events left
-out count once each."""
+out count once each; `troth agenda --all --limit N` is refused, not half ignored."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
 from troth.intros.models import Introduction
+from troth.ledger.actions import do_add_need
 from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
@@ -181,3 +182,19 @@ def test_a_repeating_event_left_out_counts_once(
         "cancelled meetings": 1,
         "meetings with only you": 1,
     }
+
+
+def test_agenda_refuses_all_with_a_limit(cli: Cli, fixed_day: dt.date) -> None:
+    me = _me()
+    for n in range(9):
+        do_add_need(me, do_add_person(me, f"Nia Need{n}"), f"a designer, take {n}")
+    assert len(cli.json("agenda", "--all")["items"]) > 3
+    for extra in ((), ("--json",)):
+        refused = cli("agenda", "--all", "--limit", "3", *extra, code=2)
+        assert refused.stdout == ""
+        assert refused.stderr.strip() == (
+            "troth: error: --all shows everything: give --all or --limit 3, not both"
+        )
+    # --limit 0 is --all; --limit alone still limits
+    assert cli.json("agenda", "--all", "--limit", "0") == cli.json("agenda", "--all")
+    assert len(cli.json("agenda", "--limit", "3")["items"]) == 3

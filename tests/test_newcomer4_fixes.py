@@ -1,7 +1,8 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
 again is no second piece of evidence and says so; `troth path --plan --ask` refused
 prints nothing first; a CSV of a header row alone is one line naming it; a calendar's repeating events left
-out count once each; `troth agenda --all --limit N` is refused, not half ignored."""
+out count once each; `troth agenda --all --limit N` is refused, not half ignored; a company whose people are
+all my own ties is refused as a person who is one ("just ask them"), exit 2."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from troth.interactions.actions import do_log_interaction
@@ -19,7 +21,7 @@ from troth.owned import Owner
 from troth.people.actions import do_add_person
 from troth.people.models import Person
 from troth.warmpaths.actions import links_as_of
-from troth.warmpaths.models import Link, PlannedAsk
+from troth.warmpaths.models import InferencePass, Link, PlannedAsk
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -82,9 +84,10 @@ def test_knows_said_again_later_keeps_the_day_it_was_first_said(
     assert key in links_as_of(me, fixed_day + dt.timedelta(days=5))
 
 
-def _cleo_knows_tess(me: Owner) -> tuple[Person, Person]:
+def _cleo_knows_tess(me: Owner, company: str | None = None) -> tuple[Person, Person]:
     """Cleo, a close tie in touch last week (not cooling), on six small messages with Tess."""
-    cleo, tess = do_add_person(me, "Cleo Cole"), do_add_person(me, "Tess Target")
+    cleo = do_add_person(me, "Cleo Cole", company=company)
+    tess = do_add_person(me, "Tess Target")
     now = timezone.now()
     for i in range(12):
         do_log_interaction(me, cleo, "meeting", when=now - dt.timedelta(days=3 + 9 * i))
@@ -198,3 +201,34 @@ def test_agenda_refuses_all_with_a_limit(cli: Cli, fixed_day: dt.date) -> None:
     # --limit 0 is --all; --limit alone still limits
     assert cli.json("agenda", "--all", "--limit", "0") == cli.json("agenda", "--all")
     assert len(cli.json("agenda", "--limit", "3")["items"]) == 3
+
+
+def test_a_company_of_my_own_ties_is_refused_as_a_close_tie_is(
+    cli: Cli, fixed_day: dt.date
+) -> None:
+    me = _me()
+    _cleo_knows_tess(me, company="Acme")
+    for args in (("Cleo Cole",), ("--company", "Acme")):
+        for extra in ((), ("--json",), ("--plan",)):
+            refused = cli("path", *args, *extra, code=2)
+            assert refused.stdout == "", (args, extra)  # no half-written JSON either
+            line = refused.stderr.strip()
+            assert len(line.splitlines()) == 1 and line.endswith(": just ask them"), line
+    said = cli("path", "--company", "Acme", code=2).stderr.strip()
+    assert said == "troth: error: you know Cleo Cole at Acme yourself (active): just ask them"
+    assert not InferencePass.objects.exists() and not PlannedAsk.objects.exists()  # no pass ran
+    # someone else there to reach: the paths, my own tie listed apart, valid JSON
+    cli("edit", "Tess Target", "--company", "Acme")
+    data = cli.json("path", "--company", "Acme")
+    assert [row["name"] for row in data["target"]["direct"]] == ["Cleo Cole"]
+    assert data["paths"][0]["hops"][-1]["name"] == "Tess Target"
+
+
+def test_the_company_page_says_just_ask_them(fixed_day: dt.date, web: Client, alice: Owner) -> None:
+    cleo = do_add_person(alice, "Cleo Cole", company="Acme")
+    now = timezone.now()
+    for i in range(12):
+        do_log_interaction(alice, cleo, "meeting", when=now - dt.timedelta(days=3 + 9 * i))
+    page = web.get("/paths/?company=Acme")
+    assert page.status_code == 200
+    assert "you know Cleo Cole at Acme yourself (active): just ask them" in page.content.decode()

@@ -1,8 +1,9 @@
 """A newcomer's findings of 2026-12-07 (the fourth review): `troth knows A B` said
 again is no second piece of evidence and says so; `troth path --plan --ask` refused
-prints nothing first; a CSV of a header row alone is one line naming it; a calendar's repeating events left
-out count once each; `troth agenda --all --limit N` is refused, not half ignored; a company whose people are
-all my own ties is refused as a person who is one ("just ask them"), exit 2."""
+prints nothing first; a CSV of a header row alone is one line naming it; a calendar's
+repeating events left out count once each; `troth agenda --all --limit N` is refused,
+not half ignored; a company whose people are all my own ties is refused as a person
+who is one is ("just ask them"), exit 2."""
 
 from __future__ import annotations
 

@@ -536,12 +536,12 @@ def test_nothing_usable_is_not_nothing_new(cli: Cli, tmp_path: Path) -> None:
     """'Nothing new' is for a re-import; a first import that found nothing usable says why."""
     empty = connections(tmp_path / "Connections.csv", [])
     said = _said(cli("import", str(empty)))
-    assert "Nothing imported: there are no records in this file." in said
+    assert f"Nothing imported: there are no records in {empty}." in said
     assert "Nothing new" not in said
     assert cli.json("import", str(empty))["nothing_new"].startswith("Nothing imported")
     mbox = tmp_path / "empty.mbox"
     mbox.write_text("")
-    assert "there are no messages in this file" in _said(
+    assert f"there are no messages in {mbox}." in _said(
         cli("import", "mail", str(mbox), "--me", "a@b.org")
     )
 

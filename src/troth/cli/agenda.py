@@ -31,15 +31,25 @@ def item_row(item: Item) -> dict:
 @command("agenda", rich_help_panel="Follow through")
 def agenda_cmd(
     days: int = typer.Option(7, "--days", help="Look this many days ahead for things due."),
-    limit: int = typer.Option(
-        DEFAULT_LIMIT, "--limit", help="How many to show; 0 for all (like --all)."
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        help=f"How many to show ({DEFAULT_LIMIT} unless given); 0 for all, as --all.",
+        show_default=False,
     ),
-    show_all: bool = typer.Option(False, "--all", help="Show everything worth doing."),
+    show_all: bool = typer.Option(
+        False, "--all", help="Show everything worth doing (--limit 0 does the same)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Today's few things worth doing, most important first, each with why."""
-    if days < 0 or limit < 0:
+    if days < 0 or (limit is not None and limit < 0):
         raise TrothError("--days and --limit must be zero or more")
+    if show_all and limit:
+        # --all is --limit 0: a number beside it would be ignored (a newcomer's review)
+        raise TrothError(f"--all shows everything: give --all or --limit {limit}, not both")
+    if limit is None:
+        limit = DEFAULT_LIMIT
     if days > 366:  # as the API and the calendar feed (a day past 9999 was a traceback)
         raise TrothError(f"--days: look 0 to 366 days ahead, not {days}")
     me_owner = owner()

@@ -483,6 +483,13 @@ def _restored_names(counts: dict[str, int]) -> dict[str, int]:
 
 def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     dry = summary.dry_run
+    if summary.empty():
+        # one line, naming the file: not "Imported ..." over a table of noughts, then
+        # "Nothing imported" (a newcomer's review: a CSV of a header row alone)
+        if ignored:
+            console.print(escape(ignored))
+        console.print(escape(summary.nothing_new(str(path))))
+        return
     title = f"{'Dry run of' if dry else 'Imported'} {escape(str(path))} ({summary.kind})"
     table = Table(title=title, show_header=False)
     table.add_column("what")

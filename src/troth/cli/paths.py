@@ -23,14 +23,20 @@ def knows(
     b: str | None = typer.Argument(None, help="Who A knows; leave out to list whom A knows."),
     how: str = typer.Option("", "--how", help='How they know each other ("worked at Acme").'),
     strength: int | None = typer.Option(
-        None, "--strength", help="1 (barely) to 5 (very well); wins over what troth inferred."
+        None,
+        "--strength",
+        help="1 (barely) to 5 (very well); wins over what troth inferred; again: replaces it.",
     ),
     forget: bool = typer.Option(
         False, "--forget", help="A and B do not know each other: stays so after re-imports."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """Who knows whom among your people: list, add by hand, or forget a link."""
+    """Who knows whom among your people: list, add by hand, or forget a link.
+
+    Saying A B again adds no evidence: it changes nothing and says so; --strength
+    replaces the strength you gave, --how the words.
+    """
     me_owner = owner()
     if b is None:
         if forget or how or strength is not None:
@@ -55,16 +61,10 @@ def knows(
         if forget:
             if how or strength is not None:
                 raise TrothError("--forget takes no --how or --strength")
-            link = actions.do_forget(me_owner, pa, pb)
-            # not "forgot that they know each other": the link may have been a "may
-            # know" nobody confirmed (a newcomer's review)
-            said = (
-                f"Forgot the link between {pa.full_name} and {pb.full_name}:"
-                " imports will not bring it back"
-            )
+            said = actions.do_say_forget(me_owner, pa, pb)
         else:
-            link = actions.do_knows(me_owner, pa, pb, how=how, strength=strength)
-            said = f"Noted: {pa.full_name} and {pb.full_name} know each other"
+            said = actions.do_say_knows(me_owner, pa, pb, how=how, strength=strength)
+    link = said.link
     if as_json:
         print_json(
             {
@@ -72,16 +72,59 @@ def knows(
                 "b": {"id": pb.id, "name": pb.full_name},
                 "forgotten": link.forgotten,
                 "strength": round(link.strength, 3),
+                "changed": said.changed,
             }
         )
         return
-    console.print(escape(said))
+    console.print(escape(_said_line(said, pa.full_name, pb.full_name, bool(how.strip()))))
+
+
+def _said_line(said: actions.Said, a: str, b: str, how: bool) -> str:
+    """What `troth knows A B` did, in words: never a silent second count."""
+    link = said.link
+    if link.forgotten:
+        if not said.changed:
+            return f"The link between {a} and {b} was already forgotten: nothing changed"
+        # not "forgot that they know each other": the link may have been a "may
+        # know" nobody confirmed (a newcomer's review)
+        return f"Forgot the link between {a} and {b}: imports will not bring it back"
+    level = f" from your {link.manual_strength}/5" if link.manual_strength else ""
+    now = f"strength {link.strength:.2f}{level}"
+    if not said.changed:
+        return (
+            f"You had already said {a} and {b} know each other ({now}): nothing changed;"
+            " --strength 1-5 sets how well"
+        )
+    if said.before is None or round(said.before, 2) == round(link.strength, 2):
+        change = now
+    else:
+        change = f"{now}, was {said.before:.2f}"
+    if how:
+        change = f"{change}; how: {link.manual_how}"
+    if said.again:
+        return f"Updated: you had already said {a} and {b} know each other; {change}"
+    return f"Noted: {a} and {b} know each other ({change})"
 
 
 def _hop_line(i: int, hop: dict[str, Any]) -> str:
     who = f"{escape(hop['name'])} (#{hop['id']}, {hop['tier']})"
     why = "; ".join(hop["evidence"]) or "no evidence recorded"
     return f"    {'you ->' if i == 0 else '  ->'} {who}: {escape(why)}"
+
+
+def _plan(me_owner: Any, result: dict[str, Any]) -> str:
+    """--plan: a check-in first when the best first hop is cooling (`result["planned"]`),
+    and what to say about it."""
+    planned = actions.do_plan_checkin(me_owner, result)
+    first = result["paths"][0]["hops"][0]
+    if planned is None:
+        result["planned"] = None
+        return f"{escape(first['name'])} is not cooling: no check-in needed first."
+    result["planned"] = {"plan": planned.id, "connector": first["id"], "why": first["cooling"]}
+    return (
+        f"{escape(first['name'])} is cooling ({escape(first['cooling'])}): a check-in"
+        " with them is on your agenda (troth agenda); ask after you have been in touch."
+    )
 
 
 @command("path", rich_help_panel="Warm paths")
@@ -131,36 +174,29 @@ def path(
     me_owner = owner()
     person = queries.resolve_target(me_owner, target) if target is not None else None
     result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor, as_of=day)
-    if plan:
+    # One transaction, and nothing printed until both are done: an ask refused after a
+    # plan found the connector not cooling leaves no "no check-in needed" line behind.
+    notes: list[str] = []
+    intro = None
+    if plan or ask:
         with transaction.atomic():
-            planned = actions.do_plan_checkin(me_owner, result)
-        first = result["paths"][0]["hops"][0]
-        result["planned"] = (
-            {"plan": planned.id, "connector": first["id"], "why": first["cooling"]}
-            if planned is not None
-            else None
+            if plan:
+                notes.append(_plan(me_owner, result))
+                ask = ask and result["planned"] is None  # a check-in first: the ask waits
+            if ask:
+                intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
+                result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
+    if not as_json:
+        for note in notes:
+            console.print(note)
+    if intro is not None and not as_json:
+        console.print(
+            f"Asked {escape(intro.introducer.full_name)} to introduce you to"
+            f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
+            f" {escape(intro.why)}"
         )
-        if planned is not None:
-            ask = False  # the ask waits for the check-in
-            if not as_json:
-                console.print(
-                    f"{escape(first['name'])} is cooling ({escape(first['cooling'])}): a check-in"
-                    " with them is on your agenda (troth agenda); ask after you have been in touch."
-                )
-        elif not as_json:
-            console.print(f"{escape(first['name'])} is not cooling: no check-in needed first.")
-    if ask:
-        with transaction.atomic():
-            intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
-        result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
-        if not as_json:
-            console.print(
-                f"Asked {escape(intro.introducer.full_name)} to introduce you to"
-                f" {escape(intro.person_b.full_name)} (introduction #{intro.id}):"
-                f" {escape(intro.why)}"
-            )
-            console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
-            return
+        console.print(f"[dim]The message for it: troth draft i{intro.id}[/dim]")
+        return
     if as_json:
         print_json(result)
         return

@@ -34,6 +34,9 @@ calendar import needs your own address ...: pass --me ADDRESS"): without it
 the owner would become a contact and every meeting would look started by the
 other side. A file with no meeting with anyone needs no owner.
 
+What is left out is counted by reason, each event once however often it repeats
+(a yearly birthday is one birthday, a cancelled weekly meeting one meeting).
+
 Recurring events count each occurrence that happened: RRULE and RDATE expanded
 with python-dateutil, minus EXDATE, an overridden occurrence (RECURRENCE-ID)
 replacing the one it moves (an override without attendees keeps the series'
@@ -59,7 +62,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,8 +348,9 @@ class IcsParser:
                 if before is None or (override, sequence) >= (before.override, before.sequence):
                     chosen[key] = candidate
         held: list[tuple[str, str, _Occurrence, dt.datetime, _Meeting]] = []
-        # what is left out on purpose, counted (a calendar of years leaves out thousands)
-        left: Counter[str] = Counter()
+        # what is left out on purpose, by reason: each event once (its UID), however
+        # often it repeats (a yearly birthday over five years is one birthday, not five)
+        left: defaultdict[str, set[str]] = defaultdict(set)
         for (uid, original), occurrence in chosen.items():
             event = occurrence.event
             component = event.component
@@ -356,10 +360,10 @@ class IcsParser:
             if str(component.get("STATUS", "")).upper() == "CANCELLED" or (
                 (uid, "*") in cancelled or (uid, original) in cancelled
             ):
-                left["cancelled meetings"] += 1
+                left["cancelled meetings"].add(uid)
                 continue
             if _BIRTHDAY_UID.match(uid):
-                left["birthdays and holidays"] += 1
+                left["birthdays and holidays"].add(uid)
                 continue
             master = masters[uid].component if uid in masters else None
             try:
@@ -370,7 +374,7 @@ class IcsParser:
             if meeting is not None:
                 held.append((uid, original, occurrence, when, meeting))
             else:
-                left["events with nobody to meet (rooms, bots, declined, or none)"] += 1
+                left["events with nobody to meet (rooms, bots, declined, or none)"].add(uid)
         if not me and held:
             me = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
             if not me:
@@ -385,7 +389,7 @@ class IcsParser:
             component = event.component
             parties = [p for p in meeting.parties if p.email not in me]
             if not parties:
-                left["meetings with only you"] += 1
+                left["meetings with only you"].add(uid)
                 continue
             they_started = bool(meeting.organizer) and meeting.organizer not in me
             minutes = _minutes(component, occurrence.start)
@@ -421,7 +425,10 @@ class IcsParser:
                 elif party.name and known.full_name == party.email:
                     known.full_name = party.name
         interactions.sort(key=lambda record: (record.when, record.external_id))
-        out: list[Record] = [*problems, *(LeftOut(reason, n) for reason, n in sorted(left.items()))]
+        out: list[Record] = [
+            *problems,
+            *(LeftOut(reason, len(uids)) for reason, uids in sorted(left.items())),
+        ]
         return [*out, *people.values(), *interactions]
 
 

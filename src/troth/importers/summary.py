@@ -92,12 +92,18 @@ class ImportSummary:
         for reason, n in other.left_out.items():
             self.left_out[reason] = self.left_out.get(reason, 0) + n
 
-    def nothing_new(self) -> str:
+    def empty(self) -> bool:
+        """The file held nothing at all: no record, none skipped, none left out (a CSV
+        of a header row alone, an empty mailbox)."""
+        return not self.records and not self.problems and not sum(self.left_out.values())
+
+    def nothing_new(self, where: str = "this file") -> str:
         """Why the import changed nothing, in a line or two ("" when it changed something).
 
         A re-import of what is already here is not the same as a file with nothing
         usable in it: a first import of a header-only CSV, of a mailbox of list mail,
-        or of LinkedIn messages before any connections must say so, and why."""
+        or of LinkedIn messages before any connections must say so, and why. `where`
+        names the file in the line for an empty one."""
         if self.people_created or self.people_updated or self.interactions_added:
             return ""
         if self.people_merged:
@@ -109,9 +115,10 @@ class ImportSummary:
                 return "Nothing new would come in: everything in this file is already here."
             return "Nothing new: everything in this file was already here."
         left = sum(self.left_out.values())
-        if not self.records and not self.problems and not left:
+        if self.empty():
             what = "messages" if self.kind == "mail" else "records"
-            return f"{nothing}: there are no {what} in this file."
+            header = " (only a header row)" if self.mapping else ""
+            return f"{nothing}: there are no {what} in {where}{header}."
         if left and not self.problems:
             line = f"{nothing}: everything in this file was left out (see above)."
         elif not left:

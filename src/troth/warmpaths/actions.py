@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connection, models, transaction
@@ -589,32 +590,68 @@ def _two(owner: Owner, a: Person, b: Person) -> tuple[Person, Person]:
     return (a, b) if a.id < b.id else (b, a)
 
 
+@dataclass
+class Said:
+    """What `troth knows A B` (or --forget) did: the link now, its strength before
+    (None: there was no link), whether the user had already said the same by hand
+    (`again`), and whether anything was written (`changed`)."""
+
+    link: Link
+    before: float | None
+    again: bool
+    changed: bool
+
+
 def do_knows(
     owner: Owner, a: Person, b: Person, *, how: str = "", strength: int | None = None
 ) -> Link:
     """By hand: A and B know each other (a forgotten link comes back: the user said so)."""
+    return do_say_knows(owner, a, b, how=how, strength=strength).link
+
+
+def do_say_knows(
+    owner: Owner, a: Person, b: Person, *, how: str = "", strength: int | None = None
+) -> Said:
+    """`do_knows`, saying what it did. Saying it again is not more evidence: a link
+    already said by hand with the same words and strength is left as it is (nothing
+    written, `manual_at` still the day it was first said, which `links_as_of` reads);
+    a new --strength replaces the one given, a new --how the words."""
     a, b = _two(owner, a, b)
     if strength is not None and not 1 <= strength <= 5:
         raise FieldError("strength", f"must be 1 to 5, got {strength}")
     how = how.strip()
     if len(how) > 300:
         raise FieldError("how", "is too long (300 characters at most)")
-    link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
-    link.manual_how = how or link.manual_how
-    if strength is not None:
-        link.manual_strength = strength
-    link.manual_at = timezone.now()
+    link, created = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
+    before = None if created or link.forgotten else link.strength
+    again = not link.forgotten and link.manual_at is not None
+    new_how = how or link.manual_how
+    new_strength = link.manual_strength if strength is None else strength
+    if again and (new_how, new_strength) == (link.manual_how, link.manual_strength):
+        return Said(link, before, again=True, changed=False)
+    link.manual_how = new_how
+    link.manual_strength = new_strength
+    if not again:
+        link.manual_at = timezone.now()
     link.forgotten = False
     _score(link, timezone.localdate())
     link.save()
     bump_links_version(owner)
-    return link
+    return Said(link, before, again=again, changed=True)
 
 
 def do_forget(owner: Owner, a: Person, b: Person) -> Link:
     """A and B do not know each other, whatever the mail says: stays so after re-imports."""
+    return do_say_forget(owner, a, b).link
+
+
+def do_say_forget(owner: Owner, a: Person, b: Person) -> Said:
+    """`do_forget`, saying what it did: a link already forgotten is left as it is."""
     a, b = _two(owner, a, b)
-    link, _ = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
+    link, created = Link.objects.get_or_create(owner=owner, person_a=a, person_b=b)
+    if link.forgotten:
+        return Said(link, None, again=True, changed=False)
+    before = None if created else link.strength
     link.forgotten = True
     link.manual_strength = None
     link.manual_how = ""
@@ -622,7 +659,7 @@ def do_forget(owner: Owner, a: Person, b: Person) -> Link:
     _score(link, timezone.localdate())
     link.save()
     bump_links_version(owner)
-    return link
+    return Said(link, before, again=False, changed=True)
 
 
 def do_ask_best_path(

@@ -36,6 +36,14 @@ DEFAULT_FLOOR = "active"  # my first hop: someone I am in active touch with, or 
 # A tie this close needs no connector: "just ask them" (the introductions workflow
 # draws the same line: asking a third person to introduce you would be odd).
 CLOSE_TIERS = KNOWN_TIERS
+
+
+class NoPathNeeded(TrothError):
+    """The target needs no warm path: it is me, one of my close ties ("just ask
+    them"), or a company whose every person troth knows is one of my own ties. One
+    line and exit 2 in the CLI, as for any refusal; a page says it as a notice."""
+
+
 TOP = 5
 # A "may know" question (`_may_know`) only for an organisation with at most this many
 # of my people: on the simulator (seeds 101-102, not the paths study's) two of my
@@ -357,10 +365,10 @@ def find_paths(
     else:
         assert target is not None
         if target.is_me:
-            raise TrothError("that is you: name someone else")
+            raise NoPathNeeded("that is you: name someone else")
         tier = ties.get(target.id, ("stranger", 0.0))[0]
         if tier in CLOSE_TIERS:
-            raise TrothError(
+            raise NoPathNeeded(
                 f"{target.full_name} is already one of your {tier} ties: just ask them"
             )
         ranks = {target.id: 0}
@@ -379,6 +387,8 @@ def find_paths(
             )
             del ranks[pid]
         target_json["direct"] = direct
+        if not ranks:  # nobody there but my own ties: as for a person who is one
+            raise NoPathNeeded(_just_ask(str(target_json["company"]), direct))
 
     net = network(owner, today, scored)  # after the checks: bad input runs no pass
     source, ids, index = net.source, net.ids, net.index
@@ -471,6 +481,17 @@ def find_paths(
         result["strangers"] = _strangers(owner, touching, set(ranks), ties)
         result["may_know"] = _may_know(owner, net, first, touching, set(ranks), ties, hops, today)
     return result
+
+
+def _just_ask(company: str, direct: list[dict[str, Any]]) -> str:
+    """Everyone troth knows at `company` is one of my own ties, in one line."""
+    if len(direct) == 1:
+        row = direct[0]
+        was = "" if row["current"] else ", worked there"
+        return f"you know {row['name']} at {company} yourself ({row['tier']}{was}): just ask them"
+    shown = ", ".join(f"{row['name']} ({row['tier']})" for row in direct[:SHOWN_COMPANIES])
+    more = f" and {len(direct) - SHOWN_COMPANIES} more" if len(direct) > SHOWN_COMPANIES else ""
+    return f"you know everyone troth has at {company} yourself: {shown}{more}: just ask them"
 
 
 def _open_ask(owner: Owner, me: Person, target: Person) -> dict[str, Any] | None:

@@ -76,6 +76,8 @@ def company_paths(request: HttpRequest) -> HttpResponse:
         hops, floor = _options(request)
         context.update(hops=hops, floor=floor)
         context["result"] = queries.find_paths(owner, None, company, hops=hops, floor=floor)
+    except queries.NoPathNeeded as exc:
+        context["notice"] = web_text(exc)  # "you know X at Acme yourself: just ask them"
     except TrothError as exc:
         context["error"] = web_text(exc)  # "nobody at 'Acme' in your network"
         return _render(request, context, status=400)

@@ -76,10 +76,11 @@ def knows(
             }
         )
         return
-    console.print(escape(_said_line(said, pa.full_name, pb.full_name, bool(how.strip()))))
+    line = _said_line(said, pa.full_name, pb.full_name, bool(how.strip()), strength is not None)
+    console.print(escape(line))
 
 
-def _said_line(said: actions.Said, a: str, b: str, how: bool) -> str:
+def _said_line(said: actions.Said, a: str, b: str, how: bool, gave_strength: bool) -> str:
     """What `troth knows A B` did, in words: never a silent second count."""
     link = said.link
     if link.forgotten:
@@ -91,10 +92,9 @@ def _said_line(said: actions.Said, a: str, b: str, how: bool) -> str:
     level = f" from your {link.manual_strength}/5" if link.manual_strength else ""
     now = f"strength {link.strength:.2f}{level}"
     if not said.changed:
-        return (
-            f"You had already said {a} and {b} know each other ({now}): nothing changed;"
-            " --strength 1-5 sets how well"
-        )
+        # (the hint only when no strength was given: the same one again is no news)
+        hint = "" if gave_strength else "; --strength 1-5 sets how well"
+        return f"You had already said {a} and {b} know each other ({now}): nothing changed{hint}"
     if said.before is None or round(said.before, 2) == round(link.strength, 2):
         change = now
     else:

@@ -351,6 +351,19 @@ class IcsParser:
         # what is left out on purpose, by reason: each event once (its UID), however
         # often it repeats (a yearly birthday over five years is one birthday, not five)
         left: defaultdict[str, set[str]] = defaultdict(set)
+
+        def one_event(uid: str, original: object) -> str:
+            # a series (RRULE or RDATE on its master) is one event, whatever it repeats;
+            # anything else is one event per start, so that distinct events sharing a
+            # UID (a careless or hostile file) are not counted as one (the second
+            # attacker's review: ten cancelled meetings of one UID counted 1)
+            master = masters.get(uid)
+            if master is not None and (
+                master.component.get("RRULE") or master.component.get("RDATE")
+            ):
+                return uid
+            return f"{uid}\x00{original}"
+
         for (uid, original), occurrence in chosen.items():
             event = occurrence.event
             component = event.component
@@ -360,10 +373,10 @@ class IcsParser:
             if str(component.get("STATUS", "")).upper() == "CANCELLED" or (
                 (uid, "*") in cancelled or (uid, original) in cancelled
             ):
-                left["cancelled meetings"].add(uid)
+                left["cancelled meetings"].add(one_event(uid, original))
                 continue
             if _BIRTHDAY_UID.match(uid):
-                left["birthdays and holidays"].add(uid)
+                left["birthdays and holidays"].add(one_event(uid, original))
                 continue
             master = masters[uid].component if uid in masters else None
             try:
@@ -374,7 +387,9 @@ class IcsParser:
             if meeting is not None:
                 held.append((uid, original, occurrence, when, meeting))
             else:
-                left["events with nobody to meet (rooms, bots, declined, or none)"].add(uid)
+                left["events with nobody to meet (rooms, bots, declined, or none)"].add(
+                    one_event(uid, original)
+                )
         if not me and held:
             me = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
             if not me:
@@ -389,7 +404,7 @@ class IcsParser:
             component = event.component
             parties = [p for p in meeting.parties if p.email not in me]
             if not parties:
-                left["meetings with only you"].add(uid)
+                left["meetings with only you"].add(one_event(uid, original))
                 continue
             they_started = bool(meeting.organizer) and meeting.organizer not in me
             minutes = _minutes(component, occurrence.start)

@@ -376,19 +376,33 @@ def find_paths(
 
     direct: list[dict[str, Any]] = []
     if company is not None:
-        # My own ties there need no connector: "just ask them", listed apart.
+
+        def rows(pids: list[int]) -> list[dict[str, Any]]:
+            known = dict(
+                Person.objects.filter(owner=owner, id__in=pids).values_list("id", "full_name")
+            )
+            return [
+                {
+                    "id": pid,
+                    "name": known.get(pid, ""),
+                    "tier": ties[pid][0],
+                    "current": ranks[pid] == 0,
+                }
+                for pid in sorted(pids, key=lambda p: (ranks[p], -ties[p][1], p))
+            ]
+
+        # Everyone there one of my close ties (the tiers a person target is refused
+        # for, whatever --floor says): as for a person who is one, just ask them (the
+        # second attacker's review: the floor decided it, both ways).
+        if all(ties.get(pid, ("stranger", 0.0))[0] in CLOSE_TIERS for pid in ranks):
+            raise NoPathNeeded(_just_ask(str(target_json["company"]), rows(list(ranks))))
+        # My own ties there at the floor or above need no connector: listed apart.
         cut = TIERS.index(floor)
         mine = [pid for pid in ranks if ties.get(pid, ("stranger", 0.0))[0] in TIERS[: cut + 1]]
-        known = dict(Person.objects.filter(owner=owner, id__in=mine).values_list("id", "full_name"))
-        for pid in sorted(mine, key=lambda p: (ranks[p], -ties[p][1], p)):
-            tier = ties[pid][0]
-            direct.append(
-                {"id": pid, "name": known.get(pid, ""), "tier": tier, "current": ranks[pid] == 0}
-            )
+        direct = rows(mine)
+        for pid in mine:
             del ranks[pid]
         target_json["direct"] = direct
-        if not ranks:  # nobody there but my own ties: as for a person who is one
-            raise NoPathNeeded(_just_ask(str(target_json["company"]), direct))
 
     net = network(owner, today, scored)  # after the checks: bad input runs no pass
     source, ids, index = net.source, net.ids, net.index

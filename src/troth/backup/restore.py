@@ -271,6 +271,16 @@ def _is_counts(value: Any) -> bool:
             ok = isinstance(item, dict) and all(_is_int(n) for n in item.values())
         elif key in ("created_ids", "updated_ids"):
             ok = isinstance(item, list) and all(_is_int(n) for n in item)
+        elif key == "mapping":
+            # a CSV of your own: which column was read as which field (summary.mapping_rows;
+            # refused here, a backup after any such import could not be restored: a
+            # newcomer's review)
+            ok = isinstance(item, list) and all(
+                isinstance(row, dict)
+                and set(row) == {"column", "field"}
+                and all(isinstance(v, str) for v in row.values())
+                for row in item
+            )
         else:
             ok = item is None or type(item) in (int, float, str, bool)
         if not ok:

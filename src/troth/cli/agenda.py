@@ -43,8 +43,10 @@ def agenda_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Today's few things worth doing, most important first, each with why."""
-    if days < 0 or (limit is not None and limit < 0):
-        raise TrothError("--days and --limit must be zero or more")
+    for name, value in (("--days", days), ("--limit", limit)):
+        if value is not None and value < 0:
+            # (naming the one given: "--days and --limit" for a --limit of -1 puzzled)
+            raise TrothError(f"{name} must be zero or more, not {value}")
     if show_all and limit:
         # --all is --limit 0: a number beside it would be ignored (a newcomer's review)
         raise TrothError(f"--all shows everything: give --all or --limit {limit}, not both")

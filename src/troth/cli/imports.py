@@ -295,6 +295,24 @@ def import_(
     if undo is not None:
         if args:
             raise TrothError("--undo RUN takes no PATH: troth import --undo RUN")
+        # An option an undo would ignore is refused before anything is undone: with
+        # --dry-run ignored, "troth import --undo 8 --dry-run" undid the import (a
+        # newcomer's review)
+        ignored = [
+            name
+            for name, given in (
+                ("--dry-run", dry_run),
+                ("--report", report is not None),
+                ("--me", bool(me)),
+                ("--map", bool(column_map)),
+            )
+            if given
+        ]
+        if ignored:
+            raise TrothError(
+                f"--undo takes no {', '.join(ignored)}: it undoes the whole import at once"
+                " (troth imports shows what each did)"
+            )
         _undo(parse_id(undo, "import"), force, as_json)
         return
     if not args:
@@ -403,9 +421,22 @@ def _detect_or_each(path: Path) -> str:
     from troth.importers.detect import detect_kind
 
     try:
-        return detect_kind(path)
+        kind = detect_kind(path)
     except TrothError as exc:
         refused = exc
+    else:
+        if kind == "linkedin" and path.is_dir():
+            # A LinkedIn export with other address books or calendars beside it: each
+            # file by its own kind, as in any mixed folder (read as the export alone,
+            # the vCards and the Google CSV beside it were dropped without a word: a
+            # newcomer's review)
+            try:
+                found, _ignored = files_to_import(path, "vcard", chosen=False)
+            except TrothError:
+                return kind
+            if any(own != "linkedin" for _p, own in found):
+                return "vcard"
+        return kind
     if path.is_dir():
         try:
             files_to_import(path, "vcard", chosen=False)

@@ -86,6 +86,10 @@ def _said_line(said: actions.Said, a: str, b: str, how: bool, gave_strength: boo
     if link.forgotten:
         if not said.changed:
             return f"The link between {a} and {b} was already forgotten: nothing changed"
+        if said.before is None:
+            # there was no link to forget (a newcomer's review: "Forgot the link"
+            # claimed one): what is kept is that there must never be one
+            return f"Noted: {a} and {b} do not know each other; imports will not link them"
         # not "forgot that they know each other": the link may have been a "may
         # know" nobody confirmed (a newcomer's review)
         return f"Forgot the link between {a} and {b}: imports will not bring it back"

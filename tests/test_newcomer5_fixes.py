@@ -1,0 +1,118 @@
+"""A newcomer's walk-through of 2026-12-07 (the fifth review): `troth import --undo N
+--dry-run` undid the import (--dry-run ignored): an option an undo would ignore is
+refused first; a JSON export made after importing a CSV of your own (its column
+mapping kept with the run) could not be restored; forgetting a link that was never
+there claimed to forget one; `--limit -1` was told off as "--days and --limit"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from test_backup import snapshot, wipe
+from troth.importers.models import ImportRun
+from troth.people.actions import do_add_person
+from troth.people.models import Person
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+
+def test_undo_refuses_what_it_would_ignore_before_undoing(cli: Cli, tmp_path: Path) -> None:
+    csv = tmp_path / "people.csv"
+    csv.write_text("name,email\nAnn Ames,ann@example.org\nBen Bell,ben@example.org\n")
+    cli("import", str(csv))
+    run = ImportRun.objects.get().id
+    for extra, named in (
+        (("--dry-run",), "--dry-run"),
+        (("--report", str(tmp_path / "r.csv")), "--report"),
+        (("--me", "me@example.org"), "--me"),
+        (("--dry-run", "--map", "email=email"), "--dry-run, --map"),
+    ):
+        refused = cli("import", "--undo", str(run), *extra, code=2)
+        assert refused.stdout == ""
+        assert refused.stderr.strip() == (
+            f"troth: error: --undo takes no {named}: it undoes the whole import at once"
+            " (troth imports shows what each did)"
+        )
+    assert Person.objects.filter(is_me=False).count() == 2
+    assert ImportRun.objects.get(id=run).undone_at is None
+    assert "Undid import" in cli("import", "--undo", str(run)).stdout
+    assert not Person.objects.filter(is_me=False).exists()
+
+
+def test_a_json_export_after_a_csv_of_your_own_restores(cli: Cli, tmp_path: Path) -> None:
+    from troth.owners import local_owner
+
+    csv = tmp_path / "people.csv"
+    csv.write_text("Name,Work mail\nAnn Ames,ann@example.org\n")
+    cli("import", str(csv), "--map", "email=Work mail")
+    counts = ImportRun.objects.get().counts
+    assert counts["mapping"]  # the run keeps which column was read as which field
+    owner = local_owner()
+    before = snapshot(owner)
+    path = tmp_path / "all.json"
+    cli("export", "json", str(path))
+    wipe(owner)
+    said = cli("import", "json", str(path)).stdout
+    assert said.startswith("Restored") and "past imports: 1" in said
+    after = snapshot(owner)
+    # (a run's path comes back as its file name alone: restore's rule for paths)
+    runs = after.pop("importers.importrun"), before.pop("importers.importrun")
+    assert after == before
+    assert ImportRun.objects.get().counts["mapping"] == counts["mapping"]
+    assert len(runs[0]) == len(runs[1]) == 1
+    # and a mapping of another shape is still refused, naming the field
+    data = json.loads(path.read_text())
+    table = next(t for t in data["tables"] if t["model"] == "importers.importrun")
+    table["rows"][0][table["columns"].index("counts")]["mapping"] = [{"column": 1}]
+    path.write_text(json.dumps(data))
+    wipe(owner)
+    refused = cli("import", "json", str(path), code=2)
+    assert refused.stderr.strip().endswith("counts: not what troth writes there")
+
+
+def test_forgetting_a_link_that_was_never_there_says_so(cli: Cli) -> None:
+    from troth.owners import local_owner
+
+    me = local_owner()
+    do_add_person(me, "Ann Ames")
+    do_add_person(me, "Ben Bell")
+    said = " ".join(cli("knows", "--forget", "Ann Ames", "Ben Bell").stdout.split())
+    assert said == "Noted: Ann Ames and Ben Bell do not know each other; imports will not link them"
+    again = " ".join(cli("knows", "--forget", "Ann Ames", "Ben Bell").stdout.split())
+    assert again.endswith("was already forgotten: nothing changed")
+
+
+def test_a_negative_limit_or_days_is_named_alone(cli: Cli) -> None:
+    limit = cli("agenda", "--limit", "-1", code=2).stderr.strip()
+    assert limit == "troth: error: --limit must be zero or more, not -1"
+    days = cli("agenda", "--days", "-2", code=2).stderr.strip()
+    assert days == "troth: error: --days must be zero or more, not -2"
+
+
+def test_a_linkedin_export_folder_with_other_files_imports_each(cli: Cli, tmp_path: Path) -> None:
+    """A folder holding a LinkedIn Connections.csv and a vCard beside it: both come in,
+    the rest is listed as ignored (it was read as the LinkedIn export alone, and the
+    vCard dropped without a word)."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "Connections.csv").write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Maya,Okafor,https://www.linkedin.com/in/maya-okafor,,Stripe,Engineer,01 Jan 2024\n"
+    )
+    (folder / "vera.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEMAIL:vera@example.org\r\nEND:VCARD\r\n"
+    )
+    (folder / "readme.txt").write_text("hello\n")
+    out = cli("import", str(folder)).stdout
+    assert "1 file ignored (not files troth imports): readme.txt" in " ".join(out.split())
+    names = set(Person.objects.filter(is_me=False).values_list("full_name", flat=True))
+    assert names == {"Maya Okafor", "Vera Card"}
+    # a LinkedIn export folder alone is still read as one export
+    alone = tmp_path / "export"
+    alone.mkdir()
+    (alone / "Connections.csv").write_text((folder / "Connections.csv").read_text())
+    data = cli.json("import", str(alone))
+    assert data["kind"] == "linkedin" and data["people_created"] == 0

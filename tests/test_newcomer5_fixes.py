@@ -116,3 +116,21 @@ def test_a_linkedin_export_folder_with_other_files_imports_each(cli: Cli, tmp_pa
     (alone / "Connections.csv").write_text((folder / "Connections.csv").read_text())
     data = cli.json("import", str(alone))
     assert data["kind"] == "linkedin" and data["people_created"] == 0
+
+
+def test_undo_keeps_a_person_whose_closeness_or_cadence_was_edited(
+    cli: Cli, tmp_path: Path
+) -> None:
+    for i, edit in enumerate(
+        (("edit", "Wren Hal", "--closeness", "3"), ("cadence", "Wren Hal", "2w"))
+    ):
+        csv = tmp_path / f"people{i}.csv"
+        csv.write_text(f"name,email\nWren Hal,wren{i}@example.org\n")
+        cli("import", str(csv))
+        run = ImportRun.objects.order_by("-id").values_list("id", flat=True).first()
+        cli(*edit)
+        refused = cli("import", "--undo", str(run), code=2).stderr
+        assert "Wren Hal" in refused and "edited since" in refused, refused
+        assert Person.objects.filter(full_name="Wren Hal").exists()
+        cli("import", "--undo", str(run), "--force")
+        assert not Person.objects.filter(full_name="Wren Hal").exists()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from troth.errors import Conflict, NotFound, TrothError
@@ -245,10 +246,21 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
     # edited since (any save of a person moves updated_at, and so does a row added to
     # their card: troth.people.card_changes; asked after the rows gained, so a note
     # typed since is named as such)
+    # A relationship edited since (closeness, cadence, archived, met through) does not
+    # move the person's updated_at (that is the card's, which CardDAV's ETags follow),
+    # and no import writes those four: set on a person it created, they were set since
+    # (a newcomer's review: `troth edit --closeness`, then the undo deleted the person).
+    since = (
+        Q(updated_at__gt=finished)
+        | Q(relationship__closeness__isnull=False)
+        | Q(relationship__cadence_days__isnull=False)
+        | Q(relationship__archived=True)
+        | Q(relationship__met_through__isnull=False)
+    )
     edited: list[tuple[int, str]] = []
     for chunk in _chunks(present):
         edited += (
-            Person.objects.filter(owner=owner, id__in=chunk, updated_at__gt=finished)
+            Person.objects.filter(since, owner=owner, id__in=chunk)
             .order_by("id")
             .values_list("id", "full_name")
         )

@@ -134,3 +134,23 @@ def test_undo_keeps_a_person_whose_closeness_or_cadence_was_edited(
         assert Person.objects.filter(full_name="Wren Hal").exists()
         cli("import", "--undo", str(run), "--force")
         assert not Person.objects.filter(full_name="Wren Hal").exists()
+
+
+def test_undo_counts_the_people_it_took_away(cli: Cli, tmp_path: Path) -> None:
+    """One row of the file merged into Wren at once, two new: the undo takes two people
+    away (the merged one came back with its merge undone only to go again)."""
+    cli("add", "Wren Halvorsen", "--company", "Acme")
+    csv = tmp_path / "google.csv"
+    csv.write_text(
+        "Name,Given Name,Family Name,E-mail 1 - Value,Organization 1 - Name\n"
+        "Wren Halvorsen,Wren,Halvorsen,wren.h@example.org,Acme\n"
+        "Al Bo,Al,Bo,al@example.org,\n"
+        "Cy Do,Cy,Do,cy@example.org,\n"
+    )
+    assert cli.json("import", str(csv))["people_merged"] == 1
+    run = ImportRun.objects.get().id
+    said = " ".join(cli("import", "--undo", str(run)).stdout.split())
+    assert said == f"Undid import #{run}: 2 people removed, 0 interactions removed, 1 merge undone."
+    assert list(Person.objects.filter(is_me=False).values_list("full_name", flat=True)) == [
+        "Wren Halvorsen"
+    ]

@@ -116,10 +116,14 @@ class UndoSummary:
     restored: int = 0  # rows put back as they were
     kept: int = 0  # rows changed since and left so (force)
     unmerged: int = 0
+    # people the run created and merged into someone at once: its own merges undone
+    # bring them back only for them to be removed, so they were never there to remove
+    # (a newcomer's review: "3 people removed" when two went)
+    brought_back: int = 0
 
     @property
     def people_removed(self) -> int:
-        return self.removed.get("people.person", 0)
+        return max(0, self.removed.get("people.person", 0) - self.brought_back)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -494,6 +498,7 @@ def _unmerge(owner, record: _Record, summary: UndoSummary) -> None:
     """The run's own merges, newest first: the people come back as they were."""
     from troth.identity.actions import do_unmerge
 
+    created = set(record.ids(Person))
     for merge_id in sorted(record.ids(MergeRecord), reverse=True):
         with transaction.atomic():
             merge = MergeRecord.objects.filter(owner=owner, pk=merge_id).first()
@@ -506,6 +511,8 @@ def _unmerge(owner, record: _Record, summary: UndoSummary) -> None:
                 # do_unmerge notes "two people, never suggest again": the run never said so
                 MergeSuggestion.objects.filter(owner=owner, id__gt=newest).delete()
                 summary.unmerged += 1
+                if merge.merged_id in created:
+                    summary.brought_back += 1
             merge.delete()
 
 

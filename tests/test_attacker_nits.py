@@ -142,3 +142,19 @@ def test_the_same_strength_again_gets_no_hint_to_give_one(cli: Cli, fixed_day: d
     assert "nothing changed" in again and "--strength" not in again
     plain = " ".join(cli("knows", "Ann Ames", "Ben Bell").stdout.split())
     assert plain.endswith("nothing changed; --strength 1-5 sets how well")
+
+
+@pytest.mark.parametrize(
+    ("url", "field"), [("/people/tag", "bulk_tag"), ("/settings/tokens/add", "name")]
+)
+def test_a_nul_in_a_multipart_form_is_a_400(web: Client, url: str, field: str) -> None:
+    """Views that read request.POST themselves passed it on to PostgreSQL (a 500)."""
+    page = web.post(url, {field: "t\x00k", "ids": "1"})
+    assert page.status_code == 400
+    assert f"form field '{field}': contains a NUL character" in html.unescape(page.content.decode())
+
+
+def test_a_nul_in_the_session_cookie_is_no_500(client: Client, alice: Owner) -> None:
+    # Django unescapes \\000 in a cookie's value to a NUL; PostgreSQL refused it
+    page = client.get("/people/", HTTP_COOKIE='sessionid="abcdefgh\\000ijkl"')
+    assert page.status_code in (200, 302)

@@ -93,29 +93,54 @@ def test_a_negative_limit_or_days_is_named_alone(cli: Cli) -> None:
 
 
 def test_a_linkedin_export_folder_with_other_files_imports_each(cli: Cli, tmp_path: Path) -> None:
-    """A folder holding a LinkedIn Connections.csv and a vCard beside it: both come in,
-    the rest is listed as ignored (it was read as the LinkedIn export alone, and the
-    vCard dropped without a word)."""
+    """A folder holding a LinkedIn export and a vCard beside it: the export is read
+    whole (one run) and the vCard by its kind (it was dropped without a word). The
+    export's own CSVs are never read one by one: Verifications.csv reads as a Google
+    export on its own (the attacker's review of a first fix that did that)."""
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "Connections.csv").write_text(
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
         "Maya,Okafor,https://www.linkedin.com/in/maya-okafor,,Stripe,Engineer,01 Jan 2024\n"
     )
+    (folder / "Verifications.csv").write_text(
+        "First name,Middle name,Last name,Verification type,Organization name,Email address,"
+        "Country,State,City,Year of birth,Issuing authority,Document type,"
+        "Verification service provider,Verified date,Expiry date\n"
+        "Me,,Myself,Workplace,Acme,me@example.org,,,,,,,,2024-01-01,\n"
+    )
     (folder / "vera.vcf").write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEMAIL:vera@example.org\r\nEND:VCARD\r\n"
     )
-    (folder / "readme.txt").write_text("hello\n")
-    out = cli("import", str(folder)).stdout
-    assert "1 file ignored (not files troth imports): readme.txt" in " ".join(out.split())
+    data = cli.json("import", str(folder))
+    assert data["kind"] == "linkedin, vcard"
     names = set(Person.objects.filter(is_me=False).values_list("full_name", flat=True))
     assert names == {"Maya Okafor", "Vera Card"}
-    # a LinkedIn export folder alone is still read as one export
+    kinds = sorted(ImportRun.objects.values_list("kind", flat=True))
+    assert kinds == ["linkedin", "vcard"]  # the export one run, not a run per CSV
+    # a LinkedIn export folder alone is one run of the whole export
     alone = tmp_path / "export"
     alone.mkdir()
-    (alone / "Connections.csv").write_text((folder / "Connections.csv").read_text())
-    data = cli.json("import", str(alone))
-    assert data["kind"] == "linkedin" and data["people_created"] == 0
+    for name in ("Connections.csv", "Verifications.csv"):
+        (alone / name).write_text((folder / name).read_text())
+    again = cli.json("import", str(alone))
+    assert again["kind"] == "linkedin" and again["people_created"] == 0
+
+
+def test_a_folder_import_leaves_symbolic_links_alone(cli: Cli, tmp_path: Path) -> None:
+    """A link in the folder could name a file anywhere on the disk."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Secret Sam\r\nEND:VCARD\r\n"
+    )
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "vera.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEND:VCARD\r\n")
+    (folder / "link.vcf").symlink_to(outside / "private.vcf")
+    cli("import", str(folder))
+    names = set(Person.objects.filter(is_me=False).values_list("full_name", flat=True))
+    assert names == {"Vera Card"}
 
 
 def test_undo_keeps_a_person_whose_closeness_or_cadence_was_edited(

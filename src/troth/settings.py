@@ -120,6 +120,8 @@ MIDDLEWARE = [
     # Permissions-Policy: the pages use no camera, microphone, location, payment...
     "troth.web.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cookie with a NUL in it is dropped before the session reads it (PostgreSQL).
+    "troth.web.middleware.NulCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

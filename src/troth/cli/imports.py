@@ -136,6 +136,18 @@ KIND_NAMES = {
 }
 
 
+def _folder_files(path: Path) -> list[Path]:
+    """The folder's files, hidden ones and symbolic links left out (a link could name a
+    file anywhere on the disk: the attacker's review), in name order."""
+    return [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+        and not p.is_symlink()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+
+
 def files_to_import(
     path: Path, kind: str, chosen: bool = True
 ) -> tuple[list[tuple[Path, str]], list[Path]]:
@@ -146,13 +158,25 @@ def files_to_import(
     it, each file is imported by its own kind (a .vcf, a Google .csv, an .ics)."""
     from troth.importers.detect import detect_kind
 
+    if path.is_dir() and kind == "linkedin" and not chosen:
+        # A LinkedIn export is read whole (its Profile.csv says who you are in its
+        # messages); vCards and calendars beside it come in each by its kind (they were
+        # dropped without a word: a newcomer's review). Its own CSVs are never sniffed
+        # one by one: Verifications.csv reads as a Google export (the attacker's review).
+        beside = [
+            (p, own)
+            for p in _folder_files(path)
+            for own in [
+                next((k for k, ends in FILE_KINDS.items() if p.suffix.lower() in ends), None)
+            ]
+            if own is not None
+        ]
+        return [(path, kind), *beside], []
     if not path.is_dir() or kind not in FILE_KINDS:
         return [(path, kind)], []
     found: list[tuple[Path, str]] = []
     ignored: list[Path] = []
-    for p in sorted(path.rglob("*")):
-        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(path).parts):
-            continue
+    for p in _folder_files(path):
         own = next((k for k, ends in FILE_KINDS.items() if p.suffix.lower() in ends), None)
         if own is None and not chosen:
             try:
@@ -421,22 +445,9 @@ def _detect_or_each(path: Path) -> str:
     from troth.importers.detect import detect_kind
 
     try:
-        kind = detect_kind(path)
+        return detect_kind(path)
     except TrothError as exc:
         refused = exc
-    else:
-        if kind == "linkedin" and path.is_dir():
-            # A LinkedIn export with other address books or calendars beside it: each
-            # file by its own kind, as in any mixed folder (read as the export alone,
-            # the vCards and the Google CSV beside it were dropped without a word: a
-            # newcomer's review)
-            try:
-                found, _ignored = files_to_import(path, "vcard", chosen=False)
-            except TrothError:
-                return kind
-            if any(own != "linkedin" for _p, own in found):
-                return "vcard"
-        return kind
     if path.is_dir():
         try:
             files_to_import(path, "vcard", chosen=False)

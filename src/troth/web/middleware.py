@@ -95,8 +95,8 @@ class LocalOwnerMiddleware:
 
 def _nul_in(request: HttpRequest) -> str | None:
     """The first query or form field (name or value) holding a NUL character. A
-    multipart body is left to the views (reading it here would fix its upload handlers
-    before an import view sets its own); Django's form fields refuse NULs in it."""
+    multipart body is read in `process_view`, after CSRF's check (reading it here would
+    fix its upload handlers before an import view sets its own)."""
     if request.path.startswith("/api/"):
         return None
     sources = [("query parameter", request.GET)]
@@ -107,6 +107,20 @@ def _nul_in(request: HttpRequest) -> str | None:
             if "\x00" in key or any("\x00" in v for v in values):
                 return f"{kind} {key.replace(chr(0), '')!r}"
     return None
+
+
+class NulCookieMiddleware:
+    """A cookie holding a NUL character is dropped before the session reads it: Django
+    unescapes "\\000" in a cookie's value to a NUL, which PostgreSQL refuses in the
+    session lookup (a 500 on any page, signed in or not: the third attacker's review)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [n for n, v in request.COOKIES.items() if "\x00" in n or "\x00" in v]:
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class TrothErrorMiddleware:
@@ -122,6 +136,25 @@ class TrothErrorMiddleware:
             message = f"{where}: contains a NUL character"
             return render(request, "web/error.html", {"message": message}, status=400)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        # A multipart form's fields, once CSRF's check has read them (every view it
+        # checks): views that read request.POST themselves (bulk tags, a token's name)
+        # passed a NUL on to PostgreSQL (the third attacker's review). A view exempt from
+        # that check reads its body its own way (an upload sets its handlers first).
+        if (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and not getattr(view, "csrf_exempt", False)
+            and not request.path.startswith("/api/")
+        ):
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    message = f"form field {key.replace(chr(0), '')!r}: contains a NUL character"
+                    return render(request, "web/error.html", {"message": message}, status=400)
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):

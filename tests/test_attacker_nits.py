@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from test_newcomer4_fixes import _event
 from troth.interactions.actions import do_log_interaction
 from troth.owned import Owner
 from troth.people.actions import do_add_person
@@ -89,11 +90,6 @@ def test_a_company_of_close_ties_is_refused_whatever_the_floor(
     for floor in ("active", "dormant"):
         answered = cli("path", "--company", "Dusty", "--floor", floor)
         assert "just ask them" not in answered.stdout + answered.stderr
-
-
-def _event(uid: str, start: str, *lines: str) -> str:
-    body = "".join(f"{line}\r\n" for line in lines)
-    return f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\n{body}END:VEVENT\r\n"
 
 
 def test_distinct_events_sharing_a_uid_are_counted_apart(

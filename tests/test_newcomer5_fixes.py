@@ -107,7 +107,7 @@ def test_a_linkedin_export_folder_with_other_files_imports_each(cli: Cli, tmp_pa
         "First name,Middle name,Last name,Verification type,Organization name,Email address,"
         "Country,State,City,Year of birth,Issuing authority,Document type,"
         "Verification service provider,Verified date,Expiry date\n"
-        "Me,,Myself,Workplace,Acme,me@example.org,,,,,,,,2024-01-01,\n"
+        "Me,,Myself,Workplace,Acme,me@example.org,,,,,,,,,\n"
     )
     (folder / "vera.vcf").write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nEMAIL:vera@example.org\r\nEND:VCARD\r\n"

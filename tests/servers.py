@@ -126,6 +126,8 @@ log_path = {self.root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# a wrong password answers at once (dovecot waits 2 s by default: seconds of the suite)
+auth_failure_delay = 0
 default_internal_user = {internal.pw_name}
 default_internal_group = {grp.getgrgid(self.gid).gr_name}
 default_login_user = {login}
@@ -163,6 +165,11 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # no growing delay for the loopback address after a wrong password (the tests log in
+  # wrong on purpose, then right: 2 s more per login)
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   chroot =

@@ -41,3 +41,30 @@ def test_a_page_number_from_one(web: Client, alice: Owner) -> None:
     assert _get(web, "page=1")[0] == 200
     status, body = _get(web, "page=40")  # past the last: the last page
     assert status == 200 and "Dana Kang" in body
+
+
+def test_each_row_links_the_person_and_shows_the_trend_and_tags(web: Client, alice: Owner) -> None:
+    """The row's values are put together in `people_page`, not the template (issue 20):
+    the link, the signed 90-day change with its direction, the tags in one cell."""
+    from troth.people.actions import do_tag
+    from troth.trust.models import TrustScore
+
+    up = do_add_person(alice, "Dana Kang")
+    down = do_add_person(alice, "Sam Ortiz")
+    flat = do_add_person(alice, "Lee Park")
+    do_tag(alice, up, add=["climbing", "acme"])
+    assert _get(web, "")[0] == 200  # scores everyone
+    for person, trend in ((up, 7.4), (down, -3.2), (flat, 0.2)):
+        TrustScore.objects.filter(owner=alice, person=person).update(trend_90=trend)
+    status, body = _get(web, "")
+    assert status == 200
+    rows = {
+        p.full_name: body.split(f'title="{p.full_name}"')[1].split("</tr>")[0]
+        for p in (up, down, flat)
+    }
+    for p in (up, down, flat):
+        assert f'<a href="/people/{p.pk}/" title="{p.full_name}">' in body
+    assert '<span class="trend up" title="90-day change">+7</span>' in rows["Dana Kang"]
+    assert '<span class="trend down" title="90-day change">-3</span>' in rows["Sam Ortiz"]
+    assert "trend" not in rows["Lee Park"]  # no change worth a sign
+    assert ">acme, climbing</td>" in rows["Dana Kang"]

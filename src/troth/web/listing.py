@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from troth.errors import FieldError
 from troth.ledger.queries import balance
@@ -165,10 +166,18 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
     shown = list(page.object_list)
     rows = people_rows(owner, shown)
     on_page = trust if needs_all_trust else _trust(owner, shown)
+    # What the table shows is put together here, not in the template: fifty rows of
+    # `{% url %}`, filters and nested tests took 3.1 ms of a 12 ms search at 30,000
+    # people (issue 20), these plain values 1.3 ms.
+    marker = "987654321"  # one reverse() for the page, the id put in each row's copy
+    person_url = reverse("web:person", args=[int(marker)])
     for row in rows:
         score, tier, trend, _last = on_page.get(row["id"], (None, "", None, None))
         row["score"] = None if score is None else whole(score)
         row["tier"] = tier
         row["trend_90"] = None if trend is None else round(trend)
+        row["trend_shown"] = f"{row['trend_90']:+d}" if row["trend_90"] else ""
         row["last_contact"] = (row["last_contact"] or "")[:10] or None
+        row["url"] = person_url.replace(marker, str(row["id"]))
+        row["tags_shown"] = ", ".join(row["tags"])
     return page, rows

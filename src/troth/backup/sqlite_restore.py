@@ -4,7 +4,9 @@ A backup is a whole SQLite database (troth.backup.sqlite_backup). Before it repl
 anything, the file is checked: it must be an SQLite database that passes its
 integrity check and is troth's, at a schema this version knows (every migration it
 records is one of ours; an older one is brought forward by the next command, a newer
-one is refused: this version cannot read it). The database it replaces must be empty
+one is refused: this version cannot read it), with the schema those migrations make
+(troth.backup.schema: compared with the database it replaces, and for an older
+backup once it has been brought forward). The database it replaces must be empty
 (nothing but the owner's own record) unless `replace`, and the database that was
 there is always kept aside, as a consistent copy, beside it.
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from troth.agenda.snapshot import is_our_trigger as is_agenda_trigger
+from troth.backup import schema
 from troth.errors import TrothError
 from troth.lib.files import atomic_path
 from troth.people.search import is_our_trigger
@@ -53,9 +56,41 @@ def _troth_apps() -> set[str]:
     return {a.label for a in apps.get_app_configs() if a.name.startswith("troth")}
 
 
-def check_backup(path: Path) -> int:
+def _recorded(conn: sqlite3.Connection, apps: set[str]) -> set[tuple[str, str]]:
+    return {
+        (app, name)
+        for app, name in conn.execute("SELECT app, name FROM django_migrations")
+        if app in apps
+    }
+
+
+def _installed_apps() -> set[str]:
+    from django.apps import apps
+
+    return {a.label for a in apps.get_app_configs()}
+
+
+def _same_schema(path: Path, conn: sqlite3.Connection, reference: Path) -> None:
+    """Refuse a backup whose schema differs from `reference`'s (a database troth's own
+    migrations made) when both record the same migrations; an older backup is checked
+    once it has been brought forward (`check_brought_forward`)."""
+    ref = sqlite3.connect(f"file:{reference.resolve()}?mode=ro", uri=True)
+    try:
+        installed = _installed_apps()
+        if _recorded(conn, installed) != _recorded(ref, installed):
+            return
+        problem = schema.difference(schema.shape(ref), schema.shape(conn))
+    finally:
+        ref.close()
+    if problem:
+        raise TrothError(f"{path}: not a troth backup ({problem})")
+
+
+def check_backup(path: Path, reference: Path | None = None) -> int:
     """Refuse (TrothError, one line) a file that is not a troth backup this version
-    can restore; return how many people it holds."""
+    can restore; return how many people it holds. With `reference` (the database it
+    would replace, which troth's migrations made), a backup at the same migrations must
+    also have its schema (troth.backup.schema)."""
     if not path.is_file():
         raise TrothError(f"{path}: no such file")
     with path.open("rb") as fh:
@@ -116,6 +151,8 @@ def check_backup(path: Path) -> int:
                 f"{path}: made by a newer version of troth (schema {app}.{name} is unknown"
                 " here); upgrade troth, then restore it"
             )
+        if reference is not None and reference.is_file():
+            _same_schema(path, conn, reference)
         (people,) = conn.execute("SELECT count(*) FROM people_person WHERE NOT is_me").fetchone()
         return int(people)
     except sqlite3.Error as exc:
@@ -147,14 +184,18 @@ def holds_data(path: Path) -> int:
         conn.close()
 
 
-def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
-    """Make `target` (the SQLite database) a copy of `backup` (see the module docstring)."""
+def restore_file(
+    backup: Path, target: Path, *, replace: bool, reference: Path | None = None
+) -> RestoreResult:
+    """Make `target` (the SQLite database) a copy of `backup` (see the module docstring).
+    `reference`: a database this version's migrations made (the target, brought
+    forward), whose schema a backup at the same migrations must have."""
     from troth.backup.sqlite_backup import backup_file
 
     backup = backup.expanduser()
     if target.exists() and backup.resolve() == target.resolve():
         raise TrothError(f"{backup} is the database itself; name a backup file")
-    people = check_backup(backup)
+    people = check_backup(backup, reference)
     rows = holds_data(target)
     if rows and not replace:
         raise TrothError(
@@ -184,3 +225,31 @@ def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{target}{suffix}").unlink()
     return RestoreResult(restored=target, aside=aside, people=people)
+
+
+def check_brought_forward(result: RestoreResult, backup: Path) -> None:
+    """After an older backup was restored and migrated: its schema must now be the one
+    the database it replaced has (both made by this version's migrations). If not,
+    that database is put back and the restore refused."""
+    if result.aside is None:
+        return
+    restored = sqlite3.connect(f"file:{result.restored.resolve()}?mode=ro", uri=True)
+    before = sqlite3.connect(f"file:{result.aside.resolve()}?mode=ro", uri=True)
+    try:
+        installed = _installed_apps()
+        if _recorded(restored, installed) != _recorded(before, installed):
+            problem: str | None = "its migrations do not end where this version's do"
+        else:
+            problem = schema.difference(schema.shape(before), schema.shape(restored))
+    finally:
+        restored.close()
+        before.close()
+    if problem is None:
+        return
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{result.restored}{suffix}").unlink()
+    result.aside.replace(result.restored)
+    raise TrothError(
+        f"{backup}: not a troth backup ({problem}); the database that was there is back"
+    )

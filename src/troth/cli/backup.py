@@ -176,7 +176,7 @@ def restore(
     from django.db import connection, connections
 
     from troth import bootstrap
-    from troth.backup.sqlite_restore import restore_file
+    from troth.backup.sqlite_restore import check_brought_forward, restore_file
 
     bootstrap.configure()
     if connection.vendor != "sqlite":
@@ -185,9 +185,21 @@ def restore(
             " use pg_restore"
         )
     target = Path(str(connection.settings_dict["NAME"]))
+    # the database to replace is made (or brought forward) by this version's
+    # migrations first: the backup's schema is compared with it. (A damaged one, which
+    # is what a restore is for, cannot be: the backup's schema is then not compared
+    # unless it is brought forward below.)
+    try:
+        bootstrap.migrate()
+        reference: Path | None = target
+    except TrothError:
+        reference = None
     connections.close_all()  # nothing of ours holds the file while it is replaced
-    result = restore_file(file, target, replace=replace)
-    bootstrap.migrate()  # a backup from an older troth is brought forward
+    result = restore_file(file, target, replace=replace, reference=reference)
+    migrated = bootstrap.migrate()  # a backup from an older troth is brought forward
+    connections.close_all()
+    if migrated and reference is not None:
+        check_brought_forward(result, file)
     console.print(
         f"Restored {escape(str(file))} into {escape(str(result.restored))}"
         f" ({plural(result.people, 'person', 'people')})"

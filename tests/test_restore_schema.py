@@ -166,6 +166,19 @@ def test_an_older_backup_is_brought_forward_and_a_crafted_one_put_back(
     assert names == ["Ann Kept", "Bo Later"]
     assert not list(home.glob("troth.sqlite3.before-restore-*"))  # put back, not copied
 
+    # crafted: a migration forgotten whose table is there (bringing it forward fails)
+    forgot = tmp_path / "forgot.sqlite3"
+    shutil.copyfile(backup, forgot)
+    with sqlite3.connect(forgot) as conn:
+        conn.execute("DELETE FROM django_migrations WHERE app = 'webhooks'")
+    conn.close()
+    refused = run(home, "restore", str(forgot), "--replace")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"troth: error: {forgot}: cannot be brought up")
+    assert lines[0].endswith("already exists); the database that was there is back"), lines
+    assert not list(home.glob("troth.sqlite3.before-restore-*"))
+
     # the true older backup: restored and brought forward
     done = run(home, "restore", str(backup), "--replace")
     assert done.returncode == 0, done.stderr

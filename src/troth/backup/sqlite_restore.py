@@ -246,10 +246,19 @@ def check_brought_forward(result: RestoreResult, backup: Path) -> None:
         before.close()
     if problem is None:
         return
+    put_back(result)
+    raise TrothError(
+        f"{backup}: not a troth backup ({problem}); the database that was there is back"
+    )
+
+
+def put_back(result: RestoreResult) -> bool:
+    """Undo a restore: the database that was there back in place (False if there was
+    none). Every connection to it must be closed."""
+    if result.aside is None:
+        return False
     for suffix in ("-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{result.restored}{suffix}").unlink()
     result.aside.replace(result.restored)
-    raise TrothError(
-        f"{backup}: not a troth backup ({problem}); the database that was there is back"
-    )
+    return True

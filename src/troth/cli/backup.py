@@ -176,7 +176,7 @@ def restore(
     from django.db import connection, connections
 
     from troth import bootstrap
-    from troth.backup.sqlite_restore import check_brought_forward, restore_file
+    from troth.backup.sqlite_restore import check_brought_forward, put_back, restore_file
 
     bootstrap.configure()
     if connection.vendor != "sqlite":
@@ -196,7 +196,15 @@ def restore(
         reference = None
     connections.close_all()  # nothing of ours holds the file while it is replaced
     result = restore_file(file, target, replace=replace, reference=reference)
-    migrated = bootstrap.migrate()  # a backup from an older troth is brought forward
+    try:
+        migrated = bootstrap.migrate()  # a backup from an older troth is brought forward
+    except TrothError as exc:
+        connections.close_all()
+        if reference is None or not put_back(result):
+            raise
+        raise TrothError(
+            f"{file}: cannot be brought up to date ({exc}); the database that was there is back"
+        ) from None
     connections.close_all()
     if migrated and reference is not None:
         check_brought_forward(result, file)

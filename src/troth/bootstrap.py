@@ -8,7 +8,9 @@ that is down) become one clear TrothError instead of a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from pathlib import Path
 
 import django
 from django.apps import apps
@@ -124,3 +126,25 @@ def migrate(verbosity: int = 0) -> list[str]:
 def setup() -> None:
     configure()
     migrate()
+
+
+def sqlite_file() -> Path | None:
+    """The SQLite database's file (None on PostgreSQL or for a database in memory)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def holding_database() -> contextlib.AbstractContextManager[None]:
+    """Hold the SQLite database's in-use lock (troth.lib.inuse) while inside: what
+    `troth serve` and `troth worker` do, so `troth restore` never moves it from under
+    them."""
+    from troth.lib.inuse import using
+
+    path = sqlite_file()
+    return contextlib.nullcontext() if path is None else using(path)

@@ -170,13 +170,12 @@ def restore(
 
     The file must be a troth database this version knows; a database that holds data
     is only replaced with --replace, and the one that was there is always kept aside
-    (troth.sqlite3.before-restore-DATE). Stop troth serve and troth worker first.
-    On PostgreSQL, use pg_restore.
+    (troth.sqlite3.before-restore-DATE). Refused while troth serve or troth worker
+    runs on the database: stop them first. On PostgreSQL, use pg_restore.
     """
     from django.db import connection, connections
 
     from troth import bootstrap
-    from troth.backup.sqlite_restore import check_brought_forward, put_back, restore_file
 
     bootstrap.configure()
     if connection.vendor != "sqlite":
@@ -195,6 +194,26 @@ def restore(
     except TrothError:
         reference = None
     connections.close_all()  # nothing of ours holds the file while it is replaced
+    from troth.lib.inuse import InUse, alone
+
+    # a running troth serve or troth worker would go on writing to the database moved
+    # aside, and lose what it wrote: refused while one holds the in-use lock
+    try:
+        with alone(target):
+            _restore(file, target, replace, reference)
+    except InUse:
+        raise TrothError(
+            f"troth serve or troth worker is using {target}: stop it, then restore"
+            " (it would go on writing to the database moved aside)"
+        ) from None
+
+
+def _restore(file: Path, target: Path, replace: bool, reference: Path | None) -> None:
+    from django.db import connections
+
+    from troth import bootstrap
+    from troth.backup.sqlite_restore import check_brought_forward, put_back, restore_file
+
     result = restore_file(file, target, replace=replace, reference=reference)
     try:
         migrated = bootstrap.migrate()  # a backup from an older troth is brought forward

@@ -231,76 +231,81 @@ def serve(
         # and the demo; inside a running Django the checks below come first, as ever
         _check_port(host, port)
     me_owner = owner()  # migrates when the schema is behind
-    from troth.importers.tasks import do_interrupt_stale
+    from troth.bootstrap import holding_database
 
-    do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
-    if not local:
-        _check_network_mode(host)
-    _check_mode_took(host, local)
-    if demo or group:
-        _load_demo_if_empty(me_owner)
-    if group:
-        from troth.sim.group_demo import do_load_demo_group
+    # held while this process runs: `troth restore` refuses to move the database
+    # from under it (troth.lib.inuse)
+    with holding_database():
+        from troth.importers.tasks import do_interrupt_stale
 
-        demo_group = do_load_demo_group(me_owner)
+        do_interrupt_stale()  # imports cut off when troth last stopped: said so, uploads deleted
+        if not local:
+            _check_network_mode(host)
+        _check_mode_took(host, local)
+        if demo or group:
+            _load_demo_if_empty(me_owner)
+        if group:
+            from troth.sim.group_demo import do_load_demo_group
 
-    from django.core.wsgi import get_wsgi_application
-    from waitress import create_server
+            demo_group = do_load_demo_group(me_owner)
 
-    app = get_wsgi_application()
-    options = {
-        "threads": threads,
-        "ident": "troth",
-        "max_request_body_size": max_body_bytes(),
-        **proxy_options(),
-    }
-    pool = None
-    try:
-        if workers > 1:
-            from troth.web.workers import Pool
+        from django.core.wsgi import get_wsgi_application
+        from waitress import create_server
 
-            pool = Pool(app, host, port, workers, options)
-        else:
-            server = create_server(app, host=host, port=port, **options)
-    except OSError as exc:
-        raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    url = _url(host, port)
-    mode = "local mode: no sign-in on this machine" if local else "sign-in required"
-    # The address on stdout, flushed, so scripts (and tests) can wait for it.
-    typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
-    if group:
-        typer.echo(f"{demo_group.name}: {url}groups/{demo_group.slug}/")
-    if not no_open and _has_desktop():
-        threading.Timer(0.5, lambda: webbrowser.open(url)).start()
-    from troth.importers.tasks import runs_in_thread
+        app = get_wsgi_application()
+        options = {
+            "threads": threads,
+            "ident": "troth",
+            "max_request_body_size": max_body_bytes(),
+            **proxy_options(),
+        }
+        pool = None
+        try:
+            if workers > 1:
+                from troth.web.workers import Pool
 
-    schedule = None
-    # Threads of this process: with --workers it only forks and watches the workers
-    # (a thread running at a fork is not safe to copy), and a server with workers runs
-    # troth worker for syncs and deliveries (README: production).
-    in_process = runs_in_thread() and pool is None
-    if in_process:  # no troth worker on a laptop: mail and calendars sync from here
-        from troth.sync.tasks import start_schedule
+                pool = Pool(app, host, port, workers, options)
+            else:
+                server = create_server(app, host=host, port=port, **options)
+        except OSError as exc:
+            raise TrothError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        url = _url(host, port)
+        mode = "local mode: no sign-in on this machine" if local else "sign-in required"
+        # The address on stdout, flushed, so scripts (and tests) can wait for it.
+        typer.echo(f"troth is serving on {url} ({mode}). Press Ctrl+C to stop.")
+        if group:
+            typer.echo(f"{demo_group.name}: {url}groups/{demo_group.slug}/")
+        if not no_open and _has_desktop():
+            threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+        from troth.importers.tasks import runs_in_thread
 
-        schedule = start_schedule()  # only once the server runs, and only while it does
-    from troth.webhooks.actions import start_deliveries
+        schedule = None
+        # Threads of this process: with --workers it only forks and watches the workers
+        # (a thread running at a fork is not safe to copy), and a server with workers runs
+        # troth worker for syncs and deliveries (README: production).
+        in_process = runs_in_thread() and pool is None
+        if in_process:  # no troth worker on a laptop: mail and calendars sync from here
+            from troth.sync.tasks import start_schedule
 
-    # webhook deliveries: sent by this process on a laptop, by troth worker on a server
-    deliveries = start_deliveries() if in_process else None
-    try:
-        if pool is not None:
-            pool.run()
-        else:
-            server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if schedule is not None:
-            schedule.set()
-        if deliveries is not None:
-            deliveries.set()
-        if pool is not None:
-            pool.close()
-        else:
-            server.close()
+            schedule = start_schedule()  # only once the server runs, and only while it does
+        from troth.webhooks.actions import start_deliveries
+
+        # webhook deliveries: sent by this process on a laptop, by troth worker on a server
+        deliveries = start_deliveries() if in_process else None
+        try:
+            if pool is not None:
+                pool.run()
+            else:
+                server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if schedule is not None:
+                schedule.set()
+            if deliveries is not None:
+                deliveries.set()
+            if pool is not None:
+                pool.close()
+            else:
+                server.close()
     typer.echo("troth stopped.")

@@ -76,6 +76,10 @@ def worker(
     from troth.webhooks.actions import do_deliver_due, do_emit_due_promises, start_deliveries
 
     deliveries = None if once else start_deliveries()
+    # held while the worker runs: `troth restore` refuses to move the database from
+    # under it (troth.lib.inuse)
+    held = bootstrap.holding_database()
+    held.__enter__()
     try:
         call_command(
             "db_worker",
@@ -90,6 +94,7 @@ def worker(
             do_emit_due_promises()
             do_deliver_due()
     finally:
+        held.__exit__(None, None, None)
         if schedule is not None:
             schedule.set()
         if reminders is not None:

@@ -179,3 +179,25 @@ def test_undo_counts_the_people_it_took_away(cli: Cli, tmp_path: Path) -> None:
     assert list(Person.objects.filter(is_me=False).values_list("full_name", flat=True)) == [
         "Wren Halvorsen"
     ]
+
+
+def test_show_takes_its_limit_as_agenda_does(cli: Cli) -> None:
+    """`troth show NAME --limit -1` was a traceback, and `--all --limit 5` ignored the 5."""
+    import json as json_
+
+    cli("add", "Ann Lee")
+    for _ in range(3):
+        cli("log", "Ann Lee", "call", "--when", "yesterday")
+    assert cli("show", "Ann Lee", "--limit", "-1", code=2).stderr.strip() == (
+        "troth: error: --limit must be zero or more, not -1"
+    )
+    assert cli("show", "Ann Lee", "--all", "--limit", "5", code=2).stderr.strip() == (
+        "troth: error: --all shows the whole history: give --all or --limit 5, not both"
+    )
+
+    def rows(*extra: str) -> int:
+        data = json_.loads(cli("show", "Ann Lee", "--json", *extra).stdout)
+        return len(data["timeline"])
+
+    assert rows("--limit", "2") == 2
+    assert rows("--limit", "0") == rows("--all") == rows() == 3

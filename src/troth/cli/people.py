@@ -252,16 +252,31 @@ def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
 @command("show", rich_help_panel="People")
 def show(
     name: str = typer.Argument(..., help="Name (forgiving) or #id."),
-    limit: int = typer.Option(30, "--limit", help="History rows to show."),
-    all_rows: bool = typer.Option(False, "--all", help="Show the whole history."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        help="History rows to show (30 unless given); 0 for all, as --all.",
+        show_default=False,
+    ),
+    all_rows: bool = typer.Option(
+        False, "--all", help="Show the whole history (--limit 0 does the same)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Everything about one person, newest first."""
     from troth.profile import person_profile
 
+    # as troth agenda's: a negative number was a traceback, and --all beside a number
+    # ignored the number (a newcomer's review)
+    if limit is not None and limit < 0:
+        raise TrothError(f"--limit must be zero or more, not {limit}")
+    if all_rows and limit:
+        raise TrothError(f"--all shows the whole history: give --all or --limit {limit}, not both")
+    if limit == 0:
+        all_rows = True
     me_owner = owner()
     person = queries.resolve_person(me_owner, name)
-    data = person_profile(me_owner, person, limit=None if all_rows else limit)
+    data = person_profile(me_owner, person, limit=None if all_rows else (limit or 30))
     if as_json:
         print_json(data)
     else:

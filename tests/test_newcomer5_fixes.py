@@ -201,3 +201,13 @@ def test_show_takes_its_limit_as_agenda_does(cli: Cli) -> None:
 
     assert rows("--limit", "2") == 2
     assert rows("--limit", "0") == rows("--all") == rows() == 3
+
+
+def test_a_negative_limit_is_refused_where_it_was_taken_quietly(cli: Cli) -> None:
+    assert cli("merge", "--suggestions", "--limit", "-1", code=2).stderr.strip() == (
+        "troth: error: --limit must be 0 (all) or more, not -1"
+    )
+    for bad in ("-1", "0", "1001"):
+        said = cli("webhooks", "deliveries", "--limit", bad, code=2).stderr.strip()
+        assert said == f"troth: error: --limit must be 1 to 1000, not {bad}"
+    assert cli("webhooks", "deliveries", "--limit", "1000").stdout.strip() == "Nothing sent yet."

@@ -42,6 +42,8 @@ def merge(
 ) -> None:
     """Merge two records of one person: KEEP stays, OTHER is folded into it (troth unmerge
     undoes it)."""
+    if limit < 0:  # (it showed them all, as 0 does)
+        raise fail(f"--limit must be 0 (all) or more, not {limit}")
     me_owner = owner()
     if suggestions:
         if keep or other or reject:

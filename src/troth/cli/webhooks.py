@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from troth.cli.app import app, console, one_line_errors, owner, print_json
+from troth.errors import TrothError
 
 webhooks_app = typer.Typer(
     name="webhooks",
@@ -139,17 +140,19 @@ def ping(webhook_id: int = typer.Argument(..., help="The webhook's number.")) ->
 @one_line_errors
 def deliveries(
     webhook_id: int | None = typer.Argument(None, help="Only this webhook's."),
-    limit: int = typer.Option(20, "--limit", help="How many, newest first."),
+    limit: int = typer.Option(20, "--limit", help="How many, newest first (1-1000)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The delivery log: each event sent, its attempts and the last answer."""
+    if not 1 <= limit <= 1000:  # (it was quietly taken as 1 or 1000)
+        raise TrothError(f"--limit must be 1 to 1000, not {limit}")
     from troth.webhooks.queries import deliveries as log
     from troth.webhooks.queries import delivery_row, subscription
 
     me = owner()
     if webhook_id is not None:
         subscription(me, webhook_id)  # says "no webhook #N" for another's or none
-    rows = [delivery_row(d) for d in log(me, webhook_id, limit=max(1, min(limit, 1000)))]
+    rows = [delivery_row(d) for d in log(me, webhook_id, limit=limit)]
     if as_json:
         print_json(rows)
         return

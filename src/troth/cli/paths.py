@@ -116,11 +116,11 @@ def _hop_line(i: int, hop: dict[str, Any]) -> str:
     return f"    {'you ->' if i == 0 else '  ->'} {who}: {escape(why)}"
 
 
-def _plan(me_owner: Any, result: dict[str, Any]) -> str:
-    """--plan: a check-in first when the best first hop is cooling (`result["planned"]`),
-    and what to say about it."""
-    planned = actions.do_plan_checkin(me_owner, result)
-    first = result["paths"][0]["hops"][0]
+def _plan(me_owner: Any, result: dict[str, Any], via: int | None = None) -> str:
+    """--plan: a check-in first when the best first hop (or `via`) is cooling
+    (`result["planned"]`), and what to say about it."""
+    planned = actions.do_plan_checkin(me_owner, result, via)
+    first = next(p["hops"][0] for p in result["paths"] if via is None or p["hops"][0]["id"] == via)
     if planned is None:
         result["planned"] = None
         return f"{escape(first['name'])} is not cooling: no check-in needed first."
@@ -156,6 +156,11 @@ def path(
         "--plan",
         help="If the best first hop is cooling, put a check-in with them on the agenda; the ask waits.",
     ),
+    via: str | None = typer.Option(
+        None,
+        "--via",
+        help="--ask or --plan: the best path through this first hop (name or #id), not the best of all.",
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="The paths as they stood on this day (YYYY-MM-DD)."
     ),
@@ -172,12 +177,15 @@ def path(
         )
     if not ask and (why or blurb or anyway):
         raise TrothError("--why, --blurb and --anyway go with --ask")
+    if via is not None and not (ask or plan):
+        raise TrothError("--via goes with --ask or --plan (which path to act on)")
     day = date_option(as_of, "--as-of", past=True)
     if day is not None and (ask or plan):
         raise TrothError("--as-of looks at the past: it cannot --ask or --plan")
     me_owner = owner()
     person = queries.resolve_target(me_owner, target) if target is not None else None
     result = queries.find_paths(me_owner, person, company, hops=hops, floor=floor, as_of=day)
+    via_id = resolve_person(me_owner, via).id if via is not None else None
     # One transaction, and nothing printed until both are done: an ask refused after a
     # plan found the connector not cooling leaves no "no check-in needed" line behind.
     notes: list[str] = []
@@ -185,10 +193,12 @@ def path(
     if plan or ask:
         with transaction.atomic():
             if plan:
-                notes.append(_plan(me_owner, result))
+                notes.append(_plan(me_owner, result, via_id))
                 ask = ask and result["planned"] is None  # a check-in first: the ask waits
             if ask:
-                intro = actions.do_ask_best_path(me_owner, result, why, blurb=blurb, anyway=anyway)
+                intro = actions.do_ask_best_path(
+                    me_owner, result, why, blurb=blurb, anyway=anyway, via=via_id
+                )
                 result["asked"] = {"intro": intro.id, "connector": intro.introducer_id}
     if not as_json:
         for note in notes:

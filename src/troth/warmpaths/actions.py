@@ -662,21 +662,40 @@ def do_say_forget(owner: Owner, a: Person, b: Person) -> Said:
     return Said(link, before, again=False, changed=True)
 
 
-def do_ask_best_path(
-    owner: Owner, result: dict[str, Any], why: str, *, blurb: str = "", anyway: str = ""
-) -> Introduction:
-    """Start the requester workflow (`intros.do_ask`) with the best path's first hop.
+def _paths_via(result: dict[str, Any], via: int | None, what: str) -> list[dict[str, Any]]:
+    """The paths of `result` to act on: all of them (the best first), or those whose
+    first hop is `via` (`--via`, the web's per-path buttons)."""
+    if not result["paths"]:
+        raise TrothError(f"no warm path to {what}: build one first (see the closest people)")
+    if via is None:
+        return list(result["paths"])
+    paths = [p for p in result["paths"] if p["hops"][0]["id"] == via]
+    if not paths:
+        raise TrothError(
+            f"no warm path shown goes through #{via} first: troth path lists the first hops"
+            " it found (the best five, each through someone else)"
+        )
+    return paths
 
-    For a longer path the ask never commits the second connector: the first is asked
-    whether they would be comfortable asking the second (issue 12)."""
+
+class _Rehearsal(Exception):
+    """Rolls back an ask tried only to learn whether it would be taken."""
+
+
+def _would_ask(owner: Owner, first: Person, target: Person, why: str) -> bool:
     from troth.intros.actions import do_ask
 
-    if not result["paths"]:
-        raise TrothError("no warm path to ask along: build one first (see the closest people)")
-    hops = result["paths"][0]["hops"]
-    ids = [h["id"] for h in hops]
-    people = {p.id: p for p in Person.objects.filter(owner=owner, id__in=ids)}
-    first, target = people[ids[0]], people[ids[-1]]
+    try:
+        with transaction.atomic():
+            do_ask(owner, first, target, why)
+            raise _Rehearsal
+    except _Rehearsal:
+        return True
+    except TrothError:
+        return False
+
+
+def _ask_why(hops: list[dict[str, Any]], target: Person, why: str) -> str:
     why = why.strip()
     if len(hops) > 2 and why:
         second = hops[1]["name"]
@@ -684,7 +703,50 @@ def do_ask_best_path(
             f"{why} (through {second}: would you be comfortable asking {second} whether"
             f" they would be open to an introduction to {target.full_name}?)"
         )
-    return do_ask(owner, first, target, why, blurb=blurb, anyway=anyway)
+    return why
+
+
+def do_ask_best_path(
+    owner: Owner,
+    result: dict[str, Any],
+    why: str,
+    *,
+    blurb: str = "",
+    anyway: str = "",
+    via: int | None = None,
+) -> Introduction:
+    """Start the requester workflow (`intros.do_ask`) with the best path's first hop
+    (or the best path through `via`).
+
+    For a longer path the ask never commits the second connector: the first is asked
+    whether they would be comfortable asking the second (issue 12). When the best
+    path's first hop cannot be asked yet (not ready, a tie too weak for an ask), the
+    refusal names the next path whose first hop could be, to ask along with --via."""
+    from troth.intros.actions import do_ask
+
+    paths = _paths_via(result, via, "ask along")
+    hops = paths[0]["hops"]
+    ids = {h["id"] for p in paths for h in (p["hops"][0], p["hops"][-1])}
+    people = {p.id: p for p in Person.objects.filter(owner=owner, id__in=ids)}
+    first, target = people[hops[0]["id"]], people[hops[-1]["id"]]
+    try:
+        return do_ask(owner, first, target, _ask_why(hops, target, why), blurb=blurb, anyway=anyway)
+    except TrothError as exc:
+        if via is not None:
+            raise
+        tried = {first.id}
+        for path in paths[1:]:
+            other = path["hops"][0]
+            if other["id"] in tried:
+                continue
+            tried.add(other["id"])
+            goal = people[path["hops"][-1]["id"]]
+            if _would_ask(owner, people[other["id"]], goal, _ask_why(path["hops"], goal, why)):
+                raise TrothError(
+                    f"{exc} Or ask along the next path, through {other['name']}"
+                    f" ({other['tier']}): add --via '#{other['id']}'"
+                ) from None
+        raise
 
 
 def do_plan_checkin(
@@ -696,9 +758,7 @@ def do_plan_checkin(
     open adds nothing."""
     from troth.warmpaths.load import PLAN_DAYS
 
-    paths = [p for p in result["paths"] if via is None or p["hops"][0]["id"] == via]
-    if not paths:
-        raise TrothError("no warm path to plan for: build one first (see the closest people)")
+    paths = _paths_via(result, via, "plan for")
     if result.get("open_ask"):  # (its check-in would say "then ask", which is refused)
         asked = result["open_ask"]
         raise TrothError(

@@ -71,7 +71,14 @@ def kept_for_the_module(
 
 
 def migrated_home(migrated_db: Path, home: Path) -> Path:
-    """`home`, created, holding a copy of conftest's `migrated_db`; returns `home`."""
+    """`home`, created, holding a copy of conftest's `migrated_db`; returns `home`.
+    The copy is also the empty database `troth restore` copies a backup's rows into
+    (troth.backup.sqlite_copy.template: made by the same migrations, and a migrate of
+    its own would cost each restoring test seconds)."""
+    from troth.backup.sqlite_copy import template_path
+    from troth.bootstrap import shipped_migrations
+
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(migrated_db, home / migrated_db.name)
+    shutil.copyfile(migrated_db, template_path(home, shipped_migrations()))
     return home

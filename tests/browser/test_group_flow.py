@@ -14,18 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pw_expect import expect
 
 from module_data import migrated_home
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a laptop without the test extra: skip, as without Chromium
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "the playwright package is missing (pip install -e '.[test]')", allow_module_level=True
-    )
-
 
 pytestmark = pytest.mark.browser
 

@@ -7,22 +7,13 @@ Screenshots are named <page>-<width>.png, e.g. person-375.png.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a laptop without the test extra: skip, as without Chromium
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "the playwright package is missing (pip install -e '.[test]')", allow_module_level=True
-    )
+from pw_expect import expect
 
 pytestmark = pytest.mark.browser
 

@@ -8,20 +8,11 @@ dropped that navigation (a CI run's walk test stayed on the results).
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a laptop without the test extra: skip, as without Chromium
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "the playwright package is missing (pip install -e '.[test]')", allow_module_level=True
-    )
+from pw_expect import expect
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ starting with people; a 200-character name not stretching the table."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -13,15 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # a laptop without the test extra: skip, as without Chromium
-    if os.environ.get("CI") == "true":
-        raise
-    pytest.skip(
-        "the playwright package is missing (pip install -e '.[test]')", allow_module_level=True
-    )
+from pw_expect import expect
 
 pytestmark = pytest.mark.browser
 

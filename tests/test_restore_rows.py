@@ -13,12 +13,13 @@ from __future__ import annotations
 import importlib
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from module_data import migrated_home
-from test_import_concurrency import run
+from test_import_concurrency import TROTH, env_for, run
 
 pytestmark = pytest.mark.own_process
 
@@ -217,3 +218,113 @@ def test_a_database_that_cannot_be_read_is_replaced_and_kept(made: tuple[Path, P
     assert _people(live) == [("Ann Kept", 0), ("Me", 1)]
     (aside,) = home.glob("troth.sqlite3.before-restore-*")
     assert aside.read_bytes().endswith(b"\xff" * 100)
+
+
+ATTACKER = (
+    "INSERT INTO auth_user (password, last_login, is_superuser, username, first_name,"
+    " last_name, email, is_staff, is_active, date_joined) VALUES"
+    " ('pbkdf2_sha256$1$salt$known', NULL, 1, 'mallory', '', '', '', 1, 1, '2026-01-01 00:00:00')",
+    "INSERT INTO tokens_accesstoken (owner_id, name, prefix, digest, read_only, created_at)"
+    " SELECT id, 'planted', 'troth_x', 'ab' || substr(hex(randomblob(31)), 1, 62), 0,"
+    " '2026-01-01 00:00:00' FROM auth_user WHERE username = 'mallory'",
+    "INSERT INTO agenda_mailsettings (host, port, username, password, security, from_address,"
+    " digest_to, updated_at, owner_id) SELECT 'smtp.attacker.example', 25, '', '', 'none',"
+    " '', 'evil@attacker.example', '2026-01-01 00:00:00', min(id) FROM auth_user",
+)
+
+
+def test_access_from_the_file_is_left_out_unless_it_is_your_own_server(
+    made: tuple[Path, Path],
+) -> None:
+    """A backup altered where it was kept (an attacker's review): an admin account with a
+    password they know, a token, a digest mailed to them. Restored without passwords,
+    rights, tokens or mail settings, and said so; --with-accounts keeps them."""
+    home, backup = made
+    crafted = _crafted(backup, "access", *ATTACKER)
+    done = run(home, "restore", str(crafted), "--replace")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "Accounts (2) come back without passwords or admin rights, and 2 rows of access" in said
+    assert "--with-accounts" in said
+    live = sqlite3.connect(home / "troth.sqlite3")
+    try:
+        users = live.execute("SELECT username, password, is_superuser, is_staff FROM auth_user")
+        for name, password, superuser, staff in users:
+            assert password.startswith("!") and not superuser and not staff, name
+        assert live.execute("SELECT count(*) FROM tokens_accesstoken").fetchone() == (0,)
+        assert live.execute("SELECT count(*) FROM agenda_mailsettings").fetchone() == (0,)
+    finally:
+        live.close()
+
+    kept = run(home, "restore", str(crafted), "--replace", "--with-accounts")
+    assert kept.returncode == 0, kept.stderr
+    assert "Accounts" not in kept.stdout
+    live = sqlite3.connect(home / "troth.sqlite3")
+    try:
+        row = live.execute(
+            "SELECT password, is_superuser FROM auth_user WHERE username = 'mallory'"
+        )
+        assert row.fetchone() == ("pbkdf2_sha256$1$salt$known", 1)
+        assert live.execute("SELECT count(*) FROM tokens_accesstoken").fetchone() == (1,)
+    finally:
+        live.close()
+    # two restores within the same second: each kept the database it replaced
+    asides = sorted(home.glob("troth.sqlite3.before-restore-*"))
+    assert len(asides) == 2 and len(set(asides)) == 2
+    assert ("Bo Later", 0) in _people(asides[0]) or ("Bo Later", 0) in _people(asides[1])
+
+
+def test_a_date_or_id_troth_cannot_read_is_refused(made: tuple[Path, Path]) -> None:
+    home, backup = made
+    for name, sql, says in (
+        (
+            "bad-date",
+            "UPDATE people_person SET created_at = '2024-13-45 99:99:99' WHERE NOT is_me",
+            "created_at '2024-13-45 99:99:99' is not a date and time",
+        ),
+        (
+            "huge-id",
+            "INSERT INTO people_note (id, owner_id, person_id, text, created_at)"
+            " SELECT 9223372036854775807, owner_id, id, 'a note', created_at"
+            " FROM people_person WHERE NOT is_me",
+            "id 9223372036854775807 is not an id from 1 to 2,147,483,647",
+        ),
+    ):
+        crafted = _crafted(backup, name, sql)
+        refused = run(home, "restore", str(crafted), "--replace")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        said = refused.stderr.strip()
+        assert said.startswith(f"troth: error: {crafted}: people_") and said.endswith(says), said
+
+
+HIJACK = """
+import pathlib
+pathlib.Path(__file__).with_name("hijacked").write_text("ran")
+raise ImportError("not the real module")
+"""
+
+
+def test_the_migrations_process_imports_nothing_from_the_current_folder(
+    made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A module lying beside the backup is not imported by the process that brings an
+    older backup forward (python -P, run in its own folder: an attacker's review)."""
+    home, backup = made
+    older = _crafted(
+        backup,
+        "older-again",
+        "DELETE FROM django_migrations WHERE app = 'people' AND name = '0007_fewer_indexes'",
+    )
+    folder = older.parent
+    for module in ("dj_database_url.py", "django_tasks.py"):
+        (folder / module).write_text(HIJACK)
+    done = subprocess.run(
+        [TROTH, "restore", str(older), "--replace"],
+        env=env_for(home),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (folder / "hijacked").exists()

@@ -39,6 +39,53 @@ _KINDS = (
 )
 
 
+# Caches rebuilt from the rest (troth.backup.tables.DERIVED): never taken from a file.
+DERIVED_TABLES = frozenset(
+    {"trust_trustscore", "trust_pastbase", "trust_tiepast", "agenda_agendasnapshot"}
+)
+# What gives access or sends data somewhere, rather than being the network itself: a
+# backup altered where it was kept must not bring an account the attacker can sign in
+# with, a token they know, a calendar feed, a webhook or a mail address of theirs (an
+# attacker's review). Left out unless the restore is told the file is the user's own
+# server as it was (`keep_access`); the JSON restore never takes any of it either.
+ACCESS_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "django_tasks_database_dbtaskresult",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "api_ratewindow",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_user_groups",
+        "auth_user_user_permissions",
+        "tokens_accesstoken",
+        "agenda_calendartoken",
+        "agenda_mailsettings",
+        "webhooks_subscription",
+        "webhooks_event",
+        "webhooks_delivery",
+        "dav_syncstate",
+        "groups_invitation",
+        "groups_resetmail",
+    }
+)
+# Columns taken as these SQL expressions instead (unless `keep_access`): accounts come
+# back with no password that works and no rights, a mail source without its stored
+# password (it was for the host the file names: asked for again).
+SCRUBBED = {
+    "auth_user": {
+        "password": "'!' || lower(hex(randomblob(20)))",
+        "is_staff": "0",
+        "is_superuser": "0",
+    },
+    "sync_source": {"secret": "''"},
+}
+
+
 def _kinds(declared: str) -> tuple[str, ...] | None:
     upper = declared.upper()
     for words, kinds in _KINDS:
@@ -64,7 +111,11 @@ def _migrate(home: Path) -> str:
     """Run this version's migrations on `home`'s troth.sqlite3 in a process of their
     own (never on the database this process has open); the last line of any error."""
     done = subprocess.run(
-        [sys.executable, "-m", "troth.manage", "migrate", "--noinput", "-v0"],
+        # -P: the current directory is not put on the module path (Python would import
+        # a django/ or dj_database_url.py lying beside the backup in place of the
+        # real one: an attacker's review), and the process runs in `home` itself
+        [sys.executable, "-P", "-m", "troth.manage", "migrate", "--noinput", "-v0"],
+        cwd=home,
         env=_environment(home),
         capture_output=True,
         text=True,
@@ -150,12 +201,15 @@ def _tables(conn: sqlite3.Connection, schema: str) -> dict[str, list[tuple[str, 
     return out
 
 
-def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
+def copy_rows(
+    fresh: Path, backup: Path, shown: Path, *, keep_access: bool = False
+) -> dict[str, int]:
     """Put `backup`'s rows into `fresh` (a database made by this version's migrations),
     table by table, under fresh's schema; `shown` is the file named in errors. Refused
     (TrothError, one line) for a table or column troth has and the file lacks, a value
     of the wrong kind, a row that breaks one of troth's rules or points at a missing
-    row. The migrations' own record is fresh's, not the file's."""
+    row. The migrations' own record is fresh's, not the file's. Returns what was left
+    out of the file (ACCESS_TABLES, SCRUBBED): {"accounts": n, "left out": rows}."""
     conn = sqlite3.connect(fresh.resolve().as_uri(), uri=True, isolation_level=None)
     try:
         conn.execute("ATTACH DATABASE ? AS bk", (backup.resolve().as_uri() + "?mode=ro",))
@@ -172,8 +226,15 @@ def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
         ).fetchall()
         for name, _table, _sql in indexes:
             conn.execute(f"DROP INDEX main.{_q(name)}")
+        left_out = 0
         for table, columns in ours.items():
-            if table == "django_migrations":
+            if table == "django_migrations" or table in DERIVED_TABLES:
+                continue
+            if table in ACCESS_TABLES and not keep_access:
+                if table in theirs:
+                    (n,) = conn.execute(f"SELECT count(*) FROM bk.{_q(table)}").fetchone()
+                    left_out += int(n)
+                conn.execute(f"DELETE FROM main.{_q(table)}")  # the template's own rows
                 continue
             if table not in theirs:
                 raise TrothError(f"{shown}: not a troth backup (no {table} table)")
@@ -185,11 +246,14 @@ def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
                     f"{shown}: not a troth backup ({table} has no {missing[0]} column)"
                 )
             _check_kinds(conn, table, columns, shown)
+            _check_values(conn, table, columns, shown)
             listed = ", ".join(_q(n) for n in names)
+            scrub = {} if keep_access else SCRUBBED.get(table, {})
+            taken = ", ".join(scrub.get(n, _q(n)) for n in names)
             conn.execute(f"DELETE FROM main.{_q(table)}")  # the template's own rows
             try:
                 conn.execute(
-                    f"INSERT INTO main.{_q(table)} ({listed}) SELECT {listed} FROM bk.{_q(table)}"
+                    f"INSERT INTO main.{_q(table)} ({listed}) SELECT {taken} FROM bk.{_q(table)}"
                 )
             except sqlite3.IntegrityError as exc:
                 raise TrothError(
@@ -208,7 +272,9 @@ def copy_rows(fresh: Path, backup: Path, shown: Path) -> None:
                 f"{shown}: the file is damaged (a {broken[0]} row points at a missing"
                 f" {broken[2]} row)"
             )
+        (accounts,) = conn.execute("SELECT count(*) FROM main.auth_user").fetchone()
         conn.execute("COMMIT")
+        return {"accounts": int(accounts), "left out": left_out}
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -243,3 +309,36 @@ def _check_kinds(
             raise TrothError(
                 f"{shown}: {table} row {row[0]}: {name} holds {kind}, not {' or '.join(kinds)}"
             )
+
+
+# the largest id a restore takes, as the JSON restore (an id near SQLite's limit left
+# no room for the next row: every later `troth add` failed)
+MAX_ID = 2_147_483_647
+
+
+def _check_values(
+    conn: sqlite3.Connection, table: str, columns: list[tuple[str, str, int]], shown: Path
+) -> None:
+    """Refuse a date, time or id of the right kind that troth cannot read back: a text
+    that is no real date (2024-13-45 crashed `troth show`), an id past MAX_ID."""
+    keys = {c[1] for c in conn.execute(f"PRAGMA main.table_xinfo({_q(table)})") if c[5]}
+    tests = []
+    for name, declared, hidden in columns:
+        upper, col = declared.upper(), _q(name)
+        if hidden:
+            continue
+        if upper.startswith("DATETIME"):
+            tests.append((name, "a date and time", f"datetime({col}) IS NOT substr({col}, 1, 19)"))
+        elif upper.startswith("DATE"):
+            tests.append((name, "a date", f"date({col}) IS NOT {col}"))
+        elif upper.startswith("TIME"):
+            tests.append((name, "a time", f"time({col}) IS NOT substr({col}, 1, 8)"))
+        elif name in keys and "INT" in upper:
+            tests.append((name, f"an id from 1 to {MAX_ID:,}", f"{col} NOT BETWEEN 1 AND {MAX_ID}"))
+    for name, what, test in tests:
+        row = conn.execute(
+            f"SELECT rowid, {_q(name)} FROM bk.{_q(table)}"
+            f" WHERE {_q(name)} IS NOT NULL AND ({test}) LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            raise TrothError(f"{shown}: {table} row {row[0]}: {name} {row[1]!r} is not {what}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -40,6 +41,8 @@ class RestoreResult:
     restored: Path  # the database, now the backup's content
     aside: Path | None  # where the database that was there was kept
     people: int  # people in the restored database (owners' own records excluded)
+    accounts: int = 0  # accounts restored (without passwords or rights unless kept)
+    left_out: int = 0  # rows of access left out of the file (sqlite_copy.ACCESS_TABLES)
 
 
 def _known_migrations() -> set[tuple[str, str]]:
@@ -176,7 +179,24 @@ def _count_rows(path: Path) -> int:
         conn.close()
 
 
-def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
+def _aside_name(target: Path) -> Path:
+    """A new name beside `target` for the database a restore replaces, never one in use
+    (two restores within a second wrote over the first one's: an attacker's review)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            os.close(os.open(aside, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        aside.unlink()  # claimed by name; the copy is written in its place just after
+        return aside
+    raise TrothError(f"too many restores kept beside {target}: remove some")
+
+
+def restore_file(
+    backup: Path, target: Path, *, replace: bool, keep_access: bool = False
+) -> RestoreResult:
     """Make `target` (the SQLite database) hold `backup`'s rows under this version's
     schema (see the module docstring and troth.backup.sqlite_copy)."""
     from troth.backup import sqlite_copy
@@ -216,7 +236,7 @@ def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
         with atomic_path(target) as tmp:
             shutil.copyfile(fresh, tmp)
             try:
-                sqlite_copy.copy_rows(tmp, source, backup)
+                copied = sqlite_copy.copy_rows(tmp, source, backup, keep_access=keep_access)
                 dest = sqlite3.connect(tmp)
                 try:
                     if [r[0] for r in dest.execute("PRAGMA integrity_check")] != ["ok"]:
@@ -227,13 +247,20 @@ def restore_file(backup: Path, target: Path, *, replace: bool) -> RestoreResult:
                 raise TrothError(f"cannot copy {backup}: {exc}") from None
             # the database that was there, kept beside it, only once the new one is whole
             if target.is_file():
-                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                aside = target.with_name(f"{target.name}.before-restore-{stamp}")
-                if rows < 0:  # unreadable: kept as it is
-                    shutil.copyfile(target, aside)
+                aside = _aside_name(target)
+                if rows < 0:  # unreadable: kept as it is, with its write-ahead log
+                    for suffix in ("", "-wal", "-shm"):
+                        with contextlib.suppress(FileNotFoundError):
+                            shutil.copyfile(f"{target}{suffix}", f"{aside}{suffix}")
                 else:
                     backup_file(target, aside)  # a consistent copy, even with a -wal beside it
             for suffix in ("-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     Path(f"{target}{suffix}").unlink()
-    return RestoreResult(restored=target, aside=aside, people=people)
+    return RestoreResult(
+        restored=target,
+        aside=aside,
+        people=people,
+        accounts=copied["accounts"],
+        left_out=copied["left out"],
+    )

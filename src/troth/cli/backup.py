@@ -165,6 +165,12 @@ def restore(
         "--replace",
         help="Restore over a database that holds data (it is kept aside, beside it).",
     ),
+    with_accounts: bool = typer.Option(
+        False,
+        "--with-accounts",
+        help="Your own server's backup: keep its passwords, rights, tokens, sessions, feeds,"
+        " webhooks and mail settings as they were.",
+    ),
 ) -> None:
     """Put a troth backup file back as your database (SQLite).
 
@@ -194,7 +200,7 @@ def restore(
     # aside, and lose what it wrote: refused while one holds the in-use lock
     try:
         with alone(target):
-            result = restore_file(file, target, replace=replace)
+            result = restore_file(file, target, replace=replace, keep_access=with_accounts)
     except InUse:
         raise TrothError(
             f"troth serve or troth worker is using {target}: stop it, then restore"
@@ -207,3 +213,13 @@ def restore(
     )
     if result.aside is not None:
         console.print(f"The database that was there is kept as {escape(str(result.aside))}")
+    if not with_accounts and (result.accounts > 1 or result.left_out):
+        # a file altered where it was kept must not bring access of its own: said, so a
+        # server's operator knows what to set again
+        console.print(
+            f"Accounts ({result.accounts}) come back without passwords or admin rights, and"
+            f" {plural(result.left_out, 'row')} of access (tokens, sessions, calendar feeds,"
+            " webhooks, mail settings) were left out: set a password with `python -m"
+            " troth.manage changepassword NAME`, or restore your own server's backup with"
+            " --with-accounts."
+        )

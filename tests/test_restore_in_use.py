@@ -7,6 +7,7 @@ with it (a newcomer's review: the README said to stop it, nothing checked).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from module_data import migrated_home
-from test_import_concurrency import env_for, run
+from test_import_concurrency import TROTH, env_for, run
 from test_web import _get, _start, _stop
 from troth.lib.inuse import InUse, alone, lock_path, using
 
@@ -77,3 +78,20 @@ def test_the_lock_goes_with_the_process_however_it_ends(tmp_path: Path) -> None:
     with alone(database):
         pass
     os.unlink(lock_path(database))
+
+
+def test_a_command_started_during_a_restore_waits_for_it(tmp_path: Path, migrated_db: Path) -> None:
+    """Every command that reads or writes the network takes the lock before it opens
+    the database (cli.app.owner): one started while a restore holds it alone waits,
+    then reads the restored database, never the one moved aside."""
+    home = migrated_home(migrated_db, tmp_path / "home")
+    with alone(home / "troth.sqlite3"):  # as `troth restore` holds it
+        waiting = subprocess.Popen(
+            [TROTH, "add", "Late Comer"], env=env_for(home), stdout=subprocess.PIPE, text=True
+        )
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            waiting.wait(timeout=4)  # `troth add` takes about a second when it runs
+        ran = waiting.poll() is not None
+    out, _ = waiting.communicate(timeout=120)
+    assert not ran, "the command ran while the restore held the lock"
+    assert waiting.returncode == 0 and "Late Comer" in out

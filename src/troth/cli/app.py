@@ -8,6 +8,8 @@ of a failed command is left behind.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import gc
 import json
@@ -135,12 +137,22 @@ def one_line_errors(fn: F) -> F:
     return cast(F, wrapper)
 
 
+# What a command holds until it ends: the SQLite database's in-use lock, taken by
+# `owner()` (troth.lib.inuse: `troth restore` is refused while any command that reads
+# or writes the network runs, and a command started during a restore waits for it).
+_holding: contextvars.ContextVar[contextlib.ExitStack | None] = contextvars.ContextVar(
+    "troth_holding", default=None
+)
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """`app.command` that turns a TrothError into one clear line and exit code 2."""
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*a: Any, **kw: Any) -> Any:
+            held = contextlib.ExitStack()
+            token = _holding.set(held)
             try:
                 return fn(*a, **kw)
             except TrothError as exc:
@@ -149,6 +161,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 if is_locked(exc):  # SQLite's write lock, past the busy timeout
                     raise fail(BUSY_MESSAGE, BUSY_EXIT) from None
                 raise
+            finally:
+                _holding.reset(token)
+                held.close()
 
         app.command(*args, **kwargs)(wrapper)
         return fn
@@ -162,6 +177,13 @@ def owner():
 
     from troth import bootstrap
 
+    bootstrap.configure()
+    held = _holding.get()
+    if held is not None:
+        # before any connection: a restore under way is waited for, so nothing of this
+        # command opens the database it is replacing
+        held.enter_context(bootstrap.holding_database())
+        _holding.set(None)  # once per command
     bootstrap.setup()
     from troth.owners import local_owner
 

@@ -34,7 +34,14 @@ def using(database: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)  # (a new home)
+        fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        # a data folder that cannot be made or written: nothing to hold, and opening
+        # the database says what is wrong in a line of its own
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         yield

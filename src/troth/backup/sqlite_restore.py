@@ -195,13 +195,18 @@ def _aside_name(target: Path) -> Path:
 
 
 def restore_file(
-    backup: Path, target: Path, *, replace: bool, keep_access: bool = False
+    backup: Path,
+    target: Path,
+    *,
+    replace: bool,
+    shipped: set[tuple[str, str]],
+    keep_access: bool = False,
 ) -> RestoreResult:
     """Make `target` (the SQLite database) hold `backup`'s rows under this version's
-    schema (see the module docstring and troth.backup.sqlite_copy)."""
+    schema (see the module docstring and troth.backup.sqlite_copy). `shipped`: the
+    migrations this version ships (troth.bootstrap.shipped_migrations)."""
     from troth.backup import sqlite_copy
     from troth.backup.sqlite_backup import backup_file
-    from troth.bootstrap import shipped_migrations
 
     backup = backup.expanduser()
     if target.exists() and backup.resolve() == target.resolve():
@@ -219,7 +224,6 @@ def restore_file(
             " --replace (it is kept aside beside it), or set TROTH_HOME to a new folder"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    shipped = shipped_migrations()
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".restore-") as work:
         source = backup
         conn = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)

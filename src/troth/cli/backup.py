@@ -200,7 +200,13 @@ def restore(
     # aside, and lose what it wrote: refused while one holds the in-use lock
     try:
         with alone(target):
-            result = restore_file(file, target, replace=replace, keep_access=with_accounts)
+            result = restore_file(
+                file,
+                target,
+                replace=replace,
+                shipped=bootstrap.shipped_migrations(),
+                keep_access=with_accounts,
+            )
     except InUse:
         raise TrothError(
             f"troth serve or troth worker is using {target}: stop it, then restore"

@@ -119,6 +119,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy: the pages use no camera, microphone, location, payment...
     "troth.web.security.PermissionsPolicyMiddleware",
+    # Vary: HX-Request (a page's piece for htmx, the whole page otherwise: Back showed
+    # the piece alone)
+    "troth.web.middleware.VaryOnHtmxMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A cookie with a NUL in it is dropped before the session reads it (PostgreSQL).
     "troth.web.middleware.NulCookieMiddleware",

@@ -39,3 +39,21 @@ def test_leaving_the_search_box_sends_nothing_and_a_filter_sends_one(page: Any) 
     page.wait_for_timeout(800)
     assert len(searches) == 2, searches
     assert "q=an" in searches[1] and "tier=active" in searches[1], searches[1]
+
+
+def test_back_from_a_person_shows_the_whole_search_page(page: Any) -> None:
+    """The live search pushes its address; the browser kept htmx's piece of the page
+    under it and showed that alone on Back (no title, no search box) until the answer
+    said `Vary: HX-Request` (a newcomer's review)."""
+    page.goto("/people/")
+    page.get_by_role("searchbox", name="Search").fill("an")
+    page.wait_for_url(re.compile(r"q=an"))
+    first = page.get_by_role("table").get_by_role("row").nth(1).get_by_role("link").first
+    name = first.inner_text().strip()
+    first.click()
+    page.get_by_role("heading", level=1, name=name).wait_for()
+    page.go_back()
+    page.wait_for_url(re.compile(r"/people/\?q=an"))
+    expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search")).to_have_value("an")
+    expect(page.get_by_role("navigation").first).to_be_visible()

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from troth.errors import Forbidden, NotFound, TrothError, web_text
 from troth.prepared import Prepared
@@ -179,4 +180,20 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         ms = (time.perf_counter() - start) * 1000
         response["Server-Timing"] = f"app;dur={ms:.1f}"
+        return response
+
+
+class VaryOnHtmxMiddleware:
+    """`Vary: HX-Request` on every page: a page answers htmx with a piece of itself and
+    a browser with the whole, under the same address. Without it the browser kept the
+    piece (a live search pushes its address to the history) and showed it alone, with
+    no menu or search box, on Back (a newcomer's review)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):  # pages, not the API
+            patch_vary_headers(response, ("HX-Request",))
         return response

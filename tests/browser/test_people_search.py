@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+
 from pw_expect import expect
 
 pytestmark = pytest.mark.browser

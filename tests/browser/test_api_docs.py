@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pw_expect  # noqa: F401  (skips the module without Playwright)
 import pytest
+
+import pw_expect  # noqa: F401  (skips the module without Playwright)
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from pw_expect import expect
 
 pytestmark = pytest.mark.browser

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pw_expect import expect
 
 from module_data import migrated_home
+from pw_expect import expect
 
 pytestmark = pytest.mark.browser
 

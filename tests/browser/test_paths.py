@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pw_expect import expect
 
 pytestmark = pytest.mark.browser

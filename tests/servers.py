@@ -55,14 +55,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _running(pid: int) -> bool:
-    """Whether `pid` still runs: a zombie (dead, not yet reaped by PID 1, which here
-    can take seconds) does not."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+def _group_running(group: int) -> bool:
+    """Whether any process of process group `group` still runs (zombies do not)."""
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def free_port() -> int:
@@ -204,33 +206,39 @@ service stats {{
             time.sleep(0.02)
 
     def stop(self) -> None:
-        """Stop the server at once, as a crash would: SIGKILL to the master and its
-        processes. (SIGTERM made the master wait about a second for its children, and
-        its exit was then seen only once PID 1 reaped it: 1.5-7 s a test here, 30 s of
-        the suite.) The mail is in Maildir files the test wrote; dovecot rebuilds any
-        index a kill left half-written."""
+        """Stop the server at once, as a crash would: SIGKILL to its whole process group
+        (the master made a session of its own when it went to the background: every
+        process it started is in it). (SIGTERM made the master wait about a second for
+        its children, and its exit was then seen only once PID 1 reaped it: 1.5-7 s a
+        test here, 30 s of the suite. Killing the master and the children listed a
+        moment before missed one started meanwhile, which kept a socket, and the next
+        start said "already running": a CI run.) The mail is in Maildir files the test
+        wrote; dovecot rebuilds any index a kill left half-written."""
         pid_file = self.root / "run" / "master.pid"
         if not pid_file.exists():
             return
         pid = int(pid_file.read_text().strip())
-        children = _children(pid)
-        for victim in (pid, *children):
+        try:
+            group = os.getpgid(pid)
+        except ProcessLookupError:
+            group = None
+        if group is not None and group != os.getpgrp():
             with contextlib.suppress(ProcessLookupError):
-                os.kill(victim, signal.SIGKILL)
+                os.killpg(group, signal.SIGKILL)
+        else:  # not a group of its own (never seen): the master and its children
+            for victim in (pid, *_children(pid)):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(victim, signal.SIGKILL)
         end = time.monotonic() + 10
-        while time.monotonic() < end and any(_running(p) for p in (pid, *children)):
+        while time.monotonic() < end and _group_running(group if group is not None else pid):
             time.sleep(0.01)
         pid_file.unlink(missing_ok=True)
-        # a login process forked just before the kill may outlive it for a moment:
         # stopped means refused
         while time.monotonic() < end:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
             except OSError:
                 return
-            for child in _children(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(child, signal.SIGKILL)
             time.sleep(0.02)
 
     def close(self) -> None:

@@ -229,3 +229,23 @@ def test_eval_guards_and_address_normalisation(cli: Cli, tmp_path: Path) -> None
     assert "timestamp,sender" in log.read_text()
     long = cli("eval", "persistence", str(log), "--as-of", "2026-03-01", "--horizon", "1y")
     assert "before the 365-day horizon ends" in long.stderr
+
+
+def test_a_horizon_in_years_counts_from_the_as_of_day_not_today(cli: Cli, tmp_path: Path) -> None:
+    """ "1y" from 2026-03-01 is 365 days whatever today is: counted from today it was 366
+    when the coming year held a leap day (found by bench/pinned_dates.py on 2027-03-01)."""
+    import datetime as dt
+
+    import time_machine
+
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "timestamp,sender,recipients\n"
+        "2026-01-05 10:00:00,ann@x.com,bob@x.com\n"
+        "2026-06-06 10:00:00,bob@x.com,ann@x.com\n"
+    )
+    for today in (dt.date(2027, 3, 1), dt.date(2026, 3, 2)):  # a leap year ahead, or not
+        noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
+        with time_machine.travel(noon, tick=False):
+            said = cli("eval", "persistence", str(log), "--as-of", "2026-03-01", "--horizon", "1y")
+        assert "before the 365-day horizon ends on 2027-03-01" in said.stderr, today

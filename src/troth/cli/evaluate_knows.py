@@ -47,7 +47,7 @@ def knows_command(
     try:
         day = date_option(as_of, "--as-of")
         assert day is not None
-        days = span_option(horizon, "--horizon")
+        days = span_option(horizon, "--horizon", day)
         if scores is not None and scores.resolve() == log.resolve():
             raise TrothError(
                 f"--scores {scores} would overwrite the log itself; choose another file"

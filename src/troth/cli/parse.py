@@ -39,8 +39,11 @@ def when_option(value: str | None, option: str = "--when") -> dt.datetime | None
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-def span_option(value: str, option: str) -> int:
+def span_option(value: str, option: str, start: dt.date | None = None) -> int:
+    """A span ("90d", "6w", "1y") in days, counted from `start` (today unless given:
+    an evaluation's horizon counts from its --as-of day, so "1y" is not 366 days
+    because the current year holds a leap day)."""
     try:
-        return parse_span(value, timezone.localdate())
+        return parse_span(value, start or timezone.localdate())
     except DateError as exc:
         raise TrothError(f"{option}: {exc}") from None

@@ -79,13 +79,15 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
     if len(exact) == 1:
         return Person.objects.get(id=exact[0][0])
     nicknames: dict[int, str] = {}
+    keys: list[str] | None = None  # the names as stored folded (lib.names._folded)
     if exact:
         pairs = exact
     else:
-        rows = people_for(owner).values_list("id", "full_name", "nickname")
-        pairs = [(pid, name) for pid, name, _nick in rows]
-        nicknames = {pid: nick for pid, _name, nick in rows if nick}
-    result = resolve(text, pairs, nicknames)
+        rows = people_for(owner).values_list("id", "full_name", "nickname", "name_key")
+        pairs = [(pid, name) for pid, name, _nick, _key in rows]
+        nicknames = {pid: nick for pid, _name, nick, _key in rows if nick}
+        keys = [key for _pid, _name, _nick, key in rows]
+    result = resolve(text, pairs, nicknames, keys)
     if result.match is not None:
         return Person.objects.get(owner=owner, id=result.match)
     if result.candidates:
@@ -116,7 +118,10 @@ def close_spellings(owner: Owner, query: str) -> list[tuple[int, str]]:
     search that found nobody: the same "did you mean" as `troth show` (issue 18)."""
     if not query or not query.strip():
         return []
-    return suggest(query, list(people_for(owner).values_list("id", "full_name")))
+    rows = people_for(owner).values_list("id", "full_name", "name_key")
+    return suggest(
+        query, [(pid, name) for pid, name, _key in rows], [key for _pid, _name, key in rows]
+    )
 
 
 def _jobs(owner: Owner, ids: list[int]) -> dict[int, str]:

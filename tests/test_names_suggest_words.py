@@ -1,0 +1,68 @@
+"""The "did you mean" fallback compares each distinct word once (issue 20): the same
+answer as comparing every word of every name, in the same order, stopping at three."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from troth.lib.names import _suggestions, _word_close, resolve, suggest
+from troth.lib.text import fold
+from troth.sim.generate import generate_network
+
+
+def _every_word(query: str, people: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The fallback as it was written before: every word of every name, then the first 3."""
+    qwords = fold(query).replace(".", "").split()
+    return [
+        (pid, name)
+        for pid, name in people
+        if any(
+            _word_close(q, w)
+            for q in qwords
+            if len(q) > 1
+            for w in fold(name).replace(".", "").split()
+        )
+    ][:3]
+
+
+def _network_names(n: int) -> list[tuple[int, str]]:
+    # (a fixed day: the names do not depend on it, and the network then never does)
+    net = generate_network(people=n, seed=11, today=dt.date(2026, 1, 5), interactions_per_person=0)
+    return [(i + 1, name) for i, name in enumerate(net.full_name)]
+
+
+def test_the_fallback_names_whoever_shares_a_word_as_before() -> None:
+    people = _network_names(600)
+    rng = random.Random(3)
+    queries = ["Dana Whitfeild", "zz qq", "4521", "Ma", "x"]
+    for _ in range(40):  # a word of someone's name with a slip, beside a made-up one
+        word = rng.choice(rng.choice(people)[1].split())
+        if len(word) > 4:
+            i = rng.randrange(1, len(word) - 1)
+            word = word[:i] + word[i + 1 :]
+        queries.append(f"{word} Qwxyz")
+    fallbacks = 0
+    folded = [(pid, name, fold(name).replace(".", "")) for pid, name in people]
+    keys = [key for _pid, _name, key in folded]
+    for query in queries:
+        qwords = fold(query).replace(".", "").split()
+        if _suggestions(qwords, keys, folded):
+            continue  # a close spelling answers first; the fallback is not asked
+        fallbacks += 1
+        assert suggest(query, people) == _every_word(query, people), query
+    assert fallbacks >= 20  # most of these queries reach the fallback
+
+
+def test_names_folded_ahead_give_the_same_answers() -> None:
+    people = _network_names(300)
+    keys = [fold(name) for _pid, name in people]
+    for query in ["Dana Whitfeild", "melisa", "Jose", "4521", "ma qwxyz"]:
+        assert suggest(query, people, keys) == suggest(query, people)
+        assert resolve(query, people, keys=keys) == resolve(query, people)
+
+
+def test_no_word_close_means_no_suggestion() -> None:
+    people = [(1, "Dana Whitfield"), (2, "Sam Ortiz")]
+    assert suggest("4521", people) == []
+    assert suggest("Ortis Qwxyz", people) == [(2, "Sam Ortiz")]

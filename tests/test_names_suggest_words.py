@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from troth.lib.names import _suggestions, _word_close, resolve, suggest
 from troth.lib.text import fold
 from troth.sim.generate import generate_network
+
+if TYPE_CHECKING:
+    from troth.owned import Owner
 
 
 def _every_word(query: str, people: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -47,7 +51,7 @@ def test_the_fallback_names_whoever_shares_a_word_as_before() -> None:
     keys = [key for _pid, _name, key in folded]
     for query in queries:
         qwords = fold(query).replace(".", "").split()
-        if _suggestions(qwords, keys, folded):
+        if _suggestions(qwords, keys):
             continue  # a close spelling answers first; the fallback is not asked
         fallbacks += 1
         assert suggest(query, people) == _every_word(query, people), query
@@ -66,3 +70,21 @@ def test_no_word_close_means_no_suggestion() -> None:
     people = [(1, "Dana Whitfield"), (2, "Sam Ortiz")]
     assert suggest("4521", people) == []
     assert suggest("Ortis Qwxyz", people) == [(2, "Sam Ortiz")]
+
+
+def test_a_search_suggests_from_the_stored_names_as_from_the_names(
+    alice: Owner, bob: Owner
+) -> None:
+    """close_spellings reads only ids and folded names (then the three names shown):
+    the same people as suggest() over everyone's names, and only the owner's."""
+    from troth.people.actions import do_add_person
+    from troth.people.queries import close_spellings, people_for
+
+    for name in ("J.R. Smithson", "Melissa Martin", "Zoë Ó Briain", "Dana Whitfield", "Mr Big"):
+        do_add_person(alice, name)
+    do_add_person(bob, "Melissa Marten")  # bob's: never suggested to alice
+    people = list(people_for(alice).values_list("id", "full_name"))
+    for query in ("jr smithsn", "melisa", "zoe o brian", "Dana Qwxyz", "4521", "big"):
+        assert close_spellings(alice, query) == suggest(query, people), query
+    assert [name for _pid, name in close_spellings(alice, "melisa")] == ["Melissa Martin"]
+    assert close_spellings(alice, "jr smithsn")  # the dots are no obstacle

@@ -184,11 +184,23 @@ def suggest(
     return _suggest(q.split(), [key for _pid, _name, key in folded], folded)
 
 
+def suggest_at(query: str, keys: Sequence[str]) -> list[int]:
+    """`suggest` over names given only folded, without their dots (Person.name_key):
+    the positions in `keys` of up to 3 close spellings. A search that finds nobody
+    asks it of everyone's names, so it reads no more of them than that (issue 20)."""
+    q = fold(query).replace(".", "")
+    return _suggest_at(q.split(), keys) if q else []
+
+
 def _suggest(
     qwords: list[str], keys: list[str], folded: list[tuple[int, str, str]]
 ) -> list[tuple[int, str]]:
-    suggestions = _suggestions(qwords, keys, folded)
-    if not suggestions:
+    return [(folded[i][0], folded[i][1]) for i in _suggest_at(qwords, keys)]
+
+
+def _suggest_at(qwords: list[str], keys: Sequence[str]) -> list[int]:
+    found = _suggestions(qwords, keys)
+    if not found:
         # Nobody close in spelling: name those who share a word with what was typed
         # ("Dana Whitfield": did you mean Dana Kang?), so the reader sees who is there
         # without troth guessing for them.
@@ -197,24 +209,22 @@ def _suggest(
         # third name: 30,000 names hold a few thousand distinct words, and comparing
         # every word of every name took 0.2 s of a People search that found nobody
         # ("4521", a typo), issue 20.
-        words = set(" ".join(key for _pid, _name, key in folded).split())
+        words = set(" ".join(keys).split())
         close = {w for w in words if any(_word_close(q, w) for q in typed)}
         if close:
-            for pid, name, key in folded:
+            for i, key in enumerate(keys):
                 if not close.isdisjoint(key.split()):
-                    suggestions.append((pid, name))
-                    if len(suggestions) == 3:
+                    found.append(i)
+                    if len(found) == 3:
                         break
-    return suggestions
+    return found
 
 
-def _suggestions(
-    qwords: list[str], keys: list[str], folded: list[tuple[int, str, str]]
-) -> list[tuple[int, str]]:
+def _suggestions(qwords: list[str], keys: Sequence[str]) -> list[int]:
     """Close spellings of the name typed, for "did you mean": each word typed near a
     word of the name (Jaro-Winkler SUGGEST_SIMILARITY or more: "Ralf" for Ralph,
     "Bernhard" for Bernard). The whole-string score alone offered "Sarah Chen" for
-    "Ralph" (found by a newcomer's review, issue 18 item 11)."""
+    "Ralph" (found by a newcomer's review, issue 18 item 11). Positions in `keys`."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import JaroWinkler
 
@@ -229,4 +239,4 @@ def _suggestions(
         if min(near) >= SUGGEST_SIMILARITY:
             ranked.append((-closeness, -whole, i))
     ranked.sort()
-    return [(folded[i][0], folded[i][1]) for _c, _w, i in ranked[:3]]
+    return [i for _c, _w, i in ranked[:3]]

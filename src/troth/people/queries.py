@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
 
 from troth.errors import Ambiguous, NotFound
 from troth.lib.dates import iso
-from troth.lib.names import resolve, suggest
+from troth.lib.names import resolve, suggest_at
 from troth.lib.text import fold, is_number
 from troth.owned import Owner
 from troth.people.models import (
@@ -118,10 +119,13 @@ def close_spellings(owner: Owner, query: str) -> list[tuple[int, str]]:
     search that found nobody: the same "did you mean" as `troth show` (issue 18)."""
     if not query or not query.strip():
         return []
-    rows = people_for(owner).values_list("id", "full_name", "name_key")
-    return suggest(
-        query, [(pid, name) for pid, name, _key in rows], [key for _pid, _name, key in rows]
-    )
+    # ids and folded names only (the shown names of the three found are read after):
+    # a search that finds nobody asks this of everyone (issue 20)
+    rows = people_for(owner).values_list("id", Replace("name_key", Value("."), Value("")))
+    ids, keys = zip(*rows, strict=True) if rows else ((), ())
+    found = [ids[i] for i in suggest_at(query, keys)]
+    names = dict(people_for(owner).filter(id__in=found).values_list("id", "full_name"))
+    return [(pid, names[pid]) for pid in found]
 
 
 def _jobs(owner: Owner, ids: list[int]) -> dict[int, str]:

@@ -16,7 +16,7 @@ from troth.agenda.plan import Item
 from troth.interactions.models import Interaction
 from troth.intros.models import Introduction
 from troth.ledger.models import Commitment, Favor, Need
-from troth.ledger.queries import need_status
+from troth.ledger.queries import need_status, need_tags
 from troth.lib import dates
 from troth.lib.text import whole as whole  # the one rounding of a score
 from troth.owned import Owner
@@ -101,14 +101,17 @@ def promise_row(c: Commitment, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def need_row(n: Need, today: dt.date | None = None) -> dict[str, Any]:
+def need_row(
+    n: Need, today: dt.date | None = None, tags: list[str] | None = None
+) -> dict[str, Any]:
+    """`tags`: the need's tags by name, if already read (ledger.queries.need_tags)."""
     today = today or timezone.localdate()
     return {
         "id": n.id,
         "person": person_ref(n.person),
         "mine": n.person.is_me,
         "what": n.what,
-        "tags": [t.name for t in n.tags.all()],
+        "tags": tags if tags is not None else [t.name for t in n.tags.all()],
         "noted_on": iso(n.noted_on),
         "expires_on": iso(n.expires_on),
         "status": need_status(n, today),
@@ -459,15 +462,17 @@ def i_can_help_rows(me_owner: Owner, person: Person | None = None) -> list[dict[
     today = timezone.localdate()
     with transaction.atomic():
         found = needs_i_can_help(me_owner, today)
+        if person is not None:
+            found = [(need, match) for need, match in found if need.person_id == person.id]
+        tags = need_tags(me_owner, [need.id for need, _match in found])
     return [
         {
-            **need_row(need, today),
+            **need_row(need, today, tags[need.id]),
             "score": match.score,
             "confidence": match.confidence,
             "why": list(match.reasons),
         }
         for need, match in found
-        if person is None or need.person_id == person.id
     ]
 
 

@@ -50,9 +50,13 @@ def needs_of(owner: Owner | int, person: Person | int | Subquery) -> QuerySet[Ne
 def need_tags(owner: Owner, need_ids: list[int]) -> dict[int, list[str]]:
     """The tags of a few needs by name, as plain strings (a need row shows them)."""
     tags: dict[int, list[str]] = {i: [] for i in need_ids}
-    if need_ids:
+    # 900 ids a query: `troth needs --i-can-help` asks for thousands, more than a
+    # SQLite statement may bind in older versions
+    for start in range(0, len(need_ids), 900):
         rows = (
-            Need.tags.through.objects.filter(need_id__in=need_ids, tag__owner=owner)
+            Need.tags.through.objects.filter(
+                need_id__in=need_ids[start : start + 900], tag__owner=owner
+            )
             .order_by("tag__name", "tag_id")
             .values_list("need_id", "tag__name")
         )

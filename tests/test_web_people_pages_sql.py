@@ -1,0 +1,55 @@
+"""The People list in name order (or a search's order) is paged by the database: a
+count and one page read with a LIMIT, not every id listed first (issue 20: 80 ms at
+30,000 people to show fifty). Same people, same order as find_people, either way."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from troth.people.actions import do_add_person, do_edit_person
+from troth.people.queries import find_people
+
+if TYPE_CHECKING:
+    from troth.owned import Owner
+
+
+def _ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'name="ids" value="(\d+)"', page)]
+
+
+def test_pages_by_name_are_find_peoples_order(web: Client, alice: Owner, bob: Owner) -> None:
+    for i in range(111):
+        do_add_person(alice, f"Person {(i * 41) % 111:03d}")
+    do_add_person(bob, "Person 000 of bob's")
+    archived = do_add_person(alice, "Person 999 archived")
+    do_edit_person(alice, archived, archived=True)
+    web.get("/people/")  # the first look brings the trust cache up to date
+    for params, order in (
+        ({}, find_people(alice)),
+        ({"sort": "-name"}, find_people(alice)[::-1]),
+        ({"q": "person 0"}, find_people(alice, query="person 0")),
+        ({"q": "person 0", "sort": "-name"}, find_people(alice, query="person 0")[::-1]),
+        ({"archived": "1"}, find_people(alice, include_archived=True)),
+    ):
+        shown = []
+        for number in range(1, (len(order) + 49) // 50 + 1):
+            page = web.get("/people/", {**params, "page": str(number)}).content.decode()
+            shown += _ids(page)
+        assert shown == order, params
+    assert archived.id not in find_people(alice)
+
+
+def test_the_first_page_reads_fifty_not_everyone(web: Client, alice: Owner) -> None:
+    for i in range(60):
+        do_add_person(alice, f"Person {i:03d}")
+    web.get("/people/")
+    with CaptureQueriesContext(connection) as seen:
+        page = web.get("/people/").content.decode()
+    assert len(_ids(page)) == 50
+    listing = [q["sql"] for q in seen.captured_queries if "LIMIT 50" in q["sql"]]
+    assert listing, "the page is read with a LIMIT"

@@ -46,7 +46,7 @@ def test_pages_hold_every_match_once_in_the_cli_order(
     _needs(bob, 3)  # bob's needs never reach alice's pages
     order = [need.id for need, _match in needs_i_can_help(alice)]
     assert sorted(order) == sorted(made)
-    assert [i for i, _m in rank_needs_i_can_help(alice)] == order
+    assert [r.need_id for r in rank_needs_i_can_help(alice)] == order
     assert [row["id"] for row in i_can_help_rows(alice)] == order
     first = web.get("/needs/i-can-help").content.decode()
     second = web.get("/needs/i-can-help", {"page": "2"}).content.decode()

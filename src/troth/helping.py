@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -231,15 +232,23 @@ def needs_i_can_help(
     """Contacts' open needs the owner could meet, best match first (then soonest horizon)."""
     ranked = rank_needs_i_can_help(owner, today, matcher)
     needs = (
-        Need.objects.filter(owner=owner).select_related("person").in_bulk([i for i, _ in ranked])
+        Need.objects.filter(owner=owner)
+        .select_related("person")
+        .in_bulk([r.need_id for r in ranked])
     )
-    return [(needs[i], match) for i, match in ranked]
+    return [(needs[r.need_id], r.match) for r in ranked]
+
+
+class RankedNeed(NamedTuple):
+    need_id: int
+    person_id: int  # whose need it is
+    match: Match
 
 
 def rank_needs_i_can_help(
     owner, today: dt.date | None = None, matcher: Matcher | None = None
-) -> list[tuple[int, Match]]:
-    """`needs_i_can_help` as (need id, match): the needs are read as plain rows, their
+) -> list[RankedNeed]:
+    """`needs_i_can_help` as ids and matches: the needs are read as plain rows, their
     tags in one query, and a page that shows fifty of thousands builds only those
     fifty (at 30,000 people, 4,500 open needs: the model instances, Django's prefetch
     of their tags and a megabyte of HTML were a second of CPU, issue 20)."""
@@ -272,7 +281,7 @@ def rank_needs_i_can_help(
         if found and found[0].confidence >= HINT_CONFIDENCE
     ]
     out.sort(key=lambda pair: (-pair[1].score, pair[0][3], pair[0][0]))
-    return [(row[0], match) for row, match in out]
+    return [RankedNeed(row[0], row[2], match) for row, match in out]
 
 
 def agenda_hints(

@@ -453,26 +453,32 @@ def help_row(result: Any) -> dict[str, Any]:
     }
 
 
-def i_can_help_rows(me_owner: Owner, person: Person | None = None) -> list[dict[str, Any]]:
-    """`troth needs --i-can-help`: contacts' open needs you could meet, best match first."""
+def i_can_help_rows(
+    me_owner: Owner, person: Person | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """`troth needs --i-can-help`: contacts' open needs you could meet, best match first
+    (the first `limit` of them, if given: only those are read whole)."""
     from django.db import transaction
 
-    from troth.helping import needs_i_can_help
+    from troth.helping import rank_needs_i_can_help
 
     today = timezone.localdate()
     with transaction.atomic():
-        found = needs_i_can_help(me_owner, today)
+        ranked = rank_needs_i_can_help(me_owner, today)
         if person is not None:
-            found = [(need, match) for need, match in found if need.person_id == person.id]
-        tags = need_tags(me_owner, [need.id for need, _match in found])
+            ranked = [r for r in ranked if r.person_id == person.id]
+        ranked = ranked[:limit] if limit is not None else ranked
+        ids = [r.need_id for r in ranked]
+        needs = Need.objects.filter(owner=me_owner).select_related("person").in_bulk(ids)
+        tags = need_tags(me_owner, ids)
     return [
         {
-            **need_row(need, today, tags[need.id]),
-            "score": match.score,
-            "confidence": match.confidence,
-            "why": list(match.reasons),
+            **need_row(needs[r.need_id], today, tags[r.need_id]),
+            "score": r.match.score,
+            "confidence": r.match.confidence,
+            "why": list(r.match.reasons),
         }
-        for need, match in found
+        for r in ranked
     ]
 
 

@@ -213,23 +213,35 @@ def list_needs(
     i_can_help: bool = typer.Option(
         False, "--i-can-help", help="Contacts' needs you could meet yourself, best fit first."
     ),
+    limit: int | None = typer.Option(
+        None, "--limit", help="At most this many; 0 for all (table default: 100)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """List open needs, soonest horizon first."""
+    if limit is not None and limit < 0:
+        raise TrothError(f"--limit must be 0 (no limit) or more, got {limit}")
     me_owner = owner()
     today = timezone.localdate()
     who = resolve_person(me_owner, person, allow_me=True) if person else None
+    # As `troth people`: the table stops at 100 rows unless told (4,500 open needs at
+    # 30,000 people were three seconds and a megabyte of table); JSON gets all.
+    shown = (limit or None) if limit is not None else (None if as_json else 100)
+    if shown is not None:
+        shown = min(shown, 10**9)  # (more than any database holds is all of them)
     if i_can_help:
         if mine:
             raise TrothError("--i-can-help lists contacts' needs; leave out --mine")
         from troth.cli.helping import show_i_can_help
 
-        show_i_can_help(me_owner, who, as_json)
+        show_i_can_help(me_owner, who, as_json, shown)
         return
     qs = open_needs(me_owner, today, who)
     if mine is not None:
         qs = qs.filter(person__is_me=mine)
-    rows = [present.need_row(n, today) for n in qs]
+    rows = [present.need_row(n, today) for n in (qs[: shown + 1] if shown else qs)]
+    more = shown is not None and len(rows) > shown
+    rows = rows[:shown]
     if as_json:
         print_json(rows)
         return
@@ -246,6 +258,8 @@ def list_needs(
             str(r["id"]), r["person"]["name"], r["what"], r["expires_on"], ", ".join(r["tags"])
         )
     console.print(table)
+    if more:
+        console.print("[dim]More needs are open; use --limit N (0 for all) or --person.[/dim]")
 
 
 @command("met", rich_help_panel="Needs")

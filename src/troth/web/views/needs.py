@@ -175,11 +175,12 @@ def i_can_help(request: HttpRequest) -> HttpResponse:
         # that is not a number, or past the last, into the first or the last.
         current = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
         shown = list(current.object_list)
-        ids = [need_id for need_id, _match in shown]
+        ids = [r.need_id for r in shown]
         needs = Need.objects.filter(owner=owner).select_related("person").in_bulk(ids)
         tags = need_tags(owner, ids)
     rows = [
-        {**need_view(needs[i], today, tags[i]), "why": "; ".join(m.reasons[:2])} for i, m in shown
+        {**need_view(needs[i], today, tags[i]), "why": "; ".join(m.reasons[:2])}
+        for i, _whose, m in shown
     ]
     context = {"can_help": rows, "page_obj": current, "count": len(found), "nav": "needs"}
     return page(request, "web/needs_i_can_help.html", context, partial="web/_needs_i_can_help.html")

@@ -7,6 +7,7 @@ without a deprecation. Tables in the CLI are drawn from the same dicts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Max, Prefetch
@@ -458,19 +459,28 @@ def i_can_help_rows(
 ) -> list[dict[str, Any]]:
     """`troth needs --i-can-help`: contacts' open needs you could meet, best match first
     (the first `limit` of them, if given: only those are read whole)."""
+    ranked = i_can_help_ranked(me_owner, person)
+    return can_help_rows(me_owner, ranked[:limit] if limit is not None else ranked)
+
+
+def i_can_help_ranked(me_owner: Owner, person: Person | None = None) -> list[Any]:
+    """The needs `i_can_help_rows` lists, best match first, as helping.RankedNeed
+    (ids and matches): a caller showing a page turns only those into rows."""
     from django.db import transaction
 
     from troth.helping import rank_needs_i_can_help
 
-    today = timezone.localdate()
     with transaction.atomic():
-        ranked = rank_needs_i_can_help(me_owner, today)
-        if person is not None:
-            ranked = [r for r in ranked if r.person_id == person.id]
-        ranked = ranked[:limit] if limit is not None else ranked
-        ids = [r.need_id for r in ranked]
-        needs = Need.objects.filter(owner=me_owner).select_related("person").in_bulk(ids)
-        tags = need_tags(me_owner, ids)
+        ranked = rank_needs_i_can_help(me_owner, timezone.localdate())
+    return [r for r in ranked if person is None or r.person_id == person.id]
+
+
+def can_help_rows(me_owner: Owner, ranked: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows of `i_can_help_ranked`'s needs (a page of them, or all)."""
+    today = timezone.localdate()
+    ids = [r.need_id for r in ranked]
+    needs = Need.objects.filter(owner=me_owner).select_related("person").in_bulk(ids)
+    tags = need_tags(me_owner, ids)
     return [
         {
             **need_row(needs[r.need_id], today, tags[r.need_id]),

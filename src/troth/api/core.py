@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from ninja import NinjaAPI, Schema
@@ -419,6 +419,22 @@ def paginate(request: HttpRequest, rows: Sequence[T], cursor: str | None, limit:
     """Paging a list that is read whole (small lists: promises, needs, trust rows)."""
     offset, limit = window(request, cursor, limit)
     return page(request, rows[offset : offset + limit], offset, limit, len(rows) > offset + limit)
+
+
+def paginate_lazily(
+    request: HttpRequest,
+    items: Sequence[Any] | QuerySet[Any, Any],
+    cursor: str | None,
+    limit: int,
+    rows: Callable[[Sequence[Any]], list[T]],
+) -> dict:
+    """Paging `items` (a query, or a list of ids) of which only the page is turned into
+    rows, by `rows`: at 30,000 people, building every open need's row to send fifty
+    was most of a 0.7 s request (issue 20). A query is read with a LIMIT, one more
+    than the page to know whether more follow."""
+    offset, limit = window(request, cursor, limit)
+    shown = list(items[offset : offset + limit + 1])
+    return page(request, rows(shown[:limit]), offset, limit, len(shown) > limit)
 
 
 def atomic_write() -> Any:

@@ -9,7 +9,7 @@ from ninja import Router
 from pydantic import Field
 
 from troth import present
-from troth.api.core import In, Out, answers, atomic_write, owner, paginate
+from troth.api.core import In, Out, answers, atomic_write, owner, paginate_lazily
 from troth.api.people import contact
 from troth.api.schemas import NeedRow, PersonRef
 from troth.errors import TrothError
@@ -77,7 +77,10 @@ def i_can_help(
     path for any word.)"""
     who = owner(request)
     person = contact(who, person_id, allow_me=True) if person_id is not None else None
-    return paginate(request, present.i_can_help_rows(who, person), cursor, limit)
+    ranked = present.i_can_help_ranked(who, person)
+    return paginate_lazily(
+        request, ranked, cursor, limit, lambda shown: present.can_help_rows(who, shown)
+    )
 
 
 class RhythmRow(Out):

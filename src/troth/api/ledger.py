@@ -21,7 +21,7 @@ from troth.api.core import (
     delete_owned,
     owner,
     page,
-    paginate,
+    paginate_lazily,
     window,
 )
 from troth.api.people import contact
@@ -293,7 +293,9 @@ def list_needs(
     qs = open_needs(who, today, person)
     if mine is not None:
         qs = qs.filter(person__is_me=mine)
-    return paginate(request, [present.need_row(n, today) for n in qs], cursor, limit)
+    return paginate_lazily(
+        request, qs, cursor, limit, lambda shown: [present.need_row(n, today) for n in shown]
+    )
 
 
 class NeedIn(In):

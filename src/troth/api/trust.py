@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Any, Literal, get_args
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
 
-from troth.api.core import Out, answers, owner, paginate
+from troth.api.core import Out, answers, owner, paginate, paginate_lazily
 from troth.api.people import contact
 from troth.trust.constants import TIERS
 from troth.trust.queries import check_as_of
@@ -51,9 +52,13 @@ def trust_list(
     """`troth trust [--tier] [--cooling] [--as-of] --json`: strongest first (`cooling`:
     the biggest drops over 90 days first)."""
     from troth.trust.queries import trust_list as rows_for
+    from troth.trust.queries import trust_today
 
     who = owner(request)
     day = check_as_of(as_of)
+    if day == timezone.localdate():  # the cached scores: a page read from the database
+        qs, rows_of = trust_today(who, tier, cooling)
+        return paginate_lazily(request, qs, cursor, limit, rows_of)
     rows = rows_for(who, day)  # a read: no transaction (see trust.queries.fresh_scores)
     if tier:
         rows = [r for r in rows if r["tier"] == tier]

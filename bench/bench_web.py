@@ -15,6 +15,8 @@ connections for --duration seconds per page.
   stack (waitress, every middleware, no page work): what the machine and the
   server cost before any page does anything
 - Today: `/`
+- People list: `/people/?page=N`, the list as opened, ten pages by name and five
+  each sorted by trust and by company (reported, not one of the targets)
 - People search: `/people/?q=<prefix>`, over a few hundred two- to four-letter
   prefixes of names, companies and titles in the data
 - Search, nobody found: `/people/?q=<typo>`, a hundred names with a letter dropped
@@ -62,7 +64,7 @@ from machine import Machine, record  # noqa: E402
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "bench_web.lua"
 SEED = 7
-PAGES = ("healthz", "today", "search", "miss", "person", "trust")
+PAGES = ("healthz", "today", "list", "search", "miss", "person", "trust")
 TARGETS_MS = {"today": 100.0, "search": 100.0, "person": 50.0}
 
 
@@ -119,6 +121,10 @@ def build(people: int, interactions: int, home: Path) -> None:
     urls = {
         "healthz": ["/healthz"],
         "miss": [f"/people/?q={quote(q)}" for q in misses(owner, words, rng)],
+        # the People list as opened: pages by name, and sorted by trust or company
+        "list": [f"/people/?page={n}" for n in range(1, 11)]
+        + [f"/people/?sort=-score&page={n}" for n in range(1, 6)]
+        + [f"/people/?sort=company&page={n}" for n in range(1, 6)],
         "today": ["/"],
         "search": [f"/people/?q={quote(p)}" for p in search[:400]],
         "person": [f"/people/{i}/" for i in chosen],

@@ -24,10 +24,17 @@ def network_overview(owner, today: dt.date) -> dict[str, Any]:
         people.annotate(n=Count("interactions"))
         .filter(n__gt=0)
         .order_by("-n", "id")
-        .values_list("full_name", flat=True)
+        .values_list("id", "full_name", "name_key")
         .first()
     )
     needy = open_needs.filter(person__is_me=False).select_related("person").first()
+
+    def ref(pid: int, name: str, key: str) -> str:
+        """How a command names them: the name, or #id when others bear it too (the
+        30,000-person demo has five Maria Moores: "troth show 'Maria Moore'" asked
+        which, a newcomer's review)."""
+        return name if people.filter(name_key=key).count() == 1 else f"#{pid}"
+
     my_promise = open_promises.filter(debtor__is_me=True).order_by("due_on", "id").first()
     return {
         "people": people.count(),
@@ -44,8 +51,14 @@ def network_overview(owner, today: dt.date) -> dict[str, Any]:
         "introductions": Introduction.objects.filter(owner=owner).count(),
         "knows_links": Knows.objects.filter(owner=owner).count(),
         "examples": {
-            "busiest_contact": busiest,
+            "busiest_contact": busiest[1] if busiest else None,
+            "busiest_contact_ref": ref(*busiest) if busiest else None,
             "contact_with_need": needy.person.full_name if needy else None,
+            "contact_with_need_ref": (
+                ref(needy.person_id, needy.person.full_name, needy.person.name_key)
+                if needy
+                else None
+            ),
             "contact_need_id": needy.id if needy else None,
             "my_next_promise_id": my_promise.id if my_promise else None,
         },

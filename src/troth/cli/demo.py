@@ -89,6 +89,11 @@ def demo(
     _print_summary(summary)
 
 
+def _quoted(ref: str) -> str:
+    """A name as a shell word ("Sarah O'Connor" in double quotes), an #id as it is."""
+    return ref if ref.startswith("#") else '"' + ref.replace('"', '\\"') + '"'
+
+
 def _print_summary(s: dict[str, Any]) -> None:
     console.print(
         f"[bold]Your demo network[/bold]: {plural(s['people'], 'person', 'people')} at "
@@ -104,11 +109,11 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
     ex = s["examples"]
     lines = [("troth people --limit 20", "who is in your network")]
-    if ex["busiest_contact"]:
-        name = ex["busiest_contact"]
+    if ex["busiest_contact_ref"]:
+        name = _quoted(ex["busiest_contact_ref"])
         lines += [
-            (f'troth show "{name}"', "everything about one person"),
-            (f'troth log "{name}" call "caught up" --minutes 20', "record a conversation"),
+            (f"troth show {name}", "everything about one person"),
+            (f'troth log {name} call "caught up" --minutes 20', "record a conversation"),
         ]
     lines.append(("troth promises --mine", "what you promised, by due date"))
     if ex["my_next_promise_id"]:
@@ -117,7 +122,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     if ex["contact_with_need"]:
         lines.append(
             (
-                f'troth gave "{ex["contact_with_need"]}" lead "what you did" '
+                f'troth gave {_quoted(ex["contact_with_need_ref"])} lead "what you did" '
                 f"--need {ex['contact_need_id']}",
                 "answer their need",
             )

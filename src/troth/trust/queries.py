@@ -172,7 +172,10 @@ def _row(
 def _cached_rows(owner: Owner) -> QuerySet[TrustScore, tuple[Any, ...]]:
     return (
         TrustScore.objects.filter(owner=owner)
-        .order_by("-score", "person__name_key")
+        # (the id last: namesakes of one score would otherwise come in any order, and
+        # PostgreSQL pages of LIMIT/OFFSET repeated some and left out others: the
+        # attacker's review)
+        .order_by("-score", "person__name_key", "person_id")
         .values_list(
             "person_id",
             "person__full_name",

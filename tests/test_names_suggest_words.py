@@ -88,3 +88,24 @@ def test_a_search_suggests_from_the_stored_names_as_from_the_names(
         assert close_spellings(alice, query) == suggest(query, people), query
     assert [name for _pid, name in close_spellings(alice, "melisa")] == ["Melissa Martin"]
     assert close_spellings(alice, "jr smithsn")  # the dots are no obstacle
+
+
+def test_a_search_and_a_look_up_offer_the_same_namesakes(alice: Owner) -> None:
+    """`troth people Mooree` and `troth show Mooree` suggest the same people (a
+    newcomer's review: one offered Abigail and Aiko Moore, the other Michael Moore)."""
+    from troth.errors import NotFound
+    from troth.people.actions import do_add_person
+    from troth.people.queries import close_spellings, resolve_person
+
+    for name in ("Michael Moore", "Brian Moore", "Aiko Moore", "Abigail Moore", "Jessica Moore"):
+        do_add_person(alice, name)
+    for typed in ("Mooree", "Moorre Qwxyz"):
+        offered = close_spellings(alice, typed)
+        assert offered, typed
+        try:
+            resolve_person(alice, typed)
+        except NotFound as exc:
+            said = str(exc)
+        else:
+            raise AssertionError(f"{typed!r} was found")
+        assert "Did you mean " + " or ".join(f"{n} (#{i})" for i, n in offered) in said, typed

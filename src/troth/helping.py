@@ -236,7 +236,7 @@ def needs_i_can_help(
         .select_related("person")
         .in_bulk([r.need_id for r in ranked])
     )
-    return [(needs[r.need_id], r.match) for r in ranked]
+    return [(needs[r.need_id], r.match) for r in ranked if r.need_id in needs]
 
 
 class RankedNeed(NamedTuple):

@@ -489,6 +489,7 @@ def can_help_rows(me_owner: Owner, ranked: Sequence[Any]) -> list[dict[str, Any]
             "why": list(r.match.reasons),
         }
         for r in ranked
+        if r.need_id in needs  # (deleted since it was ranked: left out, not a 500)
     ]
 
 

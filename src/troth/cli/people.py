@@ -165,7 +165,9 @@ def people(
         if not (query or tag or company):
             console.print("Your network is empty: add someone with troth add, or try troth demo.")
             return
-        close = queries.close_spellings(me_owner, query) if query else []
+        # close spellings of a search that found nobody, not of one a --tag or a
+        # --company narrowed to nobody (the name typed may be right)
+        close = queries.close_spellings(me_owner, query) if query and not (tag or company) else []
         hint = (
             " Did you mean " + " or ".join(f"{n} (#{i})" for i, n in close) + "?" if close else ""
         )

@@ -83,7 +83,10 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
     if exact:
         pairs = exact
     else:
-        rows = people_for(owner).values_list("id", "full_name", "nickname", "name_key")
+        # in id order, as close_spellings reads them: both offer the same namesakes
+        rows = (
+            people_for(owner).order_by("id").values_list("id", "full_name", "nickname", "name_key")
+        )
         pairs = [(pid, name) for pid, name, _nick, _key in rows]
         nicknames = {pid: nick for pid, _name, nick, _key in rows if nick}
         keys = [key for _pid, _name, _nick, key in rows]
@@ -123,12 +126,16 @@ def close_spellings(owner: Owner, query: str) -> list[tuple[int, str]]:
     # names of the three found after: a search that finds nobody asks this of
     # everyone, 65 -> 35 ms of CPU at 30,000 people (issue 20).
     me = Person.objects.filter(owner=owner, is_me=True).values("id")
-    rows = Person.objects.filter(owner=owner).exclude(id__in=me).values_list("id", "name_key")
+    # in id order (the index gives them by name): namesakes as close as each other come
+    # in the order `troth show` offers them (resolve_person), a newcomer's review
+    rows = sorted(
+        Person.objects.filter(owner=owner).exclude(id__in=me).values_list("id", "name_key")
+    )
     ids = [pid for pid, _key in rows]
     keys = [key.replace(".", "") for _pid, key in rows]
     found = [ids[i] for i in suggest_at(query, keys)]
     names = dict(people_for(owner).filter(id__in=found).values_list("id", "full_name"))
-    return [(pid, names[pid]) for pid in found]
+    return [(pid, names[pid]) for pid in found if pid in names]  # (deleted meanwhile)
 
 
 def _jobs(owner: Owner, ids: list[int]) -> dict[int, str]:

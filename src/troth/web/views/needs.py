@@ -181,6 +181,7 @@ def i_can_help(request: HttpRequest) -> HttpResponse:
     rows = [
         {**need_view(needs[i], today, tags[i]), "why": "; ".join(m.reasons[:2])}
         for i, _whose, m in shown
+        if i in needs  # (deleted since it was ranked: left out, not a 500)
     ]
     context = {"can_help": rows, "page_obj": current, "count": len(found), "nav": "needs"}
     return page(request, "web/needs_i_can_help.html", context, partial="web/_needs_i_can_help.html")

@@ -96,10 +96,12 @@ def _context(request: HttpRequest, params, **extra) -> dict:
         "prev_query": _query(f, page=pg.previous_page_number()) if pg.has_previous() else "",
         "next_query": _query(f, page=pg.next_page_number()) if pg.has_next() else "",
         "filter_params": _params(f),
-        # a search that found nobody: close spellings, as `troth show` suggests them
+        # a search that found nobody: close spellings, as `troth show` suggests them;
+        # not when other filters left nobody (the name typed may be right: a newcomer
+        # was offered the very "Maria Moore" they had searched for)
         "did_you_mean": (
             [{"id": pid, "name": name} for pid, name in close_spellings(owner, f.q)]
-            if f.q and not rows
+            if f.q and not rows and not f.filtered
             else []
         ),
         "nav": "people",

@@ -64,6 +64,24 @@ def test_etag_and_if_none_match(alice: Owner) -> None:
     assert "ETag" not in api("POST", f"/people/{dana.id}/notes", {"text": "x"})
 
 
+def test_a_page_with_a_next_page_keeps_its_etag_over_time(
+    alice: Owner, time_machine: TimeMachineFixture
+) -> None:
+    """`next` is the same cursor a minute later (it carried a time stamp: a list of more
+    than one page answered 200 with a new ETag every second, a newcomer's review)."""
+    for n in range(5):
+        do_add_person(alice, f"Person {n}")
+    api = Api(alice)
+    time_machine.move_to("2027-05-04 10:00:00+00:00", tick=False)
+    first = api.get("/people", limit=2)
+    assert first.json()["next"]
+    time_machine.move_to("2027-05-04 10:01:00+00:00", tick=False)
+    again = api("GET", "/people?limit=2", None, **{"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    r = api.get("/people", limit=2, cursor=first.json()["next"])
+    assert [p["name"] for p in r.json()["items"]] == ["Person 2", "Person 3"]
+
+
 def test_rate_limit_per_account_then_429(alice: Owner, bob: Owner, settings: Settings) -> None:
     settings.TROTH_API_RATE_LIMIT = 5
     api, other = Api(alice), Api(bob)

@@ -246,7 +246,10 @@ class RankedNeed(NamedTuple):
 
 
 def rank_needs_i_can_help(
-    owner, today: dt.date | None = None, matcher: Matcher | None = None
+    owner,
+    today: dt.date | None = None,
+    matcher: Matcher | None = None,
+    person_id: int | None = None,
 ) -> list[RankedNeed]:
     """`needs_i_can_help` as ids and matches: the needs are read as plain rows, their
     tags in one query, and a page that shows fifty of thousands builds only those
@@ -255,6 +258,8 @@ def rank_needs_i_can_help(
     today = today or timezone.localdate()
     fresh_scores(owner)
     is_open = open_needs(owner, today).filter(person__is_me=False)
+    if person_id is not None:  # one person's: each need is scored on its own anyway
+        is_open = is_open.filter(person_id=person_id)
     rows = list(is_open.order_by().values_list("id", "what", "person_id", "expires_on"))
     if not rows:
         return []

@@ -471,8 +471,9 @@ def i_can_help_ranked(me_owner: Owner, person: Person | None = None) -> list[Any
     from troth.helping import rank_needs_i_can_help
 
     with transaction.atomic():
-        ranked = rank_needs_i_can_help(me_owner, timezone.localdate())
-    return [r for r in ranked if person is None or r.person_id == person.id]
+        return rank_needs_i_can_help(
+            me_owner, timezone.localdate(), person_id=None if person is None else person.id
+        )
 
 
 def can_help_rows(me_owner: Owner, ranked: Sequence[Any]) -> list[dict[str, Any]]:

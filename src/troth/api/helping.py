@@ -9,7 +9,7 @@ from ninja import Router
 from pydantic import Field
 
 from troth import present
-from troth.api.core import In, Out, answers, atomic_write, owner, paginate_lazily
+from troth.api.core import In, Out, answers, atomic_write, owner, paginate_lazily, window
 from troth.api.people import contact
 from troth.api.schemas import NeedRow, PersonRef
 from troth.errors import TrothError
@@ -76,6 +76,7 @@ def i_can_help(
     yourself, best fit first. (Not under /needs/: DELETE /needs/{need_id} holds that
     path for any word.)"""
     who = owner(request)
+    window(request, cursor, limit)  # a bad limit or cursor refused before the ranking
     person = contact(who, person_id, allow_me=True) if person_id is not None else None
     ranked = present.i_can_help_ranked(who, person)
     return paginate_lazily(

@@ -29,11 +29,11 @@ def test_the_table_stops_at_100_unless_told(cli: Cli) -> None:
     _open_needs(103)
     out = cli("needs").stdout
     assert "a CPA for case 99" in out and "a CPA for case 100" not in out
-    assert "More needs are open; use --limit N (0 for all)" in out
+    assert "3 more; --limit N (0 for all) or --person to narrow." in out
     everything = cli("needs", "--limit", "0").stdout
-    assert "a CPA for case 102" in everything and "More needs" not in everything
+    assert "a CPA for case 102" in everything and "more;" not in everything
     three = cli("needs", "--limit", "3").stdout
-    assert "case 2" in three and "case 3" not in three and "More needs" in three
+    assert "case 2" in three and "case 3" not in three and "100 more;" in three
     assert len(json.loads(cli("needs", "--json").stdout)) == 103
     assert len(json.loads(cli("needs", "--json", "--limit", "5").stdout)) == 5
 
@@ -45,8 +45,8 @@ def test_needs_i_can_help_shows_the_best_n(cli: Cli) -> None:
     best = json.loads(cli("needs", "--i-can-help", "--json", "--limit", "4").stdout)
     assert best == every[:4]
     out = cli("needs", "--i-can-help", "--limit", "4").stdout
-    assert "More needs match; use --limit N (0 for all)." in out
-    assert "More needs" not in cli("needs", "--i-can-help").stdout
+    assert "8 more match; --limit N (0 for all)." in out
+    assert "more match" not in cli("needs", "--i-can-help").stdout
 
 
 def test_a_negative_limit_is_refused(cli: Cli) -> None:

@@ -118,7 +118,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     lines.append(("troth promises --mine", "what you promised, by due date"))
     if ex["my_next_promise_id"]:
         lines.append((f"troth kept {ex['my_next_promise_id']}", "keep your word"))
-    lines.append(("troth needs", "what your contacts need: give first"))
+    lines.append(("troth needs --theirs", "what your contacts need: give first"))
     if ex["contact_with_need"]:
         lines.append(
             (

@@ -104,9 +104,9 @@ def show_i_can_help(
     me_owner, person: Person | None, as_json: bool, shown: int | None = None
 ) -> None:
     """`shown`: at most this many (None: all), best fit first."""
-    rows = present.i_can_help_rows(me_owner, person, None if shown is None else shown + 1)
-    more = shown is not None and len(rows) > shown
-    rows = rows[:shown]
+    ranked = present.i_can_help_ranked(me_owner, person)
+    rows = present.can_help_rows(me_owner, ranked[:shown] if shown is not None else ranked)
+    more = len(ranked) - len(rows)
     if as_json:
         print_json(rows)
         return
@@ -128,6 +128,6 @@ def show_i_can_help(
             escape("; ".join(r["why"][:2])),
         )
     console.print(table)
-    if more:
-        console.print("[dim]More needs match; use --limit N (0 for all).[/dim]")
+    if more > 0:
+        console.print(f"[dim]{more} more match; --limit N (0 for all).[/dim]")
     console.print("[dim]Who else could help: troth help ID[/dim]")

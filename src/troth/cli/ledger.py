@@ -240,7 +240,7 @@ def list_needs(
     if mine is not None:
         qs = qs.filter(person__is_me=mine)
     rows = [present.need_row(n, today) for n in (qs[: shown + 1] if shown else qs)]
-    more = shown is not None and len(rows) > shown
+    more = qs.count() - shown if shown is not None and len(rows) > shown else 0
     rows = rows[:shown]
     if as_json:
         print_json(rows)
@@ -259,7 +259,7 @@ def list_needs(
         )
     console.print(table)
     if more:
-        console.print("[dim]More needs are open; use --limit N (0 for all) or --person.[/dim]")
+        console.print(f"[dim]{more} more; --limit N (0 for all) or --person to narrow.[/dim]")
 
 
 @command("met", rich_help_panel="Needs")

@@ -113,9 +113,8 @@ def trust(
         )
     console.print(table)
     if len(shown) < len(rows):
-        console.print(
-            f"[dim]{len(rows) - len(shown)} more; --limit 0 for all, --tier to filter.[/dim]"
-        )
+        narrow = "" if tier else ", --tier to filter"  # (not when one is given)
+        console.print(f"[dim]{len(rows) - len(shown)} more; --limit 0 for all{narrow}.[/dim]")
 
 
 @command("balance", rich_help_panel="Trust")

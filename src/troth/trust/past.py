@@ -3,9 +3,10 @@
 A full recompute used to sum every interaction on each run (1.2-1.3 s of 2.2 s at
 30,000 people and a million interactions, `bench/bench_trust.py`), although all
 but the last few months are the same from one day to the next. So the rows dated
-on or before a base day (a UTC midnight at least TREND_DAYS before today) are
-summed once per tie into `TiePast`; a recompute reads those 30,000 rows and sums
-only the interactions after the base day (`summary.load_contacts` with `past`).
+on or before a base day (a local midnight, as engine days count local time, at
+least TREND_DAYS before today) are summed once per tie into `TiePast`; a recompute
+reads those 30,000 rows and sums only the interactions after the base day
+(`summary.load_contacts` with `past`).
 
 Nothing is approximated: counts, minutes and distinct days add up (a day never
 straddles the base midnight), first/last are a min/max, and a decayed sum taken

@@ -23,6 +23,7 @@ from troth.importers.models import MessageParticipant
 from troth.interactions.models import Interaction
 from troth.people.models import ContactPoint, Person
 from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
+from troth.trust.days import db_instant
 from troth.trust.engine import (
     ACTIVITY_HALF_LIFE,
     ACTIVITY_LONG_HALF_LIFE,
@@ -48,6 +49,7 @@ from troth.trust.history import _code, _days, _fetch, day_number, load_history
 if TYPE_CHECKING:
     from troth.trust.past import Past
 
+# (in UTC, engine days count from it: the tests' and the simulator's instants)
 EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TREND_DAYS = (0, 30, 90)  # a score and its 30- and 90-day trends
 
@@ -58,9 +60,10 @@ def _float(sql: str) -> str:
 
 
 def _instant(day: float) -> Any:
-    """An engine day as the database stores instants. occurred_at is compared as
-    stored, as Django's own filters do (on SQLite: text in one fixed format)."""
-    return connection.ops.adapt_datetimefield_value(EPOCH_UTC + dt.timedelta(days=day))
+    """An engine day (local time) as the database stores instants (UTC). occurred_at
+    is compared as stored, as Django's own filters do (on SQLite: text in one fixed
+    format), and bounded so by the moment its local day starts or ends."""
+    return db_instant(day)
 
 
 # What `_contacts_sql` returns after the person id, in order.

@@ -242,3 +242,24 @@ def test_troth_started_in_a_zone_says_today(tmp_path: Path, migrated_db: Path, n
     assert facts["interactions"] == 1 and facts["days_since_contact"] == 0
     text = " ".join(troth("trust", "Dana").split())
     assert "today" in text and "1 day ago" not in text, text
+
+
+def test_a_past_summed_in_another_zone_is_summed_again(alice: Owner, settings: Settings) -> None:
+    """The summed past counted its days with contact and ended at a midnight of the zone
+    it was summed in: troth moved to another zone (or a past from before engine days
+    were local) sums it again rather than mix two calendars."""
+    from troth.trust.engine import TrustParams
+    from troth.trust.past import current_past
+
+    dana = do_add_person(alice, "Dana Whitfield")
+    today = timezone.localdate()
+    for back in (5, 120, 200):
+        when = timezone.now() - dt.timedelta(days=back)
+        do_log_interaction(alice, dana, "call", when=when, minutes=5)
+    do_recompute_trust(alice, today)
+    first_cut = day_number(today - dt.timedelta(days=90))
+    assert current_past(alice, first_cut, TrustParams(), build=False) is not None
+    settings.TIME_ZONE = "Pacific/Auckland"
+    assert current_past(alice, first_cut, TrustParams(), build=False) is None
+    do_recompute_trust(alice, today)  # sums it again, in this zone
+    assert current_past(alice, first_cut, TrustParams(), build=False) is not None

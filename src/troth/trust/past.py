@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 from troth.interactions.models import Interaction
 from troth.owned import Owner
 from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
+from troth.trust.days import zone_name
 from troth.trust.engine import ACTIVITY_HALF_LIFE, ACTIVITY_LONG_HALF_LIFE, TrustParams, memory_of
 from troth.trust.history import _days, _fetch
 from troth.trust.locking import lock_trust
@@ -85,7 +86,10 @@ def _half_lives(p: TrustParams) -> dict[str, float]:
 
 
 def _memory(p: TrustParams) -> str:
-    return json.dumps(memory_of(p))
+    """What a past's sums depend on besides the rows: the parameters' decays and the
+    time zone whose local days it counted (engine days are local: moved to another
+    zone, its days with contact and its base midnight are another zone's)."""
+    return json.dumps([*memory_of(p), zone_name() or "UTC"])
 
 
 @dataclass

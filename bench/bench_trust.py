@@ -101,6 +101,18 @@ new day CPU 1.16/1.15 -> 0.98/0.87 s (wall 2.3/2.4 -> 2.1/2.2), same day CPU 0.7
 -> 0.65/0.69, one update median 15.0/16.0 -> 8.0/8.0 ms, p95 22.9/31.2 -> 12.4/15.6 ms.
 Left in a new day: the UPDATE 0.2 s (three indexes move: score, the
 agenda's, as_of), the recent rows 0.25, reading the past 0.13, the history 0.12.
+
+2026-12-07, engine days in local time (troth.trust.days: SQLite's julianday(x,
+'localtime'), about 0.08 s more per million dates than julianday(x); PostgreSQL's AT
+TIME ZONE about 0.2 s more per million, measured apart), TROTH_TIMEZONE=Pacific/Auckland,
+30,000 people / 1M interactions, CPU seconds, two runs each, the parent commit then this,
+load 1.3-3.8, CPU probe 0.31-0.42 s: same day 0.64/0.62 -> 0.64/0.62, a new day
+0.84/0.79 -> 0.82/0.79, one update median 3.6/3.5 -> 3.2/4.0 ms: the daily paths read
+each recent row's date once. All rows summed 2.63/2.32 -> 3.35/2.95: the GROUP BYs
+converted each row's date seven times (a past summed, once a month, paid the same); in
+UTC nothing is converted (2.48, same session). So outside UTC each row's day is now
+computed once, in a subquery (summary._contacts_sql; it did not pay in UTC, above): all
+rows 2.61 CPU s (load 7.8: wall figures twice the others), same day 0.65, a new day 0.85.
 """
 
 from __future__ import annotations

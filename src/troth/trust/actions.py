@@ -32,10 +32,8 @@ CHUNK = 5000
 
 
 def last_contact_dates(result: TrustResult) -> list[dt.date | None]:
-    """Each person's day of last contact (any kind), for the cache.
-
-    Engine days count from 1970-01-01 UTC; the local date of the contact is
-    close enough for cadences measured in weeks and months."""
+    """Each person's day of last contact (any kind), for the cache: its local date,
+    the floor of its engine day (engine days count local time, `troth.trust.days`)."""
     days = result.features.last_day
     known = ~np.isnan(days)
     # datetime64[D] counts days from 1970-01-01 too; tolist() gives datetime.date.

@@ -85,7 +85,9 @@ class TrustParams:
 
 # Bump FORMULA when parts() or compute() change; the parameters' own repr covers the
 # defaults. Cached scores made by another version are recomputed, never shown.
-FORMULA = 6
+# 7: engine days count local time (troth.trust.days), not UTC: a score cached before
+# counted a day's contacts on the UTC date.
+FORMULA = 7
 
 
 @functools.cache

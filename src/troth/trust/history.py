@@ -17,25 +17,19 @@ from django.db import connection
 from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.people.models import Knows, Person, Relationship
+from troth.trust.days import day_number as day_number  # where the callers read it
+from troth.trust.days import engine_day, sql_days
 from troth.trust.engine import CHANNELS, INITIATORS, PROMISE_STATUSES, History
 from troth.trust.sources import CONDUCT
 
-EPOCH = dt.date(1970, 1, 1)
-
-
-def day_number(day: dt.date) -> float:
-    """The end of `day` as engine days (everything on that date counts)."""
-    return float((day - EPOCH).days + 1)
-
 
 def _days(column: str) -> str:
-    """SQL giving a datetime column as float days since 1970-01-01 UTC."""
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column}) / 86400.0"
-    return f"(julianday({column}) - 2440587.5)"
+    """SQL giving a datetime column as engine days: local days (`troth.trust.days`)."""
+    return sql_days(column)
 
 
 def _date_days(column: str) -> str:
+    """SQL giving a date column (a local date already) as engine days: its start."""
     if connection.vendor == "postgresql":
         return f"({column} - DATE '1970-01-01')::float"
     return f"(julianday({column}) - 2440587.5)"
@@ -224,7 +218,7 @@ def load_history(
         knows_count=knows,
         closeness=closeness,
         intro_person=np.array([index[r[0]] for r in conduct], dtype=np.int64),
-        intro_day=np.array([r[1].timestamp() / 86400.0 for r in conduct], dtype=np.float64),
+        intro_day=np.array([engine_day(r[1]) for r in conduct], dtype=np.float64),
         intro_good=np.array([bool(r[2]) for r in conduct], dtype=bool),
     )
     return history, ids

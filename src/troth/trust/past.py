@@ -3,9 +3,10 @@
 A full recompute used to sum every interaction on each run (1.2-1.3 s of 2.2 s at
 30,000 people and a million interactions, `bench/bench_trust.py`), although all
 but the last few months are the same from one day to the next. So the rows dated
-on or before a base day (a UTC midnight at least TREND_DAYS before today) are
-summed once per tie into `TiePast`; a recompute reads those 30,000 rows and sums
-only the interactions after the base day (`summary.load_contacts` with `past`).
+on or before a base day (a local midnight, as engine days count local time, at
+least TREND_DAYS before today) are summed once per tie into `TiePast`; a recompute
+reads those 30,000 rows and sums only the interactions after the base day
+(`summary.load_contacts` with `past`).
 
 Nothing is approximated: counts, minutes and distinct days add up (a day never
 straddles the base midnight), first/last are a min/max, and a decayed sum taken
@@ -43,6 +44,7 @@ from numpy.typing import NDArray
 from troth.interactions.models import Interaction
 from troth.owned import Owner
 from troth.trust.activity import MASK_SPANS, MONTH_DAYS, SPAN_BITS, SPAN_DAYS
+from troth.trust.days import zone_name
 from troth.trust.engine import ACTIVITY_HALF_LIFE, ACTIVITY_LONG_HALF_LIFE, TrustParams, memory_of
 from troth.trust.history import _days, _fetch
 from troth.trust.locking import lock_trust
@@ -84,7 +86,10 @@ def _half_lives(p: TrustParams) -> dict[str, float]:
 
 
 def _memory(p: TrustParams) -> str:
-    return json.dumps(memory_of(p))
+    """What a past's sums depend on besides the rows: the parameters' decays and the
+    time zone whose local days it counted (engine days are local: moved to another
+    zone, its days with contact and its base midnight are another zone's)."""
+    return json.dumps([*memory_of(p), zone_name() or "UTC"])
 
 
 @dataclass

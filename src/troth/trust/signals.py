@@ -109,13 +109,15 @@ def note_change(owner, person_ids: Iterable[int]) -> None:
 
 def _past_ids(owner_id: int, rows: Iterable[tuple[int | None, Any]]) -> set[int]:
     """The people of these (person id, when) rows that lie in the owner's summed past."""
+    from troth.trust.days import instant
     from troth.trust.past import past_day  # numpy: only when an interaction changes
-    from troth.trust.summary import EPOCH_UTC
 
     base = past_day(owner_id)
     if base is None:
         return set()
-    until = EPOCH_UTC + dt.timedelta(days=base)
+    # the base day is a local midnight (engine days count local time): the moment it
+    # happens, as the past's own bounds (`summary._instant`) compare the rows
+    until = instant(base)
 
     def before(at: Any) -> bool:
         # a time given as text or without a zone (saved as is, read back later):

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
 from troth.errors import FieldError
 from troth.ledger.queries import balance
 from troth.lib.flags import FlagError, parse_flag
 from troth.lib.text import is_number
-from troth.people.models import Employment
+from troth.people.models import Employment, Person
 from troth.people.queries import owned_rows, people_matching
 from troth.present import people_rows, whole
 from troth.trust.constants import check_tier
@@ -132,12 +133,13 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
         company=f.company or None,
         include_archived=f.archived,
     )
-    if not (f.q or f.tier or f.cooling or f.owes) and f.sort not in {"score", "last", "company"}:
-        # In the query's own order: the database counts them and reads one page (a
-        # LIMIT), where listing every id cost 80 ms at 30,000 people (issue 20). Not
-        # for a search: its count and its page would each run the search and rank
-        # (1.3x the cost of reading its ids once: the attacker's review).
-        pager = Paginator(found.reverse() if f.descending else found, PER_PAGE)
+    if not (f.q or f.owes) and f.sort != "company":
+        # Filtered and sorted by the cached scores in the database, which counts them
+        # and reads one page (a LIMIT): listing every id and every score to sort them
+        # here cost 80-150 ms at 30,000 people (issue 20). Not for a search: its count
+        # and its page would each run the search (the attacker's review), nor for a
+        # balance or a company, which are sorted here.
+        pager = Paginator(_in_database(owner, found, f), PER_PAGE)
         page = pager.get_page(page_number(number))
         return page, _rows(owner, list(page.object_list), None)
     ids = list(found)
@@ -178,6 +180,27 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
     pager = Paginator(ids, PER_PAGE)
     page = pager.get_page(page_number(number))
     return page, _rows(owner, list(page.object_list), trust if needs_all_trust else None)
+
+
+def _in_database(owner, found: QuerySet[Person, int], f: Filters) -> QuerySet[Person, int]:
+    """`found` narrowed to a tier or the cooling ties and put in the list's order, as the
+    lines below sort the ids: by trust (strongest first) or by last contact (latest
+    first) before the name order, unscored people last, or the name order reversed."""
+    # (as a list of the owner's scores, which their index agenda_checkins_due finds by
+    # tier: a join let SQLite walk everyone by name to find a tier's 35, 120 ms)
+    scores = TrustScore.objects.filter(owner=owner)
+    if f.tier:
+        found = found.filter(id__in=scores.filter(tier=f.tier).values("person_id"))
+    if f.cooling:
+        found = found.filter(id__in=scores.filter(trend_90__lt=0).values("person_id"))
+    key = {
+        "score": Coalesce("trust__score", -1.0),
+        "last": Coalesce("trust__last_contact", dt.date.min),
+    }.get(f.sort)
+    if key is None:
+        return found.reverse() if f.descending else found
+    # (the same ties as the stable sort below: by name, then id)
+    return found.order_by(key.asc() if f.descending else key.desc(), "name_key", "id")
 
 
 def _rows(

@@ -296,3 +296,37 @@ def test_a_past_summed_in_another_zone_is_summed_again(alice: Owner, settings: S
     assert current_past(alice, first_cut, TrustParams(), build=False) is None
     do_recompute_trust(alice, today)  # sums it again, in this zone
     assert current_past(alice, first_cut, TrustParams(), build=False) is not None
+
+
+def test_a_promise_kept_today_is_kept_today_in_follow_through(alice: Owner, zone: str) -> None:
+    """`troth reliability` dates a kept promise by the local date (it took the UTC date:
+    one kept this evening in Los Angeles was still open today and late tomorrow)."""
+    from troth.ledger.actions import do_make_promise, do_set_promise_status
+    from troth.ledger.queries import follow_through
+    from troth.owners import me_person
+
+    today = timezone.localdate()
+    dana = do_add_person(alice, "Dana Kang")
+    promise = do_make_promise(alice, me_person(alice), dana, "send the deck", due=today)
+    do_set_promise_status(alice, promise, "kept")
+    for day in (today, today + dt.timedelta(days=1)):
+        mine = follow_through(alice, day)["mine"]
+        assert mine["kept"] == 1 and mine["late"] == 0 and mine["open"] == 0, (zone, day)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's reading of a zone")
+@pytest.mark.parametrize("name", ["CET", "EET", "WET"])
+def test_a_zone_postgresql_reads_as_an_abbreviation_is_refused(
+    alice: Owner, settings: Settings, name: str
+) -> None:
+    """PostgreSQL takes CET for the fixed offset, not the zone with summer time that
+    Python knows: troth says so instead of counting summer days an hour off."""
+    from troth.errors import TrothError
+    from troth.trust.days import _check_postgresql_zone, sql_days
+
+    settings.TIME_ZONE = name
+    _check_postgresql_zone.cache_clear()
+    with pytest.raises(TrothError, match="region and city, such as Europe/Paris"):
+        sql_days("occurred_at")
+    settings.TIME_ZONE = "Europe/Paris"
+    assert "AT TIME ZONE 'Europe/Paris'" in sql_days("occurred_at")

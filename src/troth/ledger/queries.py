@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import F, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from troth.errors import NotFound
 from troth.ledger.models import Commitment, Favor, Need
@@ -146,7 +147,9 @@ def follow_through(owner: Owner, as_of: dt.date) -> dict[str, Any]:
         "debtor", "creditor"
     )
     for c in rows:
-        changed = c.status_changed_at.date() if c.status_changed_at else None
+        # the local date, as `as_of` and `due_on` are (the UTC date put a promise kept
+        # this evening in Los Angeles on tomorrow: late, a reviewer's finding)
+        changed = timezone.localdate(c.status_changed_at) if c.status_changed_at else None
         status = c.status if changed and changed <= as_of else Commitment.OPEN
         if c.debtor.is_me:
             bucket = mine

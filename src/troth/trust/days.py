@@ -25,8 +25,10 @@ import time
 import zoneinfo
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+
+from troth.errors import TrothError
 
 EPOCH = dt.date(1970, 1, 1)
 _WALL_EPOCH = dt.datetime(1970, 1, 1)  # naive: local wall-clock time, read as UTC
@@ -83,6 +85,7 @@ def sql_days(column: str) -> str:
     if connection.vendor == "postgresql":
         if name is None:
             return f"EXTRACT(EPOCH FROM {column}) / 86400.0"
+        _check_postgresql_zone(name)
         # AT TIME ZONE turns the instant into the zone's wall-clock time (a timestamp
         # without zone, whose EPOCH counts from 1970-01-01 00:00 of the same clock)
         return f"EXTRACT(EPOCH FROM ({column}) AT TIME ZONE '{name}') / 86400.0"
@@ -97,6 +100,33 @@ def sql_days(column: str) -> str:
     # conversion in Python, row by row, slower but right.
     _register_local_days()
     return f"troth_local_days({column}, '{name}')"
+
+
+@functools.lru_cache(maxsize=8)
+def _check_postgresql_zone(name: str) -> None:
+    """Refuse a zone PostgreSQL reads otherwise than Python: CET, EET, WET and MET are
+    also abbreviations, which PostgreSQL looks up first, as fixed offsets without
+    summer time (a reviewer's finding: a contact at 00:30 in a CET summer was
+    yesterday's), and a server's older tzdata may not know a newer zone. Compared at
+    the middle of January and of July, once per zone and process."""
+    moments = [dt.datetime(2025, month, 15, 12, tzinfo=dt.UTC) for month in (1, 7)]
+    try:  # (in a savepoint: a zone PostgreSQL lacks is an error there)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(["EXTRACT(EPOCH FROM %s::timestamptz AT TIME ZONE %s)"] * 2),
+                [x for moment in moments for x in (moment, name)],
+            )
+            theirs = [float(v) / 86400.0 for v in cursor.fetchone()]
+    except DatabaseError:
+        theirs = []
+    zone = zoneinfo.ZoneInfo(name)
+    ours = [(m.astimezone(zone).replace(tzinfo=None) - _WALL_EPOCH) / _ONE_DAY for m in moments]
+    if len(theirs) != 2 or any(abs(a - b) > 1e-6 for a, b in zip(theirs, ours, strict=True)):
+        raise TrothError(
+            f"PostgreSQL reads the time zone {name!r} otherwise than troth does (an "
+            "abbreviation, or a zone its tzdata lacks): set TROTH_TIMEZONE to a region "
+            "and city, such as Europe/Paris"
+        )
 
 
 @functools.lru_cache(maxsize=8)

@@ -72,7 +72,7 @@ class TierCadence(Owned):
 
 class PastBase(Owned):
     """The day the owner's summed past ends (`troth.trust.past`): the interactions
-    dated on or before `day` (an engine day, a UTC midnight) are kept summed per tie
+    dated on or before `day` (an engine day, a local midnight) are kept summed per tie
     in TiePast, so a full recompute reads those sums and only the newer rows.
     No row: no past kept (the next full recompute builds one)."""
 

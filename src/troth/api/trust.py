@@ -51,21 +51,15 @@ def trust_list(
 ) -> dict:
     """`troth trust [--tier] [--cooling] [--as-of] --json`: strongest first (`cooling`:
     the biggest drops over 90 days first)."""
-    from troth.trust.queries import trust_list as rows_for
-    from troth.trust.queries import trust_today
+    from troth.trust.queries import trust_on, trust_today
 
     who = owner(request)
     day = check_as_of(as_of)
     if day == timezone.localdate():  # the cached scores: a page read from the database
         qs, rows_of = trust_today(who, tier, cooling)
         return paginate_lazily(request, qs, cursor, limit, rows_of)
-    rows = rows_for(who, day)  # a read: no transaction (see trust.queries.fresh_scores)
-    if tier:
-        rows = [r for r in rows if r["tier"] == tier]
-    if cooling:
-        rows = [r for r in rows if (r["trend_90"] or 0) < 0]
-        rows.sort(key=lambda r: (r["trend_90"], r["name"]))
-    return paginate(request, rows, cursor, limit)
+    # a read: no transaction (see trust.queries.fresh_scores)
+    return paginate(request, trust_on(who, day, tier, cooling), cursor, limit)
 
 
 class Facts(Out):

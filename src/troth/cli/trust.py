@@ -19,7 +19,7 @@ from troth.ledger.queries import follow_through
 from troth.people.queries import resolve_person
 from troth.trust.asking import ready_to_ask
 from troth.trust.constants import TIERS, check_tier
-from troth.trust.queries import check_as_of, trust_detail, trust_list, trust_today
+from troth.trust.queries import check_as_of, trust_detail, trust_on, trust_today
 from troth.trust.ready import ASKS, PHRASE
 
 AS_OF_HELP = "Compute as the network stood on this date (only what was known then)."
@@ -81,12 +81,7 @@ def trust(
             qs, rows_of = trust_today(me_owner, tier, cooling)
             rows = rows_of(list(qs))
         else:
-            rows = trust_list(me_owner, day)
-            if tier:
-                rows = [r for r in rows if r["tier"] == tier]
-            if cooling:
-                rows = [r for r in rows if (r["trend_90"] or 0) < 0]
-                rows.sort(key=lambda r: (r["trend_90"], r["name"]))
+            rows = trust_on(me_owner, day, tier, cooling)
     if as_json:
         print_json(rows)
         return

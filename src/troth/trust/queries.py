@@ -205,6 +205,20 @@ def trust_today(
     return qs, lambda shown: [_row(*r) for r in shown]
 
 
+def trust_on(
+    owner: Owner, day: dt.date, tier: str | None = None, cooling: bool = False
+) -> list[dict[str, Any]]:
+    """`trust_list` on another day than today, narrowed as `trust_today` is (one tier,
+    or the cooling ties, biggest drop first): `troth trust --as-of` and the API's."""
+    rows = trust_list(owner, day)
+    if tier:
+        rows = [r for r in rows if r["tier"] == tier]
+    if cooling:
+        rows = [r for r in rows if (r["trend_90"] or 0) < 0]
+        rows.sort(key=lambda r: (r["trend_90"], r["name"]))
+    return rows
+
+
 def trust_list(owner: Owner, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Everyone with score, tier and trend, strongest first."""
     day = check_as_of(as_of)

@@ -97,3 +97,19 @@ def test_recent_rows_over_the_past_equal_every_row_summed(
     assert kept.n_meetings[i].tolist() == [3.0, 2.0, 2.0]
     assert kept.me_started[i].tolist() == [3.0, 2.0, 2.0]
     assert kept.minutes[i].tolist() == [120.0, 75.0, 75.0]
+
+
+@pytest.mark.django_db
+def test_rows_are_read_cell_by_cell_with_nulls_as_nan() -> None:
+    """`history._fetch` reads the cells in one pass (np.fromiter) and falls back to
+    np.array when a cell is NULL; a query of another width than asked is refused
+    rather than read off by a column."""
+    from troth.trust.history import _fetch
+
+    rows = _fetch("SELECT 1, 2.5 UNION ALL SELECT 3, 4", [], 2)
+    assert rows.shape == (2, 2) and rows.tolist() == [[1.0, 2.5], [3.0, 4.0]]
+    with_null = _fetch("SELECT 1, NULL UNION ALL SELECT 3, 4", [], 2)
+    assert with_null.shape == (2, 2) and np.isnan(with_null[0, 1]) and with_null[1, 1] == 4
+    assert _fetch("SELECT 1 WHERE 1 = 0", [], 3).shape == (0, 3)
+    with pytest.raises(ValueError, match="3 columns asked, 2 read"):
+        _fetch("SELECT 1, 2", [], 3)

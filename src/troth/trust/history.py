@@ -9,6 +9,7 @@ them (`interactions=False`) and has the database sum them instead
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
@@ -46,7 +47,16 @@ def _fetch(sql: str, params: list | dict, columns: int) -> np.ndarray:
         rows = cursor.fetchall()
     if not rows:
         return np.zeros((0, columns))
-    return np.array(rows, dtype=np.float64)  # NULLs (no due date, never changed) become nan
+    if len(rows[0]) != columns:
+        raise ValueError(f"{columns} columns asked, {len(rows[0])} read")
+    try:
+        # the cells one after another: np.array(rows) discovers the shape of each
+        # tuple first, a tenth of a new day's full recompute at 30,000 people (issue
+        # 20: 150,000 recent rows, 2.3 against 5.5 ns a cell)
+        flat = np.fromiter(chain.from_iterable(rows), np.float64, len(rows) * columns)
+    except TypeError:  # a NULL (no due date, never changed): np.array makes it nan
+        return np.array(rows, dtype=np.float64)
+    return flat.reshape(len(rows), columns)
 
 
 def _people(owner_id: int, person_ids: list[int] | None) -> tuple[np.ndarray, int]:

@@ -158,3 +158,41 @@ def test_pairs_the_shortcut_leaves_are_still_judged_on_their_names() -> None:
         ]
     )
     assert [(m.a, m.b, m.sure) for m in found] == [(1, 2, True)]
+
+
+def test_a_block_of_linkedin_records_alone_is_passed_over_but_not_one_beside_others() -> None:
+    # issue 20: a family-name block holding LinkedIn records only has no pair worth
+    # scoring (two profiles are two people); one with an address-book record is scored
+    only_linkedin = [
+        person(1, "Ann Okafor", "Acme", ("linkedin",)),
+        person(2, "Anne Okafor", "Acme", ("linkedin",)),
+        person(3, "A. Okafor", "Acme", ("linkedin",)),
+    ]
+    assert find_matches(only_linkedin) == []
+    found = find_matches([*only_linkedin, person(4, "Ann Okafor", "Acme", ("vcard",))])
+    assert (1, 4, True) in [(m.a, m.b, m.sure) for m in found]
+
+
+def test_a_linkedin_profile_is_not_another_profiles_slip() -> None:
+    # "Anna Kewis" and "Anna Lewis", two LinkedIn profiles at one company, are two
+    # people: the first is not a misspelling of the second's name that would stand in
+    # the name's group and make it look listed twice by LinkedIn. So the address
+    # book's Anna Lewis is LinkedIn's (the name no source lists twice).
+    others = [  # for "Anna Lewis" to be a rare name
+        person(10 + n, f"{given} {family}", "", ("google",))
+        for n, (given, family) in enumerate(
+            (g, f) for g in ("Bea", "Cy", "Dov", "Eda") for f in ("Moss", "Ng", "Ruiz", "Tal")
+        )
+    ]
+    found = find_matches(
+        [
+            person(1, "Anna Kewis", "Acme", ("linkedin",)),
+            person(2, "Anna Lewis", "Acme", ("linkedin",)),
+            person(3, "Anna Lewis", "", ("google",)),
+            *others,
+        ]
+    )
+    by_pair = {(m.a, m.b): m for m in found}
+    assert by_pair[(2, 3)].sure
+    assert "no source lists this name twice" in by_pair[(2, 3)].reasons
+    assert (1, 2) not in by_pair and (1, 3) not in by_pair

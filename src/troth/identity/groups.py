@@ -15,7 +15,13 @@ from rapidfuzz.distance import JaroWinkler
 
 from troth.identity.names import one_typo
 from troth.identity.records import Candidate, _Prepared
-from troth.identity.scoring import CLOSE_FAMILY, _employer_of, _name_scores, _same_company
+from troth.identity.scoring import (
+    CLOSE_FAMILY,
+    ONCE_PER_PERSON,
+    _employer_of,
+    _name_scores,
+    _same_company,
+)
 
 # A name expected fewer times than this by chance (given x family frequency) is rare.
 RARE_NAME = 0.25
@@ -159,9 +165,13 @@ def _one_per_source(
     candidates = [
         (key, members)
         for key, members in groups.items()
-        if len(members) >= 2 and chance[key] <= SOURCE_RARE_NAME
+        if len(members) >= 2
+        and chance[key] <= SOURCE_RARE_NAME
+        and not _listed_once(people, members)
     ]
     joined: list[tuple[int, int, str]] = []
+    if not candidates:
+        return joined
     for _round in range(MAX_ROUNDS):
         # the clusters the name groups touch, described once per round
         touched = {root(m) for _key, members in candidates for m in members}
@@ -224,6 +234,20 @@ def _one_per_source(
         if not changed:
             break
     return joined
+
+
+def _listed_once(people: Sequence[Candidate], members: list[int]) -> bool:
+    """Every record of the name comes from one source that lists a person once (a
+    LinkedIn export): however merges gather them, two clusters bearing it would both
+    hold that source, so the name never joins (the test in `_one_per_source`'s
+    rounds, answered before them: a LinkedIn export's thousands of shared names
+    each cost a round's bookkeeping, issue 20)."""
+    common: frozenset[str] = ONCE_PER_PERSON
+    for m in members:
+        common = common.intersection(people[m].sources)
+        if not common:
+            return False
+    return True
 
 
 def _variants(

@@ -21,7 +21,9 @@ Three kinds of evidence, in order:
    ("rbellton@...") are read by the family and given names the others bear.
 
 Two records with different LinkedIn profile URLs are two people, whatever else;
-so are two LinkedIn records sharing no address (an export lists a connection once).
+so are two LinkedIn records sharing no address (an export lists a connection once),
+and one is not a misspelling of the other's name: blocks of LinkedIn records alone
+are not compared at all.
 
 Not all pairs: records are blocked by family-name key, by (given name, first
 letters of the family name) and by company or work domain, and each block is
@@ -58,7 +60,14 @@ from troth.identity.records import (
     candidate_from_record,
     normalized,
 )
-from troth.identity.scoring import _compatible, _judge, _same_company, apart, names_agree
+from troth.identity.scoring import (
+    ONCE_PER_PERSON,
+    _compatible,
+    _judge,
+    _same_company,
+    apart,
+    names_agree,
+)
 
 # The names, the records, the scoring and the name groups live in their own modules
 # (troth.identity.names, .records, .scoring, .groups); what callers (and the benchmark)
@@ -82,6 +91,8 @@ __all__ = [
     "_same_company",
     "_one_per_source",
 ]
+
+_NO_SOURCE: frozenset[str] = frozenset()
 
 # Above these, blocks are scored pair by pair only on the cdist candidates.
 GIVEN_CUTOFF = 0.88
@@ -147,10 +158,25 @@ def find_matches(people: Sequence[Candidate], focus: Collection[int] | None = No
             # the first letter only: a slip in the second ("Wsano" for "Wesano")
             by_given[f"{form}:{p.family[:1]}"].append(i)
 
+    # A source that lists each person once (a LinkedIn export): two of its records
+    # that share no address are two people (scoring.apart) whatever their names, so
+    # a block of its records alone holds no pair worth scoring, nor a spelling of
+    # another's name (.groups._variants: two profiles are not one person's slip).
+    # Skipped before the names are compared: a LinkedIn export's family-name blocks
+    # were most of its identity step (issue 20). Shared addresses are step 1's.
+    once = [ONCE_PER_PERSON.intersection(c.sources) if c.sources else _NO_SOURCE for c in people]
+
     def interesting(members: list[int]) -> bool:
-        return len(members) >= 2 and (
-            wanted is None or any(people[m].id in wanted for m in members)
-        )
+        if len(members) < 2:
+            return False
+        if wanted is not None and not any(people[m].id in wanted for m in members):
+            return False
+        common = once[members[0]]
+        for m in members[1:]:
+            if not common:
+                return True
+            common = common & once[m]
+        return not common
 
     # (pairs.setdefault inline, not consider(): a LinkedIn export's blocks hand over
     # a hundred thousand pairs, issue 20)

@@ -18,7 +18,7 @@ from troth.people.models import (
     Person,
     Relationship,
 )
-from troth.people.search import matching
+from troth.people.search import matching, spellings
 from troth.prepared import Prepared
 
 _M = TypeVar("_M", bound=Model)
@@ -218,22 +218,29 @@ def search_rank(query: str) -> Case:
     Toby Zane before Ada Tovar, as the README says, though "ada" sorts first. Plain
     LIKEs on the person's row, the same on SQLite and PostgreSQL (people.search
     finds who matches; this orders the few it found)."""
-    key = fold(query)
-    term = query.strip()
-    whole_word = (
-        Q(name_key=key)
-        | Q(nickname__iexact=term)
-        | Q(name_key__startswith=f"{key} ")
-        | Q(name_key__endswith=f" {key}")
-        | Q(name_key__contains=f" {key} ")
-    )
-    name_start = Q(name_key__startswith=key) | Q(nickname__istartswith=term)
-    word_start = Q(name_key__contains=f" {key}") | Q(nickname__icontains=f" {term}")
+    whole_word, name_start, word_start, inside = Q(), Q(), Q(), Q()
+    # each spelling of a compound name ("smith jones" for Smith-Jones) ranks as the
+    # name it finds (people.search.spellings)
+    for key in spellings(fold(query)):
+        whole_word |= (
+            Q(name_key=key)
+            | Q(name_key__startswith=f"{key} ")
+            | Q(name_key__endswith=f" {key}")
+            | Q(name_key__contains=f" {key} ")
+        )
+        name_start |= Q(name_key__startswith=key)
+        word_start |= Q(name_key__contains=f" {key}")
+        inside |= Q(name_key__contains=key)
+    for term in spellings(query.strip()):
+        whole_word |= Q(nickname__iexact=term)
+        name_start |= Q(nickname__istartswith=term)
+        word_start |= Q(nickname__icontains=f" {term}")
+        inside |= Q(nickname__icontains=term)
     return Case(
         When(whole_word, then=Value(0)),
         When(name_start, then=Value(1)),
         When(word_start, then=Value(2)),
-        When(Q(name_key__contains=key) | Q(nickname__icontains=term), then=Value(3)),
+        When(inside, then=Value(3)),
         default=Value(4),
         output_field=IntegerField(),
     )

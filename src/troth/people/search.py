@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from itertools import product
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -174,6 +175,32 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# A compound name is written with a space or a hyphen ("Smith-Jones", "Jean Luc"):
+# a search tries each at up to this many places (2**3 spellings; past that, the
+# query's own and all-spaces and all-hyphens).
+MAX_JOINS = 3
+
+
+def spellings(text: str) -> list[str]:
+    """The query as typed and as it would be written with a hyphen for a space or a
+    space for a hyphen between two words, so "smith jones" finds Mary Smith-Jones and
+    "jean-luc" finds Jean Luc (a reviewer's finding: the hyphenated name was not
+    found). The query's own spelling first."""
+    joins = [i for i, c in enumerate(text) if c in " -" and 0 < i < len(text) - 1]
+    if not joins:
+        return [text]
+    if len(joins) > MAX_JOINS:
+        candidates = [text, text.replace("-", " "), text.replace(" ", "-")]
+    else:
+        candidates = []
+        for pick in product(" -", repeat=len(joins)):
+            chars = list(text)
+            for i, c in zip(joins, pick, strict=True):
+                chars[i] = c
+            candidates.append("".join(chars))
+    return list(dict.fromkeys([text, *candidates]))
+
+
 def _sqlite_ids(owner: Owner, query: str) -> tuple[str, list[object]] | None:
     key, term = fold(query), query.strip().lower()
     short = len(key) < 3
@@ -183,10 +210,10 @@ def _sqlite_ids(owner: Owner, query: str) -> tuple[str, list[object]] | None:
         key, term = " " + key, " " + term
         if len(key) < 3:
             return None
-    names = _phrase(key)
+    names = " OR ".join(_phrase(k) for k in spellings(key))
     # the nickname, title and contact points are indexed as written: the query folded
     # (accents off) and as typed, so "josé" and "jose" both find "José" in a name
-    raw = names if term == key else f"{_phrase(key)} OR {_phrase(term)}"
+    raw = " OR ".join(_phrase(k) for k in dict.fromkeys([*spellings(key), *spellings(term)]))
     sql = (
         "SELECT rowid FROM troth_search_person WHERE troth_search_person MATCH %s"
         " UNION SELECT rowid FROM troth_search_nickname WHERE troth_search_nickname MATCH %s"
@@ -205,24 +232,31 @@ def _sqlite_ids(owner: Owner, query: str) -> tuple[str, list[object]] | None:
     return sql, [names, raw, owner.id, raw, owner.id, raw, owner.id, names]
 
 
-def _like_any(column: str, text: str, short: bool, *, upper: bool) -> tuple[str, list[object]]:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _like_any(
+    column: str, text: str, short: bool, *, upper: bool, spelled: bool = False
+) -> tuple[str, list[object]]:
     col = f"UPPER({column})" if upper else column
-    if upper:
-        escaped = escaped.upper()
     if short:
+        escaped = _escaped(text, upper)
         return f"({col} LIKE %s OR {col} LIKE %s)", [f"{escaped}%", f"% {escaped}%"]
-    return f"{col} LIKE %s", [f"%{escaped}%"]
+    texts = spellings(text) if spelled else [text]
+    likes = " OR ".join(f"{col} LIKE %s" for _ in texts)
+    return f"({likes})", [f"%{_escaped(t, upper)}%" for t in texts]
+
+
+def _escaped(text: str, upper: bool) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.upper() if upper else escaped
 
 
 def _pg_ids(owner: Owner, query: str) -> tuple[str, list[object]]:
     key, term = fold(query), query.strip()
     short = len(key) < 3
-    name, p1 = _like_any("p.name_key", key, short, upper=False)
-    nick, p2 = _like_any("p.nickname", term, short, upper=True)
+    name, p1 = _like_any("p.name_key", key, short, upper=False, spelled=True)
+    nick, p2 = _like_any("p.nickname", term, short, upper=True, spelled=True)
     value, p3 = _like_any("c.value", term, short, upper=True)
     title, p4 = _like_any("e.title", term, short, upper=True)
-    org, p5 = _like_any("o.name_key", key, short, upper=False)
+    org, p5 = _like_any("o.name_key", key, short, upper=False, spelled=True)
     sql = (
         f"SELECT p.id FROM people_person p WHERE p.owner_id = %s AND ({name} OR {nick})"
         f" UNION SELECT c.person_id FROM people_contactpoint c WHERE c.owner_id = %s"

@@ -96,3 +96,15 @@ def test_without_autovacuum_a_bulk_write_is_vacuumed_once_committed(
         assert (visible == pages) is not autovacuum
     finally:
         del connection._troth_autovacuum  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="VACUUM is PostgreSQL's (the PostgreSQL pass runs it)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_vacuum_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    from troth.dbstats import _vacuum
+
+    _vacuum('"no_such_table"')  # after the commit: the work is saved, whatever this does
+    assert "VACUUM" in caplog.text and "no_such_table" in caplog.text

@@ -13,9 +13,12 @@ without sqlite_stat1 (see troth.trust.summary), and ANALYZE could move them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
+
+log = logging.getLogger(__name__)
 
 # Fewer rows than this written at once: autovacuum's own threshold is soon enough.
 BULK_ROWS = 10_000
@@ -37,21 +40,26 @@ def analyze(tables: Iterable[type[models.Model]], rows: int = BULK_ROWS) -> bool
     # their dead rows behind for good. PostgreSQL vacuums after such writes itself
     # when autovacuum is on (its default); troth does it when it is off.
     vacuum = not autovacuum_on()
+    if vacuum and not connection.in_atomic_block:
+        _vacuum(names, "ANALYZE, ")
+        return True
     with connection.cursor() as cursor:
-        if connection.in_atomic_block or not vacuum:
-            cursor.execute(f"ANALYZE {names}")
-        else:
-            cursor.execute(f"VACUUM (ANALYZE, SKIP_LOCKED) {names}")
-            return True
+        cursor.execute(f"ANALYZE {names}")
     if vacuum:
         transaction.on_commit(lambda: _vacuum(names))
     return True
 
 
-def _vacuum(names: str) -> None:
-    # SKIP_LOCKED: another member's request vacuuming the same table is enough
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (SKIP_LOCKED) {names}")
+def _vacuum(names: str, also: str = "") -> None:
+    """Housekeeping after the work is committed: a failure (a user that does not own
+    the tables only gets a warning; a cancelled statement) is logged, never the
+    request's error. SKIP_LOCKED: another member's request vacuuming the table is
+    enough."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ({also}SKIP_LOCKED) {names}")
+    except DatabaseError:
+        log.warning("VACUUM %s failed", names, exc_info=True)
 
 
 def autovacuum_on() -> bool:

@@ -90,3 +90,40 @@ def test_sorted_and_filtered_by_trust_in_the_database_as_in_python(
             in_python += _ids(page.content.decode())
         assert in_db == in_python, params
         assert in_db or params.get("cooling"), params
+
+
+def test_sorted_by_company_in_the_database_as_in_python(web: Client, alice: Owner) -> None:
+    """By the company the row shows (the newest current job's), lower-cased, compared by
+    code point on both databases ("Éclair" after "zeta", as Python sorts), people with
+    no company last (first when reversed): the database's page is the order the search
+    still sorts in Python, and it is read with a LIMIT."""
+    from troth.people.actions import do_get_or_create_organization
+    from troth.people.models import Employment
+
+    companies = ["Acme", "acme", "Éclair", "eclair", "Zeta", "ábaco", "Beta", None]
+    for i in range(70):
+        company = companies[i % len(companies)]
+        do_add_person(alice, f"Person {(i * 41) % 111:03d}", company=company)
+    # two current jobs: the newest one is shown, and sorted by
+    two = do_add_person(alice, "Person two jobs", company="Zeta")
+    Employment.objects.filter(person=two).update(started_on=dt.date(2020, 1, 1))
+    Employment.objects.create(
+        owner=alice,
+        person=two,
+        organization=do_get_or_create_organization(alice, "Aardvark"),
+        is_current=True,
+        started_on=dt.date(2024, 1, 1),
+    )
+    web.get("/people/")
+    for params in ({"sort": "company"}, {"sort": "-company"}):
+        in_db, in_python = [], []
+        for number in (1, 2):
+            in_db += _ids(web.get("/people/", {**params, "page": str(number)}).content.decode())
+            page = web.get("/people/", {**params, "q": "person", "page": str(number)})
+            in_python += _ids(page.content.decode())
+        assert len(in_db) == 71 and in_db == in_python, params
+        if params["sort"] == "company":
+            assert in_db[0] == two.id  # "aardvark", its newest job, before "acme"
+    with CaptureQueriesContext(connection) as seen:
+        web.get("/people/", {"sort": "company"})
+    assert [q for q in seen.captured_queries if "LIMIT 50" in q["sql"]]

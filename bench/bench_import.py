@@ -13,27 +13,11 @@ the import, the summary). The machine line (bench/machine.py) comes first and
 each run is appended to bench/RESULTS.md; the history before issue 20 is in this
 file's git history.
 
-The import also writes the search index (troth.people.search.bulk_writes: names,
-nicknames, titles and e-mails, indexed once per chunk): measured back to back with
-the code before it on 2026-12-06 (a machine at load 11-18, about four times slower
-than issue 20's), 14.2 s before and 18.4 s after for the 30,000, most of the
-difference the trigram index of 30,000 distinct names. Still to do: the import
-was over its target before the index too.
-
-CPU seconds (time.process_time) are printed beside the wall times, for the whole
-import and each phase: on a shared machine the wall times swing by two or three
-times from run to run, the CPU seconds far less. On 2026-12-07 (load 7-9, three
-runs each, interleaved with the code before in the same session), the 30,000 took a
-median of 3.35 s of CPU against 4.08 before (reading 0.26 against 0.46, people
-1.96 against 2.11, identities 0.99 against 1.33): the cyclic collector's first
-threshold raised while an import runs (troth.importers.apply.collector_relaxed),
-and the identity step's pairs decided apart before they are scored.
-Later on 2026-12-07 (load 11-14, three runs each, interleaved with main's code): a
-median of 3.77 s of CPU against 3.92 (identities 1.12 against 1.18, people 2.21
-against 2.28): the identity step's candidates read into plain dicts, fewer copies in
-find_matches, a LinkedIn row's cells read once, repeated texts cut once. What is left
-is mostly SQLite's own work (the INSERTs into five tables and their indexes, about
-1.3 s, and the search index, 0.3 s) and the matcher's pass over every contact.
+The import also writes the search index (troth.people.search), matches identities
+(troth.identity) and records what it changed (for an undo): the phases are printed
+apart, in wall and CPU seconds (time.process_time: on a shared machine the wall times
+swing by two or three times from run to run, the CPU seconds far less). What was
+measured and tried along the way, with dates and commits, is in bench/FINDINGS.md.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def load_history(
     pr_keep = np.isin(pr_other.astype(np.int64), ids)
     knows = np.zeros(n, dtype=np.int64)
     for linked in _linked(owner, ids if person_ids is not None else None, known_on):
-        np.add.at(knows, rows_to_index(linked[np.isin(linked, ids)]), 1)
+        knows += np.bincount(rows_to_index(linked[np.isin(linked, ids)]), minlength=n)
     # everyone: no need to spell out 30,000 ids
     wanted = None if person_ids is None else ids.tolist()
     conduct = [row for reader in CONDUCT for row in reader(owner, wanted) if row[0] in index]

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from troth.interactions.actions import do_log_interaction
+from troth.lib.text import fold
 from troth.people.actions import do_add_person, do_edit_person
 from troth.people.queries import find_people
 from troth.trust.models import TrustScore
@@ -93,14 +94,14 @@ def test_sorted_and_filtered_by_trust_in_the_database_as_in_python(
 
 
 def test_sorted_by_company_in_the_database_as_in_python(web: Client, alice: Owner) -> None:
-    """By the company the row shows (the newest current job's), lower-cased, compared by
-    code point on both databases ("Éclair" after "zeta", as Python sorts), people with
-    no company last (first when reversed): the database's page is the order the search
-    still sorts in Python, and it is read with a LIMIT."""
+    """By the company the row shows (the newest current job's), folded as names are
+    ("Ébène" among the e's, not after "zeta": a newcomer's finding), people with no
+    company last either way and each company's people in name order: the database's
+    page is the order the search still sorts in Python, and it is read with a LIMIT."""
     from troth.people.actions import do_get_or_create_organization
     from troth.people.models import Employment
 
-    companies = ["Acme", "acme", "Éclair", "eclair", "Zeta", "ábaco", "Beta", None]
+    companies = ["Acme", "Ébène", "Zeta", "ábaco", "Beta", "Øresund", "eclair", None]
     for i in range(70):
         company = companies[i % len(companies)]
         do_add_person(alice, f"Person {(i * 41) % 111:03d}", company=company)
@@ -122,8 +123,27 @@ def test_sorted_by_company_in_the_database_as_in_python(web: Client, alice: Owne
             page = web.get("/people/", {**params, "q": "person", "page": str(number)})
             in_python += _ids(page.content.decode())
         assert len(in_db) == 71 and in_db == in_python, params
+        shown = [_company_of(web, pid) for pid in in_db]
+        named = [c for c in shown if c]
+        assert shown[len(named) :] == [None] * (len(shown) - len(named))  # nobody's last
+        order = [fold(c) for c in dict.fromkeys(named)]
+        assert order == sorted(order, reverse=params["sort"] == "-company"), order
         if params["sort"] == "company":
-            assert in_db[0] == two.id  # "aardvark", its newest job, before "acme"
+            assert in_db[0] == two.id  # "aardvark", its newest job, before "abaco"
+            assert order[:3] == ["aardvark", "abaco", "acme"] and "ebene" in order[4:6]
     with CaptureQueriesContext(connection) as seen:
         web.get("/people/", {"sort": "company"})
     assert [q for q in seen.captured_queries if "LIMIT 50" in q["sql"]]
+
+
+def _company_of(web: Client, pid: int) -> str | None:
+    """The company the Person page shows as the current job's (None: no job)."""
+    from troth.people.models import Employment
+
+    job = (
+        Employment.objects.filter(person_id=pid, is_current=True)
+        .order_by("-started_on", "-id")
+        .select_related("organization")
+        .first()
+    )
+    return job.organization.name if job and job.organization else None

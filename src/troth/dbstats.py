@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import Error, connection, models, transaction
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def _vacuum(names: str, also: str = "") -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ({also}SKIP_LOCKED) {names}")
-    except DatabaseError:
+    except Error:  # DatabaseError, and InterfaceError (a connection closed)
         log.warning("VACUUM %s failed", names, exc_info=True)
 
 

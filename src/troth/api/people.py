@@ -39,6 +39,10 @@ def _me_row(who: Owner, person: Person) -> dict:
     return {k: card.get(k) for k in keys if k != "last_contact"} | {"last_contact": None}
 
 
+# A search's longest query (the People page keeps as many characters).
+MAX_QUERY = 200
+
+
 def _check_name(name: str | None, field: str) -> None:
     problem = name_problem(name) if name is not None else None
     if problem:
@@ -58,6 +62,8 @@ def list_people(
     """`troth people [QUERY] [--tag] [--company] [--archived] --json`: names, nicknames,
     companies, titles and e-mails; the best matches first with a search, else by name."""
     who = owner(request)
+    if q is not None and len(q) > MAX_QUERY:
+        raise TrothError(f"q: at most {MAX_QUERY} characters")  # as the People page cuts it
     offset, limit = window(request, cursor, limit)
     ids = queries.find_people(
         who,

@@ -26,6 +26,7 @@ from troth.people.models import (
     Tag,
 )
 from troth.people.queries import find_by_contact, find_organization
+from troth.people.search import spellings
 
 MAX_NAME = 200
 # Notes, summaries and promises are for people to read back; longer is a document.
@@ -202,7 +203,12 @@ def do_add_person(
         if other is not None:
             raise TrothError(f"{value} already belongs to {other.full_name} (#{other.id})")
     if not allow_duplicate_name:
-        twin = Person.objects.filter(owner=owner, is_me=False, name_key=fold(name)).first()
+        # (Jean-Luc Picard is already there when Jean Luc Picard is: people.search.spellings)
+        twin = (
+            Person.objects.filter(owner=owner, is_me=False, name_key__in=spellings(fold(name)))
+            .order_by("id")
+            .first()
+        )
         if twin is not None:
             raise TrothError(
                 f"{twin.full_name} is already in your network (#{twin.id}); "

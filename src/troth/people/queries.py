@@ -5,6 +5,16 @@ from __future__ import annotations
 from typing import Any, TypeVar, cast
 
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
+from django.db.models.lookups import (
+    Contains,
+    EndsWith,
+    Exact,
+    IContains,
+    IExact,
+    IStartsWith,
+    StartsWith,
+)
 
 from troth.errors import Ambiguous, NotFound
 from troth.lib.dates import iso
@@ -75,7 +85,14 @@ def resolve_person(owner: Owner, query: str, *, allow_me: bool = False) -> Perso
         return person
     # The common case (exact name) is one indexed lookup; only misses load every name.
     key = fold(text)
-    exact = list(people_for(owner).filter(name_key=key).values_list("id", "full_name")[:10])
+    # "Mary Smith Jones" is Mary Smith-Jones: a space and a hyphen between words stand
+    # for each other here too, as in a search (people.search.spellings)
+    exact = list(
+        people_for(owner)
+        .filter(name_key__in=spellings(key))
+        .order_by("id")
+        .values_list("id", "full_name")[:10]
+    )
     if len(exact) == 1:
         return Person.objects.get(id=exact[0][0])
     nicknames: dict[int, str] = {}
@@ -218,24 +235,22 @@ def search_rank(query: str) -> Case:
     Toby Zane before Ada Tovar, as the README says, though "ada" sorts first. Plain
     LIKEs on the person's row, the same on SQLite and PostgreSQL (people.search
     finds who matches; this orders the few it found)."""
-    whole_word, name_start, word_start, inside = Q(), Q(), Q(), Q()
-    # each spelling of a compound name ("smith jones" for Smith-Jones) ranks as the
-    # name it finds (people.search.spellings)
-    for key in spellings(fold(query)):
-        whole_word |= (
-            Q(name_key=key)
-            | Q(name_key__startswith=f"{key} ")
-            | Q(name_key__endswith=f" {key}")
-            | Q(name_key__contains=f" {key} ")
-        )
-        name_start |= Q(name_key__startswith=key)
-        word_start |= Q(name_key__contains=f" {key}")
-        inside |= Q(name_key__contains=key)
-    for term in spellings(query.strip()):
-        whole_word |= Q(nickname__iexact=term)
-        name_start |= Q(nickname__istartswith=term)
-        word_start |= Q(nickname__icontains=f" {term}")
-        inside |= Q(nickname__icontains=term)
+    # A hyphen counts as a space on both sides ("jones" is a whole word of Mary
+    # Smith-Jones's name, and "smith jones" the whole of it: people.search.spellings)
+    key = fold(query).replace("-", " ")
+    term = query.strip().replace("-", " ")
+    name = Replace(F("name_key"), Value("-"), Value(" "))
+    nick = Replace(F("nickname"), Value("-"), Value(" "))
+    whole_word = (
+        Q(Exact(name, key))
+        | Q(IExact(nick, term))
+        | Q(StartsWith(name, f"{key} "))
+        | Q(EndsWith(name, f" {key}"))
+        | Q(Contains(name, f" {key} "))
+    )
+    name_start = Q(StartsWith(name, key)) | Q(IStartsWith(nick, term))
+    word_start = Q(Contains(name, f" {key}")) | Q(IContains(nick, f" {term}"))
+    inside = Q(Contains(name, key)) | Q(IContains(nick, term))
     return Case(
         When(whole_word, then=Value(0)),
         When(name_start, then=Value(1)),

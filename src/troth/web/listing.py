@@ -15,7 +15,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Collate, Lower
+from django.db.models.functions import Coalesce, Collate
 from django.urls import reverse
 
 from troth.errors import FieldError
@@ -171,9 +171,10 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
         companies: dict[int, str | None] = {}
         for pid, key in _current_jobs(owner).values_list("person_id", COMPANY_KEY):
             companies.setdefault(pid, key)  # the newest current job's, as the row shows
-        ids.sort(key=lambda i: (companies.get(i) is None, companies.get(i) or ""))
-        if f.descending:
-            ids.reverse()
+        known = [i for i in ids if companies.get(i) is not None]
+        # (a stable sort, reversed or not: the people of one company stay in name order)
+        known.sort(key=lambda i: companies[i] or "", reverse=f.descending)
+        ids = known + [i for i in ids if companies.get(i) is None]
     elif f.descending:
         ids.reverse()
     pager = Paginator(ids, PER_PAGE)
@@ -194,19 +195,16 @@ def _in_database(owner, found: QuerySet[Person, int], f: Filters) -> QuerySet[Pe
         found = found.filter(id__in=scores.filter(trend_90__lt=0).values("person_id"))
     if f.sort == "company":
         # the company the row shows (the newest current job's, present.people_rows),
-        # lower-cased; people with none last. Compared by code point on both databases,
-        # as Python's sort of the same keys does (the search's order, sorted there):
-        # PostgreSQL's own collation puts "Éclair" and "eclair" elsewhere.
+        # by its folded name ("Ébène" among the e's), people with none last either way,
+        # each company's people in name order. Compared by code point on both databases,
+        # as Python's sort of the same keys does (the search's order, sorted there).
         shown: Any = Subquery(
             _current_jobs(owner).filter(person_id=OuterRef("pk")).values(key=COMPANY_KEY)[:1]
         )
         if connection.vendor == "postgresql":
             shown = Collate(shown, "C")
-        if f.descending:  # the whole list reversed, ties too
-            return found.order_by(
-                shown.desc(nulls_first=True), F("name_key").desc(), F("id").desc()
-            )
-        return found.order_by(shown.asc(nulls_last=True), "name_key", "id")
+        order = shown.desc(nulls_last=True) if f.descending else shown.asc(nulls_last=True)
+        return found.order_by(order, "name_key", "id")
     key = {
         "score": Coalesce("trust__score", -1.0),
         "last": Coalesce("trust__last_contact", dt.date.min),
@@ -222,7 +220,8 @@ def _current_jobs(owner) -> QuerySet[Employment]:
     return Employment.objects.filter(owner=owner, is_current=True).order_by("-started_on", "-id")
 
 
-COMPANY_KEY = Lower("organization__name")
+# folded as names are (accents off, case folded): "Ébène Labs" sorts as "ebene labs"
+COMPANY_KEY = F("organization__name_key")
 
 
 def _rows(

@@ -513,8 +513,12 @@ def test_merge_keeps_one_job_per_employer_and_the_kept_current_job(alice: Owner)
     from troth.people.models import Employment
 
     keep = do_add_person(alice, "Marie-Claire Dubois", company="Umbrella Inc")
-    other = do_add_person(
-        alice, "Marie Claire Dubois", company="Umbrella, Inc.", title="VP Engineering"
+    other = do_add_person(  # (a twin by name: added as a second person, to be merged)
+        alice,
+        "Marie Claire Dubois",
+        company="Umbrella, Inc.",
+        title="VP Engineering",
+        allow_duplicate_name=True,
     )
     before = dump()
     with transaction.atomic():

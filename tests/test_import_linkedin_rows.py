@@ -547,9 +547,11 @@ MANY_SIZES: Any = {
     "relationships": 1267,
     "sources": 1259,
     "merges": 34,
-    "suggestions": 72,
+    # 72 before the merges of a run were read again (identity.actions._apart): William
+    # Smith and Bill Smyth, each a LinkedIn profile after this file's merges, are two
+    "suggestions": 71,
     "changes": 22,
 }
 MANY_CREATED_MERGED: Any = (1203, 34)
-MANY_DIGEST: Any = "d32212d6ca9e9db18a1b663cfcc1e8399325a642790adf97d0d20dc54dbc78f2"
+MANY_DIGEST: Any = "041f0f925adc332bbfa84adcb173e2e78b61ac84dc0ddb20694fc7e458bf5fef"
 MANY_COUNTS_DIGEST: Any = "17b7dfd9622df1ca7c3633b3c788595df9953366838d40d409ce1a0021f10fed"

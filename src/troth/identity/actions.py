@@ -47,6 +47,8 @@ from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
 from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import candidates, rejected_pairs
+from troth.identity.records import _prepare
+from troth.identity.scoring import apart
 from troth.lib.text import fold
 from troth.owned import Owned, Owner, rewriting, rows_rewritten
 from troth.people.models import Employment, Person
@@ -676,6 +678,25 @@ def do_accept(owner: Owner, keep: Person, other: Person, *, reason: str = "") ->
     return do_merge(owner, keep, other, reason=reason or "merged by hand")
 
 
+def _apart(owner: Owner, a: int, b: int) -> bool:
+    """Whether two people are two whatever their names say (scoring.apart), read again
+    as they are now, after this run's merges."""
+    found = {c.id: c for c in candidates(owner, ids=[a, b])}
+    if a not in found or b not in found:
+        return True  # one is gone: nothing to suggest
+    ca, cb = found[a], found[b]
+    shared = [
+        f"same {kind} {v}"
+        for kind, x, y in (
+            ("email", ca.emails, cb.emails),
+            ("phone", ca.phones, cb.phones),
+            ("url", ca.urls, cb.urls),
+        )
+        for v in sorted(set(x) & set(y))
+    ]
+    return apart(_prepare(ca), _prepare(cb), shared, ca, cb)
+
+
 @dataclass
 class ResolveSummary:
     merged: int
@@ -733,6 +754,11 @@ def do_resolve(owner: Owner, person_ids: Collection[int] | None = None) -> Resol
         a, b = current(m.a), current(m.b)
         pair = (min(a, b), max(a, b))
         if a == b or pair in known:
+            continue
+        if pair != (m.a, m.b) and _apart(owner, *pair):
+            # a record likely the same as two people was merged into one of them:
+            # the other is only suggested as the same if nothing tells them apart
+            # (two LinkedIn profiles are two people: a newcomer's finding)
             continue
         known.add(pair)
         MergeSuggestion.objects.create(

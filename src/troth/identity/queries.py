@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
@@ -144,8 +145,9 @@ def interactions_dropped(owner: Owner, since: dt.datetime) -> int:
     return dropped
 
 
-def candidates(owner: Owner) -> list[match.Candidate]:
-    """Every contact of the owner as the matcher sees them (plain values, no models).
+def candidates(owner: Owner, ids: Collection[int] | None = None) -> list[match.Candidate]:
+    """Every contact of the owner (or these of them) as the matcher sees them (plain
+    values, no models).
 
     Read into plain dicts and lists: this runs after every import over all the
     owner's people (30,000 after a LinkedIn export), and a dict of defaultdicts per
@@ -154,8 +156,13 @@ def candidates(owner: Owner) -> list[match.Candidate]:
     # liz~elizabeth"), and PostgreSQL returns rows in the order they lie on disk, which
     # after deletes and rolled-back writes is not the order they were made in (found by
     # a whole-rows test that failed only after another test's rollback)
+    mine: dict[str, Any] = {"owner": owner}
+    theirs: dict[str, Any] = {"owner": owner}
+    if ids is not None:
+        mine["id__in"] = list(ids)
+        theirs["person_id__in"] = list(ids)
     people = (
-        Person.objects.filter(owner=owner, is_me=False)
+        Person.objects.filter(is_me=False, **mine)
         .order_by("id")
         .values_list("id", "full_name", "given_name", "family_name", "nickname")
     )
@@ -163,7 +170,7 @@ def candidates(owner: Owner) -> list[match.Candidate]:
     phones: dict[int, list[str]] = {}
     urls: dict[int, list[str]] = {}
     by_kind = {ContactPoint.EMAIL: emails, ContactPoint.PHONE: phones, ContactPoint.URL: urls}
-    for pid, kind, value in ContactPoint.objects.filter(owner=owner).values_list(
+    for pid, kind, value in ContactPoint.objects.filter(**theirs).values_list(
         "person_id", "kind", "value"
     ):
         held = by_kind.get(kind)
@@ -175,7 +182,7 @@ def candidates(owner: Owner) -> list[match.Candidate]:
                 found.append(value)
     companies: dict[int, str] = {}
     for pid, org in (
-        Employment.objects.filter(owner=owner, is_current=True)
+        Employment.objects.filter(is_current=True, **theirs)
         .order_by("-started_on", "-id")
         .exclude(organization=None)  # a headline job (a title alone) names no employer
         .values_list("person_id", "organization__name")
@@ -184,7 +191,7 @@ def candidates(owner: Owner) -> list[match.Candidate]:
     # Where each person came from: a source lists a person once, so two people with one
     # name from the same source are namesakes (match.py's once-per-source rule).
     sources: dict[int, list[str]] = {}
-    for pid, source in SourceRecord.objects.filter(owner=owner).values_list("person_id", "source"):
+    for pid, source in SourceRecord.objects.filter(**theirs).values_list("person_id", "source"):
         seen = sources.get(pid)
         if seen is None:
             sources[pid] = [source]

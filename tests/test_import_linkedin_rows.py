@@ -303,7 +303,8 @@ SMALL_ROWS_AFTER: Any = {
     "people": [
         ["Alice", "", "", "", "me", True, ""],
         ["Robert Okafor", "Robert", "Okafor", "", "robert okafor", False, ""],
-        ["Jonathan Smith", "Jonathan", "Smith", "", "jonathan smith", False, ""],
+        # "Jon" Smith from LinkedIn merged in: what he goes by (identity.actions._goes_by)
+        ["Jonathan Smith", "Jonathan", "Smith", "Jon", "jonathan smith", False, ""],
         ["Grace Hopper", "Grace", "Hopper", "", "grace hopper", False, ""],
         ["Chris Taylor", "Chris", "Taylor", "", "chris taylor", False, ""],
         ["Priya Sharma", "Priya", "Sharma", "", "priya sharma", False, ""],
@@ -553,5 +554,6 @@ MANY_SIZES: Any = {
     "changes": 22,
 }
 MANY_CREATED_MERGED: Any = (1203, 34)
-MANY_DIGEST: Any = "041f0f925adc332bbfa84adcb173e2e78b61ac84dc0ddb20694fc7e458bf5fef"
+# (the short forms merged in kept as what they go by: Bob, Liz and Bill, identity.actions._goes_by)
+MANY_DIGEST: Any = "f36b33ed711b634c8e01fb90273bc16e0e69eb46754c3b8dde0459f21fefbc4d"
 MANY_COUNTS_DIGEST: Any = "17b7dfd9622df1ca7c3633b3c788595df9953366838d40d409ce1a0021f10fed"

@@ -34,7 +34,9 @@ def test_find_a_way_in_and_open_the_ask(
     expect(page.get_by_role("heading", level=1)).to_contain_text(TARGET)
     page.get_by_text("Find a way in", exact=True).click()
     chains = page.locator("#paths-result .chain")
-    expect(chains.first).to_be_visible()
+    # the first path query of a process builds the graph's arrays: under a loaded CI
+    # run (two workers, browsers) it once took longer than the default 5 s
+    expect(chains.first).to_be_visible(timeout=15_000)
     assert chains.count() >= 2
     first_hop = chains.first.locator(".hop:not(.you)").first
     assert first_hop.get_attribute("title")  # the evidence on hover

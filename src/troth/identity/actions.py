@@ -45,6 +45,7 @@ from troth.errors import Conflict, NotFound, TrothError
 from troth.events import emit
 from troth.identity import match
 from troth.identity.models import MergeRecord, MergeSuggestion
+from troth.identity.names import name_forms
 from troth.identity.pairs import COMBINED, combine, pair_columns
 from troth.identity.queries import candidates, rejected_pairs
 from troth.identity.records import _prepare
@@ -220,6 +221,16 @@ def _movable(model: type[models.Model]) -> set[str]:
         if f.is_relation and f.related_model is Person
     }
     return cols | ({"is_current"} if model is Employment else set())
+
+
+def _goes_by(keep: Person, other: Person) -> str:
+    """The merged person's given name when it is a short form of the kept one's ("Bob"
+    merged into Robert Lang), kept as what they go by: a search for "bob" still finds
+    him (a newcomer's finding: the merged name was forgotten). Empty otherwise."""
+    mine, theirs = fold(keep.given_name), fold(other.given_name)
+    if not mine or not theirs or mine == theirs or " " in theirs:
+        return ""
+    return other.given_name if mine in name_forms(theirs) else ""
 
 
 def _fillable(model: type[models.Model]) -> set[str]:
@@ -519,6 +530,9 @@ def do_merge(owner: Owner, keep: Person, other: Person, *, reason: str = "") -> 
     }
     if fill.get("photo") is None:
         fill.pop("photo_type", None)
+    goes_by = _goes_by(keep, other)
+    if goes_by and "nickname" not in fill and not keep.nickname:
+        fill["nickname"] = goes_by
     if fill:
         plan.filled[_label(Person)] = {
             "pk": keep.pk,

@@ -129,7 +129,9 @@ def test_a_concurrent_writer_is_never_locked_out_during_a_long_import(
     # a handful of writes is enough to show they interleave with the import: how many
     # fit depends on the machine (two test workers share CI's two cores)
     assert written >= 5 and waits, "the import was over before the writer could try"
-    assert max(waits) < 2.0
+    # (no wall-clock bound here: the writer's own 2 s busy timeout is the test, and
+    # `errors` above holds any "database is locked"; a loaded CI run measured one wait
+    # that SQLite granted at 2.03 s, its busy handler's last sleep past the timeout)
     for done in cli_runs:
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     tags = sqlite3.connect(db).execute(

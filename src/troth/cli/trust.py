@@ -44,7 +44,11 @@ def _trend(value: float | None) -> str:
 def trust(
     name: str | None = typer.Argument(None, help="One person (name or #id); everyone if omitted."),
     tier: str | None = typer.Option(None, "--tier", help="|".join(TIERS)),
-    cooling: bool = typer.Option(False, "--cooling", help="Biggest drops over 90 days first."),
+    cooling: bool = typer.Option(
+        False,
+        "--cooling",
+        help="The ties whose score fell a point or more in 90 days, biggest drop first.",
+    ),
     limit: int = typer.Option(50, "--limit", help="Rows in the table (0 for all)."),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from troth.trust.constants import is_cooling
+
 ROLLING_DAYS = 90
 
 
@@ -141,8 +143,8 @@ def tiers_to_show(tiers: dict[str, Sequence[int]], factor: int = 4, floor: int =
 
 def cooling(rows: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """The ties losing the most over 90 days (then 30), biggest drop first; rows as
-    `trust_list` gives them. Only drops of at least a point count."""
-    falling = [r for r in rows if r.get("trend_90") is not None and r["trend_90"] <= -1]
+    `trust_list` gives them. Only drops of at least a point count (trust.constants)."""
+    falling = [r for r in rows if is_cooling(r.get("trend_90"))]
     falling.sort(key=lambda r: (r["trend_90"], r.get("trend_30") or 0, r["name"]))
     return falling[:limit]
 

@@ -17,7 +17,14 @@ from troth.interactions.models import Interaction
 from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
 from troth.people.models import Person
-from troth.trust.constants import ENGINE_VERSION, TIER_CADENCE_DAYS, TIERS, TrustParams
+from troth.trust.constants import (
+    COOLING_TREND_90,
+    ENGINE_VERSION,
+    TIER_CADENCE_DAYS,
+    TIERS,
+    TrustParams,
+    is_cooling,
+)
 from troth.trust.locking import lock_trust
 from troth.trust.models import TierCadence, TrustScore
 from troth.trust.warmth import WARM_MIN_DAYS, WARM_TIERS, is_warm
@@ -200,8 +207,10 @@ def trust_today(
     if tier:
         qs = qs.filter(tier=tier)
     if cooling:
-        # a drop shown as one (-0.1 or more, as rounded to a tenth), biggest first
-        qs = qs.filter(trend_90__lte=-0.05).order_by("trend_90", "person__name_key", "person_id")
+        # biggest drop first
+        qs = qs.filter(trend_90__lte=COOLING_TREND_90).order_by(
+            "trend_90", "person__name_key", "person_id"
+        )
     return qs, lambda shown: [_row(*r) for r in shown]
 
 
@@ -214,7 +223,7 @@ def trust_on(
     if tier:
         rows = [r for r in rows if r["tier"] == tier]
     if cooling:
-        rows = [r for r in rows if (r["trend_90"] or 0) < 0]
+        rows = [r for r in rows if is_cooling(r["trend_90"])]
         rows.sort(key=lambda r: (r["trend_90"], r["name"]))
     return rows
 

@@ -25,7 +25,7 @@ from troth.lib.text import is_number
 from troth.people.models import Employment, Person
 from troth.people.queries import owned_rows, people_matching
 from troth.present import people_rows, whole
-from troth.trust.constants import check_tier
+from troth.trust.constants import COOLING_TREND_90, check_tier, is_cooling
 from troth.trust.models import TrustScore
 from troth.trust.queries import fresh_scores
 
@@ -149,7 +149,7 @@ def people_page(owner, f: Filters, number: Any, today: dt.date) -> tuple[Page, l
     if f.tier:
         ids = [i for i in ids if i in trust and trust[i][1] == f.tier]
     if f.cooling:
-        ids = [i for i in ids if i in trust and (trust[i][2] or 0) < 0]
+        ids = [i for i in ids if i in trust and is_cooling(trust[i][2])]
     if f.owes:
         rows = balance(owner, today)
         wanted = {
@@ -192,7 +192,9 @@ def _in_database(owner, found: QuerySet[Person, int], f: Filters) -> QuerySet[Pe
     if f.tier:
         found = found.filter(id__in=scores.filter(tier=f.tier).values("person_id"))
     if f.cooling:
-        found = found.filter(id__in=scores.filter(trend_90__lt=0).values("person_id"))
+        found = found.filter(
+            id__in=scores.filter(trend_90__lte=COOLING_TREND_90).values("person_id")
+        )
     if f.sort == "company":
         # the company the row shows (the newest current job's, present.people_rows),
         # by its folded name ("Ébène" among the e's), people with none last either way,

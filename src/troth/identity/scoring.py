@@ -110,6 +110,14 @@ def _same_company(a: _Prepared, b: _Prepared) -> bool | None:
     return None
 
 
+def _works_at(p: _Prepared, c: Candidate) -> str:
+    """The company a reason names: the one given, else the work address's ("( / Acme)"
+    read as a company left blank)."""
+    if c.company:
+        return c.company
+    return "an address at " + ", ".join(sorted(p.employers)) if p.employers else "none given"
+
+
 def apart(a: _Prepared, b: _Prepared, shared: list[str], ca: Candidate, cb: Candidate) -> bool:
     """Two people whatever their names say: _judge's verdict of None, reached without
     scoring the names (and asked by match.find_matches before it weighs how rare or
@@ -177,7 +185,9 @@ def _judge(
             return Match(lo, hi, 0.7 if exact else 0.6, False, reasons)
         if not exact:  # a near name at another company is mostly someone else (5% right)
             return None
-        reasons.append(f"different companies ({ca.company} / {cb.company}): changed jobs?")
+        reasons.append(
+            f"different companies ({_works_at(a, ca)} / {_works_at(b, cb)}): changed jobs?"
+        )
         return Match(lo, hi, 0.5, False, reasons)
     if company and why == "initial" and family == 1.0:
         # "J. Okafor" and "James Okafor" at the same employer

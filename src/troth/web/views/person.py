@@ -38,6 +38,7 @@ from troth.trust.queries import NotScored, trust_detail
 from troth.trust.ready import ASKS, PHRASE
 from troth.warmpaths.models import Link
 from troth.warmpaths.queries import evidence_parts, known_links
+from troth.web import html_rows
 from troth.web.forms import (
     FavorForm,
     KeepForm,
@@ -287,6 +288,7 @@ def records(owner, person: Person, limit: int = TIMELINE_ROWS) -> dict[str, Any]
         "knows": knows,
         "knows_total": knows_total,
         "interactions": shown,
+        "timeline_rows": html_rows.timeline(shown),
         # say when older interactions are left out, never drop them silently
         "interactions_hidden": max(0, read["interaction_count"] - len(shown)),
         "gave": [f for f in favours if f["direction"] == "gave"],

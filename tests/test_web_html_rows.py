@@ -5,7 +5,7 @@ same values escaped the same way, hostile ones included."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.template import Context, Template
 from django.utils import timezone
@@ -26,7 +26,7 @@ TEMPLATE = (
     ' min{% endif %}{% if i.started_by == "them" %} <span class="hint">(they reached out)'
     "</span>{% endif %} {{ i.summary }}</li>{% endfor %}"
 )
-HOSTILE = [
+HOSTILE: list[dict[str, Any]] = [
     {
         "when": "2026-03-01T09:30:00+01:00",
         "channel": "meeting",

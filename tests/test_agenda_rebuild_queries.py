@@ -117,3 +117,24 @@ def test_a_build_claims_the_snapshot_in_one_statement(alice: Owner, fixed_day: d
     assert snapshot.read(alice, fixed_day, 7) is None  # mid-build: nothing to read
     assert snapshot.store(alice, second, items)
     assert snapshot.read(alice, fixed_day, 7) == ([], 0)
+
+
+def test_the_scores_are_walked_and_each_ties_needs_probed_on_both_databases(
+    owner: Owner,
+) -> None:
+    """One query reads the open needs, strongest tie first, on SQLite too: there it
+    read the ids sorted by a score subquery each (13-17 ms at 30,000 people), then the
+    rows again; its plan now walks the scores and looks up each tie's needs by person
+    (3-5 ms), not the open needs' range once per score (0.46 s)."""
+    with CaptureQueriesContext(connection) as seen:
+        _open_needs(owner, FIXED_DAY)
+    reads = [q["sql"] for q in seen.captured_queries if "ledger_need" in q["sql"]]
+    assert len(reads) == 1, reads
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {reads[0]}")
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert plan[0].startswith("SEARCH t USING INDEX trust_by_score"), plan
+    probe = next(step for step in plan if step.startswith("SEARCH n "))
+    assert "(person_id=?)" in probe, plan

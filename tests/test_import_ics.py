@@ -680,11 +680,34 @@ def test_the_owner_is_the_one_address_in_every_meeting(tmp_path: Path) -> None:
         "carl@example.org",
         "dana@example.org",
     ]
-    # An owner who declined one occurrence is still listed in it.
+    # An owner who declined a series is still listed in it, so still worked out; the
+    # meetings declined are left out (the owner was not there)
     declined = CARLS_SERIES.replace(
         f"ATTENDEE;CN=Me:mailto:{ME}", f"ATTENDEE;CN=Me;PARTSTAT=DECLINED:mailto:{ME}"
     )
-    check_owner_left_out(parse(write(tmp_path, calendar(OWN_SERIES, declined)), me=set()))
+    records = parse(write(tmp_path, calendar(OWN_SERIES, declined)), me=set())
+    assert [p.emails[0] for p in people(records)] == ["bea@example.org"]
+    assert len(meetings(records)) == 7
+    left = {r.reason: r.count for r in records if isinstance(r, LeftOut)}
+    assert left == {"meetings you declined": 1}  # one series
+
+
+def test_a_meeting_the_owner_declined_is_no_meeting(tmp_path: Path) -> None:
+    """The README: declined invitations are left out. Val accepted the pitch, the
+    owner declined it: they did not meet (a newcomer's review: Val got a meeting
+    and a trust score from it, with --me given)."""
+    pitch = meeting("pitch", "20260105T090000Z", "val@example.org", "val@example.org").replace(
+        "END:VEVENT", f"ATTENDEE;CN=Me;PARTSTAT=DECLINED:mailto:{ME}\nEND:VEVENT"
+    )
+    lunch = meeting("lunch", "20260106T120000Z", ME, ME, "val@example.org")
+    # not a participant (ROLE=NON-PARTICIPANT: copied for information) is no meeting either
+    memo = meeting("memo", "20260107T120000Z", "val@example.org", "val@example.org").replace(
+        "END:VEVENT", f"ATTENDEE;ROLE=NON-PARTICIPANT:mailto:{ME}\nEND:VEVENT"
+    )
+    records = parse(write(tmp_path, calendar(pitch, lunch, memo)), me={ME})
+    assert [m.external_id.split("/")[0] for m in meetings(records)] == ["lunch"]
+    left = {r.reason: r.count for r in records if isinstance(r, LeftOut)}
+    assert left == {"meetings you declined": 2}
 
 
 def test_the_owner_cannot_always_be_worked_out(tmp_path: Path) -> None:

@@ -402,6 +402,10 @@ class IcsParser:
         for uid, original, occurrence, when, meeting in held:
             event = occurrence.event
             component = event.component
+            if meeting.absent & me:
+                # you declined it (or were not a participant): you did not meet them
+                left["meetings you declined"].add(one_event(uid, original))
+                continue
             parties = [p for p in meeting.parties if p.email not in me]
             if not parties:
                 left["meetings with only you"].add(one_event(uid, original))
@@ -516,6 +520,9 @@ class _Meeting:
     parties: list[_Party]  # who took part: present attendees, then the organizer
     organizer: str  # the organizer's address, "" when none is given
     listed: frozenset[str]  # every address listed, declined or not (for _inferred_owner)
+    # listed but not there: declined, or not a participant (the owner among them
+    # means the owner was not at this meeting either)
+    absent: frozenset[str] = frozenset()
 
 
 def _meeting(
@@ -536,6 +543,7 @@ def _meeting(
         attendees = _list(master.get("ATTENDEE"))
     present: list[_Party] = []
     listed: set[str] = set()
+    absent: set[str] = set()
     for prop in attendees:
         party = _party(prop)
         if party is None:
@@ -543,6 +551,8 @@ def _meeting(
         listed.add(party.email)
         if not _refused(prop) and answers.get((uid, party.email)) != "DECLINED":
             present.append(party)
+        else:
+            absent.add(party.email)
     if not present:
         return None  # nobody invited, or only rooms, bots and refusals
     parties = list(present)
@@ -551,7 +561,9 @@ def _meeting(
         if party is not None:
             parties.append(party)
             listed.add(party.email)
-    return _Meeting(parties, organizer, frozenset(listed))
+    return _Meeting(
+        parties, organizer, frozenset(listed), frozenset(absent - {p.email for p in present})
+    )
 
 
 def _int(value: Any) -> int:

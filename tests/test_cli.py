@@ -337,6 +337,25 @@ def test_new_via_person_is_announced(cli: Cli) -> None:
     assert f"person #{nobody.id}" in out and "who introduced you; new" in out
 
 
+def test_a_via_that_is_a_typo_of_someone_is_refused_not_added(cli: Cli) -> None:
+    """A newcomer typed --via "Carlso" for Carlos Ruiz: a person named Carlso was
+    added, and the commands after it found him. Now the typo names Carlos instead, and
+    an #id nobody has is refused, never added as a name."""
+    cli("add", "Carlos Ruiz")
+    result = cli("add", "Yara Two", "--via", "Carlso", code=2)
+    carlos = Person.objects.get(full_name="Carlos Ruiz")
+    assert f"did you mean Carlos Ruiz (#{carlos.id})" in result.stderr
+    assert "troth add 'Carlso'" in result.stderr
+    result = cli("add", "Yara Two", "--via", "#9999", code=2)
+    assert "no person with id 9999" in result.stderr
+    assert not Person.objects.filter(full_name__in=["Carlso", "Yara Two", "#9999"]).exists()
+    cli("edit", "Carlos Ruiz", "--via", "Carlso", code=2)  # troth edit asks the same
+    assert not Person.objects.filter(full_name="Carlso").exists()
+    # a name close to nobody's is still added, and said so
+    out = cli("add", "Yara Two", "--via", "Quentin Blake").stdout
+    assert "who introduced you; new" in out
+
+
 def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli: Cli, dana: Person) -> None:
     result = cli("delete", "--promise", "999", code=2)
     assert "no promise with id 999" in result.stderr

@@ -43,6 +43,11 @@ def init() -> None:
 def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
     """The person who introduced us: matched if known, added if new, refused if ambiguous.
 
+    A name that is a close spelling of someone's ("Carlso" for Carlos Ruiz) is refused,
+    naming them: it was added as a new person, and the commands after it found that
+    one (a newcomer's review). A new introducer with such a name is added first with
+    `troth add`. An #id nobody has is refused, never added as a name.
+
     Returns the person and whether they were just added (so the command can say so)."""
     from troth.people import actions
 
@@ -50,7 +55,16 @@ def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
         return None, False
     try:
         return queries.resolve_person(me_owner, name, allow_me=True), False
-    except NotFound:
+    except NotFound as exc:
+        if name.strip().startswith("#"):
+            raise TrothError(f"--via: {exc}") from None
+        close = queries.close_spellings(me_owner, name)
+        if close:
+            shown = " or ".join(f"{n} (#{i})" for i, n in close)
+            raise TrothError(
+                f"--via: nobody called {name.strip()!r}; did you mean {shown}? Give their"
+                f" name or #id, or add a new person first: troth add {name.strip()!r}"
+            ) from None
         check_name(name, "--via")
         return actions.do_add_person(me_owner, name), True
 

@@ -4,6 +4,7 @@ and got "Jane Raman" and "Jane Raman, PhD" as two people, never suggested as one
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from django.db import transaction
 from troth.identity.models import MergeSuggestion, SourceRecord
 from troth.importers.apply import do_import
 from troth.importers.registry import parser
+from troth.interactions.models import Interaction
 from troth.lib.credentials import plain_family_name, plain_given_name, plain_name
 from troth.owned import Owner
+from troth.people.actions import do_add_person
 from troth.people.models import Person
 
 
@@ -31,6 +34,10 @@ from troth.people.models import Person
         ("Do", "Do"),
         ("DO", "DO"),  # the only word left
         ("Nguyen Do", "Nguyen Do"),
+        # a name in capitals gives no capitals to tell a credential by (the attacker's
+        # review: "NGUYEN DO" lost its DO)
+        ("NGUYEN DO", "NGUYEN DO"),
+        ("DUPONT MBA", "DUPONT MBA"),
         ("Van Ed", "Van Ed"),
         # a generational suffix is part of the name
         ("Smith, Jr.", "Smith, Jr."),
@@ -54,6 +61,7 @@ def test_given_and_whole_names() -> None:
     assert plain_name("Bob Smith MBA, CPA") == "Bob Smith"
     assert plain_name("Anh DO") == "Anh DO"  # two words kept at least
     assert plain_name("Mai Do") == "Mai Do"
+    assert plain_name("THI ANH DO") == "THI ANH DO"
 
 
 CONNECTIONS = (
@@ -109,3 +117,66 @@ def test_an_old_export_without_urls_keeps_its_ids(alice: Owner, tmp_path: Path) 
     assert ids == ["name:jane raman, phd|2019-03-01"]
     _import(alice, linkedin, "linkedin")
     assert Person.objects.filter(owner=alice, is_me=False).count() == 1
+
+
+MESSAGES = "From,To,Date,Subject,Content,Direction\r\n"
+
+
+def _talks(owner: Owner) -> list[tuple[str, str]]:
+    return sorted(
+        Interaction.objects.filter(owner=owner).values_list("person__full_name", "initiated_by")
+    )
+
+
+def test_messages_meet_the_person_as_written_first(alice: Owner, tmp_path: Path) -> None:
+    """A message's sender is matched by the name as written, then without credentials
+    (the attacker's review: "THI ANH DO" went to Thi Anh, and a person stored as "Jane
+    Raman, PhD" stopped getting her messages)."""
+    linkedin, messages = tmp_path / "Connections.csv", tmp_path / "messages.csv"
+    linkedin.write_text(
+        "First Name,Last Name,Email Address,Company,Position,Connected On\r\n"
+        "THI ANH,DO,,Acme,CTO,01 Mar 2019\r\n"
+        'Raj,"Patel, MBA",,Beta,CFO,02 Mar 2019\r\n'
+    )
+    _import(alice, linkedin, "linkedin")
+    do_add_person(alice, "Thi Anh")  # someone else
+    do_add_person(alice, "Jane Raman, PhD")  # typed as LinkedIn shows her
+    messages.write_text(
+        MESSAGES
+        + "THI ANH DO,Alice,2024-03-01 10:00:00 UTC,,hello,INCOMING\r\n"
+        + '"Jane Raman, PhD",Alice,2024-03-02 10:00:00 UTC,,hi,INCOMING\r\n'
+        + '"Raj Patel, MBA",Alice,2024-03-03 10:00:00 UTC,,hey,INCOMING\r\n'
+    )
+    _import(alice, messages, "linkedin")
+    assert _talks(alice) == [
+        ("Jane Raman, PhD", "them"),
+        ("Raj Patel", "them"),  # stored without the credentials: found without them
+        ("THI ANH DO", "them"),
+    ]
+
+
+def test_a_namesake_of_the_owner_with_credentials_is_not_the_owner(
+    alice: Owner, tmp_path: Path
+) -> None:
+    """The owner is Jane Raman (Profile.csv); her connection "Jane Raman, PhD" writes to
+    her: the message is the connection's, both ways (the attacker's review: the
+    incoming one was read as the owner's own and dropped)."""
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as f:
+        f.writestr("Profile.csv", "First Name,Last Name,Headline\r\nJane,Raman,Eng\r\n")
+        f.writestr(
+            "Connections.csv",
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+            'Jane,"Raman, PhD",https://www.linkedin.com/in/other-jane,,Globex,Prof,01 Mar 2024\r\n',
+        )
+        f.writestr(
+            "messages.csv",
+            "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
+            "DATE,SUBJECT,CONTENT,FOLDER\r\n"
+            'c1,,"Jane Raman, PhD",https://www.linkedin.com/in/other-jane,Jane Raman,'
+            "https://www.linkedin.com/in/me-jane,2024-04-01 10:00:00 UTC,,hi namesake,INBOX\r\n"
+            'c1,,Jane Raman,https://www.linkedin.com/in/me-jane,"Jane Raman, PhD",'
+            "https://www.linkedin.com/in/other-jane,2024-04-02 10:00:00 UTC,,hi back,INBOX\r\n",
+        )
+    _import(alice, export, "linkedin")
+    assert _talks(alice) == [("Jane Raman", "me"), ("Jane Raman", "them")]

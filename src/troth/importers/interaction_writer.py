@@ -22,6 +22,7 @@ from troth.importers.records import InteractionRecord, canonical_url
 from troth.importers.summary import ImportSummary
 from troth.interactions.models import Interaction
 from troth.lib.contact import ContactError, normalize_email
+from troth.lib.credentials import plain_name
 from troth.lib.text import fold
 from troth.people.actions import MAX_TEXT
 from troth.people.models import ContactPoint, Person
@@ -79,14 +80,24 @@ class InteractionWriter(ABC):
         if found:
             return found
         for name in rec.names:
-            key = fold(name)
-            if not key or key == self.me_name:
-                continue
-            here = self.imported_names.get(key, set())
-            ids = list(here) if len(here) == 1 else self._names().get(key, [])
+            ids = self._named(fold(name))
+            if not ids:
+                # "Jane Raman, PhD" on a message is the Jane Raman a LinkedIn import
+                # named without her credentials (troth.lib.credentials): asked only
+                # when the name as written finds nobody, so a person stored with the
+                # credentials still gets her messages (the attacker's review)
+                plain = fold(plain_name(name))
+                ids = self._named(plain) if plain != fold(name) else []
             if len(ids) == 1 and ids[0] != self.me_id and ids[0] not in found:
                 found.append(ids[0])
         return found
+
+    def _named(self, key: str) -> list[int]:
+        """The people of this exact folded name (the file's own first), never "me"."""
+        if not key or key == self.me_name:
+            return []
+        here = self.imported_names.get(key, set())
+        return list(here) if len(here) == 1 else self._names().get(key, [])
 
     def interactions(self, records: list[InteractionRecord]) -> None:
         owner = self.owner

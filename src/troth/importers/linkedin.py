@@ -34,7 +34,7 @@ from troth.importers.records import (
     canonical_url,
 )
 from troth.lib.contact import ContactError, normalize_email
-from troth.lib.credentials import plain_family_name, plain_given_name, plain_name
+from troth.lib.credentials import plain_family_name, plain_given_name
 from troth.lib.text import fold, is_number
 
 SOURCE = "linkedin"
@@ -132,11 +132,7 @@ class Me:
     def is_me(self, url: str, name: str) -> bool:
         if url and url in self.urls:
             return True
-        return bool(name) and (fold(name) in self.names or fold(plain_name(name)) in self.names)
-
-    def add_name(self, name: str) -> None:
-        # as written and without credentials, as the other people's names are read
-        self.names.update((fold(name), fold(plain_name(name))))
+        return bool(name) and fold(name) in self.names
 
 
 def _me_from(options: dict[str, object]) -> Me:
@@ -147,7 +143,7 @@ def _me_from(options: dict[str, object]) -> Me:
             urls.add(_url(value))
     for value in _strings(options.get("me_names")):
         if fold(value) and fold(value) != "me":
-            names.update((fold(value), fold(plain_name(value))))
+            names.add(fold(value))
     return Me(urls, names)
 
 
@@ -271,7 +267,7 @@ class LinkedInParser:
                     _line, row = item
                     name = _clean(f"{row.get('First Name')} {row.get('Last Name')}")
                     if name:
-                        me.add_name(name)
+                        me.names.add(fold(name))
                     break
         for name in EXPORT_FILES:
             member = members.get(name)
@@ -380,9 +376,9 @@ _SPONSORED = re.compile(r"%[A-Z]+%")
 def _split_names(text: str, count: int) -> list[str]:
     """Recipient names; several only when the URLs say there are several."""
     if count <= 1:
-        return [plain_name(_clean(text))] if _clean(text) else []
+        return [_clean(text)] if _clean(text) else []
     parts = [_clean(p) for p in text.split(",")]
-    return [plain_name(p) for p in parts] if len(parts) == count else []
+    return parts if len(parts) == count else []
 
 
 def _summary(subject: str, content: str) -> str:
@@ -454,7 +450,7 @@ def _messages(table: csvfiles.Table, me: Me) -> Iterator[Record]:
             names = [n for n in _split_names(to_text, len(to_urls)) if fold(n) not in me.names]
         else:
             urls = [sender_url] if sender_url else []
-            names = [plain_name(sender)]
+            names = [sender]
         key = row.get("Conversation ID") or title
         yield InteractionRecord(
             source=SOURCE,
@@ -510,7 +506,7 @@ def _invitations(table: csvfiles.Table, me: Me) -> Iterator[Record]:
             external_id=_message_id("invitation", row.get("Sent At"), name, message),
             when=when,
             channel="message",
-            names=[plain_name(_clean(name))] if _clean(name) else [],
+            names=[_clean(name)] if _clean(name) else [],
             urls=[url] if url else [],
             they_started=incoming,
             summary=_summary("", "Invitation: " + message),

@@ -29,6 +29,7 @@ from troth.ledger.models import Commitment, Favor
 from troth.owned import Owner
 from troth.owners import me_person
 from troth.people.models import Knows, Person
+from troth.trust.constants import COOLING_TREND_90
 from troth.trust.engine import ENGINE_VERSION, TIERS, TrustParams, compute
 from troth.trust.history import day_number, load_history
 from troth.trust.models import TrustScore
@@ -165,7 +166,7 @@ def cooling(owner: Owner, limit: int = COOLING, *, refresh: bool = True) -> list
     # names of the few shown; a margin lets the pure step break ties by name.
     rows = list(
         _scanned_scores(owner)
-        .filter(trend_90__lte=-1)
+        .filter(trend_90__lte=COOLING_TREND_90)
         .order_by("trend_90", "trend_30")
         .values_list("person_id", "score", "tier", "trend_30", "trend_90")[: limit * 2]
     )

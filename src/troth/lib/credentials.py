@@ -7,8 +7,11 @@ the address book: identity resolution compares names. The credentials are left o
 the name a LinkedIn import gives a person and matches with. The list of credentials is
 nameparser's (640 of them, "phd" to "shrm-cp"); some are also surnames ("Do", "Ma",
 "Ed"), so one is taken for a credential only where a credential is written: after a
-comma, or in capitals ("PhD", "DO": two capital letters at least) after the name, and
-never the only word left of the family name (or the second of a whole name).
+comma, or in capitals ("PhD", "MBA": two capital letters at least) after a name that is
+not itself written in capitals ("NGUYEN DO" stays), and never the only word left of the
+family name (or the second of a whole name). Messages keep their senders' names as
+written; matching a name tries it without credentials only when it finds nobody as
+written (troth.importers.interaction_writer).
 Generational suffixes ("Jr.", "III") are part of a name and stay.
 """
 
@@ -55,7 +58,13 @@ def _strip(text: str, keep: int) -> str:
             return text  # not a name then credentials ("Smith, Jr."): as it came
         text = head
     words = text.split()
-    while len(words) > keep and _credential(words[-1], after_comma=False):
+    while (
+        len(words) > keep
+        and _credential(words[-1], after_comma=False)
+        # a name written in capitals ("NGUYEN DO") gives no capital letters to tell a
+        # credential by: its last word is a name (the attacker's review)
+        and not all(w.isupper() for w in words[:-1])
+    ):
         words.pop()
     return " ".join(words)
 

@@ -42,12 +42,13 @@ TIER_CAPS = (5, 15, 50, 150)
 # Keep-in-touch cadence per tier in days: weekly, monthly, six-monthly, yearly
 # (Dunbar et al. 2015 contact frequencies, anchors.md); acquaintances yearly at most.
 TIER_CADENCE_DAYS = (7, 30, 180, 365, 365, 180, 0)
-# "Cooling": the score's 90-day trend fell by at least a point as it is shown (a tenth
-# in `troth trust`, whole points on the web, so a raw -0.95 or lower). Every list of
-# cooling ties draws the line here (`troth trust --cooling`, with or without --as-of,
-# the People page's filter, the API, Insights), so one tie is cooling in all of them
-# or in none: a drop too small to show as one listed a tie whose trend read "0".
-COOLING_TREND_90 = -0.95
+# "Cooling": the score's 90-day trend fell by at least a point as it is shown (whole
+# points, rounded half up: troth.lib.text.whole, in `troth trust` and on the People
+# page), that is -0.55 or lower. Every list of cooling ties draws the line here
+# (`troth trust --cooling`, with or without --as-of, the People page's filter, the
+# API, Insights), so one tie is cooling in all of them or in none: a drop too small to
+# show as one listed a tie whose trend read "=", and a "-1" shown was not listed.
+COOLING_TREND_90 = -0.55
 
 
 def is_cooling(trend_90: float | None) -> bool:

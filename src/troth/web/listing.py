@@ -242,7 +242,8 @@ def _rows(
         score, tier, trend, _last = on_page.get(row["id"], (None, "", None, None))
         row["score"] = None if score is None else whole(score)
         row["tier"] = tier
-        row["trend_90"] = None if trend is None else round(trend)
+        # rounded as `troth trust` rounds it (half up), which the cooling line follows
+        row["trend_90"] = None if trend is None else whole(trend)
         row["trend_shown"] = f"{row['trend_90']:+d}" if row["trend_90"] else ""
         row["last_contact"] = (row["last_contact"] or "")[:10] or None
         row["url"] = f"{head}{row['id']}{tail}"

@@ -765,6 +765,26 @@ def test_a_given_owner_is_trusted(tmp_path: Path) -> None:
 # --- through the command line ----------------------------------------------------
 
 
+def test_a_remembered_address_on_no_meeting_of_an_owned_calendar(cli: Cli, tmp_path: Path) -> None:
+    """An address remembered from a mail import (--me work@...) is on none of this
+    calendar's meetings, which are all ME's: the calendar is refused, naming ME, never
+    read with ME as the owner's own closest contact (a newcomer's review). Given with
+    --me, it imports, and the two addresses are both the owner's from then on."""
+    from troth.interactions.models import Interaction
+    from troth.people.models import Person
+
+    dana = meeting("d", "20250201T090000Z", OUTSIDER, OUTSIDER, "dana@example.org")
+    cli("import", str(write(tmp_path, calendar(dana), "work.ics")), "--me", OUTSIDER)
+    mine = write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES), "mine.ics")
+    result = cli("import", str(mine), code=2)
+    assert f"looks like {ME}'s" in result.stderr and f"--me {ME}" in result.stderr
+    assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()
+    cli("import", str(mine), "--me", ME)
+    assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()
+    assert Interaction.objects.filter(person__full_name="Bea").count() == 7
+    cli("import", str(mine))  # both remembered now: nothing new, nothing refused
+
+
 def test_import_without_me_through_the_cli(cli: Cli, tmp_path: Path) -> None:
     from troth.importers.models import ImportRun
     from troth.interactions.models import Interaction

@@ -318,7 +318,11 @@ def _read_and_write(
     dry: bool,
 ) -> None:
     with transaction.atomic():
-        do_add_me_addresses(owner, _strings(options.pop("me", [])), journal)
+        given = _strings(options.pop("me", []))
+        # what this import was told (the parser gets every address of the owner's as
+        # "me"; a calendar tells an address remembered from before from one given now)
+        options["me_given"] = list(given)
+        do_add_me_addresses(owner, given, journal)
         journal.flush()
     importer = _Importer(owner, summary, journal)
     people, interactions = importer.read(parser, path, options, progress)

@@ -290,12 +290,21 @@ class IcsParser:
             raise ImportFileError(f"{path}: icalendar cannot read it (not a usable calendar)")
         # Everything is read before anything is given: a file whose owner is
         # unknown is refused whole.
-        records = self._records(path, events, me, _now(options, tz), tz)
+        # the owner's addresses all come from earlier imports (none given to this one)
+        remembered = "me_given" in options and not options["me_given"]
+        records = self._records(path, events, me, _now(options, tz), tz, remembered=remembered)
         yield from problems
         yield from records
 
     def _records(
-        self, path: Path, events: list[_Event], me: set[str], now: dt.datetime, tz: dt.tzinfo
+        self,
+        path: Path,
+        events: list[_Event],
+        me: set[str],
+        now: dt.datetime,
+        tz: dt.tzinfo,
+        *,
+        remembered: bool = False,
     ) -> list[Record]:
         problems: list[Problem] = []
         chosen: dict[tuple[str, str], _Occurrence] = {}
@@ -396,6 +405,24 @@ class IcsParser:
                 raise ImportFileError(
                     f"{path}: calendar import needs your own address to leave you out and "
                     "tell who organised each meeting: pass --me ADDRESS"
+                )
+        elif (
+            remembered and held and not any(meeting.listed & me for _u, _o, _c, _w, meeting in held)
+        ):
+            # The owner's addresses, remembered from earlier imports, are on none of the
+            # meetings, and the calendar says whose it is (its name, or the one address
+            # on every meeting): the owner's under an address troth does not know (a
+            # newcomer's review: an address remembered from a mail import was taken for
+            # the owner, and the calendar's own owner became their own closest tie). An
+            # address given with --me is trusted, and a file that names nobody (an
+            # invitation, a shared calendar) is read as before.
+            seems = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
+            if seems:
+                raise ImportFileError(
+                    f"{path}: this calendar looks like {', '.join(sorted(seems))}'s, and none"
+                    f" of your addresses ({', '.join(sorted(me)[:3])}) is on any of its"
+                    f" {len(held)} meetings; if that address is yours, pass --me"
+                    f" {sorted(seems)[0]} (troth remembers it)"
                 )
         people: dict[str, PersonRecord] = {}
         interactions: list[InteractionRecord] = []

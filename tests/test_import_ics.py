@@ -813,3 +813,17 @@ def test_import_without_me_through_the_cli(cli: Cli, tmp_path: Path) -> None:
     eve = Interaction.objects.get(person__full_name="Eve")
     assert eve.initiated_by == Interaction.ME
     assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()
+
+
+def test_a_meeting_of_more_than_twenty_people_is_left_out(tmp_path: Path) -> None:
+    """An all-hands says nothing about each tie (a newcomer's review: 42 colleagues
+    each got a meeting and the trust of a lunch); folk draws the line at 20."""
+    crowd = [f"person{i:02d}@example.org" for i in range(21)]
+    all_hands = meeting("all-hands", "20260105T090000Z", ME, ME, *crowd)
+    team = meeting("team", "20260106T090000Z", ME, ME, *crowd[:20])
+    records = parse(write(tmp_path, calendar(all_hands, team)), me={ME})
+    met = meetings(records)
+    assert {m.external_id.split("/")[0] for m in met} == {"team"} and len(met) == 20
+    left = {r.reason: r.count for r in records if isinstance(r, LeftOut)}
+    assert left == {f"meetings with more than {ics.MAX_ATTENDEES} people": 1}
+    assert ics.MAX_ATTENDEES == 20

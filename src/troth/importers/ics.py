@@ -94,6 +94,11 @@ from troth.importers.records import (
 from troth.lib.contact import ContactError, normalize_email
 
 SOURCE = "ics"
+# A meeting with more people than this besides you (an all-hands, a conference session)
+# says nothing about your tie with each of them: left out, as folk skips events with
+# more than 20 recipients (../shared/research/paths-and-groups-anchors.md [S36]). A
+# newcomer's all-hands of 42 gave each colleague a meeting and the trust of a lunch.
+MAX_ATTENDEES = 20
 _BIRTHDAY_UID = re.compile(r"^(\d+_)?BIRTHDAY_", re.I)
 _BEGIN = re.compile(r"^BEGIN\s*:\s*(\S+)\s*$", re.I)
 _END = re.compile(r"^END\s*:\s*(\S+)\s*$", re.I)
@@ -436,6 +441,11 @@ class IcsParser:
             parties = [p for p in meeting.parties if p.email not in me]
             if not parties:
                 left["meetings with only you"].add(one_event(uid, original))
+                continue
+            if len({p.email for p in parties}) > MAX_ATTENDEES:
+                left[f"meetings with more than {MAX_ATTENDEES} people"].add(
+                    one_event(uid, original)
+                )
                 continue
             they_started = bool(meeting.organizer) and meeting.organizer not in me
             minutes = _minutes(component, occurrence.start)

@@ -41,3 +41,16 @@ def test_every_column_fits(
     # the ids, not squeezed to nothing (any ids: PostgreSQL's sequences go on)
     assert len(re.findall(r"^│ +\d+ │", body, re.MULTILINE)) == 2, out
     assert body.count("vcard") == 2 and body.count("done") == 2
+
+
+def test_the_list_says_how_many_more_there_are(cli: Cli, tmp_path: Path) -> None:
+    """A folder of 79 files is 79 runs: `troth imports` listed 30 and said nothing of
+    the rest (a newcomer's review). --limit 0 lists all, as JSON does."""
+    for i in range(3):
+        (tmp_path / f"{i}.vcf").write_text(VCARD.format(name=f"Person {i}"), encoding="utf-8")
+        cli("import", str(tmp_path / f"{i}.vcf"))
+    out = cli("imports", "--limit", "2").stdout
+    assert "1 more; --limit 0 for all." in out
+    assert "more;" not in cli("imports", "--limit", "0").stdout
+    assert "more;" not in cli("imports").stdout
+    assert len(cli.json("imports", "--limit", "2")) == 3

@@ -625,7 +625,9 @@ NARROW, VERY_NARROW = 100, 70
 
 @command("imports", rich_help_panel="Setup")
 def imports_(
-    limit: int = typer.Option(30, "--limit", min=1, help="How many runs, newest first."),
+    limit: int = typer.Option(
+        30, "--limit", min=0, help="How many runs, newest first (0: all; JSON: all)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The imports you ran, newest first: id, when, kind, file, counts, status, undone.
@@ -635,10 +637,11 @@ def imports_(
     from troth.importers.models import ImportRun
 
     me_owner = owner()
-    rows = [_run_row(r) for r in ImportRun.objects.filter(owner=me_owner)[:limit]]
+    runs = ImportRun.objects.filter(owner=me_owner)
     if as_json:
-        print_json(rows)
+        print_json([_run_row(r) for r in runs])
         return
+    rows = [_run_row(r) for r in (runs[:limit] if limit else runs)]
     if not rows:
         console.print("No imports yet.")
         return
@@ -678,6 +681,11 @@ def imports_(
             r["status"] + (" (undone)" if r["undone"] else ""),
         )
     console.print(table)
+    # the table stopped at --limit: say so (a newcomer's review: 79 runs of a folder
+    # import listed as 30, with no word of the rest)
+    more = runs.count() - len(rows) if limit and len(rows) == limit else 0
+    if more:
+        console.print(f"[dim]{more} more; --limit 0 for all.[/dim]")
 
 
 def _run_row(run: Any) -> dict[str, Any]:

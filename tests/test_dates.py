@@ -57,3 +57,43 @@ def test_parse_span() -> None:
     assert parse_span("2 months", SUNDAY) == 61
     with pytest.raises(DateError):
         parse_span("soon")
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "expected"),
+    [
+        # a newcomer's "1 Dec 2026" was refused, though LinkedIn's "03 Feb 2022" is read
+        ("1 Dec 2026", False, dt.date(2026, 12, 1)),
+        ("December 1, 2026", True, dt.date(2026, 12, 1)),
+        ("Sep. 9, 2025", True, dt.date(2025, 9, 9)),
+        ("1st of December 2025", True, dt.date(2025, 12, 1)),
+        # no year: the nearest such day that way (today is SUNDAY, 22 November 2026)
+        ("Dec 1", False, dt.date(2026, 12, 1)),
+        ("Dec 1", True, dt.date(2025, 12, 1)),
+        ("22 nov", True, SUNDAY),
+        ("22 nov", False, SUNDAY),
+        ("sept 9", True, dt.date(2026, 9, 9)),
+        ("25 dec", False, dt.date(2026, 12, 25)),  # a month, not a unit of time
+        ("Feb 29", True, dt.date(2024, 2, 29)),
+        ("Feb 29", False, dt.date(2028, 2, 29)),
+    ],
+)
+def test_dates_with_a_month_named(text: str, past: bool, expected: dt.date) -> None:
+    assert parse_date(text, SUNDAY, past=past) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("31 April 2026", "April 2026 has no day 31"),
+        ("April 31", "April has no day 31"),
+        ("May 2026", "cannot read date"),  # which day?
+        ("Dec", "cannot read date"),
+        ("1 Dec 2 2026", "cannot read date"),
+        ("1 Dec and 2026", "cannot read date"),
+        ("Dec 1 Jan", "cannot read date"),
+    ],
+)
+def test_month_named_dates_that_are_no_day(text: str, said: str) -> None:
+    with pytest.raises(DateError, match=said):
+        parse_date(text, SUNDAY)

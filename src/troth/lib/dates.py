@@ -201,13 +201,66 @@ def _parse_date(text: str, today: dt.date, past: bool) -> dt.date:
     m = _AGO.match(s)
     if m:
         return today - _delta(_count(m.group(1)), m.group(2))
+    named = _month_named(s, today, past)  # before spans: "25 dec" is no unit
+    if named is not None:
+        return named
     m = _SPAN.match(s)
     if m:  # "2w" as a date means "in 2 weeks" (or "2 weeks ago" when looking back)
         delta = _delta(int(m.group(1)), m.group(2))
         return today - delta if past else today + delta
     raise DateError(
-        f"cannot read date {text!r} (try 2026-12-01, today, yesterday, friday, 'in 2 weeks')"
+        f"cannot read date {text!r} (try 2026-12-01, 1 Dec 2026, today, yesterday, friday,"
+        " 'in 2 weeks')"
     )
+
+
+# English month names and their usual short forms ("sept" too)
+_MONTH_NAMES = [
+    *("january", "february", "march", "april", "may", "june", "july", "august"),
+    *("september", "october", "november", "december"),
+]
+_MONTH_WORDS = {
+    word: number
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+    for word in (name, name[:3], "sept" if number == 9 else name[:3])
+}
+_FILLERS = {"of", "the", "st", "nd", "rd", "th"}
+
+
+def _month_named(s: str, today: dt.date, past: bool) -> dt.date | None:
+    """ "1 Dec 2026", "December 1, 2026", "1st of December", "Dec 1" (None when `s` names
+    no month). Without a year, the nearest such day that way (`past`: the latest on or
+    before today, else the next on or after it). A newcomer's "1 Dec 2026" was refused
+    although a LinkedIn export's "03 Feb 2022" is read (a newcomer's review). Read by
+    hand, not by dateutil's parser: it takes "Dec" alone for 1 December and "May 2026"
+    for a day, where a typed date that names no day is better refused."""
+    words = re.findall(r"[a-z]+", s.replace(".", " "))
+    months = [w for w in words if w in _MONTH_WORDS]
+    if len(months) != 1 or any(w not in _MONTH_WORDS and w not in _FILLERS for w in words):
+        return None
+    numbers = re.findall(r"\d+", s)
+    days = [n for n in numbers if len(n) <= 2]
+    years = [n for n in numbers if len(n) == 4]
+    if len(days) != 1 or len(years) > 1 or len(days) + len(years) != len(numbers):
+        return None  # "Dec 2026" (which day?), "Dec 1 2 2026"
+    month, day = _MONTH_WORDS[months[0]], int(days[0])
+    if years:
+        try:
+            return dt.date(int(years[0]), month, day)
+        except ValueError:
+            raise DateError(
+                f"{_MONTH_NAMES[month - 1].title()} {years[0]} has no day {day}"
+            ) from None
+    # the nearest such day that way (29 February: the nearest leap year's)
+    candidates = []
+    for year in range(today.year - 4, today.year + 5):
+        with contextlib.suppress(ValueError):
+            candidates.append(dt.date(year, month, day))
+    if not candidates:
+        raise DateError(f"{_MONTH_NAMES[month - 1].title()} has no day {day}")
+    if past:
+        return max(c for c in candidates if c <= today)
+    return min(c for c in candidates if c >= today)
 
 
 def parse_span(text: str, today: dt.date | None = None) -> int:

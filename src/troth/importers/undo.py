@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,18 +87,89 @@ def _harmless(model: type[models.Model]) -> bool:
     return model in HARMLESS or bool(getattr(model, "derived", False))
 
 
-WHAT = {
-    MessageParticipant: ("message participant", "message participants"),
-    Interaction: ("interaction", "interactions"),
-    PersonTags: ("tag", "tags"),
-    Note: ("note", "notes"),
-    SourceRecord: ("source record", "source records"),
-    Employment: ("job", "jobs"),
-    ContactPoint: ("e-mail, phone or link", "e-mails, phones or links"),
-    Relationship: ("relationship record", "relationship records"),
-    PersonDate: ("date", "dates"),
-    MergeRecord: ("merge", "merges"),
+# What may point at a person the run created, by (table, column), as the kind of
+# thing it is in the words troth uses elsewhere; several columns can be one kind (a
+# promise made or held, an introduction made or received), and a table no kind names
+# (one added later) is named by its model (tests/test_undo_words.py asks for a kind).
+REFERS: dict[tuple[str, str], str] = {
+    ("interactions.interaction", "person_id"): "interaction",
+    ("ledger.commitment", "debtor_id"): "promise",
+    ("ledger.commitment", "creditor_id"): "promise",
+    ("ledger.favor", "giver_id"): "favour",
+    ("ledger.favor", "receiver_id"): "favour",
+    ("ledger.need", "person_id"): "need",
+    ("ledger.need", "met_by_id"): "need met",
+    ("intros.introduction", "introducer_id"): "introduction",
+    ("intros.introduction", "person_a_id"): "introduction",
+    ("intros.introduction", "person_b_id"): "introduction",
+    # a step of an introduction, naming whose follow-through it was: its introduction
+    ("intros.introstep", "person_id"): "introduction",
+    ("people.note", "person_id"): "note",
+    ("identity.mergerecord", "kept_id"): "merge",
+    ("people.persondate", "person_id"): "date",
+    ("people.person_tags", "person_id"): "tag",
+    ("warmpaths.plannedask", "connector_id"): "plan",
+    ("warmpaths.plannedask", "target_id"): "plan",
+    ("people.knows", "person_a_id"): "knows",
+    ("people.knows", "person_b_id"): "knows",
+    ("people.relationship", "met_through_id"): "met through",
+    ("people.contactpoint", "person_id"): "contact",
+    ("people.employment", "person_id"): "job",
+    ("people.relationship", "person_id"): "relationship",
+    ("identity.sourcerecord", "person_id"): "source",
+    ("groups.membercontact", "person_id"): "member",
+    ("sim.simtruth", "person_id"): "sim",
 }
+# Each kind's words, most important first (a refusal lists what was gained in this
+# order): what the owner typed about the person before what came from files.
+KINDS: dict[str, tuple[str, str]] = {
+    "logged": ("interaction you logged", "interactions you logged"),
+    "promise": ("promise", "promises"),
+    "favour": ("favour", "favours"),
+    "need": ("need", "needs"),
+    "introduction": ("introduction", "introductions"),
+    "note": ("note", "notes"),
+    "merge": ("person merged into them", "people merged into them"),
+    "date": ("key date", "key dates"),
+    "tag": ("tag", "tags"),
+    "plan": ("planned ask", "planned asks"),
+    "knows": ("link to someone they know", "links to people they know"),
+    "met through": ("person you met through them", "people you met through them"),
+    "need met": ("need they met", "needs they met"),
+    "relationship": ("relationship detail", "relationship details"),
+    "interaction": ("interaction from a later import", "interactions from later imports"),
+    "contact": ("e-mail, phone or link", "e-mails, phones or links"),
+    "job": ("job", "jobs"),
+    "source": ("record from another source", "records from other sources"),
+    "member": ("group member they stand for", "group members they stand for"),
+    "sim": ("piece of demo data", "pieces of demo data"),
+}
+
+
+def _kind(model: type[models.Model], column: str) -> str:
+    return REFERS.get((model._meta.label_lower, column), model._meta.label_lower)
+
+
+def _words(kind: str) -> tuple[str, str]:
+    if kind in KINDS:
+        return KINDS[kind]
+    model = TABLES.get(kind)
+    if model is None:  # a table no kind names yet: its model's own name
+        from django.apps import apps
+
+        model = apps.get_model(kind)
+    return (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
+
+
+def listing(counts: dict[str, int]) -> str:
+    """ "13 interactions you logged, 1 promise and 1 favour": each kind once, most
+    important first."""
+    order = list(KINDS)
+    ranked = sorted(
+        counts.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])
+    )
+    parts = [_plural(n, _words(kind)) for kind, n in ranked if n]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 class UndoRefused(TrothError):
@@ -210,7 +281,24 @@ def _still_as_left(model: type[models.Model], owner, change: ImportChange) -> bo
 # ------------------------------------------------------------------ checks
 
 
+@dataclass
+class _Problem:
+    """Why a plain undo is refused, and what a forced one takes besides the run's own
+    writes, in the refusal's words ("": nothing, as when it keeps later values)."""
+
+    refusal: str
+    loss: str = ""
+
+
 def _check(owner, run: ImportRun, record: _Record) -> None:
+    first = next(_problems(owner, run, record), None)
+    if first is not None:
+        raise UndoRefused(first.refusal)
+
+
+def _problems(owner, run: ImportRun, record: _Record) -> Iterator[_Problem]:
+    """What makes undoing the run unsafe, most telling first (the refusal names the
+    first; a forced undo asks about all of them)."""
     created = set(record.ids(Person))
     merges = set(record.ids(MergeRecord))
     finished = run.finished_at or timezone.now()
@@ -221,31 +309,36 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
         )
     # merged into someone since, by hand (the run's own merges are undone first)
     gone = created - set(present)
+    by_hand: list[MergeRecord] = []
     for chunk in _chunks(gone):
-        by_hand = (
+        by_hand += (
             MergeRecord.objects.filter(owner=owner, merged_id__in=chunk, undone_at__isnull=True)
             .exclude(id__in=merges)
             .select_related("kept")
             .order_by("id")
         )
-        first = by_hand.first()
-        if first is not None:
-            raise UndoRefused(
-                f"cannot undo import #{run.pk}: {first.merged_name} (#{first.merged_id}), whom it"
-                f" created, was merged into {first.kept.full_name} (#{first.kept_id}) since"
-                f" (merge #{first.pk}). Undo that merge first (troth unmerge {first.pk}), or"
-                f" use --force to remove what this import brought to {first.kept.full_name}"
-                " as well"
-            )
+    if by_hand:
+        first = min(by_hand, key=lambda m: m.pk)
+        more = len(by_hand) - 1
+        yield _Problem(
+            f"cannot undo import #{run.pk}: {first.merged_name} (#{first.merged_id}), whom it"
+            f" created, was merged into {first.kept.full_name} (#{first.kept_id}) since"
+            f" (merge #{first.pk}). Undo that merge first (troth unmerge {first.pk}), or"
+            f" use --force to remove what this import brought to {first.kept.full_name}"
+            " as well",
+            f"what it brought to {first.kept.full_name} (#{first.kept_id}), merged since"
+            f" (merge #{first.pk}{f' and {more:,} more' if more else ''}, undone first)",
+        )
     extra = _gained(owner, run, record, list(present))
     if extra:
         counts, people = extra
-        what = ", ".join(_plural(n, WHAT.get(m, ("row", "rows"))) for m, n in counts.items())
-        raise UndoRefused(
+        what = listing(counts)
+        yield _Problem(
             f"cannot undo import #{run.pk}: {_names(people)}, whom it created,"
             f" {'has' if len(people) == 1 else 'have'} gained {what} since (by hand or by a"
             " later import). Undo later imports first (troth imports lists them), or use"
-            " --force to remove those too"
+            " --force to remove those too",
+            f"{what} that {_names(people)} gained since",
         )
     # edited since (any save of a person moves updated_at, and so does a row added to
     # their card: troth.people.card_changes; asked after the rows gained, so a note
@@ -269,11 +362,12 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
             .values_list("id", "full_name")
         )
     if edited:
-        raise UndoRefused(
+        yield _Problem(
             f"cannot undo import #{run.pk}: {_names(edited)}, whom it created,"
             f" {'was' if len(edited) == 1 else 'were'} edited since (by hand or by a later"
             " import). Undo later imports first (troth imports lists them), or use --force"
-            " to remove them with those changes"
+            " to remove them with those changes",
+            f"the changes made since to {_names(edited)}",
         )
     for change in record.changes:
         model = CHANGEABLE[change.table]
@@ -285,11 +379,13 @@ def _check(owner, run: ImportRun, record: _Record) -> None:
                 .first()
             )
             who = f"{name or 'someone'} (#{pid})"
-            raise UndoRefused(
+            # (forced, the later values stay: nothing is lost)
+            yield _Problem(
                 f"cannot undo import #{run.pk}: it filled in details of {who} that were"
                 " changed again since (by hand or by a later import). Undo later imports"
                 " first, or use --force to keep the later values and undo the rest"
             )
+            return
 
 
 def _person_of(model: type[models.Model], owner, pk: int | None) -> int | None:
@@ -298,9 +394,10 @@ def _person_of(model: type[models.Model], owner, pk: int | None) -> int | None:
 
 def _gained(
     owner, run: ImportRun, record: _Record, people: list[int]
-) -> tuple[dict[type[models.Model], int], list[tuple[int, str]]] | None:
-    """Rows pointing at the people the run created that the run did not write."""
-    counts: dict[type[models.Model], int] = defaultdict(int)
+) -> tuple[dict[str, int], list[tuple[int, str]]] | None:
+    """What points at the people the run created that the run did not write: how many
+    of each kind (a row naming two of them counted once), and who gained them."""
+    found: dict[str, set[int]] = defaultdict(set)
     who: set[int] = set()
     own_merges = set(record.ids(MergeRecord))
     for rel in Person._meta.get_fields(include_hidden=True):
@@ -311,12 +408,26 @@ def _gained(
             continue
         mine = own_merges if model is MergeRecord else set(record.ids(model))
         column = str(rel.field.column)  # type: ignore[union-attr]
+        kind = _kind(model, column)
+        # an interaction the owner logged is told from one a later import brought; a
+        # step of an introduction counts as its introduction
+        extra = (
+            "source"
+            if model is Interaction
+            else "intro_id"
+            if model._meta.label_lower == "intros.introstep"
+            else None
+        )
         for chunk in _chunks(people):
-            for pk, pid in _select(model, column, chunk):
-                if pk not in mine:
-                    counts[model] += 1
-                    who.add(pid)
-    if not counts:
+            for pk, pid, value in _select(model, column, chunk, extra):
+                if pk in mine:
+                    continue
+                who.add(pid)
+                if model is Interaction:
+                    found["logged" if value == "manual" else kind].add(pk)
+                else:
+                    found[kind].add(pk if extra is None else int(value))
+    if not found:
         return None
     names = sorted(
         Person.objects.filter(owner=owner, id__in=sorted(who)[:SHOWN]).values_list(
@@ -324,7 +435,17 @@ def _gained(
         )
     )
     names += [(pid, "") for pid in sorted(who)[SHOWN:]]
-    return dict(counts), names
+    return {kind: len(keys) for kind, keys in found.items()}, names
+
+
+def forced_losses(owner, run_id: int) -> list[str]:
+    """What undoing run `run_id` with `force=True` would take besides what the run
+    wrote, each in the words its refusal uses (for the question a forced undo asks
+    first); [] when a plain undo would go ahead, or the force loses nothing. Raises as
+    `do_undo_import` does when the run cannot be undone at all."""
+    run = _find(owner, run_id)
+    _can_start(run, force=True)
+    return [p.loss for p in _problems(owner, run, _read(run)) if p.loss]
 
 
 # ------------------------------------------------------------------ undo
@@ -354,12 +475,17 @@ def _can_start(run: ImportRun, force: bool = False) -> None:
             )
 
 
-def do_undo_import(owner, run_id: int, *, force: bool = False) -> UndoSummary:
-    """Undo run `run_id` of `owner` (see the module's docstring). Callers do not wrap
-    it in a transaction: it makes its own short ones."""
+def _find(owner, run_id: int) -> ImportRun:
     run = ImportRun.objects.filter(owner=owner, pk=run_id).first()
     if run is None:
         raise NotFound(f"no import with id {run_id} (troth imports lists them)")
+    return run
+
+
+def do_undo_import(owner, run_id: int, *, force: bool = False) -> UndoSummary:
+    """Undo run `run_id` of `owner` (see the module's docstring). Callers do not wrap
+    it in a transaction: it makes its own short ones."""
+    run = _find(owner, run_id)
     _can_start(run, force)
     record = _read(run)
     if not force:
@@ -436,20 +562,23 @@ def _referrers(model: type[models.Model]) -> list[tuple[type[models.Model], str]
     return out
 
 
-def _select(model: type[models.Model], column: str, ids: list[int]) -> list[tuple[int, int]]:
-    """(pk, column) of the rows whose `column` is one of `ids`."""
+def _select(
+    model: type[models.Model], column: str, ids: list[int], extra: str | None = None
+) -> list[tuple[int, int, Any]]:
+    """(pk, column, the `extra` column or None) of the rows whose `column` is one of `ids`."""
     if not ids:
         return []
     quote = connection.ops.quote_name
     marks = ", ".join(["%s"] * len(ids))
     pk = quote(str(model._meta.pk.column))
+    also = quote(extra) if extra else "NULL"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {pk}, {quote(column)} FROM {quote(model._meta.db_table)}"
+            f"SELECT {pk}, {quote(column)}, {also} FROM {quote(model._meta.db_table)}"
             f" WHERE {quote(column)} IN ({marks})",
             ids,
         )
-        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+        return [(int(a), int(b), c) for a, b, c in cursor.fetchall()]
 
 
 class _StillUsed(Exception):

@@ -166,7 +166,7 @@ def test_undo_refuses_when_a_created_person_was_edited_then_force(
     assert len(err.splitlines()) == 1
     assert f"(#{someone.pk}), whom it created, was edited since" in err and "--force" in err
     assert Person.objects.filter(owner=me, is_me=False).count() == 60  # nothing changed
-    cli("import", "--undo", str(run.pk), "--force")
+    cli("import", "--undo", str(run.pk), "--force", "--yes")
     assert not Person.objects.filter(owner=me, is_me=False).exists()
 
 
@@ -182,7 +182,7 @@ def test_undo_refuses_when_a_created_person_gained_a_note(
     do_record_favor(me, someone, mine, sorted(FAVOR_KINDS)[0], "intro to a recruiter")
     err = cli("import", "--undo", str(run.pk), code=2).stderr.strip()
     assert len(err.splitlines()) == 1 and "gained" in err and "--force" in err, err
-    cli("import", "--undo", str(run.pk), "--force")
+    cli("import", "--undo", str(run.pk), "--force", "--yes")
     assert not Person.objects.filter(owner=me, is_me=False).exists()
 
 

@@ -36,7 +36,7 @@ def me(db: None) -> Owner:
 
 def test_a_merge_left_by_an_old_forced_undo_is_retired(me: Owner, cli: Cli, tmp_path: Path) -> None:
     run, older, merged_id = _import_and_merge(me, cli, tmp_path)
-    cli("import", "--undo", str(run.id), "--force")
+    cli("import", "--undo", str(run.id), "--force", "--yes")
     # as an undo before this fix left it: the import's person gone, the merge open
     MergeRecord.objects.filter(owner=me, merged_id=merged_id).update(undone_at=None)
     a = do_add_person(me, "Ann Archer", emails=["ann@a.example"])

@@ -74,7 +74,7 @@ def test_cli_forced_undo_undoes_the_merge_made_since(me: Owner, cli: Cli, tmp_pa
     run, older, merged_id = _import_and_merge(me, cli, tmp_path)
     refused = cli("import", "--undo", str(run.id), code=2)
     assert "--force" in refused.stdout + refused.stderr
-    done = cli.json("import", "--undo", str(run.id), "--force")
+    done = cli.json("import", "--undo", str(run.id), "--force", "--yes")
     assert done["people_removed"] == 4 and done["unmerged"] == 1
     _after(me, older, merged_id)
     merge = MergeRecord.objects.get(owner=me, merged_id=merged_id)
@@ -131,7 +131,7 @@ def test_someone_merged_into_the_imports_person_comes_back(
     newer = Person.objects.get(owner=me, full_name="Robert Chen", id__gt=older.id)
     do_accept(me, newer, older)
     assert not Person.objects.filter(pk=older.id).exists()
-    done = cli.json("import", "--undo", str(run.id), "--force")
+    done = cli.json("import", "--undo", str(run.id), "--force", "--yes")
     assert done["unmerged"] == 1 and done["people_removed"] == 4
     assert not Person.objects.filter(pk=newer.id).exists()
     back = Person.objects.get(pk=older.id)
@@ -145,7 +145,7 @@ def test_a_merge_that_cannot_be_undone_is_retired(me: Owner, cli: Cli, tmp_path:
     forced undo marks it undone, saying why, and the merge list offers nothing."""
     run, older, merged_id = _import_and_merge(me, cli, tmp_path)
     MergeRecord.objects.filter(owner=me, merged_id=merged_id).update(snapshot={})
-    done = cli.json("import", "--undo", str(run.id), "--force")
+    done = cli.json("import", "--undo", str(run.id), "--force", "--yes")
     assert done["unmerged"] == 0
     merge = MergeRecord.objects.get(owner=me, merged_id=merged_id)
     assert merge.undone_at is not None

@@ -157,7 +157,7 @@ def test_undo_keeps_a_person_whose_closeness_or_cadence_was_edited(
         refused = cli("import", "--undo", str(run), code=2).stderr
         assert "Wren Hal" in refused and "edited since" in refused, refused
         assert Person.objects.filter(full_name="Wren Hal").exists()
-        cli("import", "--undo", str(run), "--force")
+        cli("import", "--undo", str(run), "--force", "--yes")
         assert not Person.objects.filter(full_name="Wren Hal").exists()
 
 

@@ -157,3 +157,74 @@ def test_a_refusal_for_one_kind(cli: Cli, me: Owner, tmp_path: Path) -> None:
     err = cli("import", "--undo", str(run.pk), code=2).stderr.strip()
     assert "have gained 2 interactions you logged since (by hand" in err, err
     assert Interaction.objects.filter(owner=me).count() == 2
+
+
+def hand_history(me: Owner, people: dict[str, Person]) -> None:
+    """The review's: logged interactions and a promise on the import's people."""
+    mine = Person.objects.get(owner=me, is_me=True)
+    with transaction.atomic():
+        for _ in range(13):
+            do_log_interaction(me, people["Dana"], "call", when=timezone.now())
+        do_make_promise(me, mine, people["Eli"], "send the deck")
+
+
+LOSS = "13 interactions you logged and 1 promise that Dana Kang (#"
+
+
+def test_force_asks_first_and_needs_yes_without_a_terminal(
+    cli: Cli, me: Owner, tmp_path: Path
+) -> None:
+    run, people = imported(cli, me, tmp_path)
+    hand_history(me, people)
+    refused = cli("import", "--undo", str(run.pk), code=2).stderr
+    assert LOSS.split(" that ")[0] in refused
+    # no terminal, no --yes: one line, nothing undone
+    r = cli("import", "--undo", str(run.pk), "--force", code=2)
+    assert r.stderr.strip().splitlines() == [
+        "troth: error: nothing undone: confirm with --yes when not at a terminal"
+    ]
+    assert f"Undo import #{run.pk} and remove with it {LOSS}" in r.stdout  # asked, same words
+    assert Interaction.objects.filter(owner=me).count() == 13
+    # "no" is an answer: nothing undone
+    r = cli("import", "--undo", str(run.pk), "--force", input="n\n")
+    assert "Nothing undone." in r.stdout and Interaction.objects.filter(owner=me).count() == 13
+    assert ImportRun.objects.get(pk=run.pk).undone_at is None
+    # "yes"
+    r = cli("import", "--undo", str(run.pk), "--force", input="y\n")
+    assert f"Undid import #{run.pk}: 3 people removed" in r.stdout
+    assert f"; with them went {LOSS}" in r.stdout
+    assert not Person.objects.filter(owner=me, is_me=False).exists()
+
+
+def test_force_with_yes_asks_nothing_and_json_stays_json(
+    cli: Cli, me: Owner, tmp_path: Path
+) -> None:
+    run, people = imported(cli, me, tmp_path)
+    hand_history(me, people)
+    done = cli.json("import", "--undo", str(run.pk), "--force", "--yes")
+    assert done["people_removed"] == 3
+    assert not Interaction.objects.filter(owner=me).exists()
+
+
+def test_force_asks_nothing_when_nothing_was_added(cli: Cli, me: Owner, tmp_path: Path) -> None:
+    """A forced undo that takes nothing but the import's own is a plain undo: it asks
+    no more than the plain one does."""
+    run, _people = imported(cli, me, tmp_path)
+    r = cli("import", "--undo", str(run.pk), "--force")
+    assert "Undo import" not in r.stdout and "3 people removed" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import", "--undo", "1", "--yes"),
+        ("import", "x.csv", "--yes"),
+        ("import", "x.csv", "--force", "--yes"),
+    ],
+)
+def test_yes_goes_with_undo_and_force(cli: Cli, me: Owner, args: tuple[str, ...]) -> None:
+    err = cli(*args, code=2).stderr.strip()
+    assert err.splitlines() == [
+        "troth: error: --yes goes with --undo RUN --force: it answers the question asked"
+        " before removing what was added since"
+    ]

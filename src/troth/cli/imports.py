@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand
 
-from troth.cli.app import command, console, owner, parse_id, plural, print_json
+from troth.cli.app import command, console, fail, owner, parse_id, plural, print_json
 from troth.errors import TrothError
 from troth.lib import csvsafe
 from troth.owned import Owner
@@ -290,7 +290,13 @@ def import_(
         False,
         "--force",
         help="Import a file even if its records look like noise; with --undo, undo even"
-        " what was changed since.",
+        " what was changed since (asking first what it would remove).",
+    ),
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        "-y",
+        help="With --undo --force: do not ask before removing what was added since.",
     ),
     undo: str | None = typer.Option(
         None,
@@ -314,8 +320,14 @@ def import_(
     Running the same import twice changes nothing; a file that cannot be read leaves
     nothing behind, and single bad records are skipped and reported. A file whose
     records look like noise is refused unless --force. Several PATHs are imported one
-    after the other, each all or nothing. Every import can be undone: --undo RUN.
+    after the other, each all or nothing. Every import can be undone: --undo RUN (with
+    --force, what was added since goes too, after a question; --yes answers it).
     """
+    if yes and not (undo is not None and force):
+        raise TrothError(
+            "--yes goes with --undo RUN --force: it answers the question asked before"
+            " removing what was added since"
+        )
     if undo is not None:
         if args:
             raise TrothError("--undo RUN takes no PATH: troth import --undo RUN")
@@ -337,7 +349,7 @@ def import_(
                 f"--undo takes no {', '.join(ignored)}: it undoes the whole import at once"
                 " (troth imports shows what each did)"
             )
-        _undo(parse_id(undo, "import"), force, as_json)
+        _undo(parse_id(undo, "import"), force, yes, as_json)
         return
     if not args:
         raise TrothError("name the file to import: troth import PATH (see troth import --help)")
@@ -597,10 +609,26 @@ def _print_preview(summary: Any) -> None:
     console.print("Dry run: nothing was written.")
 
 
-def _undo(run_id: int, force: bool, as_json: bool) -> None:
-    from troth.importers.undo import do_undo_import
+def _undo(run_id: int, force: bool, yes: bool, as_json: bool) -> None:
+    from troth.importers.undo import do_undo_import, forced_losses
 
     me_owner = owner()
+    # --force removes what was added since to the people the import created (what
+    # the refusal names): asked first, as troth delete asks (a newcomer's review:
+    # it deleted 13 hand-logged interactions and a promise without a word)
+    losses = forced_losses(me_owner, run_id) if force else []
+    if losses and not yes:
+        try:
+            confirmed = typer.confirm(
+                f"Undo import #{run_id} and remove with it {'; and '.join(losses)}?",
+                default=False,
+                err=as_json,  # (the JSON alone on stdout)
+            )
+        except typer.Abort:  # no terminal to ask on, or no answer
+            raise fail("nothing undone: confirm with --yes when not at a terminal") from None
+        if not confirmed:  # a clear "no" is an answer, not an error
+            typer.echo("Nothing undone.", err=as_json)
+            return
     done = do_undo_import(me_owner, run_id, force=force)
     if as_json:
         print_json(done.as_dict())
@@ -615,7 +643,9 @@ def _undo(run_id: int, force: bool, as_json: bool) -> None:
         parts.append(plural(done.unmerged, "merge") + " undone")
     if done.kept:
         parts.append(plural(done.kept, "later change") + " kept")
-    console.print(f"Undid import #{run_id}: {', '.join(parts)}.")
+    # (what went with the people is not in the counts, which are the import's own)
+    also = f"; with them went {'; and '.join(losses)}" if losses else ""
+    console.print(f"Undid import #{run_id}: {', '.join(parts)}{also}.")
 
 
 # below this many columns `troth imports` shows the day of a run, not its time, and

@@ -17,7 +17,9 @@ from django.utils import timezone
 from troth.groups.models import MemberContact
 from troth.identity.actions import do_merge
 from troth.identity.models import SourceRecord
+from troth.importers.apply import do_import
 from troth.importers.models import ImportRun
+from troth.importers.registry import parser
 from troth.importers.undo import KINDS, REFERS, _harmless
 from troth.interactions.actions import do_log_interaction
 from troth.interactions.models import Interaction
@@ -39,6 +41,8 @@ from troth.sim.models import SimTruth
 from troth.warmpaths.models import PlannedAsk
 
 if TYPE_CHECKING:
+    from django.test import Client
+
     from conftest import Cli
 
 CONNECTIONS = (
@@ -228,3 +232,21 @@ def test_yes_goes_with_undo_and_force(cli: Cli, me: Owner, args: tuple[str, ...]
         "troth: error: --yes goes with --undo RUN --force: it answers the question asked"
         " before removing what was added since"
     ]
+
+
+def test_web_shows_what_undo_anyway_removes(web: Client, alice: Owner, tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(CONNECTIONS, encoding="utf-8")
+    with transaction.atomic():
+        do_import(alice, parser("linkedin"), path, kind="linkedin")
+    run = ImportRun.objects.get(owner=alice)
+    people = {p.full_name.split()[0]: p for p in Person.objects.filter(owner=alice, is_me=False)}
+    hand_history(alice, people)
+    page = web.post(f"/import/{run.pk}/undo", follow=True).content.decode()
+    assert "gained 13 interactions you logged and 1 promise since" in page
+    assert f'<p id="undo-force-losses">Undo anyway also removes {LOSS}' in page
+    assert "Undo anyway</button>" in page
+    assert Interaction.objects.filter(owner=alice).count() == 13
+    done = web.post(f"/import/{run.pk}/undo", {"force": "1"}, follow=True).content.decode()
+    assert f"put back; with them went {LOSS}" in done
+    assert not Person.objects.filter(owner=alice, is_me=False).exists()

@@ -40,7 +40,7 @@ from troth.importers import tasks
 from troth.importers.apply import reason_counts
 from troth.importers.detect import KINDS, detect_kind
 from troth.importers.models import ImportRun
-from troth.importers.undo import do_undo_import
+from troth.importers.undo import do_undo_import, forced_losses
 from troth.lib import csvsafe
 from troth.lib.contact import ContactError, normalize_email, normalize_url
 from troth.lib.text import is_number
@@ -419,7 +419,15 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
         run = _run(request, run_id, follow=False)
     except Moved as moved:
         return redirect("web:import-run", run_id=moved.run_id)
-    return render(request, "web/import_run.html", {"nav": "import", **status_context(run)})
+    context = status_context(run)
+    if request.GET.get("undo") == "refused" and context["undoable"]:
+        # beside "Undo anyway", what it would remove besides the import's own, in the
+        # refusal's words (as `troth import --undo RUN --force` asks)
+        try:
+            context["forced_losses"] = forced_losses(owner_of(request), run.pk)
+        except TrothError:
+            context["forced_losses"] = []
+    return render(request, "web/import_run.html", {"nav": "import", **context})
 
 
 @require_GET
@@ -565,6 +573,8 @@ def undo(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     force = request.POST.get("force") == "1"
     try:
+        # (what goes with the people is not in the counts, which are the import's own)
+        losses = forced_losses(owner, run.pk) if force else []
         done = do_undo_import(owner, run.pk, force=force)
     except TrothError as exc:
         messages.error(request, web_text(exc).replace("use --force", "press Undo anyway"))
@@ -573,6 +583,7 @@ def undo(request: HttpRequest, run_id: int) -> HttpResponse:
         request,
         f"Undone: {done.people_removed} {'person' if done.people_removed == 1 else 'people'}"
         f" and {done.as_dict()['interactions_removed']} interactions removed,"
-        f" {done.restored} change{'' if done.restored == 1 else 's'} put back.",
+        f" {done.restored} change{'' if done.restored == 1 else 's'} put back"
+        + (f"; with them went {'; and '.join(losses)}." if losses else "."),
     )
     return redirect("web:import-run", run_id=run.pk)

@@ -105,6 +105,11 @@ def test_an_ask_in_the_last_90_days_ranks_the_connector_lower_and_says_why(
     assert found["paths"][1]["load"] == [
         "you already asked Cleo for an introduction in the last 90 days"
     ]
+    # the order is by the weakest hop as ranked, which says why Cleo's stronger path
+    # comes second (a newcomer read 0.47 after 0.29 as a mistake)
+    loaded, free = found["paths"][1], found["paths"][0]
+    assert loaded["weakest"] > free["weakest"] and loaded["ranked_as"] < free["ranked_as"]
+    assert free["ranked_as"] == free["weakest"]
 
 
 def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(
@@ -128,6 +133,8 @@ def test_a_thank_you_or_a_favour_owed_ranks_the_connector_lower(
     ]
     text = cli("path", "Tess Target").stdout
     assert "ranked lower: you still owe Cleo a thank-you" in text
+    loaded = found["paths"][1]
+    assert f"weakest hop {loaded['weakest']:.2f} (ranked as {loaded['ranked_as']:.2f}" in text
     assert cli.json("path", "Tess Target")["paths"][1]["load"]
 
 

@@ -272,8 +272,13 @@ def path(
         return
     console.print(f"[bold]Warm paths to {escape(name)}[/bold]")
     for n, p in enumerate(result["paths"], 1):
+        # a loaded path ranks as if its weakest hop were weaker (warmpaths.load.FACTOR):
+        # say so where the figure is, or a 0.47 listed after a 0.29 reads as a mistake
+        # (a newcomer's review)
+        counted = f" (ranked as {p['ranked_as']:.2f}: see below)" if p["load"] else ""
         console.print(
-            f"{n}. weakest hop {p['weakest']:.2f}, {p['length']} hop{'s' if p['length'] != 1 else ''}"
+            f"{n}. weakest hop {p['weakest']:.2f}{counted},"
+            f" {p['length']} hop{'s' if p['length'] != 1 else ''}"
         )
         for i, hop in enumerate(p["hops"]):
             console.print(_hop_line(i, hop))

@@ -472,6 +472,11 @@ def find_paths(
             {
                 "hops": steps,
                 "weakest": round(f.weakest, 3),
+                # the weakest hop as the ranking counts it (lower when the first hop is
+                # loaded): the order of `paths` is by this, then length, then total
+                "ranked_as": round(
+                    f.weakest * (load.FACTOR if loads[int(ids[f.nodes[0]])] else 1.0), 3
+                ),
                 "length": f.hops,
                 "total": round(f.total, 3),
                 # why this path ranks lower than its weakest hop alone would say

@@ -364,6 +364,13 @@ def test_delete_asks_only_about_real_records_and_needs_a_terminal(cli: Cli, dana
     assert Person.objects.filter(id=dana.id).exists()
 
 
+def test_merge_without_a_terminal_is_refused_as_delete_is(cli: Cli, dana: Person) -> None:
+    result = cli("merge", "Dana", "Sam Ortiz", input="", code=2)
+    assert "--yes" in result.stderr and result.stderr.count("\n") == 1
+    assert Person.objects.filter(id=dana.id).exists()
+    assert Person.objects.filter(full_name="Sam Ortiz").exists()
+
+
 def test_same_full_name_advice_is_the_id(cli: Cli) -> None:
     cli("add", "Sarah Martinez")
     cli("add", "Sarah Martinez", "--duplicate")

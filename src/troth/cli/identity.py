@@ -18,8 +18,9 @@ def _confirm(question: str, yes: bool) -> None:
         return
     try:
         confirmed = typer.confirm(question, default=False)
-    except typer.Abort:  # no terminal to ask on
-        raise fail("nothing merged: confirm with --yes when not at a terminal", 1) from None
+    except typer.Abort:  # no terminal to ask on, or no answer
+        # exit 2, as `troth delete` does: the command was missing --yes, a usage mistake
+        raise fail("nothing merged: confirm with --yes when not at a terminal") from None
     if not confirmed:
         raise fail("nothing merged", code=1)
 

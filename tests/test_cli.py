@@ -389,3 +389,29 @@ def test_you_can_name_yourself_and_stay_me(cli: Cli) -> None:
     assert "Nobody matches" in cli("people", "Alex Rivera").stdout
     err = cli("edit", "me", "--closeness", "3", code=2).stderr
     assert err.startswith("troth: error: for yourself only --name")
+
+
+def test_show_says_how_much_history_it_leaves_out(cli: Cli) -> None:
+    """`troth show` said "32 interactions" above 30 rows, and not that the rest were cut."""
+    from troth.interactions.actions import do_log_interaction
+    from troth.owners import local_owner
+
+    cli("add", "Ann Lee")
+    ann = Person.objects.get(full_name="Ann Lee")
+    start = timezone.now() - dt.timedelta(days=40)
+    for day in range(32):
+        do_log_interaction(local_owner(), ann, "email", when=start + dt.timedelta(days=day))
+    cli("note", "Ann Lee", "Plays the cello")  # not an interaction, still a row
+    out = " ".join(cli("show", "Ann Lee").stdout.split())
+    assert "32 interactions" in out
+    hint = f"(troth show '#{ann.id}' --all shows the whole history)"
+    assert f"... and 3 older entries not shown {hint}." in out
+    assert "... and 28 older entries not shown" in " ".join(
+        cli("show", "Ann Lee", "--limit", "5").stdout.split()
+    )
+    assert "1 older entry not shown" in " ".join(
+        cli("show", "Ann Lee", "--limit", "32").stdout.split()
+    )
+    everything = cli("show", f"#{ann.id}", "--all").stdout
+    assert "not shown" not in everything and "Plays the cello" in everything
+    assert "not shown" not in cli("show", "Ann Lee", "--limit", "33").stdout

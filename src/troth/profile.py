@@ -141,6 +141,7 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
     - `favours`, `promises`, `needs`, `notes`, `intros`: all of them, in their own order;
     - `timeline`: all of the above merged newest first and cut to `limit` entries, each
       row with its `type`; the interactions in it are those the page lists;
+      `timeline_count` the entries before the cut;
     - `has_dates`: whether they have key dates (the page reads them only then).
     """
     today = timezone.localdate()
@@ -297,11 +298,14 @@ def person_timeline(owner: Owner, person: Person, *, limit: int | None) -> dict[
     timeline += [{"type": "introduction", **r} for r in intros]
     # stable: on equal dates the interactions stay first
     timeline.sort(key=_sort_key, reverse=True)
+    # every entry, those cut off included: only the interactions were read up to `limit`
+    timeline_count = count + len(timeline) - len(interactions)
     if limit:
         timeline = timeline[:limit]
     return {
         "card": card,
         "interaction_count": count,
+        "timeline_count": timeline_count,
         "last_contact": interactions[0]["when"] if interactions else None,
         "interactions": interactions,
         "favours": favours,
@@ -333,6 +337,15 @@ _PERSON_FIELDS = (
 def person_profile(owner: Owner, person: Person, limit: int | None = 50) -> dict[str, Any]:
     """`troth show --json`: person_timeline rendered as the README's contract, plus the
     dates and the job history the page reads on its own."""
+    return person_profile_counted(owner, person, limit)[0]
+
+
+def person_profile_counted(
+    owner: Owner, person: Person, limit: int | None
+) -> tuple[dict[str, Any], int]:
+    """person_profile and how many timeline entries there are before the cut, which
+    `troth show` says when it lists fewer (the JSON contract, and so the API's, has no
+    such field: the count stays beside the data, not in it)."""
     read = person_timeline(owner, person, limit=limit)
     card = read["card"]
     data: dict[str, Any] = {key: card[key] for key in _PERSON_FIELDS}
@@ -358,4 +371,4 @@ def person_profile(owner: Owner, person: Person, limit: int | None = 50) -> dict
     # Open items come from the whole lists, so a long timeline cannot push them out.
     data["open_promises"] = [p for p in read["promises"] if p["status"] == Commitment.OPEN]
     data["open_needs"] = [n for n in read["needs"] if n["status"] == Need.OPEN]
-    return data
+    return data, read["timeline_count"]

@@ -192,7 +192,8 @@ def people(
         console.print("[dim]More people match; use --limit N or a search to narrow.[/dim]")
 
 
-def _show_text(data: dict[str, Any]) -> None:
+def _show_text(data: dict[str, Any], total: int) -> None:
+    """`total`: the history's entries, of which data["timeline"] holds the newest."""
     head = data["name"] + (f' ("{data["nickname"]}")' if data.get("nickname") else "")
     job = ", ".join(x for x in (data["title"], data["company"]) if x)
     console.print(f"[bold]{head}[/bold] (#{data['id']})" + (f" — {job}" if job else ""))
@@ -233,6 +234,13 @@ def _show_text(data: dict[str, Any]) -> None:
     for row in data["timeline"]:
         table.add_row(*_timeline_cells(row))
     console.print(table)
+    # "210 interactions" above a table of 30 read as if the rest were lost
+    hidden = total - len(data["timeline"])
+    if hidden > 0:
+        console.print(
+            f"... and {plural(hidden, 'older entry', 'older entries')} not shown"
+            f" (troth show '#{data['id']}' --all shows the whole history)."
+        )
 
 
 def _timeline_cells(row: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -280,7 +288,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Everything about one person, newest first."""
-    from troth.profile import person_profile
+    from troth.profile import person_profile_counted
 
     # as troth agenda's: a negative number was a traceback, and --all beside a number
     # ignored the number (a newcomer's review)
@@ -292,11 +300,13 @@ def show(
         all_rows = True
     me_owner = owner()
     person = queries.resolve_person(me_owner, name)
-    data = person_profile(me_owner, person, limit=None if all_rows else (limit or 30))
+    data, total = person_profile_counted(
+        me_owner, person, limit=None if all_rows else (limit or 30)
+    )
     if as_json:
         print_json(data)
     else:
-        _show_text(data)
+        _show_text(data, total)
 
 
 @command("edit", rich_help_panel="People")

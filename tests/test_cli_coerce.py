@@ -92,7 +92,17 @@ def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(
     assert state == {"pydantic": False, "code": 0}
     errors, state = run("people", "--limit", "lots")
     assert state["code"] == 2
-    assert errors == [
-        "troth: error: Invalid value for '--limit': Input should be a valid integer,"
-        " unable to parse string as an integer (see troth people --help)"
-    ]
+    assert errors == ["troth: error: --limit must be a whole number (see troth people --help)"]
+    # pydantic's words ("Input should be a valid integer, unable to parse string as an
+    # integer") were a newcomer's puzzle: each option's mistake is said plainly, the
+    # options Typer reads itself (a float, a minimum) as well as the plain ones
+    for args, said in [
+        (("log", "Ann", "call", "--minutes", "abc"), "--minutes must be a whole number"),
+        (("log", "Ann", "call", "--minutes", "2.5"), "--minutes must be a whole number"),
+        (("delete", "--favor", "x"), "--favour must be a whole number"),
+        (("imports", "--limit", "0"), "--limit must be 1 or more"),
+        (("worker", "--interval", "soon"), "--interval must be a number"),
+    ]:
+        errors, state = run(*args)
+        assert state["code"] == 2
+        assert errors == [f"troth: error: {said} (see troth {args[0]} --help)"]

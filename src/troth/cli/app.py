@@ -23,6 +23,7 @@ from rich.console import Console
 from troth import __version__
 from troth.cli import lazy
 from troth.cli.coerce import install as plain_options
+from troth.cli.coerce import plain_message
 from troth.cli.lazy import LazyGroup
 from troth.errors import TrothError
 from troth.lib.busy import BUSY_MESSAGE, is_locked
@@ -249,7 +250,9 @@ def main() -> None:
     except typer.TyperException as exc:  # a missing argument, an unknown option...
         ctx = getattr(exc, "ctx", None)
         where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        message = plain_message(exc) or (
+            exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        )
         if not message.strip():  # `troth` or a group alone: the help was the answer
             sys.exit(0)
         typer.echo(f"troth: error: {message}{where}", err=True)

@@ -25,6 +25,35 @@ _TRUE = {"1", "on", "t", "true", "y", "yes"}
 _FALSE = {"0", "off", "f", "false", "n", "no"}
 
 
+# Typer's (pydantic's) words for a value it cannot read, as a user would say them
+# (plain_message): "Input should be a valid integer, unable to parse string as an
+# integer" named pydantic's internals, not what to type.
+_PLAIN_WORDS = [
+    (re.compile(r"Input should be a valid integer\b.*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid number\b.*"), "must be a number"),
+    (re.compile(r"Input should be a valid boolean\b.*"), "must be true or false"),
+    (re.compile(r"Input should be greater than or equal to (\S+?)\.?$"), r"must be \1 or more"),
+    (re.compile(r"Input should be less than or equal to (\S+?)\.?$"), r"must be \1 or less"),
+    (re.compile(r"Input should be greater than (\S+?)\.?$"), r"must be more than \1"),
+    (re.compile(r"Input should be less than (\S+?)\.?$"), r"must be less than \1"),
+]
+
+
+def plain_message(exc: Exception) -> str | None:
+    """An unreadable option's value as one plain sentence naming the option
+    (`--minutes must be a whole number`), or None for any other usage mistake."""
+    param = getattr(exc, "param", None)
+    message = getattr(exc, "message", None)
+    if param is None or not isinstance(message, str):
+        return None
+    for pattern, words in _PLAIN_WORDS:
+        if pattern.fullmatch(message):
+            opts = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+            name = opts[0] if opts else str(getattr(param, "human_readable_name", "")).upper()
+            return f"{name} {pattern.sub(words, message)}" if name else None
+    return None
+
+
 def to_int(value: Any) -> int:
     if isinstance(value, bool):
         return int(value)

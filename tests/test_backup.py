@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -284,6 +285,37 @@ def test_restore_refuses_an_owner_who_already_has_people(
     assert "TROTH_HOME=" in message
     assert "people.person" not in message and "." not in message.split("(")[1].split(")")[0]
     assert snapshot(network) == before
+
+
+def test_restore_words_its_counts_for_one_and_for_many(alice: Owner, tmp_path: Path) -> None:
+    """The refusal said "1 favours" and "1 more kinds", the summary "inference passs"
+    (Django's plural of "inference pass")."""
+    from troth.backup.export import write_export
+    from troth.backup.tables import user_count_phrases, user_name
+    from troth.interactions.actions import do_log_interaction
+    from troth.ledger.actions import do_record_favor
+    from troth.owners import me_person
+    from troth.people.actions import do_add_note, do_add_person
+
+    jane = do_add_person(alice, "Jane Roe")
+    do_record_favor(alice, me_person(alice), jane, "advice", "a resume review")
+    do_log_interaction(alice, jane, "call")
+    do_add_note(alice, jane, "Plays the cello")
+    path = tmp_path / "troth.json"
+    with path.open("w", encoding="utf-8") as out:
+        write_export(alice, out)
+    with pytest.raises(TrothError) as refused:
+        do_restore(alice, path)
+    said = str(refused.value)
+    assert "(1 person, 1 interaction, 1 favour, " in said, said
+    assert re.search(r" and (1 more kind|[2-9] more kinds)\);", said), said
+    assert user_count_phrases({"ledger.favor": 1, "people.person": 2, "people.note": 0}) == [
+        "2 people",
+        "1 favour",
+    ]
+    assert user_count_phrases({"ledger.need": 3}) == ["3 needs"]
+    for table in tables(include_derived=True):
+        assert "sss" not in user_name(table.label), table.label
 
 
 def _exported(cli: Cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:

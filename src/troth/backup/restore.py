@@ -47,10 +47,11 @@ from troth.backup.tables import (
     Table,
     is_user_fk,
     tables,
-    user_counts,
+    user_count_phrases,
 )
 from troth.errors import TrothError
 from troth.importers.models import ImportRun
+from troth.lib.text import count
 from troth.owners import do_ensure_me
 from troth.people.models import Person
 from troth.people.search import bulk_writes
@@ -710,9 +711,9 @@ def do_restore(owner: Any, path: Path) -> dict[str, int]:
     with transaction.atomic(), bulk_writes(deletes=True, any_ids=True):
         existing = _existing(owner)
         if existing:
-            named = list(user_counts(existing).items())
-            listed = ", ".join(f"{n:,} {name}" for name, n in named[:4])
-            listed += f" and {len(named) - 4} more kinds" if len(named) > 4 else ""
+            named = user_count_phrases(existing)  # "1 favour", not "1 favours"
+            listed = ", ".join(named[:4])
+            listed += f" and {count(len(named) - 4, 'more kind')}" if len(named) > 4 else ""
             raise TrothError(
                 f"cannot restore {path}: your troth database already has data ({listed});"
                 " restore only into an empty database (for a fresh one: "

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from troth.lib.text import count
 from troth.owned import Owned
 
 # Caches rebuilt from the rest on first read: not exported, emptied on restore.
@@ -219,26 +220,75 @@ USER_NAMES = {
     "identity.sourcerecord": "import records (what each import brought)",
     "sim.simtruth": "simulator records",
     "trust.trustscore": "trust scores (a cache)",
+    "warmpaths.inferencepass": "who-knows-whom inference passes",
+}
+
+# Each name for one row ("1 favour", not "1 favours"); a name missing here is the same
+# for one row as for many.
+ONE_NAMES = {
+    "people.person": "person",
+    "interactions.interaction": "interaction",
+    "ledger.favor": "favour",
+    "ledger.commitment": "promise",
+    "ledger.need": "need",
+    "intros.introduction": "introduction",
+    "people.contactpoint": "email address, phone or link",
+    "people.organization": "organisation",
+    "people.employment": "job",
+    "people.relationship": "relationship",
+    "people.note": "note",
+    "people.persondate": "birthday or other date",
+    "people.tag": "tag",
+    "people.person_tags": "tag on a person",
+    "people.knows": "who-knows-whom link",
+    "ledger.need_tags": "tag on a need",
+    "intros.introstep": "introduction step",
+    "identity.mergesuggestion": "merge suggestion",
+    "identity.mergerecord": "merge (kept for troth unmerge)",
+    "agenda.agendamark": "agenda item done or snoozed",
+    "agenda.digestlog": "digest sent",
+    "agenda.calendartoken": "calendar feed link",
+    "importers.importrun": "past import",
+    "identity.sourcerecord": "import record (what each import brought)",
+    "sim.simtruth": "simulator record",
+    "trust.trustscore": "trust score (a cache)",
+    "warmpaths.inferencepass": "who-knows-whom inference pass",
 }
 
 
-def user_name(label: str) -> str:
-    """A table's label ("ledger.favor") as the user would say it ("favours")."""
+def user_name(label: str, n: int | None = None) -> str:
+    """A table's label ("ledger.favor") as the user would say it ("favours"; "favour"
+    when `n` is 1)."""
     if label in USER_NAMES:
-        return USER_NAMES[label]
+        return ONE_NAMES.get(label, USER_NAMES[label]) if n == 1 else USER_NAMES[label]
     try:
-        return str(apps.get_model(label)._meta.verbose_name_plural)
+        meta = apps.get_model(label)._meta
     except (LookupError, ValueError):
         return label
+    one, many = str(meta.verbose_name), str(meta.verbose_name_plural)
+    if n == 1:
+        return one
+    # Django's own plural only adds an "s": a table of "passes" would be "passs"
+    return f"{one}es" if many == f"{one}s" and one.endswith(("s", "x", "sh", "ch")) else many
+
+
+def user_count_phrases(counts: dict[str, int]) -> list[str]:
+    """{table label: rows} -> ["2 people", "1 favour"], in user_counts' order, empty
+    tables left out."""
+    return [count(n, user_name(label, 1), user_name(label)) for label, n in _in_order(counts) if n]
+
+
+def _in_order(counts: dict[str, int]) -> list[tuple[str, int]]:
+    order = {label: i for i, label in enumerate(USER_NAMES)}
+    return [(k, counts[k]) for k in sorted(counts, key=lambda k: (order.get(k, len(order)), k))]
 
 
 def user_counts(counts: dict[str, int]) -> dict[str, int]:
     """{table label: rows} -> {what the user calls it: rows}, people first, the
     rest as USER_NAMES orders them; empty tables left out."""
-    order = {label: i for i, label in enumerate(USER_NAMES)}
     out: dict[str, int] = {}
-    for label in sorted(counts, key=lambda k: (order.get(k, len(order)), k)):
-        if counts[label]:
+    for label, n in _in_order(counts):
+        if n:
             name = user_name(label)
-            out[name] = out.get(name, 0) + counts[label]
+            out[name] = out.get(name, 0) + n
     return out

@@ -117,6 +117,15 @@ def test_the_cli_refuses_a_favour_without_words(cli: Cli) -> None:
     assert not Favor.objects.exists()
 
 
+def test_a_promise_with_nobody_asks_for_someone(cli: Cli) -> None:
+    cli("add", "Dana Whitfield")
+    said = cli("promise", "send the deck", code=2).stderr
+    assert said == "troth: error: say who: --to NAME (your promise) or --from NAME (theirs)\n"
+    said = cli("promise", "send the deck", "--to", "Dana", "--from", "Dana", code=2).stderr
+    assert said.rstrip().endswith("(theirs), not both")
+    assert not Commitment.objects.exists()
+
+
 def test_log_interaction_validation(alice: Owner, dana: Person) -> None:
     i = do_log_interaction(
         alice, dana, "meeting", minutes=45, they_started=True, summary=" coffee "

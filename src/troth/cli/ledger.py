@@ -106,7 +106,10 @@ def promise(
     ),
 ) -> None:
     """Record a promise: yours (--to NAME) or someone's to you (--from NAME)."""
-    if bool(to) == bool(from_):
+    # neither and both were one message, whose "not both" puzzled someone who gave neither
+    if not to and not from_:
+        raise TrothError("say who: --to NAME (your promise) or --from NAME (theirs)")
+    if to and from_:
         raise TrothError("say who: --to NAME (your promise) or --from NAME (theirs), not both")
     made_on = date_option(made, "--made", past=True)
     if made_on is not None and made_on > timezone.localdate():

@@ -112,8 +112,16 @@ def test_a_favour_needs_words_saying_what_it_was(alice: Owner, dana: Person) -> 
 def test_the_cli_refuses_a_favour_without_words(cli: Cli) -> None:
     cli("add", "Dana Whitfield")
     for command in ("gave", "got"):
-        result = cli(command, "Dana", "intro", code=2)  # one line, exit 2, nothing written
-        assert result.stderr == "troth: error: what must not be empty: say what it is\n"
+        for blank in ((), ("  ",)):
+            # one line, exit 2, nothing written; the command again, with what it lacks
+            result = cli(command, "Dana", "intro", *blank, code=2)
+            assert result.stderr == (
+                f"troth: error: say what the favour was, after its kind: troth {command} Dana"
+                ' intro "WHAT", e.g. "an intro to a hiring manager"\n'
+            )
+    assert cli("gave", "Dana Whitfield", "lead", code=2).stderr.startswith(
+        "troth: error: say what the favour was, after its kind: troth gave 'Dana Whitfield' lead"
+    )
     assert not Favor.objects.exists()
 
 

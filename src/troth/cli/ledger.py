@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import typer
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +53,14 @@ def log(
 
 
 def _favor(name: str, kind: str, what: str, when: str | None, need: int | None, gave: bool) -> None:
+    if not what.strip():
+        # the service's "what must not be empty: say what it is" named no argument
+        # anyone typed: show the command again with the words it lacks
+        verb = "gave" if gave else "got"
+        raise TrothError(
+            f"say what the favour was, after its kind: troth {verb} {shlex.quote(name)}"
+            f' {shlex.quote(kind)} "WHAT", e.g. "an intro to a hiring manager"'
+        )
     me_owner = owner()
     with transaction.atomic():
         person = resolve_person(me_owner, name)

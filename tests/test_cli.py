@@ -369,6 +369,10 @@ def test_merge_without_a_terminal_is_refused_as_delete_is(cli: Cli, dana: Person
     assert "--yes" in result.stderr and result.stderr.count("\n") == 1
     assert Person.objects.filter(id=dana.id).exists()
     assert Person.objects.filter(full_name="Sam Ortiz").exists()
+    # a clear "no" is an answer, not an error: exit 0, as troth delete answers it
+    result = cli("merge", "Dana", "Sam Ortiz", input="n\n")
+    assert "Nothing merged." in result.stdout
+    assert Person.objects.filter(full_name="Sam Ortiz").exists()
 
 
 def test_same_full_name_advice_is_the_id(cli: Cli) -> None:

@@ -13,16 +13,18 @@ from troth.lib.text import is_number
 from troth.people.queries import resolve_person
 
 
-def _confirm(question: str, yes: bool) -> None:
+def _confirm(question: str, yes: bool) -> bool:
+    """Whether to go on: --yes, or a yes at the terminal."""
     if yes:
-        return
+        return True
     try:
         confirmed = typer.confirm(question, default=False)
     except typer.Abort:  # no terminal to ask on, or no answer
         # exit 2, as `troth delete` does: the command was missing --yes, a usage mistake
         raise fail("nothing merged: confirm with --yes when not at a terminal") from None
-    if not confirmed:
-        raise fail("nothing merged", code=1)
+    if not confirmed:  # a clear "no" is an answer, not an error (as `troth delete`)
+        console.print("Nothing merged.")
+    return confirmed
 
 
 @command("merge", rich_help_panel="People")
@@ -89,7 +91,8 @@ def merge(
     question = f"Merge {b.full_name} (#{b.id}) into {a.full_name} (#{a.id})?"
     if rejected:
         question = question[:-1] + " You had marked them as different people."
-    _confirm(question, yes)
+    if not _confirm(question, yes):
+        return
     with transaction.atomic():
         record = actions.do_accept(me_owner, a, b)
     moved = len(record.snapshot["moved"])

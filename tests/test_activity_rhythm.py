@@ -97,7 +97,7 @@ def fitting(realdata: Path) -> tuple[ModuleType, Path]:
 def test_activity_fitted_before_each_date_beats_every_baseline(
     fitting: tuple[ModuleType, Path],
 ) -> None:
-    """What the README's table says: on each of the issue's five dates, a model (the
+    """What the table in docs/trust-evaluation.md says: on each of the issue's five dates, a model (the
     rhythm's four parameters, then the logistic regression) fitted only on outcomes
     known before that date beats the best of count, recency and the decayed counts by
     0.019 or more (the issue asks for 0.02: 2001-09-01 is at +0.0196 with the rhythm

@@ -69,6 +69,24 @@ def test_add_list_sync_remove(cli: Cli, dovecot: Dovecot, home: Path) -> None:
     assert Interaction.objects.count() == 5  # kept without --purge
 
 
+def test_purge_asks_before_taking_what_you_logged(cli: Cli, dovecot: Dovecot) -> None:
+    """--purge undoes the source's imports by force: a call you logged with Ann since
+    goes too, so it asks first, as `troth import --undo --force` does (no terminal: one
+    line, exit 2, nothing removed; --yes answers it)."""
+    fill(dovecot)
+    sid = add(cli, dovecot)
+    cli("sync", str(sid))
+    cli("log", "Ann Lee", "call", "--minutes", "20", "a call logged by hand")
+    refused = cli("sources", "remove", str(sid), "--purge", input="", code=2)
+    assert "--yes" in refused.stderr and refused.stderr.count("\n") == 1
+    assert Source.objects.filter(pk=sid).exists() and Interaction.objects.count() == 5
+    said_no = cli("sources", "remove", str(sid), "--purge", input="n\n")
+    assert "interaction" in said_no.stdout and "Nothing removed." in said_no.stdout
+    assert Source.objects.filter(pk=sid).exists()
+    cli("sources", "remove", str(sid), "--purge", "--yes")
+    assert not Source.objects.filter(pk=sid).exists() and Interaction.objects.count() == 0
+
+
 def test_wrong_password_one_line_then_recovers(cli: Cli, dovecot: Dovecot) -> None:
     fill(dovecot)
     sid = add(cli, dovecot, password="nope")

@@ -10,7 +10,7 @@ from django.db import transaction
 from rich.markup import escape
 from rich.table import Table
 
-from troth.cli.app import app, command, console, one_line_errors, owner, plural, print_json
+from troth.cli.app import app, command, console, fail, one_line_errors, owner, plural, print_json
 from troth.errors import TrothError
 
 sources_app = typer.Typer(
@@ -166,13 +166,31 @@ def remove(
     purge: bool = typer.Option(
         False, "--purge", help="Also undo everything it imported (kept by default)."
     ),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="With --purge: do not ask before removing what was added since."
+    ),
 ) -> None:
     """Remove a source; what it imported stays unless --purge."""
     from troth.sync.actions import do_remove_source
-    from troth.sync.queries import source
+    from troth.sync.queries import purge_losses, source
 
     me_owner = owner()
     found = source(me_owner, source_id)
+    # --purge undoes its imports by force: what you logged since on the people they
+    # brought goes too, so it asks first, as `troth import --undo --force` does
+    losses = purge_losses(me_owner, found) if purge and not yes else []
+    if losses:
+        try:
+            confirmed = typer.confirm(
+                f"Remove source #{source_id}, undo its imports and remove with them"
+                f" {'; and '.join(losses)}?",
+                default=False,
+            )
+        except typer.Abort:  # no terminal to ask on, or no answer
+            raise fail("nothing removed: confirm with --yes when not at a terminal") from None
+        if not confirmed:
+            console.print("Nothing removed.")
+            return
     undone = do_remove_source(me_owner, found, purge=purge)
     kept = "" if purge else " (what it imported stays: troth imports, troth import --undo RUN)"
     extra = f", {plural(undone, 'import')} undone" if purge else ""

@@ -221,14 +221,10 @@ def do_remove_source(owner: Owner, source: Source, *, purge: bool = False) -> in
     undone = 0
     if purge:
         from troth.importers.undo import do_undo_import
+        from troth.sync.queries import purged_runs
 
-        run_ids = list(
-            SyncRun.objects.filter(owner=owner, source=source, import_run__isnull=False)
-            .order_by("-started_at", "-id")
-            .values_list("import_run_id", flat=True)
-        )
-        for run_id in run_ids:
-            assert run_id is not None
+        # (an import undone already by hand is passed over: undoing it again raised)
+        for run_id in purged_runs(owner, source):
             do_undo_import(owner, run_id, force=True)
             undone += 1
     with transaction.atomic():

@@ -24,6 +24,31 @@ def source(owner: Owner, source_id: int) -> Source:
     return found
 
 
+def purged_runs(owner: Owner, source: Source) -> list[int]:
+    """The imports a source's syncs made that are not undone yet, newest first: what
+    `troth sources remove --purge` undoes."""
+    return [
+        run_id
+        for run_id in SyncRun.objects.filter(
+            owner=owner,
+            source=source,
+            import_run__isnull=False,
+            import_run__undone_at__isnull=True,
+        )
+        .order_by("-started_at", "-id")
+        .values_list("import_run_id", flat=True)
+        if run_id is not None
+    ]
+
+
+def purge_losses(owner: Owner, source: Source) -> list[str]:
+    """What purging a source would remove besides what its imports wrote (hand-logged
+    history on the people they brought), in the words a forced undo's question uses."""
+    from troth.importers.undo import forced_losses
+
+    return [loss for run_id in purged_runs(owner, source) for loss in forced_losses(owner, run_id)]
+
+
 def due(now: dt.datetime | None = None) -> list[tuple[int, int]]:
     """(owner id, source id) of every source whose next sync time has come and that
     nobody is syncing: what `troth worker` runs. Across owners on purpose: the worker

@@ -679,10 +679,10 @@ def test_what_is_left_out_is_counted_by_reason_everywhere(cli: Cli, tmp_path: Pa
     text = " ".join(said.stdout.split())
     assert "Left out on purpose │ 5" in text
     for line in (
-        "left out 2 mailing-list messages",
-        "left out 1 messages from no-reply senders",
-        "left out 1 duplicate messages (the same mail filed twice)",
-        "left out 1 messages with no correspondent (one-offs, Cc only)",
+        "left out 2: mailing-list messages",
+        "left out 1: messages from no-reply senders",
+        "left out 1: duplicate messages (the same mail filed twice)",
+        "left out 1: messages with no correspondent (one-offs, Cc only)",
     ):
         assert line in text
     rows = list(csv.reader(report.read_text(encoding="utf-8").splitlines()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -298,12 +299,12 @@ def import_(
         "-y",
         help="With --undo --force: do not ask before removing what was added since.",
     ),
-    undo: str | None = typer.Option(
-        None,
+    undo: list[str] = typer.Option(
+        [],
         "--undo",
         metavar="RUN",
         help="Undo import RUN (troth imports lists them): remove what it created, put back"
-        " what it changed.",
+        " what it changed. Repeatable, or a range A-B (a folder's runs), newest first.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     column_map: list[str] = typer.Option(
@@ -323,12 +324,12 @@ def import_(
     after the other, each all or nothing. Every import can be undone: --undo RUN (with
     --force, what was added since goes too, after a question; --yes answers it).
     """
-    if yes and not (undo is not None and force):
+    if yes and not (undo and force):
         raise TrothError(
             "--yes goes with --undo RUN --force: it answers the question asked before"
             " removing what was added since"
         )
-    if undo is not None:
+    if undo:
         if args:
             raise TrothError("--undo RUN takes no PATH: troth import --undo RUN")
         # An option an undo would ignore is refused before anything is undone: with
@@ -349,7 +350,20 @@ def import_(
                 f"--undo takes no {', '.join(ignored)}: it undoes the whole import at once"
                 " (troth imports shows what each did)"
             )
-        _undo(parse_id(undo, "import"), force, yes, as_json)
+        runs = _undo_ids(undo)
+        if len(runs) == 1:
+            _undo(runs[0], force, yes, as_json)
+            return
+        # several: newest first (a later import may hold what an earlier one made);
+        # each all or nothing, and the first refusal stops the rest, saying what was done
+        done: list[int] = []
+        for run_id in runs:
+            try:
+                _undo(run_id, force, yes, as_json)
+            except TrothError as exc:
+                undone = f" (undone before it: {', '.join(f'#{r}' for r in done)})" if done else ""
+                raise TrothError(f"{exc}{undone}") from None
+            done.append(run_id)
         return
     if not args:
         raise TrothError("name the file to import: troth import PATH (see troth import --help)")
@@ -397,6 +411,41 @@ def import_(
         print_json(results[0] if len(paths) == 1 else results)
     if failed:
         raise typer.Exit(2)
+
+
+# an import run's id, or a range of them ("12-40"), as --undo takes them
+_RUN_RANGE = re.compile(r"^#?(\d{1,12})\s*-\s*#?(\d{1,12})$")
+MAX_UNDO_RUNS = 1000
+
+
+def _undo_ids(values: list[str]) -> list[int]:
+    """--undo's runs, each once, newest first: "12", "#12", "12-40"."""
+    ids: set[int] = set()
+    for value in values:
+        span = _RUN_RANGE.match(value.strip())
+        if span:
+            low, high = sorted((int(span.group(1)), int(span.group(2))))
+            if high - low >= MAX_UNDO_RUNS:
+                raise TrothError(f"--undo {value}: at most {MAX_UNDO_RUNS} runs at once")
+            ids.update(range(low, high + 1))
+        else:
+            ids.add(parse_id(value, "import"))
+        if len(ids) > MAX_UNDO_RUNS:
+            raise TrothError(f"--undo: at most {MAX_UNDO_RUNS} runs at once")
+    return sorted(ids, reverse=True)
+
+
+def _ranges(ids: list[int]) -> str:
+    """12, 13, 14, 20 -> "12-14 --undo 20": --undo's arguments for these runs."""
+    out: list[str] = []
+    for run_id in sorted(set(ids)):
+        if out and "-" in out[-1] and int(out[-1].split("-")[1]) == run_id - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{run_id}"
+        elif out and "-" not in out[-1] and int(out[-1]) == run_id - 1:
+            out[-1] = f"{out[-1]}-{run_id}"
+        else:
+            out.append(str(run_id))
+    return " --undo ".join(out)
 
 
 def _split(args: list[str]) -> tuple[str | None, list[Path]]:
@@ -552,7 +601,8 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
         console.print("Columns: " + escape(", ".join(f"{c} → {f}" for c, f in summary.mapping)))
     # Each label says what its number counts: "added" is people new to the network
     # (a row merged into someone already here is counted once, as merged, not as added).
-    table.add_row("People added from this file", f"{summary.people_created:,}")
+    source = "these files" if summary.run_ids else "this file"
+    table.add_row(f"People added from {source}", f"{summary.people_created:,}")
     table.add_row("People already here, brought up to date", f"{summary.people_updated:,}")
     table.add_row("Merged into someone already here", f"{summary.people_merged:,}")
     table.add_row("Interactions added", f"{summary.interactions_added:,}")
@@ -564,7 +614,7 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
         console.print(
             f"  merged {summary.people_merged:,}: "
             + ("a person" if summary.people_merged == 1 else "people")
-            + " from this file turned out to be someone already in your network; what the"
+            + f" from {source} turned out to be someone already in your network; what the"
             " file said went to that person instead of a second entry (troth merges lists"
             " them, troth unmerge undoes one)"
         )
@@ -574,7 +624,7 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
     if len(reasons) > 8:
         console.print(f"  and {plural(len(reasons) - 8, 'other reason')}")
     for reason, n in sorted(summary.left_out.items(), key=lambda kv: (-kv[1], kv[0])):
-        console.print(f"  left out {n:,} {escape(reason)}")
+        console.print(f"  left out {n:,}: {escape(reason)}")  # ("1 meetings" read wrong)
     if ignored:
         console.print(escape(ignored))
     verdict = summary.nothing_new()
@@ -584,6 +634,10 @@ def _print_summary(summary: Any, path: Path, ignored: str) -> None:
         _print_preview(summary)
     elif summary.run_id is not None and not verdict:
         console.print(f"[dim]Undo it with: troth import --undo {summary.run_id}[/dim]")
+    elif summary.run_ids and not verdict:
+        # a folder: one run a file, taken back together (a newcomer's review: 79 runs
+        # and no word of how to undo them)
+        console.print(f"[dim]Undo them with: troth import --undo {_ranges(summary.run_ids)}[/dim]")
 
 
 def _print_preview(summary: Any) -> None:

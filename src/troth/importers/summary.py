@@ -26,6 +26,9 @@ class ImportSummary:
     interactions_added: int = 0
     problems: list[Problem] = field(default_factory=list)
     run_id: int | None = None
+    # a folder imported file by file: each file's run (the JSON's "run" stays the first's
+    # None; `troth import --undo A-B` takes them back together)
+    run_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
     # records the file held (people and interactions), and how many of them were
     # usable (a person found or created, an interaction matched to someone)
@@ -71,6 +74,8 @@ class ImportSummary:
 
     def add(self, other: ImportSummary) -> None:
         """Add another file's figures (a folder imported file by file)."""
+        if other.run_id is not None:
+            self.run_ids.append(other.run_id)
         self.people_created += other.people_created
         self.people_updated += other.people_updated
         self.people_merged += other.people_merged
@@ -167,6 +172,7 @@ class ImportSummary:
             "kind": self.kind,
             "path": self.path,
             "run": self.run_id,
+            **({"runs": list(self.run_ids)} if self.run_ids else {}),
             **self.counts(),
             "records": self.records,
             "left_out": dict(self.left_out),

@@ -74,6 +74,8 @@ def test_add_prints_id_and_creates_via_person(cli: Cli, dana: Person) -> None:
     }
     out = cli("add", "Pat Lee", "--via", "sam").stdout
     assert "Added person #" in out and "Pat Lee" in out
+    sam = Person.objects.get(full_name="Sam Ortiz")
+    assert f"introduced by Sam Ortiz (#{sam.id})" in out  # whom "sam" was read as
     # "sam" was matched, not created again
     assert Person.objects.filter(full_name__startswith="Sam").count() == 1
 

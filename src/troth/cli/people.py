@@ -119,6 +119,10 @@ def add(
     if met_through is not None and via_is_new:
         created("person", met_through.id, f"{met_through.full_name} (who introduced you; new)")
     created("person", person.id, person.full_name)
+    if met_through is not None and not via_is_new:
+        # who --via found, by name: "Carlos Ruis" is read as Carlos Ruiz (a newcomer's
+        # review: the line said nothing of whom it linked)
+        console.print(f"  introduced by {met_through.full_name} (#{met_through.id})")
 
 
 def _people_table(rows: list[dict[str, Any]]) -> Table:

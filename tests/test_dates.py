@@ -97,3 +97,15 @@ def test_dates_with_a_month_named(text: str, past: bool, expected: dt.date) -> N
 def test_month_named_dates_that_are_no_day(text: str, said: str) -> None:
     with pytest.raises(DateError, match=said):
         parse_date(text, SUNDAY)
+
+
+def test_a_month_named_without_a_year_says_which_year_when_not_this_one() -> None:
+    from troth.lib.dates import read_date
+
+    day, note = read_date("Dec 1", SUNDAY, past=True)
+    assert (
+        day == dt.date(2025, 12, 1)
+        and note == "'Dec 1' read as 1 December 2025 (write the year for another)"
+    )
+    assert read_date("Nov 1", SUNDAY, past=True) == (dt.date(2026, 11, 1), None)
+    assert read_date("1 Dec 2025", SUNDAY, past=True) == (dt.date(2025, 12, 1), None)

@@ -122,6 +122,10 @@ def read_date(
             day, note = numeric
         else:
             day = _parse_date(text, today, past)
+            if day.year != today.year and _names_a_month(text) and not re.search(r"\d{4}", text):
+                # "Dec 25" in December after the 25th, for a day logged: last year's.
+                # Said, as a numeric date's reading is (a newcomer's review)
+                note = f"{text.strip()!r} read as {spoken(day)} (write the year for another)"
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, DateError):
             raise
@@ -225,6 +229,10 @@ _MONTH_WORDS = {
     for word in (name, name[:3], "sept" if number == 9 else name[:3])
 }
 _FILLERS = {"of", "the", "st", "nd", "rd", "th"}
+
+
+def _names_a_month(text: str) -> bool:
+    return any(w in _MONTH_WORDS for w in re.findall(r"[a-z]+", text.lower().replace(".", " ")))
 
 
 def _month_named(s: str, today: dt.date, past: bool) -> dt.date | None:

@@ -31,6 +31,7 @@ from troth.importers.records import (
 if TYPE_CHECKING:
     from conftest import Cli
     from troth.importers.records import Record
+    from troth.owned import Owner
 
 _ICS = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "ics"
 FILES = sorted(str(p.relative_to(_ICS)) for p in _ICS.rglob("*") if p.is_file()) or [
@@ -777,12 +778,50 @@ def test_a_remembered_address_on_no_meeting_of_an_owned_calendar(cli: Cli, tmp_p
     cli("import", str(write(tmp_path, calendar(dana), "work.ics")), "--me", OUTSIDER)
     mine = write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES), "mine.ics")
     result = cli("import", str(mine), code=2)
-    assert f"looks like {ME}'s" in result.stderr and f"--me {ME}" in result.stderr
+    assert f"looks like {ME}'s, on 14 of its 14 meetings" in result.stderr
+    assert f"--me {ME}" in result.stderr
     assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()
     cli("import", str(mine), "--me", ME)
     assert not Person.objects.filter(is_me=False, contact_points__value=ME).exists()
     assert Interaction.objects.filter(person__full_name="Bea").count() == 7
     cli("import", str(mine))  # both remembered now: nothing new, nothing refused
+
+
+def test_one_meeting_with_a_remembered_address_does_not_make_a_calendar_yours(
+    tmp_path: Path,
+) -> None:
+    """The attacker's review: the calendar names ME and ME is on 14 meetings; one of
+    them also lists the remembered address. Still ME's calendar: refused, naming ME. A
+    remembered address given again (the web's form fills them in) is remembered, not
+    given; an address new to troth is given, and trusted."""
+    with_old = OWN_SERIES.replace(
+        "END:VEVENT", "ATTENDEE;CN=Old:mailto:old@work.example\nEND:VEVENT", 1
+    )
+    text = calendar(with_old, CARLS_SERIES).replace(
+        "METHOD:PUBLISH\n", f"METHOD:PUBLISH\nX-WR-CALNAME:{ME}\n"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(ImportFileError, match=f"looks like {ME}'s, on 14 of its 14"):
+        parse(path, me={"old@work.example"}, me_given=[])
+    assert meetings(parse(path, me={"old@work.example"}, me_given=["old@work.example"]))
+
+
+def test_the_web_form_filled_with_remembered_addresses_is_checked_too(
+    alice: Owner, tmp_path: Path
+) -> None:
+    from django.db import transaction
+
+    from troth.errors import TrothError
+    from troth.importers.apply import do_import
+
+    dana = meeting("d", "20250201T090000Z", OUTSIDER, OUTSIDER, "dana@example.org")
+    with transaction.atomic():
+        do_import(
+            alice, PARSER, write(tmp_path, calendar(dana), "w.ics"), options={"me": [OUTSIDER]}
+        )
+    mine = write(tmp_path, calendar(OWN_SERIES, CARLS_SERIES), "mine.ics")
+    with pytest.raises(TrothError, match=f"looks like {ME}'s"), transaction.atomic():
+        do_import(alice, PARSER, mine, options={"me": [OUTSIDER]})  # as the form sends it back
 
 
 def test_import_without_me_through_the_cli(cli: Cli, tmp_path: Path) -> None:

@@ -319,10 +319,17 @@ def _read_and_write(
 ) -> None:
     with transaction.atomic():
         given = _strings(options.pop("me", []))
-        # what this import was told (the parser gets every address of the owner's as
-        # "me"; a calendar tells an address remembered from before from one given now)
-        options["me_given"] = list(given)
-        do_add_me_addresses(owner, given, journal)
+        known = set(
+            ContactPoint.objects.filter(owner=owner, person__is_me=True).values_list(
+                "value", flat=True
+            )
+        )
+        points = do_add_me_addresses(owner, given, journal)
+        # the addresses this import was told that troth did not know as the owner's (the
+        # parser gets every address of the owner's as "me"; a calendar tells one given
+        # now from one remembered, and the web's form offers the remembered ones filled
+        # in: sent back as they were, they are remembered ones, as the attacker found)
+        options["me_given"] = [value for _kind, value in points if value not in known]
         journal.flush()
     importer = _Importer(owner, summary, journal)
     people, interactions = importer.read(parser, path, options, progress)

@@ -411,23 +411,26 @@ class IcsParser:
                     f"{path}: calendar import needs your own address to leave you out and "
                     "tell who organised each meeting: pass --me ADDRESS"
                 )
-        elif (
-            remembered and held and not any(meeting.listed & me for _u, _o, _c, _w, meeting in held)
-        ):
-            # The owner's addresses, remembered from earlier imports, are on none of the
-            # meetings, and the calendar says whose it is (its name, or the one address
-            # on every meeting): the owner's under an address troth does not know (a
-            # newcomer's review: an address remembered from a mail import was taken for
-            # the owner, and the calendar's own owner became their own closest tie). An
-            # address given with --me is trusted, and a file that names nobody (an
-            # invitation, a shared calendar) is read as before.
+        elif remembered and held:
+            # The owner's addresses are all remembered from earlier imports, and the
+            # calendar says whose it is (its name, or the one address on every meeting):
+            # an address troth does not know as the owner's, on more of its meetings than
+            # any of the owner's. It is the owner's under that address (a newcomer's
+            # review: an address remembered from a mail import was taken for the owner,
+            # and the calendar's own owner became their own closest tie; the attacker's:
+            # one meeting with the remembered address let the rest through). An address
+            # given with --me is trusted, and a file that names nobody (an invitation, a
+            # shared calendar) is read as before.
+            listings = [meeting.listed for _u, _o, _c, _w, meeting in held]
             seems = _inferred_owner(events, [(uid, meeting) for uid, _o, _c, _w, meeting in held])
-            if seems:
+            theirs = sum(bool(listed & seems) for listed in listings)
+            mine = sum(bool(listed & me) for listed in listings)
+            if seems and not seems & me and theirs > mine:
                 raise ImportFileError(
-                    f"{path}: this calendar looks like {', '.join(sorted(seems))}'s, and none"
-                    f" of your addresses ({', '.join(sorted(me)[:3])}) is on any of its"
-                    f" {len(held)} meetings; if that address is yours, pass --me"
-                    f" {sorted(seems)[0]} (troth remembers it)"
+                    f"{path}: this calendar looks like {', '.join(sorted(seems))}'s, on"
+                    f" {theirs} of its {len(held)} meetings, and your addresses"
+                    f" ({', '.join(sorted(me)[:3])}) on {mine}; if that address is yours,"
+                    f" pass --me {sorted(seems)[0]} (troth remembers it)"
                 )
         people: dict[str, PersonRecord] = {}
         interactions: list[InteractionRecord] = []

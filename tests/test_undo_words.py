@@ -208,6 +208,9 @@ def test_force_with_yes_asks_nothing_and_json_stays_json(
     done = cli.json("import", "--undo", str(run.pk), "--force", "--yes")
     assert done["people_removed"] == 3
     assert not Interaction.objects.filter(owner=me).exists()
+    # what went with the people is said in the JSON too (the attacker's review: it read
+    # "interactions_removed": 0 after hand-logged ones went)
+    assert done["also_removed"] and any("interaction" in w for w in done["also_removed"])
 
 
 def test_force_asks_nothing_when_nothing_was_added(cli: Cli, me: Owner, tmp_path: Path) -> None:

@@ -141,14 +141,16 @@ class Undone(Out):
     restored: int
     kept_later_changes: int
     unmerged: int
+    also_removed: list[str]
 
 
 @router.post("/imports/{import_id}/undo", response=answers(Undone), summary="Undo an import")
 def undo(request: HttpRequest, import_id: int, force: bool = False) -> dict:
     """`troth import --undo ID [--force] --json`: what the import added is removed, what
     it changed put back, the merges it made undone. Refused (400) when something it
-    wrote was changed since, unless `force` (the later changes are then kept); 409 when
-    it was undone already."""
+    wrote was changed since, unless `force` (what others added since to the people it
+    created goes with them, named in `also_removed`; `force=true` is the confirmation
+    `--yes` gives the command); 409 when it was undone already."""
     from troth.importers.undo import UndoRefused, do_undo_import
 
     try:

@@ -191,6 +191,10 @@ class UndoSummary:
     # bring them back only for them to be removed, so they were never there to remove
     # (a newcomer's review: "3 people removed" when two went)
     brought_back: int = 0
+    # with force: what went with the run's people that others added since, in the
+    # refusal's words (its counts are not in `removed`, which is the run's own rows:
+    # "0 interactions removed" after two logged by hand went, the attacker's review)
+    also_removed: list[str] = field(default_factory=list)
 
     @property
     def people_removed(self) -> int:
@@ -205,6 +209,7 @@ class UndoSummary:
             "restored": self.restored,
             "kept_later_changes": self.kept,
             "unmerged": self.unmerged,
+            "also_removed": list(self.also_removed),
         }
 
 
@@ -490,7 +495,9 @@ def do_undo_import(owner, run_id: int, *, force: bool = False) -> UndoSummary:
     record = _read(run)
     if not force:
         _check(owner, run, record)
+    losses = [p.loss for p in _problems(owner, run, record) if p.loss] if force else []
     summary = _undo(owner, run, record)
+    summary.also_removed = losses
     with transaction.atomic():
         stopped = run.status in (ImportRun.QUEUED, ImportRun.RUNNING)
         ImportRun.objects.filter(pk=run.pk).update(

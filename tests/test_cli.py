@@ -353,6 +353,9 @@ def test_a_via_that_is_a_typo_of_someone_is_refused_not_added(cli: Cli) -> None:
     assert not Person.objects.filter(full_name__in=["Carlso", "Yara Two", "#9999"]).exists()
     cli("edit", "Carlos Ruiz", "--via", "Carlso", code=2)  # troth edit asks the same
     assert not Person.objects.filter(full_name="Carlso").exists()
+    # you did not introduce yourself (the attacker's review: stored as met through "me")
+    assert "did not introduce yourself" in cli("add", "Yara Two", "--via", "me", code=2).stderr
+    cli("edit", "Carlos Ruiz", "--via", "Me", code=2)
     # a name close to nobody's is still added, and said so
     out = cli("add", "Yara Two", "--via", "Quentin Blake").stdout
     assert "who introduced you; new" in out
@@ -371,6 +374,7 @@ def test_merge_without_a_terminal_is_refused_as_delete_is(cli: Cli, dana: Person
     assert "--yes" in result.stderr and result.stderr.count("\n") == 1
     assert Person.objects.filter(id=dana.id).exists()
     assert Person.objects.filter(full_name="Sam Ortiz").exists()
+    assert "--json goes with --suggestions" in cli("merge", "Dana", "Sam", "--json", code=2).stderr
     # a clear "no" is an answer, not an error: exit 0, as troth delete answers it
     result = cli("merge", "Dana", "Sam Ortiz", input="n\n")
     assert "Nothing merged." in result.stdout

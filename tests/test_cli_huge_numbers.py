@@ -25,6 +25,7 @@ CASES = [
     ("people", "--limit", HUGE),
     ("trust", "--limit", HUGE),
     ("imports", "--limit", HUGE),
+    ("imports", "--limit", "9" * 23),  # past a 64-bit integer (the attacker's review)
     ("merge", "suggestions", "--limit", HUGE),
     ("webhook", "deliveries", "--limit", HUGE),
 ]

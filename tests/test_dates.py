@@ -92,6 +92,9 @@ def test_dates_with_a_month_named(text: str, past: bool, expected: dt.date) -> N
         ("1 Dec 2 2026", "cannot read date"),
         ("1 Dec and 2026", "cannot read date"),
         ("Dec 1 Jan", "cannot read date"),
+        # the attacker's review: a year in superscripts was passed over, year 0 "had no day"
+        ("dec 1 ²⁰²⁶", "cannot read date"),
+        ("1 Dec 0000", "out of range"),
     ],
 )
 def test_month_named_dates_that_are_no_day(text: str, said: str) -> None:

@@ -258,6 +258,9 @@ def test_service_errors_are_the_command_lines(client: Client, local: Owner, cli:
     assert "someone cannot have introduced themselves to you" in field_error(
         r.content.decode(), "via"
     )
+    r = web.post(f"/people/{dana.id}/edit", form_data(web, dana, via="me"))
+    assert r.status_code == 400
+    assert "you did not introduce yourself" in field_error(r.content.decode(), "via")
 
 
 def test_introduced_by_a_new_name_adds_them_and_an_ambiguous_one_says_who_is_who(

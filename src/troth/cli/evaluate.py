@@ -58,7 +58,7 @@ def persistence_command(
     from troth.trust.persistence import check_span, persistence, read_log, write_scores
 
     try:
-        day = date_option(as_of, "--as-of")
+        day = date_option(as_of, "--as-of", past=True)  # a day of the log, gone by
         assert day is not None
         days = span_option(horizon, "--horizon", day)
         if scores is not None and scores.resolve() == log.resolve():

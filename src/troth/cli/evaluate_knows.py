@@ -45,7 +45,7 @@ def knows_command(
     from troth.warmpaths.evaluate import knows_eval, write_scores
 
     try:
-        day = date_option(as_of, "--as-of")
+        day = date_option(as_of, "--as-of", past=True)  # a day of the log, gone by
         assert day is not None
         days = span_option(horizon, "--horizon", day)
         if scores is not None and scores.resolve() == log.resolve():

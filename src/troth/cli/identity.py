@@ -74,6 +74,10 @@ def merge(
             console.print(f"... and {len(rows) - len(shown)} more (--limit 0 shows all).")
         console.print("Merge with: troth merge '#A' '#B'  (or --reject '#A' '#B')")
         return
+    if as_json:
+        # a merge prints its question and its result as text: --json only listed them
+        # after a question on stdout (the attacker's review)
+        raise fail("--json goes with --suggestions; a merge prints what it did")
     if not keep or not other:
         raise fail("name two people: troth merge KEEP OTHER (or --suggestions)")
     a = resolve_person(me_owner, keep)

@@ -725,7 +725,8 @@ def imports_(
     if as_json:
         print_json([_run_row(r) for r in runs])
         return
-    rows = [_run_row(r) for r in (runs[:limit] if limit else runs)]
+    # (a LIMIT past what SQLite's integers hold was a traceback: the attacker's review)
+    rows = [_run_row(r) for r in (runs[: min(limit, 2**62)] if limit else runs)]
     if not rows:
         console.print("No imports yet.")
         return

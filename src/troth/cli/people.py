@@ -54,7 +54,7 @@ def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
     if not name:
         return None, False
     try:
-        return queries.resolve_person(me_owner, name, allow_me=True), False
+        found = queries.resolve_person(me_owner, name, allow_me=True)
     except NotFound as exc:
         if name.strip().startswith("#"):
             raise TrothError(f"--via: {exc}") from None
@@ -67,6 +67,11 @@ def _via(me_owner, name: str | None) -> tuple[Person | None, bool]:
             ) from None
         check_name(name, "--via")
         return actions.do_add_person(me_owner, name), True
+    if found.is_me:
+        # "introduced by me" is how you met anyone: not an introduction (the attacker's
+        # review: it was stored as met through "me")
+        raise TrothError("--via: you did not introduce yourself; name who introduced you")
+    return found, False
 
 
 def check_name(name: str | None, field: str = "name") -> None:

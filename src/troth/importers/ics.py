@@ -317,15 +317,28 @@ class IcsParser:
         # iTIP messages about events (a file of invitations): replies say who
         # declined, cancellations remove the event or one occurrence of it.
         answers: dict[tuple[str, str], str] = {}
+        answered: dict[tuple[str, str], tuple[int, str]] = {}  # each answer's (SEQUENCE, DTSTAMP)
         cancelled: set[tuple[str, str]] = set()
         for event in events:
             component = event.component
             uid = str(component.get("UID", "")).strip()
             if event.method in _MESSAGES:
                 if event.method == "REPLY":
+                    # the latest answer counts, by SEQUENCE then DTSTAMP (RFC 5546), not
+                    # the last in the file (the attacker's review: an older "declined"
+                    # after a newer "accepted" dropped the meeting)
+                    stamp = component.get("DTSTAMP")
+                    when = getattr(stamp, "dt", None)
+                    order = (
+                        _int(component.get("SEQUENCE")),
+                        _aware(when, tz).astimezone(dt.UTC).isoformat()
+                        if isinstance(when, dt.datetime)
+                        else "",
+                    )
                     for prop in _list(component.get("ATTENDEE")):
                         email = _address(prop)
-                        if email:
+                        if email and order >= answered.get((uid, email), (-1, "")):
+                            answered[(uid, email)] = order
                             answers[(uid, email)] = _param(prop, "PARTSTAT").upper()
                 if event.method == "CANCEL":
                     recurrence = component.get("RECURRENCE-ID")
@@ -439,7 +452,7 @@ class IcsParser:
             component = event.component
             if meeting.absent & me:
                 # you declined it (or were not a participant): you did not meet them
-                left["meetings you declined"].add(one_event(uid, original))
+                left["meetings you declined or were not part of"].add(one_event(uid, original))
                 continue
             parties = [p for p in meeting.parties if p.email not in me]
             if not parties:

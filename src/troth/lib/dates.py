@@ -242,6 +242,8 @@ def _month_named(s: str, today: dt.date, past: bool) -> dt.date | None:
     although a LinkedIn export's "03 Feb 2022" is read (a newcomer's review). Read by
     hand, not by dateutil's parser: it takes "Dec" alone for 1 December and "May 2026"
     for a day, where a typed date that names no day is better refused."""
+    if not all((c.isascii() and c.isalpha()) or c.isdecimal() or c in " ,." for c in s):
+        return None  # "dec 1 ²⁰²⁶": a year in superscripts was passed over (the attacker's)
     words = re.findall(r"[a-z]+", s.replace(".", " "))
     months = [w for w in words if w in _MONTH_WORDS]
     if len(months) != 1 or any(w not in _MONTH_WORDS and w not in _FILLERS for w in words):
@@ -252,6 +254,8 @@ def _month_named(s: str, today: dt.date, past: bool) -> dt.date | None:
     if len(days) != 1 or len(years) > 1 or len(days) + len(years) != len(numbers):
         return None  # "Dec 2026" (which day?), "Dec 1 2 2026"
     month, day = _MONTH_WORDS[months[0]], int(days[0])
+    if years and not MIN_YEAR <= int(years[0]) <= MAX_YEAR:
+        raise DateError(f"date {s!r} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     if years:
         try:
             return dt.date(int(years[0]), month, day)

@@ -54,7 +54,10 @@ def _via(owner, person: Person, text: str, add_new: bool) -> tuple[Person, bool]
     form's "add them" box is ticked (`add_new`): a page has no "(new)" line printed
     beside the command to catch a typo, so the typo is refused, naming it."""
     try:
-        return people_queries.resolve_person(owner, text, allow_me=True), False
+        found = people_queries.resolve_person(owner, text, allow_me=True)
+        if found.is_me:  # (as `troth edit --via me` is refused)
+            raise _Refused("via", "you did not introduce yourself; name who introduced you")
+        return found, False
     except Ambiguous as exc:
         raise _Refused("via", who_is_who(owner, text, exc.candidates)) from None
     except NotFound:

@@ -316,6 +316,10 @@ def test_restore_words_its_counts_for_one_and_for_many(alice: Owner, tmp_path: P
     assert user_count_phrases({"ledger.need": 3}) == ["3 needs"]
     for table in tables(include_derived=True):
         assert "sss" not in user_name(table.label), table.label
+        assert not user_name(table.label).endswith("ys"), table.label  # "deliverys"
+    # the attacker's review: "deliverys", and two tables called alike counted apart
+    assert user_name("webhooks.delivery") == "deliveries"
+    assert user_count_phrases({"auth.group": 1, "groups.group": 1}) == ["2 groups"]
 
 
 def _exported(cli: Cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:

@@ -253,6 +253,7 @@ ONE_NAMES = {
     "sim.simtruth": "simulator record",
     "trust.trustscore": "trust score (a cache)",
     "warmpaths.inferencepass": "who-knows-whom inference pass",
+    "trust.tiercadence": "check-in rhythm of a tier",
 }
 
 
@@ -268,14 +269,29 @@ def user_name(label: str, n: int | None = None) -> str:
     one, many = str(meta.verbose_name), str(meta.verbose_name_plural)
     if n == 1:
         return one
-    # Django's own plural only adds an "s": a table of "passes" would be "passs"
-    return f"{one}es" if many == f"{one}s" and one.endswith(("s", "x", "sh", "ch")) else many
+    if many != f"{one}s":
+        return many  # a plural the model names itself
+    # Django's own plural only adds an "s": a table of "passes" would be "passs", of
+    # "deliveries" "deliverys" (the attacker's review)
+    if one.endswith(("s", "x", "sh", "ch")):
+        return f"{one}es"
+    if one.endswith("y") and one[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{one[:-1]}ies"
+    return many
 
 
 def user_count_phrases(counts: dict[str, int]) -> list[str]:
     """{table label: rows} -> ["2 people", "1 favour"], in user_counts' order, empty
     tables left out."""
-    return [count(n, user_name(label, 1), user_name(label)) for label, n in _in_order(counts) if n]
+    # tables the user calls alike (auth's groups and troth's) counted as one, as
+    # user_counts does
+    merged: dict[str, tuple[int, str]] = {}
+    for label, n in _in_order(counts):
+        if n:
+            many = user_name(label)
+            total, one = merged.get(many, (0, user_name(label, 1)))
+            merged[many] = (total + n, one)
+    return [count(n, one, many) for many, (n, one) in merged.items()]
 
 
 def _in_order(counts: dict[str, int]) -> list[tuple[str, int]]:

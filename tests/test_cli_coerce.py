@@ -100,7 +100,7 @@ def test_a_read_command_loads_no_pydantic_and_a_bad_number_is_one_line(
         (("log", "Ann", "call", "--minutes", "abc"), "--minutes must be a whole number"),
         (("log", "Ann", "call", "--minutes", "2.5"), "--minutes must be a whole number"),
         (("delete", "--favor", "x"), "--favour must be a whole number"),
-        (("imports", "--limit", "0"), "--limit must be 1 or more"),
+        (("imports", "--limit", "-1"), "--limit must be 0 or more"),  # (0: all)
         (("worker", "--interval", "soon"), "--interval must be a number"),
     ]:
         errors, state = run(*args)

@@ -662,7 +662,11 @@ QUICK_BAD = [
     ("log", {"log-channel": "call", "log-minutes": "ten"}, "Enter a whole number"),
     ("log", {"log-channel": "call", "log-when": "in 2 weeks"}, "in the future"),
     ("log", {"log-channel": "call", "log-when": "2999-01-01"}, "out of range"),
-    ("log", {"log-channel": "call", "log-when": "someday"}, "(try 2026-12-01, today, yesterday"),
+    (
+        "log",
+        {"log-channel": "call", "log-when": "someday"},
+        "(try 2026-12-01, 1 Dec 2026, today, yesterday",
+    ),
     ("gave", {"gave-kind": "bribe"}, "Select a valid choice"),
     ("gave", {"gave-kind": "lead", "gave-need": "99999"}, "Select a valid choice"),
     # a favour with no description is no record of what was done

@@ -4,6 +4,7 @@ and got "Jane Raman" and "Jane Raman, PhD" as two people, never suggested as one
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -122,6 +123,12 @@ def test_an_old_export_without_urls_keeps_its_ids(alice: Owner, tmp_path: Path) 
 MESSAGES = "From,To,Date,Subject,Content,Direction\r\n"
 
 
+def _days_ago(n: int) -> str:
+    """A message's date as LinkedIn writes it, built from today (no test hangs on a date)."""
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=n)
+    return when.strftime("%Y-%m-%d 10:00:00 UTC")
+
+
 def _talks(owner: Owner) -> list[tuple[str, str]]:
     return sorted(
         Interaction.objects.filter(owner=owner).values_list("person__full_name", "initiated_by")
@@ -143,9 +150,9 @@ def test_messages_meet_the_person_as_written_first(alice: Owner, tmp_path: Path)
     do_add_person(alice, "Jane Raman, PhD")  # typed as LinkedIn shows her
     messages.write_text(
         MESSAGES
-        + "THI ANH DO,Alice,2024-03-01 10:00:00 UTC,,hello,INCOMING\r\n"
-        + '"Jane Raman, PhD",Alice,2024-03-02 10:00:00 UTC,,hi,INCOMING\r\n'
-        + '"Raj Patel, MBA",Alice,2024-03-03 10:00:00 UTC,,hey,INCOMING\r\n'
+        + f"THI ANH DO,Alice,{_days_ago(30)},,hello,INCOMING\r\n"
+        + f'"Jane Raman, PhD",Alice,{_days_ago(29)},,hi,INCOMING\r\n'
+        + f'"Raj Patel, MBA",Alice,{_days_ago(28)},,hey,INCOMING\r\n'
     )
     _import(alice, messages, "linkedin")
     assert _talks(alice) == [
@@ -174,9 +181,9 @@ def test_a_namesake_of_the_owner_with_credentials_is_not_the_owner(
             "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,"
             "DATE,SUBJECT,CONTENT,FOLDER\r\n"
             'c1,,"Jane Raman, PhD",https://www.linkedin.com/in/other-jane,Jane Raman,'
-            "https://www.linkedin.com/in/me-jane,2024-04-01 10:00:00 UTC,,hi namesake,INBOX\r\n"
+            f"https://www.linkedin.com/in/me-jane,{_days_ago(20)},,hi namesake,INBOX\r\n"
             'c1,,Jane Raman,https://www.linkedin.com/in/me-jane,"Jane Raman, PhD",'
-            "https://www.linkedin.com/in/other-jane,2024-04-02 10:00:00 UTC,,hi back,INBOX\r\n",
+            f"https://www.linkedin.com/in/other-jane,{_days_ago(19)},,hi back,INBOX\r\n",
         )
     _import(alice, export, "linkedin")
     assert _talks(alice) == [("Jane Raman", "me"), ("Jane Raman", "them")]
